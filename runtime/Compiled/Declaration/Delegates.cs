@@ -1,0 +1,28 @@
+namespace Compiled;
+
+/// <summary>Receives the outputs of a FlatMap or ParDo function.</summary>
+/// <typeparam name="T">The output element type.</typeparam>
+/// <remarks>
+/// In generated code the emitter is a struct whose <see cref="Emit"/> continues straight into the
+/// rest of the fused stage: no delegate, no buffer.
+/// </remarks>
+public interface IEmitter<in T>
+{
+    /// <summary>Outputs one element, with the timestamp and window of the input element.</summary>
+    void Emit(T value);
+}
+
+/// <summary>A FlatMap function: zero or more outputs per input element.</summary>
+public delegate void FlatMapFn<in TIn, out TOut>(TIn element, IEmitter<TOut> output);
+
+/// <summary>A FlatMap function that also reads a side input.</summary>
+public delegate void FlatMapFn<in TIn, in TSide, out TOut>(TIn element, TSide side, IEmitter<TOut> output);
+
+/// <summary>A DoFn with one (main) output.</summary>
+public delegate void DoFn<in TIn, out TOut>(TIn element, IEmitter<TOut> main);
+
+/// <summary>A DoFn with a main output and one tagged additional output.</summary>
+public delegate void DoFn<in TIn, out TOut, out TOut2>(TIn element, IEmitter<TOut> main, IEmitter<TOut2> output2);
+
+/// <summary>A DoFn with a main output and two tagged additional outputs.</summary>
+public delegate void DoFn<in TIn, out TOut, out TOut2, out TOut3>(TIn element, IEmitter<TOut> main, IEmitter<TOut2> output2, IEmitter<TOut3> output3);

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+
+namespace Compiled;
+
+/// <summary>Transforms that apply to collections of key/value pairs.</summary>
+public static class KeyedTransforms
+{
+    /// <summary>The keys of the pairs (Beam's <c>Keys</c>).</summary>
+    public static PCollection<TKey> Keys<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+
+    /// <summary>The values of the pairs (Beam's <c>Values</c>).</summary>
+    public static PCollection<TValue> Values<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Swaps key and value of every pair (Beam's <c>KvSwap</c>).</summary>
+    public static PCollection<KV<TValue, TKey>> KvSwap<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Groups the values of each key (Beam's <c>GroupByKey</c>). Values are materialized only when a
+    /// later transform iterates them; followed by <see cref="CombineValues"/> the grouping is lifted
+    /// into a combine per key.
+    /// </summary>
+    public static PCollection<KV<TKey, IReadOnlyList<TValue>>> GroupByKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Combines the values of each key (Beam's <c>Combine.perKey</c>), lifted into the upstream loop.</summary>
+    public static PCollection<KV<TKey, TOut>> CombinePerKey<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, TValue>> input, ICombineFn<TValue, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Combines the grouped values of each key (Beam's <c>Combine.groupedValues</c>).</summary>
+    public static PCollection<KV<TKey, TOut>> CombineValues<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, IReadOnlyList<TValue>>> input, ICombineFn<TValue, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Counts the values of each key (Beam's <c>Count.perKey</c>).</summary>
+    public static PCollection<KV<TKey, long>> CountPerKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Joins two keyed collections by key (Beam's <c>CoGroupByKey</c>).</summary>
+    public static PCollection<KV<TKey, CoGbkResult<TValue1, TValue2>>> CoGroupByKey<TKey, TValue1, TValue2>(this PCollection<KV<TKey, TValue1>> input, PCollection<KV<TKey, TValue2>> other) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Joins three keyed collections by key (Beam's <c>CoGroupByKey</c>).</summary>
+    public static PCollection<KV<TKey, CoGbkResult<TValue1, TValue2, TValue3>>> CoGroupByKey<TKey, TValue1, TValue2, TValue3>(this PCollection<KV<TKey, TValue1>> input, PCollection<KV<TKey, TValue2>> other, PCollection<KV<TKey, TValue3>> third) => throw DeclarationOnlyException.Create();
+
+    /// <summary>A side input mapping each key to its single value (Beam's <c>View.asMap</c>).</summary>
+    public static PCollectionView<IReadOnlyDictionary<TKey, TValue>> AsDictionary<TKey, TValue>(this PCollection<KV<TKey, TValue>> input)
+        where TKey : notnull => throw DeclarationOnlyException.Create();
+}

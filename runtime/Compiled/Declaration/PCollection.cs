@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+
+namespace Compiled;
+
+/// <summary>
+/// A declared, immutable collection of elements of type <typeparamref name="T"/> (Beam's
+/// <c>PCollection</c>). Its members declare transforms; the generator fuses them into loop code.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <remarks>Declaration only: the generator reads calls to these members; they throw if executed.</remarks>
+public sealed class PCollection<T>
+{
+    private PCollection()
+    {
+    }
+
+    /// <summary>Applies <paramref name="fn"/> to every element (Beam's <c>MapElements</c>).</summary>
+    public PCollection<TOut> Map<TOut>(Func<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Applies <paramref name="fn"/> to every element, reading a side input.</summary>
+    public PCollection<TOut> Map<TSide, TOut>(PCollectionView<TSide> side, Func<T, TSide, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Outputs zero or more elements per element (Beam's <c>FlatMapElements</c>).</summary>
+    public PCollection<TOut> FlatMap<TOut>(FlatMapFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Outputs zero or more elements per element, reading a side input.</summary>
+    public PCollection<TOut> FlatMap<TSide, TOut>(PCollectionView<TSide> side, FlatMapFn<T, TSide, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Keeps the elements for which <paramref name="predicate"/> is true (Beam's <c>Filter</c>).</summary>
+    public PCollection<T> Filter(Func<T, bool> predicate) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Keeps the elements for which <paramref name="predicate"/> is true, reading a side input.</summary>
+    public PCollection<T> Filter<TSide>(PCollectionView<TSide> side, Func<T, TSide, bool> predicate) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Runs a DoFn with a single output (Beam's <c>ParDo</c>).</summary>
+    public PCollection<TOut> ParDo<TOut>(DoFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Runs a DoFn with a main output and one tagged additional output.</summary>
+    public ParDoResult<TOut, TOut2> ParDo<TOut, TOut2>(DoFn<T, TOut, TOut2> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Runs a DoFn with a main output and two tagged additional outputs.</summary>
+    public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Pairs every element with a key computed by <paramref name="keyFn"/> (Beam's <c>WithKeys</c>).</summary>
+    public PCollection<KV<TKey, T>> WithKeys<TKey>(Func<T, TKey> keyFn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Combines all elements into one value (Beam's <c>Combine.globally</c>, with defaults:
+    /// an empty input gives the combine function's output for an empty accumulator).</summary>
+    public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Counts the elements (Beam's <c>Count.globally</c>).</summary>
+    public PCollection<long> Count() => throw DeclarationOnlyException.Create();
+
+    /// <summary>Counts the occurrences of each distinct element (Beam's <c>Count.perElement</c>).</summary>
+    public PCollection<KV<T, long>> CountPerElement() => throw DeclarationOnlyException.Create();
+
+    /// <summary>Removes duplicate elements (Beam's <c>Distinct</c>).</summary>
+    public PCollection<T> Distinct() => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Splits the collection into <paramref name="count"/> collections (Beam's <c>Partition</c>):
+    /// <paramref name="partitionFn"/> receives the element and the partition count and returns an index
+    /// in [0, count).
+    /// </summary>
+    public PartitionList<T> Partition(int count, Func<T, int, int> partitionFn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>A side input holding the collection's single element (Beam's <c>View.asSingleton</c>).</summary>
+    public PCollectionView<T> AsSingleton() => throw DeclarationOnlyException.Create();
+
+    /// <summary>A side input holding all the collection's elements (Beam's <c>View.asList</c>).</summary>
+    public PCollectionView<IReadOnlyList<T>> AsList() => throw DeclarationOnlyException.Create();
+
+    /// <summary>Delivers the collection to the named output of the generated runner.</summary>
+    /// <param name="name">The output's name: a constant string, used for generated member names.</param>
+    public void Output(string name) => throw DeclarationOnlyException.Create();
+}
+
+/// <summary>A declared side input (Beam's <c>PCollectionView</c>): materialized before the stages that read it.</summary>
+/// <typeparam name="T">What a function reading the side input receives.</typeparam>
+public sealed class PCollectionView<T>
+{
+    private PCollectionView()
+    {
+    }
+}
+
+/// <summary>The outputs of a DoFn with one additional output.</summary>
+public sealed class ParDoResult<TOut, TOut2>
+{
+    private ParDoResult()
+    {
+    }
+
+    /// <summary>The main output.</summary>
+    public PCollection<TOut> Main => throw DeclarationOnlyException.Create();
+
+    /// <summary>The first additional output.</summary>
+    public PCollection<TOut2> Output2 => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into the main and additional outputs.</summary>
+    public void Deconstruct(out PCollection<TOut> main, out PCollection<TOut2> output2) => throw DeclarationOnlyException.Create();
+}
+
+/// <summary>The outputs of a DoFn with two additional outputs.</summary>
+public sealed class ParDoResult<TOut, TOut2, TOut3>
+{
+    private ParDoResult()
+    {
+    }
+
+    /// <summary>The main output.</summary>
+    public PCollection<TOut> Main => throw DeclarationOnlyException.Create();
+
+    /// <summary>The first additional output.</summary>
+    public PCollection<TOut2> Output2 => throw DeclarationOnlyException.Create();
+
+    /// <summary>The second additional output.</summary>
+    public PCollection<TOut3> Output3 => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into the main and additional outputs.</summary>
+    public void Deconstruct(out PCollection<TOut> main, out PCollection<TOut2> output2, out PCollection<TOut3> output3) => throw DeclarationOnlyException.Create();
+}
+
+/// <summary>The outputs of <see cref="PCollection{T}.Partition"/>.</summary>
+public sealed class PartitionList<T>
+{
+    private PartitionList()
+    {
+    }
+
+    /// <summary>The partition with the given constant index.</summary>
+    public PCollection<T> this[int index] => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into two partitions.</summary>
+    public void Deconstruct(out PCollection<T> p0, out PCollection<T> p1) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into three partitions.</summary>
+    public void Deconstruct(out PCollection<T> p0, out PCollection<T> p1, out PCollection<T> p2) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into four partitions.</summary>
+    public void Deconstruct(out PCollection<T> p0, out PCollection<T> p1, out PCollection<T> p2, out PCollection<T> p3) => throw DeclarationOnlyException.Create();
+}

@@ -1,0 +1,35 @@
+namespace Compiled;
+
+/// <summary>
+/// The root of a pipeline declaration: the parameter of a <c>[Pipeline]</c> class's
+/// <c>static void Define(PipelineBuilder p)</c> method. Its members declare the pipeline's inputs.
+/// </summary>
+/// <remarks>Declaration only: the generator reads calls to these members; they throw if executed.</remarks>
+public sealed class PipelineBuilder
+{
+    private PipelineBuilder()
+    {
+    }
+
+    /// <summary>
+    /// Declares an in-memory input named <paramref name="name"/> (Beam's <c>Create</c>). The generated
+    /// runner takes its elements at run time (a span, a sequence, or element by element).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="name">The input's name: a constant string, used for generated member names.</param>
+    public PCollection<T> Create<T>(string name) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Declares a text input named <paramref name="name"/> whose elements are lines (Beam's
+    /// <c>TextIO.read()</c>). At run time it reads a file through System.IO.Pipelines with bounded
+    /// memory, or takes in-memory lines.
+    /// </summary>
+    /// <param name="name">The input's name: a constant string, used for generated member names.</param>
+    public PCollection<string> ReadLines(string name) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Merges several collections of the same type into one (Beam's <c>Flatten</c>). Copies nothing:
+    /// each input pushes straight into the consumers of the result.
+    /// </summary>
+    public PCollection<T> Flatten<T>(params PCollection<T>[] inputs) => throw DeclarationOnlyException.Create();
+}

@@ -1,0 +1,65 @@
+using System;
+
+namespace Compiled;
+
+/// <summary>
+/// A window: the global window, or an interval window [<see cref="Start"/>, <see cref="End"/>)
+/// (Beam's <c>GlobalWindow</c> and <c>IntervalWindow</c>). A value type so that windowed values carry
+/// no allocation.
+/// </summary>
+public readonly struct BoundedWindow : IEquatable<BoundedWindow>
+{
+    private BoundedWindow(Instant start, Instant end, bool isGlobal)
+    {
+        Start = start;
+        End = end;
+        IsGlobal = isGlobal;
+    }
+
+    /// <summary>The single window of globally windowed collections.</summary>
+    public static BoundedWindow Global => new(Instant.MinValue, Instant.MaxValue, true);
+
+    /// <summary>An interval window [start, end).</summary>
+    public static BoundedWindow Interval(Instant start, Instant end)
+    {
+        if (end < start)
+        {
+            throw new ArgumentException("A window's end must not precede its start.", nameof(end));
+        }
+
+        return new BoundedWindow(start, end, false);
+    }
+
+    /// <summary>Inclusive start of the window.</summary>
+    public Instant Start { get; }
+
+    /// <summary>Exclusive end of the window.</summary>
+    public Instant End { get; }
+
+    /// <summary>True for the global window.</summary>
+    public bool IsGlobal { get; }
+
+    /// <summary>
+    /// The largest timestamp an element of this window can have: <c>End - 1 ms</c> for interval
+    /// windows; for the global window, Beam's end of the global window (one day before <see cref="Instant.MaxValue"/>).
+    /// </summary>
+    public Instant MaxTimestamp => IsGlobal ? new Instant(Instant.MaxValue.Millis - 86_400_000L) : new Instant(End.Millis - 1);
+
+    /// <inheritdoc />
+    public bool Equals(BoundedWindow other) => Start == other.Start && End == other.End && IsGlobal == other.IsGlobal;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is BoundedWindow other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Start, End, IsGlobal);
+
+    /// <inheritdoc />
+    public override string ToString() => IsGlobal ? "GlobalWindow" : $"[{Start}, {End})";
+
+    /// <summary>Equality.</summary>
+    public static bool operator ==(BoundedWindow left, BoundedWindow right) => left.Equals(right);
+
+    /// <summary>Inequality.</summary>
+    public static bool operator !=(BoundedWindow left, BoundedWindow right) => !left.Equals(right);
+}
