@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator;
+
+/// <summary>
+/// The generator's "cannot generate" diagnostics (CMP0001-CMP0099). Each has a help page at
+/// docs/diagnostics/ID.md. Message formats are documented there.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Compiled.Generator";
+    private const string HelpBase = "https://github.com/compiled-dotnet/compiled/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        "CMP0001", "Pipeline class must be partial",
+        "The [Pipeline] class '{0}' must be declared 'partial' (and so must every type containing it) so that the generated runner can be added to it");
+
+    public static readonly DiagnosticDescriptor MissingDefine = Create(
+        "CMP0002", "Pipeline has no Define method",
+        "The [Pipeline] class '{0}' needs a method 'static void Define(PipelineBuilder p)' that declares the pipeline");
+
+    public static readonly DiagnosticDescriptor Unresolved = Create(
+        "CMP0003", "Pipeline declaration does not compile",
+        "'{0}' could not be resolved; fix the compiler errors in the pipeline declaration to generate its runner");
+
+    public static readonly DiagnosticDescriptor DynamicTopology = Create(
+        "CMP0004", "Pipeline topology must be static",
+        "{0} is not allowed in a pipeline declaration: declare transforms as straight-line statements (local variables and chained calls) so the topology is known at build time");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Create(
+        "CMP0005", "Unsupported expression in pipeline declaration",
+        "'{0}' cannot be compiled statically: {1}");
+
+    public static readonly DiagnosticDescriptor LambdaNotStatic = Create(
+        "CMP0006", "Transform lambda must be static",
+        "The lambda passed to {0} must be 'static' so that it cannot capture state{1}; add the 'static' modifier");
+
+    public static readonly DiagnosticDescriptor FunctionNotLambda = Create(
+        "CMP0007", "Transform function must be a lambda or a method group",
+        "The function passed to {0} must be a static lambda or a static method group, not '{1}'");
+
+    public static readonly DiagnosticDescriptor InvalidName = Create(
+        "CMP0008", "Invalid input or output name",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor InvalidCombineFn = Create(
+        "CMP0009", "Combine function cannot be created at build time",
+        "The combine function '{0}' must be a new object or a call to a static factory (such as Combiners.Sum<long>()) whose arguments are constants; {1}");
+
+    public static readonly DiagnosticDescriptor InvalidPartitionCount = Create(
+        "CMP0010", "Partition count must be a positive constant",
+        "The partition count '{0}' must be a compile-time constant greater than zero");
+
+    public static readonly DiagnosticDescriptor GenericPipeline = Create(
+        "CMP0011", "Generic pipeline classes are not supported",
+        "The [Pipeline] class '{0}' must not be generic or nested in a generic type");
+
+    public static readonly DiagnosticDescriptor UnsupportedLambda = Create(
+        "CMP0012", "Unsupported lambda form",
+        "The lambda passed to {0} cannot be compiled: {1}");
+
+    public static readonly DiagnosticDescriptor NoOutputs = Create(
+        "CMP0013", "Pipeline has no outputs",
+        "The pipeline '{0}' declares no Output(...): nothing it computes can be observed",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PartitionIndex = Create(
+        "CMP0014", "Partition index out of range",
+        "Partition index {0} is out of range for a Partition into {1} collections");
+
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "CMP0099", "The pipeline generator failed",
+        "The pipeline generator failed unexpectedly ({0}); please report this with the declaration that causes it");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
+        NotPartial, MissingDefine, Unresolved, DynamicTopology, UnsupportedExpression, LambdaNotStatic,
+        FunctionNotLambda, InvalidName, InvalidCombineFn, InvalidPartitionCount, GenericPipeline,
+        UnsupportedLambda, NoOutputs, PartitionIndex, InternalError);
+
+    public static DiagnosticDescriptor ById(string id) =>
+        All.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException("Unknown diagnostic " + id, nameof(id));
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+
+    private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+    {
+        var result = new Dictionary<string, DiagnosticDescriptor>(StringComparer.Ordinal);
+        foreach (var descriptor in descriptors)
+        {
+            result.Add(descriptor.Id, descriptor);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+using Compiled.Generator.Helpers;
+
+namespace Compiled.Generator.Model;
+
+/// <summary>
+/// The planner's output: the transforms after plan rewrites (e.g. GroupByKey + CombineValues lifted
+/// into a combine per key), the edges between them, and a readable description of the fused stages.
+/// Pure values, equatable, like the spec.
+/// </summary>
+internal sealed record PipelinePlan
+{
+    public required PipelineSpec Spec { get; init; }
+
+    /// <summary>Transforms after rewriting; same ids as in the spec.</summary>
+    public required EquatableArray<TransformSpec> Transforms { get; init; }
+
+    /// <summary>Every edge of the graph (side-input edges excluded).</summary>
+    public required EquatableArray<Edge> Edges { get; init; }
+
+    /// <summary>Ids of the transforms that keep state and emit when input ends, in flush order.</summary>
+    public required EquatableArray<int> FlushOrder { get; init; }
+
+    /// <summary>The fused plan as text, one line per entry.</summary>
+    public required EquatableArray<string> Description { get; init; }
+
+    /// <summary>The plan as a Mermaid flowchart, one line per entry.</summary>
+    public required EquatableArray<string> Mermaid { get; init; }
+}
+
+/// <summary>Output port <see cref="FromPort"/> of <see cref="From"/> feeds input <see cref="ToInput"/> of <see cref="To"/>.</summary>
+internal readonly record struct Edge(int From, int FromPort, int To, int ToInput);

@@ -1,0 +1,107 @@
+using Compiled.Generator.Helpers;
+
+namespace Compiled.Generator.Model;
+
+/// <summary>
+/// Everything the planner and emitter need to know about one <c>[Pipeline]</c> class. Immutable and
+/// value-equatable: it holds names and text, never symbols, syntax or locations, so the incremental
+/// pipeline caches it across edits that do not change the declaration.
+/// </summary>
+internal sealed record PipelineSpec
+{
+    /// <summary>Namespace of the class, or empty for the global namespace.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>The class name.</summary>
+    public required string ClassName { get; init; }
+
+    /// <summary>Declarations of the enclosing types, outermost first (e.g. "partial class Outer").</summary>
+    public required EquatableArray<string> ContainingTypes { get; init; }
+
+    /// <summary>Using directives of the declaring file, re-emitted so lambda bodies bind the same way.</summary>
+    public required EquatableArray<string> Usings { get; init; }
+
+    /// <summary>The file that declares the pipeline (for #line mapping of lambda bodies).</summary>
+    public required string FilePath { get; init; }
+
+    /// <summary>Whether nullable annotations are enabled where Define is declared (lambda bodies are re-emitted in the same context).</summary>
+    public required bool NullableEnabled { get; init; }
+
+    /// <summary>The transforms in declaration order, which is a topological order.</summary>
+    public required EquatableArray<TransformSpec> Transforms { get; init; }
+}
+
+/// <summary>An edge end: output port <see cref="Port"/> of transform <see cref="Node"/>.</summary>
+internal readonly record struct PortRef(int Node, int Port);
+
+/// <summary>One transform of the declared graph.</summary>
+internal sealed record TransformSpec
+{
+    /// <summary>Index in <see cref="PipelineSpec.Transforms"/>.</summary>
+    public required int Id { get; init; }
+
+    public required TransformKind Kind { get; init; }
+
+    /// <summary>Main inputs (one for most transforms; several for Flatten and CoGroupByKey).</summary>
+    public required EquatableArray<PortRef> Inputs { get; init; }
+
+    /// <summary>The side-input view (a transform of kind AsSingleton/AsList/AsDictionary), if any.</summary>
+    public PortRef? SideInput { get; init; }
+
+    /// <summary>Element type of the main input(s), fully qualified; empty for inputs.</summary>
+    public required string InputType { get; init; }
+
+    /// <summary>Element type of each output port, fully qualified (views: the view type).</summary>
+    public required EquatableArray<string> OutputTypes { get; init; }
+
+    /// <summary>For KV-typed inputs: key type (fully qualified).</summary>
+    public string? KeyType { get; init; }
+
+    /// <summary>For KV-typed inputs: value type of each input (CoGroupByKey has several).</summary>
+    public EquatableArray<string> ValueTypes { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Input or output name as declared.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The user function (Map, FlatMap, Filter, ParDo, WithKeys, Partition).</summary>
+    public FunctionSpec? Function { get; init; }
+
+    /// <summary>The combine function (CombinePerKey, CombineValues, CombineGlobally).</summary>
+    public CombineFnSpec? Combine { get; init; }
+
+    /// <summary>Partition count.</summary>
+    public int PartitionCount { get; init; }
+
+    /// <summary>A short description for the plan, e.g. "Filter (line 12)".</summary>
+    public required string Label { get; init; }
+}
+
+/// <summary>A user function: a static lambda re-emitted as a static method, or a method group.</summary>
+internal sealed record FunctionSpec
+{
+    /// <summary>Parameters in order; emitter parameters have <see cref="ParameterSpec.EmitterOf"/> set.</summary>
+    public required EquatableArray<ParameterSpec> Parameters { get; init; }
+
+    /// <summary>Return type, fully qualified, or "void".</summary>
+    public required string ReturnType { get; init; }
+
+    /// <summary>The lambda body text (an expression or a block), when the function is a lambda.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>True when <see cref="Body"/> is an expression.</summary>
+    public bool IsExpressionBody { get; init; }
+
+    /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
+    public string? MethodGroup { get; init; }
+
+    /// <summary>1-based line and column of the body in <see cref="PipelineSpec.FilePath"/>, for #line.</summary>
+    public int BodyLine { get; init; }
+
+    public int BodyColumn { get; init; }
+}
+
+/// <summary>A parameter of a user function.</summary>
+internal sealed record ParameterSpec(string Name, string Type, string? EmitterOf);
+
+/// <summary>A combine function and how to create it.</summary>
+internal sealed record CombineFnSpec(string FnType, string CreateExpression, string InputType, string AccumulatorType, string OutputType);

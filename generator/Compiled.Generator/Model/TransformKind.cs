@@ -1,0 +1,39 @@
+namespace Compiled.Generator.Model;
+
+/// <summary>The transforms a declaration can apply.</summary>
+internal enum TransformKind
+{
+    /// <summary>In-memory input (Beam's Create): elements pushed at run time.</summary>
+    CreateInput,
+
+    /// <summary>Text input: one element per line.</summary>
+    ReadLinesInput,
+    Map,
+    FlatMap,
+    Filter,
+
+    /// <summary>DoFn with one or more outputs (ports), each fed by its own emitter.</summary>
+    ParDo,
+    WithKeys,
+    Keys,
+    Values,
+    KvSwap,
+    GroupByKey,
+    CombinePerKey,
+    CombineValues,
+    CombineGlobally,
+    Count,
+    CountPerElement,
+    CountPerKey,
+    Distinct,
+    CoGroupByKey,
+    Flatten,
+    Partition,
+    AsSingleton,
+    AsList,
+    AsDictionary,
+    Output,
+
+    /// <summary>Planner only: a transform folded into its producer (e.g. CombineValues lifted into GroupByKey).</summary>
+    Identity,
+}

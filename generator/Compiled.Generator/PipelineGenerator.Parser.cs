@@ -1,0 +1,1170 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    /// <summary>
+    /// Reads a <c>[Pipeline]</c> class's <c>Define</c> method into a <see cref="PipelineSpec"/>. The only
+    /// part of the generator that touches symbols and syntax; everything it returns is plain values.
+    /// </summary>
+    internal static class Parser
+    {
+        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new Session(context, cancellationToken).Run();
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                var info = new DiagnosticInfo(
+                    "CMP0099",
+                    LocationInfo.From(context.TargetNode.GetLocation()),
+                    new EquatableArray<string>(new[] { ex.GetType().Name + ": " + ex.Message }));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { info }));
+            }
+        }
+
+        internal static string Fq(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+
+        private abstract class Value
+        {
+        }
+
+        private sealed class BuilderValue : Value
+        {
+        }
+
+        private sealed class CollectionValue(PortRef port) : Value
+        {
+            public PortRef Port { get; } = port;
+        }
+
+        private sealed class ViewValue(PortRef port) : Value
+        {
+            public PortRef Port { get; } = port;
+        }
+
+        private sealed class MultiValue(int node, int count, bool isPartition) : Value
+        {
+            public int Node { get; } = node;
+
+            public int Count { get; } = count;
+
+            public bool IsPartition { get; } = isPartition;
+        }
+
+        private sealed class VoidValue : Value
+        {
+        }
+
+        private sealed class Session
+        {
+            private readonly GeneratorAttributeSyntaxContext _context;
+            private readonly CancellationToken _cancellationToken;
+            private readonly List<DiagnosticInfo> _diagnostics = new();
+            private readonly List<TransformSpec> _transforms = new();
+            private readonly Dictionary<ISymbol, Value> _locals = new(SymbolEqualityComparer.Default);
+            private readonly Dictionary<string, string> _inputNames = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, string> _outputNames = new(StringComparer.Ordinal);
+            private SemanticModel _model = null!;
+            private IParameterSymbol? _builderParameter;
+            private INamedTypeSymbol? _pcollection;
+            private INamedTypeSymbol? _builder;
+            private INamedTypeSymbol? _keyed;
+            private INamedTypeSymbol? _view;
+            private INamedTypeSymbol? _emitter;
+            private INamedTypeSymbol? _kv;
+            private INamedTypeSymbol? _parDo2;
+            private INamedTypeSymbol? _parDo3;
+            private INamedTypeSymbol? _partitionList;
+
+            public Session(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                _context = context;
+                _cancellationToken = cancellationToken;
+            }
+
+            public ParseResult Run()
+            {
+                var syntax = (ClassDeclarationSyntax)_context.TargetNode;
+                var type = (INamedTypeSymbol)_context.TargetSymbol;
+                var compilation = _context.SemanticModel.Compilation;
+
+                if (!IsPartialAll(type))
+                {
+                    Report(DiagnosticDescriptors.NotPartial, syntax.Identifier.GetLocation(), type.Name);
+                    return Result(null);
+                }
+
+                if (IsGenericAnywhere(type))
+                {
+                    Report(DiagnosticDescriptors.GenericPipeline, syntax.Identifier.GetLocation(), type.Name);
+                    return Result(null);
+                }
+
+                _pcollection = compilation.GetTypeByMetadataName("Compiled.PCollection`1");
+                _builder = compilation.GetTypeByMetadataName("Compiled.PipelineBuilder");
+                _keyed = compilation.GetTypeByMetadataName("Compiled.KeyedTransforms");
+                _view = compilation.GetTypeByMetadataName("Compiled.PCollectionView`1");
+                _emitter = compilation.GetTypeByMetadataName("Compiled.IEmitter`1");
+                _kv = compilation.GetTypeByMetadataName("Compiled.KV`2");
+                _parDo2 = compilation.GetTypeByMetadataName("Compiled.ParDoResult`2");
+                _parDo3 = compilation.GetTypeByMetadataName("Compiled.ParDoResult`3");
+                _partitionList = compilation.GetTypeByMetadataName("Compiled.PartitionList`1");
+                if (_pcollection is null || _builder is null || _keyed is null || _emitter is null || _kv is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, syntax.Identifier.GetLocation(), "Compiled.PCollection<T> (is the Compiled runtime referenced?)");
+                    return Result(null);
+                }
+
+                var define = type.GetMembers("Define").OfType<IMethodSymbol>().FirstOrDefault(m =>
+                    m.IsStatic && m.ReturnsVoid && m.Parameters.Length == 1 &&
+                    SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, _builder));
+                var defineSyntax = define?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as MethodDeclarationSyntax;
+                if (define is null || defineSyntax is null || (defineSyntax.Body is null && defineSyntax.ExpressionBody is null))
+                {
+                    Report(DiagnosticDescriptors.MissingDefine, syntax.Identifier.GetLocation(), type.Name);
+                    return Result(null);
+                }
+
+                _builderParameter = define.Parameters[0];
+                _model = defineSyntax.SyntaxTree == _context.SemanticModel.SyntaxTree
+                    ? _context.SemanticModel
+                    : compilation.GetSemanticModel(defineSyntax.SyntaxTree);
+
+                if (defineSyntax.ExpressionBody is { } arrow)
+                {
+                    Evaluate(arrow.Expression);
+                }
+                else
+                {
+                    foreach (var statement in defineSyntax.Body!.Statements)
+                    {
+                        _cancellationToken.ThrowIfCancellationRequested();
+                        ParseStatement(statement);
+                    }
+                }
+
+                if (_diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+                {
+                    return Result(null);
+                }
+
+                if (_outputNames.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.NoOutputs, defineSyntax.Identifier.GetLocation(), type.Name);
+                }
+
+                var spec = new PipelineSpec
+                {
+                    Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+                    ClassName = type.Name,
+                    ContainingTypes = ContainingTypeDeclarations(type),
+                    Usings = CollectUsings(syntax),
+                    FilePath = defineSyntax.SyntaxTree.FilePath,
+                    NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
+                    Transforms = _transforms.ToEquatableArray(),
+                };
+                return Result(spec);
+            }
+
+            private ParseResult Result(PipelineSpec? spec) => new(spec, _diagnostics.ToEquatableArray());
+
+            private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
+                _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
+
+            private static bool IsPartialAll(INamedTypeSymbol type)
+            {
+                for (var t = type; t is not null; t = t.ContainingType)
+                {
+                    var partial = t.DeclaringSyntaxReferences
+                        .Select(r => r.GetSyntax())
+                        .OfType<TypeDeclarationSyntax>()
+                        .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+                    if (!partial)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            private static bool IsGenericAnywhere(INamedTypeSymbol type)
+            {
+                for (var t = type; t is not null; t = t.ContainingType)
+                {
+                    if (t.TypeParameters.Length > 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private static EquatableArray<string> ContainingTypeDeclarations(INamedTypeSymbol type)
+            {
+                var result = new List<string>();
+                for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+                {
+                    var keyword = t.IsRecord ? (t.IsValueType ? "record struct" : "record") : t.TypeKind switch
+                    {
+                        TypeKind.Struct => "struct",
+                        TypeKind.Interface => "interface",
+                        _ => "class",
+                    };
+                    var isStatic = t.IsStatic ? "static " : string.Empty;
+                    result.Insert(0, isStatic + "partial " + keyword + " " + t.Name);
+                }
+
+                return result.ToEquatableArray();
+            }
+
+            private static EquatableArray<string> CollectUsings(SyntaxNode node)
+            {
+                var usings = new List<string>();
+                foreach (var ancestor in node.Ancestors())
+                {
+                    SyntaxList<UsingDirectiveSyntax> list = ancestor switch
+                    {
+                        CompilationUnitSyntax unit => unit.Usings,
+                        BaseNamespaceDeclarationSyntax ns => ns.Usings,
+                        _ => default,
+                    };
+                    foreach (var directive in list)
+                    {
+                        if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+                        {
+                            continue;
+                        }
+
+                        var text = directive.WithoutTrivia().ToString();
+                        if (!usings.Contains(text))
+                        {
+                            usings.Add(text);
+                        }
+                    }
+                }
+
+                return usings.ToEquatableArray();
+            }
+
+            // ----- statements -----
+            private void ParseStatement(StatementSyntax statement)
+            {
+                switch (statement)
+                {
+                    case LocalDeclarationStatementSyntax local:
+                        foreach (var variable in local.Declaration.Variables)
+                        {
+                            if (variable.Initializer is null)
+                            {
+                                Report(DiagnosticDescriptors.UnsupportedExpression, variable.GetLocation(), variable.ToString(),
+                                    "a local in a pipeline declaration must be initialized where it is declared");
+                                continue;
+                            }
+
+                            var value = Evaluate(variable.Initializer.Value);
+                            var symbol = _model.GetDeclaredSymbol(variable, _cancellationToken);
+                            if (value is not null && symbol is not null)
+                            {
+                                _locals[symbol] = value;
+                            }
+                        }
+
+                        break;
+                    case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
+                        when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                             assignment.Left is DeclarationExpressionSyntax or TupleExpressionSyntax:
+                        ParseDeconstruction(assignment);
+                        break;
+                    case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
+                        Report(DiagnosticDescriptors.DynamicTopology, assignment.GetLocation(), "Re-assigning a variable");
+                        break;
+                    case ExpressionStatementSyntax expression:
+                        Evaluate(expression.Expression);
+                        break;
+                    case EmptyStatementSyntax:
+                        break;
+                    default:
+                        Report(DiagnosticDescriptors.DynamicTopology, StatementLocation(statement), Describe(statement));
+                        break;
+                }
+            }
+
+            private static Location StatementLocation(StatementSyntax statement) => statement switch
+            {
+                IfStatementSyntax s => s.IfKeyword.GetLocation(),
+                ForStatementSyntax s => s.ForKeyword.GetLocation(),
+                ForEachStatementSyntax s => s.ForEachKeyword.GetLocation(),
+                WhileStatementSyntax s => s.WhileKeyword.GetLocation(),
+                DoStatementSyntax s => s.DoKeyword.GetLocation(),
+                SwitchStatementSyntax s => s.SwitchKeyword.GetLocation(),
+                _ => statement.GetLocation(),
+            };
+
+            private static string Describe(StatementSyntax statement) => statement switch
+            {
+                IfStatementSyntax => "An 'if' statement",
+                ForStatementSyntax => "A 'for' loop",
+                ForEachStatementSyntax => "A 'foreach' loop",
+                WhileStatementSyntax => "A 'while' loop",
+                DoStatementSyntax => "A 'do' loop",
+                SwitchStatementSyntax => "A 'switch' statement",
+                LocalFunctionStatementSyntax => "A local function",
+                ReturnStatementSyntax => "A 'return' statement",
+                TryStatementSyntax => "A 'try' statement",
+                BlockSyntax => "A nested block",
+                _ => "The statement '" + Shorten(statement.ToString()) + "'",
+            };
+
+            private void ParseDeconstruction(AssignmentExpressionSyntax assignment)
+            {
+                var designations = new List<SyntaxNode>();
+                if (assignment.Left is DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax parenthesized })
+                {
+                    designations.AddRange(parenthesized.Variables);
+                }
+                else if (assignment.Left is TupleExpressionSyntax tuple)
+                {
+                    foreach (var argument in tuple.Arguments)
+                    {
+                        if (argument.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax single })
+                        {
+                            designations.Add(single);
+                        }
+                        else
+                        {
+                            designations.Add(argument.Expression);
+                        }
+                    }
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.Left.GetLocation(), assignment.Left.ToString(), "deconstruct into new locals, e.g. 'var (main, errors) = ...'");
+                    return;
+                }
+
+                var value = Evaluate(assignment.Right);
+                if (value is null)
+                {
+                    return;
+                }
+
+                if (value is not MultiValue multi)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.GetLocation(), Shorten(assignment.ToString()), "only ParDo and Partition results can be deconstructed");
+                    return;
+                }
+
+                if (multi.Count != designations.Count)
+                {
+                    Report(DiagnosticDescriptors.PartitionIndex, assignment.Left.GetLocation(),
+                        designations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return;
+                }
+
+                for (var i = 0; i < designations.Count; i++)
+                {
+                    if (designations[i] is DiscardDesignationSyntax)
+                    {
+                        continue;
+                    }
+
+                    if (designations[i] is not SingleVariableDesignationSyntax single)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, designations[i].GetLocation(), designations[i].ToString(), "deconstruct into new locals");
+                        continue;
+                    }
+
+                    var symbol = _model.GetDeclaredSymbol(single, _cancellationToken);
+                    if (symbol is not null)
+                    {
+                        _locals[symbol] = new CollectionValue(new PortRef(multi.Node, i));
+                    }
+                }
+            }
+
+            // ----- expressions -----
+            private Value? Evaluate(ExpressionSyntax expression)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                switch (expression)
+                {
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        return Evaluate(parenthesized.Expression);
+                    case IdentifierNameSyntax identifier:
+                        return EvaluateIdentifier(identifier);
+                    case InvocationExpressionSyntax invocation:
+                        return EvaluateInvocation(invocation);
+                    case MemberAccessExpressionSyntax member:
+                        return EvaluateMember(member);
+                    case ElementAccessExpressionSyntax element:
+                        return EvaluateElementAccess(element);
+                    case ConditionalExpressionSyntax conditional:
+                        Report(DiagnosticDescriptors.DynamicTopology, conditional.GetLocation(), "A conditional expression");
+                        return null;
+                    case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
+                        Report(DiagnosticDescriptors.DynamicTopology, binary.GetLocation(), "A '??' expression");
+                        return null;
+                    default:
+                        Report(DiagnosticDescriptors.UnsupportedExpression, expression.GetLocation(), Shorten(expression.ToString()),
+                            "a pipeline declaration chains transform calls on the builder parameter and on locals declared in Define");
+                        return null;
+                }
+            }
+
+            private Value? EvaluateIdentifier(IdentifierNameSyntax identifier)
+            {
+                var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                if (symbol is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, identifier.GetLocation(), identifier.Identifier.ValueText);
+                    return null;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(symbol, _builderParameter))
+                {
+                    return new BuilderValue();
+                }
+
+                if (_locals.TryGetValue(symbol, out var value))
+                {
+                    return value;
+                }
+
+                Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.ValueText,
+                    symbol is ILocalSymbol
+                        ? "the local was not initialized from a transform in this declaration"
+                        : "only the builder parameter and locals declared in Define can be used; fields, properties and helper members that hold transforms are not supported");
+                return null;
+            }
+
+            private Value? EvaluateMember(MemberAccessExpressionSyntax member)
+            {
+                var receiver = Evaluate(member.Expression);
+                if (receiver is null)
+                {
+                    return null;
+                }
+
+                if (receiver is MultiValue { IsPartition: false } multi)
+                {
+                    var name = member.Name.Identifier.ValueText;
+                    var port = name switch
+                    {
+                        "Main" => 0,
+                        "Output2" => 1,
+                        "Output3" => 2,
+                        _ => -1,
+                    };
+                    if (port >= 0 && port < multi.Count)
+                    {
+                        return new CollectionValue(new PortRef(multi.Node, port));
+                    }
+                }
+
+                Report(DiagnosticDescriptors.UnsupportedExpression, member.GetLocation(), Shorten(member.ToString()), "this member is not part of the declaration API");
+                return null;
+            }
+
+            private Value? EvaluateElementAccess(ElementAccessExpressionSyntax element)
+            {
+                var receiver = Evaluate(element.Expression);
+                if (receiver is null)
+                {
+                    return null;
+                }
+
+                if (receiver is not MultiValue { IsPartition: true } multi || element.ArgumentList.Arguments.Count != 1)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, element.GetLocation(), Shorten(element.ToString()), "only a Partition result can be indexed");
+                    return null;
+                }
+
+                var constant = _model.GetConstantValue(element.ArgumentList.Arguments[0].Expression, _cancellationToken);
+                if (!constant.HasValue || constant.Value is not int index)
+                {
+                    Report(DiagnosticDescriptors.DynamicTopology, element.ArgumentList.Arguments[0].GetLocation(), "A partition index that is not a constant");
+                    return null;
+                }
+
+                if (index < 0 || index >= multi.Count)
+                {
+                    Report(DiagnosticDescriptors.PartitionIndex, element.ArgumentList.Arguments[0].GetLocation(),
+                        index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return null;
+                }
+
+                return new CollectionValue(new PortRef(multi.Node, index));
+            }
+
+            private Value? EvaluateInvocation(InvocationExpressionSyntax invocation)
+            {
+                var symbolInfo = _model.GetSymbolInfo(invocation, _cancellationToken);
+                var method = symbolInfo.Symbol as IMethodSymbol;
+                if (method is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), Shorten(invocation.Expression.ToString()));
+                    return null;
+                }
+
+                var definitionType = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
+                var isApi = SymbolEqualityComparer.Default.Equals(definitionType, _pcollection) ||
+                            SymbolEqualityComparer.Default.Equals(definitionType, _builder) ||
+                            SymbolEqualityComparer.Default.Equals(definitionType, _keyed);
+                if (!isApi || invocation.Expression is not MemberAccessExpressionSyntax access)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
+                        "helper methods that build transforms are not supported; apply the transforms directly in Define");
+                    return null;
+                }
+
+                // A static call such as KeyedTransforms.GroupByKey(x) has its input as the first argument.
+                Value? receiver;
+                var arguments = invocation.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                if (method.ReducedFrom is null && method.IsStatic)
+                {
+                    if (arguments.Count == 0)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "missing input");
+                        return null;
+                    }
+
+                    receiver = Evaluate(arguments[0]);
+                    arguments.RemoveAt(0);
+                    method = method.ReduceExtensionMethod(method.Parameters[0].Type) ?? method;
+                }
+                else
+                {
+                    receiver = Evaluate(access.Expression);
+                }
+
+                if (receiver is null)
+                {
+                    return null;
+                }
+
+                var argumentsByParameter = MapArguments(invocation, method, arguments);
+                if (argumentsByParameter is null)
+                {
+                    return null;
+                }
+
+                return Apply(invocation, access.Name.Identifier, method, receiver, argumentsByParameter);
+            }
+
+            private List<ExpressionSyntax>? MapArguments(InvocationExpressionSyntax invocation, IMethodSymbol method, List<ExpressionSyntax> positional)
+            {
+                // Named arguments are matched by name; the rest by position. `params` collects the tail.
+                var result = new List<ExpressionSyntax>();
+                var offset = invocation.ArgumentList.Arguments.Count - positional.Count;
+                for (var i = 0; i < positional.Count; i++)
+                {
+                    var syntax = invocation.ArgumentList.Arguments[i + offset];
+                    if (syntax.NameColon is not null)
+                    {
+                        var index = method.Parameters.IndexOf(method.Parameters.FirstOrDefault(p => p.Name == syntax.NameColon.Name.Identifier.ValueText)!);
+                        if (index < 0)
+                        {
+                            Report(DiagnosticDescriptors.Unresolved, syntax.GetLocation(), syntax.ToString());
+                            return null;
+                        }
+
+                        while (result.Count <= index)
+                        {
+                            result.Add(null!);
+                        }
+
+                        result[index] = positional[i];
+                    }
+                    else
+                    {
+                        result.Add(positional[i]);
+                    }
+                }
+
+                return result;
+            }
+
+            private Value? Apply(InvocationExpressionSyntax invocation, SyntaxToken nameToken, IMethodSymbol method, Value receiver, List<ExpressionSyntax> args)
+            {
+                var name = method.Name;
+                var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                var label = name + " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                var location = nameToken.GetLocation();
+
+                if (receiver is BuilderValue)
+                {
+                    switch (name)
+                    {
+                        case "Create":
+                        case "ReadLines":
+                        {
+                            var inputName = ReadName(args.ElementAtOrDefault(0), invocation, _inputNames, "input");
+                            if (inputName is null)
+                            {
+                                return null;
+                            }
+
+                            var elementType = ElementType(method.ReturnType);
+                            if (elementType is null)
+                            {
+                                return Unresolved(invocation);
+                            }
+
+                            return Collection(AddTransform(
+                                name == "Create" ? TransformKind.CreateInput : TransformKind.ReadLinesInput,
+                                Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
+                                (name == "Create" ? "Create" : "ReadLines") + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                inputName: inputName));
+                        }
+
+                        case "Flatten":
+                        {
+                            var inputs = new List<PortRef>();
+                            foreach (var arg in args)
+                            {
+                                if (arg is null)
+                                {
+                                    continue;
+                                }
+
+                                if (Evaluate(arg) is not CollectionValue collection)
+                                {
+                                    return null;
+                                }
+
+                                inputs.Add(collection.Port);
+                            }
+
+                            if (inputs.Count == 0)
+                            {
+                                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "Flatten needs at least one input collection, listed as arguments");
+                                return null;
+                            }
+
+                            var elementType = ElementType(method.ReturnType);
+                            if (elementType is null)
+                            {
+                                return Unresolved(invocation);
+                            }
+
+                            var t = Fq(elementType);
+                            return Collection(AddTransform(TransformKind.Flatten, inputs, t, new[] { t }, label));
+                        }
+                    }
+
+                    return UnknownMember(invocation, name);
+                }
+
+                if (receiver is not CollectionValue input)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "transforms apply to collections");
+                    return null;
+                }
+
+                var inputType = ElementTypeOfPort(input.Port);
+                switch (name)
+                {
+                    case "Map":
+                    case "Filter":
+                    case "FlatMap":
+                    case "WithKeys":
+                    case "ParDo":
+                    {
+                        PortRef? side = null;
+                        var fnArg = args.ElementAtOrDefault(0);
+                        if (method.Parameters.Length == 2)
+                        {
+                            if (Evaluate(args[0]) is not ViewValue view)
+                            {
+                                return null;
+                            }
+
+                            side = view.Port;
+                            fnArg = args.ElementAtOrDefault(1);
+                        }
+
+                        var fn = ParseFunction(fnArg, invocation, name);
+                        if (fn is null)
+                        {
+                            return null;
+                        }
+
+                        var kind = name switch
+                        {
+                            "Map" => TransformKind.Map,
+                            "Filter" => TransformKind.Filter,
+                            "FlatMap" => TransformKind.FlatMap,
+                            "WithKeys" => TransformKind.WithKeys,
+                            _ => TransformKind.ParDo,
+                        };
+                        var outputs = OutputTypes(method.ReturnType);
+                        if (outputs is null)
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        var id = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, function: fn, side: side);
+                        return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
+                            ? new MultiValue(id, outputs.Length, false)
+                            : Collection(id);
+                    }
+
+                    case "Partition":
+                    {
+                        var count = _model.GetConstantValue(args.ElementAtOrDefault(0) ?? invocation, _cancellationToken);
+                        if (!count.HasValue || count.Value is not int n || n <= 0)
+                        {
+                            Report(DiagnosticDescriptors.InvalidPartitionCount, (args.ElementAtOrDefault(0) ?? (SyntaxNode)invocation).GetLocation(), args.ElementAtOrDefault(0)?.ToString() ?? string.Empty);
+                            return null;
+                        }
+
+                        var fn = ParseFunction(args.ElementAtOrDefault(1), invocation, name);
+                        if (fn is null)
+                        {
+                            return null;
+                        }
+
+                        var outputs = Enumerable.Repeat(inputType, n).ToArray();
+                        var id = AddTransform(TransformKind.Partition, new[] { input.Port }, inputType, outputs, label, function: fn, partitions: n);
+                        return new MultiValue(id, n, true);
+                    }
+
+                    case "CombineGlobally":
+                    case "CombinePerKey":
+                    case "CombineValues":
+                    {
+                        var combine = ParseCombineFn(args.ElementAtOrDefault(0), method, invocation);
+                        if (combine is null)
+                        {
+                            return null;
+                        }
+
+                        var outputs = OutputTypes(method.ReturnType);
+                        if (outputs is null)
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
+                        return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine));
+                    }
+
+                    case "CoGroupByKey":
+                    {
+                        var inputs = new List<PortRef> { input.Port };
+                        foreach (var arg in args)
+                        {
+                            if (arg is null || Evaluate(arg) is not CollectionValue other)
+                            {
+                                return null;
+                            }
+
+                            inputs.Add(other.Port);
+                        }
+
+                        var outputs = OutputTypes(method.ReturnType);
+                        if (outputs is null)
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        return Collection(AddTransform(TransformKind.CoGroupByKey, inputs, inputType, outputs, label));
+                    }
+
+                    case "Output":
+                    {
+                        var outputName = ReadName(args.ElementAtOrDefault(0), invocation, _outputNames, "output");
+                        if (outputName is null)
+                        {
+                            return null;
+                        }
+
+                        AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
+                            "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                        return new VoidValue();
+                    }
+
+                    case "AsSingleton":
+                    case "AsList":
+                    case "AsDictionary":
+                    {
+                        var outputs = OutputTypes(method.ReturnType);
+                        if (outputs is null)
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        var kind = name == "AsSingleton" ? TransformKind.AsSingleton : name == "AsList" ? TransformKind.AsList : TransformKind.AsDictionary;
+                        return new ViewValue(new PortRef(AddTransform(kind, new[] { input.Port }, inputType, outputs, label), 0));
+                    }
+
+                    case "Keys":
+                    case "Values":
+                    case "KvSwap":
+                    case "GroupByKey":
+                    case "Count":
+                    case "CountPerElement":
+                    case "CountPerKey":
+                    case "Distinct":
+                    {
+                        var outputs = OutputTypes(method.ReturnType);
+                        if (outputs is null)
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        var kind = (TransformKind)Enum.Parse(typeof(TransformKind), name);
+                        return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label));
+                    }
+                }
+
+                return UnknownMember(invocation, name);
+            }
+
+            private Value? UnknownMember(InvocationExpressionSyntax invocation, string name)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), name, "this member of the declaration API is not supported by this version of the generator");
+                return null;
+            }
+
+            private Value? Unresolved(InvocationExpressionSyntax invocation)
+            {
+                Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), Shorten(invocation.ToString()));
+                return null;
+            }
+
+            private static CollectionValue Collection(int id) => new(new PortRef(id, 0));
+
+            private string ElementTypeOfPort(PortRef port) => _transforms[port.Node].OutputTypes[port.Port];
+
+            private ITypeSymbol? ElementType(ITypeSymbol type) =>
+                type is INamedTypeSymbol named && named.TypeArguments.Length == 1 && named.TypeArguments[0].TypeKind != TypeKind.Error
+                    ? named.TypeArguments[0]
+                    : null;
+
+            private string[]? OutputTypes(ITypeSymbol type)
+            {
+                if (type is not INamedTypeSymbol named || named.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
+                {
+                    return null;
+                }
+
+                return named.TypeArguments.Select(Fq).ToArray();
+            }
+
+            private int AddTransform(
+                TransformKind kind,
+                IReadOnlyList<PortRef> inputs,
+                string inputType,
+                string[] outputTypes,
+                string label,
+                FunctionSpec? function = null,
+                CombineFnSpec? combine = null,
+                PortRef? side = null,
+                int partitions = 0,
+                string? inputName = null,
+                string? outputName = null)
+            {
+                string? keyType = null;
+                var valueTypes = new List<string>();
+                foreach (var port in inputs)
+                {
+                    var type = ElementTypeOfPort(port);
+                    if (TrySplitKv(type, out var key, out var value))
+                    {
+                        keyType ??= key;
+                        valueTypes.Add(value);
+                    }
+                }
+
+                var id = _transforms.Count;
+                _transforms.Add(new TransformSpec
+                {
+                    Id = id,
+                    Kind = kind,
+                    Inputs = inputs.ToEquatableArray(),
+                    SideInput = side,
+                    InputType = inputType,
+                    OutputTypes = outputTypes.ToEquatableArray(),
+                    KeyType = keyType,
+                    ValueTypes = valueTypes.ToEquatableArray(),
+                    Name = inputName ?? outputName,
+                    Function = function,
+                    Combine = combine,
+                    PartitionCount = partitions,
+                    Label = label,
+                });
+                return id;
+            }
+
+            private static bool TrySplitKv(string type, out string key, out string value)
+            {
+                const string prefix = "global::Compiled.KV<";
+                key = value = string.Empty;
+                if (!type.StartsWith(prefix, StringComparison.Ordinal) || !type.EndsWith(">", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                var inner = type.Substring(prefix.Length, type.Length - prefix.Length - 1);
+                var depth = 0;
+                for (var i = 0; i < inner.Length; i++)
+                {
+                    switch (inner[i])
+                    {
+                        case '<':
+                        case '(':
+                        case '[':
+                            depth++;
+                            break;
+                        case '>':
+                        case ')':
+                        case ']':
+                            depth--;
+                            break;
+                        case ',' when depth == 0:
+                            key = inner.Substring(0, i).Trim();
+                            value = inner.Substring(i + 1).Trim();
+                            return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private string? ReadName(ExpressionSyntax? argument, InvocationExpressionSyntax invocation, Dictionary<string, string> seen, string what)
+            {
+                if (argument is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidName, invocation.GetLocation(), "The " + what + " needs a name");
+                    return null;
+                }
+
+                var constant = _model.GetConstantValue(argument, _cancellationToken);
+                if (!constant.HasValue || constant.Value is not string name)
+                {
+                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name must be a constant string");
+                    return null;
+                }
+
+                var identifier = Names.ToPascal(name);
+                if (identifier.Length == 0 || !SyntaxFacts.IsValidIdentifier(identifier))
+                {
+                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' must contain letters or digits and start with a letter");
+                    return null;
+                }
+
+                if (Names.Reserved.Contains(identifier))
+                {
+                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' collides with a generated member; choose another name");
+                    return null;
+                }
+
+                if (seen.TryGetValue(identifier, out var previous))
+                {
+                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' is already used by '" + previous + "'; " + what + " names must be unique");
+                    return null;
+                }
+
+                seen.Add(identifier, name);
+                return name;
+            }
+
+            // ----- functions -----
+            private FunctionSpec? ParseFunction(ExpressionSyntax? argument, InvocationExpressionSyntax invocation, string transform)
+            {
+                if (argument is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), transform);
+                    return null;
+                }
+
+                if (argument is LambdaExpressionSyntax lambda)
+                {
+                    return ParseLambda(lambda, transform);
+                }
+
+                var symbol = _model.GetSymbolInfo(argument, _cancellationToken).Symbol as IMethodSymbol;
+                if (symbol is not null && argument is IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax && symbol.MethodKind == MethodKind.Ordinary)
+                {
+                    if (!symbol.IsStatic)
+                    {
+                        Report(DiagnosticDescriptors.FunctionNotLambda, argument.GetLocation(), transform, argument.ToString() + "' (an instance method");
+                        return null;
+                    }
+
+                    var methodName = Fq(symbol.ContainingType) + "." + symbol.Name +
+                        (symbol.IsGenericMethod ? "<" + string.Join(", ", symbol.TypeArguments.Select(Fq)) + ">" : string.Empty);
+                    return new FunctionSpec
+                    {
+                        Parameters = symbol.Parameters.Select((p, i) => new ParameterSpec("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Fq(p.Type), EmitterType(p.Type))).ToEquatableArray(),
+                        ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
+                        MethodGroup = methodName,
+                    };
+                }
+
+                Report(DiagnosticDescriptors.FunctionNotLambda, argument.GetLocation(), transform, Shorten(argument.ToString()));
+                return null;
+            }
+
+            private FunctionSpec? ParseLambda(LambdaExpressionSyntax lambda, string transform)
+            {
+                if (!lambda.Modifiers.Any(SyntaxKind.StaticKeyword))
+                {
+                    var captured = string.Empty;
+                    var flow = _model.AnalyzeDataFlow(lambda);
+                    if (flow is { Succeeded: true } && flow.CapturedInside.Length > 0)
+                    {
+                        captured = ", but it captures " + string.Join(", ", flow.CapturedInside.Select(s => "'" + s.Name + "'"));
+                    }
+
+                    Report(DiagnosticDescriptors.LambdaNotStatic, lambda.GetLocation(), transform, captured);
+                    return null;
+                }
+
+                if (lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLambda, lambda.GetLocation(), transform, "async lambdas are not supported; transforms are synchronous");
+                    return null;
+                }
+
+                if (_model.GetSymbolInfo(lambda, _cancellationToken).Symbol is not IMethodSymbol symbol ||
+                    symbol.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error) || symbol.ReturnType.TypeKind == TypeKind.Error)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, lambda.GetLocation(), transform + " lambda");
+                    return null;
+                }
+
+                if (symbol.Parameters.Any(p => p.RefKind != RefKind.None))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLambda, lambda.GetLocation(), transform, "ref, in and out parameters are not supported");
+                    return null;
+                }
+
+                if (lambda.AttributeLists.Count > 0 || lambda.DescendantNodes().OfType<AttributeListSyntax>().Any())
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLambda, lambda.GetLocation(), transform, "attributes on lambdas or their parameters are not supported");
+                    return null;
+                }
+
+                var discards = symbol.Parameters.Count(p => p.Name == "_");
+                var parameters = new List<ParameterSpec>();
+                for (var i = 0; i < symbol.Parameters.Length; i++)
+                {
+                    var p = symbol.Parameters[i];
+                    var parameterName = p.Name == "_" && discards > 1 ? "__discard" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) : p.Name;
+                    if (parameterName.Length == 0)
+                    {
+                        parameterName = "__p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
+                    parameters.Add(new ParameterSpec(SyntaxFacts.GetKeywordKind(parameterName) != SyntaxKind.None ? "@" + parameterName : parameterName, Fq(p.Type), EmitterType(p.Type)));
+                }
+
+                var body = lambda.Body;
+                var position = body.GetLocation().GetLineSpan().StartLinePosition;
+                return new FunctionSpec
+                {
+                    Parameters = parameters.ToEquatableArray(),
+                    ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
+                    Body = body.ToString(),
+                    IsExpressionBody = body is ExpressionSyntax,
+                    BodyLine = position.Line + 1,
+                    BodyColumn = position.Character + 1,
+                };
+            }
+
+            private string? EmitterType(ITypeSymbol type) =>
+                type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, _emitter)
+                    ? Fq(named.TypeArguments[0])
+                    : null;
+
+            private CombineFnSpec? ParseCombineFn(ExpressionSyntax? argument, IMethodSymbol method, InvocationExpressionSyntax invocation)
+            {
+                if (argument is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), method.Name);
+                    return null;
+                }
+
+                var type = _model.GetTypeInfo(argument, _cancellationToken).Type;
+                if (type is null || type.TypeKind == TypeKind.Error)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));
+                    return null;
+                }
+
+                if (type.TypeKind == TypeKind.Interface || type.IsAbstract)
+                {
+                    Report(DiagnosticDescriptors.InvalidCombineFn, argument.GetLocation(), Shorten(argument.ToString()), "its static type is '" + type.Name + "', not a concrete struct or sealed class the generator can call directly");
+                    return null;
+                }
+
+                if (argument is not (ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or InvocationExpressionSyntax or MemberAccessExpressionSyntax or DefaultExpressionSyntax))
+                {
+                    Report(DiagnosticDescriptors.InvalidCombineFn, argument.GetLocation(), Shorten(argument.ToString()), "it is neither a 'new' expression nor a factory call");
+                    return null;
+                }
+
+                foreach (var identifier in argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                {
+                    var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                    if (symbol is ILocalSymbol or IParameterSymbol)
+                    {
+                        Report(DiagnosticDescriptors.InvalidCombineFn, identifier.GetLocation(), Shorten(argument.ToString()), "it reads '" + identifier.Identifier.ValueText + "', which only exists while Define runs");
+                        return null;
+                    }
+                }
+
+                if (argument.DescendantNodes().OfType<LambdaExpressionSyntax>().Any(l => !l.Modifiers.Any(SyntaxKind.StaticKeyword)))
+                {
+                    Report(DiagnosticDescriptors.InvalidCombineFn, argument.GetLocation(), Shorten(argument.ToString()), "lambdas inside it must be static");
+                    return null;
+                }
+
+                var fnParameter = method.Parameters.LastOrDefault()?.Type as INamedTypeSymbol;
+                if (fnParameter is null || fnParameter.TypeArguments.Length != 3 || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
+                {
+                    Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));
+                    return null;
+                }
+
+                var createExpression = argument is ImplicitObjectCreationExpressionSyntax implicitNew
+                    ? "new " + Fq(type) + implicitNew.ArgumentList.ToString()
+                    : argument.ToString();
+                return new CombineFnSpec(Fq(type), createExpression, Fq(fnParameter.TypeArguments[0]), Fq(fnParameter.TypeArguments[1]), Fq(fnParameter.TypeArguments[2]));
+            }
+
+            private static string Shorten(string text)
+            {
+                var single = string.Join(" ", text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+                return single.Length <= 80 ? single : single.Substring(0, 77) + "...";
+            }
+        }
+    }
+}

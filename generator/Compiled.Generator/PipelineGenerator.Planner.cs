@@ -1,0 +1,186 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    /// <summary>
+    /// Turns a spec into a fused plan. Pure: no symbols, no I/O. Element-wise transforms fuse into the
+    /// loop of the input or flush that feeds them; stateful transforms (groupings, combines, side-input
+    /// views) are where a fused stage ends, and each flush at end of input starts a new one.
+    /// </summary>
+    internal static class Planner
+    {
+        public static PipelinePlan Plan(PipelineSpec spec)
+        {
+            var transforms = spec.Transforms.ToList();
+            var edges = BuildEdges(transforms);
+
+            // GroupByKey whose only consumer is CombineValues: keep an accumulator per key instead of a
+            // list of values (Beam's combiner lifting). The CombineValues becomes a pass-through.
+            foreach (var group in transforms.Where(t => t.Kind == TransformKind.GroupByKey).ToList())
+            {
+                var consumers = edges.Where(e => e.From == group.Id).ToList();
+                if (consumers.Count == 1 && transforms[consumers[0].To] is { Kind: TransformKind.CombineValues, SideInput: null } combine)
+                {
+                    transforms[group.Id] = group with
+                    {
+                        Kind = TransformKind.CombinePerKey,
+                        Combine = combine.Combine,
+                        OutputTypes = combine.OutputTypes,
+                        Label = group.Label + " + " + combine.Label + ", lifted",
+                    };
+                    transforms[combine.Id] = combine with { Kind = TransformKind.Identity, InputType = combine.OutputTypes[0] };
+                }
+            }
+
+            var flushOrder = transforms.Where(IsStateful).Select(t => t.Id).ToList();
+            return new PipelinePlan
+            {
+                Spec = spec,
+                Transforms = transforms.ToEquatableArray(),
+                Edges = edges.ToEquatableArray(),
+                FlushOrder = flushOrder.ToEquatableArray(),
+                Description = Describe(transforms, edges).ToEquatableArray(),
+                Mermaid = Mermaid(transforms, edges).ToEquatableArray(),
+            };
+        }
+
+        /// <summary>True for transforms that hold state until input ends (fusion boundaries).</summary>
+        public static bool IsStateful(TransformSpec t) => t.SideInput is not null || t.Kind is
+            TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or
+            TransformKind.Count or TransformKind.CountPerElement or TransformKind.CountPerKey or
+            TransformKind.Distinct or TransformKind.CoGroupByKey or
+            TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary;
+
+        private static List<Edge> BuildEdges(List<TransformSpec> transforms)
+        {
+            var edges = new List<Edge>();
+            foreach (var t in transforms)
+            {
+                for (var i = 0; i < t.Inputs.Count; i++)
+                {
+                    edges.Add(new Edge(t.Inputs[i].Node, t.Inputs[i].Port, t.Id, i));
+                }
+            }
+
+            return edges;
+        }
+
+        private static string Why(TransformSpec t)
+        {
+            if (t.SideInput is { } side)
+            {
+                return "reads side input #" + Num(side.Node) + ", so its input is buffered until that view is complete";
+            }
+
+            return t.Kind switch
+            {
+                TransformKind.GroupByKey => "its grouped values are iterated downstream, so they are materialized per key",
+                TransformKind.CoGroupByKey => "the values of every input are materialized per key for the join",
+                TransformKind.CombinePerKey => "one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends",
+                TransformKind.CombineGlobally => "one accumulator, updated in place in the loop; emitted when input ends",
+                TransformKind.Count => "one counter, incremented in the loop; emitted when input ends",
+                TransformKind.CountPerElement or TransformKind.CountPerKey => "one counter per key, incremented in place in the loop; emitted when input ends",
+                TransformKind.Distinct => "a set of the elements seen; emitted when input ends",
+                TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary => "side-input view, materialized before the stages that read it",
+                _ => string.Empty,
+            };
+        }
+
+        private static IEnumerable<string> Describe(List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var lines = new List<string>();
+            var stage = 0;
+            var boundaries = new List<string>();
+            foreach (var origin in transforms)
+            {
+                var isInput = origin.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput;
+                if (!isInput && !IsStateful(origin))
+                {
+                    continue;
+                }
+
+                stage++;
+                lines.Add("Stage " + Num(stage) + ": " + (isInput
+                    ? "fused loop over input '" + origin.Name + "', element by element"
+                    : "when input ends, emits the state of #" + Num(origin.Id) + " " + origin.Label));
+                lines.Add("  #" + Num(origin.Id) + " " + origin.Label);
+                Walk(origin.Id, 2, transforms, edges, lines);
+                if (!isInput)
+                {
+                    boundaries.Add("  #" + Num(origin.Id) + " " + origin.Label + ": " + Why(origin));
+                }
+            }
+
+            if (boundaries.Count > 0)
+            {
+                lines.Add("Fusion boundaries:");
+                lines.AddRange(boundaries);
+            }
+
+            return lines;
+        }
+
+        private static void Walk(int node, int depth, List<TransformSpec> transforms, List<Edge> edges, List<string> lines)
+        {
+            foreach (var edge in edges.Where(e => e.From == node))
+            {
+                var target = transforms[edge.To];
+                var port = transforms[node].OutputTypes.Count > 1 ? "[" + Num(edge.FromPort) + "] " : string.Empty;
+                var stateful = IsStateful(target);
+                var suffix = stateful ? "  (stage ends: " + Why(target) + ")" : string.Empty;
+                if (target.Kind == TransformKind.Identity)
+                {
+                    Walk(target.Id, depth, transforms, edges, lines);
+                    continue;
+                }
+
+                lines.Add(new string(' ', depth * 2) + "-> " + port + "#" + Num(target.Id) + " " + target.Label + suffix);
+                if (!stateful)
+                {
+                    Walk(target.Id, depth + 1, transforms, edges, lines);
+                }
+            }
+        }
+
+        private static IEnumerable<string> Mermaid(List<TransformSpec> transforms, List<Edge> edges)
+        {
+            yield return "flowchart LR";
+            foreach (var t in transforms.Where(t => t.Kind != TransformKind.Identity))
+            {
+                var shape = IsStateful(t) ? "[[\"" : t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput ? "([\"" : t.Kind == TransformKind.Output ? "[/\"" : "[\"";
+                var close = IsStateful(t) ? "\"]]" : t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput ? "\"])" : t.Kind == TransformKind.Output ? "\"/]" : "\"]";
+                yield return "  n" + Num(t.Id) + shape + t.Label.Replace("\"", "'") + close;
+            }
+
+            foreach (var e in edges)
+            {
+                var from = e.From;
+                while (transforms[from].Kind == TransformKind.Identity)
+                {
+                    from = transforms[from].Inputs[0].Node;
+                }
+
+                if (transforms[e.To].Kind == TransformKind.Identity)
+                {
+                    continue;
+                }
+
+                var arrow = IsStateful(transforms[e.To]) ? " ==> " : " --> ";
+                yield return "  n" + Num(from) + arrow + "n" + Num(e.To);
+            }
+
+            foreach (var t in transforms.Where(t => t.SideInput is not null))
+            {
+                yield return "  n" + Num(t.SideInput!.Value.Node) + " -. side input .-> n" + Num(t.Id);
+            }
+        }
+
+        private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

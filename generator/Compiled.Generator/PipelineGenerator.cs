@@ -1,0 +1,61 @@
+using System.Linq;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator;
+
+/// <summary>
+/// Compiles <c>[Pipeline]</c> classes into fused runners. This file only wires the incremental
+/// pipeline: <see cref="Parser"/> turns symbols into an equatable <see cref="PipelineSpec"/>,
+/// <see cref="Planner"/> cuts it into fused stages, <see cref="Emitter"/> writes the code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class PipelineGenerator : IIncrementalGenerator
+{
+    internal const string PipelineAttributeName = "Compiled.PipelineAttribute";
+
+    /// <summary>Step names, used by the caching tests.</summary>
+    internal static class Steps
+    {
+        public const string Parse = "Compiled.Parse";
+        public const string Specs = "Compiled.Specs";
+        public const string Plans = "Compiled.Plans";
+        public const string Diagnostics = "Compiled.Diagnostics";
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                PipelineAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(Steps.Parse);
+
+        var diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(Steps.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, items) =>
+        {
+            foreach (var item in items)
+            {
+                spc.ReportDiagnostic(item.ToDiagnostic());
+            }
+        });
+
+        var plans = parsed
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => result.Spec!)
+            .WithTrackingName(Steps.Specs)
+            .Select(static (spec, _) => Planner.Plan(spec))
+            .WithTrackingName(Steps.Plans);
+
+        context.RegisterSourceOutput(plans, static (spc, plan) =>
+        {
+            var (hintName, source) = Emitter.Emit(plan);
+            spc.AddSource(hintName, source);
+        });
+    }
+}

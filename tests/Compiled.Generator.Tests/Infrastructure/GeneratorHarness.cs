@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Basic.Reference.Assemblies;
+using Compiled.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator.Tests.Infrastructure;
+
+/// <summary>Runs the pipeline generator over source text, the way the compiler does in a build.</summary>
+public static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+        Net100.References.All.Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(PipelineBuilder).Assembly.Location))
+            .ToImmutableArray());
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "TestAssembly",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"/src/Pipeline{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new PipelineGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns generated sources, generator diagnostics, and the output compilation.</summary>
+    public static GeneratorRun Run(params string[] sources)
+    {
+        var compilation = CreateCompilation(sources);
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var result = driver.GetRunResult();
+        var exceptions = result.Results.Where(r => r.Exception is not null).Select(r => r.Exception!).ToList();
+        return new GeneratorRun(
+            result.GeneratedTrees.Select(t => (System.IO.Path.GetFileName(t.FilePath), t.GetText().ToString())).ToList(),
+            result.Diagnostics.ToList(),
+            diagnostics.ToList(),
+            output,
+            exceptions);
+    }
+}
+
+public sealed record GeneratorRun(
+    List<(string HintName, string Text)> Sources,
+    List<Diagnostic> GeneratorDiagnostics,
+    List<Diagnostic> DriverDiagnostics,
+    Compilation Output,
+    List<Exception> Exceptions)
+{
+    /// <summary>Compiler diagnostics of the output compilation (user code plus generated code), warnings and errors.</summary>
+    public IEnumerable<Diagnostic> CompilationDiagnostics =>
+        Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);
+
+    public string SingleSource => Sources.Single().Text;
+}
