@@ -295,6 +295,11 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                foreach (var t in _t.Where(t => t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey && IsTextKey(StateKeyType(t))))
+                {
+                    w.Line("_lookup" + N(t.Id) + " = _state" + N(t.Id) + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
+                }
+
                 foreach (var t in _t.Where(t => t.Kind == TransformKind.CombineValues))
                 {
                     w.Line("_fn" + N(t.Id) + " = " + t.Combine!.CreateExpression + ";");
@@ -359,27 +364,27 @@ public sealed partial class PipelineGenerator
                         case TransformKind.CombinePerKey:
                             StateComment(w, t, "an accumulator per key, in a hash map", "updated in place through a reference into the map (no copy, no lookup twice)", "accumulators of the same key merge with MergeAccumulators", "until Finish; the map grows with the number of keys, never with the number of elements");
                             w.Line("private " + t.Combine!.FnType + " _fn" + id + ";");
-                            w.Line("private readonly global::System.Collections.Generic.Dictionary<" + key + ", " + t.Combine.AccumulatorType + "> _state" + id + " = new();");
+                            MapField(w, t, key!, t.Combine.AccumulatorType);
                             break;
                         case TransformKind.CountPerKey:
                             StateComment(w, t, "a count per key, in a hash map", "incremented in place", "counts add up", "until Finish");
-                            w.Line("private readonly global::System.Collections.Generic.Dictionary<" + key + ", long> _state" + id + " = new();");
+                            MapField(w, t, key!, "long");
                             break;
                         case TransformKind.CountPerElement:
                             StateComment(w, t, "a count per distinct element, in a hash map", "incremented in place", "counts add up", "until Finish");
-                            w.Line("private readonly global::System.Collections.Generic.Dictionary<" + t.InputType + ", long> _state" + id + " = new();");
+                            MapField(w, t, t.InputType, "long");
                             break;
                         case TransformKind.Distinct:
                             StateComment(w, t, "the set of elements seen", "an element is added once", "sets union", "until Finish");
-                            w.Line("private readonly global::System.Collections.Generic.HashSet<" + t.InputType + "> _state" + id + " = new();");
+                            MapField(w, t, t.InputType, null);
                             break;
                         case TransformKind.GroupByKey:
                             StateComment(w, t, "the values of each key, in a list per key", "values are appended", "lists of the same key concatenate", "until Finish");
-                            w.Line("private readonly global::System.Collections.Generic.Dictionary<" + key + ", global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">> _state" + id + " = new();");
+                            MapField(w, t, key!, "global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">");
                             break;
                         case TransformKind.CoGroupByKey:
                             StateComment(w, t, "for each key, one list of values per input", "values are appended to the list of their input", "lists of the same key and input concatenate", "until Finish");
-                            w.Line("private readonly global::System.Collections.Generic.Dictionary<" + key + ", " + CoGroupStateType(t) + "> _state" + id + " = new();");
+                            MapField(w, t, key!, CoGroupStateType(t));
                             WriteCoGroupStateType(t);
                             break;
                         case TransformKind.AsSingleton:
@@ -551,17 +556,17 @@ public sealed partial class PipelineGenerator
                         w.Close();
                         break;
                     case TransformKind.CombinePerKey:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(e" + id + ".Key, _fn" + id + ".ExtractOutput(e" + id + ".Value))");
+                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))");
                         break;
                     case TransformKind.CountPerKey:
                     case TransformKind.CountPerElement:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(e" + id + ".Key, e" + id + ".Value)");
+                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)");
                         break;
                     case TransformKind.Distinct:
-                        FlushMap(w, t, "e" + id);
+                        FlushMap(w, t, FlushKey(t, "e" + id, distinct: true));
                         break;
                     case TransformKind.GroupByKey:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(e" + id + ".Key, e" + id + ".Value)");
+                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)");
                         break;
                     case TransformKind.CoGroupByKey:
                     {
@@ -569,7 +574,7 @@ public sealed partial class PipelineGenerator
                         var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
                         resultValue = resultValue.Substring(0, resultValue.Length - 1);
                         var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
-                        FlushMap(w, t, "new " + result + "(e" + id + ".Key, new " + resultValue + "(" + lists + "))");
+                        FlushMap(w, t, "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))");
                         break;
                     }
 
@@ -585,6 +590,41 @@ public sealed partial class PipelineGenerator
                         w.Line("// The view is complete: the stages reading it replay their buffered input next.");
                         break;
                 }
+            }
+
+            /// <summary>
+            /// Keys of type ReadOnlyMemory&lt;char&gt; are text: the state map is keyed by string and looked up by
+            /// span (Dictionary.GetAlternateLookup), so a key's string is allocated once, when the key is new.
+            /// </summary>
+            private static bool IsTextKey(string type) => type == "global::System.ReadOnlyMemory<char>";
+
+            private static string StateKeyType(TransformSpec t) =>
+                t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
+
+            private static void MapField(SourceWriter w, TransformSpec t, string key, string? value)
+            {
+                var id = N(t.Id);
+                var text = IsTextKey(key);
+                var stored = text ? "string" : key;
+                var type = value is null
+                    ? "global::System.Collections.Generic.HashSet<" + stored + ">"
+                    : "global::System.Collections.Generic.Dictionary<" + stored + ", " + value + ">";
+                w.Line("private readonly " + type + " _state" + id + " = new();");
+                if (text)
+                {
+                    w.Line("// Text keys are looked up by span: no string is allocated for a key already present.");
+                    w.Line("private readonly " + type + ".AlternateLookup<global::System.ReadOnlySpan<char>> _lookup" + id + ";");
+                }
+            }
+
+            private static string MapRef(TransformSpec t) => (IsTextKey(StateKeyType(t)) ? "_lookup" : "_state") + N(t.Id);
+
+            private static string KeyArg(TransformSpec t, string key) => IsTextKey(StateKeyType(t)) ? key + ".Span" : key;
+
+            private static string FlushKey(TransformSpec t, string entry, bool distinct = false)
+            {
+                var key = distinct ? entry : entry + ".Key";
+                return IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(" + key + ")" : key;
             }
 
             private void FlushMap(SourceWriter w, TransformSpec t, string valueExpression)
@@ -733,27 +773,27 @@ public sealed partial class PipelineGenerator
                         w.Line("_count" + id + "++;");
                         break;
                     case TransformKind.CombinePerKey:
-                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", " + value + ".Key, out var exists" + id + ");");
+                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out var exists" + id + ");");
                         w.Open("if (!exists" + id + ")");
                         w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         w.Close();
                         w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ".Value);");
                         break;
                     case TransformKind.CountPerKey:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", " + value + ".Key, out _)++;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _)++;");
                         break;
                     case TransformKind.CountPerElement:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", " + value + ", out _)++;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value) + ", out _)++;");
                         break;
                     case TransformKind.Distinct:
-                        w.Line("_state" + id + ".Add(" + value + ");");
+                        w.Line(MapRef(t) + ".Add(" + KeyArg(t, value) + ");");
                         break;
                     case TransformKind.GroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", " + value + ".Key, out _);");
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
                         w.Line("(group" + id + " ??= new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">()).Add(" + value + ".Value);");
                         break;
                     case TransformKind.CoGroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", " + value + ".Key, out _);");
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
                         w.Line("(group" + id + " ??= new " + CoGroupStateType(t) + "()).Values" + N(inputIndex) + ".Add(" + value + ".Value);");
                         break;
                     case TransformKind.AsSingleton:
