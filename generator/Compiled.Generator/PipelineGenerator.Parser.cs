@@ -1018,8 +1018,11 @@ public sealed partial class PipelineGenerator
                         return null;
                     }
 
+                    // A generic method whose emitter parameter is a type parameter (TEmit : IEmitter<T>) is called
+                    // without explicit type arguments, so that the struct emitter is inferred and never boxed.
+                    var inferEmitter = symbol.IsGenericMethod && symbol.OriginalDefinition.Parameters.Any(p => p.Type is ITypeParameterSymbol tp && tp.ConstraintTypes.Any(c => EmitterType(c) is not null));
                     var methodName = Fq(symbol.ContainingType) + "." + symbol.Name +
-                        (symbol.IsGenericMethod ? "<" + string.Join(", ", symbol.TypeArguments.Select(Fq)) + ">" : string.Empty);
+                        (symbol.IsGenericMethod && !inferEmitter ? "<" + string.Join(", ", symbol.TypeArguments.Select(Fq)) + ">" : string.Empty);
                     return new FunctionSpec
                     {
                         Parameters = symbol.Parameters.Select((p, i) => new ParameterSpec("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Fq(p.Type), EmitterType(p.Type))).ToEquatableArray(),
