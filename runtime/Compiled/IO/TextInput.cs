@@ -1,0 +1,338 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipelines;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Compiled;
+
+/// <summary>
+/// The lines of a text input (Beam's <c>TextIO.read()</c>): a UTF-8 file or stream read through
+/// System.IO.Pipelines, an in-memory string, or a sequence of lines.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Lines end at <c>\n</c> or <c>\r\n</c> (the terminator is not part of the line); a final line
+/// without terminator is a line; a terminator at the very end does not start another (empty) line.
+/// A UTF-8 byte order mark at the start of a file or stream is skipped; invalid UTF-8 decodes to
+/// U+FFFD.
+/// </para>
+/// <para>
+/// Memory is bounded by the longest line, whatever the size of the input: bytes are read into pipe
+/// segments and released as soon as their lines are delivered, and each line is decoded into one
+/// pooled char buffer that is reused for every line. No string is allocated per line: the
+/// <see cref="ILineConsumer"/> decides whether to make one.
+/// </para>
+/// </remarks>
+public sealed class TextInput
+{
+    /// <summary>The default size of the pipe's read buffers, in bytes.</summary>
+    public const int DefaultBufferSize = 64 * 1024;
+
+    private readonly InputKind _kind;
+    private readonly string? _path;
+    private readonly string? _text;
+    private readonly IEnumerable<string>? _lines;
+    private readonly Stream? _stream;
+    private readonly bool _leaveOpen;
+    private readonly int _bufferSize;
+    private int _streamTaken;
+    private long _bytesRead;
+    private long _linesRead;
+
+    private TextInput(InputKind kind, string? path = null, string? text = null, IEnumerable<string>? lines = null, Stream? stream = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    {
+        _kind = kind;
+        _path = path;
+        _text = text;
+        _lines = lines;
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _bufferSize = bufferSize;
+    }
+
+    private enum InputKind
+    {
+        File,
+        Stream,
+        Text,
+        Lines,
+    }
+
+    /// <summary>
+    /// Bytes of the file or stream consumed by the current (or last) read, for progress reporting;
+    /// updated as lines are delivered, readable from another thread. Zero for in-memory inputs.
+    /// </summary>
+    public long BytesRead => Volatile.Read(ref _bytesRead);
+
+    /// <summary>Lines delivered by the current (or last) read; readable from another thread.</summary>
+    public long LinesRead => Volatile.Read(ref _linesRead);
+
+    /// <summary>The lines of a UTF-8 text file. The file is opened on each read, so the input can be read several times.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="bufferSize">The size of the pipe's read buffers, in bytes (lines may be longer).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> is not positive.</exception>
+    public static TextInput FromFile(string path, int bufferSize = DefaultBufferSize)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
+        return new TextInput(InputKind.File, path: path, bufferSize: bufferSize);
+    }
+
+    /// <summary>
+    /// The lines of a UTF-8 stream, from its current position. A stream can be read once; it is
+    /// disposed when the read ends unless <paramref name="leaveOpen"/> is true.
+    /// </summary>
+    /// <param name="stream">A readable stream.</param>
+    /// <param name="leaveOpen">True to leave <paramref name="stream"/> open after reading.</param>
+    /// <param name="bufferSize">The size of the pipe's read buffers, in bytes (lines may be longer).</param>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> is not positive.</exception>
+    public static TextInput FromStream(Stream stream, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
+        return new TextInput(InputKind.Stream, stream: stream, leaveOpen: leaveOpen, bufferSize: bufferSize);
+    }
+
+    /// <summary>The lines of an in-memory text, split as a file's would be.</summary>
+    /// <param name="text">The text.</param>
+    public static TextInput FromString(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new TextInput(InputKind.Text, text: text);
+    }
+
+    /// <summary>
+    /// Lines given one by one: each string is one line, delivered as is (not split further; a null
+    /// string is an empty line). The sequence is enumerated on each read.
+    /// </summary>
+    /// <param name="lines">The lines.</param>
+    public static TextInput FromLines(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return new TextInput(InputKind.Lines, lines: lines);
+    }
+
+    /// <summary>
+    /// Reads every line synchronously, on the calling thread, calling
+    /// <see cref="ILineConsumer.OnLine"/> for each, in order.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer; a struct is updated in place through the reference.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    public void ReadLines<TConsumer>(ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        Volatile.Write(ref _bytesRead, 0);
+        Volatile.Write(ref _linesRead, 0);
+        switch (_kind)
+        {
+            case InputKind.Lines:
+                foreach (string line in _lines!)
+                {
+                    consumer.OnLine(line);
+                    _linesRead++;
+                }
+
+                break;
+
+            case InputKind.Text:
+                ReadText(_text!, ref consumer);
+                break;
+
+            case InputKind.File:
+                using (FileStream file = OpenFile(asynchronous: false))
+                {
+                    ReadPipe(PipeReader.Create(new SynchronousReadStream(file), PipeOptions(leaveOpen: true)), ref consumer);
+                }
+
+                break;
+
+            default:
+                Stream stream = TakeStream();
+                try
+                {
+                    ReadPipe(PipeReader.Create(new SynchronousReadStream(stream), PipeOptions(leaveOpen: true)), ref consumer);
+                }
+                finally
+                {
+                    if (!_leaveOpen)
+                    {
+                        stream.Dispose();
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Reads every line asynchronously, calling <see cref="ILineConsumer.OnLine"/> for each, in order,
+    /// and returns the consumer (a struct consumer is copied in: read its final state from the result).
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <param name="cancellationToken">Cancels the read between pipe reads.</param>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="OperationCanceledException">The read was canceled.</exception>
+    public async ValueTask<TConsumer> ReadLinesAsync<TConsumer>(TConsumer consumer, CancellationToken cancellationToken = default)
+        where TConsumer : ILineConsumer
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (_kind)
+        {
+            case InputKind.Lines:
+            case InputKind.Text:
+                ReadLines(ref consumer);
+                return consumer;
+
+            case InputKind.File:
+                Volatile.Write(ref _bytesRead, 0);
+                Volatile.Write(ref _linesRead, 0);
+                await using (FileStream file = OpenFile(asynchronous: true))
+                {
+                    return await ReadPipeAsync(PipeReader.Create(file, PipeOptions(leaveOpen: true)), consumer, cancellationToken).ConfigureAwait(false);
+                }
+
+            default:
+                Volatile.Write(ref _bytesRead, 0);
+                Volatile.Write(ref _linesRead, 0);
+                Stream stream = TakeStream();
+                try
+                {
+                    return await ReadPipeAsync(PipeReader.Create(stream, PipeOptions(leaveOpen: true)), consumer, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (!_leaveOpen)
+                    {
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => _kind switch
+    {
+        InputKind.File => $"TextInput(file {_path})",
+        InputKind.Stream => "TextInput(stream)",
+        InputKind.Text => $"TextInput(text, {_text!.Length} chars)",
+        _ => "TextInput(lines)",
+    };
+
+    private FileStream OpenFile(bool asynchronous)
+    {
+        var options = FileOptions.SequentialScan | (asynchronous ? FileOptions.Asynchronous : FileOptions.None);
+
+        // The pipe does the buffering: no FileStream buffer.
+        return new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, options);
+    }
+
+    private Stream TakeStream()
+    {
+        if (Interlocked.Exchange(ref _streamTaken, 1) != 0)
+        {
+            throw new InvalidOperationException("A TextInput created from a stream can be read only once.");
+        }
+
+        return _stream!;
+    }
+
+    private StreamPipeReaderOptions PipeOptions(bool leaveOpen) =>
+        new(bufferSize: _bufferSize, minimumReadSize: Math.Max(1, Math.Min(_bufferSize / 4, 4096)), leaveOpen: leaveOpen);
+
+    private void ReadText<TConsumer>(string text, ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        ReadOnlySpan<char> rest = text;
+        while (!rest.IsEmpty)
+        {
+            int newline = rest.IndexOf('\n');
+            ReadOnlySpan<char> line = newline < 0 ? rest : rest.Slice(0, newline);
+            rest = newline < 0 ? ReadOnlySpan<char>.Empty : rest.Slice(newline + 1);
+            if (!line.IsEmpty && line[^1] == '\r')
+            {
+                line = line.Slice(0, line.Length - 1);
+            }
+
+            consumer.OnLine(line);
+            _linesRead++;
+        }
+    }
+
+    private void ReadPipe<TConsumer>(PipeReader reader, ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        using var splitter = new Utf8LineSplitter();
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ValueTask<ReadResult> pending = reader.ReadAsync();
+
+                // Over a SynchronousReadStream every read has already completed.
+                ReadResult result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+                reader.AdvanceTo(consumed, buffer.End);
+                Volatile.Write(ref _bytesRead, splitter.BytesConsumed);
+                Volatile.Write(ref _linesRead, splitter.Lines);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            reader.Complete(error);
+        }
+    }
+
+    private async ValueTask<TConsumer> ReadPipeAsync<TConsumer>(PipeReader reader, TConsumer consumer, CancellationToken cancellationToken)
+        where TConsumer : ILineConsumer
+    {
+        using var splitter = new Utf8LineSplitter();
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+                reader.AdvanceTo(consumed, buffer.End);
+                Volatile.Write(ref _bytesRead, splitter.BytesConsumed);
+                Volatile.Write(ref _linesRead, splitter.Lines);
+                if (result.IsCompleted)
+                {
+                    return consumer;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            await reader.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+}

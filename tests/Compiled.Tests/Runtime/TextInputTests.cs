@@ -1,0 +1,422 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Compiled.Tests.Runtime;
+
+public class TextInputTests
+{
+    private static readonly byte[] Bom = { 0xEF, 0xBB, 0xBF };
+
+    private struct CollectingConsumer : ILineConsumer
+    {
+        public List<string> Lines;
+
+        public void OnLine(ReadOnlySpan<char> line) => (Lines ??= new List<string>()).Add(new string(line));
+    }
+
+    // Allocation-free: sums lengths and a checksum of the characters.
+    private struct ChecksumConsumer : ILineConsumer
+    {
+        public long Lines;
+        public long Chars;
+        public long Checksum;
+        public int LongestLine;
+
+        public void OnLine(ReadOnlySpan<char> line)
+        {
+            Lines++;
+            Chars += line.Length;
+            LongestLine = Math.Max(LongestLine, line.Length);
+            foreach (char c in line)
+            {
+                Checksum = (Checksum * 31) + c;
+            }
+        }
+    }
+
+    private sealed class ThrowingConsumer : ILineConsumer
+    {
+        public int Seen;
+
+        public void OnLine(ReadOnlySpan<char> line)
+        {
+            if (++Seen == 2)
+            {
+                throw new InvalidDataException("boom");
+            }
+        }
+    }
+
+    /// <summary>A stream returning 1 to 3 bytes per read, so pipe segments split lines and characters anywhere.</summary>
+    private sealed class TrickleStream : Stream
+    {
+        private readonly byte[] _data;
+        private readonly Random _random;
+        private int _position;
+
+        public TrickleStream(byte[] data, int seed)
+        {
+            _data = data;
+            _random = new Random(seed);
+        }
+
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(Math.Min(buffer.Length, _random.Next(1, 4)), _data.Length - _position);
+            _data.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
+    // The expected lines: split on \n, drop one \r before it, no extra line after a final terminator.
+    private static List<string> ExpectedLines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.EndsWith('\r') ? l[..^1] : l).ToList();
+        if (lines[^1].Length == 0 && (text.Length == 0 || text.EndsWith('\n')))
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        return lines;
+    }
+
+    private static List<string> Read(TextInput input)
+    {
+        var consumer = new CollectingConsumer { Lines = new List<string>() };
+        input.ReadLines(ref consumer);
+        return consumer.Lines;
+    }
+
+    private static string TempFile(byte[] content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "compiled-textinput-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public static TheoryData<string> Texts => new()
+    {
+        "",
+        "a",
+        "a\n",
+        "a\nb",
+        "a\nb\n",
+        "a\r\nb\r\n",
+        "a\r\nb",
+        "\n",
+        "\r\n",
+        "\n\n\n",
+        "a\n\nb\n\n",
+        "a\r",
+        "x\ry\nz",
+        "\r\r\n",
+        "héllo\nwörld ✓\r\n😀😀\n日本語",
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void AllSources_SplitLikeTheReference(string text)
+    {
+        List<string> expected = ExpectedLines(text);
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+
+        Assert.Equal(expected, Read(TextInput.FromString(text)));
+        Assert.Equal(expected, Read(TextInput.FromStream(new MemoryStream(bytes))));
+        Assert.Equal(expected, Read(TextInput.FromStream(new TrickleStream(bytes, 1), bufferSize: 1)));
+        Assert.Equal(expected, Read(TextInput.FromStream(new TrickleStream(bytes, 2), bufferSize: 5)));
+        Assert.Equal(expected, Read(TextInput.FromStream(new MemoryStream(Bom.Concat(bytes).ToArray()))));
+        Assert.Equal(expected, Read(TextInput.FromStream(new TrickleStream(Bom.Concat(bytes).ToArray(), 3), bufferSize: 2)));
+
+        string path = TempFile(bytes);
+        try
+        {
+            Assert.Equal(expected, Read(TextInput.FromFile(path)));
+            Assert.Equal(expected, Read(TextInput.FromFile(path, bufferSize: 3)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Bom_OnlyAtStartIsSkipped()
+    {
+        byte[] bytes = Bom.Concat(Encoding.UTF8.GetBytes("a\n")).Concat(Bom).Concat(Encoding.UTF8.GetBytes("b\n")).ToArray();
+        Assert.Equal(new[] { "a", "\uFEFFb" }, Read(TextInput.FromStream(new MemoryStream(bytes))));
+        Assert.Empty(Read(TextInput.FromStream(new MemoryStream(Bom))));
+        Assert.Equal(new[] { "" }, Read(TextInput.FromStream(new MemoryStream(Bom.Append((byte)'\n').ToArray()))));
+
+        // Fewer bytes than a BOM, and a BOM prefix that is not a BOM.
+        Assert.Equal(new[] { "x" }, Read(TextInput.FromStream(new MemoryStream(new[] { (byte)'x' }))));
+        Assert.Equal(new[] { "\uFFFDa" }, Read(TextInput.FromStream(new TrickleStream(new byte[] { 0xEF, 0xBB, (byte)'a' }, 4), bufferSize: 1)));
+    }
+
+    [Fact]
+    public void Fuzz_MultiByteCharactersAndTerminators_SplitAcrossSegments()
+    {
+        string[] pieces = { "a", "bc", "é", "ß", "✓", "日本", "😀", "\n", "\r\n", "\r", " ", "" };
+        var random = new Random(12345);
+        for (int round = 0; round < 300; round++)
+        {
+            var builder = new StringBuilder();
+            int count = random.Next(0, 60);
+            for (int i = 0; i < count; i++)
+            {
+                builder.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            string text = builder.ToString();
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            if (round % 3 == 0)
+            {
+                bytes = Bom.Concat(bytes).ToArray();
+            }
+
+            int bufferSize = random.Next(1, 16);
+            Assert.Equal(ExpectedLines(text), Read(TextInput.FromStream(new TrickleStream(bytes, round), bufferSize: bufferSize)));
+        }
+    }
+
+    [Fact]
+    public void InvalidUtf8_DecodesToReplacementCharacter()
+    {
+        byte[] bytes = { (byte)'a', 0xFF, (byte)'b', (byte)'\n', 0xE2, 0x9C, (byte)'\n', 0xF0, 0x9F };
+        var expected = new[] { "a\uFFFDb", "\uFFFD", "\uFFFD" };
+        Assert.Equal(expected, Read(TextInput.FromStream(new MemoryStream(bytes))));
+        Assert.Equal(expected, Read(TextInput.FromStream(new TrickleStream(bytes, 5), bufferSize: 1)));
+    }
+
+    [Theory]
+    [InlineData(TextInput.DefaultBufferSize)]
+    [InlineData(4096)]
+    [InlineData(7)]
+    public void LongLines_LongerThanTheBuffer(int bufferSize)
+    {
+        var random = new Random(bufferSize);
+        string[] alphabet = { "x", "é", "✓", "😀" };
+        var lines = new List<string>();
+        foreach (int length in new[] { 70_000, 10, 300_000, 0, 65_536, 65_537 })
+        {
+            var builder = new StringBuilder();
+            while (builder.Length < length)
+            {
+                builder.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            lines.Add(builder.ToString());
+        }
+
+        string text = string.Join("\r\n", lines);
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        string path = TempFile(bytes);
+        try
+        {
+            Assert.Equal(lines, Read(TextInput.FromFile(path, bufferSize)));
+            if (bufferSize < 100)
+            {
+                Assert.Equal(lines, Read(TextInput.FromStream(new TrickleStream(bytes, 9), bufferSize: bufferSize)));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void LargeFile_IsReadWithBoundedMemory_AndNoPerLineAllocation()
+    {
+        // ~48 MB, 1.5 million lines, mixed terminators and multi-byte characters.
+        const int lineCount = 1_500_000;
+        string path = Path.Combine(Path.GetTempPath(), "compiled-textinput-large-" + Guid.NewGuid().ToString("N") + ".txt");
+        var expected = default(ChecksumConsumer);
+        using (var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16))
+        {
+            for (int i = 0; i < lineCount; i++)
+            {
+                string line = "line " + i + " ✓ é 😀 " + new string((char)('a' + (i % 26)), i % 17);
+                expected.OnLine(line);
+                writer.Write(line);
+                writer.Write(i % 2 == 0 ? "\n" : "\r\n");
+            }
+        }
+
+        try
+        {
+            long fileLength = new FileInfo(path).Length;
+            Assert.True(fileLength > 40_000_000, $"file is {fileLength} bytes");
+            var input = TextInput.FromFile(path);
+
+            // Warm up (JIT, pools), then measure a second full read.
+            var warmup = default(ChecksumConsumer);
+            input.ReadLines(ref warmup);
+
+            var consumer = default(ChecksumConsumer);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            input.ReadLines(ref consumer);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(expected.Lines, consumer.Lines);
+            Assert.Equal(expected.Chars, consumer.Chars);
+            Assert.Equal(expected.Checksum, consumer.Checksum);
+            Assert.Equal(fileLength, input.BytesRead);
+            Assert.Equal(lineCount, input.LinesRead);
+
+            // Bounded by buffers, not by the file (48 MB) or the lines (1.5 M): well under 1 MB.
+            Assert.True(allocated < 1_000_000, $"allocated {allocated} bytes reading {fileLength} bytes");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FromLines_DeliversEachStringAsIs()
+    {
+        var lines = new[] { "a", "", "b\nc", "d\r" };
+        Assert.Equal(lines, Read(TextInput.FromLines(lines)));
+        Assert.Equal(lines, Read(TextInput.FromLines(lines))); // re-enumerable
+        Assert.Empty(Read(TextInput.FromLines(Array.Empty<string>())));
+        var input = TextInput.FromLines(lines);
+        var counter = default(ChecksumConsumer);
+        input.ReadLines(ref counter);
+        Assert.Equal(4, input.LinesRead);
+        Assert.Equal(0, input.BytesRead);
+    }
+
+    [Fact]
+    public void FromString_DoesNotStripBom()
+    {
+        Assert.Equal(new[] { "\uFEFFa" }, Read(TextInput.FromString("\uFEFFa")));
+    }
+
+    [Fact]
+    public void StructConsumer_IsUpdatedThroughTheReference()
+    {
+        var consumer = default(ChecksumConsumer);
+        TextInput.FromString("ab\ncde\n").ReadLines(ref consumer);
+        Assert.Equal(2, consumer.Lines);
+        Assert.Equal(5, consumer.Chars);
+        Assert.Equal(3, consumer.LongestLine);
+    }
+
+    [Fact]
+    public void Stream_IsDisposedUnlessLeftOpen_AndReadOnlyOnce()
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes("a\nb\n");
+        var disposed = new TrickleStream(bytes, 1);
+        var input = TextInput.FromStream(disposed);
+        Assert.Equal(new[] { "a", "b" }, Read(input));
+        Assert.True(disposed.Disposed);
+        Assert.Throws<InvalidOperationException>(() => Read(input));
+
+        var open = new TrickleStream(bytes, 1);
+        Assert.Equal(new[] { "a", "b" }, Read(TextInput.FromStream(open, leaveOpen: true)));
+        Assert.False(open.Disposed);
+    }
+
+    [Fact]
+    public void ConsumerException_Propagates_AndClosesTheStream()
+    {
+        var stream = new TrickleStream(Encoding.UTF8.GetBytes("a\nb\nc\n"), 1);
+        var consumer = new ThrowingConsumer();
+        Assert.Throws<InvalidDataException>(() => TextInput.FromStream(stream).ReadLines(ref consumer));
+        Assert.True(stream.Disposed);
+        Assert.Equal(2, consumer.Seen);
+    }
+
+    [Fact]
+    public void File_CanBeReadSeveralTimes_AndMissingFileThrows()
+    {
+        string path = TempFile(Encoding.UTF8.GetBytes("one\ntwo"));
+        try
+        {
+            var input = TextInput.FromFile(path);
+            Assert.Equal(new[] { "one", "two" }, Read(input));
+            Assert.Equal(new[] { "one", "two" }, Read(input));
+            Assert.Equal(7, input.BytesRead);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.Throws<FileNotFoundException>(() => Read(TextInput.FromFile(path)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TextInput.FromFile(path, 0));
+    }
+
+    [Fact]
+    public async Task ReadLinesAsync_MatchesSync()
+    {
+        string text = "héllo\r\n\nwörld ✓\n😀" + new string('z', 100_000) + "\nlast";
+        byte[] bytes = Bom.Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+        List<string> expected = ExpectedLines(text);
+        string path = TempFile(bytes);
+        try
+        {
+            var fromFile = await TextInput.FromFile(path, bufferSize: 1000).ReadLinesAsync(new CollectingConsumer { Lines = new() });
+            Assert.Equal(expected, fromFile.Lines);
+
+            var fromStream = await TextInput.FromStream(new TrickleStream(bytes, 3), bufferSize: 4).ReadLinesAsync(new CollectingConsumer { Lines = new() });
+            Assert.Equal(expected, fromStream.Lines);
+
+            var fromString = await TextInput.FromString(text).ReadLinesAsync(new CollectingConsumer { Lines = new() });
+            Assert.Equal(expected, fromString.Lines);
+
+            var counted = await TextInput.FromFile(path).ReadLinesAsync(default(ChecksumConsumer));
+            Assert.Equal(expected.Count, counted.Lines);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task ReadLinesAsync_Cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            await TextInput.FromStream(new MemoryStream(Encoding.UTF8.GetBytes("a\n"))).ReadLinesAsync(default(ChecksumConsumer), cts.Token));
+    }
+}
