@@ -190,15 +190,27 @@ public sealed partial class PipelineGenerator
                         w.Line(signature);
                     }
 
-                    if (fn.IsExpressionBody)
+                    // The body is the user's text, mapped back to its place in the declaration (#line), so that
+                    // compiler messages and breakpoints land in the user's lambda. Continuation lines keep their
+                    // original columns for that mapping.
+                    var mapped = _spec.FilePath.Length > 0 && fn.BodyLine > 0;
+                    var prefix = fn.IsExpressionBody ? new string(' ', (w.Indent + 1) * 4) + "=> " : new string(' ', w.Indent * 4);
+                    if (mapped)
                     {
-                        w.Indent++;
-                        w.Lines("=> " + fn.Body + ";");
-                        w.Indent--;
+                        w.Raw("#line (" + N(fn.BodyLine) + ", " + N(fn.BodyColumn) + ") - (" + N(fn.BodyEndLine) + ", " + N(fn.BodyEndColumn) + ") " +
+                              N(prefix.Length + 1) + " \"" + _spec.FilePath + "\"");
                     }
-                    else
+
+                    var bodyLines = fn.Body!.Replace("\r\n", "\n").Split('\n');
+                    for (var i = 0; i < bodyLines.Length; i++)
                     {
-                        w.Lines(Dedent(fn.Body!, fn.BodyColumn - 1));
+                        var text = (i == 0 ? prefix : string.Empty) + bodyLines[i].TrimEnd() + (fn.IsExpressionBody && i == bodyLines.Length - 1 ? ";" : string.Empty);
+                        w.Raw(text);
+                    }
+
+                    if (mapped)
+                    {
+                        w.Raw("#line default");
                     }
 
                     w.Line();
@@ -209,24 +221,6 @@ public sealed partial class PipelineGenerator
                     w.Line("#nullable enable");
                     w.Line();
                 }
-            }
-
-            /// <summary>Removes the original indentation from continuation lines of a block body.</summary>
-            private static string Dedent(string body, int column)
-            {
-                var lines = body.Replace("\r\n", "\n").Split('\n');
-                for (var i = 1; i < lines.Length; i++)
-                {
-                    var remove = 0;
-                    while (remove < column && remove < lines[i].Length && lines[i][remove] == ' ')
-                    {
-                        remove++;
-                    }
-
-                    lines[i] = lines[i].Substring(remove);
-                }
-
-                return string.Join("\n", lines);
             }
 
             private string Call(TransformSpec t, params string[] args)

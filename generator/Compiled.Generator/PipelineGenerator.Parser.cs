@@ -1090,7 +1090,8 @@ public sealed partial class PipelineGenerator
                 }
 
                 var body = lambda.Body;
-                var position = body.GetLocation().GetLineSpan().StartLinePosition;
+                var span = body.GetLocation().GetLineSpan();
+                var position = span.StartLinePosition;
                 return new FunctionSpec
                 {
                     Parameters = parameters.ToEquatableArray(),
@@ -1099,6 +1100,8 @@ public sealed partial class PipelineGenerator
                     IsExpressionBody = body is ExpressionSyntax,
                     BodyLine = position.Line + 1,
                     BodyColumn = position.Character + 1,
+                    BodyEndLine = span.EndLinePosition.Line + 1,
+                    BodyEndColumn = span.EndLinePosition.Character + 1,
                 };
             }
 

@@ -40,6 +40,9 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes a line exactly as given, without indentation.</summary>
+    public void Raw(string text) => _builder.Append(text).Append('\n');
+
     public void Open(string text)
     {
         Line(text);

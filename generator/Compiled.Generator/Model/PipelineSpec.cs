@@ -98,6 +98,11 @@ internal sealed record FunctionSpec
     public int BodyLine { get; init; }
 
     public int BodyColumn { get; init; }
+
+    /// <summary>1-based line and column just past the end of the body.</summary>
+    public int BodyEndLine { get; init; }
+
+    public int BodyEndColumn { get; init; }
 }
 
 /// <summary>A parameter of a user function.</summary>
