@@ -920,20 +920,20 @@ public sealed partial class PipelineGenerator
                 w.Open("public static Results Run(" + string.Join(", ", parameters) + ")");
                 foreach (var o in _outputs)
                 {
-                    w.Line("var " + Names.ToCamel(o.Name!) + "Sink = new global::Compiled.ListSink<" + o.InputType + ">();");
+                    w.Line("var __" + Names.ToCamel(o.Name!) + "Sink = new global::Compiled.ListSink<" + o.InputType + ">();");
                 }
 
                 var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
-                w.Line("var runner = new " + runnerType + "(" + string.Join(", ", _outputs.Select(o => Names.ToCamel(o.Name!) + "Sink")) + ");");
+                w.Line("var __runner = new " + runnerType + "(" + string.Join(", ", _outputs.Select(o => "__" + Names.ToCamel(o.Name!) + "Sink")) + ");");
                 foreach (var i in _inputs)
                 {
                     w.Line(i.Kind == TransformKind.ReadLinesInput
-                        ? "runner.Read" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");"
-                        : "runner.Push" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");");
+                        ? "__runner.Read" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");"
+                        : "__runner.Push" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");");
                 }
 
-                w.Line("runner.Finish();");
-                w.Line("return new Results(" + string.Join(", ", _outputs.Select(o => Names.ToCamel(o.Name!) + "Sink")) + ");");
+                w.Line("__runner.Finish();");
+                w.Line("return new Results(" + string.Join(", ", _outputs.Select(o => "__" + Names.ToCamel(o.Name!) + "Sink")) + ");");
                 w.Close();
                 w.Line();
             }

@@ -137,7 +137,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 var define = type.GetMembers("Define").OfType<IMethodSymbol>().FirstOrDefault(m =>
-                    m.IsStatic && m.ReturnsVoid && m.Parameters.Length == 1 &&
+                    m.IsStatic && m.ReturnsVoid && !m.IsGenericMethod && m.Parameters.Length == 1 &&
                     SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, _builder));
                 var defineSyntax = define?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as MethodDeclarationSyntax;
                 if (define is null || defineSyntax is null || (defineSyntax.Body is null && defineSyntax.ExpressionBody is null))
@@ -179,7 +179,7 @@ public sealed partial class PipelineGenerator
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
                     ClassName = type.Name,
                     ContainingTypes = ContainingTypeDeclarations(type),
-                    Usings = CollectUsings(syntax),
+                    Usings = CollectUsings(defineSyntax),
                     FilePath = defineSyntax.SyntaxTree.FilePath,
                     NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
                     Transforms = _transforms.ToEquatableArray(),
@@ -635,6 +635,11 @@ public sealed partial class PipelineGenerator
                                 return Unresolved(invocation);
                             }
 
+                            if (!CheckPublicSurface(elementType, invocation))
+                            {
+                                return null;
+                            }
+
                             return Collection(AddTransform(
                                 name == "Create" ? TransformKind.CreateInput : TransformKind.ReadLinesInput,
                                 Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
@@ -699,6 +704,11 @@ public sealed partial class PipelineGenerator
                         var fnArg = args.ElementAtOrDefault(0);
                         if (method.Parameters.Length == 2)
                         {
+                            if (args.Count < 2 || args[0] is null)
+                            {
+                                return Unresolved(invocation);
+                            }
+
                             if (Evaluate(args[0]) is not ViewValue view)
                             {
                                 return null;
@@ -804,6 +814,12 @@ public sealed partial class PipelineGenerator
                             return null;
                         }
 
+                        if (method.ContainingType is { TypeArguments.Length: 1 } collectionType &&
+                            !CheckPublicSurface(collectionType.TypeArguments[0], invocation))
+                        {
+                            return null;
+                        }
+
                         AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
                             "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                         return new VoidValue();
@@ -846,14 +862,98 @@ public sealed partial class PipelineGenerator
                 return UnknownMember(invocation, name);
             }
 
+            private bool CheckPublicSurface(ITypeSymbol elementType, InvocationExpressionSyntax invocation)
+            {
+                if (FindUnnameable(elementType) is { } unnameable)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
+                        "its element type is " + unnameable + ", which generated code cannot name; use a record, a class or a named tuple");
+                    return false;
+                }
+
+                if (FindPrivate(elementType) is { } hidden)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
+                        "the element type uses '" + hidden + "', which is private; types of pipeline inputs and outputs appear on the generated runner and must be internal or public");
+                    return false;
+                }
+
+                return true;
+            }
+
             private Value? UnknownMember(InvocationExpressionSyntax invocation, string name)
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), name, "this member of the declaration API is not supported by this version of the generator");
                 return null;
             }
 
+            private string? _pendingTypeProblem;
+
+            /// <summary>An anonymous type (or a type built from one) cannot be named in generated code.</summary>
+            private static string? FindUnnameable(ITypeSymbol type)
+            {
+                switch (type)
+                {
+                    case INamedTypeSymbol { IsAnonymousType: true }:
+                        return "an anonymous type";
+                    case INamedTypeSymbol named:
+                        foreach (var argument in named.TypeArguments)
+                        {
+                            if (FindUnnameable(argument) is { } inner)
+                            {
+                                return inner;
+                            }
+                        }
+
+                        return named.IsTupleType ? named.TupleElements.Select(e => FindUnnameable(e.Type)).FirstOrDefault(x => x is not null) : null;
+                    case IArrayTypeSymbol array:
+                        return FindUnnameable(array.ElementType);
+                    case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                        return "a pointer type";
+                    default:
+                        return null;
+                }
+            }
+
+            /// <summary>Types crossing the runner's public surface (inputs, outputs) must not be private to the pipeline class.</summary>
+            private static string? FindPrivate(ITypeSymbol type)
+            {
+                if (type is INamedTypeSymbol named)
+                {
+                    for (var t = named; t is not null; t = t.ContainingType)
+                    {
+                        if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                        {
+                            return t.Name;
+                        }
+                    }
+
+                    foreach (var argument in named.TypeArguments)
+                    {
+                        if (FindPrivate(argument) is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+                }
+                else if (type is IArrayTypeSymbol array)
+                {
+                    return FindPrivate(array.ElementType);
+                }
+
+                return null;
+            }
+
             private Value? Unresolved(InvocationExpressionSyntax invocation)
             {
+                if (_pendingTypeProblem is { } problem)
+                {
+                    _pendingTypeProblem = null;
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
+                        "its element type is " + problem + ", which generated code cannot name; use a record, a class or a named tuple");
+                    return null;
+                }
+
                 Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), Shorten(invocation.ToString()));
                 return null;
             }
@@ -872,6 +972,15 @@ public sealed partial class PipelineGenerator
                 if (type is not INamedTypeSymbol named || named.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
                 {
                     return null;
+                }
+
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (FindUnnameable(argument) is { } unnameable)
+                    {
+                        _pendingTypeProblem = unnameable;
+                        return null;
+                    }
                 }
 
                 return named.TypeArguments.Select(Fq).ToArray();
