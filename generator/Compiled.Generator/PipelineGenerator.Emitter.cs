@@ -57,6 +57,9 @@ public sealed partial class PipelineGenerator
 
             private static string SinkField(TransformSpec output) => "_" + Names.ToCamel(output.Name!);
 
+            /// <summary>Accessibility of the runner, its factory and the batch members.</summary>
+            private string Surface => _spec.SurfaceIsInternal ? "internal" : "public";
+
             private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 
             private static string Camel(string name)
@@ -82,6 +85,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 w.Line("#nullable enable");
                 w.Line("#pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is");
+                w.Line("#pragma warning disable CS8714 // a nullable key type: state maps reject a null key at run time (ArgumentNullException)");
                 w.Line();
                 var hasNamespace = _spec.Namespace.Length > 0;
                 if (hasNamespace)
@@ -104,7 +108,7 @@ public sealed partial class PipelineGenerator
                     w.Open(containing);
                 }
 
-                w.Open("partial class " + _spec.ClassName);
+                w.Open("partial " + _spec.TypeKeyword + " " + _spec.ClassName);
                 WritePlanMembers(w);
                 WriteFunctions(w);
                 WriteRunner(w);
@@ -248,7 +252,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line(GeneratedCode);
-                w.Line("public sealed class " + _runnerType);
+                w.Line(Surface + " sealed class " + _runnerType);
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -867,7 +871,7 @@ public sealed partial class PipelineGenerator
             {
                 w.Line("/// <summary>Creates a runner (type arguments inferred from the sinks).</summary>");
                 w.Line(GeneratedCode);
-                w.Line("public static " + _runnerType + " CreateRunner" + TypeParameterList() + "(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                w.Line(Surface + " static " + _runnerType + " CreateRunner" + TypeParameterList() + "(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -880,13 +884,13 @@ public sealed partial class PipelineGenerator
 
                 w.Line("/// <summary>The outputs of a batch run, collected in memory.</summary>");
                 w.Line(GeneratedCode);
-                w.Open("public sealed class Results");
-                w.Line("internal Results(" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + "> " + Camel(o.Name!))) + ")");
+                w.Open(Surface + " sealed class Results");
+                w.Line("internal Results(" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + "> __" + Names.ToCamel(o.Name!))) + ")");
                 w.Open();
                 foreach (var o in _outputs)
                 {
-                    w.Line(Names.ToPascal(o.Name!) + " = " + Camel(o.Name!) + ".Items;");
-                    w.Line(Names.ToPascal(o.Name!) + "Elements = " + Camel(o.Name!) + ".Elements;");
+                    w.Line(Names.ToPascal(o.Name!) + " = __" + Names.ToCamel(o.Name!) + ".Items;");
+                    w.Line(Names.ToPascal(o.Name!) + "Elements = __" + Names.ToCamel(o.Name!) + ".Elements;");
                 }
 
                 w.Close();
@@ -917,7 +921,7 @@ public sealed partial class PipelineGenerator
                     : span ? "global::System.ReadOnlySpan<" + i.OutputTypes[0] + "> " : "global::System.Collections.Generic.IEnumerable<" + i.OutputTypes[0] + "> ") + Camel(i.Name!));
                 w.Line("/// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>");
                 w.Line(GeneratedCode);
-                w.Open("public static Results Run(" + string.Join(", ", parameters) + ")");
+                w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ")");
                 foreach (var o in _outputs)
                 {
                     w.Line("var __" + Names.ToCamel(o.Name!) + "Sink = new global::Compiled.ListSink<" + o.InputType + ">();");

@@ -86,6 +86,8 @@ public sealed partial class PipelineGenerator
             private readonly Dictionary<string, string> _inputNames = new(StringComparer.Ordinal);
             private readonly Dictionary<string, string> _outputNames = new(StringComparer.Ordinal);
             private SemanticModel _model = null!;
+            private bool _surfaceIsInternal;
+            private readonly Dictionary<string, Location> _nameLocations = new(StringComparer.Ordinal);
             private IParameterSymbol? _builderParameter;
             private INamedTypeSymbol? _pcollection;
             private INamedTypeSymbol? _builder;
@@ -105,13 +107,31 @@ public sealed partial class PipelineGenerator
 
             public ParseResult Run()
             {
-                var syntax = (ClassDeclarationSyntax)_context.TargetNode;
+                var syntax = (TypeDeclarationSyntax)_context.TargetNode;
                 var type = (INamedTypeSymbol)_context.TargetSymbol;
                 var compilation = _context.SemanticModel.Compilation;
 
                 if (!IsPartialAll(type))
                 {
                     Report(DiagnosticDescriptors.NotPartial, syntax.Identifier.GetLocation(), type.Name);
+                    return Result(null);
+                }
+
+                // [Pipeline] on several parts of one class (itself CS0579): generate once, for the first part.
+                var attributedParts = type.DeclaringSyntaxReferences
+                    .Select(r => r.GetSyntax(_cancellationToken))
+                    .OfType<TypeDeclarationSyntax>()
+                    .Where(d => d.AttributeLists.SelectMany(l => l.Attributes).Any())
+                    .ToList();
+                if (attributedParts.Count > 1 && attributedParts[0] != syntax &&
+                    attributedParts.Any(d => d == syntax))
+                {
+                    return Result(null);
+                }
+
+                if (type.Name is "Runner" or "Results")
+                {
+                    Report(DiagnosticDescriptors.InvalidName, syntax.Identifier.GetLocation(), "A pipeline class cannot be named '" + type.Name + "': the generator adds a nested type of that name; rename the class");
                     return Result(null);
                 }
 
@@ -164,6 +184,8 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                CheckGeneratedMemberCollisions();
+
                 if (_diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
                 {
                     return Result(null);
@@ -178,6 +200,8 @@ public sealed partial class PipelineGenerator
                 {
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
                     ClassName = type.Name,
+                    TypeKeyword = type.IsRecord ? "record" : "class",
+                    SurfaceIsInternal = _surfaceIsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
                     Usings = CollectUsings(defineSyntax),
                     FilePath = defineSyntax.SyntaxTree.FilePath,
@@ -185,6 +209,36 @@ public sealed partial class PipelineGenerator
                     Transforms = _transforms.ToEquatableArray(),
                 };
                 return Result(spec);
+            }
+
+            /// <summary>
+            /// Output names become members of the runner and of Results; input names become Push/Read/On
+            /// methods. Report an output whose member would collide with another generated member.
+            /// </summary>
+            private void CheckGeneratedMemberCollisions()
+            {
+                var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var input in _inputNames)
+                {
+                    foreach (var prefix in new[] { "Push", "Read", "On" })
+                    {
+                        taken[prefix + input.Key] = "input '" + input.Value + "'";
+                    }
+                }
+
+                foreach (var output in _outputNames)
+                {
+                    taken[output.Key + "Elements"] = "output '" + output.Value + "'";
+                }
+
+                foreach (var output in _outputNames)
+                {
+                    if (taken.TryGetValue(output.Key, out var owner))
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, _nameLocations["output:" + output.Key],
+                            "The output name '" + output.Value + "' becomes the member '" + output.Key + "', which the generated code already uses for " + owner + "; choose another name");
+                    }
+                }
             }
 
             private ParseResult Result(PipelineSpec? spec) => new(spec, _diagnostics.ToEquatableArray());
@@ -274,6 +328,9 @@ public sealed partial class PipelineGenerator
             {
                 switch (statement)
                 {
+                    case LocalDeclarationStatementSyntax local when local.IsConst:
+                        // Constants (e.g. names) are read through the semantic model where they are used.
+                        break;
                     case LocalDeclarationStatementSyntax local:
                         foreach (var variable in local.Declaration.Variables)
                         {
@@ -379,9 +436,9 @@ public sealed partial class PipelineGenerator
 
                 if (multi.Count != designations.Count)
                 {
-                    Report(DiagnosticDescriptors.PartitionIndex, assignment.Left.GetLocation(),
-                        designations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.Left.GetLocation(), Shorten(assignment.Left.ToString()),
+                        "it deconstructs into " + designations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " locals, but the " +
+                        (multi.IsPartition ? "Partition" : "ParDo") + " has " + multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " outputs");
                     return;
                 }
 
@@ -463,6 +520,13 @@ public sealed partial class PipelineGenerator
 
             private Value? EvaluateMember(MemberAccessExpressionSyntax member)
             {
+                if (_model.GetSymbolInfo(member, _cancellationToken).Symbol is null)
+                {
+                    // Mid-typing ("p." or "numbers.Ma"): the compiler reports the error; say only that we wait for it.
+                    Report(DiagnosticDescriptors.Unresolved, member.GetLocation(), Shorten(member.ToString()));
+                    return null;
+                }
+
                 var receiver = Evaluate(member.Expression);
                 if (receiver is null)
                 {
@@ -871,6 +935,12 @@ public sealed partial class PipelineGenerator
                     return false;
                 }
 
+                if (!IsPublicEverywhere(elementType))
+                {
+                    // The runner, its factory and the batch members are then emitted as internal.
+                    _surfaceIsInternal = true;
+                }
+
                 if (FindPrivate(elementType) is { } hidden)
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
@@ -879,6 +949,27 @@ public sealed partial class PipelineGenerator
                 }
 
                 return true;
+            }
+
+            private static bool IsPublicEverywhere(ITypeSymbol type)
+            {
+                switch (type)
+                {
+                    case IArrayTypeSymbol array:
+                        return IsPublicEverywhere(array.ElementType);
+                    case INamedTypeSymbol named:
+                        for (var t = named; t is not null; t = t.ContainingType)
+                        {
+                            if (t.DeclaredAccessibility != Accessibility.Public)
+                            {
+                                return false;
+                            }
+                        }
+
+                        return named.TypeArguments.All(IsPublicEverywhere);
+                    default:
+                        return true;
+                }
             }
 
             private Value? UnknownMember(InvocationExpressionSyntax invocation, string name)
@@ -896,6 +987,10 @@ public sealed partial class PipelineGenerator
                 {
                     case INamedTypeSymbol { IsAnonymousType: true }:
                         return "an anonymous type";
+                    case INamedTypeSymbol { IsFileLocal: true } fileLocal:
+                        return "the file-local type '" + fileLocal.Name + "'";
+                    case IDynamicTypeSymbol:
+                        return "dynamic";
                     case INamedTypeSymbol named:
                         foreach (var argument in named.TypeArguments)
                         {
@@ -1101,6 +1196,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 seen.Add(identifier, name);
+                _nameLocations[what + ":" + identifier] = argument.GetLocation();
                 return name;
             }
 
@@ -1204,7 +1300,7 @@ public sealed partial class PipelineGenerator
                 return new FunctionSpec
                 {
                     Parameters = parameters.ToEquatableArray(),
-                    ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
+                    ReturnType = ReturnTypeOf(lambda, symbol),
                     Body = body.ToString(),
                     IsExpressionBody = body is ExpressionSyntax,
                     BodyLine = position.Line + 1,
@@ -1212,6 +1308,20 @@ public sealed partial class PipelineGenerator
                     BodyEndLine = span.EndLinePosition.Line + 1,
                     BodyEndColumn = span.EndLinePosition.Character + 1,
                 };
+            }
+
+            /// <summary>The return type as the target delegate sees it (keeps nullable annotations inferred from the chain).</summary>
+            private string ReturnTypeOf(LambdaExpressionSyntax lambda, IMethodSymbol symbol)
+            {
+                if (symbol.ReturnsVoid)
+                {
+                    return "void";
+                }
+
+                var invoke = (_model.GetTypeInfo(lambda, _cancellationToken).ConvertedType as INamedTypeSymbol)?.DelegateInvokeMethod;
+                return invoke is { ReturnsVoid: false } && invoke.ReturnType.TypeKind != TypeKind.Error && invoke.ReturnType.TypeKind != TypeKind.TypeParameter
+                    ? Fq(invoke.ReturnType)
+                    : Fq(symbol.ReturnType);
             }
 
             private string? EmitterType(ITypeSymbol type) =>
@@ -1246,12 +1356,23 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                var constants = new List<(Microsoft.CodeAnalysis.Text.TextSpan Span, string Text)>();
                 foreach (var identifier in argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
                 {
                     var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                    if (symbol is ILocalSymbol { IsConst: true, HasConstantValue: true } constant)
+                    {
+                        // A constant local of Define is inlined as its value (generated code cannot see the local).
+                        constants.Add((identifier.Span, "((" + Fq(constant.Type) + ")" + Literal(constant.ConstantValue) + ")"));
+                        continue;
+                    }
+
                     if (symbol is ILocalSymbol or IParameterSymbol)
                     {
-                        Report(DiagnosticDescriptors.InvalidCombineFn, identifier.GetLocation(), Shorten(argument.ToString()), "it reads '" + identifier.Identifier.ValueText + "', which only exists while Define runs");
+                        Report(DiagnosticDescriptors.InvalidCombineFn, identifier.GetLocation(), Shorten(argument.ToString()),
+                            "it reads '" + identifier.Identifier.ValueText + "', " + (symbol is ILocalSymbol { IsConst: true }
+                                ? "a constant local of Define, which generated code cannot see; use a literal or a const field of the class"
+                                : "which only exists while Define runs"));
                         return null;
                     }
                 }
@@ -1270,10 +1391,38 @@ public sealed partial class PipelineGenerator
                 }
 
                 var createExpression = argument is ImplicitObjectCreationExpressionSyntax implicitNew
-                    ? "new " + Fq(type) + implicitNew.ArgumentList.ToString()
-                    : argument.ToString();
+                    ? "new " + Fq(type) + Substitute(implicitNew.ArgumentList, constants)
+                    : Substitute(argument, constants);
                 return new CombineFnSpec(Fq(type), createExpression, Fq(fnParameter.TypeArguments[0]), Fq(fnParameter.TypeArguments[1]), Fq(fnParameter.TypeArguments[2]));
             }
+
+            private static string Substitute(SyntaxNode node, List<(Microsoft.CodeAnalysis.Text.TextSpan Span, string Text)> replacements)
+            {
+                var text = node.ToString();
+                var start = node.SpanStart;
+                foreach (var (span, replacement) in replacements.OrderByDescending(r => r.Span.Start))
+                {
+                    if (span.Start >= start && span.End <= start + text.Length)
+                    {
+                        text = text.Substring(0, span.Start - start) + replacement + text.Substring(span.End - start);
+                    }
+                }
+
+                return text;
+            }
+
+            private static string Literal(object? value) => value switch
+            {
+                null => "null",
+                string s => SymbolDisplay.FormatLiteral(s, quote: true),
+                char c => SymbolDisplay.FormatLiteral(c, quote: true),
+                bool b => b ? "true" : "false",
+                float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f",
+                double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "d",
+                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m",
+                System.IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? "null",
+            };
 
             private static string Shorten(string text)
             {

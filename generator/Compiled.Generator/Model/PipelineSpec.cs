@@ -15,6 +15,12 @@ internal sealed record PipelineSpec
     /// <summary>The class name.</summary>
     public required string ClassName { get; init; }
 
+    /// <summary>"class" or "record".</summary>
+    public required string TypeKeyword { get; init; }
+
+    /// <summary>True when an input or output element type is not public: the generated surface is then internal.</summary>
+    public required bool SurfaceIsInternal { get; init; }
+
     /// <summary>Declarations of the enclosing types, outermost first (e.g. "partial class Outer").</summary>
     public required EquatableArray<string> ContainingTypes { get; init; }
 

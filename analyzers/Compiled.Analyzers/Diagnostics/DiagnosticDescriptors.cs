@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Analyzers.Diagnostics;
+
+/// <summary>
+/// The one registry of the analyzers' diagnostics. IDs are ranged by family (docs/diagnostics/README.md):
+/// CMP0001-0099 generator ("cannot generate", reported by Compiled.Generator, listed here only as IDs that
+/// code fixes target), CMP1001-1099 windowing and triggers, CMP2001-2099 coders and keys, CMP3001-3099
+/// transforms, CMP9001-9099 performance information. Every descriptor links to docs/diagnostics/ID.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    /// <summary>Where the help pages live; a descriptor's help link is this plus <c>ID.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/compiled-dotnet/compiled/blob/main/docs/diagnostics/";
+
+    /// <summary>Category of the windowing and trigger rules (CMP1xxx).</summary>
+    public const string WindowingCategory = "Compiled.Windowing";
+
+    /// <summary>Category of the coder and key rules (CMP2xxx).</summary>
+    public const string CodersCategory = "Compiled.Coders";
+
+    /// <summary>Category of the transform rules (CMP3xxx).</summary>
+    public const string TransformsCategory = "Compiled.Transforms";
+
+    /// <summary>Category of the performance information (CMP9xxx).</summary>
+    public const string PerformanceCategory = "Compiled.Performance";
+
+    /// <summary>
+    /// CMP0006, reported by the generator: "The lambda passed to {0} must be 'static' so that it cannot capture
+    /// state{1}; add the 'static' modifier". Fixed by <c>MakeLambdaStaticCodeFixProvider</c>.
+    /// </summary>
+    public const string LambdaNotStaticId = "CMP0006";
+
+    /// <summary>
+    /// CMP2001: a grouping transform (GroupByKey, CombinePerKey, CountPerKey, CoGroupByKey, CountPerElement,
+    /// Distinct) whose key type is, or contains, <see cref="float"/> or <see cref="double"/>. Beam requires a
+    /// deterministic key coder for every grouping; floating-point keys are not.
+    /// Format: {0} the transform's name, {1} the key type.
+    /// </summary>
+    public static readonly DiagnosticDescriptor FloatingPointKey = new(
+        id: "CMP2001",
+        title: "Grouping key must not be floating-point",
+        messageFormat: "{0} groups by the key type '{1}', which is or contains 'float' or 'double': floating-point keys are not deterministic, so values that should meet can land in different groups; key by an integral or string value instead",
+        category: CodersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Grouping needs keys whose encoding is deterministic: equal keys must be equal bit for bit, on every worker. Floating-point keys break this (rounding differs between computations, 0.0 and -0.0 and the many NaNs have different bits), which is why Beam rejects DoubleCoder and FloatCoder as key coders.",
+        helpLinkUri: HelpLinkBase + "CMP2001.md");
+}

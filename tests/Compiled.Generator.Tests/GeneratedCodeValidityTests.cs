@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Compiled.Generator.Tests;
+
+/// <summary>
+/// Declarations that compile cleanly on their own. For each, the generator must either generate code
+/// that compiles without warnings together with the user code, or report a CMP error saying why it
+/// cannot; it must never silently produce broken code (or silently produce nothing).
+/// </summary>
+public class GeneratedCodeValidityTests
+{
+    private const string Prelude = """
+        using System;
+        using System.Collections.Generic;
+        using Compiled;
+
+        namespace Demo;
+
+        """;
+
+    private static readonly Dictionary<string, string> Cases = new()
+    {
+        ["ClassNamedRunner"] = Prelude + """
+            [Pipeline]
+            public partial class Runner
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["ClassNamedResults"] = Prelude + """
+            [Pipeline]
+            public partial class Results
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["OutputNameCollidesWithPushMethod"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("b").Output("pushB");
+            }
+            """,
+        ["OutputNamedReadLines"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.ReadLines("lines").Output("readLines");
+            }
+            """,
+        ["OutputNameStartingWithUnderscore"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("_a");
+            }
+            """,
+        ["OutputNamedUnderscore"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("_");
+            }
+            """,
+        ["OutputNameCollidesWithElementsProperty"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    numbers.Output("counts");
+                    numbers.Output("countsElements");
+                }
+            }
+            """,
+        ["OutputNameWithoutCase"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("数");
+            }
+            """,
+        ["InternalElementTypeInPublicPipeline"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<Row>("rows").Map(static r => r.X).Output("out");
+            }
+
+            internal record Row(int X);
+            """,
+        ["PrivateNestedElementType"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Map(static x => new Row(x)).Output("out");
+
+                private sealed record Row(int X);
+            }
+            """,
+        ["FileLocalElementType"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Map(static x => new Row(x)).Map(static r => r.X).Output("out");
+            }
+
+            file record Row(int X);
+            """,
+        ["AnonymousElementType"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Map(static x => new { X = x }).Map(static a => a.X).Output("out");
+            }
+            """,
+        ["DynamicElementType"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Map(static x => (dynamic)x).Output("out");
+            }
+            """,
+        ["GenericDefine"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define<T>(PipelineBuilder p) => p.Create<T>("items").Output("out");
+            }
+            """,
+        ["NullableKeyFromWithKeys"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<string?>("words").WithKeys(static s => s).CountPerKey().Output("out");
+            }
+            """,
+        ["NullableElementCountedPerElement"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<string?>("words").CountPerElement().Output("out");
+            }
+            """,
+        ["PipelineAttributeOnRecord"] = Prelude + """
+            [Pipeline]
+            public partial record P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+    };
+
+    public static TheoryData<string> Names => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void GeneratesCompilingCodeOrReportsWhyNot(string name)
+    {
+        var source = Cases[name];
+        var userDiagnostics = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(userDiagnostics.Count == 0, "precondition: the declaration compiles on its own, but: " + string.Join("\n", userDiagnostics));
+
+        var run = GeneratorHarness.Run(source);
+        Assert.True(run.Exceptions.Count == 0, "generator threw: " + string.Join("\n", run.Exceptions));
+        Assert.DoesNotContain(run.DriverDiagnostics, d => d.Id is "CS8785" or "CMP0099");
+
+        var errors = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("CMP", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            return; // the generator explains why it cannot generate
+        }
+
+        Assert.True(run.Sources.Count > 0, "the generator neither generated a runner nor reported a diagnostic");
+        var diagnostics = run.CompilationDiagnostics.ToList();
+        Assert.True(
+            diagnostics.Count == 0,
+            $"no CMP diagnostic, but the generated code does not compile cleanly ({diagnostics.Count}):\n" + string.Join("\n", diagnostics.Take(10)));
+    }
+
+    [Fact]
+    public void ConstantLocalsCanNameInputsAndOutputs()
+    {
+        var source = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    const string input = "numbers";
+                    const int top = 3;
+                    p.Create<int>(input).CombineGlobally(Combiners.Top<int>(top)).Output("best");
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+
+        Assert.True(run.GeneratorDiagnostics.Count == 0, "const locals are rejected:\n" + string.Join("\n", run.GeneratorDiagnostics));
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+}

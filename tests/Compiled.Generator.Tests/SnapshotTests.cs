@@ -1,0 +1,279 @@
+using System;
+using System.Linq;
+using Compiled.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace Compiled.Generator.Tests;
+
+/// <summary>
+/// Snapshots of the code generated for representative pipelines, each also compiled together with the
+/// user code: the output compilation must have no warnings and no errors.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using Compiled;
+
+        namespace Snapshots;
+
+        """;
+
+    [Fact]
+    public void WordCount() => Check(nameof(WordCount), """
+        [Pipeline]
+        public partial class WordCount
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var words = p.ReadLines("lines")
+                    .FlatMap<string>(static (line, output) =>
+                    {
+                        foreach (var word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                        {
+                            output.Emit(word.ToLowerInvariant());
+                        }
+                    })
+                    .Filter(static w => w.Length > 0);
+                words.CountPerElement().Output("counts");
+            }
+        }
+        """);
+
+    [Fact]
+    public void MapFilterCombineGlobally() => Check(nameof(MapFilterCombineGlobally), """
+        [Pipeline]
+        public partial class MapFilterSum
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<int>("numbers")
+                 .Map(static x => x * 3)
+                 .Filter(static x => x % 2 == 0)
+                 .Map(static x => (long)x)
+                 .CombineGlobally(Combiners.Sum<long>())
+                 .Output("sum");
+        }
+        """);
+
+    [Fact]
+    public void CombinePerKeyWithUserCombineFn() => Check(nameof(CombinePerKeyWithUserCombineFn), """
+        [Pipeline]
+        public partial class KeyedSquares
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var keyed = p.Create<int>("numbers").WithKeys(static x => ((x % 7) + 7) % 7);
+                keyed.CombinePerKey(new SumOfSquaresFn()).Output("sumOfSquares");
+                keyed.CombinePerKey(Combiners.Max<int>()).Output("max");
+            }
+        }
+
+        /// <summary>Sum of squares as a long.</summary>
+        public struct SumOfSquaresFn : ICombineFn<int, long, long>
+        {
+            public readonly long CreateAccumulator() => 0;
+
+            public readonly void AddInput(ref long accumulator, int input) => accumulator += (long)input * input;
+
+            public readonly void MergeAccumulators(ref long accumulator, long other) => accumulator += other;
+
+            public readonly long ExtractOutput(long accumulator) => accumulator;
+        }
+        """);
+
+    [Fact]
+    public void GroupByKeyIteratedDownstream() => Check(nameof(GroupByKeyIteratedDownstream), """
+        [Pipeline]
+        public partial class Grouped
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<int>("numbers")
+                 .WithKeys(static x => x % 5)
+                 .GroupByKey()
+                 .Map(static kv => KV.Of(kv.Key, Join(kv.Value)))
+                 .Output("joined");
+
+            private static string Join(IReadOnlyList<int> values)
+            {
+                var list = new List<int>(values);
+                list.Sort();
+                return string.Join(",", list);
+            }
+        }
+        """);
+
+    [Fact]
+    public void GroupByKeyCombineValuesLifted() => Check(nameof(GroupByKeyCombineValuesLifted), """
+        [Pipeline]
+        public partial class Lifted
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<KV<string, int>>("scores")
+                 .GroupByKey()
+                 .CombineValues(Combiners.Sum<int>())
+                 .Output("totals");
+        }
+        """, source => Assert.Contains("lifted", source, StringComparison.Ordinal));
+
+    [Fact]
+    public void CoGroupByKeyJoin() => Check(nameof(CoGroupByKeyJoin), """
+        [Pipeline]
+        public partial class Join
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var orders = p.Create<KV<int, string>>("orders");
+                var payments = p.Create<KV<int, decimal>>("payments");
+                orders.CoGroupByKey(payments)
+                      .Map(static kv => new JoinRow(kv.Key, kv.Value.First.Count, Total(kv.Value.Second)))
+                      .Output("rows");
+            }
+
+            private static decimal Total(IReadOnlyList<decimal> payments)
+            {
+                decimal total = 0;
+                foreach (var payment in payments)
+                {
+                    total += payment;
+                }
+
+                return total;
+            }
+        }
+
+        /// <summary>One row of the join.</summary>
+        public readonly record struct JoinRow(int Key, int Orders, decimal Paid);
+        """);
+
+    [Fact]
+    public void FlattenAndPartition() => Check(nameof(FlattenAndPartition), """
+        [Pipeline]
+        public partial class PartitionFlatten
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var numbers = p.Create<int>("numbers");
+                var (low, mid, high) = numbers.Partition(3, static (x, n) => x < 0 ? 0 : x < 100 ? 1 : 2);
+                low.Output("low");
+                p.Flatten(mid, high).Map(static x => x + 1).Output("merged");
+            }
+        }
+        """);
+
+    [Fact]
+    public void ParDoWithTaggedOutputs() => Check(nameof(ParDoWithTaggedOutputs), """
+        [Pipeline]
+        public partial class ParseRecords
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var (parsed, errors) = p.ReadLines("lines")
+                    .ParDo<int, string>(static (line, ok, bad) =>
+                    {
+                        if (int.TryParse(line, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                        {
+                            ok.Emit(value);
+                        }
+                        else
+                        {
+                            bad.Emit("not an integer: '" + line + "'");
+                        }
+                    });
+                parsed.Output("parsed");
+                errors.Output("deadLetters");
+            }
+        }
+        """);
+
+    [Fact]
+    public void SideInputs() => Check(nameof(SideInputs), """
+        [Pipeline]
+        public partial class SideInputs
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var numbers = p.Create<int>("numbers");
+                var max = numbers.CombineGlobally(Combiners.Max<int>()).AsSingleton();
+                numbers.Filter(max, static (x, m) => x * 2 > m).Output("large");
+                var thresholds = p.Create<int>("thresholds").AsList();
+                numbers.Map(thresholds, static (x, ts) => CountBelow(x, ts)).Output("ranks");
+                var names = p.Create<KV<int, string>>("names").AsDictionary();
+                numbers.FlatMap(names, static (int x, IReadOnlyDictionary<int, string> d, IEmitter<string> output) =>
+                {
+                    if (d.TryGetValue(x, out var name))
+                    {
+                        output.Emit(name);
+                    }
+                }).Output("named");
+            }
+
+            private static int CountBelow(int x, IReadOnlyList<int> thresholds)
+            {
+                var count = 0;
+                foreach (var t in thresholds)
+                {
+                    if (t < x)
+                    {
+                        count++;
+                    }
+                }
+
+                return count;
+            }
+        }
+        """);
+
+    [Fact]
+    public void KeyedUtilities() => Check(nameof(KeyedUtilities), """
+        [Pipeline]
+        public partial class KeyedUtilities
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var pairs = p.Create<KV<string, int>>("pairs");
+                pairs.Keys().Distinct().Output("distinctKeys");
+                pairs.Values().Count().Output("valueCount");
+                pairs.KvSwap().Filter(static kv => kv.Key > 50).Output("swapped");
+            }
+        }
+        """);
+
+    [Fact]
+    public void MethodGroupsInNestedClass() => Check(nameof(MethodGroupsInNestedClass), """
+        public static partial class Jobs
+        {
+            [Pipeline]
+            public partial class Normalized
+            {
+                static void Define(PipelineBuilder p) =>
+                    p.Create<string>("words")
+                     .Map(Normalize)
+                     .Filter(IsLong)
+                     .CountPerElement()
+                     .Output("repeated");
+
+                private static string Normalize(string word) => word.Trim().ToUpperInvariant();
+
+                private static bool IsLong(string word) => word.Length > 3;
+            }
+        }
+        """);
+
+    private static void Check(string name, string declaration, Action<string>? extra = null)
+    {
+        var run = GeneratorHarness.Run(Usings + declaration);
+
+        Assert.True(run.Exceptions.Count == 0, "generator threw: " + string.Join("\n", run.Exceptions));
+        Assert.True(run.GeneratorDiagnostics.Count == 0, "generator diagnostics:\n" + string.Join("\n", run.GeneratorDiagnostics));
+        var source = run.SingleSource;
+
+        VerifiedFile.Verify(source, "SnapshotTests." + name);
+
+        var diagnostics = run.CompilationDiagnostics.ToList();
+        Assert.True(
+            diagnostics.Count == 0,
+            $"the output compilation has {diagnostics.Count} warnings/errors:\n" + string.Join("\n", diagnostics.Select(d => d.ToString())));
+        extra?.Invoke(source);
+    }
+}
