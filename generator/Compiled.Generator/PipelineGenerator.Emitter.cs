@@ -567,14 +567,14 @@ public sealed partial class PipelineGenerator
                         FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)");
                         break;
                     case TransformKind.CoGroupByKey:
-                    {
-                        var result = t.OutputTypes[0];
-                        var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                        resultValue = resultValue.Substring(0, resultValue.Length - 1);
-                        var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
-                        FlushMap(w, t, "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))");
-                        break;
-                    }
+                        {
+                            var result = t.OutputTypes[0];
+                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
+                            FlushMap(w, t, "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))");
+                            break;
+                        }
 
                     case TransformKind.AsSingleton:
                         w.Open("if (_viewCount" + id + " != 1)");
@@ -718,51 +718,51 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.FlatMap:
                     case TransformKind.ParDo:
-                    {
-                        var args = new List<string> { value };
-                        args.AddRange(sideArgs);
-                        for (var port = 0; port < t.OutputTypes.Count; port++)
                         {
-                            args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ")");
-                            WriteEmitter(t, port);
-                        }
+                            var args = new List<string> { value };
+                            args.AddRange(sideArgs);
+                            for (var port = 0; port < t.OutputTypes.Count; port++)
+                            {
+                                args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ")");
+                                WriteEmitter(t, port);
+                            }
 
-                        w.Line(Call(t, args.ToArray()) + ";");
-                        break;
-                    }
+                            w.Line(Call(t, args.ToArray()) + ";");
+                            break;
+                        }
 
                     case TransformKind.Partition:
-                    {
-                        var count = N(t.PartitionCount);
-                        w.Line("var " + v + " = " + Call(t, value, count) + ";");
-                        w.Open("switch (" + v + ")");
-                        for (var port = 0; port < t.PartitionCount; port++)
                         {
-                            w.Line("case " + N(port) + ":");
-                            w.Open();
-                            EmitConsumers(w, t.Id, port, value, timestamp);
-                            w.Line("break;");
-                            w.Close();
-                        }
+                            var count = N(t.PartitionCount);
+                            w.Line("var " + v + " = " + Call(t, value, count) + ";");
+                            w.Open("switch (" + v + ")");
+                            for (var port = 0; port < t.PartitionCount; port++)
+                            {
+                                w.Line("case " + N(port) + ":");
+                                w.Open();
+                                EmitConsumers(w, t.Id, port, value, timestamp);
+                                w.Line("break;");
+                                w.Close();
+                            }
 
-                        w.Line("default:");
-                        w.Indent++;
-                        w.Line("throw new global::System.InvalidOperationException(\"Partition function of \" + " + Literal(t.Label) + " + \" returned \" + " + v + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", outside [0, " + count + ").\");");
-                        w.Indent--;
-                        w.Close();
-                        break;
-                    }
+                            w.Line("default:");
+                            w.Indent++;
+                            w.Line("throw new global::System.InvalidOperationException(\"Partition function of \" + " + Literal(t.Label) + " + \" returned \" + " + v + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", outside [0, " + count + ").\");");
+                            w.Indent--;
+                            w.Close();
+                            break;
+                        }
 
                     case TransformKind.Flatten:
                         w.Line("__Flatten" + id + "(" + value + ", " + timestamp + ");");
                         WriteFlatten(t);
                         break;
                     case TransformKind.Output:
-                    {
-                        var output = t;
-                        w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", _window, _pane));");
-                        break;
-                    }
+                        {
+                            var output = t;
+                            w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", _window, _pane));");
+                            break;
+                        }
 
                     case TransformKind.CombineGlobally:
                         w.Line("_fn" + id + ".AddInput(ref _acc" + id + ", " + value + ");");

@@ -686,64 +686,64 @@ public sealed partial class PipelineGenerator
                     {
                         case "Create":
                         case "ReadLines":
-                        {
-                            var inputName = ReadName(args.ElementAtOrDefault(0), invocation, _inputNames, "input");
-                            if (inputName is null)
                             {
-                                return null;
-                            }
-
-                            var elementType = ElementType(method.ReturnType);
-                            if (elementType is null)
-                            {
-                                return Unresolved(invocation);
-                            }
-
-                            if (!CheckPublicSurface(elementType, invocation))
-                            {
-                                return null;
-                            }
-
-                            return Collection(AddTransform(
-                                name == "Create" ? TransformKind.CreateInput : TransformKind.ReadLinesInput,
-                                Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
-                                (name == "Create" ? "Create" : "ReadLines") + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
-                                inputName: inputName));
-                        }
-
-                        case "Flatten":
-                        {
-                            var inputs = new List<PortRef>();
-                            foreach (var arg in args)
-                            {
-                                if (arg is null)
-                                {
-                                    continue;
-                                }
-
-                                if (Evaluate(arg) is not CollectionValue collection)
+                                var inputName = ReadName(args.ElementAtOrDefault(0), invocation, _inputNames, "input");
+                                if (inputName is null)
                                 {
                                     return null;
                                 }
 
-                                inputs.Add(collection.Port);
+                                var elementType = ElementType(method.ReturnType);
+                                if (elementType is null)
+                                {
+                                    return Unresolved(invocation);
+                                }
+
+                                if (!CheckPublicSurface(elementType, invocation))
+                                {
+                                    return null;
+                                }
+
+                                return Collection(AddTransform(
+                                    name == "Create" ? TransformKind.CreateInput : TransformKind.ReadLinesInput,
+                                    Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
+                                    (name == "Create" ? "Create" : "ReadLines") + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                    inputName: inputName));
                             }
 
-                            if (inputs.Count == 0)
+                        case "Flatten":
                             {
-                                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "Flatten needs at least one input collection, listed as arguments");
-                                return null;
-                            }
+                                var inputs = new List<PortRef>();
+                                foreach (var arg in args)
+                                {
+                                    if (arg is null)
+                                    {
+                                        continue;
+                                    }
 
-                            var elementType = ElementType(method.ReturnType);
-                            if (elementType is null)
-                            {
-                                return Unresolved(invocation);
-                            }
+                                    if (Evaluate(arg) is not CollectionValue collection)
+                                    {
+                                        return null;
+                                    }
 
-                            var t = Fq(elementType);
-                            return Collection(AddTransform(TransformKind.Flatten, inputs, t, new[] { t }, label));
-                        }
+                                    inputs.Add(collection.Port);
+                                }
+
+                                if (inputs.Count == 0)
+                                {
+                                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "Flatten needs at least one input collection, listed as arguments");
+                                    return null;
+                                }
+
+                                var elementType = ElementType(method.ReturnType);
+                                if (elementType is null)
+                                {
+                                    return Unresolved(invocation);
+                                }
+
+                                var t = Fq(elementType);
+                                return Collection(AddTransform(TransformKind.Flatten, inputs, t, new[] { t }, label));
+                            }
                     }
 
                     return UnknownMember(invocation, name);
@@ -763,145 +763,145 @@ public sealed partial class PipelineGenerator
                     case "FlatMap":
                     case "WithKeys":
                     case "ParDo":
-                    {
-                        PortRef? side = null;
-                        var fnArg = args.ElementAtOrDefault(0);
-                        if (method.Parameters.Length == 2)
                         {
-                            if (args.Count < 2 || args[0] is null)
+                            PortRef? side = null;
+                            var fnArg = args.ElementAtOrDefault(0);
+                            if (method.Parameters.Length == 2)
+                            {
+                                if (args.Count < 2 || args[0] is null)
+                                {
+                                    return Unresolved(invocation);
+                                }
+
+                                if (Evaluate(args[0]) is not ViewValue view)
+                                {
+                                    return null;
+                                }
+
+                                side = view.Port;
+                                fnArg = args.ElementAtOrDefault(1);
+                            }
+
+                            var fn = ParseFunction(fnArg, invocation, name);
+                            if (fn is null)
+                            {
+                                return null;
+                            }
+
+                            var kind = name switch
+                            {
+                                "Map" => TransformKind.Map,
+                                "Filter" => TransformKind.Filter,
+                                "FlatMap" => TransformKind.FlatMap,
+                                "WithKeys" => TransformKind.WithKeys,
+                                _ => TransformKind.ParDo,
+                            };
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null)
                             {
                                 return Unresolved(invocation);
                             }
 
-                            if (Evaluate(args[0]) is not ViewValue view)
+                            var id = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, function: fn, side: side);
+                            return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
+                                ? new MultiValue(id, outputs.Length, false)
+                                : Collection(id);
+                        }
+
+                    case "Partition":
+                        {
+                            var count = _model.GetConstantValue(args.ElementAtOrDefault(0) ?? invocation, _cancellationToken);
+                            if (!count.HasValue || count.Value is not int n || n <= 0)
+                            {
+                                Report(DiagnosticDescriptors.InvalidPartitionCount, (args.ElementAtOrDefault(0) ?? (SyntaxNode)invocation).GetLocation(), args.ElementAtOrDefault(0)?.ToString() ?? string.Empty);
+                                return null;
+                            }
+
+                            var fn = ParseFunction(args.ElementAtOrDefault(1), invocation, name);
+                            if (fn is null)
                             {
                                 return null;
                             }
 
-                            side = view.Port;
-                            fnArg = args.ElementAtOrDefault(1);
+                            var outputs = Enumerable.Repeat(inputType, n).ToArray();
+                            var id = AddTransform(TransformKind.Partition, new[] { input.Port }, inputType, outputs, label, function: fn, partitions: n);
+                            return new MultiValue(id, n, true);
                         }
-
-                        var fn = ParseFunction(fnArg, invocation, name);
-                        if (fn is null)
-                        {
-                            return null;
-                        }
-
-                        var kind = name switch
-                        {
-                            "Map" => TransformKind.Map,
-                            "Filter" => TransformKind.Filter,
-                            "FlatMap" => TransformKind.FlatMap,
-                            "WithKeys" => TransformKind.WithKeys,
-                            _ => TransformKind.ParDo,
-                        };
-                        var outputs = OutputTypes(method.ReturnType);
-                        if (outputs is null)
-                        {
-                            return Unresolved(invocation);
-                        }
-
-                        var id = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, function: fn, side: side);
-                        return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
-                            ? new MultiValue(id, outputs.Length, false)
-                            : Collection(id);
-                    }
-
-                    case "Partition":
-                    {
-                        var count = _model.GetConstantValue(args.ElementAtOrDefault(0) ?? invocation, _cancellationToken);
-                        if (!count.HasValue || count.Value is not int n || n <= 0)
-                        {
-                            Report(DiagnosticDescriptors.InvalidPartitionCount, (args.ElementAtOrDefault(0) ?? (SyntaxNode)invocation).GetLocation(), args.ElementAtOrDefault(0)?.ToString() ?? string.Empty);
-                            return null;
-                        }
-
-                        var fn = ParseFunction(args.ElementAtOrDefault(1), invocation, name);
-                        if (fn is null)
-                        {
-                            return null;
-                        }
-
-                        var outputs = Enumerable.Repeat(inputType, n).ToArray();
-                        var id = AddTransform(TransformKind.Partition, new[] { input.Port }, inputType, outputs, label, function: fn, partitions: n);
-                        return new MultiValue(id, n, true);
-                    }
 
                     case "CombineGlobally":
                     case "CombinePerKey":
                     case "CombineValues":
-                    {
-                        var combine = ParseCombineFn(args.ElementAtOrDefault(0), method, invocation);
-                        if (combine is null)
                         {
-                            return null;
-                        }
-
-                        var outputs = OutputTypes(method.ReturnType);
-                        if (outputs is null)
-                        {
-                            return Unresolved(invocation);
-                        }
-
-                        var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
-                        return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine));
-                    }
-
-                    case "CoGroupByKey":
-                    {
-                        var inputs = new List<PortRef> { input.Port };
-                        foreach (var arg in args)
-                        {
-                            if (arg is null || Evaluate(arg) is not CollectionValue other)
+                            var combine = ParseCombineFn(args.ElementAtOrDefault(0), method, invocation);
+                            if (combine is null)
                             {
                                 return null;
                             }
 
-                            inputs.Add(other.Port);
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null)
+                            {
+                                return Unresolved(invocation);
+                            }
+
+                            var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
+                            return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine));
                         }
 
-                        var outputs = OutputTypes(method.ReturnType);
-                        if (outputs is null)
+                    case "CoGroupByKey":
                         {
-                            return Unresolved(invocation);
-                        }
+                            var inputs = new List<PortRef> { input.Port };
+                            foreach (var arg in args)
+                            {
+                                if (arg is null || Evaluate(arg) is not CollectionValue other)
+                                {
+                                    return null;
+                                }
 
-                        return Collection(AddTransform(TransformKind.CoGroupByKey, inputs, inputType, outputs, label));
-                    }
+                                inputs.Add(other.Port);
+                            }
+
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null)
+                            {
+                                return Unresolved(invocation);
+                            }
+
+                            return Collection(AddTransform(TransformKind.CoGroupByKey, inputs, inputType, outputs, label));
+                        }
 
                     case "Output":
-                    {
-                        var outputName = ReadName(args.ElementAtOrDefault(0), invocation, _outputNames, "output");
-                        if (outputName is null)
                         {
-                            return null;
-                        }
+                            var outputName = ReadName(args.ElementAtOrDefault(0), invocation, _outputNames, "output");
+                            if (outputName is null)
+                            {
+                                return null;
+                            }
 
-                        if (method.ContainingType is { TypeArguments.Length: 1 } collectionType &&
-                            !CheckPublicSurface(collectionType.TypeArguments[0], invocation))
-                        {
-                            return null;
-                        }
+                            if (method.ContainingType is { TypeArguments.Length: 1 } collectionType &&
+                                !CheckPublicSurface(collectionType.TypeArguments[0], invocation))
+                            {
+                                return null;
+                            }
 
-                        AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
-                            "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
-                        return new VoidValue();
-                    }
+                            AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
+                                "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                            return new VoidValue();
+                        }
 
                     case "AsSingleton":
                     case "AsList":
                     case "AsDictionary":
-                    {
-                        var outputs = OutputTypes(method.ReturnType);
-                        if (outputs is null)
                         {
-                            return Unresolved(invocation);
-                        }
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null)
+                            {
+                                return Unresolved(invocation);
+                            }
 
-                        var kind = name == "AsSingleton" ? TransformKind.AsSingleton : name == "AsList" ? TransformKind.AsList : TransformKind.AsDictionary;
-                        return new ViewValue(new PortRef(AddTransform(kind, new[] { input.Port }, inputType, outputs, label), 0));
-                    }
+                            var kind = name == "AsSingleton" ? TransformKind.AsSingleton : name == "AsList" ? TransformKind.AsList : TransformKind.AsDictionary;
+                            return new ViewValue(new PortRef(AddTransform(kind, new[] { input.Port }, inputType, outputs, label), 0));
+                        }
 
                     case "Keys":
                     case "Values":
@@ -911,16 +911,16 @@ public sealed partial class PipelineGenerator
                     case "CountPerElement":
                     case "CountPerKey":
                     case "Distinct":
-                    {
-                        var outputs = OutputTypes(method.ReturnType);
-                        if (outputs is null)
                         {
-                            return Unresolved(invocation);
-                        }
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null)
+                            {
+                                return Unresolved(invocation);
+                            }
 
-                        var kind = (TransformKind)Enum.Parse(typeof(TransformKind), name);
-                        return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label));
-                    }
+                            var kind = (TransformKind)Enum.Parse(typeof(TransformKind), name);
+                            return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label));
+                        }
                 }
 
                 return UnknownMember(invocation, name);
