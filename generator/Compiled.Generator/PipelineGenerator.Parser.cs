@@ -1390,9 +1390,28 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var createExpression = argument is ImplicitObjectCreationExpressionSyntax implicitNew
-                    ? "new " + Fq(type) + Substitute(implicitNew.ArgumentList, constants)
-                    : Substitute(argument, constants);
+                // Re-emitted fully qualified where the shape allows (new T(...), Factory.Create<T>(...)), so the
+                // generated code does not depend on the declaring file's usings.
+                string createExpression;
+                if (argument is ImplicitObjectCreationExpressionSyntax implicitNew)
+                {
+                    createExpression = "new " + Fq(type) + Substitute(implicitNew.ArgumentList, constants) + (implicitNew.Initializer is { } init ? " " + Substitute(init, constants) : string.Empty);
+                }
+                else if (argument is ObjectCreationExpressionSyntax explicitNew)
+                {
+                    createExpression = "new " + Fq(type) + (explicitNew.ArgumentList is { } list ? Substitute(list, constants) : "()") + (explicitNew.Initializer is { } init ? " " + Substitute(init, constants) : string.Empty);
+                }
+                else if (argument is InvocationExpressionSyntax factoryCall &&
+                         _model.GetSymbolInfo(factoryCall, _cancellationToken).Symbol is IMethodSymbol { IsStatic: true, ReducedFrom: null } factory)
+                {
+                    createExpression = Fq(factory.ContainingType) + "." + factory.Name +
+                        (factory.IsGenericMethod ? "<" + string.Join(", ", factory.TypeArguments.Select(Fq)) + ">" : string.Empty) +
+                        Substitute(factoryCall.ArgumentList, constants);
+                }
+                else
+                {
+                    createExpression = Substitute(argument, constants);
+                }
                 return new CombineFnSpec(Fq(type), createExpression, Fq(fnParameter.TypeArguments[0]), Fq(fnParameter.TypeArguments[1]), Fq(fnParameter.TypeArguments[2]));
             }
 

@@ -88,8 +88,8 @@ namespace Snapshots
             {
                 _sumOfSquares = sumOfSquares;
                 _max = max;
-                _fn2 = new SumOfSquaresFn();
-                _fn4 = Combiners.Max<int>();
+                _fn2 = new global::Snapshots.SumOfSquaresFn();
+                _fn4 = global::Compiled.Combiners.Max<int>();
             }
 
             /// <summary>The sink of output 'sumOfSquares', by reference (a struct sink's state stays readable).</summary>

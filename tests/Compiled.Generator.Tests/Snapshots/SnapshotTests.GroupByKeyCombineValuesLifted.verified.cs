@@ -61,7 +61,7 @@ namespace Snapshots
             public Runner(TTotals totals)
             {
                 _totals = totals;
-                _fn1 = Combiners.Sum<int>();
+                _fn1 = global::Compiled.Combiners.Sum<int>();
             }
 
             /// <summary>The sink of output 'totals', by reference (a struct sink's state stays readable).</summary>

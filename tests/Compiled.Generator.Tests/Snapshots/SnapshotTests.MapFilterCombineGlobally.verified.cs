@@ -88,7 +88,7 @@ namespace Snapshots
             public Runner(TSum sum)
             {
                 _sum = sum;
-                _fn4 = Combiners.Sum<long>();
+                _fn4 = global::Compiled.Combiners.Sum<long>();
                 _acc4 = _fn4.CreateAccumulator();
             }
 

@@ -166,7 +166,7 @@ namespace Snapshots
                 _large = large;
                 _ranks = ranks;
                 _named = named;
-                _fn1 = Combiners.Max<int>();
+                _fn1 = global::Compiled.Combiners.Max<int>();
                 _acc1 = _fn1.CreateAccumulator();
             }
 
