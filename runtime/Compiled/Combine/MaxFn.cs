@@ -34,7 +34,7 @@ public readonly struct MaxFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
     /// <summary>An empty accumulator.</summary>
     public MinMaxAccumulator<T> CreateAccumulator() => default;
 
-    /// <summary>Keeps <paramref name="input"/> if it is largest than the value so far.</summary>
+    /// <summary>Keeps <paramref name="input"/> if it is larger than the value so far.</summary>
     public void AddInput(ref MinMaxAccumulator<T> accumulator, T input)
     {
         if (!accumulator.HasValue || Comparer<T>.Default.Compare(input, accumulator.Value) > 0)
@@ -43,7 +43,7 @@ public readonly struct MaxFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
         }
     }
 
-    /// <summary>Keeps the value of <paramref name="other"/> if it is largest.</summary>
+    /// <summary>Keeps the value of <paramref name="other"/> if it is larger.</summary>
     public void MergeAccumulators(ref MinMaxAccumulator<T> accumulator, MinMaxAccumulator<T> other)
     {
         if (other.HasValue && (!accumulator.HasValue || Comparer<T>.Default.Compare(other.Value, accumulator.Value) > 0))

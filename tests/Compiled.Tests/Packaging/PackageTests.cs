@@ -1,0 +1,138 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Compiled.Tests.Packaging;
+
+/// <summary>
+/// The package works as users receive it: pack the one "Compiled" package, reference it from a fresh
+/// project through a local folder feed (no project references), build a pipeline and run it.
+/// </summary>
+public class PackageTests(ITestOutputHelper output)
+{
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Compiled.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Compiled.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private (int ExitCode, string Output) Dotnet(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var text = stdout.Result + stderr;
+        output.WriteLine($"$ dotnet {string.Join(' ', args)} (exit {process.ExitCode})");
+        output.WriteLine(text);
+        return (process.ExitCode, text);
+    }
+
+    [Fact]
+    public void PackedPackageBuildsAndRunsAPipelineInAFreshProject()
+    {
+        var root = RepositoryRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var work = Path.Combine(Path.GetTempPath(), "compiled-package-" + Guid.NewGuid().ToString("N"));
+        var feed = Path.Combine(work, "feed");
+        var app = Path.Combine(work, "app");
+        Directory.CreateDirectory(feed);
+        Directory.CreateDirectory(app);
+        try
+        {
+            var pack = Dotnet(root, "pack", Path.Combine(root, "runtime", "Compiled", "Compiled.csproj"), "-c", configuration, "-o", feed, "-p:Version=0.0.0-test");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+            var package = Path.Combine(feed, "Compiled.0.0.0-test.nupkg");
+            Assert.True(File.Exists(package), "no package in " + feed);
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+            {
+                var entries = zip.Entries.Select(e => e.FullName).ToList();
+                Assert.Contains("lib/net10.0/Compiled.dll", entries);
+                Assert.Contains("lib/net10.0/Compiled.xml", entries);
+                Assert.Contains("analyzers/dotnet/cs/Compiled.Generator.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/Compiled.Analyzers.dll", entries);
+                Assert.Contains("README.md", entries);
+            }
+
+            // A project that knows nothing of this repository: its own nuget.config (the local feed only)
+            // and its own package folder, so no cached copy of the package can stand in.
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <RestorePackagesPath>packages</RestorePackagesPath>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Compiled" Version="0.0.0-test" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), """
+                using Compiled;
+
+                var results = Totals.Run(new[] { "a b a", "c a b" });
+                foreach (var kv in results.Counts.OrderBy(kv => kv.Key))
+                {
+                    Console.WriteLine($"{kv.Key}={kv.Value}");
+                }
+
+                [Pipeline]
+                public partial class Totals
+                {
+                    static void Define(PipelineBuilder p) =>
+                        p.Create<string>("lines")
+                         .FlatMap<string>(static (line, output) => { foreach (var w in line.Split(' ')) output.Emit(w); })
+                         .CountPerElement()
+                         .Output("counts");
+                }
+                """);
+            // Directory.Build.props of the repository must not leak in: the app lives outside it (temp).
+            var run = Dotnet(app, "run", "-c", "Release");
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains("a=3", run.Output, StringComparison.Ordinal);
+            Assert.Contains("b=2", run.Output, StringComparison.Ordinal);
+            Assert.Contains("c=1", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
