@@ -11,13 +11,14 @@ namespace WordCount;
 /// <summary>Runs the word count over a text file and prints the most frequent words.</summary>
 public static class Program
 {
-    /// <summary>Entry point: <c>[path] [--top N] [--plan] [--reference]</c>.</summary>
+    /// <summary>Entry point: <c>[path] [--top N] [--plan] [--mermaid] [--reference]</c>.</summary>
     public static int Main(string[] args)
     {
         string? path = null;
         var top = 20;
         var plan = false;
         var reference = false;
+        var mermaid = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,19 +33,28 @@ public static class Program
                 case "--reference":
                     reference = true;
                     break;
+                case "--mermaid":
+                    mermaid = true;
+                    break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: WordCount [path] [--top N] [--plan] [--reference]");
+                    Console.WriteLine("usage: WordCount [path] [--top N] [--plan] [--mermaid] [--reference]");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {
-                        Console.Error.WriteLine($"unknown option {args[i]}; usage: WordCount [path] [--top N] [--plan] [--reference]");
+                        Console.Error.WriteLine($"unknown option {args[i]}; usage: WordCount [path] [--top N] [--plan] [--mermaid] [--reference]");
                         return 2;
                     }
 
                     path = args[i];
                     break;
             }
+        }
+
+        if (mermaid)
+        {
+            Console.WriteLine(WordCountPipeline.PlanMermaid);
+            return 0;
         }
 
         if (plan)
