@@ -72,7 +72,14 @@ public static class Program
 
         var bytes = new FileInfo(path).Length;
         var stopwatch = Stopwatch.StartNew();
-        var results = WordCountPipeline.Run(TextInput.FromFile(path));
+        var input = TextInput.FromFile(path);
+        WordCountPipeline.Results results;
+        using (BatchProgress.ForTextInput(input, bytes))
+        {
+            // Progress on an interactive terminal (stderr); nothing when output is redirected.
+            results = WordCountPipeline.Run(input);
+        }
+
         stopwatch.Stop();
         var first = stopwatch.Elapsed;
 
