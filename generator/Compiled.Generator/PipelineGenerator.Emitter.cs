@@ -403,7 +403,7 @@ public sealed partial class PipelineGenerator
                     if (t.SideInput is not null)
                     {
                         StateComment(w, t, "the input elements (with timestamps) that arrived before side input #" + N(t.SideInput.Value.Node) + " was complete", "appended", "lists concatenate", "until Finish replays them, after the view is complete");
-                        w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp)> _pending" + id + " = new();");
+                        w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending" + id + " = new();");
                     }
                 }
 
@@ -532,10 +532,14 @@ public sealed partial class PipelineGenerator
                 if (t.SideInput is { } side)
                 {
                     // Replay the buffered input now that the view is complete.
-                    w.Open("foreach (var (p" + id + ", pts" + id + ") in _pending" + id + ")");
+                    // Replay the buffered input now that the view is complete; each element keeps the
+                    // timestamp and pane it arrived with.
+                    w.Open("foreach (var (p" + id + ", pts" + id + ", pane" + id + ") in _pending" + id + ")");
+                    w.Line("_pane = pane" + id + ";");
                     EmitTransform(w, t, "p" + id, "pts" + id, 0);
                     w.Close();
                     w.Line("_pending" + id + ".Clear();");
+                    w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                     return;
                 }
 
@@ -662,7 +666,7 @@ public sealed partial class PipelineGenerator
                 if (t.SideInput is not null)
                 {
                     w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete");
-                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + "));");
+                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", _pane));");
                     return;
                 }
 

@@ -134,7 +134,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp)> _pending3 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending3 = new();
             // State of #6 AsList (line 14):
             //   State: all elements of a side input.
             //   State style: appended.
@@ -146,7 +146,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp)> _pending7 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending7 = new();
             // State of #10 AsDictionary (line 16):
             //   State: the value of each key of a side input.
             //   State style: added; a duplicate key is an error (as in Beam's View.asMap).
@@ -158,7 +158,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp)> _pending11 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending11 = new();
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
@@ -227,17 +227,17 @@ namespace Snapshots
                 // branch: -> #3 Filter (line 13)
                 {
                     // #3 Filter (line 13): buffered until its side input is complete
-                    _pending3.Add((element, timestamp));
+                    _pending3.Add((element, timestamp, _pane));
                 }
                 // branch: -> #7 Map (line 15)
                 {
                     // #7 Map (line 15): buffered until its side input is complete
-                    _pending7.Add((element, timestamp));
+                    _pending7.Add((element, timestamp, _pane));
                 }
                 // branch: -> #11 FlatMap (line 17)
                 {
                     // #11 FlatMap (line 17): buffered until its side input is complete
-                    _pending11.Add((element, timestamp));
+                    _pending11.Add((element, timestamp, _pane));
                 }
             }
 
@@ -352,8 +352,9 @@ namespace Snapshots
                 }
 
                 // Stage: emit #3 Filter (line 13)
-                foreach (var (p3, pts3) in _pending3)
+                foreach (var (p3, pts3, pane3) in _pending3)
                 {
+                    _pane = pane3;
                     // #3 Filter (line 13)
                     if (__Filter3(p3, _view2))
                     {
@@ -362,30 +363,35 @@ namespace Snapshots
                     }
                 }
                 _pending3.Clear();
+                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #6 AsList (line 14)
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #7 Map (line 15)
-                foreach (var (p7, pts7) in _pending7)
+                foreach (var (p7, pts7, pane7) in _pending7)
                 {
+                    _pane = pane7;
                     // #7 Map (line 15)
                     var v7 = __Map7(p7, _view6);
                     // #8 Output 'ranks' (line 15)
                     _ranks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, _window, _pane));
                 }
                 _pending7.Clear();
+                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #10 AsDictionary (line 16)
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #11 FlatMap (line 17)
-                foreach (var (p11, pts11) in _pending11)
+                foreach (var (p11, pts11, pane11) in _pending11)
                 {
+                    _pane = pane11;
                     // #11 FlatMap (line 17)
                     __FlatMap11(p11, _view10, new __Emit11_0(this, pts11));
                 }
                 _pending11.Clear();
+                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
             }
 
             /// <summary>Output 0 of #11 FlatMap (line 17): Emit continues straight into the rest of the stage.</summary>

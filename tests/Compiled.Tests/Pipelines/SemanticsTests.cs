@@ -149,3 +149,21 @@ public class SemanticsTests
         Assert.StartsWith("flowchart LR", WordCounts.PlanMermaid, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Replayed side-input readers keep the pane of their elements.</summary>
+public class SideInputPaneTests
+{
+    [Fact]
+    public void ElementsReplayedAfterASideInputKeepTheirTimestampAndPane()
+    {
+        var scaled = new ListSink<int>();
+        var runner = SingletonSide.CreateRunner(scaled);
+        runner.PushNumbers(2, new Instant(5_000));
+        runner.PushFactor(3);
+        runner.Finish();
+        var element = Assert.Single(scaled.Elements);
+        Assert.Equal(6, element.Value);
+        Assert.Equal(new Instant(5_000), element.Timestamp);
+        Assert.Equal(PaneInfo.NoFiring, element.Pane);
+    }
+}
