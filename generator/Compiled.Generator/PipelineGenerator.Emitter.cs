@@ -252,7 +252,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line(GeneratedCode);
-                w.Line(Surface + " sealed class " + _runnerType);
+                w.Line(Surface + " sealed class " + _runnerType + " : global::Compiled.Diagnostics.IRunnerMetrics");
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -265,6 +265,18 @@ public sealed partial class PipelineGenerator
                 foreach (var o in _outputs)
                 {
                     w.Line("private " + SinkTypeParameter(o) + " " + SinkField(o) + ";");
+                }
+
+                w.Line();
+                w.Line("// Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.");
+                foreach (var i in _inputs)
+                {
+                    w.Line("private long __elementsIn_" + Names.ToPascal(i.Name!) + ";");
+                }
+
+                foreach (var o in _outputs)
+                {
+                    w.Line("private long __elementsOut_" + Names.ToPascal(o.Name!) + ";");
                 }
 
                 w.Line();
@@ -283,6 +295,10 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line(SinkField(o) + " = " + Camel(o.Name!) + ";");
                 }
+
+                w.Open("if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)");
+                w.Line("global::Compiled.Diagnostics.PipelineMetrics.Register(this);");
+                w.Close();
 
                 foreach (var t in _t.Where(t => t.Combine is not null && t.Kind is TransformKind.CombineGlobally or TransformKind.CombinePerKey))
                 {
@@ -330,11 +346,59 @@ public sealed partial class PipelineGenerator
                     _runnerExtras[i](w);
                 }
 
+                WriteMetrics(w);
+
                 w.Open("private void ThrowIfFinished()");
                 w.Open("if (_finished)");
                 w.Line("throw new global::System.InvalidOperationException(\"This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.\");");
                 w.Close();
                 w.Close();
+                w.Close();
+                w.Line();
+            }
+
+            private void WriteMetrics(SourceWriter w)
+            {
+                var pipeline = Literal((_spec.Namespace.Length > 0 ? _spec.Namespace + "." : string.Empty) + _spec.ClassName);
+                w.Line("string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => " + pipeline + ";");
+                w.Line();
+                w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
+                foreach (var i in _inputs)
+                {
+                    w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_" + Names.ToPascal(i.Name!) + ", " + pipeline + ", \"input\", " + Literal(i.Name!) + "));");
+                }
+
+                w.Close();
+                w.Line();
+                w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
+                foreach (var o in _outputs)
+                {
+                    w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_" + Names.ToPascal(o.Name!) + ", " + pipeline + ", \"output\", " + Literal(o.Name!) + "));");
+                }
+
+                w.Close();
+                w.Line();
+                w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
+                foreach (var t in _t)
+                {
+                    string? size = t.Kind switch
+                    {
+                        TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or
+                        TransformKind.GroupByKey or TransformKind.CoGroupByKey => "_state" + N(t.Id) + ".Count",
+                        TransformKind.AsList or TransformKind.AsDictionary => "_view" + N(t.Id) + ".Count",
+                        _ => null,
+                    };
+                    if (t.SideInput is not null)
+                    {
+                        size = "_pending" + N(t.Id) + ".Count";
+                    }
+
+                    if (size is not null)
+                    {
+                        w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(" + size + ", " + pipeline + ", \"transform\", " + Literal("#" + N(t.Id) + " " + t.Label) + "));");
+                    }
+                }
+
                 w.Close();
                 w.Line();
             }
@@ -448,12 +512,14 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Pushes one element with its event timestamp into input '" + input.Name + "'.</summary>");
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
                 w.Line("ThrowIfFinished();");
+                w.Line("__elementsIn_" + name + "++;");
                 w.Line("On" + name + "(element, timestamp);");
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Pushes every element of a span into input '" + input.Name + "'.</summary>");
                 w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
                 w.Line("ThrowIfFinished();");
+                w.Line("__elementsIn_" + name + " += elements.Length;");
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
                 w.Open("for (var i = 0; i < elements.Length; i++)");
                 w.Line("On" + name + "(elements[i], timestamp);");
@@ -466,6 +532,7 @@ public sealed partial class PipelineGenerator
                 w.Line("ThrowIfFinished();");
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
                 w.Open("foreach (var element in elements)");
+                w.Line("__elementsIn_" + name + "++;");
                 w.Line("On" + name + "(element, timestamp);");
                 w.Close();
                 w.Close();
@@ -489,7 +556,10 @@ public sealed partial class PipelineGenerator
                         x.Line();
                         x.Line("public __" + name + "LineConsumer(" + _runnerType + " runner) => _runner = runner;");
                         x.Line();
-                        x.Line("public void OnLine(global::System.ReadOnlySpan<char> line) => _runner.On" + name + "(new string(line), global::Compiled.Instant.MinValue);");
+                        x.Open("public void OnLine(global::System.ReadOnlySpan<char> line)");
+                        x.Line("_runner.__elementsIn_" + name + "++;");
+                        x.Line("_runner.On" + name + "(new string(line), global::Compiled.Instant.MinValue);");
+                        x.Close();
                         x.Close();
                         x.Line();
                     });
@@ -764,6 +834,7 @@ public sealed partial class PipelineGenerator
                     case TransformKind.Output:
                         {
                             var output = t;
+                            w.Line("__elementsOut_" + Names.ToPascal(output.Name!) + "++;");
                             w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", _window, _pane));");
                             break;
                         }

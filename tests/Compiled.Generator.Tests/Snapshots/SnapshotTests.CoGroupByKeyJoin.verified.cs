@@ -52,10 +52,15 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TRows">The sink of output 'rows' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TRows>
+        public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>
         {
             private TRows _rows;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Orders;
+            private long __elementsIn_Payments;
+            private long __elementsOut_Rows;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -74,6 +79,10 @@ namespace Snapshots
             public Runner(TRows rows)
             {
                 _rows = rows;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'rows', by reference (a struct sink's state stays readable).</summary>
@@ -89,6 +98,7 @@ namespace Snapshots
             public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Orders++;
                 OnOrders(element, timestamp);
             }
 
@@ -96,6 +106,7 @@ namespace Snapshots
             public void PushOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Orders += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -111,6 +122,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Orders++;
                     OnOrders(element, timestamp);
                 }
             }
@@ -131,6 +143,7 @@ namespace Snapshots
             public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Payments++;
                 OnPayments(element, timestamp);
             }
 
@@ -138,6 +151,7 @@ namespace Snapshots
             public void PushPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Payments += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -153,6 +167,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Payments++;
                     OnPayments(element, timestamp);
                 }
             }
@@ -184,6 +199,7 @@ namespace Snapshots
                     // #3 Map (line 14)
                     var v3 = __Map3(v2);
                     // #4 Output 'rows' (line 15)
+                    __elementsOut_Rows++;
                     _rows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, _window, _pane));
                 }
                 _state2.Clear();
@@ -194,6 +210,24 @@ namespace Snapshots
             {
                 public readonly global::System.Collections.Generic.List<string> Values0 = new();
                 public readonly global::System.Collections.Generic.List<decimal> Values1 = new();
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Join";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Orders, "Snapshots.Join", "input", "orders"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Payments, "Snapshots.Join", "input", "payments"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Rows, "Snapshots.Join", "output", "rows"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Join", "transform", "#2 CoGroupByKey (line 13)"));
             }
 
             private void ThrowIfFinished()

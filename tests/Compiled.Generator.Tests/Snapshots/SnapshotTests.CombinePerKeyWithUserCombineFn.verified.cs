@@ -55,12 +55,17 @@ namespace Snapshots
         /// <typeparam name="TSumOfSquares">The sink of output 'sumOfSquares' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMax">The sink of output 'max' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSumOfSquares, TMax>
+        public sealed class Runner<TSumOfSquares, TMax> : global::Compiled.Diagnostics.IRunnerMetrics
             where TSumOfSquares : global::Compiled.ISink<global::Compiled.KV<int, long>>
             where TMax : global::Compiled.ISink<global::Compiled.KV<int, int>>
         {
             private TSumOfSquares _sumOfSquares;
             private TMax _max;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Numbers;
+            private long __elementsOut_SumOfSquares;
+            private long __elementsOut_Max;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -88,6 +93,10 @@ namespace Snapshots
             {
                 _sumOfSquares = sumOfSquares;
                 _max = max;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
                 _fn2 = new global::Snapshots.SumOfSquaresFn();
                 _fn4 = global::Compiled.Combiners.Max<int>();
             }
@@ -108,6 +117,7 @@ namespace Snapshots
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers++;
                 OnNumbers(element, timestamp);
             }
 
@@ -115,6 +125,7 @@ namespace Snapshots
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -130,6 +141,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Numbers++;
                     OnNumbers(element, timestamp);
                 }
             }
@@ -178,6 +190,7 @@ namespace Snapshots
                 {
                     var v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
                     // #3 Output 'sumOfSquares' (line 12)
+                    __elementsOut_SumOfSquares++;
                     _sumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, _window, _pane));
                 }
                 _state2.Clear();
@@ -187,9 +200,29 @@ namespace Snapshots
                 {
                     var v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
                     // #5 Output 'max' (line 13)
+                    __elementsOut_Max++;
                     _max.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, _window, _pane));
                 }
                 _state4.Clear();
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedSquares";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.KeyedSquares", "input", "numbers"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_SumOfSquares, "Snapshots.KeyedSquares", "output", "sumOfSquares"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Max, "Snapshots.KeyedSquares", "output", "max"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.KeyedSquares", "transform", "#2 CombinePerKey (line 12)"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state4.Count, "Snapshots.KeyedSquares", "transform", "#4 CombinePerKey (line 13)"));
             }
 
             private void ThrowIfFinished()

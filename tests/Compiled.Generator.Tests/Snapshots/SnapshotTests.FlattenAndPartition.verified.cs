@@ -58,12 +58,17 @@ namespace Snapshots
         /// <typeparam name="TLow">The sink of output 'low' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMerged">The sink of output 'merged' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TLow, TMerged>
+        public sealed class Runner<TLow, TMerged> : global::Compiled.Diagnostics.IRunnerMetrics
             where TLow : global::Compiled.ISink<int>
             where TMerged : global::Compiled.ISink<int>
         {
             private TLow _low;
             private TMerged _merged;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Numbers;
+            private long __elementsOut_Low;
+            private long __elementsOut_Merged;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -77,6 +82,10 @@ namespace Snapshots
             {
                 _low = low;
                 _merged = merged;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'low', by reference (a struct sink's state stays readable).</summary>
@@ -95,6 +104,7 @@ namespace Snapshots
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers++;
                 OnNumbers(element, timestamp);
             }
 
@@ -102,6 +112,7 @@ namespace Snapshots
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -117,6 +128,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Numbers++;
                     OnNumbers(element, timestamp);
                 }
             }
@@ -132,6 +144,7 @@ namespace Snapshots
                     case 0:
                     {
                         // #2 Output 'low' (line 13)
+                        __elementsOut_Low++;
                         _low.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, _window, _pane));
                         break;
                     }
@@ -171,7 +184,25 @@ namespace Snapshots
                 // #4 Map (line 14)
                 var v4 = __Map4(value);
                 // #5 Output 'merged' (line 14)
+                __elementsOut_Merged++;
                 _merged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, _window, _pane));
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.PartitionFlatten";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.PartitionFlatten", "input", "numbers"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Low, "Snapshots.PartitionFlatten", "output", "low"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Merged, "Snapshots.PartitionFlatten", "output", "merged"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
             }
 
             private void ThrowIfFinished()

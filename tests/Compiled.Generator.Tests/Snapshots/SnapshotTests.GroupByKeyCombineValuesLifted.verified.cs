@@ -38,10 +38,14 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TTotals">The sink of output 'totals' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TTotals>
+        public sealed class Runner<TTotals> : global::Compiled.Diagnostics.IRunnerMetrics
             where TTotals : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
             private TTotals _totals;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Scores;
+            private long __elementsOut_Totals;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -61,6 +65,10 @@ namespace Snapshots
             public Runner(TTotals totals)
             {
                 _totals = totals;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
                 _fn1 = global::Compiled.Combiners.Sum<int>();
             }
 
@@ -77,6 +85,7 @@ namespace Snapshots
             public void PushScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Scores++;
                 OnScores(element, timestamp);
             }
 
@@ -84,6 +93,7 @@ namespace Snapshots
             public void PushScores(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Scores += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -99,6 +109,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Scores++;
                     OnScores(element, timestamp);
                 }
             }
@@ -132,9 +143,27 @@ namespace Snapshots
                 {
                     var v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
                     // #3 Output 'totals' (line 13)
+                    __elementsOut_Totals++;
                     _totals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, _window, _pane));
                 }
                 _state1.Clear();
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Lifted";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Scores, "Snapshots.Lifted", "input", "scores"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Totals, "Snapshots.Lifted", "output", "totals"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state1.Count, "Snapshots.Lifted", "transform", "#1 GroupByKey (line 11) + CombineValues (line 12), lifted"));
             }
 
             private void ThrowIfFinished()

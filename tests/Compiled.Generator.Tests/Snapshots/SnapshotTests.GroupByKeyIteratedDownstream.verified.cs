@@ -57,10 +57,14 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TJoined">The sink of output 'joined' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TJoined>
+        public sealed class Runner<TJoined> : global::Compiled.Diagnostics.IRunnerMetrics
             where TJoined : global::Compiled.ISink<global::Compiled.KV<int, string>>
         {
             private TJoined _joined;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Numbers;
+            private long __elementsOut_Joined;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -79,6 +83,10 @@ namespace Snapshots
             public Runner(TJoined joined)
             {
                 _joined = joined;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'joined', by reference (a struct sink's state stays readable).</summary>
@@ -94,6 +102,7 @@ namespace Snapshots
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers++;
                 OnNumbers(element, timestamp);
             }
 
@@ -101,6 +110,7 @@ namespace Snapshots
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -116,6 +126,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Numbers++;
                     OnNumbers(element, timestamp);
                 }
             }
@@ -149,9 +160,27 @@ namespace Snapshots
                     // #3 Map (line 13)
                     var v3 = __Map3(v2);
                     // #4 Output 'joined' (line 14)
+                    __elementsOut_Joined++;
                     _joined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, _window, _pane));
                 }
                 _state2.Clear();
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Grouped";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.Grouped", "input", "numbers"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Joined, "Snapshots.Grouped", "output", "joined"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Grouped", "transform", "#2 GroupByKey (line 12)"));
             }
 
             private void ThrowIfFinished()

@@ -60,7 +60,7 @@ namespace Snapshots
         /// <typeparam name="TValueCount">The sink of output 'valueCount' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSwapped">The sink of output 'swapped' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TDistinctKeys, TValueCount, TSwapped>
+        public sealed class Runner<TDistinctKeys, TValueCount, TSwapped> : global::Compiled.Diagnostics.IRunnerMetrics
             where TDistinctKeys : global::Compiled.ISink<string>
             where TValueCount : global::Compiled.ISink<long>
             where TSwapped : global::Compiled.ISink<global::Compiled.KV<int, string>>
@@ -68,6 +68,12 @@ namespace Snapshots
             private TDistinctKeys _distinctKeys;
             private TValueCount _valueCount;
             private TSwapped _swapped;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Pairs;
+            private long __elementsOut_DistinctKeys;
+            private long __elementsOut_ValueCount;
+            private long __elementsOut_Swapped;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -94,6 +100,10 @@ namespace Snapshots
                 _distinctKeys = distinctKeys;
                 _valueCount = valueCount;
                 _swapped = swapped;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'distinctKeys', by reference (a struct sink's state stays readable).</summary>
@@ -115,6 +125,7 @@ namespace Snapshots
             public void PushPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Pairs++;
                 OnPairs(element, timestamp);
             }
 
@@ -122,6 +133,7 @@ namespace Snapshots
             public void PushPairs(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Pairs += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -137,6 +149,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Pairs++;
                     OnPairs(element, timestamp);
                 }
             }
@@ -167,6 +180,7 @@ namespace Snapshots
                     if (__Filter8(v7))
                     {
                         // #9 Output 'swapped' (line 14)
+                        __elementsOut_Swapped++;
                         _swapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, _window, _pane));
                     }
                 }
@@ -188,6 +202,7 @@ namespace Snapshots
                 {
                     var v2 = e2;
                     // #3 Output 'distinctKeys' (line 12)
+                    __elementsOut_DistinctKeys++;
                     _distinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, _window, _pane));
                 }
                 _state2.Clear();
@@ -196,8 +211,28 @@ namespace Snapshots
                 {
                     var v5 = _count5;
                     // #6 Output 'valueCount' (line 13)
+                    __elementsOut_ValueCount++;
                     _valueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, _window, _pane));
                 }
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedUtilities";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Pairs, "Snapshots.KeyedUtilities", "input", "pairs"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_DistinctKeys, "Snapshots.KeyedUtilities", "output", "distinctKeys"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_ValueCount, "Snapshots.KeyedUtilities", "output", "valueCount"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Swapped, "Snapshots.KeyedUtilities", "output", "swapped"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.KeyedUtilities", "transform", "#2 Distinct (line 12)"));
             }
 
             private void ThrowIfFinished()

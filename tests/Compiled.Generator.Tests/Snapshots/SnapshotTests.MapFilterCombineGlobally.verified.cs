@@ -65,10 +65,14 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TSum">The sink of output 'sum' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSum>
+        public sealed class Runner<TSum> : global::Compiled.Diagnostics.IRunnerMetrics
             where TSum : global::Compiled.ISink<long>
         {
             private TSum _sum;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Numbers;
+            private long __elementsOut_Sum;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -88,6 +92,10 @@ namespace Snapshots
             public Runner(TSum sum)
             {
                 _sum = sum;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
                 _fn4 = global::Compiled.Combiners.Sum<long>();
                 _acc4 = _fn4.CreateAccumulator();
             }
@@ -105,6 +113,7 @@ namespace Snapshots
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers++;
                 OnNumbers(element, timestamp);
             }
 
@@ -112,6 +121,7 @@ namespace Snapshots
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -127,6 +137,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Numbers++;
                     OnNumbers(element, timestamp);
                 }
             }
@@ -162,8 +173,25 @@ namespace Snapshots
                 {
                     var v4 = _fn4.ExtractOutput(_acc4);
                     // #5 Output 'sum' (line 15)
+                    __elementsOut_Sum++;
                     _sum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, _window, _pane));
                 }
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.MapFilterSum";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.MapFilterSum", "input", "numbers"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Sum, "Snapshots.MapFilterSum", "output", "sum"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
             }
 
             private void ThrowIfFinished()

@@ -42,10 +42,14 @@ namespace Snapshots
             /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
             /// <typeparam name="TRepeated">The sink of output 'repeated' (a struct sink is called without interface dispatch).</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-            public sealed class Runner<TRepeated>
+            public sealed class Runner<TRepeated> : global::Compiled.Diagnostics.IRunnerMetrics
                 where TRepeated : global::Compiled.ISink<global::Compiled.KV<string, long>>
             {
                 private TRepeated _repeated;
+
+                // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+                private long __elementsIn_Words;
+                private long __elementsOut_Repeated;
 
                 // Window and pane of the elements being pushed: every element of an input is in the global window with
                 // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -64,6 +68,10 @@ namespace Snapshots
                 public Runner(TRepeated repeated)
                 {
                     _repeated = repeated;
+                    if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                    {
+                        global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                    }
                 }
 
                 /// <summary>The sink of output 'repeated', by reference (a struct sink's state stays readable).</summary>
@@ -79,6 +87,7 @@ namespace Snapshots
                 public void PushWords(string element, global::Compiled.Instant timestamp)
                 {
                     ThrowIfFinished();
+                    __elementsIn_Words++;
                     OnWords(element, timestamp);
                 }
 
@@ -86,6 +95,7 @@ namespace Snapshots
                 public void PushWords(global::System.ReadOnlySpan<string> elements)
                 {
                     ThrowIfFinished();
+                    __elementsIn_Words += elements.Length;
                     var timestamp = global::Compiled.Instant.MinValue;
                     for (var i = 0; i < elements.Length; i++)
                     {
@@ -101,6 +111,7 @@ namespace Snapshots
                     var timestamp = global::Compiled.Instant.MinValue;
                     foreach (var element in elements)
                     {
+                        __elementsIn_Words++;
                         OnWords(element, timestamp);
                     }
                 }
@@ -135,9 +146,27 @@ namespace Snapshots
                     {
                         var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                         // #4 Output 'repeated' (line 16)
+                        __elementsOut_Repeated++;
                         _repeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, _window, _pane));
                     }
                     _state3.Clear();
+                }
+
+                string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Normalized";
+
+                void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+                {
+                    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Words, "Snapshots.Normalized", "input", "words"));
+                }
+
+                void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+                {
+                    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Repeated, "Snapshots.Normalized", "output", "repeated"));
+                }
+
+                void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+                {
+                    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state3.Count, "Snapshots.Normalized", "transform", "#3 CountPerElement (line 15)"));
                 }
 
                 private void ThrowIfFinished()

@@ -57,12 +57,17 @@ namespace Snapshots
         /// <typeparam name="TParsed">The sink of output 'parsed' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TDeadLetters">The sink of output 'deadLetters' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TParsed, TDeadLetters>
+        public sealed class Runner<TParsed, TDeadLetters> : global::Compiled.Diagnostics.IRunnerMetrics
             where TParsed : global::Compiled.ISink<int>
             where TDeadLetters : global::Compiled.ISink<string>
         {
             private TParsed _parsed;
             private TDeadLetters _deadLetters;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Lines;
+            private long __elementsOut_Parsed;
+            private long __elementsOut_DeadLetters;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -76,6 +81,10 @@ namespace Snapshots
             {
                 _parsed = parsed;
                 _deadLetters = deadLetters;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'parsed', by reference (a struct sink's state stays readable).</summary>
@@ -94,6 +103,7 @@ namespace Snapshots
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Lines++;
                 OnLines(element, timestamp);
             }
 
@@ -101,6 +111,7 @@ namespace Snapshots
             public void PushLines(global::System.ReadOnlySpan<string> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Lines += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -116,6 +127,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Lines++;
                     OnLines(element, timestamp);
                 }
             }
@@ -156,7 +168,11 @@ namespace Snapshots
 
                 public __LinesLineConsumer(Runner<TParsed, TDeadLetters> runner) => _runner = runner;
 
-                public void OnLine(global::System.ReadOnlySpan<char> line) => _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
+                public void OnLine(global::System.ReadOnlySpan<char> line)
+                {
+                    _runner.__elementsIn_Lines++;
+                    _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
+                }
             }
 
             /// <summary>Output 0 of #1 ParDo (line 12): Emit continues straight into the rest of the stage.</summary>
@@ -179,6 +195,7 @@ namespace Snapshots
             private void __Continue1_0(int value, global::Compiled.Instant timestamp)
             {
                 // #2 Output 'parsed' (line 23)
+                __elementsOut_Parsed++;
                 _parsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, _window, _pane));
             }
 
@@ -202,7 +219,25 @@ namespace Snapshots
             private void __Continue1_1(string value, global::Compiled.Instant timestamp)
             {
                 // #3 Output 'deadLetters' (line 24)
+                __elementsOut_DeadLetters++;
                 _deadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, _window, _pane));
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.ParseRecords";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Lines, "Snapshots.ParseRecords", "input", "lines"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Parsed, "Snapshots.ParseRecords", "output", "parsed"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_DeadLetters, "Snapshots.ParseRecords", "output", "deadLetters"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
             }
 
             private void ThrowIfFinished()

@@ -100,7 +100,7 @@ namespace Snapshots
         /// <typeparam name="TRanks">The sink of output 'ranks' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TNamed">The sink of output 'named' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TLarge, TRanks, TNamed>
+        public sealed class Runner<TLarge, TRanks, TNamed> : global::Compiled.Diagnostics.IRunnerMetrics
             where TLarge : global::Compiled.ISink<int>
             where TRanks : global::Compiled.ISink<int>
             where TNamed : global::Compiled.ISink<string>
@@ -108,6 +108,14 @@ namespace Snapshots
             private TLarge _large;
             private TRanks _ranks;
             private TNamed _named;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Numbers;
+            private long __elementsIn_Thresholds;
+            private long __elementsIn_Names;
+            private long __elementsOut_Large;
+            private long __elementsOut_Ranks;
+            private long __elementsOut_Named;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -166,6 +174,10 @@ namespace Snapshots
                 _large = large;
                 _ranks = ranks;
                 _named = named;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
                 _fn1 = global::Compiled.Combiners.Max<int>();
                 _acc1 = _fn1.CreateAccumulator();
             }
@@ -189,6 +201,7 @@ namespace Snapshots
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers++;
                 OnNumbers(element, timestamp);
             }
 
@@ -196,6 +209,7 @@ namespace Snapshots
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Numbers += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -211,6 +225,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Numbers++;
                     OnNumbers(element, timestamp);
                 }
             }
@@ -248,6 +263,7 @@ namespace Snapshots
             public void PushThresholds(int element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Thresholds++;
                 OnThresholds(element, timestamp);
             }
 
@@ -255,6 +271,7 @@ namespace Snapshots
             public void PushThresholds(global::System.ReadOnlySpan<int> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Thresholds += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -270,6 +287,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Thresholds++;
                     OnThresholds(element, timestamp);
                 }
             }
@@ -289,6 +307,7 @@ namespace Snapshots
             public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Names++;
                 OnNames(element, timestamp);
             }
 
@@ -296,6 +315,7 @@ namespace Snapshots
             public void PushNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Names += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -311,6 +331,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Names++;
                     OnNames(element, timestamp);
                 }
             }
@@ -359,6 +380,7 @@ namespace Snapshots
                     if (__Filter3(p3, _view2))
                     {
                         // #4 Output 'large' (line 13)
+                        __elementsOut_Large++;
                         _large.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, _window, _pane));
                     }
                 }
@@ -375,6 +397,7 @@ namespace Snapshots
                     // #7 Map (line 15)
                     var v7 = __Map7(p7, _view6);
                     // #8 Output 'ranks' (line 15)
+                    __elementsOut_Ranks++;
                     _ranks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, _window, _pane));
                 }
                 _pending7.Clear();
@@ -414,7 +437,33 @@ namespace Snapshots
             private void __Continue11_0(string value, global::Compiled.Instant timestamp)
             {
                 // #12 Output 'named' (line 23)
+                __elementsOut_Named++;
                 _named.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, _window, _pane));
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SideInputs";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.SideInputs", "input", "numbers"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Thresholds, "Snapshots.SideInputs", "input", "thresholds"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Names, "Snapshots.SideInputs", "input", "names"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Large, "Snapshots.SideInputs", "output", "large"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Ranks, "Snapshots.SideInputs", "output", "ranks"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Named, "Snapshots.SideInputs", "output", "named"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_pending3.Count, "Snapshots.SideInputs", "transform", "#3 Filter (line 13)"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_view6.Count, "Snapshots.SideInputs", "transform", "#6 AsList (line 14)"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_pending7.Count, "Snapshots.SideInputs", "transform", "#7 Map (line 15)"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_view10.Count, "Snapshots.SideInputs", "transform", "#10 AsDictionary (line 16)"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_pending11.Count, "Snapshots.SideInputs", "transform", "#11 FlatMap (line 17)"));
             }
 
             private void ThrowIfFinished()

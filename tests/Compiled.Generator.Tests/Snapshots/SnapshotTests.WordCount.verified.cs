@@ -63,10 +63,14 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TCounts">The sink of output 'counts' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TCounts>
+        public sealed class Runner<TCounts> : global::Compiled.Diagnostics.IRunnerMetrics
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>
         {
             private TCounts _counts;
+
+            // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
+            private long __elementsIn_Lines;
+            private long __elementsOut_Counts;
 
             // Window and pane of the elements being pushed: every element of an input is in the global window with
             // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
@@ -85,6 +89,10 @@ namespace Snapshots
             public Runner(TCounts counts)
             {
                 _counts = counts;
+                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.Register(this);
+                }
             }
 
             /// <summary>The sink of output 'counts', by reference (a struct sink's state stays readable).</summary>
@@ -100,6 +108,7 @@ namespace Snapshots
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
                 ThrowIfFinished();
+                __elementsIn_Lines++;
                 OnLines(element, timestamp);
             }
 
@@ -107,6 +116,7 @@ namespace Snapshots
             public void PushLines(global::System.ReadOnlySpan<string> elements)
             {
                 ThrowIfFinished();
+                __elementsIn_Lines += elements.Length;
                 var timestamp = global::Compiled.Instant.MinValue;
                 for (var i = 0; i < elements.Length; i++)
                 {
@@ -122,6 +132,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 foreach (var element in elements)
                 {
+                    __elementsIn_Lines++;
                     OnLines(element, timestamp);
                 }
             }
@@ -159,6 +170,7 @@ namespace Snapshots
                 {
                     var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                     // #4 Output 'counts' (line 20)
+                    __elementsOut_Counts++;
                     _counts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, _window, _pane));
                 }
                 _state3.Clear();
@@ -171,7 +183,11 @@ namespace Snapshots
 
                 public __LinesLineConsumer(Runner<TCounts> runner) => _runner = runner;
 
-                public void OnLine(global::System.ReadOnlySpan<char> line) => _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
+                public void OnLine(global::System.ReadOnlySpan<char> line)
+                {
+                    _runner.__elementsIn_Lines++;
+                    _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
+                }
             }
 
             /// <summary>Output 0 of #1 FlatMap (line 12): Emit continues straight into the rest of the stage.</summary>
@@ -199,6 +215,23 @@ namespace Snapshots
                     // #3 CountPerElement (line 20)
                     global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value, out _)++;
                 }
+            }
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.WordCount";
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Lines, "Snapshots.WordCount", "input", "lines"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsOut(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Counts, "Snapshots.WordCount", "output", "counts"));
+            }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state3.Count, "Snapshots.WordCount", "transform", "#3 CountPerElement (line 20)"));
             }
 
             private void ThrowIfFinished()

@@ -1,0 +1,23 @@
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Compiled.Diagnostics;
+
+/// <summary>
+/// Implemented by generated runners: reports the counts they keep in plain fields (elements in per
+/// input, elements out per output, keys held per stateful transform) when a metrics listener collects.
+/// </summary>
+public interface IRunnerMetrics
+{
+    /// <summary>The pipeline's name (its class name).</summary>
+    string PipelineName { get; }
+
+    /// <summary>Adds the elements pushed into each input so far.</summary>
+    void ReportElementsIn(List<Measurement<long>> measurements);
+
+    /// <summary>Adds the elements delivered to each output so far.</summary>
+    void ReportElementsOut(List<Measurement<long>> measurements);
+
+    /// <summary>Adds the number of keys (or values) each stateful transform holds now.</summary>
+    void ReportStateSize(List<Measurement<long>> measurements);
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Compiled.Diagnostics;
+
+/// <summary>
+/// The <see cref="System.Diagnostics.Metrics"/> instruments of Compiled pipelines, read by
+/// <c>dotnet-counters monitor --counters Compiled</c> and by OpenTelemetry (<c>AddMeter("Compiled")</c>).
+/// </summary>
+/// <remarks>
+/// The instruments are observable: runners count in plain fields (no call per element) and the counts
+/// are read when a listener collects. A runner is registered when it is created while a listener
+/// is subscribed; runners created before that are not observed. Instruments:
+/// <list type="bullet">
+/// <item><c>compiled.pipeline.elements_in</c> (counter; tags <c>pipeline</c>, <c>input</c>)</item>
+/// <item><c>compiled.pipeline.elements_out</c> (counter; tags <c>pipeline</c>, <c>output</c>)</item>
+/// <item><c>compiled.pipeline.state_size</c> (up-down counter; tags <c>pipeline</c>, <c>transform</c>): keys or values held</item>
+/// </list>
+/// </remarks>
+public static class PipelineMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Compiled";
+
+    private static readonly Meter Meter = new(MeterName, "0.1.0");
+    private static readonly object Gate = new();
+    private static readonly List<WeakReference<IRunnerMetrics>> Runners = new();
+
+    private static readonly ObservableCounter<long> ElementsIn = Meter.CreateObservableCounter(
+        "compiled.pipeline.elements_in", () => Collect(static (r, m) => r.ReportElementsIn(m)), "{element}", "Elements pushed into pipeline inputs.");
+
+    private static readonly ObservableCounter<long> ElementsOut = Meter.CreateObservableCounter(
+        "compiled.pipeline.elements_out", () => Collect(static (r, m) => r.ReportElementsOut(m)), "{element}", "Elements delivered to pipeline outputs.");
+
+    private static readonly ObservableUpDownCounter<long> StateSize = Meter.CreateObservableUpDownCounter(
+        "compiled.pipeline.state_size", () => Collect(static (r, m) => r.ReportStateSize(m)), "{key}", "Keys or values held by stateful transforms.");
+
+    /// <summary>True while a listener is subscribed to any instrument.</summary>
+    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled;
+
+    /// <summary>Registers a runner to be observed (weakly: a finished, unreferenced runner goes away). Called by generated runners.</summary>
+    public static void Register(IRunnerMetrics runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        lock (Gate)
+        {
+            Runners.RemoveAll(static w => !w.TryGetTarget(out _));
+            Runners.Add(new WeakReference<IRunnerMetrics>(runner));
+        }
+    }
+
+    private static List<Measurement<long>> Collect(Action<IRunnerMetrics, List<Measurement<long>>> report)
+    {
+        var measurements = new List<Measurement<long>>();
+        lock (Gate)
+        {
+            foreach (var reference in Runners)
+            {
+                if (reference.TryGetTarget(out var runner))
+                {
+                    report(runner, measurements);
+                }
+            }
+        }
+
+        return measurements;
+    }
+
+    /// <summary>A measurement with the pipeline tag and one more tag. Called by generated runners.</summary>
+    public static Measurement<long> Measure(long value, string pipeline, string tagName, string tagValue) =>
+        new(value, new KeyValuePair<string, object?>("pipeline", pipeline), new KeyValuePair<string, object?>(tagName, tagValue));
+}
