@@ -538,8 +538,43 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
+                w.Line("/// <summary>Pushes every element of an async sequence into input '" + input.Name + "', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>");
+                w.Line("/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>");
+                w.Open("public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + type + "> elements, global::System.Threading.CancellationToken cancellationToken = default)");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(elements);");
+                w.Line("ThrowIfFinished();");
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                w.Open("await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
+                w.Line("__elementsIn_" + name + "++;");
+                w.Line("On" + name + "(element, timestamp);");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Pushes the elements of a channel into input '" + input.Name + "' until the channel completes (a bounded channel gives the writer backpressure).</summary>");
+                w.Line("/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>");
+                w.Open("public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + type + "> reader, global::System.Threading.CancellationToken cancellationToken = default)");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(reader);");
+                w.Line("ThrowIfFinished();");
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                w.Open("while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))");
+                w.Open("while (reader.TryRead(out var element))");
+                w.Line("__elementsIn_" + name + "++;");
+                w.Line("On" + name + "(element, timestamp);");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line();
+
                 if (input.Kind == TransformKind.ReadLinesInput)
                 {
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + input.Name + "' (files through System.IO.Pipelines, bounded memory).</summary>");
+                    w.Open("public async global::System.Threading.Tasks.ValueTask Read" + name + "Async(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)");
+                    w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
+                    w.Line("ThrowIfFinished();");
+                    w.Line("await input.ReadLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
+                    w.Close();
+                    w.Line();
+
                     w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory) into input '" + input.Name + "'.</summary>");
                     w.Open("public void Read" + name + "(global::Compiled.TextInput input)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");

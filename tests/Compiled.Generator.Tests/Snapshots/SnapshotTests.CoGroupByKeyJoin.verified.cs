@@ -127,6 +127,37 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes every element of an async sequence into input 'orders', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushOrdersAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Orders++;
+                    OnOrders(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'orders' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushOrdersAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Orders++;
+                        OnOrders(element, timestamp);
+                    }
+                }
+            }
+
             // Stage: the fused loop body of input 'orders'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
@@ -169,6 +200,37 @@ namespace Snapshots
                 {
                     __elementsIn_Payments++;
                     OnPayments(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes every element of an async sequence into input 'payments', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPaymentsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, decimal>> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Payments++;
+                    OnPayments(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'payments' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPaymentsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, decimal>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Payments++;
+                        OnPayments(element, timestamp);
+                    }
                 }
             }
 

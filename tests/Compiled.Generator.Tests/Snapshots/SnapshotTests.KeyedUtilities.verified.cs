@@ -154,6 +154,37 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes every element of an async sequence into input 'pairs', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPairsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, int>> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Pairs++;
+                    OnPairs(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'pairs' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPairsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, int>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Pairs++;
+                        OnPairs(element, timestamp);
+                    }
+                }
+            }
+
             // Stage: the fused loop body of input 'pairs'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)

@@ -116,6 +116,37 @@ namespace Snapshots
                     }
                 }
 
+                /// <summary>Pushes every element of an async sequence into input 'words', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+                /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+                public async global::System.Threading.Tasks.ValueTask PushWordsAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(elements);
+                    ThrowIfFinished();
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        __elementsIn_Words++;
+                        OnWords(element, timestamp);
+                    }
+                }
+
+                /// <summary>Pushes the elements of a channel into input 'words' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+                /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+                public async global::System.Threading.Tasks.ValueTask PushWordsAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(reader);
+                    ThrowIfFinished();
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (reader.TryRead(out var element))
+                        {
+                            __elementsIn_Words++;
+                            OnWords(element, timestamp);
+                        }
+                    }
+                }
+
                 // Stage: the fused loop body of input 'words'.
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private void OnWords(string element, global::Compiled.Instant timestamp)

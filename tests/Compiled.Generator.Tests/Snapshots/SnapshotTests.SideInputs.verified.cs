@@ -230,6 +230,37 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes every element of an async sequence into input 'numbers', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Numbers++;
+                    OnNumbers(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'numbers' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Numbers++;
+                        OnNumbers(element, timestamp);
+                    }
+                }
+            }
+
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
@@ -292,6 +323,37 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes every element of an async sequence into input 'thresholds', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Thresholds++;
+                    OnThresholds(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'thresholds' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Thresholds++;
+                        OnThresholds(element, timestamp);
+                    }
+                }
+            }
+
             // Stage: the fused loop body of input 'thresholds'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnThresholds(int element, global::Compiled.Instant timestamp)
@@ -333,6 +395,37 @@ namespace Snapshots
                 {
                     __elementsIn_Names++;
                     OnNames(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes every element of an async sequence into input 'names', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Names++;
+                    OnNames(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'names' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Names++;
+                        OnNames(element, timestamp);
+                    }
                 }
             }
 

@@ -137,6 +137,45 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes every element of an async sequence into input 'lines', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                {
+                    __elementsIn_Lines++;
+                    OnLines(element, timestamp);
+                }
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'lines' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                ThrowIfFinished();
+                var timestamp = global::Compiled.Instant.MinValue;
+                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var element))
+                    {
+                        __elementsIn_Lines++;
+                        OnLines(element, timestamp);
+                    }
+                }
+            }
+
+            /// <summary>Reads every line of <paramref name="input"/> asynchronously into input 'lines' (files through System.IO.Pipelines, bounded memory).</summary>
+            public async global::System.Threading.Tasks.ValueTask ReadLinesAsync(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(input);
+                ThrowIfFinished();
+                await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+            }
+
             /// <summary>Reads every line of <paramref name="input"/> (a file is read through System.IO.Pipelines with bounded memory) into input 'lines'.</summary>
             public void ReadLines(global::Compiled.TextInput input)
             {
