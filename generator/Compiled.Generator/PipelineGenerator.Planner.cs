@@ -131,7 +131,7 @@ public sealed partial class PipelineGenerator
             foreach (var edge in edges.Where(e => e.From == node))
             {
                 var target = transforms[edge.To];
-                var port = transforms[node].OutputTypes.Count > 1 ? "[" + Num(edge.FromPort) + "] " : string.Empty;
+                var port = transforms[node].OutputTypes.Count > 1 ? "[" + PortName(transforms[node], edge.FromPort) + "] " : string.Empty;
                 var stateful = IsStateful(target);
                 var suffix = stateful ? "  (stage ends: " + Why(target) + ")" : string.Empty;
                 if (target.Kind == TransformKind.Identity)
@@ -146,6 +146,21 @@ public sealed partial class PipelineGenerator
                     Walk(target.Id, depth + 1, transforms, edges, lines);
                 }
             }
+        }
+
+        /// <summary>A ParDo's output is named by its emitter parameter (its tag); other ports by index.</summary>
+        private static string PortName(TransformSpec t, int port)
+        {
+            if (t.Kind == TransformKind.ParDo && t.Function is { } fn)
+            {
+                var emitters = fn.Parameters.Where(p => p.EmitterOf is not null).ToList();
+                if (port < emitters.Count && fn.MethodGroup is null)
+                {
+                    return emitters[port].Name.TrimStart('@');
+                }
+            }
+
+            return Num(port);
         }
 
         private static IEnumerable<string> Mermaid(List<TransformSpec> transforms, List<Edge> edges)

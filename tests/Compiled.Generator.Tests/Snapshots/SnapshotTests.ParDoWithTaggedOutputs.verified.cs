@@ -5,8 +5,8 @@
 //   Stage 1: fused loop over input 'lines', element by element
 //     #0 ReadLines 'lines' (line 11)
 //       -> #1 ParDo (line 12)
-//         -> [0] #2 Output 'parsed' (line 23)
-//         -> [1] #3 Output 'deadLetters' (line 24)
+//         -> [ok] #2 Output 'parsed' (line 23)
+//         -> [bad] #3 Output 'deadLetters' (line 24)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -22,7 +22,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [0] #2 Output 'parsed' (line 23)\n      -> [1] #3 Output 'deadLetters' (line 24)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
