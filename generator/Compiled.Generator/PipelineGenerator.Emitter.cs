@@ -85,7 +85,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 w.Line("#nullable enable");
                 w.Line("#pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is");
-                w.Line("#pragma warning disable CS8714 // a nullable key type: state maps reject a null key at run time (ArgumentNullException)");
+                w.Line("#pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map");
                 w.Line();
                 var hasNamespace = _spec.Namespace.Length > 0;
                 if (hasNamespace)
@@ -775,6 +775,16 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (MayBeNull(t) && t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or
+                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary)
+                {
+                    // A nullable key type: say which transform got the null key, rather than the state map's ArgumentNullException.
+                    var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
+                    w.Open("if (" + key + " is null)");
+                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).") + ");");
+                    w.Close();
+                }
+
                 EmitTransform(w, t, value, timestamp, inputIndex);
             }
 
@@ -923,6 +933,13 @@ public sealed partial class PipelineGenerator
             }
 
             private readonly HashSet<string> _written = new();
+
+            /// <summary>True when the state key type is annotated nullable (a nullable reference or value type).</summary>
+            private static bool MayBeNull(TransformSpec t)
+            {
+                var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType;
+                return key is not null && key.EndsWith("?", System.StringComparison.Ordinal);
+            }
 
             private void WriteEmitter(TransformSpec t, int port)
             {

@@ -43,7 +43,7 @@
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
-#pragma warning disable CS8714 // a nullable key type: state maps reject a null key at run time (ArgumentNullException)
+#pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
 namespace Snapshots
 {

@@ -167,3 +167,29 @@ public class SideInputPaneTests
         Assert.Equal(PaneInfo.NoFiring, element.Pane);
     }
 }
+
+/// <summary>A nullable key type.</summary>
+[Pipeline]
+public partial class NullableKeys
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<string?>("names").CountPerElement().Output("counts");
+}
+
+public class NullableKeyTests
+{
+    [Fact]
+    public void NonNullValuesOfANullableKeyTypeAreCounted()
+    {
+        var r = NullableKeys.Run(new[] { "a", "b", "a" });
+        Assert.Equal(2, r.Counts.Single(kv => kv.Key == "a").Value);
+    }
+
+    [Fact]
+    public void ANullKeyIsAClearError()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => NullableKeys.Run(new[] { "a", null }));
+        Assert.Contains("CountPerElement", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("null key", ex.Message, StringComparison.Ordinal);
+    }
+}
