@@ -280,9 +280,8 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line();
-                w.Line("// Window and pane of the elements being pushed: every element of an input is in the global window with");
-                w.Line("// no firing; the results that Finish emits are the single on-time pane of the global window (batch).");
-                w.Line("private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;");
+                w.Line("// Pane of the elements being emitted: elements pushed into an input have no firing; the results that");
+                w.Line("// Finish emits are the single on-time pane of their window (batch). Windows travel with each element.");
                 w.Line("private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;");
                 w.Line("private bool _finished;");
                 w.Line();
@@ -467,7 +466,7 @@ public sealed partial class PipelineGenerator
                     if (t.SideInput is not null)
                     {
                         StateComment(w, t, "the input elements (with timestamps) that arrived before side input #" + N(t.SideInput.Value.Node) + " was complete", "appended", "lists concatenate", "until Finish replays them, after the view is complete");
-                        w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending" + id + " = new();");
+                        w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending" + id + " = new();");
                     }
                 }
 
@@ -603,7 +602,8 @@ public sealed partial class PipelineGenerator
                 w.Line("// Stage: the fused loop body of input '" + input.Name + "'.");
                 w.Line(Inline);
                 w.Open("private void On" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
-                EmitConsumers(w, input.Id, 0, "element", "timestamp");
+                w.Line("var window = global::Compiled.BoundedWindow.Global;");
+                EmitConsumers(w, input.Id, 0, "element", "timestamp", "window");
                 w.Close();
                 w.Line();
             }
@@ -618,7 +618,8 @@ public sealed partial class PipelineGenerator
                 w.Line("ThrowIfFinished();");
                 w.Line("_finished = true;");
                 w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
-                w.Line("var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;");
+                w.Line("var window = global::Compiled.BoundedWindow.Global;");
+                w.Line("var timestamp = window.MaxTimestamp;");
                 foreach (var id in _plan.FlushOrder)
                 {
                     var t = _t[id];
@@ -639,9 +640,9 @@ public sealed partial class PipelineGenerator
                     // Replay the buffered input now that the view is complete.
                     // Replay the buffered input now that the view is complete; each element keeps the
                     // timestamp and pane it arrived with.
-                    w.Open("foreach (var (p" + id + ", pts" + id + ", pane" + id + ") in _pending" + id + ")");
+                    w.Open("foreach (var (p" + id + ", pts" + id + ", pw" + id + ", pane" + id + ") in _pending" + id + ")");
                     w.Line("_pane = pane" + id + ";");
-                    EmitTransform(w, t, "p" + id, "pts" + id, 0);
+                    EmitTransform(w, t, "p" + id, "pts" + id, "pw" + id, 0);
                     w.Close();
                     w.Line("_pending" + id + ".Clear();");
                     w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
@@ -653,13 +654,13 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CombineGlobally:
                         w.Open();
                         w.Line("var v" + id + " = _fn" + id + ".ExtractOutput(_acc" + id + ");");
-                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp");
+                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
                         w.Close();
                         break;
                     case TransformKind.Count:
                         w.Open();
                         w.Line("var v" + id + " = _count" + id + ";");
-                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp");
+                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
                         w.Close();
                         break;
                     case TransformKind.CombinePerKey:
@@ -739,13 +740,13 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 w.Open("foreach (var e" + id + " in _state" + id + ")");
                 w.Line("var v" + id + " = " + valueExpression + ";");
-                EmitConsumers(w, t.Id, 0, "v" + id, "timestamp");
+                EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
                 w.Close();
                 w.Line("_state" + id + ".Clear();");
             }
 
             // ----- fused chains -----
-            private void EmitConsumers(SourceWriter w, int node, int port, string value, string timestamp)
+            private void EmitConsumers(SourceWriter w, int node, int port, string value, string timestamp, string window)
             {
                 var edges = _plan.Edges.Where(e => e.From == node && e.FromPort == port).ToList();
                 foreach (var edge in edges)
@@ -755,23 +756,23 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("// branch: -> #" + N(target.Id) + " " + target.Label);
                         w.Open();
-                        EmitEdge(w, target, edge.ToInput, value, timestamp);
+                        EmitEdge(w, target, edge.ToInput, value, timestamp, window);
                         w.Close();
                     }
                     else
                     {
-                        EmitEdge(w, target, edge.ToInput, value, timestamp);
+                        EmitEdge(w, target, edge.ToInput, value, timestamp, window);
                     }
                 }
             }
 
-            private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp)
+            private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
                 var id = N(t.Id);
                 if (t.SideInput is not null)
                 {
                     w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete");
-                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", _pane));");
+                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
                     return;
                 }
 
@@ -785,10 +786,10 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
-                EmitTransform(w, t, value, timestamp, inputIndex);
+                EmitTransform(w, t, value, timestamp, window, inputIndex);
             }
 
-            private void EmitTransform(SourceWriter w, TransformSpec t, string value, string timestamp, int inputIndex)
+            private void EmitTransform(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
             {
                 var id = N(t.Id);
                 var v = "v" + id;
@@ -801,31 +802,31 @@ public sealed partial class PipelineGenerator
                 {
                     case TransformKind.Map:
                         w.Line("var " + v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.Filter:
                         w.Open("if (" + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ")");
-                        EmitConsumers(w, t.Id, 0, value, timestamp);
+                        EmitConsumers(w, t.Id, 0, value, timestamp, window);
                         w.Close();
                         break;
                     case TransformKind.WithKeys:
                         w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + Call(t, value) + ", " + value + ");");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.Keys:
                         w.Line("var " + v + " = " + value + ".Key;");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.Values:
                         w.Line("var " + v + " = " + value + ".Value;");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.KvSwap:
                         w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Value, " + value + ".Key);");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.Identity:
-                        EmitConsumers(w, t.Id, 0, value, timestamp);
+                        EmitConsumers(w, t.Id, 0, value, timestamp, window);
                         break;
                     case TransformKind.CombineValues:
                         w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator();");
@@ -833,7 +834,7 @@ public sealed partial class PipelineGenerator
                         w.Line("_fn" + id + ".AddInput(ref acc" + id + ", item" + id + ");");
                         w.Close();
                         w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, _fn" + id + ".ExtractOutput(acc" + id + "));");
-                        EmitConsumers(w, t.Id, 0, v, timestamp);
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.FlatMap:
                     case TransformKind.ParDo:
@@ -842,7 +843,7 @@ public sealed partial class PipelineGenerator
                             args.AddRange(sideArgs);
                             for (var port = 0; port < t.OutputTypes.Count; port++)
                             {
-                                args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ")");
+                                args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ", " + window + ")");
                                 WriteEmitter(t, port);
                             }
 
@@ -859,7 +860,7 @@ public sealed partial class PipelineGenerator
                             {
                                 w.Line("case " + N(port) + ":");
                                 w.Open();
-                                EmitConsumers(w, t.Id, port, value, timestamp);
+                                EmitConsumers(w, t.Id, port, value, timestamp, window);
                                 w.Line("break;");
                                 w.Close();
                             }
@@ -873,14 +874,14 @@ public sealed partial class PipelineGenerator
                         }
 
                     case TransformKind.Flatten:
-                        w.Line("__Flatten" + id + "(" + value + ", " + timestamp + ");");
+                        w.Line("__Flatten" + id + "(" + value + ", " + timestamp + ", " + window + ");");
                         WriteFlatten(t);
                         break;
                     case TransformKind.Output:
                         {
                             var output = t;
                             w.Line("__elementsOut_" + Names.ToPascal(output.Name!) + "++;");
-                            w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", _window, _pane));");
+                            w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane));");
                             break;
                         }
 
@@ -956,19 +957,21 @@ public sealed partial class PipelineGenerator
                     w.Open("private readonly struct " + name + " : global::Compiled.IEmitter<" + type + ">");
                     w.Line("private readonly " + _runnerType + " _runner;");
                     w.Line("private readonly global::Compiled.Instant _timestamp;");
+                    w.Line("private readonly global::Compiled.BoundedWindow _window;");
                     w.Line();
-                    w.Open("public " + name + "(" + _runnerType + " runner, global::Compiled.Instant timestamp)");
+                    w.Open("public " + name + "(" + _runnerType + " runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
                     w.Line("_runner = runner;");
                     w.Line("_timestamp = timestamp;");
+                    w.Line("_window = window;");
                     w.Close();
                     w.Line();
                     w.Line(Inline);
-                    w.Line("public void Emit(" + type + " value) => _runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, _timestamp);");
+                    w.Line("public void Emit(" + type + " value) => _runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, _timestamp, _window);");
                     w.Close();
                     w.Line();
                     w.Line(Inline);
-                    w.Open("private void __Continue" + N(t.Id) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp)");
-                    EmitConsumers(w, t.Id, port, "value", "timestamp");
+                    w.Open("private void __Continue" + N(t.Id) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                    EmitConsumers(w, t.Id, port, "value", "timestamp", "window");
                     w.Close();
                     w.Line();
                 });
@@ -986,8 +989,8 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("// #" + N(t.Id) + " " + t.Label + ": every input continues here, nothing is copied.");
                     w.Line(Inline);
-                    w.Open("private void " + name + "(" + t.OutputTypes[0] + " value, global::Compiled.Instant timestamp)");
-                    EmitConsumers(w, t.Id, 0, "value", "timestamp");
+                    w.Open("private void " + name + "(" + t.OutputTypes[0] + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                    EmitConsumers(w, t.Id, 0, "value", "timestamp", "window");
                     w.Close();
                     w.Line();
                 });

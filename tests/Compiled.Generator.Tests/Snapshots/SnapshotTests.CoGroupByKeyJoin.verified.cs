@@ -62,9 +62,8 @@ namespace Snapshots
             private long __elementsIn_Payments;
             private long __elementsOut_Rows;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -162,6 +161,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
                 ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
                 (group2 ??= new __CoGroup2()).Values0.Add(element.Value);
@@ -238,6 +238,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
                 ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
                 (group2 ??= new __CoGroup2()).Values1.Add(element.Value);
@@ -252,7 +253,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 CoGroupByKey (line 13)
                 foreach (var e2 in _state2)
@@ -262,7 +264,7 @@ namespace Snapshots
                     var v3 = __Map3(v2);
                     // #4 Output 'rows' (line 15)
                     __elementsOut_Rows++;
-                    _rows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, _window, _pane));
+                    _rows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
                 }
                 _state2.Clear();
             }

@@ -67,9 +67,8 @@ namespace Snapshots
             private long __elementsOut_SumOfSquares;
             private long __elementsOut_Max;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -181,6 +180,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithKeys (line 11)
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 // branch: -> #2 CombinePerKey (line 12)
@@ -214,7 +214,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 CombinePerKey (line 12)
                 foreach (var e2 in _state2)
@@ -222,7 +223,7 @@ namespace Snapshots
                     var v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
                     // #3 Output 'sumOfSquares' (line 12)
                     __elementsOut_SumOfSquares++;
-                    _sumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, _window, _pane));
+                    _sumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
                 }
                 _state2.Clear();
 
@@ -232,7 +233,7 @@ namespace Snapshots
                     var v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
                     // #5 Output 'max' (line 13)
                     __elementsOut_Max++;
-                    _max.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, _window, _pane));
+                    _max.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
                 }
                 _state4.Clear();
             }

@@ -70,9 +70,8 @@ namespace Snapshots
             private long __elementsOut_Low;
             private long __elementsOut_Merged;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -168,6 +167,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 Partition (line 12)
                 var v1 = __Partition1(element, 3);
                 switch (v1)
@@ -176,19 +176,19 @@ namespace Snapshots
                     {
                         // #2 Output 'low' (line 13)
                         __elementsOut_Low++;
-                        _low.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, _window, _pane));
+                        _low.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane));
                         break;
                     }
                     case 1:
                     {
                         // #3 Flatten (line 14)
-                        __Flatten3(element, timestamp);
+                        __Flatten3(element, timestamp, window);
                         break;
                     }
                     case 2:
                     {
                         // #3 Flatten (line 14)
-                        __Flatten3(element, timestamp);
+                        __Flatten3(element, timestamp, window);
                         break;
                     }
                     default:
@@ -205,18 +205,19 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
             }
 
             // #3 Flatten (line 14): every input continues here, nothing is copied.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void __Flatten3(int value, global::Compiled.Instant timestamp)
+            private void __Flatten3(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #4 Map (line 14)
                 var v4 = __Map4(value);
                 // #5 Output 'merged' (line 14)
                 __elementsOut_Merged++;
-                _merged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, _window, _pane));
+                _merged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane));
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.PartitionFlatten";

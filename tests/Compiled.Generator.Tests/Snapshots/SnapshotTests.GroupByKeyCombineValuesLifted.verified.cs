@@ -47,9 +47,8 @@ namespace Snapshots
             private long __elementsIn_Scores;
             private long __elementsOut_Totals;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -149,6 +148,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 GroupByKey (line 11) + CombineValues (line 12), lifted
                 ref var acc1 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state1, element.Key, out var exists1);
                 if (!exists1)
@@ -167,7 +167,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #1 GroupByKey (line 11) + CombineValues (line 12), lifted
                 foreach (var e1 in _state1)
@@ -175,7 +176,7 @@ namespace Snapshots
                     var v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
                     // #3 Output 'totals' (line 13)
                     __elementsOut_Totals++;
-                    _totals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, _window, _pane));
+                    _totals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
                 }
                 _state1.Clear();
             }

@@ -66,9 +66,8 @@ namespace Snapshots
             private long __elementsIn_Numbers;
             private long __elementsOut_Joined;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -166,6 +165,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithKeys (line 11)
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 // #2 GroupByKey (line 12)
@@ -182,7 +182,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 GroupByKey (line 12)
                 foreach (var e2 in _state2)
@@ -192,7 +193,7 @@ namespace Snapshots
                     var v3 = __Map3(v2);
                     // #4 Output 'joined' (line 14)
                     __elementsOut_Joined++;
-                    _joined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, _window, _pane));
+                    _joined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
                 }
                 _state2.Clear();
             }

@@ -75,9 +75,8 @@ namespace Snapshots
             private long __elementsOut_ValueCount;
             private long __elementsOut_Swapped;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -189,6 +188,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 Keys (line 12)
                 {
                     // #1 Keys (line 12)
@@ -212,7 +212,7 @@ namespace Snapshots
                     {
                         // #9 Output 'swapped' (line 14)
                         __elementsOut_Swapped++;
-                        _swapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, _window, _pane));
+                        _swapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane));
                     }
                 }
             }
@@ -226,7 +226,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 Distinct (line 12)
                 foreach (var e2 in _state2)
@@ -234,7 +235,7 @@ namespace Snapshots
                     var v2 = e2;
                     // #3 Output 'distinctKeys' (line 12)
                     __elementsOut_DistinctKeys++;
-                    _distinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, _window, _pane));
+                    _distinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
                 }
                 _state2.Clear();
 
@@ -243,7 +244,7 @@ namespace Snapshots
                     var v5 = _count5;
                     // #6 Output 'valueCount' (line 13)
                     __elementsOut_ValueCount++;
-                    _valueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, _window, _pane));
+                    _valueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
                 }
             }
 

@@ -74,9 +74,8 @@ namespace Snapshots
             private long __elementsIn_Numbers;
             private long __elementsOut_Sum;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -177,6 +176,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 Map (line 11)
                 var v1 = __Map1(element);
                 // #2 Filter (line 12)
@@ -198,14 +198,15 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #4 CombineGlobally (line 14)
                 {
                     var v4 = _fn4.ExtractOutput(_acc4);
                     // #5 Output 'sum' (line 15)
                     __elementsOut_Sum++;
-                    _sum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, _window, _pane));
+                    _sum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
                 }
             }
 

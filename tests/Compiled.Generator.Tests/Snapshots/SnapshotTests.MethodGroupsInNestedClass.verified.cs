@@ -51,9 +51,8 @@ namespace Snapshots
                 private long __elementsIn_Words;
                 private long __elementsOut_Repeated;
 
-                // Window and pane of the elements being pushed: every element of an input is in the global window with
-                // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-                private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+                // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+                // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
                 private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
                 private bool _finished;
 
@@ -151,6 +150,7 @@ namespace Snapshots
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private void OnWords(string element, global::Compiled.Instant timestamp)
                 {
+                    var window = global::Compiled.BoundedWindow.Global;
                     // #1 Map (line 13)
                     var v1 = global::Snapshots.Jobs.Normalized.Normalize(element);
                     // #2 Filter (line 14)
@@ -170,7 +170,8 @@ namespace Snapshots
                     ThrowIfFinished();
                     _finished = true;
                     _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                    var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                    var window = global::Compiled.BoundedWindow.Global;
+                    var timestamp = window.MaxTimestamp;
 
                     // Stage: emit #3 CountPerElement (line 15)
                     foreach (var e3 in _state3)
@@ -178,7 +179,7 @@ namespace Snapshots
                         var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                         // #4 Output 'repeated' (line 16)
                         __elementsOut_Repeated++;
-                        _repeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, _window, _pane));
+                        _repeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
                     }
                     _state3.Clear();
                 }

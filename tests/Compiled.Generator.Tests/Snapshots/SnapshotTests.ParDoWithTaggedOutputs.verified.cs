@@ -69,9 +69,8 @@ namespace Snapshots
             private long __elementsOut_Parsed;
             private long __elementsOut_DeadLetters;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -184,8 +183,9 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnLines(string element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 ParDo (line 12)
-                __ParDo1(element, new __Emit1_0(this, timestamp), new __Emit1_1(this, timestamp));
+                __ParDo1(element, new __Emit1_0(this, timestamp, window), new __Emit1_1(this, timestamp, window));
             }
 
             /// <summary>
@@ -197,7 +197,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
             }
 
             /// <summary>Feeds the lines of a text input into the fused loop of input 'lines'.</summary>
@@ -219,23 +220,25 @@ namespace Snapshots
             {
                 private readonly Runner<TParsed, TDeadLetters> _runner;
                 private readonly global::Compiled.Instant _timestamp;
+                private readonly global::Compiled.BoundedWindow _window;
 
-                public __Emit1_0(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp)
+                public __Emit1_0(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
                 {
                     _runner = runner;
                     _timestamp = timestamp;
+                    _window = window;
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public void Emit(int value) => _runner.__Continue1_0(value, _timestamp);
+                public void Emit(int value) => _runner.__Continue1_0(value, _timestamp, _window);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void __Continue1_0(int value, global::Compiled.Instant timestamp)
+            private void __Continue1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #2 Output 'parsed' (line 23)
                 __elementsOut_Parsed++;
-                _parsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, _window, _pane));
+                _parsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane));
             }
 
             /// <summary>Output 1 of #1 ParDo (line 12): Emit continues straight into the rest of the stage.</summary>
@@ -243,23 +246,25 @@ namespace Snapshots
             {
                 private readonly Runner<TParsed, TDeadLetters> _runner;
                 private readonly global::Compiled.Instant _timestamp;
+                private readonly global::Compiled.BoundedWindow _window;
 
-                public __Emit1_1(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp)
+                public __Emit1_1(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
                 {
                     _runner = runner;
                     _timestamp = timestamp;
+                    _window = window;
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public void Emit(string value) => _runner.__Continue1_1(value, _timestamp);
+                public void Emit(string value) => _runner.__Continue1_1(value, _timestamp, _window);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void __Continue1_1(string value, global::Compiled.Instant timestamp)
+            private void __Continue1_1(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #3 Output 'deadLetters' (line 24)
                 __elementsOut_DeadLetters++;
-                _deadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, _window, _pane));
+                _deadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.ParseRecords";

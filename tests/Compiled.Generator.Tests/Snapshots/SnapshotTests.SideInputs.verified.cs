@@ -117,9 +117,8 @@ namespace Snapshots
             private long __elementsOut_Ranks;
             private long __elementsOut_Named;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -142,7 +141,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending3 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending3 = new();
             // State of #6 AsList (line 14):
             //   State: all elements of a side input.
             //   State style: appended.
@@ -154,7 +153,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending7 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending7 = new();
             // State of #10 AsDictionary (line 16):
             //   State: the value of each key of a side input.
             //   State style: added; a duplicate key is an error (as in Beam's View.asMap).
@@ -166,7 +165,7 @@ namespace Snapshots
             //   State style: appended.
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
-            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.PaneInfo Pane)> _pending11 = new();
+            private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending11 = new();
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
@@ -265,6 +264,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNumbers(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 CombineGlobally (line 12)
                 {
                     // #1 CombineGlobally (line 12)
@@ -273,17 +273,17 @@ namespace Snapshots
                 // branch: -> #3 Filter (line 13)
                 {
                     // #3 Filter (line 13): buffered until its side input is complete
-                    _pending3.Add((element, timestamp, _pane));
+                    _pending3.Add((element, timestamp, window, _pane));
                 }
                 // branch: -> #7 Map (line 15)
                 {
                     // #7 Map (line 15): buffered until its side input is complete
-                    _pending7.Add((element, timestamp, _pane));
+                    _pending7.Add((element, timestamp, window, _pane));
                 }
                 // branch: -> #11 FlatMap (line 17)
                 {
                     // #11 FlatMap (line 17): buffered until its side input is complete
-                    _pending11.Add((element, timestamp, _pane));
+                    _pending11.Add((element, timestamp, window, _pane));
                 }
             }
 
@@ -358,6 +358,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnThresholds(int element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #6 AsList (line 14)
                 _view6.Add(element);
             }
@@ -433,6 +434,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #10 AsDictionary (line 16)
                 if (!_view10.TryAdd(element.Key, element.Value))
                 {
@@ -449,7 +451,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #1 CombineGlobally (line 12)
                 {
@@ -466,7 +469,7 @@ namespace Snapshots
                 }
 
                 // Stage: emit #3 Filter (line 13)
-                foreach (var (p3, pts3, pane3) in _pending3)
+                foreach (var (p3, pts3, pw3, pane3) in _pending3)
                 {
                     _pane = pane3;
                     // #3 Filter (line 13)
@@ -474,7 +477,7 @@ namespace Snapshots
                     {
                         // #4 Output 'large' (line 13)
                         __elementsOut_Large++;
-                        _large.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, _window, _pane));
+                        _large.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
                     }
                 }
                 _pending3.Clear();
@@ -484,14 +487,14 @@ namespace Snapshots
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #7 Map (line 15)
-                foreach (var (p7, pts7, pane7) in _pending7)
+                foreach (var (p7, pts7, pw7, pane7) in _pending7)
                 {
                     _pane = pane7;
                     // #7 Map (line 15)
                     var v7 = __Map7(p7, _view6);
                     // #8 Output 'ranks' (line 15)
                     __elementsOut_Ranks++;
-                    _ranks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, _window, _pane));
+                    _ranks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
                 }
                 _pending7.Clear();
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
@@ -500,11 +503,11 @@ namespace Snapshots
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #11 FlatMap (line 17)
-                foreach (var (p11, pts11, pane11) in _pending11)
+                foreach (var (p11, pts11, pw11, pane11) in _pending11)
                 {
                     _pane = pane11;
                     // #11 FlatMap (line 17)
-                    __FlatMap11(p11, _view10, new __Emit11_0(this, pts11));
+                    __FlatMap11(p11, _view10, new __Emit11_0(this, pts11, pw11));
                 }
                 _pending11.Clear();
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
@@ -515,23 +518,25 @@ namespace Snapshots
             {
                 private readonly Runner<TLarge, TRanks, TNamed> _runner;
                 private readonly global::Compiled.Instant _timestamp;
+                private readonly global::Compiled.BoundedWindow _window;
 
-                public __Emit11_0(Runner<TLarge, TRanks, TNamed> runner, global::Compiled.Instant timestamp)
+                public __Emit11_0(Runner<TLarge, TRanks, TNamed> runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
                 {
                     _runner = runner;
                     _timestamp = timestamp;
+                    _window = window;
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public void Emit(string value) => _runner.__Continue11_0(value, _timestamp);
+                public void Emit(string value) => _runner.__Continue11_0(value, _timestamp, _window);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void __Continue11_0(string value, global::Compiled.Instant timestamp)
+            private void __Continue11_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #12 Output 'named' (line 23)
                 __elementsOut_Named++;
-                _named.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, _window, _pane));
+                _named.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SideInputs";

@@ -72,9 +72,8 @@ namespace Snapshots
             private long __elementsIn_Lines;
             private long __elementsOut_Counts;
 
-            // Window and pane of the elements being pushed: every element of an input is in the global window with
-            // no firing; the results that Finish emits are the single on-time pane of the global window (batch).
-            private global::Compiled.BoundedWindow _window = global::Compiled.BoundedWindow.Global;
+            // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
+            // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
 
@@ -189,8 +188,9 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void OnLines(string element, global::Compiled.Instant timestamp)
             {
+                var window = global::Compiled.BoundedWindow.Global;
                 // #1 FlatMap (line 12)
-                __FlatMap1(element, new __Emit1_0(this, timestamp));
+                __FlatMap1(element, new __Emit1_0(this, timestamp, window));
             }
 
             /// <summary>
@@ -202,7 +202,8 @@ namespace Snapshots
                 ThrowIfFinished();
                 _finished = true;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-                var timestamp = global::Compiled.BoundedWindow.Global.MaxTimestamp;
+                var window = global::Compiled.BoundedWindow.Global;
+                var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #3 CountPerElement (line 20)
                 foreach (var e3 in _state3)
@@ -210,7 +211,7 @@ namespace Snapshots
                     var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                     // #4 Output 'counts' (line 20)
                     __elementsOut_Counts++;
-                    _counts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, _window, _pane));
+                    _counts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
                 }
                 _state3.Clear();
             }
@@ -234,19 +235,21 @@ namespace Snapshots
             {
                 private readonly Runner<TCounts> _runner;
                 private readonly global::Compiled.Instant _timestamp;
+                private readonly global::Compiled.BoundedWindow _window;
 
-                public __Emit1_0(Runner<TCounts> runner, global::Compiled.Instant timestamp)
+                public __Emit1_0(Runner<TCounts> runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
                 {
                     _runner = runner;
                     _timestamp = timestamp;
+                    _window = window;
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public void Emit(string value) => _runner.__Continue1_0(value, _timestamp);
+                public void Emit(string value) => _runner.__Continue1_0(value, _timestamp, _window);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void __Continue1_0(string value, global::Compiled.Instant timestamp)
+            private void __Continue1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #2 Filter (line 19)
                 if (__Filter2(value))
