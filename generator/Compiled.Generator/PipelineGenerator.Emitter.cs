@@ -284,6 +284,12 @@ public sealed partial class PipelineGenerator
                 w.Line("// Finish emits are the single on-time pane of their window (batch). Windows travel with each element.");
                 w.Line("private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;");
                 w.Line("private bool _finished;");
+                w.Line("private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;");
+                w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
+                if (_t.Any(t => t.OutputWindowing is not null && Planner.IsStateful(t)))
+                {
+                    w.Line("private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire");
+                }
                 w.Line();
                 WriteStateFields(w);
 
@@ -302,13 +308,13 @@ public sealed partial class PipelineGenerator
                 foreach (var t in _t.Where(t => t.Combine is not null && t.Kind is TransformKind.CombineGlobally or TransformKind.CombinePerKey))
                 {
                     w.Line("_fn" + N(t.Id) + " = " + t.Combine!.CreateExpression + ";");
-                    if (t.Kind == TransformKind.CombineGlobally)
+                    if (t.Kind == TransformKind.CombineGlobally && t.OutputWindowing is null)
                     {
                         w.Line("_acc" + N(t.Id) + " = _fn" + N(t.Id) + ".CreateAccumulator();");
                     }
                 }
 
-                foreach (var t in _t.Where(t => t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey && IsTextKey(StateKeyType(t))))
+                foreach (var t in _t.Where(t => t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey && IsTextKey(StateKeyType(t)) && t.OutputWindowing is null))
                 {
                     w.Line("_lookup" + N(t.Id) + " = _state" + N(t.Id) + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
                 }
@@ -337,6 +343,7 @@ public sealed partial class PipelineGenerator
                     WriteInput(w, input);
                 }
 
+                WriteWatermark(w);
                 WriteFinish(w);
 
                 // Extras (emitter structs, flatten targets) may add more extras while they are written.
@@ -392,6 +399,26 @@ public sealed partial class PipelineGenerator
                         size = "_pending" + N(t.Id) + ".Count";
                     }
 
+                    if (t.OutputWindowing is not null && Planner.IsStateful(t) && t.SideInput is null)
+                    {
+                        // Windowed: the keys of every live window (for a global combine, the live windows).
+                        if (t.Kind is TransformKind.CombineGlobally or TransformKind.Count)
+                        {
+                            size = "_wstate" + N(t.Id) + ".Count";
+                        }
+                        else
+                        {
+                            w.Open();
+                            w.Line("long size = 0;");
+                            w.Open("foreach (var state in _wstate" + N(t.Id) + ".Values)");
+                            w.Line("size += state.Count;");
+                            w.Close();
+                            w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(size, " + pipeline + ", \"transform\", " + Literal("#" + N(t.Id) + " " + t.Label) + "));");
+                            w.Close();
+                            continue;
+                        }
+                    }
+
                     if (size is not null)
                     {
                         w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(" + size + ", " + pipeline + ", \"transform\", " + Literal("#" + N(t.Id) + " " + t.Label) + "));");
@@ -413,6 +440,12 @@ public sealed partial class PipelineGenerator
                         case TransformKind.CombineGlobally:
                             StateComment(w, t, "one accumulator of " + t.Combine!.FnType, "updated in place by AddInput for every element", "accumulators of shards merge with MergeAccumulators", "until Finish, which extracts the output");
                             w.Line("private " + t.Combine.FnType + " _fn" + id + ";");
+                            if (t.OutputWindowing is not null)
+                            {
+                                WindowedStateField(w, t, t.Combine.AccumulatorType);
+                                break;
+                            }
+
                             w.Line("private " + t.Combine.AccumulatorType + " _acc" + id + ";");
                             break;
                         case TransformKind.CombineValues:
@@ -420,6 +453,12 @@ public sealed partial class PipelineGenerator
                             break;
                         case TransformKind.Count:
                             StateComment(w, t, "a counter", "incremented for every element", "counters of shards add up", "until Finish");
+                            if (t.OutputWindowing is not null)
+                            {
+                                WindowedStateField(w, t, "long");
+                                break;
+                            }
+
                             w.Line("private long _count" + id + ";");
                             break;
                         case TransformKind.CombinePerKey:
@@ -608,6 +647,49 @@ public sealed partial class PipelineGenerator
                 w.Line();
             }
 
+            private void WriteWatermark(SourceWriter w)
+            {
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null).ToList();
+                w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
+                w.Line("public global::Compiled.Instant Watermark => _watermark;");
+                w.Line();
+                w.Line("/// <summary>Elements dropped because their window had already been emitted (behind the watermark; no allowed lateness).</summary>");
+                w.Line("public long DroppedLateElements => _droppedLate;");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark");
+                w.Line("/// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such");
+                w.Line("/// a window are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes back:");
+                w.Line("/// an earlier one is ignored.");
+                w.Line("/// </summary>");
+                w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                w.Line("ThrowIfFinished();");
+                w.Open("if (watermark <= _watermark)");
+                w.Line("return;");
+                w.Close();
+                w.Line("_watermark = watermark;");
+                if (windowed.Count > 0)
+                {
+                    w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
+                    foreach (var t in windowed)
+                    {
+                        w.Line("// Fire #" + N(t.Id) + " " + t.Label);
+                        WriteFire(w, t, "watermark");
+                    }
+
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                }
+
+                w.Close();
+                w.Line();
+                if (windowed.Count > 0)
+                {
+                    w.Line("private static int __WindowOrder(global::Compiled.BoundedWindow a, global::Compiled.BoundedWindow b) =>");
+                    w.Line("    a.End != b.End ? a.End.CompareTo(b.End) : a.Start.CompareTo(b.Start);");
+                    w.Line();
+                }
+            }
+
             private void WriteFinish(SourceWriter w)
             {
                 w.Line("/// <summary>");
@@ -617,6 +699,7 @@ public sealed partial class PipelineGenerator
                 w.Open("public void Finish()");
                 w.Line("ThrowIfFinished();");
                 w.Line("_finished = true;");
+                w.Line("_watermark = global::Compiled.Instant.MaxValue;");
                 w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                 w.Line("var window = global::Compiled.BoundedWindow.Global;");
                 w.Line("var timestamp = window.MaxTimestamp;");
@@ -649,43 +732,20 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (t.OutputWindowing is not null)
+                {
+                    WriteFire(w, t, "global::Compiled.Instant.MaxValue");
+                    return;
+                }
+
+                WriteEmitState(w, t, t.Kind == TransformKind.CombineGlobally ? "_acc" + id : t.Kind == TransformKind.Count ? "_count" + id : "_state" + id, "timestamp", "window");
+                if (t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey)
+                {
+                    w.Line("_state" + id + ".Clear();");
+                }
+
                 switch (t.Kind)
                 {
-                    case TransformKind.CombineGlobally:
-                        w.Open();
-                        w.Line("var v" + id + " = _fn" + id + ".ExtractOutput(_acc" + id + ");");
-                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
-                        w.Close();
-                        break;
-                    case TransformKind.Count:
-                        w.Open();
-                        w.Line("var v" + id + " = _count" + id + ";");
-                        EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
-                        w.Close();
-                        break;
-                    case TransformKind.CombinePerKey:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))");
-                        break;
-                    case TransformKind.CountPerKey:
-                    case TransformKind.CountPerElement:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)");
-                        break;
-                    case TransformKind.Distinct:
-                        FlushMap(w, t, FlushKey(t, "e" + id, distinct: true));
-                        break;
-                    case TransformKind.GroupByKey:
-                        FlushMap(w, t, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)");
-                        break;
-                    case TransformKind.CoGroupByKey:
-                        {
-                            var result = t.OutputTypes[0];
-                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
-                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
-                            FlushMap(w, t, "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))");
-                            break;
-                        }
-
                     case TransformKind.AsSingleton:
                         w.Open("if (_viewCount" + id + " != 1)");
                         w.Line("throw new global::System.InvalidOperationException(_viewCount" + id + " == 0 ? " +
@@ -717,6 +777,12 @@ public sealed partial class PipelineGenerator
                 var type = value is null
                     ? "global::System.Collections.Generic.HashSet<" + stored + ">"
                     : "global::System.Collections.Generic.Dictionary<" + stored + ", " + value + ">";
+                if (t.OutputWindowing is not null)
+                {
+                    WindowedStateField(w, t, type);
+                    return;
+                }
+
                 w.Line("private readonly " + type + " _state" + id + " = new();");
                 if (text)
                 {
@@ -725,7 +791,26 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            private static string MapRef(TransformSpec t) => (IsTextKey(StateKeyType(t)) ? "_lookup" : "_state") + N(t.Id);
+            private string MapRef(TransformSpec t) => _mapOverride ?? (IsTextKey(StateKeyType(t)) ? "_lookup" : "_state") + N(t.Id);
+
+            /// <summary>While emitting a windowed transform's update: the local holding the current window's state.</summary>
+            private string? _mapOverride;
+
+            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner)
+            {
+                var id = N(t.Id);
+                w.Line("//   Windowed: the state above is kept per window, in a map from window to state; a window's entry is");
+                w.Line("//   emitted and removed when the watermark passes the end of the window.");
+                w.Line("private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, " + inner + "> _wstate" + id + " = new();");
+                w.Line("private global::Compiled.Instant _wm" + id + " = global::Compiled.Instant.MinValue; // this transform's input watermark");
+            }
+
+            private static string WindowedInnerType(TransformSpec t) => t.Kind switch
+            {
+                TransformKind.CombineGlobally => t.Combine!.AccumulatorType,
+                TransformKind.Count => "long",
+                _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
+            };
 
             private static string KeyArg(TransformSpec t, string key) => IsTextKey(StateKeyType(t)) ? key + ".Span" : key;
 
@@ -735,14 +820,84 @@ public sealed partial class PipelineGenerator
                 return IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(" + key + ")" : key;
             }
 
-            private void FlushMap(SourceWriter w, TransformSpec t, string valueExpression)
+            /// <summary>Emits the results held in <paramref name="source"/> (a state map, or an accumulator) through the rest of the stage.</summary>
+            private void WriteEmitState(SourceWriter w, TransformSpec t, string source, string timestamp, string window)
             {
                 var id = N(t.Id);
-                w.Open("foreach (var e" + id + " in _state" + id + ")");
+                string? valueExpression = t.Kind switch
+                {
+                    TransformKind.CombineGlobally => "_fn" + id + ".ExtractOutput(" + source + ")",
+                    TransformKind.Count => source,
+                    _ => null,
+                };
+                if (valueExpression is not null)
+                {
+                    w.Open();
+                    w.Line("var v" + id + " = " + valueExpression + ";");
+                    EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
+                    w.Close();
+                    return;
+                }
+
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))";
+                        break;
+                    case TransformKind.CountPerKey:
+                    case TransformKind.CountPerElement:
+                    case TransformKind.GroupByKey:
+                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)";
+                        break;
+                    case TransformKind.Distinct:
+                        valueExpression = FlushKey(t, "e" + id, distinct: true);
+                        break;
+                    case TransformKind.CoGroupByKey:
+                        {
+                            var result = t.OutputTypes[0];
+                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
+                            valueExpression = "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))";
+                            break;
+                        }
+
+                    default:
+                        return;
+                }
+
+                w.Open("foreach (var e" + id + " in " + source + ")");
                 w.Line("var v" + id + " = " + valueExpression + ";");
-                EmitConsumers(w, t.Id, 0, "v" + id, "timestamp", "window");
+                EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
                 w.Close();
-                w.Line("_state" + id + ".Clear();");
+            }
+
+            /// <summary>
+            /// Emits every window of a windowed grouping or combine that the watermark has passed (its end is at
+            /// or before the watermark), in order of window end: one on-time pane per key and window, timestamped
+            /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
+            /// window's state is removed, and the transform's input watermark advances.
+            /// </summary>
+            private void WriteFire(SourceWriter w, TransformSpec t, string watermark)
+            {
+                var id = N(t.Id);
+                w.Open();
+                w.Line("__ready.Clear();");
+                w.Open("foreach (var entry in _wstate" + id + ")");
+                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
+                w.Line("__ready.Add(entry.Key);");
+                w.Close();
+                w.Close();
+                w.Line("__ready.Sort(__WindowOrder);");
+                w.Open("foreach (var fw" + id + " in __ready)");
+                w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
+                w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
+                WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                w.Close();
+                w.Open("if (_wm" + id + " < " + watermark + ")");
+                w.Line("_wm" + id + " = " + watermark + ";");
+                w.Close();
+                w.Close();
             }
 
             // ----- fused chains -----
@@ -786,7 +941,58 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
+                if (t.OutputWindowing is not null && Planner.IsStateful(t))
+                {
+                    EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
+                    return;
+                }
+
                 EmitTransform(w, t, value, timestamp, window, inputIndex);
+            }
+
+            /// <summary>
+            /// A windowed grouping or combine: drop (and count) an element whose window this transform has
+            /// already emitted (behind its input watermark; no allowed lateness), else update the window's state.
+            /// </summary>
+            private void EmitWindowedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
+            {
+                var id = N(t.Id);
+                w.Line("// #" + id + " " + t.Label + ", per window");
+                w.Open("if (" + window + ".MaxTimestamp < _wm" + id + ")");
+                w.Line("_droppedLate++; // late: the window was emitted when the watermark passed its end");
+                w.Close();
+                w.Open("else");
+                switch (t.Kind)
+                {
+                    case TransformKind.CombineGlobally:
+                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ");");
+                        w.Open("if (!exists" + id + ")");
+                        w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        w.Close();
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ");");
+                        break;
+                    case TransformKind.Count:
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out _)++;");
+                        break;
+                    default:
+                        w.Line("ref var ws" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out _);");
+                        w.Line("ws" + id + " ??= new();");
+                        if (IsTextKey(StateKeyType(t)))
+                        {
+                            w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
+                            _mapOverride = "wl" + id;
+                        }
+                        else
+                        {
+                            _mapOverride = "ws" + id;
+                        }
+
+                        EmitTransform(w, t, value, timestamp, window, inputIndex);
+                        _mapOverride = null;
+                        break;
+                }
+
+                w.Close();
             }
 
             private void EmitTransform(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
@@ -828,6 +1034,41 @@ public sealed partial class PipelineGenerator
                     case TransformKind.Identity:
                         EmitConsumers(w, t.Id, 0, value, timestamp, window);
                         break;
+                    case TransformKind.WithTimestamps:
+                        w.Line("var ts" + id + " = " + Call(t, value) + ";");
+                        w.Open("if (ts" + id + " < " + timestamp + ")");
+                        w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " gave timestamp \" + ts" + id + " + \", earlier than the element's timestamp \" + " + timestamp + " + \"; as in Beam, timestamps can only move forward (no allowed skew).\");");
+                        w.Close();
+                        EmitConsumers(w, t.Id, 0, value, "ts" + id, window);
+                        break;
+                    case TransformKind.Window when t.Windowing is null:
+                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Global;");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Fixed":
+                        {
+                            var size = t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive.");
+                            w.Line("var start" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start" + id + "), new global::Compiled.Instant(start" + id + " + " + size + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            break;
+                        }
+
+                    case TransformKind.Window:
+                        {
+                            var size = t.Windowing!.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var period = t.Windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's SlidingWindows: every window [start, start + size) with start = last start, last start - period, ... > t - size.");
+                            w.Line("var last" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + period + ") + " + period + ") % " + period + ");");
+                            w.Open("for (var start" + id + " = last" + id + "; start" + id + " > " + timestamp + ".Millis - " + size + "; start" + id + " -= " + period + ")");
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start" + id + "), new global::Compiled.Instant(start" + id + " + " + size + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            w.Close();
+                            break;
+                        }
                     case TransformKind.CombineValues:
                         w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         w.Open("foreach (var item" + id + " in " + value + ".Value)");

@@ -185,6 +185,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 CheckGeneratedMemberCollisions();
+                CheckWindowing(defineSyntax);
 
                 if (_diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
                 {
@@ -239,6 +240,155 @@ public sealed partial class PipelineGenerator
                             "The output name '" + output.Value + "' becomes the member '" + output.Key + "', which the generated code already uses for " + owner + "; choose another name");
                     }
                 }
+            }
+
+            /// <summary>What this version supports of windowed collections (the rest is reported, never mis-compiled).</summary>
+            private void CheckWindowing(MethodDeclarationSyntax define)
+            {
+                foreach (var t in _transforms)
+                {
+                    var location = _transformLocations.TryGetValue(t.Id, out var l) ? l : define.Identifier.GetLocation();
+                    if (t.Kind is TransformKind.Flatten or TransformKind.CoGroupByKey && t.Inputs.Any(i => !Equals(_transforms[i.Node].OutputWindowing, t.OutputWindowing)))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Kind.ToString(),
+                            "its inputs are windowed differently; as in Beam, the inputs of a Flatten or a join must have the same window function (re-window them first)");
+                    }
+
+                    if (t.OutputWindowing is not null && (t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary || t.SideInput is not null))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Label,
+                            "side inputs of windowed collections (and windowed readers of side inputs) are not supported yet; window the collection into the global window first");
+                    }
+                }
+            }
+
+            private readonly Dictionary<int, Location> _transformLocations = new();
+
+            /// <summary>Reads Windows.Global/Fixed/Sliding(...) with durations known at build time.</summary>
+            private WindowSpec? ParseWindowing(ExpressionSyntax? argument, InvocationExpressionSyntax invocation)
+            {
+                if (argument is not InvocationExpressionSyntax call ||
+                    _model.GetSymbolInfo(call, _cancellationToken).Symbol is not IMethodSymbol method ||
+                    method.ContainingType?.ToDisplayString() != "Compiled.Windows")
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, (argument ?? (SyntaxNode)invocation).GetLocation(), Shorten((argument ?? (ExpressionSyntax)invocation).ToString()),
+                        "the windowing must be written in place as Windows.Global(), Windows.Fixed(...) or Windows.Sliding(...)");
+                    return null;
+                }
+
+                var durations = new List<long>();
+                foreach (var arg in call.ArgumentList.Arguments)
+                {
+                    if (!TryEvaluateDuration(arg.Expression, out var ms))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, arg.GetLocation(), Shorten(arg.ToString()),
+                            "a window duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of a constant, new TimeSpan(...) of constants, or TimeSpan.Zero");
+                        return null;
+                    }
+
+                    durations.Add(ms);
+                }
+
+                string? problem = null;
+                WindowSpec? spec = null;
+                switch (method.Name)
+                {
+                    case "Global":
+                        spec = new WindowSpec("Global", 0, 0, 0);
+                        break;
+                    case "Fixed" when durations.Count >= 1:
+                        spec = new WindowSpec("Fixed", durations[0], durations[0], durations.Count > 1 ? durations[1] : 0);
+                        problem = spec.SizeMs <= 0 ? "the window size must be positive"
+                            : spec.OffsetMs < 0 || spec.OffsetMs >= spec.SizeMs ? "the offset must be at least zero and smaller than the size" : null;
+                        break;
+                    case "Sliding" when durations.Count >= 2:
+                        spec = new WindowSpec("Sliding", durations[0], durations[1], durations.Count > 2 ? durations[2] : 0);
+                        problem = spec.SizeMs <= 0 || spec.PeriodMs <= 0 ? "the size and the period must be positive"
+                            : spec.OffsetMs < 0 || spec.OffsetMs >= spec.PeriodMs ? "the offset must be at least zero and smaller than the period" : null;
+                        break;
+                    default:
+                        problem = "Windows." + method.Name + " is not supported by this version of the generator";
+                        break;
+                }
+
+                if (problem is not null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, call.GetLocation(), Shorten(call.ToString()), problem);
+                    return null;
+                }
+
+                return spec;
+            }
+
+            private bool TryEvaluateDuration(ExpressionSyntax expression, out long milliseconds)
+            {
+                milliseconds = 0;
+                var symbol = _model.GetSymbolInfo(expression, _cancellationToken).Symbol;
+                if (symbol?.ContainingType?.ToDisplayString() != "System.TimeSpan")
+                {
+                    return false;
+                }
+
+                if (symbol is IFieldSymbol { Name: "Zero" })
+                {
+                    return true;
+                }
+
+                var arguments = expression switch
+                {
+                    InvocationExpressionSyntax i => i.ArgumentList.Arguments,
+                    ObjectCreationExpressionSyntax o when o.ArgumentList is not null => o.ArgumentList.Arguments,
+                    _ => default,
+                };
+                var values = new List<double>();
+                foreach (var argument in arguments)
+                {
+                    var constant = _model.GetConstantValue(argument.Expression, _cancellationToken);
+                    if (!constant.HasValue || constant.Value is null or string or bool)
+                    {
+                        return false;
+                    }
+
+                    values.Add(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                double ms;
+                if (symbol is IMethodSymbol { MethodKind: MethodKind.Constructor })
+                {
+                    ms = values.Count switch
+                    {
+                        1 => values[0] / 10_000.0,
+                        3 => ((values[0] * 60 + values[1]) * 60 + values[2]) * 1000,
+                        4 => (((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1000,
+                        5 => ((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1000) + values[4],
+                        _ => double.NaN,
+                    };
+                }
+                else if (symbol is IMethodSymbol factory && values.Count == 1)
+                {
+                    var scale = factory.Name switch
+                    {
+                        "FromMilliseconds" => 1.0,
+                        "FromSeconds" => 1000.0,
+                        "FromMinutes" => 60_000.0,
+                        "FromHours" => 3_600_000.0,
+                        "FromDays" => 86_400_000.0,
+                        _ => double.NaN,
+                    };
+                    ms = values[0] * scale;
+                }
+                else
+                {
+                    return false;
+                }
+
+                if (double.IsNaN(ms) || double.IsInfinity(ms) || Math.Abs(ms) > 9.2e15)
+                {
+                    return false;
+                }
+
+                milliseconds = (long)Math.Round(ms);
+                return Math.Abs(ms - milliseconds) < 1e-6;
             }
 
             private ParseResult Result(PipelineSpec? spec) => new(spec, _diagnostics.ToEquatableArray());
@@ -679,6 +829,7 @@ public sealed partial class PipelineGenerator
                 var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                 var label = name + " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
                 var location = nameToken.GetLocation();
+                _transformLocations[_transforms.Count] = location;
 
                 if (receiver is BuilderValue)
                 {
@@ -806,6 +957,30 @@ public sealed partial class PipelineGenerator
                             return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
                                 ? new MultiValue(id, outputs.Length, false)
                                 : Collection(id);
+                        }
+
+                    case "WithTimestamps":
+                        {
+                            var fn = ParseFunction(args.ElementAtOrDefault(0), invocation, name);
+                            if (fn is null)
+                            {
+                                return null;
+                            }
+
+                            return Collection(AddTransform(TransformKind.WithTimestamps, new[] { input.Port }, inputType, new[] { inputType }, label, function: fn));
+                        }
+
+                    case "Window":
+                        {
+                            var windowing = ParseWindowing(args.ElementAtOrDefault(0), invocation);
+                            if (windowing is null)
+                            {
+                                return null;
+                            }
+
+                            var spec = windowing.Kind == "Global" ? null : windowing;
+                            return Collection(AddTransform(TransformKind.Window, new[] { input.Port }, inputType, new[] { inputType },
+                                "Window " + (spec?.Describe() ?? "global") + " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", windowing: spec));
                         }
 
                     case "Partition":
@@ -1092,8 +1267,13 @@ public sealed partial class PipelineGenerator
                 PortRef? side = null,
                 int partitions = 0,
                 string? inputName = null,
-                string? outputName = null)
+                string? outputName = null,
+                WindowSpec? windowing = null)
             {
+                // Windowing flows from the (first) input; a Window transform sets it (null: the global window).
+                var outputWindowing = kind == TransformKind.Window
+                    ? windowing
+                    : inputs.Count > 0 ? _transforms[inputs[0].Node].OutputWindowing : null;
                 string? keyType = null;
                 var valueTypes = new List<string>();
                 foreach (var port in inputs)
@@ -1121,6 +1301,8 @@ public sealed partial class PipelineGenerator
                     Function = function,
                     Combine = combine,
                     PartitionCount = partitions,
+                    Windowing = windowing,
+                    OutputWindowing = outputWindowing,
                     Label = label,
                 });
                 return id;

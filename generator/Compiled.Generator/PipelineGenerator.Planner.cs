@@ -73,6 +73,12 @@ public sealed partial class PipelineGenerator
 
         private static string Why(TransformSpec t)
         {
+            if (t.OutputWindowing is { } windowing && IsStateful(t) && t.SideInput is null)
+            {
+                return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + windowing.Describe() +
+                       " window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end";
+            }
+
             if (t.SideInput is { } side)
             {
                 return "reads side input #" + Num(side.Node) + ", so its input is buffered until that view is complete";
@@ -108,7 +114,9 @@ public sealed partial class PipelineGenerator
                 stage++;
                 lines.Add("Stage " + Num(stage) + ": " + (isInput
                     ? "fused loop over input '" + origin.Name + "', element by element"
-                    : "when input ends, emits the state of #" + Num(origin.Id) + " " + origin.Label));
+                    : (origin.OutputWindowing is not null && origin.SideInput is null
+                        ? "when the watermark passes the end of a window, emits that window's state of #"
+                        : "when input ends, emits the state of #") + Num(origin.Id) + " " + origin.Label));
                 lines.Add("  #" + Num(origin.Id) + " " + origin.Label);
                 Walk(origin.Id, 2, transforms, edges, lines);
                 if (!isInput)

@@ -225,6 +225,27 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void FixedAndSlidingWindows() => Check(nameof(FixedAndSlidingWindows), """
+        public readonly record struct Play(string Team, int Score, long Time);
+
+        [Pipeline]
+        public partial class FixedAndSlidingWindows
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var plays = p.Create<Play>("plays").WithTimestamps(static e => new Instant(e.Time));
+                plays.Window(Windows.Fixed(TimeSpan.FromMinutes(1)))
+                     .Map(static e => KV.Of(e.Team, e.Score))
+                     .CombinePerKey(Combiners.Sum<int>())
+                     .Output("perMinute");
+                plays.Window(Windows.Sliding(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10)))
+                     .Count()
+                     .Output("sliding");
+            }
+        }
+        """);
+
+    [Fact]
     public void KeyedUtilities() => Check(nameof(KeyedUtilities), """
         [Pipeline]
         public partial class KeyedUtilities

@@ -78,6 +78,12 @@ internal sealed record TransformSpec
     /// <summary>Partition count.</summary>
     public int PartitionCount { get; init; }
 
+    /// <summary>For Window: the window function.</summary>
+    public WindowSpec? Windowing { get; init; }
+
+    /// <summary>The window function of this transform's output (null: the global window).</summary>
+    public WindowSpec? OutputWindowing { get; init; }
+
     /// <summary>A short description for the plan, e.g. "Filter (line 12)".</summary>
     public required string Label { get; init; }
 }
@@ -116,3 +122,15 @@ internal sealed record ParameterSpec(string Name, string Type, string? EmitterOf
 
 /// <summary>A combine function and how to create it.</summary>
 internal sealed record CombineFnSpec(string FnType, string CreateExpression, string InputType, string AccumulatorType, string OutputType);
+
+/// <summary>A window function known at build time: "Fixed" or "Sliding", in milliseconds.</summary>
+internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long OffsetMs)
+{
+    public string Describe() => Kind == "Fixed"
+        ? "fixed " + Ms(SizeMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty)
+        : "sliding " + Ms(SizeMs) + " every " + Ms(PeriodMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty);
+
+    private static string Ms(long ms) => ms % 1000 == 0
+        ? (ms / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s"
+        : ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms";
+}

@@ -34,6 +34,12 @@ internal enum TransformKind
     AsDictionary,
     Output,
 
+    /// <summary>Gives elements new event timestamps.</summary>
+    WithTimestamps,
+
+    /// <summary>Assigns elements to windows.</summary>
+    Window,
+
     /// <summary>Planner only: a transform folded into its producer (e.g. CombineValues lifted into GroupByKey).</summary>
     Identity,
 }

@@ -42,6 +42,20 @@ public sealed class PCollection<T>
     /// <summary>Runs a DoFn with a main output and two tagged additional outputs.</summary>
     public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn) => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// Gives every element the event timestamp computed by <paramref name="timestampFn"/> (Beam's
+    /// <c>WithTimestamps</c>). As in Beam, a timestamp earlier than the element's current one is an error
+    /// (no allowed skew).
+    /// </summary>
+    public PCollection<T> WithTimestamps(Func<T, Instant> timestampFn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Assigns every element to windows by its timestamp (Beam's <c>Window.into</c>). Groupings and
+    /// combines downstream then work per key and window, and emit a window's result when the watermark
+    /// passes its end (see <see cref="Windows"/>).
+    /// </summary>
+    public PCollection<T> Window(WindowingStrategy windowing) => throw DeclarationOnlyException.Create();
+
     /// <summary>Pairs every element with a key computed by <paramref name="keyFn"/> (Beam's <c>WithKeys</c>).</summary>
     public PCollection<KV<TKey, T>> WithKeys<TKey>(Func<T, TKey> keyFn) => throw DeclarationOnlyException.Create();
 

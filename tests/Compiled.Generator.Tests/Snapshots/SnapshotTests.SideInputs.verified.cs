@@ -121,6 +121,8 @@ namespace Snapshots
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
+            private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
+            private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
 
             // State of #1 CombineGlobally (line 12):
             //   State: one accumulator of global::Compiled.MaxFn<int>.
@@ -442,6 +444,28 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
+            public global::Compiled.Instant Watermark => _watermark;
+
+            /// <summary>Elements dropped because their window had already been emitted (behind the watermark; no allowed lateness).</summary>
+            public long DroppedLateElements => _droppedLate;
+
+            /// <summary>
+            /// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark
+            /// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such
+            /// a window are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes back:
+            /// an earlier one is ignored.
+            /// </summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark <= _watermark)
+                {
+                    return;
+                }
+                _watermark = watermark;
+            }
+
             /// <summary>
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
@@ -450,6 +474,7 @@ namespace Snapshots
             {
                 ThrowIfFinished();
                 _finished = true;
+                _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
                 var timestamp = window.MaxTimestamp;
