@@ -384,6 +384,9 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+                w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
+                w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, " + pipeline + "));");
+                w.Line();
                 w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
                 foreach (var t in _t)
                 {

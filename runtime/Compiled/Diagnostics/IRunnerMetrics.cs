@@ -20,4 +20,7 @@ public interface IRunnerMetrics
 
     /// <summary>Adds the number of keys (or values) each stateful transform holds now.</summary>
     void ReportStateSize(List<Measurement<long>> measurements);
+
+    /// <summary>Adds the number of late elements dropped so far (their window had already been emitted).</summary>
+    void ReportLateDropped(List<Measurement<long>> measurements);
 }

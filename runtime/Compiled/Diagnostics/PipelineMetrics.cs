@@ -16,6 +16,7 @@ namespace Compiled.Diagnostics;
 /// <item><c>compiled.pipeline.elements_in</c> (counter; tags <c>pipeline</c>, <c>input</c>)</item>
 /// <item><c>compiled.pipeline.elements_out</c> (counter; tags <c>pipeline</c>, <c>output</c>)</item>
 /// <item><c>compiled.pipeline.state_size</c> (up-down counter; tags <c>pipeline</c>, <c>transform</c>): keys or values held</item>
+/// <item><c>compiled.pipeline.late_dropped</c> (counter; tag <c>pipeline</c>): elements dropped because their window had been emitted</item>
 /// </list>
 /// </remarks>
 public static class PipelineMetrics
@@ -36,8 +37,11 @@ public static class PipelineMetrics
     private static readonly ObservableUpDownCounter<long> StateSize = Meter.CreateObservableUpDownCounter(
         "compiled.pipeline.state_size", () => Collect(static (r, m) => r.ReportStateSize(m)), "{key}", "Keys or values held by stateful transforms.");
 
+    private static readonly ObservableCounter<long> LateDropped = Meter.CreateObservableCounter(
+        "compiled.pipeline.late_dropped", () => Collect(static (r, m) => r.ReportLateDropped(m)), "{element}", "Late elements dropped because their window had already been emitted.");
+
     /// <summary>True while a listener is subscribed to any instrument.</summary>
-    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled;
+    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled;
 
     /// <summary>Registers a runner to be observed (weakly: a finished, unreferenced runner goes away). Called by generated runners.</summary>
     public static void Register(IRunnerMetrics runner)
@@ -66,6 +70,10 @@ public static class PipelineMetrics
 
         return measurements;
     }
+
+    /// <summary>A measurement with the pipeline tag only. Called by generated runners.</summary>
+    public static Measurement<long> Measure(long value, string pipeline) =>
+        new(value, new KeyValuePair<string, object?>("pipeline", pipeline));
 
     /// <summary>A measurement with the pipeline tag and one more tag. Called by generated runners.</summary>
     public static Measurement<long> Measure(long value, string pipeline, string tagName, string tagValue) =>

@@ -218,6 +218,9 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Totals, "Snapshots.Lifted", "output", "totals"));
             }
 
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.Lifted"));
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state1.Count, "Snapshots.Lifted", "transform", "#1 GroupByKey (line 11) + CombineValues (line 12), lifted"));

@@ -235,6 +235,9 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Joined, "Snapshots.Grouped", "output", "joined"));
             }
 
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.Grouped"));
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Grouped", "transform", "#2 GroupByKey (line 12)"));

@@ -287,6 +287,9 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Swapped, "Snapshots.KeyedUtilities", "output", "swapped"));
             }
 
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.KeyedUtilities"));
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.KeyedUtilities", "transform", "#2 Distinct (line 12)"));

@@ -221,6 +221,9 @@ namespace Snapshots
                     measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Repeated, "Snapshots.Normalized", "output", "repeated"));
                 }
 
+                void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.Normalized"));
+
                 void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
                 {
                     measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state3.Count, "Snapshots.Normalized", "transform", "#3 CountPerElement (line 15)"));

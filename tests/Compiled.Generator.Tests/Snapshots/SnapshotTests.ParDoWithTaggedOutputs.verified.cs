@@ -305,6 +305,9 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_DeadLetters, "Snapshots.ParseRecords", "output", "deadLetters"));
             }
 
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.ParseRecords"));
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
             }

@@ -580,6 +580,9 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Named, "Snapshots.SideInputs", "output", "named"));
             }
 
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.SideInputs"));
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_pending3.Count, "Snapshots.SideInputs", "transform", "#3 Filter (line 13)"));

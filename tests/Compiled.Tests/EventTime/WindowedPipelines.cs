@@ -206,3 +206,44 @@ public class WindowedPipelineTests
         Assert.True(Assert.Single(r.TotalElements).Window.IsGlobal);
     });
 }
+
+/// <summary>Late drops reach metrics listeners.</summary>
+public class LateDropMetricsTests
+{
+    [Fact]
+    public void LateDropsArePublished()
+    {
+        var seen = new List<long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Compiled.Diagnostics.PipelineMetrics.MeterName && instrument.Name == "compiled.pipeline.late_dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "pipeline" && (string?)tag.Value == "Compiled.Tests.EventTime.FixedTeamScores")
+                {
+                    lock (seen)
+                    {
+                        seen.Add(value);
+                    }
+                }
+            }
+        });
+        listener.Start();
+
+        var runner = FixedTeamScores.CreateRunner(new NullSink<KV<string, int>>());
+        runner.PushEvents(new GameEvent("red", 1, 1_000));
+        runner.AdvanceWatermark(new Instant(30_000));
+        runner.PushEvents(new GameEvent("red", 1, 2_000));
+        runner.PushEvents(new GameEvent("red", 1, 3_000));
+        listener.RecordObservableInstruments();
+        Assert.Contains(2L, seen);
+        GC.KeepAlive(runner);
+    }
+}
