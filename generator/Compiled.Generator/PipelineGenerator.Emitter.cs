@@ -542,6 +542,35 @@ public sealed partial class PipelineGenerator
                 });
             }
 
+            /// <summary>A Push method that pulls its elements from a source, one loop (or two nested) around the fused body.</summary>
+            private static void WritePullingPush(SourceWriter w, string name, string summary, string? remarks, string signature, string source, params string[] loops)
+            {
+                w.Line(summary);
+                if (remarks is not null)
+                {
+                    w.Line(remarks);
+                }
+
+                w.Open(signature);
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(" + source + ");");
+                w.Line("ThrowIfFinished();");
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                foreach (var loop in loops)
+                {
+                    w.Open(loop);
+                }
+
+                w.Line("__elementsIn_" + name + "++;");
+                w.Line("On" + name + "(element, timestamp);");
+                foreach (var _ in loops)
+                {
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line();
+            }
+
             private void WriteInput(SourceWriter w, TransformSpec input)
             {
                 var name = Names.ToPascal(input.Name!);
@@ -567,44 +596,31 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>Pushes every element of a sequence into input '" + input.Name + "'.</summary>");
-                w.Open("public void Push" + name + "(global::System.Collections.Generic.IEnumerable<" + type + "> elements)");
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(elements);");
-                w.Line("ThrowIfFinished();");
-                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
-                w.Open("foreach (var element in elements)");
-                w.Line("__elementsIn_" + name + "++;");
-                w.Line("On" + name + "(element, timestamp);");
-                w.Close();
-                w.Close();
-                w.Line();
-
-                w.Line("/// <summary>Pushes every element of an async sequence into input '" + input.Name + "', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>");
-                w.Line("/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>");
-                w.Open("public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + type + "> elements, global::System.Threading.CancellationToken cancellationToken = default)");
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(elements);");
-                w.Line("ThrowIfFinished();");
-                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
-                w.Open("await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
-                w.Line("__elementsIn_" + name + "++;");
-                w.Line("On" + name + "(element, timestamp);");
-                w.Close();
-                w.Close();
-                w.Line();
-                w.Line("/// <summary>Pushes the elements of a channel into input '" + input.Name + "' until the channel completes (a bounded channel gives the writer backpressure).</summary>");
-                w.Line("/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>");
-                w.Open("public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + type + "> reader, global::System.Threading.CancellationToken cancellationToken = default)");
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(reader);");
-                w.Line("ThrowIfFinished();");
-                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
-                w.Open("while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))");
-                w.Open("while (reader.TryRead(out var element))");
-                w.Line("__elementsIn_" + name + "++;");
-                w.Line("On" + name + "(element, timestamp);");
-                w.Close();
-                w.Close();
-                w.Close();
-                w.Line();
+                WritePullingPush(
+                    w,
+                    name,
+                    "/// <summary>Pushes every element of a sequence into input '" + input.Name + "'.</summary>",
+                    null,
+                    "public void Push" + name + "(global::System.Collections.Generic.IEnumerable<" + type + "> elements)",
+                    "elements",
+                    "foreach (var element in elements)");
+                WritePullingPush(
+                    w,
+                    name,
+                    "/// <summary>Pushes every element of an async sequence into input '" + input.Name + "', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>",
+                    "/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>",
+                    "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + type + "> elements, global::System.Threading.CancellationToken cancellationToken = default)",
+                    "elements",
+                    "await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
+                WritePullingPush(
+                    w,
+                    name,
+                    "/// <summary>Pushes the elements of a channel into input '" + input.Name + "' until the channel completes (a bounded channel gives the writer backpressure).</summary>",
+                    "/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>",
+                    "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + type + "> reader, global::System.Threading.CancellationToken cancellationToken = default)",
+                    "reader",
+                    "while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))",
+                    "while (reader.TryRead(out var element))");
 
                 if (input.Kind == TransformKind.ReadLinesInput)
                 {
