@@ -31,6 +31,22 @@ public static class Windows
 
     /// <summary>Sliding windows shifted by <paramref name="offset"/> (0 &lt;= offset &lt; period).</summary>
     public static WindowingStrategy Sliding(TimeSpan size, TimeSpan period, TimeSpan offset) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Session windows (Beam's <c>Sessions.withGapDuration</c>): each element starts a window
+    /// [t, t + gap); windows of the same key that overlap merge, so a session ends after a gap of
+    /// inactivity. Merging windows are per key: use them before a grouping or per-key combine.
+    /// </summary>
+    public static WindowingStrategy Sessions(TimeSpan gap) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// A custom window function: a struct implementing <see cref="IWindowFn"/> (or
+    /// <see cref="IMergingWindowFn"/> for merging windows) that the generated code calls directly
+    /// through its <c>default</c> value (no interface dispatch, no allocation).
+    /// </summary>
+    /// <typeparam name="TWindowFn">The window function type; its default value is the function used.</typeparam>
+    public static WindowingStrategy Custom<TWindowFn>()
+        where TWindowFn : struct, IWindowFn => throw DeclarationOnlyException.Create();
 }
 
 /// <summary>
@@ -44,4 +60,54 @@ public sealed class WindowingStrategy
     private WindowingStrategy()
     {
     }
+
+    /// <summary>
+    /// Sets the trigger (Beam's <c>Window.triggering</c>): when the panes of each window are emitted.
+    /// Outside the global window a trigger needs an allowed lateness and an accumulation mode too, as in
+    /// Beam (<see cref="WithAllowedLateness(TimeSpan)"/>, <see cref="Accumulating"/> or
+    /// <see cref="Discarding"/>).
+    /// </summary>
+    public WindowingStrategy Triggering(Trigger trigger) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Keeps each window's state for <paramref name="lateness"/> after the watermark passes its end, so
+    /// data up to that late is still aggregated and emitted in late panes (Beam's
+    /// <c>withAllowedLateness</c>). Data later than that is dropped and counted.
+    /// </summary>
+    public WindowingStrategy WithAllowedLateness(TimeSpan lateness) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Allowed lateness with the closing behaviour: whether the final pane at garbage collection time fires even when empty.</summary>
+    public WindowingStrategy WithAllowedLateness(TimeSpan lateness, ClosingBehavior closing) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Every pane contains all the data of its window so far (Beam's <c>accumulatingFiredPanes</c>).</summary>
+    public WindowingStrategy Accumulating() => throw DeclarationOnlyException.Create();
+
+    /// <summary>Every pane contains only the data that arrived since the previous pane (Beam's <c>discardingFiredPanes</c>, the default).</summary>
+    public WindowingStrategy Discarding() => throw DeclarationOnlyException.Create();
+
+    /// <summary>How the output timestamp of a pane is chosen from its inputs (Beam's <c>withTimestampCombiner</c>; the default is the end of the window).</summary>
+    public WindowingStrategy WithTimestampCombiner(TimestampCombiner combiner) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Whether the on-time pane fires even when no data arrived since the previous pane (Beam's <c>withOnTimeBehavior</c>; the default is always).</summary>
+    public WindowingStrategy WithOnTimeBehavior(OnTimeBehavior behavior) => throw DeclarationOnlyException.Create();
+}
+
+/// <summary>Whether the final pane of a window, at its garbage collection time, is emitted when it has no new data (Beam's <c>Window.ClosingBehavior</c>).</summary>
+public enum ClosingBehavior
+{
+    /// <summary>Emit only if the pane has new data (the default).</summary>
+    FireIfNonEmpty,
+
+    /// <summary>Always emit the final pane, even if empty, so consumers learn the window is complete.</summary>
+    FireAlways,
+}
+
+/// <summary>Whether the on-time pane is emitted when it has no new data (Beam's <c>Window.OnTimeBehavior</c>).</summary>
+public enum OnTimeBehavior
+{
+    /// <summary>Always emit the on-time pane (the default).</summary>
+    FireAlways,
+
+    /// <summary>Emit the on-time pane only if it has new data.</summary>
+    FireIfNonEmpty,
 }
