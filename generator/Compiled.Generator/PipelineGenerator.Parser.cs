@@ -836,6 +836,7 @@ public sealed partial class PipelineGenerator
                     switch (name)
                     {
                         case "Create":
+                        case "Unbounded":
                         case "ReadLines":
                             {
                                 var inputName = ReadName(args.ElementAtOrDefault(0), invocation, _inputNames, "input");
@@ -856,9 +857,9 @@ public sealed partial class PipelineGenerator
                                 }
 
                                 return Collection(AddTransform(
-                                    name == "Create" ? TransformKind.CreateInput : TransformKind.ReadLinesInput,
+                                    name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
-                                    (name == "Create" ? "Create" : "ReadLines") + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                    name + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
                                     inputName: inputName));
                             }
 

@@ -20,6 +20,16 @@ public sealed class PipelineBuilder
     public PCollection<T> Create<T>(string name) => throw DeclarationOnlyException.Create();
 
     /// <summary>
+    /// Declares an unbounded (streaming) input named <paramref name="name"/>: elements arrive with event
+    /// timestamps while the watermark advances, and the input may never end. The generated runner is the
+    /// same as for <see cref="Create{T}(string)"/>; the declaration tells the analyzers that groupings in
+    /// the global window with the default trigger would never emit before the input ends.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="name">The input's name: a constant string, used for generated member names.</param>
+    public PCollection<T> Unbounded<T>(string name) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
     /// Declares a text input named <paramref name="name"/> whose elements are lines (Beam's
     /// <c>TextIO.read()</c>). At run time it reads a file through System.IO.Pipelines with bounded
     /// memory, or takes in-memory lines.
