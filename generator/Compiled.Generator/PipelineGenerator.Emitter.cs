@@ -286,9 +286,14 @@ public sealed partial class PipelineGenerator
                 w.Line("private bool _finished;");
                 w.Line("private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;");
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
-                if (_t.Any(t => t.OutputWindowing is not null && Planner.IsStateful(t)))
+                if (_t.Any(t => IsInlineWindowed(t)))
                 {
                     w.Line("private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire");
+                }
+
+                if (_t.Any(UsesPanes))
+                {
+                    w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
                 w.Line();
                 WriteStateFields(w);
@@ -305,7 +310,7 @@ public sealed partial class PipelineGenerator
                 w.Line("global::Compiled.Diagnostics.PipelineMetrics.Register(this);");
                 w.Close();
 
-                foreach (var t in _t.Where(t => t.Combine is not null && t.Kind is TransformKind.CombineGlobally or TransformKind.CombinePerKey))
+                foreach (var t in _t.Where(t => t.Combine is not null && t.Kind is TransformKind.CombineGlobally or TransformKind.CombinePerKey && !UsesPanes(t)))
                 {
                     w.Line("_fn" + N(t.Id) + " = " + t.Combine!.CreateExpression + ";");
                     if (t.Kind == TransformKind.CombineGlobally && t.OutputWindowing is null)
@@ -385,7 +390,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
                 w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
-                w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, " + pipeline + "));");
+                w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, " + pipeline + "));");
                 w.Line();
                 w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
                 foreach (var t in _t)
@@ -402,7 +407,11 @@ public sealed partial class PipelineGenerator
                         size = "_pending" + N(t.Id) + ".Count";
                     }
 
-                    if (t.OutputWindowing is not null && Planner.IsStateful(t) && t.SideInput is null)
+                    if (UsesPanes(t))
+                    {
+                        size = "_panes" + N(t.Id) + ".LiveWindows";
+                    }
+                    else if (t.OutputWindowing is not null && Planner.IsStateful(t) && t.SideInput is null)
                     {
                         // Windowed: the keys of every live window (for a global combine, the live windows).
                         if (t.Kind is TransformKind.CombineGlobally or TransformKind.Count)
@@ -437,6 +446,19 @@ public sealed partial class PipelineGenerator
                 foreach (var t in _t)
                 {
                     var id = N(t.Id);
+                    if (UsesPanes(t))
+                    {
+                        WritePanesField(w, t);
+                        continue;
+                    }
+
+                    if (t.Kind == TransformKind.Window && t.Windowing?.Kind == "Custom")
+                    {
+                        w.Line("// Windows of the element being processed by #" + id + " " + t.Label + " (sized once for the window function).");
+                        w.Line("private readonly global::Compiled.BoundedWindow[] _windows" + id + " = new global::Compiled.BoundedWindow[global::System.Math.Max(1, default(" + t.Windowing.CustomType + ").MaxWindowsPerElement)];");
+                        continue;
+                    }
+
                     var key = t.KeyType;
                     switch (t.Kind)
                     {
@@ -543,7 +565,7 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>A Push method that pulls its elements from a source, one loop (or two nested) around the fused body.</summary>
-            private static void WritePullingPush(SourceWriter w, string name, string summary, string? remarks, string signature, string source, params string[] loops)
+            private void WritePullingPush(SourceWriter w, string name, string summary, string? remarks, string signature, string source, params string[] loops)
             {
                 w.Line(summary);
                 if (remarks is not null)
@@ -561,7 +583,9 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("__elementsIn_" + name + "++;");
+                WriteTick(w);
                 w.Line("On" + name + "(element, timestamp);");
+                WriteEndBundle(w);
                 foreach (var _ in loops)
                 {
                     w.Close();
@@ -583,7 +607,9 @@ public sealed partial class PipelineGenerator
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
                 w.Line("ThrowIfFinished();");
                 w.Line("__elementsIn_" + name + "++;");
+                WriteTick(w);
                 w.Line("On" + name + "(element, timestamp);");
+                WriteEndBundle(w);
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Pushes every element of a span into input '" + input.Name + "'.</summary>");
@@ -591,9 +617,11 @@ public sealed partial class PipelineGenerator
                 w.Line("ThrowIfFinished();");
                 w.Line("__elementsIn_" + name + " += elements.Length;");
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                WriteTick(w);
                 w.Open("for (var i = 0; i < elements.Length; i++)");
                 w.Line("On" + name + "(elements[i], timestamp);");
                 w.Close();
+                WriteEndBundle(w);
                 w.Close();
                 w.Line();
                 WritePullingPush(
@@ -672,8 +700,11 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
                 w.Line("public global::Compiled.Instant Watermark => _watermark;");
                 w.Line();
-                w.Line("/// <summary>Elements dropped because their window had already been emitted (behind the watermark; no allowed lateness).</summary>");
-                w.Line("public long DroppedLateElements => _droppedLate;");
+                w.Line("/// <summary>");
+                w.Line("/// Elements dropped because they were late: their window had expired (behind the watermark by more than the");
+                w.Line("/// allowed lateness) or its trigger had finished (closed window).");
+                w.Line("/// </summary>");
+                w.Line("public long DroppedLateElements => _droppedLate" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".DroppedLate + _panes" + N(t.Id) + ".DroppedClosed")) + ";");
                 w.Line();
                 w.Line("/// <summary>");
                 w.Line("/// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark");
@@ -693,7 +724,15 @@ public sealed partial class PipelineGenerator
                     foreach (var t in windowed)
                     {
                         w.Line("// Fire #" + N(t.Id) + " " + t.Label);
-                        WriteFire(w, t, "watermark");
+                        if (UsesPanes(t))
+                        {
+                            WritePanedAdvance(w, t, "AdvanceWatermark(watermark)");
+                            w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
+                        }
+                        else
+                        {
+                            WriteFire(w, t, "watermark");
+                        }
                     }
 
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
@@ -701,7 +740,8 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
-                if (windowed.Count > 0)
+                WriteProcessingTime(w);
+                if (windowed.Any(t => !UsesPanes(t)))
                 {
                     w.Line("private static int __WindowOrder(global::Compiled.BoundedWindow a, global::Compiled.BoundedWindow b) =>");
                     w.Line("    a.End != b.End ? a.End.CompareTo(b.End) : a.Start.CompareTo(b.Start);");
@@ -751,6 +791,13 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (UsesPanes(t))
+                {
+                    WritePanedAdvance(w, t, "AdvanceWatermark(global::Compiled.Instant.MaxValue)");
+                    w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
+                    return;
+                }
+
                 if (t.OutputWindowing is not null)
                 {
                     WriteFire(w, t, "global::Compiled.Instant.MaxValue");
@@ -777,6 +824,182 @@ public sealed partial class PipelineGenerator
                         w.Line("// The view is complete: the stages reading it replay their buffered input next.");
                         break;
                 }
+            }
+
+            // ----- keyed window panes (triggers, lateness, accumulation, timestamp combiners, sessions) -----
+
+            /// <summary>A windowed grouping or combine whose strategy is not Beam's plain default on fixed or sliding windows: it runs on KeyedPanes.</summary>
+            private static bool UsesPanes(TransformSpec t) => t.OutputWindowing is { IsSimple: false } && Planner.IsStateful(t) && t.SideInput is null;
+
+            /// <summary>A windowed grouping or combine with the default strategy: state inline, a map per window.</summary>
+            private static bool IsInlineWindowed(TransformSpec t) => t.OutputWindowing is { IsSimple: true } && Planner.IsStateful(t) && t.SideInput is null;
+
+            private bool AnyPanes => _t.Any(UsesPanes);
+
+            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime);
+
+            private static string PanesKeyType(TransformSpec t) => t.Kind switch
+            {
+                TransformKind.CombineGlobally or TransformKind.Count => "global::Compiled.Execution.GlobalKey",
+                _ => IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t),
+            };
+
+            /// <summary>The engine's type arguments after the key: input, accumulator, output, combine function; and the function's creation.</summary>
+            private static (string Input, string Accumulator, string Output, string Fn, string Create) PanesTypes(TransformSpec t)
+            {
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                    case TransformKind.CombineGlobally:
+                        {
+                            var c = t.Combine!;
+                            return (c.InputType, c.AccumulatorType, c.OutputType, c.FnType, c.CreateExpression);
+                        }
+
+                    case TransformKind.CountPerKey:
+                        return (t.ValueTypes[0], "long", "long", "global::Compiled.CountFn<" + t.ValueTypes[0] + ">", "default");
+                    case TransformKind.CountPerElement:
+                    case TransformKind.Count:
+                        return (t.InputType, "long", "long", "global::Compiled.CountFn<" + t.InputType + ">", "default");
+                    case TransformKind.GroupByKey:
+                        {
+                            var v = t.ValueTypes[0];
+                            var fn = t.OutputWindowing!.Accumulating ? "global::Compiled.ToListFn<" + v + ">" : "global::Compiled.Execution.GroupFn<" + v + ">";
+                            return (v, "global::System.Collections.Generic.List<" + v + ">", "global::System.Collections.Generic.IReadOnlyList<" + v + ">", fn, "default");
+                        }
+
+                    default:
+                        throw new System.InvalidOperationException("no keyed panes for " + t.Kind);
+                }
+            }
+
+            private static string PanesType(TransformSpec t)
+            {
+                var (input, accumulator, output, fn, _) = PanesTypes(t);
+                return "global::Compiled.Execution.KeyedPanes<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
+            }
+
+            private void WritePanesField(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                var windowing = t.OutputWindowing!;
+                var (_, _, _, _, create) = PanesTypes(t);
+                StateComment(w, t,
+                    "per key and window (" + windowing.Describe() + "): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots",
+                    "updated in place for every element; panes fire per the trigger, the watermark and processing time",
+                    windowing.IsMerging ? "sessions of a key merge when they overlap: accumulators merge, holds and trigger states combine" : "accumulators of the same key and window merge with MergeAccumulators",
+                    "a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused");
+                var options = "new global::Compiled.Execution.PaneOptions(" +
+                    windowing.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L, " +
+                    (windowing.Accumulating ? "true" : "false") + ", " +
+                    "global::Compiled.TimestampCombiner." + windowing.TimestampCombiner + ", " +
+                    "global::Compiled.ClosingBehavior." + windowing.Closing + ", " +
+                    "global::Compiled.OnTimeBehavior." + windowing.OnTime + ", " +
+                    (windowing.IsMerging ? "true" : "false") + ")";
+                var trigger = "new global::Compiled.Triggers.TriggerStateMachine(" + (windowing.TriggerCode ?? "global::Compiled.Triggers.TriggerSpec.Default()") + ")";
+                w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
+                w.Line("    " + create + ",");
+                w.Line("    " + trigger + ",");
+                w.Line("    " + options + ");");
+            }
+
+            /// <summary>Adds the element to its key and window; triggers are evaluated at the end of the bundle.</summary>
+            private void EmitPanedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
+            {
+                var id = N(t.Id);
+                w.Line("// #" + id + " " + t.Label + ": into its key and window (late or closed-window data is dropped and counted)");
+                string TextKey(string key) => IsTextKey(StateKeyType(t)) ? key + ".ToString()" : key;
+                var call = t.Kind switch
+                {
+                    TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.GroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", " + value + ".Value, " + timestamp + ", " + window + ");",
+                    TransformKind.CountPerElement => "_panes" + id + ".Add(" + TextKey(value) + ", " + value + ", " + timestamp + ", " + window + ");",
+                    _ => "_panes" + id + ".Add(default, " + value + ", " + timestamp + ", " + window + ");",
+                };
+                w.Line(call);
+            }
+
+            /// <summary>Calls <paramref name="call"/> on the panes of <paramref name="t"/>, then delivers the panes it fired through the rest of the stage.</summary>
+            private void WritePanedAdvance(SourceWriter w, TransformSpec t, string call)
+            {
+                var id = N(t.Id);
+                w.Line("_panes" + id + "." + call + ";");
+                w.Open("foreach (var fp" + id + " in _panes" + id + ".Fired)");
+                w.Line("_pane = fp" + id + ".Pane;");
+                var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
+                var value = t.Kind is TransformKind.CombineGlobally or TransformKind.Count
+                    ? "fp" + id + ".Value"
+                    : "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
+                w.Line("var v" + id + " = " + value + ";");
+                EmitConsumers(w, t.Id, 0, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window");
+                w.Close();
+                w.Line("_panes" + id + ".ClearFired();");
+            }
+
+            /// <summary>The end of a bundle: triggers of windows that received elements are evaluated, their panes delivered.</summary>
+            private void WriteEndBundle(SourceWriter w)
+            {
+                if (AnyPanes)
+                {
+                    w.Line("__EndBundle();");
+                }
+            }
+
+            /// <summary>With a clock set and processing-time triggers declared, every push reads the clock.</summary>
+            private void WriteTick(SourceWriter w)
+            {
+                if (AnyProcessingTime)
+                {
+                    w.Open("if (_timeProvider is not null)");
+                    w.Line("AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));");
+                    w.Close();
+                }
+            }
+
+            private void WriteProcessingTime(SourceWriter w)
+            {
+                var paned = _plan.FlushOrder.Select(id => _t[id]).Where(UsesPanes).ToList();
+                if (paned.Count > 0)
+                {
+                    w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
+                    w.Open("private void __EndBundle()");
+                    foreach (var t in paned)
+                    {
+                        WritePanedAdvance(w, t, "EndBundle()");
+                    }
+
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>");
+                    w.Line("/// The clock that processing-time triggers read. Null (the default): processing time advances only through");
+                    w.Line("/// <see cref=\"AdvanceProcessingTime(global::Compiled.Instant)\"/>, which keeps tests deterministic. Set it (to");
+                    w.Line("/// <see cref=\"global::System.TimeProvider.System\"/>, or a fake clock) and every push reads it first.");
+                    w.Line("/// </summary>");
+                    w.Open("public global::System.TimeProvider? TimeProvider");
+                    w.Line("get => _timeProvider;");
+                    w.Line("set => _timeProvider = value;");
+                    w.Close();
+                    w.Line();
+                }
+
+                w.Line("/// <summary>");
+                w.Line("/// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)");
+                w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
+                w.Line("/// </summary>");
+                w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                w.Line("ThrowIfFinished();");
+                foreach (var t in paned)
+                {
+                    WritePanedAdvance(w, t, "AdvanceProcessingTime(now)");
+                }
+
+                if (paned.Count > 0)
+                {
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                }
+
+                w.Close();
+                w.Line();
             }
 
             /// <summary>
@@ -960,6 +1183,12 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
+                if (UsesPanes(t))
+                {
+                    EmitPanedUpdate(w, t, value, timestamp, window);
+                    return;
+                }
+
                 if (t.OutputWindowing is not null && Planner.IsStateful(t))
                 {
                     EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
@@ -1060,9 +1289,22 @@ public sealed partial class PipelineGenerator
                         w.Close();
                         EmitConsumers(w, t.Id, 0, value, "ts" + id, window);
                         break;
-                    case TransformKind.Window when t.Windowing is null:
+                    case TransformKind.Window when t.Windowing is null || t.Windowing.Kind == "Global":
                         w.Line("var w" + id + " = global::Compiled.BoundedWindow.Global;");
                         EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Sessions":
+                        w.Line("// Beam's Sessions: each element starts a proto-session [t, t + gap); the grouping merges overlapping ones per key.");
+                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(" + timestamp + ", new global::Compiled.Instant(" + timestamp + ".Millis + " + t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L));");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Custom":
+                        w.Line("// Custom window function " + t.Windowing.CustomType + ": called through its default value, no interface dispatch.");
+                        w.Line("var n" + id + " = default(" + t.Windowing.CustomType + ").AssignWindows(" + timestamp + ", _windows" + id + ");");
+                        w.Open("for (var i" + id + " = 0; i" + id + " < n" + id + "; i" + id + "++)");
+                        w.Line("var w" + id + " = _windows" + id + "[i" + id + "];");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        w.Close();
                         break;
                     case TransformKind.Window when t.Windowing!.Kind == "Fixed":
                         {

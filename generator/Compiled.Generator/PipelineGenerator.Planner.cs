@@ -73,6 +73,12 @@ public sealed partial class PipelineGenerator
 
         private static string Why(TransformSpec t)
         {
+            if (t.OutputWindowing is { IsSimple: false } strategy && IsStateful(t) && t.SideInput is null)
+            {
+                return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + strategy.Describe() +
+                       ", in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness";
+            }
+
             if (t.OutputWindowing is { } windowing && IsStateful(t) && t.SideInput is null)
             {
                 return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + windowing.Describe() +
@@ -114,7 +120,9 @@ public sealed partial class PipelineGenerator
                 stage++;
                 lines.Add("Stage " + Num(stage) + ": " + (isInput
                     ? "fused loop over input '" + origin.Name + "', element by element"
-                    : (origin.OutputWindowing is not null && origin.SideInput is null
+                    : (origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
+                        ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"
+                        : origin.OutputWindowing is not null && origin.SideInput is null
                         ? "when the watermark passes the end of a window, emits that window's state of #"
                         : "when input ends, emits the state of #") + Num(origin.Id) + " " + origin.Label));
                 lines.Add("  #" + Num(origin.Id) + " " + origin.Label);

@@ -246,6 +246,33 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void SessionsAndTriggers() => Check(nameof(SessionsAndTriggers), """
+        public readonly record struct Play(string Team, int Score, long Time);
+
+        [Pipeline]
+        public partial class SessionsAndTriggers
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var plays = p.Unbounded<Play>("plays").WithTimestamps(static e => new Instant(e.Time));
+                plays.Window(Windows.Sessions(TimeSpan.FromSeconds(30)))
+                     .Map(static e => KV.Of(e.Team, e.Score))
+                     .CountPerKey()
+                     .Output("sessions");
+                plays.Window(Windows.Fixed(TimeSpan.FromMinutes(20))
+                         .Triggering(Trigger.AfterWatermark()
+                             .WithEarlyFirings(Trigger.AfterProcessingTime(TimeSpan.FromMinutes(5)))
+                             .WithLateFirings(Trigger.AfterCount(1)))
+                         .WithAllowedLateness(TimeSpan.FromHours(1))
+                         .Accumulating())
+                     .Map(static e => KV.Of(e.Team, e.Score))
+                     .CombinePerKey(Combiners.Sum<int>())
+                     .Output("teamScores");
+            }
+        }
+        """);
+
+    [Fact]
     public void KeyedUtilities() => Check(nameof(KeyedUtilities), """
         [Pipeline]
         public partial class KeyedUtilities

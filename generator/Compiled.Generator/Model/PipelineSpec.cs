@@ -126,9 +126,91 @@ internal sealed record CombineFnSpec(string FnType, string CreateExpression, str
 /// <summary>A window function known at build time: "Fixed" or "Sliding", in milliseconds.</summary>
 internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long OffsetMs)
 {
-    public string Describe() => Kind == "Fixed"
-        ? "fixed " + Ms(SizeMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty)
-        : "sliding " + Ms(SizeMs) + " every " + Ms(PeriodMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty);
+    /// <summary>For Custom windows: the window function type, fully qualified.</summary>
+    public string? CustomType { get; init; }
+
+    /// <summary>The trigger as C# that builds a TriggerSpec, or null for the default trigger.</summary>
+    public string? TriggerCode { get; init; }
+
+    /// <summary>The trigger as written, for plan descriptions.</summary>
+    public string? TriggerText { get; init; }
+
+    /// <summary>Whether the trigger can finish (Beam's mayFinish).</summary>
+    public bool TriggerMayFinish { get; init; }
+
+    /// <summary>Whether the trigger waits on processing time.</summary>
+    public bool UsesProcessingTime { get; init; }
+
+    public long LatenessMs { get; init; }
+
+    public bool Accumulating { get; init; }
+
+    /// <summary>EndOfWindow, Earliest or Latest.</summary>
+    public string TimestampCombiner { get; init; } = "EndOfWindow";
+
+    /// <summary>FireIfNonEmpty or FireAlways.</summary>
+    public string Closing { get; init; } = "FireIfNonEmpty";
+
+    /// <summary>FireAlways or FireIfNonEmpty.</summary>
+    public string OnTime { get; init; } = "FireAlways";
+
+    /// <summary>Windows of a key merge (sessions).</summary>
+    public bool IsMerging => Kind == "Sessions";
+
+    /// <summary>
+    /// Beam's default strategy on fixed or sliding windows: default trigger, no lateness, discarding, end-of-window
+    /// timestamps. The emitter keeps such state inline (a map per window); anything else runs on KeyedPanes.
+    /// </summary>
+    public bool IsSimple => Kind is "Fixed" or "Sliding" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
+        TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
+
+    /// <summary>The global window with everything at Beam's defaults (the same as no windowing).</summary>
+    public bool IsDefaultGlobal => Kind == "Global" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
+        TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
+
+    public string Describe()
+    {
+        var window = Kind switch
+        {
+            "Fixed" => "fixed " + Ms(SizeMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
+            "Sliding" => "sliding " + Ms(SizeMs) + " every " + Ms(PeriodMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
+            "Sessions" => "sessions gap " + Ms(SizeMs),
+            "Custom" => "custom " + CustomType,
+            _ => "global",
+        };
+        var extras = new System.Collections.Generic.List<string>();
+        if (TriggerText is not null)
+        {
+            extras.Add("trigger " + TriggerText);
+        }
+
+        if (LatenessMs != 0)
+        {
+            extras.Add("lateness " + Ms(LatenessMs));
+        }
+
+        if (Accumulating)
+        {
+            extras.Add("accumulating");
+        }
+
+        if (TimestampCombiner != "EndOfWindow")
+        {
+            extras.Add("timestamps " + TimestampCombiner.ToLowerInvariant());
+        }
+
+        if (Closing != "FireIfNonEmpty")
+        {
+            extras.Add("closing " + Closing);
+        }
+
+        if (OnTime != "FireAlways")
+        {
+            extras.Add("on time " + OnTime);
+        }
+
+        return extras.Count == 0 ? window : window + " (" + string.Join(", ", extras) + ")";
+    }
 
     private static string Ms(long ms) => ms % 1000 == 0
         ? (ms / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s"

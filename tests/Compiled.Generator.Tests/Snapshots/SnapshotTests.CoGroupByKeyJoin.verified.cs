@@ -249,7 +249,10 @@ namespace Snapshots
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
             public global::Compiled.Instant Watermark => _watermark;
 
-            /// <summary>Elements dropped because their window had already been emitted (behind the watermark; no allowed lateness).</summary>
+            /// <summary>
+            /// Elements dropped because they were late: their window had expired (behind the watermark by more than the
+            /// allowed lateness) or its trigger had finished (closed window).
+            /// </summary>
             public long DroppedLateElements => _droppedLate;
 
             /// <summary>
@@ -266,6 +269,15 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+            }
+
+            /// <summary>
+            /// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)
+            /// whose deadline has passed fire their panes. An earlier time than the current one is ignored.
+            /// </summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now)
+            {
+                ThrowIfFinished();
             }
 
             /// <summary>
@@ -315,7 +327,7 @@ namespace Snapshots
             }
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
-                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_droppedLate, "Snapshots.Join"));
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.Join"));
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportStateSize(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {

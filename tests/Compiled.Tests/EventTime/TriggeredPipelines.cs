@@ -1,0 +1,276 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled;
+using CsCheck;
+using Xunit;
+
+namespace Compiled.Tests.EventTime;
+
+/// <summary>Team session counts: sessions with a 30 s gap, count per team (the W5 shape).</summary>
+[Pipeline]
+public partial class TeamSessions
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Sessions(TimeSpan.FromSeconds(30)))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CountPerKey()
+         .Output("sessions");
+}
+
+/// <summary>Beam's LeaderBoard team scores: early firings on processing time, on time, late firings, accumulating.</summary>
+[Pipeline]
+public partial class LeaderBoardTeams
+{
+    static void Define(PipelineBuilder p) =>
+        p.Unbounded<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Fixed(TimeSpan.FromMinutes(1))
+             .Triggering(Trigger.AfterWatermark()
+                 .WithEarlyFirings(Trigger.AfterProcessingTime(TimeSpan.FromSeconds(5)))
+                 .WithLateFirings(Trigger.AfterCount(1)))
+             .WithAllowedLateness(TimeSpan.FromMinutes(10))
+             .Accumulating())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("scores");
+}
+
+/// <summary>Values grouped per key in the global window, a pane every two elements.</summary>
+[Pipeline]
+public partial class GlobalPairs
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(2))).Discarding())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .GroupByKey()
+         .Output("pairs");
+}
+
+/// <summary>Total events per session of all teams, timestamped at the earliest element, with lateness.</summary>
+[Pipeline]
+public partial class SessionTotals
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Sessions(TimeSpan.FromSeconds(10))
+             .WithAllowedLateness(TimeSpan.FromSeconds(30))
+             .WithTimestampCombiner(TimestampCombiner.Earliest))
+         .Count()
+         .Output("totals");
+}
+
+/// <summary>A custom (non-merging) window function: windows of 7 seconds.</summary>
+public readonly struct SevenSecondWindows : IWindowFn
+{
+    private static readonly FixedWindows Inner = new(7_000);
+
+    /// <inheritdoc/>
+    public bool IsMerging => false;
+
+    /// <inheritdoc/>
+    public bool AssignsToOneWindow => true;
+
+    /// <inheritdoc/>
+    public int MaxWindowsPerElement => 1;
+
+    /// <inheritdoc/>
+    public int AssignWindows(Instant timestamp, Span<BoundedWindow> destination) => Inner.AssignWindows(timestamp, destination);
+
+    /// <inheritdoc/>
+    public void AssignWindows<TConsumer>(Instant timestamp, ref TConsumer consumer)
+        where TConsumer : IWindowConsumer, allows ref struct => Inner.AssignWindows(timestamp, ref consumer);
+
+    /// <inheritdoc/>
+    public Instant GetOutputTime(Instant inputTimestamp, BoundedWindow window) => inputTimestamp;
+
+    /// <inheritdoc/>
+    public BoundedWindow GetSideInputWindow(BoundedWindow mainWindow) => Inner.GetSideInputWindow(mainWindow);
+
+    /// <inheritdoc/>
+    public bool IsCompatible<TOther>(in TOther other)
+        where TOther : IWindowFn => other is SevenSecondWindows;
+}
+
+/// <summary>Per-team sums in a custom window function.</summary>
+[Pipeline]
+public partial class CustomWindowSums
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Custom<SevenSecondWindows>())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("sums");
+}
+
+/// <summary>Triggers, lateness, accumulation, timestamp combiners, sessions and custom windows through generated pipelines.</summary>
+public class TriggeredPipelineTests
+{
+    private static readonly Gen<GameEvent[]> Events = Gen.Select(
+        Gen.OneOf(Gen.Const("red"), Gen.Const("blue"), Gen.Const("green")),
+        Gen.Int[0, 100],
+        Gen.Long[0, 300_000],
+        (team, score, time) => new GameEvent(team, score, time)).Array[0, 80];
+
+    /// <summary>The sessions of one key by formula: sort, split where the gap between neighbours is at least the gap.</summary>
+    private static IEnumerable<(long Start, long End, List<GameEvent> Events)> Sessions(IEnumerable<GameEvent> events, long gap)
+    {
+        var sorted = events.OrderBy(e => e.TimeMs).ToList();
+        var i = 0;
+        while (i < sorted.Count)
+        {
+            var group = new List<GameEvent> { sorted[i] };
+            var end = sorted[i].TimeMs + gap;
+            i++;
+            while (i < sorted.Count && sorted[i].TimeMs < end)
+            {
+                group.Add(sorted[i]);
+                end = Math.Max(end, sorted[i].TimeMs + gap);
+                i++;
+            }
+
+            yield return (group[0].TimeMs, end, group);
+        }
+    }
+
+    [Fact(DisplayName = "Sessions per key in batch equal a LINQ oracle (sort, split at gaps; Beam's Sessions + MergeOverlappingIntervalWindows)")]
+    public void SessionsEqualTheOracle() => Events.Sample(events =>
+    {
+        var r = TeamSessions.Run(events);
+        var expected = events.GroupBy(e => e.Team)
+            .SelectMany(g => Sessions(g, 30_000).Select(s => (g.Key, s.Start, s.End, (long)s.Events.Count)))
+            .OrderBy(x => x).ToList();
+        var actual = r.SessionsElements.Select(e => (e.Value.Key, e.Window.Start.Millis, e.Window.End.Millis, e.Value.Value)).OrderBy(x => x).ToList();
+        Assert.Equal(expected, actual);
+        Assert.All(r.SessionsElements, e =>
+        {
+            Assert.Equal(PaneInfo.OnTimeAndOnly, e.Pane);
+            Assert.Equal(e.Window.MaxTimestamp, e.Timestamp);
+        });
+    });
+
+    [Fact(DisplayName = "Sessions streamed under a random watermark schedule that never overtakes unseen data give the batch panes")]
+    public void SessionsStreamingEqualsBatch()
+    {
+        Gen.Select(Events, Gen.Int[1, 12], Gen.Int[0, 5_000]).Sample((events, steps, disorder) =>
+        {
+            var batch = TeamSessions.Run(events).SessionsElements
+                .Select(e => (e.Value.Key, e.Window.Start.Millis, e.Window.End.Millis, e.Value.Value, e.Pane)).OrderBy(x => x.ToString()).ToList();
+            var sink = new ListSink<KV<string, long>>();
+            var runner = TeamSessions.CreateRunner(sink);
+            var ordered = events.OrderBy(e => e.TimeMs).ToArray();
+            var slice = Math.Max(1, ordered.Length / steps);
+            for (var i = 0; i < ordered.Length; i += slice)
+            {
+                foreach (var e in ordered.Skip(i).Take(slice).Reverse())
+                {
+                    runner.PushEvents(e);
+                }
+
+                if (i + slice < ordered.Length)
+                {
+                    runner.AdvanceWatermark(new Instant(ordered[i + slice].TimeMs - disorder));
+                }
+            }
+
+            runner.Finish();
+            var streamed = sink.Elements.Select(e => (e.Value.Key, e.Window.Start.Millis, e.Window.End.Millis, e.Value.Value, e.Pane)).OrderBy(x => x.ToString()).ToList();
+            Assert.Equal(batch, streamed);
+            Assert.Equal(0, runner.DroppedLateElements);
+        });
+    }
+
+    [Fact(DisplayName = "LeaderBoard team scores through the generated runner: early (processing time), on-time and late panes, accumulating")]
+    public void LeaderBoardPanes()
+    {
+        var sink = new ListSink<KV<string, int>>();
+        var runner = LeaderBoardTeams.CreateRunner(sink);
+        runner.AdvanceProcessingTime(new Instant(0));
+        runner.PushEvents(new GameEvent("red", 3, 1_000), new Instant(0));
+        runner.PushEvents(new GameEvent("red", 4, 2_000), new Instant(0));
+        Assert.Empty(sink.Elements);
+        runner.AdvanceProcessingTime(new Instant(5_000));
+        var early = Assert.Single(sink.Elements);
+        Assert.Equal((7, PaneTiming.Early, 0L, -1L, true), (early.Value.Value, early.Pane.Timing, early.Pane.Index, early.Pane.NonSpeculativeIndex, early.Pane.IsFirst));
+        runner.PushEvents(new GameEvent("red", 5, 3_000), new Instant(0));
+        runner.AdvanceWatermark(new Instant(60_000));
+        var onTime = sink.Elements[1];
+        Assert.Equal((12, PaneTiming.OnTime, 1L, 0L), (onTime.Value.Value, onTime.Pane.Timing, onTime.Pane.Index, onTime.Pane.NonSpeculativeIndex));
+        Assert.Equal(59_999, onTime.Timestamp.Millis);
+        runner.PushEvents(new GameEvent("red", 10, 30_000), new Instant(0));
+        var late = sink.Elements[2];
+        Assert.Equal((22, PaneTiming.Late, 2L, 1L, false), (late.Value.Value, late.Pane.Timing, late.Pane.Index, late.Pane.NonSpeculativeIndex, late.Pane.IsLast));
+        Assert.Equal(59_999 + 600_000, late.Timestamp.Millis);
+        runner.AdvanceWatermark(new Instant(60_000 + 600_000));
+        Assert.Equal(3, sink.Elements.Count);
+
+        // Past the allowed lateness: dropped and counted.
+        runner.PushEvents(new GameEvent("red", 1, 30_000), new Instant(0));
+        Assert.Equal(1, runner.DroppedLateElements);
+        runner.Finish();
+        Assert.Equal(3, sink.Elements.Count);
+    }
+
+    [Fact(DisplayName = "A clock set on the runner drives processing-time triggers as elements arrive (TimeProvider)")]
+    public void TimeProviderDrivesProcessingTime()
+    {
+        var clock = new ManualClock(DateTimeOffset.FromUnixTimeMilliseconds(0));
+        var sink = new ListSink<KV<string, int>>();
+        var runner = LeaderBoardTeams.CreateRunner(sink);
+        runner.TimeProvider = clock;
+        runner.PushEvents(new GameEvent("blue", 1, 1_000), new Instant(0));
+        clock.Now = DateTimeOffset.FromUnixTimeMilliseconds(6_000);
+        runner.PushEvents(new GameEvent("blue", 2, 1_500), new Instant(0));
+        var early = Assert.Single(sink.Elements);
+        Assert.Equal(PaneTiming.Early, early.Pane.Timing);
+    }
+
+    [Fact(DisplayName = "Repeatedly(AfterCount(2)) in the global window: a pane per two values of a key, the rest at end of input")]
+    public void GlobalPairsPanes()
+    {
+        var events = new[] { new GameEvent("red", 1, 1), new GameEvent("red", 2, 2), new GameEvent("blue", 3, 3), new GameEvent("red", 4, 4) };
+        var sink = new ListSink<KV<string, IReadOnlyList<int>>>();
+        var runner = GlobalPairs.CreateRunner(sink);
+        foreach (var e in events)
+        {
+            runner.PushEvents(e);
+        }
+
+        Assert.Equal(new[] { "red:1,2:Early" }, sink.Elements.Select(e => e.Value.Key + ":" + string.Join(",", e.Value.Value) + ":" + e.Pane.Timing));
+        runner.Finish();
+        Assert.Equal(
+            new[] { "blue:3:OnTime:last", "red:1,2:Early:", "red:4:OnTime:last" },
+            sink.Elements.Select(e => e.Value.Key + ":" + string.Join(",", e.Value.Value) + ":" + e.Pane.Timing + ":" + (e.Pane.IsLast ? "last" : string.Empty)).OrderBy(x => x));
+    }
+
+    [Fact(DisplayName = "Count in sessions across all elements, timestamped at the earliest element (TimestampCombiner.EARLIEST)")]
+    public void SessionTotalsEarliest() => Events.Sample(events =>
+    {
+        var r = SessionTotals.Run(events);
+        var expected = Sessions(events, 10_000).Select(s => (s.Start, s.End, (long)s.Events.Count, s.Start)).OrderBy(x => x).ToList();
+        Assert.Equal(expected, r.TotalsElements.Select(e => (e.Window.Start.Millis, e.Window.End.Millis, e.Value, e.Timestamp.Millis)).OrderBy(x => x).ToList());
+    });
+
+    [Fact(DisplayName = "A custom window function's windows are used as declared")]
+    public void CustomWindows() => Events.Sample(events =>
+    {
+        var r = CustomWindowSums.Run(events);
+        var expected = events.GroupBy(e => (e.Team, Start: e.TimeMs - (e.TimeMs % 7_000)))
+            .Select(g => (g.Key.Team, g.Key.Start, g.Key.Start + 7_000, g.Sum(e => e.Score))).OrderBy(x => x).ToList();
+        Assert.Equal(expected, r.SumsElements.Select(e => (e.Value.Key, e.Window.Start.Millis, e.Window.End.Millis, e.Value.Value)).OrderBy(x => x).ToList());
+    });
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
