@@ -1469,6 +1469,15 @@ public sealed partial class PipelineGenerator
                     w.Line();
                     w.Line(Inline);
                     w.Line("public void Emit(" + type + " value) => _runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, _timestamp, _window);");
+                    w.Line();
+                    var skew = t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    w.Line("/// <summary>Emits with a new timestamp, no earlier than the input's minus the allowed skew (" + skew + " ms), in the input's windows.</summary>");
+                    w.Open("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp)");
+                    w.Open("if (timestamp.Millis < _timestamp.Millis - " + skew + ")");
+                    w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " emitted timestamp \" + timestamp + \", earlier than the input's timestamp \" + _timestamp + \" minus the allowed skew of " + t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + " ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.\");");
+                    w.Close();
+                    w.Line("_runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, timestamp, _window);");
+                    w.Close();
                     w.Close();
                     w.Line();
                     w.Line(Inline);

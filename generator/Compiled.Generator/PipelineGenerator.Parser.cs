@@ -1231,7 +1231,7 @@ public sealed partial class PipelineGenerator
                         {
                             PortRef? side = null;
                             var fnArg = args.ElementAtOrDefault(0);
-                            if (method.Parameters.Length == 2)
+                            if (method.Parameters.Length == 2 && method.Parameters[0].Name == "side")
                             {
                                 if (args.Count < 2 || args[0] is null)
                                 {
@@ -1267,7 +1267,25 @@ public sealed partial class PipelineGenerator
                                 return Unresolved(invocation);
                             }
 
+                            long skew = 0;
+                            if (kind == TransformKind.ParDo)
+                            {
+                                // The allowed timestamp skew: the argument bound to 'allowedTimestampSkew', named or second.
+                                var skewArg = invocation.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.Text == "allowedTimestampSkew")
+                                    ?? (invocation.ArgumentList.Arguments.Count > 1 && invocation.ArgumentList.Arguments[1].NameColon is null ? invocation.ArgumentList.Arguments[1] : null);
+                                if (skewArg is not null && (!TryEvaluateDuration(skewArg.Expression, out skew) || skew < 0))
+                                {
+                                    ReportDuration(skewArg);
+                                    return null;
+                                }
+                            }
+
                             var id = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, function: fn, side: side);
+                            if (skew != 0)
+                            {
+                                _transforms[id] = _transforms[id] with { AllowedSkewMs = skew };
+                            }
+
                             return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
                                 ? new MultiValue(id, outputs.Length, false)
                                 : Collection(id);

@@ -78,6 +78,9 @@ internal sealed record TransformSpec
     /// <summary>Partition count.</summary>
     public int PartitionCount { get; init; }
 
+    /// <summary>For ParDo: how far before the input's timestamp an output timestamp may go, in milliseconds.</summary>
+    public long AllowedSkewMs { get; init; }
+
     /// <summary>For Window: the window function.</summary>
     public WindowSpec? Windowing { get; init; }
 

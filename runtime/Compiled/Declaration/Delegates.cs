@@ -10,6 +10,15 @@ public interface IEmitter<in T>
 {
     /// <summary>Outputs one element, with the timestamp and window of the input element.</summary>
     void Emit(T value);
+
+    /// <summary>
+    /// Emits an element with a new event timestamp (Beam's <c>outputWithTimestamp</c>), in the input element's
+    /// windows. The timestamp may not be earlier than the input element's timestamp minus the transform's allowed
+    /// skew (zero unless the ParDo declares one), so the watermark stays valid; an earlier one throws.
+    /// </summary>
+    /// <param name="value">The element.</param>
+    /// <param name="timestamp">Its event timestamp.</param>
+    void EmitWithTimestamp(T value, Instant timestamp);
 }
 
 /// <summary>A FlatMap function: zero or more outputs per input element.</summary>

@@ -34,13 +34,15 @@ public sealed class PCollection<T>
     public PCollection<T> Filter<TSide>(PCollectionView<TSide> side, Func<T, TSide, bool> predicate) => throw DeclarationOnlyException.Create();
 
     /// <summary>Runs a DoFn with a single output (Beam's <c>ParDo</c>).</summary>
-    public PCollection<TOut> ParDo<TOut>(DoFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
+    /// <param name="fn">The DoFn: a static lambda or method group.</param>
+    /// <param name="allowedTimestampSkew">How far before the input's timestamp <see cref="IEmitter{T}.EmitWithTimestamp"/> may go (Beam's <c>getAllowedTimestampSkew</c>); a constant, zero by default.</param>
+    public PCollection<TOut> ParDo<TOut>(DoFn<T, TOut> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
 
     /// <summary>Runs a DoFn with a main output and one tagged additional output.</summary>
-    public ParDoResult<TOut, TOut2> ParDo<TOut, TOut2>(DoFn<T, TOut, TOut2> fn) => throw DeclarationOnlyException.Create();
+    public ParDoResult<TOut, TOut2> ParDo<TOut, TOut2>(DoFn<T, TOut, TOut2> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
 
     /// <summary>Runs a DoFn with a main output and two tagged additional outputs.</summary>
-    public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn) => throw DeclarationOnlyException.Create();
+    public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
 
     /// <summary>
     /// Gives every element the event timestamp computed by <paramref name="timestampFn"/> (Beam's

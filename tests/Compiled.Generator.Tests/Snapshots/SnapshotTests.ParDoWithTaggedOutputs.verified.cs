@@ -268,6 +268,16 @@ namespace Snapshots
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Emit(int value) => _runner.__Continue1_0(value, _timestamp, _window);
+
+                /// <summary>Emits with a new timestamp, no earlier than the input's minus the allowed skew (0L ms), in the input's windows.</summary>
+                public void EmitWithTimestamp(int value, global::Compiled.Instant timestamp)
+                {
+                    if (timestamp.Millis < _timestamp.Millis - 0L)
+                    {
+                        throw new global::System.InvalidOperationException("ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                    }
+                    _runner.__Continue1_0(value, timestamp, _window);
+                }
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -294,6 +304,16 @@ namespace Snapshots
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Emit(string value) => _runner.__Continue1_1(value, _timestamp, _window);
+
+                /// <summary>Emits with a new timestamp, no earlier than the input's minus the allowed skew (0L ms), in the input's windows.</summary>
+                public void EmitWithTimestamp(string value, global::Compiled.Instant timestamp)
+                {
+                    if (timestamp.Millis < _timestamp.Millis - 0L)
+                    {
+                        throw new global::System.InvalidOperationException("ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                    }
+                    _runner.__Continue1_1(value, timestamp, _window);
+                }
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -274,3 +274,38 @@ public class TriggeredPipelineTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 }
+
+/// <summary>A DoFn that re-timestamps readings by their own clock field, allowing 5 s of skew backwards.</summary>
+[Pipeline]
+public partial class Retimestamp
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .ParDo<GameEvent>(static (e, output) => output.EmitWithTimestamp(e, new Instant(e.TimeMs)), allowedTimestampSkew: TimeSpan.FromSeconds(5))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Count()
+         .Output("counts");
+}
+
+/// <summary>ParDo outputs with timestamps (Beam's outputWithTimestamp and allowed skew).</summary>
+public class TimestampedOutputTests
+{
+    [Fact(DisplayName = "outputWithTimestamp re-timestamps into the windows; going back within the allowed skew is accepted (DoFn.getAllowedTimestampSkew)")]
+    public void WithinSkew()
+    {
+        var sink = new ListSink<long>();
+        var runner = Retimestamp.CreateRunner(sink);
+        runner.PushEvents(new GameEvent("red", 1, 12_000), new Instant(10_000));
+        runner.PushEvents(new GameEvent("red", 1, 6_000), new Instant(10_000));
+        runner.Finish();
+        Assert.Equal(new[] { (0L, 1L), (10_000L, 1L) }, sink.Elements.Select(e => (e.Window.Start.Millis, e.Value)).OrderBy(x => x));
+    }
+
+    [Fact(DisplayName = "outputWithTimestamp earlier than the input minus the allowed skew throws, naming the transform")]
+    public void BeyondSkewThrows()
+    {
+        var runner = Retimestamp.CreateRunner(new ListSink<long>());
+        var error = Assert.Throws<InvalidOperationException>(() => runner.PushEvents(new GameEvent("red", 1, 4_000), new Instant(10_000)));
+        Assert.Contains("allowed skew of 5000 ms", error.Message);
+    }
+}
