@@ -72,15 +72,25 @@ public class PackageTests(ITestOutputHelper output)
                 Assert.Contains("README.md", entries);
             }
 
-            // A project that knows nothing of this repository: its own nuget.config (the local feed only)
-            // and its own package folder, so no cached copy of the package can stand in.
+            // A project that knows nothing of this repository: its own nuget.config (Compiled from the local
+            // feed only; its dependencies, the Microsoft.Extensions abstractions, from nuget.org) and its own
+            // package folder, so no cached copy of the package can stand in.
             File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
                     <clear />
                     <add key="local" value="{feed}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
                   </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="local">
+                      <package pattern="Compiled" />
+                    </packageSource>
+                    <packageSource key="nuget.org">
+                      <package pattern="*" />
+                    </packageSource>
+                  </packageSourceMapping>
                 </configuration>
                 """);
             File.WriteAllText(Path.Combine(app, "App.csproj"), """

@@ -1,0 +1,185 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled;
+using Compiled.Hosting;
+
+namespace StreamingScores;
+
+/// <summary>Tracks the latest event time seen, for the watermark: a struct sink, called without dispatch.</summary>
+public struct EventTimeTracker : ISink<GameEvent>
+{
+    /// <summary>The latest event timestamp seen; <see cref="Instant.MinValue"/> before the first event.</summary>
+    public Instant Latest { get; private set; }
+
+    /// <summary>Creates a tracker that has seen nothing.</summary>
+    public EventTimeTracker() => Latest = Instant.MinValue;
+
+    /// <summary>Takes the element's timestamp if it is the latest.</summary>
+    /// <param name="element">An accepted event with its timestamp.</param>
+    public void Receive(in WindowedValue<GameEvent> element)
+    {
+        if (element.Timestamp > Latest)
+        {
+            Latest = element.Timestamp;
+        }
+    }
+}
+
+/// <summary>Prints each pane as it fires: <c>window start..end team total timing</c>.</summary>
+public sealed class PaneWriter(TextWriter writer) : ISink<KV<string, long>>
+{
+    /// <summary>Panes printed so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Prints one pane.</summary>
+    /// <param name="element">A team's total in a window.</param>
+    public void Receive(in WindowedValue<KV<string, long>> element)
+    {
+        Count++;
+        writer.Write(Format(element.Window.Start));
+        writer.Write("..");
+        writer.Write(Format(element.Window.End));
+        writer.Write(' ');
+        writer.Write(element.Value.Key.PadRight(8));
+        writer.Write(' ');
+        writer.Write(element.Value.Value.ToString(CultureInfo.InvariantCulture).PadLeft(6));
+        writer.Write(' ');
+        writer.Write(Timing(element.Pane.Timing));
+        writer.Write('\n');
+    }
+
+    /// <summary>An instant as UTC date and time to the second: <c>2026-01-01T00:01:00Z</c>.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns>The text.</returns>
+    public static string Format(Instant instant) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(instant.Millis).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Timing(PaneTiming timing) => timing switch
+    {
+        PaneTiming.Early => "EARLY",
+        PaneTiming.OnTime => "ON_TIME",
+        PaneTiming.Late => "LATE",
+        _ => "UNKNOWN",
+    };
+}
+
+/// <summary>Reports each malformed line with its number and the reason, and counts them.</summary>
+public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
+{
+    /// <summary>Malformed lines so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Reports one malformed line.</summary>
+    /// <param name="element">The line, its number and the reason.</param>
+    public void Receive(in WindowedValue<DeadLetter> element)
+    {
+        Count++;
+        var d = element.Value;
+        writer.Write($"dead letter: line {d.Line.ToString(CultureInfo.InvariantCulture)}: {d.Reason}: \"{d.Text}\"\n");
+    }
+}
+
+/// <summary>
+/// The streaming job: reads lines, pushes them into <see cref="TeamScoresPipeline"/>, moves the watermark to
+/// the latest event time seen less the bounded out-of-orderness, and prints each pane as it fires. Runs the
+/// same standalone (<see cref="RunToEndAsync"/>) and under the generic host (<see cref="IStreamingJob"/>).
+/// </summary>
+public sealed class ScoresJob : IStreamingJob
+{
+    private readonly TextReader _input;
+    private readonly TextWriter _output;
+    private readonly long _maxDelayMs;
+    private readonly TeamScoresPipeline.Runner<EventTimeTracker, PaneWriter, DeadLetterWriter> _runner;
+    private long _lines;
+    private long _flushedPanes;
+
+    /// <summary>Creates the job.</summary>
+    /// <param name="input">The CSV lines.</param>
+    /// <param name="output">Where panes are printed (flushed after every watermark step that fired one).</param>
+    /// <param name="deadLetters">Where malformed lines are reported.</param>
+    /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
+    public ScoresJob(TextReader input, TextWriter output, TextWriter deadLetters, TimeSpan maxDelay)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
+        _input = input;
+        _output = output;
+        _maxDelayMs = (long)maxDelay.TotalMilliseconds;
+        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new PaneWriter(output), new DeadLetterWriter(deadLetters));
+    }
+
+    /// <summary>Lines read so far.</summary>
+    public long Lines => _lines;
+
+    /// <summary>Panes printed so far.</summary>
+    public long Panes => _runner.TeamTotals.Count;
+
+    /// <summary>Malformed lines so far.</summary>
+    public long Malformed => _runner.DeadLetters.Count;
+
+    /// <summary>Events dropped because their window had already fired.</summary>
+    public long LateDropped => _runner.DroppedLateElements;
+
+    /// <inheritdoc />
+    public StreamingJobCounts Counts => new(_lines, Panes, LateDropped, Malformed);
+
+    /// <summary>Reads to the end of the input, then fires the windows still open.</summary>
+    /// <param name="cancellationToken">Stops reading early.</param>
+    /// <returns>A task that completes when every pane has been printed.</returns>
+    public async Task RunToEndAsync(CancellationToken cancellationToken = default)
+    {
+        await RunAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // A read from a terminal or pipe may not observe the token: stop waiting for it when asked to stop.
+            var pending = _input.ReadLineAsync(stoppingToken);
+            var line = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(stoppingToken).ConfigureAwait(false);
+            if (line is null)
+            {
+                return;
+            }
+
+            _runner.PushLines(new SourceLine(++_lines, line));
+            var latest = _runner.Accepted.Latest;
+            if (latest != Instant.MinValue)
+            {
+                _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
+                FlushIfFired();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _runner.Finish();
+        _output.Flush();
+        return Task.CompletedTask;
+    }
+
+    private void FlushIfFired()
+    {
+        var panes = _runner.TeamTotals.Count;
+        if (panes != _flushedPanes)
+        {
+            _flushedPanes = panes;
+            _output.Flush();
+        }
+    }
+
+    /// <summary>The end-of-run summary: lines, events, late events dropped, malformed lines, panes.</summary>
+    /// <returns>One line.</returns>
+    public string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"{_lines:N0} lines: {_lines - Malformed:N0} events ({LateDropped:N0} dropped as late), {Malformed:N0} malformed; {Panes:N0} panes");
+}
