@@ -252,7 +252,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line(GeneratedCode);
-                w.Line(Surface + " sealed class " + _runnerType + " : global::Compiled.Diagnostics.IRunnerMetrics");
+                w.Line(Surface + " sealed class " + _runnerType + " : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner");
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -620,6 +620,17 @@ public sealed partial class PipelineGenerator
                 WriteTick(w);
                 w.Open("for (var i = 0; i < elements.Length; i++)");
                 w.Line("On" + name + "(elements[i], timestamp);");
+                w.Close();
+                WriteEndBundle(w);
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Pushes one bundle of elements, each with its event timestamp, into input '" + input.Name + "' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>");
+                w.Open("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle)");
+                w.Line("ThrowIfFinished();");
+                w.Line("__elementsIn_" + name + " += bundle.Length;");
+                WriteTick(w);
+                w.Open("for (var i = 0; i < bundle.Length; i++)");
+                w.Line("On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
                 w.Close();
                 WriteEndBundle(w);
                 w.Close();

@@ -52,7 +52,7 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TRows">The sink of output 'rows' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>
         {
             private TRows _rows;
@@ -112,6 +112,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnOrders(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'orders' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushOrders(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Orders += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnOrders(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 
@@ -189,6 +200,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnPayments(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'payments' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushPayments(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, decimal>>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Payments += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnPayments(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

@@ -55,7 +55,7 @@ namespace Snapshots
         /// <typeparam name="TSumOfSquares">The sink of output 'sumOfSquares' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMax">The sink of output 'max' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSumOfSquares, TMax> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TSumOfSquares, TMax> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TSumOfSquares : global::Compiled.ISink<global::Compiled.KV<int, long>>
             where TMax : global::Compiled.ISink<global::Compiled.KV<int, int>>
         {
@@ -131,6 +131,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnNumbers(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Numbers += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

@@ -65,7 +65,7 @@ namespace Snapshots
         /// <typeparam name="TPerMinute">The sink of output 'perMinute' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSliding">The sink of output 'sliding' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TPerMinute, TSliding> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TPerMinute, TSliding> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TPerMinute : global::Compiled.ISink<global::Compiled.KV<string, int>>
             where TSliding : global::Compiled.ISink<long>
         {
@@ -146,6 +146,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnPlays(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'plays' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushPlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Plays += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnPlays(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

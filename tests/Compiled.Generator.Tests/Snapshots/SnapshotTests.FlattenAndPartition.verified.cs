@@ -58,7 +58,7 @@ namespace Snapshots
         /// <typeparam name="TLow">The sink of output 'low' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMerged">The sink of output 'merged' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TLow, TMerged> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TLow, TMerged> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TLow : global::Compiled.ISink<int>
             where TMerged : global::Compiled.ISink<int>
         {
@@ -118,6 +118,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnNumbers(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Numbers += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

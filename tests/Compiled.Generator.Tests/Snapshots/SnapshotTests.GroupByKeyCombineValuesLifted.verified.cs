@@ -38,7 +38,7 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TTotals">The sink of output 'totals' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TTotals> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TTotals> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TTotals : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
             private TTotals _totals;
@@ -99,6 +99,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnScores(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'scores' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushScores(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Scores += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnScores(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

@@ -60,7 +60,7 @@ namespace Snapshots
         /// <typeparam name="TValueCount">The sink of output 'valueCount' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSwapped">The sink of output 'swapped' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TDistinctKeys, TValueCount, TSwapped> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TDistinctKeys, TValueCount, TSwapped> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TDistinctKeys : global::Compiled.ISink<string>
             where TValueCount : global::Compiled.ISink<long>
             where TSwapped : global::Compiled.ISink<global::Compiled.KV<int, string>>
@@ -139,6 +139,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnPairs(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'pairs' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushPairs(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Pairs += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnPairs(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

@@ -65,7 +65,7 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TSum">The sink of output 'sum' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSum> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TSum> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TSum : global::Compiled.ISink<long>
         {
             private TSum _sum;
@@ -127,6 +127,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnNumbers(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Numbers += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

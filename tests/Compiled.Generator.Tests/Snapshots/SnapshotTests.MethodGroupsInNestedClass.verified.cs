@@ -42,7 +42,7 @@ namespace Snapshots
             /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
             /// <typeparam name="TRepeated">The sink of output 'repeated' (a struct sink is called without interface dispatch).</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-            public sealed class Runner<TRepeated> : global::Compiled.Diagnostics.IRunnerMetrics
+            public sealed class Runner<TRepeated> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
                 where TRepeated : global::Compiled.ISink<global::Compiled.KV<string, long>>
             {
                 private TRepeated _repeated;
@@ -101,6 +101,17 @@ namespace Snapshots
                     for (var i = 0; i < elements.Length; i++)
                     {
                         OnWords(elements[i], timestamp);
+                    }
+                }
+
+                /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'words' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+                public void PushWords(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
+                {
+                    ThrowIfFinished();
+                    __elementsIn_Words += bundle.Length;
+                    for (var i = 0; i < bundle.Length; i++)
+                    {
+                        OnWords(bundle[i].Value, bundle[i].Timestamp);
                     }
                 }
 

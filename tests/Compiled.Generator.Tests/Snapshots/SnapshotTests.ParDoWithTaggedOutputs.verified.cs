@@ -57,7 +57,7 @@ namespace Snapshots
         /// <typeparam name="TParsed">The sink of output 'parsed' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TDeadLetters">The sink of output 'deadLetters' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TParsed, TDeadLetters> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TParsed, TDeadLetters> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TParsed : global::Compiled.ISink<int>
             where TDeadLetters : global::Compiled.ISink<string>
         {
@@ -117,6 +117,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnLines(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'lines' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Lines += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnLines(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

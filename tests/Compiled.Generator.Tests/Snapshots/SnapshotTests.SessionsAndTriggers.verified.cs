@@ -73,7 +73,7 @@ namespace Snapshots
         /// <typeparam name="TSessions">The sink of output 'sessions' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TTeamScores">The sink of output 'teamScores' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSessions, TTeamScores> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TSessions, TTeamScores> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TSessions : global::Compiled.ISink<global::Compiled.KV<string, long>>
             where TTeamScores : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
@@ -161,6 +161,22 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnPlays(elements[i], timestamp);
+                }
+                __EndBundle();
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'plays' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushPlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Plays += bundle.Length;
+                if (_timeProvider is not null)
+                {
+                    AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                }
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnPlays(bundle[i].Value, bundle[i].Timestamp);
                 }
                 __EndBundle();
             }

@@ -100,7 +100,7 @@ namespace Snapshots
         /// <typeparam name="TRanks">The sink of output 'ranks' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TNamed">The sink of output 'named' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TLarge, TRanks, TNamed> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TLarge, TRanks, TNamed> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TLarge : global::Compiled.ISink<int>
             where TRanks : global::Compiled.ISink<int>
             where TNamed : global::Compiled.ISink<string>
@@ -218,6 +218,17 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Numbers += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
             /// <summary>Pushes every element of a sequence into input 'numbers'.</summary>
             public void PushNumbers(global::System.Collections.Generic.IEnumerable<int> elements)
             {
@@ -312,6 +323,17 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'thresholds' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Thresholds += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnThresholds(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
             /// <summary>Pushes every element of a sequence into input 'thresholds'.</summary>
             public void PushThresholds(global::System.Collections.Generic.IEnumerable<int> elements)
             {
@@ -385,6 +407,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnNames(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'names' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Names += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnNames(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

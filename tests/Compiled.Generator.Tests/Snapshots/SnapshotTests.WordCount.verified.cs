@@ -63,7 +63,7 @@ namespace Snapshots
         /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
         /// <typeparam name="TCounts">The sink of output 'counts' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TCounts> : global::Compiled.Diagnostics.IRunnerMetrics
+        public sealed class Runner<TCounts> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>
         {
             private TCounts _counts;
@@ -122,6 +122,17 @@ namespace Snapshots
                 for (var i = 0; i < elements.Length; i++)
                 {
                     OnLines(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'lines' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
+            public void PushLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
+            {
+                ThrowIfFinished();
+                __elementsIn_Lines += bundle.Length;
+                for (var i = 0; i < bundle.Length; i++)
+                {
+                    OnLines(bundle[i].Value, bundle[i].Timestamp);
                 }
             }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Compiled;
+using Compiled.Testing;
 using CsCheck;
 using Xunit;
 
@@ -307,5 +308,57 @@ public class TimestampedOutputTests
         var runner = Retimestamp.CreateRunner(new ListSink<long>());
         var error = Assert.Throws<InvalidOperationException>(() => runner.PushEvents(new GameEvent("red", 1, 4_000), new Instant(10_000)));
         Assert.Contains("allowed skew of 5000 ms", error.Message);
+    }
+}
+
+/// <summary>Pipelines tested the way Beam users test theirs: a TestStream script and pane-aware assertions.</summary>
+public class TestStreamTests
+{
+    private static TimestampedValue<GameEvent> Play(string team, int score, long ms) => new(new GameEvent(team, score, ms), new Instant(ms));
+
+    private static BoundedWindow Minute(long start) => BoundedWindow.Interval(new Instant(start), new Instant(start + 60_000));
+
+    [Fact(DisplayName = "TestStream: early, on-time and late panes of LeaderBoard team scores (Beam's LeaderBoardTest.testTeamScoresSpeculative/OnTime/LateData)")]
+    public void LeaderBoardWithTestStream()
+    {
+        var stream = TestStream.Create<GameEvent>()
+            .AddElements(Play("red", 3, 1_000), Play("blue", 2, 2_000))
+            .AdvanceProcessingTime(TimeSpan.FromSeconds(6))
+            .AddElements(Play("red", 5, 30_000))
+            .AdvanceWatermarkTo(new Instant(61_000))
+            .AddElements(Play("red", 7, 50_000))
+            .AdvanceWatermarkToInfinity();
+        var sink = new ListSink<KV<string, int>>();
+        var runner = LeaderBoardTeams.CreateRunner(sink);
+        stream.Run(runner, runner.PushEvents);
+
+        var output = PaneAssert.That(sink.Elements);
+        output.InEarlyPanes(Minute(0)).ContainsInAnyOrder(KV.Of("red", 3), KV.Of("blue", 2));
+        output.InOnTimePane(Minute(0)).ContainsInAnyOrder(KV.Of("red", 8), KV.Of("blue", 2));
+        output.InLatePanes(Minute(0)).ContainsInAnyOrder(KV.Of("red", 15));
+        // Beam's default closing behaviour: no new data at garbage collection, so no final (isLast) pane.
+        output.InFinalPane(Minute(0)).IsEmpty();
+        output.InCombinedNonLatePanes(Minute(0)).ContainsInAnyOrder(KV.Of("red", 3), KV.Of("blue", 2), KV.Of("red", 8), KV.Of("blue", 2));
+        output.InWindow(Minute(60_000)).IsEmpty();
+    }
+
+    [Fact(DisplayName = "Pane assertions fail with a message that lists the panes")]
+    public void AssertionMessage()
+    {
+        var sink = new ListSink<KV<string, int>>();
+        var runner = FixedTeamScores.CreateRunner(sink);
+        TestStream.Create<GameEvent>().AddElements(Play("red", 1, 1_000)).AdvanceWatermarkToInfinity().Run(runner, runner.PushEvents);
+        var error = Assert.Throws<Compiled.Testing.PaneAssertionException>(() =>
+            PaneAssert.That(sink.Elements).InOnTimePane(BoundedWindow.Interval(new Instant(0), new Instant(10_000))).ContainsInAnyOrder(KV.Of("red", 2)));
+        Assert.Contains("missing [(red, 2)]", error.Message.Replace("KV", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact(DisplayName = "A TestStream's watermark may not go back; nothing follows its end")]
+    public void StreamRules()
+    {
+        var stream = TestStream.Create<int>().AdvanceWatermarkTo(new Instant(10));
+        Assert.Throws<ArgumentException>(() => stream.AdvanceWatermarkTo(new Instant(5)));
+        Assert.Throws<InvalidOperationException>(() => stream.AdvanceWatermarkToInfinity().AddElement(1, new Instant(20)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.AdvanceProcessingTime(TimeSpan.Zero));
     }
 }
