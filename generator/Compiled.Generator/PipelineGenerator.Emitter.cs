@@ -285,13 +285,29 @@ public sealed partial class PipelineGenerator
                 w.Line("private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;");
                 w.Line("private bool _finished;");
                 w.Line("private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;");
+                w.Line("private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;");
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    w.Line("private global::Compiled.Instant _inputWatermark" + name + " = global::Compiled.Instant.MinValue; // input '" + input.Name + "'");
+                    if (input.MaxOutOfOrdernessMs is not null)
+                    {
+                        w.Line("private global::Compiled.Instant _maxSeen_" + name + " = global::Compiled.Instant.MinValue; // latest timestamp of input '" + input.Name + "'");
+                    }
+
+                    if (input.IdlenessMs > 0)
+                    {
+                        w.Line("private global::Compiled.Instant _lastActive" + name + " = global::Compiled.Instant.MinValue; // processing time of its last bundle");
+                    }
+                }
+
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
                 if (_t.Any(t => IsInlineWindowed(t)))
                 {
                     w.Line("private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire");
                 }
 
-                if (_t.Any(UsesPanes))
+                if (HasClock)
                 {
                     w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
@@ -346,6 +362,7 @@ public sealed partial class PipelineGenerator
                 foreach (var input in _inputs)
                 {
                     WriteInput(w, input);
+                    _currentInput = null;
                 }
 
                 WriteWatermark(w);
@@ -597,6 +614,7 @@ public sealed partial class PipelineGenerator
 
             private void WriteInput(SourceWriter w, TransformSpec input)
             {
+                _currentInput = input;
                 var name = Names.ToPascal(input.Name!);
                 var type = input.OutputTypes[0];
                 var id = N(input.Id);
@@ -690,6 +708,10 @@ public sealed partial class PipelineGenerator
                         x.Open("public void OnLine(global::System.ReadOnlySpan<char> line)");
                         x.Line("_runner.__elementsIn_" + name + "++;");
                         x.Line("_runner.On" + name + "(new string(line), global::Compiled.Instant.MinValue);");
+                        if (AnyPanes)
+                        {
+                            x.Line("_runner.__EndBundle();");
+                        }
                         x.Close();
                         x.Close();
                         x.Line();
@@ -717,14 +739,9 @@ public sealed partial class PipelineGenerator
                 w.Line("/// </summary>");
                 w.Line("public long DroppedLateElements => _droppedLate" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".DroppedLate + _panes" + N(t.Id) + ".DroppedClosed")) + ";");
                 w.Line();
-                w.Line("/// <summary>");
-                w.Line("/// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark");
-                w.Line("/// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such");
-                w.Line("/// a window are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes back:");
-                w.Line("/// an earlier one is ignored.");
-                w.Line("/// </summary>");
-                w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                w.Line("ThrowIfFinished();");
+                WriteInputWatermarks(w);
+                w.Line("/// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>");
+                w.Open("private void __AdvanceTo(global::Compiled.Instant watermark)");
                 w.Open("if (watermark <= _watermark)");
                 w.Line("return;");
                 w.Close();
@@ -847,7 +864,10 @@ public sealed partial class PipelineGenerator
 
             private bool AnyPanes => _t.Any(UsesPanes);
 
-            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime);
+            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0);
+
+            /// <summary>Whether the runner has a settable clock (keyed window panes, or inputs that go idle).</summary>
+            private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0);
 
             private static string PanesKeyType(TransformSpec t) => t.Kind switch
             {
@@ -953,6 +973,108 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("__EndBundle();");
                 }
+
+                if (_currentInput is { MaxOutOfOrdernessMs: not null } input)
+                {
+                    w.Line("__Arrived" + Names.ToPascal(input.Name!) + "();");
+                }
+            }
+
+            /// <summary>The input whose Push methods are being written.</summary>
+            private TransformSpec? _currentInput;
+
+            /// <summary>
+            /// Per-input watermarks: each input's own (set by the source, or trailing its latest timestamp), the
+            /// pipeline's the minimum over inputs that are not idle.
+            /// </summary>
+            private void WriteInputWatermarks(SourceWriter w)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of");
+                w.Line("/// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive");
+                w.Line("/// later than that are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes");
+                w.Line("/// back: an earlier one is ignored.");
+                w.Line("/// </summary>");
+                w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                w.Line("ThrowIfFinished();");
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    w.Open("if (watermark > _inputWatermark" + name + ")");
+                    w.Line("_inputWatermark" + name + " = watermark;");
+                    w.Close();
+                }
+
+                w.Line("__RecomputeWatermark();");
+                w.Close();
+                w.Line();
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    if (_inputs.Count > 1)
+                    {
+                        w.Line("/// <summary>Advances the watermark of input '" + input.Name + "' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>");
+                        w.Open("public void Advance" + name + "Watermark(global::Compiled.Instant watermark)");
+                        w.Line("ThrowIfFinished();");
+                        w.Open("if (watermark > _inputWatermark" + name + ")");
+                        w.Line("_inputWatermark" + name + " = watermark;");
+                        w.Line("__RecomputeWatermark();");
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+
+                    if (input.MaxOutOfOrdernessMs is { } delay)
+                    {
+                        w.Line("/// <summary>After a bundle of input '" + input.Name + "': its watermark trails the latest timestamp seen by " + delay.ToString(CultureInfo.InvariantCulture) + " ms.</summary>");
+                        w.Line(Inline);
+                        w.Open("private void __Arrived" + name + "()");
+                        if (input.IdlenessMs > 0)
+                        {
+                            w.Line("_lastActive" + name + " = _processingTime;");
+                        }
+
+                        w.Line("var candidate = _maxSeen_" + name + ".Millis - " + delay.ToString(CultureInfo.InvariantCulture) + "L;");
+                        w.Open("if (candidate > _inputWatermark" + name + ".Millis)");
+                        w.Line("_inputWatermark" + name + " = new global::Compiled.Instant(candidate);");
+                        w.Line("__RecomputeWatermark();");
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+                }
+
+                w.Line("/// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>");
+                w.Open("private void __RecomputeWatermark()");
+                if (_inputs.Count == 1 && _inputs[0].IdlenessMs == 0)
+                {
+                    w.Line("__AdvanceTo(_inputWatermark" + Names.ToPascal(_inputs[0].Name!) + ");");
+                }
+                else
+                {
+                    w.Line("var min = global::Compiled.Instant.MaxValue;");
+                    w.Line("var max = global::Compiled.Instant.MinValue;");
+                    w.Line("var active = false;");
+                    foreach (var input in _inputs)
+                    {
+                        var name = Names.ToPascal(input.Name!);
+                        w.Open("if (_inputWatermark" + name + " > max)");
+                        w.Line("max = _inputWatermark" + name + ";");
+                        w.Close();
+                        var idle = input.IdlenessMs > 0
+                            ? "_processingTime.Millis - _lastActive" + name + ".Millis >= " + input.IdlenessMs.ToString(CultureInfo.InvariantCulture) + "L"
+                            : null;
+                        w.Open(idle is null ? "if (_inputWatermark" + name + " < min)" : "if (!(" + idle + ") && _inputWatermark" + name + " < min)");
+                        w.Line("min = _inputWatermark" + name + ";");
+                        w.Close();
+                        w.Line(idle is null ? "active = true;" : "active |= !(" + idle + ");");
+                    }
+
+                    w.Line("__AdvanceTo(active ? min : max);");
+                }
+
+                w.Close();
+                w.Line();
             }
 
             /// <summary>With a clock set and processing-time triggers declared, every push reads the clock.</summary>
@@ -981,8 +1103,12 @@ public sealed partial class PipelineGenerator
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                     w.Close();
                     w.Line();
+                }
+
+                if (HasClock)
+                {
                     w.Line("/// <summary>");
-                    w.Line("/// The clock that processing-time triggers read. Null (the default): processing time advances only through");
+                    w.Line("/// The clock that processing-time triggers (and idle inputs) read. Null (the default): processing time advances only through");
                     w.Line("/// <see cref=\"AdvanceProcessingTime(global::Compiled.Instant)\"/>, which keeps tests deterministic. Set it (to");
                     w.Line("/// <see cref=\"global::System.TimeProvider.System\"/>, or a fake clock) and every push reads it first.");
                     w.Line("/// </summary>");
@@ -999,6 +1125,14 @@ public sealed partial class PipelineGenerator
                 w.Line("/// </summary>");
                 w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
                 w.Line("ThrowIfFinished();");
+                w.Open("if (now > _processingTime)");
+                w.Line("_processingTime = now;");
+                w.Close();
+                if (_inputs.Any(i => i.IdlenessMs > 0))
+                {
+                    w.Line("__RecomputeWatermark(); // an input may have become idle");
+                }
+
                 foreach (var t in paned)
                 {
                     WritePanedAdvance(w, t, "AdvanceProcessingTime(now)");
@@ -1295,9 +1429,20 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.WithTimestamps:
                         w.Line("var ts" + id + " = " + Call(t, value) + ";");
-                        w.Open("if (ts" + id + " < " + timestamp + ")");
-                        w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " gave timestamp \" + ts" + id + " + \", earlier than the element's timestamp \" + " + timestamp + " + \"; as in Beam, timestamps can only move forward (no allowed skew).\");");
-                        w.Close();
+                        if (t.TracksInput is { } tracked)
+                        {
+                            // The source's own timestamps: its watermark trails the latest one seen.
+                            w.Open("if (ts" + id + " > _maxSeen_" + Names.ToPascal(tracked) + ")");
+                            w.Line("_maxSeen_" + Names.ToPascal(tracked) + " = ts" + id + ";");
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Open("if (ts" + id + " < " + timestamp + ")");
+                            w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " gave timestamp \" + ts" + id + " + \", earlier than the element's timestamp \" + " + timestamp + " + \"; as in Beam, timestamps can only move forward (no allowed skew).\");");
+                            w.Close();
+                        }
+
                         EmitConsumers(w, t.Id, 0, value, "ts" + id, window);
                         break;
                     case TransformKind.Window when t.Windowing is null || t.Windowing.Kind == "Global":

@@ -1169,11 +1169,48 @@ public sealed partial class PipelineGenerator
                                     return null;
                                 }
 
-                                return Collection(AddTransform(
+                                var inputId = AddTransform(
                                     name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
                                     name + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
-                                    inputName: inputName));
+                                    inputName: inputName);
+                                if (name != "Unbounded" || args.Count < 3)
+                                {
+                                    return Collection(inputId);
+                                }
+
+                                // A source with its own timestamps and watermark: the timestamp assigner runs first in the
+                                // input's loop and tracks the latest timestamp; the input's watermark trails it.
+                                var argumentList = invocation.ArgumentList.Arguments;
+                                ExpressionSyntax? Named(string parameter, int position) =>
+                                    argumentList.FirstOrDefault(a => a.NameColon?.Name.Identifier.Text == parameter)?.Expression
+                                    ?? (argumentList.Count > position && argumentList[position].NameColon is null ? argumentList[position].Expression : null);
+                                var timestampFn = ParseFunction(Named("timestamps", 1), invocation, "Unbounded");
+                                if (timestampFn is null)
+                                {
+                                    return null;
+                                }
+
+                                long idleness = 0;
+                                var delayArg = Named("maxOutOfOrderness", 2);
+                                var idleArg = Named("idleness", 3);
+                                if (delayArg is null || !TryEvaluateDuration(delayArg, out var delay) || delay < 0)
+                                {
+                                    ReportDuration(delayArg ?? (SyntaxNode)invocation);
+                                    return null;
+                                }
+
+                                if (idleArg is not null && (!TryEvaluateDuration(idleArg, out idleness) || idleness < 0))
+                                {
+                                    ReportDuration(idleArg);
+                                    return null;
+                                }
+
+                                _transforms[inputId] = _transforms[inputId] with { MaxOutOfOrdernessMs = delay, IdlenessMs = idleness };
+                                var assigner = AddTransform(TransformKind.WithTimestamps, new[] { new PortRef(inputId, 0) }, Fq(elementType), new[] { Fq(elementType) },
+                                    "WithTimestamps of '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
+                                _transforms[assigner] = _transforms[assigner] with { TracksInput = inputName };
+                                return Collection(assigner);
                             }
 
                         case "Flatten":

@@ -78,6 +78,15 @@ internal sealed record TransformSpec
     /// <summary>Partition count.</summary>
     public int PartitionCount { get; init; }
 
+    /// <summary>For an input that derives its own watermark: the bounded out-of-orderness in milliseconds.</summary>
+    public long? MaxOutOfOrdernessMs { get; init; }
+
+    /// <summary>For such an input: after how long without data (processing time) it is idle; 0: never.</summary>
+    public long IdlenessMs { get; init; }
+
+    /// <summary>For the timestamp assigner of such an input: the input whose latest timestamp it tracks.</summary>
+    public string? TracksInput { get; init; }
+
     /// <summary>For ParDo: how far before the input's timestamp an output timestamp may go, in milliseconds.</summary>
     public long AllowedSkewMs { get; init; }
 

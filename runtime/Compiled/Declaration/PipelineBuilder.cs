@@ -1,3 +1,5 @@
+using System;
+
 namespace Compiled;
 
 /// <summary>
@@ -28,6 +30,22 @@ public sealed class PipelineBuilder
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="name">The input's name: a constant string, used for generated member names.</param>
     public PCollection<T> Unbounded<T>(string name) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Declares an unbounded input whose source assigns event timestamps and derives its own watermark: the
+    /// watermark of this input is the latest timestamp seen minus <paramref name="maxOutOfOrderness"/> (data at
+    /// most that much out of order is on time), advanced after every pushed bundle. With
+    /// <paramref name="idleness"/> set, an input that receives nothing for that long in processing time stops
+    /// holding the pipeline's watermark back (it counts again when data arrives). The pipeline's watermark is the
+    /// minimum over its inputs' watermarks.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="name">The input's name: a constant string.</param>
+    /// <param name="timestamps">The event timestamp of an element: a static lambda or method group.</param>
+    /// <param name="maxOutOfOrderness">How far out of order data may arrive: a constant duration.</param>
+    /// <param name="idleness">After how long without data (processing time) the input is idle; zero (the default): never.</param>
+    public PCollection<T> Unbounded<T>(string name, Func<T, Instant> timestamps, TimeSpan maxOutOfOrderness, TimeSpan idleness = default) =>
+        throw DeclarationOnlyException.Create();
 
     /// <summary>
     /// Declares a text input named <paramref name="name"/> whose elements are lines (Beam's

@@ -67,6 +67,9 @@ namespace Snapshots
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _inputWatermarkOrders = global::Compiled.Instant.MinValue; // input 'orders'
+            private global::Compiled.Instant _inputWatermarkPayments = global::Compiled.Instant.MinValue; // input 'payments'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
 
             // State of #2 CoGroupByKey (line 13):
@@ -278,14 +281,77 @@ namespace Snapshots
             public long DroppedLateElements => _droppedLate;
 
             /// <summary>
-            /// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark
-            /// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such
-            /// a window are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes back:
-            /// an earlier one is ignored.
+            /// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of
+            /// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive
+            /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
+            /// back: an earlier one is ignored.
             /// </summary>
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
+                if (watermark > _inputWatermarkOrders)
+                {
+                    _inputWatermarkOrders = watermark;
+                }
+                if (watermark > _inputWatermarkPayments)
+                {
+                    _inputWatermarkPayments = watermark;
+                }
+                __RecomputeWatermark();
+            }
+
+            /// <summary>Advances the watermark of input 'orders' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
+            public void AdvanceOrdersWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark > _inputWatermarkOrders)
+                {
+                    _inputWatermarkOrders = watermark;
+                    __RecomputeWatermark();
+                }
+            }
+
+            /// <summary>Advances the watermark of input 'payments' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
+            public void AdvancePaymentsWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark > _inputWatermarkPayments)
+                {
+                    _inputWatermarkPayments = watermark;
+                    __RecomputeWatermark();
+                }
+            }
+
+            /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            private void __RecomputeWatermark()
+            {
+                var min = global::Compiled.Instant.MaxValue;
+                var max = global::Compiled.Instant.MinValue;
+                var active = false;
+                if (_inputWatermarkOrders > max)
+                {
+                    max = _inputWatermarkOrders;
+                }
+                if (_inputWatermarkOrders < min)
+                {
+                    min = _inputWatermarkOrders;
+                }
+                active = true;
+                if (_inputWatermarkPayments > max)
+                {
+                    max = _inputWatermarkPayments;
+                }
+                if (_inputWatermarkPayments < min)
+                {
+                    min = _inputWatermarkPayments;
+                }
+                active = true;
+                __AdvanceTo(active ? min : max);
+            }
+
+            /// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>
+            private void __AdvanceTo(global::Compiled.Instant watermark)
+            {
                 if (watermark <= _watermark)
                 {
                     return;
@@ -300,6 +366,10 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 ThrowIfFinished();
+                if (now > _processingTime)
+                {
+                    _processingTime = now;
+                }
             }
 
             /// <summary>

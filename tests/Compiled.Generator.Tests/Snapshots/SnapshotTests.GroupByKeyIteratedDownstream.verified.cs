@@ -71,6 +71,8 @@ namespace Snapshots
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
 
             // State of #2 GroupByKey (line 12):
@@ -196,14 +198,30 @@ namespace Snapshots
             public long DroppedLateElements => _droppedLate;
 
             /// <summary>
-            /// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark
-            /// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such
-            /// a window are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes back:
-            /// an earlier one is ignored.
+            /// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of
+            /// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive
+            /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
+            /// back: an earlier one is ignored.
             /// </summary>
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
+                if (watermark > _inputWatermarkNumbers)
+                {
+                    _inputWatermarkNumbers = watermark;
+                }
+                __RecomputeWatermark();
+            }
+
+            /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            private void __RecomputeWatermark()
+            {
+                __AdvanceTo(_inputWatermarkNumbers);
+            }
+
+            /// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>
+            private void __AdvanceTo(global::Compiled.Instant watermark)
+            {
                 if (watermark <= _watermark)
                 {
                     return;
@@ -218,6 +236,10 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 ThrowIfFinished();
+                if (now > _processingTime)
+                {
+                    _processingTime = now;
+                }
             }
 
             /// <summary>

@@ -90,6 +90,8 @@ namespace Snapshots
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _inputWatermarkPlays = global::Compiled.Instant.MinValue; // input 'plays'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told
 
@@ -284,14 +286,30 @@ namespace Snapshots
             public long DroppedLateElements => _droppedLate + _panes4.DroppedLate + _panes4.DroppedClosed + _panes8.DroppedLate + _panes8.DroppedClosed;
 
             /// <summary>
-            /// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark
-            /// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such
-            /// a window are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes back:
-            /// an earlier one is ignored.
+            /// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of
+            /// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive
+            /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
+            /// back: an earlier one is ignored.
             /// </summary>
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
+                if (watermark > _inputWatermarkPlays)
+                {
+                    _inputWatermarkPlays = watermark;
+                }
+                __RecomputeWatermark();
+            }
+
+            /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            private void __RecomputeWatermark()
+            {
+                __AdvanceTo(_inputWatermarkPlays);
+            }
+
+            /// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>
+            private void __AdvanceTo(global::Compiled.Instant watermark)
+            {
                 if (watermark <= _watermark)
                 {
                     return;
@@ -352,7 +370,7 @@ namespace Snapshots
             }
 
             /// <summary>
-            /// The clock that processing-time triggers read. Null (the default): processing time advances only through
+            /// The clock that processing-time triggers (and idle inputs) read. Null (the default): processing time advances only through
             /// <see cref="AdvanceProcessingTime(global::Compiled.Instant)"/>, which keeps tests deterministic. Set it (to
             /// <see cref="global::System.TimeProvider.System"/>, or a fake clock) and every push reads it first.
             /// </summary>
@@ -369,6 +387,10 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 ThrowIfFinished();
+                if (now > _processingTime)
+                {
+                    _processingTime = now;
+                }
                 _panes4.AdvanceProcessingTime(now);
                 foreach (var fp4 in _panes4.Fired)
                 {

@@ -122,6 +122,10 @@ namespace Snapshots
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
             private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
+            private global::Compiled.Instant _inputWatermarkThresholds = global::Compiled.Instant.MinValue; // input 'thresholds'
+            private global::Compiled.Instant _inputWatermarkNames = global::Compiled.Instant.MinValue; // input 'names'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
 
             // State of #1 CombineGlobally (line 12):
@@ -487,14 +491,101 @@ namespace Snapshots
             public long DroppedLateElements => _droppedLate;
 
             /// <summary>
-            /// Advances the input watermark: every window of a windowed grouping or combine whose end the watermark
-            /// has passed emits its results (one on-time pane per key and window). Elements that arrive later for such
-            /// a window are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes back:
-            /// an earlier one is ignored.
+            /// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of
+            /// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive
+            /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
+            /// back: an earlier one is ignored.
             /// </summary>
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
+                if (watermark > _inputWatermarkNumbers)
+                {
+                    _inputWatermarkNumbers = watermark;
+                }
+                if (watermark > _inputWatermarkThresholds)
+                {
+                    _inputWatermarkThresholds = watermark;
+                }
+                if (watermark > _inputWatermarkNames)
+                {
+                    _inputWatermarkNames = watermark;
+                }
+                __RecomputeWatermark();
+            }
+
+            /// <summary>Advances the watermark of input 'numbers' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
+            public void AdvanceNumbersWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark > _inputWatermarkNumbers)
+                {
+                    _inputWatermarkNumbers = watermark;
+                    __RecomputeWatermark();
+                }
+            }
+
+            /// <summary>Advances the watermark of input 'thresholds' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
+            public void AdvanceThresholdsWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark > _inputWatermarkThresholds)
+                {
+                    _inputWatermarkThresholds = watermark;
+                    __RecomputeWatermark();
+                }
+            }
+
+            /// <summary>Advances the watermark of input 'names' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
+            public void AdvanceNamesWatermark(global::Compiled.Instant watermark)
+            {
+                ThrowIfFinished();
+                if (watermark > _inputWatermarkNames)
+                {
+                    _inputWatermarkNames = watermark;
+                    __RecomputeWatermark();
+                }
+            }
+
+            /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            private void __RecomputeWatermark()
+            {
+                var min = global::Compiled.Instant.MaxValue;
+                var max = global::Compiled.Instant.MinValue;
+                var active = false;
+                if (_inputWatermarkNumbers > max)
+                {
+                    max = _inputWatermarkNumbers;
+                }
+                if (_inputWatermarkNumbers < min)
+                {
+                    min = _inputWatermarkNumbers;
+                }
+                active = true;
+                if (_inputWatermarkThresholds > max)
+                {
+                    max = _inputWatermarkThresholds;
+                }
+                if (_inputWatermarkThresholds < min)
+                {
+                    min = _inputWatermarkThresholds;
+                }
+                active = true;
+                if (_inputWatermarkNames > max)
+                {
+                    max = _inputWatermarkNames;
+                }
+                if (_inputWatermarkNames < min)
+                {
+                    min = _inputWatermarkNames;
+                }
+                active = true;
+                __AdvanceTo(active ? min : max);
+            }
+
+            /// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>
+            private void __AdvanceTo(global::Compiled.Instant watermark)
+            {
                 if (watermark <= _watermark)
                 {
                     return;
@@ -509,6 +600,10 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 ThrowIfFinished();
+                if (now > _processingTime)
+                {
+                    _processingTime = now;
+                }
             }
 
             /// <summary>

@@ -362,3 +362,59 @@ public class TestStreamTests
         Assert.Throws<ArgumentOutOfRangeException>(() => stream.AdvanceProcessingTime(TimeSpan.Zero));
     }
 }
+
+/// <summary>Clicks and views from two sources with their own timestamps; views may go idle.</summary>
+[Pipeline]
+public partial class SourceWatermarks
+{
+    static void Define(PipelineBuilder p)
+    {
+        var clicks = p.Unbounded<GameEvent>("clicks", static e => new Instant(e.TimeMs), maxOutOfOrderness: TimeSpan.FromSeconds(2));
+        var views = p.Unbounded<GameEvent>("views", static e => new Instant(e.TimeMs), TimeSpan.FromSeconds(1), idleness: TimeSpan.FromSeconds(30));
+        p.Flatten(clicks, views)
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("sums");
+    }
+}
+
+/// <summary>Watermarks that sources derive themselves: bounded out-of-orderness, per-input minimum, idleness.</summary>
+public class SourceWatermarkTests
+{
+    [Fact(DisplayName = "A source's watermark trails its latest timestamp by the declared out-of-orderness; the pipeline's is the minimum over inputs")]
+    public void BoundedOutOfOrderness()
+    {
+        var sink = new ListSink<KV<string, int>>();
+        var runner = SourceWatermarks.CreateRunner(sink);
+        runner.PushClicks(new GameEvent("red", 1, 5_000));
+        runner.PushViews(new GameEvent("red", 2, 11_500));
+        Assert.Equal(3_000, runner.Watermark.Millis); // min(5 s - 2 s, 11.5 s - 1 s)
+        runner.PushClicks(new GameEvent("red", 4, 12_500));
+        Assert.Equal(10_500, runner.Watermark.Millis); // min(12.5 - 2, 11.5 - 1)
+        Assert.Equal(new[] { ("red", 1) }, sink.Elements.Select(e => (e.Value.Key, e.Value.Value)));
+
+        // Within the out-of-orderness: still on time for [10 s, 20 s).
+        runner.PushClicks(new GameEvent("red", 8, 10_600));
+        runner.Finish();
+        Assert.Equal(new[] { ("red", 1), ("red", 14) }, sink.Elements.Select(e => (e.Value.Key, e.Value.Value)));
+        Assert.Equal(0, runner.DroppedLateElements);
+    }
+
+    [Fact(DisplayName = "An idle source stops holding the watermark back after the idleness timeout, and counts again when data arrives")]
+    public void IdleSourceDoesNotStall()
+    {
+        var sink = new ListSink<KV<string, int>>();
+        var runner = SourceWatermarks.CreateRunner(sink);
+        runner.AdvanceProcessingTime(new Instant(0));
+        runner.PushViews(new GameEvent("blue", 1, 1_000));
+        runner.PushClicks(new GameEvent("red", 1, 30_000));
+        Assert.Equal(0, runner.Watermark.Millis); // views (1 s - 1 s) hold it back
+        Assert.Empty(sink.Elements);
+        runner.AdvanceProcessingTime(new Instant(30_000)); // views idle for 30 s
+        Assert.Equal(28_000, runner.Watermark.Millis);
+        Assert.Equal(new[] { ("blue", 1) }, sink.Elements.Select(e => (e.Value.Key, e.Value.Value)));
+        runner.PushViews(new GameEvent("blue", 5, 29_000));
+        Assert.Equal(28_000, runner.Watermark.Millis); // active again, the watermark never goes back
+    }
+}
