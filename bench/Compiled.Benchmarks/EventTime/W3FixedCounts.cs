@@ -60,9 +60,10 @@ public static class W3FixedCounts
 
         foreach (var e in events)
         {
-            var start = EventWindows.FloorStart(e.Time, Size);
-            if (start != currentStart)
+            // Fast path: the event is in the cached window (one unsigned compare, no division).
+            if ((ulong)(e.Time - currentStart) >= (ulong)Size)
             {
+                var start = EventWindows.FloorStart(e.Time, Size);
                 if (start + Size - 1 < watermark)
                 {
                     dropped++; // late: its window was emitted

@@ -80,9 +80,10 @@ public static class W4SlidingSums
 
         foreach (var e in events)
         {
-            var start = EventWindows.FloorStart(e.Time, Period);
-            if (start != currentStart)
+            // Fast path: the event is in the cached pane (one unsigned compare, no division).
+            if ((ulong)(e.Time - currentStart) >= (ulong)Period)
             {
+                var start = EventWindows.FloorStart(e.Time, Period);
                 if (start + Size - 1 < watermark)
                 {
                     dropped++; // every window containing it was emitted
