@@ -469,6 +469,12 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (t.Kind == TransformKind.Window && t.Windowing?.Kind == "Fixed")
+                    {
+                        w.Line("private long _fixedStart" + id + " = long.MinValue; // start of the window of the last element through #" + id + " " + t.Label);
+                        continue;
+                    }
+
                     if (t.Kind == TransformKind.Window && t.Windowing?.Kind == "Custom")
                     {
                         w.Line("// Windows of the element being processed by #" + id + " " + t.Label + " (sized once for the window function).");
@@ -746,24 +752,18 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("_watermark = watermark;");
-                if (windowed.Count > 0)
+                foreach (var t in windowed)
                 {
-                    w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
-                    foreach (var t in windowed)
+                    w.Line("// Fire #" + N(t.Id) + " " + t.Label);
+                    if (UsesPanes(t))
                     {
-                        w.Line("// Fire #" + N(t.Id) + " " + t.Label);
-                        if (UsesPanes(t))
-                        {
-                            WritePanedAdvance(w, t, "AdvanceWatermark(watermark)");
-                            w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
-                        }
-                        else
-                        {
-                            WriteFire(w, t, "watermark");
-                        }
+                        WritePanedAdvance(w, t, "AdvanceWatermark(watermark)");
+                        w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                     }
-
-                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    else
+                    {
+                        WriteFire(w, t, "watermark");
+                    }
                 }
 
                 w.Close();
@@ -1166,7 +1166,7 @@ public sealed partial class PipelineGenerator
                     : "global::System.Collections.Generic.Dictionary<" + stored + ", " + value + ">";
                 if (t.OutputWindowing is not null)
                 {
-                    WindowedStateField(w, t, type);
+                    WindowedStateField(w, t, type, isMap: true);
                     return;
                 }
 
@@ -1183,14 +1183,29 @@ public sealed partial class PipelineGenerator
             /// <summary>While emitting a windowed transform's update: the local holding the current window's state.</summary>
             private string? _mapOverride;
 
-            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner)
+            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner, bool isMap = false)
             {
                 var id = N(t.Id);
                 w.Line("//   Windowed: the state above is kept per window, in a map from window to state; a window's entry is");
                 w.Line("//   emitted and removed when the watermark passes the end of the window.");
                 w.Line("private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, " + inner + "> _wstate" + id + " = new();");
                 w.Line("private global::Compiled.Instant _wm" + id + " = global::Compiled.Instant.MinValue; // this transform's input watermark");
+                w.Line("private global::Compiled.Instant _nextEnd" + id + " = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it");
+                if (isMap)
+                {
+                    w.Line("//   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the");
+                    w.Line("//   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.");
+                    w.Line("private readonly global::Compiled.BoundedWindow[] _cacheW" + id + " = new global::Compiled.BoundedWindow[" + CacheSize + "];");
+                    w.Line("private readonly " + inner + "?[] _cacheS" + id + " = new " + inner + "?[" + CacheSize + "];");
+                    w.Line("private readonly global::System.Collections.Generic.Stack<" + inner + "> _pool" + id + " = new();");
+                }
             }
+
+            private const int CacheSize = 8;
+
+            /// <summary>The cache slot of a window: a multiplicative hash of its start (no division in the loop).</summary>
+            private static string CacheIndex(TransformSpec t, string window) =>
+                "(int)((ulong)" + window + ".Start.Millis * 0x9E3779B97F4A7C15UL >> 61)";
 
             private static string WindowedInnerType(TransformSpec t) => t.Kind switch
             {
@@ -1265,21 +1280,50 @@ public sealed partial class PipelineGenerator
             /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
             /// window's state is removed, and the transform's input watermark advances.
             /// </summary>
+            private static void WriteNextEnd(SourceWriter w, TransformSpec t, string window)
+            {
+                var id = N(t.Id);
+                w.Open("if (" + window + ".MaxTimestamp < _nextEnd" + id + ")");
+                w.Line("_nextEnd" + id + " = " + window + ".MaxTimestamp;");
+                w.Close();
+            }
+
             private void WriteFire(SourceWriter w, TransformSpec t, string watermark)
             {
                 var id = N(t.Id);
+                var isMap = t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count);
                 w.Open();
+                w.Open("if (" + watermark + " > _nextEnd" + id + ")");
+                w.Line("var pane" + id + " = _pane;");
+                w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
                 w.Line("__ready.Clear();");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
                 w.Open("foreach (var entry in _wstate" + id + ")");
                 w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
                 w.Line("__ready.Add(entry.Key);");
                 w.Close();
+                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
+                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
                 w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
                 w.Line("__ready.Sort(__WindowOrder);");
                 w.Open("foreach (var fw" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
                 w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
                 WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                if (isMap)
+                {
+                    w.Line("var k" + id + " = " + CacheIndex(t, "fw" + id) + ";");
+                    w.Open("if (_cacheW" + id + "[k" + id + "] == fw" + id + ")");
+                    w.Line("_cacheS" + id + "[k" + id + "] = null;");
+                    w.Close();
+                    w.Line("fs" + id + "!.Clear();");
+                    w.Line("_pool" + id + ".Push(fs" + id + ");");
+                }
+
+                w.Close();
+                w.Line("_pane = pane" + id + ";");
                 w.Close();
                 w.Open("if (_wm" + id + " < " + watermark + ")");
                 w.Line("_wm" + id + " = " + watermark + ";");
@@ -1361,15 +1405,29 @@ public sealed partial class PipelineGenerator
                         w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ");");
                         w.Open("if (!exists" + id + ")");
                         w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        WriteNextEnd(w, t, window);
                         w.Close();
                         w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ");");
                         break;
                     case TransformKind.Count:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out _)++;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ")++;");
+                        w.Open("if (!exists" + id + ")");
+                        WriteNextEnd(w, t, window);
+                        w.Close();
                         break;
                     default:
-                        w.Line("ref var ws" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out _);");
-                        w.Line("ws" + id + " ??= new();");
+                        w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
+                        w.Line("var ws" + id + " = _cacheS" + id + "[k" + id + "];");
+                        w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ")");
+                        w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
+                        w.Open("if (!wexists" + id + ")");
+                        w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                        WriteNextEnd(w, t, window);
+                        w.Close();
+                        w.Line("ws" + id + " = slot" + id + "!;");
+                        w.Line("_cacheW" + id + "[k" + id + "] = " + window + ";");
+                        w.Line("_cacheS" + id + "[k" + id + "] = ws" + id + ";");
+                        w.Close();
                         if (IsTextKey(StateKeyType(t)))
                         {
                             w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
@@ -1466,9 +1524,12 @@ public sealed partial class PipelineGenerator
                         {
                             var size = t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
                             var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
-                            w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive.");
-                            w.Line("var start" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
-                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start" + id + "), new global::Compiled.Instant(start" + id + " + " + size + "));");
+                            w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the");
+                            w.Line("// element leaves the previous element's window (one unsigned compare otherwise).");
+                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + size + ")");
+                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
+                            w.Close();
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + size + "));");
                             EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
                             break;
                         }

@@ -87,6 +87,7 @@ namespace Snapshots
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire
 
+            private long _fixedStart2 = long.MinValue; // start of the window of the last element through #2 Window fixed 60 s (line 14)
             // State of #4 CombinePerKey (line 16):
             //   State: an accumulator per key, in a hash map.
             //   State style: updated in place through a reference into the map (no copy, no lookup twice).
@@ -97,6 +98,12 @@ namespace Snapshots
             //   emitted and removed when the watermark passes the end of the window.
             private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, global::System.Collections.Generic.Dictionary<string, int>> _wstate4 = new();
             private global::Compiled.Instant _wm4 = global::Compiled.Instant.MinValue; // this transform's input watermark
+            private global::Compiled.Instant _nextEnd4 = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it
+            //   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the
+            //   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.
+            private readonly global::Compiled.BoundedWindow[] _cacheW4 = new global::Compiled.BoundedWindow[8];
+            private readonly global::System.Collections.Generic.Dictionary<string, int>?[] _cacheS4 = new global::System.Collections.Generic.Dictionary<string, int>?[8];
+            private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, int>> _pool4 = new();
             // State of #7 Count (line 19):
             //   State: a counter.
             //   State style: incremented for every element.
@@ -106,6 +113,7 @@ namespace Snapshots
             //   emitted and removed when the watermark passes the end of the window.
             private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, long> _wstate7 = new();
             private global::Compiled.Instant _wm7 = global::Compiled.Instant.MinValue; // this transform's input watermark
+            private global::Compiled.Instant _nextEnd7 = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TPerMinute perMinute, TSliding sliding)
@@ -220,9 +228,13 @@ namespace Snapshots
                 // branch: -> #2 Window fixed 60 s (line 14)
                 {
                     // #2 Window fixed 60 s (line 14)
-                    // Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive.
-                    var start2 = ts1.Millis - ((((ts1.Millis - 0L) % 60000L) + 60000L) % 60000L);
-                    var w2 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start2), new global::Compiled.Instant(start2 + 60000L));
+                    // Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the
+                    // element leaves the previous element's window (one unsigned compare otherwise).
+                    if ((ulong)(ts1.Millis - _fixedStart2) >= (ulong)60000L)
+                    {
+                        _fixedStart2 = ts1.Millis - ((((ts1.Millis - 0L) % 60000L) + 60000L) % 60000L);
+                    }
+                    var w2 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart2), new global::Compiled.Instant(_fixedStart2 + 60000L));
                     // #3 Map (line 15)
                     var v3 = __Map3(element);
                     // #4 CombinePerKey (line 16), per window
@@ -232,8 +244,23 @@ namespace Snapshots
                     }
                     else
                     {
-                        ref var ws4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out _);
-                        ws4 ??= new();
+                        var k4 = (int)((ulong)w2.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                        var ws4 = _cacheS4[k4];
+                        if (ws4 is null || _cacheW4[k4] != w2)
+                        {
+                            ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
+                            if (!wexists4)
+                            {
+                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
+                                if (w2.MaxTimestamp < _nextEnd4)
+                                {
+                                    _nextEnd4 = w2.MaxTimestamp;
+                                }
+                            }
+                            ws4 = slot4!;
+                            _cacheW4[k4] = w2;
+                            _cacheS4[k4] = ws4;
+                        }
                         // #4 CombinePerKey (line 16)
                         ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, v3.Key, out var exists4);
                         if (!exists4)
@@ -258,7 +285,14 @@ namespace Snapshots
                         }
                         else
                         {
-                            global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate7, w6, out _)++;
+                            global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate7, w6, out var exists7)++;
+                            if (!exists7)
+                            {
+                                if (w6.MaxTimestamp < _nextEnd7)
+                                {
+                                    _nextEnd7 = w6.MaxTimestamp;
+                                }
+                            }
                         }
                     }
                 }
@@ -303,29 +337,47 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 // Fire #4 CombinePerKey (line 16)
                 {
-                    __ready.Clear();
-                    foreach (var entry in _wstate4)
+                    if (watermark > _nextEnd4)
                     {
-                        if (entry.Key.MaxTimestamp < watermark)
+                        var pane4 = _pane;
+                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                        __ready.Clear();
+                        var next4 = global::Compiled.Instant.MaxValue;
+                        foreach (var entry in _wstate4)
                         {
-                            __ready.Add(entry.Key);
+                            if (entry.Key.MaxTimestamp < watermark)
+                            {
+                                __ready.Add(entry.Key);
+                            }
+                            else if (entry.Key.MaxTimestamp < next4)
+                            {
+                                next4 = entry.Key.MaxTimestamp;
+                            }
                         }
-                    }
-                    __ready.Sort(__WindowOrder);
-                    foreach (var fw4 in __ready)
-                    {
-                        _wstate4.Remove(fw4, out var fs4);
-                        var fts4 = fw4.MaxTimestamp;
-                        foreach (var e4 in fs4!)
+                        _nextEnd4 = next4;
+                        __ready.Sort(__WindowOrder);
+                        foreach (var fw4 in __ready)
                         {
-                            var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                            // #5 Output 'perMinute' (line 17)
-                            __elementsOut_PerMinute++;
-                            _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                            _wstate4.Remove(fw4, out var fs4);
+                            var fts4 = fw4.MaxTimestamp;
+                            foreach (var e4 in fs4!)
+                            {
+                                var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                // #5 Output 'perMinute' (line 17)
+                                __elementsOut_PerMinute++;
+                                _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                            }
+                            var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                            if (_cacheW4[k4] == fw4)
+                            {
+                                _cacheS4[k4] = null;
+                            }
+                            fs4!.Clear();
+                            _pool4.Push(fs4);
                         }
+                        _pane = pane4;
                     }
                     if (_wm4 < watermark)
                     {
@@ -334,32 +386,43 @@ namespace Snapshots
                 }
                 // Fire #7 Count (line 19)
                 {
-                    __ready.Clear();
-                    foreach (var entry in _wstate7)
+                    if (watermark > _nextEnd7)
                     {
-                        if (entry.Key.MaxTimestamp < watermark)
+                        var pane7 = _pane;
+                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                        __ready.Clear();
+                        var next7 = global::Compiled.Instant.MaxValue;
+                        foreach (var entry in _wstate7)
                         {
-                            __ready.Add(entry.Key);
+                            if (entry.Key.MaxTimestamp < watermark)
+                            {
+                                __ready.Add(entry.Key);
+                            }
+                            else if (entry.Key.MaxTimestamp < next7)
+                            {
+                                next7 = entry.Key.MaxTimestamp;
+                            }
                         }
-                    }
-                    __ready.Sort(__WindowOrder);
-                    foreach (var fw7 in __ready)
-                    {
-                        _wstate7.Remove(fw7, out var fs7);
-                        var fts7 = fw7.MaxTimestamp;
+                        _nextEnd7 = next7;
+                        __ready.Sort(__WindowOrder);
+                        foreach (var fw7 in __ready)
                         {
-                            var v7 = fs7!;
-                            // #8 Output 'sliding' (line 20)
-                            __elementsOut_Sliding++;
-                            _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                            _wstate7.Remove(fw7, out var fs7);
+                            var fts7 = fw7.MaxTimestamp;
+                            {
+                                var v7 = fs7!;
+                                // #8 Output 'sliding' (line 20)
+                                __elementsOut_Sliding++;
+                                _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                            }
                         }
+                        _pane = pane7;
                     }
                     if (_wm7 < watermark)
                     {
                         _wm7 = watermark;
                     }
                 }
-                _pane = global::Compiled.PaneInfo.NoFiring;
             }
 
             /// <summary>
@@ -393,26 +456,45 @@ namespace Snapshots
 
                 // Stage: emit #4 CombinePerKey (line 16)
                 {
-                    __ready.Clear();
-                    foreach (var entry in _wstate4)
+                    if (global::Compiled.Instant.MaxValue > _nextEnd4)
                     {
-                        if (entry.Key.MaxTimestamp < global::Compiled.Instant.MaxValue)
+                        var pane4 = _pane;
+                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                        __ready.Clear();
+                        var next4 = global::Compiled.Instant.MaxValue;
+                        foreach (var entry in _wstate4)
                         {
-                            __ready.Add(entry.Key);
+                            if (entry.Key.MaxTimestamp < global::Compiled.Instant.MaxValue)
+                            {
+                                __ready.Add(entry.Key);
+                            }
+                            else if (entry.Key.MaxTimestamp < next4)
+                            {
+                                next4 = entry.Key.MaxTimestamp;
+                            }
                         }
-                    }
-                    __ready.Sort(__WindowOrder);
-                    foreach (var fw4 in __ready)
-                    {
-                        _wstate4.Remove(fw4, out var fs4);
-                        var fts4 = fw4.MaxTimestamp;
-                        foreach (var e4 in fs4!)
+                        _nextEnd4 = next4;
+                        __ready.Sort(__WindowOrder);
+                        foreach (var fw4 in __ready)
                         {
-                            var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                            // #5 Output 'perMinute' (line 17)
-                            __elementsOut_PerMinute++;
-                            _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                            _wstate4.Remove(fw4, out var fs4);
+                            var fts4 = fw4.MaxTimestamp;
+                            foreach (var e4 in fs4!)
+                            {
+                                var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                // #5 Output 'perMinute' (line 17)
+                                __elementsOut_PerMinute++;
+                                _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                            }
+                            var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                            if (_cacheW4[k4] == fw4)
+                            {
+                                _cacheS4[k4] = null;
+                            }
+                            fs4!.Clear();
+                            _pool4.Push(fs4);
                         }
+                        _pane = pane4;
                     }
                     if (_wm4 < global::Compiled.Instant.MaxValue)
                     {
@@ -422,25 +504,37 @@ namespace Snapshots
 
                 // Stage: emit #7 Count (line 19)
                 {
-                    __ready.Clear();
-                    foreach (var entry in _wstate7)
+                    if (global::Compiled.Instant.MaxValue > _nextEnd7)
                     {
-                        if (entry.Key.MaxTimestamp < global::Compiled.Instant.MaxValue)
+                        var pane7 = _pane;
+                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                        __ready.Clear();
+                        var next7 = global::Compiled.Instant.MaxValue;
+                        foreach (var entry in _wstate7)
                         {
-                            __ready.Add(entry.Key);
+                            if (entry.Key.MaxTimestamp < global::Compiled.Instant.MaxValue)
+                            {
+                                __ready.Add(entry.Key);
+                            }
+                            else if (entry.Key.MaxTimestamp < next7)
+                            {
+                                next7 = entry.Key.MaxTimestamp;
+                            }
                         }
-                    }
-                    __ready.Sort(__WindowOrder);
-                    foreach (var fw7 in __ready)
-                    {
-                        _wstate7.Remove(fw7, out var fs7);
-                        var fts7 = fw7.MaxTimestamp;
+                        _nextEnd7 = next7;
+                        __ready.Sort(__WindowOrder);
+                        foreach (var fw7 in __ready)
                         {
-                            var v7 = fs7!;
-                            // #8 Output 'sliding' (line 20)
-                            __elementsOut_Sliding++;
-                            _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                            _wstate7.Remove(fw7, out var fs7);
+                            var fts7 = fw7.MaxTimestamp;
+                            {
+                                var v7 = fs7!;
+                                // #8 Output 'sliding' (line 20)
+                                __elementsOut_Sliding++;
+                                _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                            }
                         }
+                        _pane = pane7;
                     }
                     if (_wm7 < global::Compiled.Instant.MaxValue)
                     {

@@ -104,6 +104,7 @@ namespace Snapshots
                 default,
                 new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.Default()),
                 new global::Compiled.Execution.PaneOptions(0L, false, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, true));
+            private long _fixedStart6 = long.MinValue; // start of the window of the last element through #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
             // State of #8 CombinePerKey (line 25):
             //   State: per key and window (fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating)): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
             //   State style: updated in place for every element; panes fire per the trigger, the watermark and processing time.
@@ -266,9 +267,13 @@ namespace Snapshots
                 // branch: -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
                 {
                     // #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
-                    // Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive.
-                    var start6 = ts1.Millis - ((((ts1.Millis - 0L) % 1200000L) + 1200000L) % 1200000L);
-                    var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start6), new global::Compiled.Instant(start6 + 1200000L));
+                    // Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the
+                    // element leaves the previous element's window (one unsigned compare otherwise).
+                    if ((ulong)(ts1.Millis - _fixedStart6) >= (ulong)1200000L)
+                    {
+                        _fixedStart6 = ts1.Millis - ((((ts1.Millis - 0L) % 1200000L) + 1200000L) % 1200000L);
+                    }
+                    var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 1200000L));
                     // #7 Map (line 24)
                     var v7 = __Map7(element);
                     // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
@@ -315,7 +320,6 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 // Fire #4 CountPerKey (line 16)
                 _panes4.AdvanceWatermark(watermark);
                 foreach (var fp4 in _panes4.Fired)
@@ -327,7 +331,7 @@ namespace Snapshots
                     _sessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
                 }
                 _panes4.ClearFired();
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+                _pane = global::Compiled.PaneInfo.NoFiring;
                 // Fire #8 CombinePerKey (line 25)
                 _panes8.AdvanceWatermark(watermark);
                 foreach (var fp8 in _panes8.Fired)
@@ -339,7 +343,6 @@ namespace Snapshots
                     _teamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                 }
                 _panes8.ClearFired();
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 _pane = global::Compiled.PaneInfo.NoFiring;
             }
 
