@@ -304,6 +304,7 @@ public sealed partial class PipelineGenerator
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
                 if (_t.Any(t => IsInlineWindowed(t)))
                 {
+                    w.Line("private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window");
                     w.Line("private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire");
                 }
 
@@ -376,11 +377,16 @@ public sealed partial class PipelineGenerator
 
                 WriteMetrics(w);
 
+                w.Line(Inline);
                 w.Open("private void ThrowIfFinished()");
                 w.Open("if (_finished)");
-                w.Line("throw new global::System.InvalidOperationException(\"This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.\");");
+                w.Line("__ThrowFinished();");
                 w.Close();
                 w.Close();
+                w.Line();
+                w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
+                w.Line("private static void __ThrowFinished() =>");
+                w.Line("    throw new global::System.InvalidOperationException(\"This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.\");");
                 w.Close();
                 w.Line();
             }
@@ -746,12 +752,37 @@ public sealed partial class PipelineGenerator
                 w.Line("public long DroppedLateElements => _droppedLate" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".DroppedLate + _panes" + N(t.Id) + ".DroppedClosed")) + ";");
                 w.Line();
                 WriteInputWatermarks(w);
+                var inline = windowed.Where(t => !UsesPanes(t)).ToList();
+                var fastPath = inline.Count > 0 && inline.Count == windowed.Count;
                 w.Line("/// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>");
+                if (fastPath)
+                {
+                    w.Line(Inline);
+                }
+
                 w.Open("private void __AdvanceTo(global::Compiled.Instant watermark)");
                 w.Open("if (watermark <= _watermark)");
                 w.Line("return;");
                 w.Close();
                 w.Line("_watermark = watermark;");
+                if (fastPath)
+                {
+                    // Most advances fire nothing: one compare, and the transforms' input watermarks follow.
+                    w.Open("if (watermark > _fireAt)");
+                    w.Line("__Fire(watermark);");
+                    w.Line("return;");
+                    w.Close();
+                    foreach (var t in inline)
+                    {
+                        w.Line("_wm" + N(t.Id) + " = watermark;");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Fires every window the watermark has passed, stage by stage.</summary>");
+                    w.Open("private void __Fire(global::Compiled.Instant watermark)");
+                }
+
                 foreach (var t in windowed)
                 {
                     w.Line("// Fire #" + N(t.Id) + " " + t.Label);
@@ -764,6 +795,11 @@ public sealed partial class PipelineGenerator
                     {
                         WriteFire(w, t, "watermark");
                     }
+                }
+
+                if (fastPath)
+                {
+                    w.Line("_fireAt = " + string.Join("", inline.Take(inline.Count - 1).Select(t => "global::Compiled.Instant.Min(_nextEnd" + N(t.Id) + ", ")) + "_nextEnd" + N(inline[inline.Count - 1].Id) + new string(')', inline.Count - 1) + ";");
                 }
 
                 w.Close();
@@ -995,6 +1031,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// later than that are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes");
                 w.Line("/// back: an earlier one is ignored.");
                 w.Line("/// </summary>");
+                w.Line(Inline);
                 w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
                 w.Line("ThrowIfFinished();");
                 foreach (var input in _inputs)
@@ -1045,6 +1082,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("/// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>");
+                w.Line(Inline);
                 w.Open("private void __RecomputeWatermark()");
                 if (_inputs.Count == 1 && _inputs[0].IdlenessMs == 0)
                 {
@@ -1285,6 +1323,9 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 w.Open("if (" + window + ".MaxTimestamp < _nextEnd" + id + ")");
                 w.Line("_nextEnd" + id + " = " + window + ".MaxTimestamp;");
+                w.Open("if (_nextEnd" + id + " < _fireAt)");
+                w.Line("_fireAt = _nextEnd" + id + ";");
+                w.Close();
                 w.Close();
             }
 

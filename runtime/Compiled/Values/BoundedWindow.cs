@@ -20,15 +20,19 @@ public readonly struct BoundedWindow : IEquatable<BoundedWindow>
     public static BoundedWindow Global => new(Instant.MinValue, Instant.MaxValue, true);
 
     /// <summary>An interval window [start, end).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static BoundedWindow Interval(Instant start, Instant end)
     {
         if (end < start)
         {
-            throw new ArgumentException("A window's end must not precede its start.", nameof(end));
+            ThrowEndBeforeStart();
         }
 
         return new BoundedWindow(start, end, false);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowEndBeforeStart() => throw new ArgumentException("A window's end must not precede its start.", "end");
 
     /// <summary>Inclusive start of the window.</summary>
     public Instant Start { get; }
@@ -43,7 +47,11 @@ public readonly struct BoundedWindow : IEquatable<BoundedWindow>
     /// The largest timestamp an element of this window can have: <c>End - 1 ms</c> for interval
     /// windows; for the global window, Beam's end of the global window (one day before <see cref="Instant.MaxValue"/>).
     /// </summary>
-    public Instant MaxTimestamp => IsGlobal ? new Instant(Instant.MaxValue.Millis - 86_400_000L) : new Instant(End.Millis - 1);
+    public Instant MaxTimestamp
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => IsGlobal ? new Instant(Instant.MaxValue.Millis - 86_400_000L) : new Instant(End.Millis - 1);
+    }
 
     /// <inheritdoc />
     public bool Equals(BoundedWindow other) => Start == other.Start && End == other.End && IsGlobal == other.IsGlobal;

@@ -24,6 +24,12 @@ public readonly struct Instant : IEquatable<Instant>, IComparable<Instant>
     /// <summary>The Unix epoch.</summary>
     public static Instant Epoch => new(0);
 
+    /// <summary>The earlier of two instants.</summary>
+    public static Instant Min(Instant a, Instant b) => a.Millis <= b.Millis ? a : b;
+
+    /// <summary>The later of two instants.</summary>
+    public static Instant Max(Instant a, Instant b) => a.Millis >= b.Millis ? a : b;
+
     /// <summary>Converts a <see cref="DateTimeOffset"/>.</summary>
     public static Instant FromDateTimeOffset(DateTimeOffset value) => new(value.ToUnixTimeMilliseconds());
 

@@ -85,6 +85,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPlays = global::Compiled.Instant.MinValue; // input 'plays'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window
             private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire
 
             private long _fixedStart2 = long.MinValue; // start of the window of the last element through #2 Window fixed 60 s (line 14)
@@ -255,6 +256,10 @@ namespace Snapshots
                                 if (w2.MaxTimestamp < _nextEnd4)
                                 {
                                     _nextEnd4 = w2.MaxTimestamp;
+                                    if (_nextEnd4 < _fireAt)
+                                    {
+                                        _fireAt = _nextEnd4;
+                                    }
                                 }
                             }
                             ws4 = slot4!;
@@ -291,6 +296,10 @@ namespace Snapshots
                                 if (w6.MaxTimestamp < _nextEnd7)
                                 {
                                     _nextEnd7 = w6.MaxTimestamp;
+                                    if (_nextEnd7 < _fireAt)
+                                    {
+                                        _fireAt = _nextEnd7;
+                                    }
                                 }
                             }
                         }
@@ -313,6 +322,7 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
@@ -324,12 +334,14 @@ namespace Snapshots
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __RecomputeWatermark()
             {
                 __AdvanceTo(_inputWatermarkPlays);
             }
 
             /// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __AdvanceTo(global::Compiled.Instant watermark)
             {
                 if (watermark <= _watermark)
@@ -337,6 +349,18 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (watermark > _fireAt)
+                {
+                    __Fire(watermark);
+                    return;
+                }
+                _wm4 = watermark;
+                _wm7 = watermark;
+            }
+
+            /// <summary>Fires every window the watermark has passed, stage by stage.</summary>
+            private void __Fire(global::Compiled.Instant watermark)
+            {
                 // Fire #4 CombinePerKey (line 16)
                 {
                     if (watermark > _nextEnd4)
@@ -423,6 +447,7 @@ namespace Snapshots
                         _wm7 = watermark;
                     }
                 }
+                _fireAt = global::Compiled.Instant.Min(_nextEnd4, _nextEnd7);
             }
 
             /// <summary>
@@ -572,13 +597,18 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_wstate7.Count, "Snapshots.FixedAndSlidingWindows", "transform", "#7 Count (line 19)"));
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void ThrowIfFinished()
             {
                 if (_finished)
                 {
-                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                    __ThrowFinished();
                 }
             }
+
+            [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            private static void __ThrowFinished() =>
+                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>

@@ -226,6 +226,7 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 ThrowIfFinished();
@@ -237,6 +238,7 @@ namespace Snapshots
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __RecomputeWatermark()
             {
                 __AdvanceTo(_inputWatermarkNumbers);
@@ -310,13 +312,18 @@ namespace Snapshots
             {
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void ThrowIfFinished()
             {
                 if (_finished)
                 {
-                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                    __ThrowFinished();
                 }
             }
+
+            [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            private static void __ThrowFinished() =>
+                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
