@@ -1233,7 +1233,7 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("//   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the");
                     w.Line("//   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.");
-                    w.Line("private readonly global::Compiled.BoundedWindow[] _cacheW" + id + " = new global::Compiled.BoundedWindow[" + CacheSize + "];");
+                    w.Line("private readonly long[] _cacheW" + id + " = new long[" + CacheSize + "]; // window starts (one size per transform)");
                     w.Line("private readonly " + inner + "?[] _cacheS" + id + " = new " + inner + "?[" + CacheSize + "];");
                     w.Line("private readonly global::System.Collections.Generic.Stack<" + inner + "> _pool" + id + " = new();");
                 }
@@ -1356,7 +1356,7 @@ public sealed partial class PipelineGenerator
                 if (isMap)
                 {
                     w.Line("var k" + id + " = " + CacheIndex(t, "fw" + id) + ";");
-                    w.Open("if (_cacheW" + id + "[k" + id + "] == fw" + id + ")");
+                    w.Open("if (_cacheW" + id + "[k" + id + "] == fw" + id + ".Start.Millis)");
                     w.Line("_cacheS" + id + "[k" + id + "] = null;");
                     w.Close();
                     w.Line("fs" + id + "!.Clear();");
@@ -1459,14 +1459,14 @@ public sealed partial class PipelineGenerator
                     default:
                         w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
                         w.Line("var ws" + id + " = _cacheS" + id + "[k" + id + "];");
-                        w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ")");
+                        w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
                         w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
                         w.Open("if (!wexists" + id + ")");
                         w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
                         WriteNextEnd(w, t, window);
                         w.Close();
                         w.Line("ws" + id + " = slot" + id + "!;");
-                        w.Line("_cacheW" + id + "[k" + id + "] = " + window + ";");
+                        w.Line("_cacheW" + id + "[k" + id + "] = " + window + ".Start.Millis;");
                         w.Line("_cacheS" + id + "[k" + id + "] = ws" + id + ";");
                         w.Close();
                         if (IsTextKey(StateKeyType(t)))

@@ -102,7 +102,7 @@ namespace Snapshots
             private global::Compiled.Instant _nextEnd4 = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it
             //   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the
             //   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.
-            private readonly global::Compiled.BoundedWindow[] _cacheW4 = new global::Compiled.BoundedWindow[8];
+            private readonly long[] _cacheW4 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, int>?[] _cacheS4 = new global::System.Collections.Generic.Dictionary<string, int>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, int>> _pool4 = new();
             // State of #7 Count (line 19):
@@ -247,7 +247,7 @@ namespace Snapshots
                     {
                         var k4 = (int)((ulong)w2.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
                         var ws4 = _cacheS4[k4];
-                        if (ws4 is null || _cacheW4[k4] != w2)
+                        if (ws4 is null || _cacheW4[k4] != w2.Start.Millis)
                         {
                             ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
                             if (!wexists4)
@@ -263,7 +263,7 @@ namespace Snapshots
                                 }
                             }
                             ws4 = slot4!;
-                            _cacheW4[k4] = w2;
+                            _cacheW4[k4] = w2.Start.Millis;
                             _cacheS4[k4] = ws4;
                         }
                         // #4 CombinePerKey (line 16)
@@ -394,7 +394,7 @@ namespace Snapshots
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                             }
                             var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
-                            if (_cacheW4[k4] == fw4)
+                            if (_cacheW4[k4] == fw4.Start.Millis)
                             {
                                 _cacheS4[k4] = null;
                             }
@@ -512,7 +512,7 @@ namespace Snapshots
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                             }
                             var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
-                            if (_cacheW4[k4] == fw4)
+                            if (_cacheW4[k4] == fw4.Start.Millis)
                             {
                                 _cacheS4[k4] = null;
                             }
