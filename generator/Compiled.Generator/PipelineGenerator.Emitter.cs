@@ -1241,9 +1241,9 @@ public sealed partial class PipelineGenerator
 
             private const int CacheSize = 8;
 
-            /// <summary>The cache slot of a window: a multiplicative hash of its start (no division in the loop).</summary>
+            /// <summary>The cache slot of a window: its start in periods modulo the cache size, so the windows open at once never collide (the division is by a constant: a multiply).</summary>
             private static string CacheIndex(TransformSpec t, string window) =>
-                "(int)((ulong)" + window + ".Start.Millis * 0x9E3779B97F4A7C15UL >> 61)";
+                "(int)(" + window + ".Start.Millis / " + t.OutputWindowing!.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L) & " + (CacheSize - 1).ToString(CultureInfo.InvariantCulture);
 
             private static string WindowedInnerType(TransformSpec t) => t.Kind switch
             {

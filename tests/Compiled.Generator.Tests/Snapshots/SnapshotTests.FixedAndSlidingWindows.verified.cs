@@ -245,7 +245,7 @@ namespace Snapshots
                     }
                     else
                     {
-                        var k4 = (int)((ulong)w2.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                        var k4 = (int)(w2.Start.Millis / 60000L) & 7;
                         var ws4 = _cacheS4[k4];
                         if (ws4 is null || _cacheW4[k4] != w2.Start.Millis)
                         {
@@ -393,7 +393,7 @@ namespace Snapshots
                                 __elementsOut_PerMinute++;
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                             }
-                            var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
                             {
                                 _cacheS4[k4] = null;
@@ -511,7 +511,7 @@ namespace Snapshots
                                 __elementsOut_PerMinute++;
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                             }
-                            var k4 = (int)((ulong)fw4.Start.Millis * 0x9E3779B97F4A7C15UL >> 61);
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
                             {
                                 _cacheS4[k4] = null;
