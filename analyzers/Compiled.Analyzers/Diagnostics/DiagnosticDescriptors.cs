@@ -46,4 +46,35 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Grouping needs keys whose encoding is deterministic: equal keys must be equal bit for bit, on every worker. Floating-point keys break this (rounding differs between computations, 0.0 and -0.0 and the many NaNs have different bits), which is why Beam rejects DoubleCoder and FloatCoder as key coders.",
         helpLinkUri: HelpLinkBase + "CMP2001.md");
+
+    /// <summary>
+    /// CMP1001: a window or trigger parameter known at build time that Beam rejects: a window size, sliding
+    /// period or session gap that is not positive, an offset outside [0, size) or [0, period), a negative allowed
+    /// lateness, <c>AfterCount(n)</c> with n &lt; 1, a non-positive aligned processing-time period.
+    /// Format: {0} the parameter, {1} the call, {2} its value, {3} what it must be.
+    /// </summary>
+    public static readonly DiagnosticDescriptor InvalidWindowParameter = new(
+        id: "CMP1001",
+        title: "Window or trigger parameter out of range",
+        messageFormat: "The {0} of {1} is {2}, but it must be {3}; pass a value in that range",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's FixedWindows, SlidingWindows, Sessions, Window.withAllowedLateness, AfterPane.elementCountAtLeast and AfterProcessingTime.alignedTo reject these values when the pipeline is constructed; here they are known at build time.",
+        helpLinkUri: HelpLinkBase + "CMP1001.md");
+
+    /// <summary>
+    /// CMP1002: sliding windows whose period is larger than their size, so that some timestamps are in no window.
+    /// Format: {0} the period, {1} the size.
+    /// </summary>
+    public static readonly DiagnosticDescriptor SlidingPeriodLargerThanSize = new(
+        id: "CMP1002",
+        title: "Sliding period larger than the window size",
+        messageFormat: "Windows.Sliding starts a window every {0} but each window lasts only {1}, so elements whose timestamps fall between two windows are in no window and are dropped; make the period at most the size",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Sliding windows with a period larger than their size sample the input: an element is assigned to every window that contains its timestamp, and between the end of one window and the start of the next there is none.",
+        helpLinkUri: HelpLinkBase + "CMP1002.md");
+
 }

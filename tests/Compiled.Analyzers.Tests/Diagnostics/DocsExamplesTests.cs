@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Compiled.Analyzers.Coders;
 using Compiled.Analyzers.Diagnostics;
 using Compiled.Analyzers.Tests.Infrastructure;
+using Compiled.Analyzers.Windowing;
 using Compiled.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -28,7 +29,13 @@ public sealed partial class DocsExamplesTests
 
     public static TheoryData<string> DocumentedIds() => new(
         "CMP0001", "CMP0002", "CMP0003", "CMP0004", "CMP0005", "CMP0006", "CMP0007", "CMP0008",
-        "CMP0009", "CMP0010", "CMP0011", "CMP0012", "CMP0013", "CMP0014", "CMP2001");
+        "CMP0009", "CMP0010", "CMP0011", "CMP0012", "CMP0013", "CMP0014",
+        "CMP1001", "CMP1002",
+        "CMP2001");
+
+    private static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() => ImmutableArray.Create<DiagnosticAnalyzer>(
+        new FloatingPointKeyAnalyzer(),
+        new WindowParameterAnalyzer());
 
     [Theory]
     [MemberData(nameof(DocumentedIds))]
@@ -72,7 +79,8 @@ public sealed partial class DocsExamplesTests
     [Fact]
     public void AnalyzerDescriptors_LinkToTheirPage()
     {
-        var descriptors = new FloatingPointKeyAnalyzer().SupportedDiagnostics;
+        var descriptors = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToList();
+        Assert.Equal(3, descriptors.Count);
         foreach (var descriptor in descriptors)
         {
             Assert.Equal(DiagnosticDescriptors.HelpLinkBase + descriptor.Id + ".md", descriptor.HelpLinkUri);
@@ -110,7 +118,7 @@ public sealed partial class DocsExamplesTests
         CSharpGeneratorDriver.Create(new[] { new PipelineGenerator().AsSourceGenerator() }, parseOptions: parseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var analyzerDiagnostics = await compilation
-            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new FloatingPointKeyAnalyzer()))
+            .WithAnalyzers(AllAnalyzers())
             .GetAnalyzerDiagnosticsAsync();
         var compilerErrors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
         return (generatorDiagnostics.AddRange(analyzerDiagnostics), compilerErrors);
