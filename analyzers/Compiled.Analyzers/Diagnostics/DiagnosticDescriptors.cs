@@ -77,4 +77,46 @@ internal static class DiagnosticDescriptors
         description: "Sliding windows with a period larger than their size sample the input: an element is assigned to every window that contains its timestamp, and between the end of one window and the start of the next there is none.",
         helpLinkUri: HelpLinkBase + "CMP1002.md");
 
+    /// <summary>
+    /// CMP1003: a trigger set outside the global window without an allowed lateness (Beam's Window.validate).
+    /// Format: {0} the window function.
+    /// </summary>
+    public static readonly DiagnosticDescriptor TriggerWithoutAllowedLateness = new(
+        id: "CMP1003",
+        title: "Trigger set without an allowed lateness",
+        messageFormat: "A trigger is set on {0} windows without an allowed lateness; add .WithAllowedLateness(...) to say how long late data is kept (TimeSpan.Zero drops it)",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Window.validate: except in the global window, calling triggering() requires withAllowedLateness(), the upper bound on how late data can arrive before it is dropped.",
+        helpLinkUri: HelpLinkBase + "CMP1003.md");
+
+    /// <summary>
+    /// CMP1004: a strategy that can emit several panes per window (a trigger, or an allowed lateness above zero
+    /// outside the global window) without an accumulation mode. Format: {0} what makes several panes possible.
+    /// </summary>
+    public static readonly DiagnosticDescriptor TriggerWithoutAccumulationMode = new(
+        id: "CMP1004",
+        title: "Trigger set without an accumulation mode",
+        messageFormat: "{0} can emit several panes per window, so it needs an accumulation mode; add .Discarding() (each pane holds only new data) or .Accumulating() (each pane holds all data so far)",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Window.validate: calling triggering(), or withAllowedLateness() with a lateness above zero, requires discardingFiredPanes() or accumulatingFiredPanes(): whether a later pane repeats the data of earlier ones changes what downstream sums mean.",
+        helpLinkUri: HelpLinkBase + "CMP1004.md");
+
+    /// <summary>
+    /// CMP1005: a top-level trigger that can finish (Beam's GroupByKey "Unsafe trigger may lose data").
+    /// Format: {0} the trigger, {1} why it finishes too early, {2} the fix.
+    /// </summary>
+    public static readonly DiagnosticDescriptor FinishingTrigger = new(
+        id: "CMP1005",
+        title: "Trigger can finish and drop later data",
+        messageFormat: "The trigger '{0}' can finish{1}, and once it has finished every later element of the window is dropped; {2}",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A finished trigger closes its window: Beam drops all data that arrives afterwards and GroupByKey rejects such 'unsafe' triggers. Wrap once-triggers in Repeatedly, or give AfterWatermark late firings when there is an allowed lateness.",
+        helpLinkUri: HelpLinkBase + "CMP1005.md");
+
 }
