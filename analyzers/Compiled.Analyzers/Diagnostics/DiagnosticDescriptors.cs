@@ -119,4 +119,46 @@ internal static class DiagnosticDescriptors
         description: "A finished trigger closes its window: Beam drops all data that arrives afterwards and GroupByKey rejects such 'unsafe' triggers. Wrap once-triggers in Repeatedly, or give AfterWatermark late firings when there is an allowed lateness.",
         helpLinkUri: HelpLinkBase + "CMP1005.md");
 
+    /// <summary>
+    /// CMP1006: a grouping or combining transform applied to an unbounded collection in the global window with
+    /// the default trigger. Format: {0} the transform, {1} the unbounded input's name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor UnboundedGlobalGrouping = new(
+        id: "CMP1006",
+        title: "Unbounded input grouped in the global window without a trigger",
+        messageFormat: "{0} groups the unbounded input '{1}' in the global window with the default trigger, which fires only when the input ends, so it never emits; window the collection first (.Window(Windows.Fixed(...))) or set a repeating trigger",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam: GroupByKey cannot be applied to a non-bounded PCollection in the GlobalWindow without a trigger. The default trigger fires when the watermark passes the end of the window, and the global window ends only when the input does.",
+        helpLinkUri: HelpLinkBase + "CMP1006.md");
+
+    /// <summary>
+    /// CMP1007: accumulating panes with a repeating trigger in the global window of an unbounded input.
+    /// Format: {0} the unbounded input's name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor AccumulatingGlobalUnbounded = new(
+        id: "CMP1007",
+        title: "Accumulating panes in the global window of an unbounded input",
+        messageFormat: "Accumulating panes with a repeating trigger in the global window keep all data of the unbounded input '{0}' in state forever, and every pane re-emits all of it; use .Discarding(), or window the collection into bounded windows",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The global window never closes, so accumulating state is never garbage-collected: memory and pane size grow with the input.",
+        helpLinkUri: HelpLinkBase + "CMP1007.md");
+
+    /// <summary>
+    /// CMP1008: Flatten or CoGroupByKey of collections whose windowing differs.
+    /// Format: {0} the transform, {1} one windowing, {2} the other.
+    /// </summary>
+    public static readonly DiagnosticDescriptor IncompatibleWindowing = new(
+        id: "CMP1008",
+        title: "Inputs with incompatible windowing",
+        messageFormat: "{0} combines inputs with different windowing ('{1}' and '{2}'); window all inputs the same way (same window function, parameters and trigger) before {0}",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Flatten rejects inputs with incompatible window functions or triggers, and CoGroupByKey (a Flatten followed by GroupByKey) inherits the rule: the merged collection can have only one windowing strategy.",
+        helpLinkUri: HelpLinkBase + "CMP1008.md");
+
 }
