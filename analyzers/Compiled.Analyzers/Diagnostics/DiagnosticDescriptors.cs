@@ -161,4 +161,19 @@ internal static class DiagnosticDescriptors
         description: "Beam's Flatten rejects inputs with incompatible window functions or triggers, and CoGroupByKey (a Flatten followed by GroupByKey) inherits the rule: the merged collection can have only one windowing strategy.",
         helpLinkUri: HelpLinkBase + "CMP1008.md");
 
+    /// <summary>
+    /// CMP2002: a grouping key that is, or contains, a value without deterministic equality (an unordered
+    /// collection, object or dynamic, a class compared by reference, a float or double inside a record or
+    /// struct). Format: {0} the transform, {1} the key type, {2} the offending member path, {3} why.
+    /// </summary>
+    public static readonly DiagnosticDescriptor NonDeterministicKey = new(
+        id: "CMP2002",
+        title: "Grouping key must have deterministic equality",
+        messageFormat: "{0} groups by '{1}', but '{2}' {3}, so equal keys can land in different groups; key by values with value equality (strings, numbers, records or structs of those)",
+        category: CodersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam requires a deterministic key coder for every grouping. Unordered collections encode in iteration order, object and dynamic have no fixed encoding, classes without Equals compare by reference, and floating-point members compare inexactly.",
+        helpLinkUri: HelpLinkBase + "CMP2002.md");
+
 }
