@@ -176,4 +176,17 @@ internal static class DiagnosticDescriptors
         description: "Beam requires a deterministic key coder for every grouping. Unordered collections encode in iteration order, object and dynamic have no fixed encoding, classes without Equals compare by reference, and floating-point members compare inexactly.",
         helpLinkUri: HelpLinkBase + "CMP2002.md");
 
+    /// <summary>
+    /// CMP3001: a transform function that reads the clock or a random source, writes static state or mutates its
+    /// input. Format: {0} the transform, {1} what the function does, {2} what to do instead.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ImpureTransform = new(
+        id: "CMP3001",
+        title: "Transform function is not pure",
+        messageFormat: "The function passed to {0} {1}; {2}",
+        category: TransformsCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A runner may call a transform function more than once for an element (retries, speculative execution) and in any order, and expects the same output each time. Reading the clock or a random source, writing static state or changing the input element makes results depend on how the pipeline ran.",
+        helpLinkUri: HelpLinkBase + "CMP3001.md");
 }

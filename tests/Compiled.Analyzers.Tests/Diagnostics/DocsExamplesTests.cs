@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Compiled.Analyzers.Coders;
 using Compiled.Analyzers.Diagnostics;
 using Compiled.Analyzers.Tests.Infrastructure;
+using Compiled.Analyzers.Transforms;
 using Compiled.Analyzers.Windowing;
 using Compiled.Generator;
 using Microsoft.CodeAnalysis;
@@ -31,7 +32,7 @@ public sealed partial class DocsExamplesTests
         "CMP0001", "CMP0002", "CMP0003", "CMP0004", "CMP0005", "CMP0006", "CMP0007", "CMP0008",
         "CMP0009", "CMP0010", "CMP0011", "CMP0012", "CMP0013", "CMP0014",
         "CMP1001", "CMP1002", "CMP1003", "CMP1004", "CMP1005", "CMP1006", "CMP1007", "CMP1008",
-        "CMP2001", "CMP2002");
+        "CMP2001", "CMP2002", "CMP3001");
 
     /// <summary>
     /// Pages whose "Good" example declares triggers, lateness or accumulation modes, which the declaration API
@@ -45,7 +46,8 @@ public sealed partial class DocsExamplesTests
         new NonDeterministicKeyAnalyzer(),
         new WindowParameterAnalyzer(),
         new TriggerConfigurationAnalyzer(),
-        new PipelineWindowingFlowAnalyzer());
+        new PipelineWindowingFlowAnalyzer(),
+        new TransformPurityAnalyzer());
 
     [Theory]
     [MemberData(nameof(DocumentedIds))]
@@ -84,6 +86,7 @@ public sealed partial class DocsExamplesTests
             .ToList();
         Assert.Contains("CMP0099", ids);
         Assert.Contains("CMP2001", ids);
+        Assert.Contains("CMP3001", ids);
         foreach (var id in ids)
         {
             Assert.True(File.Exists(Path.Combine(DocsDirectory, id + ".md")), "missing docs/diagnostics/" + id + ".md");
@@ -95,7 +98,7 @@ public sealed partial class DocsExamplesTests
     public void AnalyzerDescriptors_LinkToTheirPage()
     {
         var descriptors = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToList();
-        Assert.Equal(10, descriptors.Count);
+        Assert.Equal(11, descriptors.Count);
         foreach (var descriptor in descriptors)
         {
             Assert.Equal(DiagnosticDescriptors.HelpLinkBase + descriptor.Id + ".md", descriptor.HelpLinkUri);
