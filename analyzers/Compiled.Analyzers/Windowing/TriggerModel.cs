@@ -28,7 +28,7 @@ internal enum TriggerKind
 /// <summary>A declared trigger read from its expression: a tree of <see cref="TriggerKind"/> nodes.</summary>
 internal sealed class TriggerNode
 {
-    private TriggerNode(TriggerKind kind, IOperation operation, ImmutableArray<TriggerNode> children, TriggerNode? early, TriggerNode? late, string? argumentText)
+    private TriggerNode(TriggerKind kind, IOperation? operation, ImmutableArray<TriggerNode> children, TriggerNode? early, TriggerNode? late, string? argumentText)
     {
         Kind = kind;
         Operation = operation;
@@ -40,8 +40,8 @@ internal sealed class TriggerNode
 
     public TriggerKind Kind { get; }
 
-    /// <summary>The expression the node was read from.</summary>
-    public IOperation Operation { get; }
+    /// <summary>The expression the node was read from (null for a missing argument).</summary>
+    public IOperation? Operation { get; }
 
     /// <summary>Sub-triggers: Repeatedly's one, AfterEach/AfterFirst/AfterAll's list, OrFinally's (trigger, until).</summary>
     public ImmutableArray<TriggerNode> Children { get; }
@@ -205,7 +205,7 @@ internal sealed class TriggerNode
     }
 
     private static TriggerNode Unknown(IOperation? operation) =>
-        new(TriggerKind.Unknown, operation!, ImmutableArray<TriggerNode>.Empty, null, null, null);
+        new(TriggerKind.Unknown, operation, ImmutableArray<TriggerNode>.Empty, null, null, null);
 
     private static string ConstantText(IInvocationOperation invocation, CompiledSymbols symbols)
     {
