@@ -51,8 +51,8 @@ public sealed class FloatingPointKeyAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        var keyType = GroupingKeyType(method, symbols);
-        if (keyType is null || !ContainsFloatingPoint(keyType, symbols, depth: 0))
+        var keyType = KeyTypes.GroupingKeyType(method, symbols);
+        if (keyType is null || !KeyTypes.ContainsFloatingPoint(keyType, symbols))
         {
             return;
         }
@@ -62,85 +62,6 @@ public sealed class FloatingPointKeyAnalyzer : DiagnosticAnalyzer
             NameLocation(invocation),
             method.Name,
             keyType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-    }
-
-    /// <summary>The key a grouping transform groups by, or null when <paramref name="method"/> does not group.</summary>
-    private static ITypeSymbol? GroupingKeyType(IMethodSymbol method, CompiledSymbols symbols)
-    {
-        // In the operation tree an extension call is the static method, never the reduced form.
-        var definition = method.ReducedFrom ?? method;
-        var containing = definition.ContainingType?.OriginalDefinition;
-        if (SymbolEqualityComparer.Default.Equals(containing, symbols.KeyedTransforms))
-        {
-            switch (definition.Name)
-            {
-                case "GroupByKey":
-                case "CombinePerKey":
-                case "CountPerKey":
-                case "CoGroupByKey":
-                    return definition.TypeArguments.Length > 0 ? definition.TypeArguments[0] : null;
-                default:
-                    return null;
-            }
-        }
-
-        if (SymbolEqualityComparer.Default.Equals(containing, symbols.PCollection))
-        {
-            switch (method.Name)
-            {
-                case "CountPerElement":
-                case "Distinct":
-                    return method.ContainingType.TypeArguments[0];
-                default:
-                    return null;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool ContainsFloatingPoint(ITypeSymbol type, CompiledSymbols symbols, int depth)
-    {
-        if (depth > 8)
-        {
-            return false;
-        }
-
-        switch (type.SpecialType)
-        {
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-                return true;
-        }
-
-        if (type is IArrayTypeSymbol array)
-        {
-            return ContainsFloatingPoint(array.ElementType, symbols, depth + 1);
-        }
-
-        if (type is not INamedTypeSymbol { IsGenericType: true } named)
-        {
-            return false;
-        }
-
-        var isComposite = named.IsTupleType ||
-                          named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ||
-                          SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.Kv) ||
-                          named.OriginalDefinition.ToDisplayString().StartsWith("System.Tuple<", System.StringComparison.Ordinal);
-        if (!isComposite)
-        {
-            return false;
-        }
-
-        foreach (var argument in named.TypeArguments)
-        {
-            if (ContainsFloatingPoint(argument, symbols, depth + 1))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The transform's name (<c>GroupByKey</c> in <c>keyed.GroupByKey()</c>), else the whole call.</summary>

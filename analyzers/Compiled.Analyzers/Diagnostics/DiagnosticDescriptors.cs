@@ -46,4 +46,147 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Grouping needs keys whose encoding is deterministic: equal keys must be equal bit for bit, on every worker. Floating-point keys break this (rounding differs between computations, 0.0 and -0.0 and the many NaNs have different bits), which is why Beam rejects DoubleCoder and FloatCoder as key coders.",
         helpLinkUri: HelpLinkBase + "CMP2001.md");
+
+    /// <summary>
+    /// CMP1001: a window or trigger parameter known at build time that Beam rejects: a window size, sliding
+    /// period or session gap that is not positive, an offset outside [0, size) or [0, period), a negative allowed
+    /// lateness, <c>AfterCount(n)</c> with n &lt; 1, a non-positive aligned processing-time period.
+    /// Format: {0} the parameter, {1} the call, {2} its value, {3} what it must be.
+    /// </summary>
+    public static readonly DiagnosticDescriptor InvalidWindowParameter = new(
+        id: "CMP1001",
+        title: "Window or trigger parameter out of range",
+        messageFormat: "The {0} of {1} is {2}, but it must be {3}; pass a value in that range",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's FixedWindows, SlidingWindows, Sessions, Window.withAllowedLateness, AfterPane.elementCountAtLeast and AfterProcessingTime.alignedTo reject these values when the pipeline is constructed; here they are known at build time.",
+        helpLinkUri: HelpLinkBase + "CMP1001.md");
+
+    /// <summary>
+    /// CMP1002: sliding windows whose period is larger than their size, so that some timestamps are in no window.
+    /// Format: {0} the period, {1} the size.
+    /// </summary>
+    public static readonly DiagnosticDescriptor SlidingPeriodLargerThanSize = new(
+        id: "CMP1002",
+        title: "Sliding period larger than the window size",
+        messageFormat: "Windows.Sliding starts a window every {0} but each window lasts only {1}, so elements whose timestamps fall between two windows are in no window and are dropped; make the period at most the size",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Sliding windows with a period larger than their size sample the input: an element is assigned to every window that contains its timestamp, and between the end of one window and the start of the next there is none.",
+        helpLinkUri: HelpLinkBase + "CMP1002.md");
+
+    /// <summary>
+    /// CMP1003: a trigger set outside the global window without an allowed lateness (Beam's Window.validate).
+    /// Format: {0} the window function.
+    /// </summary>
+    public static readonly DiagnosticDescriptor TriggerWithoutAllowedLateness = new(
+        id: "CMP1003",
+        title: "Trigger set without an allowed lateness",
+        messageFormat: "A trigger is set on {0} windows without an allowed lateness; add .WithAllowedLateness(...) to say how long late data is kept (TimeSpan.Zero drops it)",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Window.validate: except in the global window, calling triggering() requires withAllowedLateness(), the upper bound on how late data can arrive before it is dropped.",
+        helpLinkUri: HelpLinkBase + "CMP1003.md");
+
+    /// <summary>
+    /// CMP1004: a strategy that can emit several panes per window (a trigger, or an allowed lateness above zero
+    /// outside the global window) without an accumulation mode. Format: {0} what makes several panes possible.
+    /// </summary>
+    public static readonly DiagnosticDescriptor TriggerWithoutAccumulationMode = new(
+        id: "CMP1004",
+        title: "Trigger set without an accumulation mode",
+        messageFormat: "{0} can emit several panes per window, so it needs an accumulation mode; add .Discarding() (each pane holds only new data) or .Accumulating() (each pane holds all data so far)",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Window.validate: calling triggering(), or withAllowedLateness() with a lateness above zero, requires discardingFiredPanes() or accumulatingFiredPanes(): whether a later pane repeats the data of earlier ones changes what downstream sums mean.",
+        helpLinkUri: HelpLinkBase + "CMP1004.md");
+
+    /// <summary>
+    /// CMP1005: a top-level trigger that can finish (Beam's GroupByKey "Unsafe trigger may lose data").
+    /// Format: {0} the trigger, {1} why it finishes too early, {2} the fix.
+    /// </summary>
+    public static readonly DiagnosticDescriptor FinishingTrigger = new(
+        id: "CMP1005",
+        title: "Trigger can finish and drop later data",
+        messageFormat: "The trigger '{0}' can finish{1}, and once it has finished every later element of the window is dropped; {2}",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A finished trigger closes its window: Beam drops all data that arrives afterwards and GroupByKey rejects such 'unsafe' triggers. Wrap once-triggers in Repeatedly, or give AfterWatermark late firings when there is an allowed lateness.",
+        helpLinkUri: HelpLinkBase + "CMP1005.md");
+
+    /// <summary>
+    /// CMP1006: a grouping or combining transform applied to an unbounded collection in the global window with
+    /// the default trigger. Format: {0} the transform, {1} the unbounded input's name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor UnboundedGlobalGrouping = new(
+        id: "CMP1006",
+        title: "Unbounded input grouped in the global window without a trigger",
+        messageFormat: "{0} groups the unbounded input '{1}' in the global window with the default trigger, which fires only when the input ends, so it never emits; window the collection first (.Window(Windows.Fixed(...))) or set a repeating trigger",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam: GroupByKey cannot be applied to a non-bounded PCollection in the GlobalWindow without a trigger. The default trigger fires when the watermark passes the end of the window, and the global window ends only when the input does.",
+        helpLinkUri: HelpLinkBase + "CMP1006.md");
+
+    /// <summary>
+    /// CMP1007: accumulating panes with a repeating trigger in the global window of an unbounded input.
+    /// Format: {0} the unbounded input's name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor AccumulatingGlobalUnbounded = new(
+        id: "CMP1007",
+        title: "Accumulating panes in the global window of an unbounded input",
+        messageFormat: "Accumulating panes with a repeating trigger in the global window keep all data of the unbounded input '{0}' in state forever, and every pane re-emits all of it; use .Discarding(), or window the collection into bounded windows",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The global window never closes, so accumulating state is never garbage-collected: memory and pane size grow with the input.",
+        helpLinkUri: HelpLinkBase + "CMP1007.md");
+
+    /// <summary>
+    /// CMP1008: Flatten or CoGroupByKey of collections whose windowing differs.
+    /// Format: {0} the transform, {1} one windowing, {2} the other.
+    /// </summary>
+    public static readonly DiagnosticDescriptor IncompatibleWindowing = new(
+        id: "CMP1008",
+        title: "Inputs with incompatible windowing",
+        messageFormat: "{0} combines inputs with different windowing ('{1}' and '{2}'); window all inputs the same way (same window function, parameters and trigger) before {0}",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam's Flatten rejects inputs with incompatible window functions or triggers, and CoGroupByKey (a Flatten followed by GroupByKey) inherits the rule: the merged collection can have only one windowing strategy.",
+        helpLinkUri: HelpLinkBase + "CMP1008.md");
+
+    /// <summary>
+    /// CMP2002: a grouping key that is, or contains, a value without deterministic equality (an unordered
+    /// collection, object or dynamic, a class compared by reference, a float or double inside a record or
+    /// struct). Format: {0} the transform, {1} the key type, {2} the offending member path, {3} why.
+    /// </summary>
+    public static readonly DiagnosticDescriptor NonDeterministicKey = new(
+        id: "CMP2002",
+        title: "Grouping key must have deterministic equality",
+        messageFormat: "{0} groups by '{1}', but '{2}' {3}, so equal keys can land in different groups; key by values with value equality (strings, numbers, records or structs of those)",
+        category: CodersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam requires a deterministic key coder for every grouping. Unordered collections encode in iteration order, object and dynamic have no fixed encoding, classes without Equals compare by reference, and floating-point members compare inexactly.",
+        helpLinkUri: HelpLinkBase + "CMP2002.md");
+
+    /// <summary>
+    /// CMP3001: a transform function that reads the clock or a random source, writes static state or mutates its
+    /// input. Format: {0} the transform, {1} what the function does, {2} what to do instead.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ImpureTransform = new(
+        id: "CMP3001",
+        title: "Transform function is not pure",
+        messageFormat: "The function passed to {0} {1}; {2}",
+        category: TransformsCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A runner may call a transform function more than once for an element (retries, speculative execution) and in any order, and expects the same output each time. Reading the clock or a random source, writing static state or changing the input element makes results depend on how the pipeline ran.",
+        helpLinkUri: HelpLinkBase + "CMP3001.md");
 }

@@ -1,0 +1,211 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Compiled.Analyzers.Diagnostics;
+using Compiled.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Compiled.Analyzers.Windowing;
+
+/// <summary>
+/// CMP1006, CMP1007, CMP1008: rules that depend on where a collection comes from, checked over the body of a
+/// <c>[Pipeline]</c> class's <c>Define</c> method with <see cref="CollectionFlow"/>.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><description>CMP1006: a grouping or combining transform on an unbounded collection in the global window
+/// with the default trigger (Beam's <c>GroupByKey.applicableTo</c>).</description></item>
+/// <item><description>CMP1007: <c>Accumulating()</c> with a <c>Repeatedly</c> trigger in the global window of an
+/// unbounded collection: state that is never released.</description></item>
+/// <item><description>CMP1008: <c>Flatten</c> or <c>CoGroupByKey</c> of collections with different window
+/// functions, parameters or triggers (Beam's <c>Flatten</c> compatibility check).</description></item>
+/// </list>
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.UnboundedGlobalGrouping,
+        DiagnosticDescriptors.AccumulatingGlobalUnbounded,
+        DiagnosticDescriptors.IncompatibleWindowing);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var symbols = CompiledSymbols.TryCreate(start.Compilation);
+            if (symbols is null || !symbols.HasWindowing || symbols.PipelineBuilder is null || symbols.PipelineAttribute is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationBlockAction(context => AnalyzeBlock(context, symbols));
+        });
+    }
+
+    private static bool IsDefine(ISymbol owner, CompiledSymbols symbols)
+    {
+        if (owner is not IMethodSymbol { Name: "Define", IsStatic: true, ContainingType: { } type })
+        {
+            return false;
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (CompiledSymbols.Is(attribute.AttributeClass, symbols.PipelineAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, CompiledSymbols symbols)
+    {
+        if (!IsDefine(context.OwningSymbol, symbols))
+        {
+            return;
+        }
+
+        var flow = new CollectionFlow(symbols);
+        var invocations = new List<IInvocationOperation>();
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                flow.Visit(operation);
+                if (operation is IInvocationOperation invocation)
+                {
+                    invocations.Add(invocation);
+                }
+            }
+        }
+
+        foreach (var invocation in invocations)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            Analyze(context, invocation, flow, symbols);
+        }
+    }
+
+    private static void Analyze(OperationBlockAnalysisContext context, IInvocationOperation invocation, CollectionFlow flow, CompiledSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        var containing = method.ContainingType;
+        if (CompiledSymbols.Is(containing, symbols.PCollection))
+        {
+            switch (method.Name)
+            {
+                case "CombineGlobally":
+                case "Count":
+                case "CountPerElement":
+                case "Distinct":
+                    CheckGrouping(context, invocation, new[] { invocation.Instance }, flow);
+                    return;
+                case "Window":
+                    CheckAccumulating(context, invocation, flow);
+                    return;
+            }
+
+            return;
+        }
+
+        if (CompiledSymbols.Is(containing, symbols.KeyedTransforms))
+        {
+            switch (method.Name)
+            {
+                case "GroupByKey":
+                case "CombinePerKey":
+                case "CountPerKey":
+                    CheckGrouping(context, invocation, new[] { OperationHelpers.Receiver(invocation) }, flow);
+                    return;
+                case "CoGroupByKey":
+                    {
+                        var inputs = new List<IOperation?>();
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (CompiledSymbols.Is(argument.Value.Type, symbols.PCollection))
+                            {
+                                inputs.Add(argument.Value);
+                            }
+                        }
+
+                        CheckGrouping(context, invocation, inputs, flow);
+                        CheckCompatible(context, invocation, inputs, flow);
+                        return;
+                    }
+            }
+
+            return;
+        }
+
+        if (CompiledSymbols.Is(containing, symbols.PipelineBuilder) && method.Name == "Flatten")
+        {
+            CheckCompatible(context, invocation, new List<IOperation?>(CollectionFlow.FlattenInputs(invocation)), flow);
+        }
+    }
+
+    private static void CheckGrouping(OperationBlockAnalysisContext context, IInvocationOperation invocation, IEnumerable<IOperation?> inputs, CollectionFlow flow)
+    {
+        foreach (var input in inputs)
+        {
+            var state = flow.StateOf(input);
+            if (state is { IsUnbounded: true, Windowing: { Fn: WindowFnKind.Global, HasDefaultTrigger: true } })
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UnboundedGlobalGrouping,
+                    OperationHelpers.NameLocation(invocation),
+                    invocation.TargetMethod.Name,
+                    state.UnboundedInput));
+                return;
+            }
+        }
+    }
+
+    private static void CheckAccumulating(OperationBlockAnalysisContext context, IInvocationOperation window, CollectionFlow flow)
+    {
+        var state = flow.StateOf(window);
+        if (state is { IsUnbounded: true, Windowing: { Fn: WindowFnKind.Global, Accumulation: AccumulationMode.Accumulating, AccumulationCall: { } accumulating, Trigger.Kind: TriggerKind.Repeatedly } })
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.AccumulatingGlobalUnbounded,
+                OperationHelpers.NameLocation(accumulating),
+                state.UnboundedInput));
+        }
+    }
+
+    private static void CheckCompatible(OperationBlockAnalysisContext context, IInvocationOperation invocation, List<IOperation?> inputs, CollectionFlow flow)
+    {
+        string? firstKey = null;
+        foreach (var input in inputs)
+        {
+            var key = flow.StateOf(input)?.Windowing?.CompatibilityKey;
+            if (key is null)
+            {
+                // Unknown windowing: not judged.
+                return;
+            }
+
+            if (firstKey is null)
+            {
+                firstKey = key;
+            }
+            else if (key != firstKey)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.IncompatibleWindowing,
+                    OperationHelpers.NameLocation(invocation),
+                    invocation.TargetMethod.Name,
+                    firstKey,
+                    key));
+                return;
+            }
+        }
+    }
+}
