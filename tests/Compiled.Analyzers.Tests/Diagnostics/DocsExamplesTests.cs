@@ -34,12 +34,6 @@ public sealed partial class DocsExamplesTests
         "CMP1001", "CMP1002", "CMP1003", "CMP1004", "CMP1005", "CMP1006", "CMP1007", "CMP1008",
         "CMP2001", "CMP2002", "CMP3001");
 
-    /// <summary>
-    /// Pages whose "Good" example declares triggers, lateness or accumulation modes, which the declaration API
-    /// has and this version of the generator does not read yet: the generator reports CMP0005 ("unsupported
-    /// expression") for them, which these pages' Good tests tolerate. Every other diagnostic still fails them.
-    /// </summary>
-    private static readonly string[] GoodExamplesAheadOfTheGenerator = { "CMP1003", "CMP1004", "CMP1005", "CMP1007" };
 
     private static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() => ImmutableArray.Create<DiagnosticAnalyzer>(
         new FloatingPointKeyAnalyzer(),
@@ -68,11 +62,6 @@ public sealed partial class DocsExamplesTests
     public async Task GoodExample_IsCleanAndCompilesWithTheGeneratedRunner(string id)
     {
         var (diagnostics, compilerErrors) = await AnalyzeAsync(ReadExample(id, "Good"));
-        if (Array.IndexOf(GoodExamplesAheadOfTheGenerator, id) >= 0)
-        {
-            diagnostics = diagnostics.RemoveAll(d => d.Id == "CMP0005");
-        }
-
         Assert.Empty(diagnostics.Select(d => d.ToString()));
         Assert.Empty(compilerErrors.Select(d => d.ToString()));
     }
