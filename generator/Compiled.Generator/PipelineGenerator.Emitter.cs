@@ -475,6 +475,24 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (IsPaneShared(t))
+                    {
+                        w.Line("// #" + id + " " + t.Label + " shares panes between overlapping sliding windows: state is kept per key and");
+                        w.Line("// pane [p, p + period); a window's result merges its size/period panes when it fires; a pane is dropped");
+                        w.Line("// when the last window containing it has fired.");
+                        w.Line("private long _firedUpTo" + id + " = long.MinValue; // windows starting before this have fired");
+                        if (t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey)
+                        {
+                            w.Line("private readonly " + PaneInnerType(t) + " _merge" + id + " = new(); // the window being fired, merged from its panes");
+                        }
+                    }
+
+                    if (t.Kind == TransformKind.Window && SharesPanes(t))
+                    {
+                        w.Line("private long _fixedStart" + id + " = long.MinValue; // pane of the last element through #" + id + " " + t.Label);
+                        continue;
+                    }
+
                     if (t.Kind == TransformKind.Window && t.Windowing?.Kind == "Fixed")
                     {
                         w.Line("private long _fixedStart" + id + " = long.MinValue; // start of the window of the last element through #" + id + " " + t.Label);
@@ -1331,6 +1349,12 @@ public sealed partial class PipelineGenerator
 
             private void WriteFire(SourceWriter w, TransformSpec t, string watermark)
             {
+                if (IsPaneShared(t))
+                {
+                    WriteSlidingFire(w, t, watermark);
+                    return;
+                }
+
                 var id = N(t.Id);
                 var isMap = t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count);
                 w.Open();
@@ -1364,6 +1388,195 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
+                w.Line("_pane = pane" + id + ";");
+                w.Close();
+                w.Open("if (_wm" + id + " < " + watermark + ")");
+                w.Line("_wm" + id + " = " + watermark + ";");
+                w.Close();
+                w.Close();
+            }
+
+            // ----- sliding windows shared by panes -----
+
+            private readonly Dictionary<int, bool> _sharesPanes = new();
+
+            /// <summary>
+            /// A sliding Window whose every downstream path runs element-wise into a combine (per key or global, with
+            /// mergeable accumulators): it assigns each element to its pane only, and the combines assemble windows.
+            /// </summary>
+            private bool SharesPanes(TransformSpec t)
+            {
+                if (_sharesPanes.TryGetValue(t.Id, out var known))
+                {
+                    return known;
+                }
+
+                var result = t.Kind == TransformKind.Window && t.Windowing is { Kind: "Sliding", IsSimple: true } sliding &&
+                    sliding.SizeMs % sliding.PeriodMs == 0 && sliding.SizeMs > sliding.PeriodMs && AllPathsToPaneCombines(t.Id);
+                _sharesPanes[t.Id] = result;
+                return result;
+            }
+
+            private bool AllPathsToPaneCombines(int node)
+            {
+                var edges = _plan.Edges.Where(e => e.From == node).ToList();
+                if (edges.Count == 0)
+                {
+                    return false;
+                }
+
+                foreach (var edge in edges)
+                {
+                    var target = _t[edge.To];
+                    if (target.SideInput is not null || target.Inputs.Count != 1)
+                    {
+                        return false;
+                    }
+
+                    if (target.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally)
+                    {
+                        continue;
+                    }
+
+                    if (target.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
+                            TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) ||
+                        !AllPathsToPaneCombines(target.Id))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
+            private bool IsPaneShared(TransformSpec t)
+            {
+                if (t.Kind is not (TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally) ||
+                    t.SideInput is not null || t.OutputWindowing is not { Kind: "Sliding" })
+                {
+                    return false;
+                }
+
+                var node = t;
+                while (node.Inputs.Count == 1)
+                {
+                    node = _t[node.Inputs[0].Node];
+                    if (node.Kind == TransformKind.Window)
+                    {
+                        return SharesPanes(node);
+                    }
+                }
+
+                return false;
+            }
+
+            private static string PaneInnerType(TransformSpec t)
+            {
+                var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                var value = t.Kind == TransformKind.CombinePerKey ? t.Combine!.AccumulatorType : "long";
+                return "global::System.Collections.Generic.Dictionary<" + key + ", " + value + ">";
+            }
+
+            /// <summary>
+            /// Fires the sliding windows the watermark has passed, each assembled from the panes it contains, in
+            /// order of window start; then drops the panes whose last window has fired.
+            /// </summary>
+            private void WriteSlidingFire(SourceWriter w, TransformSpec t, string watermark)
+            {
+                var id = N(t.Id);
+                var windowing = t.OutputWindowing!;
+                var size = windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var period = windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var offset = windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var keyed = t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey;
+                w.Open();
+                w.Open("if (" + watermark + " > _nextEnd" + id + " && _wstate" + id + ".Count > 0)");
+                w.Line("var pane" + id + " = _pane;");
+                w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
+                w.Line("__ready.Clear();");
+                w.Line("__ready.AddRange(_wstate" + id + ".Keys);");
+                w.Line("__ready.Sort(__WindowOrder); // panes by start");
+                w.Line("var maxPane" + id + " = __ready[__ready.Count - 1].Start.Millis;");
+                w.Line("var s" + id + " = global::System.Math.Max(_firedUpTo" + id + ", __ready[0].Start.Millis - " + size + " + " + period + ");");
+                w.Line("var first" + id + " = 0;");
+                w.Open("while (s" + id + " + " + size + " - 1 < " + watermark + ".Millis && s" + id + " <= maxPane" + id + ")");
+                w.Open("while (__ready[first" + id + "].Start.Millis < s" + id + ")");
+                w.Line("first" + id + "++;");
+                w.Close();
+                w.Open("if (__ready[first" + id + "].Start.Millis >= s" + id + " + " + size + ")");
+                w.Line("s" + id + " = __ready[first" + id + "].Start.Millis - " + size + " + " + period + "; // no pane in this window: skip the gap");
+                w.Line("continue;");
+                w.Close();
+                w.Line("var fw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s" + id + "), new global::Compiled.Instant(s" + id + " + " + size + "));");
+                w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey or TransformKind.CountPerKey:
+                        w.Line("_merge" + id + ".Clear();");
+                        break;
+                    case TransformKind.CombineGlobally:
+                        w.Line("var macc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        break;
+                    default:
+                        w.Line("long macc" + id + " = 0;");
+                        break;
+                }
+
+                w.Open("for (var i" + id + " = first" + id + "; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < s" + id + " + " + size + "; i" + id + "++)");
+                w.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
+                        w.Line("ref var m" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out var mexists" + id + ");");
+                        w.Open("if (!mexists" + id + ")");
+                        w.Line("m" + id + " = _fn" + id + ".CreateAccumulator();");
+                        w.Close();
+                        w.Line("_fn" + id + ".MergeAccumulators(ref m" + id + ", pe" + id + ".Value);");
+                        w.Close();
+                        break;
+                    case TransformKind.CountPerKey:
+                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out _) += pe" + id + ".Value;");
+                        w.Close();
+                        break;
+                    case TransformKind.CombineGlobally:
+                        w.Line("_fn" + id + ".MergeAccumulators(ref macc" + id + ", ps" + id + ");");
+                        break;
+                    default:
+                        w.Line("macc" + id + " += ps" + id + ";");
+                        break;
+                }
+
+                w.Close();
+                WriteEmitState(w, t, keyed ? "_merge" + id : "macc" + id, "fts" + id, "fw" + id);
+                w.Line("s" + id + " += " + period + ";");
+                w.Close();
+                w.Line("// Every window that ended before the watermark is done, with data or not.");
+                w.Line("var ended" + id + " = " + watermark + ".Millis - " + size + " + 1;");
+                w.Line("ended" + id + " += (((" + offset + " - ended" + id + ") % " + period + ") + " + period + ") % " + period + ";");
+                w.Line("_firedUpTo" + id + " = global::System.Math.Max(_firedUpTo" + id + ", ended" + id + ");");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var p" + id + " in __ready)");
+                w.Open("if (p" + id + ".Start.Millis < _firedUpTo" + id + ")");
+                w.Line("_wstate" + id + ".Remove(p" + id + ", out var fs" + id + ");");
+                if (keyed)
+                {
+                    w.Line("var k" + id + " = " + CacheIndex(t, "p" + id) + ";");
+                    w.Open("if (_cacheW" + id + "[k" + id + "] == p" + id + ".Start.Millis)");
+                    w.Line("_cacheS" + id + "[k" + id + "] = null;");
+                    w.Close();
+                    w.Line("fs" + id + "!.Clear();");
+                    w.Line("_pool" + id + ".Push(fs" + id + ");");
+                }
+
+                w.Close();
+                w.Open("else if (next" + id + " == global::Compiled.Instant.MaxValue)");
+                w.Line("next" + id + " = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo" + id + ", p" + id + ".Start.Millis - " + size + " + " + period + ") + " + size + " - 1);");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
                 w.Line("_pane = pane" + id + ";");
                 w.Close();
                 w.Open("if (_wm" + id + " < " + watermark + ")");
@@ -1435,11 +1648,33 @@ public sealed partial class PipelineGenerator
             private void EmitWindowedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
             {
                 var id = N(t.Id);
-                w.Line("// #" + id + " " + t.Label + ", per window");
-                w.Open("if (" + window + ".MaxTimestamp < _wm" + id + ")");
-                w.Line("_droppedLate++; // late: the window was emitted when the watermark passed its end");
-                w.Close();
-                w.Open("else");
+                if (IsPaneShared(t))
+                {
+                    var size = t.OutputWindowing!.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    var period = t.OutputWindowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    var windows = (t.OutputWindowing.SizeMs / t.OutputWindowing.PeriodMs).ToString(CultureInfo.InvariantCulture);
+                    w.Line("// #" + id + " " + t.Label + ", per pane (" + window + " is the element's pane)");
+                    w.Open("if (" + window + ".Start.Millis + " + size + " - 1 < _wm" + id + ".Millis)");
+                    w.Line("_droppedLate += " + windows + "; // late: every window of the element was emitted");
+                    w.Close();
+                    w.Open("else");
+                    w.Line("var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + ";");
+                    w.Open("for (; ls" + id + " + " + size + " - 1 < _wm" + id + ".Millis; ls" + id + " += " + period + ")");
+                    w.Line("_droppedLate++; // late for its earlier windows, which were emitted: only the later ones get it");
+                    w.Close();
+                    w.Open("if (ls" + id + " > _firedUpTo" + id + " && ls" + id + " != " + window + ".Start.Millis - " + size + " + " + period + ")");
+                    w.Line("_firedUpTo" + id + " = ls" + id + "; // partly late: the windows that ended before the watermark are done, with this element or not");
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("// #" + id + " " + t.Label + ", per window");
+                    w.Open("if (" + window + ".MaxTimestamp < _wm" + id + ")");
+                    w.Line("_droppedLate++; // late: the window was emitted when the watermark passed its end");
+                    w.Close();
+                    w.Open("else");
+                }
+
                 switch (t.Kind)
                 {
                     case TransformKind.CombineGlobally:
@@ -1571,6 +1806,20 @@ public sealed partial class PipelineGenerator
                             w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
                             w.Close();
                             w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + size + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            break;
+                        }
+
+                    case TransformKind.Window when SharesPanes(t):
+                        {
+                            var period = t.Windowing!.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's SlidingWindows, shared by panes: the element goes to its pane [p, p + period) once; the");
+                            w.Line("// size/period windows containing the pane are assembled from panes when they fire downstream.");
+                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + period + ")");
+                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + period + ") + " + period + ") % " + period + ");");
+                            w.Close();
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + period + "));");
                             EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
                             break;
                         }

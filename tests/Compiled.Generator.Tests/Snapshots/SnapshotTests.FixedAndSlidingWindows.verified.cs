@@ -105,6 +105,11 @@ namespace Snapshots
             private readonly long[] _cacheW4 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, int>?[] _cacheS4 = new global::System.Collections.Generic.Dictionary<string, int>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, int>> _pool4 = new();
+            private long _fixedStart6 = long.MinValue; // pane of the last element through #6 Window sliding 60 s every 10 s (line 18)
+            // #7 Count (line 19) shares panes between overlapping sliding windows: state is kept per key and
+            // pane [p, p + period); a window's result merges its size/period panes when it fires; a pane is dropped
+            // when the last window containing it has fired.
+            private long _firedUpTo7 = long.MinValue; // windows starting before this have fired
             // State of #7 Count (line 19):
             //   State: a counter.
             //   State style: incremented for every element.
@@ -278,28 +283,38 @@ namespace Snapshots
                 // branch: -> #6 Window sliding 60 s every 10 s (line 18)
                 {
                     // #6 Window sliding 60 s every 10 s (line 18)
-                    // Beam's SlidingWindows: every window [start, start + size) with start = last start, last start - period, ... > t - size.
-                    var last6 = ts1.Millis - ((((ts1.Millis - 0L) % 10000L) + 10000L) % 10000L);
-                    for (var start6 = last6; start6 > ts1.Millis - 60000L; start6 -= 10000L)
+                    // Beam's SlidingWindows, shared by panes: the element goes to its pane [p, p + period) once; the
+                    // size/period windows containing the pane are assembled from panes when they fire downstream.
+                    if ((ulong)(ts1.Millis - _fixedStart6) >= (ulong)10000L)
                     {
-                        var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start6), new global::Compiled.Instant(start6 + 60000L));
-                        // #7 Count (line 19), per window
-                        if (w6.MaxTimestamp < _wm7)
+                        _fixedStart6 = ts1.Millis - ((((ts1.Millis - 0L) % 10000L) + 10000L) % 10000L);
+                    }
+                    var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 10000L));
+                    // #7 Count (line 19), per pane (w6 is the element's pane)
+                    if (w6.Start.Millis + 60000L - 1 < _wm7.Millis)
+                    {
+                        _droppedLate += 6; // late: every window of the element was emitted
+                    }
+                    else
+                    {
+                        var ls7 = w6.Start.Millis - 60000L + 10000L;
+                        for (; ls7 + 60000L - 1 < _wm7.Millis; ls7 += 10000L)
                         {
-                            _droppedLate++; // late: the window was emitted when the watermark passed its end
+                            _droppedLate++; // late for its earlier windows, which were emitted: only the later ones get it
                         }
-                        else
+                        if (ls7 > _firedUpTo7 && ls7 != w6.Start.Millis - 60000L + 10000L)
                         {
-                            global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate7, w6, out var exists7)++;
-                            if (!exists7)
+                            _firedUpTo7 = ls7; // partly late: the windows that ended before the watermark are done, with this element or not
+                        }
+                        global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate7, w6, out var exists7)++;
+                        if (!exists7)
+                        {
+                            if (w6.MaxTimestamp < _nextEnd7)
                             {
-                                if (w6.MaxTimestamp < _nextEnd7)
+                                _nextEnd7 = w6.MaxTimestamp;
+                                if (_nextEnd7 < _fireAt)
                                 {
-                                    _nextEnd7 = w6.MaxTimestamp;
-                                    if (_nextEnd7 < _fireAt)
-                                    {
-                                        _fireAt = _nextEnd7;
-                                    }
+                                    _fireAt = _nextEnd7;
                                 }
                             }
                         }
@@ -410,36 +425,60 @@ namespace Snapshots
                 }
                 // Fire #7 Count (line 19)
                 {
-                    if (watermark > _nextEnd7)
+                    if (watermark > _nextEnd7 && _wstate7.Count > 0)
                     {
                         var pane7 = _pane;
                         _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
                         __ready.Clear();
-                        var next7 = global::Compiled.Instant.MaxValue;
-                        foreach (var entry in _wstate7)
+                        __ready.AddRange(_wstate7.Keys);
+                        __ready.Sort(__WindowOrder); // panes by start
+                        var maxPane7 = __ready[__ready.Count - 1].Start.Millis;
+                        var s7 = global::System.Math.Max(_firedUpTo7, __ready[0].Start.Millis - 60000L + 10000L);
+                        var first7 = 0;
+                        while (s7 + 60000L - 1 < watermark.Millis && s7 <= maxPane7)
                         {
-                            if (entry.Key.MaxTimestamp < watermark)
+                            while (__ready[first7].Start.Millis < s7)
                             {
-                                __ready.Add(entry.Key);
+                                first7++;
                             }
-                            else if (entry.Key.MaxTimestamp < next7)
+                            if (__ready[first7].Start.Millis >= s7 + 60000L)
                             {
-                                next7 = entry.Key.MaxTimestamp;
+                                s7 = __ready[first7].Start.Millis - 60000L + 10000L; // no pane in this window: skip the gap
+                                continue;
                             }
-                        }
-                        _nextEnd7 = next7;
-                        __ready.Sort(__WindowOrder);
-                        foreach (var fw7 in __ready)
-                        {
-                            _wstate7.Remove(fw7, out var fs7);
+                            var fw7 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s7), new global::Compiled.Instant(s7 + 60000L));
                             var fts7 = fw7.MaxTimestamp;
+                            long macc7 = 0;
+                            for (var i7 = first7; i7 < __ready.Count && __ready[i7].Start.Millis < s7 + 60000L; i7++)
                             {
-                                var v7 = fs7!;
+                                var ps7 = _wstate7[__ready[i7]];
+                                macc7 += ps7;
+                            }
+                            {
+                                var v7 = macc7;
                                 // #8 Output 'sliding' (line 20)
                                 __elementsOut_Sliding++;
                                 _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
                             }
+                            s7 += 10000L;
                         }
+                        // Every window that ended before the watermark is done, with data or not.
+                        var ended7 = watermark.Millis - 60000L + 1;
+                        ended7 += (((0L - ended7) % 10000L) + 10000L) % 10000L;
+                        _firedUpTo7 = global::System.Math.Max(_firedUpTo7, ended7);
+                        var next7 = global::Compiled.Instant.MaxValue;
+                        foreach (var p7 in __ready)
+                        {
+                            if (p7.Start.Millis < _firedUpTo7)
+                            {
+                                _wstate7.Remove(p7, out var fs7);
+                            }
+                            else if (next7 == global::Compiled.Instant.MaxValue)
+                            {
+                                next7 = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo7, p7.Start.Millis - 60000L + 10000L) + 60000L - 1);
+                            }
+                        }
+                        _nextEnd7 = next7;
                         _pane = pane7;
                     }
                     if (_wm7 < watermark)
@@ -529,36 +568,60 @@ namespace Snapshots
 
                 // Stage: emit #7 Count (line 19)
                 {
-                    if (global::Compiled.Instant.MaxValue > _nextEnd7)
+                    if (global::Compiled.Instant.MaxValue > _nextEnd7 && _wstate7.Count > 0)
                     {
                         var pane7 = _pane;
                         _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
                         __ready.Clear();
-                        var next7 = global::Compiled.Instant.MaxValue;
-                        foreach (var entry in _wstate7)
+                        __ready.AddRange(_wstate7.Keys);
+                        __ready.Sort(__WindowOrder); // panes by start
+                        var maxPane7 = __ready[__ready.Count - 1].Start.Millis;
+                        var s7 = global::System.Math.Max(_firedUpTo7, __ready[0].Start.Millis - 60000L + 10000L);
+                        var first7 = 0;
+                        while (s7 + 60000L - 1 < global::Compiled.Instant.MaxValue.Millis && s7 <= maxPane7)
                         {
-                            if (entry.Key.MaxTimestamp < global::Compiled.Instant.MaxValue)
+                            while (__ready[first7].Start.Millis < s7)
                             {
-                                __ready.Add(entry.Key);
+                                first7++;
                             }
-                            else if (entry.Key.MaxTimestamp < next7)
+                            if (__ready[first7].Start.Millis >= s7 + 60000L)
                             {
-                                next7 = entry.Key.MaxTimestamp;
+                                s7 = __ready[first7].Start.Millis - 60000L + 10000L; // no pane in this window: skip the gap
+                                continue;
                             }
-                        }
-                        _nextEnd7 = next7;
-                        __ready.Sort(__WindowOrder);
-                        foreach (var fw7 in __ready)
-                        {
-                            _wstate7.Remove(fw7, out var fs7);
+                            var fw7 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s7), new global::Compiled.Instant(s7 + 60000L));
                             var fts7 = fw7.MaxTimestamp;
+                            long macc7 = 0;
+                            for (var i7 = first7; i7 < __ready.Count && __ready[i7].Start.Millis < s7 + 60000L; i7++)
                             {
-                                var v7 = fs7!;
+                                var ps7 = _wstate7[__ready[i7]];
+                                macc7 += ps7;
+                            }
+                            {
+                                var v7 = macc7;
                                 // #8 Output 'sliding' (line 20)
                                 __elementsOut_Sliding++;
                                 _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
                             }
+                            s7 += 10000L;
                         }
+                        // Every window that ended before the watermark is done, with data or not.
+                        var ended7 = global::Compiled.Instant.MaxValue.Millis - 60000L + 1;
+                        ended7 += (((0L - ended7) % 10000L) + 10000L) % 10000L;
+                        _firedUpTo7 = global::System.Math.Max(_firedUpTo7, ended7);
+                        var next7 = global::Compiled.Instant.MaxValue;
+                        foreach (var p7 in __ready)
+                        {
+                            if (p7.Start.Millis < _firedUpTo7)
+                            {
+                                _wstate7.Remove(p7, out var fs7);
+                            }
+                            else if (next7 == global::Compiled.Instant.MaxValue)
+                            {
+                                next7 = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo7, p7.Start.Millis - 60000L + 10000L) + 60000L - 1);
+                            }
+                        }
+                        _nextEnd7 = next7;
                         _pane = pane7;
                     }
                     if (_wm7 < global::Compiled.Instant.MaxValue)
