@@ -302,6 +302,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
+                w.Line("private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)");
                 if (_t.Any(t => IsInlineWindowed(t)))
                 {
                     w.Line("private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window");
@@ -411,6 +412,12 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
+                w.Line();
+                w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
+                w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".PanesFired")) + ", " + pipeline + "));");
+                w.Line();
+                w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
+                w.Line("    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, " + pipeline + ", _watermark, " + (HasClock ? "(_timeProvider ?? global::System.TimeProvider.System)" : "global::System.TimeProvider.System") + ".GetUtcNow());");
                 w.Line();
                 w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
                 w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, " + pipeline + "));");
@@ -1292,6 +1299,7 @@ public sealed partial class PipelineGenerator
                 {
                     w.Open();
                     w.Line("var v" + id + " = " + valueExpression + ";");
+                    w.Line("__panesFired++;");
                     EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
                     w.Close();
                     return;
@@ -1326,6 +1334,7 @@ public sealed partial class PipelineGenerator
 
                 w.Open("foreach (var e" + id + " in " + source + ")");
                 w.Line("var v" + id + " = " + valueExpression + ";");
+                w.Line("__panesFired++;");
                 EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
                 w.Close();
             }

@@ -23,4 +23,12 @@ public interface IRunnerMetrics
 
     /// <summary>Adds the number of late elements dropped so far (their window had already been emitted).</summary>
     void ReportLateDropped(List<Measurement<long>> measurements);
+
+    /// <summary>Adds the number of panes emitted by groupings and combines (one per key, window and firing).</summary>
+    /// <param name="measurements">Where to add the measurement.</param>
+    void ReportPanesFired(List<Measurement<long>> measurements);
+
+    /// <summary>Adds the watermark lag: processing time minus the watermark, in milliseconds (nothing before the first watermark or after the end).</summary>
+    /// <param name="measurements">Where to add the measurement.</param>
+    void ReportWatermarkLag(List<Measurement<long>> measurements);
 }

@@ -17,6 +17,8 @@ namespace Compiled.Diagnostics;
 /// <item><c>compiled.pipeline.elements_out</c> (counter; tags <c>pipeline</c>, <c>output</c>)</item>
 /// <item><c>compiled.pipeline.state_size</c> (up-down counter; tags <c>pipeline</c>, <c>transform</c>): keys or values held</item>
 /// <item><c>compiled.pipeline.late_dropped</c> (counter; tag <c>pipeline</c>): elements dropped because their window had been emitted</item>
+/// <item><c>compiled.pipeline.panes_fired</c> (counter; tag <c>pipeline</c>): panes emitted by groupings and combines</item>
+/// <item><c>compiled.pipeline.watermark_lag</c> (gauge, ms; tag <c>pipeline</c>): processing time minus the watermark</item>
 /// </list>
 /// </remarks>
 public static class PipelineMetrics
@@ -40,8 +42,27 @@ public static class PipelineMetrics
     private static readonly ObservableCounter<long> LateDropped = Meter.CreateObservableCounter(
         "compiled.pipeline.late_dropped", () => Collect(static (r, m) => r.ReportLateDropped(m)), "{element}", "Late elements dropped because their window had already been emitted.");
 
+    private static readonly ObservableCounter<long> PanesFired = Meter.CreateObservableCounter(
+        "compiled.pipeline.panes_fired", () => Collect(static (r, m) => r.ReportPanesFired(m)), "{pane}", "Panes emitted by groupings and combines.");
+
+    private static readonly ObservableGauge<long> WatermarkLag = Meter.CreateObservableGauge(
+        "compiled.pipeline.watermark_lag", () => Collect(static (r, m) => r.ReportWatermarkLag(m)), "ms", "Processing time minus the pipeline's watermark.");
+
     /// <summary>True while a listener is subscribed to any instrument.</summary>
-    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled;
+    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled || PanesFired.Enabled || WatermarkLag.Enabled;
+
+    /// <summary>
+    /// The watermark lag of a runner: <paramref name="now"/> minus <paramref name="watermark"/> in milliseconds, or
+    /// nothing while there is no watermark yet (or after the input ended). Called by generated runners.
+    /// </summary>
+    public static void MeasureWatermarkLag(List<Measurement<long>> measurements, string pipeline, Instant watermark, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        if (watermark > Instant.MinValue && watermark < Instant.MaxValue)
+        {
+            measurements.Add(Measure(now.ToUnixTimeMilliseconds() - watermark.Millis, pipeline));
+        }
+    }
 
     /// <summary>Registers a runner to be observed (weakly: a finished, unreferenced runner goes away). Called by generated runners.</summary>
     public static void Register(IRunnerMetrics runner)

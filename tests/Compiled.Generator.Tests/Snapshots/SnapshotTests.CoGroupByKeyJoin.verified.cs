@@ -71,6 +71,7 @@ namespace Snapshots
             private global::Compiled.Instant _inputWatermarkOrders = global::Compiled.Instant.MinValue; // input 'orders'
             private global::Compiled.Instant _inputWatermarkPayments = global::Compiled.Instant.MinValue; // input 'payments'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #2 CoGroupByKey (line 13):
             //   State: for each key, one list of values per input.
@@ -391,6 +392,7 @@ namespace Snapshots
                 foreach (var e2 in _state2)
                 {
                     var v2 = new global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>>(e2.Key, new global::Compiled.CoGbkResult<string, decimal>(e2.Value.Values0, e2.Value.Values1));
+                    __panesFired++;
                     // #3 Map (line 14)
                     var v3 = __Map3(v2);
                     // #4 Output 'rows' (line 15)
@@ -419,6 +421,12 @@ namespace Snapshots
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Rows, "Snapshots.Join", "output", "rows"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.Join"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.Join", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.Join"));

@@ -75,6 +75,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #2 CombinePerKey (line 12):
             //   State: an accumulator per key, in a hash map.
@@ -293,6 +294,7 @@ namespace Snapshots
                 foreach (var e2 in _state2)
                 {
                     var v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
+                    __panesFired++;
                     // #3 Output 'sumOfSquares' (line 12)
                     __elementsOut_SumOfSquares++;
                     _sumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
@@ -303,6 +305,7 @@ namespace Snapshots
                 foreach (var e4 in _state4)
                 {
                     var v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                    __panesFired++;
                     // #5 Output 'max' (line 13)
                     __elementsOut_Max++;
                     _max.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
@@ -322,6 +325,12 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_SumOfSquares, "Snapshots.KeyedSquares", "output", "sumOfSquares"));
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Max, "Snapshots.KeyedSquares", "output", "max"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.KeyedSquares"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedSquares", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.KeyedSquares"));

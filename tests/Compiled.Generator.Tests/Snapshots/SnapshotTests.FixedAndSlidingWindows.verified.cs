@@ -85,6 +85,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPlays = global::Compiled.Instant.MinValue; // input 'plays'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
             private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window
             private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire
 
@@ -404,6 +405,7 @@ namespace Snapshots
                             foreach (var e4 in fs4!)
                             {
                                 var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                __panesFired++;
                                 // #5 Output 'perMinute' (line 17)
                                 __elementsOut_PerMinute++;
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
@@ -456,6 +458,7 @@ namespace Snapshots
                             }
                             {
                                 var v7 = macc7;
+                                __panesFired++;
                                 // #8 Output 'sliding' (line 20)
                                 __elementsOut_Sliding++;
                                 _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
@@ -546,6 +549,7 @@ namespace Snapshots
                             foreach (var e4 in fs4!)
                             {
                                 var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                __panesFired++;
                                 // #5 Output 'perMinute' (line 17)
                                 __elementsOut_PerMinute++;
                                 _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
@@ -599,6 +603,7 @@ namespace Snapshots
                             }
                             {
                                 var v7 = macc7;
+                                __panesFired++;
                                 // #8 Output 'sliding' (line 20)
                                 __elementsOut_Sliding++;
                                 _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
@@ -643,6 +648,12 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_PerMinute, "Snapshots.FixedAndSlidingWindows", "output", "perMinute"));
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Sliding, "Snapshots.FixedAndSlidingWindows", "output", "sliding"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.FixedAndSlidingWindows"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.FixedAndSlidingWindows", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.FixedAndSlidingWindows"));

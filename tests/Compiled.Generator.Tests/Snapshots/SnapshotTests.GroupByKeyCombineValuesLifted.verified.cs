@@ -55,6 +55,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkScores = global::Compiled.Instant.MinValue; // input 'scores'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #1 GroupByKey (line 11) + CombineValues (line 12), lifted:
             //   State: an accumulator per key, in a hash map.
@@ -246,6 +247,7 @@ namespace Snapshots
                 foreach (var e1 in _state1)
                 {
                     var v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
+                    __panesFired++;
                     // #3 Output 'totals' (line 13)
                     __elementsOut_Totals++;
                     _totals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
@@ -264,6 +266,12 @@ namespace Snapshots
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Totals, "Snapshots.Lifted", "output", "totals"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.Lifted"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.Lifted", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.Lifted"));

@@ -83,6 +83,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPairs = global::Compiled.Instant.MinValue; // input 'pairs'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #2 Distinct (line 12):
             //   State: the set of elements seen.
@@ -305,6 +306,7 @@ namespace Snapshots
                 foreach (var e2 in _state2)
                 {
                     var v2 = e2;
+                    __panesFired++;
                     // #3 Output 'distinctKeys' (line 12)
                     __elementsOut_DistinctKeys++;
                     _distinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
@@ -314,6 +316,7 @@ namespace Snapshots
                 // Stage: emit #5 Count (line 13)
                 {
                     var v5 = _count5;
+                    __panesFired++;
                     // #6 Output 'valueCount' (line 13)
                     __elementsOut_ValueCount++;
                     _valueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
@@ -333,6 +336,12 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_ValueCount, "Snapshots.KeyedUtilities", "output", "valueCount"));
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Swapped, "Snapshots.KeyedUtilities", "output", "swapped"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.KeyedUtilities"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedUtilities", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.KeyedUtilities"));

@@ -82,6 +82,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #4 CombineGlobally (line 14):
             //   State: one accumulator of global::Compiled.SumFn<long>.
@@ -276,6 +277,7 @@ namespace Snapshots
                 // Stage: emit #4 CombineGlobally (line 14)
                 {
                     var v4 = _fn4.ExtractOutput(_acc4);
+                    __panesFired++;
                     // #5 Output 'sum' (line 15)
                     __elementsOut_Sum++;
                     _sum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
@@ -293,6 +295,12 @@ namespace Snapshots
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Sum, "Snapshots.MapFilterSum", "output", "sum"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.MapFilterSum"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.MapFilterSum", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.MapFilterSum"));

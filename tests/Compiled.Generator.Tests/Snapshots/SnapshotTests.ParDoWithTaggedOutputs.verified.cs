@@ -77,6 +77,7 @@ namespace Snapshots
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkLines = global::Compiled.Instant.MinValue; // input 'lines'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
@@ -371,6 +372,12 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Parsed, "Snapshots.ParseRecords", "output", "parsed"));
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_DeadLetters, "Snapshots.ParseRecords", "output", "deadLetters"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.ParseRecords"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.ParseRecords", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.ParseRecords"));

@@ -127,6 +127,7 @@ namespace Snapshots
             private global::Compiled.Instant _inputWatermarkThresholds = global::Compiled.Instant.MinValue; // input 'thresholds'
             private global::Compiled.Instant _inputWatermarkNames = global::Compiled.Instant.MinValue; // input 'names'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
+            private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
 
             // State of #1 CombineGlobally (line 12):
             //   State: one accumulator of global::Compiled.MaxFn<int>.
@@ -624,6 +625,7 @@ namespace Snapshots
                 // Stage: emit #1 CombineGlobally (line 12)
                 {
                     var v1 = _fn1.ExtractOutput(_acc1);
+                    __panesFired++;
                     // #2 AsSingleton (line 12)
                     _view2 = v1;
                     _viewCount2++;
@@ -731,6 +733,12 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Ranks, "Snapshots.SideInputs", "output", "ranks"));
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsOut_Named, "Snapshots.SideInputs", "output", "named"));
             }
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.SideInputs"));
+
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _watermark, global::System.TimeProvider.System.GetUtcNow());
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.SideInputs"));

@@ -55,4 +55,56 @@ public class MetricsTests
         Assert.Contains(Of("compiled.pipeline.elements_out"), m => m.Value == 1 && (string?)m.Tags["output"] == "total");
         GC.KeepAlive(runner);
     }
+
+    [Fact(DisplayName = "Listeners see panes fired, late elements dropped and the watermark lag of a streaming runner")]
+    public void PanesLateAndWatermarkLag()
+    {
+        var seen = new List<(string Instrument, long Value, string? Pipeline)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? pipeline = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "pipeline")
+                {
+                    pipeline = (string?)tag.Value;
+                }
+            }
+
+            lock (seen)
+            {
+                seen.Add((instrument.Name, value, pipeline));
+            }
+        });
+        listener.Start();
+
+        var clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(100_000));
+        var runner = Compiled.Tests.EventTime.LeaderBoardTeams.CreateRunner(new NullSink<KV<string, int>>());
+        runner.TimeProvider = clock;
+        runner.PushEvents(new Compiled.Tests.EventTime.GameEvent("red", 1, 1_000), new Instant(0));
+        runner.PushEvents(new Compiled.Tests.EventTime.GameEvent("blue", 1, 2_000), new Instant(0));
+        runner.AdvanceWatermark(new Instant(70_000));
+        runner.AdvanceWatermark(new Instant(60_000 + 600_000));
+        runner.PushEvents(new Compiled.Tests.EventTime.GameEvent("red", 1, 3_000), new Instant(0));
+        listener.RecordObservableInstruments();
+
+        long Last(string instrument) => seen.Last(s => s.Instrument == instrument && s.Pipeline == "Compiled.Tests.EventTime.LeaderBoardTeams").Value;
+        Assert.Equal(2, Last("compiled.pipeline.panes_fired")); // one on-time pane per team
+        Assert.Equal(1, Last("compiled.pipeline.late_dropped"));
+        Assert.Equal(100_000 - 660_000, Last("compiled.pipeline.watermark_lag"));
+        GC.KeepAlive(runner);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }
