@@ -1007,8 +1007,21 @@ public sealed partial class PipelineGenerator
                     TransformKind.CountPerElement => "_panes" + id + ".Add(" + TextKey(value) + ", " + value + ", " + timestamp + ", " + window + ");",
                     _ => "_panes" + id + ".Add(default, " + value + ", " + timestamp + ", " + window + ");",
                 };
-                w.Line(call);
+                if (HasLateOutput(t))
+                {
+                    w.Open("if (!" + call.TrimEnd(';') + ")");
+                    w.Line("// Dropped as late: on to the late-data output, with its timestamp and window.");
+                    EmitConsumers(w, t.Id, 1, value, timestamp, window);
+                    w.Close();
+                }
+                else
+                {
+                    w.Line(call);
+                }
             }
+
+            /// <summary>Whether a grouping declared a late-data output (its port 1).</summary>
+            private bool HasLateOutput(TransformSpec t) => _plan.Edges.Any(e => e.From == t.Id && e.FromPort == 1);
 
             /// <summary>Calls <paramref name="call"/> on the panes of <paramref name="t"/>, then delivers the panes it fired through the rest of the stage.</summary>
             private void WritePanedAdvance(SourceWriter w, TransformSpec t, string call)
@@ -1665,11 +1678,25 @@ public sealed partial class PipelineGenerator
                     w.Line("// #" + id + " " + t.Label + ", per pane (" + window + " is the element's pane)");
                     w.Open("if (" + window + ".Start.Millis + " + size + " - 1 < _wm" + id + ".Millis)");
                     w.Line("_droppedLate += " + windows + "; // late: every window of the element was emitted");
+                    if (HasLateOutput(t))
+                    {
+                        w.Open("for (var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + "; ls" + id + " <= " + window + ".Start.Millis; ls" + id + " += " + period + ")");
+                        w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
+                        EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+                        w.Close();
+                    }
+
                     w.Close();
                     w.Open("else");
                     w.Line("var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + ";");
                     w.Open("for (; ls" + id + " + " + size + " - 1 < _wm" + id + ".Millis; ls" + id + " += " + period + ")");
                     w.Line("_droppedLate++; // late for its earlier windows, which were emitted: only the later ones get it");
+                    if (HasLateOutput(t))
+                    {
+                        w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
+                        EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+                    }
+
                     w.Close();
                     w.Open("if (ls" + id + " > _firedUpTo" + id + " && ls" + id + " != " + window + ".Start.Millis - " + size + " + " + period + ")");
                     w.Line("_firedUpTo" + id + " = ls" + id + "; // partly late: the windows that ended before the watermark are done, with this element or not");
@@ -1680,6 +1707,11 @@ public sealed partial class PipelineGenerator
                     w.Line("// #" + id + " " + t.Label + ", per window");
                     w.Open("if (" + window + ".MaxTimestamp < _wm" + id + ")");
                     w.Line("_droppedLate++; // late: the window was emitted when the watermark passed its end");
+                    if (HasLateOutput(t))
+                    {
+                        EmitConsumers(w, t.Id, 1, value, timestamp, window);
+                    }
+
                     w.Close();
                     w.Open("else");
                 }

@@ -1389,7 +1389,8 @@ public sealed partial class PipelineGenerator
                             }
 
                             var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
-                            return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine));
+                            var combineId = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine);
+                            return AttachLateData(combineId, invocation, line) ? Collection(combineId) : null;
                         }
 
                     case "CoGroupByKey":
@@ -1463,11 +1464,47 @@ public sealed partial class PipelineGenerator
                             }
 
                             var kind = (TransformKind)Enum.Parse(typeof(TransformKind), name);
-                            return Collection(AddTransform(kind, new[] { input.Port }, inputType, outputs, label));
+                            var groupingId = AddTransform(kind, new[] { input.Port }, inputType, outputs, label);
+                            return AttachLateData(groupingId, invocation, line) ? Collection(groupingId) : null;
                         }
                 }
 
                 return UnknownMember(invocation, name);
+            }
+
+            /// <summary>
+            /// A grouping's late-data output (its lateData argument): the grouping gets a second port carrying the
+            /// elements it drops as late, and an Output transform on that port.
+            /// </summary>
+            private bool AttachLateData(int id, InvocationExpressionSyntax invocation, int line)
+            {
+                if (_model.GetOperation(invocation, _cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+                {
+                    return true;
+                }
+
+                var argument = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "lateData" && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit);
+                if (argument?.Syntax is not ArgumentSyntax syntax)
+                {
+                    return true;
+                }
+
+                if (_model.GetConstantValue(syntax.Expression, _cancellationToken) is { HasValue: true, Value: null })
+                {
+                    return true;
+                }
+
+                var outputName = ReadName(syntax.Expression, invocation, _outputNames, "output");
+                if (outputName is null)
+                {
+                    return false;
+                }
+
+                var grouping = _transforms[id];
+                _transforms[id] = grouping with { OutputTypes = grouping.OutputTypes.Concat(new[] { grouping.InputType }).ToEquatableArray() };
+                AddTransform(TransformKind.Output, new[] { new PortRef(id, 1) }, grouping.InputType, Array.Empty<string>(),
+                    "Output '" + outputName + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                return true;
             }
 
             private bool CheckPublicSurface(ITypeSymbol elementType, InvocationExpressionSyntax invocation)
@@ -1934,7 +1971,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var fnParameter = method.Parameters.LastOrDefault()?.Type as INamedTypeSymbol;
+                var fnParameter = (method.Parameters.FirstOrDefault(p => p.Name == "fn") ?? method.Parameters.LastOrDefault())?.Type as INamedTypeSymbol;
                 if (fnParameter is null || fnParameter.TypeArguments.Length != 3 || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
                 {
                     Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));

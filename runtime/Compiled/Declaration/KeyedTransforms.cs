@@ -19,16 +19,23 @@ public static class KeyedTransforms
     /// later transform iterates them; followed by <see cref="CombineValues"/> the grouping is lifted
     /// into a combine per key.
     /// </summary>
-    public static PCollection<KV<TKey, IReadOnlyList<TValue>>> GroupByKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public static PCollection<KV<TKey, IReadOnlyList<TValue>>> GroupByKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input, string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Combines the values of each key (Beam's <c>Combine.perKey</c>), lifted into the upstream loop.</summary>
-    public static PCollection<KV<TKey, TOut>> CombinePerKey<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, TValue>> input, ICombineFn<TValue, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public static PCollection<KV<TKey, TOut>> CombinePerKey<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, TValue>> input, ICombineFn<TValue, TAccum, TOut> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Combines the grouped values of each key (Beam's <c>Combine.groupedValues</c>).</summary>
     public static PCollection<KV<TKey, TOut>> CombineValues<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, IReadOnlyList<TValue>>> input, ICombineFn<TValue, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the values of each key (Beam's <c>Count.perKey</c>).</summary>
-    public static PCollection<KV<TKey, long>> CountPerKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input) => throw DeclarationOnlyException.Create();
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public static PCollection<KV<TKey, long>> CountPerKey<TKey, TValue>(this PCollection<KV<TKey, TValue>> input, string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Joins two keyed collections by key (Beam's <c>CoGroupByKey</c>).</summary>
     public static PCollection<KV<TKey, CoGbkResult<TValue1, TValue2>>> CoGroupByKey<TKey, TValue1, TValue2>(this PCollection<KV<TKey, TValue1>> input, PCollection<KV<TKey, TValue2>> other) => throw DeclarationOnlyException.Create();

@@ -63,13 +63,17 @@ public sealed class PCollection<T>
 
     /// <summary>Combines all elements into one value (Beam's <c>Combine.globally</c>, with defaults:
     /// an empty input gives the combine function's output for an empty accumulator).</summary>
-    public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+    /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the elements (Beam's <c>Count.globally</c>).</summary>
-    public PCollection<long> Count() => throw DeclarationOnlyException.Create();
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public PCollection<long> Count(string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the occurrences of each distinct element (Beam's <c>Count.perElement</c>).</summary>
-    public PCollection<KV<T, long>> CountPerElement() => throw DeclarationOnlyException.Create();
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public PCollection<KV<T, long>> CountPerElement(string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Removes duplicate elements (Beam's <c>Distinct</c>).</summary>
     public PCollection<T> Distinct() => throw DeclarationOnlyException.Create();

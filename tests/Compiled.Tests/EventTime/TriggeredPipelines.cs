@@ -524,3 +524,56 @@ public class SlidingPaneTests
         }
     }
 }
+
+/// <summary>Late data routed to declared outputs instead of only counted.</summary>
+[Pipeline]
+public partial class LateDataOutputs
+{
+    static void Define(PipelineBuilder p)
+    {
+        var events = p.Create<GameEvent>("events").WithTimestamps(static e => new Instant(e.TimeMs));
+        events.Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+              .Map(static e => KV.Of(e.Team, e.Score))
+              .CombinePerKey(Combiners.Sum<int>(), lateData: "lateFixed")
+              .Output("fixedSums");
+        events.Window(Windows.Fixed(TimeSpan.FromSeconds(10)).WithAllowedLateness(TimeSpan.FromSeconds(5)))
+              .Map(static e => KV.Of(e.Team, e.Score))
+              .CountPerKey(lateData: "lateWithLateness")
+              .Output("counts");
+        events.Window(Windows.Sliding(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)))
+              .Count(lateData: "lateSliding")
+              .Output("slidingCounts");
+    }
+}
+
+/// <summary>A grouping's late-data output receives exactly what it drops, with timestamp and window.</summary>
+public class LateDataOutputTests
+{
+    [Fact(DisplayName = "Elements dropped as late go to the declared late-data output with their timestamp and window, and are still counted")]
+    public void LateElementsAreRouted()
+    {
+        var fixedSums = new ListSink<KV<string, int>>();
+        var lateFixed = new ListSink<KV<string, int>>();
+        var counts = new ListSink<KV<string, long>>();
+        var lateWithLateness = new ListSink<KV<string, int>>();
+        var slidingCounts = new ListSink<long>();
+        var lateSliding = new ListSink<GameEvent>();
+        var runner = LateDataOutputs.CreateRunner(lateFixed: lateFixed, fixedSums: fixedSums, lateWithLateness: lateWithLateness, counts: counts, lateSliding: lateSliding, slidingCounts: slidingCounts);
+        runner.PushEvents(new GameEvent("red", 1, 1_000));
+        runner.AdvanceWatermark(new Instant(12_000));
+        runner.PushEvents(new GameEvent("red", 2, 3_000)); // late for [0, 10 s) everywhere but within 5 s of lateness
+        runner.AdvanceWatermark(new Instant(16_000));
+        runner.PushEvents(new GameEvent("red", 4, 4_000)); // now beyond the lateness too
+        runner.Finish();
+
+        Assert.Equal(new[] { ("red", 2, 3_000L, 0L), ("red", 4, 4_000L, 0L) }, lateFixed.Elements.Select(e => (e.Value.Key, e.Value.Value, e.Timestamp.Millis, e.Window.Start.Millis)));
+        Assert.Equal(new[] { ("red", 4, 4_000L) }, lateWithLateness.Elements.Select(e => (e.Value.Key, e.Value.Value, e.Timestamp.Millis)));
+        Assert.Equal(new[] { ("red", 1L), ("red", 1L) }, counts.Elements.Select(e => (e.Value.Key, e.Value.Value)));
+
+        // Sliding 20 s every 10 s: the elements at 3 s and 4 s are in [-10, 10) and [0, 20); only the first had fired (at 12 s and 16 s).
+        Assert.Equal(
+            new[] { (3_000L, -10_000L), (4_000L, -10_000L) },
+            lateSliding.Elements.Select(e => (e.Timestamp.Millis, e.Window.Start.Millis)).OrderBy(x => x));
+        Assert.Equal(2 + 1 + 2, runner.DroppedLateElements);
+    }
+}
