@@ -1662,6 +1662,18 @@ public sealed partial class PipelineGenerator
                 return named.TypeArguments.Select(Fq).ToArray();
             }
 
+            /// <summary>
+            /// The windowing of a transform's output as its consumers see it: after a grouping, a declared trigger is
+            /// replaced by its continuation (Beam's continuation triggers), so a second grouping fires as soon as the
+            /// first one's panes arrive rather than waiting for the same counts or delays again.
+            /// </summary>
+            private static WindowSpec? Downstream(TransformSpec producer) =>
+                producer.OutputWindowing is { TriggerCode: { } code } w && producer.SideInput is null && producer.Kind is
+                    TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or TransformKind.Count or
+                    TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.CoGroupByKey
+                    ? w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText, TriggerMayFinish = w.TriggerMayFinish }
+                    : producer.OutputWindowing;
+
             private int AddTransform(
                 TransformKind kind,
                 IReadOnlyList<PortRef> inputs,
@@ -1679,7 +1691,7 @@ public sealed partial class PipelineGenerator
                 // Windowing flows from the (first) input; a Window transform sets it (null: the global window).
                 var outputWindowing = kind == TransformKind.Window
                     ? windowing
-                    : inputs.Count > 0 ? _transforms[inputs[0].Node].OutputWindowing : null;
+                    : inputs.Count > 0 ? Downstream(_transforms[inputs[0].Node]) : null;
                 string? keyType = null;
                 var valueTypes = new List<string>();
                 foreach (var port in inputs)

@@ -129,6 +129,26 @@ public sealed class TriggerSpec : IEquatable<TriggerSpec>
         _ => true,
     };
 
+    /// <summary>
+    /// The trigger that groupings after this one's grouping use (Beam's <c>getContinuationTrigger</c>): counts
+    /// become <c>AfterCount(1)</c>, processing-time delays fire as soon as upstream panes arrive (Beam's synchronized
+    /// processing time: in one process, the same processing-time step, so a delay of zero), <c>AfterEach</c> becomes
+    /// <c>Repeatedly(AfterFirst(...))</c> of the continuations, and the rest keep their shape with continued subtriggers.
+    /// </summary>
+    public TriggerSpec Continuation() => Kind switch
+    {
+        TriggerKind.Default or TriggerKind.Never => this,
+        TriggerKind.AfterCount => AfterCount(1),
+        TriggerKind.AfterProcessingTime or TriggerKind.AfterProcessingTimeAligned => AfterProcessingTime(0),
+        TriggerKind.AfterWatermark => AfterWatermark(Children[0]?.Continuation(), Children[1]?.Continuation()),
+        TriggerKind.Repeatedly => Repeatedly(Children[0]!.Continuation()),
+        TriggerKind.AfterEach => Repeatedly(AfterFirst(Children.Select(c => c!.Continuation()).ToArray())),
+        TriggerKind.AfterFirst => AfterFirst(Children.Select(c => c!.Continuation()).ToArray()),
+        TriggerKind.AfterAll => AfterAll(Children.Select(c => c!.Continuation()).ToArray()),
+        TriggerKind.OrFinally => OrFinally(Children[0]!.Continuation(), Children[1]!.Continuation()),
+        _ => this,
+    };
+
     /// <summary>Whether the trigger or one of its subtriggers depends on processing time.</summary>
     public bool UsesProcessingTime =>
         Kind is TriggerKind.AfterProcessingTime or TriggerKind.AfterProcessingTimeAligned ||

@@ -577,3 +577,49 @@ public class LateDataOutputTests
         Assert.Equal(2 + 1 + 2, runner.DroppedLateElements);
     }
 }
+
+/// <summary>Counts per team every two events, then a total of the per-team counts downstream.</summary>
+[Pipeline]
+public partial class ContinuationCounts
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(2))).Discarding())
+         .Map(static e => KV.Of(e.Team, 1))
+         .CountPerKey()
+         .Map(static kv => kv.Value)
+         .CombineGlobally(Combiners.Sum<long>())
+         .Output("totals");
+}
+
+/// <summary>Continuation triggers (Beam's getContinuationTrigger) after a grouping.</summary>
+public class ContinuationTriggerTests
+{
+    [Fact(DisplayName = "Continuation triggers: counts become AfterCount(1), AfterEach becomes Repeatedly(AfterFirst), watermark triggers keep their shape (TriggerTest.getContinuationTrigger)")]
+    public void ContinuationShapes()
+    {
+        Assert.Equal("Repeatedly(AfterCount(1))", Compiled.Triggers.TriggerSpec.Repeatedly(Compiled.Triggers.TriggerSpec.AfterCount(5)).Continuation().ToString());
+        Assert.Equal("Repeatedly(AfterFirst(AfterCount(1), AfterProcessingTime(0 ms)))",
+            Compiled.Triggers.TriggerSpec.AfterEach(Compiled.Triggers.TriggerSpec.AfterCount(3), Compiled.Triggers.TriggerSpec.AfterProcessingTime(60_000)).Continuation().ToString());
+        Assert.Equal("AfterWatermark.WithEarlyFirings(AfterCount(1))",
+            Compiled.Triggers.TriggerSpec.AfterWatermark(Compiled.Triggers.TriggerSpec.AfterCount(10)).Continuation().ToString());
+        Assert.Equal("Default", Compiled.Triggers.TriggerSpec.Default().Continuation().ToString());
+    }
+
+    [Fact(DisplayName = "A grouping after a triggered grouping fires on each upstream pane (its trigger is the continuation)")]
+    public void DownstreamFiresPerUpstreamPane()
+    {
+        var sink = new ListSink<long>();
+        var runner = ContinuationCounts.CreateRunner(sink);
+        foreach (var (team, t) in new[] { ("red", 1L), ("red", 2L), ("blue", 3L), ("blue", 4L) })
+        {
+            runner.PushEvents(new GameEvent(team, 1, t));
+        }
+
+        // Upstream fires (red, 2) then (blue, 2); with the continuation AfterCount(1), each reaches the total at once.
+        Assert.Equal(new[] { 2L, 2L }, sink.Elements.Select(e => e.Value));
+        Assert.All(sink.Elements, e => Assert.Equal(PaneTiming.Early, e.Pane.Timing));
+        Assert.Contains("continuation of Repeatedly(AfterCount(2))", ContinuationCounts.PlanDescription, StringComparison.Ordinal);
+    }
+}

@@ -70,7 +70,14 @@ public class PackageTests(ITestOutputHelper output)
                 Assert.Contains("analyzers/dotnet/cs/Compiled.Generator.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/Compiled.Analyzers.dll", entries);
                 Assert.Contains("README.md", entries);
+
+                // Source link metadata: the repository and the commit the package was built from.
+                using var nuspec = new StreamReader(zip.GetEntry("Compiled.nuspec")!.Open());
+                var manifest = nuspec.ReadToEnd();
+                Assert.Matches("<repository type=\"git\" url=\"https://github.com/compiled-dotnet/compiled\" commit=\"[0-9a-f]{40}\"", manifest);
             }
+
+            Assert.True(File.Exists(Path.Combine(feed, "Compiled.0.0.0-test.snupkg")), "no symbol package in " + feed);
 
             // A project that knows nothing of this repository: its own nuget.config (Compiled from the local
             // feed only; its dependencies, the Microsoft.Extensions abstractions, from nuget.org) and its own
