@@ -992,7 +992,15 @@ public sealed partial class PipelineGenerator
                 w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
                 w.Line("    " + create + ",");
                 w.Line("    " + trigger + ",");
-                w.Line("    " + options + ");");
+                if (windowing.CustomMerging)
+                {
+                    w.Line("    " + options + ",");
+                    w.Line("    mergingFn: default(" + windowing.CustomType + "));");
+                }
+                else
+                {
+                    w.Line("    " + options + ");");
+                }
             }
 
             /// <summary>Adds the element to its key and window; triggers are evaluated at the end of the bundle.</summary>

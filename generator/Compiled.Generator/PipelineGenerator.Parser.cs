@@ -333,16 +333,16 @@ public sealed partial class PipelineGenerator
                     case "Custom" when method.TypeArguments.Length == 1:
                         {
                             var fnType = method.TypeArguments[0];
-                            if (fnType.AllInterfaces.Any(i => i.ToDisplayString() == "Compiled.IMergingWindowFn"))
-                            {
-                                problem = "custom merging window functions are not supported yet (Windows.Sessions is): use a non-merging window function";
-                            }
-                            else if (!CheckPublicSurface(fnType, call))
+                            if (!CheckPublicSurface(fnType, call))
                             {
                                 return null;
                             }
 
-                            spec = new WindowSpec("Custom", 0, 0, 0) { CustomType = Fq(fnType) };
+                            spec = new WindowSpec("Custom", 0, 0, 0)
+                            {
+                                CustomType = Fq(fnType),
+                                CustomMerging = fnType.AllInterfaces.Any(i => i.ToDisplayString() == "Compiled.IMergingWindowFn"),
+                            };
                             break;
                         }
 

@@ -166,8 +166,11 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     /// <summary>FireAlways or FireIfNonEmpty.</summary>
     public string OnTime { get; init; } = "FireAlways";
 
-    /// <summary>Windows of a key merge (sessions).</summary>
-    public bool IsMerging => Kind == "Sessions";
+    /// <summary>For Custom windows: the function implements IMergingWindowFn.</summary>
+    public bool CustomMerging { get; init; }
+
+    /// <summary>Windows of a key merge (sessions, or a custom merging window function).</summary>
+    public bool IsMerging => Kind == "Sessions" || CustomMerging;
 
     /// <summary>
     /// Beam's default strategy on fixed or sliding windows: default trigger, no lateness, discarding, end-of-window

@@ -87,7 +87,11 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     /// <param name="trigger">The trigger.</param>
     /// <param name="options">The rest of the windowing strategy.</param>
     /// <param name="comparer">The key comparer, or null for the default.</param>
-    public KeyedPanes(TCombineFn fn, TriggerStateMachine trigger, PaneOptions options, IEqualityComparer<TKey>? comparer = null)
+    /// <param name="mergingFn">
+    /// A custom merging window function (windows of a key merge as it says); null: merging windows are sessions
+    /// (overlapping intervals merge). Used only with <see cref="PaneOptions.Merging"/>.
+    /// </param>
+    public KeyedPanes(TCombineFn fn, TriggerStateMachine trigger, PaneOptions options, IEqualityComparer<TKey>? comparer = null, IMergingWindowFn? mergingFn = null)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         if (options.AllowedLatenessMillis < 0)
@@ -100,7 +104,13 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         _options = options;
         _defaultTrigger = trigger.IsDefault;
         _heads = new Dictionary<TKey, int>(comparer);
+        _mergingFn = mergingFn;
     }
+
+    private readonly IMergingWindowFn? _mergingFn;
+    private BoundedWindow[] _mergeWindows = new BoundedWindow[8];
+    private readonly List<BoundedWindow> _mergeMembers = new();
+    private readonly List<(int First, int Count, BoundedWindow Result)> _mergeGroups = new();
 
     /// <summary>The input watermark.</summary>
     public Instant InputWatermark { get; private set; } = Instant.MinValue;
@@ -142,7 +152,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             return false;
         }
 
-        var index = _options.Merging ? FindOrMerge(key, window) : FindOrCreate(key, window);
+        var index = !_options.Merging ? FindOrCreate(key, window) : _mergingFn is null ? FindOrMerge(key, window) : FindOrMergeCustom(key, window);
         if (index < 0)
         {
             DroppedClosed++;
@@ -453,6 +463,197 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         }
 
         return target;
+    }
+
+    /// <summary>Merges per a custom merging window function: the key's live windows and the new one go through its MergeWindows.</summary>
+    private int FindOrMergeCustom(TKey key, BoundedWindow window)
+    {
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+        if (!exists)
+        {
+            head = -1;
+        }
+
+        var count = 0;
+        var isNew = true;
+        for (var i = head; i >= 0; i = _slots[i].Next)
+        {
+            if (_slots[i].Window == window)
+            {
+                if (_slots[i].Closed)
+                {
+                    return -1;
+                }
+
+                isNew = false;
+            }
+
+            if (!_slots[i].Closed)
+            {
+                if (count == _mergeWindows.Length)
+                {
+                    Array.Resize(ref _mergeWindows, count * 2);
+                }
+
+                _mergeWindows[count++] = _slots[i].Window;
+            }
+        }
+
+        if (isNew)
+        {
+            if (count == _mergeWindows.Length)
+            {
+                Array.Resize(ref _mergeWindows, count * 2);
+            }
+
+            _mergeWindows[count++] = window;
+        }
+
+        _mergeMembers.Clear();
+        _mergeGroups.Clear();
+        var collector = new MergeCollector(_mergeMembers, _mergeGroups);
+        _mergingFn!.MergeWindows(_mergeWindows.AsSpan(0, count), ref collector);
+
+        var target = -1;
+        var targetWindow = window;
+        foreach (var (first, members, result) in _mergeGroups)
+        {
+            var merged = -1;
+            var containsNew = false;
+            for (var m = first; m < first + members; m++)
+            {
+                var member = _mergeMembers[m];
+                if (isNew && member == window)
+                {
+                    containsNew = true;
+                    continue;
+                }
+
+                var at = FindSlot(head, member);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                if (merged < 0)
+                {
+                    merged = at;
+                    continue;
+                }
+
+                Unlink(ref head, at);
+                MergeInto(ref _slots[merged], ref _slots[at], result);
+                Free(at);
+            }
+
+            if (!isNew && !containsNew)
+            {
+                containsNew = _mergeMembers.GetRange(first, members).Contains(window);
+            }
+
+            if (merged >= 0)
+            {
+                SetWindow(ref _slots[merged], result);
+            }
+
+            if (containsNew)
+            {
+                if (merged < 0)
+                {
+                    merged = Allocate();
+                    InitSlot(merged, key, result, head);
+                    head = merged;
+                }
+
+                target = merged;
+                targetWindow = result;
+            }
+        }
+
+        if (target >= 0)
+        {
+            return target;
+        }
+
+        if (!isNew)
+        {
+            return FindSlot(head, targetWindow);
+        }
+
+        var index = Allocate();
+        InitSlot(index, key, window, head);
+        head = index;
+        return index;
+    }
+
+    private int FindSlot(int head, BoundedWindow window)
+    {
+        for (var i = head; i >= 0; i = _slots[i].Next)
+        {
+            if (_slots[i].Window == window && !_slots[i].Closed)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Unlink(ref int head, int index)
+    {
+        if (head == index)
+        {
+            head = _slots[index].Next;
+            return;
+        }
+
+        for (var i = head; i >= 0; i = _slots[i].Next)
+        {
+            if (_slots[i].Next == index)
+            {
+                _slots[i].Next = _slots[index].Next;
+                return;
+            }
+        }
+    }
+
+    /// <summary>A slot's window becomes a merge result: its end-of-window hold and watermark-trigger phase follow.</summary>
+    private void SetWindow(ref Slot slot, BoundedWindow window)
+    {
+        if (slot.Window == window)
+        {
+            return;
+        }
+
+        slot.Window = window;
+        if (_options.TimestampCombiner == TimestampCombiner.EndOfWindow && slot.HasElementHold)
+        {
+            slot.ElementHold = window.MaxTimestamp.Millis;
+        }
+
+        if (InputWatermark <= window.MaxTimestamp)
+        {
+            slot.EndOfWindowDone = false;
+        }
+
+        if (!_defaultTrigger)
+        {
+            var copy = slot.Trigger;
+            _trigger.OnMerge(ref slot.Trigger, copy, new TriggerContext(window, InputWatermark, ProcessingTime));
+        }
+    }
+
+    /// <summary>Collects what a merging window function reports.</summary>
+    private readonly struct MergeCollector(List<BoundedWindow> members, List<(int First, int Count, BoundedWindow Result)> groups) : IMergeConsumer
+    {
+        public void Merge(ReadOnlySpan<BoundedWindow> toBeMerged, BoundedWindow mergeResult)
+        {
+            groups.Add((members.Count, toBeMerged.Length, mergeResult));
+            foreach (var window in toBeMerged)
+            {
+                members.Add(window);
+            }
+        }
     }
 
     private void MergeInto(ref Slot target, ref Slot source, BoundedWindow span)

@@ -623,3 +623,93 @@ public class ContinuationTriggerTests
         Assert.Contains("continuation of Repeatedly(AfterCount(2))", ContinuationCounts.PlanDescription, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A custom merging window function: 30 s sessions written by hand (proto-windows [t, t + 30 s), overlapping ones merge).</summary>
+public readonly struct HandSessions : IMergingWindowFn
+{
+    private static readonly Sessions Inner = new(30_000);
+
+    /// <inheritdoc/>
+    public bool IsMerging => true;
+
+    /// <inheritdoc/>
+    public bool AssignsToOneWindow => false;
+
+    /// <inheritdoc/>
+    public int MaxWindowsPerElement => 1;
+
+    /// <inheritdoc/>
+    public int AssignWindows(Instant timestamp, Span<BoundedWindow> destination) => Inner.AssignWindows(timestamp, destination);
+
+    /// <inheritdoc/>
+    public void AssignWindows<TConsumer>(Instant timestamp, ref TConsumer consumer)
+        where TConsumer : IWindowConsumer, allows ref struct => Inner.AssignWindows(timestamp, ref consumer);
+
+    /// <inheritdoc/>
+    public void MergeWindows<TConsumer>(Span<BoundedWindow> windows, ref TConsumer consumer)
+        where TConsumer : IMergeConsumer, allows ref struct => MergeOverlappingIntervalWindows.MergeWindows(windows, ref consumer);
+
+    /// <inheritdoc/>
+    public Instant GetOutputTime(Instant inputTimestamp, BoundedWindow window) => inputTimestamp;
+
+    /// <inheritdoc/>
+    public BoundedWindow GetSideInputWindow(BoundedWindow mainWindow) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public bool IsCompatible<TOther>(in TOther other)
+        where TOther : IWindowFn => other is HandSessions;
+}
+
+/// <summary>Team session counts through the custom merging window function.</summary>
+[Pipeline]
+public partial class CustomMergingSessions
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Custom<HandSessions>())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CountPerKey()
+         .Output("sessions");
+}
+
+/// <summary>Custom merging window functions merge as they say.</summary>
+public class CustomMergingTests
+{
+    private static readonly Gen<GameEvent[]> Events = Gen.Select(
+        Gen.OneOf(Gen.Const("red"), Gen.Const("blue")),
+        Gen.Int[0, 100],
+        Gen.Long[0, 400_000],
+        (team, score, time) => new GameEvent(team, score, time)).Array[0, 60];
+
+    [Fact(DisplayName = "A custom merging window function gives the panes of the built-in Sessions it reimplements, in batch and streaming")]
+    public void CustomMergingEqualsSessions()
+    {
+        Gen.Select(Events, Gen.Int[1, 8]).Sample((events, steps) =>
+        {
+            static List<string> Rows(IEnumerable<WindowedValue<KV<string, long>>> elements) =>
+                elements.Select(e => e.Value + "@" + e.Window + ":" + e.Timestamp.Millis + ":" + e.Pane).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            Assert.Equal(Rows(TeamSessions.Run(events).SessionsElements), Rows(CustomMergingSessions.Run(events).SessionsElements));
+
+            var sink = new ListSink<KV<string, long>>();
+            var runner = CustomMergingSessions.CreateRunner(sink);
+            var ordered = events.OrderBy(e => e.TimeMs).ToArray();
+            var slice = Math.Max(1, ordered.Length / steps);
+            for (var i = 0; i < ordered.Length; i += slice)
+            {
+                foreach (var e in ordered.Skip(i).Take(slice).Reverse())
+                {
+                    runner.PushEvents(e);
+                }
+
+                if (i + slice < ordered.Length)
+                {
+                    runner.AdvanceWatermark(new Instant(ordered[i + slice].TimeMs));
+                }
+            }
+
+            runner.Finish();
+            Assert.Equal(Rows(TeamSessions.Run(events).SessionsElements), Rows(sink.Elements));
+        });
+    }
+}
