@@ -953,6 +953,10 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CountPerElement:
                     case TransformKind.Count:
                         return (t.InputType, "long", "long", "global::Compiled.CountFn<" + t.InputType + ">", "default");
+                    case TransformKind.Distinct:
+                        return (t.InputType, "bool", "bool", "global::Compiled.Execution.DistinctFn<" + t.InputType + ">", "default");
+                    case TransformKind.CoGroupByKey:
+                        return ("__CoGroupInput" + N(t.Id), CoGroupStateType(t), CoGroupStateType(t), "__CoGroupFn" + N(t.Id), "default");
                     case TransformKind.GroupByKey:
                         {
                             var v = t.ValueTypes[0];
@@ -974,6 +978,12 @@ public sealed partial class PipelineGenerator
             private void WritePanesField(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
+                if (t.Kind == TransformKind.CoGroupByKey)
+                {
+                    WriteCoGroupStateType(t);
+                    WriteCoGroupPanesTypes(t);
+                }
+
                 var windowing = t.OutputWindowing!;
                 var (_, _, _, _, create) = PanesTypes(t);
                 StateComment(w, t,
@@ -1003,8 +1013,66 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>For a join on keyed window panes: the tagged input (one field per input) and the combine function that collects it.</summary>
+            private void WriteCoGroupPanesTypes(TransformSpec t)
+            {
+                var id = N(t.Id);
+                var state = CoGroupStateType(t);
+                var accumulating = t.OutputWindowing!.Accumulating;
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>A value of one input of #" + id + " " + t.Label + ", tagged with the input.</summary>");
+                    w.Open("private struct __CoGroupInput" + id);
+                    w.Line("public int Tag;");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("public " + t.ValueTypes[i] + " Value" + N(i) + ";");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>The join of #" + id + " as a combine function: one list per input" + (accumulating ? "; panes are copies (accumulating)" : string.Empty) + ".</summary>");
+                    w.Open("private readonly struct __CoGroupFn" + id + " : global::Compiled.ICombineFn<__CoGroupInput" + id + ", " + state + ", " + state + ">");
+                    w.Line("public " + state + " CreateAccumulator() => new();");
+                    w.Line();
+                    w.Open("public void AddInput(ref " + state + " accumulator, __CoGroupInput" + id + " input)");
+                    w.Open("switch (input.Tag)");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("case " + N(i) + ": accumulator.Values" + N(i) + ".Add(input.Value" + N(i) + "); break;");
+                    }
+
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    w.Open("public void MergeAccumulators(ref " + state + " accumulator, " + state + " other)");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("accumulator.Values" + N(i) + ".AddRange(other.Values" + N(i) + ");");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    if (accumulating)
+                    {
+                        w.Open("public " + state + " ExtractOutput(" + state + " accumulator)");
+                        w.Line("var copy = new " + state + "();");
+                        w.Line("MergeAccumulators(ref copy, accumulator);");
+                        w.Line("return copy;");
+                        w.Close();
+                    }
+                    else
+                    {
+                        w.Line("public " + state + " ExtractOutput(" + state + " accumulator) => accumulator;");
+                    }
+
+                    w.Close();
+                    w.Line();
+                });
+            }
+
             /// <summary>Adds the element to its key and window; triggers are evaluated at the end of the bundle.</summary>
-            private void EmitPanedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
+            private void EmitPanedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex = 0)
             {
                 var id = N(t.Id);
                 w.Line("// #" + id + " " + t.Label + ": into its key and window (late or closed-window data is dropped and counted)");
@@ -1012,7 +1080,8 @@ public sealed partial class PipelineGenerator
                 var call = t.Kind switch
                 {
                     TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.GroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", " + value + ".Value, " + timestamp + ", " + window + ");",
-                    TransformKind.CountPerElement => "_panes" + id + ".Add(" + TextKey(value) + ", " + value + ", " + timestamp + ", " + window + ");",
+                    TransformKind.CountPerElement or TransformKind.Distinct => "_panes" + id + ".Add(" + TextKey(value) + ", " + value + ", " + timestamp + ", " + window + ");",
+                    TransformKind.CoGroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", new __CoGroupInput" + id + " { Tag = " + N(inputIndex) + ", Value" + N(inputIndex) + " = " + value + ".Value }, " + timestamp + ", " + window + ");",
                     _ => "_panes" + id + ".Add(default, " + value + ", " + timestamp + ", " + window + ");",
                 };
                 if (HasLateOutput(t))
@@ -1039,9 +1108,29 @@ public sealed partial class PipelineGenerator
                 w.Open("foreach (var fp" + id + " in _panes" + id + ".Fired)");
                 w.Line("_pane = fp" + id + ".Pane;");
                 var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
-                var value = t.Kind is TransformKind.CombineGlobally or TransformKind.Count
-                    ? "fp" + id + ".Value"
-                    : "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
+                string value;
+                switch (t.Kind)
+                {
+                    case TransformKind.CombineGlobally or TransformKind.Count:
+                        value = "fp" + id + ".Value";
+                        break;
+                    case TransformKind.Distinct:
+                        value = key;
+                        break;
+                    case TransformKind.CoGroupByKey:
+                        {
+                            var result = t.OutputTypes[0];
+                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "fp" + id + ".Value.Values" + N(i)));
+                            value = "new " + result + "(" + key + ", new " + resultValue + "(" + lists + "))";
+                            break;
+                        }
+
+                    default:
+                        value = "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
+                        break;
+                }
                 w.Line("var v" + id + " = " + value + ";");
                 EmitConsumers(w, t.Id, 0, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window");
                 w.Close();
@@ -1658,7 +1747,7 @@ public sealed partial class PipelineGenerator
 
                 if (UsesPanes(t))
                 {
-                    EmitPanedUpdate(w, t, value, timestamp, window);
+                    EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
                     return;
                 }
 

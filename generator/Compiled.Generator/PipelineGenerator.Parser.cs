@@ -254,12 +254,6 @@ public sealed partial class PipelineGenerator
                             "its inputs are windowed differently; as in Beam, the inputs of a Flatten or a join must have the same window function (re-window them first)");
                     }
 
-                    if (t.OutputWindowing is { IsSimple: false } && t.Kind is TransformKind.Distinct or TransformKind.CoGroupByKey && t.SideInput is null)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Label,
-                            "Distinct and CoGroupByKey support Beam's default windowing on fixed and sliding windows in this version; triggers, allowed lateness, accumulation, timestamp combiners, sessions and custom windows are supported by GroupByKey, CombinePerKey, CountPerKey, CountPerElement, CombineGlobally and Count");
-                    }
-
                     if (t.OutputWindowing is not null && (t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary || t.SideInput is not null))
                     {
                         Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Label,

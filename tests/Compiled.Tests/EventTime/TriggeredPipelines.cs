@@ -713,3 +713,38 @@ public class CustomMergingTests
         });
     }
 }
+
+/// <summary>Distinct teams and a join of scores and penalties per team, in sessions.</summary>
+[Pipeline]
+public partial class SessionDistinctAndJoin
+{
+    static void Define(PipelineBuilder p)
+    {
+        var scores = p.Create<GameEvent>("scores").WithTimestamps(static e => new Instant(e.TimeMs)).Window(Windows.Sessions(TimeSpan.FromSeconds(10)));
+        var penalties = p.Create<GameEvent>("penalties").WithTimestamps(static e => new Instant(e.TimeMs)).Window(Windows.Sessions(TimeSpan.FromSeconds(10)));
+        scores.Map(static e => e.Team).Distinct().Output("teams");
+        scores.Map(static e => KV.Of(e.Team, e.Score))
+              .CoGroupByKey(penalties.Map(static e => KV.Of(e.Team, -e.Score)))
+              .Output("joined");
+    }
+}
+
+/// <summary>Distinct and CoGroupByKey on keyed window panes.</summary>
+public class PanedDistinctAndJoinTests
+{
+    [Fact(DisplayName = "Distinct and CoGroupByKey in sessions: one element per session, the join's lists per input and session")]
+    public void DistinctAndJoinInSessions()
+    {
+        var teams = new ListSink<string>();
+        var joined = new ListSink<KV<string, CoGbkResult<int, int>>>();
+        var runner = SessionDistinctAndJoin.CreateRunner(teams, joined);
+        runner.PushScores(new GameEvent("red", 1, 1_000));
+        runner.PushScores(new GameEvent("red", 2, 5_000));
+        runner.PushPenalties(new GameEvent("red", 3, 8_000));
+        runner.PushScores(new GameEvent("red", 4, 40_000));
+        runner.Finish();
+        Assert.Equal(new[] { ("red", 1_000L, 15_000L), ("red", 40_000L, 50_000L) }, teams.Elements.Select(e => (e.Value, e.Window.Start.Millis, e.Window.End.Millis)).OrderBy(x => x));
+        var rows = joined.Elements.Select(e => (e.Window.Start.Millis, string.Join(",", e.Value.Value.First), string.Join(",", e.Value.Value.Second))).OrderBy(x => x).ToList();
+        Assert.Equal(new[] { (1_000L, "1,2", "-3"), (40_000L, "4", "") }, rows);
+    }
+}
