@@ -811,14 +811,23 @@ public sealed partial class PipelineGenerator
                 foreach (var t in windowed)
                 {
                     w.Line("// Fire #" + N(t.Id) + " " + t.Label);
+                    var held = HoldingUpstream(t);
+                    var mark = "watermark";
+                    if (held.Count > 0)
+                    {
+                        // Upstream panes not yet emitted hold this transform's input watermark back (Beam's watermark holds).
+                        mark = "hw" + N(t.Id);
+                        w.Line("var " + mark + " = " + string.Concat(held.Select(u => "global::Compiled.Instant.Min(_panes" + N(u) + ".OutputWatermark, ")) + "watermark" + new string(')', held.Count) + ";");
+                    }
+
                     if (UsesPanes(t))
                     {
-                        WritePanedAdvance(w, t, "AdvanceWatermark(watermark)");
+                        WritePanedAdvance(w, t, "AdvanceWatermark(" + mark + ")");
                         w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                     }
                     else
                     {
-                        WriteFire(w, t, "watermark");
+                        WriteFire(w, t, mark);
                     }
                 }
 
@@ -1513,6 +1522,43 @@ public sealed partial class PipelineGenerator
                 w.Line("_wm" + id + " = " + watermark + ";");
                 w.Close();
                 w.Close();
+            }
+
+            /// <summary>
+            /// The groupings upstream of <paramref name="t"/> (through element-wise transforms) whose output timestamps can be
+            /// behind the watermark (earliest or latest timestamp combiner): their holds bound t's input watermark.
+            /// </summary>
+            private List<int> HoldingUpstream(TransformSpec t)
+            {
+                var result = new List<int>();
+                var seen = new HashSet<int>();
+                var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
+                while (stack.Count > 0)
+                {
+                    var n = _t[stack.Pop()];
+                    if (!seen.Add(n.Id))
+                    {
+                        continue;
+                    }
+
+                    if (Planner.IsStateful(n))
+                    {
+                        if (UsesPanes(n) && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
+                        {
+                            result.Add(n.Id);
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var input in n.Inputs)
+                    {
+                        stack.Push(input.Node);
+                    }
+                }
+
+                result.Sort();
+                return result;
             }
 
             // ----- sliding windows shared by panes -----

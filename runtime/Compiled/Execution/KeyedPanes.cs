@@ -115,6 +115,45 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     /// <summary>The input watermark.</summary>
     public Instant InputWatermark { get; private set; } = Instant.MinValue;
 
+    /// <summary>
+    /// The output watermark: the input watermark held back by the output timestamps of panes not yet emitted
+    /// (Beam's watermark holds), so downstream groupings do not see those panes as late. With the end-of-window
+    /// timestamp combiner a pane's timestamp is never behind its consumers' watermark, and this is the input
+    /// watermark; with the earliest or latest combiner it scans the live windows' holds.
+    /// </summary>
+    public Instant OutputWatermark
+    {
+        get
+        {
+            if (_options.TimestampCombiner == TimestampCombiner.EndOfWindow)
+            {
+                return InputWatermark;
+            }
+
+            var hold = InputWatermark.Millis;
+            for (var i = 0; i < _used; i++)
+            {
+                ref readonly var slot = ref _slots[i];
+                if (!slot.InUse || slot.Closed)
+                {
+                    continue;
+                }
+
+                if (slot.HasElementHold && slot.ElementHold < hold)
+                {
+                    hold = slot.ElementHold;
+                }
+
+                if (slot.HasExtraHold && slot.ExtraHold < hold)
+                {
+                    hold = slot.ExtraHold;
+                }
+            }
+
+            return new Instant(hold);
+        }
+    }
+
     /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/>.</summary>
     public Instant ProcessingTime { get; private set; } = Instant.MinValue;
 

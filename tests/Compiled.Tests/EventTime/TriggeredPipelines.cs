@@ -748,3 +748,37 @@ public class PanedDistinctAndJoinTests
         Assert.Equal(new[] { (1_000L, "1,2", "-3"), (40_000L, "4", "") }, rows);
     }
 }
+
+/// <summary>Per-minute sums timestamped at their earliest element, then counted in 10 s windows downstream.</summary>
+[Pipeline]
+public partial class HeldDownstream
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Fixed(TimeSpan.FromMinutes(1)).WithTimestampCombiner(TimestampCombiner.Earliest))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Count()
+         .Output("counts");
+}
+
+/// <summary>Watermark holds: a pane's output timestamp holds its consumers' watermark until it is emitted.</summary>
+public class WatermarkHoldTests
+{
+    [Fact(DisplayName = "A pane timestamped at its earliest element is on time downstream: the hold kept the downstream watermark back (Beam's WatermarkHold)")]
+    public void EarliestPaneIsNotLateDownstream()
+    {
+        var sink = new ListSink<long>();
+        var runner = HeldDownstream.CreateRunner(sink);
+        runner.PushEvents(new GameEvent("red", 1, 2_000));
+        runner.PushEvents(new GameEvent("red", 1, 50_000));
+        runner.AdvanceWatermark(new Instant(59_000)); // the minute's pane is pending, held at 2 s
+        runner.AdvanceWatermark(new Instant(61_000)); // it fires, timestamped 2 s, into downstream window [0, 10 s)
+        runner.Finish();
+        Assert.Equal(0, runner.DroppedLateElements);
+        var pane = Assert.Single(sink.Elements);
+        Assert.Equal((0L, 1L), (pane.Window.Start.Millis, pane.Value));
+    }
+}
