@@ -526,6 +526,11 @@ public sealed partial class PipelineGenerator
                             }
 
                             w.Line("private " + t.Combine.AccumulatorType + " _acc" + id + ";");
+                            if (t.WithoutDefaults)
+                            {
+                                w.Line("private bool _any" + id + "; // without defaults: an empty input gives no output");
+                            }
+
                             break;
                         case TransformKind.CombineValues:
                             w.Line("private " + t.Combine!.FnType + " _fn" + id + ";");
@@ -902,7 +907,18 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                WriteEmitState(w, t, t.Kind == TransformKind.CombineGlobally ? "_acc" + id : t.Kind == TransformKind.Count ? "_count" + id : "_state" + id, "timestamp", "window");
+                if (t.WithoutDefaults && t.Kind is TransformKind.CombineGlobally or TransformKind.Count)
+                {
+                    // Without defaults (Beam's withoutDefaults): nothing for an empty input.
+                    w.Open("if (" + (t.Kind == TransformKind.Count ? "_count" + id + " > 0" : "_any" + id) + ")");
+                    WriteEmitState(w, t, t.Kind == TransformKind.CombineGlobally ? "_acc" + id : "_count" + id, "timestamp", "window");
+                    w.Close();
+                }
+                else
+                {
+                    WriteEmitState(w, t, t.Kind == TransformKind.CombineGlobally ? "_acc" + id : t.Kind == TransformKind.Count ? "_count" + id : "_state" + id, "timestamp", "window");
+                }
+
                 if (t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey)
                 {
                     w.Line("_state" + id + ".Clear();");
@@ -2080,6 +2096,11 @@ public sealed partial class PipelineGenerator
 
                     case TransformKind.CombineGlobally:
                         w.Line("_fn" + id + ".AddInput(ref _acc" + id + ", " + value + ");");
+                        if (t.WithoutDefaults)
+                        {
+                            w.Line("_any" + id + " = true;");
+                        }
+
                         break;
                     case TransformKind.Count:
                         w.Line("_count" + id + "++;");

@@ -1477,6 +1477,18 @@ public sealed partial class PipelineGenerator
                     return true;
                 }
 
+                var defaults = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "withoutDefaults" && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit);
+                if (defaults?.Syntax is ArgumentSyntax defaultsSyntax)
+                {
+                    if (_model.GetConstantValue(defaultsSyntax.Expression, _cancellationToken) is not { HasValue: true, Value: bool without })
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, defaultsSyntax.GetLocation(), Shorten(defaultsSyntax.ToString()), "withoutDefaults must be a constant (true or false)");
+                        return false;
+                    }
+
+                    _transforms[id] = _transforms[id] with { WithoutDefaults = without };
+                }
+
                 var argument = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "lateData" && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit);
                 if (argument?.Syntax is not ArgumentSyntax syntax)
                 {

@@ -87,6 +87,9 @@ internal sealed record TransformSpec
     /// <summary>For the timestamp assigner of such an input: the input whose latest timestamp it tracks.</summary>
     public string? TracksInput { get; init; }
 
+    /// <summary>For CombineGlobally and Count: no output for an empty input (Beam's withoutDefaults).</summary>
+    public bool WithoutDefaults { get; init; }
+
     /// <summary>For ParDo: how far before the input's timestamp an output timestamp may go, in milliseconds.</summary>
     public long AllowedSkewMs { get; init; }
 

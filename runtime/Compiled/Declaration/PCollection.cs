@@ -65,11 +65,16 @@ public sealed class PCollection<T>
     /// an empty input gives the combine function's output for an empty accumulator).</summary>
     /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
     /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
-    public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
+    /// <param name="withoutDefaults">
+    /// Beam's <c>withoutDefaults()</c>: an empty input gives no output instead of the combine function's default (its
+    /// empty accumulator's output). Required outside the global window, as in Beam (analyzer CMP1009).
+    /// </param>
+    public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn, string? lateData = null, bool withoutDefaults = false) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the elements (Beam's <c>Count.globally</c>).</summary>
     /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
-    public PCollection<long> Count(string? lateData = null) => throw DeclarationOnlyException.Create();
+    /// <param name="withoutDefaults">Beam's <c>withoutDefaults()</c>: an empty input gives no count instead of 0. Required outside the global window, as in Beam (analyzer CMP1009).</param>
+    public PCollection<long> Count(string? lateData = null, bool withoutDefaults = false) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the occurrences of each distinct element (Beam's <c>Count.perElement</c>).</summary>
     /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>

@@ -782,3 +782,32 @@ public class WatermarkHoldTests
         Assert.Equal((0L, 1L), (pane.Window.Start.Millis, pane.Value));
     }
 }
+
+/// <summary>Global sums and counts with and without defaults.</summary>
+[Pipeline]
+public partial class Defaults
+{
+    static void Define(PipelineBuilder p)
+    {
+        var numbers = p.Create<int>("numbers");
+        numbers.CombineGlobally(Combiners.Sum<int>()).Output("sum");
+        numbers.CombineGlobally(Combiners.Sum<int>(), withoutDefaults: true).Output("sumWithoutDefaults");
+        numbers.Count(withoutDefaults: true).Output("countWithoutDefaults");
+    }
+}
+
+/// <summary>Beam's Combine.globally defaults and withoutDefaults.</summary>
+public class WithoutDefaultsTests
+{
+    [Fact(DisplayName = "Combine.globally emits the default for an empty input; withoutDefaults emits nothing (Beam's CombineTest.testGlobalCombineWithDefaultsAndTriggers shape)")]
+    public void EmptyInput()
+    {
+        var empty = Defaults.Run(ReadOnlySpan<int>.Empty);
+        Assert.Equal(new[] { 0 }, empty.Sum);
+        Assert.Empty(empty.SumWithoutDefaults);
+        Assert.Empty(empty.CountWithoutDefaults);
+        var some = Defaults.Run(new[] { 1, 2 });
+        Assert.Equal(new[] { 3 }, some.SumWithoutDefaults);
+        Assert.Equal(new[] { 2L }, some.CountWithoutDefaults);
+    }
+}
