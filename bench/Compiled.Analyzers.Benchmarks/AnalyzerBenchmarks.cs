@@ -176,7 +176,7 @@ public class AnalyzerBenchmarks
         s.Append("        var more = p.Unbounded<Click").Append(i).Append(">(\"more\").WithTimestamps(static c => new Instant(c.TimeMs)).Window(Windows.Fixed(TimeSpan.FromSeconds(").Append(10 + i % 50).Append(")));\n");
         s.Append("        var all = p.Flatten(clicks, more);\n");
         s.Append("        all.Map(static c => KV.Of(new PageKey").Append(i).Append("(c.Page, c.User % 16), 1)).CountPerKey().Output(\"perPage\");\n");
-        s.Append("        all.Count().Output(\"total\");\n");
+        s.Append("        all.Count(withoutDefaults: true).Output(\"total\");\n");
         s.Append("    }\n}\n");
         return s.ToString();
     }

@@ -162,6 +162,35 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "CMP1008.md");
 
     /// <summary>
+    /// CMP1009: <c>CombineGlobally</c> or <c>Count</c> with defaults (no <c>withoutDefaults: true</c>) on a
+    /// collection that is not in the global window. Format: {0} the transform, {1} the windowing.
+    /// </summary>
+    public static readonly DiagnosticDescriptor GlobalCombineDefaultsOutsideGlobalWindow = new(
+        id: "CMP1009",
+        title: "Global combine with defaults outside the global window",
+        messageFormat: "{0} outputs the combine function's default for an empty input, which is only supported in the global window, but its input is windowed by '{1}'; pass 'withoutDefaults: true' so that an empty window outputs nothing",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam: default values are not supported in Combine.globally() if the input PCollection is not windowed by GlobalWindows. There is no way to know which windows are empty, so no default can be produced for them. Use withoutDefaults: true, which outputs nothing for an empty window.",
+        helpLinkUri: HelpLinkBase + "CMP1009.md");
+
+    /// <summary>
+    /// CMP1010: a side input (<c>AsSingleton</c>, <c>AsList</c>, <c>AsDictionary</c>) made from a collection
+    /// windowed by merging windows (<c>Windows.Sessions</c>, or a custom <c>IMergingWindowFn</c>).
+    /// Format: {0} the view call, {1} the windowing.
+    /// </summary>
+    public static readonly DiagnosticDescriptor MergingWindowsSideInput = new(
+        id: "CMP1010",
+        title: "Side input from a collection in merging windows",
+        messageFormat: "{0} makes a side input from a collection windowed by '{1}', whose windows merge, so a main-input window cannot be mapped to a side-input window; window the collection with non-merging windows (Fixed, Sliding or Global) before {0}",
+        category: WindowingCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Beam: Sessions is not allowed in side inputs. A side input is read in the window that the main input's window maps to; merging windows (sessions, merging custom window functions) are only known once all their elements have arrived, so they have no such mapping.",
+        helpLinkUri: HelpLinkBase + "CMP1010.md");
+
+    /// <summary>
     /// CMP2002: a grouping key that is, or contains, a value without deterministic equality (an unordered
     /// collection, object or dynamic, a class compared by reference, a float or double inside a record or
     /// struct). Format: {0} the transform, {1} the key type, {2} the offending member path, {3} why.

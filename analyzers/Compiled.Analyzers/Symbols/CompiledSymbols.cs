@@ -18,7 +18,8 @@ internal sealed class CompiledSymbols
         INamedTypeSymbol? trigger,
         INamedTypeSymbol? afterWatermarkTrigger,
         INamedTypeSymbol? pipelineAttribute,
-        INamedTypeSymbol? timeSpan)
+        INamedTypeSymbol? timeSpan,
+        INamedTypeSymbol? mergingWindowFn)
     {
         PCollection = pcollection;
         KeyedTransforms = keyedTransforms;
@@ -30,6 +31,7 @@ internal sealed class CompiledSymbols
         AfterWatermarkTrigger = afterWatermarkTrigger;
         PipelineAttribute = pipelineAttribute;
         TimeSpan = timeSpan;
+        MergingWindowFn = mergingWindowFn;
     }
 
     /// <summary>Gets <c>Compiled.PCollection&lt;T&gt;</c>.</summary>
@@ -62,6 +64,9 @@ internal sealed class CompiledSymbols
     /// <summary>Gets <c>System.TimeSpan</c>.</summary>
     public INamedTypeSymbol? TimeSpan { get; }
 
+    /// <summary>Gets <c>Compiled.IMergingWindowFn</c>, or null in an older runtime.</summary>
+    public INamedTypeSymbol? MergingWindowFn { get; }
+
     /// <summary>True when the windowing declaration types (Windows, WindowingStrategy, Trigger) are all present.</summary>
     public bool HasWindowing => Windows is not null && WindowingStrategy is not null && Trigger is not null && AfterWatermarkTrigger is not null;
 
@@ -86,7 +91,8 @@ internal sealed class CompiledSymbols
             compilation.GetTypeByMetadataName("Compiled.Trigger"),
             compilation.GetTypeByMetadataName("Compiled.AfterWatermarkTrigger"),
             compilation.GetTypeByMetadataName("Compiled.PipelineAttribute"),
-            compilation.GetTypeByMetadataName("System.TimeSpan"));
+            compilation.GetTypeByMetadataName("System.TimeSpan"),
+            compilation.GetTypeByMetadataName("Compiled.IMergingWindowFn"));
     }
 
     /// <summary>True when <paramref name="type"/> is <paramref name="expected"/> (compared by original definition).</summary>

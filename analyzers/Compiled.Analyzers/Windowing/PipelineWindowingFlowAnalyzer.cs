@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Compiled.Analyzers.Windowing;
 
 /// <summary>
-/// CMP1006, CMP1007, CMP1008: rules that depend on where a collection comes from, checked over the body of a
+/// CMP1006 to CMP1010: rules that depend on where a collection comes from, checked over the body of a
 /// <c>[Pipeline]</c> class's <c>Define</c> method with <see cref="CollectionFlow"/>.
 /// </summary>
 /// <remarks>
@@ -20,6 +20,10 @@ namespace Compiled.Analyzers.Windowing;
 /// unbounded collection: state that is never released.</description></item>
 /// <item><description>CMP1008: <c>Flatten</c> or <c>CoGroupByKey</c> of collections with different window
 /// functions, parameters or triggers (Beam's <c>Flatten</c> compatibility check).</description></item>
+/// <item><description>CMP1009: <c>CombineGlobally</c> or <c>Count</c> with defaults outside the global window
+/// (Beam's <c>Combine.globally</c> check: default values need <c>GlobalWindows</c>).</description></item>
+/// <item><description>CMP1010: a side input made from a collection in merging windows (Beam: "Sessions is not
+/// allowed in side inputs").</description></item>
 /// </list>
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -29,7 +33,9 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.UnboundedGlobalGrouping,
         DiagnosticDescriptors.AccumulatingGlobalUnbounded,
-        DiagnosticDescriptors.IncompatibleWindowing);
+        DiagnosticDescriptors.IncompatibleWindowing,
+        DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow,
+        DiagnosticDescriptors.MergingWindowsSideInput);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -104,6 +110,13 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
             {
                 case "CombineGlobally":
                 case "Count":
+                    CheckGrouping(context, invocation, new[] { invocation.Instance }, flow);
+                    CheckDefaults(context, invocation, flow);
+                    return;
+                case "AsSingleton":
+                case "AsList":
+                    CheckSideInput(context, invocation, invocation.Instance, flow, symbols);
+                    return;
                 case "CountPerElement":
                 case "Distinct":
                     CheckGrouping(context, invocation, new[] { invocation.Instance }, flow);
@@ -124,6 +137,9 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
                 case "CombinePerKey":
                 case "CountPerKey":
                     CheckGrouping(context, invocation, new[] { OperationHelpers.Receiver(invocation) }, flow);
+                    return;
+                case "AsDictionary":
+                    CheckSideInput(context, invocation, OperationHelpers.Receiver(invocation), flow, symbols);
                     return;
                 case "CoGroupByKey":
                     {
@@ -167,6 +183,70 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    private static void CheckDefaults(OperationBlockAnalysisContext context, IInvocationOperation invocation, CollectionFlow flow)
+    {
+        // withoutDefaults: true, or a value not known at build time, is not judged.
+        if (OperationHelpers.Argument(invocation, "withoutDefaults") is not { ConstantValue: { HasValue: true, Value: false } })
+        {
+            return;
+        }
+
+        var windowing = flow.StateOf(invocation.Instance)?.Windowing;
+        if (windowing is { Fn: WindowFnKind.Fixed or WindowFnKind.Sliding or WindowFnKind.Sessions or WindowFnKind.Custom })
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow,
+                OperationHelpers.NameLocation(invocation),
+                invocation.TargetMethod.Name,
+                Describe(windowing)));
+        }
+    }
+
+    private static void CheckSideInput(OperationBlockAnalysisContext context, IInvocationOperation invocation, IOperation? input, CollectionFlow flow, CompiledSymbols symbols)
+    {
+        var windowing = flow.StateOf(input)?.Windowing;
+        if (windowing is null || !IsMerging(windowing, symbols))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.MergingWindowsSideInput,
+            OperationHelpers.NameLocation(invocation),
+            invocation.TargetMethod.Name,
+            Describe(windowing)));
+    }
+
+    /// <summary>True for sessions and for custom window functions that implement <c>IMergingWindowFn</c>.</summary>
+    private static bool IsMerging(WindowingSpec windowing, CompiledSymbols symbols)
+    {
+        switch (windowing.Fn)
+        {
+            case WindowFnKind.Sessions:
+                return true;
+            case WindowFnKind.Custom:
+                if (symbols.MergingWindowFn is null || windowing.Root is not { TargetMethod.TypeArguments: { Length: 1 } arguments })
+                {
+                    return false;
+                }
+
+                foreach (var implemented in arguments[0].AllInterfaces)
+                {
+                    if (CompiledSymbols.Is(implemented, symbols.MergingWindowFn))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The window function with its parameters when known (<c>Fixed(00:01:00)</c>), else its kind.</summary>
+    private static string Describe(WindowingSpec windowing) => windowing.FnText ?? windowing.Fn + "(...)";
 
     private static void CheckAccumulating(OperationBlockAnalysisContext context, IInvocationOperation window, CollectionFlow flow)
     {

@@ -5,7 +5,10 @@ using Verify = Compiled.Analyzers.Tests.Infrastructure.AnalyzerVerifier<Compiled
 
 namespace Compiled.Analyzers.Tests.Windowing;
 
-/// <summary>CMP1006 (unbounded grouping in the global window), CMP1007 (accumulating forever), CMP1008 (incompatible windowing).</summary>
+/// <summary>
+/// CMP1006 (unbounded grouping in the global window), CMP1007 (accumulating forever), CMP1008 (incompatible
+/// windowing), CMP1009 (global combine with defaults outside the global window), CMP1010 (side input in merging windows).
+/// </summary>
 public sealed class PipelineWindowingFlowAnalyzerTests
 {
     [Fact]
@@ -38,7 +41,7 @@ public sealed class PipelineWindowingFlowAnalyzerTests
             static void Define(PipelineBuilder p)
             {
                 var clicks = p.Unbounded<string>("clicks").WithTimestamps(static c => new Instant(c.Length));
-                clicks.Window(Windows.Fixed(TimeSpan.FromMinutes(1))).Count().Output("perMinute");
+                clicks.Window(Windows.Fixed(TimeSpan.FromMinutes(1))).Count(withoutDefaults: true).Output("perMinute");
                 clicks.Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(100))).Discarding())
                       .CountPerElement().Output("running");
                 p.Create<string>("bounded").Count().Output("bounded");
@@ -91,7 +94,7 @@ public sealed class PipelineWindowingFlowAnalyzerTests
                 clicks.Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(10))).Discarding())
                       .Count().Output("deltas");
                 clicks.Window(Windows.Fixed(TimeSpan.FromMinutes(1)).Triggering(Trigger.Repeatedly(Trigger.AfterCount(10))).WithAllowedLateness(TimeSpan.Zero).Accumulating())
-                      .Count().Output("perMinute");
+                      .Count(withoutDefaults: true).Output("perMinute");
                 p.Create<string>("bounded").Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(10))).Accumulating())
                       .Count().Output("bounded");
             }
@@ -144,6 +147,104 @@ public sealed class PipelineWindowingFlowAnalyzerTests
         public static class NotAPipeline
         {
             static void Define(PipelineBuilder p) => p.Unbounded<string>("clicks").Count().Output("total");
+        }
+        """);
+
+    [Fact]
+    public Task GlobalCombineWithDefaultsInNonGlobalWindows_IsReported() => Verify.VerifyAsync("""
+        [Pipeline]
+        public partial class PerWindow
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var events = p.Create<int>("events").WithTimestamps(static e => new Instant(e));
+                var fixedEvents = events.Window(Windows.Fixed(TimeSpan.FromMinutes(1)));
+                fixedEvents.{|#0:Count|}().Output("a");
+                fixedEvents.Map(static e => e * 2).{|#1:CombineGlobally|}(Combiners.Sum<int>()).Output("b");
+                events.Window(Windows.Sliding(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1))).{|#2:Count|}(withoutDefaults: false).Output("c");
+                events.Window(Windows.Sessions(TimeSpan.FromMinutes(5))).{|#3:CombineGlobally|}(Combiners.Count<int>(), "late").Output("d");
+                events.Window(Windows.Custom<FixedWindows>()).{|#4:Count|}().Output("e");
+                var (x, y) = fixedEvents.Partition(2, static (e, n) => e % n);
+                p.Flatten(x, y).{|#5:Count|}().Output("f");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(0).WithArguments("Count", "Fixed(00:01:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(1).WithArguments("CombineGlobally", "Fixed(00:01:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(2).WithArguments("Count", "Sliding(00:02:00, 00:01:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(3).WithArguments("CombineGlobally", "Sessions(00:05:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(4).WithArguments("Count", "Custom<global::Compiled.FixedWindows>()"),
+        Verify.Diagnostic(DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow).WithLocation(5).WithArguments("Count", "Fixed(00:01:00)"));
+
+    [Fact]
+    public Task GlobalCombineWithoutDefaultsOrInTheGlobalWindow_IsNotReported() => Verify.VerifyAsync("""
+        [Pipeline]
+        public partial class Totals
+        {
+            static bool Configured() => true;
+
+            static void Define(PipelineBuilder p)
+            {
+                var events = p.Create<int>("events").WithTimestamps(static e => new Instant(e));
+                var fixedEvents = events.Window(Windows.Fixed(TimeSpan.FromMinutes(1)));
+                fixedEvents.Count(withoutDefaults: true).Output("a");
+                fixedEvents.CombineGlobally(Combiners.Sum<int>(), null, true).Output("b");
+                fixedEvents.Count(withoutDefaults: Configured()).Output("c");
+                events.Count().Output("d");
+                fixedEvents.Window(Windows.Global()).CombineGlobally(Combiners.Sum<int>()).Output("e");
+                events.Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(10))).Discarding()).Count().Output("f");
+                fixedEvents.CountPerElement().Output("g");
+                fixedEvents.WithKeys(static e => e % 10).CountPerKey().Output("h");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SideInputFromMergingWindows_IsReported() => Verify.VerifyAsync("""
+        [Pipeline]
+        public partial class Enrich
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var main = p.Create<int>("main").WithTimestamps(static e => new Instant(e));
+                var sessions = p.Create<int>("rates").WithTimestamps(static e => new Instant(e)).Window(Windows.Sessions(TimeSpan.FromMinutes(10)));
+                var single = sessions.CombineGlobally(Combiners.Max<int>(), withoutDefaults: true).{|#0:AsSingleton|}();
+                var list = sessions.Map(static r => r + 1).{|#1:AsList|}();
+                var dictionary = sessions.WithKeys(static r => r % 10).{|#2:AsDictionary|}();
+                var custom = p.Create<int>("custom").Window(Windows.Custom<Sessions>()).{|#3:AsList|}();
+                main.Map(single, static (e, s) => e + s).Output("a");
+                main.Filter(list, static (e, l) => l.Count > e).Output("b");
+                main.Map(dictionary, static (e, d) => d.Count).Output("c");
+                main.Map(custom, static (e, c) => c.Count).Output("d");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.MergingWindowsSideInput).WithLocation(0).WithArguments("AsSingleton", "Sessions(00:10:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.MergingWindowsSideInput).WithLocation(1).WithArguments("AsList", "Sessions(00:10:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.MergingWindowsSideInput).WithLocation(2).WithArguments("AsDictionary", "Sessions(00:10:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.MergingWindowsSideInput).WithLocation(3).WithArguments("AsList", "Custom<global::Compiled.Sessions>()"));
+
+    [Fact]
+    public Task SideInputFromNonMergingWindows_IsNotReported() => Verify.VerifyAsync("""
+        [Pipeline]
+        public partial class Enrich
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var main = p.Create<int>("main").WithTimestamps(static e => new Instant(e));
+                var rates = p.Create<int>("rates").WithTimestamps(static e => new Instant(e));
+                var global = rates.CombineGlobally(Combiners.Max<int>()).AsSingleton();
+                var fixedList = rates.Window(Windows.Fixed(TimeSpan.FromMinutes(1))).AsList();
+                var sliding = rates.Window(Windows.Sliding(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1))).WithKeys(static r => r % 10).AsDictionary();
+                var custom = rates.Window(Windows.Custom<FixedWindows>()).AsList();
+                var regrouped = rates.Window(Windows.Sessions(TimeSpan.FromMinutes(10))).WithKeys(static r => r % 10).GroupByKey()
+                    .Map(static kv => kv.Key).Window(Windows.Fixed(TimeSpan.FromMinutes(1))).AsList();
+                main.Map(global, static (e, s) => e + s).Output("a");
+                main.Filter(fixedList, static (e, l) => l.Count > e).Output("b");
+                main.Map(sliding, static (e, d) => d.Count).Output("c");
+                main.Map(custom, static (e, c) => c.Count).Output("d");
+                main.Map(regrouped, static (e, c) => c.Count).Output("e");
+            }
         }
         """);
 }
