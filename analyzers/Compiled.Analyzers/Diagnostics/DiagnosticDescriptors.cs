@@ -206,6 +206,21 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "CMP2002.md");
 
     /// <summary>
+    /// CMP2003: a key or value that crosses a shuffle (GroupByKey, CombinePerKey, CountPerKey, CoGroupByKey,
+    /// CountPerElement, Distinct) with a part Compiled cannot generate a coder for. Format: {0} the transform,
+    /// {1} "key", "value" or "element", {2} the type, {3} the offending member path, {4} why.
+    /// </summary>
+    public static readonly DiagnosticDescriptor MissingCoder = new(
+        id: "CMP2003",
+        title: "No coder for a type that crosses a grouping",
+        messageFormat: "{0} shuffles the {1} type '{2}', but '{3}' {4}, so no coder can be generated for it; carry plain data instead (primitives, strings, enums, dates, records, structs and collections of those)",
+        category: CodersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Every element that crosses a shuffle is encoded to bytes, and Compiled generates the coders at build time, field by field. Delegates, pointers, ref structs, object, dynamic, interfaces, abstract classes, streams, tasks, threads, cancellation tokens, native handles and classes whose state is only private fields have no such encoding.",
+        helpLinkUri: HelpLinkBase + "CMP2003.md");
+
+    /// <summary>
     /// CMP3001: a transform function that reads the clock or a random source, writes static state or mutates its
     /// input. Format: {0} the transform, {1} what the function does, {2} what to do instead.
     /// </summary>
