@@ -1122,6 +1122,14 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>A late element of a pane-shared sliding grouping, to the late-data output in the window starting at ls.</summary>
+            private void EmitLateWindow(SourceWriter w, TransformSpec t, string size, string value, string timestamp)
+            {
+                var id = N(t.Id);
+                w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
+                EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+            }
+
             /// <summary>Whether a grouping declared a late-data output (its port 1).</summary>
             private bool HasLateOutput(TransformSpec t) => _plan.Edges.Any(e => e.From == t.Id && e.FromPort == 1);
 
@@ -1480,6 +1488,18 @@ public sealed partial class PipelineGenerator
             /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
             /// window's state is removed, and the transform's input watermark advances.
             /// </summary>
+            /// <summary>A removed window's map leaves the cache, is cleared and goes back to the pool for the next window.</summary>
+            private static void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            {
+                var id = N(t.Id);
+                w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
+                w.Open("if (_cacheW" + id + "[k" + id + "] == " + window + ".Start.Millis)");
+                w.Line("_cacheS" + id + "[k" + id + "] = null;");
+                w.Close();
+                w.Line(map + "!.Clear();");
+                w.Line("_pool" + id + ".Push(" + map + ");");
+            }
+
             private static void WriteNextEnd(SourceWriter w, TransformSpec t, string window)
             {
                 var id = N(t.Id);
@@ -1523,12 +1543,7 @@ public sealed partial class PipelineGenerator
                 WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
                 if (isMap)
                 {
-                    w.Line("var k" + id + " = " + CacheIndex(t, "fw" + id) + ";");
-                    w.Open("if (_cacheW" + id + "[k" + id + "] == fw" + id + ".Start.Millis)");
-                    w.Line("_cacheS" + id + "[k" + id + "] = null;");
-                    w.Close();
-                    w.Line("fs" + id + "!.Clear();");
-                    w.Line("_pool" + id + ".Push(fs" + id + ");");
+                    WriteRecycleMap(w, t, "fw" + id, "fs" + id);
                 }
 
                 w.Close();
@@ -1744,12 +1759,7 @@ public sealed partial class PipelineGenerator
                 w.Line("_wstate" + id + ".Remove(p" + id + ", out var fs" + id + ");");
                 if (keyed)
                 {
-                    w.Line("var k" + id + " = " + CacheIndex(t, "p" + id) + ";");
-                    w.Open("if (_cacheW" + id + "[k" + id + "] == p" + id + ".Start.Millis)");
-                    w.Line("_cacheS" + id + "[k" + id + "] = null;");
-                    w.Close();
-                    w.Line("fs" + id + "!.Clear();");
-                    w.Line("_pool" + id + ".Push(fs" + id + ");");
+                    WriteRecycleMap(w, t, "p" + id, "fs" + id);
                 }
 
                 w.Close();
@@ -1840,8 +1850,7 @@ public sealed partial class PipelineGenerator
                     if (HasLateOutput(t))
                     {
                         w.Open("for (var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + "; ls" + id + " <= " + window + ".Start.Millis; ls" + id + " += " + period + ")");
-                        w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
-                        EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+                        EmitLateWindow(w, t, size, value, timestamp);
                         w.Close();
                     }
 
@@ -1852,8 +1861,7 @@ public sealed partial class PipelineGenerator
                     w.Line("_droppedLate++; // late for its earlier windows, which were emitted: only the later ones get it");
                     if (HasLateOutput(t))
                     {
-                        w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
-                        EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+                        EmitLateWindow(w, t, size, value, timestamp);
                     }
 
                     w.Close();

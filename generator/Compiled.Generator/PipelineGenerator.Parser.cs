@@ -1674,10 +1674,8 @@ public sealed partial class PipelineGenerator
             /// first one's panes arrive rather than waiting for the same counts or delays again.
             /// </summary>
             private static WindowSpec? Downstream(TransformSpec producer) =>
-                producer.OutputWindowing is { TriggerCode: { } code } w && producer.SideInput is null && producer.Kind is
-                    TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or TransformKind.Count or
-                    TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.CoGroupByKey
-                    ? w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText, TriggerMayFinish = w.TriggerMayFinish }
+                producer.OutputWindowing is { TriggerCode: { } code } w && producer.SideInput is null && Planner.IsStateful(producer)
+                    ? w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText }
                     : producer.OutputWindowing;
 
             private int AddTransform(

@@ -479,28 +479,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             return index;
         }
 
-        ref var merged = ref _slots[target];
-        if (merged.Window != span)
-        {
-            merged.Window = span;
-            if (_options.TimestampCombiner == TimestampCombiner.EndOfWindow && merged.HasElementHold)
-            {
-                merged.ElementHold = span.MaxTimestamp.Millis;
-            }
-            if (InputWatermark <= span.MaxTimestamp)
-            {
-                merged.EndOfWindowDone = false;
-            }
-
-            if (!_defaultTrigger)
-            {
-                // Watermark triggers see the new end: the merged window is early again if its end is ahead.
-                var context = new TriggerContext(span, InputWatermark, ProcessingTime);
-                var copy = merged.Trigger;
-                _trigger.OnMerge(ref merged.Trigger, copy, context);
-            }
-        }
-
+        SetWindow(ref _slots[target], span);
         return target;
     }
 
@@ -585,9 +564,9 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
                 Free(at);
             }
 
-            if (!isNew && !containsNew)
+            for (var m = first; !isNew && !containsNew && m < first + members; m++)
             {
-                containsNew = _mergeMembers.GetRange(first, members).Contains(window);
+                containsNew = _mergeMembers[m] == window;
             }
 
             if (merged >= 0)
@@ -804,24 +783,10 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         ref var head = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, key);
         if (!Unsafe.IsNullRef(ref head))
         {
-            if (head == index)
+            Unlink(ref head, index);
+            if (head < 0)
             {
-                head = _slots[index].Next;
-                if (head < 0)
-                {
-                    _heads.Remove(key);
-                }
-            }
-            else
-            {
-                for (var i = head; i >= 0; i = _slots[i].Next)
-                {
-                    if (_slots[i].Next == index)
-                    {
-                        _slots[i].Next = _slots[index].Next;
-                        break;
-                    }
-                }
+                _heads.Remove(key);
             }
         }
 
