@@ -1,0 +1,468 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- fused chains -----
+            private void EmitConsumers(SourceWriter w, int node, int port, string value, string timestamp, string window)
+            {
+                var edges = _plan.Edges.Where(e => e.From == node && e.FromPort == port).ToList();
+                foreach (var edge in edges)
+                {
+                    var target = _t[edge.To];
+                    if (edges.Count > 1)
+                    {
+                        w.Line("// branch: -> #" + N(target.Id) + " " + target.Label);
+                        w.Open();
+                        EmitEdge(w, target, edge.ToInput, value, timestamp, window);
+                        w.Close();
+                    }
+                    else
+                    {
+                        EmitEdge(w, target, edge.ToInput, value, timestamp, window);
+                    }
+                }
+            }
+
+            private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
+            {
+                var id = N(t.Id);
+                if (t.SideInput is not null)
+                {
+                    w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete");
+                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
+                    return;
+                }
+
+                if (MayBeNull(t) && t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or
+                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary)
+                {
+                    // A nullable key type: say which transform got the null key, rather than the state map's ArgumentNullException.
+                    var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
+                    w.Open("if (" + key + " is null)");
+                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).") + ");");
+                    w.Close();
+                }
+
+                if (UsesPanes(t))
+                {
+                    EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
+                    return;
+                }
+
+                if (t.OutputWindowing is not null && Planner.IsStateful(t))
+                {
+                    EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
+                    return;
+                }
+
+                EmitTransform(w, t, value, timestamp, window, inputIndex);
+            }
+
+            /// <summary>
+            /// A windowed grouping or combine: drop (and count) an element whose window this transform has
+            /// already emitted (behind its input watermark; no allowed lateness), else update the window's state.
+            /// </summary>
+            private void EmitWindowedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
+            {
+                var id = N(t.Id);
+                if (IsPaneShared(t))
+                {
+                    var size = t.OutputWindowing!.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    var period = t.OutputWindowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    var windows = (t.OutputWindowing.SizeMs / t.OutputWindowing.PeriodMs).ToString(CultureInfo.InvariantCulture);
+                    w.Line("// #" + id + " " + t.Label + ", per pane (" + window + " is the element's pane)");
+                    w.Open("if (" + window + ".Start.Millis + " + size + " - 1 < _wm" + id + ".Millis)");
+                    w.Line("_droppedLate += " + windows + "; // late: every window of the element was emitted");
+                    if (HasLateOutput(t))
+                    {
+                        w.Open("for (var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + "; ls" + id + " <= " + window + ".Start.Millis; ls" + id + " += " + period + ")");
+                        EmitLateWindow(w, t, size, value, timestamp);
+                        w.Close();
+                    }
+
+                    w.Close();
+                    w.Open("else");
+                    w.Line("var ls" + id + " = " + window + ".Start.Millis - " + size + " + " + period + ";");
+                    w.Open("for (; ls" + id + " + " + size + " - 1 < _wm" + id + ".Millis; ls" + id + " += " + period + ")");
+                    w.Line("_droppedLate++; // late for its earlier windows, which were emitted: only the later ones get it");
+                    if (HasLateOutput(t))
+                    {
+                        EmitLateWindow(w, t, size, value, timestamp);
+                    }
+
+                    w.Close();
+                    w.Open("if (ls" + id + " > _firedUpTo" + id + " && ls" + id + " != " + window + ".Start.Millis - " + size + " + " + period + ")");
+                    w.Line("_firedUpTo" + id + " = ls" + id + "; // partly late: the windows that ended before the watermark are done, with this element or not");
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("// #" + id + " " + t.Label + ", per window");
+                    w.Open("if (" + window + ".MaxTimestamp < _wm" + id + ")");
+                    w.Line("_droppedLate++; // late: the window was emitted when the watermark passed its end");
+                    if (HasLateOutput(t))
+                    {
+                        EmitConsumers(w, t.Id, 1, value, timestamp, window);
+                    }
+
+                    w.Close();
+                    w.Open("else");
+                }
+
+                switch (t.Kind)
+                {
+                    case TransformKind.CombineGlobally:
+                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ");");
+                        w.Open("if (!exists" + id + ")");
+                        w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        WriteNextEnd(w, t, window);
+                        w.Close();
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ");");
+                        break;
+                    case TransformKind.Count:
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ")++;");
+                        w.Open("if (!exists" + id + ")");
+                        WriteNextEnd(w, t, window);
+                        w.Close();
+                        break;
+                    default:
+                        w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
+                        w.Line("var ws" + id + " = _cacheS" + id + "[k" + id + "];");
+                        w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
+                        w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
+                        w.Open("if (!wexists" + id + ")");
+                        w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                        WriteNextEnd(w, t, window);
+                        w.Close();
+                        w.Line("ws" + id + " = slot" + id + "!;");
+                        w.Line("_cacheW" + id + "[k" + id + "] = " + window + ".Start.Millis;");
+                        w.Line("_cacheS" + id + "[k" + id + "] = ws" + id + ";");
+                        w.Close();
+                        if (IsTextKey(StateKeyType(t)))
+                        {
+                            w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
+                            _mapOverride = "wl" + id;
+                        }
+                        else
+                        {
+                            _mapOverride = "ws" + id;
+                        }
+
+                        EmitTransform(w, t, value, timestamp, window, inputIndex);
+                        _mapOverride = null;
+                        break;
+                }
+
+                w.Close();
+            }
+
+            private void EmitTransform(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
+            {
+                var id = N(t.Id);
+                var v = "v" + id;
+                var sideArgs = t.SideInput is { } s ? new[] { "_view" + N(s.Node) } : System.Array.Empty<string>();
+                if (t.Kind != TransformKind.Identity)
+                {
+                    w.Line("// #" + id + " " + t.Label);
+                }
+                switch (t.Kind)
+                {
+                    case TransformKind.Map:
+                        w.Line("var " + v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.Filter:
+                        w.Open("if (" + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ")");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, window);
+                        w.Close();
+                        break;
+                    case TransformKind.WithKeys:
+                        w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + Call(t, value) + ", " + value + ");");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.Keys:
+                        w.Line("var " + v + " = " + value + ".Key;");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.Values:
+                        w.Line("var " + v + " = " + value + ".Value;");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.KvSwap:
+                        w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Value, " + value + ".Key);");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.Identity:
+                        EmitConsumers(w, t.Id, 0, value, timestamp, window);
+                        break;
+                    case TransformKind.WithTimestamps:
+                        w.Line("var ts" + id + " = " + Call(t, value) + ";");
+                        if (t.TracksInput is { } tracked)
+                        {
+                            // The source's own timestamps: its watermark trails the latest one seen.
+                            w.Open("if (ts" + id + " > _maxSeen_" + Names.ToPascal(tracked) + ")");
+                            w.Line("_maxSeen_" + Names.ToPascal(tracked) + " = ts" + id + ";");
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Open("if (ts" + id + " < " + timestamp + ")");
+                            w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " gave timestamp \" + ts" + id + " + \", earlier than the element's timestamp \" + " + timestamp + " + \"; as in Beam, timestamps can only move forward (no allowed skew).\");");
+                            w.Close();
+                        }
+
+                        EmitConsumers(w, t.Id, 0, value, "ts" + id, window);
+                        break;
+                    case TransformKind.Window when t.Windowing is null || t.Windowing.Kind == "Global":
+                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Global;");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Sessions":
+                        w.Line("// Beam's Sessions: each element starts a proto-session [t, t + gap); the grouping merges overlapping ones per key.");
+                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(" + timestamp + ", new global::Compiled.Instant(" + timestamp + ".Millis + " + t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L));");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Custom":
+                        w.Line("// Custom window function " + t.Windowing.CustomType + ": called through its default value, no interface dispatch.");
+                        w.Line("var n" + id + " = default(" + t.Windowing.CustomType + ").AssignWindows(" + timestamp + ", _windows" + id + ");");
+                        w.Open("for (var i" + id + " = 0; i" + id + " < n" + id + "; i" + id + "++)");
+                        w.Line("var w" + id + " = _windows" + id + "[i" + id + "];");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                        w.Close();
+                        break;
+                    case TransformKind.Window when t.Windowing!.Kind == "Fixed":
+                        {
+                            var size = t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the");
+                            w.Line("// element leaves the previous element's window (one unsigned compare otherwise).");
+                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + size + ")");
+                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
+                            w.Close();
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + size + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            break;
+                        }
+
+                    case TransformKind.Window when SharesPanes(t):
+                        {
+                            var period = t.Windowing!.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's SlidingWindows, shared by panes: the element goes to its pane [p, p + period) once; the");
+                            w.Line("// size/period windows containing the pane are assembled from panes when they fire downstream.");
+                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + period + ")");
+                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + period + ") + " + period + ") % " + period + ");");
+                            w.Close();
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + period + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            break;
+                        }
+
+                    case TransformKind.Window:
+                        {
+                            var size = t.Windowing!.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var period = t.Windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            w.Line("// Beam's SlidingWindows: every window [start, start + size) with start = last start, last start - period, ... > t - size.");
+                            w.Line("var last" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + period + ") + " + period + ") % " + period + ");");
+                            w.Open("for (var start" + id + " = last" + id + "; start" + id + " > " + timestamp + ".Millis - " + size + "; start" + id + " -= " + period + ")");
+                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start" + id + "), new global::Compiled.Instant(start" + id + " + " + size + "));");
+                            EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
+                            w.Close();
+                            break;
+                        }
+                    case TransformKind.CombineValues:
+                        w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        w.Open("foreach (var item" + id + " in " + value + ".Value)");
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", item" + id + ");");
+                        w.Close();
+                        w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, _fn" + id + ".ExtractOutput(acc" + id + "));");
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.FlatMap:
+                    case TransformKind.ParDo:
+                        {
+                            var args = new List<string> { value };
+                            args.AddRange(sideArgs);
+                            for (var port = 0; port < t.OutputTypes.Count; port++)
+                            {
+                                args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ", " + window + ")");
+                                WriteEmitter(t, port);
+                            }
+
+                            w.Line(Call(t, args.ToArray()) + ";");
+                            break;
+                        }
+
+                    case TransformKind.Partition:
+                        {
+                            var count = N(t.PartitionCount);
+                            w.Line("var " + v + " = " + Call(t, value, count) + ";");
+                            w.Open("switch (" + v + ")");
+                            for (var port = 0; port < t.PartitionCount; port++)
+                            {
+                                w.Line("case " + N(port) + ":");
+                                w.Open();
+                                EmitConsumers(w, t.Id, port, value, timestamp, window);
+                                w.Line("break;");
+                                w.Close();
+                            }
+
+                            w.Line("default:");
+                            w.Indent++;
+                            w.Line("throw new global::System.InvalidOperationException(\"Partition function of \" + " + Literal(t.Label) + " + \" returned \" + " + v + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", outside [0, " + count + ").\");");
+                            w.Indent--;
+                            w.Close();
+                            break;
+                        }
+
+                    case TransformKind.Flatten:
+                        w.Line("__Flatten" + id + "(" + value + ", " + timestamp + ", " + window + ");");
+                        WriteFlatten(t);
+                        break;
+                    case TransformKind.Output:
+                        {
+                            var output = t;
+                            w.Line("__elementsOut_" + Names.ToPascal(output.Name!) + "++;");
+                            w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane));");
+                            break;
+                        }
+
+                    case TransformKind.CombineGlobally:
+                        w.Line("_fn" + id + ".AddInput(ref _acc" + id + ", " + value + ");");
+                        if (t.WithoutDefaults)
+                        {
+                            w.Line("_any" + id + " = true;");
+                        }
+
+                        break;
+                    case TransformKind.Count:
+                        w.Line("_count" + id + "++;");
+                        break;
+                    case TransformKind.CombinePerKey:
+                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out var exists" + id + ");");
+                        w.Open("if (!exists" + id + ")");
+                        w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        w.Close();
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ".Value);");
+                        break;
+                    case TransformKind.CountPerKey:
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _)++;");
+                        break;
+                    case TransformKind.CountPerElement:
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value) + ", out _)++;");
+                        break;
+                    case TransformKind.Distinct:
+                        w.Line(MapRef(t) + ".Add(" + KeyArg(t, value) + ");");
+                        break;
+                    case TransformKind.GroupByKey:
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
+                        w.Line("(group" + id + " ??= new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">()).Add(" + value + ".Value);");
+                        break;
+                    case TransformKind.CoGroupByKey:
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
+                        w.Line("(group" + id + " ??= new " + CoGroupStateType(t) + "()).Values" + N(inputIndex) + ".Add(" + value + ".Value);");
+                        break;
+                    case TransformKind.AsSingleton:
+                        w.Line("_view" + id + " = " + value + ";");
+                        w.Line("_viewCount" + id + "++;");
+                        break;
+                    case TransformKind.AsList:
+                        w.Line("_view" + id + ".Add(" + value + ");");
+                        break;
+                    case TransformKind.AsDictionary:
+                        w.Open("if (!_view" + id + ".TryAdd(" + value + ".Key, " + value + ".Value))");
+                        w.Line("throw new global::System.InvalidOperationException(\"Duplicate key '\" + " + value + ".Key + \"' in a dictionary side input (" + t.Label.Replace("\"", "'") + "): each key must have one value.\");");
+                        w.Close();
+                        break;
+                    default:
+                        w.Line("#error Compiled.Generator cannot emit " + t.Kind);
+                        break;
+                }
+            }
+
+            private readonly HashSet<string> _written = new();
+
+            /// <summary>True when the state key type is annotated nullable (a nullable reference or value type).</summary>
+            private static bool MayBeNull(TransformSpec t)
+            {
+                var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType;
+                return key is not null && key.EndsWith("?", System.StringComparison.Ordinal);
+            }
+
+            private void WriteEmitter(TransformSpec t, int port)
+            {
+                var name = "__Emit" + N(t.Id) + "_" + N(port);
+                if (!_written.Add(name))
+                {
+                    return;
+                }
+
+                var type = t.OutputTypes[port];
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>Output " + N(port) + " of #" + N(t.Id) + " " + t.Label + ": Emit continues straight into the rest of the stage.</summary>");
+                    w.Open("private readonly struct " + name + " : global::Compiled.IEmitter<" + type + ">");
+                    w.Line("private readonly " + _runnerType + " _runner;");
+                    w.Line("private readonly global::Compiled.Instant _timestamp;");
+                    w.Line("private readonly global::Compiled.BoundedWindow _window;");
+                    w.Line();
+                    w.Open("public " + name + "(" + _runnerType + " runner, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                    w.Line("_runner = runner;");
+                    w.Line("_timestamp = timestamp;");
+                    w.Line("_window = window;");
+                    w.Close();
+                    w.Line();
+                    w.Line(Inline);
+                    w.Line("public void Emit(" + type + " value) => _runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, _timestamp, _window);");
+                    w.Line();
+                    var skew = t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + "L";
+                    w.Line("/// <summary>Emits with a new timestamp, no earlier than the input's minus the allowed skew (" + skew + " ms), in the input's windows.</summary>");
+                    w.Open("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp)");
+                    w.Open("if (timestamp.Millis < _timestamp.Millis - " + skew + ")");
+                    w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " emitted timestamp \" + timestamp + \", earlier than the input's timestamp \" + _timestamp + \" minus the allowed skew of " + t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + " ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.\");");
+                    w.Close();
+                    w.Line("_runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, timestamp, _window);");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    w.Line(Inline);
+                    w.Open("private void __Continue" + N(t.Id) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                    EmitConsumers(w, t.Id, port, "value", "timestamp", "window");
+                    w.Close();
+                    w.Line();
+                });
+            }
+
+            private void WriteFlatten(TransformSpec t)
+            {
+                var name = "__Flatten" + N(t.Id);
+                if (!_written.Add(name))
+                {
+                    return;
+                }
+
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("// #" + N(t.Id) + " " + t.Label + ": every input continues here, nothing is copied.");
+                    w.Line(Inline);
+                    w.Open("private void " + name + "(" + t.OutputTypes[0] + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                    EmitConsumers(w, t.Id, 0, "value", "timestamp", "window");
+                    w.Close();
+                    w.Line();
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- user functions -----
+            private static string FunctionName(TransformSpec t) => "__" + t.Kind + N(t.Id);
+
+            private void WriteFunctions(SourceWriter w)
+            {
+                var any = false;
+                foreach (var t in _t.Where(t => t.Function is { Body: not null }))
+                {
+                    if (!any)
+                    {
+                        w.Line(_spec.NullableEnabled ? "#nullable enable" : "#nullable disable");
+                        any = true;
+                    }
+
+                    var fn = t.Function!;
+                    var typeParameters = new List<string>();
+                    var constraints = new List<string>();
+                    var parameters = new List<string>();
+                    foreach (var p in fn.Parameters)
+                    {
+                        if (p.EmitterOf is not null)
+                        {
+                            var tp = "__T" + Names.ToPascal(p.Name.TrimStart('@'));
+                            typeParameters.Add(tp);
+                            constraints.Add("where " + tp + " : struct, global::Compiled.IEmitter<" + p.EmitterOf + ">");
+                            parameters.Add(tp + " " + p.Name);
+                        }
+                        else
+                        {
+                            parameters.Add(p.Type + " " + p.Name);
+                        }
+                    }
+
+                    w.Line("// " + t.Label + " (the user's lambda, called directly from the fused loop)");
+                    w.Line(Inline);
+                    var signature = "private static " + fn.ReturnType + " " + FunctionName(t) +
+                                    (typeParameters.Count > 0 ? "<" + string.Join(", ", typeParameters) + ">" : string.Empty) +
+                                    "(" + string.Join(", ", parameters) + ")";
+                    if (constraints.Count > 0)
+                    {
+                        w.Line(signature);
+                        w.Indent++;
+                        foreach (var c in constraints)
+                        {
+                            w.Line(c);
+                        }
+
+                        w.Indent--;
+                    }
+                    else
+                    {
+                        w.Line(signature);
+                    }
+
+                    // The body is the user's text, mapped back to its place in the declaration (#line), so that
+                    // compiler messages and breakpoints land in the user's lambda. Continuation lines keep their
+                    // original columns for that mapping.
+                    var mapped = _spec.FilePath.Length > 0 && fn.BodyLine > 0;
+                    var prefix = fn.IsExpressionBody ? new string(' ', (w.Indent + 1) * 4) + "=> " : new string(' ', w.Indent * 4);
+                    if (mapped)
+                    {
+                        w.Raw("#line (" + N(fn.BodyLine) + ", " + N(fn.BodyColumn) + ") - (" + N(fn.BodyEndLine) + ", " + N(fn.BodyEndColumn) + ") " +
+                              N(prefix.Length + 1) + " \"" + _spec.FilePath + "\"");
+                    }
+
+                    var bodyLines = fn.Body!.Replace("\r\n", "\n").Split('\n');
+                    for (var i = 0; i < bodyLines.Length; i++)
+                    {
+                        var text = (i == 0 ? prefix : string.Empty) + bodyLines[i].TrimEnd() + (fn.IsExpressionBody && i == bodyLines.Length - 1 ? ";" : string.Empty);
+                        w.Raw(text);
+                    }
+
+                    if (mapped)
+                    {
+                        w.Raw("#line default");
+                    }
+
+                    w.Line();
+                }
+
+                if (any)
+                {
+                    w.Line("#nullable enable");
+                    w.Line();
+                }
+            }
+
+            private string Call(TransformSpec t, params string[] args)
+            {
+                var fn = t.Function!;
+                if (fn.MethodGroup is not null)
+                {
+                    return fn.MethodGroup + "(" + string.Join(", ", args) + ")";
+                }
+
+                return FunctionName(t) + "(" + string.Join(", ", args) + ")";
+            }
+        }
+    }
+}

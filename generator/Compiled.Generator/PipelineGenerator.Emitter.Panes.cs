@@ -1,0 +1,247 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- keyed window panes (triggers, lateness, accumulation, timestamp combiners, sessions) -----
+
+            /// <summary>A windowed grouping or combine whose strategy is not Beam's plain default on fixed or sliding windows: it runs on KeyedPanes.</summary>
+            private static bool UsesPanes(TransformSpec t) => t.OutputWindowing is { IsSimple: false } && Planner.IsStateful(t) && t.SideInput is null;
+
+            /// <summary>A windowed grouping or combine with the default strategy: state inline, a map per window.</summary>
+            private static bool IsInlineWindowed(TransformSpec t) => t.OutputWindowing is { IsSimple: true } && Planner.IsStateful(t) && t.SideInput is null;
+
+            private bool AnyPanes => _t.Any(UsesPanes);
+
+            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0);
+
+            /// <summary>Whether the runner has a settable clock (keyed window panes, or inputs that go idle).</summary>
+            private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0);
+
+            private static string PanesKeyType(TransformSpec t) => t.Kind switch
+            {
+                TransformKind.CombineGlobally or TransformKind.Count => "global::Compiled.Execution.GlobalKey",
+                _ => IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t),
+            };
+
+            /// <summary>The engine's type arguments after the key: input, accumulator, output, combine function; and the function's creation.</summary>
+            private static (string Input, string Accumulator, string Output, string Fn, string Create) PanesTypes(TransformSpec t)
+            {
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                    case TransformKind.CombineGlobally:
+                        {
+                            var c = t.Combine!;
+                            return (c.InputType, c.AccumulatorType, c.OutputType, c.FnType, c.CreateExpression);
+                        }
+
+                    case TransformKind.CountPerKey:
+                        return (t.ValueTypes[0], "long", "long", "global::Compiled.CountFn<" + t.ValueTypes[0] + ">", "default");
+                    case TransformKind.CountPerElement:
+                    case TransformKind.Count:
+                        return (t.InputType, "long", "long", "global::Compiled.CountFn<" + t.InputType + ">", "default");
+                    case TransformKind.Distinct:
+                        return (t.InputType, "bool", "bool", "global::Compiled.Execution.DistinctFn<" + t.InputType + ">", "default");
+                    case TransformKind.CoGroupByKey:
+                        return ("__CoGroupInput" + N(t.Id), CoGroupStateType(t), CoGroupStateType(t), "__CoGroupFn" + N(t.Id), "default");
+                    case TransformKind.GroupByKey:
+                        {
+                            var v = t.ValueTypes[0];
+                            var fn = t.OutputWindowing!.Accumulating ? "global::Compiled.ToListFn<" + v + ">" : "global::Compiled.Execution.GroupFn<" + v + ">";
+                            return (v, "global::System.Collections.Generic.List<" + v + ">", "global::System.Collections.Generic.IReadOnlyList<" + v + ">", fn, "default");
+                        }
+
+                    default:
+                        throw new System.InvalidOperationException("no keyed panes for " + t.Kind);
+                }
+            }
+
+            private static string PanesType(TransformSpec t)
+            {
+                var (input, accumulator, output, fn, _) = PanesTypes(t);
+                return "global::Compiled.Execution.KeyedPanes<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
+            }
+
+            private void WritePanesField(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                if (t.Kind == TransformKind.CoGroupByKey)
+                {
+                    WriteCoGroupStateType(t);
+                    WriteCoGroupPanesTypes(t);
+                }
+
+                var windowing = t.OutputWindowing!;
+                var (_, _, _, _, create) = PanesTypes(t);
+                StateComment(w, t,
+                    "per key and window (" + windowing.Describe() + "): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots",
+                    "updated in place for every element; panes fire per the trigger, the watermark and processing time",
+                    windowing.IsMerging ? "sessions of a key merge when they overlap: accumulators merge, holds and trigger states combine" : "accumulators of the same key and window merge with MergeAccumulators",
+                    "a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused");
+                var options = "new global::Compiled.Execution.PaneOptions(" +
+                    windowing.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L, " +
+                    (windowing.Accumulating ? "true" : "false") + ", " +
+                    "global::Compiled.TimestampCombiner." + windowing.TimestampCombiner + ", " +
+                    "global::Compiled.ClosingBehavior." + windowing.Closing + ", " +
+                    "global::Compiled.OnTimeBehavior." + windowing.OnTime + ", " +
+                    (windowing.IsMerging ? "true" : "false") + ")";
+                var trigger = "new global::Compiled.Triggers.TriggerStateMachine(" + (windowing.TriggerCode ?? "global::Compiled.Triggers.TriggerSpec.Default()") + ")";
+                w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
+                w.Line("    " + create + ",");
+                w.Line("    " + trigger + ",");
+                if (windowing.CustomMerging)
+                {
+                    w.Line("    " + options + ",");
+                    w.Line("    mergingFn: default(" + windowing.CustomType + "));");
+                }
+                else
+                {
+                    w.Line("    " + options + ");");
+                }
+            }
+
+            /// <summary>For a join on keyed window panes: the tagged input (one field per input) and the combine function that collects it.</summary>
+            private void WriteCoGroupPanesTypes(TransformSpec t)
+            {
+                var id = N(t.Id);
+                var state = CoGroupStateType(t);
+                var accumulating = t.OutputWindowing!.Accumulating;
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>A value of one input of #" + id + " " + t.Label + ", tagged with the input.</summary>");
+                    w.Open("private struct __CoGroupInput" + id);
+                    w.Line("public int Tag;");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("public " + t.ValueTypes[i] + " Value" + N(i) + ";");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>The join of #" + id + " as a combine function: one list per input" + (accumulating ? "; panes are copies (accumulating)" : string.Empty) + ".</summary>");
+                    w.Open("private readonly struct __CoGroupFn" + id + " : global::Compiled.ICombineFn<__CoGroupInput" + id + ", " + state + ", " + state + ">");
+                    w.Line("public " + state + " CreateAccumulator() => new();");
+                    w.Line();
+                    w.Open("public void AddInput(ref " + state + " accumulator, __CoGroupInput" + id + " input)");
+                    w.Open("switch (input.Tag)");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("case " + N(i) + ": accumulator.Values" + N(i) + ".Add(input.Value" + N(i) + "); break;");
+                    }
+
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    w.Open("public void MergeAccumulators(ref " + state + " accumulator, " + state + " other)");
+                    for (var i = 0; i < t.ValueTypes.Count; i++)
+                    {
+                        w.Line("accumulator.Values" + N(i) + ".AddRange(other.Values" + N(i) + ");");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    if (accumulating)
+                    {
+                        w.Open("public " + state + " ExtractOutput(" + state + " accumulator)");
+                        w.Line("var copy = new " + state + "();");
+                        w.Line("MergeAccumulators(ref copy, accumulator);");
+                        w.Line("return copy;");
+                        w.Close();
+                    }
+                    else
+                    {
+                        w.Line("public " + state + " ExtractOutput(" + state + " accumulator) => accumulator;");
+                    }
+
+                    w.Close();
+                    w.Line();
+                });
+            }
+
+            /// <summary>Adds the element to its key and window; triggers are evaluated at the end of the bundle.</summary>
+            private void EmitPanedUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex = 0)
+            {
+                var id = N(t.Id);
+                w.Line("// #" + id + " " + t.Label + ": into its key and window (late or closed-window data is dropped and counted)");
+                string TextKey(string key) => IsTextKey(StateKeyType(t)) ? key + ".ToString()" : key;
+                var call = t.Kind switch
+                {
+                    TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.GroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", " + value + ".Value, " + timestamp + ", " + window + ");",
+                    TransformKind.CountPerElement or TransformKind.Distinct => "_panes" + id + ".Add(" + TextKey(value) + ", " + value + ", " + timestamp + ", " + window + ");",
+                    TransformKind.CoGroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", new __CoGroupInput" + id + " { Tag = " + N(inputIndex) + ", Value" + N(inputIndex) + " = " + value + ".Value }, " + timestamp + ", " + window + ");",
+                    _ => "_panes" + id + ".Add(default, " + value + ", " + timestamp + ", " + window + ");",
+                };
+                if (HasLateOutput(t))
+                {
+                    w.Open("if (!" + call.TrimEnd(';') + ")");
+                    w.Line("// Dropped as late: on to the late-data output, with its timestamp and window.");
+                    EmitConsumers(w, t.Id, 1, value, timestamp, window);
+                    w.Close();
+                }
+                else
+                {
+                    w.Line(call);
+                }
+            }
+
+            /// <summary>A late element of a pane-shared sliding grouping, to the late-data output in the window starting at ls.</summary>
+            private void EmitLateWindow(SourceWriter w, TransformSpec t, string size, string value, string timestamp)
+            {
+                var id = N(t.Id);
+                w.Line("var lw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(ls" + id + "), new global::Compiled.Instant(ls" + id + " + " + size + "));");
+                EmitConsumers(w, t.Id, 1, value, timestamp, "lw" + id);
+            }
+
+            /// <summary>Whether a grouping declared a late-data output (its port 1).</summary>
+            private bool HasLateOutput(TransformSpec t) => _plan.Edges.Any(e => e.From == t.Id && e.FromPort == 1);
+
+            /// <summary>Calls <paramref name="call"/> on the panes of <paramref name="t"/>, then delivers the panes it fired through the rest of the stage.</summary>
+            private void WritePanedAdvance(SourceWriter w, TransformSpec t, string call)
+            {
+                var id = N(t.Id);
+                w.Line("_panes" + id + "." + call + ";");
+                w.Open("foreach (var fp" + id + " in _panes" + id + ".Fired)");
+                w.Line("_pane = fp" + id + ".Pane;");
+                var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
+                string value;
+                switch (t.Kind)
+                {
+                    case TransformKind.CombineGlobally or TransformKind.Count:
+                        value = "fp" + id + ".Value";
+                        break;
+                    case TransformKind.Distinct:
+                        value = key;
+                        break;
+                    case TransformKind.CoGroupByKey:
+                        {
+                            var result = t.OutputTypes[0];
+                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "fp" + id + ".Value.Values" + N(i)));
+                            value = "new " + result + "(" + key + ", new " + resultValue + "(" + lists + "))";
+                            break;
+                        }
+
+                    default:
+                        value = "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
+                        break;
+                }
+                w.Line("var v" + id + " = " + value + ";");
+                EmitConsumers(w, t.Id, 0, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window");
+                w.Close();
+                w.Line("_panes" + id + ".ClearFired();");
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            private void WriteWatermark(SourceWriter w)
+            {
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null).ToList();
+                w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
+                w.Line("public global::Compiled.Instant Watermark => _watermark;");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Elements dropped because they were late: their window had expired (behind the watermark by more than the");
+                w.Line("/// allowed lateness) or its trigger had finished (closed window).");
+                w.Line("/// </summary>");
+                w.Line("public long DroppedLateElements => _droppedLate" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".DroppedLate + _panes" + N(t.Id) + ".DroppedClosed")) + ";");
+                w.Line();
+                WriteInputWatermarks(w);
+                var inline = windowed.Where(t => !UsesPanes(t)).ToList();
+                var fastPath = inline.Count > 0 && inline.Count == windowed.Count;
+                w.Line("/// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>");
+                if (fastPath)
+                {
+                    w.Line(Inline);
+                }
+
+                w.Open("private void __AdvanceTo(global::Compiled.Instant watermark)");
+                w.Open("if (watermark <= _watermark)");
+                w.Line("return;");
+                w.Close();
+                w.Line("_watermark = watermark;");
+                if (fastPath)
+                {
+                    // Most advances fire nothing: one compare, and the transforms' input watermarks follow.
+                    w.Open("if (watermark > _fireAt)");
+                    w.Line("__Fire(watermark);");
+                    w.Line("return;");
+                    w.Close();
+                    foreach (var t in inline)
+                    {
+                        w.Line("_wm" + N(t.Id) + " = watermark;");
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Fires every window the watermark has passed, stage by stage.</summary>");
+                    w.Open("private void __Fire(global::Compiled.Instant watermark)");
+                }
+
+                foreach (var t in windowed)
+                {
+                    w.Line("// Fire #" + N(t.Id) + " " + t.Label);
+                    var held = HoldingUpstream(t);
+                    var mark = "watermark";
+                    if (held.Count > 0)
+                    {
+                        // Upstream panes not yet emitted hold this transform's input watermark back (Beam's watermark holds).
+                        mark = "hw" + N(t.Id);
+                        w.Line("var " + mark + " = " + string.Concat(held.Select(u => "global::Compiled.Instant.Min(_panes" + N(u) + ".OutputWatermark, ")) + "watermark" + new string(')', held.Count) + ";");
+                    }
+
+                    if (UsesPanes(t))
+                    {
+                        WritePanedAdvance(w, t, "AdvanceWatermark(" + mark + ")");
+                        w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    }
+                    else
+                    {
+                        WriteFire(w, t, mark);
+                    }
+                }
+
+                if (fastPath)
+                {
+                    w.Line("_fireAt = " + string.Join("", inline.Take(inline.Count - 1).Select(t => "global::Compiled.Instant.Min(_nextEnd" + N(t.Id) + ", ")) + "_nextEnd" + N(inline[inline.Count - 1].Id) + new string(')', inline.Count - 1) + ";");
+                }
+
+                w.Close();
+                w.Line();
+                WriteProcessingTime(w);
+                if (windowed.Any(t => !UsesPanes(t)))
+                {
+                    w.Line("private static int __WindowOrder(global::Compiled.BoundedWindow a, global::Compiled.BoundedWindow b) =>");
+                    w.Line("    a.End != b.End ? a.End.CompareTo(b.End) : a.Start.CompareTo(b.Start);");
+                    w.Line();
+                }
+            }
+
+            /// <summary>The end of a bundle: triggers of windows that received elements are evaluated, their panes delivered.</summary>
+            private void WriteEndBundle(SourceWriter w)
+            {
+                if (AnyPanes)
+                {
+                    w.Line("__EndBundle();");
+                }
+
+                if (_currentInput is { MaxOutOfOrdernessMs: not null } input)
+                {
+                    w.Line("__Arrived" + Names.ToPascal(input.Name!) + "();");
+                }
+            }
+
+            /// <summary>The input whose Push methods are being written.</summary>
+            private TransformSpec? _currentInput;
+
+            /// <summary>
+            /// Per-input watermarks: each input's own (set by the source, or trailing its latest timestamp), the
+            /// pipeline's the minimum over inputs that are not idle.
+            /// </summary>
+            private void WriteInputWatermarks(SourceWriter w)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// Advances the watermark of every input: no more elements are expected with earlier timestamps. Windows of");
+                w.Line("/// groupings and combines whose end (plus allowed lateness) the watermark passes fire; elements that arrive");
+                w.Line("/// later than that are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes");
+                w.Line("/// back: an earlier one is ignored.");
+                w.Line("/// </summary>");
+                w.Line(Inline);
+                w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                w.Line("ThrowIfFinished();");
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    w.Open("if (watermark > _inputWatermark" + name + ")");
+                    w.Line("_inputWatermark" + name + " = watermark;");
+                    w.Close();
+                }
+
+                w.Line("__RecomputeWatermark();");
+                w.Close();
+                w.Line();
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    if (_inputs.Count > 1)
+                    {
+                        w.Line("/// <summary>Advances the watermark of input '" + input.Name + "' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>");
+                        w.Open("public void Advance" + name + "Watermark(global::Compiled.Instant watermark)");
+                        w.Line("ThrowIfFinished();");
+                        w.Open("if (watermark > _inputWatermark" + name + ")");
+                        w.Line("_inputWatermark" + name + " = watermark;");
+                        w.Line("__RecomputeWatermark();");
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+
+                    if (input.MaxOutOfOrdernessMs is { } delay)
+                    {
+                        w.Line("/// <summary>After a bundle of input '" + input.Name + "': its watermark trails the latest timestamp seen by " + delay.ToString(CultureInfo.InvariantCulture) + " ms.</summary>");
+                        w.Line(Inline);
+                        w.Open("private void __Arrived" + name + "()");
+                        if (input.IdlenessMs > 0)
+                        {
+                            w.Line("_lastActive" + name + " = _processingTime;");
+                        }
+
+                        w.Line("var candidate = _maxSeen_" + name + ".Millis - " + delay.ToString(CultureInfo.InvariantCulture) + "L;");
+                        w.Open("if (candidate > _inputWatermark" + name + ".Millis)");
+                        w.Line("_inputWatermark" + name + " = new global::Compiled.Instant(candidate);");
+                        w.Line("__RecomputeWatermark();");
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+                }
+
+                w.Line("/// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>");
+                w.Line(Inline);
+                w.Open("private void __RecomputeWatermark()");
+                if (_inputs.Count == 1 && _inputs[0].IdlenessMs == 0)
+                {
+                    w.Line("__AdvanceTo(_inputWatermark" + Names.ToPascal(_inputs[0].Name!) + ");");
+                }
+                else
+                {
+                    w.Line("var min = global::Compiled.Instant.MaxValue;");
+                    w.Line("var max = global::Compiled.Instant.MinValue;");
+                    w.Line("var active = false;");
+                    foreach (var input in _inputs)
+                    {
+                        var name = Names.ToPascal(input.Name!);
+                        w.Open("if (_inputWatermark" + name + " > max)");
+                        w.Line("max = _inputWatermark" + name + ";");
+                        w.Close();
+                        var idle = input.IdlenessMs > 0
+                            ? "_processingTime.Millis - _lastActive" + name + ".Millis >= " + input.IdlenessMs.ToString(CultureInfo.InvariantCulture) + "L"
+                            : null;
+                        w.Open(idle is null ? "if (_inputWatermark" + name + " < min)" : "if (!(" + idle + ") && _inputWatermark" + name + " < min)");
+                        w.Line("min = _inputWatermark" + name + ";");
+                        w.Close();
+                        w.Line(idle is null ? "active = true;" : "active |= !(" + idle + ");");
+                    }
+
+                    w.Line("__AdvanceTo(active ? min : max);");
+                }
+
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>With a clock set and processing-time triggers declared, every push reads the clock.</summary>
+            private void WriteTick(SourceWriter w)
+            {
+                if (AnyProcessingTime)
+                {
+                    w.Open("if (_timeProvider is not null)");
+                    w.Line("AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));");
+                    w.Close();
+                }
+            }
+
+            private void WriteProcessingTime(SourceWriter w)
+            {
+                var paned = _plan.FlushOrder.Select(id => _t[id]).Where(UsesPanes).ToList();
+                if (paned.Count > 0)
+                {
+                    w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
+                    w.Open("private void __EndBundle()");
+                    foreach (var t in paned)
+                    {
+                        WritePanedAdvance(w, t, "EndBundle()");
+                    }
+
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    w.Close();
+                    w.Line();
+                }
+
+                if (HasClock)
+                {
+                    w.Line("/// <summary>");
+                    w.Line("/// The clock that processing-time triggers (and idle inputs) read. Null (the default): processing time advances only through");
+                    w.Line("/// <see cref=\"AdvanceProcessingTime(global::Compiled.Instant)\"/>, which keeps tests deterministic. Set it (to");
+                    w.Line("/// <see cref=\"global::System.TimeProvider.System\"/>, or a fake clock) and every push reads it first.");
+                    w.Line("/// </summary>");
+                    w.Open("public global::System.TimeProvider? TimeProvider");
+                    w.Line("get => _timeProvider;");
+                    w.Line("set => _timeProvider = value;");
+                    w.Close();
+                    w.Line();
+                }
+
+                w.Line("/// <summary>");
+                w.Line("/// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)");
+                w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
+                w.Line("/// </summary>");
+                w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                w.Line("ThrowIfFinished();");
+                w.Open("if (now > _processingTime)");
+                w.Line("_processingTime = now;");
+                w.Close();
+                if (_inputs.Any(i => i.IdlenessMs > 0))
+                {
+                    w.Line("__RecomputeWatermark(); // an input may have become idle");
+                }
+
+                foreach (var t in paned)
+                {
+                    WritePanedAdvance(w, t, "AdvanceProcessingTime(now)");
+                }
+
+                if (paned.Count > 0)
+                {
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                }
+
+                w.Close();
+                w.Line();
+            }
+        }
+    }
+}

@@ -1,0 +1,440 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            /// <summary>
+            /// Keys of type ReadOnlyMemory&lt;char&gt; are text: the state map is keyed by string and looked up by
+            /// span (Dictionary.GetAlternateLookup), so a key's string is allocated once, when the key is new.
+            /// </summary>
+            private static bool IsTextKey(string type) => type == "global::System.ReadOnlyMemory<char>";
+
+            private static string StateKeyType(TransformSpec t) =>
+                t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
+
+            private static void MapField(SourceWriter w, TransformSpec t, string key, string? value)
+            {
+                var id = N(t.Id);
+                var text = IsTextKey(key);
+                var stored = text ? "string" : key;
+                var type = value is null
+                    ? "global::System.Collections.Generic.HashSet<" + stored + ">"
+                    : "global::System.Collections.Generic.Dictionary<" + stored + ", " + value + ">";
+                if (t.OutputWindowing is not null)
+                {
+                    WindowedStateField(w, t, type, isMap: true);
+                    return;
+                }
+
+                w.Line("private readonly " + type + " _state" + id + " = new();");
+                if (text)
+                {
+                    w.Line("// Text keys are looked up by span: no string is allocated for a key already present.");
+                    w.Line("private readonly " + type + ".AlternateLookup<global::System.ReadOnlySpan<char>> _lookup" + id + ";");
+                }
+            }
+
+            private string MapRef(TransformSpec t) => _mapOverride ?? (IsTextKey(StateKeyType(t)) ? "_lookup" : "_state") + N(t.Id);
+
+            /// <summary>While emitting a windowed transform's update: the local holding the current window's state.</summary>
+            private string? _mapOverride;
+
+            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner, bool isMap = false)
+            {
+                var id = N(t.Id);
+                w.Line("//   Windowed: the state above is kept per window, in a map from window to state; a window's entry is");
+                w.Line("//   emitted and removed when the watermark passes the end of the window.");
+                w.Line("private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, " + inner + "> _wstate" + id + " = new();");
+                w.Line("private global::Compiled.Instant _wm" + id + " = global::Compiled.Instant.MinValue; // this transform's input watermark");
+                w.Line("private global::Compiled.Instant _nextEnd" + id + " = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it");
+                if (isMap)
+                {
+                    w.Line("//   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the");
+                    w.Line("//   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.");
+                    w.Line("private readonly long[] _cacheW" + id + " = new long[" + CacheSize + "]; // window starts (one size per transform)");
+                    w.Line("private readonly " + inner + "?[] _cacheS" + id + " = new " + inner + "?[" + CacheSize + "];");
+                    w.Line("private readonly global::System.Collections.Generic.Stack<" + inner + "> _pool" + id + " = new();");
+                }
+            }
+
+            private const int CacheSize = 8;
+
+            /// <summary>The cache slot of a window: its start in periods modulo the cache size, so the windows open at once never collide (the division is by a constant: a multiply).</summary>
+            private static string CacheIndex(TransformSpec t, string window) =>
+                "(int)(" + window + ".Start.Millis / " + t.OutputWindowing!.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L) & " + (CacheSize - 1).ToString(CultureInfo.InvariantCulture);
+
+            private static string WindowedInnerType(TransformSpec t) => t.Kind switch
+            {
+                TransformKind.CombineGlobally => t.Combine!.AccumulatorType,
+                TransformKind.Count => "long",
+                _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
+            };
+
+            private static string KeyArg(TransformSpec t, string key) => IsTextKey(StateKeyType(t)) ? key + ".Span" : key;
+
+            private static string FlushKey(TransformSpec t, string entry, bool distinct = false)
+            {
+                var key = distinct ? entry : entry + ".Key";
+                return IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(" + key + ")" : key;
+            }
+
+            /// <summary>Emits the results held in <paramref name="source"/> (a state map, or an accumulator) through the rest of the stage.</summary>
+            private void WriteEmitState(SourceWriter w, TransformSpec t, string source, string timestamp, string window)
+            {
+                var id = N(t.Id);
+                string? valueExpression = t.Kind switch
+                {
+                    TransformKind.CombineGlobally => "_fn" + id + ".ExtractOutput(" + source + ")",
+                    TransformKind.Count => source,
+                    _ => null,
+                };
+                if (valueExpression is not null)
+                {
+                    w.Open();
+                    w.Line("var v" + id + " = " + valueExpression + ";");
+                    w.Line("__panesFired++;");
+                    EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
+                    w.Close();
+                    return;
+                }
+
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))";
+                        break;
+                    case TransformKind.CountPerKey:
+                    case TransformKind.CountPerElement:
+                    case TransformKind.GroupByKey:
+                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)";
+                        break;
+                    case TransformKind.Distinct:
+                        valueExpression = FlushKey(t, "e" + id, distinct: true);
+                        break;
+                    case TransformKind.CoGroupByKey:
+                        {
+                            var result = t.OutputTypes[0];
+                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
+                            valueExpression = "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))";
+                            break;
+                        }
+
+                    default:
+                        return;
+                }
+
+                w.Open("foreach (var e" + id + " in " + source + ")");
+                w.Line("var v" + id + " = " + valueExpression + ";");
+                w.Line("__panesFired++;");
+                EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
+                w.Close();
+            }
+
+            /// <summary>
+            /// Emits every window of a windowed grouping or combine that the watermark has passed (its end is at
+            /// or before the watermark), in order of window end: one on-time pane per key and window, timestamped
+            /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
+            /// window's state is removed, and the transform's input watermark advances.
+            /// </summary>
+            /// <summary>A removed window's map leaves the cache, is cleared and goes back to the pool for the next window.</summary>
+            private static void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            {
+                var id = N(t.Id);
+                w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
+                w.Open("if (_cacheW" + id + "[k" + id + "] == " + window + ".Start.Millis)");
+                w.Line("_cacheS" + id + "[k" + id + "] = null;");
+                w.Close();
+                w.Line(map + "!.Clear();");
+                w.Line("_pool" + id + ".Push(" + map + ");");
+            }
+
+            private static void WriteNextEnd(SourceWriter w, TransformSpec t, string window)
+            {
+                var id = N(t.Id);
+                w.Open("if (" + window + ".MaxTimestamp < _nextEnd" + id + ")");
+                w.Line("_nextEnd" + id + " = " + window + ".MaxTimestamp;");
+                w.Open("if (_nextEnd" + id + " < _fireAt)");
+                w.Line("_fireAt = _nextEnd" + id + ";");
+                w.Close();
+                w.Close();
+            }
+
+            private void WriteFire(SourceWriter w, TransformSpec t, string watermark)
+            {
+                if (IsPaneShared(t))
+                {
+                    WriteSlidingFire(w, t, watermark);
+                    return;
+                }
+
+                var id = N(t.Id);
+                var isMap = t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count);
+                w.Open();
+                w.Open("if (" + watermark + " > _nextEnd" + id + ")");
+                w.Line("var pane" + id + " = _pane;");
+                w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
+                w.Line("__ready.Clear();");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var entry in _wstate" + id + ")");
+                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
+                w.Line("__ready.Add(entry.Key);");
+                w.Close();
+                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
+                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
+                w.Line("__ready.Sort(__WindowOrder);");
+                w.Open("foreach (var fw" + id + " in __ready)");
+                w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
+                w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
+                WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                if (isMap)
+                {
+                    WriteRecycleMap(w, t, "fw" + id, "fs" + id);
+                }
+
+                w.Close();
+                w.Line("_pane = pane" + id + ";");
+                w.Close();
+                w.Open("if (_wm" + id + " < " + watermark + ")");
+                w.Line("_wm" + id + " = " + watermark + ";");
+                w.Close();
+                w.Close();
+            }
+
+            /// <summary>
+            /// The groupings upstream of <paramref name="t"/> (through element-wise transforms) whose output timestamps can be
+            /// behind the watermark (earliest or latest timestamp combiner): their holds bound t's input watermark.
+            /// </summary>
+            private List<int> HoldingUpstream(TransformSpec t)
+            {
+                var result = new List<int>();
+                var seen = new HashSet<int>();
+                var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
+                while (stack.Count > 0)
+                {
+                    var n = _t[stack.Pop()];
+                    if (!seen.Add(n.Id))
+                    {
+                        continue;
+                    }
+
+                    if (Planner.IsStateful(n))
+                    {
+                        if (UsesPanes(n) && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
+                        {
+                            result.Add(n.Id);
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var input in n.Inputs)
+                    {
+                        stack.Push(input.Node);
+                    }
+                }
+
+                result.Sort();
+                return result;
+            }
+
+            // ----- sliding windows shared by panes -----
+
+            private readonly Dictionary<int, bool> _sharesPanes = new();
+
+            /// <summary>
+            /// A sliding Window whose every downstream path runs element-wise into a combine (per key or global, with
+            /// mergeable accumulators): it assigns each element to its pane only, and the combines assemble windows.
+            /// </summary>
+            private bool SharesPanes(TransformSpec t)
+            {
+                if (_sharesPanes.TryGetValue(t.Id, out var known))
+                {
+                    return known;
+                }
+
+                var result = t.Kind == TransformKind.Window && t.Windowing is { Kind: "Sliding", IsSimple: true } sliding &&
+                    sliding.SizeMs % sliding.PeriodMs == 0 && sliding.SizeMs > sliding.PeriodMs && AllPathsToPaneCombines(t.Id);
+                _sharesPanes[t.Id] = result;
+                return result;
+            }
+
+            private bool AllPathsToPaneCombines(int node)
+            {
+                var edges = _plan.Edges.Where(e => e.From == node).ToList();
+                if (edges.Count == 0)
+                {
+                    return false;
+                }
+
+                foreach (var edge in edges)
+                {
+                    var target = _t[edge.To];
+                    if (target.SideInput is not null || target.Inputs.Count != 1)
+                    {
+                        return false;
+                    }
+
+                    if (target.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally)
+                    {
+                        continue;
+                    }
+
+                    if (target.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
+                            TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) ||
+                        !AllPathsToPaneCombines(target.Id))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
+            private bool IsPaneShared(TransformSpec t)
+            {
+                if (t.Kind is not (TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally) ||
+                    t.SideInput is not null || t.OutputWindowing is not { Kind: "Sliding" })
+                {
+                    return false;
+                }
+
+                var node = t;
+                while (node.Inputs.Count == 1)
+                {
+                    node = _t[node.Inputs[0].Node];
+                    if (node.Kind == TransformKind.Window)
+                    {
+                        return SharesPanes(node);
+                    }
+                }
+
+                return false;
+            }
+
+            private static string PaneInnerType(TransformSpec t)
+            {
+                var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                var value = t.Kind == TransformKind.CombinePerKey ? t.Combine!.AccumulatorType : "long";
+                return "global::System.Collections.Generic.Dictionary<" + key + ", " + value + ">";
+            }
+
+            /// <summary>
+            /// Fires the sliding windows the watermark has passed, each assembled from the panes it contains, in
+            /// order of window start; then drops the panes whose last window has fired.
+            /// </summary>
+            private void WriteSlidingFire(SourceWriter w, TransformSpec t, string watermark)
+            {
+                var id = N(t.Id);
+                var windowing = t.OutputWindowing!;
+                var size = windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var period = windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var offset = windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var keyed = t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey;
+                w.Open();
+                w.Open("if (" + watermark + " > _nextEnd" + id + " && _wstate" + id + ".Count > 0)");
+                w.Line("var pane" + id + " = _pane;");
+                w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
+                w.Line("__ready.Clear();");
+                w.Line("__ready.AddRange(_wstate" + id + ".Keys);");
+                w.Line("__ready.Sort(__WindowOrder); // panes by start");
+                w.Line("var maxPane" + id + " = __ready[__ready.Count - 1].Start.Millis;");
+                w.Line("var s" + id + " = global::System.Math.Max(_firedUpTo" + id + ", __ready[0].Start.Millis - " + size + " + " + period + ");");
+                w.Line("var first" + id + " = 0;");
+                w.Open("while (s" + id + " + " + size + " - 1 < " + watermark + ".Millis && s" + id + " <= maxPane" + id + ")");
+                w.Open("while (__ready[first" + id + "].Start.Millis < s" + id + ")");
+                w.Line("first" + id + "++;");
+                w.Close();
+                w.Open("if (__ready[first" + id + "].Start.Millis >= s" + id + " + " + size + ")");
+                w.Line("s" + id + " = __ready[first" + id + "].Start.Millis - " + size + " + " + period + "; // no pane in this window: skip the gap");
+                w.Line("continue;");
+                w.Close();
+                w.Line("var fw" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s" + id + "), new global::Compiled.Instant(s" + id + " + " + size + "));");
+                w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey or TransformKind.CountPerKey:
+                        w.Line("_merge" + id + ".Clear();");
+                        break;
+                    case TransformKind.CombineGlobally:
+                        w.Line("var macc" + id + " = _fn" + id + ".CreateAccumulator();");
+                        break;
+                    default:
+                        w.Line("long macc" + id + " = 0;");
+                        break;
+                }
+
+                w.Open("for (var i" + id + " = first" + id + "; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < s" + id + " + " + size + "; i" + id + "++)");
+                w.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
+                switch (t.Kind)
+                {
+                    case TransformKind.CombinePerKey:
+                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
+                        w.Line("ref var m" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out var mexists" + id + ");");
+                        w.Open("if (!mexists" + id + ")");
+                        w.Line("m" + id + " = _fn" + id + ".CreateAccumulator();");
+                        w.Close();
+                        w.Line("_fn" + id + ".MergeAccumulators(ref m" + id + ", pe" + id + ".Value);");
+                        w.Close();
+                        break;
+                    case TransformKind.CountPerKey:
+                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out _) += pe" + id + ".Value;");
+                        w.Close();
+                        break;
+                    case TransformKind.CombineGlobally:
+                        w.Line("_fn" + id + ".MergeAccumulators(ref macc" + id + ", ps" + id + ");");
+                        break;
+                    default:
+                        w.Line("macc" + id + " += ps" + id + ";");
+                        break;
+                }
+
+                w.Close();
+                WriteEmitState(w, t, keyed ? "_merge" + id : "macc" + id, "fts" + id, "fw" + id);
+                w.Line("s" + id + " += " + period + ";");
+                w.Close();
+                w.Line("// Every window that ended before the watermark is done, with data or not.");
+                w.Line("var ended" + id + " = " + watermark + ".Millis - " + size + " + 1;");
+                w.Line("ended" + id + " += (((" + offset + " - ended" + id + ") % " + period + ") + " + period + ") % " + period + ";");
+                w.Line("_firedUpTo" + id + " = global::System.Math.Max(_firedUpTo" + id + ", ended" + id + ");");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var p" + id + " in __ready)");
+                w.Open("if (p" + id + ".Start.Millis < _firedUpTo" + id + ")");
+                w.Line("_wstate" + id + ".Remove(p" + id + ", out var fs" + id + ");");
+                if (keyed)
+                {
+                    WriteRecycleMap(w, t, "p" + id, "fs" + id);
+                }
+
+                w.Close();
+                w.Open("else if (next" + id + " == global::Compiled.Instant.MaxValue)");
+                w.Line("next" + id + " = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo" + id + ", p" + id + ".Start.Millis - " + size + " + " + period + ") + " + size + " - 1);");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
+                w.Line("_pane = pane" + id + ";");
+                w.Close();
+                w.Open("if (_wm" + id + " < " + watermark + ")");
+                w.Line("_wm" + id + " = " + watermark + ";");
+                w.Close();
+                w.Close();
+            }
+        }
+    }
+}
