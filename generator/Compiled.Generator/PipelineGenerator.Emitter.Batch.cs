@@ -32,22 +32,22 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The outputs of a batch run, collected in memory.</summary>");
                 w.Line(GeneratedCode);
                 w.Open(Surface + " sealed class Results");
-                w.Line("internal Results(" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + "> __" + Names.ToCamel(o.Name!))) + ")");
+                w.Line("internal Results(" + string.Join(", ", _outputs.Select((o, i) => "global::Compiled.ListSink<" + o.InputType + "> output" + N(i))) + ")");
                 w.Open();
-                foreach (var o in _outputs)
+                for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line(Names.ToPascal(o.Name!) + " = __" + Names.ToCamel(o.Name!) + ".Items;");
-                    w.Line(Names.ToPascal(o.Name!) + "Elements = __" + Names.ToCamel(o.Name!) + ".Elements;");
+                    w.Line(ResultsProperty(_outputs[i]) + " = output" + N(i) + ".Items;");
+                    w.Line(ResultsProperty(_outputs[i]) + "Elements = output" + N(i) + ".Elements;");
                 }
 
                 w.Close();
                 foreach (var o in _outputs)
                 {
                     w.Line();
-                    w.Line("/// <summary>The elements of output '" + o.Name + "'.</summary>");
-                    w.Line("public global::System.Collections.Generic.List<" + o.InputType + "> " + Names.ToPascal(o.Name!) + " { get; }");
+                    w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "'.</summary>");
+                    w.Line("public global::System.Collections.Generic.List<" + o.InputType + "> " + ResultsProperty(o) + " { get; }");
                     w.Line();
-                    w.Line("/// <summary>The elements of output '" + o.Name + "' with their timestamps, windows and panes.</summary>");
+                    w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "' with their timestamps, windows and panes.</summary>");
                     w.Line("public global::System.Collections.Generic.List<global::Compiled.WindowedValue<" + o.InputType + ">> " + Names.ToPascal(o.Name!) + "Elements { get; }");
                 }
 
@@ -69,22 +69,23 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>");
                 w.Line(GeneratedCode);
                 w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ")");
-                foreach (var o in _outputs)
+                // Locals start with a capital letter: the parameters, named after inputs, never do.
+                for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("var __" + Names.ToCamel(o.Name!) + "Sink = new global::Compiled.ListSink<" + o.InputType + ">();");
+                    w.Line("var Sink" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
                 }
 
                 var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
-                w.Line("var __runner = new " + runnerType + "(" + string.Join(", ", _outputs.Select(o => "__" + Names.ToCamel(o.Name!) + "Sink")) + ");");
+                w.Line("var Pipeline = new " + runnerType + "(" + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
                 foreach (var i in _inputs)
                 {
                     w.Line(i.Kind == TransformKind.ReadLinesInput
-                        ? "__runner.Read" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");"
-                        : "__runner.Push" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");");
+                        ? "Pipeline.Read" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");"
+                        : "Pipeline.Push" + Names.ToPascal(i.Name!) + "(" + Camel(i.Name!) + ");");
                 }
 
-                w.Line("__runner.Finish();");
-                w.Line("return new Results(" + string.Join(", ", _outputs.Select(o => "__" + Names.ToCamel(o.Name!) + "Sink")) + ");");
+                w.Line("Pipeline.Finish();");
+                w.Line("return new Results(" + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
                 w.Close();
                 w.Line();
             }

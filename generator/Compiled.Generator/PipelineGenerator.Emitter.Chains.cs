@@ -50,7 +50,7 @@ public sealed partial class PipelineGenerator
                     // A nullable key type: say which transform got the null key, rather than the state map's ArgumentNullException.
                     var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
                     w.Open("if (" + key + " is null)");
-                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).") + ");");
+                    w.Line(CheckFailure(t, Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).")));
                     w.Close();
                 }
 
@@ -218,7 +218,7 @@ public sealed partial class PipelineGenerator
                         else
                         {
                             w.Open("if (ts" + id + " < " + timestamp + ")");
-                            w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " gave timestamp \" + ts" + id + " + \", earlier than the element's timestamp \" + " + timestamp + " + \"; as in Beam, timestamps can only move forward (no allowed skew).\");");
+                            w.Line(CheckFailure(t, Literal(t.Label + " gave timestamp ") + " + ts" + id + " + " + Literal(", earlier than the element's timestamp ") + " + " + timestamp + " + " + Literal("; as in Beam, timestamps can only move forward (no allowed skew).")));
                             w.Close();
                         }
 
@@ -321,7 +321,7 @@ public sealed partial class PipelineGenerator
 
                             w.Line("default:");
                             w.Indent++;
-                            w.Line("throw new global::System.InvalidOperationException(\"Partition function of \" + " + Literal(t.Label) + " + \" returned \" + " + v + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", outside [0, " + count + ").\");");
+                            w.Line(CheckFailure(t, Literal("The partition function of " + t.Label + " returned ") + " + " + v + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(", outside [0, " + count + ").")));
                             w.Indent--;
                             w.Close();
                             break;
@@ -334,8 +334,7 @@ public sealed partial class PipelineGenerator
                     case TransformKind.Output:
                         {
                             var output = t;
-                            w.Line("__elementsOut_" + Names.ToPascal(output.Name!) + "++;");
-                            w.Line(SinkField(output) + ".Receive(new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane));");
+                            EmitSinkCall(w, output, value, timestamp, window);
                             break;
                         }
 
@@ -383,7 +382,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.AsDictionary:
                         w.Open("if (!_view" + id + ".TryAdd(" + value + ".Key, " + value + ".Value))");
-                        w.Line("throw new global::System.InvalidOperationException(\"Duplicate key '\" + " + value + ".Key + \"' in a dictionary side input (" + t.Label.Replace("\"", "'") + "): each key must have one value.\");");
+                        w.Line(CheckFailure(t, Literal("Duplicate key '") + " + " + value + ".Key + " + Literal("' in a dictionary side input (" + t.Label + "): each key must have one value.")));
                         w.Close();
                         break;
                     default:
@@ -431,7 +430,7 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>Emits with a new timestamp, no earlier than the input's minus the allowed skew (" + skew + " ms), in the input's windows.</summary>");
                     w.Open("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp)");
                     w.Open("if (timestamp.Millis < _timestamp.Millis - " + skew + ")");
-                    w.Line("throw new global::System.InvalidOperationException(\"" + t.Label + " emitted timestamp \" + timestamp + \", earlier than the input's timestamp \" + _timestamp + \" minus the allowed skew of " + t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + " ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.\");");
+                    w.Line(CheckFailure(t, Literal(t.Label + " emitted timestamp ") + " + timestamp + " + Literal(", earlier than the input's timestamp ") + " + _timestamp + " + Literal(" minus the allowed skew of " + t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + " ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.")));
                     w.Close();
                     w.Line("_runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, timestamp, _window);");
                     w.Close();

@@ -19,9 +19,33 @@ public sealed partial class PipelineGenerator
                 w.Line("/// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits");
                 w.Line("/// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.");
                 w.Line("/// </summary>");
+                w.Line("/// <remarks>");
+                w.Line("/// The runner counts as finished (<see cref=\"IsFinished\"/>) only when Finish has completed. If a sink throws, Finish");
+                w.Line("/// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.");
+                w.Line("/// </remarks>");
                 w.Open("public void Finish()");
-                w.Line("ThrowIfFinished();");
-                w.Line("_finished = true;");
+                w.Open("if (__state != 0)");
+                w.Line("__EnterSlow(finish: true);");
+                w.Close();
+                w.Line("__state = 1;");
+                w.Open("try");
+                w.Open("if (!__finishing)");
+                w.Line("__finishing = true;");
+                w.Line("__FinishBody();");
+                w.Close();
+                w.Close();
+                w.Open("catch (global::System.Exception) when (__Abandon())");
+                w.Line("throw; // never reached: the filter only marks the call failed");
+                w.Close();
+                w.Open("if (__failures.Any)");
+                w.Line("__ThrowFailures(); // Finish stays incomplete: only Finish may be called again");
+                w.Close();
+                w.Line("__finishing = false;");
+                w.Line("__state = 3;");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>");
+                w.Open("private void __FinishBody()");
                 w.Line("_watermark = global::Compiled.Instant.MaxValue;");
                 w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                 w.Line("var window = global::Compiled.BoundedWindow.Global;");
@@ -46,9 +70,28 @@ public sealed partial class PipelineGenerator
                     // Replay the buffered input now that the view is complete.
                     // Replay the buffered input now that the view is complete; each element keeps the
                     // timestamp and pane it arrived with.
+                    var view = _t[side.Node];
+                    if (view.Kind == TransformKind.AsSingleton)
+                    {
+                        // The view is not a singleton (its failure is recorded): what waited for it cannot run.
+                        w.Open("if (_viewCount" + N(side.Node) + " != 1)");
+                        w.Open("if (_pending" + id + ".Count > 0)");
+                        w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", " +
+                               "_pending" + id + ".Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(" element(s) of " + t.Label + " were not processed: its side input is not a single element.") + "));");
+                        w.Close();
+                        w.Line("_pending" + id + ".Clear();");
+                        w.Close();
+                    }
+
                     w.Open("foreach (var (p" + id + ", pts" + id + ", pw" + id + ", pane" + id + ") in _pending" + id + ")");
                     w.Line("_pane = pane" + id + ";");
+                    w.Open("try");
                     EmitTransform(w, t, "p" + id, "pts" + id, "pw" + id, 0);
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("__DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : " + ProbeFrom(t, includeSelf: true) + "(p" + id + ", pts" + id + "), " +
+                           Literal("an element replayed into " + t.Label + " after its side input completed") + ");");
+                    w.Close();
                     w.Close();
                     w.Line("_pending" + id + ".Clear();");
                     w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
@@ -89,9 +132,9 @@ public sealed partial class PipelineGenerator
                 {
                     case TransformKind.AsSingleton:
                         w.Open("if (_viewCount" + id + " != 1)");
-                        w.Line("throw new global::System.InvalidOperationException(_viewCount" + id + " == 0 ? " +
+                        w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", _viewCount" + id + " == 0 ? " +
                                Literal("Empty collection accessed as a singleton side input (" + t.Label + ").") + " : " +
-                               Literal("Collection with more than one element accessed as a singleton side input (" + t.Label + ").") + ");");
+                               Literal("Collection with more than one element accessed as a singleton side input (" + t.Label + ").") + "));");
                         w.Close();
                         break;
                     case TransformKind.AsList:

@@ -13,6 +13,36 @@ public sealed partial class PipelineGenerator
     {
         private sealed partial class Session
         {
+            /// <summary>
+            /// The body of a public call between the gate and the exit: an exception leaving it (one the call did not turn
+            /// into a PipelineExecutionException itself, such as a source's own) marks the call failed without being caught.
+            /// </summary>
+            private static void OpenCall(SourceWriter w)
+            {
+                w.Line("__Enter();");
+                w.Open("try");
+            }
+
+            private static void CloseCall(SourceWriter w)
+            {
+                w.Close();
+                w.Open("catch (global::System.Exception) when (__Abandon())");
+                w.Line("throw; // never reached: the filter only marks the call failed");
+                w.Close();
+                w.Line("__Exit();");
+            }
+
+            /// <summary>One element into the fused stage of an input, in a try that turns a throw into the push's failure at <paramref name="index"/>.</summary>
+            private static void WriteGuardedElement(SourceWriter w, string name, string element, string timestamp, string index, string runner = "")
+            {
+                w.Open("try");
+                w.Line(runner + "__On" + name + "(" + element + ", " + timestamp + ");");
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("throw " + runner + "__Failed" + name + "(ex, " + element + ", " + index + ");");
+                w.Close();
+            }
+
             /// <summary>A Push method that pulls its elements from a source, one loop (or two nested) around the fused body.</summary>
             private void WritePullingPush(SourceWriter w, string name, string summary, string? remarks, string signature, string source, params string[] loops)
             {
@@ -24,22 +54,25 @@ public sealed partial class PipelineGenerator
 
                 w.Open(signature);
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(" + source + ");");
-                w.Line("ThrowIfFinished();");
+                OpenCall(w);
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                w.Line("long index = 0;");
                 foreach (var loop in loops)
                 {
                     w.Open(loop);
                 }
 
-                w.Line("__elementsIn_" + name + "++;");
                 WriteTick(w);
-                w.Line("On" + name + "(element, timestamp);");
+                WriteGuardedElement(w, name, "element", "timestamp", "index");
+                w.Line("__elementsIn_" + name + "++;");
+                w.Line("index++;");
                 WriteEndBundle(w);
                 foreach (var _ in loops)
                 {
                     w.Close();
                 }
 
+                CloseCall(w);
                 w.Close();
                 w.Line();
             }
@@ -50,45 +83,62 @@ public sealed partial class PipelineGenerator
                 var name = Names.ToPascal(input.Name!);
                 var type = input.OutputTypes[0];
                 var id = N(input.Id);
-                w.Line("/// <summary>Pushes one element into input '" + input.Name + "' (timestamp: the minimum, as for a bounded source without timestamps).</summary>");
+                w.Line("/// <summary>Pushes one element into input '" + Doc(input.Name) + "' (timestamp: the minimum, as for a bounded source without timestamps).</summary>");
                 w.Line("public void Push" + name + "(" + type + " element) => Push" + name + "(element, global::Compiled.Instant.MinValue);");
                 w.Line();
-                w.Line("/// <summary>Pushes one element with its event timestamp into input '" + input.Name + "'.</summary>");
+                w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "'.</summary>");
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
-                w.Line("ThrowIfFinished();");
-                w.Line("__elementsIn_" + name + "++;");
+                OpenCall(w);
                 WriteTick(w);
-                w.Line("On" + name + "(element, timestamp);");
+                WriteGuardedElement(w, name, "element", "timestamp", "0");
+                w.Line("__elementsIn_" + name + "++;");
                 WriteEndBundle(w);
+                CloseCall(w);
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>Pushes every element of a span into input '" + input.Name + "'.</summary>");
+                w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
                 w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
-                w.Line("ThrowIfFinished();");
-                w.Line("__elementsIn_" + name + " += elements.Length;");
+                OpenCall(w);
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
                 WriteTick(w);
-                w.Open("for (var i = 0; i < elements.Length; i++)");
-                w.Line("On" + name + "(elements[i], timestamp);");
+                w.Line("var i = 0;");
+                w.Open("try");
+                w.Open("for (; i < elements.Length; i++)");
+                w.Line("__On" + name + "(elements[i], timestamp);");
                 w.Close();
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__elementsIn_" + name + " += i;");
+                w.Line("throw __Failed" + name + "(ex, elements[i], i);");
+                w.Close();
+                w.Line("__elementsIn_" + name + " += elements.Length;");
                 WriteEndBundle(w);
+                CloseCall(w);
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>Pushes one bundle of elements, each with its event timestamp, into input '" + input.Name + "' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>");
+                w.Line("/// <summary>Pushes one bundle of elements, each with its event timestamp, into input '" + Doc(input.Name) + "' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>");
                 w.Open("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle)");
-                w.Line("ThrowIfFinished();");
-                w.Line("__elementsIn_" + name + " += bundle.Length;");
+                OpenCall(w);
                 WriteTick(w);
-                w.Open("for (var i = 0; i < bundle.Length; i++)");
-                w.Line("On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
+                w.Line("var i = 0;");
+                w.Open("try");
+                w.Open("for (; i < bundle.Length; i++)");
+                w.Line("__On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
                 w.Close();
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__elementsIn_" + name + " += i;");
+                w.Line("throw __Failed" + name + "(ex, bundle[i].Value, i);");
+                w.Close();
+                w.Line("__elementsIn_" + name + " += bundle.Length;");
                 WriteEndBundle(w);
+                CloseCall(w);
                 w.Close();
                 w.Line();
                 WritePullingPush(
                     w,
                     name,
-                    "/// <summary>Pushes every element of a sequence into input '" + input.Name + "'.</summary>",
+                    "/// <summary>Pushes every element of a sequence into input '" + Doc(input.Name) + "'.</summary>",
                     null,
                     "public void Push" + name + "(global::System.Collections.Generic.IEnumerable<" + type + "> elements)",
                     "elements",
@@ -96,16 +146,16 @@ public sealed partial class PipelineGenerator
                 WritePullingPush(
                     w,
                     name,
-                    "/// <summary>Pushes every element of an async sequence into input '" + input.Name + "', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>",
-                    "/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>",
+                    "/// <summary>Pushes every element of an async sequence into input '" + Doc(input.Name) + "', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>",
+                    "/// <remarks>The runner takes no other call until the returned task completes.</remarks>",
                     "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + type + "> elements, global::System.Threading.CancellationToken cancellationToken = default)",
                     "elements",
                     "await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
                 WritePullingPush(
                     w,
                     name,
-                    "/// <summary>Pushes the elements of a channel into input '" + input.Name + "' until the channel completes (a bounded channel gives the writer backpressure).</summary>",
-                    "/// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>",
+                    "/// <summary>Pushes the elements of a channel into input '" + Doc(input.Name) + "' until the channel completes (a bounded channel gives the writer backpressure).</summary>",
+                    "/// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>",
                     "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + type + "> reader, global::System.Threading.CancellationToken cancellationToken = default)",
                     "reader",
                     "while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))",
@@ -113,50 +163,63 @@ public sealed partial class PipelineGenerator
 
                 if (input.Kind == TransformKind.ReadLinesInput)
                 {
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + input.Name + "' (files through System.IO.Pipelines, bounded memory).</summary>");
+                    w.Line("private long __lines" + name + "; // lines of input '" + Doc(input.Name) + "' read by the current Read call");
+                    w.Line();
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory).</summary>");
+                    w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public async global::System.Threading.Tasks.ValueTask Read" + name + "Async(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
-                    w.Line("ThrowIfFinished();");
+                    OpenCall(w);
+                    w.Line("__lines" + name + " = 0;");
                     w.Line("await input.ReadLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
+                    CloseCall(w);
                     w.Close();
                     w.Line();
 
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory) into input '" + input.Name + "'.</summary>");
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory) into input '" + Doc(input.Name) + "'.</summary>");
+                    w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public void Read" + name + "(global::Compiled.TextInput input)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
-                    w.Line("ThrowIfFinished();");
+                    OpenCall(w);
+                    w.Line("__lines" + name + " = 0;");
                     w.Line("var consumer = new __" + name + "LineConsumer(this);");
                     w.Line("input.ReadLines(ref consumer);");
+                    CloseCall(w);
                     w.Close();
                     w.Line();
                     _runnerExtras.Add(x =>
                     {
-                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + input.Name + "'.</summary>");
+                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "'.</summary>");
                         x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.ILineConsumer");
                         x.Line("private readonly " + _runnerType + " _runner;");
                         x.Line();
                         x.Line("public __" + name + "LineConsumer(" + _runnerType + " runner) => _runner = runner;");
                         x.Line();
                         x.Open("public void OnLine(global::System.ReadOnlySpan<char> line)");
+                        x.Line("var element = new string(line);");
+                        x.Line("var index = _runner.__lines" + name + "++;");
+                        WriteGuardedElement(x, name, "element", "global::Compiled.Instant.MinValue", "index", "_runner.");
                         x.Line("_runner.__elementsIn_" + name + "++;");
-                        x.Line("_runner.On" + name + "(new string(line), global::Compiled.Instant.MinValue);");
                         if (AnyPanes)
                         {
                             x.Line("_runner.__EndBundle();");
                         }
+
                         x.Close();
                         x.Close();
                         x.Line();
                     });
                 }
 
-                w.Line("// Stage: the fused loop body of input '" + input.Name + "'.");
+                w.Line("// Stage: the fused loop body of input '" + Doc(input.Name) + "'.");
                 w.Line(Inline);
-                w.Open("private void On" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
+                w.Open("private void __On" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
                 w.Line("var window = global::Compiled.BoundedWindow.Global;");
                 EmitConsumers(w, input.Id, 0, "element", "timestamp", "window");
                 w.Close();
                 w.Line();
+                WriteElementFailed(w, input);
+                WriteInputProbe(w, input);
             }
         }
     }

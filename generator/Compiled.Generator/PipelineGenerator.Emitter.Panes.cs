@@ -238,9 +238,15 @@ public sealed partial class PipelineGenerator
                         break;
                 }
                 w.Line("var v" + id + " = " + value + ";");
-                EmitConsumers(w, t.Id, 0, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window");
+                WriteDeliveredChain(w, t, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window", Literal("a pane of " + t.Label + " in window ") + " + fp" + id + ".Window");
                 w.Close();
                 w.Line("_panes" + id + ".ClearFired();");
+                w.Open("if (_panes" + id + ".Failed.Count > 0)");
+                w.Open("foreach (var xp" + id + " in _panes" + id + ".Failed)");
+                w.Line("__DeliveryFailed(xp" + id + ".Error, " + id + ", " + Literal("a pane of " + t.Label + " in window ") + " + xp" + id + ".Window);");
+                w.Close();
+                w.Line("_panes" + id + ".ClearFailed();");
+                w.Close();
             }
         }
     }

@@ -20,10 +20,15 @@ public sealed partial class PipelineGenerator
                 w.Line("/// The push-based runner of this pipeline: push elements into its inputs, then call <see cref=\"Finish\"/>.");
                 w.Line("/// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.");
                 w.Line("/// </summary>");
-                w.Line("/// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>");
+                w.Line("/// <remarks>");
+                w.Line("/// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another");
+                w.Line("/// runs is refused with an <see cref=\"global::System.InvalidOperationException\"/>. A transform or a sink that throws");
+                w.Line("/// surfaces as a <see cref=\"global::Compiled.PipelineExecutionException\"/>; the runner stays consistent and loses");
+                w.Line("/// nothing a sink refused (see that exception). Create one runner per run.");
+                w.Line("/// </remarks>");
                 foreach (var o in _outputs)
                 {
-                    w.Line("/// <typeparam name=\"" + SinkTypeParameter(o) + "\">The sink of output '" + o.Name + "' (a struct sink is called without interface dispatch).</typeparam>");
+                    w.Line("/// <typeparam name=\"" + SinkTypeParameter(o) + "\">The sink of output '" + Doc(o.Name) + "' (a struct sink is called without interface dispatch).</typeparam>");
                 }
 
                 w.Line(GeneratedCode);
@@ -58,16 +63,15 @@ public sealed partial class PipelineGenerator
                 w.Line("// Pane of the elements being emitted: elements pushed into an input have no firing; the results that");
                 w.Line("// Finish emits are the single on-time pane of their window (batch). Windows travel with each element.");
                 w.Line("private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;");
-                w.Line("private bool _finished;");
                 w.Line("private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;");
                 w.Line("private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;");
                 foreach (var input in _inputs)
                 {
                     var name = Names.ToPascal(input.Name!);
-                    w.Line("private global::Compiled.Instant _inputWatermark" + name + " = global::Compiled.Instant.MinValue; // input '" + input.Name + "'");
+                    w.Line("private global::Compiled.Instant _inputWatermark" + name + " = global::Compiled.Instant.MinValue; // input '" + Doc(input.Name) + "'");
                     if (input.MaxOutOfOrdernessMs is not null)
                     {
-                        w.Line("private global::Compiled.Instant _maxSeen_" + name + " = global::Compiled.Instant.MinValue; // latest timestamp of input '" + input.Name + "'");
+                        w.Line("private global::Compiled.Instant _maxSeen_" + name + " = global::Compiled.Instant.MinValue; // latest timestamp of input '" + Doc(input.Name) + "'");
                     }
 
                     if (input.IdlenessMs > 0)
@@ -88,6 +92,7 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
+                WriteCallStateFields(w);
                 w.Line();
                 WriteStateFields(w);
 
@@ -127,13 +132,13 @@ public sealed partial class PipelineGenerator
 
                 foreach (var o in _outputs)
                 {
-                    w.Line("/// <summary>The sink of output '" + o.Name + "', by reference (a struct sink's state stays readable).</summary>");
-                    w.Line("public ref " + SinkTypeParameter(o) + " " + Names.ToPascal(o.Name!) + " => ref " + SinkField(o) + ";");
+                    w.Line("/// <summary>The sink of output '" + Doc(o.Name) + "', by reference (a struct sink's state stays readable).</summary>");
+                    w.Line("public ref " + SinkTypeParameter(o) + " " + Accessor(o) + " => ref " + SinkField(o) + ";");
                     w.Line();
                 }
 
-                w.Line("/// <summary>True once <see cref=\"Finish\"/> has run.</summary>");
-                w.Line("public bool IsFinished => _finished;");
+                w.Line("/// <summary>True once <see cref=\"Finish\"/> has completed (every result delivered to its sink).</summary>");
+                w.Line("public bool IsFinished => __state == 3;");
                 w.Line();
 
                 foreach (var input in _inputs)
@@ -152,17 +157,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 WriteMetrics(w);
-
-                w.Line(Inline);
-                w.Open("private void ThrowIfFinished()");
-                w.Open("if (_finished)");
-                w.Line("__ThrowFinished();");
-                w.Close();
-                w.Close();
-                w.Line();
-                w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
-                w.Line("private static void __ThrowFinished() =>");
-                w.Line("    throw new global::System.InvalidOperationException(\"This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.\");");
+                WriteCallGate(w);
                 w.Close();
                 w.Line();
             }

@@ -125,9 +125,8 @@ public sealed partial class PipelineGenerator
                 w.Line("/// later than that are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes");
                 w.Line("/// back: an earlier one is ignored.");
                 w.Line("/// </summary>");
-                w.Line(Inline);
                 w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                w.Line("ThrowIfFinished();");
+                OpenCall(w);
                 foreach (var input in _inputs)
                 {
                     var name = Names.ToPascal(input.Name!);
@@ -137,6 +136,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("__RecomputeWatermark();");
+                CloseCall(w);
                 w.Close();
                 w.Line();
                 foreach (var input in _inputs)
@@ -144,20 +144,21 @@ public sealed partial class PipelineGenerator
                     var name = Names.ToPascal(input.Name!);
                     if (_inputs.Count > 1)
                     {
-                        w.Line("/// <summary>Advances the watermark of input '" + input.Name + "' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>");
+                        w.Line("/// <summary>Advances the watermark of input '" + Doc(input.Name) + "' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>");
                         w.Open("public void Advance" + name + "Watermark(global::Compiled.Instant watermark)");
-                        w.Line("ThrowIfFinished();");
+                        OpenCall(w);
                         w.Open("if (watermark > _inputWatermark" + name + ")");
                         w.Line("_inputWatermark" + name + " = watermark;");
                         w.Line("__RecomputeWatermark();");
                         w.Close();
+                        CloseCall(w);
                         w.Close();
                         w.Line();
                     }
 
                     if (input.MaxOutOfOrdernessMs is { } delay)
                     {
-                        w.Line("/// <summary>After a bundle of input '" + input.Name + "': its watermark trails the latest timestamp seen by " + delay.ToString(CultureInfo.InvariantCulture) + " ms.</summary>");
+                        w.Line("/// <summary>After a bundle of input '" + Doc(input.Name) + "': its watermark trails the latest timestamp seen by " + delay.ToString(CultureInfo.InvariantCulture) + " ms.</summary>");
                         w.Line(Inline);
                         w.Open("private void __Arrived" + name + "()");
                         if (input.IdlenessMs > 0)
@@ -215,7 +216,7 @@ public sealed partial class PipelineGenerator
                 if (AnyProcessingTime)
                 {
                     w.Open("if (_timeProvider is not null)");
-                    w.Line("AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));");
+                    w.Line("__AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));");
                     w.Close();
                 }
             }
@@ -256,7 +257,13 @@ public sealed partial class PipelineGenerator
                 w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
                 w.Line("/// </summary>");
                 w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
-                w.Line("ThrowIfFinished();");
+                OpenCall(w);
+                w.Line("__AdvanceProcessingTime(now);");
+                CloseCall(w);
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>");
+                w.Open("private void __AdvanceProcessingTime(global::Compiled.Instant now)");
                 w.Open("if (now > _processingTime)");
                 w.Line("_processingTime = now;");
                 w.Close();

@@ -101,9 +101,7 @@ public sealed partial class PipelineGenerator
                 if (valueExpression is not null)
                 {
                     w.Open();
-                    w.Line("var v" + id + " = " + valueExpression + ";");
-                    w.Line("__panesFired++;");
-                    EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
+                    WriteDeliveredResult(w, t, valueExpression, t.Kind == TransformKind.CombineGlobally, timestamp, window);
                     w.Close();
                     return;
                 }
@@ -136,9 +134,54 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Open("foreach (var e" + id + " in " + source + ")");
-                w.Line("var v" + id + " = " + valueExpression + ";");
+                WriteDeliveredResult(w, t, valueExpression, t.Kind == TransformKind.CombinePerKey, timestamp, window);
+                w.Close();
+            }
+
+            /// <summary>
+            /// One result of a grouping or combine, through the rest of its stage. The combine function's ExtractOutput
+            /// and the transforms after it run in a try: a throw loses this result only (recorded, with the transform a
+            /// probe finds), and the caller goes on with the next.
+            /// </summary>
+            private void WriteDeliveredResult(SourceWriter w, TransformSpec t, string valueExpression, bool userCode, string timestamp, string window)
+            {
+                var id = N(t.Id);
+                var v = "v" + id;
+                var what = Literal("a pane of " + t.Label + " in window ") + " + " + window;
+                if (userCode)
+                {
+                    w.Line(t.OutputTypes[0] + " " + v + " = default!;");
+                    w.Line("var ok" + id + " = true;");
+                    w.Open("try");
+                    w.Line(v + " = " + valueExpression + ";");
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("ok" + id + " = false;");
+                    w.Line("__DeliveryFailed(ex, " + id + ", " + what + ");");
+                    w.Close();
+                    w.Open("if (ok" + id + ")");
+                }
+                else
+                {
+                    w.Line("var " + v + " = " + valueExpression + ";");
+                }
+
                 w.Line("__panesFired++;");
-                EmitConsumers(w, t.Id, 0, "v" + id, timestamp, window);
+                WriteDeliveredChain(w, t, v, timestamp, window, what);
+                if (userCode)
+                {
+                    w.Close();
+                }
+            }
+
+            /// <summary>The consumers of a grouping's result, in a try: a throw loses this result only, and is recorded with the transform a probe finds.</summary>
+            private void WriteDeliveredChain(SourceWriter w, TransformSpec t, string value, string timestamp, string window, string what)
+            {
+                w.Open("try");
+                EmitConsumers(w, t.Id, 0, value, timestamp, window);
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : " + ProbeFrom(t) + "(" + value + ", " + timestamp + "), " + what + ");");
                 w.Close();
             }
 
@@ -379,6 +422,13 @@ public sealed partial class PipelineGenerator
                         break;
                 }
 
+                // The combine function's MergeAccumulators is user code: a throw loses this window's result only.
+                var userMerge = t.Kind is TransformKind.CombinePerKey or TransformKind.CombineGlobally;
+                if (userMerge)
+                {
+                    w.Open("try");
+                }
+
                 w.Open("for (var i" + id + " = first" + id + "; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < s" + id + " + " + size + "; i" + id + "++)");
                 w.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
                 switch (t.Kind)
@@ -406,6 +456,16 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
+                if (userMerge)
+                {
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("the panes of " + t.Label + " merged for window ") + " + fw" + id + ");");
+                    w.Line("s" + id + " += " + period + ";");
+                    w.Line("continue;");
+                    w.Close();
+                }
+
                 WriteEmitState(w, t, keyed ? "_merge" + id : "macc" + id, "fts" + id, "fw" + id);
                 w.Line("s" + id + " += " + period + ";");
                 w.Close();

@@ -55,7 +55,13 @@ public sealed partial class PipelineGenerator
 
             private static string SinkTypeParameter(TransformSpec output) => "T" + Names.ToPascal(output.Name!);
 
-            private static string SinkField(TransformSpec output) => "_" + Names.ToCamel(output.Name!);
+            private static string SinkField(TransformSpec output) => "_sink" + Names.ToPascal(output.Name!);
+
+            /// <summary>The runner's accessor of an output's sink (see <see cref="Names.OutputAccessor"/>).</summary>
+            private string Accessor(TransformSpec output) => Names.OutputAccessor(Names.ToPascal(output.Name!), _inputs.Select(i => Names.ToPascal(i.Name!)));
+
+            /// <summary>The Results property of an output (see <see cref="Names.ResultsProperty"/>).</summary>
+            private static string ResultsProperty(TransformSpec output) => Names.ResultsProperty(Names.ToPascal(output.Name!));
 
             /// <summary>Accessibility of the runner, its factory and the batch members.</summary>
             private string Surface => _spec.SurfaceIsInternal ? "internal" : "public";
@@ -69,6 +75,10 @@ public sealed partial class PipelineGenerator
             }
 
             private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+            /// <summary>A declared name for a comment or an XML doc comment: on one line, XML special characters escaped.</summary>
+            private static string Doc(string? name) => Names.Display(name ?? string.Empty)
+                .Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
             public string Write()
             {

@@ -111,6 +111,7 @@ public sealed partial class PipelineGenerator
                 var label = name + " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
                 var location = nameToken.GetLocation();
                 _transformLocations[_transforms.Count] = location;
+                _currentLine = line;
 
                 if (receiver is BuilderValue)
                 {
@@ -140,7 +141,7 @@ public sealed partial class PipelineGenerator
                                 var inputId = AddTransform(
                                     name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
-                                    name + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                    name + " '" + Names.Display(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
                                     inputName: inputName);
                                 if (name != "Unbounded" || args.Count < 3)
                                 {
@@ -176,7 +177,7 @@ public sealed partial class PipelineGenerator
 
                                 _transforms[inputId] = _transforms[inputId] with { MaxOutOfOrdernessMs = delay, IdlenessMs = idleness };
                                 var assigner = AddTransform(TransformKind.WithTimestamps, new[] { new PortRef(inputId, 0) }, Fq(elementType), new[] { Fq(elementType) },
-                                    "WithTimestamps of '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
+                                    "WithTimestamps of '" + Names.Display(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
                                 _transforms[assigner] = _transforms[assigner] with { TracksInput = inputName };
                                 return Collection(assigner);
                             }
@@ -398,7 +399,7 @@ public sealed partial class PipelineGenerator
                             }
 
                             AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
-                                "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                                "Output '" + Names.Display(outputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                             return new VoidValue();
                         }
 
@@ -483,7 +484,7 @@ public sealed partial class PipelineGenerator
                 var grouping = _transforms[id];
                 _transforms[id] = grouping with { OutputTypes = grouping.OutputTypes.Concat(new[] { grouping.InputType }).ToEquatableArray() };
                 AddTransform(TransformKind.Output, new[] { new PortRef(id, 1) }, grouping.InputType, Array.Empty<string>(),
-                    "Output '" + outputName + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                    "Output '" + Names.Display(outputName) + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                 return true;
             }
         }

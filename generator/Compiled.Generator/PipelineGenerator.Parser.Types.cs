@@ -181,6 +181,9 @@ public sealed partial class PipelineGenerator
                     ? w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText }
                     : producer.OutputWindowing;
 
+            /// <summary>The line of the declaration call being read (transforms it adds are applied there).</summary>
+            private int _currentLine;
+
             private int AddTransform(
                 TransformKind kind,
                 IReadOnlyList<PortRef> inputs,
@@ -216,6 +219,7 @@ public sealed partial class PipelineGenerator
                 {
                     Id = id,
                     Kind = kind,
+                    Line = _currentLine,
                     Inputs = inputs.ToEquatableArray(),
                     SideInput = side,
                     InputType = inputType,
@@ -287,12 +291,6 @@ public sealed partial class PipelineGenerator
                 if (identifier.Length == 0 || !SyntaxFacts.IsValidIdentifier(identifier))
                 {
                     Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' must contain letters or digits and start with a letter");
-                    return null;
-                }
-
-                if (Names.Reserved.Contains(identifier))
-                {
-                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' collides with a generated member; choose another name");
                     return null;
                 }
 

@@ -214,30 +214,42 @@ public sealed partial class PipelineGenerator
 
             /// <summary>
             /// Output names become members of the runner and of Results; input names become Push/Read/On
-            /// methods. Report an output whose member would collide with another generated member.
+            /// methods. An output whose accessor would take a member of the runner's own gets "Output" appended
+            /// (Names.OutputAccessor); report an output whose member would still collide, with another output's.
             /// </summary>
             private void CheckGeneratedMemberCollisions()
             {
-                var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+                // Runner members: its own, each input's methods, each output's accessor and sink type parameter.
+                var runner = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var member in Names.RunnerMembers)
+                {
+                    runner[member] = "the runner";
+                }
+
                 foreach (var input in _inputNames)
                 {
-                    foreach (var prefix in new[] { "Push", "Read", "On" })
+                    foreach (var member in Names.InputMembers(input.Key))
                     {
-                        taken[prefix + input.Key] = "input '" + input.Value + "'";
+                        runner[member] = "input '" + input.Value + "'";
                     }
                 }
 
+                var results = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var output in _outputNames)
                 {
-                    taken[output.Key + "Elements"] = "output '" + output.Value + "'";
-                }
-
-                foreach (var output in _outputNames)
-                {
-                    if (taken.TryGetValue(output.Key, out var owner))
+                    var owner = "output '" + output.Value + "'";
+                    var accessor = Names.OutputAccessor(output.Key, _inputNames.Keys);
+                    var property = Names.ResultsProperty(output.Key);
+                    foreach (var (members, member) in new[] { (runner, accessor), (runner, "T" + output.Key), (results, property), (results, property + "Elements") })
                     {
-                        Report(DiagnosticDescriptors.InvalidName, _nameLocations["output:" + output.Key],
-                            "The output name '" + output.Value + "' becomes the member '" + output.Key + "', which the generated code already uses for " + owner + "; choose another name");
+                        if (members.TryGetValue(member, out var previous))
+                        {
+                            Report(DiagnosticDescriptors.InvalidName, _nameLocations["output:" + output.Key],
+                                "The output name '" + Names.Display(output.Value) + "' becomes the member '" + member + "', which the generated code already uses for " + Names.Display(previous) + "; choose another name");
+                            break;
+                        }
+
+                        members[member] = owner;
                     }
                 }
             }

@@ -336,7 +336,9 @@ public class RobustnessTests
             p.Create<int>("numbers").Output("1st");
             """)),
         new("NameCollidingWithAGeneratedMember", "CMP0008", Define("""
-            p.Create<int>("numbers").Output("run");
+            var numbers = p.Create<int>("numbers");
+            numbers.Output("counts");
+            numbers.Output("countsElements");
             """)),
 
         // ----- partitions -----

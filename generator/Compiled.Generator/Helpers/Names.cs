@@ -7,11 +7,91 @@ namespace Compiled.Generator.Helpers;
 /// <summary>Turns declared input/output names into C# identifiers.</summary>
 internal static class Names
 {
-    /// <summary>Identifiers that generated members already use.</summary>
-    public static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Members the generated runner declares (or inherits) itself: an output whose accessor would have one of these
+    /// names gets "Output" appended instead (output "watermark" is <c>runner.WatermarkOutput</c>).
+    /// </summary>
+    public static readonly HashSet<string> RunnerMembers = new(StringComparer.Ordinal)
     {
-        "Finish", "Runner", "Results", "Run", "CreateRunner", "PlanDescription", "PlanMermaid", "Equals", "GetHashCode", "ToString", "GetType", "IsFinished",
+        "Runner", "Watermark", "DroppedLateElements", "IsFinished", "Finish", "AdvanceWatermark", "AdvanceProcessingTime", "TimeProvider",
+        "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
+
+    /// <summary>Members the generated Results class declares (or inherits) itself.</summary>
+    public static readonly HashSet<string> ResultsMembers = new(StringComparer.Ordinal)
+    {
+        "Results", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
+    /// <summary>The methods the runner declares for an input (Pascal-cased name).</summary>
+    public static IEnumerable<string> InputMembers(string input)
+    {
+        yield return "Push" + input;
+        yield return "Push" + input + "Async";
+        yield return "Read" + input;
+        yield return "Read" + input + "Async";
+        yield return "Advance" + input + "Watermark";
+    }
+
+    /// <summary>
+    /// The runner's accessor of an output's sink: its Pascal name, or that name + "Output" where the runner already has a
+    /// member of that name, or where the name starts with an underscore (the runner's private members do).
+    /// </summary>
+    /// <param name="output">The output's Pascal name.</param>
+    /// <param name="inputs">The Pascal names of the pipeline's inputs.</param>
+    /// <returns>The accessor's name.</returns>
+    public static string OutputAccessor(string output, IEnumerable<string> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            foreach (var member in InputMembers(input))
+            {
+                if (member == output)
+                {
+                    return output + "Output";
+                }
+            }
+        }
+
+        return output.StartsWith("_", StringComparison.Ordinal) || RunnerMembers.Contains(output) ? output + "Output" : output;
+    }
+
+    /// <summary>The Results property of an output: its Pascal name, or that name + "Output" where Results already has a member of that name.</summary>
+    /// <param name="output">The output's Pascal name.</param>
+    /// <returns>The property's name (the windowed elements are that name + "Elements").</returns>
+    public static string ResultsProperty(string output) => ResultsMembers.Contains(output) ? output + "Output" : output;
+
+    /// <summary>
+    /// A name for plan labels and comments: control characters (line breaks in particular, which would end a generated
+    /// comment) are written as escapes.
+    /// </summary>
+    /// <param name="name">The name as declared.</param>
+    /// <returns>The name on one line.</returns>
+    public static string Display(string name)
+    {
+        StringBuilder? builder = null;
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var escape = c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : null,
+            };
+            if (escape is null)
+            {
+                builder?.Append(c);
+                continue;
+            }
+
+            builder ??= new StringBuilder(name, 0, i, name.Length + 8);
+            builder.Append(escape);
+        }
+
+        return builder?.ToString() ?? name;
+    }
 
     /// <summary>"team scores", "team-scores", "teamScores" → "TeamScores".</summary>
     public static string ToPascal(string name)

@@ -101,6 +101,9 @@ internal sealed record TransformSpec
 
     /// <summary>A short description for the plan, e.g. "Filter (line 12)".</summary>
     public required string Label { get; init; }
+
+    /// <summary>The 1-based line of the declaration where the transform is applied (0: unknown).</summary>
+    public int Line { get; init; }
 }
 
 /// <summary>A user function: a static lambda re-emitted as a static method, or a method group.</summary>

@@ -34,6 +34,14 @@ public readonly record struct PaneOptions(
 /// <param name="Pane">The pane's position and timing.</param>
 public readonly record struct FiredPane<TKey, TOutput>(TKey Key, TOutput Value, Instant Timestamp, BoundedWindow Window, PaneInfo Pane);
 
+/// <summary>A pane that fired but whose value could not be extracted: the combine function's ExtractOutput threw.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <param name="Key">The key.</param>
+/// <param name="Window">The window.</param>
+/// <param name="Pane">The pane's position and timing.</param>
+/// <param name="Error">What ExtractOutput threw.</param>
+public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, PaneInfo Pane, Exception Error);
+
 /// <summary>
 /// Keyed, windowed, triggered state of a grouping or combine: Beam's <c>ReduceFnRunner</c> for one stage,
 /// specialized by its generic parameters. Elements are added with their key, window and timestamp; the
@@ -77,6 +85,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     private readonly PriorityQueue<TimerRef, long> _processingTimers = new();
     private readonly List<int> _touched = new();
     private readonly List<FiredPane<TKey, TOutput>> _fired = new();
+    private readonly List<FailedPane<TKey>> _failed = new();
     private TCombineFn _fn;
     private Slot[] _slots = new Slot[64];
     private int _used;
@@ -174,6 +183,15 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 
     /// <summary>Forgets the panes in <see cref="Fired"/> once the caller has delivered them.</summary>
     public void ClearFired() => _fired.Clear();
+
+    /// <summary>
+    /// Panes that fired but could not be extracted (the combine function threw): the firing went on past them; the caller
+    /// reports them, then calls <see cref="ClearFailed"/>. The pane's index is used, as if it had been emitted.
+    /// </summary>
+    public List<FailedPane<TKey>> Failed => _failed;
+
+    /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
+    public void ClearFailed() => _failed.Clear();
 
     /// <summary>
     /// Adds an element to its key and window. Returns false when it was dropped (late or closed window).
@@ -841,13 +859,29 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
                 : PaneTiming.OnTime;
             var nonSpeculative = timing == PaneTiming.Early ? -1 : isFirst ? 0 : slot.PreviousNonSpeculative + 1;
             var pane = new PaneInfo(isFirst, isFinal, timing, slot.NextIndex, nonSpeculative);
-            var value = _fn.ExtractOutput(slot.HasAccumulator ? slot.Accumulator : _fn.CreateAccumulator());
             var timestamp = slot.HasElementHold ? slot.ElementHold
                 : slot.HasExtraHold ? slot.ExtraHold
                 : isEndOfWindow || InputWatermark <= slot.Window.MaxTimestamp ? slot.Window.MaxTimestamp.Millis
                 : GcTime(slot.Window);
-            _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
-            PanesFired++;
+            TOutput value;
+            try
+            {
+                value = _fn.ExtractOutput(slot.HasAccumulator ? slot.Accumulator : _fn.CreateAccumulator());
+            }
+            catch (Exception error)
+            {
+                // User code: this pane is lost and reported by the caller; the firing goes on.
+                _failed.Add(new FailedPane<TKey>(slot.Key, slot.Window, pane, error));
+                value = default!;
+                emit = false;
+            }
+
+            if (emit)
+            {
+                _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
+                PanesFired++;
+            }
+
             slot.NextIndex++;
             slot.PreviousNonSpeculative = nonSpeculative;
             slot.LastTiming = timing;

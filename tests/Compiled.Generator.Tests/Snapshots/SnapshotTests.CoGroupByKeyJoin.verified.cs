@@ -49,13 +49,18 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TRows">The sink of output 'rows' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>
         {
-            private TRows _rows;
+            private TRows _sinkRows;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Orders;
@@ -65,13 +70,19 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkOrders = global::Compiled.Instant.MinValue; // input 'orders'
             private global::Compiled.Instant _inputWatermarkPayments = global::Compiled.Instant.MinValue; // input 'payments'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Snapshots.JoinRow>? __heldRows; // results of output 'rows' its sink refused, in order
 
             // State of #2 CoGroupByKey (line 13):
             //   State: for each key, one list of values per input.
@@ -83,7 +94,7 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TRows rows)
             {
-                _rows = rows;
+                _sinkRows = rows;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -91,10 +102,10 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'rows', by reference (a struct sink's state stays readable).</summary>
-            public ref TRows Rows => ref _rows;
+            public ref TRows Rows => ref _sinkRows;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'orders' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushOrders(global::Compiled.KV<int, string> element) => PushOrders(element, global::Compiled.Instant.MinValue);
@@ -102,86 +113,221 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'orders'.</summary>
             public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Orders++;
-                OnOrders(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnOrders(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedOrders(ex, element, 0);
+                    }
+                    __elementsIn_Orders++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'orders'.</summary>
             public void PushOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Orders += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnOrders(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnOrders(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Orders += i;
+                        throw __FailedOrders(ex, elements[i], i);
+                    }
+                    __elementsIn_Orders += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'orders' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushOrders(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Orders += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnOrders(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnOrders(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Orders += i;
+                        throw __FailedOrders(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Orders += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'orders'.</summary>
             public void PushOrders(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Orders++;
-                    OnOrders(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnOrders(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedOrders(ex, element, index);
+                        }
+                        __elementsIn_Orders++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'orders', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushOrdersAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Orders++;
-                    OnOrders(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnOrders(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedOrders(ex, element, index);
+                        }
+                        __elementsIn_Orders++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'orders' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushOrdersAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Orders++;
-                        OnOrders(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnOrders(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedOrders(ex, element, index);
+                            }
+                            __elementsIn_Orders++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'orders'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
+            private void __OnOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
                 ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
                 (group2 ??= new __CoGroup2()).Values0.Add(element.Value);
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'orders': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedOrders(global::System.Exception error, global::Compiled.KV<int, string> element, long index)
+            {
+                __elementsIn_Orders += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputOrders(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.Join", "/src/Pipeline0.cs", label, line, "orders", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'orders''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputOrders(global::Compiled.KV<int, string> element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyOrders(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyOrders(global::Compiled.KV<int, string> element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                }
             }
 
             /// <summary>Pushes one element into input 'payments' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
@@ -190,86 +336,221 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'payments'.</summary>
             public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Payments++;
-                OnPayments(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnPayments(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedPayments(ex, element, 0);
+                    }
+                    __elementsIn_Payments++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'payments'.</summary>
             public void PushPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Payments += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPayments(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnPayments(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Payments += i;
+                        throw __FailedPayments(ex, elements[i], i);
+                    }
+                    __elementsIn_Payments += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'payments' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushPayments(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, decimal>>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Payments += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPayments(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnPayments(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Payments += i;
+                        throw __FailedPayments(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Payments += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'payments'.</summary>
             public void PushPayments(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, decimal>> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Payments++;
-                    OnPayments(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnPayments(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPayments(ex, element, index);
+                        }
+                        __elementsIn_Payments++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'payments', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPaymentsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, decimal>> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Payments++;
-                    OnPayments(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnPayments(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPayments(ex, element, index);
+                        }
+                        __elementsIn_Payments++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'payments' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPaymentsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, decimal>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Payments++;
-                        OnPayments(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnPayments(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedPayments(ex, element, index);
+                            }
+                            __elementsIn_Payments++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'payments'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
+            private void __OnPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
                 ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
                 (group2 ??= new __CoGroup2()).Values1.Add(element.Value);
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'payments': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedPayments(global::System.Exception error, global::Compiled.KV<int, decimal> element, long index)
+            {
+                __elementsIn_Payments += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputPayments(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.Join", "/src/Pipeline0.cs", label, line, "payments", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'payments''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputPayments(global::Compiled.KV<int, decimal> element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyPayments(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyPayments(global::Compiled.KV<int, decimal> element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                }
             }
 
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
@@ -287,41 +568,64 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkOrders)
+                __Enter();
+                try
                 {
-                    _inputWatermarkOrders = watermark;
+                    if (watermark > _inputWatermarkOrders)
+                    {
+                        _inputWatermarkOrders = watermark;
+                    }
+                    if (watermark > _inputWatermarkPayments)
+                    {
+                        _inputWatermarkPayments = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                if (watermark > _inputWatermarkPayments)
+                catch (global::System.Exception) when (__Abandon())
                 {
-                    _inputWatermarkPayments = watermark;
+                    throw; // never reached: the filter only marks the call failed
                 }
-                __RecomputeWatermark();
+                __Exit();
             }
 
             /// <summary>Advances the watermark of input 'orders' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
             public void AdvanceOrdersWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkOrders)
+                __Enter();
+                try
                 {
-                    _inputWatermarkOrders = watermark;
-                    __RecomputeWatermark();
+                    if (watermark > _inputWatermarkOrders)
+                    {
+                        _inputWatermarkOrders = watermark;
+                        __RecomputeWatermark();
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Advances the watermark of input 'payments' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
             public void AdvancePaymentsWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkPayments)
+                __Enter();
+                try
                 {
-                    _inputWatermarkPayments = watermark;
-                    __RecomputeWatermark();
+                    if (watermark > _inputWatermarkPayments)
+                    {
+                        _inputWatermarkPayments = watermark;
+                        __RecomputeWatermark();
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -368,7 +672,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -379,10 +697,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -393,11 +741,32 @@ namespace Snapshots
                 {
                     var v2 = new global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>>(e2.Key, new global::Compiled.CoGbkResult<string, decimal>(e2.Value.Values0, e2.Value.Values1));
                     __panesFired++;
-                    // #3 Map (line 14)
-                    var v3 = __Map3(v2);
-                    // #4 Output 'rows' (line 15)
-                    __elementsOut_Rows++;
-                    _rows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
+                    try
+                    {
+                        // #3 Map (line 14)
+                        var v3 = __Map3(v2);
+                        // #4 Output 'rows' (line 15)
+                        if (__heldRows is null)
+                        {
+                            try
+                            {
+                                _sinkRows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
+                                __elementsOut_Rows++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldRows(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldRows.Add(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of CoGroupByKey (line 13) in window " + window);
+                    }
                 }
                 _state2.Clear();
             }
@@ -407,6 +776,42 @@ namespace Snapshots
             {
                 public readonly global::System.Collections.Generic.List<string> Values0 = new();
                 public readonly global::System.Collections.Generic.List<decimal> Values1 = new();
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #2 CoGroupByKey (line 13): its id, or -1.</summary>
+            private int __ProbeFrom2(global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom2Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom2Body(global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>> value, global::Compiled.Instant timestamp)
+            {
+                {
+                    global::Snapshots.JoinRow pv3;
+                    try
+                    {
+                        pv3 = __Map3(value);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 3;
+                        }
+                        return;
+                    }
+                    {
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Join";
@@ -436,18 +841,124 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Join", "transform", "#2 CoGroupByKey (line 13)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.Join");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.Join");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldRows?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldRows is not null)
+                {
+                    while (__heldRows.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkRows.Receive(in __heldRows.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", ex));
+                            break;
+                        }
+                        __heldRows.RemoveFirst();
+                        __elementsOut_Rows++;
+                    }
+                    if (__heldRows.Count == 0)
+                    {
+                        __heldRows = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'rows' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldRows(in global::Compiled.WindowedValue<global::Snapshots.JoinRow> result, global::System.Exception error)
+            {
+                (__heldRows ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'orders' (line 11)", 11),
+                1 => ("Create 'payments' (line 12)", 12),
+                2 => ("CoGroupByKey (line 13)", 13),
+                3 => ("Map (line 14)", 14),
+                4 => ("Output 'rows' (line 15)", 15),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Join", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -460,10 +971,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Snapshots.JoinRow> __rows)
+            internal Results(global::Compiled.ListSink<global::Snapshots.JoinRow> output0)
             {
-                Rows = __rows.Items;
-                RowsElements = __rows.Elements;
+                Rows = output0.Items;
+                RowsElements = output0.Elements;
             }
 
             /// <summary>The elements of output 'rows'.</summary>
@@ -477,24 +988,24 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> orders, global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> payments)
         {
-            var __rowsSink = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(__rowsSink);
-            __runner.PushOrders(orders);
-            __runner.PushPayments(payments);
-            __runner.Finish();
-            return new Results(__rowsSink);
+            var Sink0 = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(Sink0);
+            Pipeline.PushOrders(orders);
+            Pipeline.PushPayments(payments);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> orders, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, decimal>> payments)
         {
-            var __rowsSink = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(__rowsSink);
-            __runner.PushOrders(orders);
-            __runner.PushPayments(payments);
-            __runner.Finish();
-            return new Results(__rowsSink);
+            var Sink0 = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(Sink0);
+            Pipeline.PushOrders(orders);
+            Pipeline.PushPayments(payments);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
     }

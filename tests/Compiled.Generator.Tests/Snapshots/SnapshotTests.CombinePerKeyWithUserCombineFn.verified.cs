@@ -51,7 +51,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TSumOfSquares">The sink of output 'sumOfSquares' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMax">The sink of output 'max' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -59,8 +64,8 @@ namespace Snapshots
             where TSumOfSquares : global::Compiled.ISink<global::Compiled.KV<int, long>>
             where TMax : global::Compiled.ISink<global::Compiled.KV<int, int>>
         {
-            private TSumOfSquares _sumOfSquares;
-            private TMax _max;
+            private TSumOfSquares _sinkSumOfSquares;
+            private TMax _sinkMax;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Numbers;
@@ -70,12 +75,19 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, long>>? __heldSumOfSquares; // results of output 'sumOfSquares' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, int>>? __heldMax; // results of output 'max' its sink refused, in order
 
             // State of #2 CombinePerKey (line 12):
             //   State: an accumulator per key, in a hash map.
@@ -95,8 +107,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSumOfSquares sumOfSquares, TMax max)
             {
-                _sumOfSquares = sumOfSquares;
-                _max = max;
+                _sinkSumOfSquares = sumOfSquares;
+                _sinkMax = max;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -106,13 +118,13 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'sumOfSquares', by reference (a struct sink's state stays readable).</summary>
-            public ref TSumOfSquares SumOfSquares => ref _sumOfSquares;
+            public ref TSumOfSquares SumOfSquares => ref _sinkSumOfSquares;
 
             /// <summary>The sink of output 'max', by reference (a struct sink's state stays readable).</summary>
-            public ref TMax Max => ref _max;
+            public ref TMax Max => ref _sinkMax;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -120,81 +132,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers++;
-                OnNumbers(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnNumbers(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedNumbers(ex, element, 0);
+                    }
+                    __elementsIn_Numbers++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnNumbers(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, elements[i], i);
+                    }
+                    __elementsIn_Numbers += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Numbers += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'numbers'.</summary>
             public void PushNumbers(global::System.Collections.Generic.IEnumerable<int> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'numbers', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'numbers' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Numbers++;
-                        OnNumbers(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnNumbers(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedNumbers(ex, element, index);
+                            }
+                            __elementsIn_Numbers++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnNumbers(int element, global::Compiled.Instant timestamp)
+            private void __OnNumbers(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithKeys (line 11)
@@ -221,6 +333,82 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'numbers': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedNumbers(global::System.Exception error, int element, long index)
+            {
+                __elementsIn_Numbers += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputNumbers(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.KeyedSquares", "/src/Pipeline0.cs", label, line, "numbers", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'numbers''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputNumbers(int element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyNumbers(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyNumbers(int element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    global::Compiled.KV<int, int> pv1;
+                    try
+                    {
+                        pv1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                    {
+                        try
+                        {
+                            { var pf = _fn2; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv1.Value); }
+                        }
+                        catch (global::System.Exception)
+                        {
+                            if (__probe < 0)
+                            {
+                                __probe = 2;
+                            }
+                            return;
+                        }
+                    }
+                    {
+                        try
+                        {
+                            { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv1.Value); }
+                        }
+                        catch (global::System.Exception)
+                        {
+                            if (__probe < 0)
+                            {
+                                __probe = 4;
+                            }
+                            return;
+                        }
+                    }
+                }
+            }
+
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
             public global::Compiled.Instant Watermark => _watermark;
 
@@ -236,15 +424,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNumbers)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNumbers = watermark;
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -270,7 +465,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -281,10 +490,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -293,24 +532,134 @@ namespace Snapshots
                 // Stage: emit #2 CombinePerKey (line 12)
                 foreach (var e2 in _state2)
                 {
-                    var v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
-                    __panesFired++;
-                    // #3 Output 'sumOfSquares' (line 12)
-                    __elementsOut_SumOfSquares++;
-                    _sumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
+                    global::Compiled.KV<int, long> v2 = default!;
+                    var ok2 = true;
+                    try
+                    {
+                        v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        ok2 = false;
+                        __DeliveryFailed(ex, 2, "a pane of CombinePerKey (line 12) in window " + window);
+                    }
+                    if (ok2)
+                    {
+                        __panesFired++;
+                        try
+                        {
+                            // #3 Output 'sumOfSquares' (line 12)
+                            if (__heldSumOfSquares is null)
+                            {
+                                try
+                                {
+                                    _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
+                                    __elementsOut_SumOfSquares++;
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane), ex);
+                                }
+                            }
+                            else
+                            {
+                                __heldSumOfSquares.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of CombinePerKey (line 12) in window " + window);
+                        }
+                    }
                 }
                 _state2.Clear();
 
                 // Stage: emit #4 CombinePerKey (line 13)
                 foreach (var e4 in _state4)
                 {
-                    var v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                    __panesFired++;
-                    // #5 Output 'max' (line 13)
-                    __elementsOut_Max++;
-                    _max.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
+                    global::Compiled.KV<int, int> v4 = default!;
+                    var ok4 = true;
+                    try
+                    {
+                        v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        ok4 = false;
+                        __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 13) in window " + window);
+                    }
+                    if (ok4)
+                    {
+                        __panesFired++;
+                        try
+                        {
+                            // #5 Output 'max' (line 13)
+                            if (__heldMax is null)
+                            {
+                                try
+                                {
+                                    _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
+                                    __elementsOut_Max++;
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane), ex);
+                                }
+                            }
+                            else
+                            {
+                                __heldMax.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, timestamp), "a pane of CombinePerKey (line 13) in window " + window);
+                        }
+                    }
                 }
                 _state4.Clear();
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #2 CombinePerKey (line 12): its id, or -1.</summary>
+            private int __ProbeFrom2(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom2Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom2Body(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #4 CombinePerKey (line 13): its id, or -1.</summary>
+            private int __ProbeFrom4(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom4Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom4Body(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedSquares";
@@ -341,18 +690,154 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state4.Count, "Snapshots.KeyedSquares", "transform", "#4 CombinePerKey (line 13)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.KeyedSquares");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.KeyedSquares");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldSumOfSquares?.Count ?? 0) + (__heldMax?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldSumOfSquares is not null)
+                {
+                    while (__heldSumOfSquares.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkSumOfSquares.Receive(in __heldSumOfSquares.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", ex));
+                            break;
+                        }
+                        __heldSumOfSquares.RemoveFirst();
+                        __elementsOut_SumOfSquares++;
+                    }
+                    if (__heldSumOfSquares.Count == 0)
+                    {
+                        __heldSumOfSquares = null;
+                    }
+                }
+                if (__heldMax is not null)
+                {
+                    while (__heldMax.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkMax.Receive(in __heldMax.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", ex));
+                            break;
+                        }
+                        __heldMax.RemoveFirst();
+                        __elementsOut_Max++;
+                    }
+                    if (__heldMax.Count == 0)
+                    {
+                        __heldMax = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'sumOfSquares' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldSumOfSquares(in global::Compiled.WindowedValue<global::Compiled.KV<int, long>> result, global::System.Exception error)
+            {
+                (__heldSumOfSquares ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", error));
+            }
+
+            /// <summary>The sink of output 'max' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldMax(in global::Compiled.WindowedValue<global::Compiled.KV<int, int>> result, global::System.Exception error)
+            {
+                (__heldMax ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'numbers' (line 11)", 11),
+                1 => ("WithKeys (line 11)", 11),
+                2 => ("CombinePerKey (line 12)", 12),
+                3 => ("Output 'sumOfSquares' (line 12)", 12),
+                4 => ("CombinePerKey (line 13)", 13),
+                5 => ("Output 'max' (line 13)", 13),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedSquares", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -366,12 +851,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, long>> __sumOfSquares, global::Compiled.ListSink<global::Compiled.KV<int, int>> __max)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, long>> output0, global::Compiled.ListSink<global::Compiled.KV<int, int>> output1)
             {
-                SumOfSquares = __sumOfSquares.Items;
-                SumOfSquaresElements = __sumOfSquares.Elements;
-                Max = __max.Items;
-                MaxElements = __max.Elements;
+                SumOfSquares = output0.Items;
+                SumOfSquaresElements = output0.Elements;
+                Max = output1.Items;
+                MaxElements = output1.Elements;
             }
 
             /// <summary>The elements of output 'sumOfSquares'.</summary>
@@ -391,24 +876,24 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var __sumOfSquaresSink = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
-            var __maxSink = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(__sumOfSquaresSink, __maxSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__sumOfSquaresSink, __maxSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var __sumOfSquaresSink = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
-            var __maxSink = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(__sumOfSquaresSink, __maxSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__sumOfSquaresSink, __maxSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
     }

@@ -61,7 +61,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TPerMinute">The sink of output 'perMinute' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSliding">The sink of output 'sliding' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -69,8 +74,8 @@ namespace Snapshots
             where TPerMinute : global::Compiled.ISink<global::Compiled.KV<string, int>>
             where TSliding : global::Compiled.ISink<long>
         {
-            private TPerMinute _perMinute;
-            private TSliding _sliding;
+            private TPerMinute _sinkPerMinute;
+            private TSliding _sinkSliding;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Plays;
@@ -80,7 +85,6 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPlays = global::Compiled.Instant.MinValue; // input 'plays'
@@ -88,6 +92,14 @@ namespace Snapshots
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
             private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window
             private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldPerMinute; // results of output 'perMinute' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<long>? __heldSliding; // results of output 'sliding' its sink refused, in order
 
             private long _fixedStart2 = long.MinValue; // start of the window of the last element through #2 Window fixed 60 s (line 14)
             // State of #4 CombinePerKey (line 16):
@@ -125,8 +137,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TPerMinute perMinute, TSliding sliding)
             {
-                _perMinute = perMinute;
-                _sliding = sliding;
+                _sinkPerMinute = perMinute;
+                _sinkSliding = sliding;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -135,13 +147,13 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'perMinute', by reference (a struct sink's state stays readable).</summary>
-            public ref TPerMinute PerMinute => ref _perMinute;
+            public ref TPerMinute PerMinute => ref _sinkPerMinute;
 
             /// <summary>The sink of output 'sliding', by reference (a struct sink's state stays readable).</summary>
-            public ref TSliding Sliding => ref _sliding;
+            public ref TSliding Sliding => ref _sinkSliding;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'plays' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);
@@ -149,88 +161,188 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'plays'.</summary>
             public void PushPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays++;
-                OnPlays(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnPlays(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedPlays(ex, element, 0);
+                    }
+                    __elementsIn_Plays++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'plays'.</summary>
             public void PushPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPlays(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnPlays(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Plays += i;
+                        throw __FailedPlays(ex, elements[i], i);
+                    }
+                    __elementsIn_Plays += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'plays' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushPlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Plays += i;
+                        throw __FailedPlays(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Plays += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'plays'.</summary>
             public void PushPlays(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Plays++;
-                    OnPlays(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnPlays(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPlays(ex, element, index);
+                        }
+                        __elementsIn_Plays++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'plays', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Snapshots.Play> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Plays++;
-                    OnPlays(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnPlays(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPlays(ex, element, index);
+                        }
+                        __elementsIn_Plays++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'plays' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Threading.Channels.ChannelReader<global::Snapshots.Play> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Plays++;
-                        OnPlays(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnPlays(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedPlays(ex, element, index);
+                            }
+                            __elementsIn_Plays++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'plays'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
+            private void __OnPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithTimestamps (line 13)
                 var ts1 = __WithTimestamps1(element);
                 if (ts1 < timestamp)
                 {
-                    throw new global::System.InvalidOperationException("WithTimestamps (line 13) gave timestamp " + ts1 + ", earlier than the element's timestamp " + timestamp + "; as in Beam, timestamps can only move forward (no allowed skew).");
+                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.FixedAndSlidingWindows", "WithTimestamps (line 13)", 13, "WithTimestamps (line 13) gave timestamp " + ts1 + ", earlier than the element's timestamp " + timestamp + "; as in Beam, timestamps can only move forward (no allowed skew).");
                 }
                 // branch: -> #2 Window fixed 60 s (line 14)
                 {
@@ -323,6 +435,89 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'plays': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedPlays(global::System.Exception error, global::Snapshots.Play element, long index)
+            {
+                __elementsIn_Plays += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputPlays(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.FixedAndSlidingWindows", "/src/Pipeline0.cs", label, line, "plays", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'plays''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputPlays(global::Snapshots.Play element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyPlays(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyPlays(global::Snapshots.Play element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    global::Compiled.Instant pv1;
+                    try
+                    {
+                        pv1 = __WithTimestamps1(element);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                    {
+                        {
+                            global::Compiled.KV<string, int> pv3;
+                            try
+                            {
+                                pv3 = __Map3(element);
+                            }
+                            catch (global::System.Exception)
+                            {
+                                if (__probe < 0)
+                                {
+                                    __probe = 3;
+                                }
+                                return;
+                            }
+                            {
+                                try
+                                {
+                                    { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv3.Value); }
+                                }
+                                catch (global::System.Exception)
+                                {
+                                    if (__probe < 0)
+                                    {
+                                        __probe = 4;
+                                    }
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    {
+                        {
+                        }
+                    }
+                }
+            }
+
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
             public global::Compiled.Instant Watermark => _watermark;
 
@@ -338,15 +533,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkPlays)
+                __Enter();
+                try
                 {
-                    _inputWatermarkPlays = watermark;
+                    if (watermark > _inputWatermarkPlays)
+                    {
+                        _inputWatermarkPlays = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -404,11 +606,45 @@ namespace Snapshots
                             var fts4 = fw4.MaxTimestamp;
                             foreach (var e4 in fs4!)
                             {
-                                var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                                __panesFired++;
-                                // #5 Output 'perMinute' (line 17)
-                                __elementsOut_PerMinute++;
-                                _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                global::Compiled.KV<string, int> v4 = default!;
+                                var ok4 = true;
+                                try
+                                {
+                                    v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    ok4 = false;
+                                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 16) in window " + fw4);
+                                }
+                                if (ok4)
+                                {
+                                    __panesFired++;
+                                    try
+                                    {
+                                        // #5 Output 'perMinute' (line 17)
+                                        if (__heldPerMinute is null)
+                                        {
+                                            try
+                                            {
+                                                _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                                __elementsOut_PerMinute++;
+                                            }
+                                            catch (global::System.Exception ex)
+                                            {
+                                                __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
+                                            }
+                                        }
+                                        else
+                                        {
+                                            __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                        }
+                                    }
+                                    catch (global::System.Exception ex)
+                                    {
+                                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fts4), "a pane of CombinePerKey (line 16) in window " + fw4);
+                                    }
+                                }
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -459,9 +695,30 @@ namespace Snapshots
                             {
                                 var v7 = macc7;
                                 __panesFired++;
-                                // #8 Output 'sliding' (line 20)
-                                __elementsOut_Sliding++;
-                                _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                try
+                                {
+                                    // #8 Output 'sliding' (line 20)
+                                    if (__heldSliding is null)
+                                    {
+                                        try
+                                        {
+                                            _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                            __elementsOut_Sliding++;
+                                        }
+                                        catch (global::System.Exception ex)
+                                        {
+                                            __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
+                                        }
+                                    }
+                                    else
+                                    {
+                                        __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                    }
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom7(v7, fts7), "a pane of Count (line 19) in window " + fw7);
+                                }
                             }
                             s7 += 10000L;
                         }
@@ -498,7 +755,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -512,10 +783,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -548,11 +849,45 @@ namespace Snapshots
                             var fts4 = fw4.MaxTimestamp;
                             foreach (var e4 in fs4!)
                             {
-                                var v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                                __panesFired++;
-                                // #5 Output 'perMinute' (line 17)
-                                __elementsOut_PerMinute++;
-                                _perMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                global::Compiled.KV<string, int> v4 = default!;
+                                var ok4 = true;
+                                try
+                                {
+                                    v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    ok4 = false;
+                                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 16) in window " + fw4);
+                                }
+                                if (ok4)
+                                {
+                                    __panesFired++;
+                                    try
+                                    {
+                                        // #5 Output 'perMinute' (line 17)
+                                        if (__heldPerMinute is null)
+                                        {
+                                            try
+                                            {
+                                                _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                                __elementsOut_PerMinute++;
+                                            }
+                                            catch (global::System.Exception ex)
+                                            {
+                                                __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
+                                            }
+                                        }
+                                        else
+                                        {
+                                            __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                        }
+                                    }
+                                    catch (global::System.Exception ex)
+                                    {
+                                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fts4), "a pane of CombinePerKey (line 16) in window " + fw4);
+                                    }
+                                }
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -604,9 +939,30 @@ namespace Snapshots
                             {
                                 var v7 = macc7;
                                 __panesFired++;
-                                // #8 Output 'sliding' (line 20)
-                                __elementsOut_Sliding++;
-                                _sliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                try
+                                {
+                                    // #8 Output 'sliding' (line 20)
+                                    if (__heldSliding is null)
+                                    {
+                                        try
+                                        {
+                                            _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                            __elementsOut_Sliding++;
+                                        }
+                                        catch (global::System.Exception ex)
+                                        {
+                                            __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
+                                        }
+                                    }
+                                    else
+                                    {
+                                        __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                    }
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom7(v7, fts7), "a pane of Count (line 19) in window " + fw7);
+                                }
                             }
                             s7 += 10000L;
                         }
@@ -633,6 +989,48 @@ namespace Snapshots
                     {
                         _wm7 = global::Compiled.Instant.MaxValue;
                     }
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #4 CombinePerKey (line 16): its id, or -1.</summary>
+            private int __ProbeFrom4(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom4Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom4Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #7 Count (line 19): its id, or -1.</summary>
+            private int __ProbeFrom7(long value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom7Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom7Body(long value, global::Compiled.Instant timestamp)
+            {
+                {
                 }
             }
 
@@ -671,18 +1069,157 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_wstate7.Count, "Snapshots.FixedAndSlidingWindows", "transform", "#7 Count (line 19)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.FixedAndSlidingWindows");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.FixedAndSlidingWindows");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldPerMinute?.Count ?? 0) + (__heldSliding?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldPerMinute is not null)
+                {
+                    while (__heldPerMinute.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkPerMinute.Receive(in __heldPerMinute.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", ex));
+                            break;
+                        }
+                        __heldPerMinute.RemoveFirst();
+                        __elementsOut_PerMinute++;
+                    }
+                    if (__heldPerMinute.Count == 0)
+                    {
+                        __heldPerMinute = null;
+                    }
+                }
+                if (__heldSliding is not null)
+                {
+                    while (__heldSliding.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkSliding.Receive(in __heldSliding.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", ex));
+                            break;
+                        }
+                        __heldSliding.RemoveFirst();
+                        __elementsOut_Sliding++;
+                    }
+                    if (__heldSliding.Count == 0)
+                    {
+                        __heldSliding = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'perMinute' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldPerMinute(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
+            {
+                (__heldPerMinute ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", error));
+            }
+
+            /// <summary>The sink of output 'sliding' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldSliding(in global::Compiled.WindowedValue<long> result, global::System.Exception error)
+            {
+                (__heldSliding ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'plays' (line 13)", 13),
+                1 => ("WithTimestamps (line 13)", 13),
+                2 => ("Window fixed 60 s (line 14)", 14),
+                3 => ("Map (line 15)", 15),
+                4 => ("CombinePerKey (line 16)", 16),
+                5 => ("Output 'perMinute' (line 17)", 17),
+                6 => ("Window sliding 60 s every 10 s (line 18)", 18),
+                7 => ("Count (line 19)", 19),
+                8 => ("Output 'sliding' (line 20)", 20),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.FixedAndSlidingWindows", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -696,12 +1233,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> __perMinute, global::Compiled.ListSink<long> __sliding)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> output0, global::Compiled.ListSink<long> output1)
             {
-                PerMinute = __perMinute.Items;
-                PerMinuteElements = __perMinute.Elements;
-                Sliding = __sliding.Items;
-                SlidingElements = __sliding.Elements;
+                PerMinute = output0.Items;
+                PerMinuteElements = output0.Elements;
+                Sliding = output1.Items;
+                SlidingElements = output1.Elements;
             }
 
             /// <summary>The elements of output 'perMinute'.</summary>
@@ -721,24 +1258,24 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Snapshots.Play> plays)
         {
-            var __perMinuteSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __slidingSink = new global::Compiled.ListSink<long>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(__perMinuteSink, __slidingSink);
-            __runner.PushPlays(plays);
-            __runner.Finish();
-            return new Results(__perMinuteSink, __slidingSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Sink1 = new global::Compiled.ListSink<long>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sink0, Sink1);
+            Pipeline.PushPlays(plays);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> plays)
         {
-            var __perMinuteSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __slidingSink = new global::Compiled.ListSink<long>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(__perMinuteSink, __slidingSink);
-            __runner.PushPlays(plays);
-            __runner.Finish();
-            return new Results(__perMinuteSink, __slidingSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Sink1 = new global::Compiled.ListSink<long>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sink0, Sink1);
+            Pipeline.PushPlays(plays);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
     }

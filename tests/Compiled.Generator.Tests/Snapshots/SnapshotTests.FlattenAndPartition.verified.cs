@@ -54,7 +54,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TLow">The sink of output 'low' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TMerged">The sink of output 'merged' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -62,8 +67,8 @@ namespace Snapshots
             where TLow : global::Compiled.ISink<int>
             where TMerged : global::Compiled.ISink<int>
         {
-            private TLow _low;
-            private TMerged _merged;
+            private TLow _sinkLow;
+            private TMerged _sinkMerged;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Numbers;
@@ -73,19 +78,26 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<int>? __heldLow; // results of output 'low' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<int>? __heldMerged; // results of output 'merged' its sink refused, in order
 
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLow low, TMerged merged)
             {
-                _low = low;
-                _merged = merged;
+                _sinkLow = low;
+                _sinkMerged = merged;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -93,13 +105,13 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'low', by reference (a struct sink's state stays readable).</summary>
-            public ref TLow Low => ref _low;
+            public ref TLow Low => ref _sinkLow;
 
             /// <summary>The sink of output 'merged', by reference (a struct sink's state stays readable).</summary>
-            public ref TMerged Merged => ref _merged;
+            public ref TMerged Merged => ref _sinkMerged;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -107,81 +119,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers++;
-                OnNumbers(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnNumbers(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedNumbers(ex, element, 0);
+                    }
+                    __elementsIn_Numbers++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnNumbers(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, elements[i], i);
+                    }
+                    __elementsIn_Numbers += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Numbers += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'numbers'.</summary>
             public void PushNumbers(global::System.Collections.Generic.IEnumerable<int> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'numbers', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'numbers' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Numbers++;
-                        OnNumbers(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnNumbers(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedNumbers(ex, element, index);
+                            }
+                            __elementsIn_Numbers++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnNumbers(int element, global::Compiled.Instant timestamp)
+            private void __OnNumbers(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 Partition (line 12)
@@ -191,8 +303,22 @@ namespace Snapshots
                     case 0:
                     {
                         // #2 Output 'low' (line 13)
-                        __elementsOut_Low++;
-                        _low.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane));
+                        if (__heldLow is null)
+                        {
+                            try
+                            {
+                                _sinkLow.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane));
+                                __elementsOut_Low++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldLow(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldLow.Add(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane));
+                        }
                         break;
                     }
                     case 1:
@@ -208,7 +334,78 @@ namespace Snapshots
                         break;
                     }
                     default:
-                        throw new global::System.InvalidOperationException("Partition function of " + "Partition (line 12)" + " returned " + v1.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", outside [0, 3).");
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.PartitionFlatten", "Partition (line 12)", 12, "The partition function of Partition (line 12) returned " + v1.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", outside [0, 3).");
+                }
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'numbers': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedNumbers(global::System.Exception error, int element, long index)
+            {
+                __elementsIn_Numbers += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputNumbers(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.PartitionFlatten", "/src/Pipeline0.cs", label, line, "numbers", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'numbers''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputNumbers(int element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyNumbers(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyNumbers(int element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    int pv1;
+                    try
+                    {
+                        pv1 = __Partition1(element, 3);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                    switch (pv1)
+                    {
+                        case 0:
+                        {
+                            {
+                            }
+                            break;
+                        }
+                        case 1:
+                        {
+                            {
+                                __ProbeFlatten3(element, timestamp);
+                            }
+                            break;
+                        }
+                        case 2:
+                        {
+                            {
+                                __ProbeFlatten3(element, timestamp);
+                            }
+                            break;
+                        }
+                    }
                 }
             }
 
@@ -227,15 +424,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNumbers)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNumbers = watermark;
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -261,7 +465,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -272,10 +490,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -289,8 +537,43 @@ namespace Snapshots
                 // #4 Map (line 14)
                 var v4 = __Map4(value);
                 // #5 Output 'merged' (line 14)
-                __elementsOut_Merged++;
-                _merged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane));
+                if (__heldMerged is null)
+                {
+                    try
+                    {
+                        _sinkMerged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane));
+                        __elementsOut_Merged++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldMerged(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldMerged.Add(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane));
+                }
+            }
+
+            private void __ProbeFlatten3(int value, global::Compiled.Instant timestamp)
+            {
+                {
+                    int pv4;
+                    try
+                    {
+                        pv4 = __Map4(value);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 4;
+                        }
+                        return;
+                    }
+                    {
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.PartitionFlatten";
@@ -319,18 +602,154 @@ namespace Snapshots
             {
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.PartitionFlatten");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.PartitionFlatten");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldLow?.Count ?? 0) + (__heldMerged?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldLow is not null)
+                {
+                    while (__heldLow.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkLow.Receive(in __heldLow.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.PartitionFlatten", "low", ex));
+                            break;
+                        }
+                        __heldLow.RemoveFirst();
+                        __elementsOut_Low++;
+                    }
+                    if (__heldLow.Count == 0)
+                    {
+                        __heldLow = null;
+                    }
+                }
+                if (__heldMerged is not null)
+                {
+                    while (__heldMerged.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkMerged.Receive(in __heldMerged.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.PartitionFlatten", "merged", ex));
+                            break;
+                        }
+                        __heldMerged.RemoveFirst();
+                        __elementsOut_Merged++;
+                    }
+                    if (__heldMerged.Count == 0)
+                    {
+                        __heldMerged = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'low' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldLow(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
+            {
+                (__heldLow ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.PartitionFlatten", "low", error));
+            }
+
+            /// <summary>The sink of output 'merged' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldMerged(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
+            {
+                (__heldMerged ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.PartitionFlatten", "merged", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'numbers' (line 11)", 11),
+                1 => ("Partition (line 12)", 12),
+                2 => ("Output 'low' (line 13)", 13),
+                3 => ("Flatten (line 14)", 14),
+                4 => ("Map (line 14)", 14),
+                5 => ("Output 'merged' (line 14)", 14),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.PartitionFlatten", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -344,12 +763,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> __low, global::Compiled.ListSink<int> __merged)
+            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<int> output1)
             {
-                Low = __low.Items;
-                LowElements = __low.Elements;
-                Merged = __merged.Items;
-                MergedElements = __merged.Elements;
+                Low = output0.Items;
+                LowElements = output0.Elements;
+                Merged = output1.Items;
+                MergedElements = output1.Elements;
             }
 
             /// <summary>The elements of output 'low'.</summary>
@@ -369,24 +788,24 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var __lowSink = new global::Compiled.ListSink<int>();
-            var __mergedSink = new global::Compiled.ListSink<int>();
-            var __runner = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(__lowSink, __mergedSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__lowSink, __mergedSink);
+            var Sink0 = new global::Compiled.ListSink<int>();
+            var Sink1 = new global::Compiled.ListSink<int>();
+            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sink0, Sink1);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var __lowSink = new global::Compiled.ListSink<int>();
-            var __mergedSink = new global::Compiled.ListSink<int>();
-            var __runner = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(__lowSink, __mergedSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__lowSink, __mergedSink);
+            var Sink0 = new global::Compiled.ListSink<int>();
+            var Sink1 = new global::Compiled.ListSink<int>();
+            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sink0, Sink1);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
     }

@@ -35,13 +35,18 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TTotals">The sink of output 'totals' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Runner<TTotals> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TTotals : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
-            private TTotals _totals;
+            private TTotals _sinkTotals;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Scores;
@@ -50,12 +55,18 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkScores = global::Compiled.Instant.MinValue; // input 'scores'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTotals; // results of output 'totals' its sink refused, in order
 
             // State of #1 GroupByKey (line 11) + CombineValues (line 12), lifted:
             //   State: an accumulator per key, in a hash map.
@@ -68,7 +79,7 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TTotals totals)
             {
-                _totals = totals;
+                _sinkTotals = totals;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -77,10 +88,10 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'totals', by reference (a struct sink's state stays readable).</summary>
-            public ref TTotals Totals => ref _totals;
+            public ref TTotals Totals => ref _sinkTotals;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'scores' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushScores(global::Compiled.KV<string, int> element) => PushScores(element, global::Compiled.Instant.MinValue);
@@ -88,81 +99,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'scores'.</summary>
             public void PushScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Scores++;
-                OnScores(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnScores(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedScores(ex, element, 0);
+                    }
+                    __elementsIn_Scores++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'scores'.</summary>
             public void PushScores(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Scores += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnScores(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnScores(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Scores += i;
+                        throw __FailedScores(ex, elements[i], i);
+                    }
+                    __elementsIn_Scores += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'scores' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushScores(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Scores += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnScores(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnScores(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Scores += i;
+                        throw __FailedScores(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Scores += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'scores'.</summary>
             public void PushScores(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Scores++;
-                    OnScores(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnScores(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedScores(ex, element, index);
+                        }
+                        __elementsIn_Scores++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'scores', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushScoresAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, int>> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Scores++;
-                    OnScores(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnScores(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedScores(ex, element, index);
+                        }
+                        __elementsIn_Scores++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'scores' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushScoresAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, int>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Scores++;
-                        OnScores(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnScores(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedScores(ex, element, index);
+                            }
+                            __elementsIn_Scores++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'scores'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
+            private void __OnScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 GroupByKey (line 11) + CombineValues (line 12), lifted
@@ -172,6 +283,53 @@ namespace Snapshots
                     acc1 = _fn1.CreateAccumulator();
                 }
                 _fn1.AddInput(ref acc1, element.Value);
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'scores': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedScores(global::System.Exception error, global::Compiled.KV<string, int> element, long index)
+            {
+                __elementsIn_Scores += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputScores(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.Lifted", "/src/Pipeline0.cs", label, line, "scores", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'scores''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputScores(global::Compiled.KV<string, int> element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyScores(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyScores(global::Compiled.KV<string, int> element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    try
+                    {
+                        { var pf = _fn1; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, element.Value); }
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                }
             }
 
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
@@ -189,15 +347,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkScores)
+                __Enter();
+                try
                 {
-                    _inputWatermarkScores = watermark;
+                    if (watermark > _inputWatermarkScores)
+                    {
+                        _inputWatermarkScores = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -223,7 +388,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -234,10 +413,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -246,13 +455,70 @@ namespace Snapshots
                 // Stage: emit #1 GroupByKey (line 11) + CombineValues (line 12), lifted
                 foreach (var e1 in _state1)
                 {
-                    var v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
-                    __panesFired++;
-                    // #3 Output 'totals' (line 13)
-                    __elementsOut_Totals++;
-                    _totals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
+                    global::Compiled.KV<string, int> v1 = default!;
+                    var ok1 = true;
+                    try
+                    {
+                        v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        ok1 = false;
+                        __DeliveryFailed(ex, 1, "a pane of GroupByKey (line 11) + CombineValues (line 12), lifted in window " + window);
+                    }
+                    if (ok1)
+                    {
+                        __panesFired++;
+                        try
+                        {
+                            // #3 Output 'totals' (line 13)
+                            if (__heldTotals is null)
+                            {
+                                try
+                                {
+                                    _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
+                                    __elementsOut_Totals++;
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane), ex);
+                                }
+                            }
+                            else
+                            {
+                                __heldTotals.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom1(v1, timestamp), "a pane of GroupByKey (line 11) + CombineValues (line 12), lifted in window " + window);
+                        }
+                    }
                 }
                 _state1.Clear();
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #1 GroupByKey (line 11) + CombineValues (line 12), lifted: its id, or -1.</summary>
+            private int __ProbeFrom1(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom1Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom1Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                {
+                    {
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Lifted";
@@ -281,18 +547,122 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state1.Count, "Snapshots.Lifted", "transform", "#1 GroupByKey (line 11) + CombineValues (line 12), lifted"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.Lifted");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.Lifted");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldTotals?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldTotals is not null)
+                {
+                    while (__heldTotals.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkTotals.Receive(in __heldTotals.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", ex));
+                            break;
+                        }
+                        __heldTotals.RemoveFirst();
+                        __elementsOut_Totals++;
+                    }
+                    if (__heldTotals.Count == 0)
+                    {
+                        __heldTotals = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'totals' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldTotals(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
+            {
+                (__heldTotals ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'scores' (line 10)", 10),
+                1 => ("GroupByKey (line 11) + CombineValues (line 12), lifted", 11),
+                3 => ("Output 'totals' (line 13)", 13),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Lifted", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -305,10 +675,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> __totals)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> output0)
             {
-                Totals = __totals.Items;
-                TotalsElements = __totals.Elements;
+                Totals = output0.Items;
+                TotalsElements = output0.Elements;
             }
 
             /// <summary>The elements of output 'totals'.</summary>
@@ -322,22 +692,22 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> scores)
         {
-            var __totalsSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(__totalsSink);
-            __runner.PushScores(scores);
-            __runner.Finish();
-            return new Results(__totalsSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0);
+            Pipeline.PushScores(scores);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> scores)
         {
-            var __totalsSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(__totalsSink);
-            __runner.PushScores(scores);
-            __runner.Finish();
-            return new Results(__totalsSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0);
+            Pipeline.PushScores(scores);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
     }

@@ -54,13 +54,18 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TJoined">The sink of output 'joined' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Runner<TJoined> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TJoined : global::Compiled.ISink<global::Compiled.KV<int, string>>
         {
-            private TJoined _joined;
+            private TJoined _sinkJoined;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Numbers;
@@ -69,12 +74,18 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, string>>? __heldJoined; // results of output 'joined' its sink refused, in order
 
             // State of #2 GroupByKey (line 12):
             //   State: the values of each key, in a list per key.
@@ -86,7 +97,7 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TJoined joined)
             {
-                _joined = joined;
+                _sinkJoined = joined;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -94,10 +105,10 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'joined', by reference (a struct sink's state stays readable).</summary>
-            public ref TJoined Joined => ref _joined;
+            public ref TJoined Joined => ref _sinkJoined;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -105,81 +116,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers++;
-                OnNumbers(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnNumbers(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedNumbers(ex, element, 0);
+                    }
+                    __elementsIn_Numbers++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnNumbers(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, elements[i], i);
+                    }
+                    __elementsIn_Numbers += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Numbers += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'numbers'.</summary>
             public void PushNumbers(global::System.Collections.Generic.IEnumerable<int> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'numbers', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'numbers' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Numbers++;
-                        OnNumbers(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnNumbers(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedNumbers(ex, element, index);
+                            }
+                            __elementsIn_Numbers++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnNumbers(int element, global::Compiled.Instant timestamp)
+            private void __OnNumbers(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithKeys (line 11)
@@ -187,6 +298,56 @@ namespace Snapshots
                 // #2 GroupByKey (line 12)
                 ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, v1.Key, out _);
                 (group2 ??= new global::System.Collections.Generic.List<int>()).Add(v1.Value);
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'numbers': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedNumbers(global::System.Exception error, int element, long index)
+            {
+                __elementsIn_Numbers += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputNumbers(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.Grouped", "/src/Pipeline0.cs", label, line, "numbers", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'numbers''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputNumbers(int element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyNumbers(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyNumbers(int element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    global::Compiled.KV<int, int> pv1;
+                    try
+                    {
+                        pv1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                    {
+                    }
+                }
             }
 
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
@@ -204,15 +365,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNumbers)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNumbers = watermark;
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -238,7 +406,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -249,10 +431,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -263,13 +475,70 @@ namespace Snapshots
                 {
                     var v2 = new global::Compiled.KV<int, global::System.Collections.Generic.IReadOnlyList<int>>(e2.Key, e2.Value);
                     __panesFired++;
-                    // #3 Map (line 13)
-                    var v3 = __Map3(v2);
-                    // #4 Output 'joined' (line 14)
-                    __elementsOut_Joined++;
-                    _joined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
+                    try
+                    {
+                        // #3 Map (line 13)
+                        var v3 = __Map3(v2);
+                        // #4 Output 'joined' (line 14)
+                        if (__heldJoined is null)
+                        {
+                            try
+                            {
+                                _sinkJoined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
+                                __elementsOut_Joined++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldJoined(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldJoined.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of GroupByKey (line 12) in window " + window);
+                    }
                 }
                 _state2.Clear();
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #2 GroupByKey (line 12): its id, or -1.</summary>
+            private int __ProbeFrom2(global::Compiled.KV<int, global::System.Collections.Generic.IReadOnlyList<int>> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom2Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom2Body(global::Compiled.KV<int, global::System.Collections.Generic.IReadOnlyList<int>> value, global::Compiled.Instant timestamp)
+            {
+                {
+                    global::Compiled.KV<int, string> pv3;
+                    try
+                    {
+                        pv3 = __Map3(value);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 3;
+                        }
+                        return;
+                    }
+                    {
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Grouped";
@@ -298,18 +567,124 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Grouped", "transform", "#2 GroupByKey (line 12)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.Grouped");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.Grouped");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldJoined?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldJoined is not null)
+                {
+                    while (__heldJoined.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkJoined.Receive(in __heldJoined.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Grouped", "joined", ex));
+                            break;
+                        }
+                        __heldJoined.RemoveFirst();
+                        __elementsOut_Joined++;
+                    }
+                    if (__heldJoined.Count == 0)
+                    {
+                        __heldJoined = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'joined' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldJoined(in global::Compiled.WindowedValue<global::Compiled.KV<int, string>> result, global::System.Exception error)
+            {
+                (__heldJoined ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Grouped", "joined", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'numbers' (line 10)", 10),
+                1 => ("WithKeys (line 11)", 11),
+                2 => ("GroupByKey (line 12)", 12),
+                3 => ("Map (line 13)", 13),
+                4 => ("Output 'joined' (line 14)", 14),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Grouped", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -322,10 +697,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, string>> __joined)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, string>> output0)
             {
-                Joined = __joined.Items;
-                JoinedElements = __joined.Elements;
+                Joined = output0.Items;
+                JoinedElements = output0.Elements;
             }
 
             /// <summary>The elements of output 'joined'.</summary>
@@ -339,22 +714,22 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var __joinedSink = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(__joinedSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__joinedSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var __joinedSink = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(__joinedSink);
-            __runner.PushNumbers(numbers);
-            __runner.Finish();
-            return new Results(__joinedSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
     }

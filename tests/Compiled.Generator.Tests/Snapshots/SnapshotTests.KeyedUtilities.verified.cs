@@ -55,7 +55,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TDistinctKeys">The sink of output 'distinctKeys' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TValueCount">The sink of output 'valueCount' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSwapped">The sink of output 'swapped' (a struct sink is called without interface dispatch).</typeparam>
@@ -65,9 +70,9 @@ namespace Snapshots
             where TValueCount : global::Compiled.ISink<long>
             where TSwapped : global::Compiled.ISink<global::Compiled.KV<int, string>>
         {
-            private TDistinctKeys _distinctKeys;
-            private TValueCount _valueCount;
-            private TSwapped _swapped;
+            private TDistinctKeys _sinkDistinctKeys;
+            private TValueCount _sinkValueCount;
+            private TSwapped _sinkSwapped;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Pairs;
@@ -78,12 +83,20 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPairs = global::Compiled.Instant.MinValue; // input 'pairs'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<string>? __heldDistinctKeys; // results of output 'distinctKeys' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<long>? __heldValueCount; // results of output 'valueCount' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, string>>? __heldSwapped; // results of output 'swapped' its sink refused, in order
 
             // State of #2 Distinct (line 12):
             //   State: the set of elements seen.
@@ -101,9 +114,9 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TDistinctKeys distinctKeys, TValueCount valueCount, TSwapped swapped)
             {
-                _distinctKeys = distinctKeys;
-                _valueCount = valueCount;
-                _swapped = swapped;
+                _sinkDistinctKeys = distinctKeys;
+                _sinkValueCount = valueCount;
+                _sinkSwapped = swapped;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -111,16 +124,16 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'distinctKeys', by reference (a struct sink's state stays readable).</summary>
-            public ref TDistinctKeys DistinctKeys => ref _distinctKeys;
+            public ref TDistinctKeys DistinctKeys => ref _sinkDistinctKeys;
 
             /// <summary>The sink of output 'valueCount', by reference (a struct sink's state stays readable).</summary>
-            public ref TValueCount ValueCount => ref _valueCount;
+            public ref TValueCount ValueCount => ref _sinkValueCount;
 
             /// <summary>The sink of output 'swapped', by reference (a struct sink's state stays readable).</summary>
-            public ref TSwapped Swapped => ref _swapped;
+            public ref TSwapped Swapped => ref _sinkSwapped;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'pairs' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushPairs(global::Compiled.KV<string, int> element) => PushPairs(element, global::Compiled.Instant.MinValue);
@@ -128,81 +141,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'pairs'.</summary>
             public void PushPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Pairs++;
-                OnPairs(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnPairs(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedPairs(ex, element, 0);
+                    }
+                    __elementsIn_Pairs++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'pairs'.</summary>
             public void PushPairs(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Pairs += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPairs(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnPairs(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Pairs += i;
+                        throw __FailedPairs(ex, elements[i], i);
+                    }
+                    __elementsIn_Pairs += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'pairs' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushPairs(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Pairs += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnPairs(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnPairs(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Pairs += i;
+                        throw __FailedPairs(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Pairs += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'pairs'.</summary>
             public void PushPairs(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Pairs++;
-                    OnPairs(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnPairs(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPairs(ex, element, index);
+                        }
+                        __elementsIn_Pairs++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'pairs', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPairsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, int>> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Pairs++;
-                    OnPairs(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnPairs(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPairs(ex, element, index);
+                        }
+                        __elementsIn_Pairs++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'pairs' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushPairsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, int>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Pairs++;
-                        OnPairs(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnPairs(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedPairs(ex, element, index);
+                            }
+                            __elementsIn_Pairs++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'pairs'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
+            private void __OnPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 Keys (line 12)
@@ -227,8 +340,85 @@ namespace Snapshots
                     if (__Filter8(v7))
                     {
                         // #9 Output 'swapped' (line 14)
-                        __elementsOut_Swapped++;
-                        _swapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane));
+                        if (__heldSwapped is null)
+                        {
+                            try
+                            {
+                                _sinkSwapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane));
+                                __elementsOut_Swapped++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldSwapped(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldSwapped.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane));
+                        }
+                    }
+                }
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'pairs': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedPairs(global::System.Exception error, global::Compiled.KV<string, int> element, long index)
+            {
+                __elementsIn_Pairs += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputPairs(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.KeyedUtilities", "/src/Pipeline0.cs", label, line, "pairs", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'pairs''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputPairs(global::Compiled.KV<string, int> element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyPairs(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyPairs(global::Compiled.KV<string, int> element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    {
+                    }
+                }
+                {
+                    {
+                    }
+                }
+                {
+                    {
+                        bool pv8;
+                        try
+                        {
+                            pv8 = __Filter8(new global::Compiled.KV<int, string>(element.Value, element.Key));
+                        }
+                        catch (global::System.Exception)
+                        {
+                            if (__probe < 0)
+                            {
+                                __probe = 8;
+                            }
+                            return;
+                        }
+                        if (pv8)
+                        {
+                            {
+                            }
+                        }
                     }
                 }
             }
@@ -248,15 +438,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkPairs)
+                __Enter();
+                try
                 {
-                    _inputWatermarkPairs = watermark;
+                    if (watermark > _inputWatermarkPairs)
+                    {
+                        _inputWatermarkPairs = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -282,7 +479,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -293,10 +504,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -307,9 +548,30 @@ namespace Snapshots
                 {
                     var v2 = e2;
                     __panesFired++;
-                    // #3 Output 'distinctKeys' (line 12)
-                    __elementsOut_DistinctKeys++;
-                    _distinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
+                    try
+                    {
+                        // #3 Output 'distinctKeys' (line 12)
+                        if (__heldDistinctKeys is null)
+                        {
+                            try
+                            {
+                                _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
+                                __elementsOut_DistinctKeys++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldDistinctKeys.Add(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of Distinct (line 12) in window " + window);
+                    }
                 }
                 _state2.Clear();
 
@@ -317,9 +579,72 @@ namespace Snapshots
                 {
                     var v5 = _count5;
                     __panesFired++;
-                    // #6 Output 'valueCount' (line 13)
-                    __elementsOut_ValueCount++;
-                    _valueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                    try
+                    {
+                        // #6 Output 'valueCount' (line 13)
+                        if (__heldValueCount is null)
+                        {
+                            try
+                            {
+                                _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                                __elementsOut_ValueCount++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldValueCount.Add(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom5(v5, timestamp), "a pane of Count (line 13) in window " + window);
+                    }
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #2 Distinct (line 12): its id, or -1.</summary>
+            private int __ProbeFrom2(string value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom2Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom2Body(string value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #5 Count (line 13): its id, or -1.</summary>
+            private int __ProbeFrom5(long value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom5Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom5Body(long value, global::Compiled.Instant timestamp)
+            {
+                {
                 }
             }
 
@@ -351,18 +676,187 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.KeyedUtilities", "transform", "#2 Distinct (line 12)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.KeyedUtilities");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.KeyedUtilities");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldDistinctKeys?.Count ?? 0) + (__heldValueCount?.Count ?? 0) + (__heldSwapped?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldDistinctKeys is not null)
+                {
+                    while (__heldDistinctKeys.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkDistinctKeys.Receive(in __heldDistinctKeys.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", ex));
+                            break;
+                        }
+                        __heldDistinctKeys.RemoveFirst();
+                        __elementsOut_DistinctKeys++;
+                    }
+                    if (__heldDistinctKeys.Count == 0)
+                    {
+                        __heldDistinctKeys = null;
+                    }
+                }
+                if (__heldValueCount is not null)
+                {
+                    while (__heldValueCount.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkValueCount.Receive(in __heldValueCount.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", ex));
+                            break;
+                        }
+                        __heldValueCount.RemoveFirst();
+                        __elementsOut_ValueCount++;
+                    }
+                    if (__heldValueCount.Count == 0)
+                    {
+                        __heldValueCount = null;
+                    }
+                }
+                if (__heldSwapped is not null)
+                {
+                    while (__heldSwapped.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkSwapped.Receive(in __heldSwapped.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", ex));
+                            break;
+                        }
+                        __heldSwapped.RemoveFirst();
+                        __elementsOut_Swapped++;
+                    }
+                    if (__heldSwapped.Count == 0)
+                    {
+                        __heldSwapped = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'distinctKeys' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldDistinctKeys(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
+            {
+                (__heldDistinctKeys ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", error));
+            }
+
+            /// <summary>The sink of output 'valueCount' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldValueCount(in global::Compiled.WindowedValue<long> result, global::System.Exception error)
+            {
+                (__heldValueCount ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", error));
+            }
+
+            /// <summary>The sink of output 'swapped' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldSwapped(in global::Compiled.WindowedValue<global::Compiled.KV<int, string>> result, global::System.Exception error)
+            {
+                (__heldSwapped ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'pairs' (line 11)", 11),
+                1 => ("Keys (line 12)", 12),
+                2 => ("Distinct (line 12)", 12),
+                3 => ("Output 'distinctKeys' (line 12)", 12),
+                4 => ("Values (line 13)", 13),
+                5 => ("Count (line 13)", 13),
+                6 => ("Output 'valueCount' (line 13)", 13),
+                7 => ("KvSwap (line 14)", 14),
+                8 => ("Filter (line 14)", 14),
+                9 => ("Output 'swapped' (line 14)", 14),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedUtilities", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -377,14 +871,14 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<string> __distinctKeys, global::Compiled.ListSink<long> __valueCount, global::Compiled.ListSink<global::Compiled.KV<int, string>> __swapped)
+            internal Results(global::Compiled.ListSink<string> output0, global::Compiled.ListSink<long> output1, global::Compiled.ListSink<global::Compiled.KV<int, string>> output2)
             {
-                DistinctKeys = __distinctKeys.Items;
-                DistinctKeysElements = __distinctKeys.Elements;
-                ValueCount = __valueCount.Items;
-                ValueCountElements = __valueCount.Elements;
-                Swapped = __swapped.Items;
-                SwappedElements = __swapped.Elements;
+                DistinctKeys = output0.Items;
+                DistinctKeysElements = output0.Elements;
+                ValueCount = output1.Items;
+                ValueCountElements = output1.Elements;
+                Swapped = output2.Items;
+                SwappedElements = output2.Elements;
             }
 
             /// <summary>The elements of output 'distinctKeys'.</summary>
@@ -410,26 +904,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> pairs)
         {
-            var __distinctKeysSink = new global::Compiled.ListSink<string>();
-            var __valueCountSink = new global::Compiled.ListSink<long>();
-            var __swappedSink = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var __runner = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(__distinctKeysSink, __valueCountSink, __swappedSink);
-            __runner.PushPairs(pairs);
-            __runner.Finish();
-            return new Results(__distinctKeysSink, __valueCountSink, __swappedSink);
+            var Sink0 = new global::Compiled.ListSink<string>();
+            var Sink1 = new global::Compiled.ListSink<long>();
+            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
+            Pipeline.PushPairs(pairs);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> pairs)
         {
-            var __distinctKeysSink = new global::Compiled.ListSink<string>();
-            var __valueCountSink = new global::Compiled.ListSink<long>();
-            var __swappedSink = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var __runner = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(__distinctKeysSink, __valueCountSink, __swappedSink);
-            __runner.PushPairs(pairs);
-            __runner.Finish();
-            return new Results(__distinctKeysSink, __valueCountSink, __swappedSink);
+            var Sink0 = new global::Compiled.ListSink<string>();
+            var Sink1 = new global::Compiled.ListSink<long>();
+            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
+            Pipeline.PushPairs(pairs);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
         }
 
     }

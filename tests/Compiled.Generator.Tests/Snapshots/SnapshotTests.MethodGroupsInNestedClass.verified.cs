@@ -39,13 +39,18 @@ namespace Snapshots
             /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
             /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
             /// </summary>
-            /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+            /// <remarks>
+            /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+            /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+            /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+            /// nothing a sink refused (see that exception). Create one runner per run.
+            /// </remarks>
             /// <typeparam name="TRepeated">The sink of output 'repeated' (a struct sink is called without interface dispatch).</typeparam>
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public sealed class Runner<TRepeated> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
                 where TRepeated : global::Compiled.ISink<global::Compiled.KV<string, long>>
             {
-                private TRepeated _repeated;
+                private TRepeated _sinkRepeated;
 
                 // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
                 private long __elementsIn_Words;
@@ -54,12 +59,18 @@ namespace Snapshots
                 // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
                 // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
                 private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-                private bool _finished;
                 private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
                 private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
                 private global::Compiled.Instant _inputWatermarkWords = global::Compiled.Instant.MinValue; // input 'words'
                 private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
                 private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+                // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+                // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+                private int __state;
+                private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+                private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+                private int __probe = -1; // the transform a probe found to throw
+                private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldRepeated; // results of output 'repeated' its sink refused, in order
 
                 // State of #3 CountPerElement (line 15):
                 //   State: a count per distinct element, in a hash map.
@@ -71,7 +82,7 @@ namespace Snapshots
                 /// <summary>Creates a runner that delivers each output to its sink.</summary>
                 public Runner(TRepeated repeated)
                 {
-                    _repeated = repeated;
+                    _sinkRepeated = repeated;
                     if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                     {
                         global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -79,10 +90,10 @@ namespace Snapshots
                 }
 
                 /// <summary>The sink of output 'repeated', by reference (a struct sink's state stays readable).</summary>
-                public ref TRepeated Repeated => ref _repeated;
+                public ref TRepeated Repeated => ref _sinkRepeated;
 
-                /// <summary>True once <see cref="Finish"/> has run.</summary>
-                public bool IsFinished => _finished;
+                /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+                public bool IsFinished => __state == 3;
 
                 /// <summary>Pushes one element into input 'words' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
                 public void PushWords(string element) => PushWords(element, global::Compiled.Instant.MinValue);
@@ -90,81 +101,181 @@ namespace Snapshots
                 /// <summary>Pushes one element with its event timestamp into input 'words'.</summary>
                 public void PushWords(string element, global::Compiled.Instant timestamp)
                 {
-                    ThrowIfFinished();
-                    __elementsIn_Words++;
-                    OnWords(element, timestamp);
+                    __Enter();
+                    try
+                    {
+                        try
+                        {
+                            __OnWords(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedWords(ex, element, 0);
+                        }
+                        __elementsIn_Words++;
+                    }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>Pushes every element of a span into input 'words'.</summary>
                 public void PushWords(global::System.ReadOnlySpan<string> elements)
                 {
-                    ThrowIfFinished();
-                    __elementsIn_Words += elements.Length;
-                    var timestamp = global::Compiled.Instant.MinValue;
-                    for (var i = 0; i < elements.Length; i++)
+                    __Enter();
+                    try
                     {
-                        OnWords(elements[i], timestamp);
+                        var timestamp = global::Compiled.Instant.MinValue;
+                        var i = 0;
+                        try
+                        {
+                            for (; i < elements.Length; i++)
+                            {
+                                __OnWords(elements[i], timestamp);
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __elementsIn_Words += i;
+                            throw __FailedWords(ex, elements[i], i);
+                        }
+                        __elementsIn_Words += elements.Length;
                     }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'words' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
                 public void PushWords(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
                 {
-                    ThrowIfFinished();
-                    __elementsIn_Words += bundle.Length;
-                    for (var i = 0; i < bundle.Length; i++)
+                    __Enter();
+                    try
                     {
-                        OnWords(bundle[i].Value, bundle[i].Timestamp);
+                        var i = 0;
+                        try
+                        {
+                            for (; i < bundle.Length; i++)
+                            {
+                                __OnWords(bundle[i].Value, bundle[i].Timestamp);
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __elementsIn_Words += i;
+                            throw __FailedWords(ex, bundle[i].Value, i);
+                        }
+                        __elementsIn_Words += bundle.Length;
                     }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>Pushes every element of a sequence into input 'words'.</summary>
                 public void PushWords(global::System.Collections.Generic.IEnumerable<string> elements)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(elements);
-                    ThrowIfFinished();
-                    var timestamp = global::Compiled.Instant.MinValue;
-                    foreach (var element in elements)
+                    __Enter();
+                    try
                     {
-                        __elementsIn_Words++;
-                        OnWords(element, timestamp);
+                        var timestamp = global::Compiled.Instant.MinValue;
+                        long index = 0;
+                        foreach (var element in elements)
+                        {
+                            try
+                            {
+                                __OnWords(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedWords(ex, element, index);
+                            }
+                            __elementsIn_Words++;
+                            index++;
+                        }
                     }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>Pushes every element of an async sequence into input 'words', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-                /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+                /// <remarks>The runner takes no other call until the returned task completes.</remarks>
                 public async global::System.Threading.Tasks.ValueTask PushWordsAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(elements);
-                    ThrowIfFinished();
-                    var timestamp = global::Compiled.Instant.MinValue;
-                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    __Enter();
+                    try
                     {
-                        __elementsIn_Words++;
-                        OnWords(element, timestamp);
+                        var timestamp = global::Compiled.Instant.MinValue;
+                        long index = 0;
+                        await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                        {
+                            try
+                            {
+                                __OnWords(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedWords(ex, element, index);
+                            }
+                            __elementsIn_Words++;
+                            index++;
+                        }
                     }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>Pushes the elements of a channel into input 'words' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-                /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+                /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
                 public async global::System.Threading.Tasks.ValueTask PushWordsAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(reader);
-                    ThrowIfFinished();
-                    var timestamp = global::Compiled.Instant.MinValue;
-                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    __Enter();
+                    try
                     {
-                        while (reader.TryRead(out var element))
+                        var timestamp = global::Compiled.Instant.MinValue;
+                        long index = 0;
+                        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            __elementsIn_Words++;
-                            OnWords(element, timestamp);
+                            while (reader.TryRead(out var element))
+                            {
+                                try
+                                {
+                                    __OnWords(element, timestamp);
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    throw __FailedWords(ex, element, index);
+                                }
+                                __elementsIn_Words++;
+                                index++;
+                            }
                         }
                     }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 // Stage: the fused loop body of input 'words'.
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private void OnWords(string element, global::Compiled.Instant timestamp)
+                private void __OnWords(string element, global::Compiled.Instant timestamp)
                 {
                     var window = global::Compiled.BoundedWindow.Global;
                     // #1 Map (line 13)
@@ -174,6 +285,74 @@ namespace Snapshots
                     {
                         // #3 CountPerElement (line 15)
                         global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, v1, out _)++;
+                    }
+                }
+
+                /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'words': the exception to throw.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private global::Compiled.PipelineExecutionException __FailedWords(global::System.Exception error, string element, long index)
+                {
+                    __elementsIn_Words += 1;
+                    var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputWords(element));
+                    var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.Normalized", "/src/Pipeline0.cs", label, line, "words", index, error);
+                    // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                    _pane = global::Compiled.PaneInfo.NoFiring;
+                    __state = 2;
+                    return __failures.TakeWith(failure, __HeldCount());
+                }
+
+                /// <summary>Finds the transform of input 'words''s stage that throws on an element: its id, or -1.</summary>
+                private int __ProbeInputWords(string element)
+                {
+                    __probe = -1;
+                    try
+                    {
+                        __ProbeInputBodyWords(element);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                    }
+                    return __probe;
+                }
+
+                private void __ProbeInputBodyWords(string element)
+                {
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    {
+                        string pv1;
+                        try
+                        {
+                            pv1 = global::Snapshots.Jobs.Normalized.Normalize(element);
+                        }
+                        catch (global::System.Exception)
+                        {
+                            if (__probe < 0)
+                            {
+                                __probe = 1;
+                            }
+                            return;
+                        }
+                        {
+                            bool pv2;
+                            try
+                            {
+                                pv2 = global::Snapshots.Jobs.Normalized.IsLong(pv1);
+                            }
+                            catch (global::System.Exception)
+                            {
+                                if (__probe < 0)
+                                {
+                                    __probe = 2;
+                                }
+                                return;
+                            }
+                            if (pv2)
+                            {
+                                {
+                                }
+                            }
+                        }
                     }
                 }
 
@@ -192,15 +371,22 @@ namespace Snapshots
                 /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
                 /// back: an earlier one is ignored.
                 /// </summary>
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void AdvanceWatermark(global::Compiled.Instant watermark)
                 {
-                    ThrowIfFinished();
-                    if (watermark > _inputWatermarkWords)
+                    __Enter();
+                    try
                     {
-                        _inputWatermarkWords = watermark;
+                        if (watermark > _inputWatermarkWords)
+                        {
+                            _inputWatermarkWords = watermark;
+                        }
+                        __RecomputeWatermark();
                     }
-                    __RecomputeWatermark();
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
                 }
 
                 /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -226,7 +412,21 @@ namespace Snapshots
                 /// </summary>
                 public void AdvanceProcessingTime(global::Compiled.Instant now)
                 {
-                    ThrowIfFinished();
+                    __Enter();
+                    try
+                    {
+                        __AdvanceProcessingTime(now);
+                    }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    __Exit();
+                }
+
+                /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+                private void __AdvanceProcessingTime(global::Compiled.Instant now)
+                {
                     if (now > _processingTime)
                     {
                         _processingTime = now;
@@ -237,10 +437,40 @@ namespace Snapshots
                 /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
                 /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
                 /// </summary>
+                /// <remarks>
+                /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+                /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+                /// </remarks>
                 public void Finish()
                 {
-                    ThrowIfFinished();
-                    _finished = true;
+                    if (__state != 0)
+                    {
+                        __EnterSlow(finish: true);
+                    }
+                    __state = 1;
+                    try
+                    {
+                        if (!__finishing)
+                        {
+                            __finishing = true;
+                            __FinishBody();
+                        }
+                    }
+                    catch (global::System.Exception) when (__Abandon())
+                    {
+                        throw; // never reached: the filter only marks the call failed
+                    }
+                    if (__failures.Any)
+                    {
+                        __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                    }
+                    __finishing = false;
+                    __state = 3;
+                }
+
+                /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+                private void __FinishBody()
+                {
                     _watermark = global::Compiled.Instant.MaxValue;
                     _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                     var window = global::Compiled.BoundedWindow.Global;
@@ -251,11 +481,53 @@ namespace Snapshots
                     {
                         var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                         __panesFired++;
-                        // #4 Output 'repeated' (line 16)
-                        __elementsOut_Repeated++;
-                        _repeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                        try
+                        {
+                            // #4 Output 'repeated' (line 16)
+                            if (__heldRepeated is null)
+                            {
+                                try
+                                {
+                                    _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                                    __elementsOut_Repeated++;
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
+                                }
+                            }
+                            else
+                            {
+                                __heldRepeated.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom3(v3, timestamp), "a pane of CountPerElement (line 15) in window " + window);
+                        }
                     }
                     _state3.Clear();
+                }
+
+                /// <summary>Finds the transform that throws on a value fired by #3 CountPerElement (line 15): its id, or -1.</summary>
+                private int __ProbeFrom3(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+                {
+                    __probe = -1;
+                    try
+                    {
+                        __ProbeFrom3Body(value, timestamp);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                    }
+                    return __probe;
+                }
+
+                private void __ProbeFrom3Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+                {
+                    {
+                    }
                 }
 
                 string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Normalized";
@@ -284,18 +556,124 @@ namespace Snapshots
                     measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state3.Count, "Snapshots.Normalized", "transform", "#3 CountPerElement (line 15)"));
                 }
 
+                /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private void ThrowIfFinished()
+                private void __Enter()
                 {
-                    if (_finished)
+                    if (__state != 0)
                     {
-                        __ThrowFinished();
+                        __EnterSlow(finish: false);
+                    }
+                    __state = 1;
+                }
+
+                /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __EnterSlow(bool finish)
+                {
+                    if (__state == 1)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.Normalized");
+                    }
+                    if (__state == 3)
+                    {
+                        throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                    }
+                    if (__finishing && !finish)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.Normalized");
+                    }
+                    __state = 1;
+                    __DeliverHeld();
+                    if (__failures.Any)
+                    {
+                        __ThrowFailures();
                     }
                 }
 
+                /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private void __Exit()
+                {
+                    if (__failures.Any)
+                    {
+                        __ThrowFailures();
+                    }
+                    __state = 0;
+                }
+
                 [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-                private static void __ThrowFinished() =>
-                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                private void __ThrowFailures()
+                {
+                    __state = 2;
+                    throw __failures.Take(__HeldCount());
+                }
+
+                /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+                private bool __Abandon()
+                {
+                    if (__state == 1)
+                    {
+                        __state = 2;
+                    }
+                    return false;
+                }
+
+                private long __HeldCount() => 0 + (__heldRepeated?.Count ?? 0);
+
+                /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+                private void __DeliverHeld()
+                {
+                    if (__heldRepeated is not null)
+                    {
+                        while (__heldRepeated.Count > 0)
+                        {
+                            try
+                            {
+                                _sinkRepeated.Receive(in __heldRepeated.Peek());
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", ex));
+                                break;
+                            }
+                            __heldRepeated.RemoveFirst();
+                            __elementsOut_Repeated++;
+                        }
+                        if (__heldRepeated.Count == 0)
+                        {
+                            __heldRepeated = null;
+                        }
+                    }
+                }
+
+                /// <summary>The sink of output 'repeated' threw: the result is held with the later ones, and the call goes on.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __HoldRepeated(in global::Compiled.WindowedValue<global::Compiled.KV<string, long>> result, global::System.Exception error)
+                {
+                    (__heldRepeated ??= new()).Add(in result);
+                    __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", error));
+                }
+
+                /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+                private static (string? Label, int Line) __Transform(int id) => id switch
+                {
+                    0 => ("Create 'words' (line 12)", 12),
+                    1 => ("Map (line 13)", 13),
+                    2 => ("Filter (line 14)", 14),
+                    3 => ("CountPerElement (line 15)", 15),
+                    4 => ("Output 'repeated' (line 16)", 16),
+                    _ => (null, 0),
+                };
+
+                /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+                {
+                    var (label, line) = __Transform(transform);
+                    __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Normalized", "/src/Pipeline0.cs", label, line, what, error));
+                }
+
             }
 
             /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -308,10 +686,10 @@ namespace Snapshots
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public sealed class Results
             {
-                internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> __repeated)
+                internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0)
                 {
-                    Repeated = __repeated.Items;
-                    RepeatedElements = __repeated.Elements;
+                    Repeated = output0.Items;
+                    RepeatedElements = output0.Elements;
                 }
 
                 /// <summary>The elements of output 'repeated'.</summary>
@@ -325,22 +703,22 @@ namespace Snapshots
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public static Results Run(global::System.ReadOnlySpan<string> words)
             {
-                var __repeatedSink = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(__repeatedSink);
-                __runner.PushWords(words);
-                __runner.Finish();
-                return new Results(__repeatedSink);
+                var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+                var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+                Pipeline.PushWords(words);
+                Pipeline.Finish();
+                return new Results(Sink0);
             }
 
             /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public static Results Run(global::System.Collections.Generic.IEnumerable<string> words)
             {
-                var __repeatedSink = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(__repeatedSink);
-                __runner.PushWords(words);
-                __runner.Finish();
-                return new Results(__repeatedSink);
+                var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+                var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+                Pipeline.PushWords(words);
+                Pipeline.Finish();
+                return new Results(Sink0);
             }
 
         }

@@ -53,7 +53,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TParsed">The sink of output 'parsed' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TDeadLetters">The sink of output 'deadLetters' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -61,8 +66,8 @@ namespace Snapshots
             where TParsed : global::Compiled.ISink<int>
             where TDeadLetters : global::Compiled.ISink<string>
         {
-            private TParsed _parsed;
-            private TDeadLetters _deadLetters;
+            private TParsed _sinkParsed;
+            private TDeadLetters _sinkDeadLetters;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Lines;
@@ -72,19 +77,26 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkLines = global::Compiled.Instant.MinValue; // input 'lines'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<int>? __heldParsed; // results of output 'parsed' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<string>? __heldDeadLetters; // results of output 'deadLetters' its sink refused, in order
 
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TParsed parsed, TDeadLetters deadLetters)
             {
-                _parsed = parsed;
-                _deadLetters = deadLetters;
+                _sinkParsed = parsed;
+                _sinkDeadLetters = deadLetters;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -92,13 +104,13 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'parsed', by reference (a struct sink's state stays readable).</summary>
-            public ref TParsed Parsed => ref _parsed;
+            public ref TParsed Parsed => ref _sinkParsed;
 
             /// <summary>The sink of output 'deadLetters', by reference (a struct sink's state stays readable).</summary>
-            public ref TDeadLetters DeadLetters => ref _deadLetters;
+            public ref TDeadLetters DeadLetters => ref _sinkDeadLetters;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'lines' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);
@@ -106,102 +118,271 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'lines'.</summary>
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines++;
-                OnLines(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnLines(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedLines(ex, element, 0);
+                    }
+                    __elementsIn_Lines++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'lines'.</summary>
             public void PushLines(global::System.ReadOnlySpan<string> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnLines(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnLines(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Lines += i;
+                        throw __FailedLines(ex, elements[i], i);
+                    }
+                    __elementsIn_Lines += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'lines' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnLines(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnLines(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Lines += i;
+                        throw __FailedLines(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Lines += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'lines'.</summary>
             public void PushLines(global::System.Collections.Generic.IEnumerable<string> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Lines++;
-                    OnLines(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnLines(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedLines(ex, element, index);
+                        }
+                        __elementsIn_Lines++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'lines', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Lines++;
-                    OnLines(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnLines(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedLines(ex, element, index);
+                        }
+                        __elementsIn_Lines++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'lines' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Lines++;
-                        OnLines(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnLines(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedLines(ex, element, index);
+                            }
+                            __elementsIn_Lines++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
+            private long __linesLines; // lines of input 'lines' read by the current Read call
+
             /// <summary>Reads every line of <paramref name="input"/> asynchronously into input 'lines' (files through System.IO.Pipelines, bounded memory).</summary>
+            /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public async global::System.Threading.Tasks.ValueTask ReadLinesAsync(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(input);
-                ThrowIfFinished();
-                await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+                __Enter();
+                try
+                {
+                    __linesLines = 0;
+                    await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Reads every line of <paramref name="input"/> (a file is read through System.IO.Pipelines with bounded memory) into input 'lines'.</summary>
+            /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public void ReadLines(global::Compiled.TextInput input)
             {
                 global::System.ArgumentNullException.ThrowIfNull(input);
-                ThrowIfFinished();
-                var consumer = new __LinesLineConsumer(this);
-                input.ReadLines(ref consumer);
+                __Enter();
+                try
+                {
+                    __linesLines = 0;
+                    var consumer = new __LinesLineConsumer(this);
+                    input.ReadLines(ref consumer);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'lines'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnLines(string element, global::Compiled.Instant timestamp)
+            private void __OnLines(string element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 ParDo (line 12)
                 __ParDo1(element, new __Emit1_0(this, timestamp, window), new __Emit1_1(this, timestamp, window));
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'lines': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedLines(global::System.Exception error, string element, long index)
+            {
+                __elementsIn_Lines += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputLines(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.ParseRecords", "/src/Pipeline0.cs", label, line, "lines", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'lines''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputLines(string element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyLines(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyLines(string element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    try
+                    {
+                        __ParDo1(element, new __ProbeEmit1_0(this, timestamp), new __ProbeEmit1_1(this, timestamp));
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                }
             }
 
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
@@ -219,15 +400,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkLines)
+                __Enter();
+                try
                 {
-                    _inputWatermarkLines = watermark;
+                    if (watermark > _inputWatermarkLines)
+                    {
+                        _inputWatermarkLines = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -253,7 +441,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -264,10 +466,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -283,8 +515,17 @@ namespace Snapshots
 
                 public void OnLine(global::System.ReadOnlySpan<char> line)
                 {
+                    var element = new string(line);
+                    var index = _runner.__linesLines++;
+                    try
+                    {
+                        _runner.__OnLines(element, global::Compiled.Instant.MinValue);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw _runner.__FailedLines(ex, element, index);
+                    }
                     _runner.__elementsIn_Lines++;
-                    _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
                 }
             }
 
@@ -310,7 +551,7 @@ namespace Snapshots
                 {
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
-                        throw new global::System.InvalidOperationException("ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.ParseRecords", "ParDo (line 12)", 12, "ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
                     }
                     _runner.__Continue1_0(value, timestamp, _window);
                 }
@@ -320,8 +561,22 @@ namespace Snapshots
             private void __Continue1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #2 Output 'parsed' (line 23)
-                __elementsOut_Parsed++;
-                _parsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane));
+                if (__heldParsed is null)
+                {
+                    try
+                    {
+                        _sinkParsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane));
+                        __elementsOut_Parsed++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldParsed(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldParsed.Add(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane));
+                }
             }
 
             /// <summary>Output 1 of #1 ParDo (line 12): Emit continues straight into the rest of the stage.</summary>
@@ -346,7 +601,7 @@ namespace Snapshots
                 {
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
-                        throw new global::System.InvalidOperationException("ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.ParseRecords", "ParDo (line 12)", 12, "ParDo (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
                     }
                     _runner.__Continue1_1(value, timestamp, _window);
                 }
@@ -356,8 +611,76 @@ namespace Snapshots
             private void __Continue1_1(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #3 Output 'deadLetters' (line 24)
-                __elementsOut_DeadLetters++;
-                _deadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                if (__heldDeadLetters is null)
+                {
+                    try
+                    {
+                        _sinkDeadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                        __elementsOut_DeadLetters++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldDeadLetters(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldDeadLetters.Add(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                }
+            }
+
+            /// <summary>Output 0 of #1 ParDo (line 12) in a probe: Emit goes on probing the rest of the stage.</summary>
+            private readonly struct __ProbeEmit1_0 : global::Compiled.IEmitter<int>
+            {
+                private readonly Runner<TParsed, TDeadLetters> _runner;
+                private readonly global::Compiled.Instant _timestamp;
+
+                public __ProbeEmit1_0(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp)
+                {
+                    _runner = runner;
+                    _timestamp = timestamp;
+                }
+
+                public void Emit(int value) => _runner.__ProbeContinue1_0(value, _timestamp);
+
+                public void EmitWithTimestamp(int value, global::Compiled.Instant timestamp) => _runner.__ProbeContinue1_0(value, timestamp);
+            }
+
+            private void __ProbeContinue1_0(int value, global::Compiled.Instant timestamp)
+            {
+                if (__probe >= 0)
+                {
+                    return;
+                }
+                {
+                }
+            }
+
+            /// <summary>Output 1 of #1 ParDo (line 12) in a probe: Emit goes on probing the rest of the stage.</summary>
+            private readonly struct __ProbeEmit1_1 : global::Compiled.IEmitter<string>
+            {
+                private readonly Runner<TParsed, TDeadLetters> _runner;
+                private readonly global::Compiled.Instant _timestamp;
+
+                public __ProbeEmit1_1(Runner<TParsed, TDeadLetters> runner, global::Compiled.Instant timestamp)
+                {
+                    _runner = runner;
+                    _timestamp = timestamp;
+                }
+
+                public void Emit(string value) => _runner.__ProbeContinue1_1(value, _timestamp);
+
+                public void EmitWithTimestamp(string value, global::Compiled.Instant timestamp) => _runner.__ProbeContinue1_1(value, timestamp);
+            }
+
+            private void __ProbeContinue1_1(string value, global::Compiled.Instant timestamp)
+            {
+                if (__probe >= 0)
+                {
+                    return;
+                }
+                {
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.ParseRecords";
@@ -386,18 +709,152 @@ namespace Snapshots
             {
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.ParseRecords");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.ParseRecords");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldParsed?.Count ?? 0) + (__heldDeadLetters?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldParsed is not null)
+                {
+                    while (__heldParsed.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkParsed.Receive(in __heldParsed.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", ex));
+                            break;
+                        }
+                        __heldParsed.RemoveFirst();
+                        __elementsOut_Parsed++;
+                    }
+                    if (__heldParsed.Count == 0)
+                    {
+                        __heldParsed = null;
+                    }
+                }
+                if (__heldDeadLetters is not null)
+                {
+                    while (__heldDeadLetters.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkDeadLetters.Receive(in __heldDeadLetters.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", ex));
+                            break;
+                        }
+                        __heldDeadLetters.RemoveFirst();
+                        __elementsOut_DeadLetters++;
+                    }
+                    if (__heldDeadLetters.Count == 0)
+                    {
+                        __heldDeadLetters = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'parsed' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldParsed(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
+            {
+                (__heldParsed ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", error));
+            }
+
+            /// <summary>The sink of output 'deadLetters' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldDeadLetters(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
+            {
+                (__heldDeadLetters ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("ReadLines 'lines' (line 11)", 11),
+                1 => ("ParDo (line 12)", 12),
+                2 => ("Output 'parsed' (line 23)", 23),
+                3 => ("Output 'deadLetters' (line 24)", 24),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.ParseRecords", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -411,12 +868,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> __parsed, global::Compiled.ListSink<string> __deadLetters)
+            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<string> output1)
             {
-                Parsed = __parsed.Items;
-                ParsedElements = __parsed.Elements;
-                DeadLetters = __deadLetters.Items;
-                DeadLettersElements = __deadLetters.Elements;
+                Parsed = output0.Items;
+                ParsedElements = output0.Elements;
+                DeadLetters = output1.Items;
+                DeadLettersElements = output1.Elements;
             }
 
             /// <summary>The elements of output 'parsed'.</summary>
@@ -436,12 +893,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Compiled.TextInput lines)
         {
-            var __parsedSink = new global::Compiled.ListSink<int>();
-            var __deadLettersSink = new global::Compiled.ListSink<string>();
-            var __runner = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(__parsedSink, __deadLettersSink);
-            __runner.ReadLines(lines);
-            __runner.Finish();
-            return new Results(__parsedSink, __deadLettersSink);
+            var Sink0 = new global::Compiled.ListSink<int>();
+            var Sink1 = new global::Compiled.ListSink<string>();
+            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1);
+            Pipeline.ReadLines(lines);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
     }

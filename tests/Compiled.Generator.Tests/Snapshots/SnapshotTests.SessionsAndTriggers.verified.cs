@@ -69,7 +69,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TSessions">The sink of output 'sessions' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TTeamScores">The sink of output 'teamScores' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -77,8 +82,8 @@ namespace Snapshots
             where TSessions : global::Compiled.ISink<global::Compiled.KV<string, long>>
             where TTeamScores : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
-            private TSessions _sessions;
-            private TTeamScores _teamScores;
+            private TSessions _sinkSessions;
+            private TTeamScores _sinkTeamScores;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Plays;
@@ -88,13 +93,20 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkPlays = global::Compiled.Instant.MinValue; // input 'plays'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
             private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldSessions; // results of output 'sessions' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTeamScores; // results of output 'teamScores' its sink refused, in order
 
             // State of #4 CountPerKey (line 16):
             //   State: per key and window (sessions gap 30 s): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
@@ -119,8 +131,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSessions sessions, TTeamScores teamScores)
             {
-                _sessions = sessions;
-                _teamScores = teamScores;
+                _sinkSessions = sessions;
+                _sinkTeamScores = teamScores;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -128,13 +140,13 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'sessions', by reference (a struct sink's state stays readable).</summary>
-            public ref TSessions Sessions => ref _sessions;
+            public ref TSessions Sessions => ref _sinkSessions;
 
             /// <summary>The sink of output 'teamScores', by reference (a struct sink's state stays readable).</summary>
-            public ref TTeamScores TeamScores => ref _teamScores;
+            public ref TTeamScores TeamScores => ref _sinkTeamScores;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'plays' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);
@@ -142,118 +154,218 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'plays'.</summary>
             public void PushPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays++;
-                if (_timeProvider is not null)
+                __Enter();
+                try
                 {
-                    AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    if (_timeProvider is not null)
+                    {
+                        __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    }
+                    try
+                    {
+                        __OnPlays(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedPlays(ex, element, 0);
+                    }
+                    __elementsIn_Plays++;
+                    __EndBundle();
                 }
-                OnPlays(element, timestamp);
-                __EndBundle();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'plays'.</summary>
             public void PushPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                if (_timeProvider is not null)
+                __Enter();
+                try
                 {
-                    AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    if (_timeProvider is not null)
+                    {
+                        __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    }
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnPlays(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Plays += i;
+                        throw __FailedPlays(ex, elements[i], i);
+                    }
+                    __elementsIn_Plays += elements.Length;
+                    __EndBundle();
                 }
-                for (var i = 0; i < elements.Length; i++)
+                catch (global::System.Exception) when (__Abandon())
                 {
-                    OnPlays(elements[i], timestamp);
+                    throw; // never reached: the filter only marks the call failed
                 }
-                __EndBundle();
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'plays' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushPlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Plays += bundle.Length;
-                if (_timeProvider is not null)
+                __Enter();
+                try
                 {
-                    AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    if (_timeProvider is not null)
+                    {
+                        __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                    }
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Plays += i;
+                        throw __FailedPlays(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Plays += bundle.Length;
+                    __EndBundle();
                 }
-                for (var i = 0; i < bundle.Length; i++)
+                catch (global::System.Exception) when (__Abandon())
                 {
-                    OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                    throw; // never reached: the filter only marks the call failed
                 }
-                __EndBundle();
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'plays'.</summary>
             public void PushPlays(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Plays++;
-                    if (_timeProvider is not null)
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
                     {
-                        AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
-                    }
-                    OnPlays(element, timestamp);
-                    __EndBundle();
-                }
-            }
-
-            /// <summary>Pushes every element of an async sequence into input 'plays', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
-            public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Snapshots.Play> elements, global::System.Threading.CancellationToken cancellationToken = default)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
-                {
-                    __elementsIn_Plays++;
-                    if (_timeProvider is not null)
-                    {
-                        AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
-                    }
-                    OnPlays(element, timestamp);
-                    __EndBundle();
-                }
-            }
-
-            /// <summary>Pushes the elements of a channel into input 'plays' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
-            public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Threading.Channels.ChannelReader<global::Snapshots.Play> reader, global::System.Threading.CancellationToken cancellationToken = default)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (reader.TryRead(out var element))
-                    {
-                        __elementsIn_Plays++;
                         if (_timeProvider is not null)
                         {
-                            AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                            __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
                         }
-                        OnPlays(element, timestamp);
+                        try
+                        {
+                            __OnPlays(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPlays(ex, element, index);
+                        }
+                        __elementsIn_Plays++;
+                        index++;
                         __EndBundle();
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Pushes every element of an async sequence into input 'plays', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Snapshots.Play> elements, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(elements);
+                __Enter();
+                try
+                {
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (_timeProvider is not null)
+                        {
+                            __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                        }
+                        try
+                        {
+                            __OnPlays(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedPlays(ex, element, index);
+                        }
+                        __elementsIn_Plays++;
+                        index++;
+                        __EndBundle();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Pushes the elements of a channel into input 'plays' until the channel completes (a bounded channel gives the writer backpressure).</summary>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
+            public async global::System.Threading.Tasks.ValueTask PushPlaysAsync(global::System.Threading.Channels.ChannelReader<global::Snapshots.Play> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(reader);
+                __Enter();
+                try
+                {
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (reader.TryRead(out var element))
+                        {
+                            if (_timeProvider is not null)
+                            {
+                                __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                            }
+                            try
+                            {
+                                __OnPlays(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedPlays(ex, element, index);
+                            }
+                            __elementsIn_Plays++;
+                            index++;
+                            __EndBundle();
+                        }
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'plays'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
+            private void __OnPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithTimestamps (line 13)
                 var ts1 = __WithTimestamps1(element);
                 if (ts1 < timestamp)
                 {
-                    throw new global::System.InvalidOperationException("WithTimestamps (line 13) gave timestamp " + ts1 + ", earlier than the element's timestamp " + timestamp + "; as in Beam, timestamps can only move forward (no allowed skew).");
+                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "WithTimestamps (line 13)", 13, "WithTimestamps (line 13) gave timestamp " + ts1 + ", earlier than the element's timestamp " + timestamp + "; as in Beam, timestamps can only move forward (no allowed skew).");
                 }
                 // branch: -> #2 Window sessions gap 30 s (line 14)
                 {
@@ -282,6 +394,105 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'plays': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedPlays(global::System.Exception error, global::Snapshots.Play element, long index)
+            {
+                __elementsIn_Plays += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputPlays(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.SessionsAndTriggers", "/src/Pipeline0.cs", label, line, "plays", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __EndBundle();
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'plays''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputPlays(global::Snapshots.Play element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyPlays(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyPlays(global::Snapshots.Play element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    global::Compiled.Instant pv1;
+                    try
+                    {
+                        pv1 = __WithTimestamps1(element);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                    {
+                        {
+                            global::Compiled.KV<string, int> pv3;
+                            try
+                            {
+                                pv3 = __Map3(element);
+                            }
+                            catch (global::System.Exception)
+                            {
+                                if (__probe < 0)
+                                {
+                                    __probe = 3;
+                                }
+                                return;
+                            }
+                            {
+                            }
+                        }
+                    }
+                    {
+                        {
+                            global::Compiled.KV<string, int> pv7;
+                            try
+                            {
+                                pv7 = __Map7(element);
+                            }
+                            catch (global::System.Exception)
+                            {
+                                if (__probe < 0)
+                                {
+                                    __probe = 7;
+                                }
+                                return;
+                            }
+                            {
+                                try
+                                {
+                                    { var pf = global::Compiled.Combiners.Sum<int>(); var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv7.Value); }
+                                }
+                                catch (global::System.Exception)
+                                {
+                                    if (__probe < 0)
+                                    {
+                                        __probe = 8;
+                                    }
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
             public global::Compiled.Instant Watermark => _watermark;
 
@@ -297,15 +508,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkPlays)
+                __Enter();
+                try
                 {
-                    _inputWatermarkPlays = watermark;
+                    if (watermark > _inputWatermarkPlays)
+                    {
+                        _inputWatermarkPlays = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -329,11 +547,40 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    __elementsOut_Sessions++;
-                    _sessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                    try
+                    {
+                        // #5 Output 'sessions' (line 17)
+                        if (__heldSessions is null)
+                        {
+                            try
+                            {
+                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                                __elementsOut_Sessions++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                    }
                 }
                 _panes4.ClearFired();
+                if (_panes4.Failed.Count > 0)
+                {
+                    foreach (var xp4 in _panes4.Failed)
+                    {
+                        __DeliveryFailed(xp4.Error, 4, "a pane of CountPerKey (line 16) in window " + xp4.Window);
+                    }
+                    _panes4.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 // Fire #8 CombinePerKey (line 25)
                 _panes8.AdvanceWatermark(watermark);
@@ -341,11 +588,40 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    __elementsOut_TeamScores++;
-                    _teamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                    try
+                    {
+                        // #9 Output 'teamScores' (line 26)
+                        if (__heldTeamScores is null)
+                        {
+                            try
+                            {
+                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                                __elementsOut_TeamScores++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                    }
                 }
                 _panes8.ClearFired();
+                if (_panes8.Failed.Count > 0)
+                {
+                    foreach (var xp8 in _panes8.Failed)
+                    {
+                        __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                    }
+                    _panes8.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.NoFiring;
             }
 
@@ -357,21 +633,79 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    __elementsOut_Sessions++;
-                    _sessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                    try
+                    {
+                        // #5 Output 'sessions' (line 17)
+                        if (__heldSessions is null)
+                        {
+                            try
+                            {
+                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                                __elementsOut_Sessions++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                    }
                 }
                 _panes4.ClearFired();
+                if (_panes4.Failed.Count > 0)
+                {
+                    foreach (var xp4 in _panes4.Failed)
+                    {
+                        __DeliveryFailed(xp4.Error, 4, "a pane of CountPerKey (line 16) in window " + xp4.Window);
+                    }
+                    _panes4.ClearFailed();
+                }
                 _panes8.EndBundle();
                 foreach (var fp8 in _panes8.Fired)
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    __elementsOut_TeamScores++;
-                    _teamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                    try
+                    {
+                        // #9 Output 'teamScores' (line 26)
+                        if (__heldTeamScores is null)
+                        {
+                            try
+                            {
+                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                                __elementsOut_TeamScores++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                    }
                 }
                 _panes8.ClearFired();
+                if (_panes8.Failed.Count > 0)
+                {
+                    foreach (var xp8 in _panes8.Failed)
+                    {
+                        __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                    }
+                    _panes8.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.NoFiring;
             }
 
@@ -392,7 +726,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -402,21 +750,79 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    __elementsOut_Sessions++;
-                    _sessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                    try
+                    {
+                        // #5 Output 'sessions' (line 17)
+                        if (__heldSessions is null)
+                        {
+                            try
+                            {
+                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                                __elementsOut_Sessions++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                    }
                 }
                 _panes4.ClearFired();
+                if (_panes4.Failed.Count > 0)
+                {
+                    foreach (var xp4 in _panes4.Failed)
+                    {
+                        __DeliveryFailed(xp4.Error, 4, "a pane of CountPerKey (line 16) in window " + xp4.Window);
+                    }
+                    _panes4.ClearFailed();
+                }
                 _panes8.AdvanceProcessingTime(now);
                 foreach (var fp8 in _panes8.Fired)
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    __elementsOut_TeamScores++;
-                    _teamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                    try
+                    {
+                        // #9 Output 'teamScores' (line 26)
+                        if (__heldTeamScores is null)
+                        {
+                            try
+                            {
+                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                                __elementsOut_TeamScores++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                    }
                 }
                 _panes8.ClearFired();
+                if (_panes8.Failed.Count > 0)
+                {
+                    foreach (var xp8 in _panes8.Failed)
+                    {
+                        __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                    }
+                    _panes8.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.NoFiring;
             }
 
@@ -424,10 +830,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -439,11 +875,40 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    __elementsOut_Sessions++;
-                    _sessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                    try
+                    {
+                        // #5 Output 'sessions' (line 17)
+                        if (__heldSessions is null)
+                        {
+                            try
+                            {
+                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                                __elementsOut_Sessions++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                    }
                 }
                 _panes4.ClearFired();
+                if (_panes4.Failed.Count > 0)
+                {
+                    foreach (var xp4 in _panes4.Failed)
+                    {
+                        __DeliveryFailed(xp4.Error, 4, "a pane of CountPerKey (line 16) in window " + xp4.Window);
+                    }
+                    _panes4.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #8 CombinePerKey (line 25)
@@ -452,12 +917,83 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    __elementsOut_TeamScores++;
-                    _teamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                    try
+                    {
+                        // #9 Output 'teamScores' (line 26)
+                        if (__heldTeamScores is null)
+                        {
+                            try
+                            {
+                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                                __elementsOut_TeamScores++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                    }
                 }
                 _panes8.ClearFired();
+                if (_panes8.Failed.Count > 0)
+                {
+                    foreach (var xp8 in _panes8.Failed)
+                    {
+                        __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                    }
+                    _panes8.ClearFailed();
+                }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #4 CountPerKey (line 16): its id, or -1.</summary>
+            private int __ProbeFrom4(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom4Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom4Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #8 CombinePerKey (line 25): its id, or -1.</summary>
+            private int __ProbeFrom8(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom8Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom8Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SessionsAndTriggers";
@@ -488,18 +1024,158 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_panes8.LiveWindows, "Snapshots.SessionsAndTriggers", "transform", "#8 CombinePerKey (line 25)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.SessionsAndTriggers");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.SessionsAndTriggers");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldSessions?.Count ?? 0) + (__heldTeamScores?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldSessions is not null)
+                {
+                    while (__heldSessions.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkSessions.Receive(in __heldSessions.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", ex));
+                            break;
+                        }
+                        __heldSessions.RemoveFirst();
+                        __elementsOut_Sessions++;
+                    }
+                    if (__heldSessions.Count == 0)
+                    {
+                        __heldSessions = null;
+                    }
+                }
+                if (__heldTeamScores is not null)
+                {
+                    while (__heldTeamScores.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkTeamScores.Receive(in __heldTeamScores.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", ex));
+                            break;
+                        }
+                        __heldTeamScores.RemoveFirst();
+                        __elementsOut_TeamScores++;
+                    }
+                    if (__heldTeamScores.Count == 0)
+                    {
+                        __heldTeamScores = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'sessions' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldSessions(in global::Compiled.WindowedValue<global::Compiled.KV<string, long>> result, global::System.Exception error)
+            {
+                (__heldSessions ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", error));
+            }
+
+            /// <summary>The sink of output 'teamScores' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldTeamScores(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
+            {
+                (__heldTeamScores ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Unbounded 'plays' (line 13)", 13),
+                1 => ("WithTimestamps (line 13)", 13),
+                2 => ("Window sessions gap 30 s (line 14)", 14),
+                3 => ("Map (line 15)", 15),
+                4 => ("CountPerKey (line 16)", 16),
+                5 => ("Output 'sessions' (line 17)", 17),
+                6 => ("Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)", 18),
+                7 => ("Map (line 24)", 24),
+                8 => ("CombinePerKey (line 25)", 25),
+                9 => ("Output 'teamScores' (line 26)", 26),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SessionsAndTriggers", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -513,12 +1189,12 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> __sessions, global::Compiled.ListSink<global::Compiled.KV<string, int>> __teamScores)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0, global::Compiled.ListSink<global::Compiled.KV<string, int>> output1)
             {
-                Sessions = __sessions.Items;
-                SessionsElements = __sessions.Elements;
-                TeamScores = __teamScores.Items;
-                TeamScoresElements = __teamScores.Elements;
+                Sessions = output0.Items;
+                SessionsElements = output0.Elements;
+                TeamScores = output1.Items;
+                TeamScoresElements = output1.Elements;
             }
 
             /// <summary>The elements of output 'sessions'.</summary>
@@ -538,24 +1214,24 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Snapshots.Play> plays)
         {
-            var __sessionsSink = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var __teamScoresSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(__sessionsSink, __teamScoresSink);
-            __runner.PushPlays(plays);
-            __runner.Finish();
-            return new Results(__sessionsSink, __teamScoresSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
+            Pipeline.PushPlays(plays);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> plays)
         {
-            var __sessionsSink = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var __teamScoresSink = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(__sessionsSink, __teamScoresSink);
-            __runner.PushPlays(plays);
-            __runner.Finish();
-            return new Results(__sessionsSink, __teamScoresSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
+            Pipeline.PushPlays(plays);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1);
         }
 
     }

@@ -95,7 +95,12 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TLarge">The sink of output 'large' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TRanks">The sink of output 'ranks' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TNamed">The sink of output 'named' (a struct sink is called without interface dispatch).</typeparam>
@@ -105,9 +110,9 @@ namespace Snapshots
             where TRanks : global::Compiled.ISink<int>
             where TNamed : global::Compiled.ISink<string>
         {
-            private TLarge _large;
-            private TRanks _ranks;
-            private TNamed _named;
+            private TLarge _sinkLarge;
+            private TRanks _sinkRanks;
+            private TNamed _sinkNamed;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Numbers;
@@ -120,7 +125,6 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkNumbers = global::Compiled.Instant.MinValue; // input 'numbers'
@@ -128,6 +132,15 @@ namespace Snapshots
             private global::Compiled.Instant _inputWatermarkNames = global::Compiled.Instant.MinValue; // input 'names'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<int>? __heldLarge; // results of output 'large' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<int>? __heldRanks; // results of output 'ranks' its sink refused, in order
+            private global::Compiled.Execution.HeldOutputs<string>? __heldNamed; // results of output 'named' its sink refused, in order
 
             // State of #1 CombineGlobally (line 12):
             //   State: one accumulator of global::Compiled.MaxFn<int>.
@@ -177,9 +190,9 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
             {
-                _large = large;
-                _ranks = ranks;
-                _named = named;
+                _sinkLarge = large;
+                _sinkRanks = ranks;
+                _sinkNamed = named;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -189,16 +202,16 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'large', by reference (a struct sink's state stays readable).</summary>
-            public ref TLarge Large => ref _large;
+            public ref TLarge Large => ref _sinkLarge;
 
             /// <summary>The sink of output 'ranks', by reference (a struct sink's state stays readable).</summary>
-            public ref TRanks Ranks => ref _ranks;
+            public ref TRanks Ranks => ref _sinkRanks;
 
             /// <summary>The sink of output 'named', by reference (a struct sink's state stays readable).</summary>
-            public ref TNamed Named => ref _named;
+            public ref TNamed Named => ref _sinkNamed;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -206,81 +219,181 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers++;
-                OnNumbers(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnNumbers(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedNumbers(ex, element, 0);
+                    }
+                    __elementsIn_Numbers++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
             public void PushNumbers(global::System.ReadOnlySpan<int> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnNumbers(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, elements[i], i);
+                    }
+                    __elementsIn_Numbers += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'numbers' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Numbers += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Numbers += i;
+                        throw __FailedNumbers(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Numbers += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'numbers'.</summary>
             public void PushNumbers(global::System.Collections.Generic.IEnumerable<int> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'numbers', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Numbers++;
-                    OnNumbers(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnNumbers(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNumbers(ex, element, index);
+                        }
+                        __elementsIn_Numbers++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'numbers' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Numbers++;
-                        OnNumbers(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnNumbers(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedNumbers(ex, element, index);
+                            }
+                            __elementsIn_Numbers++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnNumbers(int element, global::Compiled.Instant timestamp)
+            private void __OnNumbers(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 CombineGlobally (line 12)
@@ -305,91 +418,273 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'numbers': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedNumbers(global::System.Exception error, int element, long index)
+            {
+                __elementsIn_Numbers += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputNumbers(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, "numbers", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'numbers''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputNumbers(int element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyNumbers(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyNumbers(int element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    try
+                    {
+                        { var pf = _fn1; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, element); }
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                }
+            }
+
             /// <summary>Pushes one element into input 'thresholds' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushThresholds(int element) => PushThresholds(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'thresholds'.</summary>
             public void PushThresholds(int element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Thresholds++;
-                OnThresholds(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnThresholds(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedThresholds(ex, element, 0);
+                    }
+                    __elementsIn_Thresholds++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'thresholds'.</summary>
             public void PushThresholds(global::System.ReadOnlySpan<int> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Thresholds += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnThresholds(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnThresholds(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Thresholds += i;
+                        throw __FailedThresholds(ex, elements[i], i);
+                    }
+                    __elementsIn_Thresholds += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'thresholds' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Thresholds += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnThresholds(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnThresholds(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Thresholds += i;
+                        throw __FailedThresholds(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Thresholds += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'thresholds'.</summary>
             public void PushThresholds(global::System.Collections.Generic.IEnumerable<int> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Thresholds++;
-                    OnThresholds(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnThresholds(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedThresholds(ex, element, index);
+                        }
+                        __elementsIn_Thresholds++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'thresholds', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Thresholds++;
-                    OnThresholds(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnThresholds(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedThresholds(ex, element, index);
+                        }
+                        __elementsIn_Thresholds++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'thresholds' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Thresholds++;
-                        OnThresholds(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnThresholds(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedThresholds(ex, element, index);
+                            }
+                            __elementsIn_Thresholds++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'thresholds'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnThresholds(int element, global::Compiled.Instant timestamp)
+            private void __OnThresholds(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #6 AsList (line 14)
                 _view6.Add(element);
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'thresholds': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedThresholds(global::System.Exception error, int element, long index)
+            {
+                __elementsIn_Thresholds += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputThresholds(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, "thresholds", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'thresholds''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputThresholds(int element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyThresholds(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyThresholds(int element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                }
             }
 
             /// <summary>Pushes one element into input 'names' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
@@ -398,87 +693,222 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'names'.</summary>
             public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Names++;
-                OnNames(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnNames(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedNames(ex, element, 0);
+                    }
+                    __elementsIn_Names++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'names'.</summary>
             public void PushNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Names += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNames(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnNames(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Names += i;
+                        throw __FailedNames(ex, elements[i], i);
+                    }
+                    __elementsIn_Names += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'names' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Names += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnNames(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnNames(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Names += i;
+                        throw __FailedNames(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Names += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'names'.</summary>
             public void PushNames(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Names++;
-                    OnNames(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnNames(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNames(ex, element, index);
+                        }
+                        __elementsIn_Names++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'names', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Names++;
-                    OnNames(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnNames(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedNames(ex, element, index);
+                        }
+                        __elementsIn_Names++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'names' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Names++;
-                        OnNames(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnNames(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedNames(ex, element, index);
+                            }
+                            __elementsIn_Names++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'names'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
+            private void __OnNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #10 AsDictionary (line 16)
                 if (!_view10.TryAdd(element.Key, element.Value))
                 {
-                    throw new global::System.InvalidOperationException("Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsDictionary (line 16)", 16, "Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                }
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'names': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedNames(global::System.Exception error, global::Compiled.KV<int, string> element, long index)
+            {
+                __elementsIn_Names += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputNames(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, "names", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'names''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputNames(global::Compiled.KV<int, string> element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyNames(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyNames(global::Compiled.KV<int, string> element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
                 }
             }
 
@@ -497,56 +927,87 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNumbers)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNumbers = watermark;
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                    }
+                    if (watermark > _inputWatermarkThresholds)
+                    {
+                        _inputWatermarkThresholds = watermark;
+                    }
+                    if (watermark > _inputWatermarkNames)
+                    {
+                        _inputWatermarkNames = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                if (watermark > _inputWatermarkThresholds)
+                catch (global::System.Exception) when (__Abandon())
                 {
-                    _inputWatermarkThresholds = watermark;
+                    throw; // never reached: the filter only marks the call failed
                 }
-                if (watermark > _inputWatermarkNames)
-                {
-                    _inputWatermarkNames = watermark;
-                }
-                __RecomputeWatermark();
+                __Exit();
             }
 
             /// <summary>Advances the watermark of input 'numbers' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
             public void AdvanceNumbersWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNumbers)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNumbers = watermark;
-                    __RecomputeWatermark();
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                        __RecomputeWatermark();
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Advances the watermark of input 'thresholds' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
             public void AdvanceThresholdsWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkThresholds)
+                __Enter();
+                try
                 {
-                    _inputWatermarkThresholds = watermark;
-                    __RecomputeWatermark();
+                    if (watermark > _inputWatermarkThresholds)
+                    {
+                        _inputWatermarkThresholds = watermark;
+                        __RecomputeWatermark();
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Advances the watermark of input 'names' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>
             public void AdvanceNamesWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkNames)
+                __Enter();
+                try
                 {
-                    _inputWatermarkNames = watermark;
-                    __RecomputeWatermark();
+                    if (watermark > _inputWatermarkNames)
+                    {
+                        _inputWatermarkNames = watermark;
+                        __RecomputeWatermark();
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -602,7 +1063,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -613,10 +1088,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -624,29 +1129,78 @@ namespace Snapshots
 
                 // Stage: emit #1 CombineGlobally (line 12)
                 {
-                    var v1 = _fn1.ExtractOutput(_acc1);
-                    __panesFired++;
-                    // #2 AsSingleton (line 12)
-                    _view2 = v1;
-                    _viewCount2++;
+                    int v1 = default!;
+                    var ok1 = true;
+                    try
+                    {
+                        v1 = _fn1.ExtractOutput(_acc1);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        ok1 = false;
+                        __DeliveryFailed(ex, 1, "a pane of CombineGlobally (line 12) in window " + window);
+                    }
+                    if (ok1)
+                    {
+                        __panesFired++;
+                        try
+                        {
+                            // #2 AsSingleton (line 12)
+                            _view2 = v1;
+                            _viewCount2++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom1(v1, timestamp), "a pane of CombineGlobally (line 12) in window " + window);
+                        }
+                    }
                 }
 
                 // Stage: emit #2 AsSingleton (line 12)
                 if (_viewCount2 != 1)
                 {
-                    throw new global::System.InvalidOperationException(_viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12)).");
+                    __failures.Add(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
                 }
 
                 // Stage: emit #3 Filter (line 13)
+                if (_viewCount2 != 1)
+                {
+                    if (_pending3.Count > 0)
+                    {
+                        __failures.Add(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, _pending3.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " element(s) of Filter (line 13) were not processed: its side input is not a single element."));
+                    }
+                    _pending3.Clear();
+                }
                 foreach (var (p3, pts3, pw3, pane3) in _pending3)
                 {
                     _pane = pane3;
-                    // #3 Filter (line 13)
-                    if (__Filter3(p3, _view2))
+                    try
                     {
-                        // #4 Output 'large' (line 13)
-                        __elementsOut_Large++;
-                        _large.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
+                        // #3 Filter (line 13)
+                        if (__Filter3(p3, _view2))
+                        {
+                            // #4 Output 'large' (line 13)
+                            if (__heldLarge is null)
+                            {
+                                try
+                                {
+                                    _sinkLarge.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
+                                    __elementsOut_Large++;
+                                }
+                                catch (global::System.Exception ex)
+                                {
+                                    __HoldLarge(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane), ex);
+                                }
+                            }
+                            else
+                            {
+                                __heldLarge.Add(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
+                            }
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader3(p3, pts3), "an element replayed into Filter (line 13) after its side input completed");
                     }
                 }
                 _pending3.Clear();
@@ -659,11 +1213,32 @@ namespace Snapshots
                 foreach (var (p7, pts7, pw7, pane7) in _pending7)
                 {
                     _pane = pane7;
-                    // #7 Map (line 15)
-                    var v7 = __Map7(p7, _view6);
-                    // #8 Output 'ranks' (line 15)
-                    __elementsOut_Ranks++;
-                    _ranks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
+                    try
+                    {
+                        // #7 Map (line 15)
+                        var v7 = __Map7(p7, _view6);
+                        // #8 Output 'ranks' (line 15)
+                        if (__heldRanks is null)
+                        {
+                            try
+                            {
+                                _sinkRanks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
+                                __elementsOut_Ranks++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldRanks(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldRanks.Add(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader7(p7, pts7), "an element replayed into Map (line 15) after its side input completed");
+                    }
                 }
                 _pending7.Clear();
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
@@ -675,11 +1250,110 @@ namespace Snapshots
                 foreach (var (p11, pts11, pw11, pane11) in _pending11)
                 {
                     _pane = pane11;
-                    // #11 FlatMap (line 17)
-                    __FlatMap11(p11, _view10, new __Emit11_0(this, pts11, pw11));
+                    try
+                    {
+                        // #11 FlatMap (line 17)
+                        __FlatMap11(p11, _view10, new __Emit11_0(this, pts11, pw11));
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader11(p11, pts11), "an element replayed into FlatMap (line 17) after its side input completed");
+                    }
                 }
                 _pending11.Clear();
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #1 CombineGlobally (line 12): its id, or -1.</summary>
+            private int __ProbeFrom1(int value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom1Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom1Body(int value, global::Compiled.Instant timestamp)
+            {
+                {
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value replayed into #3 Filter (line 13): its id, or -1.</summary>
+            private int __ProbeReader3(int value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeReader3Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeReader3Body(int value, global::Compiled.Instant timestamp)
+            {
+                bool pv3;
+                try
+                {
+                    pv3 = __Filter3(value, _view2);
+                }
+                catch (global::System.Exception)
+                {
+                    if (__probe < 0)
+                    {
+                        __probe = 3;
+                    }
+                    return;
+                }
+                if (pv3)
+                {
+                    {
+                    }
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value replayed into #7 Map (line 15): its id, or -1.</summary>
+            private int __ProbeReader7(int value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeReader7Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeReader7Body(int value, global::Compiled.Instant timestamp)
+            {
+                int pv7;
+                try
+                {
+                    pv7 = __Map7(value, _view6);
+                }
+                catch (global::System.Exception)
+                {
+                    if (__probe < 0)
+                    {
+                        __probe = 7;
+                    }
+                    return;
+                }
+                {
+                }
             }
 
             /// <summary>Output 0 of #11 FlatMap (line 17): Emit continues straight into the rest of the stage.</summary>
@@ -704,7 +1378,7 @@ namespace Snapshots
                 {
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
-                        throw new global::System.InvalidOperationException("FlatMap (line 17) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
                     }
                     _runner.__Continue11_0(value, timestamp, _window);
                 }
@@ -714,8 +1388,80 @@ namespace Snapshots
             private void __Continue11_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
                 // #12 Output 'named' (line 23)
-                __elementsOut_Named++;
-                _named.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                if (__heldNamed is null)
+                {
+                    try
+                    {
+                        _sinkNamed.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                        __elementsOut_Named++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldNamed(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldNamed.Add(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value replayed into #11 FlatMap (line 17): its id, or -1.</summary>
+            private int __ProbeReader11(int value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeReader11Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeReader11Body(int value, global::Compiled.Instant timestamp)
+            {
+                try
+                {
+                    __FlatMap11(value, _view10, new __ProbeEmit11_0(this, timestamp));
+                }
+                catch (global::System.Exception)
+                {
+                    if (__probe < 0)
+                    {
+                        __probe = 11;
+                    }
+                    return;
+                }
+            }
+
+            /// <summary>Output 0 of #11 FlatMap (line 17) in a probe: Emit goes on probing the rest of the stage.</summary>
+            private readonly struct __ProbeEmit11_0 : global::Compiled.IEmitter<string>
+            {
+                private readonly Runner<TLarge, TRanks, TNamed> _runner;
+                private readonly global::Compiled.Instant _timestamp;
+
+                public __ProbeEmit11_0(Runner<TLarge, TRanks, TNamed> runner, global::Compiled.Instant timestamp)
+                {
+                    _runner = runner;
+                    _timestamp = timestamp;
+                }
+
+                public void Emit(string value) => _runner.__ProbeContinue11_0(value, _timestamp);
+
+                public void EmitWithTimestamp(string value, global::Compiled.Instant timestamp) => _runner.__ProbeContinue11_0(value, timestamp);
+            }
+
+            private void __ProbeContinue11_0(string value, global::Compiled.Instant timestamp)
+            {
+                if (__probe >= 0)
+                {
+                    return;
+                }
+                {
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SideInputs";
@@ -752,18 +1498,190 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_pending11.Count, "Snapshots.SideInputs", "transform", "#11 FlatMap (line 17)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.SideInputs");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.SideInputs");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldLarge?.Count ?? 0) + (__heldRanks?.Count ?? 0) + (__heldNamed?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldLarge is not null)
+                {
+                    while (__heldLarge.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkLarge.Receive(in __heldLarge.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", ex));
+                            break;
+                        }
+                        __heldLarge.RemoveFirst();
+                        __elementsOut_Large++;
+                    }
+                    if (__heldLarge.Count == 0)
+                    {
+                        __heldLarge = null;
+                    }
+                }
+                if (__heldRanks is not null)
+                {
+                    while (__heldRanks.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkRanks.Receive(in __heldRanks.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", ex));
+                            break;
+                        }
+                        __heldRanks.RemoveFirst();
+                        __elementsOut_Ranks++;
+                    }
+                    if (__heldRanks.Count == 0)
+                    {
+                        __heldRanks = null;
+                    }
+                }
+                if (__heldNamed is not null)
+                {
+                    while (__heldNamed.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkNamed.Receive(in __heldNamed.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", ex));
+                            break;
+                        }
+                        __heldNamed.RemoveFirst();
+                        __elementsOut_Named++;
+                    }
+                    if (__heldNamed.Count == 0)
+                    {
+                        __heldNamed = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'large' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldLarge(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
+            {
+                (__heldLarge ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", error));
+            }
+
+            /// <summary>The sink of output 'ranks' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldRanks(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
+            {
+                (__heldRanks ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", error));
+            }
+
+            /// <summary>The sink of output 'named' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldNamed(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
+            {
+                (__heldNamed ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("Create 'numbers' (line 11)", 11),
+                1 => ("CombineGlobally (line 12)", 12),
+                2 => ("AsSingleton (line 12)", 12),
+                3 => ("Filter (line 13)", 13),
+                4 => ("Output 'large' (line 13)", 13),
+                5 => ("Create 'thresholds' (line 14)", 14),
+                6 => ("AsList (line 14)", 14),
+                7 => ("Map (line 15)", 15),
+                8 => ("Output 'ranks' (line 15)", 15),
+                9 => ("Create 'names' (line 16)", 16),
+                10 => ("AsDictionary (line 16)", 16),
+                11 => ("FlatMap (line 17)", 17),
+                12 => ("Output 'named' (line 23)", 23),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -778,14 +1696,14 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> __large, global::Compiled.ListSink<int> __ranks, global::Compiled.ListSink<string> __named)
+            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<int> output1, global::Compiled.ListSink<string> output2)
             {
-                Large = __large.Items;
-                LargeElements = __large.Elements;
-                Ranks = __ranks.Items;
-                RanksElements = __ranks.Elements;
-                Named = __named.Items;
-                NamedElements = __named.Elements;
+                Large = output0.Items;
+                LargeElements = output0.Elements;
+                Ranks = output1.Items;
+                RanksElements = output1.Elements;
+                Named = output2.Items;
+                NamedElements = output2.Elements;
             }
 
             /// <summary>The elements of output 'large'.</summary>
@@ -811,30 +1729,30 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers, global::System.ReadOnlySpan<int> thresholds, global::System.ReadOnlySpan<global::Compiled.KV<int, string>> names)
         {
-            var __largeSink = new global::Compiled.ListSink<int>();
-            var __ranksSink = new global::Compiled.ListSink<int>();
-            var __namedSink = new global::Compiled.ListSink<string>();
-            var __runner = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(__largeSink, __ranksSink, __namedSink);
-            __runner.PushNumbers(numbers);
-            __runner.PushThresholds(thresholds);
-            __runner.PushNames(names);
-            __runner.Finish();
-            return new Results(__largeSink, __ranksSink, __namedSink);
+            var Sink0 = new global::Compiled.ListSink<int>();
+            var Sink1 = new global::Compiled.ListSink<int>();
+            var Sink2 = new global::Compiled.ListSink<string>();
+            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.PushThresholds(thresholds);
+            Pipeline.PushNames(names);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers, global::System.Collections.Generic.IEnumerable<int> thresholds, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> names)
         {
-            var __largeSink = new global::Compiled.ListSink<int>();
-            var __ranksSink = new global::Compiled.ListSink<int>();
-            var __namedSink = new global::Compiled.ListSink<string>();
-            var __runner = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(__largeSink, __ranksSink, __namedSink);
-            __runner.PushNumbers(numbers);
-            __runner.PushThresholds(thresholds);
-            __runner.PushNames(names);
-            __runner.Finish();
-            return new Results(__largeSink, __ranksSink, __namedSink);
+            var Sink0 = new global::Compiled.ListSink<int>();
+            var Sink1 = new global::Compiled.ListSink<int>();
+            var Sink2 = new global::Compiled.ListSink<string>();
+            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            Pipeline.PushNumbers(numbers);
+            Pipeline.PushThresholds(thresholds);
+            Pipeline.PushNames(names);
+            Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
         }
 
     }

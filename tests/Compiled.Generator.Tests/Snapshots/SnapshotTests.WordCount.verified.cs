@@ -60,13 +60,18 @@ namespace Snapshots
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
         /// Outputs are delivered to the sinks given to the constructor, each element with its timestamp, window and pane.
         /// </summary>
-        /// <remarks>Not thread-safe: one runner processes one stream of pushes. Create one per run.</remarks>
+        /// <remarks>
+        /// One call at a time: a runner is not synchronized (its loops run without locks), and a call made while another
+        /// runs is refused with an <see cref="global::System.InvalidOperationException"/>. A transform or a sink that throws
+        /// surfaces as a <see cref="global::Compiled.PipelineExecutionException"/>; the runner stays consistent and loses
+        /// nothing a sink refused (see that exception). Create one runner per run.
+        /// </remarks>
         /// <typeparam name="TCounts">The sink of output 'counts' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Runner<TCounts> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>
         {
-            private TCounts _counts;
+            private TCounts _sinkCounts;
 
             // Counts read by metrics listeners (PipelineMetrics): plain fields, no call per element.
             private long __elementsIn_Lines;
@@ -75,12 +80,18 @@ namespace Snapshots
             // Pane of the elements being emitted: elements pushed into an input have no firing; the results that
             // Finish emits are the single on-time pane of their window (batch). Windows travel with each element.
             private global::Compiled.PaneInfo _pane = global::Compiled.PaneInfo.NoFiring;
-            private bool _finished;
             private global::Compiled.Instant _watermark = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _processingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Instant _inputWatermarkLines = global::Compiled.Instant.MinValue; // input 'lines'
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
+            // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
+            private int __state;
+            private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
+            private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private int __probe = -1; // the transform a probe found to throw
+            private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldCounts; // results of output 'counts' its sink refused, in order
 
             // State of #3 CountPerElement (line 20):
             //   State: a count per distinct element, in a hash map.
@@ -92,7 +103,7 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TCounts counts)
             {
-                _counts = counts;
+                _sinkCounts = counts;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
@@ -100,10 +111,10 @@ namespace Snapshots
             }
 
             /// <summary>The sink of output 'counts', by reference (a struct sink's state stays readable).</summary>
-            public ref TCounts Counts => ref _counts;
+            public ref TCounts Counts => ref _sinkCounts;
 
-            /// <summary>True once <see cref="Finish"/> has run.</summary>
-            public bool IsFinished => _finished;
+            /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
+            public bool IsFinished => __state == 3;
 
             /// <summary>Pushes one element into input 'lines' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);
@@ -111,102 +122,271 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'lines'.</summary>
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines++;
-                OnLines(element, timestamp);
+                __Enter();
+                try
+                {
+                    try
+                    {
+                        __OnLines(element, timestamp);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw __FailedLines(ex, element, 0);
+                    }
+                    __elementsIn_Lines++;
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'lines'.</summary>
             public void PushLines(global::System.ReadOnlySpan<string> elements)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines += elements.Length;
-                var timestamp = global::Compiled.Instant.MinValue;
-                for (var i = 0; i < elements.Length; i++)
+                __Enter();
+                try
                 {
-                    OnLines(elements[i], timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    var i = 0;
+                    try
+                    {
+                        for (; i < elements.Length; i++)
+                        {
+                            __OnLines(elements[i], timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Lines += i;
+                        throw __FailedLines(ex, elements[i], i);
+                    }
+                    __elementsIn_Lines += elements.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes one bundle of elements, each with its event timestamp, into input 'lines' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>
             public void PushLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle)
             {
-                ThrowIfFinished();
-                __elementsIn_Lines += bundle.Length;
-                for (var i = 0; i < bundle.Length; i++)
+                __Enter();
+                try
                 {
-                    OnLines(bundle[i].Value, bundle[i].Timestamp);
+                    var i = 0;
+                    try
+                    {
+                        for (; i < bundle.Length; i++)
+                        {
+                            __OnLines(bundle[i].Value, bundle[i].Timestamp);
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __elementsIn_Lines += i;
+                        throw __FailedLines(ex, bundle[i].Value, i);
+                    }
+                    __elementsIn_Lines += bundle.Length;
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of a sequence into input 'lines'.</summary>
             public void PushLines(global::System.Collections.Generic.IEnumerable<string> elements)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                foreach (var element in elements)
+                __Enter();
+                try
                 {
-                    __elementsIn_Lines++;
-                    OnLines(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    foreach (var element in elements)
+                    {
+                        try
+                        {
+                            __OnLines(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedLines(ex, element, index);
+                        }
+                        __elementsIn_Lines++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes every element of an async sequence into input 'lines', as it arrives (the source is pulled, so a slow pipeline slows the source: memory stays bounded).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(elements);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    __elementsIn_Lines++;
-                    OnLines(element, timestamp);
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            __OnLines(element, timestamp);
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            throw __FailedLines(ex, element, index);
+                        }
+                        __elementsIn_Lines++;
+                        index++;
+                    }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Pushes the elements of a channel into input 'lines' until the channel completes (a bounded channel gives the writer backpressure).</summary>
-            /// <remarks>Do not push into this runner from elsewhere until the returned task completes.</remarks>
+            /// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>
             public async global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(reader);
-                ThrowIfFinished();
-                var timestamp = global::Compiled.Instant.MinValue;
-                while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                __Enter();
+                try
                 {
-                    while (reader.TryRead(out var element))
+                    var timestamp = global::Compiled.Instant.MinValue;
+                    long index = 0;
+                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        __elementsIn_Lines++;
-                        OnLines(element, timestamp);
+                        while (reader.TryRead(out var element))
+                        {
+                            try
+                            {
+                                __OnLines(element, timestamp);
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                throw __FailedLines(ex, element, index);
+                            }
+                            __elementsIn_Lines++;
+                            index++;
+                        }
                     }
                 }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
+            private long __linesLines; // lines of input 'lines' read by the current Read call
+
             /// <summary>Reads every line of <paramref name="input"/> asynchronously into input 'lines' (files through System.IO.Pipelines, bounded memory).</summary>
+            /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public async global::System.Threading.Tasks.ValueTask ReadLinesAsync(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 global::System.ArgumentNullException.ThrowIfNull(input);
-                ThrowIfFinished();
-                await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+                __Enter();
+                try
+                {
+                    __linesLines = 0;
+                    await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>Reads every line of <paramref name="input"/> (a file is read through System.IO.Pipelines with bounded memory) into input 'lines'.</summary>
+            /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public void ReadLines(global::Compiled.TextInput input)
             {
                 global::System.ArgumentNullException.ThrowIfNull(input);
-                ThrowIfFinished();
-                var consumer = new __LinesLineConsumer(this);
-                input.ReadLines(ref consumer);
+                __Enter();
+                try
+                {
+                    __linesLines = 0;
+                    var consumer = new __LinesLineConsumer(this);
+                    input.ReadLines(ref consumer);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             // Stage: the fused loop body of input 'lines'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void OnLines(string element, global::Compiled.Instant timestamp)
+            private void __OnLines(string element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 FlatMap (line 12)
                 __FlatMap1(element, new __Emit1_0(this, timestamp, window));
+            }
+
+            /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'lines': the exception to throw.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private global::Compiled.PipelineExecutionException __FailedLines(global::System.Exception error, string element, long index)
+            {
+                __elementsIn_Lines += 1;
+                var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInputLines(element));
+                var failure = global::Compiled.Execution.RunnerFailures.Element("Snapshots.WordCount", "/src/Pipeline0.cs", label, line, "lines", index, error);
+                // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __state = 2;
+                return __failures.TakeWith(failure, __HeldCount());
+            }
+
+            /// <summary>Finds the transform of input 'lines''s stage that throws on an element: its id, or -1.</summary>
+            private int __ProbeInputLines(string element)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeInputBodyLines(element);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeInputBodyLines(string element)
+            {
+                var timestamp = global::Compiled.Instant.MinValue;
+                {
+                    try
+                    {
+                        __FlatMap1(element, new __ProbeEmit1_0(this, timestamp));
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 1;
+                        }
+                        return;
+                    }
+                }
             }
 
             /// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>
@@ -224,15 +404,22 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                ThrowIfFinished();
-                if (watermark > _inputWatermarkLines)
+                __Enter();
+                try
                 {
-                    _inputWatermarkLines = watermark;
+                    if (watermark > _inputWatermarkLines)
+                    {
+                        _inputWatermarkLines = watermark;
+                    }
+                    __RecomputeWatermark();
                 }
-                __RecomputeWatermark();
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
             }
 
             /// <summary>The pipeline's watermark: the minimum over inputs that are not idle (all idle: the maximum).</summary>
@@ -258,7 +445,21 @@ namespace Snapshots
             /// </summary>
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                ThrowIfFinished();
+                __Enter();
+                try
+                {
+                    __AdvanceProcessingTime(now);
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                __Exit();
+            }
+
+            /// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>
+            private void __AdvanceProcessingTime(global::Compiled.Instant now)
+            {
                 if (now > _processingTime)
                 {
                     _processingTime = now;
@@ -269,10 +470,40 @@ namespace Snapshots
             /// Ends the input: the watermark passes the end of the global window, so every grouping and combine emits
             /// its result (one on-time pane, timestamped at the end of the window) through the rest of its stage.
             /// </summary>
+            /// <remarks>
+            /// The runner counts as finished (<see cref="IsFinished"/>) only when Finish has completed. If a sink throws, Finish
+            /// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.
+            /// </remarks>
             public void Finish()
             {
-                ThrowIfFinished();
-                _finished = true;
+                if (__state != 0)
+                {
+                    __EnterSlow(finish: true);
+                }
+                __state = 1;
+                try
+                {
+                    if (!__finishing)
+                    {
+                        __finishing = true;
+                        __FinishBody();
+                    }
+                }
+                catch (global::System.Exception) when (__Abandon())
+                {
+                    throw; // never reached: the filter only marks the call failed
+                }
+                if (__failures.Any)
+                {
+                    __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
+                }
+                __finishing = false;
+                __state = 3;
+            }
+
+            /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
+            private void __FinishBody()
+            {
                 _watermark = global::Compiled.Instant.MaxValue;
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 var window = global::Compiled.BoundedWindow.Global;
@@ -283,9 +514,30 @@ namespace Snapshots
                 {
                     var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                     __panesFired++;
-                    // #4 Output 'counts' (line 20)
-                    __elementsOut_Counts++;
-                    _counts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                    try
+                    {
+                        // #4 Output 'counts' (line 20)
+                        if (__heldCounts is null)
+                        {
+                            try
+                            {
+                                _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                                __elementsOut_Counts++;
+                            }
+                            catch (global::System.Exception ex)
+                            {
+                                __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
+                            }
+                        }
+                        else
+                        {
+                            __heldCounts.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                        }
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom3(v3, timestamp), "a pane of CountPerElement (line 20) in window " + window);
+                    }
                 }
                 _state3.Clear();
             }
@@ -299,8 +551,17 @@ namespace Snapshots
 
                 public void OnLine(global::System.ReadOnlySpan<char> line)
                 {
+                    var element = new string(line);
+                    var index = _runner.__linesLines++;
+                    try
+                    {
+                        _runner.__OnLines(element, global::Compiled.Instant.MinValue);
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        throw _runner.__FailedLines(ex, element, index);
+                    }
                     _runner.__elementsIn_Lines++;
-                    _runner.OnLines(new string(line), global::Compiled.Instant.MinValue);
                 }
             }
 
@@ -326,7 +587,7 @@ namespace Snapshots
                 {
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
-                        throw new global::System.InvalidOperationException("FlatMap (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WordCount", "FlatMap (line 12)", 12, "FlatMap (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
                     }
                     _runner.__Continue1_0(value, timestamp, _window);
                 }
@@ -340,6 +601,72 @@ namespace Snapshots
                 {
                     // #3 CountPerElement (line 20)
                     global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value, out _)++;
+                }
+            }
+
+            /// <summary>Output 0 of #1 FlatMap (line 12) in a probe: Emit goes on probing the rest of the stage.</summary>
+            private readonly struct __ProbeEmit1_0 : global::Compiled.IEmitter<string>
+            {
+                private readonly Runner<TCounts> _runner;
+                private readonly global::Compiled.Instant _timestamp;
+
+                public __ProbeEmit1_0(Runner<TCounts> runner, global::Compiled.Instant timestamp)
+                {
+                    _runner = runner;
+                    _timestamp = timestamp;
+                }
+
+                public void Emit(string value) => _runner.__ProbeContinue1_0(value, _timestamp);
+
+                public void EmitWithTimestamp(string value, global::Compiled.Instant timestamp) => _runner.__ProbeContinue1_0(value, timestamp);
+            }
+
+            private void __ProbeContinue1_0(string value, global::Compiled.Instant timestamp)
+            {
+                if (__probe >= 0)
+                {
+                    return;
+                }
+                {
+                    bool pv2;
+                    try
+                    {
+                        pv2 = __Filter2(value);
+                    }
+                    catch (global::System.Exception)
+                    {
+                        if (__probe < 0)
+                        {
+                            __probe = 2;
+                        }
+                        return;
+                    }
+                    if (pv2)
+                    {
+                        {
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #3 CountPerElement (line 20): its id, or -1.</summary>
+            private int __ProbeFrom3(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                try
+                {
+                    __ProbeFrom3Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe;
+            }
+
+            private void __ProbeFrom3Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
+            {
+                {
                 }
             }
 
@@ -369,18 +696,124 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state3.Count, "Snapshots.WordCount", "transform", "#3 CountPerElement (line 20)"));
             }
 
+            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void ThrowIfFinished()
+            private void __Enter()
             {
-                if (_finished)
+                if (__state != 0)
                 {
-                    __ThrowFinished();
+                    __EnterSlow(finish: false);
+                }
+                __state = 1;
+            }
+
+            /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __EnterSlow(bool finish)
+            {
+                if (__state == 1)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.WordCount");
+                }
+                if (__state == 3)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+                }
+                if (__finishing && !finish)
+                {
+                    throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.WordCount");
+                }
+                __state = 1;
+                __DeliverHeld();
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
                 }
             }
 
+            /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __Exit()
+            {
+                if (__failures.Any)
+                {
+                    __ThrowFailures();
+                }
+                __state = 0;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-            private static void __ThrowFinished() =>
-                throw new global::System.InvalidOperationException("This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.");
+            private void __ThrowFailures()
+            {
+                __state = 2;
+                throw __failures.Take(__HeldCount());
+            }
+
+            /// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>
+            private bool __Abandon()
+            {
+                if (__state == 1)
+                {
+                    __state = 2;
+                }
+                return false;
+            }
+
+            private long __HeldCount() => 0 + (__heldCounts?.Count ?? 0);
+
+            /// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>
+            private void __DeliverHeld()
+            {
+                if (__heldCounts is not null)
+                {
+                    while (__heldCounts.Count > 0)
+                    {
+                        try
+                        {
+                            _sinkCounts.Receive(in __heldCounts.Peek());
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.WordCount", "counts", ex));
+                            break;
+                        }
+                        __heldCounts.RemoveFirst();
+                        __elementsOut_Counts++;
+                    }
+                    if (__heldCounts.Count == 0)
+                    {
+                        __heldCounts = null;
+                    }
+                }
+            }
+
+            /// <summary>The sink of output 'counts' threw: the result is held with the later ones, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __HoldCounts(in global::Compiled.WindowedValue<global::Compiled.KV<string, long>> result, global::System.Exception error)
+            {
+                (__heldCounts ??= new()).Add(in result);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.WordCount", "counts", error));
+            }
+
+            /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
+            private static (string? Label, int Line) __Transform(int id) => id switch
+            {
+                0 => ("ReadLines 'lines' (line 11)", 11),
+                1 => ("FlatMap (line 12)", 12),
+                2 => ("Filter (line 19)", 19),
+                3 => ("CountPerElement (line 20)", 20),
+                4 => ("Output 'counts' (line 20)", 20),
+                _ => (null, 0),
+            };
+
+            /// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __DeliveryFailed(global::System.Exception error, int transform, string what)
+            {
+                var (label, line) = __Transform(transform);
+                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.WordCount", "/src/Pipeline0.cs", label, line, what, error));
+            }
+
         }
 
         /// <summary>Creates a runner (type arguments inferred from the sinks).</summary>
@@ -393,10 +826,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> __counts)
+            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0)
             {
-                Counts = __counts.Items;
-                CountsElements = __counts.Elements;
+                Counts = output0.Items;
+                CountsElements = output0.Elements;
             }
 
             /// <summary>The elements of output 'counts'.</summary>
@@ -410,11 +843,11 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Compiled.TextInput lines)
         {
-            var __countsSink = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var __runner = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(__countsSink);
-            __runner.ReadLines(lines);
-            __runner.Finish();
-            return new Results(__countsSink);
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+            Pipeline.ReadLines(lines);
+            Pipeline.Finish();
+            return new Results(Sink0);
         }
 
     }

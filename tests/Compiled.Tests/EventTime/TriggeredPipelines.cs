@@ -306,7 +306,8 @@ public class TimestampedOutputTests
     public void BeyondSkewThrows()
     {
         var runner = Retimestamp.CreateRunner(new ListSink<long>());
-        var error = Assert.Throws<InvalidOperationException>(() => runner.PushEvents(new GameEvent("red", 1, 4_000), new Instant(10_000)));
+        var error = Assert.Throws<PipelineExecutionException>(() => runner.PushEvents(new GameEvent("red", 1, 4_000), new Instant(10_000)));
+        Assert.StartsWith("ParDo (line ", error.Transform, StringComparison.Ordinal);
         Assert.Contains("allowed skew of 5000 ms", error.Message);
     }
 }

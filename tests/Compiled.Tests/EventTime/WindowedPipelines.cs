@@ -193,7 +193,8 @@ public class WindowedPipelineTests
     {
         // Beam's WithTimestamps: an output timestamp earlier than the input's (with no allowed skew) is an error.
         var runner = FixedTeamScores.CreateRunner(new NullSink<KV<string, int>>());
-        var ex = Assert.Throws<InvalidOperationException>(() => runner.PushEvents(new GameEvent("red", 1, 1_000), new Instant(5_000)));
+        var ex = Assert.Throws<PipelineExecutionException>(() => runner.PushEvents(new GameEvent("red", 1, 1_000), new Instant(5_000)));
+        Assert.StartsWith("WithTimestamps (line ", ex.Transform, StringComparison.Ordinal);
         Assert.Contains("earlier than the element's timestamp", ex.Message, StringComparison.Ordinal);
     }
 

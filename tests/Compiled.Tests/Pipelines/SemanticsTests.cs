@@ -78,8 +78,11 @@ public class SemanticsTests
     [Fact]
     public void PartitionIndexOutOfRangeIsAClearError()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => EdgeCases.Run(new[] { 0, 1, 5 }));
+        var ex = Assert.Throws<PipelineExecutionException>(() => EdgeCases.Run(new[] { 0, 1, 5 }));
         Assert.Contains("returned 5, outside [0, 2)", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Partition (line ", ex.Transform, StringComparison.Ordinal);
+        Assert.Equal("numbers", ex.Input);
+        Assert.Equal(2, ex.ElementIndex);
     }
 
     [Fact]
@@ -110,10 +113,13 @@ public class SemanticsTests
     public void EmptyOrMultiElementSingletonSideInputIsAnError()
     {
         // Beam: "Empty PCollection accessed as a singleton view" / "more than one element".
-        var empty = Assert.Throws<InvalidOperationException>(() => SingletonSide.Run(Array.Empty<int>(), new[] { 1 }));
+        // The readers waiting for the view cannot run: that is reported too, and nothing is emitted for them.
+        var empty = Assert.Throws<PipelineExecutionException>(() => SingletonSide.Run(Array.Empty<int>(), new[] { 1 }));
         Assert.Contains("Empty collection", empty.Message, StringComparison.Ordinal);
-        var many = Assert.Throws<InvalidOperationException>(() => SingletonSide.Run(new[] { 2, 3 }, new[] { 1 }));
+        Assert.Equal(2, empty.FailureCount);
+        var many = Assert.Throws<PipelineExecutionException>(() => SingletonSide.Run(new[] { 2, 3 }, new[] { 1 }));
         Assert.Contains("more than one element", many.Message, StringComparison.Ordinal);
+        Assert.StartsWith("AsSingleton (line ", many.Transform, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,8 +194,10 @@ public class NullableKeyTests
     [Fact]
     public void ANullKeyIsAClearError()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => NullableKeys.Run(new[] { "a", null }));
+        var ex = Assert.Throws<PipelineExecutionException>(() => NullableKeys.Run(new[] { "a", null }));
         Assert.Contains("CountPerElement", ex.Message, StringComparison.Ordinal);
         Assert.Contains("null key", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("CountPerElement (line ", ex.Transform, StringComparison.Ordinal);
+        Assert.Equal(1, ex.ElementIndex);
     }
 }

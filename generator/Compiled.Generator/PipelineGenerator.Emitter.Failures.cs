@@ -1,0 +1,454 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- calls, faults and held results -----
+            //
+            // Every public call of the runner enters a gate (one compare when all is well): a second caller while a
+            // call runs is refused, a finished runner is refused, and after a failed call the next call first
+            // delivers the results that sinks refused. A sink that throws never stops a call: the result it refused
+            // and the later results of its output are held, in order, and the call goes on; a transform that throws
+            // on a fired pane loses that pane only, and the call goes on; both are reported when the call ends. A
+            // transform that throws on a pushed element stops the push there (the element's index is reported; the
+            // elements before it were applied once), and the transform is found afterwards by a probe that replays
+            // the element through the user functions of its stage, so the fused loop itself carries no bookkeeping.
+
+            private string PipelineLiteral => Literal((_spec.Namespace.Length > 0 ? _spec.Namespace + "." : string.Empty) + _spec.ClassName);
+
+            private static string HeldField(TransformSpec output) => "__held" + Names.ToPascal(output.Name!);
+
+            private void WriteCallStateFields(SourceWriter w)
+            {
+                w.Line("// Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.");
+                w.Line("// A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.");
+                w.Line("private int __state;");
+                w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
+                w.Line("private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call");
+                w.Line("private int __probe = -1; // the transform a probe found to throw");
+                foreach (var o in _outputs)
+                {
+                    w.Line("private global::Compiled.Execution.HeldOutputs<" + o.InputType + ">? " + HeldField(o) + "; // results of output '" + Doc(o.Name) + "' its sink refused, in order");
+                }
+            }
+
+            private void WriteCallGate(SourceWriter w)
+            {
+                w.Line("/// <summary>The gate of every public call: one compare when the runner is idle.</summary>");
+                w.Line(Inline);
+                w.Open("private void __Enter()");
+                w.Open("if (__state != 0)");
+                w.Line("__EnterSlow(finish: false);");
+                w.Close();
+                w.Line("__state = 1;");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private void __EnterSlow(bool finish)");
+                w.Open("if (__state == 1)");
+                w.Line("throw global::Compiled.Execution.RunnerFailures.Concurrent(" + PipelineLiteral + ");");
+                w.Close();
+                w.Open("if (__state == 3)");
+                w.Line("throw new global::System.InvalidOperationException(\"This runner has finished: its results were emitted when Finish was called. Create a new runner for more input.\");");
+                w.Close();
+                w.Open("if (__finishing && !finish)");
+                w.Line("throw global::Compiled.Execution.RunnerFailures.FinishIncomplete(" + PipelineLiteral + ");");
+                w.Close();
+                w.Line("__state = 1;");
+                w.Line("__DeliverHeld();");
+                w.Open("if (__failures.Any)");
+                w.Line("__ThrowFailures();");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>The end of a call: the failures it went on past are thrown now.</summary>");
+                w.Line(Inline);
+                w.Open("private void __Exit()");
+                w.Open("if (__failures.Any)");
+                w.Line("__ThrowFailures();");
+                w.Close();
+                w.Line("__state = 0;");
+                w.Close();
+                w.Line();
+                w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
+                w.Open("private void __ThrowFailures()");
+                w.Line("__state = 2;");
+                w.Line("throw __failures.Take(__HeldCount());");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>An exception leaves a call: the next call starts by delivering held results (the filter never catches).</summary>");
+                w.Open("private bool __Abandon()");
+                w.Open("if (__state == 1)");
+                w.Line("__state = 2;");
+                w.Close();
+                w.Line("return false;");
+                w.Close();
+                w.Line();
+                w.Line("private long __HeldCount() => 0" + string.Concat(_outputs.Select(o => " + (" + HeldField(o) + "?.Count ?? 0)")) + ";");
+                w.Line();
+                w.Line("/// <summary>Delivers the results sinks refused in an earlier call, in order, each once; a sink that throws again keeps the rest.</summary>");
+                w.Open("private void __DeliverHeld()");
+                foreach (var o in _outputs)
+                {
+                    var held = HeldField(o);
+                    w.Open("if (" + held + " is not null)");
+                    w.Open("while (" + held + ".Count > 0)");
+                    w.Open("try");
+                    w.Line(SinkField(o) + ".Receive(in " + held + ".Peek());");
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", ex));");
+                    w.Line("break;");
+                    w.Close();
+                    w.Line(held + ".RemoveFirst();");
+                    w.Line("__elementsOut_" + Names.ToPascal(o.Name!) + "++;");
+                    w.Close();
+                    w.Open("if (" + held + ".Count == 0)");
+                    w.Line(held + " = null;");
+                    w.Close();
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line();
+                foreach (var o in _outputs)
+                {
+                    w.Line("/// <summary>The sink of output '" + Doc(o.Name) + "' threw: the result is held with the later ones, and the call goes on.</summary>");
+                    w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                    w.Open("private void __Hold" + Names.ToPascal(o.Name!) + "(in global::Compiled.WindowedValue<" + o.InputType + "> result, global::System.Exception error)");
+                    w.Line("(" + HeldField(o) + " ??= new()).Add(in result);");
+                    w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", error));");
+                    w.Close();
+                    w.Line();
+                }
+
+                w.Line("/// <summary>The plan label and declaration line of a transform, for failure messages.</summary>");
+                w.Open("private static (string? Label, int Line) __Transform(int id) => id switch");
+                foreach (var t in _t.Where(t => t.Kind != TransformKind.Identity))
+                {
+                    w.Line(N(t.Id) + " => (" + Literal(t.Label) + ", " + N(t.Line) + "),");
+                }
+
+                w.Line("_ => (null, 0),");
+                w.Indent--;
+                w.Line("};");
+                w.Line();
+                w.Line("/// <summary>A transform threw on a fired pane (or a replayed element): recorded, and the call goes on.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private void __DeliveryFailed(global::System.Exception error, int transform, string what)");
+                w.Line("var (label, line) = __Transform(transform);");
+                w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Delivery(" + PipelineLiteral + ", " + Literal(_spec.FilePath) + ", label, line, what, error));");
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>The sink call of an output: delivered, or held (with every later result of the output) when the sink throws or results are already held.</summary>
+            private void EmitSinkCall(SourceWriter w, TransformSpec output, string value, string timestamp, string window)
+            {
+                var name = Names.ToPascal(output.Name!);
+                var held = HeldField(output);
+                var result = "new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane)";
+                w.Open("if (" + held + " is null)");
+                w.Open("try");
+                w.Line(SinkField(output) + ".Receive(" + result + ");");
+                w.Line("__elementsOut_" + name + "++;");
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__Hold" + name + "(" + result + ", ex);");
+                w.Close();
+                w.Close();
+                w.Open("else");
+                w.Line(held + ".Add(" + result + ");");
+                w.Close();
+            }
+
+            /// <summary>A rule of the model checked in a fused stage, broken: thrown as a PipelineExecutionException naming the transform.</summary>
+            private string CheckFailure(TransformSpec t, string messageExpression) =>
+                "throw global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", " + messageExpression + ");";
+
+            /// <summary>
+            /// The failure of a push at one element: the elements before it count as applied (their bundle ends normally),
+            /// the transform is found by a probe, and the exception to throw is returned.
+            /// </summary>
+            private void WriteElementFailed(SourceWriter w, TransformSpec input)
+            {
+                var name = Names.ToPascal(input.Name!);
+                w.Line("/// <summary>A transform threw on element <paramref name=\"index\"/> pushed into input '" + Doc(input.Name) + "': the exception to throw.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private global::Compiled.PipelineExecutionException __Failed" + name + "(global::System.Exception error, " + input.OutputTypes[0] + " element, long index)");
+                w.Line("__elementsIn_" + name + " += 1;");
+                w.Line("var (label, line) = error is global::Compiled.PipelineExecutionException ? (null, 0) : __Transform(__ProbeInput" + name + "(element));");
+                w.Line("var failure = global::Compiled.Execution.RunnerFailures.Element(" + PipelineLiteral + ", " + Literal(_spec.FilePath) + ", label, line, " + Literal(input.Name!) + ", index, error);");
+                w.Line("// The elements before it were applied: their bundle ends as usual (panes it fires are delivered).");
+                w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                _currentInput = input;
+                WriteEndBundle(w);
+                w.Line("__state = 2;");
+                w.Line("return __failures.TakeWith(failure, __HeldCount());");
+                w.Close();
+                w.Line();
+            }
+
+            // ----- probes: which transform throws on a value -----
+
+            /// <summary>A probe of the stage of an input: replays one element through the user functions it meets (no state changes, no sink calls).</summary>
+            private void WriteInputProbe(SourceWriter w, TransformSpec input)
+            {
+                var name = Names.ToPascal(input.Name!);
+                w.Line("/// <summary>Finds the transform of input '" + Doc(input.Name) + "''s stage that throws on an element: its id, or -1.</summary>");
+                w.Open("private int __ProbeInput" + name + "(" + input.OutputTypes[0] + " element)");
+                w.Line("__probe = -1;");
+                w.Open("try");
+                w.Line("__ProbeInputBody" + name + "(element);");
+                w.Close();
+                w.Open("catch (global::System.Exception)");
+                w.Line("// A probe reports what it found; a failure outside the user functions leaves the transform untold.");
+                w.Close();
+                w.Line("return __probe;");
+                w.Close();
+                w.Line();
+                w.Open("private void __ProbeInputBody" + name + "(" + input.OutputTypes[0] + " element)");
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                ProbeConsumers(w, input.Id, 0, "element", "timestamp");
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>A probe of what follows port 0 of a grouping, or of a side-input reader and what follows it.</summary>
+            private string ProbeFrom(TransformSpec t, bool includeSelf = false)
+            {
+                var method = (includeSelf ? "__ProbeReader" : "__ProbeFrom") + N(t.Id);
+                if (!_written.Add(method))
+                {
+                    return method;
+                }
+
+                var type = includeSelf ? t.InputType : t.OutputTypes[0];
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>Finds the transform that throws on a value " + (includeSelf ? "replayed into" : "fired by") + " #" + N(t.Id) + " " + Doc(t.Label) + ": its id, or -1.</summary>");
+                    w.Open("private int " + method + "(" + type + " value, global::Compiled.Instant timestamp)");
+                    w.Line("__probe = -1;");
+                    w.Open("try");
+                    w.Line(method + "Body(value, timestamp);");
+                    w.Close();
+                    w.Open("catch (global::System.Exception)");
+                    w.Line("// A probe reports what it found; a failure outside the user functions leaves the transform untold.");
+                    w.Close();
+                    w.Line("return __probe;");
+                    w.Close();
+                    w.Line();
+                    w.Open("private void " + method + "Body(" + type + " value, global::Compiled.Instant timestamp)");
+                    if (includeSelf)
+                    {
+                        ProbeTransform(w, t, 0, "value", "timestamp");
+                    }
+                    else
+                    {
+                        ProbeConsumers(w, t.Id, 0, "value", "timestamp");
+                    }
+
+                    w.Close();
+                    w.Line();
+                });
+                return method;
+            }
+
+            private void ProbeConsumers(SourceWriter w, int node, int port, string value, string timestamp)
+            {
+                foreach (var edge in _plan.Edges.Where(e => e.From == node && e.FromPort == port))
+                {
+                    var target = _t[edge.To];
+                    if (target.SideInput is not null)
+                    {
+                        // Buffered until its side input is complete: its function runs later, on replay.
+                        continue;
+                    }
+
+                    w.Open();
+                    ProbeTransform(w, target, edge.ToInput, value, timestamp);
+                    w.Close();
+                }
+            }
+
+            /// <summary>Calls the user function of <paramref name="t"/> on the value in a try: a throw names the transform and ends the probe.</summary>
+            private void ProbeCall(SourceWriter w, TransformSpec t, string statement)
+            {
+                w.Open("try");
+                w.Line(statement);
+                w.Close();
+                w.Open("catch (global::System.Exception)");
+                w.Open("if (__probe < 0)");
+                w.Line("__probe = " + N(t.Id) + ";");
+                w.Close();
+                w.Line("return;");
+                w.Close();
+            }
+
+            private void ProbeTransform(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp)
+            {
+                var id = N(t.Id);
+                var v = "pv" + id;
+                var sideArgs = t.SideInput is { } s ? new[] { "_view" + N(s.Node) } : System.Array.Empty<string>();
+                switch (t.Kind)
+                {
+                    case TransformKind.Map:
+                        w.Line(t.OutputTypes[0] + " " + v + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
+                        ProbeConsumers(w, t.Id, 0, v, timestamp);
+                        break;
+                    case TransformKind.Filter:
+                        w.Line("bool " + v + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
+                        w.Open("if (" + v + ")");
+                        ProbeConsumers(w, t.Id, 0, value, timestamp);
+                        w.Close();
+                        break;
+                    case TransformKind.WithKeys:
+                        w.Line(t.OutputTypes[0] + " " + v + ";");
+                        ProbeCall(w, t, v + " = new " + t.OutputTypes[0] + "(" + Call(t, value) + ", " + value + ");");
+                        ProbeConsumers(w, t.Id, 0, v, timestamp);
+                        break;
+                    case TransformKind.Keys:
+                        ProbeConsumers(w, t.Id, 0, value + ".Key", timestamp);
+                        break;
+                    case TransformKind.Values:
+                        ProbeConsumers(w, t.Id, 0, value + ".Value", timestamp);
+                        break;
+                    case TransformKind.KvSwap:
+                        ProbeConsumers(w, t.Id, 0, "new " + t.OutputTypes[0] + "(" + value + ".Value, " + value + ".Key)", timestamp);
+                        break;
+                    case TransformKind.Identity:
+                    case TransformKind.Window when t.Windowing?.Kind != "Custom":
+                        ProbeConsumers(w, t.Id, 0, value, timestamp);
+                        break;
+                    case TransformKind.Window:
+                        ProbeCall(w, t, "default(" + t.Windowing!.CustomType + ").AssignWindows(" + timestamp + ", new global::Compiled.BoundedWindow[global::System.Math.Max(1, default(" + t.Windowing.CustomType + ").MaxWindowsPerElement)]);");
+                        ProbeConsumers(w, t.Id, 0, value, timestamp);
+                        break;
+                    case TransformKind.WithTimestamps:
+                        w.Line("global::Compiled.Instant " + v + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, value) + ";");
+                        ProbeConsumers(w, t.Id, 0, value, v);
+                        break;
+                    case TransformKind.Partition:
+                        w.Line("int " + v + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, value, N(t.PartitionCount)) + ";");
+                        w.Open("switch (" + v + ")");
+                        for (var port = 0; port < t.PartitionCount; port++)
+                        {
+                            w.Line("case " + N(port) + ":");
+                            w.Open();
+                            ProbeConsumers(w, t.Id, port, value, timestamp);
+                            w.Line("break;");
+                            w.Close();
+                        }
+
+                        w.Close();
+                        break;
+                    case TransformKind.FlatMap:
+                    case TransformKind.ParDo:
+                        {
+                            var args = new List<string> { value };
+                            args.AddRange(sideArgs);
+                            for (var port = 0; port < t.OutputTypes.Count; port++)
+                            {
+                                args.Add("new __ProbeEmit" + id + "_" + N(port) + "(this, " + timestamp + ")");
+                                WriteProbeEmitter(t, port);
+                            }
+
+                            ProbeCall(w, t, Call(t, args.ToArray()) + ";");
+                            break;
+                        }
+
+                    case TransformKind.Flatten:
+                        w.Line("__ProbeFlatten" + id + "(" + value + ", " + timestamp + ");");
+                        WriteProbeFlatten(t);
+                        break;
+                    case TransformKind.CombineValues:
+                        w.Line(t.OutputTypes[0] + " " + v + ";");
+                        ProbeCall(w, t, "{ var pf = _fn" + id + "; var pa = pf.CreateAccumulator(); foreach (var pi in " + value + ".Value) { pf.AddInput(ref pa, pi); } " +
+                                        v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, pf.ExtractOutput(pa)); }");
+                        ProbeConsumers(w, t.Id, 0, v, timestamp);
+                        break;
+                    case TransformKind.CombinePerKey:
+                    case TransformKind.CombineGlobally:
+                        {
+                            // The combine function on a scratch accumulator: the runner's own state is not touched.
+                            var fn = UsesPanes(t) ? t.Combine!.CreateExpression : "_fn" + id;
+                            var input = t.Kind == TransformKind.CombinePerKey ? value + ".Value" : value;
+                            ProbeCall(w, t, "{ var pf = " + fn + "; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, " + input + "); }");
+                            break;
+                        }
+
+                    default:
+                        // Outputs, groupings, counts and views run no user function on the element.
+                        break;
+                }
+            }
+
+            private void WriteProbeEmitter(TransformSpec t, int port)
+            {
+                var name = "__ProbeEmit" + N(t.Id) + "_" + N(port);
+                if (!_written.Add(name))
+                {
+                    return;
+                }
+
+                var type = t.OutputTypes[port];
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>Output " + N(port) + " of #" + N(t.Id) + " " + Doc(t.Label) + " in a probe: Emit goes on probing the rest of the stage.</summary>");
+                    w.Open("private readonly struct " + name + " : global::Compiled.IEmitter<" + type + ">");
+                    w.Line("private readonly " + _runnerType + " _runner;");
+                    w.Line("private readonly global::Compiled.Instant _timestamp;");
+                    w.Line();
+                    w.Open("public " + name + "(" + _runnerType + " runner, global::Compiled.Instant timestamp)");
+                    w.Line("_runner = runner;");
+                    w.Line("_timestamp = timestamp;");
+                    w.Close();
+                    w.Line();
+                    w.Line("public void Emit(" + type + " value) => _runner.__ProbeContinue" + N(t.Id) + "_" + N(port) + "(value, _timestamp);");
+                    w.Line();
+                    w.Line("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp) => _runner.__ProbeContinue" + N(t.Id) + "_" + N(port) + "(value, timestamp);");
+                    w.Close();
+                    w.Line();
+                    w.Open("private void __ProbeContinue" + N(t.Id) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp)");
+                    w.Open("if (__probe >= 0)");
+                    w.Line("return;");
+                    w.Close();
+                    ProbeConsumers(w, t.Id, port, "value", "timestamp");
+                    w.Close();
+                    w.Line();
+                });
+            }
+
+            private void WriteProbeFlatten(TransformSpec t)
+            {
+                var name = "__ProbeFlatten" + N(t.Id);
+                if (!_written.Add(name))
+                {
+                    return;
+                }
+
+                _runnerExtras.Add(w =>
+                {
+                    w.Open("private void " + name + "(" + t.OutputTypes[0] + " value, global::Compiled.Instant timestamp)");
+                    ProbeConsumers(w, t.Id, 0, "value", "timestamp");
+                    w.Close();
+                    w.Line();
+                });
+            }
+        }
+    }
+}
