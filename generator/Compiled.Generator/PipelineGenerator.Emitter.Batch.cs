@@ -48,7 +48,7 @@ public sealed partial class PipelineGenerator
                     w.Line("public global::System.Collections.Generic.List<" + o.InputType + "> " + ResultsProperty(o) + " { get; }");
                     w.Line();
                     w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "' with their timestamps, windows and panes.</summary>");
-                    w.Line("public global::System.Collections.Generic.List<global::Compiled.WindowedValue<" + o.InputType + ">> " + Names.ToPascal(o.Name!) + "Elements { get; }");
+                    w.Line("public global::System.Collections.Generic.List<global::Compiled.WindowedValue<" + o.InputType + ">> " + ResultsProperty(o) + "Elements { get; }");
                 }
 
                 w.Close();

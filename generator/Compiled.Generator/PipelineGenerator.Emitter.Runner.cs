@@ -101,7 +101,7 @@ public sealed partial class PipelineGenerator
                 w.Open("public Runner(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
                 foreach (var o in _outputs)
                 {
-                    w.Line(SinkField(o) + " = " + Camel(o.Name!) + ";");
+                    w.Line("this." + SinkField(o) + " = " + Camel(o.Name!) + ";");
                 }
 
                 w.Open("if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)");

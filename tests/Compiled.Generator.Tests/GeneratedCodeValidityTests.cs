@@ -184,6 +184,69 @@ public class GeneratedCodeValidityTests
             $"no CMP diagnostic, but the generated code does not compile cleanly ({diagnostics.Count}):\n" + string.Join("\n", diagnostics.Take(10)));
     }
 
+    /// <summary>
+    /// Names that are legal input or output names (they contain a letter or digit and do not start with a digit) but
+    /// collide with the runner's own members, are C# keywords, or hold characters that end a comment or break an
+    /// XML doc comment: every one must give code that compiles without a warning.
+    /// </summary>
+    public static TheoryData<string> LegalNames => new()
+    {
+        "watermark", "finished", "_", "__", "run", "results", "runner", "finish", "isFinished", "toString", "equals", "getHashCode",
+        "timeProvider", "advanceWatermark", "advanceProcessingTime", "droppedLateElements", "pushNumbers", "onNumbers", "readNumbers",
+        "__state", "__failures", "_sinkOut", "_pane", "_watermark", "__heldOut", "class", "event", "default", "T", "Sink0", "Pipeline",
+        // Written as C# escapes inside the declaration's string literal: a line break, CR LF, a Unicode line separator, a quote and a backslash.
+        @"a\nb", @"a\r\nb", @"a\u2028b", @"a\""b\\c", "<x&y>", "a*/b", @"\u00e9t\u00e9",
+    };
+
+    [Theory]
+    [MemberData(nameof(LegalNames))]
+    public void EveryLegalOutputNameCompiles(string name)
+    {
+        var source = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    numbers.Output("NAME");
+                    numbers.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Count(withoutDefaults: true).Output("out");
+                }
+            }
+            """.Replace("NAME", name, StringComparison.Ordinal);
+        AssertCompilesCleanly(source);
+    }
+
+    [Theory]
+    [MemberData(nameof(LegalNames))]
+    public void EveryLegalInputNameCompiles(string name)
+    {
+        var source = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("NAME");
+                    numbers.Map(static x => x + 1).CountPerElement().Output("out");
+                    numbers.Output("copy");
+                }
+            }
+            """.Replace("NAME", name, StringComparison.Ordinal);
+        AssertCompilesCleanly(source);
+    }
+
+    private static void AssertCompilesCleanly(string source)
+    {
+        // XML doc comments are checked too (a name in a doc comment must not break it); the user's own class is undocumented.
+        var run = GeneratorHarness.Run(GeneratorHarness.DocumentedParseOptions, source);
+        Assert.True(run.Exceptions.Count == 0, "generator threw: " + string.Join("\n", run.Exceptions));
+        Assert.True(run.GeneratorDiagnostics.Count == 0, "the generator rejected a legal name:\n" + string.Join("\n", run.GeneratorDiagnostics));
+        Assert.True(run.Sources.Count > 0, "no runner was generated");
+        var diagnostics = run.CompilationDiagnostics.Where(d => d.Id != "CS1591" || d.Location.SourceTree?.FilePath.StartsWith("/src/", StringComparison.Ordinal) != true).ToList();
+        Assert.True(diagnostics.Count == 0, "the generated code does not compile cleanly:\n" + string.Join("\n", diagnostics.Take(10)));
+    }
+
     [Fact]
     public void ConstantLocalsCanNameInputsAndOutputs()
     {

@@ -19,24 +19,32 @@ public static class GeneratorHarness
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
 
-    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+    /// <summary>Parse options that also check XML doc comments (malformed ones are warnings, CS1570 and friends).</summary>
+    public static CSharpParseOptions DocumentedParseOptions { get; } = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation(ParseOptions, sources);
+
+    public static CSharpCompilation CreateCompilation(CSharpParseOptions options, params string[] sources) =>
         CSharpCompilation.Create(
             "TestAssembly",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"/src/Pipeline{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, options, path: $"/src/Pipeline{i}.cs")),
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+    public static GeneratorDriver CreateDriver(bool trackSteps = false, CSharpParseOptions? options = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new PipelineGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: options ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator; returns generated sources, generator diagnostics, and the output compilation.</summary>
-    public static GeneratorRun Run(params string[] sources)
+    public static GeneratorRun Run(params string[] sources) => Run(ParseOptions, sources);
+
+    /// <summary>Runs the generator with the given parse options (for example <see cref="DocumentedParseOptions"/>).</summary>
+    public static GeneratorRun Run(CSharpParseOptions options, params string[] sources)
     {
-        var compilation = CreateCompilation(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var compilation = CreateCompilation(options, sources);
+        var driver = CreateDriver(options: options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         var result = driver.GetRunResult();
         var exceptions = result.Results.Where(r => r.Exception is not null).Select(r => r.Exception!).ToList();
         return new GeneratorRun(

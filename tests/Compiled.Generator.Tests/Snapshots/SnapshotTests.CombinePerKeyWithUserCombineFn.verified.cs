@@ -107,8 +107,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSumOfSquares sumOfSquares, TMax max)
             {
-                _sinkSumOfSquares = sumOfSquares;
-                _sinkMax = max;
+                this._sinkSumOfSquares = sumOfSquares;
+                this._sinkMax = max;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

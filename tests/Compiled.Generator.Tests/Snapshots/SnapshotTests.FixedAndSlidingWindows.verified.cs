@@ -137,8 +137,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TPerMinute perMinute, TSliding sliding)
             {
-                _sinkPerMinute = perMinute;
-                _sinkSliding = sliding;
+                this._sinkPerMinute = perMinute;
+                this._sinkSliding = sliding;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

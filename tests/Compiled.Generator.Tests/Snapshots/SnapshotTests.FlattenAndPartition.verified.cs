@@ -96,8 +96,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLow low, TMerged merged)
             {
-                _sinkLow = low;
-                _sinkMerged = merged;
+                this._sinkLow = low;
+                this._sinkMerged = merged;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

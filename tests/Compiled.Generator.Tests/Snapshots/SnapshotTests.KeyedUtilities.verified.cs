@@ -114,9 +114,9 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TDistinctKeys distinctKeys, TValueCount valueCount, TSwapped swapped)
             {
-                _sinkDistinctKeys = distinctKeys;
-                _sinkValueCount = valueCount;
-                _sinkSwapped = swapped;
+                this._sinkDistinctKeys = distinctKeys;
+                this._sinkValueCount = valueCount;
+                this._sinkSwapped = swapped;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

@@ -82,7 +82,7 @@ namespace Snapshots
                 /// <summary>Creates a runner that delivers each output to its sink.</summary>
                 public Runner(TRepeated repeated)
                 {
-                    _sinkRepeated = repeated;
+                    this._sinkRepeated = repeated;
                     if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                     {
                         global::Compiled.Diagnostics.PipelineMetrics.Register(this);

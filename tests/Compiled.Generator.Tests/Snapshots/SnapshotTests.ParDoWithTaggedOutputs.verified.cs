@@ -95,8 +95,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TParsed parsed, TDeadLetters deadLetters)
             {
-                _sinkParsed = parsed;
-                _sinkDeadLetters = deadLetters;
+                this._sinkParsed = parsed;
+                this._sinkDeadLetters = deadLetters;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

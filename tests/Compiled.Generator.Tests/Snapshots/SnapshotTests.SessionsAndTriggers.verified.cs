@@ -131,8 +131,8 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSessions sessions, TTeamScores teamScores)
             {
-                _sinkSessions = sessions;
-                _sinkTeamScores = teamScores;
+                this._sinkSessions = sessions;
+                this._sinkTeamScores = teamScores;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);

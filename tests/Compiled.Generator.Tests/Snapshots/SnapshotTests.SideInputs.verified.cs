@@ -190,9 +190,9 @@ namespace Snapshots
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
             {
-                _sinkLarge = large;
-                _sinkRanks = ranks;
-                _sinkNamed = named;
+                this._sinkLarge = large;
+                this._sinkRanks = ranks;
+                this._sinkNamed = named;
                 if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
