@@ -60,7 +60,11 @@ public static class Combiners
     /// <typeparam name="T">The input type.</typeparam>
     public static CountFn<T> Count<T>() => default;
 
-    /// <summary>The smallest input. Extracting the output of an empty input throws <see cref="InvalidOperationException"/>.</summary>
+    /// <summary>
+    /// The smallest input; for <see cref="double"/>, <see cref="float"/> and <see cref="Half"/>, NaN if any input is
+    /// NaN and -0 below +0 (Beam's <c>Min.ofDoubles()</c>; see <see cref="MinFn{T}"/>). Extracting the output of
+    /// an empty input throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     public static MinFn<T> Min<T>()
         where T : IComparable<T> => default;
@@ -71,7 +75,11 @@ public static class Combiners
     public static MinFn<T> Min<T>(T identity)
         where T : IComparable<T> => new(identity);
 
-    /// <summary>The largest input. Extracting the output of an empty input throws <see cref="InvalidOperationException"/>.</summary>
+    /// <summary>
+    /// The largest input; for <see cref="double"/>, <see cref="float"/> and <see cref="Half"/>, NaN if any input is
+    /// NaN and +0 above -0 (Beam's <c>Max.ofDoubles()</c>; see <see cref="MaxFn{T}"/>). Extracting the output of
+    /// an empty input throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     public static MaxFn<T> Max<T>()
         where T : IComparable<T> => default;

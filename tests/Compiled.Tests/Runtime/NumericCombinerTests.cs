@@ -7,8 +7,9 @@ using Xunit;
 namespace Compiled.Tests.Runtime;
 
 /// <summary>
-/// Overflow in integer sums (Sum wraps as Beam's does; SumChecked throws; SumAsLong widens). Expected
-/// values are Beam's (SumTest) where it has a test, and every case is run in every order and sharding (<see cref="CombineFnTester"/>).
+/// Overflow in integer sums (Sum wraps as Beam's does; SumChecked throws; SumAsLong widens), and NaN and
+/// signed zeros in Max/Min of floating point. Expected values are Beam's (SumTest, MaxTest, MinTest) where it
+/// has a test, and every case is run in every order and sharding (<see cref="CombineFnTester"/>).
 /// </summary>
 public class NumericCombinerTests
 {
@@ -18,6 +19,10 @@ public class NumericCombinerTests
     // Equal as values, NaN equal to NaN, and -0 different from +0.
     private static bool Same(double expected, double actual) =>
         double.IsNaN(expected) ? double.IsNaN(actual) : expected.Equals(actual) && double.IsNegative(expected) == double.IsNegative(actual);
+
+    private static bool Same(float expected, float actual) => Same((double)expected, (double)actual);
+
+    private static bool Same(Half expected, Half actual) => Same((double)expected, (double)actual);
 
     private static void CheckSum<T>(T[] inputs, T expected)
         where T : INumber<T> =>
@@ -30,6 +35,12 @@ public class NumericCombinerTests
     private static void CheckSumAsLong<T>(T[] inputs, long expected)
         where T : IBinaryInteger<T>, IMinMaxValue<T> =>
         CombineFnTester.Check<SumAsLongFn<T>, T, long, long>(Combiners.SumAsLong<T>(), inputs, expected);
+
+    private static void CheckMax(double[] inputs, double expected) =>
+        CombineFnTester.Check<MaxFn<double>, double, MinMaxAccumulator<double>, double>(Combiners.Max<double>(), inputs, expected, Same);
+
+    private static void CheckMin(double[] inputs, double expected) =>
+        CombineFnTester.Check<MinFn<double>, double, MinMaxAccumulator<double>, double>(Combiners.Min<double>(), inputs, expected, Same);
 
     // ---- Sum: Beam's SumTest -------------------------------------------------------------------------
 
@@ -217,5 +228,102 @@ public class NumericCombinerTests
         // A struct made without the factory still never wraps a value it cannot widen.
         long acc = 0;
         Assert.Throws<OverflowException>(() => default(SumAsLongFn<ulong>).AddInput(ref acc, ulong.MaxValue));
+    }
+
+    // ---- Max / Min of floating point: Beam's MaxTest, MinTest ----------------------------------------
+
+    [Fact]
+    public void MaxMin_Doubles_BeamMaxTestAndMinTest()
+    {
+        CheckMax(new[] { 1.0, 2.0, 3.0, 4.0 }, 4.0);              // testMaxDoubleFn
+        CheckMax(new[] { -Inf, 2.0, 3.0, Inf }, Inf);             // testMaxDoubleFnInfinity
+        CheckMax(new[] { NaN, 2.0, 3.0, Inf }, NaN);              // testMaxDoubleFnNan
+        CheckMin(new[] { 1.0, 2.0, 3.0, 4.0 }, 1.0);              // testMinDoubleFn
+        CheckMin(new[] { -Inf, 2.0, 3.0, Inf }, -Inf);            // testMinDoubleFnInfinity
+        CheckMin(new[] { -Inf, 2.0, 3.0, NaN }, NaN);             // testMinDoubleFnNan
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void MaxMin_Doubles_NaNFirstMiddleOrLast_IsNaN(int at)
+    {
+        var inputs = new List<double> { -3.5, 7.25, 1e300, -Inf, Inf };
+        inputs.Insert(at, NaN);
+        CheckMax(inputs.ToArray(), NaN);
+        CheckMin(inputs.ToArray(), NaN);
+
+        // In the order given (no permutation), NaN first and NaN last agree.
+        var max = Combiners.Max<double>();
+        var acc = max.CreateAccumulator();
+        foreach (var x in inputs)
+        {
+            max.AddInput(ref acc, x);
+        }
+
+        Assert.True(double.IsNaN(max.ExtractOutput(acc)));
+    }
+
+    [Fact]
+    public void MaxMin_Doubles_OnlyNaN_AndWithoutNaN()
+    {
+        CheckMax(new[] { NaN }, NaN);
+        CheckMax(new[] { NaN, NaN, NaN }, NaN);
+        CheckMin(new[] { NaN, NaN }, NaN);
+        CheckMax(new[] { -1.0, -0.5, -2.0 }, -0.5);
+        CheckMin(new[] { 5.0, double.Epsilon, 3.0 }, double.Epsilon);
+    }
+
+    [Fact]
+    public void MaxMin_Doubles_PositiveZeroIsLargerThanNegativeZero()
+    {
+        // Java: Math.max(-0.0, 0.0) == 0.0 and Math.min(-0.0, 0.0) == -0.0, in either order.
+        CheckMax(new[] { -0.0, 0.0 }, 0.0);
+        CheckMax(new[] { -0.0, 0.0, -0.0, -1.0 }, 0.0);
+        CheckMin(new[] { 0.0, -0.0 }, -0.0);
+        CheckMin(new[] { 0.0, -0.0, 0.0, 1.0 }, -0.0);
+        CheckMax(new[] { -0.0, -0.0 }, -0.0);
+        CheckMin(new[] { 0.0, 0.0 }, 0.0);
+        Assert.True(double.IsNegative(-0.0) && !double.IsNegative(0.0)); // the test can tell them apart
+    }
+
+    [Fact]
+    public void MaxMin_AgreeWithMathMaxAndMathMin_OnRandomInputsWithSpecials()
+    {
+        // Oracle: .NET's Math.Max/Math.Min (IEEE 754-2019 maximum/minimum), folded in input order.
+        double[] specials = { NaN, -0.0, 0.0, Inf, -Inf, double.MaxValue, double.MinValue, double.Epsilon };
+        var random = new Random(5);
+        for (var run = 0; run < 200; run++)
+        {
+            var inputs = Enumerable.Range(0, random.Next(1, 6))
+                .Select(_ => random.Next(3) == 0 ? specials[random.Next(specials.Length)] : Math.Round(random.NextDouble() * 10 - 5, 1))
+                .ToArray();
+            CheckMax(inputs, inputs.Aggregate(Math.Max));
+            CheckMin(inputs, inputs.Aggregate(Math.Min));
+        }
+    }
+
+    [Fact]
+    public void MaxMin_FloatsAndHalves_FollowTheSameRules()
+    {
+        CombineFnTester.Check<MaxFn<float>, float, MinMaxAccumulator<float>, float>(Combiners.Max<float>(), new[] { 1f, float.NaN, 3f }, float.NaN, Same);
+        CombineFnTester.Check<MinFn<float>, float, MinMaxAccumulator<float>, float>(Combiners.Min<float>(), new[] { 1f, float.NaN, -3f }, float.NaN, Same);
+        CombineFnTester.Check<MaxFn<float>, float, MinMaxAccumulator<float>, float>(Combiners.Max<float>(), new[] { -0f, 0f }, 0f, Same);
+        CombineFnTester.Check<MinFn<float>, float, MinMaxAccumulator<float>, float>(Combiners.Min<float>(), new[] { 0f, -0f }, -0f, Same);
+        CombineFnTester.Check<MaxFn<Half>, Half, MinMaxAccumulator<Half>, Half>(Combiners.Max<Half>(), new[] { (Half)1, Half.NaN, (Half)3 }, Half.NaN, Same);
+        CombineFnTester.Check<MinFn<Half>, Half, MinMaxAccumulator<Half>, Half>(Combiners.Min<Half>(), new[] { Half.Zero, Half.NegativeZero }, Half.NegativeZero, Same);
+        CombineFnTester.Check<MaxFn<Half>, Half, MinMaxAccumulator<Half>, Half>(Combiners.Max<Half>(), new[] { (Half)1, (Half)(-2), (Half)0.5 }, (Half)1, Same);
+    }
+
+    [Fact]
+    public void MaxMin_Doubles_WithIdentity_EmptyGivesBeamsIdentity()
+    {
+        // Beam's Max.ofDoubles() has identity NEGATIVE_INFINITY, Min.ofDoubles() POSITIVE_INFINITY.
+        var max = Combiners.Max(double.NegativeInfinity);
+        Assert.Equal(-Inf, max.ExtractOutput(max.CreateAccumulator()));
+        var min = Combiners.Min(double.PositiveInfinity);
+        Assert.Equal(Inf, min.ExtractOutput(min.CreateAccumulator()));
+        CombineFnTester.Check<MaxFn<double>, double, MinMaxAccumulator<double>, double>(max, new[] { NaN, 1.0 }, NaN, Same);
     }
 }
