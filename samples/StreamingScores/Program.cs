@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading.Tasks;
 using Compiled.Hosting;
+using Compiled.Samples;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ public static class Program
 
     /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted]</c>.</summary>
     /// <param name="args">The command line.</param>
-    /// <returns>0 on success, 1 when the run failed, 2 for a bad command line.</returns>
+    /// <returns>0 on success (malformed lines are counted and skipped), 1 when the run failed, 2 for a bad command line or an input that cannot be read.</returns>
     public static async Task<int> Main(string[] args)
     {
         string? path = null;
@@ -47,7 +48,8 @@ public static class Program
                     Console.WriteLine(Usage);
                     Console.WriteLine("Reads CSV lines timestampMillis,user,team,score from the file ('-': standard input; none: the");
                     Console.WriteLine("shipped samples/data/game-events.csv) and prints each team's total per one-minute window as the");
-                    Console.WriteLine("window fires: start..end team total timing. Malformed lines are reported on standard error.");
+                    Console.WriteLine("window fires: start..end team total timing. Malformed lines are reported on standard error,");
+                    Console.WriteLine("counted and skipped; an input that cannot be read is an error (exit code 2).");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || path is not null)
@@ -61,6 +63,7 @@ public static class Program
             }
         }
 
+        // An input that cannot be opened or read ends the run with one line on standard error and exit code 2.
         TextReader input;
         if (path == "-")
         {
@@ -68,14 +71,15 @@ public static class Program
         }
         else
         {
-            path ??= FindEvents();
-            if (path is null || !File.Exists(path))
+            path ??= FindEvents() ?? Path.Combine("samples", "data", "game-events.csv");
+            try
             {
-                Console.Error.WriteLine($"input file not found: {path ?? "samples/data/game-events.csv"}");
-                return 1;
+                input = new StreamReader(InputFile.OpenRead(path), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             }
-
-            input = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+            catch (Exception e) when (InputFile.IsReadError(e))
+            {
+                return CannotRead(path, e);
+            }
         }
 
         // Panes on standard output, buffered and flushed whenever the watermark fires a window; dead letters
@@ -87,12 +91,28 @@ public static class Program
             var job = new ScoresJob(input, output, deadLetters, maxDelay);
             if (!hosted)
             {
-                await job.RunToEndAsync();
+                try
+                {
+                    await job.RunToEndAsync();
+                }
+                catch (Exception e) when (InputFile.IsReadError(e))
+                {
+                    return CannotRead(path, e);
+                }
             }
-            else if (!await RunHostedAsync(job))
+            else
             {
-                Console.Error.WriteLine("failed: " + job.Summary());
-                return 1;
+                var completion = await RunHostedAsync(job);
+                if (completion.Exception?.GetBaseException() is { } error && InputFile.IsReadError(error))
+                {
+                    return CannotRead(path, error);
+                }
+
+                if (!completion.IsCompletedSuccessfully)
+                {
+                    Console.Error.WriteLine("failed: " + job.Summary());
+                    return 1;
+                }
             }
 
             Console.Error.WriteLine(job.Summary());
@@ -101,8 +121,15 @@ public static class Program
         return 0;
     }
 
+    private static int CannotRead(string path, Exception error)
+    {
+        Console.Error.WriteLine(InputFile.CannotRead("streamingscores", path, error));
+        return InputFile.CannotReadExitCode;
+    }
+
     /// <summary>The same job under the generic host: Ctrl+C stops reading and fires the open windows.</summary>
-    private static async Task<bool> RunHostedAsync(ScoresJob job)
+    /// <returns>The job's completion: faulted when it failed.</returns>
+    private static async Task<Task> RunHostedAsync(ScoresJob job)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -115,7 +142,7 @@ public static class Program
         // In .NET 10 the host completes normally even when a background service failed: ask the service.
         var completion = host.Services.GetRequiredService<StreamingPipelineService<ScoresJob>>().Completion;
         await host.RunAsync();
-        return completion.IsCompletedSuccessfully;
+        return completion;
     }
 
     private static string? FindEvents()

@@ -69,6 +69,9 @@ public sealed class PaneWriter(TextWriter writer) : ISink<KV<string, long>>
 /// <summary>Reports each malformed line with its number and the reason, and counts them.</summary>
 public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
 {
+    /// <summary>The most characters of a malformed line shown; a longer one ends with "...".</summary>
+    public const int MaxShown = 100;
+
     /// <summary>Malformed lines so far.</summary>
     public long Count { get; private set; }
 
@@ -78,7 +81,25 @@ public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
     {
         Count++;
         var d = element.Value;
-        writer.Write($"dead letter: line {d.Line.ToString(CultureInfo.InvariantCulture)}: {d.Reason}: \"{d.Text}\"\n");
+        writer.Write($"dead letter: line {d.Line.ToString(CultureInfo.InvariantCulture)}: {d.Reason}: \"{Shown(d.Text)}\"\n");
+    }
+
+    /// <summary>
+    /// A malformed line as shown on a terminal: at most <see cref="MaxShown"/> characters, and control characters
+    /// (escape sequences, a byte order mark in the middle of the input) as <c>?</c>.
+    /// </summary>
+    /// <param name="text">The line.</param>
+    /// <returns>The text to show.</returns>
+    public static string Shown(string text)
+    {
+        var shown = text.Length > MaxShown ? text[..MaxShown] + "..." : text;
+        return string.Create(shown.Length, shown, static (chars, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                chars[i] = char.IsControl(source[i]) || source[i] == '\uFEFF' ? '?' : source[i];
+            }
+        });
     }
 }
 
@@ -89,7 +110,7 @@ public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
 /// </summary>
 public sealed class ScoresJob : IStreamingJob
 {
-    private readonly TextReader _input;
+    private readonly LineReader _input;
     private readonly TextWriter _output;
     private readonly long _maxDelayMs;
     private readonly TeamScoresPipeline.Runner<EventTimeTracker, PaneWriter, DeadLetterWriter> _runner;
@@ -99,7 +120,7 @@ public sealed class ScoresJob : IStreamingJob
     /// <summary>Creates the job.</summary>
     /// <param name="input">The CSV lines.</param>
     /// <param name="output">Where panes are printed (flushed after every watermark step that fired one).</param>
-    /// <param name="deadLetters">Where malformed lines are reported.</param>
+    /// <param name="deadLetters">Where malformed lines are reported (see <see cref="GameEventCsv"/>): each is counted and skipped.</param>
     /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
     public ScoresJob(TextReader input, TextWriter output, TextWriter deadLetters, TimeSpan maxDelay)
     {
@@ -107,7 +128,7 @@ public sealed class ScoresJob : IStreamingJob
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(deadLetters);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
-        _input = input;
+        _input = new LineReader(input, GameEventCsv.MaxLineLength);
         _output = output;
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
         _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new PaneWriter(output), new DeadLetterWriter(deadLetters));
@@ -142,15 +163,13 @@ public sealed class ScoresJob : IStreamingJob
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            // A read from a terminal or pipe may not observe the token: stop waiting for it when asked to stop.
-            var pending = _input.ReadLineAsync(stoppingToken);
-            var line = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(stoppingToken).ConfigureAwait(false);
-            if (line is null)
+            // Lines longer than a game event can be are cut by the reader and dead-lettered by the pipeline.
+            if (await _input.ReadLineAsync(stoppingToken).ConfigureAwait(false) is not { } line)
             {
                 return;
             }
 
-            _runner.PushLines(new SourceLine(++_lines, line));
+            _runner.PushLines(new SourceLine(++_lines, line.Text, line.Length));
             var latest = _runner.Accepted.Latest;
             if (latest != Instant.MinValue)
             {

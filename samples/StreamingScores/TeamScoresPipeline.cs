@@ -6,8 +6,18 @@ namespace StreamingScores;
 
 /// <summary>One line of the input with its 1-based line number.</summary>
 /// <param name="Number">The line's number in the input, from 1.</param>
-/// <param name="Text">The line, without its line break.</param>
-public readonly record struct SourceLine(long Number, string Text);
+/// <param name="Text">The line, without its line break; only its start when the line was too long to keep.</param>
+/// <param name="Length">The line's full length in characters.</param>
+public readonly record struct SourceLine(long Number, string Text, long Length)
+{
+    /// <summary>A line kept whole.</summary>
+    /// <param name="number">The line's number in the input, from 1.</param>
+    /// <param name="text">The line, without its line break.</param>
+    public SourceLine(long number, string text)
+        : this(number, text, text.Length)
+    {
+    }
+}
 
 /// <summary>A scored game event.</summary>
 /// <param name="TimeMs">Event time, milliseconds since the Unix epoch.</param>
@@ -34,7 +44,7 @@ public partial class TeamScoresPipeline
         var (events, deadLetters) = p.Create<SourceLine>("lines")
             .ParDo<GameEvent, DeadLetter>(static (line, parsed, malformed) =>
             {
-                if (GameEventCsv.TryParse(line.Text, out var e, out var reason))
+                if (GameEventCsv.TryParse(line, out var e, out var reason))
                 {
                     parsed.Emit(e);
                 }
@@ -54,9 +64,44 @@ public partial class TeamScoresPipeline
     }
 }
 
-/// <summary>Parses <c>timestampMillis,user,team,score</c>.</summary>
+/// <summary>
+/// Parses <c>timestampMillis,user,team,score</c>. Anything else is a malformed line, with a reason: an empty
+/// line, a line longer than <see cref="MaxLineLength"/>, a field count other than 4, a timestamp that is not a
+/// whole number of milliseconds from 1970-01-01 to <see cref="MaxTimeMs"/>, an empty user or team, a score
+/// that is not a non-negative 32-bit integer.
+/// </summary>
 public static class GameEventCsv
 {
+    /// <summary>
+    /// The longest line kept, in characters: game events are a few dozen. A longer line is malformed, and the
+    /// reader keeps only its start, so a file without line breaks cannot exhaust memory.
+    /// </summary>
+    public const int MaxLineLength = 1024;
+
+    /// <summary>
+    /// The latest event time accepted: 9999-12-31T00:00:00Z, the last day .NET dates can hold, so that every
+    /// window prints as a date. Later timestamps are malformed: up to <see cref="long.MaxValue"/> they reach past
+    /// Beam's end of time (<see cref="Instant.MaxValue"/>), where window bounds no longer fit in a long.
+    /// </summary>
+    public const long MaxTimeMs = 253_402_214_400_000;
+
+    /// <summary>Parses one line of the input; on failure, says why in <paramref name="reason"/>.</summary>
+    /// <param name="line">The line, possibly cut (see <see cref="MaxLineLength"/>).</param>
+    /// <param name="value">The event, when the line is one.</param>
+    /// <param name="reason">What is wrong with the line, when it is not.</param>
+    /// <returns>True when the line is a game event.</returns>
+    public static bool TryParse(SourceLine line, out GameEvent value, out string reason)
+    {
+        if (line.Length > MaxLineLength)
+        {
+            value = default;
+            reason = TooLong(line.Length);
+            return false;
+        }
+
+        return TryParse(line.Text, out value, out reason);
+    }
+
     /// <summary>Parses one line; on failure, says why in <paramref name="reason"/>.</summary>
     /// <param name="line">The line.</param>
     /// <param name="value">The event, when the line is one.</param>
@@ -68,6 +113,12 @@ public static class GameEventCsv
         if (line.Length == 0)
         {
             reason = "empty line";
+            return false;
+        }
+
+        if (line.Length > MaxLineLength)
+        {
+            reason = TooLong(line.Length);
             return false;
         }
 
@@ -83,6 +134,12 @@ public static class GameEventCsv
         if (!long.TryParse(rest[fields[0]], NumberStyles.None, CultureInfo.InvariantCulture, out var time))
         {
             reason = "timestamp is not a non-negative whole number of milliseconds";
+            return false;
+        }
+
+        if (time > MaxTimeMs)
+        {
+            reason = "timestamp is after 9999-12-31T00:00:00Z";
             return false;
         }
 
@@ -106,8 +163,17 @@ public static class GameEventCsv
             return false;
         }
 
+        if (score < 0)
+        {
+            reason = "score is negative";
+            return false;
+        }
+
         value = new GameEvent(time, user.ToString(), team.ToString(), score);
         reason = string.Empty;
         return true;
     }
+
+    private static string TooLong(long length) =>
+        string.Create(CultureInfo.InvariantCulture, $"line is {length:N0} characters long, more than {MaxLineLength:N0}");
 }

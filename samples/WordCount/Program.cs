@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Compiled;
+using Compiled.Samples;
 
 namespace WordCount;
 
@@ -12,6 +13,7 @@ namespace WordCount;
 public static class Program
 {
     /// <summary>Entry point: <c>[path] [--top N] [--plan] [--mermaid] [--reference]</c>.</summary>
+    /// <returns>0 on success; 2 for a bad command line or an input that cannot be read; 3 when --reference finds a mismatch.</returns>
     public static int Main(string[] args)
     {
         string? path = null;
@@ -63,48 +65,74 @@ public static class Program
             Console.WriteLine();
         }
 
-        path ??= FindCorpus();
-        if (path is null || !File.Exists(path))
+        path ??= FindCorpus() ?? Path.Combine("samples", "data", "prose.txt");
+
+        // A missing, unreadable or special file (a directory, a socket), or an I/O error while reading, ends the
+        // run with one line on standard error and exit code 2, not a stack trace.
+        FileStream file;
+        try
         {
-            Console.Error.WriteLine($"input file not found: {path ?? "samples/data/prose.txt"}");
-            return 1;
+            file = InputFile.OpenRead(path);
+        }
+        catch (Exception e) when (InputFile.IsReadError(e))
+        {
+            return CannotRead(path, e);
         }
 
-        var bytes = new FileInfo(path).Length;
+        // A regular file is read again for the warm runs; a pipe (mkfifo, <(...)) can be read only once.
+        var regularFile = file.CanSeek;
+        var bytes = regularFile ? file.Length : 0;
         var stopwatch = Stopwatch.StartNew();
-        var input = TextInput.FromFile(path);
+        var input = TextInput.FromStream(file);
         WordCountPipeline.Results results;
-        using (BatchProgress.ForTextInput(input, bytes))
-        {
-            // Progress on an interactive terminal (stderr); nothing when output is redirected.
-            results = WordCountPipeline.Run(input);
-        }
-
-        stopwatch.Stop();
-        var first = stopwatch.Elapsed;
-
-        // Further runs over the same file show the steady-state speed (under the JIT the first run includes compiling the pipeline): best of 5.
+        TimeSpan first;
         var best = TimeSpan.MaxValue;
-        for (var run = 0; run < 5; run++)
+        try
         {
-            stopwatch.Restart();
-            WordCountPipeline.Run(TextInput.FromFile(path));
+            using (BatchProgress.ForTextInput(input, bytes))
+            {
+                // Progress on an interactive terminal (stderr); nothing when output is redirected.
+                results = WordCountPipeline.Run(input);
+            }
+
             stopwatch.Stop();
-            best = stopwatch.Elapsed < best ? stopwatch.Elapsed : best;
+            first = stopwatch.Elapsed;
+
+            // Further runs over the same file show the steady-state speed (under the JIT the first run includes compiling the pipeline): best of 5.
+            for (var run = 0; regularFile && run < 5; run++)
+            {
+                stopwatch.Restart();
+                WordCountPipeline.Run(TextInput.FromFile(path));
+                stopwatch.Stop();
+                best = stopwatch.Elapsed < best ? stopwatch.Elapsed : best;
+            }
+        }
+        catch (Exception e) when (InputFile.IsReadError(e))
+        {
+            return CannotRead(path, e);
         }
 
         var counts = results.Counts.Select(kv => (Word: kv.Key.ToString(), Count: kv.Value)).ToList();
         var words = results.WordTotal.Single();
         var lines = results.LineTotal.Single();
-        var seconds = best.TotalSeconds;
 
         Console.WriteLine($"input     {path}");
-        Console.WriteLine($"size      {bytes / 1024.0 / 1024.0:F2} MB, {lines:N0} lines, {words:N0} words, {counts.Count:N0} distinct");
-        Console.WriteLine($"time      {first.TotalMilliseconds:F1} ms first run, {best.TotalMilliseconds:F1} ms warm (best of 5): {bytes / 1024.0 / 1024.0 / seconds:F1} MB/s, {words / seconds / 1e6:F1} M words/s");
+        if (regularFile)
+        {
+            var seconds = best.TotalSeconds;
+            Console.WriteLine($"size      {bytes / 1024.0 / 1024.0:F2} MB, {lines:N0} lines, {words:N0} words, {counts.Count:N0} distinct");
+            Console.WriteLine($"time      {first.TotalMilliseconds:F1} ms first run, {best.TotalMilliseconds:F1} ms warm (best of 5): {bytes / 1024.0 / 1024.0 / seconds:F1} MB/s, {words / seconds / 1e6:F1} M words/s");
+        }
+        else
+        {
+            Console.WriteLine($"size      {lines:N0} lines, {words:N0} words, {counts.Count:N0} distinct");
+            Console.WriteLine($"time      {first.TotalMilliseconds:F1} ms (one run: the input is not a regular file)");
+        }
+
         Console.WriteLine();
         PrintTop(counts, top);
 
-        if (reference)
+        if (reference && regularFile)
         {
             var expected = ReferenceCount(path);
             var same = expected.Count == counts.Count && counts.All(c => expected.TryGetValue(c.Word, out var n) && n == c.Count);
@@ -117,6 +145,12 @@ public static class Program
         }
 
         return 0;
+    }
+
+    private static int CannotRead(string path, Exception error)
+    {
+        Console.Error.WriteLine(InputFile.CannotRead("wordcount", path, error));
+        return InputFile.CannotReadExitCode;
     }
 
     private static void PrintTop(List<(string Word, long Count)> counts, int top)

@@ -6,21 +6,65 @@ namespace Compiled;
 
 /// <summary>
 /// The built-in combine functions (Beam's <c>Sum</c>, <c>Count</c>, <c>Min</c>, <c>Max</c>,
-/// <c>Mean</c>, <c>Top</c>, <c>ToList</c>). Each is a struct: generated code keeps it in a field and
+/// <c>Mean</c>, <c>Top</c>, <c>ToList</c>, plus <c>SumChecked</c> and <c>SumAsLong</c> for integer sums that
+/// must not wrap around). Each is a struct: generated code keeps it in a field and
 /// calls it directly, e.g. <c>private SumFn&lt;long&gt; _fn = global::Compiled.Combiners.Sum&lt;long&gt;();</c>.
 /// </summary>
 public static class Combiners
 {
-    /// <summary>The sum of the inputs; zero for an empty input.</summary>
+    /// <summary>
+    /// The sum of the inputs; zero for an empty input. Integer sums wrap around on overflow, as Beam's
+    /// <c>Sum</c> does in Java (<c>int.MaxValue + 1</c> is <c>int.MinValue</c>); see <see cref="SumChecked{T}"/>
+    /// and <see cref="SumAsLong{T}"/> for sums that must not wrap.
+    /// </summary>
     /// <typeparam name="T">The numeric type.</typeparam>
     public static SumFn<T> Sum<T>()
         where T : INumber<T> => default;
+
+    /// <summary>
+    /// The sum of integer inputs, throwing <see cref="OverflowException"/> (naming this combiner and the
+    /// operands) when a sum leaves the range of <typeparamref name="T"/>, when adding inputs or merging
+    /// accumulators; zero for an empty input.
+    /// </summary>
+    /// <typeparam name="T">The integer type.</typeparam>
+    public static SumCheckedFn<T> SumChecked<T>()
+        where T : IBinaryInteger<T>, IMinMaxValue<T> => default;
+
+    /// <summary>
+    /// The sum of integer inputs as a <see cref="long"/>, e.g. <c>Combiners.SumAsLong&lt;int&gt;()</c>: exact
+    /// where a sum of <typeparamref name="T"/> would overflow; zero for an empty input. The <see cref="long"/>
+    /// sum is checked (<see cref="OverflowException"/>, never a wrap).
+    /// </summary>
+    /// <typeparam name="T">
+    /// An integer type whose values all fit in a <see cref="long"/>: <see cref="sbyte"/>, <see cref="byte"/>,
+    /// <see cref="short"/>, <see cref="ushort"/>, <see cref="int"/>, <see cref="uint"/> (or <see cref="long"/>
+    /// itself, which makes it a checked sum).
+    /// </typeparam>
+    /// <exception cref="NotSupportedException">
+    /// Some values of <typeparamref name="T"/> do not fit in a <see cref="long"/> (<see cref="ulong"/>,
+    /// <see cref="Int128"/>, <see cref="UInt128"/>, <see cref="nuint"/>).
+    /// </exception>
+    public static SumAsLongFn<T> SumAsLong<T>()
+        where T : IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (!SumAsLongFn<T>.Widens)
+        {
+            throw new NotSupportedException(
+                $"Combiners.SumAsLong<{typeof(T).Name}>(): not every {typeof(T).Name} value fits in a long. Use Combiners.SumChecked<{typeof(T).Name}>() to throw on overflow, or Combiners.Sum<{typeof(T).Name}>() to wrap around.");
+        }
+
+        return default;
+    }
 
     /// <summary>The number of inputs.</summary>
     /// <typeparam name="T">The input type.</typeparam>
     public static CountFn<T> Count<T>() => default;
 
-    /// <summary>The smallest input. Extracting the output of an empty input throws <see cref="InvalidOperationException"/>.</summary>
+    /// <summary>
+    /// The smallest input; for <see cref="double"/>, <see cref="float"/> and <see cref="Half"/>, NaN if any input is
+    /// NaN and -0 below +0 (Beam's <c>Min.ofDoubles()</c>; see <see cref="MinFn{T}"/>). Extracting the output of
+    /// an empty input throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     public static MinFn<T> Min<T>()
         where T : IComparable<T> => default;
@@ -31,7 +75,11 @@ public static class Combiners
     public static MinFn<T> Min<T>(T identity)
         where T : IComparable<T> => new(identity);
 
-    /// <summary>The largest input. Extracting the output of an empty input throws <see cref="InvalidOperationException"/>.</summary>
+    /// <summary>
+    /// The largest input; for <see cref="double"/>, <see cref="float"/> and <see cref="Half"/>, NaN if any input is
+    /// NaN and +0 above -0 (Beam's <c>Max.ofDoubles()</c>; see <see cref="MaxFn{T}"/>). Extracting the output of
+    /// an empty input throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     public static MaxFn<T> Max<T>()
         where T : IComparable<T> => default;

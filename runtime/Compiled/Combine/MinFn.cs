@@ -4,13 +4,29 @@ using System.Collections.Generic;
 namespace Compiled;
 
 /// <summary>
-/// The smallest input, by <see cref="Comparer{T}.Default"/> (Beam's <c>Min</c>). Without an identity, the
-/// output of an empty input is an error (<see cref="InvalidOperationException"/>), as Beam's
-/// <c>Min.globally</c> has no value to give; with an identity (see <see cref="Combiners.Min{T}(T)"/>),
-/// an empty input gives the identity.
+/// The smallest input (Beam's <c>Min</c>): by <see cref="Comparer{T}.Default"/>, or for floating point by
+/// IEEE 754 <c>minimum</c>, where NaN wins (see the remarks). Without an identity, the output of an
+/// empty input is an error (<see cref="InvalidOperationException"/>), as Beam's <c>Min.globally</c> has no
+/// value to give; with an identity (see <see cref="Combiners.Min{T}(T)"/>), an empty input gives the identity.
 /// </summary>
 /// <typeparam name="T">The value type.</typeparam>
-/// <remarks>Create it with <see cref="Combiners.Min{T}()"/> or <see cref="Combiners.Min{T}(T)"/>.</remarks>
+/// <remarks>
+/// <para>Create it with <see cref="Combiners.Min{T}()"/> or <see cref="Combiners.Min{T}(T)"/>.</para>
+/// <para>
+/// Floating point (<see cref="double"/>, <see cref="float"/>, <see cref="Half"/>): the result is that of Java's
+/// <c>Math.min</c>, which Beam's <c>Min.ofDoubles()</c> (<c>Min.doublesGlobally()</c>,
+/// <c>Min.doublesPerKey()</c>) applies, and of .NET's <see cref="Math.Min(double, double)"/>: <b>NaN if any
+/// input is NaN</b>, and +0 is larger than -0. Beam's natural-order <c>Min.globally()</c> on <c>Double</c>
+/// differs: <c>Double.compareTo</c> puts NaN above positive infinity, so it skips NaN; Compiled follows
+/// <c>Min.ofDoubles()</c>, Beam's combiner for doubles, on purpose. These rules do not depend on the order in
+/// which inputs arrive or accumulators merge, so every runner (and every split of the input) gives the same
+/// result; <see cref="Comparer{T}.Default"/>, which orders NaN below every number and -0 equal to +0, would
+/// not.
+/// </para>
+/// <para>
+/// Other types use <see cref="Comparer{T}.Default"/>; of inputs that compare equal, the first one seen is kept.
+/// </para>
+/// </remarks>
 public readonly struct MinFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
     where T : IComparable<T>
 {
@@ -37,7 +53,7 @@ public readonly struct MinFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
     /// <summary>Keeps <paramref name="input"/> if it is smaller than the value so far.</summary>
     public void AddInput(ref MinMaxAccumulator<T> accumulator, T input)
     {
-        if (!accumulator.HasValue || Comparer<T>.Default.Compare(input, accumulator.Value) < 0)
+        if (!accumulator.HasValue || Replaces(input, accumulator.Value))
         {
             accumulator = new MinMaxAccumulator<T>(input);
         }
@@ -46,7 +62,7 @@ public readonly struct MinFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
     /// <summary>Keeps the value of <paramref name="other"/> if it is smaller.</summary>
     public void MergeAccumulators(ref MinMaxAccumulator<T> accumulator, MinMaxAccumulator<T> other)
     {
-        if (other.HasValue && (!accumulator.HasValue || Comparer<T>.Default.Compare(other.Value, accumulator.Value) < 0))
+        if (other.HasValue && (!accumulator.HasValue || Replaces(other.Value, accumulator.Value)))
         {
             accumulator = other;
         }
@@ -68,5 +84,27 @@ public readonly struct MinFn<T> : ICombineFn<T, MinMaxAccumulator<T>, T>
 
         throw new InvalidOperationException(
             "Min of an empty input has no value: the input had no elements. Use Combiners.Min<T>(identity) to give empty inputs a value.");
+    }
+
+    // True when candidate should replace the value kept so far. The type tests are constants for each T, so
+    // the JIT keeps only one branch (and no boxing).
+    private static bool Replaces(T candidate, T current)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return FloatingPointExtremes.ReplacesMin((double)(object)candidate!, (double)(object)current!);
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return FloatingPointExtremes.ReplacesMin((float)(object)candidate!, (float)(object)current!);
+        }
+
+        if (typeof(T) == typeof(Half))
+        {
+            return FloatingPointExtremes.ReplacesMin((Half)(object)candidate!, (Half)(object)current!);
+        }
+
+        return Comparer<T>.Default.Compare(candidate, current) < 0;
     }
 }

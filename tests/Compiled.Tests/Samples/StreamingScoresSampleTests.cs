@@ -59,8 +59,10 @@ public class StreamingScoresSampleTests
         {
             number++;
             var fields = line.Split(',');
-            if (fields.Length != 4 || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var time)
-                || fields[1].Length == 0 || fields[2].Length == 0 || !int.TryParse(fields[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var score))
+            if (line.Length > 1024 || fields.Length != 4 || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var time)
+                || time > new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds()
+                || fields[1].Length == 0 || fields[2].Length == 0 || !int.TryParse(fields[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var score)
+                || score < 0)
             {
                 malformed.Add(number);
                 continue;
@@ -130,6 +132,13 @@ public class StreamingScoresSampleTests
     [InlineData("1, ,b,2", "empty user")]
     [InlineData("1,a,,2", "empty team")]
     [InlineData("1,a,b,2.5", "score is not a 32-bit integer")]
+    [InlineData("1,a,b,99999999999", "score is not a 32-bit integer")]
+    [InlineData("1,a,b,-1", "score is negative")]
+    [InlineData("9223372036854775807,a,b,2", "timestamp is after 9999-12-31T00:00:00Z")]
+    [InlineData("253402214400001,a,b,2", "timestamp is after 9999-12-31T00:00:00Z")]
+    [InlineData("99999999999999999999,a,b,2", "timestamp is not a non-negative whole number of milliseconds")]
+    [InlineData("\uFEFF1,a,b,2", "timestamp is not a non-negative whole number of milliseconds")]
+    [InlineData(" 1,a,b,2", "timestamp is not a non-negative whole number of milliseconds")]
     public void MalformedLinesSayWhy(string line, string reason)
     {
         Assert.False(GameEventCsv.TryParse(line, out _, out var why));
@@ -139,8 +148,15 @@ public class StreamingScoresSampleTests
     [Fact]
     public void WellFormedLinesParse()
     {
-        Assert.True(GameEventCsv.TryParse("1767225600512,user170,Jade,-15", out var e, out _));
-        Assert.Equal(new GameEvent(1767225600512, "user170", "Jade", -15), e);
+        Assert.True(GameEventCsv.TryParse("1767225600512,user170,Jade,15", out var e, out _));
+        Assert.Equal(new GameEvent(1767225600512, "user170", "Jade", 15), e);
+
+        // The limits: time 0 and the last accepted instant (9999-12-31T00:00:00Z), score 0 and int.MaxValue.
+        Assert.True(GameEventCsv.TryParse("0,u,t,0", out e, out _));
+        Assert.Equal(new GameEvent(0, "u", "t", 0), e);
+        Assert.True(GameEventCsv.TryParse("253402214400000,u,t,2147483647", out e, out _));
+        Assert.Equal(new GameEvent(new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), "u", "t", int.MaxValue), e);
+        Assert.Equal("9999-12-31T00:01:00Z", PaneWriter.Format(new Instant(e.TimeMs + 60_000))); // its window's end prints
     }
 
     [Fact]
