@@ -39,7 +39,13 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 if (t.SideInput is not null)
                 {
-                    w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete");
+                    w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete (at most SideInputBufferLimit elements)");
+                    w.Open("if (_pending" + id + ".Count >= __sideInputBufferLimit)");
+                    w.Line(CheckFailure(t, Literal(t.Label + " reads side input #" + N(t.SideInput.Value.Node) + " " + _t[t.SideInput.Value.Node].Label +
+                        ", which is complete only when its input ends (Finish); the elements waiting for it reached the limit of ") +
+                        " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(
+                        ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.")));
+                    w.Close();
                     w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
                     return;
                 }
@@ -176,6 +182,12 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("// #" + id + " " + t.Label);
                 }
+                if (t.WithFailures)
+                {
+                    EmitWithFailures(w, t, value, timestamp, window);
+                    return;
+                }
+
                 switch (t.Kind)
                 {
                     case TransformKind.Map:
@@ -208,6 +220,11 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.WithTimestamps:
                         w.Line("var ts" + id + " = " + Call(t, value) + ";");
+                        // Event time has a range (Beam's TIMESTAMP_MIN_VALUE..TIMESTAMP_MAX_VALUE); beyond it, window arithmetic overflows.
+                        w.Open("if ((ulong)(ts" + id + ".Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))");
+                        w.Line(CheckFailure(t, Literal(t.Label + " gave timestamp ") + " + ts" + id + ".Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " +
+                               Literal(" ms, outside the range of event time (Instant.MinValue to Instant.MaxValue, about 292,000 years either side of 1970).")));
+                        w.Close();
                         if (t.TracksInput is { } tracked)
                         {
                             // The source's own timestamps: its watermark trails the latest one seen.
@@ -391,6 +408,107 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>
+            /// Map, Filter or FlatMap with a failure output: the function runs in a try; a throw sends the element with
+            /// its exception to port 1 and the stage goes on. A FlatMap's outputs wait in a buffer until its function
+            /// returns, so an element gives all its outputs or none.
+            /// </summary>
+            private void EmitWithFailures(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
+            {
+                var id = N(t.Id);
+                var v = "v" + id;
+                var x = "x" + id;
+                w.Line("global::System.Exception? " + x + " = null;");
+                switch (t.Kind)
+                {
+                    case TransformKind.Map:
+                        w.Line(t.OutputTypes[0] + " " + v + " = default!;");
+                        w.Open("try");
+                        w.Line(v + " = " + Call(t, value) + ";");
+                        break;
+                    case TransformKind.Filter:
+                        w.Line("var " + v + " = false;");
+                        w.Open("try");
+                        w.Line(v + " = " + Call(t, value) + ";");
+                        break;
+                    default:
+                        WriteBufferEmitter(t);
+                        w.Line("__buffer" + id + ".Clear();");
+                        w.Open("try");
+                        w.Line(Call(t, value, "new __BufferEmit" + id + "(this, " + timestamp + ")") + ";");
+                        break;
+                }
+
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line(x + " = ex;");
+                w.Close();
+                w.Open("if (" + x + " is null)");
+                switch (t.Kind)
+                {
+                    case TransformKind.Map:
+                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                        break;
+                    case TransformKind.Filter:
+                        w.Open("if (" + v + ")");
+                        EmitConsumers(w, t.Id, 0, value, timestamp, window);
+                        w.Close();
+                        break;
+                    default:
+                        w.Open("for (var b" + id + " = 0; b" + id + " < __buffer" + id + ".Count; b" + id + "++)");
+                        w.Line("var (bv" + id + ", bt" + id + ") = __buffer" + id + "[b" + id + "];");
+                        EmitConsumers(w, t.Id, 0, "bv" + id, "bt" + id, window);
+                        w.Close();
+                        break;
+                }
+
+                w.Close();
+                w.Open("else");
+                w.Line("// The function threw: the element goes to the failures, with its exception.");
+                w.Line("var f" + id + " = new " + t.OutputTypes[1] + "(" + value + ", " + x + ", " + Literal(t.Label) + ");");
+                EmitConsumers(w, t.Id, 1, "f" + id, timestamp, window);
+                w.Close();
+            }
+
+            private void WriteBufferEmitter(TransformSpec t)
+            {
+                var name = "__BufferEmit" + N(t.Id);
+                if (!_written.Add(name))
+                {
+                    return;
+                }
+
+                var type = t.OutputTypes[0];
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>The outputs of #" + N(t.Id) + " " + Doc(t.Label) + " wait here until its function returns (all or none).</summary>");
+                    w.Line("private readonly global::System.Collections.Generic.List<(" + type + " Value, global::Compiled.Instant Timestamp)> __buffer" + N(t.Id) + " = new();");
+                    w.Line();
+                    w.Line("/// <summary>The emitter of #" + N(t.Id) + " " + Doc(t.Label) + ": Emit adds to its buffer.</summary>");
+                    w.Open("private readonly struct " + name + " : global::Compiled.IEmitter<" + type + ">");
+                    w.Line("private readonly " + _runnerType + " _runner;");
+                    w.Line("private readonly global::Compiled.Instant _timestamp;");
+                    w.Line();
+                    w.Open("public " + name + "(" + _runnerType + " runner, global::Compiled.Instant timestamp)");
+                    w.Line("_runner = runner;");
+                    w.Line("_timestamp = timestamp;");
+                    w.Close();
+                    w.Line();
+                    w.Line(Inline);
+                    w.Line("public void Emit(" + type + " value) => _runner.__buffer" + N(t.Id) + ".Add((value, _timestamp));");
+                    w.Line();
+                    w.Line("/// <summary>Emits with a new timestamp, no earlier than the input's.</summary>");
+                    w.Open("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp)");
+                    w.Open("if (timestamp < _timestamp || timestamp > global::Compiled.Instant.MaxValue)");
+                    w.Line(CheckFailure(t, Literal(t.Label + " emitted timestamp ") + " + timestamp + " + Literal(", earlier than the input's timestamp or after the end of event time.")));
+                    w.Close();
+                    w.Line("_runner.__buffer" + N(t.Id) + ".Add((value, timestamp));");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                });
+            }
+
             private readonly HashSet<string> _written = new();
 
             /// <summary>True when the state key type is annotated nullable (a nullable reference or value type).</summary>
@@ -431,6 +549,9 @@ public sealed partial class PipelineGenerator
                     w.Open("public void EmitWithTimestamp(" + type + " value, global::Compiled.Instant timestamp)");
                     w.Open("if (timestamp.Millis < _timestamp.Millis - " + skew + ")");
                     w.Line(CheckFailure(t, Literal(t.Label + " emitted timestamp ") + " + timestamp + " + Literal(", earlier than the input's timestamp ") + " + _timestamp + " + Literal(" minus the allowed skew of " + t.AllowedSkewMs.ToString(CultureInfo.InvariantCulture) + " ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.")));
+                    w.Close();
+                    w.Open("if (timestamp > global::Compiled.Instant.MaxValue)");
+                    w.Line(CheckFailure(t, Literal(t.Label + " emitted timestamp ") + " + timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(" ms, after the end of event time (Instant.MaxValue).")));
                     w.Close();
                     w.Line("_runner.__Continue" + N(t.Id) + "_" + N(port) + "(value, timestamp, _window);");
                     w.Close();

@@ -300,6 +300,12 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 var v = "pv" + id;
                 var sideArgs = t.SideInput is { } s ? new[] { "_view" + N(s.Node) } : System.Array.Empty<string>();
+                if (t.WithFailures)
+                {
+                    ProbeWithFailures(w, t, value, timestamp);
+                    return;
+                }
+
                 switch (t.Kind)
                 {
                     case TransformKind.Map:
@@ -395,6 +401,42 @@ public sealed partial class PipelineGenerator
                         // Outputs, groupings, counts and views run no user function on the element.
                         break;
                 }
+            }
+
+            /// <summary>A transform with a failure output does not throw: a probe follows the port the element would take.</summary>
+            private void ProbeWithFailures(SourceWriter w, TransformSpec t, string value, string timestamp)
+            {
+                var id = N(t.Id);
+                var v = "pv" + id;
+                w.Line("global::System.Exception? px" + id + " = null;");
+                switch (t.Kind)
+                {
+                    case TransformKind.Map:
+                        w.Line(t.OutputTypes[0] + " " + v + " = default!;");
+                        w.Line("try { " + v + " = " + Call(t, value) + "; } catch (global::System.Exception ex) { px" + id + " = ex; }");
+                        w.Open("if (px" + id + " is null)");
+                        ProbeConsumers(w, t.Id, 0, v, timestamp);
+                        w.Close();
+                        break;
+                    case TransformKind.Filter:
+                        w.Line("var " + v + " = false;");
+                        w.Line("try { " + v + " = " + Call(t, value) + "; } catch (global::System.Exception ex) { px" + id + " = ex; }");
+                        w.Open("if (px" + id + " is null && " + v + ")");
+                        ProbeConsumers(w, t.Id, 0, value, timestamp);
+                        w.Close();
+                        break;
+                    default:
+                        WriteProbeEmitter(t, 0);
+                        w.Line("try { " + Call(t, value, "new __ProbeEmit" + id + "_0(this, " + timestamp + ")") + "; } catch (global::System.Exception ex) { px" + id + " = ex; }");
+                        w.Open("if (__probe >= 0)");
+                        w.Line("return;");
+                        w.Close();
+                        break;
+                }
+
+                w.Open("if (px" + id + " is not null)");
+                ProbeConsumers(w, t.Id, 1, "new " + t.OutputTypes[1] + "(" + value + ", px" + id + ", " + Literal(t.Label) + ")", timestamp);
+                w.Close();
             }
 
             private void WriteProbeEmitter(TransformSpec t, int port)

@@ -88,6 +88,9 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "'.</summary>");
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
+                w.Open("if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)");
+                w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, \"An event timestamp must be between Instant.MinValue and Instant.MaxValue.\");");
+                w.Close();
                 OpenCall(w);
                 WriteTick(w);
                 WriteGuardedElement(w, name, "element", "timestamp", "0");
@@ -123,6 +126,9 @@ public sealed partial class PipelineGenerator
                 w.Line("var i = 0;");
                 w.Open("try");
                 w.Open("for (; i < bundle.Length; i++)");
+                w.Open("if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)");
+                w.Line(CheckFailure(input, Literal("The timestamp of an element pushed into input '" + input.Name + "' is outside the range of event time (Instant.MinValue to Instant.MaxValue): ") + " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" ms\""));
+                w.Close();
                 w.Line("__On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
                 w.Close();
                 w.Close();

@@ -137,6 +137,23 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
+                if (_t.Any(t => t.SideInput is not null))
+                {
+                    w.Line("private int __sideInputBufferLimit = 1 << 20;");
+                    w.Line();
+                    w.Line("/// <summary>");
+                    w.Line("/// How many elements may wait for a side input to be complete (a side input in the global window is complete when");
+                    w.Line("/// its input ends, at Finish), per transform reading it; default 1,048,576. One more is refused with a");
+                    w.Line("/// <see cref=\"global::Compiled.PipelineExecutionException\"/> naming the side input, so a side input that never");
+                    w.Line("/// completes cannot take all memory.");
+                    w.Line("/// </summary>");
+                    w.Open("public int SideInputBufferLimit");
+                    w.Line("get => __sideInputBufferLimit;");
+                    w.Line("set => __sideInputBufferLimit = value > 0 ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"The limit must be positive.\");");
+                    w.Close();
+                    w.Line();
+                }
+
                 w.Line("/// <summary>True once <see cref=\"Finish\"/> has completed (every result delivered to its sink).</summary>");
                 w.Line("public bool IsFinished => __state == 3;");
                 w.Line();

@@ -167,6 +167,11 @@ public sealed partial class PipelineGenerator
         /// <summary>A ParDo's output is named by its emitter parameter (its tag); other ports by index.</summary>
         private static string PortName(TransformSpec t, int port)
         {
+            if (t.WithFailures)
+            {
+                return port == 0 ? "output" : "failures";
+            }
+
             if (t.Kind == TransformKind.ParDo && t.Function is { } fn)
             {
                 var emitters = fn.Parameters.Where(p => p.EmitterOf is not null).ToList();

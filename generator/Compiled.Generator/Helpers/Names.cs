@@ -13,7 +13,7 @@ internal static class Names
     /// </summary>
     public static readonly HashSet<string> RunnerMembers = new(StringComparer.Ordinal)
     {
-        "Runner", "Watermark", "DroppedLateElements", "IsFinished", "Finish", "AdvanceWatermark", "AdvanceProcessingTime", "TimeProvider",
+        "Runner", "Watermark", "DroppedLateElements", "IsFinished", "Finish", "AdvanceWatermark", "AdvanceProcessingTime", "TimeProvider", "SideInputBufferLimit",
         "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 

@@ -90,6 +90,12 @@ internal sealed record TransformSpec
     /// <summary>For CombineGlobally and Count: no output for an empty input (Beam's withoutDefaults).</summary>
     public bool WithoutDefaults { get; init; }
 
+    /// <summary>
+    /// For Map, Filter and FlatMap: a throw of the function sends the element, with its exception, to port 1 (the
+    /// failures, of type Failure&lt;TIn&gt;) instead of failing the pipeline.
+    /// </summary>
+    public bool WithFailures { get; init; }
+
     /// <summary>For ParDo: how far before the input's timestamp an output timestamp may go, in milliseconds.</summary>
     public long AllowedSkewMs { get; init; }
 

@@ -33,6 +33,34 @@ public sealed class PCollection<T>
     /// <summary>Keeps the elements for which <paramref name="predicate"/> is true, reading a side input.</summary>
     public PCollection<T> Filter<TSide>(PCollectionView<TSide> side, Func<T, TSide, bool> predicate) => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// Map, with a failure output (Beam's <c>MapElements...exceptionsInto</c>): an element on which
+    /// <paramref name="fn"/> throws goes to <see cref="WithFailures{TOut, TIn}.Failures"/> with its exception, and the
+    /// pipeline goes on. Route the failures to a dead-letter output.
+    /// </summary>
+    /// <typeparam name="TOut">The output element type.</typeparam>
+    /// <param name="fn">A static lambda or method group.</param>
+    /// <returns>The results and the failures.</returns>
+    public WithFailures<TOut, T> MapWithFailures<TOut>(Func<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Filter, with a failure output: an element on which <paramref name="predicate"/> throws goes to
+    /// <see cref="WithFailures{TOut, TIn}.Failures"/> with its exception, and the pipeline goes on.
+    /// </summary>
+    /// <param name="predicate">A static lambda or method group.</param>
+    /// <returns>The elements kept and the failures.</returns>
+    public WithFailures<T, T> FilterWithFailures(Func<T, bool> predicate) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// FlatMap, with a failure output (Beam's <c>FlatMapElements...exceptionsInto</c>): the outputs of an element are
+    /// held until <paramref name="fn"/> returns; if it throws, they are dropped and the element goes to
+    /// <see cref="WithFailures{TOut, TIn}.Failures"/> with its exception, so an element gives all its outputs or none.
+    /// </summary>
+    /// <typeparam name="TOut">The output element type.</typeparam>
+    /// <param name="fn">A static lambda or method group emitting zero or more outputs.</param>
+    /// <returns>The results and the failures.</returns>
+    public WithFailures<TOut, T> FlatMapWithFailures<TOut>(FlatMapFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
     /// <summary>Runs a DoFn with a single output (Beam's <c>ParDo</c>).</summary>
     /// <param name="fn">The DoFn: a static lambda or method group.</param>
     /// <param name="allowedTimestampSkew">How far before the input's timestamp <see cref="IEmitter{T}.EmitWithTimestamp"/> may go (Beam's <c>getAllowedTimestampSkew</c>); a constant, zero by default.</param>
@@ -99,6 +127,30 @@ public sealed class PCollection<T>
     /// <summary>Delivers the collection to the named output of the generated runner.</summary>
     /// <param name="name">The output's name: a constant string, used for generated member names.</param>
     public void Output(string name) => throw DeclarationOnlyException.Create();
+}
+
+/// <summary>
+/// The outputs of a transform with a failure output (<see cref="PCollection{T}.MapWithFailures{TOut}"/> and the
+/// others; Beam's <c>WithFailures.Result</c>): what the function returned, and the elements on which it threw.
+/// </summary>
+/// <typeparam name="TOut">The element type of the output.</typeparam>
+/// <typeparam name="TIn">The element type of the input (what a failure holds).</typeparam>
+public sealed class WithFailures<TOut, TIn>
+{
+    private WithFailures()
+    {
+    }
+
+    /// <summary>The results of the elements on which the function did not throw.</summary>
+    public PCollection<TOut> Output => throw DeclarationOnlyException.Create();
+
+    /// <summary>The elements on which the function threw, each with its exception.</summary>
+    public PCollection<Failure<TIn>> Failures => throw DeclarationOnlyException.Create();
+
+    /// <summary>Deconstructs into the output and the failures.</summary>
+    /// <param name="output">The results.</param>
+    /// <param name="failures">The failures.</param>
+    public void Deconstruct(out PCollection<TOut> output, out PCollection<Failure<TIn>> failures) => throw DeclarationOnlyException.Create();
 }
 
 /// <summary>A declared side input (Beam's <c>PCollectionView</c>): materialized before the stages that read it.</summary>

@@ -113,6 +113,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'orders'.</summary>
             public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -173,6 +177,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'orders' (line 11)", 11, "The timestamp of an element pushed into input 'orders' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnOrders(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -336,6 +344,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'payments'.</summary>
             public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -396,6 +408,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'payments' (line 12)", 12, "The timestamp of an element pushed into input 'payments' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnPayments(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }

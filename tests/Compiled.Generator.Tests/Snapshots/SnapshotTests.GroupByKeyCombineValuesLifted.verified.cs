@@ -99,6 +99,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'scores'.</summary>
             public void PushScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -159,6 +163,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Lifted", "Create 'scores' (line 10)", 10, "The timestamp of an element pushed into input 'scores' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnScores(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }

@@ -154,6 +154,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'plays'.</summary>
             public void PushPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -228,6 +232,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "Unbounded 'plays' (line 13)", 13, "The timestamp of an element pushed into input 'plays' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnPlays(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -363,6 +371,10 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 // #1 WithTimestamps (line 13)
                 var ts1 = __WithTimestamps1(element);
+                if ((ulong)(ts1.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
+                {
+                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "WithTimestamps (line 13)", 13, "WithTimestamps (line 13) gave timestamp " + ts1.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms, outside the range of event time (Instant.MinValue to Instant.MaxValue, about 292,000 years either side of 1970).");
+                }
                 if (ts1 < timestamp)
                 {
                     throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "WithTimestamps (line 13)", 13, "WithTimestamps (line 13) gave timestamp " + ts1 + ", earlier than the element's timestamp " + timestamp + "; as in Beam, timestamps can only move forward (no allowed skew).");

@@ -210,6 +210,20 @@ namespace Snapshots
             /// <summary>The sink of output 'named', by reference (a struct sink's state stays readable).</summary>
             public ref TNamed Named => ref _sinkNamed;
 
+            private int __sideInputBufferLimit = 1 << 20;
+
+            /// <summary>
+            /// How many elements may wait for a side input to be complete (a side input in the global window is complete when
+            /// its input ends, at Finish), per transform reading it; default 1,048,576. One more is refused with a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the side input, so a side input that never
+            /// completes cannot take all memory.
+            /// </summary>
+            public int SideInputBufferLimit
+            {
+                get => __sideInputBufferLimit;
+                set => __sideInputBufferLimit = value > 0 ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The limit must be positive.");
+            }
+
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
 
@@ -219,6 +233,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -279,6 +297,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'numbers' (line 11)", 11, "The timestamp of an element pushed into input 'numbers' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -403,17 +425,29 @@ namespace Snapshots
                 }
                 // branch: -> #3 Filter (line 13)
                 {
-                    // #3 Filter (line 13): buffered until its side input is complete
+                    // #3 Filter (line 13): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                    if (_pending3.Count >= __sideInputBufferLimit)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, "Filter (line 13) reads side input #2 AsSingleton (line 12), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                    }
                     _pending3.Add((element, timestamp, window, _pane));
                 }
                 // branch: -> #7 Map (line 15)
                 {
-                    // #7 Map (line 15): buffered until its side input is complete
+                    // #7 Map (line 15): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                    if (_pending7.Count >= __sideInputBufferLimit)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Map (line 15)", 15, "Map (line 15) reads side input #6 AsList (line 14), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                    }
                     _pending7.Add((element, timestamp, window, _pane));
                 }
                 // branch: -> #11 FlatMap (line 17)
                 {
-                    // #11 FlatMap (line 17): buffered until its side input is complete
+                    // #11 FlatMap (line 17): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                    if (_pending11.Count >= __sideInputBufferLimit)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) reads side input #10 AsDictionary (line 16), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                    }
                     _pending11.Add((element, timestamp, window, _pane));
                 }
             }
@@ -471,6 +505,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'thresholds'.</summary>
             public void PushThresholds(int element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -531,6 +569,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'thresholds' (line 14)", 14, "The timestamp of an element pushed into input 'thresholds' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnThresholds(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -693,6 +735,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'names'.</summary>
             public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -753,6 +799,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'names' (line 16)", 16, "The timestamp of an element pushed into input 'names' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnNames(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -1379,6 +1429,10 @@ namespace Snapshots
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
                         throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                    }
+                    if (timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) emitted timestamp " + timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms, after the end of event time (Instant.MaxValue).");
                     }
                     _runner.__Continue11_0(value, timestamp, _window);
                 }

@@ -122,6 +122,10 @@ namespace Snapshots
             /// <summary>Pushes one element with its event timestamp into input 'lines'.</summary>
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
+                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
                 __Enter();
                 try
                 {
@@ -182,6 +186,10 @@ namespace Snapshots
                     {
                         for (; i < bundle.Length; i++)
                         {
+                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WordCount", "ReadLines 'lines' (line 11)", 11, "The timestamp of an element pushed into input 'lines' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                            }
                             __OnLines(bundle[i].Value, bundle[i].Timestamp);
                         }
                     }
@@ -588,6 +596,10 @@ namespace Snapshots
                     if (timestamp.Millis < _timestamp.Millis - 0L)
                     {
                         throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WordCount", "FlatMap (line 12)", 12, "FlatMap (line 12) emitted timestamp " + timestamp + ", earlier than the input's timestamp " + _timestamp + " minus the allowed skew of 0 ms; as in Beam, declare allowedTimestampSkew on the ParDo to allow it.");
+                    }
+                    if (timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WordCount", "FlatMap (line 12)", 12, "FlatMap (line 12) emitted timestamp " + timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms, after the end of event time (Instant.MaxValue).");
                     }
                     _runner.__Continue1_0(value, timestamp, _window);
                 }

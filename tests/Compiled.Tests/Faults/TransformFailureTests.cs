@@ -224,3 +224,47 @@ public class TransformFailureTests
         Assert.Equal(2, inline.Items.Count);
     }
 }
+
+/// <summary>Elements waiting for a side input are bounded: a side input that never completes cannot take all memory.</summary>
+public class SideInputBufferTests
+{
+    [Fact]
+    public void OneElementMoreThanTheLimitIsRefusedNamingTheSideInput()
+    {
+        var scaled = new ListSink<int>();
+        var runner = Compiled.Tests.Pipelines.SingletonSide.CreateRunner(scaled);
+        Assert.Equal(1 << 20, runner.SideInputBufferLimit);
+        runner.SideInputBufferLimit = 3;
+        var error = Assert.Throws<PipelineExecutionException>(() => runner.PushNumbers(new[] { 1, 2, 3, 4, 5 }));
+        Assert.Equal(3, error.ElementIndex);
+        Assert.StartsWith("Map (line ", error.Transform, StringComparison.Ordinal);
+        Assert.Contains("reads side input #", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AsSingleton", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SideInputBufferLimit", error.Message, StringComparison.Ordinal);
+
+        // The three that waited are processed when the view is complete.
+        runner.PushFactor(10);
+        runner.Finish();
+        Assert.Equal(new[] { 10, 20, 30 }, scaled.Items);
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.SideInputBufferLimit = 0);
+    }
+
+    [Fact]
+    public async Task AnAsyncPushIsRefusedTheSameWay()
+    {
+        // Waiting would never end: the view is complete only at Finish, which cannot run while the push does.
+        var runner = Compiled.Tests.Pipelines.SingletonSide.CreateRunner(new ListSink<int>());
+        runner.SideInputBufferLimit = 2;
+        var error = await Assert.ThrowsAsync<PipelineExecutionException>(async () => await runner.PushNumbersAsync(AsyncNumbers()));
+        Assert.Equal(2, error.ElementIndex);
+    }
+
+    private static async IAsyncEnumerable<int> AsyncNumbers()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
+    }
+}
