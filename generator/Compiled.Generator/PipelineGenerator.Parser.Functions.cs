@@ -145,9 +145,9 @@ public sealed partial class PipelineGenerator
                     ? Fq(named.TypeArguments[0])
                     : null;
 
-            private CombineFnSpec? ParseCombineFn(ExpressionSyntax? argument, IMethodSymbol method, InvocationExpressionSyntax invocation)
+            private CombineFnSpec? ParseCombineFn(BoundArgument? fnArgument, IMethodSymbol method, InvocationExpressionSyntax invocation)
             {
-                if (argument is null)
+                if (fnArgument?.Expression is not { } argument)
                 {
                     Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), method.Name);
                     return null;
@@ -199,7 +199,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var fnParameter = (method.Parameters.FirstOrDefault(p => p.Name == "fn") ?? method.Parameters.LastOrDefault())?.Type as INamedTypeSymbol;
+                var fnParameter = fnArgument.Parameter.Type as INamedTypeSymbol;
                 if (fnParameter is null || fnParameter.TypeArguments.Length != 3 || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
                 {
                     Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));
