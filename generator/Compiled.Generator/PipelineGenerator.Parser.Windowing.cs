@@ -476,28 +476,48 @@ public sealed partial class PipelineGenerator
             private bool TryEvaluateDuration(BoundArgument argument, out long milliseconds)
             {
                 milliseconds = 0;
-                var problem = EvaluateDuration(argument.Value, out milliseconds);
+                var (problem, at) = EvaluateDuration(argument.Value, out milliseconds);
                 if (problem is null)
                 {
                     return true;
                 }
 
-                Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), problem);
+                // A problem with one argument of the duration (a char) is reported there; anything else at the duration.
+                if (at?.Syntax is { } node && argument.Expression is { } whole && whole.Span.Contains(node.Span))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()), problem);
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), problem);
+                }
+
                 return false;
             }
 
-            /// <summary>The duration in milliseconds, or why it cannot be known at build time.</summary>
-            private static string? EvaluateDuration(IOperation value, out long milliseconds)
+            /// <summary>The duration in milliseconds, or why it cannot be known at build time (and the part at fault, if one is).</summary>
+            private static (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
             {
                 milliseconds = 0;
-                while (value is IConversionOperation { IsImplicit: true, Conversion.IsIdentity: true } identity)
+                // Identity conversions, and the default literal's conversion to TimeSpan, are not part of the value.
+                while (value is IConversionOperation { IsImplicit: true } conversion && IsTimeSpan(conversion.Type))
                 {
-                    value = identity.Operand;
+                    if (conversion.Operand is IDefaultValueOperation)
+                    {
+                        return (null, null); // the default literal
+                    }
+
+                    if (!conversion.Conversion.IsIdentity)
+                    {
+                        break;
+                    }
+
+                    value = conversion.Operand;
                 }
 
                 if (!IsTimeSpan(value.Type))
                 {
-                    return DurationForms;
+                    return (DurationForms, null);
                 }
 
                 IMethodSymbol? method;
@@ -506,7 +526,7 @@ public sealed partial class PipelineGenerator
                 {
                     case IDefaultValueOperation:
                     case IFieldReferenceOperation { Field.Name: "Zero" } zero when IsTimeSpan(zero.Field.ContainingType):
-                        return null;
+                        return (null, null);
                     case IObjectCreationOperation { Constructor: { } constructor } creation when creation.Initializer is null:
                         method = constructor;
                         arguments = creation.Arguments;
@@ -516,7 +536,7 @@ public sealed partial class PipelineGenerator
                         arguments = invocation.Arguments;
                         break;
                     default:
-                        return DurationForms;
+                        return (DurationForms, null);
                 }
 
                 var total = 0m;
@@ -526,18 +546,18 @@ public sealed partial class PipelineGenerator
                     var unit = UnitMs(name == "value" ? FactoryUnit(method.Name) : name);
                     if (unit is null)
                     {
-                        return DurationForms;
+                        return (DurationForms, null);
                     }
 
                     var written = argument.Value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : argument.Value;
                     if (written.Type?.SpecialType == SpecialType.System_Char)
                     {
-                        return "the " + name + " argument is a char ('" + (written.ConstantValue.Value ?? "?") + "'); a duration takes a number";
+                        return ("the " + name + " argument is a char, which the compiler converts to its character code; a duration takes a number", written);
                     }
 
                     if (!argument.Value.ConstantValue.HasValue || ToDecimal(argument.Value.ConstantValue.Value) is not { } amount)
                     {
-                        return DurationForms;
+                        return (DurationForms, null);
                     }
 
                     total += amount * unit.Value;
@@ -549,16 +569,16 @@ public sealed partial class PipelineGenerator
 
                 if (Math.Abs(total) > MaxDurationMs)
                 {
-                    return "the duration is out of the range of a TimeSpan";
+                    return ("the duration is out of the range of a TimeSpan", null);
                 }
 
                 if (decimal.Truncate(total) != total)
                 {
-                    return "event time has millisecond precision: the duration must be a whole number of milliseconds";
+                    return ("event time has millisecond precision: the duration must be a whole number of milliseconds", null);
                 }
 
                 milliseconds = (long)total;
-                return null;
+                return (null, null);
             }
 
             private static bool IsTimeSpan(ITypeSymbol? type) =>
