@@ -99,7 +99,7 @@ public sealed partial class PipelineGenerator
                                 var inputId = AddTransform(
                                     name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
-                                    name + " '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                    name + " '" + Names.ForLabel(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
                                     inputName: inputName);
                                 if (name != "Unbounded" || call["timestamps"] is not { } timestamps)
                                 {
@@ -147,7 +147,7 @@ public sealed partial class PipelineGenerator
 
                                 _transforms[inputId] = _transforms[inputId] with { MaxOutOfOrdernessMs = delay, IdlenessMs = idleness };
                                 var assigner = AddTransform(TransformKind.WithTimestamps, new[] { new PortRef(inputId, 0) }, Fq(elementType), new[] { Fq(elementType) },
-                                    "WithTimestamps of '" + inputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
+                                    "WithTimestamps of '" + Names.ForLabel(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
                                 _transforms[assigner] = _transforms[assigner] with { TracksInput = inputName };
                                 return Collection(assigner);
                             }
@@ -382,7 +382,7 @@ public sealed partial class PipelineGenerator
                             }
 
                             AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
-                                "Output '" + outputName + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                                "Output '" + Names.ForLabel(outputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                             return new VoidValue();
                         }
 
@@ -462,7 +462,7 @@ public sealed partial class PipelineGenerator
                 var grouping = _transforms[id];
                 _transforms[id] = grouping with { OutputTypes = grouping.OutputTypes.Concat(new[] { grouping.InputType }).ToEquatableArray() };
                 AddTransform(TransformKind.Output, new[] { new PortRef(id, 1) }, grouping.InputType, Array.Empty<string>(),
-                    "Output '" + outputName + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                    "Output '" + Names.ForLabel(outputName) + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                 return true;
             }
         }

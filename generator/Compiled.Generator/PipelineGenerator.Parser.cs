@@ -129,9 +129,9 @@ public sealed partial class PipelineGenerator
                     return Result(null);
                 }
 
-                if (type.Name is "Runner" or "Results")
+                if (Names.ClassMembers.Contains(type.Name))
                 {
-                    Report(DiagnosticDescriptors.InvalidName, syntax.Identifier.GetLocation(), "A pipeline class cannot be named '" + type.Name + "': the generator adds a nested type of that name; rename the class");
+                    Report(DiagnosticDescriptors.InvalidName, syntax.Identifier.GetLocation(), "A pipeline class cannot be named '" + type.Name + "': the generator adds a member of that name to it; rename the class");
                     return Result(null);
                 }
 

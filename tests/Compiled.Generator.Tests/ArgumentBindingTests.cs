@@ -382,6 +382,39 @@ public class ArgumentBindingTests
         Assert.Equal(start, span.Start);
     }
 
+    /// <summary>
+    /// Labels (and the plan built from them) end up in generated comments and string literals: a declared name in
+    /// them has its line breaks, quotes, backslashes and XML characters escaped.
+    /// </summary>
+    [Theory]
+    [InlineData("a\\nb", "a\\u000Ab")]
+    [InlineData("a\\r\\nb", "a\\u000D\\u000Ab")]
+    [InlineData("line\\u2028break\\u0085", "line\\u2028break\\u0085")]
+    [InlineData("quote\\\"d", "quote\\u0022d")]
+    [InlineData("back\\\\slash", "back\\u005Cslash")]
+    [InlineData("<b>&amp;", "\\u003Cb\\u003E\\u0026amp;")]
+    [InlineData("\\u6570\\ud835\\udcb3 ok", "\u6570\ud835\udcb3 ok")]
+    public void NamesInLabelsAreEscaped(string literal, string expected)
+    {
+        var spec = Spec("p.Unbounded<E>(\"" + literal + "\", static x => new Instant(x.Time), TimeSpan.FromSeconds(1)).Output(\"" + literal + "x\");");
+        var plan = PipelineGenerator.Planner.Plan(spec);
+
+        Assert.Contains("'" + expected + "'", Input(spec, Unescape(literal)).Label, StringComparison.Ordinal);
+        Assert.Contains("'" + expected + "'", Single(spec, TransformKind.WithTimestamps).Label, StringComparison.Ordinal);
+        Assert.Contains("'" + expected + "x'", Single(spec, TransformKind.Output).Label, StringComparison.Ordinal);
+        foreach (var label in spec.Transforms.Select(t => t.Label))
+        {
+            Assert.DoesNotContain(label, c => c is '\n' or '\r' or '"' or '<' or '&' or '\u2028' or '\u0085');
+        }
+
+        foreach (var line in plan.Description)
+        {
+            Assert.DoesNotContain(line, c => c is '\n' or '\r' or '"' or '\u2028' or '\u0085');
+        }
+    }
+
+    private static string Unescape(string literal) => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseExpression("\"" + literal + "\"").GetFirstToken().ValueText;
+
     [Fact]
     public void TheLargestPartitionCountIsAccepted()
     {
