@@ -45,6 +45,10 @@ public sealed partial class PipelineGenerator
 
         internal static string Fq(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
 
+        /// <summary>A name as C# writes it: a keyword gets an '@' ("class" → "@class"), as the namespace display does.</summary>
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
         private abstract class Value
         {
         }
@@ -200,7 +204,7 @@ public sealed partial class PipelineGenerator
                 var spec = new PipelineSpec
                 {
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
-                    ClassName = type.Name,
+                    ClassName = Identifier(type.Name),
                     TypeKeyword = type.IsRecord ? "record" : "class",
                     SurfaceIsInternal = _surfaceIsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
@@ -311,7 +315,7 @@ public sealed partial class PipelineGenerator
                         _ => "class",
                     };
                     var isStatic = t.IsStatic ? "static " : string.Empty;
-                    result.Insert(0, isStatic + "partial " + keyword + " " + t.Name);
+                    result.Insert(0, isStatic + "partial " + keyword + " " + Identifier(t.Name));
                 }
 
                 return result.ToEquatableArray();

@@ -53,6 +53,34 @@ public class GeneratedCodeValidityTests
                 static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
             }
             """,
+        ["ClassNamedWithAKeyword"] = Prelude + """
+            [Pipeline]
+            public partial class @class
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["NestedInAClassNamedWithAKeyword"] = Prelude + """
+            public static partial class @event
+            {
+                [Pipeline]
+                public partial class P
+                {
+                    static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+                }
+            }
+            """,
+        ["NamespaceWithAKeyword"] = """
+            using Compiled;
+
+            namespace Demo.@fixed;
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
         ["ConstantNaNInACombineFn"] = Prelude + """
             [Pipeline]
             public partial class P
