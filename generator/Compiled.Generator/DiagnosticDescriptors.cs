@@ -50,8 +50,8 @@ internal static class DiagnosticDescriptors
         "The combine function '{0}' must be a new object or a call to a static factory (such as Combiners.Sum<long>()) whose arguments are constants; {1}");
 
     public static readonly DiagnosticDescriptor InvalidPartitionCount = Create(
-        "CMP0010", "Partition count must be a positive constant",
-        "The partition count '{0}' must be a compile-time constant greater than zero");
+        "CMP0010", "Partition count must be a small positive constant",
+        "The partition count '{0}' must be a compile-time constant int from 1 to {1}");
 
     public static readonly DiagnosticDescriptor GenericPipeline = Create(
         "CMP0011", "Generic pipeline classes are not supported",

@@ -77,7 +77,7 @@ public sealed partial class PipelineGenerator
             private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
             /// <summary>A declared name for a comment or an XML doc comment: on one line, XML special characters escaped.</summary>
-            private static string Doc(string? name) => Names.Display(name ?? string.Empty)
+            private static string Doc(string? name) => Names.ForLabel(name ?? string.Empty)
                 .Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
             public string Write()

@@ -145,9 +145,9 @@ public sealed partial class PipelineGenerator
                     ? Fq(named.TypeArguments[0])
                     : null;
 
-            private CombineFnSpec? ParseCombineFn(ExpressionSyntax? argument, IMethodSymbol method, InvocationExpressionSyntax invocation)
+            private CombineFnSpec? ParseCombineFn(BoundArgument? fnArgument, IMethodSymbol method, InvocationExpressionSyntax invocation)
             {
-                if (argument is null)
+                if (fnArgument?.Expression is not { } argument)
                 {
                     Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), method.Name);
                     return null;
@@ -199,7 +199,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var fnParameter = (method.Parameters.FirstOrDefault(p => p.Name == "fn") ?? method.Parameters.LastOrDefault())?.Type as INamedTypeSymbol;
+                var fnParameter = fnArgument.Parameter.Type as INamedTypeSymbol;
                 if (fnParameter is null || fnParameter.TypeArguments.Length != 3 || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
                 {
                     Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));
@@ -252,7 +252,11 @@ public sealed partial class PipelineGenerator
                 string s => SymbolDisplay.FormatLiteral(s, quote: true),
                 char c => SymbolDisplay.FormatLiteral(c, quote: true),
                 bool b => b ? "true" : "false",
+                float f when float.IsNaN(f) => "global::System.Single.NaN",
+                float f when float.IsInfinity(f) => f > 0 ? "global::System.Single.PositiveInfinity" : "global::System.Single.NegativeInfinity",
                 float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f",
+                double d when double.IsNaN(d) => "global::System.Double.NaN",
+                double d when double.IsInfinity(d) => d > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity",
                 double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "d",
                 decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m",
                 System.IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),

@@ -37,74 +37,33 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                // A static call such as KeyedTransforms.GroupByKey(x) has its input as the first argument.
-                Value? receiver;
-                var arguments = invocation.ArgumentList.Arguments.Select(a => a.Expression).ToList();
-                if (method.ReducedFrom is null && method.IsStatic)
+                // Every argument is read by the parameter it is bound to, so named arguments may come in any order. An
+                // extension method called in its static form (KeyedTransforms.GroupByKey(x)) has its input bound to
+                // the 'this' parameter, wherever it is written.
+                var call = BoundCall.Bind(_model, invocation, _cancellationToken);
+                if (call is null)
                 {
-                    if (arguments.Count == 0)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "missing input");
-                        return null;
-                    }
-
-                    receiver = Evaluate(arguments[0]);
-                    arguments.RemoveAt(0);
-                    method = method.ReduceExtensionMethod(method.Parameters[0].Type) ?? method;
-                }
-                else
-                {
-                    receiver = Evaluate(access.Expression);
+                    Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), Shorten(invocation.Expression.ToString()));
+                    return null;
                 }
 
+                var receiverExpression = call.ReceiverExpression;
+                if (receiverExpression is null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "missing input");
+                    return null;
+                }
+
+                var receiver = Evaluate(receiverExpression);
                 if (receiver is null)
                 {
                     return null;
                 }
 
-                var argumentsByParameter = MapArguments(invocation, method, arguments);
-                if (argumentsByParameter is null)
-                {
-                    return null;
-                }
-
-                return Apply(invocation, access.Name.Identifier, method, receiver, argumentsByParameter);
+                return Apply(invocation, access.Name.Identifier, method, receiver, call);
             }
 
-            private List<ExpressionSyntax>? MapArguments(InvocationExpressionSyntax invocation, IMethodSymbol method, List<ExpressionSyntax> positional)
-            {
-                // Named arguments are matched by name; the rest by position. `params` collects the tail.
-                var result = new List<ExpressionSyntax>();
-                var offset = invocation.ArgumentList.Arguments.Count - positional.Count;
-                for (var i = 0; i < positional.Count; i++)
-                {
-                    var syntax = invocation.ArgumentList.Arguments[i + offset];
-                    if (syntax.NameColon is not null)
-                    {
-                        var index = method.Parameters.IndexOf(method.Parameters.FirstOrDefault(p => p.Name == syntax.NameColon.Name.Identifier.ValueText)!);
-                        if (index < 0)
-                        {
-                            Report(DiagnosticDescriptors.Unresolved, syntax.GetLocation(), syntax.ToString());
-                            return null;
-                        }
-
-                        while (result.Count <= index)
-                        {
-                            result.Add(null!);
-                        }
-
-                        result[index] = positional[i];
-                    }
-                    else
-                    {
-                        result.Add(positional[i]);
-                    }
-                }
-
-                return result;
-            }
-
-            private Value? Apply(InvocationExpressionSyntax invocation, SyntaxToken nameToken, IMethodSymbol method, Value receiver, List<ExpressionSyntax> args)
+            private Value? Apply(InvocationExpressionSyntax invocation, SyntaxToken nameToken, IMethodSymbol method, Value receiver, BoundCall call)
             {
                 var name = method.Name;
                 var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
@@ -121,7 +80,7 @@ public sealed partial class PipelineGenerator
                         case "Unbounded":
                         case "ReadLines":
                             {
-                                var inputName = ReadName(args.ElementAtOrDefault(0), invocation, _inputNames, "input");
+                                var inputName = ReadName(call["name"], invocation, _inputNames, "input");
                                 if (inputName is null)
                                 {
                                     return null;
@@ -141,43 +100,55 @@ public sealed partial class PipelineGenerator
                                 var inputId = AddTransform(
                                     name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
-                                    name + " '" + Names.Display(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
+                                    name + " '" + Names.ForLabel(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
                                     inputName: inputName);
-                                if (name != "Unbounded" || args.Count < 3)
+                                if (name != "Unbounded" || call["timestamps"] is not { } timestamps)
                                 {
                                     return Collection(inputId);
                                 }
 
                                 // A source with its own timestamps and watermark: the timestamp assigner runs first in the
                                 // input's loop and tracks the latest timestamp; the input's watermark trails it.
-                                var argumentList = invocation.ArgumentList.Arguments;
-                                ExpressionSyntax? Named(string parameter, int position) =>
-                                    argumentList.FirstOrDefault(a => a.NameColon?.Name.Identifier.Text == parameter)?.Expression
-                                    ?? (argumentList.Count > position && argumentList[position].NameColon is null ? argumentList[position].Expression : null);
-                                var timestampFn = ParseFunction(Named("timestamps", 1), invocation, "Unbounded");
+                                var timestampFn = ParseFunction(timestamps.Expression, invocation, "Unbounded");
                                 if (timestampFn is null)
                                 {
                                     return null;
                                 }
 
-                                long idleness = 0;
-                                var delayArg = Named("maxOutOfOrderness", 2);
-                                var idleArg = Named("idleness", 3);
-                                if (delayArg is null || !TryEvaluateDuration(delayArg, out var delay) || delay < 0)
+                                long delay = 0, idleness = 0;
+                                foreach (var (parameter, what) in new[] { ("maxOutOfOrderness", "the maximum out-of-orderness"), ("idleness", "the idleness") })
                                 {
-                                    ReportDuration(delayArg ?? (SyntaxNode)invocation);
-                                    return null;
-                                }
+                                    var argument = call[parameter];
+                                    if (argument is null)
+                                    {
+                                        ReportDuration(invocation);
+                                        return null;
+                                    }
 
-                                if (idleArg is not null && (!TryEvaluateDuration(idleArg, out idleness) || idleness < 0))
-                                {
-                                    ReportDuration(idleArg);
-                                    return null;
+                                    if (!TryEvaluateDuration(argument, out var ms))
+                                    {
+                                        return null;
+                                    }
+
+                                    if (ms < 0)
+                                    {
+                                        Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), what + " must not be negative");
+                                        return null;
+                                    }
+
+                                    if (parameter == "idleness")
+                                    {
+                                        idleness = ms;
+                                    }
+                                    else
+                                    {
+                                        delay = ms;
+                                    }
                                 }
 
                                 _transforms[inputId] = _transforms[inputId] with { MaxOutOfOrdernessMs = delay, IdlenessMs = idleness };
                                 var assigner = AddTransform(TransformKind.WithTimestamps, new[] { new PortRef(inputId, 0) }, Fq(elementType), new[] { Fq(elementType) },
-                                    "WithTimestamps of '" + Names.Display(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
+                                    "WithTimestamps of '" + Names.ForLabel(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", function: timestampFn);
                                 _transforms[assigner] = _transforms[assigner] with { TracksInput = inputName };
                                 return Collection(assigner);
                             }
@@ -185,13 +156,15 @@ public sealed partial class PipelineGenerator
                         case "Flatten":
                             {
                                 var inputs = new List<PortRef>();
-                                foreach (var arg in args)
+                                var inputsArgument = call["inputs"];
+                                if (inputsArgument is { IsExplicit: true, Elements.IsDefault: true })
                                 {
-                                    if (arg is null)
-                                    {
-                                        continue;
-                                    }
+                                    Report(DiagnosticDescriptors.UnsupportedExpression, inputsArgument.Location, Shorten(inputsArgument.Text), "list the collections to flatten in the call, as arguments or in an array created there");
+                                    return null;
+                                }
 
+                                foreach (var arg in inputsArgument is null || inputsArgument.Elements.IsDefault ? System.Collections.Immutable.ImmutableArray<ExpressionSyntax>.Empty : inputsArgument.Elements)
+                                {
                                     if (Evaluate(arg) is not CollectionValue collection)
                                     {
                                         return null;
@@ -236,24 +209,22 @@ public sealed partial class PipelineGenerator
                     case "ParDo":
                         {
                             PortRef? side = null;
-                            var fnArg = args.ElementAtOrDefault(0);
-                            if (method.Parameters.Length == 2 && method.Parameters[0].Name == "side")
+                            if (call["side"] is { } sideArgument)
                             {
-                                if (args.Count < 2 || args[0] is null)
+                                if (sideArgument.Expression is null)
                                 {
                                     return Unresolved(invocation);
                                 }
 
-                                if (Evaluate(args[0]) is not ViewValue view)
+                                if (Evaluate(sideArgument.Expression) is not ViewValue view)
                                 {
                                     return null;
                                 }
 
                                 side = view.Port;
-                                fnArg = args.ElementAtOrDefault(1);
                             }
 
-                            var fn = ParseFunction(fnArg, invocation, name);
+                            var fn = ParseFunction(FunctionArgument(call), invocation, name);
                             if (fn is null)
                             {
                                 return null;
@@ -276,13 +247,18 @@ public sealed partial class PipelineGenerator
                             long skew = 0;
                             if (kind == TransformKind.ParDo)
                             {
-                                // The allowed timestamp skew: the argument bound to 'allowedTimestampSkew', named or second.
-                                var skewArg = invocation.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.Text == "allowedTimestampSkew")
-                                    ?? (invocation.ArgumentList.Arguments.Count > 1 && invocation.ArgumentList.Arguments[1].NameColon is null ? invocation.ArgumentList.Arguments[1] : null);
-                                if (skewArg is not null && (!TryEvaluateDuration(skewArg.Expression, out skew) || skew < 0))
+                                if (call["allowedTimestampSkew"] is { IsExplicit: true } skewArgument)
                                 {
-                                    ReportDuration(skewArg);
-                                    return null;
+                                    if (!TryEvaluateDuration(skewArgument, out skew))
+                                    {
+                                        return null;
+                                    }
+
+                                    if (skew < 0)
+                                    {
+                                        Report(DiagnosticDescriptors.UnsupportedExpression, skewArgument.Location, Shorten(skewArgument.Text), "the allowed timestamp skew must not be negative");
+                                        return null;
+                                    }
                                 }
                             }
 
@@ -299,7 +275,7 @@ public sealed partial class PipelineGenerator
 
                     case "WithTimestamps":
                         {
-                            var fn = ParseFunction(args.ElementAtOrDefault(0), invocation, name);
+                            var fn = ParseFunction(FunctionArgument(call), invocation, name);
                             if (fn is null)
                             {
                                 return null;
@@ -310,7 +286,7 @@ public sealed partial class PipelineGenerator
 
                     case "Window":
                         {
-                            var windowing = ParseWindowing(args.ElementAtOrDefault(0), invocation);
+                            var windowing = ParseWindowing(call["windowing"]?.Expression, invocation);
                             if (windowing is null)
                             {
                                 return null;
@@ -323,14 +299,17 @@ public sealed partial class PipelineGenerator
 
                     case "Partition":
                         {
-                            var count = _model.GetConstantValue(args.ElementAtOrDefault(0) ?? invocation, _cancellationToken);
-                            if (!count.HasValue || count.Value is not int n || n <= 0)
+                            // Each partition is a branch of the graph and of the generated code: the count is a small constant.
+                            var countArgument = call["count"];
+                            if (countArgument is null || countArgument.WrittenType?.SpecialType == SpecialType.System_Char ||
+                                countArgument.Constant is not { HasValue: true, Value: int n } || n <= 0 || n > MaxPartitions)
                             {
-                                Report(DiagnosticDescriptors.InvalidPartitionCount, (args.ElementAtOrDefault(0) ?? (SyntaxNode)invocation).GetLocation(), args.ElementAtOrDefault(0)?.ToString() ?? string.Empty);
+                                Report(DiagnosticDescriptors.InvalidPartitionCount, countArgument?.Location ?? invocation.GetLocation(), Shorten(countArgument?.Expression?.ToString() ?? string.Empty),
+                                    MaxPartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
                                 return null;
                             }
 
-                            var fn = ParseFunction(args.ElementAtOrDefault(1), invocation, name);
+                            var fn = ParseFunction(FunctionArgument(call), invocation, name);
                             if (fn is null)
                             {
                                 return null;
@@ -345,7 +324,7 @@ public sealed partial class PipelineGenerator
                     case "CombinePerKey":
                     case "CombineValues":
                         {
-                            var combine = ParseCombineFn(args.ElementAtOrDefault(0), method, invocation);
+                            var combine = ParseCombineFn(call["fn"], method, invocation);
                             if (combine is null)
                             {
                                 return null;
@@ -359,15 +338,20 @@ public sealed partial class PipelineGenerator
 
                             var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
                             var combineId = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine);
-                            return AttachLateData(combineId, invocation, line) ? Collection(combineId) : null;
+                            return AttachLateData(combineId, call, invocation, line) ? Collection(combineId) : null;
                         }
 
                     case "CoGroupByKey":
                         {
                             var inputs = new List<PortRef> { input.Port };
-                            foreach (var arg in args)
+                            foreach (var parameter in new[] { "other", "third" })
                             {
-                                if (arg is null || Evaluate(arg) is not CollectionValue other)
+                                if (call[parameter] is not { } otherArgument)
+                                {
+                                    continue;
+                                }
+
+                                if (otherArgument.Expression is null || Evaluate(otherArgument.Expression) is not CollectionValue other)
                                 {
                                     return null;
                                 }
@@ -386,7 +370,7 @@ public sealed partial class PipelineGenerator
 
                     case "Output":
                         {
-                            var outputName = ReadName(args.ElementAtOrDefault(0), invocation, _outputNames, "output");
+                            var outputName = ReadName(call["name"], invocation, _outputNames, "output");
                             if (outputName is null)
                             {
                                 return null;
@@ -399,7 +383,7 @@ public sealed partial class PipelineGenerator
                             }
 
                             AddTransform(TransformKind.Output, new[] { input.Port }, inputType, Array.Empty<string>(),
-                                "Output '" + Names.Display(outputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                                "Output '" + Names.ForLabel(outputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                             return new VoidValue();
                         }
 
@@ -434,48 +418,43 @@ public sealed partial class PipelineGenerator
 
                             var kind = (TransformKind)Enum.Parse(typeof(TransformKind), name);
                             var groupingId = AddTransform(kind, new[] { input.Port }, inputType, outputs, label);
-                            return AttachLateData(groupingId, invocation, line) ? Collection(groupingId) : null;
+                            return AttachLateData(groupingId, call, invocation, line) ? Collection(groupingId) : null;
                         }
                 }
 
                 return UnknownMember(invocation, name);
             }
 
+            /// <summary>The most partitions a Partition may declare: each is a branch of the graph and of the generated code.</summary>
+            internal const int MaxPartitions = 256;
+
+            /// <summary>A transform's user function: the argument bound to its delegate parameter, whatever its position.</summary>
+            private static ExpressionSyntax? FunctionArgument(BoundCall call) =>
+                (call["fn"] ?? call["predicate"] ?? call["keyFn"] ?? call["timestampFn"] ?? call["partitionFn"])?.Expression;
+
             /// <summary>
             /// A grouping's late-data output (its lateData argument): the grouping gets a second port carrying the
             /// elements it drops as late, and an Output transform on that port.
             /// </summary>
-            private bool AttachLateData(int id, InvocationExpressionSyntax invocation, int line)
+            private bool AttachLateData(int id, BoundCall call, InvocationExpressionSyntax invocation, int line)
             {
-                if (_model.GetOperation(invocation, _cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+                if (call["withoutDefaults"] is { IsExplicit: true } defaults)
                 {
-                    return true;
-                }
-
-                var defaults = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "withoutDefaults" && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit);
-                if (defaults?.Syntax is ArgumentSyntax defaultsSyntax)
-                {
-                    if (_model.GetConstantValue(defaultsSyntax.Expression, _cancellationToken) is not { HasValue: true, Value: bool without })
+                    if (defaults.Constant is not { HasValue: true, Value: bool without })
                     {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, defaultsSyntax.GetLocation(), Shorten(defaultsSyntax.ToString()), "withoutDefaults must be a constant (true or false)");
+                        Report(DiagnosticDescriptors.UnsupportedExpression, defaults.Location, Shorten(defaults.Text), "withoutDefaults must be a constant (true or false)");
                         return false;
                     }
 
                     _transforms[id] = _transforms[id] with { WithoutDefaults = without };
                 }
 
-                var argument = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "lateData" && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit);
-                if (argument?.Syntax is not ArgumentSyntax syntax)
+                if (call["lateData"] is not { IsExplicit: true } lateData || lateData.Constant is { HasValue: true, Value: null })
                 {
                     return true;
                 }
 
-                if (_model.GetConstantValue(syntax.Expression, _cancellationToken) is { HasValue: true, Value: null })
-                {
-                    return true;
-                }
-
-                var outputName = ReadName(syntax.Expression, invocation, _outputNames, "output");
+                var outputName = ReadName(lateData, invocation, _outputNames, "output");
                 if (outputName is null)
                 {
                     return false;
@@ -484,7 +463,7 @@ public sealed partial class PipelineGenerator
                 var grouping = _transforms[id];
                 _transforms[id] = grouping with { OutputTypes = grouping.OutputTypes.Concat(new[] { grouping.InputType }).ToEquatableArray() };
                 AddTransform(TransformKind.Output, new[] { new PortRef(id, 1) }, grouping.InputType, Array.Empty<string>(),
-                    "Output '" + Names.Display(outputName) + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                    "Output '" + Names.ForLabel(outputName) + "' (late data of #" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
                 return true;
             }
         }

@@ -272,36 +272,35 @@ public sealed partial class PipelineGenerator
                 return false;
             }
 
-            private string? ReadName(ExpressionSyntax? argument, InvocationExpressionSyntax invocation, Dictionary<string, string> seen, string what)
+            private string? ReadName(BoundArgument? argument, InvocationExpressionSyntax invocation, Dictionary<string, string> seen, string what)
             {
-                if (argument is null)
+                if (argument is null || !argument.IsExplicit)
                 {
                     Report(DiagnosticDescriptors.InvalidName, invocation.GetLocation(), "The " + what + " needs a name");
                     return null;
                 }
 
-                var constant = _model.GetConstantValue(argument, _cancellationToken);
-                if (!constant.HasValue || constant.Value is not string name)
+                if (argument.Constant is not { HasValue: true, Value: string name })
                 {
-                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name must be a constant string");
+                    Report(DiagnosticDescriptors.InvalidName, argument.Location, "The " + what + " name must be a constant string");
                     return null;
                 }
 
                 var identifier = Names.ToPascal(name);
                 if (identifier.Length == 0 || !SyntaxFacts.IsValidIdentifier(identifier))
                 {
-                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' must contain letters or digits and start with a letter");
+                    Report(DiagnosticDescriptors.InvalidName, argument.Location, "The " + what + " name '" + name + "' must contain letters or digits and start with a letter");
                     return null;
                 }
 
                 if (seen.TryGetValue(identifier, out var previous))
                 {
-                    Report(DiagnosticDescriptors.InvalidName, argument.GetLocation(), "The " + what + " name '" + name + "' is already used by '" + previous + "'; " + what + " names must be unique");
+                    Report(DiagnosticDescriptors.InvalidName, argument.Location, "The " + what + " name '" + name + "' is already used by '" + previous + "'; " + what + " names must be unique");
                     return null;
                 }
 
                 seen.Add(identifier, name);
-                _nameLocations[what + ":" + identifier] = argument.GetLocation();
+                _nameLocations[what + ":" + identifier] = argument.Location;
                 return name;
             }
         }

@@ -7,6 +7,7 @@ using Compiled.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Compiled.Generator;
 
@@ -43,38 +44,60 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var durations = new List<long>();
-                foreach (var arg in call.ArgumentList.Arguments)
+                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                if (bound is null)
                 {
-                    if (!TryEvaluateDuration(arg.Expression, out var ms))
-                    {
-                        ReportDuration(arg);
-                        return null;
-                    }
-
-                    durations.Add(ms);
+                    Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
+                    return null;
                 }
 
-                string? problem = null;
+                // Every duration is read by its parameter's name: Sliding(period: ..., size: ...) is size then period.
+                long Duration(string parameter, out BoundArgument? argument, ref bool ok)
+                {
+                    argument = bound[parameter];
+                    if (!ok || argument is null || !argument.IsExplicit)
+                    {
+                        return 0;
+                    }
+
+                    if (!TryEvaluateDuration(argument, out var ms))
+                    {
+                        ok = false;
+                    }
+
+                    return ms;
+                }
+
+                var known = true;
+                var first = Duration(method.Name == "Sessions" ? "gap" : "size", out var firstArgument, ref known);
+                var period = Duration("period", out var periodArgument, ref known);
+                var offset = Duration("offset", out var offsetArgument, ref known);
+                if (!known)
+                {
+                    return null;
+                }
+
+                (string Message, BoundArgument? At)? problem = null;
                 WindowSpec? spec = null;
                 switch (method.Name)
                 {
                     case "Global":
                         spec = new WindowSpec("Global", 0, 0, 0);
                         break;
-                    case "Fixed" when durations.Count >= 1:
-                        spec = new WindowSpec("Fixed", durations[0], durations[0], durations.Count > 1 ? durations[1] : 0);
-                        problem = spec.SizeMs <= 0 ? "the window size must be positive"
-                            : spec.OffsetMs < 0 || spec.OffsetMs >= spec.SizeMs ? "the offset must be at least zero and smaller than the size" : null;
+                    case "Fixed" when firstArgument is not null:
+                        spec = new WindowSpec("Fixed", first, first, offset);
+                        problem = first <= 0 ? ("the window size must be positive", firstArgument)
+                            : offset < 0 || offset >= first ? ("the offset must be at least zero and smaller than the size", offsetArgument) : null;
                         break;
-                    case "Sliding" when durations.Count >= 2:
-                        spec = new WindowSpec("Sliding", durations[0], durations[1], durations.Count > 2 ? durations[2] : 0);
-                        problem = spec.SizeMs <= 0 || spec.PeriodMs <= 0 ? "the size and the period must be positive"
-                            : spec.OffsetMs < 0 || spec.OffsetMs >= spec.PeriodMs ? "the offset must be at least zero and smaller than the period" : null;
+                    case "Sliding" when firstArgument is not null && periodArgument is not null:
+                        spec = new WindowSpec("Sliding", first, period, offset);
+                        problem = first <= 0 ? ("the size and the period must be positive", firstArgument)
+                            : period <= 0 ? ("the size and the period must be positive", periodArgument)
+                            : offset < 0 || offset >= period ? ("the offset must be at least zero and smaller than the period", offsetArgument) : null;
                         break;
-                    case "Sessions" when durations.Count == 1:
-                        spec = new WindowSpec("Sessions", durations[0], 0, 0);
-                        problem = spec.SizeMs <= 0 ? "the session gap must be positive" : null;
+                    case "Sessions" when firstArgument is not null:
+                        spec = new WindowSpec("Sessions", first, 0, 0);
+                        problem = first <= 0 ? ("the session gap must be positive", firstArgument) : null;
                         break;
                     case "Custom" when method.TypeArguments.Length == 1:
                         {
@@ -93,13 +116,14 @@ public sealed partial class PipelineGenerator
                         }
 
                     default:
-                        problem = "Windows." + method.Name + " is not supported by this version of the generator";
+                        problem = ("Windows." + method.Name + " is not supported by this version of the generator", null);
                         break;
                 }
 
                 if (problem is not null || spec is null)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, call.GetLocation(), Shorten(call.ToString()), problem ?? "unsupported windowing");
+                    var at = problem?.At;
+                    Report(DiagnosticDescriptors.UnsupportedExpression, at?.Location ?? call.GetLocation(), Shorten(at?.Text ?? call.ToString()), problem?.Message ?? "unsupported windowing");
                     return null;
                 }
 
@@ -107,12 +131,18 @@ public sealed partial class PipelineGenerator
                 for (var i = options.Count - 1; i >= 0; i--)
                 {
                     var (name, optionCall) = options[i];
-                    var optionArgs = optionCall.ArgumentList.Arguments;
+                    var option = BoundCall.Bind(_model, optionCall, _cancellationToken);
+                    if (option is null)
+                    {
+                        Report(DiagnosticDescriptors.Unresolved, optionCall.GetLocation(), Shorten(optionCall.ToString()));
+                        return null;
+                    }
+
                     switch (name)
                     {
                         case "Triggering":
                             {
-                                var trigger = optionArgs.Count == 1 ? ParseTrigger(optionArgs[0].Expression) : null;
+                                var trigger = option["trigger"]?.Expression is { } triggerExpression ? ParseTrigger(triggerExpression) : null;
                                 if (trigger is null)
                                 {
                                     return null;
@@ -126,22 +156,28 @@ public sealed partial class PipelineGenerator
 
                         case "WithAllowedLateness":
                             {
-                                if (optionArgs.Count < 1 || !TryEvaluateDuration(optionArgs[0].Expression, out var lateness))
+                                var latenessArgument = option["lateness"];
+                                if (latenessArgument is null)
                                 {
-                                    ReportDuration(optionArgs.Count > 0 ? optionArgs[0] : (SyntaxNode)optionCall);
+                                    ReportDuration(optionCall);
+                                    return null;
+                                }
+
+                                if (!TryEvaluateDuration(latenessArgument, out var lateness))
+                                {
                                     return null;
                                 }
 
                                 if (lateness < 0)
                                 {
-                                    Report(DiagnosticDescriptors.UnsupportedExpression, optionArgs[0].GetLocation(), Shorten(optionArgs[0].ToString()), "the allowed lateness must not be negative");
+                                    Report(DiagnosticDescriptors.UnsupportedExpression, latenessArgument.Location, Shorten(latenessArgument.Text), "the allowed lateness must not be negative");
                                     return null;
                                 }
 
                                 spec = spec with { LatenessMs = lateness };
-                                if (optionArgs.Count > 1)
+                                if (option["closing"] is { } closingArgument)
                                 {
-                                    var closing = EnumMember(optionArgs[1].Expression, "Compiled.ClosingBehavior");
+                                    var closing = EnumMember(closingArgument, "Compiled.ClosingBehavior");
                                     if (closing is null)
                                     {
                                         return null;
@@ -161,7 +197,7 @@ public sealed partial class PipelineGenerator
                             break;
                         case "WithTimestampCombiner":
                             {
-                                var combiner = optionArgs.Count == 1 ? EnumMember(optionArgs[0].Expression, "Compiled.TimestampCombiner") : null;
+                                var combiner = option["combiner"] is { } combinerArgument ? EnumMember(combinerArgument, "Compiled.TimestampCombiner") : null;
                                 if (combiner is null)
                                 {
                                     return null;
@@ -173,7 +209,7 @@ public sealed partial class PipelineGenerator
 
                         case "WithOnTimeBehavior":
                             {
-                                var behavior = optionArgs.Count == 1 ? EnumMember(optionArgs[0].Expression, "Compiled.OnTimeBehavior") : null;
+                                var behavior = option["behavior"] is { } behaviorArgument ? EnumMember(behaviorArgument, "Compiled.OnTimeBehavior") : null;
                                 if (behavior is null)
                                 {
                                     return null;
@@ -192,20 +228,26 @@ public sealed partial class PipelineGenerator
                 return spec;
             }
 
-            private void ReportDuration(SyntaxNode node) =>
-                Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()),
-                    "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of a constant, new TimeSpan(...) of constants, or TimeSpan.Zero");
+            private const string DurationForms =
+                "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of constants, new TimeSpan(...) of constants, TimeSpan.Zero or default";
 
-            /// <summary>Reads a constant member of an enum type, e.g. TimestampCombiner.Earliest.</summary>
-            private string? EnumMember(ExpressionSyntax expression, string enumType)
+            private void ReportDuration(SyntaxNode node) =>
+                Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()), DurationForms);
+
+            /// <summary>Reads a constant member of an enum type, e.g. TimestampCombiner.Earliest (or a constant of that type naming one).</summary>
+            private string? EnumMember(BoundArgument argument, string enumType)
             {
-                if (_model.GetSymbolInfo(expression, _cancellationToken).Symbol is IFieldSymbol { ContainingType: { } type } field &&
-                    type.ToDisplayString() == enumType)
+                if (argument.Value.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } type && type.ToDisplayString() == enumType &&
+                    argument.Constant is { HasValue: true, Value: { } value })
                 {
-                    return field.Name;
+                    var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
+                    if (member is not null)
+                    {
+                        return member.Name;
+                    }
                 }
 
-                Report(DiagnosticDescriptors.UnsupportedExpression, expression.GetLocation(), Shorten(expression.ToString()), "write a member of " + enumType + " in place (e.g. " + enumType.Substring(enumType.LastIndexOf('.') + 1) + ".X)");
+                Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), "write a member of " + enumType + " in place (e.g. " + enumType.Substring(enumType.LastIndexOf('.') + 1) + ".X)");
                 return null;
             }
 
@@ -224,17 +266,39 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                if (bound is null)
+                {
+                    Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
+                    return null;
+                }
+
                 const string Spec = "global::Compiled.Triggers.TriggerSpec.";
-                var args = call.ArgumentList.Arguments;
                 string Lit(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L";
                 string Ms(long value) => value % 1000 == 0 ? (value / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s" : value.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms";
 
                 List<(string Kind, string Code, string Text, bool MayFinish, bool ProcessingTime)>? Subtriggers()
                 {
                     var list = new List<(string, string, string, bool, bool)>();
-                    foreach (var arg in args)
+                    IEnumerable<ExpressionSyntax> expressions = Array.Empty<ExpressionSyntax>();
+                    if (bound["trigger"] is { Expression: { } single })
                     {
-                        var sub = ParseTrigger(arg.Expression);
+                        expressions = new[] { single };
+                    }
+                    else if (bound["triggers"] is { } many)
+                    {
+                        if (many.Elements.IsDefault)
+                        {
+                            Report(DiagnosticDescriptors.UnsupportedExpression, many.Location, Shorten(many.Text), "write the subtriggers in place, as arguments or in an array created in the call");
+                            return null;
+                        }
+
+                        expressions = many.Elements;
+                    }
+
+                    foreach (var expression in expressions)
+                    {
+                        var sub = ParseTrigger(expression);
                         if (sub is null)
                         {
                             return null;
@@ -262,10 +326,15 @@ public sealed partial class PipelineGenerator
                         return ("AfterWatermark", Spec + "AfterWatermark(null, null)", "AfterWatermark", true, false);
                     case "AfterCount":
                         {
-                            var count = args.Count == 1 ? _model.GetConstantValue(args[0].Expression, _cancellationToken) : default;
-                            if (!count.HasValue || count.Value is not int n || n < 1)
+                            var countArgument = bound["count"];
+                            if (countArgument is null || IntegerConstant(countArgument, "element count") is not { } n)
                             {
-                                Report(DiagnosticDescriptors.UnsupportedExpression, call.GetLocation(), Shorten(call.ToString()), "the element count must be a constant of at least 1");
+                                return null;
+                            }
+
+                            if (n < 1)
+                            {
+                                Report(DiagnosticDescriptors.UnsupportedExpression, countArgument.Location, Shorten(countArgument.Text), "the element count must be a constant of at least 1");
                                 return null;
                             }
 
@@ -274,9 +343,15 @@ public sealed partial class PipelineGenerator
 
                     case "AfterProcessingTime":
                         {
-                            if (args.Count != 1 || !TryEvaluateDuration(args[0].Expression, out var delay) || delay < 0)
+                            var delayArgument = bound["delay"];
+                            if (delayArgument is null || !TryEvaluateDuration(delayArgument, out var delay))
                             {
-                                ReportDuration(args.Count > 0 ? args[0] : (SyntaxNode)call);
+                                return null;
+                            }
+
+                            if (delay < 0)
+                            {
+                                Report(DiagnosticDescriptors.UnsupportedExpression, delayArgument.Location, Shorten(delayArgument.Text), "the delay must not be negative");
                                 return null;
                             }
 
@@ -285,9 +360,17 @@ public sealed partial class PipelineGenerator
 
                     case "AfterProcessingTimeAligned":
                         {
-                            if (args.Count != 2 || !TryEvaluateDuration(args[0].Expression, out var period) || !TryEvaluateDuration(args[1].Expression, out var offset) || period <= 0)
+                            var periodArgument = bound["period"];
+                            var offsetArgument = bound["offset"];
+                            if (periodArgument is null || offsetArgument is null ||
+                                !TryEvaluateDuration(periodArgument, out var period) || !TryEvaluateDuration(offsetArgument, out var offset))
                             {
-                                Report(DiagnosticDescriptors.UnsupportedExpression, call.GetLocation(), Shorten(call.ToString()), "the period must be a positive constant duration and the offset a constant duration");
+                                return null;
+                            }
+
+                            if (period <= 0)
+                            {
+                                Report(DiagnosticDescriptors.UnsupportedExpression, periodArgument.Location, Shorten(periodArgument.Text), "the period must be a positive constant duration");
                                 return null;
                             }
 
@@ -318,10 +401,11 @@ public sealed partial class PipelineGenerator
                                 method.Name + "(" + string.Join(", ", subs.Select(x => x.Text)) + ")", mayFinish, subs.Any(x => x.ProcessingTime));
                         }
 
-                    case "WithEarlyFirings" or "WithLateFirings" or "OrFinally" when call.Expression is MemberAccessExpressionSyntax member:
+                    case "WithEarlyFirings" or "WithLateFirings" or "OrFinally" when bound.ReceiverExpression is { } receiverExpression:
                         {
-                            var receiver = ParseTrigger(member.Expression);
-                            var argument = args.Count == 1 ? ParseTrigger(args[0].Expression) : null;
+                            var receiver = ParseTrigger(receiverExpression);
+                            var firing = bound[method.Name switch { "WithEarlyFirings" => "early", "WithLateFirings" => "late", _ => "until" }]?.Expression;
+                            var argument = receiver is not null && firing is not null ? ParseTrigger(firing) : null;
                             if (receiver is null || argument is null)
                             {
                                 return null;
@@ -379,75 +463,183 @@ public sealed partial class PipelineGenerator
                 return new[] { text, "null" };
             }
 
-            private bool TryEvaluateDuration(ExpressionSyntax expression, out long milliseconds)
+            /// <summary>The largest duration a TimeSpan holds, in whole milliseconds.</summary>
+            private const long MaxDurationMs = 922_337_203_685_477L;
+
+            /// <summary>
+            /// Evaluates a duration written in place, in milliseconds: TimeSpan.Zero, default, new TimeSpan(...) or a
+            /// TimeSpan.FromX factory (every overload, including .NET 9's FromSeconds(seconds, milliseconds, microseconds)
+            /// and the like), with every argument read by its parameter's name and default values included. Reports
+            /// CMP0005 at the argument and returns false when the duration is not a constant, not a whole number of
+            /// milliseconds, or out of a TimeSpan's range.
+            /// </summary>
+            private bool TryEvaluateDuration(BoundArgument argument, out long milliseconds)
             {
                 milliseconds = 0;
-                var symbol = _model.GetSymbolInfo(expression, _cancellationToken).Symbol;
-                if (symbol?.ContainingType?.ToDisplayString() != "System.TimeSpan")
-                {
-                    return false;
-                }
-
-                if (symbol is IFieldSymbol { Name: "Zero" })
+                var (problem, at) = EvaluateDuration(argument.Value, out milliseconds);
+                if (problem is null)
                 {
                     return true;
                 }
 
-                var arguments = expression switch
+                // A problem with one argument of the duration (a char) is reported there; anything else at the duration.
+                if (at?.Syntax is { } node && argument.Expression is { } whole && whole.Span.Contains(node.Span))
                 {
-                    InvocationExpressionSyntax i => i.ArgumentList.Arguments,
-                    ObjectCreationExpressionSyntax o when o.ArgumentList is not null => o.ArgumentList.Arguments,
-                    _ => default,
-                };
-                var values = new List<double>();
-                foreach (var argument in arguments)
-                {
-                    var constant = _model.GetConstantValue(argument.Expression, _cancellationToken);
-                    if (!constant.HasValue || constant.Value is null or string or bool)
-                    {
-                        return false;
-                    }
-
-                    values.Add(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
-                }
-
-                double ms;
-                if (symbol is IMethodSymbol { MethodKind: MethodKind.Constructor })
-                {
-                    ms = values.Count switch
-                    {
-                        1 => values[0] / 10_000.0,
-                        3 => ((values[0] * 60 + values[1]) * 60 + values[2]) * 1000,
-                        4 => (((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1000,
-                        5 => ((((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1000) + values[4],
-                        _ => double.NaN,
-                    };
-                }
-                else if (symbol is IMethodSymbol factory && values.Count == 1)
-                {
-                    var scale = factory.Name switch
-                    {
-                        "FromMilliseconds" => 1.0,
-                        "FromSeconds" => 1000.0,
-                        "FromMinutes" => 60_000.0,
-                        "FromHours" => 3_600_000.0,
-                        "FromDays" => 86_400_000.0,
-                        _ => double.NaN,
-                    };
-                    ms = values[0] * scale;
+                    Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()), problem);
                 }
                 else
                 {
-                    return false;
+                    Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), problem);
                 }
 
-                if (double.IsNaN(ms) || double.IsInfinity(ms) || Math.Abs(ms) > 9.2e15)
+                return false;
+            }
+
+            /// <summary>The duration in milliseconds, or why it cannot be known at build time (and the part at fault, if one is).</summary>
+            private static (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
+            {
+                milliseconds = 0;
+                // Identity conversions, and the default literal's conversion to TimeSpan, are not part of the value.
+                while (value is IConversionOperation { IsImplicit: true } conversion && IsTimeSpan(conversion.Type))
                 {
-                    return false;
+                    if (conversion.Operand is IDefaultValueOperation)
+                    {
+                        return (null, null); // the default literal
+                    }
+
+                    if (!conversion.Conversion.IsIdentity)
+                    {
+                        break;
+                    }
+
+                    value = conversion.Operand;
                 }
 
-                milliseconds = (long)Math.Round(ms);
-                return Math.Abs(ms - milliseconds) < 1e-6;
+                if (!IsTimeSpan(value.Type))
+                {
+                    return (DurationForms, null);
+                }
+
+                IMethodSymbol? method;
+                System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments;
+                switch (value)
+                {
+                    case IDefaultValueOperation:
+                    case IFieldReferenceOperation { Field.Name: "Zero" } zero when IsTimeSpan(zero.Field.ContainingType):
+                        return (null, null);
+                    case IObjectCreationOperation { Constructor: { } constructor } creation when creation.Initializer is null:
+                        method = constructor;
+                        arguments = creation.Arguments;
+                        break;
+                    case IInvocationOperation { TargetMethod: { IsStatic: true } factory } invocation when IsTimeSpan(factory.ContainingType):
+                        method = factory;
+                        arguments = invocation.Arguments;
+                        break;
+                    default:
+                        return (DurationForms, null);
+                }
+
+                var total = 0m;
+                foreach (var argument in arguments)
+                {
+                    var name = argument.Parameter?.Name ?? string.Empty;
+                    var unit = UnitMs(name == "value" ? FactoryUnit(method.Name) : name);
+                    if (unit is null)
+                    {
+                        return (DurationForms, null);
+                    }
+
+                    var written = argument.Value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : argument.Value;
+                    if (written.Type?.SpecialType == SpecialType.System_Char)
+                    {
+                        return ("the " + name + " argument is a char, which the compiler converts to its character code; a duration takes a number", written);
+                    }
+
+                    if (!argument.Value.ConstantValue.HasValue || ToDecimal(argument.Value.ConstantValue.Value) is not { } amount)
+                    {
+                        return (DurationForms, null);
+                    }
+
+                    total += amount * unit.Value;
+                    if (Math.Abs(total) > 1e20m)
+                    {
+                        break; // far out of range; checked below
+                    }
+                }
+
+                if (Math.Abs(total) > MaxDurationMs)
+                {
+                    return ("the duration is out of the range of a TimeSpan", null);
+                }
+
+                if (decimal.Truncate(total) != total)
+                {
+                    return ("event time has millisecond precision: the duration must be a whole number of milliseconds", null);
+                }
+
+                milliseconds = (long)total;
+                return (null, null);
+            }
+
+            private static bool IsTimeSpan(ITypeSymbol? type) =>
+                type is { Name: "TimeSpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+            /// <summary>The unit of TimeSpan.FromX(double value) and the like: "FromSeconds" → "seconds".</summary>
+            private static string FactoryUnit(string method) =>
+                method.StartsWith("From", StringComparison.Ordinal) ? method.Substring(4).ToLowerInvariant() : string.Empty;
+
+            /// <summary>Milliseconds per unit, by a TimeSpan parameter's name; null for anything else.</summary>
+            private static decimal? UnitMs(string unit) => unit switch
+            {
+                "days" => 86_400_000m,
+                "hours" => 3_600_000m,
+                "minutes" => 60_000m,
+                "seconds" => 1_000m,
+                "milliseconds" => 1m,
+                "microseconds" => 0.001m,
+                "ticks" => 0.0001m,
+                _ => null,
+            };
+
+            /// <summary>A numeric constant as a decimal, without any conversion that can throw; null when it is not one (or not finite).</summary>
+            private static decimal? ToDecimal(object? value) => value switch
+            {
+                int i => i,
+                long l => l,
+                short s => s,
+                sbyte sb => sb,
+                byte b => b,
+                ushort us => us,
+                uint ui => ui,
+                ulong ul => ul,
+                double d when !double.IsNaN(d) && !double.IsInfinity(d) && Math.Abs(d) < 1e20 => (decimal)d,
+                float f when !float.IsNaN(f) && !float.IsInfinity(f) && Math.Abs(f) < 1e20f => (decimal)f,
+                decimal m => m,
+                _ => null,
+            };
+
+            /// <summary>
+            /// An integer constant argument (e.g. a count), as the parameter's type sees it. Reports CMP0005 at the
+            /// argument and returns null when it is not a constant, or is a char.
+            /// </summary>
+            private long? IntegerConstant(BoundArgument argument, string what)
+            {
+                if (argument.WrittenType?.SpecialType == SpecialType.System_Char)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), "the " + what + " is a char; write a number");
+                    return null;
+                }
+
+                switch (argument.Constant)
+                {
+                    case { HasValue: true, Value: int i }:
+                        return i;
+                    case { HasValue: true, Value: long l }:
+                        return l;
+                    default:
+                        Report(DiagnosticDescriptors.UnsupportedExpression, argument.Location, Shorten(argument.Text), "the " + what + " must be a constant");
+                        return null;
+                }
             }
         }
     }

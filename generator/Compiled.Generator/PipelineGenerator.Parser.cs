@@ -45,6 +45,10 @@ public sealed partial class PipelineGenerator
 
         internal static string Fq(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
 
+        /// <summary>A name as C# writes it: a keyword gets an '@' ("class" → "@class"), as the namespace display does.</summary>
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
         private abstract class Value
         {
         }
@@ -129,9 +133,9 @@ public sealed partial class PipelineGenerator
                     return Result(null);
                 }
 
-                if (type.Name is "Runner" or "Results")
+                if (Names.ClassMembers.Contains(type.Name))
                 {
-                    Report(DiagnosticDescriptors.InvalidName, syntax.Identifier.GetLocation(), "A pipeline class cannot be named '" + type.Name + "': the generator adds a nested type of that name; rename the class");
+                    Report(DiagnosticDescriptors.InvalidName, syntax.Identifier.GetLocation(), "A pipeline class cannot be named '" + type.Name + "': the generator adds a member of that name to it; rename the class");
                     return Result(null);
                 }
 
@@ -200,7 +204,7 @@ public sealed partial class PipelineGenerator
                 var spec = new PipelineSpec
                 {
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
-                    ClassName = type.Name,
+                    ClassName = Identifier(type.Name),
                     TypeKeyword = type.IsRecord ? "record" : "class",
                     SurfaceIsInternal = _surfaceIsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
@@ -245,7 +249,7 @@ public sealed partial class PipelineGenerator
                         if (members.TryGetValue(member, out var previous))
                         {
                             Report(DiagnosticDescriptors.InvalidName, _nameLocations["output:" + output.Key],
-                                "The output name '" + Names.Display(output.Value) + "' becomes the member '" + member + "', which the generated code already uses for " + Names.Display(previous) + "; choose another name");
+                                "The output name '" + Names.ForLabel(output.Value) + "' becomes the member '" + member + "', which the generated code already uses for " + Names.ForLabel(previous) + "; choose another name");
                             break;
                         }
 
@@ -323,7 +327,7 @@ public sealed partial class PipelineGenerator
                         _ => "class",
                     };
                     var isStatic = t.IsStatic ? "static " : string.Empty;
-                    result.Insert(0, isStatic + "partial " + keyword + " " + t.Name);
+                    result.Insert(0, isStatic + "partial " + keyword + " " + Identifier(t.Name));
                 }
 
                 return result.ToEquatableArray();

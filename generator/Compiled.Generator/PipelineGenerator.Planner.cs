@@ -119,7 +119,7 @@ public sealed partial class PipelineGenerator
 
                 stage++;
                 lines.Add("Stage " + Num(stage) + ": " + (isInput
-                    ? "fused loop over input '" + Names.Display(origin.Name ?? string.Empty) + "', element by element"
+                    ? "fused loop over input '" + Names.ForLabel(origin.Name ?? string.Empty) + "', element by element"
                     : (origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
                         ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"
                         : origin.OutputWindowing is not null && origin.SideInput is null

@@ -55,7 +55,25 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(plans, static (spc, plan) =>
         {
             var (hintName, source) = Emitter.Emit(plan);
-            spc.AddSource(hintName, source);
+            spc.AddSource(SafeHintName(hintName), source);
         });
+    }
+
+    /// <summary>
+    /// A hint name the compiler accepts: names written with '@' (a class or namespace named with a keyword) or other
+    /// characters a hint name cannot hold would make AddSource throw; they become '_'.
+    /// </summary>
+    internal static string SafeHintName(string hintName)
+    {
+        var chars = hintName.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (!(char.IsLetterOrDigit(chars[i]) || chars[i] is '.' or '_' or '-' or '+' or ' ' or '(' or ')' or '[' or ']' or '{' or '}' or ','))
+            {
+                chars[i] = '_';
+            }
+        }
+
+        return new string(chars);
     }
 }

@@ -39,6 +39,61 @@ public class GeneratedCodeValidityTests
                 static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
             }
             """,
+        ["ClassNamedRun"] = Prelude + """
+            [Pipeline]
+            public partial class Run
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["ClassNamedPlanDescription"] = Prelude + """
+            [Pipeline]
+            public partial class PlanDescription
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["ClassNamedWithAKeyword"] = Prelude + """
+            [Pipeline]
+            public partial class @class
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["NestedInAClassNamedWithAKeyword"] = Prelude + """
+            public static partial class @event
+            {
+                [Pipeline]
+                public partial class P
+                {
+                    static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+                }
+            }
+            """,
+        ["NamespaceWithAKeyword"] = """
+            using Compiled;
+
+            namespace Demo.@fixed;
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => p.Create<int>("numbers").Output("out");
+            }
+            """,
+        ["ConstantNaNInACombineFn"] = Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    const double nan = double.NaN;
+                    const float inf = float.PositiveInfinity;
+                    p.Create<double>("numbers").CombineGlobally(Combiners.Min<double>(nan)).Output("min");
+                    p.Create<float>("floats").CombineGlobally(Combiners.Max<float>(inf)).Output("max");
+                }
+            }
+            """,
         ["OutputNameCollidesWithPushMethod"] = Prelude + """
             [Pipeline]
             public partial class P

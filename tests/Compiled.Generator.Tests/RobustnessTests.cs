@@ -354,6 +354,12 @@ public class RobustnessTests
         new("PartitionIntoZero", "CMP0010", Define("""
             p.Create<int>("numbers").Partition(0, static (x, n) => 0)[0].Output("out");
             """)),
+        new("PartitionIntoIntMaxValue", "CMP0010", Define("""
+            p.Create<int>("numbers").Partition(int.MaxValue, static (x, n) => 0)[0].Output("out");
+            """)),
+        new("CharAsADuration", "CMP0005", Define("""
+            p.Create<int>("numbers").WithTimestamps(static x => new Instant(x)).Window(Windows.Fixed(TimeSpan.FromSeconds('a'))).Count().Output("out");
+            """)),
         new("PartitionIndexOutOfRange", "CMP0014", Define("""
             p.Create<int>("numbers").Partition(2, static (x, n) => x % n)[5].Output("out");
             """)),

@@ -62,32 +62,39 @@ internal static class Names
     public static string ResultsProperty(string output) => ResultsMembers.Contains(output) ? output + "Output" : output;
 
     /// <summary>
-    /// A name for plan labels and comments: control characters (line breaks in particular, which would end a generated
-    /// comment) are written as escapes.
+    /// The members the generator adds to the pipeline class itself: the class cannot have one of these names
+    /// (a member cannot be named like its enclosing type, CS0542).
     /// </summary>
-    /// <param name="name">The name as declared.</param>
-    /// <returns>The name on one line.</returns>
-    public static string Display(string name)
+    public static readonly HashSet<string> ClassMembers = new(StringComparer.Ordinal)
+    {
+        "Runner", "Results", "Run", "CreateRunner", "PlanDescription", "PlanMermaid",
+    };
+
+    /// <summary>
+    /// A declared name as it appears in a transform's label, which the generated code puts in comments and in
+    /// string literals: characters that would end a comment line or a string literal, or that mean something in XML
+    /// documentation, are written as \uXXXX escapes (a line feed as \u000A, a quote as \u0022). Inside a string
+    /// literal such an escape is the character again; in a comment it is plain text.
+    /// </summary>
+    public static string ForLabel(string name)
     {
         StringBuilder? builder = null;
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            var escape = c switch
+            var pairedSurrogate = char.IsHighSurrogate(c) ? i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])
+                : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(name[i - 1]);
+            var escape = char.IsControl(c) || c is '"' or '\\' or '<' or '>' or '&' or '\u2028' or '\u2029' ||
+                         (char.IsSurrogate(c) && !pairedSurrogate);
+            if (escape)
             {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : null,
-            };
-            if (escape is null)
+                builder ??= new StringBuilder(name, 0, i, name.Length + 16);
+                builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
             {
                 builder?.Append(c);
-                continue;
             }
-
-            builder ??= new StringBuilder(name, 0, i, name.Length + 8);
-            builder.Append(escape);
         }
 
         return builder?.ToString() ?? name;

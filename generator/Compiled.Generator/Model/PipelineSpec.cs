@@ -9,10 +9,10 @@ namespace Compiled.Generator.Model;
 /// </summary>
 internal sealed record PipelineSpec
 {
-    /// <summary>Namespace of the class, or empty for the global namespace.</summary>
+    /// <summary>Namespace of the class as written in C# (keywords escaped: "Demo.@fixed"), or empty for the global namespace.</summary>
     public required string Namespace { get; init; }
 
-    /// <summary>The class name.</summary>
+    /// <summary>The class name as written in C# (a keyword escaped: "@class"), like <see cref="Namespace"/>.</summary>
     public required string ClassName { get; init; }
 
     /// <summary>"class" or "record".</summary>

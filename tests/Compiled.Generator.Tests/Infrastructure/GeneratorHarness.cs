@@ -56,6 +56,23 @@ public static class GeneratorHarness
     }
 }
 
+/// <summary>The parser's output for one pipeline class, read from the generator's tracked Parse step.</summary>
+internal static class ParserHarness
+{
+    /// <summary>Runs the generator over <paramref name="sources"/> and returns the parse result of its single pipeline class.</summary>
+    public static Model.ParseResult Parse(params string[] sources)
+    {
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(GeneratorHarness.CreateCompilation(sources));
+        var result = driver.GetRunResult().Results.Single();
+        if (result.Exception is not null)
+        {
+            throw new InvalidOperationException("the generator threw", result.Exception);
+        }
+
+        return (Model.ParseResult)result.TrackedSteps[PipelineGenerator.Steps.Parse].SelectMany(s => s.Outputs).Single().Value;
+    }
+}
+
 public sealed record GeneratorRun(
     List<(string HintName, string Text)> Sources,
     List<Diagnostic> GeneratorDiagnostics,

@@ -1,0 +1,181 @@
+using System;
+using System.Runtime.CompilerServices;
+using BenchmarkDotNet.Attributes;
+using Compiled;
+
+namespace Compiled.Benchmarks.Faults;
+
+/// <summary>
+/// What one call at a time and failure handling cost on single-element pushes (10,000,000 pushes of W1's pipeline:
+/// x * 3, keep even, sum as long). <see cref="Generated"/> is the runner the generator writes now. The three hand-written
+/// runners are the same fused loop with the call's framing as it was before (a finished check), with the owner check
+/// alone (one compare and two stores), and with the owner check plus the try/catch that names a failing transform.
+/// </summary>
+[MemoryDiagnoser]
+public class SinglePushGate
+{
+    private int[] _numbers = Array.Empty<int>();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        _numbers = new int[10_000_000];
+        for (var i = 0; i < _numbers.Length; i++)
+        {
+            _numbers[i] = random.Next(-1_000_000, 1_000_000);
+        }
+
+        var expected = Before();
+        foreach (var (name, value) in new[] { ("OwnerCheckOnly", OwnerCheckOnly()), ("OwnerCheckAndTry", OwnerCheckAndTry()), ("Generated", Generated()) })
+        {
+            if (value != expected)
+            {
+                throw new InvalidOperationException($"{name} = {value}, before = {expected}");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public long Before()
+    {
+        var runner = new Framing();
+        foreach (var x in _numbers)
+        {
+            runner.PushBefore(x);
+        }
+
+        return runner.Sum;
+    }
+
+    [Benchmark]
+    public long OwnerCheckOnly()
+    {
+        var runner = new Framing();
+        foreach (var x in _numbers)
+        {
+            runner.PushOwnerCheck(x);
+        }
+
+        return runner.Sum;
+    }
+
+    [Benchmark]
+    public long OwnerCheckAndTry()
+    {
+        var runner = new Framing();
+        foreach (var x in _numbers)
+        {
+            runner.PushOwnerCheckAndTry(x);
+        }
+
+        return runner.Sum;
+    }
+
+    [Benchmark]
+    public long Generated()
+    {
+        var runner = W1Pipeline.CreateRunner(default(LastValueSink<long>));
+        foreach (var x in _numbers)
+        {
+            runner.PushNumbers(x);
+        }
+
+        runner.Finish();
+        return runner.Sum.Value;
+    }
+
+    /// <summary>W1's fused loop body with three framings of a push call.</summary>
+    private sealed class Framing
+    {
+        private long _elementsIn;
+        private bool _finished;
+        private int _state;
+
+        public long Sum;
+
+        /// <summary>The end of input (sets the finished flag the old framing checks).</summary>
+        public void Finish() => _finished = true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void On(int element)
+        {
+            var v1 = element * 3;
+            if (v1 % 2 == 0)
+            {
+                Sum += v1;
+            }
+        }
+
+        /// <summary>As before: a finished check, then the loop body.</summary>
+        public void PushBefore(int element)
+        {
+            if (_finished)
+            {
+                ThrowFinished();
+            }
+
+            _elementsIn++;
+            On(element);
+        }
+
+        /// <summary>The owner check alone: one compare on entry (it replaces the finished check), a store on entry and on exit.</summary>
+        public void PushOwnerCheck(int element)
+        {
+            if (_state != 0)
+            {
+                ThrowBusy();
+            }
+
+            _state = 1;
+            On(element);
+            _elementsIn++;
+            _state = 0;
+        }
+
+        /// <summary>The owner check and the try/catch that turns a throw into the push's failure, as generated.</summary>
+        public void PushOwnerCheckAndTry(int element)
+        {
+            if (_state != 0)
+            {
+                ThrowBusy();
+            }
+
+            _state = 1;
+            try
+            {
+                try
+                {
+                    On(element);
+                }
+                catch (Exception ex)
+                {
+                    throw Failed(ex);
+                }
+
+                _elementsIn++;
+            }
+            catch (Exception) when (Abandon())
+            {
+                throw;
+            }
+
+            _state = 0;
+        }
+
+        private bool Abandon()
+        {
+            _state = 2;
+            return false;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static Exception Failed(Exception ex) => new PipelineExecutionException("failed", ex);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowFinished() => throw new InvalidOperationException("finished");
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowBusy() => throw new InvalidOperationException("busy");
+    }
+}
