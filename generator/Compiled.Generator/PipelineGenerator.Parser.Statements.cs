@@ -123,7 +123,7 @@ public sealed partial class PipelineGenerator
 
                 if (value is not MultiValue multi)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.GetLocation(), Shorten(assignment.ToString()), "only ParDo and Partition results can be deconstructed");
+                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.GetLocation(), Shorten(assignment.ToString()), "only the results of ParDo, Partition and the transforms with a failure output (MapWithFailures, ...) can be deconstructed");
                     return;
                 }
 
@@ -131,7 +131,7 @@ public sealed partial class PipelineGenerator
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, assignment.Left.GetLocation(), Shorten(assignment.Left.ToString()),
                         "it deconstructs into " + designations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " locals, but the " +
-                        (multi.IsPartition ? "Partition" : "ParDo") + " has " + multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " outputs");
+                        (multi.IsPartition ? "Partition" : _transforms[multi.Node].WithFailures ? _transforms[multi.Node].Label : "ParDo") + " has " + multi.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " outputs");
                     return;
                 }
 
@@ -231,8 +231,8 @@ public sealed partial class PipelineGenerator
                     var name = member.Name.Identifier.ValueText;
                     var port = name switch
                     {
-                        "Main" => 0,
-                        "Output2" => 1,
+                        "Main" or "Output" => 0,
+                        "Output2" or "Failures" => 1,
                         "Output3" => 2,
                         _ => -1,
                     };

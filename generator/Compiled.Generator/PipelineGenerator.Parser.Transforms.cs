@@ -202,6 +202,34 @@ public sealed partial class PipelineGenerator
                 var inputType = ElementTypeOfPort(input.Port);
                 switch (name)
                 {
+                    case "MapWithFailures":
+                    case "FilterWithFailures":
+                    case "FlatMapWithFailures":
+                        {
+                            // Beam's exceptionsInto: port 0 the results, port 1 the elements the function threw on.
+                            var fn = ParseFunction(FunctionArgument(call), invocation, name);
+                            if (fn is null)
+                            {
+                                return null;
+                            }
+
+                            var outputs = OutputTypes(method.ReturnType);
+                            if (outputs is null || outputs.Length != 2)
+                            {
+                                return Unresolved(invocation);
+                            }
+
+                            var kind = name switch
+                            {
+                                "MapWithFailures" => TransformKind.Map,
+                                "FilterWithFailures" => TransformKind.Filter,
+                                _ => TransformKind.FlatMap,
+                            };
+                            var id = AddTransform(kind, new[] { input.Port }, inputType, new[] { outputs[0], "global::Compiled.Failure<" + inputType + ">" }, label, function: fn);
+                            _transforms[id] = _transforms[id] with { WithFailures = true };
+                            return new MultiValue(id, 2, false);
+                        }
+
                     case "Map":
                     case "Filter":
                     case "FlatMap":

@@ -42,6 +42,29 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void FailureOutputs() => Check(nameof(FailureOutputs), """
+        [Pipeline]
+        public partial class DeadLetters
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var (numbers, bad) = p.Create<string>("lines").MapWithFailures(static line => int.Parse(line));
+                numbers.CombineGlobally(Combiners.Sum<int>()).Output("total");
+                bad.Output("badLines");
+                var (letters, unspellable) = p.Create<string>("words").FlatMapWithFailures<char>(static (w, output) =>
+                {
+                    foreach (var c in w)
+                    {
+                        output.Emit(c);
+                    }
+                });
+                letters.Output("letters");
+                unspellable.Output("unspellable");
+            }
+        }
+        """);
+
+    [Fact]
     public void MapFilterCombineGlobally() => Check(nameof(MapFilterCombineGlobally), """
         [Pipeline]
         public partial class MapFilterSum
