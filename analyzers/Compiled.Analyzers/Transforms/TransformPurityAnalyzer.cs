@@ -69,6 +69,9 @@ public sealed class TransformPurityAnalyzer : DiagnosticAnalyzer
             case "ParDo":
             case "WithKeys":
             case "WithTimestamps":
+            case "MapWithFailures":
+            case "FlatMapWithFailures":
+            case "FilterWithFailures":
                 break;
             default:
                 return;
