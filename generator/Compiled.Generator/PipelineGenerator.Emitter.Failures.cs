@@ -35,6 +35,7 @@ public sealed partial class PipelineGenerator
                 w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
                 w.Line("private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call");
                 w.Line("private int __probe = -1; // the transform a probe found to throw");
+                w.Line("private int __probeCombine = -1; // the combine function a probe reached (-2: several)");
                 foreach (var o in _outputs)
                 {
                     w.Line("private global::Compiled.Execution.HeldOutputs<" + o.InputType + ">? " + HeldField(o) + "; // results of output '" + Doc(o.Name) + "' its sink refused, in order");
@@ -208,13 +209,15 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Finds the transform of input '" + Doc(input.Name) + "''s stage that throws on an element: its id, or -1.</summary>");
                 w.Open("private int __ProbeInput" + name + "(" + input.OutputTypes[0] + " element)");
                 w.Line("__probe = -1;");
+                w.Line("__probeCombine = -1;");
                 w.Open("try");
                 w.Line("__ProbeInputBody" + name + "(element);");
                 w.Close();
                 w.Open("catch (global::System.Exception)");
                 w.Line("// A probe reports what it found; a failure outside the user functions leaves the transform untold.");
                 w.Close();
-                w.Line("return __probe;");
+                w.Line("// No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.");
+                w.Line("return __probe >= 0 ? __probe : __probeCombine;");
                 w.Close();
                 w.Line();
                 w.Open("private void __ProbeInputBody" + name + "(" + input.OutputTypes[0] + " element)");
@@ -239,13 +242,14 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>Finds the transform that throws on a value " + (includeSelf ? "replayed into" : "fired by") + " #" + N(t.Id) + " " + Doc(t.Label) + ": its id, or -1.</summary>");
                     w.Open("private int " + method + "(" + type + " value, global::Compiled.Instant timestamp)");
                     w.Line("__probe = -1;");
+                    w.Line("__probeCombine = -1;");
                     w.Open("try");
                     w.Line(method + "Body(value, timestamp);");
                     w.Close();
                     w.Open("catch (global::System.Exception)");
                     w.Line("// A probe reports what it found; a failure outside the user functions leaves the transform untold.");
                     w.Close();
-                    w.Line("return __probe;");
+                    w.Line("return __probe >= 0 ? __probe : __probeCombine;");
                     w.Close();
                     w.Line();
                     w.Open("private void " + method + "Body(" + type + " value, global::Compiled.Instant timestamp)");
@@ -390,10 +394,16 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CombinePerKey:
                     case TransformKind.CombineGlobally:
                         {
-                            // The combine function on a scratch accumulator: the runner's own state is not touched.
+                            // The combine function on a scratch accumulator: the runner's own state is not touched. Where the
+                            // state is a plain field or map (no windows), the scratch first takes in the current accumulator
+                            // of the element's key, so a failure that depends on it (an overflow) shows again.
                             var fn = UsesPanes(t) ? t.Combine!.CreateExpression : "_fn" + id;
                             var input = t.Kind == TransformKind.CombinePerKey ? value + ".Value" : value;
-                            ProbeCall(w, t, "{ var pf = " + fn + "; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, " + input + "); }");
+                            var current = t.OutputWindowing is not null || UsesPanes(t) ? string.Empty
+                                : t.Kind == TransformKind.CombineGlobally ? " pf.MergeAccumulators(ref pa, _acc" + id + ");"
+                                : " if (" + (IsTextKey(StateKeyType(t)) ? "_lookup" + id + ".TryGetValue(" + value + ".Key.Span" : "_state" + id + ".TryGetValue(" + value + ".Key") + ", out var pc)) { pf.MergeAccumulators(ref pa, pc); }";
+                            w.Line("__probeCombine = __probeCombine == -1 ? " + id + " : -2; // a combine function this element reached");
+                            ProbeCall(w, t, "{ var pf = " + fn + "; var pa = pf.CreateAccumulator();" + current + " pf.AddInput(ref pa, " + input + "); }");
                             break;
                         }
 

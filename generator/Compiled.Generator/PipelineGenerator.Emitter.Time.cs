@@ -125,7 +125,34 @@ public sealed partial class PipelineGenerator
                 w.Line("/// later than that are dropped and counted in <see cref=\"DroppedLateElements\"/>. A watermark never goes");
                 w.Line("/// back: an earlier one is ignored.");
                 w.Line("/// </summary>");
-                w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                // One input, no idleness, no keyed window panes: an advance that fires nothing runs no user code and
+                // cannot fail, so it skips the call's framing (one compare for the gate, one for the earliest window end)
+                // and stays inlinable; the rest goes through the gate.
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null).ToList();
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t));
+                if (quiet)
+                {
+                    var only = Names.ToPascal(_inputs[0].Name!);
+                    w.Line(Inline);
+                    w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark <= _fireAt" : string.Empty) + ")");
+                    w.Line("// Nothing fires: the watermarks move, and that is all.");
+                    w.Open("if (watermark > _inputWatermark" + only + ")");
+                    w.Line("_inputWatermark" + only + " = watermark;");
+                    w.Line("__AdvanceTo(watermark);");
+                    w.Close();
+                    w.Line("return;");
+                    w.Close();
+                    w.Line("__AdvanceWatermarkCall(watermark);");
+                    w.Close();
+                    w.Line();
+                    w.Open("private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)");
+                }
+                else
+                {
+                    w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                }
+
                 OpenCall(w);
                 foreach (var input in _inputs)
                 {

@@ -82,6 +82,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Snapshots.JoinRow>? __heldRows; // results of output 'rows' its sink refused, in order
 
             // State of #2 CoGroupByKey (line 13):
@@ -320,6 +321,7 @@ namespace Snapshots
             private int __ProbeInputOrders(global::Compiled.KV<int, string> element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyOrders(element);
@@ -328,7 +330,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyOrders(global::Compiled.KV<int, string> element)
@@ -551,6 +554,7 @@ namespace Snapshots
             private int __ProbeInputPayments(global::Compiled.KV<int, decimal> element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyPayments(element);
@@ -559,7 +563,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyPayments(global::Compiled.KV<int, decimal> element)
@@ -798,6 +803,7 @@ namespace Snapshots
             private int __ProbeFrom2(global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom2Body(value, timestamp);
@@ -806,7 +812,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom2Body(global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>> value, global::Compiled.Instant timestamp)

@@ -86,6 +86,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, long>>? __heldSumOfSquares; // results of output 'sumOfSquares' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, int>>? __heldMax; // results of output 'max' its sink refused, in order
 
@@ -358,6 +359,7 @@ namespace Snapshots
             private int __ProbeInputNumbers(int element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyNumbers(element);
@@ -366,7 +368,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyNumbers(int element)
@@ -387,9 +390,10 @@ namespace Snapshots
                         return;
                     }
                     {
+                        __probeCombine = __probeCombine == -1 ? 2 : -2; // a combine function this element reached
                         try
                         {
-                            { var pf = _fn2; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv1.Value); }
+                            { var pf = _fn2; var pa = pf.CreateAccumulator(); if (_state2.TryGetValue(pv1.Key, out var pc)) { pf.MergeAccumulators(ref pa, pc); } pf.AddInput(ref pa, pv1.Value); }
                         }
                         catch (global::System.Exception)
                         {
@@ -401,9 +405,10 @@ namespace Snapshots
                         }
                     }
                     {
+                        __probeCombine = __probeCombine == -1 ? 4 : -2; // a combine function this element reached
                         try
                         {
-                            { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv1.Value); }
+                            { var pf = _fn4; var pa = pf.CreateAccumulator(); if (_state4.TryGetValue(pv1.Key, out var pc)) { pf.MergeAccumulators(ref pa, pc); } pf.AddInput(ref pa, pv1.Value); }
                         }
                         catch (global::System.Exception)
                         {
@@ -432,7 +437,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -632,6 +653,7 @@ namespace Snapshots
             private int __ProbeFrom2(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom2Body(value, timestamp);
@@ -640,7 +662,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom2Body(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
@@ -653,6 +675,7 @@ namespace Snapshots
             private int __ProbeFrom4(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom4Body(value, timestamp);
@@ -661,7 +684,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom4Body(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)

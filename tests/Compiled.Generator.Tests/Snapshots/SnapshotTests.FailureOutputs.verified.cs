@@ -110,6 +110,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<int>? __heldTotal; // results of output 'total' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<global::Compiled.Failure<string>>? __heldBadLines; // results of output 'badLines' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<char>? __heldLetters; // results of output 'letters' its sink refused, in order
@@ -401,6 +402,7 @@ namespace Snapshots
             private int __ProbeInputLines(string element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyLines(element);
@@ -409,7 +411,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyLines(string element)
@@ -422,9 +425,10 @@ namespace Snapshots
                     if (px1 is null)
                     {
                         {
+                            __probeCombine = __probeCombine == -1 ? 2 : -2; // a combine function this element reached
                             try
                             {
-                                { var pf = _fn2; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv1); }
+                                { var pf = _fn2; var pa = pf.CreateAccumulator(); pf.MergeAccumulators(ref pa, _acc2); pf.AddInput(ref pa, pv1); }
                             }
                             catch (global::System.Exception)
                             {
@@ -711,6 +715,7 @@ namespace Snapshots
             private int __ProbeInputWords(string element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyWords(element);
@@ -719,7 +724,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyWords(string element)
@@ -1027,6 +1033,7 @@ namespace Snapshots
             private int __ProbeFrom2(int value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom2Body(value, timestamp);
@@ -1035,7 +1042,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom2Body(int value, global::Compiled.Instant timestamp)

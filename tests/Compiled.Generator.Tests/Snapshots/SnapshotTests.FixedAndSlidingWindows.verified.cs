@@ -98,6 +98,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldPerMinute; // results of output 'perMinute' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<long>? __heldSliding; // results of output 'sliding' its sink refused, in order
 
@@ -464,6 +465,7 @@ namespace Snapshots
             private int __ProbeInputPlays(global::Snapshots.Play element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyPlays(element);
@@ -472,7 +474,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyPlays(global::Snapshots.Play element)
@@ -508,6 +511,7 @@ namespace Snapshots
                                 return;
                             }
                             {
+                                __probeCombine = __probeCombine == -1 ? 4 : -2; // a combine function this element reached
                                 try
                                 {
                                     { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv3.Value); }
@@ -545,7 +549,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0 && watermark <= _fireAt)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkPlays)
+                    {
+                        _inputWatermarkPlays = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -1008,6 +1028,7 @@ namespace Snapshots
             private int __ProbeFrom4(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom4Body(value, timestamp);
@@ -1016,7 +1037,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom4Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
@@ -1029,6 +1050,7 @@ namespace Snapshots
             private int __ProbeFrom7(long value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom7Body(value, timestamp);
@@ -1037,7 +1059,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom7Body(long value, global::Compiled.Instant timestamp)

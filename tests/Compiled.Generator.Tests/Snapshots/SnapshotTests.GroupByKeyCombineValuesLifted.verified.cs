@@ -66,6 +66,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTotals; // results of output 'totals' its sink refused, in order
 
             // State of #1 GroupByKey (line 11) + CombineValues (line 12), lifted:
@@ -310,6 +311,7 @@ namespace Snapshots
             private int __ProbeInputScores(global::Compiled.KV<string, int> element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyScores(element);
@@ -318,16 +320,18 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyScores(global::Compiled.KV<string, int> element)
             {
                 var timestamp = global::Compiled.Instant.MinValue;
                 {
+                    __probeCombine = __probeCombine == -1 ? 1 : -2; // a combine function this element reached
                     try
                     {
-                        { var pf = _fn1; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, element.Value); }
+                        { var pf = _fn1; var pa = pf.CreateAccumulator(); if (_state1.TryGetValue(element.Key, out var pc)) { pf.MergeAccumulators(ref pa, pc); } pf.AddInput(ref pa, element.Value); }
                     }
                     catch (global::System.Exception)
                     {
@@ -355,7 +359,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkScores)
+                    {
+                        _inputWatermarkScores = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -510,6 +530,7 @@ namespace Snapshots
             private int __ProbeFrom1(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom1Body(value, timestamp);
@@ -518,7 +539,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom1Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)

@@ -94,6 +94,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<string>? __heldDistinctKeys; // results of output 'distinctKeys' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<long>? __heldValueCount; // results of output 'valueCount' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, string>>? __heldSwapped; // results of output 'swapped' its sink refused, in order
@@ -385,6 +386,7 @@ namespace Snapshots
             private int __ProbeInputPairs(global::Compiled.KV<string, int> element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyPairs(element);
@@ -393,7 +395,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyPairs(global::Compiled.KV<string, int> element)
@@ -446,7 +449,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkPairs)
+                    {
+                        _inputWatermarkPairs = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -618,6 +637,7 @@ namespace Snapshots
             private int __ProbeFrom2(string value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom2Body(value, timestamp);
@@ -626,7 +646,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom2Body(string value, global::Compiled.Instant timestamp)
@@ -639,6 +659,7 @@ namespace Snapshots
             private int __ProbeFrom5(long value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom5Body(value, timestamp);
@@ -647,7 +668,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom5Body(long value, global::Compiled.Instant timestamp)

@@ -93,6 +93,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<long>? __heldSum; // results of output 'sum' its sink refused, in order
 
             // State of #4 CombineGlobally (line 14):
@@ -341,6 +342,7 @@ namespace Snapshots
             private int __ProbeInputNumbers(int element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyNumbers(element);
@@ -349,7 +351,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyNumbers(int element)
@@ -400,9 +403,10 @@ namespace Snapshots
                                     return;
                                 }
                                 {
+                                    __probeCombine = __probeCombine == -1 ? 4 : -2; // a combine function this element reached
                                     try
                                     {
-                                        { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv3); }
+                                        { var pf = _fn4; var pa = pf.CreateAccumulator(); pf.MergeAccumulators(ref pa, _acc4); pf.AddInput(ref pa, pv3); }
                                     }
                                     catch (global::System.Exception)
                                     {
@@ -434,7 +438,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkNumbers)
+                    {
+                        _inputWatermarkNumbers = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -587,6 +607,7 @@ namespace Snapshots
             private int __ProbeFrom4(long value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom4Body(value, timestamp);
@@ -595,7 +616,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom4Body(long value, global::Compiled.Instant timestamp)

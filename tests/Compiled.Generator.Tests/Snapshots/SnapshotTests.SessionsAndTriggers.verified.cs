@@ -105,6 +105,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldSessions; // results of output 'sessions' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTeamScores; // results of output 'teamScores' its sink refused, in order
 
@@ -424,6 +425,7 @@ namespace Snapshots
             private int __ProbeInputPlays(global::Snapshots.Play element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyPlays(element);
@@ -432,7 +434,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyPlays(global::Snapshots.Play element)
@@ -487,6 +490,7 @@ namespace Snapshots
                                 return;
                             }
                             {
+                                __probeCombine = __probeCombine == -1 ? 8 : -2; // a combine function this element reached
                                 try
                                 {
                                     { var pf = global::Compiled.Combiners.Sum<int>(); var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, pv7.Value); }
@@ -970,6 +974,7 @@ namespace Snapshots
             private int __ProbeFrom4(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom4Body(value, timestamp);
@@ -978,7 +983,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom4Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
@@ -991,6 +996,7 @@ namespace Snapshots
             private int __ProbeFrom8(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom8Body(value, timestamp);
@@ -999,7 +1005,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom8Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)

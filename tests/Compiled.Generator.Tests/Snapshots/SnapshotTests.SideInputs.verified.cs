@@ -138,6 +138,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<int>? __heldLarge; // results of output 'large' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<int>? __heldRanks; // results of output 'ranks' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<string>? __heldNamed; // results of output 'named' its sink refused, in order
@@ -469,6 +470,7 @@ namespace Snapshots
             private int __ProbeInputNumbers(int element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyNumbers(element);
@@ -477,16 +479,18 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyNumbers(int element)
             {
                 var timestamp = global::Compiled.Instant.MinValue;
                 {
+                    __probeCombine = __probeCombine == -1 ? 1 : -2; // a combine function this element reached
                     try
                     {
-                        { var pf = _fn1; var pa = pf.CreateAccumulator(); pf.AddInput(ref pa, element); }
+                        { var pf = _fn1; var pa = pf.CreateAccumulator(); pf.MergeAccumulators(ref pa, _acc1); pf.AddInput(ref pa, element); }
                     }
                     catch (global::System.Exception)
                     {
@@ -711,6 +715,7 @@ namespace Snapshots
             private int __ProbeInputThresholds(int element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyThresholds(element);
@@ -719,7 +724,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyThresholds(int element)
@@ -944,6 +950,7 @@ namespace Snapshots
             private int __ProbeInputNames(global::Compiled.KV<int, string> element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyNames(element);
@@ -952,7 +959,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyNames(global::Compiled.KV<int, string> element)
@@ -1318,6 +1326,7 @@ namespace Snapshots
             private int __ProbeFrom1(int value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom1Body(value, timestamp);
@@ -1326,7 +1335,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom1Body(int value, global::Compiled.Instant timestamp)
@@ -1339,6 +1348,7 @@ namespace Snapshots
             private int __ProbeReader3(int value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeReader3Body(value, timestamp);
@@ -1347,7 +1357,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeReader3Body(int value, global::Compiled.Instant timestamp)
@@ -1376,6 +1386,7 @@ namespace Snapshots
             private int __ProbeReader7(int value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeReader7Body(value, timestamp);
@@ -1384,7 +1395,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeReader7Body(int value, global::Compiled.Instant timestamp)
@@ -1464,6 +1475,7 @@ namespace Snapshots
             private int __ProbeReader11(int value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeReader11Body(value, timestamp);
@@ -1472,7 +1484,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeReader11Body(int value, global::Compiled.Instant timestamp)

@@ -91,6 +91,7 @@ namespace Snapshots
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private int __probe = -1; // the transform a probe found to throw
+            private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldCounts; // results of output 'counts' its sink refused, in order
 
             // State of #3 CountPerElement (line 20):
@@ -367,6 +368,7 @@ namespace Snapshots
             private int __ProbeInputLines(string element)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeInputBodyLines(element);
@@ -375,7 +377,8 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                // No function threw again: a failure that depends on accumulated state was the one combine function reached, if one was.
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeInputBodyLines(string element)
@@ -412,7 +415,23 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0)
+                {
+                    // Nothing fires: the watermarks move, and that is all.
+                    if (watermark > _inputWatermarkLines)
+                    {
+                        _inputWatermarkLines = watermark;
+                        __AdvanceTo(watermark);
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 try
@@ -665,6 +684,7 @@ namespace Snapshots
             private int __ProbeFrom3(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
+                __probeCombine = -1;
                 try
                 {
                     __ProbeFrom3Body(value, timestamp);
@@ -673,7 +693,7 @@ namespace Snapshots
                 {
                     // A probe reports what it found; a failure outside the user functions leaves the transform untold.
                 }
-                return __probe;
+                return __probe >= 0 ? __probe : __probeCombine;
             }
 
             private void __ProbeFrom3Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)

@@ -124,8 +124,13 @@ public class NumericPipelineTests
         var ok = CheckedSums.Run(new[] { 2_147_483_640, 6, 1, -5 });
         Assert.Equal(new Dictionary<string, int> { ["even"] = int.MaxValue - 1, ["odd"] = -4 }, ok.Sums.ToDictionary(kv => kv.Key, kv => kv.Value));
 
-        var e = Assert.Throws<OverflowException>(() => CheckedSums.Run(new[] { 2_147_483_640, 6, 2 }));
-        Assert.Equal("Combiners.SumChecked<Int32>() overflowed: 2147483646 + 2 is outside the range of Int32 (-2147483648 to 2147483647). Sum into a wider type (Combiners.SumAsLong<T>() widens 8-, 16- and 32-bit integers), or use Combiners.Sum<T>() to wrap around as Beam's Sum does.", e.Message);
+        // The runner names the transform and the element; the combine function's message is inside.
+        var e = Assert.Throws<PipelineExecutionException>(() => CheckedSums.Run(new[] { 2_147_483_640, 6, 2 }));
+        Assert.True(e.Transform is not null, e.Message);
+        Assert.StartsWith("CombinePerKey (line ", e.Transform, StringComparison.Ordinal);
+        Assert.Equal(2, e.ElementIndex);
+        var overflow = Assert.IsType<OverflowException>(e.InnerException);
+        Assert.Equal("Combiners.SumChecked<Int32>() overflowed: 2147483646 + 2 is outside the range of Int32 (-2147483648 to 2147483647). Sum into a wider type (Combiners.SumAsLong<T>() widens 8-, 16- and 32-bit integers), or use Combiners.Sum<T>() to wrap around as Beam's Sum does.", overflow.Message);
     }
 
     private static List<(string, long, long)> SlidingSumOracle(Tally[] tallies) => tallies
@@ -143,8 +148,10 @@ public class NumericPipelineTests
         Assert.Equal(SlidingSumOracle(big), widened);
         Assert.Contains(("a", 0L, 4_200_000_000L), widened);
 
-        var e = Assert.Throws<OverflowException>(() => SlidingCheckedSums.Run(big));
-        Assert.StartsWith("Combiners.SumChecked<Int32>() overflowed: ", e.Message, StringComparison.Ordinal);
+        // The overflow is in the merge of a window's panes: that window's result is lost, the others are delivered.
+        var e = Assert.Throws<PipelineExecutionException>(() => SlidingCheckedSums.Run(big));
+        Assert.StartsWith("CombinePerKey (line ", e.Transform, StringComparison.Ordinal);
+        Assert.StartsWith("Combiners.SumChecked<Int32>() overflowed: ", Assert.IsType<OverflowException>(e.InnerException).Message, StringComparison.Ordinal);
 
         Tally[] small = { new("a", 5, 1_000), new("a", 7, 15_000), new("b", -3, 25_000), new("a", 1, 41_000) };
         var checkedSums = SlidingCheckedSums.Run(small).SumsElements.Select(x => (x.Value.Key, x.Window.Start.Millis, (long)x.Value.Value)).OrderBy(x => x).ToList();
