@@ -14,10 +14,11 @@ namespace Compiled;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Lines end at <c>\n</c> or <c>\r\n</c> (the terminator is not part of the line); a final line
-/// without terminator is a line; a terminator at the very end does not start another (empty) line.
-/// A UTF-8 byte order mark at the start of a file or stream is skipped; invalid UTF-8 decodes to
-/// U+FFFD.
+/// Lines end at <c>\n</c>, <c>\r</c> or <c>\r\n</c>, Beam's default delimiters (the delimiter is not
+/// part of the line; <c>\r\n</c> is one delimiter). A final line without delimiter is a line unless it
+/// is empty: a delimiter at the very end does not start another (empty) line, and an empty input has
+/// no lines. A UTF-8 byte order mark at the start of a file or stream is skipped; invalid UTF-8 decodes
+/// to U+FFFD.
 /// </para>
 /// <para>
 /// Memory is bounded by the longest line, whatever the size of the input: bytes are read into pipe
@@ -256,16 +257,23 @@ public sealed class TextInput
         ReadOnlySpan<char> rest = text;
         while (!rest.IsEmpty)
         {
-            int newline = rest.IndexOf('\n');
-            ReadOnlySpan<char> line = newline < 0 ? rest : rest.Slice(0, newline);
-            rest = newline < 0 ? ReadOnlySpan<char>.Empty : rest.Slice(newline + 1);
-            if (!line.IsEmpty && line[^1] == '\r')
+            int delimiter = rest.IndexOfAny('\n', '\r');
+            if (delimiter < 0)
             {
-                line = line.Slice(0, line.Length - 1);
+                consumer.OnLine(rest);
+                _linesRead++;
+                break;
             }
 
-            consumer.OnLine(line);
+            consumer.OnLine(rest.Slice(0, delimiter));
             _linesRead++;
+            int next = delimiter + 1;
+            if (rest[delimiter] == '\r' && next < rest.Length && rest[next] == '\n')
+            {
+                next++;
+            }
+
+            rest = rest.Slice(next);
         }
     }
 

@@ -40,6 +40,15 @@ public class TextInputTests
         }
     }
 
+    private struct CallbackConsumer : ILineConsumer
+    {
+        private readonly Action<string> _onLine;
+
+        public CallbackConsumer(Action<string> onLine) => _onLine = onLine;
+
+        public void OnLine(ReadOnlySpan<char> line) => _onLine(new string(line));
+    }
+
     private sealed class ThrowingConsumer : ILineConsumer
     {
         public int Seen;
@@ -53,17 +62,22 @@ public class TextInputTests
         }
     }
 
-    /// <summary>A stream returning 1 to 3 bytes per read, so pipe segments split lines and characters anywhere.</summary>
+    /// <summary>
+    /// A stream returning 1 to <c>maxBytesPerRead</c> (default 3) bytes per read, so pipe segments split
+    /// lines, delimiters and characters anywhere.
+    /// </summary>
     private sealed class TrickleStream : Stream
     {
         private readonly byte[] _data;
         private readonly Random _random;
+        private readonly int _maxBytesPerRead;
         private int _position;
 
-        public TrickleStream(byte[] data, int seed)
+        public TrickleStream(byte[] data, int seed, int maxBytesPerRead = 3)
         {
             _data = data;
             _random = new Random(seed);
+            _maxBytesPerRead = maxBytesPerRead;
         }
 
         public bool Disposed { get; private set; }
@@ -82,7 +96,7 @@ public class TextInputTests
 
         public override int Read(Span<byte> buffer)
         {
-            int n = Math.Min(Math.Min(buffer.Length, _random.Next(1, 4)), _data.Length - _position);
+            int n = Math.Min(Math.Min(buffer.Length, _random.Next(1, _maxBytesPerRead + 1)), _data.Length - _position);
             _data.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return n;
@@ -105,16 +119,228 @@ public class TextInputTests
         }
     }
 
-    // The expected lines: split on \n, drop one \r before it, no extra line after a final terminator.
+    /// <summary>
+    /// A stream returning the given chunks, one per read (a chunk larger than the reader's buffer over
+    /// several reads): no read crosses a chunk boundary.
+    /// </summary>
+    private sealed class ChunkedStream : Stream
+    {
+        private readonly Queue<byte[]> _chunks;
+        private int _offset;
+        private int _reads;
+
+        public ChunkedStream(params string[] chunks) => _chunks = new Queue<byte[]>(chunks.Select(Encoding.UTF8.GetBytes));
+
+        public ChunkedStream(params byte[][] chunks) => _chunks = new Queue<byte[]>(chunks);
+
+        /// <summary>Called before each read with the read's index (0-based).</summary>
+        public Action<int>? BeforeRead { get; init; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            BeforeRead?.Invoke(_reads++);
+            if (!_chunks.TryPeek(out byte[]? chunk))
+            {
+                return 0;
+            }
+
+            int n = Math.Min(chunk.Length - _offset, buffer.Length);
+            chunk.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            if (_offset == chunk.Length)
+            {
+                _chunks.Dequeue();
+                _offset = 0;
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    // The reference splitter, written as the plain loop of Beam's TextSource: a line ends at \n, at \r,
+    // or at \r\n (one delimiter); a final line without delimiter counts only if it is not empty.
     private static List<string> ExpectedLines(string text)
     {
-        var lines = text.Split('\n').Select(l => l.EndsWith('\r') ? l[..^1] : l).ToList();
-        if (lines[^1].Length == 0 && (text.Length == 0 || text.EndsWith('\n')))
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        for (int i = 0; i < text.Length; i++)
         {
-            lines.RemoveAt(lines.Count - 1);
+            char c = text[i];
+            if (c != '\n' && c != '\r')
+            {
+                line.Append(c);
+                continue;
+            }
+
+            lines.Add(line.ToString());
+            line.Clear();
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                i++;
+            }
+        }
+
+        if (line.Length > 0)
+        {
+            lines.Add(line.ToString());
         }
 
         return lines;
+    }
+
+    // Every way of reading the same bytes: in memory, whole, one byte per read (as Beam's
+    // "ZeroAndOneLengthReturningChannel" tests do), a few bytes per read, from a file with large and
+    // one-byte buffers, and asynchronously.
+    private static async Task<List<(string How, List<string> Lines)>> ReadEveryWayAsync(byte[] bytes)
+    {
+        var results = new List<(string, List<string>)>
+        {
+            ("stream", Read(TextInput.FromStream(new MemoryStream(bytes)))),
+            ("one byte per read", Read(TextInput.FromStream(new TrickleStream(bytes, 1, maxBytesPerRead: 1), bufferSize: 1))),
+            ("1-3 bytes per read", Read(TextInput.FromStream(new TrickleStream(bytes, 2), bufferSize: 5))),
+            ("async, one byte per read", (await TextInput.FromStream(new TrickleStream(bytes, 3, maxBytesPerRead: 1), bufferSize: 1).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines),
+        };
+        string path = TempFile(bytes);
+        try
+        {
+            results.Add(("file", Read(TextInput.FromFile(path))));
+            results.Add(("file, 1-byte buffer", Read(TextInput.FromFile(path, bufferSize: 1))));
+            results.Add(("file, async", (await TextInput.FromFile(path, bufferSize: 2).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        return results;
+    }
+
+    private static async Task AssertEveryWayAsync(IReadOnlyList<string> expected, string text)
+    {
+        Assert.Equal(expected, Read(TextInput.FromString(text)));
+        foreach ((string how, List<string> lines) in await ReadEveryWayAsync(Encoding.UTF8.GetBytes(text)))
+        {
+            Assert.True(expected.SequenceEqual(lines), $"{how}: expected [{Show(expected)}], got [{Show(lines)}]");
+        }
+    }
+
+    private static string Show(IEnumerable<string> lines) =>
+        string.Join(", ", lines.Select(l => "\"" + l.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\""));
+
+    private static readonly string[] BeamExpected = { "asdf", "hjkl", "xyz" };
+
+    /// <summary>
+    /// Beam's own cases for the default delimiters, with Beam's expected lines: the tests of
+    /// <c>TextIOTest</c> (named here) whose data <c>TextIOReadTest.ReadWithDefaultDelimiterTest</c>
+    /// reads again, also one byte per read; <c>testProgressEmptyFile</c> (an empty file has no line);
+    /// <c>CompressedReadTest</c>'s TINY file, written with <c>println</c>.
+    /// </summary>
+    public static TheoryData<string, string, string[]> BeamDefaultDelimiterCases => new()
+    {
+        { "testReadEmptyLines", "\n\n\n", new[] { "", "", "" } },
+        { "testReadFileWithLineFeedDelimiter", "asdf\nhjkl\nxyz\n", BeamExpected },
+        { "testReadFileWithCarriageReturnDelimiter", "asdf\rhjkl\rxyz\r", BeamExpected },
+        { "testReadFileWithCarriageReturnAndLineFeedDelimiter", "asdf\r\nhjkl\r\nxyz\r\n", BeamExpected },
+        { "testReadFileWithMixedDelimiters", "asdf\rhjkl\r\nxyz\n", BeamExpected },
+        { "testReadFileWithLineFeedDelimiterAndNonEmptyBytesAtEnd", "asdf\nhjkl\nxyz", BeamExpected },
+        { "testReadFileWithCarriageReturnDelimiterAndNonEmptyBytesAtEnd", "asdf\rhjkl\rxyz", BeamExpected },
+        { "testReadFileWithCarriageReturnAndLineFeedDelimiterAndNonEmptyBytesAtEnd", "asdf\r\nhjkl\r\nxyz", BeamExpected },
+        { "testReadFileWithMixedDelimitersAndNonEmptyBytesAtEnd", "asdf\rhjkl\r\nxyz", BeamExpected },
+        { "testProgressEmptyFile", "", Array.Empty<string>() },
+        { "CompressedReadTest TINY", "Irritable eagle\nOptimistic jay\nFanciful hawk\n", new[] { "Irritable eagle", "Optimistic jay", "Fanciful hawk" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BeamDefaultDelimiterCases))]
+    public async Task Beam_ReadWithDefaultDelimiter(string beamTest, string text, string[] expected)
+    {
+        Assert.NotNull(beamTest);
+        await AssertEveryWayAsync(expected, text);
+    }
+
+    /// <summary>
+    /// Edge cases Beam has no named test for, with the lines Beam's <c>TextSource.readDefaultLine</c>
+    /// gives: an empty line is delivered when a delimiter ends it, never for the bytes after the last
+    /// delimiter. <c>SkippingHeaderTest</c> relies on "\n" being one empty line.
+    /// </summary>
+    public static TheoryData<string, string[]> BeamTextSourceEdgeCases => new()
+    {
+        { "\n", new[] { "" } },
+        { "\r", new[] { "" } },
+        { "\r\n", new[] { "" } },
+        { "\r\n\r\n", new[] { "", "" } },
+        { "\n\r", new[] { "", "" } },
+        { "\r\r\n", new[] { "", "" } },
+        { "a\r", new[] { "a" } },
+        { "a\n\r", new[] { "a", "" } },
+        { "a\r\rb", new[] { "a", "", "b" } },
+        { "a\rb", new[] { "a", "b" } },
+        { "a\r\n\nb", new[] { "a", "", "b" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BeamTextSourceEdgeCases))]
+    public Task Beam_TextSourceEdgeCases(string text, string[] expected) => AssertEveryWayAsync(expected, text);
+
+    [Fact]
+    public async Task CarriageReturnLineFeed_IsOneDelimiter_WhenSplitAcrossReads()
+    {
+        // Each chunk is one pipe read: the \r ends one read and its \n starts the next.
+        var input = TextInput.FromStream(new ChunkedStream("a\r", "\nb\r", "\r\n", "c\r", "\n"), bufferSize: 16);
+        Assert.Equal(new[] { "a", "b", "", "c" }, Read(input));
+        Assert.Equal(10, input.BytesRead);
+
+        // A line longer than a read, ended by \r\n split across the next two reads.
+        input = TextInput.FromStream(new ChunkedStream("abc", "def\r", "\n", "g"), bufferSize: 4);
+        Assert.Equal(new[] { "abcdef", "g" }, Read(input));
+
+        // The same with the async reader.
+        var consumer = await TextInput.FromStream(new ChunkedStream("a\r", "\nb\r", "\r\n", "c\r", "\n"), bufferSize: 16)
+            .ReadLinesAsync(new CollectingConsumer { Lines = new() });
+        Assert.Equal(new[] { "a", "b", "", "c" }, consumer.Lines);
+    }
+
+    [Fact]
+    public void CarriageReturn_AtTheEndOfARead_DeliversTheLineAtOnce()
+    {
+        // A line ended by \r is delivered before the next byte is read (Beam does the same), so a
+        // streaming source that pauses after \r does not hold the line back.
+        var seen = new List<string>();
+        var stream = new ChunkedStream("first\r", "\nsecond\n")
+        {
+            BeforeRead = read =>
+            {
+                if (read == 1)
+                {
+                    Assert.Equal(new[] { "first" }, seen);
+                }
+            },
+        };
+        var consumer = new CallbackConsumer(seen.Add);
+        TextInput.FromStream(stream, bufferSize: 64).ReadLines(ref consumer);
+        Assert.Equal(new[] { "first", "second" }, seen);
     }
 
     private static List<string> Read(TextInput input)
