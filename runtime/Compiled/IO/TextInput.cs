@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Pipelines;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -21,8 +22,16 @@ namespace Compiled;
 /// to U+FFFD.
 /// </para>
 /// <para>
-/// Memory is bounded by the longest line, whatever the size of the input: bytes are read into pipe
-/// segments and released as soon as their lines are delivered, and each line is decoded into one
+/// A line may be at most <see cref="MaxLineLength"/> bytes long (UTF-8, delimiter excluded;
+/// <see cref="DefaultMaxLineLength"/>, 4 MiB, unless the factory is given another limit). A longer
+/// line stops the read with a <see cref="LineTooLongException"/> naming the input and the line's
+/// number, as soon as that many bytes of it have been read: a file with a line of hundreds of
+/// megabytes, or with no line delimiter at all, fails fast instead of being buffered whole. Beam has
+/// no such limit.
+/// </para>
+/// <para>
+/// Memory is bounded by the maximum line length, whatever the size of the input: bytes are read into
+/// pipe segments and released as soon as their lines are delivered, and each line is decoded into one
 /// pooled char buffer that is reused for every line. No string is allocated per line: the
 /// <see cref="ILineConsumer"/> decides whether to make one.
 /// </para>
@@ -32,6 +41,12 @@ public sealed class TextInput
     /// <summary>The default size of the pipe's read buffers, in bytes.</summary>
     public const int DefaultBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// The default maximum length of a line: 4 MiB of UTF-8 (4,194,304 bytes, the line delimiter not
+    /// counted). Reading holds at most about this much of one line in memory.
+    /// </summary>
+    public const int DefaultMaxLineLength = 4 * 1024 * 1024;
+
     private readonly InputKind _kind;
     private readonly string? _path;
     private readonly string? _text;
@@ -39,19 +54,23 @@ public sealed class TextInput
     private readonly Stream? _stream;
     private readonly bool _leaveOpen;
     private readonly int _bufferSize;
+    private readonly int _maxLineLength;
+    private readonly string _description;
     private int _streamTaken;
     private long _bytesRead;
     private long _linesRead;
 
-    private TextInput(InputKind kind, string? path = null, string? text = null, IEnumerable<string>? lines = null, Stream? stream = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    private TextInput(InputKind kind, string description, string? path = null, string? text = null, IEnumerable<string>? lines = null, Stream? stream = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize, int maxLineLength = DefaultMaxLineLength)
     {
         _kind = kind;
+        _description = description;
         _path = path;
         _text = text;
         _lines = lines;
         _stream = stream;
         _leaveOpen = leaveOpen;
         _bufferSize = bufferSize;
+        _maxLineLength = maxLineLength;
     }
 
     private enum InputKind
@@ -71,15 +90,27 @@ public sealed class TextInput
     /// <summary>Lines delivered by the current (or last) read; readable from another thread.</summary>
     public long LinesRead => Volatile.Read(ref _linesRead);
 
+    /// <summary>
+    /// The longest line accepted, in bytes of UTF-8 without the line delimiter: a longer line throws
+    /// <see cref="LineTooLongException"/>. Set by the factory (<see cref="DefaultMaxLineLength"/> by
+    /// default); it does not apply to <see cref="FromLines"/>, whose lines are already in memory.
+    /// </summary>
+    public int MaxLineLength => _maxLineLength;
+
     /// <summary>The lines of a UTF-8 text file. The file is opened on each read, so the input can be read several times.</summary>
     /// <param name="path">The file to read.</param>
     /// <param name="bufferSize">The size of the pipe's read buffers, in bytes (lines may be longer).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> is not positive.</exception>
-    public static TextInput FromFile(string path, int bufferSize = DefaultBufferSize)
+    /// <param name="maxLineLength">
+    /// The longest line accepted, in bytes (see <see cref="MaxLineLength"/>); values above
+    /// <see cref="Array.MaxLength"/> mean that limit.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> or <paramref name="maxLineLength"/> is not positive.</exception>
+    public static TextInput FromFile(string path, int bufferSize = DefaultBufferSize, int maxLineLength = DefaultMaxLineLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
-        return new TextInput(InputKind.File, path: path, bufferSize: bufferSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        return new TextInput(InputKind.File, $"file '{path}'", path: path, bufferSize: bufferSize, maxLineLength: maxLineLength);
     }
 
     /// <summary>
@@ -89,9 +120,17 @@ public sealed class TextInput
     /// <param name="stream">A readable stream.</param>
     /// <param name="leaveOpen">True to leave <paramref name="stream"/> open after reading.</param>
     /// <param name="bufferSize">The size of the pipe's read buffers, in bytes (lines may be longer).</param>
+    /// <param name="maxLineLength">
+    /// The longest line accepted, in bytes (see <see cref="MaxLineLength"/>); values above
+    /// <see cref="Array.MaxLength"/> mean that limit.
+    /// </param>
+    /// <param name="name">
+    /// What the stream is, for error messages (<see cref="LineTooLongException.Input"/>); by default the
+    /// file of a <see cref="FileStream"/>, else the stream's type.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> is not positive.</exception>
-    public static TextInput FromStream(Stream stream, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferSize"/> or <paramref name="maxLineLength"/> is not positive.</exception>
+    public static TextInput FromStream(Stream stream, bool leaveOpen = false, int bufferSize = DefaultBufferSize, int maxLineLength = DefaultMaxLineLength, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -100,26 +139,37 @@ public sealed class TextInput
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
-        return new TextInput(InputKind.Stream, stream: stream, leaveOpen: leaveOpen, bufferSize: bufferSize);
-    }
-
-    /// <summary>The lines of an in-memory text, split as a file's would be.</summary>
-    /// <param name="text">The text.</param>
-    public static TextInput FromString(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return new TextInput(InputKind.Text, text: text);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        string description = $"stream '{name ?? (stream is FileStream file ? file.Name : stream.GetType().Name)}'";
+        return new TextInput(InputKind.Stream, description, stream: stream, leaveOpen: leaveOpen, bufferSize: bufferSize, maxLineLength: maxLineLength);
     }
 
     /// <summary>
-    /// Lines given one by one: each string is one line, delivered as is (not split further; a null
-    /// string is an empty line). The sequence is enumerated on each read.
+    /// The lines of an in-memory text, split as a file's would be, with the same maximum line length
+    /// (counted in bytes of the line's UTF-8 encoding). A leading U+FEFF is kept: it is a character of
+    /// the text, not a byte order mark.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="maxLineLength">
+    /// The longest line accepted, in bytes of UTF-8 (see <see cref="MaxLineLength"/>).
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLineLength"/> is not positive.</exception>
+    public static TextInput FromString(string text, int maxLineLength = DefaultMaxLineLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        return new TextInput(InputKind.Text, "in-memory text", text: text, maxLineLength: maxLineLength);
+    }
+
+    /// <summary>
+    /// Lines given one by one: each string is one line, delivered as is (not split further, no length
+    /// limit; a null string is an empty line). The sequence is enumerated on each read.
     /// </summary>
     /// <param name="lines">The lines.</param>
     public static TextInput FromLines(IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        return new TextInput(InputKind.Lines, lines: lines);
+        return new TextInput(InputKind.Lines, "lines", lines: lines, maxLineLength: int.MaxValue);
     }
 
     /// <summary>
@@ -260,12 +310,15 @@ public sealed class TextInput
             int delimiter = rest.IndexOfAny('\n', '\r');
             if (delimiter < 0)
             {
+                ThrowIfTooLong(rest);
                 consumer.OnLine(rest);
                 _linesRead++;
                 break;
             }
 
-            consumer.OnLine(rest.Slice(0, delimiter));
+            ReadOnlySpan<char> line = rest.Slice(0, delimiter);
+            ThrowIfTooLong(line);
+            consumer.OnLine(line);
             _linesRead++;
             int next = delimiter + 1;
             if (rest[delimiter] == '\r' && next < rest.Length && rest[next] == '\n')
@@ -277,10 +330,20 @@ public sealed class TextInput
         }
     }
 
+    // A line of the in-memory text is measured as its UTF-8 encoding would be in a file: at most 3
+    // bytes per char, so only lines longer than a third of the limit need counting.
+    private void ThrowIfTooLong(ReadOnlySpan<char> line)
+    {
+        if ((long)line.Length * 3 > _maxLineLength && Encoding.UTF8.GetByteCount(line) > _maxLineLength)
+        {
+            throw new LineTooLongException(_description, _linesRead + 1, _maxLineLength);
+        }
+    }
+
     private void ReadPipe<TConsumer>(PipeReader reader, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        using var splitter = new Utf8LineSplitter();
+        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
         Exception? error = null;
         try
         {
@@ -315,7 +378,7 @@ public sealed class TextInput
     private async ValueTask<TConsumer> ReadPipeAsync<TConsumer>(PipeReader reader, TConsumer consumer, CancellationToken cancellationToken)
         where TConsumer : ILineConsumer
     {
-        using var splitter = new Utf8LineSplitter();
+        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
         Exception? error = null;
         try
         {

@@ -16,6 +16,11 @@ namespace Compiled;
 /// A final line without delimiter is a line unless it is empty.
 /// </para>
 /// <para>
+/// A line longer than the maximum line length (in bytes, delimiter excluded) throws
+/// <see cref="LineTooLongException"/> as soon as that many bytes of it are buffered without a
+/// delimiter, so the pipe never holds much more than the limit plus one read.
+/// </para>
+/// <para>
 /// A line is decoded once, whole, so a character whose bytes arrive in different reads decodes
 /// correctly; invalid bytes decode to U+FFFD, as with <see cref="Encoding.UTF8"/>.
 /// </para>
@@ -26,6 +31,8 @@ internal sealed class Utf8LineSplitter : IDisposable
     private const byte LineFeed = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
 
+    private readonly int _maxLineLength;
+    private readonly string _input;
     private char[] _chars;
     private Decoder? _decoder;
     private bool _bomChecked;
@@ -39,7 +46,14 @@ internal sealed class Utf8LineSplitter : IDisposable
     // make reading a long line through small pipe reads quadratic).
     private long _scanned;
 
-    public Utf8LineSplitter() => _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
+    /// <param name="maxLineLength">The longest line accepted, in bytes (at most <see cref="Array.MaxLength"/> is used).</param>
+    /// <param name="input">What is read, for the message of <see cref="LineTooLongException"/>.</param>
+    public Utf8LineSplitter(int maxLineLength, string input)
+    {
+        _maxLineLength = Math.Min(maxLineLength, Array.MaxLength);
+        _input = input;
+        _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
+    }
 
     /// <summary>Bytes consumed so far (including line delimiters).</summary>
     public long BytesConsumed { get; private set; }
@@ -96,6 +110,11 @@ internal sealed class Utf8LineSplitter : IDisposable
             }
 
             ReadOnlySequence<byte> line = buffer.Slice(buffer.Start, delimiter);
+            if (line.Length > _maxLineLength)
+            {
+                ThrowLineTooLong();
+            }
+
             EmitLine(line, ref consumer);
             long consumed = line.Length + 1;
             buffer = buffer.Slice(buffer.GetPosition(1, delimiter));
@@ -186,6 +205,11 @@ internal sealed class Utf8LineSplitter : IDisposable
 
             index += searchFrom;
             searchFrom = 0;
+            if (index > _maxLineLength)
+            {
+                ThrowLineTooLong();
+            }
+
             EmitLine(rest.Slice(0, index), ref consumer);
             consumed += index + 1;
             if (rest[index] == CarriageReturn)
@@ -210,10 +234,15 @@ internal sealed class Utf8LineSplitter : IDisposable
     }
 
     // The buffer holds the start of a line and no delimiter: deliver it at the end of the input, else
-    // keep it (unconsumed) for the next, longer buffer.
+    // keep it (unconsumed) for the next, longer buffer; fail as soon as it is longer than the limit.
     private SequencePosition EndWithoutDelimiter<TConsumer>(ReadOnlySequence<byte> rest, bool isCompleted, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
+        if (rest.Length > _maxLineLength)
+        {
+            ThrowLineTooLong();
+        }
+
         if (!isCompleted)
         {
             _scanned = rest.Length;
@@ -250,13 +279,8 @@ internal sealed class Utf8LineSplitter : IDisposable
         }
 
         // A line across segments: decode segment by segment, carrying partial sequences in a decoder.
-        long length = line.Length;
-        if (length > Array.MaxLength)
-        {
-            throw new InvalidOperationException("A line is longer than the largest supported buffer.");
-        }
-
-        EnsureCharCapacity((int)length);
+        // Its length is at most the maximum line length, hence an int.
+        EnsureCharCapacity((int)line.Length);
         Decoder decoder = _decoder ??= Encoding.UTF8.GetDecoder();
         decoder.Reset();
         Span<char> chars = _chars;
@@ -271,6 +295,8 @@ internal sealed class Utf8LineSplitter : IDisposable
         consumer.OnLine(chars.Slice(0, count));
     }
 
+    private void ThrowLineTooLong() => throw new LineTooLongException(_input, Lines + 1, _maxLineLength);
+
     private void EnsureCharCapacity(int byteCount)
     {
         if (_chars.Length >= byteCount)
@@ -278,8 +304,9 @@ internal sealed class Utf8LineSplitter : IDisposable
             return;
         }
 
+        // Grow by doubling, but never past the maximum line length: lines are never longer.
         char[] old = _chars;
-        _chars = ArrayPool<char>.Shared.Rent(Math.Max(byteCount, old.Length * 2));
+        _chars = ArrayPool<char>.Shared.Rent((int)Math.Clamp(old.Length * 2L, byteCount, Math.Max(byteCount, _maxLineLength)));
         if (old.Length > 0)
         {
             ArrayPool<char>.Shared.Return(old);

@@ -179,6 +179,62 @@ public class TextInputTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
+    /// <summary>Counts the bytes read from the stream it wraps.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private readonly Stream _inner;
+
+        public CountingStream(Stream inner) => _inner = inner;
+
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = _inner.Read(buffer);
+            BytesRead += n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int n = await _inner.ReadAsync(buffer, cancellationToken);
+            BytesRead += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     // The reference splitter, written as the plain loop of Beam's TextSource: a line ends at \n, at \r,
     // or at \r\n (one delimiter); a final line without delimiter counts only if it is not empty.
     private static List<string> ExpectedLines(string text)
@@ -212,37 +268,60 @@ public class TextInputTests
 
     // Every way of reading the same bytes: in memory, whole, one byte per read (as Beam's
     // "ZeroAndOneLengthReturningChannel" tests do), a few bytes per read, from a file with large and
-    // one-byte buffers, and asynchronously.
-    private static async Task<List<(string How, List<string> Lines)>> ReadEveryWayAsync(byte[] bytes)
+    // one-byte buffers, and asynchronously. The caller deletes the file at path.
+    private static List<(string How, Func<Task<List<string>>> Read)> Readers(byte[] bytes, string path, string? text = null, int maxLineLength = TextInput.DefaultMaxLineLength)
     {
-        var results = new List<(string, List<string>)>
+        File.WriteAllBytes(path, bytes);
+        var readers = new List<(string, Func<Task<List<string>>>)>
         {
-            ("stream", Read(TextInput.FromStream(new MemoryStream(bytes)))),
-            ("one byte per read", Read(TextInput.FromStream(new TrickleStream(bytes, 1, maxBytesPerRead: 1), bufferSize: 1))),
-            ("1-3 bytes per read", Read(TextInput.FromStream(new TrickleStream(bytes, 2), bufferSize: 5))),
-            ("async, one byte per read", (await TextInput.FromStream(new TrickleStream(bytes, 3, maxBytesPerRead: 1), bufferSize: 1).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines),
+            ("stream", () => Task.FromResult(Read(TextInput.FromStream(new MemoryStream(bytes), maxLineLength: maxLineLength)))),
+            ("one byte per read", () => Task.FromResult(Read(TextInput.FromStream(new TrickleStream(bytes, 1, maxBytesPerRead: 1), bufferSize: 1, maxLineLength: maxLineLength)))),
+            ("1-3 bytes per read", () => Task.FromResult(Read(TextInput.FromStream(new TrickleStream(bytes, 2), bufferSize: 5, maxLineLength: maxLineLength)))),
+            ("async, one byte per read", async () => (await TextInput.FromStream(new TrickleStream(bytes, 3, maxBytesPerRead: 1), bufferSize: 1, maxLineLength: maxLineLength).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines),
+            ("file", () => Task.FromResult(Read(TextInput.FromFile(path, maxLineLength: maxLineLength)))),
+            ("file, 1-byte buffer", () => Task.FromResult(Read(TextInput.FromFile(path, bufferSize: 1, maxLineLength: maxLineLength)))),
+            ("file, async", async () => (await TextInput.FromFile(path, bufferSize: 2, maxLineLength: maxLineLength).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines),
         };
-        string path = TempFile(bytes);
+        if (text is not null)
+        {
+            readers.Insert(0, ("string", () => Task.FromResult(Read(TextInput.FromString(text, maxLineLength)))));
+        }
+
+        return readers;
+    }
+
+    private static async Task AssertEveryWayAsync(IReadOnlyList<string> expected, string text, int maxLineLength = TextInput.DefaultMaxLineLength)
+    {
+        string path = TempFile(Array.Empty<byte>());
         try
         {
-            results.Add(("file", Read(TextInput.FromFile(path))));
-            results.Add(("file, 1-byte buffer", Read(TextInput.FromFile(path, bufferSize: 1))));
-            results.Add(("file, async", (await TextInput.FromFile(path, bufferSize: 2).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines));
+            foreach ((string how, Func<Task<List<string>>> read) in Readers(Encoding.UTF8.GetBytes(text), path, text, maxLineLength))
+            {
+                List<string> lines = await read();
+                Assert.True(expected.SequenceEqual(lines), $"{how}: expected [{Show(expected)}], got [{Show(lines)}]");
+            }
         }
         finally
         {
             File.Delete(path);
         }
-
-        return results;
     }
 
-    private static async Task AssertEveryWayAsync(IReadOnlyList<string> expected, string text)
+    private static async Task AssertEveryWayThrowsLineTooLongAsync(string text, int maxLineLength, long lineNumber)
     {
-        Assert.Equal(expected, Read(TextInput.FromString(text)));
-        foreach ((string how, List<string> lines) in await ReadEveryWayAsync(Encoding.UTF8.GetBytes(text)))
+        string path = TempFile(Array.Empty<byte>());
+        try
         {
-            Assert.True(expected.SequenceEqual(lines), $"{how}: expected [{Show(expected)}], got [{Show(lines)}]");
+            foreach ((string how, Func<Task<List<string>>> read) in Readers(Encoding.UTF8.GetBytes(text), path, text, maxLineLength))
+            {
+                LineTooLongException error = await Assert.ThrowsAsync<LineTooLongException>(read);
+                Assert.True(error.LineNumber == lineNumber, $"{how}: line {error.LineNumber}, expected {lineNumber}");
+                Assert.Equal(maxLineLength, error.MaxLineLength);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 
@@ -400,6 +479,164 @@ public class TextInputTests
         {
             File.Delete(path);
         }
+    }
+
+    // A file of two short lines, one line of lineLength 'x', and a last short line.
+    private static string FileWithLongLine(long lineLength)
+    {
+        string path = TempFile("first\r\nsecond\n"u8.ToArray());
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            var block = new byte[1 << 20];
+            block.AsSpan().Fill((byte)'x');
+            for (long left = lineLength; left > 0; left -= block.Length)
+            {
+                file.Write(block, 0, (int)Math.Min(left, block.Length));
+            }
+
+            file.Write("\nlast\n"u8);
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public void LineTooLong_FailsNamingFileAndLine_WithMemoryBoundedByTheLimit()
+    {
+        const int limit = 1 << 20; // 1 MiB
+        string path = FileWithLongLine(50_000_000);
+        try
+        {
+            var input = TextInput.FromFile(path, maxLineLength: limit);
+            var consumer = new CollectingConsumer { Lines = new List<string>() };
+            LineTooLongException? error = null;
+
+            // The first read, pools cold: everything it allocates is counted.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                input.ReadLines(ref consumer);
+            }
+            catch (LineTooLongException e)
+            {
+                error = e;
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.NotNull(error);
+            Assert.Equal(new[] { "first", "second" }, consumer.Lines);
+            Assert.Equal(3, error.LineNumber);
+            Assert.Equal(limit, error.MaxLineLength);
+            Assert.Equal($"file '{path}'", error.Input);
+            Assert.StartsWith($"Line 3 of file '{path}' is longer than the maximum line length of 1048576 bytes", error.Message, StringComparison.Ordinal);
+            Assert.Equal(2, input.LinesRead);
+
+            // The 50 MB line is never buffered whole: the read holds about the limit plus one read buffer.
+            Assert.True(allocated < 3L * limit, $"allocated {allocated} bytes for a limit of {limit}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task LineTooLong_StopsReadingTheStream_SyncAndAsync()
+    {
+        const int limit = 1 << 20;
+        string path = FileWithLongLine(50_000_000);
+        try
+        {
+            var counted = new CountingStream(File.OpenRead(path));
+            var error = Assert.Throws<LineTooLongException>(() => Read(TextInput.FromStream(counted, name: "upload.txt", maxLineLength: limit)));
+            Assert.Equal(3, error.LineNumber);
+            Assert.Equal("stream 'upload.txt'", error.Input);
+            Assert.True(counted.BytesRead < limit + (4 * TextInput.DefaultBufferSize), $"read {counted.BytesRead} bytes of the stream");
+
+            counted = new CountingStream(File.OpenRead(path));
+            error = await Assert.ThrowsAsync<LineTooLongException>(async () =>
+                await TextInput.FromStream(counted, maxLineLength: limit).ReadLinesAsync(default(ChecksumConsumer)));
+            Assert.Equal(3, error.LineNumber);
+            Assert.Equal("stream 'CountingStream'", error.Input);
+            Assert.True(counted.BytesRead < limit + (4 * TextInput.DefaultBufferSize), $"read {counted.BytesRead} bytes of the stream");
+
+            using var file = File.OpenRead(path);
+            error = Assert.Throws<LineTooLongException>(() => Read(TextInput.FromStream(file, leaveOpen: true, maxLineLength: limit)));
+            Assert.Equal($"stream '{file.Name}'", error.Input);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("0123456789")]
+    [InlineData("ééééé")] // 2-byte characters
+    [InlineData("日本語x")] // 3-byte characters
+    [InlineData("😀😀é")] // 4-byte characters (2 chars each)
+    public async Task LineOfExactlyMaxLineLength_IsRead_OneByteMoreFails(string tenBytes)
+    {
+        Assert.Equal(10, Encoding.UTF8.GetByteCount(tenBytes));
+        foreach (string delimiter in new[] { "\n", "\r", "\r\n", "" })
+        {
+            await AssertEveryWayAsync(new[] { "a", tenBytes }, "a\n" + tenBytes + delimiter, maxLineLength: 10);
+            if (delimiter.Length > 0)
+            {
+                await AssertEveryWayAsync(new[] { tenBytes, "b" }, tenBytes + delimiter + "b", maxLineLength: 10);
+            }
+
+            await AssertEveryWayThrowsLineTooLongAsync("a\n" + tenBytes + "z" + delimiter, maxLineLength: 10, lineNumber: 2);
+            await AssertEveryWayThrowsLineTooLongAsync("a\r\nb\r" + tenBytes + "z" + delimiter + "c", maxLineLength: 10, lineNumber: 3);
+        }
+    }
+
+    [Fact]
+    public void DefaultMaxLineLength_IsFourMebibytes()
+    {
+        Assert.Equal(4 * 1024 * 1024, TextInput.DefaultMaxLineLength);
+        Assert.Equal(TextInput.DefaultMaxLineLength, TextInput.FromFile("any.txt").MaxLineLength);
+        Assert.Equal(TextInput.DefaultMaxLineLength, TextInput.FromString("").MaxLineLength);
+        Assert.Equal(7, TextInput.FromStream(new MemoryStream(), maxLineLength: 7).MaxLineLength);
+
+        string atLimit = FileWithLongLine(TextInput.DefaultMaxLineLength);
+        string overLimit = FileWithLongLine(TextInput.DefaultMaxLineLength + 1);
+        try
+        {
+            var counter = default(ChecksumConsumer);
+            TextInput.FromFile(atLimit).ReadLines(ref counter);
+            Assert.Equal(4, counter.Lines);
+            Assert.Equal(TextInput.DefaultMaxLineLength, counter.LongestLine);
+
+            var error = Assert.Throws<LineTooLongException>(() => Read(TextInput.FromFile(overLimit)));
+            Assert.Equal(3, error.LineNumber);
+
+            // Raising the limit reads it.
+            counter = default;
+            TextInput.FromFile(overLimit, maxLineLength: TextInput.DefaultMaxLineLength + 1).ReadLines(ref counter);
+            Assert.Equal(4, counter.Lines);
+        }
+        finally
+        {
+            File.Delete(atLimit);
+            File.Delete(overLimit);
+        }
+    }
+
+    [Fact]
+    public void MaxLineLength_MustBePositive_AndDoesNotApplyToFromLines()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TextInput.FromFile("a.txt", maxLineLength: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TextInput.FromStream(new MemoryStream(), maxLineLength: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TextInput.FromString("a", maxLineLength: 0));
+
+        var error = Assert.Throws<LineTooLongException>(() => Read(TextInput.FromString("ok\ntoo long", maxLineLength: 4)));
+        Assert.Equal("in-memory text", error.Input);
+        Assert.Equal(2, error.LineNumber);
+
+        string longLine = new('x', TextInput.DefaultMaxLineLength + 1);
+        Assert.Equal(new[] { longLine }, Read(TextInput.FromLines(new[] { longLine })));
     }
 
     [Fact]
