@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace Compiled;
 
 /// <summary>
-/// The lines of a text input (Beam's <c>TextIO.read()</c>): a UTF-8 file or stream read through
+/// The lines of a text input (Beam's <c>TextIO.read()</c>): a text file or stream read through
 /// System.IO.Pipelines, an in-memory string, or a sequence of lines.
 /// </summary>
 /// <remarks>
@@ -18,8 +18,16 @@ namespace Compiled;
 /// Lines end at <c>\n</c>, <c>\r</c> or <c>\r\n</c>, Beam's default delimiters (the delimiter is not
 /// part of the line; <c>\r\n</c> is one delimiter). A final line without delimiter is a line unless it
 /// is empty: a delimiter at the very end does not start another (empty) line, and an empty input has
-/// no lines. A UTF-8 byte order mark at the start of a file or stream is skipped; invalid UTF-8 decodes
-/// to U+FFFD.
+/// no lines.
+/// </para>
+/// <para>
+/// Files and streams are UTF-8. A UTF-8 byte order mark at the start is skipped, as Beam does (a U+FEFF
+/// anywhere else is kept). A UTF-16 or UTF-32 byte order mark (either byte order) makes the input
+/// decoded as that encoding, which Beam does not do (it reads such a file as garbled UTF-8). Invalid
+/// bytes never fail a read: each invalid UTF-8 sequence, including one cut by a line delimiter or by
+/// the end of the input, decodes to U+FFFD, as with .NET's and Java's default decoders (invalid UTF-16
+/// or UTF-32 code units too). Lines are split on bytes before decoding, so an invalid sequence never
+/// merges two lines, and a character whose bytes arrive in different reads decodes whole.
 /// </para>
 /// <para>
 /// A line may be at most <see cref="MaxLineLength"/> bytes long (UTF-8, delimiter excluded;
@@ -83,7 +91,9 @@ public sealed class TextInput
 
     /// <summary>
     /// Bytes of the file or stream consumed by the current (or last) read, for progress reporting;
-    /// updated as lines are delivered, readable from another thread. Zero for in-memory inputs.
+    /// updated as lines are delivered, readable from another thread; the whole input at the end. Zero
+    /// for in-memory inputs. For UTF-16 and UTF-32 input, the bytes read so far, a little ahead of the
+    /// lines delivered.
     /// </summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
 
@@ -97,7 +107,10 @@ public sealed class TextInput
     /// </summary>
     public int MaxLineLength => _maxLineLength;
 
-    /// <summary>The lines of a UTF-8 text file. The file is opened on each read, so the input can be read several times.</summary>
+    /// <summary>
+    /// The lines of a text file: UTF-8, or UTF-16/UTF-32 with a byte order mark. The file is opened on
+    /// each read, so the input can be read several times.
+    /// </summary>
     /// <param name="path">The file to read.</param>
     /// <param name="bufferSize">The size of the pipe's read buffers, in bytes (lines may be longer).</param>
     /// <param name="maxLineLength">
@@ -114,8 +127,9 @@ public sealed class TextInput
     }
 
     /// <summary>
-    /// The lines of a UTF-8 stream, from its current position. A stream can be read once; it is
-    /// disposed when the read ends unless <paramref name="leaveOpen"/> is true.
+    /// The lines of a text stream (UTF-8, or UTF-16/UTF-32 with a byte order mark), from its current
+    /// position. A stream can be read once; it is disposed when the read ends unless
+    /// <paramref name="leaveOpen"/> is true.
     /// </summary>
     /// <param name="stream">A readable stream.</param>
     /// <param name="leaveOpen">True to leave <paramref name="stream"/> open after reading.</param>
@@ -340,28 +354,62 @@ public sealed class TextInput
         }
     }
 
+    // Over a SynchronousReadStream every read has already completed.
+    private static ReadResult ReadSynchronously(PipeReader reader)
+    {
+        ValueTask<ReadResult> pending = reader.ReadAsync();
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    // Consumes the byte order mark, if any, and only it (the bytes after it stay unexamined, so the
+    // next read returns them at once).
+    private static bool TryConsumeByteOrderMark(PipeReader reader, ReadResult result, out ByteOrderMark mark)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        if (ByteOrderMark.TryDetect(buffer, result.IsCompleted, out mark))
+        {
+            reader.AdvanceTo(buffer.GetPosition(mark.Length));
+            return true;
+        }
+
+        reader.AdvanceTo(buffer.Start, buffer.End);
+        return false;
+    }
+
     private void ReadPipe<TConsumer>(PipeReader reader, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
         Exception? error = null;
         try
         {
-            while (true)
+            ByteOrderMark mark;
+            while (!TryConsumeByteOrderMark(reader, ReadSynchronously(reader), out mark))
             {
-                ValueTask<ReadResult> pending = reader.ReadAsync();
+            }
 
-                // Over a SynchronousReadStream every read has already completed.
-                ReadResult result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
-                reader.AdvanceTo(consumed, buffer.End);
-                Volatile.Write(ref _bytesRead, splitter.BytesConsumed);
-                Volatile.Write(ref _linesRead, splitter.Lines);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
+            if (mark.Encoding is null)
+            {
+                Split(reader, mark.Length, source: null, ref consumer);
+                return;
+            }
+
+            // UTF-16 or UTF-32: split the rest of the input transcoded to UTF-8.
+            var source = new CountingReadStream(reader.AsStream(leaveOpen: true));
+            using Stream utf8 = Encoding.CreateTranscodingStream(source, mark.Encoding, Encoding.UTF8, leaveOpen: true);
+            PipeReader transcoded = PipeReader.Create(new SynchronousReadStream(utf8), PipeOptions(leaveOpen: true));
+            Exception? transcodingError = null;
+            try
+            {
+                Split(transcoded, mark.Length, source, ref consumer);
+            }
+            catch (Exception ex)
+            {
+                transcodingError = ex;
+                throw;
+            }
+            finally
+            {
+                transcoded.Complete(transcodingError);
             }
         }
         catch (Exception ex)
@@ -375,25 +423,61 @@ public sealed class TextInput
         }
     }
 
-    private async ValueTask<TConsumer> ReadPipeAsync<TConsumer>(PipeReader reader, TConsumer consumer, CancellationToken cancellationToken)
+    // Splits UTF-8 lines until the end of the input. BytesRead counts the byte order mark and then the
+    // bytes consumed by the splitter, or, for transcoded input, the bytes read from the input.
+    private void Split<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
         using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
+        Volatile.Write(ref _bytesRead, byteOrderMarkLength);
+        while (true)
+        {
+            ReadResult result = ReadSynchronously(reader);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+            reader.AdvanceTo(consumed, buffer.End);
+            Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
+            Volatile.Write(ref _linesRead, splitter.Lines);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private async ValueTask<TConsumer> ReadPipeAsync<TConsumer>(PipeReader reader, TConsumer consumer, CancellationToken cancellationToken)
+        where TConsumer : ILineConsumer
+    {
         Exception? error = null;
         try
         {
-            while (true)
+            ByteOrderMark mark;
+            while (!TryConsumeByteOrderMark(reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false), out mark))
             {
-                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
-                reader.AdvanceTo(consumed, buffer.End);
-                Volatile.Write(ref _bytesRead, splitter.BytesConsumed);
-                Volatile.Write(ref _linesRead, splitter.Lines);
-                if (result.IsCompleted)
-                {
-                    return consumer;
-                }
+            }
+
+            if (mark.Encoding is null)
+            {
+                return await SplitAsync(reader, mark.Length, source: null, consumer, cancellationToken).ConfigureAwait(false);
+            }
+
+            // UTF-16 or UTF-32: split the rest of the input transcoded to UTF-8.
+            var source = new CountingReadStream(reader.AsStream(leaveOpen: true));
+            await using Stream utf8 = Encoding.CreateTranscodingStream(source, mark.Encoding, Encoding.UTF8, leaveOpen: true);
+            PipeReader transcoded = PipeReader.Create(utf8, PipeOptions(leaveOpen: true));
+            Exception? transcodingError = null;
+            try
+            {
+                return await SplitAsync(transcoded, mark.Length, source, consumer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                transcodingError = ex;
+                throw;
+            }
+            finally
+            {
+                await transcoded.CompleteAsync(transcodingError).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -404,6 +488,26 @@ public sealed class TextInput
         finally
         {
             await reader.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<TConsumer> SplitAsync<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, TConsumer consumer, CancellationToken cancellationToken)
+        where TConsumer : ILineConsumer
+    {
+        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
+        Volatile.Write(ref _bytesRead, byteOrderMarkLength);
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+            reader.AdvanceTo(consumed, buffer.End);
+            Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
+            Volatile.Write(ref _linesRead, splitter.Lines);
+            if (result.IsCompleted)
+            {
+                return consumer;
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Compiled;
 
 /// <summary>
 /// Splits UTF-8 bytes read through a pipe into lines and decodes each line into a pooled char buffer
-/// sized to the longest line seen. Skips a UTF-8 byte order mark at the start of the input.
+/// sized to the longest line seen. The caller has consumed any byte order mark.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,7 +35,6 @@ internal sealed class Utf8LineSplitter : IDisposable
     private readonly string _input;
     private char[] _chars;
     private Decoder? _decoder;
-    private bool _bomChecked;
 
     // The previous buffer ended with a line's '\r' (the line was delivered at once): a '\n' at the start
     // of the next buffer belongs to that delimiter.
@@ -69,26 +68,6 @@ internal sealed class Utf8LineSplitter : IDisposable
     public SequencePosition Process<TConsumer>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        if (!_bomChecked)
-        {
-            if (buffer.Length < 3 && !isCompleted)
-            {
-                return buffer.Start; // too few bytes to tell: wait for more
-            }
-
-            _bomChecked = true;
-            if (buffer.Length >= 3)
-            {
-                Span<byte> first = stackalloc byte[3];
-                buffer.Slice(0, 3).CopyTo(first);
-                if (first[0] == 0xEF && first[1] == 0xBB && first[2] == 0xBF)
-                {
-                    buffer = buffer.Slice(3);
-                    BytesConsumed += 3;
-                }
-            }
-        }
-
         if (_skipLineFeed && !buffer.IsEmpty)
         {
             _skipLineFeed = false;

@@ -290,12 +290,15 @@ public class TextInputTests
         return readers;
     }
 
-    private static async Task AssertEveryWayAsync(IReadOnlyList<string> expected, string text, int maxLineLength = TextInput.DefaultMaxLineLength)
+    private static Task AssertEveryWayAsync(IReadOnlyList<string> expected, string text, int maxLineLength = TextInput.DefaultMaxLineLength) =>
+        AssertEveryWayAsync(expected, Encoding.UTF8.GetBytes(text), text, maxLineLength);
+
+    private static async Task AssertEveryWayAsync(IReadOnlyList<string> expected, byte[] bytes, string? text = null, int maxLineLength = TextInput.DefaultMaxLineLength)
     {
         string path = TempFile(Array.Empty<byte>());
         try
         {
-            foreach ((string how, Func<Task<List<string>>> read) in Readers(Encoding.UTF8.GetBytes(text), path, text, maxLineLength))
+            foreach ((string how, Func<Task<List<string>>> read) in Readers(bytes, path, text, maxLineLength))
             {
                 List<string> lines = await read();
                 Assert.True(expected.SequenceEqual(lines), $"{how}: expected [{Show(expected)}], got [{Show(lines)}]");
@@ -650,6 +653,120 @@ public class TextInputTests
         // Fewer bytes than a BOM, and a BOM prefix that is not a BOM.
         Assert.Equal(new[] { "x" }, Read(TextInput.FromStream(new MemoryStream(new[] { (byte)'x' }))));
         Assert.Equal(new[] { "\uFFFDa" }, Read(TextInput.FromStream(new TrickleStream(new byte[] { 0xEF, 0xBB, (byte)'a' }, 4), bufferSize: 1)));
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>
+    /// Beam's <c>TextIOReadTest.TextSourceTest.testRemoveUtf8BOM</c>: ASCII, UTF-8 without and with
+    /// a byte order mark; only the mark at the start of the file is removed, a U+FEFF starting a later
+    /// line is kept.
+    /// </summary>
+    [Fact]
+    public async Task Beam_RemoveUtf8Bom()
+    {
+        await AssertEveryWayAsync(new[] { "1,p1", "2,p1" }, Encoding.ASCII.GetBytes("1,p1\n2,p1\n"));
+        await AssertEveryWayAsync(new[] { "1,p2-Japanese:テスト", "2,p2-Japanese:テスト" }, Utf8("1,p2-Japanese:テスト\n2,p2-Japanese:テスト\n"));
+        await AssertEveryWayAsync(new[] { "1,p3-テストBOM", "\uFEFF2,p3-テストBOM" }, Utf8("\uFEFF1,p3-テストBOM\n\uFEFF2,p3-テストBOM\n"));
+    }
+
+    /// <summary>Beam's <c>testPreserveNonBOMBytes</c>: U+FEFE (EF BB BE) is not a byte order mark.</summary>
+    [Fact]
+    public Task Beam_PreserveNonBomBytes() =>
+        AssertEveryWayAsync(new[] { "\uFEFE1,p1テスト", "\uFEFE2,p1テスト" }, Utf8("\uFEFE1,p1テスト\n\uFEFE2,p1テスト\n"));
+
+    [Fact]
+    public void Bom_SplitAcrossReads_IsSkipped()
+    {
+        Assert.Equal(new[] { "x", "y" }, Read(TextInput.FromStream(new ChunkedStream(new byte[] { 0xEF }, new byte[] { 0xBB }, new byte[] { 0xBF, (byte)'x', (byte)'\n', (byte)'y' }))));
+        Assert.Equal(new[] { "x" }, Read(TextInput.FromStream(new ChunkedStream(new byte[] { 0xFF }, new byte[] { 0xFE }, new byte[] { (byte)'x', 0 }))));
+        Assert.Equal(new[] { "x" }, Read(TextInput.FromStream(new ChunkedStream(new byte[] { 0, 0 }, new byte[] { 0xFE, 0xFF, 0, 0 }, new byte[] { 0, (byte)'x' }))));
+    }
+
+    public static TheoryData<string> UnicodeEncodings => new() { "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" };
+
+    private static Encoding EncodingNamed(string name) => name switch
+    {
+        "UTF-16LE" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+        "UTF-16BE" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+        "UTF-32LE" => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+        _ => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+    };
+
+    [Theory]
+    [MemberData(nameof(UnicodeEncodings))]
+    public async Task Utf16AndUtf32_WithByteOrderMark_AreDecoded(string encodingName)
+    {
+        // Beam reads every file as UTF-8, which turns these into garbage (and splits UTF-16 at every
+        // 0x0A or 0x0D byte); Compiled decodes them by their byte order mark.
+        Encoding encoding = EncodingNamed(encodingName);
+        string text = "héllo\r\nwörld ✓\n😀 日本語\r\rlast";
+        byte[] bytes = encoding.GetPreamble().Concat(encoding.GetBytes(text)).ToArray();
+        Assert.Equal(encoding is UnicodeEncoding ? 2 : 4, encoding.GetPreamble().Length);
+        var expected = new[] { "héllo", "wörld ✓", "😀 日本語", "", "last" };
+        Assert.Equal(expected, ExpectedLines(text));
+        await AssertEveryWayAsync(expected, bytes);
+
+        // Progress counts the input's bytes.
+        var input = TextInput.FromStream(new MemoryStream(bytes));
+        Assert.Equal(expected, Read(input));
+        Assert.Equal(bytes.Length, input.BytesRead);
+        Assert.Equal(5, input.LinesRead);
+
+        // The line limit counts UTF-8 bytes: the longest line, "😀 日本語", has 14.
+        Assert.Equal(expected, Read(TextInput.FromStream(new MemoryStream(bytes), maxLineLength: 14)));
+        string path = TempFile(bytes);
+        try
+        {
+            var error = Assert.Throws<LineTooLongException>(() => Read(TextInput.FromFile(path, maxLineLength: 13)));
+            Assert.Equal(3, error.LineNumber);
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(UnicodeEncodings))]
+    public async Task Utf16AndUtf32_EmptyAndLong(string encodingName)
+    {
+        Encoding encoding = EncodingNamed(encodingName);
+        await AssertEveryWayAsync(Array.Empty<string>(), encoding.GetPreamble());
+
+        // Lines longer than the pipe's and the transcoder's buffers.
+        string[] lines = { new string('a', 70_000), new string('é', 5_000) + "😀", "", new string('✓', 30_000) };
+        byte[] bytes = encoding.GetPreamble().Concat(encoding.GetBytes(string.Join("\r\n", lines) + "\n")).ToArray();
+        string path = TempFile(bytes);
+        try
+        {
+            Assert.Equal(lines, Read(TextInput.FromFile(path)));
+            Assert.Equal(lines, Read(TextInput.FromFile(path, bufferSize: 7)));
+            Assert.Equal(lines, (await TextInput.FromFile(path, bufferSize: 1000).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Utf16_InvalidCodeUnits_DecodeToReplacementCharacter()
+    {
+        // "a", a lone high surrogate (D83D), "\n", "b", and one byte of a cut code unit at the end.
+        byte[] littleEndian = { 0xFF, 0xFE, (byte)'a', 0, 0x3D, 0xD8, (byte)'\n', 0, (byte)'b', 0, (byte)'c' };
+        await AssertEveryWayAsync(new[] { "a\uFFFD", "b\uFFFD" }, littleEndian);
+
+        byte[] bigEndian = { 0xFE, 0xFF, 0, (byte)'a', 0xD8, 0x3D, 0, (byte)'\n', 0, (byte)'b', 0 };
+        await AssertEveryWayAsync(new[] { "a\uFFFD", "b\uFFFD" }, bigEndian);
+    }
+
+    [Fact]
+    public void Utf16_WithoutByteOrderMark_IsReadAsUtf8()
+    {
+        // Without a byte order mark the input is UTF-8 (as in Beam): UTF-16 text then shows its zero bytes.
+        Assert.Equal(new[] { "a\0", "\0" }, Read(TextInput.FromStream(new MemoryStream(new byte[] { (byte)'a', 0, (byte)'\n', 0 }))));
     }
 
     [Fact]
