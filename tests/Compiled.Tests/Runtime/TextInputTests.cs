@@ -770,6 +770,55 @@ public class TextInputTests
     }
 
     [Fact]
+    public async Task InvalidUtf8_NeverLosesOrMergesALine()
+    {
+        // Each maximal invalid subsequence becomes one U+FFFD, as .NET's UTF-8 decoder gives (and Java's
+        // new String(bytes, UTF_8), which Beam uses): a stray continuation byte, an invalid byte, a
+        // 3-byte sequence cut by a delimiter, a 4-byte one cut by \r\n, an overlong encoding, and a
+        // 3-byte sequence cut by the end of the file.
+        byte[] bytes =
+        {
+            (byte)'a', 0x80, (byte)'b', 0xFF, (byte)'c', (byte)'\n',
+            0xE2, 0x9C, (byte)'\n',
+            0xF0, 0x9F, 0x98, (byte)'\r', (byte)'\n',
+            0xC0, 0xAF, (byte)'d', (byte)'\r',
+            (byte)'e', 0xE2, 0x9C,
+        };
+        var expected = new[] { "a\uFFFDb\uFFFDc", "\uFFFD", "\uFFFD", "\uFFFD\uFFFDd", "e\uFFFD" };
+        await AssertEveryWayAsync(expected, bytes);
+
+        // The oracle agrees line by line.
+        Assert.Equal(Encoding.UTF8.GetString(new byte[] { 0xC0, 0xAF, (byte)'d' }), expected[3]);
+    }
+
+    [Fact]
+    public async Task MultiByteCharacters_SplitAcrossReads_DecodeWhole()
+    {
+        // ✓ (E2 9C 93) and 😀 (F0 9F 98 80) with their bytes in different reads, within and across lines.
+        byte[][] chunks =
+        {
+            new byte[] { (byte)'a', 0xE2 },
+            new byte[] { 0x9C },
+            new byte[] { 0x93, (byte)'\n', 0xF0, 0x9F },
+            new byte[] { 0x98, 0x80, (byte)'b', (byte)'\r' },
+            new byte[] { (byte)'\n', 0xC3 },
+            new byte[] { 0xA9 },
+        };
+        var expected = new[] { "a✓", "😀b", "é" };
+        Assert.Equal(expected, Read(TextInput.FromStream(new ChunkedStream(chunks), bufferSize: 16)));
+        Assert.Equal(expected, Read(TextInput.FromStream(new ChunkedStream(chunks), bufferSize: 1)));
+        Assert.Equal(expected, (await TextInput.FromStream(new ChunkedStream(chunks), bufferSize: 2).ReadLinesAsync(new CollectingConsumer { Lines = new() })).Lines);
+
+        // Lines longer than a pipe segment (16 bytes here), so that characters also straddle segments.
+        for (int pad = 10; pad < 26; pad++)
+        {
+            string text = new string('a', pad) + "✓😀é\r\n" + new string('b', pad) + "😀";
+            byte[][] threeBytesPerRead = Utf8(text).Chunk(3).ToArray();
+            Assert.Equal(new[] { new string('a', pad) + "✓😀é", new string('b', pad) + "😀" }, Read(TextInput.FromStream(new ChunkedStream(threeBytesPerRead), bufferSize: 16)));
+        }
+    }
+
+    [Fact]
     public void Fuzz_MultiByteCharactersAndTerminators_SplitAcrossSegments()
     {
         string[] pieces = { "a", "bc", "é", "ß", "✓", "日本", "😀", "\n", "\r\n", "\r", " ", "" };
