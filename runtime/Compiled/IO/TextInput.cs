@@ -38,10 +38,10 @@ namespace Compiled;
 /// no such limit.
 /// </para>
 /// <para>
-/// Memory is bounded by the maximum line length, whatever the size of the input: bytes are read into
-/// pipe segments and released as soon as their lines are delivered, and each line is decoded into one
-/// pooled char buffer that is reused for every line. No string is allocated per line: the
-/// <see cref="ILineConsumer"/> decides whether to make one.
+/// Memory is bounded by the maximum line length (plus one read buffer), whatever the size of the
+/// input: bytes are read into pipe segments and released as soon as their lines are delivered, and
+/// each line is decoded into one pooled char buffer that is reused for every line. No string is
+/// allocated per line: the <see cref="ILineConsumer"/> decides whether to make one.
 /// </para>
 /// </remarks>
 public sealed class TextInput
@@ -193,6 +193,9 @@ public sealed class TextInput
     /// <typeparam name="TConsumer">The consumer; a struct is updated in place through the reference.</typeparam>
     /// <param name="consumer">Receives the lines.</param>
     /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
     public void ReadLines<TConsumer>(ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
@@ -247,6 +250,9 @@ public sealed class TextInput
     /// <param name="consumer">Receives the lines.</param>
     /// <param name="cancellationToken">Cancels the read between pipe reads.</param>
     /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
     /// <exception cref="OperationCanceledException">The read was canceled.</exception>
     public async ValueTask<TConsumer> ReadLinesAsync<TConsumer>(TConsumer consumer, CancellationToken cancellationToken = default)
         where TConsumer : ILineConsumer
