@@ -38,9 +38,10 @@ namespace Compiled;
 /// no such limit.
 /// </para>
 /// <para>
-/// Memory is bounded by the maximum line length (plus one read buffer), whatever the size of the
-/// input: bytes are read into pipe segments and released as soon as their lines are delivered, and
-/// each line is decoded into one pooled char buffer that is reused for every line. No string is
+/// Memory is bounded by the maximum line length, whatever the size of the input: bytes are read into
+/// pipe segments and released as soon as their lines are delivered (at most about the limit of one
+/// line's bytes is held, plus one read buffer), and each line is decoded into one pooled char buffer,
+/// never larger than the limit, that is reused for every line. No string is
 /// allocated per line: the <see cref="ILineConsumer"/> decides whether to make one.
 /// </para>
 /// </remarks>
