@@ -6,29 +6,55 @@ namespace Compiled;
 
 /// <summary>
 /// Splits UTF-8 bytes read through a pipe into lines and decodes each line into a pooled char buffer
-/// sized to the longest line seen. Skips a UTF-8 byte order mark at the start of the input.
+/// sized to the longest line seen. The caller has consumed any byte order mark.
 /// </summary>
 /// <remarks>
-/// Lines end at <c>\n</c>; a <c>\r</c> before it is dropped. Splitting happens on bytes, which is safe
-/// because the bytes of <c>\n</c> and <c>\r</c> never occur inside a multi-byte UTF-8 sequence.
+/// <para>
+/// Lines end at <c>\n</c>, <c>\r</c> or <c>\r\n</c> (Beam's default delimiters); <c>\r\n</c> is one
+/// delimiter, also when its two bytes arrive in different reads. Splitting happens on bytes, which is
+/// safe because the bytes of <c>\n</c> and <c>\r</c> never occur inside a multi-byte UTF-8 sequence.
+/// A final line without delimiter is a line unless it is empty.
+/// </para>
+/// <para>
+/// A line longer than the maximum line length (in bytes, delimiter excluded) throws
+/// <see cref="LineTooLongException"/> as soon as that many bytes of it are buffered without a
+/// delimiter, so the pipe never holds much more than the limit plus one read.
+/// </para>
+/// <para>
+/// A line is decoded once, whole, so a character whose bytes arrive in different reads decodes
+/// correctly; invalid bytes decode to U+FFFD, as with <see cref="Encoding.UTF8"/>.
+/// </para>
 /// </remarks>
 internal sealed class Utf8LineSplitter : IDisposable
 {
     private const int InitialCharBufferSize = 256;
+    private const byte LineFeed = (byte)'\n';
+    private const byte CarriageReturn = (byte)'\r';
 
+    private readonly int _maxLineLength;
+    private readonly string _input;
     private char[] _chars;
     private Decoder? _decoder;
-    private bool _bomChecked;
 
-    // Where the previous buffer ended when it ended inside a line: the bytes from the line's start to
-    // here hold no '\n', so the search resumes here instead of rescanning the line (which would make
-    // reading a long line through small pipe reads quadratic).
-    private SequencePosition _scanFrom;
-    private bool _hasScanFrom;
+    // The previous buffer ended with a line's '\r' (the line was delivered at once): a '\n' at the start
+    // of the next buffer belongs to that delimiter.
+    private bool _skipLineFeed;
 
-    public Utf8LineSplitter() => _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
+    // Bytes at the start of the buffer, all in the current unfinished line, already searched without
+    // finding a delimiter: the search resumes after them instead of rescanning the line (which would
+    // make reading a long line through small pipe reads quadratic).
+    private long _scanned;
 
-    /// <summary>Bytes consumed so far (including the byte order mark and line terminators).</summary>
+    /// <param name="maxLineLength">The longest line accepted, in bytes (at most <see cref="Array.MaxLength"/> is used).</param>
+    /// <param name="input">What is read, for the message of <see cref="LineTooLongException"/>.</param>
+    public Utf8LineSplitter(int maxLineLength, string input)
+    {
+        _maxLineLength = Math.Min(maxLineLength, Array.MaxLength);
+        _input = input;
+        _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
+    }
+
+    /// <summary>Bytes consumed so far (including line delimiters).</summary>
     public long BytesConsumed { get; private set; }
 
     /// <summary>Lines delivered so far.</summary>
@@ -36,117 +62,58 @@ internal sealed class Utf8LineSplitter : IDisposable
 
     /// <summary>
     /// Delivers every complete line of <paramref name="buffer"/> (and, when <paramref name="isCompleted"/>,
-    /// the final unterminated line) and returns the position up to which bytes were consumed. The
+    /// the final line without delimiter) and returns the position up to which bytes were consumed. The
     /// caller advances its pipe reader to that position and marks the whole buffer examined.
     /// </summary>
     public SequencePosition Process<TConsumer>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        if (!_bomChecked)
+        if (_skipLineFeed && !buffer.IsEmpty)
         {
-            if (buffer.Length < 3 && !isCompleted)
+            _skipLineFeed = false;
+            if (FirstByte(buffer) == LineFeed)
             {
-                return buffer.Start; // too few bytes to tell: wait for more
-            }
-
-            _bomChecked = true;
-            if (buffer.Length >= 3)
-            {
-                Span<byte> first = stackalloc byte[3];
-                buffer.Slice(0, 3).CopyTo(first);
-                if (first[0] == 0xEF && first[1] == 0xBB && first[2] == 0xBF)
-                {
-                    buffer = buffer.Slice(3);
-                    BytesConsumed += 3;
-                }
+                buffer = buffer.Slice(1);
+                BytesConsumed++;
             }
         }
 
-        if (_hasScanFrom)
+        // Lines that cross segments, one at a time, until the rest of the buffer is one segment.
+        while (!buffer.IsSingleSegment)
         {
-            _hasScanFrom = false;
-            SequencePosition? newline = buffer.Slice(_scanFrom).PositionOf((byte)'\n');
-            if (newline is null)
+            long scanned = _scanned;
+            _scanned = 0;
+            if (!TryFindDelimiter(buffer.Slice(scanned), out SequencePosition delimiter, out byte delimiterByte))
             {
-                if (!isCompleted)
-                {
-                    RememberScanned(buffer);
-                    return buffer.Start;
-                }
-
-                EmitLine(buffer, ref consumer);
-                BytesConsumed += buffer.Length;
-                return buffer.End;
+                return EndWithoutDelimiter(buffer, isCompleted, ref consumer);
             }
 
-            ReadOnlySequence<byte> line = buffer.Slice(buffer.Start, newline.Value);
+            ReadOnlySequence<byte> line = buffer.Slice(buffer.Start, delimiter);
+            if (line.Length > _maxLineLength)
+            {
+                ThrowLineTooLong();
+            }
+
             EmitLine(line, ref consumer);
-            BytesConsumed += line.Length + 1;
-            buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
-        }
-
-        if (buffer.IsSingleSegment)
-        {
-            ReadOnlySpan<byte> span = buffer.FirstSpan;
-            int consumed = 0;
-            while (true)
+            long consumed = line.Length + 1;
+            buffer = buffer.Slice(buffer.GetPosition(1, delimiter));
+            if (delimiterByte == CarriageReturn)
             {
-                int newline = span.Slice(consumed).IndexOf((byte)'\n');
-                if (newline < 0)
+                if (buffer.IsEmpty)
                 {
-                    break;
+                    _skipLineFeed = true;
                 }
-
-                EmitLine(span.Slice(consumed, newline), ref consumer);
-                consumed += newline + 1;
-            }
-
-            if (consumed < span.Length)
-            {
-                if (isCompleted)
+                else if (FirstByte(buffer) == LineFeed)
                 {
-                    EmitLine(span.Slice(consumed), ref consumer);
-                    consumed = span.Length;
-                }
-                else
-                {
-                    RememberScanned(buffer);
+                    buffer = buffer.Slice(1);
+                    consumed++;
                 }
             }
 
             BytesConsumed += consumed;
-            return buffer.GetPosition(consumed);
         }
 
-        var reader = new SequenceReader<byte>(buffer);
-        while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n', advancePastDelimiter: true))
-        {
-            EmitLine(line, ref consumer);
-        }
-
-        if (!reader.End)
-        {
-            if (isCompleted)
-            {
-                EmitLine(reader.UnreadSequence, ref consumer);
-                reader.AdvanceToEnd();
-            }
-            else
-            {
-                RememberScanned(buffer);
-            }
-        }
-
-        BytesConsumed += reader.Consumed;
-        return reader.Position;
-    }
-
-    // Called when the buffer ends inside a line: the caller keeps that line's bytes (they are not
-    // consumed), so the position stays valid for the next, longer buffer.
-    private void RememberScanned(ReadOnlySequence<byte> buffer)
-    {
-        _scanFrom = buffer.End;
-        _hasScanFrom = true;
+        return ProcessSegment(buffer, isCompleted, ref consumer);
     }
 
     public void Dispose()
@@ -159,14 +126,121 @@ internal sealed class Utf8LineSplitter : IDisposable
         }
     }
 
+    // The first byte of a non-empty sequence (whose first span may be empty: a sequence sliced at the
+    // end of a segment starts there).
+    private static byte FirstByte(in ReadOnlySequence<byte> sequence)
+    {
+        ReadOnlySpan<byte> first = sequence.FirstSpan;
+        if (!first.IsEmpty)
+        {
+            return first[0];
+        }
+
+        var reader = new SequenceReader<byte>(sequence);
+        reader.TryPeek(out byte value);
+        return value;
+    }
+
+    // Finds the first '\n' or '\r' of a sequence, segment by segment.
+    private static bool TryFindDelimiter(ReadOnlySequence<byte> sequence, out SequencePosition delimiter, out byte delimiterByte)
+    {
+        SequencePosition position = sequence.Start;
+        SequencePosition segmentStart = position;
+        while (sequence.TryGet(ref position, out ReadOnlyMemory<byte> memory))
+        {
+            ReadOnlySpan<byte> span = memory.Span;
+            int index = span.IndexOfAny(LineFeed, CarriageReturn);
+            if (index >= 0)
+            {
+                delimiter = sequence.GetPosition(index, segmentStart);
+                delimiterByte = span[index];
+                return true;
+            }
+
+            segmentStart = position;
+        }
+
+        delimiter = default;
+        delimiterByte = 0;
+        return false;
+    }
+
+    // The hot path: the rest of the buffer is one span.
+    private SequencePosition ProcessSegment<TConsumer>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        ReadOnlySpan<byte> span = buffer.FirstSpan;
+        int consumed = 0;
+        int searchFrom = (int)_scanned;
+        _scanned = 0;
+        while (true)
+        {
+            ReadOnlySpan<byte> rest = span.Slice(consumed);
+            int index = rest.Slice(searchFrom).IndexOfAny(LineFeed, CarriageReturn);
+            if (index < 0)
+            {
+                break;
+            }
+
+            index += searchFrom;
+            searchFrom = 0;
+            if (index > _maxLineLength)
+            {
+                ThrowLineTooLong();
+            }
+
+            EmitLine(rest.Slice(0, index), ref consumer);
+            consumed += index + 1;
+            if (rest[index] == CarriageReturn)
+            {
+                if (index + 1 == rest.Length)
+                {
+                    _skipLineFeed = true;
+                    break;
+                }
+
+                if (rest[index + 1] == LineFeed)
+                {
+                    consumed++;
+                }
+            }
+        }
+
+        BytesConsumed += consumed;
+        return consumed == span.Length
+            ? buffer.End
+            : EndWithoutDelimiter(buffer.Slice(consumed), isCompleted, ref consumer);
+    }
+
+    // The buffer holds the start of a line and no delimiter: deliver it at the end of the input, else
+    // keep it (unconsumed) for the next, longer buffer; fail as soon as it is longer than the limit.
+    private SequencePosition EndWithoutDelimiter<TConsumer>(ReadOnlySequence<byte> rest, bool isCompleted, ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        if (rest.Length > _maxLineLength)
+        {
+            ThrowLineTooLong();
+        }
+
+        if (!isCompleted)
+        {
+            _scanned = rest.Length;
+            return rest.Start;
+        }
+
+        if (rest.IsEmpty)
+        {
+            return rest.End; // no empty line after a final delimiter
+        }
+
+        EmitLine(rest, ref consumer);
+        BytesConsumed += rest.Length;
+        return rest.End;
+    }
+
     private void EmitLine<TConsumer>(ReadOnlySpan<byte> bytes, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        if (!bytes.IsEmpty && bytes[^1] == (byte)'\r')
-        {
-            bytes = bytes.Slice(0, bytes.Length - 1);
-        }
-
         // UTF-8 never decodes to more UTF-16 chars than it has bytes (invalid bytes included).
         EnsureCharCapacity(bytes.Length);
         int count = Encoding.UTF8.GetChars(bytes, _chars);
@@ -184,23 +258,8 @@ internal sealed class Utf8LineSplitter : IDisposable
         }
 
         // A line across segments: decode segment by segment, carrying partial sequences in a decoder.
-        long length = line.Length;
-        if (length > 0)
-        {
-            var last = new SequenceReader<byte>(line.Slice(length - 1));
-            if (last.TryPeek(out byte lastByte) && lastByte == (byte)'\r')
-            {
-                line = line.Slice(0, length - 1);
-                length--;
-            }
-        }
-
-        if (length > Array.MaxLength)
-        {
-            throw new InvalidOperationException("A line is longer than the largest supported buffer.");
-        }
-
-        EnsureCharCapacity((int)length);
+        // Its length is at most the maximum line length, hence an int.
+        EnsureCharCapacity((int)line.Length);
         Decoder decoder = _decoder ??= Encoding.UTF8.GetDecoder();
         decoder.Reset();
         Span<char> chars = _chars;
@@ -215,6 +274,8 @@ internal sealed class Utf8LineSplitter : IDisposable
         consumer.OnLine(chars.Slice(0, count));
     }
 
+    private void ThrowLineTooLong() => throw new LineTooLongException(_input, Lines + 1, _maxLineLength);
+
     private void EnsureCharCapacity(int byteCount)
     {
         if (_chars.Length >= byteCount)
@@ -222,8 +283,9 @@ internal sealed class Utf8LineSplitter : IDisposable
             return;
         }
 
+        // Grow by doubling, but never past the maximum line length: lines are never longer.
         char[] old = _chars;
-        _chars = ArrayPool<char>.Shared.Rent(Math.Max(byteCount, old.Length * 2));
+        _chars = ArrayPool<char>.Shared.Rent((int)Math.Clamp(old.Length * 2L, byteCount, Math.Max(byteCount, _maxLineLength)));
         if (old.Length > 0)
         {
             ArrayPool<char>.Shared.Return(old);
