@@ -174,9 +174,27 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>Whether anything after port <paramref name="port"/> of <paramref name="node"/> can throw (a user function, a state update, a check).</summary>
+            private bool CanThrow(int node, int port) =>
+                _plan.Edges.Where(e => e.From == node && e.FromPort == port).Any(e => _t[e.To] switch
+                {
+                    { SideInput: not null } => true,
+                    { Kind: TransformKind.Output } => false,
+                    { Kind: TransformKind.Identity or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap } next => CanThrow(next.Id, 0),
+                    { Kind: TransformKind.Window, Windowing.Kind: not "Custom" } next => CanThrow(next.Id, 0),
+                    _ => true,
+                });
+
             /// <summary>The consumers of a grouping's result, in a try: a throw loses this result only, and is recorded with the transform a probe finds.</summary>
             private void WriteDeliveredChain(SourceWriter w, TransformSpec t, string value, string timestamp, string window, string what)
             {
+                if (!CanThrow(t.Id, 0))
+                {
+                    // Only outputs follow, and a sink that throws is held at its call: nothing here can throw.
+                    EmitConsumers(w, t.Id, 0, value, timestamp, window);
+                    return;
+                }
+
                 w.Open("try");
                 EmitConsumers(w, t.Id, 0, value, timestamp, window);
                 w.Close();

@@ -575,29 +575,22 @@ namespace Snapshots
                     if (ok2)
                     {
                         __panesFired++;
-                        try
+                        // #3 Output 'sumOfSquares' (line 12)
+                        if (__heldSumOfSquares is null)
                         {
-                            // #3 Output 'sumOfSquares' (line 12)
-                            if (__heldSumOfSquares is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
-                                    __elementsOut_SumOfSquares++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane), ex);
-                                }
+                                _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
+                                __elementsOut_SumOfSquares++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldSumOfSquares.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
+                                __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of CombinePerKey (line 12) in window " + window);
+                            __heldSumOfSquares.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
                         }
                     }
                 }
@@ -620,77 +613,26 @@ namespace Snapshots
                     if (ok4)
                     {
                         __panesFired++;
-                        try
+                        // #5 Output 'max' (line 13)
+                        if (__heldMax is null)
                         {
-                            // #5 Output 'max' (line 13)
-                            if (__heldMax is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
-                                    __elementsOut_Max++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane), ex);
-                                }
+                                _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
+                                __elementsOut_Max++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldMax.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
+                                __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, timestamp), "a pane of CombinePerKey (line 13) in window " + window);
+                            __heldMax.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
                         }
                     }
                 }
                 _state4.Clear();
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #2 CombinePerKey (line 12): its id, or -1.</summary>
-            private int __ProbeFrom2(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom2Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom2Body(global::Compiled.KV<int, long> value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #4 CombinePerKey (line 13): its id, or -1.</summary>
-            private int __ProbeFrom4(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom4Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom4Body(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedSquares";

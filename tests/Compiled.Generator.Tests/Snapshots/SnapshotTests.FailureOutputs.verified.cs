@@ -945,29 +945,22 @@ namespace Snapshots
                     if (ok2)
                     {
                         __panesFired++;
-                        try
+                        // #3 Output 'total' (line 12)
+                        if (__heldTotal is null)
                         {
-                            // #3 Output 'total' (line 12)
-                            if (__heldTotal is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkTotal.Receive(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
-                                    __elementsOut_Total++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldTotal(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane), ex);
-                                }
+                                _sinkTotal.Receive(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
+                                __elementsOut_Total++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldTotal.Add(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
+                                __HoldTotal(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of CombineGlobally (line 12) in window " + window);
+                            __heldTotal.Add(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
                         }
                     }
                 }
@@ -1025,28 +1018,6 @@ namespace Snapshots
                 {
                     return;
                 }
-                {
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #2 CombineGlobally (line 12): its id, or -1.</summary>
-            private int __ProbeFrom2(int value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom2Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom2Body(int value, global::Compiled.Instant timestamp)
-            {
                 {
                 }
             }

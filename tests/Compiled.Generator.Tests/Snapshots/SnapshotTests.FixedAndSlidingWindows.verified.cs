@@ -652,29 +652,22 @@ namespace Snapshots
                                 if (ok4)
                                 {
                                     __panesFired++;
-                                    try
+                                    // #5 Output 'perMinute' (line 17)
+                                    if (__heldPerMinute is null)
                                     {
-                                        // #5 Output 'perMinute' (line 17)
-                                        if (__heldPerMinute is null)
+                                        try
                                         {
-                                            try
-                                            {
-                                                _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                                __elementsOut_PerMinute++;
-                                            }
-                                            catch (global::System.Exception ex)
-                                            {
-                                                __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
-                                            }
+                                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                            __elementsOut_PerMinute++;
                                         }
-                                        else
+                                        catch (global::System.Exception ex)
                                         {
-                                            __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
                                         }
                                     }
-                                    catch (global::System.Exception ex)
+                                    else
                                     {
-                                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fts4), "a pane of CombinePerKey (line 16) in window " + fw4);
+                                        __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                                     }
                                 }
                             }
@@ -727,29 +720,22 @@ namespace Snapshots
                             {
                                 var v7 = macc7;
                                 __panesFired++;
-                                try
+                                // #8 Output 'sliding' (line 20)
+                                if (__heldSliding is null)
                                 {
-                                    // #8 Output 'sliding' (line 20)
-                                    if (__heldSliding is null)
+                                    try
                                     {
-                                        try
-                                        {
-                                            _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                            __elementsOut_Sliding++;
-                                        }
-                                        catch (global::System.Exception ex)
-                                        {
-                                            __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
-                                        }
+                                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                        __elementsOut_Sliding++;
                                     }
-                                    else
+                                    catch (global::System.Exception ex)
                                     {
-                                        __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
                                     }
                                 }
-                                catch (global::System.Exception ex)
+                                else
                                 {
-                                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom7(v7, fts7), "a pane of Count (line 19) in window " + fw7);
+                                    __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
                                 }
                             }
                             s7 += 10000L;
@@ -895,29 +881,22 @@ namespace Snapshots
                                 if (ok4)
                                 {
                                     __panesFired++;
-                                    try
+                                    // #5 Output 'perMinute' (line 17)
+                                    if (__heldPerMinute is null)
                                     {
-                                        // #5 Output 'perMinute' (line 17)
-                                        if (__heldPerMinute is null)
+                                        try
                                         {
-                                            try
-                                            {
-                                                _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                                __elementsOut_PerMinute++;
-                                            }
-                                            catch (global::System.Exception ex)
-                                            {
-                                                __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
-                                            }
+                                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                            __elementsOut_PerMinute++;
                                         }
-                                        else
+                                        catch (global::System.Exception ex)
                                         {
-                                            __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
+                                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
                                         }
                                     }
-                                    catch (global::System.Exception ex)
+                                    else
                                     {
-                                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fts4), "a pane of CombinePerKey (line 16) in window " + fw4);
+                                        __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
                                     }
                                 }
                             }
@@ -971,29 +950,22 @@ namespace Snapshots
                             {
                                 var v7 = macc7;
                                 __panesFired++;
-                                try
+                                // #8 Output 'sliding' (line 20)
+                                if (__heldSliding is null)
                                 {
-                                    // #8 Output 'sliding' (line 20)
-                                    if (__heldSliding is null)
+                                    try
                                     {
-                                        try
-                                        {
-                                            _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                            __elementsOut_Sliding++;
-                                        }
-                                        catch (global::System.Exception ex)
-                                        {
-                                            __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
-                                        }
+                                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                        __elementsOut_Sliding++;
                                     }
-                                    else
+                                    catch (global::System.Exception ex)
                                     {
-                                        __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
+                                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
                                     }
                                 }
-                                catch (global::System.Exception ex)
+                                else
                                 {
-                                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom7(v7, fts7), "a pane of Count (line 19) in window " + fw7);
+                                    __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
                                 }
                             }
                             s7 += 10000L;
@@ -1021,50 +993,6 @@ namespace Snapshots
                     {
                         _wm7 = global::Compiled.Instant.MaxValue;
                     }
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #4 CombinePerKey (line 16): its id, or -1.</summary>
-            private int __ProbeFrom4(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom4Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom4Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #7 Count (line 19): its id, or -1.</summary>
-            private int __ProbeFrom7(long value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom7Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom7Body(long value, global::Compiled.Instant timestamp)
-            {
-                {
                 }
             }
 

@@ -497,57 +497,26 @@ namespace Snapshots
                     if (ok1)
                     {
                         __panesFired++;
-                        try
+                        // #3 Output 'totals' (line 13)
+                        if (__heldTotals is null)
                         {
-                            // #3 Output 'totals' (line 13)
-                            if (__heldTotals is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
-                                    __elementsOut_Totals++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane), ex);
-                                }
+                                _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
+                                __elementsOut_Totals++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldTotals.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
+                                __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom1(v1, timestamp), "a pane of GroupByKey (line 11) + CombineValues (line 12), lifted in window " + window);
+                            __heldTotals.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
                         }
                     }
                 }
                 _state1.Clear();
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #1 GroupByKey (line 11) + CombineValues (line 12), lifted: its id, or -1.</summary>
-            private int __ProbeFrom1(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom1Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom1Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                {
-                    {
-                    }
-                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Lifted";

@@ -575,29 +575,22 @@ namespace Snapshots
                 {
                     var v2 = e2;
                     __panesFired++;
-                    try
+                    // #3 Output 'distinctKeys' (line 12)
+                    if (__heldDistinctKeys is null)
                     {
-                        // #3 Output 'distinctKeys' (line 12)
-                        if (__heldDistinctKeys is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
-                                __elementsOut_DistinctKeys++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane), ex);
-                            }
+                            _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
+                            __elementsOut_DistinctKeys++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldDistinctKeys.Add(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
+                            __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of Distinct (line 12) in window " + window);
+                        __heldDistinctKeys.Add(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
                     }
                 }
                 _state2.Clear();
@@ -606,74 +599,23 @@ namespace Snapshots
                 {
                     var v5 = _count5;
                     __panesFired++;
-                    try
+                    // #6 Output 'valueCount' (line 13)
+                    if (__heldValueCount is null)
                     {
-                        // #6 Output 'valueCount' (line 13)
-                        if (__heldValueCount is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
-                                __elementsOut_ValueCount++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane), ex);
-                            }
+                            _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                            __elementsOut_ValueCount++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldValueCount.Add(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                            __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom5(v5, timestamp), "a pane of Count (line 13) in window " + window);
+                        __heldValueCount.Add(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
                     }
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #2 Distinct (line 12): its id, or -1.</summary>
-            private int __ProbeFrom2(string value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom2Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom2Body(string value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #5 Count (line 13): its id, or -1.</summary>
-            private int __ProbeFrom5(long value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom5Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom5Body(long value, global::Compiled.Instant timestamp)
-            {
-                {
                 }
             }
 

@@ -575,53 +575,24 @@ namespace Snapshots
                     if (ok4)
                     {
                         __panesFired++;
-                        try
+                        // #5 Output 'sum' (line 15)
+                        if (__heldSum is null)
                         {
-                            // #5 Output 'sum' (line 15)
-                            if (__heldSum is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkSum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
-                                    __elementsOut_Sum++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldSum(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane), ex);
-                                }
+                                _sinkSum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
+                                __elementsOut_Sum++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldSum.Add(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
+                                __HoldSum(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, timestamp), "a pane of CombineGlobally (line 14) in window " + window);
+                            __heldSum.Add(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
                         }
                     }
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #4 CombineGlobally (line 14): its id, or -1.</summary>
-            private int __ProbeFrom4(long value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom4Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom4Body(long value, global::Compiled.Instant timestamp)
-            {
-                {
                 }
             }
 

@@ -508,54 +508,25 @@ namespace Snapshots
                     {
                         var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                         __panesFired++;
-                        try
+                        // #4 Output 'repeated' (line 16)
+                        if (__heldRepeated is null)
                         {
-                            // #4 Output 'repeated' (line 16)
-                            if (__heldRepeated is null)
+                            try
                             {
-                                try
-                                {
-                                    _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                                    __elementsOut_Repeated++;
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
-                                }
+                                _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                                __elementsOut_Repeated++;
                             }
-                            else
+                            catch (global::System.Exception ex)
                             {
-                                __heldRepeated.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                                __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
                             }
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom3(v3, timestamp), "a pane of CountPerElement (line 15) in window " + window);
+                            __heldRepeated.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
                         }
                     }
                     _state3.Clear();
-                }
-
-                /// <summary>Finds the transform that throws on a value fired by #3 CountPerElement (line 15): its id, or -1.</summary>
-                private int __ProbeFrom3(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-                {
-                    __probe = -1;
-                    __probeCombine = -1;
-                    try
-                    {
-                        __ProbeFrom3Body(value, timestamp);
-                    }
-                    catch (global::System.Exception)
-                    {
-                        // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                    }
-                    return __probe >= 0 ? __probe : __probeCombine;
-                }
-
-                private void __ProbeFrom3Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-                {
-                    {
-                    }
                 }
 
                 string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Normalized";

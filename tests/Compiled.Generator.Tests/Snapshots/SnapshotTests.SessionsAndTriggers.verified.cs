@@ -563,29 +563,22 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    try
+                    // #5 Output 'sessions' (line 17)
+                    if (__heldSessions is null)
                     {
-                        // #5 Output 'sessions' (line 17)
-                        if (__heldSessions is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                                __elementsOut_Sessions++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                            }
+                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __elementsOut_Sessions++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
                     }
                 }
                 _panes4.ClearFired();
@@ -604,29 +597,22 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    try
+                    // #9 Output 'teamScores' (line 26)
+                    if (__heldTeamScores is null)
                     {
-                        // #9 Output 'teamScores' (line 26)
-                        if (__heldTeamScores is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                                __elementsOut_TeamScores++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                            }
+                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __elementsOut_TeamScores++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                     }
                 }
                 _panes8.ClearFired();
@@ -649,29 +635,22 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    try
+                    // #5 Output 'sessions' (line 17)
+                    if (__heldSessions is null)
                     {
-                        // #5 Output 'sessions' (line 17)
-                        if (__heldSessions is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                                __elementsOut_Sessions++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                            }
+                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __elementsOut_Sessions++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
                     }
                 }
                 _panes4.ClearFired();
@@ -688,29 +667,22 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    try
+                    // #9 Output 'teamScores' (line 26)
+                    if (__heldTeamScores is null)
                     {
-                        // #9 Output 'teamScores' (line 26)
-                        if (__heldTeamScores is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                                __elementsOut_TeamScores++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                            }
+                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __elementsOut_TeamScores++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                     }
                 }
                 _panes8.ClearFired();
@@ -766,29 +738,22 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    try
+                    // #5 Output 'sessions' (line 17)
+                    if (__heldSessions is null)
                     {
-                        // #5 Output 'sessions' (line 17)
-                        if (__heldSessions is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                                __elementsOut_Sessions++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                            }
+                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __elementsOut_Sessions++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
                     }
                 }
                 _panes4.ClearFired();
@@ -805,29 +770,22 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    try
+                    // #9 Output 'teamScores' (line 26)
+                    if (__heldTeamScores is null)
                     {
-                        // #9 Output 'teamScores' (line 26)
-                        if (__heldTeamScores is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                                __elementsOut_TeamScores++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                            }
+                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __elementsOut_TeamScores++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                     }
                 }
                 _panes8.ClearFired();
@@ -891,29 +849,22 @@ namespace Snapshots
                 {
                     _pane = fp4.Pane;
                     var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    try
+                    // #5 Output 'sessions' (line 17)
+                    if (__heldSessions is null)
                     {
-                        // #5 Output 'sessions' (line 17)
-                        if (__heldSessions is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                                __elementsOut_Sessions++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                            }
+                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __elementsOut_Sessions++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom4(v4, fp4.Timestamp), "a pane of CountPerKey (line 16) in window " + fp4.Window);
+                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
                     }
                 }
                 _panes4.ClearFired();
@@ -933,29 +884,22 @@ namespace Snapshots
                 {
                     _pane = fp8.Pane;
                     var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    try
+                    // #9 Output 'teamScores' (line 26)
+                    if (__heldTeamScores is null)
                     {
-                        // #9 Output 'teamScores' (line 26)
-                        if (__heldTeamScores is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                                __elementsOut_TeamScores++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                            }
+                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __elementsOut_TeamScores++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom8(v8, fp8.Timestamp), "a pane of CombinePerKey (line 25) in window " + fp8.Window);
+                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                     }
                 }
                 _panes8.ClearFired();
@@ -968,50 +912,6 @@ namespace Snapshots
                     _panes8.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #4 CountPerKey (line 16): its id, or -1.</summary>
-            private int __ProbeFrom4(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom4Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom4Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #8 CombinePerKey (line 25): its id, or -1.</summary>
-            private int __ProbeFrom8(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom8Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom8Body(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
-            {
-                {
-                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SessionsAndTriggers";

@@ -541,29 +541,22 @@ namespace Snapshots
                 {
                     var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
                     __panesFired++;
-                    try
+                    // #4 Output 'counts' (line 20)
+                    if (__heldCounts is null)
                     {
-                        // #4 Output 'counts' (line 20)
-                        if (__heldCounts is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                                __elementsOut_Counts++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
-                            }
+                            _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                            __elementsOut_Counts++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldCounts.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
+                            __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
                         }
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom3(v3, timestamp), "a pane of CountPerElement (line 20) in window " + window);
+                        __heldCounts.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
                     }
                 }
                 _state3.Clear();
@@ -677,28 +670,6 @@ namespace Snapshots
                         {
                         }
                     }
-                }
-            }
-
-            /// <summary>Finds the transform that throws on a value fired by #3 CountPerElement (line 20): its id, or -1.</summary>
-            private int __ProbeFrom3(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-            {
-                __probe = -1;
-                __probeCombine = -1;
-                try
-                {
-                    __ProbeFrom3Body(value, timestamp);
-                }
-                catch (global::System.Exception)
-                {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
-                }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom3Body(global::Compiled.KV<string, long> value, global::Compiled.Instant timestamp)
-            {
-                {
                 }
             }
 
