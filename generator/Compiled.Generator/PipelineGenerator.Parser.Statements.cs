@@ -260,7 +260,9 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var constant = _model.GetConstantValue(element.ArgumentList.Arguments[0].Expression, _cancellationToken);
+                // The index as the indexer's int parameter sees it (a (short)1 or a const long converted to int).
+                var constant = (_model.GetOperation(element.ArgumentList.Arguments[0], _cancellationToken) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Value.ConstantValue
+                    ?? _model.GetConstantValue(element.ArgumentList.Arguments[0].Expression, _cancellationToken);
                 if (!constant.HasValue || constant.Value is not int index)
                 {
                     Report(DiagnosticDescriptors.DynamicTopology, element.ArgumentList.Arguments[0].GetLocation(), "A partition index that is not a constant");

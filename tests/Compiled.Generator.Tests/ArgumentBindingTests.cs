@@ -415,6 +415,17 @@ public class ArgumentBindingTests
 
     private static string Unescape(string literal) => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseExpression("\"" + literal + "\"").GetFirstToken().ValueText;
 
+    [Theory]
+    [InlineData("(short)2")]
+    [InlineData("(byte)2")]
+    [InlineData("index")]
+    public void PartitionIndexesAreReadAsTheIndexerSeesThem(string index)
+    {
+        var spec = Spec(Events + "const short index = 2;\nvar parts = e.Partition(3, static (x, n) => 0);\nparts[" + index + "].Output(\"o\");");
+
+        Assert.Equal(new[] { Port(Single(spec, TransformKind.Partition), 2) }, Output(spec, "o").Inputs.ToArray());
+    }
+
     [Fact]
     public void TheLargestPartitionCountIsAccepted()
     {

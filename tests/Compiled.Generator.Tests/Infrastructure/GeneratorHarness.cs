@@ -12,12 +12,15 @@ namespace Compiled.Generator.Tests.Infrastructure;
 /// <summary>Runs the pipeline generator over source text, the way the compiler does in a build.</summary>
 public static class GeneratorHarness
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
         Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(PipelineBuilder).Assembly.Location))
             .ToImmutableArray());
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
+
+    /// <summary>The .NET 10 reference assemblies and the Compiled runtime, loaded once.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
     /// <summary>Parse options that also check XML doc comments (malformed ones are warnings, CS1570 and friends).</summary>
     public static CSharpParseOptions DocumentedParseOptions { get; } = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
@@ -28,7 +31,7 @@ public static class GeneratorHarness
         CSharpCompilation.Create(
             "TestAssembly",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, options, path: $"/src/Pipeline{i}.cs")),
-            References.Value,
+            References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver(bool trackSteps = false, CSharpParseOptions? options = null) =>
