@@ -374,20 +374,20 @@ public sealed partial class PipelineGenerator
                         w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ".Value);");
                         break;
                     case TransformKind.CountPerKey:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _)++;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _)++;");
                         break;
                     case TransformKind.CountPerElement:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value) + ", out _)++;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value) + ", out bool _)++;");
                         break;
                     case TransformKind.Distinct:
                         w.Line(MapRef(t) + ".Add(" + KeyArg(t, value) + ");");
                         break;
                     case TransformKind.GroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _);");
                         w.Line("(group" + id + " ??= new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">()).Add(" + value + ".Value);");
                         break;
                     case TransformKind.CoGroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out _);");
+                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _);");
                         w.Line("(group" + id + " ??= new " + CoGroupStateType(t) + "()).Values" + N(inputIndex) + ".Add(" + value + ".Value);");
                         break;
                     case TransformKind.AsSingleton:

@@ -462,7 +462,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.CountPerKey:
                         w.Open("foreach (var pe" + id + " in ps" + id + ")");
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out _) += pe" + id + ".Value;");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out bool _) += pe" + id + ".Value;");
                         w.Close();
                         break;
                     case TransformKind.CombineGlobally:

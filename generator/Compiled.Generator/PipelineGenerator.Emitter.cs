@@ -97,18 +97,28 @@ public sealed partial class PipelineGenerator
                 w.Line("#pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is");
                 w.Line("#pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map");
                 w.Line();
-                var hasNamespace = _spec.Namespace.Length > 0;
-                if (hasNamespace)
-                {
-                    w.Open("namespace " + _spec.Namespace);
-                }
-
                 foreach (var directive in _spec.Usings)
                 {
                     w.Line(directive);
                 }
 
                 if (_spec.Usings.Count > 0)
+                {
+                    w.Line();
+                }
+
+                var hasNamespace = _spec.Namespace.Length > 0;
+                if (hasNamespace)
+                {
+                    w.Open("namespace " + _spec.Namespace);
+                }
+
+                foreach (var directive in _spec.NamespaceUsings)
+                {
+                    w.Line(directive);
+                }
+
+                if (_spec.NamespaceUsings.Count > 0)
                 {
                     w.Line();
                 }

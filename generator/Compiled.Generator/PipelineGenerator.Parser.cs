@@ -208,7 +208,8 @@ public sealed partial class PipelineGenerator
                     TypeKeyword = type.IsRecord ? "record" : "class",
                     SurfaceIsInternal = _surfaceIsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
-                    Usings = CollectUsings(defineSyntax),
+                    Usings = CollectUsings(defineSyntax, fileLevel: true),
+                    NamespaceUsings = CollectUsings(defineSyntax, fileLevel: false),
                     FilePath = defineSyntax.SyntaxTree.FilePath,
                     NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
                     Transforms = _transforms.ToEquatableArray(),
@@ -333,15 +334,20 @@ public sealed partial class PipelineGenerator
                 return result.ToEquatableArray();
             }
 
-            private static EquatableArray<string> CollectUsings(SyntaxNode node)
+            /// <summary>
+            /// The using directives in scope of the declaration: those of the file (<paramref name="fileLevel"/>: true),
+            /// re-emitted at the top of the generated file, or those of its namespace declarations, re-emitted inside
+            /// the namespace, so that each binds as it does in the user's file.
+            /// </summary>
+            private static EquatableArray<string> CollectUsings(SyntaxNode node, bool fileLevel)
             {
                 var usings = new List<string>();
                 foreach (var ancestor in node.Ancestors())
                 {
                     SyntaxList<UsingDirectiveSyntax> list = ancestor switch
                     {
-                        CompilationUnitSyntax unit => unit.Usings,
-                        BaseNamespaceDeclarationSyntax ns => ns.Usings,
+                        CompilationUnitSyntax unit when fileLevel => unit.Usings,
+                        BaseNamespaceDeclarationSyntax ns when !fileLevel => ns.Usings,
                         _ => default,
                     };
                     foreach (var directive in list)

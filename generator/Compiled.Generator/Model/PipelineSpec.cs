@@ -24,8 +24,11 @@ internal sealed record PipelineSpec
     /// <summary>Declarations of the enclosing types, outermost first (e.g. "partial class Outer").</summary>
     public required EquatableArray<string> ContainingTypes { get; init; }
 
-    /// <summary>Using directives of the declaring file, re-emitted so lambda bodies bind the same way.</summary>
+    /// <summary>Using directives of the declaring file, re-emitted at the top of the generated file so lambda bodies bind the same way.</summary>
     public required EquatableArray<string> Usings { get; init; }
+
+    /// <summary>Using directives of the namespace declarations around the class, re-emitted inside the generated namespace.</summary>
+    public EquatableArray<string> NamespaceUsings { get; init; } = EquatableArray<string>.Empty;
 
     /// <summary>The file that declares the pipeline (for #line mapping of lambda bodies).</summary>
     public required string FilePath { get; init; }
