@@ -125,7 +125,7 @@ internal sealed class CollectionFlow
                 case "ReadLines":
                     return new CollectionState(null, WindowingSpec.GlobalDefault, null);
                 case "Unbounded":
-                    var name = invocation.Arguments.Length > 0 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string s } ? s : "?";
+                    var name = OperationHelpers.Argument(invocation, "name")?.ConstantValue is { HasValue: true, Value: string s } ? s : "?";
                     return new CollectionState(name, WindowingSpec.GlobalDefault, null);
                 case "Flatten":
                     {

@@ -39,8 +39,9 @@ internal static class OperationHelpers
             return invocation.Instance;
         }
 
-        return invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0
-            ? invocation.Arguments[0].Value
+        // The argument bound to the 'this' parameter, wherever it is written (named arguments may come in any order).
+        return invocation.TargetMethod.IsExtensionMethod && invocation.TargetMethod.Parameters.Length > 0
+            ? Argument(invocation, invocation.TargetMethod.Parameters[0].Name)
             : null;
     }
 

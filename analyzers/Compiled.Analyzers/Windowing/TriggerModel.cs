@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Compiled.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -210,7 +211,7 @@ internal sealed class TriggerNode
     private static string ConstantText(IInvocationOperation invocation, CompiledSymbols symbols)
     {
         var parts = new List<string>();
-        foreach (var argument in invocation.Arguments)
+        foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue))
         {
             if (TimeSpanConstant.TryEvaluate(argument.Value, symbols, out var ticks))
             {

@@ -1,3 +1,4 @@
+using System.Linq;
 using Compiled.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -143,7 +144,8 @@ internal sealed class WindowingSpec
         else
         {
             var parts = new System.Collections.Generic.List<string>();
-            foreach (var argument in root.Arguments)
+            // In the parameters' order, whatever order named arguments are written in (so equal windowings read equal).
+            foreach (var argument in root.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue))
             {
                 if (!TimeSpanConstant.TryEvaluate(argument.Value, symbols, out var ticks))
                 {
@@ -170,7 +172,7 @@ internal sealed class WindowingSpec
                 break;
             case "WithAllowedLateness" when call.Arguments.Length >= 1:
                 LatenessCall = call;
-                LatenessTicks = TimeSpanConstant.TryEvaluate(call.Arguments[0].Value, symbols, out var ticks) ? ticks : double.NaN;
+                LatenessTicks = TimeSpanConstant.TryEvaluate(OperationHelpers.Argument(call, "lateness"), symbols, out var ticks) ? ticks : double.NaN;
                 break;
             case "Accumulating":
                 Accumulation = AccumulationMode.Accumulating;

@@ -34,6 +34,26 @@ public sealed class PipelineWindowingFlowAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.UnboundedGlobalGrouping).WithLocation(1).WithArguments("Count", "clicks"));
 
     [Fact]
+    public Task ArgumentsAreReadByParameter_InAnyOrder() => Verify.VerifyAsync("""
+        [Pipeline]
+        public partial class Reordered
+        {
+            static void Define(PipelineBuilder p)
+            {
+                // The receiver of a static-form call, named after another argument; the input's name named after its timestamps.
+                var events = p.Unbounded<KV<string, int>>(timestamps: static e => new Instant(e.Value), name: "events", maxOutOfOrderness: TimeSpan.Zero);
+                KeyedTransforms.{|#0:CountPerKey|}(lateData: null, input: events).Output("counts");
+
+                // The same sliding windows written with their arguments in two orders are the same windowing: no CMP1008.
+                var a = p.Create<int>("a").Window(Windows.Sliding(size: TimeSpan.FromSeconds(10), period: TimeSpan.FromSeconds(5)));
+                var b = p.Create<int>("b").Window(Windows.Sliding(period: TimeSpan.FromSeconds(5), size: TimeSpan.FromSeconds(10)));
+                p.Flatten(a, b).Count(withoutDefaults: true).Output("both");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnboundedGlobalGrouping).WithLocation(0).WithArguments("CountPerKey", "events"));
+
+    [Fact]
     public Task WindowedOrTriggeredOrBounded_IsNotReported() => Verify.VerifyAsync("""
         [Pipeline]
         public partial class Fine
