@@ -206,40 +206,62 @@ public sealed partial class PipelineGenerator
             /// <summary>Whether a grouping declared a late-data output (its port 1).</summary>
             private bool HasLateOutput(TransformSpec t) => _plan.Edges.Any(e => e.From == t.Id && e.FromPort == 1);
 
+            /// <summary>The method that delivers one fired pane of <paramref name="t"/>: its own method, so the try/catch that keeps a failure to this pane stays off the loop over fired panes.</summary>
+            private void WritePaneMethod(TransformSpec t)
+            {
+                var id = N(t.Id);
+                if (!_written.Add("__Pane" + id))
+                {
+                    return;
+                }
+
+                var (_, _, output, _, _) = PanesTypes(t);
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>One fired pane of #" + id + " " + Doc(t.Label) + " through the rest of its stage; a failure loses this pane only.</summary>");
+                    w.Open("private void __Pane" + id + "(global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + "> fp" + id + ")");
+                    w.Line("_pane = fp" + id + ".Pane;");
+                    var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
+                    string value;
+                    switch (t.Kind)
+                    {
+                        case TransformKind.CombineGlobally or TransformKind.Count:
+                            value = "fp" + id + ".Value";
+                            break;
+                        case TransformKind.Distinct:
+                            value = key;
+                            break;
+                        case TransformKind.CoGroupByKey:
+                            {
+                                var result = t.OutputTypes[0];
+                                var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                                resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                                var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "fp" + id + ".Value.Values" + N(i)));
+                                value = "new " + result + "(" + key + ", new " + resultValue + "(" + lists + "))";
+                                break;
+                            }
+
+                        default:
+                            value = "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
+                            break;
+                    }
+
+                    w.Line("var v" + id + " = " + value + ";");
+                    WriteDeliveredChain(w, t, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window", Literal("a pane of " + t.Label + " in window ") + " + fp" + id + ".Window");
+                    w.Close();
+                    w.Line();
+                });
+            }
+
             /// <summary>Calls <paramref name="call"/> on the panes of <paramref name="t"/>, then delivers the panes it fired through the rest of the stage.</summary>
             private void WritePanedAdvance(SourceWriter w, TransformSpec t, string call)
             {
                 var id = N(t.Id);
                 w.Line("_panes" + id + "." + call + ";");
                 w.Open("foreach (var fp" + id + " in _panes" + id + ".Fired)");
-                w.Line("_pane = fp" + id + ".Pane;");
-                var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
-                string value;
-                switch (t.Kind)
-                {
-                    case TransformKind.CombineGlobally or TransformKind.Count:
-                        value = "fp" + id + ".Value";
-                        break;
-                    case TransformKind.Distinct:
-                        value = key;
-                        break;
-                    case TransformKind.CoGroupByKey:
-                        {
-                            var result = t.OutputTypes[0];
-                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
-                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "fp" + id + ".Value.Values" + N(i)));
-                            value = "new " + result + "(" + key + ", new " + resultValue + "(" + lists + "))";
-                            break;
-                        }
-
-                    default:
-                        value = "new " + t.OutputTypes[0] + "(" + key + ", fp" + id + ".Value)";
-                        break;
-                }
-                w.Line("var v" + id + " = " + value + ";");
-                WriteDeliveredChain(w, t, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window", Literal("a pane of " + t.Label + " in window ") + " + fp" + id + ".Window");
+                w.Line("__Pane" + id + "(fp" + id + ");");
                 w.Close();
+                WritePaneMethod(t);
                 w.Line("_panes" + id + ".ClearFired();");
                 w.Open("if (_panes" + id + ".Failed.Count > 0)");
                 w.Open("foreach (var xp" + id + " in _panes" + id + ".Failed)");

@@ -88,54 +88,73 @@ public sealed partial class PipelineGenerator
                 return IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(" + key + ")" : key;
             }
 
-            /// <summary>Emits the results held in <paramref name="source"/> (a state map, or an accumulator) through the rest of the stage.</summary>
+            /// <summary>
+            /// Emits the results held in <paramref name="source"/> (a state map, or an accumulator) through the rest of the
+            /// stage: each through the transform's result method, which holds the try/catch that keeps a failure to that
+            /// one result; the loop over the state itself has no exception handling, so the JIT optimizes it fully.
+            /// </summary>
             private void WriteEmitState(SourceWriter w, TransformSpec t, string source, string timestamp, string window)
             {
                 var id = N(t.Id);
-                string? valueExpression = t.Kind switch
+                if (t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count or TransformKind.CombinePerKey or TransformKind.CountPerKey or
+                    TransformKind.CountPerElement or TransformKind.GroupByKey or TransformKind.Distinct or TransformKind.CoGroupByKey))
                 {
-                    TransformKind.CombineGlobally => "_fn" + id + ".ExtractOutput(" + source + ")",
-                    TransformKind.Count => source,
-                    _ => null,
-                };
-                if (valueExpression is not null)
+                    return; // views: their state is read by the stages that use them
+                }
+
+                var method = WriteResultMethod(t);
+                if (t.Kind is TransformKind.CombineGlobally or TransformKind.Count)
                 {
-                    w.Open();
-                    WriteDeliveredResult(w, t, valueExpression, t.Kind == TransformKind.CombineGlobally, timestamp, window);
-                    w.Close();
+                    w.Line(method + "(" + source + ", " + timestamp + ", " + window + ");");
                     return;
                 }
 
-                switch (t.Kind)
-                {
-                    case TransformKind.CombinePerKey:
-                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))";
-                        break;
-                    case TransformKind.CountPerKey:
-                    case TransformKind.CountPerElement:
-                    case TransformKind.GroupByKey:
-                        valueExpression = "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)";
-                        break;
-                    case TransformKind.Distinct:
-                        valueExpression = FlushKey(t, "e" + id, distinct: true);
-                        break;
-                    case TransformKind.CoGroupByKey:
-                        {
-                            var result = t.OutputTypes[0];
-                            var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                            resultValue = resultValue.Substring(0, resultValue.Length - 1);
-                            var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "e" + id + ".Value.Values" + N(i)));
-                            valueExpression = "new " + result + "(" + FlushKey(t, "e" + id) + ", new " + resultValue + "(" + lists + "))";
-                            break;
-                        }
+                w.Open("foreach (var e" + id + " in " + source + ")");
+                w.Line(method + "(e" + id + ", " + timestamp + ", " + window + ");");
+                w.Close();
+            }
 
-                    default:
-                        return;
+            /// <summary>The method that delivers one result of <paramref name="t"/> (an entry of its state, or its accumulator).</summary>
+            private string WriteResultMethod(TransformSpec t)
+            {
+                var id = N(t.Id);
+                var method = "__Result" + id;
+                if (!_written.Add(method))
+                {
+                    return method;
                 }
 
-                w.Open("foreach (var e" + id + " in " + source + ")");
-                WriteDeliveredResult(w, t, valueExpression, t.Kind == TransformKind.CombinePerKey, timestamp, window);
-                w.Close();
+                var stored = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                string Entry(string value) => "global::System.Collections.Generic.KeyValuePair<" + stored + ", " + value + ">";
+                var (parameter, valueExpression) = t.Kind switch
+                {
+                    TransformKind.CombineGlobally => (t.Combine!.AccumulatorType + " r" + id, "_fn" + id + ".ExtractOutput(r" + id + ")"),
+                    TransformKind.Count => ("long r" + id, "r" + id),
+                    TransformKind.CombinePerKey => (Entry(t.Combine!.AccumulatorType) + " e" + id, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", _fn" + id + ".ExtractOutput(e" + id + ".Value))"),
+                    TransformKind.CountPerKey or TransformKind.CountPerElement => (Entry("long") + " e" + id, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)"),
+                    TransformKind.GroupByKey => (Entry("global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">") + " e" + id, "new " + t.OutputTypes[0] + "(" + FlushKey(t, "e" + id) + ", e" + id + ".Value)"),
+                    TransformKind.Distinct => (stored + " e" + id, FlushKey(t, "e" + id, distinct: true)),
+                    TransformKind.CoGroupByKey => (Entry(CoGroupStateType(t)) + " e" + id, CoGroupResult(t, "e" + id)),
+                    _ => throw new System.InvalidOperationException("no results for " + t.Kind),
+                };
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>One result of #" + id + " " + Doc(t.Label) + " through the rest of its stage; a failure loses this result only.</summary>");
+                    w.Open("private void " + method + "(" + parameter + ", global::Compiled.Instant rts" + id + ", global::Compiled.BoundedWindow rw" + id + ")");
+                    WriteDeliveredResult(w, t, valueExpression, t.Kind is TransformKind.CombineGlobally or TransformKind.CombinePerKey, "rts" + id, "rw" + id);
+                    w.Close();
+                    w.Line();
+                });
+                return method;
+            }
+
+            private string CoGroupResult(TransformSpec t, string entry)
+            {
+                var result = t.OutputTypes[0];
+                var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
+                resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => entry + ".Value.Values" + N(i)));
+                return "new " + result + "(" + FlushKey(t, entry) + ", new " + resultValue + "(" + lists + "))";
             }
 
             /// <summary>
@@ -440,47 +459,74 @@ public sealed partial class PipelineGenerator
                         break;
                 }
 
-                // The combine function's MergeAccumulators is user code: a throw loses this window's result only.
+                // The combine function's MergeAccumulators is user code: a throw loses this window's result only. The
+                // merge loop runs in its own method, so the try around the call keeps exception handling off the loop.
                 var userMerge = t.Kind is TransformKind.CombinePerKey or TransformKind.CombineGlobally;
                 if (userMerge)
                 {
+                    var merge = "__MergeWindow" + id;
                     w.Open("try");
-                }
-
-                w.Open("for (var i" + id + " = first" + id + "; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < s" + id + " + " + size + "; i" + id + "++)");
-                w.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
-                switch (t.Kind)
-                {
-                    case TransformKind.CombinePerKey:
-                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
-                        w.Line("ref var m" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out var mexists" + id + ");");
-                        w.Open("if (!mexists" + id + ")");
-                        w.Line("m" + id + " = _fn" + id + ".CreateAccumulator();");
-                        w.Close();
-                        w.Line("_fn" + id + ".MergeAccumulators(ref m" + id + ", pe" + id + ".Value);");
-                        w.Close();
-                        break;
-                    case TransformKind.CountPerKey:
-                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out bool _) += pe" + id + ".Value;");
-                        w.Close();
-                        break;
-                    case TransformKind.CombineGlobally:
-                        w.Line("_fn" + id + ".MergeAccumulators(ref macc" + id + ", ps" + id + ");");
-                        break;
-                    default:
-                        w.Line("macc" + id + " += ps" + id + ";");
-                        break;
-                }
-
-                w.Close();
-                if (userMerge)
-                {
+                    w.Line((t.Kind == TransformKind.CombineGlobally ? "macc" + id + " = " : string.Empty) + merge + "(first" + id + ", s" + id + ");");
                     w.Close();
                     w.Open("catch (global::System.Exception ex)");
                     w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("the panes of " + t.Label + " merged for window ") + " + fw" + id + ");");
                     w.Line("s" + id + " += " + period + ";");
                     w.Line("continue;");
+                    w.Close();
+                    if (_written.Add(merge))
+                    {
+                        _runnerExtras.Add(x =>
+                        {
+                            x.Line("/// <summary>Merges the panes of #" + id + " " + Doc(t.Label) + " that make the window starting at <paramref name=\"start\"/>.</summary>");
+                            x.Open("private " + (t.Kind == TransformKind.CombineGlobally ? t.Combine!.AccumulatorType : "void") + " " + merge + "(int first, long start)");
+                            if (t.Kind == TransformKind.CombineGlobally)
+                            {
+                                x.Line("var macc" + id + " = _fn" + id + ".CreateAccumulator();");
+                            }
+
+                            x.Open("for (var i" + id + " = first; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < start + " + size + "; i" + id + "++)");
+                            x.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
+                            if (t.Kind == TransformKind.CombinePerKey)
+                            {
+                                x.Open("foreach (var pe" + id + " in ps" + id + ")");
+                                x.Line("ref var m" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out var mexists" + id + ");");
+                                x.Open("if (!mexists" + id + ")");
+                                x.Line("m" + id + " = _fn" + id + ".CreateAccumulator();");
+                                x.Close();
+                                x.Line("_fn" + id + ".MergeAccumulators(ref m" + id + ", pe" + id + ".Value);");
+                                x.Close();
+                            }
+                            else
+                            {
+                                x.Line("_fn" + id + ".MergeAccumulators(ref macc" + id + ", ps" + id + ");");
+                            }
+
+                            x.Close();
+                            if (t.Kind == TransformKind.CombineGlobally)
+                            {
+                                x.Line("return macc" + id + ";");
+                            }
+
+                            x.Close();
+                            x.Line();
+                        });
+                    }
+                }
+                else
+                {
+                    w.Open("for (var i" + id + " = first" + id + "; i" + id + " < __ready.Count && __ready[i" + id + "].Start.Millis < s" + id + " + " + size + "; i" + id + "++)");
+                    w.Line("var ps" + id + " = _wstate" + id + "[__ready[i" + id + "]];");
+                    if (t.Kind == TransformKind.CountPerKey)
+                    {
+                        w.Open("foreach (var pe" + id + " in ps" + id + ")");
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merge" + id + ", pe" + id + ".Key, out bool _) += pe" + id + ".Value;");
+                        w.Close();
+                    }
+                    else
+                    {
+                        w.Line("macc" + id + " += ps" + id + ";");
+                    }
+
                     w.Close();
                 }
 

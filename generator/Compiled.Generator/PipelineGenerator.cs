@@ -54,7 +54,23 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(plans, static (spc, plan) =>
         {
-            var (hintName, source) = Emitter.Emit(plan);
+            string hintName;
+            string source;
+            try
+            {
+                (hintName, source) = Emitter.Emit(plan);
+            }
+#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
+            catch (System.Exception ex)
+#pragma warning restore CA1031
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InternalError,
+                    Location.None,
+                    ex.GetType().Name + " while writing the runner of " + plan.Spec.ClassName + ": " + ex.Message));
+                return;
+            }
+
             spc.AddSource(SafeHintName(hintName), source);
         });
     }

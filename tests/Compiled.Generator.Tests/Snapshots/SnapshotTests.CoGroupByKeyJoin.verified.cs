@@ -19,12 +19,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class Join
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -300,7 +300,7 @@ namespace Snapshots
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
-                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
+                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out bool _);
                 (group2 ??= new __CoGroup2()).Values0.Add(element.Value);
             }
 
@@ -533,7 +533,7 @@ namespace Snapshots
             {
                 var window = global::Compiled.BoundedWindow.Global;
                 // #2 CoGroupByKey (line 13)
-                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out _);
+                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out bool _);
                 (group2 ??= new __CoGroup2()).Values1.Add(element.Value);
             }
 
@@ -760,34 +760,7 @@ namespace Snapshots
                 // Stage: emit #2 CoGroupByKey (line 13)
                 foreach (var e2 in _state2)
                 {
-                    var v2 = new global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>>(e2.Key, new global::Compiled.CoGbkResult<string, decimal>(e2.Value.Values0, e2.Value.Values1));
-                    __panesFired++;
-                    try
-                    {
-                        // #3 Map (line 14)
-                        var v3 = __Map3(v2);
-                        // #4 Output 'rows' (line 15)
-                        if (__heldRows is null)
-                        {
-                            try
-                            {
-                                _sinkRows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
-                                __elementsOut_Rows++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldRows(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldRows.Add(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, timestamp, window, _pane));
-                        }
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of CoGroupByKey (line 13) in window " + window);
-                    }
+                    __Result2(e2, timestamp, window);
                 }
                 _state2.Clear();
             }
@@ -797,6 +770,39 @@ namespace Snapshots
             {
                 public readonly global::System.Collections.Generic.List<string> Values0 = new();
                 public readonly global::System.Collections.Generic.List<decimal> Values1 = new();
+            }
+
+            /// <summary>One result of #2 CoGroupByKey (line 13) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result2(global::System.Collections.Generic.KeyValuePair<int, __CoGroup2> e2, global::Compiled.Instant rts2, global::Compiled.BoundedWindow rw2)
+            {
+                var v2 = new global::Compiled.KV<int, global::Compiled.CoGbkResult<string, decimal>>(e2.Key, new global::Compiled.CoGbkResult<string, decimal>(e2.Value.Values0, e2.Value.Values1));
+                __panesFired++;
+                try
+                {
+                    // #3 Map (line 14)
+                    var v3 = __Map3(v2);
+                    // #4 Output 'rows' (line 15)
+                    if (__heldRows is null)
+                    {
+                        try
+                        {
+                            _sinkRows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane));
+                            __elementsOut_Rows++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldRows(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldRows.Add(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane));
+                    }
+                }
+                catch (global::System.Exception ex)
+                {
+                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, rts2), "a pane of CoGroupByKey (line 13) in window " + rw2);
+                }
             }
 
             /// <summary>Finds the transform that throws on a value fired by #2 CoGroupByKey (line 13): its id, or -1.</summary>

@@ -21,12 +21,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class KeyedSquares
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -561,78 +561,90 @@ namespace Snapshots
                 // Stage: emit #2 CombinePerKey (line 12)
                 foreach (var e2 in _state2)
                 {
-                    global::Compiled.KV<int, long> v2 = default!;
-                    var ok2 = true;
-                    try
-                    {
-                        v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok2 = false;
-                        __DeliveryFailed(ex, 2, "a pane of CombinePerKey (line 12) in window " + window);
-                    }
-                    if (ok2)
-                    {
-                        __panesFired++;
-                        // #3 Output 'sumOfSquares' (line 12)
-                        if (__heldSumOfSquares is null)
-                        {
-                            try
-                            {
-                                _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
-                                __elementsOut_SumOfSquares++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldSumOfSquares.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, timestamp, window, _pane));
-                        }
-                    }
+                    __Result2(e2, timestamp, window);
                 }
                 _state2.Clear();
 
                 // Stage: emit #4 CombinePerKey (line 13)
                 foreach (var e4 in _state4)
                 {
-                    global::Compiled.KV<int, int> v4 = default!;
-                    var ok4 = true;
-                    try
-                    {
-                        v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok4 = false;
-                        __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 13) in window " + window);
-                    }
-                    if (ok4)
-                    {
-                        __panesFired++;
-                        // #5 Output 'max' (line 13)
-                        if (__heldMax is null)
-                        {
-                            try
-                            {
-                                _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
-                                __elementsOut_Max++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldMax.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, timestamp, window, _pane));
-                        }
-                    }
+                    __Result4(e4, timestamp, window);
                 }
                 _state4.Clear();
+            }
+
+            /// <summary>One result of #2 CombinePerKey (line 12) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result2(global::System.Collections.Generic.KeyValuePair<int, long> e2, global::Compiled.Instant rts2, global::Compiled.BoundedWindow rw2)
+            {
+                global::Compiled.KV<int, long> v2 = default!;
+                var ok2 = true;
+                try
+                {
+                    v2 = new global::Compiled.KV<int, long>(e2.Key, _fn2.ExtractOutput(e2.Value));
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok2 = false;
+                    __DeliveryFailed(ex, 2, "a pane of CombinePerKey (line 12) in window " + rw2);
+                }
+                if (ok2)
+                {
+                    __panesFired++;
+                    // #3 Output 'sumOfSquares' (line 12)
+                    if (__heldSumOfSquares is null)
+                    {
+                        try
+                        {
+                            _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane));
+                            __elementsOut_SumOfSquares++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldSumOfSquares.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane));
+                    }
+                }
+            }
+
+            /// <summary>One result of #4 CombinePerKey (line 13) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result4(global::System.Collections.Generic.KeyValuePair<int, global::Compiled.MinMaxAccumulator<int>> e4, global::Compiled.Instant rts4, global::Compiled.BoundedWindow rw4)
+            {
+                global::Compiled.KV<int, int> v4 = default!;
+                var ok4 = true;
+                try
+                {
+                    v4 = new global::Compiled.KV<int, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok4 = false;
+                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 13) in window " + rw4);
+                }
+                if (ok4)
+                {
+                    __panesFired++;
+                    // #5 Output 'max' (line 13)
+                    if (__heldMax is null)
+                    {
+                        try
+                        {
+                            _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane));
+                            __elementsOut_Max++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldMax.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane));
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedSquares";

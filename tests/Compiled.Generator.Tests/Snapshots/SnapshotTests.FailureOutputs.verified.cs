@@ -22,12 +22,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class DeadLetters
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -930,40 +930,7 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 CombineGlobally (line 12)
-                {
-                    int v2 = default!;
-                    var ok2 = true;
-                    try
-                    {
-                        v2 = _fn2.ExtractOutput(_acc2);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok2 = false;
-                        __DeliveryFailed(ex, 2, "a pane of CombineGlobally (line 12) in window " + window);
-                    }
-                    if (ok2)
-                    {
-                        __panesFired++;
-                        // #3 Output 'total' (line 12)
-                        if (__heldTotal is null)
-                        {
-                            try
-                            {
-                                _sinkTotal.Receive(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
-                                __elementsOut_Total++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTotal(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldTotal.Add(new global::Compiled.WindowedValue<int>(v2, timestamp, window, _pane));
-                        }
-                    }
-                }
+                __Result2(_acc2, timestamp, window);
             }
 
             /// <summary>The outputs of #6 FlatMapWithFailures (line 14) wait here until its function returns (all or none).</summary>
@@ -1019,6 +986,43 @@ namespace Snapshots
                     return;
                 }
                 {
+                }
+            }
+
+            /// <summary>One result of #2 CombineGlobally (line 12) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result2(int r2, global::Compiled.Instant rts2, global::Compiled.BoundedWindow rw2)
+            {
+                int v2 = default!;
+                var ok2 = true;
+                try
+                {
+                    v2 = _fn2.ExtractOutput(r2);
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok2 = false;
+                    __DeliveryFailed(ex, 2, "a pane of CombineGlobally (line 12) in window " + rw2);
+                }
+                if (ok2)
+                {
+                    __panesFired++;
+                    // #3 Output 'total' (line 12)
+                    if (__heldTotal is null)
+                    {
+                        try
+                        {
+                            _sinkTotal.Receive(new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane));
+                            __elementsOut_Total++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldTotal(new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldTotal.Add(new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane));
+                    }
                 }
             }
 

@@ -24,12 +24,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class FixedAndSlidingWindows
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -638,38 +638,7 @@ namespace Snapshots
                             var fts4 = fw4.MaxTimestamp;
                             foreach (var e4 in fs4!)
                             {
-                                global::Compiled.KV<string, int> v4 = default!;
-                                var ok4 = true;
-                                try
-                                {
-                                    v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    ok4 = false;
-                                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 16) in window " + fw4);
-                                }
-                                if (ok4)
-                                {
-                                    __panesFired++;
-                                    // #5 Output 'perMinute' (line 17)
-                                    if (__heldPerMinute is null)
-                                    {
-                                        try
-                                        {
-                                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                            __elementsOut_PerMinute++;
-                                        }
-                                        catch (global::System.Exception ex)
-                                        {
-                                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
-                                        }
-                                    }
-                                    else
-                                    {
-                                        __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                    }
-                                }
+                                __Result4(e4, fts4, fw4);
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -717,27 +686,7 @@ namespace Snapshots
                                 var ps7 = _wstate7[__ready[i7]];
                                 macc7 += ps7;
                             }
-                            {
-                                var v7 = macc7;
-                                __panesFired++;
-                                // #8 Output 'sliding' (line 20)
-                                if (__heldSliding is null)
-                                {
-                                    try
-                                    {
-                                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                        __elementsOut_Sliding++;
-                                    }
-                                    catch (global::System.Exception ex)
-                                    {
-                                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
-                                    }
-                                }
-                                else
-                                {
-                                    __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                }
-                            }
+                            __Result7(macc7, fts7, fw7);
                             s7 += 10000L;
                         }
                         // Every window that ended before the watermark is done, with data or not.
@@ -867,38 +816,7 @@ namespace Snapshots
                             var fts4 = fw4.MaxTimestamp;
                             foreach (var e4 in fs4!)
                             {
-                                global::Compiled.KV<string, int> v4 = default!;
-                                var ok4 = true;
-                                try
-                                {
-                                    v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
-                                }
-                                catch (global::System.Exception ex)
-                                {
-                                    ok4 = false;
-                                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 16) in window " + fw4);
-                                }
-                                if (ok4)
-                                {
-                                    __panesFired++;
-                                    // #5 Output 'perMinute' (line 17)
-                                    if (__heldPerMinute is null)
-                                    {
-                                        try
-                                        {
-                                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                            __elementsOut_PerMinute++;
-                                        }
-                                        catch (global::System.Exception ex)
-                                        {
-                                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane), ex);
-                                        }
-                                    }
-                                    else
-                                    {
-                                        __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, fts4, fw4, _pane));
-                                    }
-                                }
+                                __Result4(e4, fts4, fw4);
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -947,27 +865,7 @@ namespace Snapshots
                                 var ps7 = _wstate7[__ready[i7]];
                                 macc7 += ps7;
                             }
-                            {
-                                var v7 = macc7;
-                                __panesFired++;
-                                // #8 Output 'sliding' (line 20)
-                                if (__heldSliding is null)
-                                {
-                                    try
-                                    {
-                                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                        __elementsOut_Sliding++;
-                                    }
-                                    catch (global::System.Exception ex)
-                                    {
-                                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane), ex);
-                                    }
-                                }
-                                else
-                                {
-                                    __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, fts7, fw7, _pane));
-                                }
-                            }
+                            __Result7(macc7, fts7, fw7);
                             s7 += 10000L;
                         }
                         // Every window that ended before the watermark is done, with data or not.
@@ -993,6 +891,67 @@ namespace Snapshots
                     {
                         _wm7 = global::Compiled.Instant.MaxValue;
                     }
+                }
+            }
+
+            /// <summary>One result of #4 CombinePerKey (line 16) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result4(global::System.Collections.Generic.KeyValuePair<string, int> e4, global::Compiled.Instant rts4, global::Compiled.BoundedWindow rw4)
+            {
+                global::Compiled.KV<string, int> v4 = default!;
+                var ok4 = true;
+                try
+                {
+                    v4 = new global::Compiled.KV<string, int>(e4.Key, _fn4.ExtractOutput(e4.Value));
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok4 = false;
+                    __DeliveryFailed(ex, 4, "a pane of CombinePerKey (line 16) in window " + rw4);
+                }
+                if (ok4)
+                {
+                    __panesFired++;
+                    // #5 Output 'perMinute' (line 17)
+                    if (__heldPerMinute is null)
+                    {
+                        try
+                        {
+                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane));
+                            __elementsOut_PerMinute++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldPerMinute.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane));
+                    }
+                }
+            }
+
+            /// <summary>One result of #7 Count (line 19) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result7(long r7, global::Compiled.Instant rts7, global::Compiled.BoundedWindow rw7)
+            {
+                var v7 = r7;
+                __panesFired++;
+                // #8 Output 'sliding' (line 20)
+                if (__heldSliding is null)
+                {
+                    try
+                    {
+                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane));
+                        __elementsOut_Sliding++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldSliding.Add(new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane));
                 }
             }
 

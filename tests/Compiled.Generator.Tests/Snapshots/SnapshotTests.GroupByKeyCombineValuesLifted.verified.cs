@@ -15,12 +15,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class Lifted
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -483,40 +483,46 @@ namespace Snapshots
                 // Stage: emit #1 GroupByKey (line 11) + CombineValues (line 12), lifted
                 foreach (var e1 in _state1)
                 {
-                    global::Compiled.KV<string, int> v1 = default!;
-                    var ok1 = true;
-                    try
-                    {
-                        v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok1 = false;
-                        __DeliveryFailed(ex, 1, "a pane of GroupByKey (line 11) + CombineValues (line 12), lifted in window " + window);
-                    }
-                    if (ok1)
-                    {
-                        __panesFired++;
-                        // #3 Output 'totals' (line 13)
-                        if (__heldTotals is null)
-                        {
-                            try
-                            {
-                                _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
-                                __elementsOut_Totals++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldTotals.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, timestamp, window, _pane));
-                        }
-                    }
+                    __Result1(e1, timestamp, window);
                 }
                 _state1.Clear();
+            }
+
+            /// <summary>One result of #1 GroupByKey (line 11) + CombineValues (line 12), lifted through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result1(global::System.Collections.Generic.KeyValuePair<string, int> e1, global::Compiled.Instant rts1, global::Compiled.BoundedWindow rw1)
+            {
+                global::Compiled.KV<string, int> v1 = default!;
+                var ok1 = true;
+                try
+                {
+                    v1 = new global::Compiled.KV<string, int>(e1.Key, _fn1.ExtractOutput(e1.Value));
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok1 = false;
+                    __DeliveryFailed(ex, 1, "a pane of GroupByKey (line 11) + CombineValues (line 12), lifted in window " + rw1);
+                }
+                if (ok1)
+                {
+                    __panesFired++;
+                    // #3 Output 'totals' (line 13)
+                    if (__heldTotals is null)
+                    {
+                        try
+                        {
+                            _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane));
+                            __elementsOut_Totals++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldTotals.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane));
+                    }
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Lifted";

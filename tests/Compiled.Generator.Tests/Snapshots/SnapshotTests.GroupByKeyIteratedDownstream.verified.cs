@@ -17,12 +17,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class Grouped
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -305,7 +305,7 @@ namespace Snapshots
                 // #1 WithKeys (line 11)
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 // #2 GroupByKey (line 12)
-                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, v1.Key, out _);
+                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, v1.Key, out bool _);
                 (group2 ??= new global::System.Collections.Generic.List<int>()).Add(v1.Value);
             }
 
@@ -500,36 +500,42 @@ namespace Snapshots
                 // Stage: emit #2 GroupByKey (line 12)
                 foreach (var e2 in _state2)
                 {
-                    var v2 = new global::Compiled.KV<int, global::System.Collections.Generic.IReadOnlyList<int>>(e2.Key, e2.Value);
-                    __panesFired++;
-                    try
-                    {
-                        // #3 Map (line 13)
-                        var v3 = __Map3(v2);
-                        // #4 Output 'joined' (line 14)
-                        if (__heldJoined is null)
-                        {
-                            try
-                            {
-                                _sinkJoined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
-                                __elementsOut_Joined++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldJoined(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldJoined.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, timestamp, window, _pane));
-                        }
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, timestamp), "a pane of GroupByKey (line 12) in window " + window);
-                    }
+                    __Result2(e2, timestamp, window);
                 }
                 _state2.Clear();
+            }
+
+            /// <summary>One result of #2 GroupByKey (line 12) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result2(global::System.Collections.Generic.KeyValuePair<int, global::System.Collections.Generic.List<int>> e2, global::Compiled.Instant rts2, global::Compiled.BoundedWindow rw2)
+            {
+                var v2 = new global::Compiled.KV<int, global::System.Collections.Generic.IReadOnlyList<int>>(e2.Key, e2.Value);
+                __panesFired++;
+                try
+                {
+                    // #3 Map (line 13)
+                    var v3 = __Map3(v2);
+                    // #4 Output 'joined' (line 14)
+                    if (__heldJoined is null)
+                    {
+                        try
+                        {
+                            _sinkJoined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane));
+                            __elementsOut_Joined++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldJoined(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldJoined.Add(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane));
+                    }
+                }
+                catch (global::System.Exception ex)
+                {
+                    __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom2(v2, rts2), "a pane of GroupByKey (line 12) in window " + rw2);
+                }
             }
 
             /// <summary>Finds the transform that throws on a value fired by #2 GroupByKey (line 12): its id, or -1.</summary>

@@ -25,12 +25,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class KeyedUtilities
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -573,49 +573,59 @@ namespace Snapshots
                 // Stage: emit #2 Distinct (line 12)
                 foreach (var e2 in _state2)
                 {
-                    var v2 = e2;
-                    __panesFired++;
-                    // #3 Output 'distinctKeys' (line 12)
-                    if (__heldDistinctKeys is null)
-                    {
-                        try
-                        {
-                            _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
-                            __elementsOut_DistinctKeys++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldDistinctKeys.Add(new global::Compiled.WindowedValue<string>(v2, timestamp, window, _pane));
-                    }
+                    __Result2(e2, timestamp, window);
                 }
                 _state2.Clear();
 
                 // Stage: emit #5 Count (line 13)
+                __Result5(_count5, timestamp, window);
+            }
+
+            /// <summary>One result of #2 Distinct (line 12) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result2(string e2, global::Compiled.Instant rts2, global::Compiled.BoundedWindow rw2)
+            {
+                var v2 = e2;
+                __panesFired++;
+                // #3 Output 'distinctKeys' (line 12)
+                if (__heldDistinctKeys is null)
                 {
-                    var v5 = _count5;
-                    __panesFired++;
-                    // #6 Output 'valueCount' (line 13)
-                    if (__heldValueCount is null)
+                    try
                     {
-                        try
-                        {
-                            _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
-                            __elementsOut_ValueCount++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane), ex);
-                        }
+                        _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane));
+                        __elementsOut_DistinctKeys++;
                     }
-                    else
+                    catch (global::System.Exception ex)
                     {
-                        __heldValueCount.Add(new global::Compiled.WindowedValue<long>(v5, timestamp, window, _pane));
+                        __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane), ex);
                     }
+                }
+                else
+                {
+                    __heldDistinctKeys.Add(new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane));
+                }
+            }
+
+            /// <summary>One result of #5 Count (line 13) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result5(long r5, global::Compiled.Instant rts5, global::Compiled.BoundedWindow rw5)
+            {
+                var v5 = r5;
+                __panesFired++;
+                // #6 Output 'valueCount' (line 13)
+                if (__heldValueCount is null)
+                {
+                    try
+                    {
+                        _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane));
+                        __elementsOut_ValueCount++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldValueCount.Add(new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane));
                 }
             }
 

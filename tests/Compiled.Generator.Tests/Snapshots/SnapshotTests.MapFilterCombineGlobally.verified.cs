@@ -18,12 +18,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class MapFilterSum
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -560,38 +560,42 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #4 CombineGlobally (line 14)
+                __Result4(_acc4, timestamp, window);
+            }
+
+            /// <summary>One result of #4 CombineGlobally (line 14) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result4(long r4, global::Compiled.Instant rts4, global::Compiled.BoundedWindow rw4)
+            {
+                long v4 = default!;
+                var ok4 = true;
+                try
                 {
-                    long v4 = default!;
-                    var ok4 = true;
-                    try
+                    v4 = _fn4.ExtractOutput(r4);
+                }
+                catch (global::System.Exception ex)
+                {
+                    ok4 = false;
+                    __DeliveryFailed(ex, 4, "a pane of CombineGlobally (line 14) in window " + rw4);
+                }
+                if (ok4)
+                {
+                    __panesFired++;
+                    // #5 Output 'sum' (line 15)
+                    if (__heldSum is null)
                     {
-                        v4 = _fn4.ExtractOutput(_acc4);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok4 = false;
-                        __DeliveryFailed(ex, 4, "a pane of CombineGlobally (line 14) in window " + window);
-                    }
-                    if (ok4)
-                    {
-                        __panesFired++;
-                        // #5 Output 'sum' (line 15)
-                        if (__heldSum is null)
+                        try
                         {
-                            try
-                            {
-                                _sinkSum.Receive(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
-                                __elementsOut_Sum++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldSum(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane), ex);
-                            }
+                            _sinkSum.Receive(new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane));
+                            __elementsOut_Sum++;
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldSum.Add(new global::Compiled.WindowedValue<long>(v4, timestamp, window, _pane));
+                            __HoldSum(new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane), ex);
                         }
+                    }
+                    else
+                    {
+                        __heldSum.Add(new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane));
                     }
                 }
             }

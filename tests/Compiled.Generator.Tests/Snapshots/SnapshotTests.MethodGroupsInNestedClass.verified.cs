@@ -17,12 +17,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     static partial class Jobs
     {
         partial class Normalized
@@ -293,7 +293,7 @@ namespace Snapshots
                     if (global::Snapshots.Jobs.Normalized.IsLong(v1))
                     {
                         // #3 CountPerElement (line 15)
-                        global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, v1, out _)++;
+                        global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, v1, out bool _)++;
                     }
                 }
 
@@ -506,27 +506,33 @@ namespace Snapshots
                     // Stage: emit #3 CountPerElement (line 15)
                     foreach (var e3 in _state3)
                     {
-                        var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
-                        __panesFired++;
-                        // #4 Output 'repeated' (line 16)
-                        if (__heldRepeated is null)
-                        {
-                            try
-                            {
-                                _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                                __elementsOut_Repeated++;
-                            }
-                            catch (global::System.Exception ex)
-                            {
-                                __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
-                            }
-                        }
-                        else
-                        {
-                            __heldRepeated.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                        }
+                        __Result3(e3, timestamp, window);
                     }
                     _state3.Clear();
+                }
+
+                /// <summary>One result of #3 CountPerElement (line 15) through the rest of its stage; a failure loses this result only.</summary>
+                private void __Result3(global::System.Collections.Generic.KeyValuePair<string, long> e3, global::Compiled.Instant rts3, global::Compiled.BoundedWindow rw3)
+                {
+                    var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
+                    __panesFired++;
+                    // #4 Output 'repeated' (line 16)
+                    if (__heldRepeated is null)
+                    {
+                        try
+                        {
+                            _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
+                            __elementsOut_Repeated++;
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane), ex);
+                        }
+                    }
+                    else
+                    {
+                        __heldRepeated.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
+                    }
                 }
 
                 string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Normalized";

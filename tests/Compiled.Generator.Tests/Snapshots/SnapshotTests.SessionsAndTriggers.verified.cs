@@ -25,12 +25,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class SessionsAndTriggers
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -561,25 +561,7 @@ namespace Snapshots
                 _panes4.AdvanceWatermark(watermark);
                 foreach (var fp4 in _panes4.Fired)
                 {
-                    _pane = fp4.Pane;
-                    var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    if (__heldSessions is null)
-                    {
-                        try
-                        {
-                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                            __elementsOut_Sessions++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                    }
+                    __Pane4(fp4);
                 }
                 _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
@@ -595,25 +577,7 @@ namespace Snapshots
                 _panes8.AdvanceWatermark(watermark);
                 foreach (var fp8 in _panes8.Fired)
                 {
-                    _pane = fp8.Pane;
-                    var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    if (__heldTeamScores is null)
-                    {
-                        try
-                        {
-                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                            __elementsOut_TeamScores++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                    }
+                    __Pane8(fp8);
                 }
                 _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
@@ -633,25 +597,7 @@ namespace Snapshots
                 _panes4.EndBundle();
                 foreach (var fp4 in _panes4.Fired)
                 {
-                    _pane = fp4.Pane;
-                    var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    if (__heldSessions is null)
-                    {
-                        try
-                        {
-                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                            __elementsOut_Sessions++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                    }
+                    __Pane4(fp4);
                 }
                 _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
@@ -665,25 +611,7 @@ namespace Snapshots
                 _panes8.EndBundle();
                 foreach (var fp8 in _panes8.Fired)
                 {
-                    _pane = fp8.Pane;
-                    var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    if (__heldTeamScores is null)
-                    {
-                        try
-                        {
-                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                            __elementsOut_TeamScores++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                    }
+                    __Pane8(fp8);
                 }
                 _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
@@ -736,25 +664,7 @@ namespace Snapshots
                 _panes4.AdvanceProcessingTime(now);
                 foreach (var fp4 in _panes4.Fired)
                 {
-                    _pane = fp4.Pane;
-                    var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    if (__heldSessions is null)
-                    {
-                        try
-                        {
-                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                            __elementsOut_Sessions++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                    }
+                    __Pane4(fp4);
                 }
                 _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
@@ -768,25 +678,7 @@ namespace Snapshots
                 _panes8.AdvanceProcessingTime(now);
                 foreach (var fp8 in _panes8.Fired)
                 {
-                    _pane = fp8.Pane;
-                    var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    if (__heldTeamScores is null)
-                    {
-                        try
-                        {
-                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                            __elementsOut_TeamScores++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                    }
+                    __Pane8(fp8);
                 }
                 _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
@@ -847,25 +739,7 @@ namespace Snapshots
                 _panes4.AdvanceWatermark(global::Compiled.Instant.MaxValue);
                 foreach (var fp4 in _panes4.Fired)
                 {
-                    _pane = fp4.Pane;
-                    var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
-                    // #5 Output 'sessions' (line 17)
-                    if (__heldSessions is null)
-                    {
-                        try
-                        {
-                            _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                            __elementsOut_Sessions++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                    }
+                    __Pane4(fp4);
                 }
                 _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
@@ -882,25 +756,7 @@ namespace Snapshots
                 _panes8.AdvanceWatermark(global::Compiled.Instant.MaxValue);
                 foreach (var fp8 in _panes8.Fired)
                 {
-                    _pane = fp8.Pane;
-                    var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
-                    // #9 Output 'teamScores' (line 26)
-                    if (__heldTeamScores is null)
-                    {
-                        try
-                        {
-                            _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                            __elementsOut_TeamScores++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                    }
+                    __Pane8(fp8);
                 }
                 _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
@@ -912,6 +768,54 @@ namespace Snapshots
                     _panes8.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+            }
+
+            /// <summary>One fired pane of #4 CountPerKey (line 16) through the rest of its stage; a failure loses this pane only.</summary>
+            private void __Pane4(global::Compiled.Execution.FiredPane<string, long> fp4)
+            {
+                _pane = fp4.Pane;
+                var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
+                // #5 Output 'sessions' (line 17)
+                if (__heldSessions is null)
+                {
+                    try
+                    {
+                        _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                        __elementsOut_Sessions++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                }
+            }
+
+            /// <summary>One fired pane of #8 CombinePerKey (line 25) through the rest of its stage; a failure loses this pane only.</summary>
+            private void __Pane8(global::Compiled.Execution.FiredPane<string, int> fp8)
+            {
+                _pane = fp8.Pane;
+                var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
+                // #9 Output 'teamScores' (line 26)
+                if (__heldTeamScores is null)
+                {
+                    try
+                    {
+                        _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                        __elementsOut_TeamScores++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                }
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SessionsAndTriggers";

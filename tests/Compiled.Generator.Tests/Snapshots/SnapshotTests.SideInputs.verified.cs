@@ -45,12 +45,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class SideInputs
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -1186,33 +1186,7 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #1 CombineGlobally (line 12)
-                {
-                    int v1 = default!;
-                    var ok1 = true;
-                    try
-                    {
-                        v1 = _fn1.ExtractOutput(_acc1);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        ok1 = false;
-                        __DeliveryFailed(ex, 1, "a pane of CombineGlobally (line 12) in window " + window);
-                    }
-                    if (ok1)
-                    {
-                        __panesFired++;
-                        try
-                        {
-                            // #2 AsSingleton (line 12)
-                            _view2 = v1;
-                            _viewCount2++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom1(v1, timestamp), "a pane of CombineGlobally (line 12) in window " + window);
-                        }
-                    }
-                }
+                __Result1(_acc1, timestamp, window);
 
                 // Stage: emit #2 AsSingleton (line 12)
                 if (_viewCount2 != 1)
@@ -1322,25 +1296,33 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
             }
 
-            /// <summary>Finds the transform that throws on a value fired by #1 CombineGlobally (line 12): its id, or -1.</summary>
-            private int __ProbeFrom1(int value, global::Compiled.Instant timestamp)
+            /// <summary>One result of #1 CombineGlobally (line 12) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result1(global::Compiled.MinMaxAccumulator<int> r1, global::Compiled.Instant rts1, global::Compiled.BoundedWindow rw1)
             {
-                __probe = -1;
-                __probeCombine = -1;
+                int v1 = default!;
+                var ok1 = true;
                 try
                 {
-                    __ProbeFrom1Body(value, timestamp);
+                    v1 = _fn1.ExtractOutput(r1);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception ex)
                 {
-                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                    ok1 = false;
+                    __DeliveryFailed(ex, 1, "a pane of CombineGlobally (line 12) in window " + rw1);
                 }
-                return __probe >= 0 ? __probe : __probeCombine;
-            }
-
-            private void __ProbeFrom1Body(int value, global::Compiled.Instant timestamp)
-            {
+                if (ok1)
                 {
+                    __panesFired++;
+                    try
+                    {
+                        // #2 AsSingleton (line 12)
+                        _view2 = v1;
+                        _viewCount2++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeFrom1(v1, rts1), "a pane of CombineGlobally (line 12) in window " + rw1);
+                    }
                 }
             }
 
@@ -1500,6 +1482,28 @@ namespace Snapshots
                         __probe = 11;
                     }
                     return;
+                }
+            }
+
+            /// <summary>Finds the transform that throws on a value fired by #1 CombineGlobally (line 12): its id, or -1.</summary>
+            private int __ProbeFrom1(int value, global::Compiled.Instant timestamp)
+            {
+                __probe = -1;
+                __probeCombine = -1;
+                try
+                {
+                    __ProbeFrom1Body(value, timestamp);
+                }
+                catch (global::System.Exception)
+                {
+                    // A probe reports what it found; a failure outside the user functions leaves the transform untold.
+                }
+                return __probe >= 0 ? __probe : __probeCombine;
+            }
+
+            private void __ProbeFrom1Body(int value, global::Compiled.Instant timestamp)
+            {
+                {
                 }
             }
 

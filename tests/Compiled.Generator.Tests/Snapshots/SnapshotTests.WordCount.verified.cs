@@ -17,12 +17,12 @@
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
 #pragma warning disable CS8714 // a nullable key type: the runner reports a null key before it reaches a state map
 
+using System;
+using System.Collections.Generic;
+using Compiled;
+
 namespace Snapshots
 {
-    using System;
-    using System.Collections.Generic;
-    using Compiled;
-
     partial class WordCount
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
@@ -539,25 +539,7 @@ namespace Snapshots
                 // Stage: emit #3 CountPerElement (line 20)
                 foreach (var e3 in _state3)
                 {
-                    var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
-                    __panesFired++;
-                    // #4 Output 'counts' (line 20)
-                    if (__heldCounts is null)
-                    {
-                        try
-                        {
-                            _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                            __elementsOut_Counts++;
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane), ex);
-                        }
-                    }
-                    else
-                    {
-                        __heldCounts.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, timestamp, window, _pane));
-                    }
+                    __Result3(e3, timestamp, window);
                 }
                 _state3.Clear();
             }
@@ -624,7 +606,7 @@ namespace Snapshots
                 if (__Filter2(value))
                 {
                     // #3 CountPerElement (line 20)
-                    global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value, out _)++;
+                    global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value, out bool _)++;
                 }
             }
 
@@ -670,6 +652,30 @@ namespace Snapshots
                         {
                         }
                     }
+                }
+            }
+
+            /// <summary>One result of #3 CountPerElement (line 20) through the rest of its stage; a failure loses this result only.</summary>
+            private void __Result3(global::System.Collections.Generic.KeyValuePair<string, long> e3, global::Compiled.Instant rts3, global::Compiled.BoundedWindow rw3)
+            {
+                var v3 = new global::Compiled.KV<string, long>(e3.Key, e3.Value);
+                __panesFired++;
+                // #4 Output 'counts' (line 20)
+                if (__heldCounts is null)
+                {
+                    try
+                    {
+                        _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
+                        __elementsOut_Counts++;
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane), ex);
+                    }
+                }
+                else
+                {
+                    __heldCounts.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
                 }
             }
 
