@@ -34,6 +34,7 @@ public sealed partial class PipelineGenerator
                 w.Line("private int __state;");
                 w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
                 w.Line("private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call");
+                w.Line("private bool __failed; // the current call met a failure (__failures holds it)");
                 w.Line("private int __probe = -1; // the transform a probe found to throw");
                 w.Line("private int __probeCombine = -1; // the combine function a probe reached (-2: several)");
                 foreach (var o in _outputs)
@@ -67,7 +68,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line("__state = 1;");
                 w.Line("__DeliverHeld();");
-                w.Open("if (__failures.Any)");
+                w.Open("if (__failed)");
                 w.Line("__ThrowFailures();");
                 w.Close();
                 w.Close();
@@ -75,15 +76,22 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The end of a call: the failures it went on past are thrown now.</summary>");
                 w.Line(Inline);
                 w.Open("private void __Exit()");
-                w.Open("if (__failures.Any)");
+                w.Open("if (__failed)");
                 w.Line("__ThrowFailures();");
                 w.Close();
                 w.Line("__state = 0;");
                 w.Close();
                 w.Line();
+                w.Line("/// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>");
+                w.Open("private void __Fail(global::Compiled.PipelineExecutionException failure)");
+                w.Line("__failures.Add(failure);");
+                w.Line("__failed = true;");
+                w.Close();
+                w.Line();
                 w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
                 w.Open("private void __ThrowFailures()");
                 w.Line("__state = 2;");
+                w.Line("__failed = false;");
                 w.Line("throw __failures.Take(__HeldCount());");
                 w.Close();
                 w.Line();
@@ -108,7 +116,7 @@ public sealed partial class PipelineGenerator
                     w.Line(SinkField(o) + ".Receive(in " + held + ".Peek());");
                     w.Close();
                     w.Open("catch (global::System.Exception ex)");
-                    w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", ex));");
+                    w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", ex));");
                     w.Line("break;");
                     w.Close();
                     w.Line(held + ".RemoveFirst();");
@@ -128,7 +136,7 @@ public sealed partial class PipelineGenerator
                     w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                     w.Open("private void __Hold" + Names.ToPascal(o.Name!) + "(in global::Compiled.WindowedValue<" + o.InputType + "> result, global::System.Exception error)");
                     w.Line("(" + HeldField(o) + " ??= new()).Add(in result);");
-                    w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", error));");
+                    w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Sink(" + PipelineLiteral + ", " + Literal(o.Name!) + ", error));");
                     w.Close();
                     w.Line();
                 }
@@ -148,7 +156,7 @@ public sealed partial class PipelineGenerator
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                 w.Open("private void __DeliveryFailed(global::System.Exception error, int transform, string what)");
                 w.Line("var (label, line) = __Transform(transform);");
-                w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Delivery(" + PipelineLiteral + ", " + Literal(_spec.FilePath) + ", label, line, what, error));");
+                w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Delivery(" + PipelineLiteral + ", " + Literal(_spec.FilePath) + ", label, line, what, error));");
                 w.Close();
                 w.Line();
             }
@@ -195,6 +203,7 @@ public sealed partial class PipelineGenerator
                 _currentInput = input;
                 WriteEndBundle(w);
                 w.Line("__state = 2;");
+                w.Line("__failed = false;");
                 w.Line("return __failures.TakeWith(failure, __HeldCount());");
                 w.Close();
                 w.Line();

@@ -37,7 +37,7 @@ public sealed partial class PipelineGenerator
                 w.Open("catch (global::System.Exception) when (__Abandon())");
                 w.Line("throw; // never reached: the filter only marks the call failed");
                 w.Close();
-                w.Open("if (__failures.Any)");
+                w.Open("if (__failed)");
                 w.Line("__ThrowFailures(); // Finish stays incomplete: only Finish may be called again");
                 w.Close();
                 w.Line("__finishing = false;");
@@ -76,7 +76,7 @@ public sealed partial class PipelineGenerator
                         // The view is not a singleton (its failure is recorded): what waited for it cannot run.
                         w.Open("if (_viewCount" + N(side.Node) + " != 1)");
                         w.Open("if (_pending" + id + ".Count > 0)");
-                        w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", " +
+                        w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", " +
                                "_pending" + id + ".Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(" element(s) of " + t.Label + " were not processed: its side input is not a single element.") + "));");
                         w.Close();
                         w.Line("_pending" + id + ".Clear();");
@@ -132,7 +132,7 @@ public sealed partial class PipelineGenerator
                 {
                     case TransformKind.AsSingleton:
                         w.Open("if (_viewCount" + id + " != 1)");
-                        w.Line("__failures.Add(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", _viewCount" + id + " == 0 ? " +
+                        w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", _viewCount" + id + " == 0 ? " +
                                Literal("Empty collection accessed as a singleton side input (" + t.Label + ").") + " : " +
                                Literal("Collection with more than one element accessed as a singleton side input (" + t.Label + ").") + "));");
                         w.Close();

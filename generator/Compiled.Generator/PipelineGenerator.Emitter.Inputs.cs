@@ -36,7 +36,7 @@ public sealed partial class PipelineGenerator
             private static void WriteGuardedElement(SourceWriter w, string name, string element, string timestamp, string index, string runner = "")
             {
                 w.Open("try");
-                w.Line(runner + "__On" + name + "(" + element + ", " + timestamp + ");");
+                w.Line(runner + "__OnOne" + name + "(" + element + ", " + timestamp + ");");
                 w.Close();
                 w.Open("catch (global::System.Exception ex)");
                 w.Line("throw " + runner + "__Failed" + name + "(ex, " + element + ", " + index + ");");
@@ -87,16 +87,30 @@ public sealed partial class PipelineGenerator
                 w.Line("public void Push" + name + "(" + type + " element) => Push" + name + "(element, global::Compiled.Instant.MinValue);");
                 w.Line();
                 w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "'.</summary>");
+                // No try here: the element runs in __Guarded, a method of its own with the try that names a failing element,
+                // so this method stays small enough to inline into the caller's loop.
+                w.Line(Inline);
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
-                w.Open("if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)");
+                w.Open("if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))");
                 w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, \"An event timestamp must be between Instant.MinValue and Instant.MaxValue.\");");
                 w.Close();
-                OpenCall(w);
+                w.Line("__Enter();");
                 WriteTick(w);
-                WriteGuardedElement(w, name, "element", "timestamp", "0");
+                w.Line("__Guarded" + name + "(element, timestamp);");
                 w.Line("__elementsIn_" + name + "++;");
                 WriteEndBundle(w);
-                CloseCall(w);
+                w.Line("__Exit();");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private void __Guarded" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
+                w.Open("try");
+                w.Line("__On" + name + "(element, timestamp);");
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("throw __Failed" + name + "(ex, element, 0);");
+                w.Close();
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
@@ -106,9 +120,7 @@ public sealed partial class PipelineGenerator
                 WriteTick(w);
                 w.Line("var i = 0;");
                 w.Open("try");
-                w.Open("for (; i < elements.Length; i++)");
-                w.Line("__On" + name + "(elements[i], timestamp);");
-                w.Close();
+                w.Line("__Loop" + name + "(elements, timestamp, ref i);");
                 w.Close();
                 w.Open("catch (global::System.Exception ex)");
                 w.Line("__elementsIn_" + name + " += i;");
@@ -125,12 +137,7 @@ public sealed partial class PipelineGenerator
                 WriteTick(w);
                 w.Line("var i = 0;");
                 w.Open("try");
-                w.Open("for (; i < bundle.Length; i++)");
-                w.Open("if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)");
-                w.Line(CheckFailure(input, Literal("The timestamp of an element pushed into input '" + input.Name + "' is outside the range of event time (Instant.MinValue to Instant.MaxValue): ") + " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" ms\""));
-                w.Close();
-                w.Line("__On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
-                w.Close();
+                w.Line("__LoopBundle" + name + "(bundle, ref i);");
                 w.Close();
                 w.Open("catch (global::System.Exception ex)");
                 w.Line("__elementsIn_" + name + " += i;");
@@ -217,6 +224,33 @@ public sealed partial class PipelineGenerator
                     });
                 }
 
+                // The loops and the single element run in methods of their own, without exception handling, which the JIT
+                // optimizes fully (a method with a try keeps locals live across it out of registers); the pushes wrap
+                // the call in the try that names a failing element.
+                const string NoInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+                w.Line("/// <summary>The fused loop over a span of input '" + Doc(input.Name) + "'; <paramref name=\"i\"/> says how far it got.</summary>");
+                w.Line(NoInline);
+                w.Open("private void __Loop" + name + "(global::System.ReadOnlySpan<" + type + "> elements, global::Compiled.Instant timestamp, ref int i)");
+                w.Open("for (; i < elements.Length; i++)");
+                w.Line("__On" + name + "(elements[i], timestamp);");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>The fused loop over a bundle of input '" + Doc(input.Name) + "'; <paramref name=\"i\"/> says how far it got.</summary>");
+                w.Line(NoInline);
+                w.Open("private void __LoopBundle" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle, ref int i)");
+                w.Open("for (; i < bundle.Length; i++)");
+                w.Open("if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)");
+                w.Line(CheckFailure(input, Literal("The timestamp of an element pushed into input '" + input.Name + "' is outside the range of event time (Instant.MinValue to Instant.MaxValue): ") + " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" ms\""));
+                w.Close();
+                w.Line("__On" + name + "(bundle[i].Value, bundle[i].Timestamp);");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>One element through the fused stage of input '" + Doc(input.Name) + "'.</summary>");
+                w.Line(NoInline);
+                w.Line("private void __OnOne" + name + "(" + type + " element, global::Compiled.Instant timestamp) => __On" + name + "(element, timestamp);");
+                w.Line();
                 w.Line("// Stage: the fused loop body of input '" + Doc(input.Name) + "'.");
                 w.Line(Inline);
                 w.Open("private void __On" + name + "(" + type + " element, global::Compiled.Instant timestamp)");

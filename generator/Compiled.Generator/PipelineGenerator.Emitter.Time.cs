@@ -135,11 +135,16 @@ public sealed partial class PipelineGenerator
                     var only = Names.ToPascal(_inputs[0].Name!);
                     w.Line(Inline);
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark <= _fireAt" : string.Empty) + ")");
-                    w.Line("// Nothing fires: the watermarks move, and that is all.");
-                    w.Open("if (watermark > _inputWatermark" + only + ")");
+                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) + ")");
+                    w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
+                    w.Open("if (watermark.Millis > _inputWatermark" + only + ".Millis)");
                     w.Line("_inputWatermark" + only + " = watermark;");
-                    w.Line("__AdvanceTo(watermark);");
+                    w.Line("_watermark = watermark;");
+                    foreach (var t in windowed)
+                    {
+                        w.Line("_wm" + N(t.Id) + " = watermark;");
+                    }
+
                     w.Close();
                     w.Line("return;");
                     w.Close();

@@ -139,7 +139,8 @@ public static class RunnerFailures
     /// <returns>The exception to throw.</returns>
     public static InvalidOperationException Concurrent(string pipeline) => new(
         "The runner of pipeline " + pipeline + " is already running a call: a runner takes one call at a time, from one thread or one async flow " +
-        "(its state is not synchronized). Push from one writer, or give each writer its own runner.");
+        "(its state is not synchronized). Push from one writer, or give each writer its own runner. (If no other call is running, an earlier " +
+        "call failed in the runner itself: create a new runner.)");
 
     /// <summary>The message that a runner's Finish did not complete.</summary>
     /// <param name="pipeline">The pipeline class.</param>

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Compiled;
 
@@ -53,20 +54,26 @@ public readonly struct Instant : IEquatable<Instant>, IComparable<Instant>
         this == MinValue ? "-inf" : this == MaxValue ? "+inf" : Millis.ToString(CultureInfo.InvariantCulture) + "ms";
 
     /// <summary>Equality.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator ==(Instant left, Instant right) => left.Millis == right.Millis;
 
     /// <summary>Inequality.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator !=(Instant left, Instant right) => left.Millis != right.Millis;
 
     /// <summary>Ordering.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator <(Instant left, Instant right) => left.Millis < right.Millis;
 
     /// <summary>Ordering.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator >(Instant left, Instant right) => left.Millis > right.Millis;
 
     /// <summary>Ordering.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator <=(Instant left, Instant right) => left.Millis <= right.Millis;
 
     /// <summary>Ordering.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator >=(Instant left, Instant right) => left.Millis >= right.Millis;
 }

@@ -81,6 +81,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Snapshots.JoinRow>? __heldRows; // results of output 'rows' its sink refused, in order
@@ -112,30 +113,31 @@ namespace Snapshots
             public void PushOrders(global::Compiled.KV<int, string> element) => PushOrders(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'orders'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedOrders(element, timestamp);
+                __elementsIn_Orders++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'orders', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnOrders(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedOrders(ex, element, 0);
-                    }
-                    __elementsIn_Orders++;
+                    __OnOrders(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedOrders(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'orders'.</summary>
@@ -148,10 +150,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnOrders(elements[i], timestamp);
-                        }
+                        __LoopOrders(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -176,14 +175,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'orders' (line 11)", 11, "The timestamp of an element pushed into input 'orders' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnOrders(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleOrders(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -212,7 +204,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnOrders(element, timestamp);
+                            __OnOneOrders(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -243,7 +235,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnOrders(element, timestamp);
+                            __OnOneOrders(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -276,7 +268,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnOrders(element, timestamp);
+                                __OnOneOrders(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -293,6 +285,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'orders'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnOrders(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'orders'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleOrders(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'orders' (line 11)", 11, "The timestamp of an element pushed into input 'orders' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnOrders(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'orders'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => __OnOrders(element, timestamp);
 
             // Stage: the fused loop body of input 'orders'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -314,6 +334,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -345,30 +366,31 @@ namespace Snapshots
             public void PushPayments(global::Compiled.KV<int, decimal> element) => PushPayments(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'payments'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedPayments(element, timestamp);
+                __elementsIn_Payments++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'payments', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnPayments(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedPayments(ex, element, 0);
-                    }
-                    __elementsIn_Payments++;
+                    __OnPayments(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedPayments(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'payments'.</summary>
@@ -381,10 +403,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnPayments(elements[i], timestamp);
-                        }
+                        __LoopPayments(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -409,14 +428,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'payments' (line 12)", 12, "The timestamp of an element pushed into input 'payments' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnPayments(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundlePayments(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -445,7 +457,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPayments(element, timestamp);
+                            __OnOnePayments(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -476,7 +488,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPayments(element, timestamp);
+                            __OnOnePayments(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -509,7 +521,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnPayments(element, timestamp);
+                                __OnOnePayments(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -526,6 +538,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'payments'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnPayments(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'payments'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundlePayments(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, decimal>>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Join", "Create 'payments' (line 12)", 12, "The timestamp of an element pushed into input 'payments' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnPayments(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'payments'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOnePayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp) => __OnPayments(element, timestamp);
 
             // Stage: the fused loop body of input 'payments'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -547,6 +587,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -741,7 +782,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -898,7 +939,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -908,17 +949,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -947,7 +996,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", ex));
                             break;
                         }
                         __heldRows.RemoveFirst();
@@ -965,7 +1014,7 @@ namespace Snapshots
             private void __HoldRows(in global::Compiled.WindowedValue<global::Snapshots.JoinRow> result, global::System.Exception error)
             {
                 (__heldRows ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Join", "rows", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -984,7 +1033,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Join", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Join", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

@@ -85,6 +85,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<int, long>>? __heldSumOfSquares; // results of output 'sumOfSquares' its sink refused, in order
@@ -131,30 +132,31 @@ namespace Snapshots
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedNumbers(element, timestamp);
+                __elementsIn_Numbers++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'numbers', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedNumbers(int element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnNumbers(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedNumbers(ex, element, 0);
-                    }
-                    __elementsIn_Numbers++;
+                    __OnNumbers(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedNumbers(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
@@ -167,10 +169,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnNumbers(elements[i], timestamp);
-                        }
+                        __LoopNumbers(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -195,14 +194,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.KeyedSquares", "Create 'numbers' (line 11)", 11, "The timestamp of an element pushed into input 'numbers' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleNumbers(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -231,7 +223,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNumbers(element, timestamp);
+                            __OnOneNumbers(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -262,7 +254,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNumbers(element, timestamp);
+                            __OnOneNumbers(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -295,7 +287,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnNumbers(element, timestamp);
+                                __OnOneNumbers(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -312,6 +304,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnNumbers(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.KeyedSquares", "Create 'numbers' (line 11)", 11, "The timestamp of an element pushed into input 'numbers' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'numbers'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneNumbers(int element, global::Compiled.Instant timestamp) => __OnNumbers(element, timestamp);
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -352,6 +372,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -442,11 +463,11 @@ namespace Snapshots
             {
                 if (__state == 0)
                 {
-                    // Nothing fires: the watermarks move, and that is all.
-                    if (watermark > _inputWatermarkNumbers)
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkNumbers.Millis)
                     {
                         _inputWatermarkNumbers = watermark;
-                        __AdvanceTo(watermark);
+                        _watermark = watermark;
                     }
                     return;
                 }
@@ -542,7 +563,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -704,7 +725,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -714,17 +735,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -753,7 +782,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", ex));
                             break;
                         }
                         __heldSumOfSquares.RemoveFirst();
@@ -774,7 +803,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", ex));
                             break;
                         }
                         __heldMax.RemoveFirst();
@@ -792,7 +821,7 @@ namespace Snapshots
             private void __HoldSumOfSquares(in global::Compiled.WindowedValue<global::Compiled.KV<int, long>> result, global::System.Exception error)
             {
                 (__heldSumOfSquares ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "sumOfSquares", error));
             }
 
             /// <summary>The sink of output 'max' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -800,7 +829,7 @@ namespace Snapshots
             private void __HoldMax(in global::Compiled.WindowedValue<global::Compiled.KV<int, int>> result, global::System.Exception error)
             {
                 (__heldMax ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedSquares", "max", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -820,7 +849,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedSquares", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedSquares", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

@@ -109,6 +109,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<int>? __heldTotal; // results of output 'total' its sink refused, in order
@@ -158,30 +159,31 @@ namespace Snapshots
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'lines'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedLines(element, timestamp);
+                __elementsIn_Lines++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'lines', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedLines(string element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnLines(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedLines(ex, element, 0);
-                    }
-                    __elementsIn_Lines++;
+                    __OnLines(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedLines(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'lines'.</summary>
@@ -194,10 +196,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnLines(elements[i], timestamp);
-                        }
+                        __LoopLines(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -222,14 +221,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.DeadLetters", "Create 'lines' (line 11)", 11, "The timestamp of an element pushed into input 'lines' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnLines(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleLines(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -258,7 +250,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnLines(element, timestamp);
+                            __OnOneLines(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -289,7 +281,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnLines(element, timestamp);
+                            __OnOneLines(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -322,7 +314,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnLines(element, timestamp);
+                                __OnOneLines(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -339,6 +331,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'lines'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopLines(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnLines(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'lines'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.DeadLetters", "Create 'lines' (line 11)", 11, "The timestamp of an element pushed into input 'lines' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnLines(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'lines'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneLines(string element, global::Compiled.Instant timestamp) => __OnLines(element, timestamp);
 
             // Stage: the fused loop body of input 'lines'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -395,6 +415,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -452,30 +473,31 @@ namespace Snapshots
             public void PushWords(string element) => PushWords(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'words'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushWords(string element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedWords(element, timestamp);
+                __elementsIn_Words++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'words', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedWords(string element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnWords(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedWords(ex, element, 0);
-                    }
-                    __elementsIn_Words++;
+                    __OnWords(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedWords(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'words'.</summary>
@@ -488,10 +510,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnWords(elements[i], timestamp);
-                        }
+                        __LoopWords(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -516,14 +535,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.DeadLetters", "Create 'words' (line 14)", 14, "The timestamp of an element pushed into input 'words' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnWords(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleWords(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -552,7 +564,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnWords(element, timestamp);
+                            __OnOneWords(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -583,7 +595,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnWords(element, timestamp);
+                            __OnOneWords(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -616,7 +628,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnWords(element, timestamp);
+                                __OnOneWords(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -633,6 +645,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'words'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopWords(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnWords(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'words'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleWords(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.DeadLetters", "Create 'words' (line 14)", 14, "The timestamp of an element pushed into input 'words' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnWords(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'words'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneWords(string element, global::Compiled.Instant timestamp) => __OnWords(element, timestamp);
 
             // Stage: the fused loop body of input 'words'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -708,6 +748,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -913,7 +954,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -1084,7 +1125,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -1094,17 +1135,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -1133,7 +1182,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "total", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "total", ex));
                             break;
                         }
                         __heldTotal.RemoveFirst();
@@ -1154,7 +1203,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "badLines", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "badLines", ex));
                             break;
                         }
                         __heldBadLines.RemoveFirst();
@@ -1175,7 +1224,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "letters", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "letters", ex));
                             break;
                         }
                         __heldLetters.RemoveFirst();
@@ -1196,7 +1245,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "unspellable", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "unspellable", ex));
                             break;
                         }
                         __heldUnspellable.RemoveFirst();
@@ -1214,7 +1263,7 @@ namespace Snapshots
             private void __HoldTotal(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
             {
                 (__heldTotal ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "total", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "total", error));
             }
 
             /// <summary>The sink of output 'badLines' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1222,7 +1271,7 @@ namespace Snapshots
             private void __HoldBadLines(in global::Compiled.WindowedValue<global::Compiled.Failure<string>> result, global::System.Exception error)
             {
                 (__heldBadLines ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "badLines", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "badLines", error));
             }
 
             /// <summary>The sink of output 'letters' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1230,7 +1279,7 @@ namespace Snapshots
             private void __HoldLetters(in global::Compiled.WindowedValue<char> result, global::System.Exception error)
             {
                 (__heldLetters ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "letters", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "letters", error));
             }
 
             /// <summary>The sink of output 'unspellable' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1238,7 +1287,7 @@ namespace Snapshots
             private void __HoldUnspellable(in global::Compiled.WindowedValue<global::Compiled.Failure<string>> result, global::System.Exception error)
             {
                 (__heldUnspellable ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "unspellable", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.DeadLetters", "unspellable", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -1261,7 +1310,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.DeadLetters", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.DeadLetters", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

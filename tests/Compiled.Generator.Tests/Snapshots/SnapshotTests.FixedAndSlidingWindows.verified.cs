@@ -97,6 +97,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldPerMinute; // results of output 'perMinute' its sink refused, in order
@@ -160,30 +161,31 @@ namespace Snapshots
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'plays'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedPlays(element, timestamp);
+                __elementsIn_Plays++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'plays', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnPlays(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedPlays(ex, element, 0);
-                    }
-                    __elementsIn_Plays++;
+                    __OnPlays(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedPlays(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'plays'.</summary>
@@ -196,10 +198,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnPlays(elements[i], timestamp);
-                        }
+                        __LoopPlays(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -224,14 +223,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.FixedAndSlidingWindows", "Create 'plays' (line 13)", 13, "The timestamp of an element pushed into input 'plays' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnPlays(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundlePlays(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -260,7 +252,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPlays(element, timestamp);
+                            __OnOnePlays(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -291,7 +283,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPlays(element, timestamp);
+                            __OnOnePlays(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -324,7 +316,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnPlays(element, timestamp);
+                                __OnOnePlays(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -341,6 +333,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'plays'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnPlays(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'plays'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundlePlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.FixedAndSlidingWindows", "Create 'plays' (line 13)", 13, "The timestamp of an element pushed into input 'plays' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'plays'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOnePlays(global::Snapshots.Play element, global::Compiled.Instant timestamp) => __OnPlays(element, timestamp);
 
             // Stage: the fused loop body of input 'plays'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -458,6 +478,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -552,13 +573,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                if (__state == 0 && watermark <= _fireAt)
+                if (__state == 0 && watermark.Millis <= _fireAt.Millis)
                 {
-                    // Nothing fires: the watermarks move, and that is all.
-                    if (watermark > _inputWatermarkPlays)
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkPlays.Millis)
                     {
                         _inputWatermarkPlays = watermark;
-                        __AdvanceTo(watermark);
+                        _watermark = watermark;
+                        _wm4 = watermark;
+                        _wm7 = watermark;
                     }
                     return;
                 }
@@ -773,7 +796,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -1019,7 +1042,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -1029,17 +1052,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -1068,7 +1099,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", ex));
                             break;
                         }
                         __heldPerMinute.RemoveFirst();
@@ -1089,7 +1120,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", ex));
                             break;
                         }
                         __heldSliding.RemoveFirst();
@@ -1107,7 +1138,7 @@ namespace Snapshots
             private void __HoldPerMinute(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
             {
                 (__heldPerMinute ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "perMinute", error));
             }
 
             /// <summary>The sink of output 'sliding' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1115,7 +1146,7 @@ namespace Snapshots
             private void __HoldSliding(in global::Compiled.WindowedValue<long> result, global::System.Exception error)
             {
                 (__heldSliding ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.FixedAndSlidingWindows", "sliding", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -1138,7 +1169,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.FixedAndSlidingWindows", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.FixedAndSlidingWindows", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

@@ -65,6 +65,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTotals; // results of output 'totals' its sink refused, in order
@@ -98,30 +99,31 @@ namespace Snapshots
             public void PushScores(global::Compiled.KV<string, int> element) => PushScores(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'scores'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedScores(element, timestamp);
+                __elementsIn_Scores++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'scores', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnScores(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedScores(ex, element, 0);
-                    }
-                    __elementsIn_Scores++;
+                    __OnScores(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedScores(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'scores'.</summary>
@@ -134,10 +136,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnScores(elements[i], timestamp);
-                        }
+                        __LoopScores(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -162,14 +161,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Lifted", "Create 'scores' (line 10)", 10, "The timestamp of an element pushed into input 'scores' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnScores(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleScores(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -198,7 +190,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnScores(element, timestamp);
+                            __OnOneScores(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -229,7 +221,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnScores(element, timestamp);
+                            __OnOneScores(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -262,7 +254,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnScores(element, timestamp);
+                                __OnOneScores(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -279,6 +271,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'scores'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopScores(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnScores(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'scores'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleScores(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Lifted", "Create 'scores' (line 10)", 10, "The timestamp of an element pushed into input 'scores' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnScores(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'scores'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp) => __OnScores(element, timestamp);
 
             // Stage: the fused loop body of input 'scores'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -304,6 +324,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -364,11 +385,11 @@ namespace Snapshots
             {
                 if (__state == 0)
                 {
-                    // Nothing fires: the watermarks move, and that is all.
-                    if (watermark > _inputWatermarkScores)
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkScores.Millis)
                     {
                         _inputWatermarkScores = watermark;
-                        __AdvanceTo(watermark);
+                        _watermark = watermark;
                     }
                     return;
                 }
@@ -464,7 +485,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -580,7 +601,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -590,17 +611,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -629,7 +658,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", ex));
                             break;
                         }
                         __heldTotals.RemoveFirst();
@@ -647,7 +676,7 @@ namespace Snapshots
             private void __HoldTotals(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
             {
                 (__heldTotals ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Lifted", "totals", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -664,7 +693,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Lifted", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Lifted", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

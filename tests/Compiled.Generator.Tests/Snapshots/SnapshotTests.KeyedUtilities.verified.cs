@@ -93,6 +93,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<string>? __heldDistinctKeys; // results of output 'distinctKeys' its sink refused, in order
@@ -140,30 +141,31 @@ namespace Snapshots
             public void PushPairs(global::Compiled.KV<string, int> element) => PushPairs(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'pairs'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedPairs(element, timestamp);
+                __elementsIn_Pairs++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'pairs', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnPairs(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedPairs(ex, element, 0);
-                    }
-                    __elementsIn_Pairs++;
+                    __OnPairs(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedPairs(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'pairs'.</summary>
@@ -176,10 +178,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnPairs(elements[i], timestamp);
-                        }
+                        __LoopPairs(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -204,14 +203,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.KeyedUtilities", "Create 'pairs' (line 11)", 11, "The timestamp of an element pushed into input 'pairs' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnPairs(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundlePairs(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -240,7 +232,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPairs(element, timestamp);
+                            __OnOnePairs(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -271,7 +263,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnPairs(element, timestamp);
+                            __OnOnePairs(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -304,7 +296,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnPairs(element, timestamp);
+                                __OnOnePairs(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -321,6 +313,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'pairs'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopPairs(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnPairs(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'pairs'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundlePairs(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.KeyedUtilities", "Create 'pairs' (line 11)", 11, "The timestamp of an element pushed into input 'pairs' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnPairs(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'pairs'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOnePairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp) => __OnPairs(element, timestamp);
 
             // Stage: the fused loop body of input 'pairs'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -379,6 +399,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -454,11 +475,11 @@ namespace Snapshots
             {
                 if (__state == 0)
                 {
-                    // Nothing fires: the watermarks move, and that is all.
-                    if (watermark > _inputWatermarkPairs)
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkPairs.Millis)
                     {
                         _inputWatermarkPairs = watermark;
-                        __AdvanceTo(watermark);
+                        _watermark = watermark;
                     }
                     return;
                 }
@@ -554,7 +575,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -686,7 +707,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -696,17 +717,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -735,7 +764,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", ex));
                             break;
                         }
                         __heldDistinctKeys.RemoveFirst();
@@ -756,7 +785,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", ex));
                             break;
                         }
                         __heldValueCount.RemoveFirst();
@@ -777,7 +806,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", ex));
                             break;
                         }
                         __heldSwapped.RemoveFirst();
@@ -795,7 +824,7 @@ namespace Snapshots
             private void __HoldDistinctKeys(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
             {
                 (__heldDistinctKeys ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "distinctKeys", error));
             }
 
             /// <summary>The sink of output 'valueCount' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -803,7 +832,7 @@ namespace Snapshots
             private void __HoldValueCount(in global::Compiled.WindowedValue<long> result, global::System.Exception error)
             {
                 (__heldValueCount ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "valueCount", error));
             }
 
             /// <summary>The sink of output 'swapped' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -811,7 +840,7 @@ namespace Snapshots
             private void __HoldSwapped(in global::Compiled.WindowedValue<global::Compiled.KV<int, string>> result, global::System.Exception error)
             {
                 (__heldSwapped ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.KeyedUtilities", "swapped", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -835,7 +864,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedUtilities", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.KeyedUtilities", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

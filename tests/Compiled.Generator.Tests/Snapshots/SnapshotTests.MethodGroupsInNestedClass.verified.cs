@@ -69,6 +69,7 @@ namespace Snapshots
                 private int __state;
                 private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
                 private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+                private bool __failed; // the current call met a failure (__failures holds it)
                 private int __probe = -1; // the transform a probe found to throw
                 private int __probeCombine = -1; // the combine function a probe reached (-2: several)
                 private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldRepeated; // results of output 'repeated' its sink refused, in order
@@ -100,30 +101,31 @@ namespace Snapshots
                 public void PushWords(string element) => PushWords(element, global::Compiled.Instant.MinValue);
 
                 /// <summary>Pushes one element with its event timestamp into input 'words'.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void PushWords(string element, global::Compiled.Instant timestamp)
                 {
-                    if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                    if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                     {
                         throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                     }
                     __Enter();
+                    __GuardedWords(element, timestamp);
+                    __elementsIn_Words++;
+                    __Exit();
+                }
+
+                /// <summary>One element pushed into input 'words', in the try that turns a throw into the push's failure.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __GuardedWords(string element, global::Compiled.Instant timestamp)
+                {
                     try
                     {
-                        try
-                        {
-                            __OnWords(element, timestamp);
-                        }
-                        catch (global::System.Exception ex)
-                        {
-                            throw __FailedWords(ex, element, 0);
-                        }
-                        __elementsIn_Words++;
+                        __OnWords(element, timestamp);
                     }
-                    catch (global::System.Exception) when (__Abandon())
+                    catch (global::System.Exception ex)
                     {
-                        throw; // never reached: the filter only marks the call failed
+                        throw __FailedWords(ex, element, 0);
                     }
-                    __Exit();
                 }
 
                 /// <summary>Pushes every element of a span into input 'words'.</summary>
@@ -136,10 +138,7 @@ namespace Snapshots
                         var i = 0;
                         try
                         {
-                            for (; i < elements.Length; i++)
-                            {
-                                __OnWords(elements[i], timestamp);
-                            }
+                            __LoopWords(elements, timestamp, ref i);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -164,14 +163,7 @@ namespace Snapshots
                         var i = 0;
                         try
                         {
-                            for (; i < bundle.Length; i++)
-                            {
-                                if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                                {
-                                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Normalized", "Create 'words' (line 12)", 12, "The timestamp of an element pushed into input 'words' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                                }
-                                __OnWords(bundle[i].Value, bundle[i].Timestamp);
-                            }
+                            __LoopBundleWords(bundle, ref i);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -200,7 +192,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnWords(element, timestamp);
+                                __OnOneWords(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -231,7 +223,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnWords(element, timestamp);
+                                __OnOneWords(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -264,7 +256,7 @@ namespace Snapshots
                             {
                                 try
                                 {
-                                    __OnWords(element, timestamp);
+                                    __OnOneWords(element, timestamp);
                                 }
                                 catch (global::System.Exception ex)
                                 {
@@ -281,6 +273,34 @@ namespace Snapshots
                     }
                     __Exit();
                 }
+
+                /// <summary>The fused loop over a span of input 'words'; <paramref name="i"/> says how far it got.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __LoopWords(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
+                {
+                    for (; i < elements.Length; i++)
+                    {
+                        __OnWords(elements[i], timestamp);
+                    }
+                }
+
+                /// <summary>The fused loop over a bundle of input 'words'; <paramref name="i"/> says how far it got.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __LoopBundleWords(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle, ref int i)
+                {
+                    for (; i < bundle.Length; i++)
+                    {
+                        if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.Normalized", "Create 'words' (line 12)", 12, "The timestamp of an element pushed into input 'words' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                        }
+                        __OnWords(bundle[i].Value, bundle[i].Timestamp);
+                    }
+                }
+
+                /// <summary>One element through the fused stage of input 'words'.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __OnOneWords(string element, global::Compiled.Instant timestamp) => __OnWords(element, timestamp);
 
                 // Stage: the fused loop body of input 'words'.
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -307,6 +327,7 @@ namespace Snapshots
                     // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                     _pane = global::Compiled.PaneInfo.NoFiring;
                     __state = 2;
+                    __failed = false;
                     return __failures.TakeWith(failure, __HeldCount());
                 }
 
@@ -387,11 +408,11 @@ namespace Snapshots
                 {
                     if (__state == 0)
                     {
-                        // Nothing fires: the watermarks move, and that is all.
-                        if (watermark > _inputWatermarkWords)
+                        // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                        if (watermark.Millis > _inputWatermarkWords.Millis)
                         {
                             _inputWatermarkWords = watermark;
-                            __AdvanceTo(watermark);
+                            _watermark = watermark;
                         }
                         return;
                     }
@@ -487,7 +508,7 @@ namespace Snapshots
                     {
                         throw; // never reached: the filter only marks the call failed
                     }
-                    if (__failures.Any)
+                    if (__failed)
                     {
                         __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                     }
@@ -590,7 +611,7 @@ namespace Snapshots
                     }
                     __state = 1;
                     __DeliverHeld();
-                    if (__failures.Any)
+                    if (__failed)
                     {
                         __ThrowFailures();
                     }
@@ -600,17 +621,25 @@ namespace Snapshots
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private void __Exit()
                 {
-                    if (__failures.Any)
+                    if (__failed)
                     {
                         __ThrowFailures();
                     }
                     __state = 0;
                 }
 
+                /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+                private void __Fail(global::Compiled.PipelineExecutionException failure)
+                {
+                    __failures.Add(failure);
+                    __failed = true;
+                }
+
                 [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
                 private void __ThrowFailures()
                 {
                     __state = 2;
+                    __failed = false;
                     throw __failures.Take(__HeldCount());
                 }
 
@@ -639,7 +668,7 @@ namespace Snapshots
                             }
                             catch (global::System.Exception ex)
                             {
-                                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", ex));
+                                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", ex));
                                 break;
                             }
                             __heldRepeated.RemoveFirst();
@@ -657,7 +686,7 @@ namespace Snapshots
                 private void __HoldRepeated(in global::Compiled.WindowedValue<global::Compiled.KV<string, long>> result, global::System.Exception error)
                 {
                     (__heldRepeated ??= new()).Add(in result);
-                    __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", error));
+                    __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.Normalized", "repeated", error));
                 }
 
                 /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -676,7 +705,7 @@ namespace Snapshots
                 private void __DeliveryFailed(global::System.Exception error, int transform, string what)
                 {
                     var (label, line) = __Transform(transform);
-                    __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Normalized", "/src/Pipeline0.cs", label, line, what, error));
+                    __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.Normalized", "/src/Pipeline0.cs", label, line, what, error));
                 }
 
             }

@@ -87,6 +87,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<int>? __heldParsed; // results of output 'parsed' its sink refused, in order
@@ -117,30 +118,31 @@ namespace Snapshots
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'lines'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushLines(string element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedLines(element, timestamp);
+                __elementsIn_Lines++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'lines', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedLines(string element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnLines(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedLines(ex, element, 0);
-                    }
-                    __elementsIn_Lines++;
+                    __OnLines(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedLines(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'lines'.</summary>
@@ -153,10 +155,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnLines(elements[i], timestamp);
-                        }
+                        __LoopLines(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -181,14 +180,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.ParseRecords", "ReadLines 'lines' (line 11)", 11, "The timestamp of an element pushed into input 'lines' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnLines(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleLines(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -217,7 +209,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnLines(element, timestamp);
+                            __OnOneLines(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -248,7 +240,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnLines(element, timestamp);
+                            __OnOneLines(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -281,7 +273,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnLines(element, timestamp);
+                                __OnOneLines(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -338,6 +330,34 @@ namespace Snapshots
                 __Exit();
             }
 
+            /// <summary>The fused loop over a span of input 'lines'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopLines(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnLines(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'lines'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.ParseRecords", "ReadLines 'lines' (line 11)", 11, "The timestamp of an element pushed into input 'lines' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnLines(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'lines'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneLines(string element, global::Compiled.Instant timestamp) => __OnLines(element, timestamp);
+
             // Stage: the fused loop body of input 'lines'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __OnLines(string element, global::Compiled.Instant timestamp)
@@ -357,6 +377,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -416,11 +437,11 @@ namespace Snapshots
             {
                 if (__state == 0)
                 {
-                    // Nothing fires: the watermarks move, and that is all.
-                    if (watermark > _inputWatermarkLines)
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkLines.Millis)
                     {
                         _inputWatermarkLines = watermark;
-                        __AdvanceTo(watermark);
+                        _watermark = watermark;
                     }
                     return;
                 }
@@ -516,7 +537,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -546,7 +567,7 @@ namespace Snapshots
                     var index = _runner.__linesLines++;
                     try
                     {
-                        _runner.__OnLines(element, global::Compiled.Instant.MinValue);
+                        _runner.__OnOneLines(element, global::Compiled.Instant.MinValue);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -773,7 +794,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -783,17 +804,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -822,7 +851,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", ex));
                             break;
                         }
                         __heldParsed.RemoveFirst();
@@ -843,7 +872,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", ex));
                             break;
                         }
                         __heldDeadLetters.RemoveFirst();
@@ -861,7 +890,7 @@ namespace Snapshots
             private void __HoldParsed(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
             {
                 (__heldParsed ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "parsed", error));
             }
 
             /// <summary>The sink of output 'deadLetters' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -869,7 +898,7 @@ namespace Snapshots
             private void __HoldDeadLetters(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
             {
                 (__heldDeadLetters ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.ParseRecords", "deadLetters", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -887,7 +916,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.ParseRecords", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.ParseRecords", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

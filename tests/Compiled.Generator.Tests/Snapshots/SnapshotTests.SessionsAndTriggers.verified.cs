@@ -104,6 +104,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, long>>? __heldSessions; // results of output 'sessions' its sink refused, in order
@@ -153,35 +154,36 @@ namespace Snapshots
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'plays'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                if (_timeProvider is not null)
+                {
+                    __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                }
+                __GuardedPlays(element, timestamp);
+                __elementsIn_Plays++;
+                __EndBundle();
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'plays', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedPlays(global::Snapshots.Play element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    if (_timeProvider is not null)
-                    {
-                        __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
-                    }
-                    try
-                    {
-                        __OnPlays(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedPlays(ex, element, 0);
-                    }
-                    __elementsIn_Plays++;
-                    __EndBundle();
+                    __OnPlays(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedPlays(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'plays'.</summary>
@@ -198,10 +200,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnPlays(elements[i], timestamp);
-                        }
+                        __LoopPlays(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -231,14 +230,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "Unbounded 'plays' (line 13)", 13, "The timestamp of an element pushed into input 'plays' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnPlays(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundlePlays(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -272,7 +264,7 @@ namespace Snapshots
                         }
                         try
                         {
-                            __OnPlays(element, timestamp);
+                            __OnOnePlays(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -308,7 +300,7 @@ namespace Snapshots
                         }
                         try
                         {
-                            __OnPlays(element, timestamp);
+                            __OnOnePlays(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -346,7 +338,7 @@ namespace Snapshots
                             }
                             try
                             {
-                                __OnPlays(element, timestamp);
+                                __OnOnePlays(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -364,6 +356,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'plays'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnPlays(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'plays'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundlePlays(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Snapshots.Play>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SessionsAndTriggers", "Unbounded 'plays' (line 13)", 13, "The timestamp of an element pushed into input 'plays' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnPlays(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'plays'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOnePlays(global::Snapshots.Play element, global::Compiled.Instant timestamp) => __OnPlays(element, timestamp);
 
             // Stage: the fused loop body of input 'plays'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -418,6 +438,7 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __EndBundle();
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -719,7 +740,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -875,7 +896,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -885,17 +906,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -924,7 +953,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", ex));
                             break;
                         }
                         __heldSessions.RemoveFirst();
@@ -945,7 +974,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", ex));
                             break;
                         }
                         __heldTeamScores.RemoveFirst();
@@ -963,7 +992,7 @@ namespace Snapshots
             private void __HoldSessions(in global::Compiled.WindowedValue<global::Compiled.KV<string, long>> result, global::System.Exception error)
             {
                 (__heldSessions ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "sessions", error));
             }
 
             /// <summary>The sink of output 'teamScores' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -971,7 +1000,7 @@ namespace Snapshots
             private void __HoldTeamScores(in global::Compiled.WindowedValue<global::Compiled.KV<string, int>> result, global::System.Exception error)
             {
                 (__heldTeamScores ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SessionsAndTriggers", "teamScores", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -995,7 +1024,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SessionsAndTriggers", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SessionsAndTriggers", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }

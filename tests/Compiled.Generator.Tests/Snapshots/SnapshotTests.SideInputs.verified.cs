@@ -137,6 +137,7 @@ namespace Snapshots
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
+            private bool __failed; // the current call met a failure (__failures holds it)
             private int __probe = -1; // the transform a probe found to throw
             private int __probeCombine = -1; // the combine function a probe reached (-2: several)
             private global::Compiled.Execution.HeldOutputs<int>? __heldLarge; // results of output 'large' its sink refused, in order
@@ -232,30 +233,31 @@ namespace Snapshots
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'numbers'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushNumbers(int element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedNumbers(element, timestamp);
+                __elementsIn_Numbers++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'numbers', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedNumbers(int element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnNumbers(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedNumbers(ex, element, 0);
-                    }
-                    __elementsIn_Numbers++;
+                    __OnNumbers(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedNumbers(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'numbers'.</summary>
@@ -268,10 +270,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnNumbers(elements[i], timestamp);
-                        }
+                        __LoopNumbers(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -296,14 +295,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'numbers' (line 11)", 11, "The timestamp of an element pushed into input 'numbers' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleNumbers(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -332,7 +324,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNumbers(element, timestamp);
+                            __OnOneNumbers(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -363,7 +355,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNumbers(element, timestamp);
+                            __OnOneNumbers(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -396,7 +388,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnNumbers(element, timestamp);
+                                __OnOneNumbers(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -413,6 +405,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnNumbers(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'numbers' (line 11)", 11, "The timestamp of an element pushed into input 'numbers' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnNumbers(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'numbers'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneNumbers(int element, global::Compiled.Instant timestamp) => __OnNumbers(element, timestamp);
 
             // Stage: the fused loop body of input 'numbers'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -463,6 +483,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -507,30 +528,31 @@ namespace Snapshots
             public void PushThresholds(int element) => PushThresholds(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'thresholds'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushThresholds(int element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedThresholds(element, timestamp);
+                __elementsIn_Thresholds++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'thresholds', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedThresholds(int element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnThresholds(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedThresholds(ex, element, 0);
-                    }
-                    __elementsIn_Thresholds++;
+                    __OnThresholds(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedThresholds(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'thresholds'.</summary>
@@ -543,10 +565,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnThresholds(elements[i], timestamp);
-                        }
+                        __LoopThresholds(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -571,14 +590,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'thresholds' (line 14)", 14, "The timestamp of an element pushed into input 'thresholds' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnThresholds(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleThresholds(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -607,7 +619,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnThresholds(element, timestamp);
+                            __OnOneThresholds(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -638,7 +650,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnThresholds(element, timestamp);
+                            __OnOneThresholds(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -671,7 +683,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnThresholds(element, timestamp);
+                                __OnOneThresholds(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -688,6 +700,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'thresholds'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopThresholds(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnThresholds(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'thresholds'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'thresholds' (line 14)", 14, "The timestamp of an element pushed into input 'thresholds' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnThresholds(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'thresholds'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneThresholds(int element, global::Compiled.Instant timestamp) => __OnThresholds(element, timestamp);
 
             // Stage: the fused loop body of input 'thresholds'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -708,6 +748,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -739,30 +780,31 @@ namespace Snapshots
             public void PushNames(global::Compiled.KV<int, string> element) => PushNames(element, global::Compiled.Instant.MinValue);
 
             /// <summary>Pushes one element with its event timestamp into input 'names'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
-                if (timestamp < global::Compiled.Instant.MinValue || timestamp > global::Compiled.Instant.MaxValue)
+                if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
+                __GuardedNames(element, timestamp);
+                __elementsIn_Names++;
+                __Exit();
+            }
+
+            /// <summary>One element pushed into input 'names', in the try that turns a throw into the push's failure.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __GuardedNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
+            {
                 try
                 {
-                    try
-                    {
-                        __OnNames(element, timestamp);
-                    }
-                    catch (global::System.Exception ex)
-                    {
-                        throw __FailedNames(ex, element, 0);
-                    }
-                    __elementsIn_Names++;
+                    __OnNames(element, timestamp);
                 }
-                catch (global::System.Exception) when (__Abandon())
+                catch (global::System.Exception ex)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    throw __FailedNames(ex, element, 0);
                 }
-                __Exit();
             }
 
             /// <summary>Pushes every element of a span into input 'names'.</summary>
@@ -775,10 +817,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < elements.Length; i++)
-                        {
-                            __OnNames(elements[i], timestamp);
-                        }
+                        __LoopNames(elements, timestamp, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -803,14 +842,7 @@ namespace Snapshots
                     var i = 0;
                     try
                     {
-                        for (; i < bundle.Length; i++)
-                        {
-                            if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
-                            {
-                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'names' (line 16)", 16, "The timestamp of an element pushed into input 'names' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
-                            }
-                            __OnNames(bundle[i].Value, bundle[i].Timestamp);
-                        }
+                        __LoopBundleNames(bundle, ref i);
                     }
                     catch (global::System.Exception ex)
                     {
@@ -839,7 +871,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNames(element, timestamp);
+                            __OnOneNames(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -870,7 +902,7 @@ namespace Snapshots
                     {
                         try
                         {
-                            __OnNames(element, timestamp);
+                            __OnOneNames(element, timestamp);
                         }
                         catch (global::System.Exception ex)
                         {
@@ -903,7 +935,7 @@ namespace Snapshots
                         {
                             try
                             {
-                                __OnNames(element, timestamp);
+                                __OnOneNames(element, timestamp);
                             }
                             catch (global::System.Exception ex)
                             {
@@ -920,6 +952,34 @@ namespace Snapshots
                 }
                 __Exit();
             }
+
+            /// <summary>The fused loop over a span of input 'names'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements, global::Compiled.Instant timestamp, ref int i)
+            {
+                for (; i < elements.Length; i++)
+                {
+                    __OnNames(elements[i], timestamp);
+                }
+            }
+
+            /// <summary>The fused loop over a bundle of input 'names'; <paramref name="i"/> says how far it got.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LoopBundleNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle, ref int i)
+            {
+                for (; i < bundle.Length; i++)
+                {
+                    if (bundle[i].Timestamp < global::Compiled.Instant.MinValue || bundle[i].Timestamp > global::Compiled.Instant.MaxValue)
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Create 'names' (line 16)", 16, "The timestamp of an element pushed into input 'names' is outside the range of event time (Instant.MinValue to Instant.MaxValue): " + bundle[i].Timestamp.Millis.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " ms");
+                    }
+                    __OnNames(bundle[i].Value, bundle[i].Timestamp);
+                }
+            }
+
+            /// <summary>One element through the fused stage of input 'names'.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __OnOneNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => __OnNames(element, timestamp);
 
             // Stage: the fused loop body of input 'names'.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -943,6 +1003,7 @@ namespace Snapshots
                 // The elements before it were applied: their bundle ends as usual (panes it fires are delivered).
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __state = 2;
+                __failed = false;
                 return __failures.TakeWith(failure, __HeldCount());
             }
 
@@ -1169,7 +1230,7 @@ namespace Snapshots
                 {
                     throw; // never reached: the filter only marks the call failed
                 }
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
@@ -1191,7 +1252,7 @@ namespace Snapshots
                 // Stage: emit #2 AsSingleton (line 12)
                 if (_viewCount2 != 1)
                 {
-                    __failures.Add(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
+                    __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
                 }
 
                 // Stage: emit #3 Filter (line 13)
@@ -1199,7 +1260,7 @@ namespace Snapshots
                 {
                     if (_pending3.Count > 0)
                     {
-                        __failures.Add(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, _pending3.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " element(s) of Filter (line 13) were not processed: its side input is not a single element."));
+                        __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, _pending3.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " element(s) of Filter (line 13) were not processed: its side input is not a single element."));
                     }
                     _pending3.Clear();
                 }
@@ -1597,7 +1658,7 @@ namespace Snapshots
                 }
                 __state = 1;
                 __DeliverHeld();
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
@@ -1607,17 +1668,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Exit()
             {
-                if (__failures.Any)
+                if (__failed)
                 {
                     __ThrowFailures();
                 }
                 __state = 0;
             }
 
+            /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
+            private void __Fail(global::Compiled.PipelineExecutionException failure)
+            {
+                __failures.Add(failure);
+                __failed = true;
+            }
+
             [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
             private void __ThrowFailures()
             {
                 __state = 2;
+                __failed = false;
                 throw __failures.Take(__HeldCount());
             }
 
@@ -1646,7 +1715,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", ex));
                             break;
                         }
                         __heldLarge.RemoveFirst();
@@ -1667,7 +1736,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", ex));
                             break;
                         }
                         __heldRanks.RemoveFirst();
@@ -1688,7 +1757,7 @@ namespace Snapshots
                         }
                         catch (global::System.Exception ex)
                         {
-                            __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", ex));
+                            __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", ex));
                             break;
                         }
                         __heldNamed.RemoveFirst();
@@ -1706,7 +1775,7 @@ namespace Snapshots
             private void __HoldLarge(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
             {
                 (__heldLarge ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "large", error));
             }
 
             /// <summary>The sink of output 'ranks' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1714,7 +1783,7 @@ namespace Snapshots
             private void __HoldRanks(in global::Compiled.WindowedValue<int> result, global::System.Exception error)
             {
                 (__heldRanks ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "ranks", error));
             }
 
             /// <summary>The sink of output 'named' threw: the result is held with the later ones, and the call goes on.</summary>
@@ -1722,7 +1791,7 @@ namespace Snapshots
             private void __HoldNamed(in global::Compiled.WindowedValue<string> result, global::System.Exception error)
             {
                 (__heldNamed ??= new()).Add(in result);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Sink("Snapshots.SideInputs", "named", error));
             }
 
             /// <summary>The plan label and declaration line of a transform, for failure messages.</summary>
@@ -1749,7 +1818,7 @@ namespace Snapshots
             private void __DeliveryFailed(global::System.Exception error, int transform, string what)
             {
                 var (label, line) = __Transform(transform);
-                __failures.Add(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, what, error));
+                __Fail(global::Compiled.Execution.RunnerFailures.Delivery("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, what, error));
             }
 
         }
