@@ -168,12 +168,12 @@ public sealed partial class PipelineGenerator
                 var held = HeldField(output);
                 var result = "new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane)";
                 w.Open("if (" + held + " is null)");
-                w.Open("try");
-                w.Line(SinkField(output) + ".Receive(" + result + ");");
-                w.Line("__elementsOut_" + name + "++;");
+                w.Line("var r" + output.Id.ToString(CultureInfo.InvariantCulture) + " = " + result + ";");
+                w.Open("if (global::Compiled.Execution.SinkCalls.TryReceive<" + SinkTypeParameter(output) + ", " + output.InputType + ">(ref " + SinkField(output) + ", in r" + output.Id.ToString(CultureInfo.InvariantCulture) + ") is { } sinkError" + output.Id.ToString(CultureInfo.InvariantCulture) + ")");
+                w.Line("__Hold" + name + "(in r" + output.Id.ToString(CultureInfo.InvariantCulture) + ", sinkError" + output.Id.ToString(CultureInfo.InvariantCulture) + ");");
                 w.Close();
-                w.Open("catch (global::System.Exception ex)");
-                w.Line("__Hold" + name + "(" + result + ", ex);");
+                w.Open("else");
+                w.Line("__elementsOut_" + name + "++;");
                 w.Close();
                 w.Close();
                 w.Open("else");

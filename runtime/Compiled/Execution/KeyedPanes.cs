@@ -863,20 +863,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
                 : slot.HasExtraHold ? slot.ExtraHold
                 : isEndOfWindow || InputWatermark <= slot.Window.MaxTimestamp ? slot.Window.MaxTimestamp.Millis
                 : GcTime(slot.Window);
-            TOutput value;
-            try
-            {
-                value = _fn.ExtractOutput(slot.HasAccumulator ? slot.Accumulator : _fn.CreateAccumulator());
-            }
-            catch (Exception error)
-            {
-                // User code: this pane is lost and reported by the caller; the firing goes on.
-                _failed.Add(new FailedPane<TKey>(slot.Key, slot.Window, pane, error));
-                value = default!;
-                emit = false;
-            }
-
-            if (emit)
+            if (TryExtract(ref slot, pane, out var value))
             {
                 _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
                 PanesFired++;
@@ -897,6 +884,26 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         slot.NewData = false;
         slot.HasElementHold = false;
         slot.HasExtraHold = false;
+    }
+
+    /// <summary>
+    /// The pane's value. The combine function is user code: if it throws, this pane is lost and reported by the caller
+    /// (<see cref="Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryExtract(ref Slot slot, PaneInfo pane, out TOutput value)
+    {
+        try
+        {
+            value = _fn.ExtractOutput(slot.HasAccumulator ? slot.Accumulator : _fn.CreateAccumulator());
+            return true;
+        }
+        catch (Exception error)
+        {
+            _failed.Add(new FailedPane<TKey>(slot.Key, slot.Window, pane, error));
+            value = default!;
+            return false;
+        }
     }
 
     private readonly record struct TimerRef(int Slot, int Generation);

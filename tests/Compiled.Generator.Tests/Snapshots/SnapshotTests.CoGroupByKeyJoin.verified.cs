@@ -825,14 +825,14 @@ namespace Snapshots
                     // #4 Output 'rows' (line 15)
                     if (__heldRows is null)
                     {
-                        try
+                        var r4 = new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TRows, global::Snapshots.JoinRow>(ref _sinkRows, in r4) is { } sinkError4)
                         {
-                            _sinkRows.Receive(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane));
-                            __elementsOut_Rows++;
+                            __HoldRows(in r4, sinkError4);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldRows(new global::Compiled.WindowedValue<global::Snapshots.JoinRow>(v3, rts2, rw2, _pane), ex);
+                            __elementsOut_Rows++;
                         }
                     }
                     else

@@ -614,14 +614,14 @@ namespace Snapshots
                     // #3 Output 'sumOfSquares' (line 12)
                     if (__heldSumOfSquares is null)
                     {
-                        try
+                        var r3 = new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TSumOfSquares, global::Compiled.KV<int, long>>(ref _sinkSumOfSquares, in r3) is { } sinkError3)
                         {
-                            _sinkSumOfSquares.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane));
-                            __elementsOut_SumOfSquares++;
+                            __HoldSumOfSquares(in r3, sinkError3);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldSumOfSquares(new global::Compiled.WindowedValue<global::Compiled.KV<int, long>>(v2, rts2, rw2, _pane), ex);
+                            __elementsOut_SumOfSquares++;
                         }
                     }
                     else
@@ -651,14 +651,14 @@ namespace Snapshots
                     // #5 Output 'max' (line 13)
                     if (__heldMax is null)
                     {
-                        try
+                        var r5 = new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TMax, global::Compiled.KV<int, int>>(ref _sinkMax, in r5) is { } sinkError5)
                         {
-                            _sinkMax.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane));
-                            __elementsOut_Max++;
+                            __HoldMax(in r5, sinkError5);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldMax(new global::Compiled.WindowedValue<global::Compiled.KV<int, int>>(v4, rts4, rw4, _pane), ex);
+                            __elementsOut_Max++;
                         }
                     }
                     else

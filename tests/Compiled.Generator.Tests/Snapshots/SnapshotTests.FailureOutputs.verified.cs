@@ -388,14 +388,14 @@ namespace Snapshots
                     // #4 Output 'badLines' (line 13)
                     if (__heldBadLines is null)
                     {
-                        try
+                        var r4 = new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f1, timestamp, window, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TBadLines, global::Compiled.Failure<string>>(ref _sinkBadLines, in r4) is { } sinkError4)
                         {
-                            _sinkBadLines.Receive(new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f1, timestamp, window, _pane));
-                            __elementsOut_BadLines++;
+                            __HoldBadLines(in r4, sinkError4);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldBadLines(new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f1, timestamp, window, _pane), ex);
+                            __elementsOut_BadLines++;
                         }
                     }
                     else
@@ -698,14 +698,14 @@ namespace Snapshots
                         // #7 Output 'letters' (line 21)
                         if (__heldLetters is null)
                         {
-                            try
+                            var r7 = new global::Compiled.WindowedValue<char>(bv6, bt6, window, _pane);
+                            if (global::Compiled.Execution.SinkCalls.TryReceive<TLetters, char>(ref _sinkLetters, in r7) is { } sinkError7)
                             {
-                                _sinkLetters.Receive(new global::Compiled.WindowedValue<char>(bv6, bt6, window, _pane));
-                                __elementsOut_Letters++;
+                                __HoldLetters(in r7, sinkError7);
                             }
-                            catch (global::System.Exception ex)
+                            else
                             {
-                                __HoldLetters(new global::Compiled.WindowedValue<char>(bv6, bt6, window, _pane), ex);
+                                __elementsOut_Letters++;
                             }
                         }
                         else
@@ -721,14 +721,14 @@ namespace Snapshots
                     // #8 Output 'unspellable' (line 22)
                     if (__heldUnspellable is null)
                     {
-                        try
+                        var r8 = new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f6, timestamp, window, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TUnspellable, global::Compiled.Failure<string>>(ref _sinkUnspellable, in r8) is { } sinkError8)
                         {
-                            _sinkUnspellable.Receive(new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f6, timestamp, window, _pane));
-                            __elementsOut_Unspellable++;
+                            __HoldUnspellable(in r8, sinkError8);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldUnspellable(new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f6, timestamp, window, _pane), ex);
+                            __elementsOut_Unspellable++;
                         }
                     }
                     else
@@ -1050,14 +1050,14 @@ namespace Snapshots
                     // #3 Output 'total' (line 12)
                     if (__heldTotal is null)
                     {
-                        try
+                        var r3 = new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TTotal, int>(ref _sinkTotal, in r3) is { } sinkError3)
                         {
-                            _sinkTotal.Receive(new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane));
-                            __elementsOut_Total++;
+                            __HoldTotal(in r3, sinkError3);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldTotal(new global::Compiled.WindowedValue<int>(v2, rts2, rw2, _pane), ex);
+                            __elementsOut_Total++;
                         }
                     }
                     else

@@ -937,14 +937,14 @@ namespace Snapshots
                     // #5 Output 'perMinute' (line 17)
                     if (__heldPerMinute is null)
                     {
-                        try
+                        var r5 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TPerMinute, global::Compiled.KV<string, int>>(ref _sinkPerMinute, in r5) is { } sinkError5)
                         {
-                            _sinkPerMinute.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane));
-                            __elementsOut_PerMinute++;
+                            __HoldPerMinute(in r5, sinkError5);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldPerMinute(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v4, rts4, rw4, _pane), ex);
+                            __elementsOut_PerMinute++;
                         }
                     }
                     else
@@ -962,14 +962,14 @@ namespace Snapshots
                 // #8 Output 'sliding' (line 20)
                 if (__heldSliding is null)
                 {
-                    try
+                    var r8 = new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TSliding, long>(ref _sinkSliding, in r8) is { } sinkError8)
                     {
-                        _sinkSliding.Receive(new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane));
-                        __elementsOut_Sliding++;
+                        __HoldSliding(in r8, sinkError8);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldSliding(new global::Compiled.WindowedValue<long>(v7, rts7, rw7, _pane), ex);
+                        __elementsOut_Sliding++;
                     }
                 }
                 else

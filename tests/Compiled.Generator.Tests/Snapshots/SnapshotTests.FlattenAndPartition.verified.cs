@@ -334,14 +334,14 @@ namespace Snapshots
                         // #2 Output 'low' (line 13)
                         if (__heldLow is null)
                         {
-                            try
+                            var r2 = new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane);
+                            if (global::Compiled.Execution.SinkCalls.TryReceive<TLow, int>(ref _sinkLow, in r2) is { } sinkError2)
                             {
-                                _sinkLow.Receive(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane));
-                                __elementsOut_Low++;
+                                __HoldLow(in r2, sinkError2);
                             }
-                            catch (global::System.Exception ex)
+                            else
                             {
-                                __HoldLow(new global::Compiled.WindowedValue<int>(element, timestamp, window, _pane), ex);
+                                __elementsOut_Low++;
                             }
                         }
                         else
@@ -587,14 +587,14 @@ namespace Snapshots
                 // #5 Output 'merged' (line 14)
                 if (__heldMerged is null)
                 {
-                    try
+                    var r5 = new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TMerged, int>(ref _sinkMerged, in r5) is { } sinkError5)
                     {
-                        _sinkMerged.Receive(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane));
-                        __elementsOut_Merged++;
+                        __HoldMerged(in r5, sinkError5);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldMerged(new global::Compiled.WindowedValue<int>(v4, timestamp, window, _pane), ex);
+                        __elementsOut_Merged++;
                     }
                 }
                 else

@@ -529,14 +529,14 @@ namespace Snapshots
                     // #3 Output 'totals' (line 13)
                     if (__heldTotals is null)
                     {
-                        try
+                        var r3 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TTotals, global::Compiled.KV<string, int>>(ref _sinkTotals, in r3) is { } sinkError3)
                         {
-                            _sinkTotals.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane));
-                            __elementsOut_Totals++;
+                            __HoldTotals(in r3, sinkError3);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldTotals(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v1, rts1, rw1, _pane), ex);
+                            __elementsOut_Totals++;
                         }
                     }
                     else

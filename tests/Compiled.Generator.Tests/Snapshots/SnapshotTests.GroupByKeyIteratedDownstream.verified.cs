@@ -538,14 +538,14 @@ namespace Snapshots
                     // #4 Output 'joined' (line 14)
                     if (__heldJoined is null)
                     {
-                        try
+                        var r4 = new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TJoined, global::Compiled.KV<int, string>>(ref _sinkJoined, in r4) is { } sinkError4)
                         {
-                            _sinkJoined.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane));
-                            __elementsOut_Joined++;
+                            __HoldJoined(in r4, sinkError4);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldJoined(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v3, rts2, rw2, _pane), ex);
+                            __elementsOut_Joined++;
                         }
                     }
                     else

@@ -371,14 +371,14 @@ namespace Snapshots
                         // #9 Output 'swapped' (line 14)
                         if (__heldSwapped is null)
                         {
-                            try
+                            var r9 = new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane);
+                            if (global::Compiled.Execution.SinkCalls.TryReceive<TSwapped, global::Compiled.KV<int, string>>(ref _sinkSwapped, in r9) is { } sinkError9)
                             {
-                                _sinkSwapped.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane));
-                                __elementsOut_Swapped++;
+                                __HoldSwapped(in r9, sinkError9);
                             }
-                            catch (global::System.Exception ex)
+                            else
                             {
-                                __HoldSwapped(new global::Compiled.WindowedValue<global::Compiled.KV<int, string>>(v7, timestamp, window, _pane), ex);
+                                __elementsOut_Swapped++;
                             }
                         }
                         else
@@ -610,14 +610,14 @@ namespace Snapshots
                 // #3 Output 'distinctKeys' (line 12)
                 if (__heldDistinctKeys is null)
                 {
-                    try
+                    var r3 = new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TDistinctKeys, string>(ref _sinkDistinctKeys, in r3) is { } sinkError3)
                     {
-                        _sinkDistinctKeys.Receive(new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane));
-                        __elementsOut_DistinctKeys++;
+                        __HoldDistinctKeys(in r3, sinkError3);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldDistinctKeys(new global::Compiled.WindowedValue<string>(v2, rts2, rw2, _pane), ex);
+                        __elementsOut_DistinctKeys++;
                     }
                 }
                 else
@@ -634,14 +634,14 @@ namespace Snapshots
                 // #6 Output 'valueCount' (line 13)
                 if (__heldValueCount is null)
                 {
-                    try
+                    var r6 = new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TValueCount, long>(ref _sinkValueCount, in r6) is { } sinkError6)
                     {
-                        _sinkValueCount.Receive(new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane));
-                        __elementsOut_ValueCount++;
+                        __HoldValueCount(in r6, sinkError6);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldValueCount(new global::Compiled.WindowedValue<long>(v5, rts5, rw5, _pane), ex);
+                        __elementsOut_ValueCount++;
                     }
                 }
                 else

@@ -604,14 +604,14 @@ namespace Snapshots
                     // #5 Output 'sum' (line 15)
                     if (__heldSum is null)
                     {
-                        try
+                        var r5 = new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TSum, long>(ref _sinkSum, in r5) is { } sinkError5)
                         {
-                            _sinkSum.Receive(new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane));
-                            __elementsOut_Sum++;
+                            __HoldSum(in r5, sinkError5);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldSum(new global::Compiled.WindowedValue<long>(v4, rts4, rw4, _pane), ex);
+                            __elementsOut_Sum++;
                         }
                     }
                     else

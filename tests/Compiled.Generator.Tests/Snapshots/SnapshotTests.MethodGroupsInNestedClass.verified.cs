@@ -540,14 +540,14 @@ namespace Snapshots
                     // #4 Output 'repeated' (line 16)
                     if (__heldRepeated is null)
                     {
-                        try
+                        var r4 = new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TRepeated, global::Compiled.KV<string, long>>(ref _sinkRepeated, in r4) is { } sinkError4)
                         {
-                            _sinkRepeated.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
-                            __elementsOut_Repeated++;
+                            __HoldRepeated(in r4, sinkError4);
                         }
-                        catch (global::System.Exception ex)
+                        else
                         {
-                            __HoldRepeated(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane), ex);
+                            __elementsOut_Repeated++;
                         }
                     }
                     else

@@ -615,14 +615,14 @@ namespace Snapshots
                 // #2 Output 'parsed' (line 23)
                 if (__heldParsed is null)
                 {
-                    try
+                    var r2 = new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TParsed, int>(ref _sinkParsed, in r2) is { } sinkError2)
                     {
-                        _sinkParsed.Receive(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane));
-                        __elementsOut_Parsed++;
+                        __HoldParsed(in r2, sinkError2);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldParsed(new global::Compiled.WindowedValue<int>(value, timestamp, window, _pane), ex);
+                        __elementsOut_Parsed++;
                     }
                 }
                 else
@@ -669,14 +669,14 @@ namespace Snapshots
                 // #3 Output 'deadLetters' (line 24)
                 if (__heldDeadLetters is null)
                 {
-                    try
+                    var r3 = new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TDeadLetters, string>(ref _sinkDeadLetters, in r3) is { } sinkError3)
                     {
-                        _sinkDeadLetters.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
-                        __elementsOut_DeadLetters++;
+                        __HoldDeadLetters(in r3, sinkError3);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldDeadLetters(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane), ex);
+                        __elementsOut_DeadLetters++;
                     }
                 }
                 else

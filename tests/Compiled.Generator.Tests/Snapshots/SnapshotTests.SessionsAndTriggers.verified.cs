@@ -799,14 +799,14 @@ namespace Snapshots
                 // #5 Output 'sessions' (line 17)
                 if (__heldSessions is null)
                 {
-                    try
+                    var r5 = new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TSessions, global::Compiled.KV<string, long>>(ref _sinkSessions, in r5) is { } sinkError5)
                     {
-                        _sinkSessions.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
-                        __elementsOut_Sessions++;
+                        __HoldSessions(in r5, sinkError5);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldSessions(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane), ex);
+                        __elementsOut_Sessions++;
                     }
                 }
                 else
@@ -823,14 +823,14 @@ namespace Snapshots
                 // #9 Output 'teamScores' (line 26)
                 if (__heldTeamScores is null)
                 {
-                    try
+                    var r9 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TTeamScores, global::Compiled.KV<string, int>>(ref _sinkTeamScores, in r9) is { } sinkError9)
                     {
-                        _sinkTeamScores.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
-                        __elementsOut_TeamScores++;
+                        __HoldTeamScores(in r9, sinkError9);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldTeamScores(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane), ex);
+                        __elementsOut_TeamScores++;
                     }
                 }
                 else

@@ -1275,14 +1275,14 @@ namespace Snapshots
                             // #4 Output 'large' (line 13)
                             if (__heldLarge is null)
                             {
-                                try
+                                var r4 = new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane);
+                                if (global::Compiled.Execution.SinkCalls.TryReceive<TLarge, int>(ref _sinkLarge, in r4) is { } sinkError4)
                                 {
-                                    _sinkLarge.Receive(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
-                                    __elementsOut_Large++;
+                                    __HoldLarge(in r4, sinkError4);
                                 }
-                                catch (global::System.Exception ex)
+                                else
                                 {
-                                    __HoldLarge(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane), ex);
+                                    __elementsOut_Large++;
                                 }
                             }
                             else
@@ -1313,14 +1313,14 @@ namespace Snapshots
                         // #8 Output 'ranks' (line 15)
                         if (__heldRanks is null)
                         {
-                            try
+                            var r8 = new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane);
+                            if (global::Compiled.Execution.SinkCalls.TryReceive<TRanks, int>(ref _sinkRanks, in r8) is { } sinkError8)
                             {
-                                _sinkRanks.Receive(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
-                                __elementsOut_Ranks++;
+                                __HoldRanks(in r8, sinkError8);
                             }
-                            catch (global::System.Exception ex)
+                            else
                             {
-                                __HoldRanks(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane), ex);
+                                __elementsOut_Ranks++;
                             }
                         }
                         else
@@ -1498,14 +1498,14 @@ namespace Snapshots
                 // #12 Output 'named' (line 23)
                 if (__heldNamed is null)
                 {
-                    try
+                    var r12 = new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TNamed, string>(ref _sinkNamed, in r12) is { } sinkError12)
                     {
-                        _sinkNamed.Receive(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane));
-                        __elementsOut_Named++;
+                        __HoldNamed(in r12, sinkError12);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldNamed(new global::Compiled.WindowedValue<string>(value, timestamp, window, _pane), ex);
+                        __elementsOut_Named++;
                     }
                 }
                 else

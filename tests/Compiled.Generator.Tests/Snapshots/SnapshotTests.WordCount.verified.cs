@@ -684,14 +684,14 @@ namespace Snapshots
                 // #4 Output 'counts' (line 20)
                 if (__heldCounts is null)
                 {
-                    try
+                    var r4 = new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane);
+                    if (global::Compiled.Execution.SinkCalls.TryReceive<TCounts, global::Compiled.KV<string, long>>(ref _sinkCounts, in r4) is { } sinkError4)
                     {
-                        _sinkCounts.Receive(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane));
-                        __elementsOut_Counts++;
+                        __HoldCounts(in r4, sinkError4);
                     }
-                    catch (global::System.Exception ex)
+                    else
                     {
-                        __HoldCounts(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v3, rts3, rw3, _pane), ex);
+                        __elementsOut_Counts++;
                     }
                 }
                 else
