@@ -32,6 +32,15 @@ public sealed partial class PipelineGenerator
                 w.Line("__Exit();");
             }
 
+            /// <summary>
+            /// The body of a call that runs no user code outside the tries of its own (time advances: user code runs only in
+            /// the delivery of results and panes, each in its own try): the gate without exception handling of its own.
+            /// Should the runner itself fail, the call stays marked as running and the next call says so.
+            /// </summary>
+            private static void OpenQuietCall(SourceWriter w) => w.Line("__Enter();");
+
+            private static void CloseQuietCall(SourceWriter w) => w.Line("__Exit();");
+
             /// <summary>One element into the fused stage of an input, in a try that turns a throw into the push's failure at <paramref name="index"/>.</summary>
             private static void WriteGuardedElement(SourceWriter w, string name, string element, string timestamp, string index, string runner = "")
             {

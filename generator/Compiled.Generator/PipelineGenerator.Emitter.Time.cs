@@ -158,7 +158,7 @@ public sealed partial class PipelineGenerator
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
                 }
 
-                OpenCall(w);
+                OpenQuietCall(w);
                 foreach (var input in _inputs)
                 {
                     var name = Names.ToPascal(input.Name!);
@@ -168,7 +168,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("__RecomputeWatermark();");
-                CloseCall(w);
+                CloseQuietCall(w);
                 w.Close();
                 w.Line();
                 foreach (var input in _inputs)
@@ -178,12 +178,12 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("/// <summary>Advances the watermark of input '" + Doc(input.Name) + "' (a source that tracks its own event time); the pipeline's watermark is the minimum over its inputs.</summary>");
                         w.Open("public void Advance" + name + "Watermark(global::Compiled.Instant watermark)");
-                        OpenCall(w);
+                        OpenQuietCall(w);
                         w.Open("if (watermark > _inputWatermark" + name + ")");
                         w.Line("_inputWatermark" + name + " = watermark;");
                         w.Line("__RecomputeWatermark();");
                         w.Close();
-                        CloseCall(w);
+                        CloseQuietCall(w);
                         w.Close();
                         w.Line();
                     }
@@ -289,9 +289,9 @@ public sealed partial class PipelineGenerator
                 w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
                 w.Line("/// </summary>");
                 w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
-                OpenCall(w);
+                OpenQuietCall(w);
                 w.Line("__AdvanceProcessingTime(now);");
-                CloseCall(w);
+                CloseQuietCall(w);
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Processing time moves (from AdvanceProcessingTime, or from the clock at a push).</summary>");

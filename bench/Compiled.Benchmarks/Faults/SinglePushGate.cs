@@ -5,10 +5,18 @@ using Compiled;
 
 namespace Compiled.Benchmarks.Faults;
 
+/// <summary>A count per element, pushed one element at a time in <see cref="SinglePushGate"/>.</summary>
+[Pipeline]
+public partial class CountPerValuePipeline
+{
+    static void Define(PipelineBuilder p) => p.Create<int>("numbers").CountPerElement().Output("counts");
+}
+
 /// <summary>
-/// What one call at a time and failure handling cost on single-element pushes (10,000,000 pushes of W1's pipeline:
-/// x * 3, keep even, sum as long). <see cref="Generated"/> is the runner the generator writes now. The three hand-written
-/// runners are the same fused loop with the call's framing as it was before (a finished check), with the owner check
+/// What one call at a time and failure handling cost on single-element pushes: 10,000,000 pushes of 10,000 distinct
+/// values into a count per element (the pipeline of the two-writer test). <see cref="Generated"/> is the runner the
+/// generator writes now. The hand-written runners are the same fused body with the call's framing as it was before (a
+/// finished check), with the owner check
 /// alone (one compare and two stores), with the try/catch that names a failing transform alone (the element runs in a
 /// method of its own that holds the try, so the push itself stays inlinable), and with both, as generated.
 /// </summary>
@@ -28,7 +36,7 @@ public class SinglePushGate
         _numbers = new int[10_000_000];
         for (var i = 0; i < _numbers.Length; i++)
         {
-            _numbers[i] = random.Next(-1_000_000, 1_000_000);
+            _numbers[i] = random.Next(0, 10_000);
         }
 
         var expected = Before();
@@ -92,7 +100,7 @@ public class SinglePushGate
     [Benchmark]
     public long Generated()
     {
-        var runner = W1Pipeline.CreateRunner(default(LastValueSink<long>));
+        var runner = CountPerValuePipeline.CreateRunner(default(CountDigestSink<int>));
         _generated = runner;
         foreach (var x in _numbers)
         {
@@ -100,7 +108,7 @@ public class SinglePushGate
         }
 
         runner.Finish();
-        return runner.Sum.Value;
+        return runner.Counts.Total;
     }
 
     /// <summary>W1's fused loop body with three framings of a push call.</summary>
@@ -110,20 +118,28 @@ public class SinglePushGate
         private bool _finished;
         private int _state;
 
-        public long Sum;
+        private readonly System.Collections.Generic.Dictionary<int, long> _counts = new();
+
+        /// <summary>The number of values counted.</summary>
+        public long Sum
+        {
+            get
+            {
+                long total = 0;
+                foreach (var count in _counts.Values)
+                {
+                    total += count;
+                }
+
+                return total;
+            }
+        }
 
         /// <summary>The end of input (sets the finished flag the old framing checks).</summary>
         public void Finish() => _finished = true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void On(int element)
-        {
-            var v1 = element * 3;
-            if (v1 % 2 == 0)
-            {
-                Sum += v1;
-            }
-        }
+        private void On(int element) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, element, out _)++;
 
         /// <summary>As before: a finished check, then the loop body.</summary>
         public void PushBefore(int element)

@@ -633,22 +633,15 @@ namespace Snapshots
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkOrders)
                 {
-                    if (watermark > _inputWatermarkOrders)
-                    {
-                        _inputWatermarkOrders = watermark;
-                    }
-                    if (watermark > _inputWatermarkPayments)
-                    {
-                        _inputWatermarkPayments = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkOrders = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
+                if (watermark > _inputWatermarkPayments)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkPayments = watermark;
                 }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -656,17 +649,10 @@ namespace Snapshots
             public void AdvanceOrdersWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkOrders)
                 {
-                    if (watermark > _inputWatermarkOrders)
-                    {
-                        _inputWatermarkOrders = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkOrders = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -675,17 +661,10 @@ namespace Snapshots
             public void AdvancePaymentsWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkPayments)
                 {
-                    if (watermark > _inputWatermarkPayments)
-                    {
-                        _inputWatermarkPayments = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkPayments = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -735,14 +714,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

@@ -805,22 +805,15 @@ namespace Snapshots
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkLines)
                 {
-                    if (watermark > _inputWatermarkLines)
-                    {
-                        _inputWatermarkLines = watermark;
-                    }
-                    if (watermark > _inputWatermarkWords)
-                    {
-                        _inputWatermarkWords = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkLines = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
+                if (watermark > _inputWatermarkWords)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkWords = watermark;
                 }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -828,17 +821,10 @@ namespace Snapshots
             public void AdvanceLinesWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkLines)
                 {
-                    if (watermark > _inputWatermarkLines)
-                    {
-                        _inputWatermarkLines = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkLines = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -847,17 +833,10 @@ namespace Snapshots
             public void AdvanceWordsWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkWords)
                 {
-                    if (watermark > _inputWatermarkWords)
-                    {
-                        _inputWatermarkWords = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkWords = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -907,14 +886,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

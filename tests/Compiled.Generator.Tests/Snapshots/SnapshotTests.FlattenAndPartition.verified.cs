@@ -475,18 +475,11 @@ namespace Snapshots
             private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkNumbers)
                 {
-                    if (watermark > _inputWatermarkNumbers)
-                    {
-                        _inputWatermarkNumbers = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkNumbers = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -514,14 +507,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

@@ -399,18 +399,11 @@ namespace Snapshots
             private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkScores)
                 {
-                    if (watermark > _inputWatermarkScores)
-                    {
-                        _inputWatermarkScores = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkScores = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -438,14 +431,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

@@ -489,18 +489,11 @@ namespace Snapshots
             private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkPairs)
                 {
-                    if (watermark > _inputWatermarkPairs)
-                    {
-                        _inputWatermarkPairs = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkPairs = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -528,14 +521,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

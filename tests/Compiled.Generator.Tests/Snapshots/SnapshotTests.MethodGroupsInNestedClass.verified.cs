@@ -422,18 +422,11 @@ namespace Snapshots
                 private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
                 {
                     __Enter();
-                    try
+                    if (watermark > _inputWatermarkWords)
                     {
-                        if (watermark > _inputWatermarkWords)
-                        {
-                            _inputWatermarkWords = watermark;
-                        }
-                        __RecomputeWatermark();
+                        _inputWatermarkWords = watermark;
                     }
-                    catch (global::System.Exception) when (__Abandon())
-                    {
-                        throw; // never reached: the filter only marks the call failed
-                    }
+                    __RecomputeWatermark();
                     __Exit();
                 }
 
@@ -461,14 +454,7 @@ namespace Snapshots
                 public void AdvanceProcessingTime(global::Compiled.Instant now)
                 {
                     __Enter();
-                    try
-                    {
-                        __AdvanceProcessingTime(now);
-                    }
-                    catch (global::System.Exception) when (__Abandon())
-                    {
-                        throw; // never reached: the filter only marks the call failed
-                    }
+                    __AdvanceProcessingTime(now);
                     __Exit();
                 }
 

@@ -451,18 +451,11 @@ namespace Snapshots
             private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkLines)
                 {
-                    if (watermark > _inputWatermarkLines)
-                    {
-                        _inputWatermarkLines = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkLines = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -490,14 +483,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

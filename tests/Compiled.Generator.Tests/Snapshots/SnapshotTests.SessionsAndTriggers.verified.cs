@@ -548,18 +548,11 @@ namespace Snapshots
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkPlays)
                 {
-                    if (watermark > _inputWatermarkPlays)
-                    {
-                        _inputWatermarkPlays = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkPlays = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -664,14 +657,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 

@@ -1049,26 +1049,19 @@ namespace Snapshots
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkNumbers)
                 {
-                    if (watermark > _inputWatermarkNumbers)
-                    {
-                        _inputWatermarkNumbers = watermark;
-                    }
-                    if (watermark > _inputWatermarkThresholds)
-                    {
-                        _inputWatermarkThresholds = watermark;
-                    }
-                    if (watermark > _inputWatermarkNames)
-                    {
-                        _inputWatermarkNames = watermark;
-                    }
-                    __RecomputeWatermark();
+                    _inputWatermarkNumbers = watermark;
                 }
-                catch (global::System.Exception) when (__Abandon())
+                if (watermark > _inputWatermarkThresholds)
                 {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkThresholds = watermark;
                 }
+                if (watermark > _inputWatermarkNames)
+                {
+                    _inputWatermarkNames = watermark;
+                }
+                __RecomputeWatermark();
                 __Exit();
             }
 
@@ -1076,17 +1069,10 @@ namespace Snapshots
             public void AdvanceNumbersWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkNumbers)
                 {
-                    if (watermark > _inputWatermarkNumbers)
-                    {
-                        _inputWatermarkNumbers = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkNumbers = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -1095,17 +1081,10 @@ namespace Snapshots
             public void AdvanceThresholdsWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkThresholds)
                 {
-                    if (watermark > _inputWatermarkThresholds)
-                    {
-                        _inputWatermarkThresholds = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkThresholds = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -1114,17 +1093,10 @@ namespace Snapshots
             public void AdvanceNamesWatermark(global::Compiled.Instant watermark)
             {
                 __Enter();
-                try
+                if (watermark > _inputWatermarkNames)
                 {
-                    if (watermark > _inputWatermarkNames)
-                    {
-                        _inputWatermarkNames = watermark;
-                        __RecomputeWatermark();
-                    }
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
+                    _inputWatermarkNames = watermark;
+                    __RecomputeWatermark();
                 }
                 __Exit();
             }
@@ -1183,14 +1155,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
                 __Enter();
-                try
-                {
-                    __AdvanceProcessingTime(now);
-                }
-                catch (global::System.Exception) when (__Abandon())
-                {
-                    throw; // never reached: the filter only marks the call failed
-                }
+                __AdvanceProcessingTime(now);
                 __Exit();
             }
 
