@@ -115,7 +115,7 @@ public sealed partial class PipelineGenerator
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                 w.Open("private void __Guarded" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
                 w.Open("try");
-                w.Line("__On" + name + "(element, timestamp);");
+                w.Line("__OnOne" + name + "(element, timestamp);");
                 w.Close();
                 w.Open("catch (global::System.Exception ex)");
                 w.Line("throw __Failed" + name + "(ex, element, 0);");

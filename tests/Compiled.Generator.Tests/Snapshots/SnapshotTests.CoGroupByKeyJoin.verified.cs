@@ -132,7 +132,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOrders(element, timestamp);
+                    __OnOneOrders(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -385,7 +385,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnPayments(element, timestamp);
+                    __OnOnePayments(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -178,7 +178,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnLines(element, timestamp);
+                    __OnOneLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -492,7 +492,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnWords(element, timestamp);
+                    __OnOneWords(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

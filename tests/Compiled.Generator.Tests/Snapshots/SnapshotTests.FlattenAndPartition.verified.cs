@@ -138,7 +138,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnNumbers(element, timestamp);
+                    __OnOneNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -118,7 +118,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnScores(element, timestamp);
+                    __OnOneScores(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

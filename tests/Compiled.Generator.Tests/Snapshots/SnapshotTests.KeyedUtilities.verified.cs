@@ -160,7 +160,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnPairs(element, timestamp);
+                    __OnOnePairs(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

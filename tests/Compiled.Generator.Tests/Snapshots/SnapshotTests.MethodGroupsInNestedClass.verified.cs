@@ -120,7 +120,7 @@ namespace Snapshots
                 {
                     try
                     {
-                        __OnWords(element, timestamp);
+                        __OnOneWords(element, timestamp);
                     }
                     catch (global::System.Exception ex)
                     {

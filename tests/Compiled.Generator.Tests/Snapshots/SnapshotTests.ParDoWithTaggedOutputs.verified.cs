@@ -137,7 +137,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnLines(element, timestamp);
+                    __OnOneLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

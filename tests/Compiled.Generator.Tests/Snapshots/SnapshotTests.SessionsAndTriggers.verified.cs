@@ -178,7 +178,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnPlays(element, timestamp);
+                    __OnOnePlays(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -252,7 +252,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnNumbers(element, timestamp);
+                    __OnOneNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -547,7 +547,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnThresholds(element, timestamp);
+                    __OnOneThresholds(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -799,7 +799,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnNames(element, timestamp);
+                    __OnOneNames(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -141,7 +141,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnLines(element, timestamp);
+                    __OnOneLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
