@@ -132,7 +132,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneOrders(element, timestamp);
+                    __OnOrders(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -385,7 +385,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOnePayments(element, timestamp);
+                    __OnPayments(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -151,7 +151,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneNumbers(element, timestamp);
+                    __OnNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

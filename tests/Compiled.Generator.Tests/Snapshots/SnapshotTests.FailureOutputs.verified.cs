@@ -178,7 +178,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneLines(element, timestamp);
+                    __OnLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -492,7 +492,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneWords(element, timestamp);
+                    __OnWords(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -138,7 +138,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneNumbers(element, timestamp);
+                    __OnNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

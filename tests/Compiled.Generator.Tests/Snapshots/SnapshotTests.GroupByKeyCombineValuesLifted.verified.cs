@@ -118,7 +118,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneScores(element, timestamp);
+                    __OnScores(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

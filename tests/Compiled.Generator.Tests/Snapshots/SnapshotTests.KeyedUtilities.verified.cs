@@ -160,7 +160,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOnePairs(element, timestamp);
+                    __OnPairs(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

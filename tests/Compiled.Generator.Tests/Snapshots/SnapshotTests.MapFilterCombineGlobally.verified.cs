@@ -146,7 +146,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneNumbers(element, timestamp);
+                    __OnNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -120,7 +120,7 @@ namespace Snapshots
                 {
                     try
                     {
-                        __OnOneWords(element, timestamp);
+                        __OnWords(element, timestamp);
                     }
                     catch (global::System.Exception ex)
                     {

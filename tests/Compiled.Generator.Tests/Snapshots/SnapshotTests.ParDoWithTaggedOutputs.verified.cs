@@ -137,7 +137,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneLines(element, timestamp);
+                    __OnLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -252,7 +252,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneNumbers(element, timestamp);
+                    __OnNumbers(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -547,7 +547,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneThresholds(element, timestamp);
+                    __OnThresholds(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
@@ -799,7 +799,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneNames(element, timestamp);
+                    __OnNames(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

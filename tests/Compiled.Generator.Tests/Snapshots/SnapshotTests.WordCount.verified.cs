@@ -141,7 +141,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneLines(element, timestamp);
+                    __OnLines(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
