@@ -15,11 +15,11 @@ public sealed partial class PipelineGenerator
         {
             // ----- keyed window panes (triggers, lateness, accumulation, timestamp combiners, sessions) -----
 
-            /// <summary>A windowed grouping or combine whose strategy is not Beam's plain default on fixed or sliding windows: it runs on KeyedPanes.</summary>
-            private static bool UsesPanes(TransformSpec t) => t.OutputWindowing is { IsSimple: false } && Planner.IsStateful(t) && t.SideInput is null;
+            /// <summary>The plan keeps this transform's state in keyed window panes (KeyedPanes).</summary>
+            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.KeyedWindowPanes;
 
-            /// <summary>A windowed grouping or combine with the default strategy: state inline, a map per window.</summary>
-            private static bool IsInlineWindowed(TransformSpec t) => t.OutputWindowing is { IsSimple: true } && Planner.IsStateful(t) && t.SideInput is null;
+            /// <summary>The plan keeps this windowed transform's state inline, a map per window (or per pane of shared sliding windows).</summary>
+            private bool IsInlineWindowed(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes;
 
             private bool AnyPanes => _t.Any(UsesPanes);
 

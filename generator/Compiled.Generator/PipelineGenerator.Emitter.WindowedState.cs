@@ -295,117 +295,14 @@ public sealed partial class PipelineGenerator
                 w.Close();
             }
 
-            /// <summary>
-            /// The groupings upstream of <paramref name="t"/> (through element-wise transforms) whose output timestamps can be
-            /// behind the watermark (earliest or latest timestamp combiner): their holds bound t's input watermark.
-            /// </summary>
-            private List<int> HoldingUpstream(TransformSpec t)
-            {
-                var result = new List<int>();
-                var seen = new HashSet<int>();
-                var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
-                while (stack.Count > 0)
-                {
-                    var n = _t[stack.Pop()];
-                    if (!seen.Add(n.Id))
-                    {
-                        continue;
-                    }
+            /// <summary>The groupings upstream whose watermark holds bound this transform's input watermark (from the plan).</summary>
+            private List<int> HoldingUpstream(TransformSpec t) => _plan.States[t.Id].HeldBy.ToList();
 
-                    if (Planner.IsStateful(n))
-                    {
-                        if (UsesPanes(n) && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
-                        {
-                            result.Add(n.Id);
-                        }
+            /// <summary>A sliding Window whose elements the plan assigns to one pane each.</summary>
+            private bool SharesPanes(TransformSpec t) => _plan.PaneSharingWindows.Contains(t.Id);
 
-                        continue;
-                    }
-
-                    foreach (var input in n.Inputs)
-                    {
-                        stack.Push(input.Node);
-                    }
-                }
-
-                result.Sort();
-                return result;
-            }
-
-            // ----- sliding windows shared by panes -----
-
-            private readonly Dictionary<int, bool> _sharesPanes = new();
-
-            /// <summary>
-            /// A sliding Window whose every downstream path runs element-wise into a combine (per key or global, with
-            /// mergeable accumulators): it assigns each element to its pane only, and the combines assemble windows.
-            /// </summary>
-            private bool SharesPanes(TransformSpec t)
-            {
-                if (_sharesPanes.TryGetValue(t.Id, out var known))
-                {
-                    return known;
-                }
-
-                var result = t.Kind == TransformKind.Window && t.Windowing is { Kind: "Sliding", IsSimple: true } sliding &&
-                    sliding.SizeMs % sliding.PeriodMs == 0 && sliding.SizeMs > sliding.PeriodMs && AllPathsToPaneCombines(t.Id);
-                _sharesPanes[t.Id] = result;
-                return result;
-            }
-
-            private bool AllPathsToPaneCombines(int node)
-            {
-                var edges = _plan.Edges.Where(e => e.From == node).ToList();
-                if (edges.Count == 0)
-                {
-                    return false;
-                }
-
-                foreach (var edge in edges)
-                {
-                    var target = _t[edge.To];
-                    if (target.SideInput is not null || target.Inputs.Count != 1)
-                    {
-                        return false;
-                    }
-
-                    if (target.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally)
-                    {
-                        continue;
-                    }
-
-                    if (target.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
-                            TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) ||
-                        !AllPathsToPaneCombines(target.Id))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
-
-            /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
-            private bool IsPaneShared(TransformSpec t)
-            {
-                if (t.Kind is not (TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally) ||
-                    t.SideInput is not null || t.OutputWindowing is not { Kind: "Sliding" })
-                {
-                    return false;
-                }
-
-                var node = t;
-                while (node.Inputs.Count == 1)
-                {
-                    node = _t[node.Inputs[0].Node];
-                    if (node.Kind == TransformKind.Window)
-                    {
-                        return SharesPanes(node);
-                    }
-                }
-
-                return false;
-            }
+            /// <summary>A combine the plan assembles from the panes of shared sliding windows.</summary>
+            private bool IsPaneShared(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.SharedSlidingPanes;
 
             private static string PaneInnerType(TransformSpec t)
             {

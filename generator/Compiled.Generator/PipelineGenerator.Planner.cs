@@ -13,7 +13,7 @@ public sealed partial class PipelineGenerator
     /// loop of the input or flush that feeds them; stateful transforms (groupings, combines, side-input
     /// views) are where a fused stage ends, and each flush at end of input starts a new one.
     /// </summary>
-    internal static class Planner
+    internal static partial class Planner
     {
         public static PipelinePlan Plan(PipelineSpec spec)
         {
@@ -39,8 +39,11 @@ public sealed partial class PipelineGenerator
             }
 
             var flushOrder = transforms.Where(IsStateful).Select(t => t.Id).ToList();
+            var (states, sharing) = Physical(transforms, edges);
             return new PipelinePlan
             {
+                States = states,
+                PaneSharingWindows = sharing,
                 Spec = spec,
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),

@@ -20,11 +20,23 @@ internal sealed record PipelinePlan
     /// <summary>Ids of the transforms that keep state and emit when input ends, in flush order.</summary>
     public required EquatableArray<int> FlushOrder { get; init; }
 
+    /// <summary>The physical plan of each transform (index = transform id); <see cref="StateLayout.None"/> for element-wise ones.</summary>
+    public required EquatableArray<StatePlan> States { get; init; }
+
+    /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
+    public required EquatableArray<int> PaneSharingWindows { get; init; }
+
     /// <summary>The fused plan as text, one line per entry.</summary>
     public required EquatableArray<string> Description { get; init; }
 
     /// <summary>The plan as a Mermaid flowchart, one line per entry.</summary>
     public required EquatableArray<string> Mermaid { get; init; }
+}
+
+internal static class PipelinePlanExtensions
+{
+    /// <summary>The state layout of a transform.</summary>
+    public static StateLayout LayoutOf(this PipelinePlan plan, int transform) => plan.States[transform].Layout;
 }
 
 /// <summary>Output port <see cref="FromPort"/> of <see cref="From"/> feeds input <see cref="ToInput"/> of <see cref="To"/>.</summary>

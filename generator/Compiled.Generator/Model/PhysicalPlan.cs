@@ -1,0 +1,75 @@
+using Compiled.Generator.Helpers;
+
+namespace Compiled.Generator.Model;
+
+/// <summary>How a stateful transform keeps its state; the planner chooses, the emitter renders.</summary>
+internal enum StateLayout
+{
+    /// <summary>Element-wise: no state.</summary>
+    None,
+
+    /// <summary>Count: one counter.</summary>
+    Counter,
+
+    /// <summary>CombineGlobally: one accumulator, updated in place.</summary>
+    Accumulator,
+
+    /// <summary>CountPerKey, CountPerElement: a counter per key.</summary>
+    KeyedCounters,
+
+    /// <summary>CombinePerKey (also GroupByKey + CombineValues, lifted): an accumulator per key, updated in place.</summary>
+    KeyedAccumulators,
+
+    /// <summary>GroupByKey iterated downstream: the values of each key, in arrival order.</summary>
+    KeyedValueLists,
+
+    /// <summary>CoGroupByKey: the values of every input, per key.</summary>
+    KeyedCoGroups,
+
+    /// <summary>Distinct: the set of elements seen.</summary>
+    DistinctSet,
+
+    /// <summary>AsSingleton, AsList, AsDictionary: a side-input view, complete when its input ends.</summary>
+    SideInputView,
+
+    /// <summary>A transform that reads a side input: its input waits in a bounded buffer until the view is complete.</summary>
+    SideInputBuffer,
+
+    /// <summary>A windowed grouping or combine with Beam's default strategy on fixed or sliding windows: a map per window, inline.</summary>
+    InlineWindowedMaps,
+
+    /// <summary>A sliding-window combine whose elements go to one pane each; a window is assembled from its panes when it fires.</summary>
+    SharedSlidingPanes,
+
+    /// <summary>Triggers, lateness, accumulation, timestamp combiners, merging windows: keyed window panes (KeyedPanes).</summary>
+    KeyedWindowPanes,
+}
+
+/// <summary>How the elements (or partial states) of a stateful transform travel between shards of the parallel runner.</summary>
+internal enum ExchangeKind
+{
+    /// <summary>No exchange: element-wise work runs where its input is.</summary>
+    None,
+
+    /// <summary>By key group: a key meets its state on the shard that owns its key group.</summary>
+    ByKeyGroup,
+
+    /// <summary>To one shard: a global combine merges the per-shard accumulators.</summary>
+    ToOne,
+
+    /// <summary>To every shard: a side-input view, complete, on each shard that reads it.</summary>
+    Broadcast,
+}
+
+/// <summary>
+/// The physical plan of one stateful transform: its state layout, the exchange in front of it on the parallel runner,
+/// whether that exchange ships partial accumulators (pre-aggregated on the producing shard) or elements, and the
+/// groupings upstream whose watermark holds bound its input watermark.
+/// </summary>
+internal readonly record struct StatePlan(
+    int Transform,
+    StateLayout Layout,
+    ExchangeKind Exchange,
+    bool ShipsPartials,
+    EquatableArray<int> HeldBy,
+    string Why);

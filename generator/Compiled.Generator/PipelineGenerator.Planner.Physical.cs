@@ -1,0 +1,188 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Planner
+    {
+        // ----- the physical plan: state layouts, exchanges, pane sharing, watermark holds -----
+
+        /// <summary>Every strategy decision about state, in one place: the emitter renders what this returns.</summary>
+        private static (EquatableArray<StatePlan> States, EquatableArray<int> PaneSharingWindows) Physical(List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var sharing = transforms.Where(t => SharesPanes(t, transforms, edges)).Select(t => t.Id).ToList();
+            var layouts = transforms.Select(t => LayoutOf(t, transforms, sharing)).ToList();
+            var states = transforms.Select(t =>
+            {
+                var layout = layouts[t.Id];
+                var exchange = ExchangeOf(t, layout);
+                var partials = exchange != ExchangeKind.None && layout != StateLayout.KeyedWindowPanes && layout != StateLayout.SideInputBuffer;
+                var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
+            }).ToList();
+            return (states.ToEquatableArray(), sharing.ToEquatableArray());
+        }
+
+        private static StateLayout LayoutOf(TransformSpec t, List<TransformSpec> transforms, List<int> sharingWindows)
+        {
+            if (!IsStateful(t))
+            {
+                return StateLayout.None;
+            }
+
+            if (t.SideInput is not null)
+            {
+                return StateLayout.SideInputBuffer;
+            }
+
+            if (t.OutputWindowing is { IsSimple: false })
+            {
+                return StateLayout.KeyedWindowPanes;
+            }
+
+            if (t.OutputWindowing is { IsSimple: true })
+            {
+                return IsPaneShared(t, transforms, sharingWindows) ? StateLayout.SharedSlidingPanes : StateLayout.InlineWindowedMaps;
+            }
+
+            return t.Kind switch
+            {
+                TransformKind.Count => StateLayout.Counter,
+                TransformKind.CombineGlobally => StateLayout.Accumulator,
+                TransformKind.CountPerKey or TransformKind.CountPerElement => StateLayout.KeyedCounters,
+                TransformKind.CombinePerKey => StateLayout.KeyedAccumulators,
+                TransformKind.GroupByKey => StateLayout.KeyedValueLists,
+                TransformKind.CoGroupByKey => StateLayout.KeyedCoGroups,
+                TransformKind.Distinct => StateLayout.DistinctSet,
+                _ => StateLayout.SideInputView,
+            };
+        }
+
+        private static ExchangeKind ExchangeOf(TransformSpec t, StateLayout layout) => layout switch
+        {
+            StateLayout.None => ExchangeKind.None,
+            // A reader of a side input keeps its elements where they are; the view comes to it.
+            StateLayout.SideInputBuffer => ExchangeKind.None,
+            StateLayout.SideInputView => ExchangeKind.Broadcast,
+            StateLayout.Counter or StateLayout.Accumulator => ExchangeKind.ToOne,
+            _ when t.Kind is TransformKind.CombineGlobally or TransformKind.Count => ExchangeKind.ToOne,
+            _ => ExchangeKind.ByKeyGroup,
+        };
+
+        private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials) => exchange switch
+        {
+            ExchangeKind.None => string.Empty,
+            ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
+            ExchangeKind.ToOne => "a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ": each shard " +
+                (layout == StateLayout.KeyedWindowPanes ? "sends its elements to shard 0" : "accumulates its part, and shard 0 merges the accumulators"),
+            _ => "by key group: a key meets its state on the shard that owns its key group; " + (partials
+                ? (layout is StateLayout.KeyedValueLists or StateLayout.KeyedCoGroups or StateLayout.DistinctSet
+                    ? "each shard " + (layout == StateLayout.DistinctSet ? "removes duplicates" : "groups") + " its part first and ships that"
+                    : "each shard pre-aggregates per key and ships accumulators (combiner lifting)")
+                : "elements travel (panes fire per element, as the trigger sees them)"),
+        };
+
+        /// <summary>
+        /// A sliding Window whose every downstream path runs element-wise into a combine (per key or global, with
+        /// mergeable accumulators): it assigns each element to its pane only, and the combines assemble windows.
+        /// </summary>
+        private static bool SharesPanes(TransformSpec t, List<TransformSpec> transforms, List<Edge> edges) =>
+            t.Kind == TransformKind.Window && t.Windowing is { Kind: "Sliding", IsSimple: true } sliding &&
+            sliding.SizeMs % sliding.PeriodMs == 0 && sliding.SizeMs > sliding.PeriodMs && AllPathsToPaneCombines(t.Id, transforms, edges);
+
+        private static bool AllPathsToPaneCombines(int node, List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var outgoing = edges.Where(e => e.From == node).ToList();
+            if (outgoing.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var edge in outgoing)
+            {
+                var target = transforms[edge.To];
+                if (target.SideInput is not null || target.Inputs.Count != 1)
+                {
+                    return false;
+                }
+
+                if (target.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally)
+                {
+                    continue;
+                }
+
+                if (target.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
+                        TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) ||
+                    !AllPathsToPaneCombines(target.Id, transforms, edges))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
+        private static bool IsPaneShared(TransformSpec t, List<TransformSpec> transforms, List<int> sharingWindows)
+        {
+            if (t.Kind is not (TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.Count or TransformKind.CombineGlobally) ||
+                t.SideInput is not null || t.OutputWindowing is not { Kind: "Sliding" })
+            {
+                return false;
+            }
+
+            var node = t;
+            while (node.Inputs.Count == 1)
+            {
+                node = transforms[node.Inputs[0].Node];
+                if (node.Kind == TransformKind.Window)
+                {
+                    return sharingWindows.Contains(node.Id);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The groupings upstream of <paramref name="t"/> (through element-wise transforms) whose output timestamps can be
+        /// behind the watermark (earliest or latest timestamp combiner): their holds bound t's input watermark.
+        /// </summary>
+        private static List<int> HoldingUpstream(TransformSpec t, List<TransformSpec> transforms, List<StateLayout> layouts)
+        {
+            var result = new List<int>();
+            var seen = new HashSet<int>();
+            var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
+            while (stack.Count > 0)
+            {
+                var n = transforms[stack.Pop()];
+                if (!seen.Add(n.Id))
+                {
+                    continue;
+                }
+
+                if (IsStateful(n))
+                {
+                    if (layouts[n.Id] == StateLayout.KeyedWindowPanes && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
+                    {
+                        result.Add(n.Id);
+                    }
+
+                    continue;
+                }
+
+                foreach (var input in n.Inputs)
+                {
+                    stack.Push(input.Node);
+                }
+            }
+
+            result.Sort();
+            return result;
+        }
+    }
+}
