@@ -44,6 +44,11 @@ namespace Compiled;
 /// never larger than the limit, that is reused for every line. No string is
 /// allocated per line: the <see cref="ILineConsumer"/> decides whether to make one.
 /// </para>
+/// <para>
+/// <see cref="Split"/> cuts a file, a string or a list of lines into parts that can be read in parallel
+/// (as Beam's TextIO splits a file into byte ranges); read one after the other, the parts give the
+/// input's lines, each once, in order.
+/// </para>
 /// </remarks>
 public sealed class TextInput
 {
@@ -65,6 +70,17 @@ public sealed class TextInput
     private readonly int _bufferSize;
     private readonly int _maxLineLength;
     private readonly string _description;
+
+    // The part of the input read: bytes of a file, chars of a text, indices of a list of lines, from
+    // _start to _end (exclusive; long.MaxValue: to the end of the input). For a file, the lines that
+    // start in the range (a line starting at _start included), the last one read to its end; for a text
+    // both ends are line starts. The whole input is [0, long.MaxValue).
+    private readonly long _start;
+    private readonly long _end = long.MaxValue;
+
+    // The number of lines of the input before _start, for error messages; -1 when not known (a part of
+    // a file that does not start at the beginning).
+    private readonly long _linesBefore;
     private int _streamTaken;
     private long _bytesRead;
     private long _linesRead;
@@ -82,6 +98,15 @@ public sealed class TextInput
         _maxLineLength = maxLineLength;
     }
 
+    // A part of whole (see Split).
+    private TextInput(TextInput whole, long start, long end, long linesBefore)
+        : this(whole._kind, whole._description, whole._path, whole._text, whole._lines, stream: null, leaveOpen: false, whole._bufferSize, whole._maxLineLength)
+    {
+        _start = start;
+        _end = end;
+        _linesBefore = linesBefore;
+    }
+
     private enum InputKind
     {
         File,
@@ -94,12 +119,31 @@ public sealed class TextInput
     /// Bytes of the file or stream consumed by the current (or last) read, for progress reporting;
     /// updated as lines are delivered, readable from another thread; the whole input at the end. Zero
     /// for in-memory inputs. For UTF-16 and UTF-32 input, the bytes read so far, a little ahead of the
-    /// lines delivered.
+    /// lines delivered. For a part of a split file (<see cref="Split"/>), the bytes of the part's own
+    /// lines, delimiters included (the bytes before its first line, which end the previous part's last
+    /// line, are not counted): at the end, the parts' counts add up to the file's length.
     /// </summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
 
-    /// <summary>Lines delivered by the current (or last) read; readable from another thread.</summary>
+    /// <summary>
+    /// Lines delivered by the current (or last) read; readable from another thread. For a part of a
+    /// split input, the part's lines.
+    /// </summary>
     public long LinesRead => Volatile.Read(ref _linesRead);
+
+    /// <summary>
+    /// Whether <see cref="Split"/> may return more than one part, told without reading anything: true for
+    /// <see cref="FromFile"/>, <see cref="FromString"/>, and <see cref="FromLines"/> over a list
+    /// (<see cref="IList{T}"/> or <see cref="IReadOnlyList{T}"/>, an array for instance); false for
+    /// <see cref="FromStream"/> and <see cref="FromLines"/> over any other sequence. Even when true, a
+    /// split may give one part: an input of one byte, char or line, or a UTF-16 or UTF-32 file.
+    /// </summary>
+    public bool CanSplit => _kind switch
+    {
+        InputKind.File or InputKind.Text => true,
+        InputKind.Lines => _lines is IList<string> or IReadOnlyList<string>,
+        _ => false,
+    };
 
     /// <summary>
     /// The longest line accepted, in bytes of UTF-8 without the line delimiter: a longer line throws
@@ -188,6 +232,68 @@ public sealed class TextInput
     }
 
     /// <summary>
+    /// Splits the input into at most <paramref name="parts"/> parts of about equal size, to be read in
+    /// parallel: read one after the other, in order, the parts give exactly the lines of the input, each
+    /// once, in the same order. Each part is a <see cref="TextInput"/> of its own, with this input's
+    /// maximum line length and buffer size and its own <see cref="BytesRead"/> and
+    /// <see cref="LinesRead"/>; parts can be read concurrently, from different threads, and each part
+    /// can be read several times (and split again).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <b>A UTF-8 file</b> (with or without byte order mark) is cut into byte ranges of about equal
+    /// size, as Beam's TextIO does: a part reads the lines that <i>start</i> in its range, the last one to
+    /// its end even past the range. A part starting after the beginning of the file skips to just after
+    /// the first line delimiter at or after the byte before its range, so that a line starting exactly
+    /// at the range's start is the part's; a <c>\r\n</c> is one delimiter even when the range starts
+    /// between its two bytes; only the part starting at the beginning skips the byte order mark. Each
+    /// part opens the file when it is read (its own <see cref="FileStream"/>); the ranges are computed
+    /// on the file's length when <see cref="Split"/> is called (the last part reads to the end of the
+    /// file, whatever its length then). Where a part starts, the number of the line is not known
+    /// without reading the file from the beginning: a too long line in such a part is named by its
+    /// byte offset in the file (<see cref="LineTooLongException.ByteOffset"/>), with
+    /// <see cref="LineTooLongException.LineNumber"/> 0. There are no more parts than bytes, and a part
+    /// may hold no line (a part inside a line that started before it). Ranges may start inside a
+    /// multi-byte character: lines are found on bytes, which is safe in UTF-8.
+    /// </para>
+    /// <para>
+    /// <b>A UTF-16 or UTF-32 file</b> (by its byte order mark) is not split: its line delimiters are not
+    /// bytes, so the result is this input alone. Splitting such a file opens it to read its first bytes.
+    /// </para>
+    /// <para>
+    /// <b>A string</b> (<see cref="FromString"/>) is cut into ranges of chars starting at line starts,
+    /// with the same rule; no part is empty, and line numbers in errors are those of the whole text.
+    /// <b>A list of lines</b> (<see cref="FromLines"/> over an <see cref="IList{T}"/> or
+    /// <see cref="IReadOnlyList{T}"/>) is cut by index; the last part reads to the end of the list when
+    /// it is read. <b>A stream</b> (<see cref="FromStream"/>), which has one reader, and
+    /// <see cref="FromLines"/> over any other sequence are not split (see <see cref="CanSplit"/>).
+    /// </para>
+    /// <para>
+    /// When the input is not split (one part asked for, an input not splittable or too small), the
+    /// result holds this input itself.
+    /// </para>
+    /// </remarks>
+    /// <param name="parts">The largest number of parts wanted.</param>
+    /// <returns>The parts, in the order of the input: at least one, at most <paramref name="parts"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is not positive.</exception>
+    /// <exception cref="IOException">The file cannot be opened to learn its length and encoding.</exception>
+    public IReadOnlyList<TextInput> Split(int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parts);
+        if (parts == 1 || !CanSplit)
+        {
+            return new[] { this };
+        }
+
+        return _kind switch
+        {
+            InputKind.File => SplitFile(parts),
+            InputKind.Text => SplitText(parts),
+            _ => SplitList(parts),
+        };
+    }
+
+    /// <summary>
     /// Reads every line synchronously, on the calling thread, calling
     /// <see cref="ILineConsumer.OnLine"/> for each, in order.
     /// </summary>
@@ -205,16 +311,11 @@ public sealed class TextInput
         switch (_kind)
         {
             case InputKind.Lines:
-                foreach (string line in _lines!)
-                {
-                    consumer.OnLine(line);
-                    _linesRead++;
-                }
-
+                ReadList(ref consumer);
                 break;
 
             case InputKind.Text:
-                ReadText(_text!, ref consumer);
+                ReadText(TextRange(), ref consumer);
                 break;
 
             case InputKind.File:
@@ -295,18 +396,188 @@ public sealed class TextInput
     /// <inheritdoc />
     public override string ToString() => _kind switch
     {
-        InputKind.File => $"TextInput(file {_path})",
+        InputKind.File => $"TextInput(file {_path}{RangeText("bytes")})",
         InputKind.Stream => "TextInput(stream)",
-        InputKind.Text => $"TextInput(text, {_text!.Length} chars)",
-        _ => "TextInput(lines)",
+        InputKind.Text => _start == 0 && _end == long.MaxValue ? $"TextInput(text, {_text!.Length} chars)" : $"TextInput(text{RangeText("chars")})",
+        _ => $"TextInput(lines{RangeText("lines")})",
     };
+
+    private string RangeText(string unit) =>
+        _start == 0 && _end == long.MaxValue ? string.Empty
+        : _end == long.MaxValue ? $", {unit} {_start} to the end"
+        : $", {unit} {_start} to {_end}";
 
     private FileStream OpenFile(bool asynchronous)
     {
         var options = FileOptions.SequentialScan | (asynchronous ? FileOptions.Asynchronous : FileOptions.None);
 
         // The pipe does the buffering: no FileStream buffer.
-        return new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, options);
+        var file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, options);
+        if (_start > 0)
+        {
+            // A part reads from the byte before its range: whether that byte is a delimiter tells
+            // whether a line starts at _start.
+            try
+            {
+                file.Position = _start - 1;
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
+        return file;
+    }
+
+    private IReadOnlyList<TextInput> SplitFile(int parts)
+    {
+        long length;
+        byte[] first = new byte[4];
+        int count;
+        using (var file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            length = file.Length;
+            count = file.ReadAtLeast(first, first.Length, throwOnEndOfStream: false);
+        }
+
+        ByteOrderMark.TryDetect(new ReadOnlySequence<byte>(first, 0, count), isCompleted: true, out ByteOrderMark mark);
+        if (mark.Encoding is not null)
+        {
+            return new[] { this }; // UTF-16 or UTF-32: delimiters are not single bytes
+        }
+
+        return SplitRange(parts, Math.Min(_end, length));
+    }
+
+    private IReadOnlyList<TextInput> SplitList(int parts)
+    {
+        int count = _lines is IList<string> list ? list.Count : ((IReadOnlyList<string>)_lines!).Count;
+        return SplitRange(parts, Math.Min(_end, count));
+    }
+
+    // Cuts [_start, end) into ranges of about equal length, at most one per unit (byte or line); the
+    // last part ends where this input ends (at the end of the input when it is read, for a whole
+    // input). The lines before a part are known only for the part at the start of the input.
+    private IReadOnlyList<TextInput> SplitRange(int parts, long end)
+    {
+        long length = end - _start;
+        if (length < 2)
+        {
+            return new[] { this };
+        }
+
+        int count = (int)Math.Min(parts, length);
+        var result = new TextInput[count];
+        long start = _start;
+        for (int i = 0; i < count; i++)
+        {
+            long next = i == count - 1 ? _end : _start + (long)((Int128)length * (i + 1) / count);
+            result[i] = new TextInput(this, start, next, linesBefore: start == 0 ? 0 : -1);
+            start = next;
+        }
+
+        return result;
+    }
+
+    // Cuts the text's range into ranges of about equal length, each moved to the first line start at or
+    // after its start (as a file's part finds its first line), dropping those left empty.
+    private IReadOnlyList<TextInput> SplitText(int parts)
+    {
+        string text = _text!;
+        int start = (int)_start;
+        int end = (int)Math.Min(_end, text.Length);
+        int length = end - start;
+        if (length < 2)
+        {
+            return new[] { this };
+        }
+
+        int count = Math.Min(parts, length);
+        var result = new List<TextInput>(count);
+        long linesBefore = _linesBefore;
+        int partStart = start;
+        for (int i = 1; i <= count; i++)
+        {
+            int partEnd = i == count ? end : NextLineStart(text, start + (int)((long)length * i / count), end);
+            if (partEnd == partStart)
+            {
+                continue;
+            }
+
+            result.Add(new TextInput(this, partStart, partEnd, linesBefore));
+            linesBefore += CountDelimiters(text.AsSpan(partStart, partEnd - partStart));
+            partStart = partEnd;
+        }
+
+        return result.Count == 1 ? new[] { this } : result.ToArray();
+    }
+
+    // The first line start at or after position (0 < position < end, end a line start or the end of the
+    // text): just after the first delimiter at or after position - 1; end if there is none before it.
+    private static int NextLineStart(string text, int position, int end)
+    {
+        int index = text.AsSpan(position - 1, end - position + 1).IndexOfAny('\n', '\r');
+        if (index < 0)
+        {
+            return end;
+        }
+
+        int delimiter = position - 1 + index;
+        int next = delimiter + 1;
+        if (text[delimiter] == '\r' && next < text.Length && text[next] == '\n')
+        {
+            next++;
+        }
+
+        return Math.Min(next, end);
+    }
+
+    // The delimiters of text that ends at a line start: as many as its lines.
+    private static long CountDelimiters(ReadOnlySpan<char> text) =>
+        (long)text.Count('\n') + text.Count('\r') - text.Count("\r\n".AsSpan());
+
+    private ReadOnlySpan<char> TextRange()
+    {
+        string text = _text!;
+        int end = (int)Math.Min(_end, text.Length);
+        return _start >= end ? ReadOnlySpan<char>.Empty : text.AsSpan((int)_start, end - (int)_start);
+    }
+
+    private void ReadList<TConsumer>(ref TConsumer consumer)
+        where TConsumer : ILineConsumer
+    {
+        if (_start == 0 && _end == long.MaxValue)
+        {
+            foreach (string line in _lines!)
+            {
+                consumer.OnLine(line);
+                _linesRead++;
+            }
+
+            return;
+        }
+
+        if (_lines is IList<string> list)
+        {
+            int end = (int)Math.Min(_end, list.Count);
+            for (int i = (int)_start; i < end; i++)
+            {
+                consumer.OnLine(list[i]);
+                _linesRead++;
+            }
+
+            return;
+        }
+
+        var readOnlyList = (IReadOnlyList<string>)_lines!;
+        int last = (int)Math.Min(_end, readOnlyList.Count);
+        for (int i = (int)_start; i < last; i++)
+        {
+            consumer.OnLine(readOnlyList[i]);
+            _linesRead++;
+        }
     }
 
     private Stream TakeStream()
@@ -322,7 +593,7 @@ public sealed class TextInput
     private StreamPipeReaderOptions PipeOptions(bool leaveOpen) =>
         new(bufferSize: _bufferSize, minimumReadSize: Math.Max(1, Math.Min(_bufferSize / 4, 4096)), leaveOpen: leaveOpen);
 
-    private void ReadText<TConsumer>(string text, ref TConsumer consumer)
+    private void ReadText<TConsumer>(ReadOnlySpan<char> text, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
         ReadOnlySpan<char> rest = text;
@@ -357,7 +628,7 @@ public sealed class TextInput
     {
         if ((long)line.Length * 3 > _maxLineLength && Encoding.UTF8.GetByteCount(line) > _maxLineLength)
         {
-            throw new LineTooLongException(_description, _linesRead + 1, _maxLineLength);
+            throw new LineTooLongException(_description, _linesBefore + _linesRead + 1, _maxLineLength);
         }
     }
 
@@ -389,6 +660,23 @@ public sealed class TextInput
         Exception? error = null;
         try
         {
+            if (_start > 0)
+            {
+                // A part of a UTF-8 file, read from the byte before its range: skip to its first line.
+                var seeker = new LineStartSeeker(_end - _start);
+                while (!seeker.Seek(reader, ReadSynchronously(reader)))
+                {
+                }
+
+                long firstLine = _start - 1 + seeker.Skipped;
+                if (seeker.Found && firstLine < _end)
+                {
+                    SplitLines(reader, 0, source: null, firstLineOffset: firstLine, ref consumer);
+                }
+
+                return;
+            }
+
             ByteOrderMark mark;
             while (!TryConsumeByteOrderMark(reader, ReadSynchronously(reader), out mark))
             {
@@ -396,9 +684,11 @@ public sealed class TextInput
 
             if (mark.Encoding is null)
             {
-                Split(reader, mark.Length, source: null, ref consumer);
+                SplitLines(reader, mark.Length, source: null, firstLineOffset: mark.Length, ref consumer);
                 return;
             }
+
+            ThrowIfPartOfChangedFile();
 
             // UTF-16 or UTF-32: split the rest of the input transcoded to UTF-8.
             var source = new CountingReadStream(reader.AsStream(leaveOpen: true));
@@ -407,7 +697,7 @@ public sealed class TextInput
             Exception? transcodingError = null;
             try
             {
-                Split(transcoded, mark.Length, source, ref consumer);
+                SplitLines(transcoded, mark.Length, source, firstLineOffset: null, ref consumer);
             }
             catch (Exception ex)
             {
@@ -430,12 +720,28 @@ public sealed class TextInput
         }
     }
 
-    // Splits UTF-8 lines until the end of the input. BytesRead counts the byte order mark and then the
-    // bytes consumed by the splitter, or, for transcoded input, the bytes read from the input.
-    private void Split<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, ref TConsumer consumer)
+    // A part of a file that is not its whole starts at its beginning but finds a UTF-16 or UTF-32 byte
+    // order mark: the file was UTF-8 when it was split, it has been rewritten since.
+    private void ThrowIfPartOfChangedFile()
+    {
+        if (_end != long.MaxValue)
+        {
+            throw new IOException($"The {_description} now starts with a UTF-16 or UTF-32 byte order mark: it has changed since it was split into parts, which are byte ranges of a UTF-8 file.");
+        }
+    }
+
+    // The splitter for the lines read from the reader: firstLineOffset is the offset in the input of
+    // the first byte it is given (null for transcoded input, not the input's bytes).
+    private Utf8LineSplitter CreateSplitter(long? firstLineOffset) =>
+        new(_maxLineLength, _description, firstLineOffset, firstLineOffset.HasValue ? _end : long.MaxValue, lineNumbersKnown: _start == 0);
+
+    // Splits UTF-8 lines until the end of the input, or of the part. BytesRead counts the byte order
+    // mark and then the bytes consumed by the splitter, or, for transcoded input, the bytes read from
+    // the input.
+    private void SplitLines<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, ref TConsumer consumer)
         where TConsumer : ILineConsumer
     {
-        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
+        using Utf8LineSplitter splitter = CreateSplitter(firstLineOffset);
         Volatile.Write(ref _bytesRead, byteOrderMarkLength);
         while (true)
         {
@@ -445,7 +751,7 @@ public sealed class TextInput
             reader.AdvanceTo(consumed, buffer.End);
             Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
             Volatile.Write(ref _linesRead, splitter.Lines);
-            if (result.IsCompleted)
+            if (result.IsCompleted || splitter.ReachedEnd)
             {
                 return;
             }
@@ -458,6 +764,20 @@ public sealed class TextInput
         Exception? error = null;
         try
         {
+            if (_start > 0)
+            {
+                // A part of a UTF-8 file, read from the byte before its range: skip to its first line.
+                var seeker = new LineStartSeeker(_end - _start);
+                while (!seeker.Seek(reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false)))
+                {
+                }
+
+                long firstLine = _start - 1 + seeker.Skipped;
+                return seeker.Found && firstLine < _end
+                    ? await SplitLinesAsync(reader, 0, source: null, firstLineOffset: firstLine, consumer, cancellationToken).ConfigureAwait(false)
+                    : consumer;
+            }
+
             ByteOrderMark mark;
             while (!TryConsumeByteOrderMark(reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false), out mark))
             {
@@ -465,8 +785,10 @@ public sealed class TextInput
 
             if (mark.Encoding is null)
             {
-                return await SplitAsync(reader, mark.Length, source: null, consumer, cancellationToken).ConfigureAwait(false);
+                return await SplitLinesAsync(reader, mark.Length, source: null, firstLineOffset: mark.Length, consumer, cancellationToken).ConfigureAwait(false);
             }
+
+            ThrowIfPartOfChangedFile();
 
             // UTF-16 or UTF-32: split the rest of the input transcoded to UTF-8.
             var source = new CountingReadStream(reader.AsStream(leaveOpen: true));
@@ -475,7 +797,7 @@ public sealed class TextInput
             Exception? transcodingError = null;
             try
             {
-                return await SplitAsync(transcoded, mark.Length, source, consumer, cancellationToken).ConfigureAwait(false);
+                return await SplitLinesAsync(transcoded, mark.Length, source, firstLineOffset: null, consumer, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -498,10 +820,10 @@ public sealed class TextInput
         }
     }
 
-    private async ValueTask<TConsumer> SplitAsync<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, TConsumer consumer, CancellationToken cancellationToken)
+    private async ValueTask<TConsumer> SplitLinesAsync<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, TConsumer consumer, CancellationToken cancellationToken)
         where TConsumer : ILineConsumer
     {
-        using var splitter = new Utf8LineSplitter(_maxLineLength, _description);
+        using Utf8LineSplitter splitter = CreateSplitter(firstLineOffset);
         Volatile.Write(ref _bytesRead, byteOrderMarkLength);
         while (true)
         {
@@ -511,7 +833,7 @@ public sealed class TextInput
             reader.AdvanceTo(consumed, buffer.End);
             Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
             Volatile.Write(ref _linesRead, splitter.Lines);
-            if (result.IsCompleted)
+            if (result.IsCompleted || splitter.ReachedEnd)
             {
                 return consumer;
             }

@@ -21,6 +21,13 @@ namespace Compiled;
 /// delimiter, so the pipe never holds much more than the limit plus one read.
 /// </para>
 /// <para>
+/// The splitter may read a byte range of a file (a part of <see cref="TextInput.Split"/>): it is told
+/// the file offset of its first byte, the start of a line of the range, and the end of the range, and
+/// it delivers the lines that start before that end (the last one read past the end, to its
+/// delimiter), then reports <see cref="ReachedEnd"/>. A line starting at or after the end, even one too
+/// long, is left to the next part.
+/// </para>
+/// <para>
 /// A line is decoded once, whole, so a character whose bytes arrive in different reads decodes
 /// correctly; invalid bytes decode to U+FFFD, as with <see cref="Encoding.UTF8"/>.
 /// </para>
@@ -33,6 +40,10 @@ internal sealed class Utf8LineSplitter : IDisposable
 
     private readonly int _maxLineLength;
     private readonly string _input;
+    private readonly long _startOffset;
+    private readonly bool _offsetsKnown;
+    private readonly long _endOffset;
+    private readonly bool _lineNumbersKnown;
     private char[] _chars;
     private Decoder? _decoder;
 
@@ -47,10 +58,27 @@ internal sealed class Utf8LineSplitter : IDisposable
 
     /// <param name="maxLineLength">The longest line accepted, in bytes (at most <see cref="Array.MaxLength"/> is used).</param>
     /// <param name="input">What is read, for the message of <see cref="LineTooLongException"/>.</param>
-    public Utf8LineSplitter(int maxLineLength, string input)
+    /// <param name="startOffset">
+    /// The offset in the input of the first byte given to the splitter, a line start; null when bytes
+    /// given are not the input's (UTF-8 transcoded from UTF-16 or UTF-32).
+    /// </param>
+    /// <param name="endOffset">
+    /// Lines starting at this offset or after it are not delivered (<see cref="long.MaxValue"/>: every
+    /// line); only with a known <paramref name="startOffset"/>. The first line is always delivered: the
+    /// caller gives the start of a line of the range (the first line of a file with a byte order mark
+    /// starts at offset 0, before the bytes it is given).
+    /// </param>
+    /// <param name="lineNumbersKnown">
+    /// True when the first line given is the input's first line, so that errors can tell line numbers.
+    /// </param>
+    public Utf8LineSplitter(int maxLineLength, string input, long? startOffset = 0, long endOffset = long.MaxValue, bool lineNumbersKnown = true)
     {
         _maxLineLength = Math.Min(maxLineLength, Array.MaxLength);
         _input = input;
+        _startOffset = startOffset ?? 0;
+        _offsetsKnown = startOffset.HasValue;
+        _endOffset = startOffset.HasValue ? endOffset : long.MaxValue;
+        _lineNumbersKnown = lineNumbersKnown;
         _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
     }
 
@@ -59,6 +87,12 @@ internal sealed class Utf8LineSplitter : IDisposable
 
     /// <summary>Lines delivered so far.</summary>
     public long Lines { get; private set; }
+
+    /// <summary>
+    /// The next line starts at or after the end offset: every line of the range has been delivered,
+    /// the caller stops reading.
+    /// </summary>
+    public bool ReachedEnd { get; private set; }
 
     /// <summary>
     /// Delivers every complete line of <paramref name="buffer"/> (and, when <paramref name="isCompleted"/>,
@@ -81,6 +115,11 @@ internal sealed class Utf8LineSplitter : IDisposable
         // Lines that cross segments, one at a time, until the rest of the buffer is one segment.
         while (!buffer.IsSingleSegment)
         {
+            if (IsAtEnd(BytesConsumed))
+            {
+                return buffer.Start;
+            }
+
             long scanned = _scanned;
             _scanned = 0;
             if (!TryFindDelimiter(buffer.Slice(scanned), out SequencePosition delimiter, out byte delimiterByte))
@@ -91,7 +130,7 @@ internal sealed class Utf8LineSplitter : IDisposable
             ReadOnlySequence<byte> line = buffer.Slice(buffer.Start, delimiter);
             if (line.Length > _maxLineLength)
             {
-                ThrowLineTooLong();
+                ThrowLineTooLong(BytesConsumed);
             }
 
             EmitLine(line, ref consumer);
@@ -175,6 +214,12 @@ internal sealed class Utf8LineSplitter : IDisposable
         _scanned = 0;
         while (true)
         {
+            if (IsAtEnd(BytesConsumed + consumed))
+            {
+                BytesConsumed += consumed;
+                return buffer.GetPosition(consumed);
+            }
+
             ReadOnlySpan<byte> rest = span.Slice(consumed);
             int index = rest.Slice(searchFrom).IndexOfAny(LineFeed, CarriageReturn);
             if (index < 0)
@@ -186,7 +231,7 @@ internal sealed class Utf8LineSplitter : IDisposable
             searchFrom = 0;
             if (index > _maxLineLength)
             {
-                ThrowLineTooLong();
+                ThrowLineTooLong(BytesConsumed + consumed);
             }
 
             EmitLine(rest.Slice(0, index), ref consumer);
@@ -219,7 +264,7 @@ internal sealed class Utf8LineSplitter : IDisposable
     {
         if (rest.Length > _maxLineLength)
         {
-            ThrowLineTooLong();
+            ThrowLineTooLong(BytesConsumed);
         }
 
         if (!isCompleted)
@@ -274,7 +319,23 @@ internal sealed class Utf8LineSplitter : IDisposable
         consumer.OnLine(chars.Slice(0, count));
     }
 
-    private void ThrowLineTooLong() => throw new LineTooLongException(_input, Lines + 1, _maxLineLength);
+    // Whether the line starting at this many bytes into the splitter's input is past the range (and
+    // then the range is done). Never the first line. Not while a '\r' that ended the last buffer may be
+    // followed by the '\n' of its '\r\n': the caller reads on, so that the part's bytes end after its
+    // last delimiter.
+    private bool IsAtEnd(long lineStart)
+    {
+        if (lineStart == 0 || _skipLineFeed || _startOffset + lineStart < _endOffset)
+        {
+            return false;
+        }
+
+        ReachedEnd = true;
+        return true;
+    }
+
+    private void ThrowLineTooLong(long lineStart) =>
+        throw new LineTooLongException(_input, _lineNumbersKnown ? Lines + 1 : 0, _offsetsKnown ? _startOffset + lineStart : null, _maxLineLength);
 
     private void EnsureCharCapacity(int byteCount)
     {
