@@ -75,4 +75,39 @@ public sealed class PipelineExecutionException : Exception
 
     /// <summary>How many failures the call met (this exception describes the first; the call went on past the others where it could).</summary>
     public int FailureCount { get; init; } = 1;
+
+    /// <summary>The shard of a parallel run where the failure happened; -1 on a single-threaded runner.</summary>
+    public int Shard { get; init; } = -1;
+
+    /// <summary>
+    /// The same failure as seen by the caller of a parallel run: names <paramref name="shard"/> of
+    /// <paramref name="parallelism"/>, and moves <see cref="ElementIndex"/> (relative to the shard's part of the input) by
+    /// <paramref name="elementIndexOffset"/> to the element's position in the whole input (-1 when unknown).
+    /// </summary>
+    /// <param name="shard">The shard that failed.</param>
+    /// <param name="parallelism">How many shards ran.</param>
+    /// <param name="elementIndexOffset">Where the shard's part of the failing input starts in the whole input; -1 when that is not known.</param>
+    /// <returns>A new exception with the same user exception inside.</returns>
+    public PipelineExecutionException OnShard(int shard, int parallelism, long elementIndexOffset)
+    {
+        var index = ElementIndex < 0 ? -1 : elementIndexOffset < 0 ? -1 : ElementIndex + elementIndexOffset;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var where = "On shard " + shard.ToString(culture) + " of " + parallelism.ToString(culture) +
+                    (ElementIndex < 0 ? string.Empty
+                        : elementIndexOffset >= 0 ? ", whose part of input '" + Input + "' starts at element " + elementIndexOffset.ToString(culture) + " (the failing element is element " + index.ToString(culture) + " of the whole input)"
+                        : ", in its part of input '" + Input + "'") + ": ";
+        return new PipelineExecutionException(where + Message, InnerException)
+        {
+            Pipeline = Pipeline,
+            Transform = Transform,
+            Line = Line,
+            SourceFile = SourceFile,
+            Input = Input,
+            ElementIndex = index,
+            Output = Output,
+            HeldOutputs = HeldOutputs,
+            FailureCount = FailureCount,
+            Shard = shard,
+        };
+    }
 }

@@ -82,6 +82,34 @@ public static class KeyGroups
         return (start, end);
     }
 
+    /// <summary>Checks a job's parallelism against its number of key groups.</summary>
+    /// <param name="parallelism">The number of shards, 1 to <paramref name="maxParallelism"/>.</param>
+    /// <param name="maxParallelism">The number of key groups, 1 to <see cref="UpperBound"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static void ValidateParallelism(int parallelism, int maxParallelism) => Validate(maxParallelism, parallelism);
+
+    /// <summary>
+    /// Part <paramref name="index"/> of <paramref name="length"/> elements cut into <paramref name="parts"/> contiguous
+    /// chunks of sizes differing by at most one, in order: how a parallel run splits an in-memory input.
+    /// </summary>
+    /// <param name="length">The number of elements.</param>
+    /// <param name="parts">The number of chunks, at least 1.</param>
+    /// <param name="index">The chunk, 0 to <paramref name="parts"/> - 1.</param>
+    /// <returns>Where the chunk starts and how many elements it has (0 when there are fewer elements than chunks).</returns>
+    public static (int Start, int Length) Chunk(int length, int parts, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        if ((uint)index >= (uint)parts)
+        {
+            ThrowIndex(nameof(index), index, parts, "chunk");
+        }
+
+        var start = (int)((long)length * index / parts);
+        var end = (int)((long)length * (index + 1) / parts);
+        return (start, end - start);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Validate(int maxParallelism, int parallelism)
     {
