@@ -59,6 +59,111 @@ public sealed partial class PipelineGenerator
                 {
                     WriteRun(w, span: false);
                 }
+
+                WriteParallelRun(w);
+            }
+
+            /// <summary>Run on several shards: each reads its part of every input; the exchanges meet in Finish.</summary>
+            private void WriteParallelRun(SourceWriter w)
+            {
+                if (!_plan.ParallelBatch)
+                {
+                    return;
+                }
+
+                var parameters = _inputs.Select(i => (i.Kind == TransformKind.ReadLinesInput
+                    ? "global::Compiled.TextInput "
+                    : "global::System.ReadOnlyMemory<" + i.OutputTypes[0] + "> ") + Camel(i.Name!));
+                w.Line("/// <summary>");
+                w.Line("/// Runs the pipeline as a batch job on <paramref name=\"parallelism\"/> shards (threads), each over its part of every");
+                w.Line("/// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different");
+                w.Line("/// keys may differ. A key goes to one of <paramref name=\"maxParallelism\"/> key groups by a hash");
+                w.Line("/// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others");
+                w.Line("/// and surfaces here, naming the shard.");
+                w.Line("/// </summary>");
+                w.Line(GeneratedCode);
+                w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)");
+                w.Line("global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);");
+                var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
+                foreach (var i in _inputs.Where(i => i.Kind == TransformKind.ReadLinesInput))
+                {
+                    w.Line("var Parts" + Names.ToPascal(i.Name!) + " = " + Camel(i.Name!) + ".Split(parallelism);");
+                }
+
+                for (var i = 0; i < _outputs.Count; i++)
+                {
+                    w.Line("var Sinks" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">[parallelism];");
+                }
+
+                w.Line("var Shards = new " + runnerType + "[parallelism];");
+                w.Line("using var Group = new " + ShardGroupType + "(parallelism);");
+                w.Open("for (var s = 0; s < parallelism; s++)");
+                for (var i = 0; i < _outputs.Count; i++)
+                {
+                    w.Line("Sinks" + N(i) + "[s] = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
+                }
+
+                w.Line("Shards[s] = new " + runnerType + "(" + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
+                w.Close();
+                w.Open("for (var s = 0; s < parallelism; s++)");
+                w.Line("Shards[s].__JoinShards(Shards, s, Group, maxParallelism);");
+                w.Close();
+                w.Open("try");
+                w.Open("Group.Run(s =>");
+                w.Line("var Shard = Shards[s];");
+                foreach (var i in _inputs)
+                {
+                    var name = Names.ToPascal(i.Name!);
+                    if (i.Kind == TransformKind.ReadLinesInput)
+                    {
+                        w.Open("if (s < Parts" + name + ".Count)");
+                        w.Line("Shard.Read" + name + "(Parts" + name + "[s]);");
+                        w.Close();
+                    }
+                    else
+                    {
+                        w.Line("var (Start" + name + ", Length" + name + ") = global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, s);");
+                        w.Line("Shard.Push" + name + "(" + Camel(i.Name!) + ".Span.Slice(Start" + name + ", Length" + name + "));");
+                    }
+                }
+
+                w.Line("Shard.Finish();");
+                w.Close(");");
+                w.Close();
+                w.Open("catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)");
+                w.Line("// The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.");
+                var arrays = _inputs.Where(i => i.Kind != TransformKind.ReadLinesInput).ToList();
+                if (arrays.Count == 0)
+                {
+                    w.Line("throw failure.OnShard(e.Shard, parallelism, -1);");
+                }
+                else
+                {
+                    w.Open("var offset = failure.Input switch");
+                    foreach (var i in arrays)
+                    {
+                        w.Line(Literal(i.Name!) + " => (long)global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, e.Shard).Start,");
+                    }
+
+                    w.Line("_ => -1L,");
+                    w.Close(";");
+                    w.Line("throw failure.OnShard(e.Shard, parallelism, offset);");
+                }
+
+                w.Close();
+                for (var i = 0; i < _outputs.Count; i++)
+                {
+                    w.Line("var Sink" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
+                    w.Open("foreach (var part in Sinks" + N(i) + ")");
+                    w.Open("foreach (var element in part.Elements)");
+                    w.Line("Sink" + N(i) + ".Receive(element);");
+                    w.Close();
+                    w.Close();
+                }
+
+                w.Line("return new Results(" + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
+                w.Close();
+                w.Line();
             }
 
             private void WriteRun(SourceWriter w, bool span)

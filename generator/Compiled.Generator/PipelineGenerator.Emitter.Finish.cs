@@ -55,7 +55,17 @@ public sealed partial class PipelineGenerator
                     var t = _t[id];
                     w.Line();
                     w.Line("// Stage: emit #" + N(id) + " " + t.Label);
-                    WriteFlush(w, t);
+                    WriteExchangeCall(w, t);
+                    if (EmitsOnShardZeroOnly(t))
+                    {
+                        w.Open("if (__peers is null || __shard == 0)");
+                        WriteFlush(w, t);
+                        w.Close();
+                    }
+                    else
+                    {
+                        WriteFlush(w, t);
+                    }
                 }
 
                 w.Close();

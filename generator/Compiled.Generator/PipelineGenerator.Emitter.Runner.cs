@@ -95,6 +95,7 @@ public sealed partial class PipelineGenerator
                 WriteCallStateFields(w);
                 w.Line();
                 WriteStateFields(w);
+                WriteShardFields(w);
 
                 // Constructor
                 w.Line("/// <summary>Creates a runner that delivers each output to its sink.</summary>");

@@ -190,6 +190,7 @@ public sealed partial class PipelineGenerator
 
                 CheckGeneratedMemberCollisions();
                 CheckWindowing(defineSyntax);
+                AddKeyHashes(defineSyntax.SpanStart);
 
                 if (_diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
                 {

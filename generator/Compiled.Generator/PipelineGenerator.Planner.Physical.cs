@@ -27,6 +27,40 @@ public sealed partial class PipelineGenerator
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
         }
 
+        /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
+        private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
+        {
+            foreach (var state in states)
+            {
+                if (state.Layout is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes)
+                {
+                    var t = transforms[state.Transform];
+                    return "#" + Num(t.Id) + " " + t.Label + " keeps windowed state, which the parallel runner does not exchange yet";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The parallel batch runner's part of the plan: where each exchange is, and why.</summary>
+        private static IEnumerable<string> DescribeParallel(List<TransformSpec> transforms, EquatableArray<StatePlan> states, string? whyNot)
+        {
+            if (whyNot is not null)
+            {
+                yield return "Parallel batch runner: not generated: " + whyNot + ".";
+                yield break;
+            }
+
+            var exchanged = states.Where(s => s.Exchange != ExchangeKind.None).ToList();
+            yield return "Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input" +
+                         (exchanged.Count == 0 ? "; no exchange (element-wise only), outputs concatenate in shard order." : "; exchanges, at end of input, in flush order:");
+            foreach (var state in exchanged)
+            {
+                var t = transforms[state.Transform];
+                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + state.Why + (t.KeyHashNote is { } note ? " (" + note + ")" : string.Empty);
+            }
+        }
+
         private static StateLayout LayoutOf(TransformSpec t, List<TransformSpec> transforms, List<int> sharingWindows)
         {
             if (!IsStateful(t))

@@ -40,16 +40,19 @@ public sealed partial class PipelineGenerator
 
             var flushOrder = transforms.Where(IsStateful).Select(t => t.Id).ToList();
             var (states, sharing) = Physical(transforms, edges);
+            var whyNot = ParallelWhyNot(transforms, states);
             return new PipelinePlan
             {
                 States = states,
                 PaneSharingWindows = sharing,
+                ParallelBatch = whyNot is null,
+                ParallelWhyNot = whyNot,
                 Spec = spec,
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),
                 FlushOrder = flushOrder.ToEquatableArray(),
-                Description = Describe(transforms, edges).ToEquatableArray(),
-                Mermaid = Mermaid(transforms, edges).ToEquatableArray(),
+                Description = Describe(transforms, edges).Concat(DescribeParallel(transforms, states, whyNot)).ToEquatableArray(),
+                Mermaid = Mermaid(transforms, edges, whyNot is null ? states : null).ToEquatableArray(),
             };
         }
 
@@ -187,7 +190,7 @@ public sealed partial class PipelineGenerator
             return Num(port);
         }
 
-        private static IEnumerable<string> Mermaid(List<TransformSpec> transforms, List<Edge> edges)
+        private static IEnumerable<string> Mermaid(List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan>? exchanges)
         {
             yield return "flowchart LR";
             foreach (var t in transforms.Where(t => t.Kind != TransformKind.Identity))
@@ -210,7 +213,10 @@ public sealed partial class PipelineGenerator
                     continue;
                 }
 
-                var arrow = IsStateful(transforms[e.To]) ? " ==> " : " --> ";
+                var exchange = exchanges is { } states ? states[e.To].Exchange : ExchangeKind.None;
+                var arrow = !IsStateful(transforms[e.To]) ? " --> "
+                    : exchange == ExchangeKind.None ? " ==> "
+                    : " ==>|" + (exchange == ExchangeKind.ByKeyGroup ? "by key group" : exchange == ExchangeKind.ToOne ? "to shard 0" : "broadcast") + "| ";
                 yield return "  n" + Num(from) + arrow + "n" + Num(e.To);
             }
 

@@ -26,6 +26,12 @@ internal sealed record PipelinePlan
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 
+    /// <summary>Whether the parallel batch runner (Run with a parallelism) is generated for this pipeline.</summary>
+    public required bool ParallelBatch { get; init; }
+
+    /// <summary>Why the parallel batch runner is not generated, when it is not.</summary>
+    public string? ParallelWhyNot { get; init; }
+
     /// <summary>The fused plan as text, one line per entry.</summary>
     public required EquatableArray<string> Description { get; init; }
 

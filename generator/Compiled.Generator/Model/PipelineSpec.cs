@@ -94,6 +94,16 @@ internal sealed record TransformSpec
     public bool WithoutDefaults { get; init; }
 
     /// <summary>
+    /// For a keyed stateful transform: C# statements that feed its state key (<c>key</c>) into a key hasher
+    /// (<c>hasher</c>) member by member, from the members that take part in the key type's equality. Empty when that
+    /// equality cannot be read at build time; the parallel runner then sends every key to one key group.
+    /// </summary>
+    public EquatableArray<string> KeyHash { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Why <see cref="KeyHash"/> is empty or partial, for the plan; null when every member is hashed.</summary>
+    public string? KeyHashNote { get; init; }
+
+    /// <summary>
     /// For Map, Filter and FlatMap: a throw of the function sends the element, with its exception, to port 1 (the
     /// failures, of type Failure&lt;TIn&gt;) instead of failing the pipeline.
     /// </summary>

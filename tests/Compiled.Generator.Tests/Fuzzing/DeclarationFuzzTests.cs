@@ -64,7 +64,7 @@ public sealed class DeclarationFuzzTests(ITestOutputHelper output)
         var support = CSharpCompilation.Create("Fuzz", corpus.SupportTrees, GeneratorHarness.References, Options);
         SeedOutputs(corpus, support, state);
         var batches = mutants.Chunk(BatchSize).ToList();
-        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, batch =>
+        System.Threading.Tasks.Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, batch =>
             Check(batch, support, state));
 
         var all = state.Findings.OrderBy(f => f.Mutant.Index).ToList();

@@ -16,6 +16,9 @@
 //   Fusion boundaries:
 //     #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends
 //     #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
+//     #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -31,11 +34,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"CombinePerKey (line 12)\"]]\n  n3[/\"Output 'sumOfSquares' (line 12)\"/]\n  n4[[\"CombinePerKey (line 13)\"]]\n  n5[/\"Output 'max' (line 13)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 --> n3\n  n1 ==> n4\n  n4 --> n5";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"CombinePerKey (line 12)\"]]\n  n3[/\"Output 'sumOfSquares' (line 12)\"/]\n  n4[[\"CombinePerKey (line 13)\"]]\n  n5[/\"Output 'max' (line 13)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n1 ==>|by key group| n4\n  n4 --> n5";
 
         #nullable enable
         // WithKeys (line 11) (the user's lambda, called directly from the fused loop)
@@ -105,6 +108,14 @@ namespace Snapshots
             //   Lifetime: until Finish; the map grows with the number of keys, never with the number of elements.
             private global::Compiled.MaxFn<int> _fn4;
             private readonly global::System.Collections.Generic.Dictionary<int, global::Compiled.MinMaxAccumulator<int>> _state4 = new();
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TSumOfSquares, TMax>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, long>>[]? __outbox2;
+            private global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, global::Compiled.MinMaxAccumulator<int>>>[]? __outbox4;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSumOfSquares sumOfSquares, TMax max)
@@ -566,6 +577,10 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 CombinePerKey (line 12)
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
                 foreach (var e2 in _state2)
                 {
                     __Result2(e2, timestamp, window);
@@ -573,11 +588,112 @@ namespace Snapshots
                 _state2.Clear();
 
                 // Stage: emit #4 CombinePerKey (line 13)
+                if (__peers is not null)
+                {
+                    __Exchange4();
+                }
                 foreach (var e4 in _state4)
                 {
                     __Result4(e4, timestamp, window);
                 }
                 _state4.Clear();
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TSumOfSquares, TMax>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting).</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, long>>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state2)
+                {
+                    outbox[__ShardOf2(e.Key)].Add(e);
+                }
+                _state2.Clear();
+                __outbox2 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox2![__shard])
+                    {
+                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
+                        if (!exists)
+                        {
+                            slot = e.Value;
+                        }
+                        else
+                        {
+                            _fn2.MergeAccumulators(ref slot, e.Value);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf2(int key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
+            }
+
+            /// <summary>#4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting).</summary>
+            private void __Exchange4()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, global::Compiled.MinMaxAccumulator<int>>>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state4)
+                {
+                    outbox[__ShardOf4(e.Key)].Add(e);
+                }
+                _state4.Clear();
+                __outbox4 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox4![__shard])
+                    {
+                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, e.Key, out var exists);
+                        if (!exists)
+                        {
+                            slot = e.Value;
+                        }
+                        else
+                        {
+                            _fn4.MergeAccumulators(ref slot, e.Value);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf4(int key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>One result of #2 CombinePerKey (line 12) through the rest of its stage; a failure loses this result only.</summary>
@@ -893,6 +1009,70 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
+                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sinks0[s], Sinks1[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
+                    Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "numbers" => (long)global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1);
         }
 

@@ -17,6 +17,8 @@
 //         -> [failures] #8 Output 'unspellable' (line 22)
 //   Fusion boundaries:
 //     #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -32,11 +34,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'lines' (line 11)\"])\n  n1[\"MapWithFailures (line 11)\"]\n  n2[[\"CombineGlobally (line 12)\"]]\n  n3[/\"Output 'total' (line 12)\"/]\n  n4[/\"Output 'badLines' (line 13)\"/]\n  n5([\"Create 'words' (line 14)\"])\n  n6[\"FlatMapWithFailures (line 14)\"]\n  n7[/\"Output 'letters' (line 21)\"/]\n  n8[/\"Output 'unspellable' (line 22)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 --> n3\n  n1 --> n4\n  n5 --> n6\n  n6 --> n7\n  n6 --> n8";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'lines' (line 11)\"])\n  n1[\"MapWithFailures (line 11)\"]\n  n2[[\"CombineGlobally (line 12)\"]]\n  n3[/\"Output 'total' (line 12)\"/]\n  n4[/\"Output 'badLines' (line 13)\"/]\n  n5([\"Create 'words' (line 14)\"])\n  n6[\"FlatMapWithFailures (line 14)\"]\n  n7[/\"Output 'letters' (line 21)\"/]\n  n8[/\"Output 'unspellable' (line 22)\"/]\n  n0 --> n1\n  n1 ==>|to shard 0| n2\n  n2 --> n3\n  n1 --> n4\n  n5 --> n6\n  n6 --> n7\n  n6 --> n8";
 
         #nullable enable
         // MapWithFailures (line 11) (the user's lambda, called directly from the fused loop)
@@ -124,6 +126,12 @@ namespace Snapshots
             //   Lifetime: until Finish, which extracts the output.
             private global::Compiled.SumFn<int> _fn2;
             private int _acc2;
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TTotal, TBadLines, TLetters, TUnspellable>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TTotal total, TBadLines badLines, TLetters letters, TUnspellable unspellable)
@@ -943,7 +951,38 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 CombineGlobally (line 12)
-                __Result2(_acc2, timestamp, window);
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
+                if (__peers is null || __shard == 0)
+                {
+                    __Result2(_acc2, timestamp, window);
+                }
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TTotal, TBadLines, TLetters, TUnspellable>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators.</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Every shard has counted or accumulated its part; shard 0 merges them, in shard order, and emits.
+                __group!.SignalAndWait();
+                if (__shard == 0)
+                {
+                    for (var s = 1; s < peers.Length; s++)
+                    {
+                        _fn2.MergeAccumulators(ref _acc2, peers[s]._acc2);
+                    }
+                }
             }
 
             /// <summary>The outputs of #6 FlatMapWithFailures (line 14) wait here until its function returns (all or none).</summary>
@@ -1364,6 +1403,93 @@ namespace Snapshots
             Pipeline.PushLines(lines);
             Pipeline.PushWords(words);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2, Sink3);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<string> lines, global::System.ReadOnlyMemory<string> words, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>[parallelism];
+            var Sinks2 = new global::Compiled.ListSink<char>[parallelism];
+            var Sinks3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<int>();
+                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
+                Sinks2[s] = new global::Compiled.ListSink<char>();
+                Sinks3[s] = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>(Sinks0[s], Sinks1[s], Sinks2[s], Sinks3[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartLines, LengthLines) = global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, s);
+                    Shard.PushLines(lines.Span.Slice(StartLines, LengthLines));
+                    var (StartWords, LengthWords) = global::Compiled.Parallel.KeyGroups.Chunk(words.Length, parallelism, s);
+                    Shard.PushWords(words.Span.Slice(StartWords, LengthWords));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "lines" => (long)global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, e.Shard).Start,
+                    "words" => (long)global::Compiled.Parallel.KeyGroups.Chunk(words.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
+            var Sink2 = new global::Compiled.ListSink<char>();
+            foreach (var part in Sinks2)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink2.Receive(element);
+                }
+            }
+            var Sink3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
+            foreach (var part in Sinks3)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink3.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1, Sink2, Sink3);
         }
 

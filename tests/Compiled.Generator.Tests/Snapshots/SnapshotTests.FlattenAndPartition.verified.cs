@@ -12,6 +12,7 @@
 //         -> [2] #3 Flatten (line 14)
 //           -> #4 Map (line 14)
 //             -> #5 Output 'merged' (line 14)
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -27,7 +28,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -94,6 +95,12 @@ namespace Snapshots
             private global::Compiled.Execution.HeldOutputs<int>? __heldLow; // results of output 'low' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<int>? __heldMerged; // results of output 'merged' its sink refused, in order
 
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TLow, TMerged>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLow low, TMerged merged)
@@ -564,6 +571,15 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
             }
 
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TLow, TMerged>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
             // #3 Flatten (line 14): every input continues here, nothing is copied.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Flatten3(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
@@ -847,6 +863,70 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<int>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<int>();
+                Sinks1[s] = new global::Compiled.ListSink<int>();
+                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sinks0[s], Sinks1[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
+                    Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "numbers" => (long)global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1);
         }
 

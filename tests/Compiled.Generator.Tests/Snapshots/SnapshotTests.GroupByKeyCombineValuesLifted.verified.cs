@@ -10,6 +10,8 @@
 //       -> #3 Output 'totals' (line 13)
 //   Fusion boundaries:
 //     #1 GroupByKey (line 11) + CombineValues (line 12), lifted: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #1 GroupByKey (line 11) + CombineValues (line 12), lifted: by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -25,11 +27,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'scores', element by element\n  #0 Create 'scores' (line 10)\n    -> #1 GroupByKey (line 11) + CombineValues (line 12), lifted  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #1 GroupByKey (line 11) + CombineValues (line 12), lifted\n  #1 GroupByKey (line 11) + CombineValues (line 12), lifted\n    -> #3 Output 'totals' (line 13)\nFusion boundaries:\n  #1 GroupByKey (line 11) + CombineValues (line 12), lifted: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'scores', element by element\n  #0 Create 'scores' (line 10)\n    -> #1 GroupByKey (line 11) + CombineValues (line 12), lifted  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #1 GroupByKey (line 11) + CombineValues (line 12), lifted\n  #1 GroupByKey (line 11) + CombineValues (line 12), lifted\n    -> #3 Output 'totals' (line 13)\nFusion boundaries:\n  #1 GroupByKey (line 11) + CombineValues (line 12), lifted: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 GroupByKey (line 11) + CombineValues (line 12), lifted: by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'scores' (line 10)\"])\n  n1[[\"GroupByKey (line 11) + CombineValues (line 12), lifted\"]]\n  n3[/\"Output 'totals' (line 13)\"/]\n  n0 ==> n1\n  n1 --> n3";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'scores' (line 10)\"])\n  n1[[\"GroupByKey (line 11) + CombineValues (line 12), lifted\"]]\n  n3[/\"Output 'totals' (line 13)\"/]\n  n0 ==>|by key group| n1\n  n1 --> n3";
 
         /// <summary>
         /// The push-based runner of this pipeline: push elements into its inputs, then call <see cref="Finish"/>.
@@ -77,6 +79,13 @@ namespace Snapshots
             //   Lifetime: until Finish; the map grows with the number of keys, never with the number of elements.
             private global::Compiled.SumFn<int> _fn1;
             private readonly global::System.Collections.Generic.Dictionary<string, int> _state1 = new();
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TTotals>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<string, int>>[]? __outbox1;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TTotals totals)
@@ -488,11 +497,68 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #1 GroupByKey (line 11) + CombineValues (line 12), lifted
+                if (__peers is not null)
+                {
+                    __Exchange1();
+                }
                 foreach (var e1 in _state1)
                 {
                     __Result1(e1, timestamp, window);
                 }
                 _state1.Clear();
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TTotals>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#1 GroupByKey (line 11) + CombineValues (line 12), lifted: by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting).</summary>
+            private void __Exchange1()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<string, int>>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state1)
+                {
+                    outbox[__ShardOf1(e.Key)].Add(e);
+                }
+                _state1.Clear();
+                __outbox1 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox1![__shard])
+                    {
+                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state1, e.Key, out var exists);
+                        if (!exists)
+                        {
+                            slot = e.Value;
+                        }
+                        else
+                        {
+                            _fn1.MergeAccumulators(ref slot, e.Value);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #1: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf1(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>One result of #1 GroupByKey (line 11) + CombineValues (line 12), lifted through the rest of its stage; a failure loses this result only.</summary>
@@ -726,6 +792,60 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0);
             Pipeline.PushScores(scores);
             Pipeline.Finish();
+            return new Results(Sink0);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> scores, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sinks0[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartScores, LengthScores) = global::Compiled.Parallel.KeyGroups.Chunk(scores.Length, parallelism, s);
+                    Shard.PushScores(scores.Span.Slice(StartScores, LengthScores));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "scores" => (long)global::Compiled.Parallel.KeyGroups.Chunk(scores.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
             return new Results(Sink0);
         }
 

@@ -12,6 +12,8 @@
 //         -> #4 Output 'joined' (line 14)
 //   Fusion boundaries:
 //     #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -27,11 +29,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"GroupByKey (line 12)\"]]\n  n3[\"Map (line 13)\"]\n  n4[/\"Output 'joined' (line 14)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 --> n3\n  n3 --> n4";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"GroupByKey (line 12)\"]]\n  n3[\"Map (line 13)\"]\n  n4[/\"Output 'joined' (line 14)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n3 --> n4";
 
         #nullable enable
         // WithKeys (line 11) (the user's lambda, called directly from the fused loop)
@@ -95,6 +97,13 @@ namespace Snapshots
             //   Merging: lists of the same key concatenate.
             //   Lifetime: until Finish.
             private readonly global::System.Collections.Generic.Dictionary<int, global::System.Collections.Generic.List<int>> _state2 = new();
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TJoined>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, global::System.Collections.Generic.List<int>>>[]? __outbox2;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TJoined joined)
@@ -505,11 +514,68 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 GroupByKey (line 12)
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
                 foreach (var e2 in _state2)
                 {
                     __Result2(e2, timestamp, window);
                 }
                 _state2.Clear();
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TJoined>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that.</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, global::System.Collections.Generic.List<int>>>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state2)
+                {
+                    outbox[__ShardOf2(e.Key)].Add(e);
+                }
+                _state2.Clear();
+                __outbox2 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox2![__shard])
+                    {
+                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
+                        if (!exists)
+                        {
+                            slot = e.Value;
+                        }
+                        else
+                        {
+                            slot!.AddRange(e.Value);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf2(int key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>One result of #2 GroupByKey (line 12) through the rest of its stage; a failure loses this result only.</summary>
@@ -778,6 +844,60 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
+            return new Results(Sink0);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sinks0[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
+                    Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "numbers" => (long)global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
             return new Results(Sink0);
         }
 

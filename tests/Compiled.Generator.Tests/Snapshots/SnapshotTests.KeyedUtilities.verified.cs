@@ -20,6 +20,9 @@
 //   Fusion boundaries:
 //     #2 Distinct (line 12): a set of the elements seen; emitted when input ends
 //     #5 Count (line 13): one counter, incremented in the loop; emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that
+//     #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -35,11 +38,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that\n  #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'pairs' (line 11)\"])\n  n1[\"Keys (line 12)\"]\n  n2[[\"Distinct (line 12)\"]]\n  n3[/\"Output 'distinctKeys' (line 12)\"/]\n  n4[\"Values (line 13)\"]\n  n5[[\"Count (line 13)\"]]\n  n6[/\"Output 'valueCount' (line 13)\"/]\n  n7[\"KvSwap (line 14)\"]\n  n8[\"Filter (line 14)\"]\n  n9[/\"Output 'swapped' (line 14)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 --> n3\n  n0 --> n4\n  n4 ==> n5\n  n5 --> n6\n  n0 --> n7\n  n7 --> n8\n  n8 --> n9";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'pairs' (line 11)\"])\n  n1[\"Keys (line 12)\"]\n  n2[[\"Distinct (line 12)\"]]\n  n3[/\"Output 'distinctKeys' (line 12)\"/]\n  n4[\"Values (line 13)\"]\n  n5[[\"Count (line 13)\"]]\n  n6[/\"Output 'valueCount' (line 13)\"/]\n  n7[\"KvSwap (line 14)\"]\n  n8[\"Filter (line 14)\"]\n  n9[/\"Output 'swapped' (line 14)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n0 --> n4\n  n4 ==>|to shard 0| n5\n  n5 --> n6\n  n0 --> n7\n  n7 --> n8\n  n8 --> n9";
 
         #nullable enable
         // Filter (line 14) (the user's lambda, called directly from the fused loop)
@@ -112,6 +115,13 @@ namespace Snapshots
             //   Merging: counters of shards add up.
             //   Lifetime: until Finish.
             private long _count5;
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TDistinctKeys, TValueCount, TSwapped>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<string>[]? __outbox2;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TDistinctKeys distinctKeys, TValueCount valueCount, TSwapped swapped)
@@ -578,6 +588,10 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 Distinct (line 12)
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
                 foreach (var e2 in _state2)
                 {
                     __Result2(e2, timestamp, window);
@@ -585,7 +599,74 @@ namespace Snapshots
                 _state2.Clear();
 
                 // Stage: emit #5 Count (line 13)
-                __Result5(_count5, timestamp, window);
+                if (__peers is not null)
+                {
+                    __Exchange5();
+                }
+                if (__peers is null || __shard == 0)
+                {
+                    __Result5(_count5, timestamp, window);
+                }
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TDistinctKeys, TValueCount, TSwapped>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that.</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<string>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state2)
+                {
+                    outbox[__ShardOf2(e)].Add(e);
+                }
+                _state2.Clear();
+                __outbox2 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox2![__shard])
+                    {
+                        _state2.Add(e);
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf2(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
+            }
+
+            /// <summary>#5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators.</summary>
+            private void __Exchange5()
+            {
+                var peers = __peers!;
+                // Every shard has counted or accumulated its part; shard 0 merges them, in shard order, and emits.
+                __group!.SignalAndWait();
+                if (__shard == 0)
+                {
+                    for (var s = 1; s < peers.Length; s++)
+                    {
+                        _count5 += peers[s]._count5;
+                    }
+                }
             }
 
             /// <summary>One result of #2 Distinct (line 12) through the rest of its stage; a failure loses this result only.</summary>
@@ -919,6 +1000,80 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
             Pipeline.PushPairs(pairs);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> pairs, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<string>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<long>[parallelism];
+            var Sinks2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<string>();
+                Sinks1[s] = new global::Compiled.ListSink<long>();
+                Sinks2[s] = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartPairs, LengthPairs) = global::Compiled.Parallel.KeyGroups.Chunk(pairs.Length, parallelism, s);
+                    Shard.PushPairs(pairs.Span.Slice(StartPairs, LengthPairs));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "pairs" => (long)global::Compiled.Parallel.KeyGroups.Chunk(pairs.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<string>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<long>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
+            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
+            foreach (var part in Sinks2)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink2.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1, Sink2);
         }
 

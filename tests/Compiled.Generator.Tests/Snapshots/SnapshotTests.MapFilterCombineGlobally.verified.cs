@@ -13,6 +13,8 @@
 //       -> #5 Output 'sum' (line 15)
 //   Fusion boundaries:
 //     #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -28,11 +30,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"Map (line 11)\"]\n  n2[\"Filter (line 12)\"]\n  n3[\"Map (line 13)\"]\n  n4[[\"CombineGlobally (line 14)\"]]\n  n5[/\"Output 'sum' (line 15)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==> n4\n  n4 --> n5";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"Map (line 11)\"]\n  n2[\"Filter (line 12)\"]\n  n3[\"Map (line 13)\"]\n  n4[[\"CombineGlobally (line 14)\"]]\n  n5[/\"Output 'sum' (line 15)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|to shard 0| n4\n  n4 --> n5";
 
         #nullable enable
         // Map (line 11) (the user's lambda, called directly from the fused loop)
@@ -104,6 +106,12 @@ namespace Snapshots
             //   Lifetime: until Finish, which extracts the output.
             private global::Compiled.SumFn<long> _fn4;
             private long _acc4;
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TSum>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSum sum)
@@ -567,7 +575,38 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #4 CombineGlobally (line 14)
-                __Result4(_acc4, timestamp, window);
+                if (__peers is not null)
+                {
+                    __Exchange4();
+                }
+                if (__peers is null || __shard == 0)
+                {
+                    __Result4(_acc4, timestamp, window);
+                }
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TSum>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators.</summary>
+            private void __Exchange4()
+            {
+                var peers = __peers!;
+                // Every shard has counted or accumulated its part; shard 0 merges them, in shard order, and emits.
+                __group!.SignalAndWait();
+                if (__shard == 0)
+                {
+                    for (var s = 1; s < peers.Length; s++)
+                    {
+                        _fn4.MergeAccumulators(ref _acc4, peers[s]._acc4);
+                    }
+                }
             }
 
             /// <summary>One result of #4 CombineGlobally (line 14) through the rest of its stage; a failure loses this result only.</summary>
@@ -803,6 +842,60 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<long>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
+            return new Results(Sink0);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<long>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<long>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<long>();
+                Shards[s] = new Runner<global::Compiled.ListSink<long>>(Sinks0[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
+                    Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "numbers" => (long)global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<long>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
             return new Results(Sink0);
         }
 

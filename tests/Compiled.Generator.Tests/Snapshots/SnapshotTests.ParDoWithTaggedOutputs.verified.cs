@@ -7,6 +7,7 @@
 //       -> #1 ParDo (line 12)
 //         -> [ok] #2 Output 'parsed' (line 23)
 //         -> [bad] #3 Output 'deadLetters' (line 24)
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -22,7 +23,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -93,6 +94,12 @@ namespace Snapshots
             private global::Compiled.Execution.HeldOutputs<int>? __heldParsed; // results of output 'parsed' its sink refused, in order
             private global::Compiled.Execution.HeldOutputs<string>? __heldDeadLetters; // results of output 'deadLetters' its sink refused, in order
 
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TParsed, TDeadLetters>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TParsed parsed, TDeadLetters deadLetters)
@@ -540,6 +547,15 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
             }
 
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TParsed, TDeadLetters>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
             /// <summary>Feeds the lines of a text input into the fused loop of input 'lines'.</summary>
             private readonly struct __LinesLineConsumer : global::Compiled.ILineConsumer
             {
@@ -948,6 +964,68 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1);
             Pipeline.ReadLines(lines);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::Compiled.TextInput lines, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var PartsLines = lines.Split(parallelism);
+            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<string>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<int>();
+                Sinks1[s] = new global::Compiled.ListSink<string>();
+                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sinks0[s], Sinks1[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    if (s < PartsLines.Count)
+                    {
+                        Shard.ReadLines(PartsLines[s]);
+                    }
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                throw failure.OnShard(e.Shard, parallelism, -1);
+            }
+            var Sink0 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<string>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1);
         }
 

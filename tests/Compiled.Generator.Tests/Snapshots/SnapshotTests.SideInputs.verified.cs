@@ -40,6 +40,11 @@
 //     #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete
 //     #10 AsDictionary (line 16): side-input view, materialized before the stages that read it
 //     #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
+//     #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
+//     #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
+//     #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -55,11 +60,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[[\"CombineGlobally (line 12)\"]]\n  n2[[\"AsSingleton (line 12)\"]]\n  n3[[\"Filter (line 13)\"]]\n  n4[/\"Output 'large' (line 13)\"/]\n  n5([\"Create 'thresholds' (line 14)\"])\n  n6[[\"AsList (line 14)\"]]\n  n7[[\"Map (line 15)\"]]\n  n8[/\"Output 'ranks' (line 15)\"/]\n  n9([\"Create 'names' (line 16)\"])\n  n10[[\"AsDictionary (line 16)\"]]\n  n11[[\"FlatMap (line 17)\"]]\n  n12[/\"Output 'named' (line 23)\"/]\n  n0 ==> n1\n  n1 ==> n2\n  n0 ==> n3\n  n3 --> n4\n  n5 ==> n6\n  n0 ==> n7\n  n7 --> n8\n  n9 ==> n10\n  n0 ==> n11\n  n11 --> n12\n  n2 -. side input .-> n3\n  n6 -. side input .-> n7\n  n10 -. side input .-> n11";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[[\"CombineGlobally (line 12)\"]]\n  n2[[\"AsSingleton (line 12)\"]]\n  n3[[\"Filter (line 13)\"]]\n  n4[/\"Output 'large' (line 13)\"/]\n  n5([\"Create 'thresholds' (line 14)\"])\n  n6[[\"AsList (line 14)\"]]\n  n7[[\"Map (line 15)\"]]\n  n8[/\"Output 'ranks' (line 15)\"/]\n  n9([\"Create 'names' (line 16)\"])\n  n10[[\"AsDictionary (line 16)\"]]\n  n11[[\"FlatMap (line 17)\"]]\n  n12[/\"Output 'named' (line 23)\"/]\n  n0 ==>|to shard 0| n1\n  n1 ==>|broadcast| n2\n  n0 ==> n3\n  n3 --> n4\n  n5 ==>|broadcast| n6\n  n0 ==> n7\n  n7 --> n8\n  n9 ==>|broadcast| n10\n  n0 ==> n11\n  n11 --> n12\n  n2 -. side input .-> n3\n  n6 -. side input .-> n7\n  n10 -. side input .-> n11";
 
         #nullable enable
         // Filter (line 13) (the user's lambda, called directly from the fused loop)
@@ -188,6 +193,12 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending11 = new();
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TLarge, TRanks, TNamed>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
@@ -1212,9 +1223,20 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #1 CombineGlobally (line 12)
-                __Result1(_acc1, timestamp, window);
+                if (__peers is not null)
+                {
+                    __Exchange1();
+                }
+                if (__peers is null || __shard == 0)
+                {
+                    __Result1(_acc1, timestamp, window);
+                }
 
                 // Stage: emit #2 AsSingleton (line 12)
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
                 if (_viewCount2 != 1)
                 {
                     __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
@@ -1265,6 +1287,10 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #6 AsList (line 14)
+                if (__peers is not null)
+                {
+                    __Exchange6();
+                }
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #7 Map (line 15)
@@ -1302,6 +1328,10 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #10 AsDictionary (line 16)
+                if (__peers is not null)
+                {
+                    __Exchange10();
+                }
                 // The view is complete: the stages reading it replay their buffered input next.
 
                 // Stage: emit #11 FlatMap (line 17)
@@ -1320,6 +1350,92 @@ namespace Snapshots
                 }
                 _pending11.Clear();
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TLarge, TRanks, TNamed>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators.</summary>
+            private void __Exchange1()
+            {
+                var peers = __peers!;
+                // Every shard has counted or accumulated its part; shard 0 merges them, in shard order, and emits.
+                __group!.SignalAndWait();
+                if (__shard == 0)
+                {
+                    for (var s = 1; s < peers.Length; s++)
+                    {
+                        _fn1.MergeAccumulators(ref _acc1, peers[s]._acc1);
+                    }
+                }
+            }
+
+            /// <summary>#2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order.</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Every shard holds its part of the view; each builds the whole view from all parts, in shard order.
+                __group!.SignalAndWait();
+                var count = 0L;
+                var value = _view2;
+                foreach (var peer in peers)
+                {
+                    if (peer._viewCount2 > 0)
+                    {
+                        value = peer._view2;
+                        count += peer._viewCount2;
+                    }
+                }
+                __group.SignalAndWait();
+                _view2 = value;
+                _viewCount2 = count;
+            }
+
+            /// <summary>#6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order.</summary>
+            private void __Exchange6()
+            {
+                var peers = __peers!;
+                // Every shard holds its part of the view; each builds the whole view from all parts, in shard order.
+                __group!.SignalAndWait();
+                var whole = new global::System.Collections.Generic.List<int>();
+                foreach (var peer in peers)
+                {
+                    whole.AddRange(peer._view6);
+                }
+                __group.SignalAndWait();
+                _view6.Clear();
+                _view6.AddRange(whole);
+            }
+
+            /// <summary>#10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order.</summary>
+            private void __Exchange10()
+            {
+                var peers = __peers!;
+                // Every shard holds its part of the view; each builds the whole view from all parts, in shard order.
+                __group!.SignalAndWait();
+                var whole = new global::System.Collections.Generic.Dictionary<int, string>();
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer._view10)
+                    {
+                        if (!whole.TryAdd(e.Key, e.Value))
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsDictionary (line 16)", 16, "Duplicate key '" + e.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                        }
+                    }
+                }
+                __group.SignalAndWait();
+                _view10.Clear();
+                foreach (var e in whole)
+                {
+                    _view10.Add(e.Key, e.Value);
+                }
             }
 
             /// <summary>One result of #1 CombineGlobally (line 12) through the rest of its stage; a failure loses this result only.</summary>
@@ -1856,6 +1972,86 @@ namespace Snapshots
             Pipeline.PushThresholds(thresholds);
             Pipeline.PushNames(names);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1, Sink2);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<int> numbers, global::System.ReadOnlyMemory<int> thresholds, global::System.ReadOnlyMemory<global::Compiled.KV<int, string>> names, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<int>[parallelism];
+            var Sinks2 = new global::Compiled.ListSink<string>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<int>();
+                Sinks1[s] = new global::Compiled.ListSink<int>();
+                Sinks2[s] = new global::Compiled.ListSink<string>();
+                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
+                    Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
+                    var (StartThresholds, LengthThresholds) = global::Compiled.Parallel.KeyGroups.Chunk(thresholds.Length, parallelism, s);
+                    Shard.PushThresholds(thresholds.Span.Slice(StartThresholds, LengthThresholds));
+                    var (StartNames, LengthNames) = global::Compiled.Parallel.KeyGroups.Chunk(names.Length, parallelism, s);
+                    Shard.PushNames(names.Span.Slice(StartNames, LengthNames));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "numbers" => (long)global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, e.Shard).Start,
+                    "thresholds" => (long)global::Compiled.Parallel.KeyGroups.Chunk(thresholds.Length, parallelism, e.Shard).Start,
+                    "names" => (long)global::Compiled.Parallel.KeyGroups.Chunk(names.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<int>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
+            var Sink2 = new global::Compiled.ListSink<string>();
+            foreach (var part in Sinks2)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink2.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1, Sink2);
         }
 

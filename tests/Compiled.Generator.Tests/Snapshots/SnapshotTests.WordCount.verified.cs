@@ -12,6 +12,8 @@
 //       -> #4 Output 'counts' (line 20)
 //   Fusion boundaries:
 //     #3 CountPerElement (line 20): one counter per key, incremented in place in the loop; emitted when input ends
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -27,11 +29,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 FlatMap (line 12)\n      -> #2 Filter (line 19)\n        -> #3 CountPerElement (line 20)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #3 CountPerElement (line 20)\n  #3 CountPerElement (line 20)\n    -> #4 Output 'counts' (line 20)\nFusion boundaries:\n  #3 CountPerElement (line 20): one counter per key, incremented in place in the loop; emitted when input ends";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 FlatMap (line 12)\n      -> #2 Filter (line 19)\n        -> #3 CountPerElement (line 20)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #3 CountPerElement (line 20)\n  #3 CountPerElement (line 20)\n    -> #4 Output 'counts' (line 20)\nFusion boundaries:\n  #3 CountPerElement (line 20): one counter per key, incremented in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"ReadLines 'lines' (line 11)\"])\n  n1[\"FlatMap (line 12)\"]\n  n2[\"Filter (line 19)\"]\n  n3[[\"CountPerElement (line 20)\"]]\n  n4[/\"Output 'counts' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 ==> n3\n  n3 --> n4";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"ReadLines 'lines' (line 11)\"])\n  n1[\"FlatMap (line 12)\"]\n  n2[\"Filter (line 19)\"]\n  n3[[\"CountPerElement (line 20)\"]]\n  n4[/\"Output 'counts' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
 
         #nullable enable
         // FlatMap (line 12) (the user's lambda, called directly from the fused loop)
@@ -101,6 +103,13 @@ namespace Snapshots
             //   Merging: counts add up.
             //   Lifetime: until Finish.
             private readonly global::System.Collections.Generic.Dictionary<string, long> _state3 = new();
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TCounts>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<string, long>>[]? __outbox3;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TCounts counts)
@@ -544,11 +553,60 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #3 CountPerElement (line 20)
+                if (__peers is not null)
+                {
+                    __Exchange3();
+                }
                 foreach (var e3 in _state3)
                 {
                     __Result3(e3, timestamp, window);
                 }
                 _state3.Clear();
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TCounts>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting).</summary>
+            private void __Exchange3()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<string, long>>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var e in _state3)
+                {
+                    outbox[__ShardOf3(e.Key)].Add(e);
+                }
+                _state3.Clear();
+                __outbox3 = outbox;
+                __group!.SignalAndWait();
+                // Merge: the parts of this shard's keys, in shard order (input order).
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox3![__shard])
+                    {
+                        global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, e.Key, out bool _) += e.Value;
+                    }
+                }
+            }
+
+            /// <summary>The shard that owns the key group of a key of #3: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf3(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>Feeds the lines of a text input into the fused loop of input 'lines'.</summary>
@@ -871,6 +929,58 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
             Pipeline.ReadLines(lines);
             Pipeline.Finish();
+            return new Results(Sink0);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::Compiled.TextInput lines, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var PartsLines = lines.Split(parallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sinks0[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    if (s < PartsLines.Count)
+                    {
+                        Shard.ReadLines(PartsLines[s]);
+                    }
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                throw failure.OnShard(e.Shard, parallelism, -1);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
             return new Results(Sink0);
         }
 
