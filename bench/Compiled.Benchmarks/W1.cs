@@ -27,15 +27,26 @@ public class W1
 {
     private int[] _numbers = Array.Empty<int>();
 
+    /// <summary>The suite's data (fixed seed), shared with the multi-core suite in <c>Parallel/</c>.</summary>
+    internal static int[] CreateNumbers()
+    {
+        var random = new Random(42);
+        var numbers = new int[10_000_000];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = random.Next(-1_000_000, 1_000_000);
+        }
+
+        return numbers;
+    }
+
+    /// <summary>This suite over given data, for the multi-core suite's single-threaded rows.</summary>
+    internal static W1 Over(int[] numbers) => new() { _numbers = numbers };
+
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(42);
-        _numbers = new int[10_000_000];
-        for (var i = 0; i < _numbers.Length; i++)
-        {
-            _numbers[i] = random.Next(-1_000_000, 1_000_000);
-        }
+        _numbers = CreateNumbers();
 
         var expected = HandWritten();
         foreach (var (name, value) in new[] { ("Generated", Generated()), ("Linq", Linq()), ("ZLinq", ZLinq()), ("BranchlessScalar", BranchlessScalar()), ("VectorT", VectorT()) })

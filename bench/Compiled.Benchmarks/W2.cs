@@ -73,8 +73,8 @@ public class W2
 {
     private string[] _lines = Array.Empty<string>();
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>The suite's data (fixed seed), shared with the multi-core suite in <c>Parallel/</c>.</summary>
+    internal static string[] CreateLines()
     {
         var random = new Random(7);
         var vocabulary = new string[50_000];
@@ -131,7 +131,16 @@ public class W2
             bytes += line.Length + 1;
         }
 
-        _lines = lines.ToArray();
+        return lines.ToArray();
+    }
+
+    /// <summary>This suite over given data, for the multi-core suite's single-threaded rows.</summary>
+    internal static W2 Over(string[] lines) => new() { _lines = lines };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _lines = CreateLines();
 
         var expected = HandWritten();
         foreach (var (name, value) in new[] { ("Generated", Generated()), ("GeneratedStrings", GeneratedStrings()), ("HandWrittenStrings", HandWrittenStrings()), ("Linq", Linq()), ("ZLinq", ZLinq()) })
@@ -143,7 +152,7 @@ public class W2
         }
     }
 
-    private static long Digest(long keys, long total) => (keys << 32) ^ total;
+    internal static long Digest(long keys, long total) => (keys << 32) ^ total;
 
     /// <summary>The fastest honest hand loop: span splitting, look-up by span, a string per new word only.</summary>
     [Benchmark(Baseline = true)]
