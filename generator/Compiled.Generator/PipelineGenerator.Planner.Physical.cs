@@ -30,6 +30,11 @@ public sealed partial class PipelineGenerator
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
+            if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
+            {
+                return "the pipeline has no input to split";
+            }
+
             foreach (var state in states)
             {
                 if (state.Layout is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes)

@@ -35,6 +35,8 @@ public class W2Parallel
             nameof(W2Parallel),
             Parallelism,
             Generated,
+            ("GeneratedRun", GeneratedRun),
+            ("GeneratedParallel", GeneratedParallel),
             ("PlinqGroupBy", PlinqGroupBy),
             ("PlinqAggregate", PlinqAggregate),
             ("Dataflow", Dataflow),
@@ -45,8 +47,24 @@ public class W2Parallel
     [Benchmark(Baseline = true)]
     public long Generated() => _singleThreaded.Generated();
 
-    // The generated multi-core runner's rows go here once it exists (a W2SlicePipeline.Run(lines, parallelism)-like
-    // entry point; it does not exist yet, so nothing calls it).
+    /// <summary>The generated batch Run on one thread, collecting its output in memory (the parallel row's single-threaded twin).</summary>
+    [Benchmark]
+    public long GeneratedRun() => DigestOf(W2SlicePipeline.Run(TextInput.FromLines(_lines)));
+
+    /// <summary>The generated parallel batch runner: the lines split by index into Parallelism shards, counts exchanged by key group.</summary>
+    [Benchmark]
+    public long GeneratedParallel() => DigestOf(W2SlicePipeline.Run(TextInput.FromLines(_lines), Parallelism));
+
+    private static long DigestOf(W2SlicePipeline.Results results)
+    {
+        var total = 0L;
+        foreach (var count in results.Counts)
+        {
+            total += count.Value;
+        }
+
+        return W2.Digest(results.Counts.Count, total);
+    }
 
     /// <summary>The idiomatic PLINQ word count: W2's LINQ row (Split, GroupBy, Count) with AsParallel().WithDegreeOfParallelism(p).</summary>
     [Benchmark]
