@@ -3,7 +3,7 @@ using System.Threading;
 using BenchmarkDotNet.Attributes;
 using Compiled.Parallel;
 
-namespace Compiled.Benchmarks.Parallel;
+namespace Compiled.Benchmarks.MultiCore;
 
 /// <summary>
 /// The runtime half of the parallel runner's exchange: what a key's stable hash costs (per key, for an int and for
