@@ -62,6 +62,13 @@ public sealed partial class PipelineGenerator
 
                 if (UsesPanes(t))
                 {
+                    if (EmitRouted(w, t, value, timestamp, window))
+                    {
+                        EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
+                        w.Close();
+                        return;
+                    }
+
                     EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
                     return;
                 }

@@ -35,22 +35,65 @@ public sealed partial class PipelineGenerator
                 w.Line("private int __maxParallelism;");
                 w.Line("private " + _runnerType + "[]? __peers;");
                 w.Line("private " + ShardGroupType + "? __group;");
-                foreach (var state in _plan.States.Where(s => s.Exchange == ExchangeKind.ByKeyGroup))
+                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None))
                 {
-                    w.Line("private " + OutboxItemType(_t[state.Transform]) + "[]? __outbox" + N(state.Transform) + ";");
+                    var t = _t[state.Transform];
+                    if (state.Layout == StateLayout.KeyedWindowPanes)
+                    {
+                        w.Line("private " + RouteItemType(t) + "[]? __route" + N(t.Id) + "; // elements of #" + N(t.Id) + " for each shard, set on a shard only");
+                    }
+                    else if (state.Exchange == ExchangeKind.ByKeyGroup)
+                    {
+                        w.Line("private " + OutboxItemType(t) + "[]? __outbox" + N(t.Id) + ";");
+                    }
                 }
 
                 w.Line();
                 _runnerExtras.Add(WriteShardMembers);
             }
 
-            /// <summary>What a shard ships to another for a keyed transform: its state entries for that shard's key groups.</summary>
+            /// <summary>What a shard ships to another for a keyed transform: its state entries for that shard's key groups (per window, when windowed).</summary>
             private string OutboxItemType(TransformSpec t)
             {
                 var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                if (IsWindowedPartial(t))
+                {
+                    return t.Kind == TransformKind.Distinct
+                        ? "global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, " + key + " Key)>"
+                        : "global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, " + key + " Key, " + StateValueType(t) + " Value)>";
+                }
+
                 return _plan.LayoutOf(t.Id) == StateLayout.DistinctSet
                     ? "global::System.Collections.Generic.List<" + key + ">"
                     : "global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<" + key + ", " + StateValueType(t) + ">>";
+            }
+
+            /// <summary>Windowed state kept inline, a map per window (or per pane of shared sliding windows): shipped per window and key.</summary>
+            private bool IsWindowedPartial(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes;
+
+            /// <summary>What a shard sends to another for a transform on keyed window panes: the elements, as they arrived.</summary>
+            private static string RouteItemType(TransformSpec t) =>
+                "global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
+
+            /// <summary>
+            /// At the update of a transform on keyed window panes: on a shard, the element goes to the shard that owns its key
+            /// (or to shard 0 for a global combine), to be added there when the exchange runs; otherwise it is added here.
+            /// </summary>
+            private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
+            {
+                if (!Parallel || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.LayoutOf(t.Id) != StateLayout.KeyedWindowPanes)
+                {
+                    return false;
+                }
+
+                var id = N(t.Id);
+                var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0"
+                    : "__ShardOf" + id + "(" + (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty) + ")";
+                w.Open("if (__route" + id + " is { } route" + id + ")");
+                w.Line("route" + id + "[" + shard + "].Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
+                w.Close();
+                w.Open("else");
+                return true;
             }
 
             private string StateValueType(TransformSpec t) => t.Kind switch
@@ -84,6 +127,15 @@ public sealed partial class PipelineGenerator
                 w.Line("__shard = shard;");
                 w.Line("__group = group;");
                 w.Line("__maxParallelism = maxParallelism;");
+                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && s.Layout == StateLayout.KeyedWindowPanes))
+                {
+                    var rid = N(state.Transform);
+                    w.Line("__route" + rid + " = new " + RouteItemType(_t[state.Transform]) + "[peers.Length];");
+                    w.Open("for (var s = 0; s < peers.Length; s++)");
+                    w.Line("__route" + rid + "[s] = new();");
+                    w.Close();
+                }
+
                 w.Close();
                 w.Line();
 
@@ -96,6 +148,15 @@ public sealed partial class PipelineGenerator
                     w.Line("var peers = __peers!;");
                     switch (state.Exchange)
                     {
+                        case ExchangeKind.ByKeyGroup or ExchangeKind.ToOne when state.Layout == StateLayout.KeyedWindowPanes:
+                            WriteRoutedExchange(w, t);
+                            break;
+                        case ExchangeKind.ByKeyGroup when IsWindowedPartial(t):
+                            WriteWindowedKeyGroupExchange(w, t);
+                            break;
+                        case ExchangeKind.ToOne when IsWindowedPartial(t):
+                            WriteWindowedToOneExchange(w, t);
+                            break;
                         case ExchangeKind.ByKeyGroup:
                             WriteKeyGroupExchange(w, t);
                             break;
@@ -125,6 +186,17 @@ public sealed partial class PipelineGenerator
                         w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
                         w.Close();
                         w.Line();
+                        if (IsTextKey(StateKeyType(t)))
+                        {
+                            w.Line("/// <summary>The shard of a text key given as characters (the same hash as the string's).</summary>");
+                            w.Line(Inline);
+                            w.Open("private int __ShardOf" + id + "(global::System.ReadOnlySpan<char> key)");
+                            w.Line("var hasher = new global::Compiled.Parallel.KeyHasher();");
+                            w.Line("hasher.Add(key);");
+                            w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
+                            w.Close();
+                            w.Line();
+                        }
                     }
                 }
             }
@@ -148,32 +220,41 @@ public sealed partial class PipelineGenerator
                 w.Line("// Merge: the parts of this shard's keys, in shard order (input order).");
                 w.Open("foreach (var peer in peers)");
                 w.Open("foreach (var e in peer.__outbox" + id + "![__shard])");
-                switch (layout)
+                WriteMergeEntry(w, t, "_state" + id, layout == StateLayout.DistinctSet ? "e" : "e.Key", "e.Value");
+                w.Close();
+                w.Close();
+            }
+
+            /// <summary>Merges one shipped entry (a key and its part of the state) into a state map.</summary>
+            private void WriteMergeEntry(SourceWriter w, TransformSpec t, string map, string key, string value)
+            {
+                var id = N(t.Id);
+                switch (t.Kind)
                 {
-                    case StateLayout.DistinctSet:
-                        w.Line("_state" + id + ".Add(e);");
+                    case TransformKind.Distinct:
+                        w.Line(map + ".Add(" + key + ");");
                         break;
-                    case StateLayout.KeyedCounters:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", e.Key, out bool _) += e.Value;");
+                    case TransformKind.CountPerKey or TransformKind.CountPerElement:
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", out bool _) += " + value + ";");
                         break;
                     default:
-                        w.Line("ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state" + id + ", e.Key, out var exists);");
+                        w.Line("ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", out var exists);");
                         w.Open("if (!exists)");
-                        w.Line("slot = e.Value;");
+                        w.Line("slot = " + value + ";");
                         w.Close();
                         w.Open("else");
-                        switch (layout)
+                        switch (t.Kind)
                         {
-                            case StateLayout.KeyedAccumulators:
-                                w.Line("_fn" + id + ".MergeAccumulators(ref slot, e.Value);");
+                            case TransformKind.CombinePerKey:
+                                w.Line("_fn" + id + ".MergeAccumulators(ref slot, " + value + ");");
                                 break;
-                            case StateLayout.KeyedValueLists:
-                                w.Line("slot!.AddRange(e.Value);");
+                            case TransformKind.GroupByKey:
+                                w.Line("slot!.AddRange(" + value + ");");
                                 break;
-                            case StateLayout.KeyedCoGroups:
+                            case TransformKind.CoGroupByKey:
                                 for (var i = 0; i < t.ValueTypes.Count; i++)
                                 {
-                                    w.Line("slot!.Values" + N(i) + ".AddRange(e.Value.Values" + N(i) + ");");
+                                    w.Line("slot!.Values" + N(i) + ".AddRange(" + value + ".Values" + N(i) + ");");
                                 }
 
                                 break;
@@ -182,9 +263,76 @@ public sealed partial class PipelineGenerator
                         w.Close();
                         break;
                 }
+            }
 
+            private void WriteWindowedKeyGroupExchange(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                var item = OutboxItemType(t);
+                var distinct = t.Kind == TransformKind.Distinct;
+                w.Line("// Ship: this shard's part of every window and key, to the shard that owns the key's group.");
+                w.Line("var outbox = new " + item + "[peers.Length];");
+                w.Open("for (var s = 0; s < outbox.Length; s++)");
+                w.Line("outbox[s] = new();");
+                w.Close();
+                w.Open("foreach (var we in _wstate" + id + ")");
+                w.Open("foreach (var e in we.Value)");
+                w.Line("outbox[__ShardOf" + id + "(" + (distinct ? "e" : "e.Key") + ")].Add((we.Key, " + (distinct ? "e" : "e.Key, e.Value") + "));");
                 w.Close();
                 w.Close();
+                w.Line("_wstate" + id + ".Clear();");
+                w.Line("global::System.Array.Clear(_cacheS" + id + ");");
+                w.Line("__outbox" + id + " = outbox;");
+                w.Line("__group!.SignalAndWait();");
+                w.Line("// Merge, in shard order, into the map of each window.");
+                w.Open("foreach (var peer in peers)");
+                w.Open("foreach (var e in peer.__outbox" + id + "![__shard])");
+                w.Line("ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", e.Window, out var wexists);");
+                w.Open("if (!wexists)");
+                w.Line("map = new();");
+                w.Close();
+                WriteMergeEntry(w, t, "map!", "e.Key", "e.Value");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = global::Compiled.Instant.MinValue; // every merged window is looked at when it fires");
+            }
+
+            private void WriteWindowedToOneExchange(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                w.Line("// Every shard holds its part per window; shard 0 merges them, in shard order, and emits.");
+                w.Line("__group!.SignalAndWait();");
+                w.Open("if (__shard == 0)");
+                w.Open("for (var s = 1; s < peers.Length; s++)");
+                w.Open("foreach (var e in peers[s]._wstate" + id + ")");
+                w.Line("ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", e.Key, out var exists);");
+                w.Open("if (!exists)");
+                w.Line("slot = e.Value;");
+                w.Close();
+                w.Open("else");
+                w.Line(t.Kind == TransformKind.Count ? "slot += e.Value;" : "_fn" + id + ".MergeAccumulators(ref slot, e.Value);");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = global::Compiled.Instant.MinValue;");
+                w.Close();
+            }
+
+            private void WriteRoutedExchange(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                w.Line("// Every shard has sent the elements of this transform to their key's shard; each adds what it received, in");
+                w.Line("// shard order (input order), as one bundle.");
+                w.Line("__group!.SignalAndWait();");
+                w.Line("var arrived = _pane;");
+                w.Open("foreach (var peer in peers)");
+                w.Open("foreach (var e in peer.__route" + id + "![__shard])");
+                w.Line("_pane = e.Pane;");
+                EmitPanedUpdate(w, t, "e.Value", "e.Timestamp", "e.Window");
+                w.Close();
+                w.Close();
+                w.Line("_pane = arrived;");
+                w.Line("__EndBundle();");
             }
 
             private void WriteToOneExchange(SourceWriter w, TransformSpec t)

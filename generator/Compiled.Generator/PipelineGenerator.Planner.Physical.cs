@@ -35,12 +35,20 @@ public sealed partial class PipelineGenerator
                 return "the pipeline has no input to split";
             }
 
+            foreach (var input in transforms.Where(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
+            {
+                if (input.MaxOutOfOrdernessMs is not null || input.IdlenessMs > 0)
+                {
+                    return "input '" + Names.ForLabel(input.Name ?? string.Empty) + "' moves its watermark by the timestamps it has seen, so on shards each part would move its own (run it on the streaming runner)";
+                }
+            }
+
             foreach (var state in states)
             {
-                if (state.Layout is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes)
+                var t = transforms[state.Transform];
+                if (state.Layout == StateLayout.KeyedWindowPanes && t.Kind == TransformKind.CoGroupByKey)
                 {
-                    var t = transforms[state.Transform];
-                    return "#" + Num(t.Id) + " " + t.Label + " keeps windowed state, which the parallel runner does not exchange yet";
+                    return "#" + Num(t.Id) + " " + t.Label + " joins on keyed window panes, whose elements the parallel runner does not exchange yet";
                 }
             }
 
@@ -117,12 +125,19 @@ public sealed partial class PipelineGenerator
             ExchangeKind.None => string.Empty,
             ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
             ExchangeKind.ToOne => "a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ": each shard " +
-                (layout == StateLayout.KeyedWindowPanes ? "sends its elements to shard 0" : "accumulates its part, and shard 0 merges the accumulators"),
+                (layout == StateLayout.KeyedWindowPanes ? "sends its elements to shard 0" : "accumulates its part" + PerWindow(layout) + ", and shard 0 merges the accumulators"),
             _ => "by key group: a key meets its state on the shard that owns its key group; " + (partials
-                ? (layout is StateLayout.KeyedValueLists or StateLayout.KeyedCoGroups or StateLayout.DistinctSet
-                    ? "each shard " + (layout == StateLayout.DistinctSet ? "removes duplicates" : "groups") + " its part first and ships that"
-                    : "each shard pre-aggregates per key and ships accumulators (combiner lifting)")
-                : "elements travel (panes fire per element, as the trigger sees them)"),
+                ? (t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.Distinct
+                    ? "each shard " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups") + " its part first" + PerWindow(layout) + " and ships that"
+                    : "each shard pre-aggregates" + PerWindow(layout) + " per key and ships accumulators (combiner lifting)")
+                : "elements travel, and the owner adds them to its keyed window panes, whose triggers see them there"),
+        };
+
+        private static string PerWindow(StateLayout layout) => layout switch
+        {
+            StateLayout.InlineWindowedMaps => " per window",
+            StateLayout.SharedSlidingPanes => " per pane of the sliding windows",
+            _ => string.Empty,
         };
 
         /// <summary>

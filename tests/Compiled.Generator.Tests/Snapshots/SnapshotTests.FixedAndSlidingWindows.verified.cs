@@ -19,7 +19,9 @@
 //   Fusion boundaries:
 //     #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
 //     #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
-//   Parallel batch runner: not generated: #4 CombinePerKey (line 16) keeps windowed state, which the parallel runner does not exchange yet.
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
+//     #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -35,11 +37,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner: not generated: #4 CombinePerKey (line 16) keeps windowed state, which the parallel runner does not exchange yet.";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window fixed 60 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CombinePerKey (line 16)\"]]\n  n5[/\"Output 'perMinute' (line 17)\"/]\n  n6[\"Window sliding 60 s every 10 s (line 18)\"]\n  n7[[\"Count (line 19)\"]]\n  n8[/\"Output 'sliding' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==> n4\n  n4 --> n5\n  n1 --> n6\n  n6 ==> n7\n  n7 --> n8";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window fixed 60 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CombinePerKey (line 16)\"]]\n  n5[/\"Output 'perMinute' (line 17)\"/]\n  n6[\"Window sliding 60 s every 10 s (line 18)\"]\n  n7[[\"Count (line 19)\"]]\n  n8[/\"Output 'sliding' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|by key group| n4\n  n4 --> n5\n  n1 --> n6\n  n6 ==>|to shard 0| n7\n  n7 --> n8";
 
         #nullable enable
         // WithTimestamps (line 13) (the user's lambda, called directly from the fused loop)
@@ -136,6 +138,13 @@ namespace Snapshots
             private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, long> _wstate7 = new();
             private global::Compiled.Instant _wm7 = global::Compiled.Instant.MinValue; // this transform's input watermark
             private global::Compiled.Instant _nextEnd7 = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TPerMinute, TSliding>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, int Value)>[]? __outbox4;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TPerMinute perMinute, TSliding sliding)
@@ -800,6 +809,10 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #4 CombinePerKey (line 16)
+                if (__peers is not null)
+                {
+                    __Exchange4();
+                }
                 {
                     if (global::Compiled.Instant.MaxValue > _nextEnd4)
                     {
@@ -845,62 +858,159 @@ namespace Snapshots
                 }
 
                 // Stage: emit #7 Count (line 19)
+                if (__peers is not null)
                 {
-                    if (global::Compiled.Instant.MaxValue > _nextEnd7 && _wstate7.Count > 0)
+                    __Exchange7();
+                }
+                if (__peers is null || __shard == 0)
+                {
                     {
-                        var pane7 = _pane;
-                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
-                        __ready.Clear();
-                        __ready.AddRange(_wstate7.Keys);
-                        __ready.Sort(__WindowOrder); // panes by start
-                        var maxPane7 = __ready[__ready.Count - 1].Start.Millis;
-                        var s7 = global::System.Math.Max(_firedUpTo7, __ready[0].Start.Millis - 60000L + 10000L);
-                        var first7 = 0;
-                        while (s7 + 60000L - 1 < global::Compiled.Instant.MaxValue.Millis && s7 <= maxPane7)
+                        if (global::Compiled.Instant.MaxValue > _nextEnd7 && _wstate7.Count > 0)
                         {
-                            while (__ready[first7].Start.Millis < s7)
+                            var pane7 = _pane;
+                            _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                            __ready.Clear();
+                            __ready.AddRange(_wstate7.Keys);
+                            __ready.Sort(__WindowOrder); // panes by start
+                            var maxPane7 = __ready[__ready.Count - 1].Start.Millis;
+                            var s7 = global::System.Math.Max(_firedUpTo7, __ready[0].Start.Millis - 60000L + 10000L);
+                            var first7 = 0;
+                            while (s7 + 60000L - 1 < global::Compiled.Instant.MaxValue.Millis && s7 <= maxPane7)
                             {
-                                first7++;
+                                while (__ready[first7].Start.Millis < s7)
+                                {
+                                    first7++;
+                                }
+                                if (__ready[first7].Start.Millis >= s7 + 60000L)
+                                {
+                                    s7 = __ready[first7].Start.Millis - 60000L + 10000L; // no pane in this window: skip the gap
+                                    continue;
+                                }
+                                var fw7 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s7), new global::Compiled.Instant(s7 + 60000L));
+                                var fts7 = fw7.MaxTimestamp;
+                                long macc7 = 0;
+                                for (var i7 = first7; i7 < __ready.Count && __ready[i7].Start.Millis < s7 + 60000L; i7++)
+                                {
+                                    var ps7 = _wstate7[__ready[i7]];
+                                    macc7 += ps7;
+                                }
+                                __Result7(macc7, fts7, fw7);
+                                s7 += 10000L;
                             }
-                            if (__ready[first7].Start.Millis >= s7 + 60000L)
+                            // Every window that ended before the watermark is done, with data or not.
+                            var ended7 = global::Compiled.Instant.MaxValue.Millis - 60000L + 1;
+                            ended7 += (((0L - ended7) % 10000L) + 10000L) % 10000L;
+                            _firedUpTo7 = global::System.Math.Max(_firedUpTo7, ended7);
+                            var next7 = global::Compiled.Instant.MaxValue;
+                            foreach (var p7 in __ready)
                             {
-                                s7 = __ready[first7].Start.Millis - 60000L + 10000L; // no pane in this window: skip the gap
-                                continue;
+                                if (p7.Start.Millis < _firedUpTo7)
+                                {
+                                    _wstate7.Remove(p7, out var fs7);
+                                }
+                                else if (next7 == global::Compiled.Instant.MaxValue)
+                                {
+                                    next7 = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo7, p7.Start.Millis - 60000L + 10000L) + 60000L - 1);
+                                }
                             }
-                            var fw7 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(s7), new global::Compiled.Instant(s7 + 60000L));
-                            var fts7 = fw7.MaxTimestamp;
-                            long macc7 = 0;
-                            for (var i7 = first7; i7 < __ready.Count && __ready[i7].Start.Millis < s7 + 60000L; i7++)
-                            {
-                                var ps7 = _wstate7[__ready[i7]];
-                                macc7 += ps7;
-                            }
-                            __Result7(macc7, fts7, fw7);
-                            s7 += 10000L;
+                            _nextEnd7 = next7;
+                            _pane = pane7;
                         }
-                        // Every window that ended before the watermark is done, with data or not.
-                        var ended7 = global::Compiled.Instant.MaxValue.Millis - 60000L + 1;
-                        ended7 += (((0L - ended7) % 10000L) + 10000L) % 10000L;
-                        _firedUpTo7 = global::System.Math.Max(_firedUpTo7, ended7);
-                        var next7 = global::Compiled.Instant.MaxValue;
-                        foreach (var p7 in __ready)
+                        if (_wm7 < global::Compiled.Instant.MaxValue)
                         {
-                            if (p7.Start.Millis < _firedUpTo7)
-                            {
-                                _wstate7.Remove(p7, out var fs7);
-                            }
-                            else if (next7 == global::Compiled.Instant.MaxValue)
-                            {
-                                next7 = new global::Compiled.Instant(global::System.Math.Max(_firedUpTo7, p7.Start.Millis - 60000L + 10000L) + 60000L - 1);
-                            }
+                            _wm7 = global::Compiled.Instant.MaxValue;
                         }
-                        _nextEnd7 = next7;
-                        _pane = pane7;
                     }
-                    if (_wm7 < global::Compiled.Instant.MaxValue)
+                }
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TPerMinute, TSliding>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>#4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting).</summary>
+            private void __Exchange4()
+            {
+                var peers = __peers!;
+                // Ship: this shard's part of every window and key, to the shard that owns the key's group.
+                var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, int Value)>[peers.Length];
+                for (var s = 0; s < outbox.Length; s++)
+                {
+                    outbox[s] = new();
+                }
+                foreach (var we in _wstate4)
+                {
+                    foreach (var e in we.Value)
                     {
-                        _wm7 = global::Compiled.Instant.MaxValue;
+                        outbox[__ShardOf4(e.Key)].Add((we.Key, e.Key, e.Value));
                     }
+                }
+                _wstate4.Clear();
+                global::System.Array.Clear(_cacheS4);
+                __outbox4 = outbox;
+                __group!.SignalAndWait();
+                // Merge, in shard order, into the map of each window.
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__outbox4![__shard])
+                    {
+                        ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, e.Window, out var wexists);
+                        if (!wexists)
+                        {
+                            map = new();
+                        }
+                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map!, e.Key, out var exists);
+                        if (!exists)
+                        {
+                            slot = e.Value;
+                        }
+                        else
+                        {
+                            _fn4.MergeAccumulators(ref slot, e.Value);
+                        }
+                    }
+                }
+                _nextEnd4 = global::Compiled.Instant.MinValue; // every merged window is looked at when it fires
+            }
+
+            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf4(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
+            }
+
+            /// <summary>#7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators.</summary>
+            private void __Exchange7()
+            {
+                var peers = __peers!;
+                // Every shard holds its part per window; shard 0 merges them, in shard order, and emits.
+                __group!.SignalAndWait();
+                if (__shard == 0)
+                {
+                    for (var s = 1; s < peers.Length; s++)
+                    {
+                        foreach (var e in peers[s]._wstate7)
+                        {
+                            ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate7, e.Key, out var exists);
+                            if (!exists)
+                            {
+                                slot = e.Value;
+                            }
+                            else
+                            {
+                                slot += e.Value;
+                            }
+                        }
+                    }
+                    _nextEnd7 = global::Compiled.Instant.MinValue;
                 }
             }
 
@@ -1214,6 +1324,70 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<global::Snapshots.Play> plays, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<long>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+                Sinks1[s] = new global::Compiled.ListSink<long>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sinks0[s], Sinks1[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
+                    Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "plays" => (long)global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<long>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1);
         }
 

@@ -20,7 +20,9 @@
 //   Fusion boundaries:
 //     #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
 //     #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
-//   Parallel batch runner: not generated: #4 CountPerKey (line 16) keeps windowed state, which the parallel runner does not exchange yet.
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
+//     #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -36,11 +38,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner: not generated: #4 CountPerKey (line 16) keeps windowed state, which the parallel runner does not exchange yet.";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Unbounded 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window sessions gap 30 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CountPerKey (line 16)\"]]\n  n5[/\"Output 'sessions' (line 17)\"/]\n  n6[\"Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\"]\n  n7[\"Map (line 24)\"]\n  n8[[\"CombinePerKey (line 25)\"]]\n  n9[/\"Output 'teamScores' (line 26)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==> n4\n  n4 --> n5\n  n1 --> n6\n  n6 --> n7\n  n7 ==> n8\n  n8 --> n9";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Unbounded 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window sessions gap 30 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CountPerKey (line 16)\"]]\n  n5[/\"Output 'sessions' (line 17)\"/]\n  n6[\"Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\"]\n  n7[\"Map (line 24)\"]\n  n8[[\"CombinePerKey (line 25)\"]]\n  n9[/\"Output 'teamScores' (line 26)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|by key group| n4\n  n4 --> n5\n  n1 --> n6\n  n6 --> n7\n  n7 ==>|by key group| n8\n  n8 --> n9";
 
         #nullable enable
         // WithTimestamps (line 13) (the user's lambda, called directly from the fused loop)
@@ -130,6 +132,14 @@ namespace Snapshots
                 global::Compiled.Combiners.Sum<int>(),
                 new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.AfterWatermark(global::Compiled.Triggers.TriggerSpec.AfterProcessingTime(300000L), global::Compiled.Triggers.TriggerSpec.AfterCount(1L))),
                 new global::Compiled.Execution.PaneOptions(3600000L, true, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, false));
+
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private int __maxParallelism;
+            private Runner<TSessions, TTeamScores>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route4; // elements of #4 for each shard, set on a shard only
+            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route8; // elements of #8 for each shard, set on a shard only
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSessions sessions, TTeamScores teamScores)
@@ -408,8 +418,15 @@ namespace Snapshots
                     var w2 = global::Compiled.BoundedWindow.Interval(ts1, new global::Compiled.Instant(ts1.Millis + 30000L));
                     // #3 Map (line 15)
                     var v3 = __Map3(element);
-                    // #4 CountPerKey (line 16): into its key and window (late or closed-window data is dropped and counted)
-                    _panes4.Add(v3.Key, v3.Value, ts1, w2);
+                    if (__route4 is { } route4)
+                    {
+                        route4[__ShardOf4(v3.Key)].Add((v3, ts1, w2, _pane));
+                    }
+                    else
+                    {
+                        // #4 CountPerKey (line 16): into its key and window (late or closed-window data is dropped and counted)
+                        _panes4.Add(v3.Key, v3.Value, ts1, w2);
+                    }
                 }
                 // branch: -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
                 {
@@ -423,8 +440,15 @@ namespace Snapshots
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 1200000L));
                     // #7 Map (line 24)
                     var v7 = __Map7(element);
-                    // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
-                    _panes8.Add(v7.Key, v7.Value, ts1, w6);
+                    if (__route8 is { } route8)
+                    {
+                        route8[__ShardOf8(v7.Key)].Add((v7, ts1, w6, _pane));
+                    }
+                    else
+                    {
+                        // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
+                        _panes8.Add(v7.Key, v7.Value, ts1, w6);
+                    }
                 }
             }
 
@@ -744,6 +768,10 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #4 CountPerKey (line 16)
+                if (__peers is not null)
+                {
+                    __Exchange4();
+                }
                 _panes4.AdvanceWatermark(global::Compiled.Instant.MaxValue);
                 foreach (var fp4 in _panes4.Fired)
                 {
@@ -761,6 +789,10 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #8 CombinePerKey (line 25)
+                if (__peers is not null)
+                {
+                    __Exchange8();
+                }
                 _panes8.AdvanceWatermark(global::Compiled.Instant.MaxValue);
                 foreach (var fp8 in _panes8.Fired)
                 {
@@ -776,6 +808,85 @@ namespace Snapshots
                     _panes8.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TSessions, TTeamScores>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                __peers = peers;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+                __route4 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
+                {
+                    __route4[s] = new();
+                }
+                __route8 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
+                {
+                    __route8[s] = new();
+                }
+            }
+
+            /// <summary>#4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            private void __Exchange4()
+            {
+                var peers = __peers!;
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
+                // shard order (input order), as one bundle.
+                __group!.SignalAndWait();
+                var arrived = _pane;
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__route4![__shard])
+                    {
+                        _pane = e.Pane;
+                        // #4 CountPerKey (line 16): into its key and window (late or closed-window data is dropped and counted)
+                        _panes4.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                    }
+                }
+                _pane = arrived;
+                __EndBundle();
+            }
+
+            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf4(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
+            }
+
+            /// <summary>#8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            private void __Exchange8()
+            {
+                var peers = __peers!;
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
+                // shard order (input order), as one bundle.
+                __group!.SignalAndWait();
+                var arrived = _pane;
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__route8![__shard])
+                    {
+                        _pane = e.Pane;
+                        // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
+                        _panes8.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                    }
+                }
+                _pane = arrived;
+                __EndBundle();
+            }
+
+            /// <summary>The shard that owns the key group of a key of #8: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf8(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>One fired pane of #4 CountPerKey (line 16) through the rest of its stage; a failure loses this pane only.</summary>
@@ -1069,6 +1180,70 @@ namespace Snapshots
             var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
+            return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static Results Run(global::System.ReadOnlyMemory<global::Snapshots.Play> plays, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
+            var Sinks1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sinks0[s], Sinks1[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
+                    Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "plays" => (long)global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
+            foreach (var part in Sinks0)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink0.Receive(element);
+                }
+            }
+            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+            foreach (var part in Sinks1)
+            {
+                foreach (var element in part.Elements)
+                {
+                    Sink1.Receive(element);
+                }
+            }
             return new Results(Sink0, Sink1);
         }
 
