@@ -204,31 +204,121 @@ public sealed partial class PipelineGenerator
             private void WriteKeyGroupExchange(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
-                var layout = _plan.LayoutOf(t.Id);
-                var item = OutboxItemType(t);
-                w.Line("// Ship: this shard's part of every key, to the shard that owns the key's group.");
-                w.Line("var outbox = new " + item + "[peers.Length];");
-                w.Open("for (var s = 0; s < outbox.Length; s++)");
-                w.Line("outbox[s] = new();");
-                w.Close();
+                var distinct = _plan.LayoutOf(t.Id) == StateLayout.DistinctSet;
+                var key = distinct ? "e" : "e.Key";
+                w.Line("// Ship: this shard's part of every key another shard owns; its own keys stay where they are.");
+                WriteNewOutbox(w, t);
                 w.Open("foreach (var e in _state" + id + ")");
-                w.Line("outbox[__ShardOf" + id + "(" + (layout == StateLayout.DistinctSet ? "e" : "e.Key") + ")].Add(e);");
+                w.Line("var owner = __ShardOf" + id + "(" + key + ");");
+                w.Open("if (owner != __shard)");
+                w.Line("outbox[owner].Add(e);");
+                if (!distinct)
+                {
+                    w.Line("_state" + id + ".Remove(" + key + "); // removing the current entry keeps a dictionary's enumeration valid");
+                }
+
                 w.Close();
-                w.Line("_state" + id + ".Clear();");
+                w.Close();
+                if (distinct)
+                {
+                    WriteRemoveShipped(w, "_state" + id + ".Remove(x);");
+                }
+
                 w.Line("__outbox" + id + " = outbox;");
                 w.Line("__group!.SignalAndWait();");
-                w.Line("// Merge: the parts of this shard's keys, in shard order (input order).");
-                w.Open("foreach (var peer in peers)");
-                w.Open("foreach (var e in peer.__outbox" + id + "![__shard])");
-                WriteMergeEntry(w, t, "_state" + id, layout == StateLayout.DistinctSet ? "e" : "e.Key", "e.Value");
+                WriteGather(w, t, "peers[s].__outbox" + id + "![__shard]", "_state" + id, key, "e.Value");
+            }
+
+            /// <summary>A set is not changed while it is enumerated: the elements shipped away leave it afterwards.</summary>
+            private static void WriteRemoveShipped(SourceWriter w, string remove)
+            {
+                w.Open("foreach (var shipped in outbox)");
+                w.Open("foreach (var x in shipped)");
+                w.Line(remove);
                 w.Close();
                 w.Close();
             }
 
+            private void WriteNewOutbox(SourceWriter w, TransformSpec t)
+            {
+                w.Line("var outbox = new " + OutboxItemType(t) + "[peers.Length];");
+                w.Open("for (var s = 0; s < outbox.Length; s++)");
+                w.Line("outbox[s] = new();");
+                w.Close();
+            }
+
+            /// <summary>
+            /// Merges the parts other shards shipped here so that each key's state is what one thread would have built
+            /// from the whole input: the parts of lower shards (earlier input) go before this shard's own, nearest first
+            /// (so the lowest ends up first), and the parts of higher shards after it, in shard order.
+            /// </summary>
+            private void WriteGather(SourceWriter w, TransformSpec t, string part, string map, string key, string value, string? windowMap = null)
+            {
+                foreach (var (loop, before) in new[] { ("for (var s = __shard - 1; s >= 0; s--)", true), ("for (var s = __shard + 1; s < peers.Length; s++)", false) })
+                {
+                    w.Open(loop);
+                    w.Open("foreach (var e in " + part + ")");
+                    if (windowMap is not null)
+                    {
+                        w.Line("ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + windowMap + ", e.Window, out var wexists);");
+                        w.Open("if (!wexists)");
+                        w.Line("map = new();");
+                        w.Close();
+                    }
+
+                    WriteMergeEntry(w, t, map, key, value, before);
+                    w.Close();
+                    w.Close();
+                }
+            }
+
             /// <summary>Merges one shipped entry (a key and its part of the state) into a state map.</summary>
-            private void WriteMergeEntry(SourceWriter w, TransformSpec t, string map, string key, string value)
+            private void WriteMergeEntry(SourceWriter w, TransformSpec t, string map, string key, string value, bool before)
             {
                 var id = N(t.Id);
+                if (before)
+                {
+                    // An earlier part of the input: its key is the one a single thread would have met first, so it stands
+                    // for the key (equal keys can differ, -0.0 and 0.0), and its state goes before this shard's.
+                    if (t.Kind == TransformKind.Distinct)
+                    {
+                        w.Line(map + ".Remove(" + key + ");");
+                        w.Line(map + ".Add(" + key + ");");
+                        return;
+                    }
+
+                    w.Open("if (" + map + ".Remove(" + key + ", out var mine))");
+                    switch (t.Kind)
+                    {
+                        case TransformKind.CountPerKey or TransformKind.CountPerElement:
+                            w.Line(map + ".Add(" + key + ", " + value + " + mine);");
+                            break;
+                        case TransformKind.CombinePerKey:
+                            w.Line("var earlier = " + value + ";");
+                            w.Line("_fn" + id + ".MergeAccumulators(ref earlier, mine);");
+                            w.Line(map + ".Add(" + key + ", earlier);");
+                            break;
+                        case TransformKind.GroupByKey:
+                            w.Line(value + ".AddRange(mine);");
+                            w.Line(map + ".Add(" + key + ", " + value + ");");
+                            break;
+                        case TransformKind.CoGroupByKey:
+                            for (var i = 0; i < t.ValueTypes.Count; i++)
+                            {
+                                w.Line(value + ".Values" + N(i) + ".AddRange(mine.Values" + N(i) + ");");
+                            }
+
+                            w.Line(map + ".Add(" + key + ", " + value + ");");
+                            break;
+                    }
+
+                    w.Close();
+                    w.Open("else");
+                    w.Line(map + ".Add(" + key + ", " + value + ");");
+                    w.Close();
+                    return;
+                }
+
                 switch (t.Kind)
                 {
                     case TransformKind.Distinct:
@@ -268,32 +358,33 @@ public sealed partial class PipelineGenerator
             private void WriteWindowedKeyGroupExchange(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
-                var item = OutboxItemType(t);
                 var distinct = t.Kind == TransformKind.Distinct;
-                w.Line("// Ship: this shard's part of every window and key, to the shard that owns the key's group.");
-                w.Line("var outbox = new " + item + "[peers.Length];");
-                w.Open("for (var s = 0; s < outbox.Length; s++)");
-                w.Line("outbox[s] = new();");
-                w.Close();
+                var key = distinct ? "e" : "e.Key";
+                w.Line("// Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.");
+                WriteNewOutbox(w, t);
                 w.Open("foreach (var we in _wstate" + id + ")");
                 w.Open("foreach (var e in we.Value)");
-                w.Line("outbox[__ShardOf" + id + "(" + (distinct ? "e" : "e.Key") + ")].Add((we.Key, " + (distinct ? "e" : "e.Key, e.Value") + "));");
+                w.Line("var owner = __ShardOf" + id + "(" + key + ");");
+                w.Open("if (owner != __shard)");
+                w.Line("outbox[owner].Add((we.Key, " + (distinct ? "e" : "e.Key, e.Value") + "));");
+                if (!distinct)
+                {
+                    w.Line("we.Value.Remove(" + key + ");");
+                }
+
                 w.Close();
                 w.Close();
-                w.Line("_wstate" + id + ".Clear();");
-                w.Line("global::System.Array.Clear(_cacheS" + id + ");");
+                w.Close();
+                if (distinct)
+                {
+                    WriteRemoveShipped(w, "_wstate" + id + "[x.Window].Remove(x.Key);");
+                }
+
                 w.Line("__outbox" + id + " = outbox;");
                 w.Line("__group!.SignalAndWait();");
-                w.Line("// Merge, in shard order, into the map of each window.");
-                w.Open("foreach (var peer in peers)");
-                w.Open("foreach (var e in peer.__outbox" + id + "![__shard])");
-                w.Line("ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", e.Window, out var wexists);");
-                w.Open("if (!wexists)");
-                w.Line("map = new();");
-                w.Close();
-                WriteMergeEntry(w, t, "map!", "e.Key", "e.Value");
-                w.Close();
-                w.Close();
+                w.Line("// Merge into the map of each window.");
+                WriteGather(w, t, "peers[s].__outbox" + id + "![__shard]", "map!", key, "e.Value", "_wstate" + id);
+                w.Line("global::System.Array.Clear(_cacheS" + id + ");");
                 w.Line("_nextEnd" + id + " = global::Compiled.Instant.MinValue; // every merged window is looked at when it fires");
             }
 
