@@ -12,7 +12,7 @@ namespace WordCount;
 /// <summary>Runs the word count over a text file and prints the most frequent words.</summary>
 public static class Program
 {
-    /// <summary>Entry point: <c>[path] [--top N] [--plan] [--mermaid] [--reference]</c>.</summary>
+    /// <summary>Entry point: <c>[path] [--top N] [--parallelism N] [--plan] [--mermaid] [--reference]</c>.</summary>
     /// <returns>0 on success; 2 for a bad command line or an input that cannot be read; 3 when --reference finds a mismatch.</returns>
     public static int Main(string[] args)
     {
@@ -21,12 +21,18 @@ public static class Program
         var plan = false;
         var reference = false;
         var mermaid = false;
+        int? parallelism = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--top" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0:
                     top = n;
+                    i++;
+                    break;
+                case "--parallelism" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var shards) && shards > 0:
+                    // The parallel batch runner: the file split into byte ranges, one shard per range.
+                    parallelism = shards;
                     i++;
                     break;
                 case "--plan":
@@ -39,12 +45,12 @@ public static class Program
                     mermaid = true;
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: WordCount [path] [--top N] [--plan] [--mermaid] [--reference]");
+                    Console.WriteLine("usage: WordCount [path] [--top N] [--parallelism N] [--plan] [--mermaid] [--reference]");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {
-                        Console.Error.WriteLine($"unknown option {args[i]}; usage: WordCount [path] [--top N] [--plan] [--mermaid] [--reference]");
+                        Console.Error.WriteLine($"unknown option {args[i]}; usage: WordCount [path] [--top N] [--parallelism N] [--plan] [--mermaid] [--reference]");
                         return 2;
                     }
 
@@ -92,7 +98,9 @@ public static class Program
             using (BatchProgress.ForTextInput(input, bytes))
             {
                 // Progress on an interactive terminal (stderr); nothing when output is redirected.
-                results = WordCountPipeline.Run(input);
+                results = parallelism is { } firstShards && regularFile
+                    ? WordCountPipeline.Run(TextInput.FromFile(path), firstShards)
+                    : WordCountPipeline.Run(input);
             }
 
             stopwatch.Stop();
@@ -102,7 +110,7 @@ public static class Program
             for (var run = 0; regularFile && run < 5; run++)
             {
                 stopwatch.Restart();
-                WordCountPipeline.Run(TextInput.FromFile(path));
+                _ = parallelism is { } shards ? WordCountPipeline.Run(TextInput.FromFile(path), shards) : WordCountPipeline.Run(TextInput.FromFile(path));
                 stopwatch.Stop();
                 best = stopwatch.Elapsed < best ? stopwatch.Elapsed : best;
             }
@@ -117,6 +125,11 @@ public static class Program
         var lines = results.LineTotal.Single();
 
         Console.WriteLine($"input     {path}");
+        if (parallelism is { } used)
+        {
+            Console.WriteLine($"shards    {(regularFile ? used : 1)} (parallel batch runner{(regularFile ? string.Empty : "; the input is not a regular file, so it ran on one")})");
+        }
+
         if (regularFile)
         {
             var seconds = best.TotalSeconds;
