@@ -151,13 +151,13 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
+                // Each output: shard 0's list, then the others' in shard order (one copy of each later part, none of the first).
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("var Sink" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
-                    w.Open("foreach (var part in Sinks" + N(i) + ")");
-                    w.Open("foreach (var element in part.Elements)");
-                    w.Line("Sink" + N(i) + ".Receive(element);");
-                    w.Close();
+                    w.Line("var Sink" + N(i) + " = Sinks" + N(i) + "[0];");
+                    w.Open("for (var s = 1; s < parallelism; s++)");
+                    w.Line("Sink" + N(i) + ".Items.AddRange(Sinks" + N(i) + "[s].Items);");
+                    w.Line("Sink" + N(i) + ".Elements.AddRange(Sinks" + N(i) + "[s].Elements);");
                     w.Close();
                 }
 

@@ -123,6 +123,9 @@ public sealed partial class PipelineGenerator
             {
                 w.Line("/// <summary>Makes this runner shard <paramref name=\"shard\"/> of <paramref name=\"peers\"/> (the parallel batch runner).</summary>");
                 w.Open("internal void __JoinShards(" + _runnerType + "[] peers, int shard, " + ShardGroupType + " group, int maxParallelism)");
+                w.Open("if (peers.Length == 1)");
+                w.Line("return; // one shard: nothing to exchange, it runs as the single-threaded runner does");
+                w.Close();
                 w.Line("__peers = peers;");
                 w.Line("__shard = shard;");
                 w.Line("__group = group;");

@@ -964,6 +964,10 @@ namespace Snapshots
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TTotal, TBadLines, TLetters, TUnspellable>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
                 __peers = peers;
                 __shard = shard;
                 __group = group;
@@ -1458,37 +1462,29 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = new global::Compiled.ListSink<int>();
-            foreach (var part in Sinks0)
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink0.Receive(element);
-                }
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            foreach (var part in Sinks1)
+            var Sink1 = Sinks1[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink1.Receive(element);
-                }
+                Sink1.Items.AddRange(Sinks1[s].Items);
+                Sink1.Elements.AddRange(Sinks1[s].Elements);
             }
-            var Sink2 = new global::Compiled.ListSink<char>();
-            foreach (var part in Sinks2)
+            var Sink2 = Sinks2[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink2.Receive(element);
-                }
+                Sink2.Items.AddRange(Sinks2[s].Items);
+                Sink2.Elements.AddRange(Sinks2[s].Elements);
             }
-            var Sink3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            foreach (var part in Sinks3)
+            var Sink3 = Sinks3[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink3.Receive(element);
-                }
+                Sink3.Items.AddRange(Sinks3[s].Items);
+                Sink3.Elements.AddRange(Sinks3[s].Elements);
             }
             return new Results(Sink0, Sink1, Sink2, Sink3);
         }

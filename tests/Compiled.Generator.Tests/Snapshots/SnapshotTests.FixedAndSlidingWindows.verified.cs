@@ -927,6 +927,10 @@ namespace Snapshots
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TPerMinute, TSliding>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
                 __peers = peers;
                 __shard = shard;
                 __group = group;
@@ -937,7 +941,7 @@ namespace Snapshots
             private void __Exchange4()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every window and key, to the shard that owns the key's group.
+                // Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.
                 var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, int Value)>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -947,17 +951,41 @@ namespace Snapshots
                 {
                     foreach (var e in we.Value)
                     {
-                        outbox[__ShardOf4(e.Key)].Add((we.Key, e.Key, e.Value));
+                        var owner = __ShardOf4(e.Key);
+                        if (owner != __shard)
+                        {
+                            outbox[owner].Add((we.Key, e.Key, e.Value));
+                            we.Value.Remove(e.Key);
+                        }
                     }
                 }
-                _wstate4.Clear();
-                global::System.Array.Clear(_cacheS4);
                 __outbox4 = outbox;
                 __group!.SignalAndWait();
-                // Merge, in shard order, into the map of each window.
-                foreach (var peer in peers)
+                // Merge into the map of each window.
+                for (var s = __shard - 1; s >= 0; s--)
                 {
-                    foreach (var e in peer.__outbox4![__shard])
+                    foreach (var e in peers[s].__outbox4![__shard])
+                    {
+                        ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, e.Window, out var wexists);
+                        if (!wexists)
+                        {
+                            map = new();
+                        }
+                        if (map!.Remove(e.Key, out var mine))
+                        {
+                            var earlier = e.Value;
+                            _fn4.MergeAccumulators(ref earlier, mine);
+                            map!.Add(e.Key, earlier);
+                        }
+                        else
+                        {
+                            map!.Add(e.Key, e.Value);
+                        }
+                    }
+                }
+                for (var s = __shard + 1; s < peers.Length; s++)
+                {
+                    foreach (var e in peers[s].__outbox4![__shard])
                     {
                         ref var map = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, e.Window, out var wexists);
                         if (!wexists)
@@ -975,6 +1003,7 @@ namespace Snapshots
                         }
                     }
                 }
+                global::System.Array.Clear(_cacheS4);
                 _nextEnd4 = global::Compiled.Instant.MinValue; // every merged window is looked at when it fires
             }
 
@@ -1372,21 +1401,17 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            foreach (var part in Sinks0)
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink0.Receive(element);
-                }
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
-            var Sink1 = new global::Compiled.ListSink<long>();
-            foreach (var part in Sinks1)
+            var Sink1 = Sinks1[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink1.Receive(element);
-                }
+                Sink1.Items.AddRange(Sinks1[s].Items);
+                Sink1.Elements.AddRange(Sinks1[s].Elements);
             }
             return new Results(Sink0, Sink1);
         }

@@ -528,6 +528,10 @@ namespace Snapshots
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TJoined>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
                 __peers = peers;
                 __shard = shard;
                 __group = group;
@@ -538,7 +542,7 @@ namespace Snapshots
             private void __Exchange2()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                // Ship: this shard's part of every key another shard owns; its own keys stay where they are.
                 var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<int, global::System.Collections.Generic.List<int>>>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -546,15 +550,33 @@ namespace Snapshots
                 }
                 foreach (var e in _state2)
                 {
-                    outbox[__ShardOf2(e.Key)].Add(e);
+                    var owner = __ShardOf2(e.Key);
+                    if (owner != __shard)
+                    {
+                        outbox[owner].Add(e);
+                        _state2.Remove(e.Key); // removing the current entry keeps a dictionary's enumeration valid
+                    }
                 }
-                _state2.Clear();
                 __outbox2 = outbox;
                 __group!.SignalAndWait();
-                // Merge: the parts of this shard's keys, in shard order (input order).
-                foreach (var peer in peers)
+                for (var s = __shard - 1; s >= 0; s--)
                 {
-                    foreach (var e in peer.__outbox2![__shard])
+                    foreach (var e in peers[s].__outbox2![__shard])
+                    {
+                        if (_state2.Remove(e.Key, out var mine))
+                        {
+                            e.Value.AddRange(mine);
+                            _state2.Add(e.Key, e.Value);
+                        }
+                        else
+                        {
+                            _state2.Add(e.Key, e.Value);
+                        }
+                    }
+                }
+                for (var s = __shard + 1; s < peers.Length; s++)
+                {
+                    foreach (var e in peers[s].__outbox2![__shard])
                     {
                         ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
                         if (!exists)
@@ -890,13 +912,11 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            foreach (var part in Sinks0)
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink0.Receive(element);
-                }
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
             return new Results(Sink0);
         }

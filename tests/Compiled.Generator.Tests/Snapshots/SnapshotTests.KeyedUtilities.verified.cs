@@ -612,6 +612,10 @@ namespace Snapshots
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TDistinctKeys, TValueCount, TSwapped>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
                 __peers = peers;
                 __shard = shard;
                 __group = group;
@@ -622,7 +626,7 @@ namespace Snapshots
             private void __Exchange2()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                // Ship: this shard's part of every key another shard owns; its own keys stay where they are.
                 var outbox = new global::System.Collections.Generic.List<string>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -630,15 +634,32 @@ namespace Snapshots
                 }
                 foreach (var e in _state2)
                 {
-                    outbox[__ShardOf2(e)].Add(e);
+                    var owner = __ShardOf2(e);
+                    if (owner != __shard)
+                    {
+                        outbox[owner].Add(e);
+                    }
                 }
-                _state2.Clear();
+                foreach (var shipped in outbox)
+                {
+                    foreach (var x in shipped)
+                    {
+                        _state2.Remove(x);
+                    }
+                }
                 __outbox2 = outbox;
                 __group!.SignalAndWait();
-                // Merge: the parts of this shard's keys, in shard order (input order).
-                foreach (var peer in peers)
+                for (var s = __shard - 1; s >= 0; s--)
                 {
-                    foreach (var e in peer.__outbox2![__shard])
+                    foreach (var e in peers[s].__outbox2![__shard])
+                    {
+                        _state2.Remove(e);
+                        _state2.Add(e);
+                    }
+                }
+                for (var s = __shard + 1; s < peers.Length; s++)
+                {
+                    foreach (var e in peers[s].__outbox2![__shard])
                     {
                         _state2.Add(e);
                     }
@@ -1050,29 +1071,23 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = new global::Compiled.ListSink<string>();
-            foreach (var part in Sinks0)
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink0.Receive(element);
-                }
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
-            var Sink1 = new global::Compiled.ListSink<long>();
-            foreach (var part in Sinks1)
+            var Sink1 = Sinks1[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink1.Receive(element);
-                }
+                Sink1.Items.AddRange(Sinks1[s].Items);
+                Sink1.Elements.AddRange(Sinks1[s].Elements);
             }
-            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            foreach (var part in Sinks2)
+            var Sink2 = Sinks2[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink2.Receive(element);
-                }
+                Sink2.Items.AddRange(Sinks2[s].Items);
+                Sink2.Elements.AddRange(Sinks2[s].Elements);
             }
             return new Results(Sink0, Sink1, Sink2);
         }

@@ -567,6 +567,10 @@ namespace Snapshots
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TCounts>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
                 __peers = peers;
                 __shard = shard;
                 __group = group;
@@ -577,7 +581,7 @@ namespace Snapshots
             private void __Exchange3()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every key, to the shard that owns the key's group.
+                // Ship: this shard's part of every key another shard owns; its own keys stay where they are.
                 var outbox = new global::System.Collections.Generic.List<global::System.Collections.Generic.KeyValuePair<string, long>>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -585,15 +589,32 @@ namespace Snapshots
                 }
                 foreach (var e in _state3)
                 {
-                    outbox[__ShardOf3(e.Key)].Add(e);
+                    var owner = __ShardOf3(e.Key);
+                    if (owner != __shard)
+                    {
+                        outbox[owner].Add(e);
+                        _state3.Remove(e.Key); // removing the current entry keeps a dictionary's enumeration valid
+                    }
                 }
-                _state3.Clear();
                 __outbox3 = outbox;
                 __group!.SignalAndWait();
-                // Merge: the parts of this shard's keys, in shard order (input order).
-                foreach (var peer in peers)
+                for (var s = __shard - 1; s >= 0; s--)
                 {
-                    foreach (var e in peer.__outbox3![__shard])
+                    foreach (var e in peers[s].__outbox3![__shard])
+                    {
+                        if (_state3.Remove(e.Key, out var mine))
+                        {
+                            _state3.Add(e.Key, e.Value + mine);
+                        }
+                        else
+                        {
+                            _state3.Add(e.Key, e.Value);
+                        }
+                    }
+                }
+                for (var s = __shard + 1; s < peers.Length; s++)
+                {
+                    foreach (var e in peers[s].__outbox3![__shard])
                     {
                         global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, e.Key, out bool _) += e.Value;
                     }
@@ -973,13 +994,11 @@ namespace Snapshots
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
                 throw failure.OnShard(e.Shard, parallelism, -1);
             }
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            foreach (var part in Sinks0)
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
             {
-                foreach (var element in part.Elements)
-                {
-                    Sink0.Receive(element);
-                }
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
             return new Results(Sink0);
         }
