@@ -117,14 +117,9 @@ public sealed partial class PipelineGenerator
                 var inputKeys = _inputs.Select(i => Names.ToPascal(i.Name)).ToList();
                 w.Line("/// <summary>The runner of a pipeline that cannot be generated: every member throws.</summary>");
                 w.Line(GeneratedCode);
+                // The sinks' type parameters are not constrained to ISink<T>: an element type read from a declaration with
+                // errors may not be the one the caller's sinks were written for, and nothing is ever sent to them.
                 w.Line(Surface + " sealed class " + RunnerType + " : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner");
-                w.Indent++;
-                foreach (var o in _outputs)
-                {
-                    w.Line("where T" + Names.ToPascal(o.Name) + " : global::Compiled.ISink<" + o.ElementType + ">");
-                }
-
-                w.Indent--;
                 w.Open();
                 for (var i = 0; i < _outputs.Count; i++)
                 {
@@ -180,14 +175,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Throws: the pipeline cannot be generated.</summary>");
                 w.Line(GeneratedCode);
                 w.Line(Surface + " static " + RunnerType + " CreateRunner" + TypeParameterList() + "(" + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name) + " " + Camel(o.Name))) + ")");
-                w.Indent++;
-                foreach (var o in _outputs)
-                {
-                    w.Line("where T" + Names.ToPascal(o.Name) + " : global::Compiled.ISink<" + o.ElementType + ">");
-                }
-
-                w.Line("=> " + Throw + ";");
-                w.Indent--;
+                w.Line("    => " + Throw + ";");
                 w.Line();
                 w.Line("/// <summary>The outputs of a batch run; never created: the pipeline cannot be generated.</summary>");
                 w.Line(GeneratedCode);

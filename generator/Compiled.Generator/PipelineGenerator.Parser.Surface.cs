@@ -95,6 +95,15 @@ public sealed partial class PipelineGenerator
                     _cancellationToken.ThrowIfCancellationRequested();
                     if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method)
                     {
+                        // An Output on a collection whose type is unknown (an error before it in the chain): its name is
+                        // still known; its results are typed object.
+                        if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Output" } &&
+                            invocation.ArgumentList.Arguments.Count == 1 &&
+                            _model.GetConstantValue(invocation.ArgumentList.Arguments[0].Expression, _cancellationToken) is { HasValue: true, Value: string unbound })
+                        {
+                            AddPort(unbound, "object", false, outputNames, outputs);
+                        }
+
                         continue;
                     }
 
@@ -146,14 +155,22 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                var identifier = Names.ToPascal(text);
+                if (AddPort(text, Fq(elementType), readsLines, seen, ports))
+                {
+                    isInternal |= !IsPublicEverywhere(elementType);
+                }
+            }
+
+            private static bool AddPort(string name, string elementType, bool readsLines, HashSet<string> seen, List<SurfacePort> ports)
+            {
+                var identifier = Names.ToPascal(name);
                 if (identifier.Length == 0 || !SyntaxFacts.IsValidIdentifier(identifier) || !seen.Add(identifier))
                 {
-                    return;
+                    return false;
                 }
 
-                isInternal |= !IsPublicEverywhere(elementType);
-                ports.Add(new SurfacePort(text, Fq(elementType), readsLines));
+                ports.Add(new SurfacePort(name, elementType, readsLines));
+                return true;
             }
 
             private static bool HasErrorType(ITypeSymbol type) => type switch

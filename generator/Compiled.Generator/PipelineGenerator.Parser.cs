@@ -167,7 +167,22 @@ public sealed partial class PipelineGenerator
                 if (define is null || defineSyntax is null || (defineSyntax.Body is null && defineSyntax.ExpressionBody is null))
                 {
                     Report(DiagnosticDescriptors.MissingDefine, syntax.Identifier.GetLocation(), type.Name);
-                    return FailedResult(type, null);
+
+                    // A Define with the wrong signature (not static, another parameter list) still names the inputs and
+                    // outputs the runner's surface should have.
+                    var misdeclared = type.GetMembers("Define").OfType<IMethodSymbol>()
+                        .SelectMany(m => m.DeclaringSyntaxReferences)
+                        .Select(r => r.GetSyntax(_cancellationToken))
+                        .OfType<MethodDeclarationSyntax>()
+                        .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
+                    if (misdeclared is not null)
+                    {
+                        _model = misdeclared.SyntaxTree == _context.SemanticModel.SyntaxTree
+                            ? _context.SemanticModel
+                            : compilation.GetSemanticModel(misdeclared.SyntaxTree);
+                    }
+
+                    return FailedResult(type, misdeclared);
                 }
 
                 _builderParameter = define.Parameters[0];

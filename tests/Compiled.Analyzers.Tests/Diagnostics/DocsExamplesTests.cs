@@ -51,6 +51,14 @@ public sealed partial class DocsExamplesTests
     public async Task BadExample_ReportsTheDiagnostic(string id)
     {
         var (diagnostics, compilerErrors) = await AnalyzeAsync(ReadExample(id, "Bad"));
+        if (id == "CMP0003")
+        {
+            // Bad C#: the compiler's error is the one message; CMP0003 is reported only where the compiler says nothing.
+            Assert.Single(compilerErrors);
+            Assert.DoesNotContain(diagnostics, d => d.Id == id);
+            return;
+        }
+
         Assert.Contains(diagnostics, d => d.Id == id);
 
         // The examples are bad for the generator, not bad C#: only CMP0003 is about code that does not compile.
