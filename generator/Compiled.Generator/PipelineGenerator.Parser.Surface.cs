@@ -137,21 +137,32 @@ public sealed partial class PipelineGenerator
                     var receiverElement = receiverType is null ? null : ElementType(receiverType);
                     if (call["lateData"] is { IsExplicit: true } lateData)
                     {
-                        AddPort(lateData, receiverElement, false, outputNames, outputs, ref isInternal);
+                        AddPort(lateData, receiverElement, false, outputNames, outputs, ref isInternal, isOutput: true);
                     }
 
                     if (method.Name == "Output" && SymbolEqualityComparer.Default.Equals(definition, _pcollection))
                     {
-                        AddPort(call["name"], receiverElement, false, outputNames, outputs, ref isInternal);
+                        AddPort(call["name"], receiverElement, false, outputNames, outputs, ref isInternal, isOutput: true);
                     }
                 }
             }
 
-            private static void AddPort(BoundArgument? name, ITypeSymbol? elementType, bool readsLines, HashSet<string> seen, List<SurfacePort> ports, ref bool isInternal)
+            private static void AddPort(BoundArgument? name, ITypeSymbol? elementType, bool readsLines, HashSet<string> seen, List<SurfacePort> ports, ref bool isInternal, bool isOutput = false)
             {
-                if (name is null || name.Constant is not { HasValue: true, Value: string text } || elementType is null ||
-                    HasErrorType(elementType) || FindUnnameable(elementType) is not null || FindPrivate(elementType) is not null)
+                if (name is null || name.Constant is not { HasValue: true, Value: string text })
                 {
+                    return;
+                }
+
+                if (elementType is null || HasErrorType(elementType) || FindUnnameable(elementType) is not null || FindPrivate(elementType) is not null)
+                {
+                    // An output whose element type is not known (or cannot be named) is still an output: its results are
+                    // typed object, and its sink may be any type.
+                    if (isOutput)
+                    {
+                        AddPort(text, "object", readsLines, seen, ports);
+                    }
+
                     return;
                 }
 
@@ -173,9 +184,11 @@ public sealed partial class PipelineGenerator
                 return true;
             }
 
+            /// <summary>An error type, or a type parameter (left by a call whose type arguments could not be inferred).</summary>
             private static bool HasErrorType(ITypeSymbol type) => type switch
             {
-                { TypeKind: TypeKind.Error } => true,
+                { TypeKind: TypeKind.Error or TypeKind.TypeParameter } => true,
+                IPointerTypeSymbol or IFunctionPointerTypeSymbol or IDynamicTypeSymbol => true,
                 IArrayTypeSymbol array => HasErrorType(array.ElementType),
                 INamedTypeSymbol named => named.TypeArguments.Any(HasErrorType) || (named.ContainingType is { } outer && HasErrorType(outer)),
                 _ => false,
