@@ -210,7 +210,7 @@ public sealed partial class PipelineGenerator
                 // A compiler error in Define (one the generator could read past, such as a static lambda that uses the
                 // builder) means that the lambdas copied into the runner would not compile either: the compiler's error is
                 // the one to show, and the runner gets only its throwing surface.
-                foreach (var error in _model.GetDiagnostics(defineSyntax.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).Take(3))
+                foreach (var error in _model.GetDiagnostics(defineSyntax.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError).Take(3))
                 {
                     _compilerErrors.Add(System.IO.Path.GetFileName(error.Location.GetLineSpan().Path) + "(" +
                         (error.Location.GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
@@ -346,7 +346,7 @@ public sealed partial class PipelineGenerator
 
                 var node = location.SourceTree.GetRoot(_cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
                 var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax || n is ArrowExpressionClauseSyntax || n is MemberDeclarationSyntax) ?? node;
-                return _model.GetDiagnostics(scope.Span, _cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+                return _model.GetDiagnostics(scope.Span, _cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError);
             }
 
             private static bool IsPartialAll(INamedTypeSymbol type)
