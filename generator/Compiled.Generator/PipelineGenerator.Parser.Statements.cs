@@ -40,6 +40,11 @@ public sealed partial class PipelineGenerator
                             {
                                 _locals[symbol] = value;
                             }
+                            else if (symbol is not null)
+                            {
+                                // Its initializer was reported: later uses of the local say nothing more.
+                                _failedLocals.Add(symbol);
+                            }
                         }
 
                         break;
@@ -118,6 +123,14 @@ public sealed partial class PipelineGenerator
                 var value = Evaluate(assignment.Right);
                 if (value is null)
                 {
+                    foreach (var designation in designations)
+                    {
+                        if (_model.GetDeclaredSymbol(designation, _cancellationToken) is { } failed)
+                        {
+                            _failedLocals.Add(failed);
+                        }
+                    }
+
                     return;
                 }
 
@@ -202,6 +215,11 @@ public sealed partial class PipelineGenerator
                 if (_locals.TryGetValue(symbol, out var value))
                 {
                     return value;
+                }
+
+                if (_failedLocals.Contains(symbol))
+                {
+                    return null;
                 }
 
                 Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.ValueText,

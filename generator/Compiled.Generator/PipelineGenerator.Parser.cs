@@ -167,7 +167,22 @@ public sealed partial class PipelineGenerator
                 if (define is null || defineSyntax is null || (defineSyntax.Body is null && defineSyntax.ExpressionBody is null))
                 {
                     Report(DiagnosticDescriptors.MissingDefine, syntax.Identifier.GetLocation(), type.Name);
-                    return Result(null);
+
+                    // A Define with the wrong signature (not static, another parameter list) still names the inputs and
+                    // outputs the runner's surface should have.
+                    var misdeclared = type.GetMembers("Define").OfType<IMethodSymbol>()
+                        .SelectMany(m => m.DeclaringSyntaxReferences)
+                        .Select(r => r.GetSyntax(_cancellationToken))
+                        .OfType<MethodDeclarationSyntax>()
+                        .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
+                    if (misdeclared is not null)
+                    {
+                        _model = misdeclared.SyntaxTree == _context.SemanticModel.SyntaxTree
+                            ? _context.SemanticModel
+                            : compilation.GetSemanticModel(misdeclared.SyntaxTree);
+                    }
+
+                    return FailedResult(type, misdeclared);
                 }
 
                 _builderParameter = define.Parameters[0];
@@ -192,9 +207,20 @@ public sealed partial class PipelineGenerator
                 CheckWindowing(defineSyntax);
                 AddKeyHashes(defineSyntax.SpanStart);
 
-                if (_diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+                // A compiler error in Define (one the generator could read past, such as a static lambda that uses the
+                // builder) means that the lambdas copied into the runner would not compile either: the compiler's error is
+                // the one to show, and the runner gets only its throwing surface.
+                foreach (var error in _model.GetDiagnostics(defineSyntax.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError).Take(3))
                 {
-                    return Result(null);
+                    _compilerErrors.Add(System.IO.Path.GetFileName(error.Location.GetLineSpan().Path) + "(" +
+                        (error.Location.GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
+                        (error.Location.GetLineSpan().StartLinePosition.Character + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "): " +
+                        error.Id + ": " + error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                if (_compilerErrors.Count > 0 || _hiddenErrors.Count > 0 || _diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+                {
+                    return FailedResult(type, defineSyntax);
                 }
 
                 if (_outputNames.Count == 0)
@@ -284,8 +310,44 @@ public sealed partial class PipelineGenerator
 
             private ParseResult Result(PipelineSpec? spec) => new(spec, _diagnostics.ToEquatableArray());
 
-            private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
-                _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
+            private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args)
+            {
+                var info = new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args));
+                if (descriptor.Id == DiagnosticDescriptors.Unresolved.Id && CompilerReportedErrorAround(location))
+                {
+                    // The compiler's own error says what is wrong there; CMP0003 would only repeat it. The pipeline
+                    // still cannot be generated: the error is kept for the runner's stub (see PipelineSurface).
+                    _hiddenErrors.Add(info);
+                    return;
+                }
+
+                _diagnostics.Add(info);
+            }
+
+            /// <summary>
+            /// Generator errors that are not reported because the compiler reports an error at the same place (a
+            /// CMP0003 inside a statement the compiler already rejects).
+            /// </summary>
+            private readonly List<DiagnosticInfo> _hiddenErrors = new();
+
+            /// <summary>The compiler's errors in Define, as text for the runner's surface.</summary>
+            private readonly List<string> _compilerErrors = new();
+
+            /// <summary>Locals whose initializer was reported: their uses are not reported again.</summary>
+            private readonly HashSet<ISymbol> _failedLocals = new(SymbolEqualityComparer.Default);
+
+            /// <summary>True when the compiler reports an error in the statement (or member) that contains <paramref name="location"/>.</summary>
+            private bool CompilerReportedErrorAround(Location location)
+            {
+                if (_model is null || location.SourceTree != _model.SyntaxTree)
+                {
+                    return false;
+                }
+
+                var node = location.SourceTree.GetRoot(_cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
+                var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax || n is ArrowExpressionClauseSyntax || n is MemberDeclarationSyntax) ?? node;
+                return _model.GetDiagnostics(scope.Span, _cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError);
+            }
 
             private static bool IsPartialAll(INamedTypeSymbol type)
             {

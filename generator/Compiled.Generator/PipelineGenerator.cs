@@ -21,6 +21,7 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
         public const string Specs = "Compiled.Specs";
         public const string Plans = "Compiled.Plans";
         public const string Diagnostics = "Compiled.Diagnostics";
+        public const string Surfaces = "Compiled.Surfaces";
     }
 
     /// <inheritdoc />
@@ -43,6 +44,35 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
             {
                 spc.ReportDiagnostic(item.ToDiagnostic());
             }
+        });
+
+        // A declaration with errors still gets the runner's surface, whose members throw: calls of Run and CreateRunner
+        // then compile, and the declaration's own errors are the only ones reported.
+        var surfaces = parsed
+            .Where(static result => result.Spec is null && result.Surface is not null)
+            .Select(static (result, _) => result.Surface!)
+            .WithTrackingName(Steps.Surfaces);
+
+        context.RegisterSourceOutput(surfaces, static (spc, surface) =>
+        {
+            string hintName;
+            string source;
+            try
+            {
+                (hintName, source) = Emitter.EmitSurface(surface);
+            }
+#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
+            catch (System.Exception ex)
+#pragma warning restore CA1031
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InternalError,
+                    Location.None,
+                    ex.GetType().Name + " while writing the runner surface of " + surface.ClassName + ": " + ex.Message));
+                return;
+            }
+
+            spc.AddSource(SafeHintName(hintName), source);
         });
 
         var plans = parsed

@@ -6,7 +6,7 @@ namespace Compiled.Analyzers.Diagnostics;
 /// The one registry of the analyzers' diagnostics. IDs are ranged by family (docs/diagnostics/README.md):
 /// CMP0001-0099 generator ("cannot generate", reported by Compiled.Generator, listed here only as IDs that
 /// code fixes target), CMP1001-1099 windowing and triggers, CMP2001-2099 coders and keys, CMP3001-3099
-/// transforms, CMP9001-9099 performance information. Every descriptor links to docs/diagnostics/ID.md.
+/// transforms, CMP4001-4099 calls of the generated runner, CMP9001-9099 performance information. Every descriptor links to docs/diagnostics/ID.md.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -21,6 +21,9 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Category of the transform rules (CMP3xxx).</summary>
     public const string TransformsCategory = "Compiled.Transforms";
+
+    /// <summary>Category of the rules on calls of the generated runner (CMP4xxx).</summary>
+    public const string UsageCategory = "Compiled.Usage";
 
     /// <summary>Category of the performance information (CMP9xxx).</summary>
     public const string PerformanceCategory = "Compiled.Performance";
@@ -233,4 +236,20 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A runner may call a transform function more than once for an element (retries, speculative execution) and in any order, and expects the same output each time. Reading the clock or a random source, writing static state or changing the input element makes results depend on how the pipeline ran.",
         helpLinkUri: HelpLinkBase + "CMP3001.md");
+
+    /// <summary>
+    /// CMP4001: a call of a generated <c>CreateRunner</c>, <c>CreateParallelRunner</c>, <c>Run</c> or <c>Runner</c>
+    /// constructor that passes by position arguments for two or more parameters of the same type (sinks of the same
+    /// element type, inputs of the same element type): swapped, they compile and give wrong results.
+    /// Format: {0} the method, {1} the parameters, {2} their type, {3} the call with named arguments.
+    /// </summary>
+    public static readonly DiagnosticDescriptor PositionalSameTypeArguments = new(
+        id: "CMP4001",
+        title: "Arguments of the same type passed by position",
+        messageFormat: "{0} takes {1} by position, and they have the same type ({2}), so swapped arguments would compile and silently mix up the data; name the arguments: {3}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generated CreateRunner, Run and Runner take one sink per output and one input per input, in declaration order, each parameter named after its output or input. When two of them have the same type, a call that swaps them compiles and sends data to the wrong sink or reads the wrong input; naming the arguments makes the binding explicit.",
+        helpLinkUri: HelpLinkBase + "CMP4001.md");
 }

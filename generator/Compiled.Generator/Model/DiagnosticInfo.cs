@@ -35,4 +35,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Helpers
 }
 
 /// <summary>The parser's result for one class: a spec (null when it cannot be generated) and diagnostics.</summary>
-internal sealed record ParseResult(PipelineSpec? Spec, Helpers.EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record ParseResult(PipelineSpec? Spec, Helpers.EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>When <see cref="Spec"/> is null: the surface to emit in its place, or null when there is no class to add it to.</summary>
+    public PipelineSurface? Surface { get; init; }
+}
