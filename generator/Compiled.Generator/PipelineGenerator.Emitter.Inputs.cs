@@ -86,6 +86,43 @@ public sealed partial class PipelineGenerator
                 w.Line();
             }
 
+            /// <summary>
+            /// The span push of an input that tracks its own watermark: the span is cut into bundles of BundleSize
+            /// elements, and after each the input's watermark advances and triggers are evaluated, exactly as if each
+            /// bundle had been pushed by a call of its own; so a large push closes windows as it goes.
+            /// </summary>
+            private void WriteBundledSpanPush(SourceWriter w, TransformSpec input, string name, string type)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// Pushes every element of a span into input '" + Doc(input.Name) + "', in bundles of <see cref=\"BundleSize\"/> elements:");
+                w.Line("/// after each bundle the input's watermark advances (it trails the latest timestamp seen) and triggers are");
+                w.Line("/// evaluated, so windows behind the watermark fire and free their state while the push goes on. The results are");
+                w.Line("/// those of pushing each bundle by a call of its own.");
+                w.Line("/// </summary>");
+                w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
+                OpenCall(w);
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                w.Line("var start = 0;");
+                w.Open("do");
+                WriteTick(w);
+                w.Line("var end = elements.Length - start > _bundleSize ? start + _bundleSize : elements.Length;");
+                w.Line("var i = start;");
+                w.Open("try");
+                w.Line("__Loop" + name + "(elements.Slice(0, end), timestamp, ref i);");
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__elementsIn_" + name + " += i - start;");
+                w.Line("throw __Failed" + name + "(ex, elements[i], i);");
+                w.Close();
+                w.Line("__elementsIn_" + name + " += end - start;");
+                WriteEndBundle(w);
+                w.Line("start = end;");
+                w.Close(" while (start < elements.Length);");
+                CloseCall(w);
+                w.Close();
+                w.Line();
+            }
+
             private void WriteInput(SourceWriter w, TransformSpec input)
             {
                 _currentInput = input;
@@ -124,24 +161,31 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
-                w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
-                OpenCall(w);
-                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
-                WriteTick(w);
-                w.Line("var i = 0;");
-                w.Open("try");
-                w.Line("__Loop" + name + "(elements, timestamp, ref i);");
-                w.Close();
-                w.Open("catch (global::System.Exception ex)");
-                w.Line("__elementsIn_" + name + " += i;");
-                w.Line("throw __Failed" + name + "(ex, elements[i], i);");
-                w.Close();
-                w.Line("__elementsIn_" + name + " += elements.Length;");
-                WriteEndBundle(w);
-                CloseCall(w);
-                w.Close();
-                w.Line();
+                if (input.MaxOutOfOrdernessMs is null)
+                {
+                    w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
+                    w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
+                    OpenCall(w);
+                    w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                    WriteTick(w);
+                    w.Line("var i = 0;");
+                    w.Open("try");
+                    w.Line("__Loop" + name + "(elements, timestamp, ref i);");
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("__elementsIn_" + name + " += i;");
+                    w.Line("throw __Failed" + name + "(ex, elements[i], i);");
+                    w.Close();
+                    w.Line("__elementsIn_" + name + " += elements.Length;");
+                    WriteEndBundle(w);
+                    CloseCall(w);
+                    w.Close();
+                    w.Line();
+                }
+                else
+                {
+                    WriteBundledSpanPush(w, input, name, type);
+                }
                 w.Line("/// <summary>Pushes one bundle of elements, each with its event timestamp, into input '" + Doc(input.Name) + "' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>");
                 w.Open("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle)");
                 OpenCall(w);
