@@ -233,38 +233,39 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("private long __lines" + name + "; // lines of input '" + Doc(input.Name) + "' read by the current Read call");
                     w.Line();
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory).</summary>");
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory; lines already in memory, <see cref=\"global::Compiled.TextInput.FromLines\"/>, used as they are, not copied).</summary>");
                     w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public async global::System.Threading.Tasks.ValueTask Read" + name + "Async(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
-                    w.Line("await input.ReadLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
+                    w.Line("await input.ReadStringLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
 
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory) into input '" + Doc(input.Name) + "'.</summary>");
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory; lines already in memory, <see cref=\"global::Compiled.TextInput.FromLines\"/>, are used as they are, not copied) into input '" + Doc(input.Name) + "'.</summary>");
                     w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public void Read" + name + "(global::Compiled.TextInput input)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
                     w.Line("var consumer = new __" + name + "LineConsumer(this);");
-                    w.Line("input.ReadLines(ref consumer);");
+                    w.Line("input.ReadStringLines(ref consumer);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
                     _runnerExtras.Add(x =>
                     {
-                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "'.</summary>");
-                        x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.ILineConsumer");
+                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>");
+                        x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.IStringLineConsumer");
                         x.Line("private readonly " + _runnerType + " _runner;");
                         x.Line();
                         x.Line("public __" + name + "LineConsumer(" + _runnerType + " runner) => _runner = runner;");
                         x.Line();
-                        x.Open("public void OnLine(global::System.ReadOnlySpan<char> line)");
-                        x.Line("var element = new string(line);");
+                        x.Line("public void OnLine(global::System.ReadOnlySpan<char> line) => OnLine(new string(line));");
+                        x.Line();
+                        x.Open("public void OnLine(string element)");
                         x.Line("var index = _runner.__lines" + name + "++;");
                         WriteGuardedElement(x, name, "element", "global::Compiled.Instant.MinValue", "index", "_runner.");
                         x.Line("_runner.__elementsIn_" + name + "++;");
