@@ -454,7 +454,13 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         }
         else
         {
-            var found = Find(windows.Root, window);
+            // Data in about the order of time uses the key's latest windows: look back from the last a few steps first.
+            var found = FindFromLast(windows.Last, window);
+            if (found == Unknown)
+            {
+                found = Find(windows.Root, window);
+            }
+
             if (found >= 0)
             {
                 return found;
@@ -465,6 +471,59 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         InitSlot(index, key, window, scheduleTimer: true);
         Insert(ref windows, index);
         return index;
+    }
+
+    private const int Unknown = -2;
+
+    /// <summary>
+    /// The slot of <paramref name="window"/> among the last few windows of a key, going back from
+    /// <paramref name="last"/>: -1 when the window is not there (the walk passed its place), <see cref="Unknown"/>
+    /// when it is further back.
+    /// </summary>
+    private int FindFromLast(int last, BoundedWindow window)
+    {
+        var node = last;
+        for (var step = 0; step < 4 && node >= 0; step++)
+        {
+            ref readonly var w = ref _slots[node].Window;
+            if (w.Start == window.Start && w.End == window.End)
+            {
+                return node;
+            }
+
+            if (w.Start != window.Start ? w.Start < window.Start : w.End < window.End)
+            {
+                return -1;
+            }
+
+            node = Predecessor(node);
+        }
+
+        return node < 0 ? -1 : Unknown;
+    }
+
+    /// <summary>The slot before <paramref name="node"/> in the order of its key's windows, or -1.</summary>
+    private int Predecessor(int node)
+    {
+        var left = _slots[node].Left;
+        if (left >= 0)
+        {
+            while (_slots[left].Right >= 0)
+            {
+                left = _slots[left].Right;
+            }
+
+            return left;
+        }
+
+        var parent = _slots[node].Parent;
+        while (parent >= 0 && _slots[parent].Left == node)
+        {
+            node = parent;
+            parent = _slots[node].Parent;
+        }
+
+        return parent;
     }
 
     /// <summary>
