@@ -25,7 +25,7 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>");
                     w.Line("/// How many elements of a span pushed into " + (tracked.Count == 1 ? "input " + tracked[0] + ", which tracks its own watermark," : "an input that tracks its own watermark (" + string.Join(", ", tracked) + ")"));
                     w.Line("/// make one bundle: after each bundle the input's watermark advances and triggers are evaluated, so a large push");
-                    w.Line("/// closes windows as it goes. Default <see cref=\"global::Compiled.Execution.Bundles.DefaultSize\"/> (4,096); at least 1.");
+                    w.Line("/// closes windows as it goes. Default <see cref=\"global::Compiled.Execution.Bundles.DefaultSize\"/> (1,024); at least 1.");
                     w.Line("/// The results are those of pushing each bundle by a call of its own.");
                     w.Line("/// </summary>");
                     w.Open("public int BundleSize");

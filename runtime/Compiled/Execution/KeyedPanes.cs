@@ -271,7 +271,8 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     /// <summary>
     /// Whether a custom merging window function's merges wait for the end of the bundle: only while nothing can fire
     /// or be late (the input watermark at its minimum) and the trigger is the default one, whose state does not depend
-    /// on the order of elements and merges. Then the result is the same as merging per element.
+    /// on the order of elements and merges. Then the windows, holds and accumulated values are those of merging per
+    /// element (a combine function whose result depends on the order of its merges, such as a list, may see another order).
     /// </summary>
     private bool DeferMerges => _defaultTrigger && InputWatermark == Instant.MinValue;
 
