@@ -2,10 +2,13 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using Compiled.Benchmarks.EventTime;
+using Compiled.Tests.EventTime;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Compiled.Tests.EventTime;
+// Not under EventTime/ or Pipelines/: the generator's fuzz test takes the pipelines there as seeds, compiled without
+// the benchmark types (Event) and xunit that these use.
+namespace Compiled.Tests.Scaling;
 
 /// <summary>W5's sessions through a custom merging window function (30 s sessions written by hand), in batch.</summary>
 [Pipeline]
