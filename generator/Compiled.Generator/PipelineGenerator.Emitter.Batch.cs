@@ -172,6 +172,11 @@ public sealed partial class PipelineGenerator
                     ? "global::Compiled.TextInput "
                     : span ? "global::System.ReadOnlySpan<" + i.OutputTypes[0] + "> " : "global::System.Collections.Generic.IEnumerable<" + i.OutputTypes[0] + "> ") + Camel(i.Name!));
                 w.Line("/// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>");
+                if (_inputs.Any(i => i.Kind == TransformKind.ReadLinesInput))
+                {
+                    w.Line("/// <remarks>A text input reads a file, a stream or a text; lines already in memory (<see cref=\"global::Compiled.TextInput.FromLines\"/>) are used as they are, not copied.</remarks>");
+                }
+
                 w.Line(GeneratedCode);
                 w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ")");
                 // Locals start with a capital letter: the parameters, named after inputs, never do.

@@ -86,6 +86,43 @@ public sealed partial class PipelineGenerator
                 w.Line();
             }
 
+            /// <summary>
+            /// The span push of an input that tracks its own watermark: the span is cut into bundles of BundleSize
+            /// elements, and after each the input's watermark advances and triggers are evaluated, exactly as if each
+            /// bundle had been pushed by a call of its own; so a large push closes windows as it goes.
+            /// </summary>
+            private void WriteBundledSpanPush(SourceWriter w, TransformSpec input, string name, string type)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// Pushes every element of a span into input '" + Doc(input.Name) + "', in bundles of <see cref=\"BundleSize\"/> elements:");
+                w.Line("/// after each bundle the input's watermark advances (it trails the latest timestamp seen) and triggers are");
+                w.Line("/// evaluated, so windows behind the watermark fire and free their state while the push goes on. The results are");
+                w.Line("/// those of pushing each bundle by a call of its own.");
+                w.Line("/// </summary>");
+                w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
+                OpenCall(w);
+                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                w.Line("var start = 0;");
+                w.Open("do");
+                WriteTick(w);
+                w.Line("var end = elements.Length - start > _bundleSize ? start + _bundleSize : elements.Length;");
+                w.Line("var i = start;");
+                w.Open("try");
+                w.Line("__Loop" + name + "(elements.Slice(0, end), timestamp, ref i);");
+                w.Close();
+                w.Open("catch (global::System.Exception ex)");
+                w.Line("__elementsIn_" + name + " += i - start;");
+                w.Line("throw __Failed" + name + "(ex, elements[i], i);");
+                w.Close();
+                w.Line("__elementsIn_" + name + " += end - start;");
+                WriteEndBundle(w);
+                w.Line("start = end;");
+                w.Close(" while (start < elements.Length);");
+                CloseCall(w);
+                w.Close();
+                w.Line();
+            }
+
             private void WriteInput(SourceWriter w, TransformSpec input)
             {
                 _currentInput = input;
@@ -124,24 +161,31 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
-                w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
-                OpenCall(w);
-                w.Line("var timestamp = global::Compiled.Instant.MinValue;");
-                WriteTick(w);
-                w.Line("var i = 0;");
-                w.Open("try");
-                w.Line("__Loop" + name + "(elements, timestamp, ref i);");
-                w.Close();
-                w.Open("catch (global::System.Exception ex)");
-                w.Line("__elementsIn_" + name + " += i;");
-                w.Line("throw __Failed" + name + "(ex, elements[i], i);");
-                w.Close();
-                w.Line("__elementsIn_" + name + " += elements.Length;");
-                WriteEndBundle(w);
-                CloseCall(w);
-                w.Close();
-                w.Line();
+                if (input.MaxOutOfOrdernessMs is null)
+                {
+                    w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");
+                    w.Open("public void Push" + name + "(global::System.ReadOnlySpan<" + type + "> elements)");
+                    OpenCall(w);
+                    w.Line("var timestamp = global::Compiled.Instant.MinValue;");
+                    WriteTick(w);
+                    w.Line("var i = 0;");
+                    w.Open("try");
+                    w.Line("__Loop" + name + "(elements, timestamp, ref i);");
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("__elementsIn_" + name + " += i;");
+                    w.Line("throw __Failed" + name + "(ex, elements[i], i);");
+                    w.Close();
+                    w.Line("__elementsIn_" + name + " += elements.Length;");
+                    WriteEndBundle(w);
+                    CloseCall(w);
+                    w.Close();
+                    w.Line();
+                }
+                else
+                {
+                    WriteBundledSpanPush(w, input, name, type);
+                }
                 w.Line("/// <summary>Pushes one bundle of elements, each with its event timestamp, into input '" + Doc(input.Name) + "' (triggers are evaluated after the bundle, as in Beam; TestStream uses this).</summary>");
                 w.Open("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle)");
                 OpenCall(w);
@@ -189,38 +233,39 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("private long __lines" + name + "; // lines of input '" + Doc(input.Name) + "' read by the current Read call");
                     w.Line();
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory).</summary>");
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory; lines already in memory, <see cref=\"global::Compiled.TextInput.FromLines\"/>, used as they are, not copied).</summary>");
                     w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public async global::System.Threading.Tasks.ValueTask Read" + name + "Async(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
-                    w.Line("await input.ReadLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
+                    w.Line("await input.ReadStringLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
 
-                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory) into input '" + Doc(input.Name) + "'.</summary>");
+                    w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> (a file is read through System.IO.Pipelines with bounded memory; lines already in memory, <see cref=\"global::Compiled.TextInput.FromLines\"/>, are used as they are, not copied) into input '" + Doc(input.Name) + "'.</summary>");
                     w.Line("/// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>");
                     w.Open("public void Read" + name + "(global::Compiled.TextInput input)");
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
                     w.Line("var consumer = new __" + name + "LineConsumer(this);");
-                    w.Line("input.ReadLines(ref consumer);");
+                    w.Line("input.ReadStringLines(ref consumer);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
                     _runnerExtras.Add(x =>
                     {
-                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "'.</summary>");
-                        x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.ILineConsumer");
+                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>");
+                        x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.IStringLineConsumer");
                         x.Line("private readonly " + _runnerType + " _runner;");
                         x.Line();
                         x.Line("public __" + name + "LineConsumer(" + _runnerType + " runner) => _runner = runner;");
                         x.Line();
-                        x.Open("public void OnLine(global::System.ReadOnlySpan<char> line)");
-                        x.Line("var element = new string(line);");
+                        x.Line("public void OnLine(global::System.ReadOnlySpan<char> line) => OnLine(new string(line));");
+                        x.Line();
+                        x.Open("public void OnLine(string element)");
                         x.Line("var index = _runner.__lines" + name + "++;");
                         WriteGuardedElement(x, name, "element", "global::Compiled.Instant.MinValue", "index", "_runner.");
                         x.Line("_runner.__elementsIn_" + name + "++;");

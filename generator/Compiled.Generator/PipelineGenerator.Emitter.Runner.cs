@@ -80,6 +80,11 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                if (_inputs.Any(i => i.MaxOutOfOrdernessMs is not null))
+                {
+                    w.Line("private int _bundleSize = global::Compiled.Execution.Bundles.DefaultSize; // elements of a pushed span per bundle (inputs with their own watermark)");
+                }
+
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
                 w.Line("private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)");
                 if (_t.Any(t => IsInlineWindowed(t)))

@@ -19,6 +19,22 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
                 w.Line("public global::Compiled.Instant Watermark => _watermark;");
                 w.Line();
+                var tracked = _inputs.Where(i => i.MaxOutOfOrdernessMs is not null).Select(i => "'" + Doc(i.Name) + "'").ToList();
+                if (tracked.Count > 0)
+                {
+                    w.Line("/// <summary>");
+                    w.Line("/// How many elements of a span pushed into " + (tracked.Count == 1 ? "input " + tracked[0] + ", which tracks its own watermark," : "an input that tracks its own watermark (" + string.Join(", ", tracked) + ")"));
+                    w.Line("/// make one bundle: after each bundle the input's watermark advances and triggers are evaluated, so a large push");
+                    w.Line("/// closes windows as it goes. Default <see cref=\"global::Compiled.Execution.Bundles.DefaultSize\"/> (1,024); at least 1.");
+                    w.Line("/// The results are those of pushing each bundle by a call of its own.");
+                    w.Line("/// </summary>");
+                    w.Open("public int BundleSize");
+                    w.Line("get => _bundleSize;");
+                    w.Line("set => _bundleSize = global::Compiled.Execution.Bundles.Validate(value);");
+                    w.Close();
+                    w.Line();
+                }
+
                 w.Line("/// <summary>");
                 w.Line("/// Elements dropped because they were late: their window had expired (behind the watermark by more than the");
                 w.Line("/// allowed lateness) or its trigger had finished (closed window).");

@@ -180,6 +180,8 @@ public class W5
             _events,
             W5SessionCounts.HandLoop,
             ("Generated", W5SessionCounts.Generated),
+            ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
+            ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
             ("Linq", W5SessionCounts.Linq),
             ("Rx", W5SessionCounts.Rx));
     }
@@ -190,9 +192,37 @@ public class W5
     [Benchmark]
     public WindowDigest Generated() => W5SessionCounts.Generated(_events);
 
+    /// <summary>The batch run: <c>Run</c> over the array (every session open until the end), results in memory.</summary>
+    [Benchmark]
+    public WindowDigest GeneratedBatch() => W5SessionCounts.GeneratedBatch(_events);
+
+    /// <summary>One push of the whole array into a source with its own watermark, cut into bundles of the default size.</summary>
+    [Benchmark]
+    public WindowDigest GeneratedOneBigPush() => W5SessionCounts.GeneratedOneBigPush(_events, Compiled.Execution.Bundles.DefaultSize);
+
     [Benchmark]
     public WindowDigest Linq() => W5SessionCounts.Linq(_events);
 
     [Benchmark]
     public WindowDigest Rx() => W5SessionCounts.Rx(_events);
+}
+
+/// <summary>
+/// W5 pushed in one call into a source with its own watermark (2 s behind the latest timestamp), by bundle size: the
+/// watermark advances and triggers are evaluated after each bundle. Chooses <c>Bundles.DefaultSize</c>.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(EventTimeConfig))]
+public class W5Bundles
+{
+    private Event[] _events = Array.Empty<Event>();
+
+    [Params(64, 256, 1_024, 4_096, 16_384, 65_536)]
+    public int BundleSize { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _events = EventData.Sessions(EventTimeBenchmark.EventCount);
+
+    [Benchmark]
+    public WindowDigest OneBigPush() => W5SessionCounts.GeneratedOneBigPush(_events, BundleSize);
 }

@@ -50,11 +50,19 @@ public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, P
 /// </summary>
 /// <remarks>
 /// <para>State layout: one slot per key and window in a pooled array of structs (accumulator, pane
-/// bookkeeping, hold, trigger state inline); a map from key to the key's first slot, slots of a key chained
-/// (a key has few live windows). Freed slots are reused, so steady state allocates nothing per element.
+/// bookkeeping, hold, trigger state inline); a map from key to the root of the key's windows, kept as a
+/// search tree of slots ordered by window (a treap, its links in the slots). A key has few live windows in
+/// streaming, but a batch run keeps every window until the end: finding an element's window (for sessions, the
+/// sessions it overlaps, which are neighbours in the order) and freeing one take O(log n) in the key's windows,
+/// never a walk over all of them. Freed slots are reused, so steady state allocates nothing per element.
 /// Event-time timers (end of window, garbage collection at end of window plus allowed lateness) and
 /// processing-time deadlines are kept in priority queues ordered by time; a session that grows keeps its
 /// timer, which is moved when it comes due.</para>
+/// <para>A custom merging window function is given all the live windows of a key (it may merge any of them):
+/// per element once the watermark has moved, as before; but while the input watermark is at its minimum (a batch
+/// run, before anything can fire) and the trigger is the default one, new windows are merged per bundle, as
+/// Beam's <c>ReduceFnRunner</c> does, and earlier when a key's new windows outnumber its merged ones, so that the
+/// merges cost O(log n) per element, amortized.</para>
 /// <para>Semantics (Beam's): an element whose window's garbage collection time is behind the input
 /// watermark is dropped and counted (<see cref="DroppedLate"/>); an element for a window whose trigger has
 /// finished is dropped and counted (<see cref="DroppedClosed"/>). When the trigger fires, a pane is emitted
@@ -80,8 +88,10 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     private readonly TriggerStateMachine _trigger;
     private readonly PaneOptions _options;
     private readonly bool _defaultTrigger;
-    private readonly Dictionary<TKey, int> _heads;
+    private readonly Dictionary<TKey, KeyWindows> _heads;
+    private readonly List<TKey> _dirtyKeys = new();
     private readonly PriorityQueue<TimerRef, long> _eventTimers = new();
+    private readonly List<TimerRef> _unscheduled = new();
     private readonly PriorityQueue<TimerRef, long> _processingTimers = new();
     private readonly List<int> _touched = new();
     private readonly List<FiredPane<TKey, TOutput>> _fired = new();
@@ -112,12 +122,13 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         _trigger = trigger;
         _options = options;
         _defaultTrigger = trigger.IsDefault;
-        _heads = new Dictionary<TKey, int>(comparer);
+        _heads = new Dictionary<TKey, KeyWindows>(comparer);
         _mergingFn = mergingFn;
     }
 
     private readonly IMergingWindowFn? _mergingFn;
     private BoundedWindow[] _mergeWindows = new BoundedWindow[8];
+    private int[] _overlaps = new int[4];
     private readonly List<BoundedWindow> _mergeMembers = new();
     private readonly List<(int First, int Count, BoundedWindow Result)> _mergeGroups = new();
 
@@ -209,7 +220,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             return false;
         }
 
-        var index = !_options.Merging ? FindOrCreate(key, window) : _mergingFn is null ? FindOrMerge(key, window) : FindOrMergeCustom(key, window);
+        var index = !_options.Merging ? FindOrCreate(key, window) : _mergingFn is null ? FindOrMerge(key, window) : FindOrMergeCustom(key, window, DeferMerges);
         if (index < 0)
         {
             DroppedClosed++;
@@ -249,12 +260,30 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             Touch(index, ref slot);
         }
 
+        if (slot.Pending)
+        {
+            MergeIfManyPending(key);
+        }
+
         return true;
     }
+
+    /// <summary>
+    /// Whether a custom merging window function's merges wait for the end of the bundle: only while nothing can fire
+    /// or be late (the input watermark at its minimum) and the trigger is the default one, whose state does not depend
+    /// on the order of elements and merges. Then the windows, holds and accumulated values are those of merging per
+    /// element (a combine function whose result depends on the order of its merges, such as a list, may see another order).
+    /// </summary>
+    private bool DeferMerges => _defaultTrigger && InputWatermark == Instant.MinValue;
 
     /// <summary>Evaluates the triggers of the windows that received elements since the last call (Beam evaluates per bundle).</summary>
     public void EndBundle()
     {
+        if (_dirtyKeys.Count > 0)
+        {
+            MergeDirtyKeys();
+        }
+
         if (_touched.Count == 0)
         {
             return;
@@ -284,6 +313,11 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         }
 
         InputWatermark = watermark;
+        if (_unscheduled.Count > 0)
+        {
+            ScheduleNoted();
+        }
+
         while (_eventTimers.TryPeek(out var timer, out var time) && time < watermark.Millis)
         {
             _eventTimers.Dequeue();
@@ -414,242 +448,607 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 
     private int FindOrCreate(TKey key, BoundedWindow window)
     {
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
-        if (exists)
+        ref var windows = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+        if (!exists)
         {
-            for (var i = head; i >= 0; i = _slots[i].Next)
-            {
-                if (_slots[i].Window == window)
-                {
-                    return i;
-                }
-            }
+            windows = new KeyWindows(-1);
         }
         else
         {
-            head = -1;
+            // Data in about the order of time uses the key's latest windows: look back from the last a few steps first.
+            var found = FindFromLast(windows.Last, window);
+            if (found == Unknown)
+            {
+                found = Find(windows.Root, window);
+            }
+
+            if (found >= 0)
+            {
+                return found;
+            }
         }
 
         var index = Allocate();
-        InitSlot(index, key, window, head);
-        head = index;
+        InitSlot(index, key, window, scheduleTimer: true);
+        Insert(ref windows, index);
         return index;
     }
 
-    private int FindOrMerge(TKey key, BoundedWindow window)
+    private const int Unknown = -2;
+
+    /// <summary>
+    /// The slot of <paramref name="window"/> among the last few windows of a key, going back from
+    /// <paramref name="last"/>: -1 when the window is not there (the walk passed its place), <see cref="Unknown"/>
+    /// when it is further back.
+    /// </summary>
+    private int FindFromLast(int last, BoundedWindow window)
     {
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
-        if (!exists)
+        var node = last;
+        for (var step = 0; step < 4 && node >= 0; step++)
         {
-            head = -1;
+            ref readonly var w = ref _slots[node].Window;
+            if (w.Start == window.Start && w.End == window.End)
+            {
+                return node;
+            }
+
+            if (w.Start != window.Start ? w.Start < window.Start : w.End < window.End)
+            {
+                return -1;
+            }
+
+            node = Predecessor(node);
         }
 
-        var target = -1;
-        var span = window;
-        var previous = -1;
-        for (var i = head; i >= 0;)
+        return node < 0 ? -1 : Unknown;
+    }
+
+    /// <summary>The slot before <paramref name="node"/> in the order of its key's windows, or -1.</summary>
+    private int Predecessor(int node)
+    {
+        var left = _slots[node].Left;
+        if (left >= 0)
         {
-            var next = _slots[i].Next;
-            if (IntervalWindows.Intersects(_slots[i].Window, window))
+            while (_slots[left].Right >= 0)
             {
-                if (_slots[i].Closed)
+                left = _slots[left].Right;
+            }
+
+            return left;
+        }
+
+        var parent = _slots[node].Parent;
+        while (parent >= 0 && _slots[parent].Left == node)
+        {
+            node = parent;
+            parent = _slots[node].Parent;
+        }
+
+        return parent;
+    }
+
+    /// <summary>
+    /// Sessions: the new proto-session merges with the live sessions it overlaps. A key's sessions are disjoint, so in
+    /// order of start they are in order of end too, and the ones the new window overlaps are consecutive: the last
+    /// session starting before the new window ends, and those before it that end after the new window starts.
+    /// </summary>
+    private int FindOrMerge(TKey key, BoundedWindow window)
+    {
+        ref var windows = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+        if (!exists)
+        {
+            windows = new KeyWindows(-1);
+        }
+        else if (windows.Last >= 0 && window.Start >= _slots[windows.Last].Window.Start)
+        {
+            // The usual case, data in about the order of time: the element is in or after the key's latest session, and
+            // no other session can overlap it (the ones before end before the latest starts).
+            var latest = windows.Last;
+            ref var slot = ref _slots[latest];
+            if (window.Start < slot.Window.End)
+            {
+                if (slot.Closed)
                 {
                     return -1;
                 }
 
-                span = IntervalWindows.Span(span, _slots[i].Window);
-                if (target < 0)
-                {
-                    target = i;
-                    previous = i;
-                }
-                else
-                {
-                    // Unlink i and merge it into the target.
-                    if (previous < 0)
-                    {
-                        head = next;
-                    }
-                    else
-                    {
-                        _slots[previous].Next = next;
-                    }
-
-                    MergeInto(ref _slots[target], ref _slots[i], span);
-                    Free(i);
-                    i = next;
-                    continue;
-                }
-            }
-            else
-            {
-                previous = i;
+                SetWindow(ref slot, IntervalWindows.Span(slot.Window, window));
+                return latest;
             }
 
-            i = next;
+            return NewSession(key, ref windows, window);
         }
 
-        if (target < 0)
+        var last = StartsBefore(windows.Root, window.End.Millis);
+        if (last < 0 || _slots[last].Window.End.Millis <= window.Start.Millis)
         {
-            var index = Allocate();
-            InitSlot(index, key, window, head);
-            head = index;
-            return index;
+            return NewSession(key, ref windows, window);
         }
 
+        // The overlapped sessions, from the last back to the first; a closed one drops the element (nothing merges).
+        var count = 0;
+        for (var i = last; i >= 0 && _slots[i].Window.End.Millis > window.Start.Millis; i = StartsBefore(windows.Root, _slots[i].Window.Start.Millis))
+        {
+            if (_slots[i].Closed)
+            {
+                return -1;
+            }
+
+            if (count == _overlaps.Length)
+            {
+                Array.Resize(ref _overlaps, count * 2);
+            }
+
+            _overlaps[count++] = i;
+        }
+
+        var target = _overlaps[count - 1];
+        var span = IntervalWindows.Span(IntervalWindows.Span(window, _slots[target].Window), _slots[last].Window);
+        for (var k = count - 2; k >= 0; k--)
+        {
+            var source = _overlaps[k];
+            Delete(ref windows, source);
+            MergeInto(ref _slots[target], ref _slots[source], span);
+            Free(source);
+        }
+
+        // The merged session stays between its neighbours: the one before ends at or before the new window's start,
+        // the one after starts at or after the end of both. Its place in the tree holds.
         SetWindow(ref _slots[target], span);
         return target;
     }
 
-    /// <summary>Merges per a custom merging window function: the key's live windows and the new one go through its MergeWindows.</summary>
-    private int FindOrMergeCustom(TKey key, BoundedWindow window)
+    private int NewSession(TKey key, ref KeyWindows windows, BoundedWindow window)
     {
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+        var index = Allocate();
+        InitSlot(index, key, window, scheduleTimer: true);
+        Insert(ref windows, index);
+        return index;
+    }
+
+    /// <summary>
+    /// Merges per a custom merging window function: the key's live windows and the new one go through its MergeWindows,
+    /// now (<paramref name="defer"/> false), or at the end of the bundle: then the element goes to its own window, which
+    /// waits, marked pending, for the merge.
+    /// </summary>
+    private int FindOrMergeCustom(TKey key, BoundedWindow window, bool defer)
+    {
+        ref var windows = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
         if (!exists)
         {
-            head = -1;
+            windows = new KeyWindows(-1);
         }
 
-        var count = 0;
-        var isNew = true;
-        for (var i = head; i >= 0; i = _slots[i].Next)
+        var same = exists ? Find(windows.Root, window) : -1;
+        if (same >= 0 && _slots[same].Closed)
         {
-            if (_slots[i].Window == window)
-            {
-                if (_slots[i].Closed)
-                {
-                    return -1;
-                }
+            return -1;
+        }
 
-                isNew = false;
+        if (defer)
+        {
+            if (!windows.Dirty)
+            {
+                windows.Dirty = true;
+                _dirtyKeys.Add(key);
             }
 
-            if (!_slots[i].Closed)
+            if (same >= 0)
+            {
+                return same;
+            }
+
+            var index = Allocate();
+            InitSlot(index, key, window, scheduleTimer: false);
+            _slots[index].Pending = true;
+            Insert(ref windows, index);
+            windows.Pending++;
+            return index;
+        }
+
+        var placeholder = -1;
+        if (same < 0)
+        {
+            // The new window takes part in the merge through an empty slot, which merges into nothing: it is freed, or
+            // becomes the slot of its window (or of its merge result) when no live window joins it.
+            placeholder = Allocate();
+            InitSlot(placeholder, key, window, scheduleTimer: false);
+            Insert(ref windows, placeholder);
+        }
+
+        return MergeWindowsOf(key, ref windows, placeholder >= 0 ? placeholder : same, placeholder);
+    }
+
+    /// <summary>A key's new windows outnumber its merged ones: merge now, so that merging costs O(log n) per element, amortized.</summary>
+    private void MergeIfManyPending(TKey key)
+    {
+        ref var windows = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, key);
+        if (windows.Pending >= Math.Max(MinPendingWindows, windows.Merged))
+        {
+            MergeWindowsOf(key, ref windows, -1, -1);
+        }
+    }
+
+    /// <summary>New windows of a key wait for at least this many others before a merge within the bundle.</summary>
+    private const int MinPendingWindows = 16;
+
+    /// <summary>The end of a bundle: the keys with new windows merge them (a custom merging window function, deferred).</summary>
+    private void MergeDirtyKeys()
+    {
+        foreach (var key in _dirtyKeys)
+        {
+            ref var windows = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, key);
+            if (!Unsafe.IsNullRef(ref windows))
+            {
+                MergeWindowsOf(key, ref windows, -1, -1);
+                windows.Dirty = false;
+            }
+        }
+
+        _dirtyKeys.Clear();
+    }
+
+    /// <summary>
+    /// Runs the custom merging window function over the live windows of a key and applies its merges: in each group the
+    /// first live window found is the target, the others merge into it, and it takes the result window. Returns where
+    /// the slot <paramref name="follow"/> ended (itself, or the target it merged into). The <paramref name="placeholder"/>
+    /// slot (an empty slot for the element's new window, or -1) merges into nothing.
+    /// </summary>
+    private int MergeWindowsOf(TKey key, ref KeyWindows windows, int follow, int placeholder)
+    {
+        var count = 0;
+        CollectLive(windows.Root, ref count);
+        _mergeMembers.Clear();
+        _mergeGroups.Clear();
+        if (count > 1)
+        {
+            var collector = new MergeCollector(_mergeMembers, _mergeGroups);
+            _mergingFn!.MergeWindows(_mergeWindows.AsSpan(0, count), ref collector);
+        }
+
+        var result = follow;
+        var placeholderPlaced = false;
+        foreach (var (first, members, merged) in _mergeGroups)
+        {
+            var target = -1;
+            var containsFollow = false;
+            var containsPlaceholder = false;
+            for (var m = first; m < first + members; m++)
+            {
+                var at = Find(windows.Root, _mergeMembers[m]);
+                if (at < 0 || _slots[at].Closed)
+                {
+                    continue;
+                }
+
+                if (at == placeholder)
+                {
+                    containsPlaceholder = true;
+                    continue;
+                }
+
+                containsFollow |= at == follow;
+                if (target < 0)
+                {
+                    target = at;
+                    continue;
+                }
+
+                Delete(ref windows, at);
+                MergeInto(ref _slots[target], ref _slots[at], merged);
+                Free(at);
+            }
+
+            if (target >= 0 && _slots[target].Window != merged)
+            {
+                Delete(ref windows, target);
+                SetWindow(ref _slots[target], merged);
+                Insert(ref windows, target);
+            }
+
+            if (containsPlaceholder)
+            {
+                placeholderPlaced = true;
+                Delete(ref windows, placeholder);
+                if (target >= 0)
+                {
+                    Free(placeholder);
+                }
+                else
+                {
+                    // No live window joins the new one: its slot is the merge result's, new.
+                    target = placeholder;
+                    InitSlot(target, key, merged, scheduleTimer: true);
+                    Insert(ref windows, target);
+                }
+
+                containsFollow = true;
+            }
+
+            if (containsFollow)
+            {
+                result = target;
+            }
+        }
+
+        if (placeholder >= 0 && !placeholderPlaced)
+        {
+            // The new window merged with nothing: it keeps its slot.
+            ScheduleEventTimer(placeholder);
+        }
+
+        if (windows.Pending > 0)
+        {
+            SchedulePending(windows.Root);
+            windows.Pending = 0;
+        }
+
+        windows.Merged = 0;
+        CountWindows(windows.Root, ref windows.Merged);
+        return result;
+    }
+
+    /// <summary>The live (not closed) windows of a key, in order, into the merge buffer.</summary>
+    private void CollectLive(int node, ref int count)
+    {
+        while (node >= 0)
+        {
+            CollectLive(_slots[node].Left, ref count);
+            if (!_slots[node].Closed)
             {
                 if (count == _mergeWindows.Length)
                 {
                     Array.Resize(ref _mergeWindows, count * 2);
                 }
 
-                _mergeWindows[count++] = _slots[i].Window;
+                _mergeWindows[count++] = _slots[node].Window;
             }
+
+            node = _slots[node].Right;
         }
-
-        if (isNew)
-        {
-            if (count == _mergeWindows.Length)
-            {
-                Array.Resize(ref _mergeWindows, count * 2);
-            }
-
-            _mergeWindows[count++] = window;
-        }
-
-        _mergeMembers.Clear();
-        _mergeGroups.Clear();
-        var collector = new MergeCollector(_mergeMembers, _mergeGroups);
-        _mergingFn!.MergeWindows(_mergeWindows.AsSpan(0, count), ref collector);
-
-        var target = -1;
-        var targetWindow = window;
-        foreach (var (first, members, result) in _mergeGroups)
-        {
-            var merged = -1;
-            var containsNew = false;
-            for (var m = first; m < first + members; m++)
-            {
-                var member = _mergeMembers[m];
-                if (isNew && member == window)
-                {
-                    containsNew = true;
-                    continue;
-                }
-
-                var at = FindSlot(head, member);
-                if (at < 0)
-                {
-                    continue;
-                }
-
-                if (merged < 0)
-                {
-                    merged = at;
-                    continue;
-                }
-
-                Unlink(ref head, at);
-                MergeInto(ref _slots[merged], ref _slots[at], result);
-                Free(at);
-            }
-
-            for (var m = first; !isNew && !containsNew && m < first + members; m++)
-            {
-                containsNew = _mergeMembers[m] == window;
-            }
-
-            if (merged >= 0)
-            {
-                SetWindow(ref _slots[merged], result);
-            }
-
-            if (containsNew)
-            {
-                if (merged < 0)
-                {
-                    merged = Allocate();
-                    InitSlot(merged, key, result, head);
-                    head = merged;
-                }
-
-                target = merged;
-                targetWindow = result;
-            }
-        }
-
-        if (target >= 0)
-        {
-            return target;
-        }
-
-        if (!isNew)
-        {
-            return FindSlot(head, targetWindow);
-        }
-
-        var index = Allocate();
-        InitSlot(index, key, window, head);
-        head = index;
-        return index;
     }
 
-    private int FindSlot(int head, BoundedWindow window)
+    /// <summary>The windows that waited for a merge now have their slots settled: their event-time timers are set.</summary>
+    private void SchedulePending(int node)
     {
-        for (var i = head; i >= 0; i = _slots[i].Next)
+        while (node >= 0)
         {
-            if (_slots[i].Window == window && !_slots[i].Closed)
+            SchedulePending(_slots[node].Left);
+            if (_slots[node].Pending)
             {
-                return i;
+                _slots[node].Pending = false;
+                ScheduleEventTimer(node);
+            }
+
+            node = _slots[node].Right;
+        }
+    }
+
+    private void CountWindows(int node, ref int count)
+    {
+        while (node >= 0)
+        {
+            CountWindows(_slots[node].Left, ref count);
+            count++;
+            node = _slots[node].Right;
+        }
+    }
+
+    // ----- the windows of a key: a treap of slots ordered by window (start, then end, then slot index) -----
+    // Links live in the slots (Left, Right, Parent); a node's priority is a hash of its slot index, so the tree is
+    // balanced in expectation whatever order the windows arrive in: a search is O(log n). Insertion after the last
+    // window (data in order of time) starts from the last, and deletion rotates the node down from where it is: both
+    // take O(1) rotations in expectation and touch no path from the root, whose old slots are cold in a batch run.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Priority(int index)
+    {
+        var x = (uint)index;
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        return x ^ (x >> 16);
+    }
+
+    /// <summary>Whether slot <paramref name="a"/> comes before slot <paramref name="b"/> in the order of its key's windows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Before(int a, int b)
+    {
+        ref readonly var x = ref _slots[a].Window;
+        ref readonly var y = ref _slots[b].Window;
+        return x.Start != y.Start ? x.Start < y.Start : x.End != y.End ? x.End < y.End : a < b;
+    }
+
+    /// <summary>The slot of <paramref name="window"/> in the tree at <paramref name="node"/>, or -1.</summary>
+    private int Find(int node, BoundedWindow window)
+    {
+        while (node >= 0)
+        {
+            ref readonly var w = ref _slots[node].Window;
+            if (window.Start != w.Start ? window.Start < w.Start : window.End < w.End)
+            {
+                node = _slots[node].Left;
+            }
+            else if (window.Start == w.Start && window.End == w.End)
+            {
+                return node;
+            }
+            else
+            {
+                node = _slots[node].Right;
             }
         }
 
         return -1;
     }
 
-    private void Unlink(ref int head, int index)
+    /// <summary>The slot with the latest start before <paramref name="millis"/> in the tree at <paramref name="node"/>, or -1.</summary>
+    private int StartsBefore(int node, long millis)
     {
-        if (head == index)
+        var best = -1;
+        while (node >= 0)
         {
-            head = _slots[index].Next;
+            if (_slots[node].Window.Start.Millis < millis)
+            {
+                best = node;
+                node = _slots[node].Right;
+            }
+            else
+            {
+                node = _slots[node].Left;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Inserts slot <paramref name="index"/> (its window set) into the key's tree.</summary>
+    private void Insert(ref KeyWindows windows, int index)
+    {
+        ref var node = ref _slots[index];
+        node.Left = -1;
+        node.Right = -1;
+        if (windows.Root < 0)
+        {
+            node.Parent = -1;
+            windows.Root = index;
+            windows.Last = index;
             return;
         }
 
-        for (var i = head; i >= 0; i = _slots[i].Next)
+        if (Before(windows.Last, index))
         {
-            if (_slots[i].Next == index)
+            // After every window: the right child of the last, which has none.
+            node.Parent = windows.Last;
+            _slots[windows.Last].Right = index;
+            windows.Last = index;
+        }
+        else
+        {
+            var at = windows.Root;
+            while (true)
             {
-                _slots[i].Next = _slots[index].Next;
-                return;
+                ref var parent = ref _slots[at];
+                var next = Before(index, at) ? parent.Left : parent.Right;
+                if (next < 0)
+                {
+                    node.Parent = at;
+                    if (Before(index, at))
+                    {
+                        parent.Left = index;
+                    }
+                    else
+                    {
+                        parent.Right = index;
+                    }
+
+                    break;
+                }
+
+                at = next;
             }
+        }
+
+        // Up while its priority is above its parent's (the heap order of a treap).
+        var priority = Priority(index);
+        while (_slots[index].Parent >= 0 && priority > Priority(_slots[index].Parent))
+        {
+            RotateUp(ref windows, index);
+        }
+    }
+
+    /// <summary>Removes slot <paramref name="index"/> from the key's tree: rotated down until it has one child, which takes its place.</summary>
+    private void Delete(ref KeyWindows windows, int index)
+    {
+        if (windows.Last == index)
+        {
+            // The new last: the greatest of its left subtree, or its parent (the last is a right child or the root).
+            var left = _slots[index].Left;
+            if (left >= 0)
+            {
+                while (_slots[left].Right >= 0)
+                {
+                    left = _slots[left].Right;
+                }
+
+                windows.Last = left;
+            }
+            else
+            {
+                windows.Last = _slots[index].Parent;
+            }
+        }
+
+        while (_slots[index].Left >= 0 && _slots[index].Right >= 0)
+        {
+            var l = _slots[index].Left;
+            var r = _slots[index].Right;
+            RotateUp(ref windows, Priority(l) > Priority(r) ? l : r);
+        }
+
+        var child = _slots[index].Left >= 0 ? _slots[index].Left : _slots[index].Right;
+        var up = _slots[index].Parent;
+        if (child >= 0)
+        {
+            _slots[child].Parent = up;
+        }
+
+        if (up < 0)
+        {
+            windows.Root = child;
+        }
+        else if (_slots[up].Left == index)
+        {
+            _slots[up].Left = child;
+        }
+        else
+        {
+            _slots[up].Right = child;
+        }
+    }
+
+    /// <summary>Rotates <paramref name="index"/> above its parent, keeping the order.</summary>
+    private void RotateUp(ref KeyWindows windows, int index)
+    {
+        ref var x = ref _slots[index];
+        var p = x.Parent;
+        ref var parent = ref _slots[p];
+        var g = parent.Parent;
+        if (parent.Left == index)
+        {
+            parent.Left = x.Right;
+            if (x.Right >= 0)
+            {
+                _slots[x.Right].Parent = p;
+            }
+
+            x.Right = p;
+        }
+        else
+        {
+            parent.Right = x.Left;
+            if (x.Left >= 0)
+            {
+                _slots[x.Left].Parent = p;
+            }
+
+            x.Left = p;
+        }
+
+        parent.Parent = index;
+        x.Parent = g;
+        if (g < 0)
+        {
+            windows.Root = index;
+        }
+        else if (_slots[g].Left == p)
+        {
+            _slots[g].Left = index;
+        }
+        else
+        {
+            _slots[g].Right = index;
         }
     }
 
@@ -749,7 +1148,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         if (_free >= 0)
         {
             var index = _free;
-            _free = _slots[index].Next;
+            _free = _slots[index].Left;
             return index;
         }
 
@@ -761,7 +1160,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         return _used++;
     }
 
-    private void InitSlot(int index, TKey key, BoundedWindow window, int next)
+    private void InitSlot(int index, TKey key, BoundedWindow window, bool scheduleTimer)
     {
         ref var slot = ref _slots[index];
         var generation = slot.Generation;
@@ -770,7 +1169,9 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         slot.InUse = true;
         slot.Key = key;
         slot.Window = window;
-        slot.Next = next;
+        slot.Left = -1;
+        slot.Right = -1;
+        slot.Parent = -1;
         slot.PreviousNonSpeculative = -1;
         slot.Deadline = long.MinValue;
         slot.LateOnArrival = InputWatermark > window.MaxTimestamp;
@@ -780,7 +1181,45 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             _trigger.Initialize(ref slot.Trigger);
         }
 
-        _eventTimers.Enqueue(new TimerRef(index, generation), NextEventTimer(ref slot));
+        if (scheduleTimer)
+        {
+            ScheduleEventTimer(index);
+        }
+    }
+
+    /// <summary>
+    /// Sets the event-time timer of a window. While the watermark is at its minimum nothing can be due: the timer is
+    /// noted and queued at the first advance, at the window's end then (a session has grown meanwhile, and a batch run
+    /// grows all of them: queued once, at its final time, rather than moved).
+    /// </summary>
+    private void ScheduleEventTimer(int index)
+    {
+        ref var slot = ref _slots[index];
+        if (InputWatermark == Instant.MinValue)
+        {
+            _unscheduled.Add(new TimerRef(index, slot.Generation));
+            return;
+        }
+
+        _eventTimers.Enqueue(new TimerRef(index, slot.Generation), NextEventTimer(ref slot));
+    }
+
+    /// <summary>Queues the timers noted while the watermark was at its minimum, of the windows still live.</summary>
+    private void ScheduleNoted()
+    {
+        // Into an empty queue (a batch run's Finish), all at once: the queue is built in linear time.
+        var noted = new List<(TimerRef, long)>(_unscheduled.Count);
+        foreach (var timer in _unscheduled)
+        {
+            ref var slot = ref _slots[timer.Slot];
+            if (slot.InUse && slot.Generation == timer.Generation)
+            {
+                noted.Add((timer, NextEventTimer(ref slot)));
+            }
+        }
+
+        _eventTimers.EnqueueRange(noted);
+        _unscheduled.Clear();
     }
 
     private void Free(int index)
@@ -789,20 +1228,20 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         var generation = slot.Generation + 1;
         slot = default;
         slot.Generation = generation;
-        slot.Next = _free;
+        slot.Left = _free;
         _free = index;
         LiveWindows--;
     }
 
     private void Release(int index)
     {
-        // Unlink from its key's chain, then free.
+        // Out of its key's windows, then free.
         var key = _slots[index].Key;
-        ref var head = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, key);
-        if (!Unsafe.IsNullRef(ref head))
+        ref var windows = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, key);
+        if (!Unsafe.IsNullRef(ref windows))
         {
-            Unlink(ref head, index);
-            if (head < 0)
+            Delete(ref windows, index);
+            if (windows.Root < 0)
             {
                 _heads.Remove(key);
             }
@@ -908,6 +1347,27 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 
     private readonly record struct TimerRef(int Slot, int Generation);
 
+    /// <summary>
+    /// The windows of one key.
+    /// <list type="bullet">
+    /// <item><description><b>State</b>: the root slot of the key's tree of windows and its last (for sessions, the
+    /// latest: data in order of time finds its session and adds new ones there, without a search); for a custom merging window function, how many windows
+    /// wait for a merge and how many there were after the last one.</description></item>
+    /// <item><description><b>State style</b>: a struct held in the map from key, updated in place through a reference.</description></item>
+    /// <item><description><b>Merging</b>: sessions merge in the tree as elements arrive; a custom function's merges run
+    /// per element, or per bundle while deferred (<see cref="Dirty"/>: the key is in the list of keys to merge).</description></item>
+    /// <item><description><b>Lifetime</b>: from the key's first window to the release of its last.</description></item>
+    /// </list>
+    /// </summary>
+    private struct KeyWindows(int root)
+    {
+        public int Root = root;
+        public int Last = -1;
+        public int Pending;
+        public int Merged;
+        public bool Dirty;
+    }
+
     private struct Slot
     {
         public TKey Key;
@@ -919,7 +1379,9 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         public long NextIndex;
         public long PreviousNonSpeculative;
         public long Deadline;
-        public int Next;
+        public int Left;
+        public int Right;
+        public int Parent;
         public int Generation;
         public PaneTiming LastTiming;
         public bool InUse;
@@ -932,5 +1394,6 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
         public bool HasExtraHold;
         public bool LateOnArrival;
         public bool EndOfWindowDone;
+        public bool Pending;
     }
 }

@@ -393,6 +393,88 @@ public sealed class TextInput
         }
     }
 
+    /// <summary>
+    /// Reads every line as <see cref="ReadLines{TConsumer}(ref TConsumer)"/> does, except that lines the input already
+    /// holds as strings (<see cref="FromLines"/>) go to <see cref="IStringLineConsumer.OnLine(string)"/> as they are,
+    /// not copied: a consumer that keeps each line as a string (a pipeline's <c>ReadLines</c> input) allocates nothing
+    /// per line for them.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer; a struct is updated in place through the reference.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
+    public void ReadStringLines<TConsumer>(ref TConsumer consumer)
+        where TConsumer : IStringLineConsumer
+    {
+        if (_kind != InputKind.Lines)
+        {
+            ReadLines(ref consumer);
+            return;
+        }
+
+        Volatile.Write(ref _bytesRead, 0);
+        Volatile.Write(ref _linesRead, 0);
+        if (_start == 0 && _end == long.MaxValue)
+        {
+            foreach (string line in _lines!)
+            {
+                consumer.OnLine(line ?? string.Empty);
+                _linesRead++;
+            }
+
+            return;
+        }
+
+        if (_lines is IList<string> list)
+        {
+            int end = (int)Math.Min(_end, list.Count);
+            for (int i = (int)_start; i < end; i++)
+            {
+                consumer.OnLine(list[i] ?? string.Empty);
+                _linesRead++;
+            }
+
+            return;
+        }
+
+        var readOnlyList = (IReadOnlyList<string>)_lines!;
+        int last = (int)Math.Min(_end, readOnlyList.Count);
+        for (int i = (int)_start; i < last; i++)
+        {
+            consumer.OnLine(readOnlyList[i] ?? string.Empty);
+            _linesRead++;
+        }
+    }
+
+    /// <summary>
+    /// Reads every line asynchronously as <see cref="ReadLinesAsync{TConsumer}(TConsumer, CancellationToken)"/> does,
+    /// except that lines the input already holds as strings go to <see cref="IStringLineConsumer.OnLine(string)"/>
+    /// as they are (see <see cref="ReadStringLines{TConsumer}(ref TConsumer)"/>).
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <param name="cancellationToken">Cancels the read between pipe reads.</param>
+    /// <returns>The consumer, after the read (a struct consumer is copied in: read its final state from the result).</returns>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The read was canceled.</exception>
+    public ValueTask<TConsumer> ReadStringLinesAsync<TConsumer>(TConsumer consumer, CancellationToken cancellationToken = default)
+        where TConsumer : IStringLineConsumer
+    {
+        if (_kind != InputKind.Lines)
+        {
+            return ReadLinesAsync(consumer, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ReadStringLines(ref consumer);
+        return new ValueTask<TConsumer>(consumer);
+    }
+
     /// <inheritdoc />
     public override string ToString() => _kind switch
     {

@@ -300,7 +300,7 @@ namespace Snapshots
 
             private long __linesLines; // lines of input 'lines' read by the current Read call
 
-            /// <summary>Reads every line of <paramref name="input"/> asynchronously into input 'lines' (files through System.IO.Pipelines, bounded memory).</summary>
+            /// <summary>Reads every line of <paramref name="input"/> asynchronously into input 'lines' (files through System.IO.Pipelines, bounded memory; lines already in memory, <see cref="global::Compiled.TextInput.FromLines"/>, used as they are, not copied).</summary>
             /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public async global::System.Threading.Tasks.ValueTask ReadLinesAsync(global::Compiled.TextInput input, global::System.Threading.CancellationToken cancellationToken = default)
             {
@@ -309,7 +309,7 @@ namespace Snapshots
                 try
                 {
                     __linesLines = 0;
-                    await input.ReadLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
+                    await input.ReadStringLinesAsync(new __LinesLineConsumer(this), cancellationToken).ConfigureAwait(false);
                 }
                 catch (global::System.Exception) when (__Abandon())
                 {
@@ -318,7 +318,7 @@ namespace Snapshots
                 __Exit();
             }
 
-            /// <summary>Reads every line of <paramref name="input"/> (a file is read through System.IO.Pipelines with bounded memory) into input 'lines'.</summary>
+            /// <summary>Reads every line of <paramref name="input"/> (a file is read through System.IO.Pipelines with bounded memory; lines already in memory, <see cref="global::Compiled.TextInput.FromLines"/>, are used as they are, not copied) into input 'lines'.</summary>
             /// <remarks>A transform that throws on a line stops the read there: the exception's ElementIndex is the line's 0-based number, the lines before it were applied.</remarks>
             public void ReadLines(global::Compiled.TextInput input)
             {
@@ -328,7 +328,7 @@ namespace Snapshots
                 {
                     __linesLines = 0;
                     var consumer = new __LinesLineConsumer(this);
-                    input.ReadLines(ref consumer);
+                    input.ReadStringLines(ref consumer);
                 }
                 catch (global::System.Exception) when (__Abandon())
                 {
@@ -560,16 +560,17 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
             }
 
-            /// <summary>Feeds the lines of a text input into the fused loop of input 'lines'.</summary>
-            private readonly struct __LinesLineConsumer : global::Compiled.ILineConsumer
+            /// <summary>Feeds the lines of a text input into the fused loop of input 'lines': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>
+            private readonly struct __LinesLineConsumer : global::Compiled.IStringLineConsumer
             {
                 private readonly Runner<TParsed, TDeadLetters> _runner;
 
                 public __LinesLineConsumer(Runner<TParsed, TDeadLetters> runner) => _runner = runner;
 
-                public void OnLine(global::System.ReadOnlySpan<char> line)
+                public void OnLine(global::System.ReadOnlySpan<char> line) => OnLine(new string(line));
+
+                public void OnLine(string element)
                 {
-                    var element = new string(line);
                     var index = _runner.__linesLines++;
                     try
                     {
@@ -960,6 +961,7 @@ namespace Snapshots
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
+        /// <remarks>A text input reads a file, a stream or a text; lines already in memory (<see cref="global::Compiled.TextInput.FromLines"/>) are used as they are, not copied.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Compiled.TextInput lines)
         {

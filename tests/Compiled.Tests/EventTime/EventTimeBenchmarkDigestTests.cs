@@ -71,6 +71,9 @@ public class EventTimeBenchmarkDigestTests
             Sessions.Value,
             W5SessionCounts.HandLoop,
             ("Generated", W5SessionCounts.Generated),
+            ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
+            ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
+            ("GeneratedOneBigPush (bundles of 100)", events => W5SessionCounts.GeneratedOneBigPush(events, 100)),
             ("Linq", W5SessionCounts.Linq),
             ("Rx", W5SessionCounts.Rx));
 
