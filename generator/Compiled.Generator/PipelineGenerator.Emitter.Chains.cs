@@ -141,7 +141,7 @@ public sealed partial class PipelineGenerator
                         w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         WriteNextEnd(w, t, window);
                         w.Close();
-                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ");");
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, " + value + ");");
                         break;
                     case TransformKind.Count:
                         w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var exists" + id + ")++;");
@@ -309,7 +309,7 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CombineValues:
                         w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         w.Open("foreach (var item" + id + " in " + value + ".Value)");
-                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", item" + id + ");");
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, item" + id + ");");
                         w.Close();
                         w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, _fn" + id + ".ExtractOutput(acc" + id + "));");
                         EmitConsumers(w, t.Id, 0, v, timestamp, window);
@@ -378,7 +378,7 @@ public sealed partial class PipelineGenerator
                         w.Open("if (!exists" + id + ")");
                         w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         w.Close();
-                        w.Line("_fn" + id + ".AddInput(ref acc" + id + ", " + value + ".Value);");
+                        w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, " + value + ".Value);");
                         break;
                     case TransformKind.CountPerKey:
                         w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _)++;");

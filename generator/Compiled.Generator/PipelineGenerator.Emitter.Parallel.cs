@@ -339,7 +339,7 @@ public sealed partial class PipelineGenerator
                         switch (t.Kind)
                         {
                             case TransformKind.CombinePerKey:
-                                w.Line("_fn" + id + ".MergeAccumulators(ref slot, " + value + ");");
+                                w.Line("_fn" + id + ".MergeAccumulators(ref slot!, " + value + ");");
                                 break;
                             case TransformKind.GroupByKey:
                                 w.Line("slot!.AddRange(" + value + ");");
@@ -404,7 +404,7 @@ public sealed partial class PipelineGenerator
                 w.Line("slot = e.Value;");
                 w.Close();
                 w.Open("else");
-                w.Line(t.Kind == TransformKind.Count ? "slot += e.Value;" : "_fn" + id + ".MergeAccumulators(ref slot, e.Value);");
+                w.Line(t.Kind == TransformKind.Count ? "slot += e.Value;" : "_fn" + id + ".MergeAccumulators(ref slot!, e.Value);");
                 w.Close();
                 w.Close();
                 w.Close();

@@ -359,7 +359,7 @@ namespace Snapshots
                     {
                         acc2 = _fn2.CreateAccumulator();
                     }
-                    _fn2.AddInput(ref acc2, v1.Value);
+                    _fn2.AddInput(ref acc2!, v1.Value);
                 }
                 // branch: -> #4 CombinePerKey (line 13)
                 {
@@ -369,7 +369,7 @@ namespace Snapshots
                     {
                         acc4 = _fn4.CreateAccumulator();
                     }
-                    _fn4.AddInput(ref acc4, v1.Value);
+                    _fn4.AddInput(ref acc4!, v1.Value);
                 }
             }
 
@@ -660,7 +660,7 @@ namespace Snapshots
                         }
                         else
                         {
-                            _fn2.MergeAccumulators(ref slot, e.Value);
+                            _fn2.MergeAccumulators(ref slot!, e.Value);
                         }
                     }
                 }
@@ -723,7 +723,7 @@ namespace Snapshots
                         }
                         else
                         {
-                            _fn4.MergeAccumulators(ref slot, e.Value);
+                            _fn4.MergeAccumulators(ref slot!, e.Value);
                         }
                     }
                 }

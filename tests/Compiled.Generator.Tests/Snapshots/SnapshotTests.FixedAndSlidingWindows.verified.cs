@@ -433,7 +433,7 @@ namespace Snapshots
                         {
                             acc4 = _fn4.CreateAccumulator();
                         }
-                        _fn4.AddInput(ref acc4, v3.Value);
+                        _fn4.AddInput(ref acc4!, v3.Value);
                     }
                 }
                 // branch: -> #6 Window sliding 60 s every 10 s (line 18)
@@ -999,7 +999,7 @@ namespace Snapshots
                         }
                         else
                         {
-                            _fn4.MergeAccumulators(ref slot, e.Value);
+                            _fn4.MergeAccumulators(ref slot!, e.Value);
                         }
                     }
                 }

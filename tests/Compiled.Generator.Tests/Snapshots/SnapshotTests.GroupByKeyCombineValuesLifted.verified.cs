@@ -320,7 +320,7 @@ namespace Snapshots
                 {
                     acc1 = _fn1.CreateAccumulator();
                 }
-                _fn1.AddInput(ref acc1, element.Value);
+                _fn1.AddInput(ref acc1!, element.Value);
             }
 
             /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'scores': the exception to throw.</summary>
@@ -569,7 +569,7 @@ namespace Snapshots
                         }
                         else
                         {
-                            _fn1.MergeAccumulators(ref slot, e.Value);
+                            _fn1.MergeAccumulators(ref slot!, e.Value);
                         }
                     }
                 }
