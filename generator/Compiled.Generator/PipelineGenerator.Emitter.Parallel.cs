@@ -38,7 +38,7 @@ public sealed partial class PipelineGenerator
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None))
                 {
                     var t = _t[state.Transform];
-                    if (state.Layout == StateLayout.KeyedWindowPanes)
+                    if (!state.ShipsPartials)
                     {
                         w.Line("private " + RouteItemType(t) + "[]? __route" + N(t.Id) + "; // elements of #" + N(t.Id) + " for each shard, set on a shard only");
                     }
@@ -81,7 +81,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
             {
-                if (!Parallel || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.LayoutOf(t.Id) != StateLayout.KeyedWindowPanes)
+                if (!Parallel || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.States[t.Id].ShipsPartials)
                 {
                     return false;
                 }
@@ -130,7 +130,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__shard = shard;");
                 w.Line("__group = group;");
                 w.Line("__maxParallelism = maxParallelism;");
-                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && s.Layout == StateLayout.KeyedWindowPanes))
+                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
                 {
                     var rid = N(state.Transform);
                     w.Line("__route" + rid + " = new " + RouteItemType(_t[state.Transform]) + "[peers.Length];");
@@ -151,7 +151,7 @@ public sealed partial class PipelineGenerator
                     w.Line("var peers = __peers!;");
                     switch (state.Exchange)
                     {
-                        case ExchangeKind.ByKeyGroup or ExchangeKind.ToOne when state.Layout == StateLayout.KeyedWindowPanes:
+                        case ExchangeKind.ByKeyGroup or ExchangeKind.ToOne when !state.ShipsPartials:
                             WriteRoutedExchange(w, t);
                             break;
                         case ExchangeKind.ByKeyGroup when IsWindowedPartial(t):
