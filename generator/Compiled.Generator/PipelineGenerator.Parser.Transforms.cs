@@ -32,7 +32,7 @@ public sealed partial class PipelineGenerator
                             SymbolEqualityComparer.Default.Equals(definitionType, _keyed);
                 if (!isApi || invocation.Expression is not MemberAccessExpressionSyntax access)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
+                    ReportUnlessCompilerDid(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
                         "helper methods that build transforms are not supported; apply the transforms directly in Define");
                     return null;
                 }

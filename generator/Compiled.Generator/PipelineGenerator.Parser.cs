@@ -308,6 +308,22 @@ public sealed partial class PipelineGenerator
 
             private readonly Dictionary<int, Location> _transformLocations = new();
 
+            /// <summary>
+            /// Reports a generator error unless the compiler already reports one in the same statement (for example CS0619 for
+            /// a keyed transform called on an unkeyed collection): then the compiler's message is the one to read, and this one
+            /// is kept only for the runner's stub.
+            /// </summary>
+            private void ReportUnlessCompilerDid(DiagnosticDescriptor descriptor, Location location, params string[] args)
+            {
+                if (CompilerReportedErrorAround(location))
+                {
+                    _hiddenErrors.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
+                    return;
+                }
+
+                Report(descriptor, location, args);
+            }
+
             private ParseResult Result(PipelineSpec? spec) => new(spec, _diagnostics.ToEquatableArray());
 
             private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args)
