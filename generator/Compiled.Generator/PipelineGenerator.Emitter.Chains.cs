@@ -406,7 +406,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.AsDictionary:
                         w.Open("if (!_view" + id + ".TryAdd(" + value + ".Key, " + value + ".Value))");
-                        w.Line(CheckFailure(t, Literal("Duplicate key '") + " + " + value + ".Key + " + Literal("' in a dictionary side input (" + t.Label + "): each key must have one value.")));
+                        w.Line(DuplicateViewKey(t, value + ".Key"));
                         w.Close();
                         break;
                     default:

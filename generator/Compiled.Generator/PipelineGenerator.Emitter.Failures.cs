@@ -182,6 +182,10 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>A rule of the model checked in a fused stage, broken: thrown as a PipelineExecutionException naming the transform.</summary>
+            /// <summary>The failure of a dictionary side input given a key twice (as an element, or by two shards' parts).</summary>
+            private string DuplicateViewKey(TransformSpec t, string keyExpression) =>
+                CheckFailure(t, Literal("Duplicate key '") + " + " + keyExpression + " + " + Literal("' in a dictionary side input (" + t.Label + "): each key must have one value."));
+
             private string CheckFailure(TransformSpec t, string messageExpression) =>
                 "throw global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", " + messageExpression + ");";
 

@@ -176,32 +176,32 @@ public sealed partial class PipelineGenerator
 
                     if (state.Exchange == ExchangeKind.ByKeyGroup)
                     {
-                        var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
-                        w.Line("/// <summary>The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding, the same in every process.</summary>");
-                        w.Line(Inline);
-                        w.Open("private int __ShardOf" + id + "(" + key + " key)");
-                        w.Line("var hasher = new global::Compiled.Parallel.KeyHasher();");
-                        foreach (var line in IsTextKey(StateKeyType(t)) ? new[] { "hasher.Add(key);" } : t.KeyHash.ToArray())
+                        var text = IsTextKey(StateKeyType(t));
+                        WriteShardOf(w, id, text ? "string" : StateKeyType(t), text ? new[] { "hasher.Add(key);" } : t.KeyHash.ToArray(),
+                            "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding, the same in every process.");
+                        if (text)
                         {
-                            w.Line(line);
-                        }
-
-                        w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
-                        w.Close();
-                        w.Line();
-                        if (IsTextKey(StateKeyType(t)))
-                        {
-                            w.Line("/// <summary>The shard of a text key given as characters (the same hash as the string's).</summary>");
-                            w.Line(Inline);
-                            w.Open("private int __ShardOf" + id + "(global::System.ReadOnlySpan<char> key)");
-                            w.Line("var hasher = new global::Compiled.Parallel.KeyHasher();");
-                            w.Line("hasher.Add(key);");
-                            w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
-                            w.Close();
-                            w.Line();
+                            WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", new[] { "hasher.Add(key);" }, "The shard of a text key given as characters (the same hash as the string's).");
                         }
                     }
                 }
+            }
+
+            /// <summary>A key's shard: its canonical encoding hashed (<paramref name="hash"/> feeds 'key' into 'hasher'), its key group, that group's shard.</summary>
+            private static void WriteShardOf(SourceWriter w, string id, string keyType, string[] hash, string summary)
+            {
+                w.Line("/// <summary>" + summary + "</summary>");
+                w.Line(Inline);
+                w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
+                w.Line("var hasher = new global::Compiled.Parallel.KeyHasher();");
+                foreach (var line in hash)
+                {
+                    w.Line(line);
+                }
+
+                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
+                w.Close();
+                w.Line();
             }
 
             private void WriteKeyGroupExchange(SourceWriter w, TransformSpec t)
@@ -487,7 +487,7 @@ public sealed partial class PipelineGenerator
                         w.Open("foreach (var peer in peers)");
                         w.Open("foreach (var e in peer._view" + id + ")");
                         w.Open("if (!whole.TryAdd(e.Key, e.Value))");
-                        w.Line(CheckFailure(t, Literal("Duplicate key '") + " + e.Key + " + Literal("' in a dictionary side input (" + t.Label + "): each key must have one value.")));
+                        w.Line(DuplicateViewKey(t, "e.Key"));
                         w.Close();
                         w.Close();
                         w.Close();

@@ -54,26 +54,7 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Surfaces);
 
         context.RegisterSourceOutput(surfaces, static (spc, surface) =>
-        {
-            string hintName;
-            string source;
-            try
-            {
-                (hintName, source) = Emitter.EmitSurface(surface);
-            }
-#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
-            catch (System.Exception ex)
-#pragma warning restore CA1031
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InternalError,
-                    Location.None,
-                    ex.GetType().Name + " while writing the runner surface of " + surface.ClassName + ": " + ex.Message));
-                return;
-            }
-
-            spc.AddSource(SafeHintName(hintName), source);
-        });
+            AddSource(spc, () => Emitter.EmitSurface(surface), "the runner surface of " + surface.ClassName));
 
         var plans = parsed
             .Where(static result => result.Spec is not null)
@@ -83,26 +64,30 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Plans);
 
         context.RegisterSourceOutput(plans, static (spc, plan) =>
-        {
-            string hintName;
-            string source;
-            try
-            {
-                (hintName, source) = Emitter.Emit(plan);
-            }
-#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
-            catch (System.Exception ex)
-#pragma warning restore CA1031
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InternalError,
-                    Location.None,
-                    ex.GetType().Name + " while writing the runner of " + plan.Spec.ClassName + ": " + ex.Message));
-                return;
-            }
+            AddSource(spc, () => Emitter.Emit(plan), "the runner of " + plan.Spec.ClassName));
+    }
 
-            spc.AddSource(SafeHintName(hintName), source);
-        });
+    /// <summary>Writes one generated file; the generator never throws: an unexpected failure becomes a diagnostic (CMP0099).</summary>
+    private static void AddSource(SourceProductionContext spc, System.Func<(string HintName, string Source)> emit, string what)
+    {
+        string hintName;
+        string source;
+        try
+        {
+            (hintName, source) = emit();
+        }
+#pragma warning disable CA1031 // The generator must never throw: an unexpected failure becomes a diagnostic.
+        catch (System.Exception ex)
+#pragma warning restore CA1031
+        {
+            spc.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError,
+                Location.None,
+                ex.GetType().Name + " while writing " + what + ": " + ex.Message));
+            return;
+        }
+
+        spc.AddSource(SafeHintName(hintName), source);
     }
 
     /// <summary>
