@@ -36,6 +36,19 @@ public sealed partial class PipelineGenerator
 
             private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
+                if (OpenStreamingRoute(w, t, inputIndex, value, timestamp, window))
+                {
+                    EmitEdgeHere(w, t, inputIndex, value, timestamp, window);
+                    w.Close();
+                    return;
+                }
+
+                EmitEdgeHere(w, t, inputIndex, value, timestamp, window);
+            }
+
+            /// <summary>The element arrives at <paramref name="t"/> on this runner.</summary>
+            private void EmitEdgeHere(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
+            {
                 var id = N(t.Id);
                 if (t.SideInput is not null)
                 {

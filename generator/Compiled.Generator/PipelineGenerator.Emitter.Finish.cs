@@ -56,9 +56,9 @@ public sealed partial class PipelineGenerator
                     w.Line();
                     w.Line("// Stage: emit #" + N(id) + " " + t.Label);
                     WriteExchangeCall(w, t);
-                    if (EmitsOnShardZeroOnly(t))
+                    if (ShardZeroGuard(t) is { } guard)
                     {
-                        w.Open("if (__peers is null || __shard == 0)");
+                        w.Open("if (" + guard + ")");
                         WriteFlush(w, t);
                         w.Close();
                     }
@@ -68,6 +68,7 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                WriteCompleteSends(w);
                 w.Close();
                 w.Line();
             }

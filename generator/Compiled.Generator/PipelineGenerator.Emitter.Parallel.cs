@@ -25,6 +25,15 @@ public sealed partial class PipelineGenerator
 
             private void WriteShardFields(SourceWriter w)
             {
+                if (Parallel || Streaming)
+                {
+                    w.Line("// Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).");
+                    w.Line("private int __maxParallelism;");
+                    w.Line("private int __shardCount;");
+                    _runnerExtras.Add(WriteShardOfMembers);
+                }
+
+                WriteStreamingFields(w);
                 if (!Parallel)
                 {
                     return;
@@ -32,7 +41,6 @@ public sealed partial class PipelineGenerator
 
                 w.Line("// Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.");
                 w.Line("private int __shard;");
-                w.Line("private int __maxParallelism;");
                 w.Line("private " + _runnerType + "[]? __peers;");
                 w.Line("private " + ShardGroupType + "? __group;");
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None))
@@ -117,7 +125,17 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>Whether only shard 0 emits this transform's state (a global combine, merged there).</summary>
-            private bool EmitsOnShardZeroOnly(TransformSpec t) => Parallel && _plan.States[t.Id].Exchange == ExchangeKind.ToOne;
+            private string? ShardZeroGuard(TransformSpec t)
+            {
+                if (_plan.States[t.Id].Exchange != ExchangeKind.ToOne)
+                {
+                    return null;
+                }
+
+                var batch = Parallel ? "(__peers is null || __shard == 0)" : null;
+                var streaming = Streaming ? "(__level == 0 ? !__partition : __level == " + N(_plan.States[t.Id].Level) + " && __streamShard == 0)" : null;
+                return batch is null ? streaming : streaming is null ? batch : batch + " && " + streaming;
+            }
 
             private void WriteShardMembers(SourceWriter w)
             {
@@ -127,6 +145,7 @@ public sealed partial class PipelineGenerator
                 w.Line("return; // one shard: nothing to exchange, it runs as the single-threaded runner does");
                 w.Close();
                 w.Line("__peers = peers;");
+                w.Line("__shardCount = peers.Length;");
                 w.Line("__shard = shard;");
                 w.Line("__group = group;");
                 w.Line("__maxParallelism = maxParallelism;");
@@ -173,16 +192,22 @@ public sealed partial class PipelineGenerator
 
                     w.Close();
                     w.Line();
+                }
+            }
 
-                    if (state.Exchange == ExchangeKind.ByKeyGroup)
+            /// <summary>The shard of a key, for every transform exchanged by key group (batch or streaming).</summary>
+            private void WriteShardOfMembers(SourceWriter w)
+            {
+                foreach (var state in _plan.States.Where(s => s.Exchange == ExchangeKind.ByKeyGroup && (Parallel || s.Level > 0)))
+                {
+                    var t = _t[state.Transform];
+                    var id = N(t.Id);
+                    var text = IsTextKey(StateKeyType(t));
+                    WriteShardOf(w, id, text ? "string" : StateKeyType(t), text ? new[] { "hasher.Add(key);" } : t.KeyHash.ToArray(),
+                        "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding, the same in every process.");
+                    if (text)
                     {
-                        var text = IsTextKey(StateKeyType(t));
-                        WriteShardOf(w, id, text ? "string" : StateKeyType(t), text ? new[] { "hasher.Add(key);" } : t.KeyHash.ToArray(),
-                            "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding, the same in every process.");
-                        if (text)
-                        {
-                            WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", new[] { "hasher.Add(key);" }, "The shard of a text key given as characters (the same hash as the string's).");
-                        }
+                        WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", new[] { "hasher.Add(key);" }, "The shard of a text key given as characters (the same hash as the string's).");
                     }
                 }
             }
@@ -199,7 +224,7 @@ public sealed partial class PipelineGenerator
                     w.Line(line);
                 }
 
-                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);");
+                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);");
                 w.Close();
                 w.Line();
             }

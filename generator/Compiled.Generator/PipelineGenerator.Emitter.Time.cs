@@ -55,6 +55,7 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("_watermark = watermark;");
+                WritePartitionForward(w, "watermark", andReturn: true);
                 if (fastPath)
                 {
                     // Most advances fire nothing: one compare, and the transforms' input watermarks follow.
@@ -161,6 +162,7 @@ public sealed partial class PipelineGenerator
                         w.Line("_wm" + N(t.Id) + " = watermark;");
                     }
 
+                    WritePartitionForward(w, "watermark");
                     w.Close();
                     w.Line("return;");
                     w.Close();
@@ -282,6 +284,7 @@ public sealed partial class PipelineGenerator
                     }
 
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    WriteForwardEndBundle(w);
                     w.Close();
                     w.Line();
                 }
@@ -330,6 +333,7 @@ public sealed partial class PipelineGenerator
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                 }
 
+                WritePartitionForward(w, "_watermark");
                 w.Close();
                 w.Line();
             }

@@ -133,6 +133,8 @@ public sealed partial class PipelineGenerator
                 WriteFunctions(w);
                 WriteRunner(w);
                 WriteResultsAndRun(w);
+                WriteStreamingItemTypes(w);
+                WriteParallelRunner(w);
                 w.Close();
 
                 foreach (var _ in _spec.ContainingTypes)

@@ -24,6 +24,14 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
             }).ToList();
+            foreach (var t in transforms)
+            {
+                if (states[t.Id].Exchange is ExchangeKind.ByKeyGroup or ExchangeKind.ToOne)
+                {
+                    states[t.Id] = states[t.Id] with { Level = 1 + UpstreamLevel(t, transforms, states) };
+                }
+            }
+
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
         }
 
@@ -53,6 +61,80 @@ public sealed partial class PipelineGenerator
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The highest streaming level among the exchanged transforms upstream of <paramref name="t"/> (through element-wise
+        /// transforms and other exchanged ones): transforms are in topological order, so their levels are known.
+        /// </summary>
+        private static int UpstreamLevel(TransformSpec t, List<TransformSpec> transforms, List<StatePlan> states)
+        {
+            var level = 0;
+            var seen = new HashSet<int>();
+            var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
+            while (stack.Count > 0)
+            {
+                var n = transforms[stack.Pop()];
+                if (!seen.Add(n.Id))
+                {
+                    continue;
+                }
+
+                if (states[n.Id].Level > 0)
+                {
+                    level = System.Math.Max(level, states[n.Id].Level);
+                    continue;
+                }
+
+                foreach (var input in n.Inputs)
+                {
+                    stack.Push(input.Node);
+                }
+            }
+
+            return level;
+        }
+
+        /// <summary>Why this pipeline gets no streaming parallel runner (null: it gets one).</summary>
+        private static string? ParallelStreamingWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
+        {
+            if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
+            {
+                return "the pipeline has no input";
+            }
+
+            foreach (var state in states)
+            {
+                if (state.Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                {
+                    var t = transforms[state.Transform];
+                    return "#" + Num(t.Id) + " " + t.Label + (state.Layout == StateLayout.SideInputView ? " is a side-input view" : " reads a side input") +
+                           ", which the streaming parallel runner does not broadcast yet (use CreateRunner, or Run with a parallelism)";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The streaming parallel runner's part of the plan: the exchange levels, where each exchange is, and why.</summary>
+        private static IEnumerable<string> DescribeParallelStreaming(List<TransformSpec> transforms, EquatableArray<StatePlan> states, string? whyNot)
+        {
+            if (whyNot is not null)
+            {
+                yield return "Streaming parallel runner: not generated: " + whyNot + ".";
+                yield break;
+            }
+
+            var exchanged = states.Where(s => s.Level > 0).OrderBy(s => s.Level).ThenBy(s => s.Transform).ToList();
+            yield return "Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed" +
+                         (exchanged.Count == 0 ? "; no exchange (element-wise only)." : "; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:");
+            foreach (var state in exchanged)
+            {
+                var t = transforms[state.Transform];
+                yield return "  level " + Num(state.Level) + ": #" + Num(t.Id) + " " + t.Label + ": " +
+                             (state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
+                             "; its shard's input watermark is the minimum over the partitions and shards that feed it";
+            }
         }
 
         /// <summary>The parallel batch runner's part of the plan: where each exchange is, and why.</summary>

@@ -41,17 +41,22 @@ public sealed partial class PipelineGenerator
             var flushOrder = transforms.Where(IsStateful).Select(t => t.Id).ToList();
             var (states, sharing) = Physical(transforms, edges);
             var whyNot = ParallelWhyNot(transforms, states);
+            var streamingWhyNot = ParallelStreamingWhyNot(transforms, states);
+            var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             return new PipelinePlan
             {
                 States = states,
                 PaneSharingWindows = sharing,
                 ParallelBatch = whyNot is null,
                 ParallelWhyNot = whyNot,
+                ParallelStreaming = streamingWhyNot is null,
+                ParallelStreamingWhyNot = streamingWhyNot,
+                Levels = streamingWhyNot is null ? levels : 0,
                 Spec = spec,
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),
                 FlushOrder = flushOrder.ToEquatableArray(),
-                Description = Describe(transforms, edges).Concat(DescribeParallel(transforms, states, whyNot)).ToEquatableArray(),
+                Description = Describe(transforms, edges).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).ToEquatableArray(),
                 Mermaid = Mermaid(transforms, edges, whyNot is null ? states : null).ToEquatableArray(),
             };
         }

@@ -64,7 +64,9 @@ internal enum ExchangeKind
 /// <summary>
 /// The physical plan of one stateful transform: its state layout, the exchange in front of it on the parallel runner,
 /// whether that exchange ships partial accumulators (pre-aggregated on the producing shard) or elements, and the
-/// groupings upstream whose watermark holds bound its input watermark.
+/// groupings upstream whose watermark holds bound its input watermark. On the streaming parallel runner, an exchanged
+/// transform runs at <see cref="Level"/>: 1 plus the highest level of the exchanged transforms upstream of it (0 for the
+/// others, which run where their input is).
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -72,4 +74,5 @@ internal readonly record struct StatePlan(
     ExchangeKind Exchange,
     bool ShipsPartials,
     EquatableArray<int> HeldBy,
-    string Why);
+    string Why,
+    int Level = 0);

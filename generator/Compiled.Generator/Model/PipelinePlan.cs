@@ -32,6 +32,15 @@ internal sealed record PipelinePlan
     /// <summary>Why the parallel batch runner is not generated, when it is not.</summary>
     public string? ParallelWhyNot { get; init; }
 
+    /// <summary>Whether the streaming parallel runner (CreateParallelRunner) is generated for this pipeline.</summary>
+    public bool ParallelStreaming { get; init; }
+
+    /// <summary>Why the streaming parallel runner is not generated, when it is not.</summary>
+    public string? ParallelStreamingWhyNot { get; init; }
+
+    /// <summary>The number of exchange levels of the streaming parallel runner (0: element-wise only).</summary>
+    public int Levels { get; init; }
+
     /// <summary>The fused plan as text, one line per entry.</summary>
     public required EquatableArray<string> Description { get; init; }
 

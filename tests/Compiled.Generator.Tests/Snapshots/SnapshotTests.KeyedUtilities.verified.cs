@@ -23,6 +23,9 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that
 //     #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators
+//   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
+//     level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -38,7 +41,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that\n  #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators";
+        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that\n  #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -116,9 +119,18 @@ namespace Snapshots
             //   Lifetime: until Finish.
             private long _count5;
 
+            // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
+            private int __maxParallelism;
+            private int __shardCount;
+            // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
+            private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
+            private bool __partition;
+            private int __streamShard;
+            private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
-            private int __maxParallelism;
             private Runner<TDistinctKeys, TValueCount, TSwapped>[]? __peers;
             private global::Compiled.Parallel.ShardGroup? __group;
             private global::System.Collections.Generic.List<string>[]? __outbox2;
@@ -361,15 +373,29 @@ namespace Snapshots
                 {
                     // #1 Keys (line 12)
                     var v1 = element.Key;
-                    // #2 Distinct (line 12)
-                    _state2.Add(v1);
+                    if (__send1 is { } send2)
+                    {
+                        send2.Send(__ShardOf2(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                    }
+                    else
+                    {
+                        // #2 Distinct (line 12)
+                        _state2.Add(v1);
+                    }
                 }
                 // branch: -> #4 Values (line 13)
                 {
                     // #4 Values (line 13)
                     var v4 = element.Value;
-                    // #5 Count (line 13)
-                    _count5++;
+                    if (__send1 is { } send5)
+                    {
+                        send5.Send(0, new __Exchange1Item { Port = 1, P1 = v4, Timestamp = timestamp, Window = window, Pane = _pane });
+                    }
+                    else
+                    {
+                        // #5 Count (line 13)
+                        _count5++;
+                    }
                 }
                 // branch: -> #7 KvSwap (line 14)
                 {
@@ -490,6 +516,10 @@ namespace Snapshots
                     {
                         _inputWatermarkPairs = watermark;
                         _watermark = watermark;
+                        if (__partition)
+                        {
+                            __Forward(watermark);
+                        }
                     }
                     return;
                 }
@@ -522,6 +552,11 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (__partition)
+                {
+                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    return;
+                }
             }
 
             /// <summary>
@@ -541,6 +576,10 @@ namespace Snapshots
                 if (now > _processingTime)
                 {
                     _processingTime = now;
+                }
+                if (__partition)
+                {
+                    __Forward(_watermark);
                 }
             }
 
@@ -603,10 +642,110 @@ namespace Snapshots
                 {
                     __Exchange5();
                 }
-                if (__peers is null || __shard == 0)
+                if ((__peers is null || __shard == 0) && (__level == 0 ? !__partition : __level == 1 && __streamShard == 0))
                 {
                     __Result5(_count5, timestamp, window);
                 }
+
+                // Streaming parallel runner: everything this runner will send has been sent.
+                __send1?.Complete();
+            }
+
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf2(string key)
+            {
+                var hasher = new global::Compiled.Parallel.KeyHasher();
+                hasher.Add(key);
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);
+            }
+
+            /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
+            internal void __JoinStreaming(int level, int index, int shards, int maxParallelism, global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? send1)
+            {
+                __level = level;
+                __partition = level == 0;
+                __streamShard = index;
+                __shardCount = shards;
+                __maxParallelism = maxParallelism;
+                __send1 = send1;
+            }
+
+            /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
+            internal global::Compiled.Instant __OutputWatermark()
+            {
+                var watermark = _watermark;
+                return watermark;
+            }
+
+            /// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>
+            internal void __Forward(global::Compiled.Instant watermark)
+            {
+                if (_processingTime > __forwardedProcessingTime)
+                {
+                    __forwardedProcessingTime = _processingTime;
+                    __send1?.AdvanceProcessingTime(_processingTime);
+                }
+                __send1?.AdvanceWatermark(watermark);
+            }
+
+            /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
+            internal void __FlushSends()
+            {
+                __send1?.Flush();
+            }
+
+            /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
+            internal void __EndReceived()
+            {
+            }
+
+            /// <summary>A shard of level 1: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive1(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = item.Pane;
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #2 Distinct (line 12)
+                                _state2.Add(value);
+                                break;
+                            }
+                            case 1:
+                            {
+                                var value = item.P1;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #5 Count (line 13)
+                                _count5++;
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("Distinct (line 12)", 12),
+                        1 => ("Count (line 13)", 13),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.KeyedUtilities", "/src/Pipeline0.cs", label, line, "exchange to level 1", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
             }
 
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
@@ -617,6 +756,7 @@ namespace Snapshots
                     return; // one shard: nothing to exchange, it runs as the single-threaded runner does
                 }
                 __peers = peers;
+                __shardCount = peers.Length;
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
@@ -664,15 +804,6 @@ namespace Snapshots
                         _state2.Add(e);
                     }
                 }
-            }
-
-            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private int __ShardOf2(string key)
-            {
-                var hasher = new global::Compiled.Parallel.KeyHasher();
-                hasher.Add(key);
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __peers!.Length);
             }
 
             /// <summary>#5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators.</summary>
@@ -1090,6 +1221,355 @@ namespace Snapshots
                 Sink2.Elements.AddRange(Sinks2[s].Elements);
             }
             return new Results(Sink0, Sink1, Sink2);
+        }
+
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.PaneInfo Pane;
+            public string P0; // #2 Distinct (line 12)
+            public int P1; // #5 Count (line 13)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange1Item Marker(int port, global::Compiled.Instant at) => new __Exchange1Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>
+        /// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as
+        /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
+        /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
+        /// </summary>
+        /// <param name="distinctKeys">Makes a sink of output 'distinctKeys' for each partition and shard.</param>
+        /// <param name="valueCount">Makes a sink of output 'valueCount' for each partition and shard.</param>
+        /// <param name="swapped">Makes a sink of output 'swapped' for each partition and shard.</param>
+        /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static ParallelRunner<TDistinctKeys, TValueCount, TSwapped> CreateParallelRunner<TDistinctKeys, TValueCount, TSwapped>(global::System.Func<TDistinctKeys> distinctKeys, global::System.Func<TValueCount> valueCount, global::System.Func<TSwapped> swapped, global::Compiled.Parallel.ParallelRunnerOptions? options = null)
+            where TDistinctKeys : global::Compiled.ISink<string>
+            where TValueCount : global::Compiled.ISink<long>
+            where TSwapped : global::Compiled.ISink<global::Compiled.KV<int, string>>
+            => new ParallelRunner<TDistinctKeys, TValueCount, TSwapped>(distinctKeys, valueCount, swapped, options ?? new global::Compiled.Parallel.ParallelRunnerOptions());
+
+        /// <summary>
+        /// The streaming parallel runner of this pipeline. Partitions (<see cref="Partition"/>) are runners that one thread
+        /// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms
+        /// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through
+        /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
+        /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
+        /// </summary>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public sealed class ParallelRunner<TDistinctKeys, TValueCount, TSwapped> : global::Compiled.IStreamingRunner, global::System.IDisposable
+            where TDistinctKeys : global::Compiled.ISink<string>
+            where TValueCount : global::Compiled.ISink<long>
+            where TSwapped : global::Compiled.ISink<global::Compiled.KV<int, string>>
+        {
+            private readonly Runner<TDistinctKeys, TValueCount, TSwapped>[] _partitions;
+            private readonly Runner<TDistinctKeys, TValueCount, TSwapped>[] _shards; // level by level, then by shard
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange1Item>[] _inbox1;
+            private readonly int _parallelism;
+            private readonly global::Compiled.Parallel.ShardGroup _group;
+            private readonly global::System.Threading.CancellationTokenSource _stop = new();
+            private readonly global::System.Threading.Thread _driver;
+            private global::System.Exception? _failure;
+            private bool _finished;
+
+            internal ParallelRunner(global::System.Func<TDistinctKeys> distinctKeys, global::System.Func<TValueCount> valueCount, global::System.Func<TSwapped> swapped, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(distinctKeys);
+                global::System.ArgumentNullException.ThrowIfNull(valueCount);
+                global::System.ArgumentNullException.ThrowIfNull(swapped);
+                global::System.ArgumentNullException.ThrowIfNull(options);
+                options.Validate();
+                var n = options.Parallelism;
+                var p = options.Partitions;
+                _parallelism = n;
+                _partitions = new Runner<TDistinctKeys, TValueCount, TSwapped>[p];
+                _shards = new Runner<TDistinctKeys, TValueCount, TSwapped>[n * 1];
+                _group = new global::Compiled.Parallel.ShardGroup(n * 1);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i] = new Runner<TDistinctKeys, TValueCount, TSwapped>(distinctKeys(), valueCount(), swapped());
+                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options));
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TDistinctKeys, TValueCount, TSwapped>(distinctKeys(), valueCount(), swapped());
+                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
+                    _shards[n * 0 + s] = shard;
+                }
+                _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
+                _driver.Start();
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 1.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> __Outbox1(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange1Item>[_inbox1.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox1[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval);
+            }
+
+            private void __RunShards()
+            {
+                try
+                {
+                    _group.Run(__RunShard, _stop.Token);
+                }
+                catch (global::System.Exception error)
+                {
+                    _failure = error;
+                }
+            }
+
+            private void __RunShard(int index)
+            {
+                switch (index / _parallelism + 1)
+                {
+                    case 1:
+                    {
+                        var shard = new __Shard1(_shards[index]);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard);
+                        break;
+                    }
+                }
+            }
+
+            /// <summary>A shard of level 1: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
+            {
+                private readonly Runner<TDistinctKeys, TValueCount, TSwapped> _runner;
+
+                public __Shard1(Runner<TDistinctKeys, TValueCount, TSwapped> runner) => _runner = runner;
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index) => _runner.__Receive1(batch, index);
+
+                public void EndBundle()
+                {
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public void Finish() => _runner.Finish();
+            }
+
+            /// <summary>Shards per level: the threads that own key groups.</summary>
+            public int Parallelism => _parallelism;
+
+            /// <summary>The number of partitions.</summary>
+            public int Partitions => _partitions.Length;
+
+            /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
+            /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            public Runner<TDistinctKeys, TValueCount, TSwapped> Partition(int index) => _partitions[index];
+
+            /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
+            public global::System.Collections.Generic.IReadOnlyList<Runner<TDistinctKeys, TValueCount, TSwapped>> Shards => _shards;
+
+            /// <summary>Every sink of output 'distinctKeys': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TDistinctKeys[] DistinctKeysSinks()
+            {
+                var sinks = new TDistinctKeys[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].DistinctKeys;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].DistinctKeys;
+                }
+                return sinks;
+            }
+
+            /// <summary>Every sink of output 'valueCount': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TValueCount[] ValueCountSinks()
+            {
+                var sinks = new TValueCount[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].ValueCount;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].ValueCount;
+                }
+                return sinks;
+            }
+
+            /// <summary>Every sink of output 'swapped': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TSwapped[] SwappedSinks()
+            {
+                var sinks = new TSwapped[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Swapped;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Swapped;
+                }
+                return sinks;
+            }
+
+            /// <summary>Pushes one element into input 'pairs' of partition 0.</summary>
+            public void PushPairs(global::Compiled.KV<string, int> element) => _partitions[0].PushPairs(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'pairs' of partition 0.</summary>
+            public void PushPairs(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp) => _partitions[0].PushPairs(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'pairs' of partition 0.</summary>
+            public void PushPairs(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements) => _partitions[0].PushPairs(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'pairs' of partition 0.</summary>
+            public void PushPairs(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle) => _partitions[0].PushPairs(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'pairs' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushPairsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, int>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                _partitions[0].PushPairsAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'pairs' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushPairsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, int>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushPairsAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>
+            public global::Compiled.Instant Watermark
+            {
+                get
+                {
+                    var watermark = global::Compiled.Instant.MaxValue;
+                    foreach (var partition in _partitions)
+                    {
+                        watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);
+                    }
+                    return watermark;
+                }
+            }
+
+            /// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref="Finish"/> has returned.</summary>
+            public long DroppedLateElements
+            {
+                get
+                {
+                    long dropped = 0;
+                    foreach (var runner in _partitions)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    foreach (var runner in _shards)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    return dropped;
+                }
+            }
+
+            /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);
+
+            /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
+
+            /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
+            public void Flush() => _partitions[0].__FlushSends();
+
+            /// <summary>
+            /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
+            /// until every shard has emitted its state, and throws the first failure of any shard, as a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the shard and the transform when it came from one.
+            /// </summary>
+            public void Finish()
+            {
+                if (_finished)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
+                }
+                global::System.Exception? first = null;
+                foreach (var partition in _partitions)
+                {
+                    if (!partition.IsFinished)
+                    {
+                        try
+                        {
+                            partition.Finish();
+                        }
+                        catch (global::System.Exception error)
+                        {
+                            first ??= error;
+                        }
+                    }
+                }
+                _finished = true;
+                _driver.Join();
+                if (_failure is global::Compiled.Parallel.ShardFailedException { InnerException: global::Compiled.PipelineExecutionException failure } shardFailure)
+                {
+                    throw failure.OnShard(shardFailure.Shard % _parallelism, _parallelism, -1);
+                }
+                if (_failure is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                }
+                if (first is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
+            }
+
+            /// <summary>Finishes the runner on another thread: <see cref="Finish"/>, awaited.</summary>
+            public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);
+
+            /// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>
+            public void Dispose()
+            {
+                if (!_finished)
+                {
+                    _stop.Cancel();
+                    _driver.Join();
+                    _finished = true;
+                }
+                _group.Dispose();
+                _stop.Dispose();
+            }
         }
 
     }

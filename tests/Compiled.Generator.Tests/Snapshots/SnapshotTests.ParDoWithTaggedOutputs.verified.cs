@@ -8,6 +8,7 @@
 //         -> [ok] #2 Output 'parsed' (line 23)
 //         -> [bad] #3 Output 'deadLetters' (line 24)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
+//   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -23,7 +24,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -95,9 +96,17 @@ namespace Snapshots
             private global::Compiled.Execution.HeldOutputs<string>? __heldDeadLetters; // results of output 'deadLetters' its sink refused, in order
 
 
+            // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
+            private int __maxParallelism;
+            private int __shardCount;
+            // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
+            private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
+            private bool __partition;
+            private int __streamShard;
+            private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
+
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
-            private int __maxParallelism;
             private Runner<TParsed, TDeadLetters>[]? __peers;
             private global::Compiled.Parallel.ShardGroup? __group;
 
@@ -449,6 +458,10 @@ namespace Snapshots
                     {
                         _inputWatermarkLines = watermark;
                         _watermark = watermark;
+                        if (__partition)
+                        {
+                            __Forward(watermark);
+                        }
                     }
                     return;
                 }
@@ -481,6 +494,11 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (__partition)
+                {
+                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    return;
+                }
             }
 
             /// <summary>
@@ -500,6 +518,10 @@ namespace Snapshots
                 if (now > _processingTime)
                 {
                     _processingTime = now;
+                }
+                if (__partition)
+                {
+                    __Forward(_watermark);
                 }
             }
 
@@ -547,6 +569,38 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
             }
 
+            /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
+            internal void __JoinStreaming(int level, int index, int shards, int maxParallelism)
+            {
+                __level = level;
+                __partition = level == 0;
+                __streamShard = index;
+                __shardCount = shards;
+                __maxParallelism = maxParallelism;
+            }
+
+            /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
+            internal global::Compiled.Instant __OutputWatermark()
+            {
+                var watermark = _watermark;
+                return watermark;
+            }
+
+            /// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>
+            internal void __Forward(global::Compiled.Instant watermark)
+            {
+            }
+
+            /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
+            internal void __FlushSends()
+            {
+            }
+
+            /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
+            internal void __EndReceived()
+            {
+            }
+
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
             internal void __JoinShards(Runner<TParsed, TDeadLetters>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
             {
@@ -555,6 +609,7 @@ namespace Snapshots
                     return; // one shard: nothing to exchange, it runs as the single-threaded runner does
                 }
                 __peers = peers;
+                __shardCount = peers.Length;
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
@@ -1029,6 +1084,217 @@ namespace Snapshots
                 Sink1.Elements.AddRange(Sinks1[s].Elements);
             }
             return new Results(Sink0, Sink1);
+        }
+
+        /// <summary>
+        /// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as
+        /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
+        /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
+        /// </summary>
+        /// <param name="parsed">Makes a sink of output 'parsed' for each partition and shard.</param>
+        /// <param name="deadLetters">Makes a sink of output 'deadLetters' for each partition and shard.</param>
+        /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static ParallelRunner<TParsed, TDeadLetters> CreateParallelRunner<TParsed, TDeadLetters>(global::System.Func<TParsed> parsed, global::System.Func<TDeadLetters> deadLetters, global::Compiled.Parallel.ParallelRunnerOptions? options = null)
+            where TParsed : global::Compiled.ISink<int>
+            where TDeadLetters : global::Compiled.ISink<string>
+            => new ParallelRunner<TParsed, TDeadLetters>(parsed, deadLetters, options ?? new global::Compiled.Parallel.ParallelRunnerOptions());
+
+        /// <summary>
+        /// The streaming parallel runner of this pipeline. Partitions (<see cref="Partition"/>) are runners that one thread
+        /// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms
+        /// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through
+        /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
+        /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
+        /// </summary>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public sealed class ParallelRunner<TParsed, TDeadLetters> : global::Compiled.IStreamingRunner, global::System.IDisposable
+            where TParsed : global::Compiled.ISink<int>
+            where TDeadLetters : global::Compiled.ISink<string>
+        {
+            private readonly Runner<TParsed, TDeadLetters>[] _partitions;
+            private readonly Runner<TParsed, TDeadLetters>[] _shards; // level by level, then by shard
+            private readonly int _parallelism;
+            private bool _finished;
+
+            internal ParallelRunner(global::System.Func<TParsed> parsed, global::System.Func<TDeadLetters> deadLetters, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(parsed);
+                global::System.ArgumentNullException.ThrowIfNull(deadLetters);
+                global::System.ArgumentNullException.ThrowIfNull(options);
+                options.Validate();
+                var n = options.Parallelism;
+                var p = options.Partitions;
+                _parallelism = n;
+                _partitions = new Runner<TParsed, TDeadLetters>[p];
+                _shards = new Runner<TParsed, TDeadLetters>[n * 0];
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i] = new Runner<TParsed, TDeadLetters>(parsed(), deadLetters());
+                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
+                }
+            }
+
+            /// <summary>Shards per level: the threads that own key groups.</summary>
+            public int Parallelism => _parallelism;
+
+            /// <summary>The number of partitions.</summary>
+            public int Partitions => _partitions.Length;
+
+            /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
+            /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            public Runner<TParsed, TDeadLetters> Partition(int index) => _partitions[index];
+
+            /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
+            public global::System.Collections.Generic.IReadOnlyList<Runner<TParsed, TDeadLetters>> Shards => _shards;
+
+            /// <summary>Every sink of output 'parsed': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TParsed[] ParsedSinks()
+            {
+                var sinks = new TParsed[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Parsed;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Parsed;
+                }
+                return sinks;
+            }
+
+            /// <summary>Every sink of output 'deadLetters': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TDeadLetters[] DeadLettersSinks()
+            {
+                var sinks = new TDeadLetters[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].DeadLetters;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].DeadLetters;
+                }
+                return sinks;
+            }
+
+            /// <summary>Pushes one element into input 'lines' of partition 0.</summary>
+            public void PushLines(string element) => _partitions[0].PushLines(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'lines' of partition 0.</summary>
+            public void PushLines(string element, global::Compiled.Instant timestamp) => _partitions[0].PushLines(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'lines' of partition 0.</summary>
+            public void PushLines(global::System.ReadOnlySpan<string> elements) => _partitions[0].PushLines(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'lines' of partition 0.</summary>
+            public void PushLines(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<string>> bundle) => _partitions[0].PushLines(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'lines' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushLinesAsync(global::System.Collections.Generic.IAsyncEnumerable<string> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                _partitions[0].PushLinesAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'lines' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushLinesAsync(global::System.Threading.Channels.ChannelReader<string> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushLinesAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>Reads every line of a text input into input 'lines' of partition 0.</summary>
+            public void ReadLines(global::Compiled.TextInput input) => _partitions[0].ReadLines(input);
+
+            /// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>
+            public global::Compiled.Instant Watermark
+            {
+                get
+                {
+                    var watermark = global::Compiled.Instant.MaxValue;
+                    foreach (var partition in _partitions)
+                    {
+                        watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);
+                    }
+                    return watermark;
+                }
+            }
+
+            /// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref="Finish"/> has returned.</summary>
+            public long DroppedLateElements
+            {
+                get
+                {
+                    long dropped = 0;
+                    foreach (var runner in _partitions)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    foreach (var runner in _shards)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    return dropped;
+                }
+            }
+
+            /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);
+
+            /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
+
+            /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
+            public void Flush() => _partitions[0].__FlushSends();
+
+            /// <summary>
+            /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
+            /// until every shard has emitted its state, and throws the first failure of any shard, as a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the shard and the transform when it came from one.
+            /// </summary>
+            public void Finish()
+            {
+                if (_finished)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
+                }
+                global::System.Exception? first = null;
+                foreach (var partition in _partitions)
+                {
+                    if (!partition.IsFinished)
+                    {
+                        try
+                        {
+                            partition.Finish();
+                        }
+                        catch (global::System.Exception error)
+                        {
+                            first ??= error;
+                        }
+                    }
+                }
+                _finished = true;
+                if (first is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
+            }
+
+            /// <summary>Finishes the runner on another thread: <see cref="Finish"/>, awaited.</summary>
+            public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);
+
+            /// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>
+            public void Dispose()
+            {
+                _finished = true;
+            }
         }
 
     }

@@ -1,0 +1,658 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- the streaming parallel runner: partitions, levels of shards, channels with in-band watermarks -----
+            //
+            // Every instance is a runner of this class. A partition (level 0) is pushed by one caller's thread and runs the
+            // element-wise stages; at an exchanged transform of level L it sends the element to the shard of level L that
+            // owns the key's group, through that shard's bounded channel, instead of updating state. A shard of level L
+            // runs on a thread of its own: it applies what its channels bring to its state, fires panes as its input
+            // watermark (the minimum over every sender's watermark marker) advances, and sends to level L + 1 what they
+            // emit. Each level only sends to higher levels, so the channels form no cycle and a full channel never
+            // deadlocks. The plan says which transform is at which level.
+
+            private bool Streaming => _plan.ParallelStreaming;
+
+            /// <summary>Set while a shard's receive method is written: the element has arrived where it is to be applied.</summary>
+            private bool _inReceive;
+
+            private static string ItemType(int level) => "__Exchange" + N(level) + "Item";
+
+            /// <summary>The ports of a level: every input of every transform exchanged at that level, with its element type.</summary>
+            private List<(TransformSpec T, int Input, string Type)> PortsOf(int level) =>
+                _plan.States.Where(s => s.Level == level).Select(s => _t[s.Transform])
+                    .SelectMany(t => t.Inputs.Select((input, i) => (t, i, _t[input.Node].OutputTypes[input.Port])))
+                    .ToList();
+
+            private int PortOf(TransformSpec t, int input)
+            {
+                var ports = PortsOf(_plan.States[t.Id].Level);
+                return ports.FindIndex(p => p.T.Id == t.Id && p.Input == input);
+            }
+
+            private IEnumerable<int> Levels => Enumerable.Range(1, _plan.Levels);
+
+            private void WriteStreamingFields(SourceWriter w)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                w.Line("// Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.");
+                w.Line("private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own");
+                w.Line("private bool __partition;");
+                w.Line("private int __streamShard;");
+                w.Line("private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;");
+                foreach (var level in Levels)
+                {
+                    w.Line("private global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + ">? __send" + N(level) + "; // to the shards of level " + N(level) + ", on a runner below that level");
+                }
+
+                w.Line();
+                _runnerExtras.Add(WriteStreamingMembers);
+            }
+
+            /// <summary>Where a partition's watermark or processing time moves: it tells the shards (lazily; see ExchangeOutbox).</summary>
+            private void WritePartitionForward(SourceWriter w, string watermark, bool andReturn = false)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                w.Open("if (__partition)");
+                w.Line("__Forward(" + watermark + ");" + (andReturn ? " // a partition keeps no state: nothing fires here" : string.Empty));
+                if (andReturn)
+                {
+                    w.Line("return;");
+                }
+
+                w.Close();
+            }
+
+            /// <summary>At the end of a bundle: the shards above that got elements in it end their bundle at the same place.</summary>
+            private void WriteForwardEndBundle(SourceWriter w)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?.EndBundle();");
+                }
+            }
+
+            private void WriteCompleteSends(SourceWriter w)
+            {
+                if (!Streaming || _plan.Levels == 0)
+                {
+                    return;
+                }
+
+                w.Line();
+                w.Line("// Streaming parallel runner: everything this runner will send has been sent.");
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?.Complete();");
+                }
+            }
+
+            /// <summary>
+            /// At the edge into an exchanged transform, on a runner below its level: the element goes to the shard that owns
+            /// its key group (shard 0 for a global combine). Returns true when the caller must close the else block it opened.
+            /// </summary>
+            private bool OpenStreamingRoute(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
+            {
+                if (!Streaming || _inReceive || _plan.States[t.Id].Level == 0)
+                {
+                    return false;
+                }
+
+                var state = _plan.States[t.Id];
+                var id = N(t.Id);
+                var port = N(PortOf(t, inputIndex));
+                var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
+                var shard = state.Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + id + "(" + key + ")";
+                w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
+                w.Line("send" + id + ".Send(" + shard + ", new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window + ", Pane = _pane });");
+                w.Close();
+                w.Open("else");
+                return true;
+            }
+
+            /// <summary>The item struct of each level, in the pipeline class.</summary>
+            private void WriteStreamingItemTypes(SourceWriter w)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                foreach (var level in Levels)
+                {
+                    var type = ItemType(level);
+                    w.Line("/// <summary>What travels to a shard of level " + N(level) + " of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>");
+                    w.Line(GeneratedCode);
+                    w.Open("internal struct " + type + " : global::Compiled.Parallel.IExchangeItem<" + type + ">");
+                    w.Line("public int Port;");
+                    w.Line("public global::Compiled.Instant Timestamp;");
+                    w.Line("public global::Compiled.BoundedWindow Window;");
+                    w.Line("public global::Compiled.PaneInfo Pane;");
+                    var ports = PortsOf(level);
+                    for (var p = 0; p < ports.Count; p++)
+                    {
+                        w.Line("public " + ports[p].Type + " P" + N(p) + "; // #" + N(ports[p].T.Id) + " " + Doc(ports[p].T.Label) + (ports[p].T.Inputs.Count > 1 ? ", input " + N(ports[p].Input) : string.Empty));
+                    }
+
+                    w.Line();
+                    w.Line("int global::Compiled.Parallel.IExchangeItem<" + type + ">.Port => Port;");
+                    w.Line();
+                    w.Line("global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<" + type + ">.Timestamp => Timestamp;");
+                    w.Line();
+                    w.Line("/// <summary>A watermark or processing-time marker.</summary>");
+                    w.Line("public static " + type + " Marker(int port, global::Compiled.Instant at) => new " + type + " { Port = port, Timestamp = at };");
+                    w.Close();
+                    w.Line();
+                }
+            }
+
+            private void WriteStreamingMembers(SourceWriter w)
+            {
+                var sends = string.Concat(Levels.Select(l => ", global::Compiled.Parallel.ExchangeOutbox<" + ItemType(l) + ">? send" + N(l)));
+                w.Line("/// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name=\"level\"/> of the streaming parallel runner.</summary>");
+                w.Open("internal void __JoinStreaming(int level, int index, int shards, int maxParallelism" + sends + ")");
+                w.Line("__level = level;");
+                w.Line("__partition = level == 0;");
+                w.Line("__streamShard = index;");
+                w.Line("__shardCount = shards;");
+                w.Line("__maxParallelism = maxParallelism;");
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + " = send" + N(level) + ";");
+                }
+
+                w.Close();
+                w.Line();
+
+                w.Line("/// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>");
+                w.Open("internal global::Compiled.Instant __OutputWatermark()");
+                w.Line("var watermark = _watermark;");
+                foreach (var t in _t.Where(t => UsesPanes(t) && t.OutputWindowing!.TimestampCombiner != "EndOfWindow"))
+                {
+                    w.Line("watermark = global::Compiled.Instant.Min(watermark, _panes" + N(t.Id) + ".OutputWatermark);");
+                }
+
+                w.Line("return watermark;");
+                w.Close();
+                w.Line();
+
+                w.Line("/// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>");
+                w.Open("internal void __Forward(global::Compiled.Instant watermark)");
+                if (_plan.Levels > 0)
+                {
+                    w.Open("if (_processingTime > __forwardedProcessingTime)");
+                    w.Line("__forwardedProcessingTime = _processingTime;");
+                    foreach (var level in Levels)
+                    {
+                        w.Line("__send" + N(level) + "?.AdvanceProcessingTime(_processingTime);");
+                    }
+
+                    w.Close();
+                    foreach (var level in Levels)
+                    {
+                        w.Line("__send" + N(level) + "?.AdvanceWatermark(watermark);");
+                    }
+                }
+
+                w.Close();
+                w.Line();
+
+                w.Line("/// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>");
+                w.Open("internal void __FlushSends()");
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?.Flush();");
+                }
+
+                w.Close();
+                w.Line();
+
+                w.Line("/// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>");
+                w.Open("internal void __EndReceived()");
+                if (AnyPanes)
+                {
+                    w.Line("__Enter();");
+                    w.Line("__EndBundle();");
+                    w.Line("__Exit();");
+                }
+
+                w.Close();
+                w.Line();
+
+                var pipeline = Literal((_spec.Namespace.Length > 0 ? _spec.Namespace + "." : string.Empty) + _spec.ClassName);
+                foreach (var level in Levels)
+                {
+                    var type = ItemType(level);
+                    var ports = PortsOf(level);
+                    w.Line("/// <summary>A shard of level " + N(level) + ": applies the elements of a batch from <paramref name=\"index\"/> up to the first marker; returns the marker's index (or the batch's length).</summary>");
+                    w.Open("internal int __Receive" + N(level) + "(global::System.ReadOnlySpan<" + type + "> batch, int index)");
+                    w.Line("__Enter();");
+                    w.Open("try");
+                    w.Open("for (; index < batch.Length && batch[index].Port >= 0; index++)");
+                    w.Line("ref readonly var item = ref batch[index];");
+                    w.Line("_pane = item.Pane;");
+                    w.Open("switch (item.Port)");
+                    _inReceive = true;
+                    for (var p = 0; p < ports.Count; p++)
+                    {
+                        w.Line("case " + N(p) + ":");
+                        w.Open();
+                        w.Line("var value = item.P" + N(p) + ";");
+                        w.Line("var timestamp = item.Timestamp;");
+                        w.Line("var window = item.Window;");
+                        EmitEdge(w, ports[p].T, ports[p].Input, "value", "timestamp", "window");
+                        w.Line("break;");
+                        w.Close();
+                    }
+
+                    _inReceive = false;
+                    w.Close();
+                    w.Close();
+                    w.Close();
+                    w.Open("catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)");
+                    w.Open("var (label, line) = batch[index].Port switch");
+                    for (var p = 0; p < ports.Count; p++)
+                    {
+                        w.Line(N(p) + " => (" + Literal(ports[p].T.Label) + ", " + N(ports[p].T.Line) + "),");
+                    }
+
+                    w.Line("_ => ((string?)null, 0),");
+                    w.Close(";");
+                    w.Line("throw global::Compiled.Execution.RunnerFailures.Element(" + pipeline + ", " + Literal(_spec.FilePath) + ", label, line, " +
+                           Literal("exchange to level " + N(level)) + ", -1, error);");
+                    w.Close();
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                    w.Line("__Exit();");
+                    w.Line("return index;");
+                    w.Close();
+                    w.Line();
+                }
+            }
+
+            /// <summary>The streaming parallel runner class and its factory, in the pipeline class.</summary>
+            private void WriteParallelRunner(SourceWriter w)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                var type = "ParallelRunner" + TypeParameterList();
+                var factories = string.Join(", ", _outputs.Select(o => "global::System.Func<" + SinkTypeParameter(o) + "> " + Camel(o.Name!)));
+                var sep = _outputs.Count > 0 ? ", " : string.Empty;
+                var news = "new " + _runnerType + "(" + string.Join(", ", _outputs.Select(o => Camel(o.Name!) + "()")) + ")";
+
+                w.Line("/// <summary>");
+                w.Line("/// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as");
+                w.Line("/// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.");
+                w.Line("/// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.");
+                w.Line("/// </summary>");
+                foreach (var o in _outputs)
+                {
+                    w.Line("/// <param name=\"" + Camel(o.Name!).TrimStart('@') + "\">Makes a sink of output '" + Doc(o.Name) + "' for each partition and shard.</param>");
+                }
+
+                w.Line("/// <param name=\"options\">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>");
+                w.Line(GeneratedCode);
+                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions? options = null)");
+                w.Indent++;
+                foreach (var o in _outputs)
+                {
+                    w.Line("where " + SinkTypeParameter(o) + " : global::Compiled.ISink<" + o.InputType + ">");
+                }
+
+                w.Line("=> new " + type + "(" + string.Join(", ", _outputs.Select(o => Camel(o.Name!))) + sep + "options ?? new global::Compiled.Parallel.ParallelRunnerOptions());");
+                w.Indent--;
+                w.Line();
+
+                w.Line("/// <summary>");
+                w.Line("/// The streaming parallel runner of this pipeline. Partitions (<see cref=\"Partition\"/>) are runners that one thread");
+                w.Line("/// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms");
+                w.Line("/// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through");
+                w.Line("/// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.");
+                w.Line("/// <see cref=\"Finish\"/> finishes every partition, waits for the shards, and throws the first failure of any.");
+                w.Line("/// </summary>");
+                w.Line("/// <remarks>" + Doc(string.Join(" ", _plan.Description.Where(l => l.StartsWith("Streaming parallel runner", System.StringComparison.Ordinal) || l.StartsWith("  level ", System.StringComparison.Ordinal)))) + "</remarks>");
+                w.Line(GeneratedCode);
+                w.Line(Surface + " sealed class " + type + " : global::Compiled.IStreamingRunner, global::System.IDisposable");
+                w.Indent++;
+                foreach (var o in _outputs)
+                {
+                    w.Line("where " + SinkTypeParameter(o) + " : global::Compiled.ISink<" + o.InputType + ">");
+                }
+
+                w.Indent--;
+                w.Open();
+                w.Line("private readonly " + _runnerType + "[] _partitions;");
+                w.Line("private readonly " + _runnerType + "[] _shards; // level by level, then by shard");
+                foreach (var level in Levels)
+                {
+                    w.Line("private readonly global::Compiled.Parallel.ShardInbox<" + ItemType(level) + ">[] _inbox" + N(level) + ";");
+                }
+
+                w.Line("private readonly int _parallelism;");
+                var shards = _plan.Levels > 0;
+                if (shards)
+                {
+                    w.Line("private readonly global::Compiled.Parallel.ShardGroup _group;");
+                    w.Line("private readonly global::System.Threading.CancellationTokenSource _stop = new();");
+                    w.Line("private readonly global::System.Threading.Thread _driver;");
+                    w.Line("private global::System.Exception? _failure;");
+                }
+
+                w.Line("private bool _finished;");
+                w.Line();
+
+                w.Open("internal ParallelRunner(" + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions options)");
+                foreach (var o in _outputs)
+                {
+                    w.Line("global::System.ArgumentNullException.ThrowIfNull(" + Camel(o.Name!) + ");");
+                }
+
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(options);");
+                w.Line("options.Validate();");
+                w.Line("var n = options.Parallelism;");
+                w.Line("var p = options.Partitions;");
+                w.Line("_parallelism = n;");
+                w.Line("_partitions = new " + _runnerType + "[p];");
+                w.Line("_shards = new " + _runnerType + "[n * " + N(_plan.Levels) + "];");
+                if (_plan.Levels > 0)
+                {
+                    w.Line("_group = new global::Compiled.Parallel.ShardGroup(n * " + N(_plan.Levels) + ");");
+                    foreach (var level in Levels)
+                    {
+                        w.Line("_inbox" + N(level) + " = new global::Compiled.Parallel.ShardInbox<" + ItemType(level) + ">[n];");
+                        w.Open("for (var s = 0; s < n; s++)");
+                        w.Line("_inbox" + N(level) + "[s] = new(p + n * " + N(level - 1) + ", options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels");
+                        w.Close();
+                    }
+                }
+
+                w.Open("for (var i = 0; i < p; i++)");
+                w.Line("_partitions[i] = " + news + ";");
+                w.Line("_partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism" + string.Concat(Levels.Select(l => ", __Outbox" + N(l) + "(i, options)")) + ");");
+                w.Close();
+                foreach (var level in Levels)
+                {
+                    w.Open("for (var s = 0; s < n; s++)");
+                    w.Line("var shard = " + news + ";");
+                    w.Line("shard.__JoinStreaming(" + N(level) + ", s, n, options.MaxParallelism" +
+                           string.Concat(Levels.Select(l => l > level ? ", __Outbox" + N(l) + "(p + n * " + N(level - 1) + " + s, options)" : ", null")) + ");");
+                    w.Line("_shards[n * " + N(level - 1) + " + s] = shard;");
+                    w.Close();
+                }
+
+                if (_plan.Levels > 0)
+                {
+                    w.Line("_driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = \"Compiled parallel runner\" };");
+                    w.Line("_driver.Start();");
+                }
+
+                w.Close();
+                w.Line();
+
+                foreach (var level in Levels)
+                {
+                    var item = ItemType(level);
+                    w.Line("/// <summary>The outbox of sender <paramref name=\"sender\"/> (a partition, or a shard of a lower level) to the shards of level " + N(level) + ".</summary>");
+                    w.Open("private global::Compiled.Parallel.ExchangeOutbox<" + item + "> __Outbox" + N(level) + "(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)");
+                    w.Line("var channels = new global::Compiled.Parallel.ExchangeChannel<" + item + ">[_inbox" + N(level) + ".Length];");
+                    w.Open("for (var s = 0; s < channels.Length; s++)");
+                    w.Line("channels[s] = _inbox" + N(level) + "[s][sender];");
+                    w.Close();
+                    w.Line("return new global::Compiled.Parallel.ExchangeOutbox<" + item + ">(channels, options.FlushInterval);");
+                    w.Close();
+                    w.Line();
+                }
+
+                if (_plan.Levels > 0)
+                {
+                    w.Open("private void __RunShards()");
+                    w.Open("try");
+                    w.Line("_group.Run(__RunShard, _stop.Token);");
+                    w.Close();
+                    w.Open("catch (global::System.Exception error)");
+                    w.Line("_failure = error;");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    w.Open("private void __RunShard(int index)");
+                    w.Open("switch (index / _parallelism + 1)");
+                    foreach (var level in Levels)
+                    {
+                        w.Line("case " + N(level) + ":");
+                        w.Open();
+                        w.Line("var shard = new __Shard" + N(level) + "(_shards[index]);");
+                        w.Line("global::Compiled.Parallel.StreamingShard.Run(_inbox" + N(level) + "[index % _parallelism], ref shard);");
+                        w.Line("break;");
+                        w.Close();
+                    }
+
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    foreach (var level in Levels)
+                    {
+                        var item = ItemType(level);
+                        w.Line("/// <summary>A shard of level " + N(level) + ": its runner, driven by its inbox.</summary>");
+                        w.Open("private readonly struct __Shard" + N(level) + " : global::Compiled.Parallel.IStreamingShard<" + item + ">");
+                        w.Line("private readonly " + _runnerType + " _runner;");
+                        w.Line();
+                        w.Line("public __Shard" + N(level) + "(" + _runnerType + " runner) => _runner = runner;");
+                        w.Line();
+                        w.Line("public int Receive(global::System.ReadOnlySpan<" + item + "> batch, int index) => _runner.__Receive" + N(level) + "(batch, index);");
+                        w.Line();
+                        w.Open("public void EndBundle()");
+                        w.Line("_runner.__EndReceived();");
+                        w.Line("_runner.__Forward(_runner.__OutputWatermark());");
+                        w.Close();
+                        w.Line();
+                        w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                        w.Line("_runner.AdvanceWatermark(watermark);");
+                        w.Line("_runner.__Forward(_runner.__OutputWatermark());");
+                        w.Close();
+                        w.Line();
+                        w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                        w.Line("_runner.AdvanceProcessingTime(now);");
+                        w.Line("_runner.__Forward(_runner.__OutputWatermark());");
+                        w.Close();
+                        w.Line();
+                        w.Line("public void Flush() => _runner.__FlushSends();");
+                        w.Line();
+                        w.Line("public void Finish() => _runner.Finish();");
+                        w.Close();
+                        w.Line();
+                    }
+                }
+
+                w.Line("/// <summary>Shards per level: the threads that own key groups.</summary>");
+                w.Line("public int Parallelism => _parallelism;");
+                w.Line();
+                w.Line("/// <summary>The number of partitions.</summary>");
+                w.Line("public int Partitions => _partitions.Length;");
+                w.Line();
+                w.Line("/// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>");
+                w.Line("/// <param name=\"index\">The partition, 0 to <see cref=\"Partitions\"/> - 1.</param>");
+                w.Line("public " + _runnerType + " Partition(int index) => _partitions[index];");
+                w.Line();
+                w.Line("/// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref=\"Finish\"/> has returned.</summary>");
+                w.Line("public global::System.Collections.Generic.IReadOnlyList<" + _runnerType + "> Shards => _shards;");
+                w.Line();
+                foreach (var o in _outputs)
+                {
+                    w.Line("/// <summary>Every sink of output '" + Doc(o.Name) + "': the partitions' first, then the shards', level by level. Read them once <see cref=\"Finish\"/> has returned.</summary>");
+                    w.Open("public " + SinkTypeParameter(o) + "[] " + Accessor(o) + "Sinks()");
+                    w.Line("var sinks = new " + SinkTypeParameter(o) + "[_partitions.Length + _shards.Length];");
+                    w.Open("for (var i = 0; i < _partitions.Length; i++)");
+                    w.Line("sinks[i] = _partitions[i]." + Accessor(o) + ";");
+                    w.Close();
+                    w.Open("for (var i = 0; i < _shards.Length; i++)");
+                    w.Line("sinks[_partitions.Length + i] = _shards[i]." + Accessor(o) + ";");
+                    w.Close();
+                    w.Line("return sinks;");
+                    w.Close();
+                    w.Line();
+                }
+
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    var t = input.OutputTypes[0];
+                    w.Line("/// <summary>Pushes one element into input '" + Doc(input.Name) + "' of partition 0.</summary>");
+                    w.Line("public void Push" + name + "(" + t + " element) => _partitions[0].Push" + name + "(element);");
+                    w.Line();
+                    w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "' of partition 0.</summary>");
+                    w.Line("public void Push" + name + "(" + t + " element, global::Compiled.Instant timestamp) => _partitions[0].Push" + name + "(element, timestamp);");
+                    w.Line();
+                    w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "' of partition 0.</summary>");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<" + t + "> elements) => _partitions[0].Push" + name + "(elements);");
+                    w.Line();
+                    w.Line("/// <summary>Pushes a bundle of timestamped elements into input '" + Doc(input.Name) + "' of partition 0.</summary>");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + t + ">> bundle) => _partitions[0].Push" + name + "(bundle);");
+                    w.Line();
+                    w.Line("/// <summary>Pushes the elements of an asynchronous source into input '" + Doc(input.Name) + "' of partition 0, as they come.</summary>");
+                    w.Line("public global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + t + "> elements, global::System.Threading.CancellationToken cancellationToken = default) =>");
+                    w.Line("    _partitions[0].Push" + name + "Async(elements, cancellationToken);");
+                    w.Line();
+                    w.Line("/// <summary>");
+                    w.Line("/// Reads a channel into input '" + Doc(input.Name) + "' with every partition at once (each takes the next element when it is");
+                    w.Line("/// free: the channel is split among them), until the channel completes. No other push may run meanwhile.");
+                    w.Line("/// </summary>");
+                    w.Open("public global::System.Threading.Tasks.Task Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + t + "> reader, global::System.Threading.CancellationToken cancellationToken = default)");
+                    w.Line("var reads = new global::System.Threading.Tasks.Task[_partitions.Length];");
+                    w.Open("for (var i = 0; i < reads.Length; i++)");
+                    w.Line("var partition = _partitions[i];");
+                    w.Line("reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.Push" + name + "Async(reader, cancellationToken).AsTask(), cancellationToken);");
+                    w.Close();
+                    w.Line("return global::System.Threading.Tasks.Task.WhenAll(reads);");
+                    w.Close();
+                    w.Line();
+                    if (input.Kind == TransformKind.ReadLinesInput)
+                    {
+                        w.Line("/// <summary>Reads every line of a text input into input '" + Doc(input.Name) + "' of partition 0.</summary>");
+                        w.Line("public void Read" + name + "(global::Compiled.TextInput input) => _partitions[0].Read" + name + "(input);");
+                        w.Line();
+                    }
+                }
+
+                w.Line("/// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>");
+                w.Open("public global::Compiled.Instant Watermark");
+                w.Open("get");
+                w.Line("var watermark = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var partition in _partitions)");
+                w.Line("watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);");
+                w.Close();
+                w.Line("return watermark;");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref=\"Finish\"/> has returned.</summary>");
+                w.Open("public long DroppedLateElements");
+                w.Open("get");
+                w.Line("long dropped = 0;");
+                w.Open("foreach (var runner in _partitions)");
+                w.Line("dropped += runner.DroppedLateElements;");
+                w.Close();
+                w.Open("foreach (var runner in _shards)");
+                w.Line("dropped += runner.DroppedLateElements;");
+                w.Close();
+                w.Line("return dropped;");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref=\"Partition\"/>).</summary>");
+                w.Line("public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);");
+                w.Line();
+                w.Line("/// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>");
+                w.Line("public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);");
+                w.Line();
+                w.Line("/// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>");
+                w.Line("public void Flush() => _partitions[0].__FlushSends();");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits");
+                w.Line("/// until every shard has emitted its state, and throws the first failure of any shard, as a");
+                w.Line("/// <see cref=\"global::Compiled.PipelineExecutionException\"/> naming the shard and the transform when it came from one.");
+                w.Line("/// </summary>");
+                w.Open("public void Finish()");
+                w.Open("if (_finished)");
+                w.Line("throw new global::System.InvalidOperationException(\"This runner has finished. Create a new runner for more input.\");");
+                w.Close();
+                w.Line("global::System.Exception? first = null;");
+                w.Open("foreach (var partition in _partitions)");
+                w.Open("if (!partition.IsFinished)");
+                w.Open("try");
+                w.Line("partition.Finish();");
+                w.Close();
+                w.Open("catch (global::System.Exception error)");
+                w.Line("first ??= error;");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line("_finished = true;");
+                if (shards)
+                {
+                    w.Line("_driver.Join();");
+                    w.Open("if (_failure is global::Compiled.Parallel.ShardFailedException { InnerException: global::Compiled.PipelineExecutionException failure } shardFailure)");
+                    w.Line("throw failure.OnShard(shardFailure.Shard % _parallelism, _parallelism, -1);");
+                    w.Close();
+                    w.Open("if (_failure is not null)");
+                    w.Line("global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);");
+                    w.Close();
+                }
+
+                w.Open("if (first is not null)");
+                w.Line("global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Finishes the runner on another thread: <see cref=\"Finish\"/>, awaited.</summary>");
+                w.Line("public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);");
+                w.Line();
+                w.Line("/// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>");
+                w.Open("public void Dispose()");
+                if (shards)
+                {
+                    w.Open("if (!_finished)");
+                    w.Line("_stop.Cancel();");
+                    w.Line("_driver.Join();");
+                    w.Line("_finished = true;");
+                    w.Close();
+                    w.Line("_group.Dispose();");
+                    w.Line("_stop.Dispose();");
+                }
+                else
+                {
+                    w.Line("_finished = true;");
+                }
+
+                w.Close();
+                w.Close();
+                w.Line();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Compiled.Parallel;
+
+/// <summary>
+/// The sending side of one exchange of the streaming parallel runner: one <see cref="ExchangeChannel{T}"/> per receiving
+/// shard, and the sender's output watermark, which travels in the channels in order with the elements.
+/// </summary>
+/// <typeparam name="T">The exchange's item type.</typeparam>
+/// <remarks>
+/// <para><b>Watermarks travel lazily.</b> <see cref="AdvanceWatermark"/> only records the new watermark. It is written to a
+/// channel, as a marker, just before the next element sent there, and to every channel at <see cref="Flush"/>. So every
+/// element a shard receives comes after every watermark the sender had reached when it sent the element, which is what
+/// lateness needs, and a sender whose watermark moves at every element (one marker per element per shard, eagerly)
+/// writes at most one marker before each element instead. A watermark that waits is only late, never wrong: the
+/// receiving shard fires its windows a little later.</para>
+/// <para><b>Flushing.</b> Batches are published when full, at <see cref="Flush"/>, at <see cref="Complete"/>, and when
+/// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush, so a stream whose watermark
+/// moves does not keep results waiting in half-full batches. A shard flushes whenever its inbox is empty.</para>
+/// <para><b>Threads.</b> One thread at a time: the sender's.</para>
+/// </remarks>
+public sealed class ExchangeOutbox<T>
+    where T : struct, IExchangeItem<T>
+{
+    private readonly ExchangeChannel<T>[] _channels;
+    private readonly long[] _sent;
+    private readonly bool[] _inBundle;
+    private long _watermark = Instant.MinValue.Millis;
+    private long _lastFlush = Environment.TickCount64;
+    private bool _completed;
+
+    /// <summary>Creates the outbox of a sender.</summary>
+    /// <param name="channels">The channel to each receiving shard, by shard index.</param>
+    /// <param name="flushInterval">Milliseconds after which a watermark advance also publishes the open batches; negative: never.</param>
+    /// <exception cref="ArgumentException"><paramref name="channels"/> is empty.</exception>
+    public ExchangeOutbox(ExchangeChannel<T>[] channels, int flushInterval = 1)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        if (channels.Length == 0)
+        {
+            throw new ArgumentException("An outbox sends to at least one shard.", nameof(channels));
+        }
+
+        _channels = channels;
+        _sent = new long[channels.Length];
+        _sent.AsSpan().Fill(Instant.MinValue.Millis);
+        _inBundle = new bool[channels.Length];
+        FlushInterval = flushInterval;
+    }
+
+    /// <summary>The number of receiving shards.</summary>
+    public int Shards => _channels.Length;
+
+    /// <summary>Milliseconds after which a watermark advance also publishes the open batches; negative: only when full or flushed.</summary>
+    public int FlushInterval { get; set; }
+
+    /// <summary>The sender's output watermark, as recorded by <see cref="AdvanceWatermark"/>.</summary>
+    public Instant Watermark => new(_watermark);
+
+    /// <summary>The channel to a shard (for tests and metrics).</summary>
+    /// <param name="shard">The shard's index.</param>
+    public ExchangeChannel<T> this[int shard] => _channels[shard];
+
+    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet. Blocks while the shard's channel is full.</summary>
+    /// <param name="shard">The receiving shard.</param>
+    /// <param name="item">The element.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Send(int shard, in T item)
+    {
+        var channel = _channels[shard];
+        if (_sent[shard] < _watermark)
+        {
+            _sent[shard] = _watermark;
+            channel.Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+        }
+
+        _inBundle[shard] = true;
+        channel.Write(in item);
+    }
+
+    /// <summary>Ends the sender's bundle: every shard that got elements since the last end gets a bundle-end marker after them.</summary>
+    public void EndBundle()
+    {
+        for (int shard = 0; shard < _inBundle.Length; shard++)
+        {
+            if (_inBundle[shard])
+            {
+                _inBundle[shard] = false;
+                _channels[shard].Write(T.Marker(ExchangeMarkers.EndBundle, default));
+            }
+        }
+    }
+
+    /// <summary>Records the sender's new output watermark (an earlier one is ignored); see the remarks for when it travels.</summary>
+    /// <param name="watermark">The watermark.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdvanceWatermark(Instant watermark)
+    {
+        if (watermark.Millis > _watermark)
+        {
+            _watermark = watermark.Millis;
+            if (FlushInterval >= 0 && Environment.TickCount64 - _lastFlush >= FlushInterval)
+            {
+                Flush();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends a processing-time marker to every shard at once (processing time moves rarely), after the watermark the
+    /// shard has not been told yet: a shard sees the two move in the order the sender moved them.
+    /// </summary>
+    /// <param name="now">The sender's processing time.</param>
+    public void AdvanceProcessingTime(Instant now)
+    {
+        for (int shard = 0; shard < _channels.Length; shard++)
+        {
+            if (_sent[shard] < _watermark)
+            {
+                _sent[shard] = _watermark;
+                _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+            }
+
+            _channels[shard].Write(T.Marker(ExchangeMarkers.ProcessingTime, now));
+        }
+    }
+
+    /// <summary>Writes the watermark to every shard not told yet, and publishes every open batch.</summary>
+    public void Flush()
+    {
+        _lastFlush = Environment.TickCount64;
+        for (int shard = 0; shard < _channels.Length; shard++)
+        {
+            if (_sent[shard] < _watermark)
+            {
+                _sent[shard] = _watermark;
+                _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+            }
+
+            _channels[shard].Flush();
+        }
+    }
+
+    /// <summary>Ends the sender's streams: the watermark becomes <see cref="Instant.MaxValue"/>, everything is published, every channel completes. A second call does nothing.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        _watermark = Instant.MaxValue.Millis;
+        Flush();
+        foreach (var channel in _channels)
+        {
+            channel.Complete();
+        }
+    }
+
+    /// <summary>Ends the sender's streams with a failure (the receiving shards stop with it). Never blocks.</summary>
+    /// <param name="error">The failure.</param>
+    public void Fail(Exception error)
+    {
+        _completed = true;
+        foreach (var channel in _channels)
+        {
+            channel.Fail(error);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled.Parallel;
+using Compiled.Tests.EventTime;
+using CsCheck;
+using Xunit;
+
+namespace Compiled.Tests.Parallel;
+
+/// <summary>A sum that counts every input it adds (on whichever shard it runs) and can be made slow.</summary>
+public readonly struct CountingSum : ICombineFn<int, long, long>
+{
+    /// <summary>Inputs added so far, over every thread.</summary>
+    public static long Added;
+
+    /// <summary>Spin iterations per input: a slow shard.</summary>
+    public static int Work;
+
+    /// <inheritdoc/>
+    public long CreateAccumulator() => 0;
+
+    /// <inheritdoc/>
+    public void AddInput(ref long accumulator, int input)
+    {
+        Thread.SpinWait(Work);
+        Interlocked.Increment(ref Added);
+        accumulator += input;
+    }
+
+    /// <inheritdoc/>
+    public void MergeAccumulators(ref long accumulator, long other) => accumulator += other;
+
+    /// <inheritdoc/>
+    public long ExtractOutput(long accumulator) => accumulator;
+}
+
+/// <summary>Per-team sums in fixed windows with a counting (and optionally slow) combine function.</summary>
+[Pipeline]
+public partial class CountedTeamSums
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(new CountingSum())
+         .Output("sums");
+}
+
+/// <summary>Per-team counts in fixed windows, then a lambda that throws on a count of 13 or more, on the shard that fires the pane.</summary>
+[Pipeline]
+public partial class UnluckyCounts
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Map(static e => KV.Of(e.Team, 1))
+         .CountPerKey()
+         .Map(static kv => kv.Value >= 13 ? throw new InvalidOperationException("thirteen") : kv)
+         .Output("counts");
+}
+
+/// <summary>
+/// The streaming parallel runner (CreateParallelRunner) against the single-threaded runner: the same pushes, watermarks
+/// and processing-time advances give the same panes (values, timestamps, windows, PaneInfo), for every parallelism,
+/// batch size and channel capacity; several partitions pushed concurrently, each with its own watermark; bounded memory
+/// with a slow shard; a failure on a shard surfaces from Finish.
+/// </summary>
+public class ParallelStreamingTests
+{
+    private static readonly Gen<GameEvent> Event = Gen.Select(
+        Gen.OneOf(Gen.Const("red"), Gen.Const("blue"), Gen.Const("green"), Gen.String[Gen.Char['a', 'd'], 1, 2]),
+        Gen.Int[0, 20],
+        Gen.Long[0, 180_000],
+        (team, score, time) => new GameEvent(team, score, time));
+
+    /// <summary>Events, a schedule seed, parallelism, batch size and channel capacity.</summary>
+    private static readonly Gen<(GameEvent[] Events, int Seed, int Parallelism, int BatchSize, int Capacity)> Cases =
+        Gen.Select(Event.Array[0, 250], Gen.Int, Gen.Int[1, 4], Gen.Int[1, 64], Gen.Int[1, 4]);
+
+    private enum StepKind
+    {
+        Push,
+        Watermark,
+        ProcessingTime,
+    }
+
+    private readonly record struct Step(StepKind Kind, GameEvent Event, long Time);
+
+    /// <summary>Pushes in order; now and then the watermark moves to a little before the latest time seen (so some later elements are late), and processing time moves.</summary>
+    private static List<Step> Schedule(GameEvent[] events, int seed, bool processingTime)
+    {
+        var random = new Random(seed);
+        var steps = new List<Step>();
+        long maxSeen = long.MinValue;
+        long watermark = long.MinValue;
+        long now = 0;
+        foreach (var e in events)
+        {
+            steps.Add(new Step(StepKind.Push, e, 0));
+            maxSeen = Math.Max(maxSeen, e.TimeMs);
+            var r = random.Next(10);
+            if (r < 3)
+            {
+                var candidate = maxSeen - random.Next(0, 40_000);
+                if (candidate > watermark)
+                {
+                    watermark = candidate;
+                    steps.Add(new Step(StepKind.Watermark, default, watermark));
+                }
+            }
+            else if (processingTime && r == 9)
+            {
+                now += random.Next(1, 10_000);
+                steps.Add(new Step(StepKind.ProcessingTime, default, now));
+            }
+        }
+
+        return steps;
+    }
+
+    private static void Drive(IStreamingRunner runner, List<Step> steps, Action<GameEvent> push)
+    {
+        foreach (var step in steps)
+        {
+            switch (step.Kind)
+            {
+                case StepKind.Push:
+                    push(step.Event);
+                    break;
+                case StepKind.Watermark:
+                    runner.AdvanceWatermark(new Instant(step.Time));
+                    break;
+                default:
+                    runner.AdvanceProcessingTime(new Instant(step.Time));
+                    break;
+            }
+        }
+
+        runner.Finish();
+    }
+
+    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) =>
+        elements.Select(e => show is null ? e.ToString() : show(e.Value) + " @" + e.Timestamp + " " + e.Window + " " + e.Pane)
+            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    private static List<string> All<T>(IEnumerable<ListSink<T>> sinks, Func<T, string>? show = null) => Multiset(sinks.SelectMany(s => s.Elements), show);
+
+    private static ParallelRunnerOptions Options(int parallelism, int batchSize, int capacity) =>
+        new() { Parallelism = parallelism, BatchSize = batchSize, Capacity = capacity };
+
+    [Fact(DisplayName = "Sessions on keyed window panes: the parallel runner's panes are the single-threaded runner's")]
+    public void Sessions() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = TeamSessions.CreateRunner(new ListSink<KV<string, long>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Sessions.Elements), All(parallel.SessionsSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Early firings on processing time, late firings, lateness, accumulating (LeaderBoard): the same panes")]
+    public void LeaderBoard() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: true);
+        var single = LeaderBoardTeams.CreateRunner(new ListSink<KV<string, int>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = LeaderBoardTeams.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Repeatedly(AfterCount(2)) in the global window: bundles end where the single-threaded runner's do")]
+    public void CountTriggers() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = GlobalPairs.CreateRunner(new ListSink<KV<string, IReadOnlyList<int>>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = GlobalPairs.CreateParallelRunner(() => new ListSink<KV<string, IReadOnlyList<int>>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        static string Show(KV<string, IReadOnlyList<int>> kv) => kv.Key + "=" + string.Join(",", kv.Value);
+        Assert.Equal(All(new[] { single.Pairs }, Show), All(parallel.PairsSinks(), Show));
+    });
+
+    [Fact(DisplayName = "A global count on shard 0, sessions with lateness and earliest timestamps: the same panes")]
+    public void GlobalSessionCount() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = SessionTotals.CreateRunner(new ListSink<long>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = SessionTotals.CreateParallelRunner(() => new ListSink<long>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Totals.Elements), All(parallel.TotalsSinks()));
+    });
+
+    [Fact(DisplayName = "Inline window maps, shared sliding panes and late-data outputs: the same results and late elements")]
+    public void InlineWindowsAndLateData() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = LateDataOutputs.CreateRunner(new ListSink<KV<string, int>>(), new ListSink<KV<string, int>>(), new ListSink<KV<string, int>>(), new ListSink<KV<string, long>>(), new ListSink<GameEvent>(), new ListSink<long>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = LateDataOutputs.CreateParallelRunner(() => new ListSink<KV<string, int>>(), () => new ListSink<KV<string, int>>(), () => new ListSink<KV<string, int>>(), () => new ListSink<KV<string, long>>(), () => new ListSink<GameEvent>(), () => new ListSink<long>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.FixedSums.Elements), All(parallel.FixedSumsSinks()));
+        Assert.Equal(Multiset(single.LateFixed.Elements), All(parallel.LateFixedSinks()));
+        Assert.Equal(Multiset(single.Counts.Elements), All(parallel.CountsSinks()));
+        Assert.Equal(Multiset(single.LateWithLateness.Elements), All(parallel.LateWithLatenessSinks()));
+        Assert.Equal(Multiset(single.SlidingCounts.Elements), All(parallel.SlidingCountsSinks()));
+        Assert.Equal(Multiset(single.LateSliding.Elements), All(parallel.LateSlidingSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Two levels: a windowed grouping on key shards feeds a global sum on shard 0 of the next level")]
+    public void TwoLevels() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = RewindowToGlobal.CreateRunner(new ListSink<int>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = RewindowToGlobal.CreateParallelRunner(() => new ListSink<int>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Total.Elements), All(parallel.TotalSinks()));
+    });
+
+    [Fact(DisplayName = "Distinct and CoGroupByKey of two inputs in sessions: the same panes")]
+    public void JoinOfTwoInputs() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        static string Show(KV<string, CoGbkResult<int, int>> kv) =>
+            kv.Key + "=" + string.Join(",", kv.Value.First) + "|" + string.Join(",", kv.Value.Second);
+        var single = SessionDistinctAndJoin.CreateRunner(new ListSink<string>(), new ListSink<KV<string, CoGbkResult<int, int>>>());
+        Drive(single, steps, e =>
+        {
+            if (e.Score % 2 == 0)
+            {
+                single.PushScores(e);
+            }
+            else
+            {
+                single.PushPenalties(e);
+            }
+        });
+        using var parallel = SessionDistinctAndJoin.CreateParallelRunner(() => new ListSink<string>(), () => new ListSink<KV<string, CoGbkResult<int, int>>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, e =>
+        {
+            if (e.Score % 2 == 0)
+            {
+                parallel.PushScores(e);
+            }
+            else
+            {
+                parallel.PushPenalties(e);
+            }
+        });
+        Assert.Equal(Multiset(single.Teams.Elements), All(parallel.TeamsSinks()));
+        Assert.Equal(All(new[] { single.Joined }, Show), All(parallel.JoinedSinks(), Show));
+    });
+
+    [Fact(DisplayName = "Partitions pushed concurrently, each with its own watermark: the panes of one runner given every element")]
+    public void ConcurrentPartitions() => Gen.Select(Event.Array[0, 400], Gen.Int[1, 4], Gen.Int[1, 4]).Sample((events, parallelism, partitions) =>
+    {
+        var single = TeamSessions.CreateRunner(new ListSink<KV<string, long>>());
+        single.PushEvents(events);
+        single.Finish();
+
+        // Each partition gets its share in time order and moves its own watermark behind what it has pushed, so no
+        // element is late; the shards' watermark is the minimum over partitions.
+        using var parallel = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(),
+            new ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions, BatchSize = 16, Capacity = 2 });
+        var shares = Enumerable.Range(0, partitions).Select(i => events.Where((_, j) => j % partitions == i).OrderBy(e => e.TimeMs).ToArray()).ToArray();
+        TestThreads.Run(TimeSpan.FromSeconds(60), Enumerable.Range(0, partitions).Select(i => (Action)(() =>
+        {
+            var partition = parallel.Partition(i);
+            foreach (var e in shares[i])
+            {
+                partition.AdvanceWatermark(new Instant(e.TimeMs - 1));
+                partition.PushEvents(e);
+            }
+
+            partition.Finish();
+        })).ToArray());
+        TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
+        Assert.Equal(Multiset(single.Sessions.Elements), All(parallel.SessionsSinks()));
+        Assert.Equal(0, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "A slow shard: the pusher blocks, and elements in flight stay within the channels' bound")]
+    public void SlowShardBoundsMemory()
+    {
+        const int batchSize = 8;
+        const int capacity = 2;
+        Interlocked.Exchange(ref CountingSum.Added, 0);
+        CountingSum.Work = 2_000;
+        try
+        {
+            using var parallel = CountedTeamSums.CreateParallelRunner(() => new ListSink<KV<string, long>>(),
+                new ParallelRunnerOptions { Parallelism = 2, BatchSize = batchSize, Capacity = capacity, FlushInterval = -1 });
+            // One partition sends to 2 shards: at most capacity batches per channel, plus the marker before each batch.
+            var bound = 2 * capacity * batchSize;
+            var maxInFlight = 0L;
+            var pushed = 0L;
+            for (var i = 0; i < 20_000; i++)
+            {
+                parallel.PushEvents(new GameEvent(i % 2 == 0 ? "red" : "blue", 1, i));
+                pushed++;
+                maxInFlight = Math.Max(maxInFlight, pushed - Interlocked.Read(ref CountingSum.Added));
+            }
+
+            TestThreads.Run(TimeSpan.FromSeconds(120), parallel.Finish);
+            Assert.Equal(20_000, Interlocked.Read(ref CountingSum.Added));
+            Assert.True(maxInFlight <= bound, "in flight: " + maxInFlight + ", bound " + bound);
+            Assert.Equal(20_000L, parallel.SumsSinks().SelectMany(s => s.Items).Sum(kv => kv.Value));
+        }
+        finally
+        {
+            CountingSum.Work = 0;
+        }
+    }
+
+    [Fact(DisplayName = "A lambda that throws on a shard stops every shard and surfaces from Finish with the shard and the transform's line")]
+    public void FailureOnAShardSurfaces()
+    {
+        using var parallel = UnluckyCounts.CreateParallelRunner(() => new ListSink<KV<string, long>>(), new ParallelRunnerOptions { Parallelism = 2, BatchSize = 4 });
+        Exception? atPush = null;
+        try
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                parallel.PushEvents(new GameEvent("team" + (i % 3), 1, i * 100L));
+                if (i % 50 == 0)
+                {
+                    parallel.AdvanceWatermark(new Instant(i * 100L - 1));
+                }
+            }
+        }
+        catch (Exception error)
+        {
+            atPush = error; // a push blocked on a shard that stopped is released
+        }
+
+        PipelineExecutionException? failure = null;
+        TestThreads.Run(TimeSpan.FromSeconds(60), () => failure = Assert.Throws<PipelineExecutionException>(() => parallel.Finish()));
+        Assert.NotNull(failure);
+        Assert.InRange(failure.Shard, 0, 1);
+        Assert.Contains("thirteen", failure.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Equal(63, failure.Line);
+        Assert.Contains("On shard", failure.Message, StringComparison.Ordinal);
+        _ = atPush;
+    }
+
+    [Fact(DisplayName = "The plan names each exchange level, and why a pipeline has no streaming parallel runner")]
+    public void ThePlanNamesTheLevels()
+    {
+        Assert.Contains("level 1: #4 CountPerKey", TeamSessions.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("level 2: #7 CombineGlobally", RewindowToGlobal.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("to shard 0", RewindowToGlobal.PlanDescription, StringComparison.Ordinal);
+    }
+}
