@@ -36,6 +36,7 @@ public sealed partial class PipelineGenerator
 
             private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
+                EmitNullKeyCheck(w, t, value);
                 if (OpenStreamingRoute(w, t, inputIndex, value, timestamp, window))
                 {
                     EmitEdgeHere(w, t, inputIndex, value, timestamp, window);
@@ -44,6 +45,19 @@ public sealed partial class PipelineGenerator
                 }
 
                 EmitEdgeHere(w, t, inputIndex, value, timestamp, window);
+            }
+
+            /// <summary>A nullable key type: say which transform got the null key (before the key is hashed to a shard), rather than the state map's ArgumentNullException.</summary>
+            private void EmitNullKeyCheck(SourceWriter w, TransformSpec t, string value)
+            {
+                if (MayBeNull(t) && t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or
+                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary)
+                {
+                    var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
+                    w.Open("if (" + key + " is null)");
+                    w.Line(CheckFailure(t, Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).")));
+                    w.Close();
+                }
             }
 
             /// <summary>The element arrives at <paramref name="t"/> on this runner.</summary>
@@ -61,16 +75,6 @@ public sealed partial class PipelineGenerator
                     w.Close();
                     w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
                     return;
-                }
-
-                if (MayBeNull(t) && t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or
-                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary)
-                {
-                    // A nullable key type: say which transform got the null key, rather than the state map's ArgumentNullException.
-                    var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
-                    w.Open("if (" + key + " is null)");
-                    w.Line(CheckFailure(t, Literal(t.Label + " received a null key. Null keys are not supported: map them to a value first (for example WithKeys(static x => x.Name ?? \"\")).")));
-                    w.Close();
                 }
 
                 if (UsesPanes(t))

@@ -98,6 +98,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 WriteRunner(w);
                 WriteResultsAndRun(w);
+                WriteParallelRunner(w);
                 w.Close();
                 foreach (var _ in _surface.ContainingTypes)
                 {
@@ -207,6 +208,60 @@ public sealed partial class PipelineGenerator
                     w.Line(Surface + " static Results Run(" + Parameters(i => i.ReadsLines ? "global::Compiled.TextInput" : "global::System.ReadOnlyMemory<" + i.ElementType + ">") +
                         ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism) => " + Throw + ";");
                 }
+            }
+
+            /// <summary>The streaming parallel runner's factory and class, every member throwing.</summary>
+            private void WriteParallelRunner(SourceWriter w)
+            {
+                var type = "ParallelRunner" + TypeParameterList();
+                var inputKeys = _inputs.Select(i => Names.ToPascal(i.Name)).ToList();
+                var sep = _outputs.Count > 0 ? ", " : string.Empty;
+                w.Line();
+                w.Line("/// <summary>Throws: the pipeline cannot be generated.</summary>");
+                w.Line(GeneratedCode);
+                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" +
+                       string.Join(", ", _outputs.Select(o => "global::System.Func<T" + Names.ToPascal(o.Name) + "> " + Camel(o.Name))) + sep +
+                       "global::Compiled.Parallel.ParallelRunnerOptions? options = null) => " + Throw + ";");
+                w.Line();
+                w.Line("/// <summary>The streaming parallel runner of a pipeline that cannot be generated: every member throws.</summary>");
+                w.Line(GeneratedCode);
+                w.Open(Surface + " sealed class " + type + " : global::Compiled.IStreamingRunner, global::System.IDisposable");
+                w.Line("private ParallelRunner() => " + Throw + ";");
+                w.Line("public int Parallelism => " + Throw + ";");
+                w.Line("public int Partitions => " + Throw + ";");
+                w.Line("public " + RunnerType + " Partition(int index) => " + Throw + ";");
+                w.Line("public global::System.Collections.Generic.IReadOnlyList<" + RunnerType + "> Shards => " + Throw + ";");
+                foreach (var o in _outputs)
+                {
+                    var key = Names.ToPascal(o.Name);
+                    w.Line("public T" + key + "[] " + Names.OutputAccessor(key, inputKeys) + "Sinks() => " + Throw + ";");
+                }
+
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name);
+                    var t = input.ElementType;
+                    w.Line("public void Push" + name + "(" + t + " element) => " + Throw + ";");
+                    w.Line("public void Push" + name + "(" + t + " element, global::Compiled.Instant timestamp) => " + Throw + ";");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<" + t + "> elements) => " + Throw + ";");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + t + ">> bundle) => " + Throw + ";");
+                    w.Line("public global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + t + "> elements, global::System.Threading.CancellationToken cancellationToken = default) => " + Throw + ";");
+                    w.Line("public global::System.Threading.Tasks.Task Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + t + "> reader, global::System.Threading.CancellationToken cancellationToken = default) => " + Throw + ";");
+                    if (input.ReadsLines)
+                    {
+                        w.Line("public void Read" + name + "(global::Compiled.TextInput input) => " + Throw + ";");
+                    }
+                }
+
+                w.Line("public global::Compiled.Instant Watermark => " + Throw + ";");
+                w.Line("public long DroppedLateElements => " + Throw + ";");
+                w.Line("public void AdvanceWatermark(global::Compiled.Instant watermark) => " + Throw + ";");
+                w.Line("public void AdvanceProcessingTime(global::Compiled.Instant now) => " + Throw + ";");
+                w.Line("public void Flush() => " + Throw + ";");
+                w.Line("public void Finish() => " + Throw + ";");
+                w.Line("public global::System.Threading.Tasks.Task FinishAsync() => " + Throw + ";");
+                w.Line("public void Dispose() { }");
+                w.Close();
             }
         }
     }

@@ -41,6 +41,16 @@ public sealed class SurfaceTests
             }
 
             public static int Count(Moderation.Results results) => results.Allowed.Count + results.TooLateElements.Count;
+
+            public static void StreamOnEveryCore()
+            {
+                using var parallel = Moderation.CreateParallelRunner(
+                    allowed: () => new ListSink<string>(), tooLate: () => new ListSink<KV<string, string>>(), counts: () => new ListSink<KV<string, long>>());
+                parallel.Partition(0).PushUsers("ann");
+                parallel.PushBlocked("bob");
+                parallel.Finish();
+                _ = parallel.AllowedSinks().Length;
+            }
         }
         """;
 
@@ -124,7 +134,7 @@ public sealed class SurfaceTests
             var plan = (string)host.GetMethod("Plan")!.Invoke(null, null)!;
             Assert.StartsWith("The pipeline Moderation cannot be generated:", plan, StringComparison.Ordinal);
             Assert.Contains("CMP0006: The lambda passed to Map must be 'static'", plan, StringComparison.Ordinal);
-            foreach (var name in new[] { "Batch", "Stream" })
+            foreach (var name in new[] { "Batch", "Stream", "StreamOnEveryCore" })
             {
                 var thrown = Assert.Throws<TargetInvocationException>(() => host.GetMethod(name)!.Invoke(null, null));
                 var inner = Assert.IsType<InvalidOperationException>(thrown.InnerException);

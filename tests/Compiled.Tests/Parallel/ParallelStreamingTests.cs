@@ -354,6 +354,18 @@ public class ParallelStreamingTests
         _ = atPush;
     }
 
+    [Fact(DisplayName = "A null key is reported by the partition that pushed it, naming the transform, before it is hashed to a shard")]
+    public void ANullKeyIsAClearErrorAtThePush()
+    {
+        using var parallel = Compiled.Tests.Pipelines.NullableKeys.CreateParallelRunner(() => new ListSink<KV<string?, long>>(), new ParallelRunnerOptions { Parallelism = 2 });
+        parallel.PushNames("a");
+        var error = Assert.Throws<PipelineExecutionException>(() => parallel.PushNames((string?)null));
+        Assert.Contains("null key", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("CountPerElement (line ", error.Transform, StringComparison.Ordinal);
+        TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
+        Assert.Equal(new[] { KV.Of<string?, long>("a", 1) }, parallel.CountsSinks().SelectMany(s => s.Items).ToArray());
+    }
+
     [Fact(DisplayName = "The plan names each exchange level, and why a pipeline has no streaming parallel runner")]
     public void ThePlanNamesTheLevels()
     {
