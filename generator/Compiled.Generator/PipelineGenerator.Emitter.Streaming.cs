@@ -54,6 +54,10 @@ public sealed partial class PipelineGenerator
                 w.Line("private bool __partition;");
                 w.Line("private int __streamShard;");
                 w.Line("private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;");
+                if (_plan.Levels > 0 && _inputs.Any(i => i.IdlenessMs > 0))
+                {
+                    w.Line("private bool __inputsIdle; // a partition whose every input is idle: the shards leave it out of their watermark");
+                }
                 foreach (var level in Levels)
                 {
                     w.Line("private global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + ">? __send" + N(level) + "; // to the shards of level " + N(level) + ", on a runner below that level");
@@ -78,6 +82,36 @@ public sealed partial class PipelineGenerator
                     w.Line("return;");
                 }
 
+                w.Close();
+            }
+
+            /// <summary>
+            /// In a partition whose inputs can go idle: when every input is idle, the shards leave the partition out of their
+            /// watermark until one is active again (as the runner leaves out an idle input).
+            /// </summary>
+            private void WritePartitionIdleness(SourceWriter w)
+            {
+                if (!Streaming || _plan.Levels == 0 || !_inputs.Any(i => i.IdlenessMs > 0))
+                {
+                    return;
+                }
+
+                w.Open("if (__partition && active == __inputsIdle)");
+                w.Line("__inputsIdle = !active;");
+                w.Open("if (__inputsIdle)");
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?.MarkIdle();");
+                }
+
+                w.Close();
+                w.Open("else");
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?.MarkActive();");
+                }
+
+                w.Close();
                 w.Close();
             }
 

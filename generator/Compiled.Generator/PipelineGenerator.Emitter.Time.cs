@@ -253,6 +253,7 @@ public sealed partial class PipelineGenerator
                         w.Line(idle is null ? "active = true;" : "active |= !(" + idle + ");");
                     }
 
+                    WritePartitionIdleness(w);
                     w.Line("__AdvanceTo(active ? min : max);");
                 }
 

@@ -26,6 +26,7 @@ public sealed class ExchangeOutbox<T>
     private readonly ExchangeChannel<T>[] _channels;
     private readonly long[] _sent;
     private readonly bool[] _inBundle;
+    private bool _idle;
     private long _watermark = Instant.MinValue.Millis;
     private long _lastFlush = Environment.TickCount64;
     private bool _completed;
@@ -62,6 +63,9 @@ public sealed class ExchangeOutbox<T>
     /// <param name="shard">The shard's index.</param>
     public ExchangeChannel<T> this[int shard] => _channels[shard];
 
+    /// <summary>Whether the sender has said that every input of it is idle (<see cref="MarkIdle"/>), and not moved since.</summary>
+    public bool IsIdle => _idle;
+
     /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet. Blocks while the shard's channel is full.</summary>
     /// <param name="shard">The receiving shard.</param>
     /// <param name="item">The element.</param>
@@ -90,6 +94,47 @@ public sealed class ExchangeOutbox<T>
                 _inBundle[shard] = false;
                 _channels[shard].Write(T.Marker(ExchangeMarkers.EndBundle, default));
             }
+        }
+    }
+
+    /// <summary>
+    /// Tells every shard that every input of the sender is idle: the shards leave the sender out of their input watermark,
+    /// as the runner leaves out an idle input, until <see cref="MarkActive"/>. Publishes the open batches. A second call
+    /// before <see cref="MarkActive"/> does nothing.
+    /// </summary>
+    public void MarkIdle()
+    {
+        if (_idle || _completed)
+        {
+            return;
+        }
+
+        _idle = true;
+        for (int shard = 0; shard < _channels.Length; shard++)
+        {
+            _channels[shard].Write(T.Marker(ExchangeMarkers.Idle, default));
+        }
+
+        Flush();
+    }
+
+    /// <summary>
+    /// Ends the idleness of <see cref="MarkIdle"/>: every shard gets the sender's watermark again (a watermark marker, even
+    /// one not newer than the last it got), from which the sender counts again in the shard's input watermark. Does
+    /// nothing when the sender is not idle.
+    /// </summary>
+    public void MarkActive()
+    {
+        if (!_idle)
+        {
+            return;
+        }
+
+        _idle = false;
+        for (int shard = 0; shard < _channels.Length; shard++)
+        {
+            _sent[shard] = _watermark;
+            _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
         }
     }
 
@@ -133,7 +178,8 @@ public sealed class ExchangeOutbox<T>
         _lastFlush = Environment.TickCount64;
         for (int shard = 0; shard < _channels.Length; shard++)
         {
-            if (_sent[shard] < _watermark)
+            // An idle sender's watermark waits for MarkActive (or Complete): a marker would make it count again.
+            if (_sent[shard] < _watermark && !_idle)
             {
                 _sent[shard] = _watermark;
                 _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
@@ -152,6 +198,7 @@ public sealed class ExchangeOutbox<T>
         }
 
         _completed = true;
+        _idle = false;
         _watermark = Instant.MaxValue.Millis;
         Flush();
         foreach (var channel in _channels)

@@ -34,4 +34,10 @@ public static class ExchangeMarkers
 
     /// <summary>The sender ended a bundle in which it sent elements here: the receiver evaluates the triggers that fire on elements.</summary>
     public const int EndBundle = -3;
+
+    /// <summary>
+    /// Every input of the sender is idle: the receiver leaves this channel out of its input watermark (as the runner
+    /// leaves out an idle input) until the next watermark marker on it, which makes it count again.
+    /// </summary>
+    public const int Idle = -4;
 }

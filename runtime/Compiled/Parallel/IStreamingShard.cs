@@ -56,6 +56,8 @@ public static class StreamingShard
         ArgumentNullException.ThrowIfNull(inbox);
         var marks = new long[inbox.Count];
         marks.AsSpan().Fill(Instant.MinValue.Millis);
+        var idle = new bool[inbox.Count];
+        int idleCount = 0;
         long watermark = Instant.MinValue.Millis;
         while (true)
         {
@@ -84,19 +86,31 @@ public static class StreamingShard
                         i++;
                         if (marker.Port == ExchangeMarkers.Watermark)
                         {
-                            if (marker.Timestamp.Millis > marks[channel])
+                            if (idle[channel])
+                            {
+                                // The sender counts again, from the watermark it has now.
+                                idle[channel] = false;
+                                idleCount--;
+                                marks[channel] = Math.Max(marks[channel], marker.Timestamp.Millis);
+                                Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
+                            }
+                            else if (marker.Timestamp.Millis > marks[channel])
                             {
                                 long before = marks[channel];
                                 marks[channel] = marker.Timestamp.Millis;
-                                if (before == watermark)
+                                if (idleCount > 0 || before == watermark)
                                 {
-                                    long min = Min(marks);
-                                    if (min > watermark)
-                                    {
-                                        watermark = min;
-                                        shard.AdvanceWatermark(new Instant(min));
-                                    }
+                                    Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
                                 }
+                            }
+                        }
+                        else if (marker.Port == ExchangeMarkers.Idle)
+                        {
+                            if (!idle[channel])
+                            {
+                                idle[channel] = true;
+                                idleCount++;
+                                Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
                             }
                         }
                         else if (marker.Port == ExchangeMarkers.ProcessingTime)
@@ -133,17 +147,47 @@ public static class StreamingShard
         }
     }
 
-    private static long Min(long[] marks)
+    /// <summary>
+    /// Moves the shard's watermark to the minimum over the channels that are not idle (every channel idle: the maximum,
+    /// as the runner's watermark when every input is idle), when that is later than the one it has.
+    /// </summary>
+    private static void Advance<TItem, THandler>(ref THandler shard, long[] marks, bool[] idle, int idleCount, ref long watermark)
+        where TItem : struct, IExchangeItem<TItem>
+        where THandler : struct, IStreamingShard<TItem>
     {
-        long min = long.MaxValue;
-        foreach (var mark in marks)
+        long combined;
+        if (idleCount == 0)
         {
-            if (mark < min)
+            combined = long.MaxValue;
+            foreach (var mark in marks)
             {
-                min = mark;
+                combined = Math.Min(combined, mark);
+            }
+        }
+        else if (idleCount == marks.Length)
+        {
+            combined = long.MinValue;
+            foreach (var mark in marks)
+            {
+                combined = Math.Max(combined, mark);
+            }
+        }
+        else
+        {
+            combined = long.MaxValue;
+            for (int i = 0; i < marks.Length; i++)
+            {
+                if (!idle[i])
+                {
+                    combined = Math.Min(combined, marks[i]);
+                }
             }
         }
 
-        return min;
+        if (combined > watermark)
+        {
+            watermark = combined;
+            shard.AdvanceWatermark(new Instant(combined));
+        }
     }
 }

@@ -64,6 +64,25 @@ public partial class UnluckyCounts
          .Output("counts");
 }
 
+/// <summary>Per-team sums in fixed 10 s windows of a source that tracks its own watermark and goes idle after 30 s without elements.</summary>
+[Pipeline]
+public partial class IdleTeamSums
+{
+    static void Define(PipelineBuilder p) =>
+        p.Unbounded<GameEvent>("events", static e => new Instant(e.TimeMs), maxOutOfOrderness: TimeSpan.FromSeconds(1), idleness: TimeSpan.FromSeconds(30))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("sums");
+}
+
+/// <summary>A sink that other threads may watch while shards write to it: every pane goes to one shared queue.</summary>
+public sealed class SharedSink<T>(System.Collections.Concurrent.ConcurrentQueue<WindowedValue<T>> panes) : ISink<T>
+{
+    /// <inheritdoc/>
+    public void Receive(in WindowedValue<T> element) => panes.Enqueue(element);
+}
+
 /// <summary>
 /// The streaming parallel runner (CreateParallelRunner) against the single-threaded runner: the same pushes, watermarks
 /// and processing-time advances give the same panes (values, timestamps, windows, PaneInfo), for every parallelism,
@@ -364,6 +383,51 @@ public class ParallelStreamingTests
         Assert.StartsWith("CountPerElement (line ", error.Transform, StringComparison.Ordinal);
         TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
         Assert.Equal(new[] { KV.Of<string?, long>("a", 1) }, parallel.CountsSinks().SelectMany(s => s.Items).ToArray());
+    }
+
+    [Fact(DisplayName = "A partition whose input went idle is left out of the shards' watermark until it is active again")]
+    public void IdlePartitionsDoNotHoldTheWatermark()
+    {
+        var busy = Enumerable.Range(0, 200).Select(i => new GameEvent(i % 2 == 0 ? "red" : "blue", 1, i * 500L)).ToArray();
+        var early = new GameEvent("green", 2, 1_000);
+        var late = new GameEvent("green", 3, 100_000);
+
+        var single = IdleTeamSums.CreateRunner(new ListSink<KV<string, int>>());
+        single.PushEvents(early);
+        single.PushEvents(busy);
+        single.PushEvents(late);
+        single.Finish();
+
+        var panes = new System.Collections.Concurrent.ConcurrentQueue<WindowedValue<KV<string, int>>>();
+        using var parallel = IdleTeamSums.CreateParallelRunner(() => new SharedSink<KV<string, int>>(panes),
+            new ParallelRunnerOptions { Parallelism = 2, Partitions = 2, BatchSize = 8 });
+        var quiet = parallel.Partition(1);
+        quiet.AdvanceProcessingTime(new Instant(0));
+        quiet.PushEvents(early);
+        quiet.AdvanceProcessingTime(new Instant(31_000)); // 30 s without an element: idle
+
+        var busyPartition = parallel.Partition(0);
+        foreach (var e in busy)
+        {
+            busyPartition.PushEvents(e);
+        }
+
+        parallel.Flush();
+
+        // The busy partition's watermark (98.5 s) alone moves the shards: windows up to [80 s, 90 s) fire before Finish.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!panes.Any(p => p.Window.End.Millis == 90_000) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.Contains(panes, p => p.Window.End.Millis == 90_000);
+        Assert.Contains(panes, p => p.Value.Key == "green" && p.Window.End.Millis == 10_000); // the quiet partition's element, before it went idle
+
+        quiet.PushEvents(late); // active again
+        TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
+        Assert.Equal(Multiset(single.Sums.Elements), Multiset(panes));
+        Assert.Equal(0, parallel.DroppedLateElements);
     }
 
     [Fact(DisplayName = "The plan names each exchange level, and why a pipeline has no streaming parallel runner")]
