@@ -251,9 +251,7 @@ public sealed partial class PipelineGenerator
                     continue;
                 }
 
-                if (target.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
-                        TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) ||
-                    !AllPathsToPaneCombines(target.Id, transforms, edges))
+                if (!IsElementWise(target) || !AllPathsToPaneCombines(target.Id, transforms, edges))
                 {
                     return false;
                 }
@@ -261,6 +259,11 @@ public sealed partial class PipelineGenerator
 
             return true;
         }
+
+        /// <summary>A transform that maps, filters or re-keys elements one by one, keeping their windows.</summary>
+        private static bool IsElementWise(TransformSpec t) =>
+            t.Kind is TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
+                TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity;
 
         /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
         private static bool IsPaneShared(TransformSpec t, List<TransformSpec> transforms, List<int> sharingWindows)
@@ -271,6 +274,7 @@ public sealed partial class PipelineGenerator
                 return false;
             }
 
+            // Up through element-wise transforms only: a combine below another grouping gets whole windows, not panes.
             var node = t;
             while (node.Inputs.Count == 1)
             {
@@ -278,6 +282,11 @@ public sealed partial class PipelineGenerator
                 if (node.Kind == TransformKind.Window)
                 {
                     return sharingWindows.Contains(node.Id);
+                }
+
+                if (!IsElementWise(node))
+                {
+                    return false;
                 }
             }
 
