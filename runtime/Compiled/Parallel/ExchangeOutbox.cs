@@ -10,11 +10,14 @@ namespace Compiled.Parallel;
 /// <typeparam name="T">The exchange's item type.</typeparam>
 /// <remarks>
 /// <para><b>Watermarks travel lazily.</b> <see cref="AdvanceWatermark"/> only records the new watermark. It is written to a
-/// channel, as a marker, just before the next element sent there, and to every channel at <see cref="Flush"/>. So every
-/// element a shard receives comes after every watermark the sender had reached when it sent the element, which is what
-/// lateness needs, and a sender whose watermark moves at every element (one marker per element per shard, eagerly)
-/// writes at most one marker before each element instead. A watermark that waits is only late, never wrong: the
-/// receiving shard fires its windows a little later.</para>
+/// channel, as a marker, before the next element sent there whose timestamp is not after it, and to every channel at
+/// <see cref="Flush"/>. So an element that may be late (its timestamp at or behind the sender's watermark) reaches a
+/// shard after every watermark the sender had reached when it sent the element, which is what lateness needs: the shard
+/// drops it, or fires it in a late pane, as one runner would. An element ahead of the sender's watermark needs no
+/// marker: each of its windows ends after its timestamp, so no watermark the sender had could have expired or fired
+/// them on time, and the shard treats it the same with an older one. A source whose watermark moves at every element and
+/// trails its data (the usual case) thus sends markers only when batches are published. A watermark that waits is only
+/// late, never wrong: the receiving shard fires its windows a little later.</para>
 /// <para><b>Flushing.</b> Batches are published when full, at <see cref="Flush"/>, at <see cref="Complete"/>, and when
 /// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush, so a stream whose watermark
 /// moves does not keep results waiting in half-full batches. A shard flushes whenever its inbox is empty.</para>
@@ -66,7 +69,7 @@ public sealed class ExchangeOutbox<T>
     /// <summary>Whether the sender has said that every input of it is idle (<see cref="MarkIdle"/>), and not moved since.</summary>
     public bool IsIdle => _idle;
 
-    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet. Blocks while the shard's channel is full.</summary>
+    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late (see the remarks). Blocks while the shard's channel is full.</summary>
     /// <param name="shard">The receiving shard.</param>
     /// <param name="item">The element.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
@@ -74,7 +77,7 @@ public sealed class ExchangeOutbox<T>
     public void Send(int shard, in T item)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark)
+        if (_sent[shard] < _watermark && item.Timestamp.Millis <= _watermark)
         {
             _sent[shard] = _watermark;
             channel.Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));

@@ -1,0 +1,109 @@
+using System;
+using System.Threading;
+using BenchmarkDotNet.Attributes;
+using Compiled.Benchmarks.EventTime;
+using Compiled.Parallel;
+
+namespace Compiled.Benchmarks.MultiCore;
+
+/// <summary>
+/// W3 as a streaming job (10,000,000 events, 10,000 Zipf keys, fixed 60 s windows, count per key, the watermark 2 s
+/// behind the latest time after every event): the generated single-threaded runner against the streaming parallel
+/// runner (<c>CreateParallelRunner</c>) with as many input partitions as shards, each partition pushed by a thread of its
+/// own with its own watermark (as a Kafka topic's partitions are read), elements routed by key group to the shards.
+/// Each returns the digest of its final panes.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(EventTimeConfig))]
+public class W3StreamingParallel
+{
+    private Event[] _events = Array.Empty<Event>();
+    private Event[][] _shares = Array.Empty<Event[]>();
+
+    /// <summary>Shards and partitions of the parallel row.</summary>
+    [Params(1, 2)]
+    public int Parallelism { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = EventData.Uniform(EventTimeBenchmark.EventCount);
+        _shares = Split(_events, Parallelism);
+        ParallelBench.CheckSameResult(nameof(W3StreamingParallel), Parallelism, Generated, ("GeneratedParallel", GeneratedParallel));
+    }
+
+    /// <summary>Partition k gets every Parallelism-th event from k on, in arrival order.</summary>
+    private static Event[][] Split(Event[] events, int partitions)
+    {
+        var shares = new Event[partitions][];
+        for (var k = 0; k < partitions; k++)
+        {
+            shares[k] = new Event[events.Length / partitions + (k < events.Length % partitions ? 1 : 0)];
+        }
+
+        for (var i = 0; i < events.Length; i++)
+        {
+            shares[i % partitions][i / partitions] = events[i];
+        }
+
+        return shares;
+    }
+
+    /// <summary>The generated single-threaded streaming runner (the W3 "Generated" variant).</summary>
+    [Benchmark(Baseline = true)]
+    public long Generated() => Fold(W3FixedCounts.Generated(_events));
+
+    /// <summary>The generated streaming parallel runner: one thread per partition, one per shard.</summary>
+    [Benchmark]
+    public long GeneratedParallel()
+    {
+        using var runner = W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink),
+            new ParallelRunnerOptions { Parallelism = Parallelism, Partitions = _shares.Length });
+        if (_shares.Length == 1)
+        {
+            Drive(runner.Partition(0), _shares[0]);
+        }
+        else
+        {
+            var threads = new Thread[_shares.Length];
+            for (var k = 0; k < threads.Length; k++)
+            {
+                var partition = runner.Partition(k);
+                var share = _shares[k];
+                threads[k] = new Thread(() => Drive(partition, share)) { Name = "partition " + k };
+                threads[k].Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+        }
+
+        runner.Finish();
+        var digest = default(WindowDigest);
+        foreach (var sink in runner.CountsSinks())
+        {
+            digest.Count += sink.Digest.Count;
+            digest.Hash += sink.Digest.Hash;
+        }
+
+        return Fold(digest);
+    }
+
+    /// <summary>One partition: each event pushed with its timestamp, its own watermark 2 s behind its latest time after each.</summary>
+    private static void Drive(W3FixedCountsPipeline.Runner<WindowDigestSink> partition, Event[] events)
+    {
+        var max = long.MinValue;
+        foreach (var e in events)
+        {
+            partition.PushEvents(e, new Instant(e.Time));
+            max = Math.Max(max, e.Time);
+            partition.AdvanceWatermark(new Instant(max - EventData.WatermarkDelayMs));
+        }
+
+        partition.Finish();
+    }
+
+    private static long Fold(WindowDigest digest) => digest.Count ^ (long)digest.Hash;
+}
