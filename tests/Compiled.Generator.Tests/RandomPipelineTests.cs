@@ -79,7 +79,10 @@ public class RandomPipelineTests
         var (window, countTriggered) = Windowings[windowing];
         var (group, type, keyed) = Groupings[grouping];
         code.Append("        var grouped = events.Window(" + window + ").Map(static e => KV.Of(e.Key % " + modulus + ", e.Value))" + group);
-        if (second && keyed)
+        // A second grouping gets the first one's results from every shard of it, in an order that depends on the threads:
+        // a count trigger there fires on different elements from run to run (as in Beam and Flink), so only shapes whose
+        // panes the data alone fixes get a second level.
+        if (second && keyed && !countTriggered)
         {
             // A second level: re-keyed partial results grouped again (a continuation trigger after a triggered first level).
             code.AppendLine(";");
