@@ -167,18 +167,7 @@ public sealed partial class PipelineGenerator
                         w.Close();
                         break;
                     default:
-                        w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
-                        w.Line("var ws" + id + " = _cacheS" + id + "[k" + id + "];");
-                        w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
-                        w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
-                        w.Open("if (!wexists" + id + ")");
-                        w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
-                        WriteNextEnd(w, t, window);
-                        w.Close();
-                        w.Line("ws" + id + " = slot" + id + "!;");
-                        w.Line("_cacheW" + id + "[k" + id + "] = " + window + ".Start.Millis;");
-                        w.Line("_cacheS" + id + "[k" + id + "] = ws" + id + ";");
-                        w.Close();
+                        WriteWindowMapLookup(w, t, window);
                         if (IsTextKey(StateKeyType(t)))
                         {
                             w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
@@ -194,6 +183,27 @@ public sealed partial class PipelineGenerator
                         break;
                 }
 
+                w.Close();
+            }
+
+            /// <summary>
+            /// The map of <paramref name="window"/> of an inline windowed transform into local ws{id}: from the cache of the
+            /// last windows used, else from the window state (a new window takes a pooled map and may become the next to fire).
+            /// </summary>
+            private static void WriteWindowMapLookup(SourceWriter w, TransformSpec t, string window)
+            {
+                var id = N(t.Id);
+                w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
+                w.Line("var ws" + id + " = _cacheS" + id + "[k" + id + "];");
+                w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
+                w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
+                w.Open("if (!wexists" + id + ")");
+                w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                WriteNextEnd(w, t, window);
+                w.Close();
+                w.Line("ws" + id + " = slot" + id + "!;");
+                w.Line("_cacheW" + id + "[k" + id + "] = " + window + ".Start.Millis;");
+                w.Line("_cacheS" + id + "[k" + id + "] = ws" + id + ";");
                 w.Close();
             }
 

@@ -28,11 +28,24 @@ public sealed partial class PipelineGenerator
 
             private static string ItemType(int level) => "__Exchange" + N(level) + "Item";
 
-            /// <summary>The ports of a level: every input of every transform exchanged at that level, with its element type.</summary>
+            /// <summary>
+            /// The ports of a level: every input of every transform exchanged at that level, with its element type; a
+            /// combine lifted across the exchange has one port instead (input -1), for the senders' accumulators per key.
+            /// </summary>
             private List<(TransformSpec T, int Input, string Type)> PortsOf(int level) =>
-                _plan.States.Where(s => s.Level == level).Select(s => _t[s.Transform])
-                    .SelectMany(t => t.Inputs.Select((input, i) => (t, i, _t[input.Node].OutputTypes[input.Port])))
+                _plan.States.Where(s => s.Level == level)
+                    .SelectMany(s => s.LiftsInStream
+                        ? new[] { (_t[s.Transform], -1, PartialType(_t[s.Transform])) }
+                        : _t[s.Transform].Inputs.Select((input, i) => (_t[s.Transform], i, _t[input.Node].OutputTypes[input.Port])))
                     .ToList();
+
+            /// <summary>What a sender ships for a lifted combine: a key and its accumulator in one window.</summary>
+            private static string PartialType(TransformSpec t) =>
+                "global::Compiled.KV<" + StateKeyType(t) + ", " + (t.Kind == TransformKind.CountPerKey ? "long" : t.Combine!.AccumulatorType) + ">";
+
+            private bool Lifted(TransformSpec t) => Streaming && _plan.States[t.Id].LiftsInStream;
+
+            private IEnumerable<TransformSpec> LiftedTransforms => _plan.FlushOrder.Select(id => _t[id]).Where(Lifted);
 
             private int PortOf(TransformSpec t, int input)
             {
@@ -76,7 +89,12 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Open("if (__partition)");
-                w.Line("__Forward(" + watermark + ");" + (andReturn ? " // a partition keeps no state: nothing fires here" : string.Empty));
+                if (andReturn && LiftedTransforms.Any())
+                {
+                    w.Line("__FireLifted(" + watermark + "); // its accumulators of the lifted combines, shipped before the watermark");
+                }
+
+                w.Line("__Forward(" + watermark + ");" + (andReturn ? " // a partition keeps no other state: nothing else fires here" : string.Empty));
                 if (andReturn)
                 {
                     w.Line("return;");
@@ -150,9 +168,9 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool OpenStreamingRoute(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
-                if (!Streaming || _inReceive || _plan.States[t.Id].Level == 0)
+                if (!Streaming || _inReceive || _plan.States[t.Id].Level == 0 || _plan.States[t.Id].LiftsInStream)
                 {
-                    return false;
+                    return false; // a lifted combine updates the sender's own accumulators (see WriteShipPartials)
                 }
 
                 var state = _plan.States[t.Id];
@@ -165,6 +183,90 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Open("else");
                 return true;
+            }
+
+            /// <summary>
+            /// A lifted combine's window on a sender (a partition, or a shard below the combine's level), fired because the
+            /// sender's watermark passed its end: each key's accumulator goes to the key's shard, which merges it. On the
+            /// combine's own shard (no sender to that level) the window is emitted as usual. Returns true when the caller
+            /// must close the else block it opened.
+            /// </summary>
+            private bool OpenShipPartials(SourceWriter w, TransformSpec t, string map, string timestamp, string window)
+            {
+                if (!Lifted(t))
+                {
+                    return false;
+                }
+
+                var id = N(t.Id);
+                var level = _plan.States[t.Id].Level;
+                var port = PortsOf(level).FindIndex(p => p.T.Id == t.Id && p.Input < 0);
+                w.Open("if (__send" + N(level) + " is { } ship" + id + ")");
+                w.Line("// Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.");
+                w.Open("foreach (var pe" + id + " in " + map + ")");
+                w.Line("ship" + id + ".Send(__ShardOf" + id + "(pe" + id + ".Key), new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = new " + PartialType(t) +
+                       "(pe" + id + ".Key, pe" + id + ".Value), Timestamp = " + timestamp + ", Window = " + window + " });");
+                w.Close();
+                w.Close();
+                w.Open("else");
+                return true;
+            }
+
+            /// <summary>On a partition, the windows of lifted combines that the watermark passed; a shard of the combine's level merges what they ship.</summary>
+            private void WriteLiftedMembers(SourceWriter w)
+            {
+                var lifted = LiftedTransforms.ToList();
+                if (lifted.Count == 0)
+                {
+                    return;
+                }
+
+                w.Line("/// <summary>A partition's watermark moved: the windows of its lifted combines that it passed are shipped (see the plan).</summary>");
+                w.Open("private void __FireLifted(global::Compiled.Instant watermark)");
+                w.Open("if (watermark <= _fireAt)");
+                foreach (var t in lifted)
+                {
+                    w.Line("_wm" + N(t.Id) + " = watermark;");
+                }
+
+                w.Line("return;");
+                w.Close();
+                foreach (var t in lifted)
+                {
+                    WriteFire(w, t, "watermark");
+                }
+
+                w.Line("_fireAt = " + string.Join("", lifted.Skip(1).Select(t => "global::Compiled.Instant.Min(_nextEnd" + N(t.Id) + ", ")) + "_nextEnd" + N(lifted[0].Id) + new string(')', lifted.Count - 1) + ";");
+                w.Close();
+                w.Line();
+                foreach (var t in lifted)
+                {
+                    var id = N(t.Id);
+                    w.Line("/// <summary>On a shard of #" + id + " " + Doc(t.Label) + ": a sender's accumulator of a key in a window, merged into this shard's.</summary>");
+                    w.Open("private void __MergePartial" + id + "(" + PartialType(t) + " partial, global::Compiled.BoundedWindow window)");
+                    w.Open("if (window.MaxTimestamp < _wm" + id + ")");
+                    w.Line("// Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.");
+                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received an accumulator for a window it has emitted.") + ");");
+                    w.Close();
+                    WriteWindowMapLookup(w, t, "window");
+                    if (t.Kind == TransformKind.CountPerKey)
+                    {
+                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws" + id + ", partial.Key, out bool _) += partial.Value;");
+                    }
+                    else
+                    {
+                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws" + id + ", partial.Key, out var exists" + id + ");");
+                        w.Open("if (exists" + id + ")");
+                        w.Line("_fn" + id + ".MergeAccumulators(ref acc" + id + "!, partial.Value);");
+                        w.Close();
+                        w.Open("else");
+                        w.Line("acc" + id + " = partial.Value;");
+                        w.Close();
+                    }
+
+                    w.Close();
+                    w.Line();
+                }
             }
 
             /// <summary>The item struct of each level, in the pipeline class.</summary>
@@ -188,7 +290,8 @@ public sealed partial class PipelineGenerator
                     var ports = PortsOf(level);
                     for (var p = 0; p < ports.Count; p++)
                     {
-                        w.Line("public " + ports[p].Type + " P" + N(p) + "; // #" + N(ports[p].T.Id) + " " + Doc(ports[p].T.Label) + (ports[p].T.Inputs.Count > 1 ? ", input " + N(ports[p].Input) : string.Empty));
+                        w.Line("public " + ports[p].Type + " P" + N(p) + "; // #" + N(ports[p].T.Id) + " " + Doc(ports[p].T.Label) +
+                               (ports[p].Input < 0 ? ", a sender's accumulator of a key in a window" : ports[p].T.Inputs.Count > 1 ? ", input " + N(ports[p].Input) : string.Empty));
                     }
 
                     w.Line();
@@ -254,6 +357,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
+                WriteLiftedMembers(w);
                 w.Line("/// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>");
                 w.Open("internal void __FlushSends()");
                 foreach (var level in Levels)
@@ -294,6 +398,14 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("case " + N(p) + ":");
                         w.Open();
+                        if (ports[p].Input < 0)
+                        {
+                            w.Line("__MergePartial" + N(ports[p].T.Id) + "(item.P" + N(p) + ", item.Window);");
+                            w.Line("break;");
+                            w.Close();
+                            continue;
+                        }
+
                         w.Line("var value = item.P" + N(p) + ";");
                         w.Line("var timestamp = item.Timestamp;");
                         w.Line("var window = item.Window;");

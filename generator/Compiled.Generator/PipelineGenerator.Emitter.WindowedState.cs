@@ -280,7 +280,15 @@ public sealed partial class PipelineGenerator
                 w.Open("foreach (var fw" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
                 w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
-                WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                if (OpenShipPartials(w, t, "fs" + id + "!", "fts" + id, "fw" + id))
+                {
+                    WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                    w.Close();
+                }
+                else
+                {
+                    WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                }
                 if (isMap)
                 {
                     WriteRecycleMap(w, t, "fw" + id, "fs" + id);

@@ -28,12 +28,28 @@ public sealed partial class PipelineGenerator
             {
                 if (states[t.Id].Exchange is ExchangeKind.ByKeyGroup or ExchangeKind.ToOne)
                 {
-                    states[t.Id] = states[t.Id] with { Level = 1 + UpstreamLevel(t, transforms, states) };
+                    states[t.Id] = states[t.Id] with
+                    {
+                        Level = 1 + UpstreamLevel(t, transforms, states),
+                        LiftsInStream = LiftsInStream(t, states[t.Id]) && !transforms.Any(i => i.IdlenessMs > 0),
+                    };
                 }
             }
 
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
         }
+
+        /// <summary>
+        /// Whether the streaming parallel runner lifts a keyed combine across its exchange (as Beam's and Flink's runners
+        /// pre-combine before a shuffle): Beam's default strategy on windows held inline (one on-time pane per key and
+        /// window when the watermark passes its end, nothing late kept), so the senders' accumulators, merged on the key's
+        /// shard before it fires, give the same pane one thread would. Not when an input can go idle: the shards' watermark
+        /// would then pass windows whose accumulators an idle partition still holds.
+        /// </summary>
+        private static bool LiftsInStream(TransformSpec t, StatePlan state) =>
+            state.Layout == StateLayout.InlineWindowedMaps && state.Exchange == ExchangeKind.ByKeyGroup &&
+            t.Kind is TransformKind.CountPerKey or TransformKind.CombinePerKey && t.SideInput is null && t.Inputs.Count == 1 &&
+            t.KeyType != "global::System.ReadOnlyMemory<char>";
 
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
@@ -133,6 +149,7 @@ public sealed partial class PipelineGenerator
                 var t = transforms[state.Transform];
                 yield return "  level " + Num(state.Level) + ": #" + Num(t.Id) + " " + t.Label + ": " +
                              (state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
+                             (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }
         }

@@ -66,7 +66,9 @@ internal enum ExchangeKind
 /// whether that exchange ships partial accumulators (pre-aggregated on the producing shard) or elements, and the
 /// groupings upstream whose watermark holds bound its input watermark. On the streaming parallel runner, an exchanged
 /// transform runs at <see cref="Level"/>: 1 plus the highest level of the exchanged transforms upstream of it (0 for the
-/// others, which run where their input is).
+/// others, which run where their input is). When <see cref="LiftsInStream"/>, the streaming runner lifts the combine
+/// across that exchange: each sender (partition or lower shard) keeps its own per-window accumulators and, when its
+/// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -75,4 +77,5 @@ internal readonly record struct StatePlan(
     bool ShipsPartials,
     EquatableArray<int> HeldBy,
     string Why,
-    int Level = 0);
+    int Level = 0,
+    bool LiftsInStream = false);

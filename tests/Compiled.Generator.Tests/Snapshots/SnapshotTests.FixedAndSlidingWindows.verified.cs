@@ -23,7 +23,7 @@
 //     #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
 //     #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #4 CombinePerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
 
 #nullable enable
@@ -40,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -411,48 +411,41 @@ namespace Snapshots
                     var w2 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart2), new global::Compiled.Instant(_fixedStart2 + 60000L));
                     // #3 Map (line 15)
                     var v3 = __Map3(element);
-                    if (__send1 is { } send4)
+                    // #4 CombinePerKey (line 16), per window
+                    if (w2.MaxTimestamp < _wm4)
                     {
-                        send4.Send(__ShardOf4(v3.Key), new __Exchange1Item { Port = 0, P0 = v3, Timestamp = ts1, Window = w2, Pane = _pane });
+                        _droppedLate++; // late: the window was emitted when the watermark passed its end
                     }
                     else
                     {
-                        // #4 CombinePerKey (line 16), per window
-                        if (w2.MaxTimestamp < _wm4)
+                        var k4 = (int)(w2.Start.Millis / 60000L) & 7;
+                        var ws4 = _cacheS4[k4];
+                        if (ws4 is null || _cacheW4[k4] != w2.Start.Millis)
                         {
-                            _droppedLate++; // late: the window was emitted when the watermark passed its end
-                        }
-                        else
-                        {
-                            var k4 = (int)(w2.Start.Millis / 60000L) & 7;
-                            var ws4 = _cacheS4[k4];
-                            if (ws4 is null || _cacheW4[k4] != w2.Start.Millis)
+                            ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
+                            if (!wexists4)
                             {
-                                ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
-                                if (!wexists4)
+                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
+                                if (w2.MaxTimestamp < _nextEnd4)
                                 {
-                                    slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
-                                    if (w2.MaxTimestamp < _nextEnd4)
+                                    _nextEnd4 = w2.MaxTimestamp;
+                                    if (_nextEnd4 < _fireAt)
                                     {
-                                        _nextEnd4 = w2.MaxTimestamp;
-                                        if (_nextEnd4 < _fireAt)
-                                        {
-                                            _fireAt = _nextEnd4;
-                                        }
+                                        _fireAt = _nextEnd4;
                                     }
                                 }
-                                ws4 = slot4!;
-                                _cacheW4[k4] = w2.Start.Millis;
-                                _cacheS4[k4] = ws4;
                             }
-                            // #4 CombinePerKey (line 16)
-                            ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, v3.Key, out var exists4);
-                            if (!exists4)
-                            {
-                                acc4 = _fn4.CreateAccumulator();
-                            }
-                            _fn4.AddInput(ref acc4!, v3.Value);
+                            ws4 = slot4!;
+                            _cacheW4[k4] = w2.Start.Millis;
+                            _cacheS4[k4] = ws4;
                         }
+                        // #4 CombinePerKey (line 16)
+                        ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, v3.Key, out var exists4);
+                        if (!exists4)
+                        {
+                            acc4 = _fn4.CreateAccumulator();
+                        }
+                        _fn4.AddInput(ref acc4!, v3.Value);
                     }
                 }
                 // branch: -> #6 Window sliding 60 s every 10 s (line 18)
@@ -657,7 +650,8 @@ namespace Snapshots
                 _watermark = watermark;
                 if (__partition)
                 {
-                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    __FireLifted(watermark); // its accumulators of the lifted combines, shipped before the watermark
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
                     return;
                 }
                 if (watermark > _fireAt)
@@ -697,9 +691,20 @@ namespace Snapshots
                         {
                             _wstate4.Remove(fw4, out var fs4);
                             var fts4 = fw4.MaxTimestamp;
-                            foreach (var e4 in fs4!)
+                            if (__send1 is { } ship4)
                             {
-                                __Result4(e4, fts4, fw4);
+                                // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
+                                foreach (var pe4 in fs4!)
+                                {
+                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                }
+                            }
+                            else
+                            {
+                                foreach (var e4 in fs4!)
+                                {
+                                    __Result4(e4, fts4, fw4);
+                                }
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -876,9 +881,20 @@ namespace Snapshots
                         {
                             _wstate4.Remove(fw4, out var fs4);
                             var fts4 = fw4.MaxTimestamp;
-                            foreach (var e4 in fs4!)
+                            if (__send1 is { } ship4)
                             {
-                                __Result4(e4, fts4, fw4);
+                                // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
+                                foreach (var pe4 in fs4!)
+                                {
+                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                }
+                            }
+                            else
+                            {
+                                foreach (var e4 in fs4!)
+                                {
+                                    __Result4(e4, fts4, fw4);
+                                }
                             }
                             var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
                             if (_cacheW4[k4] == fw4.Start.Millis)
@@ -1004,6 +1020,111 @@ namespace Snapshots
                 __send1?.AdvanceWatermark(watermark);
             }
 
+            /// <summary>A partition's watermark moved: the windows of its lifted combines that it passed are shipped (see the plan).</summary>
+            private void __FireLifted(global::Compiled.Instant watermark)
+            {
+                if (watermark <= _fireAt)
+                {
+                    _wm4 = watermark;
+                    return;
+                }
+                {
+                    if (watermark > _nextEnd4)
+                    {
+                        var pane4 = _pane;
+                        _pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window
+                        __ready.Clear();
+                        var next4 = global::Compiled.Instant.MaxValue;
+                        foreach (var entry in _wstate4)
+                        {
+                            if (entry.Key.MaxTimestamp < watermark)
+                            {
+                                __ready.Add(entry.Key);
+                            }
+                            else if (entry.Key.MaxTimestamp < next4)
+                            {
+                                next4 = entry.Key.MaxTimestamp;
+                            }
+                        }
+                        _nextEnd4 = next4;
+                        __ready.Sort(__WindowOrder);
+                        foreach (var fw4 in __ready)
+                        {
+                            _wstate4.Remove(fw4, out var fs4);
+                            var fts4 = fw4.MaxTimestamp;
+                            if (__send1 is { } ship4)
+                            {
+                                // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
+                                foreach (var pe4 in fs4!)
+                                {
+                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                }
+                            }
+                            else
+                            {
+                                foreach (var e4 in fs4!)
+                                {
+                                    __Result4(e4, fts4, fw4);
+                                }
+                            }
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                            if (_cacheW4[k4] == fw4.Start.Millis)
+                            {
+                                _cacheS4[k4] = null;
+                            }
+                            fs4!.Clear();
+                            _pool4.Push(fs4);
+                        }
+                        _pane = pane4;
+                    }
+                    if (_wm4 < watermark)
+                    {
+                        _wm4 = watermark;
+                    }
+                }
+                _fireAt = _nextEnd4;
+            }
+
+            /// <summary>On a shard of #4 CombinePerKey (line 16): a sender's accumulator of a key in a window, merged into this shard's.</summary>
+            private void __MergePartial4(global::Compiled.KV<string, int> partial, global::Compiled.BoundedWindow window)
+            {
+                if (window.MaxTimestamp < _wm4)
+                {
+                    // Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.
+                    throw new global::System.InvalidOperationException("CombinePerKey (line 16) received an accumulator for a window it has emitted.");
+                }
+                var k4 = (int)(window.Start.Millis / 60000L) & 7;
+                var ws4 = _cacheS4[k4];
+                if (ws4 is null || _cacheW4[k4] != window.Start.Millis)
+                {
+                    ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, window, out var wexists4);
+                    if (!wexists4)
+                    {
+                        slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
+                        if (window.MaxTimestamp < _nextEnd4)
+                        {
+                            _nextEnd4 = window.MaxTimestamp;
+                            if (_nextEnd4 < _fireAt)
+                            {
+                                _fireAt = _nextEnd4;
+                            }
+                        }
+                    }
+                    ws4 = slot4!;
+                    _cacheW4[k4] = window.Start.Millis;
+                    _cacheS4[k4] = ws4;
+                }
+                ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, partial.Key, out var exists4);
+                if (exists4)
+                {
+                    _fn4.MergeAccumulators(ref acc4!, partial.Value);
+                }
+                else
+                {
+                    acc4 = partial.Value;
+                }
+            }
+
             /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
             internal void __FlushSends()
             {
@@ -1029,45 +1150,7 @@ namespace Snapshots
                         {
                             case 0:
                             {
-                                var value = item.P0;
-                                var timestamp = item.Timestamp;
-                                var window = item.Window;
-                                // #4 CombinePerKey (line 16), per window
-                                if (window.MaxTimestamp < _wm4)
-                                {
-                                    _droppedLate++; // late: the window was emitted when the watermark passed its end
-                                }
-                                else
-                                {
-                                    var k4 = (int)(window.Start.Millis / 60000L) & 7;
-                                    var ws4 = _cacheS4[k4];
-                                    if (ws4 is null || _cacheW4[k4] != window.Start.Millis)
-                                    {
-                                        ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, window, out var wexists4);
-                                        if (!wexists4)
-                                        {
-                                            slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
-                                            if (window.MaxTimestamp < _nextEnd4)
-                                            {
-                                                _nextEnd4 = window.MaxTimestamp;
-                                                if (_nextEnd4 < _fireAt)
-                                                {
-                                                    _fireAt = _nextEnd4;
-                                                }
-                                            }
-                                        }
-                                        ws4 = slot4!;
-                                        _cacheW4[k4] = window.Start.Millis;
-                                        _cacheS4[k4] = ws4;
-                                    }
-                                    // #4 CombinePerKey (line 16)
-                                    ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, value.Key, out var exists4);
-                                    if (!exists4)
-                                    {
-                                        acc4 = _fn4.CreateAccumulator();
-                                    }
-                                    _fn4.AddInput(ref acc4!, value.Value);
-                                }
+                                __MergePartial4(item.P0, item.Window);
                                 break;
                             }
                             case 1:
@@ -1616,7 +1699,7 @@ namespace Snapshots
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
             public global::Compiled.PaneInfo Pane;
-            public global::Compiled.KV<string, int> P0; // #4 CombinePerKey (line 16)
+            public global::Compiled.KV<string, int> P0; // #4 CombinePerKey (line 16), a sender's accumulator of a key in a window
             public global::Snapshots.Play P1; // #7 Count (line 19)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -1648,7 +1731,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CombinePerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TPerMinute, TSliding> : global::Compiled.IStreamingRunner, global::System.IDisposable
             where TPerMinute : global::Compiled.ISink<global::Compiled.KV<string, int>>

@@ -472,7 +472,7 @@ namespace Snapshots
                 _watermark = watermark;
                 if (__partition)
                 {
-                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
                     return;
                 }
             }

@@ -37,14 +37,17 @@ public readonly struct CountingSum : ICombineFn<int, long, long>
     public long ExtractOutput(long accumulator) => accumulator;
 }
 
-/// <summary>Per-team sums in fixed windows with a counting (and optionally slow) combine function.</summary>
+/// <summary>
+/// Per-team sums in sessions with a counting (and optionally slow) combine function: sessions are kept on the keys'
+/// shards, so every element travels there (a fixed-window sum would be combined on the partition and ship accumulators).
+/// </summary>
 [Pipeline]
 public partial class CountedTeamSums
 {
     static void Define(PipelineBuilder p) =>
         p.Create<GameEvent>("events")
          .WithTimestamps(static e => new Instant(e.TimeMs))
-         .Window(Windows.Fixed(TimeSpan.FromSeconds(10)))
+         .Window(Windows.Sessions(TimeSpan.FromSeconds(10)))
          .Map(static e => KV.Of(e.Team, e.Score))
          .CombinePerKey(new CountingSum())
          .Output("sums");
@@ -368,7 +371,7 @@ public class ParallelStreamingTests
         Assert.NotNull(failure);
         Assert.InRange(failure.Shard, 0, 1);
         Assert.Contains("thirteen", failure.InnerException!.Message, StringComparison.Ordinal);
-        Assert.Equal(63, failure.Line);
+        Assert.Equal(66, failure.Line);
         Assert.Contains("On shard", failure.Message, StringComparison.Ordinal);
         _ = atPush;
     }
@@ -416,9 +419,10 @@ public class ParallelStreamingTests
 
         // The busy partition's watermark (98.5 s) alone moves the shards: windows up to [80 s, 90 s) fire before Finish.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!panes.Any(p => p.Window.End.Millis == 90_000) && DateTime.UtcNow < deadline)
+        bool Fired() => panes.Any(p => p.Window.End.Millis == 90_000) && panes.Any(p => p.Value.Key == "green" && p.Window.End.Millis == 10_000);
+        while (!Fired() && DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(5);
+            Thread.Sleep(5); // each shard fires when its own inbox brings the watermark
         }
 
         Assert.Contains(panes, p => p.Window.End.Millis == 90_000);
@@ -430,11 +434,50 @@ public class ParallelStreamingTests
         Assert.Equal(0, parallel.DroppedLateElements);
     }
 
+    [Fact(DisplayName = "Combiner lifting: a sliding sum on shared panes, re-keyed and summed again on a second level from the first level's accumulators: the same panes and late elements")]
+    public void LiftedCombines() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = TwoLevelSlidingSums.CreateRunner(new ListSink<KV<string, long>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = TwoLevelSlidingSums.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Sums.Elements), All(parallel.SumsSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Combiner lifting from partitions pushed concurrently: each ships its accumulators as its own watermark passes a window")]
+    public void LiftedCombinesFromPartitions() => Gen.Select(Event.Array[0, 400], Gen.Int[1, 4], Gen.Int[1, 4]).Sample((events, parallelism, partitions) =>
+    {
+        var single = FixedTeamScores.CreateRunner(new ListSink<KV<string, int>>());
+        single.PushEvents(events);
+        single.Finish();
+        using var parallel = FixedTeamScores.CreateParallelRunner(() => new ListSink<KV<string, int>>(),
+            new ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions, BatchSize = 16, Capacity = 2 });
+        var shares = Enumerable.Range(0, partitions).Select(i => events.Where((_, j) => j % partitions == i).OrderBy(e => e.TimeMs).ToArray()).ToArray();
+        TestThreads.Run(TimeSpan.FromSeconds(60), Enumerable.Range(0, partitions).Select(i => (Action)(() =>
+        {
+            var partition = parallel.Partition(i);
+            foreach (var e in shares[i])
+            {
+                partition.AdvanceWatermark(new Instant(e.TimeMs - 1));
+                partition.PushEvents(e);
+            }
+
+            partition.Finish();
+        })).ToArray());
+        TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
+        Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
+        Assert.Equal(0, parallel.DroppedLateElements);
+    });
+
     [Fact(DisplayName = "The plan names each exchange level, and why a pipeline has no streaming parallel runner")]
     public void ThePlanNamesTheLevels()
     {
         Assert.Contains("level 1: #4 CountPerKey", TeamSessions.PlanDescription, StringComparison.Ordinal);
         Assert.Contains("level 2: #7 CombineGlobally", RewindowToGlobal.PlanDescription, StringComparison.Ordinal);
         Assert.Contains("to shard 0", RewindowToGlobal.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("level 1: #4 CombinePerKey (line 22): by key group, combiner lifted", FixedTeamScores.PlanDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("combiner lifted", IdleTeamSums.PlanDescription, StringComparison.Ordinal);
     }
 }
