@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -75,9 +76,12 @@ public sealed class DashboardServer : IAsyncDisposable
         DashboardOptions options, DashboardCollector collector, bool ownsCollector, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         options.Validate();
+        // An inner web application of its own: it must not log as if it were the job's host, nor take Ctrl+C from it.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Compiled.Dashboard" });
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new WarningsOnly(loggerFactory));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
         var app = builder.Build();
         DashboardServer? server = null;
@@ -90,6 +94,43 @@ public sealed class DashboardServer : IAsyncDisposable
         collector.Collect();
         server = new DashboardServer(app, collector, ownsCollector, options, url);
         return server;
+    }
+
+    /// <summary>The inner application's lifetime: no console messages, no signal handlers (the job's host has those).</summary>
+    private sealed class QuietLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The inner application's loggers: warnings and errors reach the job's logs, its start-up chatter does not.</summary>
+    private sealed class WarningsOnly(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName));
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose()
+        {
+            // The job's host owns the inner factory.
+        }
+
+        private sealed class Logger(ILogger inner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => inner.BeginScope(state);
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    inner.Log(logLevel, eventId, state, exception, formatter);
+                }
+            }
+        }
     }
 
     private static string FormatHost(IPAddress address) =>
