@@ -123,8 +123,12 @@ public sealed class DashboardCollector : IDisposable
             }
         }
 
+        // Several runners of one pipeline (the partitions and shards of a parallel runner, or jobs run side by side):
+        // counts add up; of a gauge (the watermark lag) the largest is kept, the input furthest behind.
         var key = (instrument.Name, pipeline, tag);
-        _current[key] = _current.TryGetValue(key, out var sum) ? sum + value : value;
+        _current[key] = !_current.TryGetValue(key, out var before) ? value
+            : instrument is ObservableGauge<long> ? Math.Max(before, value)
+            : before + value;
     }
 
     private byte[] Write(double seconds)

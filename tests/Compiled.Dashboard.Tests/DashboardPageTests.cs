@@ -27,6 +27,7 @@ public class DashboardPageTests
     {
         Assert.True(File.Exists(ChromiumPath), $"Chromium is missing at {ChromiumPath}: install it with 'apt-get install -y chromium' (.ci/run does).");
 
+        Runners.ForgetEarlierRuns();
         await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions { Port = 0, RefreshInterval = TimeSpan.FromMilliseconds(100) });
         using var input = new StreamReader(EventsFile());
         var job = new ScoresJob(input, TextWriter.Null, TextWriter.Null, TimeSpan.FromSeconds(5), d => dashboard.DeadLetters.Record($"line {d.Line}: {d.Reason}"));
