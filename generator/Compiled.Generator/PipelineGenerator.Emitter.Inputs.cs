@@ -103,6 +103,8 @@ public sealed partial class PipelineGenerator
                 OpenCall(w);
                 w.Line("var timestamp = global::Compiled.Instant.MinValue;");
                 w.Line("var start = 0;");
+                w.Line("// Bundle traces: the clock is read once per bundle, and only while a listener is subscribed.");
+                w.Line("var __traceFrom = global::Compiled.Diagnostics.PipelineTracing.IsEnabled ? global::System.Diagnostics.Stopwatch.GetTimestamp() : 0L;");
                 w.Open("do");
                 WriteTick(w);
                 w.Line("var end = elements.Length - start > _bundleSize ? start + _bundleSize : elements.Length;");
@@ -116,6 +118,9 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line("__elementsIn_" + name + " += end - start;");
                 WriteEndBundle(w);
+                w.Open("if (__traceFrom != 0L)");
+                w.Line("global::Compiled.Diagnostics.PipelineTracing.BundleEnded(" + Literal((_spec.Namespace.Length > 0 ? _spec.Namespace + "." : string.Empty) + _spec.ClassName) + ", " + Literal(input.Name!) + ", ref __traceFrom, end - start);");
+                w.Close();
                 w.Line("start = end;");
                 w.Close(" while (start < elements.Length);");
                 CloseCall(w);

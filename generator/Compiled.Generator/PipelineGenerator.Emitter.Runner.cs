@@ -190,6 +190,8 @@ public sealed partial class PipelineGenerator
                 var pipeline = Literal((_spec.Namespace.Length > 0 ? _spec.Namespace + "." : string.Empty) + _spec.ClassName);
                 w.Line("string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => " + pipeline + ";");
                 w.Line();
+                w.Line("string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => " + Literal(string.Join("\n", _plan.Mermaid)) + ";");
+                w.Line();
                 w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
                 foreach (var i in _inputs)
                 {

@@ -67,7 +67,9 @@ public sealed class PaneWriter(TextWriter writer) : ISink<KV<string, long>>
 }
 
 /// <summary>Reports each malformed line with its number and the reason, and counts them.</summary>
-public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
+/// <param name="writer">Where each malformed line is reported.</param>
+/// <param name="observer">Also told of each malformed line (a dashboard's dead-letter log); <see langword="null"/> for none.</param>
+public sealed class DeadLetterWriter(TextWriter writer, Action<DeadLetter>? observer = null) : ISink<DeadLetter>
 {
     /// <summary>The most characters of a malformed line shown; a longer one ends with "...".</summary>
     public const int MaxShown = 100;
@@ -82,6 +84,7 @@ public sealed class DeadLetterWriter(TextWriter writer) : ISink<DeadLetter>
         Count++;
         var d = element.Value;
         writer.Write($"dead letter: line {d.Line.ToString(CultureInfo.InvariantCulture)}: {d.Reason}: \"{Shown(d.Text)}\"\n");
+        observer?.Invoke(d);
     }
 
     /// <summary>
@@ -122,7 +125,8 @@ public sealed class ScoresJob : IStreamingJob
     /// <param name="output">Where panes are printed (flushed after every watermark step that fired one).</param>
     /// <param name="deadLetters">Where malformed lines are reported (see <see cref="GameEventCsv"/>): each is counted and skipped.</param>
     /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
-    public ScoresJob(TextReader input, TextWriter output, TextWriter deadLetters, TimeSpan maxDelay)
+    /// <param name="onDeadLetter">Also told of each malformed line (a dashboard's dead-letter log); <see langword="null"/> for none.</param>
+    public ScoresJob(TextReader input, TextWriter output, TextWriter deadLetters, TimeSpan maxDelay, Action<DeadLetter>? onDeadLetter = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -131,11 +135,14 @@ public sealed class ScoresJob : IStreamingJob
         _input = new LineReader(input, GameEventCsv.MaxLineLength);
         _output = output;
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
-        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new PaneWriter(output), new DeadLetterWriter(deadLetters));
+        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new PaneWriter(output), new DeadLetterWriter(deadLetters, onDeadLetter));
     }
 
     /// <summary>Lines read so far.</summary>
     public long Lines => _lines;
+
+    /// <summary>The runner's own counts (elements in per input, out per output, state per transform), as metrics read them.</summary>
+    public Compiled.Diagnostics.IRunnerMetrics RunnerMetrics => _runner;
 
     /// <summary>Panes printed so far.</summary>
     public long Panes => _runner.TeamTotals.Count;

@@ -56,7 +56,7 @@ public partial class TeamScoresPipeline
         var timestamped = events.WithTimestamps(static e => new Instant(e.TimeMs));
         timestamped.Output("accepted");
         timestamped
-            .Window(Windows.Fixed(TimeSpan.FromMinutes(1)))
+            .Window(Compiled.Windows.Fixed(TimeSpan.FromMinutes(1)))
             .Map(static e => KV.Of(e.Team, (long)e.Score))
             .CombinePerKey(Combiners.Sum<long>())
             .Output("teamTotals");

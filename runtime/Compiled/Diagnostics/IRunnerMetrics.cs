@@ -12,6 +12,13 @@ public interface IRunnerMetrics
     /// <summary>The pipeline's name (its class name).</summary>
     string PipelineName { get; }
 
+    /// <summary>
+    /// The fused plan as a Mermaid flowchart (the pipeline's <c>PlanMermaid</c>), for dashboards; empty when the
+    /// runner does not say. Node <c>nK</c> is transform <c>#K</c>, the id in the <c>transform</c> tag of
+    /// <c>compiled.pipeline.state_size</c>.
+    /// </summary>
+    string PlanMermaid => string.Empty;
+
     /// <summary>Adds the elements pushed into each input so far.</summary>
     void ReportElementsIn(List<Measurement<long>> measurements);
 

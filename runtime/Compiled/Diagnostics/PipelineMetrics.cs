@@ -19,6 +19,8 @@ namespace Compiled.Diagnostics;
 /// <item><c>compiled.pipeline.late_dropped</c> (counter; tag <c>pipeline</c>): elements dropped because their window had been emitted</item>
 /// <item><c>compiled.pipeline.panes_fired</c> (counter; tag <c>pipeline</c>): panes emitted by groupings and combines</item>
 /// <item><c>compiled.pipeline.watermark_lag</c> (gauge, ms; tag <c>pipeline</c>): processing time minus the watermark</item>
+/// <item><c>compiled.exchange.blocked_time</c> (counter, ms; no tag): time producers of parallel runners were blocked on full exchange channels (<see cref="Parallel.Backpressure"/>)</item>
+/// <item><c>compiled.exchange.blocked_waits</c> (counter; no tag): the waits on full exchange channels</item>
 /// </list>
 /// </remarks>
 public static class PipelineMetrics
@@ -48,8 +50,37 @@ public static class PipelineMetrics
     private static readonly ObservableGauge<long> WatermarkLag = Meter.CreateObservableGauge(
         "compiled.pipeline.watermark_lag", () => Collect(static (r, m) => r.ReportWatermarkLag(m)), "ms", "Processing time minus the pipeline's watermark.");
 
+    private static readonly ObservableCounter<long> ExchangeBlockedTime = Meter.CreateObservableCounter(
+        "compiled.exchange.blocked_time", static () => (long)Parallel.Backpressure.BlockedTime.TotalMilliseconds, "ms", "Time producers were blocked on full exchange channels (backpressure).");
+
+    private static readonly ObservableCounter<long> ExchangeBlockedWaits = Meter.CreateObservableCounter(
+        "compiled.exchange.blocked_waits", static () => Parallel.Backpressure.Waits, "{wait}", "Waits of producers on full exchange channels.");
+
     /// <summary>True while a listener is subscribed to any instrument.</summary>
-    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled || PanesFired.Enabled || WatermarkLag.Enabled;
+    public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled || PanesFired.Enabled || WatermarkLag.Enabled
+        || ExchangeBlockedTime.Enabled || ExchangeBlockedWaits.Enabled;
+
+    /// <summary>
+    /// The runners registered so far that are still alive (see <see cref="Register"/>): for dashboards, which read
+    /// each runner's <see cref="IRunnerMetrics.PipelineName"/> and <see cref="IRunnerMetrics.PlanMermaid"/>.
+    /// </summary>
+    /// <returns>A snapshot, in the order the runners were created.</returns>
+    public static IReadOnlyList<IRunnerMetrics> RegisteredRunners()
+    {
+        var runners = new List<IRunnerMetrics>();
+        lock (Gate)
+        {
+            foreach (var reference in Runners)
+            {
+                if (reference.TryGetTarget(out var runner))
+                {
+                    runners.Add(runner);
+                }
+            }
+        }
+
+        return runners;
+    }
 
     /// <summary>
     /// The watermark lag of a runner: <paramref name="now"/> minus <paramref name="watermark"/> in milliseconds, or

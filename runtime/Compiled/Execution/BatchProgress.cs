@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -9,7 +10,8 @@ namespace Compiled;
 /// <summary>
 /// Shows the progress of a long batch run on an interactive terminal: amount done, rate and estimated
 /// time left, redrawn in place on standard error a few times a second. Silent when standard error is
-/// redirected (a log file, CI), so it never pollutes captured output.
+/// redirected (a log file, CI), so it never pollutes captured output. Every progress not yet disposed is listed in
+/// <see cref="Active"/>, where a dashboard reads its percent done and time left whether or not a terminal shows it.
 /// </summary>
 /// <example>
 /// <code>
@@ -32,6 +34,8 @@ public sealed class BatchProgress : IDisposable
     private int _lastLength;
     private bool _disposed;
 
+    private static readonly List<BatchProgress> s_active = new();
+
     private BatchProgress(Func<long> done, long total, string unit, TextWriter writer, bool interactive, TimeSpan interval)
     {
         _done = done;
@@ -43,6 +47,58 @@ public sealed class BatchProgress : IDisposable
         {
             _timer = new Timer(_ => Draw(final: false), null, interval, interval);
         }
+
+        lock (s_active)
+        {
+            s_active.Add(this);
+        }
+    }
+
+    /// <summary>The progresses started and not yet disposed, oldest first (a snapshot).</summary>
+    public static IReadOnlyList<BatchProgress> Active
+    {
+        get
+        {
+            lock (s_active)
+            {
+                return s_active.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The amount done so far (read now).</summary>
+    public long Done => _done();
+
+    /// <summary>The total amount, or 0 when unknown.</summary>
+    public long Total => _total;
+
+    /// <summary>The unit of <see cref="Done"/> and <see cref="Total"/>: "bytes" or a name such as "elements".</summary>
+    public string Unit => _unit;
+
+    /// <summary>The time since the progress started.</summary>
+    public TimeSpan Elapsed => _stopwatch.Elapsed;
+
+    /// <summary>The fraction done, from 0 to 1, of <paramref name="done"/> out of <see cref="Total"/>; <see langword="null"/> when the total is unknown.</summary>
+    /// <param name="done">The amount done (a value of <see cref="Done"/>).</param>
+    /// <returns>The fraction, or <see langword="null"/>.</returns>
+    public double? FractionDone(long done) => _total > 0 ? Math.Clamp((double)done / _total, 0, 1) : null;
+
+    /// <summary>
+    /// The estimated time left at the rate so far, for <paramref name="done"/> out of <see cref="Total"/>;
+    /// <see langword="null"/> when the total is unknown or nothing is done yet.
+    /// </summary>
+    /// <param name="done">The amount done (a value of <see cref="Done"/>).</param>
+    /// <param name="elapsed">The time it took (a value of <see cref="Elapsed"/>).</param>
+    /// <returns>The estimate, or <see langword="null"/>.</returns>
+    public TimeSpan? TimeLeft(long done, TimeSpan elapsed)
+    {
+        if (_total <= 0 || done <= 0 || elapsed <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var rate = done / elapsed.TotalSeconds;
+        return TimeSpan.FromSeconds(Math.Max(0, _total - done) / rate);
     }
 
     /// <summary>True when progress is being drawn (an interactive terminal); false when output is redirected.</summary>
@@ -127,6 +183,11 @@ public sealed class BatchProgress : IDisposable
         if (_disposed)
         {
             return;
+        }
+
+        lock (s_active)
+        {
+            s_active.Remove(this);
         }
 
         _timer?.Dispose();

@@ -433,9 +433,26 @@ public sealed class ExchangeChannel<T>
         _open = true;
     }
 
-    /// <summary>Blocks until the consumer frees a slot: spins briefly, then sleeps on an event the consumer sets.</summary>
+    /// <summary>
+    /// Blocks until the consumer frees a slot (the slow path: every slot is taken), and adds the time blocked to
+    /// <see cref="Backpressure"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WaitForFreeSlot()
+    {
+        var from = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            WaitForFreeSlotCore();
+        }
+        finally
+        {
+            Backpressure.AddBlocked(from);
+        }
+    }
+
+    /// <summary>Spins briefly, then sleeps on an event the consumer sets.</summary>
+    private void WaitForFreeSlotCore()
     {
         var spin = default(SpinWait);
         while (!spin.NextSpinWillYield)
@@ -477,6 +494,23 @@ public sealed class ExchangeChannel<T>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReserveSlowAsync()
     {
+        var from = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await WaitForFreeSlotAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Backpressure.AddBlocked(from);
+        }
+
+        OpenSlot();
+    }
+
+    /// <summary>Waits without blocking a thread until the consumer frees a slot.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitForFreeSlotAsync()
+    {
         while (!HasFreeSlot())
         {
             _asyncSpace.Reset();
@@ -492,8 +526,6 @@ public sealed class ExchangeChannel<T>
                 await new ValueTask(_asyncSpace, _asyncSpace.Version).ConfigureAwait(false);
             }
         }
-
-        OpenSlot();
     }
 
     private void CancelAsyncWait()

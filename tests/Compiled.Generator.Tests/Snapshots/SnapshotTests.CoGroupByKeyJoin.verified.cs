@@ -1075,6 +1075,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Join";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'orders' (line 11)\"])\n  n1([\"Create 'payments' (line 12)\"])\n  n2[[\"CoGroupByKey (line 13)\"]]\n  n3[\"Map (line 14)\"]\n  n4[/\"Output 'rows' (line 15)\"/]\n  n0 ==>|by key group| n2\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n3 --> n4";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Orders, "Snapshots.Join", "input", "orders"));

@@ -955,6 +955,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedSquares";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"CombinePerKey (line 12)\"]]\n  n3[/\"Output 'sumOfSquares' (line 12)\"/]\n  n4[[\"CombinePerKey (line 13)\"]]\n  n5[/\"Output 'max' (line 13)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n1 ==>|by key group| n4\n  n4 --> n5";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.KeyedSquares", "input", "numbers"));

@@ -1193,6 +1193,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.DeadLetters";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'lines' (line 11)\"])\n  n1[\"MapWithFailures (line 11)\"]\n  n2[[\"CombineGlobally (line 12)\"]]\n  n3[/\"Output 'total' (line 12)\"/]\n  n4[/\"Output 'badLines' (line 13)\"/]\n  n5([\"Create 'words' (line 14)\"])\n  n6[\"FlatMapWithFailures (line 14)\"]\n  n7[/\"Output 'letters' (line 21)\"/]\n  n8[/\"Output 'unspellable' (line 22)\"/]\n  n0 --> n1\n  n1 ==>|to shard 0| n2\n  n2 --> n3\n  n1 --> n4\n  n5 --> n6\n  n6 --> n7\n  n6 --> n8";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Lines, "Snapshots.DeadLetters", "input", "lines"));

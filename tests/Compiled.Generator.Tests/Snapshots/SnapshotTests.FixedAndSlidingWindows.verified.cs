@@ -1381,6 +1381,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.FixedAndSlidingWindows";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window fixed 60 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CombinePerKey (line 16)\"]]\n  n5[/\"Output 'perMinute' (line 17)\"/]\n  n6[\"Window sliding 60 s every 10 s (line 18)\"]\n  n7[[\"Count (line 19)\"]]\n  n8[/\"Output 'sliding' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|by key group| n4\n  n4 --> n5\n  n1 --> n6\n  n6 ==>|to shard 0| n7\n  n7 --> n8";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Plays, "Snapshots.FixedAndSlidingWindows", "input", "plays"));

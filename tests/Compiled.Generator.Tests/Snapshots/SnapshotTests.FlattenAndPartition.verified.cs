@@ -687,6 +687,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.PartitionFlatten";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[\"Partition (line 12)\"]\n  n2[/\"Output 'low' (line 13)\"/]\n  n3[\"Flatten (line 14)\"]\n  n4[\"Map (line 14)\"]\n  n5[/\"Output 'merged' (line 14)\"/]\n  n0 --> n1\n  n1 --> n2\n  n1 --> n3\n  n1 --> n3\n  n3 --> n4\n  n4 --> n5";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.PartitionFlatten", "input", "numbers"));

@@ -741,6 +741,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Lifted";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'scores' (line 10)\"])\n  n1[[\"GroupByKey (line 11) + CombineValues (line 12), lifted\"]]\n  n3[/\"Output 'totals' (line 13)\"/]\n  n0 ==>|by key group| n1\n  n1 --> n3";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Scores, "Snapshots.Lifted", "input", "scores"));

@@ -786,6 +786,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Grouped";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"WithKeys (line 11)\"]\n  n2[[\"GroupByKey (line 12)\"]]\n  n3[\"Map (line 13)\"]\n  n4[/\"Output 'joined' (line 14)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n3 --> n4";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.Grouped", "input", "numbers"));

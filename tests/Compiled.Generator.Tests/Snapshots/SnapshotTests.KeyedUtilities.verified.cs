@@ -871,6 +871,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.KeyedUtilities";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'pairs' (line 11)\"])\n  n1[\"Keys (line 12)\"]\n  n2[[\"Distinct (line 12)\"]]\n  n3[/\"Output 'distinctKeys' (line 12)\"/]\n  n4[\"Values (line 13)\"]\n  n5[[\"Count (line 13)\"]]\n  n6[/\"Output 'valueCount' (line 13)\"/]\n  n7[\"KvSwap (line 14)\"]\n  n8[\"Filter (line 14)\"]\n  n9[/\"Output 'swapped' (line 14)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 --> n3\n  n0 --> n4\n  n4 ==>|to shard 0| n5\n  n5 --> n6\n  n0 --> n7\n  n7 --> n8\n  n8 --> n9";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Pairs, "Snapshots.KeyedUtilities", "input", "pairs"));

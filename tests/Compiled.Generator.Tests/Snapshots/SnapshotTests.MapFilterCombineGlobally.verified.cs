@@ -765,6 +765,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.MapFilterSum";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 10)\"])\n  n1[\"Map (line 11)\"]\n  n2[\"Filter (line 12)\"]\n  n3[\"Map (line 13)\"]\n  n4[[\"CombineGlobally (line 14)\"]]\n  n5[/\"Output 'sum' (line 15)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|to shard 0| n4\n  n4 --> n5";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.MapFilterSum", "input", "numbers"));

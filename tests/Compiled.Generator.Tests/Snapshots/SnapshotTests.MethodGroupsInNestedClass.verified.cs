@@ -736,6 +736,8 @@ namespace Snapshots
 
                 string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Normalized";
 
+                string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'words' (line 12)\"])\n  n1[\"Map (line 13)\"]\n  n2[\"Filter (line 14)\"]\n  n3[[\"CountPerElement (line 15)\"]]\n  n4[/\"Output 'repeated' (line 16)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
+
                 void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
                 {
                     measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Words, "Snapshots.Normalized", "input", "words"));

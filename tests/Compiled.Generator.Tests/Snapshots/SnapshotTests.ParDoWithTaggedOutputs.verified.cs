@@ -803,6 +803,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.ParseRecords";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"ReadLines 'lines' (line 11)\"])\n  n1[\"ParDo (line 12)\"]\n  n2[/\"Output 'parsed' (line 23)\"/]\n  n3[/\"Output 'deadLetters' (line 24)\"/]\n  n0 --> n1\n  n1 --> n2\n  n1 --> n3";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Lines, "Snapshots.ParseRecords", "input", "lines"));

@@ -1088,6 +1088,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SessionsAndTriggers";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Unbounded 'plays' (line 13)\"])\n  n1[\"WithTimestamps (line 13)\"]\n  n2[\"Window sessions gap 30 s (line 14)\"]\n  n3[\"Map (line 15)\"]\n  n4[[\"CountPerKey (line 16)\"]]\n  n5[/\"Output 'sessions' (line 17)\"/]\n  n6[\"Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\"]\n  n7[\"Map (line 24)\"]\n  n8[[\"CombinePerKey (line 25)\"]]\n  n9[/\"Output 'teamScores' (line 26)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|by key group| n4\n  n4 --> n5\n  n1 --> n6\n  n6 --> n7\n  n7 ==>|by key group| n8\n  n8 --> n9";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Plays, "Snapshots.SessionsAndTriggers", "input", "plays"));

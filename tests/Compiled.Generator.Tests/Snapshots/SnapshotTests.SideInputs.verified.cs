@@ -1686,6 +1686,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SideInputs";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'numbers' (line 11)\"])\n  n1[[\"CombineGlobally (line 12)\"]]\n  n2[[\"AsSingleton (line 12)\"]]\n  n3[[\"Filter (line 13)\"]]\n  n4[/\"Output 'large' (line 13)\"/]\n  n5([\"Create 'thresholds' (line 14)\"])\n  n6[[\"AsList (line 14)\"]]\n  n7[[\"Map (line 15)\"]]\n  n8[/\"Output 'ranks' (line 15)\"/]\n  n9([\"Create 'names' (line 16)\"])\n  n10[[\"AsDictionary (line 16)\"]]\n  n11[[\"FlatMap (line 17)\"]]\n  n12[/\"Output 'named' (line 23)\"/]\n  n0 ==>|to shard 0| n1\n  n1 ==>|broadcast| n2\n  n0 ==> n3\n  n3 --> n4\n  n5 ==>|broadcast| n6\n  n0 ==> n7\n  n7 --> n8\n  n9 ==>|broadcast| n10\n  n0 ==> n11\n  n11 --> n12\n  n2 -. side input .-> n3\n  n6 -. side input .-> n7\n  n10 -. side input .-> n11";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Numbers, "Snapshots.SideInputs", "input", "numbers"));

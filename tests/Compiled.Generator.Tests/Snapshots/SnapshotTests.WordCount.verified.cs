@@ -881,6 +881,8 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.WordCount";
 
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"ReadLines 'lines' (line 11)\"])\n  n1[\"FlatMap (line 12)\"]\n  n2[\"Filter (line 19)\"]\n  n3[[\"CountPerElement (line 20)\"]]\n  n4[/\"Output 'counts' (line 20)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
+
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__elementsIn_Lines, "Snapshots.WordCount", "input", "lines"));

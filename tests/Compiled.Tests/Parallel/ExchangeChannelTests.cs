@@ -273,6 +273,35 @@ public class ExchangeChannelTests
     }
 
     [Fact]
+    public void ABlockedProducerAddsItsWaitToBackpressure()
+    {
+        // Capacity 2, batch size 1: the third write blocks until the consumer, 200 ms later, reads.
+        var channel = new ExchangeChannel<int>(batchSize: 1, capacity: 2);
+        var waitsBefore = Backpressure.Waits;
+        var blockedBefore = Backpressure.BlockedTime;
+        TestThreads.Run(
+            Timeout,
+            () =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    channel.Write(in i);
+                }
+
+                channel.Complete();
+            },
+            () =>
+            {
+                Thread.Sleep(200);
+                while (channel.Read(out _, out _) != ExchangeItemKind.Completed)
+                {
+                }
+            });
+        Assert.True(Backpressure.Waits > waitsBefore);
+        Assert.True(Backpressure.BlockedTime - blockedBefore >= TimeSpan.FromMilliseconds(100), $"blocked {Backpressure.BlockedTime - blockedBefore}");
+    }
+
+    [Fact]
     public void CancellationReleasesABlockedProducer()
     {
         using var cancellation = new CancellationTokenSource();
