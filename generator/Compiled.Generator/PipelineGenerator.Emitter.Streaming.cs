@@ -29,6 +29,12 @@ public sealed partial class PipelineGenerator
             private static string ItemType(int level) => "__Exchange" + N(level) + "Item";
 
             /// <summary>
+            /// Whether elements sent to a level carry their pane: not to level 1, whose senders are partitions, which send
+            /// pushed elements (no grouping before them has fired a pane) and lifted accumulators (whose pane the shard makes).
+            /// </summary>
+            private static bool CarriesPanes(int level) => level > 1;
+
+            /// <summary>
             /// The ports of a level: every input of every transform exchanged at that level, with its element type; a
             /// combine lifted across the exchange has one port instead (input -1), for the senders' accumulators per key.
             /// </summary>
@@ -179,7 +185,8 @@ public sealed partial class PipelineGenerator
                 var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
                 var shard = state.Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + id + "(" + key + ")";
                 w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
-                w.Line("send" + id + ".Send(" + shard + ", new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window + ", Pane = _pane });");
+                w.Line("send" + id + ".Send(" + shard + ", new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window +
+                       (CarriesPanes(state.Level) ? ", Pane = _pane" : string.Empty) + " });");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -286,7 +293,10 @@ public sealed partial class PipelineGenerator
                     w.Line("public int Port;");
                     w.Line("public global::Compiled.Instant Timestamp;");
                     w.Line("public global::Compiled.BoundedWindow Window;");
-                    w.Line("public global::Compiled.PaneInfo Pane;");
+                    if (CarriesPanes(level))
+                    {
+                        w.Line("public global::Compiled.PaneInfo Pane;");
+                    }
                     var ports = PortsOf(level);
                     for (var p = 0; p < ports.Count; p++)
                     {
@@ -391,7 +401,7 @@ public sealed partial class PipelineGenerator
                     w.Open("try");
                     w.Open("for (; index < batch.Length && batch[index].Port >= 0; index++)");
                     w.Line("ref readonly var item = ref batch[index];");
-                    w.Line("_pane = item.Pane;");
+                    w.Line(CarriesPanes(level) ? "_pane = item.Pane;" : "_pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet");
                     w.Open("switch (item.Port)");
                     _inReceive = true;
                     for (var p = 0; p < ports.Count; p++)

@@ -341,7 +341,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is { } send2)
                 {
-                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window, Pane = _pane });
+                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
                 }
                 else
                 {
@@ -601,7 +601,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is { } send2)
                 {
-                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window, Pane = _pane });
+                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window });
                 }
                 else
                 {
@@ -893,7 +893,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1339,7 +1339,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<int, string> P0; // #2 CoGroupByKey (line 13), input 0
             public global::Compiled.KV<int, decimal> P1; // #2 CoGroupByKey (line 13), input 1
 

@@ -367,7 +367,7 @@ namespace Snapshots
                 {
                     if (__send1 is { } send2)
                     {
-                        send2.Send(__ShardOf2(v1.Key), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send2.Send(__ShardOf2(v1.Key), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -384,7 +384,7 @@ namespace Snapshots
                 {
                     if (__send1 is { } send4)
                     {
-                        send4.Send(__ShardOf4(v1.Key), new __Exchange1Item { Port = 1, P1 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send4.Send(__ShardOf4(v1.Key), new __Exchange1Item { Port = 1, P1 = v1, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -708,7 +708,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1264,7 +1264,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<int, int> P0; // #2 CombinePerKey (line 12)
             public global::Compiled.KV<int, int> P1; // #4 CombinePerKey (line 13)
 

@@ -399,7 +399,7 @@ namespace Snapshots
                 {
                     if (__send1 is { } send2)
                     {
-                        send2.Send(0, new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send2.Send(0, new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -1040,7 +1040,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1607,7 +1607,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public int P0; // #2 CombineGlobally (line 12)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;

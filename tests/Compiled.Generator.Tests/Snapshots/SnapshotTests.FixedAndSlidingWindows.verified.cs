@@ -460,7 +460,7 @@ namespace Snapshots
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 10000L));
                     if (__send1 is { } send7)
                     {
-                        send7.Send(0, new __Exchange1Item { Port = 1, P1 = element, Timestamp = ts1, Window = w6, Pane = _pane });
+                        send7.Send(0, new __Exchange1Item { Port = 1, P1 = element, Timestamp = ts1, Window = w6 });
                     }
                     else
                     {
@@ -1145,7 +1145,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1700,7 +1700,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<string, int> P0; // #4 CombinePerKey (line 16), a sender's accumulator of a key in a window
             public global::Snapshots.Play P1; // #7 Count (line 19)
 

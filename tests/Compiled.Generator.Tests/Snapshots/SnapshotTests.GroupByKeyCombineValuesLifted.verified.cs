@@ -327,7 +327,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is { } send1)
                 {
-                    send1.Send(__ShardOf1(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window, Pane = _pane });
+                    send1.Send(__ShardOf1(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
                 }
                 else
                 {
@@ -600,7 +600,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -997,7 +997,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<string, int> P0; // #1 GroupByKey (line 11) + CombineValues (line 12), lifted
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;

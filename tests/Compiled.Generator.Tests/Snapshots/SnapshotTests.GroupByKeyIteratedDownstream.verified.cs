@@ -346,7 +346,7 @@ namespace Snapshots
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 if (__send1 is { } send2)
                 {
-                    send2.Send(__ShardOf2(v1.Key), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                    send2.Send(__ShardOf2(v1.Key), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
                 }
                 else
                 {
@@ -617,7 +617,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1044,7 +1044,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<int, int> P0; // #2 GroupByKey (line 12)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;

@@ -375,7 +375,7 @@ namespace Snapshots
                     var v1 = element.Key;
                     if (__send1 is { } send2)
                     {
-                        send2.Send(__ShardOf2(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send2.Send(__ShardOf2(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -389,7 +389,7 @@ namespace Snapshots
                     var v4 = element.Value;
                     if (__send1 is { } send5)
                     {
-                        send5.Send(0, new __Exchange1Item { Port = 1, P1 = v4, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send5.Send(0, new __Exchange1Item { Port = 1, P1 = v4, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -709,7 +709,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1232,7 +1232,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public string P0; // #2 Distinct (line 12)
             public int P1; // #5 Count (line 13)
 

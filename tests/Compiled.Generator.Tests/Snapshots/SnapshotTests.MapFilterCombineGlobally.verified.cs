@@ -361,7 +361,7 @@ namespace Snapshots
                     var v3 = __Map3(v1);
                     if (__send1 is { } send4)
                     {
-                        send4.Send(0, new __Exchange1Item { Port = 0, P0 = v3, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send4.Send(0, new __Exchange1Item { Port = 0, P0 = v3, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -668,7 +668,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1023,7 +1023,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public long P0; // #4 CombineGlobally (line 14)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;

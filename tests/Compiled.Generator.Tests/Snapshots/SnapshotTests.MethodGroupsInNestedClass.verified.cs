@@ -334,7 +334,7 @@ namespace Snapshots
                     {
                         if (__send1 is { } send3)
                         {
-                            send3.Send(__ShardOf3(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window, Pane = _pane });
+                            send3.Send(__ShardOf3(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
                         }
                         else
                         {
@@ -623,7 +623,7 @@ namespace Snapshots
                         for (; index < batch.Length && batch[index].Port >= 0; index++)
                         {
                             ref readonly var item = ref batch[index];
-                            _pane = item.Pane;
+                            _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                             switch (item.Port)
                             {
                                 case 0:
@@ -994,7 +994,6 @@ namespace Snapshots
                 public int Port;
                 public global::Compiled.Instant Timestamp;
                 public global::Compiled.BoundedWindow Window;
-                public global::Compiled.PaneInfo Pane;
                 public string P0; // #3 CountPerElement (line 15)
 
                 int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;

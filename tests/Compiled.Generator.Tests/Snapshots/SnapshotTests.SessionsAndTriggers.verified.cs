@@ -432,7 +432,7 @@ namespace Snapshots
                     var v3 = __Map3(element);
                     if (__send1 is { } send4)
                     {
-                        send4.Send(__ShardOf4(v3.Key), new __Exchange1Item { Port = 0, P0 = v3, Timestamp = ts1, Window = w2, Pane = _pane });
+                        send4.Send(__ShardOf4(v3.Key), new __Exchange1Item { Port = 0, P0 = v3, Timestamp = ts1, Window = w2 });
                     }
                     else
                     {
@@ -461,7 +461,7 @@ namespace Snapshots
                     var v7 = __Map7(element);
                     if (__send1 is { } send8)
                     {
-                        send8.Send(__ShardOf8(v7.Key), new __Exchange1Item { Port = 1, P1 = v7, Timestamp = ts1, Window = w6, Pane = _pane });
+                        send8.Send(__ShardOf8(v7.Key), new __Exchange1Item { Port = 1, P1 = v7, Timestamp = ts1, Window = w6 });
                     }
                     else
                     {
@@ -919,7 +919,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1401,7 +1401,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<string, int> P0; // #4 CountPerKey (line 16)
             public global::Compiled.KV<string, int> P1; // #8 CombinePerKey (line 25)
 
