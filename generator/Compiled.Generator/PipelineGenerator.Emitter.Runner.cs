@@ -98,13 +98,24 @@ public sealed partial class PipelineGenerator
                     w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
                 WriteCallStateFields(w);
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("private readonly " + _spec.OptionsType + " " + OptionsField + "; // the pipeline options, read by the lambdas that take them");
+                }
+
                 w.Line();
                 WriteStateFields(w);
                 WriteShardFields(w);
 
                 // Constructor
                 w.Line("/// <summary>Creates a runner that delivers each output to its sink.</summary>");
-                w.Open("public Runner(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                w.Open("public Runner(" + OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("global::System.ArgumentNullException.ThrowIfNull((object?)" + OptionsArgument + ", nameof(" + OptionsArgument + "));");
+                    w.Line("this." + OptionsField + " = " + OptionsArgument + ";");
+                }
+
                 foreach (var o in _outputs)
                 {
                     w.Line("this." + SinkField(o) + " = " + Camel(o.Name!) + ";");

@@ -57,6 +57,7 @@ public sealed partial class PipelineGenerator
                     Inputs = inputs.ToEquatableArray(),
                     Outputs = outputs.ToEquatableArray(),
                     Errors = errors.ToEquatableArray(),
+                    OptionsType = _optionsType,
                 };
                 return new ParseResult(null, _diagnostics.ToEquatableArray()) { Surface = surface };
             }
@@ -116,7 +117,7 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    var call = BoundCall.Bind(_model, invocation, _cancellationToken);
+                    var call = Bind(invocation);
                     if (call is null)
                     {
                         continue;

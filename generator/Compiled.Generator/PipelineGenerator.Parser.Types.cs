@@ -214,9 +214,18 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                // Inside a composite, the transform is named under it ("Clean/Filter (line 12)"), as Beam names the
+                // transforms a PTransform's expand applies.
+                var composite = CompositePath;
+                if (composite.Length > 0)
+                {
+                    label = composite + "/" + label;
+                }
+
                 var id = _transforms.Count;
                 _transforms.Add(new TransformSpec
                 {
+                    Composite = composite.Length > 0 ? composite : null,
                     Id = id,
                     Kind = kind,
                     Line = _currentLine,

@@ -44,7 +44,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                var bound = Bind(call);
                 if (bound is null)
                 {
                     Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
@@ -131,7 +131,7 @@ public sealed partial class PipelineGenerator
                 for (var i = options.Count - 1; i >= 0; i--)
                 {
                     var (name, optionCall) = options[i];
-                    var option = BoundCall.Bind(_model, optionCall, _cancellationToken);
+                    var option = Bind(optionCall);
                     if (option is null)
                     {
                         Report(DiagnosticDescriptors.Unresolved, optionCall.GetLocation(), Shorten(optionCall.ToString()));
@@ -229,7 +229,7 @@ public sealed partial class PipelineGenerator
             }
 
             private const string DurationForms =
-                "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of constants, new TimeSpan(...) of constants, TimeSpan.Zero or default";
+                "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of constants, new TimeSpan(...) of constants, TimeSpan.Zero or default, or a static readonly TimeSpan field initialized with one of these";
 
             private void ReportDuration(SyntaxNode node) =>
                 Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()), DurationForms);
@@ -266,7 +266,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                var bound = Bind(call);
                 if (bound is null)
                 {
                     Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
@@ -496,9 +496,13 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>The duration in milliseconds, or why it cannot be known at build time (and the part at fault, if one is).</summary>
-            private static (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
+            private (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
             {
                 milliseconds = 0;
+
+                // A static readonly TimeSpan field or a composite's parameter stands for its initializer or argument.
+                value = Dereference(value);
+
                 // Identity conversions, and the default literal's conversion to TimeSpan, are not part of the value.
                 while (value is IConversionOperation { IsImplicit: true } conversion && IsTimeSpan(conversion.Type))
                 {
@@ -512,7 +516,7 @@ public sealed partial class PipelineGenerator
                         break;
                     }
 
-                    value = conversion.Operand;
+                    value = Dereference(conversion.Operand);
                 }
 
                 if (!IsTimeSpan(value.Type))
@@ -555,7 +559,8 @@ public sealed partial class PipelineGenerator
                         return ("the " + name + " argument is a char, which the compiler converts to its character code; a duration takes a number", written);
                     }
 
-                    if (!argument.Value.ConstantValue.HasValue || ToDecimal(argument.Value.ConstantValue.Value) is not { } amount)
+                    var constant = ConstantOf(argument.Value);
+                    if (!constant.HasValue || ToDecimal(constant.Value) is not { } amount)
                     {
                         return (DurationForms, null);
                     }

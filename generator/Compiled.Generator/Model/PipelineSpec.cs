@@ -38,6 +38,12 @@ internal sealed record PipelineSpec
 
     /// <summary>The transforms in declaration order, which is a topological order.</summary>
     public required EquatableArray<TransformSpec> Transforms { get; init; }
+
+    /// <summary>
+    /// The pipeline options type (Define's second parameter), fully qualified, or null when Define takes none. The runner
+    /// is created with an instance of it, which the lambdas that read it receive.
+    /// </summary>
+    public string? OptionsType { get; init; }
 }
 
 /// <summary>An edge end: output port <see cref="Port"/> of transform <see cref="Node"/>.</summary>
@@ -118,7 +124,13 @@ internal sealed record TransformSpec
     /// <summary>The window function of this transform's output (null: the global window).</summary>
     public WindowSpec? OutputWindowing { get; init; }
 
-    /// <summary>A short description for the plan, e.g. "Filter (line 12)".</summary>
+    /// <summary>
+    /// The composite transforms this transform was applied in, outermost first, joined by '/' ("Clean/Tokenize"); null
+    /// when it is applied in Define itself. Each name is unique per use ("Clean", "Clean2").
+    /// </summary>
+    public string? Composite { get; init; }
+
+    /// <summary>A short description for the plan, e.g. "Filter (line 12)" (inside a composite: "Clean/Filter (line 12)").</summary>
     public required string Label { get; init; }
 
     /// <summary>The 1-based line of the declaration where the transform is applied (0: unknown).</summary>
@@ -143,7 +155,19 @@ internal sealed record FunctionSpec
     /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
     public string? MethodGroup { get; init; }
 
-    /// <summary>1-based line and column of the body in <see cref="PipelineSpec.FilePath"/>, for #line.</summary>
+    /// <summary>The file that declares the lambda when it is not <see cref="PipelineSpec.FilePath"/> (a composite declared elsewhere), for #line.</summary>
+    public string? FilePath { get; init; }
+
+    /// <summary>
+    /// The name of the pipeline options parameter the lambda reads (Define's, or a composite's that receives them), or
+    /// null: the emitted function then takes the runner's options as a last parameter of that name.
+    /// </summary>
+    public string? OptionsParameter { get; init; }
+
+    /// <summary>The members of the pipeline options the lambda reads, for the plan.</summary>
+    public EquatableArray<string> OptionsRead { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>1-based line and column of the body in <see cref="FilePath"/> (or <see cref="PipelineSpec.FilePath"/>), for #line.</summary>
     public int BodyLine { get; init; }
 
     public int BodyColumn { get; init; }

@@ -1,0 +1,271 @@
+using System;
+using System.Linq;
+using Compiled.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Compiled.Generator.Tests;
+
+/// <summary>
+/// Reuse and run-time parameters in Define: composite transforms (static methods inlined where they are called),
+/// static readonly values read as constants, pipeline options read by lambdas; and the messages for the mistakes
+/// near them (a captured local, recursion, a loop).
+/// </summary>
+public class CompositeTests
+{
+    private const string Prelude = """
+        using System;
+        using System.Collections.Generic;
+        using Compiled;
+
+        namespace Demo;
+
+        """;
+
+    [Fact]
+    public void CompositeInAnotherClassAndFile_IsInlinedAndCompiles()
+    {
+        var run = GeneratorHarness.Run(
+            "using Demo.Library;\n" + Prelude + """
+            [Pipeline]
+            public partial class Job
+            {
+                static void Define(PipelineBuilder p) =>
+                    p.Create<string>("lines").CleanWords(minLength: 3).CountPerElement().Output("counts");
+            }
+            """,
+            """
+            using System;
+            using Compiled;
+
+            namespace Demo.Library;
+
+            public static class TextTransforms
+            {
+                /// <summary>Lower-case words longer than a minimum.</summary>
+                public static PCollection<string> CleanWords(this PCollection<string> lines, int minLength) =>
+                    lines.FlatMap<string>(static (line, output) =>
+                         {
+                             foreach (var word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                             {
+                                 output.Emit(Normalize(word));
+                             }
+                         })
+                         .Window(Windows.Fixed(TimeSpan.FromSeconds(minLength)))
+                         .Filter(static w => w.Length > 0);
+
+                internal static string Normalize(string word) => word.ToLowerInvariant();
+            }
+            """);
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        var source = run.SingleSource;
+        Assert.Contains("CleanWords/FlatMap (line 10)", source, StringComparison.Ordinal);
+        Assert.Contains("CleanWords/Window fixed 3 s (line 17)", source, StringComparison.Ordinal);
+        Assert.Contains("#line (11, ", source, StringComparison.Ordinal);
+        Assert.Contains("\"/src/Pipeline1.cs\"", source, StringComparison.Ordinal);
+        Assert.Contains("using static global::Demo.Library.TextTransforms;", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CompositeCallingItselfIndirectly_IsOneCmp0015AtTheCall()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => A(p.Create<int>("numbers")).Output("out");
+
+                static PCollection<int> A(PCollection<int> input) => B(input.Map(static x => x + 1));
+
+                static PCollection<int> B(PCollection<int> input) => A(input);
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0015", diagnostic.Id);
+        Assert.Contains("A → B → A", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        // At the call that closes the cycle, in B.
+        Assert.Equal(13, diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public void ErrorInsideAComposite_PointsAtTheCompositesCode()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => Doubled(p.Create<int>("numbers")).Output("out");
+
+                static PCollection<int> Doubled(PCollection<int> input)
+                {
+                    var factor = 2;
+                    return input.Map(x => x * factor);
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0006", diagnostic.Id);
+        Assert.Equal(14, diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public void StaticReadonlyValues_AreReadAsConstants()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                private static readonly TimeSpan Size = TimeSpan.FromMinutes(2);
+                private static readonly TimeSpan Lateness = Size;
+                private const int Minutes = 1;
+                private static readonly double Period = Minutes;
+                private static readonly int Buckets = 3;
+                private static readonly string Name = "out";
+
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers").WithTimestamps(static x => new Instant(x));
+                    numbers.Window(Windows.Sliding(Size, TimeSpan.FromMinutes(Period))).Count().Output(Name);
+                    numbers.Window(Windows.Fixed(Size).WithAllowedLateness(Lateness)).Count().Output("late");
+                    var parts = numbers.Partition(Buckets, static (x, n) => x % n);
+                    parts[2].Output("third");
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("sliding 120 s every 60 s", run.SingleSource, StringComparison.Ordinal);
+        Assert.Contains("lateness 120 s", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StaticReadonlyAssignedInAStaticConstructor_IsNotAConstant()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                private static readonly TimeSpan Size = TimeSpan.FromMinutes(2);
+
+                static P() => Size = TimeSpan.FromMinutes(3);
+
+                static void Define(PipelineBuilder p) =>
+                    p.Create<int>("numbers").Window(Windows.Fixed(Size)).Count().Output("out");
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0005", diagnostic.Id);
+    }
+
+    [Fact]
+    public void CapturedLocal_IsOneCmp0006ThatSaysWhatToUse()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var factor = 3;
+                    p.Create<int>("numbers").Map(x => x * factor).Output("out");
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0006", diagnostic.Id);
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("captures 'factor'", message, StringComparison.Ordinal);
+        Assert.Contains("use a const (or a static readonly field), a pipeline option or a side input", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("add the 'static' modifier", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoopInDefine_PointsAtPartitionAndComposites()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    for (var i = 0; i < 3; i++)
+                    {
+                        numbers.Output("out");
+                    }
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0004", diagnostic.Id);
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("Partition(n, fn)", message, StringComparison.Ordinal);
+        Assert.Contains("composite", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsLambdaCapturingAnotherLocal_IsCmp0006NamingOnlyThatLocal()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            public sealed class Limits
+            {
+                public int Max { get; init; }
+            }
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Limits limits)
+                {
+                    var offset = 1;
+                    p.Create<int>("numbers").Filter(x => x + offset < limits.Max).Output("out");
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0006", diagnostic.Id);
+        Assert.Contains("captures 'offset',", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidPipelineWithOptions_KeepsTheOptionsInTheThrowingSurface()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            public sealed class Limits
+            {
+                public int Max { get; init; }
+            }
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Limits limits)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    if (limits.Max > 0)
+                    {
+                        numbers.Output("out");
+                    }
+                }
+            }
+
+            public static class Caller
+            {
+                public static int Use() => P.Run(new Limits { Max = 3 }, new[] { 1, 2 }).GetHashCode();
+            }
+            """);
+
+        Assert.Equal(new[] { "CMP0004" }, run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+    }
+}
