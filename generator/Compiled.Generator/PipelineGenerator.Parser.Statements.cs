@@ -339,7 +339,18 @@ public sealed partial class PipelineGenerator
                 if (receiver is TupleValue tuple &&
                     _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element)
                 {
-                    var index = element.ContainingType.TupleElements.IndexOf(element.CorrespondingTupleField ?? element);
+                    // By name (Valid) or by position (Item1): both map to the same underlying ItemN field.
+                    var field = element.CorrespondingTupleField ?? element;
+                    var elements = element.ContainingType.TupleElements;
+                    var index = -1;
+                    for (var i = 0; i < elements.Length; i++)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(elements[i].CorrespondingTupleField ?? elements[i], field))
+                        {
+                            index = i;
+                        }
+                    }
+
                     if (index >= 0 && index < tuple.Items.Count)
                     {
                         return tuple.Items[index];

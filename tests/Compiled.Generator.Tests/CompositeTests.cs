@@ -70,6 +70,50 @@ public class CompositeTests
     }
 
     [Fact]
+    public void ReadmeComposites_CompileWithoutDiagnostics()
+    {
+        var run = GeneratorHarness.Run(Prelude.Replace("using Compiled;", "using System.Globalization;\nusing Compiled;", StringComparison.Ordinal) + """
+            public static class TextTransforms
+            {
+                public static PCollection<string> Words(this PCollection<string> lines, int minLength) =>
+                    lines.FlatMap<string>(static (line, output) =>
+                         {
+                             foreach (var word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                             {
+                                 output.Emit(word.ToLowerInvariant());
+                             }
+                         })
+                         .Window(Windows.Fixed(TimeSpan.FromMinutes(minLength)));
+
+                public static (PCollection<int> Valid, PCollection<string> Invalid) Parse(PCollection<string> lines)
+                {
+                    var (valid, invalid) = lines.MapWithFailures(static line => int.Parse(line, CultureInfo.InvariantCulture));
+                    return (valid, invalid.Map(static f => f.Element));
+                }
+            }
+
+            [Pipeline]
+            public partial class Job
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    p.ReadLines("lines").Words(minLength: 1).CountPerElement().Output("counts");
+                    var (numbers, bad) = TextTransforms.Parse(p.Create<string>("numbers"));
+                    numbers.Output("numbers");
+                    bad.Output("bad");
+                    TextTransforms.Parse(p.Create<string>("more")).Valid.Output("moreNumbers");
+                }
+            }
+            """);
+
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("Parse2/MapWithFailures", run.SingleSource, StringComparison.Ordinal);
+        Assert.Contains("Words/Window fixed 60 s", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CompositeCallingItselfIndirectly_IsOneCmp0015AtTheCall()
     {
         var run = GeneratorHarness.Run(Prelude + """
