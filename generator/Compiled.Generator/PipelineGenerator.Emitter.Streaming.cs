@@ -310,6 +310,11 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.");
                 w.Line("/// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.");
                 w.Line("/// </summary>");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("/// <param name=\"" + OptionsArgument + "\">The pipeline options, read by the lambdas that take them, on every partition and shard.</param>");
+                }
+
                 foreach (var o in _outputs)
                 {
                     w.Line("/// <param name=\"" + Camel(o.Name!).TrimStart('@') + "\">Makes a sink of output '" + Doc(o.Name) + "' for each partition and shard.</param>");

@@ -114,6 +114,24 @@ public class CompositeTests
     }
 
     [Fact]
+    public void PipelineWithOptions_GeneratedDocCommentsAreComplete()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.DocumentedParseOptions, Prelude + """
+            public sealed record Limits(int Max);
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Limits limits) =>
+                    p.Create<KV<string, int>>("numbers").Filter(x => x.Value < limits.Max).CombinePerKey(Combiners.Sum<int>()).Output("out");
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Location.SourceTree?.FilePath.StartsWith("/src/", StringComparison.Ordinal) != true).Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void CompositeCallingItselfIndirectly_IsOneCmp0015AtTheCall()
     {
         var run = GeneratorHarness.Run(Prelude + """

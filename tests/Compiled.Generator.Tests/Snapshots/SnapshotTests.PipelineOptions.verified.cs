@@ -1079,6 +1079,7 @@ namespace Snapshots
         /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
         /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
         /// </summary>
+        /// <param name="pipelineOptions">The pipeline options, read by the lambdas that take them, on every partition and shard.</param>
         /// <param name="totals">Makes a sink of output 'totals' for each partition and shard.</param>
         /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
