@@ -252,6 +252,19 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void CheckGeneratedMemberCollisions()
             {
+                // Run and CreateRunner take the options first, as 'pipelineOptions', before a parameter per input or output.
+                if (_optionsType is not null)
+                {
+                    foreach (var (kind, names) in new[] { ("input", _inputNames), ("output", _outputNames) })
+                    {
+                        if (names.TryGetValue("PipelineOptions", out var clash))
+                        {
+                            Report(DiagnosticDescriptors.InvalidName, _nameLocations[kind + ":PipelineOptions"],
+                                "The " + kind + " name '" + Names.ForLabel(clash) + "' becomes the parameter 'pipelineOptions', which Run and CreateRunner already take for the pipeline options; choose another name");
+                        }
+                    }
+                }
+
                 // Runner members: its own, each input's methods, each output's accessor and sink type parameter.
                 var runner = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var member in Names.RunnerMembers)

@@ -132,6 +132,25 @@ public class CompositeTests
     }
 
     [Fact]
+    public void InputNamedLikeTheOptionsParameter_IsCmp0008()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            public sealed record Limits(int Max);
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Limits limits) =>
+                    p.Create<int>("pipeline-options").Filter(x => x < limits.Max).Output("out");
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0008", diagnostic.Id);
+        Assert.Contains("'pipelineOptions'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CompositeCallingItselfIndirectly_IsOneCmp0015AtTheCall()
     {
         var run = GeneratorHarness.Run(Prelude + """
