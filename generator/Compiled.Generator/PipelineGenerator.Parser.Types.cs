@@ -220,6 +220,13 @@ public sealed partial class PipelineGenerator
                 if (composite.Length > 0)
                 {
                     label = composite + "/" + label;
+
+                    // A composite declared in another file: its lines are that file's, so the label names it
+                    // ("Clean/Filter (TextTransforms.cs line 12)"), in the plan and in failure messages.
+                    if (_model.SyntaxTree != _context.TargetNode.SyntaxTree && label.IndexOf(" (line ", StringComparison.Ordinal) is var at and >= 0)
+                    {
+                        label = label.Substring(0, at) + " (" + System.IO.Path.GetFileName(_model.SyntaxTree.FilePath) + " line " + label.Substring(at + " (line ".Length);
+                    }
                 }
 
                 var id = _transforms.Count;

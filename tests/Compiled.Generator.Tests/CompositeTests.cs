@@ -62,8 +62,8 @@ public class CompositeTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
         var source = run.SingleSource;
-        Assert.Contains("CleanWords/FlatMap (line 10)", source, StringComparison.Ordinal);
-        Assert.Contains("CleanWords/Window fixed 3 s (line 17)", source, StringComparison.Ordinal);
+        Assert.Contains("CleanWords/FlatMap (Pipeline1.cs line 10)", source, StringComparison.Ordinal);
+        Assert.Contains("CleanWords/Window fixed 3 s (Pipeline1.cs line 17)", source, StringComparison.Ordinal);
         Assert.Contains("#line (11, ", source, StringComparison.Ordinal);
         Assert.Contains("\"/src/Pipeline1.cs\"", source, StringComparison.Ordinal);
         Assert.Contains("using static global::Demo.Library.TextTransforms;", source, StringComparison.Ordinal);
