@@ -132,6 +132,41 @@ public class CompositeTests
     }
 
     [Fact]
+    public void InvalidPipeline_KeepsThePortsDeclaredInItsComposites()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var offset = 1;
+                    Report(p).Map(x => x + offset).Output("shifted");
+                }
+
+                static PCollection<int> Report(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    numbers.Output("copy");
+                    return numbers;
+                }
+            }
+
+            public static class Caller
+            {
+                public static int Use()
+                {
+                    var runner = P.CreateRunner(copy: new ListSink<int>(), shifted: new ListSink<int>());
+                    return P.Run(numbers: new[] { 1, 2 }).Copy.Count + runner.GetHashCode();
+                }
+            }
+            """);
+
+        Assert.Equal(new[] { "CMP0006" }, run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
     public void InputNamedLikeTheOptionsParameter_IsCmp0008()
     {
         var run = GeneratorHarness.Run(Prelude + """
