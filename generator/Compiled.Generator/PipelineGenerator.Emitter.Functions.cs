@@ -119,7 +119,20 @@ public sealed partial class PipelineGenerator
                     w.Line("#nullable enable");
                     w.Line();
                 }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    w.Line("// " + t.Label + ": the window " + (t.Windowing!.Kind == "Sessions" ? "gap" : "size") + " as written, read from the pipeline options when a runner is created");
+                    w.Line("private static global::System.TimeSpan " + WindowSizeFunction(t) + "(" + _spec.OptionsType + " " + t.Windowing.SizeOptionParameter + ") => " + t.Windowing.SizeOption + ";");
+                    w.Line();
+                }
             }
+
+            private static string WindowSizeFunction(TransformSpec t) => "__WindowSize" + N(t.Id);
+
+            /// <summary>A window transform's size (or gap) in milliseconds: a literal, or the runner's field read from the options.</summary>
+            private static string WindowSize(TransformSpec t) =>
+                t.Windowing!.SizeOption is null ? t.Windowing.SizeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "_windowSize" + N(t.Id);
 
             private string Call(TransformSpec t, params string[] args)
             {

@@ -103,6 +103,11 @@ public sealed partial class PipelineGenerator
                     w.Line("private readonly " + _spec.OptionsType + " " + OptionsField + "; // the pipeline options, read by the lambdas that take them");
                 }
 
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    w.Line("private readonly long _windowSize" + N(t.Id) + "; // #" + N(t.Id) + " " + t.Label + ": milliseconds, from the options");
+                }
+
                 w.Line();
                 WriteStateFields(w);
                 WriteShardFields(w);
@@ -114,6 +119,17 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("global::System.ArgumentNullException.ThrowIfNull((object?)" + OptionsArgument + ", nameof(" + OptionsArgument + "));");
                     w.Line("this." + OptionsField + " = " + OptionsArgument + ";");
+                }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    var what = t.Windowing!.Kind == "Sessions" ? "session gap" : "window size";
+                    w.Line("// " + t.Label + ": the " + what + " " + t.Windowing.SizeOption + ", a positive whole number of milliseconds.");
+                    w.Line("var size" + N(t.Id) + " = " + WindowSizeFunction(t) + "(" + OptionsArgument + ");");
+                    w.Open("if (size" + N(t.Id) + " <= global::System.TimeSpan.Zero || size" + N(t.Id) + ".Ticks % global::System.TimeSpan.TicksPerMillisecond != 0)");
+                    w.Line("throw new global::System.ArgumentException(" + Literal("The " + what + " of " + t.Label + " (" + t.Windowing.SizeOption + ") must be a positive whole number of milliseconds, not ") + " + size" + N(t.Id) + ".ToString(), nameof(" + OptionsArgument + "));");
+                    w.Close();
+                    w.Line("_windowSize" + N(t.Id) + " = size" + N(t.Id) + ".Ticks / global::System.TimeSpan.TicksPerMillisecond;");
                 }
 
                 foreach (var o in _outputs)

@@ -87,6 +87,30 @@ public sealed partial class PipelineGenerator
                 return captured.Count == 1 ? (IParameterSymbol)captured[0]! : null;
             }
 
+            /// <summary>
+            /// The options parameter an expression outside a lambda reads (a window size: <c>o.WindowSize</c>,
+            /// <c>TimeSpan.FromMinutes(o.Minutes)</c>), when it reads exactly one and no other local or parameter; null otherwise.
+            /// </summary>
+            private IParameterSymbol? OptionsReadIn(ExpressionSyntax expression)
+            {
+                IParameterSymbol? options = null;
+                foreach (var identifier in expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                {
+                    var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                    if (symbol is IParameterSymbol parameter && IsOptionsParameter(parameter) &&
+                        (options is null || SymbolEqualityComparer.Default.Equals(options, parameter)))
+                    {
+                        options = parameter;
+                    }
+                    else if (symbol is ILocalSymbol or IParameterSymbol)
+                    {
+                        return null;
+                    }
+                }
+
+                return expression.DescendantNodesAndSelf().OfType<LambdaExpressionSyntax>().Any() ? null : options;
+            }
+
             /// <summary>The members of the options a lambda reads ("Threshold"), in order of first use, for the plan.</summary>
             private EquatableArray<string> OptionsReadBy(LambdaExpressionSyntax lambda, IParameterSymbol options)
             {

@@ -51,11 +51,21 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                // A fixed window's size or a session's gap may come from the pipeline options (read when the runner is
+                // created): the expression is kept as written, over the options parameter it reads.
+                (string Text, string Parameter)? sizeOption = null;
+                var sizeParameter = method.Name == "Sessions" ? "gap" : "size";
+                if (method.Name is "Fixed" or "Sessions" && bound[sizeParameter] is { Expression: { } sizeExpression } &&
+                    OptionsReadIn(sizeExpression) is { } sizeOptions)
+                {
+                    sizeOption = (sizeExpression.ToString(), Identifier(sizeOptions.Name));
+                }
+
                 // Every duration is read by its parameter's name: Sliding(period: ..., size: ...) is size then period.
                 long Duration(string parameter, out BoundArgument? argument, ref bool ok)
                 {
                     argument = bound[parameter];
-                    if (!ok || argument is null || !argument.IsExplicit)
+                    if (!ok || argument is null || !argument.IsExplicit || (sizeOption is not null && parameter == sizeParameter))
                     {
                         return 0;
                     }
@@ -83,6 +93,13 @@ public sealed partial class PipelineGenerator
                 {
                     case "Global":
                         spec = new WindowSpec("Global", 0, 0, 0);
+                        break;
+                    case "Fixed" when sizeOption is { } fixedOption:
+                        spec = new WindowSpec("Fixed", 0, 0, 0) { SizeOption = fixedOption.Text, SizeOptionParameter = fixedOption.Parameter };
+                        problem = offsetArgument is { IsExplicit: true } ? ("a fixed window whose size is an option takes no offset", offsetArgument) : null;
+                        break;
+                    case "Sessions" when sizeOption is { } gapOption:
+                        spec = new WindowSpec("Sessions", 0, 0, 0) { SizeOption = gapOption.Text, SizeOptionParameter = gapOption.Parameter };
                         break;
                     case "Fixed" when firstArgument is not null:
                         spec = new WindowSpec("Fixed", first, first, offset);

@@ -167,6 +167,50 @@ public class CompositeTests
     }
 
     [Fact]
+    public void WindowSizeAndSessionGapFromOptions_AreReadWhenTheRunnerIsCreated()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.DocumentedParseOptions, Prelude + """
+            public sealed record Sizes(TimeSpan Window, int GapMinutes);
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Sizes sizes)
+                {
+                    var events = p.Create<KV<string, int>>("events").WithTimestamps(static e => new Instant(e.Value));
+                    events.Window(Windows.Fixed(sizes.Window)).CountPerKey().Output("perWindow");
+                    Sessionize(events, sizes).CountPerKey().Output("perSession");
+                }
+
+                static PCollection<KV<string, int>> Sessionize(PCollection<KV<string, int>> events, Sizes s) =>
+                    events.Window(Windows.Sessions(TimeSpan.FromMinutes(s.GapMinutes)));
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Location.SourceTree?.FilePath.StartsWith("/src/", StringComparison.Ordinal) != true).Select(d => d.ToString()));
+        Assert.Contains("fixed sizes.Window (an option)", run.SingleSource, StringComparison.Ordinal);
+        Assert.Contains("sessions gap TimeSpan.FromMinutes(s.GapMinutes) (an option)", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WindowPeriodFromOptions_IsCmp0005()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            public sealed record Sizes(TimeSpan Window);
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Sizes sizes) =>
+                    p.Create<int>("events").Window(Windows.Sliding(TimeSpan.FromMinutes(2), sizes.Window)).Count().Output("out");
+            }
+            """);
+
+        Assert.Equal(new[] { "CMP0005" }, run.GeneratorDiagnostics.Select(d => d.Id));
+    }
+
+    [Fact]
     public void InputNamedLikeTheOptionsParameter_IsCmp0008()
     {
         var run = GeneratorHarness.Run(Prelude + """

@@ -190,6 +190,15 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     /// <summary>For Custom windows: the window function type, fully qualified.</summary>
     public string? CustomType { get; init; }
 
+    /// <summary>
+    /// For a fixed window size or a session gap read from the pipeline options: the TimeSpan expression as written
+    /// (over <see cref="SizeOptionParameter"/>), evaluated when the runner is created; <see cref="SizeMs"/> is then 0.
+    /// </summary>
+    public string? SizeOption { get; init; }
+
+    /// <summary>The name of the options parameter <see cref="SizeOption"/> reads.</summary>
+    public string? SizeOptionParameter { get; init; }
+
     /// <summary>The trigger as C# that builds a TriggerSpec, or null for the default trigger.</summary>
     public string? TriggerCode { get; init; }
 
@@ -225,7 +234,7 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     /// Beam's default strategy on fixed or sliding windows: default trigger, no lateness, discarding, end-of-window
     /// timestamps. The emitter keeps such state inline (a map per window); anything else runs on KeyedPanes.
     /// </summary>
-    public bool IsSimple => Kind is "Fixed" or "Sliding" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
+    public bool IsSimple => Kind is "Fixed" or "Sliding" && SizeOption is null && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
 
     /// <summary>The global window with everything at Beam's defaults (the same as no windowing).</summary>
@@ -236,6 +245,8 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     {
         var window = Kind switch
         {
+            "Fixed" when SizeOption is not null => "fixed " + SizeOption + " (an option)",
+            "Sessions" when SizeOption is not null => "sessions gap " + SizeOption + " (an option)",
             "Fixed" => "fixed " + Ms(SizeMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
             "Sliding" => "sliding " + Ms(SizeMs) + " every " + Ms(PeriodMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
             "Sessions" => "sessions gap " + Ms(SizeMs),

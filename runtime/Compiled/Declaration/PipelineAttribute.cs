@@ -26,8 +26,9 @@ namespace Compiled;
 /// runner is created. The generated <c>CreateRunner</c>, <c>Run</c> and <c>CreateParallelRunner</c> then take a
 /// <c>TOptions pipelineOptions</c> first; a lambda that reads <c>options</c> (and captures nothing else) needs no
 /// <c>static</c>: its body is compiled into a static method that receives the runner's options as a parameter,
-/// without reflection (NativeAOT-safe) or static state (runners with different options run side by side). Options
-/// are read by lambdas only: the graph, window sizes included, is fixed at build time.
+/// without reflection (NativeAOT-safe) or static state (runners with different options run side by side). The size
+/// of fixed windows and the gap of sessions may be read from the options too (evaluated when the runner is created);
+/// the rest of the graph is fixed at build time.
 /// </para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]

@@ -107,6 +107,33 @@ public partial class FixedScores
          .Output("teams");
 }
 
+/// <summary>Window sizes of <see cref="OptionWindows"/>, read when the runner is created.</summary>
+public sealed record WindowOptions(TimeSpan Window, int GapSeconds);
+
+/// <summary>A fixed window size and a session gap from the pipeline options.</summary>
+[Pipeline]
+public partial class OptionWindows
+{
+    static void Define(PipelineBuilder p, WindowOptions o)
+    {
+        var plays = p.Create<Play>("plays").WithTimestamps(static play => new Instant(play.TimeMs));
+        plays.Window(Windows.Fixed(o.Window)).Map(static play => KV.Of(play.Team, play.Points)).CombinePerKey(Combiners.Sum<int>()).Output("teams");
+        plays.Window(Windows.Sessions(TimeSpan.FromSeconds(o.GapSeconds))).Map(static play => KV.Of(play.User, 1L)).CombinePerKey(Combiners.Sum<long>()).Output("sessions");
+    }
+}
+
+/// <summary>The same with a 2 minute window and a 30 s gap written in.</summary>
+[Pipeline]
+public partial class FixedWindowSizes
+{
+    static void Define(PipelineBuilder p)
+    {
+        var plays = p.Create<Play>("plays").WithTimestamps(static play => new Instant(play.TimeMs));
+        plays.Window(Windows.Fixed(TimeSpan.FromMinutes(2))).Map(static play => KV.Of(play.Team, play.Points)).CombinePerKey(Combiners.Sum<int>()).Output("teams");
+        plays.Window(Windows.Sessions(TimeSpan.FromSeconds(30))).Map(static play => KV.Of(play.User, 1L)).CombinePerKey(Combiners.Sum<long>()).Output("sessions");
+    }
+}
+
 public class CompositePipelineTests
 {
     private static Play[] Plays(int count, int seed)
@@ -183,6 +210,31 @@ public class CompositePipelineTests
         Assert.Equal(new[] { KV.Of("a:red", 7) }, low.Teams);
         Assert.Equal(new[] { KV.Of("b:red", 5) }, high.Teams);
         Assert.Throws<ArgumentNullException>(() => OptionScores.CreateRunner(null!, new ListSink<KV<string, int>>()));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void WindowSizesFromOptionsGiveTheResultsOfTheSizesWrittenIn(int seed)
+    {
+        var plays = Plays(1_500, seed);
+        var options = new WindowOptions(TimeSpan.FromMinutes(2), 30);
+        var expected = FixedWindowSizes.Run(plays);
+        var actual = OptionWindows.Run(options, plays);
+
+        Assert.NotEmpty(actual.Teams);
+        Assert.Equal(Show(expected.TeamsElements), Show(actual.TeamsElements));
+        Assert.Equal(Show(expected.SessionsElements), Show(actual.SessionsElements));
+        Assert.Equal(Show(expected.TeamsElements), Show(OptionWindows.Run(options, plays.AsMemory(), parallelism: 2).TeamsElements));
+        Assert.Contains("fixed o.Window (an option)", OptionWindows.PlanDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWindowSizeThatIsNotWholeMillisecondsIsRefusedWhenTheRunnerIsCreated()
+    {
+        var error = Assert.Throws<ArgumentException>(() => OptionWindows.CreateRunner(new WindowOptions(TimeSpan.FromTicks(15), 30), new ListSink<KV<string, int>>(), new ListSink<KV<string, long>>()));
+        Assert.Contains("o.Window", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => OptionWindows.Run(new WindowOptions(TimeSpan.FromMinutes(1), 0), Array.Empty<Play>()));
     }
 
     [Fact]
