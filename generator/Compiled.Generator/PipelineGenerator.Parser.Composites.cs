@@ -245,9 +245,66 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
+            /// The text of a lambda body to re-emit in the pipeline class. In a composite of another class, the static members
+            /// (and nested types) of that class that the body names by their simple name are qualified
+            /// (<c>Normalize(w)</c> becomes <c>global::Demo.TextTransforms.Normalize(w)</c>), so that they bind as they did
+            /// there and never to a member of the pipeline class with the same name.
+            /// </summary>
+            private string QualifyForPipelineClass(SyntaxNode body)
+            {
+                if (_composites.Count == 0 || IsPipelineScope(_composites[_composites.Count - 1].Method.ContainingType))
+                {
+                    return body.ToString();
+                }
+
+                var replacements = new List<(Microsoft.CodeAnalysis.Text.TextSpan Span, string Text)>();
+                foreach (var name in body.DescendantNodesAndSelf().OfType<SimpleNameSyntax>())
+                {
+                    if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name ||
+                        name.Parent is QualifiedNameSyntax qualified && qualified.Right == name ||
+                        name.Parent is MemberBindingExpressionSyntax || name.Parent is NameColonSyntax || name.Parent is NameEqualsSyntax)
+                    {
+                        continue;
+                    }
+
+                    var symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
+                    var owner = symbol switch
+                    {
+                        IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary } m => m.ContainingType,
+                        IFieldSymbol { IsStatic: true } f => f.ContainingType,
+                        IPropertySymbol { IsStatic: true } p => p.ContainingType,
+                        INamedTypeSymbol { ContainingType: { } t } => t,
+                        _ => null,
+                    };
+                    if (owner is null || IsPipelineScope(owner))
+                    {
+                        continue;
+                    }
+
+                    replacements.Add((name.Span, symbol is INamedTypeSymbol type ? Fq(type) : Fq(owner) + "." + name.ToString()));
+                }
+
+                return Substitute(body, replacements);
+            }
+
+            /// <summary>The pipeline class or a type around it: its members are in scope in the generated code as they are here.</summary>
+            private bool IsPipelineScope(INamedTypeSymbol type)
+            {
+                for (var t = (INamedTypeSymbol)_context.TargetSymbol; t is not null; t = t.ContainingType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(t, type.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>
             /// The usings a composite declared in another file needs for its lambdas, which are re-emitted in the pipeline's
-            /// generated file: that file's usings, the composite's namespace and its class (as 'using static', for the
-            /// static members its lambdas call unqualified).
+            /// generated file: that file's usings and the composite's namespace (the composite's own static members are
+            /// qualified where its lambdas use them: <see cref="QualifyForPipelineClass"/>).
             /// </summary>
             private void AddCompositeUsings(IMethodSymbol definition, MethodDeclarationSyntax declaration)
             {
@@ -265,16 +322,6 @@ public sealed partial class PipelineGenerator
                 {
                     AddUsing("using " + ns.ToDisplayString() + ";");
                 }
-
-                for (var t = pipeline; t is not null; t = t.ContainingType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(t, definition.ContainingType))
-                    {
-                        return; // the pipeline class or one around it: its members are in scope already
-                    }
-                }
-
-                AddUsing("using static " + Fq(definition.ContainingType) + ";");
             }
 
             /// <summary>Usings added for composites declared elsewhere, once each (a duplicate using is warning CS0105).</summary>

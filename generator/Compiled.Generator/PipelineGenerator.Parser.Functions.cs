@@ -136,7 +136,7 @@ public sealed partial class PipelineGenerator
                     FilePath = lambda.SyntaxTree.FilePath == _context.TargetNode.SyntaxTree.FilePath ? null : lambda.SyntaxTree.FilePath,
                     OptionsParameter = options is null ? null : Identifier(options.Name),
                     OptionsRead = options is null ? EquatableArray<string>.Empty : OptionsReadBy(lambda, options),
-                    Body = body.ToString(),
+                    Body = QualifyForPipelineClass(body),
                     IsExpressionBody = body is ExpressionSyntax,
                     BodyLine = position.Line + 1,
                     BodyColumn = position.Character + 1,

@@ -32,6 +32,9 @@ public class CompositeTests
             {
                 static void Define(PipelineBuilder p) =>
                     p.Create<string>("lines").CleanWords(minLength: 3).CountPerElement().Output("counts");
+
+                // Same name as the composite's helper: the composite's lambda must still call its own.
+                private static string Normalize(string word) => word;
             }
             """,
             """
@@ -66,7 +69,7 @@ public class CompositeTests
         Assert.Contains("CleanWords/Window fixed 3 s (Pipeline1.cs line 17)", source, StringComparison.Ordinal);
         Assert.Contains("#line (11, ", source, StringComparison.Ordinal);
         Assert.Contains("\"/src/Pipeline1.cs\"", source, StringComparison.Ordinal);
-        Assert.Contains("using static global::Demo.Library.TextTransforms;", source, StringComparison.Ordinal);
+        Assert.Contains("output.Emit(global::Demo.Library.TextTransforms.Normalize(word));", source, StringComparison.Ordinal);
     }
 
     [Fact]
