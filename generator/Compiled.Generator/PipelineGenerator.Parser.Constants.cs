@@ -51,7 +51,8 @@ public sealed partial class PipelineGenerator
             /// <summary>
             /// The constant value of <paramref name="value"/>: a C# constant, or a value the generator can read at build time
             /// although C# does not call it constant: a <c>static readonly</c> field of a primitive, string or TimeSpan type
-            /// whose initializer is such a value, or a value parameter of a composite (the argument of its call).
+            /// whose initializer is such a value, a local of the declaration initialized with one, or a value parameter of a
+            /// composite (the argument of its call).
             /// </summary>
             private Optional<object?> ConstantOf(IOperation value) => ConstantOf(value, 0);
 
@@ -93,6 +94,10 @@ public sealed partial class PipelineGenerator
                         case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true, IsConst: false } field } when InitializerOf(field) is { } initializer:
                             value = initializer;
                             continue;
+                        case ILocalReferenceOperation { Local: var local } when _valueLocals.Contains(local) && InitializerOf(local) is { } initial:
+                            // A value local of the declaration: it is never assigned again (that is CMP0004), so it is its initializer.
+                            value = initial;
+                            continue;
                     }
 
                     return value;
@@ -130,6 +135,14 @@ public sealed partial class PipelineGenerator
                     ? value
                     : null;
             }
+
+            /// <summary>The initializer of a value local of Define or of a composite, with its conversion to the local's type.</summary>
+            private IOperation? InitializerOf(ILocalSymbol local) =>
+                local.DeclaringSyntaxReferences.Length == 1 &&
+                local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer } declarator &&
+                ModelOf(declarator.SyntaxTree).GetOperation(initializer, _cancellationToken) is IVariableInitializerOperation { Value: { } value }
+                    ? value
+                    : null;
 
             /// <summary>A constant converted as C# converts it (numeric conversions truncate toward zero); none when not numeric or string.</summary>
             private static Optional<object?> Convert(object? value, ITypeSymbol type)

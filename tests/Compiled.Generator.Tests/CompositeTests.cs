@@ -308,6 +308,30 @@ public class CompositeTests
     }
 
     [Fact]
+    public void ValueLocalsInitializedWithConstants_AreReadAsConstants()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var size = TimeSpan.FromMinutes(3);
+                    var name = "numbers";
+                    long buckets = 2;
+                    var numbers = p.Create<int>(name).WithTimestamps(static x => new Instant(x));
+                    numbers.Window(Windows.Fixed(size)).Count().Output("perWindow");
+                    numbers.Partition((int)buckets, static (x, n) => x % n)[1].Output("odd");
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("fixed 180 s", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StaticReadonlyAssignedInAStaticConstructor_IsNotAConstant()
     {
         var run = GeneratorHarness.Run(Prelude + """
