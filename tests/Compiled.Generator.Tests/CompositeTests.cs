@@ -233,6 +233,33 @@ public class CompositeTests
     }
 
     [Fact]
+    public void NestedVoidCompositesWithTheBuilderAndForwardedValues_Compile()
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => Report(p, "numbers", 2);
+
+                static void Report(PipelineBuilder p, string input, int minutes)
+                {
+                    var numbers = p.Create<int>(input).WithTimestamps(static x => new Instant(x));
+                    Counted(numbers, minutes).Output("counts");
+                    numbers.Output("all");
+                }
+
+                static PCollection<long> Counted(PCollection<int> numbers, int minutes) =>
+                    numbers.Window(Windows.Fixed(TimeSpan.FromMinutes(minutes))).Count();
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("Report/Counted/Window fixed 120 s (line", run.SingleSource, StringComparison.Ordinal);
+        Assert.Contains("Create 'numbers'", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CompositeCallingItselfIndirectly_IsOneCmp0015AtTheCall()
     {
         var run = GeneratorHarness.Run(Prelude + """
