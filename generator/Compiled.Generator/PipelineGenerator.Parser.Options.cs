@@ -26,6 +26,9 @@ public sealed partial class PipelineGenerator
             /// <summary>The options type, fully qualified, or null when Define takes no options.</summary>
             private string? _optionsType;
 
+            /// <summary>The options type is not public: the generated surface that takes it is internal.</summary>
+            private bool _optionsInternal;
+
             /// <summary>Parameters of the composites being inlined that receive the pipeline options.</summary>
             private readonly HashSet<IParameterSymbol> _optionsAliases = new(SymbolEqualityComparer.Default);
 
@@ -65,6 +68,13 @@ public sealed partial class PipelineGenerator
                     Report(DiagnosticDescriptors.UnsupportedExpression, parameter.Locations.FirstOrDefault() ?? Location.None, parameter.Name,
                         "the pipeline options type '" + hidden + "' must be public or internal: CreateRunner and Run take it");
                     return false;
+                }
+
+                if (!IsPublicEverywhere(type))
+                {
+                    // CreateRunner and Run take the options: they are internal when the options type is.
+                    _surfaceIsInternal = true;
+                    _optionsInternal = true;
                 }
 
                 _optionsParameter = parameter;

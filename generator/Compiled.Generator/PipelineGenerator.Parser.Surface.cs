@@ -52,7 +52,7 @@ public sealed partial class PipelineGenerator
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
                     ClassName = Identifier(type.Name),
                     TypeKeyword = type.IsRecord ? "record" : "class",
-                    SurfaceIsInternal = isInternal,
+                    SurfaceIsInternal = isInternal || _optionsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
                     Inputs = inputs.ToEquatableArray(),
                     Outputs = outputs.ToEquatableArray(),

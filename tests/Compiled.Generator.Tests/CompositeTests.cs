@@ -213,6 +213,34 @@ public class CompositeTests
         Assert.Equal(new[] { "CMP0005" }, run.GeneratorDiagnostics.Select(d => d.Id));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void InternalOptionsType_MakesTheSurfaceInternal(bool invalid)
+    {
+        var run = GeneratorHarness.Run(Prelude + """
+            internal sealed record Limits(int Max);
+
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p, Limits limits)
+                {
+                    var offset = 1;
+                    p.Create<int>("numbers").Filter(x => x < limits.Max + OFFSET).Output("out");
+                }
+            }
+
+            internal static class Caller
+            {
+                public static int Use() => P.Run(new Limits(3), new[] { 1, 2 }).GetHashCode();
+            }
+            """.Replace("OFFSET", invalid ? "offset" : "0", StringComparison.Ordinal));
+
+        Assert.Equal(invalid ? new[] { "CMP0006" } : Array.Empty<string>(), run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+    }
+
     [Fact]
     public void InputNamedLikeTheOptionsParameter_IsCmp0008()
     {
