@@ -19,7 +19,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MissingDefine = Create(
         "CMP0002", "Pipeline has no Define method",
-        "The [Pipeline] class '{0}' needs a method 'static void Define(PipelineBuilder p)' that declares the pipeline");
+        "The [Pipeline] class '{0}' needs a method 'static void Define(PipelineBuilder p)' that declares the pipeline, or 'static void Define(PipelineBuilder p, TOptions options)' whose options are a non-generic class, record or struct");
 
     public static readonly DiagnosticDescriptor Unresolved = Create(
         "CMP0003", "Pipeline declaration does not compile",
@@ -27,7 +27,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DynamicTopology = Create(
         "CMP0004", "Pipeline topology must be static",
-        "{0} is not allowed in a pipeline declaration: declare transforms as straight-line statements (local variables and chained calls) so the topology is known at build time");
+        "{0} is not allowed in a pipeline declaration: declare transforms as straight-line statements (local variables and chained calls) so the topology is known at build time{1}");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Create(
         "CMP0005", "Unsupported expression in pipeline declaration",
@@ -35,7 +35,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LambdaNotStatic = Create(
         "CMP0006", "Transform lambda must be static",
-        "The lambda passed to {0} must be 'static' so that it cannot capture state{1}; add the 'static' modifier");
+        "The lambda passed to {0} must be 'static' so that it cannot capture state{1}");
 
     public static readonly DiagnosticDescriptor FunctionNotLambda = Create(
         "CMP0007", "Transform function must be a lambda or a method group",
@@ -70,6 +70,10 @@ internal static class DiagnosticDescriptors
         "CMP0014", "Partition index out of range",
         "Partition index {0} is out of range for a Partition into {1} collections");
 
+    public static readonly DiagnosticDescriptor CompositeRecursion = Create(
+        "CMP0015", "Composite transform calls itself",
+        "The composite '{0}' calls itself ({1}): a composite is inlined where it is called, so its expansion must end; apply a fixed number of transforms");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "CMP0099", "The pipeline generator failed",
         "The pipeline generator failed unexpectedly ({0}); please report this with the declaration that causes it");
@@ -77,7 +81,7 @@ internal static class DiagnosticDescriptors
     private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
         NotPartial, MissingDefine, Unresolved, DynamicTopology, UnsupportedExpression, LambdaNotStatic,
         FunctionNotLambda, InvalidName, InvalidCombineFn, InvalidPartitionCount, GenericPipeline,
-        UnsupportedLambda, NoOutputs, PartitionIndex, InternalError);
+        UnsupportedLambda, NoOutputs, PartitionIndex, CompositeRecursion, InternalError);
 
     public static DiagnosticDescriptor ById(string id) =>
         All.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException("Unknown diagnostic " + id, nameof(id));

@@ -18,14 +18,14 @@ public sealed partial class PipelineGenerator
             {
                 w.Line("/// <summary>Creates a runner (type arguments inferred from the sinks).</summary>");
                 w.Line(GeneratedCode);
-                w.Line(Surface + " static " + _runnerType + " CreateRunner" + TypeParameterList() + "(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                w.Line(Surface + " static " + _runnerType + " CreateRunner" + TypeParameterList() + "(" + OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
                     w.Line("where " + SinkTypeParameter(o) + " : global::Compiled.ISink<" + o.InputType + ">");
                 }
 
-                w.Line("=> new " + _runnerType + "(" + string.Join(", ", _outputs.Select(o => Camel(o.Name!))) + ");");
+                w.Line("=> new " + _runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => Camel(o.Name!))) + ");");
                 w.Indent--;
                 w.Line();
 
@@ -82,7 +82,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// and surfaces here, naming the shard.");
                 w.Line("/// </summary>");
                 w.Line(GeneratedCode);
-                w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)");
+                w.Open(Surface + " static Results Run(" + OptionsParameterFirst(true) + string.Join(", ", parameters) + ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)");
                 w.Line("global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);");
                 var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
                 foreach (var i in _inputs.Where(i => i.Kind == TransformKind.ReadLinesInput))
@@ -103,7 +103,7 @@ public sealed partial class PipelineGenerator
                     w.Line("Sinks" + N(i) + "[s] = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
                 }
 
-                w.Line("Shards[s] = new " + runnerType + "(" + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
+                w.Line("Shards[s] = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
                 w.Close();
                 w.Open("for (var s = 0; s < parallelism; s++)");
                 w.Line("Shards[s].__JoinShards(Shards, s, Group, maxParallelism);");
@@ -178,7 +178,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line(GeneratedCode);
-                w.Open(Surface + " static Results Run(" + string.Join(", ", parameters) + ")");
+                w.Open(Surface + " static Results Run(" + OptionsParameterFirst(_inputs.Count > 0) + string.Join(", ", parameters) + ")");
                 // Locals start with a capital letter: the parameters, named after inputs, never do.
                 for (var i = 0; i < _outputs.Count; i++)
                 {
@@ -186,7 +186,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
-                w.Line("var Pipeline = new " + runnerType + "(" + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
+                w.Line("var Pipeline = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
                 foreach (var i in _inputs)
                 {
                     w.Line(i.Kind == TransformKind.ReadLinesInput

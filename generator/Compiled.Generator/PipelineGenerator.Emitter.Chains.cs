@@ -281,7 +281,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.Window when t.Windowing!.Kind == "Sessions":
                         w.Line("// Beam's Sessions: each element starts a proto-session [t, t + gap); the grouping merges overlapping ones per key.");
-                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(" + timestamp + ", new global::Compiled.Instant(" + timestamp + ".Millis + " + t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L));");
+                        w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(" + timestamp + ", new global::Compiled.Instant(" + timestamp + ".Millis + " + WindowSize(t) + "));");
                         EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
                         break;
                     case TransformKind.Window when t.Windowing!.Kind == "Custom":
@@ -294,7 +294,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.Window when t.Windowing!.Kind == "Fixed":
                         {
-                            var size = t.Windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                            var size = WindowSize(t);
                             var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
                             w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the");
                             w.Line("// element leaves the previous element's window (one unsigned compare otherwise).");

@@ -16,6 +16,20 @@ public sealed partial class PipelineGenerator
             // ----- user functions -----
             private static string FunctionName(TransformSpec t) => "__" + t.Kind + N(t.Id);
 
+            /// <summary>The runner's field holding the pipeline options it was created with.</summary>
+            private const string OptionsField = "__options";
+
+            /// <summary>The name of the options parameter of CreateRunner, Run and CreateParallelRunner.</summary>
+            private const string OptionsArgument = "pipelineOptions";
+
+            /// <summary>"TOptions pipelineOptions, " before the other parameters, when the pipeline has options.</summary>
+            private string OptionsParameterFirst(bool more) =>
+                _spec.OptionsType is null ? string.Empty : _spec.OptionsType + " " + OptionsArgument + (more ? ", " : string.Empty);
+
+            /// <summary>"pipelineOptions, " before the other arguments, when the pipeline has options.</summary>
+            private string OptionsArgumentFirst(bool more) =>
+                _spec.OptionsType is null ? string.Empty : OptionsArgument + (more ? ", " : string.Empty);
+
             private void WriteFunctions(SourceWriter w)
             {
                 var any = false;
@@ -46,7 +60,13 @@ public sealed partial class PipelineGenerator
                         }
                     }
 
-                    w.Line("// " + t.Label + " (the user's lambda, called directly from the fused loop)");
+                    if (fn.OptionsParameter is not null)
+                    {
+                        // The lambda reads the pipeline options: they come from the runner, as its last argument.
+                        parameters.Add(_spec.OptionsType + " " + fn.OptionsParameter);
+                    }
+
+                    w.Line("// " + t.Label + " (the user's lambda, called directly from the fused loop" + (fn.OptionsParameter is null ? string.Empty : "; it reads the pipeline options") + ")");
                     w.Line(Inline);
                     var signature = "private static " + fn.ReturnType + " " + FunctionName(t) +
                                     (typeParameters.Count > 0 ? "<" + string.Join(", ", typeParameters) + ">" : string.Empty) +
@@ -70,12 +90,13 @@ public sealed partial class PipelineGenerator
                     // The body is the user's text, mapped back to its place in the declaration (#line), so that
                     // compiler messages and breakpoints land in the user's lambda. Continuation lines keep their
                     // original columns for that mapping.
-                    var mapped = _spec.FilePath.Length > 0 && fn.BodyLine > 0;
+                    var path = fn.FilePath ?? _spec.FilePath;
+                    var mapped = path.Length > 0 && fn.BodyLine > 0;
                     var prefix = fn.IsExpressionBody ? new string(' ', (w.Indent + 1) * 4) + "=> " : new string(' ', w.Indent * 4);
                     if (mapped)
                     {
                         w.Raw("#line (" + N(fn.BodyLine) + ", " + N(fn.BodyColumn) + ") - (" + N(fn.BodyEndLine) + ", " + N(fn.BodyEndColumn) + ") " +
-                              N(prefix.Length + 1) + " \"" + _spec.FilePath + "\"");
+                              N(prefix.Length + 1) + " \"" + path + "\"");
                     }
 
                     var bodyLines = fn.Body!.Replace("\r\n", "\n").Split('\n');
@@ -98,7 +119,20 @@ public sealed partial class PipelineGenerator
                     w.Line("#nullable enable");
                     w.Line();
                 }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    w.Line("// " + t.Label + ": the window " + (t.Windowing!.Kind == "Sessions" ? "gap" : "size") + " as written, read from the pipeline options when a runner is created");
+                    w.Line("private static global::System.TimeSpan " + WindowSizeFunction(t) + "(" + _spec.OptionsType + " " + t.Windowing.SizeOptionParameter + ") => " + t.Windowing.SizeOption + ";");
+                    w.Line();
+                }
             }
+
+            private static string WindowSizeFunction(TransformSpec t) => "__WindowSize" + N(t.Id);
+
+            /// <summary>A window transform's size (or gap) in milliseconds: a literal, or the runner's field read from the options.</summary>
+            private static string WindowSize(TransformSpec t) =>
+                t.Windowing!.SizeOption is null ? t.Windowing.SizeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "_windowSize" + N(t.Id);
 
             private string Call(TransformSpec t, params string[] args)
             {
@@ -108,7 +142,7 @@ public sealed partial class PipelineGenerator
                     return fn.MethodGroup + "(" + string.Join(", ", args) + ")";
                 }
 
-                return FunctionName(t) + "(" + string.Join(", ", args) + ")";
+                return FunctionName(t) + "(" + string.Join(", ", fn.OptionsParameter is null ? args : args.Concat(new[] { OptionsField })) + ")";
             }
         }
     }

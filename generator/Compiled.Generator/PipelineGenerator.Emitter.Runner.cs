@@ -98,13 +98,40 @@ public sealed partial class PipelineGenerator
                     w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
                 WriteCallStateFields(w);
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("private readonly " + _spec.OptionsType + " " + OptionsField + "; // the pipeline options, read by the lambdas that take them");
+                }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    w.Line("private readonly long _windowSize" + N(t.Id) + "; // #" + N(t.Id) + " " + t.Label + ": milliseconds, from the options");
+                }
+
                 w.Line();
                 WriteStateFields(w);
                 WriteShardFields(w);
 
                 // Constructor
                 w.Line("/// <summary>Creates a runner that delivers each output to its sink.</summary>");
-                w.Open("public Runner(" + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                w.Open("public Runner(" + OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("global::System.ArgumentNullException.ThrowIfNull((object?)" + OptionsArgument + ", nameof(" + OptionsArgument + "));");
+                    w.Line("this." + OptionsField + " = " + OptionsArgument + ";");
+                }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    var what = t.Windowing!.Kind == "Sessions" ? "session gap" : "window size";
+                    w.Line("// " + t.Label + ": the " + what + " " + t.Windowing.SizeOption + ", a positive whole number of milliseconds.");
+                    w.Line("var size" + N(t.Id) + " = " + WindowSizeFunction(t) + "(" + OptionsArgument + ");");
+                    w.Open("if (size" + N(t.Id) + " <= global::System.TimeSpan.Zero || size" + N(t.Id) + ".Ticks % global::System.TimeSpan.TicksPerMillisecond != 0)");
+                    w.Line("throw new global::System.ArgumentException(" + Literal("The " + what + " of " + t.Label + " (" + t.Windowing.SizeOption + ") must be a positive whole number of milliseconds, not ") + " + size" + N(t.Id) + ".ToString(), nameof(" + OptionsArgument + "));");
+                    w.Close();
+                    w.Line("_windowSize" + N(t.Id) + " = size" + N(t.Id) + ".Ticks / global::System.TimeSpan.TicksPerMillisecond;");
+                }
+
                 foreach (var o in _outputs)
                 {
                     w.Line("this." + SinkField(o) + " = " + Camel(o.Name!) + ";");

@@ -459,13 +459,18 @@ public sealed partial class PipelineGenerator
                 var type = "ParallelRunner" + TypeParameterList();
                 var factories = string.Join(", ", _outputs.Select(o => "global::System.Func<" + SinkTypeParameter(o) + "> " + Camel(o.Name!)));
                 var sep = _outputs.Count > 0 ? ", " : string.Empty;
-                var news = "new " + _runnerType + "(" + string.Join(", ", _outputs.Select(o => Camel(o.Name!) + "()")) + ")";
+                var news = "new " + _runnerType + "(" + (_spec.OptionsType is null ? string.Empty : OptionsField + (_outputs.Count > 0 ? ", " : string.Empty)) + string.Join(", ", _outputs.Select(o => Camel(o.Name!) + "()")) + ")";
 
                 w.Line("/// <summary>");
                 w.Line("/// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as");
                 w.Line("/// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.");
                 w.Line("/// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.");
                 w.Line("/// </summary>");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("/// <param name=\"" + OptionsArgument + "\">The pipeline options, read by the lambdas that take them, on every partition and shard.</param>");
+                }
+
                 foreach (var o in _outputs)
                 {
                     w.Line("/// <param name=\"" + Camel(o.Name!).TrimStart('@') + "\">Makes a sink of output '" + Doc(o.Name) + "' for each partition and shard.</param>");
@@ -473,14 +478,14 @@ public sealed partial class PipelineGenerator
 
                 w.Line("/// <param name=\"options\">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>");
                 w.Line(GeneratedCode);
-                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions? options = null)");
+                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" + OptionsParameterFirst(true) + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions? options = null)");
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
                     w.Line("where " + SinkTypeParameter(o) + " : global::Compiled.ISink<" + o.InputType + ">");
                 }
 
-                w.Line("=> new " + type + "(" + string.Join(", ", _outputs.Select(o => Camel(o.Name!))) + sep + "options ?? new global::Compiled.Parallel.ParallelRunnerOptions());");
+                w.Line("=> new " + type + "(" + OptionsArgumentFirst(true) + string.Join(", ", _outputs.Select(o => Camel(o.Name!))) + sep + "options ?? new global::Compiled.Parallel.ParallelRunnerOptions());");
                 w.Indent--;
                 w.Line();
 
@@ -522,7 +527,17 @@ public sealed partial class PipelineGenerator
                 w.Line("private bool _finished;");
                 w.Line();
 
-                w.Open("internal ParallelRunner(" + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions options)");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line("private readonly " + _spec.OptionsType + " " + OptionsField + "; // the pipeline options, given to every partition and shard");
+                }
+
+                w.Open("internal ParallelRunner(" + OptionsParameterFirst(true) + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions options)");
+                if (_spec.OptionsType is not null)
+                {
+                    w.Line(OptionsField + " = " + OptionsArgument + ";");
+                }
+
                 foreach (var o in _outputs)
                 {
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(" + Camel(o.Name!) + ");");

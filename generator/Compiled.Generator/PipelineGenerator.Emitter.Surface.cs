@@ -43,7 +43,11 @@ public sealed partial class PipelineGenerator
             private string TypeParameterList() =>
                 _outputs.Count == 0 ? string.Empty : "<" + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name))) + ">";
 
-            private string Parameters(System.Func<SurfacePort, string> type) =>
+            /// <summary>"TOptions pipelineOptions, " first, when Define takes pipeline options.</summary>
+            private string OptionsFirst(bool more) =>
+                _surface.OptionsType is null ? string.Empty : _surface.OptionsType + " pipelineOptions" + (more ? ", " : string.Empty);
+
+            private string Parameters(System.Func<SurfacePort, string> type) => OptionsFirst(_inputs.Count > 0) +
                 string.Join(", ", _inputs.Select(i => type(i) + " " + Camel(i.Name)));
 
             private static string Camel(string name)
@@ -127,7 +131,7 @@ public sealed partial class PipelineGenerator
                     w.Line("private T" + Names.ToPascal(_outputs[i].Name) + " __sink" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + " = default!;");
                 }
 
-                w.Line("public Runner(" + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name) + " " + Camel(o.Name))) + ") => " + Throw + ";");
+                w.Line("public Runner(" + OptionsFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name) + " " + Camel(o.Name))) + ") => " + Throw + ";");
                 for (var i = 0; i < _outputs.Count; i++)
                 {
                     var key = Names.ToPascal(_outputs[i].Name);
@@ -175,7 +179,7 @@ public sealed partial class PipelineGenerator
             {
                 w.Line("/// <summary>Throws: the pipeline cannot be generated.</summary>");
                 w.Line(GeneratedCode);
-                w.Line(Surface + " static " + RunnerType + " CreateRunner" + TypeParameterList() + "(" + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name) + " " + Camel(o.Name))) + ")");
+                w.Line(Surface + " static " + RunnerType + " CreateRunner" + TypeParameterList() + "(" + OptionsFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => "T" + Names.ToPascal(o.Name) + " " + Camel(o.Name))) + ")");
                 w.Line("    => " + Throw + ";");
                 w.Line();
                 w.Line("/// <summary>The outputs of a batch run; never created: the pipeline cannot be generated.</summary>");

@@ -21,7 +21,7 @@ public sealed partial class PipelineGenerator
         {
             private readonly Dictionary<string, BoundArgument> _byName;
 
-            private BoundCall(IMethodSymbol method, SyntaxNode syntax, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
+            private BoundCall(IMethodSymbol method, SyntaxNode syntax, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Func<IOperation, Optional<object?>>? constants)
             {
                 Method = method;
                 Syntax = syntax;
@@ -35,7 +35,7 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    var bound = new BoundArgument(argument, syntax);
+                    var bound = new BoundArgument(argument, syntax, constants);
                     list.Add(bound);
                     _byName[bound.Name] = bound;
                 }
@@ -74,11 +74,11 @@ public sealed partial class PipelineGenerator
             /// Binds <paramref name="syntax"/> (an invocation or an object creation) through the compiler's operation
             /// tree; null when the compiler could not bind it to one method (errors in the source).
             /// </summary>
-            public static BoundCall? Bind(SemanticModel model, SyntaxNode syntax, System.Threading.CancellationToken cancellationToken) =>
+            public static BoundCall? Bind(SemanticModel model, SyntaxNode syntax, System.Threading.CancellationToken cancellationToken, Func<IOperation, Optional<object?>>? constants = null) =>
                 model.GetOperation(syntax, cancellationToken) switch
                 {
-                    IInvocationOperation invocation => new BoundCall(invocation.TargetMethod, syntax, invocation.Instance, invocation.Arguments),
-                    IObjectCreationOperation { Constructor: { } constructor } creation => new BoundCall(constructor, syntax, null, creation.Arguments),
+                    IInvocationOperation invocation => new BoundCall(invocation.TargetMethod, syntax, invocation.Instance, invocation.Arguments, constants),
+                    IObjectCreationOperation { Constructor: { } constructor } creation => new BoundCall(constructor, syntax, null, creation.Arguments, constants),
                     _ => null,
                 };
         }
@@ -87,10 +87,12 @@ public sealed partial class PipelineGenerator
         private sealed class BoundArgument
         {
             private readonly SyntaxNode _call;
+            private readonly Func<IOperation, Optional<object?>>? _constants;
 
-            public BoundArgument(IArgumentOperation operation, SyntaxNode call)
+            public BoundArgument(IArgumentOperation operation, SyntaxNode call, Func<IOperation, Optional<object?>>? constants = null)
             {
                 _call = call;
+                _constants = constants;
                 Parameter = operation.Parameter!;
                 Value = operation.Value;
                 Kind = operation.ArgumentKind;
@@ -121,8 +123,11 @@ public sealed partial class PipelineGenerator
             /// <summary>The bound value, converted to the parameter's type (a default value is a constant too).</summary>
             public IOperation Value { get; }
 
-            /// <summary>The value's constant, after conversion to the parameter's type, when it has one.</summary>
-            public Optional<object?> Constant => Value.ConstantValue;
+            /// <summary>
+            /// The value's constant, after conversion to the parameter's type, when it has one: a C# constant, or a value the
+            /// generator reads at build time (a static readonly field, a composite's value parameter).
+            /// </summary>
+            public Optional<object?> Constant => _constants?.Invoke(Value) ?? Value.ConstantValue;
 
             /// <summary>
             /// For an array parameter: the element expressions when written in place (expanded params, <c>new[] { ... }</c>

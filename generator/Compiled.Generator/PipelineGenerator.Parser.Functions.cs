@@ -58,17 +58,27 @@ public sealed partial class PipelineGenerator
 
             private FunctionSpec? ParseLambda(LambdaExpressionSyntax lambda, string transform)
             {
+                IParameterSymbol? options = null;
                 if (!lambda.Modifiers.Any(SyntaxKind.StaticKeyword))
                 {
-                    var captured = string.Empty;
+                    // A lambda that reads only the pipeline options captures nothing else: it is re-emitted with the options
+                    // as a parameter. A lambda that captures nothing is fixed by 'static'; one that captures a local or a
+                    // parameter of Define is not ('static' would then give CS8820): say where such a value belongs instead.
                     var flow = _model.AnalyzeDataFlow(lambda);
-                    if (flow is { Succeeded: true } && flow.CapturedInside.Length > 0)
+                    options = OptionsCapturedBy(lambda, flow);
+                    if (options is null)
                     {
-                        captured = ", but it captures " + string.Join(", ", flow.CapturedInside.Select(s => "'" + s.Name + "'"));
-                    }
+                        var tail = "; add the 'static' modifier";
+                        var captured = flow is { Succeeded: true } ? flow.CapturedInside.Where(s => !IsOptionsParameter(s)).ToList() : new List<ISymbol>();
+                        if (captured.Count > 0)
+                        {
+                            tail = ", but it captures " + string.Join(", ", captured.Select(s => "'" + s.Name + "'")) +
+                                   ", which only exists while Define runs: use a const (or a static readonly field), a pipeline option or a side input instead";
+                        }
 
-                    Report(DiagnosticDescriptors.LambdaNotStatic, lambda.GetLocation(), transform, captured);
-                    return null;
+                        Report(DiagnosticDescriptors.LambdaNotStatic, lambda.GetLocation(), transform, tail);
+                        return null;
+                    }
                 }
 
                 if (lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
@@ -113,11 +123,20 @@ public sealed partial class PipelineGenerator
                 var body = lambda.Body;
                 var span = body.GetLocation().GetLineSpan();
                 var position = span.StartLinePosition;
+                if (options is not null && symbol.Parameters.Any(p => p.Name == options.Name))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLambda, lambda.GetLocation(), transform, "a parameter of the lambda has the name of the pipeline options parameter '" + options.Name + "'; rename one of them");
+                    return null;
+                }
+
                 return new FunctionSpec
                 {
                     Parameters = parameters.ToEquatableArray(),
                     ReturnType = ReturnTypeOf(lambda, symbol),
-                    Body = body.ToString(),
+                    FilePath = lambda.SyntaxTree.FilePath == _context.TargetNode.SyntaxTree.FilePath ? null : lambda.SyntaxTree.FilePath,
+                    OptionsParameter = options is null ? null : Identifier(options.Name),
+                    OptionsRead = options is null ? EquatableArray<string>.Empty : OptionsReadBy(lambda, options),
+                    Body = QualifyForPipelineClass(body),
                     IsExpressionBody = body is ExpressionSyntax,
                     BodyLine = position.Line + 1,
                     BodyColumn = position.Character + 1,
@@ -180,6 +199,14 @@ public sealed partial class PipelineGenerator
                     {
                         // A constant local of Define is inlined as its value (generated code cannot see the local).
                         constants.Add((identifier.Span, "((" + Fq(constant.Type) + ")" + Literal(constant.ConstantValue) + ")"));
+                        continue;
+                    }
+
+                    if (symbol is IParameterSymbol bound && _boundParameters.TryGetValue(bound, out var boundValue) &&
+                        ConstantOf(boundValue) is { HasValue: true } boundConstant)
+                    {
+                        // A value parameter of a composite: inlined as the value its call passed.
+                        constants.Add((identifier.Span, "((" + Fq(bound.Type) + ")" + Literal(boundConstant.Value) + ")"));
                         continue;
                     }
 

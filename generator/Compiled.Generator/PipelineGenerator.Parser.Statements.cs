@@ -34,8 +34,16 @@ public sealed partial class PipelineGenerator
                                 continue;
                             }
 
-                            var value = Evaluate(variable.Initializer.Value);
                             var symbol = _model.GetDeclaredSymbol(variable, _cancellationToken);
+                            if (symbol is ILocalSymbol plain && IsPlainValue(plain.Type))
+                            {
+                                // A number, a string, a duration: not part of the graph. It is reported where it is used
+                                // (a lambda that captures it, a window size that is not a constant), not here.
+                                _valueLocals.Add(plain);
+                                continue;
+                            }
+
+                            var value = Evaluate(variable.Initializer.Value);
                             if (value is not null && symbol is not null)
                             {
                                 _locals[symbol] = value;
@@ -54,7 +62,7 @@ public sealed partial class PipelineGenerator
                         ParseDeconstruction(assignment);
                         break;
                     case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
-                        Report(DiagnosticDescriptors.DynamicTopology, assignment.GetLocation(), "Re-assigning a variable");
+                        Report(DiagnosticDescriptors.DynamicTopology, assignment.GetLocation(), "Re-assigning a variable", string.Empty);
                         break;
                     case ExpressionStatementSyntax expression:
                         Evaluate(expression.Expression);
@@ -62,7 +70,7 @@ public sealed partial class PipelineGenerator
                     case EmptyStatementSyntax:
                         break;
                     default:
-                        Report(DiagnosticDescriptors.DynamicTopology, StatementLocation(statement), Describe(statement));
+                        Report(DiagnosticDescriptors.DynamicTopology, StatementLocation(statement), Describe(statement), Hint(statement));
                         break;
                 }
             }
@@ -91,6 +99,16 @@ public sealed partial class PipelineGenerator
                 TryStatementSyntax => "A 'try' statement",
                 BlockSyntax => "A nested block",
                 _ => "The statement '" + Shorten(statement.ToString()) + "'",
+            };
+
+            /// <summary>What to write instead of a loop: the two ways of repeating transforms the topology allows.</summary>
+            private static string Hint(StatementSyntax statement) => statement switch
+            {
+                ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax =>
+                    "; to split one collection into several, use Partition(n, fn), and to apply the same transforms more than once, move them into a composite (a static method that takes and returns PCollections) and call it once per use",
+                IfStatementSyntax or SwitchStatementSyntax =>
+                    "; move the choice into the data (Filter, Partition, a Map whose lambda branches), or read a pipeline option in a lambda",
+                _ => string.Empty,
             };
 
             private void ParseDeconstruction(AssignmentExpressionSyntax assignment)
@@ -134,6 +152,12 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (value is TupleValue tupleValue)
+                {
+                    DeconstructTuple(assignment, designations, tupleValue);
+                    return;
+                }
+
                 if (value is not MultiValue multi)
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, assignment.GetLocation(), Shorten(assignment.ToString()), "only the results of ParDo, Partition and the transforms with a failure output (MapWithFailures, ...) can be deconstructed");
@@ -169,6 +193,42 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>Locals of Define that hold a plain value (a number, a string, a duration), not a collection.</summary>
+            private readonly HashSet<ISymbol> _valueLocals = new(SymbolEqualityComparer.Default);
+
+            /// <summary>
+            /// A type that cannot be part of the graph: primitives, strings, enums and the time types. A local of such a type
+            /// is a value, which lambdas cannot capture (the runner has no Define to capture it from).
+            /// </summary>
+            private static bool IsPlainValue(ITypeSymbol type) =>
+                type.SpecialType != SpecialType.None && type.SpecialType != SpecialType.System_Object ||
+                type.TypeKind == TypeKind.Enum ||
+                type is { Name: "TimeSpan" or "DateTime" or "DateTimeOffset" or "Guid", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+            /// <summary>Deconstructs the tuple a composite returned into new locals.</summary>
+            private void DeconstructTuple(AssignmentExpressionSyntax assignment, List<SyntaxNode> designations, TupleValue tuple)
+            {
+                if (tuple.Items.Count != designations.Count)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, assignment.Left.GetLocation(), Shorten(assignment.Left.ToString()),
+                        "it deconstructs into " + designations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " locals, but the composite returns " +
+                        tuple.Items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return;
+                }
+
+                for (var i = 0; i < designations.Count; i++)
+                {
+                    if (designations[i] is SingleVariableDesignationSyntax single && _model.GetDeclaredSymbol(single, _cancellationToken) is { } symbol)
+                    {
+                        _locals[symbol] = tuple.Items[i];
+                    }
+                    else if (designations[i] is not DiscardDesignationSyntax)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, designations[i].GetLocation(), designations[i].ToString(), "deconstruct into new locals");
+                    }
+                }
+            }
+
             // ----- expressions -----
             private Value? Evaluate(ExpressionSyntax expression)
             {
@@ -185,11 +245,13 @@ public sealed partial class PipelineGenerator
                         return EvaluateMember(member);
                     case ElementAccessExpressionSyntax element:
                         return EvaluateElementAccess(element);
+                    case TupleExpressionSyntax tuple when _composites.Count > 0:
+                        return EvaluateTuple(tuple);
                     case ConditionalExpressionSyntax conditional:
-                        Report(DiagnosticDescriptors.DynamicTopology, conditional.GetLocation(), "A conditional expression");
+                        Report(DiagnosticDescriptors.DynamicTopology, conditional.GetLocation(), "A conditional expression", string.Empty);
                         return null;
                     case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
-                        Report(DiagnosticDescriptors.DynamicTopology, binary.GetLocation(), "A '??' expression");
+                        Report(DiagnosticDescriptors.DynamicTopology, binary.GetLocation(), "A '??' expression", string.Empty);
                         return null;
                     default:
                         Report(DiagnosticDescriptors.UnsupportedExpression, expression.GetLocation(), Shorten(expression.ToString()),
@@ -219,6 +281,20 @@ public sealed partial class PipelineGenerator
 
                 if (_failedLocals.Contains(symbol))
                 {
+                    return null;
+                }
+
+                if (IsOptionsParameter(symbol))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.ValueText,
+                        "the pipeline options are read by lambdas (for example 'x => x > " + identifier.Identifier.ValueText + ".Threshold') and passed to composites, not transformed");
+                    return null;
+                }
+
+                if (_valueLocals.Contains(symbol))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.ValueText,
+                        "the local holds a value, not a collection; transforms apply to the builder parameter and to collections");
                     return null;
                 }
 
@@ -260,6 +336,27 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                if (receiver is TupleValue tuple &&
+                    _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element)
+                {
+                    // By name (Valid) or by position (Item1): both map to the same underlying ItemN field.
+                    var field = element.CorrespondingTupleField ?? element;
+                    var elements = element.ContainingType.TupleElements;
+                    var index = -1;
+                    for (var i = 0; i < elements.Length; i++)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(elements[i].CorrespondingTupleField ?? elements[i], field))
+                        {
+                            index = i;
+                        }
+                    }
+
+                    if (index >= 0 && index < tuple.Items.Count)
+                    {
+                        return tuple.Items[index];
+                    }
+                }
+
                 Report(DiagnosticDescriptors.UnsupportedExpression, member.GetLocation(), Shorten(member.ToString()), "this member is not part of the declaration API");
                 return null;
             }
@@ -279,11 +376,12 @@ public sealed partial class PipelineGenerator
                 }
 
                 // The index as the indexer's int parameter sees it (a (short)1 or a const long converted to int).
-                var constant = (_model.GetOperation(element.ArgumentList.Arguments[0], _cancellationToken) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Value.ConstantValue
-                    ?? _model.GetConstantValue(element.ArgumentList.Arguments[0].Expression, _cancellationToken);
+                var constant = _model.GetOperation(element.ArgumentList.Arguments[0], _cancellationToken) is Microsoft.CodeAnalysis.Operations.IArgumentOperation indexArgument
+                    ? ConstantOf(indexArgument.Value)
+                    : _model.GetConstantValue(element.ArgumentList.Arguments[0].Expression, _cancellationToken);
                 if (!constant.HasValue || constant.Value is not int index)
                 {
-                    Report(DiagnosticDescriptors.DynamicTopology, element.ArgumentList.Arguments[0].GetLocation(), "A partition index that is not a constant");
+                    Report(DiagnosticDescriptors.DynamicTopology, element.ArgumentList.Arguments[0].GetLocation(), "A partition index that is not a constant", string.Empty);
                     return null;
                 }
 

@@ -52,11 +52,12 @@ public sealed partial class PipelineGenerator
                     Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
                     ClassName = Identifier(type.Name),
                     TypeKeyword = type.IsRecord ? "record" : "class",
-                    SurfaceIsInternal = isInternal,
+                    SurfaceIsInternal = isInternal || _optionsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
                     Inputs = inputs.ToEquatableArray(),
                     Outputs = outputs.ToEquatableArray(),
                     Errors = errors.ToEquatableArray(),
+                    OptionsType = _optionsType,
                 };
                 return new ParseResult(null, _diagnostics.ToEquatableArray()) { Surface = surface };
             }
@@ -90,6 +91,14 @@ public sealed partial class PipelineGenerator
             {
                 var inputNames = new HashSet<string>(StringComparer.Ordinal);
                 var outputNames = new HashSet<string>(StringComparer.Ordinal);
+                var composites = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                ReadPorts(body, inputs, outputs, ref isInternal, inputNames, outputNames, composites);
+            }
+
+            /// <summary>The ports declared in <paramref name="body"/>, and in the composites it calls (each once, where first called).</summary>
+            private void ReadPorts(SyntaxNode body, List<SurfacePort> inputs, List<SurfacePort> outputs, ref bool isInternal,
+                HashSet<string> inputNames, HashSet<string> outputNames, HashSet<IMethodSymbol> composites)
+            {
                 foreach (var invocation in PostOrder(body).OfType<InvocationExpressionSyntax>())
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
@@ -113,10 +122,24 @@ public sealed partial class PipelineGenerator
                                        SymbolEqualityComparer.Default.Equals(definition, _keyed);
                     if (!onBuilder && !onCollection)
                     {
+                        if (CompositeDeclaration(method) is { } composite && composites.Add((method.ReducedFrom ?? method).OriginalDefinition))
+                        {
+                            var outer = _model;
+                            _model = ModelOf(composite.SyntaxTree);
+                            try
+                            {
+                                ReadPorts((SyntaxNode?)composite.Body ?? composite.ExpressionBody!, inputs, outputs, ref isInternal, inputNames, outputNames, composites);
+                            }
+                            finally
+                            {
+                                _model = outer;
+                            }
+                        }
+
                         continue;
                     }
 
-                    var call = BoundCall.Bind(_model, invocation, _cancellationToken);
+                    var call = Bind(invocation);
                     if (call is null)
                     {
                         continue;

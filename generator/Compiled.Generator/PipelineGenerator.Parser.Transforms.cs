@@ -30,17 +30,22 @@ public sealed partial class PipelineGenerator
                 var isApi = SymbolEqualityComparer.Default.Equals(definitionType, _pcollection) ||
                             SymbolEqualityComparer.Default.Equals(definitionType, _builder) ||
                             SymbolEqualityComparer.Default.Equals(definitionType, _keyed);
+                if (!isApi && CompositeDeclaration(method) is { } composite)
+                {
+                    return InlineComposite(invocation, method, composite);
+                }
+
                 if (!isApi || invocation.Expression is not MemberAccessExpressionSyntax access)
                 {
                     ReportUnlessCompilerDid(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),
-                        "helper methods that build transforms are not supported; apply the transforms directly in Define");
+                        "a helper that applies transforms must be a composite: a static, non-generic method of this compilation, with a body, that takes collections (and values) and returns a collection, a tuple of them or nothing");
                     return null;
                 }
 
                 // Every argument is read by the parameter it is bound to, so named arguments may come in any order. An
                 // extension method called in its static form (KeyedTransforms.GroupByKey(x)) has its input bound to
                 // the 'this' parameter, wherever it is written.
-                var call = BoundCall.Bind(_model, invocation, _cancellationToken);
+                var call = Bind(invocation);
                 if (call is null)
                 {
                     Report(DiagnosticDescriptors.Unresolved, invocation.GetLocation(), Shorten(invocation.Expression.ToString()));

@@ -214,9 +214,25 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                // Inside a composite, the transform is named under it ("Clean/Filter (line 12)"), as Beam names the
+                // transforms a PTransform's expand applies.
+                var composite = CompositePath;
+                if (composite.Length > 0)
+                {
+                    label = composite + "/" + label;
+
+                    // A composite declared in another file: its lines are that file's, so the label names it
+                    // ("Clean/Filter (TextTransforms.cs line 12)"), in the plan and in failure messages.
+                    if (_model.SyntaxTree != _context.TargetNode.SyntaxTree && label.IndexOf(" (line ", StringComparison.Ordinal) is var at and >= 0)
+                    {
+                        label = label.Substring(0, at) + " (" + System.IO.Path.GetFileName(_model.SyntaxTree.FilePath) + " line " + label.Substring(at + " (line ".Length);
+                    }
+                }
+
                 var id = _transforms.Count;
                 _transforms.Add(new TransformSpec
                 {
+                    Composite = composite.Length > 0 ? composite : null,
                     Id = id,
                     Kind = kind,
                     Line = _currentLine,

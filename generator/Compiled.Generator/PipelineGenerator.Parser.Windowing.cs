@@ -44,18 +44,28 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                var bound = Bind(call);
                 if (bound is null)
                 {
                     Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
                     return null;
                 }
 
+                // A fixed window's size or a session's gap may come from the pipeline options (read when the runner is
+                // created): the expression is kept as written, over the options parameter it reads.
+                (string Text, string Parameter)? sizeOption = null;
+                var sizeParameter = method.Name == "Sessions" ? "gap" : "size";
+                if (method.Name is "Fixed" or "Sessions" && bound[sizeParameter] is { Expression: { } sizeExpression } &&
+                    OptionsReadIn(sizeExpression) is { } sizeOptions)
+                {
+                    sizeOption = (sizeExpression.ToString(), Identifier(sizeOptions.Name));
+                }
+
                 // Every duration is read by its parameter's name: Sliding(period: ..., size: ...) is size then period.
                 long Duration(string parameter, out BoundArgument? argument, ref bool ok)
                 {
                     argument = bound[parameter];
-                    if (!ok || argument is null || !argument.IsExplicit)
+                    if (!ok || argument is null || !argument.IsExplicit || (sizeOption is not null && parameter == sizeParameter))
                     {
                         return 0;
                     }
@@ -83,6 +93,13 @@ public sealed partial class PipelineGenerator
                 {
                     case "Global":
                         spec = new WindowSpec("Global", 0, 0, 0);
+                        break;
+                    case "Fixed" when sizeOption is { } fixedOption:
+                        spec = new WindowSpec("Fixed", 0, 0, 0) { SizeOption = fixedOption.Text, SizeOptionParameter = fixedOption.Parameter };
+                        problem = offsetArgument is { IsExplicit: true } ? ("a fixed window whose size is an option takes no offset", offsetArgument) : null;
+                        break;
+                    case "Sessions" when sizeOption is { } gapOption:
+                        spec = new WindowSpec("Sessions", 0, 0, 0) { SizeOption = gapOption.Text, SizeOptionParameter = gapOption.Parameter };
                         break;
                     case "Fixed" when firstArgument is not null:
                         spec = new WindowSpec("Fixed", first, first, offset);
@@ -131,7 +148,7 @@ public sealed partial class PipelineGenerator
                 for (var i = options.Count - 1; i >= 0; i--)
                 {
                     var (name, optionCall) = options[i];
-                    var option = BoundCall.Bind(_model, optionCall, _cancellationToken);
+                    var option = Bind(optionCall);
                     if (option is null)
                     {
                         Report(DiagnosticDescriptors.Unresolved, optionCall.GetLocation(), Shorten(optionCall.ToString()));
@@ -229,7 +246,7 @@ public sealed partial class PipelineGenerator
             }
 
             private const string DurationForms =
-                "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of constants, new TimeSpan(...) of constants, TimeSpan.Zero or default";
+                "a duration must be known at build time: TimeSpan.FromMilliseconds/FromSeconds/FromMinutes/FromHours/FromDays of constants, new TimeSpan(...) of constants, TimeSpan.Zero or default, or a static readonly TimeSpan field initialized with one of these";
 
             private void ReportDuration(SyntaxNode node) =>
                 Report(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(), Shorten(node.ToString()), DurationForms);
@@ -266,7 +283,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var bound = BoundCall.Bind(_model, call, _cancellationToken);
+                var bound = Bind(call);
                 if (bound is null)
                 {
                     Report(DiagnosticDescriptors.Unresolved, call.GetLocation(), Shorten(call.ToString()));
@@ -496,9 +513,13 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>The duration in milliseconds, or why it cannot be known at build time (and the part at fault, if one is).</summary>
-            private static (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
+            private (string? Problem, IOperation? At) EvaluateDuration(IOperation value, out long milliseconds)
             {
                 milliseconds = 0;
+
+                // A static readonly TimeSpan field or a composite's parameter stands for its initializer or argument.
+                value = Dereference(value);
+
                 // Identity conversions, and the default literal's conversion to TimeSpan, are not part of the value.
                 while (value is IConversionOperation { IsImplicit: true } conversion && IsTimeSpan(conversion.Type))
                 {
@@ -512,7 +533,7 @@ public sealed partial class PipelineGenerator
                         break;
                     }
 
-                    value = conversion.Operand;
+                    value = Dereference(conversion.Operand);
                 }
 
                 if (!IsTimeSpan(value.Type))
@@ -555,7 +576,8 @@ public sealed partial class PipelineGenerator
                         return ("the " + name + " argument is a char, which the compiler converts to its character code; a duration takes a number", written);
                     }
 
-                    if (!argument.Value.ConstantValue.HasValue || ToDecimal(argument.Value.ConstantValue.Value) is not { } amount)
+                    var constant = ConstantOf(argument.Value);
+                    if (!constant.HasValue || ToDecimal(constant.Value) is not { } amount)
                     {
                         return (DurationForms, null);
                     }

@@ -160,8 +160,9 @@ public sealed partial class PipelineGenerator
                     return Result(null);
                 }
 
+                // Define(PipelineBuilder p), or Define(PipelineBuilder p, TOptions options) with pipeline options.
                 var define = type.GetMembers("Define").OfType<IMethodSymbol>().FirstOrDefault(m =>
-                    m.IsStatic && m.ReturnsVoid && !m.IsGenericMethod && m.Parameters.Length == 1 &&
+                    m.IsStatic && m.ReturnsVoid && !m.IsGenericMethod && m.Parameters.Length is 1 or 2 &&
                     SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, _builder));
                 var defineSyntax = define?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as MethodDeclarationSyntax;
                 if (define is null || defineSyntax is null || (defineSyntax.Body is null && defineSyntax.ExpressionBody is null))
@@ -189,6 +190,10 @@ public sealed partial class PipelineGenerator
                 _model = defineSyntax.SyntaxTree == _context.SemanticModel.SyntaxTree
                     ? _context.SemanticModel
                     : compilation.GetSemanticModel(defineSyntax.SyntaxTree);
+                if (define.Parameters.Length == 2 && !ReadOptionsParameter(define.Parameters[1]))
+                {
+                    return FailedResult(type, defineSyntax);
+                }
 
                 if (defineSyntax.ExpressionBody is { } arrow)
                 {
@@ -210,13 +215,8 @@ public sealed partial class PipelineGenerator
                 // A compiler error in Define (one the generator could read past, such as a static lambda that uses the
                 // builder) means that the lambdas copied into the runner would not compile either: the compiler's error is
                 // the one to show, and the runner gets only its throwing surface.
-                foreach (var error in _model.GetDiagnostics(defineSyntax.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError).Take(3))
-                {
-                    _compilerErrors.Add(System.IO.Path.GetFileName(error.Location.GetLineSpan().Path) + "(" +
-                        (error.Location.GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
-                        (error.Location.GetLineSpan().StartLinePosition.Character + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "): " +
-                        error.Id + ": " + error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-                }
+                // (The composites' errors were collected as they were inlined.)
+                CollectCompilerErrors(defineSyntax);
 
                 if (_compilerErrors.Count > 0 || _hiddenErrors.Count > 0 || _diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
                 {
@@ -235,11 +235,12 @@ public sealed partial class PipelineGenerator
                     TypeKeyword = type.IsRecord ? "record" : "class",
                     SurfaceIsInternal = _surfaceIsInternal,
                     ContainingTypes = ContainingTypeDeclarations(type),
-                    Usings = CollectUsings(defineSyntax, fileLevel: true),
+                    Usings = CollectUsings(defineSyntax, fileLevel: true).Concat(_extraUsings).Distinct().ToEquatableArray(),
                     NamespaceUsings = CollectUsings(defineSyntax, fileLevel: false),
                     FilePath = defineSyntax.SyntaxTree.FilePath,
                     NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
                     Transforms = _transforms.ToEquatableArray(),
+                    OptionsType = _optionsType,
                 };
                 return Result(spec);
             }
@@ -251,6 +252,19 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void CheckGeneratedMemberCollisions()
             {
+                // Run and CreateRunner take the options first, as 'pipelineOptions', before a parameter per input or output.
+                if (_optionsType is not null)
+                {
+                    foreach (var (kind, names) in new[] { ("input", _inputNames), ("output", _outputNames) })
+                    {
+                        if (names.TryGetValue("PipelineOptions", out var clash))
+                        {
+                            Report(DiagnosticDescriptors.InvalidName, _nameLocations[kind + ":PipelineOptions"],
+                                "The " + kind + " name '" + Names.ForLabel(clash) + "' becomes the parameter 'pipelineOptions', which Run and CreateRunner already take for the pipeline options; choose another name");
+                        }
+                    }
+                }
+
                 // Runner members: its own, each input's methods, each output's accessor and sink type parameter.
                 var runner = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var member in Names.RunnerMembers)

@@ -56,7 +56,7 @@ public sealed partial class PipelineGenerator
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),
                 FlushOrder = flushOrder.ToEquatableArray(),
-                Description = Describe(transforms, edges).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).ToEquatableArray(),
+                Description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).ToEquatableArray(),
                 Mermaid = Mermaid(transforms, edges, whyNot is null ? states : null).ToEquatableArray(),
             };
         }
@@ -195,14 +195,83 @@ public sealed partial class PipelineGenerator
             return Num(port);
         }
 
+        /// <summary>
+        /// The composite transforms, each with the transforms it applied, as Beam shows a PTransform's expansion: a
+        /// composite's transforms are labelled "Composite/Transform" in the stages above.
+        /// </summary>
+        private static IEnumerable<string> DescribeComposites(List<TransformSpec> transforms)
+        {
+            var composites = transforms.Where(t => t.Composite is not null).GroupBy(t => t.Composite!).ToList();
+            if (composites.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return "Composite transforms:";
+            foreach (var composite in composites)
+            {
+                yield return "  " + composite.Key + ": " + string.Join(", ", composite.Select(t => "#" + Num(t.Id)));
+            }
+        }
+
+        /// <summary>The pipeline options, and which of their members each transform's lambda reads.</summary>
+        private static IEnumerable<string> DescribeOptions(PipelineSpec spec, List<TransformSpec> transforms)
+        {
+            if (spec.OptionsType is null)
+            {
+                yield break;
+            }
+
+            var readers = transforms.Where(t => t.Function?.OptionsParameter is not null).ToList();
+            yield return "Pipeline options: " + spec.OptionsType.Replace("global::", string.Empty) + ", given to CreateRunner and Run" +
+                         (readers.Count == 0 ? "; no transform reads them" : "; read by:");
+            foreach (var t in readers)
+            {
+                var members = t.Function!.OptionsRead;
+                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + (members.Count == 0 ? "the options object" : string.Join(", ", members));
+            }
+        }
+
         private static IEnumerable<string> Mermaid(List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan>? exchanges)
         {
             yield return "flowchart LR";
+
+            // Transforms applied in a composite are drawn in a subgraph named after it (nested composites nest); a
+            // composite's transforms are contiguous in declaration order, so subgraphs open and close as the path changes.
+            var open = new List<string>();
+            var subgraphs = 0;
             foreach (var t in transforms.Where(t => t.Kind != TransformKind.Identity))
             {
+                var path = t.Composite is null ? new List<string>() : t.Composite.Split('/').ToList();
+                var common = 0;
+                while (common < open.Count && common < path.Count && open[common] == path[common])
+                {
+                    common++;
+                }
+
+                while (open.Count > common)
+                {
+                    open.RemoveAt(open.Count - 1);
+                    yield return new string(' ', 2 + (open.Count * 2)) + "end";
+                }
+
+                while (open.Count < path.Count)
+                {
+                    yield return new string(' ', 2 + (open.Count * 2)) + "subgraph c" + Num(subgraphs++) + "[\"" + path[open.Count].Replace("\"", "'") + "\"]";
+                    open.Add(path[open.Count]);
+                }
+
+                var indent = new string(' ', 2 + (open.Count * 2));
+                var label = t.Composite is null ? t.Label : t.Label.Substring(t.Composite.Length + 1);
                 var shape = IsStateful(t) ? "[[\"" : t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput ? "([\"" : t.Kind == TransformKind.Output ? "[/\"" : "[\"";
                 var close = IsStateful(t) ? "\"]]" : t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput ? "\"])" : t.Kind == TransformKind.Output ? "\"/]" : "\"]";
-                yield return "  n" + Num(t.Id) + shape + t.Label.Replace("\"", "'") + close;
+                yield return indent + "n" + Num(t.Id) + shape + label.Replace("\"", "'") + close;
+            }
+
+            while (open.Count > 0)
+            {
+                open.RemoveAt(open.Count - 1);
+                yield return new string(' ', 2 + (open.Count * 2)) + "end";
             }
 
             foreach (var e in edges)

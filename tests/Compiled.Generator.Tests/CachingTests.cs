@@ -203,10 +203,69 @@ public class CachingTests
         Assert.Contains("Characters", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
     }
 
+    private const string CompositePipeline = """
+        using System;
+        using Compiled;
+
+        namespace Demo;
+
+        public sealed record Limits(int Min);
+
+        [Pipeline]
+        public partial class Scores
+        {
+            private static readonly TimeSpan Size = TimeSpan.FromMinutes(1);
+
+            static void Define(PipelineBuilder p, Limits limits) =>
+                Library.AtLeast(p.Create<int>("numbers"), limits).Window(Windows.Fixed(Size)).Count().Output("counts");
+        }
+        """;
+
+    private const string CompositeLibrary = """
+        using Compiled;
+
+        namespace Demo;
+
+        public static class Library
+        {
+            public static PCollection<int> AtLeast(PCollection<int> numbers, Limits limits) =>
+                numbers.Filter(x => x >= limits.Min).WithTimestamps(static x => new Instant(x));
+        }
+        """;
+
+    [Fact]
+    public void EditingACompositeInAnotherFileModifiesTheSpecs()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(CompositePipeline, CompositeLibrary);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var oldTree = compilation.SyntaxTrees.Single(t => t.FilePath == "/src/Pipeline1.cs");
+        var newTree = CSharpSyntaxTree.ParseText(CompositeLibrary.Replace("x >= limits.Min", "x > limits.Min", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: oldTree.FilePath);
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult().Results.Single();
+
+        Assert.Null(result.Exception);
+        Assert.Contains(Reasons(result, PipelineGenerator.Steps.Specs), r => r == IncrementalStepRunReason.Modified);
+        Assert.Contains("x > limits.Min", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CompositesAndOptions_AnUnrelatedEditLeavesEveryStepCachedOrUnchanged()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(CompositePipeline, CompositeLibrary);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Demo; public static class Extra { public static int Two() => 2; }", GeneratorHarness.ParseOptions, path: "/src/Extra.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Empty(result.Diagnostics);
+        AssertAllCachedOrUnchanged(result);
+    }
+
     [Fact]
     public void StepOutputsHoldNoCompilationObjects()
     {
-        foreach (var source in new[] { Pipeline, PipelineWithDiagnostic })
+        foreach (var source in new[] { Pipeline, PipelineWithDiagnostic, CompositePipeline + CompositeLibrary.Replace("using Compiled;\n\nnamespace Demo;", string.Empty, StringComparison.Ordinal) })
         {
             var result = RunTracked(GeneratorHarness.CreateCompilation(source));
             var walked = 0;

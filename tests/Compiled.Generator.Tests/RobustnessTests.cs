@@ -255,13 +255,22 @@ public class RobustnessTests
             """)),
 
         // ----- unsupported expressions -----
-        new("HelperMethodReturningACollection", "CMP0005", Prelude + """
+        new("CompositeCallingItself", "CMP0015", Prelude + """
             [Pipeline]
             public partial class P
             {
                 static void Define(PipelineBuilder p) => Doubled(p.Create<int>("numbers")).Output("out");
 
-                static PCollection<int> Doubled(PCollection<int> input) => input.Map(static x => x * 2);
+                static PCollection<int> Doubled(PCollection<int> input) => Doubled(input.Map(static x => x * 2));
+            }
+            """),
+        new("GenericHelperMethod", "CMP0005", Prelude + """
+            [Pipeline]
+            public partial class P
+            {
+                static void Define(PipelineBuilder p) => Same(p.Create<int>("numbers")).Output("out");
+
+                static PCollection<T> Same<T>(PCollection<T> input) => input;
             }
             """),
         new("FieldHoldingACollection", "CMP0005", Prelude + """

@@ -42,6 +42,72 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void CompositeTransforms() => Check(nameof(CompositeTransforms), """
+        [Pipeline]
+        public partial class Composites
+        {
+            private static readonly TimeSpan WindowSize = TimeSpan.FromMinutes(5);
+
+            static void Define(PipelineBuilder p)
+            {
+                var lines = p.Create<string>("lines");
+                var (words, blanks) = Tokenize(lines, minLength: 2);
+                CountWords(words).Output("counts");
+                CountWords(blanks).Output("blankCounts");
+                lines.Window(Windows.Fixed(WindowSize)).Count().Output("perWindow");
+            }
+
+            /// <summary>Splits lines into lower-case words of at least <paramref name="minLength"/> letters, and the blank lines.</summary>
+            static (PCollection<string> Words, PCollection<string> Blanks) Tokenize(PCollection<string> lines, int minLength)
+            {
+                var (blank, text) = lines.Partition(2, static (line, n) => line.Trim().Length == 0 ? 0 : 1);
+                var words = text
+                    .FlatMap<string>(static (line, output) =>
+                    {
+                        foreach (var word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                        {
+                            output.Emit(word.ToLowerInvariant());
+                        }
+                    });
+                return (words.Filter(static w => w.Length >= 2), blank);
+            }
+
+            static PCollection<KV<string, long>> CountWords(PCollection<string> words) => words.CountPerElement();
+        }
+        """, source =>
+        {
+            Assert.Contains("Tokenize/Partition (line", source, StringComparison.Ordinal);
+            Assert.Contains("CountWords2/CountPerElement (line", source, StringComparison.Ordinal);
+            Assert.Contains("subgraph c0[\\\"Tokenize\\\"]", source, StringComparison.Ordinal);
+        });
+
+    [Fact]
+    public void PipelineOptions() => Check(nameof(PipelineOptions), """
+        /// <summary>The options of the scoring pipeline, given when the runner is created.</summary>
+        public sealed record ScoreOptions(int Threshold, string Prefix);
+
+        [Pipeline]
+        public partial class Scores
+        {
+            static void Define(PipelineBuilder p, ScoreOptions o)
+            {
+                var scores = p.Create<KV<string, int>>("scores");
+                Passing(scores, o)
+                    .Map(x => KV.Of(o.Prefix + x.Key, x.Value))
+                    .CombinePerKey(Combiners.Sum<int>())
+                    .Output("totals");
+            }
+
+            static PCollection<KV<string, int>> Passing(PCollection<KV<string, int>> scores, ScoreOptions options) =>
+                scores.Filter(x => x.Value >= options.Threshold);
+        }
+        """, source =>
+        {
+            Assert.Contains("Pipeline options: Snapshots.ScoreOptions, given to CreateRunner and Run; read by:", source, StringComparison.Ordinal);
+            Assert.Contains("#1 Passing/Filter (line 22): Threshold", source, StringComparison.Ordinal);
+        });
+
+    [Fact]
     public void FailureOutputs() => Check(nameof(FailureOutputs), """
         [Pipeline]
         public partial class DeadLetters

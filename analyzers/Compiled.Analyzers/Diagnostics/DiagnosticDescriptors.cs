@@ -30,7 +30,8 @@ internal static class DiagnosticDescriptors
 
     /// <summary>
     /// CMP0006, reported by the generator: "The lambda passed to {0} must be 'static' so that it cannot capture
-    /// state{1}; add the 'static' modifier". Fixed by <c>MakeLambdaStaticCodeFixProvider</c>.
+    /// state{1}", where {1} is "; add the 'static' modifier" or says what the lambda captures and what to use instead.
+    /// Fixed by <c>MakeLambdaStaticCodeFixProvider</c> when it captures nothing.
     /// </summary>
     public const string LambdaNotStaticId = "CMP0006";
 

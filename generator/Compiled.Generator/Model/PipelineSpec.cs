@@ -38,6 +38,12 @@ internal sealed record PipelineSpec
 
     /// <summary>The transforms in declaration order, which is a topological order.</summary>
     public required EquatableArray<TransformSpec> Transforms { get; init; }
+
+    /// <summary>
+    /// The pipeline options type (Define's second parameter), fully qualified, or null when Define takes none. The runner
+    /// is created with an instance of it, which the lambdas that read it receive.
+    /// </summary>
+    public string? OptionsType { get; init; }
 }
 
 /// <summary>An edge end: output port <see cref="Port"/> of transform <see cref="Node"/>.</summary>
@@ -118,7 +124,13 @@ internal sealed record TransformSpec
     /// <summary>The window function of this transform's output (null: the global window).</summary>
     public WindowSpec? OutputWindowing { get; init; }
 
-    /// <summary>A short description for the plan, e.g. "Filter (line 12)".</summary>
+    /// <summary>
+    /// The composite transforms this transform was applied in, outermost first, joined by '/' ("Clean/Tokenize"); null
+    /// when it is applied in Define itself. Each name is unique per use ("Clean", "Clean2").
+    /// </summary>
+    public string? Composite { get; init; }
+
+    /// <summary>A short description for the plan, e.g. "Filter (line 12)" (inside a composite: "Clean/Filter (line 12)").</summary>
     public required string Label { get; init; }
 
     /// <summary>The 1-based line of the declaration where the transform is applied (0: unknown).</summary>
@@ -143,7 +155,19 @@ internal sealed record FunctionSpec
     /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
     public string? MethodGroup { get; init; }
 
-    /// <summary>1-based line and column of the body in <see cref="PipelineSpec.FilePath"/>, for #line.</summary>
+    /// <summary>The file that declares the lambda when it is not <see cref="PipelineSpec.FilePath"/> (a composite declared elsewhere), for #line.</summary>
+    public string? FilePath { get; init; }
+
+    /// <summary>
+    /// The name of the pipeline options parameter the lambda reads (Define's, or a composite's that receives them), or
+    /// null: the emitted function then takes the runner's options as a last parameter of that name.
+    /// </summary>
+    public string? OptionsParameter { get; init; }
+
+    /// <summary>The members of the pipeline options the lambda reads, for the plan.</summary>
+    public EquatableArray<string> OptionsRead { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>1-based line and column of the body in <see cref="FilePath"/> (or <see cref="PipelineSpec.FilePath"/>), for #line.</summary>
     public int BodyLine { get; init; }
 
     public int BodyColumn { get; init; }
@@ -165,6 +189,15 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
 {
     /// <summary>For Custom windows: the window function type, fully qualified.</summary>
     public string? CustomType { get; init; }
+
+    /// <summary>
+    /// For a fixed window size or a session gap read from the pipeline options: the TimeSpan expression as written
+    /// (over <see cref="SizeOptionParameter"/>), evaluated when the runner is created; <see cref="SizeMs"/> is then 0.
+    /// </summary>
+    public string? SizeOption { get; init; }
+
+    /// <summary>The name of the options parameter <see cref="SizeOption"/> reads.</summary>
+    public string? SizeOptionParameter { get; init; }
 
     /// <summary>The trigger as C# that builds a TriggerSpec, or null for the default trigger.</summary>
     public string? TriggerCode { get; init; }
@@ -201,7 +234,7 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     /// Beam's default strategy on fixed or sliding windows: default trigger, no lateness, discarding, end-of-window
     /// timestamps. The emitter keeps such state inline (a map per window); anything else runs on KeyedPanes.
     /// </summary>
-    public bool IsSimple => Kind is "Fixed" or "Sliding" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
+    public bool IsSimple => Kind is "Fixed" or "Sliding" && SizeOption is null && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
 
     /// <summary>The global window with everything at Beam's defaults (the same as no windowing).</summary>
@@ -212,6 +245,8 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     {
         var window = Kind switch
         {
+            "Fixed" when SizeOption is not null => "fixed " + SizeOption + " (an option)",
+            "Sessions" when SizeOption is not null => "sessions gap " + SizeOption + " (an option)",
             "Fixed" => "fixed " + Ms(SizeMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
             "Sliding" => "sliding " + Ms(SizeMs) + " every " + Ms(PeriodMs) + (OffsetMs != 0 ? " offset " + Ms(OffsetMs) : string.Empty),
             "Sessions" => "sessions gap " + Ms(SizeMs),

@@ -31,6 +31,9 @@ internal sealed record PipelineSurface
     /// <summary>The outputs that could be read, in declaration order (a late-data output before the Output after it).</summary>
     public required EquatableArray<SurfacePort> Outputs { get; init; }
 
+    /// <summary>As <see cref="PipelineSpec.OptionsType"/>: the stubs take the options first, as the generated members do.</summary>
+    public string? OptionsType { get; init; }
+
     /// <summary>The errors that prevent generation, as text ("Job.cs(12,9): CMP0006: The lambda ...").</summary>
     public required EquatableArray<string> Errors { get; init; }
 }

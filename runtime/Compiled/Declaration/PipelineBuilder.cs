@@ -4,7 +4,8 @@ namespace Compiled;
 
 /// <summary>
 /// The root of a pipeline declaration: the parameter of a <c>[Pipeline]</c> class's
-/// <c>static void Define(PipelineBuilder p)</c> method. Its members declare the pipeline's inputs.
+/// <c>static void Define(PipelineBuilder p)</c> (or <c>Define(PipelineBuilder p, TOptions options)</c>) method.
+/// Its members declare the pipeline's inputs; it may be passed to composite transforms (see <see cref="PipelineAttribute"/>).
 /// </summary>
 /// <remarks>Declaration only: the generator reads calls to these members; they throw if executed.</remarks>
 public sealed class PipelineBuilder
