@@ -223,7 +223,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 w.Line("/// <summary>Throws: the pipeline cannot be generated.</summary>");
                 w.Line(GeneratedCode);
-                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" +
+                w.Line(Surface + " static " + type + " CreateParallelRunner" + TypeParameterList() + "(" + OptionsFirst(true) +
                        string.Join(", ", _outputs.Select(o => "global::System.Func<T" + Names.ToPascal(o.Name) + "> " + Camel(o.Name))) + sep +
                        "global::Compiled.Parallel.ParallelRunnerOptions? options = null) => " + Throw + ";");
                 w.Line();
