@@ -336,7 +336,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             }
 
             var gc = GcTime(slot.Window);
-            if (!slot.EndOfWindowDone && slot.Window.MaxTimestamp.Millis < gc)
+            if (!slot.EndOfWindowDone && slot.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 slot.EndOfWindowDone = true;
                 if (!slot.Closed)
@@ -348,6 +348,9 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             }
             else
             {
+                // Garbage collection: the final pane. When one advance passes both the end of the window and its end
+                // plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as
+                // Beam's ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
                 if (!slot.Closed)
                 {
                     Fire(ref slot, isFinal: true, isEndOfWindow: !slot.EndOfWindowDone);
