@@ -95,7 +95,8 @@ public sealed partial class PipelineGenerator
                     "global::Compiled.TimestampCombiner." + windowing.TimestampCombiner + ", " +
                     "global::Compiled.ClosingBehavior." + windowing.Closing + ", " +
                     "global::Compiled.OnTimeBehavior." + windowing.OnTime + ", " +
-                    (windowing.IsMerging ? "true" : "false") + ")";
+                    (windowing.IsMerging ? "true" : "false") +
+                    (windowing.Kind == "Sliding" && windowing.TimestampCombiner != "EndOfWindow" ? ", SlidingPeriodMillis: " + windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L" : string.Empty) + ")";
                 var trigger = "new global::Compiled.Triggers.TriggerStateMachine(" + (windowing.TriggerCode ?? "global::Compiled.Triggers.TriggerSpec.Default()") + ")";
                 w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
                 w.Line("    " + create + ",");
