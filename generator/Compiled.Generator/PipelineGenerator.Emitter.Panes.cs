@@ -101,7 +101,7 @@ public sealed partial class PipelineGenerator
                 w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
                 w.Line("    " + create + ",");
                 w.Line("    " + trigger + ",");
-                if (windowing.CustomMerging)
+                if (windowing.CustomMerging && windowing.IsMerging)
                 {
                     w.Line("    " + options + ",");
                     w.Line("    mergingFn: default(" + windowing.CustomType + "));");
