@@ -25,6 +25,12 @@ public sealed partial class PipelineGenerator
 
             private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0);
 
+            /// <summary>
+            /// Whether processing time moves by itself once a TimeProvider is set: the runner arms the provider's timer for
+            /// the next processing-time deadline (of a trigger, or of an input going idle) and fires it through its gate.
+            /// </summary>
+            private bool ClockDriven => AnyProcessingTime;
+
             /// <summary>Whether the runner has a settable clock (keyed window panes, or inputs that go idle).</summary>
             private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0);
 

@@ -184,6 +184,14 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/>.</summary>
     public Instant ProcessingTime { get; private set; } = Instant.MinValue;
 
+    /// <summary>
+    /// The earliest processing-time deadline of a window's trigger (after <see cref="ProcessingTime"/>), or null when no
+    /// trigger waits on processing time: a runner with a clock arms a timer for it, and advancing processing time to it
+    /// evaluates the triggers that were waiting. It may be the deadline of a window that has fired or been freed since;
+    /// advancing to it then fires nothing, and the next deadline follows.
+    /// </summary>
+    public Instant? NextProcessingDeadline => _processingTimers.TryPeek(out _, out var time) ? new Instant(time) : null;
+
     /// <summary>Elements dropped because their window had expired (behind the watermark by more than the allowed lateness).</summary>
     public long DroppedLate { get; private set; }
 
