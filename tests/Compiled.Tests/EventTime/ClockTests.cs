@@ -140,6 +140,25 @@ public class ClockTests
         Assert.Equal(new[] { "blue:1 Early #0", "blue:1 OnTime #1" }, sink.Seen.ToArray());
     }
 
+    [Fact(DisplayName = "An input goes idle when its idleness timeout comes, with no call: the watermark moves on and windows fire (SourceWatermarks)")]
+    public void AnInputGoesIdleByItself()
+    {
+        var clock = new FakeClock(Start);
+        var sink = new ListSink<KV<string, int>>();
+        var runner = SourceWatermarks.CreateRunner(sink);
+        runner.TimeProvider = clock;
+        runner.PushViews(new GameEvent("blue", 1, 1_000));
+        runner.PushClicks(new GameEvent("red", 1, 30_000));
+        Assert.Equal(0, runner.Watermark.Millis); // views (1 s - 1 s) hold it back
+        clock.Advance(TimeSpan.FromMilliseconds(29_999));
+        Assert.Empty(sink.Elements);
+
+        // 30 s without views: they stop holding the watermark back (clicks: 30 s - 2 s), and [0, 10 s) fires.
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(28_000, runner.Watermark.Millis);
+        Assert.Equal(new[] { "blue:1 @9999 [0,10000) OnTime #0/0 first last" }, sink.Elements.Select(Describe));
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
