@@ -301,7 +301,8 @@ public sealed partial class PipelineGenerator
                     if (t.Kind is TransformKind.Flatten or TransformKind.CoGroupByKey &&
                         t.Inputs.Select(i => _transforms[i.Node].OutputWindowing).Where(w => !Equals(w, t.OutputWindowing)).ToList() is { Count: > 0 } differing)
                     {
-                        // CMP1008 judges the window functions (and triggers as written); other differences are ours to report.
+                        // CMP1008 judges window functions whenever the generator can read them; it also judges triggers, but only
+                        // those it can compare as written: a trigger-only difference (and lateness, accumulation, ...) stays ours.
                         ReportUnlessAnalyzerDoes(
                             differing.Any(w => !SameWindowFn(w, t.OutputWindowing)) ? "CMP1008" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Kind.ToString(),
                             "its inputs are windowed differently; as in Beam, the inputs of a Flatten or a join must have the same window function (re-window them first)");
