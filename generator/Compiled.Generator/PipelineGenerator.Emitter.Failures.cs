@@ -30,6 +30,12 @@ public sealed partial class PipelineGenerator
             private void WriteCallStateFields(SourceWriter w)
             {
                 w.Line("// Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.");
+                if (ClockDriven)
+                {
+                    w.Line("// With a clock: 4 a pull push waits for its source and lends the gate to processing-time firings, 5 such a");
+                    w.Line("// firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.");
+                }
+
                 w.Line("// A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.");
                 w.Line("private int __state;");
                 w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
@@ -45,19 +51,50 @@ public sealed partial class PipelineGenerator
 
             private void WriteCallGate(SourceWriter w)
             {
-                w.Line("/// <summary>The gate of every public call: one compare when the runner is idle.</summary>");
-                w.Line(Inline);
-                w.Open("private void __Enter()");
-                w.Open("if (__state != 0)");
-                w.Line("__EnterSlow(finish: false);");
-                w.Close();
-                w.Line("__state = 1;");
-                w.Close();
+                if (ClockDriven)
+                {
+                    w.Line("/// <summary>The gate of every public call: one compare-and-swap when the runner is idle (the clock's firings take it too).</summary>");
+                    w.Line(Inline);
+                    w.Open("private void __Enter()");
+                    w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)");
+                    w.Line("__EnterSlow(finish: false);");
+                    w.Close();
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("/// <summary>The gate of every public call: one compare when the runner is idle.</summary>");
+                    w.Line(Inline);
+                    w.Open("private void __Enter()");
+                    w.Open("if (__state != 0)");
+                    w.Line("__EnterSlow(finish: false);");
+                    w.Close();
+                    w.Line("__state = 1;");
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("/// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                 w.Open("private void __EnterSlow(bool finish)");
-                w.Open("if (__state == 1)");
+                if (ClockDriven)
+                {
+                    w.Line("var spin = new global::System.Threading.SpinWait();");
+                    w.Open("while (true)");
+                    w.Line("var state = global::System.Threading.Volatile.Read(ref __state);");
+                    w.Open("if (state == 5)");
+                    w.Line("spin.SpinOnce(); // a processing-time firing holds the gate for a moment: wait for it");
+                    w.Close();
+                    w.Open("else if (state != 0)");
+                    w.Line("break;");
+                    w.Close();
+                    w.Open("else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) == 0)");
+                    w.Line("return;");
+                    w.Close();
+                    w.Close();
+                }
+
+                w.Open(ClockDriven ? "if (__state is 1 or 4)" : "if (__state == 1)");
                 w.Line("throw global::Compiled.Execution.RunnerFailures.Concurrent(" + PipelineLiteral + ");");
                 w.Close();
                 w.Open("if (__state == 3)");
@@ -79,7 +116,19 @@ public sealed partial class PipelineGenerator
                 w.Open("if (__failed)");
                 w.Line("__ThrowFailures();");
                 w.Close();
-                w.Line("__state = 0;");
+                if (ClockDriven)
+                {
+                    w.Line("__ArmClock();");
+                    w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
+                    w.Open("if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)");
+                    w.Line("__OnClock(); // the clock fired during the call: its firing runs now");
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("__state = 0;");
+                }
+
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>");

@@ -24,10 +24,20 @@ public sealed partial class PipelineGenerator
                 w.Line("/// still emits everything, holds the results that sink refused and throws; call Finish again to deliver them.");
                 w.Line("/// </remarks>");
                 w.Open("public void Finish()");
-                w.Open("if (__state != 0)");
-                w.Line("__EnterSlow(finish: true);");
-                w.Close();
-                w.Line("__state = 1;");
+                if (ClockDriven)
+                {
+                    w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)");
+                    w.Line("__EnterSlow(finish: true);");
+                    w.Close();
+                }
+                else
+                {
+                    w.Open("if (__state != 0)");
+                    w.Line("__EnterSlow(finish: true);");
+                    w.Close();
+                    w.Line("__state = 1;");
+                }
+
                 w.Open("try");
                 w.Open("if (!__finishing)");
                 w.Line("__finishing = true;");
@@ -41,7 +51,17 @@ public sealed partial class PipelineGenerator
                 w.Line("__ThrowFailures(); // Finish stays incomplete: only Finish may be called again");
                 w.Close();
                 w.Line("__finishing = false;");
-                w.Line("__state = 3;");
+                if (ClockDriven)
+                {
+                    w.Line("__clock?.Dispose(); // nothing is left to fire");
+                    w.Line("__clock = null;");
+                    w.Line("global::System.Threading.Volatile.Write(ref __state, 3);");
+                }
+                else
+                {
+                    w.Line("__state = 3;");
+                }
+
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>");

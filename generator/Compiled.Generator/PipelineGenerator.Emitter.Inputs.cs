@@ -223,7 +223,9 @@ public sealed partial class PipelineGenerator
                     "/// <remarks>The runner takes no other call until the returned task completes.</remarks>",
                     "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + type + "> elements, global::System.Threading.CancellationToken cancellationToken = default)",
                     "elements",
-                    "await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
+                    ClockDriven
+                        ? "await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(__Lending(elements, cancellationToken), false))"
+                        : "await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))");
                 WritePullingPush(
                     w,
                     name,
@@ -231,7 +233,9 @@ public sealed partial class PipelineGenerator
                     "/// <remarks>The runner takes no other call until the returned task completes. After a failure, the elements not yet read stay in the channel: call again to go on.</remarks>",
                     "public async global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + type + "> reader, global::System.Threading.CancellationToken cancellationToken = default)",
                     "reader",
-                    "while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))",
+                    ClockDriven
+                        ? "while (await __WhileLent(reader.WaitToReadAsync(cancellationToken)).ConfigureAwait(false))"
+                        : "while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))",
                     "while (reader.TryRead(out var element))");
 
                 if (input.Kind == TransformKind.ReadLinesInput)

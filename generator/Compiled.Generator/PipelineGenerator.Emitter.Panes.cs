@@ -25,6 +25,12 @@ public sealed partial class PipelineGenerator
 
             private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0);
 
+            /// <summary>
+            /// Whether processing time moves by itself once a TimeProvider is set: the runner arms the provider's timer for
+            /// the next processing-time deadline (of a trigger, or of an input going idle) and fires it through its gate.
+            /// </summary>
+            private bool ClockDriven => AnyProcessingTime;
+
             /// <summary>Whether the runner has a settable clock (keyed window panes, or inputs that go idle).</summary>
             private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0);
 
@@ -95,12 +101,13 @@ public sealed partial class PipelineGenerator
                     "global::Compiled.TimestampCombiner." + windowing.TimestampCombiner + ", " +
                     "global::Compiled.ClosingBehavior." + windowing.Closing + ", " +
                     "global::Compiled.OnTimeBehavior." + windowing.OnTime + ", " +
-                    (windowing.IsMerging ? "true" : "false") + ")";
+                    (windowing.IsMerging ? "true" : "false") +
+                    (windowing.Kind == "Sliding" && windowing.TimestampCombiner != "EndOfWindow" ? ", SlidingPeriodMillis: " + windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L" : string.Empty) + ")";
                 var trigger = "new global::Compiled.Triggers.TriggerStateMachine(" + (windowing.TriggerCode ?? "global::Compiled.Triggers.TriggerSpec.Default()") + ")";
                 w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(");
                 w.Line("    " + create + ",");
                 w.Line("    " + trigger + ",");
-                if (windowing.CustomMerging)
+                if (windowing.CustomMerging && windowing.IsMerging)
                 {
                     w.Line("    " + options + ",");
                     w.Line("    mergingFn: default(" + windowing.CustomType + "));");

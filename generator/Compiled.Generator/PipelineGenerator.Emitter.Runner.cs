@@ -97,6 +97,13 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told");
                 }
+
+                if (ClockDriven)
+                {
+                    w.Line("private global::System.Threading.ITimer? __clock; // the provider's timer, armed for the next processing-time deadline");
+                    w.Line("private long __clockAt = long.MaxValue; // the deadline __clock is armed for (long.MaxValue: none)");
+                    w.Line("private int __clockDue; // 1: __clock fired, and its firing waits for the gate");
+                }
                 WriteCallStateFields(w);
                 if (_spec.OptionsType is not null)
                 {

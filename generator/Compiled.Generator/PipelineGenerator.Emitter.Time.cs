@@ -290,7 +290,11 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
-                if (HasClock)
+                if (ClockDriven)
+                {
+                    WriteClock(w);
+                }
+                else if (HasClock)
                 {
                     w.Line("/// <summary>");
                     w.Line("/// The clock that processing-time triggers (and idle inputs) read. Null (the default): processing time advances only through");

@@ -174,12 +174,24 @@ public sealed partial class PipelineGenerator
             /// <summary>
             /// The windowing of a transform's output as its consumers see it: after a grouping, a declared trigger is
             /// replaced by its continuation (Beam's continuation triggers), so a second grouping fires as soon as the
-            /// first one's panes arrive rather than waiting for the same counts or delays again.
+            /// first one's panes arrive rather than waiting for the same counts or delays again; and merging windows
+            /// are marked already merged (Beam's <c>AlreadyMerged</c>), so a second grouping keeps the merged windows
+            /// the first one emitted rather than merging them again (across keys re-keyed to one).
             /// </summary>
-            private static WindowSpec? Downstream(TransformSpec producer) =>
-                producer.OutputWindowing is { TriggerCode: { } code } w && producer.SideInput is null && Planner.IsStateful(producer)
-                    ? w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText }
-                    : producer.OutputWindowing;
+            private static WindowSpec? Downstream(TransformSpec producer)
+            {
+                if (producer.OutputWindowing is not { } w || producer.SideInput is not null || !Planner.IsStateful(producer))
+                {
+                    return producer.OutputWindowing;
+                }
+
+                if (w.TriggerCode is { } code)
+                {
+                    w = w with { TriggerCode = code + ".Continuation()", TriggerText = "continuation of " + w.TriggerText };
+                }
+
+                return w.IsMerging ? w with { AlreadyMerged = true } : w;
+            }
 
             /// <summary>The line of the declaration call being read (transforms it adds are applied there).</summary>
             private int _currentLine;

@@ -300,24 +300,59 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>What this version supports of windowed collections (the rest is reported, never mis-compiled).</summary>
+            /// <summary>
+            /// What this version supports of windowed collections (the rest is reported, never mis-compiled). Where the
+            /// analyzers that ship in the same package report the same mistake with their own rule (CMP1008: inputs of a
+            /// Flatten or a join in different window functions; CMP1010: a side input in merging windows), that rule is
+            /// the one message: it names the mistake and links its page. The generator's error is then kept only for the
+            /// runner's stub, which throws it if the pipeline is run anyway (a build with the analyzers turned off).
+            /// </summary>
             private void CheckWindowing(MethodDeclarationSyntax define)
             {
                 foreach (var t in _transforms)
                 {
                     var location = _transformLocations.TryGetValue(t.Id, out var l) ? l : define.Identifier.GetLocation();
-                    if (t.Kind is TransformKind.Flatten or TransformKind.CoGroupByKey && t.Inputs.Any(i => !Equals(_transforms[i.Node].OutputWindowing, t.OutputWindowing)))
+                    if (t.Kind is TransformKind.Flatten or TransformKind.CoGroupByKey &&
+                        t.Inputs.Select(i => _transforms[i.Node].OutputWindowing).Where(w => !Equals(w, t.OutputWindowing)).ToList() is { Count: > 0 } differing)
                     {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Kind.ToString(),
+                        // CMP1008 judges window functions whenever the generator can read them; it also judges triggers, but only
+                        // those it can compare as written: a trigger-only difference (and lateness, accumulation, ...) stays ours.
+                        ReportUnlessAnalyzerDoes(
+                            differing.Any(w => !SameWindowFn(w, t.OutputWindowing)) ? "CMP1008" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Kind.ToString(),
                             "its inputs are windowed differently; as in Beam, the inputs of a Flatten or a join must have the same window function (re-window them first)");
                     }
 
                     if (t.OutputWindowing is not null && (t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary || t.SideInput is not null))
                     {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, location, t.Label,
+                        ReportUnlessAnalyzerDoes(
+                            t.SideInput is null && t.OutputWindowing.HasMergingFn ? "CMP1010" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Label,
                             "side inputs of windowed collections (and windowed readers of side inputs) are not supported yet; window the collection into the global window first");
                     }
                 }
+            }
+
+            /// <summary>Whether two windowings have the same window function and parameters (null: the global window).</summary>
+            private static bool SameWindowFn(WindowSpec? a, WindowSpec? b)
+            {
+                var (ka, kb) = (a?.Kind ?? "Global", b?.Kind ?? "Global");
+                return ka == kb && (ka == "Global" || a!.SizeMs == b!.SizeMs && a.PeriodMs == b.PeriodMs && a.OffsetMs == b.OffsetMs && a.CustomType == b.CustomType);
+            }
+
+            /// <summary>
+            /// Reports a generator error, or, when <paramref name="analyzerRule"/> (the analyzer rule of this package that
+            /// reports the same mistake at the same call) is given, keeps it only for the runner's stub, whose message
+            /// then names that rule (the last argument is the reason).
+            /// </summary>
+            private void ReportUnlessAnalyzerDoes(string? analyzerRule, DiagnosticDescriptor descriptor, Location location, params string[] args)
+            {
+                if (analyzerRule is not null)
+                {
+                    args[args.Length - 1] += " (the analyzers report this as " + analyzerRule + ")";
+                    _hiddenErrors.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
+                    return;
+                }
+
+                Report(descriptor, location, args);
             }
 
             private readonly Dictionary<int, Location> _transformLocations = new();

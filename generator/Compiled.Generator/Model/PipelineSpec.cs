@@ -227,8 +227,17 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     /// <summary>For Custom windows: the function implements IMergingWindowFn.</summary>
     public bool CustomMerging { get; init; }
 
-    /// <summary>Windows of a key merge (sessions, or a custom merging window function).</summary>
-    public bool IsMerging => Kind == "Sessions" || CustomMerging;
+    /// <summary>The window function merges windows (sessions, or a custom merging window function).</summary>
+    public bool HasMergingFn => Kind == "Sessions" || CustomMerging;
+
+    /// <summary>
+    /// The windows were merged by an upstream grouping (Beam's <c>WindowingStrategy.isAlreadyMerged</c>): the elements
+    /// carry their merged windows, and a grouping downstream groups by them as they are, without merging again.
+    /// </summary>
+    public bool AlreadyMerged { get; init; }
+
+    /// <summary>Windows of a key merge at this grouping (a merging window function whose windows are not merged yet).</summary>
+    public bool IsMerging => HasMergingFn && !AlreadyMerged;
 
     /// <summary>
     /// Beam's default strategy on fixed or sliding windows: default trigger, no lateness, discarding, end-of-window
@@ -282,6 +291,11 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
         if (OnTime != "FireAlways")
         {
             extras.Add("on time " + OnTime);
+        }
+
+        if (AlreadyMerged)
+        {
+            extras.Add("already merged");
         }
 
         return extras.Count == 0 ? window : window + " (" + string.Join(", ", extras) + ")";

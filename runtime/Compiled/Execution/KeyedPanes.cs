@@ -16,13 +16,20 @@ namespace Compiled.Execution;
 /// <param name="Closing">Whether the final pane at garbage collection fires when empty.</param>
 /// <param name="OnTime">Whether the on-time pane fires when empty.</param>
 /// <param name="Merging">Whether windows of the same key merge when they overlap (sessions).</param>
+/// <param name="SlidingPeriodMillis">
+/// For sliding windows, their period; 0 for any other window function. An element's output time in a window is moved
+/// so that it is not before the end of the previous overlapping window (Beam's <c>SlidingWindows.getOutputTime</c>):
+/// with the earliest timestamp combiner, a window's pane is then not held back by elements that earlier windows
+/// already hold. Not used with <see cref="TimestampCombiner.EndOfWindow"/>.
+/// </param>
 public readonly record struct PaneOptions(
     long AllowedLatenessMillis = 0,
     bool Accumulating = false,
     TimestampCombiner TimestampCombiner = TimestampCombiner.EndOfWindow,
     ClosingBehavior Closing = ClosingBehavior.FireIfNonEmpty,
     OnTimeBehavior OnTime = OnTimeBehavior.FireAlways,
-    bool Merging = false);
+    bool Merging = false,
+    long SlidingPeriodMillis = 0);
 
 /// <summary>A pane emitted by a grouping: the key, the combined value, and where and when it belongs.</summary>
 /// <typeparam name="TKey">The key type.</typeparam>
@@ -176,6 +183,14 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 
     /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/>.</summary>
     public Instant ProcessingTime { get; private set; } = Instant.MinValue;
+
+    /// <summary>
+    /// The earliest processing-time deadline of a window's trigger (after <see cref="ProcessingTime"/>), or null when no
+    /// trigger waits on processing time: a runner with a clock arms a timer for it, and advancing processing time to it
+    /// evaluates the triggers that were waiting. It may be the deadline of a window that has fired or been freed since;
+    /// advancing to it then fires nothing, and the next deadline follows.
+    /// </summary>
+    public Instant? NextProcessingDeadline => _processingTimers.TryPeek(out _, out var time) ? new Instant(time) : null;
 
     /// <summary>Elements dropped because their window had expired (behind the watermark by more than the allowed lateness).</summary>
     public long DroppedLate { get; private set; }
@@ -336,7 +351,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             }
 
             var gc = GcTime(slot.Window);
-            if (!slot.EndOfWindowDone && slot.Window.MaxTimestamp.Millis < gc)
+            if (!slot.EndOfWindowDone && slot.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 slot.EndOfWindowDone = true;
                 if (!slot.Closed)
@@ -348,6 +363,9 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
             }
             else
             {
+                // Garbage collection: the final pane. When one advance passes both the end of the window and its end
+                // plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as
+                // Beam's ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
                 if (!slot.Closed)
                 {
                     Fire(ref slot, isFinal: true, isEndOfWindow: !slot.EndOfWindowDone);
@@ -422,7 +440,7 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     private void AddHold(ref Slot slot, Instant timestamp)
     {
         var max = slot.Window.MaxTimestamp.Millis;
-        var candidate = _options.TimestampCombiner == TimestampCombiner.EndOfWindow ? max : timestamp.Millis;
+        var candidate = _options.TimestampCombiner == TimestampCombiner.EndOfWindow ? max : OutputTime(timestamp.Millis, max);
         var watermark = InputWatermark.Millis;
         if (candidate < watermark && !(slot.HasElementHold && slot.ElementHold <= candidate))
         {
@@ -444,6 +462,23 @@ public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
                 ? Math.Max(slot.ElementHold, candidate)
                 : Math.Min(slot.ElementHold, candidate);
         }
+    }
+
+    /// <summary>
+    /// An element's output time in a window, before the timestamp combiner: its timestamp, except in a sliding window
+    /// that is not the earliest one containing it, where it is the first instant after the previous overlapping window
+    /// ends (Beam's <c>SlidingWindows.getOutputTime</c>): the start of the window's last period.
+    /// </summary>
+    private long OutputTime(long timestamp, long windowMax)
+    {
+        var period = _options.SlidingPeriodMillis;
+        if (period <= 0)
+        {
+            return timestamp;
+        }
+
+        var startOfLastSegment = windowMax - period;
+        return startOfLastSegment < timestamp ? timestamp : startOfLastSegment + 1;
     }
 
     private int FindOrCreate(TKey key, BoundedWindow window)

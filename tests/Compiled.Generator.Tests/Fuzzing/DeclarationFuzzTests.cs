@@ -173,6 +173,15 @@ public sealed class DeclarationFuzzTests(ITestOutputHelper output)
         }
 
         sources = sources.Except(surfaces).ToList();
+
+        // A mistake that an analyzer of the package reports (CMP1008, CMP1010) is left to it: the generator emits only the
+        // surface, whose error names the rule.
+        if (cmp.Count == 0 && sources.Count == 0 && surfaces.Count > 0 &&
+            System.Text.RegularExpressions.Regex.Match(surfaces[0].GetText().ToString(), @"the analyzers report this as (CMP1\d{3})") is { Success: true } left)
+        {
+            return ("rejected:" + left.Groups[1].Value + " (analyzer)", null);
+        }
+
         if (cmp.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } error)
         {
             return sources.Count == 0

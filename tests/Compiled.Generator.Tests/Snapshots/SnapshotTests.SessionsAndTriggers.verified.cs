@@ -105,7 +105,12 @@ namespace Snapshots
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
             private global::System.TimeProvider? _timeProvider; // null: processing time advances only when told
+            private global::System.Threading.ITimer? __clock; // the provider's timer, armed for the next processing-time deadline
+            private long __clockAt = long.MaxValue; // the deadline __clock is armed for (long.MaxValue: none)
+            private int __clockDue; // 1: __clock fired, and its firing waits for the gate
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // With a clock: 4 a pull push waits for its source and lends the gate to processing-time firings, 5 such a
+            // firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
@@ -315,7 +320,7 @@ namespace Snapshots
                 {
                     var timestamp = global::Compiled.Instant.MinValue;
                     long index = 0;
-                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(elements, cancellationToken).ConfigureAwait(false))
+                    await foreach (var element in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(__Lending(elements, cancellationToken), false))
                     {
                         if (_timeProvider is not null)
                         {
@@ -351,7 +356,7 @@ namespace Snapshots
                 {
                     var timestamp = global::Compiled.Instant.MinValue;
                     long index = 0;
-                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    while (await __WhileLent(reader.WaitToReadAsync(cancellationToken)).ConfigureAwait(false))
                     {
                         while (reader.TryRead(out var element))
                         {
@@ -699,12 +704,160 @@ namespace Snapshots
             /// <summary>
             /// The clock that processing-time triggers (and idle inputs) read. Null (the default): processing time advances only through
             /// <see cref="AdvanceProcessingTime(global::Compiled.Instant)"/>, which keeps tests deterministic. Set it (to
-            /// <see cref="global::System.TimeProvider.System"/>, or a fake clock) and every push reads it first.
+            /// <see cref="global::System.TimeProvider.System"/>, or a fake clock) and every push reads it first, and processing time
+            /// also moves by itself: the runner arms the provider's timer for the next processing-time deadline, so a trigger such as
+            /// early firings every 10 s fires when its time comes even if no element arrives.
             /// </summary>
+            /// <remarks>
+            /// The timer fires on a thread of the provider's, and its firing goes through the runner's gate like a call: it runs when the
+            /// runner is idle, or while a pull push (<c>Push…Async</c>) waits for its source; when a call is running, that call fires it
+            /// as it ends. So the runner still has one writer at a time, and sinks may be called on the timer's thread (between calls).
+            /// A failure met by such a firing (a sink that throws) is thrown by the next call. <see cref="Finish"/> stops the timer;
+            /// setting the property is a call like the others (not during another call).
+            /// </remarks>
             public global::System.TimeProvider? TimeProvider
             {
                 get => _timeProvider;
-                set => _timeProvider = value;
+                set
+                {
+                    __Enter();
+                    _timeProvider = value;
+                    __clock?.Dispose();
+                    __clock = null;
+                    __clockAt = long.MaxValue;
+                    __Exit();
+                }
+            }
+
+            /// <summary>Arms the clock's timer for the earliest processing-time deadline, unless it is armed for it already (called holding the gate).</summary>
+            private void __ArmClock()
+            {
+                if (_timeProvider is null)
+                {
+                    return;
+                }
+                var next = long.MaxValue;
+                if (_panes8.NextProcessingDeadline is { } deadline8 && deadline8.Millis < next)
+                {
+                    next = deadline8.Millis; // a trigger of #8 CombinePerKey (line 25)
+                }
+                if (next == __clockAt)
+                {
+                    return;
+                }
+                __clockAt = next;
+                if (next == long.MaxValue)
+                {
+                    __clock?.Change(global::System.Threading.Timeout.InfiniteTimeSpan, global::System.Threading.Timeout.InfiniteTimeSpan);
+                    return;
+                }
+                // The timer holds the runner weakly: a runner dropped with windows open is collected, and its timer does nothing.
+                __clock ??= _timeProvider.CreateTimer(
+                    static state => { if (((global::System.WeakReference<Runner<TSessions, TTeamScores>>)state!).TryGetTarget(out var runner)) runner.__OnClock(); },
+                    new global::System.WeakReference<Runner<TSessions, TTeamScores>>(this),
+                    global::System.Threading.Timeout.InfiniteTimeSpan,
+                    global::System.Threading.Timeout.InfiniteTimeSpan);
+                // A timer's due time is at most 2^32 - 2 ms: a later deadline is re-armed when the timer fires early.
+                var due = global::System.Math.Clamp(next - _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), 0L, 4294967294L);
+                __clock.Change(global::System.TimeSpan.FromMilliseconds(due), global::System.Threading.Timeout.InfiniteTimeSpan);
+            }
+
+            /// <summary>
+            /// The clock's timer fired: the firing takes the gate when the runner is idle (0) or lent by a pull push waiting for its
+            /// source (4), and holds it (5) while processing time advances to the clock's. Otherwise a call holds the gate and fires it
+            /// as it ends (a failed runner: its next call; a finished one: never).
+            /// </summary>
+            private void __OnClock()
+            {
+                global::System.Threading.Volatile.Write(ref __clockDue, 1);
+                while (true)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state is not (0 or 4))
+                    {
+                        return;
+                    }
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 5, state) != state)
+                    {
+                        continue; // a call took the gate meanwhile: look again
+                    }
+                    global::System.Threading.Volatile.Write(ref __clockDue, 0);
+                    try
+                    {
+                        __FireClock();
+                    }
+                    catch (global::System.Exception ex)
+                    {
+                        __Fail(global::Compiled.Execution.RunnerFailures.Unexpected("Snapshots.SessionsAndTriggers", ex));
+                    }
+                    // Failures met here (a sink that threw) are thrown by the next call: the runner counts as failed (2), or the pull push
+                    // that lent the gate throws them when it ends.
+                    var after = __failed && state == 0 ? 2 : state;
+                    global::System.Threading.Interlocked.Exchange(ref __state, after);
+                    if (after == 2 || global::System.Threading.Volatile.Read(ref __clockDue) == 0)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            /// <summary>Processing time advances to the clock's; the timer is armed again for the next deadline.</summary>
+            private void __FireClock()
+            {
+                __clockAt = long.MaxValue; // the timer has fired: it is armed again below
+                if (_timeProvider is null)
+                {
+                    return;
+                }
+                __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                __ArmClock();
+            }
+
+            /// <summary>
+            /// Waits for a pull push's source with the gate lent to the clock's firings (4), then takes it back, after any firing
+            /// under way. Other calls are still refused while the push runs.
+            /// </summary>
+            private async global::System.Threading.Tasks.ValueTask<bool> __WhileLent(global::System.Threading.Tasks.ValueTask<bool> wait)
+            {
+                if (wait.IsCompleted)
+                {
+                    return wait.GetAwaiter().GetResult(); // no wait: nothing to lend
+                }
+                __ArmClock();
+                global::System.Threading.Interlocked.Exchange(ref __state, 4);
+                if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                {
+                    __OnClock(); // the clock fired while the push ran: its firing runs now
+                }
+                try
+                {
+                    return await wait.ConfigureAwait(false);
+                }
+                finally
+                {
+                    var spin = new global::System.Threading.SpinWait();
+                    while (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 4) != 4)
+                    {
+                        spin.SpinOnce(); // a processing-time firing runs: wait for it
+                    }
+                }
+            }
+
+            /// <summary>The elements of an async sequence, its waits made with the gate lent to the clock's firings.</summary>
+            private async global::System.Collections.Generic.IAsyncEnumerable<T> __Lending<T>(global::System.Collections.Generic.IAsyncEnumerable<T> source, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken)
+            {
+                var enumerator = source.GetAsyncEnumerator(cancellationToken);
+                try
+                {
+                    while (await __WhileLent(enumerator.MoveNextAsync()).ConfigureAwait(false))
+                    {
+                        yield return enumerator.Current;
+                    }
+                }
+                finally
+                {
+                    await enumerator.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             /// <summary>
@@ -770,11 +923,10 @@ namespace Snapshots
             /// </remarks>
             public void Finish()
             {
-                if (__state != 0)
+                if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
                 {
                     __EnterSlow(finish: true);
                 }
-                __state = 1;
                 try
                 {
                     if (!__finishing)
@@ -792,7 +944,9 @@ namespace Snapshots
                     __ThrowFailures(); // Finish stays incomplete: only Finish may be called again
                 }
                 __finishing = false;
-                __state = 3;
+                __clock?.Dispose(); // nothing is left to fire
+                __clock = null;
+                global::System.Threading.Volatile.Write(ref __state, 3);
             }
 
             /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
@@ -1116,22 +1270,38 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_panes8.LiveWindows, "Snapshots.SessionsAndTriggers", "transform", "#8 CombinePerKey (line 25)"));
             }
 
-            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
+            /// <summary>The gate of every public call: one compare-and-swap when the runner is idle (the clock's firings take it too).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (__state != 0)
+                if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
                 {
                     __EnterSlow(finish: false);
                 }
-                __state = 1;
             }
 
             /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __EnterSlow(bool finish)
             {
-                if (__state == 1)
+                var spin = new global::System.Threading.SpinWait();
+                while (true)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state == 5)
+                    {
+                        spin.SpinOnce(); // a processing-time firing holds the gate for a moment: wait for it
+                    }
+                    else if (state != 0)
+                    {
+                        break;
+                    }
+                    else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) == 0)
+                    {
+                        return;
+                    }
+                }
+                if (__state is 1 or 4)
                 {
                     throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.SessionsAndTriggers");
                 }
@@ -1159,7 +1329,12 @@ namespace Snapshots
                 {
                     __ThrowFailures();
                 }
-                __state = 0;
+                __ArmClock();
+                global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                {
+                    __OnClock(); // the clock fired during the call: its firing runs now
+                }
             }
 
             /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>

@@ -63,6 +63,33 @@ public class PaneSemanticsTests
         Assert.Equal(new[] { "k [0,10) [] @109 Late #2/2 last" }, s.Watermark(110).Take());
     }
 
+    [Fact(DisplayName = "One watermark advance past the end of the window and its garbage collection time: one on-time pane, marked last (ReduceFnRunner.onTimers, isEndOfWindow and isGarbageCollection)")]
+    public void EndOfWindowAndGarbageCollectionInOneAdvance()
+    {
+        var s = new PaneScript(Default(), PaneScript.Fixed(10), Lateness100);
+        Assert.Equal(new[] { "k [0,10) [1,3] @9 OnTime #0/0 first last" }, s.Elements(1).Elements(3).Watermark(200).Take());
+        Assert.Equal(0, s.Panes.LiveWindows);
+        Assert.Empty(s.Elements(5).Take());
+        Assert.Equal(1, s.Panes.DroppedLate);
+    }
+
+    [Fact(DisplayName = "ClosingBehavior.FIRE_ALWAYS adds no empty late pane when one advance passes the end of the window and its garbage collection time (ReduceFnRunner.onTimers)")]
+    public void EndOfWindowAndGarbageCollectionInOneAdvanceFireAlways()
+    {
+        var s = new PaneScript(Default(), PaneScript.Fixed(10), Lateness100 with { Closing = ClosingBehavior.FireAlways });
+        Assert.Equal(new[] { "k [0,10) [1,3] @9 OnTime #0/0 first last" }, s.Elements(1).Elements(3).Watermark(200).Take());
+        Assert.Equal(0, s.Panes.LiveWindows);
+    }
+
+    [Fact(DisplayName = "Early firings, then one advance past the end of the window and its garbage collection time: the on-time pane is the last (ReduceFnRunner.onTimers)")]
+    public void EarlyThenEndOfWindowAndGarbageCollectionInOneAdvance()
+    {
+        var s = new PaneScript(AfterWatermark(early: AfterCount(1)), PaneScript.Fixed(10), Lateness100);
+        Assert.Equal(new[] { "k [0,10) [1] @9 Early #0/-1 first" }, s.Elements(1).Take());
+        Assert.Equal(new[] { "k [0,10) [] @9 OnTime #1/0 last" }, s.Watermark(200).Take());
+        Assert.Equal(0, s.Panes.LiveWindows);
+    }
+
     [Fact(DisplayName = "The on-time pane fires even when empty by default (OnTimeBehavior.FIRE_ALWAYS, ReduceFnRunnerTest.testEmptyOnTimeFromOnTimeBehavior)")]
     public void OnTimeFiresWhenEmpty()
     {
