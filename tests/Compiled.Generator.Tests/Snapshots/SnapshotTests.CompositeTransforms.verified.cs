@@ -423,7 +423,7 @@ namespace Snapshots
                         {
                             if (__send1 is { } send6)
                             {
-                                send6.Send(__ShardOf6(element), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window, Pane = _pane });
+                                send6.Send(__ShardOf6(element), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window });
                             }
                             else
                             {
@@ -454,7 +454,7 @@ namespace Snapshots
                     var w8 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart8), new global::Compiled.Instant(_fixedStart8 + 300000L));
                     if (__send1 is { } send9)
                     {
-                        send9.Send(0, new __Exchange1Item { Port = 2, P2 = element, Timestamp = timestamp, Window = w8, Pane = _pane });
+                        send9.Send(0, new __Exchange1Item { Port = 2, P2 = element, Timestamp = timestamp, Window = w8 });
                     }
                     else
                     {
@@ -629,7 +629,7 @@ namespace Snapshots
                 _watermark = watermark;
                 if (__partition)
                 {
-                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
                     return;
                 }
                 if (watermark > _fireAt)
@@ -885,7 +885,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -1121,7 +1121,7 @@ namespace Snapshots
                 {
                     if (__send1 is { } send4)
                     {
-                        send4.Send(__ShardOf4(value), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send4.Send(__ShardOf4(value), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -1249,6 +1249,8 @@ namespace Snapshots
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Composites";
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'lines' (line 13)\"])\n  subgraph c0[\"Tokenize\"]\n    n1[\"Partition (line 23)\"]\n    n2[\"FlatMap (line 25)\"]\n    n3[\"Filter (line 32)\"]\n  end\n  subgraph c1[\"CountWords\"]\n    n4[[\"CountPerElement (line 35)\"]]\n  end\n  n5[/\"Output 'counts' (line 15)\"/]\n  subgraph c2[\"CountWords2\"]\n    n6[[\"CountPerElement (line 35)\"]]\n  end\n  n7[/\"Output 'blankCounts' (line 16)\"/]\n  n8[\"Window fixed 300 s (line 17)\"]\n  n9[[\"Count (line 17)\"]]\n  n10[/\"Output 'perWindow' (line 17)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 --> n3\n  n3 ==>|by key group| n4\n  n4 --> n5\n  n1 ==>|by key group| n6\n  n6 --> n7\n  n0 --> n8\n  n8 ==>|to shard 0| n9\n  n9 --> n10";
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
@@ -1612,7 +1614,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public string P0; // #4 CountWords/CountPerElement (line 35)
             public string P1; // #6 CountWords2/CountPerElement (line 35)
             public string P2; // #9 Count (line 17)

@@ -359,7 +359,7 @@ namespace Snapshots
                     var v2 = __Map2(element, __options);
                     if (__send1 is { } send3)
                     {
-                        send3.Send(__ShardOf3(v2.Key), new __Exchange1Item { Port = 0, P0 = v2, Timestamp = timestamp, Window = window, Pane = _pane });
+                        send3.Send(__ShardOf3(v2.Key), new __Exchange1Item { Port = 0, P0 = v2, Timestamp = timestamp, Window = window });
                     }
                     else
                     {
@@ -521,7 +521,7 @@ namespace Snapshots
                 _watermark = watermark;
                 if (__partition)
                 {
-                    __Forward(watermark); // a partition keeps no state: nothing fires here
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
                     return;
                 }
             }
@@ -666,7 +666,7 @@ namespace Snapshots
                     for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
                         ref readonly var item = ref batch[index];
-                        _pane = item.Pane;
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
                         switch (item.Port)
                         {
                             case 0:
@@ -806,6 +806,8 @@ namespace Snapshots
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.Scores";
+
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'scores' (line 14)\"])\n  subgraph c0[\"Passing\"]\n    n1[\"Filter (line 22)\"]\n  end\n  n2[\"Map (line 16)\"]\n  n3[[\"CombinePerKey (line 17)\"]]\n  n4[/\"Output 'totals' (line 18)\"/]\n  n0 --> n1\n  n1 --> n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
@@ -1063,7 +1065,6 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.PaneInfo Pane;
             public global::Compiled.KV<string, int> P0; // #3 CombinePerKey (line 17)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
