@@ -173,8 +173,8 @@ public class RandomPipelineTests
                 }
 
                 parallel.Finish();
-                var expected = single.Out.Elements.Select(e => e.ToString()).OrderBy(s => s, StringComparer.Ordinal).ToList();
-                var actual = parallel.OutSinks().SelectMany(s => s.Elements).Select(e => e.ToString()).OrderBy(s => s, StringComparer.Ordinal).ToList();
+                var expected = single.Out.Elements.Select(Line).OrderBy(s => s, StringComparer.Ordinal).ToList();
+                var actual = parallel.OutSinks().SelectMany(s => s.Elements).Select(Line).OrderBy(s => s, StringComparer.Ordinal).ToList();
                 if (single.DroppedLateElements != 0 || parallel.DroppedLateElements != 0)
                 {
                     return "late elements: " + single.DroppedLateElements + " single, " + parallel.DroppedLateElements + " parallel";
@@ -182,6 +182,15 @@ public class RandomPipelineTests
 
                 return expected.SequenceEqual(actual) ? null : "expected:\n  " + string.Join("\n  ", expected) + "\nactual:\n  " + string.Join("\n  ", actual);
             }
+
+            /// <summary>
+            /// A pane as a line. Whether an on-time pane is also the last depends on whether one watermark step passed both
+            /// its window's end and the end plus the allowed lateness (Beam's ReduceFnRunner): a shard's input watermark, the
+            /// minimum over its senders' markers, may take fewer, larger steps than the single runner's, so that flag of
+            /// on-time panes is left out.
+            /// </summary>
+            private static string Line<T>(WindowedValue<T> pane) =>
+                System.Text.RegularExpressions.Regex.Replace(pane.ToString(), @"Pane\(OnTime, index (\d+)(, first)?, last\)", "Pane(OnTime, index $1$2)");
 
             private delegate void PushSpan(ReadOnlySpan<Ev> events);
 
