@@ -25,10 +25,13 @@ public class ParallelSteadyStateTests
         using var runner = W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink),
             new ParallelRunnerOptions { Parallelism = 2, Partitions = 2 });
 
+        // Each partition thread counts its own allocations (precise, per thread); the process's count takes in the shards.
+        var pushing = new long[2];
         void Push(int from, int count) => TestThreads.Run(TimeSpan.FromSeconds(120), Enumerable.Range(0, 2).Select(k => (Action)(() =>
         {
             var partition = runner.Partition(k);
             var max = long.MinValue;
+            var start = GC.GetAllocatedBytesForCurrentThread();
             for (var i = from + k; i < from + count; i += 2)
             {
                 var e = events[i];
@@ -36,6 +39,8 @@ public class ParallelSteadyStateTests
                 max = Math.Max(max, e.Time);
                 partition.AdvanceWatermark(new Instant(max - EventData.WatermarkDelayMs));
             }
+
+            pushing[k] = GC.GetAllocatedBytesForCurrentThread() - start;
         })).ToArray());
 
         Push(0, warm);
@@ -44,8 +49,11 @@ public class ParallelSteadyStateTests
         var perElement = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / measured;
         TestThreads.Run(TimeSpan.FromSeconds(60), runner.Finish);
 
-        // The test's own two threads and their closures are a few hundred bytes; the runner's part must be nothing.
-        Assert.True(perElement < 0.01, $"{perElement:0.000} B per element");
+        // The pushing threads allocate nothing at all. The whole process (the shards too) stays far below one object per
+        // element or per shipped count: what it may allocate is a shard's window maps growing when it lags further behind
+        // than during the warm-up (a busy machine), a bounded amount, not a per-element one.
+        Assert.Equal(0, pushing[0] + pushing[1]);
+        Assert.True(perElement < 0.5, $"{perElement:0.000} B per element");
         var rows = runner.CountsSinks().Sum(s => s.Digest.Count);
         Assert.True(rows > 0);
     }
