@@ -245,8 +245,25 @@ public sealed partial class PipelineGenerator
                 w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
                 w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired" + string.Concat(_t.Where(UsesPanes).Select(t => " + _panes" + N(t.Id) + ".PanesFired")) + ", " + pipeline + "));");
                 w.Line();
-                w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
-                w.Line("    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, " + pipeline + ", _watermark, " + (HasClock ? "(_timeProvider ?? global::System.TimeProvider.System)" : "global::System.TimeProvider.System") + ".GetUtcNow());");
+                w.Line("/// <summary>The watermark's lag behind processing time: the runner's, each input's, and on a shard of the parallel runner, the shard's.</summary>");
+                w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
+                w.Line("var now = " + (HasClock ? "(_timeProvider ?? global::System.TimeProvider.System)" : "global::System.TimeProvider.System") + ".GetUtcNow();");
+                w.Line("global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, " + pipeline + ", _watermark, now);");
+                if (Streaming)
+                {
+                    w.Open("if (__level > 0)");
+                    w.Line("global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, " + pipeline + ", _watermark, now, \"shard\", " +
+                           "\"level \" + __level.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", shard \" + __streamShard.ToString(global::System.Globalization.CultureInfo.InvariantCulture));");
+                    w.Line("return; // a shard's inputs are its channels");
+                    w.Close();
+                }
+
+                foreach (var input in _inputs)
+                {
+                    w.Line("global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, " + pipeline + ", _inputWatermark" + Names.ToPascal(input.Name!) + ", now, \"input\", " + Literal(input.Name!) + ");");
+                }
+
+                w.Close();
                 w.Line();
                 w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
                 w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, " + pipeline + "));");

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using Compiled.Diagnostics;
 
@@ -29,6 +30,7 @@ public sealed class DashboardCollector : IDisposable
     private long _previousBlockedMs;
     private byte[] _json = "{}"u8.ToArray();
     private long _version;
+    private long _nowMs;
     private bool _disposed;
 
     /// <summary>Creates a collector and starts listening to the <c>Compiled</c> meter.</summary>
@@ -119,7 +121,8 @@ public sealed class DashboardCollector : IDisposable
             }
             else
             {
-                tag = t.Value as string ?? string.Empty;
+                // A shard's tag is kept apart from input names (a gauge of both kinds: the watermark lag).
+                tag = t.Key == "shard" ? "shard:" + t.Value : t.Value as string ?? string.Empty;
             }
         }
 
@@ -137,6 +140,7 @@ public sealed class DashboardCollector : IDisposable
         using (var json = new Utf8JsonWriter(buffer))
         {
             var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            _nowMs = nowMs;
             json.WriteStartObject();
             json.WriteNumber("time", nowMs);
             json.WriteNumber("version", _version + 1);
@@ -188,16 +192,20 @@ public sealed class DashboardCollector : IDisposable
                 json.WriteEndArray();
                 json.WriteNumber("lateDropped", Get("compiled.pipeline.late_dropped", pipeline, string.Empty) ?? 0);
                 json.WriteNumber("panesFired", Get("compiled.pipeline.panes_fired", pipeline, string.Empty) ?? 0);
-                if (Get("compiled.pipeline.watermark_lag", pipeline, string.Empty) is { } lag)
+                WriteLag(json, Get("compiled.pipeline.watermark_lag", pipeline, string.Empty));
+                json.WriteStartArray("shards");
+                foreach (var (key, value) in _current.OrderBy(e => e.Key.Tag, StringComparer.Ordinal))
                 {
-                    json.WriteNumber("watermarkLagMs", lag);
-                    json.WriteNumber("watermark", nowMs - lag);
+                    if (key.Instrument == "compiled.pipeline.watermark_lag" && key.Pipeline == pipeline && key.Tag.StartsWith("shard:", StringComparison.Ordinal))
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", key.Tag["shard:".Length..]);
+                        WriteLag(json, value);
+                        json.WriteEndObject();
+                    }
                 }
-                else
-                {
-                    json.WriteNull("watermarkLagMs");
-                    json.WriteNull("watermark");
-                }
+
+                json.WriteEndArray();
 
                 json.WriteEndObject();
             }
@@ -282,11 +290,32 @@ public sealed class DashboardCollector : IDisposable
                 json.WriteString("name", key.Tag);
                 json.WriteNumber("count", value);
                 json.WriteNumber("rate", Math.Round(Math.Max(0, value - before) / seconds, 1));
+                if (instrument == "compiled.pipeline.elements_in")
+                {
+                    // The input's own watermark (the furthest behind over the runners that read it).
+                    WriteLag(json, Get("compiled.pipeline.watermark_lag", pipeline, key.Tag));
+                }
+
                 json.WriteEndObject();
             }
         }
 
         json.WriteEndArray();
+    }
+
+    /// <summary>A watermark lag and the watermark it means (null, null: no watermark yet).</summary>
+    private void WriteLag(Utf8JsonWriter json, long? lag)
+    {
+        if (lag is { } ms)
+        {
+            json.WriteNumber("watermarkLagMs", ms);
+            json.WriteNumber("watermark", _nowMs - ms);
+        }
+        else
+        {
+            json.WriteNull("watermarkLagMs");
+            json.WriteNull("watermark");
+        }
     }
 
     private long? Get(string instrument, string pipeline, string tag) =>

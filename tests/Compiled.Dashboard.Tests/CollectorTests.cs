@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Compiled.Parallel;
 using StreamingScores;
 using Xunit;
 
@@ -37,5 +38,42 @@ public class CollectorTests
         Assert.False(snapshot.RootElement.GetProperty("checkpoints").GetProperty("enabled").GetBoolean());
         GC.KeepAlive(behind);
         GC.KeepAlive(ahead);
+    }
+
+    [Fact(DisplayName = "Each input shows its own watermark, and each shard of a streaming parallel runner its own")]
+    public void InputAndShardWatermarks()
+    {
+        Runners.ForgetEarlierRuns();
+        using var collector = new DashboardCollector();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var parallel = TeamScoresPipeline.CreateParallelRunner(
+            () => new ListSink<GameEvent>(), () => new ListSink<KV<string, long>>(), () => new ListSink<DeadLetter>(),
+            new ParallelRunnerOptions { Parallelism = 2 });
+        parallel.PushLines(new SourceLine(1, $"{now - 120_000},a,red,1"));
+        parallel.PushLines(new SourceLine(2, $"{now - 120_000},b,blue,2"));
+        parallel.AdvanceWatermark(new Instant(now - 90_000));
+        parallel.Flush();
+
+        // The shards learn the watermark from their channels: wait until both report it.
+        JsonElement pipeline = default;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonDocument? snapshot = null;
+        do
+        {
+            Thread.Sleep(10);
+            snapshot?.Dispose();
+            snapshot = JsonDocument.Parse(collector.Collect());
+            pipeline = snapshot.RootElement.GetProperty("pipelines").EnumerateArray()
+                .Single(p => p.GetProperty("name").GetString() == "StreamingScores.TeamScoresPipeline");
+        }
+        while (pipeline.GetProperty("shards").GetArrayLength() < 2 && DateTime.UtcNow < deadline);
+
+        var lines = pipeline.GetProperty("inputs").EnumerateArray().Single(i => i.GetProperty("name").GetString() == "lines");
+        Assert.InRange(lines.GetProperty("watermark").GetInt64(), now - 95_000, now - 85_000);
+        var shards = pipeline.GetProperty("shards").EnumerateArray().ToList();
+        Assert.Equal(new[] { "level 1, shard 0", "level 1, shard 1" }, shards.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(shards, s => Assert.InRange(s.GetProperty("watermark").GetInt64(), now - 95_000, now - 85_000));
+        snapshot!.Dispose();
+        parallel.Finish();
     }
 }

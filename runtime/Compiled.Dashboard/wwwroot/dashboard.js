@@ -210,12 +210,20 @@ function renderPipeline(p, now) {
   }
 
   entry.tables.textContent = "";
-  const watermark = p.watermark === null ? "none yet" : new Date(p.watermark).toISOString().replace(".000Z", "Z");
+  const time = w => w === null || w === undefined ? "none yet" : new Date(w).toISOString().replace(".000Z", "Z");
+  // Each input's own watermark where the runner reports it; the runner's otherwise.
+  const own = i => i.watermarkLagMs === undefined ? { watermark: p.watermark, watermarkLagMs: p.watermarkLagMs } : i;
   const inputs = el("div");
   inputs.append(el("h3", {}, "Inputs"));
   inputs.append(table([["input"], ["elements", "num"], ["rate", "num"], ["watermark"], ["lag", "num"]],
-    p.inputs.map(i => ({ name: i.name, cells: [[i.name], [fmt.format(i.count), "num count", i.count], [rate(i.rate), "num"], [watermark], [duration(p.watermarkLagMs), "num"]] })),
+    p.inputs.map(i => ({ name: i.name, cells: [[i.name], [fmt.format(i.count), "num count", i.count], [rate(i.rate), "num"], [time(own(i).watermark)], [duration(own(i).watermarkLagMs), "num"]] })),
     r => ({ "data-input": r.name })));
+  if (p.shards && p.shards.length > 0) {
+    inputs.append(el("h3", {}, "Shards (parallel runner)"));
+    inputs.append(table([["shard"], ["watermark"], ["lag", "num"]],
+      p.shards.map(s => ({ name: s.name, cells: [[s.name], [time(s.watermark)], [duration(s.watermarkLagMs), "num"]] })),
+      r => ({ "data-shard": r.name })));
+  }
   const outputs = el("div");
   outputs.append(el("h3", {}, "Outputs"));
   outputs.append(table([["output"], ["elements", "num"], ["rate", "num"]],

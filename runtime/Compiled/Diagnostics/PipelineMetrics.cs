@@ -95,6 +95,20 @@ public static class PipelineMetrics
         }
     }
 
+    /// <summary>
+    /// The watermark lag of one input of a runner (tag <c>input</c>) or of one shard of a parallel runner (tag
+    /// <c>shard</c>), as <see cref="MeasureWatermarkLag(List{Measurement{long}}, string, Instant, DateTimeOffset)"/>.
+    /// Called by generated runners.
+    /// </summary>
+    public static void MeasureWatermarkLag(List<Measurement<long>> measurements, string pipeline, Instant watermark, DateTimeOffset now, string tagName, string tagValue)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        if (watermark > Instant.MinValue && watermark < Instant.MaxValue)
+        {
+            measurements.Add(Measure(now.ToUnixTimeMilliseconds() - watermark.Millis, pipeline, tagName, tagValue));
+        }
+    }
+
     /// <summary>Registers a runner to be observed (weakly: a finished, unreferenced runner goes away). Called by generated runners.</summary>
     public static void Register(IRunnerMetrics runner)
     {

@@ -971,8 +971,18 @@ namespace Snapshots
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.KeyedSquares"));
 
-            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
-                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedSquares", _watermark, global::System.TimeProvider.System.GetUtcNow());
+            /// <summary>The watermark's lag behind processing time: the runner's, each input's, and on a shard of the parallel runner, the shard's.</summary>
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                var now = global::System.TimeProvider.System.GetUtcNow();
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedSquares", _watermark, now);
+                if (__level > 0)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedSquares", _watermark, now, "shard", "level " + __level.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", shard " + __streamShard.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+                    return; // a shard's inputs are its channels
+                }
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.KeyedSquares", _inputWatermarkNumbers, now, "input", "numbers");
+            }
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.KeyedSquares"));

@@ -1705,8 +1705,15 @@ namespace Snapshots
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportPanesFired(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__panesFired, "Snapshots.SideInputs"));
 
-            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
-                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _watermark, global::System.TimeProvider.System.GetUtcNow());
+            /// <summary>The watermark's lag behind processing time: the runner's, each input's, and on a shard of the parallel runner, the shard's.</summary>
+            void global::Compiled.Diagnostics.IRunnerMetrics.ReportWatermarkLag(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
+            {
+                var now = global::System.TimeProvider.System.GetUtcNow();
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _watermark, now);
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkNumbers, now, "input", "numbers");
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkThresholds, now, "input", "thresholds");
+                global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkNames, now, "input", "names");
+            }
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, "Snapshots.SideInputs"));
