@@ -123,20 +123,23 @@ public sealed partial class PipelineGenerator
                 w.Open("if (__partition && active == __inputsIdle)");
                 w.Line("__inputsIdle = !active;");
                 w.Open("if (__inputsIdle)");
-                foreach (var level in Levels)
-                {
-                    w.Line("__send" + N(level) + "?.MarkIdle();");
-                }
+                WriteSends(w, "MarkIdle();");
 
                 w.Close();
                 w.Open("else");
-                foreach (var level in Levels)
-                {
-                    w.Line("__send" + N(level) + "?.MarkActive();");
-                }
+                WriteSends(w, "MarkActive();");
 
                 w.Close();
                 w.Close();
+            }
+
+            /// <summary>One call on the outbox to every level above this runner (null where this runner sends nothing to it).</summary>
+            private void WriteSends(SourceWriter w, string call)
+            {
+                foreach (var level in Levels)
+                {
+                    w.Line("__send" + N(level) + "?." + call);
+                }
             }
 
             /// <summary>At the end of a bundle: the shards above that got elements in it end their bundle at the same place.</summary>
@@ -147,10 +150,7 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                foreach (var level in Levels)
-                {
-                    w.Line("__send" + N(level) + "?.EndBundle();");
-                }
+                WriteSends(w, "EndBundle();");
             }
 
             private void WriteCompleteSends(SourceWriter w)
@@ -162,10 +162,7 @@ public sealed partial class PipelineGenerator
 
                 w.Line();
                 w.Line("// Streaming parallel runner: everything this runner will send has been sent.");
-                foreach (var level in Levels)
-                {
-                    w.Line("__send" + N(level) + "?.Complete();");
-                }
+                WriteSends(w, "Complete();");
             }
 
             /// <summary>
@@ -352,16 +349,10 @@ public sealed partial class PipelineGenerator
                 {
                     w.Open("if (_processingTime > __forwardedProcessingTime)");
                     w.Line("__forwardedProcessingTime = _processingTime;");
-                    foreach (var level in Levels)
-                    {
-                        w.Line("__send" + N(level) + "?.AdvanceProcessingTime(_processingTime);");
-                    }
+                    WriteSends(w, "AdvanceProcessingTime(_processingTime);");
 
                     w.Close();
-                    foreach (var level in Levels)
-                    {
-                        w.Line("__send" + N(level) + "?.AdvanceWatermark(watermark);");
-                    }
+                    WriteSends(w, "AdvanceWatermark(watermark);");
                 }
 
                 w.Close();
@@ -370,10 +361,7 @@ public sealed partial class PipelineGenerator
                 WriteLiftedMembers(w);
                 w.Line("/// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>");
                 w.Open("internal void __FlushSends()");
-                foreach (var level in Levels)
-                {
-                    w.Line("__send" + N(level) + "?.Flush();");
-                }
+                WriteSends(w, "Flush();");
 
                 w.Close();
                 w.Line();
