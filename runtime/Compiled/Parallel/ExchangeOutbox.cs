@@ -19,8 +19,8 @@ namespace Compiled.Parallel;
 /// trails its data (the usual case) thus sends markers only when batches are published. A watermark that waits is only
 /// late, never wrong: the receiving shard fires its windows a little later.</para>
 /// <para><b>Flushing.</b> Batches are published when full, at <see cref="Flush"/>, at <see cref="Complete"/>, and when
-/// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush (the clock is read every so
-/// many advances, about once per tick for a fast stream), so a stream whose watermark moves does not keep results
+/// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush (the clock is read at most
+/// every 64 advances of a fast stream, at every advance of a slow one), so a stream whose watermark moves does not keep results
 /// waiting in half-full batches. A shard flushes whenever its inbox is empty.</para>
 /// <para><b>Threads.</b> One thread at a time: the sender's.</para>
 /// </remarks>
@@ -36,6 +36,7 @@ public sealed class ExchangeOutbox<T>
     private long _lastLook = Environment.TickCount64;
     private int _untilLook = 1;
     private int _stride = 1;
+    private const int MaxStride = 64;
     private bool _completed;
 
     /// <summary>Creates the outbox of a sender.</summary>
@@ -162,9 +163,10 @@ public sealed class ExchangeOutbox<T>
 
     /// <summary>
     /// Flushes when <see cref="FlushInterval"/> has passed since the last flush. Reading the clock costs more than an
-    /// advance (tens of ns on some machines), so it is read only every so many advances: the stride doubles while the
-    /// clock has not ticked between two looks and halves when it has, so a fast stream looks about once per tick of the
-    /// clock and a slow one at every advance.
+    /// advance (tens of ns on some machines), so it is read only every so many advances: the stride doubles (up to 64)
+    /// while the clock has not ticked between two looks and goes back to 1 when it has, so a fast stream reads it about
+    /// once per 64 advances and a slow one at every advance; a stream that slows down after a burst is looked at again
+    /// within 64 advances.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void LookAtTheClock()
@@ -172,11 +174,11 @@ public sealed class ExchangeOutbox<T>
         long now = Environment.TickCount64;
         if (now == _lastLook)
         {
-            _stride = Math.Min(_stride * 2, 4096);
+            _stride = Math.Min(_stride * 2, MaxStride);
         }
         else
         {
-            _stride = Math.Max(_stride / 2, 1);
+            _stride = 1;
             _lastLook = now;
         }
 

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Compiled.Parallel;
+using Xunit;
+
+namespace Compiled.Tests.Parallel;
+
+/// <summary>An exchange item for the outbox tests: a value, or a marker.</summary>
+public struct TestItem : IExchangeItem<TestItem>
+{
+    public int Port;
+    public Instant Timestamp;
+    public int Value;
+
+    readonly int IExchangeItem<TestItem>.Port => Port;
+
+    readonly Instant IExchangeItem<TestItem>.Timestamp => Timestamp;
+
+    public static TestItem Marker(int port, Instant at) => new() { Port = port, Timestamp = at };
+}
+
+/// <summary>The sending side of the streaming parallel runner: lazy watermark markers, idleness, flushing by time.</summary>
+public class ExchangeOutboxTests
+{
+    /// <summary>Everything published to a channel so far, as lines: "3@100" for an element, "W100" for a watermark marker.</summary>
+    private static List<string> Published(ExchangeChannel<TestItem> channel)
+    {
+        var lines = new List<string>();
+        while (channel.TryRead(out var batch, out _) == ExchangeItemKind.Batch)
+        {
+            foreach (var item in batch)
+            {
+                lines.Add(item.Port switch
+                {
+                    ExchangeMarkers.Watermark => "W" + item.Timestamp.Millis,
+                    ExchangeMarkers.Idle => "idle",
+                    ExchangeMarkers.EndBundle => "end",
+                    ExchangeMarkers.ProcessingTime => "P" + item.Timestamp.Millis,
+                    _ => item.Value + "@" + item.Timestamp.Millis,
+                });
+            }
+        }
+
+        return lines;
+    }
+
+    [Fact(DisplayName = "A watermark marker goes before an element that may be late, not before one ahead of the watermark")]
+    public void MarkersGoBeforeElementsThatMayBeLate()
+    {
+        var channel = new ExchangeChannel<TestItem>(batchSize: 16);
+        var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: -1);
+        outbox.AdvanceWatermark(new Instant(100));
+        outbox.Send(0, new TestItem { Value = 1, Timestamp = new Instant(150) }); // ahead: no marker
+        outbox.AdvanceWatermark(new Instant(200));
+        outbox.Send(0, new TestItem { Value = 2, Timestamp = new Instant(120) }); // behind: the marker first
+        outbox.Send(0, new TestItem { Value = 3, Timestamp = new Instant(110) }); // behind, but told already
+        outbox.Flush();
+        Assert.Equal(new[] { "1@150", "W200", "2@120", "3@110" }, Published(channel));
+    }
+
+    [Fact(DisplayName = "An idle sender's watermark waits for MarkActive, which sends it again")]
+    public void IdleAndActive()
+    {
+        var channel = new ExchangeChannel<TestItem>(batchSize: 16);
+        var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: -1);
+        outbox.AdvanceWatermark(new Instant(100));
+        outbox.MarkIdle();
+        outbox.AdvanceWatermark(new Instant(300));
+        outbox.Flush();
+        Assert.Equal(new[] { "idle" }, Published(channel));
+        outbox.MarkActive();
+        outbox.Flush();
+        Assert.Equal(new[] { "W300" }, Published(channel));
+    }
+
+    [Fact(DisplayName = "The watermark is published by time: after a fast burst, a slow stream is flushed within 64 advances")]
+    public void FlushesByTimeAfterABurst()
+    {
+        var channel = new ExchangeChannel<TestItem>(batchSize: 1024);
+        var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: 1);
+        long t = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            outbox.AdvanceWatermark(new Instant(++t)); // a burst: the clock is read every 64 advances at most
+        }
+
+        Published(channel);
+        Thread.Sleep(20);
+        var flushedAfter = -1;
+        for (var i = 1; i <= 64 && flushedAfter < 0; i++)
+        {
+            outbox.AdvanceWatermark(new Instant(++t));
+            if (Published(channel).Count > 0)
+            {
+                flushedAfter = i;
+            }
+        }
+
+        Assert.InRange(flushedAfter, 1, 64);
+    }
+}
