@@ -34,8 +34,19 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>The transforms counted one by one with [Pipeline(CountEveryTransform = true)]: all but inputs and outputs (counted anyway).</summary>
+            private IEnumerable<TransformSpec> CountedTransforms => _spec.CountsEveryTransform
+                ? _t.Where(t => t.Kind is not (TransformKind.Output or TransformKind.CreateInput or TransformKind.ReadLinesInput or TransformKind.Identity))
+                : Enumerable.Empty<TransformSpec>();
+
             private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
+                // (An element a shard receives was counted where it was sent from.)
+                if (_spec.CountsEveryTransform && !_inReceive && t.Kind is not (TransformKind.Output or TransformKind.CreateInput or TransformKind.ReadLinesInput or TransformKind.Identity))
+                {
+                    w.Line("__in" + N(t.Id) + "++;");
+                }
+
                 EmitNullKeyCheck(w, t, value);
                 if (OpenStreamingRoute(w, t, inputIndex, value, timestamp, window))
                 {

@@ -87,6 +87,10 @@ public sealed partial class PipelineGenerator
 
                 w.Line("private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)");
                 w.Line("private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)");
+                foreach (var t in CountedTransforms)
+                {
+                    w.Line("private long __in" + N(t.Id) + "; // elements that reached #" + N(t.Id) + " " + Doc(t.Label) + " (CountEveryTransform)");
+                }
                 if (_t.Any(t => IsInlineWindowed(t)))
                 {
                     w.Line("private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window");
@@ -265,6 +269,18 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+                if (_spec.CountsEveryTransform)
+                {
+                    w.Open("void global::Compiled.Diagnostics.IRunnerMetrics.ReportTransformElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)");
+                    foreach (var t in CountedTransforms)
+                    {
+                        w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(__in" + N(t.Id) + ", " + pipeline + ", \"transform\", " + Literal("#" + N(t.Id) + " " + t.Label) + "));");
+                    }
+
+                    w.Close();
+                    w.Line();
+                }
+
                 w.Line("void global::Compiled.Diagnostics.IRunnerMetrics.ReportLateDropped(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements) =>");
                 w.Line("    measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(DroppedLateElements, " + pipeline + "));");
                 w.Line();

@@ -241,6 +241,7 @@ public sealed partial class PipelineGenerator
                     NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
                     Transforms = _transforms.ToEquatableArray(),
                     OptionsType = _optionsType,
+                    CountsEveryTransform = _context.Attributes.Any(a => a.NamedArguments.Any(n => n.Key == "CountEveryTransform" && n.Value.Value is true)),
                 };
                 return Result(spec);
             }

@@ -190,6 +190,22 @@ public sealed class DashboardCollector : IDisposable
                 }
 
                 json.WriteEndArray();
+                json.WriteStartArray("transforms");
+                foreach (var (key, value) in _current)
+                {
+                    if (key.Instrument == "compiled.pipeline.transform_elements_in" && key.Pipeline == pipeline)
+                    {
+                        var before = _previous.TryGetValue(key, out var b) ? b : 0;
+                        json.WriteStartObject();
+                        json.WriteString("transform", key.Tag);
+                        json.WriteNumber("id", TransformId(key.Tag));
+                        json.WriteNumber("count", value);
+                        json.WriteNumber("rate", Math.Round(Math.Max(0, value - before) / seconds, 1));
+                        json.WriteEndObject();
+                    }
+                }
+
+                json.WriteEndArray();
                 json.WriteNumber("lateDropped", Get("compiled.pipeline.late_dropped", pipeline, string.Empty) ?? 0);
                 json.WriteNumber("panesFired", Get("compiled.pipeline.panes_fired", pipeline, string.Empty) ?? 0);
                 WriteLag(json, Get("compiled.pipeline.watermark_lag", pipeline, string.Empty));

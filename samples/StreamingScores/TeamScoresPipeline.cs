@@ -36,7 +36,7 @@ public readonly record struct DeadLetter(long Line, string Reason, string Text);
 /// Beam's mobile-gaming team score, streaming: parse CSV lines (malformed ones to a dead-letter output),
 /// take each event's time as its timestamp, window into fixed one-minute windows, sum the score per team.
 /// </summary>
-[Pipeline]
+[Pipeline(CountEveryTransform = true)] // the live dashboard shows the elements reaching every transform
 public partial class TeamScoresPipeline
 {
     static void Define(PipelineBuilder p)

@@ -74,6 +74,17 @@ public class DashboardPageTests
             await WaitForValue(page, $"svg.plan g.node[data-node='n{id}'] text.count", size);
         }
 
+        // The pipeline counts every transform (CountEveryTransform): the fused ones show the elements that reached them.
+        var fused = new List<Measurement<long>>();
+        job.RunnerMetrics.ReportTransformElementsIn(fused);
+        var steps = await page.Locator("svg.plan g.node[data-kind=step]").EvaluateAllAsync<string[]>("nodes => nodes.map(n => n.dataset.node)");
+        Assert.NotEmpty(steps);
+        foreach (var step in steps)
+        {
+            var count = fused.Single(x => Tag(x, "transform").StartsWith("#" + step[1..] + " ", StringComparison.Ordinal));
+            await WaitForValue(page, $"svg.plan g.node[data-node='{step}'] text.count", count.Value);
+        }
+
         // Dead letters: the sample data has malformed lines; the last ten reasons are listed, the newest first.
         Assert.True(job.Malformed > 0);
         await WaitForValue(page, "#deadletters-count", job.Malformed);

@@ -44,6 +44,9 @@ internal sealed record PipelineSpec
     /// is created with an instance of it, which the lambdas that read it receive.
     /// </summary>
     public string? OptionsType { get; init; }
+
+    /// <summary>[Pipeline(CountEveryTransform = true)]: count the elements reaching every transform, fused ones too.</summary>
+    public bool CountsEveryTransform { get; init; }
 }
 
 /// <summary>An edge end: output port <see cref="Port"/> of transform <see cref="Node"/>.</summary>

@@ -204,13 +204,18 @@ function renderPipeline(p, now) {
       } else if (node.kind === "stateful") {
         const s = p.state.find(x => x.id === node.num);
         if (s) { value = s.size; text = "state " + fmt.format(s.size); }
+      } else if (node.kind === "step") {
+        // Counted only when the pipeline is declared with CountEveryTransform; "fused" otherwise.
+        const t = (p.transforms || []).find(x => x.id === node.num);
+        if (t) { value = t.count; text = "in " + fmt.format(t.count) + " · " + rate(t.rate); }
       }
       if (text !== null) { count.textContent = text; count.setAttribute("data-value", String(value)); }
     }
   }
 
   entry.tables.textContent = "";
-  const time = w => w === null || w === undefined ? "none yet" : new Date(w).toISOString().replace(".000Z", "Z");
+  // The watermark as a time of day (UTC) and its date apart, so that the column stays narrow.
+  const time = w => w === null || w === undefined ? "none yet" : new Date(w).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
   // Each input's own watermark where the runner reports it; the runner's otherwise.
   const own = i => i.watermarkLagMs === undefined ? { watermark: p.watermark, watermarkLagMs: p.watermarkLagMs } : i;
   const inputs = el("div");

@@ -34,4 +34,11 @@ namespace Compiled;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class PipelineAttribute : Attribute
 {
+    /// <summary>
+    /// Counts the elements that reach every transform, also those fused inside a stage, and reports them through the
+    /// <c>Compiled</c> meter (<c>compiled.pipeline.transform_elements_in</c>, tag <c>transform</c>) for the live
+    /// dashboard and OpenTelemetry. Off by default: it costs one increment per element per transform, where without it
+    /// only inputs, outputs and stateful transforms are counted.
+    /// </summary>
+    public bool CountEveryTransform { get; set; }
 }

@@ -38,4 +38,10 @@ public interface IRunnerMetrics
     /// <summary>Adds the watermark lag: processing time minus the watermark, in milliseconds (nothing before the first watermark or after the end).</summary>
     /// <param name="measurements">Where to add the measurement.</param>
     void ReportWatermarkLag(List<Measurement<long>> measurements);
+
+    /// <summary>Elements that reached each transform (tag <c>transform</c>), when the pipeline counts every transform (<c>[Pipeline(CountEveryTransform = true)]</c>).</summary>
+    /// <param name="measurements">The list to add to.</param>
+    void ReportTransformElementsIn(List<Measurement<long>> measurements)
+    {
+    }
 }

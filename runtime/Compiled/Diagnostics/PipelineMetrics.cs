@@ -50,6 +50,10 @@ public static class PipelineMetrics
     private static readonly ObservableGauge<long> WatermarkLag = Meter.CreateObservableGauge(
         "compiled.pipeline.watermark_lag", () => Collect(static (r, m) => r.ReportWatermarkLag(m)), "ms", "Processing time minus the pipeline's watermark.");
 
+    private static readonly ObservableCounter<long> TransformElementsIn = Meter.CreateObservableCounter(
+        "compiled.pipeline.transform_elements_in", () => Collect(static (r, m) => r.ReportTransformElementsIn(m)), "{element}",
+        "Elements that reached each transform, fused ones too (pipelines declared with CountEveryTransform).");
+
     private static readonly ObservableCounter<long> ExchangeBlockedTime = Meter.CreateObservableCounter(
         "compiled.exchange.blocked_time", static () => (long)Parallel.Backpressure.BlockedTime.TotalMilliseconds, "ms", "Time producers were blocked on full exchange channels (backpressure).");
 
@@ -58,7 +62,7 @@ public static class PipelineMetrics
 
     /// <summary>True while a listener is subscribed to any instrument.</summary>
     public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled || PanesFired.Enabled || WatermarkLag.Enabled
-        || ExchangeBlockedTime.Enabled || ExchangeBlockedWaits.Enabled;
+        || TransformElementsIn.Enabled || ExchangeBlockedTime.Enabled || ExchangeBlockedWaits.Enabled;
 
     /// <summary>
     /// The runners registered so far that are still alive (see <see cref="Register"/>): for dashboards, which read
