@@ -35,14 +35,15 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>The transforms counted one by one with [Pipeline(CountEveryTransform = true)]: all but inputs and outputs (counted anyway).</summary>
-            private IEnumerable<TransformSpec> CountedTransforms => _spec.CountsEveryTransform
-                ? _t.Where(t => t.Kind is not (TransformKind.Output or TransformKind.CreateInput or TransformKind.ReadLinesInput or TransformKind.Identity))
-                : Enumerable.Empty<TransformSpec>();
+            private IEnumerable<TransformSpec> CountedTransforms => _t.Where(IsCounted);
+
+            private bool IsCounted(TransformSpec t) =>
+                _spec.CountsEveryTransform && t.Kind is not (TransformKind.Output or TransformKind.CreateInput or TransformKind.ReadLinesInput or TransformKind.Identity);
 
             private void EmitEdge(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
                 // (An element a shard receives was counted where it was sent from.)
-                if (_spec.CountsEveryTransform && !_inReceive && t.Kind is not (TransformKind.Output or TransformKind.CreateInput or TransformKind.ReadLinesInput or TransformKind.Identity))
+                if (IsCounted(t) && !_inReceive)
                 {
                     w.Line("__in" + N(t.Id) + "++;");
                 }
