@@ -71,9 +71,6 @@ public sealed class ExchangeOutbox<T>
     /// <param name="shard">The shard's index.</param>
     public ExchangeChannel<T> this[int shard] => _channels[shard];
 
-    /// <summary>Whether the sender has said that every input of it is idle (<see cref="MarkIdle"/>), and not moved since.</summary>
-    public bool IsIdle => _idle;
-
     /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late (see the remarks). Blocks while the shard's channel is full.</summary>
     /// <param name="shard">The receiving shard.</param>
     /// <param name="item">The element.</param>
@@ -84,8 +81,7 @@ public sealed class ExchangeOutbox<T>
         var channel = _channels[shard];
         if (_sent[shard] < _watermark && item.Timestamp.Millis <= _watermark)
         {
-            _sent[shard] = _watermark;
-            channel.Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+            TellWatermark(shard);
         }
 
         _inBundle[shard] = true;
@@ -141,8 +137,7 @@ public sealed class ExchangeOutbox<T>
         _idle = false;
         for (int shard = 0; shard < _channels.Length; shard++)
         {
-            _sent[shard] = _watermark;
-            _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+            TellWatermark(shard);
         }
     }
 
@@ -185,7 +180,7 @@ public sealed class ExchangeOutbox<T>
         _untilLook = _stride;
         if (now - _lastFlush >= FlushInterval)
         {
-            Flush();
+            FlushAt(now);
         }
     }
 
@@ -200,8 +195,7 @@ public sealed class ExchangeOutbox<T>
         {
             if (_sent[shard] < _watermark)
             {
-                _sent[shard] = _watermark;
-                _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+                TellWatermark(shard);
             }
 
             _channels[shard].Write(T.Marker(ExchangeMarkers.ProcessingTime, now));
@@ -209,20 +203,29 @@ public sealed class ExchangeOutbox<T>
     }
 
     /// <summary>Writes the watermark to every shard not told yet, and publishes every open batch.</summary>
-    public void Flush()
+    public void Flush() => FlushAt(Environment.TickCount64);
+
+    /// <summary><see cref="Flush"/>, with the clock already read.</summary>
+    private void FlushAt(long now)
     {
-        _lastFlush = Environment.TickCount64;
+        _lastFlush = now;
         for (int shard = 0; shard < _channels.Length; shard++)
         {
             // An idle sender's watermark waits for MarkActive (or Complete): a marker would make it count again.
             if (_sent[shard] < _watermark && !_idle)
             {
-                _sent[shard] = _watermark;
-                _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
+                TellWatermark(shard);
             }
 
             _channels[shard].Flush();
         }
+    }
+
+    /// <summary>Writes the sender's watermark to a shard's channel, as a marker, and remembers that the shard was told.</summary>
+    private void TellWatermark(int shard)
+    {
+        _sent[shard] = _watermark;
+        _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
     }
 
     /// <summary>Ends the sender's streams: the watermark becomes <see cref="Instant.MaxValue"/>, everything is published, every channel completes. A second call does nothing.</summary>
