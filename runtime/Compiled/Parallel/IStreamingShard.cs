@@ -92,7 +92,7 @@ public static class StreamingShard
                                 idle[channel] = false;
                                 idleCount--;
                                 marks[channel] = Math.Max(marks[channel], marker.Timestamp.Millis);
-                                Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
+                                Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
                             }
                             else if (marker.Timestamp.Millis > marks[channel])
                             {
@@ -100,7 +100,7 @@ public static class StreamingShard
                                 marks[channel] = marker.Timestamp.Millis;
                                 if (idleCount > 0 || before == watermark)
                                 {
-                                    Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
+                                    Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
                                 }
                             }
                         }
@@ -110,7 +110,7 @@ public static class StreamingShard
                             {
                                 idle[channel] = true;
                                 idleCount++;
-                                Advance<TItem, THandler>(ref shard, marks, idle, idleCount, ref watermark);
+                                Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
                             }
                         }
                         else if (marker.Port == ExchangeMarkers.ProcessingTime)
@@ -147,43 +147,12 @@ public static class StreamingShard
         }
     }
 
-    /// <summary>
-    /// Moves the shard's watermark to the minimum over the channels that are not idle (every channel idle: the maximum,
-    /// as the runner's watermark when every input is idle), when that is later than the one it has.
-    /// </summary>
-    private static void Advance<TItem, THandler>(ref THandler shard, long[] marks, bool[] idle, int idleCount, ref long watermark)
+    /// <summary>Moves the shard's watermark to its senders' combined watermark (<see cref="ShardInbox{T}.Combined"/>), when that is later than the one it has.</summary>
+    private static void Advance<TItem, THandler>(ref THandler shard, long[] marks, bool[] idle, ref long watermark)
         where TItem : struct, IExchangeItem<TItem>
         where THandler : struct, IStreamingShard<TItem>
     {
-        long combined;
-        if (idleCount == 0)
-        {
-            combined = long.MaxValue;
-            foreach (var mark in marks)
-            {
-                combined = Math.Min(combined, mark);
-            }
-        }
-        else if (idleCount == marks.Length)
-        {
-            combined = long.MinValue;
-            foreach (var mark in marks)
-            {
-                combined = Math.Max(combined, mark);
-            }
-        }
-        else
-        {
-            combined = long.MaxValue;
-            for (int i = 0; i < marks.Length; i++)
-            {
-                if (!idle[i])
-                {
-                    combined = Math.Min(combined, marks[i]);
-                }
-            }
-        }
-
+        long combined = ShardInbox<TItem>.Combined(marks, idle);
         if (combined > watermark)
         {
             watermark = combined;

@@ -243,20 +243,26 @@ public sealed class ShardInbox<T>
     }
 
     /// <summary>Recomputes the input watermark from the channels' watermarks; true if it advanced.</summary>
-    private bool Recompute()
+    private bool Recompute() => AdvanceTo(Combined(_watermarks, _idle));
+
+    /// <summary>
+    /// A consumer's input watermark from its channels' watermarks: the minimum over the channels that are not idle;
+    /// when every channel is idle, the maximum (as the runner's watermark when every input is idle).
+    /// </summary>
+    internal static long Combined(ReadOnlySpan<long> watermarks, ReadOnlySpan<bool> idle)
     {
         long min = long.MaxValue;
         long max = long.MinValue;
         bool anyActive = false;
-        for (int i = 0; i < _watermarks.Length; i++)
+        for (int i = 0; i < watermarks.Length; i++)
         {
-            long watermark = _watermarks[i];
+            long watermark = watermarks[i];
             if (watermark > max)
             {
                 max = watermark;
             }
 
-            if (!_idle[i])
+            if (!idle[i])
             {
                 anyActive = true;
                 if (watermark < min)
@@ -266,7 +272,7 @@ public sealed class ShardInbox<T>
             }
         }
 
-        return AdvanceTo(anyActive ? min : max);
+        return anyActive ? min : max;
     }
 
     private bool AdvanceTo(long candidate)
