@@ -10,6 +10,7 @@ using Xunit;
 namespace Compiled.Tests.Diagnostics;
 
 /// <summary>Runners publish element counts and state sizes through System.Diagnostics.Metrics.</summary>
+[Collection(nameof(ProcessWideListeners))]
 public class MetricsTests
 {
     [Fact]

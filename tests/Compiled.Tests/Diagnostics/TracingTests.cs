@@ -9,7 +9,7 @@ using Xunit;
 namespace Compiled.Tests.Diagnostics;
 
 /// <summary>Bundles slower than a threshold are traced through the <c>Compiled</c> activity source.</summary>
-[Collection(nameof(TracingTests))]
+[Collection(nameof(ProcessWideListeners))]
 public class TracingTests
 {
     [Fact(DisplayName = "With a zero threshold every bundle of a push is one compiled.bundle activity, with its pipeline, input and element count")]

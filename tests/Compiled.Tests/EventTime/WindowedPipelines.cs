@@ -209,6 +209,7 @@ public class WindowedPipelineTests
 }
 
 /// <summary>Late drops reach metrics listeners.</summary>
+[Collection(nameof(Compiled.Tests.Diagnostics.ProcessWideListeners))]
 public class LateDropMetricsTests
 {
     [Fact]
