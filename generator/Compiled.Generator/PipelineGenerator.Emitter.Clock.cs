@@ -50,11 +50,8 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
-                w.Line("/// <summary>Arms the clock's timer for the earliest processing-time deadline, unless it is armed for it already (called holding the gate).</summary>");
-                w.Open("private void __ArmClock()");
-                w.Open("if (_timeProvider is null)");
-                w.Line("return;");
-                w.Close();
+                w.Line("/// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, or of an input going idle.</summary>");
+                w.Open("internal long __NextProcessingDeadline()");
                 w.Line("var next = long.MaxValue;");
                 foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime))
                 {
@@ -70,6 +67,25 @@ public sealed partial class PipelineGenerator
                     w.Line("var " + idleAt + " = _lastActive" + name + ".Millis + " + input.IdlenessMs.ToString(CultureInfo.InvariantCulture) + "L; // input '" + Doc(input.Name) + "' goes idle");
                     w.Open("if (_lastActive" + name + " != global::Compiled.Instant.MinValue && " + idleAt + " > _processingTime.Millis && " + idleAt + " < next)");
                     w.Line("next = " + idleAt + ";");
+                    w.Close();
+                }
+
+                w.Line("return next;");
+                w.Close();
+                w.Line();
+
+                w.Line("/// <summary>Arms the clock's timer for the earliest processing-time deadline, unless it is armed for it already (called holding the gate).</summary>");
+                w.Open("private void __ArmClock()");
+                w.Open("if (_timeProvider is null)");
+                w.Line("return;");
+                w.Close();
+                w.Line("var next = __NextProcessingDeadline();");
+                if (Streaming && _plan.Levels > 0)
+                {
+                    w.Line("// A partition whose stream goes quiet publishes what it sent within the flush interval of the clock (a push reads the");
+                    w.Line("// clock first, so its processing time is the push's).");
+                    w.Open("if (__partition && __FlushInterval() is >= 0 and var interval && __SendsUnpublished() && _processingTime.Millis + interval < next)");
+                    w.Line("next = _processingTime.Millis + interval;");
                     w.Close();
                 }
 
@@ -133,6 +149,13 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("__AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));");
+                if (Streaming && _plan.Levels > 0)
+                {
+                    w.Open("if (__partition)");
+                    w.Line("__FlushSends(); // the stream is quiet: what waits in half-full batches goes to the shards");
+                    w.Close();
+                }
+
                 w.Line("__ArmClock();");
                 w.Close();
                 w.Line();

@@ -366,6 +366,26 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
+                w.Line("/// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>");
+                w.Open("internal void __FlushCall()");
+                OpenQuietCall(w);
+                w.Line("__FlushSends();");
+                CloseQuietCall(w);
+                w.Close();
+                w.Line();
+
+                if (ClockDriven && _plan.Levels > 0)
+                {
+                    w.Line("/// <summary>Whether something this runner sent waits in a half-full batch.</summary>");
+                    w.Open("private bool __SendsUnpublished()");
+                    w.Line("return " + string.Join(" || ", Levels.Select(l => "__send" + N(l) + "?.HasUnpublished == true")) + ";");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>The flush interval of this runner's outboxes (negative: they publish only when full).</summary>");
+                    w.Line("private int __FlushInterval() => " + string.Concat(Levels.Select(l => "__send" + N(l) + "?.FlushInterval ?? ")) + "-1;");
+                    w.Line();
+                }
+
                 w.Line("/// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>");
                 w.Open("internal void __EndReceived()");
                 if (AnyPanes)
@@ -513,6 +533,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("private bool _finished;");
+                w.Line("private readonly global::System.TimeProvider? _clock;");
                 w.Line();
 
                 if (_spec.OptionsType is not null)
@@ -536,6 +557,7 @@ public sealed partial class PipelineGenerator
                 w.Line("var n = options.Parallelism;");
                 w.Line("var p = options.Partitions;");
                 w.Line("_parallelism = n;");
+                w.Line("_clock = options.TimeProvider;");
                 w.Line("_partitions = new " + _runnerType + "[p];");
                 w.Line("_shards = new " + _runnerType + "[n * " + N(_plan.Levels) + "];");
                 if (_plan.Levels > 0)
@@ -553,6 +575,11 @@ public sealed partial class PipelineGenerator
                 w.Open("for (var i = 0; i < p; i++)");
                 w.Line("_partitions[i] = " + news + ";");
                 w.Line("_partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism" + string.Concat(Levels.Select(l => ", __Outbox" + N(l) + "(i, options)")) + ");");
+                if (HasClock)
+                {
+                    w.Line("_partitions[i].TimeProvider = _clock;");
+                }
+
                 w.Close();
                 foreach (var level in Levels)
                 {
@@ -605,7 +632,7 @@ public sealed partial class PipelineGenerator
                         w.Line("case " + N(level) + ":");
                         w.Open();
                         w.Line("var shard = new __Shard" + N(level) + "(_shards[index]);");
-                        w.Line("global::Compiled.Parallel.StreamingShard.Run(_inbox" + N(level) + "[index % _parallelism], ref shard);");
+                        w.Line("global::Compiled.Parallel.StreamingShard.Run(_inbox" + N(level) + "[index % _parallelism], ref shard, " + (ClockDriven ? "_clock" : "null") + ");");
                         w.Line("break;");
                         w.Close();
                     }
@@ -641,6 +668,12 @@ public sealed partial class PipelineGenerator
                         w.Line();
                         w.Line("public void Flush() => _runner.__FlushSends();");
                         w.Line();
+                        if (ClockDriven)
+                        {
+                            w.Line("public long NextProcessingDeadline() => _runner.__NextProcessingDeadline();");
+                            w.Line();
+                        }
+
                         w.Line("public void Finish() => _runner.Finish();");
                         w.Close();
                         w.Line();
@@ -649,6 +682,12 @@ public sealed partial class PipelineGenerator
 
                 w.Line("/// <summary>Shards per level: the threads that own key groups.</summary>");
                 w.Line("public int Parallelism => _parallelism;");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// The clock of every partition and shard (<see cref=\"global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider\"/>): null,");
+                w.Line("/// processing time moves only through <see cref=\"AdvanceProcessingTime\"/>" + (ClockDriven ? "" : "; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock") + ".");
+                w.Line("/// </summary>");
+                w.Line("public global::System.TimeProvider? TimeProvider => _clock;");
                 w.Line();
                 w.Line("/// <summary>The number of partitions.</summary>");
                 w.Line("public int Partitions => _partitions.Length;");
@@ -749,7 +788,7 @@ public sealed partial class PipelineGenerator
                 w.Line("public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);");
                 w.Line();
                 w.Line("/// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>");
-                w.Line("public void Flush() => _partitions[0].__FlushSends();");
+                w.Line("public void Flush() => _partitions[0].__FlushCall();");
                 w.Line();
                 w.Line("/// <summary>");
                 w.Line("/// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits");

@@ -26,6 +26,9 @@ internal sealed class Doorbell
         }
     }
 
+    /// <summary>Wakes the consumer whether or not it announced a wait (a clock's timer): it finds the reason in a flag of its own.</summary>
+    public void Ring() => _event.Set();
+
     /// <summary>Consumer side: announces a wait. Look at the channels again before calling <see cref="Wait"/>.</summary>
     public void Prepare()
     {

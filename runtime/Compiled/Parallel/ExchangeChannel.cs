@@ -108,6 +108,9 @@ public sealed class ExchangeChannel<T>
     /// <summary>Slots published and not yet released by the consumer (batches, and markers in slots of their own): never more than <see cref="Capacity"/>.</summary>
     public int Pending => (int)(Volatile.Read(ref _indices.Published) - Volatile.Read(ref _indices.Released));
 
+    /// <summary>Producer side: whether the batch being filled holds elements not yet published (<see cref="Flush"/> publishes them).</summary>
+    public bool HasUnpublished => _count > 0;
+
     /// <summary>The producer's failure once it called <see cref="Fail"/> (the consumer reads <see cref="ExchangeItemKind.Failed"/> after the items published before it); otherwise null.</summary>
     public Exception? Error => Volatile.Read(ref _indices.State) == FailedState ? _error : null;
 

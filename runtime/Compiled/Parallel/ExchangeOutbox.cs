@@ -202,6 +202,27 @@ public sealed class ExchangeOutbox<T>
         }
     }
 
+    /// <summary>
+    /// Whether something sent waits in a half-full batch (of any shard) that no flush has published yet: a sender whose
+    /// stream goes quiet flushes within <see cref="FlushInterval"/> when it has a clock to wake it (a partition with a
+    /// <see cref="TimeProvider"/>).
+    /// </summary>
+    public bool HasUnpublished
+    {
+        get
+        {
+            foreach (var channel in _channels)
+            {
+                if (channel.HasUnpublished)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Writes the watermark to every shard not told yet, and publishes every open batch.</summary>
     public void Flush() => FlushAt(Environment.TickCount64);
 

@@ -1,10 +1,11 @@
 using System;
+using System.Threading;
 
 namespace Compiled.Parallel;
 
 /// <summary>
 /// What a shard of the streaming parallel runner does with the events of its inbox; the generator implements it as a
-/// struct over the shard's runner, so <see cref="StreamingShard.Run{TItem, THandler}"/> calls it without dispatch.
+/// struct over the shard's runner, so <see cref="StreamingShard.Run{TItem, THandler}(ShardInbox{TItem}, ref THandler, TimeProvider)"/> calls it without dispatch.
 /// </summary>
 /// <typeparam name="TItem">The exchange's item type.</typeparam>
 public interface IStreamingShard<TItem>
@@ -26,6 +27,14 @@ public interface IStreamingShard<TItem>
     /// <summary>A sender's processing time advanced (the shard's processing time is the latest any sender reported).</summary>
     /// <param name="now">The processing time.</param>
     void AdvanceProcessingTime(Instant now);
+
+    /// <summary>
+    /// The earliest processing-time deadline of the shard's triggers, in epoch milliseconds (<see cref="long.MaxValue"/>:
+    /// none). With a clock (<see cref="ParallelRunnerOptions.TimeProvider"/>), the shard's loop arms the clock's timer for
+    /// it before it sleeps, and advances the shard's processing time to the clock's when it comes.
+    /// </summary>
+    /// <returns>The deadline.</returns>
+    long NextProcessingDeadline() => long.MaxValue;
 
     /// <summary>The inbox is empty: publish what waits in half-full batches before sleeping.</summary>
     void Flush();
@@ -51,9 +60,28 @@ public static class StreamingShard
     /// <exception cref="OperationCanceledException">The run was cancelled (another shard failed) while the shard waited.</exception>
     public static void Run<TItem, THandler>(ShardInbox<TItem> inbox, ref THandler shard)
         where TItem : struct, IExchangeItem<TItem>
+        where THandler : struct, IStreamingShard<TItem> => Run(inbox, ref shard, null);
+
+    /// <summary>
+    /// Reads the shard's inbox until every sender completed, as <see cref="Run{TItem, THandler}(ShardInbox{TItem}, ref THandler)"/>
+    /// does, with processing time that also moves by itself: with a <paramref name="clock"/>, the loop arms the clock's timer
+    /// for the shard's earliest processing-time deadline (<see cref="IStreamingShard{TItem}.NextProcessingDeadline"/>) before
+    /// it sleeps; when the timer fires, the shard wakes and advances its processing time to the clock's, on its own thread
+    /// and between batches, so its triggers fire on time while no element arrives. The timer is disposed when the loop ends.
+    /// </summary>
+    /// <typeparam name="TItem">The exchange's item type.</typeparam>
+    /// <typeparam name="THandler">The shard.</typeparam>
+    /// <param name="inbox">The shard's inbox: one channel per sender.</param>
+    /// <param name="shard">The shard.</param>
+    /// <param name="clock">The clock; null: processing time moves only with the senders' processing-time markers.</param>
+    /// <exception cref="ShardFailedException">A sender failed its channel.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled (another shard failed) while the shard waited.</exception>
+    public static void Run<TItem, THandler>(ShardInbox<TItem> inbox, ref THandler shard, TimeProvider? clock)
+        where TItem : struct, IExchangeItem<TItem>
         where THandler : struct, IStreamingShard<TItem>
     {
         ArgumentNullException.ThrowIfNull(inbox);
+        using var timer = clock is null ? null : new ShardClock<TItem>(clock, inbox);
         var marks = new long[inbox.Count];
         marks.AsSpan().Fill(Instant.MinValue.Millis);
         var idle = new bool[inbox.Count];
@@ -61,11 +89,26 @@ public static class StreamingShard
         long watermark = Instant.MinValue.Millis;
         while (true)
         {
+            if (timer is not null && timer.TakeDue())
+            {
+                FireClock<TItem, THandler>(ref shard, timer);
+            }
+
             var read = inbox.TryRead(out var batch);
             if (read == InboxEvent.None)
             {
                 shard.Flush();
+                if (timer is not null)
+                {
+                    FireClock<TItem, THandler>(ref shard, timer); // a deadline may have passed while the shard was busy
+                    timer.Arm(shard.NextProcessingDeadline());
+                }
+
                 read = inbox.Read(out batch);
+                if (read == InboxEvent.None)
+                {
+                    continue; // woken by the clock
+                }
             }
 
             switch (read)
@@ -147,6 +190,24 @@ public static class StreamingShard
         }
     }
 
+    /// <summary>Advances the shard's processing time to the clock's when its earliest deadline has come.</summary>
+    private static void FireClock<TItem, THandler>(ref THandler shard, ShardClock<TItem> clock)
+        where TItem : struct, IExchangeItem<TItem>
+        where THandler : struct, IStreamingShard<TItem>
+    {
+        long deadline = shard.NextProcessingDeadline();
+        if (deadline == long.MaxValue)
+        {
+            return;
+        }
+
+        long now = clock.Now;
+        if (now >= deadline)
+        {
+            shard.AdvanceProcessingTime(new Instant(now));
+        }
+    }
+
     /// <summary>Moves the shard's watermark to its senders' combined watermark (<see cref="ShardInbox{T}.Combined"/>), when that is later than the one it has.</summary>
     private static void Advance<TItem, THandler>(ref THandler shard, long[] marks, bool[] idle, ref long watermark)
         where TItem : struct, IExchangeItem<TItem>
@@ -159,4 +220,69 @@ public static class StreamingShard
             shard.AdvanceWatermark(new Instant(combined));
         }
     }
+}
+
+/// <summary>
+/// The timer of one shard's loop: armed for the shard's earliest processing-time deadline, it wakes the shard
+/// (<see cref="ShardInbox{T}.Interrupt"/>), which then reads the clock on its own thread. Only the shard's thread arms it.
+/// </summary>
+/// <typeparam name="T">The inbox's item type.</typeparam>
+internal sealed class ShardClock<T> : IDisposable
+{
+    private readonly TimeProvider _provider;
+    private readonly ShardInbox<T> _inbox;
+    private ITimer? _timer;
+    private long _armedAt = long.MaxValue;
+    private int _due;
+
+    public ShardClock(TimeProvider provider, ShardInbox<T> inbox)
+    {
+        _provider = provider;
+        _inbox = inbox;
+    }
+
+    /// <summary>The clock's time, in epoch milliseconds.</summary>
+    public long Now => _provider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Arms the timer for <paramref name="deadline"/> (epoch milliseconds; <see cref="long.MaxValue"/> disarms it), unless it is armed for it already.</summary>
+    public void Arm(long deadline)
+    {
+        if (deadline == _armedAt)
+        {
+            return;
+        }
+
+        _armedAt = deadline;
+        if (deadline == long.MaxValue)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _timer ??= _provider.CreateTimer(static state => ((ShardClock<T>)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        // A timer's due time is at most 2^32 - 2 ms: a later deadline is armed again when the timer fires early.
+        long due = Math.Clamp(deadline - Now, 0L, 4294967294L);
+        _timer.Change(TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Whether the timer fired since the last call (the next <see cref="Arm"/> arms it again).</summary>
+    public bool TakeDue()
+    {
+        if (Volatile.Read(ref _due) == 0 || Interlocked.Exchange(ref _due, 0) == 0)
+        {
+            return false;
+        }
+
+        _armedAt = long.MaxValue;
+        return true;
+    }
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _due, 1);
+        _inbox.Interrupt();
+    }
+
+    public void Dispose() => _timer?.Dispose();
 }

@@ -30,6 +30,17 @@ public sealed record ParallelRunnerOptions
     /// </summary>
     public int FlushInterval { get; init; } = 1;
 
+    /// <summary>
+    /// The clock of every partition and shard: null (the default), processing time moves only through
+    /// <c>AdvanceProcessingTime</c>, as in the single-threaded runner. Set (to <see cref="System.TimeProvider.System"/>, or a
+    /// fake clock in tests) and processing time also moves by itself: each partition reads it on every push and arms its
+    /// timer for its own deadlines (an input going idle, and publishing sent elements within <see cref="FlushInterval"/>
+    /// milliseconds of the clock when its stream goes quiet), and each shard arms a timer for its earliest processing-time
+    /// trigger, so early firings fire on time while no element arrives. Each shard's firings run on its own thread, in
+    /// order with what it receives.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; init; }
+
     /// <summary>Throws when an option is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()

@@ -35,6 +35,7 @@ public sealed class ShardInbox<T>
     private readonly CancellationToken _cancellation;
     private int _next;
     private int _running;
+    private int _interrupted;
     private int _channel = -1;
     private Instant _watermark = Instant.MinValue;
 
@@ -194,7 +195,7 @@ public sealed class ShardInbox<T>
     private InboxEvent Read(out ReadOnlySpan<T> batch, int millisecondsTimeout)
     {
         var result = TryRead(out batch);
-        if (result != InboxEvent.None || millisecondsTimeout == 0)
+        if (result != InboxEvent.None || millisecondsTimeout == 0 || TakeInterrupt())
         {
             return result;
         }
@@ -217,6 +218,12 @@ public sealed class ShardInbox<T>
                     return result;
                 }
 
+                if (TakeInterrupt())
+                {
+                    _doorbell.Cancel();
+                    return InboxEvent.None;
+                }
+
                 int wait = Timeout.Infinite;
                 if (deadline != long.MaxValue)
                 {
@@ -235,12 +242,30 @@ public sealed class ShardInbox<T>
                 return result;
             }
 
+            if (TakeInterrupt())
+            {
+                return InboxEvent.None;
+            }
+
             if (deadline != long.MaxValue && Environment.TickCount64 >= deadline)
             {
                 return InboxEvent.None;
             }
         }
     }
+
+    /// <summary>
+    /// Wakes the consumer from any thread (a clock's timer): its read under way, or its next one, returns
+    /// <see cref="InboxEvent.None"/> once the channels have nothing to give, without waiting.
+    /// </summary>
+    internal void Interrupt()
+    {
+        Volatile.Write(ref _interrupted, 1);
+        _doorbell.Ring();
+    }
+
+    /// <summary>Consumes an interrupt, if one came.</summary>
+    private bool TakeInterrupt() => Volatile.Read(ref _interrupted) != 0 && Interlocked.Exchange(ref _interrupted, 0) != 0;
 
     /// <summary>Recomputes the input watermark from the channels' watermarks; true if it advanced.</summary>
     private bool Recompute() => AdvanceTo(Combined(_watermarks, _idle));

@@ -620,6 +620,14 @@ namespace Snapshots
             {
             }
 
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
             /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
             internal void __EndReceived()
             {
@@ -1028,6 +1036,7 @@ namespace Snapshots
             private readonly Runner<TLow, TMerged>[] _shards; // level by level, then by shard
             private readonly int _parallelism;
             private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
 
             internal ParallelRunner(global::System.Func<TLow> low, global::System.Func<TMerged> merged, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1038,6 +1047,7 @@ namespace Snapshots
                 var n = options.Parallelism;
                 var p = options.Partitions;
                 _parallelism = n;
+                _clock = options.TimeProvider;
                 _partitions = new Runner<TLow, TMerged>[p];
                 _shards = new Runner<TLow, TMerged>[n * 0];
                 for (var i = 0; i < p; i++)
@@ -1049,6 +1059,12 @@ namespace Snapshots
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
             public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
 
             /// <summary>The number of partitions.</summary>
             public int Partitions => _partitions.Length;
@@ -1160,7 +1176,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushSends();
+            public void Flush() => _partitions[0].__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits

@@ -654,6 +654,14 @@ namespace Snapshots
                 __send1?.Flush();
             }
 
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
             /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
             internal void __EndReceived()
             {
@@ -1076,6 +1084,7 @@ namespace Snapshots
             private readonly global::System.Threading.Thread _driver;
             private global::System.Exception? _failure;
             private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
 
             internal ParallelRunner(global::System.Func<TSum> sum, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1085,6 +1094,7 @@ namespace Snapshots
                 var n = options.Parallelism;
                 var p = options.Partitions;
                 _parallelism = n;
+                _clock = options.TimeProvider;
                 _partitions = new Runner<TSum>[p];
                 _shards = new Runner<TSum>[n * 1];
                 _group = new global::Compiled.Parallel.ShardGroup(n * 1);
@@ -1138,7 +1148,7 @@ namespace Snapshots
                     case 1:
                     {
                         var shard = new __Shard1(_shards[index]);
-                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
                         break;
                     }
                 }
@@ -1178,6 +1188,12 @@ namespace Snapshots
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
             public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
 
             /// <summary>The number of partitions.</summary>
             public int Partitions => _partitions.Length;
@@ -1274,7 +1290,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushSends();
+            public void Flush() => _partitions[0].__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits

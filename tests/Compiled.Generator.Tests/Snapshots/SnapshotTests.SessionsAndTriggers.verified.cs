@@ -729,6 +729,17 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, or of an input going idle.</summary>
+            internal long __NextProcessingDeadline()
+            {
+                var next = long.MaxValue;
+                if (_panes8.NextProcessingDeadline is { } deadline8 && deadline8.Millis < next)
+                {
+                    next = deadline8.Millis; // a trigger of #8 CombinePerKey (line 25)
+                }
+                return next;
+            }
+
             /// <summary>Arms the clock's timer for the earliest processing-time deadline, unless it is armed for it already (called holding the gate).</summary>
             private void __ArmClock()
             {
@@ -736,10 +747,12 @@ namespace Snapshots
                 {
                     return;
                 }
-                var next = long.MaxValue;
-                if (_panes8.NextProcessingDeadline is { } deadline8 && deadline8.Millis < next)
+                var next = __NextProcessingDeadline();
+                // A partition whose stream goes quiet publishes what it sent within the flush interval of the clock (a push reads the
+                // clock first, so its processing time is the push's).
+                if (__partition && __FlushInterval() is >= 0 and var interval && __SendsUnpublished() && _processingTime.Millis + interval < next)
                 {
-                    next = deadline8.Millis; // a trigger of #8 CombinePerKey (line 25)
+                    next = _processingTime.Millis + interval;
                 }
                 if (next == __clockAt)
                 {
@@ -810,6 +823,10 @@ namespace Snapshots
                     return;
                 }
                 __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                if (__partition)
+                {
+                    __FlushSends(); // the stream is quiet: what waits in half-full batches goes to the shards
+                }
                 __ArmClock();
             }
 
@@ -1055,6 +1072,23 @@ namespace Snapshots
             {
                 __send1?.Flush();
             }
+
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
+            /// <summary>Whether something this runner sent waits in a half-full batch.</summary>
+            private bool __SendsUnpublished()
+            {
+                return __send1?.HasUnpublished == true;
+            }
+
+            /// <summary>The flush interval of this runner's outboxes (negative: they publish only when full).</summary>
+            private int __FlushInterval() => __send1?.FlushInterval ?? -1;
 
             /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
             internal void __EndReceived()
@@ -1633,6 +1667,7 @@ namespace Snapshots
             private readonly global::System.Threading.Thread _driver;
             private global::System.Exception? _failure;
             private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
 
             internal ParallelRunner(global::System.Func<TSessions> sessions, global::System.Func<TTeamScores> teamScores, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1643,6 +1678,7 @@ namespace Snapshots
                 var n = options.Parallelism;
                 var p = options.Partitions;
                 _parallelism = n;
+                _clock = options.TimeProvider;
                 _partitions = new Runner<TSessions, TTeamScores>[p];
                 _shards = new Runner<TSessions, TTeamScores>[n * 1];
                 _group = new global::Compiled.Parallel.ShardGroup(n * 1);
@@ -1655,6 +1691,7 @@ namespace Snapshots
                 {
                     _partitions[i] = new Runner<TSessions, TTeamScores>(sessions(), teamScores());
                     _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options));
+                    _partitions[i].TimeProvider = _clock;
                 }
                 for (var s = 0; s < n; s++)
                 {
@@ -1696,7 +1733,7 @@ namespace Snapshots
                     case 1:
                     {
                         var shard = new __Shard1(_shards[index]);
-                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, _clock);
                         break;
                     }
                 }
@@ -1731,11 +1768,19 @@ namespace Snapshots
 
                 public void Flush() => _runner.__FlushSends();
 
+                public long NextProcessingDeadline() => _runner.__NextProcessingDeadline();
+
                 public void Finish() => _runner.Finish();
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
             public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
 
             /// <summary>The number of partitions.</summary>
             public int Partitions => _partitions.Length;
@@ -1847,7 +1892,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushSends();
+            public void Flush() => _partitions[0].__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
