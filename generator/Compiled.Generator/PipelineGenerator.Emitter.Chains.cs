@@ -86,6 +86,13 @@ public sealed partial class PipelineGenerator
                         ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.")));
                     w.Close();
                     w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
+                    if (Streaming)
+                    {
+                        w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
+                        w.Line("_pendingMin" + id + " = " + timestamp + ";");
+                        w.Close();
+                    }
+
                     return;
                 }
 

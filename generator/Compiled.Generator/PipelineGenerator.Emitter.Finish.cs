@@ -76,7 +76,7 @@ public sealed partial class PipelineGenerator
                     w.Line();
                     w.Line("// Stage: emit #" + N(id) + " " + t.Label);
                     WriteExchangeCall(w, t);
-                    if (ShardZeroGuard(t) is { } guard)
+                    if (EmitsHereGuard(t) is { } guard)
                     {
                         w.Open("if (" + guard + ")");
                         WriteFlush(w, t);
@@ -125,6 +125,11 @@ public sealed partial class PipelineGenerator
                     w.Close();
                     w.Close();
                     w.Line("_pending" + id + ".Clear();");
+                    if (Streaming)
+                    {
+                        w.Line("_pendingMin" + id + " = global::Compiled.Instant.MaxValue;");
+                    }
+
                     w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                     return;
                 }

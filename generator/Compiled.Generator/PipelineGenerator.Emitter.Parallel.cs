@@ -124,10 +124,20 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>Whether only shard 0 emits this transform's state (a global combine, merged there).</summary>
-            private string? ShardZeroGuard(TransformSpec t)
+            /// <summary>
+            /// Which runners emit this transform's state at Finish (null: every one): only shard 0 for a global combine (merged
+            /// there); in the streaming parallel runner, a side-input view (and what waits for it) only on the shards of its
+            /// level, which hold the whole view (the partitions and the other levels hold none of it).
+            /// </summary>
+            private string? EmitsHereGuard(TransformSpec t)
             {
-                if (_plan.States[t.Id].Exchange != ExchangeKind.ToOne)
+                var state = _plan.States[t.Id];
+                if (Streaming && state.Level > 0 && state.Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                {
+                    return "(__level == 0 ? !__partition : __level == " + N(state.Level) + ")";
+                }
+
+                if (state.Exchange != ExchangeKind.ToOne)
                 {
                     return null;
                 }

@@ -452,6 +452,10 @@ public sealed partial class PipelineGenerator
                     {
                         StateComment(w, t, "the input elements (with timestamps) that arrived before side input #" + N(t.SideInput.Value.Node) + " was complete", "appended", "lists concatenate", "until Finish replays them, after the view is complete");
                         w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending" + id + " = new();");
+                        if (Streaming)
+                        {
+                            w.Line("private global::Compiled.Instant _pendingMin" + id + " = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark");
+                        }
                     }
                 }
 

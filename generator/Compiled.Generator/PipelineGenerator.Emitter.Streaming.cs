@@ -179,11 +179,35 @@ public sealed partial class PipelineGenerator
                 var state = _plan.States[t.Id];
                 var id = N(t.Id);
                 var port = N(PortOf(t, inputIndex));
+                var item = "new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window +
+                           (CarriesPanes(state.Level) ? ", Pane = _pane" : string.Empty) + " }";
+                if (state.Layout == StateLayout.SideInputView)
+                {
+                    // A side-input view is broadcast: every shard of its level gets every element, and holds the whole view.
+                    w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
+                    w.Line("var item" + id + " = " + item + ";");
+                    w.Open("for (var s" + id + " = 0; s" + id + " < __shardCount; s" + id + "++)");
+                    w.Line("send" + id + ".Send(s" + id + ", item" + id + ");");
+                    w.Close();
+                    w.Close();
+                    w.Open("else");
+                    return true;
+                }
+
+                if (state.Layout == StateLayout.SideInputBuffer)
+                {
+                    // A reader of a side input runs where the whole view is: on the shard of the sender's index.
+                    w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
+                    w.Line("send" + id + ".Send(__streamShard % __shardCount, " + item + ");");
+                    w.Close();
+                    w.Open("else");
+                    return true;
+                }
+
                 var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
                 var shard = state.Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + id + "(" + key + ")";
                 w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
-                w.Line("send" + id + ".Send(" + shard + ", new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window +
-                       (CarriesPanes(state.Level) ? ", Pane = _pane" : string.Empty) + " });");
+                w.Line("send" + id + ".Send(" + shard + ", " + item + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -337,6 +361,11 @@ public sealed partial class PipelineGenerator
                 foreach (var t in _t.Where(t => UsesPanes(t) && t.OutputWindowing!.TimestampCombiner != "EndOfWindow"))
                 {
                     w.Line("watermark = global::Compiled.Instant.Min(watermark, _panes" + N(t.Id) + ".OutputWatermark);");
+                }
+
+                foreach (var t in _t.Where(t => t.SideInput is not null))
+                {
+                    w.Line("watermark = global::Compiled.Instant.Min(watermark, _pendingMin" + N(t.Id) + "); // #" + N(t.Id) + " " + Doc(t.Label) + ": elements waiting for its side input hold it (Beam's pushback)");
                 }
 
                 w.Line("return watermark;");

@@ -24,19 +24,62 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
             }).ToList();
+            AssignStreamingLevels(transforms, states);
             foreach (var t in transforms)
             {
                 if (states[t.Id].Exchange is ExchangeKind.ByKeyGroup or ExchangeKind.ToOne)
                 {
-                    states[t.Id] = states[t.Id] with
-                    {
-                        Level = 1 + UpstreamLevel(t, transforms, states),
-                        LiftsInStream = LiftsInStream(t, states[t.Id]) && !transforms.Any(i => i.IdlenessMs > 0),
-                    };
+                    states[t.Id] = states[t.Id] with { LiftsInStream = LiftsInStream(t, states[t.Id]) && !transforms.Any(i => i.IdlenessMs > 0) && !ReadsASideInputUpstream(t, transforms) };
                 }
             }
 
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// The streaming parallel runner's levels. A keyed or global combine or grouping is one level above everything
+        /// exchanged upstream of it. A side-input view is broadcast to the shards of a level above its input and not below
+        /// the main input of any of its readers; its readers run at that level, on the shards that hold the whole view (their
+        /// elements go there from the sender of the same index, and wait until the view is complete). Levels only grow, so
+        /// the assignment is repeated until nothing changes; a view that would have to be on two levels (read on both sides
+        /// of a grouping) never settles, and gets the level -1 (see <see cref="ParallelStreamingWhyNot"/>).
+        /// </summary>
+        private static void AssignStreamingLevels(List<TransformSpec> transforms, List<StatePlan> states)
+        {
+            for (var round = 0; round <= transforms.Count + 1; round++)
+            {
+                var changed = false;
+                foreach (var t in transforms)
+                {
+                    var state = states[t.Id];
+                    var level = state.Layout switch
+                    {
+                        _ when state.Exchange is ExchangeKind.ByKeyGroup or ExchangeKind.ToOne => 1 + UpstreamLevel(t, transforms, states),
+                        StateLayout.SideInputView => System.Math.Max(1 + UpstreamLevel(t, transforms, states),
+                            transforms.Where(r => r.SideInput?.Node == t.Id).Select(r => System.Math.Max(1, UpstreamLevel(r, transforms, states))).DefaultIfEmpty(0).Max()),
+                        StateLayout.SideInputBuffer => states[t.SideInput!.Value.Node].Level,
+                        _ => 0,
+                    };
+                    if (level != state.Level)
+                    {
+                        states[t.Id] = state with { Level = level };
+                        changed = true;
+                    }
+                }
+
+                if (!changed)
+                {
+                    return;
+                }
+            }
+
+            foreach (var t in transforms)
+            {
+                if (states[t.Id].Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                {
+                    states[t.Id] = states[t.Id] with { Level = -1 };
+                }
+            }
         }
 
         /// <summary>
@@ -50,6 +93,37 @@ public sealed partial class PipelineGenerator
             state.Layout == StateLayout.InlineWindowedMaps && state.Exchange == ExchangeKind.ByKeyGroup &&
             t.Kind is TransformKind.CountPerKey or TransformKind.CombinePerKey && t.SideInput is null && t.Inputs.Count == 1 &&
             t.KeyType != "global::System.ReadOnlyMemory<char>";
+
+        /// <summary>
+        /// Whether a reader of a side input is upstream of <paramref name="t"/>: its elements wait for the view and come out
+        /// behind the watermark of the shard that holds them (which holds its output watermark for them), so a combine below
+        /// it is not lifted onto that shard, whose own accumulators would count them late.
+        /// </summary>
+        private static bool ReadsASideInputUpstream(TransformSpec t, List<TransformSpec> transforms)
+        {
+            var seen = new HashSet<int>();
+            var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
+            while (stack.Count > 0)
+            {
+                var n = transforms[stack.Pop()];
+                if (!seen.Add(n.Id))
+                {
+                    continue;
+                }
+
+                if (n.SideInput is not null)
+                {
+                    return true;
+                }
+
+                foreach (var input in n.Inputs)
+                {
+                    stack.Push(input.Node);
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
@@ -121,11 +195,11 @@ public sealed partial class PipelineGenerator
 
             foreach (var state in states)
             {
-                if (state.Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                if (state.Layout == StateLayout.SideInputView && state.Level < 0)
                 {
                     var t = transforms[state.Transform];
-                    return "#" + Num(t.Id) + " " + t.Label + (state.Layout == StateLayout.SideInputView ? " is a side-input view" : " reads a side input") +
-                           ", which the streaming parallel runner does not broadcast yet (use CreateRunner, or Run with a parallelism)";
+                    return "side-input view #" + Num(t.Id) + " " + t.Label + " is read both before and after a grouping, so its readers would need it on two levels of shards " +
+                           "(use CreateRunner, or Run with a parallelism; or read a second view of the same collection after the grouping)";
                 }
             }
 
@@ -148,7 +222,9 @@ public sealed partial class PipelineGenerator
             {
                 var t = transforms[state.Transform];
                 yield return "  level " + Num(state.Level) + ": #" + Num(t.Id) + " " + t.Label + ": " +
-                             (state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
+                             (state.Layout == StateLayout.SideInputView ? "a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view"
+                             : state.Layout == StateLayout.SideInputBuffer ? "reads side input #" + Num(t.SideInput!.Value.Node) + ": its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark"
+                             : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }

@@ -45,7 +45,14 @@
 //     #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
 //     #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
 //     #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
-//   Streaming parallel runner: not generated: #2 AsSingleton (line 12) is a side-input view, which the streaming parallel runner does not broadcast yet (use CreateRunner, or Run with a parallelism).
+//   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
+//     level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -61,7 +68,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner: not generated: #2 AsSingleton (line 12) is a side-input view, which the streaming parallel runner does not broadcast yet (use CreateRunner, or Run with a parallelism).";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -170,6 +177,7 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending3 = new();
+            private global::Compiled.Instant _pendingMin3 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
             // State of #6 AsList (line 14):
             //   State: all elements of a side input.
             //   State style: appended.
@@ -182,6 +190,7 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending7 = new();
+            private global::Compiled.Instant _pendingMin7 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
             // State of #10 AsDictionary (line 16):
             //   State: the value of each key of a side input.
             //   State style: added; a duplicate key is an error (as in Beam's View.asMap).
@@ -194,10 +203,19 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending11 = new();
+            private global::Compiled.Instant _pendingMin11 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
+            private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
+            private bool __partition;
+            private int __streamShard;
+            private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? __send2; // to the shards of level 2, on a runner below that level
+
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
             private Runner<TLarge, TRanks, TNamed>[]? __peers;
@@ -455,35 +473,75 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 CombineGlobally (line 12)
                 {
-                    // #1 CombineGlobally (line 12)
-                    _fn1.AddInput(ref _acc1, element);
+                    if (__send1 is { } send1)
+                    {
+                        send1.Send(0, new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
+                    }
+                    else
+                    {
+                        // #1 CombineGlobally (line 12)
+                        _fn1.AddInput(ref _acc1, element);
+                    }
                 }
                 // branch: -> #3 Filter (line 13)
                 {
-                    // #3 Filter (line 13): buffered until its side input is complete (at most SideInputBufferLimit elements)
-                    if (_pending3.Count >= __sideInputBufferLimit)
+                    if (__send2 is { } send3)
                     {
-                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, "Filter (line 13) reads side input #2 AsSingleton (line 12), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        send3.Send(__streamShard % __shardCount, new __Exchange2Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window, Pane = _pane });
                     }
-                    _pending3.Add((element, timestamp, window, _pane));
+                    else
+                    {
+                        // #3 Filter (line 13): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                        if (_pending3.Count >= __sideInputBufferLimit)
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, "Filter (line 13) reads side input #2 AsSingleton (line 12), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        }
+                        _pending3.Add((element, timestamp, window, _pane));
+                        if (timestamp < _pendingMin3)
+                        {
+                            _pendingMin3 = timestamp;
+                        }
+                    }
                 }
                 // branch: -> #7 Map (line 15)
                 {
-                    // #7 Map (line 15): buffered until its side input is complete (at most SideInputBufferLimit elements)
-                    if (_pending7.Count >= __sideInputBufferLimit)
+                    if (__send1 is { } send7)
                     {
-                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Map (line 15)", 15, "Map (line 15) reads side input #6 AsList (line 14), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        send7.Send(__streamShard % __shardCount, new __Exchange1Item { Port = 2, P2 = element, Timestamp = timestamp, Window = window });
                     }
-                    _pending7.Add((element, timestamp, window, _pane));
+                    else
+                    {
+                        // #7 Map (line 15): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                        if (_pending7.Count >= __sideInputBufferLimit)
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Map (line 15)", 15, "Map (line 15) reads side input #6 AsList (line 14), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        }
+                        _pending7.Add((element, timestamp, window, _pane));
+                        if (timestamp < _pendingMin7)
+                        {
+                            _pendingMin7 = timestamp;
+                        }
+                    }
                 }
                 // branch: -> #11 FlatMap (line 17)
                 {
-                    // #11 FlatMap (line 17): buffered until its side input is complete (at most SideInputBufferLimit elements)
-                    if (_pending11.Count >= __sideInputBufferLimit)
+                    if (__send1 is { } send11)
                     {
-                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) reads side input #10 AsDictionary (line 16), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        send11.Send(__streamShard % __shardCount, new __Exchange1Item { Port = 4, P4 = element, Timestamp = timestamp, Window = window });
                     }
-                    _pending11.Add((element, timestamp, window, _pane));
+                    else
+                    {
+                        // #11 FlatMap (line 17): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                        if (_pending11.Count >= __sideInputBufferLimit)
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) reads side input #10 AsDictionary (line 16), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                        }
+                        _pending11.Add((element, timestamp, window, _pane));
+                        if (timestamp < _pendingMin11)
+                        {
+                            _pendingMin11 = timestamp;
+                        }
+                    }
                 }
             }
 
@@ -748,8 +806,19 @@ namespace Snapshots
             private void __OnThresholds(int element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
-                // #6 AsList (line 14)
-                _view6.Add(element);
+                if (__send1 is { } send6)
+                {
+                    var item6 = new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window };
+                    for (var s6 = 0; s6 < __shardCount; s6++)
+                    {
+                        send6.Send(s6, item6);
+                    }
+                }
+                else
+                {
+                    // #6 AsList (line 14)
+                    _view6.Add(element);
+                }
             }
 
             /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'thresholds': the exception to throw.</summary>
@@ -1000,10 +1069,21 @@ namespace Snapshots
             private void __OnNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
-                // #10 AsDictionary (line 16)
-                if (!_view10.TryAdd(element.Key, element.Value))
+                if (__send1 is { } send10)
                 {
-                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsDictionary (line 16)", 16, "Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                    var item10 = new __Exchange1Item { Port = 3, P3 = element, Timestamp = timestamp, Window = window };
+                    for (var s10 = 0; s10 < __shardCount; s10++)
+                    {
+                        send10.Send(s10, item10);
+                    }
+                }
+                else
+                {
+                    // #10 AsDictionary (line 16)
+                    if (!_view10.TryAdd(element.Key, element.Value))
+                    {
+                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsDictionary (line 16)", 16, "Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                    }
                 }
             }
 
@@ -1160,6 +1240,11 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (__partition)
+                {
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
+                    return;
+                }
             }
 
             /// <summary>
@@ -1179,6 +1264,10 @@ namespace Snapshots
                 if (now > _processingTime)
                 {
                     _processingTime = now;
+                }
+                if (__partition)
+                {
+                    __Forward(_watermark);
                 }
             }
 
@@ -1230,7 +1319,7 @@ namespace Snapshots
                 {
                     __Exchange1();
                 }
-                if ((__peers is null || __shard == 0))
+                if ((__peers is null || __shard == 0) && (__level == 0 ? !__partition : __level == 1 && __streamShard == 0))
                 {
                     __Result1(_acc1, timestamp, window);
                 }
@@ -1240,119 +1329,353 @@ namespace Snapshots
                 {
                     __Exchange2();
                 }
-                if (_viewCount2 != 1)
+                if ((__level == 0 ? !__partition : __level == 2))
                 {
-                    __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
+                    if (_viewCount2 != 1)
+                    {
+                        __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsSingleton (line 12)", 12, _viewCount2 == 0 ? "Empty collection accessed as a singleton side input (AsSingleton (line 12))." : "Collection with more than one element accessed as a singleton side input (AsSingleton (line 12))."));
+                    }
                 }
 
                 // Stage: emit #3 Filter (line 13)
-                if (_viewCount2 != 1)
+                if ((__level == 0 ? !__partition : __level == 2))
                 {
-                    if (_pending3.Count > 0)
+                    if (_viewCount2 != 1)
                     {
-                        __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, _pending3.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " element(s) of Filter (line 13) were not processed: its side input is not a single element."));
-                    }
-                    _pending3.Clear();
-                }
-                foreach (var (p3, pts3, pw3, pane3) in _pending3)
-                {
-                    _pane = pane3;
-                    try
-                    {
-                        // #3 Filter (line 13)
-                        if (__Filter3(p3, _view2))
+                        if (_pending3.Count > 0)
                         {
-                            // #4 Output 'large' (line 13)
-                            if (__heldLarge is null)
+                            __Fail(global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, _pending3.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " element(s) of Filter (line 13) were not processed: its side input is not a single element."));
+                        }
+                        _pending3.Clear();
+                    }
+                    foreach (var (p3, pts3, pw3, pane3) in _pending3)
+                    {
+                        _pane = pane3;
+                        try
+                        {
+                            // #3 Filter (line 13)
+                            if (__Filter3(p3, _view2))
                             {
-                                var r4 = new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane);
-                                if (global::Compiled.Execution.SinkCalls.TryReceive<TLarge, int>(ref _sinkLarge, in r4) is { } sinkError4)
+                                // #4 Output 'large' (line 13)
+                                if (__heldLarge is null)
                                 {
-                                    __HoldLarge(in r4, sinkError4);
+                                    var r4 = new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane);
+                                    if (global::Compiled.Execution.SinkCalls.TryReceive<TLarge, int>(ref _sinkLarge, in r4) is { } sinkError4)
+                                    {
+                                        __HoldLarge(in r4, sinkError4);
+                                    }
+                                    else
+                                    {
+                                        __elementsOut_Large++;
+                                    }
                                 }
                                 else
                                 {
-                                    __elementsOut_Large++;
+                                    __heldLarge.Add(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
                                 }
                             }
-                            else
-                            {
-                                __heldLarge.Add(new global::Compiled.WindowedValue<int>(p3, pts3, pw3, _pane));
-                            }
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader3(p3, pts3), "an element replayed into Filter (line 13) after its side input completed");
                         }
                     }
-                    catch (global::System.Exception ex)
-                    {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader3(p3, pts3), "an element replayed into Filter (line 13) after its side input completed");
-                    }
+                    _pending3.Clear();
+                    _pendingMin3 = global::Compiled.Instant.MaxValue;
+                    _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 }
-                _pending3.Clear();
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #6 AsList (line 14)
                 if (__peers is not null)
                 {
                     __Exchange6();
                 }
-                // The view is complete: the stages reading it replay their buffered input next.
+                if ((__level == 0 ? !__partition : __level == 1))
+                {
+                    // The view is complete: the stages reading it replay their buffered input next.
+                }
 
                 // Stage: emit #7 Map (line 15)
-                foreach (var (p7, pts7, pw7, pane7) in _pending7)
+                if ((__level == 0 ? !__partition : __level == 1))
                 {
-                    _pane = pane7;
-                    try
+                    foreach (var (p7, pts7, pw7, pane7) in _pending7)
                     {
-                        // #7 Map (line 15)
-                        var v7 = __Map7(p7, _view6);
-                        // #8 Output 'ranks' (line 15)
-                        if (__heldRanks is null)
+                        _pane = pane7;
+                        try
                         {
-                            var r8 = new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane);
-                            if (global::Compiled.Execution.SinkCalls.TryReceive<TRanks, int>(ref _sinkRanks, in r8) is { } sinkError8)
+                            // #7 Map (line 15)
+                            var v7 = __Map7(p7, _view6);
+                            // #8 Output 'ranks' (line 15)
+                            if (__heldRanks is null)
                             {
-                                __HoldRanks(in r8, sinkError8);
+                                var r8 = new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane);
+                                if (global::Compiled.Execution.SinkCalls.TryReceive<TRanks, int>(ref _sinkRanks, in r8) is { } sinkError8)
+                                {
+                                    __HoldRanks(in r8, sinkError8);
+                                }
+                                else
+                                {
+                                    __elementsOut_Ranks++;
+                                }
                             }
                             else
                             {
-                                __elementsOut_Ranks++;
+                                __heldRanks.Add(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
                             }
                         }
-                        else
+                        catch (global::System.Exception ex)
                         {
-                            __heldRanks.Add(new global::Compiled.WindowedValue<int>(v7, pts7, pw7, _pane));
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader7(p7, pts7), "an element replayed into Map (line 15) after its side input completed");
                         }
                     }
-                    catch (global::System.Exception ex)
-                    {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader7(p7, pts7), "an element replayed into Map (line 15) after its side input completed");
-                    }
+                    _pending7.Clear();
+                    _pendingMin7 = global::Compiled.Instant.MaxValue;
+                    _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 }
-                _pending7.Clear();
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #10 AsDictionary (line 16)
                 if (__peers is not null)
                 {
                     __Exchange10();
                 }
-                // The view is complete: the stages reading it replay their buffered input next.
+                if ((__level == 0 ? !__partition : __level == 1))
+                {
+                    // The view is complete: the stages reading it replay their buffered input next.
+                }
 
                 // Stage: emit #11 FlatMap (line 17)
-                foreach (var (p11, pts11, pw11, pane11) in _pending11)
+                if ((__level == 0 ? !__partition : __level == 1))
                 {
-                    _pane = pane11;
-                    try
+                    foreach (var (p11, pts11, pw11, pane11) in _pending11)
                     {
-                        // #11 FlatMap (line 17)
-                        __FlatMap11(p11, _view10, new __Emit11_0(this, pts11, pw11));
+                        _pane = pane11;
+                        try
+                        {
+                            // #11 FlatMap (line 17)
+                            __FlatMap11(p11, _view10, new __Emit11_0(this, pts11, pw11));
+                        }
+                        catch (global::System.Exception ex)
+                        {
+                            __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader11(p11, pts11), "an element replayed into FlatMap (line 17) after its side input completed");
+                        }
                     }
-                    catch (global::System.Exception ex)
+                    _pending11.Clear();
+                    _pendingMin11 = global::Compiled.Instant.MaxValue;
+                    _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+                }
+
+                // Streaming parallel runner: everything this runner will send has been sent.
+                __send1?.Complete();
+                __send2?.Complete();
+            }
+
+            /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
+            internal void __JoinStreaming(int level, int index, int shards, int maxParallelism, global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? send1, global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? send2)
+            {
+                __level = level;
+                __partition = level == 0;
+                __streamShard = index;
+                __shardCount = shards;
+                __maxParallelism = maxParallelism;
+                __send1 = send1;
+                __send2 = send2;
+            }
+
+            /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
+            internal global::Compiled.Instant __OutputWatermark()
+            {
+                var watermark = _watermark;
+                watermark = global::Compiled.Instant.Min(watermark, _pendingMin3); // #3 Filter (line 13): elements waiting for its side input hold it (Beam's pushback)
+                watermark = global::Compiled.Instant.Min(watermark, _pendingMin7); // #7 Map (line 15): elements waiting for its side input hold it (Beam's pushback)
+                watermark = global::Compiled.Instant.Min(watermark, _pendingMin11); // #11 FlatMap (line 17): elements waiting for its side input hold it (Beam's pushback)
+                return watermark;
+            }
+
+            /// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>
+            internal void __Forward(global::Compiled.Instant watermark)
+            {
+                if (_processingTime > __forwardedProcessingTime)
+                {
+                    __forwardedProcessingTime = _processingTime;
+                    __send1?.AdvanceProcessingTime(_processingTime);
+                    __send2?.AdvanceProcessingTime(_processingTime);
+                }
+                __send1?.AdvanceWatermark(watermark);
+                __send2?.AdvanceWatermark(watermark);
+            }
+
+            /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
+            internal void __FlushSends()
+            {
+                __send1?.Flush();
+                __send2?.Flush();
+            }
+
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
+            /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
+            internal void __EndReceived()
+            {
+            }
+
+            /// <summary>A shard of level 1: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive1(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
                     {
-                        __DeliveryFailed(ex, ex is global::Compiled.PipelineExecutionException ? -1 : __ProbeReader11(p11, pts11), "an element replayed into FlatMap (line 17) after its side input completed");
+                        ref readonly var item = ref batch[index];
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #1 CombineGlobally (line 12)
+                                _fn1.AddInput(ref _acc1, value);
+                                break;
+                            }
+                            case 1:
+                            {
+                                var value = item.P1;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #6 AsList (line 14)
+                                _view6.Add(value);
+                                break;
+                            }
+                            case 2:
+                            {
+                                var value = item.P2;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #7 Map (line 15): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                                if (_pending7.Count >= __sideInputBufferLimit)
+                                {
+                                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Map (line 15)", 15, "Map (line 15) reads side input #6 AsList (line 14), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                                }
+                                _pending7.Add((value, timestamp, window, _pane));
+                                if (timestamp < _pendingMin7)
+                                {
+                                    _pendingMin7 = timestamp;
+                                }
+                                break;
+                            }
+                            case 3:
+                            {
+                                var value = item.P3;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #10 AsDictionary (line 16)
+                                if (!_view10.TryAdd(value.Key, value.Value))
+                                {
+                                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "AsDictionary (line 16)", 16, "Duplicate key '" + value.Key + "' in a dictionary side input (AsDictionary (line 16)): each key must have one value.");
+                                }
+                                break;
+                            }
+                            case 4:
+                            {
+                                var value = item.P4;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #11 FlatMap (line 17): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                                if (_pending11.Count >= __sideInputBufferLimit)
+                                {
+                                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "FlatMap (line 17)", 17, "FlatMap (line 17) reads side input #10 AsDictionary (line 16), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                                }
+                                _pending11.Add((value, timestamp, window, _pane));
+                                if (timestamp < _pendingMin11)
+                                {
+                                    _pendingMin11 = timestamp;
+                                }
+                                break;
+                            }
+                        }
                     }
                 }
-                _pending11.Clear();
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("CombineGlobally (line 12)", 12),
+                        1 => ("AsList (line 14)", 14),
+                        2 => ("Map (line 15)", 15),
+                        3 => ("AsDictionary (line 16)", 16),
+                        4 => ("FlatMap (line 17)", 17),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, "exchange to level 1", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
+            }
+
+            /// <summary>A shard of level 2: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive2(global::System.ReadOnlySpan<__Exchange2Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = item.Pane;
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #2 AsSingleton (line 12)
+                                _view2 = value;
+                                _viewCount2++;
+                                break;
+                            }
+                            case 1:
+                            {
+                                var value = item.P1;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #3 Filter (line 13): buffered until its side input is complete (at most SideInputBufferLimit elements)
+                                if (_pending3.Count >= __sideInputBufferLimit)
+                                {
+                                    throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.SideInputs", "Filter (line 13)", 13, "Filter (line 13) reads side input #2 AsSingleton (line 12), which is complete only when its input ends (Finish); the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.");
+                                }
+                                _pending3.Add((value, timestamp, window, _pane));
+                                if (timestamp < _pendingMin3)
+                                {
+                                    _pendingMin3 = timestamp;
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("AsSingleton (line 12)", 12),
+                        1 => ("Filter (line 13)", 13),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.SideInputs", "/src/Pipeline0.cs", label, line, "exchange to level 2", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
             }
 
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
@@ -1465,9 +1788,20 @@ namespace Snapshots
                     __panesFired++;
                     try
                     {
-                        // #2 AsSingleton (line 12)
-                        _view2 = v1;
-                        _viewCount2++;
+                        if (__send2 is { } send2)
+                        {
+                            var item2 = new __Exchange2Item { Port = 0, P0 = v1, Timestamp = rts1, Window = rw1, Pane = _pane };
+                            for (var s2 = 0; s2 < __shardCount; s2++)
+                            {
+                                send2.Send(s2, item2);
+                            }
+                        }
+                        else
+                        {
+                            // #2 AsSingleton (line 12)
+                            _view2 = v1;
+                            _viewCount2++;
+                        }
                     }
                     catch (global::System.Exception ex)
                     {
@@ -1710,6 +2044,11 @@ namespace Snapshots
             {
                 var now = global::System.TimeProvider.System.GetUtcNow();
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _watermark, now);
+                if (__level > 0)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _watermark, now, "shard", "level " + __level.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", shard " + __streamShard.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+                    return; // a shard's inputs are its channels
+                }
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkNumbers, now, "input", "numbers");
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkThresholds, now, "input", "thresholds");
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.SideInputs", _inputWatermarkNames, now, "input", "names");
@@ -2064,6 +2403,507 @@ namespace Snapshots
                 Sink2.Elements.AddRange(Sinks2[s].Elements);
             }
             return new Results(Sink0, Sink1, Sink2);
+        }
+
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public int P0; // #1 CombineGlobally (line 12)
+            public int P1; // #6 AsList (line 14)
+            public int P2; // #7 Map (line 15)
+            public global::Compiled.KV<int, string> P3; // #10 AsDictionary (line 16)
+            public int P4; // #11 FlatMap (line 17)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange1Item Marker(int port, global::Compiled.Instant at) => new __Exchange1Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>What travels to a shard of level 2 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange2Item : global::Compiled.Parallel.IExchangeItem<__Exchange2Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.PaneInfo Pane;
+            public int P0; // #2 AsSingleton (line 12)
+            public int P1; // #3 Filter (line 13)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange2Item Marker(int port, global::Compiled.Instant at) => new __Exchange2Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>
+        /// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as
+        /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
+        /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
+        /// </summary>
+        /// <param name="large">Makes a sink of output 'large' for each partition and shard.</param>
+        /// <param name="ranks">Makes a sink of output 'ranks' for each partition and shard.</param>
+        /// <param name="named">Makes a sink of output 'named' for each partition and shard.</param>
+        /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static ParallelRunner<TLarge, TRanks, TNamed> CreateParallelRunner<TLarge, TRanks, TNamed>(global::System.Func<TLarge> large, global::System.Func<TRanks> ranks, global::System.Func<TNamed> named, global::Compiled.Parallel.ParallelRunnerOptions? options = null)
+            where TLarge : global::Compiled.ISink<int>
+            where TRanks : global::Compiled.ISink<int>
+            where TNamed : global::Compiled.ISink<string>
+            => new ParallelRunner<TLarge, TRanks, TNamed>(large, ranks, named, options ?? new global::Compiled.Parallel.ParallelRunnerOptions());
+
+        /// <summary>
+        /// The streaming parallel runner of this pipeline. Partitions (<see cref="Partition"/>) are runners that one thread
+        /// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms
+        /// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through
+        /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
+        /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
+        /// </summary>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public sealed class ParallelRunner<TLarge, TRanks, TNamed> : global::Compiled.IStreamingRunner, global::System.IDisposable
+            where TLarge : global::Compiled.ISink<int>
+            where TRanks : global::Compiled.ISink<int>
+            where TNamed : global::Compiled.ISink<string>
+        {
+            private readonly Runner<TLarge, TRanks, TNamed>[] _partitions;
+            private readonly Runner<TLarge, TRanks, TNamed>[] _shards; // level by level, then by shard
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange1Item>[] _inbox1;
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange2Item>[] _inbox2;
+            private readonly int _parallelism;
+            private readonly global::Compiled.Parallel.ShardGroup _group;
+            private readonly global::System.Threading.CancellationTokenSource _stop = new();
+            private readonly global::System.Threading.Thread _driver;
+            private global::System.Exception? _failure;
+            private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
+
+            internal ParallelRunner(global::System.Func<TLarge> large, global::System.Func<TRanks> ranks, global::System.Func<TNamed> named, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(large);
+                global::System.ArgumentNullException.ThrowIfNull(ranks);
+                global::System.ArgumentNullException.ThrowIfNull(named);
+                global::System.ArgumentNullException.ThrowIfNull(options);
+                options.Validate();
+                var n = options.Parallelism;
+                var p = options.Partitions;
+                _parallelism = n;
+                _clock = options.TimeProvider;
+                _partitions = new Runner<TLarge, TRanks, TNamed>[p];
+                _shards = new Runner<TLarge, TRanks, TNamed>[n * 2];
+                _group = new global::Compiled.Parallel.ShardGroup(n * 2);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                _inbox2 = new global::Compiled.Parallel.ShardInbox<__Exchange2Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox2[s] = new(p + n * 1, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i] = new Runner<TLarge, TRanks, TNamed>(large(), ranks(), named());
+                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options), __Outbox2(i, options));
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TLarge, TRanks, TNamed>(large(), ranks(), named());
+                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null, __Outbox2(p + n * 0 + s, options));
+                    _shards[n * 0 + s] = shard;
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TLarge, TRanks, TNamed>(large(), ranks(), named());
+                    shard.__JoinStreaming(2, s, n, options.MaxParallelism, null, null);
+                    _shards[n * 1 + s] = shard;
+                }
+                _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
+                _driver.Start();
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 1.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> __Outbox1(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange1Item>[_inbox1.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox1[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval);
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 2.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item> __Outbox2(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange2Item>[_inbox2.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox2[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>(channels, options.FlushInterval);
+            }
+
+            private void __RunShards()
+            {
+                try
+                {
+                    _group.Run(__RunShard, _stop.Token);
+                }
+                catch (global::System.Exception error)
+                {
+                    _failure = error;
+                }
+            }
+
+            private void __RunShard(int index)
+            {
+                switch (index / _parallelism + 1)
+                {
+                    case 1:
+                    {
+                        var shard = new __Shard1(_shards[index]);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
+                        break;
+                    }
+                    case 2:
+                    {
+                        var shard = new __Shard2(_shards[index]);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox2[index % _parallelism], ref shard, null);
+                        break;
+                    }
+                }
+            }
+
+            /// <summary>A shard of level 1: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
+            {
+                private readonly Runner<TLarge, TRanks, TNamed> _runner;
+
+                public __Shard1(Runner<TLarge, TRanks, TNamed> runner) => _runner = runner;
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index) => _runner.__Receive1(batch, index);
+
+                public void EndBundle()
+                {
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public void Finish() => _runner.Finish();
+            }
+
+            /// <summary>A shard of level 2: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard2 : global::Compiled.Parallel.IStreamingShard<__Exchange2Item>
+            {
+                private readonly Runner<TLarge, TRanks, TNamed> _runner;
+
+                public __Shard2(Runner<TLarge, TRanks, TNamed> runner) => _runner = runner;
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange2Item> batch, int index) => _runner.__Receive2(batch, index);
+
+                public void EndBundle()
+                {
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public void Finish() => _runner.Finish();
+            }
+
+            /// <summary>Shards per level: the threads that own key groups.</summary>
+            public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
+
+            /// <summary>The number of partitions.</summary>
+            public int Partitions => _partitions.Length;
+
+            /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
+            /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            public Runner<TLarge, TRanks, TNamed> Partition(int index) => _partitions[index];
+
+            /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
+            public global::System.Collections.Generic.IReadOnlyList<Runner<TLarge, TRanks, TNamed>> Shards => _shards;
+
+            /// <summary>Every sink of output 'large': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TLarge[] LargeSinks()
+            {
+                var sinks = new TLarge[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Large;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Large;
+                }
+                return sinks;
+            }
+
+            /// <summary>Every sink of output 'ranks': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TRanks[] RanksSinks()
+            {
+                var sinks = new TRanks[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Ranks;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Ranks;
+                }
+                return sinks;
+            }
+
+            /// <summary>Every sink of output 'named': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TNamed[] NamedSinks()
+            {
+                var sinks = new TNamed[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Named;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Named;
+                }
+                return sinks;
+            }
+
+            /// <summary>Pushes one element into input 'numbers' of partition 0.</summary>
+            public void PushNumbers(int element) => _partitions[0].PushNumbers(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'numbers' of partition 0.</summary>
+            public void PushNumbers(int element, global::Compiled.Instant timestamp) => _partitions[0].PushNumbers(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'numbers' of partition 0.</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<int> elements) => _partitions[0].PushNumbers(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'numbers' of partition 0.</summary>
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => _partitions[0].PushNumbers(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'numbers' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                _partitions[0].PushNumbersAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'numbers' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushNumbersAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>Pushes one element into input 'thresholds' of partition 0.</summary>
+            public void PushThresholds(int element) => _partitions[0].PushThresholds(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'thresholds' of partition 0.</summary>
+            public void PushThresholds(int element, global::Compiled.Instant timestamp) => _partitions[0].PushThresholds(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'thresholds' of partition 0.</summary>
+            public void PushThresholds(global::System.ReadOnlySpan<int> elements) => _partitions[0].PushThresholds(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'thresholds' of partition 0.</summary>
+            public void PushThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => _partitions[0].PushThresholds(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'thresholds' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                _partitions[0].PushThresholdsAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'thresholds' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushThresholdsAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushThresholdsAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>Pushes one element into input 'names' of partition 0.</summary>
+            public void PushNames(global::Compiled.KV<int, string> element) => _partitions[0].PushNames(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'names' of partition 0.</summary>
+            public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => _partitions[0].PushNames(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'names' of partition 0.</summary>
+            public void PushNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements) => _partitions[0].PushNames(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'names' of partition 0.</summary>
+            public void PushNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle) => _partitions[0].PushNames(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'names' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                _partitions[0].PushNamesAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'names' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushNamesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushNamesAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>
+            public global::Compiled.Instant Watermark
+            {
+                get
+                {
+                    var watermark = global::Compiled.Instant.MaxValue;
+                    foreach (var partition in _partitions)
+                    {
+                        watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);
+                    }
+                    return watermark;
+                }
+            }
+
+            /// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref="Finish"/> has returned.</summary>
+            public long DroppedLateElements
+            {
+                get
+                {
+                    long dropped = 0;
+                    foreach (var runner in _partitions)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    foreach (var runner in _shards)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    return dropped;
+                }
+            }
+
+            /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);
+
+            /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
+
+            /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
+            public void Flush() => _partitions[0].__FlushCall();
+
+            /// <summary>
+            /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
+            /// until every shard has emitted its state, and throws the first failure of any shard, as a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the shard and the transform when it came from one.
+            /// </summary>
+            public void Finish()
+            {
+                if (_finished)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
+                }
+                global::System.Exception? first = null;
+                foreach (var partition in _partitions)
+                {
+                    if (!partition.IsFinished)
+                    {
+                        try
+                        {
+                            partition.Finish();
+                        }
+                        catch (global::System.Exception error)
+                        {
+                            first ??= error;
+                        }
+                    }
+                }
+                _finished = true;
+                _driver.Join();
+                if (_failure is global::Compiled.Parallel.ShardFailedException { InnerException: global::Compiled.PipelineExecutionException failure } shardFailure)
+                {
+                    throw failure.OnShard(shardFailure.Shard % _parallelism, _parallelism, -1);
+                }
+                if (_failure is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                }
+                if (first is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
+            }
+
+            /// <summary>Finishes the runner on another thread: <see cref="Finish"/>, awaited.</summary>
+            public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);
+
+            /// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>
+            public void Dispose()
+            {
+                if (!_finished)
+                {
+                    _stop.Cancel();
+                    _driver.Join();
+                    _finished = true;
+                }
+                _group.Dispose();
+                _stop.Dispose();
+            }
         }
 
     }
