@@ -217,3 +217,79 @@ public readonly struct DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder> : I
         return items;
     }
 }
+
+/// <summary>
+/// The coder of a collection held through a list interface (<see cref="IEnumerable{T}"/>, <see cref="IReadOnlyList{T}"/>,
+/// <see cref="IList{T}"/>, ...): the same bytes as <see cref="ListCoder{T, TCoder}"/>, decoded as a <see cref="List{T}"/>.
+/// </summary>
+/// <typeparam name="TCollection">The interface, which <see cref="List{T}"/> implements.</typeparam>
+/// <typeparam name="T">The item type.</typeparam>
+/// <typeparam name="TCoder">The item coder.</typeparam>
+public readonly struct CollectionCoder<TCollection, T, TCoder> : ICoder<TCollection?>
+    where TCollection : class, IEnumerable<T>
+    where TCoder : struct, ICoder<T>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => default(ListCoder<T, TCoder>).FormatVersion;
+
+    /// <inheritdoc/>
+    public void Encode(ref CoderWriter writer, TCollection? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteLength(-1);
+                break;
+            case IReadOnlyCollection<T> collection:
+                default(ListCoder<T, TCoder>).EncodeItems(ref writer, collection);
+                break;
+            default:
+                default(ListCoder<T, TCoder>).EncodeItems(ref writer, new List<T>(value));
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public TCollection? Decode(ref CoderReader reader) => (TCollection?)(object?)default(ListCoder<T, TCoder>).Decode(ref reader);
+}
+
+/// <summary>
+/// The coder of a dictionary held through <see cref="IDictionary{TKey, TValue}"/> or
+/// <see cref="IReadOnlyDictionary{TKey, TValue}"/>: the same bytes as <see cref="DictionaryCoder{TKey, TValue, TKeyCoder, TValueCoder}"/>,
+/// decoded as a <see cref="Dictionary{TKey, TValue}"/>.
+/// </summary>
+/// <typeparam name="TDictionary">The interface, which <see cref="Dictionary{TKey, TValue}"/> implements.</typeparam>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TKeyCoder">The key coder.</typeparam>
+/// <typeparam name="TValueCoder">The value coder.</typeparam>
+public readonly struct DictionaryInterfaceCoder<TDictionary, TKey, TValue, TKeyCoder, TValueCoder> : ICoder<TDictionary?>
+    where TDictionary : class, IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : notnull
+    where TKeyCoder : struct, ICoder<TKey>
+    where TValueCoder : struct, ICoder<TValue>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => default(DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder>).FormatVersion;
+
+    /// <inheritdoc/>
+    public void Encode(ref CoderWriter writer, TDictionary? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteLength(-1);
+                break;
+            case IReadOnlyCollection<KeyValuePair<TKey, TValue>> collection:
+                default(DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder>).EncodeItems(ref writer, collection);
+                break;
+            default:
+                default(DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder>).EncodeItems(ref writer, new List<KeyValuePair<TKey, TValue>>(value));
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public TDictionary? Decode(ref CoderReader reader) =>
+        (TDictionary?)(object?)default(DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder>).Decode(ref reader);
+}
