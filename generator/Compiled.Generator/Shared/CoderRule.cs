@@ -89,6 +89,9 @@ internal sealed class GeneratedCoderShape
     /// <summary>The type as a person reads it ("Order").</summary>
     public string Display { get; }
 
+    /// <summary>True when the type is visible only inside some class (private or protected, or nested in such a type).</summary>
+    public bool IsPrivate { get; set; }
+
     /// <summary>The members, in the order they are written (base types first, then declaration order).</summary>
     public List<CoderMember> Members { get; } = new();
 
@@ -237,6 +240,8 @@ internal sealed class CoderRule
         type.Name == "KV" && type.TypeArguments.Length == 2 && type.ContainingNamespace?.ToDisplayString() == "Compiled";
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+    private static string Plain(ITypeSymbol type) => Display(type.WithNullableAnnotation(NullableAnnotation.None));
 
     private static string Fnv(string text)
     {
@@ -551,7 +556,7 @@ internal sealed class CoderRule
                 // judged again, as a key, and the types it uses are added to this judgement's list.
                 Add(known);
                 var memberProblem = _key && keyProblem is null && !_building.Contains(known) ? MemberKeyProblem(type, path, depth) : null;
-                return (_rule._generatedCoderType(known.CoderName), keyProblem ?? memberProblem);
+                return (Use(type, known, depth), keyProblem ?? memberProblem);
             }
 
             if (failures.TryGetValue(type, out var failed))
@@ -559,7 +564,7 @@ internal sealed class CoderRule
                 return (null, Rebase(failed, Marker, path));
             }
 
-            var shape = new GeneratedCoderShape(Name(type), UniqueCoderName(type), type.IsReferenceType, Display(type));
+            var shape = new GeneratedCoderShape(Name(type), UniqueCoderName(type), type.IsReferenceType, Plain(type)) { IsPrivate = IsPrivate(type) };
             _rule._shapes[type] = shape;
             _building.Push(shape);
             CoderProblem? problem;
@@ -582,7 +587,17 @@ internal sealed class CoderRule
             }
 
             Add(shape);
-            return (_rule._generatedCoderType(shape.CoderName), keyProblem ?? membersProblem);
+            return (Use(type, shape, depth), keyProblem ?? membersProblem);
+        }
+
+        /// <summary>
+        /// The coder to use for a generated type here: a class's coder writes its fields only, so that a grouping key (never
+        /// null) encodes as its fields, and everywhere else it is wrapped with a presence marker, so that null round-trips.
+        /// </summary>
+        private string Use(INamedTypeSymbol type, GeneratedCoderShape shape, int depth)
+        {
+            var coder = _rule._generatedCoderType(shape.CoderName);
+            return !type.IsReferenceType || (_key && depth == 0) ? coder : Ns + "NullableReferenceCoder<" + Name(type) + ", " + coder + ">";
         }
 
         /// <summary>Adds a generated type to this judgement's list, and to the dependencies of the type being built.</summary>
@@ -709,7 +724,7 @@ internal sealed class CoderRule
         private string UniqueCoderName(INamedTypeSymbol type)
         {
             var builder = new StringBuilder();
-            foreach (var c in type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))
+            foreach (var c in Plain(type))
             {
                 builder.Append(char.IsLetterOrDigit(c) ? c : '_');
             }
@@ -860,6 +875,19 @@ internal sealed class CoderRule
         }
 
         return fields;
+    }
+
+    private static bool IsPrivate(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInSource(INamedTypeSymbol type)

@@ -88,3 +88,36 @@ public readonly struct KeyValuePairCoder<TKey, TValue, TKeyCoder, TValueCoder> :
         return new KeyValuePair<TKey, TValue>(key, default(TValueCoder).Decode(ref reader));
     }
 }
+
+/// <summary>
+/// The coder of a reference type whose own coder writes only its fields (a generated coder): a presence marker (00 for
+/// null, 01), then the fields. Every use of such a type is wrapped in it, except a grouping key, which is never null.
+/// </summary>
+/// <typeparam name="T">The reference type.</typeparam>
+/// <typeparam name="TCoder">Its coder, which is given only non-null values.</typeparam>
+public readonly struct NullableReferenceCoder<T, TCoder> : ICoder<T?>
+    where T : class
+    where TCoder : struct, ICoder<T>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => Coder.CombineVersions(0x0200_0004u, default(TCoder).FormatVersion);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Encode(ref CoderWriter writer, T? value)
+    {
+        if (value is null)
+        {
+            writer.WritePresence(false);
+        }
+        else
+        {
+            writer.WritePresence(true);
+            default(TCoder).Encode(ref writer, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T? Decode(ref CoderReader reader) => reader.ReadPresence() ? default(TCoder).Decode(ref reader) : null;
+}
