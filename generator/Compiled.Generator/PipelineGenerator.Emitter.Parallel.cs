@@ -218,9 +218,9 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>" + summary + "</summary>");
                 w.Line(Inline);
                 w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
-                w.Line("#nullable disable // coders are written for the types without their annotations (StringCoder is an ICoder<string?>)");
+                w.Line("#nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)");
                 w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism), __maxParallelism, __shardCount);");
-                w.Line("#nullable restore");
+                w.Line("#nullable restore warnings");
                 w.Close();
                 w.Line();
             }

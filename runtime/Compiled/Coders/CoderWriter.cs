@@ -365,11 +365,6 @@ public ref struct CoderWriter
         WriteInt32(Encoding.UTF8.GetByteCount(value));
         while (true)
         {
-            if (_span.Length - _position < 4)
-            {
-                Grow(Math.Min(value.Length * 3, 256));
-            }
-
             var status = Utf8.FromUtf16(value, _span.Slice(_position), out int read, out int written, replaceInvalidSequences: true, isFinalBlock: true);
             _position += written;
             value = value.Slice(read);

@@ -5,8 +5,10 @@ namespace Compiled.Coders;
 /// <summary>The coder of an array: its length (4 bytes, -1 for null), then the items in order.</summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <typeparam name="TCoder">The item coder.</typeparam>
-public readonly struct ArrayCoder<T, TCoder> : ICoder<T[]?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct ArrayCoder<T, TCoder> : ICoder<T[]>
     where TCoder : struct, ICoder<T>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => Coder.CombineVersions(0x0400_0001u, default(TCoder).FormatVersion);
@@ -53,8 +55,10 @@ public readonly struct ArrayCoder<T, TCoder> : ICoder<T[]?>
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <typeparam name="TCoder">The item coder.</typeparam>
-public readonly struct ListCoder<T, TCoder> : ICoder<List<T>?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct ListCoder<T, TCoder> : ICoder<List<T>>
     where TCoder : struct, ICoder<T>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => Coder.CombineVersions(0x0400_0001u, default(TCoder).FormatVersion);
@@ -118,8 +122,10 @@ public readonly struct ListCoder<T, TCoder> : ICoder<List<T>?>
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <typeparam name="TCoder">The item coder.</typeparam>
-public readonly struct HashSetCoder<T, TCoder> : ICoder<HashSet<T>?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct HashSetCoder<T, TCoder> : ICoder<HashSet<T>>
     where TCoder : struct, ICoder<T>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => Coder.CombineVersions(0x0400_0002u, default(TCoder).FormatVersion);
@@ -168,10 +174,12 @@ public readonly struct HashSetCoder<T, TCoder> : ICoder<HashSet<T>?>
 /// <typeparam name="TValue">The value type.</typeparam>
 /// <typeparam name="TKeyCoder">The key coder.</typeparam>
 /// <typeparam name="TValueCoder">The value coder.</typeparam>
-public readonly struct DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder> : ICoder<Dictionary<TKey, TValue>?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder> : ICoder<Dictionary<TKey, TValue>>
     where TKey : notnull
     where TKeyCoder : struct, ICoder<TKey>
     where TValueCoder : struct, ICoder<TValue>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => Coder.CombineVersions(Coder.CombineVersions(0x0400_0003u, default(TKeyCoder).FormatVersion), default(TValueCoder).FormatVersion);
@@ -225,9 +233,11 @@ public readonly struct DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder> : I
 /// <typeparam name="TCollection">The interface, which <see cref="List{T}"/> implements.</typeparam>
 /// <typeparam name="T">The item type.</typeparam>
 /// <typeparam name="TCoder">The item coder.</typeparam>
-public readonly struct CollectionCoder<TCollection, T, TCoder> : ICoder<TCollection?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct CollectionCoder<TCollection, T, TCoder> : ICoder<TCollection>
     where TCollection : class, IEnumerable<T>
     where TCoder : struct, ICoder<T>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => default(ListCoder<T, TCoder>).FormatVersion;
@@ -263,11 +273,13 @@ public readonly struct CollectionCoder<TCollection, T, TCoder> : ICoder<TCollect
 /// <typeparam name="TValue">The value type.</typeparam>
 /// <typeparam name="TKeyCoder">The key coder.</typeparam>
 /// <typeparam name="TValueCoder">The value coder.</typeparam>
-public readonly struct DictionaryInterfaceCoder<TDictionary, TKey, TValue, TKeyCoder, TValueCoder> : ICoder<TDictionary?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct DictionaryInterfaceCoder<TDictionary, TKey, TValue, TKeyCoder, TValueCoder> : ICoder<TDictionary>
     where TDictionary : class, IEnumerable<KeyValuePair<TKey, TValue>>
     where TKey : notnull
     where TKeyCoder : struct, ICoder<TKey>
     where TValueCoder : struct, ICoder<TValue>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => default(DictionaryCoder<TKey, TValue, TKeyCoder, TValueCoder>).FormatVersion;

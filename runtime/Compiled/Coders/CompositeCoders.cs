@@ -95,9 +95,11 @@ public readonly struct KeyValuePairCoder<TKey, TValue, TKeyCoder, TValueCoder> :
 /// </summary>
 /// <typeparam name="T">The reference type.</typeparam>
 /// <typeparam name="TCoder">Its coder, which is given only non-null values.</typeparam>
-public readonly struct NullableReferenceCoder<T, TCoder> : ICoder<T?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct NullableReferenceCoder<T, TCoder> : ICoder<T>
     where T : class
     where TCoder : struct, ICoder<T>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => Coder.CombineVersions(0x0200_0004u, default(TCoder).FormatVersion);

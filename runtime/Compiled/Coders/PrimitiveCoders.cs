@@ -199,7 +199,9 @@ public readonly struct DecimalCoder : ICoder<decimal>
 }
 
 /// <summary>The coder of a string: its UTF-8 length (-1 for null) and bytes.</summary>
-public readonly struct StringCoder : ICoder<string?>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct StringCoder : ICoder<string>
+#nullable restore annotations
 {
     /// <inheritdoc/>
     public uint FormatVersion => 0x0100_000Eu;
