@@ -142,7 +142,7 @@ internal sealed class CoderVerdict
 /// <para><b>Coders.</b> Built in: <c>bool</c>, the integral types, <c>char</c>, <c>float</c>, <c>double</c>,
 /// <c>Half</c>, <c>decimal</c>, <c>Int128</c>/<c>UInt128</c>, <c>string</c>, <c>Guid</c>, <c>DateTime</c>,
 /// <c>DateTimeOffset</c>, <c>TimeSpan</c>, <c>DateOnly</c>, <c>TimeOnly</c>, <c>Instant</c>, enums,
-/// <c>ReadOnlyMemory&lt;char&gt;</c>, windows, panes, the Min/Max and Mean accumulators; and, when their parts have
+/// <c>ReadOnlyMemory&lt;char&gt;</c>, windows, panes, the Min/Max, Mean and Top accumulators; and, when their parts have
 /// coders, <c>Nullable</c>, <c>KV</c>, <c>KeyValuePair</c>, value tuples of 2 to 7 items, single-dimension arrays,
 /// <c>List</c> and the list interfaces, <c>HashSet</c>, <c>Dictionary</c> and the dictionary interfaces. A type with
 /// <c>[Coder(typeof(C))]</c> uses <c>C</c>. Generated: records, structs and classes, from their public fields and
@@ -437,6 +437,8 @@ internal sealed class CoderRule
                     return Generic("KeyValuePairCoder", named, path, new[] { ".Key", ".Value" }, depth, insideMember, null);
                 case "Compiled.MinMaxAccumulator<T>":
                     return Generic("MinMaxAccumulatorCoder", named, path, new[] { ".Value" }, depth, insideMember, null);
+                case "Compiled.TopAccumulator<T>":
+                    return Generic("TopAccumulatorCoder", named, path, new[] { "[]" }, depth, insideMember, "is a top accumulator, a heap that compares by reference");
                 case "System.Collections.Generic.List<T>":
                     return Generic("ListCoder", named, path, new[] { "[]" }, depth, insideMember, "is the class '" + Display(type) + "', which does not override Equals and so compares by reference");
                 case "System.Collections.Generic.IList<T>":

@@ -114,3 +114,63 @@ public readonly struct MeanAccumulatorCoder : ICoder<MeanAccumulator>
     /// <inheritdoc/>
     public MeanAccumulator Decode(ref CoderReader reader) => new() { Sum = reader.ReadDouble(), Count = reader.ReadInt64() };
 }
+
+/// <summary>
+/// The coder of <see cref="TopAccumulator{T}"/>, the state of Top and Smallest: a presence marker, the most elements
+/// kept (4 bytes), which end is kept (1 byte), then the kept elements in the accumulator's heap order (a count and the
+/// items), which rebuilds the same heap when read.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TCoder">Its coder.</typeparam>
+#nullable disable annotations // an oblivious interface: the coder serves T and T? alike, without warnings
+public readonly struct TopAccumulatorCoder<T, TCoder> : ICoder<TopAccumulator<T>>
+    where TCoder : struct, ICoder<T>
+#nullable restore annotations
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => Coder.CombineVersions(0x0600_0003u, default(TCoder).FormatVersion);
+
+    /// <inheritdoc/>
+    public void Encode(ref CoderWriter writer, TopAccumulator<T>? value)
+    {
+        writer.WritePresence(value is not null);
+        if (value is null)
+        {
+            return;
+        }
+
+        writer.WriteInt32(value.MaxCount);
+        writer.WriteBoolean(value.KeepsSmallest);
+        var kept = value.KeptInHeapOrder;
+        writer.WriteLength(kept.Length);
+        foreach (var item in kept)
+        {
+            default(TCoder).Encode(ref writer, item);
+        }
+    }
+
+    /// <inheritdoc/>
+    public TopAccumulator<T>? Decode(ref CoderReader reader)
+    {
+        if (!reader.ReadPresence())
+        {
+            return null;
+        }
+
+        var maxCount = reader.ReadInt32();
+        var smallest = reader.ReadBoolean();
+        var count = reader.ReadLength();
+        if (maxCount <= 0 || count < 0 || count > maxCount)
+        {
+            throw new CoderException("A top accumulator keeps at most " + maxCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements, a positive number, and no more: " + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " are announced.");
+        }
+
+        var accumulator = new TopAccumulator<T>(maxCount, smallest);
+        for (var i = 0; i < count; i++)
+        {
+            accumulator.Add(default(TCoder).Decode(ref reader));
+        }
+
+        return accumulator;
+    }
+}

@@ -82,6 +82,10 @@ public sealed class BuiltInCoderTests
         CoderAssert.RoundTrips<Dictionary<string, int>?, DictionaryCoder<string, int, StringCoder, Int32Coder>>(
             Gen.Select(Text, Gen.Int).Array[0, 20].Select(a => (Dictionary<string, int>?)a.DistinctBy(p => p.Item1).ToDictionary(p => p.Item1, p => p.Item2)),
             (a, b) => a!.Count == b!.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value));
+        CoderAssert.RoundTrips<IReadOnlyDictionary<int, string?>, DictionaryInterfaceCoder<IReadOnlyDictionary<int, string?>, int, string?, Int32Coder, StringCoder>>(
+            Gen.Select(Gen.Int, Text).Array[0, 10].Select(a => (IReadOnlyDictionary<int, string?>)a.DistinctBy(p => p.Item1).ToDictionary(p => p.Item1, p => (string?)p.Item2)),
+            (a, b) => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value));
+        CoderAssert.RoundTrips<IEnumerable<Guid>, CollectionCoder<IEnumerable<Guid>, Guid, GuidCoder>>(Gen.Guid.List[0, 10].Select(l => (IEnumerable<Guid>)l), SameItems);
         CoderAssert.RoundTrips<int[][], ArrayCoder<int[], ArrayCoder<int, Int32Coder>>>(Gen.Int.Array[0, 5].Array[0, 5], (a, b) => a.Length == b.Length && a.Zip(b).All(p => p.First.SequenceEqual(p.Second)));
     }
 
@@ -95,6 +99,18 @@ public sealed class BuiltInCoderTests
         CoderAssert.RoundTrips<PaneInfo, PaneInfoCoder>(Gen.Select(Gen.Bool, Gen.Bool, Gen.Int[0, 3], Gen.Long, Gen.Long, (f, l, t, i, n) => new PaneInfo(f, l, (PaneTiming)t, i, n)));
         CoderAssert.RoundTrips<MinMaxAccumulator<long>, MinMaxAccumulatorCoder<long, Int64Coder>>(Gen.OneOf(Gen.Long.Select(v => new MinMaxAccumulator<long>(v)), Gen.Const(default(MinMaxAccumulator<long>))),
             (a, b) => a.HasValue == b.HasValue && a.Value == b.Value);
+        CoderAssert.RoundTrips<TopAccumulator<int>, TopAccumulatorCoder<int, Int32Coder>>(
+            Gen.Select(Gen.Int[1, 12], Gen.Bool, Gen.Int[-50, 50].Array[0, 40], (max, smallest, items) =>
+            {
+                var top = new TopAccumulator<int>(max, smallest);
+                foreach (var item in items)
+                {
+                    top.Add(item);
+                }
+
+                return top;
+            }),
+            (a, b) => a.MaxCount == b.MaxCount && a.KeepsSmallest == b.KeepsSmallest && a.ToSortedArray().SequenceEqual(b.ToSortedArray()));
         CoderAssert.RoundTrips<MeanAccumulator, MeanAccumulatorCoder>(Gen.Select(Doubles, Gen.Long, (s, c) => new MeanAccumulator { Sum = s, Count = c }),
             (a, b) => a.Sum.Equals(b.Sum) && a.Count == b.Count);
     }
