@@ -21,6 +21,9 @@ internal enum CoderProblemKind
 
     /// <summary>A key that is, or holds through KV, tuples, Nullable or arrays, a float or double (CMP2001).</summary>
     FloatingPoint,
+
+    /// <summary>A part that cannot be judged at build time (a type parameter, a type in error): no coder, and nothing to report.</summary>
+    NotJudged,
 }
 
 /// <summary>Why a type has no coder, or no deterministic one: the member path of the part and the reason.</summary>
@@ -291,6 +294,7 @@ internal sealed class CoderRule
         private readonly List<GeneratedCoderShape> _generated;
         private readonly HashSet<GeneratedCoderShape> _added = new();
         private readonly Stack<GeneratedCoderShape> _building = new();
+        private int _judgingOnly;
 
         public Walk(CoderRule rule, bool key, List<GeneratedCoderShape> generated)
         {
@@ -390,7 +394,7 @@ internal sealed class CoderRule
             // A coder the user named wins over every rule below.
             if (UserCoder(named) is { } user)
             {
-                if (user.Coder is not null && _building.Count > 0 && !_building.Peek().UserCoders.Contains(user.Coder))
+                if (user.Coder is not null && _judgingOnly == 0 && _building.Count > 0 && !_building.Peek().UserCoders.Contains(user.Coder))
                 {
                     _building.Peek().UserCoders.Add(user.Coder);
                 }
@@ -602,20 +606,28 @@ internal sealed class CoderRule
             return !type.IsReferenceType || (_key && depth == 0) ? coder : Ns + "NullableReferenceCoder<" + Name(type) + ", " + coder + ">";
         }
 
-        /// <summary>Adds a generated type to this judgement's list, and to the dependencies of the type being built.</summary>
+        /// <summary>
+        /// Adds a generated type to the direct dependencies of the type being built (so that its version depends on the
+        /// type's own members only, whatever was judged before), and it and what it uses to this judgement's list.
+        /// </summary>
         private void Add(GeneratedCoderShape shape)
         {
-            if (_building.Count > 0 && _building.Peek() != shape && !_building.Peek().Dependencies.Contains(shape))
+            if (_judgingOnly == 0 && _building.Count > 0 && _building.Peek() != shape && !_building.Peek().Dependencies.Contains(shape))
             {
                 _building.Peek().Dependencies.Add(shape);
             }
 
+            AddToList(shape);
+        }
+
+        private void AddToList(GeneratedCoderShape shape)
+        {
             if (_added.Add(shape))
             {
                 _generated.Add(shape);
                 foreach (var dependency in shape.Dependencies)
                 {
-                    Add(dependency);
+                    AddToList(dependency);
                 }
             }
         }
@@ -628,16 +640,25 @@ internal sealed class CoderRule
                 return null;
             }
 
-            foreach (var (name, memberType, _) in ReadableMembers(type))
+            // Only judging: what the members use is not recorded as the dependencies of the type being built.
+            _judgingOnly++;
+            try
             {
-                var (_, problem) = Visit(memberType, path + "." + name, depth + 1, insideMember: true);
-                if (problem is not null)
+                foreach (var (name, memberType, _) in ReadableMembers(type))
                 {
-                    return problem;
+                    var (_, problem) = Visit(memberType, path + "." + name, depth + 1, insideMember: true);
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
                 }
-            }
 
-            return null;
+                return null;
+            }
+            finally
+            {
+                _judgingOnly--;
+            }
         }
 
         /// <summary>Fills <paramref name="shape"/>: members, constructor, schema. Returns the reason it cannot be built.</summary>
@@ -679,13 +700,14 @@ internal sealed class CoderRule
                 var (coder, problem) = Visit(memberType, path + "." + name, depth + 1, insideMember: true);
                 if (coder is null)
                 {
-                    return problem;
+                    // A part not judged (a type parameter, a type in error) leaves the type without a coder, unreported.
+                    return problem ?? new CoderProblem(CoderProblemKind.NotJudged, path + "." + name, "cannot be judged at build time");
                 }
 
                 keyProblem ??= problem;
                 shape.Members.Add(new CoderMember(name, Name(memberType), coder, position));
                 encoded.Add(name);
-                schema.Append(name).Append(':').Append(Name(memberType)).Append('=').Append(coder).Append(';');
+                schema.Append(name).Append(':').Append(Name(memberType)).Append(';');
             }
 
             shape.ConstructorArity = constructor?.Parameters.Length ?? 0;
@@ -719,7 +741,9 @@ internal sealed class CoderRule
                 }
             }
 
-            shape.Schema = schema.Append('}').ToString();
+            // The schema names types, never the generated coders (whose names depend on the pipeline that declares them):
+            // the same type has the same version in every pipeline. A user coder's name is part of it.
+            shape.Schema = schema.Append('}').Append(string.Join(",", shape.UserCoders)).ToString();
             return null;
         }
 

@@ -19,7 +19,7 @@ namespace Snapshots
             internal readonly struct AddressCoder : global::Compiled.Coders.ICoder<global::Snapshots.Address>
             {
                 /// <summary>A hash of the schema: the members' names, types and order, and those of the generated types they hold.</summary>
-                public const uint SchemaVersion = 0xB287A670u;
+                public const uint SchemaVersion = 0xE30E7B78u;
 
                 /// <inheritdoc/>
                 public uint FormatVersion => SchemaVersion;
@@ -46,7 +46,7 @@ namespace Snapshots
             internal readonly struct CustomerCoder : global::Compiled.Coders.ICoder<global::Snapshots.Customer>
             {
                 /// <summary>A hash of the schema: the members' names, types and order, and those of the generated types they hold.</summary>
-                public const uint SchemaVersion = 0x219E3CBFu;
+                public const uint SchemaVersion = 0x91DEF2AEu;
 
                 /// <inheritdoc/>
                 public uint FormatVersion => SchemaVersion;
@@ -74,7 +74,7 @@ namespace Snapshots
             internal readonly struct OrderCoder : global::Compiled.Coders.ICoder<global::Snapshots.Order>
             {
                 /// <summary>A hash of the schema: the members' names, types and order, and those of the generated types they hold.</summary>
-                public const uint SchemaVersion = 0x29109F06u;
+                public const uint SchemaVersion = 0x96E9A392u;
 
                 /// <inheritdoc/>
                 public uint FormatVersion => SchemaVersion;
@@ -103,7 +103,7 @@ namespace Snapshots
             internal readonly struct TotalsCoder : global::Compiled.Coders.ICoder<global::Snapshots.Totals>
             {
                 /// <summary>A hash of the schema: the members' names, types and order, and those of the generated types they hold.</summary>
-                public const uint SchemaVersion = 0xDD77A3E6u;
+                public const uint SchemaVersion = 0x07612539u;
 
                 /// <inheritdoc/>
                 public uint FormatVersion => SchemaVersion;

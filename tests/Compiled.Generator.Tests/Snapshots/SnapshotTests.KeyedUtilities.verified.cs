@@ -655,9 +655,9 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf2(string key)
             {
-                #nullable disable // coders are written for the types without their annotations (StringCoder is an ICoder<string?>)
+                #nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)
                 return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
-                #nullable restore
+                #nullable restore warnings
             }
 
             /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
