@@ -218,7 +218,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>" + summary + "</summary>");
                 w.Line(Inline);
                 w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
-                w.Line("#nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)");
+                w.Line("#nullable disable warnings // coders name their types without nullable annotations");
                 w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism), __maxParallelism, __shardCount);");
                 w.Line("#nullable restore warnings");
                 w.Close();

@@ -645,7 +645,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf2(int key)
             {
-                #nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)
+                #nullable disable warnings // coders name their types without nullable annotations
                 return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism), __maxParallelism, __shardCount);
                 #nullable restore warnings
             }
@@ -654,7 +654,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf4(int key)
             {
-                #nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)
+                #nullable disable warnings // coders name their types without nullable annotations
                 return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism), __maxParallelism, __shardCount);
                 #nullable restore warnings
             }

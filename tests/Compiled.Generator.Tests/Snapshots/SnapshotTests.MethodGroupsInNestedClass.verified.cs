@@ -569,7 +569,7 @@ namespace Snapshots
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private int __ShardOf3(string key)
                 {
-                    #nullable disable warnings // a coder is written for the type without its annotations (StringCoder is an ICoder<string?>)
+                    #nullable disable warnings // coders name their types without nullable annotations
                     return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
                     #nullable restore warnings
                 }
