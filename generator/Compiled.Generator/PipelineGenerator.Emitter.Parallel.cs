@@ -213,28 +213,24 @@ public sealed partial class PipelineGenerator
                     var t = _t[state.Transform];
                     var id = N(t.Id);
                     var text = IsTextKey(StateKeyType(t));
-                    WriteShardOf(w, id, text ? "string" : StateKeyType(t), text ? new[] { "hasher.Add(key);" } : t.KeyHash.ToArray(),
-                        "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding, the same in every process.");
+                    WriteShardOf(w, id, text ? "string" : StateKeyType(t), KeyHashExpression(t, text),
+                        "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding by its coder, the same in every process.");
                     if (text)
                     {
-                        WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", new[] { "hasher.Add(key);" }, "The shard of a text key given as characters (the same hash as the string's).");
+                        WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", "global::Compiled.Coders.Coder.Hash(key)", "The shard of a text key given as characters (the same hash as the string's).");
                     }
                 }
             }
 
-            /// <summary>A key's shard: its canonical encoding hashed (<paramref name="hash"/> feeds 'key' into 'hasher'), its key group, that group's shard.</summary>
-            private static void WriteShardOf(SourceWriter w, string id, string keyType, string[] hash, string summary)
+            /// <summary>A key's shard: its canonical encoding hashed (<paramref name="hash"/>, an expression over 'key'), its key group, that group's shard.</summary>
+            private static void WriteShardOf(SourceWriter w, string id, string keyType, string hash, string summary)
             {
                 w.Line("/// <summary>" + summary + "</summary>");
                 w.Line(Inline);
                 w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
-                w.Line("var hasher = new global::Compiled.Parallel.KeyHasher();");
-                foreach (var line in hash)
-                {
-                    w.Line(line);
-                }
-
-                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);");
+                w.Line("#nullable disable warnings // coders name their types without nullable annotations");
+                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism), __maxParallelism, __shardCount);");
+                w.Line("#nullable restore warnings");
                 w.Close();
                 w.Line();
             }

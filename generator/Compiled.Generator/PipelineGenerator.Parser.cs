@@ -210,7 +210,7 @@ public sealed partial class PipelineGenerator
 
                 CheckGeneratedMemberCollisions();
                 CheckWindowing(defineSyntax);
-                AddKeyHashes(defineSyntax.SpanStart);
+                AddCoders(defineSyntax.SpanStart, type);
 
                 // A compiler error in Define (one the generator could read past, such as a static lambda that uses the
                 // builder) means that the lambdas copied into the runner would not compile either: the compiler's error is
@@ -242,6 +242,7 @@ public sealed partial class PipelineGenerator
                     Transforms = _transforms.ToEquatableArray(),
                     OptionsType = _optionsType,
                     CountsEveryTransform = _context.Attributes.Any(a => a.NamedArguments.Any(n => n.Key == "CountEveryTransform" && n.Value.Value is true)),
+                    Coders = _coders,
                 };
                 return Result(spec);
             }

@@ -22,6 +22,7 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
         public const string Plans = "Compiled.Plans";
         public const string Diagnostics = "Compiled.Diagnostics";
         public const string Surfaces = "Compiled.Surfaces";
+        public const string Coders = "Compiled.Coders";
     }
 
     /// <inheritdoc />
@@ -56,15 +57,26 @@ public sealed partial class PipelineGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(surfaces, static (spc, surface) =>
             AddSource(spc, () => Emitter.EmitSurface(surface), "the runner surface of " + surface.ClassName));
 
-        var plans = parsed
+        var specs = parsed
             .Where(static result => result.Spec is not null)
             .Select(static (result, _) => result.Spec!)
-            .WithTrackingName(Steps.Specs)
+            .WithTrackingName(Steps.Specs);
+
+        var plans = specs
             .Select(static (spec, _) => Planner.Plan(spec))
             .WithTrackingName(Steps.Plans);
 
         context.RegisterSourceOutput(plans, static (spc, plan) =>
             AddSource(spc, () => Emitter.Emit(plan), "the runner of " + plan.Spec.ClassName));
+
+        // The coders of the types that cross a grouping or are kept in state, in a file of their own.
+        var coders = specs
+            .Where(static spec => spec.Coders.Count > 0)
+            .Select(static (spec, _) => Planner.PlanCoders(spec))
+            .WithTrackingName(Steps.Coders);
+
+        context.RegisterSourceOutput(coders, static (spc, plan) =>
+            AddSource(spc, () => Emitter.EmitCoders(plan), "the coders of " + plan.ClassName));
     }
 
     /// <summary>Writes one generated file; the generator never throws: an unexpected failure becomes a diagnostic (CMP0099).</summary>

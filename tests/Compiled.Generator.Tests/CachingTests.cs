@@ -159,6 +159,39 @@ public class CachingTests
     }
 
     [Fact]
+    public void TheCodersAreCachedOnUnrelatedEditsAndRegeneratedWhenTheirTypeChanges()
+    {
+        const string source = """
+            using Compiled;
+
+            namespace Demo;
+
+            public sealed record Visit(string Page, int Seconds);
+
+            [Pipeline]
+            public partial class Visits
+            {
+                static void Define(PipelineBuilder p) => p.Create<KV<string, Visit>>("visits").GroupByKey().Output("grouped");
+            }
+
+            public class Unrelated
+            {
+                public int Value() => 1;
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        Assert.Single(Outputs<CoderPlan>(driver.GetRunResult().Results.Single(), PipelineGenerator.Steps.Coders));
+
+        var unrelated = driver.RunGenerators(ReplaceText(compilation, "public int Value() => 1;", "public int Value() => 1 + 41;")).GetRunResult().Results.Single();
+        AssertAllCachedOrUnchanged(unrelated);
+        Assert.All(Reasons(unrelated, PipelineGenerator.Steps.Coders), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+
+        var changed = driver.RunGenerators(ReplaceText(compilation, "int Seconds", "long Seconds")).GetRunResult().Results.Single();
+        Assert.Contains(Reasons(changed, PipelineGenerator.Steps.Coders), r => r == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
     public void AnUnrelatedEditLeavesDiagnosticsCached()
     {
         var compilation = GeneratorHarness.CreateCompilation(PipelineWithDiagnostic);

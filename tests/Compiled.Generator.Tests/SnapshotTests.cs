@@ -397,6 +397,60 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void GeneratedCoders() => CheckCoders(nameof(GeneratedCoders), """
+        public enum Tier { Free, Paid }
+
+        /// <summary>A positional record key, a nested class, a nullable and a collection.</summary>
+        public sealed record Customer(string Id, Tier Tier, Address? Home);
+
+        public sealed class Address
+        {
+            public string Street { get; set; } = "";
+            public int? Number { get; init; }
+        }
+
+        public struct Totals
+        {
+            public long Count;
+            public decimal Amount;
+            public List<string> Notes;
+        }
+
+        public readonly record struct Order(Customer Customer, decimal Amount, DateTimeOffset At, (int Day, string Shop) Where);
+
+        public readonly struct TotalsFn : ICombineFn<Order, Totals, long>
+        {
+            public Totals CreateAccumulator() => default;
+            public void AddInput(ref Totals acc, Order input) { acc.Count++; acc.Amount += input.Amount; }
+            public void MergeAccumulators(ref Totals acc, Totals other) { acc.Count += other.Count; acc.Amount += other.Amount; }
+            public long ExtractOutput(Totals acc) => acc.Count;
+        }
+
+        [Pipeline]
+        public partial class Sales
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var orders = p.Create<Order>("orders");
+                orders.WithKeys(static o => o.Customer).CombinePerKey(new TotalsFn()).Output("totals");
+                orders.WithKeys(static o => o.Where).GroupByKey().Output("byPlace");
+            }
+        }
+        """);
+
+    private static void CheckCoders(string name, string declaration)
+    {
+        var run = GeneratorHarness.Run(Usings + declaration);
+        Assert.True(run.Exceptions.Count == 0, "generator threw: " + string.Join("\n", run.Exceptions));
+        Assert.True(run.GeneratorDiagnostics.Count == 0, "generator diagnostics:\n" + string.Join("\n", run.GeneratorDiagnostics));
+        var coders = run.CodersSource;
+        Assert.NotNull(coders);
+        VerifiedFile.Verify(coders!, "SnapshotTests." + name);
+        var diagnostics = run.CompilationDiagnostics.ToList();
+        Assert.True(diagnostics.Count == 0, $"the output compilation has {diagnostics.Count} warnings/errors:\n" + string.Join("\n", diagnostics.Select(d => d.ToString())));
+    }
+
     private static void Check(string name, string declaration, Action<string>? extra = null)
     {
         var run = GeneratorHarness.Run(Usings + declaration);

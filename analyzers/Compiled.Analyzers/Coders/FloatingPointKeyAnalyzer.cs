@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Compiled.Analyzers.Diagnostics;
 using Compiled.Analyzers.Symbols;
+using Compiled.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -52,7 +53,7 @@ public sealed class FloatingPointKeyAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         var keyType = KeyTypes.GroupingKeyType(method, symbols);
-        if (keyType is null || !KeyTypes.ContainsFloatingPoint(keyType, symbols))
+        if (keyType is null || !CoderRule.ContainsFloatingPoint(keyType))
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Compiled.Analyzers.Diagnostics;
 using Compiled.Analyzers.Symbols;
 using Compiled.Analyzers.Windowing;
+using Compiled.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -56,13 +57,9 @@ public sealed class MissingCoderAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Keys: determinism (CMP2001, CMP2002) comes first; a key those rules report is not reported twice.
+        // Keys are judged as keys: a part CMP2001 or CMP2002 reports (not deterministic) is not reported again here.
         var keyRoot = isElement ? "Element" : "Key";
-        if (!KeyTypes.ContainsFloatingPoint(keyType, symbols) &&
-            KeyTypes.FindNonDeterministicPart(keyType, keyRoot, symbols) is null)
-        {
-            Check(context, invocation, keyType, isElement ? "element" : "key", keyRoot, symbols);
-        }
+        Check(context, invocation, keyType, isElement ? "element" : "key", keyRoot, key: true);
 
         if (isElement)
         {
@@ -76,23 +73,24 @@ public sealed class MissingCoderAnalyzer : DiagnosticAnalyzer
             case "CombinePerKey":
                 if (arguments.Length > 1)
                 {
-                    Check(context, invocation, arguments[1], "value", "Value", symbols);
+                    Check(context, invocation, arguments[1], "value", "Value", key: false);
                 }
 
                 break;
             case "CoGroupByKey":
                 for (var i = 1; i < arguments.Length; i++)
                 {
-                    Check(context, invocation, arguments[i], "value", i == 1 ? "Value" : "Value" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), symbols);
+                    Check(context, invocation, arguments[i], "value", i == 1 ? "Value" : "Value" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), key: false);
                 }
 
                 break;
         }
     }
 
-    private static void Check(OperationAnalysisContext context, IInvocationOperation invocation, ITypeSymbol type, string role, string root, CompiledSymbols symbols)
+    private static void Check(OperationAnalysisContext context, IInvocationOperation invocation, ITypeSymbol type, string role, string root, bool key)
     {
-        if (CoderTypes.FindUnencodablePart(type, root, symbols) is not { } found)
+        // The rule the coder generator follows: a type reported here gets no coder, and one not reported gets one.
+        if (CoderRule.ForAnalysis().Judge(type, root, key).Problem is not { Kind: CoderProblemKind.NoCoder } found)
         {
             return;
         }

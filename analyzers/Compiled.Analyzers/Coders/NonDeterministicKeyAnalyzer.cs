@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Compiled.Analyzers.Diagnostics;
 using Compiled.Analyzers.Symbols;
 using Compiled.Analyzers.Windowing;
+using Compiled.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,11 +15,12 @@ namespace Compiled.Analyzers.Coders;
 /// </summary>
 /// <remarks>
 /// The keys are those of CMP2001 (<see cref="FloatingPointKeyAnalyzer"/>): TKey of GroupByKey, CombinePerKey,
-/// CountPerKey, CoGroupByKey, and the element of CountPerElement and Distinct. The parts judged are:
-/// unordered collections (dictionaries, sets), <c>object</c> and <c>dynamic</c>, arrays, delegates and classes
-/// without their own Equals (reference equality), and <c>float</c>/<c>double</c> fields of records and structs
-/// (compared field by field). Types with their own Equals or <c>IEquatable&lt;T&gt;</c> are trusted, and
-/// interface-typed parts are not judged.
+/// CountPerKey, CoGroupByKey, and the element of CountPerElement and Distinct. The judgement is
+/// <see cref="CoderRule"/>'s, which the coder generator shares: unordered collections (dictionaries, sets),
+/// <c>object</c> and <c>dynamic</c>, arrays, lists, delegates and classes without their own Equals (reference
+/// equality), <c>float</c>/<c>double</c> fields of records and structs, and types with a user-written Equals (a
+/// generated coder cannot know what it compares) unless they name a deterministic coder
+/// (<c>[Coder(typeof(C), Deterministic = true)]</c>).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NonDeterministicKeyAnalyzer : DiagnosticAnalyzer
@@ -57,8 +59,10 @@ public sealed class NonDeterministicKeyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var problem = KeyTypes.FindNonDeterministicPart(keyType, isElement ? "Element" : "Key", symbols);
-        if (problem is not { } found)
+        // The rule the coder generator follows too: a key reported here gets no deterministic coder, and the parallel
+        // runner sends all its keys to one key group. Floating-point keys CMP2001 reports are not reported again.
+        var verdict = CoderRule.ForAnalysis().Judge(keyType, isElement ? "Element" : "Key", key: true);
+        if (verdict.Problem is not { Kind: CoderProblemKind.NotDeterministic } found)
         {
             return;
         }

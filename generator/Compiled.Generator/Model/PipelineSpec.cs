@@ -47,6 +47,9 @@ internal sealed record PipelineSpec
 
     /// <summary>[Pipeline(CountEveryTransform = true)]: count the elements reaching every transform, fused ones too.</summary>
     public bool CountsEveryTransform { get; init; }
+
+    /// <summary>The coders generated for the keys, values and accumulators that cross a grouping or are kept in state.</summary>
+    public EquatableArray<CoderSpec> Coders { get; init; } = EquatableArray<CoderSpec>.Empty;
 }
 
 /// <summary>An edge end: output port <see cref="Port"/> of transform <see cref="Node"/>.</summary>
@@ -103,13 +106,13 @@ internal sealed record TransformSpec
     public bool WithoutDefaults { get; init; }
 
     /// <summary>
-    /// For a keyed stateful transform: C# statements that feed its state key (<c>key</c>) into a key hasher
-    /// (<c>hasher</c>) member by member, from the members that take part in the key type's equality. Empty when that
-    /// equality cannot be read at build time; the parallel runner then sends every key to one key group.
+    /// For a keyed stateful transform: the deterministic coder of its key (fully qualified), whose canonical bytes the
+    /// key-group hash is computed from (<c>Coder.Hash</c>). Null when the key has none (<see cref="Shared.CoderRule"/>);
+    /// the parallel runner then sends every key to one key group.
     /// </summary>
-    public EquatableArray<string> KeyHash { get; init; } = EquatableArray<string>.Empty;
+    public string? KeyCoder { get; init; }
 
-    /// <summary>Why <see cref="KeyHash"/> is empty or partial, for the plan; null when every member is hashed.</summary>
+    /// <summary>Why <see cref="KeyCoder"/> is null, for the plan; null when there is one.</summary>
     public string? KeyHashNote { get; init; }
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed class TopAccumulator<T>
         }
     }
 
+    /// <summary>The kept elements in heap order (the worst first), for <see cref="Coders.TopAccumulatorCoder{T, TCoder}"/>: adding them in this order to an empty accumulator rebuilds the same heap.</summary>
+    internal ReadOnlySpan<T> KeptInHeapOrder => _heap.AsSpan(0, _count);
+
     /// <summary>Offers every element kept by <paramref name="other"/> (which is left unchanged).</summary>
     /// <exception cref="ArgumentException">The accumulators keep opposite ends of the order.</exception>
     public void Merge(TopAccumulator<T> other)

@@ -24,7 +24,9 @@ namespace Compiled.Parallel;
 /// ulong hash = hasher.Finish();
 /// </code>
 /// <para><b>The hash.</b> XXH3-64 with seed 0 (<see cref="XxHash3.HashToUInt64(ReadOnlySpan{byte}, long)"/>) of the
-/// key's canonical encoding; <see cref="HashEncoding"/> hashes an encoding made elsewhere (a coder) to the same value.</para>
+/// key's canonical encoding; <see cref="HashEncoding"/> hashes an encoding made elsewhere (a coder) to the same value.
+/// The generated runners hash a key with its coder (<see cref="Coders.Coder.Hash{T, TCoder}(T)"/>), whose canonical
+/// bytes are the ones below (tests check both against the same golden vectors).</para>
 /// <para><b>The canonical encoding</b> is the concatenation of the fields' encodings, in the order they are added.
 /// Numbers are little-endian, of fixed width:</para>
 /// <list type="table">

@@ -19,6 +19,20 @@ public sealed class NonDeterministicKeyAnalyzerTests
             public override bool Equals(object? obj) => Equals(obj as Account);
             public override int GetHashCode() => Id.GetHashCode();
         }
+        [Compiled.Coders.Coder(typeof(VouchedAccountCoder), Deterministic = true)]
+        public sealed class VouchedAccount : IEquatable<VouchedAccount>
+        {
+            public string Id = "";
+            public bool Equals(VouchedAccount? other) => other is not null && other.Id == Id;
+            public override bool Equals(object? obj) => Equals(obj as VouchedAccount);
+            public override int GetHashCode() => Id.GetHashCode();
+        }
+        public readonly struct VouchedAccountCoder : Compiled.Coders.ICoder<VouchedAccount>
+        {
+            public uint FormatVersion => 1;
+            public void Encode(ref Compiled.Coders.CoderWriter writer, VouchedAccount value) => writer.WriteString(value.Id);
+            public VouchedAccount Decode(ref Compiled.Coders.CoderReader reader) => new() { Id = reader.ReadString()! };
+        }
         public readonly record struct Tagged(string Name, HashSet<string> Tags);
         public readonly record struct Cell(int X, int Y);
         public struct Point { public int X; public int Y; }
@@ -75,13 +89,28 @@ public sealed class NonDeterministicKeyAnalyzerTests
             {
                 p.Create<KV<Cell, int>>("a").GroupByKey().Output("a");
                 p.Create<Point>("b").Distinct().Output("b");
-                p.Create<KV<Account, int>>("c").CountPerKey().Output("c");
+                p.Create<KV<VouchedAccount, int>>("c").CountPerKey().Output("c");
                 p.Create<KV<(string, DateTime, Guid), int>>("d").CountPerKey().Output("d");
                 p.Create<KV<string, Dictionary<string, int>>>("e").GroupByKey().Output("e");
                 p.Create<DayOfWeek>("f").CountPerElement().Output("f");
             }
         }
         """);
+
+    [Fact]
+    public Task KeyWithAUserWrittenEquals_IsReportedUnlessItNamesADeterministicCoder() => Verify.VerifyAsync(Types + """
+        [Pipeline]
+        public partial class Accounts
+        {
+            static void Define(PipelineBuilder p)
+            {
+                p.Create<KV<Account, int>>("a").{|#0:CountPerKey|}().Output("a");
+                p.Create<KV<VouchedAccount, int>>("b").CountPerKey().Output("b");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.NonDeterministicKey).WithLocation(0)
+            .WithArguments("CountPerKey", "Account", "Key", "is 'Account', whose own Equals a generated coder cannot follow (name a coder that writes what it compares: [Coder(typeof(...), Deterministic = true)])"));
 
     [Fact]
     public Task DirectFloatingPointKeys_AreLeftToCmp2001() => Verify.VerifyAsync("""

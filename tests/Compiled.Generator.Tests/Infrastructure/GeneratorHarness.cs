@@ -87,5 +87,9 @@ public sealed record GeneratorRun(
     public IEnumerable<Diagnostic> CompilationDiagnostics =>
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);
 
-    public string SingleSource => Sources.Single().Text;
+    /// <summary>The one pipeline file generated (the coders, in their own file, aside).</summary>
+    public string SingleSource => Sources.Single(s => !s.HintName.EndsWith(".Coders.g.cs", StringComparison.Ordinal)).Text;
+
+    /// <summary>The coders' file generated for the one pipeline, or null when it has none.</summary>
+    public string? CodersSource => Sources.SingleOrDefault(s => s.HintName.EndsWith(".Coders.g.cs", StringComparison.Ordinal)).Text;
 }

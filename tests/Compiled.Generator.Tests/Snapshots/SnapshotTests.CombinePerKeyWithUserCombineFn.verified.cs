@@ -641,22 +641,22 @@ namespace Snapshots
                 __send1?.Complete();
             }
 
-            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding, the same in every process.</summary>
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf2(int key)
             {
-                var hasher = new global::Compiled.Parallel.KeyHasher();
-                hasher.Add(key);
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable disable warnings // coders name their types without nullable annotations
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable restore warnings
             }
 
-            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding, the same in every process.</summary>
+            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf4(int key)
             {
-                var hasher = new global::Compiled.Parallel.KeyHasher();
-                hasher.Add(key);
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable disable warnings // coders name their types without nullable annotations
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable restore warnings
             }
 
             /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>

@@ -18,7 +18,7 @@ public class KeyHasherTests
     /// a change of encoding, hash function or key group mapping (which would move keys between key groups, and so break
     /// restoring state) fails here. Keys of different types may share an encoding: int 0 and "" are both 00 00 00 00.
     /// </summary>
-    private static readonly Dictionary<string, (ulong Hash, int KeyGroup)> Golden = new()
+    internal static readonly Dictionary<string, (ulong Hash, int KeyGroup)> Golden = new()
     {
         ["int:0"] = (0x48B2C92616FC193Dul, 13),
         ["int:1"] = (0xDB02334E96D65708ul, 45),

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Compiled.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Parser
+    {
+        private sealed partial class Session
+        {
+            // ----- coders -----
+            //
+            // Every key, value and accumulator that crosses a grouping or is kept in state gets a coder: a built-in one, the
+            // user's ([Coder]), or one generated field by field. Which, and whether a key's is deterministic, is decided by
+            // CoderRule, the rule the analyzers (CMP2001-CMP2003) judge by too. A key with a deterministic coder is sent to
+            // its key group by XXH3 of its canonical bytes (Coder.Hash); any other key goes to one key group, and the plan
+            // says why.
+
+            private EquatableArray<CoderSpec> _coders = EquatableArray<CoderSpec>.Empty;
+
+            /// <summary>Judges the key, values and accumulator of every stateful transform; fills in the key coders and the coders to generate.</summary>
+            private void AddCoders(int position, INamedTypeSymbol pipeline)
+            {
+                var prefix = Fq(pipeline) + ".PipelineCoders.";
+                var rule = new CoderRule(name => prefix + name);
+                var shapes = new List<GeneratedCoderShape>();
+                void Collect(CoderVerdict verdict)
+                {
+                    foreach (var shape in verdict.Generated)
+                    {
+                        if (!shapes.Contains(shape))
+                        {
+                            shapes.Add(shape);
+                        }
+                    }
+                }
+
+                for (var i = 0; i < _transforms.Count; i++)
+                {
+                    var t = _transforms[i];
+                    var keyType = t.Kind switch
+                    {
+                        TransformKind.CountPerElement or TransformKind.Distinct => t.InputType,
+                        TransformKind.CountPerKey or TransformKind.CombinePerKey or TransformKind.GroupByKey or TransformKind.CoGroupByKey => t.KeyType,
+                        _ => null,
+                    };
+                    var values = t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.CombinePerKey ? t.ValueTypes.ToList() : new List<string>();
+                    if (t.Combine is { } combine)
+                    {
+                        values.Add(combine.AccumulatorType);
+                    }
+
+                    foreach (var value in values)
+                    {
+                        if (Resolve(position, value) is { } valueSymbol)
+                        {
+                            Collect(rule.Judge(valueSymbol, "Value", key: false));
+                        }
+                    }
+
+                    if (keyType is null)
+                    {
+                        continue;
+                    }
+
+                    var label = Names.ForLabel(keyType.Replace("global::", string.Empty));
+                    var symbol = Resolve(position, keyType);
+                    if (symbol is null)
+                    {
+                        _transforms[i] = t with { KeyCoder = null, KeyHashNote = "keys of type " + label + " could not be read, so every key goes to one key group" };
+                        continue;
+                    }
+
+                    var verdict = rule.Judge(symbol, "Key", key: true);
+                    Collect(verdict);
+                    _transforms[i] = t with
+                    {
+                        KeyCoder = verdict.IsDeterministic ? verdict.Coder : null,
+                        KeyHashNote = verdict.IsDeterministic
+                            ? null
+                            : "keys of type " + label + " have no " + (verdict.HasCoder ? "deterministic " : string.Empty) + "coder ('" +
+                              Names.ForLabel(verdict.Problem?.Path ?? "Key") + "' " + Names.ForLabel(verdict.Problem?.Reason ?? "cannot be judged") + "), so every key goes to one key group",
+                    };
+                }
+
+                _coders = shapes.Select(s => new CoderSpec
+                {
+                    Type = s.Type,
+                    CoderName = s.CoderName,
+                    Display = s.Display,
+                    IsReferenceType = s.IsReferenceType,
+                    IsPrivate = s.IsPrivate,
+                    Members = s.Members.Select(m => new CoderMemberSpec(Identifier(m.Name), m.Type, m.Coder, m.ConstructorPosition)).ToEquatableArray(),
+                    ConstructorArity = s.ConstructorArity,
+                    Version = CoderRule.VersionOf(s),
+                    UserCoders = s.UserCoders.ToEquatableArray(),
+                }).ToEquatableArray();
+            }
+
+            /// <summary>The symbol of a type the spec names (fully qualified), as bound where Define is.</summary>
+            private ITypeSymbol? Resolve(int position, string type)
+            {
+                var symbol = _model.GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName(type), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+                return symbol is null || symbol.TypeKind == TypeKind.Error ? null : symbol;
+            }
+        }
+    }
+}
