@@ -301,6 +301,11 @@ public sealed partial class PipelineGenerator
                                 _transforms[id] = _transforms[id] with { AllowedSkewMs = skew };
                             }
 
+                            if (TakesElementContext(method))
+                            {
+                                _transforms[id] = _transforms[id] with { ReadsContext = true };
+                            }
+
                             return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
                                 ? new MultiValue(id, outputs.Length, false)
                                 : Collection(id);
@@ -462,6 +467,15 @@ public sealed partial class PipelineGenerator
             internal const int MaxPartitions = 256;
 
             /// <summary>A transform's user function: the argument bound to its delegate parameter, whatever its position.</summary>
+            /// <summary>
+            /// The overload called is a context overload: its function's delegate, as declared, takes an ElementContext
+            /// (an element type that happens to be ElementContext is a type argument there, not the declared type).
+            /// </summary>
+            private bool TakesElementContext(IMethodSymbol method) =>
+                _elementContext is not null &&
+                method.OriginalDefinition.Parameters.FirstOrDefault(p => p.Name == "fn")?.Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
+                invoke.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, _elementContext));
+
             private static ExpressionSyntax? FunctionArgument(BoundCall call) =>
                 (call["fn"] ?? call["predicate"] ?? call["keyFn"] ?? call["timestampFn"] ?? call["partitionFn"])?.Expression;
 
