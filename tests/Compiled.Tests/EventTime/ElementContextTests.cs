@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using Compiled;
 using Compiled.Parallel;
-using Compiled.Tests.Parallel;
 using Xunit;
 
 namespace Compiled.Tests.EventTime;
@@ -232,7 +231,7 @@ public class ElementContextTests
             streaming.PushEvents(e);
         }
 
-        TestThreads.Run(TimeSpan.FromSeconds(60), streaming.Finish);
+        Compiled.Tests.Parallel.TestThreads.Run(TimeSpan.FromSeconds(60), streaming.Finish);
         var streamedSums = streaming.SumsSinks().SelectMany(s => s.Elements).ToList();
         var streamedSeen = streaming.SeenSinks().SelectMany(s => s.Items).ToList();
         Assert.NotEmpty(streamedSeen);
