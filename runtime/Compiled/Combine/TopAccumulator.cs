@@ -11,8 +11,9 @@ namespace Compiled;
 /// </summary>
 /// <typeparam name="T">The element type, ordered by <see cref="Comparer{T}.Default"/> or the comparer given.</typeparam>
 /// <remarks>
-/// An element replaces the worst kept one only when it ranks strictly better, so among elements that compare equal at
-/// the cut, the ones offered first are kept; the order of equal elements in <see cref="ToSortedArray"/> is unspecified.
+/// An element replaces the worst kept one only when it ranks strictly better. Which of several elements that compare
+/// equal at the cut stay kept, and the order of equal elements in <see cref="ToSortedArray"/>, are unspecified (they
+/// depend on the heap's layout).
 /// </remarks>
 public sealed class TopAccumulator<T>
 {

@@ -13,8 +13,9 @@ namespace Compiled;
 /// <para>Create it with <see cref="Combiners.Top{T}(int)"/>, <see cref="Combiners.Smallest{T}(int)"/> or their
 /// overloads taking an <see cref="IComparer{T}"/> or a key selector.</para>
 /// <para>Elements that compare equal (equal keys) are interchangeable: which of them are kept when they straddle the
-/// cut, and their order in the output, are unspecified, as in Beam. In one accumulator the first offered are kept; when
-/// accumulators are merged (the parallel runners, combiner lifting), the order of merging decides.</para>
+/// cut, and their order in the output, are unspecified, as in Beam (whose bounded heap and sort leave them so too); they
+/// depend on the order elements arrive in and, in the parallel runners and with combiner lifting, on how accumulators
+/// are merged. Order by a key that includes a tie-breaker when the choice matters.</para>
 /// </remarks>
 public readonly struct TopFn<T> : ICombineFn<T, TopAccumulator<T>, IReadOnlyList<T>>
 {
