@@ -466,7 +466,6 @@ public sealed partial class PipelineGenerator
             /// <summary>The most partitions a Partition may declare: each is a branch of the graph and of the generated code.</summary>
             internal const int MaxPartitions = 256;
 
-            /// <summary>A transform's user function: the argument bound to its delegate parameter, whatever its position.</summary>
             /// <summary>
             /// The overload called is a context overload: its function's delegate, as declared, takes an ElementContext
             /// (an element type that happens to be ElementContext is a type argument there, not the declared type).
@@ -476,6 +475,7 @@ public sealed partial class PipelineGenerator
                 method.OriginalDefinition.Parameters.FirstOrDefault(p => p.Name == "fn")?.Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
                 invoke.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, _elementContext));
 
+            /// <summary>A transform's user function: the argument bound to its delegate parameter, whatever its position.</summary>
             private static ExpressionSyntax? FunctionArgument(BoundCall call) =>
                 (call["fn"] ?? call["predicate"] ?? call["keyFn"] ?? call["timestampFn"] ?? call["partitionFn"])?.Expression;
 
