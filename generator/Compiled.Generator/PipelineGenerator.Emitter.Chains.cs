@@ -244,7 +244,7 @@ public sealed partial class PipelineGenerator
                 switch (t.Kind)
                 {
                     case TransformKind.Map:
-                        w.Line("var " + v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
+                        w.Line("var " + v + " = " + Call(t, new[] { value }.Concat(sideArgs).Concat(ContextArgument(t, timestamp, window)).ToArray()) + ";");
                         EmitConsumers(w, t.Id, 0, v, timestamp, window);
                         break;
                     case TransformKind.Filter:
@@ -365,6 +365,7 @@ public sealed partial class PipelineGenerator
                         {
                             var args = new List<string> { value };
                             args.AddRange(sideArgs);
+                            args.AddRange(ContextArgument(t, timestamp, window));
                             for (var port = 0; port < t.OutputTypes.Count; port++)
                             {
                                 args.Add("new __Emit" + id + "_" + N(port) + "(this, " + timestamp + ", " + window + ")");
@@ -460,6 +461,14 @@ public sealed partial class PipelineGenerator
                         break;
                 }
             }
+
+            /// <summary>
+            /// The element's context for a function that takes it (Beam's @Timestamp, BoundedWindow and PaneInfo
+            /// parameters): the timestamp and window the chain carries, and the pane of the firing that emitted the
+            /// element (the runner's current pane: NoFiring before any grouping).
+            /// </summary>
+            private static string[] ContextArgument(TransformSpec t, string timestamp, string window) =>
+                t.ReadsContext ? new[] { "new global::Compiled.ElementContext(" + timestamp + ", " + window + ", _pane)" } : System.Array.Empty<string>();
 
             /// <summary>
             /// Map, Filter or FlatMap with a failure output: the function runs in a try; a throw sends the element with

@@ -347,6 +347,12 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>
+            /// The window a probe gives a function that takes the element's context: probes replay values without their
+            /// windows, so a failure that depends on the window may not show again (the transform is then untold).
+            /// </summary>
+            private const string ProbeWindow = "global::Compiled.BoundedWindow.Global";
+
             /// <summary>Calls the user function of <paramref name="t"/> on the value in a try: a throw names the transform and ends the probe.</summary>
             private void ProbeCall(SourceWriter w, TransformSpec t, string statement)
             {
@@ -376,7 +382,7 @@ public sealed partial class PipelineGenerator
                 {
                     case TransformKind.Map:
                         w.Line(t.OutputTypes[0] + " " + v + ";");
-                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).ToArray()) + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).Concat(ContextArgument(t, timestamp, ProbeWindow)).ToArray()) + ";");
                         ProbeConsumers(w, t.Id, 0, v, timestamp);
                         break;
                     case TransformKind.Filter:
@@ -433,6 +439,7 @@ public sealed partial class PipelineGenerator
                         {
                             var args = new List<string> { value };
                             args.AddRange(sideArgs);
+                            args.AddRange(ContextArgument(t, timestamp, ProbeWindow));
                             for (var port = 0; port < t.OutputTypes.Count; port++)
                             {
                                 args.Add("new __ProbeEmit" + id + "_" + N(port) + "(this, " + timestamp + ")");

@@ -210,8 +210,10 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    if (symbol is ILocalSymbol or IParameterSymbol)
+                    if (symbol is ILocalSymbol or IParameterSymbol &&
+                        !symbol.Locations.Any(l => l.SourceTree == argument.SyntaxTree && argument.Span.Contains(l.SourceSpan)))
                     {
+                        // (A parameter or local of a static lambda inside the expression, such as Top's key selector, is its own.)
                         Report(DiagnosticDescriptors.InvalidCombineFn, identifier.GetLocation(), Shorten(argument.ToString()),
                             "it reads '" + identifier.Identifier.ValueText + "', " + (symbol is ILocalSymbol { IsConst: true }
                                 ? "a constant local of Define, which generated code cannot see; use a literal or a const field of the class"

@@ -301,6 +301,11 @@ public sealed partial class PipelineGenerator
                                 _transforms[id] = _transforms[id] with { AllowedSkewMs = skew };
                             }
 
+                            if (TakesElementContext(method))
+                            {
+                                _transforms[id] = _transforms[id] with { ReadsContext = true };
+                            }
+
                             return outputs.Length > 1 || method.ReturnType.OriginalDefinition.Equals(_parDo2, SymbolEqualityComparer.Default) || method.ReturnType.OriginalDefinition.Equals(_parDo3, SymbolEqualityComparer.Default)
                                 ? new MultiValue(id, outputs.Length, false)
                                 : Collection(id);
@@ -460,6 +465,15 @@ public sealed partial class PipelineGenerator
 
             /// <summary>The most partitions a Partition may declare: each is a branch of the graph and of the generated code.</summary>
             internal const int MaxPartitions = 256;
+
+            /// <summary>
+            /// The overload called is a context overload: its function's delegate, as declared, takes an ElementContext
+            /// (an element type that happens to be ElementContext is a type argument there, not the declared type).
+            /// </summary>
+            private bool TakesElementContext(IMethodSymbol method) =>
+                _elementContext is not null &&
+                method.OriginalDefinition.Parameters.FirstOrDefault(p => p.Name == "fn")?.Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
+                invoke.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, _elementContext));
 
             /// <summary>A transform's user function: the argument bound to its delegate parameter, whatever its position.</summary>
             private static ExpressionSyntax? FunctionArgument(BoundCall call) =>

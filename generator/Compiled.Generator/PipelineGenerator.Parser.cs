@@ -98,6 +98,7 @@ public sealed partial class PipelineGenerator
             private INamedTypeSymbol? _keyed;
             private INamedTypeSymbol? _view;
             private INamedTypeSymbol? _emitter;
+            private INamedTypeSymbol? _elementContext;
             private INamedTypeSymbol? _kv;
             private INamedTypeSymbol? _parDo2;
             private INamedTypeSymbol? _parDo3;
@@ -150,6 +151,7 @@ public sealed partial class PipelineGenerator
                 _keyed = compilation.GetTypeByMetadataName("Compiled.KeyedTransforms");
                 _view = compilation.GetTypeByMetadataName("Compiled.PCollectionView`1");
                 _emitter = compilation.GetTypeByMetadataName("Compiled.IEmitter`1");
+                _elementContext = compilation.GetTypeByMetadataName("Compiled.ElementContext");
                 _kv = compilation.GetTypeByMetadataName("Compiled.KV`2");
                 _parDo2 = compilation.GetTypeByMetadataName("Compiled.ParDoResult`2");
                 _parDo3 = compilation.GetTypeByMetadataName("Compiled.ParDoResult`3");

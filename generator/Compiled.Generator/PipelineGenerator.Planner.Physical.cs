@@ -353,10 +353,14 @@ public sealed partial class PipelineGenerator
             return true;
         }
 
-        /// <summary>A transform that maps, filters or re-keys elements one by one, keeping their windows.</summary>
+        /// <summary>
+        /// A transform that maps, filters or re-keys elements one by one, keeping their windows, and does not see them: a
+        /// function that takes the element's context reads its window, so it must get each sliding window, not a pane.
+        /// </summary>
         private static bool IsElementWise(TransformSpec t) =>
-            t.Kind is TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
-                TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity;
+            (t.Kind is TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or
+                TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity) &&
+            !t.ReadsContext;
 
         /// <summary>A combine fed by a pane-sharing sliding Window.</summary>
         private static bool IsPaneShared(TransformSpec t, List<TransformSpec> transforms, List<int> sharingWindows)

@@ -451,6 +451,36 @@ public class SnapshotTests
         Assert.True(diagnostics.Count == 0, $"the output compilation has {diagnostics.Count} warnings/errors:\n" + string.Join("\n", diagnostics.Select(d => d.ToString())));
     }
 
+    [Fact]
+    public void ElementContextParameters() => Check(nameof(ElementContextParameters), """
+        public readonly record struct Play(string Team, int Score, long Time);
+
+        [Pipeline]
+        public partial class ContextReaders
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var plays = p.Create<Play>("plays").WithTimestamps(static e => new Instant(e.Time));
+                var windowed = plays.Window(Windows.Fixed(TimeSpan.FromMinutes(1)));
+                windowed.Map(static (e, c) => e.Team + "@" + c.Timestamp.Millis).Output("stamped");
+                windowed.Map(static e => KV.Of(e.Team, e.Score))
+                        .CombinePerKey(Combiners.Top(2, static (int score) => score))
+                        .ParDo<string>(static (kv, c, main) => main.Emit(kv.Key + " " + c.Window + " " + c.Pane.Timing))
+                        .Output("panes");
+                plays.FlatMap<string>(Describe).Output("described");
+            }
+
+            static void Describe(Play play, ElementContext context, IEmitter<string> output) => output.Emit(play.Team + context.Pane.Index);
+        }
+        """, source =>
+        {
+            // Each function that takes the context gets the chain's timestamp and window and the runner's pane.
+            Assert.Contains("__Map3(element, new global::Compiled.ElementContext(ts1, w2, _pane))", source, StringComparison.Ordinal);
+            Assert.Contains("__ParDo7(v6, new global::Compiled.ElementContext(rts6, rw6, _pane), new __Emit7_0(this, rts6, rw6))", source, StringComparison.Ordinal);
+            Assert.Contains("global::Snapshots.ContextReaders.Describe(element, new global::Compiled.ElementContext(ts1, window, _pane), ", source, StringComparison.Ordinal);
+            Assert.Contains("global::Compiled.Combiners.Top<int, int>(2, static (int score) => score)", source, StringComparison.Ordinal);
+        });
+
     private static void Check(string name, string declaration, Action<string>? extra = null)
     {
         var run = GeneratorHarness.Run(Usings + declaration);

@@ -253,4 +253,20 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "The generated CreateRunner, Run and Runner take one sink per output and one input per input, in declaration order, each parameter named after its output or input. When two of them have the same type, a call that swaps them compiles and sends data to the wrong sink or reads the wrong input; naming the arguments makes the binding explicit.",
         helpLinkUri: HelpLinkBase + "CMP4001.md");
+
+    /// <summary>
+    /// CMP9001: a Map, FlatMap or ParDo that takes the element's context (ElementContext) on a collection in sliding
+    /// windows before any grouping: as in Beam, the function is called once per window of each element (size/period
+    /// times), and a combine after it cannot share panes between overlapping windows.
+    /// Format: {0} the transform, {1} the window function as written.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ContextInSlidingWindows = new(
+        id: "CMP9001",
+        title: "Element context read in sliding windows before a grouping",
+        messageFormat: "{0} takes the element's context in sliding windows ({1}) before any grouping: it is called once for each window of each element, and a combine after it keeps state per window instead of sharing panes; read the context after the grouping, or before the Window, if the window is not what it needs",
+        category: PerformanceCategory,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "In Beam a DoFn that observes its window is invoked once per window of an element: an element of sliding windows of size S every P is processed S/P times. Compiled does the same, so a combine downstream of such a function cannot keep one partial result per pane and assemble windows from panes; it keeps a state per window. After a grouping each element is in the one window that fired, so reading the context there costs nothing extra.",
+        helpLinkUri: HelpLinkBase + "CMP9001.md");
 }

@@ -19,7 +19,8 @@ internal sealed class CompiledSymbols
         INamedTypeSymbol? afterWatermarkTrigger,
         INamedTypeSymbol? pipelineAttribute,
         INamedTypeSymbol? timeSpan,
-        INamedTypeSymbol? mergingWindowFn)
+        INamedTypeSymbol? mergingWindowFn,
+        INamedTypeSymbol? elementContext)
     {
         PCollection = pcollection;
         KeyedTransforms = keyedTransforms;
@@ -32,6 +33,7 @@ internal sealed class CompiledSymbols
         PipelineAttribute = pipelineAttribute;
         TimeSpan = timeSpan;
         MergingWindowFn = mergingWindowFn;
+        ElementContext = elementContext;
     }
 
     /// <summary>Gets <c>Compiled.PCollection&lt;T&gt;</c>.</summary>
@@ -67,6 +69,9 @@ internal sealed class CompiledSymbols
     /// <summary>Gets <c>Compiled.IMergingWindowFn</c>, or null in an older runtime.</summary>
     public INamedTypeSymbol? MergingWindowFn { get; }
 
+    /// <summary>Gets <c>Compiled.ElementContext</c>, or null in an older runtime.</summary>
+    public INamedTypeSymbol? ElementContext { get; }
+
     /// <summary>True when the windowing declaration types (Windows, WindowingStrategy, Trigger) are all present.</summary>
     public bool HasWindowing => Windows is not null && WindowingStrategy is not null && Trigger is not null && AfterWatermarkTrigger is not null;
 
@@ -92,7 +97,8 @@ internal sealed class CompiledSymbols
             compilation.GetTypeByMetadataName("Compiled.AfterWatermarkTrigger"),
             compilation.GetTypeByMetadataName("Compiled.PipelineAttribute"),
             compilation.GetTypeByMetadataName("System.TimeSpan"),
-            compilation.GetTypeByMetadataName("Compiled.IMergingWindowFn"));
+            compilation.GetTypeByMetadataName("Compiled.IMergingWindowFn"),
+            compilation.GetTypeByMetadataName("Compiled.ElementContext"));
     }
 
     /// <summary>True when <paramref name="type"/> is <paramref name="expected"/> (compared by original definition).</summary>

@@ -8,12 +8,22 @@ namespace Compiled.Analyzers.Windowing;
 /// <summary>What the analyzers know about a declared collection: whether it is unbounded, and its windowing.</summary>
 internal sealed class CollectionState
 {
-    public CollectionState(string? unboundedInput, WindowingSpec? windowing, IInvocationOperation? windowCall)
+    public CollectionState(string? unboundedInput, WindowingSpec? windowing, IInvocationOperation? windowCall, bool grouped = false)
     {
         UnboundedInput = unboundedInput;
         Windowing = windowing;
         WindowCall = windowCall;
+        Grouped = grouped;
     }
+
+    /// <summary>
+    /// True when the elements went through a grouping or combine since their last <c>Window(...)</c>: each is then in
+    /// one window (the one that fired), not in every window its timestamp falls in.
+    /// </summary>
+    public bool Grouped { get; }
+
+    /// <summary>This state after a grouping or combine.</summary>
+    public CollectionState AfterGrouping() => Grouped ? this : new CollectionState(UnboundedInput, Windowing, WindowCall, grouped: true);
 
     /// <summary>The name of an unbounded input the collection derives from, or null when it is bounded.</summary>
     public string? UnboundedInput { get; }
@@ -131,6 +141,7 @@ internal sealed class CollectionFlow
                     {
                         CollectionState? first = null;
                         string? unbounded = null;
+                        var grouped = true;
                         foreach (var input in FlattenInputs(invocation))
                         {
                             var state = StateOf(input);
@@ -141,9 +152,10 @@ internal sealed class CollectionFlow
 
                             first ??= state;
                             unbounded ??= state.UnboundedInput;
+                            grouped &= state.Grouped;
                         }
 
-                        return first is null ? null : new CollectionState(unbounded, first.Windowing, first.WindowCall);
+                        return first is null ? null : new CollectionState(unbounded, first.Windowing, first.WindowCall, grouped);
                     }
 
                 default:
@@ -164,7 +176,7 @@ internal sealed class CollectionFlow
                 return new CollectionState(receiver.UnboundedInput, WindowingSpec.Parse(invocation.Arguments[0].Value, _symbols), invocation);
             }
 
-            return receiver;
+            return method.Name is "CombineGlobally" or "Count" or "CountPerElement" or "Distinct" ? receiver.AfterGrouping() : receiver;
         }
 
         if (CompiledSymbols.Is(containing, _symbols.KeyedTransforms))
@@ -188,7 +200,13 @@ internal sealed class CollectionFlow
                 unbounded ??= state.UnboundedInput;
             }
 
-            return first is null ? null : new CollectionState(unbounded, first.Windowing, first.WindowCall);
+            if (first is null)
+            {
+                return null;
+            }
+
+            var result = new CollectionState(unbounded, first.Windowing, first.WindowCall, first.Grouped);
+            return method.Name is "GroupByKey" or "CombinePerKey" or "CountPerKey" or "CoGroupByKey" ? result.AfterGrouping() : result;
         }
 
         return null;

@@ -24,6 +24,8 @@ namespace Compiled.Analyzers.Windowing;
 /// (Beam's <c>Combine.globally</c> check: default values need <c>GlobalWindows</c>).</description></item>
 /// <item><description>CMP1010: a side input made from a collection in merging windows (Beam: "Sessions is not
 /// allowed in side inputs").</description></item>
+/// <item><description>CMP9001 (information): a Map, FlatMap or ParDo that takes the element's context in sliding
+/// windows before any grouping: it runs once per window of each element.</description></item>
 /// </list>
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -35,7 +37,8 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.AccumulatingGlobalUnbounded,
         DiagnosticDescriptors.IncompatibleWindowing,
         DiagnosticDescriptors.GlobalCombineDefaultsOutsideGlobalWindow,
-        DiagnosticDescriptors.MergingWindowsSideInput);
+        DiagnosticDescriptors.MergingWindowsSideInput,
+        DiagnosticDescriptors.ContextInSlidingWindows);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -124,6 +127,11 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
                 case "Window":
                     CheckAccumulating(context, invocation, flow);
                     return;
+                case "Map":
+                case "FlatMap":
+                case "ParDo":
+                    CheckContextInSlidingWindows(context, invocation, flow, symbols);
+                    return;
             }
 
             return;
@@ -165,6 +173,40 @@ public sealed class PipelineWindowingFlowAnalyzer : DiagnosticAnalyzer
         {
             CheckCompatible(context, invocation, new List<IOperation?>(CollectionFlow.FlattenInputs(invocation)), flow);
         }
+    }
+
+    private static void CheckContextInSlidingWindows(OperationBlockAnalysisContext context, IInvocationOperation invocation, CollectionFlow flow, CompiledSymbols symbols)
+    {
+        // The context overloads: the function's delegate, as declared, takes an ElementContext.
+        IParameterSymbol? fn = null;
+        foreach (var parameter in invocation.TargetMethod.OriginalDefinition.Parameters)
+        {
+            if (parameter.Name == "fn")
+            {
+                fn = parameter;
+            }
+        }
+
+        if (symbols.ElementContext is null || fn?.Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
+        {
+            return;
+        }
+
+        var takesContext = false;
+        foreach (var parameter in invoke.Parameters)
+        {
+            takesContext |= SymbolEqualityComparer.Default.Equals(parameter.Type, symbols.ElementContext);
+        }
+
+        if (!takesContext || flow.StateOf(invocation.Instance) is not { Grouped: false, Windowing: { Fn: WindowFnKind.Sliding } windowing })
+        {
+            return;
+        }
+
+        var location = invocation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access }
+            ? access.Name.Identifier.GetLocation()
+            : invocation.Syntax.GetLocation();
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextInSlidingWindows, location, invocation.TargetMethod.Name, windowing.FnText ?? "Sliding"));
     }
 
     private static void CheckGrouping(OperationBlockAnalysisContext context, IInvocationOperation invocation, IEnumerable<IOperation?> inputs, CollectionFlow flow)

@@ -87,6 +87,12 @@ internal sealed record TransformSpec
     /// <summary>The user function (Map, FlatMap, Filter, ParDo, WithKeys, Partition).</summary>
     public FunctionSpec? Function { get; init; }
 
+    /// <summary>
+    /// The function takes the element's <c>ElementContext</c> (timestamp, window, pane) as its second parameter (the
+    /// context overloads of Map, FlatMap and ParDo).
+    /// </summary>
+    public bool ReadsContext { get; init; }
+
     /// <summary>The combine function (CombinePerKey, CombineValues, CombineGlobally).</summary>
     public CombineFnSpec? Combine { get; init; }
 

@@ -107,6 +107,71 @@ public static class Combiners
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
     public static TopFn<T> Smallest<T>(int count) => new(count, smallest: true);
 
+    /// <summary>
+    /// The <paramref name="count"/> largest inputs by <paramref name="comparer"/>, largest first (Beam's
+    /// <c>Top.of(count, comparator)</c>). Elements that compare equal come in an unspecified order (see <see cref="TopFn{T}"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="count">How many elements to output at most; greater than zero.</param>
+    /// <param name="comparer">The order, e.g. <c>Comparer&lt;Play&gt;.Create(static (a, b) =&gt; a.Score.CompareTo(b.Score))</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="comparer"/> is null.</exception>
+    public static TopFn<T> Top<T>(int count, IComparer<T> comparer)
+    {
+        ArgumentNullException.ThrowIfNull(comparer);
+        return new(count, smallest: false, comparer);
+    }
+
+    /// <summary>The <paramref name="count"/> smallest inputs by <paramref name="comparer"/>, smallest first.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="count">How many elements to output at most; greater than zero.</param>
+    /// <param name="comparer">The order.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="comparer"/> is null.</exception>
+    public static TopFn<T> Smallest<T>(int count, IComparer<T> comparer)
+    {
+        ArgumentNullException.ThrowIfNull(comparer);
+        return new(count, smallest: true, comparer);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> inputs with the largest keys by <see cref="Comparer{T}.Default"/> of
+    /// <typeparamref name="TKey"/>, largest first, e.g. <c>Combiners.Top(3, static (Play p) =&gt; p.Score)</c>. Elements
+    /// with equal keys come in an unspecified order (see <see cref="TopFn{T}"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <param name="count">How many elements to output at most; greater than zero.</param>
+    /// <param name="keySelector">The key of an element: a static lambda or method group.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keySelector"/> is null.</exception>
+    public static TopFn<T> Top<T, TKey>(int count, Func<T, TKey> keySelector) =>
+        new(count, smallest: false, new KeyComparer<T, TKey>(keySelector));
+
+    /// <summary>The <paramref name="count"/> inputs with the smallest keys, smallest first.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <param name="count">How many elements to output at most; greater than zero.</param>
+    /// <param name="keySelector">The key of an element: a static lambda or method group.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keySelector"/> is null.</exception>
+    public static TopFn<T> Smallest<T, TKey>(int count, Func<T, TKey> keySelector) =>
+        new(count, smallest: true, new KeyComparer<T, TKey>(keySelector));
+
+    /// <summary>Orders elements by their keys under <see cref="Comparer{T}.Default"/> of the key type.</summary>
+    private sealed class KeyComparer<T, TKey> : IComparer<T>
+    {
+        private readonly Func<T, TKey> _key;
+
+        public KeyComparer(Func<T, TKey> key)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            _key = key;
+        }
+
+        public int Compare(T? x, T? y) => Comparer<TKey>.Default.Compare(_key(x!), _key(y!));
+    }
+
     /// <summary>All the inputs, as a list.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     public static ToListFn<T> ToList<T>() => default;

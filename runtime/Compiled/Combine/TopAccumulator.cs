@@ -9,11 +9,17 @@ namespace Compiled;
 /// allocates nothing once the heap has reached its final size (its storage grows by doubling up to
 /// <see cref="MaxCount"/>, so a large bound costs nothing until elements arrive).
 /// </summary>
-/// <typeparam name="T">The element type, ordered by <see cref="Comparer{T}.Default"/>.</typeparam>
+/// <typeparam name="T">The element type, ordered by <see cref="Comparer{T}.Default"/> or the comparer given.</typeparam>
+/// <remarks>
+/// An element replaces the worst kept one only when it ranks strictly better. Which of several elements that compare
+/// equal at the cut stay kept, and the order of equal elements in <see cref="ToSortedArray"/>, are unspecified (they
+/// depend on the heap's layout).
+/// </remarks>
 public sealed class TopAccumulator<T>
 {
     private const int InitialCapacity = 16;
 
+    private readonly IComparer<T>? _comparer;
     private T[] _heap;
     private int _count;
 
@@ -22,10 +28,21 @@ public sealed class TopAccumulator<T>
     /// <param name="smallest">True to keep the smallest elements, false to keep the largest.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is not positive.</exception>
     public TopAccumulator(int maxCount, bool smallest)
+        : this(maxCount, smallest, null)
+    {
+    }
+
+    /// <summary>Creates an empty accumulator ordered by <paramref name="comparer"/>.</summary>
+    /// <param name="maxCount">How many elements to keep; greater than zero.</param>
+    /// <param name="smallest">True to keep the smallest elements, false to keep the largest.</param>
+    /// <param name="comparer">The order; null for <see cref="Comparer{T}.Default"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is not positive.</exception>
+    public TopAccumulator(int maxCount, bool smallest, IComparer<T>? comparer)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         MaxCount = maxCount;
         KeepsSmallest = smallest;
+        _comparer = comparer;
         _heap = Array.Empty<T>();
     }
 
@@ -123,7 +140,8 @@ public sealed class TopAccumulator<T>
     // True when a ranks strictly ahead of b (larger for a top, smaller for a bottom).
     private bool Better(T a, T b)
     {
-        int c = Comparer<T>.Default.Compare(a, b);
+        // The default comparer is called directly (devirtualized for value types); a given one through its interface.
+        int c = _comparer is null ? Comparer<T>.Default.Compare(a, b) : _comparer.Compare(a, b);
         return KeepsSmallest ? c < 0 : c > 0;
     }
 

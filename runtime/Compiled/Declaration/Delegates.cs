@@ -35,3 +35,15 @@ public delegate void DoFn<in TIn, out TOut, out TOut2>(TIn element, IEmitter<TOu
 
 /// <summary>A DoFn with a main output and two tagged additional outputs.</summary>
 public delegate void DoFn<in TIn, out TOut, out TOut2, out TOut3>(TIn element, IEmitter<TOut> main, IEmitter<TOut2> output2, IEmitter<TOut3> output3);
+
+/// <summary>A FlatMap function that also receives the element's timestamp, window and pane.</summary>
+public delegate void FlatMapWithContextFn<in TIn, out TOut>(TIn element, ElementContext context, IEmitter<TOut> output);
+
+/// <summary>A DoFn with one (main) output that also receives the element's timestamp, window and pane.</summary>
+public delegate void DoFnWithContext<in TIn, out TOut>(TIn element, ElementContext context, IEmitter<TOut> main);
+
+/// <summary>A DoFn with a main output and one tagged additional output that also receives the element's timestamp, window and pane.</summary>
+public delegate void DoFnWithContext<in TIn, out TOut, out TOut2>(TIn element, ElementContext context, IEmitter<TOut> main, IEmitter<TOut2> output2);
+
+/// <summary>A DoFn with a main output and two tagged additional outputs that also receives the element's timestamp, window and pane.</summary>
+public delegate void DoFnWithContext<in TIn, out TOut, out TOut2, out TOut3>(TIn element, ElementContext context, IEmitter<TOut> main, IEmitter<TOut2> output2, IEmitter<TOut3> output3);

@@ -21,8 +21,18 @@ public sealed class PCollection<T>
     /// <summary>Applies <paramref name="fn"/> to every element, reading a side input.</summary>
     public PCollection<TOut> Map<TSide, TOut>(PCollectionView<TSide> side, Func<T, TSide, TOut> fn) => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// Applies <paramref name="fn"/> to every element, with the element's timestamp, window and pane (Beam's
+    /// <c>@Timestamp</c>, <c>BoundedWindow</c> and <c>PaneInfo</c> parameters; see <see cref="ElementContext"/> for their
+    /// values before and after a grouping).
+    /// </summary>
+    public PCollection<TOut> Map<TOut>(Func<T, ElementContext, TOut> fn) => throw DeclarationOnlyException.Create();
+
     /// <summary>Outputs zero or more elements per element (Beam's <c>FlatMapElements</c>).</summary>
     public PCollection<TOut> FlatMap<TOut>(FlatMapFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Outputs zero or more elements per element, with the element's timestamp, window and pane (see <see cref="ElementContext"/>).</summary>
+    public PCollection<TOut> FlatMap<TOut>(FlatMapWithContextFn<T, TOut> fn) => throw DeclarationOnlyException.Create();
 
     /// <summary>Outputs zero or more elements per element, reading a side input.</summary>
     public PCollection<TOut> FlatMap<TSide, TOut>(PCollectionView<TSide> side, FlatMapFn<T, TSide, TOut> fn) => throw DeclarationOnlyException.Create();
@@ -71,6 +81,21 @@ public sealed class PCollection<T>
 
     /// <summary>Runs a DoFn with a main output and two tagged additional outputs.</summary>
     public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Runs a DoFn with a single output that also receives the element's timestamp, window and pane (Beam's
+    /// <c>@ProcessElement</c> with <c>@Timestamp Instant</c>, <c>BoundedWindow</c> and <c>PaneInfo</c> parameters; see
+    /// <see cref="ElementContext"/>).
+    /// </summary>
+    /// <param name="fn">The DoFn: a static lambda or method group.</param>
+    /// <param name="allowedTimestampSkew">How far before the input's timestamp <see cref="IEmitter{T}.EmitWithTimestamp"/> may go; a constant, zero by default.</param>
+    public PCollection<TOut> ParDo<TOut>(DoFnWithContext<T, TOut> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Runs a DoFn with a main output and one tagged additional output that also receives the element's timestamp, window and pane.</summary>
+    public ParDoResult<TOut, TOut2> ParDo<TOut, TOut2>(DoFnWithContext<T, TOut, TOut2> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Runs a DoFn with a main output and two tagged additional outputs that also receives the element's timestamp, window and pane.</summary>
+    public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFnWithContext<T, TOut, TOut2, TOut3> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
 
     /// <summary>
     /// Gives every element the event timestamp computed by <paramref name="timestampFn"/> (Beam's

@@ -62,8 +62,11 @@ public readonly struct BoundedWindow : IEquatable<BoundedWindow>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Start, End, IsGlobal);
 
-    /// <inheritdoc />
-    public override string ToString() => IsGlobal ? "GlobalWindow" : $"[{Start}, {End})";
+    /// <summary>
+    /// <c>GlobalWindow</c>, or the interval with both ends in ISO-8601 UTC,
+    /// <c>[2026-12-03T09:00:00.000Z, 2026-12-03T09:01:00.000Z)</c> (see <see cref="Instant.ToString()"/>).
+    /// </summary>
+    public override string ToString() => IsGlobal ? "GlobalWindow" : "[" + Start.ToString() + ", " + End.ToString() + ")";
 
     /// <summary>Equality.</summary>
     public static bool operator ==(BoundedWindow left, BoundedWindow right) => left.Equals(right);

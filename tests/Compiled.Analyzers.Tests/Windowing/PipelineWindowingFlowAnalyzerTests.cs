@@ -7,7 +7,8 @@ namespace Compiled.Analyzers.Tests.Windowing;
 
 /// <summary>
 /// CMP1006 (unbounded grouping in the global window), CMP1007 (accumulating forever), CMP1008 (incompatible
-/// windowing), CMP1009 (global combine with defaults outside the global window), CMP1010 (side input in merging windows).
+/// windowing), CMP1009 (global combine with defaults outside the global window), CMP1010 (side input in merging windows),
+/// CMP9001 (element context read in sliding windows before a grouping).
 /// </summary>
 public sealed class PipelineWindowingFlowAnalyzerTests
 {
@@ -264,6 +265,54 @@ public sealed class PipelineWindowingFlowAnalyzerTests
                 main.Map(sliding, static (e, d) => d.Count).Output("c");
                 main.Map(custom, static (e, c) => c.Count).Output("d");
                 main.Map(regrouped, static (e, c) => c.Count).Output("e");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ContextInSlidingWindowsBeforeAGrouping_IsReported() => Verify.VerifyAsync("""
+        public readonly record struct Play(string Team, int Score, long Time);
+
+        [Pipeline]
+        public partial class Tagged
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var plays = p.Create<Play>("plays").WithTimestamps(static e => new Instant(e.Time));
+                var sliding = plays.Window(Windows.Sliding(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1)));
+                var filtered = sliding.Filter(static e => e.Score > 0);
+                filtered.{|#0:Map|}(static (e, c) => KV.Of(e.Team + c.Window, e.Score)).CombinePerKey(Combiners.Sum<int>()).Output("a");
+                filtered.{|#1:FlatMap|}<string>(static (e, c, o) => o.Emit(e.Team + c.Pane)).Output("b");
+                filtered.{|#2:ParDo|}<string>(static (e, c, main) => main.Emit(e.Team + c.Timestamp)).Output("c");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.ContextInSlidingWindows).WithLocation(0).WithArguments("Map", "Sliding(00:10:00, 00:01:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.ContextInSlidingWindows).WithLocation(1).WithArguments("FlatMap", "Sliding(00:10:00, 00:01:00)"),
+        Verify.Diagnostic(DiagnosticDescriptors.ContextInSlidingWindows).WithLocation(2).WithArguments("ParDo", "Sliding(00:10:00, 00:01:00)"));
+
+    [Fact]
+    public Task ContextAfterAGroupingOrOutsideSlidingWindows_IsNotReported() => Verify.VerifyAsync("""
+        public readonly record struct Play(string Team, int Score, long Time);
+
+        [Pipeline]
+        public partial class Fine
+        {
+            static void Define(PipelineBuilder p)
+            {
+                // A pane before any grouping is Beam's NO_FIRING pane: reading it is fine.
+                var plays = p.Create<Play>("plays").WithTimestamps(static e => new Instant(e.Time));
+                plays.Map(static (e, c) => e.Team + c.Pane + c.Window).Output("global");
+                plays.Window(Windows.Fixed(TimeSpan.FromMinutes(1))).Map(static (e, c) => e.Team + c.Window).Output("fixed");
+                plays.Window(Windows.Sessions(TimeSpan.FromMinutes(1))).Map(static (e, c) => e.Team + c.Window).Output("sessions");
+                var sums = plays.Window(Windows.Sliding(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1)))
+                    .Map(static e => KV.Of(e.Team, e.Score))
+                    .CombinePerKey(Combiners.Sum<int>());
+                sums.Map(static (kv, c) => kv.Key + c.Window).Output("afterCombine");
+                sums.Values().Map(static (v, c) => v + c.Pane.Timing.ToString()).Output("afterValues");
+                plays.Window(Windows.Sliding(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1))).Count(withoutDefaults: true)
+                    .ParDo<string>(static (n, c, main) => main.Emit(n + " " + c.Window)).Output("afterCount");
+                plays.Window(Windows.Sliding(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1))).Map(static e => e.Team).Output("noContext");
             }
         }
         """);

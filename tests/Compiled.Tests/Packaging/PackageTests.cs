@@ -152,4 +152,81 @@ public class PackageTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// The README's way to use a local build (section "Using the package in your own project"): every pack gets a version
+    /// suffix of its own, a project takes the newest with a floating version, a plain restore keeps the version it
+    /// resolved before (a no-op restore), and <c>restore --force-evaluate</c> takes the newer build.
+    /// </summary>
+    [Fact]
+    public void EachPackWithAVersionSuffixIsANewVersionThatForceEvaluateTakes()
+    {
+        var root = RepositoryRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var props = File.ReadAllText(Path.Combine(root, "Directory.Build.props"));
+        var prefix = System.Text.RegularExpressions.Regex.Match(props, "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
+        Assert.Matches(@"^\d+\.\d+\.\d+$", prefix);
+
+        var work = Path.Combine(Path.GetTempPath(), "compiled-versions-" + Guid.NewGuid().ToString("N"));
+        var feed = Path.Combine(work, "feed");
+        var app = Path.Combine(work, "app");
+        Directory.CreateDirectory(feed);
+        Directory.CreateDirectory(app);
+        try
+        {
+            var project = Path.Combine(root, "runtime", "Compiled", "Compiled.csproj");
+            var first = Dotnet(root, "pack", project, "-c", configuration, "-o", feed, "--version-suffix", "dev.20261203090001");
+            Assert.True(first.ExitCode == 0, first.Output);
+            Assert.True(File.Exists(Path.Combine(feed, $"Compiled.{prefix}-dev.20261203090001.nupkg")), "no package of version " + prefix + "-dev.20261203090001 in " + feed);
+
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{feed}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+                  </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="local"><package pattern="Compiled" /></packageSource>
+                    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+                  </packageSourceMapping>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <RestorePackagesPath>packages</RestorePackagesPath>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Compiled" Version="{prefix}-dev.*" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), "System.Console.WriteLine(typeof(Compiled.Instant).Assembly.GetName().Name);\n");
+            var assets = Path.Combine(app, "obj", "project.assets.json");
+            Assert.True(Dotnet(app, "restore").ExitCode == 0);
+            Assert.Contains($"\"Compiled/{prefix}-dev.20261203090001\"", File.ReadAllText(assets), StringComparison.Ordinal);
+
+            // A newer build of the same sources (packed again, without rebuilding): a new version in the feed.
+            var second = Dotnet(root, "pack", project, "-c", configuration, "-o", feed, "--no-build", "--version-suffix", "dev.20261203090002");
+            Assert.True(second.ExitCode == 0, second.Output);
+            Assert.True(Dotnet(app, "restore").ExitCode == 0);
+            Assert.Contains($"\"Compiled/{prefix}-dev.20261203090001\"", File.ReadAllText(assets), StringComparison.Ordinal);
+            Assert.True(Dotnet(app, "restore", "--force-evaluate").ExitCode == 0);
+            Assert.Contains($"\"Compiled/{prefix}-dev.20261203090002\"", File.ReadAllText(assets), StringComparison.Ordinal);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

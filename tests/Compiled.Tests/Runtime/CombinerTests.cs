@@ -194,6 +194,53 @@ public class CombinerTests
         Assert.Empty(CombineMerged<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top<string>(3), Array.Empty<string>(), 4));
     }
 
+    // Beam's TopTest.testTop input, and its OrderByLength comparator (by length, then by the string).
+    private static readonly string[] BeamCollection = { "a", "bb", "c", "c", "z" };
+
+    private sealed class OrderByLength : IComparer<string>
+    {
+        public int Compare(string? a, string? b) => a!.Length != b!.Length ? a.Length - b.Length : string.CompareOrdinal(a, b);
+    }
+
+    [Fact]
+    public void Top_WithAComparer_IsBeamsTopOf()
+    {
+        // Top.of(1, new OrderByLength()) gives ["bb"]; the order reversed, the smallest by it.
+        Assert.Equal(new[] { "bb" }, CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(1, new OrderByLength()), BeamCollection));
+        Assert.Equal(new[] { "bb", "z", "c" }, CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(3, new OrderByLength()), BeamCollection));
+        Assert.Equal(new[] { "a", "c", "c" }, CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Smallest(3, new OrderByLength()), BeamCollection));
+        Assert.Equal(new[] { "bb", "z", "c" }, CombineMerged<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(3, new OrderByLength()), BeamCollection, 3));
+    }
+
+    [Fact]
+    public void Top_WithAKeySelector_OrdersByTheKey_EqualKeysAreInterchangeable()
+    {
+        // By length only: "bb" is the largest; "a", "c", "c", "z" tie, and which of them is kept is unspecified.
+        foreach (var order in new[] { BeamCollection, BeamCollection.Reverse().ToArray() })
+        {
+            var top = CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(2, static (string s) => s.Length), order);
+            Assert.Equal("bb", top[0]);
+            Assert.Contains(top[1], new[] { "a", "c", "z" });
+        }
+
+        // A key with a tie-breaker decides: by length, then by the string (Beam's OrderByLength as a key).
+        Assert.Equal(new[] { "bb", "z", "c" }, CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(3, static (string s) => (s.Length, s)), BeamCollection.Reverse()));
+
+        // The smallest two by length: two of the length-1 strings, smallest key first.
+        var smallest = CombineAll<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Smallest(2, static (string s) => s.Length), BeamCollection);
+        Assert.Equal(new[] { 1, 1 }, smallest.Select(s => s.Length));
+
+        // Merged in any split, the keys kept are the same (which of the equal elements is not specified).
+        for (var parts = 1; parts <= 5; parts++)
+        {
+            var merged = CombineMerged<TopFn<string>, string, TopAccumulator<string>, IReadOnlyList<string>>(Combiners.Top(3, static (string s) => s.Length), BeamCollection, parts);
+            Assert.Equal(new[] { 2, 1, 1 }, merged.Select(s => s.Length));
+        }
+
+        Assert.Throws<ArgumentNullException>(() => Combiners.Top<string, int>(2, null!));
+        Assert.Throws<ArgumentNullException>(() => Combiners.Smallest<string>(2, (IComparer<string>)null!));
+    }
+
     [Fact]
     public void Top_ValidatesCount()
     {
