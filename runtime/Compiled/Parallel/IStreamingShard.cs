@@ -114,64 +114,64 @@ public static class StreamingShard
             switch (read)
             {
                 case InboxEvent.Batch:
-                {
-                    int channel = inbox.Channel;
-                    int i = 0;
-                    while (i < batch.Length)
                     {
-                        i = shard.Receive(batch, i);
-                        if (i >= batch.Length)
+                        int channel = inbox.Channel;
+                        int i = 0;
+                        while (i < batch.Length)
                         {
-                            break;
-                        }
-
-                        var marker = batch[i];
-                        i++;
-                        if (marker.Port == ExchangeMarkers.Watermark)
-                        {
-                            if (idle[channel])
+                            i = shard.Receive(batch, i);
+                            if (i >= batch.Length)
                             {
-                                // The sender counts again, from the watermark it has now.
-                                idle[channel] = false;
-                                idleCount--;
-                                marks[channel] = Math.Max(marks[channel], marker.Timestamp.Millis);
-                                Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
+                                break;
                             }
-                            else if (marker.Timestamp.Millis > marks[channel])
+
+                            var marker = batch[i];
+                            i++;
+                            if (marker.Port == ExchangeMarkers.Watermark)
                             {
-                                long before = marks[channel];
-                                marks[channel] = marker.Timestamp.Millis;
-                                if (idleCount > 0 || before == watermark)
+                                if (idle[channel])
                                 {
+                                    // The sender counts again, from the watermark it has now.
+                                    idle[channel] = false;
+                                    idleCount--;
+                                    marks[channel] = Math.Max(marks[channel], marker.Timestamp.Millis);
+                                    Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
+                                }
+                                else if (marker.Timestamp.Millis > marks[channel])
+                                {
+                                    long before = marks[channel];
+                                    marks[channel] = marker.Timestamp.Millis;
+                                    if (idleCount > 0 || before == watermark)
+                                    {
+                                        Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
+                                    }
+                                }
+                            }
+                            else if (marker.Port == ExchangeMarkers.Idle)
+                            {
+                                if (!idle[channel])
+                                {
+                                    idle[channel] = true;
+                                    idleCount++;
                                     Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
                                 }
                             }
-                        }
-                        else if (marker.Port == ExchangeMarkers.Idle)
-                        {
-                            if (!idle[channel])
+                            else if (marker.Port == ExchangeMarkers.ProcessingTime)
                             {
-                                idle[channel] = true;
-                                idleCount++;
-                                Advance<TItem, THandler>(ref shard, marks, idle, ref watermark);
+                                shard.AdvanceProcessingTime(marker.Timestamp);
+                            }
+                            else if (marker.Port == ExchangeMarkers.EndBundle)
+                            {
+                                shard.EndBundle();
+                            }
+                            else
+                            {
+                                throw new InvalidOperationException("Unknown exchange marker " + marker.Port + ".");
                             }
                         }
-                        else if (marker.Port == ExchangeMarkers.ProcessingTime)
-                        {
-                            shard.AdvanceProcessingTime(marker.Timestamp);
-                        }
-                        else if (marker.Port == ExchangeMarkers.EndBundle)
-                        {
-                            shard.EndBundle();
-                        }
-                        else
-                        {
-                            throw new InvalidOperationException("Unknown exchange marker " + marker.Port + ".");
-                        }
-                    }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case InboxEvent.Watermark:
                     // Only completion moves the inbox's own watermark (senders write watermarks as markers): +infinity.

@@ -872,13 +872,13 @@ namespace Snapshots
                 __send1?.Complete();
             }
 
-            /// <summary>The shard that owns the key group of a key of #6: a hash of the key's canonical encoding, the same in every process.</summary>
+            /// <summary>The shard that owns the key group of a key of #6: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf6(string key)
             {
-                var hasher = new global::Compiled.Parallel.KeyHasher();
-                hasher.Add(key);
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(hasher.Finish(), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable disable warnings // coders name their types without nullable annotations
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable restore warnings
             }
 
             /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
@@ -1019,6 +1019,14 @@ namespace Snapshots
             internal void __FlushSends()
             {
                 __send1?.Flush();
+            }
+
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
             }
 
             /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
@@ -1799,6 +1807,7 @@ namespace Snapshots
             private readonly global::System.Threading.Thread _driver;
             private global::System.Exception? _failure;
             private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
 
             internal ParallelRunner(global::System.Func<TStamped> stamped, global::System.Func<TPanes> panes, global::System.Func<TDescribed> described, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1810,6 +1819,7 @@ namespace Snapshots
                 var n = options.Parallelism;
                 var p = options.Partitions;
                 _parallelism = n;
+                _clock = options.TimeProvider;
                 _partitions = new Runner<TStamped, TPanes, TDescribed>[p];
                 _shards = new Runner<TStamped, TPanes, TDescribed>[n * 1];
                 _group = new global::Compiled.Parallel.ShardGroup(n * 1);
@@ -1863,7 +1873,7 @@ namespace Snapshots
                     case 1:
                     {
                         var shard = new __Shard1(_shards[index]);
-                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
                         break;
                     }
                 }
@@ -1903,6 +1913,12 @@ namespace Snapshots
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
             public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
 
             /// <summary>The number of partitions.</summary>
             public int Partitions => _partitions.Length;
@@ -2029,7 +2045,7 @@ namespace Snapshots
             public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushSends();
+            public void Flush() => _partitions[0].__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
