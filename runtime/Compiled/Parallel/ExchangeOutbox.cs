@@ -203,17 +203,18 @@ public sealed class ExchangeOutbox<T>
     }
 
     /// <summary>
-    /// Whether something sent waits in a half-full batch (of any shard) that no flush has published yet: a sender whose
-    /// stream goes quiet flushes within <see cref="FlushInterval"/> when it has a clock to wake it (a partition with a
-    /// <see cref="TimeProvider"/>).
+    /// Whether something sent waits in a half-full batch (of any shard), or a watermark has not been told, that a flush would
+    /// publish: a sender whose stream goes quiet flushes within <see cref="FlushInterval"/> when it has a clock to wake it
+    /// (a partition with a <see cref="TimeProvider"/>).
     /// </summary>
     public bool HasUnpublished
     {
         get
         {
-            foreach (var channel in _channels)
+            for (int shard = 0; shard < _channels.Length; shard++)
             {
-                if (channel.HasUnpublished)
+                // A half-full batch, or a watermark not yet told (markers travel lazily: a flush tells it).
+                if (_channels[shard].HasUnpublished || (_sent[shard] < _watermark && !_idle && !_completed))
                 {
                     return true;
                 }

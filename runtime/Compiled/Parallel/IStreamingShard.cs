@@ -101,7 +101,10 @@ public static class StreamingShard
                 if (timer is not null)
                 {
                     FireClock<TItem, THandler>(ref shard, timer); // a deadline may have passed while the shard was busy
-                    timer.Arm(shard.NextProcessingDeadline());
+                    if (timer.Arm(shard.NextProcessingDeadline()))
+                    {
+                        continue; // the clock reached it meanwhile: fire it now
+                    }
                 }
 
                 read = inbox.Read(out batch);
@@ -244,19 +247,24 @@ internal sealed class ShardClock<T> : IDisposable
     /// <summary>The clock's time, in epoch milliseconds.</summary>
     public long Now => _provider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Arms the timer for <paramref name="deadline"/> (epoch milliseconds; <see cref="long.MaxValue"/> disarms it), unless it is armed for it already.</summary>
-    public void Arm(long deadline)
+    /// <summary>
+    /// Arms the timer for <paramref name="deadline"/> (epoch milliseconds; <see cref="long.MaxValue"/> disarms it), unless it
+    /// is armed for it already. Returns true when the clock has reached the deadline by the time the timer is armed (the
+    /// clock moved meanwhile, or a fake clock that fires timers only as it advances): the caller fires it now rather than
+    /// wait for a timer that may not come.
+    /// </summary>
+    public bool Arm(long deadline)
     {
         if (deadline == _armedAt)
         {
-            return;
+            return false;
         }
 
         _armedAt = deadline;
         if (deadline == long.MaxValue)
         {
             _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
+            return false;
         }
 
         _timer ??= _provider.CreateTimer(static state => ((ShardClock<T>)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -264,6 +272,13 @@ internal sealed class ShardClock<T> : IDisposable
         // A timer's due time is at most 2^32 - 2 ms: a later deadline is armed again when the timer fires early.
         long due = Math.Clamp(deadline - Now, 0L, 4294967294L);
         _timer.Change(TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan);
+        if (Now >= deadline)
+        {
+            _armedAt = long.MaxValue;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Whether the timer fired since the last call (the next <see cref="Arm"/> arms it again).</summary>
