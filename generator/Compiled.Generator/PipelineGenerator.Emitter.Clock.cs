@@ -63,6 +63,13 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
+                foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(HasProcessingTimers))
+                {
+                    w.Open("if (" + StatesField(t) + ".Timers.NextProcessingDeadline.Millis < next)");
+                    w.Line("next = " + StatesField(t) + ".Timers.NextProcessingDeadline.Millis; // a processing-time timer of #" + N(t.Id) + " " + t.Label);
+                    w.Close();
+                }
+
                 foreach (var input in _inputs.Where(i => i.IdlenessMs > 0))
                 {
                     var name = Names.ToPascal(input.Name!);

@@ -469,6 +469,11 @@ public sealed partial class PipelineGenerator
                             break;
                         }
 
+                    case TransformKind.StatefulParDo:
+                        // Its function needs the key's state, which a probe does not touch: when no function of the stage
+                        // throws again, the failure depended on that state, so the stateful ParDo reached is named.
+                        w.Line("__probeCombine = __probeCombine == -1 ? " + id + " : -2; // a stateful function this element reached");
+                        break;
                     default:
                         // Outputs, groupings, counts and views run no user function on the element.
                         break;

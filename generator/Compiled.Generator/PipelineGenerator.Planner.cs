@@ -65,7 +65,7 @@ public sealed partial class PipelineGenerator
         public static bool IsStateful(TransformSpec t) => t.SideInput is not null || t.Kind is
             TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or
             TransformKind.Count or TransformKind.CountPerElement or TransformKind.CountPerKey or
-            TransformKind.Distinct or TransformKind.CoGroupByKey or
+            TransformKind.Distinct or TransformKind.CoGroupByKey or TransformKind.StatefulParDo or
             TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary;
 
         private static List<Edge> BuildEdges(List<TransformSpec> transforms)
@@ -84,6 +84,11 @@ public sealed partial class PipelineGenerator
 
         private static string Why(TransformSpec t)
         {
+            if (t.Stateful is { } stateful)
+            {
+                return WhyStateful(t, stateful);
+            }
+
             if (t.OutputWindowing is { IsSimple: false } strategy && IsStateful(t) && t.SideInput is null)
             {
                 return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + strategy.Describe() +
@@ -131,7 +136,9 @@ public sealed partial class PipelineGenerator
                 stage++;
                 lines.Add("Stage " + Num(stage) + ": " + (isInput
                     ? "fused loop over input '" + Names.ForLabel(origin.Name ?? string.Empty) + "', element by element"
-                    : (origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
+                    : (origin.Kind == TransformKind.StatefulParDo
+                        ? "when its timers fire (as the watermark or processing time advance) or a window expires, emits from #"
+                        : origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
                         ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"
                         : origin.OutputWindowing is not null && origin.SideInput is null
                         ? "when the watermark passes the end of a window, emits that window's state of #"

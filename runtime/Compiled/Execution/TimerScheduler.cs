@@ -70,6 +70,9 @@ public sealed class TimerScheduler
     /// <summary>Processing time as last told.</summary>
     public Instant ProcessingTime => new(_processingTime);
 
+    /// <summary>The name of timer <paramref name="timer"/> (its field in the state struct).</summary>
+    public string NameOf(int timer) => _names[timer];
+
     /// <summary>Makes room for slots up to <paramref name="capacity"/>.</summary>
     public void EnsureSlots(int capacity)
     {
