@@ -55,11 +55,28 @@ public struct MapState<TMapKey, TMapValue>
     /// <summary>Removes <paramref name="key"/>.</summary>
     public void Remove(TMapKey key) => _map?.Remove(key);
 
-    /// <summary>The entries (Beam's <c>entries()</c>): a view of the live map.</summary>
-    public readonly Dictionary<TMapKey, TMapValue>.Enumerator Entries() => (_map ?? Empty).GetEnumerator();
+    /// <summary>The entries (Beam's <c>entries()</c>): a view of the live map, enumerated without allocation.</summary>
+    public readonly MapStateView<TMapKey, TMapValue> Entries() => new(_map ?? Empty);
 
     /// <summary>Empties the map (its storage is kept for reuse).</summary>
     public void Clear() => _map?.Clear();
 
     private static readonly Dictionary<TMapKey, TMapValue> Empty = new();
+}
+
+/// <summary>The entries of a <see cref="MapState{TMapKey, TMapValue}"/>: a view of the live map, enumerated without allocation.</summary>
+/// <typeparam name="TMapKey">The map's key type.</typeparam>
+/// <typeparam name="TMapValue">The map's value type.</typeparam>
+public readonly struct MapStateView<TMapKey, TMapValue>
+    where TMapKey : notnull
+{
+    private readonly Dictionary<TMapKey, TMapValue> _map;
+
+    internal MapStateView(Dictionary<TMapKey, TMapValue> map) => _map = map;
+
+    /// <summary>The number of entries.</summary>
+    public int Count => _map.Count;
+
+    /// <summary>A struct enumerator over the entries.</summary>
+    public Dictionary<TMapKey, TMapValue>.Enumerator GetEnumerator() => _map.GetEnumerator();
 }

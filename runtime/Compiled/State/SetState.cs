@@ -27,11 +27,29 @@ public struct SetState<T>
     /// <summary>Removes an element.</summary>
     public void Remove(T value) => _set?.Remove(value);
 
-    /// <summary>The elements: a view of the live set (a struct enumerator, no allocation), valid until it changes.</summary>
-    public readonly HashSet<T>.Enumerator Read() => (_set ?? Empty).GetEnumerator();
+    /// <summary>The elements: a view of the live set (enumerated without allocation), valid until it changes.</summary>
+    public readonly SetStateView<T> Read() => new(_set ?? Empty);
 
     /// <summary>Empties the set (its storage is kept for reuse).</summary>
     public void Clear() => _set?.Clear();
 
     private static readonly HashSet<T> Empty = new();
+}
+
+/// <summary>The elements of a <see cref="SetState{T}"/>: a view of the live set, enumerated without allocation.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public readonly struct SetStateView<T>
+{
+    private readonly HashSet<T> _set;
+
+    internal SetStateView(HashSet<T> set) => _set = set;
+
+    /// <summary>The number of elements.</summary>
+    public int Count => _set.Count;
+
+    /// <summary>Whether the set contains <paramref name="value"/>.</summary>
+    public bool Contains(T value) => _set.Contains(value);
+
+    /// <summary>A struct enumerator over the elements.</summary>
+    public HashSet<T>.Enumerator GetEnumerator() => _set.GetEnumerator();
 }
