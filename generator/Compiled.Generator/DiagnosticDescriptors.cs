@@ -80,7 +80,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StateNotMergeable = Create(
         "CMP0021", "State cannot merge in merging windows",
-        "{0} of {1} is a {2}, which cannot merge when the windows of a key merge ({3}): {4}");
+        "{0} of {1} ({2}) cannot merge when the windows of a key merge ({3}): {4}");
 
     public static readonly DiagnosticDescriptor TimerBeyondExpiry = Create(
         "CMP0022", "Event-time timer set beyond the window's expiration",

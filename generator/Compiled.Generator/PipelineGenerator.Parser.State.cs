@@ -84,15 +84,15 @@ public sealed partial class PipelineGenerator
 
                     if (!reported)
                     {
-                        Report(DiagnosticDescriptors.StateNotMergeable, location, "The state", label, "set of cells", why,
+                        Report(DiagnosticDescriptors.StateNotMergeable, location, "The state", label, "bag, set, combining and ordered-list cells", why,
                             "a stateful ParDo on merging windows is not supported yet; group first (the grouping merges the windows), or window with a function that does not merge");
                     }
 
                     return null;
                 }
 
-                var process_ = ParseFunction(process.Expression, invocation, label, allowRef: true);
-                if (process_ is null)
+                var processFn = ParseFunction(process.Expression, invocation, label, allowRef: true);
+                if (processFn is null)
                 {
                     return null;
                 }
@@ -128,7 +128,7 @@ public sealed partial class PipelineGenerator
                 var lateness = windowing?.LatenessMs ?? 0;
                 CheckTimersWithinExpiry(new[] { process.Expression, call["onTimer"]?.Expression }, windowing);
 
-                var id = AddTransform(TransformKind.StatefulParDo, new[] { input.Port }, inputType, new[] { Fq(outputType) }, label, function: process_);
+                var id = AddTransform(TransformKind.StatefulParDo, new[] { input.Port }, inputType, new[] { Fq(outputType) }, label, function: processFn);
                 _transforms[id] = _transforms[id] with
                 {
                     KeyType = keyType,
