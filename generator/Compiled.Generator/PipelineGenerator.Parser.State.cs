@@ -84,8 +84,8 @@ public sealed partial class PipelineGenerator
 
                     if (!reported)
                     {
-                        Report(DiagnosticDescriptors.StateNotMergeable, location, "The state", label, "bag, set, combining and ordered-list cells", why,
-                            "a stateful ParDo on merging windows is not supported yet; group first (the grouping merges the windows), or window with a function that does not merge");
+                        Report(DiagnosticDescriptors.UnsupportedExpression, location, label,
+                            "its state would merge as Beam merges it, but a stateful ParDo on merging windows is not supported yet; group first (the grouping merges the windows), or window with a function that does not merge");
                     }
 
                     return null;
