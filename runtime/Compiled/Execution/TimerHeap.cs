@@ -86,6 +86,47 @@ internal struct TimerHeap
         _items[i] = last;
     }
 
+    /// <summary>The entry at <paramref name="index"/> of the heap's array (for compaction).</summary>
+    public readonly ref TimerEntry this[int index] => ref _items[index];
+
+    /// <summary>
+    /// Keeps the first <paramref name="count"/> entries of the array (the caller moved the entries to keep there) and
+    /// restores the heap order over them.
+    /// </summary>
+    public void Rebuild(int count)
+    {
+        System.Array.Clear(_items, count, _count - count);
+        _count = count;
+        for (var i = (_count >> 1) - 1; i >= 0; i--)
+        {
+            var entry = _items[i];
+            var at = i;
+            while (true)
+            {
+                var child = (at << 1) + 1;
+                if (child >= _count)
+                {
+                    break;
+                }
+
+                if (child + 1 < _count && Less(_items[child + 1], _items[child]))
+                {
+                    child++;
+                }
+
+                if (!Less(_items[child], entry))
+                {
+                    break;
+                }
+
+                _items[at] = _items[child];
+                at = child;
+            }
+
+            _items[at] = entry;
+        }
+    }
+
     public void Clear()
     {
         System.Array.Clear(_items, 0, _count);

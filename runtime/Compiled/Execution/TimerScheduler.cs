@@ -38,6 +38,14 @@ public sealed class TimerScheduler
     private TimerHeap _expirations = new();
     private long _seq;
 
+    // A heap is compacted (its stale entries dropped) when it grows past this many entries: twice what the last
+    // compaction left, so a timer re-set for every element costs O(1) amortized and the heaps stay bounded.
+    private int _compactEvent = MinCompaction;
+    private int _compactProcessing = MinCompaction;
+    private int _compactHolds = MinCompaction;
+    private int _compactExpirations = MinCompaction;
+    private const int MinCompaction = 1024;
+
     // The context of the callback being run: set by the generated code before it calls user code.
     private long _inputWatermark = Instant.MinValue.Millis;
     private long _processingTime = Instant.MinValue.Millis;
@@ -105,8 +113,14 @@ public sealed class TimerScheduler
     }
 
     /// <summary>Schedules the expiration of a new slot's window: it fires after every timer of the slot due by then.</summary>
-    public void ScheduleExpiry(int slot, Instant expiry) =>
+    public void ScheduleExpiry(int slot, Instant expiry)
+    {
         _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, -1, null));
+        if (_expirations.Count > _compactExpirations)
+        {
+            _compactExpirations = Compact(ref _expirations, expirations: true);
+        }
+    }
 
     /// <summary>Sets a timer to fire at <paramref name="target"/> (Beam's <c>set</c>), replacing its previous setting.</summary>
     public void Set(int slot, int timer, string? id, Instant target, bool hasOutput, Instant output)
@@ -288,8 +302,46 @@ public sealed class TimerScheduler
             entry = setting;
         }
 
-        (domain == TimeDomain.EventTime ? ref _event : ref _processing).Push(new TimerEntry(target, seq, slot, timer, id));
+        if (domain == TimeDomain.EventTime)
+        {
+            _event.Push(new TimerEntry(target, seq, slot, timer, id));
+            if (_event.Count > _compactEvent)
+            {
+                _compactEvent = Compact(ref _event, expirations: false);
+            }
+        }
+        else
+        {
+            _processing.Push(new TimerEntry(target, seq, slot, timer, id));
+            if (_processing.Count > _compactProcessing)
+            {
+                _compactProcessing = Compact(ref _processing, expirations: false);
+            }
+        }
+
         _holds.Push(new TimerEntry(output, seq, slot, timer, id));
+        if (_holds.Count > _compactHolds)
+        {
+            _compactHolds = Compact(ref _holds, expirations: false);
+        }
+    }
+
+    /// <summary>Drops a heap's stale entries (re-set or cleared timers, released slots); returns the size at which to compact next.</summary>
+    private int Compact(ref TimerHeap heap, bool expirations)
+    {
+        var kept = 0;
+        for (var i = 0; i < heap.Count; i++)
+        {
+            var entry = heap[i];
+            var current = expirations ? _generation[entry.Slot] == entry.Seq : Current(entry.Slot, entry.Timer, entry.Id).Seq == entry.Seq;
+            if (current)
+            {
+                heap[kept++] = entry;
+            }
+        }
+
+        heap.Rebuild(kept);
+        return Math.Max(MinCompaction, kept * 2);
     }
 
     /// <summary>The current setting of a timer (Seq 0: none).</summary>
