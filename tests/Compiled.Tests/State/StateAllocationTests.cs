@@ -97,3 +97,28 @@ public class StateAllocationTests(ITestOutputHelper output)
         Assert.Equal(expected, runner.Totals.Items.Order());
     }
 }
+
+/// <summary>
+/// The stateful benchmarks (dedup, session with timeout) compare the generated stateful ParDo with a hand-written loop:
+/// on 200,000 of W3's events both must give the same digest of their outputs.
+/// </summary>
+public class StatefulBenchmarkDigestTests
+{
+    private static readonly Lazy<Compiled.Benchmarks.EventTime.Event[]> Events = new(() => Compiled.Benchmarks.EventTime.EventData.Uniform(200_000));
+
+    [Fact]
+    public void DedupGeneratedEqualsTheHandLoop()
+    {
+        var expected = Compiled.Benchmarks.EventTime.StatefulWorkloads.DedupHandLoop(Events.Value);
+        Assert.True(expected.Count > 10_000, expected.ToString());
+        Assert.Equal(expected, Compiled.Benchmarks.EventTime.StatefulWorkloads.DedupGenerated(Events.Value));
+    }
+
+    [Fact]
+    public void SessionTimeoutGeneratedEqualsTheHandLoop()
+    {
+        var expected = Compiled.Benchmarks.EventTime.StatefulWorkloads.SessionsHandLoop(Events.Value);
+        Assert.True(expected.Count > 1_000, expected.ToString());
+        Assert.Equal(expected, Compiled.Benchmarks.EventTime.StatefulWorkloads.SessionsGenerated(Events.Value));
+    }
+}
