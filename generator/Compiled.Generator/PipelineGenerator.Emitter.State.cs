@@ -50,8 +50,10 @@ public sealed partial class PipelineGenerator
                     "; the cells are then cleared (keeping their storage) and the slot goes to the next new key and window");
                 var names = "new string[] { " + string.Join(", ", timers.Select(c => Literal(c.Name.TrimStart('@')))) + " }";
                 var domains = "new global::Compiled.TimeDomain[] { " + string.Join(", ", timers.Select(c => c.Kind.IsProcessingTime() ? "global::Compiled.TimeDomain.ProcessingTime" : "global::Compiled.TimeDomain.EventTime")) + " }";
+                // Output timestamps of pending timers are tracked only when a transform downstream is held by them.
+                var held = _plan.States.Any(s => s.HeldBy.Contains(t.Id)) ? "true" : "false";
                 w.Line("private readonly global::Compiled.Execution.KeyedStates<" + t.KeyType + ", " + stateful.StateType + "> " + StatesField(t) + " = new(new global::Compiled.Execution.TimerScheduler(" +
-                       names + ", " + domains + "), " + stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L);");
+                       names + ", " + domains + ", holdsWatermark: " + held + "), " + stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L);");
                 w.Line("private global::Compiled.Instant _swm" + id + " = global::Compiled.Instant.MinValue; // the input watermark of #" + id + ", as its timers last saw it");
                 WriteStatefulMembers(t);
             }
@@ -61,7 +63,8 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 var states = StatesField(t);
-                w.Open("if (" + states + ".IsExpired(" + window + ", _swm" + id + "))");
+                w.Line("var expiry" + id + " = " + states + ".ExpiryOf(" + window + ");");
+                w.Open("if (expiry" + id + ".Millis < _swm" + id + ".Millis)");
                 w.Line("_droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it");
                 w.Close();
                 w.Open("else");
@@ -69,7 +72,7 @@ public sealed partial class PipelineGenerator
                 w.Open("if (created" + id + ")");
                 w.Line("__BindState" + id + "(ref s" + id + ", slot" + id + ");");
                 w.Close();
-                w.Line(states + ".Timers.Begin(" + timestamp + ", " + window + ", " + states + ".ExpiryOf(" + window + "));");
+                w.Line(states + ".Timers.Begin(" + timestamp + ", " + window + ", expiry" + id + ");");
                 if (HasProcessingTimers(t))
                 {
                     w.Line(states + ".Timers.SetProcessingTime(_processingTime);");

@@ -26,9 +26,11 @@ namespace Compiled.Execution;
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class KeyedStates<TKey, TState>
+    where TKey : notnull
     where TState : struct
 {
     private readonly Dictionary<(TKey Key, BoundedWindow Window), int> _index = new();
+    private readonly Dictionary<TKey, int> _global = new(); // the global window's slots: keyed by the key alone, hashed once
     private TState[] _slots = new TState[16];
     private TKey[] _keys = new TKey[16];
     private BoundedWindow[] _windows = new BoundedWindow[16];
@@ -52,7 +54,7 @@ public sealed class KeyedStates<TKey, TState>
     public TimerScheduler Timers { get; }
 
     /// <summary>The number of live (key, window) slots.</summary>
-    public int Count => _index.Count;
+    public int Count => _index.Count + _global.Count;
 
     /// <summary>
     /// When a window's state expires: its maximum timestamp plus the allowed lateness (Beam's garbage collection
@@ -75,7 +77,9 @@ public sealed class KeyedStates<TKey, TState>
     /// </summary>
     public ref TState GetOrAdd(TKey key, BoundedWindow window, out int slot, out bool created)
     {
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, (key, window), out var exists);
+        ref var index = ref window.IsGlobal
+            ? ref CollectionsMarshal.GetValueRefOrAddDefault(_global, key, out var exists)
+            : ref CollectionsMarshal.GetValueRefOrAddDefault(_index, (key, window), out exists);
         if (exists)
         {
             slot = index;
@@ -116,7 +120,15 @@ public sealed class KeyedStates<TKey, TState>
     /// </summary>
     public void Release(int slot)
     {
-        _index.Remove((_keys[slot], _windows[slot]));
+        if (_windows[slot].IsGlobal)
+        {
+            _global.Remove(_keys[slot]);
+        }
+        else
+        {
+            _index.Remove((_keys[slot], _windows[slot]));
+        }
+
         _keys[slot] = default!;
         Timers.ReleaseSlot(slot);
         if (_freeCount == _free.Length)

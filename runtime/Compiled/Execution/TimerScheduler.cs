@@ -38,6 +38,10 @@ public sealed class TimerScheduler
     private TimerHeap _expirations = new();
     private long _seq;
 
+    // No event-time timer or expiration is due before this (a lower bound, kept by NextEvent and lowered by every
+    // setting): a watermark at or below it fires nothing, so most advances skip the heaps.
+    private long _dueAt = long.MinValue;
+
     // A heap is compacted (its stale entries dropped) when it grows past this many entries: twice what the last
     // compaction left, so a timer re-set for every element costs O(1) amortized and the heaps stay bounded.
     private int _compactEvent = MinCompaction;
@@ -53,11 +57,18 @@ public sealed class TimerScheduler
     private long _windowExpiry = Instant.MaxValue.Millis;
     private BoundedWindow _window = BoundedWindow.Global;
 
+    private readonly bool _holdsWatermark;
+
     /// <summary>Creates the scheduler of a state struct's timers.</summary>
     /// <param name="names">The timer fields' names, by ordinal (for messages).</param>
     /// <param name="domains">Each timer's time domain, by ordinal.</param>
-    public TimerScheduler(string[] names, TimeDomain[] domains)
+    /// <param name="holdsWatermark">
+    /// Whether a transform downstream reads <see cref="Hold"/> (a grouping or another stateful ParDo): only then are the
+    /// output timestamps of pending timers tracked.
+    /// </param>
+    public TimerScheduler(string[] names, TimeDomain[] domains, bool holdsWatermark = true)
     {
+        _holdsWatermark = holdsWatermark;
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(domains);
         _names = names;
@@ -115,6 +126,11 @@ public sealed class TimerScheduler
     /// <summary>Schedules the expiration of a new slot's window: it fires after every timer of the slot due by then.</summary>
     public void ScheduleExpiry(int slot, Instant expiry)
     {
+        if (expiry.Millis < _dueAt)
+        {
+            _dueAt = expiry.Millis;
+        }
+
         _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, -1, null));
         if (_expirations.Count > _compactExpirations)
         {
@@ -210,6 +226,12 @@ public sealed class TimerScheduler
     /// </summary>
     public bool NextEvent(Instant watermark, out TimerFiring firing)
     {
+        if (watermark.Millis <= _dueAt)
+        {
+            firing = default;
+            return false;
+        }
+
         var hasTimer = Top(ref _event, out var timer);
         var hasExpiry = TopExpiry(out var expiry);
         if (hasTimer && timer.At < watermark.Millis && (!hasExpiry || timer.At <= expiry.At))
@@ -225,6 +247,7 @@ public sealed class TimerScheduler
             return true;
         }
 
+        _dueAt = Math.Min(hasTimer ? timer.At : long.MaxValue, hasExpiry ? expiry.At : long.MaxValue);
         firing = default;
         return false;
     }
@@ -247,7 +270,8 @@ public sealed class TimerScheduler
 
     /// <summary>
     /// The watermark hold of the pending timers: the earliest output timestamp among them (Beam's timer output
-    /// timestamps hold the output watermark), or <see cref="Instant.MaxValue"/> when no timer is pending.
+    /// timestamps hold the output watermark), or <see cref="Instant.MaxValue"/> when no timer is pending (or holds are not
+    /// tracked: nothing downstream reads them).
     /// </summary>
     public Instant Hold => Top(ref _holds, out var hold) ? new Instant(hold.At) : Instant.MaxValue;
 
@@ -304,6 +328,11 @@ public sealed class TimerScheduler
 
         if (domain == TimeDomain.EventTime)
         {
+            if (target < _dueAt)
+            {
+                _dueAt = target;
+            }
+
             _event.Push(new TimerEntry(target, seq, slot, timer, id));
             if (_event.Count > _compactEvent)
             {
@@ -319,10 +348,13 @@ public sealed class TimerScheduler
             }
         }
 
-        _holds.Push(new TimerEntry(output, seq, slot, timer, id));
-        if (_holds.Count > _compactHolds)
+        if (_holdsWatermark)
         {
-            _compactHolds = Compact(ref _holds, expirations: false);
+            _holds.Push(new TimerEntry(output, seq, slot, timer, id));
+            if (_holds.Count > _compactHolds)
+            {
+                _compactHolds = Compact(ref _holds, expirations: false);
+            }
         }
     }
 
