@@ -65,8 +65,10 @@ public sealed partial class PipelineGenerator
 
                 foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(HasProcessingTimers))
                 {
-                    w.Open("if (" + StatesField(t) + ".Timers.NextProcessingDeadline.Millis < next)");
-                    w.Line("next = " + StatesField(t) + ".Timers.NextProcessingDeadline.Millis; // a processing-time timer of #" + N(t.Id) + " " + t.Label);
+                    var deadline = "timer" + N(t.Id);
+                    w.Line("var " + deadline + " = " + StatesField(t) + ".Timers.NextProcessingDeadline; // the earliest processing-time timer of #" + N(t.Id) + " " + t.Label);
+                    w.Open("if (" + deadline + " != global::Compiled.Instant.MaxValue && " + deadline + ".Millis < next)");
+                    w.Line("next = " + deadline + ".Millis;");
                     w.Close();
                 }
 

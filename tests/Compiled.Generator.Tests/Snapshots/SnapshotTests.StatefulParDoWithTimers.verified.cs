@@ -579,9 +579,10 @@ namespace Snapshots
                     return;
                 }
                 var next = long.MaxValue;
-                if (_states2.Timers.NextProcessingDeadline.Millis < next)
+                var timer2 = _states2.Timers.NextProcessingDeadline; // the earliest processing-time timer of #2 ParDo (line 20)
+                if (timer2 != global::Compiled.Instant.MaxValue && timer2.Millis < next)
                 {
-                    next = _states2.Timers.NextProcessingDeadline.Millis; // a processing-time timer of #2 ParDo (line 20)
+                    next = timer2.Millis;
                 }
                 if (next == __clockAt)
                 {

@@ -402,3 +402,31 @@ public class ParDoTimerTests
         AssertOnWindowExpirationSimple(runner.Output);
     }
 }
+
+/// <summary>Processing-time timers fire by themselves when a <see cref="System.TimeProvider"/> is set (no element needs to arrive).</summary>
+public class ProcessingTimerClockTests
+{
+    [Fact]
+    public void AProcessingTimeTimerFiresWhenItsTimeComesWithNoElementArriving()
+    {
+        var clock = new Compiled.Tests.EventTime.FakeClock(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var runner = ProcessingTimeTimerCanBeReset.CreateRunner(new ListSink<string>());
+        runner.TimeProvider = clock;
+        Assert.False(clock.AnyArmed);
+
+        runner.PushInput(KV.Of("key", "input1"), Instant.MinValue); // its timer: 1 s after the clock's time at the push
+        Assert.True(clock.AnyArmed);
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(new[] { "input1" }, runner.Output.Items);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1)); // fired by the clock alone
+        Assert.Equal(new[] { "input1", "timer_output" }, runner.Output.Items);
+        Assert.False(clock.AnyArmed);
+
+        runner.PushInput(KV.Of("key", "input2"), Instant.MinValue);
+        runner.PushInput(KV.Of("key", "input3"), Instant.MinValue); // re-set: one firing
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(new[] { "input1", "timer_output", "input2", "input3", "timer_output" }, runner.Output.Items);
+        runner.Finish();
+    }
+}
