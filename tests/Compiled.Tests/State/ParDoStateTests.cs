@@ -195,3 +195,27 @@ public class ParDoStateTests
         AssertInAnyOrder(new[] { new MyInteger(0), new MyInteger(1), new MyInteger(2) }, results.Output);
     }
 }
+
+/// <summary>Stateful ParDos written as method groups, and what a throwing callback does.</summary>
+public class StatefulParDoFormsTests
+{
+    [Fact]
+    public void MethodGroupsWorkAsCallbacks()
+    {
+        var results = RunningTotals.Run(new[] { KV.Of("a", 1), KV.Of("b", 10), KV.Of("a", 2) });
+        Assert.Equal(new[] { KV.Of("a", 1), KV.Of("b", 10), KV.Of("a", 3), KV.Of("a:final", 3), KV.Of("b:final", 10) }, results.Output.Take(3).Concat(results.Output.Skip(3).OrderBy(kv => kv.Key)));
+    }
+
+    [Fact]
+    public void AThrowingCallbackStopsThePushAtTheElementAndNamesTheParDo()
+    {
+        var runner = ThrowingStatefulParDo.CreateRunner(new ListSink<int>());
+        var error = Assert.Throws<PipelineExecutionException>(() => runner.PushInput(new[] { KV.Of("a", 1), KV.Of("a", 2), KV.Of("a", -1), KV.Of("a", 4) }));
+        Assert.Equal(2, error.ElementIndex);
+        Assert.Contains("ParDo (line", error.Message, StringComparison.Ordinal);
+        Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
+        runner.PushInput(new[] { KV.Of("a", 4) }); // the state of the elements before it stays
+        runner.Finish();
+        Assert.Equal(new[] { 1, 3, 7 }, runner.Output.Items);
+    }
+}

@@ -490,3 +490,57 @@ public partial class ValueStateOfReference
          })
          .Output("output");
 }
+
+/// <summary>A stateful DoFn written as a class of methods (Beam's DoFn class), passed as method groups.</summary>
+public static class RunningTotalFn
+{
+    /// <summary>The element callback: generic in its emitter, so the runner's struct emitter is passed without boxing.</summary>
+    public static void Process<TOut>(string key, int value, ref SumAndTimerState state, ProcessContext context, TOut output)
+        where TOut : IEmitter<KV<string, int>>
+    {
+        state.Sum.Add(value);
+        state.Flush.Set(context.Window.MaxTimestamp);
+        output.Emit(KV.Of(key, state.Sum.Read()));
+    }
+
+    /// <summary>The timer callback.</summary>
+    public static void OnTimer<TOut>(string key, ref SumAndTimerState state, TimerContext timer, TOut output)
+        where TOut : IEmitter<KV<string, int>> =>
+        output.Emit(KV.Of(key + ":final", state.Sum.Read()));
+}
+
+/// <summary>A running sum and a timer.</summary>
+public struct SumAndTimerState
+{
+    public CombiningState<int, int, int, SumFn<int>> Sum;
+    public EventTimeTimer Flush;
+}
+
+/// <summary>A stateful ParDo whose callbacks are method groups.</summary>
+[Pipeline]
+public partial class RunningTotals
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<KV<string, int>>("input")
+         .ParDo<string, int, SumAndTimerState, KV<string, int>>(RunningTotalFn.Process, onTimer: RunningTotalFn.OnTimer)
+         .Output("output");
+}
+
+/// <summary>A stateful ParDo whose element callback throws on a negative value.</summary>
+[Pipeline]
+public partial class ThrowingStatefulParDo
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<KV<string, int>>("input")
+         .ParDo(static (string key, int value, ref IntState state, ProcessContext context, IEmitter<int> output) =>
+         {
+             if (value < 0)
+             {
+                 throw new ArgumentOutOfRangeException(nameof(value), "negative");
+             }
+
+             state.Foo.Write(state.Foo.ReadOrDefault(0) + value);
+             output.Emit(state.Foo.Read());
+         })
+         .Output("output");
+}
