@@ -29,6 +29,19 @@ public sealed partial class PipelineGenerator
 
             private static string StatesField(TransformSpec t) => "_states" + N(t.Id);
 
+            /// <summary>The struct emitters of every output of a stateful ParDo, at a timestamp and window (written on first use).</summary>
+            private string[] StatefulEmitters(TransformSpec t, string timestamp, string window)
+            {
+                var emitters = new string[t.OutputTypes.Count];
+                for (var port = 0; port < emitters.Length; port++)
+                {
+                    WriteEmitter(t, port);
+                    emitters[port] = "new __Emit" + N(t.Id) + "_" + N(port) + "(this, " + timestamp + ", " + window + ")";
+                }
+
+                return emitters;
+            }
+
             /// <summary>The watermark a transform downstream of a stateful ParDo may see: its input watermark, held at its timers' output timestamps.</summary>
             private static string StatefulOutputWatermark(TransformSpec t) =>
                 "global::Compiled.Instant.Min(_swm" + N(t.Id) + ", " + StatesField(t) + ".Timers.Hold)";
@@ -78,9 +91,8 @@ public sealed partial class PipelineGenerator
                     w.Line(states + ".Timers.SetProcessingTime(_processingTime);");
                 }
 
-                WriteEmitter(t, 0);
-                w.Line(Call(t, value + ".Key", value + ".Value", "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")",
-                    "new __Emit" + id + "_0(this, " + timestamp + ", " + window + ")") + ";");
+                w.Line(Call(t, new[] { value + ".Key", value + ".Value", "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")" }
+                    .Concat(StatefulEmitters(t, timestamp, window)).ToArray()) + ";");
                 w.Close();
             }
 
@@ -164,8 +176,8 @@ public sealed partial class PipelineGenerator
                         w.Line("var expiring = window.MaxTimestamp;");
                         w.Line(states + ".Timers.Begin(expiring, window, firing.FireTimestamp);");
                         w.Open("try");
-                        w.Line(CallFunction(onExpiration, OnWindowExpirationName(t), "key", "ref state", "new global::Compiled.WindowExpirationContext(window, expiring)",
-                            "new __Emit" + id + "_0(this, expiring, window)") + ";");
+                        w.Line(CallFunction(onExpiration, OnWindowExpirationName(t), new[] { "key", "ref state", "new global::Compiled.WindowExpirationContext(window, expiring)" }
+                            .Concat(StatefulEmitters(t, "expiring", "window")).ToArray()) + ";");
                         w.Close();
                         w.Open("catch (global::System.Exception ex)");
                         w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("onWindowExpiration of " + t.Label + " for key ") + " + key + " + Literal(" in window ") + " + window);");
@@ -182,9 +194,9 @@ public sealed partial class PipelineGenerator
                         w.Line("var timestamp = firing.Domain == global::Compiled.TimeDomain.EventTime ? firing.OutputTimestamp : " + states + ".Timers.InputWatermark;");
                         w.Line(states + ".Timers.Begin(timestamp, window, " + states + ".ExpiryOf(window));");
                         w.Open("try");
-                        w.Line(CallFunction(onTimer, OnTimerName(t), "key", "ref state",
-                            "new global::Compiled.TimerContext(" + states + ".Timers.NameOf(firing.Timer), firing.Id, firing.Domain, firing.FireTimestamp, timestamp, window)",
-                            "new __Emit" + id + "_0(this, timestamp, window)") + ";");
+                        w.Line(CallFunction(onTimer, OnTimerName(t), new[] { "key", "ref state",
+                            "new global::Compiled.TimerContext(" + states + ".Timers.NameOf(firing.Timer), firing.Id, firing.Domain, firing.FireTimestamp, timestamp, window)" }
+                            .Concat(StatefulEmitters(t, "timestamp", "window")).ToArray()) + ";");
                         w.Close();
                         w.Open("catch (global::System.Exception ex)");
                         w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("onTimer of " + t.Label + " for key ") + " + key + " + Literal(" in window ") + " + window);");

@@ -56,8 +56,8 @@ public sealed partial class PipelineGenerator
                 }
 
                 var stateSymbol = fnType.TypeArguments[2];
-                var outputType = fnType.TypeArguments[3];
-                if (stateSymbol.TypeKind == TypeKind.Error || outputType.TypeKind == TypeKind.Error)
+                var outputTypes = fnType.TypeArguments.Skip(3).ToList(); // the main output, then the tagged ones
+                if (stateSymbol.TypeKind == TypeKind.Error || outputTypes.Any(o => o.TypeKind == TypeKind.Error))
                 {
                     return Unresolved(invocation);
                 }
@@ -128,7 +128,7 @@ public sealed partial class PipelineGenerator
                 var lateness = windowing?.LatenessMs ?? 0;
                 CheckTimersWithinExpiry(new[] { process.Expression, call["onTimer"]?.Expression }, windowing);
 
-                var id = AddTransform(TransformKind.StatefulParDo, new[] { input.Port }, inputType, new[] { Fq(outputType) }, label, function: processFn);
+                var id = AddTransform(TransformKind.StatefulParDo, new[] { input.Port }, inputType, outputTypes.Select(Fq).ToArray(), label, function: processFn);
                 _transforms[id] = _transforms[id] with
                 {
                     KeyType = keyType,
@@ -141,7 +141,7 @@ public sealed partial class PipelineGenerator
                         LatenessMs = lateness,
                     },
                 };
-                return Collection(id);
+                return outputTypes.Count > 1 ? new MultiValue(id, outputTypes.Count, false) : Collection(id);
             }
 
             /// <summary>The instance fields of the state struct, as cells; null (reported) when one cannot be compiled.</summary>

@@ -67,6 +67,31 @@ public delegate void OnTimerFn<in TKey, TState, out TOut>(TKey key, ref TState s
 public delegate void OnWindowExpirationFn<in TKey, TState, out TOut>(TKey key, ref TState state, WindowExpirationContext context, IEmitter<TOut> output)
     where TState : struct;
 
+/// <summary>A stateful ParDo's element callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void StatefulDoFn<in TKey, in TValue, TState, out TOut, out TOut2>(TKey key, TValue value, ref TState state, ProcessContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's timer callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void OnTimerFn<in TKey, TState, out TOut, out TOut2>(TKey key, ref TState state, TimerContext timer, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's window expiration callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void OnWindowExpirationFn<in TKey, TState, out TOut, out TOut2>(TKey key, ref TState state, WindowExpirationContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
 /// <summary>The shape of a stateful ParDo applied to an unkeyed collection, which is not allowed (state is per key and window).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TState">The state struct.</typeparam>

@@ -70,6 +70,18 @@ public static class KeyedTransforms
         OnWindowExpirationFn<TKey, TState, TOut>? onWindowExpiration = null)
         where TState : struct => throw DeclarationOnlyException.Create();
 
+    /// <summary>A stateful ParDo with a main output and a tagged additional output (Beam's <c>withOutputTags</c>).</summary>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="processElement">Called for each element with its key's state.</param>
+    /// <param name="onTimer">Called when a timer of the state struct fires.</param>
+    /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    public static ParDoResult<TOut, TOut2> ParDo<TKey, TValue, TState, TOut, TOut2>(
+        this PCollection<KV<TKey, TValue>> input,
+        StatefulDoFn<TKey, TValue, TState, TOut, TOut2> processElement,
+        OnTimerFn<TKey, TState, TOut, TOut2>? onTimer = null,
+        OnWindowExpirationFn<TKey, TState, TOut, TOut2>? onWindowExpiration = null)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
     /// <summary>A side input mapping each key to its single value (Beam's <c>View.asMap</c>).</summary>
     public static PCollectionView<IReadOnlyDictionary<TKey, TValue>> AsDictionary<TKey, TValue>(this PCollection<KV<TKey, TValue>> input)
         where TKey : notnull => throw DeclarationOnlyException.Create();

@@ -219,3 +219,20 @@ public class StatefulParDoFormsTests
         Assert.Equal(new[] { 1, 3, 7 }, runner.Output.Items);
     }
 }
+
+/// <summary>Beam's testValueStateTaggedOutput: a stateful ParDo with two outputs.</summary>
+public class ParDoStateTaggedOutputTests
+{
+    [Fact]
+    public void TestValueStateTaggedOutput()
+    {
+        var results = ValueStateTaggedOutput.Run(new[]
+        {
+            KV.Of("hello", 42), KV.Of("hello", 97), KV.Of("hello", 84), KV.Of("goodbye", 33), KV.Of("hello", 859), KV.Of("goodbye", 83945),
+        });
+
+        // There are 0 and 2 from "hello" and just 0 from "goodbye"; 1 and 3 from "hello" and just 1 from "goodbye".
+        Assert.Equal(new[] { 0, 0, 2 }, results.Evens.Order());
+        Assert.Equal(new[] { 1, 1, 3 }, results.Odds.Order());
+    }
+}

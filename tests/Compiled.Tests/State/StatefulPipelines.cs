@@ -544,3 +544,29 @@ public partial class ThrowingStatefulParDo
          })
          .Output("output");
 }
+
+/// <summary>testValueStateTaggedOutput: even counts to the main output, odd ones to the tagged output.</summary>
+[Pipeline]
+public partial class ValueStateTaggedOutput
+{
+    static void Define(PipelineBuilder p)
+    {
+        var (evens, odds) = p.Create<KV<string, int>>("input")
+            .ParDo(static (string key, int value, ref IntState state, ProcessContext context, IEmitter<int> even, IEmitter<int> odd) =>
+            {
+                var current = state.Foo.ReadOrDefault(0);
+                if (current % 2 == 0)
+                {
+                    even.Emit(current);
+                }
+                else
+                {
+                    odd.Emit(current);
+                }
+
+                state.Foo.Write(current + 1);
+            });
+        evens.Output("evens");
+        odds.Output("odds");
+    }
+}
