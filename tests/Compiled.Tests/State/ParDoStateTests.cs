@@ -236,3 +236,21 @@ public class ParDoStateTaggedOutputTests
         Assert.Equal(new[] { 1, 1, 3 }, results.Odds.Order());
     }
 }
+
+/// <summary>A timer callback that throws loses its own outputs only: the other firings run, then the call throws.</summary>
+public class StatefulTimerFailureTests
+{
+    [Fact]
+    public void AThrowingTimerCallbackIsReportedAfterTheOtherFirings()
+    {
+        var runner = KeyInOnTimer.CreateRunner(new ListSink<int>());
+        runner.PushInput(KV.Of("1", 37), Instant.MinValue);
+        runner.PushInput(KV.Of("not a number", 3), Instant.MinValue);
+        runner.PushInput(KV.Of("2", 3), Instant.MinValue);
+        var error = Assert.Throws<PipelineExecutionException>(() => runner.AdvanceWatermark(new Instant(2)));
+        Assert.Contains("onTimer of ParDo (line", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a number", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { 1, 2 }, runner.Output.Items.Order());
+        runner.Finish();
+    }
+}
