@@ -166,8 +166,10 @@ public sealed partial class PipelineGenerator
             {
                 var target = transforms[edge.To];
                 var port = transforms[node].OutputTypes.Count > 1 ? "[" + PortName(transforms[node], edge.FromPort) + "] " : string.Empty;
-                var stateful = IsStateful(target);
-                var suffix = stateful ? "  (stage ends: " + Why(target) + ")" : string.Empty;
+                // A stateful ParDo's element outputs continue in this stage (its timers' outputs start a stage of their own).
+                var stateful = IsStateful(target) && target.Kind != TransformKind.StatefulParDo;
+                var suffix = stateful ? "  (stage ends: " + Why(target) + ")"
+                    : target.Kind == TransformKind.StatefulParDo ? "  (keeps state per key and window; its timers' outputs continue from a stage of their own)" : string.Empty;
                 if (target.Kind == TransformKind.Identity)
                 {
                     Walk(target.Id, depth, transforms, edges, lines);
