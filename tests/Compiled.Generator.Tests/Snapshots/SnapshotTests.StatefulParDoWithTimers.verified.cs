@@ -457,7 +457,7 @@ namespace Snapshots
                 var timestamp = global::Compiled.Instant.MinValue;
                 {
                     {
-                        __probeCombine = __probeCombine == -1 ? 2 : -2; // a stateful function this element reached
+                        __probeCombine = -2; // a stateful function this element reached, with user functions after it
                     }
                 }
             }

@@ -218,6 +218,17 @@ public class StatefulParDoFormsTests
         runner.Finish();
         Assert.Equal(new[] { 1, 3, 7 }, runner.Output.Items);
     }
+
+    [Fact]
+    public void AThrowAfterAStatefulParDoIsNotBlamedOnIt()
+    {
+        var runner = ThrowingAfterStatefulParDo.CreateRunner(new ListSink<int>());
+        var error = Assert.Throws<PipelineExecutionException>(() => runner.PushInput(new[] { KV.Of("a", 5), KV.Of("a", 0) }));
+        Assert.Equal(1, error.ElementIndex);
+        Assert.IsType<DivideByZeroException>(error.InnerException);
+        Assert.DoesNotContain("ParDo (line", error.Message, StringComparison.Ordinal); // the probe cannot replay past the state: untold, not guessed
+        Assert.Equal(new[] { 20 }, runner.Output.Items);
+    }
 }
 
 /// <summary>Beam's testValueStateTaggedOutput: a stateful ParDo with two outputs.</summary>

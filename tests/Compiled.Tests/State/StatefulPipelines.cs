@@ -570,3 +570,14 @@ public partial class ValueStateTaggedOutput
         odds.Output("odds");
     }
 }
+
+/// <summary>A Map after a stateful ParDo that throws on zero.</summary>
+[Pipeline]
+public partial class ThrowingAfterStatefulParDo
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<KV<string, int>>("input")
+         .ParDo(static (string key, int value, ref IntState state, ProcessContext context, IEmitter<int> output) => output.Emit(value))
+         .Map(static x => 100 / x)
+         .Output("output");
+}
