@@ -74,6 +74,22 @@ internal static class DiagnosticDescriptors
         "CMP0015", "Composite transform calls itself",
         "The composite '{0}' calls itself ({1}): a composite is inlined where it is called, so its expansion must end; apply a fixed number of transforms");
 
+    public static readonly DiagnosticDescriptor StateOnUnkeyedInput = Create(
+        "CMP0020", "Stateful ParDo needs a keyed input",
+        "{0} keeps state and timers per key and window, but its input is of {1}, not KV<K, V>: key it first (WithKeys), as Beam requires a KvCoder input for state and timers");
+
+    public static readonly DiagnosticDescriptor StateNotMergeable = Create(
+        "CMP0021", "State cannot merge in merging windows",
+        "{0} of {1} ({2}) cannot merge when the windows of a key merge ({3}): {4}");
+
+    public static readonly DiagnosticDescriptor TimerBeyondExpiry = Create(
+        "CMP0022", "Event-time timer set beyond the window's expiration",
+        "This event-time timer is set {0} ms after the expiration of its window (the window's maximum timestamp plus the allowed lateness of {1} ms): Beam throws 'Attempted to set event-time timer ... after the expiration of window' when it runs; set it at most at the expiration, or use SetRelative(), which stops there");
+
+    public static readonly DiagnosticDescriptor InvalidStateStruct = Create(
+        "CMP0023", "Invalid stateful ParDo declaration",
+        "The stateful ParDo's state struct {0} cannot be compiled: {1}");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "CMP0099", "The pipeline generator failed",
         "The pipeline generator failed unexpectedly ({0}); please report this with the declaration that causes it");
@@ -81,7 +97,8 @@ internal static class DiagnosticDescriptors
     private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
         NotPartial, MissingDefine, Unresolved, DynamicTopology, UnsupportedExpression, LambdaNotStatic,
         FunctionNotLambda, InvalidName, InvalidCombineFn, InvalidPartitionCount, GenericPipeline,
-        UnsupportedLambda, NoOutputs, PartitionIndex, CompositeRecursion, InternalError);
+        UnsupportedLambda, NoOutputs, PartitionIndex, CompositeRecursion, StateOnUnkeyedInput, StateNotMergeable,
+        TimerBeyondExpiry, InvalidStateStruct, InternalError);
 
     public static DiagnosticDescriptor ById(string id) =>
         All.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException("Unknown diagnostic " + id, nameof(id));

@@ -63,7 +63,7 @@ public sealed partial class PipelineGenerator
             private void EmitNullKeyCheck(SourceWriter w, TransformSpec t, string value)
             {
                 if (MayBeNull(t) && t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or
-                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary)
+                        TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.AsDictionary or TransformKind.StatefulParDo)
                 {
                     var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key";
                     w.Open("if (" + key + " is null)");
@@ -109,7 +109,7 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                if (t.OutputWindowing is not null && Planner.IsStateful(t))
+                if (t.OutputWindowing is not null && Planner.IsStateful(t) && !IsStatefulParDo(t))
                 {
                     EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
                     return;
@@ -376,6 +376,9 @@ public sealed partial class PipelineGenerator
                             break;
                         }
 
+                    case TransformKind.StatefulParDo:
+                        EmitStatefulElement(w, t, value, timestamp, window);
+                        break;
                     case TransformKind.Partition:
                         {
                             var count = N(t.PartitionCount);

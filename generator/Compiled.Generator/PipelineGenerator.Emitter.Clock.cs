@@ -60,6 +60,15 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
+                foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(HasProcessingTimers))
+                {
+                    var deadline = "timer" + N(t.Id);
+                    w.Line("var " + deadline + " = " + StatesField(t) + ".Timers.NextProcessingDeadline; // the earliest processing-time timer of #" + N(t.Id) + " " + t.Label);
+                    w.Open("if (" + deadline + " != global::Compiled.Instant.MaxValue && " + deadline + ".Millis < next)");
+                    w.Line("next = " + deadline + ".Millis;");
+                    w.Close();
+                }
+
                 foreach (var input in _inputs.Where(i => i.IdlenessMs > 0))
                 {
                     var name = Names.ToPascal(input.Name!);

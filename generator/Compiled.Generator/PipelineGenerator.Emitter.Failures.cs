@@ -476,10 +476,33 @@ public sealed partial class PipelineGenerator
                             break;
                         }
 
+                    case TransformKind.StatefulParDo:
+                        // Its function needs the key's state, which a probe does not touch, so the probe stops here. When no
+                        // function of the stage throws again, the stateful ParDo is named, unless user functions follow it in
+                        // the stage (its outputs reach them): then which one threw is left untold rather than guessed.
+                        w.Line(UserFunctionsDownstream(t.Id)
+                            ? "__probeCombine = -2; // a stateful function this element reached, with user functions after it"
+                            : "__probeCombine = __probeCombine == -1 ? " + id + " : -2; // a stateful function this element reached");
+                        break;
                     default:
                         // Outputs, groupings, counts and views run no user function on the element.
                         break;
                 }
+            }
+
+            /// <summary>Whether a user function runs downstream of <paramref name="node"/> in the same stage (through element-wise transforms).</summary>
+            private bool UserFunctionsDownstream(int node)
+            {
+                foreach (var edge in _plan.Edges.Where(e => e.From == node))
+                {
+                    var target = _t[edge.To];
+                    if (target.Function is not null || target.Combine is not null || (!Planner.IsStateful(target) && UserFunctionsDownstream(target.Id)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             /// <summary>A transform with a failure output does not throw: a probe follows the port the element would take.</summary>

@@ -96,6 +96,13 @@ public sealed partial class PipelineGenerator
             private void WriteFlush(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
+                if (IsStatefulParDo(t))
+                {
+                    // The watermark passes the end of time: every event-time timer fires, in order, and every window expires.
+                    w.Line("__FireTimers" + id + "(global::Compiled.Instant.MaxValue);");
+                    return;
+                }
+
                 if (t.SideInput is { } side)
                 {
                     // Replay the buffered input now that the view is complete.

@@ -33,7 +33,7 @@ public sealed partial class PipelineGenerator
             private void WriteFunctions(SourceWriter w)
             {
                 var any = false;
-                foreach (var t in _t.Where(t => t.Function is { Body: not null }))
+                foreach (var (t, fn, name) in UserFunctions().Where(f => f.Fn.Body is not null))
                 {
                     if (!any)
                     {
@@ -41,7 +41,6 @@ public sealed partial class PipelineGenerator
                         any = true;
                     }
 
-                    var fn = t.Function!;
                     var typeParameters = new List<string>();
                     var constraints = new List<string>();
                     var parameters = new List<string>();
@@ -56,7 +55,7 @@ public sealed partial class PipelineGenerator
                         }
                         else
                         {
-                            parameters.Add(p.Type + " " + p.Name);
+                            parameters.Add(p.Modifier + p.Type + " " + p.Name);
                         }
                     }
 
@@ -66,9 +65,10 @@ public sealed partial class PipelineGenerator
                         parameters.Add(_spec.OptionsType + " " + fn.OptionsParameter);
                     }
 
-                    w.Line("// " + t.Label + " (the user's lambda, called directly from the fused loop" + (fn.OptionsParameter is null ? string.Empty : "; it reads the pipeline options") + ")");
+                    w.Line("// " + t.Label + (name == FunctionName(t) ? string.Empty : " " + name.Substring(2).TrimEnd("0123456789".ToCharArray())) +
+                           " (the user's lambda, called directly from the fused loop" + (fn.OptionsParameter is null ? string.Empty : "; it reads the pipeline options") + ")");
                     w.Line(Inline);
-                    var signature = "private static " + fn.ReturnType + " " + FunctionName(t) +
+                    var signature = "private static " + fn.ReturnType + " " + name +
                                     (typeParameters.Count > 0 ? "<" + string.Join(", ", typeParameters) + ">" : string.Empty) +
                                     "(" + string.Join(", ", parameters) + ")";
                     if (constraints.Count > 0)
@@ -134,15 +134,39 @@ public sealed partial class PipelineGenerator
             private static string WindowSize(TransformSpec t) =>
                 t.Windowing!.SizeOption is null ? t.Windowing.SizeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "_windowSize" + N(t.Id);
 
-            private string Call(TransformSpec t, params string[] args)
+            private string Call(TransformSpec t, params string[] args) => CallFunction(t.Function!, FunctionName(t), args);
+
+            /// <summary>A call of a user function: its method group, or the static method its lambda was re-emitted as.</summary>
+            private static string CallFunction(FunctionSpec fn, string name, params string[] args)
             {
-                var fn = t.Function!;
                 if (fn.MethodGroup is not null)
                 {
                     return fn.MethodGroup + "(" + string.Join(", ", args) + ")";
                 }
 
-                return FunctionName(t) + "(" + string.Join(", ", fn.OptionsParameter is null ? args : args.Concat(new[] { OptionsField })) + ")";
+                return name + "(" + string.Join(", ", fn.OptionsParameter is null ? args : args.Concat(new[] { OptionsField })) + ")";
+            }
+
+            /// <summary>Every user function of the pipeline with the name it is emitted under: transforms' functions, and a stateful ParDo's callbacks.</summary>
+            private IEnumerable<(TransformSpec T, FunctionSpec Fn, string Name)> UserFunctions()
+            {
+                foreach (var t in _t)
+                {
+                    if (t.Function is { } fn)
+                    {
+                        yield return (t, fn, FunctionName(t));
+                    }
+
+                    if (t.Stateful?.OnTimer is { } onTimer)
+                    {
+                        yield return (t, onTimer, OnTimerName(t));
+                    }
+
+                    if (t.Stateful?.OnWindowExpiration is { } onExpiration)
+                    {
+                        yield return (t, onExpiration, OnWindowExpirationName(t));
+                    }
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ public sealed partial class PipelineGenerator
 
             private bool AnyPanes => _t.Any(UsesPanes);
 
-            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0);
+            private bool AnyProcessingTime => _t.Any(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime) || _inputs.Any(i => i.IdlenessMs > 0) || AnyProcessingTimers;
 
             /// <summary>
             /// Whether processing time moves by itself once a TimeProvider is set: the runner arms the provider's timer for
@@ -32,7 +32,7 @@ public sealed partial class PipelineGenerator
             private bool ClockDriven => AnyProcessingTime;
 
             /// <summary>Whether the runner has a settable clock (keyed window panes, or inputs that go idle).</summary>
-            private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0);
+            private bool HasClock => AnyPanes || _inputs.Any(i => i.IdlenessMs > 0) || AnyProcessingTimers;
 
             private static string PanesKeyType(TransformSpec t) => t.Kind switch
             {

@@ -303,6 +303,10 @@ public sealed partial class PipelineGenerator
                     {
                         size = "_panes" + N(t.Id) + ".LiveWindows";
                     }
+                    else if (IsStatefulParDo(t))
+                    {
+                        size = StatesField(t) + ".Count"; // live (key, window) slots
+                    }
                     else if (t.OutputWindowing is not null && Planner.IsStateful(t) && t.SideInput is null)
                     {
                         // Windowed: the keys of every live window (for a global combine, the live windows).
@@ -432,6 +436,9 @@ public sealed partial class PipelineGenerator
                             StateComment(w, t, "for each key, one list of values per input", "values are appended to the list of their input", "lists of the same key and input concatenate", "until Finish");
                             MapField(w, t, key!, CoGroupStateType(t));
                             WriteCoGroupStateType(t);
+                            break;
+                        case TransformKind.StatefulParDo:
+                            WriteStatefulStateField(w, t);
                             break;
                         case TransformKind.AsSingleton:
                             StateComment(w, t, "the single element of a side input, and how many elements arrived", "set when the element arrives", "not mergeable: a singleton view has one element", "from Finish on, read by the stages that use the view");

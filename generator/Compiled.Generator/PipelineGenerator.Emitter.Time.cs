@@ -15,7 +15,9 @@ public sealed partial class PipelineGenerator
         {
             private void WriteWatermark(SourceWriter w)
             {
-                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null).ToList();
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t)).ToList();
+                // What fires as the watermark moves, in flush (topological) order: windows, and stateful ParDos' timers.
+                var firing = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null || IsStatefulParDo(t)).ToList();
                 w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
                 w.Line("public global::Compiled.Instant Watermark => _watermark;");
                 w.Line();
@@ -43,7 +45,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 WriteInputWatermarks(w);
                 var inline = windowed.Where(t => !UsesPanes(t)).ToList();
-                var fastPath = inline.Count > 0 && inline.Count == windowed.Count;
+                var fastPath = inline.Count > 0 && inline.Count == windowed.Count && !AnyStatefulParDo;
                 w.Line("/// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>");
                 if (fastPath)
                 {
@@ -74,19 +76,24 @@ public sealed partial class PipelineGenerator
                     w.Open("private void __Fire(global::Compiled.Instant watermark)");
                 }
 
-                foreach (var t in windowed)
+                foreach (var t in firing)
                 {
                     w.Line("// Fire #" + N(t.Id) + " " + t.Label);
                     var held = HoldingUpstream(t);
                     var mark = "watermark";
                     if (held.Count > 0)
                     {
-                        // Upstream panes not yet emitted hold this transform's input watermark back (Beam's watermark holds).
+                        // Upstream panes not yet emitted, and upstream timers, hold this transform's input watermark back (Beam's watermark holds).
                         mark = "hw" + N(t.Id);
-                        w.Line("var " + mark + " = " + string.Concat(held.Select(u => "global::Compiled.Instant.Min(_panes" + N(u) + ".OutputWatermark, ")) + "watermark" + new string(')', held.Count) + ";");
+                        w.Line("var " + mark + " = " + string.Concat(held.Select(u => "global::Compiled.Instant.Min(" +
+                            (IsStatefulParDo(_t[u]) ? StatefulOutputWatermark(_t[u]) : "_panes" + N(u) + ".OutputWatermark") + ", ")) + "watermark" + new string(')', held.Count) + ";");
                     }
 
-                    if (UsesPanes(t))
+                    if (IsStatefulParDo(t))
+                    {
+                        w.Line("__FireTimers" + N(t.Id) + "(" + mark + ");");
+                    }
+                    else if (UsesPanes(t))
                     {
                         WritePanedAdvance(w, t, "AdvanceWatermark(" + mark + ")");
                         w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
@@ -145,8 +152,8 @@ public sealed partial class PipelineGenerator
                 // One input, no idleness, no keyed window panes: an advance that fires nothing runs no user code and
                 // cannot fail, so it skips the call's framing (one compare for the gate, one for the earliest window end)
                 // and stays inlinable; the rest goes through the gate.
-                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null).ToList();
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t));
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t)).ToList();
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && !AnyStatefulParDo;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);
@@ -331,6 +338,11 @@ public sealed partial class PipelineGenerator
                 foreach (var t in paned)
                 {
                     WritePanedAdvance(w, t, "AdvanceProcessingTime(now)");
+                }
+
+                foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(HasProcessingTimers))
+                {
+                    w.Line("__FireProcessingTimers" + N(t.Id) + "(_processingTime);");
                 }
 
                 if (paned.Count > 0)

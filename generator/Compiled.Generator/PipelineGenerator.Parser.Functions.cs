@@ -17,7 +17,7 @@ public sealed partial class PipelineGenerator
         private sealed partial class Session
         {
             // ----- functions -----
-            private FunctionSpec? ParseFunction(ExpressionSyntax? argument, InvocationExpressionSyntax invocation, string transform)
+            private FunctionSpec? ParseFunction(ExpressionSyntax? argument, InvocationExpressionSyntax invocation, string transform, bool allowRef = false)
             {
                 if (argument is null)
                 {
@@ -27,7 +27,7 @@ public sealed partial class PipelineGenerator
 
                 if (argument is LambdaExpressionSyntax lambda)
                 {
-                    return ParseLambda(lambda, transform);
+                    return ParseLambda(lambda, transform, allowRef);
                 }
 
                 var symbol = _model.GetSymbolInfo(argument, _cancellationToken).Symbol as IMethodSymbol;
@@ -46,7 +46,10 @@ public sealed partial class PipelineGenerator
                         (symbol.IsGenericMethod && !inferEmitter ? "<" + string.Join(", ", symbol.TypeArguments.Select(Fq)) + ">" : string.Empty);
                     return new FunctionSpec
                     {
-                        Parameters = symbol.Parameters.Select((p, i) => new ParameterSpec("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Fq(p.Type), EmitterType(p.Type))).ToEquatableArray(),
+                        Parameters = symbol.Parameters.Select((p, i) => new ParameterSpec("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Fq(p.Type), EmitterType(p.Type))
+                        {
+                            Modifier = p.RefKind == RefKind.Ref ? "ref " : string.Empty,
+                        }).ToEquatableArray(),
                         ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
                         MethodGroup = methodName,
                     };
@@ -56,7 +59,7 @@ public sealed partial class PipelineGenerator
                 return null;
             }
 
-            private FunctionSpec? ParseLambda(LambdaExpressionSyntax lambda, string transform)
+            private FunctionSpec? ParseLambda(LambdaExpressionSyntax lambda, string transform, bool allowRef)
             {
                 IParameterSymbol? options = null;
                 if (!lambda.Modifiers.Any(SyntaxKind.StaticKeyword))
@@ -94,7 +97,8 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                if (symbol.Parameters.Any(p => p.RefKind != RefKind.None))
+                // A stateful ParDo's callbacks take the state struct by reference (allowRef); nothing else may.
+                if (symbol.Parameters.Any(p => p.RefKind != RefKind.None && !(allowRef && p.RefKind == RefKind.Ref)))
                 {
                     Report(DiagnosticDescriptors.UnsupportedLambda, lambda.GetLocation(), transform, "ref, in and out parameters are not supported");
                     return null;
@@ -117,7 +121,10 @@ public sealed partial class PipelineGenerator
                         parameterName = "__p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     }
 
-                    parameters.Add(new ParameterSpec(SyntaxFacts.GetKeywordKind(parameterName) != SyntaxKind.None ? "@" + parameterName : parameterName, Fq(p.Type), EmitterType(p.Type)));
+                    parameters.Add(new ParameterSpec(SyntaxFacts.GetKeywordKind(parameterName) != SyntaxKind.None ? "@" + parameterName : parameterName, Fq(p.Type), EmitterType(p.Type))
+                    {
+                        Modifier = p.RefKind == RefKind.Ref ? "ref " : string.Empty,
+                    });
                 }
 
                 var body = lambda.Body;

@@ -205,6 +205,11 @@ public sealed partial class PipelineGenerator
                 }
 
                 var inputType = ElementTypeOfPort(input.Port);
+                if (name == "ParDo" && IsStatefulParDo(method))
+                {
+                    return ApplyStatefulParDo(invocation, method, input, call, label, location);
+                }
+
                 switch (name)
                 {
                     case "MapWithFailures":

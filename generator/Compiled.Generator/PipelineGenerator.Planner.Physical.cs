@@ -128,6 +128,11 @@ public sealed partial class PipelineGenerator
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
+            if (StatefulParDoWhyNot(transforms) is { } stateful)
+            {
+                return stateful;
+            }
+
             if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
             {
                 return "the pipeline has no input to split";
@@ -152,6 +157,12 @@ public sealed partial class PipelineGenerator
 
             return null;
         }
+
+        /// <summary>The parallel runners do not run stateful ParDos yet: their generated members say so when called.</summary>
+        internal static string? StatefulParDoWhyNot(IEnumerable<TransformSpec> transforms) =>
+            transforms.FirstOrDefault(t => t.Kind == TransformKind.StatefulParDo) is { } t
+                ? "#" + Num(t.Id) + " " + t.Label + " keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run)"
+                : null;
 
         /// <summary>
         /// The highest streaming level among the exchanged transforms upstream of <paramref name="t"/> (through element-wise
@@ -188,6 +199,11 @@ public sealed partial class PipelineGenerator
         /// <summary>Why this pipeline gets no streaming parallel runner (null: it gets one).</summary>
         private static string? ParallelStreamingWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
+            if (StatefulParDoWhyNot(transforms) is { } stateful)
+            {
+                return stateful;
+            }
+
             if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
             {
                 return "the pipeline has no input";
@@ -261,6 +277,11 @@ public sealed partial class PipelineGenerator
                 return StateLayout.SideInputBuffer;
             }
 
+            if (t.Kind == TransformKind.StatefulParDo)
+            {
+                return StateLayout.KeyedUserState;
+            }
+
             if (t.OutputWindowing is { IsSimple: false })
             {
                 return StateLayout.KeyedWindowPanes;
@@ -287,6 +308,8 @@ public sealed partial class PipelineGenerator
         private static ExchangeKind ExchangeOf(TransformSpec t, StateLayout layout) => layout switch
         {
             StateLayout.None => ExchangeKind.None,
+            // The parallel runners do not run stateful ParDos yet (ParallelWhyNot): nothing is exchanged.
+            StateLayout.KeyedUserState => ExchangeKind.None,
             // A reader of a side input keeps its elements where they are; the view comes to it.
             StateLayout.SideInputBuffer => ExchangeKind.None,
             StateLayout.SideInputView => ExchangeKind.Broadcast,
@@ -409,7 +432,9 @@ public sealed partial class PipelineGenerator
 
                 if (IsStateful(n))
                 {
-                    if (layouts[n.Id] == StateLayout.KeyedWindowPanes && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
+                    // A stateful ParDo holds its output watermark at its pending timers' output timestamps (and its own input's).
+                    if (layouts[n.Id] == StateLayout.KeyedUserState ||
+                        layouts[n.Id] == StateLayout.KeyedWindowPanes && n.OutputWindowing!.TimestampCombiner != "EndOfWindow")
                     {
                         result.Add(n.Id);
                     }

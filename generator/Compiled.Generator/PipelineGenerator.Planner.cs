@@ -65,7 +65,7 @@ public sealed partial class PipelineGenerator
         public static bool IsStateful(TransformSpec t) => t.SideInput is not null || t.Kind is
             TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or
             TransformKind.Count or TransformKind.CountPerElement or TransformKind.CountPerKey or
-            TransformKind.Distinct or TransformKind.CoGroupByKey or
+            TransformKind.Distinct or TransformKind.CoGroupByKey or TransformKind.StatefulParDo or
             TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary;
 
         private static List<Edge> BuildEdges(List<TransformSpec> transforms)
@@ -84,6 +84,11 @@ public sealed partial class PipelineGenerator
 
         private static string Why(TransformSpec t)
         {
+            if (t.Stateful is { } stateful)
+            {
+                return WhyStateful(t, stateful);
+            }
+
             if (t.OutputWindowing is { IsSimple: false } strategy && IsStateful(t) && t.SideInput is null)
             {
                 return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + strategy.Describe() +
@@ -131,7 +136,9 @@ public sealed partial class PipelineGenerator
                 stage++;
                 lines.Add("Stage " + Num(stage) + ": " + (isInput
                     ? "fused loop over input '" + Names.ForLabel(origin.Name ?? string.Empty) + "', element by element"
-                    : (origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
+                    : (origin.Kind == TransformKind.StatefulParDo
+                        ? "when its timers fire (as the watermark or processing time advance) or a window expires, emits from #"
+                        : origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
                         ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"
                         : origin.OutputWindowing is not null && origin.SideInput is null
                         ? "when the watermark passes the end of a window, emits that window's state of #"
@@ -159,8 +166,10 @@ public sealed partial class PipelineGenerator
             {
                 var target = transforms[edge.To];
                 var port = transforms[node].OutputTypes.Count > 1 ? "[" + PortName(transforms[node], edge.FromPort) + "] " : string.Empty;
-                var stateful = IsStateful(target);
-                var suffix = stateful ? "  (stage ends: " + Why(target) + ")" : string.Empty;
+                // A stateful ParDo's element outputs continue in this stage (its timers' outputs start a stage of their own).
+                var stateful = IsStateful(target) && target.Kind != TransformKind.StatefulParDo;
+                var suffix = stateful ? "  (stage ends: " + Why(target) + ")"
+                    : target.Kind == TransformKind.StatefulParDo ? "  (keeps state per key and window; its timers' outputs continue from a stage of their own)" : string.Empty;
                 if (target.Kind == TransformKind.Identity)
                 {
                     Walk(target.Id, depth, transforms, edges, lines);

@@ -64,6 +64,38 @@ public class CachingTests
         }
         """;
 
+    private const string StatefulPipeline = """
+        using System;
+        using Compiled;
+
+        namespace Demo;
+
+        public struct Session
+        {
+            public ValueState<long> Count;
+            public BagState<int> Values;
+            public EventTimeTimer Timeout;
+            public ProcessingTimeTimerMap Polls;
+        }
+
+        [Pipeline]
+        public partial class Sessions
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<KV<string, int>>("events")
+                 .Window(Windows.Fixed(TimeSpan.FromMinutes(1)))
+                 .ParDo(
+                     static (string key, int value, ref Session state, ProcessContext context, IEmitter<long> output) =>
+                     {
+                         state.Count.Write(state.Count.ReadOrDefault(0) + 1);
+                         state.Timeout.Set(context.Window.MaxTimestamp);
+                     },
+                     onTimer: static (string key, ref Session state, TimerContext timer, IEmitter<long> output) => output.Emit(state.Count.Read()),
+                     onWindowExpiration: static (string key, ref Session state, WindowExpirationContext context, IEmitter<long> output) => { })
+                 .Output("counts");
+        }
+        """;
+
     private static readonly string[] TrackedStepNames =
     {
         PipelineGenerator.Steps.Parse,
@@ -100,6 +132,28 @@ public class CachingTests
         var parse1 = Assert.Single(Outputs<ParseResult>(first, PipelineGenerator.Steps.Parse));
         var parse2 = Assert.Single(Outputs<ParseResult>(second, PipelineGenerator.Steps.Parse));
         Assert.Equal(parse1, parse2);
+    }
+
+    [Fact]
+    public void AStatefulParDoCompilesToEqualModelsAndAnUnrelatedEditLeavesThemCached()
+    {
+        var first = RunTracked(GeneratorHarness.CreateCompilation(StatefulPipeline));
+        var second = RunTracked(GeneratorHarness.CreateCompilation(StatefulPipeline));
+        var spec1 = Assert.Single(Outputs<PipelineSpec>(first, PipelineGenerator.Steps.Specs));
+        var spec2 = Assert.Single(Outputs<PipelineSpec>(second, PipelineGenerator.Steps.Specs));
+        Assert.NotSame(spec1, spec2);
+        Assert.Equal(spec1, spec2);
+        Assert.Equal(spec1.GetHashCode(), spec2.GetHashCode());
+        Assert.NotNull(spec1.Transforms.Single(t => t.Kind == TransformKind.StatefulParDo).Stateful);
+        Assert.Equal(PipelineGenerator.Planner.Plan(spec1), PipelineGenerator.Planner.Plan(spec2));
+
+        var compilation = GeneratorHarness.CreateCompilation(StatefulPipeline);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Demo; public static class Extra { public static int Two() => 2; }", GeneratorHarness.ParseOptions, path: "/src/Extra.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Empty(result.Diagnostics);
+        AssertAllCachedOrUnchanged(result);
     }
 
     [Fact]
@@ -298,7 +352,7 @@ public class CachingTests
     [Fact]
     public void StepOutputsHoldNoCompilationObjects()
     {
-        foreach (var source in new[] { Pipeline, PipelineWithDiagnostic, CompositePipeline + CompositeLibrary.Replace("using Compiled;\n\nnamespace Demo;", string.Empty, StringComparison.Ordinal) })
+        foreach (var source in new[] { Pipeline, PipelineWithDiagnostic, StatefulPipeline, CompositePipeline + CompositeLibrary.Replace("using Compiled;\n\nnamespace Demo;", string.Empty, StringComparison.Ordinal) })
         {
             var result = RunTracked(GeneratorHarness.CreateCompilation(source));
             var walked = 0;

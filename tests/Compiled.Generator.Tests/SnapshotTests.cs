@@ -362,6 +362,42 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void StatefulParDoWithTimers() => Check(nameof(StatefulParDoWithTimers), """
+        public struct Activity
+        {
+            public CombiningState<int, int, int, SumFn<int>> Total;
+            public BagState<int> Recent;
+            public EventTimeTimer Timeout;
+            public ProcessingTimeTimer Report;
+        }
+
+        [Pipeline]
+        public partial class UserActivity
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<KV<string, int>>("clicks")
+                 .Window(Windows.Fixed(TimeSpan.FromMinutes(10)).WithAllowedLateness(TimeSpan.FromMinutes(1)))
+                 .ParDo(
+                     static (string user, int clicks, ref Activity state, ProcessContext context, IEmitter<KV<string, int>> output) =>
+                     {
+                         state.Total.Add(clicks);
+                         state.Recent.Add(clicks);
+                         state.Timeout.Offset(TimeSpan.FromMinutes(1)).SetRelative();
+                         state.Report.Offset(TimeSpan.FromSeconds(30)).SetRelative();
+                     },
+                     onTimer: static (string user, ref Activity state, TimerContext timer, IEmitter<KV<string, int>> output) =>
+                     {
+                         output.Emit(KV.Of(user + (timer.TimerId == nameof(Activity.Timeout) ? ":idle" : ":report"), state.Total.Read()));
+                         state.Recent.Clear();
+                     },
+                     onWindowExpiration: static (string user, ref Activity state, WindowExpirationContext context, IEmitter<KV<string, int>> output) =>
+                         output.Emit(KV.Of(user + ":window", state.Total.Read())))
+                 .CombinePerKey(Combiners.Sum<int>())
+                 .Output("activity");
+        }
+        """);
+
+    [Fact]
     public void KeyedUtilities() => Check(nameof(KeyedUtilities), """
         [Pipeline]
         public partial class KeyedUtilities

@@ -18,7 +18,7 @@ namespace Compiled.Analyzers.Coders;
 /// that print alike (0.1 + 0.2 and 0.3, 0.0 and -0.0, two NaNs) do not encode alike. Compiled keeps the rule so
 /// a pipeline means the same on every runner. The key is:
 /// <list type="bullet">
-/// <item><description>TKey of <c>KeyedTransforms.GroupByKey</c>, <c>CombinePerKey</c>, <c>CountPerKey</c>, <c>CoGroupByKey</c>;</description></item>
+/// <item><description>TKey of <c>KeyedTransforms.GroupByKey</c>, <c>CombinePerKey</c>, <c>CountPerKey</c>, <c>CoGroupByKey</c>, and the stateful <c>ParDo</c> (state and timers are per key);</description></item>
 /// <item><description>the element type T of <c>PCollection&lt;T&gt;.CountPerElement</c> and <c>Distinct</c>.</description></item>
 /// </list>
 /// A key "contains" a floating-point type through <c>Nullable&lt;T&gt;</c>, tuples, <c>KV</c> and arrays.

@@ -26,6 +26,8 @@ internal static class KeyTypes
                 case "CombinePerKey":
                 case "CountPerKey":
                 case "CoGroupByKey":
+                // A stateful ParDo keeps its state per key: Beam requires a deterministic key coder for state and timers.
+                case "ParDo":
                     return definition.TypeArguments.Length > 0 ? definition.TypeArguments[0] : null;
                 default:
                     return null;

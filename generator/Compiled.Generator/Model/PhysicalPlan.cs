@@ -43,6 +43,9 @@ internal enum StateLayout
 
     /// <summary>Triggers, lateness, accumulation, timestamp combiners, merging windows: keyed window panes (KeyedPanes).</summary>
     KeyedWindowPanes,
+
+    /// <summary>A stateful ParDo: the user's state struct per key and window, inline in pooled slots, and its timers (KeyedStates).</summary>
+    KeyedUserState,
 }
 
 /// <summary>How the elements (or partial states) of a stateful transform travel between shards of the parallel runner.</summary>

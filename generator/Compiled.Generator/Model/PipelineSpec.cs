@@ -93,6 +93,9 @@ internal sealed record TransformSpec
     /// </summary>
     public bool ReadsContext { get; init; }
 
+    /// <summary>For a stateful ParDo: its state struct, timers and callbacks.</summary>
+    public StatefulSpec? Stateful { get; init; }
+
     /// <summary>The combine function (CombinePerKey, CombineValues, CombineGlobally).</summary>
     public CombineFnSpec? Combine { get; init; }
 
@@ -191,7 +194,11 @@ internal sealed record FunctionSpec
 }
 
 /// <summary>A parameter of a user function.</summary>
-internal sealed record ParameterSpec(string Name, string Type, string? EmitterOf);
+internal sealed record ParameterSpec(string Name, string Type, string? EmitterOf)
+{
+    /// <summary>"ref " for a parameter passed by reference (a stateful ParDo's state), else empty.</summary>
+    public string Modifier { get; init; } = string.Empty;
+}
 
 /// <summary>A combine function and how to create it.</summary>
 internal sealed record CombineFnSpec(string FnType, string CreateExpression, string InputType, string AccumulatorType, string OutputType);

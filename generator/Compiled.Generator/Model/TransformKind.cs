@@ -14,6 +14,9 @@ internal enum TransformKind
 
     /// <summary>DoFn with one or more outputs (ports), each fed by its own emitter.</summary>
     ParDo,
+
+    /// <summary>A ParDo with state cells and timers per key and window (see <see cref="StatefulSpec"/>).</summary>
+    StatefulParDo,
     WithKeys,
     Keys,
     Values,

@@ -47,3 +47,66 @@ public delegate void DoFnWithContext<in TIn, out TOut, out TOut2>(TIn element, E
 
 /// <summary>A DoFn with a main output and two tagged additional outputs that also receives the element's timestamp, window and pane.</summary>
 public delegate void DoFnWithContext<in TIn, out TOut, out TOut2, out TOut3>(TIn element, ElementContext context, IEmitter<TOut> main, IEmitter<TOut2> output2, IEmitter<TOut3> output3);
+
+/// <summary>
+/// A stateful ParDo's element callback (Beam's <c>@ProcessElement</c> of a DoFn with state): called for each element
+/// with the state struct of its key and window, by reference.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TState">The state struct: its fields are the state cells and timers of the key and window.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public delegate void StatefulDoFn<in TKey, in TValue, TState, out TOut>(TKey key, TValue value, ref TState state, ProcessContext context, IEmitter<TOut> output)
+    where TState : struct;
+
+/// <summary>
+/// A stateful ParDo's timer callback (Beam's <c>@OnTimer</c> and <c>@OnTimerFamily</c>): called when a timer of the state
+/// struct fires, with the state of the timer's key and window.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public delegate void OnTimerFn<in TKey, TState, out TOut>(TKey key, ref TState state, TimerContext timer, IEmitter<TOut> output)
+    where TState : struct;
+
+/// <summary>
+/// A stateful ParDo's window expiration callback (Beam's <c>@OnWindowExpiration</c>): called once per key and window,
+/// after the last timer that may fire in it, just before its state is dropped.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public delegate void OnWindowExpirationFn<in TKey, TState, out TOut>(TKey key, ref TState state, WindowExpirationContext context, IEmitter<TOut> output)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's element callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void StatefulDoFn<in TKey, in TValue, TState, out TOut, out TOut2>(TKey key, TValue value, ref TState state, ProcessContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's timer callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void OnTimerFn<in TKey, TState, out TOut, out TOut2>(TKey key, ref TState state, TimerContext timer, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's window expiration callback with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void OnWindowExpirationFn<in TKey, TState, out TOut, out TOut2>(TKey key, ref TState state, WindowExpirationContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
+/// <summary>The shape of a stateful ParDo applied to an unkeyed collection, which is not allowed (state is per key and window).</summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public delegate void UnkeyedStatefulDoFn<in T, TState, out TOut>(T element, ref TState state, ProcessContext context, IEmitter<TOut> output)
+    where TState : struct;

@@ -43,6 +43,45 @@ public static class KeyedTransforms
     /// <summary>Joins three keyed collections by key (Beam's <c>CoGroupByKey</c>).</summary>
     public static PCollection<KV<TKey, CoGbkResult<TValue1, TValue2, TValue3>>> CoGroupByKey<TKey, TValue1, TValue2, TValue3>(this PCollection<KV<TKey, TValue1>> input, PCollection<KV<TKey, TValue2>> other, PCollection<KV<TKey, TValue3>> third) => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// A stateful ParDo (Beam's <c>ParDo</c> of a DoFn with <c>@StateId</c> and <c>@TimerId</c>): state cells and timers per
+    /// key and window, declared as the fields of <typeparamref name="TState"/>, a struct of yours.
+    /// </summary>
+    /// <remarks>
+    /// <para>The fields of <typeparamref name="TState"/> are its state: <see cref="ValueState{T}"/>, <see cref="BagState{T}"/>,
+    /// <see cref="CombiningState{TInput, TAccum, TOutput, TCombineFn}"/>, <see cref="MapState{TMapKey, TMapValue}"/>,
+    /// <see cref="SetState{T}"/>, <see cref="OrderedListState{T}"/>, timers (<see cref="EventTimeTimer"/>,
+    /// <see cref="ProcessingTimeTimer"/>) and timer maps (<see cref="EventTimeTimerMap"/>, <see cref="ProcessingTimeTimerMap"/>).
+    /// The generator reads them at build time: the runner keeps one such struct per key and window, inline in an array of
+    /// slots reused as windows expire, and calls the callbacks with it by reference, so a warmed-up runner allocates
+    /// nothing per element.</para>
+    /// <para>Timers fire in timestamp order, also when a callback sets an earlier one. A window's state is dropped when
+    /// the watermark passes its end plus the allowed lateness, after the last timer that may fire in it and after
+    /// <paramref name="onWindowExpiration"/>. Elements of an expired window are dropped as late.</para>
+    /// </remarks>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="processElement">Called for each element with its key's state: a static lambda or method group.</param>
+    /// <param name="onTimer">Called when a timer of the state struct fires (<see cref="TimerContext.TimerId"/> names it).</param>
+    /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    public static PCollection<TOut> ParDo<TKey, TValue, TState, TOut>(
+        this PCollection<KV<TKey, TValue>> input,
+        StatefulDoFn<TKey, TValue, TState, TOut> processElement,
+        OnTimerFn<TKey, TState, TOut>? onTimer = null,
+        OnWindowExpirationFn<TKey, TState, TOut>? onWindowExpiration = null)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
+    /// <summary>A stateful ParDo with a main output and a tagged additional output (Beam's <c>withOutputTags</c>).</summary>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="processElement">Called for each element with its key's state.</param>
+    /// <param name="onTimer">Called when a timer of the state struct fires.</param>
+    /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    public static ParDoResult<TOut, TOut2> ParDo<TKey, TValue, TState, TOut, TOut2>(
+        this PCollection<KV<TKey, TValue>> input,
+        StatefulDoFn<TKey, TValue, TState, TOut, TOut2> processElement,
+        OnTimerFn<TKey, TState, TOut, TOut2>? onTimer = null,
+        OnWindowExpirationFn<TKey, TState, TOut, TOut2>? onWindowExpiration = null)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
     /// <summary>A side input mapping each key to its single value (Beam's <c>View.asMap</c>).</summary>
     public static PCollectionView<IReadOnlyDictionary<TKey, TValue>> AsDictionary<TKey, TValue>(this PCollection<KV<TKey, TValue>> input)
         where TKey : notnull => throw DeclarationOnlyException.Create();

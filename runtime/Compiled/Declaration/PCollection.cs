@@ -82,6 +82,12 @@ public sealed class PCollection<T>
     /// <summary>Runs a DoFn with a main output and two tagged additional outputs.</summary>
     public ParDoResult<TOut, TOut2, TOut3> ParDo<TOut, TOut2, TOut3>(DoFn<T, TOut, TOut2, TOut3> fn, TimeSpan allowedTimestampSkew = default) => throw DeclarationOnlyException.Create();
 
+    /// <summary>Not allowed: state and timers are per key and window, so a stateful ParDo needs a keyed input (KV&lt;K, V&gt;).</summary>
+    /// <param name="processElement">Ignored.</param>
+    [Obsolete("A stateful ParDo needs a keyed input: state and timers are kept per key and window, and this collection is not of KV<K, V> (Beam: ParDo requires its input to use KvCoder in order to use state and timers). Key it first, e.g. .WithKeys(static x => ...), then call ParDo((key, value, ref state, context, output) => ...).", error: true)]
+    public PCollection<TOut> ParDo<TState, TOut>(UnkeyedStatefulDoFn<T, TState, TOut> processElement)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
     /// <summary>
     /// Runs a DoFn with a single output that also receives the element's timestamp, window and pane (Beam's
     /// <c>@ProcessElement</c> with <c>@Timestamp Instant</c>, <c>BoundedWindow</c> and <c>PaneInfo</c> parameters; see

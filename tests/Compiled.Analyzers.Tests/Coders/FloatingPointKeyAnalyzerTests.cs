@@ -49,6 +49,45 @@ public sealed class FloatingPointKeyAnalyzerTests
         }
         """);
 
+    /// <summary>Beam's ParDoTest testStateNotDeterministic: state per key needs a deterministic key ("state", "deterministic").</summary>
+    [Fact]
+    public Task StatefulParDoOfDoubleKey_IsReported() => Verify.VerifyAsync("""
+        public struct Counter
+        {
+            public ValueState<int> Count;
+        }
+
+        [Pipeline]
+        public partial class Readings
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<KV<double, string>>("readings")
+                 .{|#0:ParDo|}(static (double key, string value, ref Counter state, ProcessContext context, IEmitter<int> output) => { })
+                 .Output("counts");
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.FloatingPointKey).WithLocation(0).WithArguments("ParDo", "double"));
+
+    /// <summary>Beam's ParDoTest testTimerNotDeterministic: timers per key need a deterministic key ("timer", "deterministic").</summary>
+    [Fact]
+    public Task StatefulParDoWithTimerOfDoubleKey_IsReported() => Verify.VerifyAsync("""
+        public struct Alarm
+        {
+            public EventTimeTimer Foo;
+        }
+
+        [Pipeline]
+        public partial class Readings
+        {
+            static void Define(PipelineBuilder p) =>
+                p.Create<KV<double, string>>("readings")
+                 .{|CMP2001:ParDo|}(
+                     static (double key, string value, ref Alarm state, ProcessContext context, IEmitter<int> output) => { },
+                     onTimer: static (double key, ref Alarm state, TimerContext timer, IEmitter<int> output) => { })
+                 .Output("counts");
+        }
+        """);
+
     [Fact]
     public Task DistinctOfFloats_IsReported() => Verify.VerifyAsync("""
         [Pipeline]
