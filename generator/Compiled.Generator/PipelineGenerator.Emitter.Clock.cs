@@ -50,7 +50,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
-                w.Line("/// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, or of an input going idle.</summary>");
+                w.Line("/// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, of a processing-time timer, or of an input going idle.</summary>");
                 w.Open("internal long __NextProcessingDeadline()");
                 w.Line("var next = long.MaxValue;");
                 foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(t => UsesPanes(t) && t.OutputWindowing!.UsesProcessingTime))

@@ -729,7 +729,7 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, or of an input going idle.</summary>
+            /// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, of a processing-time timer, or of an input going idle.</summary>
             internal long __NextProcessingDeadline()
             {
                 var next = long.MaxValue;

@@ -572,6 +572,18 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>The earliest processing-time deadline, in epoch milliseconds (long.MaxValue: none): of a trigger, of a processing-time timer, or of an input going idle.</summary>
+            internal long __NextProcessingDeadline()
+            {
+                var next = long.MaxValue;
+                var timer2 = _states2.Timers.NextProcessingDeadline; // the earliest processing-time timer of #2 ParDo (line 20)
+                if (timer2 != global::Compiled.Instant.MaxValue && timer2.Millis < next)
+                {
+                    next = timer2.Millis;
+                }
+                return next;
+            }
+
             /// <summary>Arms the clock's timer for the earliest processing-time deadline, unless it is armed for it already (called holding the gate).</summary>
             private void __ArmClock()
             {
@@ -579,12 +591,7 @@ namespace Snapshots
                 {
                     return;
                 }
-                var next = long.MaxValue;
-                var timer2 = _states2.Timers.NextProcessingDeadline; // the earliest processing-time timer of #2 ParDo (line 20)
-                if (timer2 != global::Compiled.Instant.MaxValue && timer2.Millis < next)
-                {
-                    next = timer2.Millis;
-                }
+                var next = __NextProcessingDeadline();
                 if (next == __clockAt)
                 {
                     return;
