@@ -99,7 +99,14 @@ public sealed partial class PipelineGenerator
         /// behind the watermark of the shard that holds them (which holds its output watermark for them), so a combine below
         /// it is not lifted onto that shard, whose own accumulators would count them late.
         /// </summary>
-        private static bool ReadsASideInputUpstream(TransformSpec t, List<TransformSpec> transforms)
+        private static bool ReadsASideInputUpstream(TransformSpec t, List<TransformSpec> transforms) =>
+            Upstream(t, transforms, n => n.SideInput is null).Any(n => n.SideInput is not null);
+
+        /// <summary>
+        /// The transforms upstream of <paramref name="t"/> through its inputs, each once; the walk goes on above a transform
+        /// only where <paramref name="further"/> says so.
+        /// </summary>
+        private static IEnumerable<TransformSpec> Upstream(TransformSpec t, List<TransformSpec> transforms, System.Func<TransformSpec, bool> further)
         {
             var seen = new HashSet<int>();
             var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
@@ -111,9 +118,10 @@ public sealed partial class PipelineGenerator
                     continue;
                 }
 
-                if (n.SideInput is not null)
+                yield return n;
+                if (!further(n))
                 {
-                    return true;
+                    continue;
                 }
 
                 foreach (var input in n.Inputs)
@@ -121,8 +129,6 @@ public sealed partial class PipelineGenerator
                     stack.Push(input.Node);
                 }
             }
-
-            return false;
         }
 
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
@@ -168,33 +174,8 @@ public sealed partial class PipelineGenerator
         /// The highest streaming level among the exchanged transforms upstream of <paramref name="t"/> (through element-wise
         /// transforms and other exchanged ones): transforms are in topological order, so their levels are known.
         /// </summary>
-        private static int UpstreamLevel(TransformSpec t, List<TransformSpec> transforms, List<StatePlan> states)
-        {
-            var level = 0;
-            var seen = new HashSet<int>();
-            var stack = new Stack<int>(t.Inputs.Select(i => i.Node));
-            while (stack.Count > 0)
-            {
-                var n = transforms[stack.Pop()];
-                if (!seen.Add(n.Id))
-                {
-                    continue;
-                }
-
-                if (states[n.Id].Level > 0)
-                {
-                    level = System.Math.Max(level, states[n.Id].Level);
-                    continue;
-                }
-
-                foreach (var input in n.Inputs)
-                {
-                    stack.Push(input.Node);
-                }
-            }
-
-            return level;
-        }
+        private static int UpstreamLevel(TransformSpec t, List<TransformSpec> transforms, List<StatePlan> states) =>
+            Upstream(t, transforms, n => states[n.Id].Level <= 0).Select(n => System.Math.Max(0, states[n.Id].Level)).DefaultIfEmpty(0).Max();
 
         /// <summary>Why this pipeline gets no streaming parallel runner (null: it gets one).</summary>
         private static string? ParallelStreamingWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
