@@ -25,6 +25,34 @@ public sealed partial class PipelineGenerator
             private EquatableArray<CoderSpec> _coders = EquatableArray<CoderSpec>.Empty;
 
             /// <summary>Judges the key, values and accumulator of every stateful transform; fills in the key coders and the coders to generate.</summary>
+            /// <summary>The first private type that a stateful transform's input, key or accumulator would carry across an exchange.</summary>
+            private string? FindPrivateExchanged(int position)
+            {
+                foreach (var t in _transforms.Where(Planner.IsStateful))
+                {
+                    var types = t.Inputs.Select(i => _transforms[i.Node].OutputTypes[i.Port]).ToList();
+                    if (t.KeyType is { } key)
+                    {
+                        types.Add(key);
+                    }
+
+                    if (t.Combine is { } combine)
+                    {
+                        types.Add(combine.AccumulatorType);
+                    }
+
+                    foreach (var type in types)
+                    {
+                        if (Resolve(position, type) is { } symbol && FindPrivate(symbol) is { } hidden)
+                        {
+                            return hidden;
+                        }
+                    }
+                }
+
+                return null;
+            }
+
             private void AddCoders(int position, INamedTypeSymbol pipeline)
             {
                 var prefix = Fq(pipeline) + ".PipelineCoders.";

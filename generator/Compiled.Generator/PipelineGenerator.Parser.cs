@@ -245,6 +245,7 @@ public sealed partial class PipelineGenerator
                     OptionsType = _optionsType,
                     CountsEveryTransform = _context.Attributes.Any(a => a.NamedArguments.Any(n => n.Key == "CountEveryTransform" && n.Value.Value is true)),
                     Coders = _coders,
+                    PrivateExchangedType = FindPrivateExchanged(defineSyntax.SpanStart),
                 };
                 return Result(spec);
             }

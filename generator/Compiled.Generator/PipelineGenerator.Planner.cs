@@ -41,7 +41,9 @@ public sealed partial class PipelineGenerator
             var flushOrder = transforms.Where(IsStateful).Select(t => t.Id).ToList();
             var (states, sharing) = Physical(transforms, edges);
             var whyNot = ParallelWhyNot(transforms, states);
-            var streamingWhyNot = ParallelStreamingWhyNot(transforms, states);
+            var streamingWhyNot = spec.PrivateExchangedType is { } hidden
+                ? "the type '" + hidden + "' crosses its exchanges and is private to the pipeline class (make it internal or public)"
+                : ParallelStreamingWhyNot(transforms, states);
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             return new PipelinePlan
             {

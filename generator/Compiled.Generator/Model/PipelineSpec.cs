@@ -48,6 +48,12 @@ internal sealed record PipelineSpec
     /// <summary>[Pipeline(CountEveryTransform = true)]: count the elements reaching every transform, fused ones too.</summary>
     public bool CountsEveryTransform { get; init; }
 
+    /// <summary>
+    /// A type that would cross the streaming parallel runner's exchanges (the input, key or accumulator of a stateful
+    /// transform) and is private to the pipeline class: the exchange items cannot hold it, so that runner is not generated.
+    /// </summary>
+    public string? PrivateExchangedType { get; init; }
+
     /// <summary>The coders generated for the keys, values and accumulators that cross a grouping or are kept in state.</summary>
     public EquatableArray<CoderSpec> Coders { get; init; } = EquatableArray<CoderSpec>.Empty;
 }
