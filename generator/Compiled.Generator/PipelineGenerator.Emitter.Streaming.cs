@@ -405,7 +405,7 @@ public sealed partial class PipelineGenerator
 
                 if (ClockDriven && _plan.Levels > 0)
                 {
-                    w.Line("/// <summary>Whether something this runner sent waits in a half-full batch.</summary>");
+                    w.Line("/// <summary>Whether something this runner sent waits to be published: elements in a half-full batch, or a watermark not yet told.</summary>");
                     w.Open("private bool __SendsUnpublished()");
                     w.Line("return " + string.Join(" || ", Levels.Select(l => "__send" + N(l) + "?.HasUnpublished == true")) + ";");
                     w.Close();

@@ -1081,7 +1081,7 @@ namespace Snapshots
                 __Exit();
             }
 
-            /// <summary>Whether something this runner sent waits in a half-full batch.</summary>
+            /// <summary>Whether something this runner sent waits to be published: elements in a half-full batch, or a watermark not yet told.</summary>
             private bool __SendsUnpublished()
             {
                 return __send1?.HasUnpublished == true;
