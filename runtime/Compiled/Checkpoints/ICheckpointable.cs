@@ -1,0 +1,60 @@
+using System;
+using System.Buffers;
+
+namespace Compiled.Checkpoints;
+
+/// <summary>
+/// Something whose state a checkpoint keeps: a generated runner (its windows, accumulators, panes, timers and
+/// watermarks), a source (its position), or a job's own bookkeeping. <c>Checkpointer</c> calls
+/// <see cref="WriteCheckpoint"/> on the thread that drives the runner, between two calls into it, so the states of all
+/// participants are taken at one point of the input; the bytes are written to the store off that thread.
+/// </summary>
+public interface ICheckpointable
+{
+    /// <summary>
+    /// A fingerprint of the shape of the state written (for a generated runner: a hash of its plan and of its coders'
+    /// format versions). A checkpoint whose fingerprint differs is refused on restore with
+    /// <see cref="CheckpointMismatchException"/>, never read as something it is not.
+    /// </summary>
+    ulong StateFingerprint { get; }
+
+    /// <summary>Writes the whole state, as of now, to <paramref name="output"/>.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    void WriteCheckpoint(IBufferWriter<byte> output);
+
+    /// <summary>Replaces the state with the one <see cref="WriteCheckpoint"/> wrote; called before any input.</summary>
+    /// <param name="state">The bytes written.</param>
+    void RestoreCheckpoint(ReadOnlySpan<byte> state);
+}
+
+/// <summary>
+/// A sink that commits with the checkpoint (two-phase, as Flink's TwoPhaseCommitSinkFunction): what it is given between
+/// two checkpoints becomes visible only when the later one is complete, so that a restart from that checkpoint neither
+/// loses nor repeats output.
+/// </summary>
+public interface ITransactionalSink
+{
+    /// <summary>
+    /// Ends the open transaction (makes it durable, not yet visible), writes what identifies it to <paramref name="handle"/>,
+    /// and opens the next one. Called on the runner's thread with the other participants' snapshots.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint the transaction belongs to.</param>
+    /// <param name="handle">Where to write the transaction's identity; kept in the checkpoint.</param>
+    void PrepareCommit(long checkpointId, IBufferWriter<byte> handle);
+
+    /// <summary>
+    /// Makes the transaction prepared for <paramref name="checkpointId"/> visible, once the checkpoint is complete.
+    /// Idempotent: committing a committed transaction does nothing. Called off the runner's thread, in checkpoint order.
+    /// </summary>
+    /// <param name="checkpointId">The completed checkpoint.</param>
+    /// <param name="handle">What <see cref="PrepareCommit"/> wrote.</param>
+    void Commit(long checkpointId, ReadOnlySpan<byte> handle);
+
+    /// <summary>
+    /// On restart from <paramref name="checkpointId"/>: commits its transaction if that had not happened, and aborts
+    /// every transaction opened after it (its output will be produced again). Called before any input.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint restored, or -1 when the job starts without one.</param>
+    /// <param name="handle">What <see cref="PrepareCommit"/> wrote for it (empty without one).</param>
+    void Recover(long checkpointId, ReadOnlySpan<byte> handle);
+}
