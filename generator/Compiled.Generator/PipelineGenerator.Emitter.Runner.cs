@@ -32,7 +32,8 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line(GeneratedCode);
-                w.Line(Surface + " sealed class " + _runnerType + " : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner");
+                w.Line(Surface + " sealed class " + _runnerType + " : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner" +
+                       (_plan.Checkpoints ? ", global::Compiled.Checkpoints.ICheckpointable" : string.Empty));
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -201,6 +202,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>True once <see cref=\"Finish\"/> has completed (every result delivered to its sink).</summary>");
                 w.Line("public bool IsFinished => __state == 3;");
                 w.Line();
+                WriteCheckpointMembers(w);
 
                 foreach (var input in _inputs)
                 {

@@ -84,13 +84,49 @@ public sealed partial class PipelineGenerator
                         values.Add(combine.AccumulatorType);
                     }
 
-                    foreach (var value in values)
+                    // The coders a checkpoint writes this transform's state with: key, values, accumulator.
+                    var stateCoders = new List<string>();
+                    string? stateNote = null;
+                    void StateCoder(string type, string root, CoderVerdict? verdict)
                     {
-                        if (Resolve(position, value) is { } valueSymbol)
+                        if (verdict?.Coder is { } coder)
                         {
-                            Collect(rule.Judge(valueSymbol, "Value", key: false));
+                            stateCoders.Add(coder);
+                        }
+                        else
+                        {
+                            stateNote ??= Names.ForLabel(type.Replace("global::", string.Empty)) + " has no coder (" +
+                                          (verdict is null ? "the type could not be read" : "'" + Names.ForLabel(verdict.Problem?.Path ?? root) + "' " + Names.ForLabel(verdict.Problem?.Reason ?? "cannot be judged")) + ")";
                         }
                     }
+
+                    var keyVerdict = keyType is not null && Resolve(position, keyType) is { } keySymbol ? rule.Judge(keySymbol, "Key", key: true) : null;
+                    if (keyType is not null)
+                    {
+                        StateCoder(keyType, "Key", keyVerdict);
+                    }
+
+                    foreach (var value in values)
+                    {
+                        var valueVerdict = Resolve(position, value) is { } valueSymbol ? rule.Judge(valueSymbol, "Value", key: false) : null;
+                        if (valueVerdict is not null)
+                        {
+                            Collect(valueVerdict);
+                        }
+
+                        StateCoder(value, "Value", valueVerdict);
+                    }
+
+                    if (t.Kind == TransformKind.Count && !values.Contains("long"))
+                    {
+                        stateCoders.Add("global::Compiled.Coders.Int64Coder");
+                    }
+
+                    _transforms[i] = t = t with
+                    {
+                        StateCoders = stateNote is null ? stateCoders.ToEquatableArray() : null,
+                        StateCoderNote = stateNote,
+                    };
 
                     if (keyType is null)
                     {
@@ -105,7 +141,7 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    var verdict = rule.Judge(symbol, "Key", key: true);
+                    var verdict = keyVerdict ?? rule.Judge(symbol, "Key", key: true);
                     Collect(verdict);
                     _transforms[i] = t with
                     {

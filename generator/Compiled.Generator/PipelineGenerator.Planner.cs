@@ -33,6 +33,10 @@ public sealed partial class PipelineGenerator
                         Combine = combine.Combine,
                         OutputTypes = combine.OutputTypes,
                         Label = group.Label + " + " + combine.Label + ", lifted",
+                        StateCoders = group.StateCoders is { } keyed && combine.StateCoders is { } accumulated
+                            ? new[] { keyed[0], accumulated[accumulated.Count - 1] }.ToEquatableArray()
+                            : null,
+                        StateCoderNote = group.StateCoderNote ?? combine.StateCoderNote,
                     };
                     transforms[combine.Id] = combine with { Kind = TransformKind.Identity, InputType = combine.OutputTypes[0] };
                 }
@@ -45,6 +49,8 @@ public sealed partial class PipelineGenerator
                 ? "the type '" + hidden + "' crosses its exchanges and is private to the pipeline class (make it internal or public)"
                 : ParallelStreamingWhyNot(transforms, states);
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
+            var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
+            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot)).ToList();
             return new PipelinePlan
             {
                 States = states,
@@ -58,7 +64,10 @@ public sealed partial class PipelineGenerator
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),
                 FlushOrder = flushOrder.ToEquatableArray(),
-                Description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).ToEquatableArray(),
+                Checkpoints = checkpointsWhyNot is null,
+                CheckpointsWhyNot = checkpointsWhyNot,
+                CheckpointShape = checkpointsWhyNot is null ? CheckpointShape(description, transforms) : 0,
+                Description = description.ToEquatableArray(),
                 Mermaid = Mermaid(transforms, edges, whyNot is null ? states : null).ToEquatableArray(),
             };
         }

@@ -38,6 +38,18 @@ internal sealed record PipelinePlan
     /// <summary>Why the streaming parallel runner is not generated, when it is not.</summary>
     public string? ParallelStreamingWhyNot { get; init; }
 
+    /// <summary>Whether the streaming runner can write and restore checkpoints (implements ICheckpointable).</summary>
+    public bool Checkpoints { get; init; }
+
+    /// <summary>Why the streaming runner cannot checkpoint, when it cannot.</summary>
+    public string? CheckpointsWhyNot { get; init; }
+
+    /// <summary>
+    /// A hash of everything that shapes a checkpoint of this pipeline (the plan and the state coders): a checkpoint with
+    /// another one is refused on restore. The coders' own format versions are mixed in when the runner runs.
+    /// </summary>
+    public uint CheckpointShape { get; init; }
+
     /// <summary>The number of exchange levels of the streaming parallel runner (0: element-wise only).</summary>
     public int Levels { get; init; }
 

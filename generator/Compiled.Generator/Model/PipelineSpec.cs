@@ -131,6 +131,16 @@ internal sealed record TransformSpec
     public string? KeyHashNote { get; init; }
 
     /// <summary>
+    /// For a stateful transform: the coders a checkpoint writes its state with (fully qualified; exact, not canonical,
+    /// encodings): the key's (or, for CountPerElement and Distinct, the element's), then one per value type, then the
+    /// accumulator's. Empty when the transform keeps no state; null when a type has no coder (<see cref="StateCoderNote"/> says which).
+    /// </summary>
+    public EquatableArray<string>? StateCoders { get; init; }
+
+    /// <summary>Why <see cref="StateCoders"/> is null, for the plan; null when there are coders.</summary>
+    public string? StateCoderNote { get; init; }
+
+    /// <summary>
     /// For Map, Filter and FlatMap: a throw of the function sends the element, with its exception, to port 1 (the
     /// failures, of type Failure&lt;TIn&gt;) instead of failing the pipeline.
     /// </summary>

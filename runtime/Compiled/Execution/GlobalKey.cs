@@ -17,3 +17,18 @@ public readonly struct GlobalKey : IEquatable<GlobalKey>
     /// <inheritdoc/>
     public override string ToString() => "(global)";
 }
+
+/// <summary>The coder of <see cref="GlobalKey"/>: it has one value, written as no bytes.</summary>
+public readonly struct GlobalKeyCoder : Coders.ICoder<GlobalKey>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => 1;
+
+    /// <inheritdoc/>
+    public void Encode(ref Coders.CoderWriter writer, GlobalKey value)
+    {
+    }
+
+    /// <inheritdoc/>
+    public GlobalKey Decode(ref Coders.CoderReader reader) => default;
+}

@@ -88,7 +88,7 @@ public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, P
 /// <typeparam name="TAccum">The accumulator type.</typeparam>
 /// <typeparam name="TOutput">The output type.</typeparam>
 /// <typeparam name="TCombineFn">The combine function (a struct for direct calls).</typeparam>
-public sealed class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
+public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
     where TKey : notnull
     where TCombineFn : ICombineFn<TInput, TAccum, TOutput>
 {

@@ -36,6 +36,7 @@
 //     level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -51,7 +52,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 13)\n    -> #1 Tokenize/Partition (line 23)\n      -> [1] #2 Tokenize/FlatMap (line 25)\n        -> #3 Tokenize/Filter (line 32)\n          -> #4 CountWords/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n      -> [0] #6 CountWords2/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n    -> #8 Window fixed 300 s (line 17)\n      -> #9 Count (line 17)  (stage ends: state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when input ends, emits the state of #4 CountWords/CountPerElement (line 35)\n  #4 CountWords/CountPerElement (line 35)\n    -> #5 Output 'counts' (line 15)\nStage 3: when input ends, emits the state of #6 CountWords2/CountPerElement (line 35)\n  #6 CountWords2/CountPerElement (line 35)\n    -> #7 Output 'blankCounts' (line 16)\nStage 4: when the watermark passes the end of a window, emits that window's state of #9 Count (line 17)\n  #9 Count (line 17)\n    -> #10 Output 'perWindow' (line 17)\nFusion boundaries:\n  #4 CountWords/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #6 CountWords2/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #9 Count (line 17): state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nComposite transforms:\n  Tokenize: #1, #2, #3\n  CountWords: #4\n  CountWords2: #6\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountWords/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #6 CountWords2/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #9 Count (line 17): a global count: each shard accumulates its part per window, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 13)\n    -> #1 Tokenize/Partition (line 23)\n      -> [1] #2 Tokenize/FlatMap (line 25)\n        -> #3 Tokenize/Filter (line 32)\n          -> #4 CountWords/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n      -> [0] #6 CountWords2/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n    -> #8 Window fixed 300 s (line 17)\n      -> #9 Count (line 17)  (stage ends: state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when input ends, emits the state of #4 CountWords/CountPerElement (line 35)\n  #4 CountWords/CountPerElement (line 35)\n    -> #5 Output 'counts' (line 15)\nStage 3: when input ends, emits the state of #6 CountWords2/CountPerElement (line 35)\n  #6 CountWords2/CountPerElement (line 35)\n    -> #7 Output 'blankCounts' (line 16)\nStage 4: when the watermark passes the end of a window, emits that window's state of #9 Count (line 17)\n  #9 Count (line 17)\n    -> #10 Output 'perWindow' (line 17)\nFusion boundaries:\n  #4 CountWords/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #6 CountWords2/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #9 Count (line 17): state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nComposite transforms:\n  Tokenize: #1, #2, #3\n  CountWords: #4\n  CountWords2: #6\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountWords/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #6 CountWords2/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #9 Count (line 17): a global count: each shard accumulates its part per window, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -101,7 +102,7 @@ namespace Snapshots
         /// <typeparam name="TBlankCounts">The sink of output 'blankCounts' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TPerWindow">The sink of output 'perWindow' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TCounts, TBlankCounts, TPerWindow> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TCounts, TBlankCounts, TPerWindow> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>
             where TBlankCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>
             where TPerWindow : global::Compiled.ISink<long>
@@ -202,6 +203,170 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #4 CountWords/CountPerElement (line 35), #6 CountWords2/CountPerElement (line 35), #9 Count (line 17)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0x4A82B32Bul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                var finished = __state == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Lines != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Composites" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Composites" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Composites" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Composites" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkLines);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                writer.WriteInstant(_fireAt);
+                // #4 CountWords/CountPerElement (line 35)
+                writer.WriteLength(_state4.Count);
+                foreach (var entry in _state4)
+                {
+                    default(global::Compiled.Coders.StringCoder).Encode(ref writer, entry.Key);
+                    writer.WriteInt64(entry.Value);
+                }
+                // #6 CountWords2/CountPerElement (line 35)
+                writer.WriteLength(_state6.Count);
+                foreach (var entry in _state6)
+                {
+                    default(global::Compiled.Coders.StringCoder).Encode(ref writer, entry.Key);
+                    writer.WriteInt64(entry.Value);
+                }
+                // #9 Count (line 17)
+                writer.WriteInstant(_wm9);
+                writer.WriteInstant(_nextEnd9);
+                writer.WriteLength(_wstate9.Count);
+                foreach (var window in _wstate9)
+                {
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, window.Key);
+                    writer.WriteInt64(window.Value);
+                }
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkLines = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                _fireAt = reader.ReadInstant();
+                // #4 CountWords/CountPerElement (line 35)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var key = default(global::Compiled.Coders.StringCoder).Decode(ref reader)!; // keys of a state map are never null
+                    _state4.Add(key, reader.ReadInt64());
+                }
+                // #6 CountWords2/CountPerElement (line 35)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var key = default(global::Compiled.Coders.StringCoder).Decode(ref reader)!; // keys of a state map are never null
+                    _state6.Add(key, reader.ReadInt64());
+                }
+                // #9 Count (line 17)
+                _wm9 = reader.ReadInstant();
+                _nextEnd9 = reader.ReadInstant();
+                for (var windows = reader.ReadLength(); windows > 0; windows--)
+                {
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader)!;
+                    var inner = reader.ReadInt64();
+                    _wstate9.Add(window, inner);
+                }
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'lines' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);

@@ -26,6 +26,7 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -41,7 +42,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -84,7 +85,7 @@ namespace Snapshots
         /// <typeparam name="TSessions">The sink of output 'sessions' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TTeamScores">The sink of output 'teamScores' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TSessions, TTeamScores> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TSessions, TTeamScores> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TSessions : global::Compiled.ISink<global::Compiled.KV<string, long>>
             where TTeamScores : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
@@ -177,6 +178,132 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #4 CountPerKey (line 16), #8 CombinePerKey (line 25)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0x0FF084D4ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                var finished = global::System.Threading.Volatile.Read(ref __state) == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Plays != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SessionsAndTriggers" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SessionsAndTriggers" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SessionsAndTriggers" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SessionsAndTriggers" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkPlays);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                // #4 CountPerKey (line 16)
+                _panes4.WriteCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int64Coder>(ref writer);
+                // #8 CombinePerKey (line 25)
+                _panes8.WriteCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int32Coder>(ref writer);
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkPlays = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                // #4 CountPerKey (line 16)
+                _panes4.RestoreCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int64Coder>(ref reader);
+                // #8 CombinePerKey (line 25)
+                _panes8.RestoreCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int32Coder>(ref reader);
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'plays' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);

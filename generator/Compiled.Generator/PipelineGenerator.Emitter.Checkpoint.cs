@@ -1,0 +1,418 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            private const string Writer = "global::Compiled.Coders.CoderWriter";
+            private const string Reader = "global::Compiled.Coders.CoderReader";
+
+            /// <summary>The version of the layout a runner's checkpoint is written in (the header, then the state in plan order).</summary>
+            private const uint CheckpointFormat = 1;
+
+            /// <summary>The transforms whose state a checkpoint writes, in plan order (the planner has checked that it can).</summary>
+            private IEnumerable<TransformSpec> CheckpointedTransforms =>
+                _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
+                    StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.DistinctSet or StateLayout.InlineWindowedMaps or
+                    StateLayout.KeyedWindowPanes);
+
+            /// <summary>
+            /// The members of <c>ICheckpointable</c> on the streaming runner: the fingerprint of its state's shape, and the
+            /// writing and reading of that state (watermarks of the runner and of each input, late counts, and each stateful
+            /// transform's state in plan order, each type with its coder). Only between calls: the writer takes the call gate.
+            /// </summary>
+            private void WriteCheckpointMembers(SourceWriter w)
+            {
+                if (!_plan.Checkpoints)
+                {
+                    return;
+                }
+
+                var coders = CheckpointedTransforms.SelectMany(t => t.StateCoders!.Value).Distinct().ToList();
+                var versions = coders.Aggregate("0u", (acc, coder) => "global::Compiled.Coders.Coder.CombineVersions(" + acc + ", default(" + coder + ").FormatVersion)");
+                w.Line("// Checkpoints: the runner's state (" + CheckpointSummary() + ") written with coders, in plan order.");
+                w.Line("private const uint __CheckpointFormat = " + CheckpointFormat.ToString(CultureInfo.InvariantCulture) + "u;");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the");
+                w.Line("/// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.");
+                w.Line("/// </summary>");
+                w.Line("public ulong StateFingerprint => (0x" + _plan.CheckpointShape.ToString("X8", CultureInfo.InvariantCulture) + "ul << 32) | " + versions + ";");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Writes the runner's whole state, as of now, to <paramref name=\"output\"/>: call it between two calls into the runner,");
+                w.Line("/// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has");
+                w.Line("/// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"output\">Where the bytes go.</param>");
+                w.Open("public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
+                WriteCheckpointAlone(w);
+                w.Line("var finished = " + (ClockDriven ? "global::System.Threading.Volatile.Read(ref __state)" : "__state") + " == 3;");
+                w.Open("if (!finished)");
+                w.Line("__Enter();");
+                w.Close();
+                w.Open("try");
+                w.Open("if (__HeldCount() != 0 || __finishing)");
+                w.Line("throw new global::System.InvalidOperationException(\"A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.\");");
+                w.Close();
+                w.Line("var writer = new " + Writer + "(output);");
+                w.Line("writer.WriteUInt32(__CheckpointFormat);");
+                w.Line("writer.WriteUInt64(StateFingerprint);");
+                w.Line("writer.WriteBoolean(finished);");
+                w.Open("if (!finished)");
+                w.Line("__WriteState(ref writer);");
+                w.Close();
+                w.Line("writer.Flush();");
+                w.Close();
+                w.Open("finally");
+                w.Open("if (!finished)");
+                w.Line("__Exit();");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one");
+                w.Line("/// <see cref=\"WriteCheckpoint\"/> wrote. A checkpoint of another pipeline, or of this one with another plan or");
+                w.Line("/// other coders, throws <see cref=\"global::Compiled.Checkpoints.CheckpointMismatchException\"/>.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"state\">The bytes written.</param>");
+                w.Open("public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)");
+                WriteCheckpointAlone(w);
+                w.Open("if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue" +
+                       string.Concat(_inputs.Select(i => " || __elementsIn_" + Names.ToPascal(i.Name!) + " != 0")) + ")");
+                w.Line("throw new global::System.InvalidOperationException(\"A checkpoint is restored into a new runner, before any input, watermark or processing time.\");");
+                w.Close();
+                w.Line("var reader = new " + Reader + "(state);");
+                w.Open("try");
+                w.Line("var format = reader.ReadUInt32();");
+                w.Open("if (format != __CheckpointFormat)");
+                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint is in format \" + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", this runner reads format \" + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \".\");");
+                w.Close();
+                w.Line("var fingerprint = reader.ReadUInt64();");
+                w.Open("if (fingerprint != StateFingerprint)");
+                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint was written by a pipeline whose state has another shape (fingerprint \" + fingerprint.ToString(\"X16\", global::System.Globalization.CultureInfo.InvariantCulture) + \", this runner's \" + StateFingerprint.ToString(\"X16\", global::System.Globalization.CultureInfo.InvariantCulture) + \"): its plan or the coders of its state changed.\");");
+                w.Close();
+                w.Open("if (reader.ReadBoolean())");
+                w.Line("__state = 3; // the job had finished: Finish had emitted everything");
+                w.Line("return;");
+                w.Close();
+                w.Line("__ReadState(ref reader);");
+                w.Open("if (reader.Remaining != 0)");
+                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": \" + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" bytes of the checkpoint were left unread.\");");
+                w.Close();
+                w.Close();
+                w.Open("catch (global::Compiled.Coders.CoderException error)");
+                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint cannot be read: \" + error.Message, error);");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("#pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly");
+                WriteStateWriter(w);
+                w.Line();
+                WriteStateReader(w);
+                w.Line("#pragma warning restore CS8620");
+                w.Line();
+            }
+
+            private string CheckpointSummary()
+            {
+                var parts = new List<string> { "watermarks" };
+                parts.AddRange(CheckpointedTransforms.Select(t => "#" + N(t.Id) + " " + t.Label));
+                return string.Join(", ", parts);
+            }
+
+            /// <summary>A partition or shard of the parallel runner is not checkpointed on its own.</summary>
+            private void WriteCheckpointAlone(SourceWriter w)
+            {
+                if (Streaming)
+                {
+                    w.Open("if (__level != 0 || __partition)");
+                    w.Line("throw new global::System.NotSupportedException(\"The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.\");");
+                    w.Close();
+                }
+            }
+
+            /// <summary>The scalar fields of the runner a checkpoint keeps, in order: watermarks, per-input watermark state, counts.</summary>
+            private IEnumerable<(string Field, string Kind)> CheckpointScalars()
+            {
+                yield return ("_watermark", "Instant");
+                yield return ("_processingTime", "Instant");
+                foreach (var input in _inputs)
+                {
+                    var name = Names.ToPascal(input.Name!);
+                    yield return ("_inputWatermark" + name, "Instant");
+                    if (input.MaxOutOfOrdernessMs is not null)
+                    {
+                        yield return ("_maxSeen_" + name, "Instant");
+                    }
+
+                    if (input.IdlenessMs > 0)
+                    {
+                        yield return ("_lastActive" + name, "Instant");
+                    }
+                }
+
+                yield return ("_droppedLate", "Int64");
+                yield return ("__panesFired", "Int64");
+                if (_t.Any(IsInlineWindowed))
+                {
+                    yield return ("_fireAt", "Instant");
+                }
+            }
+
+            private void WriteStateWriter(SourceWriter w)
+            {
+                w.Open("private void __WriteState(ref " + Writer + " writer)");
+                foreach (var (field, kind) in CheckpointScalars())
+                {
+                    w.Line("writer.Write" + kind + "(" + field + ");");
+                }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    w.Line("writer.WriteInt64(_windowSize" + N(t.Id) + "); // checked on restore: the options must give the same size");
+                }
+
+                foreach (var t in CheckpointedTransforms)
+                {
+                    var id = N(t.Id);
+                    w.Line("// #" + id + " " + t.Label);
+                    if (UsesPanes(t))
+                    {
+                        w.Line("_panes" + id + ".WriteCheckpoint<" + PanesCoders(t) + ">(ref writer);");
+                        continue;
+                    }
+
+                    if (t.OutputWindowing is not null)
+                    {
+                        w.Line("writer.WriteInstant(_wm" + id + ");");
+                        w.Line("writer.WriteInstant(_nextEnd" + id + ");");
+                        w.Line("writer.WriteLength(_wstate" + id + ".Count);");
+                        w.Open("foreach (var window in _wstate" + id + ")");
+                        w.Line("default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, window.Key);");
+                        WriteInnerState(w, t, "window.Value");
+                        w.Close();
+                        continue;
+                    }
+
+                    switch (t.Kind)
+                    {
+                        case TransformKind.Count:
+                            w.Line("writer.WriteInt64(_count" + id + ");");
+                            break;
+                        case TransformKind.CombineGlobally:
+                            w.Line("default(" + AccumulatorCoder(t) + ").Encode(ref writer, _acc" + id + ");");
+                            if (t.WithoutDefaults)
+                            {
+                                w.Line("writer.WriteBoolean(_any" + id + ");");
+                            }
+
+                            break;
+                        default:
+                            WriteInnerState(w, t, "_state" + id);
+                            break;
+                    }
+                }
+
+                w.Close();
+            }
+
+            /// <summary>One window's (or the whole input's) state of a transform: a value, or a map or set by key.</summary>
+            private void WriteInnerState(SourceWriter w, TransformSpec t, string state)
+            {
+                switch (t.Kind)
+                {
+                    case TransformKind.Count:
+                        w.Line("writer.WriteInt64(" + state + ");");
+                        return;
+                    case TransformKind.CombineGlobally:
+                        w.Line("default(" + AccumulatorCoder(t) + ").Encode(ref writer, " + state + ");");
+                        return;
+                }
+
+                w.Line("writer.WriteLength(" + state + ".Count);");
+                if (t.Kind == TransformKind.Distinct)
+                {
+                    w.Open("foreach (var key in " + state + ")");
+                    w.Line("default(" + StateKeyCoder(t) + ").Encode(ref writer, key);");
+                    w.Close();
+                    return;
+                }
+
+                w.Open("foreach (var entry in " + state + ")");
+                w.Line("default(" + StateKeyCoder(t) + ").Encode(ref writer, entry.Key);");
+                switch (t.Kind)
+                {
+                    case TransformKind.CountPerKey or TransformKind.CountPerElement:
+                        w.Line("writer.WriteInt64(entry.Value);");
+                        break;
+                    case TransformKind.CombinePerKey:
+                        w.Line("default(" + AccumulatorCoder(t) + ").Encode(ref writer, entry.Value);");
+                        break;
+                    case TransformKind.GroupByKey:
+                        w.Line("writer.WriteLength(entry.Value.Count);");
+                        w.Open("foreach (var value in entry.Value)");
+                        w.Line("default(" + t.StateCoders!.Value[1] + ").Encode(ref writer, value);");
+                        w.Close();
+                        break;
+                }
+
+                w.Close();
+            }
+
+            private void WriteStateReader(SourceWriter w)
+            {
+                w.Open("private void __ReadState(ref " + Reader + " reader)");
+                foreach (var (field, kind) in CheckpointScalars())
+                {
+                    w.Line(field + " = reader.Read" + kind + "();");
+                }
+
+                foreach (var t in _t.Where(t => t.Kind == TransformKind.Window && t.Windowing?.SizeOption is not null))
+                {
+                    var id = N(t.Id);
+                    w.Line("var size" + id + " = reader.ReadInt64();");
+                    w.Open("if (size" + id + " != _windowSize" + id + ")");
+                    w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": #" + id + " " + Doc(t.Label) + " had windows of \" + size" + id + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" ms when the checkpoint was written; the options now give \" + _windowSize" + id + ".ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" ms.\");");
+                    w.Close();
+                }
+
+                foreach (var t in CheckpointedTransforms)
+                {
+                    var id = N(t.Id);
+                    w.Line("// #" + id + " " + t.Label);
+                    if (UsesPanes(t))
+                    {
+                        w.Line("_panes" + id + ".RestoreCheckpoint<" + PanesCoders(t) + ">(ref reader);");
+                        continue;
+                    }
+
+                    if (t.OutputWindowing is not null)
+                    {
+                        w.Line("_wm" + id + " = reader.ReadInstant();");
+                        w.Line("_nextEnd" + id + " = reader.ReadInstant();");
+                        w.Open("for (var windows = reader.ReadLength(); windows > 0; windows--)");
+                        w.Line("var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader)!;");
+                        if (t.Kind is TransformKind.Count or TransformKind.CombineGlobally)
+                        {
+                            ReadInnerState(w, t, "var inner");
+                        }
+                        else
+                        {
+                            w.Line("var inner = new " + InnerMapType(t) + "();");
+                            ReadInnerState(w, t, "inner");
+                        }
+
+                        w.Line("_wstate" + id + ".Add(window, inner);");
+                        w.Close();
+                        continue;
+                    }
+
+                    switch (t.Kind)
+                    {
+                        case TransformKind.Count:
+                            w.Line("_count" + id + " = reader.ReadInt64();");
+                            break;
+                        case TransformKind.CombineGlobally:
+                            w.Line("_acc" + id + " = default(" + AccumulatorCoder(t) + ").Decode(ref reader)!;");
+                            if (t.WithoutDefaults)
+                            {
+                                w.Line("_any" + id + " = reader.ReadBoolean();");
+                            }
+
+                            break;
+                        default:
+                            ReadInnerState(w, t, "_state" + id);
+                            break;
+                    }
+                }
+
+                w.Close();
+            }
+
+            /// <summary>Reads what <see cref="WriteInnerState"/> wrote: into a value (<paramref name="state"/> a declaration) or a map or set.</summary>
+            private void ReadInnerState(SourceWriter w, TransformSpec t, string state)
+            {
+                switch (t.Kind)
+                {
+                    case TransformKind.Count:
+                        w.Line(state + " = reader.ReadInt64();");
+                        return;
+                    case TransformKind.CombineGlobally:
+                        w.Line(state + " = default(" + AccumulatorCoder(t) + ").Decode(ref reader)!;");
+                        return;
+                }
+
+                w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                w.Line("var key = default(" + StateKeyCoder(t) + ").Decode(ref reader)!; // keys of a state map are never null");
+                switch (t.Kind)
+                {
+                    case TransformKind.Distinct:
+                        w.Line(state + ".Add(key);");
+                        break;
+                    case TransformKind.CountPerKey or TransformKind.CountPerElement:
+                        w.Line(state + ".Add(key, reader.ReadInt64());");
+                        break;
+                    case TransformKind.CombinePerKey:
+                        w.Line(state + ".Add(key, default(" + AccumulatorCoder(t) + ").Decode(ref reader)!);");
+                        break;
+                    case TransformKind.GroupByKey:
+                        w.Line("var length = reader.ReadLength();");
+                        w.Line("var values = new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">(length);");
+                        w.Open("for (var i = 0; i < length; i++)");
+                        w.Line("values.Add(default(" + t.StateCoders!.Value[1] + ").Decode(ref reader)!);");
+                        w.Close();
+                        w.Line(state + ".Add(key, values);");
+                        break;
+                }
+
+                w.Close();
+            }
+
+            /// <summary>The coders of keyed window panes' keys and accumulators (see PanesTypes).</summary>
+            private static string PanesCoders(TransformSpec t)
+            {
+                var key = t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? "global::Compiled.Execution.GlobalKeyCoder" : StateKeyCoder(t);
+                var accumulator = t.Kind switch
+                {
+                    TransformKind.CombinePerKey or TransformKind.CombineGlobally => AccumulatorCoder(t),
+                    TransformKind.Distinct => "global::Compiled.Coders.BooleanCoder",
+                    TransformKind.GroupByKey => "global::Compiled.Coders.ListCoder<" + t.ValueTypes[0] + ", " + t.StateCoders!.Value[1] + ">",
+                    _ => "global::Compiled.Coders.Int64Coder",
+                };
+                return key + ", " + accumulator;
+            }
+
+            /// <summary>The coder of a transform's key as its state map stores it (text keys are stored as strings).</summary>
+            private static string StateKeyCoder(TransformSpec t) =>
+                IsTextKey(StateKeyType(t)) ? "global::Compiled.Coders.StringCoder" : t.StateCoders!.Value[0];
+
+            private static string AccumulatorCoder(TransformSpec t) => t.StateCoders!.Value[t.StateCoders.Value.Count - 1];
+
+            /// <summary>The type of one window's map or set, as <see cref="MapField"/> declares it.</summary>
+            private static string InnerMapType(TransformSpec t)
+            {
+                var key = StateKeyType(t);
+                var stored = IsTextKey(key) ? "string" : key;
+                return t.Kind switch
+                {
+                    TransformKind.Distinct => "global::System.Collections.Generic.HashSet<" + stored + ">",
+                    TransformKind.CountPerKey or TransformKind.CountPerElement => "global::System.Collections.Generic.Dictionary<" + stored + ", long>",
+                    TransformKind.CombinePerKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + t.Combine!.AccumulatorType + ">",
+                    TransformKind.GroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">>",
+                    _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
+                };
+            }
+        }
+    }
+}

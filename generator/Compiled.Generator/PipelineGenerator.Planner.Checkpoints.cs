@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Planner
+    {
+        /// <summary>
+        /// Why the streaming runner cannot write a checkpoint, or null when it can: every transform's state must have a
+        /// layout checkpoints cover and a coder for each type it holds.
+        /// </summary>
+        private static string? CheckpointsWhyNot(List<TransformSpec> transforms, IReadOnlyList<StatePlan> states)
+        {
+            foreach (var t in transforms)
+            {
+                var layout = states[t.Id].Layout;
+                var unsupported = layout switch
+                {
+                    StateLayout.KeyedUserState => "a stateful ParDo's state and timers",
+                    StateLayout.SharedSlidingPanes => "panes shared by sliding windows",
+                    StateLayout.SideInputView => "a side-input view",
+                    StateLayout.SideInputBuffer => "a buffer of elements waiting for a side input",
+                    StateLayout.KeyedCoGroups => "the co-groups of a CoGroupByKey",
+                    StateLayout.KeyedWindowPanes when t.Kind == TransformKind.CoGroupByKey => "the co-groups of a CoGroupByKey in keyed window panes",
+                    _ => null,
+                };
+                if (unsupported is not null)
+                {
+                    return "#" + Num(t.Id) + " " + t.Label + " keeps " + unsupported + ", which checkpoints do not cover yet";
+                }
+
+                if (layout != StateLayout.None && t.StateCoders is null)
+                {
+                    return "#" + Num(t.Id) + " " + t.Label + " keeps a type without a coder: " + (t.StateCoderNote ?? "a type could not be read");
+                }
+            }
+
+            return null;
+        }
+
+        private static IEnumerable<string> DescribeCheckpoints(string? whyNot)
+        {
+            yield return whyNot is null
+                ? "Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks"
+                : "Checkpoints: not available, because " + whyNot;
+        }
+
+        private static readonly Regex LineNumbers = new(@" ?\(line \d+\)", RegexOptions.CultureInvariant);
+
+        private static readonly Regex GeneratedCoderPrefix = new(@"global::[\w.@]*\.PipelineCoders\.", RegexOptions.CultureInvariant);
+
+        /// <summary>FNV-1a over the plan's text and the state coders: stable across processes and builds.</summary>
+        private static uint CheckpointShape(IEnumerable<string> description, IEnumerable<TransformSpec> transforms)
+        {
+            var hash = 2166136261u;
+            void Add(string text)
+            {
+                foreach (var c in text)
+                {
+                    hash = (hash ^ c) * 16777619u;
+                }
+
+                hash = (hash ^ '\n') * 16777619u;
+            }
+
+            // Source line numbers are left out: moving the declaration does not change the state's shape.
+            foreach (var line in description)
+            {
+                Add(LineNumbers.Replace(line, string.Empty));
+            }
+
+            foreach (var t in transforms)
+            {
+                if (t.StateCoders is { } coders)
+                {
+                    // A generated coder by its name, not by the pipeline class that holds it: its format version covers its schema.
+                    foreach (var coder in coders)
+                    {
+                        Add(GeneratedCoderPrefix.Replace(coder, "PipelineCoders."));
+                    }
+                }
+            }
+
+            return hash;
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using Compiled.Coders;
+using Compiled.Triggers;
+
+namespace Compiled.Execution;
+
+public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
+{
+    private const byte CheckpointLayout = 1;
+
+    /// <summary>
+    /// Writes the whole state for a checkpoint: watermark, processing time and counts, every slot as it lies in the pool
+    /// (live ones with their key, window, accumulator, trigger state, holds and pane bookkeeping; free ones with their
+    /// link), the keys' trees, and the timer queues in their heap order. Restoring it gives back this very state, so the
+    /// panes that fire afterwards, and their order, are those of a run that did not stop. Call it between two calls
+    /// (when <see cref="Fired"/> and <see cref="Failed"/> have been drained).
+    /// </summary>
+    /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
+    /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
+    /// <param name="writer">Where the state goes.</param>
+    public void WriteCheckpoint<TKeyCoder, TAccumCoder>(ref CoderWriter writer)
+        where TKeyCoder : struct, ICoder<TKey>
+        where TAccumCoder : struct, ICoder<TAccum>
+    {
+        if (_fired.Count != 0 || _failed.Count != 0)
+        {
+            throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
+        }
+
+        writer.WriteByte(CheckpointLayout);
+        writer.WriteInstant(InputWatermark);
+        writer.WriteInstant(ProcessingTime);
+        writer.WriteInt64(DroppedLate);
+        writer.WriteInt64(DroppedClosed);
+        writer.WriteInt64(PanesFired);
+        writer.WriteInt32(LiveWindows);
+        writer.WriteInt32(_used);
+        writer.WriteInt32(_free);
+        for (var i = 0; i < _used; i++)
+        {
+            ref readonly var slot = ref _slots[i];
+            writer.WriteBoolean(slot.InUse);
+            writer.WriteInt32(slot.Generation);
+            writer.WriteInt32(slot.Left);
+            if (!slot.InUse)
+            {
+                continue;
+            }
+
+            default(TKeyCoder).Encode(ref writer, slot.Key);
+            default(BoundedWindowCoder).Encode(ref writer, slot.Window);
+            writer.WriteBoolean(slot.HasAccumulator);
+            if (slot.HasAccumulator)
+            {
+                default(TAccumCoder).Encode(ref writer, slot.Accumulator);
+            }
+
+            writer.WriteUInt64(slot.Trigger.Finished);
+            for (var c = 0; c < TriggerState.MaxCells; c++)
+            {
+                writer.WriteInt64(slot.Trigger.Cells[c]);
+            }
+
+            writer.WriteInt64(slot.ElementHold);
+            writer.WriteInt64(slot.ExtraHold);
+            writer.WriteInt64(slot.NextIndex);
+            writer.WriteInt64(slot.PreviousNonSpeculative);
+            writer.WriteInt64(slot.Deadline);
+            writer.WriteInt32(slot.Right);
+            writer.WriteInt32(slot.Parent);
+            writer.WriteByte((byte)slot.LastTiming);
+            writer.WriteUInt16(Flags(slot));
+        }
+
+        writer.WriteInt32(_heads.Count);
+        foreach (var (key, windows) in _heads)
+        {
+            default(TKeyCoder).Encode(ref writer, key);
+            writer.WriteInt32(windows.Root);
+            writer.WriteInt32(windows.Last);
+            writer.WriteInt32(windows.Pending);
+            writer.WriteInt32(windows.Merged);
+            writer.WriteBoolean(windows.Dirty);
+        }
+
+        writer.WriteInt32(_dirtyKeys.Count);
+        foreach (var key in _dirtyKeys)
+        {
+            default(TKeyCoder).Encode(ref writer, key);
+        }
+
+        WriteTimers(ref writer, _eventTimers);
+        WriteTimers(ref writer, _processingTimers);
+        writer.WriteInt32(_unscheduled.Count);
+        foreach (var timer in _unscheduled)
+        {
+            writer.WriteInt32(timer.Slot);
+            writer.WriteInt32(timer.Generation);
+        }
+
+        writer.WriteInt32(_touched.Count);
+        foreach (var index in _touched)
+        {
+            writer.WriteInt32(index);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the state of these new panes (nothing added, no watermark yet) with the one
+    /// <see cref="WriteCheckpoint{TKeyCoder, TAccumCoder}"/> wrote, with the same coders.
+    /// </summary>
+    /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
+    /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
+    /// <param name="reader">The state.</param>
+    /// <exception cref="CoderException">The state is not one these panes wrote.</exception>
+    public void RestoreCheckpoint<TKeyCoder, TAccumCoder>(ref CoderReader reader)
+        where TKeyCoder : struct, ICoder<TKey>
+        where TAccumCoder : struct, ICoder<TAccum>
+    {
+        if (_used != 0 || InputWatermark != Instant.MinValue || ProcessingTime != Instant.MinValue)
+        {
+            throw new InvalidOperationException("A checkpoint is restored into new panes only.");
+        }
+
+        if (reader.ReadByte() != CheckpointLayout)
+        {
+            throw new CoderException("The keyed panes of the checkpoint are in another layout.");
+        }
+
+        InputWatermark = reader.ReadInstant();
+        ProcessingTime = reader.ReadInstant();
+        DroppedLate = reader.ReadInt64();
+        DroppedClosed = reader.ReadInt64();
+        PanesFired = reader.ReadInt64();
+        LiveWindows = reader.ReadInt32();
+        var used = reader.ReadInt32();
+        _free = reader.ReadInt32();
+        if (used < 0 || used > reader.Remaining || LiveWindows < 0 || LiveWindows > used || _free < -1 || _free >= Math.Max(used, 1))
+        {
+            throw new CoderException("The keyed panes of the checkpoint have an impossible number of slots.");
+        }
+
+        if (used > _slots.Length)
+        {
+            Array.Resize(ref _slots, Math.Max(used, _slots.Length * 2));
+        }
+
+        _used = used;
+        for (var i = 0; i < used; i++)
+        {
+            ref var slot = ref _slots[i];
+            slot = default;
+            slot.InUse = reader.ReadBoolean();
+            slot.Generation = reader.ReadInt32();
+            slot.Left = Index(reader.ReadInt32(), used);
+            if (!slot.InUse)
+            {
+                continue;
+            }
+
+            slot.Key = default(TKeyCoder).Decode(ref reader);
+            slot.Window = default(BoundedWindowCoder).Decode(ref reader);
+            slot.HasAccumulator = reader.ReadBoolean();
+            if (slot.HasAccumulator)
+            {
+                slot.Accumulator = default(TAccumCoder).Decode(ref reader);
+            }
+
+            slot.Trigger.Finished = reader.ReadUInt64();
+            for (var c = 0; c < TriggerState.MaxCells; c++)
+            {
+                slot.Trigger.Cells[c] = reader.ReadInt64();
+            }
+
+            slot.ElementHold = reader.ReadInt64();
+            slot.ExtraHold = reader.ReadInt64();
+            slot.NextIndex = reader.ReadInt64();
+            slot.PreviousNonSpeculative = reader.ReadInt64();
+            slot.Deadline = reader.ReadInt64();
+            slot.Right = Index(reader.ReadInt32(), used);
+            slot.Parent = Index(reader.ReadInt32(), used);
+            slot.LastTiming = (PaneTiming)reader.ReadByte();
+            SetFlags(ref slot, reader.ReadUInt16());
+        }
+
+        for (var heads = reader.ReadInt32(); heads > 0; heads--)
+        {
+            var key = default(TKeyCoder).Decode(ref reader);
+            var windows = new KeyWindows(Index(reader.ReadInt32(), used))
+            {
+                Last = Index(reader.ReadInt32(), used),
+                Pending = reader.ReadInt32(),
+                Merged = reader.ReadInt32(),
+                Dirty = reader.ReadBoolean(),
+            };
+            _heads.Add(key, windows);
+        }
+
+        for (var dirty = reader.ReadInt32(); dirty > 0; dirty--)
+        {
+            _dirtyKeys.Add(default(TKeyCoder).Decode(ref reader));
+        }
+
+        ReadTimers(ref reader, _eventTimers, used);
+        ReadTimers(ref reader, _processingTimers, used);
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            _unscheduled.Add(new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()));
+        }
+
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            _touched.Add(Index(reader.ReadInt32(), used));
+        }
+    }
+
+    /// <summary>A slot index read back: -1 (none) or one of the <paramref name="used"/> slots.</summary>
+    private static int Index(int index, int used) =>
+        index >= -1 && index < used ? index : throw new CoderException("A slot index of the checkpoint (" + index + ") is outside its " + used + " slots.");
+
+    /// <summary>The queue in its heap order: rebuilt from that order, it is the same heap, so equal times dequeue as before.</summary>
+    private static void WriteTimers(ref CoderWriter writer, PriorityQueue<TimerRef, long> timers)
+    {
+        writer.WriteInt32(timers.Count);
+        foreach (var (timer, time) in timers.UnorderedItems)
+        {
+            writer.WriteInt32(timer.Slot);
+            writer.WriteInt32(timer.Generation);
+            writer.WriteInt64(time);
+        }
+    }
+
+    private static void ReadTimers(ref CoderReader reader, PriorityQueue<TimerRef, long> timers, int used)
+    {
+        var count = reader.ReadInt32();
+        if (count < 0 || count > reader.Remaining)
+        {
+            throw new CoderException("The checkpoint has an impossible number of timers.");
+        }
+
+        var items = new (TimerRef, long)[count];
+        for (var i = 0; i < count; i++)
+        {
+            items[i] = (new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()), reader.ReadInt64());
+        }
+
+        timers.EnqueueRange(items);
+    }
+
+    private static ushort Flags(in Slot slot) => (ushort)(
+        (slot.HasAccumulator ? 1 : 0) | (slot.NewData ? 2 : 0) | (slot.Touched ? 4 : 0) | (slot.Closed ? 8 : 0) |
+        (slot.HasFired ? 16 : 0) | (slot.HasElementHold ? 32 : 0) | (slot.HasExtraHold ? 64 : 0) | (slot.LateOnArrival ? 128 : 0) |
+        (slot.EndOfWindowDone ? 256 : 0) | (slot.Pending ? 512 : 0));
+
+    private static void SetFlags(ref Slot slot, ushort flags)
+    {
+        slot.NewData = (flags & 2) != 0;
+        slot.Touched = (flags & 4) != 0;
+        slot.Closed = (flags & 8) != 0;
+        slot.HasFired = (flags & 16) != 0;
+        slot.HasElementHold = (flags & 32) != 0;
+        slot.HasExtraHold = (flags & 64) != 0;
+        slot.LateOnArrival = (flags & 128) != 0;
+        slot.EndOfWindowDone = (flags & 256) != 0;
+        slot.Pending = (flags & 512) != 0;
+    }
+}
