@@ -161,7 +161,9 @@ public sealed class JetStreamSink : ITransactionalSink, ICheckpointable, IAsyncD
             throw new TimeoutException("The stream has not acknowledged " + _options.MaxInFlight.ToString(CultureInfo.InvariantCulture) + " messages within " + _options.AckTimeout.ToString("c", CultureInfo.InvariantCulture) + ".");
         }
 
-        var n = _published + 1;
+        // The id is spent even when writing fails: the message may have reached the server, and the next message must
+        // not be taken for a copy of it. A failure fails the next checkpoint, so the job restarts from the last one.
+        var n = Interlocked.Increment(ref _published);
         var sent = new NatsHeaders();
         if (headers is not null)
         {
@@ -193,8 +195,6 @@ public sealed class JetStreamSink : ITransactionalSink, ICheckpointable, IAsyncD
             _window.Release();
             throw;
         }
-
-        Interlocked.Exchange(ref _published, n);
     }
 
     /// <summary>Waits until every message published so far is acknowledged.</summary>
