@@ -75,6 +75,23 @@ public sealed class JetStreamSinkTests(NatsServerFixture nats)
     }
 
     [Fact]
+    public async Task A_small_in_flight_window_keeps_order()
+    {
+        await using var connection = nats.Connect();
+        var js = new NatsJSContext(connection);
+        await js.CreateStreamAsync(new StreamConfig("SINK_WINDOW", ["sink.window"]));
+        await using var sink = await JetStreamSink.CreateAsync(connection, "window", new JetStreamSinkOptions { MaxInFlight = 3 });
+        for (var i = 1; i <= 300; i++)
+        {
+            await sink.PublishAsync("sink.window", Payload(i));
+        }
+
+        sink.PrepareCommit(1, new ArrayBufferWriter<byte>());
+        var stored = await JetStreamSourceTests.ReadAllAsync(new JetStreamSource(js, "SINK_WINDOW"));
+        Assert.Equal(Enumerable.Range(1, 300).Select(i => "out" + i), stored.Select(m => Encoding.UTF8.GetString(m.Data.Span)));
+    }
+
+    [Fact]
     public async Task A_restart_without_a_checkpoint_numbers_from_the_start()
     {
         await using var connection = nats.Connect();

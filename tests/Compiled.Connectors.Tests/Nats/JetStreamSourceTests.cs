@@ -79,6 +79,24 @@ public sealed class JetStreamSourceTests(NatsServerFixture nats)
     }
 
     [Fact]
+    public async Task Wildcard_filters_match_whole_tokens()
+    {
+        await using var connection = nats.Connect();
+        var js = new NatsJSContext(connection);
+        await js.CreateStreamAsync(new StreamConfig("SRC_WILD", ["wild.>"]));
+        string[] subjects = ["wild.a.keep", "wild.b.other", "wild.c.keep.x", "wild.keep", "wild.d.keep", "wild.e.f.g"];
+        foreach (var subject in subjects)
+        {
+            (await js.PublishAsync(subject, Encoding.UTF8.GetBytes(subject), NatsRawSerializer<byte[]>.Default)).EnsureSuccess();
+        }
+
+        var star = await ReadAllAsync(new JetStreamSource(js, "SRC_WILD", new JetStreamSourceOptions { FilterSubjects = ["wild.*.keep"] }));
+        Assert.Equal(["wild.a.keep", "wild.d.keep"], star.Select(m => m.Subject));
+        var rest = await ReadAllAsync(new JetStreamSource(js, "SRC_WILD", new JetStreamSourceOptions { FilterSubjects = ["wild.e.>", "wild.keep"] }));
+        Assert.Equal(["wild.keep", "wild.e.f.g"], rest.Select(m => m.Subject));
+    }
+
+    [Fact]
     public async Task Batches_arrive_in_order_and_start_where_asked()
     {
         await using var connection = nats.Connect();
