@@ -78,20 +78,20 @@ public sealed class NatsServerFixture : IAsyncLifetime
 
     private static string FindServer()
     {
+        const string Install = "The JetStream tests need a real nats-server (2.9 or later), which is not installed: on Debian or Ubuntu run "
+            + "'sudo apt-get install -y nats-server' (or download it from https://github.com/nats-io/nats-server/releases), "
+            + "or set COMPILED_NATS_SERVER to its path.";
         var configured = Environment.GetEnvironmentVariable("COMPILED_NATS_SERVER");
         if (!string.IsNullOrEmpty(configured))
         {
             return File.Exists(configured)
                 ? configured
-                : throw new InvalidOperationException("COMPILED_NATS_SERVER names " + configured + ", which does not exist.");
+                : throw new InvalidOperationException("COMPILED_NATS_SERVER names " + configured + ", which does not exist. " + Install);
         }
 
         return ServerProcess.FindOnPath("nats-server")
             ?? (File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : null)
-            ?? throw new InvalidOperationException(
-                "The JetStream tests need a real nats-server (2.9 or later), which is not installed: on Debian or Ubuntu run "
-                + "'sudo apt-get install -y nats-server' (or download it from https://github.com/nats-io/nats-server/releases), "
-                + "or set COMPILED_NATS_SERVER to its path.");
+            ?? throw new InvalidOperationException(Install);
     }
 
     private void Append(string? line)
