@@ -26,8 +26,10 @@ public sealed class JetStreamSinkTests(NatsServerFixture nats)
         var js = new NatsJSContext(connection);
         await js.CreateStreamAsync(new StreamConfig(stream, [subject]) { DuplicateWindow = TimeSpan.FromMinutes(2) });
 
-        // Output 1-10, checkpoint 1 (prepared and committed), output 11-17, then the job dies before checkpoint 2.
-        var sink = await JetStreamSink.CreateAsync(connection, "job-out");
+        // Output 1-10, checkpoint 1 (prepared and committed), output 11-17, then the job dies before checkpoint 2:
+        // its connection goes with it.
+        var crashing = nats.Connect();
+        var sink = await JetStreamSink.CreateAsync(crashing, "job-out");
         sink.Recover(-1, default);
         for (var i = 1; i <= 10; i++)
         {
@@ -48,7 +50,8 @@ public sealed class JetStreamSinkTests(NatsServerFixture nats)
             await sink.FlushAsync();
         }
 
-        await sink.DisposeAsync(); // the crash: nothing after the last publish happens
+        await crashing.DisposeAsync(); // the crash: nothing after the last publish happens
+        await sink.DisposeAsync();
 
         // The restart: a new sink restored from checkpoint 1; the pipeline replays its output from there (11 on).
         await using var restarted = await JetStreamSink.CreateAsync(connection, "job-out");
