@@ -1,0 +1,298 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Data;
+using System.IO.Hashing;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled.Coders;
+using Npgsql;
+
+namespace Compiled.Connectors.Postgres;
+
+/// <summary>Where and how a <see cref="PostgresCheckpointStore"/> keeps checkpoints.</summary>
+public sealed class PostgresCheckpointStoreOptions
+{
+    /// <summary>The job whose checkpoints these are; several jobs can share the tables ("default" by default).</summary>
+    public string Job { get; init; } = "default";
+
+    /// <summary>
+    /// The tables' name prefix: the checkpoints go to <c>{prefix}s</c> and their parts to <c>{prefix}_parts</c>
+    /// ("compiled_checkpoint" by default; lower-case letters, digits and '_').
+    /// </summary>
+    public string TablePrefix { get; init; } = "compiled_checkpoint";
+
+    /// <summary>
+    /// How many of the newest checkpoints to keep (3 by default); older ones are deleted when a checkpoint is written.
+    /// Keep at least 2, so that a checkpoint found corrupt on restore still leaves one to fall back to.
+    /// </summary>
+    public int Keep { get; init; } = 3;
+}
+
+/// <summary>
+/// Keeps checkpoints in PostgreSQL: each checkpoint is a row (its id, when it was written, and a manifest listing its
+/// parts with their lengths and checksums) and one row per part (the bytes, as <c>bytea</c>, and their checksum),
+/// written in one transaction, so a checkpoint is there complete or not at all. The tables are created when missing.
+/// </summary>
+/// <remarks>
+/// <para>Checksums are XXH3-64 of the bytes. <see cref="LoadLatestAsync"/> checks the manifest and every part against them
+/// and passes over a checkpoint that does not match (a damaged or tampered row), to the one before it.</para>
+/// <para>Writing an id that is there already replaces it (a job restored from an older checkpoint numbers the next
+/// ones again).</para>
+/// </remarks>
+public sealed class PostgresCheckpointStore
+{
+    private const byte ManifestVersion = 1;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _job;
+    private readonly int _keep;
+    private readonly string _checkpoints;
+    private readonly string _parts;
+    private volatile bool _created;
+
+    /// <summary>A store in the database <paramref name="dataSource"/> connects to.</summary>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="options">Where and how; the defaults when null.</param>
+    public PostgresCheckpointStore(NpgsqlDataSource dataSource, PostgresCheckpointStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        options ??= new PostgresCheckpointStoreOptions();
+        ArgumentException.ThrowIfNullOrEmpty(options.Job, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Keep, 1, nameof(options));
+        var prefix = PostgresNames.Identifier(options.TablePrefix, nameof(options));
+        _dataSource = dataSource;
+        _job = options.Job;
+        _keep = options.Keep;
+        _checkpoints = prefix + "s";
+        _parts = prefix + "_parts";
+    }
+
+    /// <summary>The job whose checkpoints the store reads and writes.</summary>
+    public string Job => _job;
+
+    /// <summary>Creates the tables when they are missing (the other methods do it on first use).</summary>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <returns>A task that completes when the tables are there.</returns>
+    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(
+            // Two stores creating the tables at once would collide on the catalog: one waits for the other.
+            "SELECT pg_advisory_xact_lock(hashtext('" + _checkpoints + "'));"
+            + "CREATE TABLE IF NOT EXISTS " + _checkpoints + " ("
+            + "job text NOT NULL, checkpoint_id bigint NOT NULL, created timestamptz NOT NULL DEFAULT now(), "
+            + "manifest bytea NOT NULL, manifest_checksum bigint NOT NULL, PRIMARY KEY (job, checkpoint_id));"
+            + "CREATE TABLE IF NOT EXISTS " + _parts + " ("
+            + "job text NOT NULL, checkpoint_id bigint NOT NULL, name text NOT NULL, data bytea NOT NULL, checksum bigint NOT NULL, "
+            + "PRIMARY KEY (job, checkpoint_id, name), "
+            + "FOREIGN KEY (job, checkpoint_id) REFERENCES " + _checkpoints + " (job, checkpoint_id) ON DELETE CASCADE);",
+            connection,
+            transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _created = true;
+    }
+
+    /// <summary>
+    /// Writes checkpoint <paramref name="id"/> with its parts in one transaction (it counts once that commits), then
+    /// deletes all but the newest <see cref="PostgresCheckpointStoreOptions.Keep"/> checkpoints of the job, in the same transaction.
+    /// </summary>
+    /// <param name="id">The checkpoint's id (ids grow with time).</param>
+    /// <param name="parts">The parts by participant name.</param>
+    /// <param name="cancellationToken">Stops the work (the transaction is then rolled back).</param>
+    /// <returns>A task that completes when the checkpoint is durable.</returns>
+    public async ValueTask WriteAsync(long id, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> parts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var names = new List<string>(parts.Keys);
+        names.Sort(StringComparer.Ordinal);
+        var manifest = WriteManifest(id, names, parts);
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(
+            "DELETE FROM " + _checkpoints + " WHERE job = $1 AND checkpoint_id = $2",
+            new NpgsqlParameter<string> { TypedValue = _job },
+            new NpgsqlParameter<long> { TypedValue = id }));
+        batch.BatchCommands.Add(Command(
+            "INSERT INTO " + _checkpoints + " (job, checkpoint_id, manifest, manifest_checksum) VALUES ($1, $2, $3, $4)",
+            new NpgsqlParameter<string> { TypedValue = _job },
+            new NpgsqlParameter<long> { TypedValue = id },
+            new NpgsqlParameter<byte[]> { TypedValue = manifest },
+            new NpgsqlParameter<long> { TypedValue = unchecked((long)XxHash3.HashToUInt64(manifest)) }));
+        foreach (var name in names)
+        {
+            var data = parts[name];
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO " + _parts + " (job, checkpoint_id, name, data, checksum) VALUES ($1, $2, $3, $4, $5)",
+                new NpgsqlParameter<string> { TypedValue = _job },
+                new NpgsqlParameter<long> { TypedValue = id },
+                new NpgsqlParameter<string> { TypedValue = name },
+                new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = data },
+                new NpgsqlParameter<long> { TypedValue = unchecked((long)XxHash3.HashToUInt64(data.Span)) }));
+        }
+
+        batch.BatchCommands.Add(Command(
+            "DELETE FROM " + _checkpoints + " WHERE job = $1 AND checkpoint_id NOT IN "
+            + "(SELECT checkpoint_id FROM " + _checkpoints + " WHERE job = $1 ORDER BY checkpoint_id DESC LIMIT $2)",
+            new NpgsqlParameter<string> { TypedValue = _job },
+            new NpgsqlParameter<int> { TypedValue = _keep }));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The newest checkpoint of the job whose manifest and parts match their checksums; a damaged one is passed over
+    /// for the one before it. Null when there is none.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <returns>The checkpoint's id and parts, or null.</returns>
+    public async ValueTask<(long Id, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> Parts)?> LoadLatestAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot of the tables: a checkpoint written or deleted meanwhile is not half seen.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var manifests = new List<(long Id, byte[] Manifest, long Checksum)>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT checkpoint_id, manifest, manifest_checksum FROM " + _checkpoints + " WHERE job = $1 ORDER BY checkpoint_id DESC",
+            connection,
+            transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _job });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                manifests.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        foreach (var (id, manifest, checksum) in manifests)
+        {
+            if (unchecked((long)XxHash3.HashToUInt64(manifest)) != checksum || ReadManifest(manifest, id) is not { } expected)
+            {
+                continue;
+            }
+
+            var parts = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+            var intact = true;
+            await using (var command = new NpgsqlCommand(
+                "SELECT name, data, checksum FROM " + _parts + " WHERE job = $1 AND checkpoint_id = $2",
+                connection,
+                transaction))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _job });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var name = reader.GetString(0);
+                    var data = reader.GetFieldValue<byte[]>(1);
+                    var partChecksum = unchecked((ulong)reader.GetInt64(2));
+                    if (!expected.TryGetValue(name, out var entry)
+                        || entry.Length != data.Length
+                        || entry.Checksum != partChecksum
+                        || XxHash3.HashToUInt64(data) != partChecksum)
+                    {
+                        intact = false;
+                        break;
+                    }
+
+                    parts[name] = data;
+                }
+            }
+
+            if (intact && parts.Count == expected.Count)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return (id, parts);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The ids of the job's checkpoints in the store, newest first (damaged ones included).</summary>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <returns>The ids.</returns>
+    public async ValueTask<IReadOnlyList<long>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT checkpoint_id FROM " + _checkpoints + " WHERE job = $1 ORDER BY checkpoint_id DESC", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _job });
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static byte[] WriteManifest(long id, List<string> names, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> parts)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var writer = new CoderWriter(output);
+        writer.WriteByte(ManifestVersion);
+        writer.WriteInt64(id);
+        writer.WriteInt32(names.Count);
+        foreach (var name in names)
+        {
+            var data = parts[name].Span;
+            writer.WriteString(name);
+            writer.WriteInt32(data.Length);
+            writer.WriteUInt64(XxHash3.HashToUInt64(data));
+        }
+
+        writer.Flush();
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static Dictionary<string, (int Length, ulong Checksum)>? ReadManifest(byte[] manifest, long id)
+    {
+        try
+        {
+            var reader = new CoderReader(manifest);
+            if (reader.ReadByte() != ManifestVersion || reader.ReadInt64() != id)
+            {
+                return null;
+            }
+
+            var count = reader.ReadInt32();
+            var parts = new Dictionary<string, (int, ulong)>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var name = reader.ReadString() ?? string.Empty;
+                parts[name] = (reader.ReadInt32(), reader.ReadUInt64());
+            }
+
+            return reader.Remaining == 0 ? parts : null;
+        }
+        catch (CoderException)
+        {
+            return null;
+        }
+    }
+}
