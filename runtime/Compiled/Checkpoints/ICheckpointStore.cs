@@ -17,7 +17,10 @@ namespace Compiled.Checkpoints;
 public interface ICheckpointStore
 {
     /// <summary>Writes a checkpoint durably and atomically, then drops checkpoints older than those it keeps.</summary>
-    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="checkpoint">
+    /// The checkpoint. Its parts' bytes are pooled buffers of the <see cref="Checkpointer"/>, reused for the next
+    /// checkpoint: valid until the returned task completes, not to be kept after.
+    /// </param>
     /// <param name="cancellationToken">Cancels the write (the checkpoint is then not written).</param>
     /// <returns>Completes when the checkpoint is durable.</returns>
     ValueTask WriteAsync(CheckpointData checkpoint, CancellationToken cancellationToken = default);
