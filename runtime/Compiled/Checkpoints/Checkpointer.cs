@@ -56,8 +56,14 @@ public sealed class Checkpointer : IAsyncDisposable
     private bool _completed;
     private bool _disposed;
     private long _nextId = 1;
-    private long _nextDue = long.MaxValue;
+    // The timestamp at which the next checkpoint is due; long.MinValue before the restore and after the end, so that
+    // TryCheckpoint takes its slow path, which throws.
+    private long _nextDue = long.MinValue;
     private Task? _writing;
+
+    // A checkpoint is being written or committed; cleared before the requests for it complete, so that a job that
+    // awaited CheckpointAsync can take the next one at once.
+    private volatile bool _busy;
     private long _writingId;
 
     private long _completedCount;
@@ -272,6 +278,7 @@ public sealed class Checkpointer : IAsyncDisposable
 
         Snapshot();
         _completed = true;
+        _nextDue = long.MinValue;
         await _writing!.ConfigureAwait(false);
         if (_failure is not null)
         {
@@ -411,7 +418,7 @@ public sealed class Checkpointer : IAsyncDisposable
         ThrowIfNotRunning();
         long now = _time.GetTimestamp();
         bool timeDue = now >= _nextDue;
-        if (_writing is { IsCompleted: false })
+        if (_busy)
         {
             if (timeDue)
             {
@@ -483,12 +490,14 @@ public sealed class Checkpointer : IAsyncDisposable
         _nextId = id + 1;
         _nextDue = Due(start);
         _writingId = id;
+        _busy = true;
         _writing = Task.Run(() => WriteAsync(checkpoint, start, requests));
     }
 
     private async Task WriteAsync(CheckpointData checkpoint, long start, List<TaskCompletionSource<long>>? requests)
     {
         Activity? activity = null;
+        Exception? failure = null;
         try
         {
             if (PipelineTracing.IsEnabled)
@@ -517,20 +526,28 @@ public sealed class Checkpointer : IAsyncDisposable
             {
                 CheckpointLog.Completed(_logger, checkpoint.Id, size, checkpoint.Parts.Count, (double)elapsed * 1000 / _time.TimestampFrequency);
             }
-
-            foreach (var request in requests ?? [])
-            {
-                request.TrySetResult(checkpoint.Id);
-            }
         }
         catch (Exception e)
         {
+            failure = e;
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            Fail(checkpoint.Id, e, requests);
         }
         finally
         {
             activity?.Dispose();
+        }
+
+        if (failure is not null)
+        {
+            Fail(checkpoint.Id, failure, requests);
+            _busy = false;
+            return;
+        }
+
+        _busy = false;
+        foreach (var request in requests ?? [])
+        {
+            request.TrySetResult(checkpoint.Id);
         }
     }
 
