@@ -520,8 +520,11 @@ public sealed class Checkpointer : IAsyncDisposable
             long size = checkpoint.TotalBytes;
             Interlocked.Exchange(ref _lastDurationTicks, elapsed);
             Interlocked.Exchange(ref _lastSize, size);
-            Interlocked.Exchange(ref _lastCompletedId, checkpoint.Id);
             Interlocked.Increment(ref _completedCount);
+
+            // Not busy any more before the id is told, so that whoever sees the id may take the next checkpoint.
+            _busy = false;
+            Interlocked.Exchange(ref _lastCompletedId, checkpoint.Id);
             if (_logger is not null)
             {
                 CheckpointLog.Completed(_logger, checkpoint.Id, size, checkpoint.Parts.Count, (double)elapsed * 1000 / _time.TimestampFrequency);
@@ -544,7 +547,6 @@ public sealed class Checkpointer : IAsyncDisposable
             return;
         }
 
-        _busy = false;
         foreach (var request in requests ?? [])
         {
             request.TrySetResult(checkpoint.Id);
