@@ -172,6 +172,7 @@ public sealed class TransactionalFileSink : ITransactionalSink, ISink<string>, I
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ClosePending();
+        Directory.CreateDirectory(_directory);
         long committed = 0;
         if (checkpointId >= 0)
         {

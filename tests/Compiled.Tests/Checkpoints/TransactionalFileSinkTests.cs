@@ -72,6 +72,17 @@ public sealed class TransactionalFileSinkTests : IDisposable
     }
 
     [Fact]
+    public void Recover_CreatesTheOutputsDirectory()
+    {
+        string output = Path.Combine(_dir.Path, "new", "dir", "out.txt");
+        using var sink = new TransactionalFileSink(output);
+        sink.Recover(-1, default);
+        sink.Write("x");
+        sink.Commit(1, Prepare(sink, 1));
+        Assert.Equal(Expected(new[] { "x" }), File.ReadAllBytes(output));
+    }
+
+    [Fact]
     public void Write_BeforeRecover_Throws()
     {
         using var sink = new TransactionalFileSink(Output);
