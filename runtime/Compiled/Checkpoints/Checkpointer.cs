@@ -18,7 +18,9 @@ namespace Compiled.Checkpoints;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The job's loop uses it on the thread that drives the runner: <see cref="RestoreAsync"/> once, before any input;
+/// The job's loop uses it on the thread that drives the runner (in its flow of control: never while a call into the
+/// runner is under way; <see cref="CompleteAsync"/> may go on on another thread after an await): <see cref="RestoreAsync"/>
+/// once, before any input;
 /// then <see cref="TryCheckpoint"/> between two calls into the runner, as often as it likes (it costs one clock read
 /// and allocates nothing until a checkpoint is due); last, <see cref="CompleteAsync"/>. When a checkpoint is taken,
 /// the participants write their states and the sinks prepare their transactions on that thread, into pooled buffers;
