@@ -5,7 +5,7 @@ namespace Compiled.Checkpoints;
 
 /// <summary>
 /// Something whose state a checkpoint keeps: a generated runner (its windows, accumulators, panes, timers and
-/// watermarks), a source (its position), or a job's own bookkeeping. <c>Checkpointer</c> calls
+/// watermarks), a source (its position), or a job's own bookkeeping. <see cref="Checkpointer"/> calls
 /// <see cref="WriteCheckpoint"/> on the thread that drives the runner, between two calls into it, so the states of all
 /// participants are taken at one point of the input; the bytes are written to the store off that thread.
 /// </summary>

@@ -21,6 +21,9 @@ namespace Compiled.Diagnostics;
 /// <item><c>compiled.pipeline.watermark_lag</c> (gauge, ms; tag <c>pipeline</c>): processing time minus the watermark</item>
 /// <item><c>compiled.exchange.blocked_time</c> (counter, ms; no tag): time producers of parallel runners were blocked on full exchange channels (<see cref="Parallel.Backpressure"/>)</item>
 /// <item><c>compiled.exchange.blocked_waits</c> (counter; no tag): the waits on full exchange channels</item>
+/// <item><c>compiled.checkpoint.completed</c> (counter; tag <c>checkpointer</c>): checkpoints complete and committed by a <see cref="Checkpoints.Checkpointer"/></item>
+/// <item><c>compiled.checkpoint.last_duration</c> (gauge, ms; tag <c>checkpointer</c>): the time of the latest checkpoint, from its snapshot to its last commit</item>
+/// <item><c>compiled.checkpoint.last_size</c> (gauge, bytes; tag <c>checkpointer</c>): the bytes of the latest checkpoint's parts</item>
 /// </list>
 /// </remarks>
 public static class PipelineMetrics
@@ -31,6 +34,7 @@ public static class PipelineMetrics
     private static readonly Meter Meter = new(MeterName, "0.1.0");
     private static readonly object Gate = new();
     private static readonly List<WeakReference<IRunnerMetrics>> Runners = new();
+    private static readonly List<WeakReference<Checkpoints.Checkpointer>> Checkpointers = new();
 
     private static readonly ObservableCounter<long> ElementsIn = Meter.CreateObservableCounter(
         "compiled.pipeline.elements_in", () => Collect(static (r, m) => r.ReportElementsIn(m)), "{element}", "Elements pushed into pipeline inputs.");
@@ -60,9 +64,19 @@ public static class PipelineMetrics
     private static readonly ObservableCounter<long> ExchangeBlockedWaits = Meter.CreateObservableCounter(
         "compiled.exchange.blocked_waits", static () => Parallel.Backpressure.Waits, "{wait}", "Waits of producers on full exchange channels.");
 
+    private static readonly ObservableCounter<long> CheckpointsCompleted = Meter.CreateObservableCounter(
+        "compiled.checkpoint.completed", static () => CollectCheckpoints<long>(static (c, m) => c.ReportCompleted(m)), "{checkpoint}", "Checkpoints complete (durable) and committed.");
+
+    private static readonly ObservableGauge<double> CheckpointLastDuration = Meter.CreateObservableGauge(
+        "compiled.checkpoint.last_duration", static () => CollectCheckpoints<double>(static (c, m) => c.ReportLastDuration(m)), "ms", "Time of the latest checkpoint, from the snapshot of its participants to the commit of its sinks.");
+
+    private static readonly ObservableGauge<long> CheckpointLastSize = Meter.CreateObservableGauge(
+        "compiled.checkpoint.last_size", static () => CollectCheckpoints<long>(static (c, m) => c.ReportLastSize(m)), "By", "Bytes of the latest checkpoint's parts.");
+
     /// <summary>True while a listener is subscribed to any instrument.</summary>
     public static bool IsEnabled => ElementsIn.Enabled || ElementsOut.Enabled || StateSize.Enabled || LateDropped.Enabled || PanesFired.Enabled || WatermarkLag.Enabled
-        || TransformElementsIn.Enabled || ExchangeBlockedTime.Enabled || ExchangeBlockedWaits.Enabled;
+        || TransformElementsIn.Enabled || ExchangeBlockedTime.Enabled || ExchangeBlockedWaits.Enabled
+        || CheckpointsCompleted.Enabled || CheckpointLastDuration.Enabled || CheckpointLastSize.Enabled;
 
     /// <summary>
     /// The runners registered so far that are still alive (see <see cref="Register"/>): for dashboards, which read
@@ -122,6 +136,34 @@ public static class PipelineMetrics
             Runners.RemoveAll(static w => !w.TryGetTarget(out _));
             Runners.Add(new WeakReference<IRunnerMetrics>(runner));
         }
+    }
+
+    /// <summary>Registers a checkpointer to be observed (weakly). Called by its constructor.</summary>
+    internal static void RegisterCheckpointer(Checkpoints.Checkpointer checkpointer)
+    {
+        lock (Gate)
+        {
+            Checkpointers.RemoveAll(static w => !w.TryGetTarget(out _));
+            Checkpointers.Add(new WeakReference<Checkpoints.Checkpointer>(checkpointer));
+        }
+    }
+
+    private static List<Measurement<T>> CollectCheckpoints<T>(Action<Checkpoints.Checkpointer, List<Measurement<T>>> report)
+        where T : struct
+    {
+        var measurements = new List<Measurement<T>>();
+        lock (Gate)
+        {
+            foreach (var reference in Checkpointers)
+            {
+                if (reference.TryGetTarget(out var checkpointer))
+                {
+                    report(checkpointer, measurements);
+                }
+            }
+        }
+
+        return measurements;
     }
 
     private static List<Measurement<long>> Collect(Action<IRunnerMetrics, List<Measurement<long>>> report)

@@ -16,8 +16,13 @@ namespace Compiled.Diagnostics;
 /// </para>
 /// <para>
 /// Activity <c>compiled.bundle</c> (kind internal) with tags <c>compiled.pipeline</c>, <c>compiled.input</c> and
-/// <c>compiled.bundle.elements</c>; its start and end are those of the bundle. Checkpoints will be traced here too
-/// once they exist.
+/// <c>compiled.bundle.elements</c>; its start and end are those of the bundle.
+/// </para>
+/// <para>
+/// Activity <c>compiled.checkpoint</c> (kind internal), one per checkpoint a <see cref="Checkpoints.Checkpointer"/>
+/// takes while a listener is subscribed, from the snapshot of its participants to the commit of its sinks, with tags
+/// <c>compiled.checkpointer</c> (the job's name), <c>compiled.checkpoint.id</c>, <c>compiled.checkpoint.bytes</c> and
+/// <c>compiled.checkpoint.parts</c>; its status is error when the checkpoint failed.
 /// </para>
 /// </remarks>
 public static class PipelineTracing
@@ -27,6 +32,9 @@ public static class PipelineTracing
 
     /// <summary>The name of a bundle's activity.</summary>
     public const string BundleActivityName = "compiled.bundle";
+
+    /// <summary>The name of a checkpoint's activity.</summary>
+    public const string CheckpointActivityName = "compiled.checkpoint";
 
     private static long s_thresholdTicks = Stopwatch.Frequency / 10;
 
