@@ -22,7 +22,7 @@ public sealed partial class PipelineGenerator
             private IEnumerable<TransformSpec> CheckpointedTransforms =>
                 _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
                     StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.DistinctSet or StateLayout.InlineWindowedMaps or
-                    StateLayout.KeyedWindowPanes);
+                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.KeyedCoGroups);
 
             /// <summary>
             /// The members of <c>ICheckpointable</c> on the streaming runner: the fingerprint of its state's shape, and the
@@ -117,6 +117,11 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
                 w.Line("#pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly");
+                foreach (var t in CheckpointedTransforms.Where(t => t.Kind == TransformKind.CoGroupByKey))
+                {
+                    WriteCoGroupCoder(w, t);
+                }
+
                 WriteStateWriter(w);
                 w.Line();
                 WriteStateReader(w);
@@ -193,6 +198,11 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (IsPaneShared(t))
+                    {
+                        w.Line("writer.WriteInt64(_firedUpTo" + id + "); // the state below is kept per pane of the sliding windows");
+                    }
+
                     if (t.OutputWindowing is not null)
                     {
                         w.Line("writer.WriteInstant(_wm" + id + ");");
@@ -259,6 +269,9 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CombinePerKey:
                         w.Line("default(" + AccumulatorCoder(t) + ").Encode(ref writer, entry.Value);");
                         break;
+                    case TransformKind.CoGroupByKey:
+                        w.Line("default(" + CoGroupCoder(t) + ").Encode(ref writer, entry.Value);");
+                        break;
                     case TransformKind.GroupByKey:
                         w.Line("writer.WriteLength(entry.Value.Count);");
                         w.Open("foreach (var value in entry.Value)");
@@ -295,6 +308,11 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("_panes" + id + ".RestoreCheckpoint<" + PanesCoders(t) + ">(ref reader);");
                         continue;
+                    }
+
+                    if (IsPaneShared(t))
+                    {
+                        w.Line("_firedUpTo" + id + " = reader.ReadInt64();");
                     }
 
                     if (t.OutputWindowing is not null)
@@ -366,6 +384,9 @@ public sealed partial class PipelineGenerator
                     case TransformKind.CombinePerKey:
                         w.Line(state + ".Add(key, default(" + AccumulatorCoder(t) + ").Decode(ref reader)!);");
                         break;
+                    case TransformKind.CoGroupByKey:
+                        w.Line(state + ".Add(key, default(" + CoGroupCoder(t) + ").Decode(ref reader));");
+                        break;
                     case TransformKind.GroupByKey:
                         w.Line("var length = reader.ReadLength();");
                         w.Line("var values = new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">(length);");
@@ -387,10 +408,48 @@ public sealed partial class PipelineGenerator
                 {
                     TransformKind.CombinePerKey or TransformKind.CombineGlobally => AccumulatorCoder(t),
                     TransformKind.Distinct => "global::Compiled.Coders.BooleanCoder",
+                    TransformKind.CoGroupByKey => CoGroupCoder(t),
                     TransformKind.GroupByKey => "global::Compiled.Coders.ListCoder<" + t.ValueTypes[0] + ", " + t.StateCoders!.Value[1] + ">",
                     _ => "global::Compiled.Coders.Int64Coder",
                 };
                 return key + ", " + accumulator;
+            }
+
+            private static string CoGroupCoder(TransformSpec t) => CoGroupStateType(t) + "Coder";
+
+            /// <summary>The coder of a co-group (one list of values per input), for checkpoints: each list's length, then its values.</summary>
+            private static void WriteCoGroupCoder(SourceWriter w, TransformSpec t)
+            {
+                var type = CoGroupStateType(t);
+                var values = Enumerable.Range(0, t.ValueTypes.Count).Select(i => (Index: N(i), Type: t.ValueTypes[i], Coder: t.StateCoders!.Value[i + 1])).ToList();
+                w.Line("/// <summary>Writes a co-group of #" + N(t.Id) + " into a checkpoint: for each input, the number of its values, then the values.</summary>");
+                w.Open("private readonly struct " + CoGroupCoder(t) + " : global::Compiled.Coders.ICoder<" + type + ">");
+                w.Line("public uint FormatVersion => " + values.Aggregate("1u", (acc, v) => "global::Compiled.Coders.Coder.CombineVersions(" + acc + ", default(" + v.Coder + ").FormatVersion)") + ";");
+                w.Line();
+                w.Open("public void Encode(ref " + Writer + " writer, " + type + " value)");
+                foreach (var v in values)
+                {
+                    w.Line("writer.WriteLength(value.Values" + v.Index + ".Count);");
+                    w.Open("foreach (var item in value.Values" + v.Index + ")");
+                    w.Line("default(" + v.Coder + ").Encode(ref writer, item);");
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line();
+                w.Open("public " + type + " Decode(ref " + Reader + " reader)");
+                w.Line("var value = new " + type + "();");
+                foreach (var v in values)
+                {
+                    w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                    w.Line("value.Values" + v.Index + ".Add(default(" + v.Coder + ").Decode(ref reader)!);");
+                    w.Close();
+                }
+
+                w.Line("return value;");
+                w.Close();
+                w.Close();
+                w.Line();
             }
 
             /// <summary>The coder of a transform's key as its state map stores it (text keys are stored as strings).</summary>
@@ -410,6 +469,7 @@ public sealed partial class PipelineGenerator
                     TransformKind.CountPerKey or TransformKind.CountPerElement => "global::System.Collections.Generic.Dictionary<" + stored + ", long>",
                     TransformKind.CombinePerKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + t.Combine!.AccumulatorType + ">",
                     TransformKind.GroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">>",
+                    TransformKind.CoGroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + CoGroupStateType(t) + ">",
                     _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
                 };
             }

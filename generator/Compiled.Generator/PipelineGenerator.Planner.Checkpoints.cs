@@ -20,11 +20,8 @@ public sealed partial class PipelineGenerator
                 var unsupported = layout switch
                 {
                     StateLayout.KeyedUserState => "a stateful ParDo's state and timers",
-                    StateLayout.SharedSlidingPanes => "panes shared by sliding windows",
                     StateLayout.SideInputView => "a side-input view",
                     StateLayout.SideInputBuffer => "a buffer of elements waiting for a side input",
-                    StateLayout.KeyedCoGroups => "the co-groups of a CoGroupByKey",
-                    StateLayout.KeyedWindowPanes when t.Kind == TransformKind.CoGroupByKey => "the co-groups of a CoGroupByKey in keyed window panes",
                     _ => null,
                 };
                 if (unsupported is not null)

@@ -18,7 +18,7 @@
 //     #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: not available, because #2 CoGroupByKey (line 13) keeps the co-groups of a CoGroupByKey, which checkpoints do not cover yet
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -34,7 +34,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: not available, because #2 CoGroupByKey (line 13) keeps the co-groups of a CoGroupByKey, which checkpoints do not cover yet";
+        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -62,7 +62,7 @@ namespace Snapshots
         /// </remarks>
         /// <typeparam name="TRows">The sink of output 'rows' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TRows> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>
         {
             private TRows _sinkRows;
@@ -129,6 +129,173 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #2 CoGroupByKey (line 13)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0x016CE071ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                var finished = __state == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Orders != 0 || __elementsIn_Payments != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Join" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Join" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Join" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Join" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            /// <summary>Writes a co-group of #2 into a checkpoint: for each input, the number of its values, then the values.</summary>
+            private readonly struct __CoGroup2Coder : global::Compiled.Coders.ICoder<__CoGroup2>
+            {
+                public uint FormatVersion => global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(1u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
+
+                public void Encode(ref global::Compiled.Coders.CoderWriter writer, __CoGroup2 value)
+                {
+                    writer.WriteLength(value.Values0.Count);
+                    foreach (var item in value.Values0)
+                    {
+                        default(global::Compiled.Coders.StringCoder).Encode(ref writer, item);
+                    }
+                    writer.WriteLength(value.Values1.Count);
+                    foreach (var item in value.Values1)
+                    {
+                        default(global::Compiled.Coders.DecimalCoder).Encode(ref writer, item);
+                    }
+                }
+
+                public __CoGroup2 Decode(ref global::Compiled.Coders.CoderReader reader)
+                {
+                    var value = new __CoGroup2();
+                    for (var count = reader.ReadLength(); count > 0; count--)
+                    {
+                        value.Values0.Add(default(global::Compiled.Coders.StringCoder).Decode(ref reader)!);
+                    }
+                    for (var count = reader.ReadLength(); count > 0; count--)
+                    {
+                        value.Values1.Add(default(global::Compiled.Coders.DecimalCoder).Decode(ref reader)!);
+                    }
+                    return value;
+                }
+            }
+
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkOrders);
+                writer.WriteInstant(_inputWatermarkPayments);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                // #2 CoGroupByKey (line 13)
+                writer.WriteLength(_state2.Count);
+                foreach (var entry in _state2)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, entry.Key);
+                    default(__CoGroup2Coder).Encode(ref writer, entry.Value);
+                }
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkOrders = reader.ReadInstant();
+                _inputWatermarkPayments = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                // #2 CoGroupByKey (line 13)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var key = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!; // keys of a state map are never null
+                    _state2.Add(key, default(__CoGroup2Coder).Decode(ref reader));
+                }
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'orders' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushOrders(global::Compiled.KV<int, string> element) => PushOrders(element, global::Compiled.Instant.MinValue);

@@ -25,7 +25,7 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: not available, because #7 Count (line 19) keeps panes shared by sliding windows, which checkpoints do not cover yet
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -41,7 +41,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: not available, because #7 Count (line 19) keeps panes shared by sliding windows, which checkpoints do not cover yet";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -77,7 +77,7 @@ namespace Snapshots
         /// <typeparam name="TPerMinute">The sink of output 'perMinute' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TSliding">The sink of output 'sliding' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TPerMinute, TSliding> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TPerMinute, TSliding> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TPerMinute : global::Compiled.ISink<global::Compiled.KV<string, int>>
             where TSliding : global::Compiled.ISink<long>
         {
@@ -179,6 +179,174 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #4 CombinePerKey (line 16), #7 Count (line 19)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0xD65996C0ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                var finished = __state == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Plays != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkPlays);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                writer.WriteInstant(_fireAt);
+                // #4 CombinePerKey (line 16)
+                writer.WriteInstant(_wm4);
+                writer.WriteInstant(_nextEnd4);
+                writer.WriteLength(_wstate4.Count);
+                foreach (var window in _wstate4)
+                {
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, window.Key);
+                    writer.WriteLength(window.Value.Count);
+                    foreach (var entry in window.Value)
+                    {
+                        default(global::Compiled.Coders.StringCoder).Encode(ref writer, entry.Key);
+                        default(global::Compiled.Coders.Int32Coder).Encode(ref writer, entry.Value);
+                    }
+                }
+                // #7 Count (line 19)
+                writer.WriteInt64(_firedUpTo7); // the state below is kept per pane of the sliding windows
+                writer.WriteInstant(_wm7);
+                writer.WriteInstant(_nextEnd7);
+                writer.WriteLength(_wstate7.Count);
+                foreach (var window in _wstate7)
+                {
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, window.Key);
+                    writer.WriteInt64(window.Value);
+                }
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkPlays = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                _fireAt = reader.ReadInstant();
+                // #4 CombinePerKey (line 16)
+                _wm4 = reader.ReadInstant();
+                _nextEnd4 = reader.ReadInstant();
+                for (var windows = reader.ReadLength(); windows > 0; windows--)
+                {
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader)!;
+                    var inner = new global::System.Collections.Generic.Dictionary<string, int>();
+                    for (var count = reader.ReadLength(); count > 0; count--)
+                    {
+                        var key = default(global::Compiled.Coders.StringCoder).Decode(ref reader)!; // keys of a state map are never null
+                        inner.Add(key, default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!);
+                    }
+                    _wstate4.Add(window, inner);
+                }
+                // #7 Count (line 19)
+                _firedUpTo7 = reader.ReadInt64();
+                _wm7 = reader.ReadInstant();
+                _nextEnd7 = reader.ReadInstant();
+                for (var windows = reader.ReadLength(); windows > 0; windows--)
+                {
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader)!;
+                    var inner = reader.ReadInt64();
+                    _wstate7.Add(window, inner);
+                }
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'plays' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushPlays(global::Snapshots.Play element) => PushPlays(element, global::Compiled.Instant.MinValue);
