@@ -18,9 +18,9 @@ namespace StreamingScores;
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted]";
+    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N]]";
 
-    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted]</c>.</summary>
+    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N]]</c>.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>0 on success (malformed lines are counted and skipped), 1 when the run failed, 2 for a bad command line or an input that cannot be read.</returns>
     public static async Task<int> Main(string[] args)
@@ -28,10 +28,37 @@ public static class Program
         string? path = null;
         var maxDelay = TimeSpan.FromSeconds(5);
         var hosted = false;
+        string? checkpoints = null;
+        string? outputPath = null;
+        var interval = TimeSpan.FromSeconds(1);
+        var linesPerSecond = 0d;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--checkpoints" when i + 1 < args.Length:
+                    checkpoints = args[++i];
+                    break;
+                case "--output" when i + 1 < args.Length:
+                    outputPath = args[++i];
+                    break;
+                case "--checkpoint-interval" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms < 1)
+                    {
+                        Console.Error.WriteLine($"--checkpoint-interval takes milliseconds, at least 1, not '{args[i]}'; {Usage}");
+                        return 2;
+                    }
+
+                    interval = TimeSpan.FromMilliseconds(ms);
+                    break;
+                case "--lines-per-second" when i + 1 < args.Length:
+                    if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out linesPerSecond) || !(linesPerSecond > 0) || double.IsInfinity(linesPerSecond))
+                    {
+                        Console.Error.WriteLine($"--lines-per-second takes a positive number, not '{args[i]}'; {Usage}");
+                        return 2;
+                    }
+
+                    break;
                 case "--max-delay" when i + 1 < args.Length:
                     if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0) || seconds > 86_400)
                     {
@@ -50,6 +77,10 @@ public static class Program
                     Console.WriteLine("shipped samples/data/game-events.csv) and prints each team's total per one-minute window as the");
                     Console.WriteLine("window fires: start..end team total timing. Malformed lines are reported on standard error,");
                     Console.WriteLine("counted and skipped; an input that cannot be read is an error (exit code 2).");
+                    Console.WriteLine("With --checkpoints DIR --output FILE the job survives restarts: it checkpoints its state and its");
+                    Console.WriteLine("position in the file into DIR every --checkpoint-interval ms (1000), writes the panes to FILE as");
+                    Console.WriteLine("each checkpoint completes, and, started again with the same arguments after a crash, resumes from");
+                    Console.WriteLine("its latest checkpoint: FILE ends as that of an uninterrupted run. --lines-per-second paces the reading.");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || path is not null)
@@ -61,6 +92,17 @@ public static class Program
                     path = args[i];
                     break;
             }
+        }
+
+        if (checkpoints is not null || outputPath is not null)
+        {
+            return await RunDurableAsync(path, checkpoints, outputPath, interval, maxDelay, linesPerSecond, hosted);
+        }
+
+        if (linesPerSecond > 0)
+        {
+            Console.Error.WriteLine($"--lines-per-second paces a run with --checkpoints; {Usage}");
+            return 2;
         }
 
         // An input that cannot be opened or read ends the run with one line on standard error and exit code 2.
@@ -119,6 +161,40 @@ public static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>The job that survives restarts (<see cref="DurableScoresJob"/>): a file in, an exactly-once file out.</summary>
+    private static async Task<int> RunDurableAsync(string? path, string? checkpoints, string? outputPath, TimeSpan interval, TimeSpan maxDelay, double linesPerSecond, bool hosted)
+    {
+        if (checkpoints is null || outputPath is null)
+        {
+            Console.Error.WriteLine($"--checkpoints and --output go together: the panes of a job that survives restarts go to a file; {Usage}");
+            return 2;
+        }
+
+        if (path == "-" || hosted)
+        {
+            Console.Error.WriteLine($"--checkpoints reads a file (a checkpoint keeps a position in it) and runs standalone; {Usage}");
+            return 2;
+        }
+
+        path ??= FindEvents() ?? Path.Combine("samples", "data", "game-events.csv");
+        try
+        {
+            await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond);
+            await job.RunAsync();
+            Console.Error.WriteLine(job.Summary());
+            return 0;
+        }
+        catch (Exception e) when (InputFile.IsReadError(e))
+        {
+            return CannotRead(path, e);
+        }
+        catch (Compiled.Checkpoints.CheckpointMismatchException e)
+        {
+            Console.Error.WriteLine("streamingscores: the checkpoints in '" + checkpoints + "' are not this job's: " + e.Message);
+            return 2;
+        }
     }
 
     private static int CannotRead(string path, Exception error)

@@ -39,17 +39,16 @@ public sealed class PaneWriter(TextWriter writer) : ISink<KV<string, long>>
     public void Receive(in WindowedValue<KV<string, long>> element)
     {
         Count++;
-        writer.Write(Format(element.Window.Start));
-        writer.Write("..");
-        writer.Write(Format(element.Window.End));
-        writer.Write(' ');
-        writer.Write(element.Value.Key.PadRight(8));
-        writer.Write(' ');
-        writer.Write(element.Value.Value.ToString(CultureInfo.InvariantCulture).PadLeft(6));
-        writer.Write(' ');
-        writer.Write(Timing(element.Pane.Timing));
+        writer.Write(Line(element));
         writer.Write('\n');
     }
+
+    /// <summary>One pane as printed, without the line break: <c>start..end team total timing</c>.</summary>
+    /// <param name="element">A team's total in a window.</param>
+    /// <returns>The line.</returns>
+    public static string Line(in WindowedValue<KV<string, long>> element) =>
+        Format(element.Window.Start) + ".." + Format(element.Window.End) + " " + element.Value.Key.PadRight(8) + " " +
+        element.Value.Value.ToString(CultureInfo.InvariantCulture).PadLeft(6) + " " + Timing(element.Pane.Timing);
 
     /// <summary>An instant as UTC date and time to the second: <c>2026-01-01T00:01:00Z</c>.</summary>
     /// <param name="instant">The instant.</param>

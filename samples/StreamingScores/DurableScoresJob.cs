@@ -1,0 +1,135 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled;
+using Compiled.Checkpoints;
+
+namespace StreamingScores;
+
+/// <summary>Writes each pane as one line of an exactly-once output file: visible once the checkpoint after it is complete.</summary>
+/// <param name="output">The output file's transactional sink.</param>
+public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV<string, long>>
+{
+    /// <summary>Panes written in this process (the output file holds those of earlier runs too).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Writes one pane, as <see cref="PaneWriter"/> prints it.</summary>
+    /// <param name="element">A team's total in a window.</param>
+    public void Receive(in WindowedValue<KV<string, long>> element)
+    {
+        Count++;
+        output.Write(PaneWriter.Line(element));
+    }
+}
+
+/// <summary>
+/// The streaming job that survives restarts: StreamingScores' pipeline reading a file through <see cref="TextFileSource"/>
+/// (its position in each checkpoint), writing the panes through <see cref="TransactionalFileSink"/> (committed with each
+/// checkpoint), and checkpointing the runner's state (open windows, watermark) into a directory every interval. Killed
+/// at any moment and started again with the same arguments, it resumes from its latest complete checkpoint, and the
+/// output file ends as that of a run that was never stopped: no pane lost, none written twice.
+/// </summary>
+/// <remarks>
+/// Dead letters go to standard error as they are met, so after a restart those read again since the checkpoint are
+/// reported again (at least once); the output file is exactly-once.
+/// </remarks>
+public sealed class DurableScoresJob : IAsyncDisposable
+{
+    private readonly TextFileSource _source;
+    private readonly TransactionalFileSink _output;
+    private readonly Checkpointer _checkpointer;
+    private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter> _runner;
+    private readonly long _maxDelayMs;
+    private readonly double _linesPerSecond;
+
+    /// <summary>Creates the job; <see cref="RunAsync"/> restores its latest checkpoint first.</summary>
+    /// <param name="input">The CSV file (a file: a checkpoint keeps a position in it).</param>
+    /// <param name="output">The output file of panes, written exactly once.</param>
+    /// <param name="checkpoints">The directory of checkpoints (created when missing).</param>
+    /// <param name="interval">How often a checkpoint is taken, and so how soon panes appear in the output.</param>
+    /// <param name="deadLetters">Where malformed lines are reported.</param>
+    /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
+    /// <param name="linesPerSecond">Reads at most this many lines a second (0: as fast as it can), to watch or test a run.</param>
+    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(linesPerSecond);
+        _source = new TextFileSource(input);
+        _output = new TransactionalFileSink(output);
+        _checkpointer = new Checkpointer(checkpoints, new CheckpointOptions { Interval = interval, Name = "StreamingScores" });
+        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters));
+        _maxDelayMs = (long)maxDelay.TotalMilliseconds;
+        _linesPerSecond = linesPerSecond;
+
+        // The names are the checkpoint's parts: the same from run to run.
+        _checkpointer.Register("lines", _source);
+        _checkpointer.Register("pipeline", _runner);
+        _checkpointer.Register("teamTotals", _output);
+    }
+
+    /// <summary>The checkpoint the run started from, or null when it started from the beginning.</summary>
+    public long? RestoredFrom { get; private set; }
+
+    /// <summary>Checkpoints completed by this process.</summary>
+    public long Checkpoints => _checkpointer.CompletedCount;
+
+    /// <summary>Lines read, counted from the start of the input (earlier runs included).</summary>
+    public long Lines => _source.LineNumber;
+
+    /// <summary>
+    /// Restores the latest checkpoint, reads the rest of the file, fires the windows still open, and takes a final
+    /// checkpoint, which commits the last panes.
+    /// </summary>
+    /// <param name="cancellationToken">Stops reading early (without the final checkpoint: the next run resumes).</param>
+    /// <returns>A task that completes when the final checkpoint is committed.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        RestoredFrom = await _checkpointer.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        if (!_runner.IsFinished)
+        {
+            var clock = Stopwatch.StartNew();
+            var startLine = _source.LineNumber;
+            while (_source.TryReadLine(out var line))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _runner.PushLines(new SourceLine(_source.LineNumber, line));
+                var latest = _runner.Accepted.Latest;
+                if (latest != Instant.MinValue)
+                {
+                    _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
+                }
+
+                _checkpointer.TryCheckpoint();
+                if (_linesPerSecond > 0)
+                {
+                    var ahead = (_source.LineNumber - startLine) / _linesPerSecond - clock.Elapsed.TotalSeconds;
+                    if (ahead > 0.002)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(ahead), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            _runner.Finish();
+        }
+
+        await _checkpointer.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The end-of-run summary of this process.</summary>
+    /// <returns>One line.</returns>
+    public string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"{_source.LineNumber:N0} lines read in all ({(RestoredFrom is { } id ? "resumed from checkpoint " + id : "from the start")}); {_runner.TeamTotals.Count:N0} panes written by this run; {Checkpoints:N0} checkpoints");
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        _output.Dispose();
+        _source.Dispose();
+    }
+}
