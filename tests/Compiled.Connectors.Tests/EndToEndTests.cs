@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using Compiled.Checkpoints;
 using Compiled.Coders;
 using Compiled.Connectors.Nats;
 using Compiled.Connectors.Postgres;
@@ -89,10 +90,10 @@ public sealed class EndToEndTests(NatsServerFixture nats, PostgresFixture postgr
         {
             if (await store.LoadLatestAsync() is { } latest)
             {
-                _source.RestoreCheckpoint(latest.Parts["source"].Span);
-                var job = new CoderReader(latest.Parts["job"].Span);
+                _source.RestoreCheckpoint(Part(latest, "source"));
+                var job = new CoderReader(Part(latest, "job"));
                 _processed = job.ReadInt64();
-                _sink.Recover(latest.Id, latest.Parts["sink"].Span);
+                _sink.Recover(latest.Id, Part(latest, "sink"));
                 _nextCheckpoint = latest.Id + 1;
             }
             else
@@ -122,6 +123,9 @@ public sealed class EndToEndTests(NatsServerFixture nats, PostgresFixture postgr
             return await CheckpointAsync(crashAt: null);
         }
 
+        private static ReadOnlySpan<byte> Part(CheckpointData checkpoint, string name) =>
+            checkpoint.TryGetPart(name, out var part) ? part.Data.Span : throw new KeyNotFoundException(name);
+
         private async Task<bool> CheckpointAsync(Crash? crashAt)
         {
             var id = _nextCheckpoint++;
@@ -133,12 +137,12 @@ public sealed class EndToEndTests(NatsServerFixture nats, PostgresFixture postgr
             writer.Flush();
             var sink = new ArrayBufferWriter<byte>();
             _sink.PrepareCommit(id, sink);
-            await store.WriteAsync(id, new Dictionary<string, ReadOnlyMemory<byte>>
+            await store.WriteAsync(new CheckpointData(id, DateTimeOffset.UtcNow, new[]
             {
-                ["source"] = source.WrittenMemory,
-                ["job"] = job.WrittenMemory,
-                ["sink"] = sink.WrittenMemory,
-            });
+                new CheckpointPart("source", CheckpointPartKind.State, _source.StateFingerprint, source.WrittenMemory),
+                new CheckpointPart("job", CheckpointPartKind.State, 1, job.WrittenMemory),
+                new CheckpointPart("sink", CheckpointPartKind.Transaction, 0, sink.WrittenMemory),
+            }));
             if (crashAt == Crash.AfterTheStoreBeforeTheCommit && id == 2)
             {
                 return false;

@@ -5,6 +5,7 @@ using System.Data;
 using System.IO.Hashing;
 using System.Threading;
 using System.Threading.Tasks;
+using Compiled.Checkpoints;
 using Compiled.Coders;
 using Npgsql;
 
@@ -37,12 +38,12 @@ public sealed class PostgresCheckpointStoreOptions
 /// <remarks>
 /// <para>Checksums are XXH3-64 of the bytes. <see cref="LoadLatestAsync"/> checks the manifest and every part against them
 /// and passes over a checkpoint that does not match (a damaged or tampered row), to the one before it.</para>
-/// <para>Writing an id that is there already replaces it (a job restored from an older checkpoint numbers the next
-/// ones again).</para>
+/// <para>Writing an id replaces that checkpoint and drops later ones (a job restored from an older checkpoint numbers
+/// the next ones again), as <see cref="ICheckpointStore"/> asks.</para>
 /// </remarks>
-public sealed class PostgresCheckpointStore
+public sealed class PostgresCheckpointStore : ICheckpointStore
 {
-    private const byte ManifestVersion = 1;
+    private const byte ManifestVersion = 2;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _job;
@@ -104,26 +105,26 @@ public sealed class PostgresCheckpointStore
     }
 
     /// <summary>
-    /// Writes checkpoint <paramref name="id"/> with its parts in one transaction (it counts once that commits), then
-    /// deletes all but the newest <see cref="PostgresCheckpointStoreOptions.Keep"/> checkpoints of the job, in the same transaction.
+    /// Writes the checkpoint with its parts in one transaction (it counts once that commits), replacing a checkpoint of
+    /// the same id, then deletes all but the newest <see cref="PostgresCheckpointStoreOptions.Keep"/> checkpoints of the
+    /// job, in the same transaction.
     /// </summary>
-    /// <param name="id">The checkpoint's id (ids grow with time).</param>
-    /// <param name="parts">The parts by participant name.</param>
+    /// <param name="checkpoint">The checkpoint (its parts' bytes are read before the returned task completes).</param>
     /// <param name="cancellationToken">Stops the work (the transaction is then rolled back).</param>
     /// <returns>A task that completes when the checkpoint is durable.</returns>
-    public async ValueTask WriteAsync(long id, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> parts, CancellationToken cancellationToken = default)
+    public async ValueTask WriteAsync(CheckpointData checkpoint, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(checkpoint);
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var names = new List<string>(parts.Keys);
-        names.Sort(StringComparer.Ordinal);
-        var manifest = WriteManifest(id, names, parts);
+        var id = checkpoint.Id;
+        var manifest = WriteManifest(checkpoint);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Command(
-            "DELETE FROM " + _checkpoints + " WHERE job = $1 AND checkpoint_id = $2",
+            // A job restored from an older checkpoint numbers the next ones again: they replace what the store held.
+            "DELETE FROM " + _checkpoints + " WHERE job = $1 AND checkpoint_id >= $2",
             new NpgsqlParameter<string> { TypedValue = _job },
             new NpgsqlParameter<long> { TypedValue = id }));
         batch.BatchCommands.Add(Command(
@@ -132,9 +133,9 @@ public sealed class PostgresCheckpointStore
             new NpgsqlParameter<long> { TypedValue = id },
             new NpgsqlParameter<byte[]> { TypedValue = manifest },
             new NpgsqlParameter<long> { TypedValue = unchecked((long)XxHash3.HashToUInt64(manifest)) }));
-        foreach (var name in names)
+        foreach (var part in checkpoint.Parts)
         {
-            var data = parts[name];
+            var (name, data) = (part.Name, part.Data);
             batch.BatchCommands.Add(Command(
                 "INSERT INTO " + _parts + " (job, checkpoint_id, name, data, checksum) VALUES ($1, $2, $3, $4, $5)",
                 new NpgsqlParameter<string> { TypedValue = _job },
@@ -158,8 +159,8 @@ public sealed class PostgresCheckpointStore
     /// for the one before it. Null when there is none.
     /// </summary>
     /// <param name="cancellationToken">Stops the work.</param>
-    /// <returns>The checkpoint's id and parts, or null.</returns>
-    public async ValueTask<(long Id, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> Parts)?> LoadLatestAsync(CancellationToken cancellationToken = default)
+    /// <returns>The checkpoint, or null.</returns>
+    public async ValueTask<CheckpointData?> LoadLatestAsync(CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -181,10 +182,12 @@ public sealed class PostgresCheckpointStore
 
         foreach (var (id, manifest, checksum) in manifests)
         {
-            if (unchecked((long)XxHash3.HashToUInt64(manifest)) != checksum || ReadManifest(manifest, id) is not { } expected)
+            if (unchecked((long)XxHash3.HashToUInt64(manifest)) != checksum || ReadManifest(manifest, id) is not { } read)
             {
                 continue;
             }
+
+            var (createdAt, expected) = read;
 
             var parts = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
             var intact = true;
@@ -201,7 +204,8 @@ public sealed class PostgresCheckpointStore
                     var name = reader.GetString(0);
                     var data = reader.GetFieldValue<byte[]>(1);
                     var partChecksum = unchecked((ulong)reader.GetInt64(2));
-                    if (!expected.TryGetValue(name, out var entry)
+                    var entry = expected.Find(e => e.Name == name);
+                    if (entry.Name is null
                         || entry.Length != data.Length
                         || entry.Checksum != partChecksum
                         || XxHash3.HashToUInt64(data) != partChecksum)
@@ -217,7 +221,7 @@ public sealed class PostgresCheckpointStore
             if (intact && parts.Count == expected.Count)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return (id, parts);
+                return new CheckpointData(id, createdAt, expected.ConvertAll(e => new CheckpointPart(e.Name, e.Kind, e.Fingerprint, parts[e.Name])));
             }
         }
 
@@ -251,17 +255,24 @@ public sealed class PostgresCheckpointStore
         return command;
     }
 
-    private static byte[] WriteManifest(long id, List<string> names, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> parts)
+    /// <summary>
+    /// The manifest (version 2): the version byte, the id, the creation time (Unix ms), then per part in the checkpoint's
+    /// order its name, kind, fingerprint, length and XXH3-64.
+    /// </summary>
+    private static byte[] WriteManifest(CheckpointData checkpoint)
     {
         var output = new ArrayBufferWriter<byte>();
         var writer = new CoderWriter(output);
         writer.WriteByte(ManifestVersion);
-        writer.WriteInt64(id);
-        writer.WriteInt32(names.Count);
-        foreach (var name in names)
+        writer.WriteInt64(checkpoint.Id);
+        writer.WriteInt64(checkpoint.CreatedAt.ToUnixTimeMilliseconds());
+        writer.WriteInt32(checkpoint.Parts.Count);
+        foreach (var part in checkpoint.Parts)
         {
-            var data = parts[name].Span;
-            writer.WriteString(name);
+            var data = part.Data.Span;
+            writer.WriteString(part.Name);
+            writer.WriteByte((byte)part.Kind);
+            writer.WriteUInt64(part.Fingerprint);
             writer.WriteInt32(data.Length);
             writer.WriteUInt64(XxHash3.HashToUInt64(data));
         }
@@ -270,7 +281,7 @@ public sealed class PostgresCheckpointStore
         return output.WrittenSpan.ToArray();
     }
 
-    private static Dictionary<string, (int Length, ulong Checksum)>? ReadManifest(byte[] manifest, long id)
+    private static (DateTimeOffset CreatedAt, List<(string Name, CheckpointPartKind Kind, ulong Fingerprint, int Length, ulong Checksum)> Parts)? ReadManifest(byte[] manifest, long id)
     {
         try
         {
@@ -280,17 +291,24 @@ public sealed class PostgresCheckpointStore
                 return null;
             }
 
+            var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
             var count = reader.ReadInt32();
-            var parts = new Dictionary<string, (int, ulong)>(StringComparer.Ordinal);
+            var parts = new List<(string, CheckpointPartKind, ulong, int, ulong)>();
             for (var i = 0; i < count; i++)
             {
                 var name = reader.ReadString() ?? string.Empty;
-                parts[name] = (reader.ReadInt32(), reader.ReadUInt64());
+                var kind = (CheckpointPartKind)reader.ReadByte();
+                if (kind is not (CheckpointPartKind.State or CheckpointPartKind.Transaction) || parts.Exists(p => p.Item1 == name))
+                {
+                    return null;
+                }
+
+                parts.Add((name, kind, reader.ReadUInt64(), reader.ReadInt32(), reader.ReadUInt64()));
             }
 
-            return reader.Remaining == 0 ? parts : null;
+            return reader.Remaining == 0 ? (createdAt, parts) : null;
         }
-        catch (CoderException)
+        catch (Exception error) when (error is CoderException or ArgumentOutOfRangeException)
         {
             return null;
         }
