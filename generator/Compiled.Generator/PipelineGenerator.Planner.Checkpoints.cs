@@ -45,7 +45,7 @@ public sealed partial class PipelineGenerator
                 : "Checkpoints: not available, because " + whyNot;
         }
 
-        private static readonly Regex LineNumbers = new(@" ?\(line \d+\)", RegexOptions.CultureInvariant);
+        private static readonly Regex LineNumbers = new(@"line \d+", RegexOptions.CultureInvariant);
 
         private static readonly Regex GeneratedCoderPrefix = new(@"global::[\w.@]*\.PipelineCoders\.", RegexOptions.CultureInvariant);
 

@@ -159,7 +159,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x36602CE2ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
+            public ulong StateFingerprint => (0x91E565B4ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
