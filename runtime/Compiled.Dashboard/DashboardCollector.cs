@@ -48,6 +48,8 @@ public sealed class DashboardCollector : IDisposable
             }
         };
         _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, state) =>
+            OnMeasurement(instrument, double.IsFinite(value) ? (long)Math.Round(value) : 0, tags, state));
         _listener.Start();
         _previousTimestamp = Stopwatch.GetTimestamp();
     }
@@ -130,7 +132,7 @@ public sealed class DashboardCollector : IDisposable
         // counts add up; of a gauge (the watermark lag) the largest is kept, the input furthest behind.
         var key = (instrument.Name, pipeline, tag);
         _current[key] = !_current.TryGetValue(key, out var before) ? value
-            : instrument is ObservableGauge<long> ? Math.Max(before, value)
+            : instrument is ObservableGauge<long> or ObservableGauge<double> ? Math.Max(before, value)
             : before + value;
     }
 
@@ -284,9 +286,30 @@ public sealed class DashboardCollector : IDisposable
 
             json.WriteEndArray();
 
-            // Checkpoints do not exist yet: the page says so.
+            // Checkpoints: one entry per checkpointer (by name), from the Compiled meter.
             json.WriteStartObject("checkpoints");
-            json.WriteBoolean("enabled", false);
+            var checkpointers = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var (key, _) in _current)
+            {
+                if (key.Instrument == "compiled.checkpoint.completed")
+                {
+                    checkpointers.Add(key.Tag);
+                }
+            }
+
+            json.WriteBoolean("enabled", checkpointers.Count > 0);
+            json.WriteStartArray("checkpointers");
+            foreach (var name in checkpointers)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", name);
+                json.WriteNumber("completed", Get("compiled.checkpoint.completed", string.Empty, name) ?? 0);
+                json.WriteNumber("lastDurationMs", Get("compiled.checkpoint.last_duration", string.Empty, name) ?? 0);
+                json.WriteNumber("lastSizeBytes", Get("compiled.checkpoint.last_size", string.Empty, name) ?? 0);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
             json.WriteEndObject();
         }

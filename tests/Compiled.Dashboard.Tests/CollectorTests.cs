@@ -40,6 +40,35 @@ public class CollectorTests
         GC.KeepAlive(ahead);
     }
 
+    [Fact(DisplayName = "A job that checkpoints shows its checkpointer: checkpoints completed, the last one's duration and size")]
+    public async Task CheckpointsAreShown()
+    {
+        Runners.ForgetEarlierRuns();
+        using var collector = new DashboardCollector();
+        var directory = Directory.CreateTempSubdirectory("compiled-dashboard-checkpoints-").FullName;
+        try
+        {
+            var input = Path.Combine(directory, "events.csv");
+            await File.WriteAllTextAsync(input, "1767225600000,a,red,1\n1767225660000,b,blue,2\n1767225720000,c,red,3\n");
+            await using (var job = new DurableScoresJob(input, Path.Combine(directory, "totals.txt"), Path.Combine(directory, "checkpoints"), TimeSpan.FromMilliseconds(1), TextWriter.Null, TimeSpan.FromSeconds(5)))
+            {
+                await job.RunAsync();
+                using var snapshot = JsonDocument.Parse(collector.Collect());
+                var checkpoints = snapshot.RootElement.GetProperty("checkpoints");
+                Assert.True(checkpoints.GetProperty("enabled").GetBoolean());
+                var checkpointer = checkpoints.GetProperty("checkpointers").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "StreamingScores");
+                Assert.Equal(job.Checkpoints, checkpointer.GetProperty("completed").GetInt64());
+                Assert.True(job.Checkpoints >= 1);
+                Assert.True(checkpointer.GetProperty("lastSizeBytes").GetInt64() > 0);
+                Assert.True(checkpointer.GetProperty("lastDurationMs").GetInt64() >= 0);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact(DisplayName = "Each input shows its own watermark, and each shard of a streaming parallel runner its own")]
     public void InputAndShardWatermarks()
     {

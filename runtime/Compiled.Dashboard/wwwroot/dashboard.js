@@ -297,7 +297,10 @@ function render(snapshot) {
   document.getElementById("blocked-waits").textContent = fmt.format(bp.waits);
   document.getElementById("blocked-share").textContent = (bp.blockedShare * 100).toFixed(0) + "%";
 
-  document.getElementById("checkpoints").textContent = snapshot.checkpoints.enabled ? "enabled" : "not enabled";
+  const checkpoints = snapshot.checkpoints;
+  document.getElementById("checkpoints").textContent = !checkpoints.enabled ? "not enabled" :
+    checkpoints.checkpointers.map(c => c.name + ": " + fmt.format(c.completed) + " completed, the last in " +
+      duration(c.lastDurationMs) + ", " + fmt.format(c.lastSizeBytes) + " bytes").join("; ");
   const updated = document.getElementById("updated");
   updated.textContent = "updated " + new Date(snapshot.time).toISOString().slice(11, 19) + " UTC";
   document.body.setAttribute("data-version", String(snapshot.version));
