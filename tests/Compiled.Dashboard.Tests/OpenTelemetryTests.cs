@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Compiled.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using StreamingScores;
 using Xunit;
 
@@ -67,5 +68,41 @@ public class OpenTelemetryTests
         Assert.Equal(1, Sum("compiled.pipeline.elements_out", "output", "deadLetters"));
         Assert.Equal(job.Panes, Sum("compiled.pipeline.elements_out", "output", "teamTotals"));
         GC.KeepAlive(job);
+    }
+
+    [Fact(DisplayName = "The OpenTelemetry SDK exports each checkpoint as a trace, with its id, size and parts")]
+    public async Task SdkExportsCheckpointTraces()
+    {
+        var exported = new List<System.Diagnostics.Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource(PipelineTracing.SourceName)
+            .AddInMemoryExporter(exported)
+            .Build();
+        var directory = Directory.CreateTempSubdirectory("compiled-otel-checkpoints-").FullName;
+        try
+        {
+            var input = Path.Combine(directory, "events.csv");
+            await File.WriteAllTextAsync(input, "1767225600000,a,red,1\n1767225660000,b,blue,2\n");
+            long completed;
+            await using (var job = new DurableScoresJob(input, Path.Combine(directory, "totals.txt"), Path.Combine(directory, "checkpoints"), TimeSpan.FromMilliseconds(1), TextWriter.Null, TimeSpan.Zero))
+            {
+                await job.RunAsync();
+                completed = job.Checkpoints;
+            }
+
+            provider.ForceFlush();
+            var checkpoints = exported.Where(a => a.OperationName == "compiled.checkpoint" && (string?)a.GetTagItem("compiled.checkpointer") == "StreamingScores").ToList();
+            Assert.True(completed >= 1);
+            Assert.Equal(completed, checkpoints.Count);
+            Assert.All(checkpoints, a =>
+            {
+                Assert.True(Convert.ToInt64(a.GetTagItem("compiled.checkpoint.bytes"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+                Assert.Equal(3, Convert.ToInt32(a.GetTagItem("compiled.checkpoint.parts"), System.Globalization.CultureInfo.InvariantCulture));
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
