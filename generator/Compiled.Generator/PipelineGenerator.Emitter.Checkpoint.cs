@@ -22,7 +22,7 @@ public sealed partial class PipelineGenerator
             private IEnumerable<TransformSpec> CheckpointedTransforms =>
                 _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
                     StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.DistinctSet or StateLayout.InlineWindowedMaps or
-                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.KeyedCoGroups);
+                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.KeyedCoGroups or StateLayout.KeyedUserState);
 
             /// <summary>
             /// The members of <c>ICheckpointable</c> on the streaming runner: the fingerprint of its state's shape, and the
@@ -122,6 +122,11 @@ public sealed partial class PipelineGenerator
                     WriteCoGroupCoder(w, t);
                 }
 
+                foreach (var t in CheckpointedTransforms.Where(IsStatefulParDo))
+                {
+                    WriteUserStateCoder(w, t);
+                }
+
                 WriteStateWriter(w);
                 w.Line();
                 WriteStateReader(w);
@@ -195,6 +200,13 @@ public sealed partial class PipelineGenerator
                     if (UsesPanes(t))
                     {
                         w.Line("_panes" + id + ".WriteCheckpoint<" + PanesCoders(t) + ">(ref writer);");
+                        continue;
+                    }
+
+                    if (IsStatefulParDo(t))
+                    {
+                        w.Line(StatesField(t) + ".WriteCheckpoint<" + t.StateCoders!.Value[0] + ", " + UserStateCoder(t) + ">(ref writer);");
+                        w.Line("writer.WriteInstant(_swm" + id + ");");
                         continue;
                     }
 
@@ -310,6 +322,15 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (IsStatefulParDo(t))
+                    {
+                        w.Open("foreach (var slot in " + StatesField(t) + ".ReadCheckpoint<" + t.StateCoders!.Value[0] + ", " + UserStateCoder(t) + ">(ref reader))");
+                        w.Line("__BindState" + id + "(ref " + StatesField(t) + "[slot], slot); // its timer handles refer to this runner's scheduler");
+                        w.Close();
+                        w.Line("_swm" + id + " = reader.ReadInstant();");
+                        continue;
+                    }
+
                     if (IsPaneShared(t))
                     {
                         w.Line("_firedUpTo" + id + " = reader.ReadInt64();");
@@ -416,6 +437,49 @@ public sealed partial class PipelineGenerator
             }
 
             private static string CoGroupCoder(TransformSpec t) => CoGroupStateType(t) + "Coder";
+
+            private static string UserStateCoder(TransformSpec t) => "__State" + N(t.Id) + "Coder";
+
+            /// <summary>
+            /// The coder of a stateful ParDo's state struct, for checkpoints: each cell's contents in declaration order
+            /// (timers are kept by the scheduler, and bound again to the slot on restore).
+            /// </summary>
+            private static void WriteUserStateCoder(SourceWriter w, TransformSpec t)
+            {
+                var stateful = t.Stateful!;
+                var type = stateful.StateType;
+                var cells = stateful.Cells.Where(c => !c.Kind.IsTimer()).ToList();
+                var coders = cells.SelectMany(c => c.Coders!.Value).ToList();
+                w.Line("/// <summary>Writes the cells of #" + N(t.Id) + "'s state struct into a checkpoint: " + (cells.Count == 0 ? "it has none (only timers)" : string.Join(", ", cells.Select(c => c.Name.TrimStart('@') + " (" + c.Kind.Describe() + ")"))) + ".</summary>");
+                w.Open("private readonly struct " + UserStateCoder(t) + " : global::Compiled.Coders.ICoder<" + type + ">");
+                w.Line("public uint FormatVersion => " + coders.Aggregate("1u", (acc, c) => "global::Compiled.Coders.Coder.CombineVersions(" + acc + ", default(" + c + ").FormatVersion)") + ";");
+                w.Line();
+                w.Open("public void Encode(ref " + Writer + " writer, " + type + " value)");
+                foreach (var cell in cells)
+                {
+                    var c = cell.Coders!.Value;
+                    w.Line(cell.Kind == StateCellKind.Field
+                        ? "default(" + c[0] + ").Encode(ref writer, value." + cell.Name + ");"
+                        : "value." + cell.Name + ".WriteCheckpoint<" + string.Join(", ", c) + ">(ref writer);");
+                }
+
+                w.Close();
+                w.Line();
+                w.Open("public " + type + " Decode(ref " + Reader + " reader)");
+                w.Line("var value = default(" + type + ");");
+                foreach (var cell in cells)
+                {
+                    var c = cell.Coders!.Value;
+                    w.Line(cell.Kind == StateCellKind.Field
+                        ? "value." + cell.Name + " = default(" + c[0] + ").Decode(ref reader)!;"
+                        : "value." + cell.Name + ".ReadCheckpoint<" + string.Join(", ", c) + ">(ref reader);");
+                }
+
+                w.Line("return value;");
+                w.Close();
+                w.Close();
+                w.Line();
+            }
 
             /// <summary>The coder of a co-group (one list of values per input), for checkpoints: each list's length, then its values.</summary>
             private static void WriteCoGroupCoder(SourceWriter w, TransformSpec t)

@@ -122,6 +122,61 @@ public sealed partial class PipelineGenerator
                         stateCoders.Add("global::Compiled.Coders.Int64Coder");
                     }
 
+                    if (t.Stateful is { } stateful && t.KeyType is { } statefulKey)
+                    {
+                        // A stateful ParDo: its key, then each cell's contents (timers are the runner's to keep).
+                        StateCoder(statefulKey, "Key", Resolve(position, statefulKey) is { } statefulKeySymbol ? rule.Judge(statefulKeySymbol, "Key", key: true) : null);
+                        var cells = new List<StateCellSpec>();
+                        foreach (var cell in stateful.Cells)
+                        {
+                            if (cell.Kind.IsTimer())
+                            {
+                                cells.Add(cell with { Coders = EquatableArray<string>.Empty });
+                                continue;
+                            }
+
+                            if (!cell.Accessible)
+                            {
+                                stateNote ??= "the state struct's member '" + Names.ForLabel(cell.Name) + "' is private or protected";
+                                cells.Add(cell with { Coders = null });
+                                continue;
+                            }
+
+                            var cellType = Resolve(position, cell.Type) as INamedTypeSymbol;
+                            var contents = cellType is null ? null : cell.Kind switch
+                            {
+                                StateCellKind.Field => new ITypeSymbol[] { cellType },
+                                StateCellKind.Map => cellType.TypeArguments.Take(2).ToArray(),
+                                StateCellKind.Combining => cellType.TypeArguments.Skip(1).Take(1).ToArray(),
+                                _ => cellType.TypeArguments.Take(1).ToArray(),
+                            };
+                            var cellCoders = new List<string>();
+                            foreach (var content in contents ?? System.Array.Empty<ITypeSymbol>())
+                            {
+                                var cellVerdict = rule.Judge(content, cell.Name, key: false);
+                                Collect(cellVerdict);
+                                if (cellVerdict.Coder is { } coder)
+                                {
+                                    cellCoders.Add(coder);
+                                    stateCoders.Add(coder);
+                                }
+                                else
+                                {
+                                    stateNote ??= "the state cell '" + Names.ForLabel(cell.Name) + "' holds " + Names.ForLabel(content.ToDisplayString()) + ", which has no coder";
+                                }
+                            }
+
+                            if (cellType is null)
+                            {
+                                stateNote ??= "the type of the state cell '" + Names.ForLabel(cell.Name) + "' could not be read";
+                            }
+
+                            cells.Add(cell with { Coders = cellType is not null && cellCoders.Count == contents!.Length ? cellCoders.ToEquatableArray() : null });
+                        }
+
+                        t = t with { Stateful = stateful with { Cells = cells.ToEquatableArray() } };
+                    }
+
                     _transforms[i] = t = t with
                     {
                         StateCoders = stateNote is null ? stateCoders.ToEquatableArray() : null,

@@ -191,7 +191,12 @@ public sealed partial class PipelineGenerator
                     }
 
                     var escaped = SyntaxFacts.GetKeywordKind(memberName) != SyntaxKind.None ? "@" + memberName : memberName;
-                    result.Add((new StateCellSpec(escaped, kind, Fq(field.Type), kind.IsTimer() ? ordinal++ : -1), at));
+                    var accessibility = member?.DeclaredAccessibility ?? field.DeclaredAccessibility;
+                    var setter = member is IPropertySymbol { SetMethod: { } set } ? set.DeclaredAccessibility : accessibility;
+                    result.Add((new StateCellSpec(escaped, kind, Fq(field.Type), kind.IsTimer() ? ordinal++ : -1)
+                    {
+                        Accessible = accessibility >= Accessibility.Internal && setter >= Accessibility.Internal,
+                    }, at));
                 }
 
                 return result;

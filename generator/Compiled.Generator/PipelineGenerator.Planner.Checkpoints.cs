@@ -19,7 +19,6 @@ public sealed partial class PipelineGenerator
                 var layout = states[t.Id].Layout;
                 var unsupported = layout switch
                 {
-                    StateLayout.KeyedUserState => "a stateful ParDo's state and timers",
                     StateLayout.SideInputView => "a side-input view",
                     StateLayout.SideInputBuffer => "a buffer of elements waiting for a side input",
                     _ => null,

@@ -29,7 +29,18 @@ internal sealed record StatefulSpec
 /// <param name="Kind">What it is (see <see cref="StateCellKind"/>).</param>
 /// <param name="Type">Its type, fully qualified.</param>
 /// <param name="TimerOrdinal">For timers and timer maps, their ordinal among the struct's timers; -1 otherwise.</param>
-internal sealed record StateCellSpec(string Name, StateCellKind Kind, string Type, int TimerOrdinal);
+internal sealed record StateCellSpec(string Name, StateCellKind Kind, string Type, int TimerOrdinal)
+{
+    /// <summary>Whether generated code outside the state struct can read and write the member (not private or protected).</summary>
+    public bool Accessible { get; init; } = true;
+
+    /// <summary>
+    /// The coders a checkpoint writes the cell's contents with (fully qualified): a plain field's type; a value, bag, set
+    /// or ordered list cell's element type; a map cell's key and value types; a combining cell's accumulator type. Empty
+    /// for timers (their settings are the runner's); null when a type has no coder.
+    /// </summary>
+    public EquatableArray<string>? Coders { get; init; }
+}
 
 /// <summary>The kinds of fields a state struct may have.</summary>
 internal enum StateCellKind

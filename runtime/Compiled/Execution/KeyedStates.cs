@@ -25,7 +25,7 @@ namespace Compiled.Execution;
 /// <para>Generated code drives it; it is public for that reason only.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class KeyedStates<TKey, TState>
+public sealed partial class KeyedStates<TKey, TState>
     where TKey : notnull
     where TState : struct
 {

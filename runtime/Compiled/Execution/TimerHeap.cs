@@ -26,6 +26,39 @@ internal struct TimerHeap
 
     public readonly int Count => _count;
 
+    /// <summary>Writes the entries for a checkpoint, in the heap's order (read back, it is the same heap).</summary>
+    public readonly void WriteCheckpoint(ref Coders.CoderWriter writer)
+    {
+        writer.WriteLength(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var entry = ref _items[i];
+            writer.WriteInt64(entry.At);
+            writer.WriteInt64(entry.Seq);
+            writer.WriteInt32(entry.Slot);
+            writer.WriteInt32(entry.Timer);
+            writer.WriteString(entry.Id);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteCheckpoint"/> wrote into this empty heap.</summary>
+    public void ReadCheckpoint(ref Coders.CoderReader reader)
+    {
+        var count = reader.ReadLength();
+        if (count > reader.Remaining)
+        {
+            throw new Coders.CoderException("The checkpoint has an impossible number of timers.");
+        }
+
+        _items = new TimerEntry[System.Math.Max(16, count)];
+        for (var i = 0; i < count; i++)
+        {
+            _items[i] = new TimerEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadString());
+        }
+
+        _count = count;
+    }
+
     public readonly ref readonly TimerEntry Peek() => ref _items[0];
 
     public void Push(in TimerEntry entry)

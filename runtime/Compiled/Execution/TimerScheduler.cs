@@ -22,7 +22,7 @@ namespace Compiled.Execution;
 /// <para>Generated code drives it; it is public for that reason only.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class TimerScheduler
+public sealed partial class TimerScheduler
 {
     private readonly TimeDomain[] _domains;
     private readonly string[] _names;

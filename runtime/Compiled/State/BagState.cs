@@ -15,7 +15,7 @@ namespace Compiled;
 /// valid until the bag changes (Beam's <c>read()</c> is a snapshot; copy it when a snapshot is needed). Mergeable: in
 /// merging windows Beam concatenates the bags of the merged windows.
 /// </remarks>
-public struct BagState<T>
+public partial struct BagState<T>
 {
     private List<T>? _items;
 

@@ -12,7 +12,7 @@ namespace Compiled;
 /// <see cref="MeanFn{T}"/>, <see cref="ToListFn{T}"/>, or your own), called directly, without interface dispatch.
 /// </typeparam>
 /// <remarks>Mergeable: in merging windows the accumulators merge with <c>MergeAccumulators</c>.</remarks>
-public struct CombiningState<TInput, TAccum, TOutput, TCombineFn>
+public partial struct CombiningState<TInput, TAccum, TOutput, TCombineFn>
     where TCombineFn : struct, ICombineFn<TInput, TAccum, TOutput>
 {
     private TAccum _accumulator;

@@ -10,7 +10,7 @@ namespace Compiled;
 /// gets the slot. <see cref="Entries"/> enumerates the live map (a struct enumerator, no allocation), valid until it
 /// changes. Not mergeable: two windows' maps may map a key to different values.
 /// </remarks>
-public struct MapState<TMapKey, TMapValue>
+public partial struct MapState<TMapKey, TMapValue>
     where TMapKey : notnull
 {
     private Dictionary<TMapKey, TMapValue>? _map;

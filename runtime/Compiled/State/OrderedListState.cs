@@ -13,7 +13,7 @@ namespace Compiled;
 /// Kept sorted on insertion in a list owned by the cell (reads are slices of it, no allocation); <see cref="Clear"/>
 /// keeps its capacity for reuse. Mergeable: in merging windows the lists are merged by timestamp.
 /// </remarks>
-public struct OrderedListState<T>
+public partial struct OrderedListState<T>
 {
     private List<TimestampedValue<T>>? _items;
 

@@ -8,7 +8,7 @@ namespace Compiled;
 /// The elements live in a hash set owned by the cell; <see cref="Clear"/> keeps its capacity for reuse. Mergeable: in
 /// merging windows the sets of the merged windows are united.
 /// </remarks>
-public struct SetState<T>
+public partial struct SetState<T>
 {
     private HashSet<T>? _set;
 

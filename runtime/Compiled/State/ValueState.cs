@@ -6,7 +6,7 @@ namespace Compiled;
 /// </summary>
 /// <typeparam name="T">The value type.</typeparam>
 /// <remarks>Not mergeable: a stateful ParDo with a value cell cannot run on merging windows (as in Beam).</remarks>
-public struct ValueState<T>
+public partial struct ValueState<T>
 {
     private T _value;
     private bool _isSet;

@@ -18,7 +18,7 @@
 //     #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
 //   Parallel batch runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).
 //   Streaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).
-//   Checkpoints: not available, because #2 ParDo (line 20) keeps a stateful ParDo's state and timers, which checkpoints do not cover yet
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -34,7 +34,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nStreaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nCheckpoints: not available, because #2 ParDo (line 20) keeps a stateful ParDo's state and timers, which checkpoints do not cover yet";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nStreaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -87,7 +87,7 @@ namespace Snapshots
         /// </remarks>
         /// <typeparam name="TActivity">The sink of output 'activity' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TActivity> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TActivity> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TActivity : global::Compiled.ISink<global::Compiled.KV<string, int>>
         {
             private TActivity _sinkActivity;
@@ -153,6 +153,149 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #2 ParDo (line 20), #3 CombinePerKey (line 35)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0x665A25ACul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                var finished = global::System.Threading.Volatile.Read(ref __state) == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Clicks != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.UserActivity" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.UserActivity" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.UserActivity" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.UserActivity" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            /// <summary>Writes the cells of #2's state struct into a checkpoint: Total (CombiningState), Recent (BagState).</summary>
+            private readonly struct __State2Coder : global::Compiled.Coders.ICoder<global::Snapshots.Activity>
+            {
+                public uint FormatVersion => global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(1u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+
+                public void Encode(ref global::Compiled.Coders.CoderWriter writer, global::Snapshots.Activity value)
+                {
+                    value.Total.WriteCheckpoint<global::Compiled.Coders.Int32Coder>(ref writer);
+                    value.Recent.WriteCheckpoint<global::Compiled.Coders.Int32Coder>(ref writer);
+                }
+
+                public global::Snapshots.Activity Decode(ref global::Compiled.Coders.CoderReader reader)
+                {
+                    var value = default(global::Snapshots.Activity);
+                    value.Total.ReadCheckpoint<global::Compiled.Coders.Int32Coder>(ref reader);
+                    value.Recent.ReadCheckpoint<global::Compiled.Coders.Int32Coder>(ref reader);
+                    return value;
+                }
+            }
+
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkClicks);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                // #2 ParDo (line 20)
+                _states2.WriteCheckpoint<global::Compiled.Coders.StringCoder, __State2Coder>(ref writer);
+                writer.WriteInstant(_swm2);
+                // #3 CombinePerKey (line 35)
+                _panes3.WriteCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int32Coder>(ref writer);
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkClicks = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                // #2 ParDo (line 20)
+                foreach (var slot in _states2.ReadCheckpoint<global::Compiled.Coders.StringCoder, __State2Coder>(ref reader))
+                {
+                    __BindState2(ref _states2[slot], slot); // its timer handles refer to this runner's scheduler
+                }
+                _swm2 = reader.ReadInstant();
+                // #3 CombinePerKey (line 35)
+                _panes3.RestoreCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int32Coder>(ref reader);
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'clicks' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushClicks(global::Compiled.KV<string, int> element) => PushClicks(element, global::Compiled.Instant.MinValue);
