@@ -22,7 +22,8 @@ public sealed partial class PipelineGenerator
             private IEnumerable<TransformSpec> CheckpointedTransforms =>
                 _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
                     StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.DistinctSet or StateLayout.InlineWindowedMaps or
-                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.KeyedCoGroups or StateLayout.KeyedUserState);
+                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.KeyedCoGroups or StateLayout.KeyedUserState or
+                    StateLayout.SideInputView or StateLayout.SideInputBuffer);
 
             /// <summary>
             /// The members of <c>ICheckpointable</c> on the streaming runner: the fingerprint of its state's shape, and the
@@ -203,6 +204,11 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (WriteSideInputState(w, t))
+                    {
+                        continue;
+                    }
+
                     if (IsStatefulParDo(t))
                     {
                         w.Line(StatesField(t) + ".WriteCheckpoint<" + t.StateCoders!.Value[0] + ", " + UserStateCoder(t) + ">(ref writer);");
@@ -322,6 +328,11 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (ReadSideInputState(w, t))
+                    {
+                        continue;
+                    }
+
                     if (IsStatefulParDo(t))
                     {
                         w.Open("foreach (var slot in " + StatesField(t) + ".ReadCheckpoint<" + t.StateCoders!.Value[0] + ", " + UserStateCoder(t) + ">(ref reader))");
@@ -437,6 +448,93 @@ public sealed partial class PipelineGenerator
             }
 
             private static string CoGroupCoder(TransformSpec t) => CoGroupStateType(t) + "Coder";
+
+            /// <summary>A side-input view (its elements so far) or a reader's waiting elements, written; false for any other state.</summary>
+            private bool WriteSideInputState(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                var coders = t.StateCoders!.Value;
+                switch (_plan.LayoutOf(t.Id))
+                {
+                    case StateLayout.SideInputView when t.Kind == TransformKind.AsSingleton:
+                        w.Line("writer.WriteInt64(_viewCount" + id + ");");
+                        w.Open("if (_viewCount" + id + " > 0)");
+                        w.Line("default(" + coders[0] + ").Encode(ref writer, _view" + id + ");");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputView when t.Kind == TransformKind.AsList:
+                        w.Line("writer.WriteLength(_view" + id + ".Count);");
+                        w.Open("foreach (var item in _view" + id + ")");
+                        w.Line("default(" + coders[0] + ").Encode(ref writer, item);");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputView:
+                        w.Line("writer.WriteLength(_view" + id + ".Count);");
+                        w.Open("foreach (var entry in _view" + id + ")");
+                        w.Line("default(" + coders[0] + ").Encode(ref writer, entry.Key);");
+                        w.Line("default(" + coders[1] + ").Encode(ref writer, entry.Value);");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputBuffer:
+                        w.Line("writer.WriteLength(_pending" + id + ".Count);");
+                        w.Open("foreach (var pending in _pending" + id + ")");
+                        w.Line("default(" + coders[coders.Count - 1] + ").Encode(ref writer, pending.Value);");
+                        w.Line("writer.WriteInstant(pending.Timestamp);");
+                        w.Line("default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, pending.Window);");
+                        w.Line("default(global::Compiled.Coders.PaneInfoCoder).Encode(ref writer, pending.Pane);");
+                        w.Close();
+                        if (Streaming)
+                        {
+                            w.Line("writer.WriteInstant(_pendingMin" + id + ");");
+                        }
+
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>Reads what <see cref="WriteSideInputState"/> wrote.</summary>
+            private bool ReadSideInputState(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                var coders = t.StateCoders!.Value;
+                switch (_plan.LayoutOf(t.Id))
+                {
+                    case StateLayout.SideInputView when t.Kind == TransformKind.AsSingleton:
+                        w.Line("_viewCount" + id + " = reader.ReadInt64();");
+                        w.Open("if (_viewCount" + id + " > 0)");
+                        w.Line("_view" + id + " = default(" + coders[0] + ").Decode(ref reader)!;");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputView when t.Kind == TransformKind.AsList:
+                        w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                        w.Line("_view" + id + ".Add(default(" + coders[0] + ").Decode(ref reader)!);");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputView:
+                        w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                        w.Line("var key = default(" + coders[0] + ").Decode(ref reader)!;");
+                        w.Line("_view" + id + ".Add(key, default(" + coders[1] + ").Decode(ref reader)!);");
+                        w.Close();
+                        return true;
+                    case StateLayout.SideInputBuffer:
+                        w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                        w.Line("var value = default(" + coders[coders.Count - 1] + ").Decode(ref reader)!;");
+                        w.Line("var timestamp = reader.ReadInstant();");
+                        w.Line("var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);");
+                        w.Line("_pending" + id + ".Add((value, timestamp, window, default(global::Compiled.Coders.PaneInfoCoder).Decode(ref reader)));");
+                        w.Close();
+                        if (Streaming)
+                        {
+                            w.Line("_pendingMin" + id + " = reader.ReadInstant();");
+                        }
+
+                        return true;
+                    default:
+                        return false;
+                }
+            }
 
             private static string UserStateCoder(TransformSpec t) => "__State" + N(t.Id) + "Coder";
 

@@ -122,6 +122,34 @@ public sealed partial class PipelineGenerator
                         stateCoders.Add("global::Compiled.Coders.Int64Coder");
                     }
 
+                    // Side inputs: a view's elements (a dictionary's keys and values); a reader's elements waiting for its view.
+                    CoderVerdict? Judged(string type, string root) => Resolve(position, type) is { } symbol ? rule.Judge(symbol, root, key: false) : null;
+                    void ViewCoder(string type, string root)
+                    {
+                        var verdict = Judged(type, root);
+                        if (verdict is not null)
+                        {
+                            Collect(verdict);
+                        }
+
+                        StateCoder(type, root, verdict);
+                    }
+
+                    if (t.Kind is TransformKind.AsSingleton or TransformKind.AsList)
+                    {
+                        ViewCoder(t.InputType, "Value");
+                    }
+                    else if (t.Kind == TransformKind.AsDictionary && t.KeyType is { } viewKey)
+                    {
+                        ViewCoder(viewKey, "Key");
+                        ViewCoder(t.ValueTypes[0], "Value");
+                    }
+
+                    if (t.SideInput is not null)
+                    {
+                        ViewCoder(t.InputType, "Value");
+                    }
+
                     if (t.Stateful is { } stateful && t.KeyType is { } statefulKey)
                     {
                         // A stateful ParDo: its key, then each cell's contents (timers are the runner's to keep).
@@ -132,13 +160,6 @@ public sealed partial class PipelineGenerator
                             if (cell.Kind.IsTimer())
                             {
                                 cells.Add(cell with { Coders = EquatableArray<string>.Empty });
-                                continue;
-                            }
-
-                            if (!cell.Accessible)
-                            {
-                                stateNote ??= "the state struct's member '" + Names.ForLabel(cell.Name) + "' is private or protected";
-                                cells.Add(cell with { Coders = null });
                                 continue;
                             }
 

@@ -190,13 +190,18 @@ public sealed partial class PipelineGenerator
                         return null;
                     }
 
-                    var escaped = SyntaxFacts.GetKeywordKind(memberName) != SyntaxKind.None ? "@" + memberName : memberName;
                     var accessibility = member?.DeclaredAccessibility ?? field.DeclaredAccessibility;
                     var setter = member is IPropertySymbol { SetMethod: { } set } ? set.DeclaredAccessibility : accessibility;
-                    result.Add((new StateCellSpec(escaped, kind, Fq(field.Type), kind.IsTimer() ? ordinal++ : -1)
+                    if (accessibility < Accessibility.Internal || setter < Accessibility.Internal)
                     {
-                        Accessible = accessibility >= Accessibility.Internal && setter >= Accessibility.Internal,
-                    }, at));
+                        Report(DiagnosticDescriptors.InvalidStateStruct, at ?? location, name,
+                            "'" + memberName + "' is " + (accessibility < Accessibility.Internal ? "private or protected" : "set by a private or protected setter") +
+                            "; the runner clears every member when a window expires and writes it into checkpoints, so members are internal or public");
+                        return null;
+                    }
+
+                    var escaped = SyntaxFacts.GetKeywordKind(memberName) != SyntaxKind.None ? "@" + memberName : memberName;
+                    result.Add((new StateCellSpec(escaped, kind, Fq(field.Type), kind.IsTimer() ? ordinal++ : -1), at));
                 }
 
                 return result;

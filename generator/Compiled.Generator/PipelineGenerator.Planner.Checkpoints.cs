@@ -19,8 +19,8 @@ public sealed partial class PipelineGenerator
                 var layout = states[t.Id].Layout;
                 var unsupported = layout switch
                 {
-                    StateLayout.SideInputView => "a side-input view",
-                    StateLayout.SideInputBuffer => "a buffer of elements waiting for a side input",
+                    StateLayout.SideInputBuffer when t.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo) =>
+                        "a side input's buffer in a " + t.Kind + ", whose own state a checkpoint would also need",
                     _ => null,
                 };
                 if (unsupported is not null)

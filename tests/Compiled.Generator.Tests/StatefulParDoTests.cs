@@ -266,4 +266,28 @@ public class StatefulParDoTests
         Assert.Equal("CMP0023", diagnostic.Id);
         Assert.Contains("'Items' is a BagState declared as a readonly field", Message(diagnostic), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("private int _count;", "'_count' is private or protected")]
+    [InlineData("public int Count { get; private set; }", "'Count' is set by a private or protected setter")]
+    public void AMemberTheRunnerCannotReachIsReported(string member, string message)
+    {
+        var run = Run("""
+                    p.Create<KV<string, int>>("in")
+                     .ParDo(static (string key, int value, ref Hidden state, ProcessContext context, IEmitter<int> output) => { })
+                     .Output("out");
+            """, """
+            public struct Hidden
+            {
+            """ + member + """
+
+            }
+
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0023", diagnostic.Id);
+        Assert.Contains(message, Message(diagnostic), StringComparison.Ordinal);
+        Assert.Contains("checkpoints", Message(diagnostic), StringComparison.Ordinal);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Id == "CS0122");
+    }
 }

@@ -31,9 +31,6 @@ internal sealed record StatefulSpec
 /// <param name="TimerOrdinal">For timers and timer maps, their ordinal among the struct's timers; -1 otherwise.</param>
 internal sealed record StateCellSpec(string Name, StateCellKind Kind, string Type, int TimerOrdinal)
 {
-    /// <summary>Whether generated code outside the state struct can read and write the member (not private or protected).</summary>
-    public bool Accessible { get; init; } = true;
-
     /// <summary>
     /// The coders a checkpoint writes the cell's contents with (fully qualified): a plain field's type; a value, bag, set
     /// or ordered list cell's element type; a map cell's key and value types; a combining cell's accumulator type. Empty

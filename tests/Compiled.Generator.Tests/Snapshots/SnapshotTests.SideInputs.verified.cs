@@ -53,7 +53,7 @@
 //     level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: not available, because #2 AsSingleton (line 12) keeps a side-input view, which checkpoints do not cover yet
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -69,7 +69,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: not available, because #2 AsSingleton (line 12) keeps a side-input view, which checkpoints do not cover yet";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -119,7 +119,7 @@ namespace Snapshots
         /// <typeparam name="TRanks">The sink of output 'ranks' (a struct sink is called without interface dispatch).</typeparam>
         /// <typeparam name="TNamed">The sink of output 'named' (a struct sink is called without interface dispatch).</typeparam>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class Runner<TLarge, TRanks, TNamed> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner
+        public sealed class Runner<TLarge, TRanks, TNamed> : global::Compiled.Diagnostics.IRunnerMetrics, global::Compiled.IStreamingRunner, global::Compiled.Checkpoints.ICheckpointable
             where TLarge : global::Compiled.ISink<int>
             where TRanks : global::Compiled.ISink<int>
             where TNamed : global::Compiled.ISink<string>
@@ -261,6 +261,225 @@ namespace Snapshots
 
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
+
+            // Checkpoints: the runner's state (watermarks, #1 CombineGlobally (line 12), #2 AsSingleton (line 12), #3 Filter (line 13), #6 AsList (line 14), #7 Map (line 15), #10 AsDictionary (line 16), #11 FlatMap (line 17)) written with coders, in plan order.
+            private const uint __CheckpointFormat = 1u;
+
+            /// <summary>
+            /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
+            /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
+            /// </summary>
+            public ulong StateFingerprint => (0xD3666CC9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
+
+            /// <summary>
+            /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
+            /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// </summary>
+            /// <param name="output">Where the bytes go.</param>
+            public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                var finished = __state == 3;
+                if (!finished)
+                {
+                    __Enter();
+                }
+                try
+                {
+                    if (__HeldCount() != 0 || __finishing)
+                    {
+                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                    }
+                    var writer = new global::Compiled.Coders.CoderWriter(output);
+                    writer.WriteUInt32(__CheckpointFormat);
+                    writer.WriteUInt64(StateFingerprint);
+                    writer.WriteBoolean(finished);
+                    if (!finished)
+                    {
+                        __WriteState(ref writer);
+                    }
+                    writer.Flush();
+                }
+                finally
+                {
+                    if (!finished)
+                    {
+                        __Exit();
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Replaces the state of this new runner (nothing pushed, no watermark or processing time yet) with the one
+            /// <see cref="WriteCheckpoint"/> wrote. A checkpoint of another pipeline, or of this one with another plan or
+            /// other coders, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="state">The bytes written.</param>
+            public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                }
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Numbers != 0 || __elementsIn_Thresholds != 0 || __elementsIn_Names != 0)
+                {
+                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                }
+                var reader = new global::Compiled.Coders.CoderReader(state);
+                try
+                {
+                    var format = reader.ReadUInt32();
+                    if (format != __CheckpointFormat)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SideInputs" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
+                    }
+                    var fingerprint = reader.ReadUInt64();
+                    if (fingerprint != StateFingerprint)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SideInputs" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+                    }
+                    if (reader.ReadBoolean())
+                    {
+                        __state = 3; // the job had finished: Finish had emitted everything
+                        return;
+                    }
+                    __ReadState(ref reader);
+                    if (reader.Remaining != 0)
+                    {
+                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SideInputs" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+                    }
+                }
+                catch (global::Compiled.Coders.CoderException error)
+                {
+                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.SideInputs" + ": the checkpoint cannot be read: " + error.Message, error);
+                }
+            }
+
+            #pragma warning disable CS8620 // a key or value type annotated nullable meets its coder's type: the coders write null exactly
+            private void __WriteState(ref global::Compiled.Coders.CoderWriter writer)
+            {
+                writer.WriteInstant(_watermark);
+                writer.WriteInstant(_processingTime);
+                writer.WriteInstant(_inputWatermarkNumbers);
+                writer.WriteInstant(_inputWatermarkThresholds);
+                writer.WriteInstant(_inputWatermarkNames);
+                writer.WriteInt64(_droppedLate);
+                writer.WriteInt64(__panesFired);
+                // #1 CombineGlobally (line 12)
+                default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).Encode(ref writer, _acc1);
+                // #2 AsSingleton (line 12)
+                writer.WriteInt64(_viewCount2);
+                if (_viewCount2 > 0)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, _view2);
+                }
+                // #3 Filter (line 13)
+                writer.WriteLength(_pending3.Count);
+                foreach (var pending in _pending3)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, pending.Value);
+                    writer.WriteInstant(pending.Timestamp);
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, pending.Window);
+                    default(global::Compiled.Coders.PaneInfoCoder).Encode(ref writer, pending.Pane);
+                }
+                writer.WriteInstant(_pendingMin3);
+                // #6 AsList (line 14)
+                writer.WriteLength(_view6.Count);
+                foreach (var item in _view6)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, item);
+                }
+                // #7 Map (line 15)
+                writer.WriteLength(_pending7.Count);
+                foreach (var pending in _pending7)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, pending.Value);
+                    writer.WriteInstant(pending.Timestamp);
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, pending.Window);
+                    default(global::Compiled.Coders.PaneInfoCoder).Encode(ref writer, pending.Pane);
+                }
+                writer.WriteInstant(_pendingMin7);
+                // #10 AsDictionary (line 16)
+                writer.WriteLength(_view10.Count);
+                foreach (var entry in _view10)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, entry.Key);
+                    default(global::Compiled.Coders.StringCoder).Encode(ref writer, entry.Value);
+                }
+                // #11 FlatMap (line 17)
+                writer.WriteLength(_pending11.Count);
+                foreach (var pending in _pending11)
+                {
+                    default(global::Compiled.Coders.Int32Coder).Encode(ref writer, pending.Value);
+                    writer.WriteInstant(pending.Timestamp);
+                    default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, pending.Window);
+                    default(global::Compiled.Coders.PaneInfoCoder).Encode(ref writer, pending.Pane);
+                }
+                writer.WriteInstant(_pendingMin11);
+            }
+
+            private void __ReadState(ref global::Compiled.Coders.CoderReader reader)
+            {
+                _watermark = reader.ReadInstant();
+                _processingTime = reader.ReadInstant();
+                _inputWatermarkNumbers = reader.ReadInstant();
+                _inputWatermarkThresholds = reader.ReadInstant();
+                _inputWatermarkNames = reader.ReadInstant();
+                _droppedLate = reader.ReadInt64();
+                __panesFired = reader.ReadInt64();
+                // #1 CombineGlobally (line 12)
+                _acc1 = default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).Decode(ref reader)!;
+                // #2 AsSingleton (line 12)
+                _viewCount2 = reader.ReadInt64();
+                if (_viewCount2 > 0)
+                {
+                    _view2 = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!;
+                }
+                // #3 Filter (line 13)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var value = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!;
+                    var timestamp = reader.ReadInstant();
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);
+                    _pending3.Add((value, timestamp, window, default(global::Compiled.Coders.PaneInfoCoder).Decode(ref reader)));
+                }
+                _pendingMin3 = reader.ReadInstant();
+                // #6 AsList (line 14)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    _view6.Add(default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!);
+                }
+                // #7 Map (line 15)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var value = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!;
+                    var timestamp = reader.ReadInstant();
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);
+                    _pending7.Add((value, timestamp, window, default(global::Compiled.Coders.PaneInfoCoder).Decode(ref reader)));
+                }
+                _pendingMin7 = reader.ReadInstant();
+                // #10 AsDictionary (line 16)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var key = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!;
+                    _view10.Add(key, default(global::Compiled.Coders.StringCoder).Decode(ref reader)!);
+                }
+                // #11 FlatMap (line 17)
+                for (var count = reader.ReadLength(); count > 0; count--)
+                {
+                    var value = default(global::Compiled.Coders.Int32Coder).Decode(ref reader)!;
+                    var timestamp = reader.ReadInstant();
+                    var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);
+                    _pending11.Add((value, timestamp, window, default(global::Compiled.Coders.PaneInfoCoder).Decode(ref reader)));
+                }
+                _pendingMin11 = reader.ReadInstant();
+            }
+            #pragma warning restore CS8620
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
