@@ -379,22 +379,28 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
                 foreach (var record in records)
                 {
                     var message = new Message<byte[], byte[]> { Key = record.Key!, Value = record.Value! };
-                    if (record.Partition >= 0)
-                    {
-                        producer.Produce(new TopicPartition(record.Topic, new Partition(record.Partition)), message);
-                    }
-                    else
-                    {
-                        producer.Produce(record.Topic, message);
-                    }
+                    var destination = record.Partition >= 0
+                        ? new TopicPartition(record.Topic, new Partition(record.Partition))
+                        : new TopicPartition(record.Topic, Partition.Any);
+                    ProduceWaitingForRoom(producer, destination, message);
                 }
             }
 
             var marker = new byte[1 + sizeof(long)];
             marker[0] = MarkerVersion;
             BinaryPrimitives.WriteInt64BigEndian(marker.AsSpan(1), checkpointId);
-            producer.Produce(new TopicPartition(MarkerTopic, new Partition(0)), new Message<byte[], byte[]> { Key = _markerKey, Value = marker });
-            BeforeCommitTransaction?.Invoke();
+            ProduceWaitingForRoom(producer, new TopicPartition(MarkerTopic, new Partition(0)), new Message<byte[], byte[]> { Key = _markerKey, Value = marker });
+        }
+        catch (Exception error) when (error is not KafkaException { Error.IsFatal: true })
+        {
+            // Nothing of this transaction is committed: abort it, so that the next commit starts a new one.
+            producer.AbortTransaction(_options.OperationTimeout);
+            throw;
+        }
+
+        BeforeCommitTransaction?.Invoke();
+        try
+        {
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -415,6 +421,23 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
         }
 
         SetLastCommitted(checkpointId);
+    }
+
+    private void ProduceWaitingForRoom(IProducer<byte[], byte[]> producer, TopicPartition destination, Message<byte[], byte[]> message)
+    {
+        var deadline = DateTime.UtcNow + _options.OperationTimeout;
+        while (true)
+        {
+            try
+            {
+                producer.Produce(destination, message);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> full) when (full.Error.Code == ErrorCode.Local_QueueFull && DateTime.UtcNow < deadline)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(100)); // the client's queue is full: let it send
+            }
+        }
     }
 
     /// <summary>The checkpoint id of the last committed marker of this sink, or -1 when there is none.</summary>

@@ -148,6 +148,30 @@ public sealed class KafkaTransactionalSinkTests(KafkaMockClusterFixture kafka)
     }
 
     [Fact]
+    public void The_marker_is_found_behind_many_markers_of_another_sink()
+    {
+        var (topic, markers) = Topics("sink-shared-markers");
+        using var sink = new KafkaTransactionalSink(ProducerConfig(kafka), "shared-a-tx", markers);
+        sink.Recover(-1, default);
+        Give(sink, topic, 1, 3);
+        var handle = Prepare(sink, 7);
+        sink.Commit(7, handle);
+
+        // Another sink writes 50 markers after it (each with its transaction's control record): beyond the first window read.
+        using var other = new KafkaTransactionalSink(ProducerConfig(kafka), "shared-b-tx", markers);
+        other.Recover(-1, default);
+        for (var id = 1; id <= 50; id++)
+        {
+            other.Commit(id, Prepare(other, id));
+        }
+
+        using var restarted = new KafkaTransactionalSink(ProducerConfig(kafka), "shared-a-tx", markers);
+        restarted.Recover(7, handle);
+        Assert.Equal(7, restarted.LastCommittedCheckpoint);
+        AssertEachOnceInOrder(ReadTopic(kafka, topic), 3);
+    }
+
+    [Fact]
     public void A_handle_of_another_sink_is_refused()
     {
         var (topic, markers) = Topics("sink-other");
