@@ -40,8 +40,9 @@ public sealed class KafkaTransactionalSinkOptions
 /// records and the marker commit together, or not at all.</para>
 /// <para><b>What has to hold.</b> The transactional id is stable across restarts and unique to the sink (it is also what
 /// fences a zombie: a producer of an older incarnation fails on its next transactional call). The marker topic exists, and
-/// its partition 0 is written by this sink alone (another producer's open transaction there delays <see cref="Recover"/>
-/// until it ends, since a read_committed consumer cannot read past it); its retention keeps at least the newest marker.
+/// its partition 0 is written by this sink alone (a read_committed reader cannot read past another producer's open
+/// transaction there: <see cref="Recover"/> waits for it to end, up to
+/// <see cref="KafkaTransactionalSinkOptions.OperationTimeout"/>, then fails); its retention keeps at least the newest marker.
 /// Consumers of the output read with <c>isolation.level=read_committed</c>: a read_uncommitted consumer sees the records
 /// of aborted transactions too, so for it the sink is at-least-once.</para>
 /// <para><b>Where it is at-least-once.</b> A restart from a checkpoint older than the last one committed (the newest
@@ -63,6 +64,7 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
 
     private readonly ProducerConfig _producerConfig;
     private readonly ConsumerConfig _markerConfig;
+    private readonly ConsumerConfig _markerEndConfig;
     private readonly KafkaTransactionalSinkOptions _options;
     private readonly byte[] _markerKey;
     private readonly object _gate = new();
@@ -107,6 +109,13 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
             EnableAutoOffsetStore = false,
             IsolationLevel = IsolationLevel.ReadCommitted,
             EnablePartitionEof = true,
+        };
+        _markerEndConfig = new ConsumerConfig(shared)
+        {
+            GroupId = "compiled-kafka-sink-marker",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            IsolationLevel = IsolationLevel.ReadUncommitted,
         };
     }
 
@@ -445,7 +454,31 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(_markerConfig).Build();
         var partition = new TopicPartition(MarkerTopic, new Partition(0));
-        var watermarks = consumer.QueryWatermarkOffsets(partition, _options.OperationTimeout);
+
+        // A read_committed reader stops at the last stable offset: behind another producer's open transaction, a marker
+        // committed after it would not be seen. Wait until no transaction is open there (ours were ended by InitTransactions).
+        var stableBy = DateTime.UtcNow + _options.OperationTimeout;
+        WatermarkOffsets watermarks;
+        using (var uncommitted = new ConsumerBuilder<byte[], byte[]>(_markerEndConfig).Build())
+        {
+            while (true)
+            {
+                watermarks = consumer.QueryWatermarkOffsets(partition, _options.OperationTimeout);
+                var high = uncommitted.QueryWatermarkOffsets(partition, _options.OperationTimeout).High.Value;
+                if (watermarks.High.Value >= high)
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > stableBy)
+                {
+                    throw new TimeoutException("A transaction stays open in " + MarkerTopic + "[0] (stable up to " + watermarks.High.Value.ToString(CultureInfo.InvariantCulture) + " of " + high.ToString(CultureInfo.InvariantCulture) + "): the commit markers of the sink '" + TransactionalId + "' cannot be read. The marker partition must be written by this sink alone.");
+                }
+
+                System.Threading.Thread.Sleep(100);
+            }
+        }
+
         var low = watermarks.Low.Value;
         var end = watermarks.High.Value;
         var window = 64L;
