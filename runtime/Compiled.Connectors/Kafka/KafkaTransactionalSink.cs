@@ -314,7 +314,7 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
         producer?.Dispose();
     }
 
-    /// <summary>Called inside the commit transaction, after its records and marker are produced and before it commits; a test stands for a crash there.</summary>
+    /// <summary>Called inside the commit transaction, after its records and marker are sent and before it commits; a test stands for a crash there.</summary>
     internal Action? BeforeCommitTransaction { get; set; }
 
     private static long LastKey(SortedDictionary<long, List<PendingRecord>> pending)
@@ -399,6 +399,10 @@ public sealed class KafkaTransactionalSink : ITransactionalSink, IDisposable
             marker[0] = MarkerVersion;
             BinaryPrimitives.WriteInt64BigEndian(marker.AsSpan(1), checkpointId);
             ProduceWaitingForRoom(producer, new TopicPartition(MarkerTopic, new Partition(0)), new Message<byte[], byte[]> { Key = _markerKey, Value = marker });
+            if (producer.Flush(_options.OperationTimeout) > 0)
+            {
+                throw new TimeoutException("The records of the sink '" + TransactionalId + "' were not all sent within " + _options.OperationTimeout.ToString("c", CultureInfo.InvariantCulture) + "; the transaction is aborted.");
+            }
         }
         catch (Exception error) when (error is not KafkaException { Error.IsFatal: true })
         {

@@ -21,7 +21,7 @@ public sealed class KafkaTransactionalSinkTests(KafkaMockClusterFixture kafka)
         /// <summary>Checkpoint 2 is prepared and durable; the job dies before its commit.</summary>
         AfterPrepareBeforeCommit,
 
-        /// <summary>Inside the commit of checkpoint 2: its records and marker are produced, the transaction is not committed.</summary>
+        /// <summary>Inside the commit of checkpoint 2: its records and marker are sent (flushed), the transaction is not committed.</summary>
         InsideTheCommitTransaction,
 
         /// <summary>Just after checkpoint 2 is committed.</summary>
@@ -99,9 +99,10 @@ public sealed class KafkaTransactionalSinkTests(KafkaMockClusterFixture kafka)
         var handle3 = Prepare(restarted, 3);
         restarted.Commit(3, handle3);
 
-        // On the mock cluster, which shows the records of an aborted transaction (and its marker) to read_committed
+        // On the mock cluster, which shows the records of an open or aborted transaction (and its marker) to read_committed
         // consumers, the InsideTheCommitTransaction case proves only that the restart neither loses nor repeats what the
-        // mock shows; that a broker hides the aborted records and Recover commits them again is not proven here.
+        // mock shows (the interrupted transaction's records and marker, all sent); that a broker hides them once the
+        // restarted producer aborts the transaction, and that Recover then commits them again, is not proven here.
         AssertEachOnceInOrder(ReadTopic(kafka, topic), 20);
     }
 
