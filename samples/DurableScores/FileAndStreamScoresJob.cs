@@ -108,6 +108,7 @@ public sealed class FileAndStreamScoresJob : IAsyncDisposable
     private readonly TeamScoresPipeline.Runner<EventTimeTracker, PendingPanes, DeadLetterWriter> _runner;
     private readonly long _maxDelayMs;
     private readonly double _linesPerSecond;
+    private bool _restored;
     private bool _fileDone;
     private bool _streamDone;
     private long _panesWritten;
@@ -192,7 +193,35 @@ public sealed class FileAndStreamScoresJob : IAsyncDisposable
     }
 
     /// <summary>
-    /// Restores the latest checkpoint (or, on the first start, fixes the stream's end and checkpoints it), reads the rest
+    /// Restores the latest checkpoint; on the first start (no checkpoint), fixes the end of the stream read at its last
+    /// sequence now and makes it durable with a first checkpoint, before any input, so that every restart reads the same
+    /// messages.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the load and the requests.</param>
+    /// <returns>The checkpoint restored, or null on the first start.</returns>
+    public async Task<long?> RestoreAsync(CancellationToken cancellationToken = default)
+    {
+        if (_restored)
+        {
+            throw new InvalidOperationException("The job has already restored.");
+        }
+
+        _restored = true;
+        RestoredFrom = await _checkpointer.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        if (RestoredFrom is null)
+        {
+            var info = await _js.GetStreamAsync(_stream.Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _state.EndSequence = info.Info.State.LastSeq;
+            var first = _checkpointer.CheckpointAsync();
+            _checkpointer.TryCheckpoint();
+            await first.ConfigureAwait(false);
+        }
+
+        return RestoredFrom;
+    }
+
+    /// <summary>
+    /// Restores the latest checkpoint unless <see cref="RestoreAsync"/> did, reads the rest
     /// of both sources in their interleaving, fires the windows still open, and takes a final checkpoint, which commits
     /// the last panes.
     /// </summary>
@@ -200,16 +229,9 @@ public sealed class FileAndStreamScoresJob : IAsyncDisposable
     /// <returns>A task that completes when the final checkpoint is committed.</returns>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
-        RestoredFrom = await _checkpointer.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        if (RestoredFrom is null)
+        if (!_restored)
         {
-            // The first start: the stream is read up to what it holds now, and that end is made durable before any
-            // input, so that every restart reads the same messages.
-            var info = await _js.GetStreamAsync(_stream.Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            _state.EndSequence = info.Info.State.LastSeq;
-            var first = _checkpointer.CheckpointAsync();
-            _checkpointer.TryCheckpoint();
-            await first.ConfigureAwait(false);
+            await RestoreAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (!_runner.IsFinished)

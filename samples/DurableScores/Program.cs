@@ -85,6 +85,17 @@ public static class Program
             return BadCommandLine("FILE, --nats, --stream, --checkpoints, --output and --publish are required");
         }
 
+        // An input that cannot be opened is told before anything else is tried.
+        try
+        {
+            InputFile.OpenRead(path).Dispose();
+        }
+        catch (Exception e) when (InputFile.IsReadError(e))
+        {
+            Console.Error.WriteLine(InputFile.CannotRead(Name, path, e));
+            return InputFile.CannotReadExitCode;
+        }
+
         await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "DurableScores" });
         try
         {
@@ -121,6 +132,9 @@ public static class Program
         {
             try
             {
+                // One line on standard output once the state is restored, before the first line is read.
+                var restored = await job.RestoreAsync();
+                Console.WriteLine(restored is { } id ? "resumed from checkpoint " + id.ToString(CultureInfo.InvariantCulture) : "started from the beginning");
                 await job.RunAsync();
             }
             catch (Exception e) when (InputFile.IsReadError(e))
