@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
+using System.IO;
 using BenchmarkDotNet.Attributes;
+using Compiled.Checkpoints;
 using Compiled.Benchmarks.EventTime;
 
 namespace Compiled.Benchmarks.Checkpoints;
@@ -8,7 +10,8 @@ namespace Compiled.Benchmarks.Checkpoints;
 /// <summary>
 /// What a checkpoint of W3's runner costs against the state it holds: one open 60 s window with 10k, 100k or 1M keys
 /// counted (W3's pipeline), written to a reused buffer (the runner's part of a checkpoint, before any store), and
-/// restored into a new runner. The bytes written are printed at setup. <c>dotnet run -c Release --project
+/// restored into a new runner; and a whole checkpoint written to a local directory (fsync and rename included). The
+/// bytes written are printed at setup. <c>dotnet run -c Release --project
 /// bench/Compiled.Benchmarks -- --filter '*CheckpointSize*' --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,6 +20,8 @@ public class CheckpointSize
     private W3FixedCountsPipeline.Runner<WindowDigestSink> _runner = null!;
     private readonly ArrayBufferWriter<byte> _buffer = new();
     private byte[] _checkpoint = Array.Empty<byte>();
+    private string _directory = string.Empty;
+    private Checkpointer _checkpointer = null!;
 
     /// <summary>The keys held in the open window.</summary>
     [Params(10_000, 100_000, 1_000_000)]
@@ -33,6 +38,10 @@ public class CheckpointSize
 
         _runner.WriteCheckpoint(_buffer);
         _checkpoint = _buffer.WrittenSpan.ToArray();
+        _directory = Directory.CreateTempSubdirectory("compiled-bench-checkpoint-size-").FullName;
+        _checkpointer = new Checkpointer(_directory, new CheckpointOptions { Interval = System.Threading.Timeout.InfiniteTimeSpan, KeepLast = 2 });
+        _checkpointer.Register("pipeline", _runner);
+        _checkpointer.RestoreAsync().AsTask().GetAwaiter().GetResult();
         Console.WriteLine("// checkpoint of " + Keys.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " keys: " +
                           _checkpoint.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes");
     }
@@ -44,6 +53,25 @@ public class CheckpointSize
         _buffer.ResetWrittenCount();
         _runner.WriteCheckpoint(_buffer);
         return _buffer.WrittenCount;
+    }
+
+    /// <summary>
+    /// A whole checkpoint on disk: the state written on this thread, then the part and its manifest written, fsynced
+    /// and renamed by the checkpointer's writer, and the older checkpoints beyond the last two deleted.
+    /// </summary>
+    [Benchmark]
+    public long WriteToDisk()
+    {
+        var done = _checkpointer.CheckpointAsync();
+        _checkpointer.TryCheckpoint();
+        return done.GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _checkpointer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_directory, recursive: true);
     }
 
     /// <summary>A new runner given that state.</summary>
