@@ -15,9 +15,6 @@ public sealed partial class PipelineGenerator
             private const string Writer = "global::Compiled.Coders.CoderWriter";
             private const string Reader = "global::Compiled.Coders.CoderReader";
 
-            /// <summary>The version of the layout a runner's checkpoint is written in (the header, then the state in plan order).</summary>
-            private const uint CheckpointFormat = 1;
-
             /// <summary>The transforms whose state a checkpoint writes, in plan order (the planner has checked that it can).</summary>
             private IEnumerable<TransformSpec> CheckpointedTransforms =>
                 _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
@@ -39,9 +36,8 @@ public sealed partial class PipelineGenerator
 
                 var coders = CheckpointedTransforms.SelectMany(t => t.StateCoders!.Value).Distinct().ToList();
                 var versions = coders.Aggregate("0u", (acc, coder) => "global::Compiled.Coders.Coder.CombineVersions(" + acc + ", default(" + coder + ").FormatVersion)");
-                w.Line("// Checkpoints: the runner's state (" + CheckpointSummary() + ") written with coders, in plan order.");
-                w.Line("private const uint __CheckpointFormat = " + CheckpointFormat.ToString(CultureInfo.InvariantCulture) + "u;");
-                w.Line();
+                w.Line("// Checkpoints: the runner's state (" + CheckpointSummary() + ") written with coders, in plan order,");
+                w.Line("// after RunnerCheckpoint's header (format, fingerprint, finished).");
                 w.Line("/// <summary>");
                 w.Line("/// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the");
                 w.Line("/// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.");
@@ -63,12 +59,10 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Open("try");
                 w.Open("if (__HeldCount() != 0 || __finishing)");
-                w.Line("throw new global::System.InvalidOperationException(\"A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.\");");
+                w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();");
                 w.Close();
                 w.Line("var writer = new " + Writer + "(output);");
-                w.Line("writer.WriteUInt32(__CheckpointFormat);");
-                w.Line("writer.WriteUInt64(StateFingerprint);");
-                w.Line("writer.WriteBoolean(finished);");
+                w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);");
                 w.Open("if (!finished)");
                 w.Line("__WriteState(ref writer);");
                 w.Close();
@@ -91,29 +85,19 @@ public sealed partial class PipelineGenerator
                 WriteCheckpointAlone(w);
                 w.Open("if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue" +
                        string.Concat(_inputs.Select(i => " || __elementsIn_" + Names.ToPascal(i.Name!) + " != 0")) + ")");
-                w.Line("throw new global::System.InvalidOperationException(\"A checkpoint is restored into a new runner, before any input, watermark or processing time.\");");
+                w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();");
                 w.Close();
                 w.Line("var reader = new " + Reader + "(state);");
                 w.Open("try");
-                w.Line("var format = reader.ReadUInt32();");
-                w.Open("if (format != __CheckpointFormat)");
-                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint is in format \" + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \", this runner reads format \" + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \".\");");
-                w.Close();
-                w.Line("var fingerprint = reader.ReadUInt64();");
-                w.Open("if (fingerprint != StateFingerprint)");
-                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint was written by a pipeline whose state has another shape (fingerprint \" + fingerprint.ToString(\"X16\", global::System.Globalization.CultureInfo.InvariantCulture) + \", this runner's \" + StateFingerprint.ToString(\"X16\", global::System.Globalization.CultureInfo.InvariantCulture) + \"): its plan or the coders of its state changed.\");");
-                w.Close();
-                w.Open("if (reader.ReadBoolean())");
+                w.Open("if (global::Compiled.Checkpoints.RunnerCheckpoint.ReadHeader(ref reader, " + PipelineLiteral + ", StateFingerprint))");
                 w.Line("__state = 3; // the job had finished: Finish had emitted everything");
                 w.Line("return;");
                 w.Close();
                 w.Line("__ReadState(ref reader);");
-                w.Open("if (reader.Remaining != 0)");
-                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": \" + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" bytes of the checkpoint were left unread.\");");
-                w.Close();
+                w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.ReadEnd(ref reader, " + PipelineLiteral + ");");
                 w.Close();
                 w.Open("catch (global::Compiled.Coders.CoderException error)");
-                w.Line("throw new global::Compiled.Checkpoints.CheckpointMismatchException(" + PipelineLiteral + " + \": the checkpoint cannot be read: \" + error.Message, error);");
+                w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.Unreadable(" + PipelineLiteral + ", error);");
                 w.Close();
                 w.Close();
                 w.Line();
@@ -148,7 +132,7 @@ public sealed partial class PipelineGenerator
                 if (Streaming)
                 {
                     w.Open("if (__level != 0 || __partition)");
-                    w.Line("throw new global::System.NotSupportedException(\"The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.\");");
+                    w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();");
                     w.Close();
                 }
             }

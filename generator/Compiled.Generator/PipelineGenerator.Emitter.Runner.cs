@@ -318,10 +318,18 @@ public sealed partial class PipelineGenerator
                         }
                         else
                         {
+                            // The listener reads on its own thread while the runner may be changing the maps: a walk
+                            // that meets a change reports the last size it counted.
                             w.Open();
                             w.Line("long size = 0;");
+                            w.Open("try");
                             w.Open("foreach (var state in _wstate" + N(t.Id) + ".Values)");
                             w.Line("size += state.Count;");
+                            w.Close();
+                            w.Line("__stateSize" + N(t.Id) + " = size;");
+                            w.Close();
+                            w.Open("catch (global::System.InvalidOperationException)");
+                            w.Line("size = __stateSize" + N(t.Id) + ";");
                             w.Close();
                             w.Line("measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(size, " + pipeline + ", \"transform\", " + Literal("#" + N(t.Id) + " " + t.Label) + "));");
                             w.Close();

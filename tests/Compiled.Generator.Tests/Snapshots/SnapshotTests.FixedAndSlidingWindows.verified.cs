@@ -127,6 +127,7 @@ namespace Snapshots
             private readonly long[] _cacheW4 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, int>?[] _cacheS4 = new global::System.Collections.Generic.Dictionary<string, int>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, int>> _pool4 = new();
+            private long __stateSize4; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
             private long _fixedStart6 = long.MinValue; // pane of the last element through #6 Window sliding 60 s every 10 s (line 18)
             // #7 Count (line 19) shares panes between overlapping sliding windows: state is kept per key and
             // pane [p, p + period); a window's result merges its size/period panes when it fires; a pane is dropped
@@ -180,9 +181,8 @@ namespace Snapshots
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
 
-            // Checkpoints: the runner's state (watermarks, #4 CombinePerKey (line 16), #7 Count (line 19)) written with coders, in plan order.
-            private const uint __CheckpointFormat = 1u;
-
+            // Checkpoints: the runner's state (watermarks, #4 CombinePerKey (line 16), #7 Count (line 19)) written with coders, in plan order,
+            // after RunnerCheckpoint's header (format, fingerprint, finished).
             /// <summary>
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
@@ -200,7 +200,7 @@ namespace Snapshots
                 global::System.ArgumentNullException.ThrowIfNull(output);
                 if (__level != 0 || __partition)
                 {
-                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
                 var finished = __state == 3;
                 if (!finished)
@@ -211,12 +211,10 @@ namespace Snapshots
                 {
                     if (__HeldCount() != 0 || __finishing)
                     {
-                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                        throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
                     }
                     var writer = new global::Compiled.Coders.CoderWriter(output);
-                    writer.WriteUInt32(__CheckpointFormat);
-                    writer.WriteUInt64(StateFingerprint);
-                    writer.WriteBoolean(finished);
+                    global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
                     if (!finished)
                     {
                         __WriteState(ref writer);
@@ -242,39 +240,26 @@ namespace Snapshots
             {
                 if (__level != 0 || __partition)
                 {
-                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Plays != 0)
                 {
-                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
                 }
                 var reader = new global::Compiled.Coders.CoderReader(state);
                 try
                 {
-                    var format = reader.ReadUInt32();
-                    if (format != __CheckpointFormat)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
-                    }
-                    var fingerprint = reader.ReadUInt64();
-                    if (fingerprint != StateFingerprint)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
-                    }
-                    if (reader.ReadBoolean())
+                    if (global::Compiled.Checkpoints.RunnerCheckpoint.ReadHeader(ref reader, "Snapshots.FixedAndSlidingWindows", StateFingerprint))
                     {
                         __state = 3; // the job had finished: Finish had emitted everything
                         return;
                     }
                     __ReadState(ref reader);
-                    if (reader.Remaining != 0)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
-                    }
+                    global::Compiled.Checkpoints.RunnerCheckpoint.ReadEnd(ref reader, "Snapshots.FixedAndSlidingWindows");
                 }
                 catch (global::Compiled.Coders.CoderException error)
                 {
-                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.FixedAndSlidingWindows" + ": the checkpoint cannot be read: " + error.Message, error);
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.Unreadable("Snapshots.FixedAndSlidingWindows", error);
                 }
             }
 
@@ -1594,9 +1579,17 @@ namespace Snapshots
             {
                 {
                     long size = 0;
-                    foreach (var state in _wstate4.Values)
+                    try
                     {
-                        size += state.Count;
+                        foreach (var state in _wstate4.Values)
+                        {
+                            size += state.Count;
+                        }
+                        __stateSize4 = size;
+                    }
+                    catch (global::System.InvalidOperationException)
+                    {
+                        size = __stateSize4;
                     }
                     measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(size, "Snapshots.FixedAndSlidingWindows", "transform", "#4 CombinePerKey (line 16)"));
                 }

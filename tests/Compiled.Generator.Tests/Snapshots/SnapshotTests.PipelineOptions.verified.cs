@@ -143,9 +143,8 @@ namespace Snapshots
             /// <summary>True once <see cref="Finish"/> has completed (every result delivered to its sink).</summary>
             public bool IsFinished => __state == 3;
 
-            // Checkpoints: the runner's state (watermarks, #3 CombinePerKey (line 17)) written with coders, in plan order.
-            private const uint __CheckpointFormat = 1u;
-
+            // Checkpoints: the runner's state (watermarks, #3 CombinePerKey (line 17)) written with coders, in plan order,
+            // after RunnerCheckpoint's header (format, fingerprint, finished).
             /// <summary>
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
@@ -163,7 +162,7 @@ namespace Snapshots
                 global::System.ArgumentNullException.ThrowIfNull(output);
                 if (__level != 0 || __partition)
                 {
-                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
                 var finished = __state == 3;
                 if (!finished)
@@ -174,12 +173,10 @@ namespace Snapshots
                 {
                     if (__HeldCount() != 0 || __finishing)
                     {
-                        throw new global::System.InvalidOperationException("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+                        throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
                     }
                     var writer = new global::Compiled.Coders.CoderWriter(output);
-                    writer.WriteUInt32(__CheckpointFormat);
-                    writer.WriteUInt64(StateFingerprint);
-                    writer.WriteBoolean(finished);
+                    global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
                     if (!finished)
                     {
                         __WriteState(ref writer);
@@ -205,39 +202,26 @@ namespace Snapshots
             {
                 if (__level != 0 || __partition)
                 {
-                    throw new global::System.NotSupportedException("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Scores != 0)
                 {
-                    throw new global::System.InvalidOperationException("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
                 }
                 var reader = new global::Compiled.Coders.CoderReader(state);
                 try
                 {
-                    var format = reader.ReadUInt32();
-                    if (format != __CheckpointFormat)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Scores" + ": the checkpoint is in format " + format.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner reads format " + __CheckpointFormat.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".");
-                    }
-                    var fingerprint = reader.ReadUInt64();
-                    if (fingerprint != StateFingerprint)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Scores" + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " + fingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + ", this runner's " + StateFingerprint.ToString("X16", global::System.Globalization.CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
-                    }
-                    if (reader.ReadBoolean())
+                    if (global::Compiled.Checkpoints.RunnerCheckpoint.ReadHeader(ref reader, "Snapshots.Scores", StateFingerprint))
                     {
                         __state = 3; // the job had finished: Finish had emitted everything
                         return;
                     }
                     __ReadState(ref reader);
-                    if (reader.Remaining != 0)
-                    {
-                        throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Scores" + ": " + reader.Remaining.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
-                    }
+                    global::Compiled.Checkpoints.RunnerCheckpoint.ReadEnd(ref reader, "Snapshots.Scores");
                 }
                 catch (global::Compiled.Coders.CoderException error)
                 {
-                    throw new global::Compiled.Checkpoints.CheckpointMismatchException("Snapshots.Scores" + ": the checkpoint cannot be read: " + error.Message, error);
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.Unreadable("Snapshots.Scores", error);
                 }
             }
 

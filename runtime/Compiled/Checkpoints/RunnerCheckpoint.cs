@@ -1,0 +1,88 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using Compiled.Coders;
+
+namespace Compiled.Checkpoints;
+
+/// <summary>
+/// The header of a generated runner's checkpoint and the errors of its restore: the format, the fingerprint of the
+/// state's shape, and whether the runner had finished. Generated code calls these; they are public for that reason only.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RunnerCheckpoint
+{
+    /// <summary>The version of the layout a runner's checkpoint is written in (the header, then the state in plan order).</summary>
+    public const uint Format = 1;
+
+    /// <summary>Writes the header: the format, the fingerprint, and whether the runner has finished.</summary>
+    /// <param name="writer">Where the bytes go.</param>
+    /// <param name="fingerprint">The runner's <see cref="ICheckpointable.StateFingerprint"/>.</param>
+    /// <param name="finished">Whether its Finish has completed (then nothing else is written).</param>
+    public static void WriteHeader(ref CoderWriter writer, ulong fingerprint, bool finished)
+    {
+        writer.WriteUInt32(Format);
+        writer.WriteUInt64(fingerprint);
+        writer.WriteBoolean(finished);
+    }
+
+    /// <summary>Reads the header and checks it against the runner restoring it.</summary>
+    /// <param name="reader">The checkpoint.</param>
+    /// <param name="pipeline">The pipeline's name, for messages.</param>
+    /// <param name="fingerprint">The restoring runner's fingerprint.</param>
+    /// <returns>Whether the runner that wrote it had finished.</returns>
+    /// <exception cref="CheckpointMismatchException">Another format, or a state of another shape.</exception>
+    public static bool ReadHeader(ref CoderReader reader, string pipeline, ulong fingerprint)
+    {
+        var format = reader.ReadUInt32();
+        if (format != Format)
+        {
+            throw new CheckpointMismatchException(pipeline + ": the checkpoint is in format " + format.ToString(CultureInfo.InvariantCulture) +
+                                                  ", this runner reads format " + Format.ToString(CultureInfo.InvariantCulture) + ".");
+        }
+
+        var written = reader.ReadUInt64();
+        if (written != fingerprint)
+        {
+            throw new CheckpointMismatchException(pipeline + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " +
+                                                  written.ToString("X16", CultureInfo.InvariantCulture) + ", this runner's " +
+                                                  fingerprint.ToString("X16", CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+        }
+
+        return reader.ReadBoolean();
+    }
+
+    /// <summary>Checks that the whole checkpoint was read.</summary>
+    /// <param name="reader">The checkpoint, read.</param>
+    /// <param name="pipeline">The pipeline's name, for messages.</param>
+    /// <exception cref="CheckpointMismatchException">Bytes are left.</exception>
+    public static void ReadEnd(ref CoderReader reader, string pipeline)
+    {
+        if (reader.Remaining != 0)
+        {
+            throw new CheckpointMismatchException(pipeline + ": " + reader.Remaining.ToString(CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+        }
+    }
+
+    /// <summary>A checkpoint whose bytes cannot be decoded.</summary>
+    /// <param name="pipeline">The pipeline's name.</param>
+    /// <param name="error">What the coder found.</param>
+    /// <returns>The exception to throw.</returns>
+    public static CheckpointMismatchException Unreadable(string pipeline, CoderException error) =>
+        new(pipeline + ": the checkpoint cannot be read: " + error.Message, error);
+
+    /// <summary>A restore into a runner that has already been used.</summary>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException NotNew() =>
+        new("A checkpoint is restored into a new runner, before any input, watermark or processing time.");
+
+    /// <summary>A checkpoint while the runner holds results a sink refused.</summary>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException Held() =>
+        new("A sink refused results that the runner holds: call the runner again (it delivers them first) before a checkpoint.");
+
+    /// <summary>A partition or shard of the streaming parallel runner checkpointed on its own.</summary>
+    /// <returns>The exception to throw.</returns>
+    public static NotSupportedException PartOfAParallelRunner() =>
+        new("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+}
