@@ -322,6 +322,9 @@ public sealed class Checkpointer : IAsyncDisposable
         }
     }
 
+    /// <summary>True once disposed: the meter no longer reports it.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed);
+
     internal void ReportCompleted(List<System.Diagnostics.Metrics.Measurement<long>> measurements) =>
         measurements.Add(new(CompletedCount, new KeyValuePair<string, object?>("checkpointer", Name)));
 

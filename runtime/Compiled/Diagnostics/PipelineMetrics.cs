@@ -156,7 +156,7 @@ public static class PipelineMetrics
         {
             foreach (var reference in Checkpointers)
             {
-                if (reference.TryGetTarget(out var checkpointer))
+                if (reference.TryGetTarget(out var checkpointer) && !checkpointer.IsDisposed)
                 {
                     report(checkpointer, measurements);
                 }
