@@ -115,6 +115,14 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (IsStatefulParDo(t) && EmitRouted(w, t, value, timestamp, window))
+                {
+                    // On a shard of the parallel batch runner, the element went to its key's shard; here, it is run.
+                    EmitTransform(w, t, value, timestamp, window, inputIndex);
+                    w.Close();
+                    return;
+                }
+
                 EmitTransform(w, t, value, timestamp, window, inputIndex);
             }
 

@@ -453,11 +453,22 @@ public sealed partial class PipelineGenerator
                 w.Open("foreach (var peer in peers)");
                 w.Open("foreach (var e in peer.__route" + id + "![__shard])");
                 w.Line("_pane = e.Pane;");
-                EmitPanedUpdate(w, t, "e.Value", "e.Timestamp", "e.Window");
+                if (IsStatefulParDo(t))
+                {
+                    EmitTransform(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
+                }
+                else
+                {
+                    EmitPanedUpdate(w, t, "e.Value", "e.Timestamp", "e.Window");
+                }
+
                 w.Close();
                 w.Close();
                 w.Line("_pane = arrived;");
-                w.Line("__EndBundle();");
+                if (AnyPanes)
+                {
+                    w.Line("__EndBundle();");
+                }
             }
 
             private void WriteToOneExchange(SourceWriter w, TransformSpec t)

@@ -209,8 +209,9 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
-            /// The parallel runners do not run stateful ParDos yet: Run with a parallelism and CreateParallelRunner exist and
-            /// throw, saying so, as the members of a declaration that cannot be generated do.
+            /// The streaming parallel runner does not run stateful ParDos yet: CreateParallelRunner exists and throws, saying so,
+            /// as the members of a declaration that cannot be generated do (and so does Run with a parallelism when the
+            /// parallel batch runner is not generated for another reason).
             /// </summary>
             private void WriteParallelNotSupported(SourceWriter w)
             {
@@ -219,17 +220,17 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                var message = Literal("The parallel runners of " + _spec.ClassName + " are not generated: " + why + ".");
-                if (_inputs.Count > 0 && !_inputs.Any(i => Camel(i.Name!) is "parallelism" or "maxParallelism"))
+                var message = Literal("The streaming parallel runner of " + _spec.ClassName + " is not generated: " + why + ".");
+                if (!Parallel && _inputs.Count > 0 && !_inputs.Any(i => Camel(i.Name!) is "parallelism" or "maxParallelism"))
                 {
                     var parameters = _inputs.Select(i => (i.Kind == TransformKind.ReadLinesInput
                         ? "global::Compiled.TextInput "
                         : "global::System.ReadOnlyMemory<" + i.OutputTypes[0] + "> ") + Camel(i.Name!));
-                    w.Line("/// <summary>Not supported yet for this pipeline: throws <see cref=\"global::System.NotSupportedException\"/> (a stateful ParDo runs on one thread: use the other Run).</summary>");
+                    w.Line("/// <summary>Not supported for this pipeline: throws <see cref=\"global::System.NotSupportedException\"/> saying why (use the other Run).</summary>");
                     w.Line(GeneratedCode);
                     w.Line(Surface + " static Results Run(" + OptionsParameterFirst(true) + string.Join(", ", parameters) +
                            ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism) =>");
-                    w.Line("    throw new global::System.NotSupportedException(" + message + ");");
+                    w.Line("    throw new global::System.NotSupportedException(" + Literal("The parallel batch runner of " + _spec.ClassName + " is not generated: " + (_plan.ParallelWhyNot ?? why) + ".") + ");");
                     w.Line();
                 }
 

@@ -75,7 +75,8 @@ public sealed partial class PipelineGenerator
                     var keyType = t.Kind switch
                     {
                         TransformKind.CountPerElement or TransformKind.Distinct => t.InputType,
-                        TransformKind.CountPerKey or TransformKind.CombinePerKey or TransformKind.GroupByKey or TransformKind.CoGroupByKey => t.KeyType,
+                        TransformKind.CountPerKey or TransformKind.CombinePerKey or TransformKind.GroupByKey or TransformKind.CoGroupByKey or
+                            TransformKind.StatefulParDo => t.KeyType,
                         _ => null,
                     };
                     var values = t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.CombinePerKey ? t.ValueTypes.ToList() : new List<string>();
@@ -150,10 +151,9 @@ public sealed partial class PipelineGenerator
                         ViewCoder(t.InputType, "Value");
                     }
 
-                    if (t.Stateful is { } stateful && t.KeyType is { } statefulKey)
+                    if (t.Stateful is { } stateful)
                     {
-                        // A stateful ParDo: its key, then each cell's contents (timers are the runner's to keep).
-                        StateCoder(statefulKey, "Key", Resolve(position, statefulKey) is { } statefulKeySymbol ? rule.Judge(statefulKeySymbol, "Key", key: true) : null);
+                        // A stateful ParDo: its key (above), then each cell's contents (timers are the runner's to keep).
                         var cells = new List<StateCellSpec>();
                         foreach (var cell in stateful.Cells)
                         {

@@ -20,7 +20,7 @@ public sealed partial class PipelineGenerator
             {
                 var layout = layouts[t.Id];
                 var exchange = ExchangeOf(t, layout);
-                var partials = exchange != ExchangeKind.None && layout != StateLayout.KeyedWindowPanes && layout != StateLayout.SideInputBuffer;
+                var partials = exchange != ExchangeKind.None && layout != StateLayout.KeyedWindowPanes && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
             }).ToList();
@@ -134,11 +134,6 @@ public sealed partial class PipelineGenerator
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
-            if (StatefulParDoWhyNot(transforms) is { } stateful)
-            {
-                return stateful;
-            }
-
             if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
             {
                 return "the pipeline has no input to split";
@@ -164,10 +159,10 @@ public sealed partial class PipelineGenerator
             return null;
         }
 
-        /// <summary>The parallel runners do not run stateful ParDos yet: their generated members say so when called.</summary>
+        /// <summary>The streaming parallel runner does not run stateful ParDos yet: its generated members say so when called.</summary>
         internal static string? StatefulParDoWhyNot(IEnumerable<TransformSpec> transforms) =>
             transforms.FirstOrDefault(t => t.Kind == TransformKind.StatefulParDo) is { } t
-                ? "#" + Num(t.Id) + " " + t.Label + " keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run)"
+                ? "#" + Num(t.Id) + " " + t.Label + " keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism)"
                 : null;
 
         /// <summary>
@@ -289,8 +284,9 @@ public sealed partial class PipelineGenerator
         private static ExchangeKind ExchangeOf(TransformSpec t, StateLayout layout) => layout switch
         {
             StateLayout.None => ExchangeKind.None,
-            // The parallel runners do not run stateful ParDos yet (ParallelWhyNot): nothing is exchanged.
-            StateLayout.KeyedUserState => ExchangeKind.None,
+            // Elements travel to their key's shard, where its state and timers are (the parallel batch runner; the
+            // streaming one does not run stateful ParDos yet).
+            StateLayout.KeyedUserState => ExchangeKind.ByKeyGroup,
             // A reader of a side input keeps its elements where they are; the view comes to it.
             StateLayout.SideInputBuffer => ExchangeKind.None,
             StateLayout.SideInputView => ExchangeKind.Broadcast,
@@ -309,7 +305,9 @@ public sealed partial class PipelineGenerator
                 ? (t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.Distinct
                     ? "each shard " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups") + " its part first" + PerWindow(layout) + " and ships that"
                     : "each shard pre-aggregates" + PerWindow(layout) + " per key and ships accumulators (combiner lifting)")
-                : "elements travel, and the owner adds them to its keyed window panes, whose triggers see them there"),
+                : layout == StateLayout.KeyedUserState
+                    ? "elements travel, and the owner runs the ParDo on them with the key's state and timers"
+                    : "elements travel, and the owner adds them to its keyed window panes, whose triggers see them there"),
         };
 
         private static string PerWindow(StateLayout layout) => layout switch

@@ -83,7 +83,7 @@ public class StatefulParDoTests
     }
 
     [Fact]
-    public void TheParallelRunnersOfAStatefulPipelineThrowSayingTheyAreNotSupportedYet()
+    public void AStatefulPipelineRunsOnTheParallelBatchRunnerAndItsStreamingParallelRunnerThrows()
     {
         var run = Run("""
                     p.Create<KV<string, int>>("in")
@@ -93,9 +93,11 @@ public class StatefulParDoTests
         Assert.Empty(run.CompilationDiagnostics);
         var source = run.SingleSource;
         Assert.Contains("static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> @in, int parallelism", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("The parallel batch runner of P is not generated", source, StringComparison.Ordinal);
+        Assert.Contains("route1[__ShardOf1(", source, StringComparison.Ordinal); // elements go to their key's shard
         Assert.Contains("static ParallelRunner<TOut> CreateParallelRunner<TOut>(", source, StringComparison.Ordinal);
-        Assert.Contains("throw new global::System.NotSupportedException(\"The parallel runners of P are not generated: #1 ParDo (line", source, StringComparison.Ordinal);
-        Assert.Contains("which the parallel runners do not run yet", source, StringComparison.Ordinal);
+        Assert.Contains("throw new global::System.NotSupportedException(\"The streaming parallel runner of P is not generated: #1 ParDo (line", source, StringComparison.Ordinal);
+        Assert.Contains("which the streaming parallel runner does not run yet", source, StringComparison.Ordinal);
     }
 
     /// <summary>testStateNotKeyed and testTimerNotKeyed: Beam fails with "ParDo requires its input to use KvCoder in order to use state and timers".</summary>

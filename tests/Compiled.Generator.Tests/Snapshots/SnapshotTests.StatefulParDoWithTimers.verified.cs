@@ -16,8 +16,10 @@
 //   Fusion boundaries:
 //     #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration
 //     #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
-//   Parallel batch runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).
-//   Streaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).
+//   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
+//     #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers
+//     #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
+//   Streaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
 
 #nullable enable
@@ -34,11 +36,11 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nStreaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'clicks' (line 18)\"])\n  n1[\"Window fixed 600 s (lateness 60 s) (line 19)\"]\n  n2[[\"ParDo (line 20)\"]]\n  n3[[\"CombinePerKey (line 35)\"]]\n  n4[/\"Output 'activity' (line 36)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 ==> n3\n  n3 --> n4";
+        public static string PlanMermaid => "flowchart LR\n  n0([\"Create 'clicks' (line 18)\"])\n  n1[\"Window fixed 600 s (lateness 60 s) (line 19)\"]\n  n2[[\"ParDo (line 20)\"]]\n  n3[[\"CombinePerKey (line 35)\"]]\n  n4[/\"Output 'activity' (line 36)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
 
         #nullable enable
         // ParDo (line 20) (the user's lambda, called directly from the fused loop)
@@ -138,6 +140,16 @@ namespace Snapshots
                 new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.Default()),
                 new global::Compiled.Execution.PaneOptions(60000L, false, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, false));
 
+            // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
+            private int __maxParallelism;
+            private int __shardCount;
+            // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
+            private int __shard;
+            private Runner<TActivity>[]? __peers;
+            private global::Compiled.Parallel.ShardGroup? __group;
+            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route2; // elements of #2 for each shard, set on a shard only
+            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route3; // elements of #3 for each shard, set on a shard only
+
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TActivity activity)
             {
@@ -160,7 +172,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x665A25ACul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x439C5519ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -529,22 +541,29 @@ namespace Snapshots
                     _fixedStart1 = timestamp.Millis - ((((timestamp.Millis - 0L) % 600000L) + 600000L) % 600000L);
                 }
                 var w1 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart1), new global::Compiled.Instant(_fixedStart1 + 600000L));
-                // #2 ParDo (line 20)
-                var expiry2 = _states2.ExpiryOf(w1);
-                if (expiry2.Millis < _swm2.Millis)
+                if (__route2 is { } route2)
                 {
-                    _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
+                    route2[__ShardOf2(element.Key)].Add((element, timestamp, w1, _pane));
                 }
                 else
                 {
-                    ref var s2 = ref _states2.GetOrAdd(element.Key, w1, out var slot2, out var created2);
-                    if (created2)
+                    // #2 ParDo (line 20)
+                    var expiry2 = _states2.ExpiryOf(w1);
+                    if (expiry2.Millis < _swm2.Millis)
                     {
-                        __BindState2(ref s2, slot2);
+                        _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
                     }
-                    _states2.Timers.Begin(timestamp, w1, expiry2);
-                    _states2.Timers.SetProcessingTime(_processingTime);
-                    __StatefulParDo2(element.Key, element.Value, ref s2, new global::Compiled.ProcessContext(timestamp, w1), new __Emit2_0(this, timestamp, w1));
+                    else
+                    {
+                        ref var s2 = ref _states2.GetOrAdd(element.Key, w1, out var slot2, out var created2);
+                        if (created2)
+                        {
+                            __BindState2(ref s2, slot2);
+                        }
+                        _states2.Timers.Begin(timestamp, w1, expiry2);
+                        _states2.Timers.SetProcessingTime(_processingTime);
+                        __StatefulParDo2(element.Key, element.Value, ref s2, new global::Compiled.ProcessContext(timestamp, w1), new __Emit2_0(this, timestamp, w1));
+                    }
                 }
             }
 
@@ -920,9 +939,17 @@ namespace Snapshots
                 var timestamp = window.MaxTimestamp;
 
                 // Stage: emit #2 ParDo (line 20)
+                if (__peers is not null)
+                {
+                    __Exchange2();
+                }
                 __FireTimers2(global::Compiled.Instant.MaxValue);
 
                 // Stage: emit #3 CombinePerKey (line 35)
+                if (__peers is not null)
+                {
+                    __Exchange3();
+                }
                 _panes3.AdvanceWatermark(global::Compiled.Instant.MaxValue);
                 foreach (var fp3 in _panes3.Fired)
                 {
@@ -1025,6 +1052,105 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf2(string key)
+            {
+                #nullable disable warnings // coders name their types without nullable annotations
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable restore warnings
+            }
+
+            /// <summary>The shard that owns the key group of a key of #3: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private int __ShardOf3(string key)
+            {
+                #nullable disable warnings // coders name their types without nullable annotations
+                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                #nullable restore warnings
+            }
+
+            /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
+            internal void __JoinShards(Runner<TActivity>[] peers, int shard, global::Compiled.Parallel.ShardGroup group, int maxParallelism)
+            {
+                if (peers.Length == 1)
+                {
+                    return; // one shard: nothing to exchange, it runs as the single-threaded runner does
+                }
+                __peers = peers;
+                __shardCount = peers.Length;
+                __shard = shard;
+                __group = group;
+                __maxParallelism = maxParallelism;
+                __route2 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
+                {
+                    __route2[s] = new();
+                }
+                __route3 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
+                {
+                    __route3[s] = new();
+                }
+            }
+
+            /// <summary>#2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers.</summary>
+            private void __Exchange2()
+            {
+                var peers = __peers!;
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
+                // shard order (input order), as one bundle.
+                __group!.SignalAndWait();
+                var arrived = _pane;
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__route2![__shard])
+                    {
+                        _pane = e.Pane;
+                        // #2 ParDo (line 20)
+                        var expiry2 = _states2.ExpiryOf(e.Window);
+                        if (expiry2.Millis < _swm2.Millis)
+                        {
+                            _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
+                        }
+                        else
+                        {
+                            ref var s2 = ref _states2.GetOrAdd(e.Value.Key, e.Window, out var slot2, out var created2);
+                            if (created2)
+                            {
+                                __BindState2(ref s2, slot2);
+                            }
+                            _states2.Timers.Begin(e.Timestamp, e.Window, expiry2);
+                            _states2.Timers.SetProcessingTime(_processingTime);
+                            __StatefulParDo2(e.Value.Key, e.Value.Value, ref s2, new global::Compiled.ProcessContext(e.Timestamp, e.Window), new __Emit2_0(this, e.Timestamp, e.Window));
+                        }
+                    }
+                }
+                _pane = arrived;
+                __EndBundle();
+            }
+
+            /// <summary>#3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            private void __Exchange3()
+            {
+                var peers = __peers!;
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
+                // shard order (input order), as one bundle.
+                __group!.SignalAndWait();
+                var arrived = _pane;
+                foreach (var peer in peers)
+                {
+                    foreach (var e in peer.__route3![__shard])
+                    {
+                        _pane = e.Pane;
+                        // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
+                        _panes3.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                    }
+                }
+                _pane = arrived;
+                __EndBundle();
+            }
+
             /// <summary>Output 0 of #2 ParDo (line 20): Emit continues straight into the rest of the stage.</summary>
             private readonly struct __Emit2_0 : global::Compiled.IEmitter<global::Compiled.KV<string, int>>
             {
@@ -1060,8 +1186,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Continue2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
-                // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
-                _panes3.Add(value.Key, value.Value, timestamp, window);
+                if (__route3 is { } route3)
+                {
+                    route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                }
+                else
+                {
+                    // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
+                    _panes3.Add(value.Key, value.Value, timestamp, window);
+                }
             }
 
             /// <summary>One fired pane of #3 CombinePerKey (line 35) through the rest of its stage; a failure loses this pane only.</summary>
@@ -1090,7 +1223,7 @@ namespace Snapshots
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.UserActivity";
 
-            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'clicks' (line 18)\"])\n  n1[\"Window fixed 600 s (lateness 60 s) (line 19)\"]\n  n2[[\"ParDo (line 20)\"]]\n  n3[[\"CombinePerKey (line 35)\"]]\n  n4[/\"Output 'activity' (line 36)\"/]\n  n0 --> n1\n  n1 ==> n2\n  n2 ==> n3\n  n3 --> n4";
+            string global::Compiled.Diagnostics.IRunnerMetrics.PlanMermaid => "flowchart LR\n  n0([\"Create 'clicks' (line 18)\"])\n  n1[\"Window fixed 600 s (lateness 60 s) (line 19)\"]\n  n2[[\"ParDo (line 20)\"]]\n  n3[[\"CombinePerKey (line 35)\"]]\n  n4[/\"Output 'activity' (line 36)\"/]\n  n0 --> n1\n  n1 ==>|by key group| n2\n  n2 ==>|by key group| n3\n  n3 --> n4";
 
             void global::Compiled.Diagnostics.IRunnerMetrics.ReportElementsIn(global::System.Collections.Generic.List<global::System.Diagnostics.Metrics.Measurement<long>> measurements)
             {
@@ -1316,21 +1449,68 @@ namespace Snapshots
             return new Results(Sink0);
         }
 
-        /// <summary>Not supported yet for this pipeline: throws <see cref="global::System.NotSupportedException"/> (a stateful ParDo runs on one thread: use the other Run).</summary>
+        /// <summary>
+        /// Runs the pipeline as a batch job on <paramref name="parallelism"/> shards (threads), each over its part of every
+        /// input, and collects every output in memory. Results equal the single-threaded Run's; only the order of different
+        /// keys may differ. A key goes to one of <paramref name="maxParallelism"/> key groups by a hash
+        /// of its canonical encoding; key groups map to shards in contiguous ranges. A failure on any shard stops the others
+        /// and surfaces here, naming the shard.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> clicks, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism) =>
-            throw new global::System.NotSupportedException("The parallel runners of UserActivity are not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).");
+        public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> clicks, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
+        {
+            global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
+            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
+            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
+            for (var s = 0; s < parallelism; s++)
+            {
+                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sinks0[s]);
+            }
+            for (var s = 0; s < parallelism; s++)
+            {
+                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+            }
+            try
+            {
+                Group.Run(s =>
+                {
+                    var Shard = Shards[s];
+                    var (StartClicks, LengthClicks) = global::Compiled.Parallel.KeyGroups.Chunk(clicks.Length, parallelism, s);
+                    Shard.PushClicks(clicks.Span.Slice(StartClicks, LengthClicks));
+                    Shard.Finish();
+                });
+            }
+            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            {
+                // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
+                var offset = failure.Input switch
+                {
+                    "clicks" => (long)global::Compiled.Parallel.KeyGroups.Chunk(clicks.Length, parallelism, e.Shard).Start,
+                    _ => -1L,
+                };
+                throw failure.OnShard(e.Shard, parallelism, offset);
+            }
+            var Sink0 = Sinks0[0];
+            for (var s = 1; s < parallelism; s++)
+            {
+                Sink0.Items.AddRange(Sinks0[s].Items);
+                Sink0.Elements.AddRange(Sinks0[s].Elements);
+            }
+            return new Results(Sink0);
+        }
 
         /// <summary>Not supported yet for this pipeline: throws <see cref="global::System.NotSupportedException"/> (a stateful ParDo runs on one thread: use CreateRunner).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static ParallelRunner<TActivity> CreateParallelRunner<TActivity>(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions? options = null) =>
-            throw new global::System.NotSupportedException("The parallel runners of UserActivity are not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).");
+            throw new global::System.NotSupportedException("The streaming parallel runner of UserActivity is not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).");
 
         /// <summary>The streaming parallel runner, which this pipeline does not have yet (see <see cref="CreateParallelRunner"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TActivity>
         {
-            private ParallelRunner() => throw new global::System.NotSupportedException("The parallel runners of UserActivity are not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the parallel runners do not run yet (use CreateRunner or Run).");
+            private ParallelRunner() => throw new global::System.NotSupportedException("The streaming parallel runner of UserActivity is not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).");
         }
     }
 }
