@@ -26,9 +26,9 @@ namespace ScoresDashboard;
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: ScoresDashboard [file] [--port N] [--chars-per-second N] [--keep-running] [--otel]";
+    private const string Usage = "usage: ScoresDashboard [file] [--port N] [--chars-per-second N] [--keep-running] [--otel] [--checkpoints DIR --output FILE]";
 
-    /// <summary>Entry point: <c>[file] [--port N] [--chars-per-second N] [--keep-running] [--otel]</c>.</summary>
+    /// <summary>Entry point: <c>[file] [--port N] [--chars-per-second N] [--keep-running] [--otel] [--checkpoints DIR --output FILE]</c>.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>0 on success, 1 when the job failed, 2 for a bad command line or an input that cannot be read.</returns>
     public static async Task<int> Main(string[] args)
@@ -38,10 +38,18 @@ public static class Program
         var pace = 200_000;
         var keepRunning = false;
         var otel = false;
+        string? checkpoints = null;
+        string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--checkpoints" when i + 1 < args.Length:
+                    checkpoints = args[++i];
+                    break;
+                case "--output" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
                 case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535:
                     port = p;
                     i++;
@@ -77,6 +85,12 @@ public static class Program
         }
 
         path ??= Path.Combine(AppContext.BaseDirectory, "data", "game-events.csv");
+        if ((checkpoints is null) != (output is null))
+        {
+            Console.Error.WriteLine("--checkpoints and --output go together; " + Usage);
+            return 2;
+        }
+
         Stream stream;
         try
         {
@@ -111,6 +125,14 @@ public static class Program
             builder.Logging.AddOpenTelemetry(logging => logging.AddConsoleExporter());
         }
 
+        if (checkpoints is not null)
+        {
+            // The job that survives restarts: checkpoints every second (traced as compiled.checkpoint, shown on the page),
+            // the panes exactly once in the output file. Stopped (Ctrl+C) before the end, it checkpoints where it stopped.
+            stream.Dispose();
+            return await RunDurableAsync(builder, path, output!, checkpoints, pace, keepRunning);
+        }
+
         using var input = new PacedReader(new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), pace);
         using var progress = stream.CanSeek
             ? BatchProgress.StartOn(TextWriter.Null, () => stream.Position, stream.Length, "bytes", interactive: false, TimeSpan.FromSeconds(1))
@@ -132,6 +154,37 @@ public static class Program
         var job = host.Services.GetRequiredService<ScoresJob>();
         var completion = host.Services.GetRequiredService<StreamingPipelineService<ScoresJob>>().Completion;
         await host.RunAsync();
+        if (!completion.IsCompletedSuccessfully)
+        {
+            Console.Error.WriteLine("failed: " + job.Summary());
+            return 1;
+        }
+
+        Console.Error.WriteLine(job.Summary());
+        return 0;
+    }
+
+    private static async Task<int> RunDurableAsync(HostApplicationBuilder builder, string path, string output, string checkpoints, int charsPerSecond, bool keepRunning)
+    {
+        builder.Services.AddStreamingPipeline(
+            services =>
+            {
+                var deadLetters = services.GetRequiredService<DeadLetterLog>();
+                // The pace in lines: game events are about 32 characters long.
+                return new DurableScoresJob(path, output, checkpoints, TimeSpan.FromSeconds(1), TextWriter.Null, TimeSpan.FromSeconds(5), charsPerSecond / 32d,
+                    d => deadLetters.Record("line " + d.Line.ToString(CultureInfo.InvariantCulture) + ": " + d.Reason));
+            },
+            o =>
+            {
+                o.Name = "StreamingScores";
+                o.StopHostWhenSourceEnds = !keepRunning;
+            });
+
+        using var host = builder.Build();
+        var job = host.Services.GetRequiredService<DurableScoresJob>();
+        var completion = host.Services.GetRequiredService<StreamingPipelineService<DurableScoresJob>>().Completion;
+        await host.RunAsync();
+        await job.DisposeAsync();
         if (!completion.IsCompletedSuccessfully)
         {
             Console.Error.WriteLine("failed: " + job.Summary());

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Compiled;
 using Compiled.Checkpoints;
+using Compiled.Hosting;
 
 namespace StreamingScores;
 
@@ -36,7 +37,7 @@ public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV
 /// Dead letters go to standard error as they are met, so after a restart those read again since the checkpoint are
 /// reported again (at least once); the output file is exactly-once.
 /// </remarks>
-public sealed class DurableScoresJob : IAsyncDisposable
+public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
 {
     private readonly TextFileSource _source;
     private readonly TransactionalFileSink _output;
@@ -44,6 +45,8 @@ public sealed class DurableScoresJob : IAsyncDisposable
     private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter> _runner;
     private readonly long _maxDelayMs;
     private readonly double _linesPerSecond;
+    private bool _restored;
+    private bool _ended;
 
     /// <summary>Creates the job; <see cref="RunAsync"/> restores its latest checkpoint first.</summary>
     /// <param name="input">The CSV file (a file: a checkpoint keeps a position in it).</param>
@@ -53,7 +56,8 @@ public sealed class DurableScoresJob : IAsyncDisposable
     /// <param name="deadLetters">Where malformed lines are reported.</param>
     /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
     /// <param name="linesPerSecond">Reads at most this many lines a second (0: as fast as it can), to watch or test a run.</param>
-    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0)
+    /// <param name="onDeadLetter">Also told of each malformed line (a dashboard's dead-letter log); <see langword="null"/> for none.</param>
+    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0, Action<DeadLetter>? onDeadLetter = null)
     {
         ArgumentNullException.ThrowIfNull(deadLetters);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
@@ -61,7 +65,7 @@ public sealed class DurableScoresJob : IAsyncDisposable
         _source = new TextFileSource(input);
         _output = new TransactionalFileSink(output);
         _checkpointer = new Checkpointer(checkpoints, new CheckpointOptions { Interval = interval, Name = "StreamingScores" });
-        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters));
+        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters, onDeadLetter));
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
         _linesPerSecond = linesPerSecond;
 
@@ -84,41 +88,97 @@ public sealed class DurableScoresJob : IAsyncDisposable
     /// Restores the latest checkpoint, reads the rest of the file, fires the windows still open, and takes a final
     /// checkpoint, which commits the last panes.
     /// </summary>
-    /// <param name="cancellationToken">Stops reading early (without the final checkpoint: the next run resumes).</param>
+    /// <param name="cancellationToken">Stops reading early (with a checkpoint: the next run resumes there).</param>
     /// <returns>A task that completes when the final checkpoint is committed.</returns>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
+    public async Task RunToEndAsync(CancellationToken cancellationToken = default)
     {
-        RestoredFrom = await _checkpointer.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        if (!_runner.IsFinished)
-        {
-            var clock = Stopwatch.StartNew();
-            var startLine = _source.LineNumber;
-            while (_source.TryReadLine(out var line))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _runner.PushLines(new SourceLine(_source.LineNumber, line));
-                var latest = _runner.Accepted.Latest;
-                if (latest != Instant.MinValue)
-                {
-                    _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
-                }
+        await RunAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(CancellationToken.None).ConfigureAwait(false);
+    }
 
-                _checkpointer.TryCheckpoint();
-                if (_linesPerSecond > 0)
+    /// <summary>
+    /// Restores the latest checkpoint and reads the file until its end or until <paramref name="stoppingToken"/> is
+    /// cancelled, checkpointing every interval (under the generic host: <see cref="StreamingPipelineService{TJob}"/>).
+    /// </summary>
+    /// <param name="stoppingToken">Stops reading.</param>
+    /// <returns>A task that completes when reading stops.</returns>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        if (!_restored)
+        {
+            RestoredFrom = await _checkpointer.RestoreAsync(stoppingToken).ConfigureAwait(false);
+            _restored = true;
+        }
+
+        if (_runner.IsFinished)
+        {
+            _ended = true;
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var startLine = _source.LineNumber;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_source.TryReadLine(out var line))
+            {
+                _ended = true;
+                return;
+            }
+
+            _runner.PushLines(new SourceLine(_source.LineNumber, line));
+            var latest = _runner.Accepted.Latest;
+            if (latest != Instant.MinValue)
+            {
+                _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
+            }
+
+            _checkpointer.TryCheckpoint();
+            if (_linesPerSecond > 0)
+            {
+                var ahead = (_source.LineNumber - startLine) / _linesPerSecond - clock.Elapsed.TotalSeconds;
+                if (ahead > 0.002)
                 {
-                    var ahead = (_source.LineNumber - startLine) / _linesPerSecond - clock.Elapsed.TotalSeconds;
-                    if (ahead > 0.002)
+                    try
                     {
-                        await Task.Delay(TimeSpan.FromSeconds(ahead), cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(TimeSpan.FromSeconds(ahead), stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
                     }
                 }
             }
+        }
+    }
 
-            _runner.Finish();
+    /// <summary>
+    /// After reading stopped: at the end of the file, fires the windows still open and takes the final checkpoint, which
+    /// commits the last panes; stopped before the end, takes a checkpoint of where it stopped (the windows stay open for
+    /// the next run, which resumes there).
+    /// </summary>
+    /// <param name="cancellationToken">Not used: the checkpoint is written whole or not at all.</param>
+    /// <returns>A task that completes when the checkpoint is committed.</returns>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_ended)
+        {
+            if (!_runner.IsFinished)
+            {
+                _runner.Finish();
+            }
+
+            await _checkpointer.CompleteAsync().ConfigureAwait(false);
+            return;
         }
 
-        await _checkpointer.CompleteAsync().ConfigureAwait(false);
+        var checkpoint = _checkpointer.CheckpointAsync();
+        _checkpointer.TryCheckpoint();
+        await checkpoint.ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public StreamingJobCounts Counts => new(_source.LineNumber, _runner.TeamTotals.Count, _runner.DroppedLateElements, _runner.DeadLetters.Count);
 
     /// <summary>The end-of-run summary of this process.</summary>
     /// <returns>One line.</returns>

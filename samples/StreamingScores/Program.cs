@@ -182,7 +182,7 @@ public static class Program
         try
         {
             await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond);
-            await job.RunAsync();
+            await job.RunToEndAsync();
             Console.Error.WriteLine(job.Summary());
             return 0;
         }

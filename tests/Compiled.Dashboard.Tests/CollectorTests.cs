@@ -52,7 +52,7 @@ public class CollectorTests
             await File.WriteAllTextAsync(input, "1767225600000,a,red,1\n1767225660000,b,blue,2\n1767225720000,c,red,3\n");
             await using (var job = new DurableScoresJob(input, Path.Combine(directory, "totals.txt"), Path.Combine(directory, "checkpoints"), TimeSpan.FromMilliseconds(1), TextWriter.Null, TimeSpan.FromSeconds(5)))
             {
-                await job.RunAsync();
+                await job.RunToEndAsync();
                 using var snapshot = JsonDocument.Parse(collector.Collect());
                 var checkpoints = snapshot.RootElement.GetProperty("checkpoints");
                 Assert.True(checkpoints.GetProperty("enabled").GetBoolean());

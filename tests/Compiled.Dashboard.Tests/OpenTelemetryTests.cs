@@ -86,7 +86,7 @@ public class OpenTelemetryTests
             long completed;
             await using (var job = new DurableScoresJob(input, Path.Combine(directory, "totals.txt"), Path.Combine(directory, "checkpoints"), TimeSpan.FromMilliseconds(1), TextWriter.Null, TimeSpan.Zero))
             {
-                await job.RunAsync();
+                await job.RunToEndAsync();
                 completed = job.Checkpoints;
             }
 
