@@ -11,6 +11,7 @@ namespace Compiled.Tests.Packaging;
 /// The package works as users receive it: pack the one "Compiled" package, reference it from a fresh
 /// project through a local folder feed (no project references), build a pipeline and run it.
 /// </summary>
+[Collection(nameof(Compiled.Tests.Samples.DotnetBuilds))]
 public class PackageTests(ITestOutputHelper output)
 {
     private static string RepositoryRoot()

@@ -11,6 +11,7 @@ namespace Compiled.Tests.Samples;
 /// The WordCount sample publishes with NativeAOT (PublishAot in its project) with no trim or AOT warning,
 /// and the native binary prints the same results as the JIT build on the same input.
 /// </summary>
+[Collection(nameof(DotnetBuilds))]
 public class NativeAotTests(ITestOutputHelper output)
 {
     private static string RepositoryRoot()

@@ -14,6 +14,7 @@ namespace Compiled.Tests.Samples;
 /// writes byte for byte what the JIT build writes on the shipped events, standalone and under the generic
 /// host. Also measures the binary's size and the time to the first pane (see the README's NativeAOT section).
 /// </summary>
+[Collection(nameof(DotnetBuilds))]
 public class StreamingScoresNativeAotTests(ITestOutputHelper output)
 {
     private sealed record RunResult(int ExitCode, byte[] Stdout, string Stderr, TimeSpan FirstOutput, TimeSpan Total);
