@@ -236,26 +236,17 @@ public sealed class FileAndStreamScoresJob : IAsyncDisposable
 
         if (!_runner.IsFinished)
         {
-            var clock = Stopwatch.StartNew();
+            var pacer = new LinePacer(_linesPerSecond);
             var startLine = _state.Lines;
             while (await NextLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
-                _runner.PushLines(new SourceLine(++_state.Lines, line));
-                var latest = _runner.Accepted.Latest;
-                if (latest != Instant.MinValue)
-                {
-                    _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
-                }
-
+                ScoresStep.Push(_runner, new SourceLine(++_state.Lines, line), _maxDelayMs);
                 await WritePanesAsync(cancellationToken).ConfigureAwait(false);
                 _checkpointer.TryCheckpoint();
-                if (_linesPerSecond > 0)
+                var delay = pacer.DelayAfter(_state.Lines - startLine);
+                if (delay > TimeSpan.Zero)
                 {
-                    var ahead = (_state.Lines - startLine) / _linesPerSecond - clock.Elapsed.TotalSeconds;
-                    if (ahead > 0.002)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(ahead), cancellationToken).ConfigureAwait(false);
-                    }
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
 

@@ -116,7 +116,7 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
             return;
         }
 
-        var clock = Stopwatch.StartNew();
+        var pacer = new LinePacer(_linesPerSecond);
         var startLine = _source.LineNumber;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -126,27 +126,18 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
                 return;
             }
 
-            _runner.PushLines(new SourceLine(_source.LineNumber, line));
-            var latest = _runner.Accepted.Latest;
-            if (latest != Instant.MinValue)
-            {
-                _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
-            }
-
+            ScoresStep.Push(_runner, new SourceLine(_source.LineNumber, line), _maxDelayMs);
             _checkpointer.TryCheckpoint();
-            if (_linesPerSecond > 0)
+            var delay = pacer.DelayAfter(_source.LineNumber - startLine);
+            if (delay > TimeSpan.Zero)
             {
-                var ahead = (_source.LineNumber - startLine) / _linesPerSecond - clock.Elapsed.TotalSeconds;
-                if (ahead > 0.002)
+                try
                 {
-                    try
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(ahead), stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }

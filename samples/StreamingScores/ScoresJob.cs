@@ -28,6 +28,55 @@ public struct EventTimeTracker : ISink<GameEvent>
     }
 }
 
+/// <summary>
+/// The step every StreamingScores job takes for each line, so that all of them (printed, checkpointed, hosted, read from
+/// JetStream) compute the same panes: push the line, then move the watermark to the latest event time seen less the
+/// bounded out-of-orderness.
+/// </summary>
+public static class ScoresStep
+{
+    /// <summary>Pushes <paramref name="line"/> and moves the watermark.</summary>
+    /// <typeparam name="TTotals">The sink of the team totals.</typeparam>
+    /// <param name="runner">The pipeline's runner.</param>
+    /// <param name="line">The line and its number.</param>
+    /// <param name="maxDelayMs">The bounded out-of-orderness, in milliseconds.</param>
+    /// <returns>True when the watermark was moved (an event has been accepted so far); panes may have fired.</returns>
+    public static bool Push<TTotals>(TeamScoresPipeline.Runner<EventTimeTracker, TTotals, DeadLetterWriter> runner, SourceLine line, long maxDelayMs)
+        where TTotals : ISink<KV<string, long>>
+    {
+        runner.PushLines(line);
+        var latest = runner.Accepted.Latest;
+        if (latest == Instant.MinValue)
+        {
+            return false;
+        }
+
+        runner.AdvanceWatermark(new Instant(latest.Millis - maxDelayMs));
+        return true;
+    }
+}
+
+/// <summary>Paces reading at most a number of lines a second, to watch a run or kill it in the middle.</summary>
+/// <param name="linesPerSecond">The most lines a second; 0 for no pace.</param>
+public sealed class LinePacer(double linesPerSecond)
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>How long to wait after <paramref name="lines"/> lines read since this pacer started (zero when on time).</summary>
+    /// <param name="lines">The lines read since the pacer started.</param>
+    /// <returns>The time to wait.</returns>
+    public TimeSpan DelayAfter(long lines)
+    {
+        if (linesPerSecond <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var ahead = lines / linesPerSecond - _clock.Elapsed.TotalSeconds;
+        return ahead > 0.002 ? TimeSpan.FromSeconds(ahead) : TimeSpan.Zero;
+    }
+}
+
 /// <summary>Prints each pane as it fires: <c>window start..end team total timing</c>.</summary>
 public sealed class PaneWriter(TextWriter writer) : ISink<KV<string, long>>
 {
@@ -175,11 +224,8 @@ public sealed class ScoresJob : IStreamingJob
                 return;
             }
 
-            _runner.PushLines(new SourceLine(++_lines, line.Text, line.Length));
-            var latest = _runner.Accepted.Latest;
-            if (latest != Instant.MinValue)
+            if (ScoresStep.Push(_runner, new SourceLine(++_lines, line.Text, line.Length), _maxDelayMs))
             {
-                _runner.AdvanceWatermark(new Instant(latest.Millis - _maxDelayMs));
                 FlushIfFired();
             }
         }
