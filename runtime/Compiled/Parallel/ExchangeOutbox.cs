@@ -250,6 +250,32 @@ public sealed class ExchangeOutbox<T>
         _channels[shard].Write(T.Marker(ExchangeMarkers.Watermark, new Instant(_watermark)));
     }
 
+    /// <summary>
+    /// Sends checkpoint barrier <paramref name="checkpointId"/> to every shard, after everything sent before it (the open
+    /// batches are published with it, the barrier last in each): see <see cref="ExchangeMarkers.Barrier"/>. An idle sender
+    /// sends it too (its channels count for the alignment); a completed one sends nothing. Blocks while a channel is full.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
+    public void Barrier(long checkpointId)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        for (int shard = 0; shard < _channels.Length; shard++)
+        {
+            if (_sent[shard] < _watermark && !_idle)
+            {
+                TellWatermark(shard);
+            }
+
+            _channels[shard].Write(T.Marker(ExchangeMarkers.Barrier, new Instant(checkpointId)));
+            _channels[shard].Flush();
+        }
+    }
+
     /// <summary>Ends the sender's streams: the watermark becomes <see cref="Instant.MaxValue"/>, everything is published, every channel completes. A second call does nothing.</summary>
     public void Complete()
     {

@@ -40,4 +40,12 @@ public static class ExchangeMarkers
     /// leaves out an idle input) until the next watermark marker on it, which makes it count again.
     /// </summary>
     public const int Idle = -4;
+
+    /// <summary>
+    /// A checkpoint barrier (as in Flink's asynchronous barrier snapshots): the marker's time carries the checkpoint id in
+    /// its milliseconds. Everything the sender sent before it belongs to the checkpoint, nothing after it does. It is the
+    /// last item of its batch; the receiver reads nothing more from the channel until every other channel that has not
+    /// completed has delivered the same barrier (alignment), then snapshots its state and sends the barrier on.
+    /// </summary>
+    public const int Barrier = -5;
 }

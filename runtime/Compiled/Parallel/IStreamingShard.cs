@@ -41,6 +41,15 @@ public interface IStreamingShard<TItem>
 
     /// <summary>Every sender completed: emit the remaining state and complete the shard's own outboxes.</summary>
     void Finish();
+
+    /// <summary>
+    /// Every sender that has not completed delivered checkpoint barrier <paramref name="checkpointId"/> (alignment): the
+    /// shard's state now is its state in the checkpoint. Snapshot it, and send the barrier on through the shard's own
+    /// outboxes. The default refuses: a shard that cannot checkpoint ends the run.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint.</param>
+    void Checkpoint(long checkpointId) =>
+        throw new NotSupportedException($"This shard cannot take checkpoints (barrier of checkpoint {checkpointId}).");
 }
 
 /// <summary>The loop of one shard of the streaming parallel runner.</summary>
@@ -167,6 +176,15 @@ public static class StreamingShard
                             {
                                 shard.EndBundle();
                             }
+                            else if (marker.Port == ExchangeMarkers.Barrier)
+                            {
+                                if (i != batch.Length)
+                                {
+                                    throw new InvalidOperationException($"Checkpoint barrier {marker.Timestamp.Millis} is not the last item of its batch on channel {channel}: a sender publishes its batch with the barrier.");
+                                }
+
+                                inbox.Block(channel, marker.Timestamp.Millis);
+                            }
                             else
                             {
                                 throw new InvalidOperationException("Unknown exchange marker " + marker.Port + ".");
@@ -184,6 +202,10 @@ public static class StreamingShard
                         shard.AdvanceWatermark(inbox.Watermark);
                     }
 
+                    break;
+
+                case InboxEvent.Barrier:
+                    shard.Checkpoint(inbox.BarrierId);
                     break;
 
                 case InboxEvent.Completed:

@@ -14,4 +14,11 @@ public enum InboxEvent : byte
 
     /// <summary>Every channel completed; the watermark is <see cref="Instant.MaxValue"/>. Every later read returns this.</summary>
     Completed,
+
+    /// <summary>
+    /// Every channel that has not completed delivered checkpoint barrier <see cref="ShardInbox{T}.BarrierId"/> (each was
+    /// blocked by <see cref="ShardInbox{T}.Block"/> when its barrier was read): the consumer snapshots its state now, and
+    /// the blocked channels are read again from the next read on.
+    /// </summary>
+    Barrier,
 }

@@ -31,6 +31,10 @@ public sealed class ShardInbox<T>
     private readonly long[] _watermarks;
     private readonly bool[] _idle;
     private readonly bool[] _completed;
+    private readonly bool[] _blocked;
+    private int _blockedCount;
+    private long _pendingBarrier = -1;
+    private long _barrierId = -1;
     private readonly Doorbell _doorbell = new();
     private readonly CancellationToken _cancellation;
     private int _next;
@@ -62,6 +66,7 @@ public sealed class ShardInbox<T>
         _watermarks.AsSpan().Fill(Instant.MinValue.Millis);
         _idle = new bool[producers];
         _completed = new bool[producers];
+        _blocked = new bool[producers];
         _running = producers;
         _cancellation = cancellation;
     }
@@ -83,6 +88,41 @@ public sealed class ShardInbox<T>
     /// <param name="producer">The producer's index.</param>
     public Instant WatermarkOf(int producer) => new(_watermarks[producer]);
 
+    /// <summary>The checkpoint of the last <see cref="InboxEvent.Barrier"/>; -1 before the first.</summary>
+    public long BarrierId => _barrierId;
+
+    /// <summary>Whether a channel is blocked: it delivered a checkpoint barrier that the other channels have not all delivered yet.</summary>
+    /// <param name="producer">The producer's index.</param>
+    public bool IsBlocked(int producer) => _blocked[producer];
+
+    /// <summary>
+    /// The consumer read checkpoint barrier <paramref name="checkpointId"/> as the last item of a batch of channel
+    /// <paramref name="producer"/> (<see cref="ExchangeMarkers.Barrier"/>): the channel is not read again until every
+    /// channel that has not completed has delivered it. Then a read returns <see cref="InboxEvent.Barrier"/> (a channel
+    /// that completes meanwhile counts as aligned), and every channel is read again.
+    /// </summary>
+    /// <param name="producer">The channel.</param>
+    /// <param name="checkpointId">The checkpoint of the barrier.</param>
+    /// <exception cref="InvalidOperationException">
+    /// The channel is blocked already, or another checkpoint's barrier is being aligned (one checkpoint at a time).
+    /// </exception>
+    public void Block(int producer, long checkpointId)
+    {
+        if (_blocked[producer])
+        {
+            throw new InvalidOperationException($"Channel {producer} delivered barrier {checkpointId} while it was blocked by barrier {_pendingBarrier}.");
+        }
+
+        if (_blockedCount > 0 && checkpointId != _pendingBarrier)
+        {
+            throw new InvalidOperationException($"Channel {producer} delivered barrier {checkpointId} while barrier {_pendingBarrier} was being aligned: one checkpoint at a time.");
+        }
+
+        _pendingBarrier = checkpointId;
+        _blocked[producer] = true;
+        _blockedCount++;
+    }
+
     /// <summary>Whether a channel is idle (marked idle by its producer and not active since).</summary>
     /// <param name="producer">The producer's index.</param>
     public bool IsIdle(int producer) => _idle[producer];
@@ -94,6 +134,11 @@ public sealed class ShardInbox<T>
     public InboxEvent TryRead(out ReadOnlySpan<T> batch)
     {
         batch = default;
+        if (_blockedCount != 0 && _blockedCount == _running)
+        {
+            return Aligned();
+        }
+
         if (_running == 0)
         {
             return AdvanceTo(Instant.MaxValue.Millis) ? InboxEvent.Watermark : InboxEvent.Completed;
@@ -104,7 +149,7 @@ public sealed class ShardInbox<T>
         while (idleLooks < channels)
         {
             int i = _next;
-            if (_completed[i])
+            if (_completed[i] || _blocked[i])
             {
                 _next = i + 1 == channels ? 0 : i + 1;
                 idleLooks++;
@@ -161,6 +206,11 @@ public sealed class ShardInbox<T>
             if (_running == 0)
             {
                 return InboxEvent.Completed;
+            }
+
+            if (_blockedCount != 0 && _blockedCount == _running)
+            {
+                return Aligned(); // the channel that completed was the last one the barrier waited for
             }
         }
 
@@ -262,6 +312,16 @@ public sealed class ShardInbox<T>
     {
         Volatile.Write(ref _interrupted, 1);
         _doorbell.Ring();
+    }
+
+    /// <summary>Every channel not completed delivered the pending barrier: unblocks them and reports it.</summary>
+    private InboxEvent Aligned()
+    {
+        _blocked.AsSpan().Clear();
+        _blockedCount = 0;
+        _barrierId = _pendingBarrier;
+        _pendingBarrier = -1;
+        return InboxEvent.Barrier;
     }
 
     /// <summary>Consumes an interrupt, if one came.</summary>
