@@ -144,6 +144,21 @@ public sealed class Checkpointer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Registers a participant whose state lives on several threads and is snapshotted by barriers (the streaming parallel
+    /// runner, with its shards' sinks); before <see cref="RestoreAsync"/>. <see cref="TryCheckpoint"/> starts its snapshot
+    /// on the calling thread; the checkpoint is written once its every part is in, off that thread.
+    /// </summary>
+    /// <param name="name">The participant's name, unique among this checkpointer's participants and sinks, and the same from run to run.</param>
+    /// <param name="participant">The participant.</param>
+    /// <exception cref="ArgumentException">The name is empty or already registered.</exception>
+    /// <exception cref="InvalidOperationException">The checkpointer has already restored.</exception>
+    public void Register(string name, IAlignedCheckpointable participant)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        Add(new Entry(name, null, null, participant));
+    }
+
+    /// <summary>
     /// Restores the latest complete checkpoint, before any input: checks that it matches the participants registered,
     /// gives each its state, and lets each sink recover (commit the checkpoint's transaction if that had not happened,
     /// abort later ones). Without a checkpoint, the participants keep their initial states and the sinks recover from
@@ -170,6 +185,7 @@ public sealed class Checkpointer : IAsyncDisposable
             foreach (Entry entry in _entries)
             {
                 entry.Sink?.Recover(-1, ReadOnlySpan<byte>.Empty);
+                entry.Aligned?.RestoreCheckpoint(-1, ReadOnlySpan<byte>.Empty);
             }
 
             _nextId = 1;
@@ -187,6 +203,10 @@ public sealed class Checkpointer : IAsyncDisposable
                 if (entry.Participant is not null)
                 {
                     entry.Participant.RestoreCheckpoint(part.Data.Span);
+                }
+                else if (entry.Aligned is not null)
+                {
+                    entry.Aligned.RestoreCheckpoint(checkpoint.Id, part.Data.Span);
                 }
                 else
                 {
@@ -370,23 +390,24 @@ public sealed class Checkpointer : IAsyncDisposable
         var problems = new StringBuilder();
         foreach (Entry entry in _entries)
         {
-            string what = entry.Participant is not null ? "participant" : "sink";
+            string what = entry.Sink is null ? "participant" : "sink";
             if (!checkpoint.TryGetPart(entry.Name, out CheckpointPart part))
             {
                 problems.Append(CultureInfo.InvariantCulture, $" The {what} '{entry.Name}' is not in it.");
                 continue;
             }
 
-            CheckpointPartKind kind = entry.Participant is not null ? CheckpointPartKind.State : CheckpointPartKind.Transaction;
+            CheckpointPartKind kind = entry.Sink is null ? CheckpointPartKind.State : CheckpointPartKind.Transaction;
             if (part.Kind != kind)
             {
                 problems.Append(CultureInfo.InvariantCulture, $" Its part '{entry.Name}' is a {(part.Kind == CheckpointPartKind.State ? "participant's state" : "sink's transaction")}, but '{entry.Name}' is registered as a {what}.");
                 continue;
             }
 
-            if (entry.Participant is not null && entry.Participant.StateFingerprint != part.Fingerprint)
+            ulong? fingerprint = entry.Participant?.StateFingerprint ?? entry.Aligned?.StateFingerprint;
+            if (fingerprint is { } expected && expected != part.Fingerprint)
             {
-                problems.Append(CultureInfo.InvariantCulture, $" The participant '{entry.Name}' has state fingerprint {Hex(entry.Participant.StateFingerprint)}, but the checkpoint recorded {Hex(part.Fingerprint)} for it (its state has another shape: the pipeline, or its coders, changed).");
+                problems.Append(CultureInfo.InvariantCulture, $" The participant '{entry.Name}' has state fingerprint {Hex(expected)}, but the checkpoint recorded {Hex(part.Fingerprint)} for it (its state has another shape: the pipeline, or its coders, changed).");
             }
         }
 
@@ -465,7 +486,8 @@ public sealed class Checkpointer : IAsyncDisposable
         }
 
         var parts = new CheckpointPart[_entries.Count];
-        CheckpointData checkpoint;
+        Task[]? pending = null;
+        DateTimeOffset createdAt;
         try
         {
             for (int i = 0; i < _entries.Count; i++)
@@ -477,6 +499,12 @@ public sealed class Checkpointer : IAsyncDisposable
                     entry.Participant.WriteCheckpoint(entry.Buffer);
                     parts[i] = new CheckpointPart(entry.Name, CheckpointPartKind.State, entry.Participant.StateFingerprint, entry.Buffer.WrittenMemory);
                 }
+                else if (entry.Aligned is not null)
+                {
+                    // Its parts come in from other threads; the part is made once they all have.
+                    pending ??= new Task[_entries.Count];
+                    pending[i] = entry.Aligned.WriteCheckpointAsync(id, entry.Buffer);
+                }
                 else
                 {
                     entry.Sink!.PrepareCommit(id, entry.Buffer);
@@ -484,7 +512,7 @@ public sealed class Checkpointer : IAsyncDisposable
                 }
             }
 
-            checkpoint = new CheckpointData(id, _time.GetUtcNow(), parts);
+            createdAt = _time.GetUtcNow();
         }
         catch (Exception e)
         {
@@ -496,15 +524,29 @@ public sealed class Checkpointer : IAsyncDisposable
         _nextDue = Due(start);
         _writingId = id;
         _busy = true;
-        _writing = Task.Run(() => WriteAsync(checkpoint, start, requests));
+        _writing = Task.Run(() => WriteAsync(id, createdAt, parts, pending, start, requests));
     }
 
-    private async Task WriteAsync(CheckpointData checkpoint, long start, List<TaskCompletionSource<long>>? requests)
+    private async Task WriteAsync(long id, DateTimeOffset createdAt, CheckpointPart[] parts, Task[]? pending, long start, List<TaskCompletionSource<long>>? requests)
     {
         Activity? activity = null;
         Exception? failure = null;
         try
         {
+            if (pending is not null)
+            {
+                for (int i = 0; i < pending.Length; i++)
+                {
+                    if (pending[i] is { } part)
+                    {
+                        await part.ConfigureAwait(false);
+                        Entry entry = _entries[i];
+                        parts[i] = new CheckpointPart(entry.Name, CheckpointPartKind.State, entry.Aligned!.StateFingerprint, entry.Buffer.WrittenMemory);
+                    }
+                }
+            }
+
+            var checkpoint = new CheckpointData(id, createdAt, parts);
             if (PipelineTracing.IsEnabled)
             {
                 DateTimeOffset startTime = _time.GetUtcNow() - _time.GetElapsedTime(start);
@@ -519,6 +561,7 @@ public sealed class Checkpointer : IAsyncDisposable
             for (int i = 0; i < _entries.Count; i++)
             {
                 _entries[i].Sink?.Commit(checkpoint.Id, checkpoint.Parts[i].Data.Span);
+                _entries[i].Aligned?.CommitCheckpoint(checkpoint.Id, checkpoint.Parts[i].Data.Span);
             }
 
             long elapsed = _time.GetTimestamp() - start;
@@ -547,14 +590,14 @@ public sealed class Checkpointer : IAsyncDisposable
 
         if (failure is not null)
         {
-            Fail(checkpoint.Id, failure, requests);
+            Fail(id, failure, requests);
             _busy = false;
             return;
         }
 
         foreach (var request in requests ?? [])
         {
-            request.TrySetResult(checkpoint.Id);
+            request.TrySetResult(id);
         }
     }
 
@@ -587,11 +630,12 @@ public sealed class Checkpointer : IAsyncDisposable
 
     private sealed class Entry
     {
-        public Entry(string name, ICheckpointable? participant, ITransactionalSink? sink)
+        public Entry(string name, ICheckpointable? participant, ITransactionalSink? sink, IAlignedCheckpointable? aligned = null)
         {
             Name = name;
             Participant = participant;
             Sink = sink;
+            Aligned = aligned;
         }
 
         public string Name { get; }
@@ -599,6 +643,8 @@ public sealed class Checkpointer : IAsyncDisposable
         public ICheckpointable? Participant { get; }
 
         public ITransactionalSink? Sink { get; }
+
+        public IAlignedCheckpointable? Aligned { get; }
 
         public PooledBufferWriter Buffer { get; } = new();
     }

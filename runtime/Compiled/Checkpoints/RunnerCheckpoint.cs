@@ -84,5 +84,49 @@ public static class RunnerCheckpoint
     /// <summary>A partition or shard of the streaming parallel runner checkpointed on its own.</summary>
     /// <returns>The exception to throw.</returns>
     public static NotSupportedException PartOfAParallelRunner() =>
-        new("The partitions and shards of the streaming parallel runner are not checkpointed one by one; checkpoint a runner made by CreateRunner.");
+        new("The partitions and shards of the streaming parallel runner are not checkpointed one by one: register the parallel runner itself with the Checkpointer (it is an IAlignedCheckpointable).");
+
+    /// <summary>A partition or shard of the parallel runner writes its part: a sink of it that commits with checkpoints prepares its transaction.</summary>
+    /// <typeparam name="TSink">The sink's type: a class implementing <see cref="ITransactionalSink"/> takes part; any other sink does not.</typeparam>
+    /// <param name="sink">The sink.</param>
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <param name="handle">Where its transaction's identity goes.</param>
+    public static void PrepareSink<TSink>(TSink sink, long checkpointId, System.Buffers.IBufferWriter<byte> handle)
+    {
+        if (!typeof(TSink).IsValueType && sink is ITransactionalSink transactional)
+        {
+            transactional.PrepareCommit(checkpointId, handle);
+        }
+    }
+
+    /// <summary>
+    /// A sink of a partition or shard of the parallel runner commits the transaction of a durable checkpoint
+    /// (<paramref name="commit"/>), or recovers on restart from it (-1: from nothing).
+    /// </summary>
+    /// <typeparam name="TSink">The sink's type.</typeparam>
+    /// <param name="sink">The sink.</param>
+    /// <param name="checkpointId">The checkpoint, or -1 on a start without one.</param>
+    /// <param name="handle">What <see cref="PrepareSink"/> wrote for it.</param>
+    /// <param name="commit">True: commit; false: recover.</param>
+    public static void EndSinkTransaction<TSink>(TSink sink, long checkpointId, ReadOnlySpan<byte> handle, bool commit)
+    {
+        if (typeof(TSink).IsValueType || sink is not ITransactionalSink transactional)
+        {
+            return;
+        }
+
+        if (commit)
+        {
+            transactional.Commit(checkpointId, handle);
+        }
+        else
+        {
+            transactional.Recover(checkpointId, handle);
+        }
+    }
+
+    /// <summary>A restore into a parallel runner that has already started (a partition was handed out, or a push came).</summary>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException ParallelNotNew() =>
+        new("A checkpoint is restored into a new parallel runner, before any input and before its partitions are handed out (Partition).");
 }

@@ -1,0 +1,262 @@
+using System;
+using System.Buffers;
+using System.ComponentModel;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled.Coders;
+
+namespace Compiled.Checkpoints;
+
+/// <summary>
+/// One checkpoint of the streaming parallel runner as it is being taken: a buffer per part (each partition's and each
+/// shard's runner state, and the transactions its sinks prepared), filled by the thread that owns the part when the
+/// barrier reaches it, and a count of the parts still to come. Generated code uses it; it is public for that reason only.
+/// </summary>
+/// <remarks>
+/// <para>The bytes of a checkpoint: the format (4 bytes), the runner's fingerprint (8), the checkpoint id (8), the
+/// runner's layout (partitions, shards per level, levels, key groups: 4 bytes each), the number of participants and of
+/// buffers per participant (4 each), then every buffer, participant by participant, as length-prefixed bytes.</para>
+/// <para>One checkpoint at a time: <see cref="Begin"/> refuses while one is under way.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class AlignedSnapshot : IDisposable
+{
+    /// <summary>The version of the layout of the bytes.</summary>
+    public const uint Format = 1;
+
+    private readonly PooledBufferWriter[] _buffers;
+    private readonly int _perParticipant;
+    private readonly CancellationTokenRegistration _onStop;
+    private readonly CancellationTokenRegistration _onFailure;
+    private readonly CancellationToken _failed;
+    private readonly CancellationToken _stopped;
+    private TaskCompletionSource? _completion;
+    private int _remaining;
+    private long _id = -1;
+    private bool _disposed;
+
+    /// <summary>Creates the buffers of a runner's checkpoints.</summary>
+    /// <param name="participants">The partitions and shards.</param>
+    /// <param name="buffersPerParticipant">The runner state, then one per output sink.</param>
+    /// <param name="failed">Cancelled when a shard fails: the checkpoint under way fails with it.</param>
+    /// <param name="stopped">Cancelled when the runner is stopped: the checkpoint under way fails with it.</param>
+    public AlignedSnapshot(int participants, int buffersPerParticipant, CancellationToken failed, CancellationToken stopped)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(participants, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffersPerParticipant, 1);
+        _perParticipant = buffersPerParticipant;
+        _buffers = new PooledBufferWriter[participants * buffersPerParticipant];
+        for (int i = 0; i < _buffers.Length; i++)
+        {
+            _buffers[i] = new PooledBufferWriter();
+        }
+
+        _failed = failed;
+        _stopped = stopped;
+        _onFailure = failed.UnsafeRegister(static state => ((AlignedSnapshot)state!).Fail("a shard failed"), this);
+        _onStop = stopped.UnsafeRegister(static state => ((AlignedSnapshot)state!).Fail("the runner was stopped"), this);
+    }
+
+    /// <summary>The number of partitions and shards.</summary>
+    public int Participants => _buffers.Length / _perParticipant;
+
+    /// <summary>The checkpoint under way, or the last one.</summary>
+    public long CheckpointId => Volatile.Read(ref _id);
+
+    /// <summary>
+    /// Starts checkpoint <paramref name="checkpointId"/>, on the thread that drives the runner, before its barriers are
+    /// sent: every buffer is emptied, and <paramref name="arrivals"/> parts (the shards) are to <see cref="Arrive"/>.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <param name="arrivals">The parts written by other threads.</param>
+    /// <returns>Completes once every part has arrived.</returns>
+    /// <exception cref="InvalidOperationException">A checkpoint is under way.</exception>
+    public Task Begin(long checkpointId, int arrivals)
+    {
+        if (_completion is { Task.IsCompleted: false })
+        {
+            throw new InvalidOperationException($"Checkpoint {checkpointId} was started while checkpoint {_id} was being taken: one checkpoint at a time.");
+        }
+
+        foreach (var buffer in _buffers)
+        {
+            buffer.Reset();
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _id, checkpointId);
+        _remaining = arrivals;
+        Volatile.Write(ref _completion, completion);
+        if (_failed.IsCancellationRequested || _stopped.IsCancellationRequested)
+        {
+            Fail(_failed.IsCancellationRequested ? "a shard had failed" : "the runner had been stopped"); // before the completion was there to fail
+        }
+        else if (arrivals == 0)
+        {
+            completion.TrySetResult();
+        }
+
+        return completion.Task;
+    }
+
+    /// <summary>The buffer of a participant (index 0: its runner's state; 1 and more: its sinks' transactions).</summary>
+    /// <param name="participant">The partition (0 to partitions - 1), or the shard (after the partitions).</param>
+    /// <param name="index">Which buffer.</param>
+    /// <returns>The buffer, written by the participant's thread only.</returns>
+    public IBufferWriter<byte> Buffer(int participant, int index) => _buffers[participant * _perParticipant + index];
+
+    /// <summary>A shard has written its buffers (on its own thread).</summary>
+    public void Arrive()
+    {
+        if (Interlocked.Decrement(ref _remaining) == 0)
+        {
+            _completion?.TrySetResult();
+        }
+    }
+
+    /// <summary>The runner failed while a checkpoint was under way: it fails too.</summary>
+    /// <param name="why">Why, for the message.</param>
+    public void Fail(string why) =>
+        Volatile.Read(ref _completion)?.TrySetException(new OperationCanceledException(
+            "Checkpoint " + CheckpointId.ToString(CultureInfo.InvariantCulture) + " of the parallel runner was not completed: " + why + "."));
+
+    /// <summary>Writes the checkpoint, once every part has arrived.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="fingerprint">The runner's fingerprint.</param>
+    /// <param name="layout">Partitions, shards per level, levels and key groups.</param>
+    /// <exception cref="ObjectDisposedException">The runner was disposed meanwhile.</exception>
+    public void WriteTo(IBufferWriter<byte> output, ulong fingerprint, ReadOnlySpan<int> layout)
+    {
+        lock (_buffers)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Write(output, fingerprint, layout);
+        }
+    }
+
+    private void Write(IBufferWriter<byte> output, ulong fingerprint, ReadOnlySpan<int> layout)
+    {
+        var writer = new CoderWriter(output);
+        writer.WriteUInt32(Format);
+        writer.WriteUInt64(fingerprint);
+        writer.WriteInt64(CheckpointId);
+        writer.WriteLength(layout.Length);
+        foreach (int value in layout)
+        {
+            writer.WriteInt32(value);
+        }
+
+        writer.WriteLength(Participants);
+        writer.WriteLength(_perParticipant);
+        foreach (var buffer in _buffers)
+        {
+            writer.WriteBytes(buffer.WrittenMemory.Span);
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Reads a checkpoint written by <see cref="WriteTo"/> and checks it against the restoring runner: where each buffer
+    /// is, participant by participant.
+    /// </summary>
+    /// <param name="state">The bytes.</param>
+    /// <param name="pipeline">The pipeline's name, for messages.</param>
+    /// <param name="fingerprint">The restoring runner's fingerprint.</param>
+    /// <param name="layout">The restoring runner's partitions, shards per level, levels and key groups.</param>
+    /// <param name="buffersPerParticipant">The restoring runner's buffers per participant.</param>
+    /// <param name="checkpointId">The checkpoint's id.</param>
+    /// <returns>The offset and length of every buffer in <paramref name="state"/>.</returns>
+    /// <exception cref="CheckpointMismatchException">The bytes were written by another pipeline, at another parallelism, or are damaged.</exception>
+    public static Range[] Read(ReadOnlySpan<byte> state, string pipeline, ulong fingerprint, ReadOnlySpan<int> layout, int buffersPerParticipant, out long checkpointId)
+    {
+        var reader = new CoderReader(state);
+        try
+        {
+            uint format = reader.ReadUInt32();
+            if (format != Format)
+            {
+                throw new CheckpointMismatchException(pipeline + ": the parallel runner's checkpoint is in format " + format.ToString(CultureInfo.InvariantCulture) +
+                                                      ", this runner reads format " + Format.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            ulong written = reader.ReadUInt64();
+            if (written != fingerprint)
+            {
+                throw new CheckpointMismatchException(pipeline + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " +
+                                                      written.ToString("X16", CultureInfo.InvariantCulture) + ", this runner's " +
+                                                      fingerprint.ToString("X16", CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
+            }
+
+            checkpointId = reader.ReadInt64();
+            int length = reader.ReadLength();
+            Span<int> was = length is >= 0 and <= 16 ? stackalloc int[length] : throw new CoderException("A layout of " + length.ToString(CultureInfo.InvariantCulture) + " values.");
+            for (int i = 0; i < length; i++)
+            {
+                was[i] = reader.ReadInt32();
+            }
+
+            if (!was.SequenceEqual(layout))
+            {
+                throw new CheckpointMismatchException(pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken by a parallel runner with " + Describe(was) +
+                                                      "; this one has " + Describe(layout) + ". A checkpoint of the parallel runner is restored with the same partitions, parallelism and key groups.");
+            }
+
+            int participants = reader.ReadLength();
+            int per = reader.ReadLength();
+            if (per != buffersPerParticipant || participants < 1)
+            {
+                throw new CheckpointMismatchException(pipeline + ": the checkpoint has " + participants.ToString(CultureInfo.InvariantCulture) + " parts of " +
+                                                      per.ToString(CultureInfo.InvariantCulture) + " buffers; this runner has " + buffersPerParticipant.ToString(CultureInfo.InvariantCulture) + " buffers per part.");
+            }
+
+            var ranges = new Range[participants * per];
+            for (int i = 0; i < ranges.Length; i++)
+            {
+                int size = reader.ReadLength();
+                if (size < 0 || size > reader.Remaining)
+                {
+                    throw new CoderException("A part of " + size.ToString(CultureInfo.InvariantCulture) + " bytes with " + reader.Remaining.ToString(CultureInfo.InvariantCulture) + " left.");
+                }
+
+                int start = reader.Position;
+                reader.ReadRaw(size);
+                ranges[i] = new Range(start, start + size);
+            }
+
+            if (reader.Remaining != 0)
+            {
+                throw new CheckpointMismatchException(pipeline + ": " + reader.Remaining.ToString(CultureInfo.InvariantCulture) + " bytes of the checkpoint were left unread.");
+            }
+
+            return ranges;
+        }
+        catch (CoderException error)
+        {
+            throw RunnerCheckpoint.Unreadable(pipeline, error);
+        }
+    }
+
+    /// <summary>Releases the buffers.</summary>
+    public void Dispose()
+    {
+        _onFailure.Dispose();
+        _onStop.Dispose();
+        Fail("the runner was disposed");
+        lock (_buffers)
+        {
+            _disposed = true;
+            foreach (var buffer in _buffers)
+            {
+                buffer.Dispose();
+            }
+        }
+    }
+
+    private static string Describe(ReadOnlySpan<int> layout) =>
+        layout.Length == 4
+            ? layout[0].ToString(CultureInfo.InvariantCulture) + " partitions, " + layout[1].ToString(CultureInfo.InvariantCulture) + " shards per level, " +
+              layout[2].ToString(CultureInfo.InvariantCulture) + " levels and " + layout[3].ToString(CultureInfo.InvariantCulture) + " key groups"
+            : "layout (" + string.Join(", ", layout.ToArray()) + ")";
+}
