@@ -52,7 +52,16 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <param name=\"output\">Where the bytes go.</param>");
                 w.Open("public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)");
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
-                WriteCheckpointAlone(w);
+                if (Streaming)
+                {
+                    WriteCheckpointAlone(w);
+                    w.Line("__WriteCheckpoint(output);");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Writes the runner's state: <see cref=\"WriteCheckpoint\"/>, or the part of a partition or shard of the parallel runner.</summary>");
+                    w.Open("internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)");
+                }
+
                 w.Line("var finished = " + (ClockDriven ? "global::System.Threading.Volatile.Read(ref __state)" : "__state") + " == 3;");
                 w.Open("if (!finished)");
                 w.Line("__Enter();");
@@ -82,7 +91,16 @@ public sealed partial class PipelineGenerator
                 w.Line("/// </summary>");
                 w.Line("/// <param name=\"state\">The bytes written.</param>");
                 w.Open("public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)");
-                WriteCheckpointAlone(w);
+                if (Streaming)
+                {
+                    WriteCheckpointAlone(w);
+                    w.Line("__RestoreCheckpoint(state);");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Restores the runner's state: <see cref=\"RestoreCheckpoint\"/>, or the part of a partition or shard of the parallel runner.</summary>");
+                    w.Open("internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)");
+                }
+
                 w.Open("if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue" +
                        string.Concat(_inputs.Select(i => " || __elementsIn_" + Names.ToPascal(i.Name!) + " != 0")) + ")");
                 w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();");
@@ -116,6 +134,52 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 WriteStateReader(w);
                 w.Line("#pragma warning restore CS8620");
+                w.Line();
+                WriteCheckpointPartMembers(w);
+            }
+
+            /// <summary>
+            /// What the streaming parallel runner's checkpoints need of each partition and shard: its part written at the
+            /// barrier (its state, its sinks' prepared transactions), then the barrier sent on to the shards above it; and,
+            /// on restore, the channels of a runner that had finished completed again.
+            /// </summary>
+            private void WriteCheckpointPartMembers(SourceWriter w)
+            {
+                if (!Streaming)
+                {
+                    return;
+                }
+
+                const string Snapshot = "global::Compiled.Checkpoints.AlignedSnapshot";
+                w.Line("/// <summary>");
+                w.Line("/// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender");
+                w.Line("/// has arrived) of the parallel runner writes its part of checkpoint <paramref name=\"checkpointId\"/>: its state, and");
+                w.Line("/// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after");
+                w.Line("/// everything it sent before.");
+                w.Line("/// </summary>");
+                w.Open("internal void __WriteCheckpointPart(long checkpointId, " + Snapshot + " snapshot, int part)");
+                w.Line("__WriteCheckpoint(snapshot.Buffer(part, 0));");
+                for (var k = 0; k < _outputs.Count; k++)
+                {
+                    w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(" + SinkField(_outputs[k]) + ", checkpointId, snapshot.Buffer(part, " + N(k + 1) + "));");
+                }
+
+                WriteSends(w, "Barrier(checkpointId);");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name=\"commit\"/>) or recover.</summary>");
+                w.Open("internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)");
+                for (var k = 0; k < _outputs.Count; k++)
+                {
+                    w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(" + SinkField(_outputs[k]) + ", checkpointId, state[buffers[" + N(k + 1) + "]], commit);");
+                }
+
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>");
+                w.Open("internal void __CompleteSends()");
+                WriteSends(w, "Complete();");
+                w.Close();
                 w.Line();
             }
 

@@ -535,7 +535,10 @@ public sealed partial class PipelineGenerator
                 w.Line("/// </summary>");
                 w.Line("/// <remarks>" + Doc(string.Join(" ", _plan.Description.Where(l => l.StartsWith("Streaming parallel runner", System.StringComparison.Ordinal) || l.StartsWith("  level ", System.StringComparison.Ordinal)))) + "</remarks>");
                 w.Line(GeneratedCode);
-                w.Line(Surface + " sealed class " + type + " : global::Compiled.IStreamingRunner, global::System.IDisposable");
+                var checkpoints = _plan.Checkpoints;
+                var gated = checkpoints && _plan.Levels > 0;
+                var first = gated ? "__First()" : "_partitions[0]";
+                w.Line(Surface + " sealed class " + type + " : global::Compiled.IStreamingRunner, global::System.IDisposable" + (checkpoints ? ", global::Compiled.Checkpoints.IAlignedCheckpointable" : string.Empty));
                 w.Indent++;
                 foreach (var o in _outputs)
                 {
@@ -563,6 +566,19 @@ public sealed partial class PipelineGenerator
 
                 w.Line("private bool _finished;");
                 w.Line("private readonly global::System.TimeProvider? _clock;");
+                if (checkpoints)
+                {
+                    w.Line("private readonly int _maxParallelism;");
+                    w.Line("private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken");
+                }
+
+                if (gated)
+                {
+                    w.Line("// The shards start reading their channels at the first input (or restore): a restore writes their state before they run.");
+                    w.Line("private readonly global::System.Threading.ManualResetEventSlim _go = new();");
+                    w.Line("private bool _going;");
+                }
+
                 w.Line();
 
                 if (_spec.OptionsType is not null)
@@ -589,6 +605,11 @@ public sealed partial class PipelineGenerator
                 w.Line("_clock = options.TimeProvider;");
                 w.Line("_partitions = new " + _runnerType + "[p];");
                 w.Line("_shards = new " + _runnerType + "[n * " + N(_plan.Levels) + "];");
+                if (checkpoints)
+                {
+                    w.Line("_maxParallelism = options.MaxParallelism;");
+                }
+
                 if (_plan.Levels > 0)
                 {
                     w.Line("_group = new global::Compiled.Parallel.ShardGroup(n * " + N(_plan.Levels) + ");");
@@ -620,6 +641,12 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
+                if (checkpoints)
+                {
+                    w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, " + N(1 + _outputs.Count) + ", " +
+                           (_plan.Levels > 0 ? "_group.Cancellation, _stop.Token" : "default, default") + "); // per part: its state, then a transaction per output");
+                }
+
                 if (_plan.Levels > 0)
                 {
                     w.Line("_driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = \"Compiled parallel runner\" };");
@@ -647,6 +674,11 @@ public sealed partial class PipelineGenerator
                 {
                     w.Open("private void __RunShards()");
                     w.Open("try");
+                    if (gated)
+                    {
+                        w.Line("_go.Wait(_stop.Token);");
+                    }
+
                     w.Line("_group.Run(__RunShard, _stop.Token);");
                     w.Close();
                     w.Open("catch (global::System.Exception error)");
@@ -660,7 +692,7 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("case " + N(level) + ":");
                         w.Open();
-                        w.Line("var shard = new __Shard" + N(level) + "(_shards[index]);");
+                        w.Line("var shard = new __Shard" + N(level) + "(_shards[index]" + (checkpoints ? ", _snapshot, _partitions.Length + index" : string.Empty) + ");");
                         w.Line("global::Compiled.Parallel.StreamingShard.Run(_inbox" + N(level) + "[index % _parallelism], ref shard, " + (ClockDriven ? "_clock" : "null") + ");");
                         w.Line("break;");
                         w.Close();
@@ -675,8 +707,23 @@ public sealed partial class PipelineGenerator
                         w.Line("/// <summary>A shard of level " + N(level) + ": its runner, driven by its inbox.</summary>");
                         w.Open("private readonly struct __Shard" + N(level) + " : global::Compiled.Parallel.IStreamingShard<" + item + ">");
                         w.Line("private readonly " + _runnerType + " _runner;");
-                        w.Line();
-                        w.Line("public __Shard" + N(level) + "(" + _runnerType + " runner) => _runner = runner;");
+                        if (checkpoints)
+                        {
+                            w.Line("private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;");
+                            w.Line("private readonly int _part; // its part in a checkpoint: after the partitions, level by level");
+                            w.Line();
+                            w.Open("public __Shard" + N(level) + "(" + _runnerType + " runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)");
+                            w.Line("_runner = runner;");
+                            w.Line("_snapshot = snapshot;");
+                            w.Line("_part = part;");
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Line();
+                            w.Line("public __Shard" + N(level) + "(" + _runnerType + " runner) => _runner = runner;");
+                        }
+
                         w.Line();
                         w.Line("public int Receive(global::System.ReadOnlySpan<" + item + "> batch, int index) => _runner.__Receive" + N(level) + "(batch, index);");
                         w.Line();
@@ -703,7 +750,27 @@ public sealed partial class PipelineGenerator
                             w.Line();
                         }
 
-                        w.Line("public void Finish() => _runner.Finish();");
+                        if (checkpoints)
+                        {
+                            w.Open("public void Checkpoint(long checkpointId)");
+                            w.Line("_runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);");
+                            w.Line("_snapshot.Arrive();");
+                            w.Close();
+                            w.Line();
+                            w.Open("public void Finish()");
+                            w.Open("if (_runner.IsFinished)");
+                            w.Line("_runner.__CompleteSends(); // restored from a checkpoint taken after it had finished");
+                            w.Close();
+                            w.Open("else");
+                            w.Line("_runner.Finish();");
+                            w.Close();
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Line("public void Finish() => _runner.Finish();");
+                        }
+
                         w.Close();
                         w.Line();
                     }
@@ -723,7 +790,31 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 w.Line("/// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>");
                 w.Line("/// <param name=\"index\">The partition, 0 to <see cref=\"Partitions\"/> - 1.</param>");
-                w.Line("public " + _runnerType + " Partition(int index) => _partitions[index];");
+                if (gated)
+                {
+                    w.Open("public " + _runnerType + " Partition(int index)");
+                    w.Line("__Go();");
+                    w.Line("return _partitions[index];");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Partition 0, once the shards run.</summary>");
+                    w.Open("private " + _runnerType + " __First()");
+                    w.Line("__Go();");
+                    w.Line("return _partitions[0];");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Lets the shards read their channels: at the first input, or once restored.</summary>");
+                    w.Open("private void __Go()");
+                    w.Open("if (!_going)");
+                    w.Line("_going = true;");
+                    w.Line("_go.Set();");
+                    w.Close();
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("public " + _runnerType + " Partition(int index) => _partitions[index];");
+                }
                 w.Line();
                 w.Line("/// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref=\"Finish\"/> has returned.</summary>");
                 w.Line("public global::System.Collections.Generic.IReadOnlyList<" + _runnerType + "> Shards => _shards;");
@@ -749,26 +840,31 @@ public sealed partial class PipelineGenerator
                     var name = Names.ToPascal(input.Name!);
                     var t = input.OutputTypes[0];
                     w.Line("/// <summary>Pushes one element into input '" + Doc(input.Name) + "' of partition 0.</summary>");
-                    w.Line("public void Push" + name + "(" + t + " element) => _partitions[0].Push" + name + "(element);");
+                    w.Line("public void Push" + name + "(" + t + " element) => " + first + ".Push" + name + "(element);");
                     w.Line();
                     w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "' of partition 0.</summary>");
-                    w.Line("public void Push" + name + "(" + t + " element, global::Compiled.Instant timestamp) => _partitions[0].Push" + name + "(element, timestamp);");
+                    w.Line("public void Push" + name + "(" + t + " element, global::Compiled.Instant timestamp) => " + first + ".Push" + name + "(element, timestamp);");
                     w.Line();
                     w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "' of partition 0.</summary>");
-                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<" + t + "> elements) => _partitions[0].Push" + name + "(elements);");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<" + t + "> elements) => " + first + ".Push" + name + "(elements);");
                     w.Line();
                     w.Line("/// <summary>Pushes a bundle of timestamped elements into input '" + Doc(input.Name) + "' of partition 0.</summary>");
-                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + t + ">> bundle) => _partitions[0].Push" + name + "(bundle);");
+                    w.Line("public void Push" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + t + ">> bundle) => " + first + ".Push" + name + "(bundle);");
                     w.Line();
                     w.Line("/// <summary>Pushes the elements of an asynchronous source into input '" + Doc(input.Name) + "' of partition 0, as they come.</summary>");
                     w.Line("public global::System.Threading.Tasks.ValueTask Push" + name + "Async(global::System.Collections.Generic.IAsyncEnumerable<" + t + "> elements, global::System.Threading.CancellationToken cancellationToken = default) =>");
-                    w.Line("    _partitions[0].Push" + name + "Async(elements, cancellationToken);");
+                    w.Line("    " + first + ".Push" + name + "Async(elements, cancellationToken);");
                     w.Line();
                     w.Line("/// <summary>");
                     w.Line("/// Reads a channel into input '" + Doc(input.Name) + "' with every partition at once (each takes the next element when it is");
                     w.Line("/// free: the channel is split among them), until the channel completes. No other push may run meanwhile.");
                     w.Line("/// </summary>");
                     w.Open("public global::System.Threading.Tasks.Task Push" + name + "Async(global::System.Threading.Channels.ChannelReader<" + t + "> reader, global::System.Threading.CancellationToken cancellationToken = default)");
+                    if (gated)
+                    {
+                        w.Line("__Go();");
+                    }
+
                     w.Line("var reads = new global::System.Threading.Tasks.Task[_partitions.Length];");
                     w.Open("for (var i = 0; i < reads.Length; i++)");
                     w.Line("var partition = _partitions[i];");
@@ -780,7 +876,7 @@ public sealed partial class PipelineGenerator
                     if (input.Kind == TransformKind.ReadLinesInput)
                     {
                         w.Line("/// <summary>Reads every line of a text input into input '" + Doc(input.Name) + "' of partition 0.</summary>");
-                        w.Line("public void Read" + name + "(global::Compiled.TextInput input) => _partitions[0].Read" + name + "(input);");
+                        w.Line("public void Read" + name + "(global::Compiled.TextInput input) => " + first + ".Read" + name + "(input);");
                         w.Line();
                     }
                 }
@@ -811,13 +907,13 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref=\"Partition\"/>).</summary>");
-                w.Line("public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);");
+                w.Line("public void AdvanceWatermark(global::Compiled.Instant watermark) => " + first + ".AdvanceWatermark(watermark);");
                 w.Line();
                 w.Line("/// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>");
-                w.Line("public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);");
+                w.Line("public void AdvanceProcessingTime(global::Compiled.Instant now) => " + first + ".AdvanceProcessingTime(now);");
                 w.Line();
                 w.Line("/// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>");
-                w.Line("public void Flush() => _partitions[0].__FlushCall();");
+                w.Line("public void Flush() => " + first + ".__FlushCall();");
                 w.Line();
                 w.Line("/// <summary>");
                 w.Line("/// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits");
@@ -828,6 +924,11 @@ public sealed partial class PipelineGenerator
                 w.Open("if (_finished)");
                 w.Line("throw new global::System.InvalidOperationException(\"This runner has finished. Create a new runner for more input.\");");
                 w.Close();
+                if (gated)
+                {
+                    w.Line("__Go();");
+                }
+
                 w.Line("global::System.Exception? first = null;");
                 w.Open("foreach (var partition in _partitions)");
                 w.Open("if (!partition.IsFinished)");
@@ -868,15 +969,30 @@ public sealed partial class PipelineGenerator
                     w.Line("_driver.Join();");
                     w.Line("_finished = true;");
                     w.Close();
+                    if (checkpoints)
+                    {
+                        w.Line("_snapshot.Dispose();");
+                    }
+
                     w.Line("_group.Dispose();");
                     w.Line("_stop.Dispose();");
+                    if (gated)
+                    {
+                        w.Line("_go.Dispose();");
+                    }
                 }
                 else
                 {
                     w.Line("_finished = true;");
+                    if (checkpoints)
+                    {
+                        w.Line("_snapshot.Dispose();");
+                    }
                 }
 
                 w.Close();
+                w.Line();
+                WriteParallelCheckpointMembers(w);
                 w.Close();
                 w.Line();
             }

@@ -37,10 +37,11 @@ public sealed partial class PipelineGenerator
             return null;
         }
 
-        private static IEnumerable<string> DescribeCheckpoints(string? whyNot)
+        private static IEnumerable<string> DescribeCheckpoints(string? whyNot, bool parallelStreaming)
         {
             yield return whyNot is null
-                ? "Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks"
+                ? "Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks" +
+                  (parallelStreaming ? "; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups" : string.Empty)
                 : "Checkpoints: not available, because " + whyNot;
         }
 

@@ -18,7 +18,7 @@
 //     #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -34,7 +34,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -136,7 +136,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xB7DA0CC8ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
+            public ulong StateFingerprint => (0x2ABD607Eul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -151,6 +151,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = __state == 3;
                 if (!finished)
                 {
@@ -191,6 +197,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Orders != 0 || __elementsIn_Payments != 0)
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
@@ -280,6 +292,31 @@ namespace Snapshots
                 }
             }
             #pragma warning restore CS8620
+
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkRows, checkpointId, snapshot.Buffer(part, 1));
+                __send1?.Barrier(checkpointId);
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkRows, checkpointId, state[buffers[1]], commit);
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+                __send1?.Complete();
+            }
 
             /// <summary>Pushes one element into input 'orders' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushOrders(global::Compiled.KV<int, string> element) => PushOrders(element, global::Compiled.Instant.MinValue);
@@ -1542,7 +1579,7 @@ namespace Snapshots
         /// </summary>
         /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class ParallelRunner<TRows> : global::Compiled.IStreamingRunner, global::System.IDisposable
+        public sealed class ParallelRunner<TRows> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>
         {
             private readonly Runner<TRows>[] _partitions;
@@ -1555,6 +1592,11 @@ namespace Snapshots
             private global::System.Exception? _failure;
             private bool _finished;
             private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
+            // The shards start reading their channels at the first input (or restore): a restore writes their state before they run.
+            private readonly global::System.Threading.ManualResetEventSlim _go = new();
+            private bool _going;
 
             internal ParallelRunner(global::System.Func<TRows> rows, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1567,6 +1609,7 @@ namespace Snapshots
                 _clock = options.TimeProvider;
                 _partitions = new Runner<TRows>[p];
                 _shards = new Runner<TRows>[n * 1];
+                _maxParallelism = options.MaxParallelism;
                 _group = new global::Compiled.Parallel.ShardGroup(n * 1);
                 _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
                 for (var s = 0; s < n; s++)
@@ -1584,6 +1627,7 @@ namespace Snapshots
                     shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
                     _shards[n * 0 + s] = shard;
                 }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 2, _group.Cancellation, _stop.Token); // per part: its state, then a transaction per output
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }
@@ -1603,6 +1647,7 @@ namespace Snapshots
             {
                 try
                 {
+                    _go.Wait(_stop.Token);
                     _group.Run(__RunShard, _stop.Token);
                 }
                 catch (global::System.Exception error)
@@ -1617,7 +1662,7 @@ namespace Snapshots
                 {
                     case 1:
                     {
-                        var shard = new __Shard1(_shards[index]);
+                        var shard = new __Shard1(_shards[index], _snapshot, _partitions.Length + index);
                         global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
                         break;
                     }
@@ -1628,8 +1673,15 @@ namespace Snapshots
             private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
             {
                 private readonly Runner<TRows> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
 
-                public __Shard1(Runner<TRows> runner) => _runner = runner;
+                public __Shard1(Runner<TRows> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
 
                 public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index) => _runner.__Receive1(batch, index);
 
@@ -1653,7 +1705,23 @@ namespace Snapshots
 
                 public void Flush() => _runner.__FlushSends();
 
-                public void Finish() => _runner.Finish();
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive();
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
@@ -1670,7 +1738,28 @@ namespace Snapshots
 
             /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
             /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
-            public Runner<TRows> Partition(int index) => _partitions[index];
+            public Runner<TRows> Partition(int index)
+            {
+                __Go();
+                return _partitions[index];
+            }
+
+            /// <summary>Partition 0, once the shards run.</summary>
+            private Runner<TRows> __First()
+            {
+                __Go();
+                return _partitions[0];
+            }
+
+            /// <summary>Lets the shards read their channels: at the first input, or once restored.</summary>
+            private void __Go()
+            {
+                if (!_going)
+                {
+                    _going = true;
+                    _go.Set();
+                }
+            }
 
             /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
             public global::System.Collections.Generic.IReadOnlyList<Runner<TRows>> Shards => _shards;
@@ -1691,20 +1780,20 @@ namespace Snapshots
             }
 
             /// <summary>Pushes one element into input 'orders' of partition 0.</summary>
-            public void PushOrders(global::Compiled.KV<int, string> element) => _partitions[0].PushOrders(element);
+            public void PushOrders(global::Compiled.KV<int, string> element) => __First().PushOrders(element);
 
             /// <summary>Pushes one element with its event timestamp into input 'orders' of partition 0.</summary>
-            public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => _partitions[0].PushOrders(element, timestamp);
+            public void PushOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => __First().PushOrders(element, timestamp);
 
             /// <summary>Pushes every element of a span into input 'orders' of partition 0.</summary>
-            public void PushOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements) => _partitions[0].PushOrders(elements);
+            public void PushOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements) => __First().PushOrders(elements);
 
             /// <summary>Pushes a bundle of timestamped elements into input 'orders' of partition 0.</summary>
-            public void PushOrders(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle) => _partitions[0].PushOrders(bundle);
+            public void PushOrders(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle) => __First().PushOrders(bundle);
 
             /// <summary>Pushes the elements of an asynchronous source into input 'orders' of partition 0, as they come.</summary>
             public global::System.Threading.Tasks.ValueTask PushOrdersAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
-                _partitions[0].PushOrdersAsync(elements, cancellationToken);
+                __First().PushOrdersAsync(elements, cancellationToken);
 
             /// <summary>
             /// Reads a channel into input 'orders' with every partition at once (each takes the next element when it is
@@ -1712,6 +1801,7 @@ namespace Snapshots
             /// </summary>
             public global::System.Threading.Tasks.Task PushOrdersAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
+                __Go();
                 var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
                 for (var i = 0; i < reads.Length; i++)
                 {
@@ -1722,20 +1812,20 @@ namespace Snapshots
             }
 
             /// <summary>Pushes one element into input 'payments' of partition 0.</summary>
-            public void PushPayments(global::Compiled.KV<int, decimal> element) => _partitions[0].PushPayments(element);
+            public void PushPayments(global::Compiled.KV<int, decimal> element) => __First().PushPayments(element);
 
             /// <summary>Pushes one element with its event timestamp into input 'payments' of partition 0.</summary>
-            public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp) => _partitions[0].PushPayments(element, timestamp);
+            public void PushPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp) => __First().PushPayments(element, timestamp);
 
             /// <summary>Pushes every element of a span into input 'payments' of partition 0.</summary>
-            public void PushPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements) => _partitions[0].PushPayments(elements);
+            public void PushPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements) => __First().PushPayments(elements);
 
             /// <summary>Pushes a bundle of timestamped elements into input 'payments' of partition 0.</summary>
-            public void PushPayments(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, decimal>>> bundle) => _partitions[0].PushPayments(bundle);
+            public void PushPayments(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, decimal>>> bundle) => __First().PushPayments(bundle);
 
             /// <summary>Pushes the elements of an asynchronous source into input 'payments' of partition 0, as they come.</summary>
             public global::System.Threading.Tasks.ValueTask PushPaymentsAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, decimal>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
-                _partitions[0].PushPaymentsAsync(elements, cancellationToken);
+                __First().PushPaymentsAsync(elements, cancellationToken);
 
             /// <summary>
             /// Reads a channel into input 'payments' with every partition at once (each takes the next element when it is
@@ -1743,6 +1833,7 @@ namespace Snapshots
             /// </summary>
             public global::System.Threading.Tasks.Task PushPaymentsAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, decimal>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
+                __Go();
                 var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
                 for (var i = 0; i < reads.Length; i++)
                 {
@@ -1785,13 +1876,13 @@ namespace Snapshots
             }
 
             /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
-            public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => __First().AdvanceWatermark(watermark);
 
             /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
-            public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => __First().AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushCall();
+            public void Flush() => __First().__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
@@ -1804,6 +1895,7 @@ namespace Snapshots
                 {
                     throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
                 }
+                __Go();
                 global::System.Exception? first = null;
                 foreach (var partition in _partitions)
                 {
@@ -1847,9 +1939,124 @@ namespace Snapshots
                     _driver.Join();
                     _finished = true;
                 }
+                _snapshot.Dispose();
                 _group.Dispose();
                 _stop.Dispose();
+                _go.Dispose();
             }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TRows}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 1, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it): on this thread, which drives every
+            /// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each
+            /// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>. The sinks that commit with checkpoints
+            /// (<see cref="global::Compiled.Checkpoints.ITransactionalSink"/>) prepare their transactions with their runner's part.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                __Go();
+                var running = false; // shards still running: they write their parts when the barriers reach them
+                if (!_finished)
+                {
+                    foreach (var partition in _partitions)
+                    {
+                        running |= !partition.IsFinished;
+                    }
+                }
+                if (!running)
+                {
+                    _driver.Join(); // every partition has finished: so do the shards, which then write their parts here
+                }
+                if (_failure is not null)
+                {
+                    throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
+                }
+                var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);
+                }
+                if (!running)
+                {
+                    for (var i = 0; i < _shards.Length; i++)
+                    {
+                        _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Join", StateFingerprint, __Layout(), 2, out long __checkpointOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_going || _finished)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[2];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Join", StateFingerprint, __Layout(), 2, out long __checkpointOfState);
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 2]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), false);
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+                __Go();
+            }
+
         }
 
     }

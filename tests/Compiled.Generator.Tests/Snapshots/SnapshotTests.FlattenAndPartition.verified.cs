@@ -14,7 +14,7 @@
 //             -> #5 Output 'merged' (line 14)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -30,7 +30,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -138,7 +138,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x4095CEF6ul << 32) | 0u;
+            public ulong StateFingerprint => (0xA06D4AB0ul << 32) | 0u;
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -153,6 +153,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = __state == 3;
                 if (!finished)
                 {
@@ -193,6 +199,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Numbers != 0)
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
@@ -233,6 +245,31 @@ namespace Snapshots
                 __panesFired = reader.ReadInt64();
             }
             #pragma warning restore CS8620
+
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkLow, checkpointId, snapshot.Buffer(part, 1));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkMerged, checkpointId, snapshot.Buffer(part, 2));
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkLow, checkpointId, state[buffers[1]], commit);
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkMerged, checkpointId, state[buffers[2]], commit);
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+            }
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -1131,7 +1168,7 @@ namespace Snapshots
         /// </summary>
         /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class ParallelRunner<TLow, TMerged> : global::Compiled.IStreamingRunner, global::System.IDisposable
+        public sealed class ParallelRunner<TLow, TMerged> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TLow : global::Compiled.ISink<int>
             where TMerged : global::Compiled.ISink<int>
         {
@@ -1140,6 +1177,8 @@ namespace Snapshots
             private readonly int _parallelism;
             private bool _finished;
             private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
 
             internal ParallelRunner(global::System.Func<TLow> low, global::System.Func<TMerged> merged, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1153,11 +1192,13 @@ namespace Snapshots
                 _clock = options.TimeProvider;
                 _partitions = new Runner<TLow, TMerged>[p];
                 _shards = new Runner<TLow, TMerged>[n * 0];
+                _maxParallelism = options.MaxParallelism;
                 for (var i = 0; i < p; i++)
                 {
                     _partitions[i] = new Runner<TLow, TMerged>(low(), merged());
                     _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
                 }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, default, default); // per part: its state, then a transaction per output
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
@@ -1321,7 +1362,111 @@ namespace Snapshots
             public void Dispose()
             {
                 _finished = true;
+                _snapshot.Dispose();
             }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TLow, TMerged}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 0, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it): on this thread, which drives every
+            /// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each
+            /// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>. The sinks that commit with checkpoints
+            /// (<see cref="global::Compiled.Checkpoints.ITransactionalSink"/>) prepare their transactions with their runner's part.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                var running = false; // shards still running: they write their parts when the barriers reach them
+                if (!_finished)
+                {
+                    foreach (var partition in _partitions)
+                    {
+                        running |= !partition.IsFinished;
+                    }
+                }
+                var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);
+                }
+                if (!running)
+                {
+                    for (var i = 0; i < _shards.Length; i++)
+                    {
+                        _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_finished)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[3];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+            }
+
         }
 
     }

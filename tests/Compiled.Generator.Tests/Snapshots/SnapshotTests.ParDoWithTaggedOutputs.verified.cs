@@ -9,7 +9,7 @@
 //         -> [bad] #3 Output 'deadLetters' (line 24)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -25,7 +25,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 ParDo (line 12)\n      -> [ok] #2 Output 'parsed' (line 23)\n      -> [bad] #3 Output 'deadLetters' (line 24)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -137,7 +137,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xEFBD6636ul << 32) | 0u;
+            public ulong StateFingerprint => (0xD23A11F0ul << 32) | 0u;
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -152,6 +152,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = __state == 3;
                 if (!finished)
                 {
@@ -192,6 +198,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Lines != 0)
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
@@ -232,6 +244,31 @@ namespace Snapshots
                 __panesFired = reader.ReadInt64();
             }
             #pragma warning restore CS8620
+
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkParsed, checkpointId, snapshot.Buffer(part, 1));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkDeadLetters, checkpointId, snapshot.Buffer(part, 2));
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkParsed, checkpointId, state[buffers[1]], commit);
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkDeadLetters, checkpointId, state[buffers[2]], commit);
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+            }
 
             /// <summary>Pushes one element into input 'lines' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushLines(string element) => PushLines(element, global::Compiled.Instant.MinValue);
@@ -1232,7 +1269,7 @@ namespace Snapshots
         /// </summary>
         /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class ParallelRunner<TParsed, TDeadLetters> : global::Compiled.IStreamingRunner, global::System.IDisposable
+        public sealed class ParallelRunner<TParsed, TDeadLetters> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TParsed : global::Compiled.ISink<int>
             where TDeadLetters : global::Compiled.ISink<string>
         {
@@ -1241,6 +1278,8 @@ namespace Snapshots
             private readonly int _parallelism;
             private bool _finished;
             private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
 
             internal ParallelRunner(global::System.Func<TParsed> parsed, global::System.Func<TDeadLetters> deadLetters, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -1254,11 +1293,13 @@ namespace Snapshots
                 _clock = options.TimeProvider;
                 _partitions = new Runner<TParsed, TDeadLetters>[p];
                 _shards = new Runner<TParsed, TDeadLetters>[n * 0];
+                _maxParallelism = options.MaxParallelism;
                 for (var i = 0; i < p; i++)
                 {
                     _partitions[i] = new Runner<TParsed, TDeadLetters>(parsed(), deadLetters());
                     _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
                 }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, default, default); // per part: its state, then a transaction per output
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
@@ -1425,7 +1466,111 @@ namespace Snapshots
             public void Dispose()
             {
                 _finished = true;
+                _snapshot.Dispose();
             }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TParsed, TDeadLetters}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 0, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it): on this thread, which drives every
+            /// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each
+            /// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>. The sinks that commit with checkpoints
+            /// (<see cref="global::Compiled.Checkpoints.ITransactionalSink"/>) prepare their transactions with their runner's part.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                var running = false; // shards still running: they write their parts when the barriers reach them
+                if (!_finished)
+                {
+                    foreach (var partition in _partitions)
+                    {
+                        running |= !partition.IsFinished;
+                    }
+                }
+                var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);
+                }
+                if (!running)
+                {
+                    for (var i = 0; i < _shards.Length; i++)
+                    {
+                        _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_finished)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[3];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+            }
+
         }
 
     }

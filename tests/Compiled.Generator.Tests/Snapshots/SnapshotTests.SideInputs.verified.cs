@@ -53,7 +53,7 @@
 //     level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -69,7 +69,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -268,7 +268,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xD3666CC9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
+            public ulong StateFingerprint => (0x4F762FD7ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -283,6 +283,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = __state == 3;
                 if (!finished)
                 {
@@ -323,6 +329,12 @@ namespace Snapshots
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
                 }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Numbers != 0 || __elementsIn_Thresholds != 0 || __elementsIn_Names != 0)
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
@@ -464,6 +476,37 @@ namespace Snapshots
                 _pendingMin11 = reader.ReadInstant();
             }
             #pragma warning restore CS8620
+
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkLarge, checkpointId, snapshot.Buffer(part, 1));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkRanks, checkpointId, snapshot.Buffer(part, 2));
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkNamed, checkpointId, snapshot.Buffer(part, 3));
+                __send1?.Barrier(checkpointId);
+                __send2?.Barrier(checkpointId);
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkLarge, checkpointId, state[buffers[1]], commit);
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkRanks, checkpointId, state[buffers[2]], commit);
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkNamed, checkpointId, state[buffers[3]], commit);
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+                __send1?.Complete();
+                __send2?.Complete();
+            }
 
             /// <summary>Pushes one element into input 'numbers' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushNumbers(int element) => PushNumbers(element, global::Compiled.Instant.MinValue);
@@ -2674,7 +2717,7 @@ namespace Snapshots
         /// </summary>
         /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class ParallelRunner<TLarge, TRanks, TNamed> : global::Compiled.IStreamingRunner, global::System.IDisposable
+        public sealed class ParallelRunner<TLarge, TRanks, TNamed> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TLarge : global::Compiled.ISink<int>
             where TRanks : global::Compiled.ISink<int>
             where TNamed : global::Compiled.ISink<string>
@@ -2690,6 +2733,11 @@ namespace Snapshots
             private global::System.Exception? _failure;
             private bool _finished;
             private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
+            // The shards start reading their channels at the first input (or restore): a restore writes their state before they run.
+            private readonly global::System.Threading.ManualResetEventSlim _go = new();
+            private bool _going;
 
             internal ParallelRunner(global::System.Func<TLarge> large, global::System.Func<TRanks> ranks, global::System.Func<TNamed> named, global::Compiled.Parallel.ParallelRunnerOptions options)
             {
@@ -2704,6 +2752,7 @@ namespace Snapshots
                 _clock = options.TimeProvider;
                 _partitions = new Runner<TLarge, TRanks, TNamed>[p];
                 _shards = new Runner<TLarge, TRanks, TNamed>[n * 2];
+                _maxParallelism = options.MaxParallelism;
                 _group = new global::Compiled.Parallel.ShardGroup(n * 2);
                 _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
                 for (var s = 0; s < n; s++)
@@ -2732,6 +2781,7 @@ namespace Snapshots
                     shard.__JoinStreaming(2, s, n, options.MaxParallelism, null, null);
                     _shards[n * 1 + s] = shard;
                 }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 4, _group.Cancellation, _stop.Token); // per part: its state, then a transaction per output
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }
@@ -2762,6 +2812,7 @@ namespace Snapshots
             {
                 try
                 {
+                    _go.Wait(_stop.Token);
                     _group.Run(__RunShard, _stop.Token);
                 }
                 catch (global::System.Exception error)
@@ -2776,13 +2827,13 @@ namespace Snapshots
                 {
                     case 1:
                     {
-                        var shard = new __Shard1(_shards[index]);
+                        var shard = new __Shard1(_shards[index], _snapshot, _partitions.Length + index);
                         global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
                         break;
                     }
                     case 2:
                     {
-                        var shard = new __Shard2(_shards[index]);
+                        var shard = new __Shard2(_shards[index], _snapshot, _partitions.Length + index);
                         global::Compiled.Parallel.StreamingShard.Run(_inbox2[index % _parallelism], ref shard, null);
                         break;
                     }
@@ -2793,8 +2844,15 @@ namespace Snapshots
             private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
             {
                 private readonly Runner<TLarge, TRanks, TNamed> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
 
-                public __Shard1(Runner<TLarge, TRanks, TNamed> runner) => _runner = runner;
+                public __Shard1(Runner<TLarge, TRanks, TNamed> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
 
                 public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index) => _runner.__Receive1(batch, index);
 
@@ -2818,15 +2876,38 @@ namespace Snapshots
 
                 public void Flush() => _runner.__FlushSends();
 
-                public void Finish() => _runner.Finish();
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive();
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
             }
 
             /// <summary>A shard of level 2: its runner, driven by its inbox.</summary>
             private readonly struct __Shard2 : global::Compiled.Parallel.IStreamingShard<__Exchange2Item>
             {
                 private readonly Runner<TLarge, TRanks, TNamed> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
 
-                public __Shard2(Runner<TLarge, TRanks, TNamed> runner) => _runner = runner;
+                public __Shard2(Runner<TLarge, TRanks, TNamed> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
 
                 public int Receive(global::System.ReadOnlySpan<__Exchange2Item> batch, int index) => _runner.__Receive2(batch, index);
 
@@ -2850,7 +2931,23 @@ namespace Snapshots
 
                 public void Flush() => _runner.__FlushSends();
 
-                public void Finish() => _runner.Finish();
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive();
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
@@ -2867,7 +2964,28 @@ namespace Snapshots
 
             /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
             /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
-            public Runner<TLarge, TRanks, TNamed> Partition(int index) => _partitions[index];
+            public Runner<TLarge, TRanks, TNamed> Partition(int index)
+            {
+                __Go();
+                return _partitions[index];
+            }
+
+            /// <summary>Partition 0, once the shards run.</summary>
+            private Runner<TLarge, TRanks, TNamed> __First()
+            {
+                __Go();
+                return _partitions[0];
+            }
+
+            /// <summary>Lets the shards read their channels: at the first input, or once restored.</summary>
+            private void __Go()
+            {
+                if (!_going)
+                {
+                    _going = true;
+                    _go.Set();
+                }
+            }
 
             /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
             public global::System.Collections.Generic.IReadOnlyList<Runner<TLarge, TRanks, TNamed>> Shards => _shards;
@@ -2918,20 +3036,20 @@ namespace Snapshots
             }
 
             /// <summary>Pushes one element into input 'numbers' of partition 0.</summary>
-            public void PushNumbers(int element) => _partitions[0].PushNumbers(element);
+            public void PushNumbers(int element) => __First().PushNumbers(element);
 
             /// <summary>Pushes one element with its event timestamp into input 'numbers' of partition 0.</summary>
-            public void PushNumbers(int element, global::Compiled.Instant timestamp) => _partitions[0].PushNumbers(element, timestamp);
+            public void PushNumbers(int element, global::Compiled.Instant timestamp) => __First().PushNumbers(element, timestamp);
 
             /// <summary>Pushes every element of a span into input 'numbers' of partition 0.</summary>
-            public void PushNumbers(global::System.ReadOnlySpan<int> elements) => _partitions[0].PushNumbers(elements);
+            public void PushNumbers(global::System.ReadOnlySpan<int> elements) => __First().PushNumbers(elements);
 
             /// <summary>Pushes a bundle of timestamped elements into input 'numbers' of partition 0.</summary>
-            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => _partitions[0].PushNumbers(bundle);
+            public void PushNumbers(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => __First().PushNumbers(bundle);
 
             /// <summary>Pushes the elements of an asynchronous source into input 'numbers' of partition 0, as they come.</summary>
             public global::System.Threading.Tasks.ValueTask PushNumbersAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
-                _partitions[0].PushNumbersAsync(elements, cancellationToken);
+                __First().PushNumbersAsync(elements, cancellationToken);
 
             /// <summary>
             /// Reads a channel into input 'numbers' with every partition at once (each takes the next element when it is
@@ -2939,6 +3057,7 @@ namespace Snapshots
             /// </summary>
             public global::System.Threading.Tasks.Task PushNumbersAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
+                __Go();
                 var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
                 for (var i = 0; i < reads.Length; i++)
                 {
@@ -2949,20 +3068,20 @@ namespace Snapshots
             }
 
             /// <summary>Pushes one element into input 'thresholds' of partition 0.</summary>
-            public void PushThresholds(int element) => _partitions[0].PushThresholds(element);
+            public void PushThresholds(int element) => __First().PushThresholds(element);
 
             /// <summary>Pushes one element with its event timestamp into input 'thresholds' of partition 0.</summary>
-            public void PushThresholds(int element, global::Compiled.Instant timestamp) => _partitions[0].PushThresholds(element, timestamp);
+            public void PushThresholds(int element, global::Compiled.Instant timestamp) => __First().PushThresholds(element, timestamp);
 
             /// <summary>Pushes every element of a span into input 'thresholds' of partition 0.</summary>
-            public void PushThresholds(global::System.ReadOnlySpan<int> elements) => _partitions[0].PushThresholds(elements);
+            public void PushThresholds(global::System.ReadOnlySpan<int> elements) => __First().PushThresholds(elements);
 
             /// <summary>Pushes a bundle of timestamped elements into input 'thresholds' of partition 0.</summary>
-            public void PushThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => _partitions[0].PushThresholds(bundle);
+            public void PushThresholds(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<int>> bundle) => __First().PushThresholds(bundle);
 
             /// <summary>Pushes the elements of an asynchronous source into input 'thresholds' of partition 0, as they come.</summary>
             public global::System.Threading.Tasks.ValueTask PushThresholdsAsync(global::System.Collections.Generic.IAsyncEnumerable<int> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
-                _partitions[0].PushThresholdsAsync(elements, cancellationToken);
+                __First().PushThresholdsAsync(elements, cancellationToken);
 
             /// <summary>
             /// Reads a channel into input 'thresholds' with every partition at once (each takes the next element when it is
@@ -2970,6 +3089,7 @@ namespace Snapshots
             /// </summary>
             public global::System.Threading.Tasks.Task PushThresholdsAsync(global::System.Threading.Channels.ChannelReader<int> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
+                __Go();
                 var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
                 for (var i = 0; i < reads.Length; i++)
                 {
@@ -2980,20 +3100,20 @@ namespace Snapshots
             }
 
             /// <summary>Pushes one element into input 'names' of partition 0.</summary>
-            public void PushNames(global::Compiled.KV<int, string> element) => _partitions[0].PushNames(element);
+            public void PushNames(global::Compiled.KV<int, string> element) => __First().PushNames(element);
 
             /// <summary>Pushes one element with its event timestamp into input 'names' of partition 0.</summary>
-            public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => _partitions[0].PushNames(element, timestamp);
+            public void PushNames(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp) => __First().PushNames(element, timestamp);
 
             /// <summary>Pushes every element of a span into input 'names' of partition 0.</summary>
-            public void PushNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements) => _partitions[0].PushNames(elements);
+            public void PushNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements) => __First().PushNames(elements);
 
             /// <summary>Pushes a bundle of timestamped elements into input 'names' of partition 0.</summary>
-            public void PushNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle) => _partitions[0].PushNames(bundle);
+            public void PushNames(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<int, string>>> bundle) => __First().PushNames(bundle);
 
             /// <summary>Pushes the elements of an asynchronous source into input 'names' of partition 0, as they come.</summary>
             public global::System.Threading.Tasks.ValueTask PushNamesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<int, string>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
-                _partitions[0].PushNamesAsync(elements, cancellationToken);
+                __First().PushNamesAsync(elements, cancellationToken);
 
             /// <summary>
             /// Reads a channel into input 'names' with every partition at once (each takes the next element when it is
@@ -3001,6 +3121,7 @@ namespace Snapshots
             /// </summary>
             public global::System.Threading.Tasks.Task PushNamesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<int, string>> reader, global::System.Threading.CancellationToken cancellationToken = default)
             {
+                __Go();
                 var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
                 for (var i = 0; i < reads.Length; i++)
                 {
@@ -3043,13 +3164,13 @@ namespace Snapshots
             }
 
             /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
-            public void AdvanceWatermark(global::Compiled.Instant watermark) => _partitions[0].AdvanceWatermark(watermark);
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => __First().AdvanceWatermark(watermark);
 
             /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
-            public void AdvanceProcessingTime(global::Compiled.Instant now) => _partitions[0].AdvanceProcessingTime(now);
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => __First().AdvanceProcessingTime(now);
 
             /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
-            public void Flush() => _partitions[0].__FlushCall();
+            public void Flush() => __First().__FlushCall();
 
             /// <summary>
             /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
@@ -3062,6 +3183,7 @@ namespace Snapshots
                 {
                     throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
                 }
+                __Go();
                 global::System.Exception? first = null;
                 foreach (var partition in _partitions)
                 {
@@ -3105,9 +3227,124 @@ namespace Snapshots
                     _driver.Join();
                     _finished = true;
                 }
+                _snapshot.Dispose();
                 _group.Dispose();
                 _stop.Dispose();
+                _go.Dispose();
             }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TLarge, TRanks, TNamed}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 2, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it): on this thread, which drives every
+            /// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each
+            /// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>. The sinks that commit with checkpoints
+            /// (<see cref="global::Compiled.Checkpoints.ITransactionalSink"/>) prepare their transactions with their runner's part.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                __Go();
+                var running = false; // shards still running: they write their parts when the barriers reach them
+                if (!_finished)
+                {
+                    foreach (var partition in _partitions)
+                    {
+                        running |= !partition.IsFinished;
+                    }
+                }
+                if (!running)
+                {
+                    _driver.Join(); // every partition has finished: so do the shards, which then write their parts here
+                }
+                if (_failure is not null)
+                {
+                    throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
+                }
+                var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);
+                }
+                if (!running)
+                {
+                    for (var i = 0; i < _shards.Length; i++)
+                    {
+                        _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 4, out long __checkpointOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 4, 4), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_going || _finished)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[4];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 4, out long __checkpointOfState);
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 4]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 4, 4), false);
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+                __Go();
+            }
+
         }
 
     }

@@ -1,0 +1,136 @@
+using Compiled.Generator.Helpers;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Emitter
+    {
+        private sealed partial class Session
+        {
+            // ----- checkpoints of the streaming parallel runner: aligned barriers -----
+            //
+            // The thread that drives the partitions starts a checkpoint between two calls: each partition writes its part
+            // (state, and its sinks' prepared transactions) and sends a barrier after everything it sent. A shard reads on
+            // until every sender's barrier has come, reading nothing more from a sender whose barrier came (alignment),
+            // then writes its part and sends the barrier on; the driving thread goes on pushing meanwhile. Once every shard
+            // has written its part, the parts are laid end to end, with the runner's layout, in one participant's bytes.
+
+            private void WriteParallelCheckpointMembers(SourceWriter w)
+            {
+                if (!_plan.Checkpoints)
+                {
+                    return;
+                }
+
+                var shards = _plan.Levels > 0;
+                var per = N(1 + _outputs.Count);
+                const string Snapshot = "global::Compiled.Checkpoints.AlignedSnapshot";
+                w.Line("/// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref=\"" + _runnerType.Replace('<', '{').Replace('>', '}') + ".StateFingerprint\"/>).</summary>");
+                w.Line("public ulong StateFingerprint => _partitions[0].StateFingerprint;");
+                w.Line();
+                w.Line("/// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>");
+                w.Line("private int[] __Layout() => new[] { _partitions.Length, _parallelism, " + N(_plan.Levels) + ", _maxParallelism };");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Starts checkpoint <paramref name=\"checkpointId\"/> (a Checkpointer calls it): on this thread, which drives every");
+                w.Line("/// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each");
+                w.Line("/// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task");
+                w.Line("/// completes when every part is in <paramref name=\"output\"/>. The sinks that commit with checkpoints");
+                w.Line("/// (<see cref=\"global::Compiled.Checkpoints.ITransactionalSink\"/>) prepare their transactions with their runner's part.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
+                w.Line("/// <param name=\"output\">Where the bytes go, once every part is in.</param>");
+                w.Line("/// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>");
+                w.Open("public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
+                if (shards)
+                {
+                    w.Line("__Go();");
+                }
+
+                w.Line("var running = false; // shards still running: they write their parts when the barriers reach them");
+                w.Open("if (!_finished)");
+                w.Open("foreach (var partition in _partitions)");
+                w.Line("running |= !partition.IsFinished;");
+                w.Close();
+                w.Close();
+                if (shards)
+                {
+                    w.Open("if (!running)");
+                    w.Line("_driver.Join(); // every partition has finished: so do the shards, which then write their parts here");
+                    w.Close();
+                    w.Open("if (_failure is not null)");
+                    w.Line("throw new global::System.InvalidOperationException(\"A shard of the parallel runner failed: it takes no more checkpoints.\", _failure);");
+                    w.Close();
+                }
+
+                w.Line("var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);");
+                w.Open("for (var i = 0; i < _partitions.Length; i++)");
+                w.Line("_partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);");
+                w.Close();
+                w.Open("if (!running)");
+                w.Open("for (var i = 0; i < _shards.Length; i++)");
+                w.Line("_shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);");
+                w.Close();
+                w.Close();
+                w.Line("return __WriteCheckpointAsync(parts, output);");
+                w.Close();
+                w.Line();
+                w.Open("private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)");
+                w.Line("await parts.ConfigureAwait(false);");
+                w.Line("_snapshot.WriteTo(output, StateFingerprint, __Layout());");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>");
+                w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
+                w.Line("/// <param name=\"state\">What <see cref=\"WriteCheckpointAsync\"/> wrote for it.</param>");
+                w.Open("public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)");
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState);");
+                WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), true);");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,");
+                w.Line("/// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,");
+                w.Line("/// parallelism or key groups, or by another pipeline, throws <see cref=\"global::Compiled.Checkpoints.CheckpointMismatchException\"/>.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"checkpointId\">The checkpoint, or -1.</param>");
+                w.Line("/// <param name=\"state\">What <see cref=\"WriteCheckpointAsync\"/> wrote for it; empty with -1.</param>");
+                w.Open("public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)");
+                w.Open("if (" + (shards ? "_going || " : string.Empty) + "_finished)");
+                w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();");
+                w.Close();
+                w.Open("if (checkpointId < 0)");
+                w.Line("var none = new global::System.Range[" + per + "];");
+                WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");
+                w.Close();
+                w.Open("else");
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState);");
+                WriteEachPart(w, "__RestoreCheckpoint(state[buffers[part * " + per + "]]);");
+                WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), false);");
+                w.Open("foreach (var partition in _partitions)");
+                w.Open("if (partition.IsFinished)");
+                w.Line("partition.__CompleteSends(); // it had finished: its channels complete again");
+                w.Close();
+                w.Close();
+                w.Close();
+                if (shards)
+                {
+                    w.Line("__Go();");
+                }
+
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>Calls a member on every partition and shard, in checkpoint order; <c>part</c> is its index.</summary>
+            private static void WriteEachPart(SourceWriter w, string call)
+            {
+                w.Open("for (var part = 0; part < _partitions.Length + _shards.Length; part++)");
+                w.Line("(part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length])." + call);
+                w.Close();
+            }
+        }
+    }
+}

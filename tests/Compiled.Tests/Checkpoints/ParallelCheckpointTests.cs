@@ -1,0 +1,448 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Compiled.Checkpoints;
+using Compiled.Parallel;
+using Compiled.Tests.EventTime;
+using Compiled.Tests.Parallel;
+using CsCheck;
+using Xunit;
+
+namespace Compiled.Tests.Checkpoints;
+
+/// <summary>
+/// What a job's transactional sinks have committed, kept across the job's restarts (as a file or a topic would be): the
+/// transactions each sink instance prepared, by sink and checkpoint, and what was committed, in commit order.
+/// </summary>
+internal sealed class CommittedOutput<T>
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<(int Sink, long Checkpoint), List<WindowedValue<T>>> _prepared = new();
+    private readonly HashSet<(int Sink, long Checkpoint)> _committed = new();
+    private readonly List<WindowedValue<T>> _output = new();
+
+    public List<WindowedValue<T>> Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToList();
+            }
+        }
+    }
+
+    public void Prepare(int sink, long checkpoint, List<WindowedValue<T>> elements)
+    {
+        lock (_gate)
+        {
+            _prepared[(sink, checkpoint)] = elements;
+        }
+    }
+
+    public void Commit(int sink, long checkpoint)
+    {
+        lock (_gate)
+        {
+            if (_committed.Add((sink, checkpoint)) && _prepared.Remove((sink, checkpoint), out var elements))
+            {
+                _output.AddRange(elements);
+            }
+        }
+    }
+
+    /// <summary>On restart from <paramref name="checkpoint"/>: its transaction is committed if it was not; later ones are aborted.</summary>
+    public void Recover(int sink, long checkpoint)
+    {
+        lock (_gate)
+        {
+            if (checkpoint >= 0)
+            {
+                Commit(sink, checkpoint);
+            }
+
+            foreach (var key in _prepared.Keys.Where(k => k.Sink == sink && k.Checkpoint > checkpoint).ToList())
+            {
+                _prepared.Remove(key);
+            }
+        }
+    }
+}
+
+/// <summary>A sink whose output becomes visible when the checkpoint after it is complete (exactly-once).</summary>
+internal sealed class TransactionalListSink<T> : ISink<T>, ITransactionalSink
+{
+    private readonly CommittedOutput<T> _output;
+    private readonly int _index;
+    private List<WindowedValue<T>> _open = new();
+
+    public TransactionalListSink(CommittedOutput<T> output, int index)
+    {
+        _output = output;
+        _index = index;
+    }
+
+    public void Receive(in WindowedValue<T> element) => _open.Add(element);
+
+    public void PrepareCommit(long checkpointId, IBufferWriter<byte> handle)
+    {
+        _output.Prepare(_index, checkpointId, _open);
+        _open = new List<WindowedValue<T>>();
+        BinaryPrimitives.WriteInt64LittleEndian(handle.GetSpan(8), checkpointId);
+        handle.Advance(8);
+    }
+
+    public void Commit(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        Assert.Equal(checkpointId, BinaryPrimitives.ReadInt64LittleEndian(handle));
+        _output.Commit(_index, checkpointId);
+    }
+
+    public void Recover(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        Assert.Equal(checkpointId < 0 ? 0 : 8, handle.Length);
+        _output.Recover(_index, checkpointId);
+    }
+}
+
+/// <summary>
+/// Checkpoints of the streaming parallel runner: barriers aligned in its channels, each partition and shard writing its
+/// part, its shards' sinks committing with the checkpoint. A job stopped at random moments (the runner disposed, what it
+/// had not committed lost) and restarted from its latest checkpoint commits exactly the output of a run without stops.
+/// </summary>
+public class ParallelCheckpointTests
+{
+    private static readonly Gen<GameEvent> Event = Gen.Select(
+        Gen.OneOf(Gen.Const("red"), Gen.Const("blue"), Gen.Const("green"), Gen.String[Gen.Char['a', 'd'], 1, 2]),
+        Gen.Int[0, 20],
+        Gen.Long[0, 180_000],
+        (team, score, time) => new GameEvent(team, score, time));
+
+    /// <summary>Events, a seed for the schedule, stops and checkpoints, partitions, parallelism, batch size and capacity.</summary>
+    private static readonly Gen<(GameEvent[] Events, int Seed, int Partitions, int Parallelism, int BatchSize, int Capacity)> Cases =
+        Gen.Select(Event.Array[0, 200], Gen.Int, Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 32], Gen.Int[1, 4]);
+
+    private enum StepKind
+    {
+        Push,
+        Watermark,
+        ProcessingTime,
+    }
+
+    private readonly record struct Step(StepKind Kind, int Partition, GameEvent Event, long Time);
+
+    private sealed record Plan(List<Step> Steps, int[] Stops, HashSet<int> Checkpoints);
+
+    /// <summary>
+    /// With one partition: the events in their order; now and then the watermark moves to a little before the latest time
+    /// pushed (so some later elements are late), and processing time moves. With several: each event goes to a random
+    /// partition, each partition's events in time order, its watermark just behind each (so none is late; which partition's
+    /// batch reaches a shard first then changes nothing). The job stops at up to three random steps, and checkpoints at
+    /// random steps.
+    /// </summary>
+    private static Plan Schedule(GameEvent[] events, int seed, int partitions, bool processingTime)
+    {
+        var random = new Random(seed);
+        var steps = new List<Step>();
+        if (partitions > 1)
+        {
+            var shares = events.Select(e => (Partition: random.Next(partitions), Event: e)).ToList();
+            var queues = Enumerable.Range(0, partitions).Select(i => new Queue<GameEvent>(shares.Where(s => s.Partition == i).Select(s => s.Event).OrderBy(e => e.TimeMs))).ToArray();
+            while (queues.Any(q => q.Count > 0))
+            {
+                var partition = random.Next(partitions);
+                if (queues[partition].TryDequeue(out var e))
+                {
+                    steps.Add(new Step(StepKind.Watermark, partition, default, e.TimeMs - 1));
+                    steps.Add(new Step(StepKind.Push, partition, e, 0));
+                }
+            }
+        }
+        else
+        {
+            long maxSeen = long.MinValue;
+            long watermark = long.MinValue;
+            long now = 0;
+            foreach (var e in events)
+            {
+                steps.Add(new Step(StepKind.Push, 0, e, 0));
+                maxSeen = Math.Max(maxSeen, e.TimeMs);
+                var r = random.Next(10);
+                if (r < 3)
+                {
+                    var candidate = maxSeen - random.Next(0, 40_000);
+                    if (candidate > watermark)
+                    {
+                        watermark = candidate;
+                        steps.Add(new Step(StepKind.Watermark, 0, default, candidate));
+                    }
+                }
+                else if (processingTime && r == 9)
+                {
+                    now += random.Next(1, 10_000);
+                    steps.Add(new Step(StepKind.ProcessingTime, 0, default, now));
+                }
+            }
+        }
+
+        var stops = Enumerable.Range(0, random.Next(4)).Select(_ => random.Next(steps.Count + 1)).Order().ToArray();
+        var checkpoints = Enumerable.Range(1, steps.Count).Where(_ => random.Next(8) == 0).ToHashSet();
+        return new Plan(steps, stops, checkpoints);
+    }
+
+    private static void Apply<TPartition>(TPartition partition, Step step, Action<TPartition, GameEvent> push)
+        where TPartition : IStreamingRunner
+    {
+        switch (step.Kind)
+        {
+            case StepKind.Push:
+                push(partition, step.Event);
+                break;
+            case StepKind.Watermark:
+                partition.AdvanceWatermark(new Instant(step.Time));
+                break;
+            default:
+                partition.AdvanceProcessingTime(new Instant(step.Time));
+                break;
+        }
+    }
+
+    /// <summary>The panes as comparable lines, without the last-pane flag (see ParallelStreamingTests.Multiset).</summary>
+    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) =>
+        elements.Select(e => show is null ? e.ToString() : show(e.Value) + " @" + e.Timestamp + " " + e.Window + " " + e.Pane)
+            .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)"))
+            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    private static void Same(List<string> expected, List<string> actual, Plan plan)
+    {
+        if (!expected.SequenceEqual(actual))
+        {
+            Assert.Fail("Steps: " + string.Join(" ", plan.Steps.Select((s, i) => i + ":" + s.Kind + "/" + s.Partition + "/" + (s.Kind == StepKind.Push ? s.Event.Team + "@" + s.Event.TimeMs : s.Time.ToString()))) +
+                        "\nStops: " + string.Join(",", plan.Stops) + "\nCheckpoints: " + string.Join(",", plan.Checkpoints.Order()) +
+                        "\nExpected:\n" + string.Join("\n", expected) + "\nActual:\n" + string.Join("\n", actual));
+        }
+    }
+
+    private static ParallelRunnerOptions Options(int partitions, int parallelism, int batchSize, int capacity) =>
+        new() { Partitions = partitions, Parallelism = parallelism, BatchSize = batchSize, Capacity = capacity };
+
+    /// <summary>
+    /// Runs the plan's steps on parallel runners, one per run of the job: each run restores the latest checkpoint (the
+    /// runner's state, and the step it was taken after), goes on from that step, checkpoints where the plan says (the
+    /// driving thread goes on pushing while the shards align), and at the plan's next stop is disposed without finishing,
+    /// losing whatever its sinks had not committed. The last run finishes. Returns what the sinks committed.
+    /// </summary>
+    private static List<WindowedValue<T>> RunWithStops<T, TRunner, TPartition>(
+        Plan plan,
+        Func<Func<TransactionalListSink<T>>, TRunner> create,
+        Func<TRunner, int, TPartition> partitionOf,
+        Action<TPartition, GameEvent> push)
+        where TRunner : IAlignedCheckpointable, IDisposable
+        where TPartition : IStreamingRunner
+    {
+        var store = new MemoryCheckpointStore();
+        var committed = new CommittedOutput<T>();
+        foreach (var stop in plan.Stops.Append(plan.Steps.Count))
+        {
+            var sinks = 0;
+            var runner = create(() => new TransactionalListSink<T>(committed, sinks++));
+            var source = new Counter();
+            var checkpointer = new Checkpointer(store, new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
+            try
+            {
+                checkpointer.Register("source", source);
+                checkpointer.Register("runner", runner);
+                checkpointer.RestoreAsync().AsTask().GetAwaiter().GetResult();
+                var position = (int)source.Value;
+                var partitions = Enumerable.Range(0, 3).Select(i => new Lazy<TPartition>(() => partitionOf(runner, i))).ToArray();
+                while (position < stop)
+                {
+                    var step = plan.Steps[position];
+                    Apply(partitions[step.Partition].Value, step, push);
+                    source.Value = ++position;
+                    if (plan.Checkpoints.Contains(position))
+                    {
+                        _ = checkpointer.CheckpointAsync();
+                        checkpointer.TryCheckpoint();
+                    }
+                }
+
+                if (stop == plan.Steps.Count)
+                {
+                    ((IStreamingRunner)runner).Finish();
+                    checkpointer.CompleteAsync().AsTask().GetAwaiter().GetResult();
+                    return committed.Output;
+                }
+            }
+            finally
+            {
+                runner.Dispose();
+                checkpointer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        throw new InvalidOperationException("The last run finishes.");
+    }
+
+    /// <summary>The same steps on one parallel runner without stops or checkpoints.</summary>
+    private static List<WindowedValue<T>> RunWithoutStops<T, TRunner, TPartition>(
+        Plan plan,
+        Func<Func<ListSink<T>>, TRunner> create,
+        Func<TRunner, int, TPartition> partitionOf,
+        Action<TPartition, GameEvent> push)
+        where TRunner : IStreamingRunner, IDisposable
+        where TPartition : IStreamingRunner
+    {
+        var sinks = new List<ListSink<T>>();
+        using var runner = create(() =>
+        {
+            var sink = new ListSink<T>();
+            lock (sinks)
+            {
+                sinks.Add(sink);
+            }
+
+            return sink;
+        });
+        foreach (var step in plan.Steps)
+        {
+            Apply(partitionOf(runner, step.Partition), step, push);
+        }
+
+        runner.Finish();
+        return sinks.SelectMany(s => s.Elements).ToList();
+    }
+
+    [Fact(DisplayName = "Sessions: stopped and restarted from its checkpoints, the parallel runner commits the panes of one uninterrupted run, once each")]
+    public void Sessions() => Cases.Sample(c =>
+    {
+        var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
+        var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, long>>> sink) => TeamSessions.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink) => TeamSessions.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+        if (c.Partitions == 1)
+        {
+            var single = TeamSessions.CreateRunner(new ListSink<KV<string, long>>());
+            foreach (var step in plan.Steps)
+            {
+                Apply(single, step, static (r, e) => r.PushEvents(e));
+            }
+
+            single.Finish();
+            Assert.Equal(Multiset(single.Sessions.Elements), Multiset(actual));
+        }
+    });
+
+    [Fact(DisplayName = "Early firings on processing time, late firings, lateness, accumulating (LeaderBoard): exactly the uninterrupted panes")]
+    public void LeaderBoard() => Cases.Sample(c =>
+    {
+        // One partition: with several, an early firing on processing time depends on which partition's batch reaches a shard first.
+        var plan = Schedule(c.Events, c.Seed, 1, processingTime: true);
+        var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, int>>> sink) => LeaderBoardTeams.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink) => LeaderBoardTeams.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "Two levels (a windowed grouping on key shards feeding a global sum on the next level): exactly the uninterrupted output")]
+    public void TwoLevels() => Cases.Sample(c =>
+    {
+        var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
+        var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<int>> sink) => RewindowToGlobal.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<int>> sink) => RewindowToGlobal.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "A global count of sessions on shard 0, with lateness and the earliest timestamps (holds): exactly the uninterrupted panes")]
+    public void GlobalSessionCount() => Cases.Sample(c =>
+    {
+        var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
+        var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<long>> sink) => SessionTotals.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<long>> sink) => SessionTotals.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "Combiner lifting (partitions' accumulators per window, shipped as their watermark passes it): exactly the uninterrupted output")]
+    public void LiftedCombines() => Cases.Sample(c =>
+    {
+        var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
+        var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, int>>> sink) => FixedTeamScores.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink) => FixedTeamScores.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "A checkpoint of the parallel runner is restored only at the same partitions and parallelism, and only into a new runner")]
+    public async Task RestoreAtAnotherParallelismIsRefused()
+    {
+        var store = new MemoryCheckpointStore();
+        using (var runner = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)))
+        {
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", runner);
+            await checkpointer.RestoreAsync();
+            runner.PushEvents(new GameEvent("red", 1, 1_000));
+            await checkpointer.CompleteAsync();
+        }
+
+        using (var other = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 3, 8, 2)))
+        {
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", other);
+            var error = await Assert.ThrowsAsync<CheckpointMismatchException>(async () => await checkpointer.RestoreAsync());
+            Assert.Contains("1 partitions, 2 shards per level", error.Message, StringComparison.Ordinal);
+            Assert.Contains("1 partitions, 3 shards per level", error.Message, StringComparison.Ordinal);
+        }
+
+        using (var used = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)))
+        {
+            used.Partition(0);
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", used);
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await checkpointer.RestoreAsync());
+        }
+    }
+
+    [Fact(DisplayName = "A shard that fails while a checkpoint is aligned fails the checkpoint: CheckpointAsync faults, nothing hangs")]
+    public async Task ShardFailureFailsThePendingCheckpoint()
+    {
+        using var runner = UnluckyCounts.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 1, 1));
+        await using var checkpointer = new Checkpointer(new MemoryCheckpointStore(), new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
+        checkpointer.Register("runner", runner);
+        await checkpointer.RestoreAsync();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                runner.PushEvents(new GameEvent("red", 1, i * 10L));
+            }
+
+            runner.AdvanceWatermark(new Instant(20_000)); // the shard that fires red's pane throws
+        }
+        catch (OperationCanceledException)
+        {
+            // The shards stopped while the push waited.
+        }
+
+        var checkpoint = checkpointer.CheckpointAsync();
+        try
+        {
+            checkpointer.TryCheckpoint();
+        }
+        catch (CheckpointFailedException)
+        {
+            // The barrier could not be sent: the shards had stopped.
+        }
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => checkpoint.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.IsNotType<TimeoutException>(error);
+        Assert.Throws<PipelineExecutionException>(runner.Finish);
+    }
+}
