@@ -107,6 +107,140 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     }
 
     /// <summary>
+    /// New, empty panes with this one's combine function, trigger, options, key comparer and window function: a
+    /// checkpoint part of another shard is restored into them, and the windows of the keys this shard owns are then
+    /// adopted (<see cref="AdoptCheckpointed"/>), when a checkpoint is restored at another parallelism.
+    /// </summary>
+    /// <returns>The empty panes.</returns>
+    public KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> NewEmpty() => new(_fn, _trigger, _options, _heads.Comparer, _mergingFn);
+
+    /// <summary>
+    /// Moves into these panes, while a checkpoint is restored at another parallelism, every window of the keys of
+    /// <paramref name="source"/> (restored from the part of one shard of the old parallelism) that
+    /// <paramref name="owns"/> says belong here: each with its accumulator, trigger state, holds and pane bookkeeping,
+    /// and its timers queued again here. The input watermark and processing time become the latest over the parts
+    /// adopted: at an aligned checkpoint every shard of a level had the same ones, except where panes were never
+    /// advanced (those of a global combine on the shards other than its own).
+    /// </summary>
+    /// <param name="source">The panes of one old shard, restored; emptied of what is adopted.</param>
+    /// <param name="owns">Whether a key's group belongs to this shard.</param>
+    /// <param name="first">Whether this is the first part adopted (its watermarks are taken as they are).</param>
+    /// <param name="counts">Whether the part's counts (late and closed drops, panes fired) are added here: on one new shard only, so each counts once.</param>
+    /// <exception cref="InvalidOperationException">A key is adopted twice (two parts held it), or these panes have panes not taken.</exception>
+    public void AdoptCheckpointed(KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, Func<TKey, bool> owns, bool first, bool counts)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(owns);
+        if (_fired.Count != 0 || _failed.Count != 0)
+        {
+            throw new InvalidOperationException("Panes that fired have not been taken yet: windows are adopted only while a checkpoint is restored.");
+        }
+
+        InputWatermark = first ? source.InputWatermark : Instant.Max(InputWatermark, source.InputWatermark);
+        ProcessingTime = first ? source.ProcessingTime : Instant.Max(ProcessingTime, source.ProcessingTime);
+        if (counts)
+        {
+            DroppedLate += source.DroppedLate;
+            DroppedClosed += source.DroppedClosed;
+            PanesFired += source.PanesFired;
+        }
+
+        // Where each adopted slot of the source went here: its timers are queued again as they were queued there (at
+        // the same times, a grown session's at its old time too), so that the panes fire as the source's would have.
+        var moved = new int[source._used];
+        moved.AsSpan().Fill(-1);
+        foreach (var (key, windows) in source._heads)
+        {
+            if (!owns(key))
+            {
+                continue;
+            }
+
+            ref var target = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+            if (exists)
+            {
+                throw new InvalidOperationException("Two parts of the checkpoint hold windows of the same key: each key group belongs to one shard.");
+            }
+
+            target = new KeyWindows(-1) { Pending = windows.Pending, Merged = windows.Merged, Dirty = windows.Dirty };
+            if (windows.Dirty)
+            {
+                _dirtyKeys.Add(key);
+            }
+
+            // In window order: each window goes after the last one adopted.
+            var stack = new Stack<int>();
+            var node = windows.Root;
+            while (node >= 0 || stack.Count > 0)
+            {
+                while (node >= 0)
+                {
+                    stack.Push(node);
+                    node = source._slots[node].Left;
+                }
+
+                node = stack.Pop();
+                var index = Allocate();
+                ref var slot = ref _slots[index];
+                var generation = slot.Generation;
+                slot = source._slots[node];
+                slot.Generation = generation;
+                Insert(ref target, index);
+                moved[node] = index;
+                node = source._slots[node].Right;
+            }
+        }
+
+        AdoptTimers(source._eventTimers, _eventTimers, source, moved);
+        AdoptTimers(source._processingTimers, _processingTimers, source, moved);
+        foreach (var timer in source._unscheduled)
+        {
+            if (Moved(source, moved, timer) is { } adopted)
+            {
+                _unscheduled.Add(adopted);
+            }
+        }
+
+        foreach (var index in source._touched)
+        {
+            if (moved[index] >= 0)
+            {
+                _touched.Add(moved[index]);
+            }
+        }
+    }
+
+    /// <summary>Queues here the timers of the source whose slots were adopted, at their times.</summary>
+    private void AdoptTimers(PriorityQueue<TimerRef, long> from, PriorityQueue<TimerRef, long> to, KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved)
+    {
+        foreach (var (timer, time) in from.UnorderedItems)
+        {
+            if (Moved(source, moved, timer) is { } adopted)
+            {
+                to.Enqueue(adopted, time);
+            }
+        }
+    }
+
+    /// <summary>A timer of the source for the slot it was adopted into here; null when its slot was not adopted or is gone.</summary>
+    private TimerRef? Moved(KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved, TimerRef timer)
+    {
+        if (timer.Slot < 0 || timer.Slot >= moved.Length || moved[timer.Slot] < 0)
+        {
+            return null;
+        }
+
+        ref readonly var was = ref source._slots[timer.Slot];
+        if (!was.InUse || was.Generation != timer.Generation)
+        {
+            return null;
+        }
+
+        var index = moved[timer.Slot];
+        return new TimerRef(index, _slots[index].Generation);
+    }
+
+    /// <summary>
     /// Replaces the state of these new panes (nothing added, no watermark yet) with the one
     /// <see cref="WriteCheckpoint{TKeyCoder, TAccumCoder}"/> wrote, with the same coders.
     /// </summary>
