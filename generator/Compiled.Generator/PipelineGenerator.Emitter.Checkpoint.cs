@@ -176,6 +176,20 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+                if (_plan.RegroupWhyNot is null && _plan.Levels > 0)
+                {
+                    w.Line("/// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>");
+                    w.Open("internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)");
+                    for (var k = 0; k < _outputs.Count; k++)
+                    {
+                        w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(" + SinkField(_outputs[k]) + ", checkpointId, state[buffers[" + N(k + 1) + "]], " + PipelineLiteral + ", was, now);");
+                    }
+
+                    w.Close();
+                    w.Line();
+                }
+
+                WriteAdoptCheckpointPart(w);
                 w.Line("/// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>");
                 w.Open("internal void __CompleteSends()");
                 WriteSends(w, "Complete();");
@@ -682,6 +696,164 @@ public sealed partial class PipelineGenerator
                     TransformKind.CoGroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + CoGroupStateType(t) + ">",
                     _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
                 };
+            }
+
+            /// <summary>
+            /// On a shard of the streaming parallel runner restored at another parallelism: takes from the part of one old
+            /// shard of its level (restored into <c>from</c>) the keys whose groups it owns now, in every keyed state; the
+            /// state of a global combine from old shard 0 into new shard 0; watermarks and processing time as their maximum
+            /// over the parts (at an aligned checkpoint the shards of a level had the same ones, but a shard's copy for a
+            /// transform it does not run may never have moved), the earliest window end as its minimum, and counts added
+            /// up on new shard 0.
+            /// </summary>
+            private void WriteAdoptCheckpointPart(SourceWriter w)
+            {
+                if (_plan.RegroupWhyNot is not null || _plan.Levels == 0)
+                {
+                    return;
+                }
+
+                w.Line("/// <summary>Takes from old shard <paramref name=\"oldShard\"/>'s part (restored into <paramref name=\"from\"/>) what this shard owns at the new parallelism.</summary>");
+                w.Open("internal void __AdoptCheckpointPart(" + _runnerType + " from, int oldShard)");
+                w.Line("var first = oldShard == 0;");
+                w.Line("var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0");
+                w.Open("if (from.__state == 3)");
+                w.Line("__state = 3; // the job had finished");
+                w.Line("return;");
+                w.Close();
+                foreach (var (field, kind) in CheckpointScalars())
+                {
+                    if (kind == "Int64")
+                    {
+                        w.Open("if (global)");
+                        w.Line(field + " += from." + field + ";");
+                        w.Close();
+                    }
+                    else
+                    {
+                        // Watermarks and times: the latest (a shard's copy of a transform it does not run may never have moved);
+                        // the earliest window end: the earliest.
+                        var earliest = field == "_fireAt";
+                        w.Line(field + " = first ? from." + field + " : global::Compiled.Instant." + (earliest ? "Min" : "Max") + "(" + field + ", from." + field + ");");
+                    }
+                }
+
+                foreach (var t in CheckpointedTransforms)
+                {
+                    var id = N(t.Id);
+                    var state = _plan.States[t.Id];
+                    var keyed = state.Exchange == ExchangeKind.ByKeyGroup && state.Level > 0;
+                    w.Line("// #" + id + " " + t.Label + (keyed ? ": the keys of this shard's key groups" : ": on new shard 0, from old shard 0"));
+                    if (UsesPanes(t))
+                    {
+                        var owns = keyed ? "key => __ShardOf" + id + "(key) == __streamShard" : "_ => global && first";
+                        w.Line("_panes" + id + ".AdoptCheckpointed(from._panes" + id + ", " + owns + ", first, global);");
+                        continue;
+                    }
+
+                    if (IsStatefulParDo(t) || _plan.LayoutOf(t.Id) is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                    {
+                        // The planner leaves these to the partitions when it lets shards regroup (RegroupWhyNot).
+                        w.Line("// (kept by the partitions only)");
+                        continue;
+                    }
+
+                    if (IsPaneShared(t))
+                    {
+                        w.Line("_firedUpTo" + id + " = first ? from._firedUpTo" + id + " : global::System.Math.Min(_firedUpTo" + id + ", from._firedUpTo" + id + ");");
+                    }
+
+                    if (t.OutputWindowing is not null)
+                    {
+                        w.Line("_wm" + id + " = first ? from._wm" + id + " : global::Compiled.Instant.Max(_wm" + id + ", from._wm" + id + ");");
+                        w.Line("_nextEnd" + id + " = first ? from._nextEnd" + id + " : global::Compiled.Instant.Min(_nextEnd" + id + ", from._nextEnd" + id + ");");
+                        if (!keyed || t.Kind is TransformKind.Count or TransformKind.CombineGlobally)
+                        {
+                            w.Open("if (global && first)");
+                            w.Open("foreach (var window in from._wstate" + id + ")");
+                            w.Line("_wstate" + id + ".Add(window.Key, window.Value);");
+                            w.Close();
+                            w.Close();
+                            continue;
+                        }
+
+                        w.Open("foreach (var window in from._wstate" + id + ")");
+                        w.Line(InnerMapType(t) + "? inner = null;");
+                        WriteAdoptEntries(w, t, "window.Value", "inner ??= __WindowMap" + id + "(window.Key)");
+                        w.Close();
+                        continue;
+                    }
+
+                    switch (t.Kind)
+                    {
+                        case TransformKind.Count:
+                            w.Open("if (global && first)");
+                            w.Line("_count" + id + " = from._count" + id + ";");
+                            w.Close();
+                            break;
+                        case TransformKind.CombineGlobally:
+                            w.Open("if (global && first)");
+                            w.Line("_acc" + id + " = from._acc" + id + ";");
+                            if (t.WithoutDefaults)
+                            {
+                                w.Line("_any" + id + " = from._any" + id + ";");
+                            }
+
+                            w.Close();
+                            break;
+                        default:
+                            if (keyed)
+                            {
+                                WriteAdoptEntries(w, t, "from._state" + id, "_state" + id);
+                            }
+                            else
+                            {
+                                w.Open("if (global && first)");
+                                WriteAdoptEntries(w, t, "from._state" + id, "_state" + id, all: true);
+                                w.Close();
+                            }
+
+                            break;
+                    }
+                }
+
+                w.Close();
+                w.Line();
+                foreach (var t in CheckpointedTransforms.Where(t => t.OutputWindowing is not null && !UsesPanes(t) && t.Kind is not (TransformKind.Count or TransformKind.CombineGlobally) &&
+                                                                      _plan.States[t.Id].Exchange == ExchangeKind.ByKeyGroup && _plan.States[t.Id].Level > 0))
+                {
+                    var id = N(t.Id);
+                    w.Line("/// <summary>The map of #" + id + " for a window, made when the window has none yet.</summary>");
+                    w.Open("private " + InnerMapType(t) + " __WindowMap" + id + "(global::Compiled.BoundedWindow window)");
+                    w.Open("if (!_wstate" + id + ".TryGetValue(window, out var inner))");
+                    w.Line("inner = new " + InnerMapType(t) + "();");
+                    w.Line("_wstate" + id + ".Add(window, inner);");
+                    w.Close();
+                    w.Line("return inner;");
+                    w.Close();
+                    w.Line();
+                }
+            }
+
+            /// <summary>Copies the entries of a keyed map or set whose keys this shard owns (or all of them) into another, made on demand.</summary>
+            private static void WriteAdoptEntries(SourceWriter w, TransformSpec t, string source, string target, bool all = false)
+            {
+                var id = N(t.Id);
+                var set = t.Kind == TransformKind.Distinct;
+                w.Open("foreach (var entry in " + source + ")");
+                var key = set ? "entry" : "entry.Key";
+                if (!all)
+                {
+                    w.Open("if (__ShardOf" + id + "(" + key + ") == __streamShard)");
+                }
+
+                w.Line("(" + target + ")." + (set ? "Add(entry);" : "Add(entry.Key, entry.Value);"));
+                if (!all)
+                {
+                    w.Close();
+                }
+
+                w.Close();
             }
         }
     }

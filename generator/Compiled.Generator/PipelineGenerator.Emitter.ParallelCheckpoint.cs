@@ -1,3 +1,4 @@
+using System.Linq;
 using Compiled.Generator.Helpers;
 
 namespace Compiled.Generator;
@@ -86,7 +87,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
                 w.Line("/// <param name=\"state\">What <see cref=\"WriteCheckpointAsync\"/> wrote for it.</param>");
                 w.Open("public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)");
-                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState);");
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", null, out long __checkpointOfState, out int __parallelismOfState);");
                 WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), true);");
                 w.Close();
                 w.Line();
@@ -106,9 +107,24 @@ public sealed partial class PipelineGenerator
                 WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");
                 w.Close();
                 w.Open("else");
-                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState);");
+                var regroups = _plan.RegroupWhyNot is null && shards;
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", " +
+                       (_plan.RegroupWhyNot is null ? "null" : Literal(_plan.RegroupWhyNot)) + ", out long __checkpointOfState, out int was);");
+                if (regroups)
+                {
+                    w.Open("if (was != _parallelism)");
+                    w.Line("__RestoreRegrouped(checkpointId, state, buffers, was);");
+                    w.Close();
+                    w.Open("else");
+                }
+
                 WriteEachPart(w, "__RestoreCheckpoint(state[buffers[part * " + per + "]]);");
                 WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), false);");
+                if (regroups)
+                {
+                    w.Close();
+                }
+
                 w.Open("foreach (var partition in _partitions)");
                 w.Open("if (partition.IsFinished)");
                 w.Line("partition.__CompleteSends(); // it had finished: its channels complete again");
@@ -122,7 +138,58 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+                if (_plan.RegroupWhyNot is null && shards)
+                {
+                    WriteRestoreRegrouped(w, per);
+                }
             }
+
+            /// <summary>
+            /// The restore at another parallelism: the partitions take their parts as they are; each old shard's part is read
+            /// into a runner of its own, from which every new shard of its level takes the keys of its key groups. A new
+            /// shard's sinks recover the transactions of the old shard of the same index (a new one, from nothing); those of
+            /// removed shards are finished by a remaining shard's sinks, or the restore is refused when they cannot.
+            /// </summary>
+            private void WriteRestoreRegrouped(SourceWriter w, string per)
+            {
+                var news = "new " + _runnerType + "(" + (_spec.OptionsType is null ? string.Empty : OptionsField + ", ") + string.Concat(_outputs.Select(o => "default(" + SinkTypeParameter(o) + ")!, ")) + "false)";
+                w.Line("/// <summary>Restores a checkpoint taken at parallelism <paramref name=\"was\"/>, another than this runner's: see <see cref=\"RestoreCheckpoint\"/>.</summary>");
+                w.Open("private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)");
+                w.Line("var p = _partitions.Length;");
+                w.Line("var n = _parallelism;");
+                w.Line("// First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.");
+                w.Open("for (var level = 0; level < " + N(_plan.Levels) + "; level++)");
+                w.Open("for (var old = n; old < was; old++)");
+                w.Line("_shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * " + per + ", " + per + "), was, n);");
+                w.Close();
+                w.Close();
+                w.Open("for (var i = 0; i < p; i++)");
+                w.Line("_partitions[i].__RestoreCheckpoint(state[buffers[i * " + per + "]]);");
+                w.Line("_partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * " + per + ", " + per + "), false);");
+                w.Close();
+                w.Line("var none = new global::System.Range[" + per + "];");
+                w.Open("for (var level = 0; level < " + N(_plan.Levels) + "; level++)");
+                w.Open("for (var old = 0; old < was; old++)");
+                w.Line("var part = p + (was * level) + old;");
+                w.Line("var from = " + news + "; // not seen by metrics listeners");
+                w.Line("from.__RestoreCheckpoint(state[buffers[part * " + per + "]]);");
+                w.Open("for (var s = 0; s < n; s++)");
+                w.Line("_shards[(n * level) + s].__AdoptCheckpointPart(from, old);");
+                w.Close();
+                w.Close();
+                w.Open("for (var s = 0; s < n; s++)");
+                w.Open("if (s < was)");
+                w.Line("_shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * " + per + ", " + per + "), false);");
+                w.Close();
+                w.Open("else");
+                w.Line("_shards[(n * level) + s].__SinksOfCheckpoint(-1, default, none, false); // a new shard's sinks start from nothing");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line();
+            }
+
 
             /// <summary>Calls a member on every partition and shard, in checkpoint order; <c>part</c> is its index.</summary>
             private static void WriteEachPart(SourceWriter w, string call)

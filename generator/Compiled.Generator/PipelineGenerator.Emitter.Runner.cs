@@ -125,8 +125,25 @@ public sealed partial class PipelineGenerator
                 WriteShardFields(w);
 
                 // Constructor
+                var parameters = OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!)));
+                var regroups = Streaming && _plan.Checkpoints && _plan.RegroupWhyNot is null && _plan.Levels > 0;
                 w.Line("/// <summary>Creates a runner that delivers each output to its sink.</summary>");
-                w.Open("public Runner(" + OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!))) + ")");
+                if (regroups)
+                {
+                    var arguments = (_spec.OptionsType is null ? string.Empty : OptionsArgument + (_outputs.Count > 0 ? ", " : string.Empty)) + string.Join(", ", _outputs.Select(o => Camel(o.Name!)));
+                    w.Line("public Runner(" + parameters + ")");
+                    w.Line("    : this(" + arguments + (arguments.Length > 0 ? ", " : string.Empty) + "true)");
+                    w.Open();
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>Creates a runner; <paramref name=\"__observed\"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>");
+                    w.Open("internal Runner(" + parameters + (parameters.Length > 0 ? ", " : string.Empty) + "bool __observed)");
+                }
+                else
+                {
+                    w.Open("public Runner(" + parameters + ")");
+                }
+
                 if (_spec.OptionsType is not null)
                 {
                     w.Line("global::System.ArgumentNullException.ThrowIfNull((object?)" + OptionsArgument + ", nameof(" + OptionsArgument + "));");
@@ -149,7 +166,7 @@ public sealed partial class PipelineGenerator
                     w.Line("this." + SinkField(o) + " = " + Camel(o.Name!) + ";");
                 }
 
-                w.Open("if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)");
+                w.Open("if (" + (regroups ? "__observed && " : string.Empty) + "global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)");
                 w.Line("global::Compiled.Diagnostics.PipelineMetrics.Register(this);");
                 w.Close();
 

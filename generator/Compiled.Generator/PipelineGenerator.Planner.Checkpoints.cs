@@ -37,12 +37,29 @@ public sealed partial class PipelineGenerator
             return null;
         }
 
-        private static IEnumerable<string> DescribeCheckpoints(string? whyNot, bool parallelStreaming)
+        private static IEnumerable<string> DescribeCheckpoints(string? whyNot, bool parallelStreaming, string? regroupWhyNot)
         {
             yield return whyNot is null
                 ? "Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks" +
-                  (parallelStreaming ? "; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups" : string.Empty)
+                  (!parallelStreaming ? string.Empty
+                      : "; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, " +
+                        (regroupWhyNot is null ? "at any parallelism (each shard takes the keys of its key groups from every old shard's part)" : "at the same parallelism only, because " + regroupWhyNot))
                 : "Checkpoints: not available, because " + whyNot;
+        }
+
+        /// <summary>Why the shards' state cannot be redistributed by key group to another parallelism, or null.</summary>
+        private static string? RegroupWhyNot(List<TransformSpec> transforms, IReadOnlyList<StatePlan> states)
+        {
+            foreach (var state in states)
+            {
+                if (state.Level > 0 && state.Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                {
+                    var t = transforms[state.Transform];
+                    return "#" + Num(t.Id) + " " + t.Label + " keeps a side-input view (or elements waiting for one) on the shards, which are not split by key";
+                }
+            }
+
+            return null;
         }
 
         private static readonly Regex LineNumbers = new(@"line \d+", RegexOptions.CultureInvariant);

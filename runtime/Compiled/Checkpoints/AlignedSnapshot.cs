@@ -159,17 +159,22 @@ public sealed class AlignedSnapshot : IDisposable
 
     /// <summary>
     /// Reads a checkpoint written by <see cref="WriteTo"/> and checks it against the restoring runner: where each buffer
-    /// is, participant by participant.
+    /// is, participant by participant (the partitions, then the shards of the parallelism it was written at, level by level).
     /// </summary>
     /// <param name="state">The bytes.</param>
     /// <param name="pipeline">The pipeline's name, for messages.</param>
     /// <param name="fingerprint">The restoring runner's fingerprint.</param>
     /// <param name="layout">The restoring runner's partitions, shards per level, levels and key groups.</param>
     /// <param name="buffersPerParticipant">The restoring runner's buffers per participant.</param>
+    /// <param name="regroupWhyNot">Why this pipeline's shards cannot take their key groups from another parallelism's parts; null when they can.</param>
     /// <param name="checkpointId">The checkpoint's id.</param>
+    /// <param name="parallelism">The shards per level it was written with.</param>
     /// <returns>The offset and length of every buffer in <paramref name="state"/>.</returns>
-    /// <exception cref="CheckpointMismatchException">The bytes were written by another pipeline, at another parallelism, or are damaged.</exception>
-    public static Range[] Read(ReadOnlySpan<byte> state, string pipeline, ulong fingerprint, ReadOnlySpan<int> layout, int buffersPerParticipant, out long checkpointId)
+    /// <exception cref="CheckpointMismatchException">
+    /// The bytes were written by another pipeline, with other partitions or key groups, at another parallelism when the
+    /// pipeline cannot change it, or are damaged.
+    /// </exception>
+    public static Range[] Read(ReadOnlySpan<byte> state, string pipeline, ulong fingerprint, ReadOnlySpan<int> layout, int buffersPerParticipant, string? regroupWhyNot, out long checkpointId, out int parallelism)
     {
         var reader = new CoderReader(state);
         try
@@ -191,21 +196,28 @@ public sealed class AlignedSnapshot : IDisposable
 
             checkpointId = reader.ReadInt64();
             int length = reader.ReadLength();
-            Span<int> was = length is >= 0 and <= 16 ? stackalloc int[length] : throw new CoderException("A layout of " + length.ToString(CultureInfo.InvariantCulture) + " values.");
+            Span<int> was = length == 4 ? stackalloc int[4] : throw new CoderException("A layout of " + length.ToString(CultureInfo.InvariantCulture) + " values.");
             for (int i = 0; i < length; i++)
             {
                 was[i] = reader.ReadInt32();
             }
 
-            if (!was.SequenceEqual(layout))
+            if (was[0] != layout[0] || was[2] != layout[2] || was[3] != layout[3])
             {
                 throw new CheckpointMismatchException(pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken by a parallel runner with " + Describe(was) +
-                                                      "; this one has " + Describe(layout) + ". A checkpoint of the parallel runner is restored with the same partitions, parallelism and key groups.");
+                                                      "; this one has " + Describe(layout) + ". A checkpoint of the parallel runner is restored with the same partitions and key groups.");
             }
 
+            if (was[1] != layout[1] && regroupWhyNot is not null)
+            {
+                throw new CheckpointMismatchException(pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken by a parallel runner with " + Describe(was) +
+                                                      "; this one has " + Describe(layout) + ". This pipeline's checkpoints are restored at the parallelism they were taken at, because " + regroupWhyNot + ".");
+            }
+
+            parallelism = was[1];
             int participants = reader.ReadLength();
             int per = reader.ReadLength();
-            if (per != buffersPerParticipant || participants < 1)
+            if (per != buffersPerParticipant || participants != was[0] + (was[1] * was[2]))
             {
                 throw new CheckpointMismatchException(pipeline + ": the checkpoint has " + participants.ToString(CultureInfo.InvariantCulture) + " parts of " +
                                                       per.ToString(CultureInfo.InvariantCulture) + " buffers; this runner has " + buffersPerParticipant.ToString(CultureInfo.InvariantCulture) + " buffers per part.");

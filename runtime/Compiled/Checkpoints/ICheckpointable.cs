@@ -57,4 +57,17 @@ public interface ITransactionalSink
     /// <param name="checkpointId">The checkpoint restored, or -1 when the job starts without one.</param>
     /// <param name="handle">What <see cref="PrepareCommit"/> wrote for it (empty without one).</param>
     void Recover(long checkpointId, ReadOnlySpan<byte> handle);
+
+    /// <summary>
+    /// On restart from <paramref name="checkpointId"/> at a smaller parallelism: finishes the transaction that another
+    /// instance of this sink, one of a shard that is no more, prepared for it, as that instance's <see cref="Recover"/>
+    /// would (commits it if that had not happened, aborts that instance's later ones). Called before any input, on
+    /// an instance of a remaining shard. A sink whose handles identify their transactions fully (a file's path, a
+    /// transactional id) can do it; the default refuses with <see cref="NotSupportedException"/>, and the restore at the
+    /// smaller parallelism is refused.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint restored.</param>
+    /// <param name="handle">What the other instance's <see cref="PrepareCommit"/> wrote for it.</param>
+    void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle) =>
+        throw new NotSupportedException($"{GetType().Name} finishes only its own transactions: a checkpoint whose shards' sinks prepared transactions is restored at the same or a larger parallelism.");
 }

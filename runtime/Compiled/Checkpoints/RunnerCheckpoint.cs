@@ -125,6 +125,39 @@ public static class RunnerCheckpoint
         }
     }
 
+    /// <summary>
+    /// On a restore at a smaller parallelism: a sink of a remaining shard finishes the transaction that the same output's
+    /// sink of a removed shard prepared for the checkpoint (<see cref="ITransactionalSink.RecoverOrphan"/>).
+    /// </summary>
+    /// <typeparam name="TSink">The sink's type.</typeparam>
+    /// <param name="sink">A sink of the output, on a remaining shard.</param>
+    /// <param name="checkpointId">The checkpoint restored.</param>
+    /// <param name="handle">What the removed shard's sink prepared.</param>
+    /// <param name="pipeline">The pipeline's name, for the message.</param>
+    /// <param name="was">The parallelism the checkpoint was taken at.</param>
+    /// <param name="now">The restoring runner's.</param>
+    /// <exception cref="CheckpointMismatchException">The sink cannot finish another instance's transactions.</exception>
+    public static void RecoverOrphanSink<TSink>(TSink sink, long checkpointId, ReadOnlySpan<byte> handle, string pipeline, int was, int now)
+    {
+        if (handle.IsEmpty || typeof(TSink).IsValueType || sink is not ITransactionalSink transactional)
+        {
+            return;
+        }
+
+        try
+        {
+            transactional.RecoverOrphan(checkpointId, handle);
+        }
+        catch (NotSupportedException error)
+        {
+            throw new CheckpointMismatchException(
+                pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken at parallelism " + was.ToString(CultureInfo.InvariantCulture) +
+                ", and the sinks of its shards " + now.ToString(CultureInfo.InvariantCulture) + " and above prepared transactions that no sink of this runner can finish (" +
+                error.Message + "); restore it at parallelism " + was.ToString(CultureInfo.InvariantCulture) + " or more.",
+                error);
+        }
+    }
+
     /// <summary>A restore into a parallel runner that has already started (a partition was handed out, or a push came).</summary>
     /// <returns>The exception to throw.</returns>
     public static InvalidOperationException ParallelNotNew() =>

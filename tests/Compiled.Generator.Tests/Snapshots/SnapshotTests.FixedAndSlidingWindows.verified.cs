@@ -25,7 +25,7 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -41,7 +41,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -162,10 +162,16 @@ namespace Snapshots
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TPerMinute perMinute, TSliding sliding)
+                : this(perMinute, sliding, true)
+            {
+            }
+
+            /// <summary>Creates a runner; <paramref name="__observed"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>
+            internal Runner(TPerMinute perMinute, TSliding sliding, bool __observed)
             {
                 this._sinkPerMinute = perMinute;
                 this._sinkSliding = sliding;
-                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                if (__observed && global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
                 }
@@ -187,7 +193,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x8ACC683Bul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0xFBD20D7Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -364,6 +370,73 @@ namespace Snapshots
             {
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkPerMinute, checkpointId, state[buffers[1]], commit);
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkSliding, checkpointId, state[buffers[2]], commit);
+            }
+
+            /// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>
+            internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkPerMinute, checkpointId, state[buffers[1]], "Snapshots.FixedAndSlidingWindows", was, now);
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkSliding, checkpointId, state[buffers[2]], "Snapshots.FixedAndSlidingWindows", was, now);
+            }
+
+            /// <summary>Takes from old shard <paramref name="oldShard"/>'s part (restored into <paramref name="from"/>) what this shard owns at the new parallelism.</summary>
+            internal void __AdoptCheckpointPart(Runner<TPerMinute, TSliding> from, int oldShard)
+            {
+                var first = oldShard == 0;
+                var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0
+                if (from.__state == 3)
+                {
+                    __state = 3; // the job had finished
+                    return;
+                }
+                _watermark = first ? from._watermark : global::Compiled.Instant.Max(_watermark, from._watermark);
+                _processingTime = first ? from._processingTime : global::Compiled.Instant.Max(_processingTime, from._processingTime);
+                _inputWatermarkPlays = first ? from._inputWatermarkPlays : global::Compiled.Instant.Max(_inputWatermarkPlays, from._inputWatermarkPlays);
+                if (global)
+                {
+                    _droppedLate += from._droppedLate;
+                }
+                if (global)
+                {
+                    __panesFired += from.__panesFired;
+                }
+                _fireAt = first ? from._fireAt : global::Compiled.Instant.Min(_fireAt, from._fireAt);
+                // #4 CombinePerKey (line 16): the keys of this shard's key groups
+                _wm4 = first ? from._wm4 : global::Compiled.Instant.Max(_wm4, from._wm4);
+                _nextEnd4 = first ? from._nextEnd4 : global::Compiled.Instant.Min(_nextEnd4, from._nextEnd4);
+                foreach (var window in from._wstate4)
+                {
+                    global::System.Collections.Generic.Dictionary<string, int>? inner = null;
+                    foreach (var entry in window.Value)
+                    {
+                        if (__ShardOf4(entry.Key) == __streamShard)
+                        {
+                            (inner ??= __WindowMap4(window.Key)).Add(entry.Key, entry.Value);
+                        }
+                    }
+                }
+                // #7 Count (line 19): on new shard 0, from old shard 0
+                _firedUpTo7 = first ? from._firedUpTo7 : global::System.Math.Min(_firedUpTo7, from._firedUpTo7);
+                _wm7 = first ? from._wm7 : global::Compiled.Instant.Max(_wm7, from._wm7);
+                _nextEnd7 = first ? from._nextEnd7 : global::Compiled.Instant.Min(_nextEnd7, from._nextEnd7);
+                if (global && first)
+                {
+                    foreach (var window in from._wstate7)
+                    {
+                        _wstate7.Add(window.Key, window.Value);
+                    }
+                }
+            }
+
+            /// <summary>The map of #4 for a window, made when the window has none yet.</summary>
+            private global::System.Collections.Generic.Dictionary<string, int> __WindowMap4(global::Compiled.BoundedWindow window)
+            {
+                if (!_wstate4.TryGetValue(window, out var inner))
+                {
+                    inner = new global::System.Collections.Generic.Dictionary<string, int>();
+                    _wstate4.Add(window, inner);
+                }
+                return inner;
             }
 
             /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
@@ -2366,7 +2439,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.FixedAndSlidingWindows", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.FixedAndSlidingWindows", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
@@ -2396,14 +2469,21 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.FixedAndSlidingWindows", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.FixedAndSlidingWindows", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int was);
+                    if (was != _parallelism)
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                        __RestoreRegrouped(checkpointId, state, buffers, was);
                     }
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    else
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                        }
                     }
                     foreach (var partition in _partitions)
                     {
@@ -2414,6 +2494,51 @@ namespace Snapshots
                     }
                 }
                 __Go();
+            }
+
+            /// <summary>Restores a checkpoint taken at parallelism <paramref name="was"/>, another than this runner's: see <see cref="RestoreCheckpoint"/>.</summary>
+            private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)
+            {
+                var p = _partitions.Length;
+                var n = _parallelism;
+                // First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.
+                for (var level = 0; level < 1; level++)
+                {
+                    for (var old = n; old < was; old++)
+                    {
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 3, 3), was, n);
+                    }
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 3]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 3, 3), false);
+                }
+                var none = new global::System.Range[3];
+                for (var level = 0; level < 1; level++)
+                {
+                    for (var old = 0; old < was; old++)
+                    {
+                        var part = p + (was * level) + old;
+                        var from = new Runner<TPerMinute, TSliding>(default(TPerMinute)!, default(TSliding)!, false); // not seen by metrics listeners
+                        from.__RestoreCheckpoint(state[buffers[part * 3]]);
+                        for (var s = 0; s < n; s++)
+                        {
+                            _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
+                        }
+                    }
+                    for (var s = 0; s < n; s++)
+                    {
+                        if (s < was)
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 3, 3), false);
+                        }
+                        else
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(-1, default, none, false); // a new shard's sinks start from nothing
+                        }
+                    }
+                }
             }
 
         }

@@ -14,7 +14,7 @@
 //             -> #5 Output 'merged' (line 14)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -30,7 +30,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -138,7 +138,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xA06D4AB0ul << 32) | 0u;
+            public ulong StateFingerprint => (0x9BF3251Eul << 32) | 0u;
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -1418,7 +1418,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
@@ -1448,7 +1448,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, out long __checkpointOfState);
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.PartitionFlatten", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int was);
                     for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                     {
                         (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);

@@ -16,7 +16,7 @@
 //     #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 GroupByKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -32,7 +32,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them at the same partitions, parallelism and key groups";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -119,9 +119,15 @@ namespace Snapshots
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TJoined joined)
+                : this(joined, true)
+            {
+            }
+
+            /// <summary>Creates a runner; <paramref name="__observed"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>
+            internal Runner(TJoined joined, bool __observed)
             {
                 this._sinkJoined = joined;
-                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                if (__observed && global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
                 }
@@ -139,7 +145,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xC7E64DB0ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x310DFD32ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -287,6 +293,43 @@ namespace Snapshots
             internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
             {
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkJoined, checkpointId, state[buffers[1]], commit);
+            }
+
+            /// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>
+            internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkJoined, checkpointId, state[buffers[1]], "Snapshots.Grouped", was, now);
+            }
+
+            /// <summary>Takes from old shard <paramref name="oldShard"/>'s part (restored into <paramref name="from"/>) what this shard owns at the new parallelism.</summary>
+            internal void __AdoptCheckpointPart(Runner<TJoined> from, int oldShard)
+            {
+                var first = oldShard == 0;
+                var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0
+                if (from.__state == 3)
+                {
+                    __state = 3; // the job had finished
+                    return;
+                }
+                _watermark = first ? from._watermark : global::Compiled.Instant.Max(_watermark, from._watermark);
+                _processingTime = first ? from._processingTime : global::Compiled.Instant.Max(_processingTime, from._processingTime);
+                _inputWatermarkNumbers = first ? from._inputWatermarkNumbers : global::Compiled.Instant.Max(_inputWatermarkNumbers, from._inputWatermarkNumbers);
+                if (global)
+                {
+                    _droppedLate += from._droppedLate;
+                }
+                if (global)
+                {
+                    __panesFired += from.__panesFired;
+                }
+                // #2 GroupByKey (line 12): the keys of this shard's key groups
+                foreach (var entry in from._state2)
+                {
+                    if (__ShardOf2(entry.Key) == __streamShard)
+                    {
+                        (_state2).Add(entry.Key, entry.Value);
+                    }
+                }
             }
 
             /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
@@ -1652,7 +1695,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, out long __checkpointOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, null, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), true);
@@ -1682,14 +1725,21 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, out long __checkpointOfState);
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, null, out long __checkpointOfState, out int was);
+                    if (was != _parallelism)
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 2]]);
+                        __RestoreRegrouped(checkpointId, state, buffers, was);
                     }
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    else
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), false);
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 2]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), false);
+                        }
                     }
                     foreach (var partition in _partitions)
                     {
@@ -1700,6 +1750,51 @@ namespace Snapshots
                     }
                 }
                 __Go();
+            }
+
+            /// <summary>Restores a checkpoint taken at parallelism <paramref name="was"/>, another than this runner's: see <see cref="RestoreCheckpoint"/>.</summary>
+            private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)
+            {
+                var p = _partitions.Length;
+                var n = _parallelism;
+                // First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.
+                for (var level = 0; level < 1; level++)
+                {
+                    for (var old = n; old < was; old++)
+                    {
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 2, 2), was, n);
+                    }
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 2]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 2, 2), false);
+                }
+                var none = new global::System.Range[2];
+                for (var level = 0; level < 1; level++)
+                {
+                    for (var old = 0; old < was; old++)
+                    {
+                        var part = p + (was * level) + old;
+                        var from = new Runner<TJoined>(default(TJoined)!, false); // not seen by metrics listeners
+                        from.__RestoreCheckpoint(state[buffers[part * 2]]);
+                        for (var s = 0; s < n; s++)
+                        {
+                            _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
+                        }
+                    }
+                    for (var s = 0; s < n; s++)
+                    {
+                        if (s < was)
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 2, 2), false);
+                        }
+                        else
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(-1, default, none, false); // a new shard's sinks start from nothing
+                        }
+                    }
+                }
             }
 
         }

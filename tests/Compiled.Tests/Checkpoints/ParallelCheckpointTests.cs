@@ -73,17 +73,23 @@ internal sealed class CommittedOutput<T>
     }
 }
 
-/// <summary>A sink whose output becomes visible when the checkpoint after it is complete (exactly-once).</summary>
+/// <summary>
+/// A sink whose output becomes visible when the checkpoint after it is complete (exactly-once). Its handles name the
+/// sink instance that prepared them, so any instance can finish them (a restore at a smaller parallelism), unless
+/// <c>finishesOthers</c> is false.
+/// </summary>
 internal sealed class TransactionalListSink<T> : ISink<T>, ITransactionalSink
 {
     private readonly CommittedOutput<T> _output;
     private readonly int _index;
+    private readonly bool _finishesOthers;
     private List<WindowedValue<T>> _open = new();
 
-    public TransactionalListSink(CommittedOutput<T> output, int index)
+    public TransactionalListSink(CommittedOutput<T> output, int index, bool finishesOthers = true)
     {
         _output = output;
         _index = index;
+        _finishesOthers = finishesOthers;
     }
 
     public void Receive(in WindowedValue<T> element) => _open.Add(element);
@@ -92,20 +98,35 @@ internal sealed class TransactionalListSink<T> : ISink<T>, ITransactionalSink
     {
         _output.Prepare(_index, checkpointId, _open);
         _open = new List<WindowedValue<T>>();
-        BinaryPrimitives.WriteInt64LittleEndian(handle.GetSpan(8), checkpointId);
-        handle.Advance(8);
+        var span = handle.GetSpan(12);
+        BinaryPrimitives.WriteInt64LittleEndian(span, checkpointId);
+        BinaryPrimitives.WriteInt32LittleEndian(span[8..], _index);
+        handle.Advance(12);
     }
 
-    public void Commit(long checkpointId, ReadOnlySpan<byte> handle)
-    {
-        Assert.Equal(checkpointId, BinaryPrimitives.ReadInt64LittleEndian(handle));
-        _output.Commit(_index, checkpointId);
-    }
+    public void Commit(long checkpointId, ReadOnlySpan<byte> handle) => _output.Commit(Owner(checkpointId, handle), checkpointId);
 
     public void Recover(long checkpointId, ReadOnlySpan<byte> handle)
     {
-        Assert.Equal(checkpointId < 0 ? 0 : 8, handle.Length);
-        _output.Recover(_index, checkpointId);
+        // The transaction of the sink of the same place at the checkpoint's parallelism, which may have had another index.
+        _output.Recover(checkpointId < 0 ? _index : Owner(checkpointId, handle), checkpointId);
+    }
+
+    public void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        if (!_finishesOthers)
+        {
+            throw new NotSupportedException("This sink finishes only its own transactions.");
+        }
+
+        _output.Recover(Owner(checkpointId, handle), checkpointId);
+    }
+
+    private static int Owner(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        Assert.Equal(12, handle.Length);
+        Assert.Equal(checkpointId, BinaryPrimitives.ReadInt64LittleEndian(handle));
+        return BinaryPrimitives.ReadInt32LittleEndian(handle[8..]);
     }
 }
 
@@ -135,7 +156,8 @@ public class ParallelCheckpointTests
 
     private readonly record struct Step(StepKind Kind, int Partition, GameEvent Event, long Time);
 
-    private sealed record Plan(List<Step> Steps, int[] Stops, HashSet<int> Checkpoints);
+    /// <summary>The steps; where the job stops; where it checkpoints; the parallelism of each run (one more than stops).</summary>
+    private sealed record Plan(List<Step> Steps, int[] Stops, HashSet<int> Checkpoints, int[] Parallelisms);
 
     /// <summary>
     /// With one partition: the events in their order; now and then the watermark moves to a little before the latest time
@@ -191,7 +213,9 @@ public class ParallelCheckpointTests
 
         var stops = Enumerable.Range(0, random.Next(4)).Select(_ => random.Next(steps.Count + 1)).Order().ToArray();
         var checkpoints = Enumerable.Range(1, steps.Count).Where(_ => random.Next(8) == 0).ToHashSet();
-        return new Plan(steps, stops, checkpoints);
+        var parallelisms = Enumerable.Range(0, stops.Length + 1).Select(_ => random.Next(1, 4)).ToArray();
+
+        return new Plan(steps, stops, checkpoints, parallelisms);
     }
 
     private static void Apply<TPartition>(TPartition partition, Step step, Action<TPartition, GameEvent> push)
@@ -217,11 +241,14 @@ public class ParallelCheckpointTests
             .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)"))
             .OrderBy(s => s, StringComparer.Ordinal).ToList();
 
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _runs;
+
     private static void Same(List<string> expected, List<string> actual, Plan plan)
     {
         if (!expected.SequenceEqual(actual))
         {
-            Assert.Fail("Steps: " + string.Join(" ", plan.Steps.Select((s, i) => i + ":" + s.Kind + "/" + s.Partition + "/" + (s.Kind == StepKind.Push ? s.Event.Team + "@" + s.Event.TimeMs : s.Time.ToString()))) +
+            Assert.Fail("Runs: " + _runs + "\n" + "Steps: " + string.Join(" ", plan.Steps.Select((s, i) => i + ":" + s.Kind + "/" + s.Partition + "/" + (s.Kind == StepKind.Push ? s.Event.Team + "@" + s.Event.TimeMs : s.Time.ToString()))) +
                         "\nStops: " + string.Join(",", plan.Stops) + "\nCheckpoints: " + string.Join(",", plan.Checkpoints.Order()) +
                         "\nExpected:\n" + string.Join("\n", expected) + "\nActual:\n" + string.Join("\n", actual));
         }
@@ -229,6 +256,10 @@ public class ParallelCheckpointTests
 
     private static ParallelRunnerOptions Options(int partitions, int parallelism, int batchSize, int capacity) =>
         new() { Partitions = partitions, Parallelism = parallelism, BatchSize = batchSize, Capacity = capacity };
+
+    /// <summary>The same options at another parallelism: a restarted job may run on more or fewer shards.</summary>
+    private static ParallelRunnerOptions Reshard(ParallelRunnerOptions options, int parallelism) =>
+        Options(options.Partitions, parallelism, options.BatchSize, options.Capacity);
 
     /// <summary>
     /// Runs the plan's steps on parallel runners, one per run of the job: each run restores the latest checkpoint (the
@@ -238,7 +269,7 @@ public class ParallelCheckpointTests
     /// </summary>
     private static List<WindowedValue<T>> RunWithStops<T, TRunner, TPartition>(
         Plan plan,
-        Func<Func<TransactionalListSink<T>>, TRunner> create,
+        Func<Func<TransactionalListSink<T>>, int, TRunner> create,
         Func<TRunner, int, TPartition> partitionOf,
         Action<TPartition, GameEvent> push)
         where TRunner : IAlignedCheckpointable, IDisposable
@@ -246,10 +277,12 @@ public class ParallelCheckpointTests
     {
         var store = new MemoryCheckpointStore();
         var committed = new CommittedOutput<T>();
+        _runs = new();
+        var run = 0;
         foreach (var stop in plan.Stops.Append(plan.Steps.Count))
         {
             var sinks = 0;
-            var runner = create(() => new TransactionalListSink<T>(committed, sinks++));
+            var runner = create(() => new TransactionalListSink<T>(committed, sinks++), plan.Parallelisms[run++]);
             var source = new Counter();
             var checkpointer = new Checkpointer(store, new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
             try
@@ -258,6 +291,7 @@ public class ParallelCheckpointTests
                 checkpointer.Register("runner", runner);
                 checkpointer.RestoreAsync().AsTask().GetAwaiter().GetResult();
                 var position = (int)source.Value;
+                (_runs ??= new()).Append(System.Globalization.CultureInfo.InvariantCulture, $"[run at parallelism {plan.Parallelisms[run - 1]} from step {position} to {stop}] ");
                 var partitions = Enumerable.Range(0, 3).Select(i => new Lazy<TPartition>(() => partitionOf(runner, i))).ToArray();
                 while (position < stop)
                 {
@@ -266,6 +300,7 @@ public class ParallelCheckpointTests
                     source.Value = ++position;
                     if (plan.Checkpoints.Contains(position))
                     {
+                        // Not awaited: the job goes on pushing while the shards align, and a stop may come before it completes.
                         _ = checkpointer.CheckpointAsync();
                         checkpointer.TryCheckpoint();
                     }
@@ -323,7 +358,7 @@ public class ParallelCheckpointTests
         var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
         var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
         var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, long>>> sink) => TeamSessions.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink) => TeamSessions.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink, int parallelism) => TeamSessions.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         Same(Multiset(expected), Multiset(actual), plan);
         if (c.Partitions == 1)
         {
@@ -345,7 +380,7 @@ public class ParallelCheckpointTests
         var plan = Schedule(c.Events, c.Seed, 1, processingTime: true);
         var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
         var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, int>>> sink) => LeaderBoardTeams.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink) => LeaderBoardTeams.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink, int parallelism) => LeaderBoardTeams.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
@@ -355,7 +390,7 @@ public class ParallelCheckpointTests
         var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
         var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
         var expected = RunWithoutStops(plan, (Func<ListSink<int>> sink) => RewindowToGlobal.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var actual = RunWithStops(plan, (Func<TransactionalListSink<int>> sink) => RewindowToGlobal.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<int>> sink, int parallelism) => RewindowToGlobal.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
@@ -365,7 +400,20 @@ public class ParallelCheckpointTests
         var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
         var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
         var expected = RunWithoutStops(plan, (Func<ListSink<long>> sink) => SessionTotals.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var actual = RunWithStops(plan, (Func<TransactionalListSink<long>> sink) => SessionTotals.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<long>> sink, int parallelism) => SessionTotals.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        if (c.Partitions == 1)
+        {
+            var single = SessionTotals.CreateRunner(new ListSink<long>());
+            foreach (var step in plan.Steps)
+            {
+                Apply(single, step, static (r, e) => r.PushEvents(e));
+            }
+
+            single.Finish();
+            Same(Multiset(single.Totals.Elements), Multiset(expected), plan with { Stops = [-1] });
+            Same(Multiset(single.Totals.Elements), Multiset(actual), plan);
+        }
+
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
@@ -375,39 +423,95 @@ public class ParallelCheckpointTests
         var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
         var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
         var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, int>>> sink) => FixedTeamScores.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink) => FixedTeamScores.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink, int parallelism) => FixedTeamScores.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
-    [Fact(DisplayName = "A checkpoint of the parallel runner is restored only at the same partitions and parallelism, and only into a new runner")]
-    public async Task RestoreAtAnotherParallelismIsRefused()
+    private static async Task<MemoryCheckpointStore> OneCheckpoint<TRunner>(TRunner runner, Action<TRunner> push)
+        where TRunner : IStreamingRunner, IAlignedCheckpointable, IDisposable
     {
         var store = new MemoryCheckpointStore();
-        using (var runner = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)))
+        using (runner)
         {
-            await using var checkpointer = new Checkpointer(store);
+            await using var checkpointer = new Checkpointer(store, new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
             checkpointer.Register("runner", runner);
             await checkpointer.RestoreAsync();
-            runner.PushEvents(new GameEvent("red", 1, 1_000));
-            await checkpointer.CompleteAsync();
+            push(runner);
+            var taken = checkpointer.CheckpointAsync();
+            Assert.True(checkpointer.TryCheckpoint());
+            Assert.Equal(1, await taken.WaitAsync(TimeSpan.FromSeconds(60)));
         }
 
-        using (var other = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 3, 8, 2)))
+        return store;
+    }
+
+    private static async Task<Exception> RestoreFails(MemoryCheckpointStore store, IAlignedCheckpointable runner)
+    {
+        await using var checkpointer = new Checkpointer(store);
+        checkpointer.Register("runner", runner);
+        return await Assert.ThrowsAnyAsync<Exception>(async () => await checkpointer.RestoreAsync());
+    }
+
+    [Fact(DisplayName = "A checkpoint of the parallel runner is restored with the same partitions and key groups, into a new runner; at another parallelism only when its shards' state is split by key")]
+    public async Task WhatARestoreRefuses()
+    {
+        var store = await OneCheckpoint(TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)), static r => r.PushEvents(new GameEvent("red", 1, 1_000)));
+
+        using (var other = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(2, 2, 8, 2)))
         {
-            await using var checkpointer = new Checkpointer(store);
-            checkpointer.Register("runner", other);
-            var error = await Assert.ThrowsAsync<CheckpointMismatchException>(async () => await checkpointer.RestoreAsync());
-            Assert.Contains("1 partitions, 2 shards per level", error.Message, StringComparison.Ordinal);
-            Assert.Contains("1 partitions, 3 shards per level", error.Message, StringComparison.Ordinal);
+            var error = Assert.IsType<CheckpointMismatchException>(await RestoreFails(store, other));
+            Assert.Contains("1 partitions, 2 shards per level, 1 levels and 128 key groups", error.Message, StringComparison.Ordinal);
+            Assert.Contains("2 partitions, 2 shards per level", error.Message, StringComparison.Ordinal);
+        }
+
+        using (var other = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), new ParallelRunnerOptions { Partitions = 1, Parallelism = 2, MaxParallelism = 64 }))
+        {
+            Assert.Contains("64 key groups", Assert.IsType<CheckpointMismatchException>(await RestoreFails(store, other)).Message, StringComparison.Ordinal);
         }
 
         using (var used = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)))
         {
             used.Partition(0);
-            await using var checkpointer = new Checkpointer(store);
-            checkpointer.Register("runner", used);
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await checkpointer.RestoreAsync());
+            Assert.IsType<InvalidOperationException>(await RestoreFails(store, used));
         }
+
+        // Side-input views live whole on every shard of their level: not split by key, they stay at their parallelism.
+        var views = await OneCheckpoint(
+            ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, 2, 8, 2)),
+            static r =>
+            {
+                r.PushFactors(3);
+                r.PushEvents(new GameEvent("red", 1, 1_000));
+            });
+        Assert.Contains("at the same parallelism only, because #1 AsSingleton", ScaledTeamSums.PlanDescription, StringComparison.Ordinal);
+        using (var wider = ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, 3, 8, 2)))
+        {
+            var error = Assert.IsType<CheckpointMismatchException>(await RestoreFails(views, wider));
+            Assert.Contains("restored at the parallelism they were taken at, because #1 AsSingleton", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(DisplayName = "At a smaller parallelism, a removed shard's sink transaction that no remaining sink can finish makes the restore refuse, naming the parallelism it needs")]
+    public async Task OrphanTransactionsThatCannotBeFinishedAreRefused()
+    {
+        var output = new CommittedOutput<KV<string, long>>();
+        var sinks = 0;
+        var store = await OneCheckpoint(
+            TeamSessions.CreateParallelRunner(() => new TransactionalListSink<KV<string, long>>(output, sinks++, finishesOthers: false), Options(1, 3, 8, 2)),
+            static r =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    r.PushEvents(new GameEvent("team" + i, 1, 1_000));
+                }
+
+                r.AdvanceWatermark(new Instant(100_000));
+            });
+        sinks = 0;
+        using var narrower = TeamSessions.CreateParallelRunner(() => new TransactionalListSink<KV<string, long>>(output, sinks++, finishesOthers: false), Options(1, 2, 8, 2));
+        var error = Assert.IsType<CheckpointMismatchException>(await RestoreFails(store, narrower));
+        Assert.Contains("taken at parallelism 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore it at parallelism 3 or more", error.Message, StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = "A shard that fails while a checkpoint is aligned fails the checkpoint: CheckpointAsync faults, nothing hangs")]
