@@ -17,8 +17,9 @@ namespace Compiled.Checkpoints;
 /// <para>
 /// The lines of the open transaction go to the pending file <c>{output}.pending-{checkpointId}</c> (the id in ten
 /// digits) beside the output. <see cref="PrepareCommit"/> flushes it to the disk and closes it; its handle (format
-/// version 1, little-endian) is: the version (byte), the pending file's name (int32 UTF-8 length, bytes), its length
-/// (int64), and the length the output has before it is appended (int64). <see cref="Commit"/> appends the pending file
+/// version 2, little-endian) is: the version (byte), the pending file's name (int32 UTF-8 length, bytes), its length
+/// (int64), the length the output has before it is appended (int64), and the output's full path (int32 UTF-8 length,
+/// bytes; not in version 1, which is still read). <see cref="Commit"/> appends the pending file
 /// to the output idempotently: if the pending file is gone and the output already has its bytes, there is nothing to
 /// do; otherwise it truncates the output to the length before, appends the pending file, flushes the output to the
 /// disk, and deletes the pending file. <see cref="Recover"/> finishes the commit of the restored checkpoint, truncates
@@ -34,7 +35,7 @@ namespace Compiled.Checkpoints;
 public sealed class TransactionalFileSink : ITransactionalSink, ISink<string>, IDisposable
 {
     private const int BufferSize = 64 * 1024;
-    private const byte Version = 1;
+    private const byte Version = 2;
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly string _directory;
@@ -116,6 +117,7 @@ public sealed class TransactionalFileSink : ITransactionalSink, ISink<string>, I
         writer.WriteString(name);
         writer.WriteInt64(length);
         writer.WriteInt64(_committedLength);
+        writer.WriteString(Path);
         writer.Flush();
         _committedLength += length;
         _openId = checkpointId + 1;
@@ -213,26 +215,56 @@ public sealed class TransactionalFileSink : ITransactionalSink, ISink<string>, I
         ClosePending();
     }
 
+    /// <summary>
+    /// Finishes the transaction that the sink of another output file prepared for <paramref name="checkpointId"/> (a
+    /// shard that is no more, after a restore at a smaller parallelism), as that sink's <see cref="Recover"/> would: its
+    /// pending file is appended to its output if that had not happened, its output truncated to what the checkpoint
+    /// commits, and its later pending files deleted. This sink's own output is not touched.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint restored.</param>
+    /// <param name="handle">What the other sink's <see cref="PrepareCommit"/> wrote.</param>
+    /// <exception cref="NotSupportedException">The handle is in format version 1, which does not name its output.</exception>
+    public void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var (_, _, _, output) = ReadFullHandle(checkpointId, handle);
+        if (output is null)
+        {
+            throw new NotSupportedException($"The transaction handle of checkpoint {checkpointId} is in format version 1, which does not name its output file.");
+        }
+
+        using var orphan = new TransactionalFileSink(output);
+        orphan.Recover(checkpointId, handle);
+    }
+
     private static (string Name, long Length, long Before) ReadHandle(long checkpointId, ReadOnlySpan<byte> handle)
+    {
+        var (name, length, before, _) = ReadFullHandle(checkpointId, handle);
+        return (name, length, before);
+    }
+
+    /// <summary>A handle, with the output it belongs to (null in a version 1 handle, which did not say).</summary>
+    private static (string Name, long Length, long Before, string? Output) ReadFullHandle(long checkpointId, ReadOnlySpan<byte> handle)
     {
         try
         {
             var reader = new CoderReader(handle);
             byte version = reader.ReadByte();
-            if (version != Version)
+            if (version is not (1 or Version))
             {
-                throw new InvalidDataException($"The transaction handle of checkpoint {checkpointId} has format version {version}; expected {Version}.");
+                throw new InvalidDataException($"The transaction handle of checkpoint {checkpointId} has format version {version}; expected 1 or {Version}.");
             }
 
             string name = reader.ReadString() ?? string.Empty;
             long length = reader.ReadInt64();
             long before = reader.ReadInt64();
-            if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || length < 0 || before < 0)
+            string? output = version >= 2 ? reader.ReadString() : null;
+            if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || length < 0 || before < 0 || output?.Length == 0)
             {
                 throw new InvalidDataException($"The transaction handle of checkpoint {checkpointId} is corrupt.");
             }
 
-            return (name, length, before);
+            return (name, length, before, output);
         }
         catch (CoderException e)
         {

@@ -153,6 +153,51 @@ public sealed class TransactionalFileSinkTests : IDisposable
         Assert.Equal(Expected(new[] { "a", "b", "c" }), File.ReadAllBytes(Output));
     }
 
+    [Fact]
+    public void AnotherSinksTransaction_IsFinishedAsItsOwnRecoverWould()
+    {
+        // Two shards' sinks; at a smaller parallelism the second is gone, and the first finishes its last transaction.
+        var other = _dir.File("other.txt");
+        byte[] h1;
+        using (var gone = new TransactionalFileSink(other))
+        {
+            gone.Recover(-1, default);
+            gone.Write("x");
+            gone.Commit(1, Prepare(gone, 1));
+            gone.Write("y");
+            h1 = Prepare(gone, 2); // durable in checkpoint 2, never committed
+            gone.Write("z"); // a later transaction, aborted
+            Prepare(gone, 3);
+        }
+
+        using (var remaining = new TransactionalFileSink(Output))
+        {
+            remaining.Recover(-1, default);
+            remaining.Write("a");
+            remaining.RecoverOrphan(2, h1);
+            remaining.Commit(4, Prepare(remaining, 4));
+        }
+
+        Assert.Equal(Expected(new[] { "x", "y" }), File.ReadAllBytes(other));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "other.txt.pending-*"));
+        Assert.Equal(Expected(new[] { "a" }), File.ReadAllBytes(Output));
+    }
+
+    [Fact]
+    public void AVersion1Handle_NamesNoOutput_SoItsOrphanIsRefused()
+    {
+        var handle = new ArrayBufferWriter<byte>();
+        var writer = new Compiled.Coders.CoderWriter(handle);
+        writer.WriteByte(1);
+        writer.WriteString("gone.txt.pending-0000000002");
+        writer.WriteInt64(0);
+        writer.WriteInt64(0);
+        writer.Flush();
+        using var sink = new TransactionalFileSink(Output);
+        sink.Recover(-1, default);
+        Assert.Throws<NotSupportedException>(() => sink.RecoverOrphan(2, handle.WrittenSpan));
+    }
+
     [Theory]
     [InlineData(0)] // the output truncated to its length before, nothing appended yet
     [InlineData(1)] // partly appended
@@ -318,7 +363,11 @@ public sealed class TransactionalFileSinkTests : IDisposable
                 if (File.Exists(pendingPath))
                 {
                     byte[] pending = File.ReadAllBytes(pendingPath);
-                    long before = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(h.AsSpan(h.Length - 8));
+                    var reader = new Compiled.Coders.CoderReader(h);
+                    reader.ReadByte(); // the handle: version, pending file's name, its length, the output's length before
+                    reader.ReadString();
+                    reader.ReadInt64();
+                    long before = reader.ReadInt64();
                     using var file = new FileStream(output, FileMode.OpenOrCreate);
                     file.SetLength(before);
                     file.Position = before;
