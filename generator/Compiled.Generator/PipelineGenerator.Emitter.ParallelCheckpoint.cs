@@ -147,7 +147,7 @@ public sealed partial class PipelineGenerator
             /// <summary>
             /// The restore at another parallelism: the partitions take their parts as they are; each old shard's part is read
             /// into a runner of its own, from which every new shard of its level takes the keys of its key groups. A new
-            /// shard's sinks recover the transactions of the old shard of the same index (a new one, from nothing); those of
+            /// shard's sinks recover the transactions of the old shard of the same index (a new one's, none: its output is kept); those of
             /// removed shards are finished by a remaining shard's sinks, or the restore is refused when they cannot.
             /// </summary>
             private void WriteRestoreRegrouped(SourceWriter w, string per)
@@ -182,7 +182,7 @@ public sealed partial class PipelineGenerator
                 w.Line("_shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * " + per + ", " + per + "), false);");
                 w.Close();
                 w.Open("else");
-                w.Line("_shards[(n * level) + s].__SinksOfCheckpoint(-1, default, none, false); // a new shard's sinks start from nothing");
+                w.Line("_shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, default, none, false); // a new shard's sinks: no transaction in the checkpoint");
                 w.Close();
                 w.Close();
                 w.Close();

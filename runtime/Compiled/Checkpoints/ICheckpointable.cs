@@ -55,7 +55,11 @@ public interface ITransactionalSink
     /// every transaction opened after it (its output will be produced again). Called before any input.
     /// </summary>
     /// <param name="checkpointId">The checkpoint restored, or -1 when the job starts without one.</param>
-    /// <param name="handle">What <see cref="PrepareCommit"/> wrote for it (empty without one).</param>
+    /// <param name="handle">
+    /// What <see cref="PrepareCommit"/> wrote for it; empty without a checkpoint, or when the checkpoint has no transaction
+    /// of this sink (a shard's sink added by a restore at a larger parallelism: what its output already holds is
+    /// committed, and it goes on after it).
+    /// </param>
     void Recover(long checkpointId, ReadOnlySpan<byte> handle);
 
     /// <summary>

@@ -24,7 +24,8 @@ namespace Compiled.Checkpoints;
 /// do; otherwise it truncates the output to the length before, appends the pending file, flushes the output to the
 /// disk, and deletes the pending file. <see cref="Recover"/> finishes the commit of the restored checkpoint, truncates
 /// the output to the length it commits (dropping what later checkpoints committed, which the job produces again), and
-/// deletes every pending file; without a checkpoint it empties the output.
+/// deletes every pending file; without a checkpoint it empties the output; with a checkpoint that has no transaction of
+/// this sink (an empty handle: a shard added at a larger parallelism) it keeps the output as it is.
 /// </para>
 /// <para>
 /// Call <see cref="Recover"/> (<see cref="Checkpointer.RestoreAsync"/> does) before writing. <see cref="Write(string)"/>
@@ -176,7 +177,13 @@ public sealed class TransactionalFileSink : ITransactionalSink, ISink<string>, I
         ClosePending();
         Directory.CreateDirectory(_directory);
         long committed = 0;
-        if (checkpointId >= 0)
+        if (checkpointId >= 0 && handle.IsEmpty)
+        {
+            // The checkpoint has no transaction of this sink (a shard added by a restore at a larger parallelism): what
+            // its output holds was committed by an earlier run, and it goes on after it.
+            committed = File.Exists(Path) ? new FileInfo(Path).Length : 0;
+        }
+        else if (checkpointId >= 0)
         {
             Commit(checkpointId, handle);
             (_, long length, long before) = ReadHandle(checkpointId, handle);

@@ -2535,7 +2535,7 @@ namespace Snapshots
                         }
                         else
                         {
-                            _shards[(n * level) + s].__SinksOfCheckpoint(-1, default, none, false); // a new shard's sinks start from nothing
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, default, none, false); // a new shard's sinks: no transaction in the checkpoint
                         }
                     }
                 }

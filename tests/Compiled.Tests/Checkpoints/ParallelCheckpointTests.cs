@@ -55,6 +55,18 @@ internal sealed class CommittedOutput<T>
         }
     }
 
+    /// <summary>A sink that has no transaction in the checkpoint restored: every transaction it prepared in earlier runs is aborted.</summary>
+    public void Abort(int sink)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _prepared.Keys.Where(k => k.Sink == sink).ToList())
+            {
+                _prepared.Remove(key);
+            }
+        }
+    }
+
     /// <summary>On restart from <paramref name="checkpoint"/>: its transaction is committed if it was not; later ones are aborted.</summary>
     public void Recover(int sink, long checkpoint)
     {
@@ -108,8 +120,16 @@ internal sealed class TransactionalListSink<T> : ISink<T>, ITransactionalSink
 
     public void Recover(long checkpointId, ReadOnlySpan<byte> handle)
     {
-        // The transaction of the sink of the same place at the checkpoint's parallelism, which may have had another index.
-        _output.Recover(checkpointId < 0 ? _index : Owner(checkpointId, handle), checkpointId);
+        // The transaction of the sink of the same place at the checkpoint's parallelism, which may have had another index;
+        // none for a shard added at a larger parallelism.
+        if (checkpointId < 0 || handle.IsEmpty)
+        {
+            _output.Abort(_index);
+        }
+        else
+        {
+            _output.Recover(Owner(checkpointId, handle), checkpointId);
+        }
     }
 
     public void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle)
@@ -426,6 +446,87 @@ public class ParallelCheckpointTests
         var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, int>>> sink, int parallelism) => FixedTeamScores.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         Same(Multiset(expected), Multiset(actual), plan);
     });
+
+    /// <summary>Writes each pane as a line of a shard's own exactly-once file.</summary>
+    private sealed class PaneFile(TransactionalFileSink file) : ISink<KV<string, long>>, ITransactionalSink
+    {
+        public void Receive(in WindowedValue<KV<string, long>> element) => file.Write(element.ToString());
+
+        public void PrepareCommit(long checkpointId, IBufferWriter<byte> handle) => file.PrepareCommit(checkpointId, handle);
+
+        public void Commit(long checkpointId, ReadOnlySpan<byte> handle) => file.Commit(checkpointId, handle);
+
+        public void Recover(long checkpointId, ReadOnlySpan<byte> handle) => file.Recover(checkpointId, handle);
+
+        public void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle) => file.RecoverOrphan(checkpointId, handle);
+    }
+
+    [Fact(DisplayName = "Files written exactly once by every shard, checkpoints in a directory, the job stopped and restarted at 3, 1, 2 and 3 shards: the files hold the uninterrupted panes, once each")]
+    public async Task FilesThroughRescaledRestarts()
+    {
+        using var directory = new TempDirectory();
+        var events = Enumerable.Range(0, 3_000).Select(i => new GameEvent("team" + (i % 37), i % 7, (i * 7_919L) % 600_000)).ToArray();
+        var plan = Schedule(events, 11, 1, processingTime: false) with { Stops = [900, 1_800, 2_700], Parallelisms = [3, 1, 2, 3] };
+        var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, long>>> sink) => TeamSessions.CreateParallelRunner(sink, Options(1, 2, 64, 4)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var run = 0;
+        foreach (var stop in plan.Stops.Append(plan.Steps.Count))
+        {
+            var files = new List<TransactionalFileSink>();
+            var runner = TeamSessions.CreateParallelRunner(
+                () =>
+                {
+                    var file = new TransactionalFileSink(directory.File("panes-" + files.Count + ".txt"));
+                    files.Add(file);
+                    return new PaneFile(file);
+                },
+                Options(1, plan.Parallelisms[run++], 64, 4));
+            var source = new Counter();
+            var checkpointer = new Checkpointer(System.IO.Path.Combine(directory.Path, "checkpoints"), new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
+            try
+            {
+                checkpointer.Register("source", source);
+                checkpointer.Register("runner", runner);
+                var restored = await checkpointer.RestoreAsync();
+                Assert.Equal(run > 1, restored is not null);
+                Assert.InRange(source.Value, run > 1 ? plan.Stops[run - 2] - 100 : 0, run > 1 ? plan.Stops[run - 2] : 0);
+                for (var position = (int)source.Value; position < stop; position++)
+                {
+                    Apply(runner.Partition(0), plan.Steps[position], static (p, e) => p.PushEvents(e));
+                    source.Value = position + 1;
+                    if (source.Value % 100 == 0)
+                    {
+                        // Taken while the job goes on; the stop may come before it completes, except for the one 100
+                        // steps before the stop, awaited, so that each restart resumes at most 100 steps back.
+                        var taken = checkpointer.CheckpointAsync();
+                        checkpointer.TryCheckpoint();
+                        if (source.Value == stop - 100)
+                        {
+                            while (!taken.IsCompleted)
+                            {
+                                await Task.Delay(1);
+                                checkpointer.TryCheckpoint();
+                            }
+                        }
+                    }
+                }
+
+                if (stop == plan.Steps.Count)
+                {
+                    runner.Finish();
+                    await checkpointer.CompleteAsync();
+                }
+            }
+            finally
+            {
+                runner.Dispose();
+                await checkpointer.DisposeAsync();
+                files.ForEach(f => f.Dispose());
+            }
+        }
+
+        var written = System.IO.Directory.GetFiles(directory.Path, "panes-*.txt").Where(f => !f.Contains(".pending-", StringComparison.Ordinal)).SelectMany(System.IO.File.ReadAllLines);
+        Assert.Equal(Multiset(expected), written.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)")).Order(StringComparer.Ordinal).ToList());
+    }
 
     private static async Task<MemoryCheckpointStore> OneCheckpoint<TRunner>(TRunner runner, Action<TRunner> push)
         where TRunner : IStreamingRunner, IAlignedCheckpointable, IDisposable
