@@ -486,6 +486,22 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>The streaming parallel runner class and its factory, in the pipeline class.</summary>
+            /// <summary>
+            /// A shard restored from a checkpoint taken after the job had finished has emitted everything: the completion of
+            /// its senders (and the watermark of +infinity it brings) finds nothing more to do.
+            /// </summary>
+            private static void WriteRestoredFinishedGuard(SourceWriter w, bool checkpoints)
+            {
+                if (!checkpoints)
+                {
+                    return;
+                }
+
+                w.Open("if (_runner.IsFinished)");
+                w.Line("return; // restored from a checkpoint taken after it had finished");
+                w.Close();
+            }
+
             private void WriteParallelRunner(SourceWriter w)
             {
                 if (!Streaming)
@@ -725,19 +741,38 @@ public sealed partial class PipelineGenerator
                         }
 
                         w.Line();
-                        w.Line("public int Receive(global::System.ReadOnlySpan<" + item + "> batch, int index) => _runner.__Receive" + N(level) + "(batch, index);");
+                        if (checkpoints)
+                        {
+                            w.Open("public int Receive(global::System.ReadOnlySpan<" + item + "> batch, int index)");
+                            w.Open("if (_runner.IsFinished)");
+                            w.Line("// Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.");
+                            w.Open("while (index < batch.Length && batch[index].Port >= 0)");
+                            w.Line("index++;");
+                            w.Close();
+                            w.Line("return index;");
+                            w.Close();
+                            w.Line("return _runner.__Receive" + N(level) + "(batch, index);");
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Line("public int Receive(global::System.ReadOnlySpan<" + item + "> batch, int index) => _runner.__Receive" + N(level) + "(batch, index);");
+                        }
                         w.Line();
                         w.Open("public void EndBundle()");
+                        WriteRestoredFinishedGuard(w, checkpoints);
                         w.Line("_runner.__EndReceived();");
                         w.Line("_runner.__Forward(_runner.__OutputWatermark());");
                         w.Close();
                         w.Line();
                         w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
+                        WriteRestoredFinishedGuard(w, checkpoints);
                         w.Line("_runner.AdvanceWatermark(watermark);");
                         w.Line("_runner.__Forward(_runner.__OutputWatermark());");
                         w.Close();
                         w.Line();
                         w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                        WriteRestoredFinishedGuard(w, checkpoints);
                         w.Line("_runner.AdvanceProcessingTime(now);");
                         w.Line("_runner.__Forward(_runner.__OutputWatermark());");
                         w.Close();

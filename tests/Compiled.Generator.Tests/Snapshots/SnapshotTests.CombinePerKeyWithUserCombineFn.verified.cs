@@ -1642,22 +1642,46 @@ namespace Snapshots
                     _part = part;
                 }
 
-                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index) => _runner.__Receive1(batch, index);
+                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        // Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.
+                        while (index < batch.Length && batch[index].Port >= 0)
+                        {
+                            index++;
+                        }
+                        return index;
+                    }
+                    return _runner.__Receive1(batch, index);
+                }
 
                 public void EndBundle()
                 {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
                     _runner.__EndReceived();
                     _runner.__Forward(_runner.__OutputWatermark());
                 }
 
                 public void AdvanceWatermark(global::Compiled.Instant watermark)
                 {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
                     _runner.AdvanceWatermark(watermark);
                     _runner.__Forward(_runner.__OutputWatermark());
                 }
 
                 public void AdvanceProcessingTime(global::Compiled.Instant now)
                 {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
                     _runner.AdvanceProcessingTime(now);
                     _runner.__Forward(_runner.__OutputWatermark());
                 }

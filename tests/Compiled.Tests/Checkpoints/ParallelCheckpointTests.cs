@@ -615,6 +615,37 @@ public class ParallelCheckpointTests
         Assert.Contains("restore it at parallelism 3 or more", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact(DisplayName = "A job restored from the checkpoint taken after it finished, at the same or another parallelism, finishes again with nothing more to emit")]
+    public async Task RestoredAfterTheEnd()
+    {
+        var store = new MemoryCheckpointStore();
+        using (var runner = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)))
+        {
+            await using var checkpointer = new Checkpointer(store, new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
+            checkpointer.Register("runner", runner);
+            await checkpointer.RestoreAsync();
+            for (var i = 0; i < 100; i++)
+            {
+                runner.PushEvents(new GameEvent("team" + (i % 9), 1, i * 1_000L));
+            }
+
+            runner.Finish();
+            await checkpointer.CompleteAsync();
+            Assert.NotEmpty(runner.SessionsSinks().SelectMany(s => s.Elements));
+        }
+
+        foreach (var parallelism in new[] { 2, 3, 1 })
+        {
+            using var again = TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, parallelism, 8, 2));
+            await using var checkpointer = new Checkpointer(store, new CheckpointOptions { Interval = Timeout.InfiniteTimeSpan });
+            checkpointer.Register("runner", again);
+            await checkpointer.RestoreAsync();
+            Assert.True(again.Partition(0).IsFinished);
+            await again.FinishAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Empty(again.SessionsSinks().SelectMany(s => s.Elements));
+        }
+    }
+
     [Fact(DisplayName = "A shard that fails while a checkpoint is aligned fails the checkpoint: CheckpointAsync faults, nothing hangs")]
     public async Task ShardFailureFailsThePendingCheckpoint()
     {
