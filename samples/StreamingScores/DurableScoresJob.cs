@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -10,9 +12,12 @@ using Compiled.Hosting;
 
 namespace StreamingScores;
 
-/// <summary>Writes each pane as one line of an exactly-once output file: visible once the checkpoint after it is complete.</summary>
+/// <summary>
+/// Writes each pane as one line of an exactly-once output file: visible once the checkpoint after it is complete. It
+/// commits with the checkpoints as its file does (the parallel runner finds the sinks of its shards that do).
+/// </summary>
 /// <param name="output">The output file's transactional sink.</param>
-public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV<string, long>>
+public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV<string, long>>, ITransactionalSink
 {
     /// <summary>Panes written in this process (the output file holds those of earlier runs too).</summary>
     public long Count { get; private set; }
@@ -24,6 +29,18 @@ public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV
         Count++;
         output.Write(PaneWriter.Line(element));
     }
+
+    /// <inheritdoc/>
+    public void PrepareCommit(long checkpointId, System.Buffers.IBufferWriter<byte> handle) => output.PrepareCommit(checkpointId, handle);
+
+    /// <inheritdoc/>
+    public void Commit(long checkpointId, ReadOnlySpan<byte> handle) => output.Commit(checkpointId, handle);
+
+    /// <inheritdoc/>
+    public void Recover(long checkpointId, ReadOnlySpan<byte> handle) => output.Recover(checkpointId, handle);
+
+    /// <inheritdoc/>
+    public void RecoverOrphan(long checkpointId, ReadOnlySpan<byte> handle) => output.RecoverOrphan(checkpointId, handle);
 }
 
 /// <summary>
@@ -34,15 +51,22 @@ public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV
 /// output file ends as that of a run that was never stopped: no pane lost, none written twice.
 /// </summary>
 /// <remarks>
-/// Dead letters go to standard error as they are met, so after a restart those read again since the checkpoint are
-/// reported again (at least once); the output file is exactly-once.
+/// <para>Dead letters go to standard error as they are met, so after a restart those read again since the checkpoint are
+/// reported again (at least once); the output file is exactly-once.</para>
+/// <para>With a parallelism, the pipeline runs on the streaming parallel runner: the team totals are summed on that many
+/// shards, each writing its panes to a file of its own (<see cref="SinkOutput"/>), and checkpoints are taken with
+/// barriers aligned in its channels. Started again at another parallelism, the job goes on from its latest checkpoint,
+/// each shard taking the keys of its key groups.</para>
 /// </remarks>
 public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
 {
     private readonly TextFileSource _source;
     private readonly TransactionalFileSink _output;
     private readonly Checkpointer _checkpointer;
-    private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter> _runner;
+    private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _single;
+    private readonly TeamScoresPipeline.ParallelRunner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _parallel;
+    private readonly List<TransactionalFileSink> _sinkFiles = new();
+    private TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _runner; // the one pushed into: the single runner, or partition 0 once restored
     private readonly long _maxDelayMs;
     private readonly double _linesPerSecond;
     private bool _restored;
@@ -57,23 +81,49 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     /// <param name="maxDelay">The bounded out-of-orderness: the watermark trails the latest event time by this much.</param>
     /// <param name="linesPerSecond">Reads at most this many lines a second (0: as fast as it can), to watch or test a run.</param>
     /// <param name="onDeadLetter">Also told of each malformed line (a dashboard's dead-letter log); <see langword="null"/> for none.</param>
-    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0, Action<DeadLetter>? onDeadLetter = null)
+    /// <param name="parallelism">0: the single-threaded runner, writing <paramref name="output"/>; otherwise the parallel runner with this many shards, each writing its own file (<see cref="SinkOutput"/>).</param>
+    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0, Action<DeadLetter>? onDeadLetter = null, int parallelism = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
         ArgumentNullException.ThrowIfNull(deadLetters);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(linesPerSecond);
         _source = new TextFileSource(input);
         _output = new TransactionalFileSink(output);
         _checkpointer = new Checkpointer(checkpoints, new CheckpointOptions { Interval = interval, Name = "StreamingScores" });
-        _runner = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters, onDeadLetter));
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
         _linesPerSecond = linesPerSecond;
 
         // The names are the checkpoint's parts: the same from run to run.
         _checkpointer.Register("lines", _source);
-        _checkpointer.Register("pipeline", _runner);
-        _checkpointer.Register("teamTotals", _output);
+        if (parallelism == 0)
+        {
+            _single = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters, onDeadLetter));
+            _checkpointer.Register("pipeline", _single);
+            _checkpointer.Register("teamTotals", _output);
+        }
+        else
+        {
+            // A sink per partition and shard, in the order the runner makes them: its index names its file.
+            _parallel = TeamScoresPipeline.CreateParallelRunner(
+                () => new EventTimeTracker(),
+                () =>
+                {
+                    var file = new TransactionalFileSink(SinkOutput(output, _sinkFiles.Count));
+                    _sinkFiles.Add(file);
+                    return new CommittedPaneWriter(file);
+                },
+                () => new DeadLetterWriter(deadLetters, onDeadLetter),
+                new Compiled.Parallel.ParallelRunnerOptions { Parallelism = parallelism, Partitions = 1 });
+            _checkpointer.Register("pipeline", _parallel); // its shards' sinks commit with its part
+        }
     }
+
+    /// <summary>The file of the parallel runner's team-totals sink number <paramref name="sink"/> (0: the partition's, which writes none; 1 and more: the shards').</summary>
+    /// <param name="output">The job's output path.</param>
+    /// <param name="sink">The sink's index.</param>
+    /// <returns>The file's path.</returns>
+    public static string SinkOutput(string output, int sink) => output + ".sink-" + sink.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The checkpoint the run started from, or null when it started from the beginning.</summary>
     public long? RestoredFrom { get; private set; }
@@ -107,10 +157,11 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
         if (!_restored)
         {
             RestoredFrom = await _checkpointer.RestoreAsync(stoppingToken).ConfigureAwait(false);
+            _runner = _single ?? _parallel!.Partition(0);
             _restored = true;
         }
 
-        if (_runner.IsFinished)
+        if (_runner!.IsFinished)
         {
             _ended = true;
             return;
@@ -154,9 +205,13 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     {
         if (_ended)
         {
-            if (!_runner.IsFinished)
+            if (_parallel is not null)
             {
-                _runner.Finish();
+                _parallel.Finish(); // every partition (those restored as finished are left as they are) and every shard
+            }
+            else if (!_single!.IsFinished)
+            {
+                _single.Finish();
             }
 
             await _checkpointer.CompleteAsync().ConfigureAwait(false);
@@ -169,18 +224,23 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public StreamingJobCounts Counts => new(_source.LineNumber, _runner.TeamTotals.Count, _runner.DroppedLateElements, _runner.DeadLetters.Count);
+    public StreamingJobCounts Counts => new(_source.LineNumber, PanesWritten, _parallel?.DroppedLateElements ?? _single!.DroppedLateElements, _runner?.DeadLetters.Count ?? 0);
+
+    /// <summary>Panes written by this process (read while the job runs, a moment old with the parallel runner).</summary>
+    private long PanesWritten => _parallel is not null ? _parallel.TeamTotalsSinks().Sum(static sink => sink.Count) : _single!.TeamTotals.Count;
 
     /// <summary>The end-of-run summary of this process.</summary>
     /// <returns>One line.</returns>
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"{_source.LineNumber:N0} lines read in all ({(RestoredFrom is { } id ? "resumed from checkpoint " + id : "from the start")}); {_runner.TeamTotals.Count:N0} panes written by this run; {Checkpoints:N0} checkpoints");
+        $"{_source.LineNumber:N0} lines read in all ({(RestoredFrom is { } id ? "resumed from checkpoint " + id : "from the start")}); {PanesWritten:N0} panes written by this run; {Checkpoints:N0} checkpoints");
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        _parallel?.Dispose();
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _output.Dispose();
+        _sinkFiles.ForEach(static file => file.Dispose());
         _source.Dispose();
     }
 }

@@ -18,9 +18,9 @@ namespace StreamingScores;
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N]]";
+    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N]]";
 
-    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N]]</c>.</summary>
+    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N]]</c>.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>0 on success (malformed lines are counted and skipped), 1 when the run failed, 2 for a bad command line or an input that cannot be read.</returns>
     public static async Task<int> Main(string[] args)
@@ -32,6 +32,7 @@ public static class Program
         string? outputPath = null;
         var interval = TimeSpan.FromSeconds(1);
         var linesPerSecond = 0d;
+        var parallelism = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -59,6 +60,14 @@ public static class Program
                     }
 
                     break;
+                case "--parallelism" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out parallelism) || parallelism is < 1 or > 64)
+                    {
+                        Console.Error.WriteLine($"--parallelism takes a number of shards from 1 to 64, not '{args[i]}'; {Usage}");
+                        return 2;
+                    }
+
+                    break;
                 case "--max-delay" when i + 1 < args.Length:
                     if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0) || seconds > 86_400)
                     {
@@ -81,6 +90,8 @@ public static class Program
                     Console.WriteLine("position in the file into DIR every --checkpoint-interval ms (1000), writes the panes to FILE as");
                     Console.WriteLine("each checkpoint completes, and, started again with the same arguments after a crash, resumes from");
                     Console.WriteLine("its latest checkpoint: FILE ends as that of an uninterrupted run. --lines-per-second paces the reading.");
+                    Console.WriteLine("--parallelism N runs it on the parallel runner, N shards each writing FILE.sink-<i>; started again");
+                    Console.WriteLine("with another N, it resumes from its latest checkpoint with the keys spread over the new shards.");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || path is not null)
@@ -96,12 +107,18 @@ public static class Program
 
         if (checkpoints is not null || outputPath is not null)
         {
-            return await RunDurableAsync(path, checkpoints, outputPath, interval, maxDelay, linesPerSecond, hosted);
+            return await RunDurableAsync(path, checkpoints, outputPath, interval, maxDelay, linesPerSecond, hosted, parallelism);
         }
 
         if (linesPerSecond > 0)
         {
             Console.Error.WriteLine($"--lines-per-second paces a run with --checkpoints; {Usage}");
+            return 2;
+        }
+
+        if (parallelism > 0)
+        {
+            Console.Error.WriteLine($"--parallelism runs a job with --checkpoints on several shards; {Usage}");
             return 2;
         }
 
@@ -164,7 +181,7 @@ public static class Program
     }
 
     /// <summary>The job that survives restarts (<see cref="DurableScoresJob"/>): a file in, an exactly-once file out.</summary>
-    private static async Task<int> RunDurableAsync(string? path, string? checkpoints, string? outputPath, TimeSpan interval, TimeSpan maxDelay, double linesPerSecond, bool hosted)
+    private static async Task<int> RunDurableAsync(string? path, string? checkpoints, string? outputPath, TimeSpan interval, TimeSpan maxDelay, double linesPerSecond, bool hosted, int parallelism)
     {
         if (checkpoints is null || outputPath is null)
         {
@@ -181,7 +198,7 @@ public static class Program
         path ??= FindEvents() ?? Path.Combine("samples", "data", "game-events.csv");
         try
         {
-            await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond);
+            await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond, parallelism: parallelism);
             await job.RunToEndAsync();
             Console.Error.WriteLine(job.Summary());
             return 0;
