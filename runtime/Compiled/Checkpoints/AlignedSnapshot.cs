@@ -179,20 +179,7 @@ public sealed class AlignedSnapshot : IDisposable
         var reader = new CoderReader(state);
         try
         {
-            uint format = reader.ReadUInt32();
-            if (format != Format)
-            {
-                throw new CheckpointMismatchException(pipeline + ": the parallel runner's checkpoint is in format " + format.ToString(CultureInfo.InvariantCulture) +
-                                                      ", this runner reads format " + Format.ToString(CultureInfo.InvariantCulture) + ".");
-            }
-
-            ulong written = reader.ReadUInt64();
-            if (written != fingerprint)
-            {
-                throw new CheckpointMismatchException(pipeline + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " +
-                                                      written.ToString("X16", CultureInfo.InvariantCulture) + ", this runner's " +
-                                                      fingerprint.ToString("X16", CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
-            }
+            RunnerCheckpoint.ReadFormatAndShape(ref reader, pipeline, "parallel runner's checkpoint", Format, fingerprint);
 
             checkpointId = reader.ReadInt64();
             int length = reader.ReadLength();

@@ -34,22 +34,33 @@ public static class RunnerCheckpoint
     /// <exception cref="CheckpointMismatchException">Another format, or a state of another shape.</exception>
     public static bool ReadHeader(ref CoderReader reader, string pipeline, ulong fingerprint)
     {
-        var format = reader.ReadUInt32();
-        if (format != Format)
+        ReadFormatAndShape(ref reader, pipeline, "checkpoint", Format, fingerprint);
+        return reader.ReadBoolean();
+    }
+
+    /// <summary>Reads a format version and a fingerprint, and refuses others than the reader's.</summary>
+    /// <param name="reader">The checkpoint.</param>
+    /// <param name="pipeline">The pipeline's name, for messages.</param>
+    /// <param name="what">What is read, for messages ("checkpoint", "parallel runner's checkpoint").</param>
+    /// <param name="format">The format the reader reads.</param>
+    /// <param name="fingerprint">The reader's fingerprint.</param>
+    /// <exception cref="CheckpointMismatchException">Another format, or a state of another shape.</exception>
+    internal static void ReadFormatAndShape(ref CoderReader reader, string pipeline, string what, uint format, ulong fingerprint)
+    {
+        var written = reader.ReadUInt32();
+        if (written != format)
         {
-            throw new CheckpointMismatchException(pipeline + ": the checkpoint is in format " + format.ToString(CultureInfo.InvariantCulture) +
-                                                  ", this runner reads format " + Format.ToString(CultureInfo.InvariantCulture) + ".");
+            throw new CheckpointMismatchException(pipeline + ": the " + what + " is in format " + written.ToString(CultureInfo.InvariantCulture) +
+                                                  ", this runner reads format " + format.ToString(CultureInfo.InvariantCulture) + ".");
         }
 
-        var written = reader.ReadUInt64();
-        if (written != fingerprint)
+        var shape = reader.ReadUInt64();
+        if (shape != fingerprint)
         {
             throw new CheckpointMismatchException(pipeline + ": the checkpoint was written by a pipeline whose state has another shape (fingerprint " +
-                                                  written.ToString("X16", CultureInfo.InvariantCulture) + ", this runner's " +
+                                                  shape.ToString("X16", CultureInfo.InvariantCulture) + ", this runner's " +
                                                   fingerprint.ToString("X16", CultureInfo.InvariantCulture) + "): its plan or the coders of its state changed.");
         }
-
-        return reader.ReadBoolean();
     }
 
     /// <summary>Checks that the whole checkpoint was read.</summary>
