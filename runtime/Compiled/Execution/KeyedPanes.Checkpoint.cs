@@ -122,7 +122,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     /// adopted: at an aligned checkpoint every shard of a level had the same ones, except where panes were never
     /// advanced (those of a global combine on the shards other than its own).
     /// </summary>
-    /// <param name="source">The panes of one old shard, restored; emptied of what is adopted.</param>
+    /// <param name="source">The panes of one old shard, restored (read only: other new shards adopt their keys from it too).</param>
     /// <param name="owns">Whether a key's group belongs to this shard.</param>
     /// <param name="first">Whether this is the first part adopted (its watermarks are taken as they are).</param>
     /// <param name="counts">Whether the part's counts (late and closed drops, panes fired) are added here: on one new shard only, so each counts once.</param>
