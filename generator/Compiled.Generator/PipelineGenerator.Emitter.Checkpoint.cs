@@ -751,10 +751,44 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    if (IsStatefulParDo(t) || _plan.LayoutOf(t.Id) is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                    if (IsStatefulParDo(t))
                     {
-                        // The planner leaves these to the partitions when it lets shards regroup (RegroupWhyNot).
-                        w.Line("// (kept by the partitions only)");
+                        // The planner does not let shards with this state regroup (RegroupWhyNot).
+                        w.Line("// (never on a shard that regroups)");
+                        continue;
+                    }
+
+                    if (_plan.LayoutOf(t.Id) == StateLayout.SideInputView)
+                    {
+                        w.Line("// (every shard of its level held the whole view: old shard 0's is taken)");
+                        w.Open("if (first)");
+                        switch (t.Kind)
+                        {
+                            case TransformKind.AsSingleton:
+                                w.Line("_viewCount" + id + " = from._viewCount" + id + ";");
+                                w.Line("_view" + id + " = from._view" + id + ";");
+                                break;
+                            case TransformKind.AsList:
+                                w.Line("_view" + id + ".AddRange(from._view" + id + ");");
+                                break;
+                            default:
+                                w.Open("foreach (var entry in from._view" + id + ")");
+                                w.Line("_view" + id + ".Add(entry.Key, entry.Value);");
+                                w.Close();
+                                break;
+                        }
+
+                        w.Close();
+                        continue;
+                    }
+
+                    if (_plan.LayoutOf(t.Id) == StateLayout.SideInputBuffer)
+                    {
+                        w.Line("// (the elements waiting on an old shard wait on one new shard: each holds the whole view)");
+                        w.Open("if (oldShard % __shardCount == __streamShard)");
+                        w.Line("_pending" + id + ".AddRange(from._pending" + id + ");");
+                        w.Line("_pendingMin" + id + " = global::Compiled.Instant.Min(_pendingMin" + id + ", from._pendingMin" + id + ");");
+                        w.Close();
                         continue;
                     }
 

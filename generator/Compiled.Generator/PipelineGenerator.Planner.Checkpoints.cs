@@ -52,10 +52,10 @@ public sealed partial class PipelineGenerator
         {
             foreach (var state in states)
             {
-                if (state.Level > 0 && state.Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                if (state.Level > 0 && state.Layout == StateLayout.KeyedUserState)
                 {
                     var t = transforms[state.Transform];
-                    return "#" + Num(t.Id) + " " + t.Label + " keeps a side-input view (or elements waiting for one) on the shards, which are not split by key";
+                    return "#" + Num(t.Id) + " " + t.Label + " keeps state cells and timers per key on the shards, which are not redistributed yet";
                 }
             }
 

@@ -53,7 +53,7 @@
 //     level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 AsSingleton (line 12) keeps a side-input view (or elements waiting for one) on the shards, which are not split by key
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -69,7 +69,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 AsSingleton (line 12) keeps a side-input view (or elements waiting for one) on the shards, which are not split by key";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n    -> #3 Filter (line 13)  (stage ends: reads side input #2, so its input is buffered until that view is complete)\n    -> #7 Map (line 15)  (stage ends: reads side input #6, so its input is buffered until that view is complete)\n    -> #11 FlatMap (line 17)  (stage ends: reads side input #10, so its input is buffered until that view is complete)\nStage 2: when input ends, emits the state of #1 CombineGlobally (line 12)\n  #1 CombineGlobally (line 12)\n    -> #2 AsSingleton (line 12)  (stage ends: side-input view, materialized before the stages that read it)\nStage 3: when input ends, emits the state of #2 AsSingleton (line 12)\n  #2 AsSingleton (line 12)\nStage 4: when input ends, emits the state of #3 Filter (line 13)\n  #3 Filter (line 13)\n    -> #4 Output 'large' (line 13)\nStage 5: fused loop over input 'thresholds', element by element\n  #5 Create 'thresholds' (line 14)\n    -> #6 AsList (line 14)  (stage ends: side-input view, materialized before the stages that read it)\nStage 6: when input ends, emits the state of #6 AsList (line 14)\n  #6 AsList (line 14)\nStage 7: when input ends, emits the state of #7 Map (line 15)\n  #7 Map (line 15)\n    -> #8 Output 'ranks' (line 15)\nStage 8: fused loop over input 'names', element by element\n  #9 Create 'names' (line 16)\n    -> #10 AsDictionary (line 16)  (stage ends: side-input view, materialized before the stages that read it)\nStage 9: when input ends, emits the state of #10 AsDictionary (line 16)\n  #10 AsDictionary (line 16)\nStage 10: when input ends, emits the state of #11 FlatMap (line 17)\n  #11 FlatMap (line 17)\n    -> #12 Output 'named' (line 23)\nFusion boundaries:\n  #1 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\n  #2 AsSingleton (line 12): side-input view, materialized before the stages that read it\n  #3 Filter (line 13): reads side input #2, so its input is buffered until that view is complete\n  #6 AsList (line 14): side-input view, materialized before the stages that read it\n  #7 Map (line 15): reads side input #6, so its input is buffered until that view is complete\n  #10 AsDictionary (line 16): side-input view, materialized before the stages that read it\n  #11 FlatMap (line 17): reads side input #10, so its input is buffered until that view is complete\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #1 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\n  #2 AsSingleton (line 12): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #6 AsList (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #10 AsDictionary (line 16): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #1 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 AsList (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 15): reads side input #6: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #10 AsDictionary (line 16): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #11 FlatMap (line 17): reads side input #10: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #2 AsSingleton (line 12): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 Filter (line 13): reads side input #2: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -224,11 +224,17 @@ namespace Snapshots
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TLarge large, TRanks ranks, TNamed named)
+                : this(large, ranks, named, true)
+            {
+            }
+
+            /// <summary>Creates a runner; <paramref name="__observed"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>
+            internal Runner(TLarge large, TRanks ranks, TNamed named, bool __observed)
             {
                 this._sinkLarge = large;
                 this._sinkRanks = ranks;
                 this._sinkNamed = named;
-                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                if (__observed && global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
                 }
@@ -268,7 +274,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x36E06D57ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
+            public ulong StateFingerprint => (0x3A247FB9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
 
             /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
@@ -499,6 +505,87 @@ namespace Snapshots
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkLarge, checkpointId, state[buffers[1]], commit);
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkRanks, checkpointId, state[buffers[2]], commit);
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkNamed, checkpointId, state[buffers[3]], commit);
+            }
+
+            /// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>
+            internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkLarge, checkpointId, state[buffers[1]], "Snapshots.SideInputs", was, now);
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkRanks, checkpointId, state[buffers[2]], "Snapshots.SideInputs", was, now);
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkNamed, checkpointId, state[buffers[3]], "Snapshots.SideInputs", was, now);
+            }
+
+            /// <summary>Takes from old shard <paramref name="oldShard"/>'s part (restored into <paramref name="from"/>) what this shard owns at the new parallelism.</summary>
+            internal void __AdoptCheckpointPart(Runner<TLarge, TRanks, TNamed> from, int oldShard)
+            {
+                var first = oldShard == 0;
+                var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0
+                if (from.__state == 3)
+                {
+                    __state = 3; // the job had finished
+                    return;
+                }
+                _watermark = first ? from._watermark : global::Compiled.Instant.Max(_watermark, from._watermark);
+                _processingTime = first ? from._processingTime : global::Compiled.Instant.Max(_processingTime, from._processingTime);
+                _inputWatermarkNumbers = first ? from._inputWatermarkNumbers : global::Compiled.Instant.Max(_inputWatermarkNumbers, from._inputWatermarkNumbers);
+                _inputWatermarkThresholds = first ? from._inputWatermarkThresholds : global::Compiled.Instant.Max(_inputWatermarkThresholds, from._inputWatermarkThresholds);
+                _inputWatermarkNames = first ? from._inputWatermarkNames : global::Compiled.Instant.Max(_inputWatermarkNames, from._inputWatermarkNames);
+                if (global)
+                {
+                    _droppedLate += from._droppedLate;
+                }
+                if (global)
+                {
+                    __panesFired += from.__panesFired;
+                }
+                // #1 CombineGlobally (line 12): on new shard 0, from old shard 0
+                if (global && first)
+                {
+                    _acc1 = from._acc1;
+                }
+                // #2 AsSingleton (line 12): on new shard 0, from old shard 0
+                // (every shard of its level held the whole view: old shard 0's is taken)
+                if (first)
+                {
+                    _viewCount2 = from._viewCount2;
+                    _view2 = from._view2;
+                }
+                // #3 Filter (line 13): on new shard 0, from old shard 0
+                // (the elements waiting on an old shard wait on one new shard: each holds the whole view)
+                if (oldShard % __shardCount == __streamShard)
+                {
+                    _pending3.AddRange(from._pending3);
+                    _pendingMin3 = global::Compiled.Instant.Min(_pendingMin3, from._pendingMin3);
+                }
+                // #6 AsList (line 14): on new shard 0, from old shard 0
+                // (every shard of its level held the whole view: old shard 0's is taken)
+                if (first)
+                {
+                    _view6.AddRange(from._view6);
+                }
+                // #7 Map (line 15): on new shard 0, from old shard 0
+                // (the elements waiting on an old shard wait on one new shard: each holds the whole view)
+                if (oldShard % __shardCount == __streamShard)
+                {
+                    _pending7.AddRange(from._pending7);
+                    _pendingMin7 = global::Compiled.Instant.Min(_pendingMin7, from._pendingMin7);
+                }
+                // #10 AsDictionary (line 16): on new shard 0, from old shard 0
+                // (every shard of its level held the whole view: old shard 0's is taken)
+                if (first)
+                {
+                    foreach (var entry in from._view10)
+                    {
+                        _view10.Add(entry.Key, entry.Value);
+                    }
+                }
+                // #11 FlatMap (line 17): on new shard 0, from old shard 0
+                // (the elements waiting on an old shard wait on one new shard: each holds the whole view)
+                if (oldShard % __shardCount == __streamShard)
+                {
+                    _pending11.AddRange(from._pending11);
+                    _pendingMin11 = global::Compiled.Instant.Min(_pendingMin11, from._pendingMin11);
+                }
             }
 
             /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
@@ -3373,14 +3460,21 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 4, "#2 AsSingleton (line 12) keeps a side-input view (or elements waiting for one) on the shards, which are not split by key", out long __checkpointOfState, out int was);
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 4, null, out long __checkpointOfState, out int was);
+                    if (was != _parallelism)
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 4]]);
+                        __RestoreRegrouped(checkpointId, state, buffers, was);
                     }
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    else
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 4, 4), false);
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 4]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 4, 4), false);
+                        }
                     }
                     foreach (var partition in _partitions)
                     {
@@ -3391,6 +3485,51 @@ namespace Snapshots
                     }
                 }
                 __Go();
+            }
+
+            /// <summary>Restores a checkpoint taken at parallelism <paramref name="was"/>, another than this runner's: see <see cref="RestoreCheckpoint"/>.</summary>
+            private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)
+            {
+                var p = _partitions.Length;
+                var n = _parallelism;
+                // First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = n; old < was; old++)
+                    {
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 4, 4), was, n);
+                    }
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 4]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 4, 4), false);
+                }
+                var none = new global::System.Range[4];
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = 0; old < was; old++)
+                    {
+                        var part = p + (was * level) + old;
+                        var from = new Runner<TLarge, TRanks, TNamed>(default(TLarge)!, default(TRanks)!, default(TNamed)!, false); // not seen by metrics listeners
+                        from.__RestoreCheckpoint(state[buffers[part * 4]]);
+                        for (var s = 0; s < n; s++)
+                        {
+                            _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
+                        }
+                    }
+                    for (var s = 0; s < n; s++)
+                    {
+                        if (s < was)
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 4, 4), false);
+                        }
+                        else
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, default, none, false); // a new shard's sinks: no transaction in the checkpoint
+                        }
+                    }
+                }
             }
 
         }

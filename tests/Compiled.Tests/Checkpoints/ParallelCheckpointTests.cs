@@ -553,7 +553,7 @@ public class ParallelCheckpointTests
         return await Assert.ThrowsAnyAsync<Exception>(async () => await checkpointer.RestoreAsync());
     }
 
-    [Fact(DisplayName = "A checkpoint of the parallel runner is restored with the same partitions and key groups, into a new runner; at another parallelism only when its shards' state is split by key")]
+    [Fact(DisplayName = "A checkpoint of the parallel runner is restored with the same partitions and key groups, and into a new runner only")]
     public async Task WhatARestoreRefuses()
     {
         var store = await OneCheckpoint(TeamSessions.CreateParallelRunner(() => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)), static r => r.PushEvents(new GameEvent("red", 1, 1_000)));
@@ -575,20 +575,44 @@ public class ParallelCheckpointTests
             used.Partition(0);
             Assert.IsType<InvalidOperationException>(await RestoreFails(store, used));
         }
+    }
 
-        // Side-input views live whole on every shard of their level: not split by key, they stay at their parallelism.
-        var views = await OneCheckpoint(
-            ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, 2, 8, 2)),
-            static r =>
-            {
-                r.PushFactors(3);
-                r.PushEvents(new GameEvent("red", 1, 1_000));
-            });
-        Assert.Contains("at the same parallelism only, because #1 AsSingleton", ScaledTeamSums.PlanDescription, StringComparison.Ordinal);
-        using (var wider = ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, 3, 8, 2)))
+    [Fact(DisplayName = "A side-input view and the elements waiting for it, restored at another parallelism: the view is whole on every new shard, and what waited goes on")]
+    public async Task SideInputsRegroup()
+    {
+        var events = new[] { new GameEvent("red", 1, 1_000), new GameEvent("blue", 2, 4_000), new GameEvent("red", 3, 12_000), new GameEvent("red", 4, 15_000), new GameEvent("gold", 5, 16_000) };
+        Assert.Contains("at any parallelism", ScaledTeamSums.PlanDescription, StringComparison.Ordinal);
+        foreach (var (was, now, factorFirst) in new[] { (2, 3, true), (3, 1, false), (1, 2, true), (3, 2, false) })
         {
-            var error = Assert.IsType<CheckpointMismatchException>(await RestoreFails(views, wider));
-            Assert.Contains("restored at the parallelism they were taken at, because #1 AsSingleton", error.Message, StringComparison.Ordinal);
+            var store = await OneCheckpoint(
+                ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, was, 8, 2)),
+                r =>
+                {
+                    if (factorFirst)
+                    {
+                        r.PushFactors(10); // in the view of every shard, which is not complete until the factors end
+                    }
+
+                    foreach (var e in events)
+                    {
+                        r.PushEvents(e); // waiting on the shards for the view
+                    }
+
+                    r.AdvanceWatermark(new Instant(60_000));
+                });
+            using var again = ScaledTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, now, 8, 2));
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", again);
+            await checkpointer.RestoreAsync();
+            if (!factorFirst)
+            {
+                again.PushFactors(10);
+            }
+
+            await again.FinishAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(
+                new[] { "blue:20 [0,10000)", "gold:50 [10000,20000)", "red:10 [0,10000)", "red:70 [10000,20000)" },
+                again.SumsSinks().SelectMany(sink => sink.Elements).Select(e => e.Value.Key + ":" + e.Value.Value + " [" + e.Window.Start.Millis + "," + e.Window.End.Millis + ")").Order(StringComparer.Ordinal));
         }
     }
 
