@@ -255,11 +255,8 @@ public class ParallelCheckpointTests
         }
     }
 
-    /// <summary>The panes as comparable lines, without the last-pane flag (see ParallelStreamingTests.Multiset).</summary>
-    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) =>
-        elements.Select(e => show is null ? e.ToString() : show(e.Value) + " @" + e.Timestamp + " " + e.Window + " " + e.Pane)
-            .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)"))
-            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+    /// <summary>The panes as comparable lines, without the last flag of on-time and late panes (see <see cref="PaneLines"/>).</summary>
+    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) => PaneLines.Multiset(elements, show);
 
     [ThreadStatic]
     private static System.Text.StringBuilder? _runs;
@@ -525,7 +522,7 @@ public class ParallelCheckpointTests
         }
 
         var written = System.IO.Directory.GetFiles(directory.Path, "panes-*.txt").Where(f => !f.Contains(".pending-", StringComparison.Ordinal)).SelectMany(System.IO.File.ReadAllLines);
-        Assert.Equal(Multiset(expected), written.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)")).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(Multiset(expected), PaneLines.Multiset(written));
     }
 
     private static async Task<MemoryCheckpointStore> OneCheckpoint<TRunner>(TRunner runner, Action<TRunner> push)

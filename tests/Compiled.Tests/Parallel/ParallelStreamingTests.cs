@@ -166,18 +166,8 @@ public class ParallelStreamingTests
         runner.Finish();
     }
 
-    /// <summary>
-    /// The panes as comparable lines. Whether an on-time or late pane is also the last one depends on whether the watermark
-    /// step that fired it also passed its window's end plus the allowed lateness (one pane marked last, as Beam's
-    /// ReduceFnRunner emits) or a later step did: a key shard's input watermark is the minimum over its producers, whose
-    /// markers travel lazily, so it may take fewer, larger steps than the single-threaded runner's. That flag of on-time and
-    /// late panes is left out of the comparison (seed axF4IAAglH-3 of GlobalSessionCount: a late session pane fired by the
-    /// last step, to the end of input, is marked last on the shard).
-    /// </summary>
-    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) =>
-        elements.Select(e => show is null ? e.ToString() : show(e.Value) + " @" + e.Timestamp + " " + e.Window + " " + e.Pane)
-            .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"Pane\((OnTime|Late), index (\d+)(, first)?, last\)", "Pane($1, index $2$3)"))
-            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+    /// <summary>The panes as comparable lines, without the last flag of on-time and late panes (see <see cref="PaneLines"/>).</summary>
+    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements, Func<T, string>? show = null) => PaneLines.Multiset(elements, show);
 
     private static List<string> All<T>(IEnumerable<ListSink<T>> sinks, Func<T, string>? show = null) => Multiset(sinks.SelectMany(s => s.Elements), show);
 
