@@ -61,11 +61,10 @@ public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV
 public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
 {
     private readonly TextFileSource _source;
-    private readonly TransactionalFileSink _output;
     private readonly Checkpointer _checkpointer;
     private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _single;
     private readonly TeamScoresPipeline.ParallelRunner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _parallel;
-    private readonly List<TransactionalFileSink> _sinkFiles = new();
+    private readonly List<TransactionalFileSink> _sinkFiles = new(); // the output files: the single runner's, or one per partition and shard
     private TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _runner; // the one pushed into: the single runner, or partition 0 once restored
     private readonly long _maxDelayMs;
     private readonly double _linesPerSecond;
@@ -89,7 +88,6 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(linesPerSecond);
         _source = new TextFileSource(input);
-        _output = new TransactionalFileSink(output);
         _checkpointer = new Checkpointer(checkpoints, new CheckpointOptions { Interval = interval, Name = "StreamingScores" });
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
         _linesPerSecond = linesPerSecond;
@@ -98,9 +96,11 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
         _checkpointer.Register("lines", _source);
         if (parallelism == 0)
         {
-            _single = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(_output), new DeadLetterWriter(deadLetters, onDeadLetter));
+            var file = new TransactionalFileSink(output);
+            _sinkFiles.Add(file);
+            _single = TeamScoresPipeline.CreateRunner(new EventTimeTracker(), new CommittedPaneWriter(file), new DeadLetterWriter(deadLetters, onDeadLetter));
             _checkpointer.Register("pipeline", _single);
-            _checkpointer.Register("teamTotals", _output);
+            _checkpointer.Register("teamTotals", file);
         }
         else
         {
@@ -239,7 +239,6 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     {
         _parallel?.Dispose();
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
-        _output.Dispose();
         _sinkFiles.ForEach(static file => file.Dispose());
         _source.Dispose();
     }
