@@ -67,6 +67,17 @@ public sealed partial class PipelineGenerator
                 w.Line("__Enter();");
                 w.Close();
                 w.Open("try");
+                w.Line("__WriteCheckpointHeld(output, finished);");
+                w.Close();
+                w.Open("finally");
+                w.Open("if (!finished)");
+                w.Line("__Exit();");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Writes the runner's state, holding its gate (or <paramref name=\"finished\"/>: its state no longer changes).</summary>");
+                w.Open("private void __WriteCheckpointHeld(global::System.Buffers.IBufferWriter<byte> output, bool finished)");
                 w.Open("if (__HeldCount() != 0 || __finishing)");
                 w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();");
                 w.Close();
@@ -76,12 +87,6 @@ public sealed partial class PipelineGenerator
                 w.Line("__WriteState(ref writer);");
                 w.Close();
                 w.Line("writer.Flush();");
-                w.Close();
-                w.Open("finally");
-                w.Open("if (!finished)");
-                w.Line("__Exit();");
-                w.Close();
-                w.Close();
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>");
@@ -101,10 +106,7 @@ public sealed partial class PipelineGenerator
                     w.Open("internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)");
                 }
 
-                w.Open("if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue" +
-                       string.Concat(_inputs.Select(i => " || __elementsIn_" + Names.ToPascal(i.Name!) + " != 0")) + ")");
-                w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();");
-                w.Close();
+                WriteNotNewCheck(w);
                 w.Line("var reader = new " + Reader + "(state);");
                 w.Open("try");
                 w.Open("if (global::Compiled.Checkpoints.RunnerCheckpoint.ReadHeader(ref reader, " + PipelineLiteral + ", StateFingerprint))");
@@ -159,14 +161,21 @@ public sealed partial class PipelineGenerator
                 w.Line("/// </summary>");
                 w.Open("internal void __WriteCheckpointPart(long checkpointId, " + Snapshot + " snapshot, int part)");
                 w.Line("__WriteCheckpoint(snapshot.Buffer(part, 0));");
+                w.Line("__EndCheckpointPart(checkpointId, snapshot, part);");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>");
+                w.Open("private void __EndCheckpointPart(long checkpointId, " + Snapshot + " snapshot, int part)");
                 for (var k = 0; k < _outputs.Count; k++)
                 {
                     w.Line("global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(" + SinkField(_outputs[k]) + ", checkpointId, snapshot.Buffer(part, " + N(k + 1) + "));");
                 }
 
+                w.Line("__sources?.Write(snapshot.Buffer(part, " + N(_outputs.Count + 1) + "));");
                 WriteSends(w, "Barrier(checkpointId);");
                 w.Close();
                 w.Line();
+                WritePartitionCheckpointMembers(w);
                 w.Line("/// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name=\"commit\"/>) or recover.</summary>");
                 w.Open("internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)");
                 for (var k = 0; k < _outputs.Count; k++)

@@ -144,6 +144,13 @@ public sealed partial class PipelineGenerator
                 w.Line("// that lent the gate throws them when it ends.");
                 w.Line("var after = __failed && state == 0 ? 2 : state;");
                 w.Line("global::System.Threading.Interlocked.Exchange(ref __state, after);");
+                if (SharedGate)
+                {
+                    w.Open("if (after != 2)");
+                    WriteCheckpointDueAfterRelease(w);
+                    w.Close();
+                }
+
                 w.Open("if (after == 2 || global::System.Threading.Volatile.Read(ref __clockDue) == 0)");
                 w.Line("return;");
                 w.Close();
@@ -184,6 +191,11 @@ public sealed partial class PipelineGenerator
                     w.Open("if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)");
                     w.Line("__OnClock(); // the clock fired while the push ran: its firing runs now");
                     w.Close();
+                    if (SharedGate)
+                    {
+                        WriteCheckpointDueAfterRelease(w);
+                    }
+
                     w.Open("try");
                     w.Line("return await wait.ConfigureAwait(false);");
                     w.Close();

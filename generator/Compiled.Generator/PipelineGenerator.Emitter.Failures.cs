@@ -36,6 +36,12 @@ public sealed partial class PipelineGenerator
                     w.Line("// firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.");
                 }
 
+                if (SharedGate)
+                {
+                    w.Line("// A partition of a parallel runner that checkpoints: 6 a checkpoint writes its part (on another thread than the");
+                    w.Line("// partition's pusher, between its calls); its gate is then taken with a compare-and-swap.");
+                }
+
                 w.Line("// A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.");
                 w.Line("private int __state;");
                 w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
@@ -63,13 +69,10 @@ public sealed partial class PipelineGenerator
                 }
                 else
                 {
-                    w.Line("/// <summary>The gate of every public call: one compare when the runner is idle.</summary>");
+                    w.Line("/// <summary>The gate of every public call: one compare when the runner is idle" + (SharedGate ? " (a compare-and-swap in a partition whose checkpoints take the gate from other threads)" : string.Empty) + ".</summary>");
                     w.Line(Inline);
                     w.Open("private void __Enter()");
-                    w.Open("if (__state != 0)");
-                    w.Line("__EnterSlow(finish: false);");
-                    w.Close();
-                    w.Line("__state = 1;");
+                    WriteGateTake(w, finish: false);
                     w.Close();
                 }
 
@@ -77,13 +80,13 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                 w.Open("private void __EnterSlow(bool finish)");
-                if (ClockDriven)
+                if (ClockDriven || SharedGate)
                 {
                     w.Line("var spin = new global::System.Threading.SpinWait();");
                     w.Open("while (true)");
                     w.Line("var state = global::System.Threading.Volatile.Read(ref __state);");
-                    w.Open("if (state == 5)");
-                    w.Line("spin.SpinOnce(); // a processing-time firing holds the gate for a moment: wait for it");
+                    w.Open("if (state is 5 or 6)");
+                    w.Line("spin.SpinOnce(); // a processing-time firing or a checkpoint holds the gate for a moment: wait for it");
                     w.Close();
                     w.Open("else if (state != 0)");
                     w.Line("break;");
@@ -122,6 +125,20 @@ public sealed partial class PipelineGenerator
                     w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
                     w.Open("if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)");
                     w.Line("__OnClock(); // the clock fired during the call: its firing runs now");
+                    w.Close();
+                    if (SharedGate)
+                    {
+                        WriteCheckpointDueAfterRelease(w);
+                    }
+                }
+                else if (SharedGate)
+                {
+                    w.Open("if (__gateShared)");
+                    w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
+                    WriteCheckpointDueAfterRelease(w);
+                    w.Close();
+                    w.Open("else");
+                    w.Line("__state = 0;");
                     w.Close();
                 }
                 else

@@ -32,10 +32,14 @@ public sealed partial class PipelineGenerator
                 }
                 else
                 {
-                    w.Open("if (__state != 0)");
-                    w.Line("__EnterSlow(finish: true);");
+                    WriteGateTake(w, finish: true);
+                }
+
+                if (SharedGate)
+                {
+                    w.Open("if (__gateShared)");
+                    w.Line("__TakeCheckpointDue(finished: false); // a partition's last point before its end: its part of a checkpoint waiting for it");
                     w.Close();
-                    w.Line("__state = 1;");
                 }
 
                 w.Open("try");
@@ -60,6 +64,12 @@ public sealed partial class PipelineGenerator
                 else
                 {
                     w.Line("__state = 3;");
+                }
+
+                if (SharedGate)
+                {
+                    w.Line("global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read");
+                    WriteCheckpointDueAfterRelease(w);
                 }
 
                 w.Close();

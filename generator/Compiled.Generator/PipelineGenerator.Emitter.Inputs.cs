@@ -76,6 +76,13 @@ public sealed partial class PipelineGenerator
                 w.Line("__elementsIn_" + name + "++;");
                 w.Line("index++;");
                 WriteEndBundle(w);
+                if (SharedGate)
+                {
+                    w.Open("if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })");
+                    w.Line("__TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition");
+                    w.Close();
+                }
+
                 foreach (var _ in loops)
                 {
                     w.Close();

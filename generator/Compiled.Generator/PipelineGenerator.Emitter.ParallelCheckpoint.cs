@@ -25,7 +25,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 var shards = _plan.Levels > 0;
-                var per = N(1 + _outputs.Count);
+                var per = N(2 + _outputs.Count);
                 const string Snapshot = "global::Compiled.Checkpoints.AlignedSnapshot";
                 w.Line("/// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref=\"" + _runnerType.Replace('<', '{').Replace('>', '}') + ".StateFingerprint\"/>).</summary>");
                 w.Line("public ulong StateFingerprint => _partitions[0].StateFingerprint;");
@@ -34,49 +34,65 @@ public sealed partial class PipelineGenerator
                 w.Line("private int[] __Layout() => new[] { _partitions.Length, _parallelism, " + N(_plan.Levels) + ", _maxParallelism };");
                 w.Line();
                 w.Line("/// <summary>");
-                w.Line("/// Starts checkpoint <paramref name=\"checkpointId\"/> (a Checkpointer calls it): on this thread, which drives every");
-                w.Line("/// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each");
-                w.Line("/// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task");
-                w.Line("/// completes when every part is in <paramref name=\"output\"/>. The sinks that commit with checkpoints");
-                w.Line("/// (<see cref=\"global::Compiled.Checkpoints.ITransactionalSink\"/>) prepare their transactions with their runner's part.");
+                w.Line("/// Starts checkpoint <paramref name=\"checkpointId\"/> (a Checkpointer calls it, on any one thread): each partition");
+                w.Line("/// writes its part (its state, its sinks' prepared transactions, its attached sources' positions) and sends a barrier");
+                w.Line("/// after what it sent, at a point between two of its calls: at once when it is idle or finished; when a call is under way,");
+                w.Line("/// as that call ends; with attached sources, where its pusher calls <see cref=\"AtRest\"/> (or at its Finish). Each shard");
+                w.Line("/// writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task");
+                w.Line("/// completes when every part is in <paramref name=\"output\"/>.");
                 w.Line("/// </summary>");
                 w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
                 w.Line("/// <param name=\"output\">Where the bytes go, once every part is in.</param>");
-                w.Line("/// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>");
+                w.Line("/// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>");
                 w.Open("public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)");
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
                 if (shards)
                 {
                     w.Line("__Go();");
-                }
-
-                w.Line("var running = false; // shards still running: they write their parts when the barriers reach them");
-                w.Open("if (!_finished)");
-                w.Open("foreach (var partition in _partitions)");
-                w.Line("running |= !partition.IsFinished;");
-                w.Close();
-                w.Close();
-                if (shards)
-                {
-                    w.Open("if (!running)");
-                    w.Line("_driver.Join(); // every partition has finished: so do the shards, which then write their parts here");
-                    w.Close();
                     w.Open("if (_failure is not null)");
                     w.Line("throw new global::System.InvalidOperationException(\"A shard of the parallel runner failed: it takes no more checkpoints.\", _failure);");
                     w.Close();
                 }
 
-                w.Line("var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);");
+                w.Line("var parts = _snapshot.Begin(checkpointId, _partitions.Length + _shards.Length);");
                 w.Open("for (var i = 0; i < _partitions.Length; i++)");
-                w.Line("_partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);");
+                w.Line("_partitions[i].__RequestCheckpoint(checkpointId);");
                 w.Close();
-                w.Open("if (!running)");
                 w.Open("for (var i = 0; i < _shards.Length; i++)");
+                w.Open("if (_snapshot.LeftBeforeBegin(_partitions.Length + i))");
+                w.Line("// The shard's thread has ended (every sender had finished): its final state is its part, written here.");
                 w.Line("_shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);");
+                w.Line("_snapshot.Arrive(_partitions.Length + i);");
                 w.Close();
                 w.Close();
                 w.Line("return __WriteCheckpointAsync(parts, output);");
                 w.Close();
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Attaches a source that the pusher of partition <paramref name=\"partition\"/> reads: its position is written with the");
+                w.Line("/// partition's part of every checkpoint and restored with it, so that each partition resumes its own input where its");
+                w.Line("/// state was taken. Attach before the restore and before any input. A partition with attached sources writes its part");
+                w.Line("/// only where its pusher calls <see cref=\"AtRest\"/> (what it read is pushed), or at its Finish.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"partition\">The partition, 0 to <see cref=\"Partitions\"/> - 1.</param>");
+                w.Line("/// <param name=\"name\">The source's name, unique in the partition and the same from run to run.</param>");
+                w.Line("/// <param name=\"source\">The source: it is read by the partition's pusher only.</param>");
+                w.Open("public void AttachSource(int partition, string name, global::Compiled.Checkpoints.ICheckpointable source)");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(source);");
+                w.Open("if (_restoreCalled)");
+                w.Line("throw new global::System.InvalidOperationException(\"A partition's sources are attached before the restore: their positions are restored with it.\");");
+                w.Close();
+                w.Line("_partitions[partition].__AttachSource(name, source);");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Called by the pusher of partition <paramref name=\"partition\"/> between two of its calls, where everything it read from");
+                w.Line("/// the partition's attached sources is pushed: a checkpoint waiting for the partition writes its part here, on this");
+                w.Line("/// thread. Costs one read when none waits. A pusher that waits long for input should still call it now and then.");
+                w.Line("/// </summary>");
+                w.Line("/// <param name=\"partition\">The partition.</param>");
+                w.Line("/// <returns>True when the partition wrote its part of a checkpoint.</returns>");
+                w.Line("public bool AtRest(int partition) => _partitions[partition].__OnCheckpoint(atRest: true);");
                 w.Line();
                 w.Open("private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)");
                 w.Line("await parts.ConfigureAwait(false);");
@@ -99,9 +115,10 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <param name=\"checkpointId\">The checkpoint, or -1.</param>");
                 w.Line("/// <param name=\"state\">What <see cref=\"WriteCheckpointAsync\"/> wrote for it; empty with -1.</param>");
                 w.Open("public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)");
-                w.Open("if (" + (shards ? "_going || " : string.Empty) + "_finished)");
+                w.Open("if (" + (shards ? "_going || " : string.Empty) + "_finished || _restoreCalled)");
                 w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();");
                 w.Close();
+                w.Line("_restoreCalled = true;");
                 w.Open("if (checkpointId < 0)");
                 w.Line("var none = new global::System.Range[" + per + "];");
                 WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");
@@ -118,6 +135,9 @@ public sealed partial class PipelineGenerator
                     w.Open("else");
                 }
 
+                w.Open("for (var i = 0; i < _partitions.Length; i++)");
+                w.Line("_partitions[i].__RestoreSources(state[buffers[(i * " + per + ") + " + per + " - 1]]);");
+                w.Close();
                 WriteEachPart(w, "__RestoreCheckpoint(state[buffers[part * " + per + "]]);");
                 WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), false);");
                 if (regroups)
@@ -164,6 +184,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Open("for (var i = 0; i < p; i++)");
+                w.Line("_partitions[i].__RestoreSources(state[buffers[(i * " + per + ") + " + per + " - 1]]);");
                 w.Line("_partitions[i].__RestoreCheckpoint(state[buffers[i * " + per + "]]);");
                 w.Line("_partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * " + per + ", " + per + "), false);");
                 w.Close();

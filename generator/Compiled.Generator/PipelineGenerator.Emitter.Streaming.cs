@@ -586,6 +586,7 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("private readonly int _maxParallelism;");
                     w.Line("private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken");
+                    w.Line("private bool _restoreCalled;");
                 }
 
                 if (gated)
@@ -659,8 +660,11 @@ public sealed partial class PipelineGenerator
 
                 if (checkpoints)
                 {
-                    w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, " + N(1 + _outputs.Count) + ", " +
-                           (_plan.Levels > 0 ? "_group.Cancellation, _stop.Token" : "default, default") + "); // per part: its state, then a transaction per output");
+                    w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, " + N(2 + _outputs.Count) + ", " +
+                           (_plan.Levels > 0 ? "_group.Cancellation, _stop.Token" : "default, default") + "); // per part: its state, a transaction per output, the positions of its attached sources");
+                    w.Open("for (var i = 0; i < p; i++)");
+                    w.Line("_partitions[i].__JoinCheckpoints(_snapshot, i);");
+                    w.Close();
                 }
 
                 if (_plan.Levels > 0)
@@ -715,6 +719,21 @@ public sealed partial class PipelineGenerator
                     }
 
                     w.Close();
+                    if (checkpoints)
+                    {
+                        w.Line("var part = _partitions.Length + index;");
+                        w.Open("if (_snapshot.Leave(part))");
+                        w.Line("// Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.");
+                        w.Open("try");
+                        w.Line("_shards[index].__WriteCheckpointPart(_snapshot.CheckpointId, _snapshot, part);");
+                        w.Line("_snapshot.Arrive(part);");
+                        w.Close();
+                        w.Open("catch (global::System.Exception error)");
+                        w.Line("_snapshot.Fail(part, error);");
+                        w.Close();
+                        w.Close();
+                    }
+
                     w.Close();
                     w.Line();
                     foreach (var level in Levels)
@@ -789,7 +808,7 @@ public sealed partial class PipelineGenerator
                         {
                             w.Open("public void Checkpoint(long checkpointId)");
                             w.Line("_runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);");
-                            w.Line("_snapshot.Arrive();");
+                            w.Line("_snapshot.Arrive(_part);");
                             w.Close();
                             w.Line();
                             w.Open("public void Finish()");

@@ -18,12 +18,16 @@ namespace Compiled.Checkpoints;
 /// runner's layout (partitions, shards per level, levels, key groups: 4 bytes each), the number of participants and of
 /// buffers per participant (4 each), then every buffer, participant by participant, as length-prefixed bytes.</para>
 /// <para>One checkpoint at a time: <see cref="Begin"/> refuses while one is under way.</para>
+/// <para>Every part arrives once per checkpoint. A shard whose thread has ended (every sender finished before its
+/// barrier could reach it) is written by whoever comes second: the thread that begins the checkpoint when the shard had
+/// left before (<see cref="LeftBeforeBegin"/>), the shard itself when it leaves while the checkpoint waits for it
+/// (<see cref="Leave"/>). Its state is then final, so either thread may write it.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class AlignedSnapshot : IDisposable
 {
-    /// <summary>The version of the layout of the bytes.</summary>
-    public const uint Format = 1;
+    /// <summary>The version of the layout of the bytes (2: a buffer of attached sources after each part's sinks).</summary>
+    public const uint Format = 2;
 
     private readonly PooledBufferWriter[] _buffers;
     private readonly int _perParticipant;
@@ -31,6 +35,10 @@ public sealed class AlignedSnapshot : IDisposable
     private readonly CancellationTokenRegistration _onFailure;
     private readonly CancellationToken _failed;
     private readonly CancellationToken _stopped;
+    private readonly object _parts = new();
+    private readonly bool[] _arrived;
+    private readonly bool[] _left;
+    private readonly bool[] _leftAtBegin;
     private TaskCompletionSource? _completion;
     private int _remaining;
     private long _id = -1;
@@ -52,6 +60,9 @@ public sealed class AlignedSnapshot : IDisposable
             _buffers[i] = new PooledBufferWriter();
         }
 
+        _arrived = new bool[participants];
+        _left = new bool[participants];
+        _leftAtBegin = new bool[participants];
         _failed = failed;
         _stopped = stopped;
         _onFailure = failed.UnsafeRegister(static state => ((AlignedSnapshot)state!).Fail("a shard failed"), this);
@@ -65,29 +76,37 @@ public sealed class AlignedSnapshot : IDisposable
     public long CheckpointId => Volatile.Read(ref _id);
 
     /// <summary>
-    /// Starts checkpoint <paramref name="checkpointId"/>, on the thread that drives the runner, before its barriers are
-    /// sent: every buffer is emptied, and <paramref name="arrivals"/> parts (the shards) are to <see cref="Arrive"/>.
+    /// Starts checkpoint <paramref name="checkpointId"/>, before its barriers are sent: every buffer is emptied, and
+    /// <paramref name="arrivals"/> parts are to <see cref="Arrive"/>.
     /// </summary>
     /// <param name="checkpointId">The checkpoint.</param>
-    /// <param name="arrivals">The parts written by other threads.</param>
+    /// <param name="arrivals">The parts to arrive: every participant.</param>
     /// <returns>Completes once every part has arrived.</returns>
     /// <exception cref="InvalidOperationException">A checkpoint is under way.</exception>
     public Task Begin(long checkpointId, int arrivals)
     {
-        if (_completion is { Task.IsCompleted: false })
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(arrivals, Participants);
+        TaskCompletionSource completion;
+        lock (_parts)
         {
-            throw new InvalidOperationException($"Checkpoint {checkpointId} was started while checkpoint {_id} was being taken: one checkpoint at a time.");
+            if (_completion is { Task.IsCompleted: false })
+            {
+                throw new InvalidOperationException($"Checkpoint {checkpointId} was started while checkpoint {_id} was being taken: one checkpoint at a time.");
+            }
+
+            foreach (var buffer in _buffers)
+            {
+                buffer.Reset();
+            }
+
+            Array.Clear(_arrived);
+            Array.Copy(_left, _leftAtBegin, _left.Length);
+            completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _id, checkpointId);
+            _remaining = arrivals;
+            Volatile.Write(ref _completion, completion);
         }
 
-        foreach (var buffer in _buffers)
-        {
-            buffer.Reset();
-        }
-
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _id, checkpointId);
-        _remaining = arrivals;
-        Volatile.Write(ref _completion, completion);
         if (_failed.IsCancellationRequested || _stopped.IsCancellationRequested)
         {
             Fail(_failed.IsCancellationRequested ? "a shard had failed" : "the runner had been stopped"); // before the completion was there to fail
@@ -106,12 +125,52 @@ public sealed class AlignedSnapshot : IDisposable
     /// <returns>The buffer, written by the participant's thread only.</returns>
     public IBufferWriter<byte> Buffer(int participant, int index) => _buffers[participant * _perParticipant + index];
 
-    /// <summary>A shard has written its buffers (on its own thread).</summary>
-    public void Arrive()
+    /// <summary>A part has written its buffers (on the thread that owns it, or on the thread that wrote it for it).</summary>
+    /// <param name="participant">The part.</param>
+    /// <exception cref="InvalidOperationException">The part had arrived already for this checkpoint.</exception>
+    public void Arrive(int participant)
     {
-        if (Interlocked.Decrement(ref _remaining) == 0)
+        TaskCompletionSource? done = null;
+        lock (_parts)
         {
-            _completion?.TrySetResult();
+            if (_arrived[participant])
+            {
+                throw new InvalidOperationException($"Part {participant} of checkpoint {_id} arrived twice.");
+            }
+
+            _arrived[participant] = true;
+            if (--_remaining == 0)
+            {
+                done = _completion;
+            }
+        }
+
+        done?.TrySetResult();
+    }
+
+    /// <summary>
+    /// A shard's thread ends (its senders have all finished): from now on, the thread that begins a checkpoint writes its
+    /// part. Returns true when the checkpoint under way still waits for the part: the shard writes it now, and arrives.
+    /// </summary>
+    /// <param name="participant">The part.</param>
+    /// <returns>True when the caller is to write the part of <see cref="CheckpointId"/>.</returns>
+    public bool Leave(int participant)
+    {
+        lock (_parts)
+        {
+            _left[participant] = true;
+            return _completion is { Task.IsCompleted: false } && !_arrived[participant];
+        }
+    }
+
+    /// <summary>True when the part's thread had ended (<see cref="Leave"/>) when the checkpoint under way began: the thread that began it writes the part.</summary>
+    /// <param name="participant">The part.</param>
+    /// <returns>True when the beginner is to write it.</returns>
+    public bool LeftBeforeBegin(int participant)
+    {
+        lock (_parts)
+        {
+            return _leftAtBegin[participant];
         }
     }
 
@@ -120,6 +179,13 @@ public sealed class AlignedSnapshot : IDisposable
     public void Fail(string why) =>
         Volatile.Read(ref _completion)?.TrySetException(new OperationCanceledException(
             "Checkpoint " + CheckpointId.ToString(CultureInfo.InvariantCulture) + " of the parallel runner was not completed: " + why + "."));
+
+    /// <summary>A part could not be written (a sink could not prepare its transaction, a source could not write its position): the checkpoint fails.</summary>
+    /// <param name="participant">The part.</param>
+    /// <param name="error">What was thrown.</param>
+    public void Fail(int participant, Exception error) =>
+        Volatile.Read(ref _completion)?.TrySetException(new InvalidOperationException(
+            "Checkpoint " + CheckpointId.ToString(CultureInfo.InvariantCulture) + " of the parallel runner was not completed: part " + participant.ToString(CultureInfo.InvariantCulture) + " could not be written.", error));
 
     /// <summary>Writes the checkpoint, once every part has arrived.</summary>
     /// <param name="output">Where the bytes go.</param>

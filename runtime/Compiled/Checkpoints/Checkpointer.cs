@@ -145,8 +145,10 @@ public sealed class Checkpointer : IAsyncDisposable
 
     /// <summary>
     /// Registers a participant whose state lives on several threads and is snapshotted by barriers (the streaming parallel
-    /// runner, with its shards' sinks); before <see cref="RestoreAsync"/>. <see cref="TryCheckpoint"/> starts its snapshot
-    /// on the calling thread; the checkpoint is written once its every part is in, off that thread.
+    /// runner, with its shards' sinks); before <see cref="RestoreAsync"/>. <see cref="TryCheckpoint"/> starts its snapshot;
+    /// each of its parts is written on the thread that owns it, at a point of its own input (a partition pushed by a
+    /// thread of its own, where that thread is at rest), so a job whose participants are all aligned may call
+    /// <see cref="TryCheckpoint"/> from any one thread. The checkpoint is written once its every part is in, off that thread.
     /// </summary>
     /// <param name="name">The participant's name, unique among this checkpointer's participants and sinks, and the same from run to run.</param>
     /// <param name="participant">The participant.</param>

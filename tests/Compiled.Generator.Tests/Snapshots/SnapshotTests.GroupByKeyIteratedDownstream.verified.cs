@@ -85,6 +85,8 @@ namespace Snapshots
             private long _droppedLate = 0; // incremented by windowed transforms (none in some pipelines)
             private long __panesFired = 0; // results emitted by groupings and combines with state inline (keyed window panes count their own)
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A partition of a parallel runner that checkpoints: 6 a checkpoint writes its part (on another thread than the
+            // partition's pusher, between its calls); its gate is then taken with a compare-and-swap.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
@@ -173,17 +175,7 @@ namespace Snapshots
                 }
                 try
                 {
-                    if (__HeldCount() != 0 || __finishing)
-                    {
-                        throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
-                    }
-                    var writer = new global::Compiled.Coders.CoderWriter(output);
-                    global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
-                    if (!finished)
-                    {
-                        __WriteState(ref writer);
-                    }
-                    writer.Flush();
+                    __WriteCheckpointHeld(output, finished);
                 }
                 finally
                 {
@@ -192,6 +184,22 @@ namespace Snapshots
                         __Exit();
                     }
                 }
+            }
+
+            /// <summary>Writes the runner's state, holding its gate (or <paramref name="finished"/>: its state no longer changes).</summary>
+            private void __WriteCheckpointHeld(global::System.Buffers.IBufferWriter<byte> output, bool finished)
+            {
+                if (__HeldCount() != 0 || __finishing)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
+                }
+                var writer = new global::Compiled.Coders.CoderWriter(output);
+                global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
+                if (!finished)
+                {
+                    __WriteState(ref writer);
+                }
+                writer.Flush();
             }
 
             /// <summary>
@@ -285,8 +293,121 @@ namespace Snapshots
             internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
             {
                 __WriteCheckpoint(snapshot.Buffer(part, 0));
+                __EndCheckpointPart(checkpointId, snapshot, part);
+            }
+
+            /// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>
+            private void __EndCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
                 global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkJoined, checkpointId, snapshot.Buffer(part, 1));
+                __sources?.Write(snapshot.Buffer(part, 2));
                 __send1?.Barrier(checkpointId);
+            }
+
+            private bool __gateShared; // a partition of a parallel runner that checkpoints: other threads take its gate to write its part
+            private long __checkpointDue = -1; // the checkpoint waiting for this partition's part, or -1
+            private global::Compiled.Checkpoints.AlignedSnapshot? __checkpoints; // where its parts go
+            private int __checkpointPart; // its part in them
+            private global::Compiled.Checkpoints.PartitionSources? __sources; // sources whose positions its parts keep: only its pusher says when to write
+
+            /// <summary>Makes this runner partition <paramref name="part"/> of a parallel runner that checkpoints into <paramref name="snapshot"/>.</summary>
+            internal void __JoinCheckpoints(global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __checkpoints = snapshot;
+                __checkpointPart = part;
+                __gateShared = true;
+            }
+
+            /// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>
+            internal void __AttachSource(string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Numbers != 0)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
+                }
+                (__sources ??= new()).Add(name, source);
+            }
+
+            /// <summary>Restores the positions of the attached sources from this partition's part.</summary>
+            internal void __RestoreSources(global::System.ReadOnlySpan<byte> state)
+            {
+                (__sources ??= new()).Restore(state, "Snapshots.Grouped", __checkpointPart);
+            }
+
+            /// <summary>Checkpoint <paramref name="checkpointId"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>
+            internal void __RequestCheckpoint(long checkpointId)
+            {
+                global::System.Threading.Interlocked.Exchange(ref __checkpointDue, checkpointId); // a full fence: a call releasing the gate now sees it, or this thread sees the gate free
+                __OnCheckpoint(atRest: false);
+            }
+
+            /// <summary>
+            /// Writes the part of the checkpoint waiting for this partition, if this thread may: a finished partition, always; an
+            /// idle one (or one whose pull push waits for its source), when it has no attached sources or its pusher is at rest
+            /// (<paramref name="atRest"/>). Otherwise the call holding the gate, or the pusher at rest, writes it.
+            /// </summary>
+            /// <returns>True when this thread wrote the part.</returns>
+            internal bool __OnCheckpoint(bool atRest)
+            {
+                var spin = new global::System.Threading.SpinWait();
+                while (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state == 3)
+                    {
+                        return __TakeCheckpointDue(finished: true); // its state no longer changes
+                    }
+                    if (!atRest && __sources is { Count: > 0 })
+                    {
+                        return false; // its pusher writes it where what it read is pushed
+                    }
+                    if (atRest && state is 5 or 6)
+                    {
+                        spin.SpinOnce(); // a processing-time firing holds the gate for a moment
+                        continue;
+                    }
+                    if (state is not (0 or 4) || (atRest && state == 4))
+                    {
+                        return false; // a call holds the gate: it writes the part as it ends
+                    }
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 6, state) != state)
+                    {
+                        continue; // a call took the gate meanwhile: look again
+                    }
+                    bool wrote;
+                    try
+                    {
+                        wrote = __TakeCheckpointDue(finished: false);
+                    }
+                    finally
+                    {
+                        global::System.Threading.Interlocked.Exchange(ref __state, state);
+                    }
+                    return wrote;
+                }
+                return false;
+            }
+
+            /// <summary>Writes the part of the checkpoint waiting for this partition (holding its gate, or finished): once, by whichever thread takes the request.</summary>
+            private bool __TakeCheckpointDue(bool finished)
+            {
+                var checkpointId = global::System.Threading.Interlocked.Exchange(ref __checkpointDue, -1);
+                if (checkpointId < 0)
+                {
+                    return false;
+                }
+                var snapshot = __checkpoints!;
+                try
+                {
+                    __WriteCheckpointHeld(snapshot.Buffer(__checkpointPart, 0), finished);
+                    __EndCheckpointPart(checkpointId, snapshot, __checkpointPart);
+                    snapshot.Arrive(__checkpointPart);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(__checkpointPart, error); // the checkpoint fails; the partition goes on
+                }
+                return true;
             }
 
             /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
@@ -441,6 +562,10 @@ namespace Snapshots
                         }
                         __elementsIn_Numbers++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -472,6 +597,10 @@ namespace Snapshots
                         }
                         __elementsIn_Numbers++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -505,6 +634,10 @@ namespace Snapshots
                             }
                             __elementsIn_Numbers++;
                             index++;
+                            if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                            {
+                                __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                            }
                         }
                     }
                 }
@@ -717,11 +850,25 @@ namespace Snapshots
             /// </remarks>
             public void Finish()
             {
-                if (__state != 0)
+                if (__gateShared)
                 {
-                    __EnterSlow(finish: true);
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
+                    {
+                        __EnterSlow(finish: true);
+                    }
                 }
-                __state = 1;
+                else
+                {
+                    if (__state != 0)
+                    {
+                        __EnterSlow(finish: true);
+                    }
+                    __state = 1;
+                }
+                if (__gateShared)
+                {
+                    __TakeCheckpointDue(finished: false); // a partition's last point before its end: its part of a checkpoint waiting for it
+                }
                 try
                 {
                     if (!__finishing)
@@ -740,6 +887,11 @@ namespace Snapshots
                 }
                 __finishing = false;
                 __state = 3;
+                global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read
+                if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    __OnCheckpoint(atRest: false);
+                }
             }
 
             /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
@@ -1036,21 +1188,48 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Grouped", "transform", "#2 GroupByKey (line 12)"));
             }
 
-            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
+            /// <summary>The gate of every public call: one compare when the runner is idle (a compare-and-swap in a partition whose checkpoints take the gate from other threads).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (__state != 0)
+                if (__gateShared)
                 {
-                    __EnterSlow(finish: false);
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
+                    {
+                        __EnterSlow(finish: false);
+                    }
                 }
-                __state = 1;
+                else
+                {
+                    if (__state != 0)
+                    {
+                        __EnterSlow(finish: false);
+                    }
+                    __state = 1;
+                }
             }
 
             /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __EnterSlow(bool finish)
             {
+                var spin = new global::System.Threading.SpinWait();
+                while (true)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state is 5 or 6)
+                    {
+                        spin.SpinOnce(); // a processing-time firing or a checkpoint holds the gate for a moment: wait for it
+                    }
+                    else if (state != 0)
+                    {
+                        break;
+                    }
+                    else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) == 0)
+                    {
+                        return;
+                    }
+                }
                 if (__state == 1)
                 {
                     throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.Grouped");
@@ -1079,7 +1258,18 @@ namespace Snapshots
                 {
                     __ThrowFailures();
                 }
-                __state = 0;
+                if (__gateShared)
+                {
+                    global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                    if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                    {
+                        __OnCheckpoint(atRest: false);
+                    }
+                }
+                else
+                {
+                    __state = 0;
+                }
             }
 
             /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
@@ -1314,6 +1504,7 @@ namespace Snapshots
             private readonly global::System.TimeProvider? _clock;
             private readonly int _maxParallelism;
             private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
+            private bool _restoreCalled;
             // The shards start reading their channels at the first input (or restore): a restore writes their state before they run.
             private readonly global::System.Threading.ManualResetEventSlim _go = new();
             private bool _going;
@@ -1347,7 +1538,11 @@ namespace Snapshots
                     shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
                     _shards[n * 0 + s] = shard;
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 2, _group.Cancellation, _stop.Token); // per part: its state, then a transaction per output
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__JoinCheckpoints(_snapshot, i);
+                }
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }
@@ -1385,6 +1580,20 @@ namespace Snapshots
                         var shard = new __Shard1(_shards[index], _snapshot, _partitions.Length + index);
                         global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
                         break;
+                    }
+                }
+                var part = _partitions.Length + index;
+                if (_snapshot.Leave(part))
+                {
+                    // Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.
+                    try
+                    {
+                        _shards[index].__WriteCheckpointPart(_snapshot.CheckpointId, _snapshot, part);
+                        _snapshot.Arrive(part);
+                    }
+                    catch (global::System.Exception error)
+                    {
+                        _snapshot.Fail(part, error);
                     }
                 }
             }
@@ -1452,7 +1661,7 @@ namespace Snapshots
                 public void Checkpoint(long checkpointId)
                 {
                     _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
-                    _snapshot.Arrive();
+                    _snapshot.Arrive(_part);
                 }
 
                 public void Finish()
@@ -1664,49 +1873,68 @@ namespace Snapshots
             private int[] __Layout() => new[] { _partitions.Length, _parallelism, 1, _maxParallelism };
 
             /// <summary>
-            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it): on this thread, which drives every
-            /// partition, between two calls into them, each partition writes its part and sends a barrier after what it sent; each
-            /// shard writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
-            /// completes when every part is in <paramref name="output"/>. The sinks that commit with checkpoints
-            /// (<see cref="global::Compiled.Checkpoints.ITransactionalSink"/>) prepare their transactions with their runner's part.
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it, on any one thread): each partition
+            /// writes its part (its state, its sinks' prepared transactions, its attached sources' positions) and sends a barrier
+            /// after what it sent, at a point between two of its calls: at once when it is idle or finished; when a call is under way,
+            /// as that call ends; with attached sources, where its pusher calls <see cref="AtRest"/> (or at its Finish). Each shard
+            /// writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>.
             /// </summary>
             /// <param name="checkpointId">The checkpoint.</param>
             /// <param name="output">Where the bytes go, once every part is in.</param>
-            /// <returns>Completes when the whole state is written; faults when a shard fails first.</returns>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>
             public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(output);
                 __Go();
-                var running = false; // shards still running: they write their parts when the barriers reach them
-                if (!_finished)
-                {
-                    foreach (var partition in _partitions)
-                    {
-                        running |= !partition.IsFinished;
-                    }
-                }
-                if (!running)
-                {
-                    _driver.Join(); // every partition has finished: so do the shards, which then write their parts here
-                }
                 if (_failure is not null)
                 {
                     throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
                 }
-                var parts = _snapshot.Begin(checkpointId, running ? _shards.Length : 0);
+                var parts = _snapshot.Begin(checkpointId, _partitions.Length + _shards.Length);
                 for (var i = 0; i < _partitions.Length; i++)
                 {
-                    _partitions[i].__WriteCheckpointPart(checkpointId, _snapshot, i);
+                    _partitions[i].__RequestCheckpoint(checkpointId);
                 }
-                if (!running)
+                for (var i = 0; i < _shards.Length; i++)
                 {
-                    for (var i = 0; i < _shards.Length; i++)
+                    if (_snapshot.LeftBeforeBegin(_partitions.Length + i))
                     {
+                        // The shard's thread has ended (every sender had finished): its final state is its part, written here.
                         _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
+                        _snapshot.Arrive(_partitions.Length + i);
                     }
                 }
                 return __WriteCheckpointAsync(parts, output);
             }
+
+            /// <summary>
+            /// Attaches a source that the pusher of partition <paramref name="partition"/> reads: its position is written with the
+            /// partition's part of every checkpoint and restored with it, so that each partition resumes its own input where its
+            /// state was taken. Attach before the restore and before any input. A partition with attached sources writes its part
+            /// only where its pusher calls <see cref="AtRest"/> (what it read is pushed), or at its Finish.
+            /// </summary>
+            /// <param name="partition">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            /// <param name="name">The source's name, unique in the partition and the same from run to run.</param>
+            /// <param name="source">The source: it is read by the partition's pusher only.</param>
+            public void AttachSource(int partition, string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(source);
+                if (_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("A partition's sources are attached before the restore: their positions are restored with it.");
+                }
+                _partitions[partition].__AttachSource(name, source);
+            }
+
+            /// <summary>
+            /// Called by the pusher of partition <paramref name="partition"/> between two of its calls, where everything it read from
+            /// the partition's attached sources is pushed: a checkpoint waiting for the partition writes its part here, on this
+            /// thread. Costs one read when none waits. A pusher that waits long for input should still call it now and then.
+            /// </summary>
+            /// <param name="partition">The partition.</param>
+            /// <returns>True when the partition wrote its part of a checkpoint.</returns>
+            public bool AtRest(int partition) => _partitions[partition].__OnCheckpoint(atRest: true);
 
             private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
             {
@@ -1719,10 +1947,10 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, null, out long __checkpointOfState, out int __parallelismOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
-                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), true);
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
                 }
             }
 
@@ -1735,13 +1963,14 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
             public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                if (_going || _finished)
+                if (_going || _finished || _restoreCalled)
                 {
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
                 }
+                _restoreCalled = true;
                 if (checkpointId < 0)
                 {
-                    var none = new global::System.Range[2];
+                    var none = new global::System.Range[3];
                     for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                     {
                         (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
@@ -1749,20 +1978,24 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 2, null, out long __checkpointOfState, out int was);
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.Grouped", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int was);
                     if (was != _parallelism)
                     {
                         __RestoreRegrouped(checkpointId, state, buffers, was);
                     }
                     else
                     {
-                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        for (var i = 0; i < _partitions.Length; i++)
                         {
-                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 2]]);
+                            _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
                         }
                         for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                         {
-                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 2, 2), false);
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
                         }
                     }
                     foreach (var partition in _partitions)
@@ -1786,22 +2019,23 @@ namespace Snapshots
                 {
                     for (var old = n; old < was; old++)
                     {
-                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 2, 2), was, n);
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 3, 3), was, n);
                     }
                 }
                 for (var i = 0; i < p; i++)
                 {
-                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 2]]);
-                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 2, 2), false);
+                    _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 3]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 3, 3), false);
                 }
-                var none = new global::System.Range[2];
+                var none = new global::System.Range[3];
                 for (var level = 0; level < 1; level++)
                 {
                     for (var old = 0; old < was; old++)
                     {
                         var part = p + (was * level) + old;
                         var from = new Runner<TJoined>(default(TJoined)!, false); // not seen by metrics listeners
-                        from.__RestoreCheckpoint(state[buffers[part * 2]]);
+                        from.__RestoreCheckpoint(state[buffers[part * 3]]);
                         for (var s = 0; s < n; s++)
                         {
                             _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
@@ -1811,7 +2045,7 @@ namespace Snapshots
                     {
                         if (s < was)
                         {
-                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 2, 2), false);
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 3, 3), false);
                         }
                         else
                         {

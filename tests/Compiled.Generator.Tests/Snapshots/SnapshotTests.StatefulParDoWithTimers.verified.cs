@@ -190,17 +190,7 @@ namespace Snapshots
                 }
                 try
                 {
-                    if (__HeldCount() != 0 || __finishing)
-                    {
-                        throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
-                    }
-                    var writer = new global::Compiled.Coders.CoderWriter(output);
-                    global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
-                    if (!finished)
-                    {
-                        __WriteState(ref writer);
-                    }
-                    writer.Flush();
+                    __WriteCheckpointHeld(output, finished);
                 }
                 finally
                 {
@@ -209,6 +199,22 @@ namespace Snapshots
                         __Exit();
                     }
                 }
+            }
+
+            /// <summary>Writes the runner's state, holding its gate (or <paramref name="finished"/>: its state no longer changes).</summary>
+            private void __WriteCheckpointHeld(global::System.Buffers.IBufferWriter<byte> output, bool finished)
+            {
+                if (__HeldCount() != 0 || __finishing)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.Held();
+                }
+                var writer = new global::Compiled.Coders.CoderWriter(output);
+                global::Compiled.Checkpoints.RunnerCheckpoint.WriteHeader(ref writer, StateFingerprint, finished);
+                if (!finished)
+                {
+                    __WriteState(ref writer);
+                }
+                writer.Flush();
             }
 
             /// <summary>
@@ -1273,9 +1279,9 @@ namespace Snapshots
                 while (true)
                 {
                     var state = global::System.Threading.Volatile.Read(ref __state);
-                    if (state == 5)
+                    if (state is 5 or 6)
                     {
-                        spin.SpinOnce(); // a processing-time firing holds the gate for a moment: wait for it
+                        spin.SpinOnce(); // a processing-time firing or a checkpoint holds the gate for a moment: wait for it
                     }
                     else if (state != 0)
                     {
