@@ -45,9 +45,16 @@ public sealed partial class PipelineGenerator
                 w.Line("public ulong StateFingerprint => (0x" + _plan.CheckpointShape.ToString("X8", CultureInfo.InvariantCulture) + "ul << 32) | " + versions + ";");
                 w.Line();
                 w.Line("/// <summary>");
+                w.Line("/// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint");
+                w.Line("/// waits until they are delivered, since they are not part of the state it writes.");
+                w.Line("/// </summary>");
+                w.Line("public bool CanCheckpointNow => __HeldCount() == 0 && !__finishing;");
+                w.Line();
+                w.Line("/// <summary>");
                 w.Line("/// Writes the runner's whole state, as of now, to <paramref name=\"output\"/>: call it between two calls into the runner,");
                 w.Line("/// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has");
-                w.Line("/// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.");
+                w.Line("/// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint, and");
+                w.Line("/// a Checkpointer waits for them (<see cref=\"CanCheckpointNow\"/>).");
                 w.Line("/// </summary>");
                 w.Line("/// <param name=\"output\">Where the bytes go.</param>");
                 w.Open("public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)");

@@ -107,10 +107,9 @@ public sealed partial class PipelineGenerator
                 w.Line("throw global::Compiled.Execution.RunnerFailures.FinishIncomplete(" + PipelineLiteral + ");");
                 w.Close();
                 w.Line("__state = 1;");
+                w.Line("// Held results first, in order; should the sink refuse them again, the call still does its own work (its results");
+                w.Line("// go behind the held ones) and throws as it ends: a call is never half done for a sink.");
                 w.Line("__DeliverHeld();");
-                w.Open("if (__failed)");
-                w.Line("__ThrowFailures();");
-                w.Close();
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>The end of a call: the failures it went on past are thrown now.</summary>");

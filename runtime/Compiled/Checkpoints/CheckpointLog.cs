@@ -34,6 +34,10 @@ internal static partial class CheckpointLog
         Message = "Restored checkpoint {Id} taken at {CreatedAt}")]
     public static partial void Restored(ILogger logger, long id, DateTimeOffset createdAt);
 
+    [LoggerMessage(EventId = 109, EventName = "CheckpointWaits", Level = LogLevel.Information,
+        Message = "Checkpoint {Id} waits: participant '{Participant}' cannot write its state now (a sink refused results it holds)")]
+    public static partial void Waits(ILogger logger, long id, string participant);
+
     [LoggerMessage(EventId = 108, EventName = "CheckpointNone", Level = LogLevel.Information,
         Message = "No checkpoint to restore: the job starts from the beginning")]
     public static partial void NoCheckpoint(ILogger logger);

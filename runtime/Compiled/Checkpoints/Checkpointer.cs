@@ -67,6 +67,7 @@ public sealed class Checkpointer : IAsyncDisposable
     // awaited CheckpointAsync can take the next one at once.
     private volatile bool _busy;
     private long _writingId;
+    private long _waitingLogged = -1; // the checkpoint whose wait for a participant was logged
 
     private long _completedCount;
     private long _lastDurationTicks;
@@ -233,7 +234,9 @@ public sealed class Checkpointer : IAsyncDisposable
     /// <see cref="CheckpointAsync"/>) and the previous one is written: the participants write their states and the
     /// sinks prepare their transactions, now, on this thread; the store write and the commits follow in the
     /// background. Call it on the thread that drives the runner, between two calls into it. When not due, it reads
-    /// the clock once and allocates nothing.
+    /// the clock once and allocates nothing. A due checkpoint waits (false, and again at the next call) while a
+    /// participant cannot write its state now (<see cref="ICheckpointable.CanCheckpointNow"/>: a runner holding results a
+    /// sink refused).
     /// </summary>
     /// <returns>True when a checkpoint was taken.</returns>
     /// <exception cref="CheckpointFailedException">A checkpoint failed (now or in the background since the last call).</exception>
@@ -464,6 +467,21 @@ public sealed class Checkpointer : IAsyncDisposable
         if (_failure is not null)
         {
             throw _failure;
+        }
+
+        foreach (Entry entry in _entries)
+        {
+            if (entry.Participant is { CanCheckpointNow: false })
+            {
+                // It holds results a sink refused: the next call into it delivers them, and the checkpoint is taken then.
+                if (_logger is not null && _waitingLogged != _nextId)
+                {
+                    _waitingLogged = _nextId;
+                    CheckpointLog.Waits(_logger, _nextId, entry.Name);
+                }
+
+                return false;
+            }
         }
 
         Snapshot();

@@ -25,6 +25,14 @@ public interface ICheckpointable
     /// <summary>Replaces the state with the one <see cref="WriteCheckpoint"/> wrote; called before any input.</summary>
     /// <param name="state">The bytes written.</param>
     void RestoreCheckpoint(ReadOnlySpan<byte> state);
+
+    /// <summary>
+    /// False while the state cannot be written at this point: a generated runner that holds results a sink refused
+    /// (its next call delivers them first). A due checkpoint then waits: <see cref="Checkpointer.TryCheckpoint"/> returns
+    /// false and tries again on its next call, so a sink that is down for a while delays checkpoints instead of failing
+    /// them. True by default.
+    /// </summary>
+    bool CanCheckpointNow => true;
 }
 
 /// <summary>

@@ -16,7 +16,9 @@ namespace Compiled;
 /// were not pushed. Push again from <c>ElementIndex + 1</c> to resume; the runner stays consistent.</description></item>
 /// <item><description>A sink failed (<see cref="Output"/> is set): nothing was lost. The result it refused, and every later
 /// result for that output, is held in order (<see cref="HeldOutputs"/>) while the call completes; the next call to the
-/// runner (for example the same call again) first delivers the held results, once, then does its own work.</description></item>
+/// runner (for example the same call again) first delivers the held results, once, then does its own work. Should the
+/// sink refuse them again, that call still does its own work (its results are held behind the others) and throws as it
+/// ends: a call that throws for a sink has always done its work, so it is not to be repeated, except to deliver.</description></item>
 /// <item><description>A transform failed on a fired pane or on an element replayed after its side input completed: the
 /// call delivered every other pane, then threw; the failed pane is not delivered again.</description></item>
 /// </list>

@@ -175,9 +175,16 @@ namespace Snapshots
             public ulong StateFingerprint => (0x439C5519ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
+            /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
+            /// waits until they are delivered, since they are not part of the state it writes.
+            /// </summary>
+            public bool CanCheckpointNow => __HeldCount() == 0 && !__finishing;
+
+            /// <summary>
             /// Writes the runner's whole state, as of now, to <paramref name="output"/>: call it between two calls into the runner,
             /// on the thread that makes them (a Checkpointer does). A runner whose Finish has completed writes only that it has
-            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint.
+            /// finished. Results a sink refused must be delivered first (the next call does): they are not part of a checkpoint, and
+            /// a Checkpointer waits for them (<see cref="CanCheckpointNow"/>).
             /// </summary>
             /// <param name="output">Where the bytes go.</param>
             public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
@@ -1305,11 +1312,9 @@ namespace Snapshots
                     throw global::Compiled.Execution.RunnerFailures.FinishIncomplete("Snapshots.UserActivity");
                 }
                 __state = 1;
+                // Held results first, in order; should the sink refuse them again, the call still does its own work (its results
+                // go behind the held ones) and throws as it ends: a call is never half done for a sink.
                 __DeliverHeld();
-                if (__failed)
-                {
-                    __ThrowFailures();
-                }
             }
 
             /// <summary>The end of a call: the failures it went on past are thrown now.</summary>
