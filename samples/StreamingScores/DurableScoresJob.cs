@@ -57,10 +57,15 @@ public sealed class CommittedPaneWriter(TransactionalFileSink output) : ISink<KV
 /// shards, each writing its panes to a file of its own (<see cref="SinkOutput"/>), and checkpoints are taken with
 /// barriers aligned in its channels. Started again at another parallelism, the job goes on from its latest checkpoint,
 /// each shard taking the keys of its key groups.</para>
+/// <para>With several partitions (on the parallel runner), each partition is pushed by a thread of its own, as a Kafka
+/// topic's partitions are read: every pusher reads the file through a source of its own, attached to its partition
+/// (its position is in the partition's part of each checkpoint), and takes the lines whose number falls to it. Each
+/// partition moves its own watermark; the checkpoints are begun by the job's thread, and each partition writes its part
+/// where its pusher has pushed what it read.</para>
 /// </remarks>
 public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
 {
-    private readonly TextFileSource _source;
+    private readonly TextFileSource[] _sources; // one per partition: with one, registered with the checkpointer; with several, attached to their partitions
     private readonly Checkpointer _checkpointer;
     private readonly TeamScoresPipeline.Runner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _single;
     private readonly TeamScoresPipeline.ParallelRunner<EventTimeTracker, CommittedPaneWriter, DeadLetterWriter>? _parallel;
@@ -81,19 +86,29 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     /// <param name="linesPerSecond">Reads at most this many lines a second (0: as fast as it can), to watch or test a run.</param>
     /// <param name="onDeadLetter">Also told of each malformed line (a dashboard's dead-letter log); <see langword="null"/> for none.</param>
     /// <param name="parallelism">0: the single-threaded runner, writing <paramref name="output"/>; otherwise the parallel runner with this many shards, each writing its own file (<see cref="SinkOutput"/>).</param>
-    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0, Action<DeadLetter>? onDeadLetter = null, int parallelism = 0)
+    /// <param name="partitions">The parallel runner's partitions, each pushed by a thread of its own (line n goes to partition (n - 1) mod partitions).</param>
+    public DurableScoresJob(string input, string output, string checkpoints, TimeSpan interval, TextWriter deadLetters, TimeSpan maxDelay, double linesPerSecond = 0, Action<DeadLetter>? onDeadLetter = null, int parallelism = 0, int partitions = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        if (partitions > 1 && parallelism == 0)
+        {
+            throw new ArgumentException("Several partitions run on the parallel runner: give a parallelism.", nameof(partitions));
+        }
+
         ArgumentNullException.ThrowIfNull(deadLetters);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(linesPerSecond);
-        _source = new TextFileSource(input);
+        _sources = Enumerable.Range(0, partitions).Select(_ => new TextFileSource(input)).ToArray();
         _checkpointer = new Checkpointer(checkpoints, new CheckpointOptions { Interval = interval, Name = "StreamingScores" });
         _maxDelayMs = (long)maxDelay.TotalMilliseconds;
         _linesPerSecond = linesPerSecond;
 
         // The names are the checkpoint's parts: the same from run to run.
-        _checkpointer.Register("lines", _source);
+        if (partitions == 1)
+        {
+            _checkpointer.Register("lines", _sources[0]);
+        }
         if (parallelism == 0)
         {
             var file = new TransactionalFileSink(output);
@@ -114,8 +129,15 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
                     return new CommittedPaneWriter(file);
                 },
                 () => new DeadLetterWriter(deadLetters, onDeadLetter),
-                new Compiled.Parallel.ParallelRunnerOptions { Parallelism = parallelism, Partitions = 1 });
+                new Compiled.Parallel.ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions });
             _checkpointer.Register("pipeline", _parallel); // its shards' sinks commit with its part
+            if (partitions > 1)
+            {
+                for (var i = 0; i < partitions; i++)
+                {
+                    _parallel.AttachSource(i, "lines", _sources[i]);
+                }
+            }
         }
     }
 
@@ -131,8 +153,8 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     /// <summary>Checkpoints completed by this process.</summary>
     public long Checkpoints => _checkpointer.CompletedCount;
 
-    /// <summary>Lines read, counted from the start of the input (earlier runs included).</summary>
-    public long Lines => _source.LineNumber;
+    /// <summary>Lines read, counted from the start of the input (earlier runs included; with several partitions, by the one furthest on).</summary>
+    public long Lines => _sources.Max(static source => source.LineNumber);
 
     /// <summary>
     /// Restores the latest checkpoint, reads the rest of the file, fires the windows still open, and takes a final
@@ -161,25 +183,32 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
             _restored = true;
         }
 
+        if (_sources.Length > 1)
+        {
+            await RunPartitionsAsync(stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
         if (_runner!.IsFinished)
         {
             _ended = true;
             return;
         }
 
+        var source = _sources[0];
         var pacer = new LinePacer(_linesPerSecond);
-        var startLine = _source.LineNumber;
+        var startLine = source.LineNumber;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!_source.TryReadLine(out var line))
+            if (!source.TryReadLine(out var line))
             {
                 _ended = true;
                 return;
             }
 
-            ScoresStep.Push(_runner, new SourceLine(_source.LineNumber, line), _maxDelayMs);
+            ScoresStep.Push(_runner, new SourceLine(source.LineNumber, line), _maxDelayMs);
             _checkpointer.TryCheckpoint();
-            var delay = pacer.DelayAfter(_source.LineNumber - startLine);
+            var delay = pacer.DelayAfter(source.LineNumber - startLine);
             if (delay > TimeSpan.Zero)
             {
                 try
@@ -220,11 +249,83 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
 
         var checkpoint = _checkpointer.CheckpointAsync();
         _checkpointer.TryCheckpoint();
+        while (_sources.Length > 1 && !checkpoint.IsCompleted)
+        {
+            // The pushers have stopped, with what they read pushed: each partition is at rest for this thread now.
+            for (var i = 0; i < _sources.Length; i++)
+            {
+                _parallel!.AtRest(i);
+            }
+
+            await Task.WhenAny(checkpoint, Task.Delay(1)).ConfigureAwait(false);
+        }
+
         await checkpoint.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Pushes every partition from a thread of its own until the file ends or <paramref name="stoppingToken"/> is cancelled,
+    /// while this thread begins the checkpoints.
+    /// </summary>
+    private async Task RunPartitionsAsync(CancellationToken stoppingToken)
+    {
+        var pushers = Enumerable.Range(0, _sources.Length)
+            .Select(i => Task.Factory.StartNew(() => Pump(i, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        var all = Task.WhenAll(pushers);
+        while (!all.IsCompleted)
+        {
+            _checkpointer.TryCheckpoint();
+            await Task.WhenAny(all, Task.Delay(5, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        var ended = await all.ConfigureAwait(false);
+        _ended = ended.All(static e => e);
+    }
+
+    /// <summary>
+    /// One partition's pusher: reads the file through the partition's source, pushes the lines that fall to it, and is at
+    /// rest after each line; at the end of the file it finishes its partition.
+    /// </summary>
+    /// <returns>True when the file ended (the partition is finished); false when stopped first.</returns>
+    private bool Pump(int index, CancellationToken stoppingToken)
+    {
+        var partition = _parallel!.Partition(index);
+        if (partition.IsFinished)
+        {
+            return true;
+        }
+
+        var source = _sources[index];
+        var pacer = new LinePacer(_linesPerSecond);
+        var startLine = source.LineNumber;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!source.TryReadLine(out var line))
+            {
+                partition.Finish();
+                _parallel.AtRest(index);
+                return true;
+            }
+
+            if ((source.LineNumber - 1) % _sources.Length == index)
+            {
+                ScoresStep.Push(partition, new SourceLine(source.LineNumber, line), _maxDelayMs);
+            }
+
+            _parallel.AtRest(index);
+            var delay = pacer.DelayAfter(source.LineNumber - startLine);
+            if (delay > TimeSpan.Zero && stoppingToken.WaitHandle.WaitOne(delay))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <inheritdoc/>
-    public StreamingJobCounts Counts => new(_source.LineNumber, PanesWritten, _parallel?.DroppedLateElements ?? _single!.DroppedLateElements, _runner?.DeadLetters.Count ?? 0);
+    public StreamingJobCounts Counts => new(Lines, PanesWritten, _parallel?.DroppedLateElements ?? _single!.DroppedLateElements, _runner?.DeadLetters.Count ?? 0);
 
     /// <summary>Panes written by this process (read while the job runs, a moment old with the parallel runner).</summary>
     private long PanesWritten => _parallel is not null ? _parallel.TeamTotalsSinks().Sum(static sink => sink.Count) : _single!.TeamTotals.Count;
@@ -232,7 +333,7 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
     /// <summary>The end-of-run summary of this process.</summary>
     /// <returns>One line.</returns>
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"{_source.LineNumber:N0} lines read in all ({(RestoredFrom is { } id ? "resumed from checkpoint " + id : "from the start")}); {PanesWritten:N0} panes written by this run; {Checkpoints:N0} checkpoints");
+        $"{Lines:N0} lines read in all ({(RestoredFrom is { } id ? "resumed from checkpoint " + id : "from the start")}); {PanesWritten:N0} panes written by this run; {Checkpoints:N0} checkpoints");
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -240,6 +341,9 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
         _parallel?.Dispose();
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _sinkFiles.ForEach(static file => file.Dispose());
-        _source.Dispose();
+        foreach (var source in _sources)
+        {
+            source.Dispose();
+        }
     }
 }

@@ -18,9 +18,9 @@ namespace StreamingScores;
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N]]";
+    private const string Usage = "usage: StreamingScores [file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N [--partitions N]]]";
 
-    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N]]</c>.</summary>
+    /// <summary>Entry point: <c>[file | -] [--max-delay SECONDS] [--hosted] [--checkpoints DIR --output FILE [--checkpoint-interval MS] [--lines-per-second N] [--parallelism N [--partitions N]]]</c>.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>0 on success (malformed lines are counted and skipped), 1 when the run failed, 2 for a bad command line or an input that cannot be read.</returns>
     public static async Task<int> Main(string[] args)
@@ -33,6 +33,7 @@ public static class Program
         var interval = TimeSpan.FromSeconds(1);
         var linesPerSecond = 0d;
         var parallelism = 0;
+        var partitions = 1;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -68,6 +69,14 @@ public static class Program
                     }
 
                     break;
+                case "--partitions" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out partitions) || partitions is < 1 or > 64)
+                    {
+                        Console.Error.WriteLine($"--partitions takes a number of partitions from 1 to 64, not '{args[i]}'; {Usage}");
+                        return 2;
+                    }
+
+                    break;
                 case "--max-delay" when i + 1 < args.Length:
                     if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0) || seconds > 86_400)
                     {
@@ -92,6 +101,8 @@ public static class Program
                     Console.WriteLine("its latest checkpoint: FILE ends as that of an uninterrupted run. --lines-per-second paces the reading.");
                     Console.WriteLine("--parallelism N runs it on the parallel runner, N shards each writing FILE.sink-<i>; started again");
                     Console.WriteLine("with another N, it resumes from its latest checkpoint with the keys spread over the new shards.");
+                    Console.WriteLine("--partitions N (with --parallelism) pushes N partitions from threads of their own, each reading the");
+                    Console.WriteLine("file through a source of its own and taking every N-th line; restart it with the same N.");
                     return 0;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || path is not null)
@@ -105,9 +116,15 @@ public static class Program
             }
         }
 
+        if (partitions > 1 && parallelism == 0)
+        {
+            Console.Error.WriteLine($"--partitions pushes the partitions of the parallel runner: give --parallelism too; {Usage}");
+            return 2;
+        }
+
         if (checkpoints is not null || outputPath is not null)
         {
-            return await RunDurableAsync(path, checkpoints, outputPath, interval, maxDelay, linesPerSecond, hosted, parallelism);
+            return await RunDurableAsync(path, checkpoints, outputPath, interval, maxDelay, linesPerSecond, hosted, parallelism, partitions);
         }
 
         if (linesPerSecond > 0)
@@ -181,7 +198,7 @@ public static class Program
     }
 
     /// <summary>The job that survives restarts (<see cref="DurableScoresJob"/>): a file in, an exactly-once file out.</summary>
-    private static async Task<int> RunDurableAsync(string? path, string? checkpoints, string? outputPath, TimeSpan interval, TimeSpan maxDelay, double linesPerSecond, bool hosted, int parallelism)
+    private static async Task<int> RunDurableAsync(string? path, string? checkpoints, string? outputPath, TimeSpan interval, TimeSpan maxDelay, double linesPerSecond, bool hosted, int parallelism, int partitions)
     {
         if (checkpoints is null || outputPath is null)
         {
@@ -198,7 +215,7 @@ public static class Program
         path ??= FindEvents() ?? Path.Combine("samples", "data", "game-events.csv");
         try
         {
-            await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond, parallelism: parallelism);
+            await using var job = new DurableScoresJob(path, outputPath, checkpoints, interval, Console.Error, maxDelay, linesPerSecond, parallelism: parallelism, partitions: partitions);
             await job.RunToEndAsync();
             Console.Error.WriteLine(job.Summary());
             return 0;
