@@ -44,8 +44,12 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
                 w.Line("/// <param name=\"output\">Where the bytes go, once every part is in.</param>");
                 w.Line("/// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>");
+                w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The runner was not restored first (<see cref=\"RestoreCheckpoint\"/>, with -1 for a fresh start).</exception>");
                 w.Open("public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)");
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
+                w.Open("if (!_restoreCalled)");
+                w.Line("throw new global::System.InvalidOperationException(\"The parallel runner's checkpoints follow its restore: RestoreCheckpoint (a Checkpointer's RestoreAsync), with -1 for a fresh start.\");");
+                w.Close();
                 if (shards)
                 {
                     w.Line("__Go();");
@@ -119,6 +123,11 @@ public sealed partial class PipelineGenerator
                 w.Line("throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();");
                 w.Close();
                 w.Line("_restoreCalled = true;");
+                w.Line("// From now on checkpoints may take the partitions' gates from other threads: a compare-and-swap each (a runner");
+                w.Line("// never restored, so never checkpointed, keeps the plain gate).");
+                w.Open("for (var i = 0; i < _partitions.Length; i++)");
+                w.Line("_partitions[i].__JoinCheckpoints(_snapshot, i);");
+                w.Close();
                 w.Open("if (checkpointId < 0)");
                 w.Line("var none = new global::System.Range[" + per + "];");
                 WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");

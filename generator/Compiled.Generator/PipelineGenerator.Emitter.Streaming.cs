@@ -662,9 +662,6 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, " + N(2 + _outputs.Count) + ", " +
                            (_plan.Levels > 0 ? "_group.Cancellation, _stop.Token" : "default, default") + "); // per part: its state, a transaction per output, the positions of its attached sources");
-                    w.Open("for (var i = 0; i < p; i++)");
-                    w.Line("_partitions[i].__JoinCheckpoints(_snapshot, i);");
-                    w.Close();
                 }
 
                 if (_plan.Levels > 0)

@@ -2288,10 +2288,6 @@ namespace Snapshots
                     _shards[n * 0 + s] = shard;
                 }
                 _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 5, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
-                for (var i = 0; i < p; i++)
-                {
-                    _partitions[i].__JoinCheckpoints(_snapshot, i);
-                }
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }
@@ -2662,9 +2658,14 @@ namespace Snapshots
             /// <param name="checkpointId">The checkpoint.</param>
             /// <param name="output">Where the bytes go, once every part is in.</param>
             /// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The runner was not restored first (<see cref="RestoreCheckpoint"/>, with -1 for a fresh start).</exception>
             public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(output);
+                if (!_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("The parallel runner's checkpoints follow its restore: RestoreCheckpoint (a Checkpointer's RestoreAsync), with -1 for a fresh start.");
+                }
                 __Go();
                 if (_failure is not null)
                 {
@@ -2747,6 +2748,12 @@ namespace Snapshots
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
                 }
                 _restoreCalled = true;
+                // From now on checkpoints may take the partitions' gates from other threads: a compare-and-swap each (a runner
+                // never restored, so never checkpointed, keeps the plain gate).
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__JoinCheckpoints(_snapshot, i);
+                }
                 if (checkpointId < 0)
                 {
                     var none = new global::System.Range[5];

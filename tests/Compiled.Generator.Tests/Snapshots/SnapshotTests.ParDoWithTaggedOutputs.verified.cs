@@ -1496,10 +1496,6 @@ namespace Snapshots
                     _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
                 }
                 _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 4, default, default); // per part: its state, a transaction per output, the positions of its attached sources
-                for (var i = 0; i < p; i++)
-                {
-                    _partitions[i].__JoinCheckpoints(_snapshot, i);
-                }
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>
@@ -1686,9 +1682,14 @@ namespace Snapshots
             /// <param name="checkpointId">The checkpoint.</param>
             /// <param name="output">Where the bytes go, once every part is in.</param>
             /// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The runner was not restored first (<see cref="RestoreCheckpoint"/>, with -1 for a fresh start).</exception>
             public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(output);
+                if (!_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("The parallel runner's checkpoints follow its restore: RestoreCheckpoint (a Checkpointer's RestoreAsync), with -1 for a fresh start.");
+                }
                 var parts = _snapshot.Begin(checkpointId, _partitions.Length + _shards.Length);
                 for (var i = 0; i < _partitions.Length; i++)
                 {
@@ -1766,6 +1767,12 @@ namespace Snapshots
                     throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
                 }
                 _restoreCalled = true;
+                // From now on checkpoints may take the partitions' gates from other threads: a compare-and-swap each (a runner
+                // never restored, so never checkpointed, keeps the plain gate).
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__JoinCheckpoints(_snapshot, i);
+                }
                 if (checkpointId < 0)
                 {
                     var none = new global::System.Range[4];
