@@ -206,17 +206,8 @@ public class ConcurrentPartitionCheckpointTests
         where TRunner : IStreamingRunner, IDisposable
         where TPartition : IStreamingRunner
     {
-        var sinks = new List<ListSink<T>>();
-        using var runner = create(() =>
-        {
-            var sink = new ListSink<T>();
-            lock (sinks)
-            {
-                sinks.Add(sink);
-            }
-
-            return sink;
-        });
+        var sinks = new ListSinks<T>();
+        using var runner = create(sinks.Make);
         for (var i = 0; i < plan.Inputs.Length; i++)
         {
             var partition = partitionOf(runner, i);
@@ -228,7 +219,7 @@ public class ConcurrentPartitionCheckpointTests
         }
 
         runner.Finish();
-        return sinks.SelectMany(s => s.Elements).ToList();
+        return sinks.Elements;
     }
 
     /// <summary>Runs restored from a checkpoint taken while the pushers ran: the property tests check that some were.</summary>

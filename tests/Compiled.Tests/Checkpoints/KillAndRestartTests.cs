@@ -153,6 +153,33 @@ public sealed class KillAndRestartTests(ITestOutputHelper log) : IDisposable
             .Order(StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>Lets the job run for 300 to 1,200 ms, then kills it with SIGKILL (unless it has ended); it must not have refused its checkpoints or crashed.</summary>
+    private static async Task KillAtRandom(Process started, Random random)
+    {
+        using var process = started;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(random.Next(300, 1_200));
+        if (!process.HasExited)
+        {
+            process.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no disposal
+        }
+
+        await process.WaitForExitAsync();
+        var errors = await stderr;
+        Assert.False(errors.Contains("are not this job's", StringComparison.Ordinal), errors);
+        Assert.False(errors.Contains("Unhandled exception", StringComparison.Ordinal), errors);
+    }
+
+    /// <summary>Whatever a kill left, every pane the shards committed is one of the uninterrupted run's, and none is there twice; returns how many.</summary>
+    private static int CommittedOnce(string output, string[] reference, int kill)
+    {
+        var now = ShardLines(output);
+        var missing = now.Except(reference).ToArray();
+        Assert.True(missing.Length == 0, "after kill " + kill + " a pane the uninterrupted run does not have: " + missing.FirstOrDefault());
+        Assert.Equal(now.Length, now.Distinct().Count());
+        return now.Length;
+    }
+
     [Fact(DisplayName = "The parallel job, killed with SIGKILL 8 times and restarted each time on 1 to 3 shards at random, commits each pane of an uninterrupted run once")]
     public async Task KilledParallelJobRestartedAtOtherParallelismsWritesEveryPaneOnce()
     {
@@ -171,23 +198,8 @@ public sealed class KillAndRestartTests(ITestOutputHelper log) : IDisposable
         {
             var parallelism = random.Next(1, 4);
             shards.Add(parallelism);
-            using var process = Start(checkpoints, output, linesPerSecond: 12_000, parallelism);
-            var stderr = process.StandardError.ReadToEndAsync();
-            await Task.Delay(random.Next(300, 1_200));
-            if (!process.HasExited)
-            {
-                process.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no disposal
-            }
-
-            await process.WaitForExitAsync();
-            var errors = await stderr;
-            Assert.False(errors.Contains("are not this job's", StringComparison.Ordinal), errors);
-
-            // Whatever a kill left, every committed pane is one of the uninterrupted run's, and none is there twice.
-            var now = ShardLines(output);
-            var missing = now.Except(reference).ToArray();
-            Assert.True(missing.Length == 0, "after kill " + kill + " a pane the uninterrupted run does not have: " + missing.FirstOrDefault());
-            Assert.Equal(now.Length, now.Distinct().Count());
+            await KillAtRandom(Start(checkpoints, output, linesPerSecond: 12_000, parallelism), random);
+            CommittedOnce(output, reference, kill);
         }
 
         var last = random.Next(1, 4);
@@ -233,24 +245,8 @@ public sealed class KillAndRestartTests(ITestOutputHelper log) : IDisposable
         var restored = 0;
         for (var kill = 0; kill < 8; kill++)
         {
-            using var process = Start(checkpoints, output, linesPerSecond: 12_000, random.Next(1, 4), partitions: 3, input);
-            var stderr = process.StandardError.ReadToEndAsync();
-            await Task.Delay(random.Next(300, 1_200));
-            if (!process.HasExited)
-            {
-                process.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no disposal
-            }
-
-            await process.WaitForExitAsync();
-            var errors = await stderr;
-            Assert.False(errors.Contains("are not this job's", StringComparison.Ordinal), errors);
-            Assert.False(errors.Contains("Unhandled exception", StringComparison.Ordinal), errors);
-
-            var now = ShardLines(output);
-            var missing = now.Except(reference).ToArray();
-            Assert.True(missing.Length == 0, "after kill " + kill + " a pane the uninterrupted run does not have: " + missing.FirstOrDefault());
-            Assert.Equal(now.Length, now.Distinct().Count());
-            restored += now.Length > 0 ? 1 : 0;
+            await KillAtRandom(Start(checkpoints, output, linesPerSecond: 12_000, random.Next(1, 4), partitions: 3, input), random);
+            restored += CommittedOnce(output, reference, kill) > 0 ? 1 : 0;
         }
 
         log.WriteLine(await RunToEnd(checkpoints, output, random.Next(1, 4), partitions: 3, input: input));

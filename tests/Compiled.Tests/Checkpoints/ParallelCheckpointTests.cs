@@ -349,24 +349,15 @@ public class ParallelCheckpointTests
         where TRunner : IStreamingRunner, IDisposable
         where TPartition : IStreamingRunner
     {
-        var sinks = new List<ListSink<T>>();
-        using var runner = create(() =>
-        {
-            var sink = new ListSink<T>();
-            lock (sinks)
-            {
-                sinks.Add(sink);
-            }
-
-            return sink;
-        });
+        var sinks = new ListSinks<T>();
+        using var runner = create(sinks.Make);
         foreach (var step in plan.Steps)
         {
             Apply(partitionOf(runner, step.Partition), step, push);
         }
 
         runner.Finish();
-        return sinks.SelectMany(s => s.Elements).ToList();
+        return sinks.Elements;
     }
 
     [Fact(DisplayName = "Sessions: stopped and restarted from its checkpoints, the parallel runner commits the panes of one uninterrupted run, once each")]
