@@ -97,7 +97,8 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
-                w.Open(ClockDriven ? "if (__state is 1 or 4)" : "if (__state == 1)");
+                // A call under way (1), or a pull push lending the gate (4), which a firing or a checkpoint may hold meanwhile (5, 6).
+                w.Open(ClockDriven || SharedGate ? "if (__state is 1 or 4 or 5 or 6)" : "if (__state == 1)");
                 w.Line("throw global::Compiled.Execution.RunnerFailures.Concurrent(" + PipelineLiteral + ");");
                 w.Close();
                 w.Open("if (__state == 3)");

@@ -1328,7 +1328,7 @@ namespace Snapshots
                         return;
                     }
                 }
-                if (__state == 1)
+                if (__state is 1 or 4 or 5 or 6)
                 {
                     throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.KeyedUtilities");
                 }
