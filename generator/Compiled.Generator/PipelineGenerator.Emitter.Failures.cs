@@ -69,7 +69,7 @@ public sealed partial class PipelineGenerator
                 }
                 else
                 {
-                    w.Line("/// <summary>The gate of every public call: one compare when the runner is idle" + (SharedGate ? " (a compare-and-swap in a partition whose checkpoints take the gate from other threads)" : string.Empty) + ".</summary>");
+                    w.Line("/// <summary>The gate of every public call: one compare when the runner is idle" + (SharedGate ? " (a partition whose checkpoints take the gate from other threads takes it with a compare-and-swap, in the slow path)" : string.Empty) + ".</summary>");
                     w.Line(Inline);
                     w.Open("private void __Enter()");
                     WriteGateTake(w, finish: false);
@@ -134,8 +134,7 @@ public sealed partial class PipelineGenerator
                 else if (SharedGate)
                 {
                     w.Open("if (__gateShared)");
-                    w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
-                    WriteCheckpointDueAfterRelease(w);
+                    w.Line("__ReleaseShared();");
                     w.Close();
                     w.Open("else");
                     w.Line("__state = 0;");

@@ -25,35 +25,23 @@ public sealed partial class PipelineGenerator
             /// <summary>A partition's gate may be taken by other threads: the pipeline's streaming parallel runner checkpoints.</summary>
             private bool SharedGate => Streaming && _plan.Checkpoints;
 
-            /// <summary>The gate taken by a call (without a clock): a plain compare, or a compare-and-swap in a partition that shares it.</summary>
+            /// <summary>
+            /// The gate taken by a call (without a clock): one compare when the runner is idle; a partition that shares its
+            /// gate takes it in the slow path, with a compare-and-swap, so that the inlined fast path stays as small as it was.
+            /// </summary>
             private void WriteGateTake(SourceWriter w, bool finish)
             {
-                var slow = "__EnterSlow(finish: " + (finish ? "true" : "false") + ");";
-                if (SharedGate)
-                {
-                    w.Open("if (__gateShared)");
-                    w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)");
-                    w.Line(slow);
-                    w.Close();
-                    w.Close();
-                    w.Open("else");
-                }
-
-                w.Open("if (__state != 0)");
-                w.Line(slow);
+                w.Open(SharedGate ? "if (__state != 0 || __gateShared)" : "if (__state != 0)");
+                w.Line("__EnterSlow(finish: " + (finish ? "true" : "false") + ");");
                 w.Close();
                 w.Line("__state = 1;");
-                if (SharedGate)
-                {
-                    w.Close();
-                }
             }
 
             /// <summary>After the gate is released: a checkpoint that asked for this partition's part while the gate was held takes it now.</summary>
             private static void WriteCheckpointDueAfterRelease(SourceWriter w)
             {
-                w.Open("if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)");
-                w.Line("__OnCheckpoint(atRest: false);");
+                w.Open("if (__gateShared)");
+                w.Line("__CheckpointDueAfterRelease();");
                 w.Close();
             }
 
@@ -82,6 +70,21 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Restores the positions of the attached sources from this partition's part.</summary>");
                 w.Open("internal void __RestoreSources(global::System.ReadOnlySpan<byte> state)");
                 w.Line("(__sources ??= new()).Restore(state, " + PipelineLiteral + ", __checkpointPart);");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>A partition's gate released by a call: back to idle with a full fence, then a checkpoint that asked meanwhile takes its part.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private void __ReleaseShared()");
+                w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
+                w.Line("__CheckpointDueAfterRelease();");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>The gate was released: a checkpoint that asked for this partition's part while it was held takes it now, if it may.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private void __CheckpointDueAfterRelease()");
+                w.Open("if (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)");
+                w.Line("__OnCheckpoint(atRest: false);");
+                w.Close();
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Checkpoint <paramref name=\"checkpointId\"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>");

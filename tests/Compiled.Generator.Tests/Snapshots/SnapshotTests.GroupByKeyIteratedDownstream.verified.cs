@@ -341,6 +341,24 @@ namespace Snapshots
                 (__sources ??= new()).Restore(state, "Snapshots.Grouped", __checkpointPart);
             }
 
+            /// <summary>A partition's gate released by a call: back to idle with a full fence, then a checkpoint that asked meanwhile takes its part.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __ReleaseShared()
+            {
+                global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                __CheckpointDueAfterRelease();
+            }
+
+            /// <summary>The gate was released: a checkpoint that asked for this partition's part while it was held takes it now, if it may.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __CheckpointDueAfterRelease()
+            {
+                if (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    __OnCheckpoint(atRest: false);
+                }
+            }
+
             /// <summary>Checkpoint <paramref name="checkpointId"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>
             internal void __RequestCheckpoint(long checkpointId)
             {
@@ -857,21 +875,11 @@ namespace Snapshots
             /// </remarks>
             public void Finish()
             {
-                if (__gateShared)
+                if (__state != 0 || __gateShared)
                 {
-                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
-                    {
-                        __EnterSlow(finish: true);
-                    }
+                    __EnterSlow(finish: true);
                 }
-                else
-                {
-                    if (__state != 0)
-                    {
-                        __EnterSlow(finish: true);
-                    }
-                    __state = 1;
-                }
+                __state = 1;
                 if (__gateShared)
                 {
                     __TakeCheckpointDue(finished: false); // a partition's last point before its end: its part of a checkpoint waiting for it
@@ -895,9 +903,9 @@ namespace Snapshots
                 __finishing = false;
                 __state = 3;
                 global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read
-                if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                if (__gateShared)
                 {
-                    __OnCheckpoint(atRest: false);
+                    __CheckpointDueAfterRelease();
                 }
             }
 
@@ -1195,25 +1203,15 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_state2.Count, "Snapshots.Grouped", "transform", "#2 GroupByKey (line 12)"));
             }
 
-            /// <summary>The gate of every public call: one compare when the runner is idle (a compare-and-swap in a partition whose checkpoints take the gate from other threads).</summary>
+            /// <summary>The gate of every public call: one compare when the runner is idle (a partition whose checkpoints take the gate from other threads takes it with a compare-and-swap, in the slow path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (__gateShared)
+                if (__state != 0 || __gateShared)
                 {
-                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
-                    {
-                        __EnterSlow(finish: false);
-                    }
+                    __EnterSlow(finish: false);
                 }
-                else
-                {
-                    if (__state != 0)
-                    {
-                        __EnterSlow(finish: false);
-                    }
-                    __state = 1;
-                }
+                __state = 1;
             }
 
             /// <summary>A call while another runs (refused), after Finish (refused), or after a failed call (held results first).</summary>
@@ -1265,11 +1263,7 @@ namespace Snapshots
                 }
                 if (__gateShared)
                 {
-                    global::System.Threading.Interlocked.Exchange(ref __state, 0);
-                    if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
-                    {
-                        __OnCheckpoint(atRest: false);
-                    }
+                    __ReleaseShared();
                 }
                 else
                 {

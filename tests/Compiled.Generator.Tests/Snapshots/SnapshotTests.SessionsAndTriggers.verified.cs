@@ -373,6 +373,24 @@ namespace Snapshots
                 (__sources ??= new()).Restore(state, "Snapshots.SessionsAndTriggers", __checkpointPart);
             }
 
+            /// <summary>A partition's gate released by a call: back to idle with a full fence, then a checkpoint that asked meanwhile takes its part.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __ReleaseShared()
+            {
+                global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                __CheckpointDueAfterRelease();
+            }
+
+            /// <summary>The gate was released: a checkpoint that asked for this partition's part while it was held takes it now, if it may.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __CheckpointDueAfterRelease()
+            {
+                if (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    __OnCheckpoint(atRest: false);
+                }
+            }
+
             /// <summary>Checkpoint <paramref name="checkpointId"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>
             internal void __RequestCheckpoint(long checkpointId)
             {
@@ -1143,9 +1161,9 @@ namespace Snapshots
                     global::System.Threading.Interlocked.Exchange(ref __state, after);
                     if (after != 2)
                     {
-                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                        if (__gateShared)
                         {
-                            __OnCheckpoint(atRest: false);
+                            __CheckpointDueAfterRelease();
                         }
                     }
                     if (after == 2 || global::System.Threading.Volatile.Read(ref __clockDue) == 0)
@@ -1187,9 +1205,9 @@ namespace Snapshots
                 {
                     __OnClock(); // the clock fired while the push ran: its firing runs now
                 }
-                if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                if (__gateShared)
                 {
-                    __OnCheckpoint(atRest: false);
+                    __CheckpointDueAfterRelease();
                 }
                 try
                 {
@@ -1314,9 +1332,9 @@ namespace Snapshots
                 __clock = null;
                 global::System.Threading.Volatile.Write(ref __state, 3);
                 global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read
-                if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                if (__gateShared)
                 {
-                    __OnCheckpoint(atRest: false);
+                    __CheckpointDueAfterRelease();
                 }
             }
 
@@ -1731,9 +1749,9 @@ namespace Snapshots
                 {
                     __OnClock(); // the clock fired during the call: its firing runs now
                 }
-                if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                if (__gateShared)
                 {
-                    __OnCheckpoint(atRest: false);
+                    __CheckpointDueAfterRelease();
                 }
             }
 
