@@ -171,6 +171,17 @@ public sealed partial class PipelineGenerator
                 w.Line("__EndCheckpointPart(checkpointId, snapshot, part);");
                 w.Close();
                 w.Line();
+                w.Line("/// <summary>A shard whose thread has ended (every sender finished) writes its final state as its part and arrives; a part that cannot be written fails the checkpoint.</summary>");
+                w.Open("internal void __ArriveFinished(long checkpointId, " + Snapshot + " snapshot, int part)");
+                w.Open("try");
+                w.Line("__WriteCheckpointPart(checkpointId, snapshot, part);");
+                w.Line("snapshot.Arrive(part);");
+                w.Close();
+                w.Open("catch (global::System.Exception error)");
+                w.Line("snapshot.Fail(part, error);");
+                w.Close();
+                w.Close();
+                w.Line();
                 w.Line("/// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>");
                 w.Open("private void __EndCheckpointPart(long checkpointId, " + Snapshot + " snapshot, int part)");
                 for (var k = 0; k < _outputs.Count; k++)

@@ -58,15 +58,13 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
 
-                w.Line("var parts = _snapshot.Begin(checkpointId, _partitions.Length + _shards.Length);");
+                w.Line("var parts = _snapshot.Begin(checkpointId);");
                 w.Open("for (var i = 0; i < _partitions.Length; i++)");
                 w.Line("_partitions[i].__RequestCheckpoint(checkpointId);");
                 w.Close();
                 w.Open("for (var i = 0; i < _shards.Length; i++)");
                 w.Open("if (_snapshot.LeftBeforeBegin(_partitions.Length + i))");
-                w.Line("// The shard's thread has ended (every sender had finished): its final state is its part, written here.");
-                w.Line("_shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);");
-                w.Line("_snapshot.Arrive(_partitions.Length + i);");
+                w.Line("_shards[i].__ArriveFinished(checkpointId, _snapshot, _partitions.Length + i); // its thread has ended: its final state, written here");
                 w.Close();
                 w.Close();
                 w.Line("return __WriteCheckpointAsync(parts, output);");

@@ -485,7 +485,6 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>The streaming parallel runner class and its factory, in the pipeline class.</summary>
             /// <summary>
             /// A shard restored from a checkpoint taken after the job had finished has emitted everything: the completion of
             /// its senders (and the watermark of +infinity it brings) finds nothing more to do.
@@ -502,6 +501,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
             }
 
+            /// <summary>The streaming parallel runner class and its factory, in the pipeline class.</summary>
             private void WriteParallelRunner(SourceWriter w)
             {
                 if (!Streaming)
@@ -718,16 +718,9 @@ public sealed partial class PipelineGenerator
                     w.Close();
                     if (checkpoints)
                     {
-                        w.Line("var part = _partitions.Length + index;");
-                        w.Open("if (_snapshot.Leave(part))");
+                        w.Open("if (_snapshot.Leave(_partitions.Length + index))");
                         w.Line("// Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.");
-                        w.Open("try");
-                        w.Line("_shards[index].__WriteCheckpointPart(_snapshot.CheckpointId, _snapshot, part);");
-                        w.Line("_snapshot.Arrive(part);");
-                        w.Close();
-                        w.Open("catch (global::System.Exception error)");
-                        w.Line("_snapshot.Fail(part, error);");
-                        w.Close();
+                        w.Line("_shards[index].__ArriveFinished(_snapshot.CheckpointId, _snapshot, _partitions.Length + index);");
                         w.Close();
                     }
 

@@ -76,16 +76,14 @@ public sealed class AlignedSnapshot : IDisposable
     public long CheckpointId => Volatile.Read(ref _id);
 
     /// <summary>
-    /// Starts checkpoint <paramref name="checkpointId"/>, before its barriers are sent: every buffer is emptied, and
-    /// <paramref name="arrivals"/> parts are to <see cref="Arrive"/>.
+    /// Starts checkpoint <paramref name="checkpointId"/>, before its barriers are sent: every buffer is emptied, and every
+    /// part is to <see cref="Arrive"/>.
     /// </summary>
     /// <param name="checkpointId">The checkpoint.</param>
-    /// <param name="arrivals">The parts to arrive: every participant.</param>
     /// <returns>Completes once every part has arrived.</returns>
     /// <exception cref="InvalidOperationException">A checkpoint is under way.</exception>
-    public Task Begin(long checkpointId, int arrivals)
+    public Task Begin(long checkpointId)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(arrivals, Participants);
         TaskCompletionSource completion;
         lock (_parts)
         {
@@ -103,17 +101,13 @@ public sealed class AlignedSnapshot : IDisposable
             Array.Copy(_left, _leftAtBegin, _left.Length);
             completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _id, checkpointId);
-            _remaining = arrivals;
+            _remaining = Participants;
             Volatile.Write(ref _completion, completion);
         }
 
         if (_failed.IsCancellationRequested || _stopped.IsCancellationRequested)
         {
             Fail(_failed.IsCancellationRequested ? "a shard had failed" : "the runner had been stopped"); // before the completion was there to fail
-        }
-        else if (arrivals == 0)
-        {
-            completion.TrySetResult();
         }
 
         return completion.Task;

@@ -323,6 +323,20 @@ namespace Snapshots
                 __EndCheckpointPart(checkpointId, snapshot, part);
             }
 
+            /// <summary>A shard whose thread has ended (every sender finished) writes its final state as its part and arrives; a part that cannot be written fails the checkpoint.</summary>
+            internal void __ArriveFinished(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                try
+                {
+                    __WriteCheckpointPart(checkpointId, snapshot, part);
+                    snapshot.Arrive(part);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(part, error);
+                }
+            }
+
             /// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>
             private void __EndCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
             {
@@ -1778,19 +1792,10 @@ namespace Snapshots
                         break;
                     }
                 }
-                var part = _partitions.Length + index;
-                if (_snapshot.Leave(part))
+                if (_snapshot.Leave(_partitions.Length + index))
                 {
                     // Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.
-                    try
-                    {
-                        _shards[index].__WriteCheckpointPart(_snapshot.CheckpointId, _snapshot, part);
-                        _snapshot.Arrive(part);
-                    }
-                    catch (global::System.Exception error)
-                    {
-                        _snapshot.Fail(part, error);
-                    }
+                    _shards[index].__ArriveFinished(_snapshot.CheckpointId, _snapshot, _partitions.Length + index);
                 }
             }
 
@@ -2122,7 +2127,7 @@ namespace Snapshots
                 {
                     throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
                 }
-                var parts = _snapshot.Begin(checkpointId, _partitions.Length + _shards.Length);
+                var parts = _snapshot.Begin(checkpointId);
                 for (var i = 0; i < _partitions.Length; i++)
                 {
                     _partitions[i].__RequestCheckpoint(checkpointId);
@@ -2131,9 +2136,7 @@ namespace Snapshots
                 {
                     if (_snapshot.LeftBeforeBegin(_partitions.Length + i))
                     {
-                        // The shard's thread has ended (every sender had finished): its final state is its part, written here.
-                        _shards[i].__WriteCheckpointPart(checkpointId, _snapshot, _partitions.Length + i);
-                        _snapshot.Arrive(_partitions.Length + i);
+                        _shards[i].__ArriveFinished(checkpointId, _snapshot, _partitions.Length + i); // its thread has ended: its final state, written here
                     }
                 }
                 return __WriteCheckpointAsync(parts, output);

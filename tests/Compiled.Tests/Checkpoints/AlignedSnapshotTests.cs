@@ -17,17 +17,17 @@ public class AlignedSnapshotTests
     public async Task CompletesWhenEveryPartHasArrived()
     {
         using var snapshot = new AlignedSnapshot(3, 2, default, default);
-        var parts = snapshot.Begin(7, 3);
+        var parts = snapshot.Begin(7);
         snapshot.Arrive(0);
         snapshot.Arrive(2);
         Assert.False(parts.IsCompleted);
         Assert.Throws<InvalidOperationException>(() => snapshot.Arrive(2));
-        Assert.Throws<InvalidOperationException>(() => { _ = snapshot.Begin(8, 3); }); // one at a time
+        Assert.Throws<InvalidOperationException>(() => { _ = snapshot.Begin(8); }); // one at a time
         snapshot.Arrive(1);
         await parts.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(7, snapshot.CheckpointId);
 
-        var next = snapshot.Begin(8, 3); // the next one starts afresh: every part arrives again
+        var next = snapshot.Begin(8); // the next one starts afresh: every part arrives again
         Assert.False(next.IsCompleted);
         snapshot.Arrive(0);
         snapshot.Arrive(1);
@@ -41,7 +41,7 @@ public class AlignedSnapshotTests
         using var snapshot = new AlignedSnapshot(4, 1, default, default);
         Assert.False(snapshot.Leave(3)); // no checkpoint under way: nothing to write now
 
-        var parts = snapshot.Begin(1, 4);
+        var parts = snapshot.Begin(1);
         Assert.True(snapshot.LeftBeforeBegin(3));
         Assert.False(snapshot.LeftBeforeBegin(2));
         snapshot.Arrive(3); // the beginner wrote it
@@ -55,7 +55,7 @@ public class AlignedSnapshotTests
         Assert.True(parts.IsCompletedSuccessfully);
 
         // The next checkpoint: every shard that has left is the beginner's to write.
-        snapshot.Begin(2, 4);
+        snapshot.Begin(2);
         Assert.True(snapshot.LeftBeforeBegin(1));
         Assert.True(snapshot.LeftBeforeBegin(2));
         Assert.True(snapshot.LeftBeforeBegin(3));
@@ -81,7 +81,7 @@ public class AlignedSnapshotTests
             });
             shard.Start();
             go.Set();
-            var parts = snapshot.Begin(round, 2);
+            var parts = snapshot.Begin(round);
             var writtenByBeginner = snapshot.LeftBeforeBegin(1);
             if (writtenByBeginner)
             {
@@ -99,7 +99,7 @@ public class AlignedSnapshotTests
     public async Task APartThatFailsFailsTheCheckpoint()
     {
         using var snapshot = new AlignedSnapshot(2, 1, default, default);
-        var parts = snapshot.Begin(5, 2);
+        var parts = snapshot.Begin(5);
         snapshot.Fail(1, new System.IO.IOException("disk full"));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => parts);
         Assert.Contains("part 1", error.Message, StringComparison.Ordinal);
