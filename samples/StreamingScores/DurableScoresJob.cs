@@ -141,7 +141,7 @@ public sealed class DurableScoresJob : IStreamingJob, IAsyncDisposable
         }
     }
 
-    /// <summary>The file of the parallel runner's team-totals sink number <paramref name="sink"/> (0: the partition's, which writes none; 1 and more: the shards').</summary>
+    /// <summary>The file of the parallel runner's team-totals sink number <paramref name="sink"/> (the partitions' first, which write none; then the shards').</summary>
     /// <param name="output">The job's output path.</param>
     /// <param name="sink">The sink's index.</param>
     /// <returns>The file's path.</returns>
