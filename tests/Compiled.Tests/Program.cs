@@ -16,6 +16,10 @@ public static class Program
         {
             KeyHashProbe.Print(Console.Out);
         }
+        else if (args.Length == 2 && args[0] == Scaling.BatchSessionsProbe.Argument)
+        {
+            Scaling.BatchSessionsProbe.Print(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+        }
 
         return 0;
     }

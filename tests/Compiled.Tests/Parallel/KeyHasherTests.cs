@@ -71,21 +71,7 @@ public class KeyHasherTests
         KeyHashProbe.Print(expected);
         var local = Lines(expected.ToString());
 
-        var assembly = typeof(KeyHashProbe).Assembly.Location;
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add(KeyHashProbe.Argument);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, "the probe process failed: " + await stderr);
+        var output = await SelfProcess.RunAsync(TimeSpan.FromSeconds(60), KeyHashProbe.Argument);
         var remote = Lines(output);
 
         // The same keys, hashes and key groups (strings, tuple-like and record-like keys)...
@@ -96,19 +82,6 @@ public class KeyHasherTests
         Assert.NotEqual(local.Single(l => l.StartsWith("GetHashCode", StringComparison.Ordinal)), remote.Single(l => l.StartsWith("GetHashCode", StringComparison.Ordinal)));
 
         static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        // The dotnet host running the tests (the SDK names it in DOTNET_HOST_PATH), else the one on PATH.
-        static string DotnetHost()
-        {
-            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(host) && File.Exists(host))
-            {
-                return host;
-            }
-
-            var self = Environment.ProcessPath;
-            return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-        }
     }
 
     [Fact]
