@@ -38,12 +38,18 @@ public sealed class ExchangeOutbox<T>
     private int _stride = 1;
     private const int MaxStride = 64;
     private bool _completed;
+    private readonly bool _watermarkBeforeEveryElement;
 
     /// <summary>Creates the outbox of a sender.</summary>
     /// <param name="channels">The channel to each receiving shard, by shard index.</param>
     /// <param name="flushInterval">Milliseconds after which a watermark advance also publishes the open batches; negative: never.</param>
     /// <exception cref="ArgumentException"><paramref name="channels"/> is empty.</exception>
-    public ExchangeOutbox(ExchangeChannel<T>[] channels, int flushInterval = 1)
+    /// <param name="watermarkBeforeEveryElement">
+    /// Whether an advanced watermark goes before every element sent after it, not only before those that may be late: for
+    /// shards that read their input watermark as each element arrives (a stateful ParDo sets relative event-time timers
+    /// from it), so that they read the one a single runner would.
+    /// </param>
+    public ExchangeOutbox(ExchangeChannel<T>[] channels, int flushInterval = 1, bool watermarkBeforeEveryElement = false)
     {
         ArgumentNullException.ThrowIfNull(channels);
         if (channels.Length == 0)
@@ -56,6 +62,7 @@ public sealed class ExchangeOutbox<T>
         _sent.AsSpan().Fill(Instant.MinValue.Millis);
         _inBundle = new bool[channels.Length];
         FlushInterval = flushInterval;
+        _watermarkBeforeEveryElement = watermarkBeforeEveryElement;
     }
 
     /// <summary>The number of receiving shards.</summary>
@@ -63,6 +70,9 @@ public sealed class ExchangeOutbox<T>
 
     /// <summary>Milliseconds after which a watermark advance also publishes the open batches; negative: only when full or flushed.</summary>
     public int FlushInterval { get; set; }
+
+    /// <summary>Whether an advanced watermark goes before every element sent after it (see the constructor).</summary>
+    public bool WatermarkBeforeEveryElement => _watermarkBeforeEveryElement;
 
     /// <summary>The sender's output watermark, as recorded by <see cref="AdvanceWatermark"/>.</summary>
     public Instant Watermark => new(_watermark);
@@ -79,7 +89,7 @@ public sealed class ExchangeOutbox<T>
     public void Send(int shard, in T item)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && item.Timestamp.Millis <= _watermark)
+        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement))
         {
             TellWatermark(shard);
         }

@@ -20,7 +20,11 @@ public interface IStreamingShard<TItem>
     /// <summary>A sender ended a bundle (a push call) in which it sent elements here: triggers that fire on elements are evaluated, as the single-threaded runner does at the end of each push.</summary>
     void EndBundle();
 
-    /// <summary>The shard's input watermark advanced: the minimum over the watermarks of every sender.</summary>
+    /// <summary>
+    /// The shard's input watermark advanced: the minimum over the watermarks of every sender. Never to
+    /// <see cref="Instant.MaxValue"/>: senders reach it as they end, and <see cref="Finish"/> takes the shard there, as a
+    /// single runner's Finish does, after the state that is emitted at the end of input.
+    /// </summary>
     /// <param name="watermark">The new input watermark.</param>
     void AdvanceWatermark(Instant watermark);
 
@@ -195,8 +199,9 @@ public static class StreamingShard
                     }
 
                 case InboxEvent.Watermark:
-                    // Only completion moves the inbox's own watermark (senders write watermarks as markers): +infinity.
-                    if (inbox.Watermark.Millis > watermark)
+                    // Only completion moves the inbox's own watermark (senders write watermarks as markers): +infinity,
+                    // which Finish, next, takes the shard to (see Advance).
+                    if (inbox.Watermark.Millis > watermark && inbox.Watermark != Instant.MaxValue)
                     {
                         watermark = inbox.Watermark.Millis;
                         shard.AdvanceWatermark(inbox.Watermark);
@@ -238,8 +243,12 @@ public static class StreamingShard
         where TItem : struct, IExchangeItem<TItem>
         where THandler : struct, IStreamingShard<TItem>
     {
+        // Every sender at +infinity: they are ending (an outbox's Complete sends it), and the shard's Finish takes the
+        // shard there itself, as one runner's Finish does, after what is emitted at the end of input (a grouping in the
+        // global window, say). Had the watermark gone first, the shards above would get that output behind their
+        // watermark: a stateful ParDo there would find its window expired, and drop it.
         long combined = ShardInbox<TItem>.Combined(marks, idle);
-        if (combined > watermark)
+        if (combined > watermark && combined != Instant.MaxValue.Millis)
         {
             watermark = combined;
             shard.AdvanceWatermark(new Instant(combined));
