@@ -61,7 +61,6 @@ public sealed partial class PipelineGenerator
                 }
 
                 WriteParallelRun(w);
-                WriteParallelNotSupported(w);
             }
 
             /// <summary>Run on several shards: each reads its part of every input; the exchanges meet in Finish.</summary>

@@ -207,47 +207,6 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 });
             }
-
-            /// <summary>
-            /// The streaming parallel runner does not run stateful ParDos yet: CreateParallelRunner exists and throws, saying so,
-            /// as the members of a declaration that cannot be generated do (and so does Run with a parallelism when the
-            /// parallel batch runner is not generated for another reason).
-            /// </summary>
-            private void WriteParallelNotSupported(SourceWriter w)
-            {
-                if (Planner.StatefulParDoWhyNot(_t) is not { } why)
-                {
-                    return;
-                }
-
-                var message = Literal("The streaming parallel runner of " + _spec.ClassName + " is not generated: " + why + ".");
-                if (!Parallel && _inputs.Count > 0 && !_inputs.Any(i => Camel(i.Name!) is "parallelism" or "maxParallelism"))
-                {
-                    var parameters = _inputs.Select(i => (i.Kind == TransformKind.ReadLinesInput
-                        ? "global::Compiled.TextInput "
-                        : "global::System.ReadOnlyMemory<" + i.OutputTypes[0] + "> ") + Camel(i.Name!));
-                    w.Line("/// <summary>Not supported for this pipeline: throws <see cref=\"global::System.NotSupportedException\"/> saying why (use the other Run).</summary>");
-                    w.Line(GeneratedCode);
-                    w.Line(Surface + " static Results Run(" + OptionsParameterFirst(true) + string.Join(", ", parameters) +
-                           ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism) =>");
-                    w.Line("    throw new global::System.NotSupportedException(" + Literal("The parallel batch runner of " + _spec.ClassName + " is not generated: " + (_plan.ParallelWhyNot ?? why) + ".") + ");");
-                    w.Line();
-                }
-
-                var typeParameters = _outputs.Count == 0 ? string.Empty : "<" + string.Join(", ", _outputs.Select(SinkTypeParameter)) + ">";
-                w.Line("/// <summary>Not supported yet for this pipeline: throws <see cref=\"global::System.NotSupportedException\"/> (a stateful ParDo runs on one thread: use CreateRunner).</summary>");
-                w.Line(GeneratedCode);
-                w.Line(Surface + " static ParallelRunner" + typeParameters + " CreateParallelRunner" + typeParameters + "(" + OptionsParameterFirst(true) +
-                       string.Join(", ", _outputs.Select(o => "global::System.Func<" + SinkTypeParameter(o) + "> " + Camel(o.Name!))) + (_outputs.Count > 0 ? ", " : string.Empty) +
-                       "global::Compiled.Parallel.ParallelRunnerOptions? options = null) =>");
-                w.Line("    throw new global::System.NotSupportedException(" + message + ");");
-                w.Line();
-                w.Line("/// <summary>The streaming parallel runner, which this pipeline does not have yet (see <see cref=\"CreateParallelRunner\"/>).</summary>");
-                w.Line(GeneratedCode);
-                w.Open(Surface + " sealed class ParallelRunner" + typeParameters);
-                w.Line("private ParallelRunner() => throw new global::System.NotSupportedException(" + message + ");");
-                w.Close();
-            }
         }
     }
 }

@@ -368,6 +368,11 @@ public sealed partial class PipelineGenerator
                     w.Line("watermark = global::Compiled.Instant.Min(watermark, _pendingMin" + N(t.Id) + "); // #" + N(t.Id) + " " + Doc(t.Label) + ": elements waiting for its side input hold it (Beam's pushback)");
                 }
 
+                foreach (var t in _t.Where(t => IsStatefulParDo(t) && _plan.States.Any(s => s.HeldBy.Contains(t.Id))))
+                {
+                    w.Line("watermark = global::Compiled.Instant.Min(watermark, " + StatesField(t) + ".Timers.Hold); // #" + N(t.Id) + " " + Doc(t.Label) + ": its timers' output timestamps hold it");
+                }
+
                 w.Line("return watermark;");
                 w.Close();
                 w.Line();
@@ -682,7 +687,9 @@ public sealed partial class PipelineGenerator
                     w.Open("for (var s = 0; s < channels.Length; s++)");
                     w.Line("channels[s] = _inbox" + N(level) + "[s][sender];");
                     w.Close();
-                    w.Line("return new global::Compiled.Parallel.ExchangeOutbox<" + item + ">(channels, options.FlushInterval);");
+                    var eager = _plan.States.Any(s => s.Level == level && s.Layout == StateLayout.KeyedUserState);
+                    w.Line("return new global::Compiled.Parallel.ExchangeOutbox<" + item + ">(channels, options.FlushInterval" +
+                           (eager ? ", watermarkBeforeEveryElement: true); // a stateful ParDo at this level sets relative timers from its input watermark" : ");"));
                     w.Close();
                     w.Line();
                 }

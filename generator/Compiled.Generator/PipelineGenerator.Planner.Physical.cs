@@ -159,12 +159,6 @@ public sealed partial class PipelineGenerator
             return null;
         }
 
-        /// <summary>The streaming parallel runner does not run stateful ParDos yet: its generated members say so when called.</summary>
-        internal static string? StatefulParDoWhyNot(IEnumerable<TransformSpec> transforms) =>
-            transforms.FirstOrDefault(t => t.Kind == TransformKind.StatefulParDo) is { } t
-                ? "#" + Num(t.Id) + " " + t.Label + " keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism)"
-                : null;
-
         /// <summary>
         /// The highest streaming level among the exchanged transforms upstream of <paramref name="t"/> (through element-wise
         /// transforms and other exchanged ones): transforms are in topological order, so their levels are known.
@@ -175,11 +169,6 @@ public sealed partial class PipelineGenerator
         /// <summary>Why this pipeline gets no streaming parallel runner (null: it gets one).</summary>
         private static string? ParallelStreamingWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
-            if (StatefulParDoWhyNot(transforms) is { } stateful)
-            {
-                return stateful;
-            }
-
             if (!transforms.Any(t => t.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput))
             {
                 return "the pipeline has no input";
@@ -217,6 +206,7 @@ public sealed partial class PipelineGenerator
                              (state.Layout == StateLayout.SideInputView ? "a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view"
                              : state.Layout == StateLayout.SideInputBuffer ? "reads side input #" + Num(t.SideInput!.Value.Node) + ": its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark"
                              : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
+                             (state.Layout == StateLayout.KeyedUserState ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }
@@ -284,8 +274,7 @@ public sealed partial class PipelineGenerator
         private static ExchangeKind ExchangeOf(TransformSpec t, StateLayout layout) => layout switch
         {
             StateLayout.None => ExchangeKind.None,
-            // Elements travel to their key's shard, where its state and timers are (the parallel batch runner; the
-            // streaming one does not run stateful ParDos yet).
+            // Elements travel to their key's shard, where its state and timers are.
             StateLayout.KeyedUserState => ExchangeKind.ByKeyGroup,
             // A reader of a side input keeps its elements where they are; the view comes to it.
             StateLayout.SideInputBuffer => ExchangeKind.None,

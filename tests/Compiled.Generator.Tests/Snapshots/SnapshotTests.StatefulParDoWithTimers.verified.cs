@@ -19,8 +19,10 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers
 //     #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
-//   Streaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
+//     level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -36,7 +38,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner: not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -113,6 +115,8 @@ namespace Snapshots
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
             // With a clock: 4 a pull push waits for its source and lends the gate to processing-time firings, 5 such a
             // firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.
+            // A partition of a parallel runner that checkpoints: 6 a checkpoint writes its part (on another thread than the
+            // partition's pusher, between its calls); its gate is then taken with a compare-and-swap.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
@@ -143,6 +147,14 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
+            private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
+            private bool __partition;
+            private int __streamShard;
+            private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? __send2; // to the shards of level 2, on a runner below that level
+
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
             private Runner<TActivity>[]? __peers;
@@ -172,7 +184,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x439C5519ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x6DCA69ECul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -190,6 +202,16 @@ namespace Snapshots
             public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
+                }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = global::System.Threading.Volatile.Read(ref __state) == 3;
                 if (!finished)
                 {
@@ -231,6 +253,16 @@ namespace Snapshots
             /// </summary>
             /// <param name="state">The bytes written.</param>
             public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
+                }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
             {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Clicks != 0)
                 {
@@ -305,6 +337,182 @@ namespace Snapshots
                 _panes3.RestoreCheckpoint<global::Compiled.Coders.StringCoder, global::Compiled.Coders.Int32Coder>(ref reader);
             }
             #pragma warning restore CS8620
+
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                __EndCheckpointPart(checkpointId, snapshot, part);
+            }
+
+            /// <summary>A shard whose thread has ended (every sender finished) writes its final state as its part and arrives; a part that cannot be written fails the checkpoint.</summary>
+            internal void __ArriveFinished(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                try
+                {
+                    __WriteCheckpointPart(checkpointId, snapshot, part);
+                    snapshot.Arrive(part);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(part, error);
+                }
+            }
+
+            /// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>
+            private void __EndCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkActivity, checkpointId, snapshot.Buffer(part, 1));
+                __sources?.Write(snapshot.Buffer(part, 2));
+                __send1?.Barrier(checkpointId);
+                __send2?.Barrier(checkpointId);
+            }
+
+            private bool __gateShared; // a partition of a parallel runner that checkpoints: other threads take its gate to write its part
+            private long __checkpointDue = -1; // the checkpoint waiting for this partition's part, or -1
+            private global::Compiled.Checkpoints.AlignedSnapshot? __checkpoints; // where its parts go
+            private int __checkpointPart; // its part in them
+            private global::Compiled.Checkpoints.PartitionSources? __sources; // sources whose positions its parts keep: only its pusher says when to write
+
+            /// <summary>Makes this runner partition <paramref name="part"/> of a parallel runner that checkpoints into <paramref name="snapshot"/>.</summary>
+            internal void __JoinCheckpoints(global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __checkpoints = snapshot;
+                __checkpointPart = part;
+                __gateShared = true;
+            }
+
+            /// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>
+            internal void __AttachSource(string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Clicks != 0)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
+                }
+                (__sources ??= new()).Add(name, source);
+            }
+
+            /// <summary>Restores the positions of the attached sources from this partition's part.</summary>
+            internal void __RestoreSources(global::System.ReadOnlySpan<byte> state)
+            {
+                (__sources ??= new()).Restore(state, "Snapshots.UserActivity", __checkpointPart);
+            }
+
+            /// <summary>A partition's gate released by a call: back to idle with a full fence, then a checkpoint that asked meanwhile takes its part.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __ReleaseShared()
+            {
+                global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                __CheckpointDueAfterRelease();
+            }
+
+            /// <summary>The gate was released: a checkpoint that asked for this partition's part while it was held takes it now, if it may.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __CheckpointDueAfterRelease()
+            {
+                if (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    __OnCheckpoint(atRest: false);
+                }
+            }
+
+            /// <summary>Checkpoint <paramref name="checkpointId"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>
+            internal void __RequestCheckpoint(long checkpointId)
+            {
+                global::System.Threading.Interlocked.Exchange(ref __checkpointDue, checkpointId); // a full fence: a call releasing the gate now sees it, or this thread sees the gate free
+                __OnCheckpoint(atRest: false);
+            }
+
+            /// <summary>
+            /// Writes the part of the checkpoint waiting for this partition, if this thread may: a finished partition, always; an
+            /// idle one (or one whose pull push waits for its source), when it has no attached sources or its pusher is at rest
+            /// (<paramref name="atRest"/>). Otherwise the call holding the gate, or the pusher at rest, writes it.
+            /// </summary>
+            /// <returns>True when this thread wrote the part.</returns>
+            internal bool __OnCheckpoint(bool atRest)
+            {
+                var spin = new global::System.Threading.SpinWait();
+                while (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state == 3)
+                    {
+                        return __TakeCheckpointDue(finished: true); // its state no longer changes
+                    }
+                    if (!atRest && __sources is { Count: > 0 })
+                    {
+                        return false; // its pusher writes it where what it read is pushed
+                    }
+                    if (atRest && state is 5 or 6)
+                    {
+                        spin.SpinOnce(); // a processing-time firing holds the gate for a moment
+                        continue;
+                    }
+                    if (state is not (0 or 4) || (atRest && state == 4))
+                    {
+                        return false; // a call holds the gate: it writes the part as it ends
+                    }
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 6, state) != state)
+                    {
+                        continue; // a call took the gate meanwhile: look again
+                    }
+                    bool wrote;
+                    try
+                    {
+                        wrote = __TakeCheckpointDue(finished: false);
+                    }
+                    finally
+                    {
+                        global::System.Threading.Interlocked.Exchange(ref __state, state);
+                    }
+                    if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                    {
+                        __OnClock(); // the clock fired while the part was written: its firing runs now
+                    }
+                    return wrote;
+                }
+                return false;
+            }
+
+            /// <summary>Writes the part of the checkpoint waiting for this partition (holding its gate, or finished): once, by whichever thread takes the request.</summary>
+            private bool __TakeCheckpointDue(bool finished)
+            {
+                var checkpointId = global::System.Threading.Interlocked.Exchange(ref __checkpointDue, -1);
+                if (checkpointId < 0)
+                {
+                    return false;
+                }
+                var snapshot = __checkpoints!;
+                try
+                {
+                    __WriteCheckpointHeld(snapshot.Buffer(__checkpointPart, 0), finished);
+                    __EndCheckpointPart(checkpointId, snapshot, __checkpointPart);
+                    snapshot.Arrive(__checkpointPart);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(__checkpointPart, error); // the checkpoint fails; the partition goes on
+                }
+                return true;
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkActivity, checkpointId, state[buffers[1]], commit);
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+                __send1?.Complete();
+                __send2?.Complete();
+            }
 
             /// <summary>Pushes one element into input 'clicks' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushClicks(global::Compiled.KV<string, int> element) => PushClicks(element, global::Compiled.Instant.MinValue);
@@ -429,6 +637,10 @@ namespace Snapshots
                         __elementsIn_Clicks++;
                         index++;
                         __EndBundle();
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -465,6 +677,10 @@ namespace Snapshots
                         __elementsIn_Clicks++;
                         index++;
                         __EndBundle();
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -503,6 +719,10 @@ namespace Snapshots
                             __elementsIn_Clicks++;
                             index++;
                             __EndBundle();
+                            if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                            {
+                                __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                            }
                         }
                     }
                 }
@@ -554,28 +774,35 @@ namespace Snapshots
                     _fixedStart1 = timestamp.Millis - ((((timestamp.Millis - 0L) % 600000L) + 600000L) % 600000L);
                 }
                 var w1 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart1), new global::Compiled.Instant(_fixedStart1 + 600000L));
-                if (__route2 is { } route2)
+                if (__send1 is { } send2)
                 {
-                    route2[__ShardOf2(element.Key)].Add((element, timestamp, w1, _pane));
+                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = w1 });
                 }
                 else
                 {
-                    // #2 ParDo (line 20)
-                    var expiry2 = _states2.ExpiryOf(w1);
-                    if (expiry2.Millis < _swm2.Millis)
+                    if (__route2 is { } route2)
                     {
-                        _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
+                        route2[__ShardOf2(element.Key)].Add((element, timestamp, w1, _pane));
                     }
                     else
                     {
-                        ref var s2 = ref _states2.GetOrAdd(element.Key, w1, out var slot2, out var created2);
-                        if (created2)
+                        // #2 ParDo (line 20)
+                        var expiry2 = _states2.ExpiryOf(w1);
+                        if (expiry2.Millis < _swm2.Millis)
                         {
-                            __BindState2(ref s2, slot2);
+                            _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
                         }
-                        _states2.Timers.Begin(timestamp, w1, expiry2);
-                        _states2.Timers.SetProcessingTime(_processingTime);
-                        __StatefulParDo2(element.Key, element.Value, ref s2, new global::Compiled.ProcessContext(timestamp, w1), new __Emit2_0(this, timestamp, w1));
+                        else
+                        {
+                            ref var s2 = ref _states2.GetOrAdd(element.Key, w1, out var slot2, out var created2);
+                            if (created2)
+                            {
+                                __BindState2(ref s2, slot2);
+                            }
+                            _states2.Timers.Begin(timestamp, w1, expiry2);
+                            _states2.Timers.SetProcessingTime(_processingTime);
+                            __StatefulParDo2(element.Key, element.Value, ref s2, new global::Compiled.ProcessContext(timestamp, w1), new __Emit2_0(this, timestamp, w1));
+                        }
                     }
                 }
             }
@@ -663,6 +890,11 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (__partition)
+                {
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
+                    return;
+                }
                 // Fire #2 ParDo (line 20)
                 __FireTimers2(watermark);
                 // Fire #3 CombinePerKey (line 35)
@@ -702,6 +934,8 @@ namespace Snapshots
                     _panes3.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.NoFiring;
+                __send1?.EndBundle();
+                __send2?.EndBundle();
             }
 
             /// <summary>
@@ -752,6 +986,12 @@ namespace Snapshots
                     return;
                 }
                 var next = __NextProcessingDeadline();
+                // A partition whose stream goes quiet publishes what it sent within the flush interval of the clock (a push reads the
+                // clock first, so its processing time is the push's).
+                if (__partition && __FlushInterval() is >= 0 and var interval && __SendsUnpublished() && _processingTime.Millis + interval < next)
+                {
+                    next = _processingTime.Millis + interval;
+                }
                 if (next == __clockAt)
                 {
                     return;
@@ -805,6 +1045,13 @@ namespace Snapshots
                     // that lent the gate throws them when it ends.
                     var after = __failed && state == 0 ? 2 : state;
                     global::System.Threading.Interlocked.Exchange(ref __state, after);
+                    if (after != 2)
+                    {
+                        if (__gateShared)
+                        {
+                            __CheckpointDueAfterRelease();
+                        }
+                    }
                     if (after == 2 || global::System.Threading.Volatile.Read(ref __clockDue) == 0)
                     {
                         return;
@@ -821,6 +1068,10 @@ namespace Snapshots
                     return;
                 }
                 __AdvanceProcessingTime(global::Compiled.Instant.FromDateTimeOffset(_timeProvider.GetUtcNow()));
+                if (__partition)
+                {
+                    __FlushSends(); // the stream is quiet: what waits in half-full batches goes to the shards
+                }
                 __ArmClock();
             }
 
@@ -839,6 +1090,10 @@ namespace Snapshots
                 if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
                 {
                     __OnClock(); // the clock fired while the push ran: its firing runs now
+                }
+                if (__gateShared)
+                {
+                    __CheckpointDueAfterRelease();
                 }
                 try
                 {
@@ -905,6 +1160,10 @@ namespace Snapshots
                 }
                 __FireProcessingTimers2(_processingTime);
                 _pane = global::Compiled.PaneInfo.NoFiring;
+                if (__partition)
+                {
+                    __Forward(_watermark);
+                }
             }
 
             /// <summary>
@@ -920,6 +1179,10 @@ namespace Snapshots
                 if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
                 {
                     __EnterSlow(finish: true);
+                }
+                if (__gateShared)
+                {
+                    __TakeCheckpointDue(finished: false); // a partition's last point before its end: its part of a checkpoint waiting for it
                 }
                 try
                 {
@@ -941,6 +1204,11 @@ namespace Snapshots
                 __clock?.Dispose(); // nothing is left to fire
                 __clock = null;
                 global::System.Threading.Volatile.Write(ref __state, 3);
+                global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read
+                if (__gateShared)
+                {
+                    __CheckpointDueAfterRelease();
+                }
             }
 
             /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
@@ -978,6 +1246,10 @@ namespace Snapshots
                     _panes3.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+
+                // Streaming parallel runner: everything this runner will send has been sent.
+                __send1?.Complete();
+                __send2?.Complete();
             }
 
             /// <summary>A new slot of #2: its timers are bound to the slot (the cells start empty).</summary>
@@ -1081,6 +1353,176 @@ namespace Snapshots
                 #nullable disable warnings // coders name their types without nullable annotations
                 return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
                 #nullable restore warnings
+            }
+
+            /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
+            internal void __JoinStreaming(int level, int index, int shards, int maxParallelism, global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? send1, global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? send2)
+            {
+                __level = level;
+                __partition = level == 0;
+                __streamShard = index;
+                __shardCount = shards;
+                __maxParallelism = maxParallelism;
+                __send1 = send1;
+                __send2 = send2;
+            }
+
+            /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
+            internal global::Compiled.Instant __OutputWatermark()
+            {
+                var watermark = _watermark;
+                watermark = global::Compiled.Instant.Min(watermark, _states2.Timers.Hold); // #2 ParDo (line 20): its timers' output timestamps hold it
+                return watermark;
+            }
+
+            /// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>
+            internal void __Forward(global::Compiled.Instant watermark)
+            {
+                if (_processingTime > __forwardedProcessingTime)
+                {
+                    __forwardedProcessingTime = _processingTime;
+                    __send1?.AdvanceProcessingTime(_processingTime);
+                    __send2?.AdvanceProcessingTime(_processingTime);
+                }
+                __send1?.AdvanceWatermark(watermark);
+                __send2?.AdvanceWatermark(watermark);
+            }
+
+            /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
+            internal void __FlushSends()
+            {
+                __send1?.Flush();
+                __send2?.Flush();
+            }
+
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
+            /// <summary>Whether something this runner sent waits to be published: elements in a half-full batch, or a watermark not yet told.</summary>
+            private bool __SendsUnpublished()
+            {
+                return __send1?.HasUnpublished == true || __send2?.HasUnpublished == true;
+            }
+
+            /// <summary>The flush interval of this runner's outboxes (negative: they publish only when full).</summary>
+            private int __FlushInterval() => __send1?.FlushInterval ?? __send2?.FlushInterval ?? -1;
+
+            /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
+            internal void __EndReceived()
+            {
+                __Enter();
+                __EndBundle();
+                __Exit();
+            }
+
+            /// <summary>A shard of level 1: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive1(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                if (__route2 is { } route2)
+                                {
+                                    route2[__ShardOf2(value.Key)].Add((value, timestamp, window, _pane));
+                                }
+                                else
+                                {
+                                    // #2 ParDo (line 20)
+                                    var expiry2 = _states2.ExpiryOf(window);
+                                    if (expiry2.Millis < _swm2.Millis)
+                                    {
+                                        _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
+                                    }
+                                    else
+                                    {
+                                        ref var s2 = ref _states2.GetOrAdd(value.Key, window, out var slot2, out var created2);
+                                        if (created2)
+                                        {
+                                            __BindState2(ref s2, slot2);
+                                        }
+                                        _states2.Timers.Begin(timestamp, window, expiry2);
+                                        _states2.Timers.SetProcessingTime(_processingTime);
+                                        __StatefulParDo2(value.Key, value.Value, ref s2, new global::Compiled.ProcessContext(timestamp, window), new __Emit2_0(this, timestamp, window));
+                                    }
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("ParDo (line 20)", 20),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.UserActivity", "/src/Pipeline0.cs", label, line, "exchange to level 1", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
+            }
+
+            /// <summary>A shard of level 2: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive2(global::System.ReadOnlySpan<__Exchange2Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = item.Pane;
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                if (__route3 is { } route3)
+                                {
+                                    route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                                }
+                                else
+                                {
+                                    // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
+                                    _panes3.Add(value.Key, value.Value, timestamp, window);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("CombinePerKey (line 35)", 35),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.UserActivity", "/src/Pipeline0.cs", label, line, "exchange to level 2", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
             }
 
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
@@ -1199,14 +1641,21 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Continue2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
-                if (__route3 is { } route3)
+                if (__send2 is { } send3)
                 {
-                    route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                    send3.Send(__ShardOf3(value.Key), new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
                 }
                 else
                 {
-                    // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
-                    _panes3.Add(value.Key, value.Value, timestamp, window);
+                    if (__route3 is { } route3)
+                    {
+                        route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                    }
+                    else
+                    {
+                        // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
+                        _panes3.Add(value.Key, value.Value, timestamp, window);
+                    }
                 }
             }
 
@@ -1256,6 +1705,11 @@ namespace Snapshots
             {
                 var now = (_timeProvider ?? global::System.TimeProvider.System).GetUtcNow();
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.UserActivity", _watermark, now);
+                if (__level > 0)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.UserActivity", _watermark, now, "shard", "level " + __level.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", shard " + __streamShard.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+                    return; // a shard's inputs are its channels
+                }
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.UserActivity", _inputWatermarkClicks, now, "input", "clicks");
             }
 
@@ -1330,6 +1784,10 @@ namespace Snapshots
                 if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
                 {
                     __OnClock(); // the clock fired during the call: its firing runs now
+                }
+                if (__gateShared)
+                {
+                    __CheckpointDueAfterRelease();
                 }
             }
 
@@ -1512,16 +1970,685 @@ namespace Snapshots
             return new Results(Sink0);
         }
 
-        /// <summary>Not supported yet for this pipeline: throws <see cref="global::System.NotSupportedException"/> (a stateful ParDo runs on one thread: use CreateRunner).</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static ParallelRunner<TActivity> CreateParallelRunner<TActivity>(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions? options = null) =>
-            throw new global::System.NotSupportedException("The streaming parallel runner of UserActivity is not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).");
-
-        /// <summary>The streaming parallel runner, which this pipeline does not have yet (see <see cref="CreateParallelRunner"/>).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public sealed class ParallelRunner<TActivity>
+        internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
-            private ParallelRunner() => throw new global::System.NotSupportedException("The streaming parallel runner of UserActivity is not generated: #2 ParDo (line 20) keeps state and timers per key and window, which the streaming parallel runner does not run yet (use CreateRunner, or Run with a parallelism).");
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.KV<string, int> P0; // #2 ParDo (line 20)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange1Item Marker(int port, global::Compiled.Instant at) => new __Exchange1Item { Port = port, Timestamp = at };
         }
+
+        /// <summary>What travels to a shard of level 2 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange2Item : global::Compiled.Parallel.IExchangeItem<__Exchange2Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.PaneInfo Pane;
+            public global::Compiled.KV<string, int> P0; // #3 CombinePerKey (line 35)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange2Item Marker(int port, global::Compiled.Instant at) => new __Exchange2Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>
+        /// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as
+        /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
+        /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
+        /// </summary>
+        /// <param name="activity">Makes a sink of output 'activity' for each partition and shard.</param>
+        /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static ParallelRunner<TActivity> CreateParallelRunner<TActivity>(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions? options = null)
+            where TActivity : global::Compiled.ISink<global::Compiled.KV<string, int>>
+            => new ParallelRunner<TActivity>(activity, options ?? new global::Compiled.Parallel.ParallelRunnerOptions());
+
+        /// <summary>
+        /// The streaming parallel runner of this pipeline. Partitions (<see cref="Partition"/>) are runners that one thread
+        /// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms
+        /// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through
+        /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
+        /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
+        /// </summary>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public sealed class ParallelRunner<TActivity> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
+            where TActivity : global::Compiled.ISink<global::Compiled.KV<string, int>>
+        {
+            private readonly Runner<TActivity>[] _partitions;
+            private readonly Runner<TActivity>[] _shards; // level by level, then by shard
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange1Item>[] _inbox1;
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange2Item>[] _inbox2;
+            private readonly int _parallelism;
+            private readonly global::Compiled.Parallel.ShardGroup _group;
+            private readonly global::System.Threading.CancellationTokenSource _stop = new();
+            private readonly global::System.Threading.Thread _driver;
+            private global::System.Exception? _failure;
+            private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
+            private bool _restoreCalled;
+            // The shards start reading their channels at the first input (or restore): a restore writes their state before they run.
+            private readonly global::System.Threading.ManualResetEventSlim _go = new();
+            private bool _going;
+
+            internal ParallelRunner(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(activity);
+                global::System.ArgumentNullException.ThrowIfNull(options);
+                options.Validate();
+                var n = options.Parallelism;
+                var p = options.Partitions;
+                _parallelism = n;
+                _clock = options.TimeProvider;
+                _partitions = new Runner<TActivity>[p];
+                _shards = new Runner<TActivity>[n * 2];
+                _maxParallelism = options.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(n * 2);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                _inbox2 = new global::Compiled.Parallel.ShardInbox<__Exchange2Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox2[s] = new(p + n * 1, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i] = new Runner<TActivity>(activity());
+                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options), __Outbox2(i, options));
+                    _partitions[i].TimeProvider = _clock;
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TActivity>(activity());
+                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null, __Outbox2(p + n * 0 + s, options));
+                    _shards[n * 0 + s] = shard;
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TActivity>(activity());
+                    shard.__JoinStreaming(2, s, n, options.MaxParallelism, null, null);
+                    _shards[n * 1 + s] = shard;
+                }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
+                _driver.Start();
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 1.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> __Outbox1(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange1Item>[_inbox1.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox1[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval, watermarkBeforeEveryElement: true); // a stateful ParDo at this level sets relative timers from its input watermark
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 2.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item> __Outbox2(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange2Item>[_inbox2.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox2[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>(channels, options.FlushInterval);
+            }
+
+            private void __RunShards()
+            {
+                try
+                {
+                    _go.Wait(_stop.Token);
+                    _group.Run(__RunShard, _stop.Token);
+                }
+                catch (global::System.Exception error)
+                {
+                    _failure = error;
+                }
+            }
+
+            private void __RunShard(int index)
+            {
+                switch (index / _parallelism + 1)
+                {
+                    case 1:
+                    {
+                        var shard = new __Shard1(_shards[index], _snapshot, _partitions.Length + index);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, _clock);
+                        break;
+                    }
+                    case 2:
+                    {
+                        var shard = new __Shard2(_shards[index], _snapshot, _partitions.Length + index);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox2[index % _parallelism], ref shard, _clock);
+                        break;
+                    }
+                }
+                if (_snapshot.Leave(_partitions.Length + index))
+                {
+                    // Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.
+                    _shards[index].__ArriveFinished(_snapshot.CheckpointId, _snapshot, _partitions.Length + index);
+                }
+            }
+
+            /// <summary>A shard of level 1: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
+            {
+                private readonly Runner<TActivity> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
+
+                public __Shard1(Runner<TActivity> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        // Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.
+                        while (index < batch.Length && batch[index].Port >= 0)
+                        {
+                            index++;
+                        }
+                        return index;
+                    }
+                    return _runner.__Receive1(batch, index);
+                }
+
+                public void EndBundle()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public long NextProcessingDeadline() => _runner.__NextProcessingDeadline();
+
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive(_part);
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
+            }
+
+            /// <summary>A shard of level 2: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard2 : global::Compiled.Parallel.IStreamingShard<__Exchange2Item>
+            {
+                private readonly Runner<TActivity> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
+
+                public __Shard2(Runner<TActivity> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange2Item> batch, int index)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        // Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.
+                        while (index < batch.Length && batch[index].Port >= 0)
+                        {
+                            index++;
+                        }
+                        return index;
+                    }
+                    return _runner.__Receive2(batch, index);
+                }
+
+                public void EndBundle()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public long NextProcessingDeadline() => _runner.__NextProcessingDeadline();
+
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive(_part);
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
+            }
+
+            /// <summary>Shards per level: the threads that own key groups.</summary>
+            public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
+
+            /// <summary>The number of partitions.</summary>
+            public int Partitions => _partitions.Length;
+
+            /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
+            /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            public Runner<TActivity> Partition(int index)
+            {
+                __Go();
+                return _partitions[index];
+            }
+
+            /// <summary>Partition 0, once the shards run.</summary>
+            private Runner<TActivity> __First()
+            {
+                __Go();
+                return _partitions[0];
+            }
+
+            /// <summary>Lets the shards read their channels: at the first input, or once restored.</summary>
+            private void __Go()
+            {
+                if (!_going)
+                {
+                    _going = true;
+                    _go.Set();
+                }
+            }
+
+            /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
+            public global::System.Collections.Generic.IReadOnlyList<Runner<TActivity>> Shards => _shards;
+
+            /// <summary>Every sink of output 'activity': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TActivity[] ActivitySinks()
+            {
+                var sinks = new TActivity[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Activity;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Activity;
+                }
+                return sinks;
+            }
+
+            /// <summary>Pushes one element into input 'clicks' of partition 0.</summary>
+            public void PushClicks(global::Compiled.KV<string, int> element) => __First().PushClicks(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'clicks' of partition 0.</summary>
+            public void PushClicks(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp) => __First().PushClicks(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'clicks' of partition 0.</summary>
+            public void PushClicks(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements) => __First().PushClicks(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'clicks' of partition 0.</summary>
+            public void PushClicks(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, int>>> bundle) => __First().PushClicks(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'clicks' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushClicksAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, int>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                __First().PushClicksAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'clicks' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushClicksAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, int>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                __Go();
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushClicksAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>
+            public global::Compiled.Instant Watermark
+            {
+                get
+                {
+                    var watermark = global::Compiled.Instant.MaxValue;
+                    foreach (var partition in _partitions)
+                    {
+                        watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);
+                    }
+                    return watermark;
+                }
+            }
+
+            /// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref="Finish"/> has returned.</summary>
+            public long DroppedLateElements
+            {
+                get
+                {
+                    long dropped = 0;
+                    foreach (var runner in _partitions)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    foreach (var runner in _shards)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    return dropped;
+                }
+            }
+
+            /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => __First().AdvanceWatermark(watermark);
+
+            /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => __First().AdvanceProcessingTime(now);
+
+            /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
+            public void Flush() => __First().__FlushCall();
+
+            /// <summary>
+            /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
+            /// until every shard has emitted its state, and throws the first failure of any shard, as a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the shard and the transform when it came from one.
+            /// </summary>
+            public void Finish()
+            {
+                if (_finished)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
+                }
+                __Go();
+                global::System.Exception? first = null;
+                foreach (var partition in _partitions)
+                {
+                    if (!partition.IsFinished)
+                    {
+                        try
+                        {
+                            partition.Finish();
+                        }
+                        catch (global::System.Exception error)
+                        {
+                            first ??= error;
+                        }
+                    }
+                }
+                _finished = true;
+                _driver.Join();
+                if (_failure is global::Compiled.Parallel.ShardFailedException { InnerException: global::Compiled.PipelineExecutionException failure } shardFailure)
+                {
+                    throw failure.OnShard(shardFailure.Shard % _parallelism, _parallelism, -1);
+                }
+                if (_failure is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                }
+                if (first is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
+            }
+
+            /// <summary>Finishes the runner on another thread: <see cref="Finish"/>, awaited.</summary>
+            public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);
+
+            /// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>
+            public void Dispose()
+            {
+                if (!_finished)
+                {
+                    _stop.Cancel();
+                    _driver.Join();
+                    _finished = true;
+                }
+                _snapshot.Dispose();
+                _group.Dispose();
+                _stop.Dispose();
+                _go.Dispose();
+            }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TActivity}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 2, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it, on any one thread): each partition
+            /// writes its part (its state, its sinks' prepared transactions, its attached sources' positions) and sends a barrier
+            /// after what it sent, at a point between two of its calls: at once when it is idle or finished; when a call is under way,
+            /// as that call ends; with attached sources, where its pusher calls <see cref="AtRest"/> (or at its Finish). Each shard
+            /// writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The runner was not restored first (<see cref="RestoreCheckpoint"/>, with -1 for a fresh start).</exception>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (!_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("The parallel runner's checkpoints follow its restore: RestoreCheckpoint (a Checkpointer's RestoreAsync), with -1 for a fresh start.");
+                }
+                __Go();
+                if (_failure is not null)
+                {
+                    throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
+                }
+                var parts = _snapshot.Begin(checkpointId);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__RequestCheckpoint(checkpointId);
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    if (_snapshot.LeftBeforeBegin(_partitions.Length + i))
+                    {
+                        _shards[i].__ArriveFinished(checkpointId, _snapshot, _partitions.Length + i); // its thread has ended: its final state, written here
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            /// <summary>
+            /// Attaches a source that the pusher of partition <paramref name="partition"/> reads: its position is written with the
+            /// partition's part of every checkpoint and restored with it, so that each partition resumes its own input where its
+            /// state was taken. Attach before the restore and before any input. A partition with attached sources writes its part
+            /// only where its pusher calls <see cref="AtRest"/> (what it read is pushed), or at its Finish.
+            /// </summary>
+            /// <param name="partition">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            /// <param name="name">The source's name, unique in the partition and the same from run to run.</param>
+            /// <param name="source">The source: it is read by the partition's pusher only.</param>
+            public void AttachSource(int partition, string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(source);
+                if (_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("A partition's sources are attached before the restore: their positions are restored with it.");
+                }
+                _partitions[partition].__AttachSource(name, source);
+            }
+
+            /// <summary>
+            /// Called by the pusher of partition <paramref name="partition"/> between two of its calls, where everything it read from
+            /// the partition's attached sources is pushed: a checkpoint waiting for the partition writes its part here, on this
+            /// thread. Costs one read when none waits. A pusher that waits long for input should still call it now and then.
+            /// </summary>
+            /// <param name="partition">The partition.</param>
+            /// <returns>True when the partition wrote its part of a checkpoint.</returns>
+            public bool AtRest(int partition) => _partitions[partition].__OnCheckpoint(atRest: true);
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_going || _finished || _restoreCalled)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                _restoreCalled = true;
+                // From now on checkpoints may take the partitions' gates from other threads: a compare-and-swap each (a runner
+                // never restored, so never checkpointed, keeps the plain gate).
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__JoinCheckpoints(_snapshot, i);
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[3];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, "#2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet", out long __checkpointOfState, out int was);
+                    for (var i = 0; i < _partitions.Length; i++)
+                    {
+                        _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                    }
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+                __Go();
+            }
+
+        }
+
     }
 }

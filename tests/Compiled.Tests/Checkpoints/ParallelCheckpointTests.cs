@@ -435,6 +435,75 @@ public class ParallelCheckpointTests
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
+    /// <summary>
+    /// Stateful ParDos restore at the parallelism their checkpoint was taken at (their cells and timers per key are not
+    /// redistributed yet): one partition, the events in time order (a shard below then drops nothing one runner keeps).
+    /// </summary>
+    private static Plan StatefulPlan(GameEvent[] events, int seed, int parallelism, bool processingTime)
+    {
+        var plan = Schedule(events.OrderBy(e => e.TimeMs).ToArray(), seed, 1, processingTime);
+        return plan with { Parallelisms = plan.Parallelisms.Select(_ => parallelism).ToArray() };
+    }
+
+    [Fact(DisplayName = "A stateful ParDo (every kind of cell, timers with output timestamps, a timer family) on key shards, stopped and restarted from its checkpoints: exactly one thread's outputs")]
+    public void StatefulParDo() => Cases.Sample(c =>
+    {
+        var plan = StatefulPlan(c.Events, c.Seed, c.Parallelism, processingTime: false);
+        var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<string>> sink, int parallelism) => CheckpointedStateful.CreateParallelRunner(sink, () => new ListSink<KV<string, long>>(), Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var single = CheckpointedStateful.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>());
+        foreach (var step in plan.Steps)
+        {
+            Apply(single, step, static (r, e) => r.PushEvents(e));
+        }
+
+        single.Finish();
+        Same(Multiset(single.Fired.Elements), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "Processing-time and event-time timers, window expiration and a count on the next level held by the timers: stopped and restarted, exactly one thread's panes")]
+    public void StatefulTimersAndTheLevelBelow() => Cases.Sample(c =>
+    {
+        var plan = StatefulPlan(c.Events, c.Seed, c.Parallelism, processingTime: true);
+        var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink, int parallelism) => QuietTeams.CreateParallelRunner(() => new ListSink<string>(), sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var single = QuietTeams.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>());
+        foreach (var step in plan.Steps)
+        {
+            Apply(single, step, static (r, e) => r.PushEvents(e));
+        }
+
+        single.Finish();
+        Same(Multiset(single.Kinds.Elements), Multiset(actual), plan);
+    });
+
+    [Fact(DisplayName = "A checkpoint of a stateful ParDo on key shards restores at its own parallelism; at another, the restore is refused and says why")]
+    public async Task StatefulParDoRestoresAtItsParallelism()
+    {
+        Assert.Contains("keeps state cells and timers per key on the shards, which are not redistributed yet", CheckpointedStateful.PlanDescription, StringComparison.Ordinal);
+        var store = await OneCheckpoint(
+            CheckpointedStateful.CreateParallelRunner(() => new ListSink<string>(), () => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2)),
+            static r =>
+            {
+                r.PushEvents(new GameEvent("red", 1, 1_000));
+                r.PushEvents(new GameEvent("blue", 2, 2_000));
+            });
+        using (var wider = CheckpointedStateful.CreateParallelRunner(() => new ListSink<string>(), () => new ListSink<KV<string, long>>(), Options(1, 3, 8, 2)))
+        {
+            var error = Assert.IsType<CheckpointMismatchException>(await RestoreFails(store, wider));
+            Assert.Contains("restored at the parallelism they were taken at, because #3 ParDo (line 34) keeps state cells and timers per key on the shards", error.Message, StringComparison.Ordinal);
+        }
+
+        using var same = CheckpointedStateful.CreateParallelRunner(() => new ListSink<string>(), () => new ListSink<KV<string, long>>(), Options(1, 2, 8, 2));
+        await using var checkpointer = new Checkpointer(store);
+        checkpointer.Register("runner", same);
+        await checkpointer.RestoreAsync();
+        await same.FinishAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(
+            new[] { "blue Flush/@2000", "blue Reminders/r2@5000", "red Flush/@1000", "red Reminders/r1@3000" },
+            same.FiredSinks().SelectMany(sink => sink.Elements).Select(e => e.Value.Split(' ')[0] + " " + e.Value.Split(' ')[1]).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Writes each pane as a line of a shard's own exactly-once file.</summary>
     private sealed class PaneFile(TransactionalFileSink file) : ISink<KV<string, long>>, ITransactionalSink
     {

@@ -101,20 +101,20 @@ public class ParallelStreamingTests
         (team, score, time) => new GameEvent(team, score, time));
 
     /// <summary>Events, a schedule seed, parallelism, batch size and channel capacity.</summary>
-    private static readonly Gen<(GameEvent[] Events, int Seed, int Parallelism, int BatchSize, int Capacity)> Cases =
+    internal static readonly Gen<(GameEvent[] Events, int Seed, int Parallelism, int BatchSize, int Capacity)> Cases =
         Gen.Select(Event.Array[0, 250], Gen.Int, Gen.Int[1, 4], Gen.Int[1, 64], Gen.Int[1, 4]);
 
-    private enum StepKind
+    internal enum StepKind
     {
         Push,
         Watermark,
         ProcessingTime,
     }
 
-    private readonly record struct Step(StepKind Kind, GameEvent Event, long Time);
+    internal readonly record struct Step(StepKind Kind, GameEvent Event, long Time);
 
     /// <summary>Pushes in order; now and then the watermark moves to a little before the latest time seen (so some later elements are late), and processing time moves.</summary>
-    private static List<Step> Schedule(GameEvent[] events, int seed, bool processingTime)
+    internal static List<Step> Schedule(GameEvent[] events, int seed, bool processingTime)
     {
         var random = new Random(seed);
         var steps = new List<Step>();
@@ -145,7 +145,7 @@ public class ParallelStreamingTests
         return steps;
     }
 
-    private static void Drive(IStreamingRunner runner, List<Step> steps, Action<GameEvent> push)
+    internal static void Drive(IStreamingRunner runner, List<Step> steps, Action<GameEvent> push)
     {
         foreach (var step in steps)
         {
@@ -175,7 +175,7 @@ public class ParallelStreamingTests
     /// Each partition gets every partitions-th event, in time order, from a thread of its own, and moves its own watermark
     /// just behind what it pushes (so no element is late); the shards' watermark is the minimum over partitions.
     /// </summary>
-    private static void PushPartitions<TRunner>(GameEvent[] events, int partitions, Func<int, TRunner> partitionOf, Action<TRunner, GameEvent> push)
+    internal static void PushPartitions<TRunner>(GameEvent[] events, int partitions, Func<int, TRunner> partitionOf, Action<TRunner, GameEvent> push)
         where TRunner : IStreamingRunner
     {
         var shares = Enumerable.Range(0, partitions).Select(i => events.Where((_, j) => j % partitions == i).OrderBy(e => e.TimeMs).ToArray()).ToArray();
@@ -192,7 +192,7 @@ public class ParallelStreamingTests
         })).ToArray());
     }
 
-    private static ParallelRunnerOptions Options(int parallelism, int batchSize, int capacity) =>
+    internal static ParallelRunnerOptions Options(int parallelism, int batchSize, int capacity) =>
         new() { Parallelism = parallelism, BatchSize = batchSize, Capacity = capacity };
 
     [Fact(DisplayName = "Sessions on keyed window panes: the parallel runner's panes are the single-threaded runner's")]
