@@ -687,7 +687,7 @@ public sealed partial class PipelineGenerator
                     w.Open("for (var s = 0; s < channels.Length; s++)");
                     w.Line("channels[s] = _inbox" + N(level) + "[s][sender];");
                     w.Close();
-                    var eager = _plan.States.Any(s => s.Level == level && s.Layout == StateLayout.KeyedUserState);
+                    var eager = _plan.States.Any(s => s.Level == level && s.WatermarkBeforeEveryElement);
                     w.Line("return new global::Compiled.Parallel.ExchangeOutbox<" + item + ">(channels, options.FlushInterval" +
                            (eager ? ", watermarkBeforeEveryElement: true); // a stateful ParDo at this level sets relative timers from its input watermark" : ");"));
                     w.Close();

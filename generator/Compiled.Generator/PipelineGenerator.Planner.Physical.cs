@@ -31,6 +31,13 @@ public sealed partial class PipelineGenerator
                 {
                     states[t.Id] = states[t.Id] with { LiftsInStream = LiftsInStream(t, states[t.Id]) && !transforms.Any(i => i.IdlenessMs > 0) && !ReadsASideInputUpstream(t, transforms) };
                 }
+
+                // A stateful ParDo sets relative event-time timers, and stamps processing-time timers' outputs, from its
+                // input watermark as each element comes: its shards must hear the one a single runner would give it then.
+                if (states[t.Id].Layout == StateLayout.KeyedUserState)
+                {
+                    states[t.Id] = states[t.Id] with { WatermarkBeforeEveryElement = true };
+                }
             }
 
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
@@ -206,7 +213,7 @@ public sealed partial class PipelineGenerator
                              (state.Layout == StateLayout.SideInputView ? "a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view"
                              : state.Layout == StateLayout.SideInputBuffer ? "reads side input #" + Num(t.SideInput!.Value.Node) + ": its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark"
                              : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
-                             (state.Layout == StateLayout.KeyedUserState ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
+                             (state.WatermarkBeforeEveryElement ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }

@@ -71,7 +71,9 @@ internal enum ExchangeKind
 /// transform runs at <see cref="Level"/>: 1 plus the highest level of the exchanged transforms upstream of it (0 for the
 /// others, which run where their input is). When <see cref="LiftsInStream"/>, the streaming runner lifts the combine
 /// across that exchange: each sender (partition or lower shard) keeps its own per-window accumulators and, when its
-/// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them.
+/// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them. When
+/// <see cref="WatermarkBeforeEveryElement"/>, the senders to its level tell their watermark before every element sent
+/// after it moved, not only before those that may be late: the transform reads its input watermark per element.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -81,4 +83,5 @@ internal readonly record struct StatePlan(
     EquatableArray<int> HeldBy,
     string Why,
     int Level = 0,
-    bool LiftsInStream = false);
+    bool LiftsInStream = false,
+    bool WatermarkBeforeEveryElement = false);

@@ -17,7 +17,9 @@ namespace Compiled.Parallel;
 /// marker: each of its windows ends after its timestamp, so no watermark the sender had could have expired or fired
 /// them on time, and the shard treats it the same with an older one. A source whose watermark moves at every element and
 /// trails its data (the usual case) thus sends markers only when batches are published. A watermark that waits is only
-/// late, never wrong: the receiving shard fires its windows a little later.</para>
+/// late, never wrong: the receiving shard fires its windows a little later. An outbox made with
+/// <c>watermarkBeforeEveryElement</c> tells it before every element sent after it moved, for shards that read their input
+/// watermark as each element comes (a stateful ParDo's relative timers).</para>
 /// <para><b>Flushing.</b> Batches are published when full, at <see cref="Flush"/>, at <see cref="Complete"/>, and when
 /// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush (the clock is read at most
 /// every 64 advances of a fast stream, at every advance of a slow one), so a stream whose watermark moves does not keep results
