@@ -166,6 +166,14 @@ public sealed partial class PipelineGenerator
                     var member = field.IsImplicitlyDeclared ? field.AssociatedSymbol : field;
                     var at = member?.Locations.FirstOrDefault(l => l.IsInSource);
                     var memberName = member?.Name ?? field.Name;
+                    if (HasErrorType(field.Type))
+                    {
+                        // The compiler reports the type itself; generated code must not name it (it would add errors of its own).
+                        Report(DiagnosticDescriptors.InvalidStateStruct, at ?? location, name,
+                            "the type of '" + memberName + "' does not compile; nothing is generated for this ParDo until it does");
+                        return null;
+                    }
+
                     var kind = field.Type is INamedTypeSymbol named && named.ContainingNamespace?.ToDisplayString() == "Compiled" &&
                                CellKinds.TryGetValue(named.OriginalDefinition.MetadataName, out var k) ? k : StateCellKind.Field;
                     if (kind != StateCellKind.Field && (field.IsImplicitlyDeclared || field.IsReadOnly))

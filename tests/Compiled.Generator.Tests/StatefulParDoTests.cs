@@ -101,6 +101,31 @@ public class StatefulParDoTests
         Assert.Contains("watermarkBeforeEveryElement: true", source, StringComparison.Ordinal);
     }
 
+    /// <summary>A cell type the compiler cannot bind (a wrong number of type arguments): the compiler's error and one diagnostic at the field; nothing generated adds errors of its own.</summary>
+    [Fact]
+    public void AMalformedCellTypeIsReportedAtTheFieldAndGeneratesNoErrors()
+    {
+        var run = Run("""
+                    p.Create<KV<string, int>>("in")
+                     .ParDo(static (string key, int value, ref Broken state, ProcessContext context, IEmitter<int> output) => state.Sum.Add(value))
+                     .Output("out");
+            """, """
+            public struct Broken
+            {
+                public CombiningState<int, int, int> Sum;
+            }
+
+            """);
+        Assert.Empty(run.Exceptions);
+        var errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.Equal("CS0305", e.Id));
+        Assert.All(errors, e => Assert.DoesNotContain(".g.cs", e.Location.GetLineSpan().Path, StringComparison.Ordinal));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("Sum", At(run, diagnostic)); // at the field
+        Assert.Contains("the type of 'Sum' does not compile", Message(diagnostic), StringComparison.Ordinal);
+    }
+
     /// <summary>testStateNotKeyed and testTimerNotKeyed: Beam fails with "ParDo requires its input to use KvCoder in order to use state and timers".</summary>
     [Fact]
     public void StateOnAnUnkeyedInputIsOneCompileErrorAtTheCall()
