@@ -360,6 +360,19 @@ public class ParallelCheckpointTests
         return sinks.Elements;
     }
 
+    /// <summary>The plan's steps on one single-threaded runner (every step's partition is its one input), finished.</summary>
+    private static TRunner OneThread<TRunner>(Plan plan, TRunner runner, Action<TRunner, GameEvent> push)
+        where TRunner : IStreamingRunner
+    {
+        foreach (var step in plan.Steps)
+        {
+            Apply(runner, step, push);
+        }
+
+        runner.Finish();
+        return runner;
+    }
+
     [Fact(DisplayName = "Sessions: stopped and restarted from its checkpoints, the parallel runner commits the panes of one uninterrupted run, once each")]
     public void Sessions() => Cases.Sample(c =>
     {
@@ -370,13 +383,7 @@ public class ParallelCheckpointTests
         Same(Multiset(expected), Multiset(actual), plan);
         if (c.Partitions == 1)
         {
-            var single = TeamSessions.CreateRunner(new ListSink<KV<string, long>>());
-            foreach (var step in plan.Steps)
-            {
-                Apply(single, step, static (r, e) => r.PushEvents(e));
-            }
-
-            single.Finish();
+            var single = OneThread(plan, TeamSessions.CreateRunner(new ListSink<KV<string, long>>()), static (r, e) => r.PushEvents(e));
             Assert.Equal(Multiset(single.Sessions.Elements), Multiset(actual));
         }
     });
@@ -411,13 +418,7 @@ public class ParallelCheckpointTests
         var actual = RunWithStops(plan, (Func<TransactionalListSink<long>> sink, int parallelism) => SessionTotals.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
         if (c.Partitions == 1)
         {
-            var single = SessionTotals.CreateRunner(new ListSink<long>());
-            foreach (var step in plan.Steps)
-            {
-                Apply(single, step, static (r, e) => r.PushEvents(e));
-            }
-
-            single.Finish();
+            var single = OneThread(plan, SessionTotals.CreateRunner(new ListSink<long>()), static (r, e) => r.PushEvents(e));
             Same(Multiset(single.Totals.Elements), Multiset(expected), plan with { Stops = [-1] });
             Same(Multiset(single.Totals.Elements), Multiset(actual), plan);
         }
@@ -451,13 +452,7 @@ public class ParallelCheckpointTests
         var plan = StatefulPlan(c.Events, c.Seed, c.Parallelism, processingTime: false);
         var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
         var actual = RunWithStops(plan, (Func<TransactionalListSink<string>> sink, int parallelism) => CheckpointedStateful.CreateParallelRunner(sink, () => new ListSink<KV<string, long>>(), Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var single = CheckpointedStateful.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>());
-        foreach (var step in plan.Steps)
-        {
-            Apply(single, step, static (r, e) => r.PushEvents(e));
-        }
-
-        single.Finish();
+        var single = OneThread(plan, CheckpointedStateful.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>()), static (r, e) => r.PushEvents(e));
         Same(Multiset(single.Fired.Elements), Multiset(actual), plan);
     });
 
@@ -467,13 +462,7 @@ public class ParallelCheckpointTests
         var plan = StatefulPlan(c.Events, c.Seed, c.Parallelism, processingTime: true);
         var options = Options(1, c.Parallelism, c.BatchSize, c.Capacity);
         var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink, int parallelism) => QuietTeams.CreateParallelRunner(() => new ListSink<string>(), sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
-        var single = QuietTeams.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>());
-        foreach (var step in plan.Steps)
-        {
-            Apply(single, step, static (r, e) => r.PushEvents(e));
-        }
-
-        single.Finish();
+        var single = OneThread(plan, QuietTeams.CreateRunner(new ListSink<string>(), new ListSink<KV<string, long>>()), static (r, e) => r.PushEvents(e));
         Same(Multiset(single.Kinds.Elements), Multiset(actual), plan);
     });
 
