@@ -73,9 +73,6 @@ public sealed class ExchangeOutbox<T>
     /// <summary>Milliseconds after which a watermark advance also publishes the open batches; negative: only when full or flushed.</summary>
     public int FlushInterval { get; set; }
 
-    /// <summary>Whether an advanced watermark goes before every element sent after it (see the constructor).</summary>
-    public bool WatermarkBeforeEveryElement => _watermarkBeforeEveryElement;
-
     /// <summary>The sender's output watermark, as recorded by <see cref="AdvanceWatermark"/>.</summary>
     public Instant Watermark => new(_watermark);
 

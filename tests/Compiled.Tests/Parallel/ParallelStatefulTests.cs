@@ -36,8 +36,7 @@ public partial class QuietTeams
                     state.Total.Write(state.Total.ReadOrDefault(0) + value);
                     state.Largest.Add(value);
                     state.Quiet.Offset(TimeSpan.FromSeconds(5)).SetRelative();
-                    var timeout = context.Timestamp.Plus(TimeSpan.FromSeconds(4));
-                    state.Timeout.WithOutputTimestamp(context.Timestamp).Set(timeout < context.Window.MaxTimestamp ? timeout : context.Window.MaxTimestamp);
+                    state.Timeout.WithOutputTimestamp(context.Timestamp).Set(Instant.Min(context.Timestamp.Plus(TimeSpan.FromSeconds(4)), context.Window.MaxTimestamp));
                     if (value > 15)
                     {
                         output.Emit(key + " high " + value);
