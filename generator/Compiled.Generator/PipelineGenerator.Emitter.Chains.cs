@@ -76,6 +76,12 @@ public sealed partial class PipelineGenerator
             private void EmitEdgeHere(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
                 var id = N(t.Id);
+                if (t.SideInput is not null && SideWindowsOf(t) is not null)
+                {
+                    EmitWindowedReader(w, t, value, timestamp, window, inputIndex);
+                    return;
+                }
+
                 if (t.SideInput is not null)
                 {
                     w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete (at most SideInputBufferLimit elements)");
@@ -86,12 +92,9 @@ public sealed partial class PipelineGenerator
                         ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.")));
                     w.Close();
                     w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
-                    if (Streaming)
-                    {
-                        w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
-                        w.Line("_pendingMin" + id + " = " + timestamp + ";");
-                        w.Close();
-                    }
+                    w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
+                    w.Line("_pendingMin" + id + " = " + timestamp + ";");
+                    w.Close();
 
                     return;
                 }
@@ -238,7 +241,13 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 var v = "v" + id;
-                var sideArgs = t.SideInput is { } s ? new[] { "_view" + N(s.Node) } : System.Array.Empty<string>();
+                var sideArgs = SideArguments(t);
+                if (t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary && SideWindowsOf(t) is not null)
+                {
+                    EmitWindowedViewElement(w, t, value, window);
+                    return;
+                }
+
                 if (t.Kind != TransformKind.Identity)
                 {
                     w.Line("// #" + id + " " + t.Label);

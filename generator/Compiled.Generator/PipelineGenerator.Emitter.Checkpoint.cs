@@ -545,6 +545,40 @@ public sealed partial class PipelineGenerator
                 var coders = t.StateCoders!.Value;
                 switch (_plan.LayoutOf(t.Id))
                 {
+                    case StateLayout.SideInputView when SideWindowsOf(t) is not null:
+                        // Kept per window: the view's position, then each window with its contents.
+                        w.Line("writer.WriteInstant(_view" + id + ".Watermark);");
+                        w.Line("writer.WriteInstant(_view" + id + ".CollectedThrough);");
+                        w.Line("var windows" + id + " = _view" + id + ".Windows();");
+                        w.Line("writer.WriteLength(windows" + id + ".Count);");
+                        w.Open("foreach (var window in windows" + id + ")");
+                        w.Line("default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, window);");
+                        switch (t.Kind)
+                        {
+                            case TransformKind.AsSingleton:
+                                w.Line("var (value, count) = _view" + id + ".Cell(window);");
+                                w.Line("writer.WriteInt64(count);");
+                                w.Line("default(" + coders[0] + ").Encode(ref writer, value);");
+                                break;
+                            case TransformKind.AsList:
+                                w.Line("var items = _view" + id + ".Get(window);");
+                                w.Line("writer.WriteLength(items.Count);");
+                                w.Open("foreach (var item in items)");
+                                w.Line("default(" + coders[0] + ").Encode(ref writer, item);");
+                                w.Close();
+                                break;
+                            default:
+                                w.Line("var entries = _view" + id + ".Get(window);");
+                                w.Line("writer.WriteLength(entries.Count);");
+                                w.Open("foreach (var entry in entries)");
+                                w.Line("default(" + coders[0] + ").Encode(ref writer, entry.Key);");
+                                w.Line("default(" + coders[1] + ").Encode(ref writer, entry.Value);");
+                                w.Close();
+                                break;
+                        }
+
+                        w.Close();
+                        return true;
                     case StateLayout.SideInputView when t.Kind == TransformKind.AsSingleton:
                         w.Line("writer.WriteInt64(_viewCount" + id + ");");
                         w.Open("if (_viewCount" + id + " > 0)");
@@ -572,10 +606,7 @@ public sealed partial class PipelineGenerator
                         w.Line("default(global::Compiled.Coders.BoundedWindowCoder).Encode(ref writer, pending.Window);");
                         w.Line("default(global::Compiled.Coders.PaneInfoCoder).Encode(ref writer, pending.Pane);");
                         w.Close();
-                        if (Streaming)
-                        {
-                            w.Line("writer.WriteInstant(_pendingMin" + id + ");");
-                        }
+                        w.Line("writer.WriteInstant(_pendingMin" + id + ");");
 
                         return true;
                     default:
@@ -590,6 +621,32 @@ public sealed partial class PipelineGenerator
                 var coders = t.StateCoders!.Value;
                 switch (_plan.LayoutOf(t.Id))
                 {
+                    case StateLayout.SideInputView when SideWindowsOf(t) is not null:
+                        w.Line("var viewWatermark" + id + " = reader.ReadInstant();");
+                        w.Line("_view" + id + ".RestorePosition(viewWatermark" + id + ", reader.ReadInstant());");
+                        w.Open("for (var windows = reader.ReadLength(); windows > 0; windows--)");
+                        w.Line("var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);");
+                        switch (t.Kind)
+                        {
+                            case TransformKind.AsSingleton:
+                                w.Line("var count = reader.ReadInt64();");
+                                w.Line("_view" + id + ".Merge(window, default(" + coders[0] + ").Decode(ref reader)!, count);");
+                                break;
+                            case TransformKind.AsList:
+                                w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                                w.Line("_view" + id + ".Add(window, default(" + coders[0] + ").Decode(ref reader)!);");
+                                w.Close();
+                                break;
+                            default:
+                                w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                                w.Line("var key = default(" + coders[0] + ").Decode(ref reader)!;");
+                                w.Line("_view" + id + ".TryAdd(window, key, default(" + coders[1] + ").Decode(ref reader)!);");
+                                w.Close();
+                                break;
+                        }
+
+                        w.Close();
+                        return true;
                     case StateLayout.SideInputView when t.Kind == TransformKind.AsSingleton:
                         w.Line("_viewCount" + id + " = reader.ReadInt64();");
                         w.Open("if (_viewCount" + id + " > 0)");
@@ -614,10 +671,7 @@ public sealed partial class PipelineGenerator
                         w.Line("var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader);");
                         w.Line("_pending" + id + ".Add((value, timestamp, window, default(global::Compiled.Coders.PaneInfoCoder).Decode(ref reader)));");
                         w.Close();
-                        if (Streaming)
-                        {
-                            w.Line("_pendingMin" + id + " = reader.ReadInstant();");
-                        }
+                        w.Line("_pendingMin" + id + " = reader.ReadInstant();");
 
                         return true;
                     default:

@@ -387,7 +387,7 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 var v = "pv" + id;
-                var sideArgs = t.SideInput is { } s ? new[] { "_view" + N(s.Node) } : System.Array.Empty<string>();
+                var sideArgs = ProbeSideArguments(t, timestamp);
                 if (t.WithFailures)
                 {
                     ProbeWithFailures(w, t, value, timestamp);

@@ -113,6 +113,14 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                if (SideWindowsOf(t) is not null)
+                {
+                    // The end of input: every side window is complete; what waited for one runs now.
+                    WriteWindowedSideInputAdvance(w, t, "global::Compiled.Instant.MaxValue");
+                    w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
+                    return;
+                }
+
                 if (t.SideInput is { } side)
                 {
                     // Replay the buffered input now that the view is complete.
@@ -142,10 +150,7 @@ public sealed partial class PipelineGenerator
                     w.Close();
                     w.Close();
                     w.Line("_pending" + id + ".Clear();");
-                    if (Streaming)
-                    {
-                        w.Line("_pendingMin" + id + " = global::Compiled.Instant.MaxValue;");
-                    }
+                    w.Line("_pendingMin" + id + " = global::Compiled.Instant.MaxValue;");
 
                     w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                     return;
@@ -184,6 +189,15 @@ public sealed partial class PipelineGenerator
                 switch (t.Kind)
                 {
                     case TransformKind.AsSingleton:
+                        if (t.ViewDefault is { } defaultValue)
+                        {
+                            w.Open("if (_viewCount" + id + " == 0)");
+                            w.Line("// Beam's withDefaultValue: an empty collection reads as the default.");
+                            w.Line("_view" + id + " = " + defaultValue + ";");
+                            w.Line("_viewCount" + id + " = 1;");
+                            w.Close();
+                        }
+
                         w.Open("if (_viewCount" + id + " != 1)");
                         w.Line("__Fail(global::Compiled.Execution.RunnerFailures.Check(" + PipelineLiteral + ", " + Literal(t.Label) + ", " + N(t.Line) + ", _viewCount" + id + " == 0 ? " +
                                Literal("Empty collection accessed as a singleton side input (" + t.Label + ").") + " : " +

@@ -500,6 +500,12 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 w.Line("// Every shard holds its part of the view; each builds the whole view from all parts, in shard order.");
                 w.Line("__group!.SignalAndWait();");
+                if (SideWindowsOf(t) is not null)
+                {
+                    WriteWindowedViewMerge(w, t);
+                    return;
+                }
+
                 switch (t.Kind)
                 {
                     case TransformKind.AsSingleton:

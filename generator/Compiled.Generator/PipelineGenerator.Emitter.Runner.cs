@@ -228,6 +228,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 WriteWatermark(w);
+                WriteReplayMethods(w);
                 WriteFinish(w);
 
                 // Extras (emitter structs, flatten targets) may add more extras while they are written.
@@ -467,6 +468,9 @@ public sealed partial class PipelineGenerator
                         case TransformKind.StatefulParDo:
                             WriteStatefulStateField(w, t);
                             break;
+                        case TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary when SideWindowsOf(t) is not null:
+                            WriteWindowedViewField(w, t);
+                            break;
                         case TransformKind.AsSingleton:
                             StateComment(w, t, "the single element of a side input, and how many elements arrived", "set when the element arrives", "not mergeable: a singleton view has one element", "from Finish on, read by the stages that use the view");
                             w.Line("private " + t.InputType + " _view" + id + " = default!;");
@@ -484,12 +488,10 @@ public sealed partial class PipelineGenerator
 
                     if (t.SideInput is not null)
                     {
-                        StateComment(w, t, "the input elements (with timestamps) that arrived before side input #" + N(t.SideInput.Value.Node) + " was complete", "appended", "lists concatenate", "until Finish replays them, after the view is complete");
+                        StateComment(w, t, "the input elements (with timestamps) that arrived before side input #" + N(t.SideInput.Value.Node) + " was complete", "appended", "lists concatenate",
+                            SideWindowsOf(t) is null ? "until Finish replays them, after the view is complete" : "until the watermark passes the end of the side window each reads, which replays it");
                         w.Line("private readonly global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending" + id + " = new();");
-                        if (Streaming)
-                        {
-                            w.Line("private global::Compiled.Instant _pendingMin" + id + " = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark");
-                        }
+                        w.Line("private global::Compiled.Instant _pendingMin" + id + " = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds the output watermark (Beam's pushback)");
                     }
                 }
 

@@ -15,9 +15,10 @@ public sealed partial class PipelineGenerator
         {
             private void WriteWatermark(SourceWriter w)
             {
-                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t)).ToList();
-                // What fires as the watermark moves, in flush (topological) order: windows, and stateful ParDos' timers.
-                var firing = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null || IsStatefulParDo(t)).ToList();
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t) && t.SideInput is null).ToList();
+                // What fires as the watermark moves, in flush (topological) order: windows, stateful ParDos' timers, views kept
+                // per window (complete as the watermark passes their ends) and their readers (which replay what waited).
+                var firing = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && t.SideInput is null || IsStatefulParDo(t) || SideWindowsOf(t) is not null).ToList();
                 w.Line("/// <summary>The input watermark: no more elements are expected with earlier timestamps.</summary>");
                 w.Line("public global::Compiled.Instant Watermark => _watermark;");
                 w.Line();
@@ -45,7 +46,7 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 WriteInputWatermarks(w);
                 var inline = windowed.Where(t => !UsesPanes(t)).ToList();
-                var fastPath = inline.Count > 0 && inline.Count == windowed.Count && !AnyStatefulParDo;
+                var fastPath = inline.Count > 0 && inline.Count == windowed.Count && !AnyStatefulParDo && !AnySideInputReader;
                 w.Line("/// <summary>Moves the pipeline's watermark: windows whose end (plus allowed lateness) it passes fire, in order.</summary>");
                 if (fastPath)
                 {
@@ -86,7 +87,14 @@ public sealed partial class PipelineGenerator
                         // Upstream panes not yet emitted, and upstream timers, hold this transform's input watermark back (Beam's watermark holds).
                         mark = "hw" + N(t.Id);
                         w.Line("var " + mark + " = " + string.Concat(held.Select(u => "global::Compiled.Instant.Min(" +
-                            (IsStatefulParDo(_t[u]) ? StatefulOutputWatermark(_t[u]) : "_panes" + N(u) + ".OutputWatermark") + ", ")) + "watermark" + new string(')', held.Count) + ";");
+                            (IsStatefulParDo(_t[u]) ? StatefulOutputWatermark(_t[u]) : _t[u].SideInput is not null ? "_pendingMin" + N(u) : "_panes" + N(u) + ".OutputWatermark") + ", ")) +
+                            "watermark" + new string(')', held.Count) + ";");
+                    }
+
+                    if (SideWindowsOf(t) is not null)
+                    {
+                        WriteWindowedSideInputAdvance(w, t, mark);
+                        continue;
                     }
 
                     if (IsStatefulParDo(t))
@@ -152,8 +160,8 @@ public sealed partial class PipelineGenerator
                 // One input, no idleness, no keyed window panes: an advance that fires nothing runs no user code and
                 // cannot fail, so it skips the call's framing (one compare for the gate, one for the earliest window end)
                 // and stays inlinable; the rest goes through the gate.
-                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t)).ToList();
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && !AnyStatefulParDo;
+                var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t) && t.SideInput is null).ToList();
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && !AnyStatefulParDo && !AnySideInputReader;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);

@@ -441,7 +441,27 @@ public sealed partial class PipelineGenerator
                             }
 
                             var kind = name == "AsSingleton" ? TransformKind.AsSingleton : name == "AsList" ? TransformKind.AsList : TransformKind.AsDictionary;
-                            return new ViewValue(new PortRef(AddTransform(kind, new[] { input.Port }, inputType, outputs, label), 0));
+                            string? defaultValue = null;
+                            if (call["defaultValue"] is { IsExplicit: true } defaultArgument)
+                            {
+                                // Beam's withDefaultValue: read at build time, written into the runner as a constant.
+                                if (defaultArgument.Constant is not { HasValue: true } constant)
+                                {
+                                    Report(DiagnosticDescriptors.UnsupportedExpression, defaultArgument.Location, Shorten(defaultArgument.Text),
+                                        "a singleton view's default value must be a constant (a literal, a const or a static readonly field)");
+                                    return null;
+                                }
+
+                                defaultValue = "(" + inputType + ")" + Literal(constant.Value);
+                            }
+
+                            var view = AddTransform(kind, new[] { input.Port }, inputType, outputs, label);
+                            if (defaultValue is not null)
+                            {
+                                _transforms[view] = _transforms[view] with { ViewDefault = defaultValue };
+                            }
+
+                            return new ViewValue(new PortRef(view, 0));
                         }
 
                     case "Keys":

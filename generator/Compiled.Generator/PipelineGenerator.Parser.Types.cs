@@ -214,6 +214,7 @@ public sealed partial class PipelineGenerator
                 var outputWindowing = kind == TransformKind.Window
                     ? windowing
                     : inputs.Count > 0 ? Downstream(_transforms[inputs[0].Node]) : null;
+                var isView = kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary;
                 string? keyType = null;
                 var valueTypes = new List<string>();
                 foreach (var port in inputs)
@@ -259,7 +260,8 @@ public sealed partial class PipelineGenerator
                     Combine = combine,
                     PartitionCount = partitions,
                     Windowing = windowing,
-                    OutputWindowing = outputWindowing,
+                    OutputWindowing = isView ? null : outputWindowing,
+                    ViewWindowing = isView ? outputWindowing : null,
                     Label = label,
                 });
                 return id;

@@ -327,14 +327,65 @@ public sealed partial class PipelineGenerator
                             "its inputs are windowed differently; as in Beam, the inputs of a Flatten or a join must have the same window function (re-window them first)");
                     }
 
-                    if (t.OutputWindowing is not null && (t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary || t.SideInput is not null))
+                    if (t.ViewWindowing is { } sideWindows &&
+                        UnsupportedSideWindows(sideWindows) is { } why)
                     {
                         ReportUnlessAnalyzerDoes(
-                            t.SideInput is null && t.OutputWindowing.HasMergingFn ? "CMP1010" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Label,
-                            "side inputs of windowed collections (and windowed readers of side inputs) are not supported yet; window the collection into the global window first");
+                            sideWindows.HasMergingFn ? "CMP1010" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Label, why);
+                    }
+
+                    if (t.SideInput is { } side && IsIntervalWindowed(_transforms[side.Node].ViewWindowing) && UnsupportedSideWindows(_transforms[side.Node].ViewWindowing!) is null &&
+                        !IsIntervalWindowed(t.OutputWindowing))
+                    {
+                        // Beam maps a main window to a side window through the main window's max timestamp; the global
+                        // window's maps to no window of an interval window function (Beam throws when the job runs).
+                        var view = _transforms[side.Node];
+                        Report(DiagnosticDescriptors.GlobalReaderOfWindowedSideInput, location, t.Label, view.Label, WindowingText(view.ViewWindowing!));
                     }
                 }
             }
+
+            /// <summary>
+            /// Why a side input of a collection in <paramref name="w"/> cannot be compiled, or null. A windowed view is kept
+            /// per window and a window is read once the watermark passes its end: Beam's default strategy on fixed, sliding
+            /// or non-merging custom windows with sizes known at build time.
+            /// </summary>
+            private static string? UnsupportedSideWindows(WindowSpec w)
+            {
+                if (w.Kind == "Global" && w.TriggerCode is null)
+                {
+                    return null;
+                }
+
+                if (w.HasMergingFn)
+                {
+                    return "a side input cannot be made of a collection in merging windows (Beam: \"Sessions is not allowed in side inputs\"); window it with fixed, sliding or global windows first";
+                }
+
+                if (w.TriggerCode is not null || w.LatenessMs != 0)
+                {
+                    return "a side input of a collection with a trigger or allowed lateness is not supported yet (its view would change with every pane); re-window the collection with the default trigger before the view";
+                }
+
+                if (w.SizeOption is not null)
+                {
+                    return "a side input of a collection whose window size comes from the pipeline options is not supported yet; use a constant size";
+                }
+
+                return null;
+            }
+
+            /// <summary>Whether a collection in <paramref name="w"/> is in interval windows (not the global window).</summary>
+            private static bool IsIntervalWindowed(WindowSpec? w) => w is not null && w.Kind != "Global";
+
+            /// <summary>A window function as the diagnostics name it: Fixed(60000 ms), Sliding(10000 ms every 5000 ms), ...</summary>
+            private static string WindowingText(WindowSpec w) => w.Kind switch
+            {
+                "Fixed" => "Fixed(" + w.SizeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms)",
+                "Sliding" => "Sliding(" + w.SizeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms every " + w.PeriodMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms)",
+                "Custom" => w.CustomType ?? "Custom",
+                _ => w.Kind,
+            };
 
             /// <summary>Whether two windowings have the same window function and parameters (null: the global window).</summary>
             private static bool SameWindowFn(WindowSpec? a, WindowSpec? b)

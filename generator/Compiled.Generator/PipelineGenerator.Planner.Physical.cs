@@ -24,6 +24,17 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
             }).ToList();
+            foreach (var t in transforms)
+            {
+                // Views of collections in interval windows are kept per window; their readers look each element's side window up.
+                var view = t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary ? t : t.SideInput is { } side ? transforms[side.Node] : null;
+                if (view?.ViewWindowing is { Kind: not "Global", HasMergingFn: false } sideWindows)
+                {
+                    var retention = transforms.Where(r => r.SideInput?.Node == view.Id).Select(r => r.OutputWindowing?.LatenessMs ?? 0).DefaultIfEmpty(0).Max();
+                    states[t.Id] = states[t.Id] with { SideWindows = sideWindows, SideRetentionMs = retention };
+                }
+            }
+
             AssignStreamingLevels(transforms, states);
             foreach (var t in transforms)
             {
@@ -183,6 +194,13 @@ public sealed partial class PipelineGenerator
 
             foreach (var state in states)
             {
+                if (state.Layout == StateLayout.SideInputView && state.SideWindows is not null)
+                {
+                    var t = transforms[state.Transform];
+                    return "side-input view #" + Num(t.Id) + " " + t.Label + " is windowed, and windowed views are not yet kept by the streaming parallel runner " +
+                           "(use CreateRunner, or Run with a parallelism)";
+                }
+
                 if (state.Layout == StateLayout.SideInputView && state.Level < 0)
                 {
                     var t = transforms[state.Transform];
@@ -402,6 +420,19 @@ public sealed partial class PipelineGenerator
                 var n = transforms[stack.Pop()];
                 if (!seen.Add(n.Id))
                 {
+                    continue;
+                }
+
+                if (layouts[n.Id] == StateLayout.SideInputBuffer)
+                {
+                    // A reader of a side input holds its output watermark at the earliest element waiting for the view
+                    // (Beam's pushback), and passes on what holds its own input.
+                    result.Add(n.Id);
+                    foreach (var input in n.Inputs)
+                    {
+                        stack.Push(input.Node);
+                    }
+
                     continue;
                 }
 

@@ -95,8 +95,19 @@ public sealed partial class PipelineGenerator
             return edges;
         }
 
-        private static string Why(TransformSpec t)
+        private static string Why(TransformSpec t, List<TransformSpec> transforms)
         {
+            if (t.ViewWindowing is { Kind: not "Global" } viewWindows)
+            {
+                return "side-input view kept per " + viewWindows.Describe() + " window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness";
+            }
+
+            if (t.SideInput is { } windowedSide && transforms[windowedSide.Node].ViewWindowing is { Kind: not "Global" } sideWindows)
+            {
+                return "reads side input #" + Num(windowedSide.Node) + " in the " + sideWindows.Describe() + " window its own window maps to (Beam's default mapping), " +
+                       "so its input waits until the watermark passes that window's end, holding the watermark of what is below it";
+            }
+
             if (t.Stateful is { } stateful)
             {
                 return WhyStateful(t, stateful);
@@ -151,6 +162,10 @@ public sealed partial class PipelineGenerator
                     ? "fused loop over input '" + Names.ForLabel(origin.Name ?? string.Empty) + "', element by element"
                     : (origin.Kind == TransformKind.StatefulParDo
                         ? "when its timers fire (as the watermark or processing time advance) or a window expires, emits from #"
+                        : origin.ViewWindowing is { Kind: not "Global" }
+                        ? "when the watermark passes the end of a window, that window of the view is complete: #"
+                        : origin.SideInput is { } side && transforms[side.Node].ViewWindowing is { Kind: not "Global" }
+                        ? "when the watermark passes the end of the side window its elements wait for, replays them into #"
                         : origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
                         ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"
                         : origin.OutputWindowing is not null && origin.SideInput is null
@@ -160,7 +175,7 @@ public sealed partial class PipelineGenerator
                 Walk(origin.Id, 2, transforms, edges, lines);
                 if (!isInput)
                 {
-                    boundaries.Add("  #" + Num(origin.Id) + " " + origin.Label + ": " + Why(origin));
+                    boundaries.Add("  #" + Num(origin.Id) + " " + origin.Label + ": " + Why(origin, transforms));
                 }
             }
 
@@ -181,7 +196,7 @@ public sealed partial class PipelineGenerator
                 var port = transforms[node].OutputTypes.Count > 1 ? "[" + PortName(transforms[node], edge.FromPort) + "] " : string.Empty;
                 // A stateful ParDo's element outputs continue in this stage (its timers' outputs start a stage of their own).
                 var stateful = IsStateful(target) && target.Kind != TransformKind.StatefulParDo;
-                var suffix = stateful ? "  (stage ends: " + Why(target) + ")"
+                var suffix = stateful ? "  (stage ends: " + Why(target, transforms) + ")"
                     : target.Kind == TransformKind.StatefulParDo ? "  (keeps state per key and window; its timers' outputs continue from a stage of their own)" : string.Empty;
                 if (target.Kind == TransformKind.Identity)
                 {

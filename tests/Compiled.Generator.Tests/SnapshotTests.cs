@@ -275,6 +275,28 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>A side input of a collection in fixed windows, read from sliding windows, and a windowed sum held by what waits for it.</summary>
+    [Fact]
+    public void WindowedSideInputs() => Check(nameof(WindowedSideInputs), """
+        [Pipeline]
+        public partial class WindowedSideInputs
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var rates = p.Create<KV<string, double>>("rates")
+                    .WithTimestamps(static x => new Instant(0))
+                    .Window(Windows.Fixed(TimeSpan.FromMinutes(1)))
+                    .AsDictionary();
+                p.Create<KV<string, double>>("prices")
+                    .WithTimestamps(static x => new Instant(0))
+                    .Window(Windows.Sliding(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1)))
+                    .Map(rates, static (x, r) => KV.Of(x.Key, r.TryGetValue(x.Key, out var rate) ? x.Value * rate : 0.0))
+                    .CombinePerKey(Combiners.Sum<double>())
+                    .Output("converted");
+            }
+        }
+        """);
+
     [Fact]
     public void SideInputs() => Check(nameof(SideInputs), """
         [Pipeline]

@@ -74,6 +74,10 @@ internal enum ExchangeKind
 /// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them. When
 /// <see cref="WatermarkBeforeEveryElement"/>, the senders to its level tell their watermark before every element sent
 /// after it moved, not only before those that may be late: the transform reads its input watermark per element.
+/// A side-input view of a collection in interval windows, and each of its readers, have <see cref="SideWindows"/>: the
+/// view is kept per window of that window function, a window is read once the view's watermark passes its end, and
+/// a reader maps each element's window to the side window (Beam's default window mapping); the view keeps a window
+/// <see cref="SideRetentionMs"/> past its end (its readers' largest allowed lateness).
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -84,4 +88,6 @@ internal readonly record struct StatePlan(
     string Why,
     int Level = 0,
     bool LiftsInStream = false,
-    bool WatermarkBeforeEveryElement = false);
+    bool WatermarkBeforeEveryElement = false,
+    WindowSpec? SideWindows = null,
+    long SideRetentionMs = 0);

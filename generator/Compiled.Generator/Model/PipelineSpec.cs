@@ -152,8 +152,18 @@ internal sealed record TransformSpec
     /// <summary>For Window: the window function.</summary>
     public WindowSpec? Windowing { get; init; }
 
-    /// <summary>The window function of this transform's output (null: the global window).</summary>
+    /// <summary>The window function of this transform's output (null: the global window; always null for a side-input view).</summary>
     public WindowSpec? OutputWindowing { get; init; }
+
+    /// <summary>
+    /// For a side-input view (AsSingleton, AsList, AsDictionary): the windowing of the collection it views (null: the
+    /// global window). A view is not a collection, so its <see cref="OutputWindowing"/> is null: nothing downstream
+    /// treats it as windowed state.
+    /// </summary>
+    public WindowSpec? ViewWindowing { get; init; }
+
+    /// <summary>For AsSingleton with a default value: the value as C# (a constant), read where the view has no element.</summary>
+    public string? ViewDefault { get; init; }
 
     /// <summary>
     /// The composite transforms this transform was applied in, outermost first, joined by '/' ("Clean/Tokenize"); null

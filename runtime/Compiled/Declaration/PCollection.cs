@@ -152,6 +152,13 @@ public sealed class PCollection<T>
     /// <summary>A side input holding the collection's single element (Beam's <c>View.asSingleton</c>).</summary>
     public PCollectionView<T> AsSingleton() => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// A side input holding the collection's single element, or <paramref name="defaultValue"/> where it has none: for
+    /// a windowed collection, in each window without an element (Beam's <c>View.asSingleton().withDefaultValue</c>).
+    /// </summary>
+    /// <param name="defaultValue">What readers receive for an empty collection or window: a constant.</param>
+    public PCollectionView<T> AsSingleton(T defaultValue) => throw DeclarationOnlyException.Create();
+
     /// <summary>A side input holding all the collection's elements (Beam's <c>View.asList</c>).</summary>
     public PCollectionView<IReadOnlyList<T>> AsList() => throw DeclarationOnlyException.Create();
 

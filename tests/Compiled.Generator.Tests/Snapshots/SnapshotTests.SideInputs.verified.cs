@@ -180,7 +180,7 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending3 = new();
-            private global::Compiled.Instant _pendingMin3 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
+            private global::Compiled.Instant _pendingMin3 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds the output watermark (Beam's pushback)
             // State of #6 AsList (line 14):
             //   State: all elements of a side input.
             //   State style: appended.
@@ -193,7 +193,7 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending7 = new();
-            private global::Compiled.Instant _pendingMin7 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
+            private global::Compiled.Instant _pendingMin7 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds the output watermark (Beam's pushback)
             // State of #10 AsDictionary (line 16):
             //   State: the value of each key of a side input.
             //   State style: added; a duplicate key is an error (as in Beam's View.asMap).
@@ -206,7 +206,7 @@ namespace Snapshots
             //   Merging: lists concatenate.
             //   Lifetime: until Finish replays them, after the view is complete.
             private readonly global::System.Collections.Generic.List<(int Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)> _pending11 = new();
-            private global::Compiled.Instant _pendingMin11 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds a shard's output watermark
+            private global::Compiled.Instant _pendingMin11 = global::Compiled.Instant.MaxValue; // the earliest timestamp waiting: it holds the output watermark (Beam's pushback)
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;

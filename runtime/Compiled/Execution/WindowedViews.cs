@@ -1,0 +1,335 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+namespace Compiled.Execution;
+
+/// <summary>
+/// What every windowed side-input view keeps beside its contents: the watermark it has seen, which says which windows
+/// are complete, and how far its windows have been garbage-collected. Generated runners own one per view.
+/// </summary>
+/// <remarks>
+/// A side window is ready (Beam's <c>isReady</c>) once the view's input watermark has passed its end: with the
+/// default trigger, every element of the window has then arrived, and a window without elements reads as empty (or as
+/// a singleton's default). A window is dropped once the watermark is past its end by more than the readers' allowed
+/// lateness; a main element that maps to a dropped window is late for its own windowing too, and is dropped and
+/// counted rather than given an empty view.
+/// </remarks>
+public abstract class WindowedViewBase
+{
+    /// <summary>The view's input watermark: windows that end at or before it are complete.</summary>
+    public Instant Watermark { get; private set; } = Instant.MinValue;
+
+    /// <summary>Windows whose max timestamp is at or before this were dropped.</summary>
+    public Instant CollectedThrough { get; private set; } = Instant.MinValue;
+
+    /// <summary>Whether every element of <paramref name="window"/> has arrived (the watermark passed its end).</summary>
+    /// <param name="window">A window of the view's window function.</param>
+    /// <returns>True when a reader may read it.</returns>
+    public bool IsReady(BoundedWindow window) => window.MaxTimestamp < Watermark;
+
+    /// <summary>Whether <paramref name="window"/> was dropped: a reader mapping to it is late.</summary>
+    /// <param name="window">A window of the view's window function.</param>
+    /// <returns>True when its contents are gone.</returns>
+    public bool IsCollected(BoundedWindow window) => window.MaxTimestamp <= CollectedThrough && CollectedThrough > Instant.MinValue;
+
+    /// <summary>
+    /// Moves the view's watermark, and drops the windows the previous watermark passed by more than
+    /// <paramref name="retentionMs"/> (the readers' largest allowed lateness).
+    /// </summary>
+    /// <param name="watermark">The view's new input watermark; an earlier one is ignored.</param>
+    /// <param name="retentionMs">How long past its end a window is kept.</param>
+    public void Advance(Instant watermark, long retentionMs)
+    {
+        if (watermark <= Watermark)
+        {
+            return;
+        }
+
+        // Windows are dropped one advance behind: a window this advance completes is read by the elements that waited
+        // for it (they replay after the view moves, in the same advance) before a later advance may drop it.
+        var previous = Watermark;
+        Watermark = watermark;
+        var retention = Math.Max(0, retentionMs);
+        if (watermark.Millis == Instant.MaxValue.Millis || previous.Millis - Instant.MinValue.Millis <= retention + 1)
+        {
+            return; // the end of input (every window complete, nothing dropped), or nothing old enough yet
+        }
+
+        var through = new Instant(previous.Millis - 1 - retention);
+        if (through > CollectedThrough)
+        {
+            CollectedThrough = through;
+            Collect(through);
+        }
+    }
+
+    /// <summary>Restores the watermark and collection point of a checkpoint or another shard.</summary>
+    /// <param name="watermark">The view's input watermark.</param>
+    /// <param name="collectedThrough">Windows at or before this were dropped.</param>
+    public void RestorePosition(Instant watermark, Instant collectedThrough)
+    {
+        Watermark = watermark;
+        CollectedThrough = collectedThrough;
+    }
+
+    /// <summary>Drops the windows whose max timestamp is at or before <paramref name="through"/>.</summary>
+    /// <param name="through">The last max timestamp to drop.</param>
+    protected abstract void Collect(Instant through);
+
+    /// <summary>Whether an element of <paramref name="window"/> still counts: false when the window is complete (late).</summary>
+    /// <param name="window">The element's window.</param>
+    /// <returns>True if the element goes into the view.</returns>
+    public bool Accepts(BoundedWindow window) => !IsReady(window);
+
+    /// <summary>The windows with contents, earliest end first (checkpoints and merges walk them in this order).</summary>
+    /// <returns>A new list.</returns>
+    public abstract List<BoundedWindow> Windows();
+
+    /// <summary>Removes every window's contents and resets the position.</summary>
+    public virtual void Clear()
+    {
+        Watermark = Instant.MinValue;
+        CollectedThrough = Instant.MinValue;
+    }
+
+    /// <summary>Sorts windows by end, then start.</summary>
+    /// <param name="windows">The windows.</param>
+    /// <returns><paramref name="windows"/>, sorted.</returns>
+    protected static List<BoundedWindow> Ordered(List<BoundedWindow> windows)
+    {
+        windows.Sort(static (a, b) => a.End != b.End ? a.End.CompareTo(b.End) : a.Start.CompareTo(b.Start));
+        return windows;
+    }
+}
+
+/// <summary>A windowed <c>AsList</c> view: the elements of each window, in arrival order.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class WindowedListView<T> : WindowedViewBase
+{
+    private readonly Dictionary<BoundedWindow, List<T>> _windows = new();
+    private readonly Stack<List<T>> _pool = new();
+
+    /// <summary>Elements held, over every window (metrics).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Adds an element to its window.</summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="element">The element.</param>
+    public void Add(BoundedWindow window, T element)
+    {
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out var exists);
+        if (!exists)
+        {
+            list = _pool.Count > 0 ? _pool.Pop() : new List<T>();
+        }
+
+        list!.Add(element);
+        Count++;
+    }
+
+    /// <summary>The elements of <paramref name="window"/> (empty when it has none).</summary>
+    /// <param name="window">A side window.</param>
+    /// <returns>A read-only list the reader must not keep.</returns>
+    public IReadOnlyList<T> Get(BoundedWindow window) => _windows.TryGetValue(window, out var list) ? list : Array.Empty<T>();
+
+    /// <inheritdoc />
+    public override List<BoundedWindow> Windows() => Ordered(new List<BoundedWindow>(_windows.Keys));
+
+    /// <inheritdoc />
+    protected override void Collect(Instant through)
+    {
+        List<BoundedWindow>? gone = null;
+        foreach (var window in _windows.Keys)
+        {
+            if (window.MaxTimestamp <= through)
+            {
+                (gone ??= new()).Add(window);
+            }
+        }
+
+        if (gone is null)
+        {
+            return;
+        }
+
+        foreach (var window in gone)
+        {
+            _windows.Remove(window, out var list);
+            Count -= list!.Count;
+            list.Clear();
+            _pool.Push(list);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear()
+    {
+        base.Clear();
+        _windows.Clear();
+        Count = 0;
+    }
+}
+
+/// <summary>A windowed <c>AsSingleton</c> view: the element of each window, and how many arrived.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class WindowedSingletonView<T> : WindowedViewBase
+{
+    private readonly Dictionary<BoundedWindow, (T Value, long Count)> _windows = new();
+
+    /// <summary>Windows held (metrics).</summary>
+    public long Count => _windows.Count;
+
+    /// <summary>Sets the element of its window (a second one makes the window's view fail when read).</summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="element">The element.</param>
+    public void Add(BoundedWindow window, T element)
+    {
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out _);
+        cell.Value = element;
+        cell.Count++;
+    }
+
+    /// <summary>How many elements <paramref name="window"/> received.</summary>
+    /// <param name="window">A side window.</param>
+    /// <returns>0, 1 or more.</returns>
+    public long CountIn(BoundedWindow window) => _windows.TryGetValue(window, out var cell) ? cell.Count : 0;
+
+    /// <summary>The element of <paramref name="window"/> when it received exactly one.</summary>
+    /// <param name="window">A side window.</param>
+    /// <param name="value">The element.</param>
+    /// <returns>False when the window received none or several.</returns>
+    public bool TryGet(BoundedWindow window, out T value)
+    {
+        if (_windows.TryGetValue(window, out var cell) && cell.Count == 1)
+        {
+            value = cell.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>Sets a window's cell as a checkpoint or another shard had it.</summary>
+    /// <param name="window">The window.</param>
+    /// <param name="value">The last element that arrived.</param>
+    /// <param name="count">How many arrived.</param>
+    public void Merge(BoundedWindow window, T value, long count)
+    {
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out _);
+        cell.Value = value;
+        cell.Count += count;
+    }
+
+    /// <summary>The last element and count of a window (checkpoints, merges).</summary>
+    /// <param name="window">A window <see cref="WindowedViewBase.Windows"/> returned.</param>
+    /// <returns>Its cell.</returns>
+    public (T Value, long Count) Cell(BoundedWindow window) => _windows[window];
+
+    /// <inheritdoc />
+    public override List<BoundedWindow> Windows() => Ordered(new List<BoundedWindow>(_windows.Keys));
+
+    /// <inheritdoc />
+    protected override void Collect(Instant through)
+    {
+        List<BoundedWindow>? gone = null;
+        foreach (var window in _windows.Keys)
+        {
+            if (window.MaxTimestamp <= through)
+            {
+                (gone ??= new()).Add(window);
+            }
+        }
+
+        foreach (var window in gone ?? (IEnumerable<BoundedWindow>)Array.Empty<BoundedWindow>())
+        {
+            _windows.Remove(window);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear()
+    {
+        base.Clear();
+        _windows.Clear();
+    }
+}
+
+/// <summary>A windowed <c>AsDictionary</c> view: the value of each key, per window.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+public sealed class WindowedDictionaryView<TKey, TValue> : WindowedViewBase
+    where TKey : notnull
+{
+    private static readonly IReadOnlyDictionary<TKey, TValue> Empty = new Dictionary<TKey, TValue>();
+    private readonly Dictionary<BoundedWindow, Dictionary<TKey, TValue>> _windows = new();
+    private readonly Stack<Dictionary<TKey, TValue>> _pool = new();
+
+    /// <summary>Entries held, over every window (metrics).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Adds a key's value to its window.</summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>False when the window already has the key (Beam's View.asMap fails on a duplicate key).</returns>
+    public bool TryAdd(BoundedWindow window, TKey key, TValue value)
+    {
+        ref var map = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out var exists);
+        if (!exists)
+        {
+            map = _pool.Count > 0 ? _pool.Pop() : new Dictionary<TKey, TValue>();
+        }
+
+        if (!map!.TryAdd(key, value))
+        {
+            return false;
+        }
+
+        Count++;
+        return true;
+    }
+
+    /// <summary>The entries of <paramref name="window"/> (empty when it has none).</summary>
+    /// <param name="window">A side window.</param>
+    /// <returns>A read-only dictionary the reader must not keep.</returns>
+    public IReadOnlyDictionary<TKey, TValue> Get(BoundedWindow window) => _windows.TryGetValue(window, out var map) ? map : Empty;
+
+    /// <inheritdoc />
+    public override List<BoundedWindow> Windows() => Ordered(new List<BoundedWindow>(_windows.Keys));
+
+    /// <inheritdoc />
+    protected override void Collect(Instant through)
+    {
+        List<BoundedWindow>? gone = null;
+        foreach (var window in _windows.Keys)
+        {
+            if (window.MaxTimestamp <= through)
+            {
+                (gone ??= new()).Add(window);
+            }
+        }
+
+        if (gone is null)
+        {
+            return;
+        }
+
+        foreach (var window in gone)
+        {
+            _windows.Remove(window, out var map);
+            Count -= map!.Count;
+            map.Clear();
+            _pool.Push(map);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear()
+    {
+        base.Clear();
+        _windows.Clear();
+        Count = 0;
+    }
+}
