@@ -34,6 +34,7 @@ public class WindowingDiagnosticsTests
     [InlineData("e.Window(Windows.Fixed(TimeSpan.FromSeconds(1)).Triggering(Trigger.Repeatedly(Trigger.AfterCount(2))).Discarding()).AsList(); e.Count().Output(\"o\");", "with a trigger or allowed lateness")]
     [InlineData("e.Window(Windows.Fixed(TimeSpan.FromSeconds(1)).WithAllowedLateness(TimeSpan.FromSeconds(1))).AsList(); e.Count().Output(\"o\");", "with a trigger or allowed lateness")]
     [InlineData("e.Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(2))).Discarding()).AsSingleton(); e.Count().Output(\"o\");", "with a trigger or allowed lateness")]
+    [InlineData("var v = e.AsSingleton(new E(DateTime.UtcNow.Ticks)); e.Map(v, static (x, s) => s.Time).Output(\"o\");", "default value must be a constant")]
     public void ReportsWhatItCannotCompile(string statement, string expected)
     {
         var run = GeneratorHarness.Run(Prelude + "        " + statement + "\n    }\n}\n");
