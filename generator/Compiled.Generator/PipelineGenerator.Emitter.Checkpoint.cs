@@ -839,6 +839,18 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
+                    if (_plan.LayoutOf(t.Id) == StateLayout.SideInputView && SideWindowsOf(t) is not null)
+                    {
+                        w.Line("// (every shard of its level held the whole view of every window: a copy of old shard 0's is taken)");
+                        w.Open("if (first)");
+                        w.Line("var whole = new " + WindowedViewType(t) + "();");
+                        w.Line("whole.RestorePosition(from._view" + id + ".Watermark, from._view" + id + ".CollectedThrough);");
+                        WriteWindowedViewAdd(w, t, "from._view" + id);
+                        w.Line("_view" + id + " = whole;");
+                        w.Close();
+                        continue;
+                    }
+
                     if (_plan.LayoutOf(t.Id) == StateLayout.SideInputView)
                     {
                         w.Line("// (every shard of its level held the whole view: old shard 0's is taken)");

@@ -202,20 +202,29 @@ public sealed partial class PipelineGenerator
                 w.Line("var whole = new " + WindowedViewType(t) + "();");
                 w.Line("whole.RestorePosition(_view" + id + ".Watermark, _view" + id + ".CollectedThrough);");
                 w.Open("foreach (var peer in peers)");
-                w.Open("foreach (var window in peer._view" + id + ".Windows())");
+                WriteWindowedViewAdd(w, t, "peer._view" + id);
+                w.Close();
+                w.Line("__group.SignalAndWait();");
+                w.Line("_view" + id + " = whole;");
+            }
+
+            /// <summary>Adds every window of the view <paramref name="source"/> to the local view "whole", window by window.</summary>
+            private void WriteWindowedViewAdd(SourceWriter w, TransformSpec t, string source)
+            {
+                w.Open("foreach (var window in " + source + ".Windows())");
                 switch (t.Kind)
                 {
                     case TransformKind.AsSingleton:
-                        w.Line("var (value, count) = peer._view" + id + ".Cell(window);");
+                        w.Line("var (value, count) = " + source + ".Cell(window);");
                         w.Line("whole.Merge(window, value, count);");
                         break;
                     case TransformKind.AsList:
-                        w.Open("foreach (var item in peer._view" + id + ".Get(window))");
+                        w.Open("foreach (var item in " + source + ".Get(window))");
                         w.Line("whole.Add(window, item);");
                         w.Close();
                         break;
                     default:
-                        w.Open("foreach (var e in peer._view" + id + ".Get(window))");
+                        w.Open("foreach (var e in " + source + ".Get(window))");
                         w.Open("if (!whole.TryAdd(window, e.Key, e.Value))");
                         w.Line(DuplicateViewKey(t, "e.Key"));
                         w.Close();
@@ -224,9 +233,6 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
-                w.Close();
-                w.Line("__group.SignalAndWait();");
-                w.Line("_view" + id + " = whole;");
             }
 
             /// <summary>The runtime type of a view kept per window.</summary>

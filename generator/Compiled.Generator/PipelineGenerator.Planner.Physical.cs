@@ -194,13 +194,6 @@ public sealed partial class PipelineGenerator
 
             foreach (var state in states)
             {
-                if (state.Layout == StateLayout.SideInputView && state.SideWindows is not null)
-                {
-                    var t = transforms[state.Transform];
-                    return "side-input view #" + Num(t.Id) + " " + t.Label + " is windowed, and windowed views are not yet kept by the streaming parallel runner " +
-                           "(use CreateRunner, or Run with a parallelism)";
-                }
-
                 if (state.Layout == StateLayout.SideInputView && state.Level < 0)
                 {
                     var t = transforms[state.Transform];
@@ -228,8 +221,10 @@ public sealed partial class PipelineGenerator
             {
                 var t = transforms[state.Transform];
                 yield return "  level " + Num(state.Level) + ": #" + Num(t.Id) + " " + t.Label + ": " +
-                             (state.Layout == StateLayout.SideInputView ? "a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view"
-                             : state.Layout == StateLayout.SideInputBuffer ? "reads side input #" + Num(t.SideInput!.Value.Node) + ": its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the view is complete, holding that shard's output watermark"
+                             (state.Layout == StateLayout.SideInputView ? "a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view" +
+                                 (state.SideWindows is { } windows ? " of every " + windows.Describe() + " window" : string.Empty)
+                             : state.Layout == StateLayout.SideInputBuffer ? "reads side input #" + Num(t.SideInput!.Value.Node) + ": its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until " +
+                                 (state.SideWindows is null ? "the view is complete" : "the shard's watermark passes the end of their side window") + ", holding that shard's output watermark"
                              : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
                              (state.WatermarkBeforeEveryElement ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +

@@ -27,8 +27,11 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
 //     #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
-//   Streaming parallel runner: not generated: side-input view #3 AsDictionary (line 14) is windowed, and windowed views are not yet kept by the streaming parallel runner (use CreateRunner, or Run with a parallelism).
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks
+//   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
+//     level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 2: #8 CombinePerKey (line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -44,7 +47,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'rates', element by element\n  #0 Create 'rates' (line 11)\n    -> #1 WithTimestamps (line 12)\n      -> #2 Window fixed 60 s (line 13)\n        -> #3 AsDictionary (line 14)  (stage ends: side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness)\nStage 2: when the watermark passes the end of a window, that window of the view is complete: #3 AsDictionary (line 14)\n  #3 AsDictionary (line 14)\nStage 3: fused loop over input 'prices', element by element\n  #4 Create 'prices' (line 15)\n    -> #5 WithTimestamps (line 16)\n      -> #6 Window sliding 120 s every 60 s (line 17)\n        -> #7 Map (line 18)  (stage ends: reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it)\nStage 4: when the watermark passes the end of the side window its elements wait for, replays them into #7 Map (line 18)\n  #7 Map (line 18)\n    -> #8 CombinePerKey (line 19)  (stage ends: state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 5: when the watermark passes the end of a window, emits that window's state of #8 CombinePerKey (line 19)\n  #8 CombinePerKey (line 19)\n    -> #9 Output 'converted' (line 20)\nFusion boundaries:\n  #3 AsDictionary (line 14): side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness\n  #7 Map (line 18): reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it\n  #8 CombinePerKey (line 19): state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\nStreaming parallel runner: not generated: side-input view #3 AsDictionary (line 14) is windowed, and windowed views are not yet kept by the streaming parallel runner (use CreateRunner, or Run with a parallelism).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks";
+        public static string PlanDescription => "Stage 1: fused loop over input 'rates', element by element\n  #0 Create 'rates' (line 11)\n    -> #1 WithTimestamps (line 12)\n      -> #2 Window fixed 60 s (line 13)\n        -> #3 AsDictionary (line 14)  (stage ends: side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness)\nStage 2: when the watermark passes the end of a window, that window of the view is complete: #3 AsDictionary (line 14)\n  #3 AsDictionary (line 14)\nStage 3: fused loop over input 'prices', element by element\n  #4 Create 'prices' (line 15)\n    -> #5 WithTimestamps (line 16)\n      -> #6 Window sliding 120 s every 60 s (line 17)\n        -> #7 Map (line 18)  (stage ends: reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it)\nStage 4: when the watermark passes the end of the side window its elements wait for, replays them into #7 Map (line 18)\n  #7 Map (line 18)\n    -> #8 CombinePerKey (line 19)  (stage ends: state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 5: when the watermark passes the end of a window, emits that window's state of #8 CombinePerKey (line 19)\n  #8 CombinePerKey (line 19)\n    -> #9 Output 'converted' (line 20)\nFusion boundaries:\n  #3 AsDictionary (line 14): side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness\n  #7 Map (line 18): reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it\n  #8 CombinePerKey (line 19): state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #8 CombinePerKey (line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -108,6 +111,8 @@ namespace Snapshots
             private global::Compiled.Instant _fireAt = global::Compiled.Instant.MaxValue; // the earliest end of any live window
             private readonly global::System.Collections.Generic.List<global::Compiled.BoundedWindow> __ready = new(); // windows ready to fire
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
+            // A partition of a parallel runner that checkpoints: 6 a checkpoint writes its part (on another thread than the
+            // partition's pusher, between its calls); its gate is then taken with a compare-and-swap.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
@@ -152,6 +157,14 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
+            private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
+            private bool __partition;
+            private int __streamShard;
+            private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? __send2; // to the shards of level 2, on a runner below that level
+
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
             private Runner<TConverted>[]? __peers;
@@ -160,9 +173,15 @@ namespace Snapshots
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TConverted converted)
+                : this(converted, true)
+            {
+            }
+
+            /// <summary>Creates a runner; <paramref name="__observed"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>
+            internal Runner(TConverted converted, bool __observed)
             {
                 this._sinkConverted = converted;
-                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                if (__observed && global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
                 }
@@ -195,7 +214,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x505EDB01ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DoubleCoder).FormatVersion), default(global::Compiled.Coders.KVCoder<string, double, global::Compiled.Coders.StringCoder, global::Compiled.Coders.DoubleCoder>).FormatVersion);
+            public ulong StateFingerprint => (0x7C4544AEul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DoubleCoder).FormatVersion), default(global::Compiled.Coders.KVCoder<string, double, global::Compiled.Coders.StringCoder, global::Compiled.Coders.DoubleCoder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -213,6 +232,16 @@ namespace Snapshots
             public void WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(output);
+                if (__level != 0 || __partition)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
+                }
+                __WriteCheckpoint(output);
+            }
+
+            /// <summary>Writes the runner's state: <see cref="WriteCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __WriteCheckpoint(global::System.Buffers.IBufferWriter<byte> output)
+            {
                 var finished = __state == 3;
                 if (!finished)
                 {
@@ -254,6 +283,16 @@ namespace Snapshots
             /// </summary>
             /// <param name="state">The bytes written.</param>
             public void RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
+            {
+                if (__level != 0 || __partition)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.PartOfAParallelRunner();
+                }
+                __RestoreCheckpoint(state);
+            }
+
+            /// <summary>Restores the runner's state: <see cref="RestoreCheckpoint"/>, or the part of a partition or shard of the parallel runner.</summary>
+            internal void __RestoreCheckpoint(global::System.ReadOnlySpan<byte> state)
             {
                 if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Rates != 0 || __elementsIn_Prices != 0)
                 {
@@ -375,6 +414,259 @@ namespace Snapshots
             }
             #pragma warning restore CS8620
 
+            /// <summary>
+            /// A partition (on its pusher's thread, between two calls) or a shard (on its thread, once the barrier of every sender
+            /// has arrived) of the parallel runner writes its part of checkpoint <paramref name="checkpointId"/>: its state, and
+            /// the transaction each of its sinks that commits with checkpoints prepares; then it sends the barrier on, after
+            /// everything it sent before.
+            /// </summary>
+            internal void __WriteCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __WriteCheckpoint(snapshot.Buffer(part, 0));
+                __EndCheckpointPart(checkpointId, snapshot, part);
+            }
+
+            /// <summary>A shard whose thread has ended (every sender finished) writes its final state as its part and arrives; a part that cannot be written fails the checkpoint.</summary>
+            internal void __ArriveFinished(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                try
+                {
+                    __WriteCheckpointPart(checkpointId, snapshot, part);
+                    snapshot.Arrive(part);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(part, error);
+                }
+            }
+
+            /// <summary>After the state: each sink that commits with checkpoints prepares its transaction, the attached sources write their positions, and the barrier goes on.</summary>
+            private void __EndCheckpointPart(long checkpointId, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.PrepareSink(_sinkConverted, checkpointId, snapshot.Buffer(part, 1));
+                __sources?.Write(snapshot.Buffer(part, 2));
+                __send1?.Barrier(checkpointId);
+                __send2?.Barrier(checkpointId);
+            }
+
+            private bool __gateShared; // a partition of a parallel runner that checkpoints: other threads take its gate to write its part
+            private long __checkpointDue = -1; // the checkpoint waiting for this partition's part, or -1
+            private global::Compiled.Checkpoints.AlignedSnapshot? __checkpoints; // where its parts go
+            private int __checkpointPart; // its part in them
+            private global::Compiled.Checkpoints.PartitionSources? __sources; // sources whose positions its parts keep: only its pusher says when to write
+
+            /// <summary>Makes this runner partition <paramref name="part"/> of a parallel runner that checkpoints into <paramref name="snapshot"/>.</summary>
+            internal void __JoinCheckpoints(global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+            {
+                __checkpoints = snapshot;
+                __checkpointPart = part;
+                __gateShared = true;
+            }
+
+            /// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>
+            internal void __AttachSource(string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                if (__state != 0 || _watermark != global::Compiled.Instant.MinValue || _processingTime != global::Compiled.Instant.MinValue || __elementsIn_Rates != 0 || __elementsIn_Prices != 0)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.NotNew();
+                }
+                (__sources ??= new()).Add(name, source);
+            }
+
+            /// <summary>Restores the positions of the attached sources from this partition's part.</summary>
+            internal void __RestoreSources(global::System.ReadOnlySpan<byte> state)
+            {
+                (__sources ??= new()).Restore(state, "Snapshots.WindowedSideInputs", __checkpointPart);
+            }
+
+            /// <summary>A partition's gate released by a call: back to idle with a full fence, then a checkpoint that asked meanwhile takes its part.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __ReleaseShared()
+            {
+                global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                __CheckpointDueAfterRelease();
+            }
+
+            /// <summary>The gate was released: a checkpoint that asked for this partition's part while it was held takes it now, if it may.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __CheckpointDueAfterRelease()
+            {
+                if (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    __OnCheckpoint(atRest: false);
+                }
+            }
+
+            /// <summary>Checkpoint <paramref name="checkpointId"/> has begun (on any thread): this partition is to write its part, now if it can.</summary>
+            internal void __RequestCheckpoint(long checkpointId)
+            {
+                global::System.Threading.Interlocked.Exchange(ref __checkpointDue, checkpointId); // a full fence: a call releasing the gate now sees it, or this thread sees the gate free
+                __OnCheckpoint(atRest: false);
+            }
+
+            /// <summary>
+            /// Writes the part of the checkpoint waiting for this partition, if this thread may: a finished partition, always; an
+            /// idle one (or one whose pull push waits for its source), when it has no attached sources or its pusher is at rest
+            /// (<paramref name="atRest"/>). Otherwise the call holding the gate, or the pusher at rest, writes it.
+            /// </summary>
+            /// <returns>True when this thread wrote the part.</returns>
+            internal bool __OnCheckpoint(bool atRest)
+            {
+                var spin = new global::System.Threading.SpinWait();
+                while (global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state == 3)
+                    {
+                        return __TakeCheckpointDue(finished: true); // its state no longer changes
+                    }
+                    if (!atRest && __sources is { Count: > 0 })
+                    {
+                        return false; // its pusher writes it where what it read is pushed
+                    }
+                    if (atRest && state is 5 or 6)
+                    {
+                        spin.SpinOnce(); // a processing-time firing holds the gate for a moment
+                        continue;
+                    }
+                    if (state is not (0 or 4) || (atRest && state == 4))
+                    {
+                        return false; // a call holds the gate: it writes the part as it ends
+                    }
+                    if (global::System.Threading.Interlocked.CompareExchange(ref __state, 6, state) != state)
+                    {
+                        continue; // a call took the gate meanwhile: look again
+                    }
+                    bool wrote;
+                    try
+                    {
+                        wrote = __TakeCheckpointDue(finished: false);
+                    }
+                    finally
+                    {
+                        global::System.Threading.Interlocked.Exchange(ref __state, state);
+                    }
+                    return wrote;
+                }
+                return false;
+            }
+
+            /// <summary>Writes the part of the checkpoint waiting for this partition (holding its gate, or finished): once, by whichever thread takes the request.</summary>
+            private bool __TakeCheckpointDue(bool finished)
+            {
+                var checkpointId = global::System.Threading.Interlocked.Exchange(ref __checkpointDue, -1);
+                if (checkpointId < 0)
+                {
+                    return false;
+                }
+                var snapshot = __checkpoints!;
+                try
+                {
+                    __WriteCheckpointHeld(snapshot.Buffer(__checkpointPart, 0), finished);
+                    __EndCheckpointPart(checkpointId, snapshot, __checkpointPart);
+                    snapshot.Arrive(__checkpointPart);
+                }
+                catch (global::System.Exception error)
+                {
+                    snapshot.Fail(__checkpointPart, error); // the checkpoint fails; the partition goes on
+                }
+                return true;
+            }
+
+            /// <summary>Lets each sink of this partition or shard that commits with checkpoints commit (<paramref name="commit"/>) or recover.</summary>
+            internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkConverted, checkpointId, state[buffers[1]], commit);
+            }
+
+            /// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>
+            internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkConverted, checkpointId, state[buffers[1]], "Snapshots.WindowedSideInputs", was, now);
+            }
+
+            /// <summary>Takes from old shard <paramref name="oldShard"/>'s part (restored into <paramref name="from"/>) what this shard owns at the new parallelism.</summary>
+            internal void __AdoptCheckpointPart(Runner<TConverted> from, int oldShard)
+            {
+                var first = oldShard == 0;
+                var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0
+                if (from.__state == 3)
+                {
+                    __state = 3; // the job had finished
+                    return;
+                }
+                _watermark = first ? from._watermark : global::Compiled.Instant.Max(_watermark, from._watermark);
+                _processingTime = first ? from._processingTime : global::Compiled.Instant.Max(_processingTime, from._processingTime);
+                _inputWatermarkRates = first ? from._inputWatermarkRates : global::Compiled.Instant.Max(_inputWatermarkRates, from._inputWatermarkRates);
+                _inputWatermarkPrices = first ? from._inputWatermarkPrices : global::Compiled.Instant.Max(_inputWatermarkPrices, from._inputWatermarkPrices);
+                if (global)
+                {
+                    _droppedLate += from._droppedLate;
+                }
+                if (global)
+                {
+                    __panesFired += from.__panesFired;
+                }
+                _fireAt = first ? from._fireAt : global::Compiled.Instant.Min(_fireAt, from._fireAt);
+                // #3 AsDictionary (line 14): on new shard 0, from old shard 0
+                // (every shard of its level held the whole view of every window: a copy of old shard 0's is taken)
+                if (first)
+                {
+                    var whole = new global::Compiled.Execution.WindowedDictionaryView<string, double>();
+                    whole.RestorePosition(from._view3.Watermark, from._view3.CollectedThrough);
+                    foreach (var window in from._view3.Windows())
+                    {
+                        foreach (var e in from._view3.Get(window))
+                        {
+                            if (!whole.TryAdd(window, e.Key, e.Value))
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "AsDictionary (line 14)", 14, "Duplicate key '" + e.Key + "' in a dictionary side input (AsDictionary (line 14)): each key must have one value.");
+                            }
+                        }
+                    }
+                    _view3 = whole;
+                }
+                // #7 Map (line 18): on new shard 0, from old shard 0
+                // (the elements waiting on an old shard wait on one new shard: each holds the whole view)
+                if (oldShard % __shardCount == __streamShard)
+                {
+                    _pending7.AddRange(from._pending7);
+                    _pendingMin7 = global::Compiled.Instant.Min(_pendingMin7, from._pendingMin7);
+                }
+                // #8 CombinePerKey (line 19): the keys of this shard's key groups
+                _wm8 = first ? from._wm8 : global::Compiled.Instant.Max(_wm8, from._wm8);
+                _nextEnd8 = first ? from._nextEnd8 : global::Compiled.Instant.Min(_nextEnd8, from._nextEnd8);
+                foreach (var window in from._wstate8)
+                {
+                    global::System.Collections.Generic.Dictionary<string, double>? inner = null;
+                    foreach (var entry in window.Value)
+                    {
+                        if (__ShardOf8(entry.Key) == __streamShard)
+                        {
+                            (inner ??= __WindowMap8(window.Key)).Add(entry.Key, entry.Value);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>The map of #8 for a window, made when the window has none yet.</summary>
+            private global::System.Collections.Generic.Dictionary<string, double> __WindowMap8(global::Compiled.BoundedWindow window)
+            {
+                if (!_wstate8.TryGetValue(window, out var inner))
+                {
+                    inner = new global::System.Collections.Generic.Dictionary<string, double>();
+                    _wstate8.Add(window, inner);
+                }
+                return inner;
+            }
+
+            /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
+            internal void __CompleteSends()
+            {
+                __send1?.Complete();
+                __send2?.Complete();
+            }
+
             /// <summary>Pushes one element into input 'rates' (timestamp: the minimum, as for a bounded source without timestamps).</summary>
             public void PushRates(global::Compiled.KV<string, double> element) => PushRates(element, global::Compiled.Instant.MinValue);
 
@@ -478,6 +770,10 @@ namespace Snapshots
                         }
                         __elementsIn_Rates++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -509,6 +805,10 @@ namespace Snapshots
                         }
                         __elementsIn_Rates++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -542,6 +842,10 @@ namespace Snapshots
                             }
                             __elementsIn_Rates++;
                             index++;
+                            if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                            {
+                                __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                            }
                         }
                     }
                 }
@@ -603,16 +907,27 @@ namespace Snapshots
                     _fixedStart2 = ts1.Millis - ((((ts1.Millis - 0L) % 60000L) + 60000L) % 60000L);
                 }
                 var w2 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart2), new global::Compiled.Instant(_fixedStart2 + 60000L));
-                // #3 AsDictionary (line 14), per window
-                if (!_view3.Accepts(w2))
+                if (__send1 is { } send3)
                 {
-                    _droppedLate++; // late: the watermark passed the end of its window, which readers may have read
+                    var item3 = new __Exchange1Item { Port = 0, P0 = element, Timestamp = ts1, Window = w2 };
+                    for (var s3 = 0; s3 < __shardCount; s3++)
+                    {
+                        send3.Send(s3, item3);
+                    }
                 }
                 else
                 {
-                    if (!_view3.TryAdd(w2, element.Key, element.Value))
+                    // #3 AsDictionary (line 14), per window
+                    if (!_view3.Accepts(w2))
                     {
-                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "AsDictionary (line 14)", 14, "Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 14)): each key must have one value.");
+                        _droppedLate++; // late: the watermark passed the end of its window, which readers may have read
+                    }
+                    else
+                    {
+                        if (!_view3.TryAdd(w2, element.Key, element.Value))
+                        {
+                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "AsDictionary (line 14)", 14, "Duplicate key '" + element.Key + "' in a dictionary side input (AsDictionary (line 14)): each key must have one value.");
+                        }
                     }
                 }
             }
@@ -775,6 +1090,10 @@ namespace Snapshots
                         }
                         __elementsIn_Prices++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -806,6 +1125,10 @@ namespace Snapshots
                         }
                         __elementsIn_Prices++;
                         index++;
+                        if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                        {
+                            __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                        }
                     }
                 }
                 catch (global::System.Exception) when (__Abandon())
@@ -839,6 +1162,10 @@ namespace Snapshots
                             }
                             __elementsIn_Prices++;
                             index++;
+                            if (__gateShared && global::System.Threading.Volatile.Read(ref __checkpointDue) >= 0 && __sources is not { Count: > 0 })
+                            {
+                                __TakeCheckpointDue(finished: false); // between two elements of the pull: a checkpoint waiting for this partition
+                            }
                         }
                     }
                 }
@@ -898,67 +1225,81 @@ namespace Snapshots
                 for (var start6 = last6; start6 > ts5.Millis - 120000L; start6 -= 60000L)
                 {
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(start6), new global::Compiled.Instant(start6 + 120000L));
-                    // #7 Map (line 18): reads side input #3 in the window its own window maps to, once the watermark passed that window's end
-                    var sw7 = new global::Compiled.FixedWindows(60000L, 0L).GetSideInputWindow(w6);
-                    if (_view3.IsReady(sw7))
+                    if (__send1 is { } send7)
                     {
-                        if (_view3.IsCollected(sw7))
-                        {
-                            _droppedLate++; // late: its side window was dropped, past its end by more than the allowed lateness
-                        }
-                        else
-                        {
-                            var sv7 = _view3.Get(sw7);
-                            // #7 Map (line 18)
-                            var v7 = __Map7(element, sv7);
-                            // #8 CombinePerKey (line 19), per window
-                            if (w6.MaxTimestamp < _wm8)
-                            {
-                                _droppedLate++; // late: the window was emitted when the watermark passed its end
-                            }
-                            else
-                            {
-                                var k8 = (int)(w6.Start.Millis / 60000L) & 7;
-                                var ws8 = _cacheS8[k8];
-                                if (ws8 is null || _cacheW8[k8] != w6.Start.Millis)
-                                {
-                                    ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, w6, out var wexists8);
-                                    if (!wexists8)
-                                    {
-                                        slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
-                                        if (w6.MaxTimestamp < _nextEnd8)
-                                        {
-                                            _nextEnd8 = w6.MaxTimestamp;
-                                            if (_nextEnd8 < _fireAt)
-                                            {
-                                                _fireAt = _nextEnd8;
-                                            }
-                                        }
-                                    }
-                                    ws8 = slot8!;
-                                    _cacheW8[k8] = w6.Start.Millis;
-                                    _cacheS8[k8] = ws8;
-                                }
-                                // #8 CombinePerKey (line 19)
-                                ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, v7.Key, out var exists8);
-                                if (!exists8)
-                                {
-                                    acc8 = _fn8.CreateAccumulator();
-                                }
-                                _fn8.AddInput(ref acc8!, v7.Value);
-                            }
-                        }
+                        send7.Send(__streamShard % __shardCount, new __Exchange1Item { Port = 1, P1 = element, Timestamp = ts5, Window = w6 });
                     }
                     else
                     {
-                        if (_pending7.Count >= __sideInputBufferLimit)
+                        // #7 Map (line 18): reads side input #3 in the window its own window maps to, once the watermark passed that window's end
+                        var sw7 = new global::Compiled.FixedWindows(60000L, 0L).GetSideInputWindow(w6);
+                        if (_view3.IsReady(sw7))
                         {
-                            throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "Map (line 18)", 18, "Map (line 18) reads side input #3 AsDictionary (line 14), whose window is complete only when the watermark passes its end; the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Advance the watermark sooner, or raise the runner's SideInputBufferLimit.");
+                            if (_view3.IsCollected(sw7))
+                            {
+                                _droppedLate++; // late: its side window was dropped, past its end by more than the allowed lateness
+                            }
+                            else
+                            {
+                                var sv7 = _view3.Get(sw7);
+                                // #7 Map (line 18)
+                                var v7 = __Map7(element, sv7);
+                                if (__send2 is { } send8)
+                                {
+                                    send8.Send(__ShardOf8(v7.Key), new __Exchange2Item { Port = 0, P0 = v7, Timestamp = ts5, Window = w6, Pane = _pane });
+                                }
+                                else
+                                {
+                                    // #8 CombinePerKey (line 19), per window
+                                    if (w6.MaxTimestamp < _wm8)
+                                    {
+                                        _droppedLate++; // late: the window was emitted when the watermark passed its end
+                                    }
+                                    else
+                                    {
+                                        var k8 = (int)(w6.Start.Millis / 60000L) & 7;
+                                        var ws8 = _cacheS8[k8];
+                                        if (ws8 is null || _cacheW8[k8] != w6.Start.Millis)
+                                        {
+                                            ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, w6, out var wexists8);
+                                            if (!wexists8)
+                                            {
+                                                slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                                if (w6.MaxTimestamp < _nextEnd8)
+                                                {
+                                                    _nextEnd8 = w6.MaxTimestamp;
+                                                    if (_nextEnd8 < _fireAt)
+                                                    {
+                                                        _fireAt = _nextEnd8;
+                                                    }
+                                                }
+                                            }
+                                            ws8 = slot8!;
+                                            _cacheW8[k8] = w6.Start.Millis;
+                                            _cacheS8[k8] = ws8;
+                                        }
+                                        // #8 CombinePerKey (line 19)
+                                        ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, v7.Key, out var exists8);
+                                        if (!exists8)
+                                        {
+                                            acc8 = _fn8.CreateAccumulator();
+                                        }
+                                        _fn8.AddInput(ref acc8!, v7.Value);
+                                    }
+                                }
+                            }
                         }
-                        _pending7.Add((element, ts5, w6, _pane));
-                        if (ts5 < _pendingMin7)
+                        else
                         {
-                            _pendingMin7 = ts5;
+                            if (_pending7.Count >= __sideInputBufferLimit)
+                            {
+                                throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "Map (line 18)", 18, "Map (line 18) reads side input #3 AsDictionary (line 14), whose window is complete only when the watermark passes its end; the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Advance the watermark sooner, or raise the runner's SideInputBufferLimit.");
+                            }
+                            _pending7.Add((element, ts5, w6, _pane));
+                            if (ts5 < _pendingMin7)
+                            {
+                                _pendingMin7 = ts5;
+                            }
                         }
                     }
                 }
@@ -1107,6 +1448,11 @@ namespace Snapshots
                     return;
                 }
                 _watermark = watermark;
+                if (__partition)
+                {
+                    __Forward(watermark); // a partition keeps no other state: nothing else fires here
+                    return;
+                }
                 // Fire #3 AsDictionary (line 14)
                 _view3.Advance(watermark, 0L);
                 // Fire #7 Map (line 18)
@@ -1179,6 +1525,10 @@ namespace Snapshots
                 {
                     _processingTime = now;
                 }
+                if (__partition)
+                {
+                    __Forward(_watermark);
+                }
             }
 
             private static int __WindowOrder(global::Compiled.BoundedWindow a, global::Compiled.BoundedWindow b) =>
@@ -1215,41 +1565,48 @@ namespace Snapshots
                         var sv7 = _view3.Get(sw7);
                         // #7 Map (line 18)
                         var v7 = __Map7(p7, sv7);
-                        // #8 CombinePerKey (line 19), per window
-                        if (pw7.MaxTimestamp < _wm8)
+                        if (__send2 is { } send8)
                         {
-                            _droppedLate++; // late: the window was emitted when the watermark passed its end
+                            send8.Send(__ShardOf8(v7.Key), new __Exchange2Item { Port = 0, P0 = v7, Timestamp = pts7, Window = pw7, Pane = _pane });
                         }
                         else
                         {
-                            var k8 = (int)(pw7.Start.Millis / 60000L) & 7;
-                            var ws8 = _cacheS8[k8];
-                            if (ws8 is null || _cacheW8[k8] != pw7.Start.Millis)
+                            // #8 CombinePerKey (line 19), per window
+                            if (pw7.MaxTimestamp < _wm8)
                             {
-                                ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, pw7, out var wexists8);
-                                if (!wexists8)
+                                _droppedLate++; // late: the window was emitted when the watermark passed its end
+                            }
+                            else
+                            {
+                                var k8 = (int)(pw7.Start.Millis / 60000L) & 7;
+                                var ws8 = _cacheS8[k8];
+                                if (ws8 is null || _cacheW8[k8] != pw7.Start.Millis)
                                 {
-                                    slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
-                                    if (pw7.MaxTimestamp < _nextEnd8)
+                                    ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, pw7, out var wexists8);
+                                    if (!wexists8)
                                     {
-                                        _nextEnd8 = pw7.MaxTimestamp;
-                                        if (_nextEnd8 < _fireAt)
+                                        slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                        if (pw7.MaxTimestamp < _nextEnd8)
                                         {
-                                            _fireAt = _nextEnd8;
+                                            _nextEnd8 = pw7.MaxTimestamp;
+                                            if (_nextEnd8 < _fireAt)
+                                            {
+                                                _fireAt = _nextEnd8;
+                                            }
                                         }
                                     }
+                                    ws8 = slot8!;
+                                    _cacheW8[k8] = pw7.Start.Millis;
+                                    _cacheS8[k8] = ws8;
                                 }
-                                ws8 = slot8!;
-                                _cacheW8[k8] = pw7.Start.Millis;
-                                _cacheS8[k8] = ws8;
+                                // #8 CombinePerKey (line 19)
+                                ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, v7.Key, out var exists8);
+                                if (!exists8)
+                                {
+                                    acc8 = _fn8.CreateAccumulator();
+                                }
+                                _fn8.AddInput(ref acc8!, v7.Value);
                             }
-                            // #8 CombinePerKey (line 19)
-                            ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, v7.Key, out var exists8);
-                            if (!exists8)
-                            {
-                                acc8 = _fn8.CreateAccumulator();
-                            }
-                            _fn8.AddInput(ref acc8!, v7.Value);
                         }
                     }
                     catch (global::System.Exception ex)
@@ -1272,11 +1629,15 @@ namespace Snapshots
             /// </remarks>
             public void Finish()
             {
-                if (__state != 0)
+                if (__state != 0 || __gateShared)
                 {
                     __EnterSlow(finish: true);
                 }
                 __state = 1;
+                if (__gateShared)
+                {
+                    __TakeCheckpointDue(finished: false); // a partition's last point before its end: its part of a checkpoint waiting for it
+                }
                 try
                 {
                     if (!__finishing)
@@ -1295,6 +1656,11 @@ namespace Snapshots
                 }
                 __finishing = false;
                 __state = 3;
+                global::System.Threading.Interlocked.MemoryBarrier(); // the end is seen before the request is read
+                if (__gateShared)
+                {
+                    __CheckpointDueAfterRelease();
+                }
             }
 
             /// <summary>Finish's work, done once: every state emitted through the rest of its stage.</summary>
@@ -1310,15 +1676,21 @@ namespace Snapshots
                 {
                     __Exchange3();
                 }
-                _view3.Advance(global::Compiled.Instant.MaxValue, 0L);
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+                if ((__level == 0 ? !__partition : __level == 1))
+                {
+                    _view3.Advance(global::Compiled.Instant.MaxValue, 0L);
+                    _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
+                }
 
                 // Stage: emit #7 Map (line 18)
-                if (_pending7.Count > 0)
+                if ((__level == 0 ? !__partition : __level == 1))
                 {
-                    __Replay7();
+                    if (_pending7.Count > 0)
+                    {
+                        __Replay7();
+                    }
+                    _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
                 }
-                _pane = global::Compiled.PaneInfo.OnTimeAndOnly;
 
                 // Stage: emit #8 CombinePerKey (line 19)
                 if (__peers is not null)
@@ -1368,6 +1740,10 @@ namespace Snapshots
                         _wm8 = global::Compiled.Instant.MaxValue;
                     }
                 }
+
+                // Streaming parallel runner: everything this runner will send has been sent.
+                __send1?.Complete();
+                __send2?.Complete();
             }
 
             /// <summary>The shard that owns the key group of a key of #8: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
@@ -1377,6 +1753,250 @@ namespace Snapshots
                 #nullable disable warnings // coders name their types without nullable annotations
                 return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
                 #nullable restore warnings
+            }
+
+            /// <summary>Makes this runner a partition (level 0) or a shard of level <paramref name="level"/> of the streaming parallel runner.</summary>
+            internal void __JoinStreaming(int level, int index, int shards, int maxParallelism, global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? send1, global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? send2)
+            {
+                __level = level;
+                __partition = level == 0;
+                __streamShard = index;
+                __shardCount = shards;
+                __maxParallelism = maxParallelism;
+                __send1 = send1;
+                __send2 = send2;
+            }
+
+            /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
+            internal global::Compiled.Instant __OutputWatermark()
+            {
+                var watermark = _watermark;
+                watermark = global::Compiled.Instant.Min(watermark, _pendingMin7); // #7 Map (line 18): elements waiting for its side input hold it (Beam's pushback)
+                return watermark;
+            }
+
+            /// <summary>Tells the shards above this runner its output watermark (lazily) and its processing time (at once, if it moved).</summary>
+            internal void __Forward(global::Compiled.Instant watermark)
+            {
+                if (_processingTime > __forwardedProcessingTime)
+                {
+                    __forwardedProcessingTime = _processingTime;
+                    __send1?.AdvanceProcessingTime(_processingTime);
+                    __send2?.AdvanceProcessingTime(_processingTime);
+                }
+                __send1?.AdvanceWatermark(watermark);
+                __send2?.AdvanceWatermark(watermark);
+            }
+
+            /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
+            internal void __FlushSends()
+            {
+                __send1?.Flush();
+                __send2?.Flush();
+            }
+
+            /// <summary>Flush, as a call of its own (a partition's clock may fire between calls).</summary>
+            internal void __FlushCall()
+            {
+                __Enter();
+                __FlushSends();
+                __Exit();
+            }
+
+            /// <summary>A shard applied a batch: triggers that fire on elements are evaluated.</summary>
+            internal void __EndReceived()
+            {
+            }
+
+            /// <summary>A shard of level 1: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive1(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = global::Compiled.PaneInfo.NoFiring; // pushed elements: no pane yet
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #3 AsDictionary (line 14), per window
+                                if (!_view3.Accepts(window))
+                                {
+                                    _droppedLate++; // late: the watermark passed the end of its window, which readers may have read
+                                }
+                                else
+                                {
+                                    if (!_view3.TryAdd(window, value.Key, value.Value))
+                                    {
+                                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "AsDictionary (line 14)", 14, "Duplicate key '" + value.Key + "' in a dictionary side input (AsDictionary (line 14)): each key must have one value.");
+                                    }
+                                }
+                                break;
+                            }
+                            case 1:
+                            {
+                                var value = item.P1;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #7 Map (line 18): reads side input #3 in the window its own window maps to, once the watermark passed that window's end
+                                var sw7 = new global::Compiled.FixedWindows(60000L, 0L).GetSideInputWindow(window);
+                                if (_view3.IsReady(sw7))
+                                {
+                                    if (_view3.IsCollected(sw7))
+                                    {
+                                        _droppedLate++; // late: its side window was dropped, past its end by more than the allowed lateness
+                                    }
+                                    else
+                                    {
+                                        var sv7 = _view3.Get(sw7);
+                                        // #7 Map (line 18)
+                                        var v7 = __Map7(value, sv7);
+                                        // #8 CombinePerKey (line 19), per window
+                                        if (window.MaxTimestamp < _wm8)
+                                        {
+                                            _droppedLate++; // late: the window was emitted when the watermark passed its end
+                                        }
+                                        else
+                                        {
+                                            var k8 = (int)(window.Start.Millis / 60000L) & 7;
+                                            var ws8 = _cacheS8[k8];
+                                            if (ws8 is null || _cacheW8[k8] != window.Start.Millis)
+                                            {
+                                                ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, window, out var wexists8);
+                                                if (!wexists8)
+                                                {
+                                                    slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                                    if (window.MaxTimestamp < _nextEnd8)
+                                                    {
+                                                        _nextEnd8 = window.MaxTimestamp;
+                                                        if (_nextEnd8 < _fireAt)
+                                                        {
+                                                            _fireAt = _nextEnd8;
+                                                        }
+                                                    }
+                                                }
+                                                ws8 = slot8!;
+                                                _cacheW8[k8] = window.Start.Millis;
+                                                _cacheS8[k8] = ws8;
+                                            }
+                                            // #8 CombinePerKey (line 19)
+                                            ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, v7.Key, out var exists8);
+                                            if (!exists8)
+                                            {
+                                                acc8 = _fn8.CreateAccumulator();
+                                            }
+                                            _fn8.AddInput(ref acc8!, v7.Value);
+                                        }
+                                    }
+                                }
+                                else
+                                {
+                                    if (_pending7.Count >= __sideInputBufferLimit)
+                                    {
+                                        throw global::Compiled.Execution.RunnerFailures.Check("Snapshots.WindowedSideInputs", "Map (line 18)", 18, "Map (line 18) reads side input #3 AsDictionary (line 14), whose window is complete only when the watermark passes its end; the elements waiting for it reached the limit of " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ". Advance the watermark sooner, or raise the runner's SideInputBufferLimit.");
+                                    }
+                                    _pending7.Add((value, timestamp, window, _pane));
+                                    if (timestamp < _pendingMin7)
+                                    {
+                                        _pendingMin7 = timestamp;
+                                    }
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("AsDictionary (line 14)", 14),
+                        1 => ("Map (line 18)", 18),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.WindowedSideInputs", "/src/Pipeline0.cs", label, line, "exchange to level 1", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
+            }
+
+            /// <summary>A shard of level 2: applies the elements of a batch from <paramref name="index"/> up to the first marker; returns the marker's index (or the batch's length).</summary>
+            internal int __Receive2(global::System.ReadOnlySpan<__Exchange2Item> batch, int index)
+            {
+                __Enter();
+                try
+                {
+                    for (; index < batch.Length && batch[index].Port >= 0; index++)
+                    {
+                        ref readonly var item = ref batch[index];
+                        _pane = item.Pane;
+                        switch (item.Port)
+                        {
+                            case 0:
+                            {
+                                var value = item.P0;
+                                var timestamp = item.Timestamp;
+                                var window = item.Window;
+                                // #8 CombinePerKey (line 19), per window
+                                if (window.MaxTimestamp < _wm8)
+                                {
+                                    _droppedLate++; // late: the window was emitted when the watermark passed its end
+                                }
+                                else
+                                {
+                                    var k8 = (int)(window.Start.Millis / 60000L) & 7;
+                                    var ws8 = _cacheS8[k8];
+                                    if (ws8 is null || _cacheW8[k8] != window.Start.Millis)
+                                    {
+                                        ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, window, out var wexists8);
+                                        if (!wexists8)
+                                        {
+                                            slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                            if (window.MaxTimestamp < _nextEnd8)
+                                            {
+                                                _nextEnd8 = window.MaxTimestamp;
+                                                if (_nextEnd8 < _fireAt)
+                                                {
+                                                    _fireAt = _nextEnd8;
+                                                }
+                                            }
+                                        }
+                                        ws8 = slot8!;
+                                        _cacheW8[k8] = window.Start.Millis;
+                                        _cacheS8[k8] = ws8;
+                                    }
+                                    // #8 CombinePerKey (line 19)
+                                    ref var acc8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws8, value.Key, out var exists8);
+                                    if (!exists8)
+                                    {
+                                        acc8 = _fn8.CreateAccumulator();
+                                    }
+                                    _fn8.AddInput(ref acc8!, value.Value);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                catch (global::System.Exception error) when (error is not global::Compiled.PipelineExecutionException && error is not global::System.OperationCanceledException)
+                {
+                    var (label, line) = batch[index].Port switch
+                    {
+                        0 => ("CombinePerKey (line 19)", 19),
+                        _ => ((string?)null, 0),
+                    };
+                    throw global::Compiled.Execution.RunnerFailures.Element("Snapshots.WindowedSideInputs", "/src/Pipeline0.cs", label, line, "exchange to level 2", -1, error);
+                }
+                _pane = global::Compiled.PaneInfo.NoFiring;
+                __Exit();
+                return index;
             }
 
             /// <summary>Makes this runner shard <paramref name="shard"/> of <paramref name="peers"/> (the parallel batch runner).</summary>
@@ -1596,6 +2216,11 @@ namespace Snapshots
             {
                 var now = global::System.TimeProvider.System.GetUtcNow();
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.WindowedSideInputs", _watermark, now);
+                if (__level > 0)
+                {
+                    global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.WindowedSideInputs", _watermark, now, "shard", "level " + __level.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ", shard " + __streamShard.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+                    return; // a shard's inputs are its channels
+                }
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.WindowedSideInputs", _inputWatermarkRates, now, "input", "rates");
                 global::Compiled.Diagnostics.PipelineMetrics.MeasureWatermarkLag(measurements, "Snapshots.WindowedSideInputs", _inputWatermarkPrices, now, "input", "prices");
             }
@@ -1625,11 +2250,11 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>The gate of every public call: one compare when the runner is idle.</summary>
+            /// <summary>The gate of every public call: one compare when the runner is idle (a partition whose checkpoints take the gate from other threads takes it with a compare-and-swap, in the slow path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (__state != 0)
+                if (__state != 0 || __gateShared)
                 {
                     __EnterSlow(finish: false);
                 }
@@ -1640,7 +2265,24 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __EnterSlow(bool finish)
             {
-                if (__state == 1)
+                var spin = new global::System.Threading.SpinWait();
+                while (true)
+                {
+                    var state = global::System.Threading.Volatile.Read(ref __state);
+                    if (state is 5 or 6)
+                    {
+                        spin.SpinOnce(); // a processing-time firing or a checkpoint holds the gate for a moment: wait for it
+                    }
+                    else if (state != 0)
+                    {
+                        break;
+                    }
+                    else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) == 0)
+                    {
+                        return;
+                    }
+                }
+                if (__state is 1 or 4 or 5 or 6)
                 {
                     throw global::Compiled.Execution.RunnerFailures.Concurrent("Snapshots.WindowedSideInputs");
                 }
@@ -1666,7 +2308,14 @@ namespace Snapshots
                 {
                     __ThrowFailures();
                 }
-                __state = 0;
+                if (__gateShared)
+                {
+                    __ReleaseShared();
+                }
+                else
+                {
+                    __state = 0;
+                }
             }
 
             /// <summary>Records a failure the call goes on past; the call throws it when it ends.</summary>
@@ -1856,6 +2505,767 @@ namespace Snapshots
                 Sink0.Elements.AddRange(Sinks0[s].Elements);
             }
             return new Results(Sink0);
+        }
+
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.KV<string, double> P0; // #3 AsDictionary (line 14)
+            public global::Compiled.KV<string, double> P1; // #7 Map (line 18)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange1Item Marker(int port, global::Compiled.Instant at) => new __Exchange1Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>What travels to a shard of level 2 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        internal struct __Exchange2Item : global::Compiled.Parallel.IExchangeItem<__Exchange2Item>
+        {
+            public int Port;
+            public global::Compiled.Instant Timestamp;
+            public global::Compiled.BoundedWindow Window;
+            public global::Compiled.PaneInfo Pane;
+            public global::Compiled.KV<string, double> P0; // #8 CombinePerKey (line 19)
+
+            int global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Port => Port;
+
+            global::Compiled.Instant global::Compiled.Parallel.IExchangeItem<__Exchange2Item>.Timestamp => Timestamp;
+
+            /// <summary>A watermark or processing-time marker.</summary>
+            public static __Exchange2Item Marker(int port, global::Compiled.Instant at) => new __Exchange2Item { Port = port, Timestamp = at };
+        }
+
+        /// <summary>
+        /// Creates a streaming runner on several threads: the same pushes, watermarks, processing time and Finish as
+        /// <c>CreateRunner</c>, and the same panes, with state sharded by key group over <c>options.Parallelism</c> threads.
+        /// Each output gets one sink per runner instance (from its factory): every sink is written by one thread only.
+        /// </summary>
+        /// <param name="converted">Makes a sink of output 'converted' for each partition and shard.</param>
+        /// <param name="options">Parallelism, partitions, key groups and channel sizes; null: the defaults.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public static ParallelRunner<TConverted> CreateParallelRunner<TConverted>(global::System.Func<TConverted> converted, global::Compiled.Parallel.ParallelRunnerOptions? options = null)
+            where TConverted : global::Compiled.ISink<global::Compiled.KV<string, double>>
+            => new ParallelRunner<TConverted>(converted, options ?? new global::Compiled.Parallel.ParallelRunnerOptions());
+
+        /// <summary>
+        /// The streaming parallel runner of this pipeline. Partitions (<see cref="Partition"/>) are runners that one thread
+        /// each pushes into, with watermarks of their own; the members of this class push into partition 0. Stateful transforms
+        /// run on shards, threads of their own, each owning a contiguous range of key groups; elements reach them through
+        /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
+        /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
+        /// </summary>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #8 CombinePerKey (line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
+        public sealed class ParallelRunner<TConverted> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
+            where TConverted : global::Compiled.ISink<global::Compiled.KV<string, double>>
+        {
+            private readonly Runner<TConverted>[] _partitions;
+            private readonly Runner<TConverted>[] _shards; // level by level, then by shard
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange1Item>[] _inbox1;
+            private readonly global::Compiled.Parallel.ShardInbox<__Exchange2Item>[] _inbox2;
+            private readonly int _parallelism;
+            private readonly global::Compiled.Parallel.ShardGroup _group;
+            private readonly global::System.Threading.CancellationTokenSource _stop = new();
+            private readonly global::System.Threading.Thread _driver;
+            private global::System.Exception? _failure;
+            private bool _finished;
+            private readonly global::System.TimeProvider? _clock;
+            private readonly int _maxParallelism;
+            private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
+            private bool _restoreCalled;
+            // The shards start reading their channels at the first input (or restore): a restore writes their state before they run.
+            private readonly global::System.Threading.ManualResetEventSlim _go = new();
+            private bool _going;
+
+            internal ParallelRunner(global::System.Func<TConverted> converted, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(converted);
+                global::System.ArgumentNullException.ThrowIfNull(options);
+                options.Validate();
+                var n = options.Parallelism;
+                var p = options.Partitions;
+                _parallelism = n;
+                _clock = options.TimeProvider;
+                _partitions = new Runner<TConverted>[p];
+                _shards = new Runner<TConverted>[n * 2];
+                _maxParallelism = options.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(n * 2);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                _inbox2 = new global::Compiled.Parallel.ShardInbox<__Exchange2Item>[n];
+                for (var s = 0; s < n; s++)
+                {
+                    _inbox2[s] = new(p + n * 1, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i] = new Runner<TConverted>(converted());
+                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options), __Outbox2(i, options));
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TConverted>(converted());
+                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null, __Outbox2(p + n * 0 + s, options));
+                    _shards[n * 0 + s] = shard;
+                }
+                for (var s = 0; s < n; s++)
+                {
+                    var shard = new Runner<TConverted>(converted());
+                    shard.__JoinStreaming(2, s, n, options.MaxParallelism, null, null);
+                    _shards[n * 1 + s] = shard;
+                }
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
+                _driver.Start();
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 1.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> __Outbox1(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange1Item>[_inbox1.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox1[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval);
+            }
+
+            /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 2.</summary>
+            private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item> __Outbox2(int sender, global::Compiled.Parallel.ParallelRunnerOptions options)
+            {
+                var channels = new global::Compiled.Parallel.ExchangeChannel<__Exchange2Item>[_inbox2.Length];
+                for (var s = 0; s < channels.Length; s++)
+                {
+                    channels[s] = _inbox2[s][sender];
+                }
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>(channels, options.FlushInterval);
+            }
+
+            private void __RunShards()
+            {
+                try
+                {
+                    _go.Wait(_stop.Token);
+                    _group.Run(__RunShard, _stop.Token);
+                }
+                catch (global::System.Exception error)
+                {
+                    _failure = error;
+                }
+            }
+
+            private void __RunShard(int index)
+            {
+                switch (index / _parallelism + 1)
+                {
+                    case 1:
+                    {
+                        var shard = new __Shard1(_shards[index], _snapshot, _partitions.Length + index);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox1[index % _parallelism], ref shard, null);
+                        break;
+                    }
+                    case 2:
+                    {
+                        var shard = new __Shard2(_shards[index], _snapshot, _partitions.Length + index);
+                        global::Compiled.Parallel.StreamingShard.Run(_inbox2[index % _parallelism], ref shard, null);
+                        break;
+                    }
+                }
+                if (_snapshot.Leave(_partitions.Length + index))
+                {
+                    // Every sender finished before a barrier of the checkpoint under way reached this shard: its final state is its part.
+                    _shards[index].__ArriveFinished(_snapshot.CheckpointId, _snapshot, _partitions.Length + index);
+                }
+            }
+
+            /// <summary>A shard of level 1: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard1 : global::Compiled.Parallel.IStreamingShard<__Exchange1Item>
+            {
+                private readonly Runner<TConverted> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
+
+                public __Shard1(Runner<TConverted> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange1Item> batch, int index)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        // Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.
+                        while (index < batch.Length && batch[index].Port >= 0)
+                        {
+                            index++;
+                        }
+                        return index;
+                    }
+                    return _runner.__Receive1(batch, index);
+                }
+
+                public void EndBundle()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive(_part);
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
+            }
+
+            /// <summary>A shard of level 2: its runner, driven by its inbox.</summary>
+            private readonly struct __Shard2 : global::Compiled.Parallel.IStreamingShard<__Exchange2Item>
+            {
+                private readonly Runner<TConverted> _runner;
+                private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot;
+                private readonly int _part; // its part in a checkpoint: after the partitions, level by level
+
+                public __Shard2(Runner<TConverted> runner, global::Compiled.Checkpoints.AlignedSnapshot snapshot, int part)
+                {
+                    _runner = runner;
+                    _snapshot = snapshot;
+                    _part = part;
+                }
+
+                public int Receive(global::System.ReadOnlySpan<__Exchange2Item> batch, int index)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        // Restored from a checkpoint taken after it had finished: only its senders' last markers come, to be read.
+                        while (index < batch.Length && batch[index].Port >= 0)
+                        {
+                            index++;
+                        }
+                        return index;
+                    }
+                    return _runner.__Receive2(batch, index);
+                }
+
+                public void EndBundle()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.__EndReceived();
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceWatermark(global::Compiled.Instant watermark)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceWatermark(watermark);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void AdvanceProcessingTime(global::Compiled.Instant now)
+                {
+                    if (_runner.IsFinished)
+                    {
+                        return; // restored from a checkpoint taken after it had finished
+                    }
+                    _runner.AdvanceProcessingTime(now);
+                    _runner.__Forward(_runner.__OutputWatermark());
+                }
+
+                public void Flush() => _runner.__FlushSends();
+
+                public void Checkpoint(long checkpointId)
+                {
+                    _runner.__WriteCheckpointPart(checkpointId, _snapshot, _part);
+                    _snapshot.Arrive(_part);
+                }
+
+                public void Finish()
+                {
+                    if (_runner.IsFinished)
+                    {
+                        _runner.__CompleteSends(); // restored from a checkpoint taken after it had finished
+                    }
+                    else
+                    {
+                        _runner.Finish();
+                    }
+                }
+            }
+
+            /// <summary>Shards per level: the threads that own key groups.</summary>
+            public int Parallelism => _parallelism;
+
+            /// <summary>
+            /// The clock of every partition and shard (<see cref="global::Compiled.Parallel.ParallelRunnerOptions.TimeProvider"/>): null,
+            /// processing time moves only through <see cref="AdvanceProcessingTime"/>; this pipeline has no processing-time trigger and no input that goes idle, so it never reads the clock.
+            /// </summary>
+            public global::System.TimeProvider? TimeProvider => _clock;
+
+            /// <summary>The number of partitions.</summary>
+            public int Partitions => _partitions.Length;
+
+            /// <summary>The runner of a partition: push into it from one thread at a time (another thread may push into another partition).</summary>
+            /// <param name="index">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            public Runner<TConverted> Partition(int index)
+            {
+                __Go();
+                return _partitions[index];
+            }
+
+            /// <summary>Partition 0, once the shards run.</summary>
+            private Runner<TConverted> __First()
+            {
+                __Go();
+                return _partitions[0];
+            }
+
+            /// <summary>Lets the shards read their channels: at the first input, or once restored.</summary>
+            private void __Go()
+            {
+                if (!_going)
+                {
+                    _going = true;
+                    _go.Set();
+                }
+            }
+
+            /// <summary>The runners of the shards, level by level: their sinks and counts are complete once <see cref="Finish"/> has returned.</summary>
+            public global::System.Collections.Generic.IReadOnlyList<Runner<TConverted>> Shards => _shards;
+
+            /// <summary>Every sink of output 'converted': the partitions' first, then the shards', level by level. Read them once <see cref="Finish"/> has returned.</summary>
+            public TConverted[] ConvertedSinks()
+            {
+                var sinks = new TConverted[_partitions.Length + _shards.Length];
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    sinks[i] = _partitions[i].Converted;
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    sinks[_partitions.Length + i] = _shards[i].Converted;
+                }
+                return sinks;
+            }
+
+            /// <summary>Pushes one element into input 'rates' of partition 0.</summary>
+            public void PushRates(global::Compiled.KV<string, double> element) => __First().PushRates(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'rates' of partition 0.</summary>
+            public void PushRates(global::Compiled.KV<string, double> element, global::Compiled.Instant timestamp) => __First().PushRates(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'rates' of partition 0.</summary>
+            public void PushRates(global::System.ReadOnlySpan<global::Compiled.KV<string, double>> elements) => __First().PushRates(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'rates' of partition 0.</summary>
+            public void PushRates(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, double>>> bundle) => __First().PushRates(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'rates' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushRatesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, double>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                __First().PushRatesAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'rates' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushRatesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, double>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                __Go();
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushRatesAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>Pushes one element into input 'prices' of partition 0.</summary>
+            public void PushPrices(global::Compiled.KV<string, double> element) => __First().PushPrices(element);
+
+            /// <summary>Pushes one element with its event timestamp into input 'prices' of partition 0.</summary>
+            public void PushPrices(global::Compiled.KV<string, double> element, global::Compiled.Instant timestamp) => __First().PushPrices(element, timestamp);
+
+            /// <summary>Pushes every element of a span into input 'prices' of partition 0.</summary>
+            public void PushPrices(global::System.ReadOnlySpan<global::Compiled.KV<string, double>> elements) => __First().PushPrices(elements);
+
+            /// <summary>Pushes a bundle of timestamped elements into input 'prices' of partition 0.</summary>
+            public void PushPrices(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<global::Compiled.KV<string, double>>> bundle) => __First().PushPrices(bundle);
+
+            /// <summary>Pushes the elements of an asynchronous source into input 'prices' of partition 0, as they come.</summary>
+            public global::System.Threading.Tasks.ValueTask PushPricesAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Compiled.KV<string, double>> elements, global::System.Threading.CancellationToken cancellationToken = default) =>
+                __First().PushPricesAsync(elements, cancellationToken);
+
+            /// <summary>
+            /// Reads a channel into input 'prices' with every partition at once (each takes the next element when it is
+            /// free: the channel is split among them), until the channel completes. No other push may run meanwhile.
+            /// </summary>
+            public global::System.Threading.Tasks.Task PushPricesAsync(global::System.Threading.Channels.ChannelReader<global::Compiled.KV<string, double>> reader, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                __Go();
+                var reads = new global::System.Threading.Tasks.Task[_partitions.Length];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    var partition = _partitions[i];
+                    reads[i] = global::System.Threading.Tasks.Task.Run(() => partition.PushPricesAsync(reader, cancellationToken).AsTask(), cancellationToken);
+                }
+                return global::System.Threading.Tasks.Task.WhenAll(reads);
+            }
+
+            /// <summary>The minimum of the partitions' watermarks (read while they run, it may be a moment old).</summary>
+            public global::Compiled.Instant Watermark
+            {
+                get
+                {
+                    var watermark = global::Compiled.Instant.MaxValue;
+                    foreach (var partition in _partitions)
+                    {
+                        watermark = global::Compiled.Instant.Min(watermark, partition.Watermark);
+                    }
+                    return watermark;
+                }
+            }
+
+            /// <summary>Elements dropped as late, over every partition and shard. Read it once <see cref="Finish"/> has returned.</summary>
+            public long DroppedLateElements
+            {
+                get
+                {
+                    long dropped = 0;
+                    foreach (var runner in _partitions)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    foreach (var runner in _shards)
+                    {
+                        dropped += runner.DroppedLateElements;
+                    }
+                    return dropped;
+                }
+            }
+
+            /// <summary>Advances the watermark of partition 0 (every partition has its own: see <see cref="Partition"/>).</summary>
+            public void AdvanceWatermark(global::Compiled.Instant watermark) => __First().AdvanceWatermark(watermark);
+
+            /// <summary>Advances the processing time of partition 0; the shards take the latest processing time any partition reported.</summary>
+            public void AdvanceProcessingTime(global::Compiled.Instant now) => __First().AdvanceProcessingTime(now);
+
+            /// <summary>Publishes what partition 0 has sent to the shards but not yet published (batches are published when full, as the watermark moves, and at Finish).</summary>
+            public void Flush() => __First().__FlushCall();
+
+            /// <summary>
+            /// Finishes every partition not finished yet (call it once the threads that push into partitions are done), waits
+            /// until every shard has emitted its state, and throws the first failure of any shard, as a
+            /// <see cref="global::Compiled.PipelineExecutionException"/> naming the shard and the transform when it came from one.
+            /// </summary>
+            public void Finish()
+            {
+                if (_finished)
+                {
+                    throw new global::System.InvalidOperationException("This runner has finished. Create a new runner for more input.");
+                }
+                __Go();
+                global::System.Exception? first = null;
+                foreach (var partition in _partitions)
+                {
+                    if (!partition.IsFinished)
+                    {
+                        try
+                        {
+                            partition.Finish();
+                        }
+                        catch (global::System.Exception error)
+                        {
+                            first ??= error;
+                        }
+                    }
+                }
+                _finished = true;
+                _driver.Join();
+                if (_failure is global::Compiled.Parallel.ShardFailedException { InnerException: global::Compiled.PipelineExecutionException failure } shardFailure)
+                {
+                    throw failure.OnShard(shardFailure.Shard % _parallelism, _parallelism, -1);
+                }
+                if (_failure is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                }
+                if (first is not null)
+                {
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
+            }
+
+            /// <summary>Finishes the runner on another thread: <see cref="Finish"/>, awaited.</summary>
+            public global::System.Threading.Tasks.Task FinishAsync() => global::System.Threading.Tasks.Task.Run(Finish);
+
+            /// <summary>Stops the shards of a runner that was not finished (nothing more is emitted), and waits for them.</summary>
+            public void Dispose()
+            {
+                if (!_finished)
+                {
+                    _stop.Cancel();
+                    _driver.Join();
+                    _finished = true;
+                }
+                _snapshot.Dispose();
+                _group.Dispose();
+                _stop.Dispose();
+                _go.Dispose();
+            }
+
+            /// <summary>The shape of this runner's checkpoints: that of its partitions' and shards' state (see <see cref="Runner{TConverted}.StateFingerprint"/>).</summary>
+            public ulong StateFingerprint => _partitions[0].StateFingerprint;
+
+            /// <summary>What a checkpoint is restored with: the partitions, the shards per level, the levels and the key groups.</summary>
+            private int[] __Layout() => new[] { _partitions.Length, _parallelism, 2, _maxParallelism };
+
+            /// <summary>
+            /// Starts checkpoint <paramref name="checkpointId"/> (a Checkpointer calls it, on any one thread): each partition
+            /// writes its part (its state, its sinks' prepared transactions, its attached sources' positions) and sends a barrier
+            /// after what it sent, at a point between two of its calls: at once when it is idle or finished; when a call is under way,
+            /// as that call ends; with attached sources, where its pusher calls <see cref="AtRest"/> (or at its Finish). Each shard
+            /// writes its part on its own thread once the barriers of all its senders have come, while pushes go on. The task
+            /// completes when every part is in <paramref name="output"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="output">Where the bytes go, once every part is in.</param>
+            /// <returns>Completes when the whole state is written; faults when a shard fails first, or a part cannot be written.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The runner was not restored first (<see cref="RestoreCheckpoint"/>, with -1 for a fresh start).</exception>
+            public global::System.Threading.Tasks.Task WriteCheckpointAsync(long checkpointId, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(output);
+                if (!_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("The parallel runner's checkpoints follow its restore: RestoreCheckpoint (a Checkpointer's RestoreAsync), with -1 for a fresh start.");
+                }
+                __Go();
+                if (_failure is not null)
+                {
+                    throw new global::System.InvalidOperationException("A shard of the parallel runner failed: it takes no more checkpoints.", _failure);
+                }
+                var parts = _snapshot.Begin(checkpointId);
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__RequestCheckpoint(checkpointId);
+                }
+                for (var i = 0; i < _shards.Length; i++)
+                {
+                    if (_snapshot.LeftBeforeBegin(_partitions.Length + i))
+                    {
+                        _shards[i].__ArriveFinished(checkpointId, _snapshot, _partitions.Length + i); // its thread has ended: its final state, written here
+                    }
+                }
+                return __WriteCheckpointAsync(parts, output);
+            }
+
+            /// <summary>
+            /// Attaches a source that the pusher of partition <paramref name="partition"/> reads: its position is written with the
+            /// partition's part of every checkpoint and restored with it, so that each partition resumes its own input where its
+            /// state was taken. Attach before the restore and before any input. A partition with attached sources writes its part
+            /// only where its pusher calls <see cref="AtRest"/> (what it read is pushed), or at its Finish.
+            /// </summary>
+            /// <param name="partition">The partition, 0 to <see cref="Partitions"/> - 1.</param>
+            /// <param name="name">The source's name, unique in the partition and the same from run to run.</param>
+            /// <param name="source">The source: it is read by the partition's pusher only.</param>
+            public void AttachSource(int partition, string name, global::Compiled.Checkpoints.ICheckpointable source)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(source);
+                if (_restoreCalled)
+                {
+                    throw new global::System.InvalidOperationException("A partition's sources are attached before the restore: their positions are restored with it.");
+                }
+                _partitions[partition].__AttachSource(name, source);
+            }
+
+            /// <summary>
+            /// Called by the pusher of partition <paramref name="partition"/> between two of its calls, where everything it read from
+            /// the partition's attached sources is pushed: a checkpoint waiting for the partition writes its part here, on this
+            /// thread. Costs one read when none waits. A pusher that waits long for input should still call it now and then.
+            /// </summary>
+            /// <param name="partition">The partition.</param>
+            /// <returns>True when the partition wrote its part of a checkpoint.</returns>
+            public bool AtRest(int partition) => _partitions[partition].__OnCheckpoint(atRest: true);
+
+            private async global::System.Threading.Tasks.Task __WriteCheckpointAsync(global::System.Threading.Tasks.Task parts, global::System.Buffers.IBufferWriter<byte> output)
+            {
+                await parts.ConfigureAwait(false);
+                _snapshot.WriteTo(output, StateFingerprint, __Layout());
+            }
+
+            /// <summary>Commits the transactions that the sinks of every partition and shard prepared for a checkpoint now durable.</summary>
+            /// <param name="checkpointId">The checkpoint.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
+            public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
+                for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                {
+                    (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
+                }
+            }
+
+            /// <summary>
+            /// Before any input and before a partition is handed out: restores every partition and shard from the checkpoint (or,
+            /// with -1, from nothing), lets their sinks recover, and starts the shards. A checkpoint taken with other partitions,
+            /// parallelism or key groups, or by another pipeline, throws <see cref="global::Compiled.Checkpoints.CheckpointMismatchException"/>.
+            /// </summary>
+            /// <param name="checkpointId">The checkpoint, or -1.</param>
+            /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it; empty with -1.</param>
+            public void RestoreCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
+            {
+                if (_going || _finished || _restoreCalled)
+                {
+                    throw global::Compiled.Checkpoints.RunnerCheckpoint.ParallelNotNew();
+                }
+                _restoreCalled = true;
+                // From now on checkpoints may take the partitions' gates from other threads: a compare-and-swap each (a runner
+                // never restored, so never checkpointed, keeps the plain gate).
+                for (var i = 0; i < _partitions.Length; i++)
+                {
+                    _partitions[i].__JoinCheckpoints(_snapshot, i);
+                }
+                if (checkpointId < 0)
+                {
+                    var none = new global::System.Range[3];
+                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    {
+                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(-1, default, none, false);
+                    }
+                }
+                else
+                {
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int was);
+                    if (was != _parallelism)
+                    {
+                        __RestoreRegrouped(checkpointId, state, buffers, was);
+                    }
+                    else
+                    {
+                        for (var i = 0; i < _partitions.Length; i++)
+                        {
+                            _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                        }
+                    }
+                    foreach (var partition in _partitions)
+                    {
+                        if (partition.IsFinished)
+                        {
+                            partition.__CompleteSends(); // it had finished: its channels complete again
+                        }
+                    }
+                }
+                __Go();
+            }
+
+            /// <summary>Restores a checkpoint taken at parallelism <paramref name="was"/>, another than this runner's: see <see cref="RestoreCheckpoint"/>.</summary>
+            private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)
+            {
+                var p = _partitions.Length;
+                var n = _parallelism;
+                // First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = n; old < was; old++)
+                    {
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 3, 3), was, n);
+                    }
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 3]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 3, 3), false);
+                }
+                var none = new global::System.Range[3];
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = 0; old < was; old++)
+                    {
+                        var part = p + (was * level) + old;
+                        var from = new Runner<TConverted>(default(TConverted)!, false); // not seen by metrics listeners
+                        from.__RestoreCheckpoint(state[buffers[part * 3]]);
+                        for (var s = 0; s < n; s++)
+                        {
+                            _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
+                        }
+                    }
+                    for (var s = 0; s < n; s++)
+                    {
+                        if (s < was)
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 3, 3), false);
+                        }
+                        else
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, default, none, false); // a new shard's sinks: no transaction in the checkpoint
+                        }
+                    }
+                }
+            }
+
         }
 
     }

@@ -662,6 +662,37 @@ public class ParallelCheckpointTests
         }
     }
 
+    [Fact(DisplayName = "A windowed side-input view and the elements waiting for their side window, restored at another parallelism: every new shard has every window, and what waited goes on")]
+    public async Task WindowedSideInputsRegroup()
+    {
+        Assert.Contains("at any parallelism", WideSideWindows.PlanDescription, StringComparison.Ordinal);
+        foreach (var (was, now) in new[] { (2, 3), (3, 1), (1, 2), (3, 2) })
+        {
+            var store = await OneCheckpoint(
+                WideSideWindows.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, was, 8, 2)),
+                r =>
+                {
+                    r.PushSide(new TimedInt(3, 60), new Instant(60)); // in side window [0,100) of every shard
+                    r.PushMain(new TimedEntry("k", 2, 5), new Instant(5)); // waits for [0,100)
+                    r.PushMain(new TimedEntry("j", 1, 95), new Instant(95));
+                    r.AdvanceWatermark(new Instant(50));
+                });
+            using var again = WideSideWindows.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(1, now, 8, 2));
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", again);
+            await checkpointer.RestoreAsync();
+            again.PushSide(new TimedInt(4, 70), new Instant(70));
+            again.AdvanceWatermark(new Instant(100));
+            again.PushMain(new TimedEntry("k", 1, 150), new Instant(150));
+            again.PushSide(new TimedInt(10, 120), new Instant(120));
+            await again.FinishAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(
+                new[] { "j:7 [90,100)", "k:10 [150,160)", "k:14 [0,10)" },
+                again.SumsSinks().SelectMany(sink => sink.Elements).Select(e => e.Value.Key + ":" + e.Value.Value + " [" + e.Window.Start.Millis + "," + e.Window.End.Millis + ")").Order(StringComparer.Ordinal));
+            Assert.Equal(0, again.DroppedLateElements);
+        }
+    }
+
     [Fact(DisplayName = "At a smaller parallelism, a removed shard's sink transaction that no remaining sink can finish makes the restore refuse, naming the parallelism it needs")]
     public async Task OrphanTransactionsThatCannotBeFinishedAreRefused()
     {

@@ -130,8 +130,8 @@ public partial class SlidingReaderOfGlobalSide
 }
 
 /// <summary>
-/// Main elements in 10 ms windows read the sum of a 100 ms side window, then a sum per key and main window below: the
-/// elements that wait for their side window hold the watermark of the sum below, which fires them on time.
+/// Main elements in 10 ms windows read the sum of a 100 ms side window (0 where it has none), then a sum per key and main
+/// window below: the elements that wait for their side window hold the watermark of the sum below, which fires them on time.
 /// </summary>
 [Pipeline]
 public partial class WideSideWindows
@@ -143,7 +143,7 @@ public partial class WideSideWindows
             .Window(Windows.Fixed(TimeSpan.FromMilliseconds(100)))
             .Map(static x => x.Value)
             .CombineGlobally(Combiners.Sum<int>(), withoutDefaults: true)
-            .AsSingleton();
+            .AsSingleton(0);
         p.Create<TimedEntry>("main")
             .WithTimestamps(static x => new Instant(x.TimeMs))
             .Window(Windows.Fixed(TimeSpan.FromMilliseconds(10)))
