@@ -203,7 +203,7 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
-                if (_plan.RegroupWhyNot is null && _plan.Levels > 0)
+                if (_plan.Levels > 0)
                 {
                     w.Line("/// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>");
                     w.Open("internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)");
@@ -789,7 +789,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void WriteAdoptCheckpointPart(SourceWriter w)
             {
-                if (_plan.RegroupWhyNot is not null || _plan.Levels == 0)
+                if (_plan.Levels == 0)
                 {
                     return;
                 }
@@ -834,8 +834,12 @@ public sealed partial class PipelineGenerator
 
                     if (IsStatefulParDo(t))
                     {
-                        // The planner does not let shards with this state regroup (RegroupWhyNot).
-                        w.Line("// (never on a shard that regroups)");
+                        // Each slot of a key this shard owns, with its state struct and pending timers; its timer handles bound here.
+                        var key = IsTextKey(t.KeyType!) ? "key.Span" : "key";
+                        w.Open("foreach (var slot in " + StatesField(t) + ".AdoptCheckpointed(from." + StatesField(t) + ", key => __ShardOf" + id + "(" + key + ") == __streamShard, first))");
+                        w.Line("__BindState" + id + "(ref " + StatesField(t) + "[slot], slot);");
+                        w.Close();
+                        w.Line("_swm" + id + " = first ? from._swm" + id + " : global::Compiled.Instant.Max(_swm" + id + ", from._swm" + id + ");");
                         continue;
                     }
 
@@ -946,7 +950,7 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
-                foreach (var t in CheckpointedTransforms.Where(t => t.OutputWindowing is not null && !UsesPanes(t) && t.Kind is not (TransformKind.Count or TransformKind.CombineGlobally) &&
+                foreach (var t in CheckpointedTransforms.Where(t => t.OutputWindowing is not null && !UsesPanes(t) && !IsStatefulParDo(t) && t.Kind is not (TransformKind.Count or TransformKind.CombineGlobally) &&
                                                                       _plan.States[t.Id].Exchange == ExchangeKind.ByKeyGroup && _plan.States[t.Id].Level > 0))
                 {
                     var id = N(t.Id);

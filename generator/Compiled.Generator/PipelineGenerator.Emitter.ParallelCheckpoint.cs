@@ -105,7 +105,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <param name=\"checkpointId\">The checkpoint.</param>");
                 w.Line("/// <param name=\"state\">What <see cref=\"WriteCheckpointAsync\"/> wrote for it.</param>");
                 w.Open("public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)");
-                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", null, out long __checkpointOfState, out int __parallelismOfState);");
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState, out int __parallelismOfState);");
                 WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), true);");
                 w.Close();
                 w.Line();
@@ -131,9 +131,8 @@ public sealed partial class PipelineGenerator
                 WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");
                 w.Close();
                 w.Open("else");
-                var regroups = _plan.RegroupWhyNot is null && shards;
-                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", " +
-                       (_plan.RegroupWhyNot is null ? "null" : Literal(_plan.RegroupWhyNot)) + ", out long __checkpointOfState, out int was);");
+                var regroups = shards;
+                w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState, out int was);");
                 if (regroups)
                 {
                     w.Open("if (was != _parallelism)");
@@ -165,7 +164,7 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
-                if (_plan.RegroupWhyNot is null && shards)
+                if (shards)
                 {
                     WriteRestoreRegrouped(w, per);
                 }

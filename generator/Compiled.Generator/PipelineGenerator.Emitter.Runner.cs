@@ -126,7 +126,7 @@ public sealed partial class PipelineGenerator
 
                 // Constructor
                 var parameters = OptionsParameterFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select(o => SinkTypeParameter(o) + " " + Camel(o.Name!)));
-                var regroups = Streaming && _plan.Checkpoints && _plan.RegroupWhyNot is null && _plan.Levels > 0;
+                var regroups = Streaming && _plan.Checkpoints && _plan.Levels > 0;
                 w.Line("/// <summary>Creates a runner that delivers each output to its sink.</summary>");
                 if (regroups)
                 {

@@ -37,29 +37,14 @@ public sealed partial class PipelineGenerator
             return null;
         }
 
-        private static IEnumerable<string> DescribeCheckpoints(string? whyNot, bool parallelStreaming, string? regroupWhyNot)
+        private static IEnumerable<string> DescribeCheckpoints(string? whyNot, bool parallelStreaming)
         {
             yield return whyNot is null
                 ? "Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks" +
                   (!parallelStreaming ? string.Empty
                       : "; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, " +
-                        (regroupWhyNot is null ? "at any parallelism (each shard takes the keys of its key groups from every old shard's part)" : "at the same parallelism only, because " + regroupWhyNot))
+                        "at any parallelism (each shard takes the keys of its key groups from every old shard's part)")
                 : "Checkpoints: not available, because " + whyNot;
-        }
-
-        /// <summary>Why the shards' state cannot be redistributed by key group to another parallelism, or null.</summary>
-        private static string? RegroupWhyNot(List<TransformSpec> transforms, IReadOnlyList<StatePlan> states)
-        {
-            foreach (var state in states)
-            {
-                if (state.Level > 0 && state.Layout == StateLayout.KeyedUserState)
-                {
-                    var t = transforms[state.Transform];
-                    return "#" + Num(t.Id) + " " + t.Label + " keeps state cells and timers per key on the shards, which are not redistributed yet";
-                }
-            }
-
-            return null;
         }
 
         private static readonly Regex LineNumbers = new(@"line \d+", RegexOptions.CultureInvariant);

@@ -50,8 +50,7 @@ public sealed partial class PipelineGenerator
                 : ParallelStreamingWhyNot(transforms, states);
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
-            var regroupWhyNot = RegroupWhyNot(transforms, states);
-            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null, regroupWhyNot)).ToList();
+            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
                 States = states,
@@ -68,7 +67,6 @@ public sealed partial class PipelineGenerator
                 Checkpoints = checkpointsWhyNot is null,
                 CheckpointsWhyNot = checkpointsWhyNot,
                 CheckpointShape = checkpointsWhyNot is null ? CheckpointShape(description, transforms) : 0,
-                RegroupWhyNot = regroupWhyNot,
                 Description = description.ToEquatableArray(),
                 Mermaid = Mermaid(transforms, edges, whyNot is null ? states : null).ToEquatableArray(),
             };

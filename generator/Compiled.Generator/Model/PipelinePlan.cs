@@ -50,12 +50,6 @@ internal sealed record PipelinePlan
     /// </summary>
     public uint CheckpointShape { get; init; }
 
-    /// <summary>
-    /// Why a checkpoint of the streaming parallel runner is restored only at the parallelism it was taken at, or null when
-    /// its shards' state is redistributed by key group to another parallelism.
-    /// </summary>
-    public string? RegroupWhyNot { get; init; }
-
     /// <summary>The number of exchange levels of the streaming parallel runner (0: element-wise only).</summary>
     public int Levels { get; init; }
 

@@ -226,15 +226,13 @@ public sealed class AlignedSnapshot : IDisposable
     /// <param name="fingerprint">The restoring runner's fingerprint.</param>
     /// <param name="layout">The restoring runner's partitions, shards per level, levels and key groups.</param>
     /// <param name="buffersPerParticipant">The restoring runner's buffers per participant.</param>
-    /// <param name="regroupWhyNot">Why this pipeline's shards cannot take their key groups from another parallelism's parts; null when they can.</param>
     /// <param name="checkpointId">The checkpoint's id.</param>
     /// <param name="parallelism">The shards per level it was written with.</param>
     /// <returns>The offset and length of every buffer in <paramref name="state"/>.</returns>
     /// <exception cref="CheckpointMismatchException">
-    /// The bytes were written by another pipeline, with other partitions or key groups, at another parallelism when the
-    /// pipeline cannot change it, or are damaged.
+    /// The bytes were written by another pipeline, with other partitions or key groups, or are damaged.
     /// </exception>
-    public static Range[] Read(ReadOnlySpan<byte> state, string pipeline, ulong fingerprint, ReadOnlySpan<int> layout, int buffersPerParticipant, string? regroupWhyNot, out long checkpointId, out int parallelism)
+    public static Range[] Read(ReadOnlySpan<byte> state, string pipeline, ulong fingerprint, ReadOnlySpan<int> layout, int buffersPerParticipant, out long checkpointId, out int parallelism)
     {
         var reader = new CoderReader(state);
         try
@@ -253,12 +251,6 @@ public sealed class AlignedSnapshot : IDisposable
             {
                 throw new CheckpointMismatchException(pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken by a parallel runner with " + Describe(was) +
                                                       "; this one has " + Describe(layout) + ". A checkpoint of the parallel runner is restored with the same partitions and key groups.");
-            }
-
-            if (was[1] != layout[1] && regroupWhyNot is not null)
-            {
-                throw new CheckpointMismatchException(pipeline + ": checkpoint " + checkpointId.ToString(CultureInfo.InvariantCulture) + " was taken by a parallel runner with " + Describe(was) +
-                                                      "; this one has " + Describe(layout) + ". This pipeline's checkpoints are restored at the parallelism they were taken at, because " + regroupWhyNot + ".");
             }
 
             parallelism = was[1];

@@ -121,4 +121,49 @@ public sealed partial class KeyedStates<TKey, TState>
         Timers.ReadCheckpoint(ref reader);
         return live;
     }
+
+    /// <summary>
+    /// Moves into these states, while a checkpoint is restored at another parallelism, the slot of every key of
+    /// <paramref name="source"/> (restored from the part of one old shard) that <paramref name="owns"/> says belongs
+    /// here: its key, window and state struct (its cells' storage moves with it: the source is not used afterwards),
+    /// its window's expiration and its pending timers. Returns the new slots, whose timer handles the caller binds again.
+    /// </summary>
+    /// <param name="source">The states of one old shard, restored (read only: other new shards adopt their keys from it).</param>
+    /// <param name="owns">Whether a key's group belongs to this shard.</param>
+    /// <param name="first">Whether this is the first part adopted (its watermark and processing time are taken as they are).</param>
+    /// <returns>The slots adopted here, in the source's slot order.</returns>
+    /// <exception cref="InvalidOperationException">Two parts hold the same key and window.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public List<int> AdoptCheckpointed(KeyedStates<TKey, TState> source, Func<TKey, bool> owns, bool first)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(owns);
+        Timers.AdoptTimes(source.Timers, first);
+        var free = new bool[source._used];
+        for (var i = 0; i < source._freeCount; i++)
+        {
+            free[source._free[i]] = true;
+        }
+
+        var adopted = new List<int>();
+        for (var from = 0; from < source._used; from++)
+        {
+            if (free[from] || !owns(source._keys[from]))
+            {
+                continue;
+            }
+
+            ref var state = ref GetOrAdd(source._keys[from], source._windows[from], out var slot, out var created);
+            if (!created)
+            {
+                throw new InvalidOperationException("Two parts of the checkpoint hold the state of the same key and window: each key group belongs to one shard.");
+            }
+
+            state = source._slots[from];
+            Timers.AdoptSlot(source.Timers, from, slot);
+            adopted.Add(slot);
+        }
+
+        return adopted;
+    }
 }

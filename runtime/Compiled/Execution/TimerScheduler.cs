@@ -309,6 +309,13 @@ public sealed partial class TimerScheduler
                                         " that is after the expiration of window " + _window + " (" + Format(_windowExpiry) + ").");
         }
 
+        Enqueue(slot, timer, id, target, output);
+    }
+
+    /// <summary>Records a timer's new setting (the previous one goes stale) and queues it, and its hold, in its heaps.</summary>
+    private void Enqueue(int slot, int timer, string? id, long target, long output)
+    {
+        var domain = _domains[timer];
         var seq = ++_seq;
         var setting = new Setting { Seq = seq, At = target, Output = output };
         if (id is null)

@@ -1752,7 +1752,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 4, null, out long __checkpointOfState, out int __parallelismOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 4, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 4, 4), true);
@@ -1789,7 +1789,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 4, null, out long __checkpointOfState, out int was);
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.ParseRecords", StateFingerprint, __Layout(), 4, out long __checkpointOfState, out int was);
                     for (var i = 0; i < _partitions.Length; i++)
                     {
                         _partitions[i].__RestoreSources(state[buffers[(i * 4) + 4 - 1]]);

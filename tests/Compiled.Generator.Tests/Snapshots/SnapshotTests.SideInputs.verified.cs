@@ -3685,7 +3685,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 5, null, out long __checkpointOfState, out int __parallelismOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 5, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 5, 5), true);
@@ -3722,7 +3722,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 5, null, out long __checkpointOfState, out int was);
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.SideInputs", StateFingerprint, __Layout(), 5, out long __checkpointOfState, out int was);
                     if (was != _parallelism)
                     {
                         __RestoreRegrouped(checkpointId, state, buffers, was);

@@ -22,7 +22,7 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet
+//   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
 #pragma warning disable CS1591 // generated members are documented where it helps; not every private helper is
@@ -38,7 +38,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at the same parallelism only, because #2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -164,9 +164,15 @@ namespace Snapshots
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TActivity activity)
+                : this(activity, true)
+            {
+            }
+
+            /// <summary>Creates a runner; <paramref name="__observed"/> false: one that metrics listeners do not see (an old shard's checkpoint part read to be redistributed).</summary>
+            internal Runner(TActivity activity, bool __observed)
             {
                 this._sinkActivity = activity;
-                if (global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
+                if (__observed && global::Compiled.Diagnostics.PipelineMetrics.IsEnabled)
                 {
                     global::Compiled.Diagnostics.PipelineMetrics.Register(this);
                 }
@@ -184,7 +190,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x6DCA69ECul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x181727B9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -505,6 +511,43 @@ namespace Snapshots
             internal void __SinksOfCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, bool commit)
             {
                 global::Compiled.Checkpoints.RunnerCheckpoint.EndSinkTransaction(_sinkActivity, checkpointId, state[buffers[1]], commit);
+            }
+
+            /// <summary>On a restore at a smaller parallelism: this shard's sinks finish the transactions that a removed shard's sinks prepared.</summary>
+            internal void __SinksOfOrphan(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.ReadOnlySpan<global::System.Range> buffers, int was, int now)
+            {
+                global::Compiled.Checkpoints.RunnerCheckpoint.RecoverOrphanSink(_sinkActivity, checkpointId, state[buffers[1]], "Snapshots.UserActivity", was, now);
+            }
+
+            /// <summary>Takes from old shard <paramref name="oldShard"/>'s part (restored into <paramref name="from"/>) what this shard owns at the new parallelism.</summary>
+            internal void __AdoptCheckpointPart(Runner<TActivity> from, int oldShard)
+            {
+                var first = oldShard == 0;
+                var global = __streamShard == 0; // state that is not split by key, and counts, go to new shard 0
+                if (from.__state == 3)
+                {
+                    __state = 3; // the job had finished
+                    return;
+                }
+                _watermark = first ? from._watermark : global::Compiled.Instant.Max(_watermark, from._watermark);
+                _processingTime = first ? from._processingTime : global::Compiled.Instant.Max(_processingTime, from._processingTime);
+                _inputWatermarkClicks = first ? from._inputWatermarkClicks : global::Compiled.Instant.Max(_inputWatermarkClicks, from._inputWatermarkClicks);
+                if (global)
+                {
+                    _droppedLate += from._droppedLate;
+                }
+                if (global)
+                {
+                    __panesFired += from.__panesFired;
+                }
+                // #2 ParDo (line 20): the keys of this shard's key groups
+                foreach (var slot in _states2.AdoptCheckpointed(from._states2, key => __ShardOf2(key) == __streamShard, first))
+                {
+                    __BindState2(ref _states2[slot], slot);
+                }
+                _swm2 = first ? from._swm2 : global::Compiled.Instant.Max(_swm2, from._swm2);
+                // #3 CombinePerKey (line 35): the keys of this shard's key groups
+                _panes3.AdoptCheckpointed(from._panes3, key => __ShardOf3(key) == __streamShard, first, global);
             }
 
             /// <summary>A partition or shard restored as finished: its channels to the shards above complete again (they were not part of the checkpoint).</summary>
@@ -2587,7 +2630,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
@@ -2624,18 +2667,25 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, "#2 ParDo (line 20) keeps state cells and timers per key on the shards, which are not redistributed yet", out long __checkpointOfState, out int was);
-                    for (var i = 0; i < _partitions.Length; i++)
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.UserActivity", StateFingerprint, __Layout(), 3, out long __checkpointOfState, out int was);
+                    if (was != _parallelism)
                     {
-                        _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                        __RestoreRegrouped(checkpointId, state, buffers, was);
                     }
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                    else
                     {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
-                    }
-                    for (var part = 0; part < _partitions.Length + _shards.Length; part++)
-                    {
-                        (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                        for (var i = 0; i < _partitions.Length; i++)
+                        {
+                            _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__RestoreCheckpoint(state[buffers[part * 3]]);
+                        }
+                        for (var part = 0; part < _partitions.Length + _shards.Length; part++)
+                        {
+                            (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), false);
+                        }
                     }
                     foreach (var partition in _partitions)
                     {
@@ -2646,6 +2696,52 @@ namespace Snapshots
                     }
                 }
                 __Go();
+            }
+
+            /// <summary>Restores a checkpoint taken at parallelism <paramref name="was"/>, another than this runner's: see <see cref="RestoreCheckpoint"/>.</summary>
+            private void __RestoreRegrouped(long checkpointId, global::System.ReadOnlySpan<byte> state, global::System.Range[] buffers, int was)
+            {
+                var p = _partitions.Length;
+                var n = _parallelism;
+                // First the transactions of the sinks of shards that are no more: a sink of the same output on a remaining shard finishes them.
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = n; old < was; old++)
+                    {
+                        _shards[(n * level) + (old % n)].__SinksOfOrphan(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + old) * 3, 3), was, n);
+                    }
+                }
+                for (var i = 0; i < p; i++)
+                {
+                    _partitions[i].__RestoreSources(state[buffers[(i * 3) + 3 - 1]]);
+                    _partitions[i].__RestoreCheckpoint(state[buffers[i * 3]]);
+                    _partitions[i].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, i * 3, 3), false);
+                }
+                var none = new global::System.Range[3];
+                for (var level = 0; level < 2; level++)
+                {
+                    for (var old = 0; old < was; old++)
+                    {
+                        var part = p + (was * level) + old;
+                        var from = new Runner<TActivity>(default(TActivity)!, false); // not seen by metrics listeners
+                        from.__RestoreCheckpoint(state[buffers[part * 3]]);
+                        for (var s = 0; s < n; s++)
+                        {
+                            _shards[(n * level) + s].__AdoptCheckpointPart(from, old);
+                        }
+                    }
+                    for (var s = 0; s < n; s++)
+                    {
+                        if (s < was)
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, (p + (was * level) + s) * 3, 3), false);
+                        }
+                        else
+                        {
+                            _shards[(n * level) + s].__SinksOfCheckpoint(checkpointId, default, none, false); // a new shard's sinks: no transaction in the checkpoint
+                        }
+                    }
+                }
             }
 
         }

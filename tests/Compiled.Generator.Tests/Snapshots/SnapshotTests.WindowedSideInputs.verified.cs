@@ -3152,7 +3152,7 @@ namespace Snapshots
             /// <param name="state">What <see cref="WriteCheckpointAsync"/> wrote for it.</param>
             public void CommitCheckpoint(long checkpointId, global::System.ReadOnlySpan<byte> state)
             {
-                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int __parallelismOfState);
+                var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, out long __checkpointOfState, out int __parallelismOfState);
                 for (var part = 0; part < _partitions.Length + _shards.Length; part++)
                 {
                     (part < _partitions.Length ? _partitions[part] : _shards[part - _partitions.Length]).__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * 3, 3), true);
@@ -3189,7 +3189,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, null, out long __checkpointOfState, out int was);
+                    var buffers = global::Compiled.Checkpoints.AlignedSnapshot.Read(state, "Snapshots.WindowedSideInputs", StateFingerprint, __Layout(), 3, out long __checkpointOfState, out int was);
                     if (was != _parallelism)
                     {
                         __RestoreRegrouped(checkpointId, state, buffers, was);
