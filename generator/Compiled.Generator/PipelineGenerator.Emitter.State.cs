@@ -44,7 +44,13 @@ public sealed partial class PipelineGenerator
 
             /// <summary>The watermark a transform downstream of a stateful ParDo may see: its input watermark, held at its timers' output timestamps.</summary>
             private static string StatefulOutputWatermark(TransformSpec t) =>
-                "global::Compiled.Instant.Min(_swm" + N(t.Id) + ", " + StatesField(t) + ".Timers.Hold)";
+                "global::Compiled.Instant.Min(_swm" + N(t.Id) + ", " + StatefulHold(t) + ")";
+
+            /// <summary>What holds a stateful ParDo's output watermark: its timers' output timestamps, and the elements waiting to be sorted.</summary>
+            private static string StatefulHold(TransformSpec t) =>
+                t.Stateful!.SortsInput
+                    ? "global::Compiled.Instant.Min(" + StatesField(t) + ".Timers.Hold, _sorted" + N(t.Id) + ".MinTimestamp)"
+                    : StatesField(t) + ".Timers.Hold";
 
             private void WriteStatefulStateField(SourceWriter w, TransformSpec t)
             {
@@ -68,6 +74,12 @@ public sealed partial class PipelineGenerator
                 w.Line("private readonly global::Compiled.Execution.KeyedStates<" + t.KeyType + ", " + stateful.StateType + "> " + StatesField(t) + " = new(new global::Compiled.Execution.TimerScheduler(" +
                        names + ", " + domains + ", holdsWatermark: " + held + "), " + stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L);");
                 w.Line("private global::Compiled.Instant _swm" + id + " = global::Compiled.Instant.MinValue; // the input watermark of #" + id + ", as its timers last saw it");
+                if (stateful.SortsInput)
+                {
+                    w.Line("private readonly global::Compiled.Execution.TimeSortedBuffer<" + t.KeyType + ", " + t.ValueTypes[0] + "> _sorted" + id +
+                           " = new(); // requiresTimeSortedInput: elements waiting for the watermark to pass their timestamp plus the allowed lateness");
+                }
+
                 WriteStatefulMembers(t);
             }
 
@@ -76,6 +88,19 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 var states = StatesField(t);
+                if (t.Stateful!.SortsInput)
+                {
+                    w.Line("// Beam's @RequiresTimeSortedInput: the element waits until the watermark passes its timestamp plus the allowed lateness;");
+                    w.Line("// one that comes later than that is dropped and counted, so no key ever sees its elements out of timestamp order.");
+                    w.Open("if (global::Compiled.Execution.TimeSortedBuffer.IsDue(" + timestamp + ".Millis, _swm" + id + ", " + t.Stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L))");
+                    w.Line("_droppedLate++;");
+                    w.Close();
+                    w.Open("else");
+                    w.Line("_sorted" + id + ".Add(" + value + ".Key, " + value + ".Value, " + timestamp + ", " + window + ");");
+                    w.Close();
+                    return;
+                }
+
                 w.Line("var expiry" + id + " = " + states + ".ExpiryOf(" + window + ");");
                 w.Open("if (expiry" + id + ".Millis < _swm" + id + ".Millis)");
                 w.Line("_droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it");
@@ -142,12 +167,60 @@ public sealed partial class PipelineGenerator
                     w.Line("timers.SetInputWatermark(_swm" + id + ");");
                     w.Line("var pane = _pane;");
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
-                    w.Open("while (timers.NextEvent(_swm" + id + ", out var firing))");
-                    w.Line("__OnFiring" + id + "(in firing);");
-                    w.Close();
+                    if (stateful.SortsInput)
+                    {
+                        // Waiting elements run in timestamp order, each when the watermark passes its timestamp plus the
+                        // allowed lateness, interleaved with the timers and window expirations due by then by that time
+                        // (an element at the same time as a firing goes first: its window's expiration comes after it).
+                        var lateness = stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L";
+                        w.Open("while (true)");
+                        w.Line("var due = _sorted" + id + ".TryPeek(out var next) && global::Compiled.Execution.TimeSortedBuffer.IsDue(next, _swm" + id + ", " + lateness + ");");
+                        w.Open("if (due && (!timers.PeekEvent(_swm" + id + ", out var at) || global::Compiled.Execution.TimeSortedBuffer.DueAt(next, " + lateness + ") <= at))");
+                        w.Line("__OnSorted" + id + "();");
+                        w.Line("continue;");
+                        w.Close();
+                        w.Open("if (!timers.NextEvent(_swm" + id + ", out var firing))");
+                        w.Line("break;");
+                        w.Close();
+                        w.Line("__OnFiring" + id + "(in firing);");
+                        w.Close();
+                    }
+                    else
+                    {
+                        w.Open("while (timers.NextEvent(_swm" + id + ", out var firing))");
+                        w.Line("__OnFiring" + id + "(in firing);");
+                        w.Close();
+                    }
+
                     w.Line("_pane = pane;");
                     w.Close();
                     w.Line();
+                    if (stateful.SortsInput)
+                    {
+                        w.Line("/// <summary>The earliest waiting element of #" + id + " runs, with its own timestamp and window (requiresTimeSortedInput).</summary>");
+                        w.Open("private void __OnSorted" + id + "()");
+                        w.Line("var (key, value, timestamp, window) = _sorted" + id + ".Take();");
+                        w.Line("ref var s" + id + " = ref " + states + ".GetOrAdd(key, window, out var slot" + id + ", out var created" + id + ");");
+                        w.Open("if (created" + id + ")");
+                        w.Line("__BindState" + id + "(ref s" + id + ", slot" + id + ");");
+                        w.Close();
+                        w.Line(states + ".Timers.Begin(timestamp, window, " + states + ".ExpiryOf(window));");
+                        if (HasProcessingTimers(t))
+                        {
+                            w.Line(states + ".Timers.SetProcessingTime(_processingTime);");
+                        }
+
+                        w.Open("try");
+                        w.Line(Call(t, new[] { "key", "value", "ref s" + id, "new global::Compiled.ProcessContext(timestamp, window)" }
+                            .Concat(StatefulEmitters(t, "timestamp", "window")).ToArray()) + ";");
+                        w.Close();
+                        w.Open("catch (global::System.Exception ex)");
+                        w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("an element of " + t.Label + " run in timestamp order, for key ") + " + key + " + Literal(" at ") + " + timestamp);");
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+
                     if (HasProcessingTimers(t))
                     {
                         w.Line("/// <summary>Processing time moved: the processing-time timers of #" + id + " due by then fire in timestamp order.</summary>");

@@ -370,7 +370,7 @@ public sealed partial class PipelineGenerator
 
                 foreach (var t in _t.Where(t => IsStatefulParDo(t) && _plan.States.Any(s => s.HeldBy.Contains(t.Id))))
                 {
-                    w.Line("watermark = global::Compiled.Instant.Min(watermark, " + StatesField(t) + ".Timers.Hold); // #" + N(t.Id) + " " + Doc(t.Label) + ": its timers' output timestamps hold it");
+                    w.Line("watermark = global::Compiled.Instant.Min(watermark, " + StatefulHold(t) + "); // #" + N(t.Id) + " " + Doc(t.Label) + ": its timers' output timestamps (and elements waiting to be sorted) hold it");
                 }
 
                 w.Line("return watermark;");

@@ -125,6 +125,18 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                var sorts = false;
+                if (call["requiresTimeSortedInput"] is { IsExplicit: true } sortArgument)
+                {
+                    if (sortArgument.Constant is not { HasValue: true, Value: bool sortValue })
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, sortArgument.Location, Shorten(sortArgument.Text), "requiresTimeSortedInput must be a constant (true or false)");
+                        return null;
+                    }
+
+                    sorts = sortValue;
+                }
+
                 var lateness = windowing?.LatenessMs ?? 0;
                 CheckTimersWithinExpiry(new[] { process.Expression, call["onTimer"]?.Expression }, windowing);
 
@@ -139,6 +151,7 @@ public sealed partial class PipelineGenerator
                         OnTimer = onTimer,
                         OnWindowExpiration = onExpiration,
                         LatenessMs = lateness,
+                        SortsInput = sorts,
                     },
                 };
                 return outputTypes.Count > 1 ? new MultiValue(id, outputTypes.Count, false) : Collection(id);

@@ -22,6 +22,12 @@ internal sealed record StatefulSpec
 
     /// <summary>The windowing strategy's allowed lateness: a window's state lives until its end plus this.</summary>
     public long LatenessMs { get; init; }
+
+    /// <summary>
+    /// Beam's @RequiresTimeSortedInput: elements wait in a buffer ordered by timestamp until the watermark passes their
+    /// timestamp plus the allowed lateness, then run in that order.
+    /// </summary>
+    public bool SortsInput { get; init; }
 }
 
 /// <summary>One field of a stateful ParDo's state struct.</summary>

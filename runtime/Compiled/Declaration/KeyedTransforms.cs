@@ -63,11 +63,17 @@ public static class KeyedTransforms
     /// <param name="processElement">Called for each element with its key's state: a static lambda or method group.</param>
     /// <param name="onTimer">Called when a timer of the state struct fires (<see cref="TimerContext.TimerId"/> names it).</param>
     /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    /// <param name="requiresTimeSortedInput">
+    /// Beam's <c>@RequiresTimeSortedInput</c>: each key sees its elements in timestamp order. An element waits until the
+    /// watermark passes its timestamp plus the allowed lateness (holding the output watermark at its timestamp), then
+    /// runs with its own timestamp; one that arrives later than that is dropped and counted as late. A constant.
+    /// </param>
     public static PCollection<TOut> ParDo<TKey, TValue, TState, TOut>(
         this PCollection<KV<TKey, TValue>> input,
         StatefulDoFn<TKey, TValue, TState, TOut> processElement,
         OnTimerFn<TKey, TState, TOut>? onTimer = null,
-        OnWindowExpirationFn<TKey, TState, TOut>? onWindowExpiration = null)
+        OnWindowExpirationFn<TKey, TState, TOut>? onWindowExpiration = null,
+        bool requiresTimeSortedInput = false)
         where TState : struct => throw DeclarationOnlyException.Create();
 
     /// <summary>A stateful ParDo with a main output and a tagged additional output (Beam's <c>withOutputTags</c>).</summary>
@@ -75,11 +81,13 @@ public static class KeyedTransforms
     /// <param name="processElement">Called for each element with its key's state.</param>
     /// <param name="onTimer">Called when a timer of the state struct fires.</param>
     /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    /// <param name="requiresTimeSortedInput">Beam's <c>@RequiresTimeSortedInput</c>: each key sees its elements in timestamp order (see the other overload). A constant.</param>
     public static ParDoResult<TOut, TOut2> ParDo<TKey, TValue, TState, TOut, TOut2>(
         this PCollection<KV<TKey, TValue>> input,
         StatefulDoFn<TKey, TValue, TState, TOut, TOut2> processElement,
         OnTimerFn<TKey, TState, TOut, TOut2>? onTimer = null,
-        OnWindowExpirationFn<TKey, TState, TOut, TOut2>? onWindowExpiration = null)
+        OnWindowExpirationFn<TKey, TState, TOut, TOut2>? onWindowExpiration = null,
+        bool requiresTimeSortedInput = false)
         where TState : struct => throw DeclarationOnlyException.Create();
 
     /// <summary>A side input mapping each key to its single value (Beam's <c>View.asMap</c>).</summary>

@@ -252,6 +252,31 @@ public sealed partial class TimerScheduler
         return false;
     }
 
+    /// <summary>
+    /// The time of the next event-time firing due at <paramref name="watermark"/> (a timer or a window expiration), without
+    /// taking it; false when nothing is due.
+    /// </summary>
+    public bool PeekEvent(Instant watermark, out long at)
+    {
+        at = long.MaxValue;
+        if (watermark.Millis <= _dueAt)
+        {
+            return false;
+        }
+
+        if (Top(ref _event, out var timer) && timer.At < watermark.Millis)
+        {
+            at = timer.At;
+        }
+
+        if (TopExpiry(out var expiry) && expiry.At < watermark.Millis && expiry.At < at)
+        {
+            at = expiry.At;
+        }
+
+        return at != long.MaxValue;
+    }
+
     /// <summary>The next processing-time timer due at <paramref name="now"/> (its time reached); false when none is.</summary>
     public bool NextProcessing(Instant now, out TimerFiring firing)
     {

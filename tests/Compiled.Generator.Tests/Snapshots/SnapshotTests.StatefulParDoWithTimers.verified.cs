@@ -1414,7 +1414,7 @@ namespace Snapshots
             internal global::Compiled.Instant __OutputWatermark()
             {
                 var watermark = _watermark;
-                watermark = global::Compiled.Instant.Min(watermark, _states2.Timers.Hold); // #2 ParDo (line 20): its timers' output timestamps hold it
+                watermark = global::Compiled.Instant.Min(watermark, _states2.Timers.Hold); // #2 ParDo (line 20): its timers' output timestamps (and elements waiting to be sorted) hold it
                 return watermark;
             }
 
