@@ -302,6 +302,10 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line(StatesField(t) + ".WriteCheckpoint<" + t.StateCoders!.Value[0] + ", " + UserStateCoder(t) + ">(ref writer);");
                         w.Line("writer.WriteInstant(_swm" + id + ");");
+                        if (t.Stateful!.SortsInput)
+                        {
+                            w.Line("_sorted" + id + ".WriteCheckpoint<" + t.StateCoders.Value[0] + ", " + SortedValueCoder(t) + ">(ref writer); // the elements waiting to be sorted");
+                        }
                         continue;
                     }
 
@@ -428,6 +432,11 @@ public sealed partial class PipelineGenerator
                         w.Line("__BindState" + id + "(ref " + StatesField(t) + "[slot], slot); // its timer handles refer to this runner's scheduler");
                         w.Close();
                         w.Line("_swm" + id + " = reader.ReadInstant();");
+                        if (t.Stateful!.SortsInput)
+                        {
+                            w.Line("_sorted" + id + ".ReadCheckpoint<" + t.StateCoders!.Value[0] + ", " + SortedValueCoder(t) + ">(ref reader);");
+                        }
+
                         continue;
                     }
 
@@ -763,6 +772,9 @@ public sealed partial class PipelineGenerator
 
             private static string AccumulatorCoder(TransformSpec t) => t.StateCoders!.Value[t.StateCoders.Value.Count - 1];
 
+            /// <summary>The coder of the values a time-sorted stateful ParDo keeps waiting (the last of its state coders).</summary>
+            private static string SortedValueCoder(TransformSpec t) => t.StateCoders!.Value[t.StateCoders.Value.Count - 1];
+
             /// <summary>The type of one window's map or set, as <see cref="MapField"/> declares it.</summary>
             private static string InnerMapType(TransformSpec t)
             {
@@ -840,6 +852,11 @@ public sealed partial class PipelineGenerator
                         w.Line("__BindState" + id + "(ref " + StatesField(t) + "[slot], slot);");
                         w.Close();
                         w.Line("_swm" + id + " = first ? from._swm" + id + " : global::Compiled.Instant.Max(_swm" + id + ", from._swm" + id + ");");
+                        if (t.Stateful!.SortsInput)
+                        {
+                            w.Line("_sorted" + id + ".AdoptCheckpointed(from._sorted" + id + ", key => __ShardOf" + id + "(" + key + ") == __streamShard);");
+                        }
+
                         continue;
                     }
 

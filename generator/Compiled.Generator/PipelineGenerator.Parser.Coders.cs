@@ -196,6 +196,11 @@ public sealed partial class PipelineGenerator
                         }
 
                         t = t with { Stateful = stateful with { Cells = cells.ToEquatableArray() } };
+                        if (stateful.SortsInput)
+                        {
+                            // Last: the values of the elements waiting to be sorted by timestamp.
+                            ViewCoder(t.ValueTypes[0], "Value");
+                        }
                     }
 
                     _transforms[i] = t = t with

@@ -21,7 +21,6 @@ public sealed partial class PipelineGenerator
                 {
                     StateLayout.SideInputBuffer when t.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo) =>
                         "a side input's buffer in a " + t.Kind + ", whose own state a checkpoint would also need",
-                    StateLayout.KeyedUserState when t.Stateful!.SortsInput => "elements waiting to be sorted by timestamp (requiresTimeSortedInput)",
                     _ => null,
                 };
                 if (unsupported is not null)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using Compiled.Coders;
 
 namespace Compiled.Execution;
 
@@ -78,4 +79,69 @@ public sealed class TimeSortedBuffer<TKey, TValue>
     /// <summary>Takes the earliest element.</summary>
     /// <returns>Its key, value, timestamp and window.</returns>
     public (TKey Key, TValue Value, Instant Timestamp, BoundedWindow Window) Take() => _heap.Dequeue();
+
+    /// <summary>Writes the waiting elements for a checkpoint, each with its arrival number (which orders equal timestamps).</summary>
+    /// <typeparam name="TKeyCoder">The keys' coder.</typeparam>
+    /// <typeparam name="TValueCoder">The values' coder.</typeparam>
+    /// <param name="writer">Where the bytes go.</param>
+    public void WriteCheckpoint<TKeyCoder, TValueCoder>(ref CoderWriter writer)
+        where TKeyCoder : struct, ICoder<TKey>
+        where TValueCoder : struct, ICoder<TValue>
+    {
+        writer.WriteInt64(_arrivals);
+        writer.WriteLength(_heap.Count);
+        foreach (var ((key, value, timestamp, window), (_, arrival)) in _heap.UnorderedItems)
+        {
+            default(TKeyCoder).Encode(ref writer, key);
+            default(TValueCoder).Encode(ref writer, value);
+            writer.WriteInstant(timestamp);
+            default(BoundedWindowCoder).Encode(ref writer, window);
+            writer.WriteInt64(arrival);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteCheckpoint{TKeyCoder, TValueCoder}"/> wrote into this empty buffer.</summary>
+    /// <typeparam name="TKeyCoder">The keys' coder.</typeparam>
+    /// <typeparam name="TValueCoder">The values' coder.</typeparam>
+    /// <param name="reader">The bytes.</param>
+    public void ReadCheckpoint<TKeyCoder, TValueCoder>(ref CoderReader reader)
+        where TKeyCoder : struct, ICoder<TKey>
+        where TValueCoder : struct, ICoder<TValue>
+    {
+        if (_heap.Count != 0)
+        {
+            throw new InvalidOperationException("A checkpoint is restored into a new runner only.");
+        }
+
+        _arrivals = reader.ReadInt64();
+        for (var count = reader.ReadLength(); count > 0; count--)
+        {
+            var key = default(TKeyCoder).Decode(ref reader);
+            var value = default(TValueCoder).Decode(ref reader);
+            var timestamp = reader.ReadInstant();
+            var window = default(BoundedWindowCoder).Decode(ref reader);
+            _heap.Enqueue((key, value, timestamp, window), (timestamp.Millis, reader.ReadInt64()));
+        }
+    }
+
+    /// <summary>
+    /// Takes from <paramref name="source"/> (restored from the part of one old shard) the waiting elements of the keys
+    /// <paramref name="owns"/> says belong here, when a checkpoint is restored at another parallelism. A key's elements
+    /// all come from one part, so their arrival numbers still order its equal timestamps.
+    /// </summary>
+    /// <param name="source">The old shard's buffer (read only).</param>
+    /// <param name="owns">Whether a key's group belongs to this shard.</param>
+    public void AdoptCheckpointed(TimeSortedBuffer<TKey, TValue> source, Func<TKey, bool> owns)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(owns);
+        _arrivals = Math.Max(_arrivals, source._arrivals);
+        foreach (var (element, priority) in source._heap.UnorderedItems)
+        {
+            if (owns(element.Key))
+            {
+                _heap.Enqueue(element, priority);
+            }
+        }
+    }
 }

@@ -493,6 +493,43 @@ public class ParallelCheckpointTests
         }
     }
 
+    [Fact(DisplayName = "Elements of a time-sorted stateful ParDo waiting on two shards, restored on one, two or three: each shard sorts its keys' elements, one thread's outputs")]
+    public async Task TimeSortedElementsRegroup()
+    {
+        var elements = Enumerable.Range(0, 40).Select(i => (Element: KV.Of("k" + (i % 7), i), Time: (long)((i * 37) % 101))).ToArray();
+        var one = Compiled.Tests.State.TimeSortedConcat.CreateRunner(new ListSink<string>());
+        foreach (var (element, time) in elements)
+        {
+            one.PushInput(element, new Instant(time));
+        }
+
+        one.Finish();
+        var expected = one.Output.Items.Order(StringComparer.Ordinal).ToArray();
+        var store = await OneCheckpoint(
+            Compiled.Tests.State.TimeSortedConcat.CreateParallelRunner(() => new ListSink<string>(), Options(1, 2, 8, 2)),
+            r =>
+            {
+                foreach (var (element, time) in elements.Take(25))
+                {
+                    r.PushInput(element, new Instant(time)); // waiting for the watermark, on their keys' shards
+                }
+            });
+        foreach (var parallelism in new[] { 1, 2, 3 })
+        {
+            using var again = Compiled.Tests.State.TimeSortedConcat.CreateParallelRunner(() => new ListSink<string>(), Options(1, parallelism, 8, 2));
+            await using var checkpointer = new Checkpointer(store);
+            checkpointer.Register("runner", again);
+            await checkpointer.RestoreAsync();
+            foreach (var (element, time) in elements.Skip(25))
+            {
+                again.PushInput(element, new Instant(time));
+            }
+
+            await again.FinishAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(expected, again.OutputSinks().SelectMany(sink => sink.Items).Order(StringComparer.Ordinal));
+        }
+    }
+
     /// <summary>Writes each pane as a line of a shard's own exactly-once file.</summary>
     private sealed class PaneFile(TransactionalFileSink file) : ISink<KV<string, long>>, ITransactionalSink
     {
