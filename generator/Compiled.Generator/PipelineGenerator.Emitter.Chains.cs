@@ -85,17 +85,7 @@ public sealed partial class PipelineGenerator
                 if (t.SideInput is not null)
                 {
                     w.Line("// #" + id + " " + t.Label + ": buffered until its side input is complete (at most SideInputBufferLimit elements)");
-                    w.Open("if (_pending" + id + ".Count >= __sideInputBufferLimit)");
-                    w.Line(CheckFailure(t, Literal(t.Label + " reads side input #" + N(t.SideInput.Value.Node) + " " + _t[t.SideInput.Value.Node].Label +
-                        ", which is complete only when its input ends (Finish); the elements waiting for it reached the limit of ") +
-                        " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(
-                        ". Push the side input's input and call Finish sooner, or raise the runner's SideInputBufferLimit.")));
-                    w.Close();
-                    w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
-                    w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
-                    w.Line("_pendingMin" + id + " = " + timestamp + ";");
-                    w.Close();
-
+                    EmitWaitForView(w, t, value, timestamp, window, "which is complete only when its input ends (Finish)", "Push the side input's input and call Finish sooner");
                     return;
                 }
 

@@ -105,16 +105,25 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Open("else");
+                EmitWaitForView(w, t, value, timestamp, window, "whose window is complete only when the watermark passes its end", "Advance the watermark sooner");
+                w.Close();
+            }
+
+            /// <summary>
+            /// The element waits for the reader's view: into the reader's buffer (a failure naming the view once the buffer
+            /// holds SideInputBufferLimit elements), its timestamp holding the reader's output watermark.
+            /// </summary>
+            private void EmitWaitForView(SourceWriter w, TransformSpec t, string value, string timestamp, string window, string complete, string advice)
+            {
+                var id = N(t.Id);
+                var view = _t[t.SideInput!.Value.Node];
                 w.Open("if (_pending" + id + ".Count >= __sideInputBufferLimit)");
-                w.Line(CheckFailure(t, Literal(t.Label + " reads side input #" + N(view.Id) + " " + view.Label +
-                    ", whose window is complete only when the watermark passes its end; the elements waiting for it reached the limit of ") +
-                    " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(
-                    ". Advance the watermark sooner, or raise the runner's SideInputBufferLimit.")));
+                w.Line(CheckFailure(t, Literal(t.Label + " reads side input #" + N(view.Id) + " " + view.Label + ", " + complete + "; the elements waiting for it reached the limit of ") +
+                    " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(". " + advice + ", or raise the runner's SideInputBufferLimit.")));
                 w.Close();
                 w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
                 w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
                 w.Line("_pendingMin" + id + " = " + timestamp + ";");
-                w.Close();
                 w.Close();
             }
 

@@ -93,6 +93,25 @@ public abstract class WindowedViewBase
         CollectedThrough = Instant.MinValue;
     }
 
+    /// <summary>The windows of <paramref name="windows"/> whose max timestamp is at or before <paramref name="through"/>; null when none.</summary>
+    /// <typeparam name="TContent">A window's contents.</typeparam>
+    /// <param name="windows">The view's windows.</param>
+    /// <param name="through">The last max timestamp to drop.</param>
+    /// <returns>The windows to drop, or null.</returns>
+    protected static List<BoundedWindow>? Expired<TContent>(Dictionary<BoundedWindow, TContent> windows, Instant through)
+    {
+        List<BoundedWindow>? gone = null;
+        foreach (var window in windows.Keys)
+        {
+            if (window.MaxTimestamp <= through)
+            {
+                (gone ??= new()).Add(window);
+            }
+        }
+
+        return gone;
+    }
+
     /// <summary>Sorts windows by end, then start.</summary>
     /// <param name="windows">The windows.</param>
     /// <returns><paramref name="windows"/>, sorted.</returns>
@@ -139,21 +158,7 @@ public sealed class WindowedListView<T> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        List<BoundedWindow>? gone = null;
-        foreach (var window in _windows.Keys)
-        {
-            if (window.MaxTimestamp <= through)
-            {
-                (gone ??= new()).Add(window);
-            }
-        }
-
-        if (gone is null)
-        {
-            return;
-        }
-
-        foreach (var window in gone)
+        foreach (var window in Expired(_windows, through) ?? [])
         {
             _windows.Remove(window, out var list);
             Count -= list!.Count;
@@ -233,16 +238,7 @@ public sealed class WindowedSingletonView<T> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        List<BoundedWindow>? gone = null;
-        foreach (var window in _windows.Keys)
-        {
-            if (window.MaxTimestamp <= through)
-            {
-                (gone ??= new()).Add(window);
-            }
-        }
-
-        foreach (var window in gone ?? (IEnumerable<BoundedWindow>)Array.Empty<BoundedWindow>())
+        foreach (var window in Expired(_windows, through) ?? [])
         {
             _windows.Remove(window);
         }
@@ -302,21 +298,7 @@ public sealed class WindowedDictionaryView<TKey, TValue> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        List<BoundedWindow>? gone = null;
-        foreach (var window in _windows.Keys)
-        {
-            if (window.MaxTimestamp <= through)
-            {
-                (gone ??= new()).Add(window);
-            }
-        }
-
-        if (gone is null)
-        {
-            return;
-        }
-
-        foreach (var window in gone)
+        foreach (var window in Expired(_windows, through) ?? [])
         {
             _windows.Remove(window, out var map);
             Count -= map!.Count;

@@ -21,6 +21,27 @@ public struct RunningSum
     public ValueState<int> Sum;
 }
 
+/// <summary>The functions of the time-sorted pipelines below.</summary>
+public static class TimeSortedFns
+{
+    /// <summary>Beam's ParDoTest timeSortedDoFn: the value minus the key's previous one (minus one for the first).</summary>
+    public static void Difference(string key, long v, ref LastValue state, ProcessContext context, IEmitter<int> output)
+    {
+        var last = state.Last.ReadOrDefault(v - 1);
+        state.Last.Write(v);
+        output.Emit((int)(v - last));
+    }
+
+    /// <summary>The DirectRunner's statefulConcat: the key's values so far, joined by ':'.</summary>
+    public static void Concat(string key, int value, ref Concatenated state, ProcessContext context, IEmitter<string> output)
+    {
+        var current = state.Sum.ReadOrDefault("");
+        current = current.Length > 0 ? current + ":" + value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        output.Emit(current);
+        state.Sum.Write(current);
+    }
+}
+
 /// <summary>
 /// Beam's ParDoTest timeSortedDoFn under @RequiresTimeSortedInput: each value minus the key's previous one (the value
 /// minus one for the first), so values seen in ascending consecutive order all give 1. Timestamps are the values.
@@ -32,12 +53,7 @@ public partial class TimeSortedDifferences
         p.Create<long>("input")
          .WithTimestamps(static v => new Instant(v))
          .Map(static v => KV.Of("", v))
-         .ParDo(static (string key, long v, ref LastValue state, ProcessContext context, IEmitter<int> output) =>
-         {
-             var last = state.Last.ReadOrDefault(v - 1);
-             state.Last.Write(v);
-             output.Emit((int)(v - last));
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, long, LastValue, int>(TimeSortedFns.Difference, requiresTimeSortedInput: true)
          .Output("output");
 }
 
@@ -50,12 +66,7 @@ public partial class TimeSortedDifferencesWithLateness
          .WithTimestamps(static v => new Instant(v))
          .Window(Windows.Global().WithAllowedLateness(TimeSpan.FromMilliseconds(5000)))
          .Map(static v => KV.Of("", v))
-         .ParDo(static (string key, long v, ref LastValue state, ProcessContext context, IEmitter<int> output) =>
-         {
-             var last = state.Last.ReadOrDefault(v - 1);
-             state.Last.Write(v);
-             output.Emit((int)(v - last));
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, long, LastValue, int>(TimeSortedFns.Difference, requiresTimeSortedInput: true)
          .Output("output");
 }
 
@@ -67,19 +78,9 @@ public partial class TwoTimeSortedStages
         p.Create<long>("input")
          .WithTimestamps(static v => new Instant(v))
          .Map(static v => KV.Of("", v))
-         .ParDo(static (string key, long v, ref LastValue state, ProcessContext context, IEmitter<int> output) =>
-         {
-             var last = state.Last.ReadOrDefault(v - 1);
-             state.Last.Write(v);
-             output.Emit((int)(v - last));
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, long, LastValue, int>(TimeSortedFns.Difference, requiresTimeSortedInput: true)
          .Map(static d => KV.Of("", (long)d))
-         .ParDo(static (string key, long v, ref LastValue state, ProcessContext context, IEmitter<int> output) =>
-         {
-             var last = state.Last.ReadOrDefault(v - 1);
-             state.Last.Write(v);
-             output.Emit((int)(v - last));
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, long, LastValue, int>(TimeSortedFns.Difference, requiresTimeSortedInput: true)
          .Output("output");
 }
 
@@ -89,13 +90,7 @@ public partial class TimeSortedConcat
 {
     static void Define(PipelineBuilder p) =>
         p.Create<KV<string, int>>("input")
-         .ParDo(static (string key, int value, ref Concatenated state, ProcessContext context, IEmitter<string> output) =>
-         {
-             var current = state.Sum.ReadOrDefault("");
-             current = current.Length > 0 ? current + ":" + value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-             output.Emit(current);
-             state.Sum.Write(current);
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, int, Concatenated, string>(TimeSortedFns.Concat, requiresTimeSortedInput: true)
          .Output("output");
 }
 
@@ -106,13 +101,7 @@ public partial class TimeSortedConcatWithLateness
     static void Define(PipelineBuilder p) =>
         p.Create<KV<string, int>>("input")
          .Window(Windows.Global().WithAllowedLateness(TimeSpan.FromMilliseconds(2)))
-         .ParDo(static (string key, int value, ref Concatenated state, ProcessContext context, IEmitter<string> output) =>
-         {
-             var current = state.Sum.ReadOrDefault("");
-             current = current.Length > 0 ? current + ":" + value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-             output.Emit(current);
-             state.Sum.Write(current);
-         }, requiresTimeSortedInput: true)
+         .ParDo<string, int, Concatenated, string>(TimeSortedFns.Concat, requiresTimeSortedInput: true)
          .Output("output");
 }
 
