@@ -93,23 +93,28 @@ public abstract class WindowedViewBase
         CollectedThrough = Instant.MinValue;
     }
 
-    /// <summary>The windows of <paramref name="windows"/> whose max timestamp is at or before <paramref name="through"/>; null when none.</summary>
+    private readonly List<BoundedWindow> _expired = new();
+
+    /// <summary>
+    /// The windows of <paramref name="windows"/> whose max timestamp is at or before <paramref name="through"/>, in a list
+    /// this view reuses (valid until the next call), so that dropping windows allocates nothing once warmed up.
+    /// </summary>
     /// <typeparam name="TContent">A window's contents.</typeparam>
     /// <param name="windows">The view's windows.</param>
     /// <param name="through">The last max timestamp to drop.</param>
-    /// <returns>The windows to drop, or null.</returns>
-    protected static List<BoundedWindow>? Expired<TContent>(Dictionary<BoundedWindow, TContent> windows, Instant through)
+    /// <returns>The windows to drop.</returns>
+    protected List<BoundedWindow> Expired<TContent>(Dictionary<BoundedWindow, TContent> windows, Instant through)
     {
-        List<BoundedWindow>? gone = null;
+        _expired.Clear();
         foreach (var window in windows.Keys)
         {
             if (window.MaxTimestamp <= through)
             {
-                (gone ??= new()).Add(window);
+                _expired.Add(window);
             }
         }
 
-        return gone;
+        return _expired;
     }
 
     /// <summary>Sorts windows by end, then start.</summary>
@@ -158,7 +163,7 @@ public sealed class WindowedListView<T> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        foreach (var window in Expired(_windows, through) ?? [])
+        foreach (var window in Expired(_windows, through))
         {
             _windows.Remove(window, out var list);
             Count -= list!.Count;
@@ -238,7 +243,7 @@ public sealed class WindowedSingletonView<T> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        foreach (var window in Expired(_windows, through) ?? [])
+        foreach (var window in Expired(_windows, through))
         {
             _windows.Remove(window);
         }
@@ -298,7 +303,7 @@ public sealed class WindowedDictionaryView<TKey, TValue> : WindowedViewBase
     /// <inheritdoc />
     protected override void Collect(Instant through)
     {
-        foreach (var window in Expired(_windows, through) ?? [])
+        foreach (var window in Expired(_windows, through))
         {
             _windows.Remove(window, out var map);
             Count -= map!.Count;

@@ -78,7 +78,7 @@ public class AllocationTests(ITestOutputHelper output)
     /// while under the load of the tests that run beside it, once per run, not per element: most likely that
     /// installation happening on this thread mid-run.
     /// </summary>
-    private static void WarmUp(Action run)
+    internal static void WarmUp(Action run)
     {
         for (var i = 0; i < 3; i++)
         {
