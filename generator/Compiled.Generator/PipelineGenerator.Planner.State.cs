@@ -19,7 +19,10 @@ public sealed partial class PipelineGenerator
                    (timers.Count > 0 ? ", timers " + string.Join(", ", timers) : string.Empty) +
                    "; processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance" +
                    ", holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness" +
-                   (stateful.OnWindowExpiration is null ? string.Empty : ", after onWindowExpiration");
+                   (stateful.OnWindowExpiration is null ? string.Empty : ", after onWindowExpiration") +
+                   (stateful.SortsInput
+                       ? "; requiresTimeSortedInput: elements wait in a heap by timestamp until the watermark passes their timestamp plus the allowed lateness (holding the watermark), then run in that order; later ones are dropped as late"
+                       : string.Empty);
         }
     }
 }

@@ -224,6 +224,11 @@ public class TimeSortedInputTests
             Assert.Equal(single.Output.Items.Order(StringComparer.Ordinal), parallel.OutputSinks().SelectMany(s => s.Items).Order(StringComparer.Ordinal));
         }, iter: 30);
 
+    /// <summary>The plan says where the elements wait and when they run.</summary>
+    [Fact]
+    public void ThePlanSaysWhereElementsWait() =>
+        Assert.Contains("requiresTimeSortedInput: elements wait in a heap by timestamp until the watermark passes their timestamp plus the allowed lateness", TimeSortedConcat.PlanDescription, StringComparison.Ordinal);
+
     /// <summary>
     /// A checkpoint taken while elements wait to be sorted, restored into a new runner, gives the uninterrupted run's
     /// outputs: the waiting elements, their order and the watermark are in it.
