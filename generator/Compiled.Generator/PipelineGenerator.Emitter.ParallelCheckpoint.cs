@@ -131,10 +131,10 @@ public sealed partial class PipelineGenerator
                 WriteEachPart(w, "__SinksOfCheckpoint(-1, default, none, false);");
                 w.Close();
                 w.Open("else");
-                var regroups = shards;
                 w.Line("var buffers = " + Snapshot + ".Read(state, " + PipelineLiteral + ", StateFingerprint, __Layout(), " + per + ", out long __checkpointOfState, out int was);");
-                if (regroups)
+                if (shards)
                 {
+                    // A checkpoint taken at another parallelism: every new shard takes its keys from every old shard's part.
                     w.Open("if (was != _parallelism)");
                     w.Line("__RestoreRegrouped(checkpointId, state, buffers, was);");
                     w.Close();
@@ -146,7 +146,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 WriteEachPart(w, "__RestoreCheckpoint(state[buffers[part * " + per + "]]);");
                 WriteEachPart(w, "__SinksOfCheckpoint(checkpointId, state, new global::System.ReadOnlySpan<global::System.Range>(buffers, part * " + per + ", " + per + "), false);");
-                if (regroups)
+                if (shards)
                 {
                     w.Close();
                 }

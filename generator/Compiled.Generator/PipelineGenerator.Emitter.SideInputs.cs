@@ -142,21 +142,21 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
+                var empty = viewField + ".CountIn(" + sideWindow + ") == 0";
+                var crowded = Literal("Collection with more than one element accessed as a singleton side input (" + view.Label + ") in window ") + " + " + sideWindow + ".ToString()";
                 w.Open("if (!" + viewField + ".TryGet(" + sideWindow + ", out var sv" + id + "))");
                 if (view.ViewDefault is { } defaultValue)
                 {
-                    w.Open("if (" + viewField + ".CountIn(" + sideWindow + ") == 0)");
+                    w.Open("if (" + empty + ")");
                     w.Line("sv" + id + " = " + defaultValue + "; // Beam's withDefaultValue: a window without an element reads as the default");
                     w.Close();
                     w.Open("else");
-                    w.Line(CheckFailure(t, Literal("Collection with more than one element accessed as a singleton side input (" + view.Label + ") in window ") + " + " + sideWindow + ".ToString()"));
+                    w.Line(CheckFailure(t, crowded));
                     w.Close();
                 }
                 else
                 {
-                    w.Line(CheckFailure(t, viewField + ".CountIn(" + sideWindow + ") == 0 ? " +
-                        Literal("Empty collection accessed as a singleton side input (" + view.Label + ") in window ") + " + " + sideWindow + ".ToString() : " +
-                        Literal("Collection with more than one element accessed as a singleton side input (" + view.Label + ") in window ") + " + " + sideWindow + ".ToString()"));
+                    w.Line(CheckFailure(t, empty + " ? " + Literal("Empty collection accessed as a singleton side input (" + view.Label + ") in window ") + " + " + sideWindow + ".ToString() : " + crowded));
                 }
 
                 w.Close();

@@ -106,19 +106,30 @@ public sealed partial class PipelineGenerator
                 w.Line("_droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it");
                 w.Close();
                 w.Open("else");
-                w.Line("ref var s" + id + " = ref " + states + ".GetOrAdd(" + value + ".Key, " + window + ", out var slot" + id + ", out var created" + id + ");");
+                w.Line(WriteProcessElement(w, t, value + ".Key", value + ".Value", timestamp, window, "expiry" + id));
+                w.Close();
+            }
+
+            /// <summary>
+            /// Takes the state of (<paramref name="key"/>, <paramref name="window"/>) by reference (binding a new slot's timers)
+            /// and tells the timers the element's context; returns the call of processElement, for the caller to place.
+            /// </summary>
+            private string WriteProcessElement(SourceWriter w, TransformSpec t, string key, string value, string timestamp, string window, string expiry)
+            {
+                var id = N(t.Id);
+                var states = StatesField(t);
+                w.Line("ref var s" + id + " = ref " + states + ".GetOrAdd(" + key + ", " + window + ", out var slot" + id + ", out var created" + id + ");");
                 w.Open("if (created" + id + ")");
                 w.Line("__BindState" + id + "(ref s" + id + ", slot" + id + ");");
                 w.Close();
-                w.Line(states + ".Timers.Begin(" + timestamp + ", " + window + ", expiry" + id + ");");
+                w.Line(states + ".Timers.Begin(" + timestamp + ", " + window + ", " + expiry + ");");
                 if (HasProcessingTimers(t))
                 {
                     w.Line(states + ".Timers.SetProcessingTime(_processingTime);");
                 }
 
-                w.Line(Call(t, new[] { value + ".Key", value + ".Value", "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")" }
-                    .Concat(StatefulEmitters(t, timestamp, window)).ToArray()) + ";");
-                w.Close();
+                return Call(t, new[] { key, value, "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")" }
+                    .Concat(StatefulEmitters(t, timestamp, window)).ToArray()) + ";";
             }
 
             /// <summary>The members that bind, clear and fire a stateful ParDo's state.</summary>
@@ -200,19 +211,9 @@ public sealed partial class PipelineGenerator
                         w.Line("/// <summary>The earliest waiting element of #" + id + " runs, with its own timestamp and window (requiresTimeSortedInput).</summary>");
                         w.Open("private void __OnSorted" + id + "()");
                         w.Line("var (key, value, timestamp, window) = _sorted" + id + ".Take();");
-                        w.Line("ref var s" + id + " = ref " + states + ".GetOrAdd(key, window, out var slot" + id + ", out var created" + id + ");");
-                        w.Open("if (created" + id + ")");
-                        w.Line("__BindState" + id + "(ref s" + id + ", slot" + id + ");");
-                        w.Close();
-                        w.Line(states + ".Timers.Begin(timestamp, window, " + states + ".ExpiryOf(window));");
-                        if (HasProcessingTimers(t))
-                        {
-                            w.Line(states + ".Timers.SetProcessingTime(_processingTime);");
-                        }
-
+                        var call = WriteProcessElement(w, t, "key", "value", "timestamp", "window", states + ".ExpiryOf(window)");
                         w.Open("try");
-                        w.Line(Call(t, new[] { "key", "value", "ref s" + id, "new global::Compiled.ProcessContext(timestamp, window)" }
-                            .Concat(StatefulEmitters(t, "timestamp", "window")).ToArray()) + ";");
+                        w.Line(call);
                         w.Close();
                         w.Open("catch (global::System.Exception ex)");
                         w.Line("__DeliveryFailed(ex, " + id + ", " + Literal("an element of " + t.Label + " run in timestamp order, for key ") + " + key + " + Literal(" at ") + " + timestamp);");
