@@ -360,13 +360,24 @@ public sealed partial class PipelineGenerator
                             break;
                         }
                     case TransformKind.CombineValues:
-                        w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator();");
-                        w.Open("foreach (var item" + id + " in " + value + ".Value)");
-                        w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, item" + id + ");");
-                        w.Close();
-                        w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, _fn" + id + ".ExtractOutput(acc" + id + "));");
-                        EmitConsumers(w, t.Id, 0, v, timestamp, window);
-                        break;
+                        {
+                            // A combine function with context takes, at every step, the side input of the grouped pane's window.
+                            var context = string.Empty;
+                            if (t.Combine!.SideType is { } sideType)
+                            {
+                                w.Line("var ctx" + id + " = new global::Compiled.CombineContext<" + sideType + ">(" + sideArgs[0] + ");");
+                                context = ", in ctx" + id;
+                            }
+
+                            w.Line("var acc" + id + " = _fn" + id + ".CreateAccumulator(" + (context.Length > 0 ? "in ctx" + id : string.Empty) + ");");
+                            w.Open("foreach (var item" + id + " in " + value + ".Value)");
+                            w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, item" + id + context + ");");
+                            w.Close();
+                            w.Line("var " + v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, _fn" + id + ".ExtractOutput(acc" + id + context + "));");
+                            EmitConsumers(w, t.Id, 0, v, timestamp, window);
+                            break;
+                        }
+
                     case TransformKind.FlatMap:
                     case TransformKind.ParDo:
                         {

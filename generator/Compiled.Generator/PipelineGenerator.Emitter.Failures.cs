@@ -471,11 +471,16 @@ public sealed partial class PipelineGenerator
                         WriteProbeFlatten(t);
                         break;
                     case TransformKind.CombineValues:
-                        w.Line(t.OutputTypes[0] + " " + v + ";");
-                        ProbeCall(w, t, "{ var pf = _fn" + id + "; var pa = pf.CreateAccumulator(); foreach (var pi in " + value + ".Value) { pf.AddInput(ref pa, pi); } " +
-                                        v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, pf.ExtractOutput(pa)); }");
-                        ProbeConsumers(w, t.Id, 0, v, timestamp);
-                        break;
+                        {
+                            w.Line(t.OutputTypes[0] + " " + v + ";");
+                            var context = t.Combine!.SideType is { } sideType ? "new global::Compiled.CombineContext<" + sideType + ">(" + sideArgs[0] + ")" : null;
+                            var withContext = context is null ? string.Empty : ", in pc";
+                            ProbeCall(w, t, "{ var pf = _fn" + id + "; " + (context is null ? string.Empty : "var pc = " + context + "; ") +
+                                            "var pa = pf.CreateAccumulator(" + (context is null ? string.Empty : "in pc") + "); foreach (var pi in " + value + ".Value) { pf.AddInput(ref pa, pi" + withContext + "); } " +
+                                            v + " = new " + t.OutputTypes[0] + "(" + value + ".Key, pf.ExtractOutput(pa" + withContext + ")); }");
+                            ProbeConsumers(w, t.Id, 0, v, timestamp);
+                            break;
+                        }
                     case TransformKind.CombinePerKey:
                     case TransformKind.CombineGlobally:
                         {

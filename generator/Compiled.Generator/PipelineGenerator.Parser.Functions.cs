@@ -236,7 +236,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 var fnParameter = fnArgument.Parameter.Type as INamedTypeSymbol;
-                if (fnParameter is null || fnParameter.TypeArguments.Length != 3 || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
+                if (fnParameter is null || fnParameter.TypeArguments.Length is not (3 or 4) || fnParameter.TypeArguments.Any(t => t.TypeKind == TypeKind.Error))
                 {
                     Report(DiagnosticDescriptors.Unresolved, argument.GetLocation(), Shorten(argument.ToString()));
                     return null;
@@ -264,7 +264,11 @@ public sealed partial class PipelineGenerator
                 {
                     createExpression = Substitute(argument, constants);
                 }
-                return new CombineFnSpec(Fq(type), createExpression, Fq(fnParameter.TypeArguments[0]), Fq(fnParameter.TypeArguments[1]), Fq(fnParameter.TypeArguments[2]));
+                return new CombineFnSpec(Fq(type), createExpression, Fq(fnParameter.TypeArguments[0]), Fq(fnParameter.TypeArguments[1]), Fq(fnParameter.TypeArguments[2]))
+                {
+                    // ICombineFnWithContext: its steps take the CombineContext of the side input.
+                    SideType = fnParameter.TypeArguments.Length == 4 ? Fq(fnParameter.TypeArguments[3]) : null,
+                };
             }
 
             private static string Substitute(SyntaxNode node, List<(Microsoft.CodeAnalysis.Text.TextSpan Span, string Text)> replacements)

@@ -379,6 +379,21 @@ public sealed partial class PipelineGenerator
                                 return Unresolved(invocation);
                             }
 
+                            if (call["side"] is { } combineSide)
+                            {
+                                if (combineSide.Expression is null)
+                                {
+                                    return Unresolved(invocation);
+                                }
+
+                                if (Evaluate(combineSide.Expression) is not ViewValue combineView)
+                                {
+                                    return null;
+                                }
+
+                                return CombineWithContext(name, input.Port, inputType, outputs, combine, combineView.Port, call, invocation, line, label);
+                            }
+
                             var kind = name == "CombineGlobally" ? TransformKind.CombineGlobally : name == "CombinePerKey" ? TransformKind.CombinePerKey : TransformKind.CombineValues;
                             var combineId = AddTransform(kind, new[] { input.Port }, inputType, outputs, label, combine: combine);
                             return AttachLateData(combineId, call, invocation, line) ? Collection(combineId) : null;
@@ -486,6 +501,82 @@ public sealed partial class PipelineGenerator
                 }
 
                 return UnknownMember(invocation, name);
+            }
+
+            /// <summary>
+            /// A combine whose function reads a side input, expanded as Beam expands it: CombineValues reads the view, after a
+            /// GroupByKey (CombinePerKey), or after keying every element with the one GlobalKey and grouping (CombineGlobally,
+            /// whose Values then drop the key). The planner does not lift such a grouping: each pane's values are combined with
+            /// the side input of the pane's window, which is known only once the window is.
+            /// </summary>
+            private Value? CombineWithContext(string name, PortRef input, string inputType, string[] outputs, CombineFnSpec combine, PortRef view,
+                BoundCall call, InvocationExpressionSyntax invocation, int line, string label)
+            {
+                const string List = "global::System.Collections.Generic.IReadOnlyList<";
+
+                // Every transform of the expansion is reported at the call's name (a reader's diagnostic is the CombineValues').
+                var first = _transforms.Count;
+                var location = _transformLocations[first];
+                int At(int id)
+                {
+                    _transformLocations[id] = location;
+                    return id;
+                }
+
+                if (name == "CombineValues")
+                {
+                    return Collection(AddTransform(TransformKind.CombineValues, new[] { input }, inputType, outputs, label, combine: combine, side: view));
+                }
+
+                var keyed = input;
+                var keyedType = inputType;
+                string? globalOutput = null;
+                if (name == "CombineGlobally")
+                {
+                    const string Key = "global::Compiled.Execution.GlobalKey";
+                    keyedType = "global::Compiled.KV<" + Key + ", " + inputType + ">";
+                    var keyFn = new FunctionSpec
+                    {
+                        Parameters = new[] { new ParameterSpec("arg0", inputType, null) }.ToEquatableArray(),
+                        ReturnType = Key,
+                        MethodGroup = Key + ".Of",
+                    };
+                    keyed = new PortRef(At(AddTransform(TransformKind.WithKeys, new[] { input }, inputType, new[] { keyedType }, label + ", keyed by the one global key", function: keyFn)), 0);
+                    globalOutput = outputs[0];
+                    outputs = new[] { "global::Compiled.KV<" + Key + ", " + outputs[0] + ">" };
+                }
+
+                if (!TrySplitKv(keyedType, out var keyType, out var valueType))
+                {
+                    return Unresolved(invocation);
+                }
+
+                var groupedType = "global::Compiled.KV<" + keyType + ", " + List + valueType + ">>";
+                var grouping = At(AddTransform(TransformKind.GroupByKey, new[] { keyed }, keyedType, new[] { groupedType }, label + ", grouped"));
+                if (globalOutput is not null && call["lateData"] is { IsExplicit: true } lateData && lateData.Constant is not { HasValue: true, Value: null })
+                {
+                    // The late elements of a global combine are the user's elements, as CombineGlobally's are: without the key.
+                    var outputName = ReadName(lateData, invocation, _outputNames, "output");
+                    if (outputName is null)
+                    {
+                        return null;
+                    }
+
+                    _transforms[grouping] = _transforms[grouping] with { OutputTypes = new[] { groupedType, keyedType }.ToEquatableArray() };
+                    var lateValues = At(AddTransform(TransformKind.Values, new[] { new PortRef(grouping, 1) }, keyedType, new[] { inputType }, label + ", late data's values"));
+                    AddTransform(TransformKind.Output, new[] { new PortRef(lateValues, 0) }, inputType, Array.Empty<string>(),
+                        "Output '" + Names.ForLabel(outputName) + "' (late data of #" + grouping.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", line " +
+                        line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")", outputName: outputName);
+                }
+                else if (!AttachLateData(grouping, call, invocation, line))
+                {
+                    return null;
+                }
+
+                var combined = At(AddTransform(TransformKind.CombineValues, new[] { new PortRef(grouping, 0) }, groupedType, outputs, label + ", combined with side input", combine: combine, side: view));
+                return globalOutput is null
+                    ? Collection(combined)
+                    : Collection(At(AddTransform(TransformKind.Values, new[] { new PortRef(combined, 0) }, outputs[0], new[] { globalOutput }, label + ", values")));
             }
 
             /// <summary>The most partitions a Partition may declare: each is a branch of the graph and of the generated code.</summary>

@@ -19,7 +19,7 @@ public sealed partial class PipelineGenerator
                 var layout = states[t.Id].Layout;
                 var unsupported = layout switch
                 {
-                    StateLayout.SideInputBuffer when t.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo) =>
+                    StateLayout.SideInputBuffer when t.Kind is not (TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or TransformKind.CombineValues) =>
                         "a side input's buffer in a " + t.Kind + ", whose own state a checkpoint would also need",
                     _ => null,
                 };

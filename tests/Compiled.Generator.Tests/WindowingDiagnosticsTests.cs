@@ -71,6 +71,34 @@ public class WindowingDiagnosticsTests
             "reported at " + source.Substring(at, 20));
     }
 
+    /// <summary>
+    /// CMP0024 for a combine that reads a side input: its expansion (grouping, then combining with the side input) is
+    /// reported once, at the name of the call, whether per key or global.
+    /// </summary>
+    [Theory]
+    [InlineData("e.Map(static x => KV.Of(\"k\", (int)x.Time)).CombinePerKey(v, new Digits()).Output(\"o\");", "CombinePerKey")]
+    [InlineData("e.Map(static x => (int)x.Time).CombineGlobally(v, new Digits()).Output(\"o\");", "CombineGlobally")]
+    public void AGlobalCombineWithContextOfAWindowedSideInputIsReportedAtTheCall(string statement, string call)
+    {
+        var source = Prelude.Replace("public readonly record struct E(long Time);", """
+            public readonly record struct E(long Time);
+
+            public readonly struct Digits : ICombineFnWithContext<int, string, string, int>
+            {
+                public string CreateAccumulator(in CombineContext<int> c) => c.SideInput.ToString();
+                public void AddInput(ref string a, int x, in CombineContext<int> c) => a += x;
+                public string ExtractOutput(string a, in CombineContext<int> c) => a;
+            }
+            """, System.StringComparison.Ordinal) +
+            "        var v = e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Map(static x => (int)x.Time).AsSingleton(); " + statement + "\n    }\n}\n";
+        var run = GeneratorHarness.Run(source);
+        Assert.Empty(run.Exceptions);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0024", diagnostic.Id);
+        Assert.Contains("Fixed(1000 ms)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.StartsWith(call + "(v", source.Substring(diagnostic.Location.SourceSpan.Start), System.StringComparison.Ordinal);
+    }
+
     /// <summary>The readers Beam accepts compile cleanly: windowed readers of windowed and of global views, and global readers of global views.</summary>
     [Theory]
     [InlineData("var v = e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).AsSingleton(); e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Map(v, static (x, s) => s).Output(\"o\");")]

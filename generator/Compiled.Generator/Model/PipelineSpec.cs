@@ -227,7 +227,11 @@ internal sealed record ParameterSpec(string Name, string Type, string? EmitterOf
 }
 
 /// <summary>A combine function and how to create it.</summary>
-internal sealed record CombineFnSpec(string FnType, string CreateExpression, string InputType, string AccumulatorType, string OutputType);
+internal sealed record CombineFnSpec(string FnType, string CreateExpression, string InputType, string AccumulatorType, string OutputType)
+{
+    /// <summary>For an ICombineFnWithContext: the side input's type (fully qualified), whose CombineContext each step takes; else null.</summary>
+    public string? SideType { get; init; }
+}
 
 /// <summary>A window function known at build time: "Fixed" or "Sliding", in milliseconds.</summary>
 internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long OffsetMs)

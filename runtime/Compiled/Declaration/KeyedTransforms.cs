@@ -16,7 +16,7 @@ public static class KeyedTransforms
 
     /// <summary>
     /// Groups the values of each key (Beam's <c>GroupByKey</c>). Values are materialized only when a
-    /// later transform iterates them; followed by <see cref="CombineValues"/> the grouping is lifted
+    /// later transform iterates them; followed by <see cref="CombineValues{TKey, TValue, TAccum, TOut}(PCollection{KV{TKey, IReadOnlyList{TValue}}}, ICombineFn{TValue, TAccum, TOut})"/> the grouping is lifted
     /// into a combine per key.
     /// </summary>
     /// <param name="input">The keyed collection.</param>
@@ -31,6 +31,30 @@ public static class KeyedTransforms
 
     /// <summary>Combines the grouped values of each key (Beam's <c>Combine.groupedValues</c>).</summary>
     public static PCollection<KV<TKey, TOut>> CombineValues<TKey, TValue, TAccum, TOut>(this PCollection<KV<TKey, IReadOnlyList<TValue>>> input, ICombineFn<TValue, TAccum, TOut> fn) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Combines the values of each key with a function that reads a side input (Beam's <c>Combine.perKey(fn).withSideInputs(view)</c>).
+    /// </summary>
+    /// <remarks>
+    /// As in Beam, the values are grouped first (a <see cref="GroupByKey{TKey, TValue}"/>), then each pane's values are
+    /// combined with the side input of the pane's window (for merging windows, the merged window), read once the view is
+    /// complete for the side window that window maps to. Not lifted into the upstream loop: a combine that needs no side
+    /// input should use the other overload.
+    /// </remarks>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="side">The side input the function reads, through its <see cref="CombineContext{TSide}"/>.</param>
+    /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public static PCollection<KV<TKey, TOut>> CombinePerKey<TKey, TValue, TAccum, TOut, TSide>(this PCollection<KV<TKey, TValue>> input, PCollectionView<TSide> side, ICombineFnWithContext<TValue, TAccum, TOut, TSide> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// Combines the grouped values of each key with a function that reads a side input (Beam's
+    /// <c>Combine.groupedValues(fn).withSideInputs(view)</c>), in the side window the element's window maps to.
+    /// </summary>
+    /// <param name="input">The grouped collection.</param>
+    /// <param name="side">The side input the function reads, through its <see cref="CombineContext{TSide}"/>.</param>
+    /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
+    public static PCollection<KV<TKey, TOut>> CombineValues<TKey, TValue, TAccum, TOut, TSide>(this PCollection<KV<TKey, IReadOnlyList<TValue>>> input, PCollectionView<TSide> side, ICombineFnWithContext<TValue, TAccum, TOut, TSide> fn) => throw DeclarationOnlyException.Create();
 
     /// <summary>Counts the values of each key (Beam's <c>Count.perKey</c>).</summary>
     /// <param name="input">The keyed collection.</param>

@@ -130,6 +130,20 @@ public sealed class PCollection<T>
     /// </param>
     public PCollection<TOut> CombineGlobally<TAccum, TOut>(ICombineFn<T, TAccum, TOut> fn, string? lateData = null, bool withoutDefaults = false) => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// Combines all elements of each window into one value with a function that reads a side input (Beam's
+    /// <c>Combine.globally(fn).withoutDefaults().withSideInputs(view)</c>): an empty input or window gives no output.
+    /// </summary>
+    /// <remarks>
+    /// As in Beam, the elements are keyed with one key and grouped first, then each pane's elements are combined with the
+    /// side input of the pane's window. There are no defaults: Beam's <c>CombineFnWithContext</c> has none unless it
+    /// overrides <c>defaultValue</c>, and an empty window has no pane whose side input the default could read.
+    /// </remarks>
+    /// <param name="side">The side input the function reads, through its <see cref="CombineContext{TSide}"/>.</param>
+    /// <param name="fn">The combine function: a struct or class the generator can create at build time.</param>
+    /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
+    public PCollection<TOut> CombineGlobally<TSide, TAccum, TOut>(PCollectionView<TSide> side, ICombineFnWithContext<T, TAccum, TOut, TSide> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
+
     /// <summary>Counts the elements (Beam's <c>Count.globally</c>).</summary>
     /// <param name="lateData">The name of an output that receives the elements dropped as late (behind the watermark by more than the allowed lateness, or for a closed window), with their timestamp and window; null: they are only counted.</param>
     /// <param name="withoutDefaults">Beam's <c>withoutDefaults()</c>: an empty input gives no count instead of 0. Required outside the global window, as in Beam (analyzer CMP1009).</param>

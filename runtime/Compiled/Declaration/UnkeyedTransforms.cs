@@ -19,9 +19,13 @@ public static class UnkeyedTransforms
     [Obsolete("GroupByKey " + Grouping + ".", error: true)]
     public static PCollection<KV<T, IReadOnlyList<T>>> GroupByKey<T>(this PCollection<T> input, string? lateData = null) => throw DeclarationOnlyException.Create();
 
-    /// <summary>Not a transform: see <see cref="KeyedTransforms.CombinePerKey"/>.</summary>
+    /// <summary>Not a transform: see <see cref="KeyedTransforms.CombinePerKey{TKey, TValue, TAccum, TOut}(PCollection{KV{TKey, TValue}}, ICombineFn{TValue, TAccum, TOut}, string?)"/>.</summary>
     [Obsolete("CombinePerKey " + Grouping + ", or combine the whole collection with CombineGlobally(fn).", error: true)]
     public static PCollection<KV<T, TOut>> CombinePerKey<T, TValue, TAccum, TOut>(this PCollection<T> input, ICombineFn<TValue, TAccum, TOut> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
+
+    /// <summary>Not a transform: see <see cref="KeyedTransforms.CombinePerKey{TKey, TValue, TAccum, TOut, TSide}(PCollection{KV{TKey, TValue}}, PCollectionView{TSide}, ICombineFnWithContext{TValue, TAccum, TOut, TSide}, string?)"/>.</summary>
+    [Obsolete("CombinePerKey " + Grouping + ", or combine the whole collection with CombineGlobally(side, fn).", error: true)]
+    public static PCollection<KV<T, TOut>> CombinePerKey<T, TValue, TAccum, TOut, TSide>(this PCollection<T> input, PCollectionView<TSide> side, ICombineFnWithContext<TValue, TAccum, TOut, TSide> fn, string? lateData = null) => throw DeclarationOnlyException.Create();
 
     /// <summary>Not a transform: see <see cref="KeyedTransforms.CountPerKey"/>.</summary>
     [Obsolete("CountPerKey " + Grouping + "; to count each distinct element, use CountPerElement(); to count all, Count().", error: true)]
