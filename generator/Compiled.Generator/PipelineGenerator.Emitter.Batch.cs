@@ -104,6 +104,11 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("Shards[s] = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
+                if (AnyTriggeredView)
+                {
+                    w.Line("Shards[s].__AsBatch();");
+                }
+
                 w.Close();
                 w.Open("for (var s = 0; s < parallelism; s++)");
                 w.Line("Shards[s].__JoinShards(Shards, s, Group, maxParallelism);");
@@ -187,6 +192,11 @@ public sealed partial class PipelineGenerator
 
                 var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
                 w.Line("var Pipeline = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
+                if (AnyTriggeredView)
+                {
+                    w.Line("Pipeline.__AsBatch();");
+                }
+
                 foreach (var i in _inputs)
                 {
                     w.Line(i.Kind == TransformKind.ReadLinesInput

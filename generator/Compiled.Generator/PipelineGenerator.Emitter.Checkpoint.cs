@@ -565,11 +565,21 @@ public sealed partial class PipelineGenerator
                         switch (t.Kind)
                         {
                             case TransformKind.AsSingleton:
-                                w.Line("var (value, count) = _view" + id + ".Cell(window);");
+                                w.Line("var (value, count, pane) = _view" + id + ".Cell(window);");
                                 w.Line("writer.WriteInt64(count);");
+                                if (IsTriggeredView(t))
+                                {
+                                    w.Line("writer.WriteInt64(pane); // the pane the window holds: a later one replaces it");
+                                }
+
                                 w.Line("default(" + coders[0] + ").Encode(ref writer, value);");
                                 break;
                             case TransformKind.AsList:
+                                if (IsTriggeredView(t))
+                                {
+                                    w.Line("writer.WriteInt64(_view" + id + ".PaneOf(window)); // the pane the window holds: a later one replaces it");
+                                }
+
                                 w.Line("var items = _view" + id + ".Get(window);");
                                 w.Line("writer.WriteLength(items.Count);");
                                 w.Open("foreach (var item in items)");
@@ -639,7 +649,16 @@ public sealed partial class PipelineGenerator
                         {
                             case TransformKind.AsSingleton:
                                 w.Line("var count = reader.ReadInt64();");
-                                w.Line("_view" + id + ".Merge(window, default(" + coders[0] + ").Decode(ref reader)!, count);");
+                                w.Line(IsTriggeredView(t)
+                                    ? "var pane = reader.ReadInt64();"
+                                    : "const long pane = 0;");
+                                w.Line("_view" + id + ".Merge(window, default(" + coders[0] + ").Decode(ref reader)!, count, pane);");
+                                break;
+                            case TransformKind.AsList when IsTriggeredView(t):
+                                w.Line("var pane = reader.ReadInt64();");
+                                w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
+                                w.Line("_view" + id + ".Update(window, default(" + coders[0] + ").Decode(ref reader)!, pane);");
+                                w.Close();
                                 break;
                             case TransformKind.AsList:
                                 w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
@@ -649,7 +668,9 @@ public sealed partial class PipelineGenerator
                             default:
                                 w.Open("for (var count = reader.ReadLength(); count > 0; count--)");
                                 w.Line("var key = default(" + coders[0] + ").Decode(ref reader)!;");
-                                w.Line("_view" + id + ".TryAdd(window, key, default(" + coders[1] + ").Decode(ref reader)!);");
+                                w.Line(IsTriggeredView(t)
+                                    ? "_view" + id + ".Put(window, key, default(" + coders[1] + ").Decode(ref reader)!);"
+                                    : "_view" + id + ".TryAdd(window, key, default(" + coders[1] + ").Decode(ref reader)!);");
                                 w.Close();
                                 break;
                         }

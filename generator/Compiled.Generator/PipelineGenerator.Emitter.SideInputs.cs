@@ -29,6 +29,7 @@ public sealed partial class PipelineGenerator
                 string L(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
                 return w.Kind switch
                 {
+                    "Global" => "global::Compiled.BoundedWindow.Global",
                     "Fixed" => "new global::Compiled.FixedWindows(" + L(w.SizeMs) + ", " + L(w.OffsetMs) + ").GetSideInputWindow(" + mainWindow + ")",
                     "Sliding" => "new global::Compiled.SlidingWindows(" + L(w.SizeMs) + ", " + L(w.PeriodMs) + ", " + L(w.OffsetMs) + ").GetSideInputWindow(" + mainWindow + ")",
                     _ => "default(" + w.CustomType + ").GetSideInputWindow(" + mainWindow + ")",
@@ -45,25 +46,40 @@ public sealed partial class PipelineGenerator
                     case TransformKind.AsSingleton:
                         StateComment(w, t, "the single element of each " + windows + " window of a side input, and how many arrived", "set when the element arrives",
                             "not mergeable: a singleton view has one element per window", "a window is read once the watermark passes its end, and dropped once it is past it by the readers' allowed lateness");
-                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = new(); // replaced by the whole view in the parallel batch runner's exchange");
+                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = " + NewWindowedView(t) + "; // replaced by the whole view in the parallel batch runner's exchange");
                         break;
                     case TransformKind.AsList:
                         StateComment(w, t, "the elements of each " + windows + " window of a side input", "appended", "lists concatenate",
                             "a window is read once the watermark passes its end, and dropped once it is past it by the readers' allowed lateness");
-                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = new(); // replaced by the whole view in the parallel batch runner's exchange");
+                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = " + NewWindowedView(t) + "; // replaced by the whole view in the parallel batch runner's exchange");
                         break;
                     default:
                         StateComment(w, t, "the value of each key, per " + windows + " window of a side input", "added; a duplicate key in a window is an error (as in Beam's View.asMap)",
                             "maps union, keys must not overlap", "a window is read once the watermark passes its end, and dropped once it is past it by the readers' allowed lateness");
-                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = new(); // replaced by the whole view in the parallel batch runner's exchange");
+                        w.Line("private " + WindowedViewType(t) + " _view" + id + " = " + NewWindowedView(t) + "; // replaced by the whole view in the parallel batch runner's exchange");
                         break;
                 }
             }
+
+            /// <summary>Whether a view of the pipeline is of a triggered collection (the runner then has __AsBatch).</summary>
+            private bool AnyTriggeredView => _t.Any(v => v.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary && IsTriggeredView(v));
+
+            /// <summary>Whether the view <paramref name="t"/> is of a triggered collection: each window holds its latest pane.</summary>
+            private bool IsTriggeredView(TransformSpec t) => _plan.States[t.Id].SideTriggered;
+
+            /// <summary>A new view kept per window (a triggered one holds the latest pane, readable at its first in streaming).</summary>
+            private string NewWindowedView(TransformSpec t) => IsTriggeredView(t) ? "new() { Triggered = true, ReadyOnFirstPane = true }" : "new()";
 
             /// <summary>An element reaches a view kept per window: into its window, or counted late if that window was read already.</summary>
             private void EmitWindowedViewElement(SourceWriter w, TransformSpec t, string value, string window)
             {
                 var id = N(t.Id);
+                if (IsTriggeredView(t))
+                {
+                    EmitTriggeredViewElement(w, t, value, window);
+                    return;
+                }
+
                 w.Line("// #" + id + " " + t.Label + ", per window");
                 w.Open("if (!_view" + id + ".Accepts(" + window + "))");
                 w.Line("_droppedLate++; // late: the watermark passed the end of its window, which readers may have read");
@@ -79,6 +95,41 @@ public sealed partial class PipelineGenerator
                     default:
                         w.Line("_view" + id + ".Add(" + window + ", " + value + ");");
                         break;
+                }
+
+                w.Close();
+            }
+
+            /// <summary>
+            /// An element of a pane reaches a view of a triggered collection: the window's latest pane replaces the one it held
+            /// (a dictionary's keys take their latest values); late panes update it until the window is dropped. In streaming,
+            /// the window's first pane makes it readable: the readers' waiting elements that map to it run at once.
+            /// </summary>
+            private void EmitTriggeredViewElement(SourceWriter w, TransformSpec t, string value, string window)
+            {
+                var id = N(t.Id);
+                w.Line("// #" + id + " " + t.Label + ", per window, each holding its latest pane (the collection is triggered)");
+                w.Open("if (!_view" + id + ".Accepts(" + window + "))");
+                w.Line("_droppedLate++; // late: its window was dropped, past its end by more than the allowed lateness");
+                w.Close();
+                w.Open("else");
+                w.Line("var fresh" + id + " = !_view" + id + ".IsReady(" + window + ");");
+                w.Line(t.Kind == TransformKind.AsDictionary
+                    ? "_view" + id + ".Put(" + window + ", " + value + ".Key, " + value + ".Value);"
+                    : "_view" + id + ".Update(" + window + ", " + value + ", _pane.Index);");
+                var readers = _t.Where(r => r.SideInput?.Node == t.Id).ToList();
+                if (readers.Count > 0)
+                {
+                    w.Open("if (fresh" + id + " && _view" + id + ".IsReady(" + window + "))");
+                    w.Line("// The window's first pane: what waited for it runs now, reading it.");
+                    foreach (var reader in readers)
+                    {
+                        w.Open("if (_pending" + N(reader.Id) + ".Count > 0)");
+                        w.Line("__Replay" + N(reader.Id) + "();");
+                        w.Close();
+                    }
+
+                    w.Close();
                 }
 
                 w.Close();
@@ -208,7 +259,7 @@ public sealed partial class PipelineGenerator
             private void WriteWindowedViewMerge(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
-                w.Line("var whole = new " + WindowedViewType(t) + "();");
+                w.Line("var whole = new " + WindowedViewType(t) + "()" + (IsTriggeredView(t) ? " { Triggered = true }" : string.Empty) + ";");
                 w.Line("whole.RestorePosition(_view" + id + ".Watermark, _view" + id + ".CollectedThrough);");
                 w.Open("foreach (var peer in peers)");
                 WriteWindowedViewAdd(w, t, "peer._view" + id);
@@ -224,12 +275,15 @@ public sealed partial class PipelineGenerator
                 switch (t.Kind)
                 {
                     case TransformKind.AsSingleton:
-                        w.Line("var (value, count) = " + source + ".Cell(window);");
-                        w.Line("whole.Merge(window, value, count);");
+                        w.Line("var (value, count, pane) = " + source + ".Cell(window);");
+                        w.Line("whole.Merge(window, value, count, pane);");
                         break;
                     case TransformKind.AsList:
-                        w.Open("foreach (var item in " + source + ".Get(window))");
-                        w.Line("whole.Add(window, item);");
+                        w.Line("whole.Merge(window, " + source + ".Get(window), " + source + ".PaneOf(window));");
+                        break;
+                    case TransformKind.AsDictionary when IsTriggeredView(t):
+                        w.Open("foreach (var e in " + source + ".Get(window))");
+                        w.Line("whole.Put(window, e.Key, e.Value);");
                         w.Close();
                         break;
                     default:
@@ -277,6 +331,22 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void WriteReplayMethods(SourceWriter w)
             {
+                if (AnyTriggeredView)
+                {
+                    w.Line("/// <summary>");
+                    w.Line("/// A batch run: a view of a triggered collection is read once its window is complete, with its last pane, as every");
+                    w.Line("/// other view (Beam computes a side input before a batch stage reads it), so Run and Run on shards agree.");
+                    w.Line("/// </summary>");
+                    w.Open("internal void __AsBatch()");
+                    foreach (var view in _t.Where(v => v.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary && IsTriggeredView(v)))
+                    {
+                        w.Line("_view" + N(view.Id) + ".ReadyOnFirstPane = false;");
+                    }
+
+                    w.Close();
+                    w.Line();
+                }
+
                 foreach (var t in _t.Where(t => t.SideInput is not null && SideWindowsOf(t) is not null))
                 {
                     var id = N(t.Id);

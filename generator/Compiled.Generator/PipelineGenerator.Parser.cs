@@ -328,7 +328,7 @@ public sealed partial class PipelineGenerator
                     }
 
                     if (t.ViewWindowing is { } sideWindows &&
-                        UnsupportedSideWindows(sideWindows) is { } why)
+                        (UnsupportedSideWindows(sideWindows) ?? UnfedTriggeredView(t)) is { } why)
                     {
                         ReportUnlessAnalyzerDoes(
                             sideWindows.HasMergingFn ? "CMP1010" : null, DiagnosticDescriptors.UnsupportedExpression, location, t.Label, why);
@@ -362,17 +362,38 @@ public sealed partial class PipelineGenerator
                     return "a side input cannot be made of a collection in merging windows (Beam: \"Sessions is not allowed in side inputs\"); window it with fixed, sliding or global windows first";
                 }
 
-                if (w.TriggerCode is not null || w.LatenessMs != 0)
-                {
-                    return "a side input of a collection with a trigger or allowed lateness is not supported yet (its view would change with every pane); re-window the collection with the default trigger before the view";
-                }
-
                 if (w.SizeOption is not null)
                 {
                     return "a side input of a collection whose window size comes from the pipeline options is not supported yet; use a constant size";
                 }
 
                 return null;
+            }
+
+            /// <summary>
+            /// Why a view of a triggered collection cannot be compiled, or null. Its windows are updated by panes (each holds
+            /// the latest), so the collection must be the output of a grouping or combine, through element-wise transforms
+            /// only: Beam's View applies such a grouping itself, with the collection's trigger.
+            /// </summary>
+            private string? UnfedTriggeredView(TransformSpec view)
+            {
+                if (!Planner.IsTriggeredView(view))
+                {
+                    return null;
+                }
+
+                var producer = _transforms[view.Inputs[0].Node];
+                while (producer.Kind is TransformKind.Map or TransformKind.Filter or TransformKind.FlatMap or TransformKind.ParDo or TransformKind.WithKeys or
+                       TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Identity && producer.Inputs.Count == 1)
+                {
+                    producer = _transforms[producer.Inputs[0].Node];
+                }
+
+                return producer.Kind is TransformKind.GroupByKey or TransformKind.CombinePerKey or TransformKind.CombineGlobally or TransformKind.CombineValues or
+                       TransformKind.Count or TransformKind.CountPerKey or TransformKind.CountPerElement
+                    ? null
+                    : "a side input of a collection with a trigger or allowed lateness holds the latest pane of each window, so it must be made of the panes of a grouping or a combine " +
+                      "(Beam's View groups with the trigger itself); add one before the view, e.g. CombineGlobally for a singleton, CombinePerKey for a dictionary";
             }
 
             /// <summary>Whether a collection in <paramref name="w"/> is in interval windows (not the global window).</summary>

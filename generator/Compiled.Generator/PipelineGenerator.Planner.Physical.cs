@@ -27,11 +27,15 @@ public sealed partial class PipelineGenerator
             foreach (var t in transforms)
             {
                 // Views of collections in interval windows are kept per window; their readers look each element's side window up.
+                // So are views of triggered collections, the global window's included: each window holds its latest pane,
+                // late panes too, so the view keeps a window past its end by its own allowed lateness as well as its readers'.
                 var view = t.Kind is TransformKind.AsSingleton or TransformKind.AsList or TransformKind.AsDictionary ? t : t.SideInput is { } side ? transforms[side.Node] : null;
-                if (view?.ViewWindowing is { Kind: not "Global", HasMergingFn: false } sideWindows)
+                if (view?.ViewWindowing is { HasMergingFn: false } sideWindows && (sideWindows.Kind != "Global" || IsTriggeredView(view)))
                 {
-                    var retention = transforms.Where(r => r.SideInput?.Node == view.Id).Select(r => r.OutputWindowing?.LatenessMs ?? 0).DefaultIfEmpty(0).Max();
-                    states[t.Id] = states[t.Id] with { SideWindows = sideWindows, SideRetentionMs = retention };
+                    var triggered = IsTriggeredView(view);
+                    var retention = transforms.Where(r => r.SideInput?.Node == view.Id).Select(r => r.OutputWindowing?.LatenessMs ?? 0)
+                        .Concat(triggered ? new[] { sideWindows.LatenessMs } : System.Array.Empty<long>()).DefaultIfEmpty(0).Max();
+                    states[t.Id] = states[t.Id] with { SideWindows = sideWindows, SideRetentionMs = retention, SideTriggered = triggered };
                 }
             }
 
@@ -363,6 +367,9 @@ public sealed partial class PipelineGenerator
 
             return true;
         }
+
+        /// <summary>A view of a collection whose windowing has a trigger or allowed lateness: its windows change with every pane.</summary>
+        internal static bool IsTriggeredView(TransformSpec view) => view.ViewWindowing is { } w && (w.TriggerCode is not null || w.LatenessMs != 0);
 
         /// <summary>
         /// A transform that maps, filters or re-keys elements one by one, keeping their windows, and does not see them: a

@@ -95,9 +95,21 @@ public sealed partial class PipelineGenerator
 
         private static string Why(TransformSpec t, List<TransformSpec> transforms)
         {
+            if (t.ViewWindowing is { } triggeredWindows && IsTriggeredView(t))
+            {
+                return "side-input view of a triggered collection, kept per " + triggeredWindows.Describe() + " window, each holding its latest pane; in streaming a window is read " +
+                       "once its first pane arrives (in batch once complete), and dropped once the watermark is past its end by the allowed lateness";
+            }
+
             if (t.ViewWindowing is { Kind: not "Global" } viewWindows)
             {
                 return "side-input view kept per " + viewWindows.Describe() + " window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness";
+            }
+
+            if (t.SideInput is { } triggeredSide && IsTriggeredView(transforms[triggeredSide.Node]))
+            {
+                return "reads side input #" + Num(triggeredSide.Node) + ", a view of a triggered collection, in the window its own window maps to (Beam's default mapping): " +
+                       "its input waits for that window's first pane (in batch: for the window to be complete), holding the watermark of what is below it, and then reads the latest pane";
             }
 
             if (t.SideInput is { } windowedSide && transforms[windowedSide.Node].ViewWindowing is { Kind: not "Global" } sideWindows)
@@ -160,9 +172,11 @@ public sealed partial class PipelineGenerator
                     ? "fused loop over input '" + Names.ForLabel(origin.Name ?? string.Empty) + "', element by element"
                     : (origin.Kind == TransformKind.StatefulParDo
                         ? "when its timers fire (as the watermark or processing time advance) or a window expires, emits from #"
+                        : IsTriggeredView(origin)
+                        ? "as panes arrive, each window of the view takes its latest: #"
                         : origin.ViewWindowing is { Kind: not "Global" }
                         ? "when the watermark passes the end of a window, that window of the view is complete: #"
-                        : origin.SideInput is { } side && transforms[side.Node].ViewWindowing is { Kind: not "Global" }
+                        : origin.SideInput is { } side && (transforms[side.Node].ViewWindowing is { Kind: not "Global" } || IsTriggeredView(transforms[side.Node]))
                         ? "when the watermark passes the end of the side window its elements wait for, replays them into #"
                         : origin.OutputWindowing is { IsSimple: false } && origin.SideInput is null
                         ? "when a pane fires (per the trigger, the watermark or processing time), emits it from #"

@@ -105,6 +105,8 @@ public class WindowingDiagnosticsTests
     [InlineData("var v = e.Window(Windows.Sliding(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1))).AsList(); e.Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(v, static (x, s) => s.Count).Output(\"o\");")]
     [InlineData("var v = e.AsList(); e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Map(v, static (x, s) => s.Count).Output(\"o\");")]
     [InlineData("var v = e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Window(Windows.Global()).AsList(); e.Map(v, static (x, s) => s.Count).Output(\"o\");")]
+    [InlineData("var v = e.Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(1))).Discarding()).Count(withoutDefaults: true).AsSingleton(); e.Map(v, static (x, s) => s).Output(\"o\");")]
+    [InlineData("var v = e.Window(Windows.Fixed(TimeSpan.FromSeconds(1)).WithAllowedLateness(TimeSpan.FromSeconds(1))).Map(static x => KV.Of(x.Time, 1)).CountPerKey().Map(static kv => kv).AsDictionary(); e.Window(Windows.Fixed(TimeSpan.FromSeconds(1))).Map(v, static (x, s) => s.Count).Output(\"o\");")]
     public void WindowedSideInputsBeamAcceptsCompile(string statement)
     {
         var run = GeneratorHarness.Run(Prelude + "        " + statement + "\n    }\n}\n");

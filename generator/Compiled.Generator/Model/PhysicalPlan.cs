@@ -77,7 +77,9 @@ internal enum ExchangeKind
 /// A side-input view of a collection in interval windows, and each of its readers, have <see cref="SideWindows"/>: the
 /// view is kept per window of that window function, a window is read once the view's watermark passes its end, and
 /// a reader maps each element's window to the side window (Beam's default window mapping); the view keeps a window
-/// <see cref="SideRetentionMs"/> past its end (its readers' largest allowed lateness).
+/// <see cref="SideRetentionMs"/> past its end (its readers' largest allowed lateness). A view of a triggered collection
+/// (<see cref="SideTriggered"/>, in any window function, the global window included) holds each window's latest pane, and
+/// in a streaming runner its window can be read once its first pane arrived.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -90,4 +92,5 @@ internal readonly record struct StatePlan(
     bool LiftsInStream = false,
     bool WatermarkBeforeEveryElement = false,
     WindowSpec? SideWindows = null,
-    long SideRetentionMs = 0);
+    long SideRetentionMs = 0,
+    bool SideTriggered = false);

@@ -14,9 +14,26 @@ namespace Compiled.Execution;
 /// a singleton's default). A window is dropped once the watermark is past its end by more than the readers' allowed
 /// lateness; a main element that maps to a dropped window is late for its own windowing too, and is dropped and
 /// counted rather than given an empty view.
+/// <para>A view of a triggered collection (<see cref="Triggered"/>) holds, per window, the latest pane that reached it
+/// (Beam: "if the side input has multiple trigger firings, Beam uses the value from the latest trigger firing"): a
+/// singleton's or a list's window is replaced by each new pane, a dictionary's keys take their latest values. Late panes
+/// still update it until the window is dropped. In a streaming runner (<see cref="ReadyOnFirstPane"/>) its window can be
+/// read as soon as its first pane arrived; a batch run reads it once complete, as every other view.</para>
 /// </remarks>
 public abstract class WindowedViewBase
 {
+    /// <summary>
+    /// The view is of a triggered collection: its windows hold the latest pane that reached them, and accept panes until
+    /// they are dropped (late panes included).
+    /// </summary>
+    public bool Triggered { get; init; }
+
+    /// <summary>
+    /// For a <see cref="Triggered"/> view in a streaming runner: a window can be read once its first pane arrived, and
+    /// readers see each later pane as it arrives. False in a batch run: a window is read once complete, with its last pane.
+    /// </summary>
+    public bool ReadyOnFirstPane { get; set; }
+
     /// <summary>The view's input watermark: windows that end at or before it are complete.</summary>
     public Instant Watermark { get; private set; } = Instant.MinValue;
 
@@ -26,7 +43,12 @@ public abstract class WindowedViewBase
     /// <summary>Whether every element of <paramref name="window"/> has arrived (the watermark passed its end).</summary>
     /// <param name="window">A window of the view's window function.</param>
     /// <returns>True when a reader may read it.</returns>
-    public bool IsReady(BoundedWindow window) => window.MaxTimestamp < Watermark;
+    public bool IsReady(BoundedWindow window) => window.MaxTimestamp < Watermark || (ReadyOnFirstPane && HasPane(window));
+
+    /// <summary>Whether <paramref name="window"/> received an element (for a triggered view: a pane).</summary>
+    /// <param name="window">A window of the view's window function.</param>
+    /// <returns>True when the window has contents.</returns>
+    public abstract bool HasPane(BoundedWindow window);
 
     /// <summary>Whether <paramref name="window"/> was dropped: a reader mapping to it is late.</summary>
     /// <param name="window">A window of the view's window function.</param>
@@ -80,7 +102,7 @@ public abstract class WindowedViewBase
     /// <summary>Whether an element of <paramref name="window"/> still counts: false when the window is complete (late).</summary>
     /// <param name="window">The element's window.</param>
     /// <returns>True if the element goes into the view.</returns>
-    public bool Accepts(BoundedWindow window) => !IsReady(window);
+    public bool Accepts(BoundedWindow window) => Triggered ? !IsCollected(window) : !(window.MaxTimestamp < Watermark);
 
     /// <summary>The windows with contents, earliest end first (checkpoints and merges walk them in this order).</summary>
     /// <returns>A new list.</returns>
@@ -134,6 +156,8 @@ public sealed class WindowedListView<T> : WindowedViewBase
     private readonly Dictionary<BoundedWindow, List<T>> _windows = new();
     private readonly Stack<List<T>> _pool = new();
 
+    private readonly Dictionary<BoundedWindow, long> _panes = new();
+
     /// <summary>Elements held, over every window (metrics).</summary>
     public long Count { get; private set; }
 
@@ -152,6 +176,66 @@ public sealed class WindowedListView<T> : WindowedViewBase
         Count++;
     }
 
+    /// <summary>
+    /// For a triggered view: an element of pane <paramref name="pane"/> of its window. A pane other than the one the
+    /// window holds replaces the window's elements; the same pane's elements add up.
+    /// </summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="element">The element.</param>
+    /// <param name="pane">The index of the element's pane.</param>
+    public void Update(BoundedWindow window, T element, long pane)
+    {
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_panes, window, out var exists);
+        if (exists && held != pane && _windows.TryGetValue(window, out var old))
+        {
+            Count -= old.Count;
+            old.Clear();
+        }
+
+        held = pane;
+        Add(window, element);
+    }
+
+    /// <summary>The pane a triggered view's window holds (checkpoints, merges); -1 when it has none.</summary>
+    /// <param name="window">A window.</param>
+    /// <returns>The pane's index.</returns>
+    public long PaneOf(BoundedWindow window) => _panes.TryGetValue(window, out var pane) ? pane : -1;
+
+    /// <summary>
+    /// Takes in the elements of a window as another shard or a checkpoint holds them: for a triggered view, a later
+    /// pane replaces the window's, the same pane's elements add up, an earlier one is ignored.
+    /// </summary>
+    /// <param name="window">The window.</param>
+    /// <param name="items">Its elements.</param>
+    /// <param name="pane">The pane they are of (ignored unless <see cref="WindowedViewBase.Triggered"/>).</param>
+    public void Merge(BoundedWindow window, IReadOnlyList<T> items, long pane)
+    {
+        if (Triggered)
+        {
+            var held = PaneOf(window);
+            if (held > pane && HasPane(window))
+            {
+                return;
+            }
+
+            if (held != pane && _windows.TryGetValue(window, out var old))
+            {
+                Count -= old.Count;
+                old.Clear();
+            }
+
+            _panes[window] = pane;
+        }
+
+        foreach (var item in items)
+        {
+            Add(window, item);
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool HasPane(BoundedWindow window) => _windows.ContainsKey(window);
+
     /// <summary>The elements of <paramref name="window"/> (empty when it has none).</summary>
     /// <param name="window">A side window.</param>
     /// <returns>A read-only list the reader must not keep.</returns>
@@ -166,6 +250,7 @@ public sealed class WindowedListView<T> : WindowedViewBase
         foreach (var window in Expired(_windows, through))
         {
             _windows.Remove(window, out var list);
+            _panes.Remove(window);
             Count -= list!.Count;
             list.Clear();
             _pool.Push(list);
@@ -177,6 +262,7 @@ public sealed class WindowedListView<T> : WindowedViewBase
     {
         base.Clear();
         _windows.Clear();
+        _panes.Clear();
         Count = 0;
     }
 }
@@ -185,7 +271,7 @@ public sealed class WindowedListView<T> : WindowedViewBase
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class WindowedSingletonView<T> : WindowedViewBase
 {
-    private readonly Dictionary<BoundedWindow, (T Value, long Count)> _windows = new();
+    private readonly Dictionary<BoundedWindow, (T Value, long Count, long Pane)> _windows = new();
 
     /// <summary>Windows held (metrics).</summary>
     public long Count => _windows.Count;
@@ -199,6 +285,24 @@ public sealed class WindowedSingletonView<T> : WindowedViewBase
         cell.Value = element;
         cell.Count++;
     }
+
+    /// <summary>
+    /// For a triggered view: the element of pane <paramref name="pane"/> of its window. A pane other than the one the
+    /// window holds replaces it; a second element of the same pane makes the window's view fail when read.
+    /// </summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="element">The element.</param>
+    /// <param name="pane">The index of the element's pane.</param>
+    public void Update(BoundedWindow window, T element, long pane)
+    {
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out var exists);
+        cell.Count = exists && cell.Pane == pane ? cell.Count + 1 : 1;
+        cell.Value = element;
+        cell.Pane = pane;
+    }
+
+    /// <inheritdoc />
+    public override bool HasPane(BoundedWindow window) => _windows.ContainsKey(window);
 
     /// <summary>How many elements <paramref name="window"/> received.</summary>
     /// <param name="window">A side window.</param>
@@ -225,17 +329,29 @@ public sealed class WindowedSingletonView<T> : WindowedViewBase
     /// <param name="window">The window.</param>
     /// <param name="value">The last element that arrived.</param>
     /// <param name="count">How many arrived.</param>
-    public void Merge(BoundedWindow window, T value, long count)
+    /// <param name="pane">For a triggered view: the pane the cell is of (a later pane replaces the window's, an earlier one is ignored).</param>
+    public void Merge(BoundedWindow window, T value, long count, long pane = 0)
     {
-        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out _);
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out var exists);
+        if (Triggered && exists && cell.Pane != pane)
+        {
+            if (cell.Pane > pane)
+            {
+                return;
+            }
+
+            cell.Count = 0;
+        }
+
         cell.Value = value;
         cell.Count += count;
+        cell.Pane = pane;
     }
 
-    /// <summary>The last element and count of a window (checkpoints, merges).</summary>
+    /// <summary>The last element, count and pane of a window (checkpoints, merges).</summary>
     /// <param name="window">A window <see cref="WindowedViewBase.Windows"/> returned.</param>
     /// <returns>Its cell.</returns>
-    public (T Value, long Count) Cell(BoundedWindow window) => _windows[window];
+    public (T Value, long Count, long Pane) Cell(BoundedWindow window) => _windows[window];
 
     /// <inheritdoc />
     public override List<BoundedWindow> Windows() => Ordered(new List<BoundedWindow>(_windows.Keys));
@@ -292,10 +408,33 @@ public sealed class WindowedDictionaryView<TKey, TValue> : WindowedViewBase
         return true;
     }
 
+    /// <summary>For a triggered view: the latest value of a key in its window (a later pane's value replaces an earlier one's).</summary>
+    /// <param name="window">The element's window.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    public void Put(BoundedWindow window, TKey key, TValue value)
+    {
+        ref var map = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, window, out var exists);
+        if (!exists)
+        {
+            map = _pool.Count > 0 ? _pool.Pop() : new Dictionary<TKey, TValue>();
+        }
+
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map!, key, out var had);
+        slot = value;
+        if (!had)
+        {
+            Count++;
+        }
+    }
+
     /// <summary>The entries of <paramref name="window"/> (empty when it has none).</summary>
     /// <param name="window">A side window.</param>
     /// <returns>A read-only dictionary the reader must not keep.</returns>
     public IReadOnlyDictionary<TKey, TValue> Get(BoundedWindow window) => _windows.TryGetValue(window, out var map) ? map : Empty;
+
+    /// <inheritdoc />
+    public override bool HasPane(BoundedWindow window) => _windows.ContainsKey(window);
 
     /// <inheritdoc />
     public override List<BoundedWindow> Windows() => Ordered(new List<BoundedWindow>(_windows.Keys));
