@@ -101,12 +101,20 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                w.Line("var expiry" + id + " = " + states + ".ExpiryOf(" + window + ");");
-                w.Open("if (expiry" + id + ".Millis < _swm" + id + ".Millis)");
+                // In the global window (the input is not windowed) the expiry is the runner's constant and the state is found by
+                // the key alone, inline: one lookup per element.
+                var global = t.OutputWindowing is null or { Kind: "Global" };
+                var expiry = global ? states + ".GlobalExpiry" : "expiry" + id;
+                if (!global)
+                {
+                    w.Line("var expiry" + id + " = " + states + ".ExpiryOf(" + window + ");");
+                }
+
+                w.Open("if (" + expiry + ".Millis < _swm" + id + ".Millis)");
                 w.Line("_droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it");
                 w.Close();
                 w.Open("else");
-                w.Line(WriteProcessElement(w, t, value + ".Key", value + ".Value", timestamp, window, "expiry" + id));
+                w.Line(WriteProcessElement(w, t, value + ".Key", value + ".Value", timestamp, window, expiry, global));
                 w.Close();
             }
 
@@ -114,11 +122,13 @@ public sealed partial class PipelineGenerator
             /// Takes the state of (<paramref name="key"/>, <paramref name="window"/>) by reference (binding a new slot's timers)
             /// and tells the timers the element's context; returns the call of processElement, for the caller to place.
             /// </summary>
-            private string WriteProcessElement(SourceWriter w, TransformSpec t, string key, string value, string timestamp, string window, string expiry)
+            private string WriteProcessElement(SourceWriter w, TransformSpec t, string key, string value, string timestamp, string window, string expiry, bool global = false)
             {
                 var id = N(t.Id);
                 var states = StatesField(t);
-                w.Line("ref var s" + id + " = ref " + states + ".GetOrAdd(" + key + ", " + window + ", out var slot" + id + ", out var created" + id + ");");
+                w.Line(global
+                    ? "ref var s" + id + " = ref " + states + ".GetOrAddGlobal(" + key + ", out var slot" + id + ", out var created" + id + ");"
+                    : "ref var s" + id + " = ref " + states + ".GetOrAdd(" + key + ", " + window + ", out var slot" + id + ", out var created" + id + ");");
                 w.Open("if (created" + id + ")");
                 w.Line("__BindState" + id + "(ref s" + id + ", slot" + id + ");");
                 w.Close();
@@ -242,7 +252,10 @@ public sealed partial class PipelineGenerator
                     w.Open("private void __OnFiring" + id + "(in global::Compiled.Execution.TimerFiring firing)");
                     w.Line("ref var state = ref " + states + "[firing.Slot];");
                     w.Line("var key = " + states + ".KeyOf(firing.Slot);");
-                    w.Line("var window = " + states + ".WindowOf(firing.Slot);");
+                    var globalWindow = t.OutputWindowing is null or { Kind: "Global" };
+                    w.Line(globalWindow
+                        ? "var window = global::Compiled.BoundedWindow.Global; // the input is not windowed"
+                        : "var window = " + states + ".WindowOf(firing.Slot);");
                     w.Open("if (firing.IsExpiration)");
                     if (stateful.OnWindowExpiration is { } onExpiration)
                     {
@@ -266,7 +279,7 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("// Beam's @Timestamp in @OnTimer: an event-time timer's output timestamp; a processing-time timer's, the input watermark.");
                         w.Line("var timestamp = firing.Domain == global::Compiled.TimeDomain.EventTime ? firing.OutputTimestamp : " + states + ".Timers.InputWatermark;");
-                        w.Line(states + ".Timers.Begin(timestamp, window, " + states + ".ExpiryOf(window));");
+                        w.Line(states + ".Timers.Begin(timestamp, window, " + (globalWindow ? states + ".GlobalExpiry" : states + ".ExpiryOf(window)") + ");");
                         w.Open("try");
                         w.Line(CallFunction(onTimer, OnTimerName(t), new[] { "key", "ref state",
                             "new global::Compiled.TimerContext(" + states + ".Timers.NameOf(firing.Timer), firing.Id, firing.Domain, firing.FireTimestamp, timestamp, window)" }

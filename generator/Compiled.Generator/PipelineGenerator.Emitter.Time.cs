@@ -161,13 +161,19 @@ public sealed partial class PipelineGenerator
                 // cannot fail, so it skips the call's framing (one compare for the gate, one for the earliest window end)
                 // and stays inlinable; the rest goes through the gate.
                 var windowed = _plan.FlushOrder.Select(id => _t[id]).Where(t => t.OutputWindowing is not null && !IsStatefulParDo(t) && t.SideInput is null).ToList();
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && !AnyStatefulParDo && !AnySideInputReader;
+                // Stateful ParDos join the quiet path when an advance that fires none of their timers or expirations moves only
+                // their input watermark: none sorts its input by time, none holds another's watermark, and nothing below them
+                // is windowed (their holds would bound it).
+                var statefuls = _t.Where(IsStatefulParDo).ToList();
+                var quietStateful = statefuls.All(t => !t.Stateful!.SortsInput && _plan.States[t.Id].HeldBy.Count == 0) && (statefuls.Count == 0 || windowed.Count == 0);
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && quietStateful && !AnySideInputReader;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);
                     w.Line(Inline);
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) + ")");
+                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
+                           string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) + ")");
                     w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
                     w.Open("if (watermark.Millis > _inputWatermark" + only + ".Millis)");
                     w.Line("_inputWatermark" + only + " = watermark;");
@@ -175,6 +181,15 @@ public sealed partial class PipelineGenerator
                     foreach (var t in windowed)
                     {
                         w.Line("_wm" + N(t.Id) + " = watermark;");
+                    }
+
+                    foreach (var t in statefuls)
+                    {
+                        // What __FireTimers does when nothing is due: its input watermark moves, for the late check and relative timers.
+                        w.Open("if (watermark > _swm" + N(t.Id) + ")");
+                        w.Line("_swm" + N(t.Id) + " = watermark;");
+                        w.Line(StatesField(t) + ".Timers.SetInputWatermark(watermark);");
+                        w.Close();
                     }
 
                     WritePartitionForward(w, "watermark");

@@ -47,8 +47,12 @@ public sealed partial class KeyedStates<TKey, TState>
         ArgumentNullException.ThrowIfNull(timers);
         Timers = timers;
         _latenessMillis = allowedLatenessMillis;
+        GlobalExpiry = ExpiryOf(BoundedWindow.Global);
         timers.EnsureSlots(_slots.Length);
     }
+
+    /// <summary>When the global window's state expires (<see cref="ExpiryOf"/> of the global window), computed once.</summary>
+    public Instant GlobalExpiry { get; }
 
     /// <summary>The timers of every slot.</summary>
     public TimerScheduler Timers { get; }
@@ -101,6 +105,46 @@ public sealed partial class KeyedStates<TKey, TState>
         _keys[slot] = key;
         _windows[slot] = window;
         Timers.ScheduleExpiry(slot, ExpiryOf(window));
+        created = true;
+        return ref _slots[slot];
+    }
+
+    /// <summary>
+    /// <see cref="GetOrAdd"/> for the global window, whose keys are hashed once and need no window: inlined where the key
+    /// has a slot already (one lookup and the slot's reference), a call where it gets a new one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TState GetOrAddGlobal(TKey key, out int slot, out bool created)
+    {
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_global, key, out var exists);
+        if (exists)
+        {
+            slot = index;
+            created = false;
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(uint)index);
+        }
+
+        return ref AddGlobal(key, ref index, out slot, out created);
+    }
+
+    /// <summary>A new slot for a key of the global window, whose index entry <paramref name="index"/> was just added.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref TState AddGlobal(TKey key, ref int index, out int slot, out bool created)
+    {
+        slot = _freeCount > 0 ? _free[--_freeCount] : _used++;
+        if (slot == _slots.Length)
+        {
+            var size = _slots.Length * 2;
+            Array.Resize(ref _slots, size);
+            Array.Resize(ref _keys, size);
+            Array.Resize(ref _windows, size);
+            Timers.EnsureSlots(size);
+        }
+
+        index = slot;
+        _keys[slot] = key;
+        _windows[slot] = BoundedWindow.Global;
+        Timers.ScheduleExpiry(slot, GlobalExpiry);
         created = true;
         return ref _slots[slot];
     }

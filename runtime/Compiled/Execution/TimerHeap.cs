@@ -5,11 +5,64 @@ namespace Compiled.Execution;
 /// <param name="Seq">The setting's sequence number: a later setting of the same timer makes this entry stale.</param>
 /// <param name="Slot">The key-and-window slot it belongs to.</param>
 /// <param name="Timer">The timer's ordinal in the state struct (-1: the window's expiration).</param>
-/// <param name="Id">The dynamic id of a timer of a timer map; null for a plain timer.</param>
-internal readonly record struct TimerEntry(long At, long Seq, int Slot, int Timer, string? Id);
+/// <param name="Id">
+/// The dynamic id of a timer of a timer map, as its handle in the scheduler's <see cref="TimerIds"/>; -1 for a plain
+/// timer. A handle, not the string: an entry without references moves through the heap without GC write barriers.
+/// </param>
+internal readonly record struct TimerEntry(long At, long Seq, int Slot, int Timer, int Id);
 
 /// <summary>
-/// A binary min-heap of <see cref="TimerEntry"/> ordered by time, then by sequence (timers set earlier fire first at
+/// The dynamic ids of the timer-map entries in a scheduler's heaps, by handle: each entry that has an id holds a handle
+/// of its own, released when the entry leaves its heap, and the handles are reused.
+/// </summary>
+internal sealed class TimerIds
+{
+    private string?[] _items = new string?[16];
+    private int[] _free = new int[16];
+    private int _freeCount;
+    private int _used;
+
+    /// <summary>A handle holding <paramref name="id"/>; -1 for null (a plain timer).</summary>
+    public int Add(string? id)
+    {
+        if (id is null)
+        {
+            return -1;
+        }
+
+        var handle = _freeCount > 0 ? _free[--_freeCount] : _used++;
+        if (handle == _items.Length)
+        {
+            System.Array.Resize(ref _items, _items.Length * 2);
+        }
+
+        _items[handle] = id;
+        return handle;
+    }
+
+    /// <summary>The id a handle holds; null for -1.</summary>
+    public string? Get(int handle) => handle < 0 ? null : _items[handle];
+
+    /// <summary>Frees a handle (its entry left its heap); -1 is ignored.</summary>
+    public void Release(int handle)
+    {
+        if (handle < 0)
+        {
+            return;
+        }
+
+        _items[handle] = null;
+        if (_freeCount == _free.Length)
+        {
+            System.Array.Resize(ref _free, _free.Length * 2);
+        }
+
+        _free[_freeCount++] = handle;
+    }
+}
+
+/// <summary>
+/// A 4-ary min-heap of <see cref="TimerEntry"/> ordered by time, then by sequence (timers set earlier fire first at
 /// equal times). Entries are never removed from the middle: a cleared or re-set timer leaves a stale entry that its
 /// owner skips when it reaches the top. The array grows to the largest number of pending entries and is then reused.
 /// </summary>
@@ -26,8 +79,8 @@ internal struct TimerHeap
 
     public readonly int Count => _count;
 
-    /// <summary>Writes the entries for a checkpoint, in the heap's order (read back, it is the same heap).</summary>
-    public readonly void WriteCheckpoint(ref Coders.CoderWriter writer)
+    /// <summary>Writes the entries for a checkpoint, in the heap's order (read back, they are put in heap order again).</summary>
+    public readonly void WriteCheckpoint(ref Coders.CoderWriter writer, TimerIds ids)
     {
         writer.WriteLength(_count);
         for (var i = 0; i < _count; i++)
@@ -37,12 +90,12 @@ internal struct TimerHeap
             writer.WriteInt64(entry.Seq);
             writer.WriteInt32(entry.Slot);
             writer.WriteInt32(entry.Timer);
-            writer.WriteString(entry.Id);
+            writer.WriteString(ids.Get(entry.Id));
         }
     }
 
     /// <summary>Reads what <see cref="WriteCheckpoint"/> wrote into this empty heap.</summary>
-    public void ReadCheckpoint(ref Coders.CoderReader reader)
+    public void ReadCheckpoint(ref Coders.CoderReader reader, TimerIds ids)
     {
         var count = reader.ReadLength();
         if (count > reader.Remaining)
@@ -53,10 +106,11 @@ internal struct TimerHeap
         _items = new TimerEntry[System.Math.Max(16, count)];
         for (var i = 0; i < count; i++)
         {
-            _items[i] = new TimerEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadString());
+            _items[i] = new TimerEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), ids.Add(reader.ReadString()));
         }
 
         _count = count;
+        Rebuild(count); // the heap order of this heap's arity, whatever wrote the checkpoint
     }
 
     public readonly ref readonly TimerEntry Peek() => ref _items[0];
@@ -68,56 +122,78 @@ internal struct TimerHeap
             System.Array.Resize(ref _items, _items.Length * 2);
         }
 
+        ref var items = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_items);
         var i = _count++;
         while (i > 0)
         {
-            var parent = (i - 1) >> 1;
-            if (!Less(entry, _items[parent]))
+            var parent = (i - 1) >> Log2Arity;
+            ref var above = ref System.Runtime.CompilerServices.Unsafe.Add(ref items, parent);
+            if (!Less(entry, above))
             {
                 break;
             }
 
-            _items[i] = _items[parent];
+            System.Runtime.CompilerServices.Unsafe.Add(ref items, i) = above;
             i = parent;
         }
 
-        _items[i] = entry;
+        System.Runtime.CompilerServices.Unsafe.Add(ref items, i) = entry;
     }
 
     public void Pop()
     {
-        var last = _items[--_count];
-        _items[_count] = default;
-        if (_count == 0)
+        var count = --_count;
+        ref var items = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_items);
+        var last = System.Runtime.CompilerServices.Unsafe.Add(ref items, count);
+        if (count == 0)
         {
             return;
         }
 
-        var i = 0;
+        SiftDown(ref items, count, 0, last);
+    }
+
+    /// <summary>Places <paramref name="entry"/> at or below <paramref name="i"/> in a heap of <paramref name="count"/> entries.</summary>
+    private static void SiftDown(ref TimerEntry items, int count, int i, in TimerEntry entry)
+    {
         while (true)
         {
-            var child = (i << 1) + 1;
-            if (child >= _count)
+            var first = (i << Log2Arity) + 1;
+            if (first >= count)
             {
                 break;
             }
 
-            if (child + 1 < _count && Less(_items[child + 1], _items[child]))
+            // The least of up to Arity children.
+            var least = first;
+            ref var min = ref System.Runtime.CompilerServices.Unsafe.Add(ref items, first);
+            var end = System.Math.Min(first + Arity, count);
+            for (var c = first + 1; c < end; c++)
             {
-                child++;
+                ref var candidate = ref System.Runtime.CompilerServices.Unsafe.Add(ref items, c);
+                if (Less(candidate, min))
+                {
+                    least = c;
+                    min = ref candidate;
+                }
             }
 
-            if (!Less(_items[child], last))
+            if (!Less(min, entry))
             {
                 break;
             }
 
-            _items[i] = _items[child];
-            i = child;
+            System.Runtime.CompilerServices.Unsafe.Add(ref items, i) = min;
+            i = least;
         }
 
-        _items[i] = last;
+        System.Runtime.CompilerServices.Unsafe.Add(ref items, i) = entry;
     }
+
+    /// <summary>Children per node: a 4-ary heap is half as deep as a binary one, and a node's children share a cache line or two.</summary>
+    private const int Arity = 4;
+
+    private const int Log2Arity = 2;
 
     /// <summary>The entry at <paramref name="index"/> of the heap's array (for compaction).</summary>
     public readonly ref TimerEntry this[int index] => ref _items[index];
@@ -130,33 +206,16 @@ internal struct TimerHeap
     {
         System.Array.Clear(_items, count, _count - count);
         _count = count;
-        for (var i = (_count >> 1) - 1; i >= 0; i--)
+        if (count < 2)
         {
-            var entry = _items[i];
-            var at = i;
-            while (true)
-            {
-                var child = (at << 1) + 1;
-                if (child >= _count)
-                {
-                    break;
-                }
+            return;
+        }
 
-                if (child + 1 < _count && Less(_items[child + 1], _items[child]))
-                {
-                    child++;
-                }
-
-                if (!Less(_items[child], entry))
-                {
-                    break;
-                }
-
-                _items[at] = _items[child];
-                at = child;
-            }
-
-            _items[at] = entry;
+        ref var items = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_items);
+        for (var i = (count - 2) >> Log2Arity; i >= 0; i--)
+        {
+            var entry = System.Runtime.CompilerServices.Unsafe.Add(ref items, i);
+            SiftDown(ref items, count, i, entry);
         }
     }
 
@@ -166,5 +225,6 @@ internal struct TimerHeap
         _count = 0;
     }
 
-    private static bool Less(in TimerEntry a, in TimerEntry b) => a.At != b.At ? a.At < b.At : a.Seq < b.Seq;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Less(in TimerEntry a, in TimerEntry b) => a.At < b.At || (a.At == b.At && a.Seq < b.Seq);
 }

@@ -44,10 +44,10 @@ public sealed partial class TimerScheduler
             WriteSetting(ref writer, setting);
         }
 
-        _event.WriteCheckpoint(ref writer);
-        _processing.WriteCheckpoint(ref writer);
-        _holds.WriteCheckpoint(ref writer);
-        _expirations.WriteCheckpoint(ref writer);
+        _event.WriteCheckpoint(ref writer, _ids);
+        _processing.WriteCheckpoint(ref writer, _ids);
+        _holds.WriteCheckpoint(ref writer, _ids);
+        _expirations.WriteCheckpoint(ref writer, _ids);
     }
 
     /// <summary>Reads what <see cref="WriteCheckpoint"/> wrote into this new scheduler.</summary>
@@ -94,10 +94,10 @@ public sealed partial class TimerScheduler
             _maps[(slot, timer, id)] = ReadSetting(ref reader);
         }
 
-        _event.ReadCheckpoint(ref reader);
-        _processing.ReadCheckpoint(ref reader);
-        _holds.ReadCheckpoint(ref reader);
-        _expirations.ReadCheckpoint(ref reader);
+        _event.ReadCheckpoint(ref reader, _ids);
+        _processing.ReadCheckpoint(ref reader, _ids);
+        _holds.ReadCheckpoint(ref reader, _ids);
+        _expirations.ReadCheckpoint(ref reader, _ids);
     }
 
     private static void WriteSetting(ref CoderWriter writer, in Setting setting)

@@ -41,6 +41,7 @@ public sealed partial class TimerScheduler
     // No event-time timer or expiration is due before this (a lower bound, kept by NextEvent and lowered by every
     // setting): a watermark at or below it fires nothing, so most advances skip the heaps.
     private long _dueAt = long.MinValue;
+    private readonly TimerIds _ids = new(); // the ids of the timer-map entries in the heaps, by handle
 
     // A heap is compacted (its stale entries dropped) when it grows past this many entries: twice what the last
     // compaction left, so a timer re-set for every element costs O(1) amortized and the heaps stay bounded.
@@ -109,6 +110,12 @@ public sealed partial class TimerScheduler
     /// <summary>The input watermark moved: relative event-time timers are set from it.</summary>
     public void SetInputWatermark(Instant watermark) => _inputWatermark = watermark.Millis;
 
+    /// <summary>
+    /// No event-time timer or window expiration fires at a watermark at or before this (the earliest one due, as the
+    /// last <see cref="NextEvent"/> found it, lowered by every timer set since): an advance to such a watermark fires nothing.
+    /// </summary>
+    public long DueAt => _dueAt;
+
     /// <summary>Processing time moved: relative processing-time timers are set from it.</summary>
     public void SetProcessingTime(Instant now) => _processingTime = now.Millis;
 
@@ -131,7 +138,7 @@ public sealed partial class TimerScheduler
             _dueAt = expiry.Millis;
         }
 
-        _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, -1, null));
+        _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, -1, -1));
         if (_expirations.Count > _compactExpirations)
         {
             _compactExpirations = Compact(ref _expirations, expirations: true);
@@ -365,7 +372,7 @@ public sealed partial class TimerScheduler
                 _dueAt = target;
             }
 
-            _event.Push(new TimerEntry(target, seq, slot, timer, id));
+            _event.Push(new TimerEntry(target, seq, slot, timer, _ids.Add(id)));
             if (_event.Count > _compactEvent)
             {
                 _compactEvent = Compact(ref _event, expirations: false);
@@ -373,7 +380,7 @@ public sealed partial class TimerScheduler
         }
         else
         {
-            _processing.Push(new TimerEntry(target, seq, slot, timer, id));
+            _processing.Push(new TimerEntry(target, seq, slot, timer, _ids.Add(id)));
             if (_processing.Count > _compactProcessing)
             {
                 _compactProcessing = Compact(ref _processing, expirations: false);
@@ -382,7 +389,7 @@ public sealed partial class TimerScheduler
 
         if (_holdsWatermark)
         {
-            _holds.Push(new TimerEntry(output, seq, slot, timer, id));
+            _holds.Push(new TimerEntry(output, seq, slot, timer, _ids.Add(id)));
             if (_holds.Count > _compactHolds)
             {
                 _compactHolds = Compact(ref _holds, expirations: false);
@@ -397,10 +404,14 @@ public sealed partial class TimerScheduler
         for (var i = 0; i < heap.Count; i++)
         {
             var entry = heap[i];
-            var current = expirations ? _generation[entry.Slot] == entry.Seq : Current(entry.Slot, entry.Timer, entry.Id).Seq == entry.Seq;
+            var current = expirations ? _generation[entry.Slot] == entry.Seq : Current(entry.Slot, entry.Timer, _ids.Get(entry.Id)).Seq == entry.Seq;
             if (current)
             {
                 heap[kept++] = entry;
+            }
+            else
+            {
+                _ids.Release(entry.Id);
             }
         }
 
@@ -425,11 +436,12 @@ public sealed partial class TimerScheduler
         while (heap.Count > 0)
         {
             entry = heap.Peek();
-            if (Current(entry.Slot, entry.Timer, entry.Id).Seq == entry.Seq)
+            if (entry.Id < 0 ? _plain[(entry.Slot * _timerCount) + entry.Timer].Seq == entry.Seq : Current(entry.Slot, entry.Timer, _ids.Get(entry.Id)).Seq == entry.Seq)
             {
                 return true;
             }
 
+            _ids.Release(entry.Id);
             heap.Pop();
         }
 
@@ -456,10 +468,12 @@ public sealed partial class TimerScheduler
 
     private TimerFiring Take(ref TimerHeap heap, in TimerEntry entry, TimeDomain domain)
     {
-        var setting = Current(entry.Slot, entry.Timer, entry.Id);
+        var id = _ids.Get(entry.Id);
+        var setting = Current(entry.Slot, entry.Timer, id);
         heap.Pop();
-        Clear(entry.Slot, entry.Timer, entry.Id);
-        return new TimerFiring(entry.Slot, entry.Timer, entry.Id, domain, new Instant(setting.At), new Instant(setting.Output));
+        _ids.Release(entry.Id);
+        Clear(entry.Slot, entry.Timer, id);
+        return new TimerFiring(entry.Slot, entry.Timer, id, domain, new Instant(setting.At), new Instant(setting.Output));
     }
 
     private string Name(int timer, string? id) => id is null ? _names[timer] : _names[timer] + "[\"" + id + "\"]";

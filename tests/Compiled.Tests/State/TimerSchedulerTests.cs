@@ -28,6 +28,85 @@ public class TimerSchedulerTests
         return fired;
     }
 
+    /// <summary>
+    /// Against a model of the current settings: random sets, re-sets and clears of plain timers and timer-map ids over many
+    /// slots, drained at random watermarks, fire exactly the settings due, in (time, setting order), with their ids; a
+    /// checkpoint written and read back midway (its heaps put in heap order again) changes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FiresWhatAModelOfTheSettingsSays(int seed)
+    {
+        var random = new Random(seed);
+        const int Slots = 64;
+        var s = Scheduler(Slots);
+        var model = new Dictionary<(int Slot, int Timer, string? Id), (long At, long Order)>();
+        long order = 0;
+        var watermark = 0L;
+        for (var step = 0; step < 20_000; step++)
+        {
+            var slot = random.Next(Slots);
+            var timer = random.Next(2);
+            var id = random.Next(3) == 0 ? "id" + random.Next(5).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            switch (random.Next(10))
+            {
+                case < 6:
+                    {
+                        var at = watermark + random.Next(1, 500);
+                        s.Set(slot, timer, id, new Instant(at), false, default);
+                        model[(slot, timer, id)] = (at, ++order);
+                        break;
+                    }
+
+                case < 8:
+                    s.Clear(slot, timer, id);
+                    model.Remove((slot, timer, id));
+                    break;
+                case 8 when step == 10_000:
+                    {
+                        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                        var writer = new Compiled.Coders.CoderWriter(buffer);
+                        s.WriteCheckpoint(ref writer, Slots);
+                        writer.Flush();
+                        s = Scheduler(Slots);
+                        var reader = new Compiled.Coders.CoderReader(buffer.WrittenSpan);
+                        s.ReadCheckpoint(ref reader);
+                        break;
+                    }
+
+                default:
+                    {
+                        watermark += random.Next(1, 200);
+                        var expected = new List<((int Slot, int Timer, string? Id) Key, (long At, long Order) Setting)>();
+                        foreach (var e in model)
+                        {
+                            if (e.Value.At < watermark)
+                            {
+                                expected.Add((e.Key, e.Value));
+                            }
+                        }
+
+                        expected.Sort((a, b) => a.Setting.At != b.Setting.At ? a.Setting.At.CompareTo(b.Setting.At) : a.Setting.Order.CompareTo(b.Setting.Order));
+                        var fired = new List<string>();
+                        while (s.NextEvent(new Instant(watermark), out var firing))
+                        {
+                            fired.Add(firing.Slot + "/" + firing.Timer + "/" + firing.Id + "@" + firing.FireTimestamp.Millis);
+                        }
+
+                        Assert.Equal(expected.ConvertAll(e => e.Key.Slot + "/" + e.Key.Timer + "/" + e.Key.Id + "@" + e.Setting.At), fired);
+                        foreach (var e in expected)
+                        {
+                            model.Remove(e.Key);
+                        }
+
+                        break;
+                    }
+            }
+        }
+    }
+
     [Fact]
     public void TimersFireInTimestampOrderWhenTheWatermarkPassesThem()
     {
