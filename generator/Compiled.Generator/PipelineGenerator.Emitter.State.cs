@@ -138,7 +138,8 @@ public sealed partial class PipelineGenerator
                     w.Line(states + ".Timers.SetProcessingTime(_processingTime);");
                 }
 
-                return Call(t, new[] { key, value, "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")" }
+                var values = t.Stateful!.ReadsSide ? new[] { value + ".Item1", value + ".Item2" } : new[] { value };
+                return Call(t, new[] { key }.Concat(values).Concat(new[] { "ref s" + id, "new global::Compiled.ProcessContext(" + timestamp + ", " + window + ")" })
                     .Concat(StatefulEmitters(t, timestamp, window)).ToArray()) + ";";
             }
 

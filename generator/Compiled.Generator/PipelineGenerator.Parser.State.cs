@@ -40,7 +40,7 @@ public sealed partial class PipelineGenerator
             private bool IsStatefulParDo(IMethodSymbol method)
             {
                 var definition = method.ReducedFrom ?? method;
-                return definition.Parameters.Any(p => p.Type is INamedTypeSymbol { Name: "StatefulDoFn" or "UnkeyedStatefulDoFn" } d &&
+                return definition.Parameters.Any(p => p.Type is INamedTypeSymbol { Name: "StatefulDoFn" or "StatefulDoFnWithSideInput" or "UnkeyedStatefulDoFn" } d &&
                                                       d.ContainingNamespace?.ToDisplayString() == "Compiled");
             }
 
@@ -55,8 +55,10 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var stateSymbol = fnType.TypeArguments[2];
-                var outputTypes = fnType.TypeArguments.Skip(3).ToList(); // the main output, then the tagged ones
+                // StatefulDoFn<TKey, TValue, TState, TOut...>, or StatefulDoFnWithSideInput<TKey, TValue, TSide, TState, TOut...>.
+                var readsSide = fnType.Name == "StatefulDoFnWithSideInput";
+                var stateSymbol = fnType.TypeArguments[readsSide ? 3 : 2];
+                var outputTypes = fnType.TypeArguments.Skip(readsSide ? 4 : 3).ToList(); // the main output, then the tagged ones
                 if (stateSymbol.TypeKind == TypeKind.Error || outputTypes.Any(o => o.TypeKind == TypeKind.Error))
                 {
                     return Unresolved(invocation);
@@ -140,7 +142,38 @@ public sealed partial class PipelineGenerator
                 var lateness = windowing?.LatenessMs ?? 0;
                 CheckTimersWithinExpiry(new[] { process.Expression, call["onTimer"]?.Expression }, windowing);
 
-                var id = AddTransform(TransformKind.StatefulParDo, new[] { input.Port }, inputType, outputTypes.Select(Fq).ToArray(), label, function: processFn);
+                var port = input.Port;
+                if (readsSide)
+                {
+                    // The side input is read as a stateless reader's is (it waits for the view's window, holding the
+                    // watermark), by a Map that pairs each value with it; the ParDo hands both to processElement.
+                    if (call["side"]?.Expression is not { } sideExpression || fnType.TypeArguments[2].TypeKind == TypeKind.Error)
+                    {
+                        return Unresolved(invocation);
+                    }
+
+                    if (Evaluate(sideExpression) is not ViewValue view)
+                    {
+                        return null;
+                    }
+
+                    TrySplitKv(inputType, out _, out var valueType);
+                    var sideType = Fq(fnType.TypeArguments[2]);
+                    var pairedType = "global::Compiled.KV<" + keyType + ", global::System.ValueTuple<" + valueType + ", " + sideType + ">>";
+                    var pairFn = new FunctionSpec
+                    {
+                        Parameters = new[] { new ParameterSpec("arg0", inputType, null), new ParameterSpec("arg1", sideType, null) }.ToEquatableArray(),
+                        ReturnType = pairedType,
+                        MethodGroup = "global::Compiled.Execution.SideInputPair.Of<" + keyType + ", " + valueType + ", " + sideType + ">",
+                    };
+                    var reader = AddTransform(TransformKind.Map, new[] { port }, inputType, new[] { pairedType }, label + ", reads its side input", function: pairFn, side: view.Port);
+                    _transformLocations[reader] = location;
+                    _transformLocations[_transforms.Count] = location;
+                    port = new PortRef(reader, 0);
+                    inputType = pairedType;
+                }
+
+                var id = AddTransform(TransformKind.StatefulParDo, new[] { port }, inputType, outputTypes.Select(Fq).ToArray(), label, function: processFn);
                 _transforms[id] = _transforms[id] with
                 {
                     KeyType = keyType,
@@ -152,6 +185,7 @@ public sealed partial class PipelineGenerator
                         OnWindowExpiration = onExpiration,
                         LatenessMs = lateness,
                         SortsInput = sorts,
+                        ReadsSide = readsSide,
                     },
                 };
                 return outputTypes.Count > 1 ? new MultiValue(id, outputTypes.Count, false) : Collection(id);

@@ -318,4 +318,70 @@ public class StatefulParDoTests
         Assert.Contains("checkpoints", Message(diagnostic), StringComparison.Ordinal);
         Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Id == "CS0122");
     }
+
+    /// <summary>
+    /// Beam's <c>ParDo.of(statefulFn).withSideInputs(view)</c>: a stateless reader pairs each value with its window's side
+    /// value (waiting for it as any reader does), and processElement gets both; the timer callback has no side input.
+    /// </summary>
+    [Fact]
+    public void AStatefulParDoThatReadsASideInputCompilesWithoutWarnings()
+    {
+        var run = Run("""
+                    var limit = p.Create<int>("limit").AsSingleton();
+                    p.Create<KV<string, int>>("in")
+                     .ParDo(limit,
+                         static (string key, int value, int max, ref Counter state, ProcessContext context, IEmitter<int> output) =>
+                         {
+                             state.Count.Write(global::System.Math.Min(max, state.Count.ReadOrDefault(0) + value));
+                             state.Flush.Set(context.Window.MaxTimestamp);
+                         },
+                         onTimer: static (string key, ref Counter state, TimerContext timer, IEmitter<int> output) => output.Emit(state.Count.Read()))
+                     .Output("out");
+            """);
+        Assert.Empty(run.Exceptions);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        var source = run.SingleSource;
+        Assert.Contains("global::Compiled.Execution.SideInputPair.Of<string, int, int>(", source, StringComparison.Ordinal);
+        Assert.Contains("global::Compiled.KV<string, global::System.ValueTuple<int, int>>", source, StringComparison.Ordinal);
+        Assert.Contains("(v3.Key, v3.Value.Item1, v3.Value.Item2, ref s4,", source, StringComparison.Ordinal);
+        Assert.Contains("static ParallelRunner<TOut> CreateParallelRunner<TOut>(", source, StringComparison.Ordinal);
+    }
+
+    /// <summary>A timer set beyond the window's expiry in a side-input reader's processElement is reported where it is set, once.</summary>
+    [Fact]
+    public void ATimerBeyondExpiryInASideInputReaderIsReportedOnce()
+    {
+        var run = Run("""
+                    var limit = p.Create<int>("limit").AsSingleton();
+                    p.Create<KV<string, int>>("in")
+                     .Window(Windows.Fixed(TimeSpan.FromMinutes(1)))
+                     .ParDo(limit,
+                         static (string key, int value, int max, ref Counter state, ProcessContext context, IEmitter<int> output) =>
+                             state.Flush.Set(context.Window.End.Plus(TimeSpan.FromMinutes(5))),
+                         onTimer: static (string key, ref Counter state, TimerContext timer, IEmitter<int> output) => { })
+                     .Output("out");
+            """);
+        Assert.Empty(run.Exceptions);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0022", diagnostic.Id);
+        Assert.StartsWith("This event-time timer is set 300001 ms after the expiration of its window", Message(diagnostic), StringComparison.Ordinal);
+        Assert.Equal("context.Window.End.Plus(TimeSpan.FromMinutes(5))", At(run, diagnostic));
+    }
+
+    /// <summary>Merging windows are reported once for the stateful ParDo, not again for its side-input reader.</summary>
+    [Fact]
+    public void ASideInputReaderOnMergingWindowsIsReportedOnce()
+    {
+        var run = Run("""
+                    var limit = p.Create<int>("limit").AsSingleton();
+                    p.Create<KV<string, int>>("in")
+                     .Window(Windows.Sessions(TimeSpan.FromMinutes(1)))
+                     .ParDo(limit, static (string key, int value, int max, ref Buffer state, ProcessContext context, IEmitter<int> output) => state.Items.Add(value))
+                     .Output("out");
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CMP0005", diagnostic.Id);
+        Assert.Contains("a stateful ParDo on merging windows is not supported yet", Message(diagnostic), StringComparison.Ordinal);
+    }
 }

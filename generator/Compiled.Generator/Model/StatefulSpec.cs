@@ -28,6 +28,12 @@ internal sealed record StatefulSpec
     /// timestamp plus the allowed lateness, then run in that order.
     /// </summary>
     public bool SortsInput { get; init; }
+
+    /// <summary>
+    /// processElement reads a side input: the input's values are (value, side input) pairs, made by the Map that reads the
+    /// view just upstream, and the callback gets them as two arguments.
+    /// </summary>
+    public bool ReadsSide { get; init; }
 }
 
 /// <summary>One field of a stateful ParDo's state struct.</summary>

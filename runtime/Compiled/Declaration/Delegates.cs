@@ -104,6 +104,29 @@ public delegate void OnTimerFn<in TKey, TState, out TOut, out TOut2>(TKey key, r
 public delegate void OnWindowExpirationFn<in TKey, TState, out TOut, out TOut2>(TKey key, ref TState state, WindowExpirationContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
     where TState : struct;
 
+/// <summary>
+/// A stateful ParDo's element callback that also reads a side input (Beam's <c>@ProcessElement</c> with a
+/// <c>@SideInput</c> parameter): called for each element with the side input of its window and the state struct of its
+/// key and window, by reference.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TSide">The side input's type.</typeparam>
+/// <typeparam name="TState">The state struct: its fields are the state cells and timers of the key and window.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public delegate void StatefulDoFnWithSideInput<in TKey, in TValue, in TSide, TState, out TOut>(TKey key, TValue value, TSide side, ref TState state, ProcessContext context, IEmitter<TOut> output)
+    where TState : struct;
+
+/// <summary>A stateful ParDo's element callback that also reads a side input, with a main output and a tagged additional output.</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <typeparam name="TSide">The side input's type.</typeparam>
+/// <typeparam name="TState">The state struct.</typeparam>
+/// <typeparam name="TOut">The main output type.</typeparam>
+/// <typeparam name="TOut2">The additional output type.</typeparam>
+public delegate void StatefulDoFnWithSideInput<in TKey, in TValue, in TSide, TState, out TOut, out TOut2>(TKey key, TValue value, TSide side, ref TState state, ProcessContext context, IEmitter<TOut> main, IEmitter<TOut2> output2)
+    where TState : struct;
+
 /// <summary>The shape of a stateful ParDo applied to an unkeyed collection, which is not allowed (state is per key and window).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TState">The state struct.</typeparam>

@@ -114,6 +114,47 @@ public static class KeyedTransforms
         bool requiresTimeSortedInput = false)
         where TState : struct => throw DeclarationOnlyException.Create();
 
+    /// <summary>
+    /// A stateful ParDo whose element callback reads a side input (Beam's <c>ParDo.of(fn).withSideInputs(view)</c> on a
+    /// DoFn with state): each element gets the side input of the side window its own window maps to, as a stateless
+    /// ParDo's would, then runs with its key's state.
+    /// </summary>
+    /// <remarks>
+    /// An element waits (holding the watermark below it) until the view is ready for its window, as with every side input
+    /// reader. As in Beam, where <c>@OnTimer</c> and <c>@OnWindowExpiration</c> take no side input, only
+    /// <paramref name="processElement"/> reads it; keep in the state what a timer needs of it.
+    /// </remarks>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="side">The side input <paramref name="processElement"/> reads.</param>
+    /// <param name="processElement">Called for each element with the side input and its key's state: a static lambda or method group.</param>
+    /// <param name="onTimer">Called when a timer of the state struct fires (<see cref="TimerContext.TimerId"/> names it).</param>
+    /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    /// <param name="requiresTimeSortedInput">Beam's <c>@RequiresTimeSortedInput</c>: each key sees its elements in timestamp order (see the overload without a side input). A constant.</param>
+    public static PCollection<TOut> ParDo<TKey, TValue, TSide, TState, TOut>(
+        this PCollection<KV<TKey, TValue>> input,
+        PCollectionView<TSide> side,
+        StatefulDoFnWithSideInput<TKey, TValue, TSide, TState, TOut> processElement,
+        OnTimerFn<TKey, TState, TOut>? onTimer = null,
+        OnWindowExpirationFn<TKey, TState, TOut>? onWindowExpiration = null,
+        bool requiresTimeSortedInput = false)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
+    /// <summary>A stateful ParDo that reads a side input, with a main output and a tagged additional output.</summary>
+    /// <param name="input">The keyed collection.</param>
+    /// <param name="side">The side input <paramref name="processElement"/> reads.</param>
+    /// <param name="processElement">Called for each element with the side input and its key's state.</param>
+    /// <param name="onTimer">Called when a timer of the state struct fires.</param>
+    /// <param name="onWindowExpiration">Called once per key and window when the window expires, before its state is dropped.</param>
+    /// <param name="requiresTimeSortedInput">Beam's <c>@RequiresTimeSortedInput</c>: each key sees its elements in timestamp order. A constant.</param>
+    public static ParDoResult<TOut, TOut2> ParDo<TKey, TValue, TSide, TState, TOut, TOut2>(
+        this PCollection<KV<TKey, TValue>> input,
+        PCollectionView<TSide> side,
+        StatefulDoFnWithSideInput<TKey, TValue, TSide, TState, TOut, TOut2> processElement,
+        OnTimerFn<TKey, TState, TOut, TOut2>? onTimer = null,
+        OnWindowExpirationFn<TKey, TState, TOut, TOut2>? onWindowExpiration = null,
+        bool requiresTimeSortedInput = false)
+        where TState : struct => throw DeclarationOnlyException.Create();
+
     /// <summary>A side input mapping each key to its single value (Beam's <c>View.asMap</c>).</summary>
     public static PCollectionView<IReadOnlyDictionary<TKey, TValue>> AsDictionary<TKey, TValue>(this PCollection<KV<TKey, TValue>> input)
         where TKey : notnull => throw DeclarationOnlyException.Create();
