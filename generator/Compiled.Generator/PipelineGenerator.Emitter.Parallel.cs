@@ -97,8 +97,8 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0"
                     : "__ShardOf" + id + "(" + (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty) + ")";
-                w.Open("if (__route" + id + " is { } route" + id + ")");
-                w.Line("route" + id + "[" + shard + "].Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
+                w.Open("if (__route" + id + " is not null)");
+                w.Line("__Route" + id + "(" + shard + ", " + value + ", " + timestamp + ", " + window + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -170,6 +170,18 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+
+                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
+                {
+                    // Out of the stage's loop body: the single-threaded path's frame stays small and its registers free.
+                    var t = _t[state.Transform];
+                    var rid = N(t.Id);
+                    w.Line("/// <summary>An element of #" + rid + " goes to the shard that owns its key, to be applied there when the exchange runs.</summary>");
+                    w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                    w.Line("private void __Route" + rid + "(int shard, " + t.InputType + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
+                    w.Line("    __route" + rid + "![shard].Add((value, timestamp, window, _pane));");
+                    w.Line();
+                }
 
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None))
                 {

@@ -206,8 +206,8 @@ public sealed partial class PipelineGenerator
 
                 var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
                 var shard = state.Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + id + "(" + key + ")";
-                w.Open("if (__send" + N(state.Level) + " is { } send" + id + ")");
-                w.Line("send" + id + ".Send(" + shard + ", " + item + ");");
+                w.Open("if (__send" + N(state.Level) + " is not null)");
+                w.Line("__Ship" + N(state.Level) + "_" + port + "(" + shard + ", " + value + ", " + timestamp + ", " + window + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -354,6 +354,27 @@ public sealed partial class PipelineGenerator
 
                 w.Close();
                 w.Line();
+
+                foreach (var level in Levels)
+                {
+                    var ports = PortsOf(level);
+                    for (var port = 0; port < ports.Count; port++)
+                    {
+                        var (t, input, type) = ports[port];
+                        if (input < 0 || _plan.States[t.Id].Layout is StateLayout.SideInputView or StateLayout.SideInputBuffer)
+                        {
+                            continue; // lifted accumulators and side inputs are sent where they are made
+                        }
+
+                        // Out of the stage's loop body: the single-threaded path's frame stays small and its registers free.
+                        w.Line("/// <summary>An element of #" + N(t.Id) + " goes to the shard of level " + N(level) + " that owns its key group (port " + N(port) + ").</summary>");
+                        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                        w.Line("private void __Ship" + N(level) + "_" + N(port) + "(int shard, " + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
+                        w.Line("    __send" + N(level) + "!.Send(shard, new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = value, Timestamp = timestamp, Window = window" +
+                               (CarriesPanes(level) ? ", Pane = _pane" : string.Empty) + " });");
+                        w.Line();
+                    }
+                }
 
                 w.Line("/// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>");
                 w.Open("internal global::Compiled.Instant __OutputWatermark()");

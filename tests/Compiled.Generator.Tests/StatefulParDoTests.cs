@@ -94,7 +94,7 @@ public class StatefulParDoTests
         var source = run.SingleSource;
         Assert.Contains("static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> @in, int parallelism", source, StringComparison.Ordinal);
         Assert.DoesNotContain("The parallel batch runner of P is not generated", source, StringComparison.Ordinal);
-        Assert.Contains("route1[__ShardOf1(", source, StringComparison.Ordinal); // elements go to their key's shard
+        Assert.Contains("__Route1(__ShardOf1(", source, StringComparison.Ordinal); // elements go to their key's shard
         Assert.Contains("static ParallelRunner<TOut> CreateParallelRunner<TOut>(", source, StringComparison.Ordinal);
         Assert.DoesNotContain("NotSupportedException", source, StringComparison.Ordinal);
         // The ParDo's shards hear the watermark before every element sent after it moved: relative timers read it.

@@ -744,9 +744,9 @@ namespace Snapshots
             private void __OnOrders(global::Compiled.KV<int, string> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
-                if (__send1 is { } send2)
+                if (__send1 is not null)
                 {
-                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
+                    __Ship1_0(__ShardOf2(element.Key), element, timestamp, window);
                 }
                 else
                 {
@@ -1016,9 +1016,9 @@ namespace Snapshots
             private void __OnPayments(global::Compiled.KV<int, decimal> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
-                if (__send1 is { } send2)
+                if (__send1 is not null)
                 {
-                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window });
+                    __Ship1_1(__ShardOf2(element.Key), element, timestamp, window);
                 }
                 else
                 {
@@ -1280,6 +1280,16 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<int, string> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, global::Compiled.KV<int, decimal> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

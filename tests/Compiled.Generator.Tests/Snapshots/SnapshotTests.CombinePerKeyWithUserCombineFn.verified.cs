@@ -757,9 +757,9 @@ namespace Snapshots
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 // branch: -> #2 CombinePerKey (line 12)
                 {
-                    if (__send1 is { } send2)
+                    if (__send1 is not null)
                     {
-                        send2.Send(__ShardOf2(v1.Key), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
+                        __Ship1_0(__ShardOf2(v1.Key), v1, timestamp, window);
                     }
                     else
                     {
@@ -774,9 +774,9 @@ namespace Snapshots
                 }
                 // branch: -> #4 CombinePerKey (line 13)
                 {
-                    if (__send1 is { } send4)
+                    if (__send1 is not null)
                     {
-                        send4.Send(__ShardOf4(v1.Key), new __Exchange1Item { Port = 1, P1 = v1, Timestamp = timestamp, Window = window });
+                        __Ship1_1(__ShardOf4(v1.Key), v1, timestamp, window);
                     }
                     else
                     {
@@ -1070,6 +1070,16 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

@@ -847,9 +847,9 @@ namespace Snapshots
                     {
                         case 0:
                         {
-                            if (__send1 is { } send6)
+                            if (__send1 is not null)
                             {
-                                send6.Send(__ShardOf6(element), new __Exchange1Item { Port = 1, P1 = element, Timestamp = timestamp, Window = window });
+                                __Ship1_1(__ShardOf6(element), element, timestamp, window);
                             }
                             else
                             {
@@ -878,9 +878,9 @@ namespace Snapshots
                         _fixedStart8 = timestamp.Millis - ((((timestamp.Millis - 0L) % 300000L) + 300000L) % 300000L);
                     }
                     var w8 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart8), new global::Compiled.Instant(_fixedStart8 + 300000L));
-                    if (__send1 is { } send9)
+                    if (__send1 is not null)
                     {
-                        send9.Send(0, new __Exchange1Item { Port = 2, P2 = element, Timestamp = timestamp, Window = w8 });
+                        __Ship1_2(0, element, timestamp, w8);
                     }
                     else
                     {
@@ -1282,6 +1282,21 @@ namespace Snapshots
                 __send1 = send1;
             }
 
+            /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #6 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #9 goes to the shard of level 1 that owns its key group (port 2).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_2(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 2, P2 = value, Timestamp = timestamp, Window = window });
+
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
             {
@@ -1562,9 +1577,9 @@ namespace Snapshots
                 // #3 Tokenize/Filter (line 32)
                 if (__Filter3(value))
                 {
-                    if (__send1 is { } send4)
+                    if (__send1 is not null)
                     {
-                        send4.Send(__ShardOf4(value), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+                        __Ship1_0(__ShardOf4(value), value, timestamp, window);
                     }
                     else
                     {

@@ -896,9 +896,9 @@ namespace Snapshots
                         _fixedStart6 = ts1.Millis - ((((ts1.Millis - 0L) % 10000L) + 10000L) % 10000L);
                     }
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 10000L));
-                    if (__send1 is { } send7)
+                    if (__send1 is not null)
                     {
-                        send7.Send(0, new __Exchange1Item { Port = 1, P1 = element, Timestamp = ts1, Window = w6 });
+                        __Ship1_1(0, element, ts1, w6);
                     }
                     else
                     {
@@ -1448,6 +1448,11 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #7 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, global::Snapshots.Play value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

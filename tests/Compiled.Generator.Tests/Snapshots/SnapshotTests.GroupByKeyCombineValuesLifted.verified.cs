@@ -693,9 +693,9 @@ namespace Snapshots
             private void __OnScores(global::Compiled.KV<string, int> element, global::Compiled.Instant timestamp)
             {
                 var window = global::Compiled.BoundedWindow.Global;
-                if (__send1 is { } send1)
+                if (__send1 is not null)
                 {
-                    send1.Send(__ShardOf1(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
+                    __Ship1_0(__ShardOf1(element.Key), element, timestamp, window);
                 }
                 else
                 {
@@ -938,6 +938,11 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #1 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

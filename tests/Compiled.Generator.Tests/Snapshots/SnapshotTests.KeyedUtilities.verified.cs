@@ -755,9 +755,9 @@ namespace Snapshots
                 {
                     // #1 Keys (line 12)
                     var v1 = element.Key;
-                    if (__send1 is { } send2)
+                    if (__send1 is not null)
                     {
-                        send2.Send(__ShardOf2(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
+                        __Ship1_0(__ShardOf2(v1), v1, timestamp, window);
                     }
                     else
                     {
@@ -769,9 +769,9 @@ namespace Snapshots
                 {
                     // #4 Values (line 13)
                     var v4 = element.Value;
-                    if (__send1 is { } send5)
+                    if (__send1 is not null)
                     {
-                        send5.Send(0, new __Exchange1Item { Port = 1, P1 = v4, Timestamp = timestamp, Window = window });
+                        __Ship1_1(0, v4, timestamp, window);
                     }
                     else
                     {
@@ -1061,6 +1061,16 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #5 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

@@ -715,9 +715,9 @@ namespace Snapshots
                 {
                     // #3 Map (line 13)
                     var v3 = __Map3(v1);
-                    if (__send1 is { } send4)
+                    if (__send1 is not null)
                     {
-                        send4.Send(0, new __Exchange1Item { Port = 0, P0 = v3, Timestamp = timestamp, Window = window });
+                        __Ship1_0(0, v3, timestamp, window);
                     }
                     else
                     {
@@ -994,6 +994,11 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, long value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

@@ -700,9 +700,9 @@ namespace Snapshots
                     // #2 Filter (line 14)
                     if (global::Snapshots.Jobs.Normalized.IsLong(v1))
                     {
-                        if (__send1 is { } send3)
+                        if (__send1 is not null)
                         {
-                            send3.Send(__ShardOf3(v1), new __Exchange1Item { Port = 0, P0 = v1, Timestamp = timestamp, Window = window });
+                            __Ship1_0(__ShardOf3(v1), v1, timestamp, window);
                         }
                         else
                         {
@@ -961,6 +961,11 @@ namespace Snapshots
                     __maxParallelism = maxParallelism;
                     __send1 = send1;
                 }
+
+                /// <summary>An element of #3 goes to the shard of level 1 that owns its key group (port 0).</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void __Ship1_0(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                    __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
                 /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
                 internal global::Compiled.Instant __OutputWatermark()

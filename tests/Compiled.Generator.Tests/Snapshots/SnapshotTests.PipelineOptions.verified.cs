@@ -725,9 +725,9 @@ namespace Snapshots
                 {
                     // #2 Map (line 16)
                     var v2 = __Map2(element, __options);
-                    if (__send1 is { } send3)
+                    if (__send1 is not null)
                     {
-                        send3.Send(__ShardOf3(v2.Key), new __Exchange1Item { Port = 0, P0 = v2, Timestamp = timestamp, Window = window });
+                        __Ship1_0(__ShardOf3(v2.Key), v2, timestamp, window);
                     }
                     else
                     {
@@ -1004,6 +1004,11 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
                 __send1 = send1;
             }
+
+            /// <summary>An element of #3 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

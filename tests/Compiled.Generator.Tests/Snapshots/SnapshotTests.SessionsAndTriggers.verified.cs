@@ -801,15 +801,15 @@ namespace Snapshots
                     var w2 = global::Compiled.BoundedWindow.Interval(ts1, new global::Compiled.Instant(ts1.Millis + 30000L));
                     // #3 Map (line 15)
                     var v3 = __Map3(element);
-                    if (__send1 is { } send4)
+                    if (__send1 is not null)
                     {
-                        send4.Send(__ShardOf4(v3.Key), new __Exchange1Item { Port = 0, P0 = v3, Timestamp = ts1, Window = w2 });
+                        __Ship1_0(__ShardOf4(v3.Key), v3, ts1, w2);
                     }
                     else
                     {
-                        if (__route4 is { } route4)
+                        if (__route4 is not null)
                         {
-                            route4[__ShardOf4(v3.Key)].Add((v3, ts1, w2, _pane));
+                            __Route4(__ShardOf4(v3.Key), v3, ts1, w2);
                         }
                         else
                         {
@@ -830,15 +830,15 @@ namespace Snapshots
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 1200000L));
                     // #7 Map (line 24)
                     var v7 = __Map7(element);
-                    if (__send1 is { } send8)
+                    if (__send1 is not null)
                     {
-                        send8.Send(__ShardOf8(v7.Key), new __Exchange1Item { Port = 1, P1 = v7, Timestamp = ts1, Window = w6 });
+                        __Ship1_1(__ShardOf8(v7.Key), v7, ts1, w6);
                     }
                     else
                     {
-                        if (__route8 is { } route8)
+                        if (__route8 is not null)
                         {
-                            route8[__ShardOf8(v7.Key)].Add((v7, ts1, w6, _pane));
+                            __Route8(__ShardOf8(v7.Key), v7, ts1, w6);
                         }
                         else
                         {
@@ -1435,6 +1435,16 @@ namespace Snapshots
                 __send1 = send1;
             }
 
+            /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #8 goes to the shard of level 1 that owns its key group (port 1).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_1(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
             {
@@ -1501,9 +1511,9 @@ namespace Snapshots
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
-                                if (__route4 is { } route4)
+                                if (__route4 is not null)
                                 {
-                                    route4[__ShardOf4(value.Key)].Add((value, timestamp, window, _pane));
+                                    __Route4(__ShardOf4(value.Key), value, timestamp, window);
                                 }
                                 else
                                 {
@@ -1517,9 +1527,9 @@ namespace Snapshots
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
-                                if (__route8 is { } route8)
+                                if (__route8 is not null)
                                 {
-                                    route8[__ShardOf8(value.Key)].Add((value, timestamp, window, _pane));
+                                    __Route8(__ShardOf8(value.Key), value, timestamp, window);
                                 }
                                 else
                                 {
@@ -1569,6 +1579,16 @@ namespace Snapshots
                     __route8[s] = new();
                 }
             }
+
+            /// <summary>An element of #4 goes to the shard that owns its key, to be applied there when the exchange runs.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Route4(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __route4![shard].Add((value, timestamp, window, _pane));
+
+            /// <summary>An element of #8 goes to the shard that owns its key, to be applied there when the exchange runs.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Route8(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __route8![shard].Add((value, timestamp, window, _pane));
 
             /// <summary>#4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
             private void __Exchange4()

@@ -979,9 +979,9 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 // branch: -> #1 CombineGlobally (line 12)
                 {
-                    if (__send1 is { } send1)
+                    if (__send1 is not null)
                     {
-                        send1.Send(0, new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = window });
+                        __Ship1_0(0, element, timestamp, window);
                     }
                     else
                     {
@@ -2019,6 +2019,11 @@ namespace Snapshots
                 __send1 = send1;
                 __send2 = send2;
             }
+
+            /// <summary>An element of #1 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

@@ -817,15 +817,15 @@ namespace Snapshots
                     _fixedStart1 = timestamp.Millis - ((((timestamp.Millis - 0L) % 600000L) + 600000L) % 600000L);
                 }
                 var w1 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart1), new global::Compiled.Instant(_fixedStart1 + 600000L));
-                if (__send1 is { } send2)
+                if (__send1 is not null)
                 {
-                    send2.Send(__ShardOf2(element.Key), new __Exchange1Item { Port = 0, P0 = element, Timestamp = timestamp, Window = w1 });
+                    __Ship1_0(__ShardOf2(element.Key), element, timestamp, w1);
                 }
                 else
                 {
-                    if (__route2 is { } route2)
+                    if (__route2 is not null)
                     {
-                        route2[__ShardOf2(element.Key)].Add((element, timestamp, w1, _pane));
+                        __Route2(__ShardOf2(element.Key), element, timestamp, w1);
                     }
                     else
                     {
@@ -1410,6 +1410,16 @@ namespace Snapshots
                 __send2 = send2;
             }
 
+            /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+
+            /// <summary>An element of #3 goes to the shard of level 2 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship2_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send2!.Send(shard, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
             {
@@ -1480,9 +1490,9 @@ namespace Snapshots
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
-                                if (__route2 is { } route2)
+                                if (__route2 is not null)
                                 {
-                                    route2[__ShardOf2(value.Key)].Add((value, timestamp, window, _pane));
+                                    __Route2(__ShardOf2(value.Key), value, timestamp, window);
                                 }
                                 else
                                 {
@@ -1540,9 +1550,9 @@ namespace Snapshots
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
-                                if (__route3 is { } route3)
+                                if (__route3 is not null)
                                 {
-                                    route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                                    __Route3(__ShardOf3(value.Key), value, timestamp, window);
                                 }
                                 else
                                 {
@@ -1591,6 +1601,16 @@ namespace Snapshots
                     __route3[s] = new();
                 }
             }
+
+            /// <summary>An element of #2 goes to the shard that owns its key, to be applied there when the exchange runs.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Route2(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __route2![shard].Add((value, timestamp, window, _pane));
+
+            /// <summary>An element of #3 goes to the shard that owns its key, to be applied there when the exchange runs.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Route3(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __route3![shard].Add((value, timestamp, window, _pane));
 
             /// <summary>#2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers.</summary>
             private void __Exchange2()
@@ -1684,15 +1704,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Continue2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
             {
-                if (__send2 is { } send3)
+                if (__send2 is not null)
                 {
-                    send3.Send(__ShardOf3(value.Key), new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+                    __Ship2_0(__ShardOf3(value.Key), value, timestamp, window);
                 }
                 else
                 {
-                    if (__route3 is { } route3)
+                    if (__route3 is not null)
                     {
-                        route3[__ShardOf3(value.Key)].Add((value, timestamp, window, _pane));
+                        __Route3(__ShardOf3(value.Key), value, timestamp, window);
                     }
                     else
                     {

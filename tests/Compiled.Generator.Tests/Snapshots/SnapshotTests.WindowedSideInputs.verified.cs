@@ -1244,9 +1244,9 @@ namespace Snapshots
                                 var sv7 = _view3.Get(sw7);
                                 // #7 Map (line 18)
                                 var v7 = __Map7(element, sv7);
-                                if (__send2 is { } send8)
+                                if (__send2 is not null)
                                 {
-                                    send8.Send(__ShardOf8(v7.Key), new __Exchange2Item { Port = 0, P0 = v7, Timestamp = ts5, Window = w6, Pane = _pane });
+                                    __Ship2_0(__ShardOf8(v7.Key), v7, ts5, w6);
                                 }
                                 else
                                 {
@@ -1565,9 +1565,9 @@ namespace Snapshots
                         var sv7 = _view3.Get(sw7);
                         // #7 Map (line 18)
                         var v7 = __Map7(p7, sv7);
-                        if (__send2 is { } send8)
+                        if (__send2 is not null)
                         {
-                            send8.Send(__ShardOf8(v7.Key), new __Exchange2Item { Port = 0, P0 = v7, Timestamp = pts7, Window = pw7, Pane = _pane });
+                            __Ship2_0(__ShardOf8(v7.Key), v7, pts7, pw7);
                         }
                         else
                         {
@@ -1766,6 +1766,11 @@ namespace Snapshots
                 __send1 = send1;
                 __send2 = send2;
             }
+
+            /// <summary>An element of #8 goes to the shard of level 2 that owns its key group (port 0).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __Ship2_0(int shard, global::Compiled.KV<string, double> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send2!.Send(shard, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
