@@ -138,7 +138,7 @@ public sealed partial class TimerScheduler
             _dueAt = expiry.Millis;
         }
 
-        _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, -1, -1));
+        _expirations.Push(new TimerEntry(expiry.Millis, _generation[slot], slot, TimerEntry.Plain(-1)));
         if (_expirations.Count > _compactExpirations)
         {
             _compactExpirations = Compact(ref _expirations, expirations: true);
@@ -240,6 +240,13 @@ public sealed partial class TimerScheduler
         }
 
         var hasTimer = Top(ref _event, out var timer);
+        if (hasTimer && timer.At < watermark.Millis && (_expirations.Count == 0 || _expirations.Peek().At >= timer.At))
+        {
+            // Due before every expiration: the expiration heap's top, stale or not, is no later than its earliest live entry.
+            firing = Take(ref _event, timer, TimeDomain.EventTime);
+            return true;
+        }
+
         var hasExpiry = TopExpiry(out var expiry);
         if (hasTimer && timer.At < watermark.Millis && (!hasExpiry || timer.At <= expiry.At))
         {
@@ -372,7 +379,7 @@ public sealed partial class TimerScheduler
                 _dueAt = target;
             }
 
-            _event.Push(new TimerEntry(target, seq, slot, timer, _ids.Add(id)));
+            _event.Push(new TimerEntry(target, seq, slot, _ids.Add(timer, id)));
             if (_event.Count > _compactEvent)
             {
                 _compactEvent = Compact(ref _event, expirations: false);
@@ -380,7 +387,7 @@ public sealed partial class TimerScheduler
         }
         else
         {
-            _processing.Push(new TimerEntry(target, seq, slot, timer, _ids.Add(id)));
+            _processing.Push(new TimerEntry(target, seq, slot, _ids.Add(timer, id)));
             if (_processing.Count > _compactProcessing)
             {
                 _compactProcessing = Compact(ref _processing, expirations: false);
@@ -389,7 +396,7 @@ public sealed partial class TimerScheduler
 
         if (_holdsWatermark)
         {
-            _holds.Push(new TimerEntry(output, seq, slot, timer, _ids.Add(id)));
+            _holds.Push(new TimerEntry(output, seq, slot, _ids.Add(timer, id)));
             if (_holds.Count > _compactHolds)
             {
                 _compactHolds = Compact(ref _holds, expirations: false);
@@ -404,14 +411,14 @@ public sealed partial class TimerScheduler
         for (var i = 0; i < heap.Count; i++)
         {
             var entry = heap[i];
-            var current = expirations ? _generation[entry.Slot] == entry.Seq : Current(entry.Slot, entry.Timer, _ids.Get(entry.Id)).Seq == entry.Seq;
+            var current = expirations ? _generation[entry.Slot] == entry.Seq : IsCurrent(entry);
             if (current)
             {
                 heap[kept++] = entry;
             }
             else
             {
-                _ids.Release(entry.Id);
+                _ids.Release(entry.Code);
             }
         }
 
@@ -430,18 +437,23 @@ public sealed partial class TimerScheduler
         return _maps.TryGetValue((slot, timer, id), out var setting) ? setting : default;
     }
 
+    /// <summary>Whether a timer entry is its timer's current setting (not re-set, cleared or fired since).</summary>
+    private bool IsCurrent(in TimerEntry entry) => entry.IsPlain
+        ? _plain[(entry.Slot * _timerCount) + entry.PlainTimer].Seq == entry.Seq
+        : Current(entry.Slot, _ids.TimerOf(entry.Code), _ids.IdOf(entry.Code)).Seq == entry.Seq;
+
     /// <summary>The top of a heap once its stale entries are dropped.</summary>
     private bool Top(ref TimerHeap heap, out TimerEntry entry)
     {
         while (heap.Count > 0)
         {
             entry = heap.Peek();
-            if (entry.Id < 0 ? _plain[(entry.Slot * _timerCount) + entry.Timer].Seq == entry.Seq : Current(entry.Slot, entry.Timer, _ids.Get(entry.Id)).Seq == entry.Seq)
+            if (IsCurrent(entry))
             {
                 return true;
             }
 
-            _ids.Release(entry.Id);
+            _ids.Release(entry.Code);
             heap.Pop();
         }
 
@@ -468,12 +480,24 @@ public sealed partial class TimerScheduler
 
     private TimerFiring Take(ref TimerHeap heap, in TimerEntry entry, TimeDomain domain)
     {
-        var id = _ids.Get(entry.Id);
-        var setting = Current(entry.Slot, entry.Timer, id);
+        if (entry.IsPlain)
+        {
+            // A plain timer: its setting is found by index, and unset there.
+            ref var plain = ref _plain[(entry.Slot * _timerCount) + entry.PlainTimer];
+            var at = plain.At;
+            var output = plain.Output;
+            plain.Seq = 0;
+            heap.Pop();
+            return new TimerFiring(entry.Slot, entry.PlainTimer, null, domain, new Instant(at), new Instant(output));
+        }
+
+        var timer = _ids.TimerOf(entry.Code);
+        var id = _ids.IdOf(entry.Code);
+        var setting = Current(entry.Slot, timer, id);
         heap.Pop();
-        _ids.Release(entry.Id);
-        Clear(entry.Slot, entry.Timer, id);
-        return new TimerFiring(entry.Slot, entry.Timer, id, domain, new Instant(setting.At), new Instant(setting.Output));
+        _ids.Release(entry.Code);
+        Clear(entry.Slot, timer, id);
+        return new TimerFiring(entry.Slot, timer, id, domain, new Instant(setting.At), new Instant(setting.Output));
     }
 
     private string Name(int timer, string? id) => id is null ? _names[timer] : _names[timer] + "[\"" + id + "\"]";
