@@ -87,7 +87,7 @@ public sealed partial class PipelineGenerator
                     if (!reported)
                     {
                         Report(DiagnosticDescriptors.UnsupportedExpression, location, label,
-                            "its state would merge as Beam merges it, but a stateful ParDo on merging windows is not supported yet; group first (the grouping merges the windows), or window with a function that does not merge");
+                            "its state would merge as Beam merges it, but a stateful ParDo on merging windows is not supported yet (Beam's runners refuse it too: MergingWindowFn is not supported for stateful DoFns); group first (the grouping merges the windows), or window with a function that does not merge");
                     }
 
                     return null;
