@@ -18,8 +18,11 @@ internal readonly record struct TimerEntry(long At, long Seq, int Slot, int Code
     /// <summary>Whether the entry is a plain timer's or an expiration's (no handle to release).</summary>
     public bool IsPlain => Code < 0;
 
+    /// <summary>The timer ordinal of a plain code (-1: an expiration): the inverse of <see cref="Plain"/>.</summary>
+    public static int OrdinalOf(int plainCode) => -plainCode - 2;
+
     /// <summary>The ordinal of a plain timer (-1: an expiration); for a timer-map entry, ask its <see cref="TimerIds"/>.</summary>
-    public int PlainTimer => -Code - 2;
+    public int PlainTimer => OrdinalOf(Code);
 }
 
 /// <summary>
@@ -52,7 +55,7 @@ internal sealed class TimerIds
     }
 
     /// <summary>The timer ordinal of an entry's code.</summary>
-    public int TimerOf(int code) => code < 0 ? -code - 2 : _items[code].Timer;
+    public int TimerOf(int code) => code < 0 ? TimerEntry.OrdinalOf(code) : _items[code].Timer;
 
     /// <summary>The dynamic id of an entry's code; null for a plain timer or an expiration.</summary>
     public string? IdOf(int code) => code < 0 ? null : _items[code].Id;

@@ -240,7 +240,8 @@ public sealed partial class TimerScheduler
         }
 
         var hasTimer = Top(ref _event, out var timer);
-        if (hasTimer && timer.At < watermark.Millis && (_expirations.Count == 0 || _expirations.Peek().At >= timer.At))
+        var timerDue = hasTimer && timer.At < watermark.Millis;
+        if (timerDue && (_expirations.Count == 0 || _expirations.Peek().At >= timer.At))
         {
             // Due before every expiration: the expiration heap's top, stale or not, is no later than its earliest live entry.
             firing = Take(ref _event, timer, TimeDomain.EventTime);
@@ -248,7 +249,7 @@ public sealed partial class TimerScheduler
         }
 
         var hasExpiry = TopExpiry(out var expiry);
-        if (hasTimer && timer.At < watermark.Millis && (!hasExpiry || timer.At <= expiry.At))
+        if (timerDue && (!hasExpiry || timer.At <= expiry.At))
         {
             firing = Take(ref _event, timer, TimeDomain.EventTime);
             return true;
