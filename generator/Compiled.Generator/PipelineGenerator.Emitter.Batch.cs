@@ -32,23 +32,29 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The outputs of a batch run, collected in memory.</summary>");
                 w.Line(GeneratedCode);
                 w.Open(Surface + " sealed class Results");
-                w.Line("internal Results(" + string.Join(", ", _outputs.Select((o, i) => "global::Compiled.ListSink<" + o.InputType + "> output" + N(i))) + ")");
+                for (var i = 0; i < _outputs.Count; i++)
+                {
+                    w.Line("private readonly " + ResultSinkType(_outputs[i]) + " _output" + N(i) + ";");
+                }
+
+                w.Line();
+                w.Line("internal Results(" + string.Join(", ", _outputs.Select((o, i) => ResultSinkType(o) + " output" + N(i))) + ")");
                 w.Open();
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line(ResultsProperty(_outputs[i]) + " = output" + N(i) + ".Items;");
-                    w.Line(ResultsProperty(_outputs[i]) + "Elements = output" + N(i) + ".Elements;");
+                    w.Line("_output" + N(i) + " = output" + N(i) + ";");
                 }
 
                 w.Close();
-                foreach (var o in _outputs)
+                for (var i = 0; i < _outputs.Count; i++)
                 {
+                    var o = _outputs[i];
                     w.Line();
-                    w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "'.</summary>");
-                    w.Line("public global::System.Collections.Generic.List<" + o.InputType + "> " + ResultsProperty(o) + " { get; }");
+                    w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "' (the values of <see cref=\"" + ResultsProperty(o) + "Elements\"/>, taken when first read).</summary>");
+                    w.Line("public global::System.Collections.Generic.List<" + o.InputType + "> " + ResultsProperty(o) + " => _output" + N(i) + ".Values;");
                     w.Line();
                     w.Line("/// <summary>The elements of output '" + Doc(o.Name) + "' with their timestamps, windows and panes.</summary>");
-                    w.Line("public global::System.Collections.Generic.List<global::Compiled.WindowedValue<" + o.InputType + ">> " + ResultsProperty(o) + "Elements { get; }");
+                    w.Line("public global::System.Collections.Generic.List<global::Compiled.WindowedValue<" + o.InputType + ">> " + ResultsProperty(o) + "Elements => _output" + N(i) + ".Elements;");
                 }
 
                 w.Close();
@@ -84,7 +90,7 @@ public sealed partial class PipelineGenerator
                 w.Line(GeneratedCode);
                 w.Open(Surface + " static Results Run(" + OptionsParameterFirst(true) + string.Join(", ", parameters) + ", int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)");
                 w.Line("global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);");
-                var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
+                var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(ResultSinkType)) + ">";
                 foreach (var i in _inputs.Where(i => i.Kind == TransformKind.ReadLinesInput))
                 {
                     w.Line("var Parts" + Names.ToPascal(i.Name!) + " = " + Camel(i.Name!) + ".Split(parallelism);");
@@ -92,7 +98,8 @@ public sealed partial class PipelineGenerator
 
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("var Sinks" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">[parallelism];");
+                    w.Line("var Sinks" + N(i) + " = new " + ResultSinkType(_outputs[i]) + "[parallelism];");
+                    w.Line(ResultSinkType(_outputs[i]) + "? Gathered" + N(i) + " = null;");
                 }
 
                 w.Line("var Shards = new " + runnerType + "[parallelism];");
@@ -100,7 +107,7 @@ public sealed partial class PipelineGenerator
                 w.Open("for (var s = 0; s < parallelism; s++)");
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("Sinks" + N(i) + "[s] = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
+                    w.Line("Sinks" + N(i) + "[s] = new " + ResultSinkType(_outputs[i]) + "();");
                 }
 
                 w.Line("Shards[s] = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
@@ -133,6 +140,27 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("Shard.Finish();");
+                if (_outputs.Count > 0)
+                {
+                    // One list per output, of the exact size, shard 0's part first: every shard copies its own part at once.
+                    w.Open("if (parallelism > 1)");
+                    w.Line("Group.SignalAndWait(); // every shard has its results: the sizes are known");
+                    w.Open("if (s == 0)");
+                    for (var i = 0; i < _outputs.Count; i++)
+                    {
+                        w.Line("Gathered" + N(i) + " = " + ResultSinkType(_outputs[i]) + ".Allocate(Sinks" + N(i) + ");");
+                    }
+
+                    w.Close();
+                    w.Line("Group.SignalAndWait();");
+                    for (var i = 0; i < _outputs.Count; i++)
+                    {
+                        w.Line("Gathered" + N(i) + "!.CopyPart(Sinks" + N(i) + ", s);");
+                    }
+
+                    w.Close();
+                }
+
                 w.Close(");");
                 w.Close();
                 w.Open("catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)");
@@ -156,17 +184,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Close();
-                // Each output: shard 0's list, then the others' in shard order (one copy of each later part, none of the first).
-                for (var i = 0; i < _outputs.Count; i++)
-                {
-                    w.Line("var Sink" + N(i) + " = Sinks" + N(i) + "[0];");
-                    w.Open("for (var s = 1; s < parallelism; s++)");
-                    w.Line("Sink" + N(i) + ".Items.AddRange(Sinks" + N(i) + "[s].Items);");
-                    w.Line("Sink" + N(i) + ".Elements.AddRange(Sinks" + N(i) + "[s].Elements);");
-                    w.Close();
-                }
-
-                w.Line("return new Results(" + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
+                w.Line("return new Results(" + string.Join(", ", _outputs.Select((o, i) => "Gathered" + N(i) + " ?? Sinks" + N(i) + "[0]")) + ");");
                 w.Close();
                 w.Line();
             }
@@ -187,10 +205,10 @@ public sealed partial class PipelineGenerator
                 // Locals start with a capital letter: the parameters, named after inputs, never do.
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("var Sink" + N(i) + " = new global::Compiled.ListSink<" + _outputs[i].InputType + ">();");
+                    w.Line("var Sink" + N(i) + " = new " + ResultSinkType(_outputs[i]) + "();");
                 }
 
-                var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(o => "global::Compiled.ListSink<" + o.InputType + ">")) + ">";
+                var runnerType = _outputs.Count == 0 ? "Runner" : "Runner<" + string.Join(", ", _outputs.Select(ResultSinkType)) + ">";
                 w.Line("var Pipeline = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sink" + N(i))) + ");");
                 if (AnyTriggeredView)
                 {
@@ -209,6 +227,9 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
             }
+
+            /// <summary>The sink that collects an output of a batch run (its elements in one list, its values taken from them).</summary>
+            private static string ResultSinkType(TransformSpec output) => "global::Compiled.Execution.RunResultSink<" + output.InputType + ">";
         }
     }
 }

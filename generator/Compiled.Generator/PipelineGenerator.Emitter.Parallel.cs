@@ -406,9 +406,31 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 var distinct = t.Kind == TransformKind.Distinct;
                 var key = distinct ? "e" : "e.Key";
-                w.Line("// Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.");
+                var keepsUnshared = _plan.States[t.Id].KeepsUnsharedWindows;
+                if (keepsUnshared)
+                {
+                    w.Line("// A window that no other shard holds stays here whole: every element of it was read here, so its panes are complete.");
+                    w.Line("__group!.SignalAndWait(); // every shard's windows are in place: none is added or removed before the merge below");
+                    w.Line("// Ship: this shard's part of every window that another shard holds too, for each key another shard owns.");
+                }
+                else
+                {
+                    w.Line("// Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.");
+                }
+
                 WriteNewOutbox(w, t);
                 w.Open("foreach (var we in _wstate" + id + ")");
+                if (keepsUnshared)
+                {
+                    w.Line("var shared = false;");
+                    w.Open("for (var s = 0; s < peers.Length && !shared; s++)");
+                    w.Line("shared = s != __shard && peers[s]._wstate" + id + ".ContainsKey(we.Key);");
+                    w.Close();
+                    w.Open("if (!shared)");
+                    w.Line("continue;");
+                    w.Close();
+                }
+
                 w.Open("foreach (var e in we.Value)");
                 w.Line("var owner = __ShardOf" + id + "(" + key + ");");
                 w.Open("if (owner != __shard)");
@@ -429,7 +451,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__outbox" + id + " = outbox;");
                 w.Line("__group!.SignalAndWait();");
                 w.Line("// Merge into the map of each window.");
-                WriteGather(w, t, "peers[s].__outbox" + id + "![__shard]", "map!", key, "e.Value", "_wstate" + id);
+                WriteGather(w, t, "peers[s].__outbox" + id + "![__shard]", "map!", "e.Key", "e.Value", "_wstate" + id); // shipped as (Window, Key[, Value])
                 w.Line("global::System.Array.Clear(_cacheS" + id + ");");
                 w.Line("_nextEnd" + id + " = global::Compiled.Instant.MinValue; // every merged window is looked at when it fires");
             }

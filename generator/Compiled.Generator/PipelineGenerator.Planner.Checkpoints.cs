@@ -52,7 +52,7 @@ public sealed partial class PipelineGenerator
         private static readonly Regex GeneratedCoderPrefix = new(@"global::[\w.@]*\.PipelineCoders\.", RegexOptions.CultureInvariant);
 
         /// <summary>FNV-1a over the plan's text and the state coders: stable across processes and builds.</summary>
-        private static uint CheckpointShape(IEnumerable<string> description, IEnumerable<TransformSpec> transforms)
+        internal static uint CheckpointShape(IEnumerable<string> description, IEnumerable<TransformSpec> transforms)
         {
             var hash = 2166136261u;
             void Add(string text)
@@ -65,10 +65,16 @@ public sealed partial class PipelineGenerator
                 hash = (hash ^ '\n') * 16777619u;
             }
 
-            // Source line numbers are left out: moving the declaration does not change the state's shape.
+            // Source line numbers are left out: moving the declaration does not change the state's shape. So is the parallel
+            // batch runner's part (its header and its indented lines): a batch run writes no checkpoint.
+            var batchPart = false;
             foreach (var line in description)
             {
-                Add(LineNumbers.Replace(line, string.Empty));
+                batchPart = line.StartsWith("Parallel batch runner", System.StringComparison.Ordinal) || (batchPart && line.StartsWith("  ", System.StringComparison.Ordinal));
+                if (!batchPart)
+                {
+                    Add(LineNumbers.Replace(line, string.Empty));
+                }
             }
 
             foreach (var t in transforms)

@@ -22,7 +22,9 @@ public sealed partial class PipelineGenerator
                 var exchange = ExchangeOf(t, layout);
                 var partials = exchange != ExchangeKind.None && layout != StateLayout.KeyedWindowPanes && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials));
+                // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
+                var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials), KeepsUnsharedWindows: keepsUnshared);
             }).ToList();
             foreach (var t in transforms)
             {
@@ -317,7 +319,10 @@ public sealed partial class PipelineGenerator
             _ => "by key group: a key meets its state on the shard that owns its key group; " + (partials
                 ? (t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.Distinct
                     ? "each shard " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups") + " its part first" + PerWindow(layout) + " and ships that"
-                    : "each shard pre-aggregates" + PerWindow(layout) + " per key and ships accumulators (combiner lifting)")
+                    : "each shard pre-aggregates" + PerWindow(layout) + " per key and ships accumulators (combiner lifting)") +
+                  (layout == StateLayout.InlineWindowedMaps
+                    ? "; a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)"
+                    : string.Empty)
                 : layout == StateLayout.KeyedUserState
                     ? "elements travel, and the owner runs the ParDo on them with the key's state and timers"
                     : "elements travel, and the owner adds them to its keyed window panes, whose triggers see them there"),

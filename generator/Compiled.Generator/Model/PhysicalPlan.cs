@@ -80,6 +80,8 @@ internal enum ExchangeKind
 /// <see cref="SideRetentionMs"/> past its end (its readers' largest allowed lateness). A view of a triggered collection
 /// (<see cref="SideTriggered"/>, in any window function, the global window included) holds each window's latest pane, and
 /// in a streaming runner its window can be read once its first pane arrived.
+/// When <see cref="KeepsUnsharedWindows"/> (a batch exchange of per-window partials, each window's state complete in
+/// itself), a window that only one shard holds stays on that shard whole; only windows that several shards hold ship.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -93,4 +95,5 @@ internal readonly record struct StatePlan(
     bool WatermarkBeforeEveryElement = false,
     WindowSpec? SideWindows = null,
     long SideRetentionMs = 0,
-    bool SideTriggered = false);
+    bool SideTriggered = false,
+    bool KeepsUnsharedWindows = false);

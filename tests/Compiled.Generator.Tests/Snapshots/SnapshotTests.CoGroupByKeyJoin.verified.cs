@@ -144,7 +144,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x7C130592ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
+            public ulong StateFingerprint => (0x8CBB38B5ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1717,25 +1717,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Snapshots.JoinRow> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow> output0)
             {
-                Rows = output0.Items;
-                RowsElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'rows'.</summary>
-            public global::System.Collections.Generic.List<global::Snapshots.JoinRow> Rows { get; }
+            /// <summary>The elements of output 'rows' (the values of <see cref="RowsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Snapshots.JoinRow> Rows => _output0.Values;
 
             /// <summary>The elements of output 'rows' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Snapshots.JoinRow>> RowsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Snapshots.JoinRow>> RowsElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> orders, global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> payments)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>>(Sink0);
             Pipeline.PushOrders(orders);
             Pipeline.PushPayments(payments);
             Pipeline.Finish();
@@ -1746,8 +1747,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> orders, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, decimal>> payments)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>>(Sink0);
             Pipeline.PushOrders(orders);
             Pipeline.PushPayments(payments);
             Pipeline.Finish();
@@ -1765,13 +1766,14 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<int, string>> orders, global::System.ReadOnlyMemory<global::Compiled.KV<int, decimal>> payments, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Snapshots.JoinRow>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Snapshots.JoinRow>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Snapshots.JoinRow>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1787,6 +1789,16 @@ namespace Snapshots
                     var (StartPayments, LengthPayments) = global::Compiled.Parallel.KeyGroups.Chunk(payments.Length, parallelism, s);
                     Shard.PushPayments(payments.Span.Slice(StartPayments, LengthPayments));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Snapshots.JoinRow>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1800,13 +1812,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

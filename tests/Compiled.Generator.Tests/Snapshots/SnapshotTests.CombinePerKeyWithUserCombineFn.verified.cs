@@ -166,7 +166,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xD5B2A28Eul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
+            public ulong StateFingerprint => (0xFA550DFEul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1603,34 +1603,35 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, long>> output0, global::Compiled.ListSink<global::Compiled.KV<int, int>> output1)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>> _output1;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>> output0, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>> output1)
             {
-                SumOfSquares = output0.Items;
-                SumOfSquaresElements = output0.Elements;
-                Max = output1.Items;
-                MaxElements = output1.Elements;
+                _output0 = output0;
+                _output1 = output1;
             }
 
-            /// <summary>The elements of output 'sumOfSquares'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<int, long>> SumOfSquares { get; }
+            /// <summary>The elements of output 'sumOfSquares' (the values of <see cref="SumOfSquaresElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<int, long>> SumOfSquares => _output0.Values;
 
             /// <summary>The elements of output 'sumOfSquares' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, long>>> SumOfSquaresElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, long>>> SumOfSquaresElements => _output0.Elements;
 
-            /// <summary>The elements of output 'max'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<int, int>> Max { get; }
+            /// <summary>The elements of output 'max' (the values of <see cref="MaxElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<int, int>> Max => _output1.Values;
 
             /// <summary>The elements of output 'max' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, int>>> MaxElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, int>>> MaxElements => _output1.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1640,9 +1641,9 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1659,15 +1660,17 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<int, long>>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<global::Compiled.KV<int, int>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>? Gathered1 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<int, long>>();
-                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.KV<int, int>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, long>>, global::Compiled.ListSink<global::Compiled.KV<int, int>>>(Sinks0[s], Sinks1[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>>(Sinks0[s], Sinks1[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1681,6 +1684,18 @@ namespace Snapshots
                     var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
                     Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, long>>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, int>>.Allocate(Sinks1);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1693,19 +1708,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            return new Results(Sink0, Sink1);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -218,7 +218,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x0CE3BD6Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0x6881E17Cul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1974,43 +1974,44 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0, global::Compiled.ListSink<global::Compiled.KV<string, long>> output1, global::Compiled.ListSink<long> output2)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> _output1;
+            private readonly global::Compiled.Execution.RunResultSink<long> _output2;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> output0, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> output1, global::Compiled.Execution.RunResultSink<long> output2)
             {
-                Counts = output0.Items;
-                CountsElements = output0.Elements;
-                BlankCounts = output1.Items;
-                BlankCountsElements = output1.Elements;
-                PerWindow = output2.Items;
-                PerWindowElements = output2.Elements;
+                _output0 = output0;
+                _output1 = output1;
+                _output2 = output2;
             }
 
-            /// <summary>The elements of output 'counts'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Counts { get; }
+            /// <summary>The elements of output 'counts' (the values of <see cref="CountsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Counts => _output0.Values;
 
             /// <summary>The elements of output 'counts' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> CountsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> CountsElements => _output0.Elements;
 
-            /// <summary>The elements of output 'blankCounts'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> BlankCounts { get; }
+            /// <summary>The elements of output 'blankCounts' (the values of <see cref="BlankCountsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> BlankCounts => _output1.Values;
 
             /// <summary>The elements of output 'blankCounts' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> BlankCountsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> BlankCountsElements => _output1.Elements;
 
-            /// <summary>The elements of output 'perWindow'.</summary>
-            public global::System.Collections.Generic.List<long> PerWindow { get; }
+            /// <summary>The elements of output 'perWindow' (the values of <see cref="PerWindowElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<long> PerWindow => _output2.Values;
 
             /// <summary>The elements of output 'perWindow' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> PerWindowElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> PerWindowElements => _output2.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<string> lines)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink2 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<long>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>(Sink0, Sink1, Sink2);
             Pipeline.PushLines(lines);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -2020,10 +2021,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<string> lines)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink2 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<long>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>(Sink0, Sink1, Sink2);
             Pipeline.PushLines(lines);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -2040,17 +2041,20 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<string> lines, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
-            var Sinks2 = new global::Compiled.ListSink<long>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<long>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>? Gathered1 = null;
+            var Sinks2 = new global::Compiled.Execution.RunResultSink<long>[parallelism];
+            global::Compiled.Execution.RunResultSink<long>? Gathered2 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                Sinks2[s] = new global::Compiled.ListSink<long>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<long>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Sinks2[s] = new global::Compiled.Execution.RunResultSink<long>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[s], Sinks1[s], Sinks2[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2064,6 +2068,20 @@ namespace Snapshots
                     var (StartLines, LengthLines) = global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, s);
                     Shard.PushLines(lines.Span.Slice(StartLines, LengthLines));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks1);
+                            Gathered2 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks2);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered2!.CopyPart(Sinks2, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2076,25 +2094,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            var Sink2 = Sinks2[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink2.Items.AddRange(Sinks2[s].Items);
-                Sink2.Elements.AddRange(Sinks2[s].Elements);
-            }
-            return new Results(Sink0, Sink1, Sink2);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

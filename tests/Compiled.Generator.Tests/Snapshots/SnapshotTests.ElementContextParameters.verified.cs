@@ -19,7 +19,7 @@
 //   Fusion boundaries:
 //     #6 CombinePerKey (line 17): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
-//     #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
+//     #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
@@ -38,7 +38,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 Output 'stamped' (line 15)\n        -> #5 Map (line 16)\n          -> #6 CombinePerKey (line 17)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #9 FlatMap (line 20)\n        -> #10 Output 'described' (line 20)\nStage 2: when the watermark passes the end of a window, emits that window's state of #6 CombinePerKey (line 17)\n  #6 CombinePerKey (line 17)\n    -> #7 ParDo (line 18)\n      -> #8 Output 'panes' (line 19)\nFusion boundaries:\n  #6 CombinePerKey (line 17): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 Output 'stamped' (line 15)\n        -> #5 Map (line 16)\n          -> #6 CombinePerKey (line 17)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #9 FlatMap (line 20)\n        -> #10 Output 'described' (line 20)\nStage 2: when the watermark passes the end of a window, emits that window's state of #6 CombinePerKey (line 17)\n  #6 CombinePerKey (line 17)\n    -> #7 ParDo (line 18)\n      -> #8 Output 'panes' (line 19)\nFusion boundaries:\n  #6 CombinePerKey (line 17): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -201,7 +201,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x160B9D05ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.TopAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
+            public ulong StateFingerprint => (0x408E8547ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.TopAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1501,11 +1501,13 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
             }
 
-            /// <summary>#6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting).</summary>
+            /// <summary>#6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split).</summary>
             private void __Exchange6()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.
+                // A window that no other shard holds stays here whole: every element of it was read here, so its panes are complete.
+                __group!.SignalAndWait(); // every shard's windows are in place: none is added or removed before the merge below
+                // Ship: this shard's part of every window that another shard holds too, for each key another shard owns.
                 var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, global::Compiled.TopAccumulator<int> Value)>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -1513,6 +1515,15 @@ namespace Snapshots
                 }
                 foreach (var we in _wstate6)
                 {
+                    var shared = false;
+                    for (var s = 0; s < peers.Length && !shared; s++)
+                    {
+                        shared = s != __shard && peers[s]._wstate6.ContainsKey(we.Key);
+                    }
+                    if (!shared)
+                    {
+                        continue;
+                    }
                     foreach (var e in we.Value)
                     {
                         var owner = __ShardOf6(e.Key);
@@ -2077,43 +2088,44 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<string> output0, global::Compiled.ListSink<string> output1, global::Compiled.ListSink<string> output2)
+            private readonly global::Compiled.Execution.RunResultSink<string> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<string> _output1;
+            private readonly global::Compiled.Execution.RunResultSink<string> _output2;
+
+            internal Results(global::Compiled.Execution.RunResultSink<string> output0, global::Compiled.Execution.RunResultSink<string> output1, global::Compiled.Execution.RunResultSink<string> output2)
             {
-                Stamped = output0.Items;
-                StampedElements = output0.Elements;
-                Panes = output1.Items;
-                PanesElements = output1.Elements;
-                Described = output2.Items;
-                DescribedElements = output2.Elements;
+                _output0 = output0;
+                _output1 = output1;
+                _output2 = output2;
             }
 
-            /// <summary>The elements of output 'stamped'.</summary>
-            public global::System.Collections.Generic.List<string> Stamped { get; }
+            /// <summary>The elements of output 'stamped' (the values of <see cref="StampedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> Stamped => _output0.Values;
 
             /// <summary>The elements of output 'stamped' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> StampedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> StampedElements => _output0.Elements;
 
-            /// <summary>The elements of output 'panes'.</summary>
-            public global::System.Collections.Generic.List<string> Panes { get; }
+            /// <summary>The elements of output 'panes' (the values of <see cref="PanesElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> Panes => _output1.Values;
 
             /// <summary>The elements of output 'panes' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> PanesElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> PanesElements => _output1.Elements;
 
-            /// <summary>The elements of output 'described'.</summary>
-            public global::System.Collections.Generic.List<string> Described { get; }
+            /// <summary>The elements of output 'described' (the values of <see cref="DescribedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> Described => _output2.Values;
 
             /// <summary>The elements of output 'described' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DescribedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DescribedElements => _output2.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<string>();
-            var Sink1 = new global::Compiled.ListSink<string>();
-            var Sink2 = new global::Compiled.ListSink<string>();
-            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<string>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<string>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>>(Sink0, Sink1, Sink2);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -2123,10 +2135,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<string>();
-            var Sink1 = new global::Compiled.ListSink<string>();
-            var Sink2 = new global::Compiled.ListSink<string>();
-            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<string>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<string>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>>(Sink0, Sink1, Sink2);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -2143,17 +2155,20 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Snapshots.Play> plays, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<string>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<string>[parallelism];
-            var Sinks2 = new global::Compiled.ListSink<string>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<string>, global::Compiled.ListSink<string>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered1 = null;
+            var Sinks2 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered2 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<string>();
-                Sinks1[s] = new global::Compiled.ListSink<string>();
-                Sinks2[s] = new global::Compiled.ListSink<string>();
-                Shards[s] = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<string>, global::Compiled.ListSink<string>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Sinks2[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<string>>(Sinks0[s], Sinks1[s], Sinks2[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2167,6 +2182,20 @@ namespace Snapshots
                     var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
                     Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks1);
+                            Gathered2 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks2);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered2!.CopyPart(Sinks2, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2179,25 +2208,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            var Sink2 = Sinks2[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink2.Items.AddRange(Sinks2[s].Items);
-                Sink2.Elements.AddRange(Sinks2[s].Elements);
-            }
-            return new Results(Sink0, Sink1, Sink2);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

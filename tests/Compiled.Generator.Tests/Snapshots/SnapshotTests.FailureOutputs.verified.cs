@@ -189,7 +189,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x318D620Aul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0xED152FEDul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1889,52 +1889,53 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<global::Compiled.Failure<string>> output1, global::Compiled.ListSink<char> output2, global::Compiled.ListSink<global::Compiled.Failure<string>> output3)
+            private readonly global::Compiled.Execution.RunResultSink<int> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>> _output1;
+            private readonly global::Compiled.Execution.RunResultSink<char> _output2;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>> _output3;
+
+            internal Results(global::Compiled.Execution.RunResultSink<int> output0, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>> output1, global::Compiled.Execution.RunResultSink<char> output2, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>> output3)
             {
-                Total = output0.Items;
-                TotalElements = output0.Elements;
-                BadLines = output1.Items;
-                BadLinesElements = output1.Elements;
-                Letters = output2.Items;
-                LettersElements = output2.Elements;
-                Unspellable = output3.Items;
-                UnspellableElements = output3.Elements;
+                _output0 = output0;
+                _output1 = output1;
+                _output2 = output2;
+                _output3 = output3;
             }
 
-            /// <summary>The elements of output 'total'.</summary>
-            public global::System.Collections.Generic.List<int> Total { get; }
+            /// <summary>The elements of output 'total' (the values of <see cref="TotalElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Total => _output0.Values;
 
             /// <summary>The elements of output 'total' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> TotalElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> TotalElements => _output0.Elements;
 
-            /// <summary>The elements of output 'badLines'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.Failure<string>> BadLines { get; }
+            /// <summary>The elements of output 'badLines' (the values of <see cref="BadLinesElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.Failure<string>> BadLines => _output1.Values;
 
             /// <summary>The elements of output 'badLines' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.Failure<string>>> BadLinesElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.Failure<string>>> BadLinesElements => _output1.Elements;
 
-            /// <summary>The elements of output 'letters'.</summary>
-            public global::System.Collections.Generic.List<char> Letters { get; }
+            /// <summary>The elements of output 'letters' (the values of <see cref="LettersElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<char> Letters => _output2.Values;
 
             /// <summary>The elements of output 'letters' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<char>> LettersElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<char>> LettersElements => _output2.Elements;
 
-            /// <summary>The elements of output 'unspellable'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.Failure<string>> Unspellable { get; }
+            /// <summary>The elements of output 'unspellable' (the values of <see cref="UnspellableElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.Failure<string>> Unspellable => _output3.Values;
 
             /// <summary>The elements of output 'unspellable' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.Failure<string>>> UnspellableElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.Failure<string>>> UnspellableElements => _output3.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<string> lines, global::System.ReadOnlySpan<string> words)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            var Sink2 = new global::Compiled.ListSink<char>();
-            var Sink3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>(Sink0, Sink1, Sink2, Sink3);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<char>();
+            var Sink3 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>, global::Compiled.Execution.RunResultSink<char>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>>(Sink0, Sink1, Sink2, Sink3);
             Pipeline.PushLines(lines);
             Pipeline.PushWords(words);
             Pipeline.Finish();
@@ -1945,11 +1946,11 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<string> lines, global::System.Collections.Generic.IEnumerable<string> words)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            var Sink2 = new global::Compiled.ListSink<char>();
-            var Sink3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>(Sink0, Sink1, Sink2, Sink3);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<char>();
+            var Sink3 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>, global::Compiled.Execution.RunResultSink<char>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>>(Sink0, Sink1, Sink2, Sink3);
             Pipeline.PushLines(lines);
             Pipeline.PushWords(words);
             Pipeline.Finish();
@@ -1967,19 +1968,23 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<string> lines, global::System.ReadOnlyMemory<string> words, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<global::Compiled.Failure<string>>[parallelism];
-            var Sinks2 = new global::Compiled.ListSink<char>[parallelism];
-            var Sinks3 = new global::Compiled.ListSink<global::Compiled.Failure<string>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>? Gathered1 = null;
+            var Sinks2 = new global::Compiled.Execution.RunResultSink<char>[parallelism];
+            global::Compiled.Execution.RunResultSink<char>? Gathered2 = null;
+            var Sinks3 = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>? Gathered3 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>, global::Compiled.Execution.RunResultSink<char>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<int>();
-                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-                Sinks2[s] = new global::Compiled.ListSink<char>();
-                Sinks3[s] = new global::Compiled.ListSink<global::Compiled.Failure<string>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<global::Compiled.Failure<string>>, global::Compiled.ListSink<char>, global::Compiled.ListSink<global::Compiled.Failure<string>>>(Sinks0[s], Sinks1[s], Sinks2[s], Sinks3[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+                Sinks2[s] = new global::Compiled.Execution.RunResultSink<char>();
+                Sinks3[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>, global::Compiled.Execution.RunResultSink<char>, global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>>(Sinks0[s], Sinks1[s], Sinks2[s], Sinks3[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1995,6 +2000,22 @@ namespace Snapshots
                     var (StartWords, LengthWords) = global::Compiled.Parallel.KeyGroups.Chunk(words.Length, parallelism, s);
                     Shard.PushWords(words.Span.Slice(StartWords, LengthWords));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>.Allocate(Sinks1);
+                            Gathered2 = global::Compiled.Execution.RunResultSink<char>.Allocate(Sinks2);
+                            Gathered3 = global::Compiled.Execution.RunResultSink<global::Compiled.Failure<string>>.Allocate(Sinks3);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered2!.CopyPart(Sinks2, s);
+                        Gathered3!.CopyPart(Sinks3, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2008,31 +2029,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            var Sink2 = Sinks2[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink2.Items.AddRange(Sinks2[s].Items);
-                Sink2.Elements.AddRange(Sinks2[s].Elements);
-            }
-            var Sink3 = Sinks3[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink3.Items.AddRange(Sinks3[s].Items);
-                Sink3.Elements.AddRange(Sinks3[s].Elements);
-            }
-            return new Results(Sink0, Sink1, Sink2, Sink3);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0], Gathered3 ?? Sinks3[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -20,7 +20,7 @@
 //     #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
 //     #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
-//     #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
+//     #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)
 //     #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
@@ -41,7 +41,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -195,7 +195,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xFBD20D7Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0xABF9C725ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1681,11 +1681,13 @@ namespace Snapshots
                 __maxParallelism = maxParallelism;
             }
 
-            /// <summary>#4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting).</summary>
+            /// <summary>#4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split).</summary>
             private void __Exchange4()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.
+                // A window that no other shard holds stays here whole: every element of it was read here, so its panes are complete.
+                __group!.SignalAndWait(); // every shard's windows are in place: none is added or removed before the merge below
+                // Ship: this shard's part of every window that another shard holds too, for each key another shard owns.
                 var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, int Value)>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -1693,6 +1695,15 @@ namespace Snapshots
                 }
                 foreach (var we in _wstate4)
                 {
+                    var shared = false;
+                    for (var s = 0; s < peers.Length && !shared; s++)
+                    {
+                        shared = s != __shard && peers[s]._wstate4.ContainsKey(we.Key);
+                    }
+                    if (!shared)
+                    {
+                        continue;
+                    }
                     foreach (var e in we.Value)
                     {
                         var owner = __ShardOf4(e.Key);
@@ -2088,34 +2099,35 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> output0, global::Compiled.ListSink<long> output1)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<long> _output1;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> output0, global::Compiled.Execution.RunResultSink<long> output1)
             {
-                PerMinute = output0.Items;
-                PerMinuteElements = output0.Elements;
-                Sliding = output1.Items;
-                SlidingElements = output1.Elements;
+                _output0 = output0;
+                _output1 = output1;
             }
 
-            /// <summary>The elements of output 'perMinute'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> PerMinute { get; }
+            /// <summary>The elements of output 'perMinute' (the values of <see cref="PerMinuteElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> PerMinute => _output0.Values;
 
             /// <summary>The elements of output 'perMinute' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> PerMinuteElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> PerMinuteElements => _output0.Elements;
 
-            /// <summary>The elements of output 'sliding'.</summary>
-            public global::System.Collections.Generic.List<long> Sliding { get; }
+            /// <summary>The elements of output 'sliding' (the values of <see cref="SlidingElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<long> Sliding => _output1.Values;
 
             /// <summary>The elements of output 'sliding' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> SlidingElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> SlidingElements => _output1.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Sink1 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -2125,9 +2137,9 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Sink1 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -2144,15 +2156,17 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Snapshots.Play> plays, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<long>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<long>[parallelism];
+            global::Compiled.Execution.RunResultSink<long>? Gathered1 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-                Sinks1[s] = new global::Compiled.ListSink<long>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>, global::Compiled.ListSink<long>>(Sinks0[s], Sinks1[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<long>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[s], Sinks1[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2166,6 +2180,18 @@ namespace Snapshots
                     var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
                     Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks1);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2178,19 +2204,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            return new Results(Sink0, Sink1);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

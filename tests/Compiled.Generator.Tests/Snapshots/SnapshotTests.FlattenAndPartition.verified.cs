@@ -140,7 +140,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x9BF3251Eul << 32) | 0u;
+            public ulong StateFingerprint => (0xD248266Eul << 32) | 0u;
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1243,34 +1243,35 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<int> output1)
+            private readonly global::Compiled.Execution.RunResultSink<int> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<int> _output1;
+
+            internal Results(global::Compiled.Execution.RunResultSink<int> output0, global::Compiled.Execution.RunResultSink<int> output1)
             {
-                Low = output0.Items;
-                LowElements = output0.Elements;
-                Merged = output1.Items;
-                MergedElements = output1.Elements;
+                _output0 = output0;
+                _output1 = output1;
             }
 
-            /// <summary>The elements of output 'low'.</summary>
-            public global::System.Collections.Generic.List<int> Low { get; }
+            /// <summary>The elements of output 'low' (the values of <see cref="LowElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Low => _output0.Values;
 
             /// <summary>The elements of output 'low' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> LowElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> LowElements => _output0.Elements;
 
-            /// <summary>The elements of output 'merged'.</summary>
-            public global::System.Collections.Generic.List<int> Merged { get; }
+            /// <summary>The elements of output 'merged' (the values of <see cref="MergedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Merged => _output1.Values;
 
             /// <summary>The elements of output 'merged' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> MergedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> MergedElements => _output1.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<int>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<int>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1280,9 +1281,9 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<int>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<int>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>>(Sink0, Sink1);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1299,15 +1300,17 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<int>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered1 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<int>();
-                Sinks1[s] = new global::Compiled.ListSink<int>();
-                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>>(Sinks0[s], Sinks1[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>>(Sinks0[s], Sinks1[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1321,6 +1324,18 @@ namespace Snapshots
                     var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
                     Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks1);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1333,19 +1348,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            return new Results(Sink0, Sink1);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
         /// <summary>

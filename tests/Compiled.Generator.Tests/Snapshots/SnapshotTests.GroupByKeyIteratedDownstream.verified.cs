@@ -147,7 +147,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x310DFD32ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x6DB0B601ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1382,25 +1382,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<int, string>> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>> output0)
             {
-                Joined = output0.Items;
-                JoinedElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'joined'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<int, string>> Joined { get; }
+            /// <summary>The elements of output 'joined' (the values of <see cref="JoinedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<int, string>> Joined => _output0.Values;
 
             /// <summary>The elements of output 'joined' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, string>>> JoinedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, string>>> JoinedElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1410,8 +1411,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1428,13 +1429,14 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1448,6 +1450,16 @@ namespace Snapshots
                     var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
                     Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1460,13 +1472,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -174,7 +174,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xC5926FCCul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0xD0E9BCF1ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1543,43 +1543,44 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<string> output0, global::Compiled.ListSink<long> output1, global::Compiled.ListSink<global::Compiled.KV<int, string>> output2)
+            private readonly global::Compiled.Execution.RunResultSink<string> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<long> _output1;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>> _output2;
+
+            internal Results(global::Compiled.Execution.RunResultSink<string> output0, global::Compiled.Execution.RunResultSink<long> output1, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>> output2)
             {
-                DistinctKeys = output0.Items;
-                DistinctKeysElements = output0.Elements;
-                ValueCount = output1.Items;
-                ValueCountElements = output1.Elements;
-                Swapped = output2.Items;
-                SwappedElements = output2.Elements;
+                _output0 = output0;
+                _output1 = output1;
+                _output2 = output2;
             }
 
-            /// <summary>The elements of output 'distinctKeys'.</summary>
-            public global::System.Collections.Generic.List<string> DistinctKeys { get; }
+            /// <summary>The elements of output 'distinctKeys' (the values of <see cref="DistinctKeysElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> DistinctKeys => _output0.Values;
 
             /// <summary>The elements of output 'distinctKeys' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DistinctKeysElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DistinctKeysElements => _output0.Elements;
 
-            /// <summary>The elements of output 'valueCount'.</summary>
-            public global::System.Collections.Generic.List<long> ValueCount { get; }
+            /// <summary>The elements of output 'valueCount' (the values of <see cref="ValueCountElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<long> ValueCount => _output1.Values;
 
             /// <summary>The elements of output 'valueCount' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> ValueCountElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> ValueCountElements => _output1.Elements;
 
-            /// <summary>The elements of output 'swapped'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<int, string>> Swapped { get; }
+            /// <summary>The elements of output 'swapped' (the values of <see cref="SwappedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<int, string>> Swapped => _output2.Values;
 
             /// <summary>The elements of output 'swapped' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, string>>> SwappedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<int, string>>> SwappedElements => _output2.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> pairs)
         {
-            var Sink0 = new global::Compiled.ListSink<string>();
-            var Sink1 = new global::Compiled.ListSink<long>();
-            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<long>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<long>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
             Pipeline.PushPairs(pairs);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -1589,10 +1590,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> pairs)
         {
-            var Sink0 = new global::Compiled.ListSink<string>();
-            var Sink1 = new global::Compiled.ListSink<long>();
-            var Sink2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<string>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<long>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<long>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sink0, Sink1, Sink2);
             Pipeline.PushPairs(pairs);
             Pipeline.Finish();
             return new Results(Sink0, Sink1, Sink2);
@@ -1609,17 +1610,20 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> pairs, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<string>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<long>[parallelism];
-            var Sinks2 = new global::Compiled.ListSink<global::Compiled.KV<int, string>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<long>[parallelism];
+            global::Compiled.Execution.RunResultSink<long>? Gathered1 = null;
+            var Sinks2 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>? Gathered2 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<long>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<string>();
-                Sinks1[s] = new global::Compiled.ListSink<long>();
-                Sinks2[s] = new global::Compiled.ListSink<global::Compiled.KV<int, string>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<string>, global::Compiled.ListSink<long>, global::Compiled.ListSink<global::Compiled.KV<int, string>>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<long>();
+                Sinks2[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<string>, global::Compiled.Execution.RunResultSink<long>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>>(Sinks0[s], Sinks1[s], Sinks2[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1633,6 +1637,20 @@ namespace Snapshots
                     var (StartPairs, LengthPairs) = global::Compiled.Parallel.KeyGroups.Chunk(pairs.Length, parallelism, s);
                     Shard.PushPairs(pairs.Span.Slice(StartPairs, LengthPairs));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks1);
+                            Gathered2 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<int, string>>.Allocate(Sinks2);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered2!.CopyPart(Sinks2, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1645,25 +1663,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            var Sink2 = Sinks2[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink2.Items.AddRange(Sinks2[s].Items);
-                Sink2.Elements.AddRange(Sinks2[s].Elements);
-            }
-            return new Results(Sink0, Sink1, Sink2);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -157,7 +157,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x0932E7DAul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0x6F16BD99ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1339,25 +1339,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<long> output0)
+            private readonly global::Compiled.Execution.RunResultSink<long> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<long> output0)
             {
-                Sum = output0.Items;
-                SumElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'sum'.</summary>
-            public global::System.Collections.Generic.List<long> Sum { get; }
+            /// <summary>The elements of output 'sum' (the values of <see cref="SumElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<long> Sum => _output0.Values;
 
             /// <summary>The elements of output 'sum' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> SumElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<long>> SumElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<long>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<long>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1367,8 +1368,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers)
         {
-            var Sink0 = new global::Compiled.ListSink<long>();
-            var Pipeline = new Runner<global::Compiled.ListSink<long>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<long>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<long>>(Sink0);
             Pipeline.PushNumbers(numbers);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1385,13 +1386,14 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<int> numbers, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<long>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<long>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<long>[parallelism];
+            global::Compiled.Execution.RunResultSink<long>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<long>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<long>();
-                Shards[s] = new Runner<global::Compiled.ListSink<long>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<long>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<long>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1405,6 +1407,16 @@ namespace Snapshots
                     var (StartNumbers, LengthNumbers) = global::Compiled.Parallel.KeyGroups.Chunk(numbers.Length, parallelism, s);
                     Shard.PushNumbers(numbers.Span.Slice(StartNumbers, LengthNumbers));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1417,13 +1429,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -132,7 +132,7 @@ namespace Snapshots
                 /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
                 /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
                 /// </summary>
-                public ulong StateFingerprint => (0xDE1726AEul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
+                public ulong StateFingerprint => (0x206CFB9Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
 
                 /// <summary>
                 /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1322,25 +1322,26 @@ namespace Snapshots
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public sealed class Results
             {
-                internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0)
+                private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> _output0;
+
+                internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> output0)
                 {
-                    Repeated = output0.Items;
-                    RepeatedElements = output0.Elements;
+                    _output0 = output0;
                 }
 
-                /// <summary>The elements of output 'repeated'.</summary>
-                public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Repeated { get; }
+                /// <summary>The elements of output 'repeated' (the values of <see cref="RepeatedElements"/>, taken when first read).</summary>
+                public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Repeated => _output0.Values;
 
                 /// <summary>The elements of output 'repeated' with their timestamps, windows and panes.</summary>
-                public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> RepeatedElements { get; }
+                public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> RepeatedElements => _output0.Elements;
             }
 
             /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public static Results Run(global::System.ReadOnlySpan<string> words)
             {
-                var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+                var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>(Sink0);
                 Pipeline.PushWords(words);
                 Pipeline.Finish();
                 return new Results(Sink0);
@@ -1350,8 +1351,8 @@ namespace Snapshots
             [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
             public static Results Run(global::System.Collections.Generic.IEnumerable<string> words)
             {
-                var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+                var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>(Sink0);
                 Pipeline.PushWords(words);
                 Pipeline.Finish();
                 return new Results(Sink0);
@@ -1368,13 +1369,14 @@ namespace Snapshots
             public static Results Run(global::System.ReadOnlyMemory<string> words, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
             {
                 global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-                var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
-                var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>[parallelism];
+                var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>[parallelism];
+                global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>? Gathered0 = null;
+                var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>[parallelism];
                 using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
                 for (var s = 0; s < parallelism; s++)
                 {
-                    Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                    Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sinks0[s]);
+                    Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                    Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>(Sinks0[s]);
                 }
                 for (var s = 0; s < parallelism; s++)
                 {
@@ -1388,6 +1390,16 @@ namespace Snapshots
                         var (StartWords, LengthWords) = global::Compiled.Parallel.KeyGroups.Chunk(words.Length, parallelism, s);
                         Shard.PushWords(words.Span.Slice(StartWords, LengthWords));
                         Shard.Finish();
+                        if (parallelism > 1)
+                        {
+                            Group.SignalAndWait(); // every shard has its results: the sizes are known
+                            if (s == 0)
+                            {
+                                Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks0);
+                            }
+                            Group.SignalAndWait();
+                            Gathered0!.CopyPart(Sinks0, s);
+                        }
                     });
                 }
                 catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1400,13 +1412,7 @@ namespace Snapshots
                     };
                     throw failure.OnShard(e.Shard, parallelism, offset);
                 }
-                var Sink0 = Sinks0[0];
-                for (var s = 1; s < parallelism; s++)
-                {
-                    Sink0.Items.AddRange(Sinks0[s].Items);
-                    Sink0.Elements.AddRange(Sinks0[s].Elements);
-                }
-                return new Results(Sink0);
+                return new Results(Gathered0 ?? Sinks0[0]);
             }
 
             /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -139,7 +139,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x048CA5DEul << 32) | 0u;
+            public ulong StateFingerprint => (0x1F3FEEAEul << 32) | 0u;
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1357,25 +1357,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<string> output1)
+            private readonly global::Compiled.Execution.RunResultSink<int> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<string> _output1;
+
+            internal Results(global::Compiled.Execution.RunResultSink<int> output0, global::Compiled.Execution.RunResultSink<string> output1)
             {
-                Parsed = output0.Items;
-                ParsedElements = output0.Elements;
-                DeadLetters = output1.Items;
-                DeadLettersElements = output1.Elements;
+                _output0 = output0;
+                _output1 = output1;
             }
 
-            /// <summary>The elements of output 'parsed'.</summary>
-            public global::System.Collections.Generic.List<int> Parsed { get; }
+            /// <summary>The elements of output 'parsed' (the values of <see cref="ParsedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Parsed => _output0.Values;
 
             /// <summary>The elements of output 'parsed' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> ParsedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> ParsedElements => _output0.Elements;
 
-            /// <summary>The elements of output 'deadLetters'.</summary>
-            public global::System.Collections.Generic.List<string> DeadLetters { get; }
+            /// <summary>The elements of output 'deadLetters' (the values of <see cref="DeadLettersElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> DeadLetters => _output1.Values;
 
             /// <summary>The elements of output 'deadLetters' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DeadLettersElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> DeadLettersElements => _output1.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
@@ -1383,9 +1384,9 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Compiled.TextInput lines)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<string>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<string>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sink0, Sink1);
             Pipeline.ReadLines(lines);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1403,15 +1404,17 @@ namespace Snapshots
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
             var PartsLines = lines.Split(parallelism);
-            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<string>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered1 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<int>();
-                Sinks1[s] = new global::Compiled.ListSink<string>();
-                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sinks0[s], Sinks1[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sinks0[s], Sinks1[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1427,6 +1430,18 @@ namespace Snapshots
                         Shard.ReadLines(PartsLines[s]);
                     }
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks1);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1434,19 +1449,7 @@ namespace Snapshots
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
                 throw failure.OnShard(e.Shard, parallelism, -1);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            return new Results(Sink0, Sink1);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
         /// <summary>

@@ -157,7 +157,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x1ABDEDF5ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x2306044Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1393,25 +1393,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> output0)
             {
-                Totals = output0.Items;
-                TotalsElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'totals'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> Totals { get; }
+            /// <summary>The elements of output 'totals' (the values of <see cref="TotalsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> Totals => _output0.Values;
 
             /// <summary>The elements of output 'totals' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> TotalsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> TotalsElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Snapshots.ScoreOptions pipelineOptions, global::System.ReadOnlySpan<global::Compiled.KV<string, int>> scores)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sink0);
             Pipeline.PushScores(scores);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1421,8 +1422,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Snapshots.ScoreOptions pipelineOptions, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> scores)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sink0);
             Pipeline.PushScores(scores);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1439,13 +1440,14 @@ namespace Snapshots
         public static Results Run(global::Snapshots.ScoreOptions pipelineOptions, global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> scores, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(pipelineOptions, Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1459,6 +1461,16 @@ namespace Snapshots
                     var (StartScores, LengthScores) = global::Compiled.Parallel.KeyGroups.Chunk(scores.Length, parallelism, s);
                     Shard.PushScores(scores.Span.Slice(StartScores, LengthScores));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1471,13 +1483,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -193,7 +193,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x19E9A59Aul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0xCCF214FAul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1916,34 +1916,35 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0, global::Compiled.ListSink<global::Compiled.KV<string, int>> output1)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> _output1;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> output0, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> output1)
             {
-                Sessions = output0.Items;
-                SessionsElements = output0.Elements;
-                TeamScores = output1.Items;
-                TeamScoresElements = output1.Elements;
+                _output0 = output0;
+                _output1 = output1;
             }
 
-            /// <summary>The elements of output 'sessions'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Sessions { get; }
+            /// <summary>The elements of output 'sessions' (the values of <see cref="SessionsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Sessions => _output0.Values;
 
             /// <summary>The elements of output 'sessions' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> SessionsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> SessionsElements => _output0.Elements;
 
-            /// <summary>The elements of output 'teamScores'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> TeamScores { get; }
+            /// <summary>The elements of output 'teamScores' (the values of <see cref="TeamScoresElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> TeamScores => _output1.Values;
 
             /// <summary>The elements of output 'teamScores' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> TeamScoresElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> TeamScoresElements => _output1.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1953,9 +1954,9 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Snapshots.Play> plays)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Sink1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sink0, Sink1);
             Pipeline.PushPlays(plays);
             Pipeline.Finish();
             return new Results(Sink0, Sink1);
@@ -1972,15 +1973,17 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Snapshots.Play> plays, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>? Gathered1 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                Sinks1[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>, global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sinks0[s], Sinks1[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sinks0[s], Sinks1[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1994,6 +1997,18 @@ namespace Snapshots
                     var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
                     Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>.Allocate(Sinks1);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2006,19 +2021,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            return new Results(Sink0, Sink1);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

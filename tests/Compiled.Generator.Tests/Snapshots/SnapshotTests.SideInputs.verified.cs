@@ -276,7 +276,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x3A247FB9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
+            public ulong StateFingerprint => (0xF04B35ECul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -2838,43 +2838,44 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<int> output0, global::Compiled.ListSink<int> output1, global::Compiled.ListSink<string> output2)
+            private readonly global::Compiled.Execution.RunResultSink<int> _output0;
+            private readonly global::Compiled.Execution.RunResultSink<int> _output1;
+            private readonly global::Compiled.Execution.RunResultSink<string> _output2;
+
+            internal Results(global::Compiled.Execution.RunResultSink<int> output0, global::Compiled.Execution.RunResultSink<int> output1, global::Compiled.Execution.RunResultSink<string> output2)
             {
-                Large = output0.Items;
-                LargeElements = output0.Elements;
-                Ranks = output1.Items;
-                RanksElements = output1.Elements;
-                Named = output2.Items;
-                NamedElements = output2.Elements;
+                _output0 = output0;
+                _output1 = output1;
+                _output2 = output2;
             }
 
-            /// <summary>The elements of output 'large'.</summary>
-            public global::System.Collections.Generic.List<int> Large { get; }
+            /// <summary>The elements of output 'large' (the values of <see cref="LargeElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Large => _output0.Values;
 
             /// <summary>The elements of output 'large' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> LargeElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> LargeElements => _output0.Elements;
 
-            /// <summary>The elements of output 'ranks'.</summary>
-            public global::System.Collections.Generic.List<int> Ranks { get; }
+            /// <summary>The elements of output 'ranks' (the values of <see cref="RanksElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<int> Ranks => _output1.Values;
 
             /// <summary>The elements of output 'ranks' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> RanksElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<int>> RanksElements => _output1.Elements;
 
-            /// <summary>The elements of output 'named'.</summary>
-            public global::System.Collections.Generic.List<string> Named { get; }
+            /// <summary>The elements of output 'named' (the values of <see cref="NamedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<string> Named => _output2.Values;
 
             /// <summary>The elements of output 'named' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> NamedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<string>> NamedElements => _output2.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<int> numbers, global::System.ReadOnlySpan<int> thresholds, global::System.ReadOnlySpan<global::Compiled.KV<int, string>> names)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<int>();
-            var Sink2 = new global::Compiled.ListSink<string>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<string>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sink0, Sink1, Sink2);
             Pipeline.PushNumbers(numbers);
             Pipeline.PushThresholds(thresholds);
             Pipeline.PushNames(names);
@@ -2886,10 +2887,10 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<int> numbers, global::System.Collections.Generic.IEnumerable<int> thresholds, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<int, string>> names)
         {
-            var Sink0 = new global::Compiled.ListSink<int>();
-            var Sink1 = new global::Compiled.ListSink<int>();
-            var Sink2 = new global::Compiled.ListSink<string>();
-            var Pipeline = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sink0, Sink1, Sink2);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink1 = new global::Compiled.Execution.RunResultSink<int>();
+            var Sink2 = new global::Compiled.Execution.RunResultSink<string>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sink0, Sink1, Sink2);
             Pipeline.PushNumbers(numbers);
             Pipeline.PushThresholds(thresholds);
             Pipeline.PushNames(names);
@@ -2908,17 +2909,20 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<int> numbers, global::System.ReadOnlyMemory<int> thresholds, global::System.ReadOnlyMemory<global::Compiled.KV<int, string>> names, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<int>[parallelism];
-            var Sinks1 = new global::Compiled.ListSink<int>[parallelism];
-            var Sinks2 = new global::Compiled.ListSink<string>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered0 = null;
+            var Sinks1 = new global::Compiled.Execution.RunResultSink<int>[parallelism];
+            global::Compiled.Execution.RunResultSink<int>? Gathered1 = null;
+            var Sinks2 = new global::Compiled.Execution.RunResultSink<string>[parallelism];
+            global::Compiled.Execution.RunResultSink<string>? Gathered2 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<int>();
-                Sinks1[s] = new global::Compiled.ListSink<int>();
-                Sinks2[s] = new global::Compiled.ListSink<string>();
-                Shards[s] = new Runner<global::Compiled.ListSink<int>, global::Compiled.ListSink<int>, global::Compiled.ListSink<string>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks1[s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks2[s] = new global::Compiled.Execution.RunResultSink<string>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sinks0[s], Sinks1[s], Sinks2[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2936,6 +2940,20 @@ namespace Snapshots
                     var (StartNames, LengthNames) = global::Compiled.Parallel.KeyGroups.Chunk(names.Length, parallelism, s);
                     Shard.PushNames(names.Span.Slice(StartNames, LengthNames));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks0);
+                            Gathered1 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks1);
+                            Gathered2 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks2);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered2!.CopyPart(Sinks2, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2950,25 +2968,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            var Sink1 = Sinks1[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink1.Items.AddRange(Sinks1[s].Items);
-                Sink1.Elements.AddRange(Sinks1[s].Elements);
-            }
-            var Sink2 = Sinks2[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink2.Items.AddRange(Sinks2[s].Items);
-                Sink2.Elements.AddRange(Sinks2[s].Elements);
-            }
-            return new Results(Sink0, Sink1, Sink2);
+            return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

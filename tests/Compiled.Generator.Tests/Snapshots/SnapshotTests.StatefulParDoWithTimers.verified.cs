@@ -190,7 +190,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x181727B9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x59FD45B9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1946,25 +1946,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, int>> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>> output0)
             {
-                Activity = output0.Items;
-                ActivityElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'activity'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> Activity { get; }
+            /// <summary>The elements of output 'activity' (the values of <see cref="ActivityElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, int>> Activity => _output0.Values;
 
             /// <summary>The elements of output 'activity' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> ActivityElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, int>>> ActivityElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> clicks)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sink0);
             Pipeline.PushClicks(clicks);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1974,8 +1975,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, int>> clicks)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sink0);
             Pipeline.PushClicks(clicks);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1992,13 +1993,14 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, int>> clicks, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, int>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, int>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, int>>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2012,6 +2014,16 @@ namespace Snapshots
                     var (StartClicks, LengthClicks) = global::Compiled.Parallel.KeyGroups.Chunk(clicks.Length, parallelism, s);
                     Shard.PushClicks(clicks.Span.Slice(StartClicks, LengthClicks));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2024,13 +2036,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -26,7 +26,7 @@
 //     #8 CombinePerKey (line 19): state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order
-//     #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)
+//     #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it
@@ -47,7 +47,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'rates', element by element\n  #0 Create 'rates' (line 11)\n    -> #1 WithTimestamps (line 12)\n      -> #2 Window fixed 60 s (line 13)\n        -> #3 AsDictionary (line 14)  (stage ends: side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness)\nStage 2: when the watermark passes the end of a window, that window of the view is complete: #3 AsDictionary (line 14)\n  #3 AsDictionary (line 14)\nStage 3: fused loop over input 'prices', element by element\n  #4 Create 'prices' (line 15)\n    -> #5 WithTimestamps (line 16)\n      -> #6 Window sliding 120 s every 60 s (line 17)\n        -> #7 Map (line 18)  (stage ends: reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it)\nStage 4: when the watermark passes the end of the side window its elements wait for, replays them into #7 Map (line 18)\n  #7 Map (line 18)\n    -> #8 CombinePerKey (line 19)  (stage ends: state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 5: when the watermark passes the end of a window, emits that window's state of #8 CombinePerKey (line 19)\n  #8 CombinePerKey (line 19)\n    -> #9 Output 'converted' (line 20)\nFusion boundaries:\n  #3 AsDictionary (line 14): side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness\n  #7 Map (line 18): reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it\n  #8 CombinePerKey (line 19): state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #8 CombinePerKey (line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'rates', element by element\n  #0 Create 'rates' (line 11)\n    -> #1 WithTimestamps (line 12)\n      -> #2 Window fixed 60 s (line 13)\n        -> #3 AsDictionary (line 14)  (stage ends: side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness)\nStage 2: when the watermark passes the end of a window, that window of the view is complete: #3 AsDictionary (line 14)\n  #3 AsDictionary (line 14)\nStage 3: fused loop over input 'prices', element by element\n  #4 Create 'prices' (line 15)\n    -> #5 WithTimestamps (line 16)\n      -> #6 Window sliding 120 s every 60 s (line 17)\n        -> #7 Map (line 18)  (stage ends: reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it)\nStage 4: when the watermark passes the end of the side window its elements wait for, replays them into #7 Map (line 18)\n  #7 Map (line 18)\n    -> #8 CombinePerKey (line 19)  (stage ends: state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 5: when the watermark passes the end of a window, emits that window's state of #8 CombinePerKey (line 19)\n  #8 CombinePerKey (line 19)\n    -> #9 Output 'converted' (line 20)\nFusion boundaries:\n  #3 AsDictionary (line 14): side-input view kept per fixed 60 s window; a window is read once the watermark passes its end, and dropped once it is past it by its readers' allowed lateness\n  #7 Map (line 18): reads side input #3 in the fixed 60 s window its own window maps to (Beam's default mapping), so its input waits until the watermark passes that window's end, holding the watermark of what is below it\n  #8 CombinePerKey (line 19): state per key and sliding 120 s every 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 AsDictionary (line 14): a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order\n  #8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 AsDictionary (line 14): a side-input view, broadcast: every shard of the level gets every element of it, so each holds the whole view of every fixed 60 s window; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Map (line 18): reads side input #3: its elements stay on the shard of the sender's index (if they come from below), where the whole view is, and wait there until the shard's watermark passes the end of their side window, holding that shard's output watermark; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #8 CombinePerKey (line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -214,7 +214,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x7C4544AEul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DoubleCoder).FormatVersion), default(global::Compiled.Coders.KVCoder<string, double, global::Compiled.Coders.StringCoder, global::Compiled.Coders.DoubleCoder>).FormatVersion);
+            public ulong StateFingerprint => (0x86A909E2ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DoubleCoder).FormatVersion), default(global::Compiled.Coders.KVCoder<string, double, global::Compiled.Coders.StringCoder, global::Compiled.Coders.DoubleCoder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -2043,11 +2043,13 @@ namespace Snapshots
                 _view3 = whole;
             }
 
-            /// <summary>#8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting).</summary>
+            /// <summary>#8 CombinePerKey (line 19): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split).</summary>
             private void __Exchange8()
             {
                 var peers = __peers!;
-                // Ship: this shard's part of every window and key another shard owns; its own keys stay where they are.
+                // A window that no other shard holds stays here whole: every element of it was read here, so its panes are complete.
+                __group!.SignalAndWait(); // every shard's windows are in place: none is added or removed before the merge below
+                // Ship: this shard's part of every window that another shard holds too, for each key another shard owns.
                 var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, double Value)>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
@@ -2055,6 +2057,15 @@ namespace Snapshots
                 }
                 foreach (var we in _wstate8)
                 {
+                    var shared = false;
+                    for (var s = 0; s < peers.Length && !shared; s++)
+                    {
+                        shared = s != __shard && peers[s]._wstate8.ContainsKey(we.Key);
+                    }
+                    if (!shared)
+                    {
+                        continue;
+                    }
                     foreach (var e in we.Value)
                     {
                         var owner = __ShardOf8(e.Key);
@@ -2420,25 +2431,26 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, double>> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>> output0)
             {
-                Converted = output0.Items;
-                ConvertedElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'converted'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, double>> Converted { get; }
+            /// <summary>The elements of output 'converted' (the values of <see cref="ConvertedElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, double>> Converted => _output0.Values;
 
             /// <summary>The elements of output 'converted' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, double>>> ConvertedElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, double>>> ConvertedElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.ReadOnlySpan<global::Compiled.KV<string, double>> rates, global::System.ReadOnlySpan<global::Compiled.KV<string, double>> prices)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, double>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, double>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>>(Sink0);
             Pipeline.PushRates(rates);
             Pipeline.PushPrices(prices);
             Pipeline.Finish();
@@ -2449,8 +2461,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, double>> rates, global::System.Collections.Generic.IEnumerable<global::Compiled.KV<string, double>> prices)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, double>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, double>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>>(Sink0);
             Pipeline.PushRates(rates);
             Pipeline.PushPrices(prices);
             Pipeline.Finish();
@@ -2468,13 +2480,14 @@ namespace Snapshots
         public static Results Run(global::System.ReadOnlyMemory<global::Compiled.KV<string, double>> rates, global::System.ReadOnlyMemory<global::Compiled.KV<string, double>> prices, int parallelism, int maxParallelism = global::Compiled.Parallel.KeyGroups.DefaultMaxParallelism)
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, double>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, double>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, double>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, double>>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -2490,6 +2503,16 @@ namespace Snapshots
                     var (StartPrices, LengthPrices) = global::Compiled.Parallel.KeyGroups.Chunk(prices.Length, parallelism, s);
                     Shard.PushPrices(prices.Span.Slice(StartPrices, LengthPrices));
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, double>>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -2503,13 +2526,7 @@ namespace Snapshots
                 };
                 throw failure.OnShard(e.Shard, parallelism, offset);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>

@@ -153,7 +153,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x9CFABD10ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
+            public ulong StateFingerprint => (0x5E6D5091ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1467,17 +1467,18 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class Results
         {
-            internal Results(global::Compiled.ListSink<global::Compiled.KV<string, long>> output0)
+            private readonly global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> _output0;
+
+            internal Results(global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>> output0)
             {
-                Counts = output0.Items;
-                CountsElements = output0.Elements;
+                _output0 = output0;
             }
 
-            /// <summary>The elements of output 'counts'.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Counts { get; }
+            /// <summary>The elements of output 'counts' (the values of <see cref="CountsElements"/>, taken when first read).</summary>
+            public global::System.Collections.Generic.List<global::Compiled.KV<string, long>> Counts => _output0.Values;
 
             /// <summary>The elements of output 'counts' with their timestamps, windows and panes.</summary>
-            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> CountsElements { get; }
+            public global::System.Collections.Generic.List<global::Compiled.WindowedValue<global::Compiled.KV<string, long>>> CountsElements => _output0.Elements;
         }
 
         /// <summary>Runs the pipeline as a batch job over the given inputs and collects every output in memory.</summary>
@@ -1485,8 +1486,8 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public static Results Run(global::Compiled.TextInput lines)
         {
-            var Sink0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-            var Pipeline = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sink0);
+            var Sink0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+            var Pipeline = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>(Sink0);
             Pipeline.ReadLines(lines);
             Pipeline.Finish();
             return new Results(Sink0);
@@ -1504,13 +1505,14 @@ namespace Snapshots
         {
             global::Compiled.Parallel.KeyGroups.ValidateParallelism(parallelism, maxParallelism);
             var PartsLines = lines.Split(parallelism);
-            var Sinks0 = new global::Compiled.ListSink<global::Compiled.KV<string, long>>[parallelism];
-            var Shards = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>[parallelism];
+            var Sinks0 = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>[parallelism];
+            global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>? Gathered0 = null;
+            var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
             for (var s = 0; s < parallelism; s++)
             {
-                Sinks0[s] = new global::Compiled.ListSink<global::Compiled.KV<string, long>>();
-                Shards[s] = new Runner<global::Compiled.ListSink<global::Compiled.KV<string, long>>>(Sinks0[s]);
+                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>>(Sinks0[s]);
             }
             for (var s = 0; s < parallelism; s++)
             {
@@ -1526,6 +1528,16 @@ namespace Snapshots
                         Shard.ReadLines(PartsLines[s]);
                     }
                     Shard.Finish();
+                    if (parallelism > 1)
+                    {
+                        Group.SignalAndWait(); // every shard has its results: the sizes are known
+                        if (s == 0)
+                        {
+                            Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks0);
+                        }
+                        Group.SignalAndWait();
+                        Gathered0!.CopyPart(Sinks0, s);
+                    }
                 });
             }
             catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
@@ -1533,13 +1545,7 @@ namespace Snapshots
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
                 throw failure.OnShard(e.Shard, parallelism, -1);
             }
-            var Sink0 = Sinks0[0];
-            for (var s = 1; s < parallelism; s++)
-            {
-                Sink0.Items.AddRange(Sinks0[s].Items);
-                Sink0.Elements.AddRange(Sinks0[s].Elements);
-            }
-            return new Results(Sink0);
+            return new Results(Gathered0 ?? Sinks0[0]);
         }
 
         /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
