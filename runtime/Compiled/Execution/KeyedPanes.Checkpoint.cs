@@ -56,10 +56,12 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 default(TAccumCoder).Encode(ref writer, slot.Accumulator);
             }
 
-            writer.WriteUInt64(slot.Trigger.Finished);
+            // The default trigger keeps no state: it writes the zero state it had when the state was in the slot.
+            var trigger = _defaultTrigger ? default : _triggerStates[i];
+            writer.WriteUInt64(trigger.Finished);
             for (var c = 0; c < TriggerState.MaxCells; c++)
             {
-                writer.WriteInt64(slot.Trigger.Cells[c]);
+                writer.WriteInt64(trigger.Cells[c]);
             }
 
             writer.WriteInt64(slot.ElementHold);
@@ -185,6 +187,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 var generation = slot.Generation;
                 slot = source._slots[node];
                 slot.Generation = generation;
+                if (!_defaultTrigger)
+                {
+                    _triggerStates[index] = source._triggerStates[node];
+                }
                 Insert(ref target, index);
                 moved[node] = index;
                 node = source._slots[node].Right;
@@ -211,9 +217,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     }
 
     /// <summary>Queues here the timers of the source whose slots were adopted, at their times.</summary>
-    private void AdoptTimers(PriorityQueue<TimerRef, long> from, PriorityQueue<TimerRef, long> to, KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved)
+    private void AdoptTimers(TimerQueue<TimerRef> from, TimerQueue<TimerRef> to, KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved)
     {
-        foreach (var (timer, time) in from.UnorderedItems)
+        foreach (var (timer, time) in from.OrderedItems())
         {
             if (Moved(source, moved, timer) is { } adopted)
             {
@@ -278,6 +284,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         if (used > _slots.Length)
         {
             Array.Resize(ref _slots, Math.Max(used, _slots.Length * 2));
+            if (!_defaultTrigger)
+            {
+                Array.Resize(ref _triggerStates, _slots.Length);
+            }
         }
 
         _used = used;
@@ -301,10 +311,16 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 slot.Accumulator = default(TAccumCoder).Decode(ref reader);
             }
 
-            slot.Trigger.Finished = reader.ReadUInt64();
+            var trigger = default(TriggerState);
+            trigger.Finished = reader.ReadUInt64();
             for (var c = 0; c < TriggerState.MaxCells; c++)
             {
-                slot.Trigger.Cells[c] = reader.ReadInt64();
+                trigger.Cells[c] = reader.ReadInt64();
+            }
+
+            if (!_defaultTrigger)
+            {
+                _triggerStates[i] = trigger;
             }
 
             slot.ElementHold = reader.ReadInt64();
@@ -354,10 +370,11 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         index >= -1 && index < used ? index : throw new CoderException("A slot index of the checkpoint (" + index + ") is outside its " + used + " slots.");
 
     /// <summary>The queue in its heap order: rebuilt from that order, it is the same heap, so equal times dequeue as before.</summary>
-    private static void WriteTimers(ref CoderWriter writer, PriorityQueue<TimerRef, long> timers)
+    private static void WriteTimers(ref CoderWriter writer, TimerQueue<TimerRef> timers)
     {
         writer.WriteInt32(timers.Count);
-        foreach (var (timer, time) in timers.UnorderedItems)
+        // In the order they leave: a restore queues them in this order, and fires timers of equal time as this runner would.
+        foreach (var (timer, time) in timers.OrderedItems())
         {
             writer.WriteInt32(timer.Slot);
             writer.WriteInt32(timer.Generation);
@@ -365,7 +382,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
     }
 
-    private static void ReadTimers(ref CoderReader reader, PriorityQueue<TimerRef, long> timers, int used)
+    private static void ReadTimers(ref CoderReader reader, TimerQueue<TimerRef> timers, int used)
     {
         var count = reader.ReadInt32();
         if (count < 0 || count > reader.Remaining)
@@ -373,10 +390,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             throw new CoderException("The checkpoint has an impossible number of timers.");
         }
 
-        var items = new (TimerRef, long)[count];
+        var items = new List<(TimerRef, long)>(count);
         for (var i = 0; i < count; i++)
         {
-            items[i] = (new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()), reader.ReadInt64());
+            items.Add((new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()), reader.ReadInt64()));
         }
 
         timers.EnqueueRange(items);

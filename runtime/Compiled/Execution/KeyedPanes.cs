@@ -97,14 +97,19 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private readonly bool _defaultTrigger;
     private readonly Dictionary<TKey, KeyWindows> _heads;
     private readonly List<TKey> _dirtyKeys = new();
-    private readonly PriorityQueue<TimerRef, long> _eventTimers = new();
+    private readonly TimerQueue<TimerRef> _eventTimers = new();
     private readonly List<TimerRef> _unscheduled = new();
-    private readonly PriorityQueue<TimerRef, long> _processingTimers = new();
+    private readonly TimerQueue<TimerRef> _processingTimers = new();
     private readonly List<int> _touched = new();
     private readonly List<FiredPane<TKey, TOutput>> _fired = new();
     private readonly List<FailedPane<TKey>> _failed = new();
     private TCombineFn _fn;
     private Slot[] _slots = new Slot[64];
+
+    // The trigger's state of each slot, beside the slots rather than in them: the default trigger keeps none, so its
+    // slots stay small (a slot is touched by every element; 72 bytes less of it per key and window is less memory to
+    // walk); other triggers find it at the slot's index.
+    private TriggerState[] _triggerStates = Array.Empty<TriggerState>();
     private int _used;
     private int _free = -1;
 
@@ -129,6 +134,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         _trigger = trigger;
         _options = options;
         _defaultTrigger = trigger.IsDefault;
+        if (!_defaultTrigger)
+        {
+            _triggerStates = new TriggerState[_slots.Length];
+        }
         _heads = new Dictionary<TKey, KeyWindows>(comparer);
         _mergingFn = mergingFn;
     }
@@ -261,7 +270,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         if (!_defaultTrigger)
         {
             var context = new TriggerContext(slot.Window, InputWatermark, ProcessingTime);
-            _trigger.OnElement(ref slot.Trigger, context);
+            _trigger.OnElement(ref _triggerStates[index], context);
             if (_trigger.UsesProcessingTime)
             {
                 ScheduleDeadline(index, ref slot);
@@ -430,7 +439,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private void ScheduleDeadline(int index, ref Slot slot)
     {
         // A deadline already passed needs no timer: the trigger is evaluated at the end of this bundle.
-        if (_trigger.NextProcessingDeadline(slot.Trigger, ProcessingTime) is { } deadline && deadline.Millis != slot.Deadline)
+        if (_trigger.NextProcessingDeadline(_triggerStates[index], ProcessingTime) is { } deadline && deadline.Millis != slot.Deadline)
         {
             slot.Deadline = deadline.Millis;
             _processingTimers.Enqueue(new TimerRef(index, slot.Generation), deadline.Millis);
@@ -587,7 +596,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                     return -1;
                 }
 
-                SetWindow(ref slot, IntervalWindows.Span(slot.Window, window));
+                SetWindow(latest, IntervalWindows.Span(slot.Window, window));
                 return latest;
             }
 
@@ -623,13 +632,13 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         {
             var source = _overlaps[k];
             Delete(ref windows, source);
-            MergeInto(ref _slots[target], ref _slots[source], span);
+            MergeInto(target, source, span);
             Free(source);
         }
 
         // The merged session stays between its neighbours: the one before ends at or before the new window's start,
         // the one after starts at or after the end of both. Its place in the tree holds.
-        SetWindow(ref _slots[target], span);
+        SetWindow(target, span);
         return target;
     }
 
@@ -770,14 +779,14 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 }
 
                 Delete(ref windows, at);
-                MergeInto(ref _slots[target], ref _slots[at], merged);
+                MergeInto(target, at, merged);
                 Free(at);
             }
 
             if (target >= 0 && _slots[target].Window != merged)
             {
                 Delete(ref windows, target);
-                SetWindow(ref _slots[target], merged);
+                SetWindow(target, merged);
                 Insert(ref windows, target);
             }
 
@@ -1088,8 +1097,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     }
 
     /// <summary>A slot's window becomes a merge result: its end-of-window hold and watermark-trigger phase follow.</summary>
-    private void SetWindow(ref Slot slot, BoundedWindow window)
+    private void SetWindow(int index, BoundedWindow window)
     {
+        ref var slot = ref _slots[index];
         if (slot.Window == window)
         {
             return;
@@ -1108,8 +1118,8 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
 
         if (!_defaultTrigger)
         {
-            var copy = slot.Trigger;
-            _trigger.OnMerge(ref slot.Trigger, copy, new TriggerContext(window, InputWatermark, ProcessingTime));
+            var copy = _triggerStates[index];
+            _trigger.OnMerge(ref _triggerStates[index], copy, new TriggerContext(window, InputWatermark, ProcessingTime));
         }
     }
 
@@ -1126,8 +1136,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
     }
 
-    private void MergeInto(ref Slot target, ref Slot source, BoundedWindow span)
+    private void MergeInto(int targetIndex, int sourceIndex, BoundedWindow span)
     {
+        ref var target = ref _slots[targetIndex];
+        ref var source = ref _slots[sourceIndex];
         if (source.HasAccumulator)
         {
             if (target.HasAccumulator)
@@ -1173,7 +1185,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         target.LateOnArrival &= source.LateOnArrival;
         if (!_defaultTrigger)
         {
-            _trigger.OnMerge(ref target.Trigger, source.Trigger, new TriggerContext(span, InputWatermark, ProcessingTime));
+            _trigger.OnMerge(ref _triggerStates[targetIndex], _triggerStates[sourceIndex], new TriggerContext(span, InputWatermark, ProcessingTime));
         }
     }
 
@@ -1190,6 +1202,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         if (_used == _slots.Length)
         {
             Array.Resize(ref _slots, _slots.Length * 2);
+            if (!_defaultTrigger)
+            {
+                Array.Resize(ref _triggerStates, _slots.Length);
+            }
         }
 
         return _used++;
@@ -1213,7 +1229,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         slot.EndOfWindowDone = slot.LateOnArrival;
         if (!_defaultTrigger)
         {
-            _trigger.Initialize(ref slot.Trigger);
+            ref var trigger = ref _triggerStates[index];
+            trigger = default;
+            _trigger.Initialize(ref trigger);
         }
 
         if (scheduleTimer)
@@ -1242,7 +1260,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     /// <summary>Queues the timers noted while the watermark was at its minimum, of the windows still live.</summary>
     private void ScheduleNoted()
     {
-        // Into an empty queue (a batch run's Finish), all at once: the queue is built in linear time.
+        // All at once (a batch run's Finish), sorted by time: each goes to the back of the queue's ring.
         var noted = new List<(TimerRef, long)>(_unscheduled.Count);
         foreach (var timer in _unscheduled)
         {
@@ -1300,13 +1318,14 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
         else
         {
-            if (!_trigger.ShouldFire(ref slot.Trigger, context))
+            ref var trigger = ref _triggerStates[index];
+            if (!_trigger.ShouldFire(ref trigger, context))
             {
                 return;
             }
 
-            _trigger.OnFire(ref slot.Trigger, context);
-            finished = slot.Trigger.IsFinished;
+            _trigger.OnFire(ref trigger, context);
+            finished = trigger.IsFinished;
         }
 
         Fire(ref slot, finished, isEndOfWindow);
@@ -1408,7 +1427,6 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         public TKey Key;
         public BoundedWindow Window;
         public TAccum Accumulator;
-        public TriggerState Trigger;
         public long ElementHold;
         public long ExtraHold;
         public long NextIndex;

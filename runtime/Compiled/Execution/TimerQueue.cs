@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+
+namespace Compiled.Execution;
+
+/// <summary>
+/// A min-queue of timers by time, for the timers of keyed window panes. Most timers are set in the order of their
+/// times: a fixed window's end as its windows open, garbage collection as windows fire in time order, a processing-time
+/// deadline a fixed delay after each pane's first element. Those go to the back of a ring in O(1) and leave from its
+/// front in O(1); a timer earlier than the ring's last goes to a binary heap instead, and the earlier of the two
+/// fronts leaves first. Timers leave by time, and timers of equal time in the order they were queued (a sequence number
+/// breaks ties), so a run and a run restored from a checkpoint fire them in the same order (<see cref="OrderedItems"/>
+/// is what a checkpoint writes). It costs a ring's O(1) when times come in order, where a heap of every timer pays a
+/// logarithmic sift for each.
+/// </summary>
+/// <remarks>Used by keyed window panes; public so that its order can be tested on its own.</remarks>
+/// <typeparam name="T">The timer.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class TimerQueue<T>
+    where T : struct
+{
+    private readonly PriorityQueue<T, (long Time, long Seq)> _heap = new(TimeThenSeq.Instance);
+    private (T Timer, long Time, long Seq)[] _ring = new (T, long, long)[16];
+    private int _head;
+    private int _count;
+    private long _seq;
+
+    /// <summary>How many timers are queued.</summary>
+    public int Count => _count + _heap.Count;
+
+    /// <summary>Every queued timer with its time, in the order they leave (a checkpoint writes them so; a restore queues them so).</summary>
+    /// <returns>The timers, earliest first, equal times in the order they were queued.</returns>
+    public List<(T Timer, long Time)> OrderedItems()
+    {
+        var items = new List<(T Timer, long Time, long Seq)>(Count);
+        for (var i = 0; i < _count; i++)
+        {
+            items.Add(_ring[(_head + i) & (_ring.Length - 1)]);
+        }
+
+        foreach (var (timer, at) in _heap.UnorderedItems)
+        {
+            items.Add((timer, at.Time, at.Seq));
+        }
+
+        items.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Seq.CompareTo(b.Seq));
+        return items.ConvertAll(static x => (x.Timer, x.Time));
+    }
+
+    /// <summary>Queues a timer.</summary>
+    /// <param name="timer">The timer.</param>
+    /// <param name="time">Its time.</param>
+    public void Enqueue(T timer, long time)
+    {
+        var seq = _seq++;
+        if (_count > 0 && time < _ring[(_head + _count - 1) & (_ring.Length - 1)].Time)
+        {
+            _heap.Enqueue(timer, (time, seq));
+            return;
+        }
+
+        if (_count == _ring.Length)
+        {
+            Grow();
+        }
+
+        _ring[(_head + _count) & (_ring.Length - 1)] = (timer, time, seq);
+        _count++;
+    }
+
+    /// <summary>Queues timers: by time, equal times in the order given (a stable sort), so each goes to the ring.</summary>
+    /// <param name="timers">The timers with their times.</param>
+    public void EnqueueRange(List<(T Timer, long Time)> timers)
+    {
+        ArgumentNullException.ThrowIfNull(timers);
+        var order = new int[timers.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => timers[a].Time != timers[b].Time ? timers[a].Time.CompareTo(timers[b].Time) : a.CompareTo(b));
+        foreach (var i in order)
+        {
+            Enqueue(timers[i].Timer, timers[i].Time);
+        }
+    }
+
+    /// <summary>The earliest timer, if any.</summary>
+    /// <param name="timer">The earliest timer.</param>
+    /// <param name="time">Its time.</param>
+    /// <returns>False when the queue is empty.</returns>
+    public bool TryPeek(out T timer, out long time)
+    {
+        var inHeap = _heap.TryPeek(out var heapTimer, out var heapAt);
+        if (_count > 0)
+        {
+            ref readonly var front = ref _ring[_head];
+            if (!inHeap || Before(front.Time, front.Seq, heapAt))
+            {
+                timer = front.Timer;
+                time = front.Time;
+                return true;
+            }
+        }
+
+        timer = heapTimer;
+        time = heapAt.Time;
+        return inHeap;
+    }
+
+    /// <summary>Removes the earliest timer (the one <see cref="TryPeek"/> gives).</summary>
+    public void Dequeue()
+    {
+        if (_count > 0 && (!_heap.TryPeek(out _, out var heapAt) || Before(_ring[_head].Time, _ring[_head].Seq, heapAt)))
+        {
+            _ring[_head] = default;
+            _head = (_head + 1) & (_ring.Length - 1);
+            _count--;
+            return;
+        }
+
+        _heap.Dequeue();
+    }
+
+    private static bool Before(long time, long seq, (long Time, long Seq) other) => time != other.Time ? time < other.Time : seq < other.Seq;
+
+    private void Grow()
+    {
+        var ring = new (T, long, long)[_ring.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            ring[i] = _ring[(_head + i) & (_ring.Length - 1)];
+        }
+
+        _ring = ring;
+        _head = 0;
+    }
+
+    private sealed class TimeThenSeq : IComparer<(long Time, long Seq)>
+    {
+        public static readonly TimeThenSeq Instance = new();
+
+        public int Compare((long Time, long Seq) x, (long Time, long Seq) y) =>
+            x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.Seq.CompareTo(y.Seq);
+    }
+}
