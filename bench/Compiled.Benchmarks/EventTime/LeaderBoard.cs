@@ -97,7 +97,9 @@ public sealed class LatestPaneSink : ISink<KV<int, long>>
 /// The triggered path (keyed window panes: early, on-time and late panes, allowed lateness, accumulation) against the
 /// default-trigger path (inline window maps) on the same events and driver: each event pushed with its timestamp,
 /// processing time moved to the event's time (a replay at event speed) and the watermark 2 s behind the latest
-/// timestamp, after every event. Issue target: the triggered path within 2x of the default one.
+/// timestamp, after every event. Issue target: the triggered path within 2x of the default one. Each row's loop calls
+/// its own runner's methods directly, as a user's loop would: the four runners are different types, and a loop shared
+/// through an interface or a delegate would add a call per event to rows that take 20 ns per event.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(EventTimeConfig))]

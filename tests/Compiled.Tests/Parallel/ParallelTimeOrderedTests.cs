@@ -43,14 +43,8 @@ public partial class FixedDistinctTeamsAndReadings
 /// </summary>
 public class ParallelTimeOrderedTests
 {
-    private static readonly Gen<GameEvent> Event = Gen.Select(
-        Gen.OneOf(Gen.Const("red"), Gen.Const("blue"), Gen.Const("green"), Gen.String[Gen.Char['a', 'd'], 1, 2]),
-        Gen.Int[0, 20],
-        Gen.Long[0, 180_000],
-        (team, score, time) => new GameEvent(team, score, time));
-
     /// <summary>Sorted by time, then a few elements swapped with others anywhere in the input.</summary>
-    private static readonly Gen<GameEvent[]> Events = Gen.Select(Event.Array[0, 400], Gen.Int[0, 3].SelectMany(n => Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 10_000]).Array[n]))
+    private static readonly Gen<GameEvent[]> Events = Gen.Select(ParallelWindowedTests.Event.Array[0, 400], Gen.Int[0, 3].SelectMany(n => Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 10_000]).Array[n]))
         .Select((events, swaps) =>
         {
             var sorted = events.OrderBy(e => e.TimeMs).ToArray();
@@ -67,8 +61,7 @@ public class ParallelTimeOrderedTests
 
     private static readonly Gen<int> Parallelism = Gen.Int[1, 4];
 
-    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements) =>
-        elements.Select(e => e.ToString()).OrderBy(s => s, StringComparer.Ordinal).ToList();
+    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements) => ParallelWindowedTests.Multiset(elements);
 
     [Fact]
     public void Combines() => Gen.Select(Events, Parallelism).Sample((events, p) =>

@@ -14,7 +14,8 @@ namespace Compiled.Tests.Parallel;
 /// </summary>
 public class ParallelWindowedTests
 {
-    private static readonly Gen<GameEvent> Event = Gen.Select(
+    /// <summary>An event of a few teams, a small score, a time in the first three minutes.</summary>
+    internal static readonly Gen<GameEvent> Event = Gen.Select(
         Gen.OneOf(Gen.Const("red"), Gen.Const("blue"), Gen.Const("green"), Gen.String[Gen.Char['a', 'd'], 1, 2]),
         Gen.Int[0, 20],
         Gen.Long[0, 180_000],
@@ -24,7 +25,8 @@ public class ParallelWindowedTests
 
     private static readonly Gen<int> Parallelism = Gen.Int[1, 4];
 
-    private static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements) =>
+    /// <summary>The elements as text, sorted: what a parallel run must equal, whatever the order of different keys.</summary>
+    internal static List<string> Multiset<T>(IEnumerable<WindowedValue<T>> elements) =>
         elements.Select(e => e.ToString()).OrderBy(s => s, StringComparer.Ordinal).ToList();
 
     [Fact]
