@@ -24,7 +24,7 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials), KeepsUnsharedWindows: keepsUnshared);
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared);
             }).ToList();
             foreach (var t in transforms)
             {
@@ -310,7 +310,7 @@ public sealed partial class PipelineGenerator
             _ => ExchangeKind.ByKeyGroup,
         };
 
-        private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials) => exchange switch
+        private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials, bool keepsUnshared) => exchange switch
         {
             ExchangeKind.None => string.Empty,
             ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
@@ -320,7 +320,7 @@ public sealed partial class PipelineGenerator
                 ? (t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.Distinct
                     ? "each shard " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups") + " its part first" + PerWindow(layout) + " and ships that"
                     : "each shard pre-aggregates" + PerWindow(layout) + " per key and ships accumulators (combiner lifting)") +
-                  (layout == StateLayout.InlineWindowedMaps
+                  (keepsUnshared
                     ? "; a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)"
                     : string.Empty)
                 : layout == StateLayout.KeyedUserState

@@ -369,11 +369,10 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private static int Index(int index, int used) =>
         index >= -1 && index < used ? index : throw new CoderException("A slot index of the checkpoint (" + index + ") is outside its " + used + " slots.");
 
-    /// <summary>The queue in its heap order: rebuilt from that order, it is the same heap, so equal times dequeue as before.</summary>
+    /// <summary>The queue in the order its timers leave: queued again in that order, equal times leave as before.</summary>
     private static void WriteTimers(ref CoderWriter writer, TimerQueue<TimerRef> timers)
     {
         writer.WriteInt32(timers.Count);
-        // In the order they leave: a restore queues them in this order, and fires timers of equal time as this runner would.
         foreach (var (timer, time) in timers.OrderedItems())
         {
             writer.WriteInt32(timer.Slot);

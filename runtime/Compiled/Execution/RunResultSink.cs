@@ -76,9 +76,7 @@ public sealed class RunResultSink<T> : ISink<T>
             total += part.Count;
         }
 
-        var elements = NewList(total);
-        CollectionsMarshal.SetCount(elements, (int)total);
-        return new RunResultSink<T>(elements);
+        return new RunResultSink<T>(ExactList(total));
     }
 
     /// <summary>Copies the part of shard <paramref name="shard"/> into its place in this sink (after the parts of lower shards).</summary>
@@ -111,8 +109,7 @@ public sealed class RunResultSink<T> : ISink<T>
 
     private List<WindowedValue<T>> Materialize()
     {
-        var elements = NewList(_fullCount + _used);
-        CollectionsMarshal.SetCount(elements, (int)(_fullCount + _used));
+        var elements = ExactList(_fullCount + _used);
         CopyTo(CollectionsMarshal.AsSpan(elements));
         ReleaseChunks();
         return elements;
@@ -144,14 +141,17 @@ public sealed class RunResultSink<T> : ISink<T>
         _fullCount = 0;
     }
 
-    private static List<WindowedValue<T>> NewList(long count)
+    /// <summary>A list of <paramref name="count"/> default elements, its capacity exactly that, to be copied into.</summary>
+    private static List<WindowedValue<T>> ExactList(long count)
     {
         if (count > Array.MaxLength)
         {
             throw new InvalidOperationException($"An output of {count} elements does not fit in one list (at most {Array.MaxLength}).");
         }
 
-        return new List<WindowedValue<T>>((int)count);
+        var list = new List<WindowedValue<T>>((int)count);
+        CollectionsMarshal.SetCount(list, (int)count);
+        return list;
     }
 
     private static List<T> Project(List<WindowedValue<T>> elements)

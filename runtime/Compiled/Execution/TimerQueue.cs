@@ -44,7 +44,7 @@ public sealed class TimerQueue<T>
             items.Add((timer, at.Time, at.Seq));
         }
 
-        items.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Seq.CompareTo(b.Seq));
+        items.Sort(static (a, b) => TimeThenSeq.Instance.Compare((a.Time, a.Seq), (b.Time, b.Seq)));
         return items.ConvertAll(static x => (x.Timer, x.Time));
     }
 
@@ -93,19 +93,13 @@ public sealed class TimerQueue<T>
     /// <returns>False when the queue is empty.</returns>
     public bool TryPeek(out T timer, out long time)
     {
-        var inHeap = _heap.TryPeek(out var heapTimer, out var heapAt);
-        if (_count > 0)
+        if (RingFirst())
         {
-            ref readonly var front = ref _ring[_head];
-            if (!inHeap || Before(front.Time, front.Seq, heapAt))
-            {
-                timer = front.Timer;
-                time = front.Time;
-                return true;
-            }
+            (timer, time, _) = _ring[_head];
+            return true;
         }
 
-        timer = heapTimer;
+        var inHeap = _heap.TryPeek(out timer, out var heapAt);
         time = heapAt.Time;
         return inHeap;
     }
@@ -113,7 +107,7 @@ public sealed class TimerQueue<T>
     /// <summary>Removes the earliest timer (the one <see cref="TryPeek"/> gives).</summary>
     public void Dequeue()
     {
-        if (_count > 0 && (!_heap.TryPeek(out _, out var heapAt) || Before(_ring[_head].Time, _ring[_head].Seq, heapAt)))
+        if (RingFirst())
         {
             _ring[_head] = default;
             _head = (_head + 1) & (_ring.Length - 1);
@@ -124,7 +118,9 @@ public sealed class TimerQueue<T>
         _heap.Dequeue();
     }
 
-    private static bool Before(long time, long seq, (long Time, long Seq) other) => time != other.Time ? time < other.Time : seq < other.Seq;
+    /// <summary>Whether the earliest timer is the ring's front (not empty, and before the heap's top, if any).</summary>
+    private bool RingFirst() =>
+        _count > 0 && (!_heap.TryPeek(out _, out var heapAt) || TimeThenSeq.Instance.Compare((_ring[_head].Time, _ring[_head].Seq), heapAt) < 0);
 
     private void Grow()
     {
@@ -138,6 +134,7 @@ public sealed class TimerQueue<T>
         _head = 0;
     }
 
+    /// <summary>The order timers leave in: by time, then by the order they were queued.</summary>
     private sealed class TimeThenSeq : IComparer<(long Time, long Seq)>
     {
         public static readonly TimeThenSeq Instance = new();
