@@ -303,11 +303,22 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>The fused loop over a span of input '" + Doc(input.Name) + "'; <paramref name=\"i\"/> says how far it got.</summary>");
                 w.Line(NoInline);
                 w.Open("private void __Loop" + name + "(global::System.ReadOnlySpan<" + type + "> elements, global::Compiled.Instant timestamp, ref int i)");
+                var lanes = LanesOf(input);
+                if (lanes is not null)
+                {
+                    WriteLanesCall(w, lanes, name);
+                }
+
                 w.Open("for (; i < elements.Length; i++)");
                 w.Line("__On" + name + "(elements[i], timestamp);");
                 w.Close();
                 w.Close();
                 w.Line();
+                if (lanes is not null)
+                {
+                    WriteLanes(w, input, lanes, name);
+                }
+
                 w.Line("/// <summary>The fused loop over a bundle of input '" + Doc(input.Name) + "'; <paramref name=\"i\"/> says how far it got.</summary>");
                 w.Line(NoInline);
                 w.Open("private void __LoopBundle" + name + "(global::System.ReadOnlySpan<global::Compiled.TimestampedValue<" + type + ">> bundle, ref int i)");

@@ -52,6 +52,7 @@ public sealed partial class PipelineGenerator
                         }).ToEquatableArray(),
                         ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
                         MethodGroup = methodName,
+                        LanesWhyNot = "it is a method group, whose body the generator does not see",
                     };
                 }
 
@@ -136,8 +137,11 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                var (lanes, lanesWhyNot) = options is null ? ReadLanes(lambda, symbol) : (null, "it reads the pipeline options");
                 return new FunctionSpec
                 {
+                    Lanes = lanes,
+                    LanesWhyNot = lanesWhyNot,
                     Parameters = parameters.ToEquatableArray(),
                     ReturnType = ReturnTypeOf(lambda, symbol),
                     FilePath = lambda.SyntaxTree.FilePath == _context.TargetNode.SyntaxTree.FilePath ? null : lambda.SyntaxTree.FilePath,

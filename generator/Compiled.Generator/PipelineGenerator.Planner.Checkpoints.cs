@@ -65,13 +65,15 @@ public sealed partial class PipelineGenerator
                 hash = (hash ^ '\n') * 16777619u;
             }
 
-            // Source line numbers are left out: moving the declaration does not change the state's shape. So is the parallel
-            // batch runner's part (its header and its indented lines): a batch run writes no checkpoint.
-            var batchPart = false;
+            // Source line numbers are left out: moving the declaration does not change the state's shape. So are the parallel
+            // batch runner's part (its header and its indented lines: a batch run writes no checkpoint) and the vectorized
+            // loops' (a loop in lanes keeps the state the scalar loop keeps).
+            var leftOut = false;
             foreach (var line in description)
             {
-                batchPart = line.StartsWith("Parallel batch runner", System.StringComparison.Ordinal) || (batchPart && line.StartsWith("  ", System.StringComparison.Ordinal));
-                if (!batchPart)
+                leftOut = line.StartsWith("Parallel batch runner", System.StringComparison.Ordinal) || line.StartsWith("Vectorized loops", System.StringComparison.Ordinal) ||
+                            (leftOut && line.StartsWith("  ", System.StringComparison.Ordinal));
+                if (!leftOut)
                 {
                     Add(LineNumbers.Replace(line, string.Empty));
                 }

@@ -50,10 +50,12 @@ public sealed partial class PipelineGenerator
                 : ParallelStreamingWhyNot(transforms, states);
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
-            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
+            var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
+            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
                 States = states,
+                Lanes = lanes.ToEquatableArray(),
                 PaneSharingWindows = sharing,
                 ParallelBatch = whyNot is null,
                 ParallelWhyNot = whyNot,

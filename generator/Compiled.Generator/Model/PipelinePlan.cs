@@ -23,6 +23,9 @@ internal sealed record PipelinePlan
     /// <summary>The physical plan of each transform (index = transform id); <see cref="StateLayout.None"/> for element-wise ones.</summary>
     public required EquatableArray<StatePlan> States { get; init; }
 
+    /// <summary>The inputs whose span loops run in vector lanes, and how (one per such input).</summary>
+    public EquatableArray<LanePlan> Lanes { get; init; } = EquatableArray<LanePlan>.Empty;
+
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 

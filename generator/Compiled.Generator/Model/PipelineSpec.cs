@@ -193,6 +193,15 @@ internal sealed record FunctionSpec
     /// <summary>True when <see cref="Body"/> is an expression.</summary>
     public bool IsExpressionBody { get; init; }
 
+    /// <summary>
+    /// The lambda's body as an expression that runs in vector lanes (one int or long parameter; pure arithmetic,
+    /// comparisons and conditions), or null: <see cref="LanesWhyNot"/> says why, for the plan.
+    /// </summary>
+    public LaneExpr? Lanes { get; init; }
+
+    /// <summary>Why the function cannot run in vector lanes, when it cannot (e.g. "it calls a method (Math.Abs)").</summary>
+    public string? LanesWhyNot { get; init; }
+
     /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
     public string? MethodGroup { get; init; }
 

@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Planner
+    {
+        /// <summary>Elements per block of a vectorized loop: the partial results of a block are merged into the state after it, and cannot overflow within it.</summary>
+        internal const int LaneBlock = 1 << 16;
+
+        /// <summary>
+        /// Which span loops run in vector lanes. An input of int or long whose whole stage is a chain of Map and Filter
+        /// lambdas with a vector form (<see cref="LaneExpr"/>) ending in one global combine (sum, checked sum of values that
+        /// fit 32 bits, count, min, max, mean of such values) or Count gets a vectorized loop; the scalar loop keeps the
+        /// tail. Every other input of int or long says in the plan why it keeps the scalar loop.
+        /// </summary>
+        private static (List<LanePlan> Plans, List<string> Description) Lanes(PipelineSpec spec, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
+        {
+            var plans = new List<LanePlan>();
+            var lines = new List<string>();
+            foreach (var input in transforms.Where(t => t.Kind == TransformKind.CreateInput))
+            {
+                if (LaneTypeOf(input.OutputTypes[0]) is not { } inputType)
+                {
+                    continue;
+                }
+
+                var (plan, why) = LanesOf(spec, input, inputType, transforms, edges, states);
+                if (plan is not null)
+                {
+                    plans.Add(plan);
+                }
+
+                lines.Add("  input '" + input.Name + "': " + (plan is null ? "scalar loop: " + why : why));
+            }
+
+            if (lines.Count > 0)
+            {
+                lines.Insert(0, "Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):");
+            }
+
+            return (plans, lines);
+        }
+
+        private static LaneType? LaneTypeOf(string type) => type switch
+        {
+            "int" => LaneType.Int32,
+            "long" => LaneType.Int64,
+            _ => null,
+        };
+
+        /// <summary>The lane plan of one input, and its description; or null and why not.</summary>
+        private static (LanePlan? Plan, string Why) LanesOf(PipelineSpec spec, TransformSpec input, LaneType inputType, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
+        {
+            if (spec.CountsEveryTransform)
+            {
+                return (null, "every transform counts its elements one by one (CountEveryTransform)");
+            }
+
+            if (input.MaxOutOfOrdernessMs is not null)
+            {
+                return (null, "the input tracks its own watermark, bundle by bundle");
+            }
+
+            var chain = new List<int>();
+            var steps = new List<string>();
+            var value = LaneExpr.Leaf(LaneOp.Param, inputType);
+            var current = input;
+            while (true)
+            {
+                var next = edges.Where(e => e.From == current.Id).ToList();
+                if (next.Count != 1)
+                {
+                    return (null, "#" + Num(current.Id) + " " + current.Label + (next.Count == 0 ? " ends the stage" : " feeds " + Num(next.Count) + " transforms") + "; a vectorized loop feeds one combine or count");
+                }
+
+                var t = transforms[next[0].To];
+                var where = "#" + Num(t.Id) + " " + t.Label;
+                if (t.Kind is TransformKind.Map or TransformKind.Filter)
+                {
+                    if (t.WithFailures || t.ReadsContext || t.SideInput is not null)
+                    {
+                        return (null, where + ": it " + (t.WithFailures ? "sends failures to an output" : t.ReadsContext ? "reads the element's context" : "reads a side input"));
+                    }
+
+                    if (t.Function?.Lanes is not { } lanes)
+                    {
+                        return (null, where + ": " + (t.Function?.LanesWhyNot ?? "its function has no vector form"));
+                    }
+
+                    chain.Add(t.Id);
+                    if (t.Kind == TransformKind.Map)
+                    {
+                        value = lanes;
+                        steps.Add(where + (lanes.Type == LaneType.Int64 && inputType == LaneType.Int32 ? " (its longs in two vectors of the int lanes)" : string.Empty));
+                    }
+                    else
+                    {
+                        steps.Add(where + " (a lane mask)");
+                    }
+
+                    current = t;
+                    continue;
+                }
+
+                if (t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count))
+                {
+                    return (null, where + " has no vector form (a chain of Map and Filter ending in a global combine or Count has)");
+                }
+
+                var state = states[t.Id];
+                if (t.OutputWindowing is not null || t.SideInput is not null || state.LiftsInStream || state.Layout is not (StateLayout.Accumulator or StateLayout.Counter))
+                {
+                    return (null, where + ": its state is per window, not one accumulator");
+                }
+
+                var (kind, whyNot) = TerminalOf(t, value);
+                if (kind is null)
+                {
+                    return (null, where + ": " + whyNot);
+                }
+
+                steps.Add(where + " (" + whyNot + ")");
+                var text = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, " + string.Join(", ", steps);
+                return (new LanePlan(input.Id, inputType, chain.ToEquatableArray(), t.Id, kind.Value, value.Type, text), text);
+            }
+        }
+
+        /// <summary>The vector form of a global combine or count fed by <paramref name="value"/>, with how it merges; or null and why not.</summary>
+        private static (LaneTerminal? Kind, string Why) TerminalOf(TransformSpec t, LaneExpr value)
+        {
+            const string PerBlock = "merged into the state once per block of 65,536 elements";
+            if (t.Kind == TransformKind.Count)
+            {
+                return (LaneTerminal.Count, "the passing lanes counted per lane, " + PerBlock);
+            }
+
+            var fn = t.Combine!.FnType;
+            var type = value.Type == LaneType.Int32 ? "int" : "long";
+            if (t.Combine.SideType is not null)
+            {
+                return (null, "its combine function reads a side input");
+            }
+
+            if (fn == "global::Compiled.SumFn<" + type + ">")
+            {
+                return (LaneTerminal.Sum, "a sum per lane, wrapping as the scalar sum does, " + PerBlock);
+            }
+
+            if (fn == "global::Compiled.SumAsLongFn<" + type + ">" || (fn == "global::Compiled.SumCheckedFn<long>" && value.Type == LaneType.Int64))
+            {
+                return value.Fits32Bits
+                    ? (LaneTerminal.CheckedSum, "a long sum per lane; a block runs in lanes only while the sum is too far from overflow for the block to reach it, else the scalar loop runs, and throws where it would")
+                    : (null, "a checked sum of longs that may not fit 32 bits must fail at the element whose running sum overflows");
+            }
+
+            if (fn.StartsWith("global::Compiled.SumCheckedFn<", System.StringComparison.Ordinal))
+            {
+                return (null, "a checked int sum must fail at the element whose running sum overflows");
+            }
+
+            if (fn == "global::Compiled.CountFn<" + type + ">")
+            {
+                return (LaneTerminal.CountFn, "the passing lanes counted per lane, " + PerBlock);
+            }
+
+            if (fn == "global::Compiled.MinFn<" + type + ">" || fn == "global::Compiled.MaxFn<" + type + ">")
+            {
+                var min = fn.StartsWith("global::Compiled.MinFn<", System.StringComparison.Ordinal);
+                return (min ? LaneTerminal.Min : LaneTerminal.Max, "a " + (min ? "minimum" : "maximum") + " per lane, merged with the combine's MergeAccumulators after each block");
+            }
+
+            if (fn == "global::Compiled.MeanFn<" + type + ">")
+            {
+                return value.Fits32Bits
+                    ? (LaneTerminal.Mean, "an exact long sum and a count per lane; a block runs in lanes only while the double sum stays below 2^53, where adding integers one by one is exact too")
+                    : (null, "a mean of longs that may not fit 32 bits rounds its double sum element by element");
+            }
+
+            return (null, "its combine function (" + fn + ") has no vector form");
+        }
+    }
+}
