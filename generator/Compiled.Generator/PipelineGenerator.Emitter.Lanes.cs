@@ -92,11 +92,19 @@ public sealed partial class PipelineGenerator
                 {
                     var t = _t[step];
                     w.Line("// #" + N(t.Id) + " " + t.Label);
-                    var result = lanes.Emit(t.Function!.Lanes!, value);
+                    var expression = t.Function!.Lanes!;
+                    if (expression.Op == LaneOp.Widen && step == plan.Chain[plan.Chain.Count - 1] && plan.InputType == LaneType.Int32 &&
+                        plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum or LaneTerminal.Mean)
+                    {
+                        // The last step widens ints for a sum: the sum masks the int vector first and widens once (one AND, not two).
+                        expression = expression.Args[0];
+                    }
+
+                    var result = lanes.Emit(expression, value);
                     if (t.Kind == TransformKind.Map)
                     {
                         value = result;
-                        valueType = t.Function.Lanes!.Type;
+                        valueType = expression.Type;
                     }
                     else
                     {
@@ -186,8 +194,12 @@ public sealed partial class PipelineGenerator
                 switch (plan.Kind)
                 {
                     case LaneTerminal.Sum:
-                        w.Line("sum += " + string.Join(" + ", Kept(value, "0")) + ";");
-                        break;
+                        {
+                            var kept = Kept(value, "0");
+                            w.Line("sum += " + string.Join(" + ", widens && plan.ValueType == LaneType.Int64 ? lanes.WidenParts(kept[0]) : kept) + ";");
+                            break;
+                        }
+
                     case LaneTerminal.CheckedSum:
                     case LaneTerminal.Mean:
                         {

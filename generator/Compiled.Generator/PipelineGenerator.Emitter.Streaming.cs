@@ -629,7 +629,7 @@ public sealed partial class PipelineGenerator
                     w.Line("private readonly " + _spec.OptionsType + " " + OptionsField + "; // the pipeline options, given to every partition and shard");
                 }
 
-                w.Open("internal ParallelRunner(" + OptionsParameterFirst(true) + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions options)");
+                w.Open("internal ParallelRunner(" + OptionsParameterFirst(true) + factories + sep + "global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)");
                 if (_spec.OptionsType is not null)
                 {
                     w.Line(OptionsField + " = " + OptionsArgument + ";");
@@ -640,53 +640,53 @@ public sealed partial class PipelineGenerator
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(" + Camel(o.Name!) + ");");
                 }
 
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(options);");
-                w.Line("options.Validate();");
-                w.Line("var n = options.Parallelism;");
-                w.Line("var p = options.Partitions;");
-                w.Line("_parallelism = n;");
-                w.Line("_clock = options.TimeProvider;");
-                w.Line("_partitions = new " + _runnerType + "[p];");
-                w.Line("_shards = new " + _runnerType + "[n * " + N(_plan.Levels) + "];");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);");
+                w.Line("__runnerOptions.Validate();");
+                w.Line("var __n = __runnerOptions.Parallelism;");
+                w.Line("var __p = __runnerOptions.Partitions;");
+                w.Line("_parallelism = __n;");
+                w.Line("_clock = __runnerOptions.TimeProvider;");
+                w.Line("_partitions = new " + _runnerType + "[__p];");
+                w.Line("_shards = new " + _runnerType + "[__n * " + N(_plan.Levels) + "];");
                 if (checkpoints)
                 {
-                    w.Line("_maxParallelism = options.MaxParallelism;");
+                    w.Line("_maxParallelism = __runnerOptions.MaxParallelism;");
                 }
 
                 if (_plan.Levels > 0)
                 {
-                    w.Line("_group = new global::Compiled.Parallel.ShardGroup(n * " + N(_plan.Levels) + ");");
+                    w.Line("_group = new global::Compiled.Parallel.ShardGroup(__n * " + N(_plan.Levels) + ");");
                     foreach (var level in Levels)
                     {
-                        w.Line("_inbox" + N(level) + " = new global::Compiled.Parallel.ShardInbox<" + ItemType(level) + ">[n];");
-                        w.Open("for (var s = 0; s < n; s++)");
-                        w.Line("_inbox" + N(level) + "[s] = new(p + n * " + N(level - 1) + ", options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels");
+                        w.Line("_inbox" + N(level) + " = new global::Compiled.Parallel.ShardInbox<" + ItemType(level) + ">[__n];");
+                        w.Open("for (var __s = 0; __s < __n; __s++)");
+                        w.Line("_inbox" + N(level) + "[__s] = new(__p + __n * " + N(level - 1) + ", __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels");
                         w.Close();
                     }
                 }
 
-                w.Open("for (var i = 0; i < p; i++)");
-                w.Line("_partitions[i] = " + news + ";");
-                w.Line("_partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism" + string.Concat(Levels.Select(l => ", __Outbox" + N(l) + "(i, options)")) + ");");
+                w.Open("for (var __i = 0; __i < __p; __i++)");
+                w.Line("_partitions[__i] = " + news + ";");
+                w.Line("_partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism" + string.Concat(Levels.Select(l => ", __Outbox" + N(l) + "(__i, __runnerOptions)")) + ");");
                 if (HasClock)
                 {
-                    w.Line("_partitions[i].TimeProvider = _clock;");
+                    w.Line("_partitions[__i].TimeProvider = _clock;");
                 }
 
                 w.Close();
                 foreach (var level in Levels)
                 {
-                    w.Open("for (var s = 0; s < n; s++)");
-                    w.Line("var shard = " + news + ";");
-                    w.Line("shard.__JoinStreaming(" + N(level) + ", s, n, options.MaxParallelism" +
-                           string.Concat(Levels.Select(l => l > level ? ", __Outbox" + N(l) + "(p + n * " + N(level - 1) + " + s, options)" : ", null")) + ");");
-                    w.Line("_shards[n * " + N(level - 1) + " + s] = shard;");
+                    w.Open("for (var __s = 0; __s < __n; __s++)");
+                    w.Line("var __shard = " + news + ";");
+                    w.Line("__shard.__JoinStreaming(" + N(level) + ", __s, __n, __runnerOptions.MaxParallelism" +
+                           string.Concat(Levels.Select(l => l > level ? ", __Outbox" + N(l) + "(__p + __n * " + N(level - 1) + " + __s, __runnerOptions)" : ", null")) + ");");
+                    w.Line("_shards[__n * " + N(level - 1) + " + __s] = __shard;");
                     w.Close();
                 }
 
                 if (checkpoints)
                 {
-                    w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, " + N(2 + _outputs.Count) + ", " +
+                    w.Line("_snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, " + N(2 + _outputs.Count) + ", " +
                            (_plan.Levels > 0 ? "_group.Cancellation, _stop.Token" : "default, default") + "); // per part: its state, a transaction per output, the positions of its attached sources");
                 }
 

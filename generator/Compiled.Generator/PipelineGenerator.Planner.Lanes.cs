@@ -35,7 +35,7 @@ public sealed partial class PipelineGenerator
                     plans.Add(plan);
                 }
 
-                lines.Add("  input '" + input.Name + "': " + (plan is null ? "scalar loop: " + why : why));
+                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " + (plan is null ? "scalar loop: " + why : why));
             }
 
             if (lines.Count > 0)

@@ -25,6 +25,21 @@ public class GeneratedCodeValidityTests
 
     private static readonly Dictionary<string, string> Cases = new()
     {
+        ["OutputsNamedLikeTheParallelRunnersLocals"] = Prelude + """
+            [Pipeline]
+            public partial class ShortNames
+            {
+                static void Define(PipelineBuilder p)
+                {
+                    var numbers = p.Create<int>("numbers");
+                    numbers.Count().Output("n");
+                    numbers.Output("p");
+                    numbers.Output("s");
+                    numbers.Output("i");
+                    numbers.Output("shard");
+                }
+            }
+            """,
         ["ClassNamedRunner"] = Prelude + """
             [Pipeline]
             public partial class Runner

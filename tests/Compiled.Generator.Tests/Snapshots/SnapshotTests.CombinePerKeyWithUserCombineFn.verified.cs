@@ -16,6 +16,8 @@
 //   Fusion boundaries:
 //     #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends
 //     #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends
+//   Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):
+//     input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine or Count has)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //     #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
@@ -38,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombinePerKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #4 CombinePerKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine or Count has)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombinePerKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #4 CombinePerKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -1773,37 +1775,37 @@ namespace Snapshots
             private readonly global::System.Threading.ManualResetEventSlim _go = new();
             private bool _going;
 
-            internal ParallelRunner(global::System.Func<TSumOfSquares> sumOfSquares, global::System.Func<TMax> max, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TSumOfSquares> sumOfSquares, global::System.Func<TMax> max, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(sumOfSquares);
                 global::System.ArgumentNullException.ThrowIfNull(max);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TSumOfSquares, TMax>[p];
-                _shards = new Runner<TSumOfSquares, TMax>[n * 1];
-                _maxParallelism = options.MaxParallelism;
-                _group = new global::Compiled.Parallel.ShardGroup(n * 1);
-                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
-                for (var s = 0; s < n; s++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TSumOfSquares, TMax>[__p];
+                _shards = new Runner<TSumOfSquares, TMax>[__n * 1];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(__n * 1);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[__n];
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                    _inbox1[__s] = new(__p + __n * 0, __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
                 }
-                for (var i = 0; i < p; i++)
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TSumOfSquares, TMax>(sumOfSquares(), max());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options));
+                    _partitions[__i] = new Runner<TSumOfSquares, TMax>(sumOfSquares(), max());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism, __Outbox1(__i, __runnerOptions));
                 }
-                for (var s = 0; s < n; s++)
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    var shard = new Runner<TSumOfSquares, TMax>(sumOfSquares(), max());
-                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
-                    _shards[n * 0 + s] = shard;
+                    var __shard = new Runner<TSumOfSquares, TMax>(sumOfSquares(), max());
+                    __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
+                    _shards[__n * 0 + __s] = __shard;
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 4, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 4, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }

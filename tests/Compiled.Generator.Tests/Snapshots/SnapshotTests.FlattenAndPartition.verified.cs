@@ -12,6 +12,8 @@
 //         -> [2] #3 Flatten (line 14)
 //           -> #4 Map (line 14)
 //             -> #5 Output 'merged' (line 14)
+//   Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):
+//     input 'numbers': scalar loop: #1 Partition (line 12) has no vector form (a chain of Map and Filter ending in a global combine or Count has)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
@@ -30,7 +32,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 Partition (line 12)\n      -> [0] #2 Output 'low' (line 13)\n      -> [1] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\n      -> [2] #3 Flatten (line 14)\n        -> #4 Map (line 14)\n          -> #5 Output 'merged' (line 14)\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 Partition (line 12) has no vector form (a chain of Map and Filter ending in a global combine or Count has)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; no exchange (element-wise only), outputs concatenate in shard order.\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; no exchange (element-wise only).\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -1387,25 +1389,25 @@ namespace Snapshots
             private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
             private bool _restoreCalled;
 
-            internal ParallelRunner(global::System.Func<TLow> low, global::System.Func<TMerged> merged, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TLow> low, global::System.Func<TMerged> merged, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(low);
                 global::System.ArgumentNullException.ThrowIfNull(merged);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TLow, TMerged>[p];
-                _shards = new Runner<TLow, TMerged>[n * 0];
-                _maxParallelism = options.MaxParallelism;
-                for (var i = 0; i < p; i++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TLow, TMerged>[__p];
+                _shards = new Runner<TLow, TMerged>[__n * 0];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TLow, TMerged>(low(), merged());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
+                    _partitions[__i] = new Runner<TLow, TMerged>(low(), merged());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism);
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 4, default, default); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 4, default, default); // per part: its state, a transaction per output, the positions of its attached sources
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>

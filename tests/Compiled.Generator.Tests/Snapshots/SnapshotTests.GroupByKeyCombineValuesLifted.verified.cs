@@ -1476,36 +1476,36 @@ namespace Snapshots
             private readonly global::System.Threading.ManualResetEventSlim _go = new();
             private bool _going;
 
-            internal ParallelRunner(global::System.Func<TTotals> totals, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TTotals> totals, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(totals);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TTotals>[p];
-                _shards = new Runner<TTotals>[n * 1];
-                _maxParallelism = options.MaxParallelism;
-                _group = new global::Compiled.Parallel.ShardGroup(n * 1);
-                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
-                for (var s = 0; s < n; s++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TTotals>[__p];
+                _shards = new Runner<TTotals>[__n * 1];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(__n * 1);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[__n];
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                    _inbox1[__s] = new(__p + __n * 0, __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
                 }
-                for (var i = 0; i < p; i++)
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TTotals>(totals());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options));
+                    _partitions[__i] = new Runner<TTotals>(totals());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism, __Outbox1(__i, __runnerOptions));
                 }
-                for (var s = 0; s < n; s++)
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    var shard = new Runner<TTotals>(totals());
-                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
-                    _shards[n * 0 + s] = shard;
+                    var __shard = new Runner<TTotals>(totals());
+                    __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
+                    _shards[__n * 0 + __s] = __shard;
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }

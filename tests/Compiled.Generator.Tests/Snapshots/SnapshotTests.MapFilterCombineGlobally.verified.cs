@@ -13,6 +13,8 @@
 //       -> #5 Output 'sum' (line 15)
 //   Fusion boundaries:
 //     #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends
+//   Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):
+//     input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
@@ -33,7 +35,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -679,10 +681,50 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
             {
+                if (__send1 is null)
+                {
+                    __LanesNumbers(elements, ref i);
+                }
                 for (; i < elements.Length; i++)
                 {
                     __OnNumbers(elements[i], timestamp);
                 }
+            }
+
+            /// <summary>The span loop of input 'numbers' in vector lanes: Vector\u003Cint\u003E lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void __LanesNumbers(global::System.ReadOnlySpan<int> elements, ref int i)
+            {
+                if (!global::System.Numerics.Vector.IsHardwareAccelerated)
+                {
+                    return; // emulated vectors are slower than the scalar loop
+                }
+                ref var first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(elements);
+                var width = global::System.Numerics.Vector<int>.Count;
+                var k = i;
+                while (elements.Length - k >= width)
+                {
+                    var end = k + global::System.Math.Min(elements.Length - k, 65536) / width * width;
+                    var sum = global::System.Numerics.Vector<long>.Zero;
+                    var start = k;
+                    for (; k < end; k += width)
+                    {
+                        var x = global::System.Numerics.Vector.LoadUnsafe(ref first, (nuint)k);
+                        // #1 Map (line 11)
+                        var l1 = new global::System.Numerics.Vector<int>(3);
+                        var l2 = x * l1;
+                        // #2 Filter (line 12)
+                        var l3 = global::System.Numerics.Vector.Equals(l2 & new global::System.Numerics.Vector<int>(1), new global::System.Numerics.Vector<int>(0));
+                        // #3 Map (line 13)
+                        // #4 CombineGlobally (line 14)
+                        var l4 = (l2 & l3);
+                        global::System.Numerics.Vector.Widen(l4, out var l5, out var l6);
+                        sum += l5 + l6;
+                    }
+                    // The block's partial results, merged into the state (elements in the block: (end - start)).
+                    _fn4.MergeAccumulators(ref _acc4, unchecked(global::System.Numerics.Vector.Sum(sum)));
+                }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
@@ -1490,36 +1532,36 @@ namespace Snapshots
             private readonly global::System.Threading.ManualResetEventSlim _go = new();
             private bool _going;
 
-            internal ParallelRunner(global::System.Func<TSum> sum, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TSum> sum, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(sum);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TSum>[p];
-                _shards = new Runner<TSum>[n * 1];
-                _maxParallelism = options.MaxParallelism;
-                _group = new global::Compiled.Parallel.ShardGroup(n * 1);
-                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
-                for (var s = 0; s < n; s++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TSum>[__p];
+                _shards = new Runner<TSum>[__n * 1];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(__n * 1);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[__n];
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                    _inbox1[__s] = new(__p + __n * 0, __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
                 }
-                for (var i = 0; i < p; i++)
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TSum>(sum());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options));
+                    _partitions[__i] = new Runner<TSum>(sum());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism, __Outbox1(__i, __runnerOptions));
                 }
-                for (var s = 0; s < n; s++)
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    var shard = new Runner<TSum>(sum());
-                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null);
-                    _shards[n * 0 + s] = shard;
+                    var __shard = new Runner<TSum>(sum());
+                    __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
+                    _shards[__n * 0 + __s] = __shard;
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }

@@ -1488,25 +1488,25 @@ namespace Snapshots
             private readonly global::Compiled.Checkpoints.AlignedSnapshot _snapshot; // the parts of the checkpoint being taken
             private bool _restoreCalled;
 
-            internal ParallelRunner(global::System.Func<TParsed> parsed, global::System.Func<TDeadLetters> deadLetters, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TParsed> parsed, global::System.Func<TDeadLetters> deadLetters, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(parsed);
                 global::System.ArgumentNullException.ThrowIfNull(deadLetters);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TParsed, TDeadLetters>[p];
-                _shards = new Runner<TParsed, TDeadLetters>[n * 0];
-                _maxParallelism = options.MaxParallelism;
-                for (var i = 0; i < p; i++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TParsed, TDeadLetters>[__p];
+                _shards = new Runner<TParsed, TDeadLetters>[__n * 0];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TParsed, TDeadLetters>(parsed(), deadLetters());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism);
+                    _partitions[__i] = new Runner<TParsed, TDeadLetters>(parsed(), deadLetters());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism);
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 4, default, default); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 4, default, default); // per part: its state, a transaction per output, the positions of its attached sources
             }
 
             /// <summary>Shards per level: the threads that own key groups.</summary>

@@ -2116,48 +2116,48 @@ namespace Snapshots
             private readonly global::System.Threading.ManualResetEventSlim _go = new();
             private bool _going;
 
-            internal ParallelRunner(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions options)
+            internal ParallelRunner(global::System.Func<TActivity> activity, global::Compiled.Parallel.ParallelRunnerOptions __runnerOptions)
             {
                 global::System.ArgumentNullException.ThrowIfNull(activity);
-                global::System.ArgumentNullException.ThrowIfNull(options);
-                options.Validate();
-                var n = options.Parallelism;
-                var p = options.Partitions;
-                _parallelism = n;
-                _clock = options.TimeProvider;
-                _partitions = new Runner<TActivity>[p];
-                _shards = new Runner<TActivity>[n * 2];
-                _maxParallelism = options.MaxParallelism;
-                _group = new global::Compiled.Parallel.ShardGroup(n * 2);
-                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[n];
-                for (var s = 0; s < n; s++)
+                global::System.ArgumentNullException.ThrowIfNull(__runnerOptions);
+                __runnerOptions.Validate();
+                var __n = __runnerOptions.Parallelism;
+                var __p = __runnerOptions.Partitions;
+                _parallelism = __n;
+                _clock = __runnerOptions.TimeProvider;
+                _partitions = new Runner<TActivity>[__p];
+                _shards = new Runner<TActivity>[__n * 2];
+                _maxParallelism = __runnerOptions.MaxParallelism;
+                _group = new global::Compiled.Parallel.ShardGroup(__n * 2);
+                _inbox1 = new global::Compiled.Parallel.ShardInbox<__Exchange1Item>[__n];
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    _inbox1[s] = new(p + n * 0, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                    _inbox1[__s] = new(__p + __n * 0, __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
                 }
-                _inbox2 = new global::Compiled.Parallel.ShardInbox<__Exchange2Item>[n];
-                for (var s = 0; s < n; s++)
+                _inbox2 = new global::Compiled.Parallel.ShardInbox<__Exchange2Item>[__n];
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    _inbox2[s] = new(p + n * 1, options.BatchSize, options.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
+                    _inbox2[__s] = new(__p + __n * 1, __runnerOptions.BatchSize, __runnerOptions.Capacity, _group.Cancellation); // senders: the partitions, then the shards of lower levels
                 }
-                for (var i = 0; i < p; i++)
+                for (var __i = 0; __i < __p; __i++)
                 {
-                    _partitions[i] = new Runner<TActivity>(activity());
-                    _partitions[i].__JoinStreaming(0, i, n, options.MaxParallelism, __Outbox1(i, options), __Outbox2(i, options));
-                    _partitions[i].TimeProvider = _clock;
+                    _partitions[__i] = new Runner<TActivity>(activity());
+                    _partitions[__i].__JoinStreaming(0, __i, __n, __runnerOptions.MaxParallelism, __Outbox1(__i, __runnerOptions), __Outbox2(__i, __runnerOptions));
+                    _partitions[__i].TimeProvider = _clock;
                 }
-                for (var s = 0; s < n; s++)
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    var shard = new Runner<TActivity>(activity());
-                    shard.__JoinStreaming(1, s, n, options.MaxParallelism, null, __Outbox2(p + n * 0 + s, options));
-                    _shards[n * 0 + s] = shard;
+                    var __shard = new Runner<TActivity>(activity());
+                    __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null, __Outbox2(__p + __n * 0 + __s, __runnerOptions));
+                    _shards[__n * 0 + __s] = __shard;
                 }
-                for (var s = 0; s < n; s++)
+                for (var __s = 0; __s < __n; __s++)
                 {
-                    var shard = new Runner<TActivity>(activity());
-                    shard.__JoinStreaming(2, s, n, options.MaxParallelism, null, null);
-                    _shards[n * 1 + s] = shard;
+                    var __shard = new Runner<TActivity>(activity());
+                    __shard.__JoinStreaming(2, __s, __n, __runnerOptions.MaxParallelism, null, null);
+                    _shards[__n * 1 + __s] = __shard;
                 }
-                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
+                _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };
                 _driver.Start();
             }

@@ -224,6 +224,30 @@ public class LanesTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void WarmedUpLanesAllocateNothing()
+    {
+        var ints = new Random(7).GetItems(Enumerable.Range(-1_000_000, 2_000_000).ToArray(), 1_000_003);
+        var longs = ints.Select(x => (long)x * 4_000_000_007L).ToArray();
+        var intRunner = LanesEvenSum.CreateRunner(new NullSink<long>());
+        var longRunner = NewLongChains();
+        void Run()
+        {
+            intRunner.PushNumbers(ints);
+            longRunner.PushForSum(longs);
+            longRunner.PushForIntMin(longs);
+            longRunner.PushForChecked(longs);
+            longRunner.PushForCount(longs);
+        }
+
+        AllocationTests.WarmUp(Run);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{allocated} bytes for 5 spans of {ints.Length:N0} elements");
+        Assert.Equal(0, allocated);
+    }
+
     private static LanesLongChains.Runner<NullSink<long>, NullSink<int>, NullSink<int>, NullSink<long>, NullSink<long>, NullSink<long>, NullSink<long>> NewLongChains() =>
         LanesLongChains.CreateRunner(new NullSink<long>(), new NullSink<int>(), new NullSink<int>(), new NullSink<long>(), new NullSink<long>(), new NullSink<long>(), new NullSink<long>());
 
