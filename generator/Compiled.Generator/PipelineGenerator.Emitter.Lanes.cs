@@ -288,16 +288,10 @@ public sealed partial class PipelineGenerator
                         }
                 }
 
-                if (terminal.WithoutDefaults && terminal.Kind == TransformKind.CombineGlobally && plan.Kind is not (LaneTerminal.Min or LaneTerminal.Max))
+                if (terminal.WithoutDefaults && terminal.Kind == TransformKind.CombineGlobally)
                 {
-                    var passed = plan.Kind is LaneTerminal.CountFn or LaneTerminal.Mean ? (masked ? count + " > 0" : block + " > 0") : any;
-                    w.Open("if (" + passed + ")");
-                    w.Line("_any" + id + " = true;");
-                    w.Close();
-                }
-                else if (terminal.WithoutDefaults && terminal.Kind == TransformKind.CombineGlobally)
-                {
-                    w.Open("if (" + any + ")");
+                    // Beam's withoutDefaults: the output exists once an element reached the combine.
+                    w.Open("if (" + (masked && plan.Kind is LaneTerminal.CountFn or LaneTerminal.Mean ? count + " > 0" : any) + ")");
                     w.Line("_any" + id + " = true;");
                     w.Close();
                 }

@@ -21,26 +21,7 @@ public partial class LanesEvenSum
          .Output("sum");
 }
 
-/// <summary>Comparisons, logic, bit operations, shifts and a conditional, counted; the same chain into every int combine.</summary>
-[Pipeline]
-public partial class LanesIntCombines
-{
-    static void Define(PipelineBuilder p)
-    {
-        var mixed = p.Create<int>("numbers")
-            .Map(static x => (x ^ 0x5A5A) + (x << 3) - (x >> 2) + (x >>> 27))
-            .Filter(static x => (x > -1_000_000 && x < 2_000_000_000) || (x & 7) == 3 || !(x % 16 != -5));
-        mixed.Count().Output("count");
-        mixed.CombineGlobally(Combiners.Sum<int>()).Output("sum");
-        mixed.CombineGlobally(Combiners.Count<int>()).Output("countFn");
-        mixed.Map(static x => x / 8 + (x % 4 == 0 ? -x : ~x)).CombineGlobally(Combiners.Min<int>(), withoutDefaults: true).Output("min");
-        mixed.CombineGlobally(Combiners.Max<int>(int.MinValue)).Output("max");
-        mixed.CombineGlobally(Combiners.SumAsLong<int>()).Output("widened");
-        mixed.CombineGlobally(Combiners.Mean<int>()).Output("mean");
-    }
-}
-
-/// <summary>One chain per combine, so that each input's span loop runs in lanes (the chain above fans out, and stays scalar).</summary>
+/// <summary>One chain per combine, so that each input's span loop runs in lanes (a chain that fans out stays scalar).</summary>
 [Pipeline]
 public partial class LanesIntChains
 {
@@ -74,18 +55,6 @@ public partial class LanesLongChains
         p.Create<long>("forChecked").Map(static x => (long)(int)x).Filter(static x => x != 5).CombineGlobally(Combiners.SumChecked<long>()).Output("checkedSum");
         p.Create<long>("forDivide").Map(static x => x / 1024 + x % 8 - (int)x / 4 + (int)x % 32).CombineGlobally(Combiners.Sum<long>()).Output("divided");
         p.Create<long>("forCount").Filter(static x => (int)x > 0 && x % 2 == 1).Count().Output("count");
-    }
-}
-
-/// <summary>What keeps a chain scalar; the plan says why (see the generator's plan tests).</summary>
-[Pipeline]
-public partial class LanesScalarChains
-{
-    static void Define(PipelineBuilder p)
-    {
-        p.Create<int>("calls").Map(static x => Math.Abs(x % 1000)).CombineGlobally(Combiners.Sum<int>()).Output("abs");
-        p.Create<int>("checkedSum").CombineGlobally(Combiners.SumChecked<int>()).Output("checked");
-        p.Create<int>("output").Map(static x => x + 1).Output("plusOne");
     }
 }
 
