@@ -15,8 +15,14 @@ public sealed partial class PipelineGenerator
         {
             // ----- keyed window panes (triggers, lateness, accumulation, timestamp combiners, sessions) -----
 
-            /// <summary>The plan keeps this transform's state in keyed window panes (KeyedPanes).</summary>
-            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.KeyedWindowPanes;
+            /// <summary>
+            /// The plan keeps this transform's state in keyed window panes (KeyedPanes), or in open sessions (SessionPanes),
+            /// which have the same surface: the runner drives both alike.
+            /// </summary>
+            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.KeyedWindowPanes or StateLayout.OpenSessions;
+
+            /// <summary>The plan keeps this transform's sessions open per key (SessionPanes: the default strategy, no triggers).</summary>
+            private bool UsesOpenSessions(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.OpenSessions;
 
             /// <summary>The plan keeps this windowed transform's state inline, a map per window (or per pane of shared sliding windows).</summary>
             private bool IsInlineWindowed(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes;
@@ -73,10 +79,10 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            private static string PanesType(TransformSpec t)
+            private string PanesType(TransformSpec t)
             {
                 var (input, accumulator, output, fn, _) = PanesTypes(t);
-                return "global::Compiled.Execution.KeyedPanes<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
+                return "global::Compiled.Execution." + (UsesOpenSessions(t) ? "SessionPanes" : "KeyedPanes") + "<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
             }
 
             private void WritePanesField(SourceWriter w, TransformSpec t)
@@ -90,6 +96,17 @@ public sealed partial class PipelineGenerator
 
                 var windowing = t.OutputWindowing!;
                 var (_, _, _, _, create) = PanesTypes(t);
+                if (UsesOpenSessions(t))
+                {
+                    StateComment(w, t,
+                        "per key, its open sessions (" + windowing.Describe() + "): interval and accumulator, in pooled slots",
+                        "an element extends its key's session in place, or merges the sessions it overlaps",
+                        "sessions of a key merge when they overlap: accumulators merge",
+                        "a session fires once (its on-time pane) and is freed when the watermark passes its end: the default strategy keeps no trigger state, timers or holds");
+                    w.Line("private readonly " + PanesType(t) + " _panes" + id + " = new(" + create + ");");
+                    return;
+                }
+
                 StateComment(w, t,
                     "per key and window (" + windowing.Describe() + "): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots",
                     "updated in place for every element; panes fire per the trigger, the watermark and processing time",

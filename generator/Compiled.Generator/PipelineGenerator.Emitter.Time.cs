@@ -311,6 +311,12 @@ public sealed partial class PipelineGenerator
                     w.Open("private void __EndBundle()");
                     foreach (var t in paned)
                     {
+                        if (UsesOpenSessions(t))
+                        {
+                            w.Line("// #" + N(t.Id) + " " + t.Label + ": open sessions fire only as the watermark passes their end, nothing to evaluate per bundle");
+                            continue;
+                        }
+
                         WritePanedAdvance(w, t, "EndBundle()");
                     }
 

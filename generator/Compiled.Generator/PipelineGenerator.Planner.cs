@@ -125,6 +125,13 @@ public sealed partial class PipelineGenerator
                 return WhyStateful(t, stateful);
             }
 
+            if (t.OutputWindowing is { IsDefaultSessions: true } sessions && IsStateful(t) && t.SideInput is null && t.Kind != TransformKind.StatefulParDo)
+            {
+                return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "session, " + sessions.Describe() +
+                       ", as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed " +
+                       "when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)";
+            }
+
             if (t.OutputWindowing is { IsSimple: false } strategy && IsStateful(t) && t.SideInput is null)
             {
                 return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + strategy.Describe() +

@@ -41,6 +41,12 @@ internal enum StateLayout
     /// <summary>A sliding-window combine whose elements go to one pane each; a window is assembled from its panes when it fires.</summary>
     SharedSlidingPanes,
 
+    /// <summary>
+    /// Sessions with the default strategy: per key its open sessions, extended in place, merged on arrival, fired and freed
+    /// when the watermark passes their end (SessionPanes; the surface of keyed window panes, without triggers or timers).
+    /// </summary>
+    OpenSessions,
+
     /// <summary>Triggers, lateness, accumulation, timestamp combiners, merging windows: keyed window panes (KeyedPanes).</summary>
     KeyedWindowPanes,
 

@@ -304,6 +304,14 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     public bool IsSimple => Kind is "Fixed" or "Sliding" && SizeOption is null && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
 
+    /// <summary>
+    /// Sessions that merge at this grouping, with Beam's default strategy otherwise (default trigger, no lateness,
+    /// discarding, end-of-window timestamps): every session fires once, when the watermark passes its end, so the
+    /// grouping keeps only its open sessions per key (SessionPanes), with no trigger state, holds or pane bookkeeping.
+    /// </summary>
+    public bool IsDefaultSessions => Kind == "Sessions" && !AlreadyMerged && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
+        TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
+
     /// <summary>The global window with everything at Beam's defaults (the same as no windowing).</summary>
     public bool IsDefaultGlobal => Kind == "Global" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";

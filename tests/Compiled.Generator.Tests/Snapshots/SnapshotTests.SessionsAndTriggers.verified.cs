@@ -7,7 +7,7 @@
 //       -> #1 WithTimestamps (line 13)
 //         -> #2 Window sessions gap 30 s (line 14)
 //           -> #3 Map (line 15)
-//             -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
+//             -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))
 //         -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
 //           -> #7 Map (line 24)
 //             -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
@@ -18,10 +18,10 @@
 //     #8 CombinePerKey (line 25)
 //       -> #9 Output 'teamScores' (line 26)
 //   Fusion boundaries:
-//     #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
+//     #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)
 //     #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
-//     #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
+//     #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions
 //     #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
@@ -42,7 +42,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and window, sessions gap 30 s, in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -125,14 +125,11 @@ namespace Snapshots
             private global::Compiled.Execution.HeldOutputs<global::Compiled.KV<string, int>>? __heldTeamScores; // results of output 'teamScores' its sink refused, in order
 
             // State of #4 CountPerKey (line 16):
-            //   State: per key and window (sessions gap 30 s): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
-            //   State style: updated in place for every element; panes fire per the trigger, the watermark and processing time.
-            //   Merging: sessions of a key merge when they overlap: accumulators merge, holds and trigger states combine.
-            //   Lifetime: a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused.
-            private readonly global::Compiled.Execution.KeyedPanes<string, int, long, long, global::Compiled.CountFn<int>> _panes4 = new(
-                default,
-                new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.Default()),
-                new global::Compiled.Execution.PaneOptions(0L, false, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, true));
+            //   State: per key, its open sessions (sessions gap 30 s): interval and accumulator, in pooled slots.
+            //   State style: an element extends its key's session in place, or merges the sessions it overlaps.
+            //   Merging: sessions of a key merge when they overlap: accumulators merge.
+            //   Lifetime: a session fires once (its on-time pane) and is freed when the watermark passes its end: the default strategy keeps no trigger state, timers or holds.
+            private readonly global::Compiled.Execution.SessionPanes<string, int, long, long, global::Compiled.CountFn<int>> _panes4 = new(default);
             private long _fixedStart6 = long.MinValue; // start of the window of the last element through #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
             // State of #8 CombinePerKey (line 25):
             //   State: per key and window (fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating)): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
@@ -193,7 +190,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xCCF214FAul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x695D6672ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -1035,20 +1032,7 @@ namespace Snapshots
             /// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>
             private void __EndBundle()
             {
-                _panes4.EndBundle();
-                foreach (var fp4 in _panes4.Fired)
-                {
-                    __Pane4(fp4);
-                }
-                _panes4.ClearFired();
-                if (_panes4.Failed.Count > 0)
-                {
-                    foreach (var xp4 in _panes4.Failed)
-                    {
-                        __DeliveryFailed(xp4.Error, 4, "a pane of CountPerKey (line 16) in window " + xp4.Window);
-                    }
-                    _panes4.ClearFailed();
-                }
+                // #4 CountPerKey (line 16): open sessions fire only as the watermark passes their end, nothing to evaluate per bundle
                 _panes8.EndBundle();
                 foreach (var fp8 in _panes8.Fired)
                 {
@@ -1590,7 +1574,7 @@ namespace Snapshots
             private void __Route8(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
                 __route8![shard].Add((value, timestamp, window, _pane));
 
-            /// <summary>#4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            /// <summary>#4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions.</summary>
             private void __Exchange4()
             {
                 var peers = __peers!;
