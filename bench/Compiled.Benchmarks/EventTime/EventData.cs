@@ -89,6 +89,47 @@ public static class EventData
         return events;
     }
 
+    /// <summary>Long sessions (W5Long): how many keys, how long each is active, then idle, in each cycle of event time.</summary>
+    public const int LongSessionKeyCount = 1_000;
+
+    /// <summary>Long sessions: the active part of a key's cycle.</summary>
+    public const long LongSessionActiveMs = 300_000;
+
+    /// <summary>Long sessions: the idle part of a key's cycle, longer than the 30 s session gap.</summary>
+    public const long LongSessionIdleMs = 40_000;
+
+    /// <summary>
+    /// Events with long sessions (W5Long): 1,000 keys, each active 5 minutes and idle 40 s in event time with its own
+    /// random phase; a key is drawn uniformly among the keys active at the event's timestamp, so an active key has an event
+    /// about every 1.2 s of event time and a burst is one session of about 360 events (a gap of 30 s within a burst
+    /// is vanishingly rare; it would only split the burst). Same disorder and watermark as the other workloads.
+    /// </summary>
+    public static Event[] LongSessions(int count, int seed = 20261205)
+    {
+        var random = new Random(seed);
+        var cycle = LongSessionActiveMs + LongSessionIdleMs;
+        var phase = new long[LongSessionKeyCount];
+        for (var k = 0; k < phase.Length; k++)
+        {
+            phase[k] = random.NextInt64(cycle);
+        }
+
+        var events = new Event[count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var time = BaseTime + i - random.Next(MaxDisorderMs);
+            int key;
+            do
+            {
+                key = random.Next(LongSessionKeyCount);
+            }
+            while ((time - BaseTime + phase[key]) % cycle >= LongSessionActiveMs);
+            events[i] = new Event(key, random.Next(1_000), time);
+        }
+
+        return events;
+    }
+
     /// <summary>Zipf(1.0) over [0, n) by inverse transform of the cumulative weights (key 0 the most frequent).</summary>
     private sealed class Zipf
     {

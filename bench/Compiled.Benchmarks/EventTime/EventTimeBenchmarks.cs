@@ -178,7 +178,8 @@ public class W5
         EventTimeBenchmark.CheckSameDigest(
             nameof(W5),
             _events,
-            W5SessionCounts.HandLoop,
+            W5SessionCounts.HandWheel,
+            ("HandHeap", W5SessionCounts.HandLoop),
             ("Generated", W5SessionCounts.Generated),
             ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
             ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
@@ -186,8 +187,13 @@ public class W5
             ("Rx", W5SessionCounts.Rx));
     }
 
+    /// <summary>The fair baseline: a streaming loop that evicts by watermark through a timing wheel, O(1) per event.</summary>
     [Benchmark(Baseline = true)]
-    public WindowDigest HandLoop() => W5SessionCounts.HandLoop(_events);
+    public WindowDigest HandWheel() => W5SessionCounts.HandWheel(_events);
+
+    /// <summary>The first hand loop: the same, with a priority queue of keys by earliest session end.</summary>
+    [Benchmark]
+    public WindowDigest HandHeap() => W5SessionCounts.HandLoop(_events);
 
     [Benchmark]
     public WindowDigest Generated() => W5SessionCounts.Generated(_events);
@@ -205,6 +211,43 @@ public class W5
 
     [Benchmark]
     public WindowDigest Rx() => W5SessionCounts.Rx(_events);
+}
+
+/// <summary>
+/// W5 on long sessions: 10,000,000 events over 1,000 keys drawn uniformly among the active ones, each active 5 minutes
+/// then idle 40 s, so a session holds hundreds of events (about 360); session windows with a 30 s gap, count per key.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(EventTimeConfig))]
+public class W5Long
+{
+    private Event[] _events = Array.Empty<Event>();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = EventData.LongSessions(EventTimeBenchmark.EventCount);
+        EventTimeBenchmark.CheckSameDigest(
+            nameof(W5Long),
+            _events,
+            W5SessionCounts.HandWheel,
+            ("HandHeap", W5SessionCounts.HandLoop),
+            ("Generated", W5SessionCounts.Generated),
+            ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
+            ("Linq", W5SessionCounts.Linq));
+    }
+
+    [Benchmark(Baseline = true)]
+    public WindowDigest HandWheel() => W5SessionCounts.HandWheel(_events);
+
+    [Benchmark]
+    public WindowDigest HandHeap() => W5SessionCounts.HandLoop(_events);
+
+    [Benchmark]
+    public WindowDigest Generated() => W5SessionCounts.Generated(_events);
+
+    [Benchmark]
+    public WindowDigest GeneratedOneBigPush() => W5SessionCounts.GeneratedOneBigPush(_events, Compiled.Execution.Bundles.DefaultSize);
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ public class EventTimeBenchmarkDigestTests
 
     private static readonly Lazy<Event[]> Uniform = new(() => EventData.Uniform(Events));
     private static readonly Lazy<Event[]> Sessions = new(() => EventData.Sessions(Events));
+    private static readonly Lazy<Event[]> LongSessions = new(() => EventData.LongSessions(Events));
 
     private static void AssertAllEqual(Event[] events, Func<Event[], WindowDigest> handLoop, params (string Name, Func<Event[], WindowDigest> Run)[] variants)
     {
@@ -75,7 +76,24 @@ public class EventTimeBenchmarkDigestTests
             ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
             ("GeneratedOneBigPush (bundles of 100)", events => W5SessionCounts.GeneratedOneBigPush(events, 100)),
             ("Linq", W5SessionCounts.Linq),
-            ("Rx", W5SessionCounts.Rx));
+            ("Rx", W5SessionCounts.Rx),
+            ("HandWheel", W5SessionCounts.HandWheel));
+
+    [Fact]
+    public void W5LongSessionCountsAgree()
+    {
+        // Hundreds of events per session: 200,000 events over 1,000 keys active 5 minutes at a time.
+        var digest = W5SessionCounts.Linq(LongSessions.Value);
+        Assert.InRange(Events / digest.Count, 100, 1_000);
+        AssertAllEqual(
+            LongSessions.Value,
+            W5SessionCounts.HandLoop,
+            ("Generated", W5SessionCounts.Generated),
+            ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
+            ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
+            ("Linq", W5SessionCounts.Linq),
+            ("HandWheel", W5SessionCounts.HandWheel));
+    }
 
     [Fact]
     public void TheDigestSeesEveryField()
