@@ -104,37 +104,37 @@ public sealed partial class PipelineGenerator
 
                 w.Line("var Shards = new " + runnerType + "[parallelism];");
                 w.Line("using var Group = new " + ShardGroupType + "(parallelism);");
-                w.Open("for (var s = 0; s < parallelism; s++)");
+                w.Open("for (var __s = 0; __s < parallelism; __s++)");
                 for (var i = 0; i < _outputs.Count; i++)
                 {
-                    w.Line("Sinks" + N(i) + "[s] = new " + ResultSinkType(_outputs[i]) + "();");
+                    w.Line("Sinks" + N(i) + "[__s] = new " + ResultSinkType(_outputs[i]) + "();");
                 }
 
-                w.Line("Shards[s] = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[s]")) + ");");
+                w.Line("Shards[__s] = new " + runnerType + "(" + OptionsArgumentFirst(_outputs.Count > 0) + string.Join(", ", _outputs.Select((o, i) => "Sinks" + N(i) + "[__s]")) + ");");
                 if (AnyTriggeredView)
                 {
-                    w.Line("Shards[s].__AsBatch();");
+                    w.Line("Shards[__s].__AsBatch();");
                 }
 
                 w.Close();
-                w.Open("for (var s = 0; s < parallelism; s++)");
-                w.Line("Shards[s].__JoinShards(Shards, s, Group, maxParallelism);");
+                w.Open("for (var __s = 0; __s < parallelism; __s++)");
+                w.Line("Shards[__s].__JoinShards(Shards, __s, Group, maxParallelism);");
                 w.Close();
                 w.Open("try");
-                w.Open("Group.Run(s =>");
-                w.Line("var Shard = Shards[s];");
+                w.Open("Group.Run(__s =>");
+                w.Line("var Shard = Shards[__s];");
                 foreach (var i in _inputs)
                 {
                     var name = Names.ToPascal(i.Name!);
                     if (i.Kind == TransformKind.ReadLinesInput)
                     {
-                        w.Open("if (s < Parts" + name + ".Count)");
-                        w.Line("Shard.Read" + name + "(Parts" + name + "[s]);");
+                        w.Open("if (__s < Parts" + name + ".Count)");
+                        w.Line("Shard.Read" + name + "(Parts" + name + "[__s]);");
                         w.Close();
                     }
                     else
                     {
-                        w.Line("var (Start" + name + ", Length" + name + ") = global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, s);");
+                        w.Line("var (Start" + name + ", Length" + name + ") = global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, __s);");
                         w.Line("Shard.Push" + name + "(" + Camel(i.Name!) + ".Span.Slice(Start" + name + ", Length" + name + "));");
                     }
                 }
@@ -145,7 +145,7 @@ public sealed partial class PipelineGenerator
                     // One list per output, of the exact size, shard 0's part first: every shard copies its own part at once.
                     w.Open("if (parallelism > 1)");
                     w.Line("Group.SignalAndWait(); // every shard has its results: the sizes are known");
-                    w.Open("if (s == 0)");
+                    w.Open("if (__s == 0)");
                     for (var i = 0; i < _outputs.Count; i++)
                     {
                         w.Line("Gathered" + N(i) + " = " + ResultSinkType(_outputs[i]) + ".Allocate(Sinks" + N(i) + ");");
@@ -155,7 +155,7 @@ public sealed partial class PipelineGenerator
                     w.Line("Group.SignalAndWait();");
                     for (var i = 0; i < _outputs.Count; i++)
                     {
-                        w.Line("Gathered" + N(i) + "!.CopyPart(Sinks" + N(i) + ", s);");
+                        w.Line("Gathered" + N(i) + "!.CopyPart(Sinks" + N(i) + ", __s);");
                     }
 
                     w.Close();
@@ -163,24 +163,24 @@ public sealed partial class PipelineGenerator
 
                 w.Close(");");
                 w.Close();
-                w.Open("catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)");
+                w.Open("catch (global::Compiled.Parallel.ShardFailedException __e) when (__e.InnerException is global::Compiled.PipelineExecutionException __failure)");
                 w.Line("// The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.");
                 var arrays = _inputs.Where(i => i.Kind != TransformKind.ReadLinesInput).ToList();
                 if (arrays.Count == 0)
                 {
-                    w.Line("throw failure.OnShard(e.Shard, parallelism, -1);");
+                    w.Line("throw __failure.OnShard(__e.Shard, parallelism, -1);");
                 }
                 else
                 {
-                    w.Open("var offset = failure.Input switch");
+                    w.Open("var __offset = __failure.Input switch");
                     foreach (var i in arrays)
                     {
-                        w.Line(Literal(i.Name!) + " => (long)global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, e.Shard).Start,");
+                        w.Line(Literal(i.Name!) + " => (long)global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, __e.Shard).Start,");
                     }
 
                     w.Line("_ => -1L,");
                     w.Close(";");
-                    w.Line("throw failure.OnShard(e.Shard, parallelism, offset);");
+                    w.Line("throw __failure.OnShard(__e.Shard, parallelism, __offset);");
                 }
 
                 w.Close();

@@ -52,7 +52,7 @@ public sealed partial class PipelineGenerator
 
             private static string Camel(string name)
             {
-                var camel = Names.ToCamel(name);
+                var camel = Names.ParameterName(name);
                 return SyntaxFacts.GetKeywordKind(camel) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(camel) != SyntaxKind.None ? "@" + camel : camel;
             }
 

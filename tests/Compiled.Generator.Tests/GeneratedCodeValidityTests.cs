@@ -264,6 +264,9 @@ public class GeneratedCodeValidityTests
         "watermark", "finished", "_", "__", "run", "results", "runner", "finish", "isFinished", "toString", "equals", "getHashCode",
         "timeProvider", "advanceWatermark", "advanceProcessingTime", "droppedLateElements", "pushNumbers", "onNumbers", "readNumbers",
         "__state", "__failures", "_sinkOut", "_pane", "_watermark", "__heldOut", "class", "event", "default", "T", "Sink0", "Pipeline",
+        // Parameters and locals of the generated Run, CreateRunner and CreateParallelRunner that an input or output parameter could meet.
+        "options", "parallelism", "maxParallelism", "s", "i", "n", "p", "shard", "shards", "group", "element", "elements", "timestamp",
+        "index", "e", "failure", "offset", "bundle", "line", "lines", "path", "input", "ex", "error", "runner", "sinks", "parts", "value",
         // Written as C# escapes inside the declaration's string literal: a line break, CR LF, a Unicode line separator, a quote and a backslash.
         @"a\nb", @"a\r\nb", @"a\u2028b", @"a\""b\\c", "<x&y>", "a*/b", @"\u00e9t\u00e9",
     };

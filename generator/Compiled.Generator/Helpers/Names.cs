@@ -132,4 +132,16 @@ internal static class Names
         var pascal = ToPascal(name);
         return pascal.Length == 0 ? pascal : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
     }
+
+    /// <summary>
+    /// The parameter an input (of Run) or output (of CreateRunner and CreateParallelRunner) becomes: its camel-case name,
+    /// with "Port" added when that is a parameter the same methods already take for themselves ('options' of
+    /// CreateParallelRunner, 'parallelism' and 'maxParallelism' of the parallel Run), so that every legal name compiles
+    /// and those parameters keep their names.
+    /// </summary>
+    public static string ParameterName(string name)
+    {
+        var camel = ToCamel(name);
+        return camel is "options" or "parallelism" or "maxParallelism" ? camel + "Port" : camel;
+    }
 }

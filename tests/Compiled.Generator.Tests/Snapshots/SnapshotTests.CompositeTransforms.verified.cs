@@ -2049,50 +2049,50 @@ namespace Snapshots
             global::Compiled.Execution.RunResultSink<long>? Gathered2 = null;
             var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
-                Sinks1[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
-                Sinks2[s] = new global::Compiled.Execution.RunResultSink<long>();
-                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[s], Sinks1[s], Sinks2[s]);
+                Sinks0[__s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Sinks1[__s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>();
+                Sinks2[__s] = new global::Compiled.Execution.RunResultSink<long>();
+                Shards[__s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[__s], Sinks1[__s], Sinks2[__s]);
             }
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+                Shards[__s].__JoinShards(Shards, __s, Group, maxParallelism);
             }
             try
             {
-                Group.Run(s =>
+                Group.Run(__s =>
                 {
-                    var Shard = Shards[s];
-                    var (StartLines, LengthLines) = global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, s);
+                    var Shard = Shards[__s];
+                    var (StartLines, LengthLines) = global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, __s);
                     Shard.PushLines(lines.Span.Slice(StartLines, LengthLines));
                     Shard.Finish();
                     if (parallelism > 1)
                     {
                         Group.SignalAndWait(); // every shard has its results: the sizes are known
-                        if (s == 0)
+                        if (__s == 0)
                         {
                             Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks0);
                             Gathered1 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, long>>.Allocate(Sinks1);
                             Gathered2 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks2);
                         }
                         Group.SignalAndWait();
-                        Gathered0!.CopyPart(Sinks0, s);
-                        Gathered1!.CopyPart(Sinks1, s);
-                        Gathered2!.CopyPart(Sinks2, s);
+                        Gathered0!.CopyPart(Sinks0, __s);
+                        Gathered1!.CopyPart(Sinks1, __s);
+                        Gathered2!.CopyPart(Sinks2, __s);
                     }
                 });
             }
-            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            catch (global::Compiled.Parallel.ShardFailedException __e) when (__e.InnerException is global::Compiled.PipelineExecutionException __failure)
             {
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
-                var offset = failure.Input switch
+                var __offset = __failure.Input switch
                 {
-                    "lines" => (long)global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, e.Shard).Start,
+                    "lines" => (long)global::Compiled.Parallel.KeyGroups.Chunk(lines.Length, parallelism, __e.Shard).Start,
                     _ => -1L,
                 };
-                throw failure.OnShard(e.Shard, parallelism, offset);
+                throw __failure.OnShard(__e.Shard, parallelism, __offset);
             }
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }

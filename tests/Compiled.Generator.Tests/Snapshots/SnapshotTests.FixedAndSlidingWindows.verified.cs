@@ -2162,47 +2162,47 @@ namespace Snapshots
             global::Compiled.Execution.RunResultSink<long>? Gathered1 = null;
             var Shards = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Sinks0[s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
-                Sinks1[s] = new global::Compiled.Execution.RunResultSink<long>();
-                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[s], Sinks1[s]);
+                Sinks0[__s] = new global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>();
+                Sinks1[__s] = new global::Compiled.Execution.RunResultSink<long>();
+                Shards[__s] = new Runner<global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>, global::Compiled.Execution.RunResultSink<long>>(Sinks0[__s], Sinks1[__s]);
             }
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+                Shards[__s].__JoinShards(Shards, __s, Group, maxParallelism);
             }
             try
             {
-                Group.Run(s =>
+                Group.Run(__s =>
                 {
-                    var Shard = Shards[s];
-                    var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, s);
+                    var Shard = Shards[__s];
+                    var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, __s);
                     Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
                     Shard.Finish();
                     if (parallelism > 1)
                     {
                         Group.SignalAndWait(); // every shard has its results: the sizes are known
-                        if (s == 0)
+                        if (__s == 0)
                         {
                             Gathered0 = global::Compiled.Execution.RunResultSink<global::Compiled.KV<string, int>>.Allocate(Sinks0);
                             Gathered1 = global::Compiled.Execution.RunResultSink<long>.Allocate(Sinks1);
                         }
                         Group.SignalAndWait();
-                        Gathered0!.CopyPart(Sinks0, s);
-                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered0!.CopyPart(Sinks0, __s);
+                        Gathered1!.CopyPart(Sinks1, __s);
                     }
                 });
             }
-            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            catch (global::Compiled.Parallel.ShardFailedException __e) when (__e.InnerException is global::Compiled.PipelineExecutionException __failure)
             {
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
-                var offset = failure.Input switch
+                var __offset = __failure.Input switch
                 {
-                    "plays" => (long)global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, e.Shard).Start,
+                    "plays" => (long)global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, __e.Shard).Start,
                     _ => -1L,
                 };
-                throw failure.OnShard(e.Shard, parallelism, offset);
+                throw __failure.OnShard(__e.Shard, parallelism, __offset);
             }
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }

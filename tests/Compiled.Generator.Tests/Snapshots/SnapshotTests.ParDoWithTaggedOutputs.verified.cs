@@ -1410,44 +1410,44 @@ namespace Snapshots
             global::Compiled.Execution.RunResultSink<string>? Gathered1 = null;
             var Shards = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>[parallelism];
             using var Group = new global::Compiled.Parallel.ShardGroup(parallelism);
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Sinks0[s] = new global::Compiled.Execution.RunResultSink<int>();
-                Sinks1[s] = new global::Compiled.Execution.RunResultSink<string>();
-                Shards[s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sinks0[s], Sinks1[s]);
+                Sinks0[__s] = new global::Compiled.Execution.RunResultSink<int>();
+                Sinks1[__s] = new global::Compiled.Execution.RunResultSink<string>();
+                Shards[__s] = new Runner<global::Compiled.Execution.RunResultSink<int>, global::Compiled.Execution.RunResultSink<string>>(Sinks0[__s], Sinks1[__s]);
             }
-            for (var s = 0; s < parallelism; s++)
+            for (var __s = 0; __s < parallelism; __s++)
             {
-                Shards[s].__JoinShards(Shards, s, Group, maxParallelism);
+                Shards[__s].__JoinShards(Shards, __s, Group, maxParallelism);
             }
             try
             {
-                Group.Run(s =>
+                Group.Run(__s =>
                 {
-                    var Shard = Shards[s];
-                    if (s < PartsLines.Count)
+                    var Shard = Shards[__s];
+                    if (__s < PartsLines.Count)
                     {
-                        Shard.ReadLines(PartsLines[s]);
+                        Shard.ReadLines(PartsLines[__s]);
                     }
                     Shard.Finish();
                     if (parallelism > 1)
                     {
                         Group.SignalAndWait(); // every shard has its results: the sizes are known
-                        if (s == 0)
+                        if (__s == 0)
                         {
                             Gathered0 = global::Compiled.Execution.RunResultSink<int>.Allocate(Sinks0);
                             Gathered1 = global::Compiled.Execution.RunResultSink<string>.Allocate(Sinks1);
                         }
                         Group.SignalAndWait();
-                        Gathered0!.CopyPart(Sinks0, s);
-                        Gathered1!.CopyPart(Sinks1, s);
+                        Gathered0!.CopyPart(Sinks0, __s);
+                        Gathered1!.CopyPart(Sinks1, __s);
                     }
                 });
             }
-            catch (global::Compiled.Parallel.ShardFailedException e) when (e.InnerException is global::Compiled.PipelineExecutionException failure)
+            catch (global::Compiled.Parallel.ShardFailedException __e) when (__e.InnerException is global::Compiled.PipelineExecutionException __failure)
             {
                 // The failure as the caller sees it: the shard named, the element's index in the whole input where it is known.
-                throw failure.OnShard(e.Shard, parallelism, -1);
+                throw __failure.OnShard(__e.Shard, parallelism, -1);
             }
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
