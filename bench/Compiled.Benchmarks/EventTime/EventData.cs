@@ -64,10 +64,20 @@ public static class EventData
     /// </summary>
     public static Event[] Sessions(int count, int seed = 20261125)
     {
-        var random = new Random(seed);
         var zipf = new Zipf(KeyCount);
-        var cycle = SessionActiveMs + SessionIdleMs;
-        var phase = new long[KeyCount];
+        return Bursts(count, seed, KeyCount, SessionActiveMs, SessionIdleMs, zipf.Next);
+    }
+
+    /// <summary>
+    /// Events in per-key bursts: each of <paramref name="keyCount"/> keys alternates <paramref name="activeMs"/> active and
+    /// <paramref name="idleMs"/> idle in event time with its own random phase, and each event's key is drawn by
+    /// <paramref name="draw"/> until it is one active at the event's timestamp. Same timestamps and disorder as <see cref="Uniform"/>.
+    /// </summary>
+    private static Event[] Bursts(int count, int seed, int keyCount, long activeMs, long idleMs, Func<Random, int> draw)
+    {
+        var random = new Random(seed);
+        var cycle = activeMs + idleMs;
+        var phase = new long[keyCount];
         for (var k = 0; k < phase.Length; k++)
         {
             phase[k] = random.NextInt64(cycle);
@@ -80,9 +90,9 @@ public static class EventData
             int key;
             do
             {
-                key = zipf.Next(random);
+                key = draw(random);
             }
-            while ((time - BaseTime + phase[key]) % cycle >= SessionActiveMs);
+            while ((time - BaseTime + phase[key]) % cycle >= activeMs);
             events[i] = new Event(key, random.Next(1_000), time);
         }
 
@@ -104,31 +114,8 @@ public static class EventData
     /// about every 1.2 s of event time and a burst is one session of about 360 events (a gap of 30 s within a burst
     /// is vanishingly rare; it would only split the burst). Same disorder and watermark as the other workloads.
     /// </summary>
-    public static Event[] LongSessions(int count, int seed = 20261205)
-    {
-        var random = new Random(seed);
-        var cycle = LongSessionActiveMs + LongSessionIdleMs;
-        var phase = new long[LongSessionKeyCount];
-        for (var k = 0; k < phase.Length; k++)
-        {
-            phase[k] = random.NextInt64(cycle);
-        }
-
-        var events = new Event[count];
-        for (var i = 0; i < events.Length; i++)
-        {
-            var time = BaseTime + i - random.Next(MaxDisorderMs);
-            int key;
-            do
-            {
-                key = random.Next(LongSessionKeyCount);
-            }
-            while ((time - BaseTime + phase[key]) % cycle >= LongSessionActiveMs);
-            events[i] = new Event(key, random.Next(1_000), time);
-        }
-
-        return events;
-    }
+    public static Event[] LongSessions(int count, int seed = 20261205) =>
+        Bursts(count, seed, LongSessionKeyCount, LongSessionActiveMs, LongSessionIdleMs, static random => random.Next(LongSessionKeyCount));
 
     /// <summary>Zipf(1.0) over [0, n) by inverse transform of the cumulative weights (key 0 the most frequent).</summary>
     private sealed class Zipf
