@@ -130,3 +130,72 @@ public class W1
         return sum;
     }
 }
+
+/// <summary>W1Stats, generated: a column's statistics, several combines fed by one input (a fan-out), in one pass.</summary>
+[Pipeline]
+public partial class W1StatsPipeline
+{
+    static void Define(PipelineBuilder p)
+    {
+        var numbers = p.Create<int>("numbers");
+        numbers.Count().Output("count");
+        numbers.CombineGlobally(Combiners.Min<int>(int.MaxValue)).Output("min");
+        numbers.CombineGlobally(Combiners.Max<int>(int.MinValue)).Output("max");
+        numbers.CombineGlobally(Combiners.SumAsLong<int>()).Output("sum");
+        numbers.Filter(static x => x > 0).Count().Output("positive");
+    }
+}
+
+/// <summary>W1Stats: W1's 10,000,000 ints, their count, min, max, sum (as long) and how many are positive.</summary>
+[MemoryDiagnoser]
+public class W1Stats
+{
+    private int[] _numbers = Array.Empty<int>();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _numbers = W1.CreateNumbers();
+        var expected = HandWritten();
+        foreach (var (name, value) in new[] { ("Generated", Generated()), ("Linq", Linq()) })
+        {
+            if (value != expected)
+            {
+                throw new InvalidOperationException($"W1Stats {name} = {value}, hand-written = {expected}");
+            }
+        }
+    }
+
+    /// <summary>One scalar pass computing all five.</summary>
+    [Benchmark(Baseline = true)]
+    public (long Count, int Min, int Max, long Sum, long Positive) HandWritten()
+    {
+        long count = 0, sum = 0, positive = 0;
+        int min = int.MaxValue, max = int.MinValue;
+        foreach (var x in _numbers)
+        {
+            count++;
+            min = Math.Min(min, x);
+            max = Math.Max(max, x);
+            sum += x;
+            if (x > 0)
+            {
+                positive++;
+            }
+        }
+
+        return (count, min, max, sum, positive);
+    }
+
+    [Benchmark]
+    public (long Count, int Min, int Max, long Sum, long Positive) Generated()
+    {
+        var r = W1StatsPipeline.Run(_numbers);
+        return (r.Count.Single(), r.Min.Single(), r.Max.Single(), r.Sum.Single(), r.Positive.Single());
+    }
+
+    /// <summary>The LINQ a .NET user writes: one pass per statistic.</summary>
+    [Benchmark]
+    public (long Count, int Min, int Max, long Sum, long Positive) Linq() =>
+        (_numbers.LongLength, _numbers.Min(), _numbers.Max(), _numbers.Sum(x => (long)x), _numbers.LongCount(x => x > 0));
+}

@@ -304,7 +304,7 @@ public sealed partial class PipelineGenerator
                 w.Line(NoInline);
                 w.Open("private void __Loop" + name + "(global::System.ReadOnlySpan<" + type + "> elements, global::Compiled.Instant timestamp, ref int i)");
                 var lanes = LanesOf(input);
-                if (lanes is not null)
+                if (lanes.Count > 0)
                 {
                     WriteLanesCall(w, lanes, name);
                 }
@@ -314,7 +314,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Close();
                 w.Line();
-                if (lanes is not null)
+                if (lanes.Count > 0)
                 {
                     WriteLanes(w, input, lanes, name);
                 }

@@ -16,16 +16,16 @@ public sealed partial class PipelineGenerator
         {
             // ----- vectorized span loops (the plan's LanePlan) -----
 
-            /// <summary>The vectorized loop of an input, when the plan gives it one: <c>__Lanes{name}</c>, which the span loop calls first.</summary>
-            private LanePlan? LanesOf(TransformSpec input) => _plan.Lanes.FirstOrDefault(l => l.Input == input.Id);
+            /// <summary>The vectorized loop of an input, when the plan gives it one: a plan per combine its stage ends in (none: the scalar loop).</summary>
+            private List<LanePlan> LanesOf(TransformSpec input) => _plan.Lanes.Where(l => l.Input == input.Id).ToList();
 
-            /// <summary>The call that runs a span in lanes before the scalar loop: only where the combine is local (not while a streaming partition ships it).</summary>
-            private void WriteLanesCall(SourceWriter w, LanePlan lanes, string name)
+            /// <summary>The call that runs a span in lanes before the scalar loop: only where the combines are local (not while a streaming partition ships them).</summary>
+            private void WriteLanesCall(SourceWriter w, List<LanePlan> lanes, string name)
             {
-                var state = _plan.States[lanes.Terminal];
-                if (Streaming && state.Level > 0)
+                var levels = lanes.Select(l => _plan.States[l.Terminal].Level).Where(level => Streaming && level > 0).Distinct().OrderBy(level => level).ToList();
+                if (levels.Count > 0)
                 {
-                    w.Open("if (__send" + N(state.Level) + " is null)");
+                    w.Open("if (" + string.Join(" && ", levels.Select(level => "__send" + N(level) + " is null")) + ")");
                     w.Line("__Lanes" + name + "(elements, ref i);");
                     w.Close();
                 }
@@ -42,13 +42,14 @@ public sealed partial class PipelineGenerator
             /// <c>Vector&lt;long&gt;</c> (the widened halves); with long input, an int value is a sign-extended long, wrapped to 32
             /// bits after each operation that can carry out of them.
             /// </summary>
-            private void WriteLanes(SourceWriter w, TransformSpec input, LanePlan plan, string name)
+            private void WriteLanes(SourceWriter w, TransformSpec input, List<LanePlan> plans, string name)
             {
-                var lanes = new LaneWriter(w, plan.InputType);
-                var element = plan.InputType == LaneType.Int32 ? "int" : "long";
-                var terminal = _t[plan.Terminal];
-                var id = N(terminal.Id);
-                w.Line("/// <summary>The span loop of input '" + Doc(input.Name) + "' in vector lanes: " + Doc(plan.Text) + ".</summary>");
+                var first = plans[0];
+                var lanes = new LaneWriter(w, first.InputType);
+                var element = first.InputType == LaneType.Int32 ? "int" : "long";
+                // One combine: its partial results are sum, count, ...; several (a fan-out): sum0, count0, sum1, ...
+                string Suffix(int n) => plans.Count == 1 ? string.Empty : N(n);
+                w.Line("/// <summary>The span loop of input '" + Doc(input.Name) + "' in vector lanes: " + Doc(first.Text) + ".</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                 w.Open("private void __Lanes" + name + "(global::System.ReadOnlySpan<" + element + "> elements, ref int i)");
                 w.Open("if (!" + Vec + ".IsHardwareAccelerated)");
@@ -58,64 +59,94 @@ public sealed partial class PipelineGenerator
                 w.Line("var width = " + Vec + "<" + element + ">.Count;");
                 w.Line("var k = i;");
                 w.Open("while (elements.Length - k >= width)");
-                switch (plan.Kind)
+                foreach (var plan in plans)
                 {
-                    case LaneTerminal.CheckedSum:
-                        w.Line("// A block sums at most " + Planner.LaneBlock.ToString("N0", CultureInfo.InvariantCulture) + " values of at most 2^31: no running sum within it can overflow while the sum is this far from it.");
-                        w.Open("if (_acc" + id + " > long.MaxValue - (1L << 47) || _acc" + id + " < long.MinValue + (1L << 47))");
-                        w.Line("break; // the scalar loop adds the rest, and throws where the running sum overflows");
-                        w.Close();
-                        break;
-                    case LaneTerminal.Mean:
-                        w.Line("// Integers added one by one to a double sum stay exact below 2^53, so a block's exact sum added at once is the same.");
-                        w.Open("if (global::System.Math.Abs(_acc" + id + ".Sum) > (double)((1L << 53) - (1L << 47)))");
-                        w.Line("break; // the scalar loop adds the rest, rounding as it goes");
-                        w.Close();
-                        break;
+                    var id = N(plan.Terminal);
+                    switch (plan.Kind)
+                    {
+                        case LaneTerminal.CheckedSum:
+                            w.Line("// A block sums at most " + Planner.LaneBlock.ToString("N0", CultureInfo.InvariantCulture) + " values of at most 2^31: no running sum within it can overflow while the sum is this far from it.");
+                            w.Open("if (_acc" + id + " > long.MaxValue - (1L << 47) || _acc" + id + " < long.MinValue + (1L << 47))");
+                            w.Line("break; // the scalar loop adds the rest, and throws where the running sum overflows");
+                            w.Close();
+                            break;
+                        case LaneTerminal.Mean:
+                            w.Line("// Integers added one by one to a double sum stay exact below 2^53, so a block's exact sum added at once is the same.");
+                            w.Open("if (global::System.Math.Abs(_acc" + id + ".Sum) > (double)((1L << 53) - (1L << 47)))");
+                            w.Line("break; // the scalar loop adds the rest, rounding as it goes");
+                            w.Close();
+                            break;
+                    }
                 }
 
                 w.Line("var end = k + global::System.Math.Min(elements.Length - k, " + Planner.LaneBlock.ToString(CultureInfo.InvariantCulture) + ") / width * width;");
-                var masked = plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter);
-                var accumulators = Accumulators(plan, terminal, masked);
-                foreach (var (variable, init) in accumulators)
+                for (var n = 0; n < plans.Count; n++)
                 {
-                    w.Line("var " + variable + " = " + init + ";");
+                    var plan = plans[n];
+                    var masked = plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter);
+                    foreach (var (variable, init) in Accumulators(plan, _t[plan.Terminal], masked))
+                    {
+                        w.Line("var " + variable + Suffix(n) + " = " + init + ";");
+                    }
                 }
 
                 w.Line("var start = k;");
                 w.Open("for (; k < end; k += width)");
                 w.Line("var x = " + Vec + ".LoadUnsafe(ref first, (nuint)k);");
-                var value = new[] { "x" };
-                var valueType = plan.InputType;
-                string? mask = null;
-                foreach (var step in plan.Chain)
+                // A fan-out's branches share the steps before it: each shared step is computed once, for every branch.
+                var computed = new Dictionary<string, (string[] Value, LaneType Type, string? Mask)>();
+                for (var n = 0; n < plans.Count; n++)
                 {
-                    var t = _t[step];
-                    w.Line("// #" + N(t.Id) + " " + t.Label);
-                    var expression = t.Function!.Lanes!;
-                    if (expression.Op == LaneOp.Widen && step == plan.Chain[plan.Chain.Count - 1] && plan.InputType == LaneType.Int32 &&
-                        plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum or LaneTerminal.Mean)
+                    var plan = plans[n];
+                    var terminal = _t[plan.Terminal];
+                    var value = new[] { "x" };
+                    var valueType = plan.InputType;
+                    string? mask = null;
+                    for (var j = 0; j < plan.Chain.Count; j++)
                     {
-                        // The last step widens ints for a sum: the sum masks the int vector first and widens once (one AND, not two).
-                        expression = expression.Args[0];
+                        var t = _t[plan.Chain[j]];
+                        var expression = t.Function!.Lanes!;
+                        var forSum = expression.Op == LaneOp.Widen && j == plan.Chain.Count - 1 && plan.InputType == LaneType.Int32 &&
+                            plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum or LaneTerminal.Mean;
+                        var prefix = string.Join(",", plan.Chain.Take(j + 1).Select(step => N(step))) + (forSum ? " for a sum" : string.Empty);
+                        if (computed.TryGetValue(prefix, out var done))
+                        {
+                            (value, valueType, mask) = done;
+                            continue;
+                        }
+
+                        w.Line("// #" + N(t.Id) + " " + t.Label);
+                        if (forSum)
+                        {
+                            // The last step widens ints for a sum: the sum masks the int vector first and widens once (one AND, not two).
+                            expression = expression.Args[0];
+                        }
+
+                        var result = lanes.Emit(expression, value);
+                        if (t.Kind == TransformKind.Map)
+                        {
+                            value = result;
+                            valueType = expression.Type;
+                        }
+                        else
+                        {
+                            mask = mask is null ? result[0] : lanes.Temp("(" + mask + " & " + result[0] + ")");
+                        }
+
+                        computed[prefix] = (value, valueType, mask);
                     }
 
-                    var result = lanes.Emit(expression, value);
-                    if (t.Kind == TransformKind.Map)
-                    {
-                        value = result;
-                        valueType = expression.Type;
-                    }
-                    else
-                    {
-                        mask = mask is null ? result[0] : lanes.Temp("(" + mask + " & " + result[0] + ")");
-                    }
+                    w.Line("// #" + N(terminal.Id) + " " + terminal.Label);
+                    WriteLaneAccumulate(w, lanes, plan, value, valueType, mask, Suffix(n));
                 }
 
-                w.Line("// #" + N(terminal.Id) + " " + terminal.Label);
-                WriteLaneAccumulate(w, lanes, plan, value, valueType, mask);
                 w.Close();
-                WriteLaneMerge(w, plan, terminal, masked);
+                for (var n = 0; n < plans.Count; n++)
+                {
+                    var plan = plans[n];
+                    WriteLaneMerge(w, plan, _t[plan.Terminal], plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter), Suffix(n));
+                }
+
                 w.Close();
                 w.Line("i = k;");
                 w.Close();
@@ -174,7 +205,7 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>One vector's contribution to the block's partial results.</summary>
-            private void WriteLaneAccumulate(SourceWriter w, LaneWriter lanes, LanePlan plan, string[] value, LaneType valueType, string? mask)
+            private void WriteLaneAccumulate(SourceWriter w, LaneWriter lanes, LanePlan plan, string[] value, LaneType valueType, string? mask, string s)
             {
                 // The value's lanes that pass every filter (the others become the accumulation's identity).
                 string[] Kept(string[] parts, string identity)
@@ -196,7 +227,7 @@ public sealed partial class PipelineGenerator
                     case LaneTerminal.Sum:
                         {
                             var kept = Kept(value, "0");
-                            w.Line("sum += " + string.Join(" + ", widens && plan.ValueType == LaneType.Int64 ? lanes.WidenParts(kept[0]) : kept) + ";");
+                            w.Line("sum" + s + " += " + string.Join(" + ", widens && plan.ValueType == LaneType.Int64 ? lanes.WidenParts(kept[0]) : kept) + ";");
                             break;
                         }
 
@@ -205,10 +236,10 @@ public sealed partial class PipelineGenerator
                         {
                             var kept = Kept(value, "0");
                             var longs = widens ? lanes.WidenParts(kept[0]) : kept;
-                            w.Line("sum += " + string.Join(" + ", longs) + ";");
+                            w.Line("sum" + s + " += " + string.Join(" + ", longs) + ";");
                             if (plan.Kind == LaneTerminal.Mean && mask is not null)
                             {
-                                w.Line("count -= " + mask + ";");
+                                w.Line("count" + s + " -= " + mask + ";");
                             }
 
                             break;
@@ -218,7 +249,7 @@ public sealed partial class PipelineGenerator
                     case LaneTerminal.CountFn:
                         if (mask is not null)
                         {
-                            w.Line("count -= " + mask + ";");
+                            w.Line("count" + s + " -= " + mask + ";");
                         }
 
                         break;
@@ -229,10 +260,10 @@ public sealed partial class PipelineGenerator
                             var kept = Kept(value, identity);
                             var op = plan.Kind == LaneTerminal.Min ? "Min" : "Max";
                             var folded = kept.Length == 1 ? kept[0] : Vec + "." + op + "(" + kept[0] + ", " + kept[1] + ")";
-                            w.Line("best = " + Vec + "." + op + "(best, " + folded + ");");
+                            w.Line("best" + s + " = " + Vec + "." + op + "(best" + s + ", " + folded + ");");
                             if (mask is not null)
                             {
-                                w.Line("any |= " + mask + ";");
+                                w.Line("any" + s + " |= " + mask + ";");
                             }
 
                             break;
@@ -241,18 +272,18 @@ public sealed partial class PipelineGenerator
 
                 if (_t[plan.Terminal].WithoutDefaults && mask is not null && plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum)
                 {
-                    w.Line("any |= " + mask + ";");
+                    w.Line("any" + s + " |= " + mask + ";");
                 }
             }
 
             /// <summary>After a block: its partial results merge into the transform's state, with the combine's own MergeAccumulators.</summary>
-            private void WriteLaneMerge(SourceWriter w, LanePlan plan, TransformSpec terminal, bool masked)
+            private void WriteLaneMerge(SourceWriter w, LanePlan plan, TransformSpec terminal, bool masked, string s)
             {
                 var id = N(terminal.Id);
                 var block = "(end - start)";
                 w.Line("// The block's partial results, merged into the state (elements in the block: " + block + ").");
-                var count = masked ? "(long)" + Vec + ".Sum(count)" : "(long)" + block;
-                var any = masked ? "!" + Vec + ".EqualsAll(any, " + LaneWriter.VectorType(plan.InputType, LaneType.Bool) + ".Zero)" : block + " > 0";
+                var count = masked ? "(long)" + Vec + ".Sum(count" + s + ")" : "(long)" + block;
+                var any = masked ? "!" + Vec + ".EqualsAll(any" + s + ", " + LaneWriter.VectorType(plan.InputType, LaneType.Bool) + ".Zero)" : block + " > 0";
                 var narrow = plan.ValueType == LaneType.Int32 ? "(int)" : string.Empty;
                 switch (plan.Kind)
                 {
@@ -264,13 +295,13 @@ public sealed partial class PipelineGenerator
                         break;
                     case LaneTerminal.Sum:
                         // A wrapping int sum kept in long lanes (long input) is congruent modulo 2^32: the cast keeps its low bits.
-                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", unchecked(" + narrow + Vec + ".Sum(sum)));");
+                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", unchecked(" + narrow + Vec + ".Sum(sum" + s + ")));");
                         break;
                     case LaneTerminal.CheckedSum:
-                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", " + Vec + ".Sum(sum));");
+                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", " + Vec + ".Sum(sum" + s + "));");
                         break;
                     case LaneTerminal.Mean:
-                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", new global::Compiled.MeanAccumulator { Sum = (double)" + Vec + ".Sum(sum), Count = " + count + " });");
+                        w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", new global::Compiled.MeanAccumulator { Sum = (double)" + Vec + ".Sum(sum" + s + "), Count = " + count + " });");
                         break;
                     case LaneTerminal.Min:
                     case LaneTerminal.Max:
@@ -278,11 +309,11 @@ public sealed partial class PipelineGenerator
                             var type = plan.ValueType == LaneType.Int32 ? "int" : "long";
                             var op = plan.Kind == LaneTerminal.Min ? "Min" : "Max";
                             w.Open("if (" + any + ")");
-                            w.Line("var folded = best[0];");
+                            w.Line("var folded" + s + " = best" + s + "[0];");
                             w.Open("for (var lane = 1; lane < " + LaneWriter.VectorType(plan.InputType, plan.ValueType) + ".Count; lane++)");
-                            w.Line("folded = global::System.Math." + op + "(folded, best[lane]);");
+                            w.Line("folded" + s + " = global::System.Math." + op + "(folded" + s + ", best" + s + "[lane]);");
                             w.Close();
-                            w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", new global::Compiled.MinMaxAccumulator<" + type + ">(" + narrow + "folded));");
+                            w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", new global::Compiled.MinMaxAccumulator<" + type + ">(" + narrow + "folded" + s + "));");
                             w.Close();
                             break;
                         }

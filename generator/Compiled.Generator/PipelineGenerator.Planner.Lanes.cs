@@ -29,13 +29,13 @@ public sealed partial class PipelineGenerator
                     continue;
                 }
 
-                var (plan, why) = LanesOf(spec, input, inputType, transforms, edges, states);
-                if (plan is not null)
+                var (branches, why) = LanesOf(spec, input, inputType, transforms, edges, states);
+                if (branches is not null)
                 {
-                    plans.Add(plan);
+                    plans.AddRange(branches);
                 }
 
-                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " + (plan is null ? "scalar loop: " + why : why));
+                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " + (branches is null ? "scalar loop: " + why : why));
             }
 
             if (lines.Count > 0)
@@ -53,8 +53,12 @@ public sealed partial class PipelineGenerator
             _ => null,
         };
 
-        /// <summary>The lane plan of one input, and its description; or null and why not.</summary>
-        private static (LanePlan? Plan, string Why) LanesOf(PipelineSpec spec, TransformSpec input, LaneType inputType, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
+        /// <summary>
+        /// The lane plans of one input, one per combine its stage ends in (a stage that fans out to several runs them all in
+        /// the same pass over each vector), and their description; or null and why not: every branch must have a vector form,
+        /// since the vectorized loop takes each element for the whole stage.
+        /// </summary>
+        private static (List<LanePlan>? Plans, string Why) LanesOf(PipelineSpec spec, TransformSpec input, LaneType inputType, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
         {
             if (spec.CountsEveryTransform)
             {
@@ -66,30 +70,51 @@ public sealed partial class PipelineGenerator
                 return (null, "the input tracks its own watermark, bundle by bundle");
             }
 
-            var chain = new List<int>();
-            var steps = new List<string>();
-            var value = LaneExpr.Leaf(LaneOp.Param, inputType);
-            var current = input;
-            while (true)
+            var plans = new List<LanePlan>();
+            var texts = new List<string>();
+            var why = Branch(input, new List<int>(), new List<string>(), LaneExpr.Leaf(LaneOp.Param, inputType));
+            if (why is not null)
+            {
+                return (null, why);
+            }
+
+            var lanes = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, ";
+            var text = lanes + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
+            return (plans.Select(p => p with { Text = text }).ToList(), text);
+
+            // Follows the stage from `current` (whose value is `value`, after the steps of `chain`): null once every branch
+            // from it ended in a combine with a vector form (its plan added), else why not.
+            string? Branch(TransformSpec current, List<int> chain, List<string> steps, LaneExpr value)
             {
                 var next = edges.Where(e => e.From == current.Id).ToList();
-                if (next.Count != 1)
+                if (next.Count == 0)
                 {
-                    return (null, "#" + Num(current.Id) + " " + current.Label + (next.Count == 0 ? " ends the stage" : " feeds " + Num(next.Count) + " transforms") + "; a vectorized loop feeds one combine or count");
+                    return "#" + Num(current.Id) + " " + current.Label + " ends the stage; a vectorized loop feeds combines or counts";
                 }
 
-                var t = transforms[next[0].To];
+                if (next.Count == 1)
+                {
+                    return Step(transforms[next[0].To], chain, steps, value);
+                }
+
+                // A fan-out: each branch continues from here with its own copy of the chain so far.
+                return next.Select(edge => Step(transforms[edge.To], new List<int>(chain), new List<string>(steps), value)).FirstOrDefault(w => w is not null);
+            }
+
+            // One transform of a branch: a Map or Filter with a vector form goes on along the branch; a combine ends it.
+            string? Step(TransformSpec t, List<int> chain, List<string> steps, LaneExpr value)
+            {
                 var where = "#" + Num(t.Id) + " " + t.Label;
                 if (t.Kind is TransformKind.Map or TransformKind.Filter)
                 {
                     if (t.WithFailures || t.ReadsContext || t.SideInput is not null)
                     {
-                        return (null, where + ": it " + (t.WithFailures ? "sends failures to an output" : t.ReadsContext ? "reads the element's context" : "reads a side input"));
+                        return where + ": it " + (t.WithFailures ? "sends failures to an output" : t.ReadsContext ? "reads the element's context" : "reads a side input");
                     }
 
                     if (t.Function?.Lanes is not { } lanes)
                     {
-                        return (null, where + ": " + (t.Function?.LanesWhyNot ?? "its function has no vector form"));
+                        return where + ": " + (t.Function?.LanesWhyNot ?? "its function has no vector form");
                     }
 
                     chain.Add(t.Id);
@@ -103,30 +128,30 @@ public sealed partial class PipelineGenerator
                         steps.Add(where + " (a lane mask)");
                     }
 
-                    current = t;
-                    continue;
+                    return Branch(t, chain, steps, value);
                 }
 
                 if (t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count))
                 {
-                    return (null, where + " has no vector form (a chain of Map and Filter ending in a global combine or Count has)");
+                    return where + " has no vector form (a chain of Map and Filter ending in a global combine or Count has)";
                 }
 
                 var state = states[t.Id];
                 if (t.OutputWindowing is not null || t.SideInput is not null || state.LiftsInStream || state.Layout is not (StateLayout.Accumulator or StateLayout.Counter))
                 {
-                    return (null, where + ": its state is per window, not one accumulator");
+                    return where + ": its state is per window, not one accumulator";
                 }
 
                 var (kind, whyNot) = TerminalOf(t, value);
                 if (kind is null)
                 {
-                    return (null, where + ": " + whyNot);
+                    return where + ": " + whyNot;
                 }
 
                 steps.Add(where + " (" + whyNot + ")");
-                var text = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, " + string.Join(", ", steps);
-                return (new LanePlan(input.Id, inputType, chain.ToEquatableArray(), t.Id, kind.Value, value.Type, text), text);
+                texts.Add(string.Join(", ", steps));
+                plans.Add(new LanePlan(input.Id, inputType, chain.ToEquatableArray(), t.Id, kind.Value, value.Type, string.Empty));
+                return null;
             }
         }
 

@@ -21,7 +21,7 @@ public partial class LanesEvenSum
          .Output("sum");
 }
 
-/// <summary>One chain per combine, so that each input's span loop runs in lanes (a chain that fans out stays scalar).</summary>
+/// <summary>One chain per combine, each input's span loop in lanes.</summary>
 [Pipeline]
 public partial class LanesIntChains
 {
@@ -55,6 +55,27 @@ public partial class LanesLongChains
         p.Create<long>("forChecked").Map(static x => (long)(int)x).Filter(static x => x != 5).CombineGlobally(Combiners.SumChecked<long>()).Output("checkedSum");
         p.Create<long>("forDivide").Map(static x => x / 1024 + x % 8 - (int)x / 4 + (int)x % 32).CombineGlobally(Combiners.Sum<long>()).Output("divided");
         p.Create<long>("forCount").Filter(static x => (int)x > 0 && x % 2 == 1).Count().Output("count");
+    }
+}
+
+/// <summary>
+/// Fan-outs: one input's stage ends in several combines (a column's statistics), after a shared Map and, on one side,
+/// a shared Filter: one pass over each vector runs every branch.
+/// </summary>
+[Pipeline]
+public partial class LanesFanOut
+{
+    static void Define(PipelineBuilder p)
+    {
+        var shifted = p.Create<int>("values").Map(static x => x ^ 0x33);
+        shifted.Count().Output("count");
+        shifted.CombineGlobally(Combiners.Min<int>(int.MaxValue)).Output("min");
+        shifted.Map(static x => (long)x * 3).CombineGlobally(Combiners.Max<long>(long.MinValue)).Output("max");
+        shifted.CombineGlobally(Combiners.Mean<int>()).Output("mean");
+        var even = shifted.Filter(static x => (x & 1) == 0);
+        even.Count().Output("evenCount");
+        even.CombineGlobally(Combiners.Sum<int>()).Output("evenSum");
+        even.Map(static x => (long)x).CombineGlobally(Combiners.SumChecked<long>()).Output("evenChecked");
     }
 }
 
@@ -120,6 +141,29 @@ public class LanesTests(ITestOutputHelper output)
         Assert.Equal(data.Where(x => x >= 0 || x < -2_000_000_000).Sum(x => (long)x), lanes.Widened.Single());
         var mins = data.Where(x => x != 0).Select(x => x / 8 + (x % 4 == 0 ? -x : ~x)).ToList();
         Assert.Equal(mins.Count == 0 ? Array.Empty<int>() : new[] { mins.Min() }, lanes.Min);
+    }, iter: 60);
+
+    [Fact]
+    public void FanOutEqualsTheScalarLoopAndLinq() => Arrays(EdgyInt).Sample(data =>
+    {
+        var lanes = LanesFanOut.Run(data);
+        var scalar = LanesFanOut.Run(Sequence(data));
+        Assert.Equal(scalar.Count, lanes.Count);
+        Assert.Equal(scalar.Min, lanes.Min);
+        Assert.Equal(scalar.Max, lanes.Max);
+        Assert.Equal(scalar.Mean, lanes.Mean);
+        Assert.Equal(scalar.EvenCount, lanes.EvenCount);
+        Assert.Equal(scalar.EvenSum, lanes.EvenSum);
+        Assert.Equal(scalar.EvenChecked, lanes.EvenChecked);
+
+        var shifted = data.Select(x => x ^ 0x33).ToArray();
+        var even = shifted.Where(x => (x & 1) == 0).ToArray();
+        Assert.Equal(data.LongLength, lanes.Count.Single());
+        Assert.Equal(shifted.DefaultIfEmpty(int.MaxValue).Min(), lanes.Min.Single());
+        Assert.Equal(shifted.Select(x => (long)x * 3).DefaultIfEmpty(long.MinValue).Max(), lanes.Max.Single());
+        Assert.Equal(even.LongLength, lanes.EvenCount.Single());
+        Assert.Equal(unchecked(even.Aggregate(0, (a, x) => a + x)), lanes.EvenSum.Single());
+        Assert.Equal(even.Sum(x => (long)x), lanes.EvenChecked.Single());
     }, iter: 60);
 
     [Fact]
