@@ -80,11 +80,12 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("var end = k + global::System.Math.Min(elements.Length - k, " + Planner.LaneBlock.ToString(CultureInfo.InvariantCulture) + ") / width * width;");
+                // Whether each branch filters: its partial results then count the lanes that pass.
+                var masked = plans.Select(plan => plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter)).ToList();
                 for (var n = 0; n < plans.Count; n++)
                 {
                     var plan = plans[n];
-                    var masked = plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter);
-                    foreach (var (variable, init) in Accumulators(plan, _t[plan.Terminal], masked))
+                    foreach (var (variable, init) in Accumulators(plan, _t[plan.Terminal], masked[n]))
                     {
                         w.Line("var " + variable + Suffix(n) + " = " + init + ";");
                     }
@@ -144,7 +145,7 @@ public sealed partial class PipelineGenerator
                 for (var n = 0; n < plans.Count; n++)
                 {
                     var plan = plans[n];
-                    WriteLaneMerge(w, plan, _t[plan.Terminal], plan.Chain.Any(step => _t[step].Kind == TransformKind.Filter), Suffix(n));
+                    WriteLaneMerge(w, plan, _t[plan.Terminal], masked[n], Suffix(n));
                 }
 
                 w.Close();

@@ -78,8 +78,8 @@ public sealed partial class PipelineGenerator
                 return (null, why);
             }
 
-            var lanes = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, ";
-            var text = lanes + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
+            var form = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, ";
+            var text = form + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
             return (plans.Select(p => p with { Text = text }).ToList(), text);
 
             // Follows the stage from `current` (whose value is `value`, after the steps of `chain`): null once every branch
