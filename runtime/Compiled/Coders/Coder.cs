@@ -181,6 +181,17 @@ public static class Coder
         return writer.FinishHash();
     }
 
+    /// <summary>The key hash of bytes: that of <see cref="ByteMemoryCoder"/> and <see cref="Utf8KeyCoder"/> (the length, then the bytes).</summary>
+    /// <param name="key">The bytes.</param>
+    /// <returns>The hash.</returns>
+    public static ulong Hash(ReadOnlySpan<byte> key)
+    {
+        Span<byte> buffer = stackalloc byte[128];
+        var writer = CoderWriter.ForHash(buffer);
+        writer.WriteBytes(key);
+        return writer.FinishHash();
+    }
+
     /// <summary>A count read from the data, refused when the data left cannot hold that many items of at least one byte.</summary>
     internal static int CheckedCount(int count, ref CoderReader reader) =>
         count <= reader.Remaining

@@ -386,3 +386,33 @@ public readonly struct CharMemoryCoder : ICoder<global::System.ReadOnlyMemory<ch
     /// <inheritdoc/>
     public global::System.ReadOnlyMemory<char> Decode(ref CoderReader reader) => (reader.ReadString() ?? string.Empty).AsMemory();
 }
+
+/// <summary>
+/// The coder of bytes held as <see cref="System.ReadOnlyMemory{T}"/> (a <c>ReadUtf8Lines</c> input's lines and words):
+/// their length (4 bytes), then the bytes; deterministic, so such bytes may be a key, compared by content. Decoded
+/// over a new array.
+/// </summary>
+public readonly struct ByteMemoryCoder : ICoder<global::System.ReadOnlyMemory<byte>>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => 0x0100_0019u;
+
+    /// <inheritdoc/>
+    public void Encode(ref CoderWriter writer, global::System.ReadOnlyMemory<byte> value) => writer.WriteBytes(value.Span);
+
+    /// <inheritdoc/>
+    public global::System.ReadOnlyMemory<byte> Decode(ref CoderReader reader) => reader.ReadBytes().ToArray();
+}
+
+/// <summary>The coder of a <see cref="Utf8Key"/>, as a runner's state stores UTF-8 text keys: the bytes of <see cref="ByteMemoryCoder"/>.</summary>
+public readonly struct Utf8KeyCoder : ICoder<Utf8Key>
+{
+    /// <inheritdoc/>
+    public uint FormatVersion => 0x0100_0019u;
+
+    /// <inheritdoc/>
+    public void Encode(ref CoderWriter writer, Utf8Key value) => writer.WriteBytes(value.Span);
+
+    /// <inheritdoc/>
+    public Utf8Key Decode(ref CoderReader reader) => Utf8Key.Copy(reader.ReadBytes());
+}

@@ -11,7 +11,9 @@ namespace Compiled;
 
 /// <summary>
 /// The lines of a text input (Beam's <c>TextIO.read()</c>): a text file or stream read through
-/// System.IO.Pipelines, an in-memory string, or a sequence of lines.
+/// System.IO.Pipelines, in-memory UTF-8 bytes, an in-memory string, or a sequence of lines. Lines are
+/// read as text (<see cref="ReadLines{TConsumer}(ref TConsumer)"/>) or as UTF-8 bytes, never decoded
+/// (<see cref="ReadUtf8Lines{TConsumer}(ref TConsumer)"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -65,6 +67,7 @@ public sealed class TextInput
     private readonly string? _path;
     private readonly string? _text;
     private readonly IEnumerable<string>? _lines;
+    private readonly ReadOnlyMemory<byte> _utf8;
     private readonly Stream? _stream;
     private readonly bool _leaveOpen;
     private readonly int _bufferSize;
@@ -85,8 +88,9 @@ public sealed class TextInput
     private long _bytesRead;
     private long _linesRead;
 
-    private TextInput(InputKind kind, string description, string? path = null, string? text = null, IEnumerable<string>? lines = null, Stream? stream = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize, int maxLineLength = DefaultMaxLineLength)
+    private TextInput(InputKind kind, string description, string? path = null, string? text = null, IEnumerable<string>? lines = null, Stream? stream = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize, int maxLineLength = DefaultMaxLineLength, ReadOnlyMemory<byte> utf8 = default)
     {
+        _utf8 = utf8;
         _kind = kind;
         _description = description;
         _path = path;
@@ -100,7 +104,7 @@ public sealed class TextInput
 
     // A part of whole (see Split).
     private TextInput(TextInput whole, long start, long end, long linesBefore)
-        : this(whole._kind, whole._description, whole._path, whole._text, whole._lines, stream: null, leaveOpen: false, whole._bufferSize, whole._maxLineLength)
+        : this(whole._kind, whole._description, whole._path, whole._text, whole._lines, stream: null, leaveOpen: false, whole._bufferSize, whole._maxLineLength, whole._utf8)
     {
         _start = start;
         _end = end;
@@ -113,6 +117,7 @@ public sealed class TextInput
         Stream,
         Text,
         Lines,
+        Utf8,
     }
 
     /// <summary>
@@ -133,14 +138,14 @@ public sealed class TextInput
 
     /// <summary>
     /// Whether <see cref="Split"/> may return more than one part, told without reading anything: true for
-    /// <see cref="FromFile"/>, <see cref="FromString"/>, and <see cref="FromLines"/> over a list
+    /// <see cref="FromFile"/>, <see cref="FromUtf8"/>, <see cref="FromString"/>, and <see cref="FromLines"/> over a list
     /// (<see cref="IList{T}"/> or <see cref="IReadOnlyList{T}"/>, an array for instance); false for
     /// <see cref="FromStream"/> and <see cref="FromLines"/> over any other sequence. Even when true, a
     /// split may give one part: an input of one byte, char or line, or a UTF-16 or UTF-32 file.
     /// </summary>
     public bool CanSplit => _kind switch
     {
-        InputKind.File or InputKind.Text => true,
+        InputKind.File or InputKind.Text or InputKind.Utf8 => true,
         InputKind.Lines => _lines is IList<string> or IReadOnlyList<string>,
         _ => false,
     };
@@ -221,6 +226,21 @@ public sealed class TextInput
     }
 
     /// <summary>
+    /// The lines of UTF-8 text in memory (a file's bytes read or mapped whole, a network buffer), split as a file's would
+    /// be, with the same maximum line length; a leading UTF-8 byte order mark is skipped, as in a file. Read with
+    /// <see cref="ReadUtf8Lines{TConsumer}(ref TConsumer)"/>, each line is a slice of <paramref name="utf8"/>: nothing is
+    /// copied or decoded. The bytes must not change while the lines are in use.
+    /// </summary>
+    /// <param name="utf8">The text, as UTF-8 bytes.</param>
+    /// <param name="maxLineLength">The longest line accepted, in bytes (see <see cref="MaxLineLength"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLineLength"/> is not positive.</exception>
+    public static TextInput FromUtf8(ReadOnlyMemory<byte> utf8, int maxLineLength = DefaultMaxLineLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        return new TextInput(InputKind.Utf8, "in-memory UTF-8 text", maxLineLength: maxLineLength, utf8: utf8);
+    }
+
+    /// <summary>
     /// Lines given one by one: each string is one line, delivered as is (not split further, no length
     /// limit; a null string is an empty line). The sequence is enumerated on each read.
     /// </summary>
@@ -263,6 +283,7 @@ public sealed class TextInput
     /// <para>
     /// <b>A string</b> (<see cref="FromString"/>) is cut into ranges of chars starting at line starts,
     /// with the same rule; no part is empty, and line numbers in errors are those of the whole text.
+    /// <b>UTF-8 bytes</b> (<see cref="FromUtf8"/>) likewise, into ranges of bytes.
     /// <b>A list of lines</b> (<see cref="FromLines"/> over an <see cref="IList{T}"/> or
     /// <see cref="IReadOnlyList{T}"/>) is cut by index; the last part reads to the end of the list when
     /// it is read. <b>A stream</b> (<see cref="FromStream"/>), which has one reader, and
@@ -289,6 +310,7 @@ public sealed class TextInput
         {
             InputKind.File => SplitFile(parts),
             InputKind.Text => SplitText(parts),
+            InputKind.Utf8 => SplitUtf8(parts),
             _ => SplitList(parts),
         };
     }
@@ -318,10 +340,127 @@ public sealed class TextInput
                 ReadText(TextRange(), ref consumer);
                 break;
 
+            default:
+                var sink = new DecodingSink<TConsumer>(consumer);
+                try
+                {
+                    ReadBytes(ref sink);
+                }
+                finally
+                {
+                    consumer = sink.Consumer;
+                    sink.Dispose();
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Reads every line synchronously, on the calling thread, as UTF-8 bytes that are never decoded, calling
+    /// <see cref="IUtf8LineConsumer.OnLine"/> for each, in order. Lines split as <see cref="ReadLines{TConsumer}(ref TConsumer)"/>
+    /// splits them, the same lines in the same order: decoded, each would be the line it reads. The bytes handed over stay
+    /// valid: slices of <see cref="FromUtf8"/>'s bytes; for a file or a stream, copies in 64 KiB chunks that are never
+    /// reused (no array per line); for a string, its UTF-8 encoding; for lines given as strings, each one encoded. A
+    /// UTF-16 or UTF-32 file (by its byte order mark) is transcoded to UTF-8. Invalid UTF-8 is handed over as it is.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer; a struct is updated in place through the reference.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
+    public void ReadUtf8Lines<TConsumer>(ref TConsumer consumer)
+        where TConsumer : IUtf8LineConsumer
+    {
+        Volatile.Write(ref _bytesRead, 0);
+        Volatile.Write(ref _linesRead, 0);
+        switch (_kind)
+        {
+            case InputKind.Lines:
+                var encoder = new EncodingConsumer<TConsumer>(consumer);
+                try
+                {
+                    ReadList(ref encoder);
+                }
+                finally
+                {
+                    consumer = encoder.Consumer;
+                }
+
+                break;
+
+            case InputKind.Text:
+                ReadOnlySpan<char> range = TextRange();
+                var encoded = new byte[Encoding.UTF8.GetByteCount(range)];
+                Encoding.UTF8.GetBytes(range, encoded);
+                var textSink = new KeepingSink<TConsumer>(consumer);
+                try
+                {
+                    SplitMemory(encoded, skipByteOrderMark: false, ref textSink);
+                }
+                finally
+                {
+                    consumer = textSink.Consumer;
+                }
+
+                break;
+
+            default:
+                var sink = new KeepingSink<TConsumer>(consumer);
+                try
+                {
+                    ReadBytes(ref sink);
+                }
+                finally
+                {
+                    consumer = sink.Consumer;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Reads every line asynchronously as UTF-8 bytes, as <see cref="ReadUtf8Lines{TConsumer}(ref TConsumer)"/> does, and
+    /// returns the consumer (a struct consumer is copied in: read its final state from the result).
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer.</typeparam>
+    /// <param name="consumer">Receives the lines.</param>
+    /// <param name="cancellationToken">Cancels the read between pipe reads.</param>
+    /// <returns>The consumer, after the read.</returns>
+    /// <exception cref="InvalidOperationException">A stream input is read a second time.</exception>
+    /// <exception cref="LineTooLongException">
+    /// A line is longer than <see cref="MaxLineLength"/>; the lines before it have been delivered.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The read was canceled.</exception>
+    public async ValueTask<TConsumer> ReadUtf8LinesAsync<TConsumer>(TConsumer consumer, CancellationToken cancellationToken = default)
+        where TConsumer : IUtf8LineConsumer
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_kind is not (InputKind.File or InputKind.Stream))
+        {
+            ReadUtf8Lines(ref consumer);
+            return consumer;
+        }
+
+        return (await ReadBytesAsync(new KeepingSink<TConsumer>(consumer), cancellationToken).ConfigureAwait(false)).Consumer;
+    }
+
+    // The lines of a file, a stream or in-memory UTF-8, as bytes, into a sink.
+    private void ReadBytes<TSink>(ref TSink sink)
+        where TSink : IUtf8LineSink
+    {
+        switch (_kind)
+        {
+            case InputKind.Utf8:
+                SplitMemory(Utf8Range(), skipByteOrderMark: _start == 0, ref sink);
+                break;
+
             case InputKind.File:
                 using (FileStream file = OpenFile(asynchronous: false))
                 {
-                    ReadPipe(PipeReader.Create(new SynchronousReadStream(file), PipeOptions(leaveOpen: true)), ref consumer);
+                    ReadPipe(PipeReader.Create(new SynchronousReadStream(file), PipeOptions(leaveOpen: true)), ref sink);
                 }
 
                 break;
@@ -330,7 +469,7 @@ public sealed class TextInput
                 Stream stream = TakeStream();
                 try
                 {
-                    ReadPipe(PipeReader.Create(new SynchronousReadStream(stream), PipeOptions(leaveOpen: true)), ref consumer);
+                    ReadPipe(PipeReader.Create(new SynchronousReadStream(stream), PipeOptions(leaveOpen: true)), ref sink);
                 }
                 finally
                 {
@@ -341,6 +480,32 @@ public sealed class TextInput
                 }
 
                 break;
+        }
+    }
+
+    // The lines of a file or a stream, as bytes, into a sink, asynchronously.
+    private async ValueTask<TSink> ReadBytesAsync<TSink>(TSink sink, CancellationToken cancellationToken)
+        where TSink : IUtf8LineSink
+    {
+        Volatile.Write(ref _bytesRead, 0);
+        Volatile.Write(ref _linesRead, 0);
+        if (_kind == InputKind.File)
+        {
+            await using FileStream file = OpenFile(asynchronous: true);
+            return await ReadPipeAsync(PipeReader.Create(file, PipeOptions(leaveOpen: true)), sink, cancellationToken).ConfigureAwait(false);
+        }
+
+        Stream stream = TakeStream();
+        try
+        {
+            return await ReadPipeAsync(PipeReader.Create(stream, PipeOptions(leaveOpen: true)), sink, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!_leaveOpen)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -364,31 +529,20 @@ public sealed class TextInput
         {
             case InputKind.Lines:
             case InputKind.Text:
+            case InputKind.Utf8:
                 ReadLines(ref consumer);
                 return consumer;
 
-            case InputKind.File:
-                Volatile.Write(ref _bytesRead, 0);
-                Volatile.Write(ref _linesRead, 0);
-                await using (FileStream file = OpenFile(asynchronous: true))
-                {
-                    return await ReadPipeAsync(PipeReader.Create(file, PipeOptions(leaveOpen: true)), consumer, cancellationToken).ConfigureAwait(false);
-                }
-
             default:
-                Volatile.Write(ref _bytesRead, 0);
-                Volatile.Write(ref _linesRead, 0);
-                Stream stream = TakeStream();
+                var sink = new DecodingSink<TConsumer>(consumer);
                 try
                 {
-                    return await ReadPipeAsync(PipeReader.Create(stream, PipeOptions(leaveOpen: true)), consumer, cancellationToken).ConfigureAwait(false);
+                    sink = await ReadBytesAsync(sink, cancellationToken).ConfigureAwait(false);
+                    return sink.Consumer;
                 }
                 finally
                 {
-                    if (!_leaveOpen)
-                    {
-                        await stream.DisposeAsync().ConfigureAwait(false);
-                    }
+                    sink.Dispose();
                 }
         }
     }
@@ -481,6 +635,7 @@ public sealed class TextInput
         InputKind.File => $"TextInput(file {_path}{RangeText("bytes")})",
         InputKind.Stream => "TextInput(stream)",
         InputKind.Text => _start == 0 && _end == long.MaxValue ? $"TextInput(text, {_text!.Length} chars)" : $"TextInput(text{RangeText("chars")})",
+        InputKind.Utf8 => _start == 0 && _end == long.MaxValue ? $"TextInput(UTF-8, {_utf8.Length} bytes)" : $"TextInput(UTF-8{RangeText("bytes")})",
         _ => $"TextInput(lines{RangeText("lines")})",
     };
 
@@ -582,14 +737,14 @@ public sealed class TextInput
         int partStart = start;
         for (int i = 1; i <= count; i++)
         {
-            int partEnd = i == count ? end : NextLineStart(text, start + (int)((long)length * i / count), end);
+            int partEnd = i == count ? end : NextLineStart(text.AsSpan(), start + (int)((long)length * i / count), end, '\n', '\r');
             if (partEnd == partStart)
             {
                 continue;
             }
 
             result.Add(new TextInput(this, partStart, partEnd, linesBefore));
-            linesBefore += CountDelimiters(text.AsSpan(partStart, partEnd - partStart));
+            linesBefore += CountDelimiters(text.AsSpan(partStart, partEnd - partStart), '\n', '\r');
             partStart = partEnd;
         }
 
@@ -598,9 +753,10 @@ public sealed class TextInput
 
     // The first line start at or after position (0 < position < end, end a line start or the end of the
     // text): just after the first delimiter at or after position - 1; end if there is none before it.
-    private static int NextLineStart(string text, int position, int end)
+    private static int NextLineStart<T>(ReadOnlySpan<T> text, int position, int end, T lineFeed, T carriageReturn)
+        where T : IEquatable<T>
     {
-        int index = text.AsSpan(position - 1, end - position + 1).IndexOfAny('\n', '\r');
+        int index = text.Slice(position - 1, end - position + 1).IndexOfAny(lineFeed, carriageReturn);
         if (index < 0)
         {
             return end;
@@ -608,7 +764,7 @@ public sealed class TextInput
 
         int delimiter = position - 1 + index;
         int next = delimiter + 1;
-        if (text[delimiter] == '\r' && next < text.Length && text[next] == '\n')
+        if (text[delimiter].Equals(carriageReturn) && next < text.Length && text[next].Equals(lineFeed))
         {
             next++;
         }
@@ -617,14 +773,109 @@ public sealed class TextInput
     }
 
     // The delimiters of text that ends at a line start: as many as its lines.
-    private static long CountDelimiters(ReadOnlySpan<char> text) =>
-        (long)text.Count('\n') + text.Count('\r') - text.Count("\r\n".AsSpan());
+    private static long CountDelimiters<T>(ReadOnlySpan<T> text, T lineFeed, T carriageReturn)
+        where T : IEquatable<T>
+    {
+        ReadOnlySpan<T> pair = [carriageReturn, lineFeed];
+        return (long)text.Count(lineFeed) + text.Count(carriageReturn) - text.Count(pair);
+    }
 
     private ReadOnlySpan<char> TextRange()
     {
         string text = _text!;
         int end = (int)Math.Min(_end, text.Length);
         return _start >= end ? ReadOnlySpan<char>.Empty : text.AsSpan((int)_start, end - (int)_start);
+    }
+
+    private ReadOnlyMemory<byte> Utf8Range()
+    {
+        int end = (int)Math.Min(_end, _utf8.Length);
+        return _start >= end ? ReadOnlyMemory<byte>.Empty : _utf8.Slice((int)_start, end - (int)_start);
+    }
+
+    // Cuts the bytes' range into ranges of about equal length at line starts, as SplitText cuts a string.
+    private IReadOnlyList<TextInput> SplitUtf8(int parts)
+    {
+        ReadOnlySpan<byte> bytes = _utf8.Span;
+        int start = (int)_start;
+        int end = (int)Math.Min(_end, bytes.Length);
+        int length = end - start;
+        if (length < 2)
+        {
+            return new[] { this };
+        }
+
+        int count = Math.Min(parts, length);
+        var result = new List<TextInput>(count);
+        long linesBefore = _linesBefore;
+        int partStart = start;
+        for (int i = 1; i <= count; i++)
+        {
+            int partEnd = i == count ? end : NextLineStart(bytes, start + (int)((long)length * i / count), end, (byte)'\n', (byte)'\r');
+            if (partEnd == partStart)
+            {
+                continue;
+            }
+
+            result.Add(new TextInput(this, partStart, partEnd, linesBefore));
+            linesBefore += CountDelimiters(bytes.Slice(partStart, partEnd - partStart), (byte)'\n', (byte)'\r');
+            partStart = partEnd;
+        }
+
+        return result.Count == 1 ? new[] { this } : result.ToArray();
+    }
+
+    // Splits UTF-8 bytes that stay valid into lines (the rules of a file's), handing each line as a slice.
+    private void SplitMemory<TSink>(ReadOnlyMemory<byte> bytes, bool skipByteOrderMark, ref TSink sink)
+        where TSink : IUtf8LineSink
+    {
+        if (skipByteOrderMark && bytes.Span.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes.Slice(3);
+        }
+
+        ReadOnlySpan<byte> span = bytes.Span;
+        int position = 0;
+        while (position < span.Length)
+        {
+            int delimiter = span.Slice(position).IndexOfAny((byte)'\n', (byte)'\r');
+            int length = delimiter < 0 ? span.Length - position : delimiter;
+            if (length > _maxLineLength)
+            {
+                throw new LineTooLongException(_description, _linesBefore < 0 ? 0 : _linesBefore + _linesRead + 1, _maxLineLength);
+            }
+
+            sink.OnLine(bytes.Slice(position, length));
+            _linesRead++;
+            if (delimiter < 0)
+            {
+                break;
+            }
+
+            int next = position + delimiter + 1;
+            if (span[next - 1] == (byte)'\r' && next < span.Length && span[next] == (byte)'\n')
+            {
+                next++;
+            }
+
+            position = next;
+        }
+    }
+
+    // A UTF-8 consumer of lines given as strings: each line encoded into an array of its own.
+    private struct EncodingConsumer<TConsumer> : ILineConsumer
+        where TConsumer : IUtf8LineConsumer
+    {
+        public TConsumer Consumer;
+
+        public EncodingConsumer(TConsumer consumer) => Consumer = consumer;
+
+        public void OnLine(ReadOnlySpan<char> line)
+        {
+            var bytes = new byte[Encoding.UTF8.GetByteCount(line)];
+            Encoding.UTF8.GetBytes(line, bytes);
+            Consumer.OnLine(bytes);
+        }
     }
 
     private void ReadList<TConsumer>(ref TConsumer consumer)
@@ -736,8 +987,8 @@ public sealed class TextInput
         return false;
     }
 
-    private void ReadPipe<TConsumer>(PipeReader reader, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private void ReadPipe<TSink>(PipeReader reader, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         Exception? error = null;
         try
@@ -753,7 +1004,7 @@ public sealed class TextInput
                 long firstLine = _start - 1 + seeker.Skipped;
                 if (seeker.Found && firstLine < _end)
                 {
-                    SplitLines(reader, 0, source: null, firstLineOffset: firstLine, ref consumer);
+                    SplitLines(reader, 0, source: null, firstLineOffset: firstLine, ref sink);
                 }
 
                 return;
@@ -766,7 +1017,7 @@ public sealed class TextInput
 
             if (mark.Encoding is null)
             {
-                SplitLines(reader, mark.Length, source: null, firstLineOffset: mark.Length, ref consumer);
+                SplitLines(reader, mark.Length, source: null, firstLineOffset: mark.Length, ref sink);
                 return;
             }
 
@@ -779,7 +1030,7 @@ public sealed class TextInput
             Exception? transcodingError = null;
             try
             {
-                SplitLines(transcoded, mark.Length, source, firstLineOffset: null, ref consumer);
+                SplitLines(transcoded, mark.Length, source, firstLineOffset: null, ref sink);
             }
             catch (Exception ex)
             {
@@ -820,8 +1071,8 @@ public sealed class TextInput
     // Splits UTF-8 lines until the end of the input, or of the part. BytesRead counts the byte order
     // mark and then the bytes consumed by the splitter, or, for transcoded input, the bytes read from
     // the input.
-    private void SplitLines<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private void SplitLines<TSink>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         using Utf8LineSplitter splitter = CreateSplitter(firstLineOffset);
         Volatile.Write(ref _bytesRead, byteOrderMarkLength);
@@ -829,7 +1080,7 @@ public sealed class TextInput
         {
             ReadResult result = ReadSynchronously(reader);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref sink);
             reader.AdvanceTo(consumed, buffer.End);
             Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
             Volatile.Write(ref _linesRead, splitter.Lines);
@@ -840,8 +1091,8 @@ public sealed class TextInput
         }
     }
 
-    private async ValueTask<TConsumer> ReadPipeAsync<TConsumer>(PipeReader reader, TConsumer consumer, CancellationToken cancellationToken)
-        where TConsumer : ILineConsumer
+    private async ValueTask<TSink> ReadPipeAsync<TSink>(PipeReader reader, TSink sink, CancellationToken cancellationToken)
+        where TSink : IUtf8LineSink
     {
         Exception? error = null;
         try
@@ -856,8 +1107,8 @@ public sealed class TextInput
 
                 long firstLine = _start - 1 + seeker.Skipped;
                 return seeker.Found && firstLine < _end
-                    ? await SplitLinesAsync(reader, 0, source: null, firstLineOffset: firstLine, consumer, cancellationToken).ConfigureAwait(false)
-                    : consumer;
+                    ? await SplitLinesAsync(reader, 0, source: null, firstLineOffset: firstLine, sink, cancellationToken).ConfigureAwait(false)
+                    : sink;
             }
 
             ByteOrderMark mark;
@@ -867,7 +1118,7 @@ public sealed class TextInput
 
             if (mark.Encoding is null)
             {
-                return await SplitLinesAsync(reader, mark.Length, source: null, firstLineOffset: mark.Length, consumer, cancellationToken).ConfigureAwait(false);
+                return await SplitLinesAsync(reader, mark.Length, source: null, firstLineOffset: mark.Length, sink, cancellationToken).ConfigureAwait(false);
             }
 
             ThrowIfPartOfChangedFile();
@@ -879,7 +1130,7 @@ public sealed class TextInput
             Exception? transcodingError = null;
             try
             {
-                return await SplitLinesAsync(transcoded, mark.Length, source, firstLineOffset: null, consumer, cancellationToken).ConfigureAwait(false);
+                return await SplitLinesAsync(transcoded, mark.Length, source, firstLineOffset: null, sink, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -902,8 +1153,8 @@ public sealed class TextInput
         }
     }
 
-    private async ValueTask<TConsumer> SplitLinesAsync<TConsumer>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, TConsumer consumer, CancellationToken cancellationToken)
-        where TConsumer : ILineConsumer
+    private async ValueTask<TSink> SplitLinesAsync<TSink>(PipeReader reader, int byteOrderMarkLength, CountingReadStream? source, long? firstLineOffset, TSink sink, CancellationToken cancellationToken)
+        where TSink : IUtf8LineSink
     {
         using Utf8LineSplitter splitter = CreateSplitter(firstLineOffset);
         Volatile.Write(ref _bytesRead, byteOrderMarkLength);
@@ -911,13 +1162,13 @@ public sealed class TextInput
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref consumer);
+            SequencePosition consumed = splitter.Process(buffer, result.IsCompleted, ref sink);
             reader.AdvanceTo(consumed, buffer.End);
             Volatile.Write(ref _bytesRead, byteOrderMarkLength + (source?.BytesRead ?? splitter.BytesConsumed));
             Volatile.Write(ref _linesRead, splitter.Lines);
             if (result.IsCompleted || splitter.ReachedEnd)
             {
-                return consumer;
+                return sink;
             }
         }
     }

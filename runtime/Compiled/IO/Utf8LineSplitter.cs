@@ -5,8 +5,9 @@ using System.Text;
 namespace Compiled;
 
 /// <summary>
-/// Splits UTF-8 bytes read through a pipe into lines and decodes each line into a pooled char buffer
-/// sized to the longest line seen. The caller has consumed any byte order mark.
+/// Splits UTF-8 bytes read through a pipe into lines and hands each line's bytes to a sink
+/// (<see cref="IUtf8LineSink"/>: one decodes them, another keeps them). The caller has consumed any
+/// byte order mark.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,13 +29,12 @@ namespace Compiled;
 /// long, is left to the next part.
 /// </para>
 /// <para>
-/// A line is decoded once, whole, so a character whose bytes arrive in different reads decodes
-/// correctly; invalid bytes decode to U+FFFD, as with <see cref="Encoding.UTF8"/>.
+/// A line is handed over whole (the bytes of a line that arrive in different reads are joined first),
+/// so a character whose bytes arrive in different reads decodes correctly.
 /// </para>
 /// </remarks>
 internal sealed class Utf8LineSplitter : IDisposable
 {
-    private const int InitialCharBufferSize = 256;
     private const byte LineFeed = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
 
@@ -44,8 +44,7 @@ internal sealed class Utf8LineSplitter : IDisposable
     private readonly bool _offsetsKnown;
     private readonly long _endOffset;
     private readonly bool _lineNumbersKnown;
-    private char[] _chars;
-    private Decoder? _decoder;
+    private byte[]? _joined; // a line whose bytes arrive in several segments, joined (pooled)
 
     // The previous buffer ended with a line's '\r' (the line was delivered at once): a '\n' at the start
     // of the next buffer belongs to that delimiter.
@@ -79,7 +78,6 @@ internal sealed class Utf8LineSplitter : IDisposable
         _offsetsKnown = startOffset.HasValue;
         _endOffset = startOffset.HasValue ? endOffset : long.MaxValue;
         _lineNumbersKnown = lineNumbersKnown;
-        _chars = ArrayPool<char>.Shared.Rent(InitialCharBufferSize);
     }
 
     /// <summary>Bytes consumed so far (including line delimiters).</summary>
@@ -99,8 +97,8 @@ internal sealed class Utf8LineSplitter : IDisposable
     /// the final line without delimiter) and returns the position up to which bytes were consumed. The
     /// caller advances its pipe reader to that position and marks the whole buffer examined.
     /// </summary>
-    public SequencePosition Process<TConsumer>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    public SequencePosition Process<TSink>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         if (_skipLineFeed && !buffer.IsEmpty)
         {
@@ -124,7 +122,7 @@ internal sealed class Utf8LineSplitter : IDisposable
             _scanned = 0;
             if (!TryFindDelimiter(buffer.Slice(scanned), out SequencePosition delimiter, out byte delimiterByte))
             {
-                return EndWithoutDelimiter(buffer, isCompleted, ref consumer);
+                return EndWithoutDelimiter(buffer, isCompleted, ref sink);
             }
 
             ReadOnlySequence<byte> line = buffer.Slice(buffer.Start, delimiter);
@@ -133,7 +131,7 @@ internal sealed class Utf8LineSplitter : IDisposable
                 ThrowLineTooLong(BytesConsumed);
             }
 
-            EmitLine(line, ref consumer);
+            EmitLine(line, ref sink);
             long consumed = line.Length + 1;
             buffer = buffer.Slice(buffer.GetPosition(1, delimiter));
             if (delimiterByte == CarriageReturn)
@@ -152,16 +150,16 @@ internal sealed class Utf8LineSplitter : IDisposable
             BytesConsumed += consumed;
         }
 
-        return ProcessSegment(buffer, isCompleted, ref consumer);
+        return ProcessSegment(buffer, isCompleted, ref sink);
     }
 
     public void Dispose()
     {
-        char[] chars = _chars;
-        _chars = Array.Empty<char>();
-        if (chars.Length > 0)
+        byte[]? joined = _joined;
+        _joined = null;
+        if (joined is not null)
         {
-            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(joined);
         }
     }
 
@@ -205,8 +203,8 @@ internal sealed class Utf8LineSplitter : IDisposable
     }
 
     // The hot path: the rest of the buffer is one span.
-    private SequencePosition ProcessSegment<TConsumer>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private SequencePosition ProcessSegment<TSink>(ReadOnlySequence<byte> buffer, bool isCompleted, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         ReadOnlySpan<byte> span = buffer.FirstSpan;
         int consumed = 0;
@@ -234,7 +232,7 @@ internal sealed class Utf8LineSplitter : IDisposable
                 ThrowLineTooLong(BytesConsumed + consumed);
             }
 
-            EmitLine(rest.Slice(0, index), ref consumer);
+            EmitLine(rest.Slice(0, index), ref sink);
             consumed += index + 1;
             if (rest[index] == CarriageReturn)
             {
@@ -254,13 +252,13 @@ internal sealed class Utf8LineSplitter : IDisposable
         BytesConsumed += consumed;
         return consumed == span.Length
             ? buffer.End
-            : EndWithoutDelimiter(buffer.Slice(consumed), isCompleted, ref consumer);
+            : EndWithoutDelimiter(buffer.Slice(consumed), isCompleted, ref sink);
     }
 
     // The buffer holds the start of a line and no delimiter: deliver it at the end of the input, else
     // keep it (unconsumed) for the next, longer buffer; fail as soon as it is longer than the limit.
-    private SequencePosition EndWithoutDelimiter<TConsumer>(ReadOnlySequence<byte> rest, bool isCompleted, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private SequencePosition EndWithoutDelimiter<TSink>(ReadOnlySequence<byte> rest, bool isCompleted, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         if (rest.Length > _maxLineLength)
         {
@@ -278,45 +276,42 @@ internal sealed class Utf8LineSplitter : IDisposable
             return rest.End; // no empty line after a final delimiter
         }
 
-        EmitLine(rest, ref consumer);
+        EmitLine(rest, ref sink);
         BytesConsumed += rest.Length;
         return rest.End;
     }
 
-    private void EmitLine<TConsumer>(ReadOnlySpan<byte> bytes, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private void EmitLine<TSink>(ReadOnlySpan<byte> bytes, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
-        // UTF-8 never decodes to more UTF-16 chars than it has bytes (invalid bytes included).
-        EnsureCharCapacity(bytes.Length);
-        int count = Encoding.UTF8.GetChars(bytes, _chars);
         Lines++;
-        consumer.OnLine(new ReadOnlySpan<char>(_chars, 0, count));
+        sink.OnLine(bytes);
     }
 
-    private void EmitLine<TConsumer>(ReadOnlySequence<byte> line, ref TConsumer consumer)
-        where TConsumer : ILineConsumer
+    private void EmitLine<TSink>(ReadOnlySequence<byte> line, ref TSink sink)
+        where TSink : IUtf8LineSink
     {
         if (line.IsSingleSegment)
         {
-            EmitLine(line.FirstSpan, ref consumer);
+            EmitLine(line.FirstSpan, ref sink);
             return;
         }
 
-        // A line across segments: decode segment by segment, carrying partial sequences in a decoder.
-        // Its length is at most the maximum line length, hence an int.
-        EnsureCharCapacity((int)line.Length);
-        Decoder decoder = _decoder ??= Encoding.UTF8.GetDecoder();
-        decoder.Reset();
-        Span<char> chars = _chars;
-        int count = 0;
-        foreach (ReadOnlyMemory<byte> segment in line)
+        // A line across segments (at most the maximum line length, hence an int): joined into one pooled buffer.
+        int length = (int)line.Length;
+        if (_joined is null || _joined.Length < length)
         {
-            count += decoder.GetChars(segment.Span, chars.Slice(count), flush: false);
+            if (_joined is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_joined);
+            }
+
+            _joined = null;
+            _joined = ArrayPool<byte>.Shared.Rent(length);
         }
 
-        count += decoder.GetChars(ReadOnlySpan<byte>.Empty, chars.Slice(count), flush: true);
-        Lines++;
-        consumer.OnLine(chars.Slice(0, count));
+        line.CopyTo(_joined);
+        EmitLine(new ReadOnlySpan<byte>(_joined, 0, length), ref sink);
     }
 
     // Whether the line starting at this many bytes into the splitter's input is past the range (and
@@ -336,20 +331,4 @@ internal sealed class Utf8LineSplitter : IDisposable
 
     private void ThrowLineTooLong(long lineStart) =>
         throw new LineTooLongException(_input, _lineNumbersKnown ? Lines + 1 : 0, _offsetsKnown ? _startOffset + lineStart : null, _maxLineLength);
-
-    private void EnsureCharCapacity(int byteCount)
-    {
-        if (_chars.Length >= byteCount)
-        {
-            return;
-        }
-
-        // Grow by doubling, but never past the maximum line length: lines are never longer.
-        char[] old = _chars;
-        _chars = ArrayPool<char>.Shared.Rent((int)Math.Clamp(old.Length * 2L, byteCount, Math.Max(byteCount, _maxLineLength)));
-        if (old.Length > 0)
-        {
-            ArrayPool<char>.Shared.Return(old);
-        }
-    }
 }
