@@ -188,9 +188,9 @@ public sealed partial class PipelineGenerator
                         break;
                     default:
                         WriteWindowMapLookup(w, t, window);
-                        if (IsTextKey(StateKeyType(t)))
+                        if (IsTextKey(StateKeyType(t)) && !IsUtf8Map(t))
                         {
-                            w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
+                            w.Line("var wl" + id + " = ws" + id + ".GetAlternateLookup<" + TextSpan(StateKeyType(t)) + ">();");
                             _mapOverride = "wl" + id;
                         }
                         else
@@ -442,27 +442,27 @@ public sealed partial class PipelineGenerator
                         w.Line("_count" + id + "++;");
                         break;
                     case TransformKind.CombinePerKey:
-                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out var exists" + id + ");");
+                        w.Line("ref var acc" + id + " = ref " + ValueRefOrAdd(t, value + ".Key", "out var exists" + id) + ";");
                         w.Open("if (!exists" + id + ")");
                         w.Line("acc" + id + " = _fn" + id + ".CreateAccumulator();");
                         w.Close();
                         w.Line("_fn" + id + ".AddInput(ref acc" + id + "!, " + value + ".Value);");
                         break;
                     case TransformKind.CountPerKey:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _)++;");
+                        w.Line(ValueRefOrAdd(t, value + ".Key", "out bool _") + "++;");
                         break;
                     case TransformKind.CountPerElement:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value) + ", out bool _)++;");
+                        w.Line(ValueRefOrAdd(t, value, "out bool _") + "++;");
                         break;
                     case TransformKind.Distinct:
                         w.Line(MapRef(t) + ".Add(" + KeyArg(t, value) + ");");
                         break;
                     case TransformKind.GroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _);");
+                        w.Line("ref var group" + id + " = ref " + ValueRefOrAdd(t, value + ".Key", "out bool _") + ";");
                         w.Line("(group" + id + " ??= new global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">()).Add(" + value + ".Value);");
                         break;
                     case TransformKind.CoGroupByKey:
-                        w.Line("ref var group" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + MapRef(t) + ", " + KeyArg(t, value + ".Key") + ", out bool _);");
+                        w.Line("ref var group" + id + " = ref " + ValueRefOrAdd(t, value + ".Key", "out bool _") + ";");
                         w.Line("(group" + id + " ??= new " + CoGroupStateType(t) + "()).Values" + N(inputIndex) + ".Add(" + value + ".Value);");
                         break;
                     case TransformKind.AsSingleton:

@@ -789,7 +789,12 @@ public sealed partial class PipelineGenerator
 
             /// <summary>The coder of a transform's key as its state map stores it (text keys are stored as strings).</summary>
             private static string StateKeyCoder(TransformSpec t) =>
-                IsTextKey(StateKeyType(t)) ? "global::Compiled.Coders.StringCoder" : t.StateCoders!.Value[0];
+                StateKeyType(t) switch
+                {
+                    CharText => "global::Compiled.Coders.StringCoder",
+                    Utf8Text => "global::Compiled.Coders.Utf8KeyCoder",
+                    _ => t.StateCoders!.Value[0],
+                };
 
             private static string AccumulatorCoder(TransformSpec t) => t.StateCoders!.Value[t.StateCoders.Value.Count - 1];
 
@@ -800,14 +805,13 @@ public sealed partial class PipelineGenerator
             private static string InnerMapType(TransformSpec t)
             {
                 var key = StateKeyType(t);
-                var stored = IsTextKey(key) ? "string" : key;
                 return t.Kind switch
                 {
-                    TransformKind.Distinct => "global::System.Collections.Generic.HashSet<" + stored + ">",
-                    TransformKind.CountPerKey or TransformKind.CountPerElement => "global::System.Collections.Generic.Dictionary<" + stored + ", long>",
-                    TransformKind.CombinePerKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + t.Combine!.AccumulatorType + ">",
-                    TransformKind.GroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">>",
-                    TransformKind.CoGroupByKey => "global::System.Collections.Generic.Dictionary<" + stored + ", " + CoGroupStateType(t) + ">",
+                    TransformKind.Distinct => MapType(key, null),
+                    TransformKind.CountPerKey or TransformKind.CountPerElement => MapType(key, "long"),
+                    TransformKind.CombinePerKey => MapType(key, t.Combine!.AccumulatorType),
+                    TransformKind.GroupByKey => MapType(key, "global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">"),
+                    TransformKind.CoGroupByKey => MapType(key, CoGroupStateType(t)),
                     _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
                 };
             }

@@ -14,7 +14,7 @@ public sealed partial class PipelineGenerator
         /// key without one, the hash of no bytes (one key group for every key).
         /// </summary>
         private static string KeyHashExpression(TransformSpec t, bool text) =>
-            text ? "global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key)"
+            text ? ((t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType) == "global::System.ReadOnlyMemory<byte>" ? "global::Compiled.Coders.Coder.Hash<global::Compiled.Utf8Key, global::Compiled.Coders.Utf8KeyCoder>(key)" : "global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key)")
             : t.KeyCoder is { } coder ? "global::Compiled.Coders.Coder.Hash<" + (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType) + ", " + coder + ">(key)"
             : "global::Compiled.Parallel.KeyHasher.HashEncoding(default) /* no deterministic coder: one key group */";
 

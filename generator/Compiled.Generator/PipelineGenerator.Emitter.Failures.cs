@@ -491,7 +491,7 @@ public sealed partial class PipelineGenerator
                             var input = t.Kind == TransformKind.CombinePerKey ? value + ".Value" : value;
                             var current = t.OutputWindowing is not null || UsesPanes(t) ? string.Empty
                                 : t.Kind == TransformKind.CombineGlobally ? " pf.MergeAccumulators(ref pa, _acc" + id + ");"
-                                : " if (" + (IsTextKey(StateKeyType(t)) ? "_lookup" + id + ".TryGetValue(" + value + ".Key.Span" : "_state" + id + ".TryGetValue(" + value + ".Key") + ", out var pc)) { pf.MergeAccumulators(ref pa, pc); }";
+                                : " if (" + MapRef(t) + ".TryGetValue(" + KeyArg(t, value + ".Key") + ", out var pc)) { pf.MergeAccumulators(ref pa, pc); }";
                             w.Line("__probeCombine = __probeCombine == -1 ? " + id + " : -2; // a combine function this element reached");
                             ProbeCall(w, t, "{ var pf = " + fn + "; var pa = pf.CreateAccumulator();" + current + " pf.AddInput(ref pa, " + input + "); }");
                             break;

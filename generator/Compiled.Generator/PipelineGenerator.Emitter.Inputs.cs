@@ -247,6 +247,8 @@ public sealed partial class PipelineGenerator
 
                 if (input.Kind == TransformKind.ReadLinesInput)
                 {
+                    var utf8 = IsUtf8Lines(input);
+                    var read = utf8 ? "ReadUtf8Lines" : "ReadStringLines";
                     w.Line("private long __lines" + name + "; // lines of input '" + Doc(input.Name) + "' read by the current Read call");
                     w.Line();
                     w.Line("/// <summary>Reads every line of <paramref name=\"input\"/> asynchronously into input '" + Doc(input.Name) + "' (files through System.IO.Pipelines, bounded memory; lines already in memory, <see cref=\"global::Compiled.TextInput.FromLines\"/>, used as they are, not copied).</summary>");
@@ -255,7 +257,7 @@ public sealed partial class PipelineGenerator
                     w.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
-                    w.Line("await input.ReadStringLinesAsync(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
+                    w.Line("await input." + read + "Async(new __" + name + "LineConsumer(this), cancellationToken).ConfigureAwait(false);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
@@ -267,21 +269,34 @@ public sealed partial class PipelineGenerator
                     OpenCall(w);
                     w.Line("__lines" + name + " = 0;");
                     w.Line("var consumer = new __" + name + "LineConsumer(this);");
-                    w.Line("input.ReadStringLines(ref consumer);");
+                    w.Line("input." + read + "(ref consumer);");
                     CloseCall(w);
                     w.Close();
                     w.Line();
                     _runnerExtras.Add(x =>
                     {
-                        x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>");
-                        x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.IStringLineConsumer");
+                        if (utf8)
+                        {
+                            x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "' as UTF-8 bytes, never decoded: each line's bytes stay valid (a slice of the input's bytes, or of a buffer that is not reused).</summary>");
+                            x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.IUtf8LineConsumer");
+                        }
+                        else
+                        {
+                            x.Line("/// <summary>Feeds the lines of a text input into the fused loop of input '" + Doc(input.Name) + "': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>");
+                            x.Open("private readonly struct __" + name + "LineConsumer : global::Compiled.IStringLineConsumer");
+                        }
+
                         x.Line("private readonly " + _runnerType + " _runner;");
                         x.Line();
                         x.Line("public __" + name + "LineConsumer(" + _runnerType + " runner) => _runner = runner;");
                         x.Line();
-                        x.Line("public void OnLine(global::System.ReadOnlySpan<char> line) => OnLine(new string(line));");
-                        x.Line();
-                        x.Open("public void OnLine(string element)");
+                        if (!utf8)
+                        {
+                            x.Line("public void OnLine(global::System.ReadOnlySpan<char> line) => OnLine(new string(line));");
+                            x.Line();
+                        }
+
+                        x.Open("public void OnLine(" + (utf8 ? "global::System.ReadOnlyMemory<byte>" : "string") + " element)");
                         x.Line("var index = _runner.__lines" + name + "++;");
                         WriteGuardedElement(x, name, "element", "global::Compiled.Instant.MinValue", "index", "_runner.");
                         x.Line("_runner.__elementsIn_" + name + "++;");

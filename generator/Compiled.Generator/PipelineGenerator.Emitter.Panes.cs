@@ -43,7 +43,7 @@ public sealed partial class PipelineGenerator
             private static string PanesKeyType(TransformSpec t) => t.Kind switch
             {
                 TransformKind.CombineGlobally or TransformKind.Count => "global::Compiled.Execution.GlobalKey",
-                _ => IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t),
+                _ => StoredKey(StateKeyType(t)),
             };
 
             /// <summary>The engine's type arguments after the key: input, accumulator, output, combine function; and the function's creation.</summary>
@@ -198,7 +198,7 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 w.Line("// #" + id + " " + t.Label + ": into its key and window (late or closed-window data is dropped and counted)");
-                string TextKey(string key) => IsTextKey(StateKeyType(t)) ? key + ".ToString()" : key;
+                string TextKey(string key) => StoredKeyOf(StateKeyType(t), key);
                 var call = t.Kind switch
                 {
                     TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.GroupByKey => "_panes" + id + ".Add(" + TextKey(value + ".Key") + ", " + value + ".Value, " + timestamp + ", " + window + ");",
@@ -245,7 +245,7 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>One fired pane of #" + id + " " + Doc(t.Label) + " through the rest of its stage; a failure loses this pane only.</summary>");
                     w.Open("private void __Pane" + id + "(global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + "> fp" + id + ")");
                     w.Line("_pane = fp" + id + ".Pane;");
-                    var key = IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(fp" + id + ".Key)" : "fp" + id + ".Key";
+                    var key = ElementKey(StateKeyType(t), "fp" + id + ".Key");
                     string value;
                     switch (t.Kind)
                     {

@@ -63,7 +63,7 @@ public sealed partial class PipelineGenerator
             /// <summary>What a shard ships to another for a keyed transform: its state entries for that shard's key groups (per window, when windowed).</summary>
             private string OutboxItemType(TransformSpec t)
             {
-                var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                var key = StoredKey(StateKeyType(t));
                 if (IsWindowedPartial(t))
                 {
                     return t.Kind == TransformKind.Distinct
@@ -225,11 +225,11 @@ public sealed partial class PipelineGenerator
                     var t = _t[state.Transform];
                     var id = N(t.Id);
                     var text = IsTextKey(StateKeyType(t));
-                    WriteShardOf(w, id, text ? "string" : StateKeyType(t), KeyHashExpression(t, text),
+                    WriteShardOf(w, id, StoredKey(StateKeyType(t)), KeyHashExpression(t, text),
                         "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding by its coder, the same in every process.");
                     if (text)
                     {
-                        WriteShardOf(w, id, "global::System.ReadOnlySpan<char>", "global::Compiled.Coders.Coder.Hash(key)", "The shard of a text key given as characters (the same hash as the string's).");
+                        WriteShardOf(w, id, TextSpan(StateKeyType(t)), "global::Compiled.Coders.Coder.Hash(key)", "The shard of a text key given as a span (the same hash as the stored key's).");
                     }
                 }
             }
@@ -371,10 +371,10 @@ public sealed partial class PipelineGenerator
                         w.Line(map + ".Add(" + key + ");");
                         break;
                     case TransformKind.CountPerKey or TransformKind.CountPerElement:
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", out bool _) += " + value + ";");
+                        w.Line(RefOrAdd(t, map, key, "out bool _") + " += " + value + ";");
                         break;
                     default:
-                        w.Line("ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", out var exists);");
+                        w.Line("ref var slot = ref " + RefOrAdd(t, map, key, "out var exists") + ";");
                         w.Open("if (!exists)");
                         w.Line("slot = " + value + ";");
                         w.Close();

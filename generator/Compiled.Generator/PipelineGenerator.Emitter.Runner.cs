@@ -179,9 +179,9 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
-                foreach (var t in _t.Where(t => t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey && IsTextKey(StateKeyType(t)) && t.OutputWindowing is null))
+                foreach (var t in _t.Where(t => t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey or TransformKind.CountPerElement or TransformKind.Distinct or TransformKind.GroupByKey or TransformKind.CoGroupByKey && IsTextKey(StateKeyType(t)) && !IsUtf8Map(t) && t.OutputWindowing is null))
                 {
-                    w.Line("_lookup" + N(t.Id) + " = _state" + N(t.Id) + ".GetAlternateLookup<global::System.ReadOnlySpan<char>>();");
+                    w.Line("_lookup" + N(t.Id) + " = _state" + N(t.Id) + ".GetAlternateLookup<" + TextSpan(StateKeyType(t)) + ">();");
                 }
 
                 foreach (var t in _t.Where(t => t.Kind == TransformKind.CombineValues))

@@ -17,7 +17,57 @@ public sealed partial class PipelineGenerator
             /// Keys of type ReadOnlyMemory&lt;char&gt; are text: the state map is keyed by string and looked up by
             /// span (Dictionary.GetAlternateLookup), so a key's string is allocated once, when the key is new.
             /// </summary>
-            private static bool IsTextKey(string type) => type == "global::System.ReadOnlyMemory<char>";
+            private static bool IsTextKey(string type) => type is CharText or Utf8Text;
+
+            private const string CharText = "global::System.ReadOnlyMemory<char>";
+            private const string Utf8Text = "global::System.ReadOnlyMemory<byte>";
+
+            /// <summary>
+            /// How a state keeps a key of type <paramref name="keyType"/>: text as a string (ReadOnlyMemory&lt;char&gt;), UTF-8
+            /// bytes as a <c>Utf8Key</c> that compares them by content (ReadOnlyMemory&lt;byte&gt;), anything else as it is.
+            /// </summary>
+            private static string StoredKey(string keyType) => keyType switch
+            {
+                CharText => "string",
+                Utf8Text => "global::Compiled.Utf8Key",
+                _ => keyType,
+            };
+
+            /// <summary>The span type a text key is looked up by.</summary>
+            private static string TextSpan(string keyType) => keyType == Utf8Text ? "global::System.ReadOnlySpan<byte>" : "global::System.ReadOnlySpan<char>";
+
+            /// <summary>A stored key as the pipeline's elements carry it.</summary>
+            private static string ElementKey(string keyType, string stored) => keyType switch
+            {
+                CharText => "global::System.MemoryExtensions.AsMemory(" + stored + ")",
+                Utf8Text => stored + ".Memory",
+                _ => stored,
+            };
+
+            /// <summary>An element's key as a state keeps it (text copied out of the element: a string, or a Utf8Key).</summary>
+            private static string StoredKeyOf(string keyType, string key) => keyType switch
+            {
+                CharText => key + ".ToString()",
+                Utf8Text => "global::Compiled.Utf8Key.Copy(" + key + ".Span)",
+                _ => key,
+            };
+
+            /// <summary>
+            /// Whether the state map of <paramref name="t"/> is a <c>Utf8KeyMap</c> (UTF-8 text keys of a count, combine or
+            /// grouping): looked up by the key's bytes through its own methods, not through a dictionary's alternate lookup.
+            /// </summary>
+            private static bool IsUtf8Map(TransformSpec t) => StateKeyType(t) == Utf8Text && t.Kind != TransformKind.Distinct;
+
+            /// <summary>The reference to the value of an element's key in the state map, added with the default value when new.</summary>
+            private string ValueRefOrAdd(TransformSpec t, string key, string exists) => RefOrAdd(t, MapRef(t), KeyArg(t, key), exists);
+
+            /// <summary>The reference to the value of <paramref name="key"/> in a state map of <paramref name="t"/>, added when new.</summary>
+            private static string RefOrAdd(TransformSpec t, string map, string key, string exists) => IsUtf8Map(t)
+                ? map + ".GetValueRefOrAddDefault(" + key + ", " + exists + ")"
+                : "global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", " + exists + ")";
+
+            /// <summary>A ReadUtf8Lines input: its lines are UTF-8 bytes.</summary>
+            private static bool IsUtf8Lines(TransformSpec input) => input.OutputTypes[0] == Utf8Text;
 
             private static string StateKeyType(TransformSpec t) =>
                 t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
@@ -25,11 +75,8 @@ public sealed partial class PipelineGenerator
             private static void MapField(SourceWriter w, TransformSpec t, string key, string? value)
             {
                 var id = N(t.Id);
-                var text = IsTextKey(key);
-                var stored = text ? "string" : key;
-                var type = value is null
-                    ? "global::System.Collections.Generic.HashSet<" + stored + ">"
-                    : "global::System.Collections.Generic.Dictionary<" + stored + ", " + value + ">";
+                var text = IsTextKey(key) && !IsUtf8Map(t);
+                var type = MapType(key, value);
                 if (t.OutputWindowing is not null)
                 {
                     WindowedStateField(w, t, type, isMap: true);
@@ -40,11 +87,21 @@ public sealed partial class PipelineGenerator
                 if (text)
                 {
                     w.Line("// Text keys are looked up by span: no string is allocated for a key already present.");
-                    w.Line("private readonly " + type + ".AlternateLookup<global::System.ReadOnlySpan<char>> _lookup" + id + ";");
+                    w.Line("private readonly " + type + ".AlternateLookup<" + TextSpan(key) + "> _lookup" + id + ";");
                 }
             }
 
-            private string MapRef(TransformSpec t) => _mapOverride ?? (IsTextKey(StateKeyType(t)) ? "_lookup" : "_state") + N(t.Id);
+            /// <summary>
+            /// The type of a state map or set by key type: text keys of type ReadOnlyMemory&lt;byte&gt; in a <c>Utf8KeyMap</c>
+            /// (a set: <c>Utf8KeySet</c>), others in a dictionary (a hash set) of their stored key.
+            /// </summary>
+            private static string MapType(string key, string? value) => key == Utf8Text
+                ? value is null ? "global::Compiled.Utf8KeySet" : "global::Compiled.Utf8KeyMap<" + value + ">"
+                : value is null
+                    ? "global::System.Collections.Generic.HashSet<" + StoredKey(key) + ">"
+                    : "global::System.Collections.Generic.Dictionary<" + StoredKey(key) + ", " + value + ">";
+
+            private string MapRef(TransformSpec t) => _mapOverride ?? (IsTextKey(StateKeyType(t)) && !IsUtf8Map(t) ? "_lookup" : "_state") + N(t.Id);
 
             /// <summary>While emitting a windowed transform's update: the local holding the current window's state.</summary>
             private string? _mapOverride;
@@ -86,7 +143,7 @@ public sealed partial class PipelineGenerator
             private static string FlushKey(TransformSpec t, string entry, bool distinct = false)
             {
                 var key = distinct ? entry : entry + ".Key";
-                return IsTextKey(StateKeyType(t)) ? "global::System.MemoryExtensions.AsMemory(" + key + ")" : key;
+                return ElementKey(StateKeyType(t), key);
             }
 
             /// <summary>
@@ -125,7 +182,7 @@ public sealed partial class PipelineGenerator
                     return method;
                 }
 
-                var stored = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                var stored = StoredKey(StateKeyType(t));
                 string Entry(string value) => "global::System.Collections.Generic.KeyValuePair<" + stored + ", " + value + ">";
                 var (parameter, valueExpression) = t.Kind switch
                 {
@@ -315,7 +372,7 @@ public sealed partial class PipelineGenerator
 
             private static string PaneInnerType(TransformSpec t)
             {
-                var key = IsTextKey(StateKeyType(t)) ? "string" : StateKeyType(t);
+                var key = StoredKey(StateKeyType(t));
                 var value = t.Kind == TransformKind.CombinePerKey ? t.Combine!.AccumulatorType : "long";
                 return "global::System.Collections.Generic.Dictionary<" + key + ", " + value + ">";
             }

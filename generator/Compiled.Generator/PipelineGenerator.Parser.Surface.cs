@@ -145,9 +145,9 @@ public sealed partial class PipelineGenerator
                         continue;
                     }
 
-                    if (onBuilder && method.Name is "Create" or "Unbounded" or "ReadLines")
+                    if (onBuilder && method.Name is "Create" or "Unbounded" or "ReadLines" or "ReadUtf8Lines")
                     {
-                        AddPort(call["name"], ElementType(method.ReturnType), method.Name == "ReadLines", inputNames, inputs, ref isInternal);
+                        AddPort(call["name"], ElementType(method.ReturnType), method.Name is "ReadLines" or "ReadUtf8Lines", inputNames, inputs, ref isInternal);
                         continue;
                     }
 

@@ -84,6 +84,7 @@ public sealed partial class PipelineGenerator
                         case "Create":
                         case "Unbounded":
                         case "ReadLines":
+                        case "ReadUtf8Lines":
                             {
                                 var inputName = ReadName(call["name"], invocation, _inputNames, "input");
                                 if (inputName is null)
@@ -103,7 +104,7 @@ public sealed partial class PipelineGenerator
                                 }
 
                                 var inputId = AddTransform(
-                                    name == "ReadLines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
+                                    name is "ReadLines" or "ReadUtf8Lines" ? TransformKind.ReadLinesInput : TransformKind.CreateInput,
                                     Array.Empty<PortRef>(), string.Empty, new[] { Fq(elementType) },
                                     name + " '" + Names.ForLabel(inputName) + "' (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")",
                                     inputName: inputName);

@@ -116,7 +116,7 @@ public sealed partial class PipelineGenerator
         private static bool LiftsInStream(TransformSpec t, StatePlan state) =>
             state.Layout == StateLayout.InlineWindowedMaps && state.Exchange == ExchangeKind.ByKeyGroup &&
             t.Kind is TransformKind.CountPerKey or TransformKind.CombinePerKey && t.SideInput is null && t.Inputs.Count == 1 &&
-            t.KeyType != "global::System.ReadOnlyMemory<char>";
+            t.KeyType is not ("global::System.ReadOnlyMemory<char>" or "global::System.ReadOnlyMemory<byte>");
 
         /// <summary>
         /// Whether a reader of a side input is upstream of <paramref name="t"/>: its elements wait for the view and come out

@@ -133,6 +133,7 @@ internal sealed class CollectionFlow
             {
                 case "Create":
                 case "ReadLines":
+                case "ReadUtf8Lines":
                     return new CollectionState(null, WindowingSpec.GlobalDefault, null);
                 case "Unbounded":
                     var name = OperationHelpers.Argument(invocation, "name")?.ConstantValue is { HasValue: true, Value: string s } ? s : "?";

@@ -145,7 +145,7 @@ internal sealed class CoderVerdict
 /// <para><b>Coders.</b> Built in: <c>bool</c>, the integral types, <c>char</c>, <c>float</c>, <c>double</c>,
 /// <c>Half</c>, <c>decimal</c>, <c>Int128</c>/<c>UInt128</c>, <c>string</c>, <c>Guid</c>, <c>DateTime</c>,
 /// <c>DateTimeOffset</c>, <c>TimeSpan</c>, <c>DateOnly</c>, <c>TimeOnly</c>, <c>Instant</c>, enums,
-/// <c>ReadOnlyMemory&lt;char&gt;</c>, windows, panes, the Min/Max, Mean and Top accumulators; and, when their parts have
+/// <c>ReadOnlyMemory&lt;char&gt;</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> (by content), windows, panes, the Min/Max, Mean and Top accumulators; and, when their parts have
 /// coders, <c>Nullable</c>, <c>KV</c>, <c>KeyValuePair</c>, value tuples of 2 to 7 items, single-dimension arrays,
 /// <c>List</c> and the list interfaces, <c>HashSet</c>, <c>Dictionary</c> and the dictionary interfaces. A type with
 /// <c>[Coder(typeof(C))]</c> uses <c>C</c>. Generated: records, structs and classes, from their public fields and
@@ -433,6 +433,8 @@ internal sealed class CoderRule
                 case "Compiled.MeanAccumulator": return (Ns + "MeanAccumulatorCoder", Nondeterministic(path, "is a mean's accumulator, whose sum is a floating-point 'double'"));
                 case "System.ReadOnlyMemory<T>" when named.TypeArguments[0].SpecialType == SpecialType.System_Char:
                     return (Ns + "CharMemoryCoder", null);
+                case "System.ReadOnlyMemory<T>" when named.TypeArguments[0].SpecialType == SpecialType.System_Byte:
+                    return (Ns + "ByteMemoryCoder", null);
                 case "System.Nullable<T>":
                     return Generic("NullableCoder", named, path, new[] { string.Empty }, depth, insideMember, null);
                 case "Compiled.KV<TKey, TValue>":

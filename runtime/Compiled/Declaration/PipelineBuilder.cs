@@ -57,6 +57,16 @@ public sealed class PipelineBuilder
     public PCollection<string> ReadLines(string name) => throw DeclarationOnlyException.Create();
 
     /// <summary>
+    /// Declares a text input named <paramref name="name"/> whose elements are lines as UTF-8 bytes, never decoded: a
+    /// line is a slice of the input's bytes (<see cref="TextInput.FromUtf8"/>) or of a buffer that is never reused, so
+    /// it, and slices of it (words), may be kept, grouped and counted as they are. Keys of type
+    /// <see cref="System.ReadOnlyMemory{T}"/> of <see cref="byte"/> are compared by their bytes, and no string is made
+    /// for them. Lines are split as <see cref="ReadLines"/> splits them.
+    /// </summary>
+    /// <param name="name">The input's name: a constant string, used for generated member names.</param>
+    public PCollection<System.ReadOnlyMemory<byte>> ReadUtf8Lines(string name) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
     /// Merges several collections of the same type into one (Beam's <c>Flatten</c>). Copies nothing:
     /// each input pushes straight into the consumers of the result.
     /// </summary>
