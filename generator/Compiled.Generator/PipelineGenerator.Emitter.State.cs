@@ -72,7 +72,8 @@ public sealed partial class PipelineGenerator
                 // Output timestamps of pending timers are tracked only when a transform downstream is held by them.
                 var held = _plan.States.Any(s => s.HeldBy.Contains(t.Id)) ? "true" : "false";
                 w.Line("private readonly global::Compiled.Execution.KeyedStates<" + t.KeyType + ", " + stateful.StateType + "> " + StatesField(t) + " = new(new global::Compiled.Execution.TimerScheduler(" +
-                       names + ", " + domains + ", holdsWatermark: " + held + "), " + stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L);");
+                       names + ", " + domains + ", holdsWatermark: " + held + "), " + stateful.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L" +
+                       (IsTextKey(t.KeyType!) ? ", global::Compiled.MemoryContentComparer<" + (t.KeyType == Utf8Text ? "byte" : "char") + ">.Instance" : string.Empty) + ");");
                 w.Line("private global::Compiled.Instant _swm" + id + " = global::Compiled.Instant.MinValue; // the input watermark of #" + id + ", as its timers last saw it");
                 if (stateful.SortsInput)
                 {

@@ -29,8 +29,8 @@ public sealed partial class KeyedStates<TKey, TState>
     where TKey : notnull
     where TState : struct
 {
-    private readonly Dictionary<(TKey Key, BoundedWindow Window), int> _index = new();
-    private readonly Dictionary<TKey, int> _global = new(); // the global window's slots: keyed by the key alone, hashed once
+    private readonly Dictionary<(TKey Key, BoundedWindow Window), int> _index;
+    private readonly Dictionary<TKey, int> _global; // the global window's slots: keyed by the key alone, hashed once
     private TState[] _slots = new TState[16];
     private TKey[] _keys = new TKey[16];
     private BoundedWindow[] _windows = new BoundedWindow[16];
@@ -43,8 +43,24 @@ public sealed partial class KeyedStates<TKey, TState>
     /// <param name="timers">The scheduler of its timers.</param>
     /// <param name="allowedLatenessMillis">The windowing strategy's allowed lateness: a window's state lives until its end plus this.</param>
     public KeyedStates(TimerScheduler timers, long allowedLatenessMillis)
+        : this(timers, allowedLatenessMillis, keyComparer: null)
+    {
+    }
+
+    /// <summary>Creates the state of a stateful ParDo whose keys compare with <paramref name="keyComparer"/>.</summary>
+    /// <param name="timers">The scheduler of its timers.</param>
+    /// <param name="allowedLatenessMillis">The windowing strategy's allowed lateness: a window's state lives until its end plus this.</param>
+    /// <param name="keyComparer">
+    /// How keys compare (null: their own equality); text held as memory compares by content
+    /// (<see cref="MemoryContentComparer{T}"/>), where .NET compares memories by reference.
+    /// </param>
+    public KeyedStates(TimerScheduler timers, long allowedLatenessMillis, IEqualityComparer<TKey>? keyComparer)
     {
         ArgumentNullException.ThrowIfNull(timers);
+        _global = new Dictionary<TKey, int>(keyComparer);
+        _index = keyComparer is null
+            ? new Dictionary<(TKey Key, BoundedWindow Window), int>()
+            : new Dictionary<(TKey Key, BoundedWindow Window), int>(new SlotComparer(keyComparer));
         Timers = timers;
         _latenessMillis = allowedLatenessMillis;
         GlobalExpiry = ExpiryOf(BoundedWindow.Global);
@@ -181,5 +197,13 @@ public sealed partial class KeyedStates<TKey, TState>
         }
 
         _free[_freeCount++] = slot;
+    }
+
+    // A (key, window) pair compared with the key comparer.
+    private sealed class SlotComparer(IEqualityComparer<TKey> keys) : IEqualityComparer<(TKey Key, BoundedWindow Window)>
+    {
+        public bool Equals((TKey Key, BoundedWindow Window) x, (TKey Key, BoundedWindow Window) y) => x.Window.Equals(y.Window) && keys.Equals(x.Key, y.Key);
+
+        public int GetHashCode((TKey Key, BoundedWindow Window) obj) => HashCode.Combine(keys.GetHashCode(obj.Key), obj.Window);
     }
 }

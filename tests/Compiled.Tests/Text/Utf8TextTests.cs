@@ -184,3 +184,20 @@ public class Utf8TextTests(ITestOutputHelper output)
         Assert.Equal(strings.FixedDistinct.Order(StringComparer.Ordinal), bytes.FixedDistinct.Order(StringComparer.Ordinal));
     }, iter: 40);
 }
+
+/// <summary>A stateful ParDo keyed by text held as memory finds a key's state by its content, not by the memory's array.</summary>
+public class TextKeyedStateTests
+{
+    [Fact]
+    public void StateOfAWordSlicedFromDifferentLinesIsOneState()
+    {
+        const string text = "a b a\n東京 a\nb 東京 東京";
+        var expected = new[] { ("a", 1L), ("b", 1L), ("a", 2L), ("東京", 1L), ("a", 3L), ("b", 2L), ("東京", 2L), ("東京", 3L) };
+        Assert.Equal(expected, CharKeyedState.Run(TextInput.FromString(text)).Running.Select(kv => (kv.Key, kv.Value)));
+        Assert.Equal(expected, Utf8KeyedState.Run(TextInput.FromUtf8(Encoding.UTF8.GetBytes(text))).Running.Select(kv => (kv.Key, kv.Value)));
+        Assert.Equal(
+            expected.GroupBy(x => x.Item1).Select(g => (g.Key, g.Max(x => x.Item2))).OrderBy(x => x.Key, StringComparer.Ordinal),
+            Utf8KeyedState.Run(TextInput.FromUtf8(Encoding.UTF8.GetBytes(text)), parallelism: 2).Running
+                .GroupBy(kv => kv.Key).Select(g => (g.Key, g.Max(kv => kv.Value))).OrderBy(x => x.Key, StringComparer.Ordinal));
+    }
+}
