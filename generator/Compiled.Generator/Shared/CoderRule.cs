@@ -431,10 +431,11 @@ internal sealed class CoderRule
                 case "Compiled.BoundedWindow": return (Ns + "BoundedWindowCoder", null);
                 case "Compiled.PaneInfo": return (Ns + "PaneInfoCoder", null);
                 case "Compiled.MeanAccumulator": return (Ns + "MeanAccumulatorCoder", Nondeterministic(path, "is a mean's accumulator, whose sum is a floating-point 'double'"));
-                case "System.ReadOnlyMemory<T>" when named.TypeArguments[0].SpecialType == SpecialType.System_Char:
-                    return (Ns + "CharMemoryCoder", null);
-                case "System.ReadOnlyMemory<T>" when named.TypeArguments[0].SpecialType == SpecialType.System_Byte:
-                    return (Ns + "ByteMemoryCoder", null);
+                case "System.ReadOnlyMemory<T>" when named.TypeArguments[0].SpecialType is SpecialType.System_Char or SpecialType.System_Byte:
+                    // A whole key of this type is compared by content (the runners store it as a string or a Utf8Key); inside a
+                    // tuple, KV or record, the part's equality is .NET's, by array and range.
+                    return (Ns + (named.TypeArguments[0].SpecialType == SpecialType.System_Char ? "CharMemoryCoder" : "ByteMemoryCoder"),
+                        depth > 0 ? Nondeterministic(path, "is '" + Display(type) + "', which .NET compares by reference (by array and range) inside a composite key; only a whole key of this type is compared by content: use a string here") : null);
                 case "System.Nullable<T>":
                     return Generic("NullableCoder", named, path, new[] { string.Empty }, depth, insideMember, null);
                 case "Compiled.KV<TKey, TValue>":

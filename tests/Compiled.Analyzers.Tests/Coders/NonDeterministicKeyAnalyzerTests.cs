@@ -98,6 +98,25 @@ public sealed class NonDeterministicKeyAnalyzerTests
         """);
 
     [Fact]
+    public Task TextMemoryIsAKeyWholeButNotInsideAComposite() => Verify.VerifyAsync(Types + """
+        [Pipeline]
+        public partial class Memories
+        {
+            static void Define(PipelineBuilder p)
+            {
+                p.Create<KV<ReadOnlyMemory<char>, int>>("a").CountPerKey().Output("a");
+                p.Create<ReadOnlyMemory<byte>>("b").Distinct().Output("b");
+                p.Create<KV<(ReadOnlyMemory<char> Word, int Line), int>>("c").{|#0:CountPerKey|}().Output("c");
+                p.Create<KV<ReadOnlyMemory<byte>, int>>("d").{|#1:CountPerElement|}().Output("d");
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.NonDeterministicKey).WithLocation(0)
+            .WithArguments("CountPerKey", "(ReadOnlyMemory<char> Word, int Line)", "Key.Word", "is 'ReadOnlyMemory<char>', which .NET compares by reference (by array and range) inside a composite key; only a whole key of this type is compared by content: use a string here"),
+        Verify.Diagnostic(DiagnosticDescriptors.NonDeterministicKey).WithLocation(1)
+            .WithArguments("CountPerElement", "KV<ReadOnlyMemory<byte>, int>", "Element.Key", "is 'ReadOnlyMemory<byte>', which .NET compares by reference (by array and range) inside a composite key; only a whole key of this type is compared by content: use a string here"));
+
+    [Fact]
     public Task KeyWithAUserWrittenEquals_IsReportedUnlessItNamesADeterministicCoder() => Verify.VerifyAsync(Types + """
         [Pipeline]
         public partial class Accounts
