@@ -23,15 +23,16 @@ public sealed partial class PipelineGenerator
             private void WriteLanesCall(SourceWriter w, List<LanePlan> lanes, string name)
             {
                 var levels = lanes.Select(l => _plan.States[l.Terminal].Level).Where(level => Streaming && level > 0).Distinct().OrderBy(level => level).ToList();
+                var call = "__Lanes" + name + "(elements, " + (lanes.Any(l => l.Kind == LaneTerminal.Output) ? "timestamp, " : string.Empty) + "ref i);";
                 if (levels.Count > 0)
                 {
                     w.Open("if (" + string.Join(" && ", levels.Select(level => "__send" + N(level) + " is null")) + ")");
-                    w.Line("__Lanes" + name + "(elements, ref i);");
+                    w.Line(call);
                     w.Close();
                 }
                 else
                 {
-                    w.Line("__Lanes" + name + "(elements, ref i);");
+                    w.Line(call);
                 }
             }
 
@@ -51,7 +52,7 @@ public sealed partial class PipelineGenerator
                 string Suffix(int n) => plans.Count == 1 ? string.Empty : N(n);
                 w.Line("/// <summary>The span loop of input '" + Doc(input.Name) + "' in vector lanes: " + Doc(first.Text) + ".</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                w.Open("private void __Lanes" + name + "(global::System.ReadOnlySpan<" + element + "> elements, ref int i)");
+                w.Open("private void __Lanes" + name + "(global::System.ReadOnlySpan<" + element + "> elements, " + (plans.Any(p => p.Kind == LaneTerminal.Output) ? "global::Compiled.Instant timestamp, " : string.Empty) + "ref int i)");
                 w.Open("if (!" + Vec + ".IsHardwareAccelerated)");
                 w.Line("return; // emulated vectors are slower than the scalar loop");
                 w.Close();
@@ -225,6 +226,10 @@ public sealed partial class PipelineGenerator
                 var widens = plan.InputType == LaneType.Int32 && valueType == LaneType.Int32;
                 switch (plan.Kind)
                 {
+                    case LaneTerminal.Output:
+                        WriteLaneOutput(w, plan, value, valueType, mask);
+                        return;
+
                     case LaneTerminal.Sum:
                         {
                             var kept = Kept(value, "0");
@@ -277,10 +282,43 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>
+            /// An output fed in lanes: each lane that passes every filter, in lane order (the elements' order), through the
+            /// sink call of the scalar loop (a failing sink holds the element, as there).
+            /// </summary>
+            private void WriteLaneOutput(SourceWriter w, LanePlan plan, string[] value, LaneType valueType, string? mask)
+            {
+                var output = _t[plan.Terminal];
+                var id = N(output.Id);
+                string Lane(string lane) => value.Length == 2
+                    ? "(" + lane + " < " + Vec + "<long>.Count ? " + value[0] + "[" + lane + "] : " + value[1] + "[" + lane + " - " + Vec + "<long>.Count])"
+                    : plan.InputType == LaneType.Int64 && valueType == LaneType.Int32 ? "(int)" + value[0] + "[" + lane + "]" : value[0] + "[" + lane + "]";
+                if (mask is null)
+                {
+                    w.Open("for (var lane" + id + " = 0; lane" + id + " < width; lane" + id + "++)");
+                }
+                else
+                {
+                    w.Line("var bits" + id + " = global::Compiled.Execution.LaneMasks.Bits(" + mask + ");");
+                    w.Open("while (bits" + id + " != 0)");
+                    w.Line("var lane" + id + " = global::System.Numerics.BitOperations.TrailingZeroCount(bits" + id + ");");
+                    w.Line("bits" + id + " &= bits" + id + " - 1;");
+                }
+
+                w.Line("var v" + id + " = " + Lane("lane" + id) + ";");
+                EmitSinkCall(w, output, "v" + id, "timestamp", "global::Compiled.BoundedWindow.Global");
+                w.Close();
+            }
+
             /// <summary>After a block: its partial results merge into the transform's state, with the combine's own MergeAccumulators.</summary>
             private void WriteLaneMerge(SourceWriter w, LanePlan plan, TransformSpec terminal, bool masked, string s)
             {
                 var id = N(terminal.Id);
+                if (plan.Kind == LaneTerminal.Output)
+                {
+                    return; // delivered lane by lane
+                }
+
                 var block = "(end - start)";
                 w.Line("// The block's partial results, merged into the state (elements in the block: " + block + ").");
                 var count = masked ? "(long)" + Vec + ".Sum(count" + s + ")" : "(long)" + block;

@@ -78,6 +78,13 @@ public sealed partial class PipelineGenerator
                 return (null, why);
             }
 
+            if (plans.Count > 1 && plans.FirstOrDefault(p => p.Kind == LaneTerminal.Output) is { } output)
+            {
+                // The scalar loop takes each element through every branch before the next: an output then sees the elements
+                // interleaved with the other branches, which a vector at a time per branch would not keep.
+                return (null, "#" + Num(output.Terminal) + " " + transforms[output.Terminal].Label + " is an output in a fan-out: the scalar loop takes each element through every branch in turn");
+            }
+
             var form = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, ";
             var text = form + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
             return (plans.Select(p => p with { Text = text }).ToList(), text);
@@ -131,9 +138,22 @@ public sealed partial class PipelineGenerator
                     return Branch(t, chain, steps, value);
                 }
 
+                if (t.Kind == TransformKind.Output)
+                {
+                    if (t.InputType != (value.Type == LaneType.Int32 ? "int" : value.Type == LaneType.Int64 ? "long" : null))
+                    {
+                        return where + ": its elements are not ints or longs";
+                    }
+
+                    steps.Add(where + " (each passing lane to the sink, in element order)");
+                    texts.Add(string.Join(", ", steps));
+                    plans.Add(new LanePlan(input.Id, inputType, chain.ToEquatableArray(), t.Id, LaneTerminal.Output, value.Type, string.Empty));
+                    return null;
+                }
+
                 if (t.Kind is not (TransformKind.CombineGlobally or TransformKind.Count))
                 {
-                    return where + " has no vector form (a chain of Map and Filter ending in a global combine or Count has)";
+                    return where + " has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)";
                 }
 
                 var state = states[t.Id];

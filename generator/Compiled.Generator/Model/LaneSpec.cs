@@ -102,6 +102,9 @@ internal enum LaneTerminal
 
     /// <summary>Combiners.Mean of integers: a double sum that stays exact, guarded per block.</summary>
     Mean,
+
+    /// <summary>An output: each lane that passes every filter goes to the sink, in element order.</summary>
+    Output,
 }
 
 /// <summary>

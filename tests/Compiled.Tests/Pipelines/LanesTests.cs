@@ -84,6 +84,19 @@ public partial class LanesFanOut
 /// lanes (and the scalar tail), a sequence through the scalar loop only. Random data with edge values, lengths around
 /// the vector width and across blocks.
 /// </summary>
+/// <summary>Chains that end in an output: each passing lane goes to the sink in element order.</summary>
+[Pipeline]
+public partial class LanesOutputs
+{
+    static void Define(PipelineBuilder p)
+    {
+        p.Create<int>("evens").Map(static x => x * 3).Filter(static x => x % 2 == 0).Output("evens");
+        p.Create<int>("widened").Filter(static x => x >= 0 || x < -2_000_000_000).Map(static x => (long)x * 3).Output("widened");
+        p.Create<int>("plain").Map(static x => x ^ 0x5A5A).Output("plain");
+        p.Create<long>("longs").Filter(static x => x % 3 == 0).Map(static x => x - 1).Output("longs");
+    }
+}
+
 public class LanesTests(ITestOutputHelper output)
 {
     private static readonly Gen<int> EdgyInt = Gen.OneOf(
@@ -165,6 +178,21 @@ public class LanesTests(ITestOutputHelper output)
         Assert.Equal(unchecked(even.Aggregate(0, (a, x) => a + x)), lanes.EvenSum.Single());
         Assert.Equal(even.Sum(x => (long)x), lanes.EvenChecked.Single());
     }, iter: 60);
+
+    [Fact]
+    public void ChainsEndingInAnOutputDeliverTheScalarLoopsElementsInOrder() => Gen.Select(Arrays(EdgyInt), Arrays(EdgyLong)).Sample((ints, longs) =>
+    {
+        var lanes = LanesOutputs.Run(ints, ints, ints, longs);
+        var scalar = LanesOutputs.Run(Sequence(ints), Sequence(ints), Sequence(ints), Sequence(longs));
+        Assert.Equal(scalar.Evens, lanes.Evens);
+        Assert.Equal(scalar.Widened, lanes.Widened);
+        Assert.Equal(scalar.Plain, lanes.Plain);
+        Assert.Equal(scalar.Longs, lanes.Longs);
+        Assert.Equal(ints.Select(x => unchecked(x * 3)).Where(x => x % 2 == 0), lanes.Evens);
+        Assert.Equal(ints.Where(x => x >= 0 || x < -2_000_000_000).Select(x => (long)x * 3), lanes.Widened);
+        Assert.Equal(ints.Select(x => x ^ 0x5A5A), lanes.Plain);
+        Assert.Equal(longs.Where(x => x % 3 == 0).Select(x => unchecked(x - 1)), lanes.Longs);
+    }, iter: 40);
 
     [Fact]
     public void LongChainsEqualTheScalarLoop() => Arrays(EdgyLong).Sample(data =>
