@@ -199,3 +199,71 @@ public class W1Stats
     public (long Count, int Min, int Max, long Sum, long Positive) Linq() =>
         (_numbers.LongLength, _numbers.Min(), _numbers.Max(), _numbers.Sum(x => (long)x), _numbers.LongCount(x => x > 0));
 }
+
+/// <summary>A sink that keeps a digest of the values it receives (their count and a wrapping sum): it touches every element.</summary>
+public struct DigestSink<T> : ISink<T>
+    where T : System.Numerics.INumber<T>
+{
+    public long Count;
+    public T Sum;
+
+    public void Receive(in WindowedValue<T> element)
+    {
+        Count++;
+        Sum += element.Value;
+    }
+}
+
+/// <summary>W1Out, generated: W1's chain ending in an output (every even multiple goes to the sink), over a span.</summary>
+[Pipeline]
+public partial class W1OutPipeline
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<int>("numbers")
+         .Map(static x => x * 3)
+         .Filter(static x => x % 2 == 0)
+         .Output("evens");
+}
+
+/// <summary>W1Out: W1's 10,000,000 ints, x * 3, the even ones to a sink (a chain ending in an output).</summary>
+[MemoryDiagnoser]
+public class W1Out
+{
+    private int[] _numbers = Array.Empty<int>();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _numbers = W1.CreateNumbers();
+        if (Generated() != HandWritten())
+        {
+            throw new InvalidOperationException($"W1Out Generated = {Generated()}, hand-written = {HandWritten()}");
+        }
+    }
+
+    /// <summary>The plain loop a user writes, calling the same sink for each even multiple.</summary>
+    [Benchmark(Baseline = true)]
+    public (long Count, int Sum) HandWritten()
+    {
+        var sink = default(DigestSink<int>);
+        foreach (var x in _numbers)
+        {
+            var y = x * 3;
+            if (y % 2 == 0)
+            {
+                sink.Receive(new WindowedValue<int>(y, Instant.MinValue, BoundedWindow.Global, PaneInfo.NoFiring));
+            }
+        }
+
+        return (sink.Count, sink.Sum);
+    }
+
+    [Benchmark]
+    public (long Count, int Sum) Generated()
+    {
+        var runner = W1OutPipeline.CreateRunner(default(DigestSink<int>));
+        runner.PushNumbers(_numbers);
+        runner.Finish();
+        return (runner.Evens.Count, runner.Evens.Sum);
+    }
+}

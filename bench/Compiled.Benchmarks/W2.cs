@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -67,11 +68,39 @@ public partial class W2SlicePipeline
          .Output("counts");
 }
 
+/// <summary>W2, generated on UTF-8: lines and words are slices of the input's bytes, counted by their bytes; nothing is decoded.</summary>
+[Pipeline]
+public partial class W2Utf8Pipeline
+{
+    static void Define(PipelineBuilder p) =>
+        p.ReadUtf8Lines("lines")
+         .FlatMap<ReadOnlyMemory<byte>>(static (line, output) =>
+         {
+             var span = line.Span;
+             var start = 0;
+             while (start < span.Length)
+             {
+                 var next = span.Slice(start).IndexOf((byte)' ');
+                 var end = next < 0 ? span.Length : start + next;
+                 if (end > start)
+                 {
+                     output.Emit(line.Slice(start, end - start));
+                 }
+
+                 start = end + 1;
+             }
+         })
+         .CountPerElement()
+         .Output("counts");
+}
+
 /// <summary>W2: word count over ~50 MB of Zipf-distributed words (50,000-word vocabulary), as lines of 10-15 words.</summary>
 [MemoryDiagnoser]
 public class W2
 {
     private string[] _lines = Array.Empty<string>();
+    private byte[] _utf8 = Array.Empty<byte>();
+    private string _file = string.Empty;
 
     /// <summary>The suite's data (fixed seed), shared with the multi-core suite in <c>Parallel/</c>.</summary>
     internal static string[] CreateLines()
@@ -141,9 +170,12 @@ public class W2
     public void Setup()
     {
         _lines = CreateLines();
+        _utf8 = Encoding.UTF8.GetBytes(string.Join('\n', _lines));
+        _file = Path.Combine(Path.GetTempPath(), "compiled-w2-" + Environment.ProcessId + ".txt");
+        File.WriteAllBytes(_file, _utf8);
 
         var expected = HandWritten();
-        foreach (var (name, value) in new[] { ("Generated", Generated()), ("GeneratedStrings", GeneratedStrings()), ("HandWrittenStrings", HandWrittenStrings()), ("Linq", Linq()), ("ZLinq", ZLinq()) })
+        foreach (var (name, value) in new[] { ("Generated", Generated()), ("GeneratedUtf8", GeneratedUtf8()), ("GeneratedFromFile", GeneratedFromFile()), ("GeneratedUtf8FromFile", GeneratedUtf8FromFile()), ("HandWrittenUtf8", HandWrittenUtf8()), ("GeneratedStrings", GeneratedStrings()), ("HandWrittenStrings", HandWrittenStrings()), ("Linq", Linq()), ("ZLinq", ZLinq()) })
         {
             if (value != expected)
             {
@@ -192,6 +224,82 @@ public class W2
         runner.PushLines(_lines);
         runner.Finish();
         return Digest(runner.Counts.Keys, runner.Counts.Total);
+    }
+
+    /// <summary>The UTF-8 pipeline over the text's bytes in memory (a file read whole): it splits the lines itself.</summary>
+    [Benchmark]
+    public long GeneratedUtf8()
+    {
+        var runner = W2Utf8Pipeline.CreateRunner(default(CountDigestSink<ReadOnlyMemory<byte>>));
+        runner.ReadLines(TextInput.FromUtf8(_utf8));
+        runner.Finish();
+        return Digest(runner.Counts.Keys, runner.Counts.Total);
+    }
+
+    /// <summary>The text pipeline reading the data from a file: each line decoded to UTF-16 and made a string.</summary>
+    [Benchmark]
+    public long GeneratedFromFile()
+    {
+        var runner = W2SlicePipeline.CreateRunner(default(CountDigestSink<ReadOnlyMemory<char>>));
+        runner.ReadLines(TextInput.FromFile(_file));
+        runner.Finish();
+        return Digest(runner.Counts.Keys, runner.Counts.Total);
+    }
+
+    /// <summary>The UTF-8 pipeline reading the data from a file: each line's bytes copied into 64 KiB chunks, never decoded.</summary>
+    [Benchmark]
+    public long GeneratedUtf8FromFile()
+    {
+        var runner = W2Utf8Pipeline.CreateRunner(default(CountDigestSink<ReadOnlyMemory<byte>>));
+        runner.ReadLines(TextInput.FromFile(_file));
+        runner.Finish();
+        return Digest(runner.Counts.Keys, runner.Counts.Total);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        if (_file.Length > 0)
+        {
+            File.Delete(_file);
+        }
+    }
+
+    /// <summary>
+    /// The best hand loop on UTF-8 with the standard library: lines and words split on bytes, counted in a dictionary of
+    /// <see cref="Utf8Key"/> looked up by span (a string per word would decode).
+    /// </summary>
+    [Benchmark]
+    public long HandWrittenUtf8()
+    {
+        var counts = new Dictionary<Utf8Key, long>(Utf8Key.Comparer);
+        var lookup = counts.GetAlternateLookup<ReadOnlySpan<byte>>();
+        ReadOnlySpan<byte> text = _utf8;
+        while (text.Length > 0)
+        {
+            var newline = text.IndexOf((byte)'\n');
+            var rest = newline < 0 ? text : text[..newline];
+            text = newline < 0 ? ReadOnlySpan<byte>.Empty : text[(newline + 1)..];
+            while (rest.Length > 0)
+            {
+                var end = rest.IndexOf((byte)' ');
+                var word = end < 0 ? rest : rest[..end];
+                if (word.Length > 0)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(lookup, word, out _)++;
+                }
+
+                rest = end < 0 ? ReadOnlySpan<byte>.Empty : rest[(end + 1)..];
+            }
+        }
+
+        long total = 0;
+        foreach (var kv in counts)
+        {
+            total += kv.Value;
+        }
+
+        return Digest(counts.Count, total);
     }
 
     [Benchmark]
