@@ -720,9 +720,14 @@ public sealed class TextInput
 
     // Cuts the text's range into ranges of about equal length, each moved to the first line start at or
     // after its start (as a file's part finds its first line), dropping those left empty.
-    private IReadOnlyList<TextInput> SplitText(int parts)
+    private IReadOnlyList<TextInput> SplitText(int parts) => SplitAtLineStarts(_text.AsSpan(), parts, '\n', '\r');
+
+    // The same for UTF-8 bytes in memory, in ranges of bytes.
+    private IReadOnlyList<TextInput> SplitUtf8(int parts) => SplitAtLineStarts(_utf8.Span, parts, (byte)'\n', (byte)'\r');
+
+    private IReadOnlyList<TextInput> SplitAtLineStarts<T>(ReadOnlySpan<T> text, int parts, T lineFeed, T carriageReturn)
+        where T : IEquatable<T>
     {
-        string text = _text!;
         int start = (int)_start;
         int end = (int)Math.Min(_end, text.Length);
         int length = end - start;
@@ -737,14 +742,14 @@ public sealed class TextInput
         int partStart = start;
         for (int i = 1; i <= count; i++)
         {
-            int partEnd = i == count ? end : NextLineStart(text.AsSpan(), start + (int)((long)length * i / count), end, '\n', '\r');
+            int partEnd = i == count ? end : NextLineStart(text, start + (int)((long)length * i / count), end, lineFeed, carriageReturn);
             if (partEnd == partStart)
             {
                 continue;
             }
 
             result.Add(new TextInput(this, partStart, partEnd, linesBefore));
-            linesBefore += CountDelimiters(text.AsSpan(partStart, partEnd - partStart), '\n', '\r');
+            linesBefore += CountDelimiters(text.Slice(partStart, partEnd - partStart), lineFeed, carriageReturn);
             partStart = partEnd;
         }
 
@@ -791,38 +796,6 @@ public sealed class TextInput
     {
         int end = (int)Math.Min(_end, _utf8.Length);
         return _start >= end ? ReadOnlyMemory<byte>.Empty : _utf8.Slice((int)_start, end - (int)_start);
-    }
-
-    // Cuts the bytes' range into ranges of about equal length at line starts, as SplitText cuts a string.
-    private IReadOnlyList<TextInput> SplitUtf8(int parts)
-    {
-        ReadOnlySpan<byte> bytes = _utf8.Span;
-        int start = (int)_start;
-        int end = (int)Math.Min(_end, bytes.Length);
-        int length = end - start;
-        if (length < 2)
-        {
-            return new[] { this };
-        }
-
-        int count = Math.Min(parts, length);
-        var result = new List<TextInput>(count);
-        long linesBefore = _linesBefore;
-        int partStart = start;
-        for (int i = 1; i <= count; i++)
-        {
-            int partEnd = i == count ? end : NextLineStart(bytes, start + (int)((long)length * i / count), end, (byte)'\n', (byte)'\r');
-            if (partEnd == partStart)
-            {
-                continue;
-            }
-
-            result.Add(new TextInput(this, partStart, partEnd, linesBefore));
-            linesBefore += CountDelimiters(bytes.Slice(partStart, partEnd - partStart), (byte)'\n', (byte)'\r');
-            partStart = partEnd;
-        }
-
-        return result.Count == 1 ? new[] { this } : result.ToArray();
     }
 
     // Splits UTF-8 bytes that stay valid into lines (the rules of a file's), handing each line as a slice.

@@ -56,32 +56,15 @@ public sealed class Utf8KeyMap<TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TValue GetValueRefOrAddDefault(ReadOnlySpan<byte> key, out bool exists)
     {
-        var head = Utf8Hash.Head(key);
-        var hash = (uint)Utf8Hash.Of(head, key);
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var i = (int)hash & mask;
-        while (true)
+        var index = Find(key, out var head, out var hash, out var slot);
+        if (index >= 0)
         {
-            var slot = slots[i];
-            if (slot == 0)
-            {
-                exists = false;
-                return ref Insert(key, head, hash, i, owner: null, 0);
-            }
-
-            if ((uint)(slot >> 32) == hash)
-            {
-                ref var e = ref _entries[(int)(uint)slot - 1];
-                if (Utf8Hash.Equal(head, key, e.Head, e.Array, e.Offset, e.Length))
-                {
-                    exists = true;
-                    return ref e.Value;
-                }
-            }
-
-            i = (i + 1) & mask;
+            exists = true;
+            return ref _entries[index].Value;
         }
+
+        exists = false;
+        return ref Insert(key, head, hash, slot, owner: null, 0);
     }
 
     /// <summary>
@@ -93,7 +76,7 @@ public sealed class Utf8KeyMap<TValue>
     /// <returns>A reference to the value.</returns>
     public ref TValue GetValueRefOrAddDefault(Utf8Key key, out bool exists)
     {
-        var index = Find(key.Span, out var hash, out var slot);
+        var index = Find(key.Span, out _, out var hash, out var slot);
         if (index >= 0)
         {
             exists = true;
@@ -110,7 +93,7 @@ public sealed class Utf8KeyMap<TValue>
     /// <returns>Whether the key is present.</returns>
     public bool TryGetValue(ReadOnlySpan<byte> key, out TValue value)
     {
-        var index = Find(key, out _, out _);
+        var index = Find(key, out _, out _, out _);
         value = index >= 0 ? _entries[index].Value : default!;
         return index >= 0;
     }
@@ -124,7 +107,7 @@ public sealed class Utf8KeyMap<TValue>
     /// <summary>Whether a key is present.</summary>
     /// <param name="key">The key's bytes.</param>
     /// <returns>True when present.</returns>
-    public bool ContainsKey(ReadOnlySpan<byte> key) => Find(key, out _, out _) >= 0;
+    public bool ContainsKey(ReadOnlySpan<byte> key) => Find(key, out _, out _, out _) >= 0;
 
     /// <summary>Adds a key that is not present.</summary>
     /// <param name="key">The key.</param>
@@ -148,7 +131,7 @@ public sealed class Utf8KeyMap<TValue>
     /// <returns>Whether the key was present.</returns>
     public bool Remove(Utf8Key key, out TValue value)
     {
-        var index = Find(key.Span, out _, out var slot);
+        var index = Find(key.Span, out _, out _, out var slot);
         if (index < 0)
         {
             value = default!;
@@ -204,10 +187,11 @@ public sealed class Utf8KeyMap<TValue>
     /// <returns>The enumerator.</returns>
     public Enumerator GetEnumerator() => new(this);
 
-    // The entry index of a key (or -1), its hash, and its slot (or the empty slot where it would go).
-    private int Find(ReadOnlySpan<byte> key, out uint hash, out int slotIndex)
+    // The entry index of a key (or -1), its head and hash, and its slot (or the empty slot where it would go).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(ReadOnlySpan<byte> key, out ulong head, out uint hash, out int slotIndex)
     {
-        var head = Utf8Hash.Head(key);
+        head = Utf8Hash.Head(key);
         hash = (uint)Utf8Hash.Of(head, key);
         var slots = _slots;
         var mask = slots.Length - 1;

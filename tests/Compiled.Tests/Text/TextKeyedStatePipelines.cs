@@ -15,22 +15,8 @@ public partial class Utf8KeyedState
 {
     static void Define(PipelineBuilder p) =>
         p.ReadUtf8Lines("lines")
-         .FlatMap<KV<ReadOnlyMemory<byte>, int>>(static (line, output) =>
-         {
-             var span = line.Span;
-             var start = 0;
-             while (start < span.Length)
-             {
-                 var next = span.Slice(start).IndexOf((byte)' ');
-                 var end = next < 0 ? span.Length : start + next;
-                 if (end > start)
-                 {
-                     output.Emit(KV.Of(line.Slice(start, end - start), 1));
-                 }
-
-                 start = end + 1;
-             }
-         })
+         .Utf8Words()
+         .Map(static w => KV.Of(w, 1))
          .ParDo(
              static (ReadOnlyMemory<byte> key, int value, ref RunningCount state, ProcessContext context, IEmitter<KV<string, long>> output) =>
              {

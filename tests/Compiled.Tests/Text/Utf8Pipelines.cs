@@ -11,22 +11,7 @@ public partial class Utf8WordCount
 {
     static void Define(PipelineBuilder p)
     {
-        var words = p.ReadUtf8Lines("lines").FlatMap<ReadOnlyMemory<byte>>(static (line, output) =>
-        {
-            var span = line.Span;
-            var start = 0;
-            while (start < span.Length)
-            {
-                var next = span.Slice(start).IndexOf((byte)' ');
-                var end = next < 0 ? span.Length : start + next;
-                if (end > start)
-                {
-                    output.Emit(line.Slice(start, end - start));
-                }
-
-                start = end + 1;
-            }
-        });
+        var words = p.ReadUtf8Lines("lines").Utf8Words();
         words.CountPerElement().Output("counts");
         words.Distinct().Map(static w => w.Length).CombineGlobally(Combiners.Sum<int>()).Output("distinctBytes");
         words.WithKeys(static w => w).Values().Map(static w => KV.Of(w, 1)).CombinePerKey(Combiners.Sum<int>()).Output("sums");
@@ -40,22 +25,7 @@ public partial class Utf8CountsOnly
 {
     static void Define(PipelineBuilder p)
     {
-        var words = p.ReadUtf8Lines("lines").FlatMap<ReadOnlyMemory<byte>>(static (line, output) =>
-        {
-            var span = line.Span;
-            var start = 0;
-            while (start < span.Length)
-            {
-                var next = span.Slice(start).IndexOf((byte)' ');
-                var end = next < 0 ? span.Length : start + next;
-                if (end > start)
-                {
-                    output.Emit(line.Slice(start, end - start));
-                }
-
-                start = end + 1;
-            }
-        });
+        var words = p.ReadUtf8Lines("lines").Utf8Words();
         words.CountPerElement().Output("counts");
         words.Distinct().Map(static w => w.Length).CombineGlobally(Combiners.Sum<int>()).Output("distinctBytes");
         words.Map(static w => KV.Of(w, w.Length)).CombinePerKey(Combiners.Sum<int>()).Output("bytes");
