@@ -9,13 +9,21 @@ public sealed partial class PipelineGenerator
 {
     internal static partial class Emitter
     {
+        /// <summary>Text keys held as characters (stored as strings) and as UTF-8 bytes (stored as Utf8Keys).</summary>
+        private const string CharText = "global::System.ReadOnlyMemory<char>";
+        private const string Utf8Text = "global::System.ReadOnlyMemory<byte>";
+
+        /// <summary>The type a keyed transform's state is keyed by: the element for CountPerElement and Distinct, else the key.</summary>
+        private static string StateKeyType(TransformSpec t) =>
+            t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
+
         /// <summary>
         /// The hash a key's key group is computed from: XXH3 of its canonical bytes by its deterministic coder, or, for a
         /// key without one, the hash of no bytes (one key group for every key).
         /// </summary>
         private static string KeyHashExpression(TransformSpec t, bool text) =>
-            text ? ((t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType) == "global::System.ReadOnlyMemory<byte>" ? "global::Compiled.Coders.Coder.Hash<global::Compiled.Utf8Key, global::Compiled.Coders.Utf8KeyCoder>(key)" : "global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key)")
-            : t.KeyCoder is { } coder ? "global::Compiled.Coders.Coder.Hash<" + (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType) + ", " + coder + ">(key)"
+            text ? (StateKeyType(t) == Utf8Text ? "global::Compiled.Coders.Coder.Hash<global::Compiled.Utf8Key, global::Compiled.Coders.Utf8KeyCoder>(key)" : "global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key)")
+            : t.KeyCoder is { } coder ? "global::Compiled.Coders.Coder.Hash<" + StateKeyType(t) + ", " + coder + ">(key)"
             : "global::Compiled.Parallel.KeyHasher.HashEncoding(default) /* no deterministic coder: one key group */";
 
         /// <summary>Writes the coders of a pipeline's keys, values and accumulators, nested in the pipeline class (PipelineCoders).</summary>

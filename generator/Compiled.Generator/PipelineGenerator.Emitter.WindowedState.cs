@@ -19,9 +19,6 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private static bool IsTextKey(string type) => type is CharText or Utf8Text;
 
-            private const string CharText = "global::System.ReadOnlyMemory<char>";
-            private const string Utf8Text = "global::System.ReadOnlyMemory<byte>";
-
             /// <summary>
             /// How a state keeps a key of type <paramref name="keyType"/>: text as a string (ReadOnlyMemory&lt;char&gt;), UTF-8
             /// bytes as a <c>Utf8Key</c> that compares them by content (ReadOnlyMemory&lt;byte&gt;), anything else as it is.
@@ -68,9 +65,6 @@ public sealed partial class PipelineGenerator
 
             /// <summary>A ReadUtf8Lines input: its lines are UTF-8 bytes.</summary>
             private static bool IsUtf8Lines(TransformSpec input) => input.OutputTypes[0] == Utf8Text;
-
-            private static string StateKeyType(TransformSpec t) =>
-                t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
 
             private static void MapField(SourceWriter w, TransformSpec t, string key, string? value)
             {
