@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace Compiled.Execution;
 
@@ -102,6 +103,17 @@ public sealed class TimerQueue<T>
         var inHeap = _heap.TryPeek(out timer, out var heapAt);
         time = heapAt.Time;
         return inHeap;
+    }
+
+    /// <summary>The time of the earliest timer, or <see cref="long.MaxValue"/> when none is queued: one or two loads, for a check per call.</summary>
+    public long EarliestTime
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var ring = _count > 0 ? _ring[_head].Time : long.MaxValue;
+            return _heap.Count == 0 || !_heap.TryPeek(out _, out var heapAt) || ring <= heapAt.Time ? ring : heapAt.Time;
+        }
     }
 
     /// <summary>Removes the earliest timer (the one <see cref="TryPeek"/> gives).</summary>
