@@ -19,7 +19,7 @@ public sealed partial class PipelineGenerator
             private IEnumerable<TransformSpec> CheckpointedTransforms =>
                 _t.Where(t => _plan.LayoutOf(t.Id) is StateLayout.Counter or StateLayout.Accumulator or StateLayout.KeyedCounters or
                     StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.DistinctSet or StateLayout.InlineWindowedMaps or
-                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.OpenSessions or StateLayout.KeyedCoGroups or StateLayout.KeyedUserState or
+                    StateLayout.SharedSlidingPanes or StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions or StateLayout.KeyedCoGroups or StateLayout.KeyedUserState or
                     StateLayout.SideInputView or StateLayout.SideInputBuffer);
 
             /// <summary>

@@ -107,6 +107,7 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("// The timer holds the runner weakly: a runner dropped with windows open is collected, and its timer does nothing.");
+                w.Line("__clockEver = true; // from now on the clock's firings may take the gate: calls take it with a compare-and-swap");
                 w.Line("__clock ??= _timeProvider.CreateTimer(");
                 w.Line("    static state => { if (((global::System.WeakReference<" + _runnerType + ">)state!).TryGetTarget(out var runner)) runner.__OnClock(); },");
                 w.Line("    new global::System.WeakReference<" + _runnerType + ">(this),");

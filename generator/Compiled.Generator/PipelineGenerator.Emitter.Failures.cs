@@ -59,10 +59,17 @@ public sealed partial class PipelineGenerator
             {
                 if (ClockDriven)
                 {
-                    w.Line("/// <summary>The gate of every public call: one compare-and-swap when the runner is idle (the clock's firings take it too).</summary>");
+                    w.Line("/// <summary>");
+                    w.Line("/// The gate of every public call: one compare when the runner is idle and has never had a clock's timer (no other");
+                    w.Line("/// thread can take the gate), as in a runner without a clock; once a timer exists its firings take the gate too, and");
+                    w.Line("/// every call takes it with a compare-and-swap.");
+                    w.Line("/// </summary>");
                     w.Line(Inline);
                     w.Open("private void __Enter()");
-                    w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)");
+                    w.Open(SharedGate ? "if (!__clockEver && !__gateShared && __state == 0)" : "if (!__clockEver && __state == 0)");
+                    w.Line("__state = 1;");
+                    w.Close();
+                    w.Open("else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)");
                     w.Line("__EnterSlow(finish: false);");
                     w.Close();
                     w.Close();
@@ -121,7 +128,17 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 if (ClockDriven)
                 {
+                    w.Open("if (_timeProvider is not null)");
                     w.Line("__ArmClock();");
+                    w.Close();
+                    // Until a timer was ever created (no TimeProvider set) no other thread can raise __clockDue or take the gate:
+                    // it is released with a plain store, as in a runner without a clock; the full fence (an exchange, a few
+                    // nanoseconds per call) is paid only once a timer exists, and from then on (a disposed timer's callback may
+                    // still be under way).
+                    w.Open(SharedGate ? "if (!__clockEver && !__gateShared)" : "if (!__clockEver)");
+                    w.Line("__state = 0;");
+                    w.Close();
+                    w.Open("else");
                     w.Line("global::System.Threading.Interlocked.Exchange(ref __state, 0);");
                     w.Open("if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)");
                     w.Line("__OnClock(); // the clock fired during the call: its firing runs now");
@@ -130,6 +147,8 @@ public sealed partial class PipelineGenerator
                     {
                         WriteCheckpointDueAfterRelease(w);
                     }
+
+                    w.Close();
                 }
                 else if (SharedGate)
                 {

@@ -16,10 +16,13 @@ public sealed partial class PipelineGenerator
             // ----- keyed window panes (triggers, lateness, accumulation, timestamp combiners, sessions) -----
 
             /// <summary>
-            /// The plan keeps this transform's state in keyed window panes (KeyedPanes), or in open sessions (SessionPanes),
-            /// which have the same surface: the runner drives both alike.
+            /// The plan keeps this transform's state in keyed window panes (KeyedPanes), in window buckets (WindowBucketPanes),
+            /// or in open sessions (SessionPanes), which have the same surface: the runner drives them alike.
             /// </summary>
-            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.KeyedWindowPanes or StateLayout.OpenSessions;
+            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
+
+            /// <summary>The plan keeps this transform's state in window buckets (WindowBucketPanes), which say when an advance fires nothing.</summary>
+            private bool UsesWindowBuckets(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.WindowBuckets;
 
             /// <summary>The plan keeps this transform's sessions open per key (SessionPanes: the default strategy, no triggers).</summary>
             private bool UsesOpenSessions(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.OpenSessions;
@@ -82,7 +85,13 @@ public sealed partial class PipelineGenerator
             private string PanesType(TransformSpec t)
             {
                 var (input, accumulator, output, fn, _) = PanesTypes(t);
-                return "global::Compiled.Execution." + (UsesOpenSessions(t) ? "SessionPanes" : "KeyedPanes") + "<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
+                var engine = _plan.LayoutOf(t.Id) switch
+                {
+                    StateLayout.OpenSessions => "SessionPanes",
+                    StateLayout.WindowBuckets => "WindowBucketPanes",
+                    _ => "KeyedPanes",
+                };
+                return "global::Compiled.Execution." + engine + "<" + PanesKeyType(t) + ", " + input + ", " + accumulator + ", " + output + ", " + fn + ">";
             }
 
             private void WritePanesField(SourceWriter w, TransformSpec t)
@@ -107,11 +116,23 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                StateComment(w, t,
-                    "per key and window (" + windowing.Describe() + "): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots",
-                    "updated in place for every element; panes fire per the trigger, the watermark and processing time",
-                    windowing.IsMerging ? "sessions of a key merge when they overlap: accumulators merge, holds and trigger states combine" : "accumulators of the same key and window merge with MergeAccumulators",
-                    "a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused");
+                if (_plan.LayoutOf(t.Id) == StateLayout.WindowBuckets)
+                {
+                    StateComment(w, t,
+                        "per window (" + windowing.Describe() + ") a bucket, a map from key to the key's slot: the accumulator, pane bookkeeping and the trigger's cells (the trigger compiled), in pooled slots",
+                        "updated in place for every element; panes fire per the trigger, the watermark and processing time",
+                        "accumulators of the same key and window merge with MergeAccumulators",
+                        "one timer per window: its keys fire in the order they came, and its slots are freed together when the watermark passes its end plus the allowed lateness, and reused");
+                }
+                else
+                {
+                    StateComment(w, t,
+                        "per key and window (" + windowing.Describe() + "): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots",
+                        "updated in place for every element; panes fire per the trigger, the watermark and processing time",
+                        windowing.IsMerging ? "sessions of a key merge when they overlap: accumulators merge, holds and trigger states combine" : "accumulators of the same key and window merge with MergeAccumulators",
+                        "a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused");
+                }
+
                 var options = "new global::Compiled.Execution.PaneOptions(" +
                     windowing.LatenessMs.ToString(CultureInfo.InvariantCulture) + "L, " +
                     (windowing.Accumulating ? "true" : "false") + ", " +
@@ -243,7 +264,7 @@ public sealed partial class PipelineGenerator
                 _runnerExtras.Add(w =>
                 {
                     w.Line("/// <summary>One fired pane of #" + id + " " + Doc(t.Label) + " through the rest of its stage; a failure loses this pane only.</summary>");
-                    w.Open("private void __Pane" + id + "(global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + "> fp" + id + ")");
+                    w.Open("private void __Pane" + id + "(in global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + "> fp" + id + ")");
                     w.Line("_pane = fp" + id + ".Pane;");
                     var key = ElementKey(StateKeyType(t), "fp" + id + ".Key");
                     string value;
@@ -282,11 +303,14 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 w.Line("_panes" + id + "." + call + ";");
-                w.Open("foreach (var fp" + id + " in _panes" + id + ".Fired)");
-                w.Line("__Pane" + id + "(fp" + id + ");");
+                w.Open("if (_panes" + id + ".Fired.Count > 0)");
+                // By reference from the list's span: a fired pane (key, value, window, pane info) is not copied on its way out.
+                w.Open("foreach (ref readonly var fp" + id + " in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes" + id + ".Fired))");
+                w.Line("__Pane" + id + "(in fp" + id + ");");
                 w.Close();
                 WritePaneMethod(t);
                 w.Line("_panes" + id + ".ClearFired();");
+                w.Close();
                 w.Open("if (_panes" + id + ".Failed.Count > 0)");
                 w.Open("foreach (var xp" + id + " in _panes" + id + ".Failed)");
                 w.Line("__DeliveryFailed(xp" + id + ".Error, " + id + ", " + Literal("a pane of " + t.Label + " in window ") + " + xp" + id + ".Window);");

@@ -108,6 +108,7 @@ public sealed partial class PipelineGenerator
                     w.Line("private global::System.Threading.ITimer? __clock; // the provider's timer, armed for the next processing-time deadline");
                     w.Line("private long __clockAt = long.MaxValue; // the deadline __clock is armed for (long.MaxValue: none)");
                     w.Line("private int __clockDue; // 1: __clock fired, and its firing waits for the gate");
+                    w.Line("private bool __clockEver; // a timer was created: its firings (even a disposed one's, under way) may take the gate");
                 }
                 WriteCallStateFields(w);
                 if (_spec.OptionsType is not null)

@@ -166,22 +166,30 @@ public sealed partial class PipelineGenerator
                 // is windowed (their holds would bound it).
                 var statefuls = _t.Where(IsStatefulParDo).ToList();
                 var quietStateful = statefuls.All(t => !t.Stateful!.SortsInput && _plan.States[t.Id].HeldBy.Count == 0) && (statefuls.Count == 0 || windowed.Count == 0);
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && windowed.All(t => !UsesPanes(t)) && quietStateful && !AnySideInputReader;
+                // Window buckets join it too: they say whether an advance fires nothing (no window's end or garbage collection
+                // behind the new watermark, no bundle waiting), and such an advance only moves their watermark.
+                var inline = windowed.Where(t => !UsesPanes(t)).ToList();
+                var bucketed = windowed.Where(UsesPanes).ToList();
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && bucketed.All(UsesWindowBuckets) && quietStateful && !AnySideInputReader;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);
                     w.Line(Inline);
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                    w.Open("if (__state == 0" + (windowed.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
-                           string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) + ")");
+                    // The buckets' checks come last and advance them when nothing fires: should one refuse, the full call follows,
+                    // and a bucket already advanced has nothing to fire at that watermark.
+                    w.Open("if (__state == 0" + (inline.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
+                           string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) +
+                           string.Concat(bucketed.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)")) + ")");
                     w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
                     w.Open("if (watermark.Millis > _inputWatermark" + only + ".Millis)");
                     w.Line("_inputWatermark" + only + " = watermark;");
                     w.Line("_watermark = watermark;");
-                    foreach (var t in windowed)
+                    foreach (var t in inline)
                     {
                         w.Line("_wm" + N(t.Id) + " = watermark;");
                     }
+
 
                     foreach (var t in statefuls)
                     {
@@ -308,6 +316,12 @@ public sealed partial class PipelineGenerator
                 if (paned.Count > 0)
                 {
                     w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
+                    if (paned.All(UsesWindowBuckets) && paned.Count == 1)
+                    {
+                        // Window buckets evaluate a bundle only when one waits: once per push, this is a few compares, inlined.
+                        w.Line(Inline);
+                    }
+
                     w.Open("private void __EndBundle()");
                     foreach (var t in paned)
                     {
@@ -348,7 +362,33 @@ public sealed partial class PipelineGenerator
                 w.Line("/// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)");
                 w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
                 w.Line("/// </summary>");
-                w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                // Window buckets that say an advance fires nothing (no deadline at or before it, no bundle waiting) only move their
+                // processing time: then, as a quiet watermark advance, it skips the call's gate. Idle inputs and timers of
+                // stateful ParDos take the full call.
+                var quietTime = paned.Count > 0 && paned.All(UsesWindowBuckets) && !_inputs.Any(i => i.IdlenessMs > 0) && !_t.Any(HasProcessingTimers);
+                if (quietTime)
+                {
+                    w.Line(Inline);
+                    w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                    w.Open("if (__state == 0" + string.Concat(paned.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceProcessingTimeQuietly(now)")) + ")");
+                    w.Line("// Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.");
+                    w.Open("if (now > _processingTime)");
+                    w.Line("_processingTime = now;");
+                    w.Close();
+
+                    WritePartitionForward(w, "_watermark");
+                    w.Line("return;");
+                    w.Close();
+                    w.Line("__AdvanceProcessingTimeCall(now);");
+                    w.Close();
+                    w.Line();
+                    w.Open("private void __AdvanceProcessingTimeCall(global::Compiled.Instant now)");
+                }
+                else
+                {
+                    w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
+                }
+
                 OpenQuietCall(w);
                 w.Line("__AdvanceProcessingTime(now);");
                 CloseQuietCall(w);

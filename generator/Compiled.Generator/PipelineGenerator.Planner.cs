@@ -132,6 +132,12 @@ public sealed partial class PipelineGenerator
                        "when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)";
             }
 
+            if (t.OutputWindowing is { IsSimple: false, BucketsByWindow: true } bucketed && IsStateful(t) && t.SideInput is null && t.Kind != TransformKind.StatefulParDo)
+            {
+                return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + bucketed.Describe() +
+                       ", in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness";
+            }
+
             if (t.OutputWindowing is { IsSimple: false } strategy && IsStateful(t) && t.SideInput is null)
             {
                 return "state per " + (t.Kind is TransformKind.CombineGlobally or TransformKind.Count ? string.Empty : "key and ") + "window, " + strategy.Describe() +

@@ -47,6 +47,13 @@ internal enum StateLayout
     /// </summary>
     OpenSessions,
 
+    /// <summary>
+    /// Windows that do not merge, under the default trigger with lateness or accumulation, or the watermark trigger with
+    /// count or processing-time firings (<c>WindowSpec.BucketsByWindow</c>): a bucket per live window, a map from key to the
+    /// key's slot, the trigger compiled, one timer per window (WindowBucketPanes; the surface of keyed window panes).
+    /// </summary>
+    WindowBuckets,
+
     /// <summary>Triggers, lateness, accumulation, timestamp combiners, merging windows: keyed window panes (KeyedPanes).</summary>
     KeyedWindowPanes,
 

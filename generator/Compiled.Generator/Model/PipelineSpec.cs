@@ -312,6 +312,35 @@ internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long 
     public bool IsDefaultSessions => Kind == "Sessions" && !AlreadyMerged && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";
 
+    /// <summary>
+    /// Windows that never merge (fixed, sliding, global) with end-of-window timestamps, under the default trigger or the
+    /// watermark trigger whose early and late firings are each absent, an element count or a processing-time delay: such
+    /// a strategy, when it is not the simple one, keeps its state in window buckets (WindowBucketPanes) rather than keyed
+    /// window panes: the same panes, with the trigger compiled and one timer per window.
+    /// </summary>
+    public bool BucketsByWindow => Kind is "Fixed" or "Sliding" or "Global" && !IsMerging && TimestampCombiner == "EndOfWindow" &&
+        (TriggerCode is null || IsWatermarkWithSimpleFirings(TriggerCode));
+
+    /// <summary>Whether a trigger's code is <c>AfterWatermark(early, late)</c> with each firing null, <c>AfterCount(n)</c> or <c>AfterProcessingTime(d)</c>.</summary>
+    private static bool IsWatermarkWithSimpleFirings(string code)
+    {
+        const string Spec = "global::Compiled.Triggers.TriggerSpec.";
+        const string Watermark = Spec + "AfterWatermark(";
+        if (!code.StartsWith(Watermark, System.StringComparison.Ordinal) || !code.EndsWith(")", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var inner = code.Substring(Watermark.Length, code.Length - Watermark.Length - 1);
+        var comma = inner.IndexOf(", ", System.StringComparison.Ordinal);
+        return comma >= 0 && IsSimpleFiring(inner.Substring(0, comma)) && IsSimpleFiring(inner.Substring(comma + 2));
+
+        static bool IsSimpleFiring(string firing) =>
+            firing == "null" ||
+            ((firing.StartsWith(Spec + "AfterCount(", System.StringComparison.Ordinal) || firing.StartsWith(Spec + "AfterProcessingTime(", System.StringComparison.Ordinal)) &&
+             firing.IndexOf('(') == firing.LastIndexOf('(') && firing.EndsWith("L)", System.StringComparison.Ordinal));
+    }
+
     /// <summary>The global window with everything at Beam's defaults (the same as no windowing).</summary>
     public bool IsDefaultGlobal => Kind == "Global" && TriggerCode is null && LatenessMs == 0 && !Accumulating &&
         TimestampCombiner == "EndOfWindow" && Closing == "FireIfNonEmpty" && OnTime == "FireAlways";

@@ -10,7 +10,7 @@
 //             -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))
 //         -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
 //           -> #7 Map (line 24)
-//             -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
+//             -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
 //   Stage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)
 //     #4 CountPerKey (line 16)
 //       -> #5 Output 'sessions' (line 17)
@@ -19,10 +19,10 @@
 //       -> #9 Output 'teamScores' (line 26)
 //   Fusion boundaries:
 //     #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)
-//     #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
+//     #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions
-//     #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
+//     #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
@@ -42,7 +42,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -109,6 +109,7 @@ namespace Snapshots
             private global::System.Threading.ITimer? __clock; // the provider's timer, armed for the next processing-time deadline
             private long __clockAt = long.MaxValue; // the deadline __clock is armed for (long.MaxValue: none)
             private int __clockDue; // 1: __clock fired, and its firing waits for the gate
+            private bool __clockEver; // a timer was created: its firings (even a disposed one's, under way) may take the gate
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
             // With a clock: 4 a pull push waits for its source and lends the gate to processing-time firings, 5 such a
             // firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.
@@ -132,11 +133,11 @@ namespace Snapshots
             private readonly global::Compiled.Execution.SessionPanes<string, int, long, long, global::Compiled.CountFn<int>> _panes4 = new(default);
             private long _fixedStart6 = long.MinValue; // start of the window of the last element through #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)
             // State of #8 CombinePerKey (line 25):
-            //   State: per key and window (fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating)): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
+            //   State: per window (fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating)) a bucket, a map from key to the key's slot: the accumulator, pane bookkeeping and the trigger's cells (the trigger compiled), in pooled slots.
             //   State style: updated in place for every element; panes fire per the trigger, the watermark and processing time.
             //   Merging: accumulators of the same key and window merge with MergeAccumulators.
-            //   Lifetime: a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused.
-            private readonly global::Compiled.Execution.KeyedPanes<string, int, int, int, global::Compiled.SumFn<int>> _panes8 = new(
+            //   Lifetime: one timer per window: its keys fire in the order they came, and its slots are freed together when the watermark passes its end plus the allowed lateness, and reused.
+            private readonly global::Compiled.Execution.WindowBucketPanes<string, int, int, int, global::Compiled.SumFn<int>> _panes8 = new(
                 global::Compiled.Combiners.Sum<int>(),
                 new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.AfterWatermark(global::Compiled.Triggers.TriggerSpec.AfterProcessingTime(300000L), global::Compiled.Triggers.TriggerSpec.AfterCount(1L))),
                 new global::Compiled.Execution.PaneOptions(3600000L, true, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, false));
@@ -190,7 +191,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x695D6672ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0xE7B4035Aul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -997,11 +998,14 @@ namespace Snapshots
                 }
                 // Fire #4 CountPerKey (line 16)
                 _panes4.AdvanceWatermark(watermark);
-                foreach (var fp4 in _panes4.Fired)
+                if (_panes4.Fired.Count > 0)
                 {
-                    __Pane4(fp4);
+                    foreach (ref readonly var fp4 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes4.Fired))
+                    {
+                        __Pane4(in fp4);
+                    }
+                    _panes4.ClearFired();
                 }
-                _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
                 {
                     foreach (var xp4 in _panes4.Failed)
@@ -1013,11 +1017,14 @@ namespace Snapshots
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 // Fire #8 CombinePerKey (line 25)
                 _panes8.AdvanceWatermark(watermark);
-                foreach (var fp8 in _panes8.Fired)
+                if (_panes8.Fired.Count > 0)
                 {
-                    __Pane8(fp8);
+                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                    {
+                        __Pane8(in fp8);
+                    }
+                    _panes8.ClearFired();
                 }
-                _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1034,11 +1041,14 @@ namespace Snapshots
             {
                 // #4 CountPerKey (line 16): open sessions fire only as the watermark passes their end, nothing to evaluate per bundle
                 _panes8.EndBundle();
-                foreach (var fp8 in _panes8.Fired)
+                if (_panes8.Fired.Count > 0)
                 {
-                    __Pane8(fp8);
+                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                    {
+                        __Pane8(in fp8);
+                    }
+                    _panes8.ClearFired();
                 }
-                _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1115,6 +1125,7 @@ namespace Snapshots
                     return;
                 }
                 // The timer holds the runner weakly: a runner dropped with windows open is collected, and its timer does nothing.
+                __clockEver = true; // from now on the clock's firings may take the gate: calls take it with a compare-and-swap
                 __clock ??= _timeProvider.CreateTimer(
                     static state => { if (((global::System.WeakReference<Runner<TSessions, TTeamScores>>)state!).TryGetTarget(out var runner)) runner.__OnClock(); },
                     new global::System.WeakReference<Runner<TSessions, TTeamScores>>(this),
@@ -1257,11 +1268,14 @@ namespace Snapshots
                     _processingTime = now;
                 }
                 _panes4.AdvanceProcessingTime(now);
-                foreach (var fp4 in _panes4.Fired)
+                if (_panes4.Fired.Count > 0)
                 {
-                    __Pane4(fp4);
+                    foreach (ref readonly var fp4 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes4.Fired))
+                    {
+                        __Pane4(in fp4);
+                    }
+                    _panes4.ClearFired();
                 }
-                _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
                 {
                     foreach (var xp4 in _panes4.Failed)
@@ -1271,11 +1285,14 @@ namespace Snapshots
                     _panes4.ClearFailed();
                 }
                 _panes8.AdvanceProcessingTime(now);
-                foreach (var fp8 in _panes8.Fired)
+                if (_panes8.Fired.Count > 0)
                 {
-                    __Pane8(fp8);
+                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                    {
+                        __Pane8(in fp8);
+                    }
+                    _panes8.ClearFired();
                 }
-                _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1350,11 +1367,14 @@ namespace Snapshots
                     __Exchange4();
                 }
                 _panes4.AdvanceWatermark(global::Compiled.Instant.MaxValue);
-                foreach (var fp4 in _panes4.Fired)
+                if (_panes4.Fired.Count > 0)
                 {
-                    __Pane4(fp4);
+                    foreach (ref readonly var fp4 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes4.Fired))
+                    {
+                        __Pane4(in fp4);
+                    }
+                    _panes4.ClearFired();
                 }
-                _panes4.ClearFired();
                 if (_panes4.Failed.Count > 0)
                 {
                     foreach (var xp4 in _panes4.Failed)
@@ -1371,11 +1391,14 @@ namespace Snapshots
                     __Exchange8();
                 }
                 _panes8.AdvanceWatermark(global::Compiled.Instant.MaxValue);
-                foreach (var fp8 in _panes8.Fired)
+                if (_panes8.Fired.Count > 0)
                 {
-                    __Pane8(fp8);
+                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                    {
+                        __Pane8(in fp8);
+                    }
+                    _panes8.ClearFired();
                 }
-                _panes8.ClearFired();
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1595,7 +1618,7 @@ namespace Snapshots
                 __EndBundle();
             }
 
-            /// <summary>#8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            /// <summary>#8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there.</summary>
             private void __Exchange8()
             {
                 var peers = __peers!;
@@ -1617,7 +1640,7 @@ namespace Snapshots
             }
 
             /// <summary>One fired pane of #4 CountPerKey (line 16) through the rest of its stage; a failure loses this pane only.</summary>
-            private void __Pane4(global::Compiled.Execution.FiredPane<string, long> fp4)
+            private void __Pane4(in global::Compiled.Execution.FiredPane<string, long> fp4)
             {
                 _pane = fp4.Pane;
                 var v4 = new global::Compiled.KV<string, long>(fp4.Key, fp4.Value);
@@ -1641,7 +1664,7 @@ namespace Snapshots
             }
 
             /// <summary>One fired pane of #8 CombinePerKey (line 25) through the rest of its stage; a failure loses this pane only.</summary>
-            private void __Pane8(global::Compiled.Execution.FiredPane<string, int> fp8)
+            private void __Pane8(in global::Compiled.Execution.FiredPane<string, int> fp8)
             {
                 _pane = fp8.Pane;
                 var v8 = new global::Compiled.KV<string, int>(fp8.Key, fp8.Value);
@@ -1704,11 +1727,19 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_panes8.LiveWindows, "Snapshots.SessionsAndTriggers", "transform", "#8 CombinePerKey (line 25)"));
             }
 
-            /// <summary>The gate of every public call: one compare-and-swap when the runner is idle (the clock's firings take it too).</summary>
+            /// <summary>
+            /// The gate of every public call: one compare when the runner is idle and has never had a clock's timer (no other
+            /// thread can take the gate), as in a runner without a clock; once a timer exists its firings take the gate too, and
+            /// every call takes it with a compare-and-swap.
+            /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
+                if (!__clockEver && !__gateShared && __state == 0)
+                {
+                    __state = 1;
+                }
+                else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
                 {
                     __EnterSlow(finish: false);
                 }
@@ -1761,15 +1792,25 @@ namespace Snapshots
                 {
                     __ThrowFailures();
                 }
-                __ArmClock();
-                global::System.Threading.Interlocked.Exchange(ref __state, 0);
-                if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                if (_timeProvider is not null)
                 {
-                    __OnClock(); // the clock fired during the call: its firing runs now
+                    __ArmClock();
                 }
-                if (__gateShared)
+                if (!__clockEver && !__gateShared)
                 {
-                    __CheckpointDueAfterRelease();
+                    __state = 0;
+                }
+                else
+                {
+                    global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                    if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                    {
+                        __OnClock(); // the clock fired during the call: its firing runs now
+                    }
+                    if (__gateShared)
+                    {
+                        __CheckpointDueAfterRelease();
+                    }
                 }
             }
 

@@ -6,19 +6,19 @@
 //     #0 Create 'clicks' (line 18)
 //       -> #1 Window fixed 600 s (lateness 60 s) (line 19)
 //         -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)
-//           -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
+//           -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
 //   Stage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)
 //     #2 ParDo (line 20)
-//       -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
+//       -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)
 //   Stage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)
 //     #3 CombinePerKey (line 35)
 //       -> #4 Output 'activity' (line 36)
 //   Fusion boundaries:
 //     #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration
-//     #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
+//     #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers
-//     #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there
+//     #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
@@ -38,7 +38,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in keyed window panes; panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -112,6 +112,7 @@ namespace Snapshots
             private global::System.Threading.ITimer? __clock; // the provider's timer, armed for the next processing-time deadline
             private long __clockAt = long.MaxValue; // the deadline __clock is armed for (long.MaxValue: none)
             private int __clockDue; // 1: __clock fired, and its firing waits for the gate
+            private bool __clockEver; // a timer was created: its firings (even a disposed one's, under way) may take the gate
             // Calls: 0 idle, 1 running a call, 2 the last call failed (the next call first delivers held results), 3 finished.
             // With a clock: 4 a pull push waits for its source and lends the gate to processing-time firings, 5 such a
             // firing runs (on the clock's thread). The gate is taken with a compare-and-swap: one writer at a time.
@@ -135,11 +136,11 @@ namespace Snapshots
             private readonly global::Compiled.Execution.KeyedStates<string, global::Snapshots.Activity> _states2 = new(new global::Compiled.Execution.TimerScheduler(new string[] { "Timeout", "Report" }, new global::Compiled.TimeDomain[] { global::Compiled.TimeDomain.EventTime, global::Compiled.TimeDomain.ProcessingTime }, holdsWatermark: true), 60000L);
             private global::Compiled.Instant _swm2 = global::Compiled.Instant.MinValue; // the input watermark of #2, as its timers last saw it
             // State of #3 CombinePerKey (line 35):
-            //   State: per key and window (fixed 600 s (lateness 60 s)): the accumulator, pane bookkeeping, output-timestamp hold and trigger state, in pooled slots.
+            //   State: per window (fixed 600 s (lateness 60 s)) a bucket, a map from key to the key's slot: the accumulator, pane bookkeeping and the trigger's cells (the trigger compiled), in pooled slots.
             //   State style: updated in place for every element; panes fire per the trigger, the watermark and processing time.
             //   Merging: accumulators of the same key and window merge with MergeAccumulators.
-            //   Lifetime: a window's slot is freed when the watermark passes its end plus the allowed lateness, and reused.
-            private readonly global::Compiled.Execution.KeyedPanes<string, int, int, int, global::Compiled.SumFn<int>> _panes3 = new(
+            //   Lifetime: one timer per window: its keys fire in the order they came, and its slots are freed together when the watermark passes its end plus the allowed lateness, and reused.
+            private readonly global::Compiled.Execution.WindowBucketPanes<string, int, int, int, global::Compiled.SumFn<int>> _panes3 = new(
                 global::Compiled.Combiners.Sum<int>(),
                 new global::Compiled.Triggers.TriggerStateMachine(global::Compiled.Triggers.TriggerSpec.Default()),
                 new global::Compiled.Execution.PaneOptions(60000L, false, global::Compiled.TimestampCombiner.EndOfWindow, global::Compiled.ClosingBehavior.FireIfNonEmpty, global::Compiled.OnTimeBehavior.FireAlways, false));
@@ -190,7 +191,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x59FD45B9ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x8BEA1774ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -943,11 +944,14 @@ namespace Snapshots
                 // Fire #3 CombinePerKey (line 35)
                 var hw3 = global::Compiled.Instant.Min(global::Compiled.Instant.Min(_swm2, _states2.Timers.Hold), watermark);
                 _panes3.AdvanceWatermark(hw3);
-                foreach (var fp3 in _panes3.Fired)
+                if (_panes3.Fired.Count > 0)
                 {
-                    __Pane3(fp3);
+                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                    {
+                        __Pane3(in fp3);
+                    }
+                    _panes3.ClearFired();
                 }
-                _panes3.ClearFired();
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -960,14 +964,18 @@ namespace Snapshots
             }
 
             /// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __EndBundle()
             {
                 _panes3.EndBundle();
-                foreach (var fp3 in _panes3.Fired)
+                if (_panes3.Fired.Count > 0)
                 {
-                    __Pane3(fp3);
+                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                    {
+                        __Pane3(in fp3);
+                    }
+                    _panes3.ClearFired();
                 }
-                _panes3.ClearFired();
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -1046,6 +1054,7 @@ namespace Snapshots
                     return;
                 }
                 // The timer holds the runner weakly: a runner dropped with windows open is collected, and its timer does nothing.
+                __clockEver = true; // from now on the clock's firings may take the gate: calls take it with a compare-and-swap
                 __clock ??= _timeProvider.CreateTimer(
                     static state => { if (((global::System.WeakReference<Runner<TActivity>>)state!).TryGetTarget(out var runner)) runner.__OnClock(); },
                     new global::System.WeakReference<Runner<TActivity>>(this),
@@ -1188,11 +1197,14 @@ namespace Snapshots
                     _processingTime = now;
                 }
                 _panes3.AdvanceProcessingTime(now);
-                foreach (var fp3 in _panes3.Fired)
+                if (_panes3.Fired.Count > 0)
                 {
-                    __Pane3(fp3);
+                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                    {
+                        __Pane3(in fp3);
+                    }
+                    _panes3.ClearFired();
                 }
-                _panes3.ClearFired();
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -1275,11 +1287,14 @@ namespace Snapshots
                     __Exchange3();
                 }
                 _panes3.AdvanceWatermark(global::Compiled.Instant.MaxValue);
-                foreach (var fp3 in _panes3.Fired)
+                if (_panes3.Fired.Count > 0)
                 {
-                    __Pane3(fp3);
+                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                    {
+                        __Pane3(in fp3);
+                    }
+                    _panes3.ClearFired();
                 }
-                _panes3.ClearFired();
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -1648,7 +1663,7 @@ namespace Snapshots
                 __EndBundle();
             }
 
-            /// <summary>#3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its keyed window panes, whose triggers see them there.</summary>
+            /// <summary>#3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there.</summary>
             private void __Exchange3()
             {
                 var peers = __peers!;
@@ -1723,7 +1738,7 @@ namespace Snapshots
             }
 
             /// <summary>One fired pane of #3 CombinePerKey (line 35) through the rest of its stage; a failure loses this pane only.</summary>
-            private void __Pane3(global::Compiled.Execution.FiredPane<string, int> fp3)
+            private void __Pane3(in global::Compiled.Execution.FiredPane<string, int> fp3)
             {
                 _pane = fp3.Pane;
                 var v3 = new global::Compiled.KV<string, int>(fp3.Key, fp3.Value);
@@ -1785,11 +1800,19 @@ namespace Snapshots
                 measurements.Add(global::Compiled.Diagnostics.PipelineMetrics.Measure(_panes3.LiveWindows, "Snapshots.UserActivity", "transform", "#3 CombinePerKey (line 35)"));
             }
 
-            /// <summary>The gate of every public call: one compare-and-swap when the runner is idle (the clock's firings take it too).</summary>
+            /// <summary>
+            /// The gate of every public call: one compare when the runner is idle and has never had a clock's timer (no other
+            /// thread can take the gate), as in a runner without a clock; once a timer exists its firings take the gate too, and
+            /// every call takes it with a compare-and-swap.
+            /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __Enter()
             {
-                if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
+                if (!__clockEver && !__gateShared && __state == 0)
+                {
+                    __state = 1;
+                }
+                else if (global::System.Threading.Interlocked.CompareExchange(ref __state, 1, 0) != 0)
                 {
                     __EnterSlow(finish: false);
                 }
@@ -1842,15 +1865,25 @@ namespace Snapshots
                 {
                     __ThrowFailures();
                 }
-                __ArmClock();
-                global::System.Threading.Interlocked.Exchange(ref __state, 0);
-                if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                if (_timeProvider is not null)
                 {
-                    __OnClock(); // the clock fired during the call: its firing runs now
+                    __ArmClock();
                 }
-                if (__gateShared)
+                if (!__clockEver && !__gateShared)
                 {
-                    __CheckpointDueAfterRelease();
+                    __state = 0;
+                }
+                else
+                {
+                    global::System.Threading.Interlocked.Exchange(ref __state, 0);
+                    if (global::System.Threading.Volatile.Read(ref __clockDue) != 0)
+                    {
+                        __OnClock(); // the clock fired during the call: its firing runs now
+                    }
+                    if (__gateShared)
+                    {
+                        __CheckpointDueAfterRelease();
+                    }
                 }
             }
 
