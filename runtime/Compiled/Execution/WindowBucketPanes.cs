@@ -237,7 +237,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
         // The phase's firing sees the element: a count grows; a processing-time delay starts at the pane's first element,
         // and its deadline is queued then (later elements of the pane leave it as it is, so they queue nothing). The slot
-        // is evaluated at the end of the bundle only when its trigger can fire there (see MayFireInBundle).
+        // is evaluated at the end of the bundle only when its trigger can fire there.
         var kind = hot.LatePhase ? _lateKind : _earlyKind;
         if (kind == FiringKind.ProcessingTime && hot.Cell == Unset)
         {
@@ -249,28 +249,19 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             hot.Cell++;
         }
 
-        if (MayFireInBundle(ref hot, behind))
+        // Whether the trigger can fire at the end of this bundle: a count (more elements may reach it), a window behind the
+        // watermark in the phase before its on-time pane, or a processing-time deadline already reached. Within a bundle
+        // neither time moves, so a slot left off here cannot fire before its next element or timer.
+        var mayFire = !hot.LatePhase
+            ? behind || _earlyKind == FiringKind.Count || (_earlyKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis)
+            : _lateKind == FiringKind.Count || (_lateKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis);
+        if (mayFire && !hot.Touched)
         {
-            Touch(index, ref hot);
+            hot.Touched = true;
+            _touched.Add(index);
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Whether the slot's trigger can fire at the end of this bundle: a count (more elements may reach it), a window behind
-    /// the watermark in the phase before its on-time pane, or a processing-time deadline already reached. Within a bundle
-    /// neither time moves, so a slot left off here cannot fire before its next element or timer.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool MayFireInBundle(ref Hot hot, bool behind)
-    {
-        if (!hot.LatePhase)
-        {
-            return behind || _earlyKind == FiringKind.Count || (_earlyKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis);
-        }
-
-        return _lateKind == FiringKind.Count || (_lateKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis);
     }
 
     /// <summary>Makes the bucket of a window not behind the watermark by more than the lateness the last one used: found, or new with its timer set.</summary>
