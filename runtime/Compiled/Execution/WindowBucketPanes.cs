@@ -693,11 +693,21 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
     private void FreeSlot(int index)
     {
-        _hot[index] = default;
+        // NewSlot sets every field again; a free slot only has to let go of references (a key or accumulator that is an
+        // object) and leave its timers stale (a new generation).
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TAccum>())
+        {
+            _hot[index].Accumulator = default!;
+        }
+
         ref var slot = ref _slots[index];
-        var generation = slot.Generation + 1;
-        slot = default;
-        slot.Generation = generation;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TKey>())
+        {
+            slot.Key = default!;
+        }
+
+        slot.Generation++;
+        slot.InUse = false;
         slot.NextFree = _free;
         _free = index;
         LiveWindows--;
