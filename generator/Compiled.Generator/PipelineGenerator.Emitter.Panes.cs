@@ -21,8 +21,14 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
 
-            /// <summary>The plan keeps this transform's state in window buckets (WindowBucketPanes), which say when an advance fires nothing.</summary>
+            /// <summary>The plan keeps this transform's state in window buckets (WindowBucketPanes).</summary>
             private bool UsesWindowBuckets(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.WindowBuckets;
+
+            /// <summary>
+            /// The transform's state says whether an advance of the watermark or processing time fires nothing, and then
+            /// takes it (TryAdvanceWatermarkQuietly, TryAdvanceProcessingTimeQuietly): window buckets and open sessions.
+            /// </summary>
+            private bool SaysWhenQuiet(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.WindowBuckets or StateLayout.OpenSessions;
 
             /// <summary>The plan keeps this transform's sessions open per key (SessionPanes: the default strategy, no triggers).</summary>
             private bool UsesOpenSessions(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.OpenSessions;

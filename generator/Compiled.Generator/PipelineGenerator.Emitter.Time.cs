@@ -166,11 +166,12 @@ public sealed partial class PipelineGenerator
                 // is windowed (their holds would bound it).
                 var statefuls = _t.Where(IsStatefulParDo).ToList();
                 var quietStateful = statefuls.All(t => !t.Stateful!.SortsInput && _plan.States[t.Id].HeldBy.Count == 0) && (statefuls.Count == 0 || windowed.Count == 0);
-                // Window buckets join it too: they say whether an advance fires nothing (no window's end or garbage collection
-                // behind the new watermark, no bundle waiting), and such an advance only moves their watermark.
+                // Window buckets and open sessions join it too: they say whether an advance fires nothing (no window's end or
+                // garbage collection behind the new watermark, no bundle waiting; no session ending), and such an advance
+                // only moves their watermark.
                 var inline = windowed.Where(t => !UsesPanes(t)).ToList();
                 var bucketed = windowed.Where(UsesPanes).ToList();
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && bucketed.All(UsesWindowBuckets) && quietStateful && !AnySideInputReader;
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && bucketed.All(SaysWhenQuiet) && quietStateful && !AnySideInputReader;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);
@@ -316,9 +317,9 @@ public sealed partial class PipelineGenerator
                 if (paned.Count > 0)
                 {
                     w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
-                    if (paned.All(UsesWindowBuckets) && paned.Count == 1)
+                    if (paned.All(SaysWhenQuiet) && paned.Count == 1)
                     {
-                        // Window buckets evaluate a bundle only when one waits: once per push, this is a few compares, inlined.
+                        // Window buckets evaluate a bundle only when one waits, open sessions never: once per push, a few compares, inlined.
                         w.Line(Inline);
                     }
 
@@ -362,10 +363,11 @@ public sealed partial class PipelineGenerator
                 w.Line("/// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)");
                 w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
                 w.Line("/// </summary>");
-                // Window buckets that say an advance fires nothing (no deadline at or before it, no bundle waiting) only move their
-                // processing time: then, as a quiet watermark advance, it skips the call's gate. Idle inputs and timers of
+                // Window buckets that say an advance fires nothing (no deadline at or before it, no bundle waiting), and open
+                // sessions (which never wait on processing time), only move their processing time: then, as a quiet
+                // watermark advance, it skips the call's gate. Idle inputs and timers of
                 // stateful ParDos take the full call.
-                var quietTime = paned.Count > 0 && paned.All(UsesWindowBuckets) && !_inputs.Any(i => i.IdlenessMs > 0) && !_t.Any(HasProcessingTimers);
+                var quietTime = paned.Count > 0 && paned.All(SaysWhenQuiet) && !_inputs.Any(i => i.IdlenessMs > 0) && !_t.Any(HasProcessingTimers);
                 if (quietTime)
                 {
                     w.Line(Inline);

@@ -360,6 +360,51 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     }
 
     /// <summary>
+    /// Advances the watermark when no session ends at or before it (every bucket of the wheel it passes is empty, and no
+    /// session waiting beyond the wheel comes within its new span), and says so; otherwise changes nothing and returns
+    /// false, and the caller takes <see cref="AdvanceWatermark"/>'s full path. A runner advances through it without taking
+    /// its call's gate.
+    /// </summary>
+    /// <param name="watermark">The new watermark.</param>
+    /// <returns>True when the watermark moved (or stayed) and nothing fired.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryAdvanceWatermarkQuietly(Instant watermark)
+    {
+        var to = watermark.Millis;
+        if (to <= InputWatermark.Millis)
+        {
+            return true;
+        }
+
+        if (_swept == long.MinValue || (ulong)(to - _swept) > (ulong)(_mask + 1) ||
+            _overflowNext <= (to > long.MaxValue - (_mask + 1) ? long.MaxValue : to + _mask + 1))
+        {
+            return false;
+        }
+
+        for (var t = _swept + 1; t <= to; t++)
+        {
+            if (_bucketHeads[(int)(t & _mask)] >= 0)
+            {
+                return false;
+            }
+        }
+
+        _swept = to;
+        InputWatermark = watermark;
+        return true;
+    }
+
+    /// <summary>Advances processing time (recorded: the default trigger does not wait on it); nothing ever fires on it.</summary>
+    /// <param name="now">The processing time.</param>
+    /// <returns>True.</returns>
+    public bool TryAdvanceProcessingTimeQuietly(Instant now)
+    {
+        AdvanceProcessingTime(now);
+        return true;
+    }
+
+    /// <summary>
     /// Queues the sessions opened before the first watermark (a batch run's, all of them), at their ends as they are now,
     /// equal ends in the order the sessions opened: each is queued once, at its final time, rather than moved as it grew;
     /// the ones merged away meanwhile are freed.

@@ -965,7 +965,27 @@ namespace Snapshots
             /// later than that are dropped and counted in <see cref="DroppedLateElements"/>. A watermark never goes
             /// back: an earlier one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
+            {
+                if (__state == 0 && _panes4.TryAdvanceWatermarkQuietly(watermark) && _panes8.TryAdvanceWatermarkQuietly(watermark))
+                {
+                    // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
+                    if (watermark.Millis > _inputWatermarkPlays.Millis)
+                    {
+                        _inputWatermarkPlays = watermark;
+                        _watermark = watermark;
+                        if (__partition)
+                        {
+                            __Forward(watermark);
+                        }
+                    }
+                    return;
+                }
+                __AdvanceWatermarkCall(watermark);
+            }
+
+            private void __AdvanceWatermarkCall(global::Compiled.Instant watermark)
             {
                 __Enter();
                 if (watermark > _inputWatermarkPlays)
@@ -1253,7 +1273,26 @@ namespace Snapshots
             /// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)
             /// whose deadline has passed fire their panes. An earlier time than the current one is ignored.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceProcessingTime(global::Compiled.Instant now)
+            {
+                if (__state == 0 && _panes4.TryAdvanceProcessingTimeQuietly(now) && _panes8.TryAdvanceProcessingTimeQuietly(now))
+                {
+                    // Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.
+                    if (now > _processingTime)
+                    {
+                        _processingTime = now;
+                    }
+                    if (__partition)
+                    {
+                        __Forward(_watermark);
+                    }
+                    return;
+                }
+                __AdvanceProcessingTimeCall(now);
+            }
+
+            private void __AdvanceProcessingTimeCall(global::Compiled.Instant now)
             {
                 __Enter();
                 __AdvanceProcessingTime(now);
