@@ -92,8 +92,8 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             default(TKeyCoder).Encode(ref writer, key);
         }
 
-        WriteTimers(ref writer, _eventTimers);
-        WriteTimers(ref writer, _processingTimers);
+        SlotTimers.Write(ref writer, _eventTimers);
+        SlotTimers.Write(ref writer, _processingTimers);
         writer.WriteInt32(_unscheduled.Count);
         foreach (var timer in _unscheduled)
         {
@@ -217,7 +217,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     }
 
     /// <summary>Queues here the timers of the source whose slots were adopted, at their times.</summary>
-    private void AdoptTimers(TimerQueue<TimerRef> from, TimerQueue<TimerRef> to, KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved)
+    private void AdoptTimers(TimerQueue<SlotTimer> from, TimerQueue<SlotTimer> to, KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved)
     {
         foreach (var (timer, time) in from.OrderedItems())
         {
@@ -229,7 +229,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     }
 
     /// <summary>A timer of the source for the slot it was adopted into here; null when its slot was not adopted or is gone.</summary>
-    private TimerRef? Moved(KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved, TimerRef timer)
+    private SlotTimer? Moved(KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> source, int[] moved, SlotTimer timer)
     {
         if (timer.Slot < 0 || timer.Slot >= moved.Length || moved[timer.Slot] < 0)
         {
@@ -243,7 +243,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
 
         var index = moved[timer.Slot];
-        return new TimerRef(index, _slots[index].Generation);
+        return new SlotTimer(index, _slots[index].Generation);
     }
 
     /// <summary>
@@ -297,7 +297,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             slot = default;
             slot.InUse = reader.ReadBoolean();
             slot.Generation = reader.ReadInt32();
-            slot.Left = Index(reader.ReadInt32(), used);
+            slot.Left = SlotTimers.Index(reader.ReadInt32(), used);
             if (!slot.InUse)
             {
                 continue;
@@ -328,8 +328,8 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             slot.NextIndex = reader.ReadInt64();
             slot.PreviousNonSpeculative = reader.ReadInt64();
             slot.Deadline = reader.ReadInt64();
-            slot.Right = Index(reader.ReadInt32(), used);
-            slot.Parent = Index(reader.ReadInt32(), used);
+            slot.Right = SlotTimers.Index(reader.ReadInt32(), used);
+            slot.Parent = SlotTimers.Index(reader.ReadInt32(), used);
             slot.LastTiming = (PaneTiming)reader.ReadByte();
             SetFlags(ref slot, reader.ReadUInt16());
         }
@@ -337,9 +337,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         for (var heads = reader.ReadInt32(); heads > 0; heads--)
         {
             var key = default(TKeyCoder).Decode(ref reader);
-            var windows = new KeyWindows(Index(reader.ReadInt32(), used))
+            var windows = new KeyWindows(SlotTimers.Index(reader.ReadInt32(), used))
             {
-                Last = Index(reader.ReadInt32(), used),
+                Last = SlotTimers.Index(reader.ReadInt32(), used),
                 Pending = reader.ReadInt32(),
                 Merged = reader.ReadInt32(),
                 Dirty = reader.ReadBoolean(),
@@ -352,50 +352,17 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             _dirtyKeys.Add(default(TKeyCoder).Decode(ref reader));
         }
 
-        ReadTimers(ref reader, _eventTimers, used);
-        ReadTimers(ref reader, _processingTimers, used);
+        SlotTimers.Read(ref reader, _eventTimers, used);
+        SlotTimers.Read(ref reader, _processingTimers, used);
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            _unscheduled.Add(new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()));
+            _unscheduled.Add(new SlotTimer(SlotTimers.Index(reader.ReadInt32(), used), reader.ReadInt32()));
         }
 
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            _touched.Add(Index(reader.ReadInt32(), used));
+            _touched.Add(SlotTimers.Index(reader.ReadInt32(), used));
         }
-    }
-
-    /// <summary>A slot index read back: -1 (none) or one of the <paramref name="used"/> slots.</summary>
-    private static int Index(int index, int used) =>
-        index >= -1 && index < used ? index : throw new CoderException("A slot index of the checkpoint (" + index + ") is outside its " + used + " slots.");
-
-    /// <summary>The queue in the order its timers leave: queued again in that order, equal times leave as before.</summary>
-    private static void WriteTimers(ref CoderWriter writer, TimerQueue<TimerRef> timers)
-    {
-        writer.WriteInt32(timers.Count);
-        foreach (var (timer, time) in timers.OrderedItems())
-        {
-            writer.WriteInt32(timer.Slot);
-            writer.WriteInt32(timer.Generation);
-            writer.WriteInt64(time);
-        }
-    }
-
-    private static void ReadTimers(ref CoderReader reader, TimerQueue<TimerRef> timers, int used)
-    {
-        var count = reader.ReadInt32();
-        if (count < 0 || count > reader.Remaining)
-        {
-            throw new CoderException("The checkpoint has an impossible number of timers.");
-        }
-
-        var items = new List<(TimerRef, long)>(count);
-        for (var i = 0; i < count; i++)
-        {
-            items.Add((new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()), reader.ReadInt64()));
-        }
-
-        timers.EnqueueRange(items);
     }
 
     private static ushort Flags(in Slot slot) => (ushort)(

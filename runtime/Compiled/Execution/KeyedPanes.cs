@@ -97,9 +97,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private readonly bool _defaultTrigger;
     private readonly Dictionary<TKey, KeyWindows> _heads;
     private readonly List<TKey> _dirtyKeys = new();
-    private readonly TimerQueue<TimerRef> _eventTimers = new();
-    private readonly List<TimerRef> _unscheduled = new();
-    private readonly TimerQueue<TimerRef> _processingTimers = new();
+    private readonly TimerQueue<SlotTimer> _eventTimers = new();
+    private readonly List<SlotTimer> _unscheduled = new();
+    private readonly TimerQueue<SlotTimer> _processingTimers = new();
     private readonly List<int> _touched = new();
     private readonly List<FiredPane<TKey, TOutput>> _fired = new();
     private readonly List<FailedPane<TKey>> _failed = new();
@@ -442,7 +442,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         if (_trigger.NextProcessingDeadline(_triggerStates[index], ProcessingTime) is { } deadline && deadline.Millis != slot.Deadline)
         {
             slot.Deadline = deadline.Millis;
-            _processingTimers.Enqueue(new TimerRef(index, slot.Generation), deadline.Millis);
+            _processingTimers.Enqueue(new SlotTimer(index, slot.Generation), deadline.Millis);
         }
     }
 
@@ -1250,18 +1250,18 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         ref var slot = ref _slots[index];
         if (InputWatermark == Instant.MinValue)
         {
-            _unscheduled.Add(new TimerRef(index, slot.Generation));
+            _unscheduled.Add(new SlotTimer(index, slot.Generation));
             return;
         }
 
-        _eventTimers.Enqueue(new TimerRef(index, slot.Generation), NextEventTimer(ref slot));
+        _eventTimers.Enqueue(new SlotTimer(index, slot.Generation), NextEventTimer(ref slot));
     }
 
     /// <summary>Queues the timers noted while the watermark was at its minimum, of the windows still live.</summary>
     private void ScheduleNoted()
     {
         // All at once (a batch run's Finish), sorted by time: each goes to the back of the queue's ring.
-        var noted = new List<(TimerRef, long)>(_unscheduled.Count);
+        var noted = new List<(SlotTimer, long)>(_unscheduled.Count);
         foreach (var timer in _unscheduled)
         {
             ref var slot = ref _slots[timer.Slot];
@@ -1345,13 +1345,8 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             || (isEndOfWindow && _options.OnTime == OnTimeBehavior.FireAlways);
         if (emit)
         {
-            var isFirst = !slot.HasFired;
-            var onlyEarlySoFar = isFirst || slot.LastTiming == PaneTiming.Early;
-            var timing = slot.LateOnArrival || !onlyEarlySoFar ? PaneTiming.Late
-                : InputWatermark <= slot.Window.MaxTimestamp ? PaneTiming.Early
-                : PaneTiming.OnTime;
-            var nonSpeculative = timing == PaneTiming.Early ? -1 : isFirst ? 0 : slot.PreviousNonSpeculative + 1;
-            var pane = new PaneInfo(isFirst, isFinal, timing, slot.NextIndex, nonSpeculative);
+            var pane = PaneAccounting.Next(ref slot.NextIndex, ref slot.PreviousNonSpeculative, ref slot.LastTiming, ref slot.HasFired,
+                slot.LateOnArrival, InputWatermark <= slot.Window.MaxTimestamp, isFinal);
             var timestamp = slot.HasElementHold ? slot.ElementHold
                 : slot.HasExtraHold ? slot.ExtraHold
                 : isEndOfWindow || InputWatermark <= slot.Window.MaxTimestamp ? slot.Window.MaxTimestamp.Millis
@@ -1361,11 +1356,6 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
                 PanesFired++;
             }
-
-            slot.NextIndex++;
-            slot.PreviousNonSpeculative = nonSpeculative;
-            slot.LastTiming = timing;
-            slot.HasFired = true;
         }
 
         if (!_options.Accumulating)
@@ -1398,8 +1388,6 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
             return false;
         }
     }
-
-    private readonly record struct TimerRef(int Slot, int Generation);
 
     /// <summary>
     /// The windows of one key.

@@ -88,8 +88,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             }
         }
 
-        WriteTimers(ref writer, _eventTimers);
-        WriteTimers(ref writer, _processingTimers);
+        SlotTimers.Write(ref writer, _eventTimers);
+        SlotTimers.Write(ref writer, _processingTimers);
         writer.WriteInt32(_touched.Count);
         foreach (var index in _touched)
         {
@@ -147,7 +147,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             hot = default;
             slot.InUse = reader.ReadBoolean();
             slot.Generation = reader.ReadInt32();
-            slot.NextFree = Index(reader.ReadInt32(), used);
+            slot.NextFree = SlotTimers.Index(reader.ReadInt32(), used);
             if (!slot.InUse)
             {
                 continue;
@@ -187,7 +187,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             ref var bucket = ref _buckets[i];
             bucket.InUse = reader.ReadBoolean();
             bucket.Generation = reader.ReadInt32();
-            bucket.NextFree = Index(reader.ReadInt32(), buckets);
+            bucket.NextFree = SlotTimers.Index(reader.ReadInt32(), buckets);
             bucket.Slots ??= new Dictionary<TKey, int>(_comparer);
             if (!bucket.InUse)
             {
@@ -205,7 +205,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
             for (var k = 0; k < count; k++)
             {
-                var index = Index(reader.ReadInt32(), used);
+                var index = SlotTimers.Index(reader.ReadInt32(), used);
                 if (index < 0 || !_slots[index].InUse || _slots[index].Bucket != i)
                 {
                     throw new CoderException("A window of the checkpoint lists a slot that is not its own.");
@@ -215,11 +215,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             }
         }
 
-        ReadTimers(ref reader, _eventTimers, buckets);
-        ReadTimers(ref reader, _processingTimers, used);
+        SlotTimers.Read(ref reader, _eventTimers, buckets);
+        SlotTimers.Read(ref reader, _processingTimers, used);
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            _touched.Add(Index(reader.ReadInt32(), used));
+            _touched.Add(SlotTimers.Index(reader.ReadInt32(), used));
         }
     }
 
@@ -322,7 +322,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 source._buckets[timer.Slot].InUse && source._buckets[timer.Slot].Generation == timer.Generation)
             {
                 var index = newBuckets[timer.Slot];
-                _eventTimers.Enqueue(new TimerRef(index, _buckets[index].Generation), time);
+                _eventTimers.Enqueue(new SlotTimer(index, _buckets[index].Generation), time);
             }
         }
 
@@ -332,7 +332,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 source._slots[timer.Slot].InUse && source._slots[timer.Slot].Generation == timer.Generation)
             {
                 var index = movedSlots[timer.Slot];
-                _processingTimers.Enqueue(new TimerRef(index, _slots[index].Generation), time);
+                _processingTimers.Enqueue(new SlotTimer(index, _slots[index].Generation), time);
             }
         }
 
@@ -343,39 +343,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 _touched.Add(movedSlots[index]);
             }
         }
-    }
-
-    /// <summary>An index read back: -1 (none) or one of the <paramref name="used"/> entries.</summary>
-    private static int Index(int index, int used) =>
-        index >= -1 && index < used ? index : throw new CoderException("An index of the checkpoint (" + index + ") is outside its " + used + " entries.");
-
-    /// <summary>The queue in the order its timers leave: queued again in that order, equal times leave as before.</summary>
-    private static void WriteTimers(ref CoderWriter writer, TimerQueue<TimerRef> timers)
-    {
-        writer.WriteInt32(timers.Count);
-        foreach (var (timer, time) in timers.OrderedItems())
-        {
-            writer.WriteInt32(timer.Slot);
-            writer.WriteInt32(timer.Generation);
-            writer.WriteInt64(time);
-        }
-    }
-
-    private static void ReadTimers(ref CoderReader reader, TimerQueue<TimerRef> timers, int used)
-    {
-        var count = reader.ReadInt32();
-        if (count < 0 || count > reader.Remaining)
-        {
-            throw new CoderException("The checkpoint has an impossible number of timers.");
-        }
-
-        var items = new List<(TimerRef, long)>(count);
-        for (var i = 0; i < count; i++)
-        {
-            items.Add((new TimerRef(Index(reader.ReadInt32(), used), reader.ReadInt32()), reader.ReadInt64()));
-        }
-
-        timers.EnqueueRange(items);
     }
 
     private static ushort Flags(in Slot slot, in Hot hot) => (ushort)(

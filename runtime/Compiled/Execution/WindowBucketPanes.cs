@@ -48,8 +48,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private readonly FiringKind _lateKind;
     private readonly long _lateArgument;
     private readonly Dictionary<BoundedWindow, int> _bucketOf = new();
-    private readonly TimerQueue<TimerRef> _eventTimers = new();
-    private readonly TimerQueue<TimerRef> _processingTimers = new();
+    private readonly TimerQueue<SlotTimer> _eventTimers = new();
+    private readonly TimerQueue<SlotTimer> _processingTimers = new();
     private readonly List<int> _touched = new();
     private readonly List<FiredPane<TKey, TOutput>> _fired = new();
     private readonly List<FailedPane<TKey>> _failed = new();
@@ -305,7 +305,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         bucket.EndOfWindowDone = InputWatermark > window.MaxTimestamp;
         if (setTimer)
         {
-            _eventTimers.Enqueue(new TimerRef(index, bucket.Generation), NextEventTimer(ref bucket));
+            _eventTimers.Enqueue(new SlotTimer(index, bucket.Generation), NextEventTimer(ref bucket));
         }
 
         return index;
@@ -542,7 +542,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         if (deadline != Unset && deadline > ProcessingTime.Millis && deadline != slot.Deadline)
         {
             slot.Deadline = deadline;
-            _processingTimers.Enqueue(new TimerRef(index, slot.Generation), deadline);
+            _processingTimers.Enqueue(new SlotTimer(index, slot.Generation), deadline);
         }
     }
 
@@ -615,13 +615,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             || (isEndOfWindow && _options.OnTime == OnTimeBehavior.FireAlways);
         if (emit)
         {
-            var isFirst = !slot.HasFired;
-            var onlyEarlySoFar = isFirst || slot.LastTiming == PaneTiming.Early;
-            var timing = slot.LateOnArrival || !onlyEarlySoFar ? PaneTiming.Late
-                : InputWatermark <= window.MaxTimestamp ? PaneTiming.Early
-                : PaneTiming.OnTime;
-            var nonSpeculative = timing == PaneTiming.Early ? -1 : isFirst ? 0 : slot.PreviousNonSpeculative + 1;
-            var pane = new PaneInfo(isFirst, isFinal, timing, slot.NextIndex, nonSpeculative);
+            var pane = PaneAccounting.Next(ref slot.NextIndex, ref slot.PreviousNonSpeculative, ref slot.LastTiming, ref slot.HasFired,
+                slot.LateOnArrival, InputWatermark <= window.MaxTimestamp, isFinal);
             var timestamp = hot.HasElementHold ? window.MaxTimestamp.Millis
                 : hot.HasExtraHold ? GcTime(window)
                 : isEndOfWindow || InputWatermark <= window.MaxTimestamp ? window.MaxTimestamp.Millis
@@ -631,11 +626,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
                 PanesFired++;
             }
-
-            slot.NextIndex++;
-            slot.PreviousNonSpeculative = nonSpeculative;
-            slot.LastTiming = timing;
-            slot.HasFired = true;
         }
 
         if (!_options.Accumulating)
@@ -721,8 +711,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     }
 
     /// <summary>A timer of a bucket (event time) or of a slot (processing time), valid while the generation matches.</summary>
-    private readonly record struct TimerRef(int Slot, int Generation);
-
     /// <summary>
     /// One live window.
     /// <list type="bullet">
