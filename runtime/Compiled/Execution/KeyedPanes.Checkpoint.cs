@@ -14,7 +14,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     /// (live ones with their key, window, accumulator, trigger state, holds and pane bookkeeping; free ones with their
     /// link), the keys' trees, and the timer queues in their heap order. Restoring it gives back this very state, so the
     /// panes that fire afterwards, and their order, are those of a run that did not stop. Call it between two calls
-    /// (when <see cref="Fired"/> and <see cref="Failed"/> have been drained).
+    /// (when <see cref="GroupingPanes{TKey, TOutput}.Fired"/> and <see cref="GroupingPanes{TKey, TOutput}.Failed"/> have been drained).
     /// </summary>
     /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
     /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
@@ -23,7 +23,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
         }
@@ -133,7 +133,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(owns);
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: windows are adopted only while a checkpoint is restored.");
         }

@@ -52,7 +52,7 @@ public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, P
 /// <summary>
 /// Keyed, windowed, triggered state of a grouping or combine: Beam's <c>ReduceFnRunner</c> for one stage,
 /// specialized by its generic parameters. Elements are added with their key, window and timestamp; the
-/// watermark and processing time advance; panes fire per the trigger into <see cref="Fired"/>, which the
+/// watermark and processing time advance; panes fire per the trigger into <see cref="GroupingPanes{TKey, TOutput}.Fired"/>, which the
 /// generated code drains into the rest of its stage.
 /// </summary>
 /// <remarks>
@@ -71,8 +71,8 @@ public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, P
 /// Beam's <c>ReduceFnRunner</c> does, and earlier when a key's new windows outnumber its merged ones, so that the
 /// merges cost O(log n) per element, amortized.</para>
 /// <para>Semantics (Beam's): an element whose window's garbage collection time is behind the input
-/// watermark is dropped and counted (<see cref="DroppedLate"/>); an element for a window whose trigger has
-/// finished is dropped and counted (<see cref="DroppedClosed"/>). When the trigger fires, a pane is emitted
+/// watermark is dropped and counted (<see cref="GroupingPanes{TKey, TOutput}.DroppedLate"/>); an element for a window whose trigger has
+/// finished is dropped and counted (<see cref="GroupingPanes{TKey, TOutput}.DroppedClosed"/>). When the trigger fires, a pane is emitted
 /// with <see cref="PaneInfo"/> described as Beam's <c>PaneInfoTracker</c> does; at garbage collection a final
 /// pane is emitted if it has new data (or always, with <see cref="ClosingBehavior.FireAlways"/>); the on-time
 /// pane is emitted even when empty unless <see cref="OnTimeBehavior.FireIfNonEmpty"/>. Output timestamps
@@ -88,7 +88,7 @@ public readonly record struct FailedPane<TKey>(TKey Key, BoundedWindow Window, P
 /// <typeparam name="TAccum">The accumulator type.</typeparam>
 /// <typeparam name="TOutput">The output type.</typeparam>
 /// <typeparam name="TCombineFn">The combine function (a struct for direct calls).</typeparam>
-public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
+public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn> : GroupingPanes<TKey, TOutput>
     where TKey : notnull
     where TCombineFn : ICombineFn<TInput, TAccum, TOutput>
 {
@@ -101,8 +101,6 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private readonly List<SlotTimer> _unscheduled = new();
     private readonly TimerQueue<SlotTimer> _processingTimers = new();
     private readonly List<int> _touched = new();
-    private readonly List<FiredPane<TKey, TOutput>> _fired = new();
-    private readonly List<FailedPane<TKey>> _failed = new();
     private TCombineFn _fn;
     private Slot[] _slots = new Slot[64];
 
@@ -148,9 +146,6 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     private readonly List<BoundedWindow> _mergeMembers = new();
     private readonly List<(int First, int Count, BoundedWindow Result)> _mergeGroups = new();
 
-    /// <summary>The input watermark.</summary>
-    public Instant InputWatermark { get; private set; } = Instant.MinValue;
-
     /// <summary>
     /// The output watermark: the input watermark held back by the output timestamps of panes not yet emitted
     /// (Beam's watermark holds), so downstream groupings do not see those panes as late. With the end-of-window
@@ -190,43 +185,13 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
     }
 
-    /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/>.</summary>
-    public Instant ProcessingTime { get; private set; } = Instant.MinValue;
-
     /// <summary>
-    /// The earliest processing-time deadline of a window's trigger (after <see cref="ProcessingTime"/>), or null when no
+    /// The earliest processing-time deadline of a window's trigger (after <see cref="GroupingPanes{TKey, TOutput}.ProcessingTime"/>), or null when no
     /// trigger waits on processing time: a runner with a clock arms a timer for it, and advancing processing time to it
     /// evaluates the triggers that were waiting. It may be the deadline of a window that has fired or been freed since;
     /// advancing to it then fires nothing, and the next deadline follows.
     /// </summary>
     public Instant? NextProcessingDeadline => _processingTimers.TryPeek(out _, out var time) ? new Instant(time) : null;
-
-    /// <summary>Elements dropped because their window had expired (behind the watermark by more than the allowed lateness).</summary>
-    public long DroppedLate { get; private set; }
-
-    /// <summary>Elements dropped because their window's trigger had finished.</summary>
-    public long DroppedClosed { get; private set; }
-
-    /// <summary>Panes emitted so far.</summary>
-    public long PanesFired { get; private set; }
-
-    /// <summary>Live key-window states (for the state-size metric).</summary>
-    public int LiveWindows { get; private set; }
-
-    /// <summary>The panes fired and not yet taken; drain, then call <see cref="ClearFired"/>.</summary>
-    public List<FiredPane<TKey, TOutput>> Fired => _fired;
-
-    /// <summary>Forgets the panes in <see cref="Fired"/> once the caller has delivered them.</summary>
-    public void ClearFired() => _fired.Clear();
-
-    /// <summary>
-    /// Panes that fired but could not be extracted (the combine function threw): the firing went on past them; the caller
-    /// reports them, then calls <see cref="ClearFailed"/>. The pane's index is used, as if it had been emitted.
-    /// </summary>
-    public List<FailedPane<TKey>> Failed => _failed;
-
-    /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
-    public void ClearFailed() => _failed.Clear();
 
     /// <summary>
     /// Adds an element to its key and window. Returns false when it was dropped (late or closed window).
@@ -1353,7 +1318,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
                 : GcTime(slot.Window);
             if (TryExtract(ref slot, pane, out var value))
             {
-                _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
+                FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), slot.Window, pane));
                 PanesFired++;
             }
         }
@@ -1371,7 +1336,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
 
     /// <summary>
     /// The pane's value. The combine function is user code: if it throws, this pane is lost and reported by the caller
-    /// (<see cref="Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
+    /// (<see cref="GroupingPanes{TKey, TOutput}.Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryExtract(ref Slot slot, PaneInfo pane, out TOutput value)
@@ -1383,7 +1348,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
         catch (Exception error)
         {
-            _failed.Add(new FailedPane<TKey>(slot.Key, slot.Window, pane, error));
+            FailedPanes.Add(new FailedPane<TKey>(slot.Key, slot.Window, pane, error));
             value = default!;
             return false;
         }

@@ -14,7 +14,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     /// (open sessions with their key, interval and accumulator; merged and free ones with their links), the keys' lists,
     /// the wheel's buckets and the overflow queue in order. Restoring it gives back this very state, so the panes that
     /// fire afterwards, and their order, are those of a run that did not stop. Call it between two calls (when
-    /// <see cref="Fired"/> and <see cref="Failed"/> have been drained).
+    /// <see cref="GroupingPanes{TKey, TOutput}.Fired"/> and <see cref="GroupingPanes{TKey, TOutput}.Failed"/> have been drained).
     /// </summary>
     /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
     /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
@@ -23,7 +23,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
         }
@@ -252,7 +252,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(owns);
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: sessions are adopted only while a checkpoint is restored.");
         }

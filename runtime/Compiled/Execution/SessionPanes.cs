@@ -28,7 +28,7 @@ namespace Compiled.Execution;
 /// keeps its map entry for its next session, up to twice as many such keys as open sessions (then they are removed), so
 /// steady state allocates nothing per element and the map stays in proportion to the state.</para>
 /// <para>Semantics (Beam's, as the keyed panes give them for this strategy): an element whose proto-session
-/// <c>[t, t + gap)</c> ends at or behind the input watermark is dropped and counted (<see cref="DroppedLate"/>); otherwise
+/// <c>[t, t + gap)</c> ends at or behind the input watermark is dropped and counted (<see cref="GroupingPanes{TKey, TOutput}.DroppedLate"/>); otherwise
 /// it merges with every open session of its key that it overlaps (accumulators merged into the earliest, in the order of
 /// their starts) or opens a new one. A session fires when the watermark passes its last millisecond: one pane, first,
 /// last and on time, index 0, timestamped at the end of the window. Sessions due at the same time fire in the order they
@@ -40,7 +40,7 @@ namespace Compiled.Execution;
 /// <typeparam name="TOutput">The output type.</typeparam>
 /// <typeparam name="TCombineFn">The combine function (a struct for direct calls).</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
+public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombineFn> : GroupingPanes<TKey, TOutput>
     where TKey : notnull
     where TCombineFn : ICombineFn<TInput, TAccum, TOutput>
 {
@@ -51,8 +51,6 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     private const byte Dead = 2;
 
     private readonly Dictionary<TKey, int> _heads;
-    private readonly List<FiredPane<TKey, TOutput>> _fired = new();
-    private readonly List<FailedPane<TKey>> _failed = new();
     private readonly TimerQueue<int> _overflow = new();
     private readonly List<int> _noted = new(); // sessions opened while the watermark is at its minimum, in order
     private TCombineFn _fn;
@@ -81,41 +79,11 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         _heads = new Dictionary<TKey, int>(comparer);
     }
 
-    /// <summary>The input watermark.</summary>
-    public Instant InputWatermark { get; private set; } = Instant.MinValue;
-
     /// <summary>The output watermark: with end-of-window timestamps, no pane is held behind the input watermark.</summary>
     public Instant OutputWatermark => InputWatermark;
 
-    /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/> (the default trigger does not use it).</summary>
-    public Instant ProcessingTime { get; private set; } = Instant.MinValue;
-
     /// <summary>No trigger waits on processing time: always null.</summary>
     public Instant? NextProcessingDeadline => null;
-
-    /// <summary>Elements dropped because their proto-session had expired (ended at or behind the watermark).</summary>
-    public long DroppedLate { get; private set; }
-
-    /// <summary>Always 0: a session's trigger never finishes before the session is freed.</summary>
-    public long DroppedClosed => 0;
-
-    /// <summary>Panes emitted so far.</summary>
-    public long PanesFired { get; private set; }
-
-    /// <summary>Open sessions (for the state-size metric).</summary>
-    public int LiveWindows { get; private set; }
-
-    /// <summary>The panes fired and not yet taken; drain, then call <see cref="ClearFired"/>.</summary>
-    public List<FiredPane<TKey, TOutput>> Fired => _fired;
-
-    /// <summary>Forgets the panes in <see cref="Fired"/> once the caller has delivered them.</summary>
-    public void ClearFired() => _fired.Clear();
-
-    /// <summary>Panes that fired but whose output the combine function failed to extract; report, then <see cref="ClearFailed"/>.</summary>
-    public List<FailedPane<TKey>> Failed => _failed;
-
-    /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
-    public void ClearFailed() => _failed.Clear();
 
     /// <summary>Adds an element to its key's sessions. Returns false when it was dropped as late.</summary>
     /// <param name="key">The key.</param>
@@ -584,7 +552,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         var window = BoundedWindow.Interval(new Instant(slot.Start), new Instant(slot.End));
         if (TryExtract(ref slot, window, out var value))
         {
-            _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(slot.End - 1), window, PaneInfo.OnTimeAndOnly));
+            FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(slot.End - 1), window, PaneInfo.OnTimeAndOnly));
             PanesFired++;
         }
 
@@ -621,7 +589,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         _emptyKeys = 0;
     }
 
-    /// <summary>The pane's value; if the combine function throws, the pane is reported in <see cref="Failed"/> and firing goes on.</summary>
+    /// <summary>The pane's value; if the combine function throws, the pane is reported in <see cref="GroupingPanes{TKey, TOutput}.Failed"/> and firing goes on.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryExtract(ref Slot slot, BoundedWindow window, out TOutput value)
     {
@@ -632,7 +600,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         }
         catch (Exception error)
         {
-            _failed.Add(new FailedPane<TKey>(slot.Key, window, PaneInfo.OnTimeAndOnly, error));
+            FailedPanes.Add(new FailedPane<TKey>(slot.Key, window, PaneInfo.OnTimeAndOnly, error));
             value = default!;
             return false;
         }

@@ -15,7 +15,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// (live ones with their key, bucket, accumulator, trigger cells and pane bookkeeping; free ones with their link), every
     /// bucket with its window and its keys' slots in the order they came, and the timer queues in the order they leave.
     /// Restoring it gives back this very state, so the panes that fire afterwards, and their order, are those of a run
-    /// that did not stop. Call it between two calls (when <see cref="Fired"/> and <see cref="Failed"/> have been drained).
+    /// that did not stop. Call it between two calls (when <see cref="GroupingPanes{TKey, TOutput}.Fired"/> and <see cref="GroupingPanes{TKey, TOutput}.Failed"/> have been drained).
     /// </summary>
     /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
     /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
@@ -24,7 +24,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
         }
@@ -247,7 +247,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(owns);
-        if (_fired.Count != 0 || _failed.Count != 0)
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
         {
             throw new InvalidOperationException("Panes that fired have not been taken yet: windows are adopted only while a checkpoint is restored.");
         }

@@ -34,7 +34,7 @@ namespace Compiled.Execution;
 /// <typeparam name="TAccum">The accumulator type.</typeparam>
 /// <typeparam name="TOutput">The output type.</typeparam>
 /// <typeparam name="TCombineFn">The combine function (a struct for direct calls).</typeparam>
-public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
+public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCombineFn> : GroupingPanes<TKey, TOutput>
     where TKey : notnull
     where TCombineFn : ICombineFn<TInput, TAccum, TOutput>
 {
@@ -51,8 +51,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private readonly TimerQueue<SlotTimer> _eventTimers = new();
     private readonly TimerQueue<SlotTimer> _processingTimers = new();
     private readonly List<int> _touched = new();
-    private readonly List<FiredPane<TKey, TOutput>> _fired = new();
-    private readonly List<FailedPane<TKey>> _failed = new();
     private TCombineFn _fn;
     private Slot[] _slots = new Slot[64];
 
@@ -130,45 +128,15 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         _ => (FiringKind.ProcessingTime, firing.Argument),
     };
 
-    /// <summary>The input watermark.</summary>
-    public Instant InputWatermark { get; private set; } = Instant.MinValue;
-
     /// <summary>The output watermark: with end-of-window timestamps no pane is behind the input watermark, so it is that.</summary>
     public Instant OutputWatermark => InputWatermark;
 
-    /// <summary>The processing time last given to <see cref="AdvanceProcessingTime"/>.</summary>
-    public Instant ProcessingTime { get; private set; } = Instant.MinValue;
-
     /// <summary>
-    /// The earliest processing-time deadline of a window's trigger (after <see cref="ProcessingTime"/>), or null when no
+    /// The earliest processing-time deadline of a window's trigger (after <see cref="GroupingPanes{TKey, TOutput}.ProcessingTime"/>), or null when no
     /// trigger waits on processing time. It may be the deadline of a pane that has fired since; advancing to it then
     /// fires nothing, and the next deadline follows.
     /// </summary>
     public Instant? NextProcessingDeadline => _processingTimers.TryPeek(out _, out var time) ? new Instant(time) : null;
-
-    /// <summary>Elements dropped because their window had expired (behind the watermark by more than the allowed lateness).</summary>
-    public long DroppedLate { get; private set; }
-
-    /// <summary>Elements dropped because their window's trigger had finished.</summary>
-    public long DroppedClosed { get; private set; }
-
-    /// <summary>Panes emitted so far.</summary>
-    public long PanesFired { get; private set; }
-
-    /// <summary>Live key-window states (for the state-size metric).</summary>
-    public int LiveWindows { get; private set; }
-
-    /// <summary>The panes fired and not yet taken; drain, then call <see cref="ClearFired"/>.</summary>
-    public List<FiredPane<TKey, TOutput>> Fired => _fired;
-
-    /// <summary>Forgets the panes in <see cref="Fired"/> once the caller has delivered them.</summary>
-    public void ClearFired() => _fired.Clear();
-
-    /// <summary>Panes that fired but could not be extracted (the combine function threw); report them, then call <see cref="ClearFailed"/>.</summary>
-    public List<FailedPane<TKey>> Failed => _failed;
-
-    /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
-    public void ClearFailed() => _failed.Clear();
 
     /// <summary>
     /// Adds an element to its key and window. Returns false when it was dropped (late or closed window).
@@ -623,7 +591,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 : GcTime(window);
             if (TryExtract(ref hot, slot.Key, window, pane, out var value))
             {
-                _fired.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
+                FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
                 PanesFired++;
             }
         }
@@ -641,7 +609,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
     /// <summary>
     /// The pane's value. The combine function is user code: if it throws, this pane is lost and reported by the caller
-    /// (<see cref="Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
+    /// (<see cref="GroupingPanes{TKey, TOutput}.Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryExtract(ref Hot hot, TKey key, BoundedWindow window, PaneInfo pane, out TOutput value)
@@ -653,7 +621,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
         catch (Exception error)
         {
-            _failed.Add(new FailedPane<TKey>(key, window, pane, error));
+            FailedPanes.Add(new FailedPane<TKey>(key, window, pane, error));
             value = default!;
             return false;
         }
