@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using Compiled.Coders;
 
 namespace Compiled.Execution;
 
@@ -54,4 +56,74 @@ public abstract class GroupingPanes<TKey, TOutput>
 
     /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
     public void ClearFailed() => FailedPanes.Clear();
+
+    /// <summary>Refuses a checkpoint or an adoption while fired or failed panes wait to be taken (they happen between calls).</summary>
+    /// <param name="what">What is refused, for the message.</param>
+    /// <exception cref="InvalidOperationException">Panes wait.</exception>
+    private protected void EnsureTaken(string what)
+    {
+        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
+        {
+            throw new InvalidOperationException("Panes that fired have not been taken yet: " + what + ".");
+        }
+    }
+
+    /// <summary>The head of a checkpoint: its layout, the watermark and processing time, the drops, panes fired and live windows.</summary>
+    /// <param name="writer">Where it goes.</param>
+    /// <param name="layout">The layout of what follows.</param>
+    private protected void WriteHead(ref CoderWriter writer, byte layout)
+    {
+        writer.WriteByte(layout);
+        writer.WriteInstant(InputWatermark);
+        writer.WriteInstant(ProcessingTime);
+        writer.WriteInt64(DroppedLate);
+        writer.WriteInt64(DroppedClosed);
+        writer.WriteInt64(PanesFired);
+        writer.WriteInt32(LiveWindows);
+    }
+
+    /// <summary>Reads what <see cref="WriteHead"/> wrote into new panes.</summary>
+    /// <param name="reader">The checkpoint.</param>
+    /// <param name="layout">The layout these panes write.</param>
+    /// <param name="what">These panes' name, for the messages.</param>
+    /// <exception cref="InvalidOperationException">These panes are not new.</exception>
+    /// <exception cref="CoderException">The checkpoint is in another layout.</exception>
+    private protected void ReadHead(ref CoderReader reader, byte layout, string what)
+    {
+        if (InputWatermark != Instant.MinValue || ProcessingTime != Instant.MinValue || LiveWindows != 0)
+        {
+            throw new InvalidOperationException("A checkpoint is restored into new panes only.");
+        }
+
+        if (reader.ReadByte() != layout)
+        {
+            throw new CoderException("The " + what + " of the checkpoint are in another layout.");
+        }
+
+        InputWatermark = reader.ReadInstant();
+        ProcessingTime = reader.ReadInstant();
+        DroppedLate = reader.ReadInt64();
+        DroppedClosed = reader.ReadInt64();
+        PanesFired = reader.ReadInt64();
+        LiveWindows = reader.ReadInt32();
+    }
+
+    /// <summary>
+    /// An adopted part's watermark and processing time (the latest over the parts adopted; the first as it is) and, on one
+    /// new shard only, its counts.
+    /// </summary>
+    /// <param name="source">The part.</param>
+    /// <param name="first">Whether it is the first part adopted.</param>
+    /// <param name="counts">Whether its counts are added here.</param>
+    private protected void AdoptHead(GroupingPanes<TKey, TOutput> source, bool first, bool counts)
+    {
+        InputWatermark = first ? source.InputWatermark : Instant.Max(InputWatermark, source.InputWatermark);
+        ProcessingTime = first ? source.ProcessingTime : Instant.Max(ProcessingTime, source.ProcessingTime);
+        if (counts)
+        {
+            DroppedLate += source.DroppedLate;
+            DroppedClosed += source.DroppedClosed;
+            PanesFired += source.PanesFired;
+        }
+    }
 }

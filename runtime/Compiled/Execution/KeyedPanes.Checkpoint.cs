@@ -23,18 +23,9 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
-        {
-            throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
-        }
+        EnsureTaken("a checkpoint is written between two calls");
 
-        writer.WriteByte(CheckpointLayout);
-        writer.WriteInstant(InputWatermark);
-        writer.WriteInstant(ProcessingTime);
-        writer.WriteInt64(DroppedLate);
-        writer.WriteInt64(DroppedClosed);
-        writer.WriteInt64(PanesFired);
-        writer.WriteInt32(LiveWindows);
+        WriteHead(ref writer, CheckpointLayout);
         writer.WriteInt32(_used);
         writer.WriteInt32(_free);
         for (var i = 0; i < _used; i++)
@@ -133,19 +124,8 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(owns);
-        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
-        {
-            throw new InvalidOperationException("Panes that fired have not been taken yet: windows are adopted only while a checkpoint is restored.");
-        }
-
-        InputWatermark = first ? source.InputWatermark : Instant.Max(InputWatermark, source.InputWatermark);
-        ProcessingTime = first ? source.ProcessingTime : Instant.Max(ProcessingTime, source.ProcessingTime);
-        if (counts)
-        {
-            DroppedLate += source.DroppedLate;
-            DroppedClosed += source.DroppedClosed;
-            PanesFired += source.PanesFired;
-        }
+        EnsureTaken("windows are adopted only while a checkpoint is restored");
+        AdoptHead(source, first, counts);
 
         // Where each adopted slot of the source went here: its timers are queued again as they were queued there (at
         // the same times, a grown session's at its old time too), so that the panes fire as the source's would have.
@@ -258,22 +238,12 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (_used != 0 || InputWatermark != Instant.MinValue || ProcessingTime != Instant.MinValue)
+        if (_used != 0)
         {
             throw new InvalidOperationException("A checkpoint is restored into new panes only.");
         }
 
-        if (reader.ReadByte() != CheckpointLayout)
-        {
-            throw new CoderException("The keyed panes of the checkpoint are in another layout.");
-        }
-
-        InputWatermark = reader.ReadInstant();
-        ProcessingTime = reader.ReadInstant();
-        DroppedLate = reader.ReadInt64();
-        DroppedClosed = reader.ReadInt64();
-        PanesFired = reader.ReadInt64();
-        LiveWindows = reader.ReadInt32();
+        ReadHead(ref reader, CheckpointLayout, "keyed panes");
         var used = reader.ReadInt32();
         _free = reader.ReadInt32();
         if (used < 0 || used > reader.Remaining || LiveWindows < 0 || LiveWindows > used || _free < -1 || _free >= Math.Max(used, 1))

@@ -23,10 +23,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
-        {
-            throw new InvalidOperationException("Panes that fired have not been taken yet: a checkpoint is written between two calls.");
-        }
+        EnsureTaken("a checkpoint is written between two calls");
 
         writer.WriteByte(CheckpointLayout);
         writer.WriteInstant(InputWatermark);
@@ -252,18 +249,8 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(owns);
-        if (FiredPanes.Count != 0 || FailedPanes.Count != 0)
-        {
-            throw new InvalidOperationException("Panes that fired have not been taken yet: sessions are adopted only while a checkpoint is restored.");
-        }
-
-        InputWatermark = first ? source.InputWatermark : Instant.Max(InputWatermark, source.InputWatermark);
-        ProcessingTime = first ? source.ProcessingTime : Instant.Max(ProcessingTime, source.ProcessingTime);
-        if (counts)
-        {
-            DroppedLate += source.DroppedLate;
-            PanesFired += source.PanesFired;
-        }
+        EnsureTaken("sessions are adopted only while a checkpoint is restored");
+        AdoptHead(source, first, counts);
 
         // The adopted sessions wait in the overflow queue (by end; the wheel is walked again from the next watermark on).
         WheelToOverflow();
