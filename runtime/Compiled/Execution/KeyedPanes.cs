@@ -378,12 +378,7 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
     }
 
-    private long GcTime(BoundedWindow window)
-    {
-        var max = window.MaxTimestamp.Millis;
-        var globalMax = BoundedWindow.Global.MaxTimestamp.Millis;
-        return max >= globalMax - _options.AllowedLatenessMillis ? Math.Max(max, globalMax) : max + _options.AllowedLatenessMillis;
-    }
+    private long GcTime(BoundedWindow window) => WindowMath.GarbageCollectionTime(window, _options.AllowedLatenessMillis);
 
     private long NextEventTimer(ref Slot slot)
     {

@@ -477,12 +477,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
     }
 
-    private long GcTime(BoundedWindow window)
-    {
-        var max = window.MaxTimestamp.Millis;
-        var globalMax = BoundedWindow.Global.MaxTimestamp.Millis;
-        return max >= globalMax - _options.AllowedLatenessMillis ? Math.Max(max, globalMax) : max + _options.AllowedLatenessMillis;
-    }
+    private long GcTime(BoundedWindow window) => WindowMath.GarbageCollectionTime(window, _options.AllowedLatenessMillis);
 
     private long NextEventTimer(ref Bucket bucket)
     {

@@ -13,6 +13,20 @@ internal static class WindowMath
     internal static long EndOfGlobalWindowMillis => BoundedWindow.Global.MaxTimestamp.Millis + 1;
 
     /// <summary>
+    /// When a window's state is garbage collected (Beam's <c>LateDataUtils.garbageCollectionTime</c>): its max timestamp plus
+    /// the allowed lateness, never past the end of the global window (and never before the window's own max timestamp).
+    /// </summary>
+    /// <param name="window">The window.</param>
+    /// <param name="allowedLatenessMillis">The allowed lateness.</param>
+    /// <returns>The time, in milliseconds.</returns>
+    internal static long GarbageCollectionTime(BoundedWindow window, long allowedLatenessMillis)
+    {
+        var max = window.MaxTimestamp.Millis;
+        var globalMax = BoundedWindow.Global.MaxTimestamp.Millis;
+        return max >= globalMax - allowedLatenessMillis ? Math.Max(max, globalMax) : max + allowedLatenessMillis;
+    }
+
+    /// <summary>
     /// <paramref name="value"/> mod <paramref name="modulus"/>, always in [0, modulus). Beam's Java
     /// uses the truncating <c>%</c>, which goes negative for timestamps before
     /// <c>offset - size</c>; see <see cref="FixedWindows"/> for why we floor instead.
