@@ -26,9 +26,15 @@ public sealed partial class PipelineGenerator
 
             /// <summary>
             /// The transform's state says whether an advance of the watermark or processing time fires nothing, and then
-            /// takes it (TryAdvanceWatermarkQuietly, TryAdvanceProcessingTimeQuietly): window buckets and open sessions.
+            /// takes it (TryAdvanceWatermarkQuietly, TryAdvanceProcessingTimeQuietly): window buckets, open sessions, and keyed
+            /// window panes with end-of-window timestamps (other timestamp combiners hold the watermark of what is below them).
             /// </summary>
-            private bool SaysWhenQuiet(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.WindowBuckets or StateLayout.OpenSessions;
+            private bool SaysWhenQuiet(TransformSpec t) => _plan.LayoutOf(t.Id) switch
+            {
+                StateLayout.WindowBuckets or StateLayout.OpenSessions => true,
+                StateLayout.KeyedWindowPanes => t.OutputWindowing!.TimestampCombiner == "EndOfWindow",
+                _ => false,
+            };
 
             /// <summary>The plan keeps this transform's sessions open per key (SessionPanes: the default strategy, no triggers).</summary>
             private bool UsesOpenSessions(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.OpenSessions;

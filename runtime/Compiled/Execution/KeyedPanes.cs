@@ -350,6 +350,52 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
         }
     }
 
+    /// <summary>
+    /// Advances the watermark when that fires nothing (no bundle waits for its evaluation or its merges, no timer was noted
+    /// before the first watermark, and no event-time timer is behind the new watermark), and says so; otherwise changes
+    /// nothing and returns false, and the caller takes <see cref="AdvanceWatermark"/>'s full path. A runner advances
+    /// through it without taking its call's gate (with end-of-window timestamps, where nothing holds the watermark).
+    /// </summary>
+    /// <param name="watermark">The new watermark.</param>
+    /// <returns>True when the watermark moved (or stayed) and nothing fired.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryAdvanceWatermarkQuietly(Instant watermark)
+    {
+        if (_touched.Count != 0 || _dirtyKeys.Count != 0 || _unscheduled.Count != 0 || _eventTimers.EarliestTime < watermark.Millis)
+        {
+            return false;
+        }
+
+        if (watermark > InputWatermark)
+        {
+            InputWatermark = watermark;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Advances processing time when that fires nothing (no bundle waits, no deadline at or before the new time), and says
+    /// so; otherwise changes nothing and returns false, and the caller takes <see cref="AdvanceProcessingTime"/>'s full path.
+    /// </summary>
+    /// <param name="now">The new processing time.</param>
+    /// <returns>True when processing time moved (or stayed) and nothing fired.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryAdvanceProcessingTimeQuietly(Instant now)
+    {
+        if (_touched.Count != 0 || _dirtyKeys.Count != 0 || _processingTimers.EarliestTime <= now.Millis)
+        {
+            return false;
+        }
+
+        if (now > ProcessingTime)
+        {
+            ProcessingTime = now;
+        }
+
+        return true;
+    }
+
     /// <summary>Advances processing time: processing-time triggers whose deadline has passed are evaluated.</summary>
     public void AdvanceProcessingTime(Instant now)
     {
