@@ -179,7 +179,9 @@ public sealed partial class PipelineGenerator
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
                     // The buckets' checks come last and advance them when nothing fires: should one refuse, the full call follows,
                     // and a bucket already advanced has nothing to fire at that watermark.
-                    w.Open("if (__state == 0" + (inline.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
+                    // With a clock set, a call's end re-arms it (a partition's flush of what it sent among others): such a runner
+                    // takes the call.
+                    w.Open("if (__state == 0" + (ClockDriven ? " && _timeProvider is null" : string.Empty) + (inline.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
                            string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) +
                            string.Concat(bucketed.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)")) + ")");
                     w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
@@ -372,7 +374,7 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line(Inline);
                     w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
-                    w.Open("if (__state == 0" + string.Concat(paned.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceProcessingTimeQuietly(now)")) + ")");
+                    w.Open("if (__state == 0" + (ClockDriven ? " && _timeProvider is null" : string.Empty) + string.Concat(paned.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceProcessingTimeQuietly(now)")) + ")");
                     w.Line("// Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.");
                     w.Open("if (now > _processingTime)");
                     w.Line("_processingTime = now;");

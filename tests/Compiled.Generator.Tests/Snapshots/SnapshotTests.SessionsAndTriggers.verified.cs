@@ -968,7 +968,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                if (__state == 0 && _panes4.TryAdvanceWatermarkQuietly(watermark) && _panes8.TryAdvanceWatermarkQuietly(watermark))
+                if (__state == 0 && _timeProvider is null && _panes4.TryAdvanceWatermarkQuietly(watermark) && _panes8.TryAdvanceWatermarkQuietly(watermark))
                 {
                     // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
                     if (watermark.Millis > _inputWatermarkPlays.Millis)
@@ -1276,7 +1276,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceProcessingTime(global::Compiled.Instant now)
             {
-                if (__state == 0 && _panes4.TryAdvanceProcessingTimeQuietly(now) && _panes8.TryAdvanceProcessingTimeQuietly(now))
+                if (__state == 0 && _timeProvider is null && _panes4.TryAdvanceProcessingTimeQuietly(now) && _panes8.TryAdvanceProcessingTimeQuietly(now))
                 {
                     // Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.
                     if (now > _processingTime)
