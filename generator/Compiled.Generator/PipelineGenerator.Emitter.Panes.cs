@@ -19,10 +19,7 @@ public sealed partial class PipelineGenerator
             /// The plan keeps this transform's state in keyed window panes (KeyedPanes), in window buckets (WindowBucketPanes),
             /// or in open sessions (SessionPanes), which have the same surface: the runner drives them alike.
             /// </summary>
-            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
-
-            /// <summary>The plan keeps this transform's state in window buckets (WindowBucketPanes).</summary>
-            private bool UsesWindowBuckets(TransformSpec t) => _plan.LayoutOf(t.Id) == StateLayout.WindowBuckets;
+            private bool UsesPanes(TransformSpec t) => _plan.LayoutOf(t.Id).IsPanes();
 
             /// <summary>
             /// The transform's state says whether an advance of the watermark or processing time fires nothing, and then

@@ -166,24 +166,23 @@ public sealed partial class PipelineGenerator
                 // is windowed (their holds would bound it).
                 var statefuls = _t.Where(IsStatefulParDo).ToList();
                 var quietStateful = statefuls.All(t => !t.Stateful!.SortsInput && _plan.States[t.Id].HeldBy.Count == 0) && (statefuls.Count == 0 || windowed.Count == 0);
-                // Window buckets and open sessions join it too: they say whether an advance fires nothing (no window's end or
-                // garbage collection behind the new watermark, no bundle waiting; no session ending), and such an advance
-                // only moves their watermark.
+                // Panes join it when they say whether an advance fires nothing (SaysWhenQuiet: no timer behind the new
+                // watermark, no bundle waiting), and such an advance only moves their watermark.
                 var inline = windowed.Where(t => !UsesPanes(t)).ToList();
-                var bucketed = windowed.Where(UsesPanes).ToList();
-                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && bucketed.All(SaysWhenQuiet) && quietStateful && !AnySideInputReader;
+                var panes = windowed.Where(UsesPanes).ToList();
+                var quiet = _inputs.Count == 1 && _inputs[0].IdlenessMs == 0 && panes.All(SaysWhenQuiet) && quietStateful && !AnySideInputReader;
                 if (quiet)
                 {
                     var only = Names.ToPascal(_inputs[0].Name!);
                     w.Line(Inline);
                     w.Open("public void AdvanceWatermark(global::Compiled.Instant watermark)");
-                    // The buckets' checks come last and advance them when nothing fires: should one refuse, the full call follows,
-                    // and a bucket already advanced has nothing to fire at that watermark.
+                    // The panes' checks come last and advance them when nothing fires: should one refuse, the full call follows,
+                    // and panes already advanced have nothing to fire at that watermark.
                     // With a clock set, a call's end re-arms it (a partition's flush of what it sent among others): such a runner
                     // takes the call.
                     w.Open("if (__state == 0" + (ClockDriven ? " && _timeProvider is null" : string.Empty) + (inline.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
                            string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) +
-                           string.Concat(bucketed.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)")) + ")");
+                           string.Concat(panes.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)")) + ")");
                     w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
                     w.Open("if (watermark.Millis > _inputWatermark" + only + ".Millis)");
                     w.Line("_inputWatermark" + only + " = watermark;");
@@ -192,7 +191,6 @@ public sealed partial class PipelineGenerator
                     {
                         w.Line("_wm" + N(t.Id) + " = watermark;");
                     }
-
 
                     foreach (var t in statefuls)
                     {
@@ -321,7 +319,7 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
                     if (paned.All(SaysWhenQuiet) && paned.Count == 1)
                     {
-                        // Window buckets evaluate a bundle only when one waits, open sessions never: once per push, a few compares, inlined.
+                        // Panes that advance quietly evaluate a bundle only when one waits: once per push, a few compares, inlined.
                         w.Line(Inline);
                     }
 
@@ -365,9 +363,8 @@ public sealed partial class PipelineGenerator
                 w.Line("/// Advances processing time: processing-time triggers (AfterProcessingTime, early and late firings on a delay)");
                 w.Line("/// whose deadline has passed fire their panes. An earlier time than the current one is ignored.");
                 w.Line("/// </summary>");
-                // Window buckets that say an advance fires nothing (no deadline at or before it, no bundle waiting), and open
-                // sessions (which never wait on processing time), only move their processing time: then, as a quiet
-                // watermark advance, it skips the call's gate. Idle inputs and timers of
+                // Panes that say an advance fires nothing (no deadline at or before it, no bundle waiting) only move their
+                // processing time: then, as a quiet watermark advance, it skips the call's gate. Idle inputs and timers of
                 // stateful ParDos take the full call.
                 var quietTime = paned.Count > 0 && paned.All(SaysWhenQuiet) && !_inputs.Any(i => i.IdlenessMs > 0) && !_t.Any(HasProcessingTimers);
                 if (quietTime)
@@ -375,11 +372,10 @@ public sealed partial class PipelineGenerator
                     w.Line(Inline);
                     w.Open("public void AdvanceProcessingTime(global::Compiled.Instant now)");
                     w.Open("if (__state == 0" + (ClockDriven ? " && _timeProvider is null" : string.Empty) + string.Concat(paned.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceProcessingTimeQuietly(now)")) + ")");
-                    w.Line("// Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.");
+                    w.Line("// Nothing fires: processing time moves (the panes' moved as they said so), and that is all.");
                     w.Open("if (now > _processingTime)");
                     w.Line("_processingTime = now;");
                     w.Close();
-
                     WritePartitionForward(w, "_watermark");
                     w.Line("return;");
                     w.Close();

@@ -20,7 +20,7 @@ public sealed partial class PipelineGenerator
             {
                 var layout = layouts[t.Id];
                 var exchange = ExchangeOf(t, layout);
-                var partials = exchange != ExchangeKind.None && layout is not (StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions) && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
+                var partials = exchange != ExchangeKind.None && !layout.IsPanes() && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
@@ -174,7 +174,7 @@ public sealed partial class PipelineGenerator
             foreach (var state in states)
             {
                 var t = transforms[state.Transform];
-                if (state.Layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions && t.Kind == TransformKind.CoGroupByKey)
+                if (state.Layout.IsPanes() && t.Kind == TransformKind.CoGroupByKey)
                 {
                     return "#" + Num(t.Id) + " " + t.Label + " joins on keyed window panes, whose elements the parallel runner does not exchange yet";
                 }
@@ -325,7 +325,7 @@ public sealed partial class PipelineGenerator
             ExchangeKind.None => string.Empty,
             ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
             ExchangeKind.ToOne => "a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ": each shard " +
-                (layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions ? "sends its elements to shard 0" : "accumulates its part" + PerWindow(layout) + ", and shard 0 merges the accumulators"),
+                (layout.IsPanes() ? "sends its elements to shard 0" : "accumulates its part" + PerWindow(layout) + ", and shard 0 merges the accumulators"),
             _ => "by key group: a key meets its state on the shard that owns its key group; " + (partials
                 ? (t.Kind is TransformKind.GroupByKey or TransformKind.CoGroupByKey or TransformKind.Distinct
                     ? "each shard " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups") + " its part first" + PerWindow(layout) + " and ships that"

@@ -61,6 +61,18 @@ internal enum StateLayout
     KeyedUserState,
 }
 
+/// <summary>What the layouts have in common that the planner and the emitter ask about.</summary>
+internal static class StateLayouts
+{
+    /// <summary>
+    /// Keyed window panes, window buckets and open sessions: panes that fire per the watermark (and the trigger) and that
+    /// the runner drives through the same surface (Add, EndBundle, AdvanceWatermark, AdvanceProcessingTime, Fired).
+    /// </summary>
+    /// <param name="layout">The layout.</param>
+    /// <returns>True for those three.</returns>
+    public static bool IsPanes(this StateLayout layout) => layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
+}
+
 /// <summary>How the elements (or partial states) of a stateful transform travel between shards of the parallel runner.</summary>
 internal enum ExchangeKind
 {

@@ -1278,7 +1278,7 @@ namespace Snapshots
             {
                 if (__state == 0 && _timeProvider is null && _panes4.TryAdvanceProcessingTimeQuietly(now) && _panes8.TryAdvanceProcessingTimeQuietly(now))
                 {
-                    // Nothing fires: processing time moves (the buckets' moved as they said so), and that is all.
+                    // Nothing fires: processing time moves (the panes' moved as they said so), and that is all.
                     if (now > _processingTime)
                     {
                         _processingTime = now;
