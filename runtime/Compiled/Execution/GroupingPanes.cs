@@ -57,6 +57,55 @@ public abstract class GroupingPanes<TKey, TOutput>
     /// <summary>Forgets the panes in <see cref="Failed"/> once the caller has reported them.</summary>
     public void ClearFailed() => FailedPanes.Clear();
 
+    /// <summary>
+    /// The quiet advance of the watermark that keyed window panes and window buckets share: refused (nothing changes) while
+    /// a bundle or a merge waits, or when the earliest event-time timer is behind the new watermark; else the watermark
+    /// moves (never back).
+    /// </summary>
+    /// <param name="pending">Whether a bundle's evaluation (or merges, or timers noted before the first watermark) waits.</param>
+    /// <param name="earliestTimer">The earliest event-time timer, <see cref="long.MaxValue"/> for none.</param>
+    /// <param name="watermark">The new watermark.</param>
+    /// <returns>True when the watermark moved (or stayed) and nothing fired.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private protected bool TryMoveWatermark(bool pending, long earliestTimer, Instant watermark)
+    {
+        if (pending || earliestTimer < watermark.Millis)
+        {
+            return false;
+        }
+
+        if (watermark > InputWatermark)
+        {
+            InputWatermark = watermark;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The quiet advance of processing time: refused (nothing changes) while a bundle or a merge waits, or when the
+    /// earliest deadline is at or before the new time; else processing time moves (never back).
+    /// </summary>
+    /// <param name="pending">Whether a bundle's evaluation (or merges) waits.</param>
+    /// <param name="earliestDeadline">The earliest processing-time deadline, <see cref="long.MaxValue"/> for none.</param>
+    /// <param name="now">The new processing time.</param>
+    /// <returns>True when processing time moved (or stayed) and nothing fired.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private protected bool TryMoveProcessingTime(bool pending, long earliestDeadline, Instant now)
+    {
+        if (pending || earliestDeadline <= now.Millis)
+        {
+            return false;
+        }
+
+        if (now > ProcessingTime)
+        {
+            ProcessingTime = now;
+        }
+
+        return true;
+    }
+
     /// <summary>Refuses a checkpoint or an adoption while fired or failed panes wait to be taken (they happen between calls).</summary>
     /// <param name="what">What is refused, for the message.</param>
     /// <exception cref="InvalidOperationException">Panes wait.</exception>

@@ -411,20 +411,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// <param name="watermark">The new watermark.</param>
     /// <returns>True when the watermark moved (or stayed) and nothing fired.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryAdvanceWatermarkQuietly(Instant watermark)
-    {
-        if (_touched.Count != 0 || _eventTimers.EarliestTime < watermark.Millis)
-        {
-            return false;
-        }
-
-        if (watermark > InputWatermark)
-        {
-            InputWatermark = watermark;
-        }
-
-        return true;
-    }
+    public bool TryAdvanceWatermarkQuietly(Instant watermark) => TryMoveWatermark(_touched.Count != 0, _eventTimers.EarliestTime, watermark);
 
     /// <summary>
     /// Advances processing time when that fires nothing (no bundle waits for its evaluation, and no deadline is at or before
@@ -434,20 +421,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// <param name="now">The new processing time.</param>
     /// <returns>True when processing time moved (or stayed) and nothing fired.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryAdvanceProcessingTimeQuietly(Instant now)
-    {
-        if (_touched.Count != 0 || _processingTimers.EarliestTime <= now.Millis)
-        {
-            return false;
-        }
-
-        if (now > ProcessingTime)
-        {
-            ProcessingTime = now;
-        }
-
-        return true;
-    }
+    public bool TryAdvanceProcessingTimeQuietly(Instant now) => TryMoveProcessingTime(_touched.Count != 0, _processingTimers.EarliestTime, now);
 
     /// <summary>Advances processing time: processing-time firings whose deadline has passed are evaluated.</summary>
     public void AdvanceProcessingTime(Instant now)
