@@ -47,7 +47,7 @@ public sealed partial class PipelineGenerator
             {
                 var first = plans[0];
                 var lanes = new LaneWriter(w, first.InputType);
-                var element = first.InputType == LaneType.Int32 ? "int" : "long";
+                var element = LaneWriter.ElementType(first.InputType);
                 // One combine: its partial results are sum, count, ...; several (a fan-out): sum0, count0, sum1, ...
                 string Suffix(int n) => plans.Count == 1 ? string.Empty : N(n);
                 w.Line("/// <summary>The span loop of input '" + Doc(input.Name) + "' in vector lanes: " + Doc(first.Text) + ".</summary>");
@@ -178,6 +178,18 @@ public sealed partial class PipelineGenerator
                         }
 
                         break;
+                    case LaneTerminal.OrderedSum:
+                        // Not a per-lane sum: the running sum itself, which the lanes join in element order.
+                        list.Add(("sum", "_acc" + N(terminal.Id)));
+                        break;
+                    case LaneTerminal.OrderedMean:
+                        list.Add(("sum", "_acc" + N(terminal.Id) + ".Sum"));
+                        if (masked)
+                        {
+                            list.Add(("count", counter + ".Zero"));
+                        }
+
+                        break;
                     case LaneTerminal.Count:
                     case LaneTerminal.CountFn:
                         if (masked)
@@ -188,8 +200,7 @@ public sealed partial class PipelineGenerator
                         break;
                     case LaneTerminal.Min:
                     case LaneTerminal.Max:
-                        var bound = plan.Kind == LaneTerminal.Min ? "MaxValue" : "MinValue";
-                        list.Add(("best", "new " + value + "(" + (plan.ValueType == LaneType.Int32 ? "int." : "long.") + bound + ")"));
+                        list.Add(("best", "new " + value + "(" + MinMaxIdentity(plan) + ")"));
                         if (masked)
                         {
                             list.Add(("any", counter + ".Zero"));
@@ -198,13 +209,18 @@ public sealed partial class PipelineGenerator
                         break;
                 }
 
-                if (masked && terminal.WithoutDefaults && plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum)
+                if (masked && terminal.WithoutDefaults && plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum or LaneTerminal.OrderedSum)
                 {
                     list.Add(("any", counter + ".Zero"));
                 }
 
                 return list;
             }
+
+            /// <summary>The identity of a lane minimum or maximum: what a lane that does not pass holds.</summary>
+            private static string MinMaxIdentity(LanePlan plan) => plan.ValueType.CSharpName() + "." + (plan.ValueType.IsFloatingPoint()
+                ? (plan.Kind == LaneTerminal.Min ? "PositiveInfinity" : "NegativeInfinity")
+                : (plan.Kind == LaneTerminal.Min ? "MaxValue" : "MinValue"));
 
             /// <summary>One vector's contribution to the block's partial results.</summary>
             private void WriteLaneAccumulate(SourceWriter w, LaneWriter lanes, LanePlan plan, string[] value, LaneType valueType, string? mask, string s)
@@ -251,6 +267,34 @@ public sealed partial class PipelineGenerator
                             break;
                         }
 
+                    case LaneTerminal.OrderedSum:
+                    case LaneTerminal.OrderedMean:
+                        {
+                            // Floating-point addition is not associative: the lanes join the running sum one by one, in
+                            // element order (C# adds left to right), branch-free: a lane that does not pass adds -0.0.
+                            // A mean's sum is a double (MeanFn adds each float as a double). The common width (256-bit
+                            // vectors) is written out; any other takes the loop.
+                            var element = valueType.CSharpName();
+                            var vector = Vec + "<" + element + ">";
+                            var kept = Kept(value, "new " + vector + "(" + LaneWriter.FloatingLiteral(valueType, -0.0) + ")")[0];
+                            var widen = plan.Kind == LaneTerminal.OrderedMean && valueType == LaneType.Single ? "(double)" : string.Empty;
+                            var common = valueType == LaneType.Single ? 8 : 4;
+                            w.Open("if (" + vector + ".Count == " + N(common) + ")");
+                            w.Line("sum" + s + " = sum" + s + string.Concat(Enumerable.Range(0, common).Select(lane => " + " + widen + kept + "[" + N(lane) + "]")) + ";");
+                            w.Close();
+                            w.Open("else");
+                            w.Open("for (var lane = 0; lane < " + vector + ".Count; lane++)");
+                            w.Line("sum" + s + " += " + widen + kept + "[lane];");
+                            w.Close();
+                            w.Close();
+                            if (plan.Kind == LaneTerminal.OrderedMean && mask is not null)
+                            {
+                                w.Line("count" + s + " -= " + mask + ";");
+                            }
+
+                            break;
+                        }
+
                     case LaneTerminal.Count:
                     case LaneTerminal.CountFn:
                         if (mask is not null)
@@ -262,7 +306,7 @@ public sealed partial class PipelineGenerator
                     case LaneTerminal.Min:
                     case LaneTerminal.Max:
                         {
-                            var identity = "new " + LaneWriter.VectorType(plan.InputType, valueType) + "(" + (valueType == LaneType.Int32 ? "int." : "long.") + (plan.Kind == LaneTerminal.Min ? "MaxValue" : "MinValue") + ")";
+                            var identity = "new " + LaneWriter.VectorType(plan.InputType, valueType) + "(" + MinMaxIdentity(plan) + ")";
                             var kept = Kept(value, identity);
                             var op = plan.Kind == LaneTerminal.Min ? "Min" : "Max";
                             var folded = kept.Length == 1 ? kept[0] : Vec + "." + op + "(" + kept[0] + ", " + kept[1] + ")";
@@ -276,7 +320,7 @@ public sealed partial class PipelineGenerator
                         }
                 }
 
-                if (_t[plan.Terminal].WithoutDefaults && mask is not null && plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum)
+                if (_t[plan.Terminal].WithoutDefaults && mask is not null && plan.Kind is LaneTerminal.Sum or LaneTerminal.CheckedSum or LaneTerminal.OrderedSum)
                 {
                     w.Line("any" + s + " |= " + mask + ";");
                 }
@@ -320,7 +364,9 @@ public sealed partial class PipelineGenerator
                 }
 
                 var block = "(end - start)";
-                w.Line("// The block's partial results, merged into the state (elements in the block: " + block + ").");
+                w.Line(plan.Kind is LaneTerminal.OrderedSum or LaneTerminal.OrderedMean
+                    ? "// The running sum, which the block's lanes joined in element order, back into the state."
+                    : "// The block's partial results, merged into the state (elements in the block: " + block + ").");
                 var count = masked ? "(long)" + Vec + ".Sum(count" + s + ")" : "(long)" + block;
                 var any = masked ? "!" + Vec + ".EqualsAll(any" + s + ", " + LaneWriter.VectorType(plan.InputType, LaneType.Bool) + ".Zero)" : block + " > 0";
                 var narrow = plan.ValueType == LaneType.Int32 ? "(int)" : string.Empty;
@@ -342,10 +388,18 @@ public sealed partial class PipelineGenerator
                     case LaneTerminal.Mean:
                         w.Line("_fn" + id + ".MergeAccumulators(ref _acc" + id + ", new global::Compiled.MeanAccumulator { Sum = (double)" + Vec + ".Sum(sum" + s + "), Count = " + count + " });");
                         break;
+                    case LaneTerminal.OrderedSum:
+                        // The running sum, which the block's passing lanes joined in element order (as AddInput would have).
+                        w.Line("_acc" + id + " = sum" + s + ";");
+                        break;
+                    case LaneTerminal.OrderedMean:
+                        w.Line("_acc" + id + ".Sum = sum" + s + ";");
+                        w.Line("_acc" + id + ".Count += " + count + ";");
+                        break;
                     case LaneTerminal.Min:
                     case LaneTerminal.Max:
                         {
-                            var type = plan.ValueType == LaneType.Int32 ? "int" : "long";
+                            var type = LaneWriter.ElementType(plan.ValueType);
                             var op = plan.Kind == LaneTerminal.Min ? "Min" : "Max";
                             w.Open("if (" + any + ")");
                             w.Line("var folded" + s + " = best" + s + "[0];");
@@ -361,7 +415,7 @@ public sealed partial class PipelineGenerator
                 if (terminal.WithoutDefaults && terminal.Kind == TransformKind.CombineGlobally)
                 {
                     // Beam's withoutDefaults: the output exists once an element reached the combine.
-                    w.Open("if (" + (masked && plan.Kind is LaneTerminal.CountFn or LaneTerminal.Mean ? count + " > 0" : any) + ")");
+                    w.Open("if (" + (masked && plan.Kind is LaneTerminal.CountFn or LaneTerminal.Mean or LaneTerminal.OrderedMean ? count + " > 0" : any) + ")");
                     w.Line("_any" + id + " = true;");
                     w.Close();
                 }
@@ -372,7 +426,8 @@ public sealed partial class PipelineGenerator
         /// Renders a <see cref="LaneExpr"/> over <c>Vector&lt;T&gt;</c>, one statement per operation into a fresh local,
         /// each value as its parts: with int input, an int or a condition is one <c>Vector&lt;int&gt;</c> and a long two
         /// <c>Vector&lt;long&gt;</c> (low and high halves, as <c>Vector.Widen</c> splits them); with long input, every value
-        /// is one <c>Vector&lt;long&gt;</c>, an int sign-extended.
+        /// is one <c>Vector&lt;long&gt;</c>, an int sign-extended; with double input, a double is one
+        /// <c>Vector&lt;double&gt;</c> and a condition one <c>Vector&lt;long&gt;</c> of the same width.
         /// </summary>
         private sealed class LaneWriter
         {
@@ -386,9 +441,43 @@ public sealed partial class PipelineGenerator
                 _input = input;
             }
 
-            /// <summary>The vector type that holds a value of <paramref name="type"/> when the input is <paramref name="input"/>.</summary>
-            public static string VectorType(LaneType input, LaneType type) =>
-                Vec + (input == LaneType.Int64 || type == LaneType.Int64 ? "<long>" : "<int>");
+            /// <summary>
+            /// The vector type that holds a value of <paramref name="type"/> when the input is <paramref name="input"/> (a
+            /// condition is a mask of integer lanes as wide as the input's: longs for long and double input).
+            /// </summary>
+            public static string VectorType(LaneType input, LaneType type) => Vec + "<" + (type switch
+            {
+                LaneType.Double or LaneType.Single or LaneType.Int64 => type.CSharpName(),
+                _ => input is LaneType.Int64 or LaneType.Double ? "long" : "int",
+            }) + ">";
+
+            /// <summary>The C# type of one element of <paramref name="type"/>.</summary>
+            public static string ElementType(LaneType type) => type.CSharpName();
+
+            /// <summary>A float or double constant (<paramref name="value"/>, exact for either) as a C# expression of that type with exactly its bits.</summary>
+            public static string FloatingLiteral(LaneType type, double value)
+            {
+                var name = type.CSharpName();
+                if (double.IsNaN(value))
+                {
+                    return name + ".NaN";
+                }
+
+                if (double.IsInfinity(value))
+                {
+                    return name + (value > 0 ? ".PositiveInfinity" : ".NegativeInfinity");
+                }
+
+                var suffix = type == LaneType.Single ? "f" : string.Empty;
+                if (value == 0)
+                {
+                    return (System.BitConverter.DoubleToInt64Bits(value) < 0 ? "-0.0" : "0.0") + suffix;
+                }
+
+                // "R" round-trips: the literal parses back to the same float or double.
+                var text = type == LaneType.Single ? ((float)value).ToString("R", CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
+                return text.IndexOfAny(new[] { '.', 'E' }) < 0 && type == LaneType.Double ? text + ".0" : text + suffix;
+            }
 
             private string V(LaneType type) => VectorType(_input, type);
 
@@ -425,6 +514,11 @@ public sealed partial class PipelineGenerator
                 if (type == LaneType.Bool)
                 {
                     return V(type) + (value != 0 ? ".AllBitsSet" : ".Zero");
+                }
+
+                if (type.IsFloatingPoint())
+                {
+                    return "new " + V(type) + "(" + FloatingLiteral(type, System.BitConverter.Int64BitsToDouble(value)) + ")";
                 }
 
                 return "new " + V(type) + "(" + (type == LaneType.Int32 && _input == LaneType.Int32
@@ -500,6 +594,7 @@ public sealed partial class PipelineGenerator
                     case LaneOp.Not:
                         return Emit(e.Args[0], parameter).Select(p => Temp("~" + p)).ToArray();
                     case LaneOp.Negate:
+                        // A double's minus flips its sign bit (0.0 becomes -0.0) in each lane as in scalar C#.
                         return Emit(e.Args[0], parameter).Select(p => Wrap(Temp("-" + p), e.Type)).ToArray();
                     case LaneOp.ShiftLeft:
                         return Emit(e.Args[0], parameter).Select(p => Wrap(Temp(Vec + ".ShiftLeft(" + p + ", " + Count(e) + ")"), e.Type)).ToArray();
@@ -533,6 +628,7 @@ public sealed partial class PipelineGenerator
                                 LaneOp.Add => " + ",
                                 LaneOp.Subtract => " - ",
                                 LaneOp.Multiply => " * ",
+                                LaneOp.Divide => " / ",
                                 LaneOp.And => " & ",
                                 LaneOp.Or => " | ",
                                 _ => " ^ ",

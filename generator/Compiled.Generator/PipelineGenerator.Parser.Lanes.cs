@@ -25,20 +25,27 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
-            /// Reads a lambda of one int or long parameter whose body can run in vector lanes (see <see cref="LaneExpr"/>),
+            /// Reads a lambda of one int, long or double parameter whose body can run in vector lanes (see <see cref="LaneExpr"/>),
             /// from the bound operations (so implicit conversions, constants and checked contexts are the compiler's own);
             /// or says why it cannot.
             /// </summary>
             private (LaneExpr? Lanes, string? WhyNot) ReadLanes(LambdaExpressionSyntax lambda, IMethodSymbol symbol)
             {
-                if (symbol.Parameters.Length != 1 || LaneTypeOf(symbol.Parameters[0].Type) is not (LaneType.Int32 or LaneType.Int64))
+                var parameterType = symbol.Parameters.Length == 1 ? LaneTypeOf(symbol.Parameters[0].Type) : null;
+                if (parameterType is not (LaneType.Int32 or LaneType.Int64 or LaneType.Single or LaneType.Double))
                 {
-                    return (null, "it does not take one int or long");
+                    return (null, "it does not take one int, long, float or double");
                 }
 
-                if (LaneTypeOf(symbol.ReturnType) is null)
+                var returns = LaneTypeOf(symbol.ReturnType);
+                if (returns is null)
                 {
-                    return (null, "it returns " + symbol.ReturnType.ToDisplayString() + ", not an int, a long or a bool");
+                    return (null, "it returns " + symbol.ReturnType.ToDisplayString() + ", not an int, a long, a float, a double or a bool");
+                }
+
+                if (returns != LaneType.Bool && parameterType.Value.Family() != returns.Value.Family())
+                {
+                    return (null, "it converts between " + (parameterType.Value.IsFloatingPoint() && returns.Value.IsFloatingPoint() ? "floats and doubles" : "integers and floating point") + " (" + symbol.Parameters[0].Type.ToDisplayString() + " to " + symbol.ReturnType.ToDisplayString() + ")");
                 }
 
                 if (lambda.SyntaxTree != _model.SyntaxTree || _model.GetOperation(lambda, _cancellationToken) is not IAnonymousFunctionOperation function ||
@@ -62,15 +69,23 @@ public sealed partial class PipelineGenerator
                 SpecialType.System_Int32 => LaneType.Int32,
                 SpecialType.System_Int64 => LaneType.Int64,
                 SpecialType.System_Boolean => LaneType.Bool,
+                SpecialType.System_Double => LaneType.Double,
+                SpecialType.System_Single => LaneType.Single,
                 _ => null,
             };
 
             private LaneExpr Lane(IOperation operation, IParameterSymbol parameter)
             {
-                var type = LaneTypeOf(operation.Type) ?? throw new NotLanes("it computes a " + (operation.Type?.ToDisplayString() ?? "value without a type") + " ('" + Shorten(operation.Syntax.ToString()) + "'); lanes hold int, long and bool");
+                var type = LaneTypeOf(operation.Type) ?? throw new NotLanes("it computes a " + (operation.Type?.ToDisplayString() ?? "value without a type") + " ('" + Shorten(operation.Syntax.ToString()) + "'); lanes hold int, long, double and bool");
                 if (operation.ConstantValue is { HasValue: true, Value: { } constant })
                 {
-                    return LaneExpr.Leaf(LaneOp.Const, type, constant is bool b ? (b ? 1 : 0) : System.Convert.ToInt64(constant, CultureInfo.InvariantCulture));
+                    return LaneExpr.Leaf(LaneOp.Const, type, constant switch
+                    {
+                        bool b => b ? 1 : 0,
+                        double d => System.BitConverter.DoubleToInt64Bits(d),
+                        float f => System.BitConverter.DoubleToInt64Bits(f),
+                        _ => System.Convert.ToInt64(constant, CultureInfo.InvariantCulture),
+                    });
                 }
 
                 switch (operation)
@@ -115,12 +130,14 @@ public sealed partial class PipelineGenerator
                     return LaneExpr.Of(LaneOp.Narrow, type, operand);
                 }
 
-                throw new NotLanes(conversion.IsChecked ? "a checked conversion must throw at its element" : "it converts " + conversion.Operand.Type?.ToDisplayString() + " to " + conversion.Type?.ToDisplayString());
+                throw new NotLanes(conversion.IsChecked && !type.IsFloatingPoint() && from?.IsFloatingPoint() != true
+                    ? "a checked conversion must throw at its element"
+                    : "it converts " + conversion.Operand.Type?.ToDisplayString() + " to " + conversion.Type?.ToDisplayString());
             }
 
             private LaneExpr Unary(IUnaryOperation unary, LaneType type, IParameterSymbol parameter)
             {
-                if (unary.IsChecked && unary.OperatorKind == UnaryOperatorKind.Minus)
+                if (unary.IsChecked && unary.OperatorKind == UnaryOperatorKind.Minus && !type.IsFloatingPoint())
                 {
                     throw new NotLanes("checked arithmetic ('" + Shorten(unary.Syntax.ToString()) + "') must throw at the element that overflows");
                 }
@@ -143,7 +160,8 @@ public sealed partial class PipelineGenerator
                 }
 
                 var kind = binary.OperatorKind;
-                if (binary.IsChecked && kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply)
+                var doubles = LaneTypeOf(binary.LeftOperand.Type)?.IsFloatingPoint() == true;
+                if (binary.IsChecked && !doubles && kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply)
                 {
                     throw new NotLanes("checked arithmetic ('" + Shorten(binary.Syntax.ToString()) + "') must throw at the element that overflows");
                 }
@@ -162,7 +180,12 @@ public sealed partial class PipelineGenerator
                     return LaneExpr.Of(op, type, masked, left);
                 }
 
-                if (kind is BinaryOperatorKind.Remainder or BinaryOperatorKind.Divide)
+                if (doubles && kind == BinaryOperatorKind.Remainder)
+                {
+                    throw new NotLanes("a floating-point remainder has no vector form ('" + Shorten(binary.Syntax.ToString()) + "')");
+                }
+
+                if (!doubles && kind is BinaryOperatorKind.Remainder or BinaryOperatorKind.Divide)
                 {
                     var d = binary.RightOperand.ConstantValue is { HasValue: true, Value: { } divisor } ? System.Convert.ToInt64(divisor, CultureInfo.InvariantCulture) : 0;
                     if (d <= 0 || (d & (d - 1)) != 0)
@@ -179,6 +202,7 @@ public sealed partial class PipelineGenerator
                     BinaryOperatorKind.Add => LaneOp.Add,
                     BinaryOperatorKind.Subtract => LaneOp.Subtract,
                     BinaryOperatorKind.Multiply => LaneOp.Multiply,
+                    BinaryOperatorKind.Divide => LaneOp.Divide,
                     BinaryOperatorKind.And or BinaryOperatorKind.ConditionalAnd => LaneOp.And,
                     BinaryOperatorKind.Or or BinaryOperatorKind.ConditionalOr => LaneOp.Or,
                     BinaryOperatorKind.ExclusiveOr => LaneOp.Xor,

@@ -13,10 +13,11 @@ public sealed partial class PipelineGenerator
         internal const int LaneBlock = 1 << 16;
 
         /// <summary>
-        /// Which span loops run in vector lanes. An input of int or long whose whole stage is a chain of Map and Filter
-        /// lambdas with a vector form (<see cref="LaneExpr"/>) ending in one global combine (sum, checked sum of values that
-        /// fit 32 bits, count, min, max, mean of such values) or Count gets a vectorized loop; the scalar loop keeps the
-        /// tail. Every other input of int or long says in the plan why it keeps the scalar loop.
+        /// Which span loops run in vector lanes. An input of int, long, float or double whose whole stage is a chain of Map and
+        /// Filter lambdas with a vector form (<see cref="LaneExpr"/>) ending in global combines (sum, checked sum of values
+        /// that fit 32 bits, count, min, max, mean of such values; for floats and doubles sum and mean in element order,
+        /// see <see cref="FloatingPointTerminalOf"/>), Count or an output gets a vectorized loop; the scalar loop keeps the tail. Every
+        /// other input of int, long, float or double says in the plan why it keeps the scalar loop.
         /// </summary>
         private static (List<LanePlan> Plans, List<string> Description) Lanes(PipelineSpec spec, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
         {
@@ -50,6 +51,8 @@ public sealed partial class PipelineGenerator
         {
             "int" => LaneType.Int32,
             "long" => LaneType.Int64,
+            "double" => LaneType.Double,
+            "float" => LaneType.Single,
             _ => null,
         };
 
@@ -85,7 +88,7 @@ public sealed partial class PipelineGenerator
                 return (null, "#" + Num(output.Terminal) + " " + transforms[output.Terminal].Label + " is an output in a fan-out: the scalar loop takes each element through every branch in turn");
             }
 
-            var form = "Vector<" + (inputType == LaneType.Int32 ? "int" : "long") + "> lanes, ";
+            var form = "Vector<" + TypeName(inputType) + "> lanes, ";
             var text = form + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
             return (plans.Select(p => p with { Text = text }).ToList(), text);
 
@@ -140,9 +143,9 @@ public sealed partial class PipelineGenerator
 
                 if (t.Kind == TransformKind.Output)
                 {
-                    if (t.InputType != (value.Type == LaneType.Int32 ? "int" : value.Type == LaneType.Int64 ? "long" : null))
+                    if (value.Type == LaneType.Bool || t.InputType != TypeName(value.Type))
                     {
-                        return where + ": its elements are not ints or longs";
+                        return where + ": its elements are not ints, longs, floats or doubles";
                     }
 
                     steps.Add(where + " (each passing lane to the sink, in element order)");
@@ -185,10 +188,15 @@ public sealed partial class PipelineGenerator
             }
 
             var fn = t.Combine!.FnType;
-            var type = value.Type == LaneType.Int32 ? "int" : "long";
+            var type = TypeName(value.Type);
             if (t.Combine.SideType is not null)
             {
                 return (null, "its combine function reads a side input");
+            }
+
+            if (value.Type.IsFloatingPoint())
+            {
+                return FloatingPointTerminalOf(fn, type);
             }
 
             if (fn == "global::Compiled.SumFn<" + type + ">")
@@ -228,5 +236,40 @@ public sealed partial class PipelineGenerator
 
             return (null, "its combine function (" + fn + ") has no vector form");
         }
+
+        /// <summary>
+        /// The vector form of a global combine of floats or doubles. Every lane computes the bits the scalar loop computes; what
+        /// differs is the order of a sum: floating-point addition rounds differently in any other order, so a sum (and a
+        /// mean's sum) stays one running value that the passing lanes join in element order. Minimum and maximum are
+        /// order-free (IEEE 754 minimum and maximum: NaN wins, -0.0 is below +0.0, as MinFn and MaxFn compare).
+        /// </summary>
+        private static (LaneTerminal? Kind, string Why) FloatingPointTerminalOf(string fn, string type)
+        {
+            const string InOrder = "the passing lanes added to the running sum one by one in element order, branch-free (a lane that does not pass adds -0.0, which leaves any sum as it is): floating-point addition in any other order rounds differently, so per-lane sums are not used";
+            if (fn == "global::Compiled.SumFn<" + type + ">")
+            {
+                return (LaneTerminal.OrderedSum, InOrder);
+            }
+
+            if (fn == "global::Compiled.MeanFn<" + type + ">")
+            {
+                return (LaneTerminal.OrderedMean, InOrder + "; the passing lanes counted per lane");
+            }
+
+            if (fn == "global::Compiled.CountFn<" + type + ">")
+            {
+                return (LaneTerminal.CountFn, "the passing lanes counted per lane, merged into the state once per block of 65,536 elements");
+            }
+
+            if (fn == "global::Compiled.MinFn<" + type + ">" || fn == "global::Compiled.MaxFn<" + type + ">")
+            {
+                var min = fn.StartsWith("global::Compiled.MinFn<", System.StringComparison.Ordinal);
+                return (min ? LaneTerminal.Min : LaneTerminal.Max, "a " + (min ? "minimum" : "maximum") + " per lane (IEEE 754 " + (min ? "minimum" : "maximum") + ", as the combine compares: NaN wins, -0.0 is below +0.0), merged with the combine's MergeAccumulators after each block");
+            }
+
+            return (null, "its combine function (" + fn + ") has no vector form");
+        }
+
+        private static string TypeName(LaneType type) => type.CSharpName();
     }
 }

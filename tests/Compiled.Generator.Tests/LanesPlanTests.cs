@@ -85,12 +85,41 @@ public class LanesPlanTests
         Assert.EndsWith("a mean of longs that may not fit 32 bits rounds its double sum element by element", LineOf(source, "mean"), StringComparison.Ordinal);
         Assert.Contains("input 'output': Vector<int> lanes, #", LineOf(source, "output"), StringComparison.Ordinal);
         Assert.EndsWith("Output 'plusOne' (line 21) (each passing lane to the sink, in element order)", LineOf(source, "output"), StringComparison.Ordinal);
-        Assert.EndsWith("it returns double, not an int, a long or a bool", LineOf(source, "double"), StringComparison.Ordinal);
+        Assert.EndsWith("it converts between integers and floating point (int to double)", LineOf(source, "double"), StringComparison.Ordinal);
         Assert.Equal("//     input 'fanOut': Vector<int> lanes, one pass for 2 combines: (1) #36 Map (line 23), #37 Count (line 24) (the passing lanes counted per lane, merged into the state once per block of 65,536 elements); (2) #36 Map (line 23), #39 CombineGlobally (line 25) (a maximum per lane, merged with the combine's MergeAccumulators after each block)", LineOf(source, "fanOut"));
         Assert.Contains("scalar loop: #", LineOf(source, "fanOutToOutput"), StringComparison.Ordinal);
         Assert.EndsWith("Output 'partlyOut' (line 28) is an output in a fan-out: the scalar loop takes each element through every branch in turn", LineOf(source, "fanOutToOutput"), StringComparison.Ordinal);
         Assert.EndsWith("it is a method group, whose body the generator does not see", LineOf(source, "method"), StringComparison.Ordinal);
         Assert.Equal(3, source.Split('\n').Count(l => l.Contains("private void __Lanes", StringComparison.Ordinal)));
+    }
+
+    [Fact(DisplayName = "Floats and doubles run in vector lanes; sums and means add in element order, and the plan says so and why")]
+    public void DoublesRunInLanesAndSumInElementOrder()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Pipeline("""
+                    p.Create<double>("sum").Map(static x => x * 1.5 - 1 / x).Filter(static x => x > 0 && !(x >= 1e300)).CombineGlobally(Combiners.Sum<double>()).Output("sum");
+                    p.Create<double>("mean").Map(static x => x < 0 ? -x : x).CombineGlobally(Combiners.Mean<double>()).Output("mean");
+                    p.Create<double>("min").CombineGlobally(Combiners.Min<double>()).Output("min");
+                    p.Create<double>("remainder").Map(static x => x % 2.0).CombineGlobally(Combiners.Sum<double>()).Output("remainder");
+                    p.Create<double>("sqrt").Map(static x => Math.Sqrt(x)).CombineGlobally(Combiners.Sum<double>()).Output("sqrt");
+                    p.Create<double>("toInt").Map(static x => (int)x).CombineGlobally(Combiners.Sum<int>()).Output("toInt");
+                    p.Create<double>("toList").CombineGlobally(Combiners.ToList<double>()).Output("toList");
+                    p.Create<float>("floats").Map(static x => x * 0.5f).CombineGlobally(Combiners.Sum<float>()).Output("floatSum");
+                    p.Create<float>("widen").Map(static x => (double)x).CombineGlobally(Combiners.Sum<double>()).Output("widened");
+        """));
+        // Overflow checks change nothing for doubles: IEEE 754 arithmetic never throws.
+        var source = Generate(compilation.WithOptions(compilation.Options.WithOverflowChecks(true)));
+        Assert.Equal("//     input 'sum': Vector<double> lanes, #1 Map (line 14), #2 Filter (line 14) (a lane mask), #3 CombineGlobally (line 14) (the passing lanes added to the running sum one by one in element order, branch-free (a lane that does not pass adds -0.0, which leaves any sum as it is): floating-point addition in any other order rounds differently, so per-lane sums are not used)", LineOf(source, "sum"));
+        Assert.EndsWith("so per-lane sums are not used; the passing lanes counted per lane)", LineOf(source, "mean"), StringComparison.Ordinal);
+        Assert.EndsWith("(a minimum per lane (IEEE 754 minimum, as the combine compares: NaN wins, -0.0 is below +0.0), merged with the combine's MergeAccumulators after each block)", LineOf(source, "min"), StringComparison.Ordinal);
+        Assert.EndsWith("scalar loop: #13 Map (line 17): a floating-point remainder has no vector form ('x % 2.0')", LineOf(source, "remainder"), StringComparison.Ordinal);
+        Assert.EndsWith("it calls a method (Math.Sqrt)", LineOf(source, "sqrt"), StringComparison.Ordinal);
+        Assert.EndsWith("it converts between integers and floating point (double to int)", LineOf(source, "toInt"), StringComparison.Ordinal);
+        Assert.EndsWith("has no vector form", LineOf(source, "toList"), StringComparison.Ordinal);
+        Assert.StartsWith("//     input 'floats': Vector<float> lanes, #", LineOf(source, "floats"), StringComparison.Ordinal);
+        Assert.EndsWith("it converts between floats and doubles (float to double)", LineOf(source, "widen"), StringComparison.Ordinal);
+        Assert.Contains("sum = sum + l", source, StringComparison.Ordinal);
+        Assert.Equal(4, source.Split('\n').Count(l => l.Contains("private void __Lanes", StringComparison.Ordinal)));
     }
 
     [Fact(DisplayName = "With overflow checks on for the whole project, arithmetic in lambdas keeps the scalar loop (it must throw where it overflows)")]

@@ -2,12 +2,43 @@ using Compiled.Generator.Helpers;
 
 namespace Compiled.Generator.Model;
 
-/// <summary>The type of a lane expression: a 32- or 64-bit signed integer, or a condition (a lane mask).</summary>
+/// <summary>
+/// The type of a lane expression: a 32- or 64-bit signed integer, a float, a double, or a condition (a lane mask). A
+/// lambda stays within one family: integers (int and long), floats, or doubles; a condition is a mask of lanes as wide
+/// as the input's (32 bits for int and float input, 64 for long and double).
+/// </summary>
 internal enum LaneType
 {
     Bool,
     Int32,
     Int64,
+    Double,
+    Single,
+}
+
+/// <summary>What the lane types have in common.</summary>
+internal static class LaneTypes
+{
+    /// <summary>A float or a double: IEEE 754 arithmetic, which never throws, and whose sums depend on their order.</summary>
+    public static bool IsFloatingPoint(this LaneType type) => type is LaneType.Double or LaneType.Single;
+
+    /// <summary>The family of a value type: integers (int and long convert into each other in lanes), floats, doubles.</summary>
+    public static int Family(this LaneType type) => type switch
+    {
+        LaneType.Double => 2,
+        LaneType.Single => 1,
+        _ => 0,
+    };
+
+    /// <summary>The C# type of one element of <paramref name="type"/>.</summary>
+    public static string CSharpName(this LaneType type) => type switch
+    {
+        LaneType.Int32 => "int",
+        LaneType.Int64 => "long",
+        LaneType.Double => "double",
+        LaneType.Single => "float",
+        _ => "bool",
+    };
 }
 
 /// <summary>The operations a lambda may use to run in vector lanes: the ones with the same result in every lane as in scalar C#.</summary>
@@ -16,7 +47,7 @@ internal enum LaneOp
     /// <summary>The lambda's parameter.</summary>
     Param,
 
-    /// <summary>A constant (<see cref="LaneExpr.Value"/>; a bool is 0 or 1).</summary>
+    /// <summary>A constant (<see cref="LaneExpr.Value"/>; a bool is 0 or 1, a float or double the IEEE 754 bits of its double value).</summary>
     Const,
 
     Add,
@@ -47,6 +78,9 @@ internal enum LaneOp
     /// <summary>Division by the positive power of two <see cref="LaneExpr.Value"/>, rounded toward zero as C#'s /.</summary>
     DividePow2,
 
+    /// <summary>Floating-point division (any divisor: IEEE 754 division never throws, and is the same in every lane).</summary>
+    Divide,
+
     Equal,
     NotEqual,
     Less,
@@ -67,8 +101,9 @@ internal enum LaneOp
 /// <summary>
 /// A lambda body that can run in vector lanes, as the parser read it from the semantic model: pure arithmetic,
 /// comparisons, conditions and integer conversions over its one parameter and constants, none of which can throw
-/// (no checked arithmetic, no division but by a power of two) or have an effect. The emitter renders it over
-/// <c>Vector&lt;T&gt;</c>.
+/// (no checked arithmetic, no integer division but by a power of two) or have an effect; or the same over floats or doubles,
+/// whose every operation (IEEE 754 add, subtract, multiply, divide, negate, compare) gives each lane the bits the
+/// scalar operation gives. The emitter renders it over <c>Vector&lt;T&gt;</c>.
 /// </summary>
 internal sealed record LaneExpr(LaneOp Op, LaneType Type, long Value, EquatableArray<LaneExpr> Args)
 {
@@ -102,6 +137,16 @@ internal enum LaneTerminal
 
     /// <summary>Combiners.Mean of integers: a double sum that stays exact, guarded per block.</summary>
     Mean,
+
+    /// <summary>
+    /// Combiners.Sum of floats or doubles: the passing lanes added to the running sum one by one, in element order, branch-free (a
+    /// lane that does not pass adds -0.0, which leaves every sum as it is), since floating-point addition in any other
+    /// order rounds differently.
+    /// </summary>
+    OrderedSum,
+
+    /// <summary>Combiners.Mean of floats or doubles: the (double) sum as <see cref="OrderedSum"/>, the count per lane.</summary>
+    OrderedMean,
 
     /// <summary>An output: each lane that passes every filter goes to the sink, in element order.</summary>
     Output,
