@@ -194,8 +194,8 @@ internal sealed record FunctionSpec
     public bool IsExpressionBody { get; init; }
 
     /// <summary>
-    /// The lambda's body as an expression that runs in vector lanes (one int or long parameter; pure arithmetic,
-    /// comparisons and conditions), or null: <see cref="LanesWhyNot"/> says why, for the plan.
+    /// The lambda's body as an expression that runs in vector lanes (one int, long, float or double parameter; pure
+    /// arithmetic, comparisons and conditions), or null: <see cref="LanesWhyNot"/> says why, for the plan.
     /// </summary>
     public LaneExpr? Lanes { get; init; }
 
