@@ -94,6 +94,10 @@ internal static class DiagnosticDescriptors
         "CMP0024", "Global-window elements read a windowed side input",
         "{0} reads side input {1}, which is windowed by {2}, but its own elements are in the global window, which maps to no window of {2} (Beam fails when the job runs: \"Attempted to get side input window for GlobalWindow from non-global WindowFn\"); window the main input too, or re-window the side input into the global window");
 
+    public static readonly DiagnosticDescriptor SqlError = Create(
+        "CMP0025", "Error in a SQL query",
+        "{0}");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "CMP0099", "The pipeline generator failed",
         "The pipeline generator failed unexpectedly ({0}); please report this with the declaration that causes it");
@@ -102,7 +106,7 @@ internal static class DiagnosticDescriptors
         NotPartial, MissingDefine, Unresolved, DynamicTopology, UnsupportedExpression, LambdaNotStatic,
         FunctionNotLambda, InvalidName, InvalidCombineFn, InvalidPartitionCount, GenericPipeline,
         UnsupportedLambda, NoOutputs, PartitionIndex, CompositeRecursion, StateOnUnkeyedInput, StateNotMergeable,
-        TimerBeyondExpiry, InvalidStateStruct, GlobalReaderOfWindowedSideInput, InternalError);
+        TimerBeyondExpiry, InvalidStateStruct, GlobalReaderOfWindowedSideInput, SqlError, InternalError);
 
     public static DiagnosticDescriptor ById(string id) =>
         All.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException("Unknown diagnostic " + id, nameof(id));

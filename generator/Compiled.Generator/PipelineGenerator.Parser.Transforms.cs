@@ -159,6 +159,9 @@ public sealed partial class PipelineGenerator
                                 return Collection(assigner);
                             }
 
+                        case "Sql":
+                            return ApplySql(invocation, method, call, line);
+
                         case "Flatten":
                             {
                                 var inputs = new List<PortRef>();

@@ -379,7 +379,7 @@ internal sealed class SqlParser
         }
 
         var name = Name("a table name");
-        return new SqlTable(name, Alias(), SqlSpan.Cover(start, Previous));
+        return new SqlTableRef(name, Alias(), SqlSpan.Cover(start, Previous));
     }
 
     private string? Alias()

@@ -47,7 +47,7 @@ internal sealed record SqlOrderItem(SqlExpr Expr, bool Descending, SqlSpan Span)
 internal abstract record SqlFrom(SqlSpan Span);
 
 /// <summary>A table (a PCollection given to the query by name), with an optional alias.</summary>
-internal sealed record SqlTable(string Name, string? Alias, SqlSpan Span) : SqlFrom(Span);
+internal sealed record SqlTableRef(string Name, string? Alias, SqlSpan Span) : SqlFrom(Span);
 
 /// <summary>A subquery in FROM, with an optional alias.</summary>
 internal sealed record SqlSubquery(SqlQuery Query, string? Alias, SqlSpan Span) : SqlFrom(Span);

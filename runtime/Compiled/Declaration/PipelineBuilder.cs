@@ -71,4 +71,22 @@ public sealed class PipelineBuilder
     /// each input pushes straight into the consumers of the result.
     /// </summary>
     public PCollection<T> Flatten<T>(params PCollection<T>[] inputs) => throw DeclarationOnlyException.Create();
+
+    /// <summary>
+    /// A SQL query over collections, read, checked and compiled at build time into the same fused loop code as the
+    /// transforms it stands for: a mistake in the query (a syntax error, an unknown table or column, a type mismatch) is a
+    /// build error at its place inside the string. Each result row is a <typeparamref name="TRow"/>, built from the
+    /// selected columns by name (its constructor's parameters, or else its settable members).
+    /// </summary>
+    /// <remarks>
+    /// Supported today: <c>SELECT expressions [AS name] | * FROM table [alias] [WHERE condition]</c> over one table, with
+    /// arithmetic, comparisons, AND/OR/NOT (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN,
+    /// IN, IS [NOT] NULL, <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS and MOD. The README's SQL section lists what the
+    /// parser reads that the compiler does not take yet (GROUP BY and aggregates, joins, UNION ALL, ORDER BY, LIMIT,
+    /// subqueries); each is a build error at its place, never a wrong result.
+    /// </remarks>
+    /// <typeparam name="TRow">The result row type.</typeparam>
+    /// <param name="query">The query: a constant string.</param>
+    /// <param name="tables">The collections the query reads, each named with <see cref="PCollection{T}.AsTable(string)"/>.</param>
+    public PCollection<TRow> Sql<TRow>(string query, params SqlTable[] tables) => throw DeclarationOnlyException.Create();
 }

@@ -32,7 +32,7 @@ public sealed partial class DocsExamplesTests
     public static TheoryData<string> DocumentedIds() => new(
         "CMP0001", "CMP0002", "CMP0003", "CMP0004", "CMP0005", "CMP0006", "CMP0007", "CMP0008",
         "CMP0009", "CMP0010", "CMP0011", "CMP0012", "CMP0013", "CMP0014", "CMP0015",
-        "CMP0021", "CMP0022", "CMP0023", "CMP0024",
+        "CMP0021", "CMP0022", "CMP0023", "CMP0024", "CMP0025",
         "CMP1001", "CMP1002", "CMP1003", "CMP1004", "CMP1005", "CMP1006", "CMP1007", "CMP1008", "CMP1009", "CMP1010",
         "CMP2001", "CMP2002", "CMP2003", "CMP3001", "CMP4001", "CMP9001");
 

@@ -40,7 +40,7 @@ internal static class SqlPrinter
 
     private static string Print(SqlFrom from) => from switch
     {
-        SqlTable t => Name(t.Name) + Alias(t.Alias),
+        SqlTableRef t => Name(t.Name) + Alias(t.Alias),
         SqlSubquery s => "(" + Print(s.Query) + ")" + Alias(s.Alias),
         SqlJoin j => Print(j.Left) + (j.Kind == SqlJoinKind.Left ? " LEFT JOIN " : " JOIN ") + Print(j.Right) + " ON " + Print(j.On),
         _ => throw new ArgumentOutOfRangeException(nameof(from)),

@@ -1,0 +1,121 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+using Compiled.Generator.Sql;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Parser
+    {
+        private sealed partial class Session
+        {
+            // ----- SQL queries (PipelineBuilder.Sql) -----
+
+            /// <summary>
+            /// <c>p.Sql&lt;TRow&gt;(query, t.AsTable("name"), ...)</c>: the query is parsed and bound against the tables'
+            /// element types and <c>TRow</c>, and becomes the transforms it stands for: a Filter for WHERE, then a Map that
+            /// builds each row. Each mistake is a CMP0025 diagnostic at its place inside the string.
+            /// </summary>
+            private Value? ApplySql(InvocationExpressionSyntax invocation, IMethodSymbol method, BoundCall call, int line)
+            {
+                var queryArgument = call["query"];
+                if (queryArgument?.Expression is not { } queryExpression || queryArgument.Constant is not { HasValue: true, Value: string query })
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, queryArgument?.Location ?? invocation.GetLocation(), Shorten(queryArgument?.Text ?? invocation.ToString()), "the query must be a constant string, so that it is read at build time");
+                    return null;
+                }
+
+                var tables = new List<SqlTableSymbol>();
+                var ports = new List<PortRef>();
+                var tablesArgument = call["tables"];
+                foreach (var element in tablesArgument is null || tablesArgument.Elements.IsDefault ? System.Collections.Immutable.ImmutableArray<ExpressionSyntax>.Empty : tablesArgument.Elements)
+                {
+                    if (element is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsTable" } access } asTable ||
+                        BoundCall.Bind(_model, asTable, _cancellationToken) is not { } bound || bound.Method.Name != "AsTable")
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, element.GetLocation(), Shorten(element.ToString()), "name each table of the query in the call: collection.AsTable(\"name\")");
+                        return null;
+                    }
+
+                    if (bound["name"]?.Constant is not { HasValue: true, Value: string name } || name.Length == 0)
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, bound["name"]?.Location ?? asTable.GetLocation(), "A table name must be a non-empty constant string");
+                        return null;
+                    }
+
+                    if (tables.Any(t => string.Equals(t.Name, name, System.StringComparison.OrdinalIgnoreCase)))
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, bound["name"]!.Location, "The table name '" + name + "' is given twice; table names must be unique");
+                        return null;
+                    }
+
+                    if (Evaluate(access.Expression) is not CollectionValue collection)
+                    {
+                        return null;
+                    }
+
+                    if (_model.GetTypeInfo(access.Expression, _cancellationToken).Type is not INamedTypeSymbol { TypeArguments.Length: 1 } collectionType)
+                    {
+                        return Unresolved(invocation);
+                    }
+
+                    tables.Add(new SqlTableSymbol(name, collectionType.TypeArguments[0], tables.Count));
+                    ports.Add(collection.Port);
+                }
+
+                if (tables.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()), "give the query its tables: p.Sql<TRow>(query, events.AsTable(\"events\"))");
+                    return null;
+                }
+
+                var rowType = method.TypeArguments[0];
+                if (rowType is not INamedTypeSymbol || rowType.TypeKind == TypeKind.Error)
+                {
+                    return Unresolved(invocation);
+                }
+
+                var map = SqlLiteralMap.For(queryExpression, query);
+                var parsed = SqlParser.Parse(query);
+                if (parsed.Error is { } syntaxError)
+                {
+                    Report(DiagnosticDescriptors.SqlError, map.Locate(syntaxError.Span), syntaxError.Message);
+                    return null;
+                }
+
+                var binding = SqlBinder.Bind(parsed.Query!, tables, rowType, _model.Compilation);
+                if (binding.Error is { } error)
+                {
+                    Report(DiagnosticDescriptors.SqlError, map.Locate(error.Span), error.Message);
+                    return null;
+                }
+
+                var table = tables[binding.Table];
+                var elementType = Fq(table.ElementType);
+                var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                var port = ports[binding.Table];
+                if (binding.Where is not null)
+                {
+                    var filter = AddTransform(TransformKind.Filter, new[] { port }, elementType, new[] { elementType }, "Sql WHERE" + at, function: SqlFunction(elementType, "bool", binding.Where));
+                    port = new PortRef(filter, 0);
+                }
+
+                return Collection(AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select)));
+            }
+
+            private static FunctionSpec SqlFunction(string parameterType, string returnType, string body) => new()
+            {
+                Parameters = new[] { new ParameterSpec(SqlBinder.Row, parameterType, null) }.ToEquatableArray(),
+                ReturnType = returnType,
+                Body = body,
+                IsExpressionBody = true,
+                LanesWhyNot = "it is a SQL clause over records",
+            };
+        }
+    }
+}

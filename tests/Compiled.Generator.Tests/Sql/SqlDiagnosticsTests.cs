@@ -1,0 +1,160 @@
+using System;
+using System.Linq;
+using Compiled.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Compiled.Generator.Tests.Sql;
+
+/// <summary>
+/// Mistakes in a query are CMP0025 diagnostics at their exact place inside the string literal, whatever the literal's
+/// form (regular with escapes, verbatim, raw single- and multi-line); a query that binds generates code that compiles.
+/// </summary>
+public class SqlDiagnosticsTests
+{
+    private const string Prelude = """
+        using System;
+        using Compiled;
+
+        namespace Demo;
+
+        public sealed record Event(string User, string Team, int Score, double Weight, string? Note);
+
+        public sealed record Row(string User, long Total);
+
+        public sealed class Loose
+        {
+            public string? Label { get; set; }
+        }
+
+        [Pipeline]
+        public partial class Queries
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var events = p.Create<Event>("events");
+
+        """;
+
+    private static string Pipeline(string body) => Prelude + body + """
+
+            }
+        }
+        """;
+
+    private static (string Source, Diagnostic[] Diagnostics, Compilation Output) Generate(string body)
+    {
+        var source = Pipeline(body);
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (source, diagnostics.ToArray(), output);
+    }
+
+    /// <summary>The one CMP0025 diagnostic: its message, and the source text it covers.</summary>
+    private static (string Message, string Covered) SqlError(string body)
+    {
+        var (source, diagnostics, _) = Generate(body);
+        var error = Assert.Single(diagnostics, d => d.Id == "CMP0025");
+        var span = error.Location.SourceSpan;
+        return (error.GetMessage(), source.Substring(span.Start, span.Length));
+    }
+
+    [Fact(DisplayName = "A query that binds generates a Filter and a Map that compile, with no diagnostics")]
+    public void AValidQueryCompiles()
+    {
+        var (_, diagnostics, output) = Generate("""
+                    p.Sql<Row>("SELECT user, score * 2 AS total FROM events WHERE team = 'red' AND note IS NOT NULL", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = output.SyntaxTrees.Last().ToString();
+        Assert.Contains("private static bool __Filter", generated, StringComparison.Ordinal);
+        Assert.Contains("new global::Demo.Row(User: row.User, Total: unchecked(row.Score * 2))", generated, StringComparison.Ordinal);
+        Assert.Contains("Sql WHERE (line", generated, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A syntax error points at its token inside a regular string")]
+    public void SyntaxErrorInARegularString()
+    {
+        var (message, covered) = SqlError("""
+                    p.Sql<Row>("SELECT user, FROM events", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Equal("Expected a column after ',', found FROM (remove the trailing ',')", message);
+        Assert.Equal("FROM", covered);
+    }
+
+    [Fact(DisplayName = "Escapes before the mistake do not shift its place")]
+    public void EscapesKeepThePlace()
+    {
+        var (message, covered) = SqlError("""
+                    p.Sql<Row>("SELECT user,\tscore * 2 AS total\n FROM events WHERE \u0074eam = 'a\\b' AND nope > 1", events.AsTable("events")).Output("rows");
+            """);
+        Assert.StartsWith("Unknown column 'nope' in table 'events'", message, StringComparison.Ordinal);
+        Assert.Equal("nope", covered);
+    }
+
+    [Fact(DisplayName = "Verbatim strings: a doubled quote is one character of the query")]
+    public void VerbatimString()
+    {
+        var (message, covered) = SqlError("""
+                    p.Sql<Row>(@"SELECT user, score AS ""total"" FROM events WHERE teem = 'x'", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Equal("Unknown column 'teem' in table 'events'; did you mean 'Team'?", message);
+        Assert.Equal("teem", covered);
+    }
+
+    [Fact(DisplayName = "Raw string literals, single- and multi-line with indentation, point at the right line and column")]
+    public void RawStrings()
+    {
+        var (message, covered) = SqlError(""""
+                    p.Sql<Row>("""SELECT user, score AS total FROM events WHERE score > 'high'""", events.AsTable("events")).Output("rows");
+            """");
+        Assert.Equal("This compares an INTEGER with a VARCHAR: CAST one to the other's type", message);
+        Assert.Equal("score > 'high'", covered);
+
+        (message, covered) = SqlError(""""
+                    p.Sql<Row>("""
+                        SELECT user,
+                               score AS total
+                        FROM events
+                        WHERE weight BETWEEN 1 AND 2
+                          AND UPPER(team) = 'RED'
+                        GROUP BY team
+                        """, events.AsTable("events")).Output("rows");
+            """");
+        Assert.StartsWith("GROUP BY is not supported yet", message, StringComparison.Ordinal);
+        Assert.Equal("team", covered);
+    }
+
+    [Theory(DisplayName = "Binding errors: each names the problem and points at it")]
+    [InlineData("SELECT user, score AS total FROM evnts", "Unknown table 'evnts'; did you mean 'events'?", "evnts")]
+    [InlineData("SELECT user, score + 1.5 AS total FROM events", "This column is a DOUBLE (double), which Row's constructor parameter 'Total' (long) cannot take without a CAST", "score + 1.5 AS total")]
+    [InlineData("SELECT user, note AS total FROM events", "This column may be NULL, and Row's constructor parameter 'Total' (long) cannot hold null: declare it long?", "note AS total")]
+    [InlineData("SELECT user, score AS total, team FROM events", "has no constructor whose parameters are the result's columns (user, total, team)", "SELECT")]
+    [InlineData("SELECT user, score * 2 FROM events", "Name this column with AS: it becomes the member of Row with that name", "score * 2")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events", "COUNT is an aggregate: it needs GROUP BY, which is not supported yet", "COUNT")]
+    [InlineData("SELECT user, score AS total FROM events WHERE score", "WHERE needs a condition (a BOOLEAN), not an INTEGER", "score")]
+    [InlineData("SELECT user, score AS total FROM events WHERE user LIKE 'a%'", "LIKE is not supported yet", "user LIKE 'a%'")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE events.score > 1", "Unknown table or alias 'events': the query reads 'events' as 'e'", "events")]
+    [InlineData("SELECT user, score AS total FROM events WHERE weight * 1.0 = CAST(score AS DECIMAL)", "This mixes DOUBLE and DECIMAL", "weight * 1.0 = CAST(score AS DECIMAL)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE note = NULL", "A comparison with NULL is never true: write IS NULL or IS NOT NULL", "note = NULL")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY score", "ORDER BY is not supported yet", "score")]
+    [InlineData("SELECT user, score AS total FROM events JOIN events2 ON 1 = 1", "A join is not supported yet", "events2 ON 1 = 1")]
+    [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS and MOD are supported", "LENGTH")]
+    [InlineData("SELECT user, 99999999999999999999 AS total FROM events", "This integer does not fit a BIGINT (64 bits)", "99999999999999999999")]
+    public void BindingErrors(string query, string message, string covered)
+    {
+        var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\")).Output(\"rows\");");
+        Assert.Contains(message, actualMessage, StringComparison.Ordinal);
+        Assert.Equal(covered, actualCovered);
+    }
+
+    [Fact(DisplayName = "A query that is not a constant string is an error at the argument")]
+    public void ArgumentsMustBeReadableAtBuildTime()
+    {
+        var (_, diagnostics, _) = Generate("""
+                    p.Sql<Row>(Console.ReadLine()!, events.AsTable("events")).Output("rows");
+            """);
+        Assert.True(diagnostics.Any(d => d.Id == "CMP0005" && d.GetMessage().Contains("constant string", StringComparison.Ordinal)), string.Join("\n", diagnostics.Select(d => d.Id + " " + d.GetMessage())));
+    }
+}
