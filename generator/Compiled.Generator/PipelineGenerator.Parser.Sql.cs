@@ -105,15 +105,34 @@ public sealed partial class PipelineGenerator
                     port = new PortRef(filter, 0);
                 }
 
+                if (binding.Grouping is { } grouping)
+                {
+                    // GROUP BY: each row keyed, grouped (per window, under the input's windowing and triggers, as Beam SQL
+                    // groups), then per group HAVING and the result row, each computing its aggregates over the group's rows.
+                    var keyed = "global::Compiled.KV<" + grouping.KeyType + ", " + elementType + ">";
+                    var groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
+                    var keys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { keyed }, "Sql GROUP BY key" + at,
+                        function: SqlFunction(elementType, keyed, "global::Compiled.KV.Of<" + grouping.KeyType + ", " + elementType + ">(" + grouping.KeyCode + ", " + SqlBinder.Row + ")"));
+                    var groups = AddTransform(TransformKind.GroupByKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at);
+                    port = new PortRef(groups, 0);
+                    if (grouping.Having is not null)
+                    {
+                        var having = AddTransform(TransformKind.Filter, new[] { port }, groupType, new[] { groupType }, "Sql HAVING" + at, function: SqlFunction(groupType, "bool", grouping.Having, SqlBinder.Group));
+                        port = new PortRef(having, 0);
+                    }
+
+                    return Collection(AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group)));
+                }
+
                 return Collection(AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select)));
             }
 
-            private static FunctionSpec SqlFunction(string parameterType, string returnType, string body) => new()
+            private static FunctionSpec SqlFunction(string parameterType, string returnType, string body, string parameter = SqlBinder.Row) => new()
             {
-                Parameters = new[] { new ParameterSpec(SqlBinder.Row, parameterType, null) }.ToEquatableArray(),
+                Parameters = new[] { new ParameterSpec(parameter, parameterType, null) }.ToEquatableArray(),
                 ReturnType = returnType,
                 Body = body,
-                IsExpressionBody = true,
+                IsExpressionBody = !body.StartsWith("{", System.StringComparison.Ordinal),
                 LanesWhyNot = "it is a SQL clause over records",
             };
         }

@@ -15,7 +15,19 @@ internal sealed record SqlTableSymbol(string Name, ITypeSymbol ElementType, int 
 /// expression over the parameter <see cref="SqlBinder.Row"/> (null: none), and the C# expression that builds a result
 /// row from it. Or the first error, at its place in the query.
 /// </summary>
-internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDiagnostic? Error);
+internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDiagnostic? Error)
+{
+    /// <summary>For a query with GROUP BY: how rows are keyed, filtered and built per group (then <see cref="Select"/> is unused).</summary>
+    public SqlGrouping? Grouping { get; init; }
+}
+
+/// <summary>
+/// A grouped query: each row keyed by <see cref="KeyCode"/> (a C# expression over <see cref="SqlBinder.Row"/> of type
+/// <see cref="KeyType"/>), grouped, then per group (a <c>KV</c> of the key and the group's rows, the parameter
+/// <see cref="SqlBinder.Group"/>) the HAVING condition and the result row, each a block that computes the aggregates it
+/// reads, a loop over the group's rows for each.
+/// </summary>
+internal sealed record SqlGrouping(string KeyType, string KeyCode, string? Having, string Select);
 
 /// <summary>
 /// Checks a parsed query against the tables' element types and the result row type, and translates it into C#
@@ -28,6 +40,9 @@ internal sealed class SqlBinder
 {
     /// <summary>The name of the row parameter in the translated expressions.</summary>
     public const string Row = "row";
+
+    /// <summary>The name of the group parameter (a KV of the key and the group's rows) of a grouped query's blocks.</summary>
+    public const string Group = "kv";
 
     private enum Kind
     {
@@ -65,6 +80,16 @@ internal sealed class SqlBinder
     private string? _alias;
     private int _temps;
 
+    /// <summary>While binding a grouped query's HAVING and SELECT: the group keys (their row code and how to read them from the group), and the aggregates' statements so far.</summary>
+    private GroupScope? _group;
+
+    private sealed class GroupScope
+    {
+        public List<(string RowCode, Typed Key)> Keys { get; } = new();
+
+        public List<string> Statements { get; } = new();
+    }
+
     private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, ITypeSymbol rowType)
     {
         _compilation = compilation;
@@ -88,7 +113,7 @@ internal sealed class SqlBinder
 
     private static Exception Fail(string message, SqlSpan span) => throw new BindError(new SqlDiagnostic(message, span));
 
-    private static string NotYet(string what) => what + " is not supported yet: today a query is SELECT ... FROM one table [WHERE ...]";
+    private static string NotYet(string what) => what + " is not supported yet: today a query is SELECT ... FROM one table [WHERE ...] [GROUP BY ... [HAVING ...]]";
 
     private SqlBinding BindQuery(SqlQuery query)
     {
@@ -127,14 +152,9 @@ internal sealed class SqlBinder
                 break;
         }
 
-        if (select.GroupBy.Count > 0)
+        if (select.Having is not null && select.GroupBy.Count == 0)
         {
-            Fail(NotYet("GROUP BY"), select.GroupBy[0].Span);
-        }
-
-        if (select.Having is not null)
-        {
-            Fail(NotYet("HAVING"), select.Having.Span);
+            Fail("HAVING filters groups: it needs GROUP BY", select.Having.Span);
         }
 
         string? where = null;
@@ -150,7 +170,309 @@ internal sealed class SqlBinder
             where = condition.Nullable ? "(" + condition.Code + ") == true" : condition.Code;
         }
 
+        if (select.GroupBy.Count > 0)
+        {
+            return new SqlBinding(_table.Index, where, string.Empty, null) { Grouping = BindGrouping(select) };
+        }
+
         return new SqlBinding(_table.Index, where, Construct(select), null);
+    }
+
+    // ----- GROUP BY -----
+
+    private SqlGrouping BindGrouping(SqlSelect select)
+    {
+        var keys = new List<(string RowCode, Typed Key)>();
+        foreach (var expr in select.GroupBy)
+        {
+            if (ContainsAggregate(expr))
+            {
+                Fail("GROUP BY cannot hold an aggregate", expr.Span);
+            }
+
+            var value = Bind(expr);
+            if (value.Kind == Kind.Null)
+            {
+                Fail("Grouping by NULL groups nothing", expr.Span);
+            }
+
+            if (value.Nullable)
+            {
+                Fail("Grouping by a value that may be NULL is not supported yet: filter the NULLs out with WHERE, or use a column that cannot be null", expr.Span);
+            }
+
+            if (keys.Any(k => k.RowCode == value.Code))
+            {
+                Fail("This is grouped by already", expr.Span);
+            }
+
+            keys.Add((value.Code, value));
+        }
+
+        var symbols = keys.Select(k => SymbolOf(k.Key)).ToList();
+        var keyType = symbols.Count == 1
+            ? symbols[0]
+            : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+        var keyCode = keys.Count == 1 ? keys[0].RowCode : "(" + string.Join(", ", keys.Select(k => k.RowCode)) + ")";
+
+        if (select.Items.Any(i => i.IsStar))
+        {
+            Fail("SELECT * with GROUP BY: name the grouped columns and the aggregates", select.Items.First(i => i.IsStar).Span);
+        }
+
+        // HAVING and SELECT each compute the aggregates they read in a block of their own, over the group's rows.
+        string? having = null;
+        if (select.Having is not null)
+        {
+            _group = NewScope(keys);
+            var condition = Bind(select.Having);
+            if (condition.Kind != Kind.Bool)
+            {
+                Fail("HAVING needs a condition (a BOOLEAN), not " + SqlType(condition), select.Having.Span);
+            }
+
+            having = Block(condition.Nullable ? "(" + condition.Code + ") == true" : condition.Code);
+        }
+
+        _group = NewScope(keys);
+        var row = Construct(select);
+        var body = Block(row);
+        _group = null;
+        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body);
+    }
+
+    private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys)
+    {
+        var scope = new GroupScope();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var access = Group + ".Key" + (keys.Count == 1 ? string.Empty : ".Item" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            scope.Keys.Add((keys[i].RowCode, keys[i].Key with { Code = access }));
+        }
+
+        return scope;
+    }
+
+    /// <summary>A block over the group: its rows, the aggregates' loops, then the result.</summary>
+    private string Block(string result)
+    {
+        // Indented as the emitter writes a method body: the braces at the method's level, the statements one deeper.
+        const string Statement = "            ";
+        var lines = new List<string> { "{", Statement + "var __rows = " + Group + ".Value;" };
+        lines.AddRange(_group!.Statements.Select(statement => Statement + statement));
+        lines.Add(Statement + "return " + result + ";");
+        lines.Add("        }");
+        return string.Join("\n", lines);
+    }
+
+    private static bool ContainsAggregate(SqlExpr expr) => expr switch
+    {
+        SqlCall { Name: "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" } => true,
+        SqlCall call => call.Arguments.Any(ContainsAggregate),
+        SqlUnary unary => ContainsAggregate(unary.Operand),
+        SqlBinary binary => ContainsAggregate(binary.Left) || ContainsAggregate(binary.Right),
+        SqlCase @case => (@case.Operand is not null && ContainsAggregate(@case.Operand)) || @case.Whens.Any(w => ContainsAggregate(w.Condition) || ContainsAggregate(w.Result)) || (@case.Else is not null && ContainsAggregate(@case.Else)),
+        SqlCast cast => ContainsAggregate(cast.Operand),
+        SqlIsNull isNull => ContainsAggregate(isNull.Operand),
+        SqlBetween between => ContainsAggregate(between.Operand) || ContainsAggregate(between.Low) || ContainsAggregate(between.High),
+        SqlIn @in => ContainsAggregate(@in.Operand) || @in.Values.Any(ContainsAggregate),
+        SqlLike like => ContainsAggregate(like.Operand) || ContainsAggregate(like.Pattern),
+        _ => false,
+    };
+
+    /// <summary>An expression over a group that is not an aggregate: a grouped expression, a constant, or one made of them.</summary>
+    private Typed? GroupedValue(SqlExpr expr)
+    {
+        if (ContainsAggregate(expr))
+        {
+            return null;
+        }
+
+        var scope = _group!;
+        _group = null;
+        Typed value;
+        try
+        {
+            value = Bind(expr);
+        }
+        finally
+        {
+            _group = scope;
+        }
+
+        foreach (var (rowCode, key) in scope.Keys)
+        {
+            if (rowCode == value.Code)
+            {
+                return key;
+            }
+        }
+
+        if (expr is SqlLiteral)
+        {
+            return value;
+        }
+
+        if (expr is SqlColumn column)
+        {
+            Fail("Column '" + column.Name + "' is neither in GROUP BY nor in an aggregate: a group has many of its values", NameSpan(column));
+        }
+
+        return null; // made of parts: each part is checked as the expression is bound
+    }
+
+    /// <summary>
+    /// An aggregate over the group's rows, as Beam SQL's (Calcite's) aggregates: NULLs are skipped, and an aggregate of
+    /// no values is NULL (COUNT is 0); COUNT is a BIGINT; SUM, MIN and MAX keep the argument's type (an INTEGER sum wraps
+    /// as Java's int does); AVG of integers is an integer (the sum divided by the count, truncated), of DOUBLEs a DOUBLE
+    /// summed in row order; MIN and MAX of strings compare by UTF-16 code units, of DOUBLEs as Math.min and max (NaN wins).
+    /// </summary>
+    private Typed Aggregate(SqlCall call)
+    {
+        var scope = _group!;
+        var n = (++_temps).ToString(CultureInfo.InvariantCulture);
+        var result = "__agg" + n;
+        if (call.Star)
+        {
+            if (call.Name != "COUNT")
+            {
+                Fail(call.Name + "(*) has no meaning: name the column", call.Span);
+            }
+
+            return new Typed("(long)__rows.Count", Kind.Long, false);
+        }
+
+        if (call.Arguments.Count != 1)
+        {
+            Fail(call.Name + " takes one argument", call.Span);
+        }
+
+        if (ContainsAggregate(call.Arguments[0]))
+        {
+            Fail("An aggregate cannot hold another aggregate", call.Arguments[0].Span);
+        }
+
+        _group = null;
+        Typed argument;
+        try
+        {
+            argument = Bind(call.Arguments[0]);
+        }
+        finally
+        {
+            _group = scope;
+        }
+
+        if (argument.Kind is Kind.Null or Kind.Other)
+        {
+            Fail(call.Name + " of " + SqlType(argument) + " is not supported", call.Arguments[0].Span);
+        }
+
+        // Each row's value, or the loop moves on where it is NULL.
+        var value = "__v" + n;
+        var read = argument.Nullable
+            ? "if (" + argument.Code + " is not { } " + value + ") { continue; }"
+            : "var " + value + " = " + argument.Code + ";";
+        string Loop(string body) => "foreach (var " + Row + " in __rows) { " + read + " " + body + " }";
+
+        if (call.Name == "COUNT")
+        {
+            if (call.Distinct)
+            {
+                var set = "__set" + n;
+                scope.Statements.Add("var " + set + " = new global::System.Collections.Generic.HashSet<" + PipelineGenerator.Parser.Fq(SymbolOf(argument with { Nullable = false })) + ">();");
+                scope.Statements.Add(Loop(set + ".Add(" + value + ");"));
+                return new Typed("(long)" + set + ".Count", Kind.Long, false);
+            }
+
+            if (!argument.Nullable)
+            {
+                return new Typed("(long)__rows.Count", Kind.Long, false);
+            }
+
+            scope.Statements.Add("long " + result + " = 0;");
+            scope.Statements.Add(Loop(result + "++;"));
+            return new Typed(result, Kind.Long, false);
+        }
+
+        if (call.Distinct)
+        {
+            Fail(call.Name + "(DISTINCT ...) is not supported yet", call.Span);
+        }
+
+        var kind = argument.Kind;
+        var type = kind switch
+        {
+            Kind.Int => "int",
+            Kind.Long => "long",
+            Kind.Double => "double",
+            Kind.Decimal => "decimal",
+            Kind.Bool => "bool",
+            _ => "string",
+        };
+        var any = "__any" + n;
+        string Done(Kind resultKind, string resultType, string code)
+        {
+            // A group has rows, but every value may have been NULL: then the aggregate is NULL.
+            if (!argument.Nullable)
+            {
+                return code;
+            }
+
+            return "(" + any + " ? (" + resultType + "?)(" + code + ") : null)";
+        }
+
+        switch (call.Name)
+        {
+            case "SUM":
+            case "AVG":
+                {
+                    if (!IsNumeric(kind))
+                    {
+                        Fail(call.Name + " needs numbers, not " + SqlType(argument), call.Arguments[0].Span);
+                    }
+
+                    var average = call.Name == "AVG";
+                    var sumType = average && kind is Kind.Int or Kind.Long ? "long" : type;
+                    var count = "__count" + n;
+                    scope.Statements.Add(sumType + " " + result + " = 0;");
+                    scope.Statements.Add("long " + count + " = 0;");
+                    scope.Statements.Add(Loop(result + " = " + Wrap("(" + result + " + " + value + ")", kind) + "; " + count + "++;"));
+                    if (argument.Nullable)
+                    {
+                        scope.Statements.Add("var " + any + " = " + count + " > 0;");
+                    }
+
+                    var code = !average ? result
+                        : kind is Kind.Int or Kind.Long ? "(" + type + ")(" + result + " / (" + count + " == 0 ? 1 : " + count + "))"
+                        : "(" + result + " / (" + count + " == 0 ? 1 : " + count + "))";
+                    return new Typed(Done(kind, type, code), kind, argument.Nullable);
+                }
+
+            case "MIN":
+            case "MAX":
+                {
+                    if (!IsNumeric(kind) && kind != Kind.String)
+                    {
+                        Fail(call.Name + " needs numbers or strings, not " + SqlType(argument), call.Arguments[0].Span);
+                    }
+
+                    var op = call.Name == "MIN" ? "<" : ">";
+                    var better = kind == Kind.String
+                        ? "string.CompareOrdinal(" + value + ", " + result + ") " + op + " 0"
+                        : value + " " + op + " " + result;
+                    var update = kind == Kind.Double
+                        ? result + " = " + any + " ? global::System.Math." + (call.Name == "MIN" ? "Min" : "Max") + "(" + result + ", " + value + ") : " + value + ";"
+                        : "if (!" + any + " || " + better + ") { " + result + " = " + value + "; }";
+                    scope.Statements.Add(type + " " + result + " = default!;");
+                    scope.Statements.Add("var " + any + " = false;");
+                    scope.Statements.Add(Loop(update + " " + any + " = true;"));
+                    return new Typed(Done(kind, type, result), kind, argument.Nullable);
+                }
+
+            default:
+                throw Fail("Unknown aggregate " + call.Name, call.NameSpan);
+        }
     }
 
     // ----- the result row -----
@@ -217,6 +539,11 @@ internal sealed class SqlBinder
         }
 
         // Else its settable members, by name: new Row { A = ..., B = ... }.
+        if (row.IsAbstract || row.TypeKind == TypeKind.Interface)
+        {
+            Fail(Display(_rowType) + " is abstract: give the query a concrete row type", new SqlSpan(select.Span.Start, 6));
+        }
+
         if (!row.IsValueType && !row.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
         {
             var constructors = row.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).Select(c => "(" + string.Join(", ", c.Parameters.Select(p => p.Name)) + ")").ToList();
@@ -364,6 +691,19 @@ internal sealed class SqlBinder
 
     private Typed Bind(SqlExpr expr)
     {
+        if (_group is not null)
+        {
+            if (expr is SqlCall { Name: "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" } aggregate)
+            {
+                return Aggregate(aggregate);
+            }
+
+            if (GroupedValue(expr) is { } grouped)
+            {
+                return grouped;
+            }
+        }
+
         switch (expr)
         {
             case SqlLiteral literal:
@@ -775,9 +1115,9 @@ internal sealed class SqlBinder
             case "AVG":
             case "MIN":
             case "MAX":
-                throw Fail(call.Name + " is an aggregate: it needs GROUP BY, which is not supported yet", call.NameSpan);
+                throw Fail(call.Name + " is an aggregate: it needs GROUP BY (an aggregate over the whole table is not supported yet)", call.NameSpan);
             default:
-                throw Fail("Unknown function " + call.Name + (call.Name is "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END" ? ": windows are declared in GROUP BY, which is not supported yet" : ": UPPER, LOWER, CHAR_LENGTH, ABS and MOD are supported"), call.NameSpan);
+                throw Fail("Unknown function " + call.Name + (call.Name is "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END" ? ": window functions in GROUP BY are not supported yet; window the table's collection with Window(...) before the query, and GROUP BY groups each window's rows (as Beam SQL does for a windowed input)" : ": UPPER, LOWER, CHAR_LENGTH, ABS and MOD are supported"), call.NameSpan);
         }
     }
 
