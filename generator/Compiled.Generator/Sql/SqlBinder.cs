@@ -322,10 +322,12 @@ internal sealed class SqlBinder
     }
 
     /// <summary>
-    /// An aggregate over the group's rows, as Beam SQL's (Calcite's) aggregates: NULLs are skipped, and an aggregate of
-    /// no values is NULL (COUNT is 0); COUNT is a BIGINT; SUM, MIN and MAX keep the argument's type (an INTEGER sum wraps
-    /// as Java's int does); AVG of integers is an integer (the sum divided by the count, truncated), of DOUBLEs a DOUBLE
-    /// summed in row order; MIN and MAX of strings compare by UTF-16 code units, of DOUBLEs as Math.min and max (NaN wins).
+    /// An aggregate over the group's rows, as Beam SQL's (BeamBuiltinAggregations): NULLs are skipped, and an aggregate
+    /// of no values is NULL (COUNT is 0); COUNT is a BIGINT; SUM, MIN and MAX keep the argument's type (an INTEGER sum
+    /// wraps as Java's int does, a BIGINT sum fails on overflow as Math.addExact does); AVG of integers is an integer (the
+    /// sum divided by the count, truncated), of DOUBLEs a DOUBLE (the sum in row order divided by the count: Beam sums
+    /// exactly in BigDecimal and rounds the mean to 10 significant digits, a documented difference); MIN and MAX of
+    /// strings compare by UTF-16 code units, of DOUBLEs as Math.min and max (NaN wins).
     /// </summary>
     private Typed Aggregate(SqlCall call)
     {
@@ -437,7 +439,10 @@ internal sealed class SqlBinder
                     var count = "__count" + n;
                     scope.Statements.Add(sumType + " " + result + " = 0;");
                     scope.Statements.Add("long " + count + " = 0;");
-                    scope.Statements.Add(Loop(result + " = " + Wrap("(" + result + " + " + value + ")", kind) + "; " + count + "++;"));
+                    // Beam SQL's sums: an INTEGER sum wraps (Sum.ofIntegers), a BIGINT sum fails on overflow (Math.addExact);
+                    // AVG sums integers in a long.
+                    var add = kind == Kind.Long && !average ? "checked(" + result + " + " + value + ")" : Wrap("(" + result + " + " + value + ")", kind);
+                    scope.Statements.Add(Loop(result + " = " + add + "; " + count + "++;"));
                     if (argument.Nullable)
                     {
                         scope.Statements.Add("var " + any + " = " + count + " > 0;");

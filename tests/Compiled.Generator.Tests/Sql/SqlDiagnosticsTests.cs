@@ -67,10 +67,24 @@ public class SqlDiagnosticsTests
             """);
         Assert.Empty(diagnostics);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
-        var generated = output.SyntaxTrees.Last().ToString();
+        var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
         Assert.Contains("private static bool __Filter", generated, StringComparison.Ordinal);
         Assert.Contains("new global::Demo.Row(User: row.User, Total: unchecked(row.Score * 2))", generated, StringComparison.Ordinal);
         Assert.Contains("Sql WHERE (line", generated, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A grouped query compiles; a BIGINT sum is checked (Beam's Math.addExact), an INTEGER sum wraps")]
+    public void AGroupedQueryCompiles()
+    {
+        var (_, diagnostics, output) = Generate("""
+                    p.Sql<Row>("SELECT user, SUM(CAST(score AS BIGINT)) + SUM(score) AS total FROM events GROUP BY user HAVING MAX(weight) > 1", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Matches(@"__agg\d+ = checked\(__agg\d+ \+ __v\d+\)", generated);
+        Assert.Matches(@"__agg\d+ = unchecked\(__agg\d+ \+ __v\d+\)", generated);
+        Assert.Contains("Sql GROUP BY (line", generated, StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = "A syntax error points at its token inside a regular string")]
