@@ -403,15 +403,7 @@ internal sealed class SqlBinder
         }
 
         var kind = argument.Kind;
-        var type = kind switch
-        {
-            Kind.Int => "int",
-            Kind.Long => "long",
-            Kind.Double => "double",
-            Kind.Decimal => "decimal",
-            Kind.Bool => "bool",
-            _ => "string",
-        };
+        var type = CSharpType(kind);
         var any = "__any" + n;
         string Done(Kind resultKind, string resultType, string code)
         {
@@ -974,15 +966,7 @@ internal sealed class SqlBinder
             }
         }
 
-        var type = kind switch
-        {
-            Kind.Bool => "bool?",
-            Kind.Int => "int?",
-            Kind.Long => "long?",
-            Kind.Double => "double?",
-            Kind.Decimal => "decimal?",
-            _ => "string?",
-        };
+        var type = CSharpType(kind) + "?";
         return new Typed("(" + string.Join(" && ", tests) + " ? (" + type + ")" + compute(names) + " : null)", kind, true);
     }
 
@@ -1022,15 +1006,7 @@ internal sealed class SqlBinder
         }
 
         var nullable = results.Any(r => r.Value.Nullable);
-        var type = kind switch
-        {
-            Kind.Int => "int",
-            Kind.Long => "long",
-            Kind.Double => "double",
-            Kind.Decimal => "decimal",
-            Kind.Bool => "bool",
-            _ => "string",
-        } + (nullable ? "?" : string.Empty);
+        var type = CSharpType(kind) + (nullable ? "?" : string.Empty);
         var code = "(" + type + ")(" + otherwise.Code + ")";
         for (var i = conditions.Count - 1; i >= 0; i--)
         {
@@ -1061,13 +1037,7 @@ internal sealed class SqlBinder
 
         if (IsNumeric(value.Kind) && IsNumeric(target))
         {
-            var type = target switch
-            {
-                Kind.Int => "int",
-                Kind.Long => "long",
-                Kind.Double => "double",
-                _ => "decimal",
-            };
+            var type = CSharpType(target);
 
             // Numbers convert as C# casts do: a double to an integer truncates toward zero and saturates (as Java's does).
             return Lift(new[] { value }, v => Wrap("((" + type + ")" + v[0] + ")", target), target);
@@ -1143,6 +1113,17 @@ internal sealed class SqlBinder
     }
 
     // ----- names and messages -----
+
+    /// <summary>The C# type of a computed value of <paramref name="kind"/> (not null).</summary>
+    private static string CSharpType(Kind kind) => kind switch
+    {
+        Kind.Int => "int",
+        Kind.Long => "long",
+        Kind.Double => "double",
+        Kind.Decimal => "decimal",
+        Kind.Bool => "bool",
+        _ => "string",
+    };
 
     private static string SqlType(Typed value) => value.Kind switch
     {

@@ -37,14 +37,8 @@ public partial class SqlGroups
 /// <summary>The grouped queries against the same aggregates computed in C# (SQL's NULL rules spelled out), on random rows.</summary>
 public class SqlGroupByTests
 {
-    private static Gen<T> Pick<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
-
-    private static readonly Gen<Score> Scores =
-        Gen.Select(Pick("ann", "bob", "cy", "Zoë"), Pick("red", "blue", "Red"), Gen.Int[-20, 130], Gen.Double[0, 3], Pick<string?>(null, "x", "late", "ok"), Pick<long?>(null, 0, 1, 2))
-        .Select((user, team, points, weight, note, bonus) => new Score(user, team, points, weight, note, bonus));
-
     [Fact]
-    public void GroupByEqualsTheSameAggregatesInCSharp() => Scores.Array[0, 300].Sample(data =>
+    public void GroupByEqualsTheSameAggregatesInCSharp() => SqlSelectTests.Scores.Array[0, 300].Sample(data =>
     {
         var result = SqlGroups.Run(data);
 

@@ -47,7 +47,8 @@ public partial class SqlScores
 /// <summary>The SQL pipelines against the same computations written in C# (SQL's semantics spelled out), on random rows with nulls.</summary>
 public class SqlSelectTests
 {
-    private static readonly Gen<Score> Scores =
+    /// <summary>Random rows with nulls, shared by the SQL tests.</summary>
+    internal static readonly Gen<Score> Scores =
         Gen.Select(
             Pick("ann", "bob", "cy", "Zoë"),
             Pick("red", "blue", "Red"),
@@ -57,7 +58,7 @@ public class SqlSelectTests
             Pick<long?>(null, 0, 1, 2, 3, 4, 5))
         .Select((user, team, points, weight, note, bonus) => new Score(user, team, points, weight, note, bonus));
 
-    private static Gen<T> Pick<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+    internal static Gen<T> Pick<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
 
     [Fact]
     public void SelectWhereEqualsTheSameComputationInCSharp() => Scores.Array[0, 300].Sample(data =>
