@@ -806,12 +806,53 @@ internal sealed class SqlBinder
             case SqlCall call:
                 return Call(call);
             case SqlLike like:
-                throw Fail(NotYet("LIKE"), like.Span);
+                {
+                    var operand = Bind(like.Operand);
+                    var pattern = Bind(like.Pattern);
+                    foreach (var (side, span) in new[] { (operand, like.Operand.Span), (pattern, like.Pattern.Span) })
+                    {
+                        if (side.Kind != Kind.String)
+                        {
+                            Fail("LIKE matches strings (VARCHAR), not " + SqlType(side), span);
+                        }
+                    }
+
+                    var match = like.Pattern is SqlLiteral { Kind: SqlLiteralKind.String } literal
+                        ? LikeLiteral(literal.Text)
+                        : (Func<string[], string>)(v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + ")");
+                    var matched = Lift(new[] { operand, pattern }, match, Kind.Bool);
+                    return like.Not ? Not(matched) : matched;
+                }
             case SqlInterval interval:
                 throw Fail("An INTERVAL is a window's size or slide, in GROUP BY; " + NotYet("GROUP BY"), interval.Span);
             default:
                 throw Fail("This expression is not supported yet", expr.Span);
         }
+    }
+
+    /// <summary>
+    /// A LIKE whose pattern is known at build time: a prefix, a suffix, a substring or the whole value (no <c>_</c>, and
+    /// <c>%</c> only at the ends) is compiled to an ordinal StartsWith, EndsWith, Contains or equality; any other pattern
+    /// is matched by <c>SqlFunctions.Like</c>.
+    /// </summary>
+    private static Func<string[], string> LikeLiteral(string pattern)
+    {
+        var leading = pattern.StartsWith("%", StringComparison.Ordinal);
+        var trailing = pattern.Length > (leading ? 1 : 0) && pattern.EndsWith("%", StringComparison.Ordinal);
+        var core = pattern.Substring(leading ? 1 : 0, pattern.Length - (leading ? 1 : 0) - (trailing ? 1 : 0));
+        if (core.IndexOfAny(new[] { '%', '_' }) >= 0)
+        {
+            return v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + ")";
+        }
+
+        var text = SymbolDisplay.FormatLiteral(core, quote: true);
+        return (leading, trailing) switch
+        {
+            (false, false) => v => "(" + v[0] + " == " + text + ")",
+            (false, true) => v => v[0] + ".StartsWith(" + text + ", global::System.StringComparison.Ordinal)",
+            (true, false) => v => v[0] + ".EndsWith(" + text + ", global::System.StringComparison.Ordinal)",
+            _ => v => v[0] + ".Contains(" + text + ", global::System.StringComparison.Ordinal)",
+        };
     }
 
     private ISymbol? Single(List<ISymbol> matches, SqlColumn column) =>
@@ -1085,6 +1126,8 @@ internal sealed class SqlBinder
                     return new Typed(Wrap("(" + left.Code + " % " + right.Code + ")", kind), kind, left.Nullable || right.Nullable);
                 }
 
+            case "COALESCE":
+                return Coalesce(call);
             case "COUNT":
             case "SUM":
             case "AVG":
@@ -1092,8 +1135,45 @@ internal sealed class SqlBinder
             case "MAX":
                 throw Fail(call.Name + " is an aggregate: it needs GROUP BY (an aggregate over the whole table is not supported yet)", call.NameSpan);
             default:
-                throw Fail("Unknown function " + call.Name + (call.Name is "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END" ? ": window functions in GROUP BY are not supported yet; window the table's collection with Window(...) before the query, and GROUP BY groups each window's rows (as Beam SQL does for a windowed input)" : ": UPPER, LOWER, CHAR_LENGTH, ABS and MOD are supported"), call.NameSpan);
+                throw Fail("Unknown function " + call.Name + (call.Name is "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END" ? ": window functions in GROUP BY are not supported yet; window the table's collection with Window(...) before the query, and GROUP BY groups each window's rows (as Beam SQL does for a windowed input)" : ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported"), call.NameSpan);
         }
+    }
+
+    /// <summary>COALESCE(a, b, ...): the first value that is not NULL; NULL only when every value may be and is.</summary>
+    private Typed Coalesce(SqlCall call)
+    {
+        if (call.Arguments.Count < 2 || call.Star || call.Distinct)
+        {
+            Fail("COALESCE takes two or more arguments", call.Span);
+        }
+
+        var values = call.Arguments.Select(a => (Value: Bind(a), a.Span)).ToList();
+        var typed = values.Where(v => v.Value.Kind != Kind.Null).ToList();
+        if (typed.Count == 0)
+        {
+            Fail("Every argument of this COALESCE is NULL: it has no type", call.Span);
+        }
+
+        var kind = typed[0].Value.Kind;
+        foreach (var (value, span) in typed.Skip(1))
+        {
+            if (IsNumeric(kind) && IsNumeric(value.Kind))
+            {
+                kind = Promote(new Typed(string.Empty, kind, false), value, call);
+            }
+            else if (value.Kind != kind || kind == Kind.Other)
+            {
+                Fail("This COALESCE argument is " + SqlType(value) + " where the first is " + SqlType(typed[0].Value) + ": CAST them to one type", span);
+            }
+        }
+
+        // Values after the first that cannot be null are never reached: C# would warn, and SQL ignores them.
+        var upTo = values.FindIndex(v => !v.Value.Nullable);
+        var used = upTo < 0 ? values : values.Take(upTo + 1).ToList();
+        var nullable = upTo < 0;
+        var type = CSharpType(kind);
+        var parts = used.Select((v, i) => "(" + type + (i == used.Count - 1 && !nullable ? string.Empty : "?") + ")(" + v.Value.Code + ")");
+        return new Typed("(" + string.Join(" ?? ", parts) + ")", kind, nullable);
     }
 
     private Typed Argument(SqlCall call, int index, int count, Kind? kind)

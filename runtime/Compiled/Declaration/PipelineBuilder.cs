@@ -81,8 +81,8 @@ public sealed class PipelineBuilder
     /// <remarks>
     /// Supported today: <c>SELECT expressions [AS name] | * FROM table [alias] [WHERE condition] [GROUP BY expressions
     /// [HAVING condition]]</c> over one table, with COUNT, SUM, AVG, MIN and MAX, arithmetic, comparisons, AND/OR/NOT
-    /// (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN, IN, IS [NOT] NULL, <c>||</c>, UPPER,
-    /// LOWER, CHAR_LENGTH, ABS and MOD. GROUP BY groups per window of the input. The README's SQL section lists what the
+    /// (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE,
+    /// <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS and MOD. GROUP BY groups per window of the input. The README's SQL section lists what the
     /// parser reads that the compiler does not take yet (joins, UNION ALL, ORDER BY, LIMIT, subqueries, window
     /// functions); each is a build error at its place, never a wrong result.
     /// </remarks>

@@ -70,6 +70,16 @@ public class SqlDiagnosticsTests
         var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
         Assert.Contains("private static bool __Filter", generated, StringComparison.Ordinal);
         Assert.Contains("new global::Demo.Row(User: row.User, Total: unchecked(row.Score * 2))", generated, StringComparison.Ordinal);
+
+        // A LIKE pattern known at build time is compiled: a prefix is an ordinal StartsWith, a general one the matcher.
+        (_, diagnostics, output) = Generate("""
+                    p.Sql<Row>("SELECT user, score AS total FROM events WHERE user LIKE 'an%' AND team LIKE '%e_d' AND team NOT LIKE '%ed%'", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Empty(diagnostics);
+        generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Contains("row.User.StartsWith(\"an\", global::System.StringComparison.Ordinal)", generated, StringComparison.Ordinal);
+        Assert.Contains("global::Compiled.Sql.SqlFunctions.Like(row.Team, \"%e_d\")", generated, StringComparison.Ordinal);
+        Assert.Contains("(!row.Team.Contains(\"ed\", global::System.StringComparison.Ordinal))", generated, StringComparison.Ordinal);
         Assert.Contains("Sql WHERE (line", generated, StringComparison.Ordinal);
     }
 
@@ -156,13 +166,14 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user HAVING SUM(user) > 1", "SUM needs numbers, not a VARCHAR", "user")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(score, INTERVAL '1' MINUTE)", "window the table's collection with Window(...) before the query", "TUMBLE")]
     [InlineData("SELECT user, score AS total FROM events WHERE score", "WHERE needs a condition (a BOOLEAN), not an INTEGER", "score")]
-    [InlineData("SELECT user, score AS total FROM events WHERE user LIKE 'a%'", "LIKE is not supported yet", "user LIKE 'a%'")]
+    [InlineData("SELECT user, score AS total FROM events WHERE score LIKE 'a%'", "LIKE matches strings (VARCHAR), not an INTEGER", "score")]
+    [InlineData("SELECT user, COALESCE(score, team) AS total FROM events", "This COALESCE argument is a VARCHAR where the first is an INTEGER", "team")]
     [InlineData("SELECT user, score AS total FROM events e WHERE events.score > 1", "Unknown table or alias 'events': the query reads 'events' as 'e'", "events")]
     [InlineData("SELECT user, score AS total FROM events WHERE weight * 1.0 = CAST(score AS DECIMAL)", "This mixes DOUBLE and DECIMAL", "weight * 1.0 = CAST(score AS DECIMAL)")]
     [InlineData("SELECT user, score AS total FROM events WHERE note = NULL", "A comparison with NULL is never true: write IS NULL or IS NOT NULL", "note = NULL")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY score", "ORDER BY is not supported yet", "score")]
     [InlineData("SELECT user, score AS total FROM events JOIN events2 ON 1 = 1", "A join is not supported yet", "events2 ON 1 = 1")]
-    [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS and MOD are supported", "LENGTH")]
+    [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", "LENGTH")]
     [InlineData("SELECT user, 99999999999999999999 AS total FROM events", "This integer does not fit a BIGINT (64 bits)", "99999999999999999999")]
     public void BindingErrors(string query, string message, string covered)
     {
