@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Compiled.Generator.Sql;
+
+/// <summary>GROUP BY, HAVING and the aggregates.</summary>
+internal sealed partial class SqlBinder
+{
+    // ----- GROUP BY -----
+
+    private SqlGrouping BindGrouping(SqlSelect select)
+    {
+        var keys = new List<(string RowCode, Typed Key)>();
+        foreach (var expr in select.GroupBy)
+        {
+            if (ContainsAggregate(expr))
+            {
+                Fail("GROUP BY cannot hold an aggregate", expr.Span);
+            }
+
+            var value = Bind(expr);
+            if (value.Kind == Kind.Null)
+            {
+                Fail("Grouping by NULL groups nothing", expr.Span);
+            }
+
+            if (value.Nullable)
+            {
+                Fail("Grouping by a value that may be NULL is not supported yet: filter the NULLs out with WHERE, or use a column that cannot be null", expr.Span);
+            }
+
+            if (keys.Any(k => k.RowCode == value.Code))
+            {
+                Fail("This is grouped by already", expr.Span);
+            }
+
+            keys.Add((value.Code, value));
+        }
+
+        var symbols = keys.Select(k => SymbolOf(k.Key)).ToList();
+        var keyType = symbols.Count == 1
+            ? symbols[0]
+            : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+        var keyCode = keys.Count == 1 ? keys[0].RowCode : "(" + string.Join(", ", keys.Select(k => k.RowCode)) + ")";
+
+        if (select.Items.Any(i => i.IsStar))
+        {
+            Fail("SELECT * with GROUP BY: name the grouped columns and the aggregates", select.Items.First(i => i.IsStar).Span);
+        }
+
+        // HAVING and SELECT each compute the aggregates they read in a block of their own, over the group's rows.
+        string? having = null;
+        if (select.Having is not null)
+        {
+            _group = NewScope(keys);
+            var condition = Bind(select.Having);
+            if (condition.Kind != Kind.Bool)
+            {
+                Fail("HAVING needs a condition (a BOOLEAN), not " + SqlType(condition), select.Having.Span);
+            }
+
+            having = Block(condition.Nullable ? "(" + condition.Code + ") == true" : condition.Code);
+        }
+
+        _group = NewScope(keys);
+        var row = Construct(select);
+        var body = Block(row);
+        _group = null;
+        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body);
+    }
+
+    private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys)
+    {
+        var scope = new GroupScope();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var access = Group + ".Key" + (keys.Count == 1 ? string.Empty : ".Item" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            scope.Keys.Add((keys[i].RowCode, keys[i].Key with { Code = access }));
+        }
+
+        return scope;
+    }
+
+    /// <summary>A block over the group: its rows, the aggregates' loops, then the result.</summary>
+    private string Block(string result)
+    {
+        // Indented as the emitter writes a method body: the braces at the method's level, the statements one deeper.
+        const string Statement = "            ";
+        var lines = new List<string> { "{", Statement + "var __rows = " + Group + ".Value;" };
+        lines.AddRange(_group!.Statements.Select(statement => Statement + statement));
+        lines.Add(Statement + "return " + result + ";");
+        lines.Add("        }");
+        return string.Join("\n", lines);
+    }
+
+    private static bool ContainsAggregate(SqlExpr expr) => expr switch
+    {
+        SqlCall { Name: "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" } => true,
+        SqlCall call => call.Arguments.Any(ContainsAggregate),
+        SqlUnary unary => ContainsAggregate(unary.Operand),
+        SqlBinary binary => ContainsAggregate(binary.Left) || ContainsAggregate(binary.Right),
+        SqlCase @case => (@case.Operand is not null && ContainsAggregate(@case.Operand)) || @case.Whens.Any(w => ContainsAggregate(w.Condition) || ContainsAggregate(w.Result)) || (@case.Else is not null && ContainsAggregate(@case.Else)),
+        SqlCast cast => ContainsAggregate(cast.Operand),
+        SqlIsNull isNull => ContainsAggregate(isNull.Operand),
+        SqlBetween between => ContainsAggregate(between.Operand) || ContainsAggregate(between.Low) || ContainsAggregate(between.High),
+        SqlIn @in => ContainsAggregate(@in.Operand) || @in.Values.Any(ContainsAggregate),
+        SqlLike like => ContainsAggregate(like.Operand) || ContainsAggregate(like.Pattern),
+        _ => false,
+    };
+
+    /// <summary>An expression over a group that is not an aggregate: a grouped expression, a constant, or one made of them.</summary>
+    private Typed? GroupedValue(SqlExpr expr)
+    {
+        if (ContainsAggregate(expr))
+        {
+            return null;
+        }
+
+        var scope = _group!;
+        _group = null;
+        Typed value;
+        try
+        {
+            value = Bind(expr);
+        }
+        finally
+        {
+            _group = scope;
+        }
+
+        foreach (var (rowCode, key) in scope.Keys)
+        {
+            if (rowCode == value.Code)
+            {
+                return key;
+            }
+        }
+
+        if (expr is SqlLiteral)
+        {
+            return value;
+        }
+
+        if (expr is SqlColumn column)
+        {
+            Fail("Column '" + column.Name + "' is neither in GROUP BY nor in an aggregate: a group has many of its values", NameSpan(column));
+        }
+
+        return null; // made of parts: each part is checked as the expression is bound
+    }
+
+    /// <summary>
+    /// An aggregate over the group's rows, as Beam SQL's (BeamBuiltinAggregations): NULLs are skipped, and an aggregate
+    /// of no values is NULL (COUNT is 0); COUNT is a BIGINT; SUM, MIN and MAX keep the argument's type (an INTEGER sum
+    /// wraps as Java's int does, a BIGINT sum fails on overflow as Math.addExact does); AVG of integers is an integer (the
+    /// sum divided by the count, truncated), of DOUBLEs a DOUBLE (the sum in row order divided by the count: Beam sums
+    /// exactly in BigDecimal and rounds the mean to 10 significant digits, a documented difference); MIN and MAX of
+    /// strings compare by UTF-16 code units, of DOUBLEs as Math.min and max (NaN wins).
+    /// </summary>
+    private Typed Aggregate(SqlCall call)
+    {
+        var scope = _group!;
+        var n = (++_temps).ToString(CultureInfo.InvariantCulture);
+        var result = "__agg" + n;
+        if (call.Star)
+        {
+            if (call.Name != "COUNT")
+            {
+                Fail(call.Name + "(*) has no meaning: name the column", call.Span);
+            }
+
+            return new Typed("(long)__rows.Count", Kind.Long, false);
+        }
+
+        if (call.Arguments.Count != 1)
+        {
+            Fail(call.Name + " takes one argument", call.Span);
+        }
+
+        if (ContainsAggregate(call.Arguments[0]))
+        {
+            Fail("An aggregate cannot hold another aggregate", call.Arguments[0].Span);
+        }
+
+        _group = null;
+        Typed argument;
+        try
+        {
+            argument = Bind(call.Arguments[0]);
+        }
+        finally
+        {
+            _group = scope;
+        }
+
+        if (argument.Kind is Kind.Null or Kind.Other)
+        {
+            Fail(call.Name + " of " + SqlType(argument) + " is not supported", call.Arguments[0].Span);
+        }
+
+        // Each row's value, or the loop moves on where it is NULL.
+        var value = "__v" + n;
+        var read = argument.Nullable
+            ? "if (" + argument.Code + " is not { } " + value + ") { continue; }"
+            : "var " + value + " = " + argument.Code + ";";
+        string Loop(string body) => "foreach (var " + Row + " in __rows) { " + read + " " + body + " }";
+
+        if (call.Name == "COUNT")
+        {
+            if (call.Distinct)
+            {
+                var set = "__set" + n;
+                scope.Statements.Add("var " + set + " = new global::System.Collections.Generic.HashSet<" + PipelineGenerator.Parser.Fq(SymbolOf(argument with { Nullable = false })) + ">();");
+                scope.Statements.Add(Loop(set + ".Add(" + value + ");"));
+                return new Typed("(long)" + set + ".Count", Kind.Long, false);
+            }
+
+            if (!argument.Nullable)
+            {
+                return new Typed("(long)__rows.Count", Kind.Long, false);
+            }
+
+            scope.Statements.Add("long " + result + " = 0;");
+            scope.Statements.Add(Loop(result + "++;"));
+            return new Typed(result, Kind.Long, false);
+        }
+
+        if (call.Distinct)
+        {
+            Fail(call.Name + "(DISTINCT ...) is not supported yet", call.Span);
+        }
+
+        var kind = argument.Kind;
+        var type = CSharpType(kind);
+        var any = "__any" + n;
+        string Done(Kind resultKind, string resultType, string code)
+        {
+            // A group has rows, but every value may have been NULL: then the aggregate is NULL.
+            if (!argument.Nullable)
+            {
+                return code;
+            }
+
+            return "(" + any + " ? (" + resultType + "?)(" + code + ") : null)";
+        }
+
+        switch (call.Name)
+        {
+            case "SUM":
+            case "AVG":
+                {
+                    if (!IsNumeric(kind))
+                    {
+                        Fail(call.Name + " needs numbers, not " + SqlType(argument), call.Arguments[0].Span);
+                    }
+
+                    var average = call.Name == "AVG";
+                    var sumType = average && kind is Kind.Int or Kind.Long ? "long" : type;
+                    var count = "__count" + n;
+                    scope.Statements.Add(sumType + " " + result + " = 0;");
+                    scope.Statements.Add("long " + count + " = 0;");
+                    // Beam SQL's sums: an INTEGER sum wraps (Sum.ofIntegers), a BIGINT sum fails on overflow (Math.addExact);
+                    // AVG sums integers in a long.
+                    var add = kind == Kind.Long && !average ? "checked(" + result + " + " + value + ")" : Wrap("(" + result + " + " + value + ")", kind);
+                    scope.Statements.Add(Loop(result + " = " + add + "; " + count + "++;"));
+                    if (argument.Nullable)
+                    {
+                        scope.Statements.Add("var " + any + " = " + count + " > 0;");
+                    }
+
+                    var code = !average ? result
+                        : kind is Kind.Int or Kind.Long ? "(" + type + ")(" + result + " / (" + count + " == 0 ? 1 : " + count + "))"
+                        : "(" + result + " / (" + count + " == 0 ? 1 : " + count + "))";
+                    return new Typed(Done(kind, type, code), kind, argument.Nullable);
+                }
+
+            case "MIN":
+            case "MAX":
+                {
+                    if (!IsNumeric(kind) && kind != Kind.String)
+                    {
+                        Fail(call.Name + " needs numbers or strings, not " + SqlType(argument), call.Arguments[0].Span);
+                    }
+
+                    var op = call.Name == "MIN" ? "<" : ">";
+                    var better = kind == Kind.String
+                        ? "string.CompareOrdinal(" + value + ", " + result + ") " + op + " 0"
+                        : value + " " + op + " " + result;
+                    var update = kind == Kind.Double
+                        ? result + " = " + any + " ? global::System.Math." + (call.Name == "MIN" ? "Min" : "Max") + "(" + result + ", " + value + ") : " + value + ";"
+                        : "if (!" + any + " || " + better + ") { " + result + " = " + value + "; }";
+                    scope.Statements.Add(type + " " + result + " = default!;");
+                    scope.Statements.Add("var " + any + " = false;");
+                    scope.Statements.Add(Loop(update + " " + any + " = true;"));
+                    return new Typed(Done(kind, type, result), kind, argument.Nullable);
+                }
+
+            default:
+                throw Fail("Unknown aggregate " + call.Name, call.NameSpan);
+        }
+    }
+}
