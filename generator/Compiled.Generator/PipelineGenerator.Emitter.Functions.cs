@@ -66,7 +66,8 @@ public sealed partial class PipelineGenerator
                     }
 
                     w.Line("// " + t.Label + (name == FunctionName(t) ? string.Empty : " " + name.Substring(2).TrimEnd("0123456789".ToCharArray())) +
-                           " (the user's lambda, called directly from the fused loop" + (fn.OptionsParameter is null ? string.Empty : "; it reads the pipeline options") + ")");
+                           (fn.FromSql ? " (compiled from the query, called directly from the fused loop" : " (the user's lambda, called directly from the fused loop") +
+                           (fn.OptionsParameter is null ? string.Empty : "; it reads the pipeline options") + ")");
                     w.Line(Inline);
                     var signature = "private static " + fn.ReturnType + " " + name +
                                     (typeParameters.Count > 0 ? "<" + string.Join(", ", typeParameters) + ">" : string.Empty) +

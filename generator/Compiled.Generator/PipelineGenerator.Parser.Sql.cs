@@ -134,6 +134,7 @@ public sealed partial class PipelineGenerator
                 Body = body,
                 IsExpressionBody = !body.StartsWith("{", System.StringComparison.Ordinal),
                 LanesWhyNot = "it is a SQL clause over records",
+                FromSql = true,
             };
         }
     }

@@ -205,6 +205,9 @@ internal sealed record FunctionSpec
     /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
     public string? MethodGroup { get; init; }
 
+    /// <summary>The function was compiled from a clause of a SQL query (its body is generated, not the user's).</summary>
+    public bool FromSql { get; init; }
+
     /// <summary>The file that declares the lambda when it is not <see cref="PipelineSpec.FilePath"/> (a composite declared elsewhere), for #line.</summary>
     public string? FilePath { get; init; }
 
