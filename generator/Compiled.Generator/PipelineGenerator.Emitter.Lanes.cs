@@ -47,7 +47,7 @@ public sealed partial class PipelineGenerator
             {
                 var first = plans[0];
                 var lanes = new LaneWriter(w, first.InputType);
-                var element = LaneWriter.ElementType(first.InputType);
+                var element = first.InputType.CSharpName();
                 // One combine: its partial results are sum, count, ...; several (a fan-out): sum0, count0, sum1, ...
                 string Suffix(int n) => plans.Count == 1 ? string.Empty : N(n);
                 w.Line("/// <summary>The span loop of input '" + Doc(input.Name) + "' in vector lanes: " + Doc(first.Text) + ".</summary>");
@@ -399,7 +399,7 @@ public sealed partial class PipelineGenerator
                     case LaneTerminal.Min:
                     case LaneTerminal.Max:
                         {
-                            var type = LaneWriter.ElementType(plan.ValueType);
+                            var type = plan.ValueType.CSharpName();
                             var op = plan.Kind == LaneTerminal.Min ? "Min" : "Max";
                             w.Open("if (" + any + ")");
                             w.Line("var folded" + s + " = best" + s + "[0];");
@@ -450,9 +450,6 @@ public sealed partial class PipelineGenerator
                 LaneType.Double or LaneType.Single or LaneType.Int64 => type.CSharpName(),
                 _ => input is LaneType.Int64 or LaneType.Double ? "long" : "int",
             }) + ">";
-
-            /// <summary>The C# type of one element of <paramref name="type"/>.</summary>
-            public static string ElementType(LaneType type) => type.CSharpName();
 
             /// <summary>A float or double constant (<paramref name="value"/>, exact for either) as a C# expression of that type with exactly its bits.</summary>
             public static string FloatingLiteral(LaneType type, double value)

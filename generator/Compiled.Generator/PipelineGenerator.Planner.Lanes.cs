@@ -88,7 +88,7 @@ public sealed partial class PipelineGenerator
                 return (null, "#" + Num(output.Terminal) + " " + transforms[output.Terminal].Label + " is an output in a fan-out: the scalar loop takes each element through every branch in turn");
             }
 
-            var form = "Vector<" + TypeName(inputType) + "> lanes, ";
+            var form = "Vector<" + inputType.CSharpName() + "> lanes, ";
             var text = form + (texts.Count == 1 ? texts[0] : "one pass for " + Num(texts.Count) + " combines: " + string.Join("; ", texts.Select((t, n) => "(" + Num(n + 1) + ") " + t)));
             return (plans.Select(p => p with { Text = text }).ToList(), text);
 
@@ -143,7 +143,7 @@ public sealed partial class PipelineGenerator
 
                 if (t.Kind == TransformKind.Output)
                 {
-                    if (value.Type == LaneType.Bool || t.InputType != TypeName(value.Type))
+                    if (value.Type == LaneType.Bool || t.InputType != value.Type.CSharpName())
                     {
                         return where + ": its elements are not ints, longs, floats or doubles";
                     }
@@ -188,7 +188,7 @@ public sealed partial class PipelineGenerator
             }
 
             var fn = t.Combine!.FnType;
-            var type = TypeName(value.Type);
+            var type = value.Type.CSharpName();
             if (t.Combine.SideType is not null)
             {
                 return (null, "its combine function reads a side input");
@@ -269,7 +269,5 @@ public sealed partial class PipelineGenerator
 
             return (null, "its combine function (" + fn + ") has no vector form");
         }
-
-        private static string TypeName(LaneType type) => type.CSharpName();
     }
 }

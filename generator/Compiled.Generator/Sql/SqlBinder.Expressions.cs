@@ -45,10 +45,7 @@ internal sealed partial class SqlBinder
                 }
 
             case SqlUnary { Operator: "NOT" } not:
-                {
-                    var operand = Condition(not.Operand, "NOT");
-                    return operand.Nullable ? new Typed("(!(bool?)(" + operand.Code + "))", Kind.Bool, true) : new Typed("(!" + operand.Code + ")", Kind.Bool, false);
-                }
+                return Not(Condition(not.Operand, "NOT"));
 
             case SqlUnary unary:
                 {
@@ -60,13 +57,7 @@ internal sealed partial class SqlBinder
                 {
                     var left = Condition(logic.Left, logic.Operator);
                     var right = Condition(logic.Right, logic.Operator);
-                    if (!left.Nullable && !right.Nullable)
-                    {
-                        return new Typed("(" + left.Code + (logic.Operator == "AND" ? " && " : " || ") + right.Code + ")", Kind.Bool, false);
-                    }
-
-                    // Kleene's three-valued AND and OR are C#'s & and | over bool?: unknown AND false is false, unknown OR true is true.
-                    return new Typed("((bool?)(" + left.Code + ")" + (logic.Operator == "AND" ? " & " : " | ") + "(bool?)(" + right.Code + "))", Kind.Bool, true);
+                    return logic.Operator == "AND" ? And(left, right) : Or(left, right);
                 }
 
             case SqlBinary { Operator: "=" or "<>" or "<" or "<=" or ">" or ">=" } comparison:
@@ -87,12 +78,11 @@ internal sealed partial class SqlBinder
                 }
 
             case SqlBinary arithmetic:
-                {
-                    var left = Numeric(Bind(arithmetic.Left), arithmetic.Operator, arithmetic.Left.Span);
-                    var right = Numeric(Bind(arithmetic.Right), arithmetic.Operator, arithmetic.Right.Span);
-                    var kind = Promote(left, right, arithmetic);
-                    return new Typed(Wrap("(" + left.Code + " " + arithmetic.Operator + " " + right.Code + ")", kind), kind, left.Nullable || right.Nullable);
-                }
+                return Arithmetic(
+                    Numeric(Bind(arithmetic.Left), arithmetic.Operator, arithmetic.Left.Span),
+                    arithmetic.Operator,
+                    Numeric(Bind(arithmetic.Right), arithmetic.Operator, arithmetic.Right.Span),
+                    arithmetic);
 
             case SqlIsNull isNull:
                 {
@@ -234,6 +224,15 @@ internal sealed partial class SqlBinder
         return value;
     }
 
+    /// <summary>Arithmetic over two numbers, in the wider one's type; a NULL operand makes it NULL (C#'s lifted operators).</summary>
+    private static Typed Arithmetic(Typed left, string op, Typed right, SqlExpr where)
+    {
+        var kind = Promote(left, right, where);
+        return new Typed(Wrap("(" + left.Code + " " + op + " " + right.Code + ")", kind), kind, left.Nullable || right.Nullable);
+    }
+
+    // Without a value that may be NULL, plain && || !; with one, Kleene's three-valued logic, which is C#'s & | ! over
+    // bool?: unknown AND false is false, unknown OR true is true, NOT unknown is unknown.
     private static Typed And(Typed left, Typed right) => !left.Nullable && !right.Nullable
         ? new Typed("(" + left.Code + " && " + right.Code + ")", Kind.Bool, false)
         : new Typed("((bool?)(" + left.Code + ") & (bool?)(" + right.Code + "))", Kind.Bool, true);
@@ -352,26 +351,8 @@ internal sealed partial class SqlBinder
         var otherwise = @case.Else is null ? new Typed("null", Kind.Null, true) : Bind(@case.Else);
         results.Add((otherwise, @case.Else?.Span ?? @case.Span));
 
-        // The result type: the widest number, or the one type every branch has; NULL (or no ELSE) makes it nullable.
-        var typed = results.Where(r => r.Value.Kind != Kind.Null).ToList();
-        if (typed.Count == 0)
-        {
-            Fail("Every branch of this CASE is NULL: it has no type", @case.Span);
-        }
-
-        var kind = typed[0].Value.Kind;
-        foreach (var (value, span) in typed.Skip(1))
-        {
-            if (IsNumeric(kind) && IsNumeric(value.Kind))
-            {
-                kind = Promote(new Typed(string.Empty, kind, false), value, @case);
-            }
-            else if (value.Kind != kind || kind == Kind.Other)
-            {
-                Fail("This CASE result is " + SqlType(value) + " where an earlier one is " + SqlType(typed[0].Value) + ": CAST them to one type", span);
-            }
-        }
-
+        // NULL (or no ELSE) makes the result nullable.
+        var kind = Unify(results, @case, "Every branch of this CASE is NULL", "This CASE result", "an earlier one");
         var nullable = results.Any(r => r.Value.Nullable);
         var type = CSharpType(kind) + (nullable ? "?" : string.Empty);
         var code = "(" + type + ")(" + otherwise.Code + ")";
@@ -381,6 +362,34 @@ internal sealed partial class SqlBinder
         }
 
         return new Typed(code, kind, nullable);
+    }
+
+    /// <summary>
+    /// The one type of several values (CASE results, COALESCE arguments), NULLs aside: the widest number, or the one type
+    /// all have; else an error at the first value of another type.
+    /// </summary>
+    private static Kind Unify(List<(Typed Value, SqlSpan Span)> values, SqlExpr where, string allNull, string what, string first)
+    {
+        var typed = values.Where(v => v.Value.Kind != Kind.Null).ToList();
+        if (typed.Count == 0)
+        {
+            Fail(allNull + ": it has no type", where.Span);
+        }
+
+        var kind = typed[0].Value.Kind;
+        foreach (var (value, span) in typed.Skip(1))
+        {
+            if (IsNumeric(kind) && IsNumeric(value.Kind))
+            {
+                kind = Promote(new Typed(string.Empty, kind, false), value, where);
+            }
+            else if (value.Kind != kind || kind == Kind.Other)
+            {
+                Fail(what + " is " + SqlType(value) + " where " + first + " is " + SqlType(typed[0].Value) + ": CAST them to one type", span);
+            }
+        }
+
+        return kind;
     }
 
     private Typed Cast(SqlCast cast)
@@ -445,12 +454,11 @@ internal sealed partial class SqlBinder
                 }
 
             case "MOD":
-                {
-                    var left = Numeric(Argument(call, 0, 2, null), "MOD", call.Arguments[0].Span);
-                    var right = Numeric(Argument(call, 1, 2, null), "MOD", call.Arguments[1].Span);
-                    var kind = Promote(left, right, call);
-                    return new Typed(Wrap("(" + left.Code + " % " + right.Code + ")", kind), kind, left.Nullable || right.Nullable);
-                }
+                return Arithmetic(
+                    Numeric(Argument(call, 0, 2, null), "MOD", call.Arguments[0].Span),
+                    "%",
+                    Numeric(Argument(call, 1, 2, null), "MOD", call.Arguments[1].Span),
+                    call);
 
             case "COALESCE":
                 return Coalesce(call);
@@ -474,24 +482,7 @@ internal sealed partial class SqlBinder
         }
 
         var values = call.Arguments.Select(a => (Value: Bind(a), a.Span)).ToList();
-        var typed = values.Where(v => v.Value.Kind != Kind.Null).ToList();
-        if (typed.Count == 0)
-        {
-            Fail("Every argument of this COALESCE is NULL: it has no type", call.Span);
-        }
-
-        var kind = typed[0].Value.Kind;
-        foreach (var (value, span) in typed.Skip(1))
-        {
-            if (IsNumeric(kind) && IsNumeric(value.Kind))
-            {
-                kind = Promote(new Typed(string.Empty, kind, false), value, call);
-            }
-            else if (value.Kind != kind || kind == Kind.Other)
-            {
-                Fail("This COALESCE argument is " + SqlType(value) + " where the first is " + SqlType(typed[0].Value) + ": CAST them to one type", span);
-            }
-        }
+        var kind = Unify(values, call, "Every argument of this COALESCE is NULL", "This COALESCE argument", "the first");
 
         // Values after the first that cannot be null are never reached: C# would warn, and SQL ignores them.
         var upTo = values.FindIndex(v => !v.Value.Nullable);
