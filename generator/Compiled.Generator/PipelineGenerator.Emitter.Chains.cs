@@ -292,7 +292,7 @@ public sealed partial class PipelineGenerator
                             w.Line("_maxSeen_" + Names.ToPascal(tracked) + " = ts" + id + ";");
                             w.Close();
                         }
-                        else
+                        else if (!t.AnySkew)
                         {
                             w.Open("if (ts" + id + " < " + timestamp + ")");
                             w.Line(CheckFailure(t, Literal(t.Label + " gave timestamp ") + " + ts" + id + " + " + Literal(", earlier than the element's timestamp ") + " + " + timestamp + " + " + Literal("; as in Beam, timestamps can only move forward (no allowed skew).")));

@@ -109,6 +109,29 @@ public sealed partial class PipelineGenerator
                 {
                     // GROUP BY: each row keyed, grouped (per window, under the input's windowing and triggers, as Beam SQL
                     // groups), then per group HAVING and the result row, each computing its aggregates over the group's rows.
+                    if (grouping.Window is { } window)
+                    {
+                        // A window function (Beam SQL's BeamAggregationRel): each row re-timed by its time column, with any
+                        // skew, then windowed; the input's trigger, lateness and accumulation stay, as Window.into keeps them.
+                        var timed = AddTransform(TransformKind.WithTimestamps, new[] { port }, elementType, new[] { elementType }, "Sql " + window.Function + " timestamps" + at,
+                            function: SqlFunction(elementType, "global::Compiled.Instant", window.TimestampCode));
+                        _transforms[timed] = _transforms[timed] with { AnySkew = true };
+                        var spec = (_transforms[timed].OutputWindowing ?? new WindowSpec(window.Kind, 0, 0, 0)) with
+                        {
+                            Kind = window.Kind,
+                            SizeMs = window.SizeMs,
+                            PeriodMs = window.PeriodMs,
+                            OffsetMs = 0,
+                            CustomType = null,
+                            CustomMerging = false,
+                            SizeOption = null,
+                            SizeOptionParameter = null,
+                            AlreadyMerged = false,
+                        };
+                        var windowed = AddTransform(TransformKind.Window, new[] { new PortRef(timed, 0) }, elementType, new[] { elementType }, "Sql " + window.Function + " window " + spec.Describe() + at, windowing: spec);
+                        port = new PortRef(windowed, 0);
+                    }
+
                     var keyed = "global::Compiled.KV<" + grouping.KeyType + ", " + elementType + ">";
                     var groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
                     var keys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { keyed }, "Sql GROUP BY key" + at,
@@ -121,15 +144,24 @@ public sealed partial class PipelineGenerator
                         port = new PortRef(having, 0);
                     }
 
-                    return Collection(AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group)));
+                    var select = AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at,
+                        function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group, grouping.ReadsWindow));
+                    if (grouping.ReadsWindow)
+                    {
+                        _transforms[select] = _transforms[select] with { ReadsContext = true };
+                    }
+
+                    return Collection(select);
                 }
 
                 return Collection(AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select)));
             }
 
-            private static FunctionSpec SqlFunction(string parameterType, string returnType, string body, string parameter = SqlBinder.Row) => new()
+            private static FunctionSpec SqlFunction(string parameterType, string returnType, string body, string parameter = SqlBinder.Row, bool readsContext = false) => new()
             {
-                Parameters = new[] { new ParameterSpec(parameter, parameterType, null) }.ToEquatableArray(),
+                Parameters = (readsContext
+                    ? new[] { new ParameterSpec(parameter, parameterType, null), new ParameterSpec(SqlBinder.Context, "global::Compiled.ElementContext", null) }
+                    : new[] { new ParameterSpec(parameter, parameterType, null) }).ToEquatableArray(),
                 ReturnType = returnType,
                 Body = body,
                 IsExpressionBody = !body.StartsWith("{", System.StringComparison.Ordinal),

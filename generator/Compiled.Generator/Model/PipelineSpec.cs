@@ -117,6 +117,12 @@ internal sealed record TransformSpec
     /// <summary>For the timestamp assigner of such an input: the input whose latest timestamp it tracks.</summary>
     public string? TracksInput { get; init; }
 
+    /// <summary>
+    /// For a WithTimestamps: a new timestamp may be earlier than the element's (Beam's
+    /// <c>withAllowedTimestampSkew(Long.MAX_VALUE)</c>, as Beam SQL re-times rows by the column a window function names).
+    /// </summary>
+    public bool AnySkew { get; init; }
+
     /// <summary>For CombineGlobally and Count: no output for an empty input (Beam's withoutDefaults).</summary>
     public bool WithoutDefaults { get; init; }
 

@@ -39,8 +39,17 @@ internal sealed partial class SqlBinder
                     }
 
                     var columns = Columns(_table.ElementType).ToList();
-                    var member = columns.FirstOrDefault(m => m.Name == column.Name) ?? Single(columns.Where(m => string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList(), column) ??
+                    var member = columns.FirstOrDefault(m => m.Name == column.Name) ?? Single(columns.Where(m => string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList(), column);
+                    if (member is null && column.Qualifier is null && IsWindowColumn(column.Name))
+                    {
+                        return WindowBound(column.Name, null, column.Span); // Flink's window_start and window_end
+                    }
+
+                    if (member is null)
+                    {
                         throw Fail("Unknown column '" + column.Name + "' in table '" + _table.Name + "'" + Suggest(column.Name, columns.Select(m => m.Name), "its columns are"), NameSpan(column));
+                    }
+
                     return Column(member);
                 }
 
@@ -140,7 +149,7 @@ internal sealed partial class SqlBinder
                     return like.Not ? Not(matched) : matched;
                 }
             case SqlInterval interval:
-                throw Fail("An INTERVAL is a window's size or slide, in GROUP BY; " + NotYet("GROUP BY"), interval.Span);
+                throw Fail("An INTERVAL is the size, slide or gap of a window function in GROUP BY: TUMBLE(ts, INTERVAL '1' MINUTE)", interval.Span);
             default:
                 throw Fail("This expression is not supported yet", expr.Span);
         }
@@ -467,9 +476,20 @@ internal sealed partial class SqlBinder
             case "AVG":
             case "MIN":
             case "MAX":
-                throw Fail(call.Name + " is an aggregate: it needs GROUP BY (an aggregate over the whole table is not supported yet)", call.NameSpan);
+                throw Fail(call.Name + " is an aggregate: it cannot be in WHERE, which keeps or drops each row (HAVING filters groups)", call.NameSpan);
+            case "TUMBLE":
+            case "HOP":
+            case "SESSION":
+                throw Fail(call.Name + " is a window function: it goes in GROUP BY (read the window with " + call.Name + "_START and " + call.Name + "_END)", call.NameSpan);
+            case "TUMBLE_START":
+            case "TUMBLE_END":
+            case "HOP_START":
+            case "HOP_END":
+            case "SESSION_START":
+            case "SESSION_END":
+                return WindowBound(call.Name, call, call.Span);
             default:
-                throw Fail("Unknown function " + call.Name + (call.Name is "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END" ? ": window functions in GROUP BY are not supported yet; window the table's collection with Window(...) before the query, and GROUP BY groups each window's rows (as Beam SQL does for a windowed input)" : ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported"), call.NameSpan);
+                throw Fail("Unknown function " + call.Name + ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", call.NameSpan);
         }
     }
 

@@ -17,6 +17,17 @@ internal sealed partial class SqlBinder
         var keys = new List<(string RowCode, Typed Key)>();
         foreach (var expr in select.GroupBy)
         {
+            if (IsWindowFunction(expr))
+            {
+                if (_window is not null)
+                {
+                    Fail("GROUP BY takes one window function, and this query has " + _window.Function + "(...) already", ((SqlCall)expr).NameSpan);
+                }
+
+                _window = BindWindow((SqlCall)expr);
+                continue;
+            }
+
             if (ContainsAggregate(expr))
             {
                 Fail("GROUP BY cannot hold an aggregate", expr.Span);
@@ -41,11 +52,20 @@ internal sealed partial class SqlBinder
             keys.Add((value.Code, value));
         }
 
+        // No key (aggregates over the whole table, or GROUP BY a window function alone): one group per window, keyed 0.
         var symbols = keys.Select(k => SymbolOf(k.Key)).ToList();
-        var keyType = symbols.Count == 1
-            ? symbols[0]
-            : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
-        var keyCode = keys.Count == 1 ? keys[0].RowCode : "(" + string.Join(", ", keys.Select(k => k.RowCode)) + ")";
+        var keyType = symbols.Count switch
+        {
+            0 => _compilation.GetSpecialType(SpecialType.System_Int32),
+            1 => symbols[0],
+            _ => _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols)),
+        };
+        var keyCode = keys.Count switch
+        {
+            0 => "0",
+            1 => keys[0].RowCode,
+            _ => "(" + string.Join(", ", keys.Select(k => k.RowCode)) + ")",
+        };
 
         if (select.Items.Any(i => i.IsStar))
         {
@@ -67,10 +87,12 @@ internal sealed partial class SqlBinder
         }
 
         _group = NewScope(keys);
+        _windowReadable = true;
         var row = Construct(select);
+        _windowReadable = false;
         var body = Block(row);
         _group = null;
-        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body);
+        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body) { Window = _window, ReadsWindow = _readsWindow };
     }
 
     private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys)
@@ -140,9 +162,9 @@ internal sealed partial class SqlBinder
             }
         }
 
-        if (expr is SqlLiteral)
+        if (expr is SqlLiteral || value.Code.StartsWith(Context + ".", StringComparison.Ordinal))
         {
-            return value;
+            return value; // a constant, or the group's window
         }
 
         if (expr is SqlColumn column)

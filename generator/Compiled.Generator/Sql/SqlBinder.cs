@@ -27,7 +27,14 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
 /// <see cref="SqlBinder.Group"/>) the HAVING condition and the result row, each a block that computes the aggregates it
 /// reads, a loop over the group's rows for each.
 /// </summary>
-internal sealed record SqlGrouping(string KeyType, string KeyCode, string? Having, string Select);
+internal sealed record SqlGrouping(string KeyType, string KeyCode, string? Having, string Select)
+{
+    /// <summary>The window function of GROUP BY (TUMBLE, HOP, SESSION); null: the rows are grouped in the windows they have.</summary>
+    public SqlWindowing? Window { get; init; }
+
+    /// <summary>The SELECT reads its window's start or end: its block takes the element's context as <see cref="SqlBinder.Context"/> too.</summary>
+    public bool ReadsWindow { get; init; }
+}
 
 /// <summary>
 /// Checks a parsed query against the tables' element types and the result row type, and translates it into C#
@@ -152,11 +159,6 @@ internal sealed partial class SqlBinder
                 break;
         }
 
-        if (select.Having is not null && select.GroupBy.Count == 0)
-        {
-            Fail("HAVING filters groups: it needs GROUP BY", select.Having.Span);
-        }
-
         string? where = null;
         if (select.Where is not null)
         {
@@ -170,7 +172,8 @@ internal sealed partial class SqlBinder
             where = condition.Nullable ? "(" + condition.Code + ") == true" : condition.Code;
         }
 
-        if (select.GroupBy.Count > 0)
+        // Aggregates without GROUP BY (or HAVING alone) make the whole table one group, per window.
+        if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
         {
             return new SqlBinding(_table.Index, where, string.Empty, null) { Grouping = BindGrouping(select) };
         }
@@ -296,6 +299,11 @@ internal sealed partial class SqlBinder
             Fail("This column may be NULL, and " + what + " (" + Display(target) + ") cannot hold null: declare it " + Display(target) + "?", span);
         }
 
+        if (FromInstant(value, target) is { } converted)
+        {
+            return converted;
+        }
+
         var source = SymbolOf(value);
         var conversion = _compilation.ClassifyConversion(source, target);
         if (!conversion.Exists || !conversion.IsImplicit)
@@ -412,7 +420,7 @@ internal sealed partial class SqlBinder
         Kind.Bool => "a BOOLEAN",
         Kind.String => "a VARCHAR",
         Kind.Null => "NULL",
-        _ => "a " + Display(value.Symbol!),
+        _ => ("AEIOU".IndexOf(Display(value.Symbol!)[0]) >= 0 ? "an " : "a ") + Display(value.Symbol!),
     };
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);

@@ -57,4 +57,23 @@ public static class SqlFunctions
 
         return p == pattern.Length;
     }
+
+    /// <summary>
+    /// A <see cref="DateTime"/> column as an event time, for a window function of GROUP BY: a UTC or unspecified time
+    /// is read as UTC (SQL's TIMESTAMP has no time zone; Beam SQL reads it as UTC), a local time is converted to UTC.
+    /// </summary>
+    /// <param name="value">The column's value.</param>
+    /// <returns>The instant.</returns>
+    public static Instant ToInstant(DateTime value) =>
+        Instant.FromDateTimeOffset(new DateTimeOffset(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc)));
+
+    /// <summary>An instant (a window's start or end) as a <see cref="DateTimeOffset"/> in UTC.</summary>
+    /// <param name="value">The instant.</param>
+    /// <returns>The same instant, offset zero.</returns>
+    public static DateTimeOffset ToDateTimeOffset(Instant value) => DateTimeOffset.FromUnixTimeMilliseconds(value.Millis);
+
+    /// <summary>An instant (a window's start or end) as a UTC <see cref="DateTime"/>.</summary>
+    /// <param name="value">The instant.</param>
+    /// <returns>The same instant, of kind <see cref="DateTimeKind.Utc"/>.</returns>
+    public static DateTime ToDateTime(Instant value) => DateTimeOffset.FromUnixTimeMilliseconds(value.Millis).UtcDateTime;
 }

@@ -18,7 +18,7 @@ public class SqlDiagnosticsTests
 
         namespace Demo;
 
-        public sealed record Event(string User, string Team, int Score, double Weight, string? Note);
+        public sealed record Event(string User, string Team, int Score, double Weight, string? Note, DateTimeOffset At, DateTime? Maybe);
 
         public sealed record Row(string User, long Total);
 
@@ -156,15 +156,31 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, note AS total FROM events", "This column may be NULL, and Row's constructor parameter 'Total' (long) cannot hold null: declare it long?", "note AS total")]
     [InlineData("SELECT user, score AS total, team FROM events", "has no constructor whose parameters are the result's columns (user, total, team)", "SELECT")]
     [InlineData("SELECT user, score * 2 FROM events", "Name this column with AS: it becomes the member of Row with that name", "score * 2")]
-    [InlineData("SELECT user, COUNT(*) AS total FROM events", "COUNT is an aggregate: it needs GROUP BY (an aggregate over the whole table is not supported yet)", "COUNT")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events", "Column 'user' is neither in GROUP BY nor in an aggregate", "user")]
+    [InlineData("SELECT user, score AS total FROM events WHERE COUNT(*) > 1", "COUNT is an aggregate: it cannot be in WHERE, which keeps or drops each row (HAVING filters groups)", "COUNT")]
     [InlineData("SELECT user, score AS total FROM events GROUP BY user", "Column 'score' is neither in GROUP BY nor in an aggregate", "score")]
     [InlineData("SELECT user, SUM(score) + weight AS total FROM events GROUP BY user", "Column 'weight' is neither in GROUP BY nor in an aggregate", "weight")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user HAVING SUM(MAX(score)) > 1", "An aggregate cannot hold another aggregate", "MAX(score)")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY note", "Grouping by a value that may be NULL is not supported yet", "note")]
     [InlineData("SELECT * FROM events GROUP BY user", "SELECT * with GROUP BY", "*")]
-    [InlineData("SELECT user, score AS total FROM events HAVING score > 1", "HAVING filters groups: it needs GROUP BY", "score > 1")]
+    [InlineData("SELECT user, score AS total FROM events HAVING score > 1", "Column 'score' is neither in GROUP BY nor in an aggregate", "score")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user HAVING SUM(user) > 1", "SUM needs numbers, not a VARCHAR", "user")]
-    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(score, INTERVAL '1' MINUTE)", "window the table's collection with Window(...) before the query", "TUMBLE")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(score, INTERVAL '1' MINUTE)", "TUMBLE windows rows by their event time: it needs a time column (an Instant, DateTimeOffset or DateTime that cannot be null), not an INTEGER", "score")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(maybe, INTERVAL '1' MINUTE)", "it needs a time column (an Instant, DateTimeOffset or DateTime that cannot be null), not a DateTime?", "maybe")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at)", "TUMBLE takes a time column and an INTERVAL: TUMBLE(time column, INTERVAL size)", "TUMBLE(at)")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, HOP(at, INTERVAL '1' MINUTE)", "HOP takes a time column and two INTERVALs: HOP(time column, INTERVAL slide, INTERVAL size)", "HOP(at, INTERVAL '1' MINUTE)")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, SESSION(at, 5)", "Expected an INTERVAL here, as in INTERVAL '1' MINUTE", "5")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '0' SECOND)", "A window's size, slide or gap must be positive", "INTERVAL '0' SECOND")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1.5' SECOND)", "An interval's length is a whole number (INTERVAL '90' SECOND), not '1.5'", "INTERVAL '1.5' SECOND")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY TUMBLE(at, INTERVAL '1' MINUTE), user, SESSION(at, INTERVAL '1' MINUTE)", "GROUP BY takes one window function, and this query has TUMBLE(...) already", "SESSION")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE) HAVING window_start IS NOT NULL", "window_start is the start of a group's window: it can be read in the SELECT of a query with GROUP BY TUMBLE(...), HOP(...) or SESSION(...)", "window_start")]
+    [InlineData("SELECT user, TUMBLE_END(at, INTERVAL '1' MINUTE) AS total FROM events GROUP BY user", "TUMBLE_END is the end of a group's window", "TUMBLE_END(at, INTERVAL '1' MINUTE)")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE window_end IS NULL GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "window_end is the end of a group's window", "window_end")]
+    [InlineData("SELECT user, COUNT(*) AS total, HOP_START(at, INTERVAL '1' MINUTE, INTERVAL '2' MINUTE) AS s FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "HOP_START reads a HOP window, and this query groups by TUMBLE: use TUMBLE_START", "HOP_START")]
+    [InlineData("SELECT user, COUNT(*) AS total, TUMBLE_START(at, INTERVAL '2' MINUTE) AS s FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "TUMBLE_START must repeat the arguments of the GROUP BY's TUMBLE(...)", "TUMBLE_START(at, INTERVAL '2' MINUTE)")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE TUMBLE(at, INTERVAL '1' MINUTE) IS NULL", "TUMBLE is a window function: it goes in GROUP BY (read the window with TUMBLE_START and TUMBLE_END)", "TUMBLE")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE score > INTERVAL '1' MINUTE", "An INTERVAL is the size, slide or gap of a window function in GROUP BY", "INTERVAL '1' MINUTE")]
+    [InlineData("SELECT user, window_start AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "This column is an Instant (Instant), which Row's constructor parameter 'Total' (long) cannot take without a CAST", "window_start AS total")]
     [InlineData("SELECT user, score AS total FROM events WHERE score", "WHERE needs a condition (a BOOLEAN), not an INTEGER", "score")]
     [InlineData("SELECT user, score AS total FROM events WHERE score LIKE 'a%'", "LIKE matches strings (VARCHAR), not an INTEGER", "score")]
     [InlineData("SELECT user, COALESCE(score, team) AS total FROM events", "This COALESCE argument is a VARCHAR where the first is an INTEGER", "team")]
