@@ -288,8 +288,8 @@ public sealed partial class PipelineGenerator
                         case TransformKind.CoGroupByKey:
                             {
                                 var result = t.OutputTypes[0];
-                                var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                                resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                                // From the value types, not by cutting the type's text at a comma: a key may be a tuple or a generic type.
+                                var resultValue = "global::Compiled.CoGbkResult<" + string.Join(", ", t.ValueTypes) + ">";
                                 var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => "fp" + id + ".Value.Values" + N(i)));
                                 value = "new " + result + "(" + key + ", new " + resultValue + "(" + lists + "))";
                                 break;

@@ -203,8 +203,8 @@ public sealed partial class PipelineGenerator
             private string CoGroupResult(TransformSpec t, string entry)
             {
                 var result = t.OutputTypes[0];
-                var resultValue = result.Substring(result.IndexOf(", ", System.StringComparison.Ordinal) + 2);
-                resultValue = resultValue.Substring(0, resultValue.Length - 1);
+                // From the value types, not by cutting the type's text at a comma: a key may be a tuple or a generic type.
+                var resultValue = "global::Compiled.CoGbkResult<" + string.Join(", ", t.ValueTypes) + ">";
                 var lists = string.Join(", ", Enumerable.Range(0, t.ValueTypes.Count).Select(i => entry + ".Value.Values" + N(i)));
                 return "new " + result + "(" + FlushKey(t, entry) + ", new " + resultValue + "(" + lists + "))";
             }
