@@ -99,6 +99,43 @@ public sealed partial class PipelineGenerator
                 var elementType = Fq(table.ElementType);
                 var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
                 var port = ports[binding.Table];
+                if (binding.Join is { } join)
+                {
+                    // A join (Beam SQL's BeamCoGBKJoinRel): both tables keyed by their side of ON, grouped together per key
+                    // and window, then paired; the rest of the query reads the joined rows (a KV of the left and right row).
+                    var rightType = Fq(tables[join.Right].ElementType);
+                    var leftKeyed = "global::Compiled.KV<" + join.KeyType + ", " + elementType + ">";
+                    var rightKeyed = "global::Compiled.KV<" + join.KeyType + ", " + rightType + ">";
+                    var cogrouped = "global::Compiled.KV<" + join.KeyType + ", global::Compiled.CoGbkResult<" + elementType + ", " + rightType + ">>";
+                    var leftKeys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { leftKeyed }, "Sql JOIN key " + join.LeftName + at,
+                        function: SqlFunction(elementType, leftKeyed, "new " + leftKeyed + "(" + join.LeftKey + ", " + SqlBinder.Row + ")"));
+                    var rightKeys = AddTransform(TransformKind.Map, new[] { ports[join.Right] }, rightType, new[] { rightKeyed }, "Sql JOIN key " + join.RightName + at,
+                        function: SqlFunction(rightType, rightKeyed, "new " + rightKeyed + "(" + join.RightKey + ", " + SqlBinder.Row + ")"));
+                    var inputs = new[] { new PortRef(leftKeys, 0), new PortRef(rightKeys, 0) };
+                    if (!Equals(_transforms[leftKeys].OutputWindowing, _transforms[rightKeys].OutputWindowing))
+                    {
+                        // As Beam SQL requires of a join of two windowed inputs (and Beam of any CoGroupByKey).
+                        Report(DiagnosticDescriptors.SqlError, map.Locate(join.Span), "The joined tables are windowed differently: a join pairs rows of the same window, so window both alike before the query");
+                        return null;
+                    }
+
+                    var grouped = AddTransform(TransformKind.CoGroupByKey, inputs, leftKeyed, new[] { cogrouped }, "Sql JOIN" + at);
+                    var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + (join.Outer ? "LEFT JOIN" : "JOIN") + " rows" + at, function: new FunctionSpec
+                    {
+                        Parameters = new[]
+                        {
+                            new ParameterSpec(SqlBinder.Group, cogrouped, null),
+                            new ParameterSpec(SqlBinder.Output, "global::Compiled.IEmitter<" + join.RowType + ">", join.RowType),
+                        }.ToEquatableArray(),
+                        ReturnType = "void",
+                        Body = join.Body,
+                        LanesWhyNot = "it pairs the rows of a join",
+                        FromSql = true,
+                    });
+                    port = new PortRef(paired, 0);
+                    elementType = join.RowType;
+                }
+
                 if (binding.Where is not null)
                 {
                     var filter = AddTransform(TransformKind.Filter, new[] { port }, elementType, new[] { elementType }, "Sql WHERE" + at, function: SqlFunction(elementType, "bool", binding.Where));

@@ -32,26 +32,7 @@ internal sealed partial class SqlBinder
             case SqlLiteral literal:
                 return Literal(literal);
             case SqlColumn column:
-                {
-                    if (column.Qualifier is not null)
-                    {
-                        CheckQualifier(column.Qualifier, column.Span);
-                    }
-
-                    var columns = Columns(_table.ElementType).ToList();
-                    var member = columns.FirstOrDefault(m => m.Name == column.Name) ?? Single(columns.Where(m => string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList(), column);
-                    if (member is null && column.Qualifier is null && IsWindowColumn(column.Name))
-                    {
-                        return WindowBound(column.Name, null, column.Span); // Flink's window_start and window_end
-                    }
-
-                    if (member is null)
-                    {
-                        throw Fail("Unknown column '" + column.Name + "' in table '" + _table.Name + "'" + Suggest(column.Name, columns.Select(m => m.Name), "its columns are"), NameSpan(column));
-                    }
-
-                    return Column(member);
-                }
+                return ColumnOf(column);
 
             case SqlUnary { Operator: "NOT" } not:
                 return Not(Condition(not.Operand, "NOT"));

@@ -19,6 +19,9 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
 {
     /// <summary>For a query with GROUP BY: how rows are keyed, filtered and built per group (then <see cref="Select"/> is unused).</summary>
     public SqlGrouping? Grouping { get; init; }
+
+    /// <summary>For a join: how the two tables are keyed and joined; WHERE and the rest then read the joined rows.</summary>
+    public SqlJoinPlan? Join { get; init; }
 }
 
 /// <summary>
@@ -83,8 +86,8 @@ internal sealed partial class SqlBinder
     private readonly Compilation _compilation;
     private readonly IReadOnlyList<SqlTableSymbol> _tables;
     private readonly ITypeSymbol _rowType;
-    private SqlTableSymbol _table = null!;
-    private string? _alias;
+    /// <summary>The tables the query reads (one, or the two of a join), as the translated code reaches their rows.</summary>
+    private List<Source> _sources = new();
     private int _temps;
 
     /// <summary>While binding a grouped query's HAVING and SELECT: the group keys (their row code and how to read them from the group), and the aggregates' statements so far.</summary>
@@ -145,17 +148,16 @@ internal sealed partial class SqlBinder
             Fail(NotYet("SELECT DISTINCT"), new SqlSpan(select.Span.Start, 6));
         }
 
+        SqlJoinPlan? join = null;
         switch (select.From)
         {
-            case SqlJoin join:
-                throw Fail(NotYet("A join"), SqlSpan.Cover(join.Right.Span, join.On.Span));
+            case SqlJoin joined:
+                join = BindJoin(joined);
+                break;
             case SqlSubquery subquery:
                 throw Fail(NotYet("A subquery"), subquery.Span);
             case SqlTableRef table:
-                _table = _tables.FirstOrDefault(t => t.Name == table.Name) ??
-                    _tables.FirstOrDefault(t => string.Equals(t.Name, table.Name, StringComparison.OrdinalIgnoreCase)) ??
-                    throw Fail("Unknown table '" + table.Name + "'" + Suggest(table.Name, _tables.Select(t => t.Name), "the query's tables are"), new SqlSpan(table.Span.Start, table.Name.Length));
-                _alias = table.Alias;
+                _sources.Add(new Source(Table(table), table.Alias, Row, false));
                 break;
         }
 
@@ -175,10 +177,10 @@ internal sealed partial class SqlBinder
         // Aggregates without GROUP BY (or HAVING alone) make the whole table one group, per window.
         if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
         {
-            return new SqlBinding(_table.Index, where, string.Empty, null) { Grouping = BindGrouping(select) };
+            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Join = join };
         }
 
-        return new SqlBinding(_table.Index, where, Construct(select), null);
+        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Join = join };
     }
 
     // ----- the result row -----
@@ -190,14 +192,20 @@ internal sealed partial class SqlBinder
         {
             if (item.IsStar)
             {
-                if (item.StarQualifier is not null)
+                foreach (var source in item.StarQualifier is null ? _sources : new List<Source> { SourceOf(item.StarQualifier, item.Span) })
                 {
-                    CheckQualifier(item.StarQualifier, item.Span);
-                }
+                    foreach (var member in Columns(source.Table.ElementType))
+                    {
+                        // A name taken already (the same column in both tables of a join) is made unique as Calcite
+                        // makes it in Beam SQL: order_id, then order_id0, order_id1.
+                        var unique = member.Name;
+                        for (var n = 0; items.Any(i => string.Equals(i.Name, unique, StringComparison.OrdinalIgnoreCase)); n++)
+                        {
+                            unique = member.Name + n.ToString(CultureInfo.InvariantCulture);
+                        }
 
-                foreach (var member in Columns(_table.ElementType))
-                {
-                    items.Add((member.Name, Column(member), item.Span));
+                        items.Add((unique, Column(member, source), item.Span));
+                    }
                 }
 
                 continue;
@@ -369,10 +377,19 @@ internal sealed partial class SqlBinder
 
     private static ITypeSymbol TypeOf(ISymbol member) => member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type;
 
-    private Typed Column(ISymbol member)
+    private Typed Column(ISymbol member, Source source)
     {
         var type = TypeOf(member);
-        var code = Row + "." + Identifier(member.Name);
+        var code = source.Access + "." + Identifier(member.Name);
+        if (source.Outer)
+        {
+            // The outer side of a LEFT JOIN: a left row without a match has NULL in each of its columns.
+            code = "(" + source.Access + "?." + Identifier(member.Name) + ")";
+            type = type.IsValueType
+                ? type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? type : _compilation.GetSpecialType(SpecialType.System_Nullable_T).Construct(type)
+                : type.WithNullableAnnotation(NullableAnnotation.Annotated);
+        }
+
         var nullable = MayHoldNull(type);
         var underlying = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
         var kind = underlying.SpecialType switch
@@ -389,14 +406,10 @@ internal sealed partial class SqlBinder
         return new Typed(code, kind, nullable, type);
     }
 
-    private void CheckQualifier(string qualifier, SqlSpan span)
-    {
-        // Once a table has an alias, the alias names it (as in standard SQL).
-        if (!string.Equals(qualifier, _alias ?? _table.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            Fail("Unknown table or alias '" + qualifier + "': the query reads " + (_alias is null ? "'" + _table.Name + "'" : "'" + _table.Name + "' as '" + _alias + "'"), new SqlSpan(span.Start, qualifier.Length));
-        }
-    }
+    /// <summary>The table a qualifier names: once a table has an alias, the alias names it (as in standard SQL).</summary>
+    private Source SourceOf(string qualifier, SqlSpan span) =>
+        _sources.FirstOrDefault(s => string.Equals(qualifier, s.Name, StringComparison.OrdinalIgnoreCase)) ??
+        throw Fail("Unknown table or alias '" + qualifier + "': the query reads " + string.Join(" and ", _sources.Select(s => s.Alias is null ? "'" + s.Table.Name + "'" : "'" + s.Table.Name + "' as '" + s.Alias + "'")), new SqlSpan(span.Start, qualifier.Length));
 
     // ----- names and messages -----
 

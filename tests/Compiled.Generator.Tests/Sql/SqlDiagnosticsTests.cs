@@ -22,6 +22,8 @@ public class SqlDiagnosticsTests
 
         public sealed record Row(string User, long Total);
 
+        public sealed record TeamInfo(string Name, long Id, string? Lead, int Score);
+
         public sealed class Loose
         {
             public string? Label { get; set; }
@@ -188,7 +190,6 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events WHERE weight * 1.0 = CAST(score AS DECIMAL)", "This mixes DOUBLE and DECIMAL", "weight * 1.0 = CAST(score AS DECIMAL)")]
     [InlineData("SELECT user, score AS total FROM events WHERE note = NULL", "A comparison with NULL is never true: write IS NULL or IS NOT NULL", "note = NULL")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY score", "ORDER BY is not supported yet", "score")]
-    [InlineData("SELECT user, score AS total FROM events JOIN events2 ON 1 = 1", "A join is not supported yet", "events2 ON 1 = 1")]
     [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", "LENGTH")]
     [InlineData("SELECT user, 99999999999999999999 AS total FROM events", "This integer does not fit a BIGINT (64 bits)", "99999999999999999999")]
     public void BindingErrors(string query, string message, string covered)
@@ -196,6 +197,38 @@ public class SqlDiagnosticsTests
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\")).Output(\"rows\");");
         Assert.Contains(message, actualMessage, StringComparison.Ordinal);
         Assert.Equal(covered, actualCovered);
+    }
+
+    [Theory(DisplayName = "Join errors: each names the problem and points at it")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON events.score > id", "A join's ON takes equalities between the two tables, joined by AND", "events.score > id")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON user = team", "Both sides of this equality read 'events': a join's equality compares a column of each table", "user = team")]
+    [InlineData("SELECT user, events.score AS total FROM events e JOIN teams t ON e.team = t.id", "This equality compares a VARCHAR with a BIGINT: CAST one to the other's type", "e.team = t.id")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = lead", "A join key that may be NULL is not supported yet", "lead")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = 'red'", "Each side of a join's equality reads a column of one table: this one reads none", "'red'")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name || user", "Each side of a join's equality reads one table: this one reads both", "name || user")]
+    [InlineData("SELECT user, score AS total FROM events JOIN teams ON team = name", "Column 'score' is in 'events' and 'teams': qualify it, as events.score", "score")]
+    [InlineData("SELECT usr AS user, id AS total FROM events JOIN teams ON team = name", "Unknown column 'usr' in tables 'events' and 'teams'; did you mean 'User'?", "usr")]
+    [InlineData("SELECT x.user, id AS total FROM events e JOIN teams t ON e.team = t.name", "Unknown table or alias 'x': the query reads 'events' as 'e' and 'teams' as 't'", "x")]
+    [InlineData("SELECT name AS user, events.score AS total FROM events LEFT JOIN teams ON team = name", "This column may be NULL, and Row's constructor parameter 'User' (string) cannot hold null", "name AS user")]
+    [InlineData("SELECT user, id AS total FROM events JOIN events ON user = user", "Both sides of the join are named 'events': give each an alias", "events")]
+    [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name JOIN teams u ON e.team = u.name", "A join of more than two tables is not supported yet", "events e JOIN teams t ON e.team = t.name JOIN teams u ON e.team = u.name")]
+    [InlineData("SELECT user, id AS total FROM events JOIN teams ON team = name AND COUNT(*) = id", "A join's condition cannot hold an aggregate", "COUNT(*)")]
+    public void JoinErrors(string query, string message, string covered)
+    {
+        var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), p.Create<TeamInfo>(\"teams\").AsTable(\"teams\")).Output(\"rows\");");
+        Assert.Contains(message, actualMessage, StringComparison.Ordinal);
+        Assert.Equal(covered, actualCovered);
+    }
+
+    [Fact(DisplayName = "Tables windowed differently cannot be joined: the error is at the join")]
+    public void JoinOfDifferentWindows()
+    {
+        var (message, covered) = SqlError("""
+                    var teams = p.Create<TeamInfo>("teams").Window(Windows.Fixed(TimeSpan.FromMinutes(1)));
+                    p.Sql<Row>("SELECT user, id AS total FROM events JOIN teams ON team = name", events.AsTable("events"), teams.AsTable("teams")).Output("rows");
+            """);
+        Assert.Contains("The joined tables are windowed differently: a join pairs rows of the same window, so window both alike before the query", message, StringComparison.Ordinal);
+        Assert.Equal("events JOIN teams ON team = name", covered);
     }
 
     [Fact(DisplayName = "A query that is not a constant string is an error at the argument")]

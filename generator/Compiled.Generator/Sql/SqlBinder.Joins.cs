@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Sql;
+
+/// <summary>
+/// A join of two tables on equal keys: each table's rows keyed by <see cref="LeftKey"/> and <see cref="RightKey"/> (C#
+/// expressions over <see cref="SqlBinder.Row"/>, of type <see cref="KeyType"/>), grouped together per key and window (a
+/// CoGroupByKey), then paired by <see cref="Body"/>, a block over <see cref="SqlBinder.Group"/> that emits each joined
+/// row (a <c>KV</c> of the left and the right row, <see cref="RowType"/>) to <see cref="SqlBinder.Output"/>.
+/// </summary>
+internal sealed record SqlJoinPlan(int Right, string LeftName, string RightName, bool Outer, string KeyType, string LeftKey, string RightKey, string RowType, string Body, SqlSpan Span);
+
+/// <summary>FROM: the tables, their columns, and joins.</summary>
+internal sealed partial class SqlBinder
+{
+    /// <summary>The name of the emitter parameter of a join's pairing block.</summary>
+    public const string Output = "output";
+
+    /// <summary>
+    /// A table the query reads: <see cref="Access"/> is how the translated code reaches its row (<c>row</c>, or
+    /// <c>row.Key</c> and <c>row.Value</c> in a join's joined row); <see cref="Outer"/>: the outer side of a LEFT JOIN,
+    /// whose row may be missing (every column may be NULL).
+    /// </summary>
+    private sealed record Source(SqlTableSymbol Table, string? Alias, string Access, bool Outer)
+    {
+        /// <summary>What names the table in the query: its alias, or else its name.</summary>
+        public string Name => Alias ?? Table.Name;
+    }
+
+    /// <summary>While binding a join condition: the tables each side reads.</summary>
+    private HashSet<Source>? _referenced;
+
+    private SqlTableSymbol Table(SqlTableRef table) =>
+        _tables.FirstOrDefault(t => t.Name == table.Name) ??
+        _tables.FirstOrDefault(t => string.Equals(t.Name, table.Name, StringComparison.OrdinalIgnoreCase)) ??
+        throw Fail("Unknown table '" + table.Name + "'" + Suggest(table.Name, _tables.Select(t => t.Name), "the query's tables are"), new SqlSpan(table.Span.Start, table.Name.Length));
+
+    /// <summary>A column, qualified or not: unqualified, it must be in exactly one of the tables.</summary>
+    private Typed ColumnOf(SqlColumn column)
+    {
+        var sources = column.Qualifier is null ? _sources : new List<Source> { SourceOf(column.Qualifier, column.Span) };
+        var found = new List<(Source Source, ISymbol Member)>();
+        foreach (var source in sources)
+        {
+            var columns = Columns(source.Table.ElementType).ToList();
+            if ((columns.FirstOrDefault(m => m.Name == column.Name) ?? Single(columns.Where(m => string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList(), column)) is { } member)
+            {
+                found.Add((source, member));
+            }
+        }
+
+        if (found.Count > 1)
+        {
+            Fail("Column '" + column.Name + "' is in " + string.Join(" and ", found.Select(f => "'" + f.Source.Name + "'")) + ": qualify it, as " + found[0].Source.Name + "." + column.Name, NameSpan(column));
+        }
+
+        if (found.Count == 0)
+        {
+            if (column.Qualifier is null && IsWindowColumn(column.Name))
+            {
+                return WindowBound(column.Name, null, column.Span); // Flink's window_start and window_end
+            }
+
+            var names = sources.SelectMany(s => Columns(s.Table.ElementType)).Select(m => m.Name).Distinct().ToList();
+            throw sources.Count == 1
+                ? Fail("Unknown column '" + column.Name + "' in table '" + sources[0].Table.Name + "'" + Suggest(column.Name, names, "its columns are"), NameSpan(column))
+                : Fail("Unknown column '" + column.Name + "' in tables " + string.Join(" and ", sources.Select(s => "'" + s.Table.Name + "'")) + Suggest(column.Name, names, "their columns are"), NameSpan(column));
+        }
+
+        _referenced?.Add(found[0].Source);
+        return Column(found[0].Member, found[0].Source);
+    }
+
+    /// <summary>
+    /// <c>a [INNER | LEFT [OUTER]] JOIN b ON a.x = b.y [AND ...]</c>, as Beam SQL's equi-join (BeamCoGBKJoinRel): both
+    /// tables keyed by their side of the equalities and grouped together per key and window, then paired; a LEFT JOIN
+    /// keeps a left row without a match once, with NULL in each of the right table's columns.
+    /// </summary>
+    private SqlJoinPlan BindJoin(SqlJoin join)
+    {
+        if (join.Left is SqlJoin || join.Right is SqlJoin)
+        {
+            Fail(NotYet("A join of more than two tables"), join.Span);
+        }
+
+        foreach (var side in new[] { join.Left, join.Right })
+        {
+            if (side is SqlSubquery subquery)
+            {
+                Fail(NotYet("A subquery"), subquery.Span);
+            }
+        }
+
+        var leftRef = (SqlTableRef)join.Left;
+        var rightRef = (SqlTableRef)join.Right;
+        var left = new Source(Table(leftRef), leftRef.Alias, Row + ".Key", false);
+        var right = new Source(Table(rightRef), rightRef.Alias, Row + ".Value", join.Kind == SqlJoinKind.Left);
+        if (string.Equals(left.Name, right.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            Fail("Both sides of the join are named '" + right.Name + "': give each an alias (FROM t a JOIN t b ON ...)", rightRef.Span);
+        }
+
+        // The condition: equalities between the two tables, joined by AND, each side read from one table.
+        var leftKeys = new List<Typed>();
+        var rightKeys = new List<Typed>();
+        foreach (var conjunct in Conjuncts(join.On))
+        {
+            if (conjunct is not SqlBinary { Operator: "=" } equality)
+            {
+                throw Fail("A join's ON takes equalities between the two tables, joined by AND (a.id = b.id AND a.day = b.day); other conditions are not supported yet", conjunct.Span);
+            }
+
+            var (first, firstSource) = KeySide(equality.Left, left, right);
+            var (second, secondSource) = KeySide(equality.Right, left, right);
+            if (firstSource == secondSource)
+            {
+                Fail("Both sides of this equality read '" + firstSource.Name + "': a join's equality compares a column of each table", equality.Span);
+            }
+
+            var (l, r) = firstSource == left ? (first, second) : (second, first);
+            if (IsNumeric(l.Kind) && IsNumeric(r.Kind))
+            {
+                var kind = Promote(l, r, equality);
+                l = kind == l.Kind ? l : new Typed("(" + CSharpType(kind) + ")(" + l.Code + ")", kind, false);
+                r = kind == r.Kind ? r : new Typed("(" + CSharpType(kind) + ")(" + r.Code + ")", kind, false);
+            }
+            else if (l.Kind != r.Kind || (l.Kind == Kind.Other && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
+            {
+                Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
+            }
+
+            leftKeys.Add(l);
+            rightKeys.Add(r);
+        }
+
+        var symbols = leftKeys.Select(SymbolOf).ToList();
+        var keyType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+        string Key(List<Typed> keys) => keys.Count == 1 ? keys[0].Code : "(" + string.Join(", ", keys.Select(k => k.Code)) + ")";
+
+        // Then the query reads the joined rows: a KV of the left row and the right one (null in a LEFT JOIN without a match).
+        _sources = new List<Source> { left, right };
+        var leftType = PipelineGenerator.Parser.Fq(left.Table.ElementType);
+        var rightType = PipelineGenerator.Parser.Fq(right.Table.ElementType);
+        var rowType = "global::Compiled.KV<" + leftType + ", " + rightType + (right.Outer && right.Table.ElementType.IsValueType ? "?" : string.Empty) + ">";
+
+        const string Statement = "            ";
+        var body = new List<string>
+        {
+            "{",
+            Statement + "var __left = " + Group + ".Value.First;",
+            Statement + "var __right = " + Group + ".Value.Second;",
+            Statement + "for (var i = 0; i < __left.Count; i++)",
+            Statement + "{",
+        };
+        if (right.Outer)
+        {
+            body.Add(Statement + "    if (__right.Count == 0)");
+            body.Add(Statement + "    {");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + (right.Table.ElementType.IsValueType ? "null" : "null!") + "));");
+            body.Add(Statement + "        continue;");
+            body.Add(Statement + "    }");
+            body.Add(string.Empty);
+        }
+
+        body.Add(Statement + "    for (var j = 0; j < __right.Count; j++)");
+        body.Add(Statement + "    {");
+        body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], __right[j]));");
+        body.Add(Statement + "    }");
+        body.Add(Statement + "}");
+        body.Add("        }");
+
+        return new SqlJoinPlan(right.Table.Index, left.Name, right.Name, right.Outer, PipelineGenerator.Parser.Fq(keyType), Key(leftKeys), Key(rightKeys), rowType, string.Join("\n", body), join.Span);
+    }
+
+    private static IEnumerable<SqlExpr> Conjuncts(SqlExpr expr) =>
+        expr is SqlBinary { Operator: "AND" } and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : new[] { expr };
+
+    /// <summary>One side of a join's equality: its key, bound over its table's row alone, and that table.</summary>
+    private (Typed Key, Source Source) KeySide(SqlExpr expr, Source left, Source right)
+    {
+        if (ContainsAggregate(expr))
+        {
+            Fail("A join's condition cannot hold an aggregate", expr.Span);
+        }
+
+        _sources = new List<Source> { left with { Outer = false }, right with { Outer = false } };
+        _referenced = new HashSet<Source>();
+        var value = Bind(expr);
+        var read = _referenced.ToList();
+        _referenced = null;
+        if (read.Count != 1)
+        {
+            Fail(read.Count == 0
+                ? "Each side of a join's equality reads a column of one table: this one reads none"
+                : "Each side of a join's equality reads one table: this one reads both", expr.Span);
+        }
+
+        var source = read[0].Access == left.Access ? left : right;
+        if (value.Nullable)
+        {
+            Fail("A join key that may be NULL is not supported yet (NULL never equals NULL): use a column that cannot be null", expr.Span);
+        }
+
+        // Bound again over the table's own row, as the Map that keys it reads it.
+        _sources = new List<Source> { source with { Access = Row, Outer = false } };
+        var key = Bind(expr);
+        return (key, source);
+    }
+}
