@@ -95,9 +95,40 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                if (binding.Unioned.Count == 0)
+                {
+                    return BuildSelect(binding, tables, ports, rowType, map, at, string.Empty) is { } single ? Collection(single) : null;
+                }
+
+                // UNION ALL: each SELECT built on its own, then their rows are one collection (a Flatten).
+                var selects = new List<PortRef>();
+                foreach (var (each, i) in new[] { binding }.Concat(binding.Unioned).Select((b, i) => (b, i)))
+                {
+                    if (BuildSelect(each, tables, ports, rowType, map, at, " " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } built)
+                    {
+                        return null;
+                    }
+
+                    if (selects.Count > 0 && !Equals(_transforms[built].OutputWindowing, _transforms[selects[0].Node].OutputWindowing))
+                    {
+                        // As Beam SQL requires of the inputs of a set operation (and Beam of a Flatten).
+                        Report(DiagnosticDescriptors.SqlError, map.Locate(each.Span), "This SELECT's rows are windowed differently from the first SELECT's: UNION ALL joins rows of the same windowing, so window both alike");
+                        return null;
+                    }
+
+                    selects.Add(new PortRef(built, 0));
+                }
+
+                return Collection(AddTransform(TransformKind.Flatten, selects, Fq(rowType), new[] { Fq(rowType) }, "Sql UNION ALL" + at));
+            }
+
+            /// <summary>The transforms of one SELECT, from its tables to its result rows: the id of the last, or null after an error.</summary>
+            private int? BuildSelect(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, SqlLiteralMap map, string at, string number)
+            {
                 var table = tables[binding.Table];
                 var elementType = Fq(table.ElementType);
-                var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                at = number.Length == 0 ? at : " (SELECT" + number + ", " + at.Substring(2);
                 var port = ports[binding.Table];
                 if (binding.Join is { } join)
                 {
@@ -188,10 +219,10 @@ public sealed partial class PipelineGenerator
                         _transforms[select] = _transforms[select] with { ReadsContext = true };
                     }
 
-                    return Collection(select);
+                    return select;
                 }
 
-                return Collection(AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select)));
+                return AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select));
             }
 
             private static FunctionSpec SqlFunction(string parameterType, string returnType, string body, string parameter = SqlBinder.Row, bool readsContext = false) => new()

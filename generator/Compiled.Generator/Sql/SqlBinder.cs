@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Compiled.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -22,6 +23,12 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
 
     /// <summary>For a join: how the two tables are keyed and joined; WHERE and the rest then read the joined rows.</summary>
     public SqlJoinPlan? Join { get; init; }
+
+    /// <summary>For UNION ALL: the other SELECTs, each bound on its own; the rows of all are one collection (a Flatten).</summary>
+    public EquatableArray<SqlBinding> Unioned { get; init; } = EquatableArray<SqlBinding>.Empty;
+
+    /// <summary>Where the SELECT is in the query (for an error about it as a whole).</summary>
+    public SqlSpan Span { get; init; }
 }
 
 /// <summary>
@@ -107,13 +114,27 @@ internal sealed partial class SqlBinder
         _rowType = rowType;
     }
 
-    /// <summary>Binds <paramref name="query"/>: its translation, or its first error.</summary>
+    /// <summary>
+    /// Binds <paramref name="query"/>: its translation (for UNION ALL, the first SELECT's, with the others in
+    /// <see cref="SqlBinding.Unioned"/>), or its first error.
+    /// </summary>
     public static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, ITypeSymbol rowType, Compilation compilation)
     {
-        var binder = new SqlBinder(compilation, tables, rowType);
         try
         {
-            return binder.BindQuery(query);
+            if (query.OrderBy.Count > 0)
+            {
+                Fail(NotYet("ORDER BY"), query.OrderBy[0].Span);
+            }
+
+            if (query.Limit is not null)
+            {
+                Fail(NotYet("LIMIT"), query.Limit.Span);
+            }
+
+            // Each SELECT of a UNION ALL is bound on its own (its tables, windows and groups are its own), each into the row type.
+            var selects = query.Selects.Select(select => new SqlBinder(compilation, tables, rowType).BindSelect(select)).ToList();
+            return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray() };
         }
         catch (BindError error)
         {
@@ -123,26 +144,10 @@ internal sealed partial class SqlBinder
 
     private static Exception Fail(string message, SqlSpan span) => throw new BindError(new SqlDiagnostic(message, span));
 
-    private static string NotYet(string what) => what + " is not supported yet: today a query is SELECT ... FROM one table [WHERE ...] [GROUP BY ... [HAVING ...]]";
+    private static string NotYet(string what) => what + " is not supported yet: today a query is SELECT ... FROM a table or a join of two [WHERE ...] [GROUP BY ... [HAVING ...]], or SELECTs joined by UNION ALL";
 
-    private SqlBinding BindQuery(SqlQuery query)
+    private SqlBinding BindSelect(SqlSelect select)
     {
-        if (query.Selects.Count > 1)
-        {
-            Fail(NotYet("UNION ALL"), query.Selects[1].Span);
-        }
-
-        if (query.OrderBy.Count > 0)
-        {
-            Fail(NotYet("ORDER BY"), query.OrderBy[0].Span);
-        }
-
-        if (query.Limit is not null)
-        {
-            Fail(NotYet("LIMIT"), query.Limit.Span);
-        }
-
-        var select = query.Selects[0];
         if (select.Distinct)
         {
             Fail(NotYet("SELECT DISTINCT"), new SqlSpan(select.Span.Start, 6));
@@ -177,10 +182,10 @@ internal sealed partial class SqlBinder
         // Aggregates without GROUP BY (or HAVING alone) make the whole table one group, per window.
         if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
         {
-            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Join = join };
+            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Join = join, Span = select.Span };
         }
 
-        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Join = join };
+        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Join = join, Span = select.Span };
     }
 
     // ----- the result row -----

@@ -220,6 +220,19 @@ public class SqlDiagnosticsTests
         Assert.Equal(covered, actualCovered);
     }
 
+    [Theory(DisplayName = "UNION ALL errors are at the SELECT they are about")]
+    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)",
+        "This SELECT's rows are windowed differently from the first SELECT's", "SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)")]
+    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT usr AS user, score AS total FROM events", "Unknown column 'usr' in table 'events'; did you mean 'User'?", "usr")]
+    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, weight AS total FROM events", "This column is a DOUBLE (double), which Row's constructor parameter 'Total' (long) cannot take without a CAST", "weight AS total")]
+    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, score AS total FROM events ORDER BY user", "ORDER BY is not supported yet", "user")]
+    public void UnionErrors(string query, string message, string covered)
+    {
+        var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\")).Output(\"rows\");");
+        Assert.Contains(message, actualMessage, StringComparison.Ordinal);
+        Assert.Equal(covered, actualCovered);
+    }
+
     [Fact(DisplayName = "Tables windowed differently cannot be joined: the error is at the join")]
     public void JoinOfDifferentWindows()
     {
