@@ -96,9 +96,48 @@ public sealed partial class PipelineGenerator
                 }
 
                 var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                if (BuildQuery(binding, tables, ports, rowType, map, at) is not { } result)
+                {
+                    return null;
+                }
+
+                if (binding.Ordering is not { } ordering)
+                {
+                    return Collection(result);
+                }
+
+                // ORDER BY ... LIMIT n (Beam SQL's BeamSortRel, Top.of): the first n rows of each window, kept in a bounded
+                // heap per window (a CombineGlobally, lifted across exchanges), then emitted in their order.
+                var row = Fq(rowType);
+                var list = "global::System.Collections.Generic.IReadOnlyList<" + row + ">";
+                var top = AddTransform(TransformKind.CombineGlobally, new[] { new PortRef(result, 0) }, row, new[] { list }, "Sql " + ordering.Description + at,
+                    combine: new CombineFnSpec(
+                        "global::Compiled.TopFn<" + row + ">",
+                        "new global::Compiled.TopFn<" + row + ">(" + ordering.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", true, global::System.Collections.Generic.Comparer<" + row + ">.Create(" + ordering.Comparison + "))",
+                        row,
+                        "global::Compiled.TopAccumulator<" + row + ">",
+                        list));
+                _transforms[top] = _transforms[top] with { WithoutDefaults = true };
+                return Collection(AddTransform(TransformKind.FlatMap, new[] { new PortRef(top, 0) }, list, new[] { row }, "Sql " + ordering.Description + " rows" + at, function: new FunctionSpec
+                {
+                    Parameters = new[]
+                    {
+                        new ParameterSpec("rows", list, null),
+                        new ParameterSpec(SqlBinder.Output, "global::Compiled.IEmitter<" + row + ">", row),
+                    }.ToEquatableArray(),
+                    ReturnType = "void",
+                    Body = "{\n            for (var i = 0; i < rows.Count; i++)\n            {\n                " + SqlBinder.Output + ".Emit(rows[i]);\n            }\n        }",
+                    LanesWhyNot = "it emits the rows of a list",
+                    FromSql = true,
+                }));
+            }
+
+            /// <summary>The transforms of the query's SELECTs (a Flatten of them for UNION ALL): the id of the last, or null after an error.</summary>
+            private int? BuildQuery(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, SqlLiteralMap map, string at)
+            {
                 if (binding.Unioned.Count == 0)
                 {
-                    return BuildSelect(binding, tables, ports, rowType, map, at, string.Empty) is { } single ? Collection(single) : null;
+                    return BuildSelect(binding, tables, ports, rowType, map, at, string.Empty);
                 }
 
                 // UNION ALL: each SELECT built on its own, then their rows are one collection (a Flatten).
@@ -120,7 +159,7 @@ public sealed partial class PipelineGenerator
                     selects.Add(new PortRef(built, 0));
                 }
 
-                return Collection(AddTransform(TransformKind.Flatten, selects, Fq(rowType), new[] { Fq(rowType) }, "Sql UNION ALL" + at));
+                return AddTransform(TransformKind.Flatten, selects, Fq(rowType), new[] { Fq(rowType) }, "Sql UNION ALL" + at);
             }
 
             /// <summary>The transforms of one SELECT, from its tables to its result rows: the id of the last, or null after an error.</summary>

@@ -27,6 +27,9 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
     /// <summary>For UNION ALL: the other SELECTs, each bound on its own; the rows of all are one collection (a Flatten).</summary>
     public EquatableArray<SqlBinding> Unioned { get; init; } = EquatableArray<SqlBinding>.Empty;
 
+    /// <summary>For ORDER BY ... LIMIT (or LIMIT alone): the first rows of each window, in order.</summary>
+    public SqlOrdering? Ordering { get; init; }
+
     /// <summary>Where the SELECT is in the query (for an error about it as a whole).</summary>
     public SqlSpan Span { get; init; }
 }
@@ -97,6 +100,9 @@ internal sealed partial class SqlBinder
     private List<Source> _sources = new();
     private int _temps;
 
+    /// <summary>The names of the result's columns, in order (for ORDER BY's positions and names).</summary>
+    private List<string> _resultColumns = new();
+
     /// <summary>While binding a grouped query's HAVING and SELECT: the group keys (their row code and how to read them from the group), and the aggregates' statements so far.</summary>
     private GroupScope? _group;
 
@@ -122,19 +128,10 @@ internal sealed partial class SqlBinder
     {
         try
         {
-            if (query.OrderBy.Count > 0)
-            {
-                Fail(NotYet("ORDER BY"), query.OrderBy[0].Span);
-            }
-
-            if (query.Limit is not null)
-            {
-                Fail(NotYet("LIMIT"), query.Limit.Span);
-            }
-
             // Each SELECT of a UNION ALL is bound on its own (its tables, windows and groups are its own), each into the row type.
-            var selects = query.Selects.Select(select => new SqlBinder(compilation, tables, rowType).BindSelect(select)).ToList();
-            return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray() };
+            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, rowType)).ToList();
+            var selects = query.Selects.Select((select, i) => binders[i].BindSelect(select)).ToList();
+            return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray(), Ordering = binders[0].BindOrdering(query) };
         }
         catch (BindError error)
         {
@@ -231,6 +228,8 @@ internal sealed partial class SqlBinder
         {
             Fail("Two columns of the result are named '" + group.Key + "': rename one with AS", group.Skip(1).First().Span);
         }
+
+        _resultColumns = items.Select(i => i.Name).ToList();
 
         var row = (INamedTypeSymbol)_rowType;
         var rowName = PipelineGenerator.Parser.Fq(_rowType);

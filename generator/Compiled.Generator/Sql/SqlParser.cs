@@ -8,7 +8,7 @@ namespace Compiled.Generator.Sql;
 /// Reads a query into its syntax tree (<see cref="SqlQuery"/>), or reports its first syntax error at its place; it never
 /// throws. The grammar is the part of Beam SQL and Flink SQL that pipelines use:
 /// <code>
-/// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] {, ...} ] [ LIMIT integer ]
+/// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer ]
 /// select  := SELECT [DISTINCT|ALL] item {, item} FROM from [ WHERE expr ] [ GROUP BY expr {, expr} ] [ HAVING expr ]
 /// item    := * | name.* | expr [ [AS] name ]
 /// from    := source { [INNER | LEFT [OUTER]] JOIN source ON expr }
@@ -213,7 +213,13 @@ internal sealed class SqlParser
                     Accept("ASC");
                 }
 
-                orderBy.Add(new SqlOrderItem(expr, descending, SqlSpan.Cover(expr.Span, Previous)));
+                bool? nullsFirst = null;
+                if (Accept("NULLS"))
+                {
+                    nullsFirst = Accept("FIRST") ? true : Accept("LAST") ? false : throw Fail("Expected FIRST or LAST after NULLS, found " + Found(Peek));
+                }
+
+                orderBy.Add(new SqlOrderItem(expr, descending, SqlSpan.Cover(expr.Span, Previous)) { NullsFirst = nullsFirst });
             }
             while (AcceptSymbol(","));
         }

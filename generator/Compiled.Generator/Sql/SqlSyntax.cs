@@ -39,7 +39,11 @@ internal sealed record SqlSelectItem(SqlExpr? Expr, string? Alias, string? StarQ
 }
 
 /// <summary>An ORDER BY item.</summary>
-internal sealed record SqlOrderItem(SqlExpr Expr, bool Descending, SqlSpan Span);
+internal sealed record SqlOrderItem(SqlExpr Expr, bool Descending, SqlSpan Span)
+{
+    /// <summary>NULLS FIRST (true) or NULLS LAST (false); null: the default (NULLs order after every value).</summary>
+    public bool? NullsFirst { get; init; }
+}
 
 // ----- FROM -----
 

@@ -76,4 +76,42 @@ public static class SqlFunctions
     /// <param name="value">The instant.</param>
     /// <returns>The same instant, of kind <see cref="DateTimeKind.Utc"/>.</returns>
     public static DateTime ToDateTime(Instant value) => DateTimeOffset.FromUnixTimeMilliseconds(value.Millis).UtcDateTime;
+
+    /// <summary>
+    /// ORDER BY's order of strings: by UTF-16 code units, as Java's <c>compareTo</c> in Beam SQL; NULL after every value
+    /// (Calcite's default: last when ascending, first when descending).
+    /// </summary>
+    /// <param name="a">The first value.</param>
+    /// <param name="b">The second value.</param>
+    /// <returns>Negative, zero or positive, as <paramref name="a"/> orders before, with or after <paramref name="b"/>.</returns>
+    public static int CompareStrings(string? a, string? b) =>
+        a is null ? (b is null ? 0 : 1) : b is null ? -1 : Math.Sign(string.CompareOrdinal(a, b));
+
+    /// <summary>ORDER BY's order of doubles: NaN after every number (as Java's <c>Double.compare</c>), NULL after NaN.</summary>
+    /// <param name="a">The first value.</param>
+    /// <param name="b">The second value.</param>
+    /// <returns>Negative, zero or positive, as <paramref name="a"/> orders before, with or after <paramref name="b"/>.</returns>
+    public static int CompareDoubles(double? a, double? b)
+    {
+        if (a is not { } x)
+        {
+            return b is null ? 0 : 1;
+        }
+
+        if (b is not { } y)
+        {
+            return -1;
+        }
+
+        return double.IsNaN(x) ? (double.IsNaN(y) ? 0 : 1) : double.IsNaN(y) ? -1 : x.CompareTo(y);
+    }
+
+    /// <summary>ORDER BY's order of a value that may be NULL: NULL after every value.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="a">The first value.</param>
+    /// <param name="b">The second value.</param>
+    /// <returns>Negative, zero or positive, as <paramref name="a"/> orders before, with or after <paramref name="b"/>.</returns>
+    public static int CompareNullable<T>(T? a, T? b)
+        where T : struct, IComparable<T> =>
+        a is not { } x ? (b is null ? 0 : 1) : b is not { } y ? -1 : x.CompareTo(y);
 }

@@ -148,7 +148,7 @@ public class SqlDiagnosticsTests
                         ORDER BY team
                         """, events.AsTable("events")).Output("rows");
             """");
-        Assert.StartsWith("ORDER BY is not supported yet", message, StringComparison.Ordinal);
+        Assert.StartsWith("ORDER BY needs a LIMIT", message, StringComparison.Ordinal);
         Assert.Equal("team", covered);
     }
 
@@ -189,7 +189,11 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events e WHERE events.score > 1", "Unknown table or alias 'events': the query reads 'events' as 'e'", "events")]
     [InlineData("SELECT user, score AS total FROM events WHERE weight * 1.0 = CAST(score AS DECIMAL)", "This mixes DOUBLE and DECIMAL", "weight * 1.0 = CAST(score AS DECIMAL)")]
     [InlineData("SELECT user, score AS total FROM events WHERE note = NULL", "A comparison with NULL is never true: write IS NULL or IS NOT NULL", "note = NULL")]
-    [InlineData("SELECT user, score AS total FROM events ORDER BY score", "ORDER BY is not supported yet", "score")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY user", "ORDER BY needs a LIMIT, as in Beam SQL: a stream has no end to sort up to", "user")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY score LIMIT 3", "ORDER BY names a column of the result, and it has no 'score'; its columns are user, total", "score")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY 3 LIMIT 3", "ORDER BY 3: the result's columns are numbered 1 to 2", "3")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY total + 1 LIMIT 3", "ordering by an expression is not supported yet", "total + 1")]
+    [InlineData("SELECT user, score AS total FROM events ORDER BY total LIMIT 0", "LIMIT takes a whole number of rows, at least 1", "0")]
     [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", "LENGTH")]
     [InlineData("SELECT user, 99999999999999999999 AS total FROM events", "This integer does not fit a BIGINT (64 bits)", "99999999999999999999")]
     public void BindingErrors(string query, string message, string covered)
@@ -225,7 +229,7 @@ public class SqlDiagnosticsTests
         "This SELECT's rows are windowed differently from the first SELECT's", "SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)")]
     [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT usr AS user, score AS total FROM events", "Unknown column 'usr' in table 'events'; did you mean 'User'?", "usr")]
     [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, weight AS total FROM events", "This column is a DOUBLE (double), which Row's constructor parameter 'Total' (long) cannot take without a CAST", "weight AS total")]
-    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, score AS total FROM events ORDER BY user", "ORDER BY is not supported yet", "user")]
+    [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, score AS total FROM events ORDER BY user", "ORDER BY needs a LIMIT", "user")]
     public void UnionErrors(string query, string message, string covered)
     {
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\")).Output(\"rows\");");

@@ -43,6 +43,9 @@ public class SqlParserTests
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 ASC LIMIT 10",
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 LIMIT 10")]
     [InlineData(
+        "SELECT a, b FROM t ORDER BY a desc nulls last, b NULLS first LIMIT 3",
+        "SELECT a, b FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST LIMIT 3")]
+    [InlineData(
         "SELECT s.k, s.n FROM (SELECT k, COUNT(*) AS n FROM events GROUP BY k) AS s WHERE s.n > 1.5e2",
         "SELECT s.k, s.n FROM (SELECT k, COUNT(*) AS n FROM events GROUP BY k) AS s WHERE (s.n > 1.5e2)")]
     [InlineData(
@@ -111,6 +114,7 @@ public class SqlParserTests
         { "SELECT a FROM t, u", "A list of tables in FROM is a cross join", 15, 1 },
         { "SELECT a FROM t LEFT u", "Expected JOIN after LEFT, found 'u'", 21, 1 },
         { "SELECT a FROM t UNION SELECT b FROM u", "Only UNION ALL is supported", 16, 12 },
+        { "SELECT a FROM t ORDER BY a NULLS LIMIT 2", "Expected FIRST or LAST after NULLS, found the keyword LIMIT", 33, 5 },
         { "SELECT a FROM (t)", "Expected a subquery (SELECT ...) after '(' in FROM, found 't'", 15, 1 },
         { "SELECT a FROM (SELECT b FROM u", "Expected ')' to close the subquery, found the end of the query", 30, 0 },
         { "SELECT a FROM t WHERE a IN (SELECT b FROM u)", "IN (SELECT ...) is not supported", 28, 6 },

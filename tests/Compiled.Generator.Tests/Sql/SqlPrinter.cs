@@ -12,7 +12,7 @@ internal static class SqlPrinter
         var text = string.Join(" UNION ALL ", query.Selects.Select(Print));
         if (query.OrderBy.Count > 0)
         {
-            text += " ORDER BY " + string.Join(", ", query.OrderBy.Select(o => Print(o.Expr) + (o.Descending ? " DESC" : string.Empty)));
+            text += " ORDER BY " + string.Join(", ", query.OrderBy.Select(o => Print(o.Expr) + (o.Descending ? " DESC" : string.Empty) + (o.NullsFirst is { } first ? first ? " NULLS FIRST" : " NULLS LAST" : string.Empty)));
         }
 
         return query.Limit is null ? text : text + " LIMIT " + Print(query.Limit);
