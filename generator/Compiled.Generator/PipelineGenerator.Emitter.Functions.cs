@@ -30,6 +30,41 @@ public sealed partial class PipelineGenerator
             private string OptionsArgumentFirst(bool more) =>
                 _spec.OptionsType is null ? string.Empty : OptionsArgument + (more ? ", " : string.Empty);
 
+            /// <summary>The combine functions compiled from SQL queries' aggregates, each a struct the runner calls directly.</summary>
+            private void WriteSqlCombines(SourceWriter w)
+            {
+                foreach (var t in _t.Where(t => t.Combine?.Sql is not null))
+                {
+                    var c = t.Combine!;
+                    var sql = c.Sql!;
+                    w.Line("// " + sql.Label + ": the query's aggregates as one combine function, so each group keeps an accumulator, not its rows,");
+                    w.Line("// and shards merge accumulators (compiled from the query)");
+                    w.Open("private readonly struct " + sql.Name + " : global::Compiled.ICombineFn<" + c.InputType + ", " + c.AccumulatorType + ", " + c.OutputType + ">");
+                    w.Line("public " + c.AccumulatorType + " CreateAccumulator() => default;");
+                    w.Line();
+                    w.Line(Inline);
+                    w.Open("public void AddInput(ref " + c.AccumulatorType + " a, " + c.InputType + " row)");
+                    foreach (var line in sql.AddBody.Split('\n'))
+                    {
+                        w.Line(line);
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Open("public void MergeAccumulators(ref " + c.AccumulatorType + " a, " + c.AccumulatorType + " b)");
+                    foreach (var line in sql.MergeBody.Split('\n'))
+                    {
+                        w.Line(line);
+                    }
+
+                    w.Close();
+                    w.Line();
+                    w.Line("public " + c.OutputType + " ExtractOutput(" + c.AccumulatorType + " a) => a;");
+                    w.Close();
+                    w.Line();
+                }
+            }
+
             private void WriteFunctions(SourceWriter w)
             {
                 var any = false;

@@ -131,6 +131,7 @@ public sealed partial class PipelineGenerator
                 w.Open("partial " + _spec.TypeKeyword + " " + _spec.ClassName);
                 WritePlanMembers(w);
                 WriteFunctions(w);
+                WriteSqlCombines(w);
                 WriteRunner(w);
                 WriteResultsAndRun(w);
                 WriteStreamingItemTypes(w);

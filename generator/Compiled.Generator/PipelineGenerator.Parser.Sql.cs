@@ -240,11 +240,30 @@ public sealed partial class PipelineGenerator
                     }
 
                     var keyed = "global::Compiled.KV<" + grouping.KeyType + ", " + elementType + ">";
-                    var groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
                     var keys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { keyed }, "Sql GROUP BY key" + at,
                         function: SqlFunction(elementType, keyed, "global::Compiled.KV.Of<" + grouping.KeyType + ", " + elementType + ">(" + grouping.KeyCode + ", " + SqlBinder.Row + ")"));
-                    var groups = AddTransform(TransformKind.GroupByKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at);
-                    port = new PortRef(groups, 0);
+                    string groupType;
+                    if (grouping.Lift is { } lift)
+                    {
+                        // The aggregates as one combine function, a struct the emitter writes: each group is an accumulator,
+                        // combined where the rows are (before an exchange) and merged after, as CombinePerKey lifts a combine.
+                        groupType = "global::Compiled.KV<" + grouping.KeyType + ", " + lift.AccumulatorType + ">";
+                        var name = "__SqlAggregates" + _transforms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        var fnType = Fq(_context.TargetSymbol as INamedTypeSymbol ?? throw new System.InvalidOperationException("a pipeline is a type")) + "." + name;
+                        var combine = new CombineFnSpec(fnType, "default(" + fnType + ")", elementType, lift.AccumulatorType, lift.AccumulatorType)
+                        {
+                            Sql = new SqlCombineSpec(name, "Sql GROUP BY" + at, lift.AddBody, lift.MergeBody),
+                        };
+                        var combined = AddTransform(TransformKind.CombinePerKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at, combine: combine);
+                        port = new PortRef(combined, 0);
+                    }
+                    else
+                    {
+                        groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
+                        var groups = AddTransform(TransformKind.GroupByKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at);
+                        port = new PortRef(groups, 0);
+                    }
+
                     if (grouping.Having is not null)
                     {
                         var having = AddTransform(TransformKind.Filter, new[] { port }, groupType, new[] { groupType }, "Sql HAVING" + at, function: SqlFunction(groupType, "bool", grouping.Having, SqlBinder.Group));

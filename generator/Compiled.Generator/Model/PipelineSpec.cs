@@ -249,7 +249,18 @@ internal sealed record CombineFnSpec(string FnType, string CreateExpression, str
 {
     /// <summary>For an ICombineFnWithContext: the side input's type (fully qualified), whose CombineContext each step takes; else null.</summary>
     public string? SideType { get; init; }
+
+    /// <summary>For a combine function compiled from a SQL query's aggregates: its parts, which the emitter writes as the struct <see cref="FnType"/> names.</summary>
+    public SqlCombineSpec? Sql { get; init; }
 }
+
+/// <summary>
+/// The aggregates of a SQL query as one combine function (a struct nested in the pipeline class, named
+/// <see cref="Name"/>): its accumulator is a value tuple of their states (all zero to start), <see cref="AddBody"/>
+/// adds a row (statements over <c>a</c>, by reference, and <c>row</c>), <see cref="MergeBody"/> merges another
+/// accumulator (over <c>a</c> and <c>b</c>); the output is the accumulator, which HAVING and SELECT read.
+/// </summary>
+internal sealed record SqlCombineSpec(string Name, string Label, string AddBody, string MergeBody);
 
 /// <summary>A window function known at build time: "Fixed" or "Sliding", in milliseconds.</summary>
 internal sealed record WindowSpec(string Kind, long SizeMs, long PeriodMs, long OffsetMs)

@@ -72,11 +72,31 @@ internal sealed partial class SqlBinder
             Fail("SELECT * with GROUP BY: name the grouped columns and the aggregates", select.Items.First(i => i.IsStar).Span);
         }
 
-        // HAVING and SELECT each compute the aggregates they read in a block of their own, over the group's rows.
+        // The aggregates are lifted into one combine function (as Beam and Flink lift a combine across the exchange), so a
+        // group is an accumulator; COUNT(DISTINCT) does not combine, and then HAVING and SELECT each compute the
+        // aggregates they read in a block of their own, over the group's rows.
+        try
+        {
+            return BindGroupedClauses(select, keys, keyType, keyCode, lifted: true);
+        }
+        catch (NotLiftable)
+        {
+            return BindGroupedClauses(select, keys, keyType, keyCode, lifted: false);
+        }
+    }
+
+    /// <summary>An aggregate that cannot be a combine function's (COUNT(DISTINCT)): the group keeps its rows.</summary>
+    private sealed class NotLiftable : Exception
+    {
+    }
+
+    private SqlGrouping BindGroupedClauses(SqlSelect select, List<(string RowCode, Typed Key)> keys, ITypeSymbol keyType, string keyCode, bool lifted)
+    {
+        var scope = NewScope(keys, lifted);
         string? having = null;
         if (select.Having is not null)
         {
-            _group = NewScope(keys);
+            _group = scope;
             var condition = Bind(select.Having);
             if (condition.Kind != Kind.Bool)
             {
@@ -86,18 +106,66 @@ internal sealed partial class SqlBinder
             having = Block(condition.Nullable ? "(" + condition.Code + ") == true" : condition.Code);
         }
 
-        _group = NewScope(keys);
+        // Lifted, HAVING and SELECT share the one accumulator; else each has its own block and loops.
+        _group = lifted ? scope : NewScope(keys, lifted);
         _windowReadable = true;
         var row = Construct(select);
         _windowReadable = false;
         var body = Block(row);
         _group = null;
-        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body) { Window = _window, ReadsWindow = _readsWindow };
+        SqlLift? lift = null;
+        if (lifted)
+        {
+            // The accumulator is a value tuple of the fields, of 2 to 7 items (which have coders, so shards exchange it
+            // and checkpoints write it): more fields nest in tuples of at most 7, a lone field gets a companion.
+            var fields = scope.Fields.Count;
+            if (fields > 49)
+            {
+                throw new NotLiftable();
+            }
+
+            var types = new List<string>(scope.Fields);
+            while (types.Count < 2 || (types.Count > 7 && types.Count % 7 == 1))
+            {
+                types.Add("bool"); // unused: no tuple of one item
+            }
+
+            string Name(int field) => types.Count <= 7
+                ? "Item" + (field + 1).ToString(CultureInfo.InvariantCulture)
+                : "Item" + (field / 7 + 1).ToString(CultureInfo.InvariantCulture) + ".Item" + (field % 7 + 1).ToString(CultureInfo.InvariantCulture);
+            string Resolve(string code)
+            {
+                for (var i = scope.Fields.Count - 1; i >= 0; i--)
+                {
+                    code = code.Replace(FieldToken(i), Name(i));
+                }
+
+                return code;
+            }
+
+            var accumulator = types.Count <= 7
+                ? "(" + string.Join(", ", types) + ")"
+                : "(" + string.Join(", ", Enumerable.Range(0, (types.Count + 6) / 7).Select(c => "(" + string.Join(", ", types.Skip(c * 7).Take(7)) + ")")) + ")";
+            lift = new SqlLift(accumulator, Resolve(string.Join("\n", scope.Add)), Resolve(string.Join("\n", scope.Merge)));
+            having = having is null ? null : Resolve(having);
+            body = Resolve(body);
+        }
+
+        return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body) { Window = _window, ReadsWindow = _readsWindow, Lift = lift };
     }
 
-    private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys)
+    /// <summary>A new field of a lifted group's accumulator: a token that becomes its name (Item2, or Item1.Item3 when nested) once all are known.</summary>
+    private static string Field(GroupScope scope, string type)
     {
-        var scope = new GroupScope();
+        scope.Fields.Add(type);
+        return FieldToken(scope.Fields.Count - 1);
+    }
+
+    private static string FieldToken(int field) => "\u0001" + field.ToString(CultureInfo.InvariantCulture) + "\u0001";
+
+    private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys, bool lifted)
+    {
+        var scope = new GroupScope { Lifted = lifted };
         for (var i = 0; i < keys.Count; i++)
         {
             var access = Group + ".Key" + (keys.Count == 1 ? string.Empty : ".Item" + (i + 1).ToString(CultureInfo.InvariantCulture));
@@ -112,6 +180,11 @@ internal sealed partial class SqlBinder
     {
         // Indented as the emitter writes a method body: the braces at the method's level, the statements one deeper.
         const string Statement = "            ";
+        if (_group!.Lifted)
+        {
+            return result; // the aggregates are fields of the accumulator, kv.Value
+        }
+
         var lines = new List<string> { "{", Statement + "var __rows = " + Group + ".Value;" };
         lines.AddRange(_group!.Statements.Select(statement => Statement + statement));
         lines.Add(Statement + "return " + result + ";");
@@ -195,6 +268,14 @@ internal sealed partial class SqlBinder
                 Fail(call.Name + "(*) has no meaning: name the column", call.Span);
             }
 
+            if (scope.Lifted)
+            {
+                var rows = Field(scope, "long");
+                scope.Add.Add("a." + rows + "++;");
+                scope.Merge.Add("a." + rows + " += b." + rows + ";");
+                return new Typed(Group + ".Value." + rows, Kind.Long, false);
+            }
+
             return new Typed("(long)__rows.Count", Kind.Long, false);
         }
 
@@ -222,6 +303,11 @@ internal sealed partial class SqlBinder
         if (argument.Kind is Kind.Null or Kind.Other)
         {
             Fail(call.Name + " of " + SqlType(argument) + " is not supported", call.Arguments[0].Span);
+        }
+
+        if (scope.Lifted)
+        {
+            return LiftedAggregate(call, argument, scope, n);
         }
 
         // Each row's value, or the loop moves on where it is NULL.

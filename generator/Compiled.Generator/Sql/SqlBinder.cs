@@ -47,7 +47,16 @@ internal sealed record SqlGrouping(string KeyType, string KeyCode, string? Havin
 
     /// <summary>The SELECT reads its window's start or end: its block takes the element's context as <see cref="SqlBinder.Context"/> too.</summary>
     public bool ReadsWindow { get; init; }
+
+    /// <summary>
+    /// The aggregates as one combine function (all but COUNT(DISTINCT) combine): a group is then an accumulator, not
+    /// its rows, and HAVING and SELECT read <c>kv.Value</c>, the accumulator. Null: the group's rows are kept.
+    /// </summary>
+    public SqlLift? Lift { get; init; }
 }
+
+/// <summary>A grouped query's aggregates as a combine function: its accumulator (a value tuple type) and the bodies of AddInput and MergeAccumulators.</summary>
+internal sealed record SqlLift(string AccumulatorType, string AddBody, string MergeBody);
 
 /// <summary>
 /// Checks a parsed query against the tables' element types and the result row type, and translates it into C#
@@ -111,6 +120,18 @@ internal sealed partial class SqlBinder
         public List<(string RowCode, Typed Key)> Keys { get; } = new();
 
         public List<string> Statements { get; } = new();
+
+        /// <summary>The aggregates are lifted into a combine function: each adds fields to its accumulator.</summary>
+        public bool Lifted { get; init; }
+
+        /// <summary>The types of the accumulator's fields (Item1, Item2, ...).</summary>
+        public List<string> Fields { get; } = new();
+
+        /// <summary>AddInput's statements, over <c>a</c> and <c>row</c>.</summary>
+        public List<string> Add { get; } = new();
+
+        /// <summary>MergeAccumulators' statements, over <c>a</c> and <c>b</c>.</summary>
+        public List<string> Merge { get; } = new();
     }
 
     private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, ITypeSymbol rowType)

@@ -94,8 +94,8 @@ public class SqlDiagnosticsTests
         Assert.Empty(diagnostics);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
-        Assert.Matches(@"__agg\d+ = checked\(__agg\d+ \+ __v\d+\)", generated);
-        Assert.Matches(@"__agg\d+ = unchecked\(__agg\d+ \+ __v\d+\)", generated);
+        Assert.Matches(@"a\.Item\d+ = checked\(a\.Item\d+ \+ __v\d+\)", generated);
+        Assert.Matches(@"a\.Item\d+ = unchecked\(a\.Item\d+ \+ __v\d+\)", generated);
         Assert.Contains("Sql GROUP BY (line", generated, StringComparison.Ordinal);
     }
 
@@ -150,6 +150,24 @@ public class SqlDiagnosticsTests
             """");
         Assert.StartsWith("ORDER BY needs a LIMIT", message, StringComparison.Ordinal);
         Assert.Equal("team", covered);
+    }
+
+    [Fact(DisplayName = "GROUP BY's aggregates become one combine function (lifted across exchanges); COUNT(DISTINCT) keeps the group's rows")]
+    public void AggregatesAreLifted()
+    {
+        var (_, diagnostics, output) = Generate("""
+                    p.Sql<Row>("SELECT user, SUM(score) AS total FROM events GROUP BY user HAVING MAX(weight) > 1", events.AsTable("events")).Output("rows");
+                    p.Sql<Row>("SELECT user, COUNT(DISTINCT team) AS total FROM events GROUP BY user", events.AsTable("events")).Output("distinct");
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Contains("private readonly struct __SqlAggregates", generated, StringComparison.Ordinal);
+        Assert.Contains("global::Compiled.ICombineFn<global::Demo.Event, (double, bool, int, long), (double, bool, int, long)>", generated, StringComparison.Ordinal);
+        Assert.Contains("if (b.Item4 > 0) { a.Item3 = unchecked(a.Item3 + b.Item3); a.Item4 += b.Item4; }", generated, StringComparison.Ordinal);
+        Assert.Contains("=> (kv.Value.Item1 > 1)", generated, StringComparison.Ordinal);
+        Assert.Contains("one accumulator per key, updated in place in the loop (combine lifted)", generated, StringComparison.Ordinal);
+        Assert.Contains("new global::System.Collections.Generic.HashSet<string>()", generated, StringComparison.Ordinal);
     }
 
     [Theory(DisplayName = "Binding errors: each names the problem and points at it")]
