@@ -510,6 +510,54 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void SqlWindowedAggregates() => Check(nameof(SqlWindowedAggregates), """"
+        public sealed record Play(string Team, string Player, int Points, double Weight, string? Note, DateTimeOffset At);
+
+        public sealed record TeamHour(string Team, long Plays, long Total, double? Heaviest, DateTimeOffset Hour);
+
+        [Pipeline]
+        public partial class HourlyTeams
+        {
+            static void Define(PipelineBuilder p)
+            {
+                p.Sql<TeamHour>("""
+                    SELECT team, COUNT(*) AS plays, SUM(CAST(points AS BIGINT)) AS total,
+                           MAX(CASE WHEN note IS NULL THEN NULL ELSE weight END) AS heaviest, window_start AS hour
+                    FROM plays
+                    WHERE points > 0
+                    GROUP BY team, TUMBLE(at, INTERVAL '1' HOUR)
+                    HAVING COUNT(*) > 1
+                    """, p.Create<Play>("plays").AsTable("plays")).Output("hourly");
+            }
+        }
+        """");
+
+    [Fact]
+    public void SqlJoinUnionOrderBy() => Check(nameof(SqlJoinUnionOrderBy), """"
+        public sealed record Sale(int Site, long Amount, string Channel);
+
+        public sealed record Site(long Id, string Name);
+
+        public sealed record Line(string? Name, long Amount);
+
+        [Pipeline]
+        public partial class TopLines
+        {
+            static void Define(PipelineBuilder p)
+            {
+                var sales = p.Create<Sale>("sales");
+                var sites = p.Create<Site>("sites");
+                p.Sql<Line>("""
+                    SELECT s.name, amount FROM sales LEFT JOIN sites s ON sales.site = s.id WHERE channel = 'web'
+                    UNION ALL
+                    SELECT channel AS name, amount FROM sales WHERE amount > 100
+                    ORDER BY amount DESC, name LIMIT 10
+                    """, sales.AsTable("sales"), sites.AsTable("sites")).Output("top");
+            }
+        }
+        """");
+
+    [Fact]
     public void ElementContextParameters() => Check(nameof(ElementContextParameters), """
         public readonly record struct Play(string Team, int Score, long Time);
 
