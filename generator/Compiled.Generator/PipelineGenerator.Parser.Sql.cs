@@ -4,6 +4,7 @@ using Compiled.Generator.Helpers;
 using Compiled.Generator.Model;
 using Compiled.Generator.Sql;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Compiled.Generator;
@@ -31,10 +32,23 @@ public sealed partial class PipelineGenerator
                 }
 
                 var tables = new List<SqlTableSymbol>();
+                var functions = new List<SqlFunctionSymbol>();
                 var ports = new List<PortRef>();
                 var tablesArgument = call["tables"];
                 foreach (var element in tablesArgument is null || tablesArgument.Elements.IsDefault ? System.Collections.Immutable.ImmutableArray<ExpressionSyntax>.Empty : tablesArgument.Elements)
                 {
+                    if (element is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Scalar" or "Aggregate" } } functionCall &&
+                        BoundCall.Bind(_model, functionCall, _cancellationToken) is { Method.ContainingType.Name: "SqlFunction" } functionBound)
+                    {
+                        if (SqlFunctionOf(functionCall, functionBound, functions) is not { } function)
+                        {
+                            return null;
+                        }
+
+                        functions.Add(function);
+                        continue;
+                    }
+
                     if (element is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsTable" } access } asTable ||
                         BoundCall.Bind(_model, asTable, _cancellationToken) is not { } bound || bound.Method.Name != "AsTable")
                     {
@@ -88,7 +102,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var binding = SqlBinder.Bind(parsed.Query!, tables, rowType, _model.Compilation);
+                var binding = SqlBinder.Bind(parsed.Query!, tables, functions, rowType, _model.Compilation);
                 if (binding.Error is { } error)
                 {
                     Report(DiagnosticDescriptors.SqlError, map.Locate(error.Span), error.Message);
@@ -130,6 +144,58 @@ public sealed partial class PipelineGenerator
                     LanesWhyNot = "it emits the rows of a list",
                     FromSql = true,
                 }));
+            }
+
+            /// <summary>
+            /// <c>SqlFunction.Scalar("name", Type.Method)</c>: a static method the generated code can call; or
+            /// <c>SqlFunction.Aggregate("name", new Fn())</c>: a struct combine function. Null after a diagnostic.
+            /// </summary>
+            private SqlFunctionSymbol? SqlFunctionOf(InvocationExpressionSyntax call, BoundCall bound, List<SqlFunctionSymbol> earlier)
+            {
+                if (bound["name"]?.Constant is not { HasValue: true, Value: string name } || !SyntaxFacts.IsValidIdentifier(name))
+                {
+                    Report(DiagnosticDescriptors.InvalidName, bound["name"]?.Location ?? call.GetLocation(), "A SQL function's name must be a constant identifier (letters, digits and '_')");
+                    return null;
+                }
+
+                if (earlier.Any(f => string.Equals(f.Name, name, System.StringComparison.OrdinalIgnoreCase)) ||
+                    name.ToUpperInvariant() is "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "UPPER" or "LOWER" or "CHAR_LENGTH" or "CHARACTER_LENGTH" or "ABS" or "MOD" or "COALESCE" or
+                        "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END")
+                {
+                    Report(DiagnosticDescriptors.InvalidName, bound["name"]!.Location, "The SQL function name '" + name + "' is taken (by a built-in function or another of the query's); choose another");
+                    return null;
+                }
+
+                if (bound.Method.Name == "Aggregate")
+                {
+                    var fnType = bound["fn"]?.Expression is { } fnExpression ? _model.GetTypeInfo(fnExpression, _cancellationToken).Type : null;
+                    if (fnType is { IsValueType: false, TypeKind: not TypeKind.Error })
+                    {
+                        Report(DiagnosticDescriptors.InvalidCombineFn, bound["fn"]!.Location, Shorten(bound["fn"]!.Text), "a SQL aggregate's combine function must be a struct, made where the query calls it at no cost");
+                        return null;
+                    }
+
+                    if (ParseCombineFn(bound["fn"], bound.Method, call) is not { } combine)
+                    {
+                        return null;
+                    }
+
+                    return new SqlFunctionSymbol(name, null, null, combine, bound.Method.TypeArguments[0], bound.Method.TypeArguments[2]);
+                }
+
+                var methodArgument = bound["method"]?.Expression;
+                var info = methodArgument is null ? default : _model.GetSymbolInfo(methodArgument, _cancellationToken);
+                var method = (info.Symbol ?? (info.CandidateSymbols.Length == 1 ? info.CandidateSymbols[0] : null)) as IMethodSymbol;
+                if (method is not { IsStatic: true, MethodKind: MethodKind.Ordinary } || methodArgument is LambdaExpressionSyntax ||
+                    !_model.Compilation.IsSymbolAccessibleWithin(method, (INamedTypeSymbol)_context.TargetSymbol))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, methodArgument?.GetLocation() ?? call.GetLocation(), Shorten(methodArgument?.ToString() ?? call.ToString()),
+                        "a SQL scalar function is a static method the pipeline class can call, named as a method group: SqlFunction.Scalar(\"slug\", Text.Slug)");
+                    return null;
+                }
+
+                var code = Fq(method.ContainingType) + "." + method.Name + (method.IsGenericMethod ? "<" + string.Join(", ", method.TypeArguments.Select(Fq)) + ">" : string.Empty);
+                return new SqlFunctionSymbol(name, method, code, null, null, null);
             }
 
             /// <summary>The transforms of the query's SELECTs (a Flatten of them for UNION ALL): the id of the last, or null after an error.</summary>

@@ -16,7 +16,7 @@ internal sealed partial class SqlBinder
     {
         if (_group is not null)
         {
-            if (expr is SqlCall { Name: "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" } aggregate)
+            if (expr is SqlCall aggregate && IsAggregate(aggregate))
             {
                 return Aggregate(aggregate);
             }
@@ -470,7 +470,16 @@ internal sealed partial class SqlBinder
             case "SESSION_END":
                 return WindowBound(call.Name, call, call.Span);
             default:
-                throw Fail("Unknown function " + call.Name + ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", call.NameSpan);
+                if (UserFunction(call.Name) is { } function)
+                {
+                    return function.Method is null
+                        ? throw Fail(function.Name + " is an aggregate: it cannot be in WHERE, which keeps or drops each row (HAVING filters groups)", call.NameSpan)
+                        : Scalar(call, function);
+                }
+
+                throw Fail("Unknown function " + call.Name + ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported" +
+                    (_functions.Count == 0 ? string.Empty : ", and the query's own " + string.Join(", ", _functions.Select(f => f.Name))) +
+                    " (give a C# function with SqlFunction.Scalar or SqlFunction.Aggregate)", call.NameSpan);
         }
     }
 

@@ -192,9 +192,9 @@ internal sealed partial class SqlBinder
         return string.Join("\n", lines);
     }
 
-    private static bool ContainsAggregate(SqlExpr expr) => expr switch
+    private bool ContainsAggregate(SqlExpr expr) => expr switch
     {
-        SqlCall { Name: "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" } => true,
+        SqlCall aggregate when IsAggregate(aggregate) => true,
         SqlCall call => call.Arguments.Any(ContainsAggregate),
         SqlUnary unary => ContainsAggregate(unary.Operand),
         SqlBinary binary => ContainsAggregate(binary.Left) || ContainsAggregate(binary.Right),
@@ -298,6 +298,11 @@ internal sealed partial class SqlBinder
         finally
         {
             _group = scope;
+        }
+
+        if (UserFunction(call.Name) is { Method: null } userAggregate)
+        {
+            return UserAggregate(call, argument, userAggregate, scope, n);
         }
 
         if (argument.Kind is Kind.Null or Kind.Other)

@@ -104,6 +104,7 @@ internal sealed partial class SqlBinder
 
     private readonly Compilation _compilation;
     private readonly IReadOnlyList<SqlTableSymbol> _tables;
+    private readonly IReadOnlyList<SqlFunctionSymbol> _functions;
     private readonly ITypeSymbol _rowType;
     /// <summary>The tables the query reads (one, or the two of a join), as the translated code reaches their rows.</summary>
     private List<Source> _sources = new();
@@ -134,10 +135,11 @@ internal sealed partial class SqlBinder
         public List<string> Merge { get; } = new();
     }
 
-    private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, ITypeSymbol rowType)
+    private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol rowType)
     {
         _compilation = compilation;
         _tables = tables;
+        _functions = functions;
         _rowType = rowType;
     }
 
@@ -145,12 +147,12 @@ internal sealed partial class SqlBinder
     /// Binds <paramref name="query"/>: its translation (for UNION ALL, the first SELECT's, with the others in
     /// <see cref="SqlBinding.Unioned"/>), or its first error.
     /// </summary>
-    public static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, ITypeSymbol rowType, Compilation compilation)
+    public static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol rowType, Compilation compilation)
     {
         try
         {
             // Each SELECT of a UNION ALL is bound on its own (its tables, windows and groups are its own), each into the row type.
-            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, rowType)).ToList();
+            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, functions, rowType)).ToList();
             var selects = query.Selects.Select((select, i) => binders[i].BindSelect(select)).ToList();
             return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray(), Ordering = binders[0].BindOrdering(query) };
         }
@@ -415,6 +417,12 @@ internal sealed partial class SqlBinder
                 : type.WithNullableAnnotation(NullableAnnotation.Annotated);
         }
 
+        return Classify(code, type);
+    }
+
+    /// <summary>A C# value of <paramref name="type"/> as a SQL value: its SQL type, and whether it may be NULL.</summary>
+    private static Typed Classify(string code, ITypeSymbol type)
+    {
         var nullable = MayHoldNull(type);
         var underlying = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
         var kind = underlying.SpecialType switch

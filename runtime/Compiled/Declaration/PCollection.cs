@@ -15,7 +15,7 @@ public sealed class PCollection<T>
     {
     }
 
-    /// <summary>This collection as a table of a SQL query (<see cref="PipelineBuilder.Sql{TRow}(string, SqlTable[])"/>), named <paramref name="name"/> there; its columns are the element type's public properties and fields.</summary>
+    /// <summary>This collection as a table of a SQL query (<see cref="PipelineBuilder.Sql{TRow}(string, SqlInput[])"/>), named <paramref name="name"/> there; its columns are the element type's public properties and fields.</summary>
     /// <param name="name">The table's name in the query: a constant string.</param>
     public SqlTable AsTable(string name) => throw DeclarationOnlyException.Create();
 

@@ -79,15 +79,21 @@ public sealed class PipelineBuilder
     /// selected columns by name (its constructor's parameters, or else its settable members).
     /// </summary>
     /// <remarks>
-    /// Supported today: <c>SELECT expressions [AS name] | * FROM table [alias] [WHERE condition] [GROUP BY expressions
-    /// [HAVING condition]]</c> over one table, with COUNT, SUM, AVG, MIN and MAX, arithmetic, comparisons, AND/OR/NOT
-    /// (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE,
-    /// <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS and MOD. GROUP BY groups per window of the input. The README's SQL section lists what the
-    /// parser reads that the compiler does not take yet (joins, UNION ALL, ORDER BY, LIMIT, subqueries, window
-    /// functions); each is a build error at its place, never a wrong result.
+    /// Supported today: <c>SELECT expressions [AS name] | * FROM table [alias] [[LEFT] JOIN table [alias] ON equalities]
+    /// [WHERE condition] [GROUP BY expressions [HAVING condition]]</c>, SELECTs joined by UNION ALL, then
+    /// <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted into one combine function), TUMBLE, HOP and
+    /// SESSION in GROUP BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued logic where a column may be null),
+    /// CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE, <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS, MOD, and the
+    /// C# functions given as <see cref="SqlFunction"/>. GROUP BY groups per window of the input. The README's SQL
+    /// section lists what the parser reads that the compiler does not take yet; each is a build error at its place,
+    /// never a wrong result.
     /// </remarks>
     /// <typeparam name="TRow">The result row type.</typeparam>
     /// <param name="query">The query: a constant string.</param>
-    /// <param name="tables">The collections the query reads, each named with <see cref="PCollection{T}.AsTable(string)"/>.</param>
-    public PCollection<TRow> Sql<TRow>(string query, params SqlTable[] tables) => throw DeclarationOnlyException.Create();
+    /// <param name="tables">
+    /// The collections the query reads, each named with <see cref="PCollection{T}.AsTable(string)"/>, then the C#
+    /// functions it calls (<see cref="SqlFunction.Scalar(string, System.Delegate)"/>,
+    /// <see cref="SqlFunction.Aggregate{TInput, TAccumulator, TOutput}(string, ICombineFn{TInput, TAccumulator, TOutput})"/>).
+    /// </param>
+    public PCollection<TRow> Sql<TRow>(string query, params SqlInput[] tables) => throw DeclarationOnlyException.Create();
 }

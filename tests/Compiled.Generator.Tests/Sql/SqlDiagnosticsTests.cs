@@ -24,6 +24,27 @@ public class SqlDiagnosticsTests
 
         public sealed record TeamInfo(string Name, long Id, string? Lead, int Score);
 
+        public static class Fns
+        {
+            public static string Slug(string text) => text;
+        }
+
+        public struct SumFn : ICombineFn<int, long, long>
+        {
+            public long CreateAccumulator() => 0;
+            public void AddInput(ref long accumulator, int input) => accumulator += input;
+            public void MergeAccumulators(ref long accumulator, long other) => accumulator += other;
+            public long ExtractOutput(long accumulator) => accumulator;
+        }
+
+        public sealed class ClassSumFn : ICombineFn<int, long, long>
+        {
+            public long CreateAccumulator() => 0;
+            public void AddInput(ref long accumulator, int input) => accumulator += input;
+            public void MergeAccumulators(ref long accumulator, long other) => accumulator += other;
+            public long ExtractOutput(long accumulator) => accumulator;
+        }
+
         public sealed class Loose
         {
             public string? Label { get; set; }
@@ -240,6 +261,32 @@ public class SqlDiagnosticsTests
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), p.Create<TeamInfo>(\"teams\").AsTable(\"teams\")).Output(\"rows\");");
         Assert.Contains(message, actualMessage, StringComparison.Ordinal);
         Assert.Equal(covered, actualCovered);
+    }
+
+    [Theory(DisplayName = "Errors in calls of the query's own C# functions")]
+    [InlineData("SELECT slug(user, team) AS user, score AS total FROM events", "slug takes 1 argument (string text), not 2", "slug(user, team)")]
+    [InlineData("SELECT slug(note) AS user, score AS total FROM events", "This column may be NULL, and slug's parameter 'text' (string) cannot hold null: declare it string?", "note")]
+    [InlineData("SELECT slug(score) AS user, score AS total FROM events", "This column is an INTEGER (int), which slug's parameter 'text' (string) cannot take without a CAST", "score")]
+    [InlineData("SELECT user, score AS total FROM events WHERE total(score) > 1", "total is an aggregate: it cannot be in WHERE", "total")]
+    [InlineData("SELECT user, total(weight) AS total FROM events GROUP BY user", "This column is a DOUBLE (double), which total's input (int) cannot take without a CAST", "weight")]
+    [InlineData("SELECT slugs(user) AS user, score AS total FROM events", "Unknown function SLUGS: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported, and the query's own slug, total", "slugs")]
+    public void FunctionErrors(string query, string message, string covered)
+    {
+        var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), SqlFunction.Scalar(\"slug\", Fns.Slug), SqlFunction.Aggregate(\"total\", new SumFn())).Output(\"rows\");");
+        Assert.Contains(message, actualMessage, StringComparison.Ordinal);
+        Assert.Equal(covered, actualCovered);
+    }
+
+    [Theory(DisplayName = "A function given wrongly is an error at the argument: a lambda, a taken name, a class combine function")]
+    [InlineData("SqlFunction.Scalar(\"trim\", static (string s) => s.Trim())", "CMP0005", "a SQL scalar function is a static method")]
+    [InlineData("SqlFunction.Scalar(\"upper\", Fns.Slug)", "CMP0008", "The SQL function name 'upper' is taken")]
+    [InlineData("SqlFunction.Aggregate(\"total\", new ClassSumFn())", "CMP0009", "a SQL aggregate's combine function must be a struct")]
+    public void FunctionDeclarationErrors(string function, string id, string message)
+    {
+        var (_, diagnostics, _) = Generate("p.Sql<Row>(\"SELECT user, score AS total FROM events\", events.AsTable(\"events\"), " + function + ").Output(\"rows\");");
+        var error = Assert.Single(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(id, error.Id);
+        Assert.Contains(message, error.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory(DisplayName = "UNION ALL errors are at the SELECT they are about")]
