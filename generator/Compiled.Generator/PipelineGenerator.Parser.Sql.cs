@@ -255,6 +255,17 @@ public sealed partial class PipelineGenerator
                         return null;
                     }
 
+                    if (_transforms[leftKeys].OutputWindowing is { } joined && (joined.TriggerCode is not null || joined.LatenessMs > 0 || joined.Accumulating))
+                    {
+                        // As Beam SQL's BeamJoinRel requires (a trigger known to fire once per window): a join's pairs of one
+                        // pane cannot be taken back by a later pane, so a window that fires twice would give wrong pairs.
+                        Report(DiagnosticDescriptors.SqlError, map.Locate(join.Span),
+                            "A join pairs each window's rows once, and these tables' windows can fire more than once (" +
+                            (joined.TriggerCode is not null ? "a trigger" : joined.LatenessMs > 0 ? "allowed lateness" : "accumulating panes") +
+                            "): a later pane cannot take back the pairs of an earlier one. Join tables with the default trigger, no allowed lateness and discarding panes, as Beam SQL requires");
+                        return null;
+                    }
+
                     var grouped = AddTransform(TransformKind.CoGroupByKey, inputs, leftKeyed, new[] { cogrouped }, "Sql JOIN" + at);
                     var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + (join.Outer ? "LEFT JOIN" : "JOIN") + " rows" + at, function: new FunctionSpec
                     {

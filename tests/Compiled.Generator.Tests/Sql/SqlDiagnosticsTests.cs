@@ -302,6 +302,24 @@ public class SqlDiagnosticsTests
         Assert.Equal(covered, actualCovered);
     }
 
+    [Theory(DisplayName = "Tables whose windows fire more than once cannot be joined (a pane cannot retract pairs): the error is at the join")]
+    [InlineData(".Triggering(Trigger.Repeatedly(Trigger.AfterCount(2)))", "(a trigger)")]
+    [InlineData(".WithAllowedLateness(TimeSpan.FromMinutes(5))", "(allowed lateness)")]
+    public void JoinOfRetractingWindows(string strategy, string why)
+    {
+        var (message, covered) = SqlError("""
+                    var fixedEvents = events.Window(Windows.Fixed(TimeSpan.FromMinutes(1))
+            """ + strategy + """
+            );
+                    var teams = p.Create<TeamInfo>("teams").Window(Windows.Fixed(TimeSpan.FromMinutes(1))
+            """ + strategy + """
+            );
+                    p.Sql<Row>("SELECT user, id AS total FROM events JOIN teams ON team = name", fixedEvents.AsTable("events"), teams.AsTable("teams")).Output("rows");
+            """);
+        Assert.Contains("A join pairs each window's rows once, and these tables' windows can fire more than once " + why, message, StringComparison.Ordinal);
+        Assert.Equal("events JOIN teams ON team = name", covered);
+    }
+
     [Fact(DisplayName = "Tables windowed differently cannot be joined: the error is at the join")]
     public void JoinOfDifferentWindows()
     {
