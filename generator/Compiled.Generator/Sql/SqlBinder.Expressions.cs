@@ -198,6 +198,19 @@ internal sealed partial class SqlBinder
                 return new Typed("true", Kind.Bool, false);
             case SqlLiteralKind.False:
                 return new Typed("false", Kind.Bool, false);
+            case SqlLiteralKind.Timestamp:
+                {
+                    // SQL's TIMESTAMP has no time zone: the text is read as UTC, to the millisecond (Beam SQL's TIMESTAMP).
+                    if (!DateTime.TryParseExact(literal.Text, new[] { "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFF", "yyyy-MM-dd" }, CultureInfo.InvariantCulture,
+                            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+                    {
+                        throw Fail("A TIMESTAMP is written 'yyyy-MM-dd HH:mm:ss[.fff]' (read as UTC), not '" + literal.Text + "'", literal.Span);
+                    }
+
+                    var millis = new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                    return new Typed("new global::Compiled.Instant(" + millis.ToString(CultureInfo.InvariantCulture) + "L)", Kind.Timestamp, false, InstantType);
+                }
+
             default:
                 return new Typed("null", Kind.Null, true);
         }
@@ -283,6 +296,14 @@ internal sealed partial class SqlBinder
         if (IsNumeric(left.Kind) && IsNumeric(right.Kind))
         {
             Promote(left, right, where);
+        }
+        else if (left.Kind == Kind.Timestamp && right.Kind == Kind.Timestamp)
+        {
+            // Timestamps of one C# type compare as they are; of two (a DateTimeOffset column and a TIMESTAMP literal) as instants.
+            if (!SymbolEqualityComparer.Default.Equals(Underlying(left.Symbol!), Underlying(right.Symbol!)))
+            {
+                return Lift(new[] { left, right }, values => Apply(ToInstant(values[0]), ToInstant(values[1])), Kind.Bool);
+            }
         }
         else if (left.Kind != right.Kind || left.Kind == Kind.Other)
         {
@@ -373,7 +394,7 @@ internal sealed partial class SqlBinder
             {
                 kind = Promote(new Typed(string.Empty, kind, false), value, where);
             }
-            else if (value.Kind != kind || kind == Kind.Other)
+            else if (value.Kind != kind || kind is Kind.Other or Kind.Timestamp)
             {
                 Fail(what + " is " + SqlType(value) + " where " + first + " is " + SqlType(typed[0].Value) + ": CAST them to one type", span);
             }
@@ -452,6 +473,8 @@ internal sealed partial class SqlBinder
 
             case "COALESCE":
                 return Coalesce(call);
+            case "EXTRACT":
+                return Extract(call);
             case "COUNT":
             case "SUM":
             case "AVG":

@@ -348,7 +348,7 @@ internal sealed partial class SqlBinder
         }
 
         var kind = argument.Kind;
-        var type = CSharpType(kind);
+        var type = kind == Kind.Timestamp ? PipelineGenerator.Parser.Fq(Underlying(argument.Symbol!)) : CSharpType(kind);
         var any = "__any" + n;
         string Done(Kind resultKind, string resultType, string code)
         {
@@ -394,7 +394,7 @@ internal sealed partial class SqlBinder
             case "MIN":
             case "MAX":
                 {
-                    if (!IsNumeric(kind) && kind != Kind.String)
+                    if (!IsNumeric(kind) && kind is not (Kind.String or Kind.Timestamp))
                     {
                         Fail(call.Name + " needs numbers or strings, not " + SqlType(argument), call.Arguments[0].Span);
                     }
@@ -409,7 +409,7 @@ internal sealed partial class SqlBinder
                     scope.Statements.Add(type + " " + result + " = default!;");
                     scope.Statements.Add("var " + any + " = false;");
                     scope.Statements.Add(Loop(update + " " + any + " = true;"));
-                    return new Typed(Done(kind, type, result), kind, argument.Nullable);
+                    return new Typed(Done(kind, type, result), kind, argument.Nullable, kind == Kind.Timestamp ? argument.Symbol : null);
                 }
 
             default:

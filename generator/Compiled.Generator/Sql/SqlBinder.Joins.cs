@@ -128,7 +128,7 @@ internal sealed partial class SqlBinder
                 l = kind == l.Kind ? l : new Typed("(" + CSharpType(kind) + ")(" + l.Code + ")", kind, false);
                 r = kind == r.Kind ? r : new Typed("(" + CSharpType(kind) + ")(" + r.Code + ")", kind, false);
             }
-            else if (l.Kind != r.Kind || (l.Kind == Kind.Other && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
+            else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
             {
                 Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
             }

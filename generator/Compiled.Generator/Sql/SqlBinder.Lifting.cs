@@ -35,7 +35,7 @@ internal sealed partial class SqlBinder
         }
 
         var kind = argument.Kind;
-        var type = CSharpType(kind);
+        var type = kind == Kind.Timestamp ? PipelineGenerator.Parser.Fq(Underlying(argument.Symbol!)) : CSharpType(kind);
         switch (call.Name)
         {
             case "SUM":
@@ -64,7 +64,7 @@ internal sealed partial class SqlBinder
             case "MIN":
             case "MAX":
                 {
-                    if (!IsNumeric(kind) && kind != Kind.String)
+                    if (!IsNumeric(kind) && kind is not (Kind.String or Kind.Timestamp))
                     {
                         Fail(call.Name + " needs numbers or strings, not " + SqlType(argument), call.Arguments[0].Span);
                     }
@@ -80,7 +80,7 @@ internal sealed partial class SqlBinder
                         : "if (!a." + any + " || " + Better(candidate, "a." + result) + ") { a." + result + " = " + candidate + "; }";
                     scope.Add.Add(Each(Update(value) + " a." + any + " = true;"));
                     scope.Merge.Add("if (b." + any + ") { " + Update("b." + result) + " a." + any + " = true; }");
-                    return new Typed(argument.Nullable ? "(" + Read(any) + " ? (" + type + "?)(" + Read(result) + ") : null)" : Read(result), kind, argument.Nullable);
+                    return new Typed(argument.Nullable ? "(" + Read(any) + " ? (" + type + "?)(" + Read(result) + ") : null)" : Read(result), kind, argument.Nullable, kind == Kind.Timestamp ? argument.Symbol : null);
                 }
 
             default:

@@ -49,7 +49,7 @@ internal sealed partial class SqlBinder
         if (time.Nullable || type is not ("global::Compiled.Instant" or "global::System.DateTimeOffset" or "global::System.DateTime"))
         {
             Fail(call.Name + " windows rows by their event time: it needs a time column (an Instant, DateTimeOffset or DateTime that cannot be null), not " +
-                SqlType(time), call.Arguments[0].Span);
+                (time.Kind == Kind.Timestamp ? "a " + Display(symbol!) : SqlType(time)), call.Arguments[0].Span);
         }
 
         var timestamp = type switch
@@ -140,7 +140,7 @@ internal sealed partial class SqlBinder
 
         _readsWindow = true;
         var instant = _compilation.GetTypeByMetadataName("Compiled.Instant")!;
-        return new Typed(Context + ".Window." + (end ? "End" : "Start"), Kind.Other, false, instant);
+        return new Typed(Context + ".Window." + (end ? "End" : "Start"), Kind.Timestamp, false, instant);
     }
 
     /// <summary>The conversion of an <c>Instant</c> (a window's start or end) to a DateTimeOffset or DateTime member, or null.</summary>

@@ -87,6 +87,9 @@ internal sealed partial class SqlBinder
 
         /// <summary>Any other type: selected as it is, never computed with.</summary>
         Other,
+
+        /// <summary>A point in time (a DateTimeOffset, DateTime or Instant): compared, MIN and MAX, EXTRACT.</summary>
+        Timestamp,
     }
 
     /// <summary>A translated expression: its C# code, what SQL type it has, whether it may be null, and its exact C# type.</summary>
@@ -433,6 +436,7 @@ internal sealed partial class SqlBinder
             SpecialType.System_Decimal => Kind.Decimal,
             SpecialType.System_Boolean => Kind.Bool,
             SpecialType.System_String => Kind.String,
+            _ when IsTime(underlying) => Kind.Timestamp,
             _ => Kind.Other,
         };
 
@@ -466,6 +470,7 @@ internal sealed partial class SqlBinder
         Kind.Bool => "a BOOLEAN",
         Kind.String => "a VARCHAR",
         Kind.Null => "NULL",
+        Kind.Timestamp => "a TIMESTAMP",
         _ => ("AEIOU".IndexOf(Display(value.Symbol!)[0]) >= 0 ? "an " : "a ") + Display(value.Symbol!),
     };
 

@@ -658,6 +658,32 @@ internal sealed class SqlParser
             return new SqlCast(operand, type, typeSpan, SqlSpan.Cover(token.Span, Previous));
         }
 
+        if (token.Is("TIMESTAMP") && PeekAt(1).Kind == SqlTokenKind.String)
+        {
+            Take();
+            var text = Take();
+            return new SqlLiteral(SqlLiteralKind.Timestamp, text.Text, SqlSpan.Cover(token.Span, text.Span));
+        }
+
+        if (token.Is("EXTRACT") && PeekAt(1).IsSymbol("("))
+        {
+            // EXTRACT(unit FROM expr): a call of EXTRACT whose first argument is the unit, as a string.
+            Take();
+            Take();
+            var unit = Peek;
+            if (unit.Kind != SqlTokenKind.Word)
+            {
+                Fail("Expected a unit after EXTRACT( (YEAR, QUARTER, MONTH, WEEK, DAY, DOW, DOY, HOUR, MINUTE or SECOND), found " + Found(unit));
+            }
+
+            Take();
+            Expect("FROM", "after EXTRACT's unit");
+            var operand = Expr("after FROM in EXTRACT");
+            ExpectSymbol(")", "to close EXTRACT");
+            var arguments = new[] { new SqlLiteral(SqlLiteralKind.String, unit.Text.ToUpperInvariant(), unit.Span), operand }.ToEquatableArray<SqlExpr>();
+            return new SqlCall("EXTRACT", arguments, false, false, token.Span, SqlSpan.Cover(token.Span, Previous));
+        }
+
         if (Accept("INTERVAL"))
         {
             var value = Peek;

@@ -78,6 +78,9 @@ internal enum SqlLiteralKind
     True,
     False,
     Null,
+
+    /// <summary><c>TIMESTAMP 'yyyy-MM-dd HH:mm:ss[.fff]'</c>: <see cref="SqlLiteral.Text"/> is the quoted text.</summary>
+    Timestamp,
 }
 
 /// <summary>A literal; <see cref="Text"/> is the number's digits or the string's value (quotes removed, <c>''</c> as one quote).</summary>

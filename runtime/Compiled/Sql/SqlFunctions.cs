@@ -67,6 +67,31 @@ public static class SqlFunctions
     public static Instant ToInstant(DateTime value) =>
         Instant.FromDateTimeOffset(new DateTimeOffset(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc)));
 
+    /// <summary>A <see cref="DateTimeOffset"/> as an instant, to the millisecond (SQL's TIMESTAMP), for comparing timestamps of two C# types.</summary>
+    /// <param name="value">The time.</param>
+    /// <returns>The instant.</returns>
+    public static Instant ToInstant(DateTimeOffset value) => Instant.FromDateTimeOffset(value);
+
+    /// <summary>An instant as itself (the overload that lets any timestamp column be read as an instant).</summary>
+    /// <param name="value">The instant.</param>
+    /// <returns>The same instant.</returns>
+    public static Instant ToInstant(Instant value) => value;
+
+    /// <summary>A timestamp as a UTC <see cref="DateTime"/>, whose fields EXTRACT reads.</summary>
+    /// <param name="value">The time.</param>
+    /// <returns>The same time in UTC.</returns>
+    public static DateTime ToUtc(DateTimeOffset value) => value.UtcDateTime;
+
+    /// <summary>A timestamp as a UTC <see cref="DateTime"/> (local converted, unspecified read as UTC), whose fields EXTRACT reads.</summary>
+    /// <param name="value">The time.</param>
+    /// <returns>The same time in UTC.</returns>
+    public static DateTime ToUtc(DateTime value) => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    /// <summary>An instant as a UTC <see cref="DateTime"/>, whose fields EXTRACT reads.</summary>
+    /// <param name="value">The instant.</param>
+    /// <returns>The same time in UTC.</returns>
+    public static DateTime ToUtc(Instant value) => DateTimeOffset.FromUnixTimeMilliseconds(value.Millis).UtcDateTime;
+
     /// <summary>An instant (a window's start or end) as a <see cref="DateTimeOffset"/> in UTC.</summary>
     /// <param name="value">The instant.</param>
     /// <returns>The same instant, offset zero.</returns>

@@ -43,6 +43,9 @@ public class SqlParserTests
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 ASC LIMIT 10",
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 LIMIT 10")]
     [InlineData(
+        "SELECT extract(hour from ts) AS h FROM t WHERE ts >= timestamp '2017-01-01 01:02:03'",
+        "SELECT EXTRACT(HOUR FROM ts) AS h FROM t WHERE (ts >= TIMESTAMP '2017-01-01 01:02:03')")]
+    [InlineData(
         "SELECT a, b FROM t ORDER BY a desc nulls last, b NULLS first LIMIT 3",
         "SELECT a, b FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST LIMIT 3")]
     [InlineData(

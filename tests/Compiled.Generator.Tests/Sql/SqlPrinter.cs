@@ -55,11 +55,13 @@ internal static class SqlPrinter
     public static string Print(SqlExpr expr) => expr switch
     {
         SqlLiteral { Kind: SqlLiteralKind.String } l => "'" + l.Text.Replace("'", "''") + "'",
+        SqlLiteral { Kind: SqlLiteralKind.Timestamp } l => "TIMESTAMP '" + l.Text.Replace("'", "''") + "'",
         SqlLiteral l => l.Text,
         SqlColumn c => (c.Qualifier is null ? string.Empty : Name(c.Qualifier) + ".") + Name(c.Name),
         SqlUnary { Operator: "NOT" } u => "(NOT " + Print(u.Operand) + ")",
         SqlUnary u => "(" + u.Operator + Print(u.Operand) + ")",
         SqlBinary b => "(" + Print(b.Left) + " " + b.Operator + " " + Print(b.Right) + ")",
+        SqlCall { Name: "EXTRACT" } c => "EXTRACT(" + ((SqlLiteral)c.Arguments[0]).Text + " FROM " + Print(c.Arguments[1]) + ")",
         SqlCall c => c.Name + "(" + (c.Star ? "*" : (c.Distinct ? "DISTINCT " : string.Empty) + string.Join(", ", c.Arguments.Select(Print))) + ")",
         SqlCase c => "CASE " + (c.Operand is null ? string.Empty : Print(c.Operand) + " ") +
             string.Join(" ", c.Whens.Select(w => "WHEN " + Print(w.Condition) + " THEN " + Print(w.Result))) +
