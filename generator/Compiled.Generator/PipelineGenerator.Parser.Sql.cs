@@ -267,7 +267,7 @@ public sealed partial class PipelineGenerator
                     }
 
                     var grouped = AddTransform(TransformKind.CoGroupByKey, inputs, leftKeyed, new[] { cogrouped }, "Sql JOIN" + at);
-                    var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + (join.Outer ? "LEFT JOIN" : "JOIN") + " rows" + at, function: new FunctionSpec
+                    var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + (join.Kind switch { SqlJoinKind.Left => "LEFT JOIN", SqlJoinKind.Right => "RIGHT JOIN", SqlJoinKind.Full => "FULL JOIN", _ => "JOIN" }) + " rows" + at, function: new FunctionSpec
                     {
                         Parameters = new[]
                         {

@@ -12,7 +12,7 @@ namespace Compiled.Generator.Sql;
 /// CoGroupByKey), then paired by <see cref="Body"/>, a block over <see cref="SqlBinder.Group"/> that emits each joined
 /// row (a <c>KV</c> of the left and the right row, <see cref="RowType"/>) to <see cref="SqlBinder.Output"/>.
 /// </summary>
-internal sealed record SqlJoinPlan(int Right, string LeftName, string RightName, bool Outer, string KeyType, string LeftKey, string RightKey, string RowType, string Body, SqlSpan Span);
+internal sealed record SqlJoinPlan(int Right, string LeftName, string RightName, SqlJoinKind Kind, string KeyType, string LeftKey, string RightKey, string RowType, string Body, SqlSpan Span);
 
 /// <summary>FROM: the tables, their columns, and joins.</summary>
 internal sealed partial class SqlBinder
@@ -97,8 +97,8 @@ internal sealed partial class SqlBinder
 
         var leftRef = (SqlTableRef)join.Left;
         var rightRef = (SqlTableRef)join.Right;
-        var left = new Source(Table(leftRef), leftRef.Alias, Row + ".Key", false);
-        var right = new Source(Table(rightRef), rightRef.Alias, Row + ".Value", join.Kind == SqlJoinKind.Left);
+        var left = new Source(Table(leftRef), leftRef.Alias, Row + ".Key", join.Kind is SqlJoinKind.Right or SqlJoinKind.Full);
+        var right = new Source(Table(rightRef), rightRef.Alias, Row + ".Value", join.Kind is SqlJoinKind.Left or SqlJoinKind.Full);
         if (string.Equals(left.Name, right.Name, StringComparison.OrdinalIgnoreCase))
         {
             Fail("Both sides of the join are named '" + right.Name + "': give each an alias (FROM t a JOIN t b ON ...)", rightRef.Span);
@@ -145,7 +145,9 @@ internal sealed partial class SqlBinder
         _sources = new List<Source> { left, right };
         var leftType = PipelineGenerator.Parser.Fq(left.Table.ElementType);
         var rightType = PipelineGenerator.Parser.Fq(right.Table.ElementType);
-        var rowType = "global::Compiled.KV<" + leftType + ", " + rightType + (right.Outer && right.Table.ElementType.IsValueType ? "?" : string.Empty) + ">";
+        var rowType = "global::Compiled.KV<" + leftType + (left.Outer && left.Table.ElementType.IsValueType ? "?" : string.Empty) + ", " +
+            rightType + (right.Outer && right.Table.ElementType.IsValueType ? "?" : string.Empty) + ">";
+        string Missing(Source side) => side.Table.ElementType.IsValueType ? "null" : "null!";
 
         const string Statement = "            ";
         var body = new List<string>
@@ -153,14 +155,30 @@ internal sealed partial class SqlBinder
             "{",
             Statement + "var __left = " + Group + ".Value.First;",
             Statement + "var __right = " + Group + ".Value.Second;",
-            Statement + "for (var i = 0; i < __left.Count; i++)",
-            Statement + "{",
         };
+        if (left.Outer)
+        {
+            // RIGHT or FULL JOIN: a right row without a left one is kept once, with NULL left columns.
+            body.Add(Statement + "if (__left.Count == 0)");
+            body.Add(Statement + "{");
+            body.Add(Statement + "    for (var j = 0; j < __right.Count; j++)");
+            body.Add(Statement + "    {");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(" + Missing(left) + ", __right[j]));");
+            body.Add(Statement + "    }");
+            body.Add(string.Empty);
+            body.Add(Statement + "    return;");
+            body.Add(Statement + "}");
+            body.Add(string.Empty);
+        }
+
+        body.Add(Statement + "for (var i = 0; i < __left.Count; i++)");
+        body.Add(Statement + "{");
         if (right.Outer)
         {
+            // LEFT or FULL JOIN: a left row without a right one is kept once, with NULL right columns.
             body.Add(Statement + "    if (__right.Count == 0)");
             body.Add(Statement + "    {");
-            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + (right.Table.ElementType.IsValueType ? "null" : "null!") + "));");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + Missing(right) + "));");
             body.Add(Statement + "        continue;");
             body.Add(Statement + "    }");
             body.Add(string.Empty);
@@ -173,7 +191,7 @@ internal sealed partial class SqlBinder
         body.Add(Statement + "}");
         body.Add("        }");
 
-        return new SqlJoinPlan(right.Table.Index, left.Name, right.Name, right.Outer, PipelineGenerator.Parser.Fq(keyType), Key(leftKeys), Key(rightKeys), rowType, string.Join("\n", body), join.Span);
+        return new SqlJoinPlan(right.Table.Index, left.Name, right.Name, join.Kind, PipelineGenerator.Parser.Fq(keyType), Key(leftKeys), Key(rightKeys), rowType, string.Join("\n", body), join.Span);
     }
 
     private static IEnumerable<SqlExpr> Conjuncts(SqlExpr expr) =>

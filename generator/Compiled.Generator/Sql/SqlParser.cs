@@ -334,19 +334,19 @@ internal sealed class SqlParser
                 kind = SqlJoinKind.Inner;
                 Take();
             }
-            else if (Peek.Is("LEFT"))
+            else if (Peek.Is("LEFT") || Peek.Is("RIGHT") || Peek.Is("FULL"))
             {
-                kind = SqlJoinKind.Left;
-                Take();
+                var side = Take();
+                kind = side.Is("LEFT") ? SqlJoinKind.Left : side.Is("RIGHT") ? SqlJoinKind.Right : SqlJoinKind.Full;
                 Accept("OUTER");
                 if (!Peek.Is("JOIN"))
                 {
-                    Fail("Expected JOIN after LEFT, found " + Found(Peek));
+                    Fail("Expected JOIN after " + side.Text.ToUpperInvariant() + ", found " + Found(Peek));
                 }
             }
-            else if (Peek.Is("RIGHT") || Peek.Is("FULL") || Peek.Is("CROSS"))
+            else if (Peek.Is("CROSS"))
             {
-                throw Fail(Peek.Text.ToUpperInvariant() + " joins are not supported: inner and left joins on equal keys are (swap the tables of a right join to make it a left join)");
+                throw Fail("CROSS joins are not supported: joins on equal keys are (JOIN ... ON a.k = b.k)");
             }
             else if (Peek.IsSymbol(","))
             {

@@ -60,6 +60,8 @@ internal enum SqlJoinKind
 {
     Inner,
     Left,
+    Right,
+    Full,
 }
 
 /// <summary><c>left [INNER|LEFT [OUTER]] JOIN right ON condition</c>.</summary>

@@ -113,7 +113,7 @@ public class SqlParserTests
         { "SELECT SUM(a b) FROM t", "Expected ',' or ')' in the arguments of SUM, found 'b'", 13, 1 },
         { "SELECT a FROM t JOIN u", "Expected ON and the join condition after the joined table, found the end of the query", 22, 0 },
         { "SELECT a FROM t JOIN u ON", "Expected an expression after ON", 25, 0 },
-        { "SELECT a FROM t RIGHT JOIN u ON t.k = u.k", "RIGHT joins are not supported", 16, 5 },
+        { "SELECT a FROM t CROSS JOIN u ON t.k = u.k", "CROSS joins are not supported", 16, 5 },
         { "SELECT a FROM t, u", "A list of tables in FROM is a cross join", 15, 1 },
         { "SELECT a FROM t LEFT u", "Expected JOIN after LEFT, found 'u'", 21, 1 },
         { "SELECT a FROM t UNION SELECT b FROM u", "Only UNION ALL is supported", 16, 12 },

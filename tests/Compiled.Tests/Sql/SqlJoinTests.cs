@@ -16,6 +16,12 @@ public sealed record JoinedOrder(int OrderId, int SiteId, int Price, int OrderId
 /// <summary>The same for a LEFT JOIN: the right table's columns may be NULL.</summary>
 public sealed record LeftJoinedOrder(int OrderId, int SiteId, int Price, int? OrderId0, int? SiteId0, int? Price0);
 
+/// <summary>The same for a RIGHT JOIN: the left table's columns may be NULL.</summary>
+public sealed record RightJoinedOrder(int? OrderId, int? SiteId, int? Price, int OrderId0, int SiteId0, int Price0);
+
+/// <summary>The same for a FULL JOIN: either side's columns may be NULL.</summary>
+public sealed record FullJoinedOrder(int? OrderId, int? SiteId, int? Price, int? OrderId0, int? SiteId0, int? Price0);
+
 public sealed record Sale(int Site, long Amount, string Note);
 
 /// <summary>A dimension row, a struct: a LEFT JOIN reads a missing one as NULL columns all the same.</summary>
@@ -26,6 +32,8 @@ public sealed record SiteTotal(string Name, long Sales, long Total);
 public sealed record SaleWithSite(int Site, long Amount, string? Name, int? Region);
 
 public sealed record Pair(int First, int Second);
+
+public sealed record SiteSale(int? Site, long? Amount, long? Id, string? Name);
 
 /// <summary>Joins: Beam SQL's bounded join tests, and a join with WHERE and GROUP BY over a dimension table.</summary>
 [Pipeline]
@@ -42,6 +50,13 @@ public partial class SqlJoins
             "SELECT * FROM order_details1 o1 LEFT OUTER JOIN order_details2 o2 ON o1.orderId = o2.siteId AND o2.price = o1.siteId",
             one.AsTable("order_details1"), two.AsTable("order_details2")).Output("left");
 
+        p.Sql<RightJoinedOrder>(
+            "SELECT * FROM order_details1 o1 RIGHT OUTER JOIN order_details2 o2 ON o1.orderId = o2.siteId AND o2.price = o1.siteId",
+            one.AsTable("order_details1"), two.AsTable("order_details2")).Output("right");
+        p.Sql<FullJoinedOrder>(
+            "SELECT * FROM order_details1 o1 FULL OUTER JOIN order_details2 o2 ON o1.orderId = o2.siteId AND o2.price = o1.siteId",
+            one.AsTable("order_details1"), two.AsTable("order_details2")).Output("full");
+
         var sales = p.Create<Sale>("sales");
         var sites = p.Create<Site>("sites");
         p.Sql<SiteTotal>("""
@@ -53,6 +68,9 @@ public partial class SqlJoins
         p.Sql<SaleWithSite>(
             "SELECT site, amount, name, region FROM sales LEFT JOIN sites ON site = id",
             sales.AsTable("sales"), sites.AsTable("sites")).Output("enriched");
+        p.Sql<SiteSale>(
+            "SELECT site, amount, id, name FROM sales FULL JOIN sites ON site = id",
+            sales.AsTable("sales"), sites.AsTable("sites")).Output("everything");
         p.Sql<Pair>(
             "SELECT a.orderId AS first, b.orderId AS second FROM t a JOIN t b ON a.siteId = b.price",
             one.AsTable("t")).Output("self");
@@ -96,6 +114,34 @@ public class SqlJoinTests
         Assert.Equal(
             new[] { new LeftJoinedOrder(1, 2, 3, null, null, null), new LeftJoinedOrder(2, 3, 3, 1, 2, 3), new LeftJoinedOrder(3, 4, 5, null, null, null) },
             Run().Left.OrderBy(r => r.OrderId));
+
+    [Fact(DisplayName = "Right outer join: Beam's testRightOuterJoin, right rows without a match once, with NULLs")]
+    public void RightOuterJoin() =>
+        Assert.Equal(
+            new[] { new RightJoinedOrder(2, 3, 3, 1, 2, 3), new RightJoinedOrder(null, null, null, 2, 3, 3), new RightJoinedOrder(null, null, null, 3, 4, 5) },
+            Run().Right.OrderBy(r => r.OrderId0));
+
+    [Fact(DisplayName = "Full outer join: Beam's testFullOuterJoin, the matched row and every unmatched row of both sides")]
+    public void FullOuterJoin() =>
+        Assert.Equal(
+            new[]
+            {
+                new FullJoinedOrder(1, 2, 3, null, null, null), new FullJoinedOrder(2, 3, 3, 1, 2, 3), new FullJoinedOrder(3, 4, 5, null, null, null),
+                new FullJoinedOrder(null, null, null, 2, 3, 3), new FullJoinedOrder(null, null, null, 3, 4, 5),
+            },
+            Run().Full.OrderBy(r => r.OrderId is null).ThenBy(r => r.OrderId).ThenBy(r => r.OrderId0));
+
+    [Fact(DisplayName = "A FULL JOIN to a struct table equals LINQ's left outer join plus the unmatched right rows")]
+    public void FullJoinEqualsLinq() => Gen.Select(Sales, Sites).Sample((sales, sites) =>
+    {
+        var left = sales.GroupJoin(sites, s => (long)s.Site, d => d.Id, (s, ds) => (s, ds))
+            .SelectMany(x => x.ds.Select(d => (Site?)d).DefaultIfEmpty(), (x, d) => new SiteSale(x.s.Site, x.s.Amount, d?.Id, d?.Name));
+        var rightOnly = sites.Where(d => !sales.Any(s => s.Site == d.Id)).Select(d => new SiteSale(null, null, d.Id, d.Name));
+        static List<SiteSale> Order(IEnumerable<SiteSale> rows) =>
+            rows.OrderBy(r => r.Site).ThenBy(r => r.Amount).ThenBy(r => r.Id).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(Order(left.Concat(rightOnly)), Order(Run(sales, sites).Everything));
+        Assert.Equal(Order(left.Concat(rightOnly)), Order(SqlJoins.Run(Details, Details, sales, sites, parallelism: 2).Everything));
+    }, iter: 60);
 
     [Fact(DisplayName = "A self-join: one collection read as two tables under two aliases")]
     public void SelfJoin() =>
