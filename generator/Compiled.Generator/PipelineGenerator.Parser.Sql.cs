@@ -110,6 +110,18 @@ public sealed partial class PipelineGenerator
                 }
 
                 var at = " (line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                foreach (var subquery in binding.Subqueries)
+                {
+                    // A subquery in FROM, built first (inner ones before outer): its rows are a table of the query around it.
+                    tables.Add(subquery.Table);
+                    if (BuildQuery(subquery.Binding, tables, ports, subquery.Table.ElementType, map, " (subquery " + subquery.Table.Name + ", " + at.Substring(2)) is not { } built)
+                    {
+                        return null;
+                    }
+
+                    ports.Add(new PortRef(built, 0));
+                }
+
                 if (BuildQuery(binding, tables, ports, rowType, map, at) is not { } result)
                 {
                     return null;

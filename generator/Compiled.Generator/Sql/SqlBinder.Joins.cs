@@ -34,6 +34,16 @@ internal sealed partial class SqlBinder
     /// <summary>While binding a join condition: the tables each side reads.</summary>
     private HashSet<Source>? _referenced;
 
+    /// <summary>A table's columns: its element type's public properties and fields, or a subquery's named items.</summary>
+    private static List<(string Name, ISymbol Member)> SourceColumns(Source source) =>
+        source.Table.ColumnNames is { } names
+            ? names.Select((name, i) => (name, TupleItem((INamedTypeSymbol)source.Table.ElementType, i))).ToList()
+            : Columns(source.Table.ElementType).Select(m => (m.Name, m)).ToList();
+
+    /// <summary>Item <paramref name="index"/> (from 0) of a value tuple, as the field the code reads (Item1, Item2, ... Item8 in Rest).</summary>
+    private static ISymbol TupleItem(INamedTypeSymbol tuple, int index) =>
+        tuple.IsTupleType ? tuple.TupleElements[index] : tuple.GetMembers("Item1").Single();
+
     private SqlTableSymbol Table(SqlTableRef table) =>
         _tables.FirstOrDefault(t => t.Name == table.Name) ??
         _tables.FirstOrDefault(t => string.Equals(t.Name, table.Name, StringComparison.OrdinalIgnoreCase)) ??
@@ -46,10 +56,17 @@ internal sealed partial class SqlBinder
         var found = new List<(Source Source, ISymbol Member)>();
         foreach (var source in sources)
         {
-            var columns = Columns(source.Table.ElementType).ToList();
-            if ((columns.FirstOrDefault(m => m.Name == column.Name) ?? Single(columns.Where(m => string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList(), column)) is { } member)
+            var columns = SourceColumns(source);
+            var exact = columns.Where(c => c.Name == column.Name).ToList();
+            var matches = exact.Count > 0 ? exact : columns.Where(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count > 1)
             {
-                found.Add((source, member));
+                Fail("Column '" + column.Name + "' is ambiguous: " + string.Join(", ", matches.Select(m => m.Name)) + " differ only in case; write it as declared, in double quotes", NameSpan(column));
+            }
+
+            if (matches.Count == 1)
+            {
+                found.Add((source, matches[0].Member));
             }
         }
 
@@ -65,7 +82,7 @@ internal sealed partial class SqlBinder
                 return WindowBound(column.Name, null, column.Span); // Flink's window_start and window_end
             }
 
-            var names = sources.SelectMany(s => Columns(s.Table.ElementType)).Select(m => m.Name).Distinct().ToList();
+            var names = sources.SelectMany(SourceColumns).Select(c => c.Name).Distinct().ToList();
             throw sources.Count == 1
                 ? Fail("Unknown column '" + column.Name + "' in table '" + sources[0].Table.Name + "'" + Suggest(column.Name, names, "its columns are"), NameSpan(column))
                 : Fail("Unknown column '" + column.Name + "' in tables " + string.Join(" and ", sources.Select(s => "'" + s.Table.Name + "'")) + Suggest(column.Name, names, "their columns are"), NameSpan(column));
@@ -87,21 +104,20 @@ internal sealed partial class SqlBinder
             Fail(NotYet("A join of more than two tables"), join.Span);
         }
 
-        foreach (var side in new[] { join.Left, join.Right })
+        (SqlTableSymbol Table, string? Alias) Side(SqlFrom side) => side switch
         {
-            if (side is SqlSubquery subquery)
-            {
-                Fail(NotYet("A subquery"), subquery.Span);
-            }
-        }
+            SqlSubquery subquery => (BindSubquery(subquery), subquery.Alias),
+            SqlTableRef table => (Table(table), table.Alias),
+            _ => throw Fail(NotYet("A join of more than two tables"), side.Span),
+        };
 
-        var leftRef = (SqlTableRef)join.Left;
-        var rightRef = (SqlTableRef)join.Right;
-        var left = new Source(Table(leftRef), leftRef.Alias, Row + ".Key", join.Kind is SqlJoinKind.Right or SqlJoinKind.Full);
-        var right = new Source(Table(rightRef), rightRef.Alias, Row + ".Value", join.Kind is SqlJoinKind.Left or SqlJoinKind.Full);
+        var (leftTable, leftAlias) = Side(join.Left);
+        var (rightTable, rightAlias) = Side(join.Right);
+        var left = new Source(leftTable, leftAlias, Row + ".Key", join.Kind is SqlJoinKind.Right or SqlJoinKind.Full);
+        var right = new Source(rightTable, rightAlias, Row + ".Value", join.Kind is SqlJoinKind.Left or SqlJoinKind.Full);
         if (string.Equals(left.Name, right.Name, StringComparison.OrdinalIgnoreCase))
         {
-            Fail("Both sides of the join are named '" + right.Name + "': give each an alias (FROM t a JOIN t b ON ...)", rightRef.Span);
+            Fail("Both sides of the join are named '" + right.Name + "': give each an alias (FROM t a JOIN t b ON ...)", join.Right.Span);
         }
 
         // The condition: equalities between the two tables, joined by AND, each side read from one table.

@@ -42,7 +42,7 @@ internal sealed partial class SqlBinder
 
         var steps = new List<string>();
         var names = new List<string>();
-        var members = Columns(_rowType).ToList();
+        var members = Columns(_rowType!).ToList();
         foreach (var item in query.OrderBy)
         {
             string name;
@@ -66,7 +66,7 @@ internal sealed partial class SqlBinder
             }
 
             var member = members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) ??
-                throw Fail(Display(_rowType) + " has no readable member '" + name + "' to order by", item.Expr.Span);
+                throw Fail(Display(_rowType!) + " has no readable member '" + name + "' to order by", item.Expr.Span);
             var (x, y) = ("x." + Identifier(member.Name), "y." + Identifier(member.Name));
             var step = item.Descending ? Compare(TypeOf(member), y, x, item.Expr.Span) : Compare(TypeOf(member), x, y, item.Expr.Span);
             if (item.NullsFirst is { } nullsFirst && MayHoldNull(TypeOf(member)))

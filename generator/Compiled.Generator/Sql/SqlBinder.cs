@@ -9,7 +9,14 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Compiled.Generator.Sql;
 
 /// <summary>A table given to a query: its name and element type (its columns are the type's public properties and fields).</summary>
-internal sealed record SqlTableSymbol(string Name, ITypeSymbol ElementType, int Index);
+internal sealed record SqlTableSymbol(string Name, ITypeSymbol ElementType, int Index)
+{
+    /// <summary>For a subquery's rows (a value tuple): the names of its columns, in the order of the tuple's items.</summary>
+    public IReadOnlyList<string>? ColumnNames { get; init; }
+}
+
+/// <summary>A subquery in FROM: the table its rows are to the query around it, and its own binding.</summary>
+internal sealed record SqlSubqueryBinding(SqlTableSymbol Table, SqlBinding Binding);
 
 /// <summary>
 /// What a bound query becomes: the table it reads (an index into the tables given), the WHERE condition as a C#
@@ -20,6 +27,9 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
 {
     /// <summary>For a query with GROUP BY: how rows are keyed, filtered and built per group (then <see cref="Select"/> is unused).</summary>
     public SqlGrouping? Grouping { get; init; }
+
+    /// <summary>The subqueries in FROM (at any depth), inner ones first: each is built before the query that reads it.</summary>
+    public IReadOnlyList<SqlSubqueryBinding> Subqueries { get; init; } = Array.Empty<SqlSubqueryBinding>();
 
     /// <summary>For a join: how the two tables are keyed and joined; WHERE and the rest then read the joined rows.</summary>
     public SqlJoinPlan? Join { get; init; }
@@ -108,7 +118,8 @@ internal sealed partial class SqlBinder
     private readonly Compilation _compilation;
     private readonly IReadOnlyList<SqlTableSymbol> _tables;
     private readonly IReadOnlyList<SqlFunctionSymbol> _functions;
-    private readonly ITypeSymbol _rowType;
+    /// <summary>The result row type; null for a subquery, whose rows are a value tuple of its columns.</summary>
+    private readonly ITypeSymbol? _rowType;
     /// <summary>The tables the query reads (one, or the two of a join), as the translated code reaches their rows.</summary>
     private List<Source> _sources = new();
     private int _temps;
@@ -138,7 +149,7 @@ internal sealed partial class SqlBinder
         public List<string> Merge { get; } = new();
     }
 
-    private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol rowType)
+    private SqlBinder(Compilation compilation, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol? rowType)
     {
         _compilation = compilation;
         _tables = tables;
@@ -155,9 +166,10 @@ internal sealed partial class SqlBinder
         try
         {
             // Each SELECT of a UNION ALL is bound on its own (its tables, windows and groups are its own), each into the row type.
-            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, functions, rowType)).ToList();
+            var subqueries = new List<SqlSubqueryBinding>();
+            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, functions, rowType) { _subqueries = subqueries }).ToList();
             var selects = query.Selects.Select((select, i) => binders[i].BindSelect(select)).ToList();
-            return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray(), Ordering = binders[0].BindOrdering(query) };
+            return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray(), Ordering = binders[0].BindOrdering(query), Subqueries = subqueries };
         }
         catch (BindError error)
         {
@@ -183,7 +195,8 @@ internal sealed partial class SqlBinder
                 join = BindJoin(joined);
                 break;
             case SqlSubquery subquery:
-                throw Fail(NotYet("A subquery"), subquery.Span);
+                _sources.Add(new Source(BindSubquery(subquery), subquery.Alias, Row, false));
+                break;
             case SqlTableRef table:
                 _sources.Add(new Source(Table(table), table.Alias, Row, false));
                 break;
@@ -222,14 +235,14 @@ internal sealed partial class SqlBinder
             {
                 foreach (var source in item.StarQualifier is null ? _sources : new List<Source> { SourceOf(item.StarQualifier, item.Span) })
                 {
-                    foreach (var member in Columns(source.Table.ElementType))
+                    foreach (var (columnName, member) in SourceColumns(source))
                     {
                         // A name taken already (the same column in both tables of a join) is made unique as Calcite
                         // makes it in Beam SQL: order_id, then order_id0, order_id1.
-                        var unique = member.Name;
+                        var unique = columnName;
                         for (var n = 0; items.Any(i => string.Equals(i.Name, unique, StringComparison.OrdinalIgnoreCase)); n++)
                         {
-                            unique = member.Name + n.ToString(CultureInfo.InvariantCulture);
+                            unique = columnName + n.ToString(CultureInfo.InvariantCulture);
                         }
 
                         items.Add((unique, Column(member, source), item.Span));
@@ -241,7 +254,7 @@ internal sealed partial class SqlBinder
 
             var value = Bind(item.Expr!);
             var name = item.Alias ?? (item.Expr as SqlColumn)?.Name ??
-                throw Fail("Name this column with AS: it becomes the member of " + Display(_rowType) + " with that name", item.Span);
+                throw Fail("Name this column with AS: it becomes " + (_rowType is null ? "the subquery's column" : "the member of " + Display(_rowType)) + " with that name", item.Span);
             if (value.Kind == Kind.Null)
             {
                 Fail("NULL alone has no type: CAST it, or select a column", item.Span);
@@ -256,9 +269,13 @@ internal sealed partial class SqlBinder
         }
 
         _resultColumns = items.Select(i => i.Name).ToList();
+        if (_rowType is null)
+        {
+            return ConstructTuple(items.Select(i => i.Value).ToList());
+        }
 
         var row = (INamedTypeSymbol)_rowType;
-        var rowName = PipelineGenerator.Parser.Fq(_rowType);
+        var rowName = PipelineGenerator.Parser.Fq(row);
 
         // A constructor whose parameters are the result's columns, by name: new Row(a: ..., b: ...).
         foreach (var constructor in row.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == items.Count && c.Parameters.Length > 0))

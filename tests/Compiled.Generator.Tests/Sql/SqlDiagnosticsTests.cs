@@ -294,6 +294,18 @@ public class SqlDiagnosticsTests
         Assert.Contains(message, error.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Theory(DisplayName = "Errors in and around a subquery in FROM are at their place")]
+    [InlineData("SELECT user, total FROM (SELECT user, SUM(scre) AS total FROM events GROUP BY user) t", "Unknown column 'scre' in table 'events'; did you mean 'Score'?", "scre")]
+    [InlineData("SELECT user, score AS total FROM (SELECT user, SUM(score) AS total FROM events GROUP BY user) t", "Unknown column 'score' in table 't'; its columns are user, total", "score")]
+    [InlineData("SELECT user, total FROM (SELECT user, SUM(score) FROM events GROUP BY user) t", "Name this column with AS: it becomes the subquery's column with that name", "SUM(score)")]
+    [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events ORDER BY total LIMIT 1) t", "ORDER BY or LIMIT in a subquery is not supported yet", "(SELECT user, score AS total FROM events ORDER BY total LIMIT 1) t")]
+    public void SubqueryErrors(string query, string message, string covered)
+    {
+        var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\")).Output(\"rows\");");
+        Assert.Contains(message, actualMessage, StringComparison.Ordinal);
+        Assert.Equal(covered, actualCovered);
+    }
+
     [Theory(DisplayName = "UNION ALL errors are at the SELECT they are about")]
     [InlineData("SELECT user, score AS total FROM events UNION ALL SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)",
         "This SELECT's rows are windowed differently from the first SELECT's", "SELECT user, COUNT(*) AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)")]
