@@ -79,13 +79,14 @@ public sealed class PipelineBuilder
     /// selected columns by name (its constructor's parameters, or else its settable members).
     /// </summary>
     /// <remarks>
-    /// Supported today: <c>SELECT expressions [AS name] | * FROM table [alias] [[LEFT] JOIN table [alias] ON equalities]
-    /// [WHERE condition] [GROUP BY expressions [HAVING condition]]</c>, SELECTs joined by UNION ALL, then
-    /// <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted into one combine function), TUMBLE, HOP and
-    /// SESSION in GROUP BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued logic where a column may be null),
-    /// CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE, <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS, MOD, and the
-    /// C# functions given as <see cref="SqlFunction"/>. GROUP BY groups per window of the input. The README's SQL
-    /// section lists what the parser reads that the compiler does not take yet; each is a build error at its place,
+    /// Supported today: <c>SELECT expressions [AS name] | * FROM table-or-subquery [alias] [[LEFT | RIGHT | FULL]
+    /// JOIN table-or-subquery [alias] ON equalities] [WHERE condition] [GROUP BY expressions [HAVING condition]]</c>,
+    /// SELECTs joined by UNION ALL, then <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted into one
+    /// combine function), TUMBLE, HOP and SESSION in GROUP BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued
+    /// logic where a column may be null), CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE, <c>||</c>, UPPER,
+    /// LOWER, CHAR_LENGTH, ABS, MOD, timestamps (compared, MIN and MAX, EXTRACT), and the C# functions given as
+    /// <see cref="SqlFunction"/>. GROUP BY groups per window of the input. The README's SQL section lists what the
+    /// parser reads that the compiler does not take yet; each is a build error at its place,
     /// never a wrong result.
     /// </remarks>
     /// <typeparam name="TRow">The result row type.</typeparam>
