@@ -247,7 +247,7 @@ public sealed partial class PipelineGenerator
                 var elementType = Fq(table.ElementType);
                 at = number.Length == 0 ? at : " (SELECT" + number + ", " + at.Substring(2);
                 var port = ports[binding.Table];
-                if (binding.Join is { } join)
+                foreach (var join in binding.Joins)
                 {
                     // A join (Beam SQL's BeamCoGBKJoinRel): both tables keyed by their side of ON, grouped together per key
                     // and window, then paired; the rest of the query reads the joined rows (a KV of the left and right row).

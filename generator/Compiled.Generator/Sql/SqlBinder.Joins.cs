@@ -93,78 +93,105 @@ internal sealed partial class SqlBinder
     }
 
     /// <summary>
-    /// <c>a [INNER | LEFT [OUTER]] JOIN b ON a.x = b.y [AND ...]</c>, as Beam SQL's equi-join (BeamCoGBKJoinRel): both
-    /// tables keyed by their side of the equalities and grouped together per key and window, then paired; a LEFT JOIN
-    /// keeps a left row without a match once, with NULL in each of the right table's columns.
+    /// <c>a [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN b ON a.x = b.y [AND ...] [JOIN c ON ...]</c>, as Beam SQL's
+    /// equi-join (BeamCoGBKJoinRel), one step per JOIN from the left: the rows so far and the next table keyed by their
+    /// side of the equalities and grouped together per key and window, then paired; an outer join keeps a row without
+    /// a match once, with NULL in each of the other side's columns. Each step's rows are a KV of the rows so far and
+    /// the next table's row, which the next step (or WHERE and SELECT) reads.
     /// </summary>
-    private SqlJoinPlan BindJoin(SqlJoin join)
+    private List<SqlJoinPlan> BindJoins(SqlJoin join)
     {
-        if (join.Left is SqlJoin || join.Right is SqlJoin)
+        var steps = new List<SqlJoin>();
+        for (SqlFrom from = join; from is SqlJoin step; from = step.Left)
         {
-            Fail(NotYet("A join of more than two tables"), join.Span);
+            steps.Insert(0, step);
         }
 
         (SqlTableSymbol Table, string? Alias) Side(SqlFrom side) => side switch
         {
             SqlSubquery subquery => (BindSubquery(subquery), subquery.Alias),
             SqlTableRef table => (Table(table), table.Alias),
-            _ => throw Fail(NotYet("A join of more than two tables"), side.Span),
+            _ => throw Fail(NotYet("A join whose right side is a join (a JOIN (b JOIN c))"), side.Span),
         };
 
-        var (leftTable, leftAlias) = Side(join.Left);
-        var (rightTable, rightAlias) = Side(join.Right);
-        var left = new Source(leftTable, leftAlias, Row + ".Key", join.Kind is SqlJoinKind.Right or SqlJoinKind.Full);
-        var right = new Source(rightTable, rightAlias, Row + ".Value", join.Kind is SqlJoinKind.Left or SqlJoinKind.Full);
-        if (string.Equals(left.Name, right.Name, StringComparison.OrdinalIgnoreCase))
+        var (firstTable, firstAlias) = Side(steps[0].Left);
+        var left = new List<Source> { new(firstTable, firstAlias, Row, false) }; // the rows so far, read from their own row
+        var leftType = PipelineGenerator.Parser.Fq(firstTable.ElementType);
+        var leftIsStruct = firstTable.ElementType.IsValueType;
+        var plans = new List<SqlJoinPlan>();
+        foreach (var step in steps)
         {
-            Fail("Both sides of the join are named '" + right.Name + "': give each an alias (FROM t a JOIN t b ON ...)", join.Right.Span);
+            var (rightTable, rightAlias) = Side(step.Right);
+            var right = new Source(rightTable, rightAlias, Row, false);
+            if (left.FirstOrDefault(s => string.Equals(s.Name, right.Name, StringComparison.OrdinalIgnoreCase)) is { } clash)
+            {
+                Fail("Two tables of the join are named '" + clash.Name + "': give each an alias (FROM t a JOIN t b ON ...)", step.Right.Span);
+            }
+
+            var leftOuter = step.Kind is SqlJoinKind.Right or SqlJoinKind.Full;
+            var rightOuter = step.Kind is SqlJoinKind.Left or SqlJoinKind.Full;
+            if (leftOuter && left.Count > 1)
+            {
+                Fail(NotYet("A RIGHT or FULL join after another join"), step.Span);
+            }
+
+            // The condition: equalities between the two sides, joined by AND, each side of each read from one side.
+            var leftKeys = new List<Typed>();
+            var rightKeys = new List<Typed>();
+            foreach (var conjunct in Conjuncts(step.On))
+            {
+                if (conjunct is not SqlBinary { Operator: "=" } equality)
+                {
+                    throw Fail("A join's ON takes equalities between the two tables, joined by AND (a.id = b.id AND a.day = b.day); other conditions are not supported yet", conjunct.Span);
+                }
+
+                var (first, firstIsLeft) = KeySide(equality.Left, left, right);
+                var (second, secondIsLeft) = KeySide(equality.Right, left, right);
+                if (firstIsLeft == secondIsLeft)
+                {
+                    Fail("Both sides of this equality read '" + (firstIsLeft ? string.Join("', '", left.Select(s => s.Name)) : right.Name) + "': a join's equality compares a column of each side", equality.Span);
+                }
+
+                var (l, r) = firstIsLeft ? (first, second) : (second, first);
+                if (IsNumeric(l.Kind) && IsNumeric(r.Kind))
+                {
+                    var kind = Promote(l, r, equality);
+                    l = kind == l.Kind ? l : new Typed("(" + CSharpType(kind) + ")(" + l.Code + ")", kind, false);
+                    r = kind == r.Kind ? r : new Typed("(" + CSharpType(kind) + ")(" + r.Code + ")", kind, false);
+                }
+                else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
+                {
+                    Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
+                }
+
+                leftKeys.Add(l);
+                rightKeys.Add(r);
+            }
+
+            var symbols = leftKeys.Select(SymbolOf).ToList();
+            var keyType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+            string Key(List<Typed> keys) => keys.Count == 1 ? keys[0].Code : "(" + string.Join(", ", keys.Select(k => k.Code)) + ")";
+
+            var rightType = PipelineGenerator.Parser.Fq(rightTable.ElementType);
+            var rowType = "global::Compiled.KV<" + leftType + (leftOuter && leftIsStruct ? "?" : string.Empty) + ", " +
+                rightType + (rightOuter && rightTable.ElementType.IsValueType ? "?" : string.Empty) + ">";
+            plans.Add(new SqlJoinPlan(rightTable.Index, string.Join(", ", left.Select(s => s.Name)), right.Name, step.Kind, PipelineGenerator.Parser.Fq(keyType),
+                Key(leftKeys), Key(rightKeys), rowType, PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType), step.Span));
+
+            // The joined row is a KV of the rows so far (Key) and the new table's row (Value).
+            left = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter }).ToList();
+            left.Add(right with { Access = Row + ".Value", Outer = rightOuter });
+            leftType = rowType;
+            leftIsStruct = true;
         }
 
-        // The condition: equalities between the two tables, joined by AND, each side read from one table.
-        var leftKeys = new List<Typed>();
-        var rightKeys = new List<Typed>();
-        foreach (var conjunct in Conjuncts(join.On))
-        {
-            if (conjunct is not SqlBinary { Operator: "=" } equality)
-            {
-                throw Fail("A join's ON takes equalities between the two tables, joined by AND (a.id = b.id AND a.day = b.day); other conditions are not supported yet", conjunct.Span);
-            }
+        _sources = left;
+        return plans;
+    }
 
-            var (first, firstSource) = KeySide(equality.Left, left, right);
-            var (second, secondSource) = KeySide(equality.Right, left, right);
-            if (firstSource == secondSource)
-            {
-                Fail("Both sides of this equality read '" + firstSource.Name + "': a join's equality compares a column of each table", equality.Span);
-            }
-
-            var (l, r) = firstSource == left ? (first, second) : (second, first);
-            if (IsNumeric(l.Kind) && IsNumeric(r.Kind))
-            {
-                var kind = Promote(l, r, equality);
-                l = kind == l.Kind ? l : new Typed("(" + CSharpType(kind) + ")(" + l.Code + ")", kind, false);
-                r = kind == r.Kind ? r : new Typed("(" + CSharpType(kind) + ")(" + r.Code + ")", kind, false);
-            }
-            else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
-            {
-                Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
-            }
-
-            leftKeys.Add(l);
-            rightKeys.Add(r);
-        }
-
-        var symbols = leftKeys.Select(SymbolOf).ToList();
-        var keyType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
-        string Key(List<Typed> keys) => keys.Count == 1 ? keys[0].Code : "(" + string.Join(", ", keys.Select(k => k.Code)) + ")";
-
-        // Then the query reads the joined rows: a KV of the left row and the right one (null in a LEFT JOIN without a match).
-        _sources = new List<Source> { left, right };
-        var leftType = PipelineGenerator.Parser.Fq(left.Table.ElementType);
-        var rightType = PipelineGenerator.Parser.Fq(right.Table.ElementType);
-        var rowType = "global::Compiled.KV<" + leftType + (left.Outer && left.Table.ElementType.IsValueType ? "?" : string.Empty) + ", " +
-            rightType + (right.Outer && right.Table.ElementType.IsValueType ? "?" : string.Empty) + ">";
-        string Missing(Source side) => side.Table.ElementType.IsValueType ? "null" : "null!";
-
+    /// <summary>The block that pairs a key's rows of the two sides (a FlatMap's body), keeping unmatched rows of an outer side.</summary>
+    private static string PairingBody(string rowType, bool leftOuter, bool leftIsStruct, bool rightOuter, bool rightIsStruct)
+    {
         const string Statement = "            ";
         var body = new List<string>
         {
@@ -172,14 +199,14 @@ internal sealed partial class SqlBinder
             Statement + "var __left = " + Group + ".Value.First;",
             Statement + "var __right = " + Group + ".Value.Second;",
         };
-        if (left.Outer)
+        if (leftOuter)
         {
             // RIGHT or FULL JOIN: a right row without a left one is kept once, with NULL left columns.
             body.Add(Statement + "if (__left.Count == 0)");
             body.Add(Statement + "{");
             body.Add(Statement + "    for (var j = 0; j < __right.Count; j++)");
             body.Add(Statement + "    {");
-            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(" + Missing(left) + ", __right[j]));");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(" + (leftIsStruct ? "null" : "null!") + ", __right[j]));");
             body.Add(Statement + "    }");
             body.Add(string.Empty);
             body.Add(Statement + "    return;");
@@ -189,12 +216,12 @@ internal sealed partial class SqlBinder
 
         body.Add(Statement + "for (var i = 0; i < __left.Count; i++)");
         body.Add(Statement + "{");
-        if (right.Outer)
+        if (rightOuter)
         {
             // LEFT or FULL JOIN: a left row without a right one is kept once, with NULL right columns.
             body.Add(Statement + "    if (__right.Count == 0)");
             body.Add(Statement + "    {");
-            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + Missing(right) + "));");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + (rightIsStruct ? "null" : "null!") + "));");
             body.Add(Statement + "        continue;");
             body.Add(Statement + "    }");
             body.Add(string.Empty);
@@ -206,42 +233,47 @@ internal sealed partial class SqlBinder
         body.Add(Statement + "    }");
         body.Add(Statement + "}");
         body.Add("        }");
-
-        return new SqlJoinPlan(right.Table.Index, left.Name, right.Name, join.Kind, PipelineGenerator.Parser.Fq(keyType), Key(leftKeys), Key(rightKeys), rowType, string.Join("\n", body), join.Span);
+        return string.Join("\n", body);
     }
 
     private static IEnumerable<SqlExpr> Conjuncts(SqlExpr expr) =>
         expr is SqlBinary { Operator: "AND" } and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : new[] { expr };
 
-    /// <summary>One side of a join's equality: its key, bound over its table's row alone, and that table.</summary>
-    private (Typed Key, Source Source) KeySide(SqlExpr expr, Source left, Source right)
+    /// <summary>
+    /// One side of a join's equality: its key, bound over its side's own row (the rows so far, or the new table's), and
+    /// whether it is the left side.
+    /// </summary>
+    private (Typed Key, bool Left) KeySide(SqlExpr expr, List<Source> left, Source right)
     {
         if (ContainsAggregate(expr))
         {
             Fail("A join's condition cannot hold an aggregate", expr.Span);
         }
 
-        _sources = new List<Source> { left with { Outer = false }, right with { Outer = false } };
+        _sources = new List<Source>(left) { right };
         _referenced = new HashSet<Source>();
-        var value = Bind(expr);
+        Bind(expr);
         var read = _referenced.ToList();
         _referenced = null;
-        if (read.Count != 1)
+        if (read.Count == 0)
         {
-            Fail(read.Count == 0
-                ? "Each side of a join's equality reads a column of one table: this one reads none"
-                : "Each side of a join's equality reads one table: this one reads both", expr.Span);
+            Fail("Each side of a join's equality reads a column of one table: this one reads none", expr.Span);
         }
 
-        var source = read[0].Access == left.Access ? left : right;
-        if (value.Nullable)
+        var isLeft = read.All(left.Contains);
+        if (!isLeft && (read.Count != 1 || read[0] != right))
+        {
+            Fail("Each side of a join's equality reads one side of the join: this one reads both", expr.Span);
+        }
+
+        // Bound again over its side's own row, as the Map that keys that side reads it.
+        _sources = isLeft ? left : new List<Source> { right };
+        var key = Bind(expr);
+        if (key.Nullable)
         {
             Fail("A join key that may be NULL is not supported yet (NULL never equals NULL): use a column that cannot be null", expr.Span);
         }
 
-        // Bound again over the table's own row, as the Map that keys it reads it.
-        _sources = new List<Source> { source with { Access = Row, Outer = false } };
-        var key = Bind(expr);
-        return (key, source);
+        return (key, isLeft);
     }
 }

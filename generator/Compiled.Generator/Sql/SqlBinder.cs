@@ -31,8 +31,8 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
     /// <summary>The subqueries in FROM (at any depth), inner ones first: each is built before the query that reads it.</summary>
     public IReadOnlyList<SqlSubqueryBinding> Subqueries { get; init; } = Array.Empty<SqlSubqueryBinding>();
 
-    /// <summary>For a join: how the two tables are keyed and joined; WHERE and the rest then read the joined rows.</summary>
-    public SqlJoinPlan? Join { get; init; }
+    /// <summary>For a join: each step, from the left (how the rows so far and the next table are keyed and paired); WHERE and the rest then read the joined rows.</summary>
+    public IReadOnlyList<SqlJoinPlan> Joins { get; init; } = Array.Empty<SqlJoinPlan>();
 
     /// <summary>For UNION ALL: the other SELECTs, each bound on its own; the rows of all are one collection (a Flatten).</summary>
     public EquatableArray<SqlBinding> Unioned { get; init; } = EquatableArray<SqlBinding>.Empty;
@@ -188,11 +188,11 @@ internal sealed partial class SqlBinder
             Fail(NotYet("SELECT DISTINCT"), new SqlSpan(select.Span.Start, 6));
         }
 
-        SqlJoinPlan? join = null;
+        List<SqlJoinPlan> joins = new();
         switch (select.From)
         {
             case SqlJoin joined:
-                join = BindJoin(joined);
+                joins = BindJoins(joined);
                 break;
             case SqlSubquery subquery:
                 _sources.Add(new Source(BindSubquery(subquery), subquery.Alias, Row, false));
@@ -218,10 +218,10 @@ internal sealed partial class SqlBinder
         // Aggregates without GROUP BY (or HAVING alone) make the whole table one group, per window.
         if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
         {
-            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Join = join, Span = select.Span };
+            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Joins = joins, Span = select.Span };
         }
 
-        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Join = join, Span = select.Span };
+        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Joins = joins, Span = select.Span };
     }
 
     // ----- the result row -----

@@ -77,6 +77,20 @@ public partial class SqlJoins
     }
 }
 
+public sealed record Region(int Id, string Name);
+
+public sealed record SiteRegionSale(string Site, string? Region, long Amount);
+
+/// <summary>A join of three tables: sales to their site (inner), then the site's region (left: a region may be missing).</summary>
+[Pipeline]
+public partial class SqlStarJoins
+{
+    static void Define(PipelineBuilder p) =>
+        p.Sql<SiteRegionSale>(
+            "SELECT s.name AS site, r.name AS region, amount FROM sales JOIN sites s ON sales.site = s.id LEFT JOIN regions r ON s.region = r.id WHERE amount > 5",
+            p.Create<Sale>("sales").AsTable("sales"), p.Create<Site>("sites").AsTable("sites"), p.Create<Region>("regions").AsTable("regions")).Output("rows");
+}
+
 public sealed record PageClick(string User, DateTimeOffset At);
 
 public sealed record Purchase(string User, long Amount);
@@ -141,6 +155,21 @@ public class SqlJoinTests
             rows.OrderBy(r => r.Site).ThenBy(r => r.Amount).ThenBy(r => r.Id).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
         Assert.Equal(Order(left.Concat(rightOnly)), Order(Run(sales, sites).Everything));
         Assert.Equal(Order(left.Concat(rightOnly)), Order(SqlJoins.Run(Details, Details, sales, sites, parallelism: 2).Everything));
+    }, iter: 60);
+
+    private static readonly Gen<Region[]> Regions = Gen.Select(Gen.Int[1, 4], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), (i, n) => new Region(i, n)).Array[0, 4];
+
+    [Fact(DisplayName = "A join of three tables (inner, then left) equals LINQ's Join and GroupJoin, at parallelism 1 and 2")]
+    public void ThreeTableJoinEqualsLinq() => Gen.Select(Sales, Sites, Regions).Sample((sales, sites, regions) =>
+    {
+        var expected = sales.Join(sites, s => (long)s.Site, d => d.Id, (s, d) => (s, d))
+            .GroupJoin(regions, x => x.d.Region, r => r.Id, (x, rs) => (x.s, x.d, rs))
+            .SelectMany(x => x.rs.Select(r => r.Name).DefaultIfEmpty(), (x, region) => new SiteRegionSale(x.d.Name, region, x.s.Amount))
+            .Where(r => r.Amount > 5);
+        static List<SiteRegionSale> Order(IEnumerable<SiteRegionSale> rows) =>
+            rows.OrderBy(r => r.Site, StringComparer.Ordinal).ThenBy(r => r.Region, StringComparer.Ordinal).ThenBy(r => r.Amount).ToList();
+        Assert.Equal(Order(expected), Order(SqlStarJoins.Run(sales, sites, regions).Rows));
+        Assert.Equal(Order(expected), Order(SqlStarJoins.Run(sales, sites, regions, parallelism: 2).Rows));
     }, iter: 60);
 
     [Fact(DisplayName = "A self-join: one collection read as two tables under two aliases")]
