@@ -39,11 +39,6 @@ internal sealed partial class SqlBinder
                 Fail("Grouping by NULL groups nothing", expr.Span);
             }
 
-            if (value.Nullable)
-            {
-                Fail("Grouping by a value that may be NULL is not supported yet: filter the NULLs out with WHERE, or use a column that cannot be null", expr.Span);
-            }
-
             if (keys.Any(k => k.RowCode == value.Code))
             {
                 Fail("This is grouped by already", expr.Span);
@@ -53,7 +48,10 @@ internal sealed partial class SqlBinder
         }
 
         // No key (aggregates over the whole table, or GROUP BY a window function alone): one group per window, keyed 0.
-        var symbols = keys.Select(k => SymbolOf(k.Key)).ToList();
+        // A key that may be NULL is stored as (has a value, the value): NULLs make one group, as in SQL, and a map
+        // (which takes no null key) holds it.
+        var stored = keys.Select((k, i) => StoredKey(k.RowCode, k.Key, i)).ToList();
+        var symbols = stored.Select(k => k.Symbol).ToList();
         var keyType = symbols.Count switch
         {
             0 => _compilation.GetSpecialType(SpecialType.System_Int32),
@@ -63,8 +61,8 @@ internal sealed partial class SqlBinder
         var keyCode = keys.Count switch
         {
             0 => "0",
-            1 => keys[0].RowCode,
-            _ => "(" + string.Join(", ", keys.Select(k => k.RowCode)) + ")",
+            1 => stored[0].Code,
+            _ => "(" + string.Join(", ", stored.Select(k => k.Code)) + ")",
         };
 
         if (select.Items.Any(i => i.IsStar))
@@ -163,12 +161,35 @@ internal sealed partial class SqlBinder
 
     private static string FieldToken(int field) => "\u0001" + field.ToString(CultureInfo.InvariantCulture) + "\u0001";
 
-    private static GroupScope NewScope(List<(string RowCode, Typed Key)> keys, bool lifted)
+    /// <summary>A key as the map stores it: itself, or for one that may be NULL, (has a value, the value).</summary>
+    private (string Code, ITypeSymbol Symbol) StoredKey(string rowCode, Typed key, int index)
+    {
+        var symbol = SymbolOf(key);
+        if (!key.Nullable)
+        {
+            return (rowCode, symbol);
+        }
+
+        var value = Underlying(symbol);
+        var name = "__g" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var type = _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.Create(_compilation.GetSpecialType(SpecialType.System_Boolean), value));
+        var fq = PipelineGenerator.Parser.Fq(value);
+        return ("(" + rowCode + " is { } " + name + " ? (true, " + name + ") : (false, default(" + fq + ")" + (value.IsValueType ? string.Empty : "!") + "))", type);
+    }
+
+    private GroupScope NewScope(List<(string RowCode, Typed Key)> keys, bool lifted)
     {
         var scope = new GroupScope { Lifted = lifted };
         for (var i = 0; i < keys.Count; i++)
         {
             var access = Group + ".Key" + (keys.Count == 1 ? string.Empty : ".Item" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            if (keys[i].Key.Nullable)
+            {
+                // Stored as (has a value, the value): read back as the value or NULL.
+                var symbol = SymbolOf(keys[i].Key);
+                access = "(" + access + ".Item1 ? " + (symbol.IsValueType ? "(" + PipelineGenerator.Parser.Fq(symbol) + ")" : string.Empty) + access + ".Item2 : null)";
+            }
+
             scope.Keys.Add((keys[i].RowCode, keys[i].Key with { Code = access }));
         }
 

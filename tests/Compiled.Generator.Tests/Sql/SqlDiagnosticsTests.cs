@@ -202,7 +202,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events GROUP BY user", "Column 'score' is neither in GROUP BY nor in an aggregate", "score")]
     [InlineData("SELECT user, SUM(score) + weight AS total FROM events GROUP BY user", "Column 'weight' is neither in GROUP BY nor in an aggregate", "weight")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user HAVING SUM(MAX(score)) > 1", "An aggregate cannot hold another aggregate", "MAX(score)")]
-    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY note", "Grouping by a value that may be NULL is not supported yet", "note")]
+    [InlineData("SELECT note AS user, COUNT(*) AS total FROM events GROUP BY note", "This column may be NULL, and Row's constructor parameter 'User' (string) cannot hold null", "note AS user")]
     [InlineData("SELECT * FROM events GROUP BY user", "SELECT * with GROUP BY", "*")]
     [InlineData("SELECT user, score AS total FROM events HAVING score > 1", "Column 'score' is neither in GROUP BY nor in an aggregate", "score")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user HAVING SUM(user) > 1", "SUM needs numbers, not a VARCHAR", "user")]
