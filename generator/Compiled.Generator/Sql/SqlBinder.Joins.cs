@@ -136,8 +136,8 @@ internal sealed partial class SqlBinder
             }
 
             // The condition: equalities between the two sides, joined by AND, each side of each read from one side.
-            var leftKeys = new List<Typed>();
-            var rightKeys = new List<Typed>();
+            var leftKeys = new List<(Typed Value, Kind Target)>();
+            var rightKeys = new List<(Typed Value, Kind Target)>();
             foreach (var conjunct in Conjuncts(step.On))
             {
                 if (conjunct is not SqlBinary { Operator: "=" } equality)
@@ -153,30 +153,62 @@ internal sealed partial class SqlBinder
                 }
 
                 var (l, r) = firstIsLeft ? (first, second) : (second, first);
+                var target = l.Kind;
                 if (IsNumeric(l.Kind) && IsNumeric(r.Kind))
                 {
-                    var kind = Promote(l, r, equality);
-                    l = kind == l.Kind ? l : new Typed("(" + CSharpType(kind) + ")(" + l.Code + ")", kind, false);
-                    r = kind == r.Kind ? r : new Typed("(" + CSharpType(kind) + ")(" + r.Code + ")", kind, false);
+                    target = Promote(l, r, equality);
                 }
-                else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(l.Symbol, r.Symbol)))
+                else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(l)), Underlying(SymbolOf(r)))))
                 {
                     Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
                 }
 
-                leftKeys.Add(l);
-                rightKeys.Add(r);
+                leftKeys.Add((l, target));
+                rightKeys.Add((r, target));
             }
 
-            var symbols = leftKeys.Select(SymbolOf).ToList();
-            var keyType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
-            string Key(List<Typed> keys) => keys.Count == 1 ? keys[0].Code : "(" + string.Join(", ", keys.Select(k => k.Code)) + ")";
+            // The key: the values of the equalities (one, or a tuple). Where one may be NULL, (0, key) for a row whose
+            // values all have one, else (1, default) on the left and (2, default) on the right: NULL never equals
+            // anything, so such a row meets no row of the other side (and an outer join keeps it unmatched).
+            var symbols = leftKeys.Select(k => IsNumeric(k.Target) ? SymbolOf(new Typed(string.Empty, k.Target, false)) : Underlying(SymbolOf(k.Value))).ToList();
+            var valueType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+            var wrap = leftKeys.Concat(rightKeys).Any(k => k.Value.Nullable);
+            var keyType = wrap
+                ? _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.Create(_compilation.GetSpecialType(SpecialType.System_Int32), valueType))
+                : valueType;
+            string Key(List<(Typed Value, Kind Target)> keys, string nullState)
+            {
+                var conditions = new List<string>();
+                var values = new List<string>();
+                foreach (var (value, target) in keys)
+                {
+                    var code = value.Code;
+                    if (value.Nullable)
+                    {
+                        var name = "__j" + (++_temps).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        conditions.Add(value.Code + " is { } " + name);
+                        code = name;
+                    }
+
+                    values.Add(IsNumeric(target) && value.Kind != target ? "(" + CSharpType(target) + ")(" + code + ")" : code);
+                }
+
+                var key = values.Count == 1 ? values[0] : "(" + string.Join(", ", values) + ")";
+                if (!wrap)
+                {
+                    return key;
+                }
+
+                return conditions.Count == 0
+                    ? "(0, " + key + ")"
+                    : "(" + string.Join(" && ", conditions) + " ? (0, " + key + ") : (" + nullState + ", default(" + PipelineGenerator.Parser.Fq(valueType) + ")" + (valueType.IsValueType ? string.Empty : "!") + "))";
+            }
 
             var rightType = PipelineGenerator.Parser.Fq(rightTable.ElementType);
             var rowType = "global::Compiled.KV<" + leftType + (leftOuter && leftIsStruct ? "?" : string.Empty) + ", " +
                 rightType + (rightOuter && rightTable.ElementType.IsValueType ? "?" : string.Empty) + ">";
             plans.Add(new SqlJoinPlan(rightTable.Index, string.Join(", ", left.Select(s => s.Name)), right.Name, step.Kind, PipelineGenerator.Parser.Fq(keyType),
-                Key(leftKeys), Key(rightKeys), rowType, PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType), step.Span));
+                Key(leftKeys, "1"), Key(rightKeys, "2"), rowType, PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType), step.Span));
 
             // The joined row is a KV of the rows so far (Key) and the new table's row (Value).
             left = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter }).ToList();
@@ -268,12 +300,6 @@ internal sealed partial class SqlBinder
 
         // Bound again over its side's own row, as the Map that keys that side reads it.
         _sources = isLeft ? left : new List<Source> { right };
-        var key = Bind(expr);
-        if (key.Nullable)
-        {
-            Fail("A join key that may be NULL is not supported yet (NULL never equals NULL): use a column that cannot be null", expr.Span);
-        }
-
-        return (key, isLeft);
+        return (Bind(expr), isLeft);
     }
 }

@@ -251,7 +251,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON events.score > id", "A join's ON takes equalities between the two tables, joined by AND", "events.score > id")]
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON user = team", "Both sides of this equality read 'events': a join's equality compares a column of each side", "user = team")]
     [InlineData("SELECT user, events.score AS total FROM events e JOIN teams t ON e.team = t.id", "This equality compares a VARCHAR with a BIGINT: CAST one to the other's type", "e.team = t.id")]
-    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = lead", "A join key that may be NULL is not supported yet", "lead")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON weight = name", "This equality compares a DOUBLE with a VARCHAR: CAST one to the other's type", "weight = name")]
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = 'red'", "Each side of a join's equality reads a column of one table: this one reads none", "'red'")]
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name || user", "Each side of a join's equality reads one side of the join: this one reads both", "name || user")]
     [InlineData("SELECT user, score AS total FROM events JOIN teams ON team = name", "Column 'score' is in 'events' and 'teams': qualify it, as events.score", "score")]
@@ -261,7 +261,6 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, id AS total FROM events JOIN events ON user = user", "Two tables of the join are named 'events': give each an alias", "events")]
     [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name RIGHT JOIN teams u ON e.team = u.name", "A RIGHT or FULL join after another join is not supported yet", "events e JOIN teams t ON e.team = t.name RIGHT JOIN teams u ON e.team = u.name")]
     [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name JOIN teams t ON e.team = t.name", "Two tables of the join are named 't'", "teams t")]
-    [InlineData("SELECT e.user, t.id AS total FROM events e LEFT JOIN teams t ON e.team = t.name JOIN teams u ON t.name = u.name", "A join key that may be NULL is not supported yet", "t.name")]
     [InlineData("SELECT user, id AS total FROM events JOIN teams ON team = name AND COUNT(*) = id", "A join's condition cannot hold an aggregate", "COUNT(*)")]
     public void JoinErrors(string query, string message, string covered)
     {
