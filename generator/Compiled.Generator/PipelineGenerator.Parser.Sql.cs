@@ -139,7 +139,7 @@ public sealed partial class PipelineGenerator
                 var top = AddTransform(TransformKind.CombineGlobally, new[] { new PortRef(result, 0) }, row, new[] { list }, "Sql " + ordering.Description + at,
                     combine: new CombineFnSpec(
                         "global::Compiled.TopFn<" + row + ">",
-                        "new global::Compiled.TopFn<" + row + ">(" + ordering.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", true, global::System.Collections.Generic.Comparer<" + row + ">.Create(" + ordering.Comparison + "))",
+                        "new global::Compiled.TopFn<" + row + ">(" + (ordering.Limit + ordering.Offset).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", true, global::System.Collections.Generic.Comparer<" + row + ">.Create(" + ordering.Comparison + "))",
                         row,
                         "global::Compiled.TopAccumulator<" + row + ">",
                         list));
@@ -152,7 +152,7 @@ public sealed partial class PipelineGenerator
                         new ParameterSpec(SqlBinder.Output, "global::Compiled.IEmitter<" + row + ">", row),
                     }.ToEquatableArray(),
                     ReturnType = "void",
-                    Body = "{\n            for (var i = 0; i < rows.Count; i++)\n            {\n                " + SqlBinder.Output + ".Emit(rows[i]);\n            }\n        }",
+                    Body = "{\n            for (var i = " + ordering.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; i < rows.Count; i++)\n            {\n                " + SqlBinder.Output + ".Emit(rows[i]);\n            }\n        }",
                     LanesWhyNot = "it emits the rows of a list",
                     FromSql = true,
                 }));

@@ -11,7 +11,11 @@ namespace Compiled.Generator.Sql;
 /// lambda over two rows, C#), kept by a bounded heap (<c>TopFn</c>) and emitted in order. <see cref="Description"/>
 /// is the clause as the plan names it.
 /// </summary>
-internal sealed record SqlOrdering(int Limit, string Comparison, string Description);
+internal sealed record SqlOrdering(int Limit, string Comparison, string Description)
+{
+    /// <summary>OFFSET: how many of each window's first rows are skipped (the heap keeps <see cref="Limit"/> + this many).</summary>
+    public int Offset { get; init; }
+}
 
 /// <summary>ORDER BY and LIMIT.</summary>
 internal sealed partial class SqlBinder
@@ -38,6 +42,14 @@ internal sealed partial class SqlBinder
             !int.TryParse(limitLiteral.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit <= 0)
         {
             throw Fail("LIMIT takes a whole number of rows, at least 1", query.Limit.Span);
+        }
+
+        var offset = 0;
+        if (query.Offset is { } offsetExpr &&
+            (offsetExpr is not SqlLiteral { Kind: SqlLiteralKind.Integer } offsetLiteral ||
+             !int.TryParse(offsetLiteral.Text, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > int.MaxValue - limit))
+        {
+            throw Fail("OFFSET takes a whole number of rows", offsetExpr.Span);
         }
 
         var steps = new List<string>();
@@ -85,8 +97,9 @@ internal sealed partial class SqlBinder
             : steps.Count == 1
                 ? steps[0]
                 : "{ int c; " + string.Join(" ", steps.Take(steps.Count - 1).Select(step => "if ((c = " + step + ") != 0) { return c; }")) + " return " + steps[steps.Count - 1] + "; }";
-        var description = (names.Count > 0 ? "ORDER BY " + string.Join(", ", names) + " " : string.Empty) + "LIMIT " + limit.ToString(CultureInfo.InvariantCulture);
-        return new SqlOrdering(limit, "static (x, y) => " + body, description);
+        var description = (names.Count > 0 ? "ORDER BY " + string.Join(", ", names) + " " : string.Empty) + "LIMIT " + limit.ToString(CultureInfo.InvariantCulture) +
+            (offset > 0 ? " OFFSET " + offset.ToString(CultureInfo.InvariantCulture) : string.Empty);
+        return new SqlOrdering(limit, "static (x, y) => " + body, description) { Offset = offset };
     }
 
     /// <summary>The comparison of two values of a result column's type, as ORDER BY orders them.</summary>

@@ -8,7 +8,7 @@ namespace Compiled.Generator.Sql;
 /// Reads a query into its syntax tree (<see cref="SqlQuery"/>), or reports its first syntax error at its place; it never
 /// throws. The grammar is the part of Beam SQL and Flink SQL that pipelines use:
 /// <code>
-/// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer ]
+/// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer [ OFFSET integer ] ]
 /// select  := SELECT [DISTINCT|ALL] item {, item} FROM from [ WHERE expr ] [ GROUP BY expr {, expr} ] [ HAVING expr ]
 /// item    := * | name.* | expr [ [AS] name ]
 /// from    := source { [INNER | LEFT [OUTER]] JOIN source ON expr }
@@ -237,8 +237,21 @@ internal sealed class SqlParser
             limit = new SqlLiteral(SqlLiteralKind.Integer, token.Text, token.Span);
         }
 
+        SqlExpr? offset = null;
+        if (limit is not null && Accept("OFFSET"))
+        {
+            var token = Peek;
+            if (token.Kind != SqlTokenKind.Integer)
+            {
+                Fail("Expected the number of rows to skip after OFFSET, found " + Found(token));
+            }
+
+            Take();
+            offset = new SqlLiteral(SqlLiteralKind.Integer, token.Text, token.Span);
+        }
+
         _depth--;
-        return new SqlQuery(selects.ToEquatableArray(), orderBy.ToEquatableArray(), limit, SqlSpan.Cover(start, Previous));
+        return new SqlQuery(selects.ToEquatableArray(), orderBy.ToEquatableArray(), limit, SqlSpan.Cover(start, Previous)) { Offset = offset };
     }
 
     private SqlSelect Select()

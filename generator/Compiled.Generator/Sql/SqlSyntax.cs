@@ -20,7 +20,11 @@ internal sealed record SqlParseResult(SqlQuery? Query, SqlDiagnostic? Error);
 // ----- queries -----
 
 /// <summary>A query: one SELECT, or several joined by UNION ALL, then an optional ORDER BY and LIMIT over the whole.</summary>
-internal sealed record SqlQuery(EquatableArray<SqlSelect> Selects, EquatableArray<SqlOrderItem> OrderBy, SqlExpr? Limit, SqlSpan Span);
+internal sealed record SqlQuery(EquatableArray<SqlSelect> Selects, EquatableArray<SqlOrderItem> OrderBy, SqlExpr? Limit, SqlSpan Span)
+{
+    /// <summary><c>OFFSET n</c> after LIMIT: how many of the first rows to skip.</summary>
+    public SqlExpr? Offset { get; init; }
+}
 
 /// <summary>One SELECT block.</summary>
 internal sealed record SqlSelect(

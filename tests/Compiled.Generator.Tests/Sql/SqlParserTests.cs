@@ -46,8 +46,8 @@ public class SqlParserTests
         "SELECT extract(hour from ts) AS h FROM t WHERE ts >= timestamp '2017-01-01 01:02:03'",
         "SELECT EXTRACT(HOUR FROM ts) AS h FROM t WHERE (ts >= TIMESTAMP '2017-01-01 01:02:03')")]
     [InlineData(
-        "SELECT a, b FROM t ORDER BY a desc nulls last, b NULLS first LIMIT 3",
-        "SELECT a, b FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST LIMIT 3")]
+        "SELECT a, b FROM t ORDER BY a desc nulls last, b NULLS first LIMIT 3 offset 2",
+        "SELECT a, b FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST LIMIT 3 OFFSET 2")]
     [InlineData(
         "SELECT s.k, s.n FROM (SELECT k, COUNT(*) AS n FROM events GROUP BY k) AS s WHERE s.n > 1.5e2",
         "SELECT s.k, s.n FROM (SELECT k, COUNT(*) AS n FROM events GROUP BY k) AS s WHERE (s.n > 1.5e2)")]

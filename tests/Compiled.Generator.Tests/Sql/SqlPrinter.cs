@@ -15,7 +15,7 @@ internal static class SqlPrinter
             text += " ORDER BY " + string.Join(", ", query.OrderBy.Select(o => Print(o.Expr) + (o.Descending ? " DESC" : string.Empty) + (o.NullsFirst is { } first ? first ? " NULLS FIRST" : " NULLS LAST" : string.Empty)));
         }
 
-        return query.Limit is null ? text : text + " LIMIT " + Print(query.Limit);
+        return query.Limit is null ? text : text + " LIMIT " + Print(query.Limit) + (query.Offset is null ? string.Empty : " OFFSET " + Print(query.Offset));
     }
 
     private static string Print(SqlSelect select)

@@ -28,6 +28,7 @@ public partial class SqlOrderings
         p.Sql<TimedOrder>("SELECT orderId, siteId, price, orderTime FROM order_details ORDER BY orderTime desc limit 4", orders.AsTable("order_details")).Output("latest");
         p.Sql<SubOrder>("SELECT orderId, siteId, price FROM order_details ORDER BY orderId asc, siteId desc limit 11", orders.AsTable("order_details")).Output("bigFetch");
         p.Sql<SubOrder>("SELECT orderId, siteId, price FROM order_details ORDER BY 3 DESC LIMIT 2", orders.AsTable("order_details")).Output("byPosition");
+        p.Sql<SubOrder>("SELECT orderId, siteId, price FROM order_details ORDER BY orderId asc, siteId desc limit 4 offset 4", orders.AsTable("order_details")).Output("withOffset");
 
         var maybe = p.Create<MaybeSiteOrder>("maybe");
         p.Sql<MaybeSiteOrder>("SELECT orderId, siteId, price FROM order_details ORDER BY orderId asc, siteId desc NULLS FIRST limit 4", maybe.AsTable("order_details")).Output("nullsFirst");
@@ -72,6 +73,10 @@ public class SqlOrderByTests
         Assert.Equal(
             new[] { new SubOrder(1, 2, 1.0), new SubOrder(1, 1, 2.0), new SubOrder(2, 4, 3.0), new SubOrder(2, 1, 4.0), new SubOrder(5, 5, 5.0), new SubOrder(6, 6, 6.0), new SubOrder(7, 7, 7.0), new SubOrder(8, 8888, 8.0), new SubOrder(8, 999, 9.0), new SubOrder(10, 100, 10.0) },
             Run().BigFetch);
+
+    [Fact(DisplayName = "LIMIT with OFFSET: Beam's testOrderBy_with_offset, rows 5 to 8 in order")]
+    public void WithOffset() =>
+        Assert.Equal(new[] { new SubOrder(5, 5, 5.0), new SubOrder(6, 6, 6.0), new SubOrder(7, 7, 7.0), new SubOrder(8, 8888, 8.0) }, Run().WithOffset);
 
     [Fact(DisplayName = "ORDER BY a position of the result")]
     public void ByPosition() =>
