@@ -72,26 +72,17 @@ internal sealed partial class SqlBinder
             : argument.Symbol?.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         var input = Convert(argument with { Code = value, Nullable = false, Symbol = present }, function.Input!, function.Name + "'s input", call.Arguments[0].Span);
         var fn = combine.CreateExpression;
-        if (scope.Lifted)
-        {
-            // The accumulator is made on the group's first value (a combine function may need more than zeros).
-            var accumulator = Field(scope, combine.AccumulatorType);
-            var any = Field(scope, "bool");
-            var add = "if (!a." + any + ") { a." + accumulator + " = " + fn + ".CreateAccumulator(); a." + any + " = true; } " + fn + ".AddInput(ref a." + accumulator + ", " + input + ");";
-            scope.Add.Add(argument.Nullable
-                ? "if (" + argument.Code + " is { } " + value + ") { " + add + " }"
-                : "{ var " + value + " = " + argument.Code + "; " + add + " }");
-            scope.Merge.Add("if (b." + any + ") { if (a." + any + ") { " + fn + ".MergeAccumulators(ref a." + accumulator + ", b." + accumulator + "); } else { a." + accumulator + " = b." + accumulator + "; a." + any + " = true; } }");
-            var read = Group + ".Value.";
-            return Classify("(" + read + any + " ? " + fn + ".ExtractOutput(" + read + accumulator + ") : " + fn + ".ExtractOutput(" + fn + ".CreateAccumulator()))", function.Output!);
-        }
 
-        var result = "__acc" + n;
-        scope.Statements.Add("var " + result + " = " + fn + ".CreateAccumulator();");
-        var each = argument.Nullable
-            ? "if (" + argument.Code + " is not { } " + value + ") { continue; }"
-            : "var " + value + " = " + argument.Code + ";";
-        scope.Statements.Add("foreach (var " + Row + " in __rows) { " + each + " " + fn + ".AddInput(ref " + result + ", " + input + "); }");
-        return Classify(fn + ".ExtractOutput(" + result + ")", function.Output!);
+        // Fields of the group's accumulator (lifted, or filled by one loop over the rows); the function's accumulator
+        // is made on the group's first value (a combine function may need more than zeros).
+        var accumulator = Field(scope, combine.AccumulatorType);
+        var any = Field(scope, "bool");
+        var add = "if (!a." + any + ") { a." + accumulator + " = " + fn + ".CreateAccumulator(); a." + any + " = true; } " + fn + ".AddInput(ref a." + accumulator + ", " + input + ");";
+        scope.Add.Add(argument.Nullable
+            ? "if (" + argument.Code + " is { } " + value + ") { " + add + " }"
+            : "{ var " + value + " = " + argument.Code + "; " + add + " }");
+        scope.Merge.Add("if (b." + any + ") { if (a." + any + ") { " + fn + ".MergeAccumulators(ref a." + accumulator + ", b." + accumulator + "); } else { a." + accumulator + " = b." + accumulator + "; a." + any + " = true; } }");
+        var read = scope.Lifted ? Group + ".Value." : "a.";
+        return Classify("(" + read + any + " ? " + fn + ".ExtractOutput(" + read + accumulator + ") : " + fn + ".ExtractOutput(" + fn + ".CreateAccumulator()))", function.Output!);
     }
 }

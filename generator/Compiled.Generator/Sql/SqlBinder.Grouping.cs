@@ -114,45 +114,54 @@ internal sealed partial class SqlBinder
         SqlLift? lift = null;
         if (lifted)
         {
-            // The accumulator is a value tuple of the fields, of 2 to 7 items (which have coders, so shards exchange it
-            // and checkpoints write it): more fields nest in tuples of at most 7, a lone field gets a companion.
-            var fields = scope.Fields.Count;
-            if (fields > 49)
-            {
-                throw new NotLiftable();
-            }
-
-            var types = new List<string>(scope.Fields);
-            while (types.Count < 2 || (types.Count > 7 && types.Count % 7 == 1))
-            {
-                types.Add("bool"); // unused: no tuple of one item
-            }
-
-            string Name(int field) => types.Count <= 7
-                ? "Item" + (field + 1).ToString(CultureInfo.InvariantCulture)
-                : "Item" + (field / 7 + 1).ToString(CultureInfo.InvariantCulture) + ".Item" + (field % 7 + 1).ToString(CultureInfo.InvariantCulture);
-            string Resolve(string code)
-            {
-                for (var i = scope.Fields.Count - 1; i >= 0; i--)
-                {
-                    code = code.Replace(FieldToken(i), Name(i));
-                }
-
-                return code;
-            }
-
-            var accumulator = types.Count <= 7
-                ? "(" + string.Join(", ", types) + ")"
-                : "(" + string.Join(", ", Enumerable.Range(0, (types.Count + 6) / 7).Select(c => "(" + string.Join(", ", types.Skip(c * 7).Take(7)) + ")")) + ")";
-            lift = new SqlLift(accumulator, Resolve(string.Join("\n", scope.Add)), Resolve(string.Join("\n", scope.Merge)));
-            having = having is null ? null : Resolve(having);
-            body = Resolve(body);
+            var (accumulator, resolve) = Accumulator(scope, () => new NotLiftable());
+            lift = new SqlLift(accumulator, resolve(string.Join("\n", scope.Add)), resolve(string.Join("\n", scope.Merge)));
+            having = having is null ? null : resolve(having);
+            body = resolve(body);
         }
 
         return new SqlGrouping(PipelineGenerator.Parser.Fq(keyType), keyCode, having, body) { Window = _window, ReadsWindow = _readsWindow, Lift = lift };
     }
 
-    /// <summary>A new field of a lifted group's accumulator: a token that becomes its name (Item2, or Item1.Item3 when nested) once all are known.</summary>
+    /// <summary>
+    /// The accumulator of a scope's aggregates: a value tuple of their fields, of 2 to 7 items (which have coders, so
+    /// shards exchange it and checkpoints write it): more fields nest in tuples of at most 7, a lone field gets a
+    /// companion. Also what turns the fields' tokens into their names (Item2, or Item1.Item3 when nested).
+    /// </summary>
+    private static (string Type, Func<string, string> Resolve) Accumulator(GroupScope scope, Func<Exception> tooMany)
+    {
+        var fields = scope.Fields.Count;
+        if (fields > 49)
+        {
+            throw tooMany();
+        }
+
+        var types = new List<string>(scope.Fields);
+        while (types.Count < 2 || (types.Count > 7 && types.Count % 7 == 1))
+        {
+            types.Add("bool"); // unused: no tuple of one item
+        }
+
+        string Name(int field) => types.Count <= 7
+            ? "Item" + (field + 1).ToString(CultureInfo.InvariantCulture)
+            : "Item" + (field / 7 + 1).ToString(CultureInfo.InvariantCulture) + ".Item" + (field % 7 + 1).ToString(CultureInfo.InvariantCulture);
+        string Resolve(string code)
+        {
+            for (var i = fields - 1; i >= 0; i--)
+            {
+                code = code.Replace(FieldToken(i), Name(i));
+            }
+
+            return code;
+        }
+
+        var type = types.Count <= 7
+            ? "(" + string.Join(", ", types) + ")"
+            : "(" + string.Join(", ", Enumerable.Range(0, (types.Count + 6) / 7).Select(c => "(" + string.Join(", ", types.Skip(c * 7).Take(7)) + ")")) + ")";
+        return (type, Resolve);
+    }
+
+    /// <summary>A new field of a group's accumulator: a token that becomes its name (Item2, or Item1.Item3 when nested) once all are known.</summary>
     private static string Field(GroupScope scope, string type)
     {
         scope.Fields.Add(type);
@@ -207,10 +216,20 @@ internal sealed partial class SqlBinder
         }
 
         var lines = new List<string> { "{", Statement + "var __rows = " + Group + ".Value;" };
-        lines.AddRange(_group!.Statements.Select(statement => Statement + statement));
+        var scope = _group!;
+        var resolve = (Func<string, string>)(code => code);
+        if (scope.Fields.Count > 0)
+        {
+            // The aggregates that combine: the same accumulator as a lifted group's, filled by one loop over the rows.
+            (var type, resolve) = Accumulator(scope, () => new BindError(new SqlDiagnostic("More than 24 aggregates in one clause are not supported yet", default)));
+            lines.Add(Statement + "var a = global::Compiled.Sql.SqlFunctions.Empty<" + type + ">();");
+            lines.Add(Statement + "foreach (var " + Row + " in __rows) { " + string.Join(" ", scope.Add) + " }");
+        }
+
+        lines.AddRange(scope.Statements.Select(statement => Statement + statement));
         lines.Add(Statement + "return " + result + ";");
         lines.Add("        }");
-        return string.Join("\n", lines);
+        return resolve(string.Join("\n", lines));
     }
 
     private bool ContainsAggregate(SqlExpr expr) => expr switch
@@ -281,7 +300,6 @@ internal sealed partial class SqlBinder
     {
         var scope = _group!;
         var n = (++_temps).ToString(CultureInfo.InvariantCulture);
-        var result = "__agg" + n;
         if (call.Star)
         {
             if (call.Name != "COUNT")
@@ -331,110 +349,25 @@ internal sealed partial class SqlBinder
             Fail(call.Name + " of " + SqlType(argument) + " is not supported", call.Arguments[0].Span);
         }
 
-        if (scope.Lifted)
+        if (call.Name == "COUNT" && call.Distinct)
         {
-            return LiftedAggregate(call, argument, scope, n);
-        }
-
-        // Each row's value, or the loop moves on where it is NULL.
-        var value = "__v" + n;
-        var read = argument.Nullable
-            ? "if (" + argument.Code + " is not { } " + value + ") { continue; }"
-            : "var " + value + " = " + argument.Code + ";";
-        string Loop(string body) => "foreach (var " + Row + " in __rows) { " + read + " " + body + " }";
-
-        if (call.Name == "COUNT")
-        {
-            if (call.Distinct)
+            if (scope.Lifted)
             {
-                var set = "__set" + n;
-                scope.Statements.Add("var " + set + " = new global::System.Collections.Generic.HashSet<" + PipelineGenerator.Parser.Fq(SymbolOf(argument with { Nullable = false })) + ">();");
-                scope.Statements.Add(Loop(set + ".Add(" + value + ");"));
-                return new Typed("(long)" + set + ".Count", Kind.Long, false);
+                throw new NotLiftable(); // a set of values does not combine: the group keeps its rows
             }
 
-            if (!argument.Nullable)
-            {
-                return new Typed("(long)__rows.Count", Kind.Long, false);
-            }
-
-            scope.Statements.Add("long " + result + " = 0;");
-            scope.Statements.Add(Loop(result + "++;"));
-            return new Typed(result, Kind.Long, false);
+            var value = "__v" + n;
+            var read = argument.Nullable
+                ? "if (" + argument.Code + " is not { } " + value + ") { continue; }"
+                : "var " + value + " = " + argument.Code + ";";
+            var set = "__set" + n;
+            scope.Statements.Add("var " + set + " = new global::System.Collections.Generic.HashSet<" + PipelineGenerator.Parser.Fq(SymbolOf(argument with { Nullable = false })) + ">();");
+            scope.Statements.Add("foreach (var " + Row + " in __rows) { " + read + " " + set + ".Add(" + value + "); }");
+            return new Typed("(long)" + set + ".Count", Kind.Long, false);
         }
 
-        if (call.Distinct)
-        {
-            Fail(call.Name + "(DISTINCT ...) is not supported yet", call.Span);
-        }
-
-        var kind = argument.Kind;
-        var type = kind == Kind.Timestamp ? PipelineGenerator.Parser.Fq(Underlying(argument.Symbol!)) : CSharpType(kind);
-        var any = "__any" + n;
-        string Done(Kind resultKind, string resultType, string code)
-        {
-            // A group has rows, but every value may have been NULL: then the aggregate is NULL.
-            if (!argument.Nullable)
-            {
-                return code;
-            }
-
-            return "(" + any + " ? (" + resultType + "?)(" + code + ") : null)";
-        }
-
-        switch (call.Name)
-        {
-            case "SUM":
-            case "AVG":
-                {
-                    if (!IsNumeric(kind))
-                    {
-                        Fail(call.Name + " needs numbers, not " + SqlType(argument), call.Arguments[0].Span);
-                    }
-
-                    var average = call.Name == "AVG";
-                    var sumType = average && kind is Kind.Int or Kind.Long ? "long" : type;
-                    var count = "__count" + n;
-                    scope.Statements.Add(sumType + " " + result + " = 0;");
-                    scope.Statements.Add("long " + count + " = 0;");
-                    // Beam SQL's sums: an INTEGER sum wraps (Sum.ofIntegers), a BIGINT sum fails on overflow (Math.addExact);
-                    // AVG sums integers in a long.
-                    var add = kind == Kind.Long && !average ? "checked(" + result + " + " + value + ")" : Wrap("(" + result + " + " + value + ")", kind);
-                    scope.Statements.Add(Loop(result + " = " + add + "; " + count + "++;"));
-                    if (argument.Nullable)
-                    {
-                        scope.Statements.Add("var " + any + " = " + count + " > 0;");
-                    }
-
-                    var code = !average ? result
-                        : kind is Kind.Int or Kind.Long ? "(" + type + ")(" + result + " / (" + count + " == 0 ? 1 : " + count + "))"
-                        : "(" + result + " / (" + count + " == 0 ? 1 : " + count + "))";
-                    return new Typed(Done(kind, type, code), kind, argument.Nullable);
-                }
-
-            case "MIN":
-            case "MAX":
-                {
-                    if (!IsNumeric(kind) && kind is not (Kind.String or Kind.Timestamp))
-                    {
-                        Fail(call.Name + " needs numbers or strings, not " + SqlType(argument), call.Arguments[0].Span);
-                    }
-
-                    var op = call.Name == "MIN" ? "<" : ">";
-                    var better = kind == Kind.String
-                        ? "string.CompareOrdinal(" + value + ", " + result + ") " + op + " 0"
-                        : value + " " + op + " " + result;
-                    var update = kind == Kind.Double
-                        ? result + " = " + any + " ? global::System.Math." + (call.Name == "MIN" ? "Min" : "Max") + "(" + result + ", " + value + ") : " + value + ";"
-                        : "if (!" + any + " || " + better + ") { " + result + " = " + value + "; }";
-                    scope.Statements.Add(type + " " + result + " = default!;");
-                    scope.Statements.Add("var " + any + " = false;");
-                    scope.Statements.Add(Loop(update + " " + any + " = true;"));
-                    return new Typed(Done(kind, type, result), kind, argument.Nullable, kind == Kind.Timestamp ? argument.Symbol : null);
-                }
-
-            default:
-                throw Fail("Unknown aggregate " + call.Name, call.NameSpan);
-        }
+        // Every other aggregate is fields of the group's accumulator, lifted into the combine function or filled by
+        // one loop over the group's rows.
+        return LiftedAggregate(call, argument, scope, n);
     }
 }

@@ -4,8 +4,8 @@ namespace Compiled.Generator.Sql;
 internal sealed partial class SqlBinder
 {
     /// <summary>
-    /// An aggregate as part of the group's combine function, with the same semantics as over the group's rows (see
-    /// <c>Aggregate</c>): NULLs skipped, an aggregate of only NULLs NULL, an INTEGER sum wrapping, a BIGINT sum failing
+    /// An aggregate as fields of the group's accumulator (in the combine function, or a local filled by one loop over
+    /// the group's rows), as Beam SQL's (BeamBuiltinAggregations): NULLs skipped, an aggregate of only NULLs NULL, an INTEGER sum wrapping, a BIGINT sum failing
     /// on overflow, AVG of integers truncated; a merge adds counts and sums and keeps the better MIN or MAX.
     /// </summary>
     private Typed LiftedAggregate(SqlCall call, Typed argument, GroupScope scope, string n)
@@ -14,7 +14,7 @@ internal sealed partial class SqlBinder
         string Each(string body) => argument.Nullable
             ? "if (" + argument.Code + " is { } " + value + ") { " + body + " }"
             : "{ var " + value + " = " + argument.Code + "; " + body + " }";
-        string Read(string field) => Group + ".Value." + field;
+        string Read(string field) => (scope.Lifted ? Group + ".Value." : "a.") + field;
 
         if (call.Name == "COUNT")
         {

@@ -59,6 +59,14 @@ public static class SqlFunctions
     }
 
     /// <summary>
+    /// A group's accumulator before its first row, for compiled queries: every field zero, read only once a row has set
+    /// it (its type's default, which nullable analysis would otherwise take for a possible null in every field).
+    /// </summary>
+    /// <typeparam name="T">The accumulator's type (a value tuple).</typeparam>
+    /// <returns>The default of <typeparamref name="T"/>.</returns>
+    public static T Empty<T>() => default!;
+
+    /// <summary>
     /// A <see cref="DateTime"/> column as an event time, for a window function of GROUP BY: a UTC or unspecified time
     /// is read as UTC (SQL's TIMESTAMP has no time zone; Beam SQL reads it as UTC), a local time is converted to UTC.
     /// </summary>
