@@ -123,9 +123,11 @@ internal sealed partial class SqlBinder
                         }
                     }
 
+                    var escape = like.Escape?.Text[0];
+                    var escapeArgument = escape is { } e ? ", " + SymbolDisplay.FormatLiteral(e, quote: true) : string.Empty;
                     var match = like.Pattern is SqlLiteral { Kind: SqlLiteralKind.String } literal
-                        ? LikeLiteral(literal.Text)
-                        : (Func<string[], string>)(v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + ")");
+                        ? LikeLiteral(literal.Text, escape, like.Pattern.Span)
+                        : (Func<string[], string>)(v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + escapeArgument + ")");
                     var matched = Lift(new[] { operand, pattern }, match, Kind.Bool);
                     return like.Not ? Not(matched) : matched;
                 }
@@ -141,17 +143,36 @@ internal sealed partial class SqlBinder
     /// <c>%</c> only at the ends) is compiled to an ordinal StartsWith, EndsWith, Contains or equality; any other pattern
     /// is matched by <c>SqlFunctions.Like</c>.
     /// </summary>
-    private static Func<string[], string> LikeLiteral(string pattern)
+    private static Func<string[], string> LikeLiteral(string pattern, char? escape, SqlSpan span)
     {
-        var leading = pattern.StartsWith("%", StringComparison.Ordinal);
-        var trailing = pattern.Length > (leading ? 1 : 0) && pattern.EndsWith("%", StringComparison.Ordinal);
-        var core = pattern.Substring(leading ? 1 : 0, pattern.Length - (leading ? 1 : 0) - (trailing ? 1 : 0));
-        if (core.IndexOfAny(new[] { '%', '_' }) >= 0)
+        // The pattern as characters, each plain or a wildcard; an escape makes the next %, _ or itself plain (Calcite's rule).
+        var tokens = new List<(char Char, bool Wildcard)>();
+        for (var i = 0; i < pattern.Length; i++)
         {
-            return v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + ")";
+            if (escape is { } e && pattern[i] == e)
+            {
+                if (i + 1 == pattern.Length || pattern[i + 1] is not ('%' or '_') && pattern[i + 1] != e)
+                {
+                    throw Fail("In this LIKE pattern, the escape '" + e + "' must be followed by %, _ or itself", span);
+                }
+
+                tokens.Add((pattern[++i], false));
+                continue;
+            }
+
+            tokens.Add((pattern[i], pattern[i] is '%' or '_'));
         }
 
-        var text = SymbolDisplay.FormatLiteral(core, quote: true);
+        var escapeArgument = escape is { } c ? ", " + SymbolDisplay.FormatLiteral(c, quote: true) : string.Empty;
+        var leading = tokens.Count > 0 && tokens[0] is ('%', true);
+        var trailing = tokens.Count > (leading ? 1 : 0) && tokens[tokens.Count - 1] is ('%', true);
+        var core = tokens.Skip(leading ? 1 : 0).Take(tokens.Count - (leading ? 1 : 0) - (trailing ? 1 : 0)).ToList();
+        if (core.Any(t => t.Wildcard))
+        {
+            return v => "global::Compiled.Sql.SqlFunctions.Like(" + v[0] + ", " + v[1] + escapeArgument + ")";
+        }
+
+        var text = SymbolDisplay.FormatLiteral(new string(core.Select(t => t.Char).ToArray()), quote: true);
         return (leading, trailing) switch
         {
             (false, false) => v => "(" + v[0] + " == " + text + ")",

@@ -527,7 +527,20 @@ internal sealed class SqlParser
         if (Accept("LIKE"))
         {
             var pattern = Operand("after LIKE");
-            return new SqlLike(left, pattern, negated, SqlSpan.Cover(left.Span, pattern.Span));
+            if (!Accept("ESCAPE"))
+            {
+                return new SqlLike(left, pattern, negated, SqlSpan.Cover(left.Span, pattern.Span));
+            }
+
+            var escape = Peek;
+            if (escape.Kind != SqlTokenKind.String || escape.Text.Length != 1)
+            {
+                Fail("Expected one character in quotes after ESCAPE (as in ESCAPE '\\'), found " + Found(escape));
+            }
+
+            Take();
+            var escapeLiteral = new SqlLiteral(SqlLiteralKind.String, escape.Text, escape.Span);
+            return new SqlLike(left, pattern, negated, SqlSpan.Cover(left.Span, escape.Span)) { Escape = escapeLiteral };
         }
 
         return left;

@@ -123,7 +123,11 @@ internal sealed record SqlBetween(SqlExpr Operand, SqlExpr Low, SqlExpr High, bo
 internal sealed record SqlIn(SqlExpr Operand, EquatableArray<SqlExpr> Values, bool Not, SqlSpan Span) : SqlExpr(Span);
 
 /// <summary><c>x [NOT] LIKE pattern</c>.</summary>
-internal sealed record SqlLike(SqlExpr Operand, SqlExpr Pattern, bool Not, SqlSpan Span) : SqlExpr(Span);
+internal sealed record SqlLike(SqlExpr Operand, SqlExpr Pattern, bool Not, SqlSpan Span) : SqlExpr(Span)
+{
+    /// <summary><c>ESCAPE 'c'</c>: the character that makes the next <c>%</c>, <c>_</c> or itself a plain character.</summary>
+    public SqlLiteral? Escape { get; init; }
+}
 
 /// <summary><c>INTERVAL 'n' UNIT</c> (as Beam SQL and Flink SQL write window sizes); the unit upper case, singular.</summary>
 internal sealed record SqlInterval(string Value, string Unit, SqlSpan Span) : SqlExpr(Span);

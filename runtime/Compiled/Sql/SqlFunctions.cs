@@ -19,7 +19,18 @@ public static class SqlFunctions
     /// <param name="value">The value.</param>
     /// <param name="pattern">The pattern.</param>
     /// <returns>Whether the value matches the pattern.</returns>
-    public static bool Like(string value, string pattern)
+    public static bool Like(string value, string pattern) => Like(value, pattern, null);
+
+    /// <summary>
+    /// SQL's <c>value LIKE pattern ESCAPE 'e'</c>: as <see cref="Like(string, string)"/>, where <paramref name="escape"/>
+    /// makes the next <c>%</c>, <c>_</c> or itself a plain character.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="escape">The escape character, or null for none.</param>
+    /// <returns>Whether the value matches the pattern.</returns>
+    /// <exception cref="ArgumentException">The escape is not followed by %, _ or itself (as Calcite rejects it).</exception>
+    public static bool Like(string value, string pattern, char? escape)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(pattern);
@@ -29,12 +40,14 @@ public static class SqlFunctions
         int v = 0, p = 0, star = -1, resume = 0;
         while (v < value.Length)
         {
-            if (p < pattern.Length && (pattern[p] == '_' || (pattern[p] != '%' && pattern[p] == value[v])))
+            var escaped = Escaped(pattern, p, escape);
+            var c = p < pattern.Length ? pattern[escaped ? p + 1 : p] : '\0';
+            if (p < pattern.Length && ((!escaped && c == '_') || ((escaped || c != '%') && c == value[v])))
             {
                 v++;
-                p++;
+                p += escaped ? 2 : 1;
             }
-            else if (p < pattern.Length && pattern[p] == '%')
+            else if (p < pattern.Length && !escaped && c == '%')
             {
                 star = p++;
                 resume = v;
@@ -50,12 +63,28 @@ public static class SqlFunctions
             }
         }
 
-        while (p < pattern.Length && pattern[p] == '%')
+        while (p < pattern.Length && pattern[p] == '%' && !Escaped(pattern, p, escape))
         {
             p++;
         }
 
         return p == pattern.Length;
+    }
+
+    /// <summary>Whether the pattern's character at <paramref name="p"/> is the escape, which makes the next one plain.</summary>
+    private static bool Escaped(string pattern, int p, char? escape)
+    {
+        if (escape is not { } e || p >= pattern.Length || pattern[p] != e)
+        {
+            return false;
+        }
+
+        if (p + 1 == pattern.Length || (pattern[p + 1] != '%' && pattern[p + 1] != '_' && pattern[p + 1] != e))
+        {
+            throw new ArgumentException("In the LIKE pattern '" + pattern + "', the escape '" + e + "' must be followed by %, _ or itself.", nameof(pattern));
+        }
+
+        return true;
     }
 
     /// <summary>

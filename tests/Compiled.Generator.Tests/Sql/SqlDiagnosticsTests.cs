@@ -173,6 +173,19 @@ public class SqlDiagnosticsTests
         Assert.Equal("team", covered);
     }
 
+    [Fact(DisplayName = "LIKE ... ESCAPE: an escaped wildcard is a plain character, so '50!%%' ESCAPE '!' is a prefix; other patterns match with the escape")]
+    public void LikeWithEscape()
+    {
+        var (_, diagnostics, output) = Generate("""
+                    p.Sql<Row>("SELECT user, score AS total FROM events WHERE team LIKE '50!%%' ESCAPE '!' AND user LIKE 'a!_%b' ESCAPE '!'", events.AsTable("events")).Output("rows");
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Contains("row.Team.StartsWith(\"50%\", global::System.StringComparison.Ordinal)", generated, StringComparison.Ordinal);
+        Assert.Contains("global::Compiled.Sql.SqlFunctions.Like(row.User, \"a!_%b\", '!')", generated, StringComparison.Ordinal);
+    }
+
     [Fact(DisplayName = "GROUP BY's aggregates become one combine function (lifted across exchanges); COUNT(DISTINCT) keeps the group's rows")]
     public void AggregatesAreLifted()
     {
@@ -233,6 +246,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, EXTRACT(HOUR FROM score) AS total FROM events", "EXTRACT reads a timestamp (a DateTimeOffset, DateTime or Instant), not an INTEGER", "score")]
     [InlineData("SELECT user, EXTRACT(CENTURY FROM at) AS total FROM events", "EXTRACT takes YEAR, QUARTER, MONTH, WEEK, DAY, DOW, DOY, HOUR, MINUTE or SECOND, not CENTURY", "CENTURY")]
     [InlineData("SELECT user, SUM(at) AS total FROM events GROUP BY user", "SUM needs numbers, not a TIMESTAMP", "at")]
+    [InlineData("SELECT user, score AS total FROM events WHERE user LIKE 'a!b' ESCAPE '!'", "In this LIKE pattern, the escape '!' must be followed by %, _ or itself", "'a!b'")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY user", "ORDER BY needs a LIMIT, as in Beam SQL: a stream has no end to sort up to", "user")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY score LIMIT 3", "ORDER BY names a column of the result, and it has no 'score'; its columns are user, total", "score")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY 3 LIMIT 3", "ORDER BY 3: the result's columns are numbered 1 to 2", "3")]

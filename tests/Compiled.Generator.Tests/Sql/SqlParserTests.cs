@@ -43,6 +43,9 @@ public class SqlParserTests
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 ASC LIMIT 10",
         "SELECT a FROM t UNION ALL SELECT b FROM u UNION ALL SELECT c FROM v ORDER BY a DESC, 2 LIMIT 10")]
     [InlineData(
+        "SELECT a FROM t WHERE a LIKE '5!%' escape '!' AND b NOT LIKE c",
+        "SELECT a FROM t WHERE ((a LIKE '5!%' ESCAPE '!') AND (b NOT LIKE c))")]
+    [InlineData(
         "SELECT extract(hour from ts) AS h FROM t WHERE ts >= timestamp '2017-01-01 01:02:03'",
         "SELECT EXTRACT(HOUR FROM ts) AS h FROM t WHERE (ts >= TIMESTAMP '2017-01-01 01:02:03')")]
     [InlineData(
@@ -117,6 +120,7 @@ public class SqlParserTests
         { "SELECT a FROM t, u", "A list of tables in FROM is a cross join", 15, 1 },
         { "SELECT a FROM t LEFT u", "Expected JOIN after LEFT, found 'u'", 21, 1 },
         { "SELECT a FROM t UNION SELECT b FROM u", "Only UNION ALL is supported", 16, 12 },
+        { "SELECT a FROM t WHERE a LIKE 'x' ESCAPE 'ab'", "Expected one character in quotes after ESCAPE", 40, 4 },
         { "SELECT a FROM t ORDER BY a NULLS LIMIT 2", "Expected FIRST or LAST after NULLS, found the keyword LIMIT", 33, 5 },
         { "SELECT a FROM (t)", "Expected a subquery (SELECT ...) after '(' in FROM, found 't'", 15, 1 },
         { "SELECT a FROM (SELECT b FROM u", "Expected ')' to close the subquery, found the end of the query", 30, 0 },

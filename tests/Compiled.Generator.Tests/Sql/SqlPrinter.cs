@@ -70,7 +70,7 @@ internal static class SqlPrinter
         SqlIsNull n => "(" + Print(n.Operand) + (n.Not ? " IS NOT NULL)" : " IS NULL)"),
         SqlBetween b => "(" + Print(b.Operand) + (b.Not ? " NOT" : string.Empty) + " BETWEEN " + Print(b.Low) + " AND " + Print(b.High) + ")",
         SqlIn i => "(" + Print(i.Operand) + (i.Not ? " NOT" : string.Empty) + " IN (" + string.Join(", ", i.Values.Select(Print)) + "))",
-        SqlLike l => "(" + Print(l.Operand) + (l.Not ? " NOT" : string.Empty) + " LIKE " + Print(l.Pattern) + ")",
+        SqlLike l => "(" + Print(l.Operand) + (l.Not ? " NOT" : string.Empty) + " LIKE " + Print(l.Pattern) + (l.Escape is null ? string.Empty : " ESCAPE " + Print(l.Escape)) + ")",
         SqlInterval i => "INTERVAL '" + i.Value + "' " + i.Unit,
         _ => throw new ArgumentOutOfRangeException(nameof(expr)),
     };

@@ -52,4 +52,29 @@ public class SqlTextFunctionsTests
         Assert.True(SqlFunctions.Like("a%b", "a%b"));
         Assert.False(SqlFunctions.Like("ab", "a"));
     }
+
+    /// <summary>LIKE ... ESCAPE '!' as a regular expression: '!' makes the next %, _ or '!' a plain character.</summary>
+    private static bool EscapedReference(string value, string pattern)
+    {
+        var regex = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            regex.Append(c == '!' ? Regex.Escape(pattern[++i].ToString()) : c == '%' ? ".*" : c == '_' ? "." : Regex.Escape(c.ToString()));
+        }
+
+        return Regex.IsMatch(value, regex.Append(@"\z").ToString(), RegexOptions.Singleline);
+    }
+
+    [Fact(DisplayName = "LIKE with ESCAPE matches as the regular expression; an escape before another character is an error")]
+    public void LikeWithEscapeMatchesAsTheRegularExpression()
+    {
+        var text = Gen.Char["ab%_!"].Array[0, 8].Select(c => new string(c));
+        var piece = Gen.OneOf(Gen.Const("a"), Gen.Const("b"), Gen.Const("%"), Gen.Const("_"), Gen.Const("!%"), Gen.Const("!_"), Gen.Const("!!"));
+        var pattern = piece.Array[0, 5].Select(p => string.Concat(p));
+        Gen.Select(text, pattern).Sample((value, like) => Assert.Equal(EscapedReference(value, like), SqlFunctions.Like(value, like, '!')), iter: 5_000);
+        Assert.True(SqlFunctions.Like("50%", "50!%", '!'));
+        Assert.False(SqlFunctions.Like("500", "50!%", '!'));
+        Assert.Throws<ArgumentException>(() => SqlFunctions.Like("ab", "a!b", '!'));
+    }
 }
