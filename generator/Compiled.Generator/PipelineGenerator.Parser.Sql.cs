@@ -170,9 +170,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                if (earlier.Any(f => string.Equals(f.Name, name, System.StringComparison.OrdinalIgnoreCase)) ||
-                    name.ToUpperInvariant() is "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "UPPER" or "LOWER" or "CHAR_LENGTH" or "CHARACTER_LENGTH" or "ABS" or "MOD" or "COALESCE" or
-                        "EXTRACT" or "TUMBLE" or "HOP" or "SESSION" or "TUMBLE_START" or "TUMBLE_END" or "HOP_START" or "HOP_END" or "SESSION_START" or "SESSION_END")
+                if (earlier.Any(f => string.Equals(f.Name, name, System.StringComparison.OrdinalIgnoreCase)) || SqlBinder.IsBuiltIn(name))
                 {
                     Report(DiagnosticDescriptors.InvalidName, bound["name"]!.Location, "The SQL function name '" + name + "' is taken (by a built-in function or another of the query's); choose another");
                     return null;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -14,6 +15,16 @@ internal sealed record SqlFunctionSymbol(string Name, IMethodSymbol? Method, str
 /// <summary>The query's own functions: scalar functions and aggregates written in C#.</summary>
 internal sealed partial class SqlBinder
 {
+    /// <summary>The functions a query has without being given them (the cases of <c>Call</c> and the aggregates), which a C# function cannot be named.</summary>
+    private static readonly HashSet<string> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "COUNT", "SUM", "AVG", "MIN", "MAX", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "ABS", "MOD", "COALESCE", "EXTRACT",
+        "TUMBLE", "HOP", "SESSION", "TUMBLE_START", "TUMBLE_END", "HOP_START", "HOP_END", "SESSION_START", "SESSION_END",
+    };
+
+    /// <summary>Whether <paramref name="name"/> is a built-in function's (matched without regard to case).</summary>
+    public static bool IsBuiltIn(string name) => BuiltIns.Contains(name);
+
     private SqlFunctionSymbol? UserFunction(string name) =>
         _functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
@@ -67,10 +78,7 @@ internal sealed partial class SqlBinder
         }
 
         var value = "__v" + n;
-        var present = argument.Symbol is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
-            ? nullable.TypeArguments[0]
-            : argument.Symbol?.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-        var input = Convert(argument with { Code = value, Nullable = false, Symbol = present }, function.Input!, function.Name + "'s input", call.Arguments[0].Span);
+        var input = Convert(argument with { Code = value, Nullable = false, Symbol = argument.Symbol is { } symbol ? Underlying(symbol) : null }, function.Input!, function.Name + "'s input", call.Arguments[0].Span);
         var fn = combine.CreateExpression;
 
         // Fields of the group's accumulator (lifted, or filled by one loop over the rows); the function's accumulator
@@ -78,11 +86,8 @@ internal sealed partial class SqlBinder
         var accumulator = Field(scope, combine.AccumulatorType);
         var any = Field(scope, "bool");
         var add = "if (!a." + any + ") { a." + accumulator + " = " + fn + ".CreateAccumulator(); a." + any + " = true; } " + fn + ".AddInput(ref a." + accumulator + ", " + input + ");";
-        scope.Add.Add(argument.Nullable
-            ? "if (" + argument.Code + " is { } " + value + ") { " + add + " }"
-            : "{ var " + value + " = " + argument.Code + "; " + add + " }");
+        scope.Add.Add(EachValue(argument, value, add));
         scope.Merge.Add("if (b." + any + ") { if (a." + any + ") { " + fn + ".MergeAccumulators(ref a." + accumulator + ", b." + accumulator + "); } else { a." + accumulator + " = b." + accumulator + "; a." + any + " = true; } }");
-        var read = scope.Lifted ? Group + ".Value." : "a.";
-        return Classify("(" + read + any + " ? " + fn + ".ExtractOutput(" + read + accumulator + ") : " + fn + ".ExtractOutput(" + fn + ".CreateAccumulator()))", function.Output!);
+        return Classify("(" + ReadField(scope, any) + " ? " + fn + ".ExtractOutput(" + ReadField(scope, accumulator) + ") : " + fn + ".ExtractOutput(" + fn + ".CreateAccumulator()))", function.Output!);
     }
 }

@@ -11,10 +11,8 @@ internal sealed partial class SqlBinder
     private Typed LiftedAggregate(SqlCall call, Typed argument, GroupScope scope, string n)
     {
         var value = "__v" + n;
-        string Each(string body) => argument.Nullable
-            ? "if (" + argument.Code + " is { } " + value + ") { " + body + " }"
-            : "{ var " + value + " = " + argument.Code + "; " + body + " }";
-        string Read(string field) => (scope.Lifted ? Group + ".Value." : "a.") + field;
+        string Each(string body) => EachValue(argument, value, body);
+        string Read(string field) => ReadField(scope, field);
 
         if (call.Name == "COUNT")
         {
@@ -87,4 +85,12 @@ internal sealed partial class SqlBinder
                 throw Fail("Unknown aggregate " + call.Name, call.NameSpan);
         }
     }
+
+    /// <summary>An AddInput step: <paramref name="body"/> with the row's value as <paramref name="value"/>, skipped where it is NULL.</summary>
+    private static string EachValue(Typed argument, string value, string body) => argument.Nullable
+        ? "if (" + argument.Code + " is { } " + value + ") { " + body + " }"
+        : "{ var " + value + " = " + argument.Code + "; " + body + " }";
+
+    /// <summary>A field of the group's accumulator as HAVING and SELECT read it: kv.Value when lifted, else the block's local.</summary>
+    private static string ReadField(GroupScope scope, string field) => (scope.Lifted ? Group + ".Value." : "a.") + field;
 }

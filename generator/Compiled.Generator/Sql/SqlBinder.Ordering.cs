@@ -107,7 +107,7 @@ internal sealed partial class SqlBinder
     {
         const string Functions = "global::Compiled.Sql.SqlFunctions.";
         var nullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-        var underlying = nullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var underlying = Underlying(type);
         if (underlying.SpecialType == SpecialType.System_String)
         {
             return Functions + "CompareStrings(" + a + ", " + b + ")";

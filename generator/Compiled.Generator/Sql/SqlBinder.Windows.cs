@@ -44,20 +44,13 @@ internal sealed partial class SqlBinder
         }
 
         var time = Bind(call.Arguments[0]);
-        var symbol = time.Symbol;
-        var type = symbol is null ? null : symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        if (time.Nullable || type is not ("global::Compiled.Instant" or "global::System.DateTimeOffset" or "global::System.DateTime"))
+        if (time.Nullable || time.Kind != Kind.Timestamp)
         {
             Fail(call.Name + " windows rows by their event time: it needs a time column (an Instant, DateTimeOffset or DateTime that cannot be null), not " +
-                (time.Kind == Kind.Timestamp ? "a " + Display(symbol!) : SqlType(time)), call.Arguments[0].Span);
+                (time.Kind == Kind.Timestamp ? "a " + Display(time.Symbol!) : SqlType(time)), call.Arguments[0].Span);
         }
 
-        var timestamp = type switch
-        {
-            "global::Compiled.Instant" => time.Code,
-            "global::System.DateTimeOffset" => "global::Compiled.Instant.FromDateTimeOffset(" + time.Code + ")",
-            _ => "global::Compiled.Sql.SqlFunctions.ToInstant(" + time.Code + ")",
-        };
+        var timestamp = ToInstant(time.Code);
 
         var first = IntervalMs(call.Arguments[1]);
         var second = intervals == 2 ? IntervalMs(call.Arguments[2]) : first;
@@ -139,8 +132,7 @@ internal sealed partial class SqlBinder
         }
 
         _readsWindow = true;
-        var instant = _compilation.GetTypeByMetadataName("Compiled.Instant")!;
-        return new Typed(Context + ".Window." + (end ? "End" : "Start"), Kind.Timestamp, false, instant);
+        return new Typed(Context + ".Window." + (end ? "End" : "Start"), Kind.Timestamp, false, InstantType);
     }
 
     /// <summary>The conversion of an <c>Instant</c> (a window's start or end) to a DateTimeOffset or DateTime member, or null.</summary>

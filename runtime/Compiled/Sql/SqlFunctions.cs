@@ -101,8 +101,7 @@ public static class SqlFunctions
     /// </summary>
     /// <param name="value">The column's value.</param>
     /// <returns>The instant.</returns>
-    public static Instant ToInstant(DateTime value) =>
-        Instant.FromDateTimeOffset(new DateTimeOffset(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc)));
+    public static Instant ToInstant(DateTime value) => Instant.FromDateTimeOffset(new DateTimeOffset(ToUtc(value)));
 
     /// <summary>A <see cref="DateTimeOffset"/> as an instant, to the millisecond (SQL's TIMESTAMP), for comparing timestamps of two C# types.</summary>
     /// <param name="value">The time.</param>

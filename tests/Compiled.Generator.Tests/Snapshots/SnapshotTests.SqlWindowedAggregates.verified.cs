@@ -51,7 +51,7 @@ namespace Snapshots
         // Sql TUMBLE timestamps (line 15) (compiled from the query, called directly from the fused loop)
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::Compiled.Instant __WithTimestamps2(global::Snapshots.Play row)
-            => global::Compiled.Instant.FromDateTimeOffset(row.At);
+            => global::Compiled.Sql.SqlFunctions.ToInstant(row.At);
 
         // Sql GROUP BY key (line 15) (compiled from the query, called directly from the fused loop)
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
