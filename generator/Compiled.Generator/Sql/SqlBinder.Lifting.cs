@@ -46,6 +46,16 @@ internal sealed partial class SqlBinder
 
                     var average = call.Name == "AVG";
                     var sumType = average && kind is Kind.Int or Kind.Long ? "long" : type;
+                    if (!average && !argument.Nullable)
+                    {
+                        // Every row has a value, and a group has a row: the sum alone, without a count to tell an empty one.
+                        var total = Field(scope, sumType);
+                        string Add(string a, string b) => kind == Kind.Long ? "checked(" + a + " + " + b + ")" : Wrap("(" + a + " + " + b + ")", kind);
+                        scope.Add.Add("a." + total + " = " + Add("a." + total, argument.Code) + ";");
+                        scope.Merge.Add("a." + total + " = " + Add("a." + total, "b." + total) + ";");
+                        return new Typed(Read(total), kind, false);
+                    }
+
                     var sum = Field(scope, sumType);
                     var count = Field(scope, "long");
 

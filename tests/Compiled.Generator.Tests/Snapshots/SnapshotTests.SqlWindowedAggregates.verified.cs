@@ -60,40 +60,40 @@ namespace Snapshots
 
         // Sql HAVING (line 15) (compiled from the query, called directly from the fused loop)
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static bool __Filter6(global::Compiled.KV<string, (long, long, long, long, double, bool)> kv)
+        private static bool __Filter6(global::Compiled.KV<string, (long, long, long, double, bool)> kv)
             => (kv.Value.Item1 > 1);
 
         // Sql SELECT (line 15) (compiled from the query, called directly from the fused loop)
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Snapshots.TeamHour __Map7(global::Compiled.KV<string, (long, long, long, long, double, bool)> kv, global::Compiled.ElementContext context)
-            => new global::Snapshots.TeamHour(Team: kv.Key, Plays: kv.Value.Item2, Total: kv.Value.Item3, Heaviest: (kv.Value.Item6 ? (double?)(kv.Value.Item5) : null), Hour: global::Compiled.Sql.SqlFunctions.ToDateTimeOffset(context.Window.Start));
+        private static global::Snapshots.TeamHour __Map7(global::Compiled.KV<string, (long, long, long, double, bool)> kv, global::Compiled.ElementContext context)
+            => new global::Snapshots.TeamHour(Team: kv.Key, Plays: kv.Value.Item2, Total: kv.Value.Item3, Heaviest: (kv.Value.Item5 ? (double?)(kv.Value.Item4) : null), Hour: global::Compiled.Sql.SqlFunctions.ToDateTimeOffset(context.Window.Start));
 
         #nullable enable
 
         // Sql GROUP BY (line 15): the query's aggregates as one combine function, so each group keeps an accumulator, not its rows,
         // and shards merge accumulators (compiled from the query)
-        private readonly struct __SqlAggregates5 : global::Compiled.ICombineFn<global::Snapshots.Play, (long, long, long, long, double, bool), (long, long, long, long, double, bool)>
+        private readonly struct __SqlAggregates5 : global::Compiled.ICombineFn<global::Snapshots.Play, (long, long, long, double, bool), (long, long, long, double, bool)>
         {
-            public (long, long, long, long, double, bool) CreateAccumulator() => default;
+            public (long, long, long, double, bool) CreateAccumulator() => default;
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public void AddInput(ref (long, long, long, long, double, bool) a, global::Snapshots.Play row)
+            public void AddInput(ref (long, long, long, double, bool) a, global::Snapshots.Play row)
             {
                 a.Item1++;
                 a.Item2++;
-                { var __v3 = unchecked((long)row.Points); a.Item3 = checked(a.Item3 + __v3); a.Item4++; }
-                if (((row.Note is null) ? (double?)(null) : (double?)(row.Weight)) is { } __v4) { a.Item5 = a.Item6 ? global::System.Math.Max(a.Item5, __v4) : __v4; a.Item6 = true; }
+                a.Item3 = checked(a.Item3 + unchecked((long)row.Points));
+                if (((row.Note is null) ? (double?)(null) : (double?)(row.Weight)) is { } __v4) { a.Item4 = a.Item5 ? global::System.Math.Max(a.Item4, __v4) : __v4; a.Item5 = true; }
             }
 
-            public void MergeAccumulators(ref (long, long, long, long, double, bool) a, (long, long, long, long, double, bool) b)
+            public void MergeAccumulators(ref (long, long, long, double, bool) a, (long, long, long, double, bool) b)
             {
                 a.Item1 += b.Item1;
                 a.Item2 += b.Item2;
-                if (b.Item4 > 0) { a.Item3 = checked(a.Item3 + b.Item3); a.Item4 += b.Item4; }
-                if (b.Item6) { a.Item5 = a.Item6 ? global::System.Math.Max(a.Item5, b.Item5) : b.Item5; a.Item6 = true; }
+                a.Item3 = checked(a.Item3 + b.Item3);
+                if (b.Item5) { a.Item4 = a.Item5 ? global::System.Math.Max(a.Item4, b.Item4) : b.Item4; a.Item5 = true; }
             }
 
-            public (long, long, long, long, double, bool) ExtractOutput((long, long, long, long, double, bool) a) => a;
+            public (long, long, long, double, bool) ExtractOutput((long, long, long, double, bool) a) => a;
         }
 
         /// <summary>
@@ -148,14 +148,14 @@ namespace Snapshots
             private global::Snapshots.HourlyTeams.__SqlAggregates5 _fn5;
             //   Windowed: the state above is kept per window, in a map from window to state; a window's entry is
             //   emitted and removed when the watermark passes the end of the window.
-            private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>> _wstate5 = new();
+            private readonly global::System.Collections.Generic.Dictionary<global::Compiled.BoundedWindow, global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>> _wstate5 = new();
             private global::Compiled.Instant _wm5 = global::Compiled.Instant.MinValue; // this transform's input watermark
             private global::Compiled.Instant _nextEnd5 = global::Compiled.Instant.MaxValue; // the earliest end of a live window: nothing fires before it
             //   The maps of the last windows used, by window start (consecutive elements mostly share windows), and the
             //   cleared maps of emitted windows, reused for new ones: steady state allocates nothing.
             private readonly long[] _cacheW5 = new long[8]; // window starts (one size per transform)
-            private readonly global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>?[] _cacheS5 = new global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>?[8];
-            private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>> _pool5 = new();
+            private readonly global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[] _cacheS5 = new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[8];
+            private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>> _pool5 = new();
             private long __stateSize5; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
@@ -172,7 +172,7 @@ namespace Snapshots
             private int __shard;
             private Runner<THourly>[]? __peers;
             private global::Compiled.Parallel.ShardGroup? __group;
-            private global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, (long, long, long, long, double, bool) Value)>[]? __outbox5;
+            private global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, (long, long, long, double, bool) Value)>[]? __outbox5;
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(THourly hourly)
@@ -203,7 +203,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x297129D5ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Play, global::Snapshots.HourlyTeams.PipelineCoders.PlayCoder>).FormatVersion), default(global::Compiled.Coders.ValueTupleCoder<long, long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).FormatVersion);
+            public ulong StateFingerprint => (0x900DDA19ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Play, global::Snapshots.HourlyTeams.PipelineCoders.PlayCoder>).FormatVersion), default(global::Compiled.Coders.ValueTupleCoder<long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -324,7 +324,7 @@ namespace Snapshots
                     foreach (var entry in window.Value)
                     {
                         default(global::Compiled.Coders.StringCoder).Encode(ref writer, entry.Key);
-                        default(global::Compiled.Coders.ValueTupleCoder<long, long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).Encode(ref writer, entry.Value);
+                        default(global::Compiled.Coders.ValueTupleCoder<long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).Encode(ref writer, entry.Value);
                     }
                 }
             }
@@ -343,11 +343,11 @@ namespace Snapshots
                 for (var windows = reader.ReadLength(); windows > 0; windows--)
                 {
                     var window = default(global::Compiled.Coders.BoundedWindowCoder).Decode(ref reader)!;
-                    var inner = new global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>();
+                    var inner = new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>();
                     for (var count = reader.ReadLength(); count > 0; count--)
                     {
                         var key = default(global::Compiled.Coders.StringCoder).Decode(ref reader)!; // keys of a state map are never null
-                        inner.Add(key, default(global::Compiled.Coders.ValueTupleCoder<long, long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).Decode(ref reader)!);
+                        inner.Add(key, default(global::Compiled.Coders.ValueTupleCoder<long, long, long, double, bool, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.Int64Coder, global::Compiled.Coders.DoubleCoder, global::Compiled.Coders.BooleanCoder>).Decode(ref reader)!);
                     }
                     _wstate5.Add(window, inner);
                 }
@@ -551,7 +551,7 @@ namespace Snapshots
                 _nextEnd5 = first ? from._nextEnd5 : global::Compiled.Instant.Min(_nextEnd5, from._nextEnd5);
                 foreach (var window in from._wstate5)
                 {
-                    global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>? inner = null;
+                    global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>? inner = null;
                     foreach (var entry in window.Value)
                     {
                         if (__ShardOf5(entry.Key) == __streamShard)
@@ -563,11 +563,11 @@ namespace Snapshots
             }
 
             /// <summary>The map of #5 for a window, made when the window has none yet.</summary>
-            private global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)> __WindowMap5(global::Compiled.BoundedWindow window)
+            private global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)> __WindowMap5(global::Compiled.BoundedWindow window)
             {
                 if (!_wstate5.TryGetValue(window, out var inner))
                 {
-                    inner = new global::System.Collections.Generic.Dictionary<string, (long, long, long, long, double, bool)>();
+                    inner = new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>();
                     _wstate5.Add(window, inner);
                 }
                 return inner;
@@ -1070,7 +1070,7 @@ namespace Snapshots
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
                                 foreach (var pe5 in fs5!)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
                                 }
                             }
                             else
@@ -1211,7 +1211,7 @@ namespace Snapshots
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
                                 foreach (var pe5 in fs5!)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
                                 }
                             }
                             else
@@ -1316,7 +1316,7 @@ namespace Snapshots
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
                                 foreach (var pe5 in fs5!)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
                                 }
                             }
                             else
@@ -1345,7 +1345,7 @@ namespace Snapshots
             }
 
             /// <summary>On a shard of #5 Sql GROUP BY (line 15): a sender's accumulator of a key in a window, merged into this shard's.</summary>
-            private void __MergePartial5(global::Compiled.KV<string, (long, long, long, long, double, bool)> partial, global::Compiled.BoundedWindow window)
+            private void __MergePartial5(global::Compiled.KV<string, (long, long, long, double, bool)> partial, global::Compiled.BoundedWindow window)
             {
                 if (window.MaxTimestamp < _wm5)
                 {
@@ -1458,7 +1458,7 @@ namespace Snapshots
                 // A window that no other shard holds stays here whole: every element of it was read here, so its panes are complete.
                 __group!.SignalAndWait(); // every shard's windows are in place: none is added or removed before the merge below
                 // Ship: this shard's part of every window that another shard holds too, for each key another shard owns.
-                var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, (long, long, long, long, double, bool) Value)>[peers.Length];
+                var outbox = new global::System.Collections.Generic.List<(global::Compiled.BoundedWindow Window, string Key, (long, long, long, double, bool) Value)>[peers.Length];
                 for (var s = 0; s < outbox.Length; s++)
                 {
                     outbox[s] = new();
@@ -1533,13 +1533,13 @@ namespace Snapshots
             }
 
             /// <summary>One result of #5 Sql GROUP BY (line 15) through the rest of its stage; a failure loses this result only.</summary>
-            private void __Result5(global::System.Collections.Generic.KeyValuePair<string, (long, long, long, long, double, bool)> e5, global::Compiled.Instant rts5, global::Compiled.BoundedWindow rw5)
+            private void __Result5(global::System.Collections.Generic.KeyValuePair<string, (long, long, long, double, bool)> e5, global::Compiled.Instant rts5, global::Compiled.BoundedWindow rw5)
             {
-                global::Compiled.KV<string, (long, long, long, long, double, bool)> v5 = default!;
+                global::Compiled.KV<string, (long, long, long, double, bool)> v5 = default!;
                 var ok5 = true;
                 try
                 {
-                    v5 = new global::Compiled.KV<string, (long, long, long, long, double, bool)>(e5.Key, _fn5.ExtractOutput(e5.Value));
+                    v5 = new global::Compiled.KV<string, (long, long, long, double, bool)>(e5.Key, _fn5.ExtractOutput(e5.Value));
                 }
                 catch (global::System.Exception ex)
                 {
@@ -1583,7 +1583,7 @@ namespace Snapshots
             }
 
             /// <summary>Finds the transform that throws on a value fired by #5 Sql GROUP BY (line 15): its id, or -1.</summary>
-            private int __ProbeFrom5(global::Compiled.KV<string, (long, long, long, long, double, bool)> value, global::Compiled.Instant timestamp)
+            private int __ProbeFrom5(global::Compiled.KV<string, (long, long, long, double, bool)> value, global::Compiled.Instant timestamp)
             {
                 __probe = -1;
                 __probeCombine = -1;
@@ -1598,7 +1598,7 @@ namespace Snapshots
                 return __probe >= 0 ? __probe : __probeCombine;
             }
 
-            private void __ProbeFrom5Body(global::Compiled.KV<string, (long, long, long, long, double, bool)> value, global::Compiled.Instant timestamp)
+            private void __ProbeFrom5Body(global::Compiled.KV<string, (long, long, long, double, bool)> value, global::Compiled.Instant timestamp)
             {
                 {
                     bool pv6;
@@ -1954,7 +1954,7 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.KV<string, (long, long, long, long, double, bool)> P0; // #5 Sql GROUP BY (line 15), a sender's accumulator of a key in a window
+            public global::Compiled.KV<string, (long, long, long, double, bool)> P0; // #5 Sql GROUP BY (line 15), a sender's accumulator of a key in a window
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
 
