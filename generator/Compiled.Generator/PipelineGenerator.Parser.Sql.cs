@@ -245,6 +245,11 @@ public sealed partial class PipelineGenerator
                 var elementType = Fq(table.ElementType);
                 at = number.Length == 0 ? at : " (SELECT" + number + ", " + at.Substring(2);
                 var port = ports[binding.Table];
+                if (binding.Eager is { } eager && EagerAggregationApplies(binding, eager, ports))
+                {
+                    return BuildEagerAggregation(binding, eager, tables, ports, rowType, at);
+                }
+
                 foreach (var join in binding.Joins)
                 {
                     // A join (Beam SQL's BeamCoGBKJoinRel): both tables keyed by their side of ON, grouped together per key
@@ -277,18 +282,8 @@ public sealed partial class PipelineGenerator
                     }
 
                     var grouped = AddTransform(TransformKind.CoGroupByKey, inputs, leftKeyed, new[] { cogrouped }, "Sql JOIN" + at);
-                    var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + (join.Kind switch { SqlJoinKind.Left => "LEFT JOIN", SqlJoinKind.Right => "RIGHT JOIN", SqlJoinKind.Full => "FULL JOIN", _ => "JOIN" }) + " rows" + at, function: new FunctionSpec
-                    {
-                        Parameters = new[]
-                        {
-                            new ParameterSpec(SqlBinder.Group, cogrouped, null),
-                            new ParameterSpec(SqlBinder.Output, "global::Compiled.IEmitter<" + join.RowType + ">", join.RowType),
-                        }.ToEquatableArray(),
-                        ReturnType = "void",
-                        Body = join.Body,
-                        LanesWhyNot = "it pairs the rows of a join",
-                        FromSql = true,
-                    });
+                    var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { join.RowType }, "Sql " + JoinName(join.Kind) + " rows" + at,
+                        function: PairingFunction(cogrouped, join.RowType, join.Body));
                     port = new PortRef(paired, 0);
                     elementType = join.RowType;
                 }
@@ -301,73 +296,169 @@ public sealed partial class PipelineGenerator
 
                 if (binding.Grouping is { } grouping)
                 {
-                    // GROUP BY: each row keyed, grouped (per window, under the input's windowing and triggers, as Beam SQL
-                    // groups), then per group HAVING and the result row, each computing its aggregates over the group's rows.
-                    if (grouping.Window is { } window)
-                    {
-                        // A window function (Beam SQL's BeamAggregationRel): each row re-timed by its time column, with any
-                        // skew, then windowed; the input's trigger, lateness and accumulation stay, as Window.into keeps them.
-                        var timed = AddTransform(TransformKind.WithTimestamps, new[] { port }, elementType, new[] { elementType }, "Sql " + window.Function + " timestamps" + at,
-                            function: SqlFunction(elementType, "global::Compiled.Instant", window.TimestampCode));
-                        _transforms[timed] = _transforms[timed] with { AnySkew = true };
-                        var spec = (_transforms[timed].OutputWindowing ?? new WindowSpec(window.Kind, 0, 0, 0)) with
-                        {
-                            Kind = window.Kind,
-                            SizeMs = window.SizeMs,
-                            PeriodMs = window.PeriodMs,
-                            OffsetMs = 0,
-                            CustomType = null,
-                            CustomMerging = false,
-                            SizeOption = null,
-                            SizeOptionParameter = null,
-                            AlreadyMerged = false,
-                        };
-                        var windowed = AddTransform(TransformKind.Window, new[] { new PortRef(timed, 0) }, elementType, new[] { elementType }, "Sql " + window.Function + " window " + spec.Describe() + at, windowing: spec);
-                        port = new PortRef(windowed, 0);
-                    }
-
-                    var keyed = "global::Compiled.KV<" + grouping.KeyType + ", " + elementType + ">";
-                    var keys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { keyed }, "Sql GROUP BY key" + at,
-                        function: SqlFunction(elementType, keyed, "global::Compiled.KV.Of<" + grouping.KeyType + ", " + elementType + ">(" + grouping.KeyCode + ", " + SqlBinder.Row + ")"));
-                    string groupType;
-                    if (grouping.Lift is { } lift)
-                    {
-                        // The aggregates as one combine function, a struct the emitter writes: each group is an accumulator,
-                        // combined where the rows are (before an exchange) and merged after, as CombinePerKey lifts a combine.
-                        groupType = "global::Compiled.KV<" + grouping.KeyType + ", " + lift.AccumulatorType + ">";
-                        var name = "__SqlAggregates" + _transforms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        var fnType = Fq(_context.TargetSymbol as INamedTypeSymbol ?? throw new System.InvalidOperationException("a pipeline is a type")) + "." + name;
-                        var combine = new CombineFnSpec(fnType, "default(" + fnType + ")", elementType, lift.AccumulatorType, lift.AccumulatorType)
-                        {
-                            Sql = new SqlCombineSpec(name, "Sql GROUP BY" + at, lift.AddBody, lift.MergeBody),
-                        };
-                        var combined = AddTransform(TransformKind.CombinePerKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at, combine: combine);
-                        port = new PortRef(combined, 0);
-                    }
-                    else
-                    {
-                        groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
-                        var groups = AddTransform(TransformKind.GroupByKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at);
-                        port = new PortRef(groups, 0);
-                    }
-
-                    if (grouping.Having is not null)
-                    {
-                        var having = AddTransform(TransformKind.Filter, new[] { port }, groupType, new[] { groupType }, "Sql HAVING" + at, function: SqlFunction(groupType, "bool", grouping.Having, SqlBinder.Group));
-                        port = new PortRef(having, 0);
-                    }
-
-                    var select = AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at,
-                        function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group, grouping.ReadsWindow));
-                    if (grouping.ReadsWindow)
-                    {
-                        _transforms[select] = _transforms[select] with { ReadsContext = true };
-                    }
-
-                    return select;
+                    return BuildGrouping(grouping, port, elementType, rowType, at);
                 }
 
                 return AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select));
+            }
+
+            /// <summary>
+            /// Whether a grouped join's eager plan may be used: the aggregated table is windowed as the other table, by a
+            /// window function that does not merge (sessions merge per key, and the other side's rows are keyed apart),
+            /// and fires each window once (the default trigger, no allowed lateness, discarding), so that its accumulator per
+            /// key and window is final when it meets the other side. Else the plain plan (which reports what a join refuses).
+            /// </summary>
+            private bool EagerAggregationApplies(SqlBinding binding, SqlEagerAggregation eager, List<PortRef> ports)
+            {
+                var join = binding.Joins[0];
+                var aggregated = _transforms[(eager.AggregatesLeft ? ports[binding.Table] : ports[join.Right]).Node].OutputWindowing;
+                var other = _transforms[(eager.AggregatesLeft ? ports[join.Right] : ports[binding.Table]).Node].OutputWindowing;
+                return Equals(aggregated, other) &&
+                    (aggregated is null || (!aggregated.HasMergingFn && aggregated.TriggerCode is null && aggregated.LatenessMs == 0 && !aggregated.Accumulating));
+            }
+
+            /// <summary>
+            /// A grouped join planned eagerly (see <see cref="SqlEagerAggregation"/>): the aggregated table's rows filtered,
+            /// keyed by the join key and combined per key and window; the other table keyed; the accumulators and those rows
+            /// grouped together per key and window and paired; the pairs filtered by the rest of WHERE, then grouped, each
+            /// group merging the accumulators of its pairs.
+            /// </summary>
+            private int BuildEagerAggregation(SqlBinding binding, SqlEagerAggregation eager, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, string at)
+            {
+                var join = binding.Joins[0];
+                var (aggregatedIndex, otherIndex) = eager.AggregatesLeft ? (binding.Table, join.Right) : (join.Right, binding.Table);
+                var (aggregatedName, otherName) = eager.AggregatesLeft ? (join.LeftName, join.RightName) : (join.RightName, join.LeftName);
+                var aggregatedType = Fq(tables[aggregatedIndex].ElementType);
+                var otherType = Fq(tables[otherIndex].ElementType);
+                var port = ports[aggregatedIndex];
+                if (eager.PreWhere is not null)
+                {
+                    port = new PortRef(AddTransform(TransformKind.Filter, new[] { port }, aggregatedType, new[] { aggregatedType }, "Sql WHERE " + aggregatedName + at,
+                        function: SqlFunction(aggregatedType, "bool", eager.PreWhere)), 0);
+                }
+
+                var keyed = "global::Compiled.KV<" + join.KeyType + ", " + aggregatedType + ">";
+                var keys = AddTransform(TransformKind.Map, new[] { port }, aggregatedType, new[] { keyed }, "Sql JOIN key " + aggregatedName + at,
+                    function: SqlFunction(aggregatedType, keyed, "new " + keyed + "(" + eager.AggregatedKey + ", " + SqlBinder.Row + ")"));
+                var accumulator = eager.PreLift.AccumulatorType;
+                var combinedType = "global::Compiled.KV<" + join.KeyType + ", " + accumulator + ">";
+                var name = "__SqlAggregates" + _transforms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var label = "Sql GROUP BY, aggregated per join key before the join" + at;
+                var combined = AddTransform(TransformKind.CombinePerKey, new[] { new PortRef(keys, 0) }, keyed, new[] { combinedType }, label,
+                    combine: SqlCombine(name, label, aggregatedType, accumulator, eager.PreLift));
+                var otherKeyed = "global::Compiled.KV<" + join.KeyType + ", " + otherType + ">";
+                var otherKeys = AddTransform(TransformKind.Map, new[] { ports[otherIndex] }, otherType, new[] { otherKeyed }, "Sql JOIN key " + otherName + at,
+                    function: SqlFunction(otherType, otherKeyed, "new " + otherKeyed + "(" + eager.OtherKey + ", " + SqlBinder.Row + ")"));
+                var (first, second) = eager.AggregatesLeft ? (accumulator, otherType) : (otherType, accumulator);
+                var cogrouped = "global::Compiled.KV<" + join.KeyType + ", global::Compiled.CoGbkResult<" + first + ", " + second + ">>";
+                var inputs = eager.AggregatesLeft ? new[] { new PortRef(combined, 0), new PortRef(otherKeys, 0) } : new[] { new PortRef(otherKeys, 0), new PortRef(combined, 0) };
+                var grouped = AddTransform(TransformKind.CoGroupByKey, inputs, eager.AggregatesLeft ? combinedType : otherKeyed, new[] { cogrouped }, "Sql JOIN" + at);
+                var paired = AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { eager.RowType }, "Sql " + JoinName(join.Kind) + " accumulators" + at,
+                    function: PairingFunction(cogrouped, eager.RowType, eager.Body));
+                port = new PortRef(paired, 0);
+                if (eager.PostWhere is not null)
+                {
+                    port = new PortRef(AddTransform(TransformKind.Filter, new[] { port }, eager.RowType, new[] { eager.RowType }, "Sql WHERE" + at, function: SqlFunction(eager.RowType, "bool", eager.PostWhere)), 0);
+                }
+
+                return BuildGrouping(eager.Grouping, port, eager.RowType, rowType, at);
+            }
+
+            private static string JoinName(SqlJoinKind kind) => kind switch
+            {
+                SqlJoinKind.Left => "LEFT JOIN",
+                SqlJoinKind.Right => "RIGHT JOIN",
+                SqlJoinKind.Full => "FULL JOIN",
+                _ => "JOIN",
+            };
+
+            /// <summary>A join's pairing block as a FlatMap's function: the key's group of both sides, and the emitter of joined rows.</summary>
+            private static FunctionSpec PairingFunction(string cogrouped, string rowType, string body) => new()
+            {
+                Parameters = new[]
+                {
+                    new ParameterSpec(SqlBinder.Group, cogrouped, null),
+                    new ParameterSpec(SqlBinder.Output, "global::Compiled.IEmitter<" + rowType + ">", rowType),
+                }.ToEquatableArray(),
+                ReturnType = "void",
+                Body = body,
+                LanesWhyNot = "it pairs the rows of a join",
+                FromSql = true,
+            };
+
+            /// <summary>A query's aggregates as a combine function, a struct the emitter writes (named <paramref name="name"/> in the pipeline class).</summary>
+            private CombineFnSpec SqlCombine(string name, string label, string inputType, string accumulator, SqlLift lift)
+            {
+                var fnType = Fq(_context.TargetSymbol as INamedTypeSymbol ?? throw new System.InvalidOperationException("a pipeline is a type")) + "." + name;
+                return new CombineFnSpec(fnType, "default(" + fnType + ")", inputType, accumulator, accumulator)
+                {
+                    Sql = new SqlCombineSpec(name, label, lift.AddBody, lift.MergeBody),
+                };
+            }
+
+            /// <summary>GROUP BY over the rows at <paramref name="port"/>: the id of the transform that builds the result rows.</summary>
+            private int BuildGrouping(SqlGrouping grouping, PortRef port, string elementType, ITypeSymbol rowType, string at)
+            {
+                // GROUP BY: each row keyed, grouped (per window, under the input's windowing and triggers, as Beam SQL
+                // groups), then per group HAVING and the result row, each computing its aggregates over the group's rows.
+                if (grouping.Window is { } window)
+                {
+                    // A window function (Beam SQL's BeamAggregationRel): each row re-timed by its time column, with any
+                    // skew, then windowed; the input's trigger, lateness and accumulation stay, as Window.into keeps them.
+                    var timed = AddTransform(TransformKind.WithTimestamps, new[] { port }, elementType, new[] { elementType }, "Sql " + window.Function + " timestamps" + at,
+                        function: SqlFunction(elementType, "global::Compiled.Instant", window.TimestampCode));
+                    _transforms[timed] = _transforms[timed] with { AnySkew = true };
+                    var spec = (_transforms[timed].OutputWindowing ?? new WindowSpec(window.Kind, 0, 0, 0)) with
+                    {
+                        Kind = window.Kind,
+                        SizeMs = window.SizeMs,
+                        PeriodMs = window.PeriodMs,
+                        OffsetMs = 0,
+                        CustomType = null,
+                        CustomMerging = false,
+                        SizeOption = null,
+                        SizeOptionParameter = null,
+                        AlreadyMerged = false,
+                    };
+                    var windowed = AddTransform(TransformKind.Window, new[] { new PortRef(timed, 0) }, elementType, new[] { elementType }, "Sql " + window.Function + " window " + spec.Describe() + at, windowing: spec);
+                    port = new PortRef(windowed, 0);
+                }
+
+                var keyed = "global::Compiled.KV<" + grouping.KeyType + ", " + elementType + ">";
+                var keys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { keyed }, "Sql GROUP BY key" + at,
+                    function: SqlFunction(elementType, keyed, "global::Compiled.KV.Of<" + grouping.KeyType + ", " + elementType + ">(" + grouping.KeyCode + ", " + SqlBinder.Row + ")"));
+                string groupType;
+                if (grouping.Lift is { } lift)
+                {
+                    // The aggregates as one combine function, a struct the emitter writes: each group is an accumulator,
+                    // combined where the rows are (before an exchange) and merged after, as CombinePerKey lifts a combine.
+                    groupType = "global::Compiled.KV<" + grouping.KeyType + ", " + lift.AccumulatorType + ">";
+                    var name = "__SqlAggregates" + _transforms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var combined = AddTransform(TransformKind.CombinePerKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at,
+                        combine: SqlCombine(name, "Sql GROUP BY" + at, elementType, lift.AccumulatorType, lift));
+                    port = new PortRef(combined, 0);
+                }
+                else
+                {
+                    groupType = "global::Compiled.KV<" + grouping.KeyType + ", global::System.Collections.Generic.IReadOnlyList<" + elementType + ">>";
+                    var groups = AddTransform(TransformKind.GroupByKey, new[] { new PortRef(keys, 0) }, keyed, new[] { groupType }, "Sql GROUP BY" + at);
+                    port = new PortRef(groups, 0);
+                }
+
+                if (grouping.Having is not null)
+                {
+                    var having = AddTransform(TransformKind.Filter, new[] { port }, groupType, new[] { groupType }, "Sql HAVING" + at, function: SqlFunction(groupType, "bool", grouping.Having, SqlBinder.Group));
+                    port = new PortRef(having, 0);
+                }
+
+                var select = AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at,
+                    function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group, grouping.ReadsWindow));
+                if (grouping.ReadsWindow)
+                {
+                    _transforms[select] = _transforms[select] with { ReadsContext = true };
+                }
+
+                return select;
             }
 
             private static FunctionSpec SqlFunction(string parameterType, string returnType, string body, string parameter = SqlBinder.Row, bool readsContext = false) => new()

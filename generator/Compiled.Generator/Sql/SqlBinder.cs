@@ -34,6 +34,12 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
     /// <summary>For a join: each step, from the left (how the rows so far and the next table are keyed and paired); WHERE and the rest then read the joined rows.</summary>
     public IReadOnlyList<SqlJoinPlan> Joins { get; init; } = Array.Empty<SqlJoinPlan>();
 
+    /// <summary>
+    /// For a grouped join of two tables whose aggregates read one of them: the plan that aggregates that table before the
+    /// join (used where its windowing allows; else the plain plan of <see cref="Joins"/> and <see cref="Grouping"/>).
+    /// </summary>
+    public SqlEagerAggregation? Eager { get; init; }
+
     /// <summary>For UNION ALL: the other SELECTs, each bound on its own; the rows of all are one collection (a Flatten).</summary>
     public EquatableArray<SqlBinding> Unioned { get; init; } = EquatableArray<SqlBinding>.Empty;
 
@@ -218,7 +224,14 @@ internal sealed partial class SqlBinder
         // Aggregates without GROUP BY (or HAVING alone) make the whole table one group, per window.
         if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
         {
-            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null) { Grouping = BindGrouping(select), Joins = joins, Span = select.Span };
+            var grouping = BindGrouping(select);
+            return new SqlBinding(_sources[0].Table.Index, where, string.Empty, null)
+            {
+                Grouping = grouping,
+                Joins = joins,
+                Eager = joins.Count == 1 ? BindEagerAggregation(select, joins[0], grouping) : null,
+                Span = select.Span,
+            };
         }
 
         return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Joins = joins, Span = select.Span };
