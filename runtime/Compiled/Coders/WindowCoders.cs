@@ -165,12 +165,14 @@ public readonly struct TopAccumulatorCoder<T, TCoder> : ICoder<TopAccumulator<T>
             throw new CoderException("A top accumulator keeps at most " + maxCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements, a positive number, and no more: " + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " are announced.");
         }
 
-        var accumulator = new TopAccumulator<T>(maxCount, smallest);
+        // As written, in heap order: the heap was built by an order a checkpoint does not hold (a comparer), which the
+        // combine function gives it back before it is used.
+        var kept = new T[count];
         for (var i = 0; i < count; i++)
         {
-            accumulator.Add(default(TCoder).Decode(ref reader));
+            kept[i] = default(TCoder).Decode(ref reader);
         }
 
-        return accumulator;
+        return TopAccumulator<T>.Restore(maxCount, smallest, kept);
     }
 }

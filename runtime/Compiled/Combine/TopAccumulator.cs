@@ -19,9 +19,13 @@ public sealed class TopAccumulator<T>
 {
     private const int InitialCapacity = 16;
 
-    private readonly IComparer<T>? _comparer;
+    private IComparer<T>? _comparer;
     private T[] _heap;
     private int _count;
+
+    // Read from a checkpoint: the heap is as it was written, and the order it was built with is not known yet (a
+    // comparer is not encoded); the combine function that owns it hands it over (Adopt) before it is used.
+    private bool _restored;
 
     /// <summary>Creates an empty accumulator.</summary>
     /// <param name="maxCount">How many elements to keep; greater than zero.</param>
@@ -76,8 +80,28 @@ public sealed class TopAccumulator<T>
         }
     }
 
-    /// <summary>The kept elements in heap order (the worst first), for <see cref="Coders.TopAccumulatorCoder{T, TCoder}"/>: adding them in this order to an empty accumulator rebuilds the same heap.</summary>
+    /// <summary>The kept elements in heap order (the worst first), for <see cref="Coders.TopAccumulatorCoder{T, TCoder}"/>, which restores them as they are (<see cref="Restore"/>).</summary>
     internal ReadOnlySpan<T> KeptInHeapOrder => _heap.AsSpan(0, _count);
+
+    /// <summary>
+    /// An accumulator read from a checkpoint: <paramref name="heapOrder"/> as <see cref="KeptInHeapOrder"/> wrote it (a heap
+    /// under the order it was built with, which is not encoded), to be ordered again by <see cref="Adopt"/>.
+    /// </summary>
+    internal static TopAccumulator<T> Restore(int maxCount, bool smallest, T[] heapOrder) =>
+        new(maxCount, smallest, null) { _heap = heapOrder, _count = heapOrder.Length, _restored = true };
+
+    /// <summary>
+    /// Gives a restored accumulator its order, <paramref name="comparer"/> (the combine function's): a checkpoint does not
+    /// encode comparers. No effect on an accumulator that has its order.
+    /// </summary>
+    internal void Adopt(IComparer<T>? comparer)
+    {
+        if (_restored)
+        {
+            _comparer = comparer;
+            _restored = false;
+        }
+    }
 
     /// <summary>Offers every element kept by <paramref name="other"/> (which is left unchanged).</summary>
     /// <exception cref="ArgumentException">The accumulators keep opposite ends of the order.</exception>

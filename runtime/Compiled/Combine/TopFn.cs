@@ -63,11 +63,24 @@ public readonly struct TopFn<T> : ICombineFn<T, TopAccumulator<T>, IReadOnlyList
     }
 
     /// <summary>Offers <paramref name="input"/> to the heap.</summary>
-    public void AddInput(ref TopAccumulator<T> accumulator, T input) => accumulator.Add(input);
+    public void AddInput(ref TopAccumulator<T> accumulator, T input)
+    {
+        accumulator.Adopt(Comparer); // one read from a checkpoint gets its order back
+        accumulator.Add(input);
+    }
 
     /// <summary>Offers the elements kept by <paramref name="other"/>.</summary>
-    public void MergeAccumulators(ref TopAccumulator<T> accumulator, TopAccumulator<T> other) => accumulator.Merge(other);
+    public void MergeAccumulators(ref TopAccumulator<T> accumulator, TopAccumulator<T> other)
+    {
+        accumulator.Adopt(Comparer);
+        other.Adopt(Comparer);
+        accumulator.Merge(other);
+    }
 
     /// <summary>The kept elements, best first.</summary>
-    public IReadOnlyList<T> ExtractOutput(TopAccumulator<T> accumulator) => accumulator.ToSortedArray();
+    public IReadOnlyList<T> ExtractOutput(TopAccumulator<T> accumulator)
+    {
+        accumulator.Adopt(Comparer);
+        return accumulator.ToSortedArray();
+    }
 }

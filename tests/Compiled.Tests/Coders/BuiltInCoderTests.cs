@@ -115,6 +115,38 @@ public sealed class BuiltInCoderTests
             (a, b) => a.Sum.Equals(b.Sum) && a.Count == b.Count);
     }
 
+    [Fact(DisplayName = "A top accumulator ordered by a comparer, read back from its coder, goes on in that order once its TopFn adds to it, merges or extracts")]
+    public void ATopAccumulatorGetsItsComparerBack() => Gen.Select(Gen.Int[1, 8], Gen.Bool, Gen.String[0, 4].Array[0, 30], Gen.String[0, 4].Array[0, 30]).Sample((max, smallest, before, after) =>
+    {
+        // Ordered by length, then by the reversed text: no element type's default order (strings compare otherwise).
+        var comparer = Comparer<string>.Create((x, y) => x.Length != y.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(new string(x.Reverse().ToArray()), new string(y.Reverse().ToArray())));
+        var fn = new TopFn<string>(max, smallest, comparer);
+        var whole = fn.CreateAccumulator();
+        var first = fn.CreateAccumulator();
+        foreach (var item in before)
+        {
+            fn.AddInput(ref whole, item);
+            fn.AddInput(ref first, item);
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new CoderWriter(buffer);
+        default(TopAccumulatorCoder<string, StringCoder>).Encode(ref writer, first);
+        writer.Flush();
+        var reader = new CoderReader(buffer.WrittenSpan);
+        var restored = default(TopAccumulatorCoder<string, StringCoder>).Decode(ref reader)!;
+        var merged = fn.CreateAccumulator();
+        foreach (var item in after)
+        {
+            fn.AddInput(ref whole, item);
+            fn.AddInput(ref restored, item);
+        }
+
+        fn.MergeAccumulators(ref merged, restored);
+        Assert.Equal(fn.ExtractOutput(whole).Select(s => s.Length), fn.ExtractOutput(restored).Select(s => s.Length));
+        Assert.Equal(fn.ExtractOutput(whole).Select(s => s.Length), fn.ExtractOutput(merged).Select(s => s.Length));
+    });
+
     [Fact]
     public void TheCanonicalEncodingWritesEqualValuesWithEqualBytes()
     {
