@@ -31,6 +31,36 @@ public sealed partial class PipelineGenerator
                 _spec.OptionsType is null ? string.Empty : OptionsArgument + (more ? ", " : string.Empty);
 
             /// <summary>The combine functions compiled from SQL queries' aggregates, each a struct the runner calls directly.</summary>
+            /// <summary>The result row types of the pipeline's queries that the generator declares: positional records.</summary>
+            private void WriteSqlRows(SourceWriter w)
+            {
+                if (_spec.SqlRows.Count == 0)
+                {
+                    return;
+                }
+
+                w.Line("#nullable enable");
+                foreach (var row in _spec.SqlRows)
+                {
+                    w.Line("/// <summary>A result row of the query below, declared by the generator: a member per column, in order.</summary>");
+                    w.Line("/// <remarks>");
+                    w.Line("/// <code>");
+                    foreach (var line in row.Query.Trim().Split('\n'))
+                    {
+                        w.Line("/// " + System.Security.SecurityElement.Escape(line.TrimEnd('\r')));
+                    }
+
+                    w.Line("/// </code>");
+                    w.Line("/// </remarks>");
+                    w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Compiled.Generator\", \"0.1.0\")]");
+                    w.Line((_spec.SurfaceIsInternal ? "internal" : "public") + " sealed partial record " + row.Name + "(" + string.Join(", ", row.Columns.Select(c => c.Type + " " + c.Name)) + ");");
+                    w.Line();
+                }
+
+                w.Line("#nullable restore");
+                w.Line();
+            }
+
             private void WriteSqlCombines(SourceWriter w)
             {
                 foreach (var t in _t.Where(t => t.Combine?.Sql is not null))

@@ -129,6 +129,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Open("partial " + _spec.TypeKeyword + " " + _spec.ClassName);
+                WriteSqlRows(w);
                 WritePlanMembers(w);
                 WriteFunctions(w);
                 WriteSqlCombines(w);

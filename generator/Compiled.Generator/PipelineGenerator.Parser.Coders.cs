@@ -251,8 +251,48 @@ public sealed partial class PipelineGenerator
             /// <summary>The symbol of a type the spec names (fully qualified), as bound where Define is.</summary>
             private ITypeSymbol? Resolve(int position, string type)
             {
-                var symbol = _model.GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName(type), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+                var symbol = ModelWithDeclaredRows().GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName(type), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
                 return symbol is null || symbol.TypeKind == TypeKind.Error ? null : symbol;
+            }
+
+            private SemanticModel? _modelWithDeclaredRows;
+            private int _declaredRowsInModel;
+
+            /// <summary>
+            /// The declaration's semantic model, with the row types the generator declares for its queries added (as the
+            /// generated file will declare them), so that their coders are judged and written like any record's.
+            /// </summary>
+            private SemanticModel ModelWithDeclaredRows()
+            {
+                if (_sqlRows.Count == 0)
+                {
+                    return _model;
+                }
+
+                if (_modelWithDeclaredRows is null || _modelWithDeclaredRows.SyntaxTree != _model.SyntaxTree || _declaredRowsInModel != _sqlRows.Count)
+                {
+                    _declaredRowsInModel = _sqlRows.Count;
+                    var pipeline = (INamedTypeSymbol)_context.TargetSymbol;
+                    var text = new System.Text.StringBuilder("#nullable enable\n");
+                    var ns = pipeline.ContainingNamespace.IsGlobalNamespace ? null : pipeline.ContainingNamespace.ToDisplayString();
+                    text.Append(ns is null ? string.Empty : "namespace " + ns + " {\n");
+                    var types = ContainingTypeDeclarations(pipeline).Concat(new[] { "partial " + (pipeline.IsRecord ? pipeline.IsValueType ? "record struct" : "record" : pipeline.IsValueType ? "struct" : "class") + " " + Identifier(pipeline.Name) }).ToList();
+                    foreach (var type in types)
+                    {
+                        text.Append(type).Append(" {\n");
+                    }
+
+                    foreach (var row in _sqlRows)
+                    {
+                        text.Append("public sealed partial record ").Append(row.Name).Append('(').Append(string.Join(", ", row.Columns.Select(c => c.Type + " " + c.Name))).Append(");\n");
+                    }
+
+                    text.Append('}', types.Count + (ns is null ? 0 : 1));
+                    var rows = CSharpSyntaxTree.ParseText(text.ToString(), (CSharpParseOptions)_model.SyntaxTree.Options, cancellationToken: _cancellationToken);
+                    _modelWithDeclaredRows = _model.Compilation.AddSyntaxTrees(rows).GetSemanticModel(_model.SyntaxTree);
+                }
+
+                return _modelWithDeclaredRows;
             }
         }
     }

@@ -352,7 +352,7 @@ public sealed partial class PipelineGenerator
             /// <summary>The compiler's errors in a member the declaration reads (Define or a composite), as text for the runner's surface.</summary>
             private void CollectCompilerErrors(MemberDeclarationSyntax member)
             {
-                foreach (var error in _model.GetDiagnostics(member.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError).Take(3))
+                foreach (var error in _model.GetDiagnostics(member.Span, _cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError && !IsDeclaredRowName(d)).Take(3))
                 {
                     var span = error.Location.GetLineSpan();
                     _compilerErrors.Add(System.IO.Path.GetFileName(span.Path) + "(" +

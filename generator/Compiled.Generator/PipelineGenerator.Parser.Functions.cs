@@ -91,6 +91,16 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
+                if (_model.GetSymbolInfo(lambda, _cancellationToken).Symbol is IMethodSymbol { Parameters: var lambdaParameters } &&
+                    lambdaParameters.FirstOrDefault(p => p.Type.TypeKind == TypeKind.Error && _sqlRows.Any(r => r.Name == p.Type.Name)) is { } declaredRow)
+                {
+                    // C# reads a declared row type only once the generated code is in, after this generator has run.
+                    Report(DiagnosticDescriptors.UnsupportedExpression, lambda.GetLocation(), Shorten(lambda.ToString()),
+                        "its input rows are of " + declaredRow.Type.Name + ", the row type the generator declares for a query, which C# code in the declaration cannot read yet; " +
+                        "declare the record yourself (a member per column) to transform its rows in C#, or keep to outputs and further queries");
+                    return null;
+                }
+
                 if (_model.GetSymbolInfo(lambda, _cancellationToken).Symbol is not IMethodSymbol symbol ||
                     symbol.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error) || symbol.ReturnType.TypeKind == TypeKind.Error)
                 {

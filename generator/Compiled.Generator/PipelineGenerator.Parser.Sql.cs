@@ -17,6 +17,47 @@ public sealed partial class PipelineGenerator
         {
             // ----- SQL queries (PipelineBuilder.Sql) -----
 
+            /// <summary>The result row types the generator declares for the pipeline's queries, in order.</summary>
+            private readonly List<SqlRowDeclaration> _sqlRows = new();
+
+            /// <summary>
+            /// The row type named in <c>p.Sql&lt;TopPage&gt;(...)</c> when no type of that name exists: a simple name the
+            /// generator may declare in the pipeline class, and where it is written. Null (after a diagnostic where the name
+            /// cannot be declared) when the type argument is anything else.
+            /// </summary>
+            private (string Name, Location Location)? DeclaredRowName(InvocationExpressionSyntax invocation, out bool reported)
+            {
+                reported = false;
+                if (invocation.Expression is not MemberAccessExpressionSyntax { Name: GenericNameSyntax { TypeArgumentList.Arguments: { Count: 1 } arguments } } ||
+                    arguments[0] is not IdentifierNameSyntax identifier)
+                {
+                    return null;
+                }
+
+                var name = identifier.Identifier.ValueText;
+                var location = identifier.GetLocation();
+                var pipeline = (INamedTypeSymbol)_context.TargetSymbol;
+                if (_model.Compilation.GetSymbolsWithName(name, SymbolFilter.Type, _cancellationToken).FirstOrDefault() is ITypeSymbol existing)
+                {
+                    // A type of that name exists elsewhere (a missing using?): declaring another would hide the mistake.
+                    Report(DiagnosticDescriptors.InvalidName, location,
+                        "'" + name + "' is not in scope here, but " + existing.ToDisplayString() + " exists: add its using (or qualify it); the generator declares a row type only for a name no type has");
+                    reported = true;
+                    return null;
+                }
+
+                if (Names.ClassMembers.Contains(name) || name == "ParallelRunner" || name.StartsWith("__", System.StringComparison.Ordinal) ||
+                    name == pipeline.Name || !pipeline.GetMembers(name).IsEmpty)
+                {
+                    Report(DiagnosticDescriptors.InvalidName, location,
+                        "The row type '" + name + "' would be declared in " + pipeline.Name + ", which has a member of that name already; choose another name");
+                    reported = true;
+                    return null;
+                }
+
+                return (name, location);
+            }
+
             /// <summary>
             /// <c>p.Sql&lt;TRow&gt;(query, t.AsTable("name"), ...)</c>: the query is parsed and bound against the tables'
             /// element types and <c>TRow</c>, and becomes the transforms it stands for: a Filter for WHERE, then a Map that
@@ -78,7 +119,25 @@ public sealed partial class PipelineGenerator
                         return Unresolved(invocation);
                     }
 
-                    tables.Add(new SqlTableSymbol(name, collectionType.TypeArguments[0], tables.Count));
+                    var elementType = collectionType.TypeArguments[0];
+                    IReadOnlyList<string>? columnNames = null;
+                    if (elementType.TypeKind == TypeKind.Error && _sqlRows.FirstOrDefault(r => r.Name == elementType.Name) is { } declaredRow)
+                    {
+                        // The rows of an earlier query whose row type the generator declares: read as that record will be,
+                        // each column by its name in that query (total_points, where the record has TotalPoints).
+                        var record = ModelWithDeclaredRows().GetSpeculativeTypeInfo(
+                            invocation.SpanStart, SyntaxFactory.ParseTypeName(Fq(_context.TargetSymbol as INamedTypeSymbol ?? throw new System.InvalidOperationException("a pipeline is a type")) + "." + elementType.Name),
+                            SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+                        if (record is not INamedTypeSymbol { TypeKind: not TypeKind.Error, IsRecord: true })
+                        {
+                            return Unresolved(invocation);
+                        }
+
+                        elementType = record;
+                        columnNames = declaredRow.Columns.Select(c => c.Column).ToList();
+                    }
+
+                    tables.Add(new SqlTableSymbol(name, elementType, tables.Count) { ColumnNames = columnNames });
                     ports.Add(collection.Port);
                 }
 
@@ -89,7 +148,14 @@ public sealed partial class PipelineGenerator
                 }
 
                 var rowType = method.TypeArguments[0];
-                if (rowType is not INamedTypeSymbol || rowType.TypeKind == TypeKind.Error)
+                var reported = false;
+                var declared = rowType.TypeKind == TypeKind.Error ? DeclaredRowName(invocation, out reported) : null;
+                if (reported)
+                {
+                    return null;
+                }
+
+                if (declared is null && (rowType is not INamedTypeSymbol || rowType.TypeKind == TypeKind.Error))
                 {
                     return Unresolved(invocation);
                 }
@@ -102,7 +168,37 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                var binding = SqlBinder.Bind(parsed.Query!, tables, functions, rowType, _model.Compilation);
+                SqlBinding binding;
+                string row;
+                if (declared is { } rowName)
+                {
+                    // A row type named but declared nowhere: the generator declares it, nested in the pipeline class, with a
+                    // member per column of the result (so the name the user wrote binds to it once the generated code is in).
+                    row = Fq(_context.TargetSymbol as INamedTypeSymbol ?? throw new System.InvalidOperationException("a pipeline is a type")) + "." + rowName.Name;
+                    var (bound, columns) = SqlBinder.BindDeclaringRow(parsed.Query!, tables, functions, row, _model.Compilation);
+                    binding = bound;
+                    if (columns is { } declaredColumns)
+                    {
+                        var declaration = new SqlRowDeclaration(rowName.Name, declaredColumns, query);
+                        if (_sqlRows.FirstOrDefault(r => r.Name == rowName.Name) is { } earlier && !Equals(earlier.Columns, declaredColumns))
+                        {
+                            Report(DiagnosticDescriptors.InvalidName, rowName.Location,
+                                "The row type '" + rowName.Name + "' is declared by another query with other columns (" + string.Join(", ", earlier.Columns.Select(c => c.Name)) + "); give this query's rows another name");
+                            return null;
+                        }
+
+                        if (!_sqlRows.Any(r => r.Name == rowName.Name))
+                        {
+                            _sqlRows.Add(declaration);
+                        }
+                    }
+                }
+                else
+                {
+                    row = Fq(rowType);
+                    binding = SqlBinder.Bind(parsed.Query!, tables, functions, rowType, _model.Compilation);
+                }
+
                 if (binding.Error is { } error)
                 {
                     Report(DiagnosticDescriptors.SqlError, map.Locate(error.Span), error.Message);
@@ -114,7 +210,7 @@ public sealed partial class PipelineGenerator
                 {
                     // A subquery in FROM, built first (inner ones before outer): its rows are a table of the query around it.
                     tables.Add(subquery.Table);
-                    if (BuildQuery(subquery.Binding, tables, ports, subquery.Table.ElementType, map, " (subquery " + subquery.Table.Name + ", " + at.Substring(2)) is not { } built)
+                    if (BuildQuery(subquery.Binding, tables, ports, Fq(subquery.Table.ElementType), map, " (subquery " + subquery.Table.Name + ", " + at.Substring(2)) is not { } built)
                     {
                         return null;
                     }
@@ -122,7 +218,7 @@ public sealed partial class PipelineGenerator
                     ports.Add(new PortRef(built, 0));
                 }
 
-                if (BuildQuery(binding, tables, ports, rowType, map, at) is not { } result)
+                if (BuildQuery(binding, tables, ports, row, map, at) is not { } result)
                 {
                     return null;
                 }
@@ -134,7 +230,6 @@ public sealed partial class PipelineGenerator
 
                 // ORDER BY ... LIMIT n (Beam SQL's BeamSortRel, Top.of): the first n rows of each window, kept in a bounded
                 // heap per window (a CombineGlobally, lifted across exchanges), then emitted in their order.
-                var row = Fq(rowType);
                 var list = "global::System.Collections.Generic.IReadOnlyList<" + row + ">";
                 var top = AddTransform(TransformKind.CombineGlobally, new[] { new PortRef(result, 0) }, row, new[] { list }, "Sql " + ordering.Description + at,
                     combine: new CombineFnSpec(
@@ -209,7 +304,7 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>The transforms of the query's SELECTs (a Flatten of them for UNION ALL): the id of the last, or null after an error.</summary>
-            private int? BuildQuery(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, SqlLiteralMap map, string at)
+            private int? BuildQuery(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, string rowType, SqlLiteralMap map, string at)
             {
                 if (binding.Unioned.Count == 0)
                 {
@@ -235,11 +330,11 @@ public sealed partial class PipelineGenerator
                     selects.Add(new PortRef(built, 0));
                 }
 
-                return AddTransform(TransformKind.Flatten, selects, Fq(rowType), new[] { Fq(rowType) }, "Sql UNION ALL" + at);
+                return AddTransform(TransformKind.Flatten, selects, rowType, new[] { rowType }, "Sql UNION ALL" + at);
             }
 
             /// <summary>The transforms of one SELECT, from its tables to its result rows: the id of the last, or null after an error.</summary>
-            private int? BuildSelect(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, SqlLiteralMap map, string at, string number)
+            private int? BuildSelect(SqlBinding binding, List<SqlTableSymbol> tables, List<PortRef> ports, string rowType, SqlLiteralMap map, string at, string number)
             {
                 var table = tables[binding.Table];
                 var elementType = Fq(table.ElementType);
@@ -299,7 +394,7 @@ public sealed partial class PipelineGenerator
                     return BuildGrouping(grouping, port, elementType, rowType, at);
                 }
 
-                return AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { Fq(rowType) }, "Sql SELECT" + at, function: SqlFunction(elementType, Fq(rowType), binding.Select));
+                return AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { rowType }, "Sql SELECT" + at, function: SqlFunction(elementType, rowType, binding.Select));
             }
 
             /// <summary>
@@ -323,7 +418,7 @@ public sealed partial class PipelineGenerator
             /// grouped together per key and window and paired; the pairs filtered by the rest of WHERE, then grouped, each
             /// group merging the accumulators of its pairs.
             /// </summary>
-            private int BuildEagerAggregation(SqlBinding binding, SqlEagerAggregation eager, List<SqlTableSymbol> tables, List<PortRef> ports, ITypeSymbol rowType, string at)
+            private int BuildEagerAggregation(SqlBinding binding, SqlEagerAggregation eager, List<SqlTableSymbol> tables, List<PortRef> ports, string rowType, string at)
             {
                 var join = binding.Joins[0];
                 var (aggregatedIndex, otherIndex) = eager.AggregatesLeft ? (binding.Table, join.Right) : (join.Right, binding.Table);
@@ -397,7 +492,7 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>GROUP BY over the rows at <paramref name="port"/>: the id of the transform that builds the result rows.</summary>
-            private int BuildGrouping(SqlGrouping grouping, PortRef port, string elementType, ITypeSymbol rowType, string at)
+            private int BuildGrouping(SqlGrouping grouping, PortRef port, string elementType, string rowType, string at)
             {
                 // GROUP BY: each row keyed, grouped (per window, under the input's windowing and triggers, as Beam SQL
                 // groups), then per group HAVING and the result row, each computing its aggregates over the group's rows.
@@ -451,8 +546,8 @@ public sealed partial class PipelineGenerator
                     port = new PortRef(having, 0);
                 }
 
-                var select = AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { Fq(rowType) }, "Sql SELECT" + at,
-                    function: SqlFunction(groupType, Fq(rowType), grouping.Select, SqlBinder.Group, grouping.ReadsWindow));
+                var select = AddTransform(TransformKind.Map, new[] { port }, groupType, new[] { rowType }, "Sql SELECT" + at,
+                    function: SqlFunction(groupType, rowType, grouping.Select, SqlBinder.Group, grouping.ReadsWindow));
                 if (grouping.ReadsWindow)
                 {
                     _transforms[select] = _transforms[select] with { ReadsContext = true };

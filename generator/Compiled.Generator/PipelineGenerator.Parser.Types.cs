@@ -18,6 +18,11 @@ public sealed partial class PipelineGenerator
         {
             private bool CheckPublicSurface(ITypeSymbol elementType, InvocationExpressionSyntax invocation)
             {
+                if (elementType.TypeKind == TypeKind.Error && _sqlRows.Any(r => r.Name == elementType.Name))
+                {
+                    return true; // a query's row type that the generator declares, as visible as the runner
+                }
+
                 if (FindUnnameable(elementType) is { } unnameable)
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), Shorten(invocation.ToString()),

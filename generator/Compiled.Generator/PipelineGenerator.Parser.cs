@@ -242,6 +242,7 @@ public sealed partial class PipelineGenerator
                     FilePath = defineSyntax.SyntaxTree.FilePath,
                     NullableEnabled = (_model.GetNullableContext(defineSyntax.SpanStart) & NullableContext.AnnotationsEnabled) != 0,
                     Transforms = _transforms.ToEquatableArray(),
+                    SqlRows = _sqlRows.ToEquatableArray(),
                     OptionsType = _optionsType,
                     CountsEveryTransform = _context.Attributes.Any(a => a.NamedArguments.Any(n => n.Key == "CountEveryTransform" && n.Value.Value is true)),
                     Coders = _coders,
@@ -488,8 +489,19 @@ public sealed partial class PipelineGenerator
 
                 var node = location.SourceTree.GetRoot(_cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
                 var scope = node.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax || n is ArrowExpressionClauseSyntax || n is MemberDeclarationSyntax) ?? node;
-                return _model.GetDiagnostics(scope.Span, _cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError);
+                return _model.GetDiagnostics(scope.Span, _cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError && !IsDeclaredRowName(d));
             }
+
+            /// <summary>
+            /// Whether a compiler error is the unknown name of a SQL query's row type (<c>p.Sql&lt;TopPage&gt;</c>), which the
+            /// generator declares: the error is gone once the generated code is in.
+            /// </summary>
+            private bool IsDeclaredRowName(Diagnostic diagnostic) =>
+                diagnostic.Id == "CS0246" && diagnostic.Location.SourceTree is { } tree &&
+                tree.GetRoot(_cancellationToken).FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is IdentifierNameSyntax
+                {
+                    Parent: TypeArgumentListSyntax { Arguments.Count: 1, Parent: GenericNameSyntax { Identifier.ValueText: "Sql", Parent: MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } } },
+                };
 
             private static bool IsPartialAll(INamedTypeSymbol type)
             {

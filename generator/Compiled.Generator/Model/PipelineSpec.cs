@@ -39,6 +39,9 @@ internal sealed record PipelineSpec
     /// <summary>The transforms in declaration order, which is a topological order.</summary>
     public required EquatableArray<TransformSpec> Transforms { get; init; }
 
+    /// <summary>The result row types the generator declares for SQL queries (nested records of the pipeline class).</summary>
+    public EquatableArray<Sql.SqlRowDeclaration> SqlRows { get; init; } = EquatableArray<Sql.SqlRowDeclaration>.Empty;
+
     /// <summary>
     /// The pipeline options type (Define's second parameter), fully qualified, or null when Define takes none. The runner
     /// is created with an instance of it, which the lambdas that read it receive.

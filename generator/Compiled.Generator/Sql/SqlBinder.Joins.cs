@@ -40,9 +40,15 @@ internal sealed partial class SqlBinder
             ? names.Select((name, i) => (name, TupleItem((INamedTypeSymbol)source.Table.ElementType, i))).ToList()
             : Columns(source.Table.ElementType).Select(m => (m.Name, m)).ToList();
 
-    /// <summary>Item <paramref name="index"/> (from 0) of a value tuple, as the field the code reads (Item1, Item2, ... Item8 in Rest).</summary>
+    /// <summary>
+    /// Item <paramref name="index"/> (from 0) of a value tuple, as the field the code reads (Item1, Item2, ... Item8 in
+    /// Rest); or of a record the generator declared for a query, its positional member.
+    /// </summary>
     private static ISymbol TupleItem(INamedTypeSymbol tuple, int index) =>
-        tuple.IsTupleType ? tuple.TupleElements[index] : tuple.GetMembers("Item1").Single();
+        tuple.IsTupleType ? tuple.TupleElements[index]
+        : tuple.IsRecord && tuple.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length > index && !(c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, tuple))) is { } constructor
+            ? tuple.GetMembers(constructor.Parameters[index].Name).First()
+            : tuple.GetMembers("Item1").Single();
 
     private SqlTableSymbol Table(SqlTableRef table) =>
         _tables.FirstOrDefault(t => t.Name == table.Name) ??

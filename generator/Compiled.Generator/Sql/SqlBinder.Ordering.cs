@@ -54,7 +54,7 @@ internal sealed partial class SqlBinder
 
         var steps = new List<string>();
         var names = new List<string>();
-        var members = Columns(_rowType!).ToList();
+        var members = RowMembers();
         foreach (var item in query.OrderBy)
         {
             string name;
@@ -77,11 +77,16 @@ internal sealed partial class SqlBinder
                 throw Fail("ORDER BY takes the result's columns, by name or position (ORDER BY total DESC, 1); ordering by an expression is not supported yet", item.Expr.Span);
             }
 
-            var member = members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) ??
-                throw Fail(Display(_rowType!) + " has no readable member '" + name + "' to order by", item.Expr.Span);
+            var memberName = _generatedRow is not null ? MemberName(name) : name;
+            var member = members.FirstOrDefault(m => string.Equals(m.Name, memberName, StringComparison.OrdinalIgnoreCase));
+            if (member.Name is null)
+            {
+                throw Fail(RowTypeName + " has no readable member '" + name + "' to order by", item.Expr.Span);
+            }
+
             var (x, y) = ("x." + Identifier(member.Name), "y." + Identifier(member.Name));
-            var step = item.Descending ? Compare(TypeOf(member), y, x, item.Expr.Span) : Compare(TypeOf(member), x, y, item.Expr.Span);
-            if (item.NullsFirst is { } nullsFirst && MayHoldNull(TypeOf(member)))
+            var step = item.Descending ? Compare(member.Type, y, x, item.Expr.Span) : Compare(member.Type, x, y, item.Expr.Span);
+            if (item.NullsFirst is { } nullsFirst && MayHoldNull(member.Type))
             {
                 // NULLs where NULLS FIRST or LAST puts them, whatever the direction.
                 var (before, after) = nullsFirst ? ("-1", "1") : ("1", "-1");

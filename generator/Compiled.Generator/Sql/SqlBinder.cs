@@ -167,13 +167,16 @@ internal sealed partial class SqlBinder
     /// Binds <paramref name="query"/>: its translation (for UNION ALL, the first SELECT's, with the others in
     /// <see cref="SqlBinding.Unioned"/>), or its first error.
     /// </summary>
-    public static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol rowType, Compilation compilation)
+    public static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol rowType, Compilation compilation) =>
+        Bind(query, tables, functions, rowType, compilation, null);
+
+    private static SqlBinding Bind(SqlQuery query, IReadOnlyList<SqlTableSymbol> tables, IReadOnlyList<SqlFunctionSymbol> functions, ITypeSymbol? rowType, Compilation compilation, GeneratedRow? generatedRow)
     {
         try
         {
             // Each SELECT of a UNION ALL is bound on its own (its tables, windows and groups are its own), each into the row type.
             var subqueries = new List<SqlSubqueryBinding>();
-            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, functions, rowType) { _subqueries = subqueries }).ToList();
+            var binders = query.Selects.Select(_ => new SqlBinder(compilation, tables, functions, rowType) { _subqueries = subqueries, _generatedRow = generatedRow }).ToList();
             var selects = query.Selects.Select((select, i) => binders[i].BindSelect(select)).ToList();
             return selects[0] with { Unioned = selects.Skip(1).ToEquatableArray(), Ordering = binders[0].BindOrdering(query), Subqueries = subqueries };
         }
@@ -266,8 +269,9 @@ internal sealed partial class SqlBinder
             }
 
             var value = Bind(item.Expr!);
-            var name = item.Alias ?? (item.Expr as SqlColumn)?.Name ??
-                throw Fail("Name this column with AS: it becomes " + (_rowType is null ? "the subquery's column" : "the member of " + Display(_rowType)) + " with that name", item.Span);
+            // A later SELECT of a UNION ALL into a declared row fills its members by position: its names do not matter.
+            var name = item.Alias ?? (item.Expr as SqlColumn)?.Name ?? (_generatedRow is { Columns: not null } ? "#" + items.Count.ToString(CultureInfo.InvariantCulture) : null) ??
+                throw Fail("Name this column with AS: it becomes " + (_rowType is null && _generatedRow is null ? "the subquery's column" : "the member of " + RowTypeName) + " with that name", item.Span);
             if (value.Kind == Kind.Null)
             {
                 Fail("NULL alone has no type: CAST it, or select a column", item.Span);
@@ -282,6 +286,11 @@ internal sealed partial class SqlBinder
         }
 
         _resultColumns = items.Select(i => i.Name).ToList();
+        if (_generatedRow is not null)
+        {
+            return ConstructGenerated(items);
+        }
+
         if (_rowType is null)
         {
             return ConstructTuple(items.Select(i => i.Value).ToList());

@@ -89,7 +89,10 @@ public sealed class PipelineBuilder
     /// parser reads that the compiler does not take yet; each is a build error at its place,
     /// never a wrong result.
     /// </remarks>
-    /// <typeparam name="TRow">The result row type.</typeparam>
+    /// <typeparam name="TRow">
+    /// The result row type: a type you declare, or a name no type has, for which the generator declares a record in the
+    /// pipeline class with a member per column (named in Pascal case, typed as the column computes).
+    /// </typeparam>
     /// <param name="query">The query: a constant string.</param>
     /// <param name="tables">
     /// The collections the query reads, each named with <see cref="PCollection{T}.AsTable(string)"/>, then the C#
