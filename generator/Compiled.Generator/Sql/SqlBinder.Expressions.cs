@@ -67,6 +67,9 @@ internal sealed partial class SqlBinder
                     return Lift(new[] { left, right }, values => "string.Concat(" + values[0] + ", " + values[1] + ")", Kind.String);
                 }
 
+            case SqlBinary { Operator: "+" or "-" } shift when shift.Right is SqlInterval || (shift.Left is SqlInterval && shift.Operator == "+"):
+                return ShiftTime(shift);
+
             case SqlBinary arithmetic:
                 return Arithmetic(
                     Numeric(Bind(arithmetic.Left), arithmetic.Operator, arithmetic.Left.Span),
@@ -132,7 +135,7 @@ internal sealed partial class SqlBinder
                     return like.Not ? Not(matched) : matched;
                 }
             case SqlInterval interval:
-                throw Fail("An INTERVAL is the size, slide or gap of a window function in GROUP BY: TUMBLE(ts, INTERVAL '1' MINUTE)", interval.Span);
+                throw Fail("An INTERVAL is added to or taken from a timestamp (ts + INTERVAL '1' HOUR), or is the size, slide or gap of a window function in GROUP BY: TUMBLE(ts, INTERVAL '1' MINUTE)", interval.Span);
             default:
                 throw Fail("This expression is not supported yet", expr.Span);
         }
@@ -496,6 +499,13 @@ internal sealed partial class SqlBinder
                 return Coalesce(call);
             case "EXTRACT":
                 return Extract(call);
+            case "FLOOR":
+            case "CEIL":
+                return Round(call);
+            case "NOW":
+            case "CURRENT_TIMESTAMP":
+            case "LOCALTIMESTAMP":
+                throw Fail(NoClock(call.Name), call.NameSpan);
             case "COUNT":
             case "SUM":
             case "AVG":
@@ -521,7 +531,7 @@ internal sealed partial class SqlBinder
                         : Scalar(call, function);
                 }
 
-                throw Fail("Unknown function " + call.Name + ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported" +
+                throw Fail("Unknown function " + call.Name + ": UPPER, LOWER, CHAR_LENGTH, ABS, MOD, FLOOR, CEIL, COALESCE and EXTRACT are supported" +
                     (_functions.Count == 0 ? string.Empty : ", and the query's own " + string.Join(", ", _functions.Select(f => f.Name))) +
                     " (give a C# function with SqlFunction.Scalar or SqlFunction.Aggregate)", call.NameSpan);
         }

@@ -18,7 +18,7 @@ internal sealed partial class SqlBinder
     /// <summary>The functions a query has without being given them (the cases of <c>Call</c> and the aggregates), which a C# function cannot be named.</summary>
     private static readonly HashSet<string> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
     {
-        "COUNT", "SUM", "AVG", "MIN", "MAX", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "ABS", "MOD", "COALESCE", "EXTRACT",
+        "COUNT", "SUM", "AVG", "MIN", "MAX", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "ABS", "MOD", "COALESCE", "EXTRACT", "FLOOR", "CEIL", "CEILING",
         "TUMBLE", "HOP", "SESSION", "TUMBLE_START", "TUMBLE_END", "HOP_START", "HOP_END", "SESSION_START", "SESSION_END",
     };
 

@@ -88,6 +88,11 @@ internal sealed partial class SqlBinder
                 return WindowBound(column.Name, null, column.Span); // Flink's window_start and window_end
             }
 
+            if (column.Qualifier is null && column.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "CURRENT_DATE" or "CURRENT_TIME" or "LOCALTIMESTAMP" or "LOCALTIME")
+            {
+                throw Fail(NoClock(column.Name), NameSpan(column));
+            }
+
             var names = sources.SelectMany(SourceColumns).Select(c => c.Name).Distinct().ToList();
             throw sources.Count == 1
                 ? Fail("Unknown column '" + column.Name + "' in table '" + sources[0].Table.Name + "'" + Suggest(column.Name, names, "its columns are"), NameSpan(column))

@@ -17,7 +17,7 @@ namespace Compiled.Generator.Sql;
 /// predicate := sum [ (= | &lt;&gt; | != | &lt; | &lt;= | &gt; | &gt;=) sum | IS [NOT] NULL
 ///              | [NOT] BETWEEN sum AND sum | [NOT] IN ( expr {, expr} ) | [NOT] LIKE sum ]
 /// sum     := product { (+ | - | ||) product };  product := unary { (* | / | %) unary };  unary := [- | +] unary | primary
-/// primary := number | 'string' | TRUE | FALSE | NULL | INTERVAL 'n' unit | CASE [expr] WHEN expr THEN expr ... [ELSE expr] END
+/// primary := number | 'string' | TRUE | FALSE | NULL | INTERVAL 'n' unit | FLOOR|CEIL ( expr [TO unit] ) | CASE [expr] WHEN expr THEN expr ... [ELSE expr] END
 ///          | CAST ( expr AS type ) | name ( [DISTINCT] args | * ) | name [ . name ] | ( expr )
 /// </code>
 /// Keywords are case-insensitive; a keyword used as a name is written in double quotes.
@@ -708,6 +708,31 @@ internal sealed class SqlParser
             ExpectSymbol(")", "to close EXTRACT");
             var arguments = new[] { new SqlLiteral(SqlLiteralKind.String, unit.Text.ToUpperInvariant(), unit.Span), operand }.ToEquatableArray<SqlExpr>();
             return new SqlCall("EXTRACT", arguments, false, false, token.Span, SqlSpan.Cover(token.Span, Previous));
+        }
+
+        if ((token.Is("FLOOR") || token.Is("CEIL") || token.Is("CEILING")) && PeekAt(1).IsSymbol("("))
+        {
+            // FLOOR(expr) and CEIL(expr) of a number, or FLOOR(ts TO unit) and CEIL(ts TO unit) of a timestamp (Calcite's):
+            // a call whose second argument, if any, is the unit, as a string.
+            Take();
+            Take();
+            var operand = Expr("in " + token.Text.ToUpperInvariant());
+            var arguments = new List<SqlExpr> { operand };
+            if (Accept("TO"))
+            {
+                var unit = Peek;
+                if (unit.Kind != SqlTokenKind.Word)
+                {
+                    Fail("Expected a unit after TO (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR), found " + Found(unit));
+                }
+
+                Take();
+                arguments.Add(new SqlLiteral(SqlLiteralKind.String, unit.Text.ToUpperInvariant(), unit.Span));
+            }
+
+            ExpectSymbol(")", "to close " + token.Text.ToUpperInvariant());
+            var name = token.Is("FLOOR") ? "FLOOR" : "CEIL";
+            return new SqlCall(name, arguments.ToEquatableArray(), false, false, token.Span, SqlSpan.Cover(token.Span, Previous));
         }
 
         if (Accept("INTERVAL"))

@@ -133,6 +133,85 @@ public static class SqlFunctions
     /// <returns>The same instant, offset zero.</returns>
     public static DateTimeOffset ToDateTimeOffset(Instant value) => DateTimeOffset.FromUnixTimeMilliseconds(value.Millis);
 
+    /// <summary><c>ts + INTERVAL</c> (a negative interval for <c>ts - INTERVAL</c>): the time that many milliseconds later.</summary>
+    /// <param name="value">The time.</param>
+    /// <param name="milliseconds">The interval, in milliseconds.</param>
+    /// <returns>The time moved by the interval, with the same offset.</returns>
+    public static DateTimeOffset Plus(DateTimeOffset value, long milliseconds) => value.AddTicks(checked(milliseconds * TimeSpan.TicksPerMillisecond));
+
+    /// <summary><c>ts + INTERVAL</c> (a negative interval for <c>ts - INTERVAL</c>): the time that many milliseconds later.</summary>
+    /// <param name="value">The time.</param>
+    /// <param name="milliseconds">The interval, in milliseconds.</param>
+    /// <returns>The time moved by the interval, of the same kind.</returns>
+    public static DateTime Plus(DateTime value, long milliseconds) => value.AddTicks(checked(milliseconds * TimeSpan.TicksPerMillisecond));
+
+    /// <summary><c>ts + INTERVAL</c> (a negative interval for <c>ts - INTERVAL</c>): the instant that many milliseconds later.</summary>
+    /// <param name="value">The instant.</param>
+    /// <param name="milliseconds">The interval, in milliseconds.</param>
+    /// <returns>The instant moved by the interval.</returns>
+    public static Instant Plus(Instant value, long milliseconds) => new(checked(value.Millis + milliseconds));
+
+    /// <summary>
+    /// <c>FLOOR(ts TO unit)</c> (<paramref name="ceiling"/> false) or <c>CEIL(ts TO unit)</c> (true), as Calcite's in
+    /// Beam SQL: the time rounded down or up to a whole unit of UTC time (a time on a whole unit stays). The result has
+    /// offset zero (SQL's TIMESTAMP has no time zone; Beam SQL reads it as UTC).
+    /// </summary>
+    /// <param name="value">The time.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="ceiling">True to round up.</param>
+    /// <returns>The rounded time, in UTC.</returns>
+    public static DateTimeOffset Round(DateTimeOffset value, SqlTimeUnit unit, bool ceiling) => new(Round(value.UtcDateTime, unit, ceiling), TimeSpan.Zero);
+
+    /// <summary>
+    /// <c>FLOOR(ts TO unit)</c> or <c>CEIL(ts TO unit)</c> of a <see cref="DateTime"/> read as UTC (a local time converted):
+    /// the time rounded down or up to a whole unit, of kind <see cref="DateTimeKind.Utc"/>.
+    /// </summary>
+    /// <param name="value">The time.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="ceiling">True to round up.</param>
+    /// <returns>The rounded time, in UTC.</returns>
+    public static DateTime Round(DateTime value, SqlTimeUnit unit, bool ceiling)
+    {
+        var utc = ToUtc(value);
+        var floor = unit switch
+        {
+            SqlTimeUnit.Year => new DateTime(utc.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            SqlTimeUnit.Quarter => new DateTime(utc.Year, ((utc.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            SqlTimeUnit.Month => new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+            SqlTimeUnit.Week => utc.Date.AddDays(-(int)utc.DayOfWeek), // weeks start on Sunday, as Calcite's
+            _ => new DateTime(utc.Ticks - (utc.Ticks % UnitTicks(unit)), DateTimeKind.Utc),
+        };
+        if (!ceiling || floor == utc)
+        {
+            return floor;
+        }
+
+        return unit switch
+        {
+            SqlTimeUnit.Year => floor.AddYears(1),
+            SqlTimeUnit.Quarter => floor.AddMonths(3),
+            SqlTimeUnit.Month => floor.AddMonths(1),
+            SqlTimeUnit.Week => floor.AddDays(7),
+            _ => floor.AddTicks(UnitTicks(unit)),
+        };
+    }
+
+    /// <summary><c>FLOOR(ts TO unit)</c> or <c>CEIL(ts TO unit)</c> of an instant: rounded down or up to a whole unit of UTC time.</summary>
+    /// <param name="value">The instant.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="ceiling">True to round up.</param>
+    /// <returns>The rounded instant.</returns>
+    public static Instant Round(Instant value, SqlTimeUnit unit, bool ceiling) => ToInstant(Round(ToUtc(value), unit, ceiling));
+
+    private static long UnitTicks(SqlTimeUnit unit) => unit switch
+    {
+        SqlTimeUnit.Millisecond => TimeSpan.TicksPerMillisecond,
+        SqlTimeUnit.Second => TimeSpan.TicksPerSecond,
+        SqlTimeUnit.Minute => TimeSpan.TicksPerMinute,
+        SqlTimeUnit.Hour => TimeSpan.TicksPerHour,
+        _ => TimeSpan.TicksPerDay,
+    };
+
     /// <summary>An instant (a window's start or end) as a UTC <see cref="DateTime"/>.</summary>
     /// <param name="value">The instant.</param>
     /// <returns>The same instant, of kind <see cref="DateTimeKind.Utc"/>.</returns>
@@ -175,4 +254,35 @@ public static class SqlFunctions
     public static int CompareNullable<T>(T? a, T? b)
         where T : struct, IComparable<T> =>
         a is not { } x ? (b is null ? 0 : 1) : b is not { } y ? -1 : x.CompareTo(y);
+}
+
+/// <summary>A unit of time that <c>FLOOR(ts TO unit)</c> and <c>CEIL(ts TO unit)</c> round to.</summary>
+public enum SqlTimeUnit
+{
+    /// <summary>A millisecond.</summary>
+    Millisecond,
+
+    /// <summary>A second.</summary>
+    Second,
+
+    /// <summary>A minute.</summary>
+    Minute,
+
+    /// <summary>An hour.</summary>
+    Hour,
+
+    /// <summary>A day (UTC midnight).</summary>
+    Day,
+
+    /// <summary>A week, from Sunday (UTC midnight), as Calcite's.</summary>
+    Week,
+
+    /// <summary>A month (its first day).</summary>
+    Month,
+
+    /// <summary>A quarter (January, April, July, October).</summary>
+    Quarter,
+
+    /// <summary>A year (January 1).</summary>
+    Year,
 }

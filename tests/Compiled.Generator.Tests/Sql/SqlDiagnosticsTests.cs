@@ -233,7 +233,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, COUNT(*) AS total, HOP_START(at, INTERVAL '1' MINUTE, INTERVAL '2' MINUTE) AS s FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "HOP_START reads a HOP window, and this query groups by TUMBLE: use TUMBLE_START", "HOP_START")]
     [InlineData("SELECT user, COUNT(*) AS total, TUMBLE_START(at, INTERVAL '2' MINUTE) AS s FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "TUMBLE_START must repeat the arguments of the GROUP BY's TUMBLE(...)", "TUMBLE_START(at, INTERVAL '2' MINUTE)")]
     [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE TUMBLE(at, INTERVAL '1' MINUTE) IS NULL", "TUMBLE is a window function: it goes in GROUP BY (read the window with TUMBLE_START and TUMBLE_END)", "TUMBLE")]
-    [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE score > INTERVAL '1' MINUTE", "An INTERVAL is the size, slide or gap of a window function in GROUP BY", "INTERVAL '1' MINUTE")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events WHERE score > INTERVAL '1' MINUTE", "An INTERVAL is added to or taken from a timestamp (ts + INTERVAL '1' HOUR), or is the size, slide or gap of a window function in GROUP BY", "INTERVAL '1' MINUTE")]
     [InlineData("SELECT user, window_start AS total FROM events GROUP BY user, TUMBLE(at, INTERVAL '1' MINUTE)", "This column is a TIMESTAMP (Instant), which Row's constructor parameter 'Total' (long) cannot take without a CAST", "window_start AS total")]
     [InlineData("SELECT user, score AS total FROM events WHERE score", "WHERE needs a condition (a BOOLEAN), not an INTEGER", "score")]
     [InlineData("SELECT user, score AS total FROM events WHERE score LIKE 'a%'", "LIKE matches strings (VARCHAR), not an INTEGER", "score")]
@@ -245,6 +245,12 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events WHERE at > TIMESTAMP '2017-13-01 00:00:00'", "A TIMESTAMP is written 'yyyy-MM-dd HH:mm:ss[.fff]' (read as UTC), not '2017-13-01 00:00:00'", "TIMESTAMP '2017-13-01 00:00:00'")]
     [InlineData("SELECT user, EXTRACT(HOUR FROM score) AS total FROM events", "EXTRACT reads a timestamp (a DateTimeOffset, DateTime or Instant), not an INTEGER", "score")]
     [InlineData("SELECT user, EXTRACT(CENTURY FROM at) AS total FROM events", "EXTRACT takes YEAR, QUARTER, MONTH, WEEK, DAY, DOW, DOY, HOUR, MINUTE or SECOND, not CENTURY", "CENTURY")]
+    [InlineData("SELECT user, COUNT(*) AS total FROM events GROUP BY user, FLOOR(at TO FORTNIGHT)", "FLOOR rounds a timestamp to SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR, not FORTNIGHT", "FORTNIGHT")]
+    [InlineData("SELECT user, CEIL(team) AS total FROM events", "CEIL takes a number, or a timestamp and a unit (CEIL(ts TO HOUR)), not a VARCHAR", "team")]
+    [InlineData("SELECT user, FLOOR(score TO HOUR) AS total FROM events", "FLOOR(... TO HOUR) rounds a timestamp (a DateTimeOffset, DateTime or Instant), not an INTEGER", "score")]
+    [InlineData("SELECT user, score FROM events WHERE score + INTERVAL '1' HOUR > 2", "An INTERVAL is added to or taken from a timestamp (a DateTimeOffset, DateTime or Instant), not an INTEGER", "score")]
+    [InlineData("SELECT user, score FROM events WHERE at > CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP reads the clock, so a query's rows would depend on when it runs", "CURRENT_TIMESTAMP")]
+    [InlineData("SELECT user, score FROM events WHERE at > NOW()", "NOW reads the clock, so a query's rows would depend on when it runs", "NOW")]
     [InlineData("SELECT user, SUM(at) AS total FROM events GROUP BY user", "SUM needs numbers, not a TIMESTAMP", "at")]
     [InlineData("SELECT user, score AS total FROM events WHERE user LIKE 'a!b' ESCAPE '!'", "In this LIKE pattern, the escape '!' must be followed by %, _ or itself", "'a!b'")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY user", "ORDER BY needs a LIMIT, as in Beam SQL: a stream has no end to sort up to", "user")]
@@ -252,7 +258,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events ORDER BY 3 LIMIT 3", "ORDER BY 3: the result's columns are numbered 1 to 2", "3")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY total + 1 LIMIT 3", "ordering by an expression is not supported yet", "total + 1")]
     [InlineData("SELECT user, score AS total FROM events ORDER BY total LIMIT 0", "LIMIT takes a whole number of rows, at least 1", "0")]
-    [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported", "LENGTH")]
+    [InlineData("SELECT user, LENGTH(user) AS total FROM events", "Unknown function LENGTH: UPPER, LOWER, CHAR_LENGTH, ABS, MOD, FLOOR, CEIL, COALESCE and EXTRACT are supported", "LENGTH")]
     [InlineData("SELECT user, 99999999999999999999 AS total FROM events", "This integer does not fit a BIGINT (64 bits)", "99999999999999999999")]
     public void BindingErrors(string query, string message, string covered)
     {
@@ -289,7 +295,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT slug(score) AS user, score AS total FROM events", "This column is an INTEGER (int), which slug's parameter 'text' (string) cannot take without a CAST", "score")]
     [InlineData("SELECT user, score AS total FROM events WHERE total(score) > 1", "total is an aggregate: it cannot be in WHERE", "total")]
     [InlineData("SELECT user, total(weight) AS total FROM events GROUP BY user", "This column is a DOUBLE (double), which total's input (int) cannot take without a CAST", "weight")]
-    [InlineData("SELECT slugs(user) AS user, score AS total FROM events", "Unknown function SLUGS: UPPER, LOWER, CHAR_LENGTH, ABS, MOD and COALESCE are supported, and the query's own slug, total", "slugs")]
+    [InlineData("SELECT slugs(user) AS user, score AS total FROM events", "Unknown function SLUGS: UPPER, LOWER, CHAR_LENGTH, ABS, MOD, FLOOR, CEIL, COALESCE and EXTRACT are supported, and the query's own slug, total", "slugs")]
     public void FunctionErrors(string query, string message, string covered)
     {
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), SqlFunction.Scalar(\"slug\", Fns.Slug), SqlFunction.Aggregate(\"total\", new SumFn())).Output(\"rows\");");

@@ -60,6 +60,9 @@ public class SqlParserTests
     [InlineData(
         "SELECT NOT a = b, - - 1, +2, TRUE, false, NULL FROM t",
         "SELECT (NOT (a = b)), (-(-1)), (+2), TRUE, FALSE, NULL FROM t")]
+    [InlineData(
+        "SELECT floor(ts to hour) AS h, CEILING(ts TO day), FLOOR(x), ts - INTERVAL '5' MINUTE + INTERVAL '1' SECOND FROM t",
+        "SELECT FLOOR(ts TO HOUR) AS h, CEIL(ts TO DAY), FLOOR(x), ((ts - INTERVAL '5' MINUTE) + INTERVAL '1' SECOND) FROM t")]
     public void QueriesParse(string query, string expected)
     {
         var result = SqlParser.Parse(query);
@@ -107,6 +110,8 @@ public class SqlParserTests
         { "SELECT 1e FROM t", "This number's exponent has no digits", 7, 2 },
         { "SELECT 2x FROM t", "A name cannot start with a digit: '2x'", 7, 2 },
         { "SELECT a FROM t /* open", "This comment is not closed", 16, 2 },
+        { "SELECT FLOOR(ts TO) FROM t", "Expected a unit after TO (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR), found ')'", 18, 1 },
+        { "SELECT CEIL(ts TO HOUR FROM t", "Expected ')' to close CEIL, found the keyword FROM", 23, 4 },
         { "SELECT CASE WHEN a THEN b FROM t", "Expected WHEN, ELSE or END to close the CASE at 7, found the keyword FROM", 26, 4 },
         { "SELECT CASE a END FROM t", "Expected WHEN after CASE and its operand, found the keyword END", 14, 3 },
         { "SELECT CASE WHEN a b END FROM t", "Expected THEN after the WHEN condition, found 'b'", 19, 1 },

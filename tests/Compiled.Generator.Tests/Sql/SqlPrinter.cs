@@ -62,6 +62,7 @@ internal static class SqlPrinter
         SqlUnary u => "(" + u.Operator + Print(u.Operand) + ")",
         SqlBinary b => "(" + Print(b.Left) + " " + b.Operator + " " + Print(b.Right) + ")",
         SqlCall { Name: "EXTRACT" } c => "EXTRACT(" + ((SqlLiteral)c.Arguments[0]).Text + " FROM " + Print(c.Arguments[1]) + ")",
+        SqlCall { Name: "FLOOR" or "CEIL", Arguments.Count: 2 } c => c.Name + "(" + Print(c.Arguments[0]) + " TO " + ((SqlLiteral)c.Arguments[1]).Text + ")",
         SqlCall c => c.Name + "(" + (c.Star ? "*" : (c.Distinct ? "DISTINCT " : string.Empty) + string.Join(", ", c.Arguments.Select(Print))) + ")",
         SqlCase c => "CASE " + (c.Operand is null ? string.Empty : Print(c.Operand) + " ") +
             string.Join(" ", c.Whens.Select(w => "WHEN " + Print(w.Condition) + " THEN " + Print(w.Result))) +
