@@ -344,7 +344,7 @@ internal sealed partial class SqlBinder
             return UserAggregate(call, argument, userAggregate, scope, n);
         }
 
-        if (argument.Kind is Kind.Null or Kind.Other)
+        if (argument.Kind is Kind.Null || (argument.Kind == Kind.Other && call.Name != "COUNT")) // COUNT counts values of any type
         {
             Fail(call.Name + " of " + SqlType(argument) + " is not supported", call.Arguments[0].Span);
         }
