@@ -383,6 +383,16 @@ public sealed partial class PipelineGenerator
                     elementType = join.RowType;
                 }
 
+                foreach (var semi in binding.Semis)
+                {
+                    if (BuildSemiJoin(semi, port, elementType, tables, ports, map, at) is not { } kept)
+                    {
+                        return null;
+                    }
+
+                    port = new PortRef(kept, 0);
+                }
+
                 if (binding.Where is not null)
                 {
                     var filter = AddTransform(TransformKind.Filter, new[] { port }, elementType, new[] { elementType }, "Sql WHERE" + at, function: SqlFunction(elementType, "bool", binding.Where));
@@ -457,6 +467,54 @@ public sealed partial class PipelineGenerator
                 }
 
                 return BuildGrouping(eager.Grouping, port, eager.RowType, rowType, at);
+            }
+
+            /// <summary>
+            /// <c>WHERE x [NOT] IN (SELECT y ...)</c>: the rows so far and the subquery's rows, each keyed by its value (a NULL
+            /// one dropped first: it is in nothing), grouped together per key and window (a CoGroupByKey, as a join), and
+            /// each row kept once when its key has a subquery row (IN) or has none (NOT IN). The id of the last transform.
+            /// </summary>
+            private int? BuildSemiJoin(SqlSemiJoinPlan semi, PortRef port, string elementType, List<SqlTableSymbol> tables, List<PortRef> ports, SqlLiteralMap map, string at)
+            {
+                var what = semi.Not ? "NOT IN" : "IN";
+                var subqueryType = Fq(tables[semi.Table].ElementType);
+                var subqueryPort = ports[semi.Table];
+                if (semi.RowFilter is not null)
+                {
+                    port = new PortRef(AddTransform(TransformKind.Filter, new[] { port }, elementType, new[] { elementType }, "Sql " + what + " value" + at, function: SqlFunction(elementType, "bool", semi.RowFilter)), 0);
+                }
+
+                if (semi.SubqueryFilter is not null)
+                {
+                    subqueryPort = new PortRef(AddTransform(TransformKind.Filter, new[] { subqueryPort }, subqueryType, new[] { subqueryType }, "Sql " + what + " subquery value" + at,
+                        function: SqlFunction(subqueryType, "bool", semi.SubqueryFilter)), 0);
+                }
+
+                var rowKeyed = "global::Compiled.KV<" + semi.KeyType + ", " + elementType + ">";
+                var subqueryKeyed = "global::Compiled.KV<" + semi.KeyType + ", " + subqueryType + ">";
+                var rowKeys = AddTransform(TransformKind.Map, new[] { port }, elementType, new[] { rowKeyed }, "Sql " + what + " key" + at,
+                    function: SqlFunction(elementType, rowKeyed, "new " + rowKeyed + "(" + semi.RowKey + ", " + SqlBinder.Row + ")"));
+                var subqueryKeys = AddTransform(TransformKind.Map, new[] { subqueryPort }, subqueryType, new[] { subqueryKeyed }, "Sql " + what + " subquery key" + at,
+                    function: SqlFunction(subqueryType, subqueryKeyed, "new " + subqueryKeyed + "(" + semi.SubqueryKey + ", " + SqlBinder.Row + ")"));
+                if (!Equals(_transforms[rowKeys].OutputWindowing, _transforms[subqueryKeys].OutputWindowing))
+                {
+                    Report(DiagnosticDescriptors.SqlError, map.Locate(semi.Span), "The rows and the subquery of this " + what + " are windowed differently: " + what + " looks for a value among the subquery's rows of the same window, so window both alike");
+                    return null;
+                }
+
+                if (_transforms[rowKeys].OutputWindowing is { } windowing && (windowing.TriggerCode is not null || windowing.LatenessMs > 0 || windowing.Accumulating))
+                {
+                    Report(DiagnosticDescriptors.SqlError, map.Locate(semi.Span),
+                        what + " (SELECT ...) decides each window's rows once, and these windows can fire more than once (" +
+                        (windowing.TriggerCode is not null ? "a trigger" : windowing.LatenessMs > 0 ? "allowed lateness" : "accumulating panes") +
+                        "): a later pane cannot take back a row an earlier one kept. Use the default trigger, no allowed lateness and discarding panes, as a join needs");
+                    return null;
+                }
+
+                var cogrouped = "global::Compiled.KV<" + semi.KeyType + ", global::Compiled.CoGbkResult<" + elementType + ", " + subqueryType + ">>";
+                var grouped = AddTransform(TransformKind.CoGroupByKey, new[] { new PortRef(rowKeys, 0), new PortRef(subqueryKeys, 0) }, rowKeyed, new[] { cogrouped }, "Sql " + what + " (SELECT ...)" + at);
+                return AddTransform(TransformKind.FlatMap, new[] { new PortRef(grouped, 0) }, cogrouped, new[] { elementType }, "Sql " + what + " rows" + at,
+                    function: PairingFunction(cogrouped, elementType, semi.Body));
             }
 
             private static string JoinName(SqlJoinKind kind) => kind switch

@@ -134,6 +134,8 @@ internal sealed partial class SqlBinder
                     var matched = Lift(new[] { operand, pattern }, match, Kind.Bool);
                     return like.Not ? Not(matched) : matched;
                 }
+            case SqlInQuery inQuery:
+                throw Fail("IN (SELECT ...) is a condition of WHERE, joined to the others by AND (not under OR or NOT, nor in SELECT, HAVING or ON)", inQuery.Span);
             case SqlInterval interval:
                 throw Fail("An INTERVAL is added to or taken from a timestamp (ts + INTERVAL '1' HOUR), or is the size, slide or gap of a window function in GROUP BY: TUMBLE(ts, INTERVAL '1' MINUTE)", interval.Span);
             default:

@@ -34,6 +34,9 @@ internal sealed record SqlBinding(int Table, string? Where, string Select, SqlDi
     /// <summary>For a join: each step, from the left (how the rows so far and the next table are keyed and paired); WHERE and the rest then read the joined rows.</summary>
     public IReadOnlyList<SqlJoinPlan> Joins { get; init; } = Array.Empty<SqlJoinPlan>();
 
+    /// <summary>For <c>WHERE x [NOT] IN (SELECT ...)</c>: each semi-join of the rows so far, in order, before the rest of WHERE.</summary>
+    public IReadOnlyList<SqlSemiJoinPlan> Semis { get; init; } = Array.Empty<SqlSemiJoinPlan>();
+
     /// <summary>
     /// For a grouped join of two tables whose aggregates read one of them: the plan that aggregates that table before the
     /// join (used where its windowing allows; else the plain plan of <see cref="Joins"/> and <see cref="Grouping"/>).
@@ -212,7 +215,12 @@ internal sealed partial class SqlBinder
         }
 
         string? where = null;
-        if (select.Where is not null)
+        var semis = new List<SqlSemiJoinPlan>();
+        if (select.Where is not null && Conjuncts(select.Where).Any(c => c is SqlInQuery))
+        {
+            (semis, where) = BindWhere(select.Where);
+        }
+        else if (select.Where is not null)
         {
             var condition = Bind(select.Where);
             if (condition.Kind != Kind.Bool)
@@ -232,12 +240,13 @@ internal sealed partial class SqlBinder
             {
                 Grouping = grouping,
                 Joins = joins,
-                Eager = joins.Count == 1 ? BindEagerAggregation(select, joins[0], grouping) : null,
+                Semis = semis,
+                Eager = joins.Count == 1 && semis.Count == 0 ? BindEagerAggregation(select, joins[0], grouping) : null,
                 Span = select.Span,
             };
         }
 
-        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Joins = joins, Span = select.Span };
+        return new SqlBinding(_sources[0].Table.Index, where, Construct(select), null) { Joins = joins, Semis = semis, Span = select.Span };
     }
 
     // ----- the result row -----

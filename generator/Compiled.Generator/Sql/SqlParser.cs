@@ -15,7 +15,7 @@ namespace Compiled.Generator.Sql;
 /// source  := name [ [AS] name ] | ( query ) [ [AS] name ]
 /// expr    := OR of AND of [NOT] predicate
 /// predicate := sum [ (= | &lt;&gt; | != | &lt; | &lt;= | &gt; | &gt;=) sum | IS [NOT] NULL
-///              | [NOT] BETWEEN sum AND sum | [NOT] IN ( expr {, expr} ) | [NOT] LIKE sum ]
+///              | [NOT] BETWEEN sum AND sum | [NOT] IN ( expr {, expr} ) | [NOT] IN ( query ) | [NOT] LIKE sum ]
 /// sum     := product { (+ | - | ||) product };  product := unary { (* | / | %) unary };  unary := [- | +] unary | primary
 /// primary := number | 'string' | TRUE | FALSE | NULL | INTERVAL 'n' unit | FLOOR|CEIL ( expr [TO unit] ) | CASE [expr] WHEN expr THEN expr ... [ELSE expr] END
 ///          | CAST ( expr AS type ) | name ( [DISTINCT] args | * ) | name [ . name ] | ( expr )
@@ -507,10 +507,13 @@ internal sealed class SqlParser
 
         if (Accept("IN"))
         {
+            var open = Peek.Span;
             ExpectSymbol("(", "after IN");
             if (Peek.Is("SELECT"))
             {
-                Fail("IN (SELECT ...) is not supported: join with the subquery instead");
+                var query = Query();
+                ExpectSymbol(")", "to close the subquery of IN");
+                return new SqlInQuery(left, query, negated, SqlSpan.Cover(open, Previous), SqlSpan.Cover(left.Span, Previous));
             }
 
             var values = new List<SqlExpr>();

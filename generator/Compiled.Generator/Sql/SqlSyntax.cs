@@ -122,6 +122,9 @@ internal sealed record SqlBetween(SqlExpr Operand, SqlExpr Low, SqlExpr High, bo
 /// <summary><c>x [NOT] IN (a, b, ...)</c>.</summary>
 internal sealed record SqlIn(SqlExpr Operand, EquatableArray<SqlExpr> Values, bool Not, SqlSpan Span) : SqlExpr(Span);
 
+/// <summary><c>x [NOT] IN (SELECT y FROM ...)</c>: whether a row of the subquery has the value.</summary>
+internal sealed record SqlInQuery(SqlExpr Operand, SqlQuery Query, bool Not, SqlSpan QuerySpan, SqlSpan Span) : SqlExpr(Span);
+
 /// <summary><c>x [NOT] LIKE pattern</c>.</summary>
 internal sealed record SqlLike(SqlExpr Operand, SqlExpr Pattern, bool Not, SqlSpan Span) : SqlExpr(Span)
 {

@@ -289,6 +289,15 @@ public class SqlDiagnosticsTests
         Assert.Equal(covered, actualCovered);
     }
 
+    [Theory(DisplayName = "IN (SELECT ...) errors: each names the problem and points at it")]
+    [InlineData("SELECT user, score AS total FROM events WHERE team IN (SELECT name, lead FROM teams)", "The subquery of IN selects one column, the values to look for; this one selects 2", "(SELECT name, lead FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE team IN (SELECT id FROM teams)", "This IN looks for a VARCHAR among a BIGINT: CAST one to the other's type", "team IN (SELECT id FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE score > 1 OR team IN (SELECT name FROM teams)", "IN (SELECT ...) is a condition of WHERE, joined to the others by AND", "team IN (SELECT name FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE note NOT IN (SELECT name FROM teams)", "NOT IN (SELECT ...) where a value may be NULL is not supported", "note NOT IN (SELECT name FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE team NOT IN (SELECT lead FROM teams)", "NOT IN (SELECT ...) where a value may be NULL is not supported", "team NOT IN (SELECT lead FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events WHERE team IN (SELECT nam FROM teams)", "Unknown column 'nam' in table 'teams'; did you mean 'Name'?", "nam")]
+    public void InSubqueryErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
+
     [Theory(DisplayName = "Errors in calls of the query's own C# functions")]
     [InlineData("SELECT slug(user, team) AS user, score AS total FROM events", "slug takes 1 argument (string text), not 2", "slug(user, team)")]
     [InlineData("SELECT slug(note) AS user, score AS total FROM events", "This column may be NULL, and slug's parameter 'text' (string) cannot hold null: declare it string?", "note")]

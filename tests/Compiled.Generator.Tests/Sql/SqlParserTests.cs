@@ -63,6 +63,9 @@ public class SqlParserTests
     [InlineData(
         "SELECT floor(ts to hour) AS h, CEILING(ts TO day), FLOOR(x), ts - INTERVAL '5' MINUTE + INTERVAL '1' SECOND FROM t",
         "SELECT FLOOR(ts TO HOUR) AS h, CEIL(ts TO DAY), FLOOR(x), ((ts - INTERVAL '5' MINUTE) + INTERVAL '1' SECOND) FROM t")]
+    [InlineData(
+        "SELECT a FROM t WHERE a NOT IN (SELECT b FROM u WHERE c > 1) AND d IN (1, 2)",
+        "SELECT a FROM t WHERE ((a NOT IN (SELECT b FROM u WHERE (c > 1))) AND (d IN (1, 2)))")]
     public void QueriesParse(string query, string expected)
     {
         var result = SqlParser.Parse(query);
@@ -129,7 +132,7 @@ public class SqlParserTests
         { "SELECT a FROM t ORDER BY a NULLS LIMIT 2", "Expected FIRST or LAST after NULLS, found the keyword LIMIT", 33, 5 },
         { "SELECT a FROM (t)", "Expected a subquery (SELECT ...) after '(' in FROM, found 't'", 15, 1 },
         { "SELECT a FROM (SELECT b FROM u", "Expected ')' to close the subquery, found the end of the query", 30, 0 },
-        { "SELECT a FROM t WHERE a IN (SELECT b FROM u)", "IN (SELECT ...) is not supported", 28, 6 },
+        { "SELECT a FROM t WHERE a IN (SELECT b FROM u", "Expected ')' to close the subquery of IN, found the end of the query", 43, 0 },
         { "SELECT a FROM t WHERE a IN (1, 2", "Expected ')' to close the IN list", 32, 0 },
         { "SELECT a FROM t WHERE a IS 5", "Expected NULL after IS, found '5'", 27, 1 },
         { "SELECT a FROM t WHERE a BETWEEN 1 5", "Expected AND between the bounds of BETWEEN, found '5'", 34, 1 },

@@ -72,6 +72,7 @@ internal static class SqlPrinter
         SqlBetween b => "(" + Print(b.Operand) + (b.Not ? " NOT" : string.Empty) + " BETWEEN " + Print(b.Low) + " AND " + Print(b.High) + ")",
         SqlIn i => "(" + Print(i.Operand) + (i.Not ? " NOT" : string.Empty) + " IN (" + string.Join(", ", i.Values.Select(Print)) + "))",
         SqlLike l => "(" + Print(l.Operand) + (l.Not ? " NOT" : string.Empty) + " LIKE " + Print(l.Pattern) + (l.Escape is null ? string.Empty : " ESCAPE " + Print(l.Escape)) + ")",
+        SqlInQuery q => "(" + Print(q.Operand) + (q.Not ? " NOT IN (" : " IN (") + Print(q.Query) + "))",
         SqlInterval i => "INTERVAL '" + i.Value + "' " + i.Unit,
         _ => throw new ArgumentOutOfRangeException(nameof(expr)),
     };

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Sql;
+
+/// <summary>
+/// <c>WHERE x [NOT] IN (SELECT y FROM ...)</c>, a semi-join (an anti-join for NOT IN): the rows so far keyed by
+/// <see cref="RowKey"/> (after <see cref="RowFilter"/>, which drops a row whose value is NULL: it is in nothing), the
+/// subquery's rows (table <see cref="Table"/>) keyed by <see cref="SubqueryKey"/> (after <see cref="SubqueryFilter"/>),
+/// grouped together per key and window, and each row kept once when its key has a subquery row (IN) or none (NOT IN),
+/// by <see cref="Body"/>, a block over <see cref="SqlBinder.Group"/>.
+/// </summary>
+internal sealed record SqlSemiJoinPlan(int Table, bool Not, string KeyType, string? RowFilter, string RowKey, string? SubqueryFilter, string SubqueryKey, string Body, SqlSpan Span);
+
+/// <summary>IN and NOT IN over a subquery.</summary>
+internal sealed partial class SqlBinder
+{
+    /// <summary>
+    /// WHERE's conjuncts that are <c>IN (SELECT ...)</c>, each a semi-join of the rows so far; the others, the condition
+    /// that filters the rows after them (null: none).
+    /// </summary>
+    private (List<SqlSemiJoinPlan> Semis, string? Where) BindWhere(SqlExpr where)
+    {
+        var semis = new List<SqlSemiJoinPlan>();
+        var rest = new List<SqlExpr>();
+        foreach (var conjunct in Conjuncts(where))
+        {
+            if (conjunct is SqlInQuery inQuery)
+            {
+                semis.Add(BindSemiJoin(inQuery));
+                continue;
+            }
+
+            var condition = Bind(conjunct);
+            if (condition.Kind != Kind.Bool)
+            {
+                Fail("WHERE needs a condition (a BOOLEAN), not " + SqlType(condition), conjunct.Span);
+            }
+
+            rest.Add(conjunct);
+        }
+
+        return (semis, Conjunction(rest));
+    }
+
+    private SqlSemiJoinPlan BindSemiJoin(SqlInQuery inQuery)
+    {
+        var operand = Bind(inQuery.Operand);
+        var table = BindSubquery(new SqlSubquery(inQuery.Query, "in", inQuery.QuerySpan));
+        if (table.ColumnNames!.Count != 1)
+        {
+            Fail("The subquery of IN selects one column, the values to look for; this one selects " + table.ColumnNames.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), inQuery.QuerySpan);
+        }
+
+        var value = Column(TupleItem((INamedTypeSymbol)table.ElementType, 0), new Source(table, null, Row, false));
+        var target = operand.Kind;
+        if (IsNumeric(operand.Kind) && IsNumeric(value.Kind))
+        {
+            target = Promote(operand, value, inQuery);
+        }
+        else if (operand.Kind != value.Kind || (operand.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(operand)), Underlying(SymbolOf(value)))))
+        {
+            Fail("This IN looks for " + SqlType(operand) + " among " + SqlType(value) + ": CAST one to the other's type", inQuery.Span);
+        }
+
+        if (operand.Kind is Kind.Null)
+        {
+            Fail("NULL is in nothing: this IN is never true", inQuery.Operand.Span);
+        }
+
+        if (inQuery.Not && (operand.Nullable || value.Nullable))
+        {
+            // SQL's NOT IN is unknown, not true, for every row once the subquery has a NULL, and for a NULL value when
+            // the subquery has rows: an anti-join cannot see that per key.
+            Fail("NOT IN (SELECT ...) where a value may be NULL is not supported: SQL's NOT IN is unknown for every row once the subquery has a NULL; " +
+                "filter the NULLs out on both sides (WHERE x IS NOT NULL)", inQuery.Span);
+        }
+
+        string Key(Typed typed)
+        {
+            var code = typed.Code;
+            if (typed.Nullable)
+            {
+                var type = Underlying(SymbolOf(typed));
+                code = type.IsValueType ? "((" + PipelineGenerator.Parser.Fq(type) + ")" + code + ")" : "((" + code + "))!"; // doubled: (a.b)! would read as a cast
+            }
+
+            return IsNumeric(target) && typed.Kind != target ? "((" + CSharpType(target) + ")" + code + ")" : code;
+        }
+
+        var keyType = IsNumeric(target) ? CSharpType(target) : PipelineGenerator.Parser.Fq(Underlying(SymbolOf(operand)));
+        const string Statement = "            ";
+        var body = string.Join("\n", new[]
+        {
+            "{",
+            Statement + "var __rows = " + Group + ".Value.First;",
+            Statement + "if (" + Group + ".Value.Second.Count " + (inQuery.Not ? "==" : ">") + " 0)",
+            Statement + "{",
+            Statement + "    for (var i = 0; i < __rows.Count; i++)",
+            Statement + "    {",
+            Statement + "        " + Output + ".Emit(__rows[i]);",
+            Statement + "    }",
+            Statement + "}",
+            "        }",
+        });
+        return new SqlSemiJoinPlan(
+            table.Index, inQuery.Not, keyType, operand.Nullable ? "(" + operand.Code + ") is not null" : null, Key(operand),
+            value.Nullable ? "(" + value.Code + ") is not null" : null, Key(value), body, inQuery.Span);
+    }
+}
