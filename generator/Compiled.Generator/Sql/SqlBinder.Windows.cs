@@ -70,25 +70,13 @@ internal sealed partial class SqlBinder
             throw Fail("Expected an INTERVAL here, as in INTERVAL '1' MINUTE", expr.Span);
         }
 
-        var unit = interval.Unit switch
-        {
-            "MILLISECOND" => 1L,
-            "SECOND" => 1_000L,
-            "MINUTE" => 60_000L,
-            "HOUR" => 3_600_000L,
-            _ => 86_400_000L,
-        };
-        if (!long.TryParse(interval.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > long.MaxValue / unit)
-        {
-            throw Fail("An interval's length is a whole number (INTERVAL '90' SECOND), not '" + interval.Value + "'", interval.Span);
-        }
-
-        if (count == 0)
+        var length = IntervalLength(interval);
+        if (length == 0)
         {
             throw Fail("A window's size, slide or gap must be positive", interval.Span);
         }
 
-        return count * unit;
+        return length;
     }
 
     /// <summary>

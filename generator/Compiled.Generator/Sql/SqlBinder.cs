@@ -279,7 +279,7 @@ internal sealed partial class SqlBinder
 
             var value = Bind(item.Expr!);
             // A later SELECT of a UNION ALL into a declared row fills its members by position: its names do not matter.
-            var name = item.Alias ?? (item.Expr as SqlColumn)?.Name ?? (_generatedRow is { Columns: not null } ? "#" + items.Count.ToString(CultureInfo.InvariantCulture) : null) ??
+            var name = item.Alias ?? (item.Expr as SqlColumn)?.Name ?? (_generatedRow is { Columns: not null } || _unionTuple is { Types: not null } ? "#" + items.Count.ToString(CultureInfo.InvariantCulture) : null) ??
                 throw Fail("Name this column with AS: it becomes " + (_rowType is null && _generatedRow is null ? "the subquery's column" : "the member of " + RowTypeName) + " with that name", item.Span);
             if (value.Kind == Kind.Null)
             {
@@ -302,7 +302,7 @@ internal sealed partial class SqlBinder
 
         if (_rowType is null)
         {
-            return ConstructTuple(items.Select(i => i.Value).ToList());
+            return _unionTuple is { Types: { } types } ? ConstructUnionedTuple(items, types) : ConstructTuple(items.Select(i => i.Value).ToList());
         }
 
         var row = (INamedTypeSymbol)_rowType;

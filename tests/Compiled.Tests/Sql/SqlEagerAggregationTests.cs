@@ -83,10 +83,10 @@ public partial class SqlEagerWindowedJoin
 
 public class SqlEagerAggregationTests
 {
-    private static readonly Gen<Sale[]> Sales = Gen.Select(Gen.Int[0, 12], Gen.Long[0, 50], Gen.OneOf(Gen.Const("ok"), Gen.Const("void")), (s, a, n) => new Sale(s, a, n)).Array[0, 80];
-
     // Site ids repeat (a sale then joins two sites, and its accumulator is merged twice) and some sales have no site.
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 10], Gen.OneOf(Gen.Const("north"), Gen.Const("south"), Gen.Const("east")), Gen.Int[1, 4], (i, n, r) => new Site(i, n, r)).Array[0, 12];
+    private static readonly Gen<Sale[]> Sales = SqlJoinTests.Sales;
+
+    private static readonly Gen<Site[]> Sites = SqlJoinTests.Sites;
 
     private static List<(Sale Sale, Site? Site)> LeftJoin(Sale[] sales, Site[] sites) =>
         sales.GroupJoin(sites, s => (long)s.Site, d => d.Id, (s, ds) => (s, ds))

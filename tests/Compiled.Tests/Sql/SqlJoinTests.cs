@@ -178,10 +178,10 @@ public class SqlJoinTests
             Details.Join(Details, a => a.SiteId, b => b.Price, (a, b) => new Pair(a.OrderId, b.OrderId)).OrderBy(r => r.First).ThenBy(r => r.Second),
             Run().Self.OrderBy(r => r.First).ThenBy(r => r.Second));
 
-    private static readonly Gen<Sale[]> Sales = Gen.Select(Gen.Int[0, 12], Gen.Long[0, 50], Gen.OneOf(Gen.Const("ok"), Gen.Const("void")), (s, a, n) => new Sale(s, a, n)).Array[0, 80];
+    internal static readonly Gen<Sale[]> Sales = Gen.Select(Gen.Int[0, 12], Gen.Long[0, 50], Gen.OneOf(Gen.Const("ok"), Gen.Const("void")), (s, a, n) => new Sale(s, a, n)).Array[0, 80];
 
     // Site ids may repeat (a key with two dimension rows joins each sale twice) and some sales have no site.
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 10], Gen.OneOf(Gen.Const("north"), Gen.Const("south"), Gen.Const("east")), Gen.Int[1, 4], (i, n, r) => new Site(i, n, r)).Array[0, 12];
+    internal static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 10], Gen.OneOf(Gen.Const("north"), Gen.Const("south"), Gen.Const("east")), Gen.Int[1, 4], (i, n, r) => new Site(i, n, r)).Array[0, 12];
 
     [Fact(DisplayName = "A join with WHERE and GROUP BY (INTEGER key = BIGINT key) equals LINQ's Join, Where and GroupBy")]
     public void JoinWhereGroupByEqualsLinq() => Gen.Select(Sales, Sites).Sample((sales, sites) =>

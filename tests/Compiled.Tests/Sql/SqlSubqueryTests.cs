@@ -28,6 +28,14 @@ public partial class SqlSubqueries
             FROM players p JOIN (SELECT team, SUM(CAST(points AS BIGINT)) AS total FROM players GROUP BY team) t ON p.team = t.team
             WHERE p.points > 0
             """, players.AsTable("players")).Output("shares");
+        // A UNION ALL in a subquery: the second SELECT fills the first's columns by position, its INTEGER widened to BIGINT.
+        p.Sql<TeamTotal>("""
+            SELECT team, SUM(amount) AS total
+            FROM (SELECT team, CAST(points AS BIGINT) AS amount FROM players WHERE points > 0
+                  UNION ALL
+                  SELECT name, points * 2 FROM players WHERE points <= 0) AS u
+            GROUP BY team
+            """, players.AsTable("players")).Output("unioned");
         p.Sql<BestTeam>("""
             SELECT MAX(total) AS best, COUNT(*) AS teams
             FROM (SELECT team, total FROM (SELECT team, SUM(CAST(points AS BIGINT)) AS total FROM players GROUP BY team) inner_totals WHERE total >= 0) t
@@ -43,7 +51,7 @@ public class SqlSubqueryTests
         Gen.Int[-10, 20],
         (name, team, points) => new Player(name, team, points, null)).Array[0, 40];
 
-    [Fact(DisplayName = "Subqueries in FROM (filtered, joined, aggregated again, nested two deep) equal LINQ, at parallelism 1 and 2")]
+    [Fact(DisplayName = "Subqueries in FROM (filtered, joined, aggregated again, nested two deep, a UNION ALL) equal LINQ, at parallelism 1 and 2")]
     public void SubqueriesEqualLinq() => Players.Sample(players =>
     {
         var totals = players.GroupBy(p => p.Team).Select(g => new TeamTotal(g.Key, g.Sum(p => (long)p.Points))).ToList();
@@ -52,8 +60,12 @@ public class SqlSubqueryTests
             .OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Points).ThenBy(s => s.Total).ToList();
         var nonNegative = totals.Where(t => t.Total >= 0).ToList();
         var best = nonNegative.Count == 0 ? new List<BestTeam>() : new List<BestTeam> { new(nonNegative.Max(t => t.Total), nonNegative.Count) };
+        var unioned = players.Where(p => p.Points > 0).Select(p => (p.Team, Amount: (long)p.Points))
+            .Concat(players.Where(p => p.Points <= 0).Select(p => (Team: p.Name, Amount: (long)(p.Points * 2))))
+            .GroupBy(x => x.Team).Select(g => new TeamTotal(g.Key, g.Sum(x => x.Amount))).OrderBy(t => t.Team, StringComparer.Ordinal).ToList();
         foreach (var results in new[] { SqlSubqueries.Run(players), SqlSubqueries.Run(players, parallelism: 2) })
         {
+            Assert.Equal(unioned, results.Unioned.OrderBy(t => t.Team, StringComparer.Ordinal));
             Assert.Equal(big, results.BigTeams.OrderBy(t => t.Team, StringComparer.Ordinal));
             Assert.Equal(shares, results.Shares.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Points).ThenBy(s => s.Total));
             Assert.Equal(best, results.Best);
