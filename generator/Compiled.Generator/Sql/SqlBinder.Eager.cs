@@ -30,12 +30,12 @@ internal sealed partial class SqlBinder
     /// <summary>
     /// The eager plan of a grouped join of two tables (<paramref name="grouping"/> already bound over the joined rows),
     /// or null where it does not apply: an aggregate that does not combine, a window function in GROUP BY (rows are
-    /// re-timed after the join), aggregates reading both sides, grouped columns or a WHERE conjunct reading both, or an
-    /// outer join that keeps the other side's unmatched rows.
+    /// re-timed after the join), aggregates reading both sides, grouped columns or a WHERE conjunct reading both, an
+    /// outer join that keeps the other side's unmatched rows, or an ON with conditions beyond its key (checked per pair).
     /// </summary>
     private SqlEagerAggregation? BindEagerAggregation(SqlSelect select, SqlJoinPlan join, SqlGrouping grouping)
     {
-        if (grouping.Lift is null || grouping.Window is not null || _sources.Count != 2)
+        if (grouping.Lift is null || grouping.Window is not null || _sources.Count != 2 || join.ChecksPairs)
         {
             return null;
         }

@@ -12,7 +12,11 @@ namespace Compiled.Generator.Sql;
 /// CoGroupByKey), then paired by <see cref="Body"/>, a block over <see cref="SqlBinder.Group"/> that emits each joined
 /// row (a <c>KV</c> of the left and the right row, <see cref="RowType"/>) to <see cref="SqlBinder.Output"/>.
 /// </summary>
-internal sealed record SqlJoinPlan(int Right, string LeftName, string RightName, SqlJoinKind Kind, string KeyType, string LeftKey, string RightKey, string RowType, string Body, SqlSpan Span);
+internal sealed record SqlJoinPlan(int Right, string LeftName, string RightName, SqlJoinKind Kind, string KeyType, string LeftKey, string RightKey, string RowType, string Body, SqlSpan Span)
+{
+    /// <summary>ON has conditions beyond the key's equalities, checked on each pair in <see cref="Body"/>.</summary>
+    public bool ChecksPairs { get; init; }
+}
 
 /// <summary>FROM: the tables, their columns, and joins.</summary>
 internal sealed partial class SqlBinder
@@ -149,19 +153,18 @@ internal sealed partial class SqlBinder
             // The condition: equalities between the two sides, joined by AND, each side of each read from one side.
             var leftKeys = new List<(Typed Value, Kind Target)>();
             var rightKeys = new List<(Typed Value, Kind Target)>();
+            var residual = new List<SqlExpr>();
             foreach (var conjunct in Conjuncts(step.On))
             {
-                if (conjunct is not SqlBinary { Operator: "=" } equality)
+                // An equality of a value of each side pairs rows by key; any other condition (a.ts BETWEEN b.start AND
+                // b.end, a.x <> b.y, a.kind = 'red') is checked on each pair of a key.
+                if (conjunct is not SqlBinary { Operator: "=" } equality || KeySides(equality, left, right) is not { } sides)
                 {
-                    throw Fail("A join's ON takes equalities between the two tables, joined by AND (a.id = b.id AND a.day = b.day); other conditions are not supported yet", conjunct.Span);
+                    residual.Add(conjunct);
+                    continue;
                 }
 
-                var (first, firstIsLeft) = KeySide(equality.Left, left, right);
-                var (second, secondIsLeft) = KeySide(equality.Right, left, right);
-                if (firstIsLeft == secondIsLeft)
-                {
-                    Fail("Both sides of this equality read '" + (firstIsLeft ? string.Join("', '", left.Select(s => s.Name)) : right.Name) + "': a join's equality compares a column of each side", equality.Span);
-                }
+                var ((first, firstIsLeft), (second, _)) = sides;
 
                 var (l, r) = firstIsLeft ? (first, second) : (second, first);
                 var target = l.Kind;
@@ -176,6 +179,11 @@ internal sealed partial class SqlBinder
 
                 leftKeys.Add((l, target));
                 rightKeys.Add((r, target));
+            }
+
+            if (leftKeys.Count == 0)
+            {
+                Fail("A join's ON needs an equality between a value of each table (a.id = b.id), which pairs the rows of a key; the other conditions are then checked on each pair. Without one this is a cross join, which is not supported yet", step.On.Span);
             }
 
             // The key: the values of the equalities (one, or a tuple). Where one may be NULL, (0, key) for a row whose
@@ -218,8 +226,12 @@ internal sealed partial class SqlBinder
             var rightType = PipelineGenerator.Parser.Fq(rightTable.ElementType);
             var rowType = "global::Compiled.KV<" + leftType + (leftOuter && leftIsStruct ? "?" : string.Empty) + ", " +
                 rightType + (rightOuter && rightTable.ElementType.IsValueType ? "?" : string.Empty) + ">";
+            var condition = residual.Count == 0 ? null : PairCondition(residual, left, right, leftOuter, rightOuter);
+            var body = condition is null
+                ? PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType)
+                : CheckedPairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType, condition);
             plans.Add(new SqlJoinPlan(rightTable.Index, string.Join(", ", left.Select(s => s.Name)), right.Name, step.Kind, PipelineGenerator.Parser.Fq(keyType),
-                Key(leftKeys, "1"), Key(rightKeys, "2"), rowType, PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType), step.Span));
+                Key(leftKeys, "1"), Key(rightKeys, "2"), rowType, body, step.Span) { ChecksPairs = condition is not null });
 
             // The joined row is a KV of the rows so far (Key) and the new table's row (Value).
             left = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter }).ToList();
@@ -275,6 +287,138 @@ internal sealed partial class SqlBinder
         body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], __right[j]));");
         body.Add(Statement + "    }");
         body.Add(Statement + "}");
+        body.Add("        }");
+        return string.Join("\n", body);
+    }
+
+    /// <summary>
+    /// The two sides of a join's equality as keys (each bound over its own side's row), the first side first; null when
+    /// the equality does not compare a value of each side (it reads one side only, or both, or none): it is then a
+    /// condition on the pairs, and a mistake in it is reported when it is bound as one.
+    /// </summary>
+    private ((Typed Key, bool Left) First, (Typed Key, bool Left) Second)? KeySides(SqlBinary equality, List<Source> left, Source right)
+    {
+        var sources = _sources;
+        try
+        {
+            var first = KeySide(equality.Left, left, right);
+            var second = KeySide(equality.Right, left, right);
+            return first.Left == second.Left ? null : (first, second);
+        }
+        catch (BindError)
+        {
+            return null;
+        }
+        finally
+        {
+            _sources = sources;
+            _referenced = null;
+        }
+    }
+
+    /// <summary>
+    /// ON's conditions other than the key's equalities, over a pair of rows (the joined row, <c>row</c>, before an outer
+    /// join's NULLs): a pair is joined only when they are true.
+    /// </summary>
+    private string PairCondition(List<SqlExpr> residual, List<Source> left, Source right, bool leftOuter, bool rightOuter)
+    {
+        var sources = _sources;
+        try
+        {
+            // Read as the joined row is read (an outer side's columns through ?.): in a pair both rows are there.
+            _sources = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter })
+                .Append(right with { Access = Row + ".Value", Outer = rightOuter }).ToList();
+            foreach (var conjunct in residual)
+            {
+                if (ContainsAggregate(conjunct))
+                {
+                    Fail("A join's condition cannot hold an aggregate", conjunct.Span);
+                }
+
+                if (Bind(conjunct) is { Kind: not Kind.Bool } value)
+                {
+                    Fail("A join's ON needs conditions (BOOLEANs), not " + SqlType(value), conjunct.Span);
+                }
+            }
+
+            return Conjunction(residual)!;
+        }
+        finally
+        {
+            _sources = sources;
+        }
+    }
+
+    /// <summary>
+    /// The pairing block of a join whose ON has conditions beyond its key: each pair of a key's rows is joined when
+    /// <paramref name="condition"/> (over the pair, <c>row</c>) is true; an outer side's row that no pair of it passes is
+    /// kept once, with NULL in the other side's columns.
+    /// </summary>
+    private static string CheckedPairingBody(string rowType, bool leftOuter, bool leftIsStruct, bool rightOuter, bool rightIsStruct, string condition)
+    {
+        const string Statement = "            ";
+        var body = new List<string>
+        {
+            "{",
+            Statement + "var __left = " + Group + ".Value.First;",
+            Statement + "var __right = " + Group + ".Value.Second;",
+        };
+        if (leftOuter)
+        {
+            body.Add(Statement + "global::System.Span<bool> __rightJoined = __right.Count <= 256 ? stackalloc bool[__right.Count] : new bool[__right.Count];");
+        }
+
+        body.Add(Statement + "for (var i = 0; i < __left.Count; i++)");
+        body.Add(Statement + "{");
+        if (rightOuter)
+        {
+            body.Add(Statement + "    var __joined = false;");
+        }
+
+        body.Add(Statement + "    for (var j = 0; j < __right.Count; j++)");
+        body.Add(Statement + "    {");
+        body.Add(Statement + "        var " + Row + " = new " + rowType + "(__left[i], __right[j]);");
+        body.Add(Statement + "        if (!(" + condition + "))");
+        body.Add(Statement + "        {");
+        body.Add(Statement + "            continue;");
+        body.Add(Statement + "        }");
+        body.Add(string.Empty);
+        if (rightOuter)
+        {
+            body.Add(Statement + "        __joined = true;");
+        }
+
+        if (leftOuter)
+        {
+            body.Add(Statement + "        __rightJoined[j] = true;");
+        }
+
+        body.Add(Statement + "        " + Output + ".Emit(" + Row + ");");
+        body.Add(Statement + "    }");
+        if (rightOuter)
+        {
+            // LEFT or FULL JOIN: a left row that no pair joined is kept once, with NULL right columns.
+            body.Add(string.Empty);
+            body.Add(Statement + "    if (!__joined)");
+            body.Add(Statement + "    {");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(__left[i], " + (rightIsStruct ? "null" : "null!") + "));");
+            body.Add(Statement + "    }");
+        }
+
+        body.Add(Statement + "}");
+        if (leftOuter)
+        {
+            // RIGHT or FULL JOIN: a right row that no pair joined is kept once, with NULL left columns.
+            body.Add(string.Empty);
+            body.Add(Statement + "for (var j = 0; j < __right.Count; j++)");
+            body.Add(Statement + "{");
+            body.Add(Statement + "    if (!__rightJoined[j])");
+            body.Add(Statement + "    {");
+            body.Add(Statement + "        " + Output + ".Emit(new " + rowType + "(" + (leftIsStruct ? "null" : "null!") + ", __right[j]));");
+            body.Add(Statement + "    }");
+            body.Add(Statement + "}");
+        }
+
         body.Add("        }");
         return string.Join("\n", body);
     }

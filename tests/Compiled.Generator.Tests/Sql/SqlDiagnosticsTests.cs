@@ -268,12 +268,12 @@ public class SqlDiagnosticsTests
     }
 
     [Theory(DisplayName = "Join errors: each names the problem and points at it")]
-    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON events.score > id", "A join's ON takes equalities between the two tables, joined by AND", "events.score > id")]
-    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON user = team", "Both sides of this equality read 'events': a join's equality compares a column of each side", "user = team")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON events.score > id", "A join's ON needs an equality between a value of each table (a.id = b.id)", "events.score > id")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON user = team", "A join's ON needs an equality between a value of each table (a.id = b.id)", "user = team")]
     [InlineData("SELECT user, events.score AS total FROM events e JOIN teams t ON e.team = t.id", "This equality compares a VARCHAR with a BIGINT: CAST one to the other's type", "e.team = t.id")]
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON weight = name", "This equality compares a DOUBLE with a VARCHAR: CAST one to the other's type", "weight = name")]
-    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = 'red'", "Each side of a join's equality reads a column of one table: this one reads none", "'red'")]
-    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name || user", "Each side of a join's equality reads one side of the join: this one reads both", "name || user")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = 'red'", "A join's ON needs an equality between a value of each table (a.id = b.id)", "team = 'red'")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name || user", "A join's ON needs an equality between a value of each table (a.id = b.id)", "team = name || user")]
     [InlineData("SELECT user, score AS total FROM events JOIN teams ON team = name", "Column 'score' is in 'events' and 'teams': qualify it, as events.score", "score")]
     [InlineData("SELECT usr AS user, id AS total FROM events JOIN teams ON team = name", "Unknown column 'usr' in tables 'events' and 'teams'; did you mean 'User'?", "usr")]
     [InlineData("SELECT x.user, id AS total FROM events e JOIN teams t ON e.team = t.name", "Unknown table or alias 'x': the query reads 'events' as 'e' and 'teams' as 't'", "x")]
@@ -281,7 +281,8 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, id AS total FROM events JOIN events ON user = user", "Two tables of the join are named 'events': give each an alias", "events")]
     [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name RIGHT JOIN teams u ON e.team = u.name", "A RIGHT or FULL join after another join is not supported yet", "events e JOIN teams t ON e.team = t.name RIGHT JOIN teams u ON e.team = u.name")]
     [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name JOIN teams t ON e.team = t.name", "Two tables of the join are named 't'", "teams t")]
-    [InlineData("SELECT user, id AS total FROM events JOIN teams ON team = name AND COUNT(*) = id", "A join's condition cannot hold an aggregate", "COUNT(*)")]
+    [InlineData("SELECT user, id AS total FROM events JOIN teams ON team = name AND COUNT(*) = id", "A join's condition cannot hold an aggregate", "COUNT(*) = id")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name AND weight + id", "A join's ON needs conditions (BOOLEANs), not a DOUBLE", "weight + id")]
     public void JoinErrors(string query, string message, string covered)
     {
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), p.Create<TeamInfo>(\"teams\").AsTable(\"teams\")).Output(\"rows\");");

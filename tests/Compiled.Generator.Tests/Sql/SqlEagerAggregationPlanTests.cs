@@ -60,6 +60,7 @@ public class SqlEagerAggregationPlanTests
     [InlineData("SELECT s.name, SUM(amount) AS total FROM sales RIGHT JOIN sites s ON site = id GROUP BY s.name")]
     [InlineData("SELECT s.name, SUM(amount) AS total FROM sales FULL JOIN sites s ON site = id GROUP BY s.name")]
     [InlineData("SELECT s.name, COUNT(DISTINCT amount) AS total FROM sales JOIN sites s ON site = id GROUP BY s.name")]
+    [InlineData("SELECT s.name, SUM(amount) AS total FROM sales JOIN sites s ON site = id AND amount > 10 GROUP BY s.name")]
     public void PlainElsewhere(string query) => Assert.DoesNotContain(Eager, Plan(query), StringComparison.Ordinal);
 
     [Fact(DisplayName = "Sessions merge per key, so a join of sessions keeps the plain plan; fixed windows take the eager one")]
