@@ -80,11 +80,12 @@ public sealed class PipelineBuilder
     /// </summary>
     /// <remarks>
     /// Supported today: <c>SELECT expressions [AS name] | * FROM table-or-subquery [alias] [[LEFT | RIGHT | FULL]
-    /// JOIN table-or-subquery [alias] ON equalities] [WHERE condition] [GROUP BY expressions [HAVING condition]]</c>,
-    /// SELECTs joined by UNION ALL, then <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted into one
-    /// combine function), TUMBLE, HOP and SESSION in GROUP BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued
-    /// logic where a column may be null), CASE, CAST, BETWEEN, IN, IS [NOT] NULL, LIKE, COALESCE, <c>||</c>, UPPER,
-    /// LOWER, CHAR_LENGTH, ABS, MOD, timestamps (compared, MIN and MAX, EXTRACT), and the C# functions given as
+    /// JOIN table-or-subquery [alias] ON equalities [AND conditions]] [WHERE condition] [GROUP BY expressions [HAVING
+    /// condition]]</c>, SELECTs joined by UNION ALL, then <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted
+    /// into one combine function, and computed before a join where they read one table), TUMBLE, HOP and SESSION in GROUP
+    /// BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN,
+    /// IN (values or a subquery), IS [NOT] NULL, LIKE, COALESCE, <c>||</c>, UPPER, LOWER, CHAR_LENGTH, ABS, MOD, FLOOR, CEIL,
+    /// timestamps (compared, moved by an INTERVAL, rounded, MIN and MAX, EXTRACT), and the C# functions given as
     /// <see cref="SqlFunction"/>. GROUP BY groups per window of the input. The README's SQL section lists what the
     /// parser reads that the compiler does not take yet; each is a build error at its place,
     /// never a wrong result.
