@@ -181,6 +181,8 @@ internal sealed partial class SqlBinder
                 rightKeys.Add((r, target));
             }
 
+            // The other conditions bound first: a mistake in an equality (an unknown column) is reported as itself.
+            var condition = residual.Count == 0 ? null : PairCondition(residual, left, right, leftOuter, rightOuter);
             if (leftKeys.Count == 0)
             {
                 Fail("A join's ON needs an equality between a value of each table (a.id = b.id), which pairs the rows of a key; the other conditions are then checked on each pair. Without one this is a cross join, which is not supported yet", step.On.Span);
@@ -226,7 +228,6 @@ internal sealed partial class SqlBinder
             var rightType = PipelineGenerator.Parser.Fq(rightTable.ElementType);
             var rowType = "global::Compiled.KV<" + leftType + (leftOuter && leftIsStruct ? "?" : string.Empty) + ", " +
                 rightType + (rightOuter && rightTable.ElementType.IsValueType ? "?" : string.Empty) + ">";
-            var condition = residual.Count == 0 ? null : PairCondition(residual, left, right, leftOuter, rightOuter);
             var body = condition is null
                 ? PairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType)
                 : CheckedPairingBody(rowType, leftOuter, leftIsStruct, rightOuter, rightTable.ElementType.IsValueType, condition);

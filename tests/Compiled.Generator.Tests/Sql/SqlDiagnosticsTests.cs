@@ -283,6 +283,7 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT e.user, t.id AS total FROM events e JOIN teams t ON e.team = t.name JOIN teams t ON e.team = t.name", "Two tables of the join are named 't'", "teams t")]
     [InlineData("SELECT user, id AS total FROM events JOIN teams ON team = name AND COUNT(*) = id", "A join's condition cannot hold an aggregate", "COUNT(*) = id")]
     [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = name AND weight + id", "A join's ON needs conditions (BOOLEANs), not a DOUBLE", "weight + id")]
+    [InlineData("SELECT user, events.score AS total FROM events JOIN teams ON team = nmae", "Unknown column 'nmae' in tables 'events' and 'teams'", "nmae")]
     public void JoinErrors(string query, string message, string covered)
     {
         var (actualMessage, actualCovered) = SqlError("p.Sql<Row>(\"" + query + "\", events.AsTable(\"events\"), p.Create<TeamInfo>(\"teams\").AsTable(\"teams\")).Output(\"rows\");");
