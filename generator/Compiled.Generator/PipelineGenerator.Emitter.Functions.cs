@@ -53,7 +53,7 @@ public sealed partial class PipelineGenerator
                     w.Line("/// </code>");
                     w.Line("/// </remarks>");
                     w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Compiled.Generator\", \"0.1.0\")]");
-                    w.Line((_spec.SurfaceIsInternal ? "internal" : "public") + " sealed partial record " + row.Name + "(" + string.Join(", ", row.Columns.Select(c => c.Type + " " + c.Name)) + ");");
+                    w.Line((_spec.SurfaceIsInternal ? "internal " : "public ") + row.Declaration);
                     w.Line();
                 }
 

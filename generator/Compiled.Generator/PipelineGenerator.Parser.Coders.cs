@@ -284,7 +284,7 @@ public sealed partial class PipelineGenerator
 
                     foreach (var row in _sqlRows)
                     {
-                        text.Append("public sealed partial record ").Append(row.Name).Append('(').Append(string.Join(", ", row.Columns.Select(c => c.Type + " " + c.Name))).Append(");\n");
+                        text.Append("public ").Append(row.Declaration).Append('\n');
                     }
 
                     text.Append('}', types.Count + (ns is null ? 0 : 1));

@@ -46,7 +46,7 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                if (Names.ClassMembers.Contains(name) || name == "ParallelRunner" || name.StartsWith("__", System.StringComparison.Ordinal) ||
+                if (Names.ClassMembers.Contains(name) || name.StartsWith("__", System.StringComparison.Ordinal) ||
                     name == pipeline.Name || !pipeline.GetMembers(name).IsEmpty)
                 {
                     Report(DiagnosticDescriptors.InvalidName, location,

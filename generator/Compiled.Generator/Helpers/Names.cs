@@ -67,7 +67,7 @@ internal static class Names
     /// </summary>
     public static readonly HashSet<string> ClassMembers = new(StringComparer.Ordinal)
     {
-        "Runner", "Results", "Run", "CreateRunner", "PlanDescription", "PlanMermaid",
+        "Runner", "Results", "Run", "CreateRunner", "PlanDescription", "PlanMermaid", "ParallelRunner",
     };
 
     /// <summary>

@@ -18,7 +18,11 @@ internal sealed record SqlRowColumn(string Name, string Type, string Column);
 /// positional record nested in the pipeline class, with a member per column of the query's result, in order, each
 /// named as the column in Pascal case (<c>page_views</c> becomes <c>PageViews</c>) and typed as the column computes.
 /// </summary>
-internal sealed record SqlRowDeclaration(string Name, EquatableArray<SqlRowColumn> Columns, string Query);
+internal sealed record SqlRowDeclaration(string Name, EquatableArray<SqlRowColumn> Columns, string Query)
+{
+    /// <summary>The record's declaration after its accessibility: <c>sealed partial record Name(Type Member, ...);</c>.</summary>
+    public string Declaration => "sealed partial record " + Name + "(" + string.Join(", ", Columns.Select(c => c.Type + " " + c.Name)) + ");";
+}
 
 /// <summary>Result rows of a type the generator declares.</summary>
 internal sealed partial class SqlBinder
