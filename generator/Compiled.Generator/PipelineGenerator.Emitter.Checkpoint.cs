@@ -802,16 +802,16 @@ public sealed partial class PipelineGenerator
             private static string SortedValueCoder(TransformSpec t) => t.StateCoders!.Value[t.StateCoders.Value.Count - 1];
 
             /// <summary>The type of one window's map or set, as <see cref="MapField"/> declares it.</summary>
-            private static string InnerMapType(TransformSpec t)
+            private string InnerMapType(TransformSpec t)
             {
                 var key = StateKeyType(t);
                 return t.Kind switch
                 {
-                    TransformKind.Distinct => MapType(key, null),
-                    TransformKind.CountPerKey or TransformKind.CountPerElement => MapType(key, "long"),
-                    TransformKind.CombinePerKey => MapType(key, t.Combine!.AccumulatorType),
-                    TransformKind.GroupByKey => MapType(key, "global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">"),
-                    TransformKind.CoGroupByKey => MapType(key, CoGroupStateType(t)),
+                    TransformKind.Distinct => MapType(t, key, null),
+                    TransformKind.CountPerKey or TransformKind.CountPerElement => MapType(t, key, "long"),
+                    TransformKind.CombinePerKey => MapType(t, key, t.Combine!.AccumulatorType),
+                    TransformKind.GroupByKey => MapType(t, key, "global::System.Collections.Generic.List<" + t.ValueTypes[0] + ">"),
+                    TransformKind.CoGroupByKey => MapType(t, key, CoGroupStateType(t)),
                     _ => throw new System.InvalidOperationException("not a map state: " + t.Kind),
                 };
             }

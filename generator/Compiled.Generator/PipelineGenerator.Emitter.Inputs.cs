@@ -325,9 +325,14 @@ public sealed partial class PipelineGenerator
                     WriteLanesCall(w, lanes, name);
                 }
 
-                w.Open("for (; i < elements.Length; i++)");
-                w.Line("__On" + name + "(elements[i], timestamp);");
+                // The index runs in a local, which stays in a register: the body's stores to the heap could alias the
+                // caller's counter behind the ref, which would be read back from memory on every element.
+                w.Line("var k = i;");
+                w.Open("for (; k < elements.Length; k++)");
+                w.Line("i = k;");
+                w.Line("__On" + name + "(elements[k], timestamp);");
                 w.Close();
+                w.Line("i = k;");
                 w.Close();
                 w.Line();
                 if (lanes.Count > 0)

@@ -204,10 +204,8 @@ public sealed partial class PipelineGenerator
                     return true;
                 }
 
-                var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
-                var shard = state.Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + id + "(" + key + ")";
                 w.Open("if (__send" + N(state.Level) + " is not null)");
-                w.Line("__Ship" + N(state.Level) + "_" + port + "(" + shard + ", " + value + ", " + timestamp + ", " + window + ");");
+                w.Line("__Ship" + N(state.Level) + "_" + port + "(" + value + ", " + timestamp + ", " + window + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -279,11 +277,11 @@ public sealed partial class PipelineGenerator
                     WriteWindowMapLookup(w, t, "window");
                     if (t.Kind == TransformKind.CountPerKey)
                     {
-                        w.Line("global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws" + id + ", partial.Key, out bool _) += partial.Value;");
+                        w.Line(RefOrAdd(t, "ws" + id, "partial.Key", "out bool _") + " += partial.Value;");
                     }
                     else
                     {
-                        w.Line("ref var acc" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws" + id + ", partial.Key, out var exists" + id + ");");
+                        w.Line("ref var acc" + id + " = ref " + RefOrAdd(t, "ws" + id, "partial.Key", "out var exists" + id) + ";");
                         w.Open("if (exists" + id + ")");
                         w.Line("_fn" + id + ".MergeAccumulators(ref acc" + id + "!, partial.Value);");
                         w.Close();
@@ -366,11 +364,14 @@ public sealed partial class PipelineGenerator
                             continue; // lifted accumulators and side inputs are sent where they are made
                         }
 
-                        // Out of the stage's loop body: the single-threaded path's frame stays small and its registers free.
+                        // Out of the stage's loop body, the key's hash included: the single-threaded path's frame stays small
+                        // and its registers free.
+                        var key = (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? "value" : "value.Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty);
+                        var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + N(t.Id) + "(" + key + ")";
                         w.Line("/// <summary>An element of #" + N(t.Id) + " goes to the shard of level " + N(level) + " that owns its key group (port " + N(port) + ").</summary>");
                         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                        w.Line("private void __Ship" + N(level) + "_" + N(port) + "(int shard, " + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
-                        w.Line("    __send" + N(level) + "!.Send(shard, new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = value, Timestamp = timestamp, Window = window" +
+                        w.Line("private void __Ship" + N(level) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
+                        w.Line("    __send" + N(level) + "!.Send(" + shard + ", new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = value, Timestamp = timestamp, Window = window" +
                                (CarriesPanes(level) ? ", Pane = _pane" : string.Empty) + " });");
                         w.Line();
                     }

@@ -53,24 +53,27 @@ public sealed partial class PipelineGenerator
             /// Whether the state map of <paramref name="t"/> is a <c>Utf8KeyMap</c> (UTF-8 text keys of a count, combine or
             /// grouping): looked up by the key's bytes through its own methods, not through a dictionary's alternate lookup.
             /// </summary>
-            private static bool IsUtf8Map(TransformSpec t) => StateKeyType(t) == Utf8Text && t.Kind != TransformKind.Distinct;
+            private bool IsUtf8Map(TransformSpec t) => _plan.States[t.Id].Map == StateMap.Utf8Keys && t.Kind != TransformKind.Distinct;
+
+            /// <summary>Whether the state map of <paramref name="t"/> is a map of its own (UTF-8 or integer keys), looked up through its methods.</summary>
+            private bool HasOwnMap(TransformSpec t) => t.Kind != TransformKind.Distinct && _plan.States[t.Id].Map != StateMap.Dictionary;
 
             /// <summary>The reference to the value of an element's key in the state map, added with the default value when new.</summary>
             private string ValueRefOrAdd(TransformSpec t, string key, string exists) => RefOrAdd(t, MapRef(t), KeyArg(t, key), exists);
 
             /// <summary>The reference to the value of <paramref name="key"/> in a state map of <paramref name="t"/>, added when new.</summary>
-            private static string RefOrAdd(TransformSpec t, string map, string key, string exists) => IsUtf8Map(t)
+            private string RefOrAdd(TransformSpec t, string map, string key, string exists) => HasOwnMap(t)
                 ? map + ".GetValueRefOrAddDefault(" + key + ", " + exists + ")"
                 : "global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(" + map + ", " + key + ", " + exists + ")";
 
             /// <summary>A ReadUtf8Lines input: its lines are UTF-8 bytes.</summary>
             private static bool IsUtf8Lines(TransformSpec input) => input.OutputTypes[0] == Utf8Text;
 
-            private static void MapField(SourceWriter w, TransformSpec t, string key, string? value)
+            private void MapField(SourceWriter w, TransformSpec t, string key, string? value)
             {
                 var id = N(t.Id);
                 var text = IsTextKey(key) && !IsUtf8Map(t);
-                var type = MapType(key, value);
+                var type = MapType(t, key, value);
                 if (t.OutputWindowing is not null)
                 {
                     WindowedStateField(w, t, type, isMap: true);
@@ -86,14 +89,18 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
-            /// The type of a state map or set by key type: text keys of type ReadOnlyMemory&lt;byte&gt; in a <c>Utf8KeyMap</c>
-            /// (a set: <c>Utf8KeySet</c>), others in a dictionary (a hash set) of their stored key.
+            /// The type of a state map or set, as the plan chose it: text keys of type ReadOnlyMemory&lt;byte&gt; in a
+            /// <c>Utf8KeyMap</c> (a set: <c>Utf8KeySet</c>), primitive integer keys in an <c>IntegerKeyMap</c>, others in a
+            /// dictionary (a hash set) of their stored key.
             /// </summary>
-            private static string MapType(string key, string? value) => key == Utf8Text
-                ? value is null ? "global::Compiled.Utf8KeySet" : "global::Compiled.Utf8KeyMap<" + value + ">"
-                : value is null
+            private string MapType(TransformSpec t, string key, string? value) => _plan.States[t.Id].Map switch
+            {
+                StateMap.Utf8Keys => value is null ? "global::Compiled.Utf8KeySet" : "global::Compiled.Utf8KeyMap<" + value + ">",
+                StateMap.IntegerKeys when value is not null => "global::Compiled.IntegerKeyMap<" + key + ", " + value + ">",
+                _ => value is null
                     ? "global::System.Collections.Generic.HashSet<" + StoredKey(key) + ">"
-                    : "global::System.Collections.Generic.Dictionary<" + StoredKey(key) + ", " + value + ">";
+                    : "global::System.Collections.Generic.Dictionary<" + StoredKey(key) + ", " + value + ">",
+            };
 
             private string MapRef(TransformSpec t) => _mapOverride ?? (IsTextKey(StateKeyType(t)) && !IsUtf8Map(t) ? "_lookup" : "_state") + N(t.Id);
 

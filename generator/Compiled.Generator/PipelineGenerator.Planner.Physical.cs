@@ -24,7 +24,7 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared);
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout));
             }).ToList();
             foreach (var t in transforms)
             {
@@ -58,6 +58,27 @@ public sealed partial class PipelineGenerator
             }
 
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
+        }
+
+        /// <summary>Primitive integer key types, which an IntegerKeyMap takes.</summary>
+        private static readonly HashSet<string> IntegerKeyTypes = new() { "int", "long", "uint", "ulong", "short", "ushort", "byte", "sbyte", "char" };
+
+        /// <summary>
+        /// The map a keyed state is kept in, by its key's type: UTF-8 text keys in a map looked up by their bytes, primitive
+        /// integer keys in a map that indexes dense small keys directly (as most ids and codes are) and hashes the rest,
+        /// other keys in a dictionary. Layouts that keep their keys otherwise (panes, user state, views) take an integer key
+        /// in a dictionary.
+        /// </summary>
+        private static StateMap MapOf(TransformSpec t, StateLayout layout)
+        {
+            var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType;
+            if (key == "global::System.ReadOnlyMemory<byte>")
+            {
+                return StateMap.Utf8Keys; // every keyed layout looks UTF-8 text up by its bytes
+            }
+
+            var maps = layout is StateLayout.KeyedCounters or StateLayout.KeyedAccumulators or StateLayout.KeyedValueLists or StateLayout.KeyedCoGroups or StateLayout.InlineWindowedMaps;
+            return maps && key is not null && IntegerKeyTypes.Contains(key) && t.Kind != TransformKind.Distinct ? StateMap.IntegerKeys : StateMap.Dictionary;
         }
 
         /// <summary>

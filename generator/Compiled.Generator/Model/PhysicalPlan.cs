@@ -73,6 +73,22 @@ internal static class StateLayouts
     public static bool IsPanes(this StateLayout layout) => layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
 }
 
+/// <summary>The map a keyed state (counters, accumulators, value lists, co-groups, and each window's map of those) is kept in.</summary>
+internal enum StateMap
+{
+    /// <summary>A dictionary of the stored key (text as strings, looked up by span), or, for Distinct, a hash set.</summary>
+    Dictionary,
+
+    /// <summary>UTF-8 text keys: a <c>Utf8KeyMap</c>, looked up by the key's bytes (Distinct: a <c>Utf8KeySet</c>).</summary>
+    Utf8Keys,
+
+    /// <summary>
+    /// Keys of a primitive integer type: an <c>IntegerKeyMap</c>, which indexes small dense keys directly and hashes the
+    /// others without a comparer (Distinct keeps its hash set).
+    /// </summary>
+    IntegerKeys,
+}
+
 /// <summary>How the elements (or partial states) of a stateful transform travel between shards of the parallel runner.</summary>
 internal enum ExchangeKind
 {
@@ -105,6 +121,7 @@ internal enum ExchangeKind
 /// <see cref="SideRetentionMs"/> past its end (its readers' largest allowed lateness). A view of a triggered collection
 /// (<see cref="SideTriggered"/>, in any window function, the global window included) holds each window's latest pane, and
 /// in a streaming runner its window can be read once its first pane arrived.
+/// <see cref="Map"/> is the map type of a keyed state kept in maps (by the key's type).
 /// When <see cref="KeepsUnsharedWindows"/> (a batch exchange of per-window partials, each window's state complete in
 /// itself), a window that only one shard holds stays on that shard whole; only windows that several shards hold ship.
 /// </summary>
@@ -121,4 +138,5 @@ internal readonly record struct StatePlan(
     WindowSpec? SideWindows = null,
     long SideRetentionMs = 0,
     bool SideTriggered = false,
-    bool KeepsUnsharedWindows = false);
+    bool KeepsUnsharedWindows = false,
+    StateMap Map = StateMap.Dictionary);

@@ -98,7 +98,7 @@ namespace Snapshots
             //   State style: values are appended to the list of their input.
             //   Merging: lists of the same key and input concatenate.
             //   Lifetime: until Finish.
-            private readonly global::System.Collections.Generic.Dictionary<int, __CoGroup2> _state2 = new();
+            private readonly global::Compiled.IntegerKeyMap<int, __CoGroup2> _state2 = new();
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
@@ -715,10 +715,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopOrders(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnOrders(elements[i], timestamp);
+                    i = k;
+                    __OnOrders(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'orders'; <paramref name="i"/> says how far it got.</summary>
@@ -746,12 +749,12 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is not null)
                 {
-                    __Ship1_0(__ShardOf2(element.Key), element, timestamp, window);
+                    __Ship1_0(element, timestamp, window);
                 }
                 else
                 {
                     // #2 CoGroupByKey (line 13)
-                    ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out bool _);
+                    ref var group2 = ref _state2.GetValueRefOrAddDefault(element.Key, out bool _);
                     (group2 ??= new __CoGroup2()).Values0.Add(element.Value);
                 }
             }
@@ -987,10 +990,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopPayments(global::System.ReadOnlySpan<global::Compiled.KV<int, decimal>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnPayments(elements[i], timestamp);
+                    i = k;
+                    __OnPayments(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'payments'; <paramref name="i"/> says how far it got.</summary>
@@ -1018,12 +1024,12 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is not null)
                 {
-                    __Ship1_1(__ShardOf2(element.Key), element, timestamp, window);
+                    __Ship1_1(element, timestamp, window);
                 }
                 else
                 {
                     // #2 CoGroupByKey (line 13)
-                    ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, element.Key, out bool _);
+                    ref var group2 = ref _state2.GetValueRefOrAddDefault(element.Key, out bool _);
                     (group2 ??= new __CoGroup2()).Values1.Add(element.Value);
                 }
             }
@@ -1283,13 +1289,13 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<int, string> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<int, string> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int shard, global::Compiled.KV<int, decimal> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_1(global::Compiled.KV<int, decimal> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1346,7 +1352,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #2 CoGroupByKey (line 13)
-                                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, value.Key, out bool _);
+                                ref var group2 = ref _state2.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group2 ??= new __CoGroup2()).Values0.Add(value.Value);
                                 break;
                             }
@@ -1356,7 +1362,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #2 CoGroupByKey (line 13)
-                                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, value.Key, out bool _);
+                                ref var group2 = ref _state2.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group2 ??= new __CoGroup2()).Values1.Add(value.Value);
                                 break;
                             }
@@ -1433,7 +1439,7 @@ namespace Snapshots
                 {
                     foreach (var e in peers[s].__outbox2![__shard])
                     {
-                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
+                        ref var slot = ref _state2.GetValueRefOrAddDefault(e.Key, out var exists);
                         if (!exists)
                         {
                             slot = e.Value;

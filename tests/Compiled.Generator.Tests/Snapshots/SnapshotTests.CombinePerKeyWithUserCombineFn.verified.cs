@@ -108,14 +108,14 @@ namespace Snapshots
             //   Merging: accumulators of the same key merge with MergeAccumulators.
             //   Lifetime: until Finish; the map grows with the number of keys, never with the number of elements.
             private global::Snapshots.SumOfSquaresFn _fn2;
-            private readonly global::System.Collections.Generic.Dictionary<int, long> _state2 = new();
+            private readonly global::Compiled.IntegerKeyMap<int, long> _state2 = new();
             // State of #4 CombinePerKey (line 13):
             //   State: an accumulator per key, in a hash map.
             //   State style: updated in place through a reference into the map (no copy, no lookup twice).
             //   Merging: accumulators of the same key merge with MergeAccumulators.
             //   Lifetime: until Finish; the map grows with the number of keys, never with the number of elements.
             private global::Compiled.MaxFn<int> _fn4;
-            private readonly global::System.Collections.Generic.Dictionary<int, global::Compiled.MinMaxAccumulator<int>> _state4 = new();
+            private readonly global::Compiled.IntegerKeyMap<int, global::Compiled.MinMaxAccumulator<int>> _state4 = new();
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
@@ -726,10 +726,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnNumbers(elements[i], timestamp);
+                    i = k;
+                    __OnNumbers(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
@@ -761,12 +764,12 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(__ShardOf2(v1.Key), v1, timestamp, window);
+                        __Ship1_0(v1, timestamp, window);
                     }
                     else
                     {
                         // #2 CombinePerKey (line 12)
-                        ref var acc2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, v1.Key, out var exists2);
+                        ref var acc2 = ref _state2.GetValueRefOrAddDefault(v1.Key, out var exists2);
                         if (!exists2)
                         {
                             acc2 = _fn2.CreateAccumulator();
@@ -778,12 +781,12 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_1(__ShardOf4(v1.Key), v1, timestamp, window);
+                        __Ship1_1(v1, timestamp, window);
                     }
                     else
                     {
                         // #4 CombinePerKey (line 13)
-                        ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, v1.Key, out var exists4);
+                        ref var acc4 = ref _state4.GetValueRefOrAddDefault(v1.Key, out var exists4);
                         if (!exists4)
                         {
                             acc4 = _fn4.CreateAccumulator();
@@ -1075,13 +1078,13 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int shard, global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_1(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf4(value.Key), new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1138,7 +1141,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #2 CombinePerKey (line 12)
-                                ref var acc2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, value.Key, out var exists2);
+                                ref var acc2 = ref _state2.GetValueRefOrAddDefault(value.Key, out var exists2);
                                 if (!exists2)
                                 {
                                     acc2 = _fn2.CreateAccumulator();
@@ -1152,7 +1155,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #4 CombinePerKey (line 13)
-                                ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, value.Key, out var exists4);
+                                ref var acc4 = ref _state4.GetValueRefOrAddDefault(value.Key, out var exists4);
                                 if (!exists4)
                                 {
                                     acc4 = _fn4.CreateAccumulator();
@@ -1233,7 +1236,7 @@ namespace Snapshots
                 {
                     foreach (var e in peers[s].__outbox2![__shard])
                     {
-                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
+                        ref var slot = ref _state2.GetValueRefOrAddDefault(e.Key, out var exists);
                         if (!exists)
                         {
                             slot = e.Value;
@@ -1287,7 +1290,7 @@ namespace Snapshots
                 {
                     foreach (var e in peers[s].__outbox4![__shard])
                     {
-                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, e.Key, out var exists);
+                        ref var slot = ref _state4.GetValueRefOrAddDefault(e.Key, out var exists);
                         if (!exists)
                         {
                             slot = e.Value;

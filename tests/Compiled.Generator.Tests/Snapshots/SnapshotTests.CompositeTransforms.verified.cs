@@ -810,10 +810,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopLines(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnLines(elements[i], timestamp);
+                    i = k;
+                    __OnLines(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'lines'; <paramref name="i"/> says how far it got.</summary>
@@ -849,7 +852,7 @@ namespace Snapshots
                         {
                             if (__send1 is not null)
                             {
-                                __Ship1_1(__ShardOf6(element), element, timestamp, window);
+                                __Ship1_1(element, timestamp, window);
                             }
                             else
                             {
@@ -880,7 +883,7 @@ namespace Snapshots
                     var w8 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart8), new global::Compiled.Instant(_fixedStart8 + 300000L));
                     if (__send1 is not null)
                     {
-                        __Ship1_2(0, element, timestamp, w8);
+                        __Ship1_2(element, timestamp, w8);
                     }
                     else
                     {
@@ -1284,18 +1287,18 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf4(value), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #6 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_1(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf6(value), new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #9 goes to the shard of level 1 that owns its key group (port 2).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_2(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 2, P2 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_2(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(0, new __Exchange1Item { Port = 2, P2 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1579,7 +1582,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(__ShardOf4(value), value, timestamp, window);
+                        __Ship1_0(value, timestamp, window);
                     }
                     else
                     {

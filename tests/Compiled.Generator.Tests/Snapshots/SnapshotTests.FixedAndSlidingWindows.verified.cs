@@ -798,10 +798,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnPlays(elements[i], timestamp);
+                    i = k;
+                    __OnPlays(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'plays'; <paramref name="i"/> says how far it got.</summary>
@@ -898,7 +901,7 @@ namespace Snapshots
                     var w6 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart6), new global::Compiled.Instant(_fixedStart6 + 10000L));
                     if (__send1 is not null)
                     {
-                        __Ship1_1(0, element, ts1, w6);
+                        __Ship1_1(element, ts1, w6);
                     }
                     else
                     {
@@ -1451,8 +1454,8 @@ namespace Snapshots
 
             /// <summary>An element of #7 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int shard, global::Snapshots.Play value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_1(global::Snapshots.Play value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(0, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

@@ -664,10 +664,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopScores(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnScores(elements[i], timestamp);
+                    i = k;
+                    __OnScores(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'scores'; <paramref name="i"/> says how far it got.</summary>
@@ -695,7 +698,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is not null)
                 {
-                    __Ship1_0(__ShardOf1(element.Key), element, timestamp, window);
+                    __Ship1_0(element, timestamp, window);
                 }
                 else
                 {
@@ -941,8 +944,8 @@ namespace Snapshots
 
             /// <summary>An element of #1 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf1(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

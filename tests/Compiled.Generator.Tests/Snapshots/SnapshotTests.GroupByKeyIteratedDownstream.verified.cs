@@ -103,7 +103,7 @@ namespace Snapshots
             //   State style: values are appended.
             //   Merging: lists of the same key concatenate.
             //   Lifetime: until Finish.
-            private readonly global::System.Collections.Generic.Dictionary<int, global::System.Collections.Generic.List<int>> _state2 = new();
+            private readonly global::Compiled.IntegerKeyMap<int, global::System.Collections.Generic.List<int>> _state2 = new();
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
@@ -693,10 +693,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnNumbers(elements[i], timestamp);
+                    i = k;
+                    __OnNumbers(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
@@ -726,12 +729,12 @@ namespace Snapshots
                 var v1 = new global::Compiled.KV<int, int>(__WithKeys1(element), element);
                 if (__send1 is not null)
                 {
-                    __Ship1_0(__ShardOf2(v1.Key), v1, timestamp, window);
+                    __Ship1_0(v1, timestamp, window);
                 }
                 else
                 {
                     // #2 GroupByKey (line 12)
-                    ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, v1.Key, out bool _);
+                    ref var group2 = ref _state2.GetValueRefOrAddDefault(v1.Key, out bool _);
                     (group2 ??= new global::System.Collections.Generic.List<int>()).Add(v1.Value);
                 }
             }
@@ -970,8 +973,8 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1028,7 +1031,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #2 GroupByKey (line 12)
-                                ref var group2 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, value.Key, out bool _);
+                                ref var group2 = ref _state2.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group2 ??= new global::System.Collections.Generic.List<int>()).Add(value.Value);
                                 break;
                             }
@@ -1103,7 +1106,7 @@ namespace Snapshots
                 {
                     foreach (var e in peers[s].__outbox2![__shard])
                     {
-                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state2, e.Key, out var exists);
+                        ref var slot = ref _state2.GetValueRefOrAddDefault(e.Key, out var exists);
                         if (!exists)
                         {
                             slot = e.Value;

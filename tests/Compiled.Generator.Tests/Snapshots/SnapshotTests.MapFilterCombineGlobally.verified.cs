@@ -685,10 +685,13 @@ namespace Snapshots
                 {
                     __LanesNumbers(elements, ref i);
                 }
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnNumbers(elements[i], timestamp);
+                    i = k;
+                    __OnNumbers(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The span loop of input 'numbers' in vector lanes: Vector\u003Cint\u003E lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements).</summary>
@@ -759,7 +762,7 @@ namespace Snapshots
                     var v3 = __Map3(v1);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(0, v3, timestamp, window);
+                        __Ship1_0(v3, timestamp, window);
                     }
                     else
                     {
@@ -1039,8 +1042,8 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, long value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(long value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(0, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

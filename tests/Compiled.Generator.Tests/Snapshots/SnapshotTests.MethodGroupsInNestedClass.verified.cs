@@ -666,10 +666,13 @@ namespace Snapshots
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
                 private void __LoopWords(global::System.ReadOnlySpan<string> elements, global::Compiled.Instant timestamp, ref int i)
                 {
-                    for (; i < elements.Length; i++)
+                    var k = i;
+                    for (; k < elements.Length; k++)
                     {
-                        __OnWords(elements[i], timestamp);
+                        i = k;
+                        __OnWords(elements[k], timestamp);
                     }
+                    i = k;
                 }
 
                 /// <summary>The fused loop over a bundle of input 'words'; <paramref name="i"/> says how far it got.</summary>
@@ -702,7 +705,7 @@ namespace Snapshots
                     {
                         if (__send1 is not null)
                         {
-                            __Ship1_0(__ShardOf3(v1), v1, timestamp, window);
+                            __Ship1_0(v1, timestamp, window);
                         }
                         else
                         {
@@ -964,8 +967,8 @@ namespace Snapshots
 
                 /// <summary>An element of #3 goes to the shard of level 1 that owns its key group (port 0).</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-                private void __Ship1_0(int shard, string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                    __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+                private void __Ship1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                    __send1!.Send(__ShardOf3(value), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
                 /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
                 internal global::Compiled.Instant __OutputWatermark()

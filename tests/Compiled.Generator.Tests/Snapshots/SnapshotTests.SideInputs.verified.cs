@@ -951,10 +951,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopNumbers(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnNumbers(elements[i], timestamp);
+                    i = k;
+                    __OnNumbers(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'numbers'; <paramref name="i"/> says how far it got.</summary>
@@ -984,7 +987,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(0, element, timestamp, window);
+                        __Ship1_0(element, timestamp, window);
                     }
                     else
                     {
@@ -1298,10 +1301,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopThresholds(global::System.ReadOnlySpan<int> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnThresholds(elements[i], timestamp);
+                    i = k;
+                    __OnThresholds(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'thresholds'; <paramref name="i"/> says how far it got.</summary>
@@ -1573,10 +1579,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopNames(global::System.ReadOnlySpan<global::Compiled.KV<int, string>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnNames(elements[i], timestamp);
+                    i = k;
+                    __OnNames(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'names'; <paramref name="i"/> says how far it got.</summary>
@@ -2025,8 +2034,8 @@ namespace Snapshots
 
             /// <summary>An element of #1 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(0, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()

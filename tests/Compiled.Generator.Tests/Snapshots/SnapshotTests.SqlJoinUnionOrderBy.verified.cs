@@ -170,7 +170,7 @@ namespace Snapshots
             //   State style: values are appended to the list of their input.
             //   Merging: lists of the same key and input concatenate.
             //   Lifetime: until Finish.
-            private readonly global::System.Collections.Generic.Dictionary<long, __CoGroup4> _state4 = new();
+            private readonly global::Compiled.IntegerKeyMap<long, __CoGroup4> _state4 = new();
             // State of #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19):
             //   State: one accumulator of global::Compiled.TopFn<global::Snapshots.Line>.
             //   State style: updated in place by AddInput for every element.
@@ -812,10 +812,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopSales(global::System.ReadOnlySpan<global::Snapshots.Sale> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnSales(elements[i], timestamp);
+                    i = k;
+                    __OnSales(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'sales'; <paramref name="i"/> says how far it got.</summary>
@@ -847,12 +850,12 @@ namespace Snapshots
                     var v2 = __Map2(element);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(__ShardOf4(v2.Key), v2, timestamp, window);
+                        __Ship1_0(v2, timestamp, window);
                     }
                     else
                     {
                         // #4 Sql JOIN (SELECT 1, line 19)
-                        ref var group4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, v2.Key, out bool _);
+                        ref var group4 = ref _state4.GetValueRefOrAddDefault(v2.Key, out bool _);
                         (group4 ??= new __CoGroup4()).Values0.Add(v2.Value);
                     }
                 }
@@ -1151,10 +1154,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopSites(global::System.ReadOnlySpan<global::Snapshots.Site> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnSites(elements[i], timestamp);
+                    i = k;
+                    __OnSites(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'sites'; <paramref name="i"/> says how far it got.</summary>
@@ -1184,12 +1190,12 @@ namespace Snapshots
                 var v3 = __Map3(element);
                 if (__send1 is not null)
                 {
-                    __Ship1_1(__ShardOf4(v3.Key), v3, timestamp, window);
+                    __Ship1_1(v3, timestamp, window);
                 }
                 else
                 {
                     // #4 Sql JOIN (SELECT 1, line 19)
-                    ref var group4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, v3.Key, out bool _);
+                    ref var group4 = ref _state4.GetValueRefOrAddDefault(v3.Key, out bool _);
                     (group4 ??= new __CoGroup4()).Values1.Add(v3.Value);
                 }
             }
@@ -1479,18 +1485,18 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<long, global::Snapshots.Sale> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<long, global::Snapshots.Sale> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf4(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int shard, global::Compiled.KV<long, global::Snapshots.Site> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_1(global::Compiled.KV<long, global::Snapshots.Site> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf4(value.Key), new __Exchange1Item { Port = 1, P1 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #11 goes to the shard of level 2 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship2_0(int shard, global::Snapshots.Line value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send2!.Send(shard, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+            private void __Ship2_0(global::Snapshots.Line value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send2!.Send(0, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1550,7 +1556,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #4 Sql JOIN (SELECT 1, line 19)
-                                ref var group4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, value.Key, out bool _);
+                                ref var group4 = ref _state4.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group4 ??= new __CoGroup4()).Values0.Add(value.Value);
                                 break;
                             }
@@ -1560,7 +1566,7 @@ namespace Snapshots
                                 var timestamp = item.Timestamp;
                                 var window = item.Window;
                                 // #4 Sql JOIN (SELECT 1, line 19)
-                                ref var group4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, value.Key, out bool _);
+                                ref var group4 = ref _state4.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group4 ??= new __CoGroup4()).Values1.Add(value.Value);
                                 break;
                             }
@@ -1676,7 +1682,7 @@ namespace Snapshots
                 {
                     foreach (var e in peers[s].__outbox4![__shard])
                     {
-                        ref var slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, e.Key, out var exists);
+                        ref var slot = ref _state4.GetValueRefOrAddDefault(e.Key, out var exists);
                         if (!exists)
                         {
                             slot = e.Value;
@@ -1712,7 +1718,7 @@ namespace Snapshots
             {
                 if (__send2 is not null)
                 {
-                    __Ship2_0(0, value, timestamp, window);
+                    __Ship2_0(value, timestamp, window);
                 }
                 else
                 {

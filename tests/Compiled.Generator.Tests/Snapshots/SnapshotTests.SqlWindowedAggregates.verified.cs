@@ -772,10 +772,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopPlays(global::System.ReadOnlySpan<global::Snapshots.Play> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnPlays(elements[i], timestamp);
+                    i = k;
+                    __OnPlays(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'plays'; <paramref name="i"/> says how far it got.</summary>

@@ -781,10 +781,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopClicks(global::System.ReadOnlySpan<global::Compiled.KV<string, int>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnClicks(elements[i], timestamp);
+                    i = k;
+                    __OnClicks(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'clicks'; <paramref name="i"/> says how far it got.</summary>
@@ -820,7 +823,7 @@ namespace Snapshots
                 var w1 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart1), new global::Compiled.Instant(_fixedStart1 + 600000L));
                 if (__send1 is not null)
                 {
-                    __Ship1_0(__ShardOf2(element.Key), element, timestamp, w1);
+                    __Ship1_0(element, timestamp, w1);
                 }
                 else
                 {
@@ -1427,13 +1430,13 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(shard, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
 
             /// <summary>An element of #3 goes to the shard of level 2 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship2_0(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send2!.Send(shard, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+            private void __Ship2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send2!.Send(__ShardOf3(value.Key), new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1721,7 +1724,7 @@ namespace Snapshots
             {
                 if (__send2 is not null)
                 {
-                    __Ship2_0(__ShardOf3(value.Key), value, timestamp, window);
+                    __Ship2_0(value, timestamp, window);
                 }
                 else
                 {

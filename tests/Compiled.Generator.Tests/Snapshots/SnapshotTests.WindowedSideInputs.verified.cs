@@ -860,10 +860,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopRates(global::System.ReadOnlySpan<global::Compiled.KV<string, double>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnRates(elements[i], timestamp);
+                    i = k;
+                    __OnRates(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'rates'; <paramref name="i"/> says how far it got.</summary>
@@ -1180,10 +1183,13 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private void __LoopPrices(global::System.ReadOnlySpan<global::Compiled.KV<string, double>> elements, global::Compiled.Instant timestamp, ref int i)
             {
-                for (; i < elements.Length; i++)
+                var k = i;
+                for (; k < elements.Length; k++)
                 {
-                    __OnPrices(elements[i], timestamp);
+                    i = k;
+                    __OnPrices(elements[k], timestamp);
                 }
+                i = k;
             }
 
             /// <summary>The fused loop over a bundle of input 'prices'; <paramref name="i"/> says how far it got.</summary>
@@ -1246,7 +1252,7 @@ namespace Snapshots
                                 var v7 = __Map7(element, sv7);
                                 if (__send2 is not null)
                                 {
-                                    __Ship2_0(__ShardOf8(v7.Key), v7, ts5, w6);
+                                    __Ship2_0(v7, ts5, w6);
                                 }
                                 else
                                 {
@@ -1567,7 +1573,7 @@ namespace Snapshots
                         var v7 = __Map7(p7, sv7);
                         if (__send2 is not null)
                         {
-                            __Ship2_0(__ShardOf8(v7.Key), v7, pts7, pw7);
+                            __Ship2_0(v7, pts7, pw7);
                         }
                         else
                         {
@@ -1769,8 +1775,8 @@ namespace Snapshots
 
             /// <summary>An element of #8 goes to the shard of level 2 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship2_0(int shard, global::Compiled.KV<string, double> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send2!.Send(shard, new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+            private void __Ship2_0(global::Compiled.KV<string, double> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
+                __send2!.Send(__ShardOf8(value.Key), new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
