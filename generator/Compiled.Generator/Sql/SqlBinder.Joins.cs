@@ -156,6 +156,11 @@ internal sealed partial class SqlBinder
             var residual = new List<SqlExpr>();
             foreach (var conjunct in Conjuncts(step.On))
             {
+                if (conjunct is SqlLiteral { Kind: SqlLiteralKind.True })
+                {
+                    continue; // CROSS JOIN, or ON TRUE: no condition
+                }
+
                 // An equality of a value of each side pairs rows by key; any other condition (a.ts BETWEEN b.start AND
                 // b.end, a.x <> b.y, a.kind = 'red') is checked on each pair of a key.
                 if (conjunct is not SqlBinary { Operator: "=" } equality || KeySides(equality, left, right) is not { } sides)
@@ -183,22 +188,28 @@ internal sealed partial class SqlBinder
 
             // The other conditions bound first: a mistake in an equality (an unknown column) is reported as itself.
             var condition = residual.Count == 0 ? null : PairCondition(residual, left, right, leftOuter, rightOuter);
-            if (leftKeys.Count == 0)
-            {
-                Fail("A join's ON needs an equality between a value of each table (a.id = b.id), which pairs the rows of a key; the other conditions are then checked on each pair. Without one this is a cross join, which is not supported yet", step.On.Span);
-            }
+            // Without an equality between the tables (CROSS JOIN, ON a.x < b.y), every row of a window has one key, 0:
+            // each row of one side meets every row of the other (a nested loop per window, as any engine's theta join),
+            // and the conditions are checked on each pair. On the parallel runner the window's rows meet on one shard.
+            var constantKey = leftKeys.Count == 0;
 
             // The key: the values of the equalities (one, or a tuple). Where one may be NULL, (0, key) for a row whose
             // values all have one, else (1, default) on the left and (2, default) on the right: NULL never equals
             // anything, so such a row meets no row of the other side (and an outer join keeps it unmatched).
             var symbols = leftKeys.Select(k => IsNumeric(k.Target) ? SymbolOf(new Typed(string.Empty, k.Target, false)) : Underlying(SymbolOf(k.Value))).ToList();
-            var valueType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+            var valueType = constantKey ? _compilation.GetSpecialType(SpecialType.System_Int32)
+                : symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
             var wrap = leftKeys.Concat(rightKeys).Any(k => k.Value.Nullable);
             var keyType = wrap
                 ? _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.Create(_compilation.GetSpecialType(SpecialType.System_Int32), valueType))
                 : valueType;
             string Key(List<(Typed Value, Kind Target)> keys, string nullState)
             {
+                if (constantKey)
+                {
+                    return "0";
+                }
+
                 var conditions = new List<string>();
                 var values = new List<string>();
                 foreach (var (value, target) in keys)

@@ -69,12 +69,18 @@ internal sealed partial class SqlBinder
             }
             else if (item.Expr is SqlColumn { Qualifier: null } column)
             {
+                // A column of the result by name; else a column the SELECT list renames (SELECT account AS player ... ORDER BY account).
                 name = _resultColumns.FirstOrDefault(c => string.Equals(c, column.Name, StringComparison.OrdinalIgnoreCase)) ??
+                    _selectExprs.FirstOrDefault(e => ExprKey(e.Expr) == ExprKey(column)).Name ??
                     throw Fail("ORDER BY names a column of the result, and it has no '" + column.Name + "'" + Suggest(column.Name, _resultColumns, "its columns are"), column.Span);
             }
             else
             {
-                throw Fail("ORDER BY takes the result's columns, by name or position (ORDER BY total DESC, 1); ordering by an expression is not supported yet", item.Expr.Span);
+                // An expression orders by the SELECT item written the same way (ORDER BY COUNT(*) DESC, with COUNT(*) AS
+                // views in SELECT), as SQL resolves it; the comparison reads that column of the result row.
+                var key = ExprKey(item.Expr);
+                name = _selectExprs.FirstOrDefault(e => ExprKey(e.Expr) == key).Name ??
+                    throw Fail("ORDER BY an expression takes one of the SELECT list's expressions, written the same way (SELECT COUNT(*) AS views ... ORDER BY COUNT(*) DESC); add this one to SELECT with AS to order by it", item.Expr.Span);
             }
 
             var memberName = _generatedRow is not null ? MemberName(name) : name;
@@ -134,4 +140,26 @@ internal sealed partial class SqlBinder
             ? Functions + "CompareNullable<" + PipelineGenerator.Parser.Fq(underlying) + ">(" + a + ", " + b + ")"
             : a + ".CompareTo(" + b + ")";
     }
+
+    /// <summary>
+    /// An expression as text, without its place in the query: names and keywords in upper case, so that two spellings of
+    /// one expression (ORDER BY count(*) and SELECT COUNT(*)) have one key. A subquery has a key of its own.
+    /// </summary>
+    private static string ExprKey(SqlExpr? e) => e switch
+    {
+        null => "~",
+        SqlLiteral l => "L" + (int)l.Kind + ":" + (l.Kind == SqlLiteralKind.String ? l.Text : l.Text.ToUpperInvariant()),
+        SqlColumn c => "C:" + (c.Qualifier?.ToUpperInvariant() ?? string.Empty) + "." + c.Name.ToUpperInvariant(),
+        SqlUnary u => "U" + u.Operator.ToUpperInvariant() + "(" + ExprKey(u.Operand) + ")",
+        SqlBinary b => "B" + b.Operator.ToUpperInvariant() + "(" + ExprKey(b.Left) + "," + ExprKey(b.Right) + ")",
+        SqlCall f => "F" + f.Name.ToUpperInvariant() + (f.Distinct ? " DISTINCT" : string.Empty) + (f.Star ? "*" : string.Empty) + "(" + string.Join(",", f.Arguments.Select(ExprKey)) + ")",
+        SqlCase k => "CASE(" + ExprKey(k.Operand) + ";" + string.Join(";", k.Whens.Select(w => ExprKey(w.Condition) + "=>" + ExprKey(w.Result))) + ";" + ExprKey(k.Else) + ")",
+        SqlCast c => "CAST(" + ExprKey(c.Operand) + " AS " + c.TypeName.ToUpperInvariant() + ")",
+        SqlIsNull n => "ISNULL" + (n.Not ? "!" : string.Empty) + "(" + ExprKey(n.Operand) + ")",
+        SqlBetween b => "BETWEEN" + (b.Not ? "!" : string.Empty) + "(" + ExprKey(b.Operand) + "," + ExprKey(b.Low) + "," + ExprKey(b.High) + ")",
+        SqlIn i => "IN" + (i.Not ? "!" : string.Empty) + "(" + ExprKey(i.Operand) + ";" + string.Join(",", i.Values.Select(ExprKey)) + ")",
+        SqlLike l => "LIKE" + (l.Not ? "!" : string.Empty) + "(" + ExprKey(l.Operand) + "," + ExprKey(l.Pattern) + "," + ExprKey(l.Escape) + ")",
+        SqlInterval i => "INTERVAL(" + i.Value + " " + i.Unit + ")",
+        _ => "#" + e.Span.Start.ToString(CultureInfo.InvariantCulture), // IN (SELECT ...): never the same as another
+    };
 }

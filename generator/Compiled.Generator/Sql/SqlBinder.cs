@@ -136,6 +136,9 @@ internal sealed partial class SqlBinder
     /// <summary>The names of the result's columns, in order (for ORDER BY's positions and names).</summary>
     private List<string> _resultColumns = new();
 
+    /// <summary>The SELECT list's expressions with their column names, which ORDER BY may repeat.</summary>
+    private readonly List<(string Name, SqlExpr Expr)> _selectExprs = new();
+
     /// <summary>While binding a grouped query's HAVING and SELECT: the group keys (their row code and how to read them from the group), and the aggregates' statements so far.</summary>
     private GroupScope? _group;
 
@@ -254,6 +257,7 @@ internal sealed partial class SqlBinder
     private string Construct(SqlSelect select)
     {
         var items = new List<(string Name, Typed Value, SqlSpan Span)>();
+        _selectExprs.Clear();
         foreach (var item in select.Items)
         {
             if (item.IsStar)
@@ -287,6 +291,7 @@ internal sealed partial class SqlBinder
             }
 
             items.Add((name, value, item.Span));
+            _selectExprs.Add((name, item.Expr!));
         }
 
         foreach (var group in items.GroupBy(i => i.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))

@@ -357,9 +357,23 @@ internal sealed class SqlParser
                     Fail("Expected JOIN after " + side.Text.ToUpperInvariant() + ", found " + Found(Peek));
                 }
             }
+            else if (Peek.Is("CROSS") && PeekAt(1).Is("JOIN"))
+            {
+                // CROSS JOIN b: every pair of rows (of a window), a join whose condition is TRUE.
+                var cross = Take();
+                Take(); // JOIN
+                var crossed = Source();
+                if (Peek.Is("ON"))
+                {
+                    Fail("A CROSS JOIN has no ON: it pairs every row with every row (write JOIN ... ON for a condition)");
+                }
+
+                left = new SqlJoin(left, crossed, SqlJoinKind.Inner, new SqlLiteral(SqlLiteralKind.True, "TRUE", cross.Span), SqlSpan.Cover(left.Span, crossed.Span));
+                continue;
+            }
             else if (Peek.Is("CROSS"))
             {
-                throw Fail("CROSS joins are not supported: joins on equal keys are (JOIN ... ON a.k = b.k)");
+                throw Fail("Expected JOIN after CROSS, found " + Found(PeekAt(1)));
             }
             else if (Peek.IsSymbol(","))
             {

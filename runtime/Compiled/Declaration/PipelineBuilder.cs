@@ -80,7 +80,7 @@ public sealed class PipelineBuilder
     /// </summary>
     /// <remarks>
     /// Supported today: <c>SELECT expressions [AS name] | * FROM table-or-subquery [alias] [[LEFT | RIGHT | FULL]
-    /// JOIN table-or-subquery [alias] ON equalities [AND conditions]] [WHERE condition] [GROUP BY expressions [HAVING
+    /// JOIN table-or-subquery [alias] ON conditions | CROSS JOIN table-or-subquery [alias]] [WHERE condition] [GROUP BY expressions [HAVING
     /// condition]]</c>, SELECTs joined by UNION ALL, then <c>ORDER BY ... LIMIT n</c>; COUNT, SUM, AVG, MIN and MAX (lifted
     /// into one combine function, and computed before a join where they read one table), TUMBLE, HOP and SESSION in GROUP
     /// BY, arithmetic, comparisons, AND/OR/NOT (SQL's three-valued logic where a column may be null), CASE, CAST, BETWEEN,

@@ -41,6 +41,12 @@ public partial class SqlOrderings
             FROM scores GROUP BY account, TUMBLE(at, INTERVAL '1' HOUR)
             ORDER BY points DESC, player LIMIT 2
             """, scores.AsTable("scores")).Output("topPerHour");
+        p.Sql<TopPlayer>("""
+            SELECT account AS player, SUM(amount) AS points, window_start AS hour
+            FROM scores GROUP BY account, TUMBLE(at, INTERVAL '1' HOUR)
+            ORDER BY sum(amount) DESC, account LIMIT 2
+            """, scores.AsTable("scores")).Output("topPerHourByExpression");
+        p.Sql<SubOrder>("SELECT orderId, siteId, price * 2 AS price FROM order_details ORDER BY PRICE * 2 DESC LIMIT 2", orders.AsTable("order_details")).Output("byExpression");
     }
 }
 
@@ -82,6 +88,10 @@ public class SqlOrderByTests
     public void ByPosition() =>
         Assert.Equal(new[] { new SubOrder(10, 100, 10.0), new SubOrder(8, 999, 9.0) }, Run().ByPosition);
 
+    [Fact(DisplayName = "ORDER BY an expression of the SELECT list orders by that column")]
+    public void ByExpression() =>
+        Assert.Equal(new[] { new SubOrder(10, 100, 20.0), new SubOrder(8, 999, 18.0) }, Run().ByExpression);
+
     [Fact(DisplayName = "NULLS FIRST: Beam's testOrderBy_nullsFirst")]
     public void NullsFirst() =>
         Assert.Equal(new[] { new MaybeSiteOrder(1, null, 2.0), new MaybeSiteOrder(1, 2, 1.0), new MaybeSiteOrder(2, null, 4.0), new MaybeSiteOrder(2, 1, 3.0) }, Run().NullsFirst);
@@ -108,7 +118,10 @@ public class SqlOrderByTests
             .ToList();
 
         // Each window's rows come out together, in order; windows in the order they fire.
-        Assert.Equal(expected, Run(scores).TopPerHour.OrderBy(r => r.Hour).ToList());
+        var results = Run(scores);
+        Assert.Equal(expected, results.TopPerHour.OrderBy(r => r.Hour).ToList());
+        // ORDER BY SUM(amount) DESC, account: the SELECT list's expressions, by what they compute.
+        Assert.Equal(expected, results.TopPerHourByExpression.OrderBy(r => r.Hour).ToList());
         var parallel = SqlOrderings.Run(Orders, Maybe, scores, parallelism: 2).TopPerHour;
         Assert.Equal(expected, parallel.OrderBy(r => r.Hour).ToList());
     }, iter: 60);
