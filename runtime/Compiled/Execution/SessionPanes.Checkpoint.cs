@@ -52,7 +52,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         }
 
         writer.WriteInt32(_heads.Count - _emptyKeys);
-        foreach (var (key, head) in _heads)
+        foreach (var (key, head) in _heads.ToList())
         {
             if (head >= 0)
             {
@@ -254,14 +254,14 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
 
         // The adopted sessions wait in the overflow queue (by end; the wheel is walked again from the next watermark on).
         WheelToOverflow();
-        foreach (var (key, sourceHead) in source._heads)
+        foreach (var (key, sourceHead) in source._heads.ToList())
         {
             if (sourceHead < 0 || !owns(key))
             {
                 continue;
             }
 
-            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+            ref var head = ref _heads.RefOrAdd(key, out var exists);
             if (exists && head >= 0)
             {
                 throw new InvalidOperationException("Two parts of the checkpoint hold sessions of the same key: each key group belongs to one shard.");

@@ -50,7 +50,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     private const byte Live = 1;
     private const byte Dead = 2;
 
-    private readonly Dictionary<TKey, int> _heads;
+    private SessionHeads<TKey> _heads; // a struct of readonly references: its methods change what they point to, not it
     private readonly TimerQueue<int> _overflow = new();
     private readonly List<int> _noted = new(); // sessions opened while the watermark is at its minimum, in order
     private TCombineFn _fn;
@@ -76,7 +76,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     public SessionPanes(TCombineFn fn, IEqualityComparer<TKey>? comparer = null)
     {
         _fn = fn;
-        _heads = new Dictionary<TKey, int>(comparer);
+        _heads = new SessionHeads<TKey>(comparer);
     }
 
     /// <summary>The output watermark: with end-of-window timestamps, no pane is held behind the input watermark.</summary>
@@ -101,7 +101,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
             return false;
         }
 
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, key, out var exists);
+        ref var head = ref _heads.RefOrAdd(key, out var exists);
         if (exists && head >= 0)
         {
             ref var latest = ref _slots[head];
@@ -556,7 +556,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
             PanesFired++;
         }
 
-        ref var head = ref CollectionsMarshal.GetValueRefOrNullRef(_heads, slot.Key);
+        ref var head = ref _heads.RefOrNullRef(slot.Key);
         Unlink(ref head, index);
         if (head < 0 && ++_emptyKeys > EmptyKeysAllowed)
         {
@@ -578,14 +578,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RemoveEmptyKeys()
     {
-        foreach (var (key, head) in _heads)
-        {
-            if (head < 0)
-            {
-                _heads.Remove(key);
-            }
-        }
-
+        _heads.RemoveEmpty();
         _emptyKeys = 0;
     }
 

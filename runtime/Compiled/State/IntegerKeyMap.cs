@@ -119,6 +119,21 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
         return ref Insert(key, hash, slot);
     }
 
+    /// <summary>The value of <paramref name="key"/>, by reference, or a null reference when it is not present.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A reference to the value (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TValue GetValueRefOrNullRef(TKey key)
+    {
+        var index = Find(key);
+        if (index < 0)
+        {
+            return ref Unsafe.NullRef<TValue>();
+        }
+
+        return ref _entries[index].Value;
+    }
+
     /// <summary>Finds the value of a key.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value, when found.</param>

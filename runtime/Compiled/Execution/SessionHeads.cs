@@ -1,0 +1,172 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Compiled.Execution;
+
+/// <summary>
+/// The map from a key to the index of its latest open session that <see cref="SessionPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/>
+/// keeps: an <see cref="IntegerKeyMap{TKey, TValue}"/> for <see cref="int"/> and <see cref="long"/> keys compared by
+/// value (dense small keys indexed directly), a dictionary otherwise. The choice is made per instantiation: for an
+/// integer key, the JIT folds the type tests away and the lookup is the integer map's.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+internal struct SessionHeads<TKey>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, int>? _map;
+    private readonly IntegerKeyMap<int, int>? _ints;
+    private readonly IntegerKeyMap<long, int>? _longs;
+
+    /// <summary>Creates an empty map.</summary>
+    /// <param name="comparer">The key comparer, or null for the default (then integer keys take the integer map).</param>
+    public SessionHeads(IEqualityComparer<TKey>? comparer)
+    {
+        Comparer = comparer;
+        if (comparer is null && typeof(TKey) == typeof(int))
+        {
+            _ints = new IntegerKeyMap<int, int>();
+        }
+        else if (comparer is null && typeof(TKey) == typeof(long))
+        {
+            _longs = new IntegerKeyMap<long, int>();
+        }
+        else
+        {
+            _map = new Dictionary<TKey, int>(comparer);
+        }
+    }
+
+    /// <summary>The comparer given to the constructor.</summary>
+    public IEqualityComparer<TKey>? Comparer { get; }
+
+    /// <summary>The number of keys.</summary>
+    public readonly int Count => _ints?.Count ?? _longs?.Count ?? _map!.Count;
+
+    /// <summary>The head of a key, by reference, added as 0 when new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref int RefOrAdd(TKey key, out bool exists)
+    {
+        if (typeof(TKey) == typeof(int) && _ints is { } ints)
+        {
+            return ref ints.GetValueRefOrAddDefault(Unsafe.As<TKey, int>(ref key), out exists);
+        }
+
+        if (typeof(TKey) == typeof(long) && _longs is { } longs)
+        {
+            return ref longs.GetValueRefOrAddDefault(Unsafe.As<TKey, long>(ref key), out exists);
+        }
+
+        return ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out exists);
+    }
+
+    /// <summary>The head of a key, by reference, or a null reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref int RefOrNullRef(TKey key)
+    {
+        if (typeof(TKey) == typeof(int) && _ints is { } ints)
+        {
+            return ref ints.GetValueRefOrNullRef(Unsafe.As<TKey, int>(ref key));
+        }
+
+        if (typeof(TKey) == typeof(long) && _longs is { } longs)
+        {
+            return ref longs.GetValueRefOrNullRef(Unsafe.As<TKey, long>(ref key));
+        }
+
+        return ref CollectionsMarshal.GetValueRefOrNullRef(_map!, key);
+    }
+
+    /// <summary>Adds a key that is not present; false when it is.</summary>
+    public readonly bool TryAdd(TKey key, int head)
+    {
+        ref var slot = ref RefOrAdd(key, out var exists);
+        if (exists)
+        {
+            return false;
+        }
+
+        slot = head;
+        return true;
+    }
+
+    /// <summary>Removes a key.</summary>
+    public readonly void Remove(TKey key)
+    {
+        if (_ints is { } ints)
+        {
+            ints.Remove(Unsafe.As<TKey, int>(ref key));
+        }
+        else if (_longs is { } longs)
+        {
+            longs.Remove(Unsafe.As<TKey, long>(ref key));
+        }
+        else
+        {
+            _map!.Remove(key);
+        }
+    }
+
+    /// <summary>Removes every key whose head is negative (no open session), without allocating.</summary>
+    public readonly void RemoveEmpty()
+    {
+        if (_ints is { } ints)
+        {
+            foreach (var (key, head) in ints)
+            {
+                if (head < 0)
+                {
+                    ints.Remove(key);
+                }
+            }
+        }
+        else if (_longs is { } longs)
+        {
+            foreach (var (key, head) in longs)
+            {
+                if (head < 0)
+                {
+                    longs.Remove(key);
+                }
+            }
+        }
+        else
+        {
+            foreach (var (key, head) in _map!)
+            {
+                if (head < 0)
+                {
+                    _map.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every key with its head (a checkpoint's list, or the keys a restore adopts).</summary>
+    public readonly List<KeyValuePair<TKey, int>> ToList()
+    {
+        var list = new List<KeyValuePair<TKey, int>>(Count);
+        if (_ints is { } ints)
+        {
+            foreach (var (key, head) in ints)
+            {
+                var k = key;
+                list.Add(new KeyValuePair<TKey, int>(Unsafe.As<int, TKey>(ref k), head));
+            }
+        }
+        else if (_longs is { } longs)
+        {
+            foreach (var (key, head) in longs)
+            {
+                var k = key;
+                list.Add(new KeyValuePair<TKey, int>(Unsafe.As<long, TKey>(ref k), head));
+            }
+        }
+        else
+        {
+            list.AddRange(_map!);
+        }
+
+        return list;
+    }
+}
