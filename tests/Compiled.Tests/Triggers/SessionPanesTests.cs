@@ -237,6 +237,35 @@ public class SessionPanesTests
         Assert.Equal(100_000 - panes.LiveWindows, panes.PanesFired);
     }
 
+    [Fact(DisplayName = "Int keys (an integer map), long keys (another) and string keys (a dictionary) give the same sessions, far and negative keys included")]
+    public void EveryKeyMapGivesTheSameSessions() => Gen.Select(Gen.Int[-3, 40], Gen.Long[0, 500]).Array[0, 200].Sample(events =>
+    {
+        static List<string> Run<TKey>(IEnumerable<(int Key, long At)> events, Func<int, TKey> key)
+            where TKey : notnull
+        {
+            var panes = new SessionPanes<TKey, int, long, long, CountFn<int>>(default);
+            var fired = new List<string>();
+            foreach (var (k, at) in events.OrderBy(e => e.At))
+            {
+                // Keys 0..40 dense, and the same keys far apart (times a million): both ways of finding a key.
+                panes.Add(key(k), 1, new Instant(at), BoundedWindow.Interval(new Instant(at), new Instant(at + 30)));
+                panes.AdvanceWatermark(new Instant(at - 40));
+                fired.AddRange(panes.Fired.Select(f => f.Key + "@" + f.Window + "=" + f.Value));
+                panes.ClearFired();
+            }
+
+            panes.AdvanceWatermark(Instant.MaxValue);
+            fired.AddRange(panes.Fired.Select(f => f.Key + "@" + f.Window + "=" + f.Value));
+            return fired;
+        }
+
+        var expected = Run(events, k => k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, Run(events, k => k));
+        Assert.Equal(expected, Run(events, k => (long)k));
+        var far = Run(events, k => k * 1_000_000L);
+        Assert.Equal(expected.Count, far.Count);
+    }, iter: 100);
+
     [Fact(DisplayName = "A combine function that throws while a session opens leaves no session behind, and the key can open one again")]
     public void ThrowingCreateLeavesNothing()
     {
