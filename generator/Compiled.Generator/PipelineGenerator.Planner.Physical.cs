@@ -259,6 +259,24 @@ public sealed partial class PipelineGenerator
             }
         }
 
+        /// <summary>The plan's word on the keyed states kept in an integer key map (the other maps are dictionaries).</summary>
+        private static IEnumerable<string> DescribeStateMaps(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
+        {
+            var integers = states.Where(s => s.Map == StateMap.IntegerKeys).ToList();
+            if (integers.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return "State maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):";
+            foreach (var state in integers)
+            {
+                var t = transforms[state.Transform];
+                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + (t.Kind is TransformKind.CountPerElement ? t.InputType : t.KeyType) + " keys" +
+                             (state.Layout == StateLayout.InlineWindowedMaps ? ", a map per window" : string.Empty);
+            }
+        }
+
         /// <summary>The parallel batch runner's part of the plan: where each exchange is, and why.</summary>
         private static IEnumerable<string> DescribeParallel(List<TransformSpec> transforms, EquatableArray<StatePlan> states, string? whyNot)
         {

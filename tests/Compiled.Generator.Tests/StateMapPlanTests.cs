@@ -44,6 +44,9 @@ public class StateMapPlanTests
         var source = Generate(keyType, chain);
         Assert.Contains(expected, source);
         Assert.DoesNotContain("CollectionsMarshal.GetValueRefOrAddDefault(_state", source);
+        // The plan says so, with the key type.
+        Assert.Contains("State maps: integer keys in an IntegerKeyMap", source);
+        Assert.Contains(": " + keyType + " keys", source);
     }
 
     [Theory(DisplayName = "Other keys are kept in a dictionary, and Distinct in a hash set")]
