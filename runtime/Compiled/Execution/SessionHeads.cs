@@ -110,63 +110,75 @@ internal struct SessionHeads<TKey>
     /// <summary>Removes every key whose head is negative (no open session), without allocating.</summary>
     public readonly void RemoveEmpty()
     {
-        if (_ints is { } ints)
+        // Each map allows removing the current key while it is enumerated.
+        foreach (var (key, head) in this)
         {
-            foreach (var (key, head) in ints)
+            if (head < 0)
             {
-                if (head < 0)
-                {
-                    ints.Remove(key);
-                }
-            }
-        }
-        else if (_longs is { } longs)
-        {
-            foreach (var (key, head) in longs)
-            {
-                if (head < 0)
-                {
-                    longs.Remove(key);
-                }
-            }
-        }
-        else
-        {
-            foreach (var (key, head) in _map!)
-            {
-                if (head < 0)
-                {
-                    _map.Remove(key);
-                }
+                Remove(key);
             }
         }
     }
 
-    /// <summary>Every key with its head (a checkpoint's list, or the keys a restore adopts).</summary>
-    public readonly List<KeyValuePair<TKey, int>> ToList()
+    /// <summary>Enumerates every key with its head (a checkpoint's list, or the keys a restore adopts), without copying them.</summary>
+    public readonly Enumerator GetEnumerator() => new(this);
+
+    /// <summary>Enumerates the keys and heads of whichever map is in use.</summary>
+    public struct Enumerator
     {
-        var list = new List<KeyValuePair<TKey, int>>(Count);
-        if (_ints is { } ints)
+        private Dictionary<TKey, int>.Enumerator _map;
+        private IntegerKeyMap<int, int>.Enumerator _ints;
+        private IntegerKeyMap<long, int>.Enumerator _longs;
+        private readonly byte _kind; // 0 dictionary, 1 ints, 2 longs
+
+        internal Enumerator(SessionHeads<TKey> heads)
         {
-            foreach (var (key, head) in ints)
+            _map = default;
+            _ints = default;
+            _longs = default;
+            if (heads._ints is { } ints)
             {
-                var k = key;
-                list.Add(new KeyValuePair<TKey, int>(Unsafe.As<int, TKey>(ref k), head));
+                _ints = ints.GetEnumerator();
+                _kind = 1;
             }
-        }
-        else if (_longs is { } longs)
-        {
-            foreach (var (key, head) in longs)
+            else if (heads._longs is { } longs)
             {
-                var k = key;
-                list.Add(new KeyValuePair<TKey, int>(Unsafe.As<long, TKey>(ref k), head));
+                _longs = longs.GetEnumerator();
+                _kind = 2;
             }
-        }
-        else
-        {
-            list.AddRange(_map!);
+            else
+            {
+                _map = heads._map!.GetEnumerator();
+                _kind = 0;
+            }
         }
 
-        return list;
+        /// <summary>The current key and its head.</summary>
+        public readonly KeyValuePair<TKey, int> Current
+        {
+            get
+            {
+                switch (_kind)
+                {
+                    case 1:
+                        var (i, ih) = _ints.Current;
+                        return new KeyValuePair<TKey, int>(Unsafe.As<int, TKey>(ref i), ih);
+                    case 2:
+                        var (l, lh) = _longs.Current;
+                        return new KeyValuePair<TKey, int>(Unsafe.As<long, TKey>(ref l), lh);
+                    default:
+                        return _map.Current;
+                }
+            }
+        }
+
+        /// <summary>Moves to the next key.</summary>
+        /// <returns>False at the end.</returns>
+        public bool MoveNext() => _kind switch
+        {
+            1 => _ints.MoveNext(),
+            2 => _longs.MoveNext(),
+            _ => _map.MoveNext(),
+        };
     }
 }

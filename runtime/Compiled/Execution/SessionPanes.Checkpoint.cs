@@ -52,7 +52,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         }
 
         writer.WriteInt32(_heads.Count - _emptyKeys);
-        foreach (var (key, head) in _heads.ToList())
+        foreach (var (key, head) in _heads)
         {
             if (head >= 0)
             {
@@ -254,7 +254,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
 
         // The adopted sessions wait in the overflow queue (by end; the wheel is walked again from the next watermark on).
         WheelToOverflow();
-        foreach (var (key, sourceHead) in source._heads.ToList())
+        foreach (var (key, sourceHead) in source._heads)
         {
             if (sourceHead < 0 || !owns(key))
             {
