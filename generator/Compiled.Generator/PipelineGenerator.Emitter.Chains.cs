@@ -597,7 +597,7 @@ public sealed partial class PipelineGenerator
             /// <summary>True when the state key type is annotated nullable (a nullable reference or value type).</summary>
             private static bool MayBeNull(TransformSpec t)
             {
-                var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType;
+                var key = t.StateKeyType;
                 return key is not null && key.EndsWith("?", System.StringComparison.Ordinal);
             }
 

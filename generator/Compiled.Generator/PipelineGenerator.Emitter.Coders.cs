@@ -13,9 +13,8 @@ public sealed partial class PipelineGenerator
         private const string CharText = "global::System.ReadOnlyMemory<char>";
         private const string Utf8Text = "global::System.ReadOnlyMemory<byte>";
 
-        /// <summary>The type a keyed transform's state is keyed by: the element for CountPerElement and Distinct, else the key.</summary>
-        private static string StateKeyType(TransformSpec t) =>
-            t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType!;
+        /// <summary>The type a keyed transform's state is keyed by (<see cref="TransformSpec.StateKeyType"/>).</summary>
+        private static string StateKeyType(TransformSpec t) => t.StateKeyType!;
 
         /// <summary>
         /// The hash a key's key group is computed from: XXH3 of its canonical bytes by its deterministic coder, or, for a

@@ -71,7 +71,7 @@ public sealed partial class PipelineGenerator
         /// </summary>
         private static StateMap MapOf(TransformSpec t, StateLayout layout)
         {
-            var key = t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? t.InputType : t.KeyType;
+            var key = t.StateKeyType;
             if (key == "global::System.ReadOnlyMemory<byte>")
             {
                 return StateMap.Utf8Keys; // every keyed layout looks UTF-8 text up by its bytes
@@ -272,7 +272,7 @@ public sealed partial class PipelineGenerator
             foreach (var state in integers)
             {
                 var t = transforms[state.Transform];
-                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + (t.Kind is TransformKind.CountPerElement ? t.InputType : t.KeyType) + " keys" +
+                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + t.StateKeyType + " keys" +
                              (state.Layout == StateLayout.InlineWindowedMaps ? ", a map per window" : string.Empty);
             }
         }

@@ -87,6 +87,12 @@ internal sealed record TransformSpec
     /// <summary>For KV-typed inputs: key type (fully qualified).</summary>
     public string? KeyType { get; init; }
 
+    /// <summary>
+    /// The type a keyed transform's state is keyed by: the element for CountPerElement and Distinct, else the key (null for
+    /// an unkeyed transform). Derived, so not part of the record's equality.
+    /// </summary>
+    public string? StateKeyType => Kind is TransformKind.CountPerElement or TransformKind.Distinct ? InputType : KeyType;
+
     /// <summary>For KV-typed inputs: value type of each input (CoGroupByKey has several).</summary>
     public EquatableArray<string> ValueTypes { get; init; } = EquatableArray<string>.Empty;
 
