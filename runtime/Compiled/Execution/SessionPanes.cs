@@ -50,7 +50,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     private const byte Live = 1;
     private const byte Dead = 2;
 
-    private SessionHeads<TKey> _heads; // a struct of readonly references: its methods change what they point to, not it
+    private KeyIndexMap<TKey> _heads; // a struct of readonly references: its methods change what they point to, not it
     private readonly TimerQueue<int> _overflow = new();
     private readonly List<int> _noted = new(); // sessions opened while the watermark is at its minimum, in order
     private TCombineFn _fn;
@@ -76,7 +76,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     public SessionPanes(TCombineFn fn, IEqualityComparer<TKey>? comparer = null)
     {
         _fn = fn;
-        _heads = new SessionHeads<TKey>(comparer);
+        _heads = new KeyIndexMap<TKey>(comparer);
     }
 
     /// <summary>The output watermark: with end-of-window timestamps, no pane is held behind the input watermark.</summary>

@@ -72,7 +72,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
             default(BoundedWindowCoder).Encode(ref writer, bucket.Window);
             writer.WriteBoolean(bucket.EndOfWindowDone);
-            writer.WriteInt32(bucket.Slots!.Count);
+            writer.WriteInt32(bucket.Slots.Count);
             foreach (var (_, index) in bucket.Slots)
             {
                 writer.WriteInt32(index);
@@ -169,7 +169,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             bucket.InUse = reader.ReadBoolean();
             bucket.Generation = reader.ReadInt32();
             bucket.NextFree = SlotTimers.Index(reader.ReadInt32(), buckets);
-            bucket.Slots ??= new Dictionary<TKey, int>(_comparer);
+            if (!bucket.Slots.IsCreated)
+            {
+                bucket.Slots = new KeyIndexMap<TKey>(_comparer);
+            }
+
             if (!bucket.InUse)
             {
                 continue;
@@ -232,7 +236,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         AdoptHead(source, first, counts);
 
         _lastBucket = -1;
-        _lastSlots = null;
+        _lastSlots = default;
         var movedSlots = new int[source._used];
         movedSlots.AsSpan().Fill(-1);
         var newBuckets = new int[source._bucketsUsed];
@@ -246,7 +250,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             }
 
             var target = -1;
-            foreach (var (key, index) in from.Slots!)
+            foreach (var (key, index) in from.Slots)
             {
                 if (!owns(key))
                 {
@@ -267,7 +271,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                     target = found;
                 }
 
-                ref var slots = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets[target].Slots!, key, out var held);
+                ref var slots = ref _buckets[target].Slots.RefOrAdd(key, out var held);
                 if (held)
                 {
                     throw new InvalidOperationException("Two parts of the checkpoint hold windows of the same key: each key group belongs to one shard.");

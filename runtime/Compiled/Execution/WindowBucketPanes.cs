@@ -64,7 +64,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private int _freeBucket = -1;
     private int _lastBucket = -1;
     private BoundedWindow _lastWindow;
-    private Dictionary<TKey, int>? _lastSlots;
+    private KeyIndexMap<TKey> _lastSlots;
     private long _lastMaxTimestamp;
 
     /// <summary>Creates the state of one grouping.</summary>
@@ -160,7 +160,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             UseBucketOf(window);
         }
 
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastSlots!, key, out var exists);
+        ref var index = ref _lastSlots.RefOrAdd(key, out var exists);
         if (!exists)
         {
             index = NewSlot(key, _lastBucket, window);
@@ -269,7 +269,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         bucket.Window = window;
         bucket.InUse = true;
         bucket.NextFree = -1;
-        bucket.Slots ??= new Dictionary<TKey, int>(_comparer);
+        if (!bucket.Slots.IsCreated)
+        {
+            bucket.Slots = new KeyIndexMap<TKey>(_comparer);
+        }
+
         bucket.EndOfWindowDone = InputWatermark > window.MaxTimestamp;
         if (setTimer)
         {
@@ -370,7 +374,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             if (!bucket.EndOfWindowDone && bucket.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 bucket.EndOfWindowDone = true;
-                foreach (var (_, index) in bucket.Slots!)
+                foreach (var (_, index) in bucket.Slots)
                 {
                     ref var slot = ref _slots[index];
                     if (!slot.EndOfWindowDone)
@@ -390,7 +394,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 // Garbage collection: the final pane. When one advance passes both the end of the window and its end
                 // plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as
                 // Beam's ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
-                foreach (var (_, index) in bucket.Slots!)
+                foreach (var (_, index) in bucket.Slots)
                 {
                     if (!_hot[index].Closed)
                     {
@@ -600,12 +604,12 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private void ReleaseBucket(int index)
     {
         ref var bucket = ref _buckets[index];
-        foreach (var (_, slotIndex) in bucket.Slots!)
+        foreach (var (_, slotIndex) in bucket.Slots)
         {
             FreeSlot(slotIndex);
         }
 
-        bucket.Slots!.Clear();
+        bucket.Slots.Clear();
         _bucketOf.Remove(bucket.Window);
         bucket.InUse = false;
         bucket.Generation++;
@@ -614,7 +618,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         if (_lastBucket == index)
         {
             _lastBucket = -1;
-            _lastSlots = null;
+            _lastSlots = default;
         }
     }
 
@@ -661,7 +665,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private struct Bucket
     {
         public BoundedWindow Window;
-        public Dictionary<TKey, int>? Slots;
+        public KeyIndexMap<TKey> Slots;
         public int Generation;
         public int NextFree;
         public bool InUse;

@@ -231,7 +231,7 @@ public class SessionPanesTests
 
         Assert.True(panes.LiveWindows <= 11, panes.LiveWindows.ToString());
         var heads = typeof(SessionPanes<int, int, long, long, CountFn<int>>).GetField("_heads", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var map = heads.GetValue(panes)!; // SessionHeads<int>: its Count reads the map behind it
+        var map = heads.GetValue(panes)!; // KeyIndexMap<int>: its Count reads the map behind it
         var count = (int)map.GetType().GetProperty("Count")!.GetValue(map)!;
         Assert.True(count <= 1_024 + 11, count + " keys kept");
         Assert.Equal(100_000 - panes.LiveWindows, panes.PanesFired);

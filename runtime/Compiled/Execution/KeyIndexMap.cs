@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -5,13 +6,14 @@ using System.Runtime.InteropServices;
 namespace Compiled.Execution;
 
 /// <summary>
-/// The map from a key to the index of its latest open session that <see cref="SessionPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/>
-/// keeps: an <see cref="IntegerKeyMap{TKey, TValue}"/> for <see cref="int"/> and <see cref="long"/> keys compared by
-/// value (dense small keys indexed directly), a dictionary otherwise. The choice is made per instantiation: for an
-/// integer key, the JIT folds the type tests away and the lookup is the integer map's.
+/// A map from a key to an index into a state's slots, as <see cref="SessionPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/>
+/// (a key's latest open session) and <see cref="WindowBucketPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/> (a key's
+/// slot in one window) keep it: an <see cref="IntegerKeyMap{TKey, TValue}"/> for <see cref="int"/> and <see cref="long"/>
+/// keys compared by value (dense small keys indexed directly), a dictionary otherwise. The choice is made per
+/// instantiation: for an integer key, the JIT folds the type tests away and the lookup is the integer map's. The struct
+/// holds readonly references: a copy is the same map. The default value is no map at all (<see cref="IsCreated"/>).
 /// </summary>
-/// <typeparam name="TKey">The key type.</typeparam>
-internal struct SessionHeads<TKey>
+internal struct KeyIndexMap<TKey>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, int>? _map;
@@ -20,7 +22,7 @@ internal struct SessionHeads<TKey>
 
     /// <summary>Creates an empty map.</summary>
     /// <param name="comparer">The key comparer, or null for the default (then integer keys take the integer map).</param>
-    public SessionHeads(IEqualityComparer<TKey>? comparer)
+    public KeyIndexMap(IEqualityComparer<TKey>? comparer)
     {
         Comparer = comparer;
         if (comparer is null && typeof(TKey) == typeof(int))
@@ -40,10 +42,13 @@ internal struct SessionHeads<TKey>
     /// <summary>The comparer given to the constructor.</summary>
     public IEqualityComparer<TKey>? Comparer { get; }
 
+    /// <summary>Whether a map was created (false for the default value).</summary>
+    public readonly bool IsCreated => _ints is not null || _longs is not null || _map is not null;
+
     /// <summary>The number of keys.</summary>
     public readonly int Count => _ints?.Count ?? _longs?.Count ?? _map!.Count;
 
-    /// <summary>The head of a key, by reference, added as 0 when new.</summary>
+    /// <summary>The index of a key, by reference, added as 0 when new.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ref int RefOrAdd(TKey key, out bool exists)
     {
@@ -60,7 +65,7 @@ internal struct SessionHeads<TKey>
         return ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out exists);
     }
 
-    /// <summary>The head of a key, by reference, or a null reference.</summary>
+    /// <summary>The index of a key, by reference, or a null reference.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ref int RefOrNullRef(TKey key)
     {
@@ -78,7 +83,7 @@ internal struct SessionHeads<TKey>
     }
 
     /// <summary>Adds a key that is not present; false when it is.</summary>
-    public readonly bool TryAdd(TKey key, int head)
+    public readonly bool TryAdd(TKey key, int index)
     {
         ref var slot = ref RefOrAdd(key, out var exists);
         if (exists)
@@ -86,8 +91,26 @@ internal struct SessionHeads<TKey>
             return false;
         }
 
-        slot = head;
+        slot = index;
         return true;
+    }
+
+    /// <summary>Adds a key that is not present.</summary>
+    /// <exception cref="ArgumentException">The key is present.</exception>
+    public readonly void Add(TKey key, int index)
+    {
+        if (!TryAdd(key, index))
+        {
+            throw new ArgumentException("The key is already present: " + key, nameof(key));
+        }
+    }
+
+    /// <summary>Removes every key, keeping the map's capacity for the next use.</summary>
+    public readonly void Clear()
+    {
+        _ints?.Clear();
+        _longs?.Clear();
+        _map?.Clear();
     }
 
     /// <summary>Removes a key.</summary>
@@ -107,7 +130,7 @@ internal struct SessionHeads<TKey>
         }
     }
 
-    /// <summary>Removes every key whose head is negative (no open session), without allocating.</summary>
+    /// <summary>Removes every key whose index is negative (a session map's key with no open session), without allocating.</summary>
     public readonly void RemoveEmpty()
     {
         // Each map allows removing the current key while it is enumerated.
@@ -120,10 +143,10 @@ internal struct SessionHeads<TKey>
         }
     }
 
-    /// <summary>Enumerates every key with its head (a checkpoint's list, or the keys a restore adopts), without copying them.</summary>
+    /// <summary>Enumerates every key with its index (a checkpoint's list, or the keys a restore adopts), without copying them.</summary>
     public readonly Enumerator GetEnumerator() => new(this);
 
-    /// <summary>Enumerates the keys and heads of whichever map is in use.</summary>
+    /// <summary>Enumerates the keys and indexes of whichever map is in use.</summary>
     public struct Enumerator
     {
         private Dictionary<TKey, int>.Enumerator _map;
@@ -131,29 +154,29 @@ internal struct SessionHeads<TKey>
         private IntegerKeyMap<long, int>.Enumerator _longs;
         private readonly byte _kind; // 0 dictionary, 1 ints, 2 longs
 
-        internal Enumerator(SessionHeads<TKey> heads)
+        internal Enumerator(KeyIndexMap<TKey> map)
         {
             _map = default;
             _ints = default;
             _longs = default;
-            if (heads._ints is { } ints)
+            if (map._ints is { } ints)
             {
                 _ints = ints.GetEnumerator();
                 _kind = 1;
             }
-            else if (heads._longs is { } longs)
+            else if (map._longs is { } longs)
             {
                 _longs = longs.GetEnumerator();
                 _kind = 2;
             }
             else
             {
-                _map = heads._map!.GetEnumerator();
+                _map = map._map!.GetEnumerator();
                 _kind = 0;
             }
         }
 
-        /// <summary>The current key and its head.</summary>
+        /// <summary>The current key and its index.</summary>
         public readonly KeyValuePair<TKey, int> Current
         {
             get
