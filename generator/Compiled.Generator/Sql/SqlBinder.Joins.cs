@@ -114,7 +114,13 @@ internal sealed partial class SqlBinder
     /// a match once, with NULL in each of the other side's columns. Each step's rows are a KV of the rows so far and
     /// the next table's row, which the next step (or WHERE and SELECT) reads.
     /// </summary>
-    private List<SqlJoinPlan> BindJoins(SqlJoin join)
+    /// <summary>
+    /// Binds a join's steps, left to right. <paramref name="where"/> holds WHERE's conjuncts: a table listed after a comma
+    /// (<c>FROM a, b WHERE a.k = b.k</c>) takes from it the equalities between the tables listed so far and itself as its
+    /// keys, which leave WHERE (for an inner join, a condition means the same in ON as in WHERE), so its rows pair by key
+    /// rather than every row of a window with every row of the other table's.
+    /// </summary>
+    private List<SqlJoinPlan> BindJoins(SqlJoin join, List<SqlExpr> where)
     {
         var steps = new List<SqlJoin>();
         for (SqlFrom from = join; from is SqlJoin step; from = step.Left)
@@ -154,7 +160,22 @@ internal sealed partial class SqlBinder
             var leftKeys = new List<(Typed Value, Kind Target)>();
             var rightKeys = new List<(Typed Value, Kind Target)>();
             var residual = new List<SqlExpr>();
-            foreach (var conjunct in Conjuncts(step.On))
+            var conjuncts = Conjuncts(step.On).ToList();
+            if (step.Listed)
+            {
+                for (var i = 0; i < where.Count; i++)
+                {
+                    // One that reads a table listed later, or a column that does not exist, stays in WHERE (and is bound,
+                    // or reported, there).
+                    if (where[i] is SqlBinary { Operator: "=" } equality && !ContainsAggregate(equality) && KeySides(equality, left, right) is not null)
+                    {
+                        conjuncts.Add(equality);
+                        where.RemoveAt(i--);
+                    }
+                }
+            }
+
+            foreach (var conjunct in conjuncts)
             {
                 if (conjunct is SqlLiteral { Kind: SqlLiteralKind.True })
                 {

@@ -207,7 +207,15 @@ internal sealed partial class SqlBinder
         switch (select.From)
         {
             case SqlJoin joined:
-                joins = BindJoins(joined);
+                var conjuncts = select.Where is null ? new List<SqlExpr>() : Conjuncts(select.Where).ToList();
+                var before = conjuncts.Count;
+                joins = BindJoins(joined, conjuncts);
+                if (conjuncts.Count != before)
+                {
+                    // Equalities that became keys of a table listed in FROM leave WHERE; the others stay, in their order.
+                    select = select with { Where = conjuncts.Count == 0 ? null : conjuncts.Aggregate((l, r) => new SqlBinary("AND", l, r, SqlSpan.Cover(l.Span, r.Span))) };
+                }
+
                 break;
             case SqlSubquery subquery:
                 _sources.Add(new Source(BindSubquery(subquery), subquery.Alias, Row, false));

@@ -11,7 +11,7 @@ namespace Compiled.Generator.Sql;
 /// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer [ OFFSET integer ] ]
 /// select  := SELECT [DISTINCT|ALL] item {, item} FROM from [ WHERE expr ] [ GROUP BY expr {, expr} ] [ HAVING expr ]
 /// item    := * | name.* | expr [ [AS] name ]
-/// from    := source { [INNER | LEFT [OUTER]] JOIN source ON expr }
+/// from    := source { [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source ON expr | CROSS JOIN source | , source }
 /// source  := name [ [AS] name ] | ( query ) [ [AS] name ]
 /// expr    := OR of AND of [NOT] predicate
 /// predicate := sum [ (= | &lt;&gt; | != | &lt; | &lt;= | &gt; | &gt;=) sum | IS [NOT] NULL
@@ -377,7 +377,12 @@ internal sealed class SqlParser
             }
             else if (Peek.IsSymbol(","))
             {
-                throw Fail("A list of tables in FROM is a cross join, which is not supported: write JOIN ... ON with the keys that match");
+                // FROM a, b: every pair of rows (of a window), filtered by WHERE; the binder takes WHERE's equalities
+                // between the two as the join's keys, so the rows pair by key as with JOIN ... ON.
+                var comma = Take();
+                var listed = Source();
+                left = new SqlJoin(left, listed, SqlJoinKind.Inner, new SqlLiteral(SqlLiteralKind.True, "TRUE", comma.Span), SqlSpan.Cover(left.Span, listed.Span)) { Listed = true };
+                continue;
             }
             else
             {

@@ -69,7 +69,14 @@ internal enum SqlJoinKind
 }
 
 /// <summary><c>left [INNER|LEFT [OUTER]] JOIN right ON condition</c>.</summary>
-internal sealed record SqlJoin(SqlFrom Left, SqlFrom Right, SqlJoinKind Kind, SqlExpr On, SqlSpan Span) : SqlFrom(Span);
+internal sealed record SqlJoin(SqlFrom Left, SqlFrom Right, SqlJoinKind Kind, SqlExpr On, SqlSpan Span) : SqlFrom(Span)
+{
+    /// <summary>
+    /// The right side was listed after a comma (<c>FROM a, b</c>): an inner join with no ON, whose keys are WHERE's
+    /// equalities between the tables listed so far and this one.
+    /// </summary>
+    public bool Listed { get; init; }
+}
 
 // ----- expressions -----
 

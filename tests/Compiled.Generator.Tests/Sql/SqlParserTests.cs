@@ -126,7 +126,7 @@ public class SqlParserTests
         { "SELECT a FROM t JOIN u ON", "Expected an expression after ON", 25, 0 },
         { "SELECT a FROM t CROSS JOIN u ON t.k = u.k", "A CROSS JOIN has no ON: it pairs every row with every row", 29, 2 },
         { "SELECT a FROM t CROSS u", "Expected JOIN after CROSS, found 'u'", 16, 5 },
-        { "SELECT a FROM t, u", "A list of tables in FROM is a cross join", 15, 1 },
+        { "SELECT a FROM t, ", "Expected a table name, found the end of the query", 17, 0 },
         { "SELECT a FROM t LEFT u", "Expected JOIN after LEFT, found 'u'", 21, 1 },
         { "SELECT a FROM t UNION SELECT b FROM u", "Only UNION ALL is supported", 16, 12 },
         { "SELECT a FROM t WHERE a LIKE 'x' ESCAPE 'ab'", "Expected one character in quotes after ESCAPE", 40, 4 },
