@@ -26,13 +26,19 @@ internal sealed partial class SqlBinder
 
     /// <summary>
     /// A table the query reads: <see cref="Access"/> is how the translated code reaches its row (<c>row</c>, or
-    /// <c>row.Key</c> and <c>row.Value</c> in a join's joined row); <see cref="Outer"/>: the outer side of a LEFT JOIN,
-    /// whose row may be missing (every column may be NULL).
+    /// <c>row.Key</c> and <c>row.Value</c> in a join's joined row); <see cref="Outer"/>: its columns may be NULL (the
+    /// outer side of an outer join, or read through one).
     /// </summary>
     private sealed record Source(SqlTableSymbol Table, string? Alias, string Access, bool Outer)
     {
         /// <summary>What names the table in the query: its alias, or else its name.</summary>
         public string Name => Alias ?? Table.Name;
+
+        /// <summary>Its own row may be missing: it was the outer side of its own join (a struct row is then <c>T?</c>).</summary>
+        public bool Own { get; init; }
+
+        /// <summary>Its path reads through rows that may be missing as a whole, with <c>?.</c> (<c>row.Key?.Value</c>).</summary>
+        public bool Through { get; init; }
     }
 
     /// <summary>While binding a join condition: the tables each side reads.</summary>
@@ -151,10 +157,6 @@ internal sealed partial class SqlBinder
 
             var leftOuter = step.Kind is SqlJoinKind.Right or SqlJoinKind.Full;
             var rightOuter = step.Kind is SqlJoinKind.Left or SqlJoinKind.Full;
-            if (leftOuter && left.Count > 1)
-            {
-                Fail(NotYet("A RIGHT or FULL join after another join"), step.Span);
-            }
 
             // The condition: equalities between the two sides, joined by AND, each side of each read from one side.
             var leftKeys = new List<(Typed Value, Kind Target)>();
@@ -267,14 +269,28 @@ internal sealed partial class SqlBinder
                 Key(leftKeys, "1"), Key(rightKeys, "2"), rowType, body, step.Span) { ChecksPairs = condition is not null });
 
             // The joined row is a KV of the rows so far (Key) and the new table's row (Value).
-            left = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter }).ToList();
-            left.Add(right with { Access = Row + ".Value", Outer = rightOuter });
+            left = left.Select(s => OnTheLeft(s, leftOuter)).ToList();
+            left.Add(right with { Access = Row + ".Value", Outer = rightOuter, Own = rightOuter });
             leftType = rowType;
             leftIsStruct = true;
         }
 
         _sources = left;
         return plans;
+    }
+
+    /// <summary>
+    /// A source of the rows so far, read from the joined row (<c>row.Key</c> and then its own path). When the rows so far
+    /// are the outer side (a RIGHT or FULL join), its columns are NULL where no row matched; after another join those
+    /// rows are a pair that may be missing as a whole, so the path reads through it with <c>?.</c>
+    /// (<c>row.Key?.Value</c>): its columns read as NULL, as a missing table's own row does.
+    /// </summary>
+    private static Source OnTheLeft(Source source, bool leftOuter)
+    {
+        var path = source.Access.Substring(Row.Length);
+        return path.Length == 0
+            ? source with { Access = Row + ".Key", Outer = source.Outer || leftOuter, Own = source.Own || leftOuter }
+            : source with { Access = Row + ".Key" + (leftOuter ? "?" : string.Empty) + path, Outer = source.Outer || leftOuter, Through = source.Through || leftOuter };
     }
 
     /// <summary>The block that pairs a key's rows of the two sides (a FlatMap's body), keeping unmatched rows of an outer side.</summary>
@@ -359,8 +375,7 @@ internal sealed partial class SqlBinder
         try
         {
             // Read as the joined row is read (an outer side's columns through ?.): in a pair both rows are there.
-            _sources = left.Select(s => s with { Access = Row + ".Key" + s.Access.Substring(Row.Length), Outer = s.Outer || leftOuter })
-                .Append(right with { Access = Row + ".Value", Outer = rightOuter }).ToList();
+            _sources = left.Select(s => OnTheLeft(s, leftOuter)).Append(right with { Access = Row + ".Value", Outer = rightOuter, Own = rightOuter }).ToList();
             foreach (var conjunct in residual)
             {
                 if (ContainsAggregate(conjunct))

@@ -474,8 +474,11 @@ internal sealed partial class SqlBinder
         var code = source.Access + "." + Identifier(member.Name);
         if (source.Outer)
         {
-            // The outer side of a LEFT JOIN: a left row without a match has NULL in each of its columns.
-            code = "(" + source.Access + "?." + Identifier(member.Name) + ")";
+            // The outer side of a LEFT JOIN: a left row without a match has NULL in each of its columns. Read through a
+            // pair that may be missing (row.Key?.Value), a struct row that is there whenever the pair is takes '.': the
+            // '?.' before it already makes the whole read NULL.
+            var access = source.Through && !source.Own && source.Table.ElementType.IsValueType ? "." : "?.";
+            code = "(" + source.Access + access + Identifier(member.Name) + ")";
             type = type.IsValueType
                 ? type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? type : _compilation.GetSpecialType(SpecialType.System_Nullable_T).Construct(type)
                 : type.WithNullableAnnotation(NullableAnnotation.Annotated);
