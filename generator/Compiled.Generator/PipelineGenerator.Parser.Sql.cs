@@ -210,12 +210,14 @@ public sealed partial class PipelineGenerator
                 {
                     // A subquery in FROM, built first (inner ones before outer): its rows are a table of the query around it.
                     tables.Add(subquery.Table);
-                    if (BuildQuery(subquery.Binding, tables, ports, Fq(subquery.Table.ElementType), map, " (subquery " + subquery.Table.Name + ", " + at.Substring(2)) is not { } built)
+                    var subqueryAt = " (subquery " + subquery.Table.Name + ", " + at.Substring(2);
+                    var subqueryRow = Fq(subquery.Table.ElementType);
+                    if (BuildQuery(subquery.Binding, tables, ports, subqueryRow, map, subqueryAt) is not { } built)
                     {
                         return null;
                     }
 
-                    ports.Add(new PortRef(built, 0));
+                    ports.Add(new PortRef(subquery.Binding.Ordering is { } inner ? Ordered(built, inner, subqueryRow, subqueryAt) : built, 0));
                 }
 
                 if (BuildQuery(binding, tables, ports, row, map, at) is not { } result)
@@ -223,13 +225,16 @@ public sealed partial class PipelineGenerator
                     return null;
                 }
 
-                if (binding.Ordering is not { } ordering)
-                {
-                    return Collection(result);
-                }
+                return Collection(binding.Ordering is { } ordering ? Ordered(result, ordering, row, at) : result);
+            }
 
-                // ORDER BY ... LIMIT n (Beam SQL's BeamSortRel, Top.of): the first n rows of each window, kept in a bounded
-                // heap per window (a CombineGlobally, lifted across exchanges), then emitted in their order.
+            /// <summary>
+            /// ORDER BY ... LIMIT n (Beam SQL's BeamSortRel, Top.of) after the query's transform <paramref name="result"/>:
+            /// the first n rows of each window, kept in a bounded heap per window (a CombineGlobally, lifted across
+            /// exchanges), then emitted in their order. Returns the transform that emits them.
+            /// </summary>
+            private int Ordered(int result, SqlOrdering ordering, string row, string at)
+            {
                 var list = "global::System.Collections.Generic.IReadOnlyList<" + row + ">";
                 var top = AddTransform(TransformKind.CombineGlobally, new[] { new PortRef(result, 0) }, row, new[] { list }, "Sql " + ordering.Description + at,
                     combine: new CombineFnSpec(
@@ -239,7 +244,7 @@ public sealed partial class PipelineGenerator
                         "global::Compiled.TopAccumulator<" + row + ">",
                         list));
                 _transforms[top] = _transforms[top] with { WithoutDefaults = true };
-                return Collection(AddTransform(TransformKind.FlatMap, new[] { new PortRef(top, 0) }, list, new[] { row }, "Sql " + ordering.Description + " rows" + at, function: new FunctionSpec
+                return AddTransform(TransformKind.FlatMap, new[] { new PortRef(top, 0) }, list, new[] { row }, "Sql " + ordering.Description + " rows" + at, function: new FunctionSpec
                 {
                     Parameters = new[]
                     {
@@ -250,7 +255,7 @@ public sealed partial class PipelineGenerator
                     Body = "{\n            for (var i = " + ordering.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; i < rows.Count; i++)\n            {\n                " + SqlBinder.Output + ".Emit(rows[i]);\n            }\n        }",
                     LanesWhyNot = "it emits the rows of a list",
                     FromSql = true,
-                }));
+                });
             }
 
             /// <summary>

@@ -90,7 +90,7 @@ internal sealed partial class SqlBinder
                 throw Fail(RowTypeName + " has no readable member '" + name + "' to order by", item.Expr.Span);
             }
 
-            var (x, y) = ("x." + Identifier(member.Name), "y." + Identifier(member.Name));
+            var (x, y) = ("x." + RowAccess(member.Name), "y." + RowAccess(member.Name));
             var step = item.Descending ? Compare(member.Type, y, x, item.Expr.Span) : Compare(member.Type, x, y, item.Expr.Span);
             if (item.NullsFirst is { } nullsFirst && MayHoldNull(member.Type))
             {

@@ -118,7 +118,15 @@ internal sealed partial class SqlBinder
     /// <summary>The result's columns as ORDER BY reads them from a row: each member's name and type.</summary>
     private List<(string Name, ITypeSymbol Type)> RowMembers() => _generatedRow is { Columns: { } columns }
         ? columns.Select(c => (c.Name, c.Type)).ToList()
-        : Columns(_rowType!).Select(m => (m.Name, TypeOf(m))).ToList();
+        : _rowType is null && _resultTuple is INamedTypeSymbol tuple
+            ? _resultColumns.Select((c, i) => (c, TupleItem(tuple, i) is IFieldSymbol f ? f.Type : TypeOf(TupleItem(tuple, i)))).ToList()
+            : Columns(_rowType!).Select(m => (m.Name, TypeOf(m))).ToList();
+
+    /// <summary>How the row's member of a result column is read: a subquery's row is a value tuple, read by position.</summary>
+    private string RowAccess(string memberName) =>
+        _rowType is null && _generatedRow is null && _resultTuple is not null
+            ? "Item" + (_resultColumns.FindIndex(c => string.Equals(c, memberName, StringComparison.OrdinalIgnoreCase)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : Identifier(memberName);
 
     /// <summary>How a message names the result row type.</summary>
     private string RowTypeName => _generatedRow is { } row ? "the row type the generator declares (" + row.FullName.Substring(row.FullName.LastIndexOf('.') + 1) + ")" : Display(_rowType!);

@@ -22,18 +22,17 @@ internal sealed partial class SqlBinder
     private SqlTableSymbol BindSubquery(SqlSubquery subquery)
     {
         var query = subquery.Query;
-        if (query.OrderBy.Count > 0 || query.Limit is not null)
-        {
-            Fail(NotYet("ORDER BY or LIMIT in a subquery"), subquery.Span);
-        }
-
         // Each SELECT of a UNION ALL bound on its own; the first names the columns and their types, the others fill
         // them by position (as in SQL), each value converted to the first's type.
         var shape = query.Selects.Count > 1 ? new UnionTuple() : null;
         var inners = query.Selects.Select(_ => new SqlBinder(_compilation, _tables, _functions, null) { _subqueries = _subqueries, _unionTuple = shape }).ToList();
         var bindings = query.Selects.Select((select, i) => inners[i].BindSelect(select)).ToList();
         var table = new SqlTableSymbol(subquery.Alias ?? "subquery", inners[0]._resultTuple!, _tables.Count + _subqueries.Count) { ColumnNames = inners[0]._resultColumns };
-        _subqueries.Add(new SqlSubqueryBinding(table, bindings[0] with { Unioned = bindings.Skip(1).ToEquatableArray() }));
+
+        // ORDER BY ... LIMIT n in a subquery: its table is the first n rows of each window (a top-n per window, as at the
+        // top of a query), which the query around it reads.
+        var ordering = inners[0].BindOrdering(query);
+        _subqueries.Add(new SqlSubqueryBinding(table, bindings[0] with { Unioned = bindings.Skip(1).ToEquatableArray(), Ordering = ordering }));
         return table;
     }
 

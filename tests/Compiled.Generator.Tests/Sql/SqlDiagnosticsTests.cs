@@ -327,7 +327,8 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, total FROM (SELECT user, SUM(scre) AS total FROM events GROUP BY user) t", "Unknown column 'scre' in table 'events'; did you mean 'Score'?", "scre")]
     [InlineData("SELECT user, score AS total FROM (SELECT user, SUM(score) AS total FROM events GROUP BY user) t", "Unknown column 'score' in table 't'; its columns are user, total", "score")]
     [InlineData("SELECT user, total FROM (SELECT user, SUM(score) FROM events GROUP BY user) t", "Name this column with AS: it becomes the subquery's column with that name", "SUM(score)")]
-    [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events ORDER BY total LIMIT 1) t", "ORDER BY or LIMIT in a subquery is not supported yet", "(SELECT user, score AS total FROM events ORDER BY total LIMIT 1) t")]
+    [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events ORDER BY totl LIMIT 1) t", "ORDER BY names a column of the result, and it has no 'totl'", "totl")]
+    [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events ORDER BY total) t", "ORDER BY needs a LIMIT, as in Beam SQL", "total")]
     [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events UNION ALL SELECT user FROM events) t", "This SELECT has 1 columns and the first has 2: the SELECTs of a UNION ALL give the same columns", "user")]
     [InlineData("SELECT user, total FROM (SELECT user, score AS total FROM events UNION ALL SELECT user, weight FROM events) t", "This column is a DOUBLE (double), which column 2 of the first SELECT (int) cannot take without a CAST", "weight")]
     public void SubqueryErrors(string query, string message, string covered)
