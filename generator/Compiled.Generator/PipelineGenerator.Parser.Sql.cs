@@ -481,7 +481,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private int? BuildSemiJoin(SqlSemiJoinPlan semi, PortRef port, string elementType, List<SqlTableSymbol> tables, List<PortRef> ports, SqlLiteralMap map, string at)
             {
-                var what = semi.Not ? "NOT IN" : "IN";
+                var what = semi.What;
                 var subqueryType = Fq(tables[semi.Table].ElementType);
                 var subqueryPort = ports[semi.Table];
                 if (semi.RowFilter is not null)

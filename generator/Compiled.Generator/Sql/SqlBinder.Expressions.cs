@@ -136,6 +136,8 @@ internal sealed partial class SqlBinder
                 }
             case SqlInQuery inQuery:
                 throw Fail("IN (SELECT ...) is a condition of WHERE, joined to the others by AND (not under OR or NOT, nor in SELECT, HAVING or ON)", inQuery.Span);
+            case SqlExists exists:
+                throw Fail("EXISTS (SELECT ...) is a condition of WHERE, joined to the others by AND (not under OR, nor in SELECT, HAVING or ON)", exists.Span);
             case SqlInterval interval:
                 throw Fail("An INTERVAL is added to or taken from a timestamp (ts + INTERVAL '1' HOUR), or is the size, slide or gap of a window function in GROUP BY: TUMBLE(ts, INTERVAL '1' MINUTE)", interval.Span);
             default:

@@ -11,9 +11,13 @@ namespace Compiled.Generator.Sql;
 /// grouped together per key and window, and each row kept once when its key has a subquery row (IN) or none (NOT IN),
 /// by <see cref="Body"/>, a block over <see cref="SqlBinder.Group"/>.
 /// </summary>
-internal sealed record SqlSemiJoinPlan(int Table, bool Not, string KeyType, string? RowFilter, string RowKey, string? SubqueryFilter, string SubqueryKey, string Body, SqlSpan Span);
+internal sealed record SqlSemiJoinPlan(int Table, bool Not, string KeyType, string? RowFilter, string RowKey, string? SubqueryFilter, string SubqueryKey, string Body, SqlSpan Span)
+{
+    /// <summary>How the plan names it: IN or NOT IN, EXISTS or NOT EXISTS.</summary>
+    public string What { get; init; } = Not ? "NOT IN" : "IN";
+}
 
-/// <summary>IN and NOT IN over a subquery.</summary>
+/// <summary>IN and NOT IN over a subquery; EXISTS and NOT EXISTS.</summary>
 internal sealed partial class SqlBinder
 {
     /// <summary>
@@ -29,6 +33,12 @@ internal sealed partial class SqlBinder
             if (conjunct is SqlInQuery inQuery)
             {
                 semis.Add(BindSemiJoin(inQuery));
+                continue;
+            }
+
+            if (conjunct is SqlExists exists)
+            {
+                semis.Add(BindExists(exists));
                 continue;
             }
 
@@ -83,19 +93,27 @@ internal sealed partial class SqlBinder
             if (typed.Nullable)
             {
                 var type = Underlying(SymbolOf(typed));
-                code = type.IsValueType ? "((" + PipelineGenerator.Parser.Fq(type) + ")" + code + ")" : "((" + code + "))!"; // doubled: (a.b)! would read as a cast
+                code = type.IsValueType ? "(" + code + ").GetValueOrDefault()" : "((" + code + "))!"; // doubled: (a.b)! would read as a cast
             }
 
             return IsNumeric(target) && typed.Kind != target ? "((" + CSharpType(target) + ")" + code + ")" : code;
         }
 
         var keyType = IsNumeric(target) ? CSharpType(target) : PipelineGenerator.Parser.Fq(Underlying(SymbolOf(operand)));
+        return new SqlSemiJoinPlan(
+            table.Index, inQuery.Not, keyType, operand.Nullable ? "(" + operand.Code + ") is not null" : null, Key(operand),
+            value.Nullable ? "(" + value.Code + ") is not null" : null, Key(value), SemiBody(inQuery.Not), inQuery.Span);
+    }
+
+    /// <summary>The block over a key's group that keeps its rows once when the subquery has rows of that key (or, negated, none).</summary>
+    private static string SemiBody(bool not)
+    {
         const string Statement = "            ";
-        var body = string.Join("\n", new[]
+        return string.Join("\n", new[]
         {
             "{",
             Statement + "var __rows = " + Group + ".Value.First;",
-            Statement + "if (" + Group + ".Value.Second.Count " + (inQuery.Not ? "==" : ">") + " 0)",
+            Statement + "if (" + Group + ".Value.Second.Count " + (not ? "==" : ">") + " 0)",
             Statement + "{",
             Statement + "    for (var i = 0; i < __rows.Count; i++)",
             Statement + "    {",
@@ -104,8 +122,5 @@ internal sealed partial class SqlBinder
             Statement + "}",
             "        }",
         });
-        return new SqlSemiJoinPlan(
-            table.Index, inQuery.Not, keyType, operand.Nullable ? "(" + operand.Code + ") is not null" : null, Key(operand),
-            value.Nullable ? "(" + value.Code + ") is not null" : null, Key(value), body, inQuery.Span);
     }
 }

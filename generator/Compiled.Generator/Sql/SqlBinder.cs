@@ -227,7 +227,7 @@ internal sealed partial class SqlBinder
 
         string? where = null;
         var semis = new List<SqlSemiJoinPlan>();
-        if (select.Where is not null && Conjuncts(select.Where).Any(c => c is SqlInQuery))
+        if (select.Where is not null && Conjuncts(select.Where).Any(c => c is SqlInQuery or SqlExists))
         {
             (semis, where) = BindWhere(select.Where);
         }

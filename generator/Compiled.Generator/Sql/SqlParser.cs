@@ -13,7 +13,7 @@ namespace Compiled.Generator.Sql;
 /// item    := * | name.* | expr [ [AS] name ]
 /// from    := source { [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source ON expr | CROSS JOIN source | , source }
 /// source  := name [ [AS] name ] | ( query ) [ [AS] name ]
-/// expr    := OR of AND of [NOT] predicate
+/// expr    := OR of AND of [NOT] (predicate | EXISTS ( query ))
 /// predicate := sum [ (= | &lt;&gt; | != | &lt; | &lt;= | &gt; | &gt;=) sum | IS [NOT] NULL
 ///              | [NOT] BETWEEN sum AND sum | [NOT] IN ( expr {, expr} ) | [NOT] IN ( query ) | [NOT] LIKE sum ]
 /// sum     := product { (+ | - | ||) product };  product := unary { (* | / | %) unary };  unary := [- | +] unary | primary
@@ -481,7 +481,19 @@ internal sealed class SqlParser
             Enter();
             var operand = Not();
             _depth--;
-            return new SqlUnary("NOT", operand, SqlSpan.Cover(start, operand.Span));
+            return operand is SqlExists exists
+                ? exists with { Not = !exists.Not, Span = SqlSpan.Cover(start, operand.Span) }
+                : new SqlUnary("NOT", operand, SqlSpan.Cover(start, operand.Span));
+        }
+
+        if (Peek.Is("EXISTS") && PeekAt(1).IsSymbol("(") && PeekAt(2).Is("SELECT"))
+        {
+            Take(); // EXISTS
+            var open = Peek.Span;
+            Take(); // (
+            var query = Query();
+            ExpectSymbol(")", "to close the subquery of EXISTS");
+            return new SqlExists(query, false, SqlSpan.Cover(open, Previous), SqlSpan.Cover(start, Previous));
         }
 
         return Predicate();

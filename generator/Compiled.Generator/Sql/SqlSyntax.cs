@@ -132,6 +132,9 @@ internal sealed record SqlIn(SqlExpr Operand, EquatableArray<SqlExpr> Values, bo
 /// <summary><c>x [NOT] IN (SELECT y FROM ...)</c>: whether a row of the subquery has the value.</summary>
 internal sealed record SqlInQuery(SqlExpr Operand, SqlQuery Query, bool Not, SqlSpan QuerySpan, SqlSpan Span) : SqlExpr(Span);
 
+/// <summary><c>[NOT] EXISTS (query)</c>: whether the subquery has a row (correlated through its WHERE's equalities).</summary>
+internal sealed record SqlExists(SqlQuery Query, bool Not, SqlSpan QuerySpan, SqlSpan Span) : SqlExpr(Span);
+
 /// <summary><c>x [NOT] LIKE pattern</c>.</summary>
 internal sealed record SqlLike(SqlExpr Operand, SqlExpr Pattern, bool Not, SqlSpan Span) : SqlExpr(Span)
 {

@@ -297,6 +297,14 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events WHERE team IN (SELECT nam FROM teams)", "Unknown column 'nam' in table 'teams'; did you mean 'Name'?", "nam")]
     public void InSubqueryErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
 
+    [Theory(DisplayName = "EXISTS errors: each names the problem and points at it")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE EXISTS (SELECT 1 FROM teams t WHERE t.name = e.team AND t.id > e.score)", "A condition of a correlated subquery other than an equality between its values and the query's (sub.k = q.k) is not supported yet", "t.id > e.score")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE EXISTS (SELECT 1 FROM teams t WHERE t.name = e.weight)", "This equality compares a VARCHAR with a DOUBLE: CAST one to the other's type", "t.name = e.weight")]
+    [InlineData("SELECT user, score AS total FROM events WHERE score > 1 OR EXISTS (SELECT 1 FROM teams)", "EXISTS (SELECT ...) is a condition of WHERE, joined to the others by AND", "EXISTS (SELECT 1 FROM teams)")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE EXISTS (SELECT lead FROM teams GROUP BY lead)", "EXISTS over a subquery with GROUP BY, HAVING or aggregates is not supported yet", "(SELECT lead FROM teams GROUP BY lead)")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.nme = e.team)", "Unknown column 'nme' in table 'teams'", "nme")]
+    public void ExistsErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
+
     [Theory(DisplayName = "Errors in calls of the query's own C# functions")]
     [InlineData("SELECT slug(user, team) AS user, score AS total FROM events", "slug takes 1 argument (string text), not 2", "slug(user, team)")]
     [InlineData("SELECT slug(note) AS user, score AS total FROM events", "This column may be NULL, and slug's parameter 'text' (string) cannot hold null: declare it string?", "note")]

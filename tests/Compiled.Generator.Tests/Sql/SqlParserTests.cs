@@ -66,6 +66,9 @@ public class SqlParserTests
     [InlineData(
         "SELECT a FROM t WHERE a NOT IN (SELECT b FROM u WHERE c > 1) AND d IN (1, 2)",
         "SELECT a FROM t WHERE ((a NOT IN (SELECT b FROM u WHERE (c > 1))) AND (d IN (1, 2)))")]
+    [InlineData(
+        "SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AND NOT EXISTS (SELECT * FROM v) AND NOT exists > 1",
+        "SELECT a FROM t WHERE ((EXISTS (SELECT 1 FROM u WHERE (u.k = t.k)) AND NOT EXISTS (SELECT * FROM v)) AND (NOT (exists > 1)))")]
     public void QueriesParse(string query, string expected)
     {
         var result = SqlParser.Parse(query);
@@ -134,6 +137,7 @@ public class SqlParserTests
         { "SELECT a FROM (t)", "Expected a subquery (SELECT ...) after '(' in FROM, found 't'", 15, 1 },
         { "SELECT a FROM (SELECT b FROM u", "Expected ')' to close the subquery, found the end of the query", 30, 0 },
         { "SELECT a FROM t WHERE a IN (SELECT b FROM u", "Expected ')' to close the subquery of IN, found the end of the query", 43, 0 },
+        { "SELECT a FROM t WHERE EXISTS (SELECT b FROM u", "Expected ')' to close the subquery of EXISTS, found the end of the query", 45, 0 },
         { "SELECT a FROM t WHERE a IN (1, 2", "Expected ')' to close the IN list", 32, 0 },
         { "SELECT a FROM t WHERE a IS 5", "Expected NULL after IS, found '5'", 27, 1 },
         { "SELECT a FROM t WHERE a BETWEEN 1 5", "Expected AND between the bounds of BETWEEN, found '5'", 34, 1 },

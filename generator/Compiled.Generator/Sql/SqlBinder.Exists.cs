@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Sql;
+
+/// <summary>
+/// <c>WHERE [NOT] EXISTS (SELECT ... FROM b WHERE b.k = a.k AND ...)</c>, decorrelated into a semi-join (an anti-join for
+/// NOT EXISTS): the subquery's equalities between its columns and the query's are the key, its other conditions filter
+/// its rows, and a row of the query is kept once when its key has a subquery row (or, for NOT EXISTS, none) in its
+/// window. Without such an equality the key is one constant: a row is kept when the subquery has any row in its window.
+/// </summary>
+internal sealed partial class SqlBinder
+{
+    private SqlSemiJoinPlan BindExists(SqlExists exists)
+    {
+        var query = exists.Query;
+        if (query.Selects.Count != 1 || query.OrderBy.Count > 0 || query.Limit is not null)
+        {
+            Fail(NotYet("EXISTS over a UNION ALL, or with ORDER BY or LIMIT"), exists.QuerySpan);
+        }
+
+        var select = query.Selects[0];
+        if (select.GroupBy.Count > 0 || select.Having is not null || select.Items.Any(i => i.Expr is not null && ContainsAggregate(i.Expr)))
+        {
+            Fail(NotYet("EXISTS over a subquery with GROUP BY, HAVING or aggregates"), exists.QuerySpan);
+        }
+
+        // The subquery's scope: its tables by name, and the columns of each (an unqualified name is the subquery's when one
+        // of its tables has it, as SQL resolves names innermost first).
+        var innerNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var innerColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var opaque = false; // a subquery in the subquery's FROM: its columns are not known here
+        void Scope(SqlFrom from)
+        {
+            switch (from)
+            {
+                case SqlTableRef table:
+                    innerNames.Add(table.Alias ?? table.Name);
+                    foreach (var member in Columns(Table(table).ElementType))
+                    {
+                        innerColumns.Add(member.Name);
+                    }
+
+                    break;
+                case SqlSubquery subquery:
+                    innerNames.Add(subquery.Alias ?? "subquery");
+                    opaque = true;
+                    break;
+                case SqlJoin join:
+                    Scope(join.Left);
+                    Scope(join.Right);
+                    break;
+            }
+        }
+
+        Scope(select.From);
+        bool IsOuter(SqlColumn column) => column.Qualifier is { } qualifier
+            ? !innerNames.Contains(qualifier) && _sources.Any(s => string.Equals(s.Name, qualifier, StringComparison.OrdinalIgnoreCase))
+            : !innerColumns.Contains(column.Name) && !opaque && _sources.Any(s => SourceColumns(s).Any(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase)));
+
+        List<SqlColumn> ColumnsOf(SqlExpr expr)
+        {
+            var columns = new List<SqlColumn>();
+            CollectColumns(expr, false, columns, columns);
+            return columns;
+        }
+
+        // WHERE's conditions: an equality of the subquery's values and the query's is a key; one that reads only the
+        // subquery filters its rows; any other that reads the query is not supported.
+        var pairs = new List<(SqlExpr Inner, SqlExpr Outer, SqlBinary Equality)>();
+        var rest = new List<SqlExpr>();
+        foreach (var conjunct in select.Where is null ? Enumerable.Empty<SqlExpr>() : Conjuncts(select.Where))
+        {
+            if (!ColumnsOf(conjunct).Any(IsOuter))
+            {
+                rest.Add(conjunct);
+                continue;
+            }
+
+            if (conjunct is SqlBinary { Operator: "=" } equality)
+            {
+                var (left, right) = (ColumnsOf(equality.Left), ColumnsOf(equality.Right));
+                if (left.Count > 0 && right.Count > 0 && left.All(IsOuter) && !right.Any(IsOuter))
+                {
+                    pairs.Add((equality.Right, equality.Left, equality));
+                    continue;
+                }
+
+                if (left.Count > 0 && right.Count > 0 && right.All(IsOuter) && !left.Any(IsOuter))
+                {
+                    pairs.Add((equality.Left, equality.Right, equality));
+                    continue;
+                }
+            }
+
+            Fail(NotYet("A condition of a correlated subquery other than an equality between its values and the query's (sub.k = q.k)"), conjunct.Span);
+        }
+
+        // The subquery, rewritten to select its side of each equality (or one constant), is bound as a table of its own.
+        var items = pairs.Count == 0
+            ? new[] { new SqlSelectItem(new SqlLiteral(SqlLiteralKind.Integer, "0", exists.QuerySpan), "k0", null, exists.QuerySpan) }
+            : pairs.Select((p, i) => new SqlSelectItem(p.Inner, "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null, p.Inner.Span)).ToArray();
+        var where = rest.Count == 0 ? null : rest.Aggregate((l, r) => new SqlBinary("AND", l, r, SqlSpan.Cover(l.Span, r.Span)));
+        var rewritten = select with { Distinct = false, Items = items.ToEquatableArray(), Where = where };
+        var table = BindSubquery(new SqlSubquery(query with { Selects = new[] { rewritten }.ToEquatableArray() }, "exists", exists.QuerySpan));
+        var what = exists.Not ? "NOT EXISTS" : "EXISTS";
+        var body = SemiBody(exists.Not);
+        if (pairs.Count == 0)
+        {
+            return new SqlSemiJoinPlan(table.Index, exists.Not, "int", null, "0", null, "0", body, exists.Span) { What = what };
+        }
+
+        var tuple = (INamedTypeSymbol)table.ElementType;
+        var outers = new List<(Typed Value, Kind Target)>();
+        var inners = new List<(Typed Value, Kind Target)>();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (innerExpr, outerExpr, equality) = pairs[i];
+            if (ContainsAggregate(outerExpr))
+            {
+                Fail("A correlated subquery's condition cannot hold an aggregate", outerExpr.Span);
+            }
+
+            var outer = Bind(outerExpr);
+            var inner = Column(TupleItem(tuple, i), new Source(table, null, Row, false));
+            var target = outer.Kind;
+            if (IsNumeric(outer.Kind) && IsNumeric(inner.Kind))
+            {
+                target = Promote(outer, inner, equality);
+            }
+            else if (outer.Kind != inner.Kind || (outer.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(outer)), Underlying(SymbolOf(inner)))))
+            {
+                Fail("This equality compares " + SqlType(inner) + " with " + SqlType(outer) + ": CAST one to the other's type", equality.Span);
+            }
+
+            outers.Add((outer, target));
+            inners.Add((inner, target));
+        }
+
+        var symbols = outers.Select(k => IsNumeric(k.Target) ? SymbolOf(new Typed(string.Empty, k.Target, false)) : Underlying(SymbolOf(k.Value))).ToList();
+        var valueType = symbols.Count == 1 ? symbols[0] : _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.CreateRange(symbols));
+
+        // A NULL value equals nothing: a subquery row with one matches no row (it is dropped), and so does a row of the
+        // query: EXISTS drops it, NOT EXISTS keeps it (its key, (1, default), has no subquery row).
+        string? Filter(List<(Typed Value, Kind Target)> keys) =>
+            keys.Any(k => k.Value.Nullable) ? string.Join(" && ", keys.Where(k => k.Value.Nullable).Select(k => "(" + k.Value.Code + ") is not null")) : null;
+
+        string Plain(List<(Typed Value, Kind Target)> keys)
+        {
+            var values = keys.Select(k =>
+            {
+                var code = k.Value.Code;
+                if (k.Value.Nullable)
+                {
+                    var type = Underlying(SymbolOf(k.Value));
+                    code = type.IsValueType ? "(" + code + ").GetValueOrDefault()" : "((" + code + "))!";
+                }
+
+                return IsNumeric(k.Target) && k.Value.Kind != k.Target ? "((" + CSharpType(k.Target) + ")" + code + ")" : code;
+            }).ToList();
+            return values.Count == 1 ? values[0] : "(" + string.Join(", ", values) + ")";
+        }
+
+        var outerMayBeNull = outers.Any(k => k.Value.Nullable);
+        if (!exists.Not || !outerMayBeNull)
+        {
+            return new SqlSemiJoinPlan(table.Index, exists.Not, PipelineGenerator.Parser.Fq(valueType), Filter(outers), Plain(outers), Filter(inners), Plain(inners), body, exists.Span) { What = what };
+        }
+
+        // NOT EXISTS over values that may be NULL: every row stays, its key (0, values) when it has them all, else (1, default).
+        var conditions = new List<string>();
+        var bound = new List<(Typed Value, Kind Target)>();
+        foreach (var (value, target) in outers)
+        {
+            if (!value.Nullable)
+            {
+                bound.Add((value, target));
+                continue;
+            }
+
+            var name = "__x" + (++_temps).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            conditions.Add("(" + value.Code + ") is { } " + name);
+            bound.Add((value with { Code = name, Nullable = false }, target));
+        }
+
+        var keyType = _compilation.CreateTupleTypeSymbol(System.Collections.Immutable.ImmutableArray.Create(_compilation.GetSpecialType(SpecialType.System_Int32), valueType));
+        var rowKey = "(" + string.Join(" && ", conditions) + " ? (0, " + Plain(bound) + ") : (1, default(" + PipelineGenerator.Parser.Fq(valueType) + ")" + (valueType.IsValueType ? string.Empty : "!") + "))";
+        return new SqlSemiJoinPlan(table.Index, true, PipelineGenerator.Parser.Fq(keyType), null, rowKey, Filter(inners), "(0, " + Plain(inners) + ")", body, exists.Span) { What = what };
+    }
+}
