@@ -34,6 +34,11 @@ public partial class SqlExists
         p.Sql<SiteSale>(
             "SELECT site, amount, id, name FROM maybe m WHERE EXISTS (SELECT 1 FROM sites t WHERE t.id = m.site)",
             maybe.AsTable("maybe"), sites.AsTable("sites")).Output("maybeWith");
+
+        // IN with a value that may be NULL (a long?): such a row is in nothing.
+        p.Sql<SiteSale>(
+            "SELECT site, amount, id, name FROM maybe WHERE amount IN (SELECT id FROM sites)",
+            maybe.AsTable("maybe"), sites.AsTable("sites")).Output("maybeIn");
     }
 }
 
@@ -43,7 +48,7 @@ public class SqlExistsTests
         (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
 
     private static readonly Gen<SiteSale[]> Maybe = Gen.Select(Gen.Int[0, 8], Gen.Int[0, 3], Gen.Long[0, 9])
-        .Select((site, missing, amount) => new SiteSale(missing == 0 ? null : site, amount, null, null)).Array[0, 20];
+        .Select((site, missing, amount) => new SiteSale(missing == 0 ? null : site, missing == 1 ? null : amount, null, null)).Array[0, 20];
 
     private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
 
@@ -56,6 +61,7 @@ public class SqlExistsTests
         var twoKeys = sales.Where(s => sites.Any(t => s.Amount == t.Region && t.Id == s.Site)).ToList();
         var maybeWithout = maybe.Where(m => !sites.Any(t => m.Site is { } site && t.Id == site)).ToList();
         var maybeWith = maybe.Where(m => sites.Any(t => m.Site is { } site && t.Id == site)).ToList();
+        var maybeIn = maybe.Where(m => sites.Any(t => m.Amount is { } amount && t.Id == amount)).ToList();
         foreach (var results in new[] { SqlExists.Run(sales, sites, maybe), SqlExists.Run(sales, sites, maybe, parallelism: 2) })
         {
             Assert.Equal(Sorted(withSite), Sorted(results.WithSite));
@@ -64,6 +70,7 @@ public class SqlExistsTests
             Assert.Equal(Sorted(twoKeys), Sorted(results.TwoKeys));
             Assert.Equal(Sorted(maybeWithout), Sorted(results.MaybeWithout));
             Assert.Equal(Sorted(maybeWith), Sorted(results.MaybeWith));
+            Assert.Equal(Sorted(maybeIn), Sorted(results.MaybeIn));
         }
     }, iter: 80);
 }
