@@ -28,76 +28,14 @@ internal sealed partial class SqlBinder
             Fail(NotYet("EXISTS over a subquery with GROUP BY, HAVING or aggregates"), exists.QuerySpan);
         }
 
-        // The subquery's scope: its tables by name, and the columns of each (an unqualified name is the subquery's when one
-        // of its tables has it, as SQL resolves names innermost first).
-        var innerNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var innerColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var opaque = false; // a subquery in the subquery's FROM: its columns are not known here
-        void Scope(SqlFrom from)
-        {
-            switch (from)
-            {
-                case SqlTableRef table:
-                    innerNames.Add(table.Alias ?? table.Name);
-                    foreach (var member in Columns(Table(table).ElementType))
-                    {
-                        innerColumns.Add(member.Name);
-                    }
-
-                    break;
-                case SqlSubquery subquery:
-                    innerNames.Add(subquery.Alias ?? "subquery");
-                    opaque = true;
-                    break;
-                case SqlJoin join:
-                    Scope(join.Left);
-                    Scope(join.Right);
-                    break;
-            }
-        }
-
-        Scope(select.From);
+        // The subquery's scope (an unqualified name is the subquery's when one of its tables has it, as SQL resolves names
+        // innermost first); the query's is its sources.
+        var scope = ScopeOf(select.From);
         bool IsOuter(SqlColumn column) => column.Qualifier is { } qualifier
-            ? !innerNames.Contains(qualifier) && _sources.Any(s => string.Equals(s.Name, qualifier, StringComparison.OrdinalIgnoreCase))
-            : !innerColumns.Contains(column.Name) && !opaque && _sources.Any(s => SourceColumns(s).Any(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase)));
+            ? !scope.Names.Contains(qualifier) && _sources.Any(s => string.Equals(s.Name, qualifier, StringComparison.OrdinalIgnoreCase))
+            : !scope.Columns.Contains(column.Name) && !scope.Opaque && _sources.Any(s => SourceColumns(s).Any(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase)));
 
-        List<SqlColumn> ColumnsOf(SqlExpr expr)
-        {
-            var columns = new List<SqlColumn>();
-            CollectColumns(expr, false, columns, columns);
-            return columns;
-        }
-
-        // WHERE's conditions: an equality of the subquery's values and the query's is a key; one that reads only the
-        // subquery filters its rows; any other that reads the query is not supported.
-        var pairs = new List<(SqlExpr Inner, SqlExpr Outer, SqlBinary Equality)>();
-        var rest = new List<SqlExpr>();
-        foreach (var conjunct in select.Where is null ? Enumerable.Empty<SqlExpr>() : Conjuncts(select.Where))
-        {
-            if (!ColumnsOf(conjunct).Any(IsOuter))
-            {
-                rest.Add(conjunct);
-                continue;
-            }
-
-            if (conjunct is SqlBinary { Operator: "=" } equality)
-            {
-                var (left, right) = (ColumnsOf(equality.Left), ColumnsOf(equality.Right));
-                if (left.Count > 0 && right.Count > 0 && left.All(IsOuter) && !right.Any(IsOuter))
-                {
-                    pairs.Add((equality.Right, equality.Left, equality));
-                    continue;
-                }
-
-                if (left.Count > 0 && right.Count > 0 && right.All(IsOuter) && !left.Any(IsOuter))
-                {
-                    pairs.Add((equality.Left, equality.Right, equality));
-                    continue;
-                }
-            }
-
-            Fail(NotYet("A condition of a correlated subquery other than an equality between its values and the query's (sub.k = q.k)"), conjunct.Span);
-        }
+        var (pairs, rest) = Correlation(select.Where, IsOuter);
 
         // The subquery, rewritten to select its side of each equality (or one constant), is bound as a table of its own.
         var items = pairs.Count == 0

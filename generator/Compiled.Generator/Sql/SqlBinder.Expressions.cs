@@ -136,6 +136,8 @@ internal sealed partial class SqlBinder
                 }
             case SqlInQuery inQuery:
                 throw Fail("IN (SELECT ...) is a condition of WHERE, joined to the others by AND (not under OR or NOT, nor in SELECT, HAVING or ON)", inQuery.Span);
+            case SqlScalarSubquery scalar:
+                throw Fail("A scalar subquery (SELECT ...) is a value of WHERE, or of SELECT without GROUP BY", scalar.Span);
             case SqlExists exists:
                 throw Fail("EXISTS (SELECT ...) is a condition of WHERE, joined to the others by AND (not under OR, nor in SELECT, HAVING or ON)", exists.Span);
             case SqlInterval interval:

@@ -203,6 +203,7 @@ internal sealed partial class SqlBinder
             Fail(NotYet("SELECT DISTINCT"), new SqlSpan(select.Span.Start, 6));
         }
 
+        select = RewriteScalarSubqueries(select);
         List<SqlJoinPlan> joins = new();
         switch (select.From)
         {

@@ -18,7 +18,7 @@ namespace Compiled.Generator.Sql;
 ///              | [NOT] BETWEEN sum AND sum | [NOT] IN ( expr {, expr} ) | [NOT] IN ( query ) | [NOT] LIKE sum ]
 /// sum     := product { (+ | - | ||) product };  product := unary { (* | / | %) unary };  unary := [- | +] unary | primary
 /// primary := number | 'string' | TRUE | FALSE | NULL | INTERVAL 'n' unit | FLOOR|CEIL ( expr [TO unit] ) | CASE [expr] WHEN expr THEN expr ... [ELSE expr] END
-///          | CAST ( expr AS type ) | name ( [DISTINCT] args | * ) | name [ . name ] | ( expr )
+///          | CAST ( expr AS type ) | name ( [DISTINCT] args | * ) | name [ . name ] | ( expr ) | ( query )
 /// </code>
 /// Keywords are case-insensitive; a keyword used as a name is written in double quotes.
 /// </summary>
@@ -666,7 +666,10 @@ internal sealed class SqlParser
         {
             if (Peek.Is("SELECT"))
             {
-                Fail("A subquery is supported in FROM only; join with it instead");
+                // (SELECT ...) as a value: a scalar subquery.
+                var query = Query();
+                ExpectSymbol(")", "to close the subquery");
+                return new SqlScalarSubquery(query, SqlSpan.Cover(token.Span, Previous));
             }
 
             var inner = Expr("after '('");

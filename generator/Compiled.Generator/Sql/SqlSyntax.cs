@@ -132,6 +132,9 @@ internal sealed record SqlIn(SqlExpr Operand, EquatableArray<SqlExpr> Values, bo
 /// <summary><c>x [NOT] IN (SELECT y FROM ...)</c>: whether a row of the subquery has the value.</summary>
 internal sealed record SqlInQuery(SqlExpr Operand, SqlQuery Query, bool Not, SqlSpan QuerySpan, SqlSpan Span) : SqlExpr(Span);
 
+/// <summary><c>(SELECT agg FROM ...)</c> as a value: a scalar subquery (correlated through its WHERE's equalities).</summary>
+internal sealed record SqlScalarSubquery(SqlQuery Query, SqlSpan Span) : SqlExpr(Span);
+
 /// <summary><c>[NOT] EXISTS (query)</c>: whether the subquery has a row (correlated through its WHERE's equalities).</summary>
 internal sealed record SqlExists(SqlQuery Query, bool Not, SqlSpan QuerySpan, SqlSpan Span) : SqlExpr(Span);
 

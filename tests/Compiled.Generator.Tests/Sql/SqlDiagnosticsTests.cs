@@ -305,6 +305,13 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events e WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.nme = e.team)", "Unknown column 'nme' in table 'teams'", "nme")]
     public void ExistsErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
 
+    [Theory(DisplayName = "Scalar subquery errors: each names the problem and points at it")]
+    [InlineData("SELECT user, (SELECT id FROM teams) AS total FROM events", "A scalar subquery other than one aggregate without GROUP BY (SELECT MAX(x) FROM ...), which has one row is not supported yet", "(SELECT id FROM teams)")]
+    [InlineData("SELECT user, SUM(score) + (SELECT MAX(id) FROM teams) AS total FROM events GROUP BY user", "A scalar subquery in the SELECT list of a query with GROUP BY or aggregates (put it in WHERE) is not supported yet", "SUM(score) + (SELECT MAX(id) FROM teams) AS total")]
+    [InlineData("SELECT user, score AS total FROM events e WHERE score > (SELECT MAX(id) FROM teams t WHERE t.name <> e.team)", "A condition of a correlated subquery other than an equality", "t.name <> e.team")]
+    [InlineData("SELECT user, score AS total FROM events e JOIN teams t ON e.team = t.name AND t.id > (SELECT MAX(id) FROM teams)", "A scalar subquery (SELECT ...) is a value of WHERE, or of SELECT without GROUP BY", "(SELECT MAX(id) FROM teams)")]
+    public void ScalarSubqueryErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
+
     [Theory(DisplayName = "Errors in calls of the query's own C# functions")]
     [InlineData("SELECT slug(user, team) AS user, score AS total FROM events", "slug takes 1 argument (string text), not 2", "slug(user, team)")]
     [InlineData("SELECT slug(note) AS user, score AS total FROM events", "This column may be NULL, and slug's parameter 'text' (string) cannot hold null: declare it string?", "note")]

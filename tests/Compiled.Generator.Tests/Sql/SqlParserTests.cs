@@ -69,6 +69,9 @@ public class SqlParserTests
     [InlineData(
         "SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AND NOT EXISTS (SELECT * FROM v) AND NOT exists > 1",
         "SELECT a FROM t WHERE ((EXISTS (SELECT 1 FROM u WHERE (u.k = t.k)) AND NOT EXISTS (SELECT * FROM v)) AND (NOT (exists > 1)))")]
+    [InlineData(
+        "SELECT a, (SELECT COUNT(*) FROM u WHERE u.k = t.k) AS n FROM t WHERE a > (SELECT MAX(b) FROM u)",
+        "SELECT a, (SELECT COUNT(*) FROM u WHERE (u.k = t.k)) AS n FROM t WHERE (a > (SELECT MAX(b) FROM u))")]
     public void QueriesParse(string query, string expected)
     {
         var result = SqlParser.Parse(query);
@@ -151,7 +154,7 @@ public class SqlParserTests
         { "SELECT t. FROM t", "Expected a column name after 't.', found the keyword FROM", 10, 4 },
         { "SELECT TUMBLE(ts, INTERVAL '1' WEEK) FROM t", "Expected a unit after INTERVAL '1' (MILLISECOND, SECOND, MINUTE, HOUR or DAY), found 'WEEK'", 31, 4 },
         { "SELECT TUMBLE(ts, INTERVAL MINUTE) FROM t", "Expected the interval's length after INTERVAL", 27, 6 },
-        { "SELECT a FROM t WHERE (SELECT 1 FROM u) > 0", "A subquery is supported in FROM only", 23, 6 },
+        { "SELECT a FROM t WHERE (SELECT MAX(b) FROM u > 0", "Expected ')' to close the subquery, found '>'", 44, 1 },
     };
 
     [Theory(DisplayName = "A broken query gives its first error at its exact place, never an exception")]

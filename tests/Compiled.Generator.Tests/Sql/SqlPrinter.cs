@@ -73,6 +73,7 @@ internal static class SqlPrinter
         SqlIn i => "(" + Print(i.Operand) + (i.Not ? " NOT" : string.Empty) + " IN (" + string.Join(", ", i.Values.Select(Print)) + "))",
         SqlLike l => "(" + Print(l.Operand) + (l.Not ? " NOT" : string.Empty) + " LIKE " + Print(l.Pattern) + (l.Escape is null ? string.Empty : " ESCAPE " + Print(l.Escape)) + ")",
         SqlInQuery q => "(" + Print(q.Operand) + (q.Not ? " NOT IN (" : " IN (") + Print(q.Query) + "))",
+        SqlScalarSubquery q => "(" + Print(q.Query) + ")",
         SqlExists e => (e.Not ? "NOT EXISTS (" : "EXISTS (") + Print(e.Query) + ")",
         SqlInterval i => "INTERVAL '" + i.Value + "' " + i.Unit,
         _ => throw new ArgumentOutOfRangeException(nameof(expr)),

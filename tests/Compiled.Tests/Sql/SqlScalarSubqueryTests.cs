@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled;
+using CsCheck;
+using Xunit;
+
+namespace Compiled.Tests.Sql;
+
+public sealed record SiteCount(long Id, string Name, long Sales);
+
+public sealed record SaleTotal(int Site, long Amount, long? Total);
+
+/// <summary>Scalar subqueries, correlated (decorrelated into a LEFT JOIN with the subquery grouped by its key) and not.</summary>
+[Pipeline]
+public partial class SqlScalarSubqueries
+{
+    static void Define(PipelineBuilder p)
+    {
+        var sales = p.Create<Sale>("sales");
+        var sites = p.Create<Site>("sites");
+        p.Sql<Sale>(
+            "SELECT site, amount, note FROM sales s WHERE amount >= (SELECT MAX(amount) FROM sales s2 WHERE s2.site = s.site AND s2.note <> 'void')",
+            sales.AsTable("sales")).Output("siteBest");
+        p.Sql<SiteCount>(
+            "SELECT id, name, (SELECT COUNT(*) FROM sales WHERE site = id) AS sales FROM sites",
+            sales.AsTable("sales"), sites.AsTable("sites")).Output("counts");
+        p.Sql<SaleTotal>(
+            "SELECT site, amount, (SELECT SUM(amount) FROM sales) AS total FROM sales",
+            sales.AsTable("sales")).Output("totals");
+        p.Sql<Sale>(
+            "SELECT site, amount, note FROM sales WHERE amount * 2 > (SELECT MAX(amount) FROM sales) AND note = 'ok'",
+            sales.AsTable("sales")).Output("big");
+    }
+}
+
+public class SqlScalarSubqueryTests
+{
+    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 14], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), Gen.Int[0, 4],
+        (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
+
+    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    [Fact(DisplayName = "Scalar subqueries equal LINQ: correlated in WHERE (a MAX per site, NULL when none) and in SELECT (a COUNT, 0 when none), uncorrelated in SELECT and WHERE; parallelism 1 and 2")]
+    public void EqualsLinq() => Gen.Select(SqlJoinTests.Sales, Sites).Sample((sales, sites) =>
+    {
+        var siteBest = sales.Where(s =>
+        {
+            var others = sales.Where(o => o.Site == s.Site && o.Note != "void").ToList();
+            return others.Count > 0 && s.Amount >= others.Max(o => o.Amount);
+        }).ToList();
+        var counts = sites.Select(t => new SiteCount(t.Id, t.Name, sales.Count(s => s.Site == t.Id))).ToList();
+        var totals = sales.Select(s => new SaleTotal(s.Site, s.Amount, sales.Sum(o => o.Amount))).ToList();
+        var big = sales.Where(s => s.Amount * 2 > sales.Max(o => o.Amount) && s.Note == "ok").ToList();
+        foreach (var results in new[] { SqlScalarSubqueries.Run(sales, sites), SqlScalarSubqueries.Run(sales, sites, parallelism: 2) })
+        {
+            Assert.Equal(Sorted(siteBest), Sorted(results.SiteBest));
+            Assert.Equal(Sorted(counts), Sorted(results.Counts));
+            Assert.Equal(Sorted(totals), Sorted(results.Totals));
+            Assert.Equal(Sorted(big), Sorted(results.Big));
+        }
+    }, iter: 80);
+}
