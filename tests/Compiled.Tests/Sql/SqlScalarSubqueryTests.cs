@@ -31,6 +31,11 @@ public partial class SqlScalarSubqueries
         p.Sql<Sale>(
             "SELECT site, amount, note FROM sales WHERE amount * 2 > (SELECT MAX(amount) FROM sales) AND note = 'ok'",
             sales.AsTable("sales")).Output("big");
+
+        // TPC-H Q17's shape: tables listed in FROM, and an expression over an aggregate correlated with the second one.
+        p.Sql<Sale>(
+            "SELECT site, amount, note FROM sales s, sites p WHERE s.site = p.id AND amount < (SELECT 0.5 * AVG(amount) FROM sales WHERE site = p.id)",
+            sales.AsTable("sales"), sites.AsTable("sites")).Output("q17");
     }
 }
 
@@ -52,12 +57,19 @@ public class SqlScalarSubqueryTests
         var counts = sites.Select(t => new SiteCount(t.Id, t.Name, sales.Count(s => s.Site == t.Id))).ToList();
         var totals = sales.Select(s => new SaleTotal(s.Site, s.Amount, sales.Sum(o => o.Amount))).ToList();
         var big = sales.Where(s => s.Amount * 2 > sales.Max(o => o.Amount) && s.Note == "ok").ToList();
+        // AVG of integers is an integer (truncated), as in Beam SQL.
+        var q17 = (from s in sales
+                   join t in sites on (long)s.Site equals t.Id
+                   let same = sales.Where(o => o.Site == t.Id).ToList()
+                   where same.Count > 0 && s.Amount < 0.5m * (same.Sum(o => o.Amount) / same.Count)
+                   select s).ToList();
         foreach (var results in new[] { SqlScalarSubqueries.Run(sales, sites), SqlScalarSubqueries.Run(sales, sites, parallelism: 2) })
         {
             Assert.Equal(Sorted(siteBest), Sorted(results.SiteBest));
             Assert.Equal(Sorted(counts), Sorted(results.Counts));
             Assert.Equal(Sorted(totals), Sorted(results.Totals));
             Assert.Equal(Sorted(big), Sorted(results.Big));
+            Assert.Equal(Sorted(q17), Sorted(results.Q17));
         }
     }, iter: 80);
 }
