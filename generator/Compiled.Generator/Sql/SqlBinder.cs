@@ -198,12 +198,12 @@ internal sealed partial class SqlBinder
 
     private SqlBinding BindSelect(SqlSelect select)
     {
+        select = RewriteScalarSubqueries(select);
         if (select.Distinct)
         {
-            Fail(NotYet("SELECT DISTINCT"), new SqlSpan(select.Span.Start, 6));
+            select = Distinct(select);
         }
 
-        select = RewriteScalarSubqueries(select);
         List<SqlJoinPlan> joins = new();
         switch (select.From)
         {

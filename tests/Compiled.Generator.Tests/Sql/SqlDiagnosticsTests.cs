@@ -312,6 +312,12 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events e JOIN teams t ON e.team = t.name AND t.id > (SELECT MAX(id) FROM teams)", "A scalar subquery (SELECT ...) is a value of WHERE, or of SELECT without GROUP BY", "(SELECT MAX(id) FROM teams)")]
     public void ScalarSubqueryErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
 
+    [Theory(DisplayName = "SELECT DISTINCT errors: each names the problem and points at it")]
+    [InlineData("SELECT DISTINCT * FROM events", "SELECT DISTINCT * (name the columns) is not supported yet", "*")]
+    [InlineData("SELECT DISTINCT user, COUNT(*) FROM events GROUP BY user", "Name this column with AS: SELECT DISTINCT over groups reads the grouped rows by their columns' names", "COUNT(*)")]
+    [InlineData("SELECT DISTINCT 'a' AS user, 1 AS total FROM events", "SELECT DISTINCT of constants only is not supported yet", "'a' AS user")]
+    public void DistinctErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
+
     [Theory(DisplayName = "Errors in calls of the query's own C# functions")]
     [InlineData("SELECT slug(user, team) AS user, score AS total FROM events", "slug takes 1 argument (string text), not 2", "slug(user, team)")]
     [InlineData("SELECT slug(note) AS user, score AS total FROM events", "This column may be NULL, and slug's parameter 'text' (string) cannot hold null: declare it string?", "note")]
