@@ -179,6 +179,7 @@ public class W5
             nameof(W5),
             _events,
             W5SessionCounts.HandWheel,
+            ("HandWheelIntegerMap", W5SessionCounts.HandWheelIntegerMap),
             ("HandHeap", W5SessionCounts.HandLoop),
             ("Generated", W5SessionCounts.Generated),
             ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
@@ -190,6 +191,10 @@ public class W5
     /// <summary>The fair baseline: a streaming loop that evicts by watermark through a timing wheel, O(1) per event.</summary>
     [Benchmark(Baseline = true)]
     public WindowDigest HandWheel() => W5SessionCounts.HandWheel(_events);
+
+    /// <summary>The same loop over the integer key map the generated runner's open sessions use: like for like.</summary>
+    [Benchmark]
+    public WindowDigest HandWheelIntegerMap() => W5SessionCounts.HandWheelIntegerMap(_events);
 
     /// <summary>The first hand loop: the same, with a priority queue of keys by earliest session end.</summary>
     [Benchmark]
@@ -231,6 +236,7 @@ public class W5Long
             nameof(W5Long),
             _events,
             W5SessionCounts.HandWheel,
+            ("HandWheelIntegerMap", W5SessionCounts.HandWheelIntegerMap),
             ("HandHeap", W5SessionCounts.HandLoop),
             ("Generated", W5SessionCounts.Generated),
             ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
@@ -239,6 +245,10 @@ public class W5Long
 
     [Benchmark(Baseline = true)]
     public WindowDigest HandWheel() => W5SessionCounts.HandWheel(_events);
+
+    /// <summary>The same loop over the integer key map the generated runner's open sessions use: like for like.</summary>
+    [Benchmark]
+    public WindowDigest HandWheelIntegerMap() => W5SessionCounts.HandWheelIntegerMap(_events);
 
     [Benchmark]
     public WindowDigest HandHeap() => W5SessionCounts.HandLoop(_events);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace Compiled.Benchmarks.EventTime;
@@ -27,12 +28,63 @@ public static partial class W5SessionCounts
     /// once the slots have grown. The wheel spans 65 s ahead of the watermark, which covers W5's (a session's end is at
     /// most the gap plus the watermark delay, 32 s, ahead of it); a loop for arbitrary data would need an overflow list.
     /// </summary>
-    public static WindowDigest HandWheel(Event[] events)
+    public static WindowDigest HandWheel(Event[] events) => HandWheel<DictionaryHeads>(events);
+
+    /// <summary>
+    /// <see cref="HandWheel"/> with its key-to-session map an <see cref="IntegerKeyMap{TKey, TValue}"/>, the map the
+    /// generated runner's open sessions use for int keys: the like-for-like baseline for the generated rows.
+    /// </summary>
+    public static WindowDigest HandWheelIntegerMap(Event[] events) => HandWheel<IntegerMapHeads>(events);
+
+    /// <summary>A hand loop's map from a key to its latest open session, as a struct the JIT specializes the loop for.</summary>
+    private interface IHeads
+    {
+        static abstract IHeads Create();
+
+        ref int RefOrAdd(int key, out bool exists);
+
+        ref int RefOrNullRef(int key);
+
+        IEnumerable<int> Values { get; }
+    }
+
+    private readonly struct DictionaryHeads : IHeads
+    {
+        private readonly Dictionary<int, int> _map;
+
+        private DictionaryHeads(Dictionary<int, int> map) => _map = map;
+
+        public static IHeads Create() => new DictionaryHeads(new Dictionary<int, int>());
+
+        public ref int RefOrAdd(int key, out bool exists) => ref CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out exists);
+
+        public ref int RefOrNullRef(int key) => ref CollectionsMarshal.GetValueRefOrNullRef(_map, key);
+
+        public IEnumerable<int> Values => _map.Values;
+    }
+
+    private readonly struct IntegerMapHeads : IHeads
+    {
+        private readonly IntegerKeyMap<int, int> _map;
+
+        private IntegerMapHeads(IntegerKeyMap<int, int> map) => _map = map;
+
+        public static IHeads Create() => new IntegerMapHeads(new IntegerKeyMap<int, int>());
+
+        public ref int RefOrAdd(int key, out bool exists) => ref _map.GetValueRefOrAddDefault(key, out exists);
+
+        public ref int RefOrNullRef(int key) => ref _map.GetValueRefOrNullRef(key);
+
+        public IEnumerable<int> Values => _map.Select(e => e.Value);
+    }
+
+    private static WindowDigest HandWheel<THeads>(Event[] events)
+        where THeads : struct, IHeads
     {
         const int WheelSize = 1 << 16;
         const int Mask = WheelSize - 1;
         var digest = new WindowDigest();
-        var heads = new Dictionary<int, int>();
+        var heads = (THeads)THeads.Create();
         var wheel = new int[WheelSize];
         wheel.AsSpan().Fill(-1);
         var slots = new WheelSession[1024];
@@ -53,7 +105,7 @@ public static partial class W5SessionCounts
                 continue;
             }
 
-            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(heads, e.Key, out var exists);
+            ref var head = ref heads.RefOrAdd(e.Key, out var exists);
             if (!exists)
             {
                 head = -1;
@@ -170,7 +222,7 @@ public static partial class W5SessionCounts
                         else
                         {
                             digest.Add(s.Key, s.Start, s.End, s.Count);
-                            ref var keyHead = ref CollectionsMarshal.GetValueRefOrNullRef(heads, s.Key);
+                            ref var keyHead = ref heads.RefOrNullRef(s.Key);
                             if (keyHead == i)
                             {
                                 keyHead = s.NextOfKey;

@@ -77,7 +77,8 @@ public class EventTimeBenchmarkDigestTests
             ("GeneratedOneBigPush (bundles of 100)", events => W5SessionCounts.GeneratedOneBigPush(events, 100)),
             ("Linq", W5SessionCounts.Linq),
             ("Rx", W5SessionCounts.Rx),
-            ("HandWheel", W5SessionCounts.HandWheel));
+            ("HandWheel", W5SessionCounts.HandWheel),
+            ("HandWheelIntegerMap", W5SessionCounts.HandWheelIntegerMap));
 
     [Fact]
     public void W5LongSessionCountsAgree()
@@ -92,7 +93,8 @@ public class EventTimeBenchmarkDigestTests
             ("GeneratedBatch", W5SessionCounts.GeneratedBatch),
             ("GeneratedOneBigPush", events => W5SessionCounts.GeneratedOneBigPush(events, Compiled.Execution.Bundles.DefaultSize)),
             ("Linq", W5SessionCounts.Linq),
-            ("HandWheel", W5SessionCounts.HandWheel));
+            ("HandWheel", W5SessionCounts.HandWheel),
+            ("HandWheelIntegerMap", W5SessionCounts.HandWheelIntegerMap));
     }
 
     [Fact]
