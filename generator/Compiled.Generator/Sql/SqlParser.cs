@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Compiled.Generator.Helpers;
 
 namespace Compiled.Generator.Sql;
@@ -8,7 +9,7 @@ namespace Compiled.Generator.Sql;
 /// Reads a query into its syntax tree (<see cref="SqlQuery"/>), or reports its first syntax error at its place; it never
 /// throws. The grammar is the part of Beam SQL and Flink SQL that pipelines use:
 /// <code>
-/// query   := select { UNION ALL select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer [ OFFSET integer ] ]
+/// query   := select { UNION [ALL] select } [ ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST] {, ...} ] [ LIMIT integer [ OFFSET integer ] ]
 /// select  := SELECT [DISTINCT|ALL] item {, item} FROM from [ WHERE expr ] [ GROUP BY expr {, expr} ] [ HAVING expr ]
 /// item    := * | name.* | expr [ [AS] name ]
 /// from    := source { [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source ON expr | CROSS JOIN source | , source }
@@ -184,14 +185,17 @@ internal sealed class SqlParser
         Enter();
         var start = Peek.Span;
         var selects = new List<SqlSelect> { Select() };
+        bool? distinctUnion = null;
         while (Peek.Is("UNION"))
         {
             var union = Take();
-            if (!Accept("ALL"))
+            var unionAll = Accept("ALL");
+            if (distinctUnion is { } earlier && earlier == unionAll)
             {
-                Fail("Only UNION ALL is supported: UNION without ALL removes duplicates, which an unbounded input cannot do; write UNION ALL (and SELECT DISTINCT over it if duplicates must go)", SqlSpan.Cover(union.Span, Peek.Span));
+                Fail("Mixing UNION and UNION ALL is not supported yet: write one of them between every SELECT, or make the part that removes duplicates a subquery", SqlSpan.Cover(union.Span, Previous));
             }
 
+            distinctUnion = !unionAll;
             selects.Add(Select());
         }
 
@@ -251,7 +255,34 @@ internal sealed class SqlParser
         }
 
         _depth--;
-        return new SqlQuery(selects.ToEquatableArray(), orderBy.ToEquatableArray(), limit, SqlSpan.Cover(start, Previous)) { Offset = offset };
+        var span = SqlSpan.Cover(start, Previous);
+        if (distinctUnion != true)
+        {
+            return new SqlQuery(selects.ToEquatableArray(), orderBy.ToEquatableArray(), limit, span) { Offset = offset };
+        }
+
+        // UNION removes duplicates: SELECT DISTINCT over the SELECTs joined by UNION ALL (per window, as every GROUP BY),
+        // its columns read by the names the first SELECT gives them; ORDER BY and LIMIT apply to the distinct rows.
+        var names = new List<string>();
+        foreach (var item in selects[0].Items)
+        {
+            names.Add(item.Alias ?? (item.Expr as SqlColumn)?.Name ??
+                throw Fail(item.IsStar
+                    ? "UNION reads the first SELECT's columns by name to remove duplicates: list them instead of *"
+                    : "Name this column with AS: UNION reads the first SELECT's columns by name to remove duplicates", item.Span));
+        }
+
+        const string Union = "__union";
+        var all = new SqlQuery(selects.ToEquatableArray(), EquatableArray<SqlOrderItem>.Empty, null, span);
+        var distinct = new SqlSelect(
+            true,
+            names.Select(n => new SqlSelectItem(new SqlColumn(Union, n, span), n, null, span)).ToEquatableArray(),
+            new SqlSubquery(all, Union, span),
+            null,
+            EquatableArray<SqlExpr>.Empty,
+            null,
+            span);
+        return new SqlQuery(new[] { distinct }.ToEquatableArray(), orderBy.ToEquatableArray(), limit, span) { Offset = offset };
     }
 
     private SqlSelect Select()

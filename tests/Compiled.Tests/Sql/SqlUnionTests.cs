@@ -26,6 +26,9 @@ public partial class SqlUnions
         p.Sql<PricedOrder>(
             "SELECT orderId, siteId, price FROM order_details UNION ALL SELECT orderId, siteId, price FROM order_details",
             orders.AsTable("order_details")).Output("all");
+        p.Sql<PricedOrder>(
+            "SELECT orderId, siteId, price FROM order_details UNION SELECT orderId, siteId, price FROM order_details",
+            orders.AsTable("order_details")).Output("distinct");
 
         var debits = p.Create<Movement>("debits");
         var credits = p.Create<Movement>("credits");
@@ -36,6 +39,9 @@ public partial class SqlUnions
             UNION ALL
             SELECT account, 'total' AS kind, SUM(amount) AS amount FROM credits GROUP BY account
             """, debits.AsTable("debits"), credits.AsTable("credits")).Output("lines");
+        p.Sql<AccountLine>(
+            "SELECT account, 'move' AS kind, amount / 10 AS amount FROM debits UNION SELECT account, 'move', amount / 10 FROM credits WHERE amount > 0 ORDER BY account, amount DESC LIMIT 4",
+            debits.AsTable("debits"), credits.AsTable("credits")).Output("moves");
         p.Sql<HourlyLine>("""
             SELECT account, SUM(amount) AS amount, TUMBLE_START(at, INTERVAL '1' HOUR) AS hour FROM debits GROUP BY account, TUMBLE(at, INTERVAL '1' HOUR)
             UNION ALL
@@ -47,6 +53,12 @@ public partial class SqlUnions
 public class SqlUnionTests
 {
     private static readonly PricedOrder[] Orders = { new(1, 1, 1.0m), new(2, 2, 2.0m) };
+
+    [Fact(DisplayName = "UNION: Beam's testUnion, the rows of both SELECTs without duplicates")]
+    public void Union() =>
+        Assert.Equal(
+            new[] { new PricedOrder(1, 1, 1.0m), new PricedOrder(2, 2, 2.0m) },
+            SqlUnions.Run(Orders, Array.Empty<Movement>(), Array.Empty<Movement>()).Distinct.OrderBy(o => o.OrderId));
 
     [Fact(DisplayName = "UNION ALL: Beam's testUnionAll, every row of both SELECTs, duplicates kept")]
     public void UnionAll() =>
@@ -65,6 +77,16 @@ public class SqlUnionTests
             .Concat(credits.GroupBy(c => c.Account).Select(g => new AccountLine(g.Key, "total", g.Sum(c => c.Amount))));
         Assert.Equal(Sorted(expected), Sorted(SqlUnions.Run(Orders, debits, credits).Lines));
         Assert.Equal(Sorted(expected), Sorted(SqlUnions.Run(Orders, debits, credits, parallelism: 2).Lines));
+    }, iter: 50);
+
+    [Fact(DisplayName = "UNION removes duplicates across and within its SELECTs, then ORDER BY ... LIMIT takes the first distinct rows, as LINQ's Union; parallelism 1 and 2")]
+    public void DistinctUnionEqualsLinq() => Gen.Select(Movements, Movements).Sample((debits, credits) =>
+    {
+        var expected = debits.Select(d => new AccountLine(d.Account, "move", d.Amount / 10))
+            .Union(credits.Where(c => c.Amount > 0).Select(c => new AccountLine(c.Account, "move", c.Amount / 10)))
+            .OrderBy(r => r.Account, StringComparer.Ordinal).ThenByDescending(r => r.Amount).Take(4).ToList();
+        Assert.Equal(expected, SqlUnions.Run(Orders, debits, credits).Moves);
+        Assert.Equal(expected, SqlUnions.Run(Orders, debits, credits, parallelism: 2).Moves);
     }, iter: 50);
 
     [Fact(DisplayName = "UNION ALL of two windowed SELECTs: each hour's sums of one table and counts of the other")]
