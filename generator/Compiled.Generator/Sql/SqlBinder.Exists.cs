@@ -64,15 +64,7 @@ internal sealed partial class SqlBinder
 
             var outer = Bind(outerExpr);
             var inner = Column(TupleItem(tuple, i), new Source(table, null, Row, false));
-            var target = outer.Kind;
-            if (IsNumeric(outer.Kind) && IsNumeric(inner.Kind))
-            {
-                target = Promote(outer, inner, equality);
-            }
-            else if (outer.Kind != inner.Kind || (outer.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(outer)), Underlying(SymbolOf(inner)))))
-            {
-                Fail("This equality compares " + SqlType(inner) + " with " + SqlType(outer) + ": CAST one to the other's type", equality.Span);
-            }
+            var target = KeyKind(outer, inner, equality, "This equality compares " + SqlType(inner) + " with " + SqlType(outer) + ": CAST one to the other's type");
 
             outers.Add((outer, target));
             inners.Add((inner, target));

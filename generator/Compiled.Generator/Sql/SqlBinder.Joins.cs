@@ -195,15 +195,7 @@ internal sealed partial class SqlBinder
                 var ((first, firstIsLeft), (second, _)) = sides;
 
                 var (l, r) = firstIsLeft ? (first, second) : (second, first);
-                var target = l.Kind;
-                if (IsNumeric(l.Kind) && IsNumeric(r.Kind))
-                {
-                    target = Promote(l, r, equality);
-                }
-                else if (l.Kind != r.Kind || (l.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(l)), Underlying(SymbolOf(r)))))
-                {
-                    Fail("This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type", equality.Span);
-                }
+                var target = KeyKind(l, r, equality, "This equality compares " + SqlType(l) + " with " + SqlType(r) + ": CAST one to the other's type");
 
                 leftKeys.Add((l, target));
                 rightKeys.Add((r, target));
@@ -469,6 +461,25 @@ internal sealed partial class SqlBinder
 
         body.Add("        }");
         return string.Join("\n", body);
+    }
+
+    /// <summary>
+    /// The type two values compared as keys are compared in: the wider of two numbers, else their one type; two values of
+    /// different types fail with <paramref name="message"/> at <paramref name="where"/>.
+    /// </summary>
+    private Kind KeyKind(Typed a, Typed b, SqlExpr where, string message)
+    {
+        if (IsNumeric(a.Kind) && IsNumeric(b.Kind))
+        {
+            return Promote(a, b, where);
+        }
+
+        if (a.Kind != b.Kind || (a.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(a)), Underlying(SymbolOf(b)))))
+        {
+            Fail(message, where.Span);
+        }
+
+        return a.Kind;
     }
 
     private static IEnumerable<SqlExpr> Conjuncts(SqlExpr expr) =>

@@ -64,15 +64,7 @@ internal sealed partial class SqlBinder
         }
 
         var value = Column(TupleItem((INamedTypeSymbol)table.ElementType, 0), new Source(table, null, Row, false));
-        var target = operand.Kind;
-        if (IsNumeric(operand.Kind) && IsNumeric(value.Kind))
-        {
-            target = Promote(operand, value, inQuery);
-        }
-        else if (operand.Kind != value.Kind || (operand.Kind is Kind.Other or Kind.Timestamp && !SymbolEqualityComparer.Default.Equals(Underlying(SymbolOf(operand)), Underlying(SymbolOf(value)))))
-        {
-            Fail("This IN looks for " + SqlType(operand) + " among " + SqlType(value) + ": CAST one to the other's type", inQuery.Span);
-        }
+        var target = KeyKind(operand, value, inQuery, "This IN looks for " + SqlType(operand) + " among " + SqlType(value) + ": CAST one to the other's type");
 
         if (operand.Kind is Kind.Null)
         {

@@ -45,8 +45,6 @@ public class SqlDistinctTests
         Gen.OneOf(Gen.Const((string?)null), Gen.Const((string?)"ace"), Gen.Const((string?)"zed")),
         (name, team, points, nick) => new Player(name, team, points, nick)).Array[0, 30];
 
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
-
     [Fact(DisplayName = "SELECT DISTINCT equals LINQ's Distinct: over columns, with a constant and NULLs (one NULL row), and over groups; parallelism 1 and 2")]
     public void EqualsLinq() => Players.Sample(players =>
     {
@@ -55,9 +53,9 @@ public class SqlDistinctTests
         var sizes = players.GroupBy(p => p.Team).Select(g => new PointsCount(g.Count())).Distinct().ToList();
         foreach (var results in new[] { SqlDistincts.Run(players), SqlDistincts.Run(players, parallelism: 2) })
         {
-            Assert.Equal(Sorted(pairs), Sorted(results.Pairs));
-            Assert.Equal(Sorted(nicks), Sorted(results.Nicks));
-            Assert.Equal(Sorted(sizes), Sorted(results.Sizes));
+            Assert.Equal(SqlTestData.Sorted(pairs), SqlTestData.Sorted(results.Pairs));
+            Assert.Equal(SqlTestData.Sorted(nicks), SqlTestData.Sorted(results.Nicks));
+            Assert.Equal(SqlTestData.Sorted(sizes), SqlTestData.Sorted(results.Sizes));
         }
     }, iter: 80);
 

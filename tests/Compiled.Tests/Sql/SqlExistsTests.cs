@@ -44,13 +44,10 @@ public partial class SqlExists
 
 public class SqlExistsTests
 {
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 8], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), Gen.Int[0, 4],
-        (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
+    private static readonly Gen<Site[]> Sites = SqlTestData.Sites(8, 4);
 
     private static readonly Gen<SiteSale[]> Maybe = Gen.Select(Gen.Int[0, 8], Gen.Int[0, 3], Gen.Long[0, 9])
         .Select((site, missing, amount) => new SiteSale(missing == 0 ? null : site, missing == 1 ? null : amount, null, null)).Array[0, 20];
-
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
 
     [Fact(DisplayName = "[NOT] EXISTS equals LINQ's Any: correlated by one or two equalities (qualified or not), uncorrelated, and with NULL keys (EXISTS drops the row, NOT EXISTS keeps it); parallelism 1 and 2")]
     public void EqualsLinq() => Gen.Select(SqlJoinTests.Sales, Sites, Maybe).Sample((sales, sites, maybe) =>
@@ -64,13 +61,13 @@ public class SqlExistsTests
         var maybeIn = maybe.Where(m => sites.Any(t => m.Amount is { } amount && t.Id == amount)).ToList();
         foreach (var results in new[] { SqlExists.Run(sales, sites, maybe), SqlExists.Run(sales, sites, maybe, parallelism: 2) })
         {
-            Assert.Equal(Sorted(withSite), Sorted(results.WithSite));
-            Assert.Equal(Sorted(withoutSite), Sorted(results.WithoutSite));
-            Assert.Equal(Sorted(any), Sorted(results.Any));
-            Assert.Equal(Sorted(twoKeys), Sorted(results.TwoKeys));
-            Assert.Equal(Sorted(maybeWithout), Sorted(results.MaybeWithout));
-            Assert.Equal(Sorted(maybeWith), Sorted(results.MaybeWith));
-            Assert.Equal(Sorted(maybeIn), Sorted(results.MaybeIn));
+            Assert.Equal(SqlTestData.Sorted(withSite), SqlTestData.Sorted(results.WithSite));
+            Assert.Equal(SqlTestData.Sorted(withoutSite), SqlTestData.Sorted(results.WithoutSite));
+            Assert.Equal(SqlTestData.Sorted(any), SqlTestData.Sorted(results.Any));
+            Assert.Equal(SqlTestData.Sorted(twoKeys), SqlTestData.Sorted(results.TwoKeys));
+            Assert.Equal(SqlTestData.Sorted(maybeWithout), SqlTestData.Sorted(results.MaybeWithout));
+            Assert.Equal(SqlTestData.Sorted(maybeWith), SqlTestData.Sorted(results.MaybeWith));
+            Assert.Equal(SqlTestData.Sorted(maybeIn), SqlTestData.Sorted(results.MaybeIn));
         }
     }, iter: 80);
 }

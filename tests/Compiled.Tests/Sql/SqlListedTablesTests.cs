@@ -44,15 +44,12 @@ public class SqlListedTablesTests
 {
     private static readonly OrderDetail[] Details = { new(1, 2, 3), new(2, 3, 3), new(3, 4, 5) };
 
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 6], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), Gen.Int[0, 3],
-        (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
+    private static readonly Gen<Site[]> Sites = SqlTestData.Sites(6, 3);
 
-    private static readonly Gen<Region[]> Regions = Gen.Select(Gen.Int[0, 3], Gen.OneOf(Gen.Const("eu"), Gen.Const("us")), (id, name) => new Region(id, name)).Array[0, 3];
+    private static readonly Gen<Region[]> Regions = SqlTestData.Regions(3);
 
     private static readonly Gen<Band[]> Bands = Gen.Select(Gen.OneOf(Gen.Const("low"), Gen.Const("high")), Gen.Long[0, 50], Gen.Long[0, 30],
         (name, low, width) => new Band(name, low, low + width)).Array[0, 4];
-
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
 
     [Fact(DisplayName = "FROM a, b WHERE a.k = b.k AND ...: Beam's testInnerJoin written with a list of tables gives its one row")]
     public void BeamInnerJoinAsList() =>
@@ -87,10 +84,10 @@ public class SqlListedTablesTests
             SqlListedTables.Run(Details, Details, sales, sites, regions, bands, parallelism: 2),
         })
         {
-            Assert.Equal(Sorted(three), Sorted(results.Three));
-            Assert.Equal(Sorted(mixed), Sorted(results.Mixed));
-            Assert.Equal(Sorted(computed), Sorted(results.Computed));
-            Assert.Equal(Sorted(theta), Sorted(results.Theta));
+            Assert.Equal(SqlTestData.Sorted(three), SqlTestData.Sorted(results.Three));
+            Assert.Equal(SqlTestData.Sorted(mixed), SqlTestData.Sorted(results.Mixed));
+            Assert.Equal(SqlTestData.Sorted(computed), SqlTestData.Sorted(results.Computed));
+            Assert.Equal(SqlTestData.Sorted(theta), SqlTestData.Sorted(results.Theta));
         }
     }, iter: 80);
 }

@@ -32,12 +32,9 @@ public partial class SqlOuterChains
 
 public class SqlOuterChainTests
 {
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 6], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), Gen.Int[0, 4],
-        (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
+    private static readonly Gen<Site[]> Sites = SqlTestData.Sites(6, 4);
 
-    private static readonly Gen<Region[]> Regions = Gen.Select(Gen.Int[0, 4], Gen.OneOf(Gen.Const("eu"), Gen.Const("us")), (id, name) => new Region(id, name)).Array[0, 4];
-
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
+    private static readonly Gen<Region[]> Regions = SqlTestData.Regions(4);
 
     [Fact(DisplayName = "A RIGHT or FULL join after another join keeps the other table's unmatched rows once, with NULLs for every table before it, as LINQ's outer joins; parallelism 1 and 2")]
     public void EqualsLinq() => Gen.Select(SqlJoinTests.Sales, Sites, Regions).Sample((sales, sites, regions) =>
@@ -61,9 +58,9 @@ public class SqlOuterChainTests
 
         foreach (var results in new[] { SqlOuterChains.Run(sales, sites, regions), SqlOuterChains.Run(sales, sites, regions, parallelism: 2) })
         {
-            Assert.Equal(Sorted(right), Sorted(results.Right));
-            Assert.Equal(Sorted(full), Sorted(results.Full));
-            Assert.Equal(Sorted(@checked), Sorted(results.Checked));
+            Assert.Equal(SqlTestData.Sorted(right), SqlTestData.Sorted(results.Right));
+            Assert.Equal(SqlTestData.Sorted(full), SqlTestData.Sorted(results.Full));
+            Assert.Equal(SqlTestData.Sorted(@checked), SqlTestData.Sorted(results.Checked));
         }
     }, iter: 80);
 }

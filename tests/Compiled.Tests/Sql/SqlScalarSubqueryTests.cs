@@ -41,10 +41,7 @@ public partial class SqlScalarSubqueries
 
 public class SqlScalarSubqueryTests
 {
-    private static readonly Gen<Site[]> Sites = Gen.Select(Gen.Long[0, 14], Gen.OneOf(Gen.Const("north"), Gen.Const("south")), Gen.Int[0, 4],
-        (id, name, region) => new Site(id, name + id, region)).Array[0, 6];
-
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
+    private static readonly Gen<Site[]> Sites = SqlTestData.Sites(14, 4);
 
     [Fact(DisplayName = "Scalar subqueries equal LINQ: correlated in WHERE (a MAX per site, NULL when none) and in SELECT (a COUNT, 0 when none), uncorrelated in SELECT and WHERE; parallelism 1 and 2")]
     public void EqualsLinq() => Gen.Select(SqlJoinTests.Sales, Sites).Sample((sales, sites) =>
@@ -65,11 +62,11 @@ public class SqlScalarSubqueryTests
                    select s).ToList();
         foreach (var results in new[] { SqlScalarSubqueries.Run(sales, sites), SqlScalarSubqueries.Run(sales, sites, parallelism: 2) })
         {
-            Assert.Equal(Sorted(siteBest), Sorted(results.SiteBest));
-            Assert.Equal(Sorted(counts), Sorted(results.Counts));
-            Assert.Equal(Sorted(totals), Sorted(results.Totals));
-            Assert.Equal(Sorted(big), Sorted(results.Big));
-            Assert.Equal(Sorted(q17), Sorted(results.Q17));
+            Assert.Equal(SqlTestData.Sorted(siteBest), SqlTestData.Sorted(results.SiteBest));
+            Assert.Equal(SqlTestData.Sorted(counts), SqlTestData.Sorted(results.Counts));
+            Assert.Equal(SqlTestData.Sorted(totals), SqlTestData.Sorted(results.Totals));
+            Assert.Equal(SqlTestData.Sorted(big), SqlTestData.Sorted(results.Big));
+            Assert.Equal(SqlTestData.Sorted(q17), SqlTestData.Sorted(results.Q17));
         }
     }, iter: 80);
 }

@@ -44,8 +44,6 @@ public class SqlSubqueryTopTests
         Gen.Int[-10, 20],
         (name, team, points) => new Player(name, team, points, null)).Array[0, 40];
 
-    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).OrderBy(s => s, StringComparer.Ordinal).ToList();
-
     [Fact(DisplayName = "ORDER BY ... LIMIT [OFFSET] in a subquery: the query around it (filtered, aggregated, joined) reads its first rows, as LINQ's OrderBy and Take; parallelism 1 and 2")]
     public void EqualsLinq() => Players.Sample(players =>
     {
@@ -57,9 +55,9 @@ public class SqlSubqueryTopTests
         var withBest = players.Join(best, p => p.Name, b => b.Name, (p, b) => new PlayerShare(p.Name, p.Points, b.Points)).ToList();
         foreach (var results in new[] { SqlSubqueryTops.Run(players), SqlSubqueryTops.Run(players, parallelism: 2) })
         {
-            Assert.Equal(Sorted(leaders), Sorted(results.Leaders));
+            Assert.Equal(SqlTestData.Sorted(leaders), SqlTestData.Sorted(results.Leaders));
             Assert.Equal(runnersUp, results.RunnersUp);
-            Assert.Equal(Sorted(withBest), Sorted(results.WithBest));
+            Assert.Equal(SqlTestData.Sorted(withBest), SqlTestData.Sorted(results.WithBest));
         }
     }, iter: 80);
 
