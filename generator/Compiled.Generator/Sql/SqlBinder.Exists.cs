@@ -41,7 +41,7 @@ internal sealed partial class SqlBinder
         var items = pairs.Count == 0
             ? new[] { new SqlSelectItem(new SqlLiteral(SqlLiteralKind.Integer, "0", exists.QuerySpan), "k0", null, exists.QuerySpan) }
             : pairs.Select((p, i) => new SqlSelectItem(p.Inner, "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null, p.Inner.Span)).ToArray();
-        var where = rest.Count == 0 ? null : rest.Aggregate((l, r) => new SqlBinary("AND", l, r, SqlSpan.Cover(l.Span, r.Span)));
+        var where = And(rest);
         var rewritten = select with { Distinct = false, Items = items.ToEquatableArray(), Where = where };
         var table = BindSubquery(new SqlSubquery(query with { Selects = new[] { rewritten }.ToEquatableArray() }, "exists", exists.QuerySpan));
         var what = exists.Not ? "NOT EXISTS" : "EXISTS";

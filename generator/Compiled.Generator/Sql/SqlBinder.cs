@@ -214,7 +214,7 @@ internal sealed partial class SqlBinder
                 if (conjuncts.Count != before)
                 {
                     // Equalities that became keys of a table listed in FROM leave WHERE; the others stay, in their order.
-                    select = select with { Where = conjuncts.Count == 0 ? null : conjuncts.Aggregate((l, r) => new SqlBinary("AND", l, r, SqlSpan.Cover(l.Span, r.Span))) };
+                    select = select with { Where = And(conjuncts) };
                 }
 
                 break;
