@@ -157,6 +157,12 @@ internal sealed partial class SqlBinder
 
             var leftOuter = step.Kind is SqlJoinKind.Right or SqlJoinKind.Full;
             var rightOuter = step.Kind is SqlJoinKind.Left or SqlJoinKind.Full;
+            if (leftOuter && steps.TakeWhile(s => s != step).Any(s => s.Listed))
+            {
+                // SQL reads FROM a, b RIGHT JOIN c as a, (b RIGHT JOIN c): every row of a meets each of c's unmatched
+                // rows, where a join of the list so far would keep them once, with NULLs for a (and none at all without a).
+                Fail(NotYet("A RIGHT or FULL join after a list of tables in FROM (write the list as JOINs, or make the outer join a subquery)"), step.Span);
+            }
 
             // The condition: equalities between the two sides, joined by AND, each side of each read from one side.
             var leftKeys = new List<(Typed Value, Kind Target)>();

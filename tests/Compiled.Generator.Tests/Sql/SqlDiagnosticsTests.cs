@@ -305,6 +305,11 @@ public class SqlDiagnosticsTests
     [InlineData("SELECT user, score AS total FROM events e WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.nme = e.team)", "Unknown column 'nme' in table 'teams'", "nme")]
     public void ExistsErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
 
+    [Theory(DisplayName = "A list of tables in FROM: a RIGHT or FULL join after it is an error at its place (SQL reads it as a join of the last table)")]
+    [InlineData("SELECT e.user, t.id AS total FROM events e, teams t RIGHT JOIN teams u ON t.name = u.name WHERE e.team = t.name", "A RIGHT or FULL join after a list of tables in FROM (write the list as JOINs, or make the outer join a subquery) is not supported yet", "events e, teams t RIGHT JOIN teams u ON t.name = u.name")]
+    [InlineData("SELECT e.user, t.id AS total FROM events e, teams t FULL JOIN teams u ON t.name = u.name", "A RIGHT or FULL join after a list of tables in FROM", "events e, teams t FULL JOIN teams u ON t.name = u.name")]
+    public void ListedTablesErrors(string query, string message, string covered) => JoinErrors(query, message, covered);
+
     [Theory(DisplayName = "Scalar subquery errors: each names the problem and points at it")]
     [InlineData("SELECT user, (SELECT id FROM teams) AS total FROM events", "A scalar subquery other than one aggregate without GROUP BY (SELECT MAX(x) FROM ...), which has one row is not supported yet", "(SELECT id FROM teams)")]
     [InlineData("SELECT user, SUM(score) + (SELECT MAX(id) FROM teams) AS total FROM events GROUP BY user", "A scalar subquery in the SELECT list of a query with GROUP BY or aggregates (put it in WHERE) is not supported yet", "SUM(score) + (SELECT MAX(id) FROM teams) AS total")]
