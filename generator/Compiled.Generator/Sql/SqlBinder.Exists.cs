@@ -80,17 +80,7 @@ internal sealed partial class SqlBinder
 
         string Plain(List<(Typed Value, Kind Target)> keys)
         {
-            var values = keys.Select(k =>
-            {
-                var code = k.Value.Code;
-                if (k.Value.Nullable)
-                {
-                    var type = Underlying(SymbolOf(k.Value));
-                    code = type.IsValueType ? "(" + code + ").GetValueOrDefault()" : "((" + code + "))!";
-                }
-
-                return IsNumeric(k.Target) && k.Value.Kind != k.Target ? "((" + CSharpType(k.Target) + ")" + code + ")" : code;
-            }).ToList();
+            var values = keys.Select(k => KeyValue(k.Value, k.Target)).ToList();
             return values.Count == 1 ? values[0] : "(" + string.Join(", ", values) + ")";
         }
 

@@ -118,13 +118,10 @@ internal sealed partial class SqlBinder
     /// equi-join (BeamCoGBKJoinRel), one step per JOIN from the left: the rows so far and the next table keyed by their
     /// side of the equalities and grouped together per key and window, then paired; an outer join keeps a row without
     /// a match once, with NULL in each of the other side's columns. Each step's rows are a KV of the rows so far and
-    /// the next table's row, which the next step (or WHERE and SELECT) reads.
-    /// </summary>
-    /// <summary>
-    /// Binds a join's steps, left to right. <paramref name="where"/> holds WHERE's conjuncts: a table listed after a comma
-    /// (<c>FROM a, b WHERE a.k = b.k</c>) takes from it the equalities between the tables listed so far and itself as its
-    /// keys, which leave WHERE (for an inner join, a condition means the same in ON as in WHERE), so its rows pair by key
-    /// rather than every row of a window with every row of the other table's.
+    /// the next table's row, which the next step (or WHERE and SELECT) reads. <paramref name="where"/> holds WHERE's
+    /// conjuncts: a table listed after a comma (<c>FROM a, b WHERE a.k = b.k</c>) takes from it the equalities between
+    /// the tables listed so far and itself as its keys, which leave WHERE (for an inner join, a condition means the same
+    /// in ON as in WHERE), so its rows pair by key rather than every row of a window with every row of the other table's.
     /// </summary>
     private List<SqlJoinPlan> BindJoins(SqlJoin join, List<SqlExpr> where)
     {

@@ -79,22 +79,26 @@ internal sealed partial class SqlBinder
                 "filter the NULLs out on both sides (WHERE x IS NOT NULL)", inQuery.Span);
         }
 
-        string Key(Typed typed)
-        {
-            var code = typed.Code;
-            if (typed.Nullable)
-            {
-                var type = Underlying(SymbolOf(typed));
-                code = type.IsValueType ? "(" + code + ").GetValueOrDefault()" : "((" + code + "))!"; // doubled: (a.b)! would read as a cast
-            }
-
-            return IsNumeric(target) && typed.Kind != target ? "((" + CSharpType(target) + ")" + code + ")" : code;
-        }
-
         var keyType = IsNumeric(target) ? CSharpType(target) : PipelineGenerator.Parser.Fq(Underlying(SymbolOf(operand)));
         return new SqlSemiJoinPlan(
-            table.Index, inQuery.Not, keyType, operand.Nullable ? "(" + operand.Code + ") is not null" : null, Key(operand),
-            value.Nullable ? "(" + value.Code + ") is not null" : null, Key(value), SemiBody(inQuery.Not), inQuery.Span);
+            table.Index, inQuery.Not, keyType, operand.Nullable ? "(" + operand.Code + ") is not null" : null, KeyValue(operand, target),
+            value.Nullable ? "(" + value.Code + ") is not null" : null, KeyValue(value, target), SemiBody(inQuery.Not), inQuery.Span);
+    }
+
+    /// <summary>
+    /// A value as a semi-join's key holds it: one that may be NULL read as its underlying type (the filter before the key
+    /// has dropped the NULLs), and a number converted to the key's type.
+    /// </summary>
+    private string KeyValue(Typed value, Kind target)
+    {
+        var code = value.Code;
+        if (value.Nullable)
+        {
+            var type = Underlying(SymbolOf(value));
+            code = type.IsValueType ? "(" + code + ").GetValueOrDefault()" : "((" + code + "))!"; // doubled: (a.b)! would read as a cast
+        }
+
+        return IsNumeric(target) && value.Kind != target ? "((" + CSharpType(target) + ")" + code + ")" : code;
     }
 
     /// <summary>The block over a key's group that keeps its rows once when the subquery has rows of that key (or, negated, none).</summary>

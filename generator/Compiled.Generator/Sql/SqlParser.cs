@@ -399,7 +399,7 @@ internal sealed class SqlParser
                     Fail("A CROSS JOIN has no ON: it pairs every row with every row (write JOIN ... ON for a condition)");
                 }
 
-                left = new SqlJoin(left, crossed, SqlJoinKind.Inner, new SqlLiteral(SqlLiteralKind.True, "TRUE", cross.Span), SqlSpan.Cover(left.Span, crossed.Span));
+                left = CrossJoin(left, crossed, cross);
                 continue;
             }
             else if (Peek.Is("CROSS"))
@@ -412,7 +412,7 @@ internal sealed class SqlParser
                 // between the two as the join's keys, so the rows pair by key as with JOIN ... ON.
                 var comma = Take();
                 var listed = Source();
-                left = new SqlJoin(left, listed, SqlJoinKind.Inner, new SqlLiteral(SqlLiteralKind.True, "TRUE", comma.Span), SqlSpan.Cover(left.Span, listed.Span)) { Listed = true };
+                left = CrossJoin(left, listed, comma) with { Listed = true };
                 continue;
             }
             else
@@ -431,6 +431,10 @@ internal sealed class SqlParser
             left = new SqlJoin(left, right, kind, on, SqlSpan.Cover(left.Span, on.Span));
         }
     }
+
+    /// <summary>A join whose condition is TRUE (every pair of rows of a window), written at <paramref name="at"/>.</summary>
+    private static SqlJoin CrossJoin(SqlFrom left, SqlFrom right, SqlToken at) =>
+        new(left, right, SqlJoinKind.Inner, new SqlLiteral(SqlLiteralKind.True, "TRUE", at.Span), SqlSpan.Cover(left.Span, right.Span));
 
     private SqlFrom Source()
     {
