@@ -169,11 +169,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             bucket.InUse = reader.ReadBoolean();
             bucket.Generation = reader.ReadInt32();
             bucket.NextFree = SlotTimers.Index(reader.ReadInt32(), buckets);
-            if (!bucket.Slots.IsCreated)
-            {
-                bucket.Slots = new KeyIndexMap<TKey>(_comparer);
-            }
-
+            EnsureSlots(ref bucket);
             if (!bucket.InUse)
             {
                 continue;

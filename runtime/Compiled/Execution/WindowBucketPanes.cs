@@ -269,11 +269,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         bucket.Window = window;
         bucket.InUse = true;
         bucket.NextFree = -1;
-        if (!bucket.Slots.IsCreated)
-        {
-            bucket.Slots = new KeyIndexMap<TKey>(_comparer);
-        }
-
+        EnsureSlots(ref bucket);
         bucket.EndOfWindowDone = InputWatermark > window.MaxTimestamp;
         if (setTimer)
         {
@@ -281,6 +277,15 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         return index;
+    }
+
+    /// <summary>Gives a bucket its key map the first time it is used; a reused bucket keeps its cleared one.</summary>
+    private void EnsureSlots(ref Bucket bucket)
+    {
+        if (!bucket.Slots.IsCreated)
+        {
+            bucket.Slots = new KeyIndexMap<TKey>(_comparer);
+        }
     }
 
     private int NewSlot(TKey key, int bucket, BoundedWindow window)
