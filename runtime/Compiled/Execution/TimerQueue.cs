@@ -26,6 +26,7 @@ public sealed class TimerQueue<T>
     private int _head;
     private int _count;
     private long _seq;
+    private long _earliest = long.MaxValue; // the earliest time queued: kept as timers come and go, read by every call's quiet check
 
     /// <summary>How many timers are queued.</summary>
     public int Count => _count + _heap.Count;
@@ -55,6 +56,11 @@ public sealed class TimerQueue<T>
     public void Enqueue(T timer, long time)
     {
         var seq = _seq++;
+        if (time < _earliest)
+        {
+            _earliest = time;
+        }
+
         if (_count > 0 && time < _ring[(_head + _count - 1) & (_ring.Length - 1)].Time)
         {
             _heap.Enqueue(timer, (time, seq));
@@ -105,15 +111,11 @@ public sealed class TimerQueue<T>
         return inHeap;
     }
 
-    /// <summary>The time of the earliest timer, or <see cref="long.MaxValue"/> when none is queued: one or two loads, for a check per call.</summary>
+    /// <summary>The time of the earliest timer, or <see cref="long.MaxValue"/> when none is queued: one load, for a check per call.</summary>
     public long EarliestTime
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            var ring = _count > 0 ? _ring[_head].Time : long.MaxValue;
-            return _heap.Count == 0 || !_heap.TryPeek(out _, out var heapAt) || ring <= heapAt.Time ? ring : heapAt.Time;
-        }
+        get => _earliest;
     }
 
     /// <summary>Removes the earliest timer (the one <see cref="TryPeek"/> gives).</summary>
@@ -124,10 +126,14 @@ public sealed class TimerQueue<T>
             _ring[_head] = default;
             _head = (_head + 1) & (_ring.Length - 1);
             _count--;
-            return;
+        }
+        else
+        {
+            _heap.Dequeue();
         }
 
-        _heap.Dequeue();
+        var ring = _count > 0 ? _ring[_head].Time : long.MaxValue;
+        _earliest = _heap.TryPeek(out _, out var heapAt) && heapAt.Time < ring ? heapAt.Time : ring;
     }
 
     /// <summary>Whether the earliest timer is the ring's front (not empty, and before the heap's top, if any).</summary>
