@@ -332,7 +332,10 @@ public sealed partial class PipelineGenerator
                             continue;
                         }
 
+                        // Most bundles leave nothing to evaluate: one check, and the panes are not called.
+                        w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
                         WritePanedAdvance(w, t, "EndBundle()");
+                        w.Close();
                     }
 
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");

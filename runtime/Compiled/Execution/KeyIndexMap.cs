@@ -8,7 +8,7 @@ namespace Compiled.Execution;
 /// <summary>
 /// A map from a key to an index into a state's slots, as <see cref="SessionPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/>
 /// (a key's latest open session) and <see cref="WindowBucketPanes{TKey, TInput, TAccum, TOutput, TCombineFn}"/> (a key's
-/// slot in one window) keep it: an <see cref="IntegerKeyMap{TKey, TValue}"/> for <see cref="int"/> and <see cref="long"/>
+/// position in one window's state, <see cref="PositionOrAdd"/>) keep it: an <see cref="IntegerKeyMap{TKey, TValue}"/> for <see cref="int"/> and <see cref="long"/>
 /// keys compared by value (dense small keys indexed directly), a dictionary otherwise. The choice is made per
 /// instantiation: for an integer key, the JIT folds the type tests away and the lookup is the integer map's. The struct
 /// holds readonly references: a copy is the same map. The default value is no map at all (<see cref="IsCreated"/>).
@@ -65,6 +65,37 @@ internal struct KeyIndexMap<TKey>
         return ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out exists);
     }
 
+    /// <summary>
+    /// The position of a key among the keys in the order they came (0 for the first); a key not present is added at the
+    /// next position. Positions are dense (0 to <see cref="Count"/> - 1) in a map that nothing was removed from since it
+    /// was created or cleared, and only in such a map is this used (a window bucket's): the caller keeps each key's state
+    /// in its own arrays, by position, and an integer key's lookup touches no entry of the map.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="exists">Whether the key was present.</param>
+    /// <returns>The key's position.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int PositionOrAdd(TKey key, out bool exists)
+    {
+        if (typeof(TKey) == typeof(int) && _ints is { } ints)
+        {
+            return ints.PositionOrAdd(Unsafe.As<TKey, int>(ref key), out exists);
+        }
+
+        if (typeof(TKey) == typeof(long) && _longs is { } longs)
+        {
+            return longs.PositionOrAdd(Unsafe.As<TKey, long>(ref key), out exists);
+        }
+
+        ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out exists);
+        if (!exists)
+        {
+            position = _map!.Count - 1;
+        }
+
+        return position;
+    }
+
     /// <summary>The index of a key, by reference, or a null reference.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ref int RefOrNullRef(TKey key)
@@ -93,16 +124,6 @@ internal struct KeyIndexMap<TKey>
 
         slot = index;
         return true;
-    }
-
-    /// <summary>Adds a key that is not present.</summary>
-    /// <exception cref="ArgumentException">The key is present.</exception>
-    public readonly void Add(TKey key, int index)
-    {
-        if (!TryAdd(key, index))
-        {
-            throw new ArgumentException("The key is already present: " + key, nameof(key));
-        }
     }
 
     /// <summary>Removes every key, keeping the map's capacity for the next use.</summary>

@@ -265,6 +265,13 @@ public sealed partial class KeyedPanes<TKey, TInput, TAccum, TOutput, TCombineFn
     /// </summary>
     private bool DeferMerges => _defaultTrigger && InputWatermark == Instant.MinValue;
 
+    /// <summary>Whether <see cref="EndBundle"/> has something to evaluate (keys whose windows merge, or windows whose trigger may fire): a runner calls it only then.</summary>
+    public bool BundleWaits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _touched.Count != 0 || _dirtyKeys.Count != 0;
+    }
+
     /// <summary>Evaluates the triggers of the windows that received elements since the last call (Beam evaluates per bundle).</summary>
     public void EndBundle()
     {

@@ -7,15 +7,15 @@ namespace Compiled.Execution;
 
 public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 {
-    /// <summary>Marks these panes' part of a checkpoint (keyed window panes write 1, open sessions their own).</summary>
-    private const byte CheckpointLayout = 3;
+    /// <summary>Marks these panes' part of a checkpoint (keyed window panes write 1, open sessions their own; 3 was this layout's before keys were kept by position).</summary>
+    private const byte CheckpointLayout = 4;
 
     /// <summary>
-    /// Writes the whole state for a checkpoint: watermark, processing time and counts, every slot as it lies in the pool
-    /// (live ones with their key, bucket, accumulator, trigger cells and pane bookkeeping; free ones with their link), every
-    /// bucket with its window and its keys' slots in the order they came, and the timer queues in the order they leave.
-    /// Restoring it gives back this very state, so the panes that fire afterwards, and their order, are those of a run
-    /// that did not stop. Call it between two calls (when <see cref="GroupingPanes{TKey, TOutput}.Fired"/> and <see cref="GroupingPanes{TKey, TOutput}.Failed"/> have been drained).
+    /// Writes the whole state for a checkpoint: watermark, processing time and counts, every bucket as it lies in the pool
+    /// (live ones with their window and their keys in the order they came, each with its accumulator, trigger cell and
+    /// pane bookkeeping; free ones with their link), and the timer queues in the order they leave. Restoring it gives back
+    /// this very state, so the panes that fire afterwards, and their order, are those of a run that did not stop. Call it
+    /// between two calls (when <see cref="GroupingPanes{TKey, TOutput}.Fired"/> and <see cref="GroupingPanes{TKey, TOutput}.Failed"/> have been drained).
     /// </summary>
     /// <typeparam name="TKeyCoder">The coder of the keys.</typeparam>
     /// <typeparam name="TAccumCoder">The coder of the accumulators.</typeparam>
@@ -27,36 +27,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         EnsureTaken("a checkpoint is written between two calls");
 
         WriteHead(ref writer, CheckpointLayout);
-        writer.WriteInt32(_used);
-        writer.WriteInt32(_free);
-        for (var i = 0; i < _used; i++)
-        {
-            ref readonly var slot = ref _slots[i];
-            ref readonly var hot = ref _hot[i];
-            writer.WriteBoolean(slot.InUse);
-            writer.WriteInt32(slot.Generation);
-            writer.WriteInt32(slot.NextFree);
-            if (!slot.InUse)
-            {
-                continue;
-            }
-
-            default(TKeyCoder).Encode(ref writer, slot.Key);
-            writer.WriteInt32(slot.Bucket);
-            writer.WriteBoolean(hot.HasAccumulator);
-            if (hot.HasAccumulator)
-            {
-                default(TAccumCoder).Encode(ref writer, hot.Accumulator);
-            }
-
-            writer.WriteInt64(hot.Cell);
-            writer.WriteInt64(slot.NextIndex);
-            writer.WriteInt64(slot.PreviousNonSpeculative);
-            writer.WriteInt64(slot.Deadline);
-            writer.WriteByte((byte)slot.LastTiming);
-            writer.WriteUInt16(Flags(slot, hot));
-        }
-
         writer.WriteInt32(_bucketsUsed);
         writer.WriteInt32(_freeBucket);
         for (var i = 0; i < _bucketsUsed; i++)
@@ -72,19 +42,44 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
             default(BoundedWindowCoder).Encode(ref writer, bucket.Window);
             writer.WriteBoolean(bucket.EndOfWindowDone);
-            writer.WriteInt32(bucket.Slots.Count);
-            foreach (var (_, index) in bucket.Slots)
+            writer.WriteInt32(bucket.Count);
+            for (var position = 0; position < bucket.Count; position++)
             {
-                writer.WriteInt32(index);
+                ref readonly var slot = ref bucket.Slots[position];
+                ref readonly var hot = ref bucket.Hot[position];
+                default(TKeyCoder).Encode(ref writer, slot.Key);
+                writer.WriteBoolean(hot.HasAccumulator);
+                if (hot.HasAccumulator)
+                {
+                    default(TAccumCoder).Encode(ref writer, hot.Accumulator);
+                }
+
+                writer.WriteInt64(hot.Cell);
+                writer.WriteInt64(slot.NextIndex);
+                writer.WriteInt64(slot.PreviousNonSpeculative);
+                writer.WriteInt64(slot.Deadline);
+                writer.WriteByte((byte)slot.LastTiming);
+                writer.WriteUInt16(Flags(slot, hot));
             }
         }
 
         SlotTimers.Write(ref writer, _eventTimers);
-        SlotTimers.Write(ref writer, _processingTimers);
-        writer.WriteInt32(_touched.Count);
-        foreach (var index in _touched)
+        // Deadlines of windows gone since are kept: they fire nothing, but the next deadline a runner arms its clock for
+        // is the same after a restore.
+        writer.WriteInt32(_processingTimers.Count);
+        foreach (var (timer, time) in _processingTimers.OrderedItems())
         {
-            writer.WriteInt32(index);
+            writer.WriteInt32(timer.Bucket);
+            writer.WriteInt32(timer.Position);
+            writer.WriteInt32(timer.Generation);
+            writer.WriteInt64(time);
+        }
+
+        writer.WriteInt32(_touchedCount);
+        foreach (var (b, position) in _touched.AsSpan(0, _touchedCount))
+        {
+            writer.WriteInt32(b);
+            writer.WriteInt32(position);
         }
     }
 
@@ -100,59 +95,16 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         where TKeyCoder : struct, ICoder<TKey>
         where TAccumCoder : struct, ICoder<TAccum>
     {
-        if (_used != 0 || _bucketsUsed != 0)
+        if (_bucketsUsed != 0)
         {
             throw new InvalidOperationException("A checkpoint is restored into new panes only.");
         }
 
         ReadHead(ref reader, CheckpointLayout, "window bucket panes");
-        var used = reader.ReadInt32();
-        _free = reader.ReadInt32();
-        if (used < 0 || used > reader.Remaining || LiveWindows < 0 || LiveWindows > used || _free < -1 || _free >= Math.Max(used, 1))
-        {
-            throw new CoderException("The window bucket panes of the checkpoint have an impossible number of slots.");
-        }
-
-        if (used > _slots.Length)
-        {
-            Array.Resize(ref _slots, used);
-            Array.Resize(ref _hot, used);
-        }
-
-        _used = used;
-        for (var i = 0; i < used; i++)
-        {
-            ref var slot = ref _slots[i];
-            ref var hot = ref _hot[i];
-            slot = default;
-            hot = default;
-            slot.InUse = reader.ReadBoolean();
-            slot.Generation = reader.ReadInt32();
-            slot.NextFree = SlotTimers.Index(reader.ReadInt32(), used);
-            if (!slot.InUse)
-            {
-                continue;
-            }
-
-            slot.Key = default(TKeyCoder).Decode(ref reader);
-            slot.Bucket = reader.ReadInt32();
-            hot.HasAccumulator = reader.ReadBoolean();
-            if (hot.HasAccumulator)
-            {
-                hot.Accumulator = default(TAccumCoder).Decode(ref reader);
-            }
-
-            hot.Cell = reader.ReadInt64();
-            slot.NextIndex = reader.ReadInt64();
-            slot.PreviousNonSpeculative = reader.ReadInt64();
-            slot.Deadline = reader.ReadInt64();
-            slot.LastTiming = (PaneTiming)reader.ReadByte();
-            SetFlags(ref slot, ref hot, reader.ReadUInt16());
-        }
-
+        var live = LiveWindows;
         var buckets = reader.ReadInt32();
         _freeBucket = reader.ReadInt32();
-        if (buckets < 0 || buckets > reader.Remaining || _freeBucket < -1 || _freeBucket >= Math.Max(buckets, 1))
+        if (live < 0 || buckets < 0 || buckets > reader.Remaining || _freeBucket < -1 || _freeBucket >= Math.Max(buckets, 1))
         {
             throw new CoderException("The window bucket panes of the checkpoint have an impossible number of windows.");
         }
@@ -163,13 +115,14 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         _bucketsUsed = buckets;
+        var keys = 0L;
         for (var i = 0; i < buckets; i++)
         {
             ref var bucket = ref _buckets[i];
             bucket.InUse = reader.ReadBoolean();
             bucket.Generation = reader.ReadInt32();
             bucket.NextFree = SlotTimers.Index(reader.ReadInt32(), buckets);
-            EnsureSlots(ref bucket);
+            EnsureState(ref bucket);
             if (!bucket.InUse)
             {
                 continue;
@@ -179,29 +132,92 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             bucket.EndOfWindowDone = reader.ReadBoolean();
             _bucketOf.Add(bucket.Window, i);
             var count = reader.ReadInt32();
-            if (count < 0 || count > used)
+            if (count < 0 || count > reader.Remaining)
             {
                 throw new CoderException("A window of the checkpoint has an impossible number of keys.");
             }
 
-            for (var k = 0; k < count; k++)
+            if (count > bucket.Hot.Length)
             {
-                var index = SlotTimers.Index(reader.ReadInt32(), used);
-                if (index < 0 || !_slots[index].InUse || _slots[index].Bucket != i)
+                Array.Resize(ref bucket.Hot, (int)Math.Min(Array.MaxLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count)));
+                Array.Resize(ref bucket.Slots, bucket.Hot.Length);
+            }
+
+            for (var position = 0; position < count; position++)
+            {
+                ref var slot = ref bucket.Slots[position];
+                ref var hot = ref bucket.Hot[position];
+                slot = default;
+                hot = default;
+                slot.Key = default(TKeyCoder).Decode(ref reader);
+                if (bucket.Keys.PositionOrAdd(slot.Key, out var held) != position || held)
                 {
-                    throw new CoderException("A window of the checkpoint lists a slot that is not its own.");
+                    throw new CoderException("A window of the checkpoint lists a key twice.");
                 }
 
-                bucket.Slots.Add(_slots[index].Key, index);
+                hot.HasAccumulator = reader.ReadBoolean();
+                if (hot.HasAccumulator)
+                {
+                    hot.Accumulator = default(TAccumCoder).Decode(ref reader);
+                }
+
+                hot.Cell = reader.ReadInt64();
+                slot.NextIndex = reader.ReadInt64();
+                slot.PreviousNonSpeculative = reader.ReadInt64();
+                slot.Deadline = reader.ReadInt64();
+                slot.LastTiming = (PaneTiming)reader.ReadByte();
+                SetFlags(ref slot, ref hot, reader.ReadUInt16());
             }
+
+            bucket.Count = count;
+            keys += count;
+        }
+
+        if (keys != live)
+        {
+            throw new CoderException("The window bucket panes of the checkpoint count " + live + " keys in windows but hold " + keys + ".");
         }
 
         SlotTimers.Read(ref reader, _eventTimers, buckets);
-        SlotTimers.Read(ref reader, _processingTimers, used);
+        var timers = reader.ReadInt32();
+        if (timers < 0 || timers > reader.Remaining)
+        {
+            throw new CoderException("The checkpoint has an impossible number of timers.");
+        }
+
+        var items = new List<(KeyTimer, long)>(timers);
+        for (var i = 0; i < timers; i++)
+        {
+            var timer = new KeyTimer(SlotTimers.Index(reader.ReadInt32(), buckets), reader.ReadInt32(), reader.ReadInt32());
+            if (timer.Bucket < 0 || timer.Position < 0 || (IsLive(timer) && timer.Position >= _buckets[timer.Bucket].Count))
+            {
+                throw new CoderException("A deadline of the checkpoint names a key (window " + timer.Bucket + ", position " + timer.Position + ") that it does not hold.");
+            }
+
+            items.Add((timer, reader.ReadInt64()));
+        }
+
+        _processingTimers.EnqueueRange(items);
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            _touched.Add(SlotTimers.Index(reader.ReadInt32(), used));
+            AddTouched(KeyOf(ref reader));
         }
+    }
+
+    /// <summary>Whether a deadline is one of a live window's (set in its bucket's current generation).</summary>
+    private bool IsLive(KeyTimer timer) => _buckets[timer.Bucket].InUse && _buckets[timer.Bucket].Generation == timer.Generation;
+
+    /// <summary>A key waiting for the end of its bundle, read back: a live bucket and one of its positions.</summary>
+    private KeyAt KeyOf(ref CoderReader reader)
+    {
+        var b = reader.ReadInt32();
+        var position = reader.ReadInt32();
+        if (b < 0 || b >= _bucketsUsed || !_buckets[b].InUse || position < 0 || position >= _buckets[b].Count)
+        {
+            throw new CoderException("A pending evaluation of the checkpoint names a key (window " + b + ", position " + position + ") that it does not hold.");
+        }
+
+        return new KeyAt(b, position);
     }
 
     /// <summary>
@@ -232,87 +248,91 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         AdoptHead(source, first, counts);
 
         _lastBucket = -1;
-        _lastSlots = default;
-        var movedSlots = new int[source._used];
-        movedSlots.AsSpan().Fill(-1);
-        var newBuckets = new int[source._bucketsUsed];
-        newBuckets.AsSpan().Fill(-1);
+        _lastKeys = default;
+        _lastHot = [];
+
+        // Where each of the source's windows went: the bucket here (-1: none of its keys is here), whether this adoption
+        // made it (its timer is then queued here, where the source's stood in its queue), and each key's position there.
+        var targets = new int[source._bucketsUsed];
+        var made = new bool[source._bucketsUsed];
+        var positions = new int[source._bucketsUsed][];
+        targets.AsSpan().Fill(-1);
         for (var b = 0; b < source._bucketsUsed; b++)
         {
             ref readonly var from = ref source._buckets[b];
+            positions[b] = [];
             if (!from.InUse)
             {
                 continue;
             }
 
-            var target = -1;
-            foreach (var (key, index) in from.Slots)
+            for (var position = 0; position < from.Count; position++)
             {
+                var key = from.Slots[position].Key;
                 if (!owns(key))
                 {
                     continue;
                 }
 
-                if (target < 0)
+                if (targets[b] < 0)
                 {
                     ref var found = ref CollectionsMarshal.GetValueRefOrAddDefault(_bucketOf, from.Window, out var exists);
                     if (!exists)
                     {
-                        // New here: its timer is queued below, where the source's stood in its queue.
                         found = NewBucket(from.Window, setTimer: false);
                         _buckets[found].EndOfWindowDone = from.EndOfWindowDone;
-                        newBuckets[b] = found;
+                        made[b] = true;
                     }
 
-                    target = found;
+                    targets[b] = found;
+                    positions[b] = new int[from.Count];
+                    positions[b].AsSpan().Fill(-1);
                 }
 
-                ref var slots = ref _buckets[target].Slots.RefOrAdd(key, out var held);
+                var target = targets[b];
+                var adopted = _buckets[target].Keys.PositionOrAdd(key, out var held);
                 if (held)
                 {
                     throw new InvalidOperationException("Two parts of the checkpoint hold windows of the same key: each key group belongs to one shard.");
                 }
 
-                var adopted = NewSlot(key, target, from.Window);
-                ref var slot = ref _slots[adopted];
-                var generation = slot.Generation;
-                slot = source._slots[index];
-                _hot[adopted] = source._hot[index];
-                slot.Generation = generation;
-                slot.Bucket = target;
-                slot.NextFree = -1;
-                slots = adopted;
-                movedSlots[index] = adopted;
+                NewKey(target, adopted, key);
+                ref var bucket = ref _buckets[target];
+                bucket.Slots[adopted] = from.Slots[position];
+                bucket.Hot[adopted] = from.Hot[position];
+                positions[b][position] = adopted;
             }
         }
 
         foreach (var (timer, time) in source._eventTimers.OrderedItems())
         {
-            if (timer.Slot >= 0 && timer.Slot < newBuckets.Length && newBuckets[timer.Slot] >= 0 &&
-                source._buckets[timer.Slot].InUse && source._buckets[timer.Slot].Generation == timer.Generation)
+            if (Live(timer.Slot, timer.Generation) && made[timer.Slot])
             {
-                var index = newBuckets[timer.Slot];
+                var index = targets[timer.Slot];
                 _eventTimers.Enqueue(new SlotTimer(index, _buckets[index].Generation), time);
             }
         }
 
         foreach (var (timer, time) in source._processingTimers.OrderedItems())
         {
-            if (timer.Slot >= 0 && timer.Slot < movedSlots.Length && movedSlots[timer.Slot] >= 0 &&
-                source._slots[timer.Slot].InUse && source._slots[timer.Slot].Generation == timer.Generation)
+            if (Live(timer.Bucket, timer.Generation) && Moved(timer.Bucket, timer.Position) is var position && position >= 0)
             {
-                var index = movedSlots[timer.Slot];
-                _processingTimers.Enqueue(new SlotTimer(index, _slots[index].Generation), time);
+                var index = targets[timer.Bucket];
+                _processingTimers.Enqueue(new KeyTimer(index, position, _buckets[index].Generation), time);
             }
         }
 
-        foreach (var index in source._touched)
+        foreach (var (b, at) in source._touched.AsSpan(0, source._touchedCount))
         {
-            if (movedSlots[index] >= 0)
+            if (Moved(b, at) is var position && position >= 0)
             {
-                _touched.Add(movedSlots[index]);
+                AddTouched(new KeyAt(targets[b], position));
             }
         }
+
+        bool Live(int b, int generation) => b >= 0 && b < targets.Length && source._buckets[b].InUse && source._buckets[b].Generation == generation;
+
+        int Moved(int b, int position) => position >= 0 && position < positions[b].Length ? positions[b][position] : -1;
     }
 
     private static ushort Flags(in Slot slot, in Hot hot) => (ushort)(

@@ -14,12 +14,15 @@ namespace Compiled.Execution;
 /// window maps cost. The planner chooses it for such strategies; the generated code drives both alike.
 /// </summary>
 /// <remarks>
-/// <para>State layout: a bucket per live window, holding a map from key to the key's slot in a pooled array of structs
-/// (accumulator, pane bookkeeping, the trigger's two cells inline). An element finds its window's bucket (the last one
-/// used, or a map from window) and its key's slot in one lookup. The end-of-window and garbage-collection timers
-/// belong to the bucket, not to each key and window: a window fires its keys in the order they first came, and its
-/// slots are all freed together at garbage collection, the bucket's map cleared and reused. Processing-time deadlines
-/// stay per slot, in a queue that takes them in time order in O(1).</para>
+/// <para>State layout: a bucket per live window, holding its keys' state in two arrays of structs by the key's position
+/// in the window (0 for its first key): what every element touches (accumulator, the trigger's cell, flags) in one, the
+/// rest (key, pane bookkeeping, deadline) in the other, and a map from key to position. An element finds its window's
+/// bucket (the last one used, or a map from window) and its key's position in one lookup (for a small integer key, one
+/// read that touches no map entry), then its state at that position: the two dependent reads of the default path's
+/// window maps, over arrays as dense as theirs. The end-of-window and garbage-collection timers belong to the bucket,
+/// not to each key and window: a window fires its keys in the order they first came, and its state is freed at once at
+/// garbage collection, the bucket (map and arrays) kept for a later window. Processing-time deadlines stay per key and
+/// window, in a queue that takes them in time order in O(1).</para>
 /// <para>The trigger is compiled into its two phases (before and after the on-time pane) and one firing kind each (none,
 /// an element count, a processing-time delay after the pane's first element), evaluated without an interpreter. A slot
 /// is put on the list evaluated at the end of the bundle only when its trigger can fire in that bundle (a count, data
@@ -39,6 +42,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     where TCombineFn : ICombineFn<TInput, TAccum, TOutput>
 {
     private const long Unset = long.MinValue;
+    private const int FirstCapacity = 8;
     private readonly TriggerStateMachine _trigger;
     private readonly PaneOptions _options;
     private readonly IEqualityComparer<TKey>? _comparer;
@@ -47,24 +51,20 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private readonly long _earlyArgument;
     private readonly FiringKind _lateKind;
     private readonly long _lateArgument;
+    private readonly HotFlags _steady;
     private readonly Dictionary<BoundedWindow, int> _bucketOf = new();
     private readonly TimerQueue<SlotTimer> _eventTimers = new();
-    private readonly TimerQueue<SlotTimer> _processingTimers = new();
-    private readonly List<int> _touched = new();
+    private readonly TimerQueue<KeyTimer> _processingTimers = new();
+    private KeyAt[] _touched = new KeyAt[16]; // the keys evaluated at the end of the bundle, in the order they were touched
+    private int _touchedCount;
     private TCombineFn _fn;
-    private Slot[] _slots = new Slot[64];
-
-    // What every element touches of its slot (accumulator, the phase's trigger cell, flags), beside the slots rather than
-    // in them: 24 bytes per key and window, so the live windows' hot state stays in the nearer caches.
-    private Hot[] _hot = new Hot[64];
-    private int _used;
-    private int _free = -1;
     private Bucket[] _buckets = new Bucket[4];
     private int _bucketsUsed;
     private int _freeBucket = -1;
     private int _lastBucket = -1;
     private BoundedWindow _lastWindow;
-    private KeyIndexMap<TKey> _lastSlots;
+    private KeyIndexMap<TKey> _lastKeys;
+    private Hot[] _lastHot = [];
     private long _lastMaxTimestamp;
 
     /// <summary>Creates the state of one grouping.</summary>
@@ -97,6 +97,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             (_lateKind, _lateArgument) = Firing(trigger.Spec.Children[1]);
         }
 
+        _steady = _earlyKind == FiringKind.Count ? HotFlags.Never : HotFlags.Steady;
     }
 
     /// <summary>
@@ -160,13 +161,23 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             UseBucketOf(window);
         }
 
-        ref var index = ref _lastSlots.RefOrAdd(key, out var exists);
+        var position = _lastKeys.PositionOrAdd(key, out var exists);
         if (!exists)
         {
-            index = NewSlot(key, _lastBucket, window);
+            NewKey(_lastBucket, position, key);
         }
 
-        ref var hot = ref _hot[index];
+        ref var hot = ref _lastHot[position];
+
+        // The steady path: a pane under way, on time, whose trigger cannot fire at the end of this bundle (its deadline,
+        // if any, is set and ahead: a deadline reached fires as processing time reaches it). The element only adds itself:
+        // the full path below would change nothing else. Off for an early firing that counts elements.
+        if (hot.Flags == _steady && hot.Cell > ProcessingTime.Millis && InputWatermark.Millis <= _lastMaxTimestamp)
+        {
+            _fn.AddInput(ref hot.Accumulator, value);
+            return true;
+        }
+
         if (hot.Closed)
         {
             DroppedClosed++;
@@ -197,20 +208,20 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             if (behind)
             {
                 // Late data under the default trigger fires a late pane at the end of the bundle.
-                Touch(index, ref hot);
+                Touch(position, ref hot);
             }
 
             return true;
         }
 
         // The phase's firing sees the element: a count grows; a processing-time delay starts at the pane's first element,
-        // and its deadline is queued then (later elements of the pane leave it as it is, so they queue nothing). The slot
-        // is evaluated at the end of the bundle only when its trigger can fire there.
+        // and its deadline is queued then (later elements of the pane leave it as it is, so they queue nothing). The key is
+        // evaluated at the end of the bundle only when its trigger can fire there.
         var kind = hot.LatePhase ? _lateKind : _earlyKind;
         if (kind == FiringKind.ProcessingTime && hot.Cell == Unset)
         {
             hot.Cell = ProcessingTime.Millis + (hot.LatePhase ? _lateArgument : _earlyArgument);
-            ScheduleDeadline(index);
+            ScheduleDeadline(_lastBucket, position);
         }
         else if (kind == FiringKind.Count)
         {
@@ -219,14 +230,13 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
         // Whether the trigger can fire at the end of this bundle: a count (more elements may reach it), a window behind the
         // watermark in the phase before its on-time pane, or a processing-time deadline already reached. Within a bundle
-        // neither time moves, so a slot left off here cannot fire before its next element or timer.
+        // neither time moves, so a key left off here cannot fire before its next element or timer.
         var mayFire = !hot.LatePhase
             ? behind || _earlyKind == FiringKind.Count || (_earlyKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis)
             : _lateKind == FiringKind.Count || (_lateKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis);
-        if (mayFire && !hot.Touched)
+        if (mayFire)
         {
-            hot.Touched = true;
-            _touched.Add(index);
+            Touch(position, ref hot);
         }
 
         return true;
@@ -241,9 +251,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             found = NewBucket(window, setTimer: true);
         }
 
+        ref var bucket = ref _buckets[found];
         _lastBucket = found;
         _lastWindow = window;
-        _lastSlots = _buckets[found].Slots;
+        _lastKeys = bucket.Keys;
+        _lastHot = bucket.Hot;
         _lastMaxTimestamp = window.MaxTimestamp.Millis;
     }
 
@@ -269,7 +281,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         bucket.Window = window;
         bucket.InUse = true;
         bucket.NextFree = -1;
-        EnsureSlots(ref bucket);
+        EnsureState(ref bucket);
         bucket.EndOfWindowDone = InputWatermark > window.MaxTimestamp;
         if (setTimer)
         {
@@ -279,62 +291,69 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         return index;
     }
 
-    /// <summary>Gives a bucket its key map the first time it is used; a reused bucket keeps its cleared one.</summary>
-    private void EnsureSlots(ref Bucket bucket)
+    /// <summary>Gives a bucket its key map and arrays the first time it is used; a reused bucket keeps its cleared ones.</summary>
+    private void EnsureState(ref Bucket bucket)
     {
-        if (!bucket.Slots.IsCreated)
+        if (!bucket.Keys.IsCreated)
         {
-            bucket.Slots = new KeyIndexMap<TKey>(_comparer);
+            bucket.Keys = new KeyIndexMap<TKey>(_comparer);
+            bucket.Hot = new Hot[FirstCapacity];
+            bucket.Slots = new Slot[FirstCapacity];
         }
     }
 
-    private int NewSlot(TKey key, int bucket, BoundedWindow window)
+    /// <summary>The state of a key that came to a bucket at <paramref name="position"/> (its next one), new.</summary>
+    private void NewKey(int bucketIndex, int position, TKey key)
     {
         LiveWindows++;
-        int index;
-        if (_free >= 0)
+        ref var bucket = ref _buckets[bucketIndex];
+        if (position == bucket.Hot.Length)
         {
-            index = _free;
-            _free = _slots[index].NextFree;
-        }
-        else
-        {
-            if (_used == _slots.Length)
+            Array.Resize(ref bucket.Hot, bucket.Hot.Length * 2);
+            Array.Resize(ref bucket.Slots, bucket.Hot.Length);
+            if (bucketIndex == _lastBucket)
             {
-                Array.Resize(ref _slots, _slots.Length * 2);
-                Array.Resize(ref _hot, _slots.Length);
+                _lastHot = bucket.Hot;
             }
-
-            index = _used++;
         }
 
-        ref var hot = ref _hot[index];
+        bucket.Count = position + 1;
+        ref var hot = ref bucket.Hot[position];
         hot = default;
         hot.Cell = InitialCell(_earlyKind);
-        ref var slot = ref _slots[index];
-        var generation = slot.Generation;
+        ref var slot = ref bucket.Slots[position];
         slot = default;
-        slot.Generation = generation;
-        slot.InUse = true;
         slot.Key = key;
-        slot.Bucket = bucket;
-        slot.NextFree = -1;
         slot.PreviousNonSpeculative = -1;
         slot.Deadline = Unset;
-        slot.LateOnArrival = InputWatermark > window.MaxTimestamp;
+        slot.LateOnArrival = InputWatermark > bucket.Window.MaxTimestamp;
         slot.EndOfWindowDone = slot.LateOnArrival;
-        return index;
     }
 
-    /// <summary>A firing's cell when its pane starts: no deadline yet, or no element counted.</summary>
-    private static long InitialCell(FiringKind kind) => kind == FiringKind.ProcessingTime ? Unset : 0;
+    /// <summary>
+    /// A firing's cell when its pane starts: no deadline yet, no element counted, or, without a firing, a deadline that
+    /// never comes (so that the steady path's one compare with processing time holds for it).
+    /// </summary>
+    private static long InitialCell(FiringKind kind) => kind switch
+    {
+        FiringKind.ProcessingTime => Unset,
+        FiringKind.Count => 0,
+        _ => long.MaxValue,
+    };
+
+    /// <summary>Whether <see cref="EndBundle"/> has something to evaluate (a key whose trigger may fire): a runner calls it only then.</summary>
+    public bool BundleWaits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _touchedCount != 0;
+    }
 
     /// <summary>Evaluates the triggers of the windows that received elements since the last call (Beam evaluates per bundle).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EndBundle()
     {
         // Most bundles leave nothing to evaluate (a processing-time or watermark firing waits for its time): one compare.
-        if (_touched.Count != 0)
+        if (_touchedCount != 0)
         {
             EvaluateTouched();
         }
@@ -342,18 +361,18 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
     private void EvaluateTouched()
     {
-        for (var i = 0; i < _touched.Count; i++)
+        for (var i = 0; i < _touchedCount; i++)
         {
-            var index = _touched[i];
-            ref var hot = ref _hot[index];
+            var (b, position) = _touched[i];
+            ref var hot = ref _buckets[b].Hot[position];
             hot.Touched = false;
-            if (_slots[index].InUse && !hot.Closed)
+            if (_buckets[b].InUse && !hot.Closed)
             {
-                TryFire(index, isEndOfWindow: false);
+                TryFire(b, position, isEndOfWindow: false);
             }
         }
 
-        _touched.Clear();
+        _touchedCount = 0;
     }
 
     /// <summary>Advances the input watermark: the windows whose end or garbage-collection time is behind it fire, in time order.</summary>
@@ -379,15 +398,15 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             if (!bucket.EndOfWindowDone && bucket.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 bucket.EndOfWindowDone = true;
-                foreach (var (_, index) in bucket.Slots)
+                for (var position = 0; position < bucket.Count; position++)
                 {
-                    ref var slot = ref _slots[index];
+                    ref var slot = ref bucket.Slots[position];
                     if (!slot.EndOfWindowDone)
                     {
                         slot.EndOfWindowDone = true;
-                        if (!_hot[index].Closed)
+                        if (!bucket.Hot[position].Closed)
                         {
-                            TryFire(index, isEndOfWindow: true);
+                            TryFire(timer.Slot, position, isEndOfWindow: true);
                         }
                     }
                 }
@@ -399,11 +418,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 // Garbage collection: the final pane. When one advance passes both the end of the window and its end
                 // plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as
                 // Beam's ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
-                foreach (var (_, index) in bucket.Slots)
+                for (var position = 0; position < bucket.Count; position++)
                 {
-                    if (!_hot[index].Closed)
+                    if (!bucket.Hot[position].Closed)
                     {
-                        Fire(index, bucket.Window, isFinal: true, isEndOfWindow: !_slots[index].EndOfWindowDone);
+                        Fire(ref bucket, position, isFinal: true, isEndOfWindow: !bucket.Slots[position].EndOfWindowDone);
                     }
                 }
 
@@ -420,7 +439,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// <param name="watermark">The new watermark.</param>
     /// <returns>True when the watermark moved (or stayed) and nothing fired.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryAdvanceWatermarkQuietly(Instant watermark) => TryMoveWatermark(_touched.Count != 0, _eventTimers.EarliestTime, watermark);
+    public bool TryAdvanceWatermarkQuietly(Instant watermark) => TryMoveWatermark(_touchedCount != 0, _eventTimers.EarliestTime, watermark);
 
     /// <summary>
     /// Advances processing time when that fires nothing (no bundle waits for its evaluation, and no deadline is at or before
@@ -430,7 +449,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// <param name="now">The new processing time.</param>
     /// <returns>True when processing time moved (or stayed) and nothing fired.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryAdvanceProcessingTimeQuietly(Instant now) => TryMoveProcessingTime(_touched.Count != 0, _processingTimers.EarliestTime, now);
+    public bool TryAdvanceProcessingTimeQuietly(Instant now) => TryMoveProcessingTime(_touchedCount != 0, _processingTimers.EarliestTime, now);
 
     /// <summary>Advances processing time: processing-time firings whose deadline has passed are evaluated.</summary>
     public void AdvanceProcessingTime(Instant now)
@@ -445,17 +464,17 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         while (_processingTimers.TryPeek(out var timer, out var time) && time <= now.Millis)
         {
             _processingTimers.Dequeue();
-            ref var slot = ref _slots[timer.Slot];
-            if (!slot.InUse || slot.Generation != timer.Generation || _hot[timer.Slot].Closed)
+            ref var bucket = ref _buckets[timer.Bucket];
+            if (!bucket.InUse || bucket.Generation != timer.Generation || bucket.Hot[timer.Position].Closed)
             {
                 continue;
             }
 
-            slot.Deadline = Unset;
-            TryFire(timer.Slot, isEndOfWindow: false);
-            if (slot.InUse && !_hot[timer.Slot].Closed)
+            bucket.Slots[timer.Position].Deadline = Unset;
+            TryFire(timer.Bucket, timer.Position, isEndOfWindow: false);
+            if (!bucket.Hot[timer.Position].Closed)
             {
-                ScheduleDeadline(timer.Slot);
+                ScheduleDeadline(timer.Bucket, timer.Position);
             }
         }
     }
@@ -468,36 +487,48 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         return !bucket.EndOfWindowDone && bucket.Window.MaxTimestamp.Millis < gc ? bucket.Window.MaxTimestamp.Millis : gc;
     }
 
+    /// <summary>Puts a key of the last bucket used on the list evaluated at the end of the bundle, once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Touch(int index, ref Hot hot)
+    private void Touch(int position, ref Hot hot)
     {
         if (!hot.Touched)
         {
             hot.Touched = true;
-            _touched.Add(index);
+            AddTouched(new KeyAt(_lastBucket, position));
         }
     }
 
-    private void ScheduleDeadline(int index)
+    private void AddTouched(KeyAt key)
+    {
+        if (_touchedCount == _touched.Length)
+        {
+            Array.Resize(ref _touched, _touched.Length * 2);
+        }
+
+        _touched[_touchedCount++] = key;
+    }
+
+    private void ScheduleDeadline(int bucketIndex, int position)
     {
         // The deadline of the phase's processing-time firing; one already passed needs no timer: the trigger is
         // evaluated at the end of this bundle.
-        ref readonly var hot = ref _hot[index];
-        ref var slot = ref _slots[index];
+        ref var bucket = ref _buckets[bucketIndex];
+        ref readonly var hot = ref bucket.Hot[position];
+        ref var slot = ref bucket.Slots[position];
         var deadline = (hot.LatePhase ? _lateKind : _earlyKind) == FiringKind.ProcessingTime ? hot.Cell : Unset;
         if (deadline != Unset && deadline > ProcessingTime.Millis && deadline != slot.Deadline)
         {
             slot.Deadline = deadline;
-            _processingTimers.Enqueue(new SlotTimer(index, slot.Generation), deadline);
+            _processingTimers.Enqueue(new KeyTimer(bucketIndex, position, bucket.Generation), deadline);
         }
     }
 
     /// <summary>The compiled trigger's ShouldFire, then its OnFire, and the pane.</summary>
-    private void TryFire(int index, bool isEndOfWindow)
+    private void TryFire(int bucketIndex, int position, bool isEndOfWindow)
     {
-        ref var hot = ref _hot[index];
-        var window = _buckets[_slots[index].Bucket].Window;
-        var endReached = InputWatermark > window.MaxTimestamp;
+        ref var bucket = ref _buckets[bucketIndex];
+        ref var hot = ref bucket.Hot[position];
+        var endReached = InputWatermark > bucket.Window.MaxTimestamp;
         var finished = false;
         if (_defaultTrigger)
         {
@@ -534,10 +565,10 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             return;
         }
 
-        Fire(index, window, finished, isEndOfWindow);
+        Fire(ref bucket, position, finished, isEndOfWindow);
         if (finished)
         {
-            // Closed: the trigger finished. Keep the slot (so later data is dropped) until garbage collection.
+            // Closed: the trigger finished. Keep the key's state (so later data is dropped) until garbage collection.
             hot.Closed = true;
             hot.Accumulator = default!;
             hot.HasAccumulator = false;
@@ -552,10 +583,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         _ => false,
     };
 
-    private void Fire(int index, in BoundedWindow window, bool isFinal, bool isEndOfWindow)
+    private void Fire(ref Bucket bucket, int position, bool isFinal, bool isEndOfWindow)
     {
-        ref var hot = ref _hot[index];
-        ref var slot = ref _slots[index];
+        ref var hot = ref bucket.Hot[position];
+        ref var slot = ref bucket.Slots[position];
+        var window = bucket.Window;
         var emit = hot.NewData
             || (isFinal && _options.Closing == ClosingBehavior.FireAlways)
             || (isEndOfWindow && _options.OnTime == OnTimeBehavior.FireAlways);
@@ -605,16 +637,26 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
     }
 
-    /// <summary>Frees a window's bucket and every slot in it; the bucket's map is cleared and kept for a later window.</summary>
+    /// <summary>Frees a window's bucket and its keys' state; the bucket's map and arrays are cleared and kept for a later window.</summary>
     private void ReleaseBucket(int index)
     {
         ref var bucket = ref _buckets[index];
-        foreach (var (_, slotIndex) in bucket.Slots)
+        LiveWindows -= bucket.Count;
+
+        // A later window sets every field of a position again before it reads it: only references (a key or an accumulator
+        // that is an object) are let go of here.
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TAccum>())
         {
-            FreeSlot(slotIndex);
+            Array.Clear(bucket.Hot, 0, bucket.Count);
         }
 
-        bucket.Slots.Clear();
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TKey>())
+        {
+            Array.Clear(bucket.Slots, 0, bucket.Count);
+        }
+
+        bucket.Count = 0;
+        bucket.Keys.Clear();
         _bucketOf.Remove(bucket.Window);
         bucket.InUse = false;
         bucket.Generation++;
@@ -623,30 +665,9 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         if (_lastBucket == index)
         {
             _lastBucket = -1;
-            _lastSlots = default;
+            _lastKeys = default;
+            _lastHot = [];
         }
-    }
-
-    private void FreeSlot(int index)
-    {
-        // NewSlot sets every field again; a free slot only has to let go of references (a key or accumulator that is an
-        // object) and leave its timers stale (a new generation).
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<TAccum>())
-        {
-            _hot[index].Accumulator = default!;
-        }
-
-        ref var slot = ref _slots[index];
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<TKey>())
-        {
-            slot.Key = default!;
-        }
-
-        slot.Generation++;
-        slot.InUse = false;
-        slot.NextFree = _free;
-        _free = index;
-        LiveWindows--;
     }
 
     private enum FiringKind : byte
@@ -656,13 +677,23 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         ProcessingTime,
     }
 
-    /// <summary>A timer of a bucket (event time) or of a slot (processing time), valid while the generation matches.</summary>
+    /// <summary>A key of a window: its bucket and its position there.</summary>
+    /// <param name="Bucket">The bucket.</param>
+    /// <param name="Position">The key's position in it.</param>
+    private readonly record struct KeyAt(int Bucket, int Position);
+
+    /// <summary>A processing-time deadline of a key of a window, valid while the bucket's generation is the one it was set for.</summary>
+    /// <param name="Bucket">The bucket.</param>
+    /// <param name="Position">The key's position in it.</param>
+    /// <param name="Generation">The bucket's generation when the deadline was set.</param>
+    private readonly record struct KeyTimer(int Bucket, int Position, int Generation);
+
     /// <summary>
     /// One live window.
     /// <list type="bullet">
-    /// <item><description><b>State</b>: the window, its keys' slots (a map from key, in the order the keys came), and
-    /// whether its on-time firing has happened.</description></item>
-    /// <item><description><b>State style</b>: a struct in a pooled array; its map is cleared and reused by a later window.</description></item>
+    /// <item><description><b>State</b>: the window, its keys' state by position (the order they came) with a map from key to
+    /// position, and whether its on-time firing has happened.</description></item>
+    /// <item><description><b>State style</b>: a struct in a pooled array; its map and arrays are cleared and reused by a later window.</description></item>
     /// <item><description><b>Merging</b>: none: windows that merge go to keyed window panes.</description></item>
     /// <item><description><b>Lifetime</b>: from the window's first element to the watermark passing its end plus the allowed lateness.</description></item>
     /// </list>
@@ -670,7 +701,16 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private struct Bucket
     {
         public BoundedWindow Window;
-        public KeyIndexMap<TKey> Slots;
+        public KeyIndexMap<TKey> Keys;
+
+        /// <summary>What each key's elements read and write, by position: 24 bytes per key for a long sum, dense per window.</summary>
+        public Hot[] Hot;
+
+        /// <summary>The rest of each key's state, by position.</summary>
+        public Slot[] Slots;
+
+        /// <summary>The number of keys (positions used).</summary>
+        public int Count;
         public int Generation;
         public int NextFree;
         public bool InUse;
@@ -682,31 +722,64 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     {
         public TAccum Accumulator;
 
-        /// <summary>The current phase's firing: its element count, or its processing-time deadline (or none yet).</summary>
+        /// <summary>
+        /// The current phase's firing: its element count, or its processing-time deadline (<see cref="Unset"/> before the
+        /// pane's first element), or <see cref="long.MaxValue"/> for a phase without a firing.
+        /// </summary>
         public long Cell;
-        public bool HasAccumulator;
-        public bool NewData;
-        public bool Touched;
-        public bool Closed;
-        public bool HasElementHold;
-        public bool HasExtraHold;
+
+        /// <summary>The flags below, in one byte: an element of a pane under way reads them in one compare.</summary>
+        public HotFlags Flags;
+
+        public bool HasAccumulator { readonly get => Has(HotFlags.HasAccumulator); set => Set(HotFlags.HasAccumulator, value); }
+
+        public bool NewData { readonly get => Has(HotFlags.NewData); set => Set(HotFlags.NewData, value); }
+
+        public bool Touched { readonly get => Has(HotFlags.Touched); set => Set(HotFlags.Touched, value); }
+
+        public bool Closed { readonly get => Has(HotFlags.Closed); set => Set(HotFlags.Closed, value); }
+
+        public bool HasElementHold { readonly get => Has(HotFlags.HasElementHold); set => Set(HotFlags.HasElementHold, value); }
+
+        public bool HasExtraHold { readonly get => Has(HotFlags.HasExtraHold); set => Set(HotFlags.HasExtraHold, value); }
 
         /// <summary>Past the on-time pane: the late firing's phase.</summary>
-        public bool LatePhase;
+        public bool LatePhase { readonly get => Has(HotFlags.LatePhase); set => Set(HotFlags.LatePhase, value); }
+
+        private readonly bool Has(HotFlags flag) => (Flags & flag) != 0;
+
+        private void Set(HotFlags flag, bool on) => Flags = on ? Flags | flag : Flags & ~flag;
     }
 
-    /// <summary>The rest of a key and window's state: its key, window, timers and pane bookkeeping.</summary>
+    [Flags]
+    private enum HotFlags : byte
+    {
+        None = 0,
+        HasAccumulator = 1,
+        NewData = 2,
+        Touched = 4,
+        Closed = 8,
+        HasElementHold = 16,
+        HasExtraHold = 32,
+        LatePhase = 64,
+
+        /// <summary>
+        /// A pane under way, on time, before the on-time pane: what an element finds when all it has to do is add itself.
+        /// </summary>
+        Steady = HasAccumulator | NewData | HasElementHold,
+
+        /// <summary>No key's flags are this: the steady path is off (an early firing that counts elements sees each one).</summary>
+        Never = 0xFF,
+    }
+
+    /// <summary>The rest of a key and window's state: its key, its deadline and pane bookkeeping.</summary>
     private struct Slot
     {
         public TKey Key;
         public long NextIndex;
         public long PreviousNonSpeculative;
         public long Deadline;
-        public int Bucket;
-        public int Generation;
-        public int NextFree;
         public PaneTiming LastTiming;
-        public bool InUse;
         public bool HasFired;
         public bool LateOnArrival;
         public bool EndOfWindowDone;

@@ -105,7 +105,8 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
             }
 
             exists = false;
-            return ref InsertDirect(key, (int)small);
+            var added = InsertDirect(key, (int)small); // before _entries is read: adding may grow them
+            return ref _entries[added].Value;
         }
 
         var index = FindHashed(key, out var hash, out var slot);
@@ -116,7 +117,34 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
         }
 
         exists = false;
-        return ref Insert(key, hash, slot);
+        var inserted = Insert(key, hash, slot);
+        return ref _entries[inserted].Value;
+    }
+
+    /// <summary>
+    /// The position of <paramref name="key"/> among the keys in the order they came (0 for the first); a key not present
+    /// is added at the next position. Positions are dense (0 to <see cref="Count"/> - 1) in a map that nothing was removed
+    /// from since it was created or cleared, as window buckets use it: a lookup of a small key is then one read, with no
+    /// entry touched, and the caller keeps the values in arrays of its own, by position.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="exists">Whether the key was present.</param>
+    /// <returns>The key's position.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int PositionOrAdd(TKey key, out bool exists)
+    {
+        var direct = _direct;
+        var small = ulong.CreateTruncating(key);
+        if (small < (ulong)direct.Length)
+        {
+            var at = direct[(int)small] - 1;
+            exists = at >= 0;
+            return exists ? at : InsertDirect(key, (int)small);
+        }
+
+        var index = FindHashed(key, out var hash, out var slot);
+        exists = index >= 0;
+        return exists ? index : Insert(key, hash, slot);
     }
 
     /// <summary>The value of <paramref name="key"/>, by reference, or a null reference when it is not present.</summary>
@@ -377,9 +405,9 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
         return index;
     }
 
-    // Adds a new key of the direct range.
+    // Adds a new key of the direct range: its entry's index.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref TValue InsertDirect(TKey key, int small)
+    private int InsertDirect(TKey key, int small)
     {
         var index = NewEntry(key, out var reindexed);
         if (!reindexed)
@@ -387,13 +415,13 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
             _direct[small] = index + 1;
         }
 
-        return ref _entries[index].Value;
+        return index;
     }
 
     // Adds a new key outside the direct range: to the direct range, grown to take it while the range stays dense enough,
-    // or at an empty slot.
+    // or at an empty slot. Returns its entry's index.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref TValue Insert(TKey key, uint hash, int slot)
+    private int Insert(TKey key, uint hash, int slot)
     {
         var small = ulong.CreateTruncating(key);
         if (small < MaxDirect)
@@ -405,7 +433,7 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
                 // Every key below the new length (those hashed so far included) moves to the direct range.
                 var added = NewEntry(key, out _);
                 Reindex(length);
-                return ref _entries[added].Value;
+                return added;
             }
 
             _largestHashed = largest;
@@ -421,7 +449,7 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
             }
         }
 
-        return ref _entries[index].Value;
+        return index;
     }
 
     // Drops the removed entries, keeping the order of the others (indexes are rebuilt by the caller).

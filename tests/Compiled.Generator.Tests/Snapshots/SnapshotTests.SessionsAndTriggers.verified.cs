@@ -1063,22 +1063,25 @@ namespace Snapshots
             private void __EndBundle()
             {
                 // #4 CountPerKey (line 16): open sessions fire only as the watermark passes their end, nothing to evaluate per bundle
-                _panes8.EndBundle();
-                if (_panes8.Fired.Count > 0)
+                if (_panes8.BundleWaits)
                 {
-                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                    _panes8.EndBundle();
+                    if (_panes8.Fired.Count > 0)
                     {
-                        __Pane8(in fp8);
+                        foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
+                        {
+                            __Pane8(in fp8);
+                        }
+                        _panes8.ClearFired();
                     }
-                    _panes8.ClearFired();
-                }
-                if (_panes8.Failed.Count > 0)
-                {
-                    foreach (var xp8 in _panes8.Failed)
+                    if (_panes8.Failed.Count > 0)
                     {
-                        __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                        foreach (var xp8 in _panes8.Failed)
+                        {
+                            __DeliveryFailed(xp8.Error, 8, "a pane of CombinePerKey (line 25) in window " + xp8.Window);
+                        }
+                        _panes8.ClearFailed();
                     }
-                    _panes8.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __send1?.EndBundle();

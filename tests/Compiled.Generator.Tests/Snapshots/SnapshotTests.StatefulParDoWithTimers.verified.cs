@@ -970,22 +970,25 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private void __EndBundle()
             {
-                _panes3.EndBundle();
-                if (_panes3.Fired.Count > 0)
+                if (_panes3.BundleWaits)
                 {
-                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                    _panes3.EndBundle();
+                    if (_panes3.Fired.Count > 0)
                     {
-                        __Pane3(in fp3);
+                        foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
+                        {
+                            __Pane3(in fp3);
+                        }
+                        _panes3.ClearFired();
                     }
-                    _panes3.ClearFired();
-                }
-                if (_panes3.Failed.Count > 0)
-                {
-                    foreach (var xp3 in _panes3.Failed)
+                    if (_panes3.Failed.Count > 0)
                     {
-                        __DeliveryFailed(xp3.Error, 3, "a pane of CombinePerKey (line 35) in window " + xp3.Window);
+                        foreach (var xp3 in _panes3.Failed)
+                        {
+                            __DeliveryFailed(xp3.Error, 3, "a pane of CombinePerKey (line 35) in window " + xp3.Window);
+                        }
+                        _panes3.ClearFailed();
                     }
-                    _panes3.ClearFailed();
                 }
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 __send1?.EndBundle();
