@@ -67,6 +67,12 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private Hot[] _lastHot = [];
     private long _lastMaxTimestamp;
 
+    // The pane being extracted: a throw from the combine function while this is set is that pane's failure (the firing
+    // loops catch it and go on), and whether its key's trigger finished with it.
+    private bool _extracting;
+    private PaneInfo _extractingPane;
+    private bool _firingFinished;
+
     /// <summary>Creates the state of one grouping.</summary>
     /// <param name="fn">The combine function.</param>
     /// <param name="trigger">The trigger: the default one, or the watermark trigger whose early and late firings are absent, an element count or a processing-time delay.</param>
@@ -147,37 +153,63 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// <param name="value">The value.</param>
     /// <param name="timestamp">The element's event timestamp (the pane's timestamp is its window's end: it is not kept).</param>
     /// <param name="window">The element's window.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Add(TKey key, TInput value, Instant timestamp, BoundedWindow window)
     {
-        // The last window's bucket is live, so not behind the watermark by more than the lateness: its timer has not fired.
-        if (_lastBucket < 0 || window != _lastWindow)
+        // Inlined into the runner's loop: the element of the window last used, of a key it has, whose pane is under way,
+        // on time, and whose trigger cannot fire at the end of this bundle (its deadline, if any, set and ahead: a deadline
+        // reached fires as processing time reaches it) only adds itself. The full path would change nothing else. It is
+        // off for an early firing that counts elements. Anything else takes the full path, a call.
+        if (_lastBucket >= 0 && window == _lastWindow)
         {
-            if (GcTime(window) < InputWatermark.Millis)
+            var position = _lastKeys.PositionOrAdd(key, out var exists);
+            if (exists)
             {
-                DroppedLate++;
-                return false;
+                ref var hot = ref _lastHot[position];
+                if (hot.Flags == _steady && hot.Cell > ProcessingTime.Millis && InputWatermark.Millis <= _lastMaxTimestamp)
+                {
+                    _fn.AddInput(ref hot.Accumulator, value);
+                    return true;
+                }
+            }
+            else
+            {
+                NewKey(_lastBucket, position, key);
             }
 
-            UseBucketOf(window);
+            return AddToKey(position, value);
         }
 
+        return AddInWindow(key, value, window);
+    }
+
+    /// <summary>An element of another window than the last one used: its bucket found (or made), or the element dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AddInWindow(TKey key, TInput value, BoundedWindow window)
+    {
+        // The last window's bucket is live, so not behind the watermark by more than the lateness: its timer has not
+        // fired. Another window may be.
+        if (GcTime(window) < InputWatermark.Millis)
+        {
+            DroppedLate++;
+            return false;
+        }
+
+        UseBucketOf(window);
         var position = _lastKeys.PositionOrAdd(key, out var exists);
         if (!exists)
         {
             NewKey(_lastBucket, position, key);
         }
 
+        return AddToKey(position, value);
+    }
+
+    /// <summary>The full path of an element of a key of the last bucket used.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AddToKey(int position, TInput value)
+    {
         ref var hot = ref _lastHot[position];
-
-        // The steady path: a pane under way, on time, whose trigger cannot fire at the end of this bundle (its deadline,
-        // if any, is set and ahead: a deadline reached fires as processing time reaches it). The element only adds itself:
-        // the full path below would change nothing else. Off for an early firing that counts elements.
-        if (hot.Flags == _steady && hot.Cell > ProcessingTime.Millis && InputWatermark.Millis <= _lastMaxTimestamp)
-        {
-            _fn.AddInput(ref hot.Accumulator, value);
-            return true;
-        }
-
         if (hot.Closed)
         {
             DroppedClosed++;
@@ -361,14 +393,28 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
     private void EvaluateTouched()
     {
-        for (var i = 0; i < _touchedCount; i++)
+        var i = 0;
+        while (true)
         {
-            var (b, position) = _touched[i];
-            ref var hot = ref _buckets[b].Hot[position];
-            hot.Touched = false;
-            if (_buckets[b].InUse && !hot.Closed)
+            try
             {
-                TryFire(b, position, isEndOfWindow: false);
+                for (; i < _touchedCount; i++)
+                {
+                    var (b, position) = _touched[i];
+                    ref var hot = ref _buckets[b].Hot[position];
+                    hot.Touched = false;
+                    if (_buckets[b].InUse && !hot.Closed)
+                    {
+                        TryFire(b, position, isEndOfWindow: false);
+                    }
+                }
+
+                break;
+            }
+            catch (Exception error) when (_extracting)
+            {
+                var (b, position) = _touched[i++];
+                ExtractFailed(error, b, position);
             }
         }
 
@@ -398,7 +444,27 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             if (!bucket.EndOfWindowDone && bucket.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 bucket.EndOfWindowDone = true;
-                for (var position = 0; position < bucket.Count; position++)
+                FireEndOfWindow(timer.Slot);
+                _eventTimers.Enqueue(timer, gc);
+            }
+            else
+            {
+                FireGarbageCollection(timer.Slot);
+                ReleaseBucket(timer.Slot);
+            }
+        }
+    }
+
+    /// <summary>The end-of-window firing of a window's keys, in the order they came.</summary>
+    private void FireEndOfWindow(int b)
+    {
+        var position = 0;
+        while (true)
+        {
+            try
+            {
+                ref var bucket = ref _buckets[b];
+                for (; position < bucket.Count; position++)
                 {
                     ref var slot = ref bucket.Slots[position];
                     if (!slot.EndOfWindowDone)
@@ -406,19 +472,35 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                         slot.EndOfWindowDone = true;
                         if (!bucket.Hot[position].Closed)
                         {
-                            TryFire(timer.Slot, position, isEndOfWindow: true);
+                            TryFire(b, position, isEndOfWindow: true);
                         }
                     }
                 }
 
-                _eventTimers.Enqueue(timer, gc);
+                return;
             }
-            else
+            catch (Exception error) when (_extracting)
             {
-                // Garbage collection: the final pane. When one advance passes both the end of the window and its end
-                // plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as
-                // Beam's ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
-                for (var position = 0; position < bucket.Count; position++)
+                ExtractFailed(error, b, position++);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Garbage collection: the final pane of a window's keys. When one advance passes both the end of the window and its
+    /// end plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as Beam's
+    /// ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
+    /// </summary>
+    private void FireGarbageCollection(int b)
+    {
+        var position = 0;
+        while (true)
+        {
+            _firingFinished = false; // the bucket goes next: nothing to close
+            try
+            {
+                ref var bucket = ref _buckets[b];
+                for (; position < bucket.Count; position++)
                 {
                     if (!bucket.Hot[position].Closed)
                     {
@@ -426,7 +508,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                     }
                 }
 
-                ReleaseBucket(timer.Slot);
+                return;
+            }
+            catch (Exception error) when (_extracting)
+            {
+                ExtractFailed(error, b, position++);
             }
         }
     }
@@ -461,20 +547,38 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         ProcessingTime = now;
-        while (_processingTimers.TryPeek(out var timer, out var time) && time <= now.Millis)
+        var current = default(KeyTimer);
+        while (true)
         {
-            _processingTimers.Dequeue();
-            ref var bucket = ref _buckets[timer.Bucket];
-            if (!bucket.InUse || bucket.Generation != timer.Generation || bucket.Hot[timer.Position].Closed)
+            try
             {
-                continue;
-            }
+                while (_processingTimers.TryPeek(out var timer, out var time) && time <= now.Millis)
+                {
+                    _processingTimers.Dequeue();
+                    ref var bucket = ref _buckets[timer.Bucket];
+                    if (!bucket.InUse || bucket.Generation != timer.Generation || bucket.Hot[timer.Position].Closed)
+                    {
+                        continue;
+                    }
 
-            bucket.Slots[timer.Position].Deadline = Unset;
-            TryFire(timer.Bucket, timer.Position, isEndOfWindow: false);
-            if (!bucket.Hot[timer.Position].Closed)
+                    current = timer;
+                    bucket.Slots[timer.Position].Deadline = Unset;
+                    TryFire(timer.Bucket, timer.Position, isEndOfWindow: false);
+                    if (!bucket.Hot[timer.Position].Closed)
+                    {
+                        ScheduleDeadline(timer.Bucket, timer.Position);
+                    }
+                }
+
+                return;
+            }
+            catch (Exception error) when (_extracting)
             {
-                ScheduleDeadline(timer.Bucket, timer.Position);
+                ExtractFailed(error, current.Bucket, current.Position);
+                if (!_buckets[current.Bucket].Hot[current.Position].Closed)
+                {
+                    ScheduleDeadline(current.Bucket, current.Position);
+                }
             }
         }
     }
@@ -565,14 +669,20 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             return;
         }
 
+        _firingFinished = finished;
         Fire(ref bucket, position, finished, isEndOfWindow);
         if (finished)
         {
-            // Closed: the trigger finished. Keep the key's state (so later data is dropped) until garbage collection.
-            hot.Closed = true;
-            hot.Accumulator = default!;
-            hot.HasAccumulator = false;
+            Close(ref hot);
         }
+    }
+
+    /// <summary>The trigger finished: the key's state is kept (so later data is dropped) until garbage collection.</summary>
+    private static void Close(ref Hot hot)
+    {
+        hot.Closed = true;
+        hot.Accumulator = default!;
+        hot.HasAccumulator = false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -583,29 +693,42 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         _ => false,
     };
 
+    /// <summary>
+    /// A pane of a key: its value extracted and added to the fired panes, or, when the combine function (user code) throws,
+    /// the pane lost and reported (<see cref="GroupingPanes{TKey, TOutput}.Failed"/>) while the firing goes on. No try is
+    /// entered per pane: the loop that fires holds one, and its catch (<see cref="ExtractFailed"/>) finishes this key's
+    /// firing and goes on with the next key.
+    /// </summary>
     private void Fire(ref Bucket bucket, int position, bool isFinal, bool isEndOfWindow)
     {
         ref var hot = ref bucket.Hot[position];
         ref var slot = ref bucket.Slots[position];
-        var window = bucket.Window;
         var emit = hot.NewData
             || (isFinal && _options.Closing == ClosingBehavior.FireAlways)
             || (isEndOfWindow && _options.OnTime == OnTimeBehavior.FireAlways);
         if (emit)
         {
+            var window = bucket.Window;
             var pane = PaneAccounting.Next(ref slot.NextIndex, ref slot.PreviousNonSpeculative, ref slot.LastTiming, ref slot.HasFired,
                 slot.LateOnArrival, InputWatermark <= window.MaxTimestamp, isFinal);
             var timestamp = hot.HasElementHold ? window.MaxTimestamp.Millis
                 : hot.HasExtraHold ? GcTime(window)
                 : isEndOfWindow || InputWatermark <= window.MaxTimestamp ? window.MaxTimestamp.Millis
                 : GcTime(window);
-            if (TryExtract(ref hot, slot.Key, window, pane, out var value))
-            {
-                FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
-                PanesFired++;
-            }
+            _extractingPane = pane;
+            _extracting = true;
+            var value = _fn.ExtractOutput(hot.HasAccumulator ? hot.Accumulator : _fn.CreateAccumulator());
+            _extracting = false;
+            FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
+            PanesFired++;
         }
 
+        AfterFire(ref hot);
+    }
+
+    /// <summary>What a firing leaves of a key's pane: the accumulator when panes accumulate, and no new data or holds.</summary>
+    private void AfterFire(ref Hot hot)
+    {
         if (!_options.Accumulating)
         {
             hot.Accumulator = default!;
@@ -618,22 +741,19 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     }
 
     /// <summary>
-    /// The pane's value. The combine function is user code: if it throws, this pane is lost and reported by the caller
-    /// (<see cref="GroupingPanes{TKey, TOutput}.Failed"/>), and the firing goes on. A method of its own, so that the try stays out of the firing loops.
+    /// The combine function threw while the pane of the key at <paramref name="position"/> was extracted: the pane is lost
+    /// and reported, and the key's firing ends as it would have (its pane's state reset, closed if its trigger finished).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryExtract(ref Hot hot, TKey key, BoundedWindow window, PaneInfo pane, out TOutput value)
+    private void ExtractFailed(Exception error, int b, int position)
     {
-        try
+        _extracting = false;
+        ref var bucket = ref _buckets[b];
+        ref var hot = ref bucket.Hot[position];
+        FailedPanes.Add(new FailedPane<TKey>(bucket.Slots[position].Key, bucket.Window, _extractingPane, error));
+        AfterFire(ref hot);
+        if (_firingFinished)
         {
-            value = _fn.ExtractOutput(hot.HasAccumulator ? hot.Accumulator : _fn.CreateAccumulator());
-            return true;
-        }
-        catch (Exception error)
-        {
-            FailedPanes.Add(new FailedPane<TKey>(key, window, pane, error));
-            value = default!;
-            return false;
+            Close(ref hot);
         }
     }
 

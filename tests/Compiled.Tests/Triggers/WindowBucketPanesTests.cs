@@ -16,10 +16,24 @@ namespace Compiled.Tests.Triggers;
 /// watermark trigger with count or processing-time firings, give exactly what keyed window panes give for those
 /// strategies: the same panes (values, windows, timestamps, pane info) in the same order, the same drops, whatever the
 /// disorder, the bundles, the watermark's and processing time's steps, the windows (fixed, sliding, global), and
-/// checkpoints taken and restored at any point, or split over shards by key.
+/// checkpoints taken and restored at any point, or split over shards by key. The combine function throws for some
+/// panes (<see cref="UnluckyListFn"/>): both lose those panes only, report them, and go on alike.
 /// </summary>
 public class WindowBucketPanesTests
 {
+    /// <summary>The list of a pane's values, as <see cref="ToListFn{T}"/> gives it, except that it throws when their sum is 3 modulo 7.</summary>
+    private readonly struct UnluckyListFn : ICombineFn<int, List<int>, IReadOnlyList<int>>
+    {
+        public List<int> CreateAccumulator() => new();
+
+        public void AddInput(ref List<int> accumulator, int input) => accumulator.Add(input);
+
+        public void MergeAccumulators(ref List<int> accumulator, List<int> other) => accumulator.AddRange(other);
+
+        public IReadOnlyList<int> ExtractOutput(List<int> accumulator) =>
+            accumulator.Sum() % 7 == 3 ? throw new InvalidOperationException("unlucky pane") : accumulator.ToArray();
+    }
+
     /// <summary>
     /// An element of <paramref name="Key"/> at <paramref name="Time"/> (ending its bundle when <paramref name="EndsBundle"/>),
     /// or a step of the watermark (<see cref="OpKind.Watermark"/>) or of processing time by Time.
@@ -104,14 +118,17 @@ public class WindowBucketPanesTests
                 return ops;
             });
 
-    private static KeyedPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> Reference(Strategy s) =>
+    private static KeyedPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> Reference(Strategy s) =>
         new(default, new TriggerStateMachine(s.Trigger), s.Options);
 
-    private static WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> Buckets(Strategy s) =>
+    private static WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> Buckets(Strategy s) =>
         new(default, new TriggerStateMachine(s.Trigger), s.Options);
 
     private static string Describe(FiredPane<int, IReadOnlyList<int>> f) =>
         f.Key + "=[" + string.Join(",", f.Value) + "] @" + f.Timestamp.Millis + " " + f.Window + " " + f.Pane;
+
+    private static string DescribeFailed(FailedPane<int> f) =>
+        f.Key + "=failed (" + f.Error.Message + ") @- " + f.Window + " " + f.Pane;
 
     /// <summary>The two kinds of panes, driven alike.</summary>
     private interface IPanes
@@ -127,9 +144,9 @@ public class WindowBucketPanesTests
         IEnumerable<string> Take();
     }
 
-    private sealed class ReferencePanes(KeyedPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> panes) : IPanes
+    private sealed class ReferencePanes(KeyedPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> panes) : IPanes
     {
-        public KeyedPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> Panes => panes;
+        public KeyedPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> Panes => panes;
 
         public bool Add(int key, int value, Instant timestamp, BoundedWindow window) => panes.Add(key, value, timestamp, window);
 
@@ -141,15 +158,16 @@ public class WindowBucketPanesTests
 
         public IEnumerable<string> Take()
         {
-            var fired = panes.Fired.Select(Describe).ToList();
+            var fired = panes.Fired.Select(Describe).Concat(panes.Failed.Select(DescribeFailed)).ToList();
             panes.ClearFired();
+            panes.ClearFailed();
             return fired;
         }
     }
 
-    private sealed class BucketPanes(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> panes) : IPanes
+    private sealed class BucketPanes(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> panes) : IPanes
     {
-        public WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> Panes { get; set; } = panes;
+        public WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> Panes { get; set; } = panes;
 
         public bool Add(int key, int value, Instant timestamp, BoundedWindow window) => Panes.Add(key, value, timestamp, window);
 
@@ -174,8 +192,9 @@ public class WindowBucketPanesTests
 
         public IEnumerable<string> Take()
         {
-            var fired = Panes.Fired.Select(Describe).ToList();
+            var fired = Panes.Fired.Select(Describe).Concat(Panes.Failed.Select(DescribeFailed)).ToList();
             Panes.ClearFired();
+            Panes.ClearFailed();
             return fired;
         }
     }
@@ -271,7 +290,7 @@ public class WindowBucketPanesTests
         return pane[..pane.IndexOf('=')] + pane[window..pane.IndexOf(" Pane(", StringComparison.Ordinal)];
     }
 
-    private static WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> RoundTrip(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, ToListFn<int>> panes, Strategy s)
+    private static WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> RoundTrip(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> panes, Strategy s)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new CoderWriter(buffer);
