@@ -132,13 +132,53 @@ public sealed class TimerQueue<T>
             _heap.Dequeue();
         }
 
+        _earliest = Earliest();
+    }
+
+    /// <summary>
+    /// Removes the earliest timer when it is due, at or before <paramref name="limit"/>: what a firing loop does per timer
+    /// (<see cref="TryPeek"/> then <see cref="Dequeue"/>) in one step.
+    /// </summary>
+    /// <param name="limit">The latest time due.</param>
+    /// <param name="timer">The timer removed.</param>
+    /// <param name="time">Its time.</param>
+    /// <returns>False when no timer is due (nothing removed).</returns>
+    public bool TryDequeueDue(long limit, out T timer, out long time)
+    {
+        if (_earliest > limit)
+        {
+            timer = default;
+            time = 0;
+            return false;
+        }
+
+        if (RingFirst())
+        {
+            (timer, time, _) = _ring[_head];
+            _ring[_head] = default;
+            _head = (_head + 1) & (_ring.Length - 1);
+            _count--;
+        }
+        else
+        {
+            _heap.TryDequeue(out timer, out var at);
+            time = at.Time;
+        }
+
+        _earliest = Earliest();
+        return true;
+    }
+
+    /// <summary>The earliest time queued, from the ring's front and the heap's top.</summary>
+    private long Earliest()
+    {
         var ring = _count > 0 ? _ring[_head].Time : long.MaxValue;
-        _earliest = _heap.TryPeek(out _, out var heapAt) && heapAt.Time < ring ? heapAt.Time : ring;
+        return _heap.Count != 0 && _heap.TryPeek(out _, out var heapAt) && heapAt.Time < ring ? heapAt.Time : ring;
     }
 
     /// <summary>Whether the earliest timer is the ring's front (not empty, and before the heap's top, if any).</summary>
     private bool RingFirst() =>
-        _count > 0 && (!_heap.TryPeek(out _, out var heapAt) || TimeThenSeq.Instance.Compare((_ring[_head].Time, _ring[_head].Seq), heapAt) < 0);
+        _count > 0 && (_heap.Count == 0 || !_heap.TryPeek(out _, out var heapAt) || TimeThenSeq.Instance.Compare((_ring[_head].Time, _ring[_head].Seq), heapAt) < 0);
 
     private void Grow()
     {

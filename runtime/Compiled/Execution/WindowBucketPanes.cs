@@ -431,9 +431,9 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         InputWatermark = watermark;
-        while (_eventTimers.TryPeek(out var timer, out var time) && time < watermark.Millis)
+        // Timers strictly behind the watermark are due (it moved, so it is above Instant.MinValue: no overflow).
+        while (_eventTimers.TryDequeueDue(watermark.Millis - 1, out var timer, out _))
         {
-            _eventTimers.Dequeue();
             ref var bucket = ref _buckets[timer.Slot];
             if (!bucket.InUse || bucket.Generation != timer.Generation)
             {
@@ -552,9 +552,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         {
             try
             {
-                while (_processingTimers.TryPeek(out var timer, out var time) && time <= now.Millis)
+                while (_processingTimers.TryDequeueDue(now.Millis, out var timer, out _))
                 {
-                    _processingTimers.Dequeue();
                     ref var bucket = ref _buckets[timer.Bucket];
                     if (!bucket.InUse || bucket.Generation != timer.Generation || bucket.Hot[timer.Position].Closed)
                     {

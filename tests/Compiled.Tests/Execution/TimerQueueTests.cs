@@ -58,6 +58,39 @@ public class TimerQueueTests
     });
 
     [Fact]
+    public void TryDequeueDueTakesTheEarliestOnlyWhenDueAndKeepsTheEarliestTime() => Operations.Sample(operations =>
+    {
+        var queue = new TimerQueue<int>();
+        var reference = new List<(int Timer, long Time)>();
+        var next = 0;
+        foreach (var (take, time) in operations)
+        {
+            if (take)
+            {
+                // Due at or before a limit around the times queued: sometimes one is, sometimes none.
+                var limit = time - 10;
+                var due = reference.Where(x => x.Time <= limit).OrderBy(x => x.Time).Take(1).ToList();
+                Assert.Equal(due.Count == 1, queue.TryDequeueDue(limit, out var timer, out var at));
+                if (due.Count == 1)
+                {
+                    Assert.Equal(due[0], (timer, at));
+                    reference.Remove(due[0]);
+                }
+            }
+            else
+            {
+                queue.Enqueue(next, time);
+                reference.Add((next++, time));
+            }
+
+            Assert.Equal(reference.Count == 0 ? long.MaxValue : reference.Min(x => x.Time), queue.EarliestTime);
+        }
+
+        Assert.Equal(reference.OrderBy(x => x.Time).ToList(), Drain(queue));
+        Assert.Equal(long.MaxValue, queue.EarliestTime);
+    });
+
+    [Fact]
     public void ARestoreFromTheOrderedItemsLeavesInTheSameOrder() => Operations.Sample(operations =>
     {
         var queue = new TimerQueue<int>();
