@@ -66,31 +66,32 @@ internal struct KeyIndexMap<TKey>
     }
 
     /// <summary>
-    /// The position of a key among the keys in the order they came (0 for the first); a key not present is added at the
-    /// next position. Positions are dense (0 to <see cref="Count"/> - 1) in a map that nothing was removed from since it
-    /// was created or cleared, and only in such a map is this used (a window bucket's): the caller keeps each key's state
-    /// in its own arrays, by position, and an integer key's lookup touches no entry of the map.
+    /// The position of a key among the keys in the order they came (0 for the first), or, for a key not present, added at
+    /// the next position, the complement of that position (<c>~position</c>, negative). Positions are dense (0 to
+    /// <see cref="Count"/> - 1) in a map that nothing was removed from since it was created or cleared, and only in such a
+    /// map is this used (a window bucket's): the caller keeps each key's state in its own arrays, by position, and an
+    /// integer key's lookup touches no entry of the map.
     /// </summary>
     /// <param name="key">The key.</param>
-    /// <param name="exists">Whether the key was present.</param>
-    /// <returns>The key's position.</returns>
+    /// <returns>The key's position, complemented when it was added.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int PositionOrAdd(TKey key, out bool exists)
+    public readonly int PositionOrAdd(TKey key)
     {
         if (typeof(TKey) == typeof(int) && _ints is { } ints)
         {
-            return ints.PositionOrAdd(Unsafe.As<TKey, int>(ref key), out exists);
+            return ints.PositionOrAdd(Unsafe.As<TKey, int>(ref key));
         }
 
         if (typeof(TKey) == typeof(long) && _longs is { } longs)
         {
-            return longs.PositionOrAdd(Unsafe.As<TKey, long>(ref key), out exists);
+            return longs.PositionOrAdd(Unsafe.As<TKey, long>(ref key));
         }
 
-        ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out exists);
+        ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(_map!, key, out var exists);
         if (!exists)
         {
             position = _map!.Count - 1;
+            return ~position;
         }
 
         return position;

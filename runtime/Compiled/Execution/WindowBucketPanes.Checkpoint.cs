@@ -150,7 +150,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 slot = default;
                 hot = default;
                 slot.Key = default(TKeyCoder).Decode(ref reader);
-                if (bucket.Keys.PositionOrAdd(slot.Key, out var held) != position || held)
+                if (bucket.Keys.PositionOrAdd(slot.Key) != ~position)
                 {
                     throw new CoderException("A window of the checkpoint lists a key twice.");
                 }
@@ -290,8 +290,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 }
 
                 var target = targets[b];
-                var adopted = _buckets[target].Keys.PositionOrAdd(key, out var held);
-                if (held)
+                var adopted = ~_buckets[target].Keys.PositionOrAdd(key);
+                if (adopted < 0)
                 {
                     throw new InvalidOperationException("Two parts of the checkpoint hold windows of the same key: each key group belongs to one shard.");
                 }

@@ -162,8 +162,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         // off for an early firing that counts elements. Anything else takes the full path, a call.
         if (_lastBucket >= 0 && window == _lastWindow)
         {
-            var position = _lastKeys.PositionOrAdd(key, out var exists);
-            if (exists)
+            var position = _lastKeys.PositionOrAdd(key);
+            if (position >= 0)
             {
                 ref var hot = ref _lastHot[position];
                 if (hot.Flags == _steady && hot.Cell > ProcessingTime.Millis && InputWatermark.Millis <= _lastMaxTimestamp)
@@ -174,6 +174,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             }
             else
             {
+                position = ~position;
                 NewKey(_lastBucket, position, key);
             }
 
@@ -196,9 +197,10 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         UseBucketOf(window);
-        var position = _lastKeys.PositionOrAdd(key, out var exists);
-        if (!exists)
+        var position = _lastKeys.PositionOrAdd(key);
+        if (position < 0)
         {
+            position = ~position;
             NewKey(_lastBucket, position, key);
         }
 
@@ -351,15 +353,20 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
 
         bucket.Count = position + 1;
         ref var hot = ref bucket.Hot[position];
-        hot = default;
+        // Every field set, each once (a position is reused by later windows).
+        hot.Accumulator = default!;
         hot.Cell = InitialCell(_earlyKind);
+        hot.Flags = HotFlags.None;
         ref var slot = ref bucket.Slots[position];
-        slot = default;
+        var late = InputWatermark > bucket.Window.MaxTimestamp;
         slot.Key = key;
+        slot.NextIndex = 0;
         slot.PreviousNonSpeculative = -1;
         slot.Deadline = Unset;
-        slot.LateOnArrival = InputWatermark > bucket.Window.MaxTimestamp;
-        slot.EndOfWindowDone = slot.LateOnArrival;
+        slot.LastTiming = default;
+        slot.HasFired = false;
+        slot.LateOnArrival = late;
+        slot.EndOfWindowDone = late;
     }
 
     /// <summary>

@@ -122,29 +122,27 @@ public sealed class IntegerKeyMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
     }
 
     /// <summary>
-    /// The position of <paramref name="key"/> among the keys in the order they came (0 for the first); a key not present
-    /// is added at the next position. Positions are dense (0 to <see cref="Count"/> - 1) in a map that nothing was removed
-    /// from since it was created or cleared, as window buckets use it: a lookup of a small key is then one read, with no
-    /// entry touched, and the caller keeps the values in arrays of its own, by position.
+    /// The position of <paramref name="key"/> among the keys in the order they came (0 for the first), or, for a key not
+    /// present, added at the next position, the complement of that position (<c>~position</c>, negative). Positions are
+    /// dense (0 to <see cref="Count"/> - 1) in a map that nothing was removed from since it was created or cleared, as
+    /// window buckets use it: a lookup of a small key is then one read, with no entry touched, and the caller keeps the
+    /// values in arrays of its own, by position.
     /// </summary>
     /// <param name="key">The key.</param>
-    /// <param name="exists">Whether the key was present.</param>
-    /// <returns>The key's position.</returns>
+    /// <returns>The key's position, complemented when it was added.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int PositionOrAdd(TKey key, out bool exists)
+    internal int PositionOrAdd(TKey key)
     {
         var direct = _direct;
         var small = ulong.CreateTruncating(key);
         if (small < (ulong)direct.Length)
         {
             var at = direct[(int)small] - 1;
-            exists = at >= 0;
-            return exists ? at : InsertDirect(key, (int)small);
+            return at >= 0 ? at : ~InsertDirect(key, (int)small);
         }
 
         var index = FindHashed(key, out var hash, out var slot);
-        exists = index >= 0;
-        return exists ? index : Insert(key, hash, slot);
+        return index >= 0 ? index : ~Insert(key, hash, slot);
     }
 
     /// <summary>The value of <paramref name="key"/>, by reference, or a null reference when it is not present.</summary>
