@@ -141,6 +141,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             {
                 Array.Resize(ref bucket.Hot, (int)Math.Min(Array.MaxLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count)));
                 Array.Resize(ref bucket.Slots, bucket.Hot.Length);
+                _mostKeys = Math.Max(_mostKeys, bucket.Hot.Length);
             }
 
             for (var position = 0; position < count; position++)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Compiled.Triggers;
@@ -66,6 +67,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     private KeyIndexMap<TKey> _lastKeys;
     private Hot[] _lastHot = [];
     private long _lastMaxTimestamp;
+    private int _mostKeys; // the largest arrays a bucket grew to: a new bucket starts there
 
     // The pane being extracted: a throw from the combine function while this is set is that pane's failure (the firing
     // loops catch it and go on), and whether its key's trigger finished with it.
@@ -325,14 +327,19 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         return index;
     }
 
-    /// <summary>Gives a bucket its key map and arrays the first time it is used; a reused bucket keeps its cleared ones.</summary>
+    /// <summary>
+    /// Gives a bucket its key map and arrays the first time it is used, sized for as many keys as the largest window had so
+    /// far (windows mostly have about as many keys as the last ones: a new bucket does not grow its way there again); a
+    /// reused bucket keeps its cleared ones.
+    /// </summary>
     private void EnsureState(ref Bucket bucket)
     {
         if (!bucket.Keys.IsCreated)
         {
+            var capacity = (int)Math.Min(Array.MaxLength, BitOperations.RoundUpToPowerOf2((uint)Math.Max(FirstCapacity, _mostKeys)));
             bucket.Keys = new KeyIndexMap<TKey>(_comparer);
-            bucket.Hot = new Hot[FirstCapacity];
-            bucket.Slots = new Slot[FirstCapacity];
+            bucket.Hot = new Hot[capacity];
+            bucket.Slots = new Slot[capacity];
         }
     }
 
@@ -345,6 +352,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         {
             Array.Resize(ref bucket.Hot, bucket.Hot.Length * 2);
             Array.Resize(ref bucket.Slots, bucket.Hot.Length);
+            _mostKeys = Math.Max(_mostKeys, bucket.Hot.Length);
             if (bucketIndex == _lastBucket)
             {
                 _lastHot = bucket.Hot;
