@@ -257,7 +257,12 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         if (kind == FiringKind.ProcessingTime && hot.Cell == Unset)
         {
             hot.Cell = ProcessingTime.Millis + (hot.LatePhase ? _lateArgument : _earlyArgument);
-            ScheduleDeadline(_lastBucket, position);
+            if (hot.Cell > ProcessingTime.Millis)
+            {
+                // A new pane's deadline, queued without reading the key's last one: a timer of the same time, if one is
+                // queued, finds the pane fired and fires nothing. A delay of zero is evaluated at the end of this bundle.
+                EnqueueDeadline(_lastBucket, position, hot.Cell);
+            }
         }
         else if (kind == FiringKind.Count)
         {
@@ -636,9 +641,16 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         var deadline = (hot.LatePhase ? _lateKind : _earlyKind) == FiringKind.ProcessingTime ? hot.Cell : Unset;
         if (deadline != Unset && deadline > ProcessingTime.Millis && deadline != slot.Deadline)
         {
-            slot.Deadline = deadline;
-            _processingTimers.Enqueue(new KeyTimer(bucketIndex, position, bucket.Generation), deadline);
+            EnqueueDeadline(bucketIndex, position, deadline);
         }
+    }
+
+    /// <summary>Queues a key's deadline and notes it on the key, so that <see cref="ScheduleDeadline"/> does not queue it twice.</summary>
+    private void EnqueueDeadline(int bucketIndex, int position, long deadline)
+    {
+        ref var bucket = ref _buckets[bucketIndex];
+        bucket.Slots[position].Deadline = deadline;
+        _processingTimers.Enqueue(new KeyTimer(bucketIndex, position, bucket.Generation), deadline);
     }
 
     /// <summary>The compiled trigger's ShouldFire, then its OnFire, and the pane.</summary>
