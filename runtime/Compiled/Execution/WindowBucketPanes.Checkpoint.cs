@@ -7,8 +7,11 @@ namespace Compiled.Execution;
 
 public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCombineFn>
 {
-    /// <summary>Marks these panes' part of a checkpoint (keyed window panes write 1, open sessions their own; 3 was this layout's before keys were kept by position).</summary>
-    private const byte CheckpointLayout = 4;
+    /// <summary>
+    /// Marks these panes' part of a checkpoint (keyed window panes write 1, open sessions their own; 3 was this layout's
+    /// before keys were kept by position, 4 before a key's deadline was kept by the queue alone).
+    /// </summary>
+    private const byte CheckpointLayout = 5;
 
     /// <summary>
     /// Writes the whole state for a checkpoint: watermark, processing time and counts, every bucket as it lies in the pool
@@ -57,7 +60,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 writer.WriteInt64(hot.Cell);
                 writer.WriteInt64(slot.NextIndex);
                 writer.WriteInt64(slot.PreviousNonSpeculative);
-                writer.WriteInt64(slot.Deadline);
                 writer.WriteByte((byte)slot.LastTiming);
                 writer.WriteUInt16(Flags(slot, hot));
             }
@@ -165,7 +167,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 hot.Cell = reader.ReadInt64();
                 slot.NextIndex = reader.ReadInt64();
                 slot.PreviousNonSpeculative = reader.ReadInt64();
-                slot.Deadline = reader.ReadInt64();
                 slot.LastTiming = (PaneTiming)reader.ReadByte();
                 SetFlags(ref slot, ref hot, reader.ReadUInt16());
             }

@@ -17,7 +17,7 @@ namespace Compiled.Execution;
 /// <remarks>
 /// <para>State layout: a bucket per live window, holding its keys' state in two arrays of structs by the key's position
 /// in the window (0 for its first key): what every element touches (accumulator, the trigger's cell, flags) in one, the
-/// rest (key, pane bookkeeping, deadline) in the other, and a map from key to position. An element finds its window's
+/// rest (key, pane bookkeeping) in the other, and a map from key to position. An element finds its window's
 /// bucket (the last one used, or a map from window) and its key's position in one lookup (for a small integer key, one
 /// read that touches no map entry), then its state at that position: the two dependent reads of the default path's
 /// window maps, over arrays as dense as theirs. The end-of-window and garbage-collection timers belong to the bucket,
@@ -213,31 +213,28 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AddToKey(int position, TInput value)
     {
+        // The key's flags are read once and written once (each flag set through memory would be a store the next reads).
         ref var hot = ref _lastHot[position];
-        if (hot.Closed)
+        var flags = hot.Flags;
+        if ((flags & HotFlags.Closed) != 0)
         {
             DroppedClosed++;
             return false;
         }
 
-        if (!hot.HasAccumulator)
+        if ((flags & HotFlags.HasAccumulator) == 0)
         {
             hot.Accumulator = _fn.CreateAccumulator();
-            hot.HasAccumulator = true;
+            flags |= HotFlags.HasAccumulator;
+            hot.Flags = flags;
         }
 
         _fn.AddInput(ref hot.Accumulator, value);
-        hot.NewData = true;
         var behind = InputWatermark.Millis > _lastMaxTimestamp;
-        if (behind && !hot.HasElementHold)
-        {
-            // Late for output: held at garbage collection (the window is late).
-            hot.HasExtraHold = true;
-        }
-        else
-        {
-            hot.HasElementHold = true;
-        }
+
+        // Late for output (the window is late, and no element of the pane came on time): held at garbage collection.
+        flags |= HotFlags.NewData | (behind && (flags & HotFlags.HasElementHold) == 0 ? HotFlags.HasExtraHold : HotFlags.HasElementHold);
+        hot.Flags = flags;
 
         if (_defaultTrigger)
         {
@@ -253,10 +250,11 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         // The phase's firing sees the element: a count grows; a processing-time delay starts at the pane's first element,
         // and its deadline is queued then (later elements of the pane leave it as it is, so they queue nothing). The key is
         // evaluated at the end of the bundle only when its trigger can fire there.
-        var kind = hot.LatePhase ? _lateKind : _earlyKind;
+        var latePhase = (flags & HotFlags.LatePhase) != 0;
+        var kind = latePhase ? _lateKind : _earlyKind;
         if (kind == FiringKind.ProcessingTime && hot.Cell == Unset)
         {
-            hot.Cell = ProcessingTime.Millis + (hot.LatePhase ? _lateArgument : _earlyArgument);
+            hot.Cell = ProcessingTime.Millis + (latePhase ? _lateArgument : _earlyArgument);
             if (hot.Cell > ProcessingTime.Millis)
             {
                 // A new pane's deadline, queued without reading the key's last one: a timer of the same time, if one is
@@ -272,7 +270,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         // Whether the trigger can fire at the end of this bundle: a count (more elements may reach it), a window behind the
         // watermark in the phase before its on-time pane, or a processing-time deadline already reached. Within a bundle
         // neither time moves, so a key left off here cannot fire before its next element or timer.
-        var mayFire = !hot.LatePhase
+        var mayFire = !latePhase
             ? behind || _earlyKind == FiringKind.Count || (_earlyKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis)
             : _lateKind == FiringKind.Count || (_lateKind == FiringKind.ProcessingTime && hot.Cell <= ProcessingTime.Millis);
         if (mayFire)
@@ -375,7 +373,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         slot.Key = key;
         slot.NextIndex = 0;
         slot.PreviousNonSpeculative = -1;
-        slot.Deadline = Unset;
         slot.LastTiming = default;
         slot.HasFired = false;
         slot.LateOnArrival = late;
@@ -581,12 +578,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                     }
 
                     current = timer;
-                    bucket.Slots[timer.Position].Deadline = Unset;
                     TryFire(timer.Bucket, timer.Position, isEndOfWindow: false);
-                    if (!bucket.Hot[timer.Position].Closed)
-                    {
-                        ScheduleDeadline(timer.Bucket, timer.Position);
-                    }
                 }
 
                 return;
@@ -594,10 +586,6 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             catch (Exception error) when (_extracting)
             {
                 ExtractFailed(error, current.Bucket, current.Position);
-                if (!_buckets[current.Bucket].Hot[current.Position].Closed)
-                {
-                    ScheduleDeadline(current.Bucket, current.Position);
-                }
             }
         }
     }
@@ -631,26 +619,14 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         _touched[_touchedCount++] = key;
     }
 
-    private void ScheduleDeadline(int bucketIndex, int position)
-    {
-        // The deadline of the phase's processing-time firing; one already passed needs no timer: the trigger is
-        // evaluated at the end of this bundle.
-        ref var bucket = ref _buckets[bucketIndex];
-        ref readonly var hot = ref bucket.Hot[position];
-        ref var slot = ref bucket.Slots[position];
-        var deadline = (hot.LatePhase ? _lateKind : _earlyKind) == FiringKind.ProcessingTime ? hot.Cell : Unset;
-        if (deadline != Unset && deadline > ProcessingTime.Millis && deadline != slot.Deadline)
-        {
-            EnqueueDeadline(bucketIndex, position, deadline);
-        }
-    }
-
-    /// <summary>Queues a key's deadline and notes it on the key, so that <see cref="ScheduleDeadline"/> does not queue it twice.</summary>
+    /// <summary>
+    /// Queues the deadline of a key's new pane. Every deadline a key's cell holds was queued as it was set (here, or by a
+    /// restore or an adoption, which queue the checkpoint's): a deadline that comes finds the key's cell, and fires its pane
+    /// or, when that pane fired since, nothing; nothing else is queued after a firing.
+    /// </summary>
     private void EnqueueDeadline(int bucketIndex, int position, long deadline)
     {
-        ref var bucket = ref _buckets[bucketIndex];
-        bucket.Slots[position].Deadline = deadline;
-        _processingTimers.Enqueue(new KeyTimer(bucketIndex, position, bucket.Generation), deadline);
+        _processingTimers.Enqueue(new KeyTimer(bucketIndex, position, _buckets[bucketIndex].Generation), deadline);
     }
 
     /// <summary>The compiled trigger's ShouldFire, then its OnFire, and the pane.</summary>
@@ -918,13 +894,12 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         Never = 0xFF,
     }
 
-    /// <summary>The rest of a key and window's state: its key, its deadline and pane bookkeeping.</summary>
+    /// <summary>The rest of a key and window's state: its key and pane bookkeeping.</summary>
     private struct Slot
     {
         public TKey Key;
         public long NextIndex;
         public long PreviousNonSpeculative;
-        public long Deadline;
         public PaneTiming LastTiming;
         public bool HasFired;
         public bool LateOnArrival;
