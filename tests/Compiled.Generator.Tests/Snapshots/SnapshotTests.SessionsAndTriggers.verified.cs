@@ -558,7 +558,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOnePlays(element, timestamp);
+                    __OnPlays(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {

@@ -586,7 +586,7 @@ namespace Snapshots
             {
                 try
                 {
-                    __OnOneClicks(element, timestamp);
+                    __OnClicks(element, timestamp);
                 }
                 catch (global::System.Exception ex)
                 {
