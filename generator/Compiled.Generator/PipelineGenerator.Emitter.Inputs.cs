@@ -52,6 +52,30 @@ public sealed partial class PipelineGenerator
                 w.Close();
             }
 
+            /// <summary>
+            /// A single push's element when nothing in its stage can throw: the stage inline, with no exception handling, as a
+            /// quiet call's body (measured: even a try/finally, which the JIT inlines, keeps the stage's values out of
+            /// registers and costs as much as the call). Should the runner itself throw, the exception goes on as it is and
+            /// the call stays marked as running: the next call says so. A partition of the streaming parallel runner keeps
+            /// the catch: what it ships may meet a failed exchange, whose failure it reports.
+            /// </summary>
+            private void WriteUncaughtElement(SourceWriter w, string name)
+            {
+                if (Streaming)
+                {
+                    w.Open("if (__partition)");
+                    w.Line("__Guarded" + name + "(element, timestamp);");
+                    w.Close();
+                    w.Open("else");
+                }
+
+                w.Line("__On" + name + "(element, timestamp); // nothing in this stage can throw (see the plan): no catch per element");
+                if (Streaming)
+                {
+                    w.Close();
+                }
+            }
+
             /// <summary>A Push method that pulls its elements from a source, one loop (or two nested) around the fused body.</summary>
             private void WritePullingPush(SourceWriter w, string name, string summary, string? remarks, string signature, string source, params string[] loops)
             {
@@ -145,8 +169,10 @@ public sealed partial class PipelineGenerator
                 w.Line("public void Push" + name + "(" + type + " element) => Push" + name + "(element, global::Compiled.Instant.MinValue);");
                 w.Line();
                 w.Line("/// <summary>Pushes one element with its event timestamp into input '" + Doc(input.Name) + "'.</summary>");
-                // No try here: the element runs in __Guarded, a method of its own with the try that names a failing element,
-                // so this method stays small enough to inline into the caller's loop.
+                // No catch here: the element runs in __Guarded, a method of its own with the catch that names a failing
+                // element, so this method stays small enough to inline into the caller's loop (the JIT does not inline a
+                // method with a catch). When nothing in the stage can throw (the plan says so), there is no catch to keep:
+                // the stage runs here.
                 w.Line(Inline);
                 w.Open("public void Push" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
                 w.Open("if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))");
@@ -154,27 +180,39 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line("__Enter();");
                 WriteTick(w);
-                w.Line("__Guarded" + name + "(element, timestamp);");
+                if (_plan.UncaughtPushes.Contains(input.Id))
+                {
+                    WriteUncaughtElement(w, name);
+                }
+                else
+                {
+                    w.Line("__Guarded" + name + "(element, timestamp);");
+                }
+
                 w.Line("__elementsIn_" + name + "++;");
                 WriteEndBundle(w);
                 w.Line("__Exit();");
                 w.Close();
                 w.Line();
-                w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
-                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                w.Open("private void __Guarded" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
-                w.Open("try");
-                // Measured (bench/README.md, "Faults"): a stage that updates state inline runs fastest inlined into the
-                // try; a stage that reaches keyed window panes runs faster as a call of its own. Open sessions and window
-                // buckets inline only an element's steady path (a few compares, the rest a call): inlined, W5's per-event
-                // driver is ~3% faster, and so is LeaderBoard's triggered one.
-                w.Line((_plan.Transforms.Any(t => _plan.LayoutOf(t.Id) == StateLayout.KeyedWindowPanes) ? "__OnOne" : "__On") + name + "(element, timestamp);");
-                w.Close();
-                w.Open("catch (global::System.Exception ex)");
-                w.Line("throw __Failed" + name + "(ex, element, 0);");
-                w.Close();
-                w.Close();
-                w.Line();
+                if (!_plan.UncaughtPushes.Contains(input.Id) || Streaming)
+                {
+                    w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
+                    w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                    w.Open("private void __Guarded" + name + "(" + type + " element, global::Compiled.Instant timestamp)");
+                    w.Open("try");
+                    // Measured (bench/README.md, "Faults"): a stage that updates state inline runs fastest inlined into the
+                    // try; a stage that reaches keyed window panes runs faster as a call of its own. Open sessions and window
+                    // buckets inline only an element's steady path (a few compares, the rest a call): inlined, W5's per-event
+                    // driver is ~3% faster, and so is LeaderBoard's triggered one.
+                    w.Line((_plan.Transforms.Any(t => _plan.LayoutOf(t.Id) == StateLayout.KeyedWindowPanes) ? "__OnOne" : "__On") + name + "(element, timestamp);");
+                    w.Close();
+                    w.Open("catch (global::System.Exception ex)");
+                    w.Line("throw __Failed" + name + "(ex, element, 0);");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                }
+
                 if (input.MaxOutOfOrdernessMs is null)
                 {
                     w.Line("/// <summary>Pushes every element of a span into input '" + Doc(input.Name) + "'.</summary>");

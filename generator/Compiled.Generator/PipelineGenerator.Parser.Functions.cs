@@ -53,6 +53,7 @@ public sealed partial class PipelineGenerator
                         ReturnType = symbol.ReturnsVoid ? "void" : Fq(symbol.ReturnType),
                         MethodGroup = methodName,
                         LanesWhyNot = "it is a method group, whose body the generator does not see",
+                        MayThrow = "it is a method group, whose body the generator does not see",
                     };
                 }
 
@@ -152,6 +153,7 @@ public sealed partial class PipelineGenerator
                 {
                     Lanes = lanes,
                     LanesWhyNot = lanesWhyNot,
+                    MayThrow = options is null ? ThrowsWhy(lambda) : "it reads the pipeline options",
                     Parameters = parameters.ToEquatableArray(),
                     ReturnType = ReturnTypeOf(lambda, symbol),
                     FilePath = lambda.SyntaxTree.FilePath == _context.TargetNode.SyntaxTree.FilePath ? null : lambda.SyntaxTree.FilePath,

@@ -42,7 +42,8 @@ public class LanesPlanTests
 
     /// <summary>The plan's line for input <paramref name="input"/> under "Vectorized loops".</summary>
     private static string LineOf(string plan, string input) =>
-        plan.Split('\n').Single(l => l.StartsWith("//     input '" + input + "': ", StringComparison.Ordinal));
+        plan.Split('\n').SkipWhile(l => !l.Contains("Vectorized loops", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith("//     ", StringComparison.Ordinal))
+            .Single(l => l.StartsWith("//     input '" + input + "': ", StringComparison.Ordinal));
 
     private static string Generate(Compilation compilation)
     {

@@ -26,6 +26,12 @@ internal sealed record PipelinePlan
     /// <summary>The inputs whose span loops run in vector lanes, and how (one per such input).</summary>
     public EquatableArray<LanePlan> Lanes { get; init; } = EquatableArray<LanePlan>.Empty;
 
+    /// <summary>
+    /// The inputs (transform ids) whose single pushes run the element without a catch: nothing in their stage can throw
+    /// (the planner's <c>UncaughtPushes</c>).
+    /// </summary>
+    public EquatableArray<int> UncaughtPushes { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 

@@ -217,6 +217,14 @@ internal sealed record FunctionSpec
     /// <summary>Why the function cannot run in vector lanes, when it cannot (e.g. "it calls a method (Math.Abs)").</summary>
     public string? LanesWhyNot { get; init; }
 
+    /// <summary>
+    /// Why the function may throw, or null when its body provably cannot: field and auto-property reads of values,
+    /// constants, unchecked arithmetic and comparisons of primitive types (integer division only by a constant other than
+    /// 0 and -1), conditions, and KV pairs and tuples of those (see the parser's <c>ThrowsWhy</c>). A single push whose
+    /// stage runs only such functions needs no catch per element.
+    /// </summary>
+    public string? MayThrow { get; init; } = "the generator did not read its body";
+
     /// <summary>The method to call, fully qualified, when the function is a method group.</summary>
     public string? MethodGroup { get; init; }
 

@@ -17,6 +17,9 @@
 //         -> [failures] #8 Output 'unspellable' (line 22)
 //   Fusion boundaries:
 //     #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends
+//   Single pushes (Push(element), one call per element; the functions of a stage are read at build time):
+//     input 'lines': no catch per element: nothing in its stage can throw
+//     input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
@@ -37,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': no catch per element: nothing in its stage can throw\n  input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -542,7 +545,14 @@ namespace Snapshots
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
-                __GuardedLines(element, timestamp);
+                if (__partition)
+                {
+                    __GuardedLines(element, timestamp);
+                }
+                else
+                {
+                    __OnLines(element, timestamp); // nothing in this stage can throw (see the plan): no catch per element
+                }
                 __elementsIn_Lines++;
                 __Exit();
             }

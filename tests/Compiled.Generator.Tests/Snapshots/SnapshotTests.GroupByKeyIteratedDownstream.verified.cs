@@ -14,6 +14,8 @@
 //     #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key
 //   Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):
 //     input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)
+//   Single pushes (Push(element), one call per element; the functions of a stage are read at build time):
+//     input 'numbers': no catch per element: nothing in its stage can throw
 //   State maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):
 //     #2 GroupByKey (line 12): int keys
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
@@ -36,7 +38,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 GroupByKey (line 12): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 GroupByKey (line 12): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -514,7 +516,14 @@ namespace Snapshots
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
                 }
                 __Enter();
-                __GuardedNumbers(element, timestamp);
+                if (__partition)
+                {
+                    __GuardedNumbers(element, timestamp);
+                }
+                else
+                {
+                    __OnNumbers(element, timestamp); // nothing in this stage can throw (see the plan): no catch per element
+                }
                 __elementsIn_Numbers++;
                 __Exit();
             }

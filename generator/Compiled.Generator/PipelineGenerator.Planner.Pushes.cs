@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Helpers;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator;
+
+public sealed partial class PipelineGenerator
+{
+    internal static partial class Planner
+    {
+        /// <summary>
+        /// The inputs whose single pushes (<c>Push(element, timestamp)</c>) run the element without a catch: every function
+        /// of the stage the element goes through provably cannot throw (<see cref="FunctionSpec.MayThrow"/>), its built-in
+        /// transforms cannot either, and any state it ends in counts, sums, takes the least, the largest or the mean of
+        /// primitive values under primitive keys. A catch turns a throw of user code into a
+        /// <c>PipelineExecutionException</c> naming the transform and the element; the .NET JIT does not inline a method
+        /// that has one, so a push that keeps it pays a call per element. Such a push runs its stage inline, as a quiet call
+        /// does (should the runner itself throw, the exception goes on as it is, and the next call says the runner failed).
+        /// </summary>
+        private static (List<int> Inputs, List<string> Description) UncaughtPushes(List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var inputs = new List<int>();
+            var lines = new List<string>();
+            foreach (var input in transforms.Where(t => t.Kind == TransformKind.CreateInput))
+            {
+                var why = StageMayThrow(input, transforms, edges);
+                if (why is null)
+                {
+                    inputs.Add(input.Id);
+                }
+
+                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " +
+                          (why is null ? "no catch per element: nothing in its stage can throw" : "a catch per element: " + why));
+            }
+
+            if (lines.Count > 0)
+            {
+                lines.Insert(0, "Single pushes (Push(element), one call per element; the functions of a stage are read at build time):");
+            }
+
+            return (inputs, lines);
+        }
+
+        /// <summary>Why something in the stage of an input's elements may throw, or null when nothing can.</summary>
+        private static string? StageMayThrow(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var seen = new HashSet<int>();
+            var pending = new Stack<int>();
+            pending.Push(input.Id);
+            while (pending.Count > 0)
+            {
+                var from = pending.Pop();
+                foreach (var edge in edges.Where(e => e.From == from))
+                {
+                    if (!seen.Add(edge.To))
+                    {
+                        continue;
+                    }
+
+                    var t = transforms[edge.To];
+                    if (TransformMayThrow(t) is { } why)
+                    {
+                        return "#" + Num(t.Id) + " " + t.Label + ": " + why;
+                    }
+
+                    if (!IsStateful(t))
+                    {
+                        pending.Push(t.Id);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Why a transform an element reaches in its push may throw, or null when it cannot.</summary>
+        private static string? TransformMayThrow(TransformSpec t)
+        {
+            if (t.SideInput is not null)
+            {
+                return "it reads a side input";
+            }
+
+            switch (t.Kind)
+            {
+                case TransformKind.Keys or TransformKind.Values or TransformKind.KvSwap or TransformKind.Flatten or TransformKind.Identity or
+                    TransformKind.Output:
+                    return null;
+                case TransformKind.Window:
+                    return t.Windowing?.CustomType is null ? null : "it assigns windows with a window function of its own";
+                case TransformKind.WithTimestamps:
+                    return "its timestamps are checked (their range, and the allowed skew), which may fail";
+                case TransformKind.Map or TransformKind.Filter or TransformKind.WithKeys:
+                    return t.WithFailures ? null : t.Function?.MayThrow is { } why ? why : t.Function is null ? "it has no function the generator read" : null;
+                case TransformKind.Count:
+                    return null;
+                case TransformKind.CountPerKey or TransformKind.GroupByKey:
+                    return PrimitiveKey(t.KeyType);
+                case TransformKind.CountPerElement:
+                    return PrimitiveKey(t.InputType);
+                case TransformKind.CombinePerKey:
+                    return PrimitiveKey(t.KeyType) ?? CombineMayThrow(t.Combine);
+                case TransformKind.CombineGlobally:
+                    return CombineMayThrow(t.Combine);
+                default:
+                    return "it runs code that may throw (" + t.Kind + ")";
+            }
+        }
+
+        private static string? PrimitiveKey(string? key) =>
+            key is not null && PrimitiveTypes.Contains(key) ? null : "it keys its state by " + (key ?? "a value") + ", whose hashing and equality may be user code";
+
+        /// <summary>Count, and the sum (not of decimals, which checks), least, largest and mean of primitive values: their adds cannot throw.</summary>
+        private static string? CombineMayThrow(CombineFnSpec? combine)
+        {
+            if (combine is null || combine.SideType is not null)
+            {
+                return "it combines with a function that may throw";
+            }
+
+            var open = combine.FnType.IndexOf('<');
+            var name = open < 0 ? combine.FnType : combine.FnType.Substring(0, open);
+            var argument = open < 0 ? null : combine.FnType.Substring(open + 1, combine.FnType.Length - open - 2);
+            return name switch
+            {
+                "global::Compiled.CountFn" => null,
+                "global::Compiled.SumFn" or "global::Compiled.MinFn" or "global::Compiled.MaxFn" or "global::Compiled.MeanFn" when argument is not null && PrimitiveTypes.Contains(argument) => null,
+                _ => "it combines with " + combine.FnType.Replace("global::", string.Empty) + ", whose steps may throw",
+            };
+        }
+
+        private static readonly HashSet<string> PrimitiveTypes = new(System.StringComparer.Ordinal)
+        {
+            "bool", "char", "sbyte", "byte", "short", "ushort", "int", "uint", "long", "ulong", "float", "double",
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.Linq;
+using Compiled.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Compiled.Generator.Tests;
+
+/// <summary>
+/// A single push runs its element without a catch only when nothing in the element's stage can throw, as read from the
+/// bound lambda bodies at build time; anything that may throw keeps the catch that names the failing transform and
+/// element, and the plan says which transform and why.
+/// </summary>
+public class UncaughtPushPlanTests
+{
+    private const string NoCatch = "// nothing in this stage can throw (see the plan): no catch per element";
+
+    private static string Generate(string element, string chain)
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            using System;
+            using Compiled;
+
+            namespace Demo;
+
+            public readonly record struct Reading(int Sensor, long Value, double Weight);
+
+            public sealed class Box
+            {
+                public int Size { get; set; }
+            }
+
+            public static class Helpers
+            {
+                public static int Twice(int x) => x * 2;
+            }
+
+            [Pipeline]
+            public partial class Pushes
+            {
+                static void Define(PipelineBuilder p) =>
+                    p.Create<ELEMENT>("items")
+            """.Replace("ELEMENT", element) + chain + """
+                     .Output("out");
+            }
+            """);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        return output.SyntaxTrees.Last().ToString();
+    }
+
+    [Theory(DisplayName = "A stage whose functions and state cannot throw is pushed without a catch per element")]
+    [InlineData("int", ".Map(static x => x * 3 + 1).Filter(static x => x % 2 == 0).Map(static x => (long)x).CombineGlobally(Combiners.Sum<long>())")]
+    [InlineData("int", ".Map(static x => KV.Of(x % 10, x)).CountPerKey()")]
+    [InlineData("int", ".Map(static x => x > 5 ? x / 2 : -x).Map(static x => KV.Of(x & 7, (double)x)).CombinePerKey(Combiners.Max<double>())")]
+    [InlineData("int", ".Map(static x => unchecked(x * 1_000_000)).Map(static x => Math.Max(x, 0)).Count()")]
+    [InlineData("Demo.Reading", ".Map(static r => KV.Of(r.Sensor, r.Value)).CombinePerKey(Combiners.Sum<long>())")]
+    [InlineData("Demo.Reading", ".Filter(static r => r.Weight > 0.5 && r.Value != 0).Map(static r => (r.Sensor, r.Value / 3)).Map(static t => t.Item2)")]
+    [InlineData("long", ".Map(static x => x == 0 ? 0.0 : 1.0 / x)")]
+    public void WithoutCatch(string element, string chain)
+    {
+        var source = Generate(element, chain);
+        Assert.Contains(NoCatch, source);
+        Assert.Contains("input 'items': no catch per element: nothing in its stage can throw", source);
+    }
+
+    [Theory(DisplayName = "Anything in the stage that may throw keeps the catch, and the plan names it")]
+    [InlineData("int", ".Map(static x => 100 / x)", "#1 Map (line 22): it uses '100 / x'")]
+    [InlineData("int", ".Map(static x => x % -1)", "#1 Map (line 22): it uses 'x % -1'")]
+    [InlineData("int", ".Map(static x => checked(x * 2))", "#1 Map (line 22): it uses 'x * 2'")]
+    [InlineData("long", ".Map(static x => checked((int)x))", "#1 Map (line 22): it uses '(int)x'")]
+    [InlineData("int", ".Map(static x => Math.Abs(x))", "#1 Map (line 22): it calls Math.Abs")]
+    [InlineData("int", ".Map(static x => x.ToString())", "#1 Map (line 22): it calls Int32.ToString")]
+    [InlineData("int", ".Map(Helpers.Twice)", "#1 Map (line 22): it is a method group, whose body the generator does not see")]
+    [InlineData("Demo.Box", ".Map(static b => b.Size)", "#1 Map (line 22): it uses 'b.Size'")]
+    [InlineData("decimal", ".Map(static d => d * 2m)", "#1 Map (line 22): it uses 'd * 2m'")]
+    [InlineData("string", ".Map(static s => KV.Of(s, 1)).CountPerKey()", "#2 CountPerKey (line 22): it keys its state by string, whose hashing and equality may be user code")]
+    [InlineData("int", ".CombineGlobally(Combiners.SumChecked<int>())", "#1 CombineGlobally (line 22): it combines with Compiled.SumCheckedFn<int>, whose steps may throw")]
+    [InlineData("int", ".FlatMap<int>(static (x, output) => output.Emit(x))", "#1 FlatMap (line 22): it runs code that may throw (FlatMap)")]
+    public void Catch(string element, string chain, string why)
+    {
+        var source = Generate(element, chain);
+        Assert.DoesNotContain(NoCatch, source);
+        Assert.Contains("__GuardedItems(element, timestamp);", source);
+        var line = source.Split('\n').First(l => l.Contains("input 'items': a catch per element: ", System.StringComparison.Ordinal));
+        Assert.Equal("//     input 'items': a catch per element: " + why, line.Trim());
+    }
+}
