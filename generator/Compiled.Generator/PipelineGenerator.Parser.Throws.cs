@@ -118,12 +118,26 @@ public sealed partial class PipelineGenerator
                 if (binary.OperatorKind is BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder &&
                     binary.Type?.SpecialType is not (SpecialType.System_Single or SpecialType.System_Double))
                 {
-                    return binary.RightOperand.ConstantValue is { HasValue: true, Value: { } divisor } &&
-                           System.Convert.ToDecimal(divisor, System.Globalization.CultureInfo.InvariantCulture) is not (0m or -1m);
+                    return binary.RightOperand.ConstantValue is { HasValue: true, Value: { } divisor } && IntegerValue(divisor) is { } value && value is not (0m or -1m);
                 }
 
                 return true;
             }
+
+            /// <summary>The value of an integer constant, or null for any other constant.</summary>
+            private static decimal? IntegerValue(object constant) => constant switch
+            {
+                sbyte v => v,
+                byte v => v,
+                short v => v,
+                ushort v => v,
+                int v => v,
+                uint v => v,
+                long v => v,
+                ulong v => v,
+                char v => v,
+                _ => null,
+            };
         }
     }
 }

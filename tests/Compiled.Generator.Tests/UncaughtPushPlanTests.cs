@@ -57,6 +57,7 @@ public class UncaughtPushPlanTests
     [InlineData("Demo.Reading", ".Map(static r => KV.Of(r.Sensor, r.Value)).CombinePerKey(Combiners.Sum<long>())")]
     [InlineData("Demo.Reading", ".Filter(static r => r.Weight > 0.5 && r.Value != 0).Map(static r => (r.Sensor, r.Value / 3)).Map(static t => t.Item2)")]
     [InlineData("long", ".Map(static x => x == 0 ? 0.0 : 1.0 / x)")]
+    [InlineData("int", ".Map(static x => x / 7 + x % 'a' + (x >> 3)).Map(static x => KV.Of(x > 0, (byte)x)).CountPerKey()")]
     public void WithoutCatch(string element, string chain)
     {
         var source = Generate(element, chain);
@@ -70,6 +71,8 @@ public class UncaughtPushPlanTests
     [InlineData("int", ".Map(static x => checked(x * 2))", "#1 Map (line 22): it uses 'x * 2'")]
     [InlineData("long", ".Map(static x => checked((int)x))", "#1 Map (line 22): it uses '(int)x'")]
     [InlineData("int", ".Map(static x => Math.Abs(x))", "#1 Map (line 22): it calls Math.Abs")]
+    [InlineData("int", ".Map(static x => x switch { 0 => 1, _ => 2 })", "#1 Map (line 22): it uses 'x switch { 0 => 1, _ => 2 }'")]
+    [InlineData("int?", ".Filter(static x => x.HasValue).Map(static x => x!.Value)", "#1 Filter (line 22): it uses 'x.HasValue'")]
     [InlineData("int", ".Map(static x => x.ToString())", "#1 Map (line 22): it calls Int32.ToString")]
     [InlineData("int", ".Map(Helpers.Twice)", "#1 Map (line 22): it is a method group, whose body the generator does not see")]
     [InlineData("Demo.Box", ".Map(static b => b.Size)", "#1 Map (line 22): it uses 'b.Size'")]
