@@ -178,9 +178,10 @@ public sealed partial class PipelineGenerator
                 w.Open("if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))");
                 w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, \"An event timestamp must be between Instant.MinValue and Instant.MaxValue.\");");
                 w.Close();
+                var uncaught = _plan.UncaughtPushes.Contains(input.Id);
                 w.Line("__Enter();");
                 WriteTick(w);
-                if (_plan.UncaughtPushes.Contains(input.Id))
+                if (uncaught)
                 {
                     WriteUncaughtElement(w, name);
                 }
@@ -194,7 +195,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__Exit();");
                 w.Close();
                 w.Line();
-                if (!_plan.UncaughtPushes.Contains(input.Id) || Streaming)
+                if (!uncaught || Streaming)
                 {
                     w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
                     w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");

@@ -91,8 +91,10 @@ public sealed partial class PipelineGenerator
                     return t.Windowing?.CustomType is null ? null : "it assigns windows with a window function of its own";
                 case TransformKind.WithTimestamps:
                     return "its timestamps are checked (their range, and the allowed skew), which may fail";
+                case TransformKind.Map or TransformKind.Filter or TransformKind.WithKeys when t.WithFailures:
+                    return null; // a throw of its function sends the element to its failures output
                 case TransformKind.Map or TransformKind.Filter or TransformKind.WithKeys:
-                    return t.WithFailures ? null : t.Function?.MayThrow is { } why ? why : t.Function is null ? "it has no function the generator read" : null;
+                    return t.Function is null ? "it has no function the generator read" : t.Function.MayThrow;
                 case TransformKind.Count:
                     return null;
                 case TransformKind.CountPerKey or TransformKind.GroupByKey:
