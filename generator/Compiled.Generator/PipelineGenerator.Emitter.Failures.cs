@@ -44,6 +44,11 @@ public sealed partial class PipelineGenerator
 
                 w.Line("// A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.");
                 w.Line("private int __state;");
+                if (PlainPushes)
+                {
+                    w.Line("private bool __plain = true; // a runner of one thread, not a partition or shard of a parallel runner: its single pushes may take the plain path");
+                }
+
                 w.Line("private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again");
                 w.Line("private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call");
                 w.Line("private bool __failed; // the current call met a failure (__failures holds it)");

@@ -89,7 +89,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
             {
-                if (!Parallel || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.States[t.Id].ShipsPartials)
+                if (!Parallel || _plainStage || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.States[t.Id].ShipsPartials)
                 {
                     return false;
                 }
@@ -154,6 +154,7 @@ public sealed partial class PipelineGenerator
                 w.Open("if (peers.Length == 1)");
                 w.Line("return; // one shard: nothing to exchange, it runs as the single-threaded runner does");
                 w.Close();
+                WritePlainOff(w);
                 w.Line("__peers = peers;");
                 w.Line("__shardCount = peers.Length;");
                 w.Line("__shard = shard;");

@@ -59,6 +59,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__checkpoints = snapshot;");
                 w.Line("__checkpointPart = part;");
                 w.Line("__gateShared = true;");
+                WritePlainOff(w);
                 w.Close();
                 w.Line();
                 w.Line("/// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>");

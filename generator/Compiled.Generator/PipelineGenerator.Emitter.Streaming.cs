@@ -26,6 +26,9 @@ public sealed partial class PipelineGenerator
             /// <summary>Set while a shard's receive method is written: the element has arrived where it is to be applied.</summary>
             private bool _inReceive;
 
+            /// <summary>While the stage of a plain push is written: a runner of one thread, so no exchange to check.</summary>
+            private bool _plainStage;
+
             private static string ItemType(int level) => "__Exchange" + N(level) + "Item";
 
             /// <summary>
@@ -171,7 +174,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool OpenStreamingRoute(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
-                if (!Streaming || _inReceive || _plan.States[t.Id].Level == 0 || _plan.States[t.Id].LiftsInStream)
+                if (!Streaming || _inReceive || _plainStage || _plan.States[t.Id].Level == 0 || _plan.States[t.Id].LiftsInStream)
                 {
                     return false; // a lifted combine updates the sender's own accumulators (see WriteShipPartials)
                 }
@@ -342,6 +345,7 @@ public sealed partial class PipelineGenerator
                 w.Open("internal void __JoinStreaming(int level, int index, int shards, int maxParallelism" + sends + ")");
                 w.Line("__level = level;");
                 w.Line("__partition = level == 0;");
+                WritePlainOff(w);
                 w.Line("__streamShard = index;");
                 w.Line("__shardCount = shards;");
                 w.Line("__maxParallelism = maxParallelism;");

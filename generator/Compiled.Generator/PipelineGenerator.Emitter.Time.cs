@@ -142,6 +142,20 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>The end of a plain push that has work (see WritePlainPush): what <see cref="WriteEndBundle"/> does, without forwarding.</summary>
+            private void WritePlainEndBundle(SourceWriter w)
+            {
+                if (_t.Any(t => UsesPanes(t) && !UsesOpenSessions(t)))
+                {
+                    w.Line("__EndPlainBundle();");
+                }
+
+                if (_currentInput is { MaxOutOfOrdernessMs: not null } input)
+                {
+                    w.Line("__Arrived" + Names.ToPascal(input.Name!) + "();");
+                }
+            }
+
             /// <summary>The input whose Push methods are being written.</summary>
             private TransformSpec? _currentInput;
 
@@ -340,6 +354,28 @@ public sealed partial class PipelineGenerator
 
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                     WriteForwardEndBundle(w);
+                    w.Close();
+                    w.Line();
+                }
+
+                var evaluated = paned.Where(t => !UsesOpenSessions(t)).ToList();
+                if (evaluated.Count > 0 && _plan.UncaughtPushes.Any(i => !_plan.QuietPushEnds.Contains(i)))
+                {
+                    w.Line("/// <summary>The end of a plain push (a runner of one thread): triggers that fire on elements are evaluated when a bundle waits; nothing to forward.</summary>");
+                    if (paned.All(SaysWhenQuiet) && paned.Count == 1)
+                    {
+                        w.Line(Inline);
+                    }
+
+                    w.Open("private void __EndPlainBundle()");
+                    foreach (var t in evaluated)
+                    {
+                        w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
+                        WritePanedAdvance(w, t, "EndBundle()");
+                        w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                        w.Close();
+                    }
+
                     w.Close();
                     w.Line();
                 }

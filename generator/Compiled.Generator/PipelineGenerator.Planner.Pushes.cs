@@ -18,20 +18,38 @@ public sealed partial class PipelineGenerator
         /// that has one, so a push that keeps it pays a call per element. Such a push runs its stage inline, as a quiet call
         /// does (should the runner itself throw, the exception goes on as it is, and the next call says the runner failed).
         /// </summary>
-        private static (List<int> Inputs, List<string> Description) UncaughtPushes(List<TransformSpec> transforms, List<Edge> edges)
+        /// <remarks>
+        /// Such a push also takes a plain path when the runner is idle and runs on one thread (not a partition or shard of a
+        /// parallel runner): the stage with no exchange to check, and the end of the push only when it has something to do
+        /// (<see cref="PushEndsWith"/>). The inputs whose push ends with nothing to do are the second list.
+        /// </remarks>
+        private static (List<int> Inputs, List<int> QuietEnds, List<string> Description) UncaughtPushes(
+            List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
         {
             var inputs = new List<int>();
+            var quiet = new List<int>();
             var lines = new List<string>();
             foreach (var input in transforms.Where(t => t.Kind == TransformKind.CreateInput))
             {
                 var why = StageMayThrow(input, transforms, edges);
+                string line;
                 if (why is null)
                 {
                     inputs.Add(input.Id);
+                    var end = PushEndsWith(input, transforms, edges, states);
+                    if (end is null)
+                    {
+                        quiet.Add(input.Id);
+                    }
+
+                    line = "no catch per element: nothing in its stage can throw; " + (end is null ? "nothing to do at the end of a push" : "the end of a push " + end);
+                }
+                else
+                {
+                    line = "a catch per element: " + why;
                 }
 
-                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " +
-                          (why is null ? "no catch per element: nothing in its stage can throw" : "a catch per element: " + why));
+                lines.Add("  input '" + Names.ForLabel(input.Name ?? string.Empty) + "': " + line);
             }
 
             if (lines.Count > 0)
@@ -39,7 +57,67 @@ public sealed partial class PipelineGenerator
                 lines.Insert(0, "Single pushes (Push(element), one call per element; the functions of a stage are read at build time):");
             }
 
-            return (inputs, lines);
+            return (inputs, quiet, lines);
+        }
+
+        /// <summary>
+        /// What a push of an input whose stage cannot throw must do after its element, or null when nothing: a push that
+        /// ends with nothing to do neither fires nor delivers, so it has no failure to report and no pane to reset.
+        /// </summary>
+        private static string? PushEndsWith(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
+        {
+            if (ReachedOutput(input, transforms, edges) is { } output)
+            {
+                return "checks for failures (#" + Num(output.Id) + " " + output.Label + " delivers in it)";
+            }
+
+            if (input.MaxOutOfOrdernessMs is not null)
+            {
+                return "moves the input's own watermark";
+            }
+
+            // Open sessions fire only as the watermark passes their end; other panes evaluate triggers once per bundle.
+            if (transforms.FirstOrDefault(t => states[t.Id].Layout.IsPanes() && states[t.Id].Layout != StateLayout.OpenSessions) is { } paned)
+            {
+                return "evaluates the triggers of #" + Num(paned.Id) + " " + paned.Label;
+            }
+
+            if (transforms.Any(t => t.IdlenessMs > 0) ||
+                transforms.Any(t => t.Stateful?.Cells.Any(c => c.Kind.IsProcessingTime()) == true))
+            {
+                return "reads the clock, once one is set";
+            }
+
+            return null;
+        }
+
+        /// <summary>The first output an element of the input reaches in its push (before any state), or null.</summary>
+        private static TransformSpec? ReachedOutput(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges)
+        {
+            var seen = new HashSet<int>();
+            var pending = new Stack<int>();
+            pending.Push(input.Id);
+            while (pending.Count > 0)
+            {
+                var from = pending.Pop();
+                foreach (var edge in edges.Where(e => e.From == from).OrderBy(e => e.To))
+                {
+                    var t = transforms[edge.To];
+                    if (!seen.Add(t.Id) || IsStateful(t))
+                    {
+                        continue;
+                    }
+
+                    if (t.Kind == TransformKind.Output)
+                    {
+                        return t;
+                    }
+
+                    pending.Push(t.Id);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Why something in the stage of an input's elements may throw, or null when nothing can.</summary>

@@ -51,13 +51,14 @@ public sealed partial class PipelineGenerator
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
             var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
-            var (uncaught, uncaughtDescription) = UncaughtPushes(transforms, edges);
+            var (uncaught, quietEnds, uncaughtDescription) = UncaughtPushes(transforms, edges, states);
             var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
                 States = states,
                 Lanes = lanes.ToEquatableArray(),
                 UncaughtPushes = uncaught.ToEquatableArray(),
+                QuietPushEnds = quietEnds.ToEquatableArray(),
                 PaneSharingWindows = sharing,
                 ParallelBatch = whyNot is null,
                 ParallelWhyNot = whyNot,

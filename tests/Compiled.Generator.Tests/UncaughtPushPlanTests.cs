@@ -88,4 +88,74 @@ public class UncaughtPushPlanTests
         var line = source.Split('\n').First(l => l.Contains("input 'items': a catch per element: ", System.StringComparison.Ordinal));
         Assert.Equal("//     input 'items': a catch per element: " + why, line.Trim());
     }
+
+    private static string GenerateSource(string define)
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            using System;
+            using Compiled;
+
+            namespace Demo;
+
+            public readonly record struct Tick(int Key, long Value, long Time);
+
+            [Pipeline]
+            public partial class Ends
+            {
+                static void Define(PipelineBuilder p)
+                {
+            """ + define + """
+            ;
+                }
+            }
+            """);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        return output.SyntaxTrees.Last().ToString();
+    }
+
+    /// <summary>The body of the generated method named <paramref name="signature"/> (up to the next blank line).</summary>
+    private static string Method(string source, string signature)
+    {
+        var start = source.IndexOf(signature, System.StringComparison.Ordinal);
+        Assert.True(start >= 0, signature + " is not generated");
+        var end = source.IndexOf("\n\n", start, System.StringComparison.Ordinal);
+        return source.Substring(start, end - start);
+    }
+
+    [Theory(DisplayName = "A push whose stage cannot throw says what its end does, and its plain path does only that")]
+    [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
+        "nothing to do at the end of a push")]
+    [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out")""",
+        "nothing to do at the end of a push")]
+    [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => t.Value * 2).Output("out")""",
+        "the end of a push checks for failures (#2 Output 'out' (line 12) delivers in it)")]
+    [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Fixed(TimeSpan.FromSeconds(5)).Triggering(Trigger.AfterWatermark().WithEarlyFirings(Trigger.AfterCount(2))).Accumulating()).Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
+        "the end of a push evaluates the triggers of #3 CombinePerKey (line 12)")]
+    [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out"); p.Unbounded<Demo.Tick>("other", static t => new Instant(t.Time), TimeSpan.FromSeconds(1), idleness: TimeSpan.FromSeconds(30)).Output("copy")""",
+        "the end of a push reads the clock, once one is set")]
+    public void EndOfPush(string define, string end)
+    {
+        var source = GenerateSource(define);
+        var line = source.Split('\n').First(l => l.Contains("input 'ticks': ", System.StringComparison.Ordinal));
+        Assert.Equal("//     input 'ticks': no catch per element: nothing in its stage can throw; " + end, line.Trim());
+
+        // The plain path: one compare for the gate, the stage with no exchange to check, and the end only when it has work.
+        var push = Method(source, "public void PushTicks(global::Demo.Tick element, global::Compiled.Instant timestamp)");
+        var plain = push.Substring(push.IndexOf("if (__state == 0 && __plain)", System.StringComparison.Ordinal));
+        plain = plain.Substring(0, plain.IndexOf("return;", System.StringComparison.Ordinal));
+        Assert.Contains("__OnPlainTicks(element, timestamp);", plain);
+        var quiet = end == "nothing to do at the end of a push";
+        Assert.Equal(!quiet, plain.Contains("__ThrowFailures();", System.StringComparison.Ordinal));
+        Assert.Equal(!quiet && end.Contains("triggers", System.StringComparison.Ordinal), plain.Contains("__EndPlainBundle();", System.StringComparison.Ordinal));
+        Assert.Equal(end.Contains("clock", System.StringComparison.Ordinal), plain.Contains("_timeProvider", System.StringComparison.Ordinal));
+        var stage = Method(source, "private void __OnPlainTicks(");
+        Assert.DoesNotContain("__send", stage);
+        Assert.DoesNotContain("__route", stage);
+        if (define.Contains("PerKey", System.StringComparison.Ordinal))
+        {
+            Assert.Contains("__send", Method(source, "private void __OnTicks(")); // the full path's stage checks its exchange
+        }
+    }
 }

@@ -32,6 +32,13 @@ internal sealed record PipelinePlan
     /// </summary>
     public EquatableArray<int> UncaughtPushes { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Of <see cref="UncaughtPushes"/>, the inputs whose single push has nothing to do after its element (no output in the
+    /// stage, no trigger evaluated per bundle, no watermark of its own, no clock): on an idle runner of one thread, such a
+    /// push is the stage and its count, with no failure to report and no pane to reset.
+    /// </summary>
+    public EquatableArray<int> QuietPushEnds { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 

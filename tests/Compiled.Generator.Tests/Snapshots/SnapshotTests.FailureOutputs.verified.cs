@@ -18,7 +18,7 @@
 //   Fusion boundaries:
 //     #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends
 //   Single pushes (Push(element), one call per element; the functions of a stage are read at build time):
-//     input 'lines': no catch per element: nothing in its stage can throw
+//     input 'lines': no catch per element: nothing in its stage can throw; the end of a push checks for failures (#4 Output 'badLines' (line 13) delivers in it)
 //     input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
@@ -40,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': no catch per element: nothing in its stage can throw\n  input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': no catch per element: nothing in its stage can throw; the end of a push checks for failures (#4 Output 'badLines' (line 13) delivers in it)\n  input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -117,6 +117,7 @@ namespace Snapshots
             // partition's pusher, between its calls); its gate is then taken with a compare-and-swap.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
+            private bool __plain = true; // a runner of one thread, not a partition or shard of a parallel runner: its single pushes may take the plain path
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private bool __failed; // the current call met a failure (__failures holds it)
@@ -368,6 +369,7 @@ namespace Snapshots
                 __checkpoints = snapshot;
                 __checkpointPart = part;
                 __gateShared = true;
+                __plain = false;
             }
 
             /// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>
@@ -543,6 +545,19 @@ namespace Snapshots
                 if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
+                if (__state == 0 && __plain)
+                {
+                    // An idle runner of one thread: the stage (see the plan: the end of this push has work).
+                    __state = 1;
+                    __OnPlainLines(element, timestamp);
+                    __elementsIn_Lines++;
+                    if (__failed)
+                    {
+                        __ThrowFailures();
+                    }
+                    __state = 0;
+                    return;
                 }
                 __Enter();
                 if (__partition)
@@ -787,6 +802,51 @@ namespace Snapshots
                         // #2 CombineGlobally (line 12)
                         _fn2.AddInput(ref _acc2, v1);
                     }
+                }
+                else
+                {
+                    // The function threw: the element goes to the failures, with its exception.
+                    var f1 = new global::Compiled.Failure<string>(element, x1, "MapWithFailures (line 11)");
+                    // #4 Output 'badLines' (line 13)
+                    if (__heldBadLines is null)
+                    {
+                        var r4 = new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f1, timestamp, window, _pane);
+                        if (global::Compiled.Execution.SinkCalls.TryReceive<TBadLines, global::Compiled.Failure<string>>(ref _sinkBadLines, in r4) is { } sinkError4)
+                        {
+                            __HoldBadLines(in r4, sinkError4);
+                        }
+                        else
+                        {
+                            __elementsOut_BadLines++;
+                        }
+                    }
+                    else
+                    {
+                        __heldBadLines.Add(new global::Compiled.WindowedValue<global::Compiled.Failure<string>>(f1, timestamp, window, _pane));
+                    }
+                }
+            }
+
+            // Stage: the fused loop body of input 'lines' on a runner of one thread (the plain push): no exchange to check.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __OnPlainLines(string element, global::Compiled.Instant timestamp)
+            {
+                var window = global::Compiled.BoundedWindow.Global;
+                // #1 MapWithFailures (line 11)
+                global::System.Exception? x1 = null;
+                int v1 = default!;
+                try
+                {
+                    v1 = __Map1(element);
+                }
+                catch (global::System.Exception ex)
+                {
+                    x1 = ex;
+                }
+                if (x1 is null)
+                {
+                    // #2 CombineGlobally (line 12)
+                    _fn2.AddInput(ref _acc2, v1);
                 }
                 else
                 {
@@ -1401,6 +1461,7 @@ namespace Snapshots
             {
                 __level = level;
                 __partition = level == 0;
+                __plain = false;
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
@@ -1494,6 +1555,7 @@ namespace Snapshots
                 {
                     return; // one shard: nothing to exchange, it runs as the single-threaded runner does
                 }
+                __plain = false;
                 __peers = peers;
                 __shardCount = peers.Length;
                 __shard = shard;

@@ -16,7 +16,7 @@
 //   Vectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):
 //     input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)
 //   Single pushes (Push(element), one call per element; the functions of a stage are read at build time):
-//     input 'numbers': no catch per element: nothing in its stage can throw
+//     input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
@@ -37,7 +37,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -101,6 +101,7 @@ namespace Snapshots
             // partition's pusher, between its calls); its gate is then taken with a compare-and-swap.
             // A runner takes one call at a time: a second caller is refused at the gate, not left to corrupt the state.
             private int __state;
+            private bool __plain = true; // a runner of one thread, not a partition or shard of a parallel runner: its single pushes may take the plain path
             private bool __finishing; // Finish emitted everything but a sink refused results: only Finish may be called again
             private readonly global::Compiled.Execution.FailureLog __failures = new(); // failures met during the current call
             private bool __failed; // the current call met a failure (__failures holds it)
@@ -332,6 +333,7 @@ namespace Snapshots
                 __checkpoints = snapshot;
                 __checkpointPart = part;
                 __gateShared = true;
+                __plain = false;
             }
 
             /// <summary>Attaches a source whose position this partition's parts keep (before the restore and any input).</summary>
@@ -500,6 +502,15 @@ namespace Snapshots
                 if ((ulong)(timestamp.Millis - global::Compiled.Instant.MinValue.Millis) > (ulong)(global::Compiled.Instant.MaxValue.Millis - global::Compiled.Instant.MinValue.Millis))
                 {
                     throw new global::System.ArgumentOutOfRangeException(nameof(timestamp), timestamp.Millis, "An event timestamp must be between Instant.MinValue and Instant.MaxValue.");
+                }
+                if (__state == 0 && __plain)
+                {
+                    // An idle runner of one thread: the stage (see the plan: nothing to do at the end of this push).
+                    __state = 1;
+                    __OnPlainNumbers(element, timestamp);
+                    __elementsIn_Numbers++;
+                    __state = 0;
+                    return;
                 }
                 __Enter();
                 if (__partition)
@@ -781,6 +792,23 @@ namespace Snapshots
                 }
             }
 
+            // Stage: the fused loop body of input 'numbers' on a runner of one thread (the plain push): no exchange to check.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void __OnPlainNumbers(int element, global::Compiled.Instant timestamp)
+            {
+                var window = global::Compiled.BoundedWindow.Global;
+                // #1 Map (line 11)
+                var v1 = __Map1(element);
+                // #2 Filter (line 12)
+                if (__Filter2(v1))
+                {
+                    // #3 Map (line 13)
+                    var v3 = __Map3(v1);
+                    // #4 CombineGlobally (line 14)
+                    _fn4.AddInput(ref _acc4, v3);
+                }
+            }
+
             /// <summary>A transform threw on element <paramref name="index"/> pushed into input 'numbers': the exception to throw.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
             private global::Compiled.PipelineExecutionException __FailedNumbers(global::System.Exception error, int element, long index)
@@ -1043,6 +1071,7 @@ namespace Snapshots
             {
                 __level = level;
                 __partition = level == 0;
+                __plain = false;
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
@@ -1136,6 +1165,7 @@ namespace Snapshots
                 {
                     return; // one shard: nothing to exchange, it runs as the single-threaded runner does
                 }
+                __plain = false;
                 __peers = peers;
                 __shardCount = peers.Length;
                 __shard = shard;

@@ -177,6 +177,12 @@ public sealed class FailOnceSink<T> : ISink<T>
     /// <summary>What the sink accepted, in order.</summary>
     public List<WindowedValue<T>> Received { get; } = new();
 
+    /// <summary>The call that throws (1-based); 0: none.</summary>
+    public int FailAt => _failAt;
+
+    /// <summary>The calls so far, the one that threw included.</summary>
+    public int Calls => _calls;
+
     /// <inheritdoc />
     public void Receive(in WindowedValue<T> element)
     {

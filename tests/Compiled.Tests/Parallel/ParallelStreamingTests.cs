@@ -304,6 +304,39 @@ public class ParallelStreamingTests
         Assert.Equal(All(new[] { single.Joined }, Show), All(parallel.JoinedSinks(), Show));
     });
 
+    [Fact(DisplayName = "Single pushes whose stage cannot throw: a runner of one thread takes the plain path, a partition the full one, and the panes are the same")]
+    public void PlainPushes() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var options = Options(c.Parallelism, c.BatchSize, c.Capacity);
+
+        var sessions = Faults.PlainSessionCounts.CreateRunner(new ListSink<KV<int, long>>());
+        Drive(sessions, steps, e => sessions.PushNumbers(e.Score, new Instant(e.TimeMs)));
+        using (var parallel = Faults.PlainSessionCounts.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options))
+        {
+            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
+            Assert.Equal(Multiset(sessions.Out.Elements), All(parallel.OutSinks()));
+            Assert.Equal(sessions.DroppedLateElements, parallel.DroppedLateElements);
+        }
+
+        var sums = Faults.PlainTriggeredSums.CreateRunner(new ListSink<KV<int, long>>());
+        Drive(sums, steps, e => sums.PushNumbers(e.Score, new Instant(e.TimeMs)));
+        using (var parallel = Faults.PlainTriggeredSums.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options))
+        {
+            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
+            Assert.Equal(Multiset(sums.Out.Elements), All(parallel.OutSinks()));
+            Assert.Equal(sums.DroppedLateElements, parallel.DroppedLateElements);
+        }
+
+        var doubled = Faults.PlainDoubled.CreateRunner(new ListSink<int>());
+        Drive(doubled, steps, e => doubled.PushNumbers(e.Score, new Instant(e.TimeMs)));
+        using (var parallel = Faults.PlainDoubled.CreateParallelRunner(() => new ListSink<int>(), options))
+        {
+            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
+            Assert.Equal(Multiset(doubled.Out.Elements), All(parallel.OutSinks()));
+        }
+    });
+
     [Fact(DisplayName = "Partitions pushed concurrently, each with its own watermark: the panes of one runner given every element")]
     public void ConcurrentPartitions() => Gen.Select(Event.Array[0, 400], Gen.Int[1, 4], Gen.Int[1, 4]).Sample((events, parallelism, partitions) =>
     {
