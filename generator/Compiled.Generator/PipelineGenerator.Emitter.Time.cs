@@ -142,10 +142,13 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>The panes whose triggers the end of a bundle evaluates (open sessions have none to evaluate), in flush order.</summary>
+            private List<TransformSpec> EvaluatedAtBundleEnd => _plan.FlushOrder.Select(id => _t[id]).Where(t => UsesPanes(t) && !UsesOpenSessions(t)).ToList();
+
             /// <summary>The end of a plain push that has work (see WritePlainPush): what <see cref="WriteEndBundle"/> does, without forwarding.</summary>
             private void WritePlainEndBundle(SourceWriter w)
             {
-                if (_t.Any(t => UsesPanes(t) && !UsesOpenSessions(t)))
+                if (EvaluatedAtBundleEnd.Count > 0)
                 {
                     w.Line("__EndPlainBundle();");
                 }
@@ -358,7 +361,7 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
-                var evaluated = paned.Where(t => !UsesOpenSessions(t)).ToList();
+                var evaluated = EvaluatedAtBundleEnd;
                 if (evaluated.Count > 0 && _plan.UncaughtPushes.Any(i => !_plan.QuietPushEnds.Contains(i)))
                 {
                     w.Line("/// <summary>The end of a plain push (a runner of one thread): triggers that fire on elements are evaluated when a bundle waits; nothing to forward.</summary>");
