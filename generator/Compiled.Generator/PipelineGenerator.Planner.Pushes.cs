@@ -92,36 +92,16 @@ public sealed partial class PipelineGenerator
         }
 
         /// <summary>The first output an element of the input reaches in its push (before any state), or null.</summary>
-        private static TransformSpec? ReachedOutput(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges)
-        {
-            var seen = new HashSet<int>();
-            var pending = new Stack<int>();
-            pending.Push(input.Id);
-            while (pending.Count > 0)
-            {
-                var from = pending.Pop();
-                foreach (var edge in edges.Where(e => e.From == from).OrderBy(e => e.To))
-                {
-                    var t = transforms[edge.To];
-                    if (!seen.Add(t.Id) || IsStateful(t))
-                    {
-                        continue;
-                    }
+        private static TransformSpec? ReachedOutput(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges) =>
+            FirstInStage(input, transforms, edges, t => t.Kind == TransformKind.Output ? t : null);
 
-                    if (t.Kind == TransformKind.Output)
-                    {
-                        return t;
-                    }
-
-                    pending.Push(t.Id);
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Why something in the stage of an input's elements may throw, or null when nothing can.</summary>
-        private static string? StageMayThrow(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges)
+        /// <summary>
+        /// Walks the transforms an element of the input reaches in its push: every one its edges lead to, through
+        /// element-wise transforms, up to and including the stateful ones where the stage ends. Returns what
+        /// <paramref name="find"/> gives for the first transform it gives something for, or null.
+        /// </summary>
+        private static T? FirstInStage<T>(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges, System.Func<TransformSpec, T?> find)
+            where T : class
         {
             var seen = new HashSet<int>();
             var pending = new Stack<int>();
@@ -137,9 +117,9 @@ public sealed partial class PipelineGenerator
                     }
 
                     var t = transforms[edge.To];
-                    if (TransformMayThrow(t) is { } why)
+                    if (find(t) is { } found)
                     {
-                        return "#" + Num(t.Id) + " " + t.Label + ": " + why;
+                        return found;
                     }
 
                     if (!IsStateful(t))
@@ -151,6 +131,10 @@ public sealed partial class PipelineGenerator
 
             return null;
         }
+
+        /// <summary>Why something in the stage of an input's elements may throw, or null when nothing can.</summary>
+        private static string? StageMayThrow(TransformSpec input, List<TransformSpec> transforms, List<Edge> edges) =>
+            FirstInStage(input, transforms, edges, t => TransformMayThrow(t) is { } why ? "#" + Num(t.Id) + " " + t.Label + ": " + why : null);
 
         /// <summary>Why a transform an element reaches in its push may throw, or null when it cannot.</summary>
         private static string? TransformMayThrow(TransformSpec t)

@@ -40,6 +40,18 @@ public static class GeneratorHarness
             parseOptions: options ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
+    /// <summary>
+    /// Runs the generator over <paramref name="compilation"/>, asserts that neither it nor the compiled output reports a
+    /// warning or an error, and returns the last generated source (a test compilation's one pipeline).
+    /// </summary>
+    public static string GenerateClean(Compilation compilation)
+    {
+        CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Xunit.Assert.Empty(diagnostics);
+        Xunit.Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        return output.SyntaxTrees.Last().ToString();
+    }
+
     /// <summary>Runs the generator; returns generated sources, generator diagnostics, and the output compilation.</summary>
     public static GeneratorRun Run(params string[] sources) => Run(ParseOptions, sources);
 

