@@ -76,7 +76,7 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>Whether a runner can be made a partition or a shard of a parallel runner, whose pushes check their exchanges.</summary>
+            /// <summary>Whether a runner can be made a partition or a shard of a parallel runner (which take a push's full path).</summary>
             private bool Joins => Streaming || Parallel;
 
             /// <summary>Whether the runner keeps the flag of the plain path: it can join a parallel runner, and some single push takes that path.</summary>
@@ -93,8 +93,8 @@ public sealed partial class PipelineGenerator
 
             /// <summary>
             /// The plain path of a single push whose stage cannot throw, on an idle runner of one thread (not a partition or
-            /// a shard of a parallel runner): the gate is one compare and a store, the stage runs with no exchange to check,
-            /// and the end of the push is written only when the plan says it has something to do (QuietPushEnds). Every other
+            /// a shard of a parallel runner): the gate is one compare and a store, the stage runs with no exchange to check
+            /// (a copy of it, when the stage has checks: the plan's PlainStages), and the end of the push is written only when the plan says it has something to do (QuietPushEnds). Every other
             /// case (a call under way, held results, a finished runner, a partition) takes the full path below it.
             /// Measured with one push and one watermark advance per event (bench/README.md, "2026-12-07 (fourth session)"): W5
             /// 14% faster than the full path alone, W5Long 9%.
@@ -106,7 +106,7 @@ public sealed partial class PipelineGenerator
                 w.Line("// An idle runner of one thread: the stage (see the plan: " + (quiet ? "nothing to do at the end of this push" : "the end of this push has work") + ").");
                 w.Line("__state = 1;");
                 WriteTick(w);
-                w.Line((Joins ? "__OnPlain" : "__On") + name + "(element, timestamp);");
+                w.Line((_plan.PlainStages.Contains(input.Id) ? "__OnPlain" : "__On") + name + "(element, timestamp);");
                 w.Line("__elementsIn_" + name + "++;");
                 if (!quiet)
                 {
@@ -452,7 +452,7 @@ public sealed partial class PipelineGenerator
                 EmitConsumers(w, input.Id, 0, "element", "timestamp", "window");
                 w.Close();
                 w.Line();
-                if (Joins && _plan.UncaughtPushes.Contains(input.Id))
+                if (_plan.PlainStages.Contains(input.Id))
                 {
                     w.Line("// Stage: the fused loop body of input '" + Doc(input.Name) + "' on a runner of one thread (the plain push): no exchange to check.");
                     w.Line(Inline);

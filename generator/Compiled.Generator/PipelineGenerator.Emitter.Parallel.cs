@@ -89,7 +89,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
             {
-                if (!Parallel || _plainStage || _plan.States[t.Id].Exchange == ExchangeKind.None || _plan.States[t.Id].ShipsPartials)
+                if (_plainStage || !_plan.States[t.Id].RoutesElements(streaming: false, Parallel))
                 {
                     return false;
                 }

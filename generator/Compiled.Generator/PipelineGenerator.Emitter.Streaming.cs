@@ -174,7 +174,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private bool OpenStreamingRoute(SourceWriter w, TransformSpec t, int inputIndex, string value, string timestamp, string window)
             {
-                if (!Streaming || _inReceive || _plainStage || _plan.States[t.Id].Level == 0 || _plan.States[t.Id].LiftsInStream)
+                if (_inReceive || _plainStage || !_plan.States[t.Id].RoutesElements(Streaming, batch: false))
                 {
                     return false; // a lifted combine updates the sender's own accumulators (see WriteShipPartials)
                 }

@@ -331,6 +331,11 @@ public sealed partial class PipelineGenerator
             private void WriteProcessingTime(SourceWriter w)
             {
                 var paned = _plan.FlushOrder.Select(id => _t[id]).Where(UsesPanes).ToList();
+                var evaluated = EvaluatedAtBundleEnd;
+
+                // A plain push whose end has work evaluates the triggers in a method of its own, which the end of a bundle
+                // then calls too (it adds the pane reset and the forwarding a plain push has no need of).
+                var plainEnd = evaluated.Count > 0 && _plan.UncaughtPushes.Any(i => !_plan.QuietPushEnds.Contains(i));
                 if (paned.Count > 0)
                 {
                     w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
@@ -349,10 +354,18 @@ public sealed partial class PipelineGenerator
                             continue;
                         }
 
-                        // Most bundles leave nothing to evaluate: one check, and the panes are not called.
-                        w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
-                        WritePanedAdvance(w, t, "EndBundle()");
-                        w.Close();
+                        if (!plainEnd)
+                        {
+                            // Most bundles leave nothing to evaluate: one check, and the panes are not called.
+                            w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
+                            WritePanedAdvance(w, t, "EndBundle()");
+                            w.Close();
+                        }
+                    }
+
+                    if (plainEnd)
+                    {
+                        w.Line("__EndPlainBundle();");
                     }
 
                     w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
@@ -361,10 +374,9 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
-                var evaluated = EvaluatedAtBundleEnd;
-                if (evaluated.Count > 0 && _plan.UncaughtPushes.Any(i => !_plan.QuietPushEnds.Contains(i)))
+                if (plainEnd)
                 {
-                    w.Line("/// <summary>The end of a plain push (a runner of one thread): triggers that fire on elements are evaluated when a bundle waits; nothing to forward.</summary>");
+                    w.Line("/// <summary>Triggers that fire on elements are evaluated when a bundle waits: the end of a plain push (a runner of one thread, nothing to forward), and of every bundle.</summary>");
                     if (paned.All(SaysWhenQuiet) && paned.Count == 1)
                     {
                         w.Line(Inline);

@@ -21,13 +21,15 @@ public sealed partial class PipelineGenerator
         /// <remarks>
         /// Such a push also takes a plain path when the runner is idle and runs on one thread (not a partition or shard of a
         /// parallel runner): the stage with no exchange to check, and the end of the push only when it has something to do
-        /// (<see cref="PushEndsWith"/>). The inputs whose push ends with nothing to do are the second list.
+        /// (<see cref="PushEndsWith"/>). The inputs whose push ends with nothing to do are the second list; those whose stage
+        /// checks an exchange on a parallel runner, so that the plain path runs a copy of it without the checks, the third.
         /// </remarks>
-        private static (List<int> Inputs, List<int> QuietEnds, List<string> Description) UncaughtPushes(
-            List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states)
+        private static (List<int> Inputs, List<int> QuietEnds, List<int> PlainStages, List<string> Description) UncaughtPushes(
+            List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states, bool streaming, bool batch)
         {
             var inputs = new List<int>();
             var quiet = new List<int>();
+            var plainStages = new List<int>();
             var lines = new List<string>();
             foreach (var input in transforms.Where(t => t.Kind == TransformKind.CreateInput))
             {
@@ -40,6 +42,11 @@ public sealed partial class PipelineGenerator
                     if (end is null)
                     {
                         quiet.Add(input.Id);
+                    }
+
+                    if (FirstInStage(input, transforms, edges, t => states[t.Id].RoutesElements(streaming, batch) ? t : null) is not null)
+                    {
+                        plainStages.Add(input.Id);
                     }
 
                     line = "no catch per element: nothing in its stage can throw; " + (end is null ? "nothing to do at the end of a push" : "the end of a push " + end);
@@ -57,7 +64,7 @@ public sealed partial class PipelineGenerator
                 lines.Insert(0, "Single pushes (Push(element), one call per element; the functions of a stage are read at build time):");
             }
 
-            return (inputs, quiet, lines);
+            return (inputs, quiet, plainStages, lines);
         }
 
         /// <summary>
@@ -71,6 +78,8 @@ public sealed partial class PipelineGenerator
                 return "checks for failures (#" + Num(output.Id) + " " + output.Label + " delivers in it)";
             }
 
+            // Not reached today (such an input's timestamps are checked, so its pushes keep the catch); kept so that a plain
+            // push can never leave the input's watermark behind.
             if (input.MaxOutOfOrdernessMs is not null)
             {
                 return "moves the input's own watermark";

@@ -120,16 +120,16 @@ public class UncaughtPushPlanTests
 
     [Theory(DisplayName = "A push whose stage cannot throw says what its end does, and its plain path does only that")]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
-        "nothing to do at the end of a push")]
+        "nothing to do at the end of a push", true)]
     [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out")""",
-        "nothing to do at the end of a push")]
+        "nothing to do at the end of a push", true)]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => t.Value * 2).Output("out")""",
-        "the end of a push checks for failures (#2 Output 'out' (line 12) delivers in it)")]
+        "the end of a push checks for failures (#2 Output 'out' (line 12) delivers in it)", false)]
     [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Fixed(TimeSpan.FromSeconds(5)).Triggering(Trigger.AfterWatermark().WithEarlyFirings(Trigger.AfterCount(2))).Accumulating()).Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
-        "the end of a push evaluates the triggers of #3 CombinePerKey (line 12)")]
+        "the end of a push evaluates the triggers of #3 CombinePerKey (line 12)", true)]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out"); p.Unbounded<Demo.Tick>("other", static t => new Instant(t.Time), TimeSpan.FromSeconds(1), idleness: TimeSpan.FromSeconds(30)).Output("copy")""",
-        "the end of a push reads the clock, once one is set")]
-    public void EndOfPush(string define, string end)
+        "the end of a push reads the clock, once one is set", true)]
+    public void EndOfPush(string define, string end, bool checksExchange)
     {
         var source = GenerateSource(define);
         var line = source.Split('\n').First(l => l.Contains("input 'ticks': ", System.StringComparison.Ordinal));
@@ -139,17 +139,24 @@ public class UncaughtPushPlanTests
         var push = Method(source, "public void PushTicks(global::Demo.Tick element, global::Compiled.Instant timestamp)");
         var plain = push.Substring(push.IndexOf("if (__state == 0 && __plain)", System.StringComparison.Ordinal));
         plain = plain.Substring(0, plain.IndexOf("return;", System.StringComparison.Ordinal));
-        Assert.Contains("__OnPlainTicks(element, timestamp);", plain);
+
+        // A stage that checks an exchange per element runs as a copy without the checks; any other runs as it is.
+        Assert.Contains((checksExchange ? "__OnPlainTicks" : "__OnTicks") + "(element, timestamp);", plain);
         var quiet = end == "nothing to do at the end of a push";
         Assert.Equal(!quiet, plain.Contains("__ThrowFailures();", System.StringComparison.Ordinal));
         Assert.Equal(!quiet && end.Contains("triggers", System.StringComparison.Ordinal), plain.Contains("__EndPlainBundle();", System.StringComparison.Ordinal));
         Assert.Equal(end.Contains("clock", System.StringComparison.Ordinal), plain.Contains("_timeProvider", System.StringComparison.Ordinal));
-        var stage = Method(source, "private void __OnPlainTicks(");
-        Assert.DoesNotContain("__send", stage);
-        Assert.DoesNotContain("__route", stage);
-        if (define.Contains("PerKey", System.StringComparison.Ordinal))
+        var full = Method(source, "private void __OnTicks(");
+        Assert.Equal(checksExchange, full.Contains("__send", System.StringComparison.Ordinal) || full.Contains("__route", System.StringComparison.Ordinal));
+        if (checksExchange)
         {
-            Assert.Contains("__send", Method(source, "private void __OnTicks(")); // the full path's stage checks its exchange
+            var stage = Method(source, "private void __OnPlainTicks(");
+            Assert.DoesNotContain("__send", stage);
+            Assert.DoesNotContain("__route", stage);
+        }
+        else
+        {
+            Assert.DoesNotContain("private void __OnPlainTicks(", source);
         }
     }
 }

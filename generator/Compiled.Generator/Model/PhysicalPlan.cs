@@ -71,6 +71,19 @@ internal static class StateLayouts
     /// <param name="layout">The layout.</param>
     /// <returns>True for those three.</returns>
     public static bool IsPanes(this StateLayout layout) => layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
+
+    /// <summary>
+    /// Whether an element on its way into the transform is checked against an exchange first: a sender of the streaming
+    /// parallel runner ships it to the transform's level (unless the combine lifts across the exchange), and a shard of the
+    /// parallel batch runner routes it to the key's shard (unless the shards ship partial accumulators).
+    /// </summary>
+    /// <param name="state">The transform's physical plan.</param>
+    /// <param name="streaming">Whether the streaming parallel runner is generated.</param>
+    /// <param name="batch">Whether the parallel batch runner is generated.</param>
+    /// <returns>True when a runner of either kind checks the exchange per element.</returns>
+    public static bool RoutesElements(this StatePlan state, bool streaming, bool batch) =>
+        streaming && state.Level != 0 && !state.LiftsInStream ||
+        batch && state.Exchange != ExchangeKind.None && !state.ShipsPartials;
 }
 
 /// <summary>The map a keyed state (counters, accumulators, value lists, co-groups, and each window's map of those) is kept in.</summary>

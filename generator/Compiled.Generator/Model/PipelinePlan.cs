@@ -39,6 +39,12 @@ internal sealed record PipelinePlan
     /// </summary>
     public EquatableArray<int> QuietPushEnds { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Of <see cref="UncaughtPushes"/>, the inputs whose stage checks an exchange per element on a parallel runner: their
+    /// plain push runs a copy of the stage without those checks. The others' plain push runs the stage itself.
+    /// </summary>
+    public EquatableArray<int> PlainStages { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 
