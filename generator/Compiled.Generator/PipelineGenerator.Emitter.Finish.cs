@@ -158,7 +158,7 @@ public sealed partial class PipelineGenerator
 
                 if (UsesPanes(t))
                 {
-                    WritePanedAdvance(w, t, "AdvanceWatermark(global::Compiled.Instant.MaxValue)");
+                    WritePanedAdvance(w, t, "AdvanceWatermark", "global::Compiled.Instant.MaxValue");
                     w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly;");
                     return;
                 }

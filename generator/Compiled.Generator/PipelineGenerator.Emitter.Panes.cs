@@ -307,19 +307,59 @@ public sealed partial class PipelineGenerator
                 });
             }
 
-            /// <summary>Calls <paramref name="call"/> on the panes of <paramref name="t"/>, then delivers the panes it fired through the rest of the stage.</summary>
-            private void WritePanedAdvance(SourceWriter w, TransformSpec t, string call)
+            /// <summary>The struct through which window buckets hand each pane of <paramref name="t"/> to <c>__Pane</c> as it fires: a direct call, no list.</summary>
+            private void WritePaneReceiver(TransformSpec t)
             {
                 var id = N(t.Id);
-                w.Line("_panes" + id + "." + call + ";");
-                w.Open("if (_panes" + id + ".Fired.Count > 0)");
-                // By reference from the list's span: a fired pane (key, value, window, pane info) is not copied on its way out.
-                w.Open("foreach (ref readonly var fp" + id + " in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes" + id + ".Fired))");
-                w.Line("__Pane" + id + "(in fp" + id + ");");
-                w.Close();
+                if (!_written.Add("__PaneReceiver" + id))
+                {
+                    return;
+                }
+
+                var (_, _, output, _, _) = PanesTypes(t);
+                var pane = "global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + ">";
+                _runnerExtras.Add(w =>
+                {
+                    w.Line("/// <summary>Hands each pane of #" + id + " " + Doc(t.Label) + " to <see cref=\"__Pane" + id + "\"/> as it fires (the panes' firing loop calls it directly).</summary>");
+                    w.Open("private readonly struct __PaneReceiver" + id + " : global::Compiled.Execution.IPaneReceiver<" + PanesKeyType(t) + ", " + output + ">");
+                    w.Line("private readonly " + _runnerType + " _runner;");
+                    w.Line();
+                    w.Line("public __PaneReceiver" + id + "(" + _runnerType + " runner) => _runner = runner;");
+                    w.Line();
+                    w.Line("public void Receive(in " + pane + " pane) => _runner.__Pane" + id + "(in pane);");
+                    w.Close();
+                    w.Line();
+                });
+            }
+
+            /// <summary>
+            /// Calls <paramref name="method"/> with <paramref name="arguments"/> on the panes of <paramref name="t"/> and delivers
+            /// the panes it fires through the rest of the stage: as each fires, through the transform's receiver, where the
+            /// layout hands panes over that way (<see cref="StateLayouts.DeliversAsFired"/>); else from the fired list after the
+            /// call. Failed panes are reported after it.
+            /// </summary>
+            private void WritePanedAdvance(SourceWriter w, TransformSpec t, string method, string arguments)
+            {
+                var id = N(t.Id);
                 WritePaneMethod(t);
-                w.Line("_panes" + id + ".ClearFired();");
-                w.Close();
+                if (_plan.LayoutOf(t.Id).DeliversAsFired())
+                {
+                    WritePaneReceiver(t);
+                    w.Line("var pr" + id + " = new __PaneReceiver" + id + "(this);");
+                    w.Line("_panes" + id + "." + method + "(" + (arguments.Length == 0 ? "" : arguments + ", ") + "ref pr" + id + ");");
+                }
+                else
+                {
+                    w.Line("_panes" + id + "." + method + "(" + arguments + ");");
+                    w.Open("if (_panes" + id + ".Fired.Count > 0)");
+                    // By reference from the list's span: a fired pane (key, value, window, pane info) is not copied on its way out.
+                    w.Open("foreach (ref readonly var fp" + id + " in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes" + id + ".Fired))");
+                    w.Line("__Pane" + id + "(in fp" + id + ");");
+                    w.Close();
+                    w.Line("_panes" + id + ".ClearFired();");
+                    w.Close();
+                }
+
                 w.Open("if (_panes" + id + ".Failed.Count > 0)");
                 w.Open("foreach (var xp" + id + " in _panes" + id + ".Failed)");
                 w.Line("__DeliveryFailed(xp" + id + ".Error, " + id + ", " + Literal("a pane of " + t.Label + " in window ") + " + xp" + id + ".Window);");

@@ -103,7 +103,7 @@ public sealed partial class PipelineGenerator
                     }
                     else if (UsesPanes(t))
                     {
-                        WritePanedAdvance(w, t, "AdvanceWatermark(" + mark + ")");
+                        WritePanedAdvance(w, t, "AdvanceWatermark", mark);
                         w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                     }
                     else
@@ -358,7 +358,7 @@ public sealed partial class PipelineGenerator
                         {
                             // Most bundles leave nothing to evaluate: one check, and the panes are not called.
                             w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
-                            WritePanedAdvance(w, t, "EndBundle()");
+                            WritePanedAdvance(w, t, "EndBundle", "");
                             w.Close();
                         }
                     }
@@ -386,7 +386,7 @@ public sealed partial class PipelineGenerator
                     foreach (var t in evaluated)
                     {
                         w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
-                        WritePanedAdvance(w, t, "EndBundle()");
+                        WritePanedAdvance(w, t, "EndBundle", "");
                         w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
                         w.Close();
                     }
@@ -460,7 +460,7 @@ public sealed partial class PipelineGenerator
 
                 foreach (var t in paned)
                 {
-                    WritePanedAdvance(w, t, "AdvanceProcessingTime(now)");
+                    WritePanedAdvance(w, t, "AdvanceProcessingTime", "now");
                 }
 
                 foreach (var t in _plan.FlushOrder.Select(id => _t[id]).Where(HasProcessingTimers))

@@ -73,6 +73,14 @@ internal static class StateLayouts
     public static bool IsPanes(this StateLayout layout) => layout is StateLayout.KeyedWindowPanes or StateLayout.WindowBuckets or StateLayout.OpenSessions;
 
     /// <summary>
+    /// Whether the panes hand each pane to the runner as it fires (through a receiver struct over the runner: window
+    /// buckets), rather than collecting the panes of a call in their fired list for the runner to read back.
+    /// </summary>
+    /// <param name="layout">The layout.</param>
+    /// <returns>True for window buckets.</returns>
+    public static bool DeliversAsFired(this StateLayout layout) => layout == StateLayout.WindowBuckets;
+
+    /// <summary>
     /// Whether an element on its way into the transform is checked against an exchange first: a sender of the streaming
     /// parallel runner ships it to the transform's level (unless the combine lifts across the exchange), and a shard of the
     /// parallel batch runner routes it to the key's shard (unless the shards ship partial accumulators).

@@ -397,18 +397,30 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         get => _touchedCount != 0;
     }
 
-    /// <summary>Evaluates the triggers of the windows that received elements since the last call (Beam evaluates per bundle).</summary>
+    /// <summary>Evaluates the triggers of the windows that received elements since the last call (Beam evaluates per bundle); the panes that fire go to <see cref="GroupingPanes{TKey, TOutput}.Fired"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EndBundle()
+    {
+        var fired = new ToFiredList<TKey, TOutput>(FiredPanes);
+        EndBundle(ref fired);
+    }
+
+    /// <summary>Evaluates the triggers of the windows that received elements since the last call, handing each pane that fires to <paramref name="receiver"/>.</summary>
+    /// <typeparam name="TReceiver">The receiver (a struct, for direct calls).</typeparam>
+    /// <param name="receiver">Takes each pane as it fires.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EndBundle<TReceiver>(ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         // Most bundles leave nothing to evaluate (a processing-time or watermark firing waits for its time): one compare.
         if (_touchedCount != 0)
         {
-            EvaluateTouched();
+            EvaluateTouched(ref receiver);
         }
     }
 
-    private void EvaluateTouched()
+    private void EvaluateTouched<TReceiver>(ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         var i = 0;
         while (true)
@@ -422,7 +434,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                     hot.Touched = false;
                     if (_buckets[b].InUse && !hot.Closed)
                     {
-                        TryFire(b, position, isEndOfWindow: false);
+                        TryFire(b, position, isEndOfWindow: false, ref receiver);
                     }
                 }
 
@@ -438,10 +450,22 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         _touchedCount = 0;
     }
 
-    /// <summary>Advances the input watermark: the windows whose end or garbage-collection time is behind it fire, in time order.</summary>
+    /// <summary>Advances the input watermark: the windows whose end or garbage-collection time is behind it fire, in time order; the panes go to <see cref="GroupingPanes{TKey, TOutput}.Fired"/>.</summary>
+    /// <param name="watermark">The new watermark.</param>
     public void AdvanceWatermark(Instant watermark)
     {
-        EndBundle();
+        var fired = new ToFiredList<TKey, TOutput>(FiredPanes);
+        AdvanceWatermark(watermark, ref fired);
+    }
+
+    /// <summary>Advances the input watermark: the windows whose end or garbage-collection time is behind it fire, in time order, each pane handed to <paramref name="receiver"/>.</summary>
+    /// <typeparam name="TReceiver">The receiver (a struct, for direct calls).</typeparam>
+    /// <param name="watermark">The new watermark.</param>
+    /// <param name="receiver">Takes each pane as it fires.</param>
+    public void AdvanceWatermark<TReceiver>(Instant watermark, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
+    {
+        EndBundle(ref receiver);
         if (watermark <= InputWatermark)
         {
             return;
@@ -461,19 +485,20 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             if (!bucket.EndOfWindowDone && bucket.Window.MaxTimestamp.Millis < gc && gc >= watermark.Millis)
             {
                 bucket.EndOfWindowDone = true;
-                FireEndOfWindow(timer.Slot);
+                FireEndOfWindow(timer.Slot, ref receiver);
                 _eventTimers.Enqueue(timer, gc);
             }
             else
             {
-                FireGarbageCollection(timer.Slot);
+                FireGarbageCollection(timer.Slot, ref receiver);
                 ReleaseBucket(timer.Slot);
             }
         }
     }
 
     /// <summary>The end-of-window firing of a window's keys, in the order they came.</summary>
-    private void FireEndOfWindow(int b)
+    private void FireEndOfWindow<TReceiver>(int b, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         var position = 0;
         while (true)
@@ -489,7 +514,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                         slot.EndOfWindowDone = true;
                         if (!bucket.Hot[position].Closed)
                         {
-                            TryFire(b, position, isEndOfWindow: true);
+                            TryFire(b, position, isEndOfWindow: true, ref receiver);
                         }
                     }
                 }
@@ -508,7 +533,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     /// end plus the allowed lateness, this is also the end-of-window firing: one on-time pane, marked last, as Beam's
     /// ReduceFnRunner.onTimers emits when a timer is both isEndOfWindow and isGarbageCollection.
     /// </summary>
-    private void FireGarbageCollection(int b)
+    private void FireGarbageCollection<TReceiver>(int b, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         var position = 0;
         while (true)
@@ -521,7 +547,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 {
                     if (!bucket.Hot[position].Closed)
                     {
-                        Fire(ref bucket, position, isFinal: true, isEndOfWindow: !bucket.Slots[position].EndOfWindowDone);
+                        Fire(ref bucket, position, isFinal: true, isEndOfWindow: !bucket.Slots[position].EndOfWindowDone, ref receiver);
                     }
                 }
 
@@ -554,16 +580,33 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAdvanceProcessingTimeQuietly(Instant now) => TryMoveProcessingTime(_touchedCount != 0, _processingTimers.EarliestTime, now);
 
-    /// <summary>Advances processing time: processing-time firings whose deadline has passed are evaluated.</summary>
+    /// <summary>Advances processing time: processing-time firings whose deadline has passed are evaluated; the panes go to <see cref="GroupingPanes{TKey, TOutput}.Fired"/>.</summary>
+    /// <param name="now">The new processing time.</param>
     public void AdvanceProcessingTime(Instant now)
     {
-        EndBundle();
+        var fired = new ToFiredList<TKey, TOutput>(FiredPanes);
+        AdvanceProcessingTime(now, ref fired);
+    }
+
+    /// <summary>Advances processing time: processing-time firings whose deadline has passed are evaluated, each pane handed to <paramref name="receiver"/>.</summary>
+    /// <typeparam name="TReceiver">The receiver (a struct, for direct calls).</typeparam>
+    /// <param name="now">The new processing time.</param>
+    /// <param name="receiver">Takes each pane as it fires.</param>
+    public void AdvanceProcessingTime<TReceiver>(Instant now, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
+    {
+        EndBundle(ref receiver);
         if (now <= ProcessingTime)
         {
             return;
         }
 
         ProcessingTime = now;
+        // Once a window's end has fired, every key of it is in its late phase (the end-of-window firing and the end of the
+        // bundle above took each there), so without processing-time late firings a deadline of such a window is spent: it
+        // is dropped on the bucket's flag, without reading the key's state (about half the deadlines of early firings come
+        // after their window's end, and each read would be a cache miss).
+        var spentAfterEnd = _lateKind != FiringKind.ProcessingTime;
         var current = default(KeyTimer);
         while (true)
         {
@@ -572,13 +615,13 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                 while (_processingTimers.TryDequeueDue(now.Millis, out var timer, out _))
                 {
                     ref var bucket = ref _buckets[timer.Bucket];
-                    if (!bucket.InUse || bucket.Generation != timer.Generation || bucket.Hot[timer.Position].Closed)
+                    if (!bucket.InUse || bucket.Generation != timer.Generation || (spentAfterEnd && bucket.EndOfWindowDone) || bucket.Hot[timer.Position].Closed)
                     {
                         continue;
                     }
 
                     current = timer;
-                    TryFire(timer.Bucket, timer.Position, isEndOfWindow: false);
+                    TryFire(timer.Bucket, timer.Position, isEndOfWindow: false, ref receiver);
                 }
 
                 return;
@@ -630,7 +673,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     }
 
     /// <summary>The compiled trigger's ShouldFire, then its OnFire, and the pane.</summary>
-    private void TryFire(int bucketIndex, int position, bool isEndOfWindow)
+    private void TryFire<TReceiver>(int bucketIndex, int position, bool isEndOfWindow, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         ref var bucket = ref _buckets[bucketIndex];
         ref var hot = ref bucket.Hot[position];
@@ -672,7 +716,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         }
 
         _firingFinished = finished;
-        Fire(ref bucket, position, finished, isEndOfWindow);
+        Fire(ref bucket, position, finished, isEndOfWindow, ref receiver);
         if (finished)
         {
             Close(ref hot);
@@ -696,12 +740,13 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
     };
 
     /// <summary>
-    /// A pane of a key: its value extracted and added to the fired panes, or, when the combine function (user code) throws,
+    /// A pane of a key: its value extracted and handed to the receiver, or, when the combine function (user code) throws,
     /// the pane lost and reported (<see cref="GroupingPanes{TKey, TOutput}.Failed"/>) while the firing goes on. No try is
     /// entered per pane: the loop that fires holds one, and its catch (<see cref="ExtractFailed"/>) finishes this key's
     /// firing and goes on with the next key.
     /// </summary>
-    private void Fire(ref Bucket bucket, int position, bool isFinal, bool isEndOfWindow)
+    private void Fire<TReceiver>(ref Bucket bucket, int position, bool isFinal, bool isEndOfWindow, ref TReceiver receiver)
+        where TReceiver : struct, IPaneReceiver<TKey, TOutput>
     {
         ref var hot = ref bucket.Hot[position];
         ref var slot = ref bucket.Slots[position];
@@ -721,8 +766,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             _extracting = true;
             var value = _fn.ExtractOutput(hot.HasAccumulator ? hot.Accumulator : _fn.CreateAccumulator());
             _extracting = false;
-            FiredPanes.Add(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
             PanesFired++;
+            receiver.Receive(new FiredPane<TKey, TOutput>(slot.Key, value, new Instant(timestamp), window, pane));
         }
 
         AfterFire(ref hot);

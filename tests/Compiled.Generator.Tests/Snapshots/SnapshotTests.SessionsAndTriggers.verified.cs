@@ -1041,15 +1041,8 @@ namespace Snapshots
                 }
                 _pane = global::Compiled.PaneInfo.NoFiring;
                 // Fire #8 CombinePerKey (line 25)
-                _panes8.AdvanceWatermark(watermark);
-                if (_panes8.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
-                    {
-                        __Pane8(in fp8);
-                    }
-                    _panes8.ClearFired();
-                }
+                var pr8 = new __PaneReceiver8(this);
+                _panes8.AdvanceWatermark(watermark, ref pr8);
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1067,15 +1060,8 @@ namespace Snapshots
                 // #4 CountPerKey (line 16): open sessions fire only as the watermark passes their end, nothing to evaluate per bundle
                 if (_panes8.BundleWaits)
                 {
-                    _panes8.EndBundle();
-                    if (_panes8.Fired.Count > 0)
-                    {
-                        foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
-                        {
-                            __Pane8(in fp8);
-                        }
-                        _panes8.ClearFired();
-                    }
+                    var pr8 = new __PaneReceiver8(this);
+                    _panes8.EndBundle(ref pr8);
                     if (_panes8.Failed.Count > 0)
                     {
                         foreach (var xp8 in _panes8.Failed)
@@ -1331,15 +1317,8 @@ namespace Snapshots
                     }
                     _panes4.ClearFailed();
                 }
-                _panes8.AdvanceProcessingTime(now);
-                if (_panes8.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
-                    {
-                        __Pane8(in fp8);
-                    }
-                    _panes8.ClearFired();
-                }
+                var pr8 = new __PaneReceiver8(this);
+                _panes8.AdvanceProcessingTime(now, ref pr8);
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1437,15 +1416,8 @@ namespace Snapshots
                 {
                     __Exchange8();
                 }
-                _panes8.AdvanceWatermark(global::Compiled.Instant.MaxValue);
-                if (_panes8.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp8 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes8.Fired))
-                    {
-                        __Pane8(in fp8);
-                    }
-                    _panes8.ClearFired();
-                }
+                var pr8 = new __PaneReceiver8(this);
+                _panes8.AdvanceWatermark(global::Compiled.Instant.MaxValue, ref pr8);
                 if (_panes8.Failed.Count > 0)
                 {
                     foreach (var xp8 in _panes8.Failed)
@@ -1732,6 +1704,16 @@ namespace Snapshots
                 {
                     __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
                 }
+            }
+
+            /// <summary>Hands each pane of #8 CombinePerKey (line 25) to <see cref="__Pane8"/> as it fires (the panes' firing loop calls it directly).</summary>
+            private readonly struct __PaneReceiver8 : global::Compiled.Execution.IPaneReceiver<string, int>
+            {
+                private readonly Runner<TSessions, TTeamScores> _runner;
+
+                public __PaneReceiver8(Runner<TSessions, TTeamScores> runner) => _runner = runner;
+
+                public void Receive(in global::Compiled.Execution.FiredPane<string, int> pane) => _runner.__Pane8(in pane);
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.SessionsAndTriggers";

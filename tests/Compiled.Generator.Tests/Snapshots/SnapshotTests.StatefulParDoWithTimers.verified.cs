@@ -948,15 +948,8 @@ namespace Snapshots
                 __FireTimers2(watermark);
                 // Fire #3 CombinePerKey (line 35)
                 var hw3 = global::Compiled.Instant.Min(global::Compiled.Instant.Min(_swm2, _states2.Timers.Hold), watermark);
-                _panes3.AdvanceWatermark(hw3);
-                if (_panes3.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
-                    {
-                        __Pane3(in fp3);
-                    }
-                    _panes3.ClearFired();
-                }
+                var pr3 = new __PaneReceiver3(this);
+                _panes3.AdvanceWatermark(hw3, ref pr3);
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -974,15 +967,8 @@ namespace Snapshots
             {
                 if (_panes3.BundleWaits)
                 {
-                    _panes3.EndBundle();
-                    if (_panes3.Fired.Count > 0)
-                    {
-                        foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
-                        {
-                            __Pane3(in fp3);
-                        }
-                        _panes3.ClearFired();
-                    }
+                    var pr3 = new __PaneReceiver3(this);
+                    _panes3.EndBundle(ref pr3);
                     if (_panes3.Failed.Count > 0)
                     {
                         foreach (var xp3 in _panes3.Failed)
@@ -1204,15 +1190,8 @@ namespace Snapshots
                 {
                     _processingTime = now;
                 }
-                _panes3.AdvanceProcessingTime(now);
-                if (_panes3.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
-                    {
-                        __Pane3(in fp3);
-                    }
-                    _panes3.ClearFired();
-                }
+                var pr3 = new __PaneReceiver3(this);
+                _panes3.AdvanceProcessingTime(now, ref pr3);
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -1294,15 +1273,8 @@ namespace Snapshots
                 {
                     __Exchange3();
                 }
-                _panes3.AdvanceWatermark(global::Compiled.Instant.MaxValue);
-                if (_panes3.Fired.Count > 0)
-                {
-                    foreach (ref readonly var fp3 in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_panes3.Fired))
-                    {
-                        __Pane3(in fp3);
-                    }
-                    _panes3.ClearFired();
-                }
+                var pr3 = new __PaneReceiver3(this);
+                _panes3.AdvanceWatermark(global::Compiled.Instant.MaxValue, ref pr3);
                 if (_panes3.Failed.Count > 0)
                 {
                     foreach (var xp3 in _panes3.Failed)
@@ -1767,6 +1739,16 @@ namespace Snapshots
                 {
                     __heldActivity.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v3, fp3.Timestamp, fp3.Window, _pane));
                 }
+            }
+
+            /// <summary>Hands each pane of #3 CombinePerKey (line 35) to <see cref="__Pane3"/> as it fires (the panes' firing loop calls it directly).</summary>
+            private readonly struct __PaneReceiver3 : global::Compiled.Execution.IPaneReceiver<string, int>
+            {
+                private readonly Runner<TActivity> _runner;
+
+                public __PaneReceiver3(Runner<TActivity> runner) => _runner = runner;
+
+                public void Receive(in global::Compiled.Execution.FiredPane<string, int> pane) => _runner.__Pane3(in pane);
             }
 
             string global::Compiled.Diagnostics.IRunnerMetrics.PipelineName => "Snapshots.UserActivity";

@@ -165,18 +165,45 @@ public class WindowBucketPanesTests
         }
     }
 
-    private sealed class BucketPanes(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> panes) : IPanes
+    /// <summary>
+    /// Window buckets driven as the generated runner drives them. <paramref name="direct"/>: each pane handed to a receiver
+    /// struct as it fires (the generated runner's way); otherwise collected in the fired list.
+    /// </summary>
+    private sealed class BucketPanes(WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> panes, bool direct = false) : IPanes
     {
+        private readonly List<FiredPane<int, IReadOnlyList<int>>> _received = new();
+
         public WindowBucketPanes<int, int, List<int>, IReadOnlyList<int>, UnluckyListFn> Panes { get; set; } = panes;
 
         public bool Add(int key, int value, Instant timestamp, BoundedWindow window) => Panes.Add(key, value, timestamp, window);
 
-        public void EndBundle() => Panes.EndBundle();
+        public void EndBundle()
+        {
+            if (direct)
+            {
+                var receiver = new Collect(_received);
+                Panes.EndBundle(ref receiver);
+            }
+            else
+            {
+                Panes.EndBundle();
+            }
+        }
 
         // As the generated runner does: the quiet advance first, the full one only when it refuses (something fires).
         public void AdvanceWatermark(Instant watermark)
         {
-            if (!Panes.TryAdvanceWatermarkQuietly(watermark))
+            if (Panes.TryAdvanceWatermarkQuietly(watermark))
+            {
+                return;
+            }
+
+            if (direct)
+            {
+                var receiver = new Collect(_received);
+                Panes.AdvanceWatermark(watermark, ref receiver);
+            }
+            else
             {
                 Panes.AdvanceWatermark(watermark);
             }
@@ -184,7 +211,17 @@ public class WindowBucketPanesTests
 
         public void AdvanceProcessingTime(Instant now)
         {
-            if (!Panes.TryAdvanceProcessingTimeQuietly(now))
+            if (Panes.TryAdvanceProcessingTimeQuietly(now))
+            {
+                return;
+            }
+
+            if (direct)
+            {
+                var receiver = new Collect(_received);
+                Panes.AdvanceProcessingTime(now, ref receiver);
+            }
+            else
             {
                 Panes.AdvanceProcessingTime(now);
             }
@@ -192,11 +229,19 @@ public class WindowBucketPanesTests
 
         public IEnumerable<string> Take()
         {
-            var fired = Panes.Fired.Select(Describe).Concat(Panes.Failed.Select(DescribeFailed)).ToList();
+            Assert.True(!direct || Panes.Fired.Count == 0, "A pane handed to the receiver is not also kept in the fired list.");
+            var fired = _received.Concat(Panes.Fired).Select(Describe).Concat(Panes.Failed.Select(DescribeFailed)).ToList();
+            _received.Clear();
             Panes.ClearFired();
             Panes.ClearFailed();
             return fired;
         }
+    }
+
+    /// <summary>A receiver as the generated runner's: a struct, called by the firing loop for each pane.</summary>
+    private readonly struct Collect(List<FiredPane<int, IReadOnlyList<int>>> into) : IPaneReceiver<int, IReadOnlyList<int>>
+    {
+        public void Receive(in FiredPane<int, IReadOnlyList<int>> pane) => into.Add(pane);
     }
 
     /// <summary>One operation on one pair of panes; element i carries value <paramref name="value"/>.</summary>
@@ -310,6 +355,33 @@ public class WindowBucketPanesTests
     [Fact(DisplayName = "Window bucket panes fire the panes of keyed window panes when the watermark and processing time jump")]
     public void SameAsKeyedPanesInJumps() =>
         Gen.Select(Strategies, Ops(keys: 3, disorder: 120, maxStep: 150)).Sample((s, ops) => Check(s, ops, checkpointAt: -1), iter: 800);
+
+    [Fact(DisplayName = "Window bucket panes handed to a receiver as they fire are the fired list's panes, in the same order, with the same failures")]
+    public void ReceiverGetsTheFiredListsPanes() =>
+        Gen.Select(Strategies, Ops(keys: 4, disorder: 60, maxStep: 40)).Sample((s, ops) =>
+        {
+            var listed = new BucketPanes(Buckets(s));
+            var received = new BucketPanes(Buckets(s), direct: true);
+            long listedMark = 0, receivedMark = 0, listedNow = 0, receivedNow = 0;
+            var expected = new List<string>();
+            var actual = new List<string>();
+            for (var i = 0; i < ops.Length; i++)
+            {
+                Apply(listed, s, ops[i], i, ref listedMark, ref listedNow, null);
+                Apply(received, s, ops[i], i, ref receivedMark, ref receivedNow, null);
+                expected.AddRange(listed.Take());
+                actual.AddRange(received.Take());
+            }
+
+            listed.AdvanceProcessingTime(Instant.MaxValue);
+            received.AdvanceProcessingTime(Instant.MaxValue);
+            listed.AdvanceWatermark(Instant.MaxValue);
+            received.AdvanceWatermark(Instant.MaxValue);
+            expected.AddRange(listed.Take());
+            actual.AddRange(received.Take());
+            Assert.Equal(expected, actual); // exactly, in order: one implementation, two ways out
+            Assert.Equal(listed.Panes.PanesFired, received.Panes.PanesFired);
+        }, iter: 600);
 
     [Fact(DisplayName = "Window bucket panes restored from a checkpoint at any point go on as the uninterrupted ones, pane for pane and in order")]
     public void RestoredPanesGoOn() =>
