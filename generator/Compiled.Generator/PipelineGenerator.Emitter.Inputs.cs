@@ -57,11 +57,16 @@ public sealed partial class PipelineGenerator
             /// quiet call's body (measured: even a try/finally, which the JIT inlines, keeps the stage's values out of
             /// registers and costs as much as the call). Should the runner itself throw, the exception goes on as it is and
             /// the call stays marked as running: the next call says so. A partition of the streaming parallel runner keeps
-            /// the catch: what it ships may meet a failed exchange, whose failure it reports.
+            /// the catch where its stage sends through an exchange (the plan's SendingStages): a send may meet a failed
+            /// exchange, whose failure it reports. Where the stage keeps its elements (a combine lifted across the exchange
+            /// ships at the watermark, not in the push), a partition's push is uncaught too.
             /// </summary>
-            private void WriteUncaughtElement(SourceWriter w, string name)
+            private void WriteUncaughtElement(SourceWriter w, TransformSpec input, string name)
             {
-                if (Streaming)
+                // A partition's stage that sends through an exchange keeps the catch (the plan's SendingStages); one that
+                // keeps its elements (a lifted combine, element-wise work into an output) runs as a single runner's does.
+                var guarded = Streaming && _plan.SendingStages.Contains(input.Id);
+                if (guarded)
                 {
                     w.Open("if (__partition)");
                     w.Line("__Guarded" + name + "(element, timestamp);");
@@ -70,7 +75,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("__On" + name + "(element, timestamp); // nothing in this stage can throw (see the plan): no catch per element");
-                if (Streaming)
+                if (guarded)
                 {
                     w.Close();
                 }
@@ -233,7 +238,7 @@ public sealed partial class PipelineGenerator
                 WriteTick(w);
                 if (uncaught)
                 {
-                    WriteUncaughtElement(w, name);
+                    WriteUncaughtElement(w, input, name);
                 }
                 else
                 {
@@ -245,7 +250,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__Exit();");
                 w.Close();
                 w.Line();
-                if (!uncaught || Streaming)
+                if (!uncaught || (Streaming && _plan.SendingStages.Contains(input.Id)))
                 {
                     w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
                     w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");

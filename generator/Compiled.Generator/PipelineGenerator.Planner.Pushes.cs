@@ -23,13 +23,17 @@ public sealed partial class PipelineGenerator
         /// parallel runner): the stage with no exchange to check, and the end of the push only when it has something to do
         /// (<see cref="PushEndsWith"/>). The inputs whose push ends with nothing to do are the second list; those whose stage
         /// checks an exchange on a parallel runner, so that the plain path runs a copy of it without the checks, the third.
+        /// Those whose stage sends its elements through an exchange on a partition of the streaming parallel runner, the fourth:
+        /// a partition's push of them keeps the catch (a send blocks, and throws when the run is cancelled); a partition's push
+        /// of the others runs the stage as uncaught as a single runner's does.
         /// </remarks>
-        private static (List<int> Inputs, List<int> QuietEnds, List<int> PlainStages, List<string> Description) UncaughtPushes(
+        private static (List<int> Inputs, List<int> QuietEnds, List<int> PlainStages, List<int> SendingStages, List<string> Description) UncaughtPushes(
             List<TransformSpec> transforms, List<Edge> edges, EquatableArray<StatePlan> states, bool streaming, bool batch)
         {
             var inputs = new List<int>();
             var quiet = new List<int>();
             var plainStages = new List<int>();
+            var sendingStages = new List<int>();
             var lines = new List<string>();
             foreach (var input in transforms.Where(t => t.Kind == TransformKind.CreateInput))
             {
@@ -50,6 +54,11 @@ public sealed partial class PipelineGenerator
                     }
 
                     line = "no catch per element: nothing in its stage can throw; " + (end is null ? "nothing to do at the end of a push" : "the end of a push " + end);
+                    if (streaming && FirstInStage(input, transforms, edges, t => states[t.Id].RoutesElements(streaming: true, batch: false) ? t : null) is { } sends)
+                    {
+                        sendingStages.Add(input.Id);
+                        line += "; a partition of the parallel runner keeps the catch: it sends to #" + Num(sends.Id) + " " + sends.Label + " through an exchange";
+                    }
                 }
                 else
                 {
@@ -64,7 +73,7 @@ public sealed partial class PipelineGenerator
                 lines.Insert(0, "Single pushes (Push(element), one call per element; the functions of a stage are read at build time):");
             }
 
-            return (inputs, quiet, plainStages, lines);
+            return (inputs, quiet, plainStages, sendingStages, lines);
         }
 
         /// <summary>

@@ -51,7 +51,7 @@ public sealed partial class PipelineGenerator
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
             var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
-            var (uncaught, quietEnds, plainStages, uncaughtDescription) = UncaughtPushes(transforms, edges, states, streaming: streamingWhyNot is null, batch: whyNot is null);
+            var (uncaught, quietEnds, plainStages, sendingStages, uncaughtDescription) = UncaughtPushes(transforms, edges, states, streaming: streamingWhyNot is null, batch: whyNot is null);
             var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
@@ -60,6 +60,7 @@ public sealed partial class PipelineGenerator
                 UncaughtPushes = uncaught.ToEquatableArray(),
                 QuietPushEnds = quietEnds.ToEquatableArray(),
                 PlainStages = plainStages.ToEquatableArray(),
+                SendingStages = sendingStages.ToEquatableArray(),
                 PaneSharingWindows = sharing,
                 ParallelBatch = whyNot is null,
                 ParallelWhyNot = whyNot,

@@ -120,20 +120,29 @@ public class UncaughtPushPlanTests
 
     [Theory(DisplayName = "A push whose stage cannot throw says what its end does, and its plain path does only that")]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
-        "nothing to do at the end of a push", true)]
+        "nothing to do at the end of a push", true, "#2 CombinePerKey (line 12)")]
     [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out")""",
-        "nothing to do at the end of a push", true)]
+        "nothing to do at the end of a push", true, "#3 CountPerKey (line 12)")]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => t.Value * 2).Output("out")""",
-        "the end of a push checks for failures (#2 Output 'out' (line 12) delivers in it)", false)]
+        "the end of a push checks for failures (#2 Output 'out' (line 12) delivers in it)", false, null)]
     [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Fixed(TimeSpan.FromSeconds(5)).Triggering(Trigger.AfterWatermark().WithEarlyFirings(Trigger.AfterCount(2))).Accumulating()).Map(static t => KV.Of(t.Key, t.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out")""",
-        "the end of a push evaluates the triggers of #3 CombinePerKey (line 12)", true)]
+        "the end of a push evaluates the triggers of #3 CombinePerKey (line 12)", true, "#3 CombinePerKey (line 12)")]
     [InlineData("""p.Create<Demo.Tick>("ticks").Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out"); p.Unbounded<Demo.Tick>("other", static t => new Instant(t.Time), TimeSpan.FromSeconds(1), idleness: TimeSpan.FromSeconds(30)).Output("copy")""",
-        "the end of a push reads the clock, once one is set", true)]
-    public void EndOfPush(string define, string end, bool checksExchange)
+        "the end of a push reads the clock, once one is set", true, "#2 CountPerKey (line 12)")]
+    // A count per key and fixed window is lifted across the exchange: a partition counts locally and ships at the watermark.
+    [InlineData("""p.Create<Demo.Tick>("ticks").Window(Windows.Fixed(TimeSpan.FromSeconds(5))).Map(static t => KV.Of(t.Key, t.Value)).CountPerKey().Output("out")""",
+        "nothing to do at the end of a push", false, null)]
+    public void EndOfPush(string define, string end, bool checksExchange, string? partitionSendsTo)
     {
         var source = GenerateSource(define);
         var line = source.Split('\n').First(l => l.Contains("input 'ticks': ", System.StringComparison.Ordinal));
-        Assert.Equal("//     input 'ticks': no catch per element: nothing in its stage can throw; " + end, line.Trim());
+        var partition = partitionSendsTo is null ? "" : "; a partition of the parallel runner keeps the catch: it sends to " + partitionSendsTo + " through an exchange";
+        Assert.Equal("//     input 'ticks': no catch per element: nothing in its stage can throw; " + end + partition, line.Trim());
+
+        // A partition's full path keeps the catch only where its stage sends through an exchange.
+        var fullPush = Method(source, "public void PushTicks(global::Demo.Tick element, global::Compiled.Instant timestamp)");
+        Assert.Equal(partitionSendsTo is not null, fullPush.Contains("__GuardedTicks(element, timestamp);", System.StringComparison.Ordinal));
+        Assert.Equal(partitionSendsTo is not null, source.Contains("private void __GuardedTicks(", System.StringComparison.Ordinal));
 
         // The plain path: one compare for the gate, the stage with no exchange to check, and the end only when it has work.
         var push = Method(source, "public void PushTicks(global::Demo.Tick element, global::Compiled.Instant timestamp)");

@@ -45,6 +45,13 @@ internal sealed record PipelinePlan
     /// </summary>
     public EquatableArray<int> PlainStages { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Of <see cref="UncaughtPushes"/>, the inputs whose stage sends its elements through an exchange on a partition of the
+    /// streaming parallel runner: a partition's push of them keeps the catch (a send blocks, and throws when the run is
+    /// cancelled). A partition's push of the other uncaught inputs runs the stage with no catch, as a single runner's does.
+    /// </summary>
+    public EquatableArray<int> SendingStages { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Sliding Window transforms whose elements are assigned to one pane each (their combines assemble windows).</summary>
     public required EquatableArray<int> PaneSharingWindows { get; init; }
 
