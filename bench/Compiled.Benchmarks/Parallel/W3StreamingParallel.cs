@@ -91,6 +91,34 @@ public class W3StreamingParallel
         return Fold(digest);
     }
 
+    /// <summary>
+    /// The machine's ceiling for this split, not a result: one single-threaded runner per share, each on a thread of its
+    /// own, with no exchange and no merge (so each counts only its share; the digests are not W3's). What two threads
+    /// doing independent work of this shape get from the cores, against which the parallel runner's scaling is read.
+    /// </summary>
+    [Benchmark]
+    public long IndependentShares()
+    {
+        var digests = new long[_shares.Length];
+        var threads = new Thread[_shares.Length];
+        for (var k = 0; k < threads.Length; k++)
+        {
+            var share = _shares[k];
+            var index = k;
+            threads[k] = new Thread(() => digests[index] = Fold(W3FixedCounts.Generated(share))) { Name = "share " + k };
+            threads[k].Start();
+        }
+
+        var folded = 0L;
+        for (var k = 0; k < threads.Length; k++)
+        {
+            threads[k].Join();
+            folded ^= digests[k];
+        }
+
+        return folded;
+    }
+
     /// <summary>One partition: each event pushed with its timestamp, its own watermark 2 s behind its latest time after each.</summary>
     private static void Drive(W3FixedCountsPipeline.Runner<WindowDigestSink> partition, Event[] events)
     {
