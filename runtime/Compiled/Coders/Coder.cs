@@ -164,6 +164,21 @@ public static class Coder
     public static ulong Hash<T, TCoder>(T key)
         where TCoder : struct, ICoder<T>
     {
+        // The 4- and 8-byte integer coders write their value little-endian and nothing else: their bytes are hashed
+        // straight from a local, the same hash without the writer (about half the time of a key's hash; the JIT keeps
+        // only the branch of the coder at hand).
+        if (typeof(TCoder) == typeof(Int32Coder) || typeof(TCoder) == typeof(UInt32Coder))
+        {
+            var four = BitConverter.IsLittleEndian ? Unsafe.As<T, uint>(ref key) : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(Unsafe.As<T, uint>(ref key));
+            return System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in four)));
+        }
+
+        if (typeof(TCoder) == typeof(Int64Coder) || typeof(TCoder) == typeof(UInt64Coder))
+        {
+            var eight = BitConverter.IsLittleEndian ? Unsafe.As<T, ulong>(ref key) : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(Unsafe.As<T, ulong>(ref key));
+            return System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in eight)));
+        }
+
         Span<byte> buffer = stackalloc byte[128];
         var writer = CoderWriter.ForHash(buffer);
         default(TCoder).Encode(ref writer, key);
