@@ -209,8 +209,10 @@ public sealed partial class PipelineGenerator
             /// <summary>
             /// The map of <paramref name="window"/> of an inline windowed transform into local ws{id}: from the cache of the
             /// last windows used, else from the window state (a new window takes a pooled map and may become the next to fire).
+            /// A new map starts with room for as many keys as the window opened last holds (windows mostly hold about as many
+            /// keys as the last one: it does not grow its way there again), where the map type takes a capacity.
             /// </summary>
-            private static void WriteWindowMapLookup(SourceWriter w, TransformSpec t, string window)
+            private void WriteWindowMapLookup(SourceWriter w, TransformSpec t, string window)
             {
                 var id = N(t.Id);
                 w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
@@ -218,7 +220,9 @@ public sealed partial class PipelineGenerator
                 w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
                 w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
                 w.Open("if (!wexists" + id + ")");
-                w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                var sized = _plan.States[t.Id].Map != StateMap.Utf8Keys;
+                w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new(" + (sized ? "_newest" + id + "?.Count ?? 0" : string.Empty) + ");");
+                w.Line("_newest" + id + " = slot" + id + ";");
                 WriteNextEnd(w, t, window);
                 w.Close();
                 w.Line("ws" + id + " = slot" + id + "!;");

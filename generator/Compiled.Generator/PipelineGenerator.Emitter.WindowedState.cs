@@ -122,6 +122,7 @@ public sealed partial class PipelineGenerator
                     w.Line("private readonly long[] _cacheW" + id + " = new long[" + CacheSize + "]; // window starts (one size per transform)");
                     w.Line("private readonly " + inner + "?[] _cacheS" + id + " = new " + inner + "?[" + CacheSize + "];");
                     w.Line("private readonly global::System.Collections.Generic.Stack<" + inner + "> _pool" + id + " = new();");
+                    w.Line("private " + inner + "? _newest" + id + "; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)");
                     w.Line("private long __stateSize" + id + "; // the keys in the live windows, as metrics last counted them (read on the listener's thread)");
                 }
             }

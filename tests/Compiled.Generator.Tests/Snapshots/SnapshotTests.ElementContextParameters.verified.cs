@@ -148,6 +148,7 @@ namespace Snapshots
             private readonly long[] _cacheW6 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>?[] _cacheS6 = new global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>> _pool6 = new();
+            private global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>? _newest6; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)
             private long __stateSize6; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
@@ -870,7 +871,8 @@ namespace Snapshots
                                 ref var slot6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate6, w2, out var wexists6);
                                 if (!wexists6)
                                 {
-                                    slot6 = _pool6.Count > 0 ? _pool6.Pop() : new();
+                                    slot6 = _pool6.Count > 0 ? _pool6.Pop() : new(_newest6?.Count ?? 0);
+                                    _newest6 = slot6;
                                     if (w2.MaxTimestamp < _nextEnd6)
                                     {
                                         _nextEnd6 = w2.MaxTimestamp;
@@ -1414,7 +1416,8 @@ namespace Snapshots
                     ref var slot6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate6, window, out var wexists6);
                     if (!wexists6)
                     {
-                        slot6 = _pool6.Count > 0 ? _pool6.Pop() : new();
+                        slot6 = _pool6.Count > 0 ? _pool6.Pop() : new(_newest6?.Count ?? 0);
+                        _newest6 = slot6;
                         if (window.MaxTimestamp < _nextEnd6)
                         {
                             _nextEnd6 = window.MaxTimestamp;

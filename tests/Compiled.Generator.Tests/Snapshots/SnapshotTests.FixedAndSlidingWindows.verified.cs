@@ -131,6 +131,7 @@ namespace Snapshots
             private readonly long[] _cacheW4 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, int>?[] _cacheS4 = new global::System.Collections.Generic.Dictionary<string, int>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, int>> _pool4 = new();
+            private global::System.Collections.Generic.Dictionary<string, int>? _newest4; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)
             private long __stateSize4; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
             private long _fixedStart6 = long.MinValue; // pane of the last element through #6 Window sliding 60 s every 10 s (line 18)
             // #7 Count (line 19) shares panes between overlapping sliding windows: state is kept per key and
@@ -868,7 +869,8 @@ namespace Snapshots
                             ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
                             if (!wexists4)
                             {
-                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
+                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : new(_newest4?.Count ?? 0);
+                                _newest4 = slot4;
                                 if (w2.MaxTimestamp < _nextEnd4)
                                 {
                                     _nextEnd4 = w2.MaxTimestamp;
@@ -1557,7 +1559,8 @@ namespace Snapshots
                     ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, window, out var wexists4);
                     if (!wexists4)
                     {
-                        slot4 = _pool4.Count > 0 ? _pool4.Pop() : new();
+                        slot4 = _pool4.Count > 0 ? _pool4.Pop() : new(_newest4?.Count ?? 0);
+                        _newest4 = slot4;
                         if (window.MaxTimestamp < _nextEnd4)
                         {
                             _nextEnd4 = window.MaxTimestamp;

@@ -158,6 +158,7 @@ namespace Snapshots
             private readonly long[] _cacheW5 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[] _cacheS5 = new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>> _pool5 = new();
+            private global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>? _newest5; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)
             private long __stateSize5; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
@@ -839,7 +840,8 @@ namespace Snapshots
                             ref var slot5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate5, w3, out var wexists5);
                             if (!wexists5)
                             {
-                                slot5 = _pool5.Count > 0 ? _pool5.Pop() : new();
+                                slot5 = _pool5.Count > 0 ? _pool5.Pop() : new(_newest5?.Count ?? 0);
+                                _newest5 = slot5;
                                 if (w3.MaxTimestamp < _nextEnd5)
                                 {
                                     _nextEnd5 = w3.MaxTimestamp;
@@ -1364,7 +1366,8 @@ namespace Snapshots
                     ref var slot5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate5, window, out var wexists5);
                     if (!wexists5)
                     {
-                        slot5 = _pool5.Count > 0 ? _pool5.Pop() : new();
+                        slot5 = _pool5.Count > 0 ? _pool5.Pop() : new(_newest5?.Count ?? 0);
+                        _newest5 = slot5;
                         if (window.MaxTimestamp < _nextEnd5)
                         {
                             _nextEnd5 = window.MaxTimestamp;

@@ -155,6 +155,7 @@ namespace Snapshots
             private readonly long[] _cacheW8 = new long[8]; // window starts (one size per transform)
             private readonly global::System.Collections.Generic.Dictionary<string, double>?[] _cacheS8 = new global::System.Collections.Generic.Dictionary<string, double>?[8];
             private readonly global::System.Collections.Generic.Stack<global::System.Collections.Generic.Dictionary<string, double>> _pool8 = new();
+            private global::System.Collections.Generic.Dictionary<string, double>? _newest8; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)
             private long __stateSize8; // the keys in the live windows, as metrics last counted them (read on the listener's thread)
 
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
@@ -1273,7 +1274,8 @@ namespace Snapshots
                                             ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, w6, out var wexists8);
                                             if (!wexists8)
                                             {
-                                                slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                                slot8 = _pool8.Count > 0 ? _pool8.Pop() : new(_newest8?.Count ?? 0);
+                                                _newest8 = slot8;
                                                 if (w6.MaxTimestamp < _nextEnd8)
                                                 {
                                                     _nextEnd8 = w6.MaxTimestamp;
@@ -1594,7 +1596,8 @@ namespace Snapshots
                                     ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, pw7, out var wexists8);
                                     if (!wexists8)
                                     {
-                                        slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                        slot8 = _pool8.Count > 0 ? _pool8.Pop() : new(_newest8?.Count ?? 0);
+                                        _newest8 = slot8;
                                         if (pw7.MaxTimestamp < _nextEnd8)
                                         {
                                             _nextEnd8 = pw7.MaxTimestamp;
@@ -1885,7 +1888,8 @@ namespace Snapshots
                                                 ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, window, out var wexists8);
                                                 if (!wexists8)
                                                 {
-                                                    slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                                    slot8 = _pool8.Count > 0 ? _pool8.Pop() : new(_newest8?.Count ?? 0);
+                                                    _newest8 = slot8;
                                                     if (window.MaxTimestamp < _nextEnd8)
                                                     {
                                                         _nextEnd8 = window.MaxTimestamp;
@@ -1972,7 +1976,8 @@ namespace Snapshots
                                         ref var slot8 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate8, window, out var wexists8);
                                         if (!wexists8)
                                         {
-                                            slot8 = _pool8.Count > 0 ? _pool8.Pop() : new();
+                                            slot8 = _pool8.Count > 0 ? _pool8.Pop() : new(_newest8?.Count ?? 0);
+                                            _newest8 = slot8;
                                             if (window.MaxTimestamp < _nextEnd8)
                                             {
                                                 _nextEnd8 = window.MaxTimestamp;
