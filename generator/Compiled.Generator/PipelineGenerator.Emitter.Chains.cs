@@ -220,9 +220,15 @@ public sealed partial class PipelineGenerator
                 w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
                 w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
                 w.Open("if (!wexists" + id + ")");
-                var sized = _plan.States[t.Id].Map != StateMap.Utf8Keys;
-                w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new(" + (sized ? "_newest" + id + "?.Count ?? 0" : string.Empty) + ");");
-                w.Line("_newest" + id + " = slot" + id + ";");
+                if (WindowMapTakesCapacity(t))
+                {
+                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new(_newest" + id + "?.Count ?? 0);");
+                    w.Line("_newest" + id + " = slot" + id + ";");
+                }
+                else
+                {
+                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                }
                 WriteNextEnd(w, t, window);
                 w.Close();
                 w.Line("ws" + id + " = slot" + id + "!;");

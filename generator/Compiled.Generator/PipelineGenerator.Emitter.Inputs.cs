@@ -63,9 +63,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void WriteUncaughtElement(SourceWriter w, TransformSpec input, string name)
             {
-                // A partition's stage that sends through an exchange keeps the catch (the plan's SendingStages); one that
-                // keeps its elements (a lifted combine, element-wise work into an output) runs as a single runner's does.
-                var guarded = Streaming && _plan.SendingStages.Contains(input.Id);
+                var guarded = PartitionKeepsCatch(input);
                 if (guarded)
                 {
                     w.Open("if (__partition)");
@@ -80,6 +78,14 @@ public sealed partial class PipelineGenerator
                     w.Close();
                 }
             }
+
+            /// <summary>
+            /// Whether a partition's push of <paramref name="input"/> keeps the catch although the stage cannot throw: its stage
+            /// sends through an exchange (the plan's SendingStages, listed only when the streaming parallel runner is
+            /// generated). One that keeps its elements (a lifted combine, element-wise work into an output) runs as a single
+            /// runner's does.
+            /// </summary>
+            private bool PartitionKeepsCatch(TransformSpec input) => _plan.SendingStages.Contains(input.Id);
 
             /// <summary>Whether a runner can be made a partition or a shard of a parallel runner (which take a push's full path).</summary>
             private bool Joins => Streaming || Parallel;
@@ -250,7 +256,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__Exit();");
                 w.Close();
                 w.Line();
-                if (!uncaught || (Streaming && _plan.SendingStages.Contains(input.Id)))
+                if (!uncaught || PartitionKeepsCatch(input))
                 {
                     w.Line("/// <summary>One element pushed into input '" + Doc(input.Name) + "', in the try that turns a throw into the push's failure.</summary>");
                     w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");

@@ -328,6 +328,23 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>
+            /// The evaluation of <paramref name="t"/>'s triggers at the end of a bundle, when one waits (most bundles leave
+            /// nothing to evaluate: one check, and the panes are not called); <paramref name="resetPane"/>: the pane context is
+            /// reset after it (in __EndPlainBundle; __EndBundle resets it once, after every grouping).
+            /// </summary>
+            private void WriteBundleEvaluation(SourceWriter w, TransformSpec t, bool resetPane)
+            {
+                w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
+                WritePanedAdvance(w, t, "EndBundle", "");
+                if (resetPane)
+                {
+                    w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
+                }
+
+                w.Close();
+            }
+
             private void WriteProcessingTime(SourceWriter w)
             {
                 var paned = _plan.FlushOrder.Select(id => _t[id]).Where(UsesPanes).ToList();
@@ -336,12 +353,14 @@ public sealed partial class PipelineGenerator
                 // A plain push whose end has work evaluates the triggers in a method of its own, which the end of a bundle
                 // then calls too (it adds the pane reset and the forwarding a plain push has no need of).
                 var plainEnd = evaluated.Count > 0 && _plan.UncaughtPushes.Any(i => !_plan.QuietPushEnds.Contains(i));
+
+                // Panes that advance quietly evaluate a bundle only when one waits: once per push, a few compares, inlined.
+                var inline = paned.All(SaysWhenQuiet) && paned.Count == 1;
                 if (paned.Count > 0)
                 {
                     w.Line("/// <summary>The end of a bundle of pushed elements: triggers that fire on elements (counts, late data) are evaluated.</summary>");
-                    if (paned.All(SaysWhenQuiet) && paned.Count == 1)
+                    if (inline)
                     {
-                        // Panes that advance quietly evaluate a bundle only when one waits: once per push, a few compares, inlined.
                         w.Line(Inline);
                     }
 
@@ -356,10 +375,7 @@ public sealed partial class PipelineGenerator
 
                         if (!plainEnd)
                         {
-                            // Most bundles leave nothing to evaluate: one check, and the panes are not called.
-                            w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
-                            WritePanedAdvance(w, t, "EndBundle", "");
-                            w.Close();
+                            WriteBundleEvaluation(w, t, resetPane: false);
                         }
                     }
 
@@ -377,7 +393,7 @@ public sealed partial class PipelineGenerator
                 if (plainEnd)
                 {
                     w.Line("/// <summary>Triggers that fire on elements are evaluated when a bundle waits: the end of a plain push (a runner of one thread, nothing to forward), and of every bundle.</summary>");
-                    if (paned.All(SaysWhenQuiet) && paned.Count == 1)
+                    if (inline)
                     {
                         w.Line(Inline);
                     }
@@ -385,10 +401,7 @@ public sealed partial class PipelineGenerator
                     w.Open("private void __EndPlainBundle()");
                     foreach (var t in evaluated)
                     {
-                        w.Open("if (_panes" + N(t.Id) + ".BundleWaits)");
-                        WritePanedAdvance(w, t, "EndBundle", "");
-                        w.Line("_pane = global::Compiled.PaneInfo.NoFiring;");
-                        w.Close();
+                        WriteBundleEvaluation(w, t, resetPane: true);
                     }
 
                     w.Close();

@@ -76,7 +76,7 @@ public sealed partial class PipelineGenerator
                 var type = MapType(t, key, value);
                 if (t.OutputWindowing is not null)
                 {
-                    WindowedStateField(w, t, type, isMap: true);
+                    WindowedStateField(w, t, type, isMap: true, sized: WindowMapTakesCapacity(t));
                     return;
                 }
 
@@ -107,7 +107,10 @@ public sealed partial class PipelineGenerator
             /// <summary>While emitting a windowed transform's update: the local holding the current window's state.</summary>
             private string? _mapOverride;
 
-            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner, bool isMap = false)
+            /// <summary>Whether a new window's map of <paramref name="t"/> is made with a capacity (every map type but the UTF-8 key maps takes one).</summary>
+            private bool WindowMapTakesCapacity(TransformSpec t) => _plan.States[t.Id].Map != StateMap.Utf8Keys;
+
+            private static void WindowedStateField(SourceWriter w, TransformSpec t, string inner, bool isMap = false, bool sized = false)
             {
                 var id = N(t.Id);
                 w.Line("//   Windowed: the state above is kept per window, in a map from window to state; a window's entry is");
@@ -122,7 +125,10 @@ public sealed partial class PipelineGenerator
                     w.Line("private readonly long[] _cacheW" + id + " = new long[" + CacheSize + "]; // window starts (one size per transform)");
                     w.Line("private readonly " + inner + "?[] _cacheS" + id + " = new " + inner + "?[" + CacheSize + "];");
                     w.Line("private readonly global::System.Collections.Generic.Stack<" + inner + "> _pool" + id + " = new();");
-                    w.Line("private " + inner + "? _newest" + id + "; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)");
+                    if (sized)
+                    {
+                        w.Line("private " + inner + "? _newest" + id + "; // the map of the window opened last: a window's new map starts at its size (a batch run keeps every window, so nothing is pooled there)");
+                    }
                     w.Line("private long __stateSize" + id + "; // the keys in the live windows, as metrics last counted them (read on the listener's thread)");
                 }
             }
