@@ -220,14 +220,16 @@ public sealed partial class PipelineGenerator
                 w.Open("if (ws" + id + " is null || _cacheW" + id + "[k" + id + "] != " + window + ".Start.Millis)");
                 w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", " + window + ", out var wexists" + id + ");");
                 w.Open("if (!wexists" + id + ")");
+                // A partition's windows of a lifted combine leave with their maps: it takes new ones from those that go round.
+                var shared = Lifted(t) ? "__mapPool" + id + "?.TryTake() ?? " : string.Empty;
                 if (WindowMapTakesCapacity(t))
                 {
-                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new(_newest" + id + "?.Count ?? 0);");
+                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : " + shared + "new(_newest" + id + "?.Count ?? 0);");
                     w.Line("_newest" + id + " = slot" + id + ";");
                 }
                 else
                 {
-                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : new();");
+                    w.Line("slot" + id + " = _pool" + id + ".Count > 0 ? _pool" + id + ".Pop() : " + shared + "new();");
                 }
                 WriteNextEnd(w, t, window);
                 w.Close();

@@ -44,13 +44,16 @@ public sealed partial class PipelineGenerator
             private List<(TransformSpec T, int Input, string Type)> PortsOf(int level) =>
                 _plan.States.Where(s => s.Level == level)
                     .SelectMany(s => s.LiftsInStream
-                        ? new[] { (_t[s.Transform], -1, PartialType(_t[s.Transform])) }
+                        ? new[] { (_t[s.Transform], -1, LiftedMapType(_t[s.Transform])) }
                         : _t[s.Transform].Inputs.Select((input, i) => (_t[s.Transform], i, _t[input.Node].OutputTypes[input.Port])))
                     .ToList();
 
-            /// <summary>What a sender ships for a lifted combine: a key and its accumulator in one window.</summary>
-            private static string PartialType(TransformSpec t) =>
-                "global::Compiled.KV<" + StateKeyType(t) + ", " + (t.Kind == TransformKind.CountPerKey ? "long" : t.Combine!.AccumulatorType) + ">";
+            /// <summary>
+            /// What a sender ships for a lifted combine: its accumulators of one window for the keys of one shard, in a map of
+            /// the type the combine keeps a window's state in, so that the shard can take it as its own.
+            /// </summary>
+            private string LiftedMapType(TransformSpec t) =>
+                MapType(t, t.KeyType!, t.Kind == TransformKind.CountPerKey ? "long" : t.Combine!.AccumulatorType);
 
             private bool Lifted(TransformSpec t) => Streaming && _plan.States[t.Id].LiftsInStream;
 
@@ -216,11 +219,11 @@ public sealed partial class PipelineGenerator
 
             /// <summary>
             /// A lifted combine's window on a sender (a partition, or a shard below the combine's level), fired because the
-            /// sender's watermark passed its end: each key's accumulator goes to the key's shard, which merges it. On the
-            /// combine's own shard (no sender to that level) the window is emitted as usual. Returns true when the caller
-            /// must close the else block it opened.
+            /// sender's watermark passed its end: its accumulators go to the keys' shards (<c>__ShipWindow</c>), which merge
+            /// them. On the combine's own shard (no sender to that level) the window is emitted as usual. Returns true when
+            /// the caller must close the else block it opened.
             /// </summary>
-            private bool OpenShipPartials(SourceWriter w, TransformSpec t, string map, string timestamp, string window)
+            private bool OpenShipPartials(SourceWriter w, TransformSpec t, string map, string window)
             {
                 if (!Lifted(t))
                 {
@@ -229,13 +232,10 @@ public sealed partial class PipelineGenerator
 
                 var id = N(t.Id);
                 var level = _plan.States[t.Id].Level;
-                var port = PortsOf(level).FindIndex(p => p.T.Id == t.Id && p.Input < 0);
                 w.Open("if (__send" + N(level) + " is { } ship" + id + ")");
                 w.Line("// Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.");
-                w.Open("foreach (var pe" + id + " in " + map + ")");
-                w.Line("ship" + id + ".Send(__ShardOf" + id + "(pe" + id + ".Key), new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = new " + PartialType(t) +
-                       "(pe" + id + ".Key, pe" + id + ".Value), Timestamp = " + timestamp + ", Window = " + window + " });");
-                w.Close();
+                WriteUncacheWindow(w, t, window);
+                w.Line("__ShipWindow" + id + "(ship" + id + ", " + window + ", " + map + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -270,32 +270,91 @@ public sealed partial class PipelineGenerator
                 w.Line();
                 foreach (var t in lifted)
                 {
-                    var id = N(t.Id);
-                    w.Line("/// <summary>On a shard of #" + id + " " + Doc(t.Label) + ": a sender's accumulator of a key in a window, merged into this shard's.</summary>");
-                    w.Open("private void __MergePartial" + id + "(" + PartialType(t) + " partial, global::Compiled.BoundedWindow window)");
-                    w.Open("if (window.MaxTimestamp < _wm" + id + ")");
-                    w.Line("// Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.");
-                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received an accumulator for a window it has emitted.") + ");");
-                    w.Close();
-                    WriteWindowMapLookup(w, t, "window");
-                    if (t.Kind == TransformKind.CountPerKey)
-                    {
-                        w.Line(RefOrAdd(t, "ws" + id, "partial.Key", "out bool _") + " += partial.Value;");
-                    }
-                    else
-                    {
-                        w.Line("ref var acc" + id + " = ref " + RefOrAdd(t, "ws" + id, "partial.Key", "out var exists" + id) + ";");
-                        w.Open("if (exists" + id + ")");
-                        w.Line("_fn" + id + ".MergeAccumulators(ref acc" + id + "!, partial.Value);");
-                        w.Close();
-                        w.Open("else");
-                        w.Line("acc" + id + " = partial.Value;");
-                        w.Close();
-                    }
-
-                    w.Close();
-                    w.Line();
+                    WriteShipWindow(w, t);
+                    WriteMergePartial(w, t);
                 }
+            }
+
+            /// <summary>
+            /// A sender's window of a lifted combine, to the shards: the map whole when there is one shard (it takes the map
+            /// as its own), else one map per shard that holds keys of it, taken from the maps that go round
+            /// (<c>SharedMapPool</c>); the sender's map is cleared and kept for its next window.
+            /// </summary>
+            private void WriteShipWindow(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                var level = _plan.States[t.Id].Level;
+                var port = N(PortsOf(level).FindIndex(p => p.T.Id == t.Id && p.Input < 0));
+                var map = LiftedMapType(t);
+                var item = "new " + ItemType(level) + " { Port = " + port + ", P" + port + " = {0}, Timestamp = window.MaxTimestamp, Window = window }";
+                w.Line("private " + map + "?[]? __split" + id + "; // a window's accumulators of #" + id + " by receiving shard, while they are shipped");
+                w.Line("internal global::Compiled.Parallel.SharedMapPool<" + map + ">? __mapPool" + id + "; // the maps of #" + id + " that go round between the partitions and shards");
+                w.Line();
+                w.Line("/// <summary>Ships this sender's accumulators of #" + id + " " + Doc(t.Label) + " in <paramref name=\"window\"/> to the shards of their keys.</summary>");
+                w.Open("private void __ShipWindow" + id + "(global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + "> ship, global::Compiled.BoundedWindow window, " + map + " map)");
+                w.Open("if (__shardCount == 1)");
+                w.Line("ship.Send(0, " + item.Replace("{0}", "map") + "); // the shard takes the map as its own, or merges it");
+                w.Line("return;");
+                w.Close();
+                w.Line("var split = __split" + id + " ??= new " + map + "?[__shardCount];");
+                w.Open("foreach (var pe in map)");
+                w.Line("var part = split[__ShardOf" + id + "(pe.Key)] ??= __mapPool" + id + "?.TryTake() ?? new();");
+                w.Line(RefOrAdd(t, "part", "pe.Key", "out bool _") + " = pe.Value;");
+                w.Close();
+                w.Open("for (var s = 0; s < split.Length; s++)");
+                w.Open("if (split[s] is { } part)");
+                w.Line("split[s] = null;");
+                w.Line("ship.Send(s, " + item.Replace("{0}", "part") + ");");
+                w.Close();
+                w.Close();
+                w.Line("map.Clear();");
+                w.Line("_pool" + id + ".Push(map);");
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>
+            /// On a shard of a lifted combine: a sender's map of accumulators in a window. The first to arrive becomes the
+            /// shard's state of the window as it is (no copy); the others are merged into it, key by key, and go back to the
+            /// maps that go round.
+            /// </summary>
+            private void WriteMergePartial(SourceWriter w, TransformSpec t)
+            {
+                var id = N(t.Id);
+                w.Line("/// <summary>On a shard of #" + id + " " + Doc(t.Label) + ": a sender's accumulators of this shard's keys in a window, merged into this shard's.</summary>");
+                w.Open("private void __MergePartial" + id + "(" + LiftedMapType(t) + " partial, global::Compiled.BoundedWindow window)");
+                w.Open("if (window.MaxTimestamp < _wm" + id + ")");
+                w.Line("// Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.");
+                w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received an accumulator for a window it has emitted.") + ");");
+                w.Close();
+                w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", window, out var wexists" + id + ");");
+                w.Open("if (!wexists" + id + ")");
+                w.Line("slot" + id + " = partial; // the window's first accumulators here: the shard keeps the sender's map");
+                WriteNextEnd(w, t, "window");
+                w.Line("return;");
+                w.Close();
+                w.Line("var ws" + id + " = slot" + id + "!;");
+                w.Open("foreach (var pe in partial)");
+                if (t.Kind == TransformKind.CountPerKey)
+                {
+                    w.Line(RefOrAdd(t, "ws" + id, "pe.Key", "out bool _") + " += pe.Value;");
+                }
+                else
+                {
+                    w.Line("ref var acc" + id + " = ref " + RefOrAdd(t, "ws" + id, "pe.Key", "out var exists" + id) + ";");
+                    w.Open("if (exists" + id + ")");
+                    w.Line("_fn" + id + ".MergeAccumulators(ref acc" + id + "!, pe.Value);");
+                    w.Close();
+                    w.Open("else");
+                    w.Line("acc" + id + " = pe.Value;");
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line("partial.Clear();");
+                w.Line("__mapPool" + id + "?.Return(partial);");
+                w.Close();
+                w.Line();
             }
 
             /// <summary>The item struct of each level, in the pipeline class.</summary>
@@ -323,7 +382,7 @@ public sealed partial class PipelineGenerator
                     for (var p = 0; p < ports.Count; p++)
                     {
                         w.Line("public " + ports[p].Type + " P" + N(p) + "; // #" + N(ports[p].T.Id) + " " + Doc(ports[p].T.Label) +
-                               (ports[p].Input < 0 ? ", a sender's accumulator of a key in a window" : ports[p].T.Inputs.Count > 1 ? ", input " + N(ports[p].Input) : string.Empty));
+                               (ports[p].Input < 0 ? ", a sender's accumulators of one window for this shard's keys" : ports[p].T.Inputs.Count > 1 ? ", input " + N(ports[p].Input) : string.Empty));
                     }
 
                     w.Line();
@@ -686,6 +745,19 @@ public sealed partial class PipelineGenerator
                     w.Line("__shard.__JoinStreaming(" + N(level) + ", __s, __n, __runnerOptions.MaxParallelism" +
                            string.Concat(Levels.Select(l => l > level ? ", __Outbox" + N(l) + "(__p + __n * " + N(level - 1) + " + __s, __runnerOptions)" : ", null")) + ");");
                     w.Line("_shards[__n * " + N(level - 1) + " + __s] = __shard;");
+                    w.Close();
+                }
+
+                foreach (var t in LiftedTransforms)
+                {
+                    var id = N(t.Id);
+                    w.Line("// The maps of #" + id + " " + t.Label + " go round: the senders ship them whole, the shards give them back once merged or emitted.");
+                    w.Line("var __mapPool" + id + " = new global::Compiled.Parallel.SharedMapPool<" + LiftedMapType(t) + ">();");
+                    w.Open("foreach (var __r in _partitions)");
+                    w.Line("__r.__mapPool" + id + " = __mapPool" + id + ";");
+                    w.Close();
+                    w.Open("foreach (var __r in _shards)");
+                    w.Line("__r.__mapPool" + id + " = __mapPool" + id + ";");
                     w.Close();
                 }
 

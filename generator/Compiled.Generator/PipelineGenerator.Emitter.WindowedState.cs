@@ -294,16 +294,37 @@ public sealed partial class PipelineGenerator
             /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
             /// window's state is removed, and the transform's input watermark advances.
             /// </summary>
-            /// <summary>A removed window's map leaves the cache, is cleared and goes back to the pool for the next window.</summary>
-            private static void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            /// <summary>
+            /// A removed window's map leaves the cache, is cleared and goes back to the pool for the next window: on a shard of
+            /// a lifted combine, to the maps that go round between the partitions and shards, whose senders made it.
+            /// </summary>
+            private void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            {
+                var id = N(t.Id);
+                WriteUncacheWindow(w, t, window);
+                w.Line(map + "!.Clear();");
+                if (Lifted(t))
+                {
+                    w.Open("if (__mapPool" + id + " is { } mp" + id + ")");
+                    w.Line("mp" + id + ".Return(" + map + ");");
+                    w.Close();
+                    w.Open("else");
+                    w.Line("_pool" + id + ".Push(" + map + ");");
+                    w.Close();
+                    return;
+                }
+
+                w.Line("_pool" + id + ".Push(" + map + ");");
+            }
+
+            /// <summary>A removed window's map leaves the cache of the last windows used.</summary>
+            private static void WriteUncacheWindow(SourceWriter w, TransformSpec t, string window)
             {
                 var id = N(t.Id);
                 w.Line("var k" + id + " = " + CacheIndex(t, window) + ";");
                 w.Open("if (_cacheW" + id + "[k" + id + "] == " + window + ".Start.Millis)");
                 w.Line("_cacheS" + id + "[k" + id + "] = null;");
                 w.Close();
-                w.Line(map + "!.Clear();");
-                w.Line("_pool" + id + ".Push(" + map + ");");
             }
 
             private static void WriteNextEnd(SourceWriter w, TransformSpec t, string window)
@@ -346,18 +367,19 @@ public sealed partial class PipelineGenerator
                 w.Open("foreach (var fw" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
                 w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
-                if (OpenShipPartials(w, t, "fs" + id + "!", "fts" + id, "fw" + id))
+                if (OpenShipPartials(w, t, "fs" + id + "!", "fw" + id))
                 {
                     WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
+                    WriteRecycleMap(w, t, "fw" + id, "fs" + id);
                     w.Close();
                 }
                 else
                 {
                     WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
-                }
-                if (isMap)
-                {
-                    WriteRecycleMap(w, t, "fw" + id, "fs" + id);
+                    if (isMap)
+                    {
+                        WriteRecycleMap(w, t, "fw" + id, "fs" + id);
+                    }
                 }
 
                 w.Close();

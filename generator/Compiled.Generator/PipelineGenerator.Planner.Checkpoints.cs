@@ -68,12 +68,14 @@ public sealed partial class PipelineGenerator
             // Source line numbers are left out: moving the declaration does not change the state's shape. So are the parallel
             // batch runner's part (its header and its indented lines: a batch run writes no checkpoint), the vectorized
             // loops' (a loop in lanes keeps the state the scalar loop keeps), the state maps' (a checkpoint holds each key
-            // and value by its coder, whichever map kept them) and the single pushes' (a catch or not keeps the same state).
+            // and value by its coder, whichever map kept them), the single pushes' (a catch or not keeps the same state) and
+            // the lifted accumulators' (a shard holds the same accumulators whichever way they travelled).
             var leftOut = false;
             foreach (var line in description)
             {
                 leftOut = line.StartsWith("Parallel batch runner", System.StringComparison.Ordinal) || line.StartsWith("Vectorized loops", System.StringComparison.Ordinal) ||
                           line.StartsWith("State maps", System.StringComparison.Ordinal) || line.StartsWith("Single pushes", System.StringComparison.Ordinal) ||
+                          line.StartsWith("Lifted accumulators", System.StringComparison.Ordinal) ||
                             (leftOut && line.StartsWith("  ", System.StringComparison.Ordinal));
                 if (!leftOut)
                 {

@@ -257,6 +257,12 @@ public sealed partial class PipelineGenerator
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }
+
+            if (exchanged.Any(s => s.LiftsInStream))
+            {
+                yield return "Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); " +
+                             "the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows";
+            }
         }
 
         /// <summary>The plan's word on the keyed states kept in an integer key map (the other maps are dictionaries).</summary>

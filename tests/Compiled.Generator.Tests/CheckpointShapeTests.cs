@@ -27,6 +27,15 @@ public class CheckpointShapeTests
         Assert.Equal(Shape(Plan), Shape(Plan[0], Plan[1], Plan[4], Plan[5]));
     }
 
+    [Fact(DisplayName = "How lifted accumulators travel (maps per shard) leaves the fingerprint as it is: the shards hold the same accumulators")]
+    public void TheLiftedTransportIsLeftOut()
+    {
+        var withTransport = new string[Plan.Length + 1];
+        Plan.CopyTo(withTransport, 0);
+        withTransport[^1] = "Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard";
+        Assert.Equal(Shape(Plan), Shape(withTransport));
+    }
+
     [Fact(DisplayName = "A change in the streaming runner's state or exchanges changes the fingerprint, and line numbers do not")]
     public void TheStreamingPartCounts()
     {

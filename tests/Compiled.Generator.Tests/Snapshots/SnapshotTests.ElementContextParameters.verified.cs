@@ -24,6 +24,7 @@
 //     #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -40,7 +41,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 Output 'stamped' (line 15)\n        -> #5 Map (line 16)\n          -> #6 CombinePerKey (line 17)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #9 FlatMap (line 20)\n        -> #10 Output 'described' (line 20)\nStage 2: when the watermark passes the end of a window, emits that window's state of #6 CombinePerKey (line 17)\n  #6 CombinePerKey (line 17)\n    -> #7 ParDo (line 18)\n      -> #8 Output 'panes' (line 19)\nFusion boundaries:\n  #6 CombinePerKey (line 17): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 Output 'stamped' (line 15)\n        -> #5 Map (line 16)\n          -> #6 CombinePerKey (line 17)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #9 FlatMap (line 20)\n        -> #10 Output 'described' (line 20)\nStage 2: when the watermark passes the end of a window, emits that window's state of #6 CombinePerKey (line 17)\n  #6 CombinePerKey (line 17)\n    -> #7 ParDo (line 18)\n      -> #8 Output 'panes' (line 19)\nFusion boundaries:\n  #6 CombinePerKey (line 17): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #6 CombinePerKey (line 17): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nLifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -871,7 +872,7 @@ namespace Snapshots
                                 ref var slot6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate6, w2, out var wexists6);
                                 if (!wexists6)
                                 {
-                                    slot6 = _pool6.Count > 0 ? _pool6.Pop() : new(_newest6?.Count ?? 0);
+                                    slot6 = _pool6.Count > 0 ? _pool6.Pop() : __mapPool6?.TryTake() ?? new(_newest6?.Count ?? 0);
                                     _newest6 = slot6;
                                     if (w2.MaxTimestamp < _nextEnd6)
                                     {
@@ -1125,10 +1126,12 @@ namespace Snapshots
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe6 in fs6!)
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
                                 {
-                                    ship6.Send(__ShardOf6(pe6.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, global::Compiled.TopAccumulator<int>>(pe6.Key, pe6.Value), Timestamp = fts6, Window = fw6 });
+                                    _cacheS6[k6] = null;
                                 }
+                                __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
                             {
@@ -1136,14 +1139,21 @@ namespace Snapshots
                                 {
                                     __Result6(e6, fts6, fw6);
                                 }
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
+                                {
+                                    _cacheS6[k6] = null;
+                                }
+                                fs6!.Clear();
+                                if (__mapPool6 is { } mp6)
+                                {
+                                    mp6.Return(fs6);
+                                }
+                                else
+                                {
+                                    _pool6.Push(fs6);
+                                }
                             }
-                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                            if (_cacheW6[k6] == fw6.Start.Millis)
-                            {
-                                _cacheS6[k6] = null;
-                            }
-                            fs6!.Clear();
-                            _pool6.Push(fs6);
                         }
                         _pane = pane6;
                     }
@@ -1266,10 +1276,12 @@ namespace Snapshots
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe6 in fs6!)
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
                                 {
-                                    ship6.Send(__ShardOf6(pe6.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, global::Compiled.TopAccumulator<int>>(pe6.Key, pe6.Value), Timestamp = fts6, Window = fw6 });
+                                    _cacheS6[k6] = null;
                                 }
+                                __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
                             {
@@ -1277,14 +1289,21 @@ namespace Snapshots
                                 {
                                     __Result6(e6, fts6, fw6);
                                 }
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
+                                {
+                                    _cacheS6[k6] = null;
+                                }
+                                fs6!.Clear();
+                                if (__mapPool6 is { } mp6)
+                                {
+                                    mp6.Return(fs6);
+                                }
+                                else
+                                {
+                                    _pool6.Push(fs6);
+                                }
                             }
-                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                            if (_cacheW6[k6] == fw6.Start.Millis)
-                            {
-                                _cacheS6[k6] = null;
-                            }
-                            fs6!.Clear();
-                            _pool6.Push(fs6);
                         }
                         _pane = pane6;
                     }
@@ -1371,10 +1390,12 @@ namespace Snapshots
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe6 in fs6!)
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
                                 {
-                                    ship6.Send(__ShardOf6(pe6.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, global::Compiled.TopAccumulator<int>>(pe6.Key, pe6.Value), Timestamp = fts6, Window = fw6 });
+                                    _cacheS6[k6] = null;
                                 }
+                                __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
                             {
@@ -1382,14 +1403,21 @@ namespace Snapshots
                                 {
                                     __Result6(e6, fts6, fw6);
                                 }
+                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                                if (_cacheW6[k6] == fw6.Start.Millis)
+                                {
+                                    _cacheS6[k6] = null;
+                                }
+                                fs6!.Clear();
+                                if (__mapPool6 is { } mp6)
+                                {
+                                    mp6.Return(fs6);
+                                }
+                                else
+                                {
+                                    _pool6.Push(fs6);
+                                }
                             }
-                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                            if (_cacheW6[k6] == fw6.Start.Millis)
-                            {
-                                _cacheS6[k6] = null;
-                            }
-                            fs6!.Clear();
-                            _pool6.Push(fs6);
                         }
                         _pane = pane6;
                     }
@@ -1401,45 +1429,72 @@ namespace Snapshots
                 _fireAt = _nextEnd6;
             }
 
-            /// <summary>On a shard of #6 CombinePerKey (line 17): a sender's accumulator of a key in a window, merged into this shard's.</summary>
-            private void __MergePartial6(global::Compiled.KV<string, global::Compiled.TopAccumulator<int>> partial, global::Compiled.BoundedWindow window)
+            private global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>?[]? __split6; // a window's accumulators of #6 by receiving shard, while they are shipped
+            internal global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>>? __mapPool6; // the maps of #6 that go round between the partitions and shards
+
+            /// <summary>Ships this sender's accumulators of #6 CombinePerKey (line 17) in <paramref name="window"/> to the shards of their keys.</summary>
+            private void __ShipWindow6(global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> ship, global::Compiled.BoundedWindow window, global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>> map)
+            {
+                if (__shardCount == 1)
+                {
+                    ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
+                    return;
+                }
+                var split = __split6 ??= new global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>?[__shardCount];
+                foreach (var pe in map)
+                {
+                    var part = split[__ShardOf6(pe.Key)] ??= __mapPool6?.TryTake() ?? new();
+                    global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(part, pe.Key, out bool _) = pe.Value;
+                }
+                for (var s = 0; s < split.Length; s++)
+                {
+                    if (split[s] is { } part)
+                    {
+                        split[s] = null;
+                        ship.Send(s, new __Exchange1Item { Port = 0, P0 = part, Timestamp = window.MaxTimestamp, Window = window });
+                    }
+                }
+                map.Clear();
+                _pool6.Push(map);
+            }
+
+            /// <summary>On a shard of #6 CombinePerKey (line 17): a sender's accumulators of this shard's keys in a window, merged into this shard's.</summary>
+            private void __MergePartial6(global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>> partial, global::Compiled.BoundedWindow window)
             {
                 if (window.MaxTimestamp < _wm6)
                 {
                     // Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.
                     throw new global::System.InvalidOperationException("CombinePerKey (line 17) received an accumulator for a window it has emitted.");
                 }
-                var k6 = (int)(window.Start.Millis / 60000L) & 7;
-                var ws6 = _cacheS6[k6];
-                if (ws6 is null || _cacheW6[k6] != window.Start.Millis)
+                ref var slot6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate6, window, out var wexists6);
+                if (!wexists6)
                 {
-                    ref var slot6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate6, window, out var wexists6);
-                    if (!wexists6)
+                    slot6 = partial; // the window's first accumulators here: the shard keeps the sender's map
+                    if (window.MaxTimestamp < _nextEnd6)
                     {
-                        slot6 = _pool6.Count > 0 ? _pool6.Pop() : new(_newest6?.Count ?? 0);
-                        _newest6 = slot6;
-                        if (window.MaxTimestamp < _nextEnd6)
+                        _nextEnd6 = window.MaxTimestamp;
+                        if (_nextEnd6 < _fireAt)
                         {
-                            _nextEnd6 = window.MaxTimestamp;
-                            if (_nextEnd6 < _fireAt)
-                            {
-                                _fireAt = _nextEnd6;
-                            }
+                            _fireAt = _nextEnd6;
                         }
                     }
-                    ws6 = slot6!;
-                    _cacheW6[k6] = window.Start.Millis;
-                    _cacheS6[k6] = ws6;
+                    return;
                 }
-                ref var acc6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws6, partial.Key, out var exists6);
-                if (exists6)
+                var ws6 = slot6!;
+                foreach (var pe in partial)
                 {
-                    _fn6.MergeAccumulators(ref acc6!, partial.Value);
+                    ref var acc6 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws6, pe.Key, out var exists6);
+                    if (exists6)
+                    {
+                        _fn6.MergeAccumulators(ref acc6!, pe.Value);
+                    }
+                    else
+                    {
+                        acc6 = pe.Value;
+                    }
                 }
-                else
-                {
-                    acc6 = partial.Value;
-                }
+                partial.Clear();
+                __mapPool6?.Return(partial);
             }
 
             /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
@@ -2226,7 +2281,7 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.KV<string, global::Compiled.TopAccumulator<int>> P0; // #6 CombinePerKey (line 17), a sender's accumulator of a key in a window
+            public global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>> P0; // #6 CombinePerKey (line 17), a sender's accumulators of one window for this shard's keys
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
 
@@ -2313,6 +2368,16 @@ namespace Snapshots
                     var __shard = new Runner<TStamped, TPanes, TDescribed>(stamped(), panes(), described());
                     __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
                     _shards[__n * 0 + __s] = __shard;
+                }
+                // The maps of #6 CombinePerKey (line 17) go round: the senders ship them whole, the shards give them back once merged or emitted.
+                var __mapPool6 = new global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>>();
+                foreach (var __r in _partitions)
+                {
+                    __r.__mapPool6 = __mapPool6;
+                }
+                foreach (var __r in _shards)
+                {
+                    __r.__mapPool6 = __mapPool6;
                 }
                 _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 5, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };

@@ -27,6 +27,7 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -43,7 +44,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window fixed 60 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CombinePerKey (line 16)  (stage ends: state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\n      -> #6 Window sliding 60 s every 10 s (line 18)\n        -> #7 Count (line 19)  (stage ends: state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #4 CombinePerKey (line 16)\n  #4 CombinePerKey (line 16)\n    -> #5 Output 'perMinute' (line 17)\nStage 3: when the watermark passes the end of a window, emits that window's state of #7 Count (line 19)\n  #7 Count (line 19)\n    -> #8 Output 'sliding' (line 20)\nFusion boundaries:\n  #4 CombinePerKey (line 16): state per key and fixed 60 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\n  #7 Count (line 19): state per sliding 60 s every 10 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombinePerKey (line 16): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\n  #7 Count (line 19): a global count: each shard accumulates its part per pane of the sliding windows, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombinePerKey (line 16): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #7 Count (line 19): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nLifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -869,7 +870,7 @@ namespace Snapshots
                             ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, w2, out var wexists4);
                             if (!wexists4)
                             {
-                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : new(_newest4?.Count ?? 0);
+                                slot4 = _pool4.Count > 0 ? _pool4.Pop() : __mapPool4?.TryTake() ?? new(_newest4?.Count ?? 0);
                                 _newest4 = slot4;
                                 if (w2.MaxTimestamp < _nextEnd4)
                                 {
@@ -1139,10 +1140,12 @@ namespace Snapshots
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe4 in fs4!)
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
                                 {
-                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                    _cacheS4[k4] = null;
                                 }
+                                __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
                             {
@@ -1150,14 +1153,21 @@ namespace Snapshots
                                 {
                                     __Result4(e4, fts4, fw4);
                                 }
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
+                                {
+                                    _cacheS4[k4] = null;
+                                }
+                                fs4!.Clear();
+                                if (__mapPool4 is { } mp4)
+                                {
+                                    mp4.Return(fs4);
+                                }
+                                else
+                                {
+                                    _pool4.Push(fs4);
+                                }
                             }
-                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                            if (_cacheW4[k4] == fw4.Start.Millis)
-                            {
-                                _cacheS4[k4] = null;
-                            }
-                            fs4!.Clear();
-                            _pool4.Push(fs4);
                         }
                         _pane = pane4;
                     }
@@ -1338,10 +1348,12 @@ namespace Snapshots
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe4 in fs4!)
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
                                 {
-                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                    _cacheS4[k4] = null;
                                 }
+                                __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
                             {
@@ -1349,14 +1361,21 @@ namespace Snapshots
                                 {
                                     __Result4(e4, fts4, fw4);
                                 }
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
+                                {
+                                    _cacheS4[k4] = null;
+                                }
+                                fs4!.Clear();
+                                if (__mapPool4 is { } mp4)
+                                {
+                                    mp4.Return(fs4);
+                                }
+                                else
+                                {
+                                    _pool4.Push(fs4);
+                                }
                             }
-                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                            if (_cacheW4[k4] == fw4.Start.Millis)
-                            {
-                                _cacheS4[k4] = null;
-                            }
-                            fs4!.Clear();
-                            _pool4.Push(fs4);
                         }
                         _pane = pane4;
                     }
@@ -1514,10 +1533,12 @@ namespace Snapshots
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe4 in fs4!)
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
                                 {
-                                    ship4.Send(__ShardOf4(pe4.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, int>(pe4.Key, pe4.Value), Timestamp = fts4, Window = fw4 });
+                                    _cacheS4[k4] = null;
                                 }
+                                __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
                             {
@@ -1525,14 +1546,21 @@ namespace Snapshots
                                 {
                                     __Result4(e4, fts4, fw4);
                                 }
+                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                                if (_cacheW4[k4] == fw4.Start.Millis)
+                                {
+                                    _cacheS4[k4] = null;
+                                }
+                                fs4!.Clear();
+                                if (__mapPool4 is { } mp4)
+                                {
+                                    mp4.Return(fs4);
+                                }
+                                else
+                                {
+                                    _pool4.Push(fs4);
+                                }
                             }
-                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                            if (_cacheW4[k4] == fw4.Start.Millis)
-                            {
-                                _cacheS4[k4] = null;
-                            }
-                            fs4!.Clear();
-                            _pool4.Push(fs4);
                         }
                         _pane = pane4;
                     }
@@ -1544,45 +1572,72 @@ namespace Snapshots
                 _fireAt = _nextEnd4;
             }
 
-            /// <summary>On a shard of #4 CombinePerKey (line 16): a sender's accumulator of a key in a window, merged into this shard's.</summary>
-            private void __MergePartial4(global::Compiled.KV<string, int> partial, global::Compiled.BoundedWindow window)
+            private global::System.Collections.Generic.Dictionary<string, int>?[]? __split4; // a window's accumulators of #4 by receiving shard, while they are shipped
+            internal global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, int>>? __mapPool4; // the maps of #4 that go round between the partitions and shards
+
+            /// <summary>Ships this sender's accumulators of #4 CombinePerKey (line 16) in <paramref name="window"/> to the shards of their keys.</summary>
+            private void __ShipWindow4(global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> ship, global::Compiled.BoundedWindow window, global::System.Collections.Generic.Dictionary<string, int> map)
+            {
+                if (__shardCount == 1)
+                {
+                    ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
+                    return;
+                }
+                var split = __split4 ??= new global::System.Collections.Generic.Dictionary<string, int>?[__shardCount];
+                foreach (var pe in map)
+                {
+                    var part = split[__ShardOf4(pe.Key)] ??= __mapPool4?.TryTake() ?? new();
+                    global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(part, pe.Key, out bool _) = pe.Value;
+                }
+                for (var s = 0; s < split.Length; s++)
+                {
+                    if (split[s] is { } part)
+                    {
+                        split[s] = null;
+                        ship.Send(s, new __Exchange1Item { Port = 0, P0 = part, Timestamp = window.MaxTimestamp, Window = window });
+                    }
+                }
+                map.Clear();
+                _pool4.Push(map);
+            }
+
+            /// <summary>On a shard of #4 CombinePerKey (line 16): a sender's accumulators of this shard's keys in a window, merged into this shard's.</summary>
+            private void __MergePartial4(global::System.Collections.Generic.Dictionary<string, int> partial, global::Compiled.BoundedWindow window)
             {
                 if (window.MaxTimestamp < _wm4)
                 {
                     // Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.
                     throw new global::System.InvalidOperationException("CombinePerKey (line 16) received an accumulator for a window it has emitted.");
                 }
-                var k4 = (int)(window.Start.Millis / 60000L) & 7;
-                var ws4 = _cacheS4[k4];
-                if (ws4 is null || _cacheW4[k4] != window.Start.Millis)
+                ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, window, out var wexists4);
+                if (!wexists4)
                 {
-                    ref var slot4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate4, window, out var wexists4);
-                    if (!wexists4)
+                    slot4 = partial; // the window's first accumulators here: the shard keeps the sender's map
+                    if (window.MaxTimestamp < _nextEnd4)
                     {
-                        slot4 = _pool4.Count > 0 ? _pool4.Pop() : new(_newest4?.Count ?? 0);
-                        _newest4 = slot4;
-                        if (window.MaxTimestamp < _nextEnd4)
+                        _nextEnd4 = window.MaxTimestamp;
+                        if (_nextEnd4 < _fireAt)
                         {
-                            _nextEnd4 = window.MaxTimestamp;
-                            if (_nextEnd4 < _fireAt)
-                            {
-                                _fireAt = _nextEnd4;
-                            }
+                            _fireAt = _nextEnd4;
                         }
                     }
-                    ws4 = slot4!;
-                    _cacheW4[k4] = window.Start.Millis;
-                    _cacheS4[k4] = ws4;
+                    return;
                 }
-                ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, partial.Key, out var exists4);
-                if (exists4)
+                var ws4 = slot4!;
+                foreach (var pe in partial)
                 {
-                    _fn4.MergeAccumulators(ref acc4!, partial.Value);
+                    ref var acc4 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws4, pe.Key, out var exists4);
+                    if (exists4)
+                    {
+                        _fn4.MergeAccumulators(ref acc4!, pe.Value);
+                    }
+                    else
+                    {
+                        acc4 = pe.Value;
+                    }
                 }
-                else
-                {
-                    acc4 = partial.Value;
-                }
+                partial.Clear();
+                __mapPool4?.Return(partial);
             }
 
             /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
@@ -2222,7 +2277,7 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.KV<string, int> P0; // #4 CombinePerKey (line 16), a sender's accumulator of a key in a window
+            public global::System.Collections.Generic.Dictionary<string, int> P0; // #4 CombinePerKey (line 16), a sender's accumulators of one window for this shard's keys
             public global::Snapshots.Play P1; // #7 Count (line 19)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -2306,6 +2361,16 @@ namespace Snapshots
                     var __shard = new Runner<TPerMinute, TSliding>(perMinute(), sliding());
                     __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
                     _shards[__n * 0 + __s] = __shard;
+                }
+                // The maps of #4 CombinePerKey (line 16) go round: the senders ship them whole, the shards give them back once merged or emitted.
+                var __mapPool4 = new global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, int>>();
+                foreach (var __r in _partitions)
+                {
+                    __r.__mapPool4 = __mapPool4;
+                }
+                foreach (var __r in _shards)
+                {
+                    __r.__mapPool4 = __mapPool4;
                 }
                 _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 4, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };

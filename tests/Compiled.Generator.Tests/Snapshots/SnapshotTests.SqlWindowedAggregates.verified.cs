@@ -22,6 +22,7 @@
 //     #5 Sql GROUP BY (line 15): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #5 Sql GROUP BY (line 15): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -38,7 +39,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 22)\n    -> #1 Sql WHERE (line 15)\n      -> #2 Sql TUMBLE timestamps (line 15)\n        -> #3 Sql TUMBLE window fixed 3600 s (line 15)\n          -> #4 Sql GROUP BY key (line 15)\n            -> #5 Sql GROUP BY (line 15)  (stage ends: state per key and fixed 3600 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #5 Sql GROUP BY (line 15)\n  #5 Sql GROUP BY (line 15)\n    -> #6 Sql HAVING (line 15)\n      -> #7 Sql SELECT (line 15)\n        -> #8 Output 'hourly' (line 22)\nFusion boundaries:\n  #5 Sql GROUP BY (line 15): state per key and fixed 3600 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 Sql WHERE (line 15): the generator did not read its body\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #5 Sql GROUP BY (line 15): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #5 Sql GROUP BY (line 15): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Create 'plays' (line 22)\n    -> #1 Sql WHERE (line 15)\n      -> #2 Sql TUMBLE timestamps (line 15)\n        -> #3 Sql TUMBLE window fixed 3600 s (line 15)\n          -> #4 Sql GROUP BY key (line 15)\n            -> #5 Sql GROUP BY (line 15)  (stage ends: state per key and fixed 3600 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when the watermark passes the end of a window, emits that window's state of #5 Sql GROUP BY (line 15)\n  #5 Sql GROUP BY (line 15)\n    -> #6 Sql HAVING (line 15)\n      -> #7 Sql SELECT (line 15)\n        -> #8 Output 'hourly' (line 22)\nFusion boundaries:\n  #5 Sql GROUP BY (line 15): state per key and fixed 3600 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 Sql WHERE (line 15): the generator did not read its body\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #5 Sql GROUP BY (line 15): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #5 Sql GROUP BY (line 15): by key group, combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end); its shard's input watermark is the minimum over the partitions and shards that feed it\nLifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -840,7 +841,7 @@ namespace Snapshots
                             ref var slot5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate5, w3, out var wexists5);
                             if (!wexists5)
                             {
-                                slot5 = _pool5.Count > 0 ? _pool5.Pop() : new(_newest5?.Count ?? 0);
+                                slot5 = _pool5.Count > 0 ? _pool5.Pop() : __mapPool5?.TryTake() ?? new(_newest5?.Count ?? 0);
                                 _newest5 = slot5;
                                 if (w3.MaxTimestamp < _nextEnd5)
                                 {
@@ -1075,10 +1076,12 @@ namespace Snapshots
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe5 in fs5!)
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    _cacheS5[k5] = null;
                                 }
+                                __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
                             {
@@ -1086,14 +1089,21 @@ namespace Snapshots
                                 {
                                     __Result5(e5, fts5, fw5);
                                 }
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
+                                {
+                                    _cacheS5[k5] = null;
+                                }
+                                fs5!.Clear();
+                                if (__mapPool5 is { } mp5)
+                                {
+                                    mp5.Return(fs5);
+                                }
+                                else
+                                {
+                                    _pool5.Push(fs5);
+                                }
                             }
-                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                            if (_cacheW5[k5] == fw5.Start.Millis)
-                            {
-                                _cacheS5[k5] = null;
-                            }
-                            fs5!.Clear();
-                            _pool5.Push(fs5);
                         }
                         _pane = pane5;
                     }
@@ -1216,10 +1226,12 @@ namespace Snapshots
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe5 in fs5!)
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    _cacheS5[k5] = null;
                                 }
+                                __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
                             {
@@ -1227,14 +1239,21 @@ namespace Snapshots
                                 {
                                     __Result5(e5, fts5, fw5);
                                 }
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
+                                {
+                                    _cacheS5[k5] = null;
+                                }
+                                fs5!.Clear();
+                                if (__mapPool5 is { } mp5)
+                                {
+                                    mp5.Return(fs5);
+                                }
+                                else
+                                {
+                                    _pool5.Push(fs5);
+                                }
                             }
-                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                            if (_cacheW5[k5] == fw5.Start.Millis)
-                            {
-                                _cacheS5[k5] = null;
-                            }
-                            fs5!.Clear();
-                            _pool5.Push(fs5);
                         }
                         _pane = pane5;
                     }
@@ -1321,10 +1340,12 @@ namespace Snapshots
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                foreach (var pe5 in fs5!)
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
                                 {
-                                    ship5.Send(__ShardOf5(pe5.Key), new __Exchange1Item { Port = 0, P0 = new global::Compiled.KV<string, (long, long, long, double, bool)>(pe5.Key, pe5.Value), Timestamp = fts5, Window = fw5 });
+                                    _cacheS5[k5] = null;
                                 }
+                                __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
                             {
@@ -1332,14 +1353,21 @@ namespace Snapshots
                                 {
                                     __Result5(e5, fts5, fw5);
                                 }
+                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                                if (_cacheW5[k5] == fw5.Start.Millis)
+                                {
+                                    _cacheS5[k5] = null;
+                                }
+                                fs5!.Clear();
+                                if (__mapPool5 is { } mp5)
+                                {
+                                    mp5.Return(fs5);
+                                }
+                                else
+                                {
+                                    _pool5.Push(fs5);
+                                }
                             }
-                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                            if (_cacheW5[k5] == fw5.Start.Millis)
-                            {
-                                _cacheS5[k5] = null;
-                            }
-                            fs5!.Clear();
-                            _pool5.Push(fs5);
                         }
                         _pane = pane5;
                     }
@@ -1351,45 +1379,72 @@ namespace Snapshots
                 _fireAt = _nextEnd5;
             }
 
-            /// <summary>On a shard of #5 Sql GROUP BY (line 15): a sender's accumulator of a key in a window, merged into this shard's.</summary>
-            private void __MergePartial5(global::Compiled.KV<string, (long, long, long, double, bool)> partial, global::Compiled.BoundedWindow window)
+            private global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[]? __split5; // a window's accumulators of #5 by receiving shard, while they are shipped
+            internal global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>>? __mapPool5; // the maps of #5 that go round between the partitions and shards
+
+            /// <summary>Ships this sender's accumulators of #5 Sql GROUP BY (line 15) in <paramref name="window"/> to the shards of their keys.</summary>
+            private void __ShipWindow5(global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item> ship, global::Compiled.BoundedWindow window, global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)> map)
+            {
+                if (__shardCount == 1)
+                {
+                    ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
+                    return;
+                }
+                var split = __split5 ??= new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[__shardCount];
+                foreach (var pe in map)
+                {
+                    var part = split[__ShardOf5(pe.Key)] ??= __mapPool5?.TryTake() ?? new();
+                    global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(part, pe.Key, out bool _) = pe.Value;
+                }
+                for (var s = 0; s < split.Length; s++)
+                {
+                    if (split[s] is { } part)
+                    {
+                        split[s] = null;
+                        ship.Send(s, new __Exchange1Item { Port = 0, P0 = part, Timestamp = window.MaxTimestamp, Window = window });
+                    }
+                }
+                map.Clear();
+                _pool5.Push(map);
+            }
+
+            /// <summary>On a shard of #5 Sql GROUP BY (line 15): a sender's accumulators of this shard's keys in a window, merged into this shard's.</summary>
+            private void __MergePartial5(global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)> partial, global::Compiled.BoundedWindow window)
             {
                 if (window.MaxTimestamp < _wm5)
                 {
                     // Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.
                     throw new global::System.InvalidOperationException("Sql GROUP BY (line 15) received an accumulator for a window it has emitted.");
                 }
-                var k5 = (int)(window.Start.Millis / 3600000L) & 7;
-                var ws5 = _cacheS5[k5];
-                if (ws5 is null || _cacheW5[k5] != window.Start.Millis)
+                ref var slot5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate5, window, out var wexists5);
+                if (!wexists5)
                 {
-                    ref var slot5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate5, window, out var wexists5);
-                    if (!wexists5)
+                    slot5 = partial; // the window's first accumulators here: the shard keeps the sender's map
+                    if (window.MaxTimestamp < _nextEnd5)
                     {
-                        slot5 = _pool5.Count > 0 ? _pool5.Pop() : new(_newest5?.Count ?? 0);
-                        _newest5 = slot5;
-                        if (window.MaxTimestamp < _nextEnd5)
+                        _nextEnd5 = window.MaxTimestamp;
+                        if (_nextEnd5 < _fireAt)
                         {
-                            _nextEnd5 = window.MaxTimestamp;
-                            if (_nextEnd5 < _fireAt)
-                            {
-                                _fireAt = _nextEnd5;
-                            }
+                            _fireAt = _nextEnd5;
                         }
                     }
-                    ws5 = slot5!;
-                    _cacheW5[k5] = window.Start.Millis;
-                    _cacheS5[k5] = ws5;
+                    return;
                 }
-                ref var acc5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws5, partial.Key, out var exists5);
-                if (exists5)
+                var ws5 = slot5!;
+                foreach (var pe in partial)
                 {
-                    _fn5.MergeAccumulators(ref acc5!, partial.Value);
+                    ref var acc5 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ws5, pe.Key, out var exists5);
+                    if (exists5)
+                    {
+                        _fn5.MergeAccumulators(ref acc5!, pe.Value);
+                    }
+                    else
+                    {
+                        acc5 = pe.Value;
+                    }
                 }
-                else
-                {
-                    acc5 = partial.Value;
-                }
+                partial.Clear();
+                __mapPool5?.Return(partial);
             }
 
             /// <summary>Publishes what waits in half-full batches to the shards above this runner, with its watermark.</summary>
@@ -1962,7 +2017,7 @@ namespace Snapshots
             public int Port;
             public global::Compiled.Instant Timestamp;
             public global::Compiled.BoundedWindow Window;
-            public global::Compiled.KV<string, (long, long, long, double, bool)> P0; // #5 Sql GROUP BY (line 15), a sender's accumulator of a key in a window
+            public global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)> P0; // #5 Sql GROUP BY (line 15), a sender's accumulators of one window for this shard's keys
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
 
@@ -2041,6 +2096,16 @@ namespace Snapshots
                     var __shard = new Runner<THourly>(hourly());
                     __shard.__JoinStreaming(1, __s, __n, __runnerOptions.MaxParallelism, null);
                     _shards[__n * 0 + __s] = __shard;
+                }
+                // The maps of #5 Sql GROUP BY (line 15) go round: the senders ship them whole, the shards give them back once merged or emitted.
+                var __mapPool5 = new global::Compiled.Parallel.SharedMapPool<global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>>();
+                foreach (var __r in _partitions)
+                {
+                    __r.__mapPool5 = __mapPool5;
+                }
+                foreach (var __r in _shards)
+                {
+                    __r.__mapPool5 = __mapPool5;
                 }
                 _snapshot = new global::Compiled.Checkpoints.AlignedSnapshot(__p + _shards.Length, 3, _group.Cancellation, _stop.Token); // per part: its state, a transaction per output, the positions of its attached sources
                 _driver = new global::System.Threading.Thread(__RunShards) { IsBackground = true, Name = "Compiled parallel runner" };

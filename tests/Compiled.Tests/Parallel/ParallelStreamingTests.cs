@@ -506,5 +506,43 @@ public class ParallelStreamingTests
         Assert.Contains("to shard 0", RewindowToGlobal.PlanDescription, StringComparison.Ordinal);
         Assert.Contains("level 1: #4 CombinePerKey (line 22): by key group, combiner lifted", FixedTeamScores.PlanDescription, StringComparison.Ordinal);
         Assert.DoesNotContain("combiner lifted", IdleTeamSums.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard", FixedTeamScores.PlanDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lifted accumulators", IdleTeamSums.PlanDescription, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "Lifted accumulators travel as maps that go round: a shard gives them back once merged or emitted, and the senders take them for their next windows")]
+    public void LiftedMapsGoRound()
+    {
+        // 400 ten-second windows, each with the same five teams; each partition's watermark passes a window's end as the next begins.
+        const int windows = 400;
+        var events = Enumerable.Range(0, windows * 10).Select(i => new GameEvent("t" + (i % 5), 1, i * 1_000L)).ToArray();
+        foreach (var (parallelism, partitions) in new[] { (1, 1), (2, 2), (3, 1) })
+        {
+            var single = FixedTeamScores.CreateRunner(new ListSink<KV<string, int>>());
+            single.PushEvents(events);
+            single.Finish();
+            using var parallel = FixedTeamScores.CreateParallelRunner(() => new ListSink<KV<string, int>>(),
+                new ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions, BatchSize = 16, Capacity = 2 });
+            PushPartitions(events, partitions, parallel.Partition, (partition, e) => partition.PushEvents(e));
+            TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
+            Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
+
+            // One pool for the combine, shared by every partition and shard.
+            var pool = parallel.Partition(0).__mapPool4;
+            Assert.NotNull(pool);
+            Assert.All(parallel.Shards, shard => Assert.Same(pool, shard.__mapPool4));
+            Assert.All(Enumerable.Range(0, partitions), k => Assert.Same(pool, parallel.Partition(k).__mapPool4));
+
+            // The maps came back once every window had fired.
+            Assert.True(pool!.Count >= 1);
+            if (partitions == 1)
+            {
+                // Had the sender not taken them again, every window would have left at least one map here; it did, so only
+                // the maps in flight at once were ever made (a shard lags its sender by at most what its channel holds:
+                // about 24 windows, with batches of 16 and 2 of them). With several partitions, a shard holds a window
+                // until the slowest partition passes it, so a fast partition's maps wait there, as its state.
+                Assert.InRange(pool.Count, 1, windows / 2 - 1);
+            }
+        }
     }
 }
