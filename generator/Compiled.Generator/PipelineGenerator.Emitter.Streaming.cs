@@ -297,8 +297,14 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("var split = __split" + id + " ??= new " + map + "?[__shardCount];");
+                var sized = WindowMapTakesCapacity(t);
+                if (sized)
+                {
+                    w.Line("var expected = map.Count / __shardCount + map.Count / 8 + 1; // a new part map starts at about its share of the keys, and grows no more");
+                }
+
                 w.Open("foreach (var pe in map)");
-                w.Line("var part = split[__ShardOf" + id + "(pe.Key)] ??= __mapPool" + id + "?.TryTake() ?? new();");
+                w.Line("var part = split[__ShardOf" + id + "(pe.Key)] ??= __mapPool" + id + "?.TryTake() ?? new(" + (sized ? "expected" : string.Empty) + ");");
                 w.Line(RefOrAdd(t, "part", "pe.Key", "out bool _") + " = pe.Value;");
                 w.Close();
                 w.Open("for (var s = 0; s < split.Length; s++)");

@@ -1441,9 +1441,10 @@ namespace Snapshots
                     return;
                 }
                 var split = __split6 ??= new global::System.Collections.Generic.Dictionary<string, global::Compiled.TopAccumulator<int>>?[__shardCount];
+                var expected = map.Count / __shardCount + map.Count / 8 + 1; // a new part map starts at about its share of the keys, and grows no more
                 foreach (var pe in map)
                 {
-                    var part = split[__ShardOf6(pe.Key)] ??= __mapPool6?.TryTake() ?? new();
+                    var part = split[__ShardOf6(pe.Key)] ??= __mapPool6?.TryTake() ?? new(expected);
                     global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(part, pe.Key, out bool _) = pe.Value;
                 }
                 for (var s = 0; s < split.Length; s++)

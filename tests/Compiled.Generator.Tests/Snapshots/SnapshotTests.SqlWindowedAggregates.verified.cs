@@ -1391,9 +1391,10 @@ namespace Snapshots
                     return;
                 }
                 var split = __split5 ??= new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[__shardCount];
+                var expected = map.Count / __shardCount + map.Count / 8 + 1; // a new part map starts at about its share of the keys, and grows no more
                 foreach (var pe in map)
                 {
-                    var part = split[__ShardOf5(pe.Key)] ??= __mapPool5?.TryTake() ?? new();
+                    var part = split[__ShardOf5(pe.Key)] ??= __mapPool5?.TryTake() ?? new(expected);
                     global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(part, pe.Key, out bool _) = pe.Value;
                 }
                 for (var s = 0; s < split.Length; s++)
