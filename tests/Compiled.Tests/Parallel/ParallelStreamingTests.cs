@@ -487,16 +487,23 @@ public class ParallelStreamingTests
     [Fact(DisplayName = "Combiner lifting from partitions pushed concurrently: each ships its accumulators as its own watermark passes a window")]
     public void LiftedCombinesFromPartitions() => Gen.Select(Event.Array[0, 400], Gen.Int[1, 4], Gen.Int[1, 4]).Sample((events, parallelism, partitions) =>
     {
+        using var parallel = SameScoresFromPartitions(events, parallelism, partitions);
+        Assert.Equal(0, parallel.DroppedLateElements);
+    });
+
+    /// <summary>FixedTeamScores from partitions pushed concurrently gives one runner's panes; the finished parallel runner, to dispose.</summary>
+    private static FixedTeamScores.ParallelRunner<ListSink<KV<string, int>>> SameScoresFromPartitions(GameEvent[] events, int parallelism, int partitions)
+    {
         var single = FixedTeamScores.CreateRunner(new ListSink<KV<string, int>>());
         single.PushEvents(events);
         single.Finish();
-        using var parallel = FixedTeamScores.CreateParallelRunner(() => new ListSink<KV<string, int>>(),
+        var parallel = FixedTeamScores.CreateParallelRunner(() => new ListSink<KV<string, int>>(),
             new ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions, BatchSize = 16, Capacity = 2 });
         PushPartitions(events, partitions, parallel.Partition, (partition, e) => partition.PushEvents(e));
         TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
         Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
-        Assert.Equal(0, parallel.DroppedLateElements);
-    });
+        return parallel;
+    }
 
     [Fact(DisplayName = "The plan names each exchange level, and why a pipeline has no streaming parallel runner")]
     public void ThePlanNamesTheLevels()
@@ -518,14 +525,7 @@ public class ParallelStreamingTests
         var events = Enumerable.Range(0, windows * 10).Select(i => new GameEvent("t" + (i % 5), 1, i * 1_000L)).ToArray();
         foreach (var (parallelism, partitions) in new[] { (1, 1), (2, 2), (3, 1) })
         {
-            var single = FixedTeamScores.CreateRunner(new ListSink<KV<string, int>>());
-            single.PushEvents(events);
-            single.Finish();
-            using var parallel = FixedTeamScores.CreateParallelRunner(() => new ListSink<KV<string, int>>(),
-                new ParallelRunnerOptions { Parallelism = parallelism, Partitions = partitions, BatchSize = 16, Capacity = 2 });
-            PushPartitions(events, partitions, parallel.Partition, (partition, e) => partition.PushEvents(e));
-            TestThreads.Run(TimeSpan.FromSeconds(60), parallel.Finish);
-            Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
+            using var parallel = SameScoresFromPartitions(events, parallelism, partitions);
 
             // One pool for the combine, shared by every partition and shard.
             var pool = parallel.Partition(0).__mapPool4;
