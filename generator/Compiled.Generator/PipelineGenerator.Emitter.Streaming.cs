@@ -293,6 +293,13 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Ships this sender's accumulators of #" + id + " " + Doc(t.Label) + " in <paramref name=\"window\"/> to the shards of their keys.</summary>");
                 w.Open("private void __ShipWindow" + id + "(global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + "> ship, global::Compiled.BoundedWindow window, " + map + " map)");
                 w.Open("if (__shardCount == 1)");
+                if (WindowMapTakesCapacity(t))
+                {
+                    w.Open("if (_newest" + id + " == map)");
+                    w.Line("_newest" + id + " = null; // the shard's now: its size is no longer this runner's to read");
+                    w.Close();
+                }
+
                 w.Line("ship.Send(0, " + item.Replace("{0}", "map") + "); // the shard takes the map as its own, or merges it");
                 w.Line("return;");
                 w.Close();

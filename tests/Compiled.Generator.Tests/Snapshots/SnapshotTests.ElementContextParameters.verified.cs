@@ -1437,6 +1437,10 @@ namespace Snapshots
             {
                 if (__shardCount == 1)
                 {
+                    if (_newest6 == map)
+                    {
+                        _newest6 = null; // the shard's now: its size is no longer this runner's to read
+                    }
                     ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
                     return;
                 }
