@@ -289,12 +289,6 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
-            /// Emits every window of a windowed grouping or combine that the watermark has passed (its end is at
-            /// or before the watermark), in order of window end: one on-time pane per key and window, timestamped
-            /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
-            /// window's state is removed, and the transform's input watermark advances.
-            /// </summary>
-            /// <summary>
             /// A removed window's map leaves the cache, is cleared and goes back to the pool for the next window: on a shard of
             /// a lifted combine, to the maps that go round between the partitions and shards, whose senders made it.
             /// </summary>
@@ -338,6 +332,12 @@ public sealed partial class PipelineGenerator
                 w.Close();
             }
 
+            /// <summary>
+            /// Emits every window of a windowed grouping or combine that the watermark has passed (its end is at
+            /// or before the watermark), in order of window end: one on-time pane per key and window, timestamped
+            /// at the end of the window (Beam's default trigger and END_OF_WINDOW timestamp combiner). The
+            /// window's state is removed, and the transform's input watermark advances.
+            /// </summary>
             private void WriteFire(SourceWriter w, TransformSpec t, string watermark)
             {
                 if (IsPaneShared(t))
