@@ -220,25 +220,18 @@ public sealed partial class PipelineGenerator
             /// <summary>
             /// A lifted combine's window on a sender (a partition, or a shard below the combine's level), fired because the
             /// sender's watermark passed its end: its accumulators go to the keys' shards (<c>__ShipWindow</c>), which merge
-            /// them. On the combine's own shard (no sender to that level) the window is emitted as usual. Returns true when
-            /// the caller must close the else block it opened.
+            /// them. On the combine's own shard (no sender to that level) the window is emitted as usual: the caller writes
+            /// that in the else block opened here, and closes it.
             /// </summary>
-            private bool OpenShipPartials(SourceWriter w, TransformSpec t, string map, string window)
+            private void OpenShipPartials(SourceWriter w, TransformSpec t, string map, string window)
             {
-                if (!Lifted(t))
-                {
-                    return false;
-                }
-
                 var id = N(t.Id);
                 var level = _plan.States[t.Id].Level;
                 w.Open("if (__send" + N(level) + " is { } ship" + id + ")");
                 w.Line("// Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.");
-                WriteUncacheWindow(w, t, window);
                 w.Line("__ShipWindow" + id + "(ship" + id + ", " + window + ", " + map + ");");
                 w.Close();
                 w.Open("else");
-                return true;
             }
 
             /// <summary>On a partition, the windows of lifted combines that the watermark passed; a shard of the combine's level merges what they ship.</summary>

@@ -292,10 +292,14 @@ public sealed partial class PipelineGenerator
             /// A removed window's map leaves the cache, is cleared and goes back to the pool for the next window: on a shard of
             /// a lifted combine, to the maps that go round between the partitions and shards, whose senders made it.
             /// </summary>
-            private void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            private void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map, bool uncache = true)
             {
                 var id = N(t.Id);
-                WriteUncacheWindow(w, t, window);
+                if (uncache)
+                {
+                    WriteUncacheWindow(w, t, window);
+                }
+
                 w.Line(map + "!.Clear();");
                 if (Lifted(t))
                 {
@@ -367,10 +371,13 @@ public sealed partial class PipelineGenerator
                 w.Open("foreach (var fw" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
                 w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
-                if (OpenShipPartials(w, t, "fs" + id + "!", "fw" + id))
+                if (Lifted(t))
                 {
+                    // Shipped or emitted, the window's map leaves the cache first.
+                    WriteUncacheWindow(w, t, "fw" + id);
+                    OpenShipPartials(w, t, "fs" + id + "!", "fw" + id);
                     WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
-                    WriteRecycleMap(w, t, "fw" + id, "fs" + id);
+                    WriteRecycleMap(w, t, "fw" + id, "fs" + id, uncache: false);
                     w.Close();
                 }
                 else

@@ -1123,14 +1123,14 @@ namespace Snapshots
                         {
                             _wstate6.Remove(fw6, out var fs6);
                             var fts6 = fw6.MaxTimestamp;
+                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                            if (_cacheW6[k6] == fw6.Start.Millis)
+                            {
+                                _cacheS6[k6] = null;
+                            }
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
-                                }
                                 __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
@@ -1138,11 +1138,6 @@ namespace Snapshots
                                 foreach (var e6 in fs6!)
                                 {
                                     __Result6(e6, fts6, fw6);
-                                }
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
                                 }
                                 fs6!.Clear();
                                 if (__mapPool6 is { } mp6)
@@ -1273,14 +1268,14 @@ namespace Snapshots
                         {
                             _wstate6.Remove(fw6, out var fs6);
                             var fts6 = fw6.MaxTimestamp;
+                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                            if (_cacheW6[k6] == fw6.Start.Millis)
+                            {
+                                _cacheS6[k6] = null;
+                            }
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
-                                }
                                 __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
@@ -1288,11 +1283,6 @@ namespace Snapshots
                                 foreach (var e6 in fs6!)
                                 {
                                     __Result6(e6, fts6, fw6);
-                                }
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
                                 }
                                 fs6!.Clear();
                                 if (__mapPool6 is { } mp6)
@@ -1387,14 +1377,14 @@ namespace Snapshots
                         {
                             _wstate6.Remove(fw6, out var fs6);
                             var fts6 = fw6.MaxTimestamp;
+                            var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
+                            if (_cacheW6[k6] == fw6.Start.Millis)
+                            {
+                                _cacheS6[k6] = null;
+                            }
                             if (__send1 is { } ship6)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
-                                }
                                 __ShipWindow6(ship6, fw6, fs6!);
                             }
                             else
@@ -1402,11 +1392,6 @@ namespace Snapshots
                                 foreach (var e6 in fs6!)
                                 {
                                     __Result6(e6, fts6, fw6);
-                                }
-                                var k6 = (int)(fw6.Start.Millis / 60000L) & 7;
-                                if (_cacheW6[k6] == fw6.Start.Millis)
-                                {
-                                    _cacheS6[k6] = null;
                                 }
                                 fs6!.Clear();
                                 if (__mapPool6 is { } mp6)

@@ -1137,14 +1137,14 @@ namespace Snapshots
                         {
                             _wstate4.Remove(fw4, out var fs4);
                             var fts4 = fw4.MaxTimestamp;
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                            if (_cacheW4[k4] == fw4.Start.Millis)
+                            {
+                                _cacheS4[k4] = null;
+                            }
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
-                                }
                                 __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
@@ -1152,11 +1152,6 @@ namespace Snapshots
                                 foreach (var e4 in fs4!)
                                 {
                                     __Result4(e4, fts4, fw4);
-                                }
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
                                 }
                                 fs4!.Clear();
                                 if (__mapPool4 is { } mp4)
@@ -1345,14 +1340,14 @@ namespace Snapshots
                         {
                             _wstate4.Remove(fw4, out var fs4);
                             var fts4 = fw4.MaxTimestamp;
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                            if (_cacheW4[k4] == fw4.Start.Millis)
+                            {
+                                _cacheS4[k4] = null;
+                            }
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
-                                }
                                 __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
@@ -1360,11 +1355,6 @@ namespace Snapshots
                                 foreach (var e4 in fs4!)
                                 {
                                     __Result4(e4, fts4, fw4);
-                                }
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
                                 }
                                 fs4!.Clear();
                                 if (__mapPool4 is { } mp4)
@@ -1530,14 +1520,14 @@ namespace Snapshots
                         {
                             _wstate4.Remove(fw4, out var fs4);
                             var fts4 = fw4.MaxTimestamp;
+                            var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
+                            if (_cacheW4[k4] == fw4.Start.Millis)
+                            {
+                                _cacheS4[k4] = null;
+                            }
                             if (__send1 is { } ship4)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
-                                }
                                 __ShipWindow4(ship4, fw4, fs4!);
                             }
                             else
@@ -1545,11 +1535,6 @@ namespace Snapshots
                                 foreach (var e4 in fs4!)
                                 {
                                     __Result4(e4, fts4, fw4);
-                                }
-                                var k4 = (int)(fw4.Start.Millis / 60000L) & 7;
-                                if (_cacheW4[k4] == fw4.Start.Millis)
-                                {
-                                    _cacheS4[k4] = null;
                                 }
                                 fs4!.Clear();
                                 if (__mapPool4 is { } mp4)

@@ -1073,14 +1073,14 @@ namespace Snapshots
                         {
                             _wstate5.Remove(fw5, out var fs5);
                             var fts5 = fw5.MaxTimestamp;
+                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                            if (_cacheW5[k5] == fw5.Start.Millis)
+                            {
+                                _cacheS5[k5] = null;
+                            }
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
-                                }
                                 __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
@@ -1088,11 +1088,6 @@ namespace Snapshots
                                 foreach (var e5 in fs5!)
                                 {
                                     __Result5(e5, fts5, fw5);
-                                }
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
                                 }
                                 fs5!.Clear();
                                 if (__mapPool5 is { } mp5)
@@ -1223,14 +1218,14 @@ namespace Snapshots
                         {
                             _wstate5.Remove(fw5, out var fs5);
                             var fts5 = fw5.MaxTimestamp;
+                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                            if (_cacheW5[k5] == fw5.Start.Millis)
+                            {
+                                _cacheS5[k5] = null;
+                            }
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
-                                }
                                 __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
@@ -1238,11 +1233,6 @@ namespace Snapshots
                                 foreach (var e5 in fs5!)
                                 {
                                     __Result5(e5, fts5, fw5);
-                                }
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
                                 }
                                 fs5!.Clear();
                                 if (__mapPool5 is { } mp5)
@@ -1337,14 +1327,14 @@ namespace Snapshots
                         {
                             _wstate5.Remove(fw5, out var fs5);
                             var fts5 = fw5.MaxTimestamp;
+                            var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
+                            if (_cacheW5[k5] == fw5.Start.Millis)
+                            {
+                                _cacheS5[k5] = null;
+                            }
                             if (__send1 is { } ship5)
                             {
                                 // Combiner lifting: this sender's accumulators of the window go to the keys' shards, before its watermark does.
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
-                                }
                                 __ShipWindow5(ship5, fw5, fs5!);
                             }
                             else
@@ -1352,11 +1342,6 @@ namespace Snapshots
                                 foreach (var e5 in fs5!)
                                 {
                                     __Result5(e5, fts5, fw5);
-                                }
-                                var k5 = (int)(fw5.Start.Millis / 3600000L) & 7;
-                                if (_cacheW5[k5] == fw5.Start.Millis)
-                                {
-                                    _cacheS5[k5] = null;
                                 }
                                 fs5!.Clear();
                                 if (__mapPool5 is { } mp5)
