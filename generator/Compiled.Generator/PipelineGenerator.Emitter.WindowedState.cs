@@ -292,14 +292,16 @@ public sealed partial class PipelineGenerator
             /// A removed window's map leaves the cache, is cleared and goes back to the pool for the next window: on a shard of
             /// a lifted combine, to the maps that go round between the partitions and shards, whose senders made it.
             /// </summary>
-            private void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map, bool uncache = true)
+            private void WriteRecycleMap(SourceWriter w, TransformSpec t, string window, string map)
+            {
+                WriteUncacheWindow(w, t, window);
+                WritePoolMap(w, t, map);
+            }
+
+            /// <summary>A map out of use is cleared and pooled: on a shard of a lifted combine, with the maps that go round.</summary>
+            private void WritePoolMap(SourceWriter w, TransformSpec t, string map)
             {
                 var id = N(t.Id);
-                if (uncache)
-                {
-                    WriteUncacheWindow(w, t, window);
-                }
-
                 w.Line(map + "!.Clear();");
                 if (Lifted(t))
                 {
@@ -377,7 +379,7 @@ public sealed partial class PipelineGenerator
                     WriteUncacheWindow(w, t, "fw" + id);
                     OpenShipPartials(w, t, "fs" + id + "!", "fw" + id);
                     WriteEmitState(w, t, "fs" + id + "!", "fts" + id, "fw" + id);
-                    WriteRecycleMap(w, t, "fw" + id, "fs" + id, uncache: false);
+                    WritePoolMap(w, t, "fs" + id);
                     w.Close();
                 }
                 else
