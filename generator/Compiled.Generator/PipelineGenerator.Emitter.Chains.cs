@@ -500,8 +500,8 @@ public sealed partial class PipelineGenerator
             /// parameters): the timestamp and window the chain carries, and the pane of the firing that emitted the
             /// element (the runner's current pane: NoFiring before any grouping).
             /// </summary>
-            private static string[] ContextArgument(TransformSpec t, string timestamp, string window) =>
-                t.ReadsContext ? new[] { "new global::Compiled.ElementContext(" + timestamp + ", " + window + ", _pane)" } : System.Array.Empty<string>();
+            private string[] ContextArgument(TransformSpec t, string timestamp, string window, string? pane = null) =>
+                t.ReadsContext ? new[] { "new global::Compiled.ElementContext(" + timestamp + ", " + window + ", " + (pane ?? _paneExpression) + ")" } : System.Array.Empty<string>();
 
             /// <summary>
             /// Map, Filter or FlatMap with a failure output: the function runs in a try; a throw sends the element with
@@ -605,6 +605,15 @@ public sealed partial class PipelineGenerator
             }
 
             private readonly HashSet<string> _written = new();
+
+            /// <summary>The runner's field that holds the pane of the firing under way (NoFiring before any grouping).</summary>
+            private const string RunnerPane = "_pane";
+
+            /// <summary>
+            /// How the code being written reads the current pane: the runner's field, or, in a method that delivers one fired
+            /// pane, that pane's parameter (the same value, in registers).
+            /// </summary>
+            private string _paneExpression = RunnerPane;
 
             /// <summary>True when the state key type is annotated nullable (a nullable reference or value type).</summary>
             private static bool MayBeNull(TransformSpec t)

@@ -255,7 +255,7 @@ public sealed partial class PipelineGenerator
             {
                 var name = Names.ToPascal(output.Name!);
                 var held = HeldField(output);
-                var result = "new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", _pane)";
+                var result = "new global::Compiled.WindowedValue<" + output.InputType + ">(" + value + ", " + timestamp + ", " + window + ", " + _paneExpression + ")";
                 w.Open("if (" + held + " is null)");
                 w.Line("var r" + output.Id.ToString(CultureInfo.InvariantCulture) + " = " + result + ";");
                 w.Open("if (global::Compiled.Execution.SinkCalls.TryReceive<" + SinkTypeParameter(output) + ", " + output.InputType + ">(ref " + SinkField(output) + ", in r" + output.Id.ToString(CultureInfo.InvariantCulture) + ") is { } sinkError" + output.Id.ToString(CultureInfo.InvariantCulture) + ")");
@@ -422,7 +422,7 @@ public sealed partial class PipelineGenerator
                 {
                     case TransformKind.Map:
                         w.Line(t.OutputTypes[0] + " " + v + ";");
-                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).Concat(ContextArgument(t, timestamp, ProbeWindow)).ToArray()) + ";");
+                        ProbeCall(w, t, v + " = " + Call(t, new[] { value }.Concat(sideArgs).Concat(ContextArgument(t, timestamp, ProbeWindow, RunnerPane)).ToArray()) + ";");
                         ProbeConsumers(w, t.Id, 0, v, timestamp);
                         break;
                     case TransformKind.Filter:
@@ -479,7 +479,7 @@ public sealed partial class PipelineGenerator
                         {
                             var args = new List<string> { value };
                             args.AddRange(sideArgs);
-                            args.AddRange(ContextArgument(t, timestamp, ProbeWindow));
+                            args.AddRange(ContextArgument(t, timestamp, ProbeWindow, RunnerPane));
                             for (var port = 0; port < t.OutputTypes.Count; port++)
                             {
                                 args.Add("new __ProbeEmit" + id + "_" + N(port) + "(this, " + timestamp + ")");

@@ -172,7 +172,7 @@ public sealed partial class PipelineGenerator
                 w.Line(CheckFailure(t, Literal(t.Label + " reads side input #" + N(view.Id) + " " + view.Label + ", " + complete + "; the elements waiting for it reached the limit of ") +
                     " + __sideInputBufferLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " + Literal(". " + advice + ", or raise the runner's SideInputBufferLimit.")));
                 w.Close();
-                w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", _pane));");
+                w.Line("_pending" + id + ".Add((" + value + ", " + timestamp + ", " + window + ", " + _paneExpression + "));");
                 w.Open("if (" + timestamp + " < _pendingMin" + id + ")");
                 w.Line("_pendingMin" + id + " = " + timestamp + ";");
                 w.Close();

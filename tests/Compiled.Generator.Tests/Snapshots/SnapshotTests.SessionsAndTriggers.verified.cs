@@ -1666,7 +1666,7 @@ namespace Snapshots
                 // #5 Output 'sessions' (line 17)
                 if (__heldSessions is null)
                 {
-                    var r5 = new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane);
+                    var r5 = new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, fp4.Pane);
                     if (global::Compiled.Execution.SinkCalls.TryReceive<TSessions, global::Compiled.KV<string, long>>(ref _sinkSessions, in r5) is { } sinkError5)
                     {
                         __HoldSessions(in r5, sinkError5);
@@ -1678,7 +1678,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, _pane));
+                    __heldSessions.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, long>>(v4, fp4.Timestamp, fp4.Window, fp4.Pane));
                 }
             }
 
@@ -1690,7 +1690,7 @@ namespace Snapshots
                 // #9 Output 'teamScores' (line 26)
                 if (__heldTeamScores is null)
                 {
-                    var r9 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane);
+                    var r9 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, fp8.Pane);
                     if (global::Compiled.Execution.SinkCalls.TryReceive<TTeamScores, global::Compiled.KV<string, int>>(ref _sinkTeamScores, in r9) is { } sinkError9)
                     {
                         __HoldTeamScores(in r9, sinkError9);
@@ -1702,7 +1702,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, _pane));
+                    __heldTeamScores.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v8, fp8.Timestamp, fp8.Window, fp8.Pane));
                 }
             }
 

@@ -1725,7 +1725,7 @@ namespace Snapshots
                 // #4 Output 'activity' (line 36)
                 if (__heldActivity is null)
                 {
-                    var r4 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v3, fp3.Timestamp, fp3.Window, _pane);
+                    var r4 = new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v3, fp3.Timestamp, fp3.Window, fp3.Pane);
                     if (global::Compiled.Execution.SinkCalls.TryReceive<TActivity, global::Compiled.KV<string, int>>(ref _sinkActivity, in r4) is { } sinkError4)
                     {
                         __HoldActivity(in r4, sinkError4);
@@ -1737,7 +1737,7 @@ namespace Snapshots
                 }
                 else
                 {
-                    __heldActivity.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v3, fp3.Timestamp, fp3.Window, _pane));
+                    __heldActivity.Add(new global::Compiled.WindowedValue<global::Compiled.KV<string, int>>(v3, fp3.Timestamp, fp3.Window, fp3.Pane));
                 }
             }
 
