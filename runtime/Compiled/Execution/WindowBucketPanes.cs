@@ -607,7 +607,10 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
         // is dropped on the bucket's flag, without reading the key's state (about half the deadlines of early firings come
         // after their window's end, and each read would be a cache miss).
         var spentAfterEnd = _lateKind != FiringKind.ProcessingTime;
-        var current = default(KeyTimer);
+        // The key being fired, for the catch: two ints, not the timer (a copy of the whole struct would be a wide load
+        // right behind the narrow stores that made it, which the store buffer cannot forward).
+        var currentBucket = 0;
+        var currentPosition = 0;
         while (true)
         {
             try
@@ -620,7 +623,8 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
                         continue;
                     }
 
-                    current = timer;
+                    currentBucket = timer.Bucket;
+                    currentPosition = timer.Position;
                     TryFire(timer.Bucket, timer.Position, isEndOfWindow: false, ref receiver);
                 }
 
@@ -628,7 +632,7 @@ public sealed partial class WindowBucketPanes<TKey, TInput, TAccum, TOutput, TCo
             }
             catch (Exception error) when (_extracting)
             {
-                ExtractFailed(error, current.Bucket, current.Position);
+                ExtractFailed(error, currentBucket, currentPosition);
             }
         }
     }
