@@ -29,7 +29,7 @@ public class W3StreamingParallel
     {
         _events = EventData.Uniform(EventTimeBenchmark.EventCount);
         _shares = Split(_events, Parallelism);
-        ParallelBench.CheckSameResult(nameof(W3StreamingParallel), Parallelism, Generated, ("GeneratedParallel", GeneratedParallel));
+        ParallelBench.CheckSameResult(nameof(W3StreamingParallel), Parallelism, Generated, ("GeneratedParallel", GeneratedParallel), ("GeneratedParallelOneShard", GeneratedParallelOneShard));
     }
 
     /// <summary>Partition k gets every Parallelism-th event from k on, in arrival order.</summary>
@@ -55,10 +55,20 @@ public class W3StreamingParallel
 
     /// <summary>The generated streaming parallel runner: one thread per partition, one per shard.</summary>
     [Benchmark]
-    public long GeneratedParallel()
+    public long GeneratedParallel() => RunParallel(Parallelism);
+
+    /// <summary>
+    /// The same partitions into one shard: the partitions count their shares (the combine is lifted), and one shard
+    /// merges their counts of each window and emits them. Fewer threads than partitions plus shards on a machine with as
+    /// many cores as partitions, and no split of each window's counts by shard.
+    /// </summary>
+    [Benchmark]
+    public long GeneratedParallelOneShard() => RunParallel(1);
+
+    private long RunParallel(int shards)
     {
         using var runner = W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink),
-            new ParallelRunnerOptions { Parallelism = Parallelism, Partitions = _shares.Length });
+            new ParallelRunnerOptions { Parallelism = shards, Partitions = _shares.Length });
         if (_shares.Length == 1)
         {
             Drive(runner.Partition(0), _shares[0]);
