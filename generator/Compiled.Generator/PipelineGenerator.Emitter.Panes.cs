@@ -275,10 +275,6 @@ public sealed partial class PipelineGenerator
                     w.Line("/// <summary>One fired pane of #" + id + " " + Doc(t.Label) + " through the rest of its stage; a failure loses this pane only.</summary>");
                     w.Open("private void __Pane" + id + "(in global::Compiled.Execution.FiredPane<" + PanesKeyType(t) + ", " + output + "> fp" + id + ")");
                     w.Line("_pane = fp" + id + ".Pane;");
-                    // The stage below reads the pane from the parameter, not back from the field it was just stored to:
-                    // the firing loop that calls this method inlined stores it field by field, and a wide load of the
-                    // field right after would wait for those stores (a store-forwarding stall on every pane).
-                    _paneExpression = "fp" + id + ".Pane";
                     var key = ElementKey(StateKeyType(t), "fp" + id + ".Key");
                     string value;
                     switch (t.Kind)
@@ -305,8 +301,20 @@ public sealed partial class PipelineGenerator
                     }
 
                     w.Line("var v" + id + " = " + value + ";");
-                    WriteDeliveredChain(w, t, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window", Literal("a pane of " + t.Label + " in window ") + " + fp" + id + ".Window");
-                    _paneExpression = RunnerPane;
+
+                    // The stage below reads the pane from the parameter, not back from the field it was just stored to:
+                    // the firing loop that calls this method inlined stores it field by field, and a wide load of the
+                    // field right after would wait for those stores (a store-forwarding stall on every pane).
+                    _paneExpression = "fp" + id + ".Pane";
+                    try
+                    {
+                        WriteDeliveredChain(w, t, "v" + id, "fp" + id + ".Timestamp", "fp" + id + ".Window", Literal("a pane of " + t.Label + " in window ") + " + fp" + id + ".Window");
+                    }
+                    finally
+                    {
+                        _paneExpression = RunnerPane;
+                    }
+
                     w.Close();
                     w.Line();
                 });
