@@ -92,6 +92,7 @@ public sealed partial class PipelineGenerator
                 var level = _plan.States[t.Id].Level;
                 var port = N(PortsOf(level).FindIndex(p => p.T.Id == t.Id && p.Input < 0));
                 var map = LiftedMapType(t);
+                var sized = WindowMapTakesCapacity(t);
                 var item = "new " + ItemType(level) + " { Port = " + port + ", P" + port + " = {0}, Timestamp = window.MaxTimestamp, Window = window }";
                 w.Line("private " + map + "?[]? __split" + id + "; // a window's accumulators of #" + id + " by receiving shard, while they are shipped");
                 w.Line("internal global::Compiled.Parallel.SharedMapPool<" + map + ">? __mapPool" + id + "; // the maps of #" + id + " that go round between the partitions and shards");
@@ -99,7 +100,7 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>Ships this sender's accumulators of #" + id + " " + Doc(t.Label) + " in <paramref name=\"window\"/> to the shards of their keys.</summary>");
                 w.Open("private void __ShipWindow" + id + "(global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + "> ship, global::Compiled.BoundedWindow window, " + map + " map)");
                 w.Open("if (__shardCount == 1)");
-                if (WindowMapTakesCapacity(t))
+                if (sized)
                 {
                     w.Open("if (_newest" + id + " == map)");
                     w.Line("_newest" + id + " = null; // the shard's now: its size is no longer this runner's to read");
@@ -110,7 +111,6 @@ public sealed partial class PipelineGenerator
                 w.Line("return;");
                 w.Close();
                 w.Line("var split = __split" + id + " ??= new " + map + "?[__shardCount];");
-                var sized = WindowMapTakesCapacity(t);
                 if (sized)
                 {
                     w.Line("var expected = map.Count / __shardCount + map.Count / 8 + 1; // a new part map starts at about its share of the keys, and grows no more");
