@@ -30,6 +30,7 @@ public sealed partial class PipelineGenerator
                     w.Line("// Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).");
                     w.Line("private int __maxParallelism;");
                     w.Line("private int __shardCount;");
+                    w.Line("private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group");
                     _runnerExtras.Add(WriteShardOfMembers);
                 }
 
@@ -160,6 +161,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__shard = shard;");
                 w.Line("__group = group;");
                 w.Line("__maxParallelism = maxParallelism;");
+                w.Line("__groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);");
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
                 {
                     var rid = N(state.Transform);
@@ -241,8 +243,11 @@ public sealed partial class PipelineGenerator
                 w.Line("/// <summary>" + summary + "</summary>");
                 w.Line(Inline);
                 w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
+                w.Open("if (__shardCount == 1)");
+                w.Line("return 0; // one shard owns every key group: no hash");
+                w.Close();
                 w.Line("#nullable disable warnings // coders name their types without nullable annotations");
-                w.Line("return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism), __maxParallelism, __shardCount);");
+                w.Line("return __groupShards[global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism)];");
                 w.Line("#nullable restore warnings");
                 w.Close();
                 w.Line();

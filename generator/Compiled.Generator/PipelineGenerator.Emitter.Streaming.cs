@@ -137,7 +137,10 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>At the end of a bundle: the shards above that got elements in it end their bundle at the same place.</summary>
+            /// <summary>
+            /// At the end of a bundle: the shards above that got elements in it end their bundle at the same place, on the
+            /// levels where a transform evaluates its triggers then (the plan's bundle-end levels).
+            /// </summary>
             private void WriteForwardEndBundle(SourceWriter w)
             {
                 if (!Streaming)
@@ -145,7 +148,10 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                WriteSends(w, "EndBundle();");
+                foreach (var level in Levels.Where(l => _plan.BundleEndLevels.Contains(l)))
+                {
+                    w.Line("__send" + N(level) + "?.EndBundle();");
+                }
             }
 
             private void WriteCompleteSends(SourceWriter w)
@@ -257,6 +263,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__streamShard = index;");
                 w.Line("__shardCount = shards;");
                 w.Line("__maxParallelism = maxParallelism;");
+                w.Line("__groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);");
                 foreach (var level in Levels)
                 {
                     w.Line("__send" + N(level) + " = send" + N(level) + ";");
@@ -282,9 +289,21 @@ public sealed partial class PipelineGenerator
                         var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + N(t.Id) + "(" + key + ")";
                         w.Line("/// <summary>An element of #" + N(t.Id) + " goes to the shard of level " + N(level) + " that owns its key group (port " + N(port) + ").</summary>");
                         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                        w.Line("private void __Ship" + N(level) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
-                        w.Line("    __send" + N(level) + "!.Send(" + shard + ", new " + ItemType(level) + " { Port = " + N(port) + ", P" + N(port) + " = value, Timestamp = timestamp, Window = window" +
-                               (CarriesPanes(level) ? ", Pane = _pane" : string.Empty) + " });");
+                        w.Open("private void __Ship" + N(level) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                        w.Line("var send = __send" + N(level) + "!;");
+                        w.Line("var shard = " + shard + ";");
+                        w.Line("ref var item = ref send.Reserve(shard, timestamp); // written in place in the channel's batch");
+                        w.Line("item.Port = " + N(port) + ";");
+                        w.Line("item.P" + N(port) + " = value;");
+                        w.Line("item.Timestamp = timestamp;");
+                        w.Line("item.Window = window;");
+                        if (CarriesPanes(level))
+                        {
+                            w.Line("item.Pane = _pane;");
+                        }
+
+                        w.Line("send.Commit(shard);");
+                        w.Close();
                         w.Line();
                     }
                 }

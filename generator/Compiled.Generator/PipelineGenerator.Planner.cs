@@ -49,6 +49,12 @@ public sealed partial class PipelineGenerator
                 ? "the type '" + hidden + "' crosses its exchanges and is private to the pipeline class (make it internal or public)"
                 : ParallelStreamingWhyNot(transforms, states);
             var levels = states.Count == 0 ? 0 : states.Max(s => s.Level);
+
+            // A shard evaluates triggers at the end of each sender's bundle only for panes that fire on elements (open
+            // sessions fire only as the watermark passes): bundle ends go to the levels at or below such a transform.
+            var bundleEndLevels = Enumerable.Range(1, streamingWhyNot is null ? levels : 0)
+                .Where(level => states.Any(s => s.Level >= level && s.Layout.IsPanes() && s.Layout != StateLayout.OpenSessions))
+                .ToList();
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
             var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
             var (uncaught, quietEnds, plainStages, sendingStages, uncaughtDescription) = UncaughtPushes(transforms, edges, states, streaming: streamingWhyNot is null, batch: whyNot is null);
@@ -67,6 +73,7 @@ public sealed partial class PipelineGenerator
                 ParallelStreaming = streamingWhyNot is null,
                 ParallelStreamingWhyNot = streamingWhyNot,
                 Levels = streamingWhyNot is null ? levels : 0,
+                BundleEndLevels = bundleEndLevels.ToEquatableArray(),
                 Spec = spec,
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),

@@ -79,4 +79,39 @@ public class SessionsPlanTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, @"private readonly global::Compiled\.Execution\.SessionPanes<"));
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, @"private readonly global::Compiled\.Execution\.KeyedPanes<"));
     }
+
+    [Fact(DisplayName = "Open sessions evaluate nothing at the end of a bundle: the streaming parallel runner sends their shards no bundle-end markers")]
+    public void OpenSessionsGetNoBundleEnds()
+    {
+        var source = Generate("""
+                    p.Create<int>("numbers").Window(Windows.Sessions(TimeSpan.FromSeconds(30)))
+                     .Map(static x => KV.Of(x % 10, x)).CountPerKey().Output("out");
+            """);
+        Assert.Contains("public static ParallelRunner<", source);
+        Assert.Contains("global::Compiled.Execution.SessionPanes<int, int, ", source);
+        Assert.DoesNotContain("?.EndBundle();", source);
+    }
+
+    [Fact(DisplayName = "Triggered sessions evaluate their triggers at the end of each bundle: their shards are told where each sender's bundle ends")]
+    public void TriggeredSessionsGetBundleEnds()
+    {
+        var source = Generate("""
+                    p.Create<int>("numbers").Window(Windows.Sessions(TimeSpan.FromSeconds(30))
+                     .Triggering(Trigger.AfterWatermark().WithEarlyFirings(Trigger.AfterCount(2))).Discarding())
+                     .Map(static x => KV.Of(x % 10, x)).CountPerKey().Output("out");
+            """);
+        Assert.Contains("__send1?.EndBundle();", source);
+    }
+
+    [Fact(DisplayName = "Bundle ends go to every level at or below one whose panes evaluate them: open sessions under keyed panes are told too")]
+    public void BundleEndsReachTheLevelsBelowPanes()
+    {
+        var source = Generate("""
+                    p.Create<int>("numbers").Window(Windows.Sessions(TimeSpan.FromSeconds(30)))
+                     .Map(static x => KV.Of(x % 10, x)).CountPerKey()
+                     .Map(static kv => KV.Of(kv.Key % 2, kv.Value)).CombinePerKey(Combiners.Sum<long>()).Output("out");
+            """);
+        Assert.Contains("__send1?.EndBundle();", source);
+        Assert.Contains("__send2?.EndBundle();", source);
+    }
 }

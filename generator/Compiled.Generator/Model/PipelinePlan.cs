@@ -82,6 +82,13 @@ internal sealed record PipelinePlan
     /// <summary>The number of exchange levels of the streaming parallel runner (0: element-wise only).</summary>
     public int Levels { get; init; }
 
+    /// <summary>
+    /// The levels of the streaming parallel runner whose shards are told where each sender's bundle (push) ends: those at
+    /// or below a transform whose triggers are evaluated at the end of a bundle (keyed window panes, window buckets). The
+    /// senders send no bundle-end markers to the other levels, where they would cost a marker and a call per push.
+    /// </summary>
+    public EquatableArray<int> BundleEndLevels { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>The fused plan as text, one line per entry.</summary>
     public required EquatableArray<string> Description { get; init; }
 

@@ -139,6 +139,41 @@ public sealed class ExchangeChannel<T>
         WriteAfterOpen(in item);
     }
 
+    /// <summary>
+    /// The place of the next element in the open batch, opening one first if needed (which blocks while every slot is
+    /// taken): the producer writes the element there in place, field by field, then calls <see cref="Commit"/>. Together
+    /// they are <see cref="Write"/> without the copy of a whole element made elsewhere, whose wide reads wait on the
+    /// narrow writes that just made it. Every field the consumer reads must be written: the place may hold an element of
+    /// an earlier batch (cleared first when <typeparamref name="T"/> holds references).
+    /// </summary>
+    /// <returns>A reference to the element's place, valid until <see cref="Commit"/>.</returns>
+    /// <exception cref="InvalidOperationException">The channel was completed or failed.</exception>
+    /// <exception cref="OperationCanceledException">The channel's token was cancelled while the call waited for a free slot.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T Reserve()
+    {
+        T[] batch = _batch;
+        int count = _count;
+        if ((uint)count < (uint)batch.Length)
+        {
+            return ref batch[count];
+        }
+
+        return ref ReserveAfterOpen();
+    }
+
+    /// <summary>Adds the element written at <see cref="Reserve"/>'s place to the open batch; a batch that becomes full is published.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Commit()
+    {
+        int count = _count + 1;
+        _count = count;
+        if (count == _batch.Length)
+        {
+            Publish(ExchangeItemKind.None, 0);
+        }
+    }
+
     /// <summary>Writes an element as <see cref="Write"/> does, but awaits a free slot instead of blocking the thread.</summary>
     /// <param name="item">The element.</param>
     /// <returns>A task that completes once the element is written (at once, unless a new slot is needed and none is free).</returns>
@@ -375,6 +410,14 @@ public sealed class ExchangeChannel<T>
     {
         Open();
         Write(in item);
+    }
+
+    /// <summary>Opens a batch (waiting for a free slot), then gives the place of its first element.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref T ReserveAfterOpen()
+    {
+        Open();
+        return ref _batch[_count];
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

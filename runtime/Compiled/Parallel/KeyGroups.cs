@@ -59,6 +59,26 @@ public static class KeyGroups
     }
 
     /// <summary>
+    /// Every key group's shard, by key group: <c>table[g] == ShardOf(g, maxParallelism, parallelism)</c>. A sender that
+    /// routes every element looks its shard up here rather than dividing.
+    /// </summary>
+    /// <param name="maxParallelism">The number of key groups, 1 to <see cref="UpperBound"/>.</param>
+    /// <param name="parallelism">The number of shards, 1 to <paramref name="maxParallelism"/>.</param>
+    /// <returns>An array of <paramref name="maxParallelism"/> shards.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static int[] ShardTable(int maxParallelism, int parallelism)
+    {
+        Validate(maxParallelism, parallelism);
+        var table = new int[maxParallelism];
+        for (int group = 0; group < table.Length; group++)
+        {
+            table[group] = group * parallelism / maxParallelism;
+        }
+
+        return table;
+    }
+
+    /// <summary>
     /// The key groups a shard owns, the inverse of <see cref="ShardOf"/>: every key group <c>g</c> with
     /// <c>Start &lt;= g &lt; End</c> has <c>ShardOf(g, maxParallelism, parallelism) == shard</c>, and no other. The ranges of
     /// shards 0, 1, ... follow each other without gaps, each holding at least one key group.

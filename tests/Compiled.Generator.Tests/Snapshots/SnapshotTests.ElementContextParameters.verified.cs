@@ -155,6 +155,7 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group
             // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
             private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
             private bool __partition;
@@ -1311,8 +1312,12 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf6(string key)
             {
+                if (__shardCount == 1)
+                {
+                    return 0; // one shard owns every key group: no hash
+                }
                 #nullable disable warnings // coders name their types without nullable annotations
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism)];
                 #nullable restore warnings
             }
 
@@ -1324,6 +1329,7 @@ namespace Snapshots
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
                 __send1 = send1;
             }
 
@@ -1552,6 +1558,7 @@ namespace Snapshots
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
             }
 
             /// <summary>#6 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per window per key and ships accumulators (combiner lifting); a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split).</summary>

@@ -139,6 +139,7 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group
             // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
             private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
             private bool __partition;
@@ -1465,13 +1466,23 @@ namespace Snapshots
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
                 __send1 = send1;
             }
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(0, new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            {
+                var send = __send1!;
+                var shard = 0;
+                ref var item = ref send.Reserve(shard, timestamp); // written in place in the channel's batch
+                item.Port = 0;
+                item.P0 = value;
+                item.Timestamp = timestamp;
+                item.Window = window;
+                send.Commit(shard);
+            }
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1561,6 +1572,7 @@ namespace Snapshots
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
             }
 
             /// <summary>#2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators.</summary>

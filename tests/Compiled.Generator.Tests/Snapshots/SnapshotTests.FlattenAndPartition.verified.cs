@@ -107,6 +107,7 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group
             // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
             private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
             private bool __partition;
@@ -929,6 +930,7 @@ namespace Snapshots
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
             }
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
@@ -973,6 +975,7 @@ namespace Snapshots
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
             }
 
             // #3 Flatten (line 14): every input continues here, nothing is copied.

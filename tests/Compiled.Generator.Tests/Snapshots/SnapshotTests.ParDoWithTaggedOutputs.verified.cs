@@ -102,6 +102,7 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group
             // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
             private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
             private bool __partition;
@@ -901,6 +902,7 @@ namespace Snapshots
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
             }
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
@@ -945,6 +947,7 @@ namespace Snapshots
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
             }
 
             /// <summary>Feeds the lines of a text input into the fused loop of input 'lines': a line read into a buffer becomes a string; a line held as a string is used as it is.</summary>

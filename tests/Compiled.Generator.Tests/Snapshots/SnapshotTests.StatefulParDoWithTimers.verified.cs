@@ -150,6 +150,7 @@ namespace Snapshots
             // Key groups of the parallel runners: how many, and how many shards own them (set when this runner is a shard).
             private int __maxParallelism;
             private int __shardCount;
+            private int[] __groupShards = global::System.Array.Empty<int>(); // the shard of each key group
             // Streaming parallel runner (CreateParallelRunner): what this runner is there, set before it runs.
             private int __level; // 0: a partition, pushed by one caller's thread; L: a shard of level L, on a thread of its own
             private bool __partition;
@@ -1379,8 +1380,12 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf2(string key)
             {
+                if (__shardCount == 1)
+                {
+                    return 0; // one shard owns every key group: no hash
+                }
                 #nullable disable warnings // coders name their types without nullable annotations
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism)];
                 #nullable restore warnings
             }
 
@@ -1388,8 +1393,12 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf3(string key)
             {
+                if (__shardCount == 1)
+                {
+                    return 0; // one shard owns every key group: no hash
+                }
                 #nullable disable warnings // coders name their types without nullable annotations
-                return global::Compiled.Parallel.KeyGroups.ShardOf(global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism), __maxParallelism, __shardCount);
+                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<string, global::Compiled.Coders.StringCoder>(key), __maxParallelism)];
                 #nullable restore warnings
             }
 
@@ -1401,19 +1410,39 @@ namespace Snapshots
                 __streamShard = index;
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
                 __send1 = send1;
                 __send2 = send2;
             }
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send1!.Send(__ShardOf2(value.Key), new __Exchange1Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window });
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            {
+                var send = __send1!;
+                var shard = __ShardOf2(value.Key);
+                ref var item = ref send.Reserve(shard, timestamp); // written in place in the channel's batch
+                item.Port = 0;
+                item.P0 = value;
+                item.Timestamp = timestamp;
+                item.Window = window;
+                send.Commit(shard);
+            }
 
             /// <summary>An element of #3 goes to the shard of level 2 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
-                __send2!.Send(__ShardOf3(value.Key), new __Exchange2Item { Port = 0, P0 = value, Timestamp = timestamp, Window = window, Pane = _pane });
+            private void __Ship2_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            {
+                var send = __send2!;
+                var shard = __ShardOf3(value.Key);
+                ref var item = ref send.Reserve(shard, timestamp); // written in place in the channel's batch
+                item.Port = 0;
+                item.P0 = value;
+                item.Timestamp = timestamp;
+                item.Window = window;
+                item.Pane = _pane;
+                send.Commit(shard);
+            }
 
             /// <summary>The watermark this runner's outputs can promise: its own, held back by panes not yet emitted (earliest or latest timestamp combiners).</summary>
             internal global::Compiled.Instant __OutputWatermark()
@@ -1585,6 +1614,7 @@ namespace Snapshots
                 __shard = shard;
                 __group = group;
                 __maxParallelism = maxParallelism;
+                __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
                 __route2 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
                 for (var s = 0; s < peers.Length; s++)
                 {

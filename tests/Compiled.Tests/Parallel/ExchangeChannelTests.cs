@@ -302,6 +302,71 @@ public class ExchangeChannelTests
     }
 
     [Fact]
+    public void ElementsWrittenInPlaceKeepTheirOrderWithWritesAndMarkers()
+    {
+        // Reserve and Commit interleaved with Write and watermarks, through a channel small enough that both block.
+        const int Elements = 100_000;
+        var channel = new ExchangeChannel<(long Value, long Square, int Tag)>(batchSize: 7, capacity: 3);
+        TestThreads.Run(
+            Timeout,
+            () =>
+            {
+                for (long i = 0; i < Elements; i++)
+                {
+                    if (i % 3 == 0)
+                    {
+                        channel.Write((i, i * i, 1));
+                    }
+                    else
+                    {
+                        ref var item = ref channel.Reserve();
+                        item.Value = i;
+                        item.Square = i * i;
+                        item.Tag = 2;
+                        channel.Commit();
+                    }
+
+                    if (i % 1000 == 999)
+                    {
+                        channel.PublishWatermark(new Instant(i + 1));
+                    }
+                }
+
+                channel.Complete();
+            },
+            () =>
+            {
+                long expected = 0;
+                while (true)
+                {
+                    var kind = channel.Read(out var batch, out var watermark);
+                    if (kind == ExchangeItemKind.Completed)
+                    {
+                        break;
+                    }
+
+                    if (kind == ExchangeItemKind.Watermark)
+                    {
+                        Assert.Equal(expected, watermark.Millis);
+                        continue;
+                    }
+
+                    foreach (var item in batch)
+                    {
+                        if (item != (expected, expected * expected, expected % 3 == 0 ? 1 : 2))
+                        {
+                            Assert.Fail($"expected {expected}, read {item}");
+                        }
+
+                        expected++;
+                    }
+                }
+
+                Assert.Equal(Elements, expected);
+            });
+    }
+
+    [Fact]
     public void CancellationReleasesABlockedProducer()
     {
         using var cancellation = new CancellationTokenSource();

@@ -59,6 +59,33 @@ public class ExchangeOutboxTests
         Assert.Equal(new[] { "1@150", "W200", "2@120", "3@110" }, Published(channel));
     }
 
+    [Fact(DisplayName = "An element written in place (Reserve, Commit) gets the watermark marker before it as a sent one does")]
+    public void ElementsWrittenInPlaceGetTheirMarkers()
+    {
+        var channel = new ExchangeChannel<TestItem>(batchSize: 16);
+        var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: -1);
+        outbox.AdvanceWatermark(new Instant(100));
+        Write(outbox, 1, 150); // ahead: no marker
+        outbox.AdvanceWatermark(new Instant(200));
+        Write(outbox, 2, 120); // behind: the marker first
+        outbox.Send(0, new TestItem { Value = 3, Timestamp = new Instant(110) }); // behind, but told already
+        outbox.AdvanceWatermark(new Instant(300));
+        outbox.EndBundle();
+        Write(outbox, 4, 250);
+        outbox.EndBundle();
+        outbox.Flush();
+        Assert.Equal(new[] { "1@150", "W200", "2@120", "3@110", "end", "W300", "4@250", "end" }, Published(channel));
+
+        static void Write(ExchangeOutbox<TestItem> outbox, int value, long timestamp)
+        {
+            ref var item = ref outbox.Reserve(0, new Instant(timestamp));
+            item.Port = 0;
+            item.Value = value;
+            item.Timestamp = new Instant(timestamp);
+            outbox.Commit(0);
+        }
+    }
+
     [Fact(DisplayName = "An idle sender's watermark waits for MarkActive, which sends it again")]
     public void IdleAndActive()
     {

@@ -22,9 +22,12 @@ public class KeyGroupsTests
                 var (start, end) = KeyGroups.RangeOf(shard, maxParallelism, parallelism);
                 Assert.Equal(next, start);
                 Assert.True(end > start, $"shard {shard} of {parallelism} owns no key group of {maxParallelism}");
+                var table = KeyGroups.ShardTable(maxParallelism, parallelism);
+                Assert.Equal(maxParallelism, table.Length);
                 for (int group = start; group < end; group++)
                 {
                     Assert.Equal(shard, KeyGroups.ShardOf(group, maxParallelism, parallelism));
+                    Assert.Equal(shard, table[group]);
                 }
 
                 next = end;
