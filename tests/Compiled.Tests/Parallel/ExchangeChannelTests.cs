@@ -302,6 +302,59 @@ public class ExchangeChannelTests
     }
 
     [Fact]
+    public void ABlockedProducerSleepsUntilHalfTheChannelIsFree()
+    {
+        // Capacity 4, batch size 1: four writes fill the channel and the fifth sleeps. Woken at the first free slot, the
+        // producer would write one element and sleep again; it is woken once two are free, and writes two.
+        var channel = new ExchangeChannel<int>(batchSize: 1, capacity: 4);
+        var written = 0;
+        TestThreads.Run(
+            Timeout,
+            () =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    channel.Write(in i);
+                    Volatile.Write(ref written, i + 1);
+                }
+
+                channel.Complete();
+            },
+            () =>
+            {
+                while (Volatile.Read(ref written) < 4)
+                {
+                    Thread.Sleep(1);
+                }
+
+                Thread.Sleep(300); // past its brief spin: the producer sleeps on the fifth write
+                var expected = 0;
+                Assert.Equal(ExchangeItemKind.Batch, channel.Read(out var batch, out _));
+                Assert.Equal(expected++, batch[0]);
+                Assert.Equal(ExchangeItemKind.Batch, channel.TryRead(out batch, out _)); // frees the first slot
+                Assert.Equal(expected++, batch[0]);
+                Thread.Sleep(300);
+                Assert.Equal(4, Volatile.Read(ref written));
+
+                Assert.Equal(ExchangeItemKind.Batch, channel.TryRead(out batch, out _)); // frees the second: half the channel
+                Assert.Equal(expected++, batch[0]);
+                var deadline = DateTime.UtcNow + Timeout;
+                while (Volatile.Read(ref written) < 6)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the producer was not woken with half the channel free");
+                    Thread.Sleep(1);
+                }
+
+                while (channel.Read(out batch, out _) != ExchangeItemKind.Completed)
+                {
+                    Assert.Equal(expected++, batch[0]);
+                }
+
+                Assert.Equal(10, expected);
+            });
+    }
+
+    [Fact]
     public void ElementsWrittenInPlaceKeepTheirOrderWithWritesAndMarkers()
     {
         // Reserve and Commit interleaved with Write and watermarks, through a channel small enough that both block.
