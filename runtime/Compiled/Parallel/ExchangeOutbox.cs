@@ -10,7 +10,9 @@ namespace Compiled.Parallel;
 /// <typeparam name="T">The exchange's item type.</typeparam>
 /// <remarks>
 /// <para><b>Watermarks travel lazily.</b> <see cref="AdvanceWatermark"/> only records the new watermark. It is written to a
-/// channel, as a marker, before the next element sent there whose timestamp is not after it, and to every channel at
+/// channel, as a marker, before the next element sent there whose timestamp is not after it, before the first element
+/// of each batch (so while elements flow a shard's watermark trails its sender's by a batch at most, and its windows
+/// close, and its state shrinks, about when the sender's would: one marker per batch), and to every channel at
 /// <see cref="Flush"/>. So an element that may be late (its timestamp at or behind the sender's watermark) reaches a
 /// shard after every watermark the sender had reached when it sent the element, which is what lateness needs: the shard
 /// drops it, or fires it in a late pane, as one runner would. An element ahead of the sender's watermark needs no
@@ -80,7 +82,7 @@ public sealed class ExchangeOutbox<T>
     /// <param name="shard">The shard's index.</param>
     public ExchangeChannel<T> this[int shard] => _channels[shard];
 
-    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late (see the remarks). Blocks while the shard's channel is full.</summary>
+    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late or starts a batch (see the remarks). Blocks while the shard's channel is full.</summary>
     /// <param name="shard">The receiving shard.</param>
     /// <param name="item">The element.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
@@ -88,7 +90,7 @@ public sealed class ExchangeOutbox<T>
     public void Send(int shard, in T item)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement))
+        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || !channel.HasUnpublished))
         {
             TellWatermark(shard);
         }
@@ -110,7 +112,7 @@ public sealed class ExchangeOutbox<T>
     public ref T Reserve(int shard, Instant timestamp)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement))
+        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || !channel.HasUnpublished))
         {
             TellWatermark(shard);
         }

@@ -50,13 +50,32 @@ public class ExchangeOutboxTests
     {
         var channel = new ExchangeChannel<TestItem>(batchSize: 16);
         var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: -1);
+        outbox.Send(0, new TestItem { Value = 0, Timestamp = new Instant(50) }); // the batch's first element
         outbox.AdvanceWatermark(new Instant(100));
         outbox.Send(0, new TestItem { Value = 1, Timestamp = new Instant(150) }); // ahead: no marker
         outbox.AdvanceWatermark(new Instant(200));
         outbox.Send(0, new TestItem { Value = 2, Timestamp = new Instant(120) }); // behind: the marker first
         outbox.Send(0, new TestItem { Value = 3, Timestamp = new Instant(110) }); // behind, but told already
         outbox.Flush();
-        Assert.Equal(new[] { "1@150", "W200", "2@120", "3@110" }, Published(channel));
+        Assert.Equal(new[] { "0@50", "1@150", "W200", "2@120", "3@110" }, Published(channel));
+    }
+
+    [Fact(DisplayName = "A watermark marker goes before the first element of each batch: a shard's watermark trails its sender's by a batch at most")]
+    public void MarkersGoBeforeEachBatch()
+    {
+        var channel = new ExchangeChannel<TestItem>(batchSize: 4, capacity: 8);
+        var outbox = new ExchangeOutbox<TestItem>(new[] { channel }, flushInterval: -1);
+        for (var i = 0; i < 8; i++)
+        {
+            outbox.AdvanceWatermark(new Instant(i * 10));
+            outbox.Send(0, new TestItem { Value = i, Timestamp = new Instant((i * 10) + 100) }); // each ahead of the watermark
+        }
+
+        outbox.Flush();
+
+        // The first batch: the marker and three elements; each next one starts with the watermark the sender had then; the
+        // flush tells the last.
+        Assert.Equal(new[] { "W0", "0@100", "1@110", "2@120", "W30", "3@130", "4@140", "5@150", "W60", "6@160", "7@170", "W70" }, Published(channel));
     }
 
     [Fact(DisplayName = "An element written in place (Reserve, Commit) gets the watermark marker before it as a sent one does")]
@@ -74,7 +93,7 @@ public class ExchangeOutboxTests
         Write(outbox, 4, 250);
         outbox.EndBundle();
         outbox.Flush();
-        Assert.Equal(new[] { "1@150", "W200", "2@120", "3@110", "end", "W300", "4@250", "end" }, Published(channel));
+        Assert.Equal(new[] { "W100", "1@150", "W200", "2@120", "3@110", "end", "W300", "4@250", "end" }, Published(channel));
 
         static void Write(ExchangeOutbox<TestItem> outbox, int value, long timestamp)
         {
