@@ -29,6 +29,46 @@ internal static class ParallelBench
         return (start, size + (index < extra ? 1 : 0));
     }
 
+    /// <summary>Partition k of <paramref name="partitions"/> gets every <paramref name="partitions"/>-th item from k on, in order (a stream's items dealt to its partitions).</summary>
+    public static T[][] Interleave<T>(T[] items, int partitions)
+    {
+        var shares = new T[partitions][];
+        for (var k = 0; k < partitions; k++)
+        {
+            shares[k] = new T[items.Length / partitions + (k < items.Length % partitions ? 1 : 0)];
+        }
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            shares[i % partitions][i / partitions] = items[i];
+        }
+
+        return shares;
+    }
+
+    /// <summary>Runs <paramref name="body"/>(k) for k from 0 to <paramref name="count"/> - 1, each on a thread of its own (on the calling thread when there is one).</summary>
+    public static void OnThreads(int count, Action<int> body)
+    {
+        if (count == 1)
+        {
+            body(0);
+            return;
+        }
+
+        var threads = new System.Threading.Thread[count];
+        for (var k = 0; k < count; k++)
+        {
+            var index = k;
+            threads[k] = new System.Threading.Thread(() => body(index)) { Name = "partition " + k };
+            threads[k].Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
+
     /// <summary>
     /// Checks that every variant gives the baseline's result before anything is measured: once per suite and
     /// parallelism in a process (with --inProcess the global setup of every case would otherwise run all variants

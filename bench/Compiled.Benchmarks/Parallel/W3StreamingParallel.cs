@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using BenchmarkDotNet.Attributes;
 using Compiled.Benchmarks.EventTime;
 using Compiled.Parallel;
@@ -28,25 +27,8 @@ public class W3StreamingParallel
     public void Setup()
     {
         _events = EventData.Uniform(EventTimeBenchmark.EventCount);
-        _shares = Split(_events, Parallelism);
+        _shares = ParallelBench.Interleave(_events, Parallelism);
         ParallelBench.CheckSameResult(nameof(W3StreamingParallel), Parallelism, Generated, ("GeneratedParallel", GeneratedParallel), ("GeneratedParallelOneShard", GeneratedParallelOneShard));
-    }
-
-    /// <summary>Partition k gets every Parallelism-th event from k on, in arrival order.</summary>
-    private static Event[][] Split(Event[] events, int partitions)
-    {
-        var shares = new Event[partitions][];
-        for (var k = 0; k < partitions; k++)
-        {
-            shares[k] = new Event[events.Length / partitions + (k < events.Length % partitions ? 1 : 0)];
-        }
-
-        for (var i = 0; i < events.Length; i++)
-        {
-            shares[i % partitions][i / partitions] = events[i];
-        }
-
-        return shares;
     }
 
     /// <summary>The generated single-threaded streaming runner (the W3 "Generated" variant).</summary>
@@ -69,27 +51,7 @@ public class W3StreamingParallel
     {
         using var runner = W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink),
             new ParallelRunnerOptions { Parallelism = shards, Partitions = _shares.Length });
-        if (_shares.Length == 1)
-        {
-            Drive(runner.Partition(0), _shares[0]);
-        }
-        else
-        {
-            var threads = new Thread[_shares.Length];
-            for (var k = 0; k < threads.Length; k++)
-            {
-                var partition = runner.Partition(k);
-                var share = _shares[k];
-                threads[k] = new Thread(() => Drive(partition, share)) { Name = "partition " + k };
-                threads[k].Start();
-            }
-
-            foreach (var thread in threads)
-            {
-                thread.Join();
-            }
-        }
-
+        ParallelBench.OnThreads(_shares.Length, k => Drive(runner.Partition(k), _shares[k]));
         runner.Finish();
         var digest = default(WindowDigest);
         foreach (var sink in runner.CountsSinks())
@@ -110,20 +72,11 @@ public class W3StreamingParallel
     public long IndependentShares()
     {
         var digests = new long[_shares.Length];
-        var threads = new Thread[_shares.Length];
-        for (var k = 0; k < threads.Length; k++)
-        {
-            var share = _shares[k];
-            var index = k;
-            threads[k] = new Thread(() => digests[index] = Fold(W3FixedCounts.Generated(share))) { Name = "share " + k };
-            threads[k].Start();
-        }
-
+        ParallelBench.OnThreads(_shares.Length, k => digests[k] = Fold(W3FixedCounts.Generated(_shares[k])));
         var folded = 0L;
-        for (var k = 0; k < threads.Length; k++)
+        foreach (var digest in digests)
         {
-            threads[k].Join();
-            folded ^= digests[k];
+            folded ^= digest;
         }
 
         return folded;
