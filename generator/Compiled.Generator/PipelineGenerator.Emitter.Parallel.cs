@@ -82,7 +82,7 @@ public sealed partial class PipelineGenerator
 
             /// <summary>What a shard sends to another for a transform on keyed window panes: the elements, as they arrived.</summary>
             private static string RouteItemType(TransformSpec t) =>
-                "global::System.Collections.Generic.List<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
+                "global::Compiled.Parallel.ShardRoute<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
 
             /// <summary>
             /// At the update of a transform on keyed window panes: on a shard, the element goes to the shard that owns its key

@@ -159,8 +159,8 @@ namespace Snapshots
             private int __shard;
             private Runner<TSessions, TTeamScores>[]? __peers;
             private global::Compiled.Parallel.ShardGroup? __group;
-            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route4; // elements of #4 for each shard, set on a shard only
-            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route8; // elements of #8 for each shard, set on a shard only
+            private global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route4; // elements of #4 for each shard, set on a shard only
+            private global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route8; // elements of #8 for each shard, set on a shard only
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TSessions sessions, TTeamScores teamScores)
@@ -1623,12 +1623,12 @@ namespace Snapshots
                 __group = group;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
-                __route4 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                __route4 = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
                 for (var s = 0; s < peers.Length; s++)
                 {
                     __route4[s] = new();
                 }
-                __route8 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                __route8 = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
                 for (var s = 0; s < peers.Length; s++)
                 {
                     __route8[s] = new();

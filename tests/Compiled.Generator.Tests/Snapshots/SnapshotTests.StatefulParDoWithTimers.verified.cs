@@ -163,8 +163,8 @@ namespace Snapshots
             private int __shard;
             private Runner<TActivity>[]? __peers;
             private global::Compiled.Parallel.ShardGroup? __group;
-            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route2; // elements of #2 for each shard, set on a shard only
-            private global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route3; // elements of #3 for each shard, set on a shard only
+            private global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route2; // elements of #2 for each shard, set on a shard only
+            private global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[]? __route3; // elements of #3 for each shard, set on a shard only
 
             /// <summary>Creates a runner that delivers each output to its sink.</summary>
             public Runner(TActivity activity)
@@ -1615,12 +1615,12 @@ namespace Snapshots
                 __group = group;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
-                __route2 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                __route2 = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
                 for (var s = 0; s < peers.Length; s++)
                 {
                     __route2[s] = new();
                 }
-                __route3 = new global::System.Collections.Generic.List<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
+                __route3 = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>[peers.Length];
                 for (var s = 0; s < peers.Length; s++)
                 {
                     __route3[s] = new();
