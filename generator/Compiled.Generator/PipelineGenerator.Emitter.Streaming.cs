@@ -654,8 +654,21 @@ public sealed partial class PipelineGenerator
                     w.Line("channels[s] = _inbox" + N(level) + "[s][sender];");
                     w.Close();
                     var eager = _plan.States.Any(s => s.Level == level && s.WatermarkBeforeEveryElement);
+                    var bundles = _plan.BundleEndLevels.Contains(level);
+                    var why = new List<string>();
+                    if (eager)
+                    {
+                        why.Add("a stateful ParDo at this level sets relative timers from its input watermark");
+                    }
+
+                    if (!bundles)
+                    {
+                        why.Add("no transform at or above this level evaluates a bundle's end: a watermark may start any batch");
+                    }
+
                     w.Line("return new global::Compiled.Parallel.ExchangeOutbox<" + item + ">(channels, options.FlushInterval" +
-                           (eager ? ", watermarkBeforeEveryElement: true); // a stateful ParDo at this level sets relative timers from its input watermark" : ");"));
+                           (eager ? ", watermarkBeforeEveryElement: true" : string.Empty) + (bundles ? string.Empty : ", bundleEnds: false") + ");" +
+                           (why.Count > 0 ? " // " + string.Join("; ", why) : string.Empty));
                     w.Close();
                     w.Line();
                 }

@@ -11,9 +11,11 @@ namespace Compiled.Parallel;
 /// <remarks>
 /// <para><b>Watermarks travel lazily.</b> <see cref="AdvanceWatermark"/> only records the new watermark. It is written to a
 /// channel, as a marker, before the next element sent there whose timestamp is not after it, before the first element
-/// of each batch (so while elements flow a shard's watermark trails its sender's by a batch at most, and its windows
-/// close, and its state shrinks, about when the sender's would: one marker per batch), and to every channel at
-/// <see cref="Flush"/>. So an element that may be late (its timestamp at or behind the sender's watermark) reaches a
+/// of a batch (so while elements flow a shard's watermark trails its sender's by about a batch, and its windows close,
+/// and its state shrinks, about when the sender's would: one marker per batch), and to every channel at
+/// <see cref="Flush"/>. A sender whose shards evaluate triggers at the end of each bundle (<c>bundleEnds</c>) writes a
+/// watermark that moved before the first element of each bundle instead of each batch: where a single runner's watermark
+/// moved, between two pushes, so that a shard never sees it move within one. So an element that may be late (its timestamp at or behind the sender's watermark) reaches a
 /// shard after every watermark the sender had reached when it sent the element, which is what lateness needs: the shard
 /// drops it, or fires it in a late pane, as one runner would. An element ahead of the sender's watermark needs no
 /// marker: each of its windows ends after its timestamp, so no watermark the sender had could have expired or fired
@@ -43,6 +45,7 @@ public sealed class ExchangeOutbox<T>
     private const int MaxStride = 64;
     private bool _completed;
     private readonly bool _watermarkBeforeEveryElement;
+    private readonly bool _bundleEnds;
 
     /// <summary>Creates the outbox of a sender.</summary>
     /// <param name="channels">The channel to each receiving shard, by shard index.</param>
@@ -53,7 +56,12 @@ public sealed class ExchangeOutbox<T>
     /// shards that read their input watermark as each element arrives (a stateful ParDo sets relative event-time timers
     /// from it), so that they read the one a single runner would.
     /// </param>
-    public ExchangeOutbox(ExchangeChannel<T>[] channels, int flushInterval = 1, bool watermarkBeforeEveryElement = false)
+    /// <param name="bundleEnds">
+    /// Whether the sender tells the shards where its bundles end (<see cref="EndBundle"/>), because they evaluate triggers
+    /// then: a watermark that moved then goes before the first element of each bundle, so that a shard never sees it move in
+    /// the middle of one (where a single runner could not have moved it).
+    /// </param>
+    public ExchangeOutbox(ExchangeChannel<T>[] channels, int flushInterval = 1, bool watermarkBeforeEveryElement = false, bool bundleEnds = true)
     {
         ArgumentNullException.ThrowIfNull(channels);
         if (channels.Length == 0)
@@ -67,6 +75,7 @@ public sealed class ExchangeOutbox<T>
         _inBundle = new bool[channels.Length];
         FlushInterval = flushInterval;
         _watermarkBeforeEveryElement = watermarkBeforeEveryElement;
+        _bundleEnds = bundleEnds;
     }
 
     /// <summary>The number of receiving shards.</summary>
@@ -82,7 +91,7 @@ public sealed class ExchangeOutbox<T>
     /// <param name="shard">The shard's index.</param>
     public ExchangeChannel<T> this[int shard] => _channels[shard];
 
-    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late or starts a batch (see the remarks). Blocks while the shard's channel is full.</summary>
+    /// <summary>Sends an element to a shard, after the watermark the shard has not been told yet when the element may be late, or starts a batch or a bundle (see the remarks). Blocks while the shard's channel is full.</summary>
     /// <param name="shard">The receiving shard.</param>
     /// <param name="item">The element.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
@@ -90,7 +99,7 @@ public sealed class ExchangeOutbox<T>
     public void Send(int shard, in T item)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || !channel.HasUnpublished))
+        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatch(channel, shard)))
         {
             TellWatermark(shard);
         }
@@ -112,7 +121,7 @@ public sealed class ExchangeOutbox<T>
     public ref T Reserve(int shard, Instant timestamp)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || !channel.HasUnpublished))
+        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatch(channel, shard)))
         {
             TellWatermark(shard);
         }
@@ -125,6 +134,15 @@ public sealed class ExchangeOutbox<T>
     /// <param name="shard">The receiving shard, as given to <see cref="Reserve"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Commit(int shard) => _channels[shard].Commit();
+
+    /// <summary>
+    /// Whether a watermark that moved goes before the next element to a shard although the element is ahead of it: for a
+    /// sender that tells where its bundles end, when the element starts a bundle there (where the single runner moved its
+    /// watermark: between two pushes, never within one; so no element of the bundle needs a marker after its first); for
+    /// the others, when it starts a batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool StartsBatch(ExchangeChannel<T> channel, int shard) => _bundleEnds ? !_inBundle[shard] : !channel.HasUnpublished;
 
     /// <summary>Ends the sender's bundle: every shard that got elements since the last end gets a bundle-end marker after them.</summary>
     public void EndBundle()

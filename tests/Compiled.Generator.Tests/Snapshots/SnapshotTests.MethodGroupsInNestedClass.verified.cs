@@ -1536,7 +1536,7 @@ namespace Snapshots
                     {
                         channels[s] = _inbox1[s][sender];
                     }
-                    return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval);
+                    return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval, bundleEnds: false); // no transform at or above this level evaluates a bundle's end: a watermark may start any batch
                 }
 
                 private void __RunShards()

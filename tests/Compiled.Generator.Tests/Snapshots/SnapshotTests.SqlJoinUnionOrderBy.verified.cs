@@ -2525,7 +2525,7 @@ namespace Snapshots
                 {
                     channels[s] = _inbox1[s][sender];
                 }
-                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval);
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>(channels, options.FlushInterval, bundleEnds: false); // no transform at or above this level evaluates a bundle's end: a watermark may start any batch
             }
 
             /// <summary>The outbox of sender <paramref name="sender"/> (a partition, or a shard of a lower level) to the shards of level 2.</summary>
@@ -2536,7 +2536,7 @@ namespace Snapshots
                 {
                     channels[s] = _inbox2[s][sender];
                 }
-                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>(channels, options.FlushInterval);
+                return new global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>(channels, options.FlushInterval, bundleEnds: false); // no transform at or above this level evaluates a bundle's end: a watermark may start any batch
             }
 
             private void __RunShards()
