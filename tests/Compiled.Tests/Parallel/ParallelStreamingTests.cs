@@ -79,6 +79,31 @@ public partial class IdleTeamSums
          .Output("sums");
 }
 
+/// <summary>
+/// Each event twice, the copy timestamped 5 s earlier (within the DoFn's allowed skew), so one push sends a key's shard
+/// an element ahead of the watermark and one that may be behind it, in one bundle; per-team sums in fixed 10 s windows
+/// with early firings every two elements and late firings, accumulating.
+/// </summary>
+[Pipeline]
+public partial class EchoedTeamSums
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .ParDo<GameEvent>(static (e, output) =>
+         {
+             output.Emit(e);
+             output.EmitWithTimestamp(e with { Score = e.Score + 100 }, new Instant(e.TimeMs - 5_000));
+         }, allowedTimestampSkew: TimeSpan.FromSeconds(5))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(10))
+             .Triggering(Trigger.AfterWatermark().WithEarlyFirings(Trigger.AfterCount(2)).WithLateFirings(Trigger.AfterCount(1)))
+             .WithAllowedLateness(TimeSpan.FromSeconds(30))
+             .Accumulating())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("sums");
+}
+
 /// <summary>A sink that other threads may watch while shards write to it: every pane goes to one shared queue.</summary>
 public sealed class SharedSink<T>(System.Collections.Concurrent.ConcurrentQueue<WindowedValue<T>> panes) : ISink<T>
 {
@@ -216,6 +241,18 @@ public class ParallelStreamingTests
         using var parallel = LeaderBoardTeams.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
         Drive(parallel, steps, parallel.PushEvents);
         Assert.Equal(Multiset(single.Scores.Elements), All(parallel.ScoresSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "A push whose elements straddle the watermark: the shard's watermark moves before the push, as one runner's, not within it")]
+    public void PushesThatStraddleTheWatermark() => Cases.Sample(c =>
+    {
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = EchoedTeamSums.CreateRunner(new ListSink<KV<string, int>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = EchoedTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Sums.Elements), All(parallel.SumsSinks()));
         Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
     });
 
