@@ -14,16 +14,15 @@ namespace Compiled.Parallel;
 /// of a batch (so while elements flow a shard's watermark trails its sender's by about a batch, and its windows close,
 /// and its state shrinks, about when the sender's would: one marker per batch), and to every channel at
 /// <see cref="Flush"/>. A sender whose shards evaluate triggers at the end of each bundle (<c>bundleEnds</c>) writes a
-/// watermark that moved before the first element of each bundle instead of each batch: where a single runner's watermark
-/// moved, between two pushes, so that a shard never sees it move within one. So an element that may be late (its timestamp at or behind the sender's watermark) reaches a
-/// shard after every watermark the sender had reached when it sent the element, which is what lateness needs: the shard
-/// drops it, or fires it in a late pane, as one runner would. An element ahead of the sender's watermark needs no
-/// marker: each of its windows ends after its timestamp, so no watermark the sender had could have expired or fired
-/// them on time, and the shard treats it the same with an older one. A source whose watermark moves at every element and
-/// trails its data (the usual case) thus sends markers only when batches are published. A watermark that waits is only
-/// late, never wrong: the receiving shard fires its windows a little later. An outbox made with
-/// <c>watermarkBeforeEveryElement</c> tells it before every element sent after it moved, for shards that read their input
-/// watermark as each element comes (a stateful ParDo's relative timers).</para>
+/// watermark that moved before the first element of each bundle instead of each batch: where a single runner's
+/// watermark moved, between two pushes, so that a shard never sees it move within one. So an element that may be late
+/// (its timestamp at or behind the sender's watermark) reaches a shard after every watermark the sender had reached when
+/// it sent the element, which is what lateness needs: the shard drops it, or fires it in a late pane, as one runner
+/// would. An element ahead of the sender's watermark needs no marker: each of its windows ends after its timestamp, so
+/// no watermark the sender had could have expired or fired them on time, and the shard treats it the same with an older
+/// one. A watermark that waits is only late, never wrong: the receiving shard fires its windows a little later. An
+/// outbox made with <c>watermarkBeforeEveryElement</c> tells it before every element sent after it moved, for shards
+/// that read their input watermark as each element comes (a stateful ParDo's relative timers).</para>
 /// <para><b>Flushing.</b> Batches are published when full, at <see cref="Flush"/>, at <see cref="Complete"/>, and when
 /// the watermark advances after <see cref="FlushInterval"/> milliseconds without a flush (the clock is read at most
 /// every 64 advances of a fast stream, at every advance of a slow one), so a stream whose watermark moves does not keep results
@@ -99,7 +98,7 @@ public sealed class ExchangeOutbox<T>
     public void Send(int shard, in T item)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatch(channel, shard)))
+        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatchOrBundle(channel, shard)))
         {
             TellWatermark(shard);
         }
@@ -121,7 +120,7 @@ public sealed class ExchangeOutbox<T>
     public ref T Reserve(int shard, Instant timestamp)
     {
         var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatch(channel, shard)))
+        if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatchOrBundle(channel, shard)))
         {
             TellWatermark(shard);
         }
@@ -142,7 +141,7 @@ public sealed class ExchangeOutbox<T>
     /// the others, when it starts a batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool StartsBatch(ExchangeChannel<T> channel, int shard) => _bundleEnds ? !_inBundle[shard] : !channel.HasUnpublished;
+    private bool StartsBatchOrBundle(ExchangeChannel<T> channel, int shard) => _bundleEnds ? !_inBundle[shard] : !channel.HasUnpublished;
 
     /// <summary>Ends the sender's bundle: every shard that got elements since the last end gets a bundle-end marker after them.</summary>
     public void EndBundle()
