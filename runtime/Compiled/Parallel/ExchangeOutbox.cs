@@ -95,17 +95,7 @@ public sealed class ExchangeOutbox<T>
     /// <param name="item">The element.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Send(int shard, in T item)
-    {
-        var channel = _channels[shard];
-        if (_sent[shard] < _watermark && (item.Timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatchOrBundle(channel, shard)))
-        {
-            TellWatermark(shard);
-        }
-
-        _inBundle[shard] = true;
-        channel.Write(in item);
-    }
+    public void Send(int shard, in T item) => BeforeElement(shard, item.Timestamp).Write(in item);
 
     /// <summary>
     /// The place of the next element to a shard, written in place by the caller, then sent with <see cref="Commit"/>: what
@@ -117,7 +107,20 @@ public sealed class ExchangeOutbox<T>
     /// <returns>A reference to the element's place, valid until <see cref="Commit"/>; the caller writes every field the shard reads.</returns>
     /// <exception cref="OperationCanceledException">The run was cancelled (a shard failed) while the call waited.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref T Reserve(int shard, Instant timestamp)
+    public ref T Reserve(int shard, Instant timestamp) => ref BeforeElement(shard, timestamp).Reserve();
+
+    /// <summary>Sends the element written at <see cref="Reserve"/>'s place.</summary>
+    /// <param name="shard">The receiving shard, as given to <see cref="Reserve"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Commit(int shard) => _channels[shard].Commit();
+
+    /// <summary>
+    /// Before an element with <paramref name="timestamp"/> goes to a shard: the watermark the shard has not been told, when
+    /// the element may be late or starts a batch or a bundle (see the remarks), and the shard's bundle marked as open.
+    /// </summary>
+    /// <returns>The shard's channel, to write the element to.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ExchangeChannel<T> BeforeElement(int shard, Instant timestamp)
     {
         var channel = _channels[shard];
         if (_sent[shard] < _watermark && (timestamp.Millis <= _watermark || _watermarkBeforeEveryElement || StartsBatchOrBundle(channel, shard)))
@@ -126,13 +129,8 @@ public sealed class ExchangeOutbox<T>
         }
 
         _inBundle[shard] = true;
-        return ref channel.Reserve();
+        return channel;
     }
-
-    /// <summary>Sends the element written at <see cref="Reserve"/>'s place.</summary>
-    /// <param name="shard">The receiving shard, as given to <see cref="Reserve"/>.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Commit(int shard) => _channels[shard].Commit();
 
     /// <summary>
     /// Whether a watermark that moved goes before the next element to a shard although the element is ahead of it: for a
