@@ -17,13 +17,8 @@ namespace Compiled.Execution;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RunResultSink<T> : ISink<T>
 {
-    private const int FirstChunk = 64;
-    private const int LargestChunk = 65_536;
-
-    private readonly List<WindowedValue<T>[]> _full = new();
-    private WindowedValue<T>[] _chunk = Array.Empty<WindowedValue<T>>();
-    private int _used;
-    private long _fullCount;
+    // Chunks grow as a list would, up to a size past which growing gains nothing: a large output is never copied.
+    private ChunkBuffer<WindowedValue<T>> _chunks = new(firstChunk: 64, largestChunk: 65_536);
     private List<WindowedValue<T>>? _elements;
     private List<T>? _values;
 
@@ -35,7 +30,7 @@ public sealed class RunResultSink<T> : ISink<T>
     private RunResultSink(List<WindowedValue<T>> elements) => _elements = elements;
 
     /// <summary>How many elements the sink holds.</summary>
-    public long Count => _elements?.Count ?? _fullCount + _used;
+    public long Count => _elements?.Count ?? _chunks.Count;
 
     /// <summary>The elements received with their timestamps, windows and panes, in order, as one list (made when first read).</summary>
     public List<WindowedValue<T>> Elements => _elements ??= Materialize();
@@ -53,12 +48,7 @@ public sealed class RunResultSink<T> : ISink<T>
             return;
         }
 
-        if (_used == _chunk.Length)
-        {
-            NextChunk();
-        }
-
-        _chunk[_used++] = element;
+        _chunks.Add(in element);
     }
 
     /// <summary>
@@ -94,24 +84,11 @@ public sealed class RunResultSink<T> : ISink<T>
         parts[shard].CopyTo(CollectionsMarshal.AsSpan(Elements).Slice((int)offset));
     }
 
-    private void NextChunk()
-    {
-        if (_chunk.Length > 0)
-        {
-            _full.Add(_chunk);
-            _fullCount += _chunk.Length;
-        }
-
-        // Chunks grow as a list would, up to a size past which growing gains nothing: a large output is never copied.
-        _chunk = new WindowedValue<T>[Math.Clamp(_chunk.Length * 2, FirstChunk, LargestChunk)];
-        _used = 0;
-    }
-
     private List<WindowedValue<T>> Materialize()
     {
-        var elements = ExactList(_fullCount + _used);
+        var elements = ExactList(_chunks.Count);
         CopyTo(CollectionsMarshal.AsSpan(elements));
-        ReleaseChunks();
+        _chunks.Clear();
         return elements;
     }
 
@@ -123,22 +100,7 @@ public sealed class RunResultSink<T> : ISink<T>
             return;
         }
 
-        var at = 0;
-        foreach (var chunk in _full)
-        {
-            chunk.CopyTo(into.Slice(at));
-            at += chunk.Length;
-        }
-
-        _chunk.AsSpan(0, _used).CopyTo(into.Slice(at));
-    }
-
-    private void ReleaseChunks()
-    {
-        _full.Clear();
-        _chunk = Array.Empty<WindowedValue<T>>();
-        _used = 0;
-        _fullCount = 0;
+        _chunks.CopyTo(into);
     }
 
     /// <summary>A list of <paramref name="count"/> default elements, its capacity exactly that, to be copied into.</summary>

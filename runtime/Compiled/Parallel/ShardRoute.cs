@@ -1,7 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using Compiled.Execution;
 
 namespace Compiled.Parallel;
 
@@ -14,65 +14,37 @@ namespace Compiled.Parallel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ShardRoute<T>
 {
-    private const int FirstChunk = 256;
-
-    // 16,384 elements: large enough that a chunk costs nothing per element, small enough that a route holding a few
-    // elements more than a chunk does not hold much more memory than it needs.
-    private const int LargestChunk = 16_384;
-
-    private readonly List<T[]> _full = new();
-    private T[] _chunk = Array.Empty<T>();
-    private int _used;
-    private long _fullCount;
+    // Chunks of up to 16,384 elements: large enough that a chunk costs nothing per element, small enough that a route
+    // holding a few elements more than a chunk does not hold much more memory than it needs.
+    private ChunkBuffer<T> _chunks = new(firstChunk: 256, largestChunk: 16_384);
 
     /// <summary>How many elements the route holds.</summary>
-    public long Count => _fullCount + _used;
+    public long Count => _chunks.Count;
 
     /// <summary>Appends an element.</summary>
     /// <param name="item">The element.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(in T item)
-    {
-        if (_used == _chunk.Length)
-        {
-            NextChunk();
-        }
-
-        _chunk[_used++] = item;
-    }
+    public void Add(in T item) => _chunks.Add(in item);
 
     /// <summary>The elements, in the order they were added.</summary>
     public Enumerator GetEnumerator() => new(this);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void NextChunk()
-    {
-        if (_chunk.Length > 0)
-        {
-            _full.Add(_chunk);
-            _fullCount += _chunk.Length;
-        }
-
-        _chunk = new T[Math.Clamp(_chunk.Length * 2, FirstChunk, LargestChunk)];
-        _used = 0;
-    }
 
     /// <summary>Reads a route's elements in order, chunk by chunk.</summary>
     public struct Enumerator
     {
         private readonly ShardRoute<T> _route;
         private T[] _chunk;
+        private int _length;
         private int _chunkIndex;
         private int _index;
-        private int _length;
 
         internal Enumerator(ShardRoute<T> route)
         {
             _route = route;
-            _chunkIndex = -1;
             _chunk = Array.Empty<T>();
-            _index = -1;
             _length = 0;
+            _chunkIndex = -1;
+            _index = -1;
         }
 
         /// <summary>The element at the enumerator's position.</summary>
@@ -93,19 +65,19 @@ public sealed class ShardRoute<T>
 
         private bool NextChunk()
         {
-            var full = _route._full;
+            ref readonly var chunks = ref _route._chunks;
             while (true)
             {
                 _chunkIndex++;
-                if (_chunkIndex < full.Count)
+                if (_chunkIndex < chunks.FullChunks)
                 {
-                    _chunk = full[_chunkIndex];
+                    _chunk = chunks.FullChunk(_chunkIndex);
                     _length = _chunk.Length;
                 }
-                else if (_chunkIndex == full.Count)
+                else if (_chunkIndex == chunks.FullChunks)
                 {
-                    _chunk = _route._chunk;
-                    _length = _route._used;
+                    _chunk = chunks.LastArray;
+                    _length = chunks.Last.Length;
                 }
                 else
                 {
