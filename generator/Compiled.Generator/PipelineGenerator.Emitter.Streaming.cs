@@ -31,6 +31,43 @@ public sealed partial class PipelineGenerator
 
             private static string ItemType(int level) => "__Exchange" + N(level) + "Item";
 
+            /// <summary>Whether the items of a level carry no window: the shard assigns each element's window again (see the plan).</summary>
+            private bool Windowless(int level) => _plan.WindowlessLevels.Contains(level);
+
+            /// <summary>The Window transforms with a cached window start whose windows a shard assigns again on receipt.</summary>
+            private IEnumerable<TransformSpec> ReassignedCachedWindows =>
+                _plan.States.Where(s => Windowless(s.Level)).SelectMany(s => s.WindowsFrom).Distinct()
+                    .Select(from => _t[from]).Where(t => t.Kind == TransformKind.Window && (t.Windowing?.Kind == "Fixed" || SharesPanes(t)));
+
+            /// <summary>
+            /// On a shard whose items carry no window: the element's window again, from its timestamp, by the window function
+            /// that gave it (the plan's <c>WindowsFrom</c>). The same code as the Window transform's, with a cache of its own.
+            /// </summary>
+            private void WriteReassignedWindow(SourceWriter w, int from, string timestamp)
+            {
+                var t = _t[from];
+                var id = N(t.Id);
+                if (t.Kind != TransformKind.Window || t.Windowing is null || t.Windowing.Kind == "Global")
+                {
+                    w.Line("var window = global::Compiled.BoundedWindow.Global; // the window of #" + id + " " + Doc(t.Label));
+                    return;
+                }
+
+                if (t.Windowing.Kind == "Sessions")
+                {
+                    w.Line("var window = global::Compiled.BoundedWindow.Interval(" + timestamp + ", new global::Compiled.Instant(" + timestamp + ".Millis + " + WindowSize(t) + ")); // the proto-session #" + id + " " + Doc(t.Label) + " gave it");
+                    return;
+                }
+
+                var size = SharesPanes(t) ? t.Windowing.PeriodMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : WindowSize(t);
+                var offset = t.Windowing.OffsetMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L";
+                w.Line("// The " + (SharesPanes(t) ? "pane" : "window") + " #" + id + " " + Doc(t.Label) + " gave it, computed only when the element leaves the previous one's.");
+                w.Open("if ((ulong)(" + timestamp + ".Millis - _receivedStart" + id + ") >= (ulong)" + size + ")");
+                w.Line("_receivedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
+                w.Close();
+                w.Line("var window = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_receivedStart" + id + "), new global::Compiled.Instant(_receivedStart" + id + " + " + size + "));");
+            }
+
             /// <summary>
             /// Whether elements sent to a level carry their pane: not to level 1, whose senders are partitions, which send
             /// pushed elements (no grouping before them has fired a pane) and lifted accumulators (whose pane the shard makes).
@@ -75,6 +112,11 @@ public sealed partial class PipelineGenerator
                 foreach (var level in Levels)
                 {
                     w.Line("private global::Compiled.Parallel.ExchangeOutbox<" + ItemType(level) + ">? __send" + N(level) + "; // to the shards of level " + N(level) + ", on a runner below that level");
+                }
+
+                foreach (var t in ReassignedCachedWindows)
+                {
+                    w.Line("private long _receivedStart" + N(t.Id) + " = long.MinValue; // on a shard: the window of the last element received that #" + N(t.Id) + " " + t.Label + " windowed");
                 }
 
                 w.Line();
@@ -180,7 +222,7 @@ public sealed partial class PipelineGenerator
                 var state = _plan.States[t.Id];
                 var id = N(t.Id);
                 var port = N(PortOf(t, inputIndex));
-                var item = "new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + ", Window = " + window +
+                var item = "new " + ItemType(state.Level) + " { Port = " + port + ", P" + port + " = " + value + ", Timestamp = " + timestamp + (Windowless(state.Level) ? string.Empty : ", Window = " + window) +
                            (CarriesPanes(state.Level) ? ", Pane = _pane" : string.Empty) + " }";
                 if (state.Layout == StateLayout.SideInputView)
                 {
@@ -206,7 +248,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Open("if (__send" + N(state.Level) + " is not null)");
-                w.Line("__Ship" + N(state.Level) + "_" + port + "(" + value + ", " + timestamp + ", " + window + ");");
+                w.Line("__Ship" + N(state.Level) + "_" + port + "(" + value + ", " + timestamp + (Windowless(state.Level) ? string.Empty : ", " + window) + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -223,12 +265,17 @@ public sealed partial class PipelineGenerator
                 foreach (var level in Levels)
                 {
                     var type = ItemType(level);
-                    w.Line("/// <summary>What travels to a shard of level " + N(level) + " of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>");
+                    w.Line("/// <summary>What travels to a shard of level " + N(level) + " of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker" +
+                           (Windowless(level) ? "; no window: the shard assigns each element's window again from its timestamp" : string.Empty) + ".</summary>");
                     w.Line(GeneratedCode);
                     w.Open("internal struct " + type + " : global::Compiled.Parallel.IExchangeItem<" + type + ">");
                     w.Line("public int Port;");
                     w.Line("public global::Compiled.Instant Timestamp;");
-                    w.Line("public global::Compiled.BoundedWindow Window;");
+                    if (!Windowless(level))
+                    {
+                        w.Line("public global::Compiled.BoundedWindow Window;");
+                    }
+
                     if (CarriesPanes(level))
                     {
                         w.Line("public global::Compiled.PaneInfo Pane;");
@@ -289,14 +336,17 @@ public sealed partial class PipelineGenerator
                         var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0" : "__ShardOf" + N(t.Id) + "(" + key + ")";
                         w.Line("/// <summary>An element of #" + N(t.Id) + " goes to the shard of level " + N(level) + " that owns its key group (port " + N(port) + ").</summary>");
                         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                        w.Open("private void __Ship" + N(level) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)");
+                        w.Open("private void __Ship" + N(level) + "_" + N(port) + "(" + type + " value, global::Compiled.Instant timestamp" + (Windowless(level) ? string.Empty : ", global::Compiled.BoundedWindow window") + ")");
                         w.Line("var send = __send" + N(level) + "!;");
                         w.Line("var shard = " + shard + ";");
                         w.Line("ref var item = ref send.Reserve(shard, timestamp); // written in place in the channel's batch");
                         w.Line("item.Port = " + N(port) + ";");
                         w.Line("item.P" + N(port) + " = value;");
                         w.Line("item.Timestamp = timestamp;");
-                        w.Line("item.Window = window;");
+                        if (!Windowless(level))
+                        {
+                            w.Line("item.Window = window;");
+                        }
                         if (CarriesPanes(level))
                         {
                             w.Line("item.Pane = _pane;");
@@ -413,7 +463,14 @@ public sealed partial class PipelineGenerator
 
                         w.Line("var value = item.P" + N(p) + ";");
                         w.Line("var timestamp = item.Timestamp;");
-                        w.Line("var window = item.Window;");
+                        if (Windowless(level))
+                        {
+                            WriteReassignedWindow(w, _plan.States[ports[p].T.Id].WindowsFrom[ports[p].Input], "timestamp");
+                        }
+                        else
+                        {
+                            w.Line("var window = item.Window;");
+                        }
                         EmitEdge(w, ports[p].T, ports[p].Input, "value", "timestamp", "window");
                         w.Line("break;");
                         w.Close();

@@ -55,10 +55,63 @@ public sealed partial class PipelineGenerator
                 {
                     states[t.Id] = states[t.Id] with { WatermarkBeforeEveryElement = true };
                 }
+
+                // Elements shipped to a shard of the streaming parallel runner: where each input's window follows from its
+                // timestamp alone, the shard can assign it again instead of receiving it.
+                if (states[t.Id].Level > 0 && !states[t.Id].LiftsInStream && states[t.Id].Layout is not (StateLayout.SideInputView or StateLayout.SideInputBuffer))
+                {
+                    states[t.Id] = states[t.Id] with { WindowsFrom = t.Inputs.Select(input => WindowSource(input.Node, transforms, sharing)).ToEquatableArray() };
+                }
             }
 
             return (states.ToEquatableArray(), sharing.ToEquatableArray());
         }
+
+        /// <summary>
+        /// The transform whose window function gives the elements that <paramref name="node"/> outputs their window from
+        /// their timestamp alone, or -1. Up through transforms that keep each element's window: an input gives the global
+        /// window, as does a Window into it, whatever the timestamps; a Window into fixed windows, sessions (each element's
+        /// proto-session) or pane-sharing sliding windows (each element's pane) gives it only if nothing after it moved the
+        /// timestamp (WithTimestamps, or a FlatMap or ParDo, which may emit with a new timestamp in the old window). Other
+        /// sliding windows assign several windows per timestamp, and a custom function is the user's.
+        /// </summary>
+        private static int WindowSource(int node, List<TransformSpec> transforms, List<int> sharing)
+        {
+            var moved = false;
+            while (true)
+            {
+                var t = transforms[node];
+                switch (t.Kind)
+                {
+                    case TransformKind.CreateInput or TransformKind.ReadLinesInput:
+                        return t.Id;
+                    case TransformKind.Window when t.Windowing is null || t.Windowing.Kind == "Global":
+                        return t.Id;
+                    case TransformKind.Window:
+                        return !moved && (t.Windowing.Kind is "Fixed" or "Sessions" || sharing.Contains(t.Id)) ? t.Id : -1;
+                    case TransformKind.Map or TransformKind.Filter or TransformKind.WithKeys or TransformKind.Keys or TransformKind.Values or
+                        TransformKind.KvSwap or TransformKind.Partition when t.Inputs.Count == 1:
+                        node = t.Inputs[0].Node;
+                        break;
+                    case TransformKind.WithTimestamps or TransformKind.FlatMap or TransformKind.ParDo when t.Inputs.Count == 1:
+                        moved = true;
+                        node = t.Inputs[0].Node;
+                        break;
+                    default:
+                        return -1;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The levels of the streaming parallel runner whose elements travel without their window: every port of the level
+        /// is an element of a transform whose every input's window follows from its timestamp (<see cref="StatePlan.WindowsFrom"/>),
+        /// so the shard assigns it again as it applies the element (no lifted accumulators, no side input there).
+        /// </summary>
+        private static List<int> WindowlessLevels(EquatableArray<StatePlan> states, int levels) =>
+            Enumerable.Range(1, levels)
+                .Where(level => states.Where(s => s.Level == level).All(s => s.WindowsFrom.Count > 0 && s.WindowsFrom.All(from => from >= 0)))
+                .ToList();
 
         /// <summary>Primitive integer key types, which an IntegerKeyMap takes.</summary>
         private static readonly HashSet<string> IntegerKeyTypes = new() { "int", "long", "uint", "ulong", "short", "ushort", "byte", "sbyte", "char" };
@@ -233,7 +286,7 @@ public sealed partial class PipelineGenerator
         }
 
         /// <summary>The streaming parallel runner's part of the plan: the exchange levels, where each exchange is, and why.</summary>
-        private static IEnumerable<string> DescribeParallelStreaming(List<TransformSpec> transforms, EquatableArray<StatePlan> states, string? whyNot)
+        private static IEnumerable<string> DescribeParallelStreaming(List<TransformSpec> transforms, EquatableArray<StatePlan> states, string? whyNot, List<int> windowless)
         {
             if (whyNot is not null)
             {
@@ -255,6 +308,7 @@ public sealed partial class PipelineGenerator
                              : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
                              (state.WatermarkBeforeEveryElement ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
                              (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
+                             (windowless.Contains(state.Level) ? ", elements without their window (" + ReassignedWindows(transforms, state) + ")" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }
 
@@ -263,6 +317,16 @@ public sealed partial class PipelineGenerator
                 yield return "Lifted accumulators (streaming parallel runner): a sender ships its accumulators of a window in one map per receiving shard (its map whole when there is one shard); " +
                              "the shard keeps the first map of a window as its state and merges the others into it, and the maps go back to the senders for their next windows";
             }
+        }
+
+        /// <summary>How a shard whose items carry no window knows each element's window (see <see cref="WindowlessLevels"/>).</summary>
+        private static string ReassignedWindows(List<TransformSpec> transforms, StatePlan state)
+        {
+            var windows = state.WindowsFrom.Distinct().Select(from => transforms[from])
+                .Where(t => t.Kind == TransformKind.Window && t.Windowing is { Kind: not "Global" }).ToList();
+            return windows.Count == 0
+                ? "the global window, known to the shard"
+                : "the shard assigns it again from the timestamp, as " + string.Join(" and ", windows.Select(t => "#" + Num(t.Id) + " " + t.Label)) + " did";
         }
 
         /// <summary>The plan's word on the keyed states kept in an integer key map (the other maps are dictionaries).</summary>

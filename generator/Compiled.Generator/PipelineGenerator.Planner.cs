@@ -55,10 +55,11 @@ public sealed partial class PipelineGenerator
             var bundleEndLevels = Enumerable.Range(1, streamingWhyNot is null ? levels : 0)
                 .Where(level => states.Any(s => s.Level >= level && s.Layout.IsPanes() && s.Layout != StateLayout.OpenSessions))
                 .ToList();
+            var windowlessLevels = streamingWhyNot is null ? WindowlessLevels(states, levels) : new List<int>();
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
             var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
             var (uncaught, quietEnds, plainStages, sendingStages, uncaughtDescription) = UncaughtPushes(transforms, edges, states, streaming: streamingWhyNot is null, batch: whyNot is null);
-            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
+            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot, windowlessLevels)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
                 States = states,
@@ -74,6 +75,7 @@ public sealed partial class PipelineGenerator
                 ParallelStreamingWhyNot = streamingWhyNot,
                 Levels = streamingWhyNot is null ? levels : 0,
                 BundleEndLevels = bundleEndLevels.ToEquatableArray(),
+                WindowlessLevels = windowlessLevels.ToEquatableArray(),
                 Spec = spec,
                 Transforms = transforms.ToEquatableArray(),
                 Edges = edges.ToEquatableArray(),

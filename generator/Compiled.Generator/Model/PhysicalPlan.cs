@@ -143,6 +143,9 @@ internal enum ExchangeKind
 /// (<see cref="SideTriggered"/>, in any window function, the global window included) holds each window's latest pane, and
 /// in a streaming runner its window can be read once its first pane arrived.
 /// <see cref="Map"/> is the map type of a keyed state kept in maps (by the key's type).
+/// On the streaming parallel runner, <see cref="WindowsFrom"/> gives, per input of an exchanged transform whose elements
+/// travel, the transform whose window function gives an element its window from its timestamp alone (an input, for the
+/// global window, or a Window), or -1 when the window must travel with the element.
 /// When <see cref="KeepsUnsharedWindows"/> (a batch exchange of per-window partials, each window's state complete in
 /// itself), a window that only one shard holds stays on that shard whole; only windows that several shards hold ship.
 /// </summary>
@@ -160,4 +163,5 @@ internal readonly record struct StatePlan(
     long SideRetentionMs = 0,
     bool SideTriggered = false,
     bool KeepsUnsharedWindows = false,
-    StateMap Map = StateMap.Dictionary);
+    StateMap Map = StateMap.Dictionary,
+    EquatableArray<int> WindowsFrom = default);

@@ -89,6 +89,13 @@ internal sealed record PipelinePlan
     /// </summary>
     public EquatableArray<int> BundleEndLevels { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// The levels of the streaming parallel runner whose items carry no window: the window of every element sent there
+    /// follows from its timestamp (<see cref="StatePlan.WindowsFrom"/>), and the shard assigns it again. An item is then
+    /// half the size or less, and the channels move that much less between cores.
+    /// </summary>
+    public EquatableArray<int> WindowlessLevels { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>The fused plan as text, one line per entry.</summary>
     public required EquatableArray<string> Description { get; init; }
 

@@ -22,7 +22,7 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #2 CoGroupByKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -39,7 +39,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'orders': a catch per element: #2 CoGroupByKey (line 13): it runs code that may throw (CoGroupByKey)\n  input 'payments': a catch per element: #2 CoGroupByKey (line 13): it runs code that may throw (CoGroupByKey)\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 CoGroupByKey (line 13): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'orders', element by element\n  #0 Create 'orders' (line 11)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 2: fused loop over input 'payments', element by element\n  #1 Create 'payments' (line 12)\n    -> #2 CoGroupByKey (line 13)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #2 CoGroupByKey (line 13)\n  #2 CoGroupByKey (line 13)\n    -> #3 Map (line 14)\n      -> #4 Output 'rows' (line 15)\nFusion boundaries:\n  #2 CoGroupByKey (line 13): the values of every input are materialized per key for the join\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'orders': a catch per element: #2 CoGroupByKey (line 13): it runs code that may throw (CoGroupByKey)\n  input 'payments': a catch per element: #2 CoGroupByKey (line 13): it runs code that may throw (CoGroupByKey)\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 CoGroupByKey (line 13): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CoGroupByKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CoGroupByKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -150,7 +150,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x8CBB38B5ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
+            public ulong StateFingerprint => (0x3A4A474Eul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.DecimalCoder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -755,7 +755,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is not null)
                 {
-                    __Ship1_0(element, timestamp, window);
+                    __Ship1_0(element, timestamp);
                 }
                 else
                 {
@@ -1030,7 +1030,7 @@ namespace Snapshots
                 var window = global::Compiled.BoundedWindow.Global;
                 if (__send1 is not null)
                 {
-                    __Ship1_1(element, timestamp, window);
+                    __Ship1_1(element, timestamp);
                 }
                 else
                 {
@@ -1300,7 +1300,7 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<int, string> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<int, string> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf2(value.Key);
@@ -1308,13 +1308,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(global::Compiled.KV<int, decimal> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(global::Compiled.KV<int, decimal> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf2(value.Key);
@@ -1322,7 +1321,6 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1379,7 +1377,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'orders' (line 11)
                                 // #2 CoGroupByKey (line 13)
                                 ref var group2 = ref _state2.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group2 ??= new __CoGroup2()).Values0.Add(value.Value);
@@ -1389,7 +1387,7 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #1 Create 'payments' (line 12)
                                 // #2 CoGroupByKey (line 13)
                                 ref var group2 = ref _state2.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group2 ??= new __CoGroup2()).Values1.Add(value.Value);
@@ -1851,13 +1849,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<int, string> P0; // #2 CoGroupByKey (line 13), input 0
             public global::Compiled.KV<int, decimal> P1; // #2 CoGroupByKey (line 13), input 1
 
@@ -1888,7 +1885,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CoGroupByKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CoGroupByKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TRows> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TRows : global::Compiled.ISink<global::Snapshots.JoinRow>

@@ -27,8 +27,8 @@
 //     #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //     #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #2 CombinePerKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//     level 1: #4 CombinePerKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #2 CombinePerKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 CombinePerKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -45,7 +45,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': a catch per element: #2 CombinePerKey (line 12): it combines with Snapshots.SumOfSquaresFn, whose steps may throw\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 CombinePerKey (line 12): int keys\n  #4 CombinePerKey (line 13): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombinePerKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #4 CombinePerKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 11)\n    -> #1 WithKeys (line 11)\n      -> #2 CombinePerKey (line 12)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\n      -> #4 CombinePerKey (line 13)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #2 CombinePerKey (line 12)\n  #2 CombinePerKey (line 12)\n    -> #3 Output 'sumOfSquares' (line 12)\nStage 3: when input ends, emits the state of #4 CombinePerKey (line 13)\n  #4 CombinePerKey (line 13)\n    -> #5 Output 'max' (line 13)\nFusion boundaries:\n  #2 CombinePerKey (line 12): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\n  #4 CombinePerKey (line 13): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': a catch per element: #2 CombinePerKey (line 12): it combines with Snapshots.SumOfSquaresFn, whose steps may throw\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 CombinePerKey (line 12): int keys\n  #4 CombinePerKey (line 13): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombinePerKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #4 CombinePerKey (line 13): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombinePerKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #4 CombinePerKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -174,7 +174,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xFA550DFEul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
+            public ulong StateFingerprint => (0x999E5D4Cul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.MinMaxAccumulatorCoder<int, global::Compiled.Coders.Int32Coder>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -770,7 +770,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v1, timestamp, window);
+                        __Ship1_0(v1, timestamp);
                     }
                     else
                     {
@@ -787,7 +787,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_1(v1, timestamp, window);
+                        __Ship1_1(v1, timestamp);
                     }
                     else
                     {
@@ -1093,7 +1093,7 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf2(value.Key);
@@ -1101,13 +1101,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(global::Compiled.KV<int, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf4(value.Key);
@@ -1115,7 +1114,6 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1172,7 +1170,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'numbers' (line 11)
                                 // #2 CombinePerKey (line 12)
                                 ref var acc2 = ref _state2.GetValueRefOrAddDefault(value.Key, out var exists2);
                                 if (!exists2)
@@ -1186,7 +1184,7 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'numbers' (line 11)
                                 // #4 CombinePerKey (line 13)
                                 ref var acc4 = ref _state4.GetValueRefOrAddDefault(value.Key, out var exists4);
                                 if (!exists4)
@@ -1750,13 +1748,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<int, int> P0; // #2 CombinePerKey (line 12)
             public global::Compiled.KV<int, int> P1; // #4 CombinePerKey (line 13)
 
@@ -1789,7 +1786,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CombinePerKey (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #4 CombinePerKey (line 13): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CombinePerKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #4 CombinePerKey (line 13): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TSumOfSquares, TMax> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TSumOfSquares : global::Compiled.ISink<global::Compiled.KV<int, long>>

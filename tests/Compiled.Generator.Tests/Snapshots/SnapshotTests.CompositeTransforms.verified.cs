@@ -35,9 +35,9 @@
 //     #6 CountWords2/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //     #9 Count (line 17): a global count: each shard accumulates its part per window, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//     level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//     level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 CountWords/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #6 CountWords2/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #9 Count (line 17): to shard 0 (a global count), elements without their window (the shard assigns it again from the timestamp, as #8 Window fixed 300 s (line 17) did); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -54,7 +54,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 13)\n    -> #1 Tokenize/Partition (line 23)\n      -> [1] #2 Tokenize/FlatMap (line 25)\n        -> #3 Tokenize/Filter (line 32)\n          -> #4 CountWords/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n      -> [0] #6 CountWords2/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n    -> #8 Window fixed 300 s (line 17)\n      -> #9 Count (line 17)  (stage ends: state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when input ends, emits the state of #4 CountWords/CountPerElement (line 35)\n  #4 CountWords/CountPerElement (line 35)\n    -> #5 Output 'counts' (line 15)\nStage 3: when input ends, emits the state of #6 CountWords2/CountPerElement (line 35)\n  #6 CountWords2/CountPerElement (line 35)\n    -> #7 Output 'blankCounts' (line 16)\nStage 4: when the watermark passes the end of a window, emits that window's state of #9 Count (line 17)\n  #9 Count (line 17)\n    -> #10 Output 'perWindow' (line 17)\nFusion boundaries:\n  #4 CountWords/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #6 CountWords2/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #9 Count (line 17): state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nComposite transforms:\n  Tokenize: #1, #2, #3\n  CountWords: #4\n  CountWords2: #6\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': a catch per element: #1 Tokenize/Partition (line 23): it runs code that may throw (Partition)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountWords/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #6 CountWords2/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #9 Count (line 17): a global count: each shard accumulates its part per window, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 13)\n    -> #1 Tokenize/Partition (line 23)\n      -> [1] #2 Tokenize/FlatMap (line 25)\n        -> #3 Tokenize/Filter (line 32)\n          -> #4 CountWords/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n      -> [0] #6 CountWords2/CountPerElement (line 35)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\n    -> #8 Window fixed 300 s (line 17)\n      -> #9 Count (line 17)  (stage ends: state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end)\nStage 2: when input ends, emits the state of #4 CountWords/CountPerElement (line 35)\n  #4 CountWords/CountPerElement (line 35)\n    -> #5 Output 'counts' (line 15)\nStage 3: when input ends, emits the state of #6 CountWords2/CountPerElement (line 35)\n  #6 CountWords2/CountPerElement (line 35)\n    -> #7 Output 'blankCounts' (line 16)\nStage 4: when the watermark passes the end of a window, emits that window's state of #9 Count (line 17)\n  #9 Count (line 17)\n    -> #10 Output 'perWindow' (line 17)\nFusion boundaries:\n  #4 CountWords/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #6 CountWords2/CountPerElement (line 35): one counter per key, incremented in place in the loop; emitted when input ends\n  #9 Count (line 17): state per fixed 300 s window, updated in place in the loop; a window is emitted and its state dropped when the watermark passes its end\nComposite transforms:\n  Tokenize: #1, #2, #3\n  CountWords: #4\n  CountWords2: #6\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': a catch per element: #1 Tokenize/Partition (line 23): it runs code that may throw (Partition)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountWords/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #6 CountWords2/CountPerElement (line 35): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\n  #9 Count (line 17): a global count: each shard accumulates its part per window, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountWords/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #6 CountWords2/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #9 Count (line 17): to shard 0 (a global count), elements without their window (the shard assigns it again from the timestamp, as #8 Window fixed 300 s (line 17) did); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -177,6 +177,7 @@ namespace Snapshots
             private int __streamShard;
             private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+            private long _receivedStart8 = long.MinValue; // on a shard: the window of the last element received that #8 Window fixed 300 s (line 17) windowed
 
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
@@ -221,7 +222,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x6881E17Cul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0x6A5E69B0ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -855,7 +856,7 @@ namespace Snapshots
                         {
                             if (__send1 is not null)
                             {
-                                __Ship1_1(element, timestamp, window);
+                                __Ship1_1(element, timestamp);
                             }
                             else
                             {
@@ -886,7 +887,7 @@ namespace Snapshots
                     var w8 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart8), new global::Compiled.Instant(_fixedStart8 + 300000L));
                     if (__send1 is not null)
                     {
-                        __Ship1_2(element, timestamp, w8);
+                        __Ship1_2(element, timestamp);
                     }
                     else
                     {
@@ -1299,7 +1300,7 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(string value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf4(value);
@@ -1307,13 +1308,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #6 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(string value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf6(value);
@@ -1321,13 +1321,12 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #9 goes to the shard of level 1 that owns its key group (port 2).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_2(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_2(string value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = 0;
@@ -1335,7 +1334,6 @@ namespace Snapshots
                 item.Port = 2;
                 item.P2 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1392,7 +1390,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'lines' (line 13)
                                 // #4 CountWords/CountPerElement (line 35)
                                 global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state4, value, out bool _)++;
                                 break;
@@ -1401,7 +1399,7 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'lines' (line 13)
                                 // #6 CountWords2/CountPerElement (line 35)
                                 global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state6, value, out bool _)++;
                                 break;
@@ -1410,7 +1408,12 @@ namespace Snapshots
                             {
                                 var value = item.P2;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                // The window #8 Window fixed 300 s (line 17) gave it, computed only when the element leaves the previous one's.
+                                if ((ulong)(timestamp.Millis - _receivedStart8) >= (ulong)300000L)
+                                {
+                                    _receivedStart8 = timestamp.Millis - ((((timestamp.Millis - 0L) % 300000L) + 300000L) % 300000L);
+                                }
+                                var window = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_receivedStart8), new global::Compiled.Instant(_receivedStart8 + 300000L));
                                 // #9 Count (line 17), per window
                                 if (window.MaxTimestamp < _wm9)
                                 {
@@ -1622,7 +1625,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(value, timestamp, window);
+                        __Ship1_0(value, timestamp);
                     }
                     else
                     {
@@ -2140,13 +2143,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public string P0; // #4 CountWords/CountPerElement (line 35)
             public string P1; // #6 CountWords2/CountPerElement (line 35)
             public string P2; // #9 Count (line 17)
@@ -2182,7 +2184,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CountWords/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #6 CountWords2/CountPerElement (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #9 Count (line 17): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CountWords/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #6 CountWords2/CountPerElement (line 35): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #9 Count (line 17): to shard 0 (a global count), elements without their window (the shard assigns it again from the timestamp, as #8 Window fixed 300 s (line 17) did); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TCounts, TBlankCounts, TPerWindow> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>

@@ -23,7 +23,7 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -40,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': no catch per element: nothing in its stage can throw; the end of a push checks for failures (#4 Output 'badLines' (line 13) delivers in it); a partition of the parallel runner keeps the catch: it sends to #2 CombineGlobally (line 12) through an exchange\n  input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 Create 'lines' (line 11)\n    -> #1 MapWithFailures (line 11)\n      -> [output] #2 CombineGlobally (line 12)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\n      -> [failures] #4 Output 'badLines' (line 13)\nStage 2: when input ends, emits the state of #2 CombineGlobally (line 12)\n  #2 CombineGlobally (line 12)\n    -> #3 Output 'total' (line 12)\nStage 3: fused loop over input 'words', element by element\n  #5 Create 'words' (line 14)\n    -> #6 FlatMapWithFailures (line 14)\n      -> [output] #7 Output 'letters' (line 21)\n      -> [failures] #8 Output 'unspellable' (line 22)\nFusion boundaries:\n  #2 CombineGlobally (line 12): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'lines': no catch per element: nothing in its stage can throw; the end of a push checks for failures (#4 Output 'badLines' (line 13) delivers in it); a partition of the parallel runner keeps the catch: it sends to #2 CombineGlobally (line 12) through an exchange\n  input 'words': a catch per element: #6 FlatMapWithFailures (line 14): it runs code that may throw (FlatMap)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 CombineGlobally (line 12): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -194,7 +194,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xED152FEDul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x253E79DCul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -796,7 +796,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v1, timestamp, window);
+                        __Ship1_0(v1, timestamp);
                     }
                     else
                     {
@@ -1472,7 +1472,7 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(int value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = 0;
@@ -1480,7 +1480,6 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1537,7 +1536,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'lines' (line 11)
                                 // #2 CombineGlobally (line 12)
                                 _fn2.AddInput(ref _acc2, value);
                                 break;
@@ -2122,13 +2121,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0], Gathered3 ?? Sinks3[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public int P0; // #2 CombineGlobally (line 12)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -2164,7 +2162,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 CombineGlobally (line 12): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TTotal, TBadLines, TLetters, TUnspellable> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TTotal : global::Compiled.ISink<int>

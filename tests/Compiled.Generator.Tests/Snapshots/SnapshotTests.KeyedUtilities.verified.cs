@@ -26,8 +26,8 @@
 //     #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that
 //     #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//     level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #2 Distinct (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #5 Count (line 13): to shard 0 (a global count), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -44,7 +44,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'pairs': a catch per element: #2 Distinct (line 12): it runs code that may throw (Distinct)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that\n  #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'pairs', element by element\n  #0 Create 'pairs' (line 11)\n    -> #1 Keys (line 12)\n      -> #2 Distinct (line 12)  (stage ends: a set of the elements seen; emitted when input ends)\n    -> #4 Values (line 13)\n      -> #5 Count (line 13)  (stage ends: one counter, incremented in the loop; emitted when input ends)\n    -> #7 KvSwap (line 14)\n      -> #8 Filter (line 14)\n        -> #9 Output 'swapped' (line 14)\nStage 2: when input ends, emits the state of #2 Distinct (line 12)\n  #2 Distinct (line 12)\n    -> #3 Output 'distinctKeys' (line 12)\nStage 3: when input ends, emits the state of #5 Count (line 13)\n  #5 Count (line 13)\n    -> #6 Output 'valueCount' (line 13)\nFusion boundaries:\n  #2 Distinct (line 12): a set of the elements seen; emitted when input ends\n  #5 Count (line 13): one counter, incremented in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'pairs': a catch per element: #2 Distinct (line 12): it runs code that may throw (Distinct)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 Distinct (line 12): by key group: a key meets its state on the shard that owns its key group; each shard removes duplicates its part first and ships that\n  #5 Count (line 13): a global count: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 Distinct (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #5 Count (line 13): to shard 0 (a global count), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -177,7 +177,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xD0E9BCF1ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0xBB05DA53ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -763,7 +763,7 @@ namespace Snapshots
                     var v1 = element.Key;
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v1, timestamp, window);
+                        __Ship1_0(v1, timestamp);
                     }
                     else
                     {
@@ -777,7 +777,7 @@ namespace Snapshots
                     var v4 = element.Value;
                     if (__send1 is not null)
                     {
-                        __Ship1_1(v4, timestamp, window);
+                        __Ship1_1(v4, timestamp);
                     }
                     else
                     {
@@ -1075,7 +1075,7 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(string value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf2(value);
@@ -1083,13 +1083,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #5 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(int value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(int value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = 0;
@@ -1097,7 +1096,6 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1154,7 +1152,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'pairs' (line 11)
                                 // #2 Distinct (line 12)
                                 _state2.Add(value);
                                 break;
@@ -1163,7 +1161,7 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'pairs' (line 11)
                                 // #5 Count (line 13)
                                 _count5++;
                                 break;
@@ -1696,13 +1694,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0], Gathered2 ?? Sinks2[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public string P0; // #2 Distinct (line 12)
             public int P1; // #5 Count (line 13)
 
@@ -1737,7 +1734,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 Distinct (line 12): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #5 Count (line 13): to shard 0 (a global count); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 Distinct (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #5 Count (line 13): to shard 0 (a global count), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TDistinctKeys, TValueCount, TSwapped> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TDistinctKeys : global::Compiled.ISink<string>

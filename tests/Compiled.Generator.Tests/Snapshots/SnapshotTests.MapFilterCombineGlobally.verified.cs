@@ -20,7 +20,7 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -37,7 +37,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push; a partition of the parallel runner keeps the catch: it sends to #4 CombineGlobally (line 14) through an exchange\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 Map (line 11)\n      -> #2 Filter (line 12)\n        -> #3 Map (line 13)\n          -> #4 CombineGlobally (line 14)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #4 CombineGlobally (line 14)\n  #4 CombineGlobally (line 14)\n    -> #5 Output 'sum' (line 15)\nFusion boundaries:\n  #4 CombineGlobally (line 14): one accumulator, updated in place in the loop; emitted when input ends\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': Vector<int> lanes, #1 Map (line 11), #2 Filter (line 12) (a lane mask), #3 Map (line 13) (its longs in two vectors of the int lanes), #4 CombineGlobally (line 14) (a sum per lane, wrapping as the scalar sum does, merged into the state once per block of 65,536 elements)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push; a partition of the parallel runner keeps the catch: it sends to #4 CombineGlobally (line 14) through an exchange\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CombineGlobally (line 14): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -163,7 +163,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x6F16BD99ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion);
+            public ulong StateFingerprint => (0x7F8C9BC6ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -783,7 +783,7 @@ namespace Snapshots
                     var v3 = __Map3(v1);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v3, timestamp, window);
+                        __Ship1_0(v3, timestamp);
                     }
                     else
                     {
@@ -1082,7 +1082,7 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(long value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(long value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = 0;
@@ -1090,7 +1090,6 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1147,7 +1146,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'numbers' (line 10)
                                 // #4 CombineGlobally (line 14)
                                 _fn4.AddInput(ref _acc4, value);
                                 break;
@@ -1528,13 +1527,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public long P0; // #4 CombineGlobally (line 14)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -1564,7 +1562,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CombineGlobally (line 14): to shard 0 (a global combine), elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TSum> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TSum : global::Compiled.ISink<long>

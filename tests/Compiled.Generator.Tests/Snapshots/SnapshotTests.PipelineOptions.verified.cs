@@ -22,7 +22,7 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #3 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #3 CombinePerKey (line 17): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #3 CombinePerKey (line 17): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -39,7 +39,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'scores', element by element\n  #0 Create 'scores' (line 14)\n    -> #1 Passing/Filter (line 22)\n      -> #2 Map (line 16)\n        -> #3 CombinePerKey (line 17)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #3 CombinePerKey (line 17)\n  #3 CombinePerKey (line 17)\n    -> #4 Output 'totals' (line 18)\nFusion boundaries:\n  #3 CombinePerKey (line 17): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nComposite transforms:\n  Passing: #1\nPipeline options: Snapshots.ScoreOptions, given to CreateRunner and Run; read by:\n  #1 Passing/Filter (line 22): Threshold\n  #2 Map (line 16): Prefix\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'scores': a catch per element: #1 Passing/Filter (line 22): it reads the pipeline options\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 CombinePerKey (line 17): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'scores', element by element\n  #0 Create 'scores' (line 14)\n    -> #1 Passing/Filter (line 22)\n      -> #2 Map (line 16)\n        -> #3 CombinePerKey (line 17)  (stage ends: one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends)\nStage 2: when input ends, emits the state of #3 CombinePerKey (line 17)\n  #3 CombinePerKey (line 17)\n    -> #4 Output 'totals' (line 18)\nFusion boundaries:\n  #3 CombinePerKey (line 17): one accumulator per key, updated in place in the loop (combine lifted); emitted when input ends\nComposite transforms:\n  Passing: #1\nPipeline options: Snapshots.ScoreOptions, given to CreateRunner and Run; read by:\n  #1 Passing/Filter (line 22): Threshold\n  #2 Map (line 16): Prefix\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'scores': a catch per element: #1 Passing/Filter (line 22): it reads the pipeline options\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 CombinePerKey (line 17): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 CombinePerKey (line 17): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -160,7 +160,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x2306044Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x4D859C82ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -733,7 +733,7 @@ namespace Snapshots
                     var v2 = __Map2(element, __options);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v2, timestamp, window);
+                        __Ship1_0(v2, timestamp);
                     }
                     else
                     {
@@ -1018,7 +1018,7 @@ namespace Snapshots
 
             /// <summary>An element of #3 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf3(value.Key);
@@ -1026,7 +1026,6 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1083,7 +1082,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'scores' (line 14)
                                 // #3 CombinePerKey (line 17)
                                 ref var acc3 = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value.Key, out var exists3);
                                 if (!exists3)
@@ -1507,13 +1506,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<string, int> P0; // #3 CombinePerKey (line 17)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -1544,7 +1542,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #3 CombinePerKey (line 17): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #3 CombinePerKey (line 17): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TTotals> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TTotals : global::Compiled.ISink<global::Compiled.KV<string, int>>

@@ -26,8 +26,8 @@
 //     #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions
 //     #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
-//     level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 CountPerKey (line 16): by key group, elements without their window (the shard assigns it again from the timestamp, as #2 Window sessions gap 30 s (line 14) did); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #8 CombinePerKey (line 25): by key group, elements without their window (the shard assigns it again from the timestamp, as #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18) did); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -44,7 +44,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'plays', element by element\n  #0 Unbounded 'plays' (line 13)\n    -> #1 WithTimestamps (line 13)\n      -> #2 Window sessions gap 30 s (line 14)\n        -> #3 Map (line 15)\n          -> #4 CountPerKey (line 16)  (stage ends: state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping))\n      -> #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18)\n        -> #7 Map (line 24)\n          -> #8 CombinePerKey (line 25)  (stage ends: state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when a pane fires (per the trigger, the watermark or processing time), emits it from #4 CountPerKey (line 16)\n  #4 CountPerKey (line 16)\n    -> #5 Output 'sessions' (line 17)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #8 CombinePerKey (line 25)\n  #8 CombinePerKey (line 25)\n    -> #9 Output 'teamScores' (line 26)\nFusion boundaries:\n  #4 CountPerKey (line 16): state per key and session, sessions gap 30 s, as open sessions: an element extends its key's session in place or merges the sessions it overlaps, and a session fires once and is freed when the watermark passes its end (the default strategy: no trigger state, timers or pane bookkeeping)\n  #8 CombinePerKey (line 25): state per key and window, fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'plays': a catch per element: #1 WithTimestamps (line 13): its timestamps are checked (their range, and the allowed skew), which may fail\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions\n  #8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 CountPerKey (line 16): by key group, elements without their window (the shard assigns it again from the timestamp, as #2 Window sessions gap 30 s (line 14) did); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 1: #8 CombinePerKey (line 25): by key group, elements without their window (the shard assigns it again from the timestamp, as #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18) did); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -154,6 +154,7 @@ namespace Snapshots
             private int __streamShard;
             private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
+            private long _receivedStart6 = long.MinValue; // on a shard: the window of the last element received that #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18) windowed
 
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
@@ -194,7 +195,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0xE7B4035Aul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0xA22F77E7ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -807,7 +808,7 @@ namespace Snapshots
                     var v3 = __Map3(element);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v3, ts1, w2);
+                        __Ship1_0(v3, ts1);
                     }
                     else
                     {
@@ -836,7 +837,7 @@ namespace Snapshots
                     var v7 = __Map7(element);
                     if (__send1 is not null)
                     {
-                        __Ship1_1(v7, ts1, w6);
+                        __Ship1_1(v7, ts1);
                     }
                     else
                     {
@@ -1473,7 +1474,7 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf4(value.Key);
@@ -1481,13 +1482,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #8 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf8(value.Key);
@@ -1495,7 +1495,6 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1564,7 +1563,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Interval(timestamp, new global::Compiled.Instant(timestamp.Millis + 30000L)); // the proto-session #2 Window sessions gap 30 s (line 14) gave it
                                 if (__route4 is not null)
                                 {
                                     __Route4(__ShardOf4(value.Key), value, timestamp, window);
@@ -1580,7 +1579,12 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                // The window #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18) gave it, computed only when the element leaves the previous one's.
+                                if ((ulong)(timestamp.Millis - _receivedStart6) >= (ulong)1200000L)
+                                {
+                                    _receivedStart6 = timestamp.Millis - ((((timestamp.Millis - 0L) % 1200000L) + 1200000L) % 1200000L);
+                                }
+                                var window = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_receivedStart6), new global::Compiled.Instant(_receivedStart6 + 1200000L));
                                 if (__route8 is not null)
                                 {
                                     __Route8(__ShardOf8(value.Key), value, timestamp, window);
@@ -2107,13 +2111,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0], Gathered1 ?? Sinks1[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<string, int> P0; // #4 CountPerKey (line 16)
             public global::Compiled.KV<string, int> P1; // #8 CombinePerKey (line 25)
 
@@ -2146,7 +2149,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CountPerKey (line 16): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #8 CombinePerKey (line 25): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 CountPerKey (line 16): by key group, elements without their window (the shard assigns it again from the timestamp, as #2 Window sessions gap 30 s (line 14) did); its shard's input watermark is the minimum over the partitions and shards that feed it   level 1: #8 CombinePerKey (line 25): by key group, elements without their window (the shard assigns it again from the timestamp, as #6 Window fixed 1200 s (trigger AfterWatermark.WithEarlyFirings(AfterProcessingTime(300 s)).WithLateFirings(AfterCount(1)), lateness 3600 s, accumulating) (line 18) did); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TSessions, TTeamScores> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TSessions : global::Compiled.ISink<global::Compiled.KV<string, long>>

@@ -37,7 +37,7 @@
 //     #4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //     #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): a global combine: each shard accumulates its part, and shard 0 merges the accumulators
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #4 Sql JOIN (SELECT 1, line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
@@ -55,7 +55,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'sales', element by element\n  #0 Create 'sales' (line 17)\n    -> #2 Sql JOIN key sales (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\n    -> #8 Sql WHERE (SELECT 2, line 19)\n      -> #9 Sql SELECT (SELECT 2, line 19)\n        -> #10 Sql UNION ALL (line 19)\n          -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: fused loop over input 'sites', element by element\n  #1 Create 'sites' (line 18)\n    -> #3 Sql JOIN key s (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #4 Sql JOIN (SELECT 1, line 19)\n  #4 Sql JOIN (SELECT 1, line 19)\n    -> #5 Sql LEFT JOIN rows (SELECT 1, line 19)\n      -> #6 Sql WHERE (SELECT 1, line 19)\n        -> #7 Sql SELECT (SELECT 1, line 19)\n          -> #10 Sql UNION ALL (line 19)\n            -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 4: when input ends, emits the state of #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n    -> #12 Sql ORDER BY Amount DESC, Name LIMIT 10 rows (line 19)\n      -> #13 Output 'top' (line 24)\nFusion boundaries:\n  #4 Sql JOIN (SELECT 1, line 19): the values of every input are materialized per key for the join\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'sales': a catch per element: #2 Sql JOIN key sales (SELECT 1, line 19): the generator did not read its body\n  input 'sites': a catch per element: #3 Sql JOIN key s (SELECT 1, line 19): the generator did not read its body\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #4 Sql JOIN (SELECT 1, line 19): long keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 Sql JOIN (SELECT 1, line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'sales', element by element\n  #0 Create 'sales' (line 17)\n    -> #2 Sql JOIN key sales (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\n    -> #8 Sql WHERE (SELECT 2, line 19)\n      -> #9 Sql SELECT (SELECT 2, line 19)\n        -> #10 Sql UNION ALL (line 19)\n          -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: fused loop over input 'sites', element by element\n  #1 Create 'sites' (line 18)\n    -> #3 Sql JOIN key s (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #4 Sql JOIN (SELECT 1, line 19)\n  #4 Sql JOIN (SELECT 1, line 19)\n    -> #5 Sql LEFT JOIN rows (SELECT 1, line 19)\n      -> #6 Sql WHERE (SELECT 1, line 19)\n        -> #7 Sql SELECT (SELECT 1, line 19)\n          -> #10 Sql UNION ALL (line 19)\n            -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 4: when input ends, emits the state of #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n    -> #12 Sql ORDER BY Amount DESC, Name LIMIT 10 rows (line 19)\n      -> #13 Output 'top' (line 24)\nFusion boundaries:\n  #4 Sql JOIN (SELECT 1, line 19): the values of every input are materialized per key for the join\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'sales': a catch per element: #2 Sql JOIN key sales (SELECT 1, line 19): the generator did not read its body\n  input 'sites': a catch per element: #3 Sql JOIN key s (SELECT 1, line 19): the generator did not read its body\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #4 Sql JOIN (SELECT 1, line 19): long keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -233,7 +233,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x6B2C5E89ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Sale, global::Snapshots.TopLines.PipelineCoders.SaleCoder>).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Site, global::Snapshots.TopLines.PipelineCoders.SiteCoder>).FormatVersion), default(global::Compiled.Coders.TopAccumulatorCoder<global::Snapshots.Line, global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Line, global::Snapshots.TopLines.PipelineCoders.LineCoder>>).FormatVersion);
+            public ulong StateFingerprint => (0xCC875E50ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.Int64Coder).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Sale, global::Snapshots.TopLines.PipelineCoders.SaleCoder>).FormatVersion), default(global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Site, global::Snapshots.TopLines.PipelineCoders.SiteCoder>).FormatVersion), default(global::Compiled.Coders.TopAccumulatorCoder<global::Snapshots.Line, global::Compiled.Coders.NullableReferenceCoder<global::Snapshots.Line, global::Snapshots.TopLines.PipelineCoders.LineCoder>>).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -856,7 +856,7 @@ namespace Snapshots
                     var v2 = __Map2(element);
                     if (__send1 is not null)
                     {
-                        __Ship1_0(v2, timestamp, window);
+                        __Ship1_0(v2, timestamp);
                     }
                     else
                     {
@@ -1196,7 +1196,7 @@ namespace Snapshots
                 var v3 = __Map3(element);
                 if (__send1 is not null)
                 {
-                    __Ship1_1(v3, timestamp, window);
+                    __Ship1_1(v3, timestamp);
                 }
                 else
                 {
@@ -1496,7 +1496,7 @@ namespace Snapshots
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<long, global::Snapshots.Sale> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<long, global::Snapshots.Sale> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf4(value.Key);
@@ -1504,13 +1504,12 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
             /// <summary>An element of #4 goes to the shard of level 1 that owns its key group (port 1).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_1(global::Compiled.KV<long, global::Snapshots.Site> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_1(global::Compiled.KV<long, global::Snapshots.Site> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf4(value.Key);
@@ -1518,7 +1517,6 @@ namespace Snapshots
                 item.Port = 1;
                 item.P1 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1593,7 +1591,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 Create 'sales' (line 17)
                                 // #4 Sql JOIN (SELECT 1, line 19)
                                 ref var group4 = ref _state4.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group4 ??= new __CoGroup4()).Values0.Add(value.Value);
@@ -1603,7 +1601,7 @@ namespace Snapshots
                             {
                                 var value = item.P1;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #1 Create 'sites' (line 18)
                                 // #4 Sql JOIN (SELECT 1, line 19)
                                 ref var group4 = ref _state4.GetValueRefOrAddDefault(value.Key, out bool _);
                                 (group4 ??= new __CoGroup4()).Values1.Add(value.Value);
@@ -2394,13 +2392,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<long, global::Snapshots.Sale> P0; // #4 Sql JOIN (SELECT 1, line 19), input 0
             public global::Compiled.KV<long, global::Snapshots.Site> P1; // #4 Sql JOIN (SELECT 1, line 19), input 1
 
@@ -2449,7 +2446,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 Sql JOIN (SELECT 1, line 19): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TTop> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TTop : global::Compiled.ISink<global::Snapshots.Line>

@@ -22,7 +22,7 @@
 //     #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers
 //     #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it), elements without their window (the shard assigns it again from the timestamp, as #1 Window fixed 600 s (lateness 60 s) (line 19) did); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
@@ -40,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'clicks': a catch per element: #2 ParDo (line 20): it runs code that may throw (StatefulParDo)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'clicks', element by element\n  #0 Create 'clicks' (line 18)\n    -> #1 Window fixed 600 s (lateness 60 s) (line 19)\n      -> #2 ParDo (line 20)  (keeps state per key and window; its timers' outputs continue from a stage of their own)\n        -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 2: when its timers fire (as the watermark or processing time advance) or a window expires, emits from #2 ParDo (line 20)\n  #2 ParDo (line 20)\n    -> #3 CombinePerKey (line 35)  (stage ends: state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness)\nStage 3: when a pane fires (per the trigger, the watermark or processing time), emits it from #3 CombinePerKey (line 35)\n  #3 CombinePerKey (line 35)\n    -> #4 Output 'activity' (line 36)\nFusion boundaries:\n  #2 ParDo (line 20): state per key and fixed 600 s (lateness 60 s) window: a Snapshots.Activity struct inline in pooled slots, cells Total (CombiningState), Recent (BagState), timers Timeout (event-time timer), Report (processing-time timer); processElement's outputs continue in the stage, timers fire in timestamp order as the watermark and processing time advance, holding the watermark at their output timestamps; a window's state is dropped when the watermark passes its end plus the allowed lateness, after onWindowExpiration\n  #3 CombinePerKey (line 35): state per key and window, fixed 600 s (lateness 60 s), in window buckets (a map per live window from key to its slot, the trigger compiled, one timer per window); panes fire per the trigger as the watermark and processing time advance, and a window's state is dropped at its end plus the allowed lateness\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'clicks': a catch per element: #2 ParDo (line 20): it runs code that may throw (StatefulParDo)\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers\n  #3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it), elements without their window (the shard assigns it again from the timestamp, as #1 Window fixed 600 s (lateness 60 s) (line 19) did); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -158,6 +158,7 @@ namespace Snapshots
             private global::Compiled.Instant __forwardedProcessingTime = global::Compiled.Instant.MinValue;
             private global::Compiled.Parallel.ExchangeOutbox<__Exchange1Item>? __send1; // to the shards of level 1, on a runner below that level
             private global::Compiled.Parallel.ExchangeOutbox<__Exchange2Item>? __send2; // to the shards of level 2, on a runner below that level
+            private long _receivedStart1 = long.MinValue; // on a shard: the window of the last element received that #1 Window fixed 600 s (lateness 60 s) (line 19) windowed
 
             // Shard of the parallel batch runner (Run with a parallelism): set before the run, read by the exchanges in Finish.
             private int __shard;
@@ -194,7 +195,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x8BEA1774ul << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
+            public ulong StateFingerprint => (0x34C7551Ful << 32) | global::Compiled.Coders.Coder.CombineVersions(global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion), default(global::Compiled.Coders.Int32Coder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -826,7 +827,7 @@ namespace Snapshots
                 var w1 = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart1), new global::Compiled.Instant(_fixedStart1 + 600000L));
                 if (__send1 is not null)
                 {
-                    __Ship1_0(element, timestamp, w1);
+                    __Ship1_0(element, timestamp);
                 }
                 else
                 {
@@ -1417,7 +1418,7 @@ namespace Snapshots
 
             /// <summary>An element of #2 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf2(value.Key);
@@ -1425,7 +1426,6 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1513,7 +1513,12 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                // The window #1 Window fixed 600 s (lateness 60 s) (line 19) gave it, computed only when the element leaves the previous one's.
+                                if ((ulong)(timestamp.Millis - _receivedStart1) >= (ulong)600000L)
+                                {
+                                    _receivedStart1 = timestamp.Millis - ((((timestamp.Millis - 0L) % 600000L) + 600000L) % 600000L);
+                                }
+                                var window = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_receivedStart1), new global::Compiled.Instant(_receivedStart1 + 600000L));
                                 if (__route2 is not null)
                                 {
                                     __Route2(__ShardOf2(value.Key), value, timestamp, window);
@@ -2092,13 +2097,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public global::Compiled.KV<string, int> P0; // #2 ParDo (line 20)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -2146,7 +2150,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it); its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #2 ParDo (line 20): by key group, the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it), elements without their window (the shard assigns it again from the timestamp, as #1 Window fixed 600 s (lateness 60 s) (line 19) did); its shard's input watermark is the minimum over the partitions and shards that feed it   level 2: #3 CombinePerKey (line 35): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TActivity> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TActivity : global::Compiled.ISink<global::Compiled.KV<string, int>>

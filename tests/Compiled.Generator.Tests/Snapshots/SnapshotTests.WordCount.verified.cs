@@ -15,7 +15,7 @@
 //   Parallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:
 //     #3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
-//     level 1: #3 CountPerElement (line 20): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it
+//     level 1: #3 CountPerElement (line 20): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -32,7 +32,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 FlatMap (line 12)\n      -> #2 Filter (line 19)\n        -> #3 CountPerElement (line 20)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #3 CountPerElement (line 20)\n  #3 CountPerElement (line 20)\n    -> #4 Output 'counts' (line 20)\nFusion boundaries:\n  #3 CountPerElement (line 20): one counter per key, incremented in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 CountPerElement (line 20): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'lines', element by element\n  #0 ReadLines 'lines' (line 11)\n    -> #1 FlatMap (line 12)\n      -> #2 Filter (line 19)\n        -> #3 CountPerElement (line 20)  (stage ends: one counter per key, incremented in place in the loop; emitted when input ends)\nStage 2: when input ends, emits the state of #3 CountPerElement (line 20)\n  #3 CountPerElement (line 20)\n    -> #4 Output 'counts' (line 20)\nFusion boundaries:\n  #3 CountPerElement (line 20): one counter per key, incremented in place in the loop; emitted when input ends\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #3 CountPerElement (line 20): by key group: a key meets its state on the shard that owns its key group; each shard pre-aggregates per key and ships accumulators (combiner lifting)\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #3 CountPerElement (line 20): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -154,7 +154,7 @@ namespace Snapshots
             /// The shape of this runner's checkpoints: a hash of the plan (its transforms, windows and state layouts) and of the
             /// format versions of the coders its state is written with. A checkpoint of another shape is refused on restore.
             /// </summary>
-            public ulong StateFingerprint => (0x5E6D5091ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
+            public ulong StateFingerprint => (0x00DFC150ul << 32) | global::Compiled.Coders.Coder.CombineVersions(0u, default(global::Compiled.Coders.StringCoder).FormatVersion);
 
             /// <summary>
             /// False while the runner holds results a sink refused (its next call delivers them first, in order): a checkpoint
@@ -999,7 +999,7 @@ namespace Snapshots
 
             /// <summary>An element of #3 goes to the shard of level 1 that owns its key group (port 0).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void __Ship1_0(string value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window)
+            private void __Ship1_0(string value, global::Compiled.Instant timestamp)
             {
                 var send = __send1!;
                 var shard = __ShardOf3(value);
@@ -1007,7 +1007,6 @@ namespace Snapshots
                 item.Port = 0;
                 item.P0 = value;
                 item.Timestamp = timestamp;
-                item.Window = window;
                 send.Commit(shard);
             }
 
@@ -1064,7 +1063,7 @@ namespace Snapshots
                             {
                                 var value = item.P0;
                                 var timestamp = item.Timestamp;
-                                var window = item.Window;
+                                var window = global::Compiled.BoundedWindow.Global; // the window of #0 ReadLines 'lines' (line 11)
                                 // #3 CountPerElement (line 20)
                                 global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_state3, value, out bool _)++;
                                 break;
@@ -1209,7 +1208,7 @@ namespace Snapshots
                 {
                     if (__send1 is not null)
                     {
-                        __Ship1_0(value, timestamp, window);
+                        __Ship1_0(value, timestamp);
                     }
                     else
                     {
@@ -1567,13 +1566,12 @@ namespace Snapshots
             return new Results(Gathered0 ?? Sinks0[0]);
         }
 
-        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker.</summary>
+        /// <summary>What travels to a shard of level 1 of the streaming parallel runner: an element for one of its transforms (Port 0 or more), or a marker; no window: the shard assigns each element's window again from its timestamp.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         internal struct __Exchange1Item : global::Compiled.Parallel.IExchangeItem<__Exchange1Item>
         {
             public int Port;
             public global::Compiled.Instant Timestamp;
-            public global::Compiled.BoundedWindow Window;
             public string P0; // #3 CountPerElement (line 20)
 
             int global::Compiled.Parallel.IExchangeItem<__Exchange1Item>.Port => Port;
@@ -1603,7 +1601,7 @@ namespace Snapshots
         /// bounded channels (a pusher blocks while a shard is behind) with the senders' watermarks in order with them.
         /// <see cref="Finish"/> finishes every partition, waits for the shards, and throws the first failure of any.
         /// </summary>
-        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #3 CountPerElement (line 20): by key group; its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
+        /// <remarks>Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:   level 1: #3 CountPerElement (line 20): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
         public sealed class ParallelRunner<TCounts> : global::Compiled.IStreamingRunner, global::System.IDisposable, global::Compiled.Checkpoints.IAlignedCheckpointable
             where TCounts : global::Compiled.ISink<global::Compiled.KV<string, long>>

@@ -104,6 +104,53 @@ public partial class EchoedTeamSums
          .Output("sums");
 }
 
+/// <summary>
+/// Elements whose window a shard assigns again from their timestamp (the items of their level carry none): fixed windows
+/// with an offset and allowed lateness through a Partition, WithKeys, a Map and two KvSwaps; sessions; sliding windows
+/// shared by panes through a Filter; the global window of a second input, whose FlatMap gives its elements timestamps.
+/// </summary>
+[Pipeline]
+public partial class ReassignedWindows
+{
+    static void Define(PipelineBuilder p)
+    {
+        var events = p.Create<GameEvent>("events").WithTimestamps(static e => new Instant(e.TimeMs));
+        var (even, odd) = events.Window(Windows.Fixed(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)).WithAllowedLateness(TimeSpan.FromSeconds(15)))
+            .Partition(2, static (e, n) => e.Score % n);
+        even.WithKeys(static e => e.Team).Map(static kv => KV.Of(kv.Key, kv.Value.Score)).KvSwap().KvSwap()
+            .CombinePerKey(Combiners.Sum<int>()).Output("fixedSums");
+        odd.Map(static e => KV.Of(e.Team, e.Score)).CountPerKey().Output("fixedCounts");
+        events.Window(Windows.Sessions(TimeSpan.FromSeconds(20))).Map(static e => KV.Of(e.Team, e.Score)).CountPerKey().Output("sessions");
+        events.Window(Windows.Sliding(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10))).Map(static e => KV.Of(e.Team, e.Score))
+            .Filter(static kv => kv.Value != 7).CombinePerKey(Combiners.Sum<int>()).Output("slidingSums");
+        p.Create<GameEvent>("plain")
+            .FlatMap<KV<string, int>>(static (e, output) => output.EmitWithTimestamp(KV.Of(e.Team, e.Score), new Instant(e.TimeMs)))
+            .CombinePerKey(Combiners.Sum<int>()).Output("globalSums");
+    }
+}
+
+/// <summary>
+/// Elements whose window travels with them: a FlatMap between the Window and the grouping (a FlatMap may emit with a new
+/// timestamp in the old window), and sliding windows grouped whole (each timestamp is in three windows).
+/// </summary>
+[Pipeline]
+public partial class CarriedWindows
+{
+    static void Define(PipelineBuilder p)
+    {
+        var events = p.Create<GameEvent>("events").WithTimestamps(static e => new Instant(e.TimeMs));
+        events.Window(Windows.Sessions(TimeSpan.FromSeconds(20)))
+            .FlatMap<KV<string, int>>(static (e, output) =>
+            {
+                output.Emit(KV.Of(e.Team, e.Score));
+                output.EmitWithTimestamp(KV.Of(e.Team, 1), new Instant(e.TimeMs + 4_000));
+            })
+            .CountPerKey().Output("sessions");
+        events.Window(Windows.Sliding(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10))).Map(static e => KV.Of(e.Team, e.Score))
+            .GroupByKey().Map(static kv => KV.Of(kv.Key, kv.Value.Count())).Output("groups");
+    }
+}
+
 /// <summary>A sink that other threads may watch while shards write to it: every pane goes to one shared queue.</summary>
 public sealed class SharedSink<T>(System.Collections.Concurrent.ConcurrentQueue<WindowedValue<T>> panes) : ISink<T>
 {
@@ -253,6 +300,47 @@ public class ParallelStreamingTests
         using var parallel = EchoedTeamSums.CreateParallelRunner(() => new ListSink<KV<string, int>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
         Drive(parallel, steps, parallel.PushEvents);
         Assert.Equal(Multiset(single.Sums.Elements), All(parallel.SumsSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Windows a shard assigns again from the timestamp (fixed with an offset and lateness, sessions, shared sliding panes, global): the same panes")]
+    public void ReassignedWindowsGiveTheSamePanes() => Cases.Sample(c =>
+    {
+        Assert.Contains("elements without their window", ReassignedWindows.PlanDescription, StringComparison.Ordinal);
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = ReassignedWindows.CreateRunner(new ListSink<KV<string, int>>(), new ListSink<KV<string, long>>(), new ListSink<KV<string, long>>(), new ListSink<KV<string, int>>(), new ListSink<KV<string, int>>());
+        Drive(single, steps, e =>
+        {
+            single.PushEvents(e);
+            single.PushPlain(e);
+        });
+        using var parallel = ReassignedWindows.CreateParallelRunner(
+            () => new ListSink<KV<string, int>>(), () => new ListSink<KV<string, long>>(), () => new ListSink<KV<string, long>>(), () => new ListSink<KV<string, int>>(), () => new ListSink<KV<string, int>>(),
+            Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, e =>
+        {
+            parallel.PushEvents(e);
+            parallel.PushPlain(e);
+        });
+        Assert.Equal(Multiset(single.FixedSums.Elements), All(parallel.FixedSumsSinks()));
+        Assert.Equal(Multiset(single.FixedCounts.Elements), All(parallel.FixedCountsSinks()));
+        Assert.Equal(Multiset(single.Sessions.Elements), All(parallel.SessionsSinks()));
+        Assert.Equal(Multiset(single.SlidingSums.Elements), All(parallel.SlidingSumsSinks()));
+        Assert.Equal(Multiset(single.GlobalSums.Elements), All(parallel.GlobalSumsSinks()));
+        Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
+    });
+
+    [Fact(DisplayName = "Windows that travel with their elements (after a FlatMap, sliding windows grouped whole): the same panes")]
+    public void CarriedWindowsGiveTheSamePanes() => Cases.Sample(c =>
+    {
+        Assert.DoesNotContain("elements without their window", CarriedWindows.PlanDescription, StringComparison.Ordinal);
+        var steps = Schedule(c.Events, c.Seed, processingTime: false);
+        var single = CarriedWindows.CreateRunner(new ListSink<KV<string, long>>(), new ListSink<KV<string, int>>());
+        Drive(single, steps, single.PushEvents);
+        using var parallel = CarriedWindows.CreateParallelRunner(() => new ListSink<KV<string, long>>(), () => new ListSink<KV<string, int>>(), Options(c.Parallelism, c.BatchSize, c.Capacity));
+        Drive(parallel, steps, parallel.PushEvents);
+        Assert.Equal(Multiset(single.Sessions.Elements), All(parallel.SessionsSinks()));
+        Assert.Equal(Multiset(single.Groups.Elements), All(parallel.GroupsSinks()));
         Assert.Equal(single.DroppedLateElements, parallel.DroppedLateElements);
     });
 
