@@ -47,6 +47,36 @@ public sealed partial class PipelineGenerator
                 w.Open("else");
             }
 
+            /// <summary>
+            /// A sender's fire of a lifted combine on the panes of shared sliding windows: every pane whose end the watermark
+            /// passed is shipped whole (and leaves the sender), so the shard has it before its own watermark passes the end of
+            /// any window holding it. What comes into such a pane later goes in a new map of the pane, shipped likewise.
+            /// </summary>
+            private void WriteShipPanes(SourceWriter w, TransformSpec t, string watermark, string ship)
+            {
+                var id = N(t.Id);
+                w.Open("if (" + watermark + " > _nextEnd" + id + ")");
+                w.Line("__ready.Clear();");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var entry in _wstate" + id + ")");
+                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
+                w.Line("__ready.Add(entry.Key);");
+                w.Close();
+                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
+                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
+                w.Line("__ready.Sort(__WindowOrder);");
+                w.Open("foreach (var fp" + id + " in __ready)");
+                w.Line("_wstate" + id + ".Remove(fp" + id + ", out var fs" + id + ");");
+                WriteUncacheWindow(w, t, "fp" + id);
+                w.Line("// Combiner lifting: this sender's accumulators of the pane go to the keys' shards, before its watermark does.");
+                w.Line("__ShipWindow" + id + "(" + ship + ", fp" + id + ", fs" + id + "!);");
+                w.Close();
+                w.Close();
+            }
+
             /// <summary>On a partition, the windows of lifted combines that the watermark passed; a shard of the combine's level merges what they ship.</summary>
             private void WriteLiftedMembers(SourceWriter w)
             {
@@ -142,10 +172,28 @@ public sealed partial class PipelineGenerator
                 var id = N(t.Id);
                 w.Line("/// <summary>On a shard of #" + id + " " + Doc(t.Label) + ": a sender's accumulators of this shard's keys in a window, merged into this shard's.</summary>");
                 w.Open("private void __MergePartial" + id + "(" + LiftedMapType(t) + " partial, global::Compiled.BoundedWindow window)");
-                w.Open("if (window.MaxTimestamp < _wm" + id + ")");
-                w.Line("// Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.");
-                w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received an accumulator for a window it has emitted.") + ");");
-                w.Close();
+                if (IsPaneShared(t))
+                {
+                    // A pane comes when the sender's watermark passes its end, and again with what came into it later (late
+                    // for its first windows, on time for the others); what the sender found late for all of them it dropped.
+                    w.Open("if (window.Start.Millis < _firedUpTo" + id + ")");
+                    w.Line("// Cannot happen: every window holding the pane has fired here, so the sender's watermark, which is at least this shard's, had passed them.");
+                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received accumulators for a pane whose windows it has all emitted.") + ");");
+                    w.Close();
+                    w.Open("if (_wm" + id + ".Millis > long.MinValue / 2)");
+                    w.Line("// The windows that ended before this shard's watermark are done: what the pane brings now was late for them");
+                    w.Line("// at the sender (whose watermark is at least this one), and is counted there; they do not fire again with it.");
+                    WriteWindowsEnded(w, t, "_wm" + id);
+                    w.Close();
+                }
+                else
+                {
+                    w.Open("if (window.MaxTimestamp < _wm" + id + ")");
+                    w.Line("// Cannot happen: a sender ships a window before its watermark, which this shard's is at most, passes it.");
+                    w.Line("throw new global::System.InvalidOperationException(" + Literal(t.Label + " received an accumulator for a window it has emitted.") + ");");
+                    w.Close();
+                }
+
                 w.Line("ref var slot" + id + " = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_wstate" + id + ", window, out var wexists" + id + ");");
                 w.Open("if (!wexists" + id + ")");
                 w.Line("slot" + id + " = partial; // the window's first accumulators here: the shard keeps the sender's map");

@@ -416,6 +416,19 @@ public sealed partial class PipelineGenerator
                 return "global::System.Collections.Generic.Dictionary<" + key + ", " + value + ">";
             }
 
+            /// <summary>The sliding windows of a pane-shared combine that ended before <paramref name="watermark"/> are done: <c>_firedUpTo</c> moves past them.</summary>
+            private static void WriteWindowsEnded(SourceWriter w, TransformSpec t, string watermark)
+            {
+                var id = N(t.Id);
+                var windowing = t.OutputWindowing!;
+                var size = windowing.SizeMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var period = windowing.PeriodMs.ToString(CultureInfo.InvariantCulture) + "L";
+                var offset = windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
+                w.Line("var ended" + id + " = " + watermark + ".Millis - " + size + " + 1;");
+                w.Line("ended" + id + " += (((" + offset + " - ended" + id + ") % " + period + ") + " + period + ") % " + period + ";");
+                w.Line("_firedUpTo" + id + " = global::System.Math.Max(_firedUpTo" + id + ", ended" + id + ");");
+            }
+
             /// <summary>
             /// Fires the sliding windows the watermark has passed, each assembled from the panes it contains, in
             /// order of window start; then drops the panes whose last window has fired.
@@ -429,6 +442,18 @@ public sealed partial class PipelineGenerator
                 var offset = windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
                 var keyed = t.Kind is TransformKind.CombinePerKey or TransformKind.CountPerKey;
                 w.Open();
+                if (Lifted(t))
+                {
+                    // A sender (a partition, or a shard below the combine's level) ships panes; the combine's shard assembles windows.
+                    w.Open("if (__send" + N(_plan.States[t.Id].Level) + " is { } ship" + id + ")");
+                    WriteShipPanes(w, t, watermark, "ship" + id);
+                    w.Open("if (_wm" + id + " < " + watermark + ")");
+                    w.Line("_wm" + id + " = " + watermark + ";");
+                    w.Close();
+                    w.Close();
+                    w.Open("else");
+                }
+
                 w.Open("if (" + watermark + " > _nextEnd" + id + " && _wstate" + id + ".Count > 0)");
                 w.Line("var pane" + id + " = _pane;");
                 w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
@@ -536,9 +561,7 @@ public sealed partial class PipelineGenerator
                 w.Line("s" + id + " += " + period + ";");
                 w.Close();
                 w.Line("// Every window that ended before the watermark is done, with data or not.");
-                w.Line("var ended" + id + " = " + watermark + ".Millis - " + size + " + 1;");
-                w.Line("ended" + id + " += (((" + offset + " - ended" + id + ") % " + period + ") + " + period + ") % " + period + ";");
-                w.Line("_firedUpTo" + id + " = global::System.Math.Max(_firedUpTo" + id + ", ended" + id + ");");
+                WriteWindowsEnded(w, t, watermark);
                 w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
                 w.Open("foreach (var p" + id + " in __ready)");
                 w.Open("if (p" + id + ".Start.Millis < _firedUpTo" + id + ")");
@@ -559,6 +582,11 @@ public sealed partial class PipelineGenerator
                 w.Open("if (_wm" + id + " < " + watermark + ")");
                 w.Line("_wm" + id + " = " + watermark + ";");
                 w.Close();
+                if (Lifted(t))
+                {
+                    w.Close(); // the else of a sender
+                }
+
                 w.Close();
             }
         }

@@ -184,11 +184,16 @@ public sealed partial class PipelineGenerator
         /// Whether the streaming parallel runner lifts a keyed combine across its exchange (as Beam's and Flink's runners
         /// pre-combine before a shuffle): Beam's default strategy on windows held inline (one on-time pane per key and
         /// window when the watermark passes its end, nothing late kept), so the senders' accumulators, merged on the key's
-        /// shard before it fires, give the same pane one thread would. Not when an input can go idle: the shards' watermark
-        /// would then pass windows whose accumulators an idle partition still holds.
+        /// shard before it fires, give the same pane one thread would. So on the panes of shared sliding windows: a sender
+        /// ships a pane's accumulators when its watermark passes the pane's end (where the first window holding it ends),
+        /// and what comes later into that pane, late for some of its windows and on time for the others, at its next
+        /// watermark; the shard assembles each window from the panes it holds, as one runner does. Not when an input can
+        /// go idle: the shards' watermark would then pass windows whose accumulators an idle partition still holds.
+        /// Not over sessions: a sender's open session may overlap one that another sender's has shipped, and the shard,
+        /// whose watermark is the minimum over its senders, would fire that before the two meet.
         /// </summary>
         private static bool LiftsInStream(TransformSpec t, StatePlan state) =>
-            state.Layout == StateLayout.InlineWindowedMaps && state.Exchange == ExchangeKind.ByKeyGroup &&
+            state.Layout is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes && state.Exchange == ExchangeKind.ByKeyGroup &&
             t.Kind is TransformKind.CountPerKey or TransformKind.CombinePerKey && t.SideInput is null && t.Inputs.Count == 1 &&
             t.KeyType is not ("global::System.ReadOnlyMemory<char>" or "global::System.ReadOnlyMemory<byte>");
 
@@ -307,7 +312,9 @@ public sealed partial class PipelineGenerator
                                  (state.SideWindows is null ? "the view is complete" : "the shard's watermark passes the end of their side window") + ", holding that shard's output watermark"
                              : state.Exchange == ExchangeKind.ToOne ? "to shard 0 (a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ")" : "by key group") +
                              (state.WatermarkBeforeEveryElement ? ", the sender's watermark before every element sent after it moved (the ParDo sets relative event-time timers from its input watermark, which is then the one a single runner gives it)" : string.Empty) +
-                             (state.LiftsInStream ? ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)" : string.Empty) +
+                             (!state.LiftsInStream ? string.Empty
+                                 : state.Layout == StateLayout.SharedSlidingPanes ? ", combiner lifted (each sender keeps its own accumulators per key and pane of the sliding windows and ships a pane's when its watermark passes the pane's end, later ones with its next watermark; the shard assembles the windows from its panes)"
+                                 : ", combiner lifted (each sender keeps its own accumulators per key and window and ships them when its watermark passes the window's end)") +
                              (windowless.Contains(state.Level) ? ", elements without their window (" + ReassignedWindows(transforms, state) + ")" : string.Empty) +
                              "; its shard's input watermark is the minimum over the partitions and shards that feed it";
             }

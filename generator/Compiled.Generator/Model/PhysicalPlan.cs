@@ -133,7 +133,9 @@ internal enum ExchangeKind
 /// transform runs at <see cref="Level"/>: 1 plus the highest level of the exchanged transforms upstream of it (0 for the
 /// others, which run where their input is). When <see cref="LiftsInStream"/>, the streaming runner lifts the combine
 /// across that exchange: each sender (partition or lower shard) keeps its own per-window accumulators and, when its
-/// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them. When
+/// watermark passes a window's end, ships one accumulator per key to the key's shard, which merges them (on the panes of
+/// shared sliding windows, per pane: a pane when the watermark passes its end, what came into it later with the next
+/// watermark, and the shard assembles the windows). When
 /// <see cref="WatermarkBeforeEveryElement"/>, the senders to its level tell their watermark before every element sent
 /// after it moved, not only before those that may be late: the transform reads its input watermark per element.
 /// A side-input view of a collection in interval windows, and each of its readers, have <see cref="SideWindows"/>: the
