@@ -436,6 +436,16 @@ public class ParallelCheckpointTests
         Same(Multiset(expected), Multiset(actual), plan);
     });
 
+    [Fact(DisplayName = "Combiner lifting per pane of sliding windows (partitions' panes, then a second level's windows on the first level's shards): exactly the uninterrupted output")]
+    public void LiftedPanes() => Cases.Sample(c =>
+    {
+        var plan = Schedule(c.Events, c.Seed, c.Partitions, processingTime: false);
+        var options = Options(c.Partitions, c.Parallelism, c.BatchSize, c.Capacity);
+        var expected = RunWithoutStops(plan, (Func<ListSink<KV<string, long>>> sink) => TwoLevelSlidingSums.CreateParallelRunner(sink, options), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        var actual = RunWithStops(plan, (Func<TransactionalListSink<KV<string, long>>> sink, int parallelism) => TwoLevelSlidingSums.CreateParallelRunner(sink, Reshard(options, parallelism)), static (r, i) => r.Partition(i), static (p, e) => p.PushEvents(e));
+        Same(Multiset(expected), Multiset(actual), plan);
+    });
+
     /// <summary>
     /// Stateful ParDos: one partition, the events in time order (a shard below then drops nothing one runner keeps); each
     /// restart at a random parallelism, whose shards take the cells and timers of their keys from every old shard's part.
