@@ -56,18 +56,7 @@ public sealed partial class PipelineGenerator
             {
                 var id = N(t.Id);
                 w.Open("if (" + watermark + " > _nextEnd" + id + ")");
-                w.Line("__ready.Clear();");
-                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
-                w.Open("foreach (var entry in _wstate" + id + ")");
-                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
-                w.Line("__ready.Add(entry.Key);");
-                w.Close();
-                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
-                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
-                w.Close();
-                w.Close();
-                w.Line("_nextEnd" + id + " = next" + id + ";");
-                w.Line("__ready.Sort(__WindowOrder);");
+                WriteReadyWindows(w, t, watermark);
                 w.Open("foreach (var fp" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fp" + id + ", out var fs" + id + ");");
                 WriteUncacheWindow(w, t, "fp" + id);
@@ -138,6 +127,7 @@ public sealed partial class PipelineGenerator
                 }
 
                 w.Line("ship.Send(0, " + item.Replace("{0}", "map") + "); // the shard takes the map as its own, or merges it");
+                w.Line("ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch");
                 w.Line("return;");
                 w.Close();
                 w.Line("var split = __split" + id + " ??= new " + map + "?[__shardCount];");
@@ -156,6 +146,7 @@ public sealed partial class PipelineGenerator
                 w.Line("ship.Send(s, " + item.Replace("{0}", "part") + ");");
                 w.Close();
                 w.Close();
+                w.Line("ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch");
                 w.Line("map.Clear();");
                 w.Line("_pool" + id + ".Push(map);");
                 w.Close();

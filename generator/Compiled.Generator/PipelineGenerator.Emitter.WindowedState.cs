@@ -358,18 +358,7 @@ public sealed partial class PipelineGenerator
                 w.Open("if (" + watermark + " > _nextEnd" + id + ")");
                 w.Line("var pane" + id + " = _pane;");
                 w.Line("_pane = global::Compiled.PaneInfo.OnTimeAndOnly; // the default trigger: one on-time pane per window");
-                w.Line("__ready.Clear();");
-                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
-                w.Open("foreach (var entry in _wstate" + id + ")");
-                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
-                w.Line("__ready.Add(entry.Key);");
-                w.Close();
-                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
-                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
-                w.Close();
-                w.Close();
-                w.Line("_nextEnd" + id + " = next" + id + ";");
-                w.Line("__ready.Sort(__WindowOrder);");
+                WriteReadyWindows(w, t, watermark);
                 w.Open("foreach (var fw" + id + " in __ready)");
                 w.Line("_wstate" + id + ".Remove(fw" + id + ", out var fs" + id + ");");
                 w.Line("var fts" + id + " = fw" + id + ".MaxTimestamp;");
@@ -398,6 +387,27 @@ public sealed partial class PipelineGenerator
                 w.Line("_wm" + id + " = " + watermark + ";");
                 w.Close();
                 w.Close();
+            }
+
+            /// <summary>
+            /// The windows (or panes) of <paramref name="t"/>'s state whose end <paramref name="watermark"/> has passed, into
+            /// <c>__ready</c> in order of end; <c>_nextEnd</c> becomes the earliest end of the others.
+            /// </summary>
+            private static void WriteReadyWindows(SourceWriter w, TransformSpec t, string watermark)
+            {
+                var id = N(t.Id);
+                w.Line("__ready.Clear();");
+                w.Line("var next" + id + " = global::Compiled.Instant.MaxValue;");
+                w.Open("foreach (var entry in _wstate" + id + ")");
+                w.Open("if (entry.Key.MaxTimestamp < " + watermark + ")");
+                w.Line("__ready.Add(entry.Key);");
+                w.Close();
+                w.Open("else if (entry.Key.MaxTimestamp < next" + id + ")");
+                w.Line("next" + id + " = entry.Key.MaxTimestamp;");
+                w.Close();
+                w.Close();
+                w.Line("_nextEnd" + id + " = next" + id + ";");
+                w.Line("__ready.Sort(__WindowOrder);");
             }
 
             /// <summary>The groupings upstream whose watermark holds bound this transform's input watermark (from the plan).</summary>

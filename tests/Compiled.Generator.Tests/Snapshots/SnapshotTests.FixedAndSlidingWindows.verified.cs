@@ -1585,6 +1585,7 @@ namespace Snapshots
                         _newest4 = null; // the shard's now: its size is no longer this runner's to read
                     }
                     ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
+                    ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch
                     return;
                 }
                 var split = __split4 ??= new global::System.Collections.Generic.Dictionary<string, int>?[__shardCount];
@@ -1602,6 +1603,7 @@ namespace Snapshots
                         ship.Send(s, new __Exchange1Item { Port = 0, P0 = part, Timestamp = window.MaxTimestamp, Window = window });
                     }
                 }
+                ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch
                 map.Clear();
                 _pool4.Push(map);
             }

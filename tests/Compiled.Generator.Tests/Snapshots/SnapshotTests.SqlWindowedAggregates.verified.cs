@@ -1383,6 +1383,7 @@ namespace Snapshots
                         _newest5 = null; // the shard's now: its size is no longer this runner's to read
                     }
                     ship.Send(0, new __Exchange1Item { Port = 0, P0 = map, Timestamp = window.MaxTimestamp, Window = window }); // the shard takes the map as its own, or merges it
+                    ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch
                     return;
                 }
                 var split = __split5 ??= new global::System.Collections.Generic.Dictionary<string, (long, long, long, double, bool)>?[__shardCount];
@@ -1400,6 +1401,7 @@ namespace Snapshots
                         ship.Send(s, new __Exchange1Item { Port = 0, P0 = part, Timestamp = window.MaxTimestamp, Window = window });
                     }
                 }
+                ship.Flush(); // published at once: a map weighs a window of elements, so the channel's bound counts it as a batch
                 map.Clear();
                 _pool5.Push(map);
             }

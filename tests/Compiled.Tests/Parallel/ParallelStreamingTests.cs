@@ -165,6 +165,33 @@ public partial class CarriedWindows
     }
 }
 
+/// <summary>Per-team sums in fixed 1 s windows, lifted: partitions ship each window's accumulators as one map.</summary>
+[Pipeline]
+public partial class SecondSums
+{
+    static void Define(PipelineBuilder p) =>
+        p.Create<GameEvent>("events")
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Fixed(TimeSpan.FromSeconds(1)))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .CombinePerKey(Combiners.Sum<int>())
+         .Output("sums");
+}
+
+/// <summary>A sink that counts the windows it gets (over every thread) and takes its time over each: a slow shard.</summary>
+public sealed class SlowWindowSink : ISink<KV<string, int>>
+{
+    /// <summary>Panes received so far, over every thread.</summary>
+    public static long Received;
+
+    /// <inheritdoc/>
+    public void Receive(in WindowedValue<KV<string, int>> element)
+    {
+        Thread.SpinWait(20_000);
+        Interlocked.Increment(ref Received);
+    }
+}
+
 /// <summary>A sink that other threads may watch while shards write to it: every pane goes to one shared queue.</summary>
 public sealed class SharedSink<T>(System.Collections.Concurrent.ConcurrentQueue<WindowedValue<T>> panes) : ISink<T>
 {
@@ -539,6 +566,31 @@ public class ParallelStreamingTests
         {
             CountingSum.Work = 0;
         }
+    }
+
+    [Fact(DisplayName = "A slow shard of a lifted combine: the partition blocks, and the windows' maps in flight stay within the channel's bound")]
+    public void SlowShardBoundsLiftedMaps()
+    {
+        Assert.Contains("combiner lifted", SecondSums.PlanDescription, StringComparison.Ordinal);
+        const int capacity = 2;
+        Interlocked.Exchange(ref SlowWindowSink.Received, 0);
+        using var parallel = SecondSums.CreateParallelRunner(() => new SlowWindowSink(),
+            new ParallelRunnerOptions { Parallelism = 1, BatchSize = 1_024, Capacity = capacity, FlushInterval = -1 });
+        // Each window is one map, published at once: at most capacity of them wait in the channel, one is being emitted,
+        // and one is being shipped; before, the channel took a batch of them (1,024 maps) before it blocked.
+        var bound = capacity + 2;
+        var maxInFlight = 0L;
+        const int windows = 2_000;
+        for (var i = 0; i < windows; i++)
+        {
+            parallel.PushEvents(new GameEvent("red", 1, i * 1_000L));
+            parallel.AdvanceWatermark(new Instant(i * 1_000L + 999)); // window i is shipped
+            maxInFlight = Math.Max(maxInFlight, i + 1 - Interlocked.Read(ref SlowWindowSink.Received));
+        }
+
+        TestThreads.Run(TimeSpan.FromSeconds(120), parallel.Finish);
+        Assert.Equal(windows, Interlocked.Read(ref SlowWindowSink.Received));
+        Assert.True(maxInFlight <= bound, "in flight: " + maxInFlight + ", bound " + bound);
     }
 
     [Fact(DisplayName = "A lambda that throws on a shard stops every shard and surfaces from Finish with the shard and the transform's line")]
