@@ -10,37 +10,55 @@ namespace Compiled.Tests.Parallel;
 
 /// <summary>
 /// A warmed-up streaming parallel runner allocates nothing per element: W3 (fixed 60 s windows, count per key, the
-/// watermark 2 s behind each partition's latest time) from one partition into one shard, and from two partitions pushed
-/// concurrently into two shards, the combine lifted across the exchange (its window maps go round between the partitions
-/// and the shards). Runs alone: it counts every thread's allocations.
+/// watermark 2 s behind each partition's latest time) and W4 (sliding 60 s windows every 10 s, sum per key, lifted per
+/// pane) from one partition into one shard, and from two partitions pushed concurrently into two shards, the combine
+/// lifted across the exchange (its window or pane maps go round between the partitions and the shards). Runs alone: it
+/// counts every thread's allocations.
 /// </summary>
 [Collection(nameof(TimingTests))]
 public class ParallelSteadyStateTests
 {
     [Theory(DisplayName = "The streaming parallel runner allocates nothing per element once warm")]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void SteadyStateAllocatesNothing(int parallelism)
+    [InlineData("W3", 1)]
+    [InlineData("W3", 2)]
+    [InlineData("W4", 1)]
+    [InlineData("W4", 2)]
+    public void SteadyStateAllocatesNothing(string workload, int parallelism)
     {
         const int warm = 6_000_000;
         const int measured = 4_000_000;
         var events = EventData.Uniform(warm + measured);
-        using var runner = W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink),
-            new ParallelRunnerOptions { Parallelism = parallelism, Partitions = parallelism });
+        var options = new ParallelRunnerOptions { Parallelism = parallelism, Partitions = parallelism };
+        using var w3 = workload == "W3" ? W3FixedCountsPipeline.CreateParallelRunner(static () => default(WindowDigestSink), options) : null;
+        using var w4 = workload == "W4" ? W4SlidingSumsPipeline.CreateParallelRunner(static () => default(WindowDigestSink), options) : null;
+        IStreamingRunner runner = (IStreamingRunner?)w3 ?? w4!;
+
+        // A partition's push and watermark, made before the pusher counts (calling them allocates nothing).
+        (Action<Event, Instant> Push, Action<Instant> Advance) PartitionOf(int k)
+        {
+            if (w3 is not null)
+            {
+                var p3 = w3.Partition(k);
+                return (p3.PushEvents, p3.AdvanceWatermark);
+            }
+
+            var p4 = w4!.Partition(k);
+            return (p4.PushEvents, p4.AdvanceWatermark);
+        }
 
         // Each partition thread counts its own allocations (precise, per thread); the process's count takes in the shards.
         var pushing = new long[parallelism];
         Action Pusher(int k, int from, int count) => () =>
         {
-            var partition = runner.Partition(k);
+            var partition = PartitionOf(k);
             var max = long.MinValue;
             var start = GC.GetAllocatedBytesForCurrentThread();
             for (var i = from + k; i < from + count; i += parallelism)
             {
                 var e = events[i];
-                partition.PushEvents(e, new Instant(e.Time));
+                partition.Push(e, new Instant(e.Time));
                 max = Math.Max(max, e.Time);
-                partition.AdvanceWatermark(new Instant(max - EventData.WatermarkDelayMs));
+                partition.Advance(new Instant(max - EventData.WatermarkDelayMs));
             }
 
             pushing[k] = GC.GetAllocatedBytesForCurrentThread() - start;
@@ -71,7 +89,7 @@ public class ParallelSteadyStateTests
         // 1 B per element of the 4 million measured elements even if none of them were made in the warm-up.
         Assert.True(pushing.Sum() < measured, $"the pushing threads allocated {pushing.Sum()} B");
         Assert.True(perElement < 4, $"{perElement:0.000} B per element");
-        var rows = runner.CountsSinks().Sum(s => s.Digest.Count);
+        var rows = w3 is not null ? w3.CountsSinks().Sum(s => s.Digest.Count) : w4!.SumsSinks().Sum(s => s.Digest.Count);
         Assert.True(rows > 0);
     }
 }
