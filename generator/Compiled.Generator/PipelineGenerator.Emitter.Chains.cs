@@ -207,6 +207,20 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>
+            /// Local <paramref name="variable"/>: the fixed window (or pane) of <paramref name="size"/> ms, offset by
+            /// <paramref name="offset"/>, that holds <paramref name="timestamp"/>, Beam's start = t - ((t - offset) mod size), mod
+            /// taken positive. Its start is kept in <paramref name="startField"/> and computed only when the element leaves the
+            /// previous element's window (one unsigned compare otherwise).
+            /// </summary>
+            private static void WriteCachedWindow(SourceWriter w, string variable, string startField, string timestamp, string size, string offset)
+            {
+                w.Open("if ((ulong)(" + timestamp + ".Millis - " + startField + ") >= (ulong)" + size + ")");
+                w.Line(startField + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
+                w.Close();
+                w.Line("var " + variable + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(" + startField + "), new global::Compiled.Instant(" + startField + " + " + size + "));");
+            }
+
+            /// <summary>
             /// The map of <paramref name="window"/> of an inline windowed transform into local ws{id}: from the cache of the
             /// last windows used, else from the window state (a new window takes a pooled map and may become the next to fire).
             /// A new map starts with room for as many keys as the window opened last holds (windows mostly hold about as many
@@ -336,10 +350,7 @@ public sealed partial class PipelineGenerator
                             var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
                             w.Line("// Beam's FixedWindows: start = t - ((t - offset) mod size), mod taken positive; computed only when the");
                             w.Line("// element leaves the previous element's window (one unsigned compare otherwise).");
-                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + size + ")");
-                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
-                            w.Close();
-                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + size + "));");
+                            WriteCachedWindow(w, "w" + id, "_fixedStart" + id, timestamp, size, offset);
                             EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
                             break;
                         }
@@ -350,10 +361,7 @@ public sealed partial class PipelineGenerator
                             var offset = t.Windowing.OffsetMs.ToString(CultureInfo.InvariantCulture) + "L";
                             w.Line("// Beam's SlidingWindows, shared by panes: the element goes to its pane [p, p + period) once; the");
                             w.Line("// size/period windows containing the pane are assembled from panes when they fire downstream.");
-                            w.Open("if ((ulong)(" + timestamp + ".Millis - _fixedStart" + id + ") >= (ulong)" + period + ")");
-                            w.Line("_fixedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + period + ") + " + period + ") % " + period + ");");
-                            w.Close();
-                            w.Line("var w" + id + " = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_fixedStart" + id + "), new global::Compiled.Instant(_fixedStart" + id + " + " + period + "));");
+                            WriteCachedWindow(w, "w" + id, "_fixedStart" + id, timestamp, period, offset);
                             EmitConsumers(w, t.Id, 0, value, timestamp, "w" + id);
                             break;
                         }

@@ -62,10 +62,7 @@ public sealed partial class PipelineGenerator
                 var size = SharesPanes(t) ? t.Windowing.PeriodMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : WindowSize(t);
                 var offset = t.Windowing.OffsetMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L";
                 w.Line("// The " + (SharesPanes(t) ? "pane" : "window") + " #" + id + " " + Doc(t.Label) + " gave it, computed only when the element leaves the previous one's.");
-                w.Open("if ((ulong)(" + timestamp + ".Millis - _receivedStart" + id + ") >= (ulong)" + size + ")");
-                w.Line("_receivedStart" + id + " = " + timestamp + ".Millis - ((((" + timestamp + ".Millis - " + offset + ") % " + size + ") + " + size + ") % " + size + ");");
-                w.Close();
-                w.Line("var window = global::Compiled.BoundedWindow.Interval(new global::Compiled.Instant(_receivedStart" + id + "), new global::Compiled.Instant(_receivedStart" + id + " + " + size + "));");
+                WriteCachedWindow(w, "window", "_receivedStart" + id, timestamp, size, offset);
             }
 
             /// <summary>
