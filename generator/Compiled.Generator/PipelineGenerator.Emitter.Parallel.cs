@@ -162,6 +162,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__group = group;");
                 w.Line("__maxParallelism = maxParallelism;");
                 w.Line("__groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);");
+                WriteKeyShardsCleared(w);
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
                 {
                     var rid = N(state.Transform);
@@ -229,28 +230,65 @@ public sealed partial class PipelineGenerator
                     var id = N(t.Id);
                     var text = IsTextKey(StateKeyType(t));
                     WriteShardOf(w, id, StoredKey(StateKeyType(t)), KeyHashExpression(t, text),
-                        "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding by its coder, the same in every process.");
+                        "The shard that owns the key group of a key of #" + id + ": a hash of the key's canonical encoding by its coder, the same in every process" +
+                        (state.CachesKeyShards ? "; kept per key once computed (see the plan)." : "."), state.CachesKeyShards);
                     if (text)
                     {
-                        WriteShardOf(w, id, TextSpan(StateKeyType(t)), "global::Compiled.Coders.Coder.Hash(key)", "The shard of a text key given as a span (the same hash as the stored key's).");
+                        WriteShardOf(w, id, TextSpan(StateKeyType(t)), "global::Compiled.Coders.Coder.Hash(key)", "The shard of a text key given as a span (the same hash as the stored key's).", cached: false);
                     }
                 }
             }
 
             /// <summary>A key's shard: its canonical encoding hashed (<paramref name="hash"/>, an expression over 'key'), its key group, that group's shard.</summary>
-            private static void WriteShardOf(SourceWriter w, string id, string keyType, string hash, string summary)
+            private static void WriteShardOf(SourceWriter w, string id, string keyType, string hash, string summary, bool cached)
             {
+                if (cached)
+                {
+                    w.Line("private global::Compiled.Parallel.KeyShardCache __keyShards" + id + "; // the shard of each integer key hashed so far");
+                    w.Line();
+                }
+
                 w.Line("/// <summary>" + summary + "</summary>");
                 w.Line(Inline);
                 w.Open("private int __ShardOf" + id + "(" + keyType + " key)");
                 w.Open("if (__shardCount == 1)");
                 w.Line("return 0; // one shard owns every key group: no hash");
                 w.Close();
+                var shard = "__groupShards[global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism)]";
+                if (cached)
+                {
+                    w.Line("var known = __keyShards" + id + ".Get(unchecked((ulong)key)); // a negative key falls out of the table's range");
+                    w.Open("if (known >= 0)");
+                    w.Line("return known;");
+                    w.Close();
+                    w.Open("if (unchecked((ulong)key) < global::Compiled.Parallel.KeyShardCache.MaxKeys)");
+                    w.Line("return __ShardOfNew" + id + "(key); // the key's first time here");
+                    w.Close();
+                    w.Line("#nullable disable warnings // coders name their types without nullable annotations");
+                    w.Line("return " + shard + "; // out of the table's range: hashed every time");
+                    w.Line("#nullable restore warnings");
+                    w.Close();
+                    w.Line();
+                    w.Line("/// <summary>The shard of a key in the table's range that is not kept yet: hashed, and kept.</summary>");
+                    w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                    w.Open("private int __ShardOfNew" + id + "(" + keyType + " key)");
+                    shard = "__keyShards" + id + ".Set(unchecked((ulong)key), " + shard + ")";
+                }
+
                 w.Line("#nullable disable warnings // coders name their types without nullable annotations");
-                w.Line("return __groupShards[global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism)];");
+                w.Line("return " + shard + ";");
                 w.Line("#nullable restore warnings");
                 w.Close();
                 w.Line();
+            }
+
+            /// <summary>Forgets the shards kept per key: the runner's shards are set anew.</summary>
+            private void WriteKeyShardsCleared(SourceWriter w)
+            {
+                foreach (var state in _plan.States.Where(s => s.CachesKeyShards && (Parallel || s.Level > 0)))
+                {
+                    w.Line("__keyShards" + N(state.Transform) + ".Clear();");
+                }
             }
 
             private void WriteKeyGroupExchange(SourceWriter w, TransformSpec t)

@@ -308,6 +308,7 @@ public sealed partial class PipelineGenerator
                 w.Line("__shardCount = shards;");
                 w.Line("__maxParallelism = maxParallelism;");
                 w.Line("__groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);");
+                WriteKeyShardsCleared(w);
                 foreach (var level in Levels)
                 {
                     w.Line("__send" + N(level) + " = send" + N(level) + ";");

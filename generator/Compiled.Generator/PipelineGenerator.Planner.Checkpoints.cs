@@ -69,13 +69,14 @@ public sealed partial class PipelineGenerator
             // batch runner's part (its header and its indented lines: a batch run writes no checkpoint), the vectorized
             // loops' (a loop in lanes keeps the state the scalar loop keeps), the state maps' (a checkpoint holds each key
             // and value by its coder, whichever map kept them), the single pushes' (a catch or not keeps the same state) and
-            // the lifted accumulators' (a shard holds the same accumulators whichever way they travelled).
+            // the lifted accumulators' (a shard holds the same accumulators whichever way they travelled) and the key
+            // shards' (a key's shard is the same, looked up or hashed).
             var leftOut = false;
             foreach (var line in description)
             {
                 leftOut = line.StartsWith("Parallel batch runner", System.StringComparison.Ordinal) || line.StartsWith("Vectorized loops", System.StringComparison.Ordinal) ||
                           line.StartsWith("State maps", System.StringComparison.Ordinal) || line.StartsWith("Single pushes", System.StringComparison.Ordinal) ||
-                          line.StartsWith("Lifted accumulators", System.StringComparison.Ordinal) ||
+                          line.StartsWith("Lifted accumulators", System.StringComparison.Ordinal) || line.StartsWith("Key shards", System.StringComparison.Ordinal) ||
                             (leftOut && line.StartsWith("  ", System.StringComparison.Ordinal));
                 if (!leftOut)
                 {

@@ -24,7 +24,8 @@ public sealed partial class PipelineGenerator
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout));
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout),
+                    CachesKeyShards: exchange == ExchangeKind.ByKeyGroup && t.StateKeyType is { } key && IntegerKeyTypes.Contains(key));
             }).ToList();
             foreach (var t in transforms)
             {
@@ -334,6 +335,23 @@ public sealed partial class PipelineGenerator
             return windows.Count == 0
                 ? "the global window, known to the shard"
                 : "the shard assigns it again from the timestamp, as " + string.Join(" and ", windows.Select(t => "#" + Num(t.Id) + " " + t.Label)) + " did";
+        }
+
+        /// <summary>The plan's word on the exchanges whose keys' shards are kept per key (<see cref="StatePlan.CachesKeyShards"/>), when a parallel runner is generated.</summary>
+        private static IEnumerable<string> DescribeKeyShards(List<TransformSpec> transforms, EquatableArray<StatePlan> states, bool parallel)
+        {
+            var cached = states.Where(s => s.CachesKeyShards).ToList();
+            if (!parallel || cached.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return "Key shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key (keys 0 to 65,535; others hashed every time):";
+            foreach (var state in cached)
+            {
+                var t = transforms[state.Transform];
+                yield return "  #" + Num(t.Id) + " " + t.Label + ": " + t.StateKeyType + " keys";
+            }
         }
 
         /// <summary>The plan's word on the keyed states kept in an integer key map (the other maps are dictionaries).</summary>

@@ -59,7 +59,7 @@ public sealed partial class PipelineGenerator
             var checkpointsWhyNot = CheckpointsWhyNot(transforms, states);
             var (lanes, lanesDescription) = Lanes(spec, transforms, edges, states);
             var (uncaught, quietEnds, plainStages, sendingStages, uncaughtDescription) = UncaughtPushes(transforms, edges, states, streaming: streamingWhyNot is null, batch: whyNot is null);
-            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot, windowlessLevels)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
+            var description = Describe(transforms, edges).Concat(DescribeComposites(transforms)).Concat(DescribeOptions(spec, transforms)).Concat(lanesDescription).Concat(uncaughtDescription).Concat(DescribeStateMaps(transforms, states)).Concat(DescribeParallel(transforms, states, whyNot)).Concat(DescribeParallelStreaming(transforms, states, streamingWhyNot, windowlessLevels)).Concat(DescribeKeyShards(transforms, states, whyNot is null || streamingWhyNot is null)).Concat(DescribeCheckpoints(checkpointsWhyNot, streamingWhyNot is null)).ToList();
             return new PipelinePlan
             {
                 States = states,

@@ -36,6 +36,16 @@ public class CheckpointShapeTests
         Assert.Equal(Shape(Plan), Shape(withTransport));
     }
 
+    [Fact(DisplayName = "Whether a key's shard is looked up or hashed leaves the fingerprint as it is: the key's shard is the same")]
+    public void TheKeyShardsAreLeftOut()
+    {
+        var withKeyShards = new string[Plan.Length + 2];
+        Plan.CopyTo(withKeyShards, 0);
+        withKeyShards[^2] = "Key shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key";
+        withKeyShards[^1] = "  #4 CountPerKey (line 16): int keys";
+        Assert.Equal(Shape(Plan), Shape(withKeyShards));
+    }
+
     [Fact(DisplayName = "A change in the streaming runner's state or exchanges changes the fingerprint, and line numbers do not")]
     public void TheStreamingPartCounts()
     {

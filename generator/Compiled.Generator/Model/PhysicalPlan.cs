@@ -150,6 +150,8 @@ internal enum ExchangeKind
 /// global window, or a Window), or -1 when the window must travel with the element.
 /// When <see cref="KeepsUnsharedWindows"/> (a batch exchange of per-window partials, each window's state complete in
 /// itself), a window that only one shard holds stays on that shard whole; only windows that several shards hold ship.
+/// When <see cref="CachesKeyShards"/> (a key-group exchange of a primitive integer key), each partition and shard keeps
+/// the shard of every key it has hashed in a table indexed by the key, and looks it up there the next time.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -166,4 +168,5 @@ internal readonly record struct StatePlan(
     bool SideTriggered = false,
     bool KeepsUnsharedWindows = false,
     StateMap Map = StateMap.Dictionary,
-    EquatableArray<int> WindowsFrom = default);
+    EquatableArray<int> WindowsFrom = default,
+    bool CachesKeyShards = false);

@@ -22,6 +22,8 @@
 //     #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #2 GroupByKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Key shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key (keys 0 to 65,535; others hashed every time):
+//     #2 GroupByKey (line 12): int keys
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -38,7 +40,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push; a partition of the parallel runner keeps the catch: it sends to #2 GroupByKey (line 12) through an exchange\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 GroupByKey (line 12): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'numbers', element by element\n  #0 Create 'numbers' (line 10)\n    -> #1 WithKeys (line 11)\n      -> #2 GroupByKey (line 12)  (stage ends: its grouped values are iterated downstream, so they are materialized per key)\nStage 2: when input ends, emits the state of #2 GroupByKey (line 12)\n  #2 GroupByKey (line 12)\n    -> #3 Map (line 13)\n      -> #4 Output 'joined' (line 14)\nFusion boundaries:\n  #2 GroupByKey (line 12): its grouped values are iterated downstream, so they are materialized per key\nVectorized loops (span pushes, Run over arrays and spans; the scalar loop takes each span's tail, and every element a streaming parallel partition ships):\n  input 'numbers': scalar loop: #1 WithKeys (line 11) has no vector form (a chain of Map and Filter ending in a global combine, Count or an output has)\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'numbers': no catch per element: nothing in its stage can throw; nothing to do at the end of a push; a partition of the parallel runner keeps the catch: it sends to #2 GroupByKey (line 12) through an exchange\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #2 GroupByKey (line 12): int keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #2 GroupByKey (line 12): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\nKey shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key (keys 0 to 65,535; others hashed every time):\n  #2 GroupByKey (line 12): int keys\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -986,7 +988,9 @@ namespace Snapshots
                 __send1?.Complete();
             }
 
-            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
+            private global::Compiled.Parallel.KeyShardCache __keyShards2; // the shard of each integer key hashed so far
+
+            /// <summary>The shard that owns the key group of a key of #2: a hash of the key's canonical encoding by its coder, the same in every process; kept per key once computed (see the plan).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf2(int key)
             {
@@ -994,8 +998,26 @@ namespace Snapshots
                 {
                     return 0; // one shard owns every key group: no hash
                 }
+                var known = __keyShards2.Get(unchecked((ulong)key)); // a negative key falls out of the table's range
+                if (known >= 0)
+                {
+                    return known;
+                }
+                if (unchecked((ulong)key) < global::Compiled.Parallel.KeyShardCache.MaxKeys)
+                {
+                    return __ShardOfNew2(key); // the key's first time here
+                }
                 #nullable disable warnings // coders name their types without nullable annotations
-                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism)];
+                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism)]; // out of the table's range: hashed every time
+                #nullable restore warnings
+            }
+
+            /// <summary>The shard of a key in the table's range that is not kept yet: hashed, and kept.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private int __ShardOfNew2(int key)
+            {
+                #nullable disable warnings // coders name their types without nullable annotations
+                return __keyShards2.Set(unchecked((ulong)key), __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<int, global::Compiled.Coders.Int32Coder>(key), __maxParallelism)]);
                 #nullable restore warnings
             }
 
@@ -1009,6 +1031,7 @@ namespace Snapshots
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
+                __keyShards2.Clear();
                 __send1 = send1;
             }
 
@@ -1115,6 +1138,7 @@ namespace Snapshots
                 __group = group;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
+                __keyShards2.Clear();
             }
 
             /// <summary>#2 GroupByKey (line 12): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that.</summary>

@@ -39,6 +39,8 @@
 //   Streaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:
 //     level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it
 //     level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it
+//   Key shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key (keys 0 to 65,535; others hashed every time):
+//     #4 Sql JOIN (SELECT 1, line 19): long keys
 //   Checkpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)
 
 #nullable enable
@@ -55,7 +57,7 @@ namespace Snapshots
     {
         /// <summary>The fused plan of this pipeline: its stages, and why each fusion boundary exists.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
-        public static string PlanDescription => "Stage 1: fused loop over input 'sales', element by element\n  #0 Create 'sales' (line 17)\n    -> #2 Sql JOIN key sales (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\n    -> #8 Sql WHERE (SELECT 2, line 19)\n      -> #9 Sql SELECT (SELECT 2, line 19)\n        -> #10 Sql UNION ALL (line 19)\n          -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: fused loop over input 'sites', element by element\n  #1 Create 'sites' (line 18)\n    -> #3 Sql JOIN key s (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #4 Sql JOIN (SELECT 1, line 19)\n  #4 Sql JOIN (SELECT 1, line 19)\n    -> #5 Sql LEFT JOIN rows (SELECT 1, line 19)\n      -> #6 Sql WHERE (SELECT 1, line 19)\n        -> #7 Sql SELECT (SELECT 1, line 19)\n          -> #10 Sql UNION ALL (line 19)\n            -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 4: when input ends, emits the state of #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n    -> #12 Sql ORDER BY Amount DESC, Name LIMIT 10 rows (line 19)\n      -> #13 Output 'top' (line 24)\nFusion boundaries:\n  #4 Sql JOIN (SELECT 1, line 19): the values of every input are materialized per key for the join\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'sales': a catch per element: #2 Sql JOIN key sales (SELECT 1, line 19): the generator did not read its body\n  input 'sites': a catch per element: #3 Sql JOIN key s (SELECT 1, line 19): the generator did not read its body\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #4 Sql JOIN (SELECT 1, line 19): long keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
+        public static string PlanDescription => "Stage 1: fused loop over input 'sales', element by element\n  #0 Create 'sales' (line 17)\n    -> #2 Sql JOIN key sales (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\n    -> #8 Sql WHERE (SELECT 2, line 19)\n      -> #9 Sql SELECT (SELECT 2, line 19)\n        -> #10 Sql UNION ALL (line 19)\n          -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 2: fused loop over input 'sites', element by element\n  #1 Create 'sites' (line 18)\n    -> #3 Sql JOIN key s (SELECT 1, line 19)\n      -> #4 Sql JOIN (SELECT 1, line 19)  (stage ends: the values of every input are materialized per key for the join)\nStage 3: when input ends, emits the state of #4 Sql JOIN (SELECT 1, line 19)\n  #4 Sql JOIN (SELECT 1, line 19)\n    -> #5 Sql LEFT JOIN rows (SELECT 1, line 19)\n      -> #6 Sql WHERE (SELECT 1, line 19)\n        -> #7 Sql SELECT (SELECT 1, line 19)\n          -> #10 Sql UNION ALL (line 19)\n            -> #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)  (stage ends: one accumulator, updated in place in the loop; emitted when input ends)\nStage 4: when input ends, emits the state of #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19)\n    -> #12 Sql ORDER BY Amount DESC, Name LIMIT 10 rows (line 19)\n      -> #13 Output 'top' (line 24)\nFusion boundaries:\n  #4 Sql JOIN (SELECT 1, line 19): the values of every input are materialized per key for the join\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): one accumulator, updated in place in the loop; emitted when input ends\nSingle pushes (Push(element), one call per element; the functions of a stage are read at build time):\n  input 'sales': a catch per element: #2 Sql JOIN key sales (SELECT 1, line 19): the generator did not read its body\n  input 'sites': a catch per element: #3 Sql JOIN key s (SELECT 1, line 19): the generator did not read its body\nState maps: integer keys in an IntegerKeyMap (keys from 0 up to four times their count indexed directly, no hash; others hashed by open addressing):\n  #4 Sql JOIN (SELECT 1, line 19): long keys\nParallel batch runner (Run with a parallelism): every shard runs the stages above over its part of each input; exchanges, at end of input, in flush order:\n  #4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that\n  #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): a global combine: each shard accumulates its part, and shard 0 merges the accumulators\nStreaming parallel runner (CreateParallelRunner): each partition runs the element-wise stages where it is pushed; elements travel to the shard that owns their key group through bounded channels, watermarks in order with them:\n  level 1: #4 Sql JOIN (SELECT 1, line 19): by key group, elements without their window (the global window, known to the shard); its shard's input watermark is the minimum over the partitions and shards that feed it\n  level 2: #11 Sql ORDER BY Amount DESC, Name LIMIT 10 (line 19): to shard 0 (a global combine); its shard's input watermark is the minimum over the partitions and shards that feed it\nKey shards (parallel runners): an integer key's shard is hashed once per partition and shard, then looked up in a table indexed by the key (keys 0 to 65,535; others hashed every time):\n  #4 Sql JOIN (SELECT 1, line 19): long keys\nCheckpoints: the streaming runner writes and restores its state (ICheckpointable): windows, accumulators, panes, triggers, timers, watermarks; the streaming parallel runner takes them with barriers aligned in its channels, each partition and shard writing its own part (IAlignedCheckpointable), and restores them with the same partitions and key groups, at any parallelism (each shard takes the keys of its key groups from every old shard's part)";
 
         /// <summary>The plan as a Mermaid flowchart (stateful transforms drawn as subroutines, ==> marks where a stage ends).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0")]
@@ -1468,7 +1470,9 @@ namespace Snapshots
                 public readonly global::System.Collections.Generic.List<global::Snapshots.Site> Values1 = new();
             }
 
-            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding by its coder, the same in every process.</summary>
+            private global::Compiled.Parallel.KeyShardCache __keyShards4; // the shard of each integer key hashed so far
+
+            /// <summary>The shard that owns the key group of a key of #4: a hash of the key's canonical encoding by its coder, the same in every process; kept per key once computed (see the plan).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private int __ShardOf4(long key)
             {
@@ -1476,8 +1480,26 @@ namespace Snapshots
                 {
                     return 0; // one shard owns every key group: no hash
                 }
+                var known = __keyShards4.Get(unchecked((ulong)key)); // a negative key falls out of the table's range
+                if (known >= 0)
+                {
+                    return known;
+                }
+                if (unchecked((ulong)key) < global::Compiled.Parallel.KeyShardCache.MaxKeys)
+                {
+                    return __ShardOfNew4(key); // the key's first time here
+                }
                 #nullable disable warnings // coders name their types without nullable annotations
-                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<long, global::Compiled.Coders.Int64Coder>(key), __maxParallelism)];
+                return __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<long, global::Compiled.Coders.Int64Coder>(key), __maxParallelism)]; // out of the table's range: hashed every time
+                #nullable restore warnings
+            }
+
+            /// <summary>The shard of a key in the table's range that is not kept yet: hashed, and kept.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private int __ShardOfNew4(long key)
+            {
+                #nullable disable warnings // coders name their types without nullable annotations
+                return __keyShards4.Set(unchecked((ulong)key), __groupShards[global::Compiled.Parallel.KeyGroups.Of(global::Compiled.Coders.Coder.Hash<long, global::Compiled.Coders.Int64Coder>(key), __maxParallelism)]);
                 #nullable restore warnings
             }
 
@@ -1490,6 +1512,7 @@ namespace Snapshots
                 __shardCount = shards;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, shards);
+                __keyShards4.Clear();
                 __send1 = send1;
                 __send2 = send2;
             }
@@ -1677,6 +1700,7 @@ namespace Snapshots
                 __group = group;
                 __maxParallelism = maxParallelism;
                 __groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);
+                __keyShards4.Clear();
             }
 
             /// <summary>#4 Sql JOIN (SELECT 1, line 19): by key group: a key meets its state on the shard that owns its key group; each shard groups its part first and ships that.</summary>
