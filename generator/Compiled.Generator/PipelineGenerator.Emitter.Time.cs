@@ -159,6 +159,22 @@ public sealed partial class PipelineGenerator
                 }
             }
 
+            /// <summary>
+            /// The quiet watermark advance's check of the panes: each says whether the advance fires nothing. A partition of the
+            /// streaming parallel runner holds no panes (they are never lifted: its elements go to the shards), never advances
+            /// them, and so skips the check: its advance only moves its watermarks and forwards them.
+            /// </summary>
+            private string QuietPanes(List<TransformSpec> panes)
+            {
+                if (panes.Count == 0)
+                {
+                    return string.Empty;
+                }
+
+                var checks = string.Join(" && ", panes.Select(t => "_panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)"));
+                return Streaming ? " && (__partition || " + checks + ")" : " && " + checks;
+            }
+
             /// <summary>The input whose Push methods are being written.</summary>
             private TransformSpec? _currentInput;
 
@@ -199,7 +215,7 @@ public sealed partial class PipelineGenerator
                     // takes the call.
                     w.Open("if (__state == 0" + (ClockDriven ? " && _timeProvider is null" : string.Empty) + (inline.Count > 0 ? " && watermark.Millis <= _fireAt.Millis" : string.Empty) +
                            string.Concat(statefuls.Select(t => " && watermark.Millis <= " + StatesField(t) + ".Timers.DueAt")) +
-                           string.Concat(panes.Select(t => " && _panes" + N(t.Id) + ".TryAdvanceWatermarkQuietly(watermark)")) + ")");
+                           QuietPanes(panes) + ")");
                     w.Line("// Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.");
                     w.Open("if (watermark.Millis > _inputWatermark" + only + ".Millis)");
                     w.Line("_inputWatermark" + only + " = watermark;");

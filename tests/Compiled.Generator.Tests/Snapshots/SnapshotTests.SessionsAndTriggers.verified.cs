@@ -975,7 +975,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void AdvanceWatermark(global::Compiled.Instant watermark)
             {
-                if (__state == 0 && _timeProvider is null && _panes4.TryAdvanceWatermarkQuietly(watermark) && _panes8.TryAdvanceWatermarkQuietly(watermark))
+                if (__state == 0 && _timeProvider is null && (__partition || _panes4.TryAdvanceWatermarkQuietly(watermark) && _panes8.TryAdvanceWatermarkQuietly(watermark)))
                 {
                     // Nothing fires: the watermarks move (the pipeline's is its one input's), and that is all.
                     if (watermark.Millis > _inputWatermarkPlays.Millis)
