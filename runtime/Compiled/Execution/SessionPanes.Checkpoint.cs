@@ -191,6 +191,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
             _bucketTails[bucket] = Index(reader.ReadInt32(), used);
         }
 
+        RebuildOccupied();
         var overflow = reader.ReadInt32();
         if (overflow < 0 || overflow > used)
         {

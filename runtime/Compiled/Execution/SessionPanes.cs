@@ -59,6 +59,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
     private int _free = -1;
     private int[] _bucketHeads = NewBuckets(InitialWheel);
     private int[] _bucketTails = new int[InitialWheel];
+    private ulong[] _occupied = new ulong[InitialWheel / 64]; // a bit per bucket that holds sessions, so a walk skips empty ones 64 at a time
     private int _mask = InitialWheel - 1;
     private long _overflowNext = long.MaxValue; // the earliest due time in the overflow queue
     private int[] _overlaps = new int[4];
@@ -282,16 +283,34 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         var to = watermark.Millis;
         if (_swept != long.MinValue && (ulong)(to - _swept) <= (ulong)(_mask + 1))
         {
-            while (_swept < to)
+            // Bucket by bucket in time order, as if every one were walked: the empty ones only move the horizon, so a run of
+            // them is passed at once and the sessions beyond the wheel that come within its span are pulled in then (they
+            // all fall past this watermark: the wheel spanned it already).
+            while (true)
             {
-                WalkBucket(++_swept);
+                var occupied = NextOccupied(_swept + 1, to);
+                var passed = occupied == long.MaxValue ? to : occupied - 1;
+                if (passed > _swept)
+                {
+                    _swept = passed;
+                    if (_overflowNext <= Horizon)
+                    {
+                        PullOverflow();
+                    }
+                }
+
+                if (occupied == long.MaxValue)
+                {
+                    return;
+                }
+
+                _swept = occupied;
+                WalkBucket(occupied);
                 if (_overflowNext <= Horizon)
                 {
                     PullOverflow();
                 }
             }
-
-            return;
         }
 
         // A jump past the wheel's span (or the first watermark): everything goes through the queue, in time order.
@@ -350,12 +369,19 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
             return false;
         }
 
-        for (var t = _swept + 1; t <= to; t++)
+        if (to - _swept <= 4)
         {
-            if (_bucketHeads[(int)(t & _mask)] >= 0)
+            for (var t = _swept + 1; t <= to; t++)
             {
-                return false;
+                if (_bucketHeads[(int)(t & _mask)] >= 0)
+                {
+                    return false;
+                }
             }
+        }
+        else if (NextOccupied(_swept + 1, to) != long.MaxValue)
+        {
+            return false;
         }
 
         _swept = to;
@@ -414,6 +440,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
                 _bucketHeads[bucket] = -1;
             }
 
+            Array.Clear(_occupied);
             _swept = long.MinValue;
         }
 
@@ -430,6 +457,44 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         }
     }
 
+    /// <summary>
+    /// The first time from <paramref name="from"/> to <paramref name="to"/> (at most a wheel's span apart) whose bucket holds
+    /// sessions, or <see cref="long.MaxValue"/>: the occupancy bits are read a word (64 buckets) at a time.
+    /// </summary>
+    private long NextOccupied(long from, long to)
+    {
+        var t = from;
+        while (t <= to)
+        {
+            var bucket = (int)(t & _mask);
+            var bits = _occupied[bucket >> 6] >> (bucket & 63);
+            if (bits != 0)
+            {
+                var found = t + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                return found <= to ? found : long.MaxValue;
+            }
+
+            t += 64 - (bucket & 63); // the next word's first bucket (the wheel's size is a multiple of 64, so it wraps there)
+        }
+
+        return long.MaxValue;
+    }
+
+    /// <summary>Sets the occupancy bits from the buckets (the wheel was made anew).</summary>
+    private void RebuildOccupied()
+    {
+        var occupied = new ulong[(_mask + 1) / 64];
+        for (var bucket = 0; bucket <= _mask; bucket++)
+        {
+            if (_bucketHeads[bucket] >= 0)
+            {
+                occupied[bucket >> 6] |= 1UL << bucket;
+            }
+        }
+
+        _occupied = occupied;
+    }
+
     /// <summary>The latest due time the wheel holds.</summary>
     private long Horizon => _swept > long.MaxValue - (_mask + 1) ? long.MaxValue : _swept + _mask + 1;
 
@@ -444,6 +509,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         }
 
         _bucketHeads[bucket] = -1;
+        _occupied[bucket >> 6] &= ~(1UL << bucket);
         while (i >= 0)
         {
             ref var slot = ref _slots[i];
@@ -484,6 +550,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         if (_bucketHeads[bucket] < 0)
         {
             _bucketHeads[bucket] = index;
+            _occupied[bucket >> 6] |= 1UL << bucket;
         }
         else
         {
@@ -537,6 +604,7 @@ public sealed partial class SessionPanes<TKey, TInput, TAccum, TOutput, TCombine
         _bucketHeads = heads;
         _bucketTails = tails;
         _mask = newMask;
+        RebuildOccupied();
         if (_overflowNext <= Horizon)
         {
             PullOverflow();

@@ -130,6 +130,12 @@ public class SessionPanesTests
                 (ops.Select(o => o.Advance ? o : o with { Time = o.Time * 97 }).ToArray(), gap))
             .Sample(x => Check(x.Item1, x.gap, batch: false, checkpointAt: -1), iter: 300);
 
+    [Fact(DisplayName = "Open sessions fire the panes of keyed window panes when each watermark step passes many buckets, some of them holding sessions")]
+    public void SameAsKeyedPanesInMediumSteps() =>
+        Gen.Select(Ops(keys: 8, disorder: 200, maxStep: 300), Gen.Long[1, 400], Gen.Int[-1, 60]).Select((ops, gap, at) =>
+                (ops.Select(o => o.Advance ? o : o with { Time = o.Time * 13 }).ToArray(), gap, at))
+            .Sample(x => Check(x.Item1, x.gap, batch: false, checkpointAt: x.at), iter: 400);
+
     [Fact(DisplayName = "Open sessions in batch (no watermark until the end) fire the panes of keyed window panes, in time order")]
     public void SameAsKeyedPanesInBatch() =>
         Gen.Select(Ops(keys: 5, disorder: 200, maxStep: 50), Gen.Long[1, 40]).Sample((ops, gap) => Check(ops, gap, batch: true, checkpointAt: -1), iter: 200);
