@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Text.RegularExpressions;
 using Compiled.Generator.Tests.Infrastructure;
 using Xunit;
@@ -11,32 +10,25 @@ namespace Compiled.Generator.Tests;
 /// </summary>
 public class KeyShardPlanTests
 {
-    private static string Generate(string define)
-    {
-        var run = GeneratorHarness.Run("""
-            using System;
-            using Compiled;
+    private static string Generate(string define) => GeneratorHarness.GenerateClean(GeneratorHarness.CreateCompilation("""
+        using System;
+        using Compiled;
 
-            namespace Demo;
+        namespace Demo;
 
-            public sealed record Ev(int Key, long Account, short Code, string Name, long Time);
+        public sealed record Ev(int Key, long Account, short Code, string Name, long Time);
 
-            [Pipeline]
-            public partial class Keyed
+        [Pipeline]
+        public partial class Keyed
+        {
+            static void Define(PipelineBuilder p)
             {
-                static void Define(PipelineBuilder p)
-                {
-                    var events = p.Create<Ev>("events").WithTimestamps(static e => new Instant(e.Time));
-            """ + define + """
+                var events = p.Create<Ev>("events").WithTimestamps(static e => new Instant(e.Time));
+        """ + define + """
 
-                }
             }
-            """);
-        Assert.Empty(run.Exceptions);
-        Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Empty(run.CompilationDiagnostics);
-        return string.Concat(run.Sources.Select(s => s.Text));
-    }
+        }
+        """));
 
     [Theory(DisplayName = "An integer key's shard is kept per key; the plan lists the exchange")]
     [InlineData("events.Map(static e => KV.Of(e.Key, 1)).CountPerKey().Output(\"out\");", "int")]
