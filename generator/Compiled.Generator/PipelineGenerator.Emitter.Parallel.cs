@@ -239,9 +239,14 @@ public sealed partial class PipelineGenerator
                 }
             }
 
-            /// <summary>A key's shard: its canonical encoding hashed (<paramref name="hash"/>, an expression over 'key'), its key group, that group's shard.</summary>
+            /// <summary>
+            /// A key's shard: its canonical encoding hashed (<paramref name="hash"/>, an expression over 'key'), its key group,
+            /// that group's shard. When <paramref name="cached"/>, the shard of a key in the table's range is kept once hashed
+            /// (<c>__ShardOfNewN</c>) and looked up after that.
+            /// </summary>
             private static void WriteShardOf(SourceWriter w, string id, string keyType, string hash, string summary, bool cached)
             {
+                var hashed = "__groupShards[global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism)]";
                 if (cached)
                 {
                     w.Line("private global::Compiled.Parallel.KeyShardCache __keyShards" + id + "; // the shard of each integer key hashed so far");
@@ -254,32 +259,38 @@ public sealed partial class PipelineGenerator
                 w.Open("if (__shardCount == 1)");
                 w.Line("return 0; // one shard owns every key group: no hash");
                 w.Close();
-                var shard = "__groupShards[global::Compiled.Parallel.KeyGroups.Of(" + hash + ", __maxParallelism)]";
-                if (cached)
+                if (!cached)
                 {
-                    w.Line("var known = __keyShards" + id + ".Get(unchecked((ulong)key)); // a negative key falls out of the table's range");
-                    w.Open("if (known >= 0)");
-                    w.Line("return known;");
-                    w.Close();
-                    w.Open("if (unchecked((ulong)key) < global::Compiled.Parallel.KeyShardCache.MaxKeys)");
-                    w.Line("return __ShardOfNew" + id + "(key); // the key's first time here");
-                    w.Close();
-                    w.Line("#nullable disable warnings // coders name their types without nullable annotations");
-                    w.Line("return " + shard + "; // out of the table's range: hashed every time");
-                    w.Line("#nullable restore warnings");
+                    WriteHashedReturn(w, hashed, string.Empty);
                     w.Close();
                     w.Line();
-                    w.Line("/// <summary>The shard of a key in the table's range that is not kept yet: hashed, and kept.</summary>");
-                    w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-                    w.Open("private int __ShardOfNew" + id + "(" + keyType + " key)");
-                    shard = "__keyShards" + id + ".Set(unchecked((ulong)key), " + shard + ")";
+                    return;
                 }
 
-                w.Line("#nullable disable warnings // coders name their types without nullable annotations");
-                w.Line("return " + shard + ";");
-                w.Line("#nullable restore warnings");
+                w.Line("var known = __keyShards" + id + ".Get(unchecked((ulong)key)); // a negative key falls out of the table's range");
+                w.Open("if (known >= 0)");
+                w.Line("return known;");
+                w.Close();
+                w.Open("if (unchecked((ulong)key) < global::Compiled.Parallel.KeyShardCache.MaxKeys)");
+                w.Line("return __ShardOfNew" + id + "(key); // the key's first time here");
+                w.Close();
+                WriteHashedReturn(w, hashed, " // out of the table's range: hashed every time");
                 w.Close();
                 w.Line();
+                w.Line("/// <summary>The shard of a key in the table's range that is not kept yet: hashed, and kept.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                w.Open("private int __ShardOfNew" + id + "(" + keyType + " key)");
+                WriteHashedReturn(w, "__keyShards" + id + ".Set(unchecked((ulong)key), " + hashed + ")", string.Empty);
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>Returns a shard computed from the key's hash (its coder's type may lack nullable annotations).</summary>
+            private static void WriteHashedReturn(SourceWriter w, string shard, string comment)
+            {
+                w.Line("#nullable disable warnings // coders name their types without nullable annotations");
+                w.Line("return " + shard + ";" + comment);
+                w.Line("#nullable restore warnings");
             }
 
             /// <summary>Forgets the shards kept per key: the runner's shards are set anew.</summary>
