@@ -457,9 +457,6 @@ public sealed partial class PipelineGenerator
                     // A sender (a partition, or a shard below the combine's level) ships panes; the combine's shard assembles windows.
                     w.Open("if (__send" + N(_plan.States[t.Id].Level) + " is { } ship" + id + ")");
                     WriteShipPanes(w, t, watermark, "ship" + id);
-                    w.Open("if (_wm" + id + " < " + watermark + ")");
-                    w.Line("_wm" + id + " = " + watermark + ";");
-                    w.Close();
                     w.Close();
                     w.Open("else");
                 }
@@ -589,14 +586,14 @@ public sealed partial class PipelineGenerator
                 w.Line("_nextEnd" + id + " = next" + id + ";");
                 w.Line("_pane = pane" + id + ";");
                 w.Close();
+                if (Lifted(t))
+                {
+                    w.Close(); // the else of a sender: both move the state's watermark, next
+                }
+
                 w.Open("if (_wm" + id + " < " + watermark + ")");
                 w.Line("_wm" + id + " = " + watermark + ";");
                 w.Close();
-                if (Lifted(t))
-                {
-                    w.Close(); // the else of a sender
-                }
-
                 w.Close();
             }
         }
