@@ -123,9 +123,15 @@ public sealed partial class PipelineGenerator
                 w.Open("try");
                 w.Open("Group.Run(__s =>");
                 w.Line("var Shard = Shards[__s];");
+                var segment = 0;
                 foreach (var i in _inputs)
                 {
                     var name = Names.ToPascal(i.Name!);
+                    if (AnyRoutedInBatch)
+                    {
+                        w.Line("Shard.__StartSegment(" + N(segment++) + "); // the elements it routes from here come from input '" + Doc(i.Name!) + "'");
+                    }
+
                     if (i.Kind == TransformKind.ReadLinesInput)
                     {
                         w.Open("if (__s < Parts" + name + ".Count)");
@@ -137,6 +143,11 @@ public sealed partial class PipelineGenerator
                         w.Line("var (Start" + name + ", Length" + name + ") = global::Compiled.Parallel.KeyGroups.Chunk(" + Camel(i.Name!) + ".Length, parallelism, __s);");
                         w.Line("Shard.Push" + name + "(" + Camel(i.Name!) + ".Span.Slice(Start" + name + ", Length" + name + "));");
                     }
+                }
+
+                if (AnyRoutedInBatch)
+                {
+                    w.Line("Shard.__StartSegment(" + N(segment) + "); // and from here, from Finish");
                 }
 
                 w.Line("Shard.Finish();");

@@ -89,34 +89,32 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                if (UsesPanes(t))
+                if (EmitRouted(w, t, value, timestamp, window))
                 {
-                    if (EmitRouted(w, t, value, timestamp, window))
-                    {
-                        EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
-                        w.Close();
-                        return;
-                    }
-
-                    EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
-                    return;
-                }
-
-                if (t.OutputWindowing is not null && Planner.IsStateful(t) && !IsStatefulParDo(t))
-                {
-                    EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
-                    return;
-                }
-
-                if (IsStatefulParDo(t) && EmitRouted(w, t, value, timestamp, window))
-                {
-                    // On a shard of the parallel batch runner, the element went to its key's shard; here, it is run.
-                    EmitTransform(w, t, value, timestamp, window, inputIndex);
+                    // On a shard of the parallel batch runner, the element went to its key's shard; here, it is applied.
+                    EmitStateUpdate(w, t, value, timestamp, window, inputIndex);
                     w.Close();
                     return;
                 }
 
-                EmitTransform(w, t, value, timestamp, window, inputIndex);
+                EmitStateUpdate(w, t, value, timestamp, window, inputIndex);
+            }
+
+            /// <summary>The element updates the state of <paramref name="t"/> here (or runs it, when it keeps none): no exchange.</summary>
+            private void EmitStateUpdate(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
+            {
+                if (UsesPanes(t))
+                {
+                    EmitPanedUpdate(w, t, value, timestamp, window, inputIndex);
+                }
+                else if (t.OutputWindowing is not null && Planner.IsStateful(t) && !IsStatefulParDo(t))
+                {
+                    EmitWindowedUpdate(w, t, value, timestamp, window, inputIndex);
+                }
+                else
+                {
+                    EmitTransform(w, t, value, timestamp, window, inputIndex);
+                }
             }
 
             /// <summary>

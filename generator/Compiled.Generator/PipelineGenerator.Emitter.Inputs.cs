@@ -405,6 +405,10 @@ public sealed partial class PipelineGenerator
                         if (AnyPanes)
                         {
                             x.Line("_runner.__EndBundle();");
+                            if (RoutesMarkBundles)
+                            {
+                                x.Line("_runner.__RoutesEndBundle(); // a bundle per line: the elements routed to other shards end theirs there too");
+                            }
                         }
 
                         x.Close();

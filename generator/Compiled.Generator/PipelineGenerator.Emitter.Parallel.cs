@@ -187,6 +187,11 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
+                if (AnyRoutedInBatch)
+                {
+                    WriteRouteSegmentMembers(w);
+                }
+
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None))
                 {
                     var t = _t[state.Transform];
@@ -219,6 +224,52 @@ public sealed partial class PipelineGenerator
                     w.Close();
                     w.Line();
                 }
+            }
+
+            /// <summary>Whether a transform's elements travel to their key's shard in the parallel batch runner (rather than partial states).</summary>
+            private bool AnyRoutedInBatch => Parallel && _plan.States.Any(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials);
+
+            /// <summary>Whether routes mark bundle ends inside an input: a text input, whose every line is a bundle when triggers count elements.</summary>
+            private bool RoutesMarkBundles => AnyRoutedInBatch && AnyPanes && _inputs.Any(i => i.Kind == TransformKind.ReadLinesInput);
+
+            /// <summary>
+            /// The segments of the routes: a shard reads its part of each input in turn (then emits at Finish), where the
+            /// single-threaded runner reads each input whole before the next; the receiving shard replays segment by segment.
+            /// </summary>
+            private void WriteRouteSegmentMembers(SourceWriter w)
+            {
+                var routed = _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials).Select(s => N(s.Transform)).ToList();
+                w.Line("/// <summary>The elements routed from now on come from input <paramref name=\"segment\"/> (the number of inputs: from Finish).</summary>");
+                w.Open("internal void __StartSegment(int segment)");
+                foreach (var rid in routed)
+                {
+                    w.Open("if (__route" + rid + " is { } routes" + rid + ")");
+                    w.Open("foreach (var route in routes" + rid + ")");
+                    w.Line("route.StartSegment(segment);");
+                    w.Close();
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line();
+                if (!RoutesMarkBundles)
+                {
+                    return;
+                }
+
+                w.Line("/// <summary>The single-threaded runner ends a bundle here, inside an input (after a line): the routes mark it for their receivers' triggers.</summary>");
+                w.Open("internal void __RoutesEndBundle()");
+                foreach (var rid in routed)
+                {
+                    w.Open("if (__route" + rid + " is { } routes" + rid + ")");
+                    w.Open("foreach (var route in routes" + rid + ")");
+                    w.Line("route.EndBundle();");
+                    w.Close();
+                    w.Close();
+                }
+
+                w.Close();
+                w.Line();
             }
 
             /// <summary>The shard of a key, for every transform exchanged by key group (batch or streaming).</summary>
@@ -535,20 +586,28 @@ public sealed partial class PipelineGenerator
             private void WriteRoutedExchange(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
-                w.Line("// Every shard has sent the elements of this transform to their key's shard; each adds what it received, in");
-                w.Line("// shard order (input order), as one bundle.");
+                var segments = N(_inputs.Count + 1);
+                w.Line("// Every shard has sent the elements of this transform to their key's shard; each adds what it received in the");
+                w.Line("// single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,");
+                w.Line("// ending a bundle where that runner ends one (after each input, and after each line of a text input).");
                 w.Line("__group!.SignalAndWait();");
                 w.Line("var arrived = _pane;");
-                w.Open("foreach (var peer in peers)");
-                w.Open("foreach (var e in peer.__route" + id + "![__shard])");
+                w.Line("var readers = new " + RouteItemType(t) + ".Reader[peers.Length];");
+                w.Open("for (var s = 0; s < peers.Length; s++)");
+                w.Line("readers[s] = peers[s].__route" + id + "![__shard].GetReader();");
+                w.Close();
+                w.Open("for (var segment = 0; segment < " + segments + "; segment++)");
+                w.Open("for (var s = 0; s < readers.Length; s++)");
+                w.Open("while (readers[s].MoveNext(segment, out var endsBundle))");
+                w.Line("ref readonly var e = ref readers[s].Current;");
                 w.Line("_pane = e.Pane;");
-                if (IsStatefulParDo(t))
+                EmitStateUpdate(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
+                if (AnyPanes)
                 {
-                    EmitTransform(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
-                }
-                else
-                {
-                    EmitPanedUpdate(w, t, "e.Value", "e.Timestamp", "e.Window");
+                    w.Open("if (endsBundle)");
+                    w.Line("_pane = arrived;");
+                    w.Line("__EndBundle();");
+                    w.Close();
                 }
 
                 w.Close();
@@ -558,6 +617,8 @@ public sealed partial class PipelineGenerator
                 {
                     w.Line("__EndBundle();");
                 }
+
+                w.Close();
             }
 
             private void WriteToOneExchange(SourceWriter w, TransformSpec t)

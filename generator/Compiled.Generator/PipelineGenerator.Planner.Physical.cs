@@ -21,10 +21,14 @@ public sealed partial class PipelineGenerator
                 var layout = layouts[t.Id];
                 var exchange = ExchangeOf(t, layout);
                 var partials = exchange != ExchangeKind.None && !layout.IsPanes() && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
+                // A shard reads its part of each input in turn; a group's values (or which of two equal keys Distinct keeps)
+                // follow the order the elements came in, which partials merged in shard order would lose across inputs.
+                var replaysInputs = partials && t.Kind is TransformKind.GroupByKey or TransformKind.Distinct && SegmentsFeeding(t.Inputs.Select(i => i.Node), transforms, n => layouts[n]) > 1;
+                partials &= !replaysInputs;
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout),
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared, replaysInputs), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout),
                     CachesKeyShards: exchange == ExchangeKind.ByKeyGroup && t.StateKeyType is { } key && IntegerKeyTypes.Contains(key));
             }).ToList();
             foreach (var t in transforms)
@@ -235,6 +239,44 @@ public sealed partial class PipelineGenerator
             }
         }
 
+        /// <summary>
+        /// How many segments of a batch run the elements arriving at <paramref name="nodes"/> come from: one per input they
+        /// come from element-wise, and one for what stateful transforms upstream emit at Finish. A shard reads its part of
+        /// each segment in turn, where one thread reads each whole before the next.
+        /// </summary>
+        private static int SegmentsFeeding(IEnumerable<int> nodes, List<TransformSpec> transforms, System.Func<int, StateLayout> layoutOf)
+        {
+            var segments = new HashSet<int>(); // input ids; -1 for Finish
+            var seen = new HashSet<int>();
+            var stack = new Stack<int>(nodes);
+            while (stack.Count > 0)
+            {
+                var n = transforms[stack.Pop()];
+                if (!seen.Add(n.Id))
+                {
+                    continue;
+                }
+
+                if (n.Kind is TransformKind.CreateInput or TransformKind.ReadLinesInput)
+                {
+                    segments.Add(n.Id);
+                }
+                else if (layoutOf(n.Id) != StateLayout.None)
+                {
+                    segments.Add(-1); // it holds what it gets until Finish (or until its view is complete, at Finish)
+                }
+                else
+                {
+                    foreach (var input in n.Inputs)
+                    {
+                        stack.Push(input.Node);
+                    }
+                }
+            }
+
+            return segments.Count;
+        }
+
         /// <summary>Why this pipeline gets no parallel batch runner (null: it gets one).</summary>
         private static string? ParallelWhyNot(List<TransformSpec> transforms, EquatableArray<StatePlan> states)
         {
@@ -257,6 +299,14 @@ public sealed partial class PipelineGenerator
                 if (state.Layout.IsPanes() && t.Kind == TransformKind.CoGroupByKey)
                 {
                     return "#" + Num(t.Id) + " " + t.Label + " joins on keyed window panes, whose elements the parallel runner does not exchange yet";
+                }
+
+                for (var port = 0; t.Kind == TransformKind.CoGroupByKey && port < t.Inputs.Count; port++)
+                {
+                    if (SegmentsFeeding(new[] { t.Inputs[port].Node }, transforms, n => states[n].Layout) > 1)
+                    {
+                        return "input " + Num(port) + " of #" + Num(t.Id) + " " + t.Label + " comes from several inputs, and shards would merge its values out of the order one thread reads them in (input by input)";
+                    }
                 }
             }
 
@@ -454,7 +504,7 @@ public sealed partial class PipelineGenerator
             _ => ExchangeKind.ByKeyGroup,
         };
 
-        private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials, bool keepsUnshared) => exchange switch
+        private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials, bool keepsUnshared, bool replaysInputs) => exchange switch
         {
             ExchangeKind.None => string.Empty,
             ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
@@ -467,6 +517,9 @@ public sealed partial class PipelineGenerator
                   (keepsUnshared
                     ? "; a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)"
                     : string.Empty)
+                : replaysInputs
+                    ? "elements travel, as its input comes from " + (t.Kind == TransformKind.Distinct ? "several inputs (the first of two equal keys is the one kept)" : "several inputs (a group's values keep their order)") +
+                      ": the owner " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups them") + " input by input, each input's parts in shard order, as one thread would"
                 : layout == StateLayout.KeyedUserState
                     ? "elements travel, and the owner runs the ParDo on them with the key's state and timers"
                     : layout == StateLayout.OpenSessions

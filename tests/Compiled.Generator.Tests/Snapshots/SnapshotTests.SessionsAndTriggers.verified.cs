@@ -1649,46 +1649,95 @@ namespace Snapshots
             private void __Route8(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
                 __route8![shard].Add((value, timestamp, window, _pane));
 
+            /// <summary>The elements routed from now on come from input <paramref name="segment"/> (the number of inputs: from Finish).</summary>
+            internal void __StartSegment(int segment)
+            {
+                if (__route4 is { } routes4)
+                {
+                    foreach (var route in routes4)
+                    {
+                        route.StartSegment(segment);
+                    }
+                }
+                if (__route8 is { } routes8)
+                {
+                    foreach (var route in routes8)
+                    {
+                        route.StartSegment(segment);
+                    }
+                }
+            }
+
             /// <summary>#4 CountPerKey (line 16): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner merges them into its open sessions.</summary>
             private void __Exchange4()
             {
                 var peers = __peers!;
-                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
-                // shard order (input order), as one bundle.
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received in the
+                // single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,
+                // ending a bundle where that runner ends one (after each input, and after each line of a text input).
                 __group!.SignalAndWait();
                 var arrived = _pane;
-                foreach (var peer in peers)
+                var readers = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>.Reader[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
                 {
-                    foreach (var e in peer.__route4![__shard])
-                    {
-                        _pane = e.Pane;
-                        // #4 CountPerKey (line 16): into its key and window (late or closed-window data is dropped and counted)
-                        _panes4.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
-                    }
+                    readers[s] = peers[s].__route4![__shard].GetReader();
                 }
-                _pane = arrived;
-                __EndBundle();
+                for (var segment = 0; segment < 2; segment++)
+                {
+                    for (var s = 0; s < readers.Length; s++)
+                    {
+                        while (readers[s].MoveNext(segment, out var endsBundle))
+                        {
+                            ref readonly var e = ref readers[s].Current;
+                            _pane = e.Pane;
+                            // #4 CountPerKey (line 16): into its key and window (late or closed-window data is dropped and counted)
+                            _panes4.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                            if (endsBundle)
+                            {
+                                _pane = arrived;
+                                __EndBundle();
+                            }
+                        }
+                    }
+                    _pane = arrived;
+                    __EndBundle();
+                }
             }
 
             /// <summary>#8 CombinePerKey (line 25): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there.</summary>
             private void __Exchange8()
             {
                 var peers = __peers!;
-                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
-                // shard order (input order), as one bundle.
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received in the
+                // single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,
+                // ending a bundle where that runner ends one (after each input, and after each line of a text input).
                 __group!.SignalAndWait();
                 var arrived = _pane;
-                foreach (var peer in peers)
+                var readers = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>.Reader[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
                 {
-                    foreach (var e in peer.__route8![__shard])
-                    {
-                        _pane = e.Pane;
-                        // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
-                        _panes8.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
-                    }
+                    readers[s] = peers[s].__route8![__shard].GetReader();
                 }
-                _pane = arrived;
-                __EndBundle();
+                for (var segment = 0; segment < 2; segment++)
+                {
+                    for (var s = 0; s < readers.Length; s++)
+                    {
+                        while (readers[s].MoveNext(segment, out var endsBundle))
+                        {
+                            ref readonly var e = ref readers[s].Current;
+                            _pane = e.Pane;
+                            // #8 CombinePerKey (line 25): into its key and window (late or closed-window data is dropped and counted)
+                            _panes8.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                            if (endsBundle)
+                            {
+                                _pane = arrived;
+                                __EndBundle();
+                            }
+                        }
+                    }
+                    _pane = arrived;
+                    __EndBundle();
+                }
             }
 
             /// <summary>One fired pane of #4 CountPerKey (line 16) through the rest of its stage; a failure loses this pane only.</summary>
@@ -2081,8 +2130,10 @@ namespace Snapshots
                 Group.Run(__s =>
                 {
                     var Shard = Shards[__s];
+                    Shard.__StartSegment(0); // the elements it routes from here come from input 'plays'
                     var (StartPlays, LengthPlays) = global::Compiled.Parallel.KeyGroups.Chunk(plays.Length, parallelism, __s);
                     Shard.PushPlays(plays.Span.Slice(StartPlays, LengthPlays));
+                    Shard.__StartSegment(1); // and from here, from Finish
                     Shard.Finish();
                     if (parallelism > 1)
                     {

@@ -1642,61 +1642,110 @@ namespace Snapshots
             private void __Route3(int shard, global::Compiled.KV<string, int> value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>
                 __route3![shard].Add((value, timestamp, window, _pane));
 
+            /// <summary>The elements routed from now on come from input <paramref name="segment"/> (the number of inputs: from Finish).</summary>
+            internal void __StartSegment(int segment)
+            {
+                if (__route2 is { } routes2)
+                {
+                    foreach (var route in routes2)
+                    {
+                        route.StartSegment(segment);
+                    }
+                }
+                if (__route3 is { } routes3)
+                {
+                    foreach (var route in routes3)
+                    {
+                        route.StartSegment(segment);
+                    }
+                }
+            }
+
             /// <summary>#2 ParDo (line 20): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner runs the ParDo on them with the key's state and timers.</summary>
             private void __Exchange2()
             {
                 var peers = __peers!;
-                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
-                // shard order (input order), as one bundle.
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received in the
+                // single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,
+                // ending a bundle where that runner ends one (after each input, and after each line of a text input).
                 __group!.SignalAndWait();
                 var arrived = _pane;
-                foreach (var peer in peers)
+                var readers = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>.Reader[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
                 {
-                    foreach (var e in peer.__route2![__shard])
+                    readers[s] = peers[s].__route2![__shard].GetReader();
+                }
+                for (var segment = 0; segment < 2; segment++)
+                {
+                    for (var s = 0; s < readers.Length; s++)
                     {
-                        _pane = e.Pane;
-                        // #2 ParDo (line 20)
-                        var expiry2 = _states2.ExpiryOf(e.Window);
-                        if (expiry2.Millis < _swm2.Millis)
+                        while (readers[s].MoveNext(segment, out var endsBundle))
                         {
-                            _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
-                        }
-                        else
-                        {
-                            ref var s2 = ref _states2.GetOrAdd(e.Value.Key, e.Window, out var slot2, out var created2);
-                            if (created2)
+                            ref readonly var e = ref readers[s].Current;
+                            _pane = e.Pane;
+                            // #2 ParDo (line 20)
+                            var expiry2 = _states2.ExpiryOf(e.Window);
+                            if (expiry2.Millis < _swm2.Millis)
                             {
-                                __BindState2(ref s2, slot2);
+                                _droppedLate++; // its window has expired (behind the watermark by more than the allowed lateness): dropped, as Beam's stateful ParDo drops it
                             }
-                            _states2.Timers.Begin(e.Timestamp, e.Window, expiry2);
-                            _states2.Timers.SetProcessingTime(_processingTime);
-                            __StatefulParDo2(e.Value.Key, e.Value.Value, ref s2, new global::Compiled.ProcessContext(e.Timestamp, e.Window), new __Emit2_0(this, e.Timestamp, e.Window));
+                            else
+                            {
+                                ref var s2 = ref _states2.GetOrAdd(e.Value.Key, e.Window, out var slot2, out var created2);
+                                if (created2)
+                                {
+                                    __BindState2(ref s2, slot2);
+                                }
+                                _states2.Timers.Begin(e.Timestamp, e.Window, expiry2);
+                                _states2.Timers.SetProcessingTime(_processingTime);
+                                __StatefulParDo2(e.Value.Key, e.Value.Value, ref s2, new global::Compiled.ProcessContext(e.Timestamp, e.Window), new __Emit2_0(this, e.Timestamp, e.Window));
+                            }
+                            if (endsBundle)
+                            {
+                                _pane = arrived;
+                                __EndBundle();
+                            }
                         }
                     }
+                    _pane = arrived;
+                    __EndBundle();
                 }
-                _pane = arrived;
-                __EndBundle();
             }
 
             /// <summary>#3 CombinePerKey (line 35): by key group: a key meets its state on the shard that owns its key group; elements travel, and the owner adds them to its window buckets, whose triggers see them there.</summary>
             private void __Exchange3()
             {
                 var peers = __peers!;
-                // Every shard has sent the elements of this transform to their key's shard; each adds what it received, in
-                // shard order (input order), as one bundle.
+                // Every shard has sent the elements of this transform to their key's shard; each adds what it received in the
+                // single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,
+                // ending a bundle where that runner ends one (after each input, and after each line of a text input).
                 __group!.SignalAndWait();
                 var arrived = _pane;
-                foreach (var peer in peers)
+                var readers = new global::Compiled.Parallel.ShardRoute<(global::Compiled.KV<string, int> Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>.Reader[peers.Length];
+                for (var s = 0; s < peers.Length; s++)
                 {
-                    foreach (var e in peer.__route3![__shard])
-                    {
-                        _pane = e.Pane;
-                        // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
-                        _panes3.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
-                    }
+                    readers[s] = peers[s].__route3![__shard].GetReader();
                 }
-                _pane = arrived;
-                __EndBundle();
+                for (var segment = 0; segment < 2; segment++)
+                {
+                    for (var s = 0; s < readers.Length; s++)
+                    {
+                        while (readers[s].MoveNext(segment, out var endsBundle))
+                        {
+                            ref readonly var e = ref readers[s].Current;
+                            _pane = e.Pane;
+                            // #3 CombinePerKey (line 35): into its key and window (late or closed-window data is dropped and counted)
+                            _panes3.Add(e.Value.Key, e.Value.Value, e.Timestamp, e.Window);
+                            if (endsBundle)
+                            {
+                                _pane = arrived;
+                                __EndBundle();
+                            }
+                        }
+                    }
+                    _pane = arrived;
+                    __EndBundle();
+                }
             }
 
             /// <summary>Output 0 of #2 ParDo (line 20): Emit continues straight into the rest of the stage.</summary>
@@ -2069,8 +2118,10 @@ namespace Snapshots
                 Group.Run(__s =>
                 {
                     var Shard = Shards[__s];
+                    Shard.__StartSegment(0); // the elements it routes from here come from input 'clicks'
                     var (StartClicks, LengthClicks) = global::Compiled.Parallel.KeyGroups.Chunk(clicks.Length, parallelism, __s);
                     Shard.PushClicks(clicks.Span.Slice(StartClicks, LengthClicks));
+                    Shard.__StartSegment(1); // and from here, from Finish
                     Shard.Finish();
                     if (parallelism > 1)
                     {

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Tests.EventTime;
+using CsCheck;
+using Xunit;
+
+namespace Compiled.Tests.Parallel;
+
+/// <summary>Two inputs, flattened, into a count trigger in the global window: which elements make a pane depends on the bundles.</summary>
+[Pipeline]
+public partial class TwoInputPairs
+{
+    static void Define(PipelineBuilder p) =>
+        p.Flatten(p.Create<GameEvent>("first"), p.Create<GameEvent>("second"))
+         .WithTimestamps(static e => new Instant(e.TimeMs))
+         .Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(2))).Discarding())
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .GroupByKey()
+         .Output("pairs");
+}
+
+/// <summary>Two inputs, flattened, grouped in fixed windows and in the global window: a group's values keep the order one thread reads them in.</summary>
+[Pipeline]
+public partial class TwoInputGroups
+{
+    static void Define(PipelineBuilder p)
+    {
+        var events = p.Flatten(p.Create<GameEvent>("first"), p.Create<GameEvent>("second"))
+            .WithTimestamps(static e => new Instant(e.TimeMs));
+        events.Window(Windows.Fixed(TimeSpan.FromSeconds(60)))
+            .Map(static e => KV.Of(e.Team, e.Score))
+            .GroupByKey()
+            .Output("windowed");
+        events.Map(static e => KV.Of(e.Team, e.Score))
+            .GroupByKey()
+            .Output("whole");
+    }
+}
+
+/// <summary>
+/// A grouping fed by an input and by a count above it: the input's elements come while it is read, the counts at
+/// Finish, so one thread puts the input's values first.
+/// </summary>
+[Pipeline]
+public partial class InputAndCountGroups
+{
+    static void Define(PipelineBuilder p)
+    {
+        var counts = p.Create<GameEvent>("first")
+            .Map(static e => e.Team)
+            .CountPerElement()
+            .Map(static kv => KV.Of(kv.Key, (int)kv.Value + 1000));
+        var scores = p.Create<GameEvent>("second").Map(static e => KV.Of(e.Team, e.Score));
+        p.Flatten(counts, scores).GroupByKey().Output("groups");
+    }
+}
+
+/// <summary>Distinct over two inputs of doubles: of two equal keys (0.0 and -0.0), the first one read is kept.</summary>
+[Pipeline]
+public partial class TwoInputDistinct
+{
+    static void Define(PipelineBuilder p) =>
+        p.Flatten(p.Create<double>("first"), p.Create<double>("second"))
+         .Distinct()
+         .Map(static x => BitConverter.DoubleToInt64Bits(x))
+         .Output("kept");
+}
+
+/// <summary>A text input (a bundle per line) and an array (a bundle per push), into a count trigger.</summary>
+[Pipeline]
+public partial class LinesAndArrayPairs
+{
+    static void Define(PipelineBuilder p) =>
+        p.Flatten(
+                p.ReadLines("lines").Map(static line => KV.Of(line.Substring(0, 1), line.Length)),
+                p.Create<KV<string, int>>("pairs"))
+         .Window(Windows.Global().Triggering(Trigger.Repeatedly(Trigger.AfterCount(3))).Accumulating())
+         .GroupByKey()
+         .Output("groups");
+}
+
+/// <summary>The state a stateful ParDo keeps per key: the values seen so far, as text.</summary>
+public struct SeenState
+{
+    public ValueState<string> Seen;
+}
+
+/// <summary>A stateful ParDo over two inputs: each output shows the values its key saw before, in the order they came.</summary>
+[Pipeline]
+public partial class TwoInputHistory
+{
+    static void Define(PipelineBuilder p) =>
+        p.Flatten(p.Create<GameEvent>("first"), p.Create<GameEvent>("second"))
+         .Map(static e => KV.Of(e.Team, e.Score))
+         .ParDo(static (string key, int value, ref SeenState state, ProcessContext context, IEmitter<string> output) =>
+         {
+             var seen = state.Seen.ReadOrDefault(string.Empty) + "," + value.ToString(CultureInfo.InvariantCulture);
+             state.Seen.Write(seen);
+             output.Emit(key + ":" + seen);
+         })
+         .Output("history");
+}
+
+/// <summary>
+/// Pipelines with several inputs on the parallel batch runner. A shard reads its part of each input in turn, where one
+/// thread reads each input whole before the next; what depends on the order elements come in (a group's values, the
+/// elements of a count-triggered pane, the first of two equal keys, a stateful ParDo's state) is the single-threaded
+/// runner's, value for value and pane for pane.
+/// </summary>
+public class ParallelInputOrderTests
+{
+    private static readonly Gen<GameEvent[]> Events = ParallelWindowedTests.Event.Array[0, 60];
+    private static readonly Gen<int> Parallelism = Gen.Int[2, 4];
+
+    /// <summary>Every element with its values in order, its window and pane; sorted, as different keys may interleave differently.</summary>
+    private static List<string> Panes<TValue>(IEnumerable<WindowedValue<KV<string, IReadOnlyList<TValue>>>> elements) =>
+        elements.Select(e => e.Value.Key + "=" + string.Join(",", e.Value.Value) + " " + e.Window + " " + e.Pane + " @" + e.Timestamp)
+            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    [Fact(DisplayName = "Two inputs into Repeatedly(AfterCount(2)): the panes hold the elements one thread's bundles give them")]
+    public void CountTriggerOverTwoInputs() => Gen.Select(Events, Events, Parallelism).Sample((first, second, p) =>
+        Assert.Equal(Panes(TwoInputPairs.Run(first, second).PairsElements), Panes(TwoInputPairs.Run(first, second, parallelism: p).PairsElements)));
+
+    [Fact(DisplayName = "Two inputs grouped in fixed windows and in the global window: each group's values in one thread's order")]
+    public void GroupsOverTwoInputs() => Gen.Select(Events, Events, Parallelism).Sample((first, second, p) =>
+    {
+        var single = TwoInputGroups.Run(first, second);
+        var parallel = TwoInputGroups.Run(first, second, parallelism: p);
+        Assert.Equal(Panes(single.WindowedElements), Panes(parallel.WindowedElements));
+        Assert.Equal(Panes(single.WholeElements), Panes(parallel.WholeElements));
+    });
+
+    [Fact(DisplayName = "A group fed by an input and by a count above it: the input's values first, then the count, as one thread gives them")]
+    public void InputThenFinish() => Gen.Select(Events, Events, Parallelism).Sample((first, second, p) =>
+        Assert.Equal(Panes(InputAndCountGroups.Run(first, second).GroupsElements), Panes(InputAndCountGroups.Run(first, second, parallelism: p).GroupsElements)));
+
+    [Fact(DisplayName = "Distinct over two inputs keeps the first of 0.0 and -0.0 that one thread reads")]
+    public void DistinctKeepsTheFirstRead()
+    {
+        var values = Gen.OneOf(Gen.Const(0.0), Gen.Const(-0.0), Gen.Const(1.5), Gen.Const(-2.0)).Array[0, 30];
+        Gen.Select(values, values, Parallelism).Sample((first, second, p) =>
+        {
+            static List<long> Kept(IEnumerable<long> bits) => bits.OrderBy(b => b).ToList();
+            Assert.Equal(Kept(TwoInputDistinct.Run(first, second).Kept), Kept(TwoInputDistinct.Run(first, second, parallelism: p).Kept));
+        });
+    }
+
+    [Fact(DisplayName = "A text input (a bundle per line) and an array into Repeatedly(AfterCount(3)), accumulating: the same panes")]
+    public void LinesAndArrayIntoCountTrigger()
+    {
+        var lines = Gen.String[Gen.Char['a', 'c'], 1, 4].Array[0, 40];
+        var pairs = Gen.Select(Gen.OneOf(Gen.Const("a"), Gen.Const("b"), Gen.Const("c")), Gen.Int[10, 20], KV.Of).Array[0, 40];
+        Gen.Select(lines, pairs, Parallelism).Sample((text, array, p) =>
+        {
+            var input = string.Join("\n", text);
+            var single = LinesAndArrayPairs.Run(TextInput.FromString(input), array);
+            var parallel = LinesAndArrayPairs.Run(TextInput.FromString(input), array, parallelism: p);
+            Assert.Equal(Panes(single.GroupsElements), Panes(parallel.GroupsElements));
+        });
+    }
+
+    [Fact(DisplayName = "A stateful ParDo over two inputs sees each key's values in one thread's order")]
+    public void StatefulParDoOverTwoInputs() => Gen.Select(Events, Events, Parallelism).Sample((first, second, p) =>
+    {
+        static List<string> Sorted(IEnumerable<string> xs) => xs.OrderBy(s => s, StringComparer.Ordinal).ToList();
+        Assert.Equal(Sorted(TwoInputHistory.Run(first, second).History), Sorted(TwoInputHistory.Run(first, second, parallelism: p).History));
+    });
+
+    [Fact(DisplayName = "The plan says why a grouping over two inputs ships its elements")]
+    public void PlanSaysWhy()
+    {
+        Assert.Contains("elements travel, as its input comes from several inputs (a group's values keep their order)", TwoInputGroups.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("the first of two equal keys is the one kept", TwoInputDistinct.PlanDescription, StringComparison.Ordinal);
+    }
+}
