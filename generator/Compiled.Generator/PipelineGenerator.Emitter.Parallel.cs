@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Compiled.Generator.Helpers;
 using Compiled.Generator.Model;
@@ -240,30 +241,25 @@ public sealed partial class PipelineGenerator
             {
                 var routed = _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials).Select(s => N(s.Transform)).ToList();
                 w.Line("/// <summary>The elements routed from now on come from input <paramref name=\"segment\"/> (the number of inputs: from Finish).</summary>");
-                w.Open("internal void __StartSegment(int segment)");
-                foreach (var rid in routed)
-                {
-                    w.Open("if (__route" + rid + " is { } routes" + rid + ")");
-                    w.Open("foreach (var route in routes" + rid + ")");
-                    w.Line("route.StartSegment(segment);");
-                    w.Close();
-                    w.Close();
-                }
-
-                w.Close();
-                w.Line();
+                WriteEveryRouteCall(w, routed, "internal void __StartSegment(int segment)", "route.StartSegment(segment);");
                 if (!RoutesMarkBundles)
                 {
                     return;
                 }
 
                 w.Line("/// <summary>The single-threaded runner ends a bundle here, inside an input (after a line): the routes mark it for their receivers' triggers.</summary>");
-                w.Open("internal void __RoutesEndBundle()");
+                WriteEveryRouteCall(w, routed, "internal void __RoutesEndBundle()", "route.EndBundle();");
+            }
+
+            /// <summary>A method that makes one call on every route of every routed transform (to every shard).</summary>
+            private static void WriteEveryRouteCall(SourceWriter w, List<string> routed, string signature, string call)
+            {
+                w.Open(signature);
                 foreach (var rid in routed)
                 {
                     w.Open("if (__route" + rid + " is { } routes" + rid + ")");
                     w.Open("foreach (var route in routes" + rid + ")");
-                    w.Line("route.EndBundle();");
+                    w.Line(call);
                     w.Close();
                     w.Close();
                 }
