@@ -127,7 +127,7 @@ public sealed partial class PipelineGenerator
                 foreach (var i in _inputs)
                 {
                     var name = Names.ToPascal(i.Name!);
-                    if (AnyRoutedInBatch)
+                    if (TracksSegments)
                     {
                         w.Line("Shard.__StartSegment(" + N(segment++) + "); // the elements it routes from here come from input '" + Doc(i.Name!) + "'");
                     }
@@ -145,7 +145,7 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
-                if (AnyRoutedInBatch)
+                if (TracksSegments)
                 {
                     w.Line("Shard.__StartSegment(" + N(segment) + "); // and from here, from Finish");
                 }

@@ -58,6 +58,11 @@ public sealed partial class PipelineGenerator
                     }
                 }
 
+                foreach (var view in ReplayedListViews)
+                {
+                    w.Line("private int[]? __viewStarts" + view + "; // where each segment's elements (an input's, then Finish's) start in this shard's part of view #" + view);
+                }
+
                 w.Line();
                 _runnerExtras.Add(WriteShardMembers);
             }
@@ -164,6 +169,11 @@ public sealed partial class PipelineGenerator
                 w.Line("__maxParallelism = maxParallelism;");
                 w.Line("__groupShards = global::Compiled.Parallel.KeyGroups.ShardTable(maxParallelism, peers.Length);");
                 WriteKeyShardsCleared(w);
+                foreach (var view in ReplayedListViews)
+                {
+                    w.Line("__viewStarts" + view + " = new int[" + N(_inputs.Count + 1) + "];");
+                }
+
                 foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
                 {
                     var rid = N(state.Transform);
@@ -188,7 +198,7 @@ public sealed partial class PipelineGenerator
                     w.Line();
                 }
 
-                if (AnyRoutedInBatch)
+                if (TracksSegments)
                 {
                     WriteRouteSegmentMembers(w);
                 }
@@ -230,6 +240,15 @@ public sealed partial class PipelineGenerator
             /// <summary>Whether a transform's elements travel to their key's shard in the parallel batch runner (rather than partial states).</summary>
             private bool AnyRoutedInBatch => Parallel && _plan.States.Any(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials);
 
+            /// <summary>The list views merged segment by segment (their elements come from several inputs), unwindowed.</summary>
+            private List<string> ReplayedListViews => Parallel
+                ? _plan.States.Where(s => s.ReplaysInputs && s.Exchange == ExchangeKind.Broadcast && _t[s.Transform].Kind == TransformKind.AsList && SideWindowsOf(_t[s.Transform]) is null)
+                    .Select(s => N(s.Transform)).ToList()
+                : new List<string>();
+
+            /// <summary>Whether a shard tells where each segment of the run starts: routed elements, or a list view replayed by segment.</summary>
+            private bool TracksSegments => AnyRoutedInBatch || ReplayedListViews.Count > 0;
+
             /// <summary>Whether routes mark bundle ends inside an input: a text input, whose every line is a bundle when triggers count elements.</summary>
             private bool RoutesMarkBundles => AnyRoutedInBatch && AnyPanes && _inputs.Any(i => i.Kind == TransformKind.ReadLinesInput);
 
@@ -241,20 +260,25 @@ public sealed partial class PipelineGenerator
             {
                 var routed = _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials).Select(s => N(s.Transform)).ToList();
                 w.Line("/// <summary>The elements routed from now on come from input <paramref name=\"segment\"/> (the number of inputs: from Finish).</summary>");
-                WriteEveryRouteCall(w, routed, "internal void __StartSegment(int segment)", "route.StartSegment(segment);");
+                WriteEveryRouteCall(w, routed, "internal void __StartSegment(int segment)", "route.StartSegment(segment);", ReplayedListViews.Select(v => "__viewStarts" + v + "![segment] = _view" + v + ".Count;"));
                 if (!RoutesMarkBundles)
                 {
                     return;
                 }
 
                 w.Line("/// <summary>The single-threaded runner ends a bundle here, inside an input (after a line): the routes mark it for their receivers' triggers.</summary>");
-                WriteEveryRouteCall(w, routed, "internal void __RoutesEndBundle()", "route.EndBundle();");
+                WriteEveryRouteCall(w, routed, "internal void __RoutesEndBundle()", "route.EndBundle();", Enumerable.Empty<string>());
             }
 
             /// <summary>A method that makes one call on every route of every routed transform (to every shard).</summary>
-            private static void WriteEveryRouteCall(SourceWriter w, List<string> routed, string signature, string call)
+            private static void WriteEveryRouteCall(SourceWriter w, List<string> routed, string signature, string call, IEnumerable<string> also)
             {
                 w.Open(signature);
+                foreach (var line in also)
+                {
+                    w.Line(line);
+                }
+
                 foreach (var rid in routed)
                 {
                     w.Open("if (__route" + rid + " is { } routes" + rid + ")");
@@ -666,6 +690,22 @@ public sealed partial class PipelineGenerator
                         w.Line("__group.SignalAndWait();");
                         w.Line("_view" + id + " = value;");
                         w.Line("_viewCount" + id + " = count;");
+                        break;
+                    case TransformKind.AsList when ReplayedListViews.Contains(id):
+                        w.Line("// Its elements come from several inputs: input by input, each input's parts in shard order, as one thread reads them.");
+                        w.Line("var whole = new global::System.Collections.Generic.List<" + t.InputType + ">();");
+                        w.Open("for (var segment = 0; segment < " + N(_inputs.Count + 1) + "; segment++)");
+                        w.Open("foreach (var peer in peers)");
+                        w.Line("var part = peer._view" + id + ";");
+                        w.Line("var end = segment + 1 < " + N(_inputs.Count + 1) + " ? peer.__viewStarts" + id + "![segment + 1] : part.Count;");
+                        w.Open("for (var i = peer.__viewStarts" + id + "![segment]; i < end; i++)");
+                        w.Line("whole.Add(part[i]);");
+                        w.Close();
+                        w.Close();
+                        w.Close();
+                        w.Line("__group.SignalAndWait();");
+                        w.Line("_view" + id + ".Clear();");
+                        w.Line("_view" + id + ".AddRange(whole);");
                         break;
                     case TransformKind.AsList:
                         w.Line("var whole = new global::System.Collections.Generic.List<" + t.InputType + ">();");

@@ -23,12 +23,13 @@ public sealed partial class PipelineGenerator
                 var partials = exchange != ExchangeKind.None && !layout.IsPanes() && layout != StateLayout.SideInputBuffer && layout != StateLayout.KeyedUserState;
                 // A shard reads its part of each input in turn; a group's values (or which of two equal keys Distinct keeps)
                 // follow the order the elements came in, which partials merged in shard order would lose across inputs.
-                var replaysInputs = partials && t.Kind is TransformKind.GroupByKey or TransformKind.Distinct && SegmentsFeeding(t.Inputs.Select(i => i.Node), transforms, n => layouts[n]) > 1;
-                partials &= !replaysInputs;
+                var replaysInputs = (partials && t.Kind is TransformKind.GroupByKey or TransformKind.Distinct || t.Kind == TransformKind.AsList && exchange == ExchangeKind.Broadcast) &&
+                                    SegmentsFeeding(t.Inputs.Select(i => i.Node), transforms, n => layouts[n]) > 1;
+                partials &= !(replaysInputs && exchange == ExchangeKind.ByKeyGroup); // a view stays broadcast, merged by segment
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
                 var keepsUnshared = exchange == ExchangeKind.ByKeyGroup && partials && layout == StateLayout.InlineWindowedMaps;
-                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared, replaysInputs), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout),
+                return new StatePlan(t.Id, layout, exchange, partials, heldBy.ToEquatableArray(), ExchangeWhy(t, layout, exchange, partials, keepsUnshared, replaysInputs), KeepsUnsharedWindows: keepsUnshared, Map: MapOf(t, layout), ReplaysInputs: replaysInputs,
                     CachesKeyShards: exchange == ExchangeKind.ByKeyGroup && t.StateKeyType is { } key && IntegerKeyTypes.Contains(key));
             }).ToList();
             foreach (var t in transforms)
@@ -301,6 +302,11 @@ public sealed partial class PipelineGenerator
                     return "#" + Num(t.Id) + " " + t.Label + " joins on keyed window panes, whose elements the parallel runner does not exchange yet";
                 }
 
+                if (state.ReplaysInputs && state.SideWindows is not null)
+                {
+                    return "list view #" + Num(t.Id) + " " + t.Label + " is kept per window and comes from several inputs, and shards would merge its windows' lists out of the order one thread reads them in (input by input)";
+                }
+
                 for (var port = 0; t.Kind == TransformKind.CoGroupByKey && port < t.Inputs.Count; port++)
                 {
                     if (SegmentsFeeding(new[] { t.Inputs[port].Node }, transforms, n => states[n].Layout) > 1)
@@ -507,7 +513,8 @@ public sealed partial class PipelineGenerator
         private static string ExchangeWhy(TransformSpec t, StateLayout layout, ExchangeKind exchange, bool partials, bool keepsUnshared, bool replaysInputs) => exchange switch
         {
             ExchangeKind.None => string.Empty,
-            ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order",
+            ExchangeKind.Broadcast => "a side-input view: every shard that reads it gets the whole view, merged from each shard's part in shard order" +
+                (replaysInputs ? ", input by input (its elements come from several inputs: the list keeps one thread's order)" : string.Empty),
             ExchangeKind.ToOne => "a global " + (t.Kind == TransformKind.Count ? "count" : "combine") + ": each shard " +
                 (layout.IsPanes() ? "sends its elements to shard 0" : "accumulates its part" + PerWindow(layout) + ", and shard 0 merges the accumulators"),
             _ => "by key group: a key meets its state on the shard that owns its key group; " + (partials

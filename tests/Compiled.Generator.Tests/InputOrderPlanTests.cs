@@ -11,7 +11,16 @@ namespace Compiled.Generator.Tests;
 /// </summary>
 public class InputOrderPlanTests
 {
-    private static string Generate(string define) => GeneratorHarness.GenerateClean(GeneratorHarness.CreateCompilation("""
+    /// <summary>The pipeline's generated file (its coders, in a file of their own, aside), with no diagnostics.</summary>
+    private static string Generate(string define)
+    {
+        var run = GeneratorHarness.Run(Source(define));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        return run.SingleSource;
+    }
+
+    private static string Source(string define) => """
         using System;
         using Compiled;
 
@@ -30,7 +39,7 @@ public class InputOrderPlanTests
 
             }
         }
-        """));
+        """;
 
     private const string Replays = "elements travel, as its input comes from several inputs (a group's values keep their order)";
 
@@ -81,6 +90,25 @@ public class InputOrderPlanTests
 
         var joined = Generate("first.Map(static e => KV.Of(e.Team, e.Score)).CoGroupByKey(second.Map(static e => KV.Of(e.Team, e.Time))).Output(\"out\");");
         Assert.Contains("int parallelism, int maxParallelism", joined, System.StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A list view of two inputs is merged input by input; kept per window, it gets no parallel batch runner")]
+    public void ListViewsOfTwoInputs()
+    {
+        var whole = Generate("""
+                var list = p.Flatten(first, second).Map(static e => e.Score).AsList();
+                first.Map(list, static (e, l) => e.Score + l.Count).Output("out");
+        """);
+        Assert.Contains("input by input (its elements come from several inputs: the list keeps one thread's order)", whole, System.StringComparison.Ordinal);
+        Assert.Matches(@"private int\[\]\? __viewStarts\d+;", whole);
+        Assert.Contains("int parallelism, int maxParallelism", whole, System.StringComparison.Ordinal);
+
+        var windowed = Generate("""
+                var list = p.Flatten(first, second).Window(Windows.Fixed(TimeSpan.FromSeconds(10))).Map(static e => e.Score).AsList();
+                first.Window(Windows.Fixed(TimeSpan.FromSeconds(10))).Map(list, static (e, l) => e.Score + l.Count).Output("out");
+        """);
+        Assert.Contains("is kept per window and comes from several inputs, and shards would merge its windows' lists out of the order one thread reads them in", windowed, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("int parallelism, int maxParallelism", windowed, System.StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = "With a text input and a count trigger, routes mark the end of every line's bundle")]

@@ -152,6 +152,10 @@ internal enum ExchangeKind
 /// itself), a window that only one shard holds stays on that shard whole; only windows that several shards hold ship.
 /// When <see cref="CachesKeyShards"/> (a key-group exchange of a primitive integer key), each partition and shard keeps
 /// the shard of every key it has hashed in a table indexed by the key, and looks it up there the next time.
+/// When <see cref="ReplaysInputs"/> (the parallel batch runner), what the transform gets depends on the order it comes in
+/// and comes from several segments of the run (inputs, or an input and Finish): a shard reads its part of each segment in
+/// turn, so a GroupByKey or Distinct ships its elements, replayed segment by segment, and a list view is merged segment
+/// by segment, each segment's parts in shard order: one thread's order.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
@@ -169,4 +173,5 @@ internal readonly record struct StatePlan(
     bool KeepsUnsharedWindows = false,
     StateMap Map = StateMap.Dictionary,
     EquatableArray<int> WindowsFrom = default,
-    bool CachesKeyShards = false);
+    bool CachesKeyShards = false,
+    bool ReplaysInputs = false);

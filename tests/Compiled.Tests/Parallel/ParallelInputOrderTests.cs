@@ -103,10 +103,21 @@ public partial class TwoInputHistory
          .Output("history");
 }
 
+/// <summary>A list view of two inputs: its readers see the list in the order one thread reads the inputs.</summary>
+[Pipeline]
+public partial class TwoInputList
+{
+    static void Define(PipelineBuilder p)
+    {
+        var list = p.Flatten(p.Create<int>("first"), p.Create<int>("second")).AsList();
+        p.Create<int>("probes").Map(list, static (x, l) => x.ToString(CultureInfo.InvariantCulture) + ":" + string.Join(",", l)).Output("seen");
+    }
+}
+
 /// <summary>
 /// Pipelines with several inputs on the parallel batch runner. A shard reads its part of each input in turn, where one
 /// thread reads each input whole before the next; what depends on the order elements come in (a group's values, the
-/// elements of a count-triggered pane, the first of two equal keys, a stateful ParDo's state) is the single-threaded
+/// elements of a count-triggered pane, the first of two equal keys, a stateful ParDo's state, a list view) is the single-threaded
 /// runner's, value for value and pane for pane.
 /// </summary>
 public class ParallelInputOrderTests
@@ -168,10 +179,18 @@ public class ParallelInputOrderTests
         Assert.Equal(Sorted(TwoInputHistory.Run(first, second).History), Sorted(TwoInputHistory.Run(first, second, parallelism: p).History));
     });
 
+    [Fact(DisplayName = "A list view of two inputs holds one thread's order on every shard")]
+    public void ListViewOverTwoInputs() => Gen.Select(Gen.Int[0, 9].Array[0, 30], Gen.Int[10, 19].Array[0, 30], Gen.Int[0, 5].Array[1, 8], Parallelism).Sample((first, second, probes, p) =>
+    {
+        static List<string> Sorted(IEnumerable<string> xs) => xs.OrderBy(s => s, StringComparer.Ordinal).ToList();
+        Assert.Equal(Sorted(TwoInputList.Run(first, second, probes).Seen), Sorted(TwoInputList.Run(first, second, probes, parallelism: p).Seen));
+    });
+
     [Fact(DisplayName = "The plan says why a grouping over two inputs ships its elements")]
     public void PlanSaysWhy()
     {
         Assert.Contains("elements travel, as its input comes from several inputs (a group's values keep their order)", TwoInputGroups.PlanDescription, StringComparison.Ordinal);
         Assert.Contains("the first of two equal keys is the one kept", TwoInputDistinct.PlanDescription, StringComparison.Ordinal);
+        Assert.Contains("merged from each shard's part in shard order, input by input (its elements come from several inputs: the list keeps one thread's order)", TwoInputList.PlanDescription, StringComparison.Ordinal);
     }
 }
