@@ -89,7 +89,7 @@ public sealed partial class PipelineGenerator
                     return;
                 }
 
-                if (EmitRouted(w, t, value, timestamp, window))
+                if (EmitRouted(w, t, value, timestamp, window, inputIndex))
                 {
                     // On a shard of the parallel batch runner, the element went to its key's shard; here, it is applied.
                     EmitStateUpdate(w, t, value, timestamp, window, inputIndex);

@@ -86,15 +86,23 @@ public sealed partial class PipelineGenerator
             /// <summary>Windowed state kept inline, a map per window (or per pane of shared sliding windows): shipped per window and key.</summary>
             private bool IsWindowedPartial(TransformSpec t) => _plan.LayoutOf(t.Id) is StateLayout.InlineWindowedMaps or StateLayout.SharedSlidingPanes;
 
-            /// <summary>What a shard sends to another for a transform on keyed window panes: the elements, as they arrived.</summary>
-            private static string RouteItemType(TransformSpec t) =>
-                "global::Compiled.Parallel.ShardRoute<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
+            /// <summary>
+            /// What a shard sends to another for a transform whose elements travel: the elements, as they arrived (for a
+            /// CoGroupByKey, the input each came from and a field per input).
+            /// </summary>
+            private string RouteItemType(TransformSpec t) => t.Kind == TransformKind.CoGroupByKey
+                ? "global::Compiled.Parallel.ShardRoute<(int Port, " + string.Join(", ", CoGroupPortTypes(t).Select((type, i) => type + " P" + N(i))) +
+                  ", global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>"
+                : "global::Compiled.Parallel.ShardRoute<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
+
+            /// <summary>The element type of each input of a CoGroupByKey.</summary>
+            private List<string> CoGroupPortTypes(TransformSpec t) => t.Inputs.Select(input => _t[input.Node].OutputTypes[input.Port]).ToList();
 
             /// <summary>
             /// At the update of a transform on keyed window panes: on a shard, the element goes to the shard that owns its key
             /// (or to shard 0 for a global combine), to be added there when the exchange runs; otherwise it is added here.
             /// </summary>
-            private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window)
+            private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
             {
                 if (_plainStage || !_plan.States[t.Id].RoutesElements(streaming: false, Parallel))
                 {
@@ -105,7 +113,7 @@ public sealed partial class PipelineGenerator
                 var shard = _plan.States[t.Id].Exchange == ExchangeKind.ToOne ? "0"
                     : "__ShardOf" + id + "(" + (t.Kind is TransformKind.CountPerElement or TransformKind.Distinct ? value : value + ".Key") + (IsTextKey(StateKeyType(t)) ? ".Span" : string.Empty) + ")";
                 w.Open("if (__route" + id + " is not null)");
-                w.Line("__Route" + id + "(" + shard + ", " + value + ", " + timestamp + ", " + window + ");");
+                w.Line("__Route" + id + (t.Kind == TransformKind.CoGroupByKey ? "_" + N(inputIndex) : string.Empty) + "(" + shard + ", " + value + ", " + timestamp + ", " + window + ");");
                 w.Close();
                 w.Open("else");
                 return true;
@@ -191,6 +199,22 @@ public sealed partial class PipelineGenerator
                     // Out of the stage's loop body: the single-threaded path's frame stays small and its registers free.
                     var t = _t[state.Transform];
                     var rid = N(t.Id);
+                    if (t.Kind == TransformKind.CoGroupByKey)
+                    {
+                        var types = CoGroupPortTypes(t);
+                        for (var port = 0; port < types.Count; port++)
+                        {
+                            var fields = string.Join(", ", types.Select((type, i) => i == port ? "value" : "default(" + type + ")"));
+                            w.Line("/// <summary>An element of input " + N(port) + " of #" + rid + " goes to the shard that owns its key, to be applied there when the exchange runs.</summary>");
+                            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+                            w.Line("private void __Route" + rid + "_" + N(port) + "(int shard, " + types[port] + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
+                            w.Line("    __route" + rid + "![shard].Add((" + N(port) + ", " + fields + ", timestamp, window, _pane));");
+                            w.Line();
+                        }
+
+                        continue;
+                    }
+
                     w.Line("/// <summary>An element of #" + rid + " goes to the shard that owns its key, to be applied there when the exchange runs.</summary>");
                     w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
                     w.Line("private void __Route" + rid + "(int shard, " + t.InputType + " value, global::Compiled.Instant timestamp, global::Compiled.BoundedWindow window) =>");
@@ -621,7 +645,23 @@ public sealed partial class PipelineGenerator
                 w.Open("while (readers[s].MoveNext(segment, out var endsBundle))");
                 w.Line("ref readonly var e = ref readers[s].Current;");
                 w.Line("_pane = e.Pane;");
-                EmitStateUpdate(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
+                if (t.Kind == TransformKind.CoGroupByKey)
+                {
+                    w.Open("switch (e.Port)");
+                    for (var port = 0; port < t.Inputs.Count; port++)
+                    {
+                        w.Open("case " + N(port) + ":");
+                        EmitStateUpdate(w, t, "e.P" + N(port), "e.Timestamp", "e.Window", port);
+                        w.Line("break;");
+                        w.Close();
+                    }
+
+                    w.Close();
+                }
+                else
+                {
+                    EmitStateUpdate(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
+                }
                 if (AnyPanes)
                 {
                     w.Open("if (endsBundle)");

@@ -24,7 +24,9 @@ public sealed partial class PipelineGenerator
                 // A shard reads its part of each input in turn; a group's values (or which of two equal keys Distinct keeps)
                 // follow the order the elements came in, which partials merged in shard order would lose across inputs.
                 var replaysInputs = (partials && t.Kind is TransformKind.GroupByKey or TransformKind.Distinct || t.Kind == TransformKind.AsList && exchange == ExchangeKind.Broadcast) &&
-                                    SegmentsFeeding(t.Inputs.Select(i => i.Node), transforms, n => layouts[n]) > 1;
+                                    SegmentsFeeding(t.Inputs.Select(i => i.Node), transforms, n => layouts[n]) > 1 ||
+                                    // A co-group keeps a list per input: its order matters only within an input fed by several.
+                                    partials && t.Kind == TransformKind.CoGroupByKey && t.Inputs.Any(i => SegmentsFeeding(new[] { i.Node }, transforms, n => layouts[n]) > 1);
                 partials &= !(replaysInputs && exchange == ExchangeKind.ByKeyGroup); // a view stays broadcast, merged by segment
                 var heldBy = layout == StateLayout.None ? new List<int>() : HoldingUpstream(t, transforms, layouts);
                 // A window map holds the whole state of its window: a window that only one shard read stays there (batch).
@@ -297,23 +299,11 @@ public sealed partial class PipelineGenerator
             foreach (var state in states)
             {
                 var t = transforms[state.Transform];
-                if (state.Layout.IsPanes() && t.Kind == TransformKind.CoGroupByKey)
-                {
-                    return "#" + Num(t.Id) + " " + t.Label + " joins on keyed window panes, whose elements the parallel runner does not exchange yet";
-                }
-
                 if (state.ReplaysInputs && state.SideWindows is not null)
                 {
                     return "list view #" + Num(t.Id) + " " + t.Label + " is kept per window and comes from several inputs, and shards would merge its windows' lists out of the order one thread reads them in (input by input)";
                 }
 
-                for (var port = 0; t.Kind == TransformKind.CoGroupByKey && port < t.Inputs.Count; port++)
-                {
-                    if (SegmentsFeeding(new[] { t.Inputs[port].Node }, transforms, n => states[n].Layout) > 1)
-                    {
-                        return "input " + Num(port) + " of #" + Num(t.Id) + " " + t.Label + " comes from several inputs, and shards would merge its values out of the order one thread reads them in (input by input)";
-                    }
-                }
             }
 
             return null;
@@ -525,8 +515,12 @@ public sealed partial class PipelineGenerator
                     ? "; a window that only one shard holds stays there whole, its panes complete (inputs split in contiguous parts: time-ordered input shares only the windows that straddle a split)"
                     : string.Empty)
                 : replaysInputs
-                    ? "elements travel, as its input comes from " + (t.Kind == TransformKind.Distinct ? "several inputs (the first of two equal keys is the one kept)" : "several inputs (a group's values keep their order)") +
-                      ": the owner " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups them") + " input by input, each input's parts in shard order, as one thread would"
+                    ? "elements travel, as " + (t.Kind switch
+                      {
+                          TransformKind.Distinct => "its input comes from several inputs (the first of two equal keys is the one kept)",
+                          TransformKind.CoGroupByKey => "one of its inputs comes from several inputs (each input's values keep their order)",
+                          _ => "its input comes from several inputs (a group's values keep their order)",
+                      }) + ": the owner " + (t.Kind == TransformKind.Distinct ? "removes duplicates" : "groups them") + " input by input, each input's parts in shard order, as one thread would"
                 : layout == StateLayout.KeyedUserState
                     ? "elements travel, and the owner runs the ParDo on them with the key's state and timers"
                     : layout == StateLayout.OpenSessions

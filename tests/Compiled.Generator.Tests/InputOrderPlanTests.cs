@@ -76,20 +76,33 @@ public class InputOrderPlanTests
         Assert.DoesNotContain(Replays, source, System.StringComparison.Ordinal);
     }
 
-    [Fact(DisplayName = "A CoGroupByKey whose input comes from two inputs gets no parallel batch runner, and the plan says why")]
-    public void CoGroupOfAFlattenIsRefused()
+    [Fact(DisplayName = "A CoGroupByKey one of whose inputs comes from two inputs routes its elements; a join of two plain inputs ships its groups")]
+    public void CoGroupOfAFlattenReplays()
     {
         var source = Generate("""
                 var left = p.Flatten(first, second).Map(static e => KV.Of(e.Team, e.Score));
                 var right = first.Map(static e => KV.Of(e.Team, e.Time));
                 left.CoGroupByKey(right).Output("out");
         """);
-        Assert.Contains("Parallel batch runner: not generated: input 0 of #", source, System.StringComparison.Ordinal);
-        Assert.Contains("comes from several inputs, and shards would merge its values out of the order one thread reads them in (input by input)", source, System.StringComparison.Ordinal);
-        Assert.DoesNotContain("int parallelism, int maxParallelism", source, System.StringComparison.Ordinal);
+        Assert.Contains("elements travel, as one of its inputs comes from several inputs (each input's values keep their order)", source, System.StringComparison.Ordinal);
+        Assert.Contains("int parallelism, int maxParallelism", source, System.StringComparison.Ordinal);
+        Assert.Matches(@"private void __Route\d+_1\(int shard, global::Compiled.KV<string, long> value", source);
 
         var joined = Generate("first.Map(static e => KV.Of(e.Team, e.Score)).CoGroupByKey(second.Map(static e => KV.Of(e.Team, e.Time))).Output(\"out\");");
-        Assert.Contains("int parallelism, int maxParallelism", joined, System.StringComparison.Ordinal);
+        Assert.Contains("each shard groups its part first and ships that", joined, System.StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A CoGroupByKey in sessions gets a parallel batch runner: its elements travel with their input")]
+    public void CoGroupOnPanesRoutes()
+    {
+        var source = Generate("""
+                var left = first.Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(static e => KV.Of(e.Team, e.Score));
+                var right = second.Window(Windows.Sessions(TimeSpan.FromSeconds(5))).Map(static e => KV.Of(e.Team, e.Time));
+                left.CoGroupByKey(right).Output("out");
+        """);
+        Assert.Contains("int parallelism, int maxParallelism", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Parallel batch runner: not generated", source, System.StringComparison.Ordinal);
+        Assert.Contains("switch (e.Port)", source, System.StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = "A list view of two inputs is merged input by input; kept per window, it gets no parallel batch runner")]

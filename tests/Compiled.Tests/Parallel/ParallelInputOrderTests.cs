@@ -114,6 +114,18 @@ public partial class TwoInputList
     }
 }
 
+/// <summary>A CoGroupByKey one of whose inputs is a Flatten of two: each of its lists keeps the order one thread reads them in.</summary>
+[Pipeline]
+public partial class FlattenedJoin
+{
+    static void Define(PipelineBuilder p)
+    {
+        var left = p.Flatten(p.Create<GameEvent>("first"), p.Create<GameEvent>("second")).Map(static e => KV.Of(e.Team, e.Score));
+        var right = p.Create<GameEvent>("third").Map(static e => KV.Of(e.Team, e.TimeMs));
+        left.CoGroupByKey(right).Output("joined");
+    }
+}
+
 /// <summary>
 /// Pipelines with several inputs on the parallel batch runner. A shard reads its part of each input in turn, where one
 /// thread reads each input whole before the next; what depends on the order elements come in (a group's values, the
@@ -184,6 +196,34 @@ public class ParallelInputOrderTests
     {
         static List<string> Sorted(IEnumerable<string> xs) => xs.OrderBy(s => s, StringComparer.Ordinal).ToList();
         Assert.Equal(Sorted(TwoInputList.Run(first, second, probes).Seen), Sorted(TwoInputList.Run(first, second, probes, parallelism: p).Seen));
+    });
+
+    private static List<string> Joined<T1, T2>(IEnumerable<WindowedValue<KV<string, CoGbkResult<T1, T2>>>> elements) =>
+        elements.Select(e => e.Value.Key + "=" + string.Join(",", e.Value.Value.First) + "|" + string.Join(",", e.Value.Value.Second) + " " + e.Window + " " + e.Pane + " @" + e.Timestamp)
+            .OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    [Fact(DisplayName = "A CoGroupByKey one of whose inputs is a Flatten of two: each list in one thread's order")]
+    public void JoinOfAFlatten() => Gen.Select(Events, Events, Events, Parallelism).Sample((first, second, third, p) =>
+        Assert.Equal(Joined(FlattenedJoin.Run(first, second, third).JoinedElements), Joined(FlattenedJoin.Run(first, second, third, parallelism: p).JoinedElements)));
+
+    [Fact(DisplayName = "CoGroupByKey in sessions (keyed window panes): elements travel by input, the same panes as one thread")]
+    public void JoinInSessions() => Gen.Select(Events, Events, Parallelism).Sample((scores, penalties, p) =>
+    {
+        var single = SessionDistinctAndJoin.Run(scores, penalties);
+        var parallel = SessionDistinctAndJoin.Run(scores, penalties, parallelism: p);
+        Assert.Equal(Joined(single.JoinedElements), Joined(parallel.JoinedElements));
+        Assert.Equal(single.TeamsElements.Select(e => e.ToString()).OrderBy(x => x, StringComparer.Ordinal), parallel.TeamsElements.Select(e => e.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+    });
+
+    [Fact(DisplayName = "CoGroupByKey in fixed windows, with late firings and lateness, and in the global window: the same panes as one thread")]
+    public void JoinsWithTriggers() => Gen.Select(Events, Events, Parallelism).Sample((left, right, p) =>
+    {
+        static List<string> Sorted(IEnumerable<WindowedValue<string>> xs) => xs.Select(e => e.ToString()).OrderBy(x => x, StringComparer.Ordinal).ToList();
+        var single = Compiled.Tests.Checkpoints.CheckpointedJoins.Run(left, right);
+        var parallel = Compiled.Tests.Checkpoints.CheckpointedJoins.Run(left, right, parallelism: p);
+        Assert.Equal(Sorted(single.WindowedElements), Sorted(parallel.WindowedElements));
+        Assert.Equal(Sorted(single.TriggeredElements), Sorted(parallel.TriggeredElements));
+        Assert.Equal(Sorted(single.WholeElements), Sorted(parallel.WholeElements));
     });
 
     [Fact(DisplayName = "The plan says why a grouping over two inputs ships its elements")]
