@@ -99,8 +99,9 @@ public sealed partial class PipelineGenerator
             private List<string> CoGroupPortTypes(TransformSpec t) => t.Inputs.Select(input => _t[input.Node].OutputTypes[input.Port]).ToList();
 
             /// <summary>
-            /// At the update of a transform on keyed window panes: on a shard, the element goes to the shard that owns its key
-            /// (or to shard 0 for a global combine), to be added there when the exchange runs; otherwise it is added here.
+            /// At the update of a transform whose elements travel (keyed window panes, a stateful ParDo, a grouping replayed
+            /// input by input): on a shard, the element goes to the shard that owns its key (or to shard 0 for a global
+            /// combine), to be added there when the exchange runs; otherwise it is added here.
             /// </summary>
             private bool EmitRouted(SourceWriter w, TransformSpec t, string value, string timestamp, string window, int inputIndex)
             {
@@ -662,6 +663,7 @@ public sealed partial class PipelineGenerator
                 {
                     EmitStateUpdate(w, t, "e.Value", "e.Timestamp", "e.Window", 0);
                 }
+
                 if (AnyPanes)
                 {
                     w.Open("if (endsBundle)");

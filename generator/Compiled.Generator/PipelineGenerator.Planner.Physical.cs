@@ -303,7 +303,6 @@ public sealed partial class PipelineGenerator
                 {
                     return "list view #" + Num(t.Id) + " " + t.Label + " is kept per window and comes from several inputs, and shards would merge its windows' lists out of the order one thread reads them in (input by input)";
                 }
-
             }
 
             return null;

@@ -154,8 +154,9 @@ internal enum ExchangeKind
 /// the shard of every key it has hashed in a table indexed by the key, and looks it up there the next time.
 /// When <see cref="ReplaysInputs"/> (the parallel batch runner), what the transform gets depends on the order it comes in
 /// and comes from several segments of the run (inputs, or an input and Finish): a shard reads its part of each segment in
-/// turn, so a GroupByKey or Distinct ships its elements, replayed segment by segment, and a list view is merged segment
-/// by segment, each segment's parts in shard order: one thread's order.
+/// turn, so a GroupByKey, a Distinct or a CoGroupByKey (one of whose inputs comes from several segments) ships its
+/// elements, replayed segment by segment, and a list view is merged segment by segment, each segment's parts in shard
+/// order: one thread's order.
 /// </summary>
 internal readonly record struct StatePlan(
     int Transform,
