@@ -18,7 +18,8 @@ namespace Compiled.Generator.Tests;
 /// CountPerKey, CombinePerKey, GroupByKey, CombineGlobally, a second grouping after the first), are generated, compiled
 /// with the generator and run: the streaming parallel runner, at parallelism 1 to 4 and with random batch sizes, gives
 /// the single-threaded runner's panes (values, timestamps, windows, PaneInfo) for random data and random watermark
-/// schedules that never overtake data not yet pushed.
+/// schedules that never overtake data not yet pushed; and the parallel batch runner's Run, at the same parallelism,
+/// gives the single-threaded Run's.
 /// </summary>
 public class RandomPipelineTests
 {
@@ -180,7 +181,15 @@ public class RandomPipelineTests
                     return "late elements: " + single.DroppedLateElements + " single, " + parallel.DroppedLateElements + " parallel";
                 }
 
-                return expected.SequenceEqual(actual) ? null : "expected:\n  " + string.Join("\n  ", expected) + "\nactual:\n  " + string.Join("\n  ", actual);
+                if (!expected.SequenceEqual(actual))
+                {
+                    return "expected:\n  " + string.Join("\n  ", expected) + "\nactual:\n  " + string.Join("\n  ", actual);
+                }
+
+                // The batch runners over the same events: Run on one thread, and Run on the parallel batch runner's shards.
+                var batchExpected = P.Run(events).OutElements.Select(Line).OrderBy(s => s, StringComparer.Ordinal).ToList();
+                var batchActual = P.Run(events, parallelism).OutElements.Select(Line).OrderBy(s => s, StringComparer.Ordinal).ToList();
+                return batchExpected.SequenceEqual(batchActual) ? null : "batch Run, expected:\n  " + string.Join("\n  ", batchExpected) + "\nactual:\n  " + string.Join("\n  ", batchActual);
             }
 
             /// <summary>
@@ -237,7 +246,7 @@ public class RandomPipelineTests
         Gen.Int[0, 200].SelectMany(n => Gen.Select(
             Gen.Int[0, 20].Array[n], Gen.Int[0, 40].Array[n], Gen.Long[0, 90_000].Array[n], Gen.Int, Gen.Int[1, 4], Gen.Int[1, 16]));
 
-    [Fact(DisplayName = "Random pipelines x random data x parallelism 1-4 x watermark schedules: the parallel runner's panes are the single-threaded runner's")]
+    [Fact(DisplayName = "Random pipelines x random data x parallelism 1-4 x watermark schedules: the parallel runners' panes (streaming and batch) are the single-threaded runner's")]
     public void RandomPipelinesMatchTheSingleThreadedRunner() => Shapes.Sample(shape =>
     {
         var run = GeneratorHarness.Run(Source(shape));
