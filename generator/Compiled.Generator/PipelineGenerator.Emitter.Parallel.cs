@@ -733,27 +733,28 @@ public sealed partial class PipelineGenerator
                         w.Line("_view" + id + " = value;");
                         w.Line("_viewCount" + id + " = count;");
                         break;
-                    case TransformKind.AsList when ReplayedListViews.Contains(id):
-                        w.Line("// Its elements come from several inputs: input by input, each input's parts in shard order, as one thread reads them.");
-                        w.Line("var whole = new global::System.Collections.Generic.List<" + t.InputType + ">();");
-                        w.Open("for (var segment = 0; segment < " + N(_inputs.Count + 1) + "; segment++)");
-                        w.Open("foreach (var peer in peers)");
-                        w.Line("var part = peer._view" + id + ";");
-                        w.Line("var end = segment + 1 < " + N(_inputs.Count + 1) + " ? peer.__viewStarts" + id + "![segment + 1] : part.Count;");
-                        w.Open("for (var i = peer.__viewStarts" + id + "![segment]; i < end; i++)");
-                        w.Line("whole.Add(part[i]);");
-                        w.Close();
-                        w.Close();
-                        w.Close();
-                        w.Line("__group.SignalAndWait();");
-                        w.Line("_view" + id + ".Clear();");
-                        w.Line("_view" + id + ".AddRange(whole);");
-                        break;
                     case TransformKind.AsList:
                         w.Line("var whole = new global::System.Collections.Generic.List<" + t.InputType + ">();");
-                        w.Open("foreach (var peer in peers)");
-                        w.Line("whole.AddRange(peer._view" + id + ");");
-                        w.Close();
+                        if (ReplayedListViews.Contains(id))
+                        {
+                            w.Line("// Its elements come from several inputs: input by input, each input's parts in shard order, as one thread reads them.");
+                            w.Open("for (var segment = 0; segment < " + N(_inputs.Count + 1) + "; segment++)");
+                            w.Open("foreach (var peer in peers)");
+                            w.Line("var part = peer._view" + id + ";");
+                            w.Line("var end = segment + 1 < " + N(_inputs.Count + 1) + " ? peer.__viewStarts" + id + "![segment + 1] : part.Count;");
+                            w.Open("for (var i = peer.__viewStarts" + id + "![segment]; i < end; i++)");
+                            w.Line("whole.Add(part[i]);");
+                            w.Close();
+                            w.Close();
+                            w.Close();
+                        }
+                        else
+                        {
+                            w.Open("foreach (var peer in peers)");
+                            w.Line("whole.AddRange(peer._view" + id + ");");
+                            w.Close();
+                        }
+
                         w.Line("__group.SignalAndWait();");
                         w.Line("_view" + id + ".Clear();");
                         w.Line("_view" + id + ".AddRange(whole);");
