@@ -96,7 +96,10 @@ public sealed partial class PipelineGenerator
                 : "global::Compiled.Parallel.ShardRoute<(" + t.InputType + " Value, global::Compiled.Instant Timestamp, global::Compiled.BoundedWindow Window, global::Compiled.PaneInfo Pane)>";
 
             /// <summary>The element type of each input of a CoGroupByKey.</summary>
-            private List<string> CoGroupPortTypes(TransformSpec t) => t.Inputs.Select(input => _t[input.Node].OutputTypes[input.Port]).ToList();
+            private List<string> CoGroupPortTypes(TransformSpec t) => t.Inputs.Select(ElementTypeOf).ToList();
+
+            /// <summary>The type of the elements that arrive on an input of a transform.</summary>
+            private string ElementTypeOf(PortRef input) => _t[input.Node].OutputTypes[input.Port];
 
             /// <summary>
             /// At the update of a transform whose elements travel (keyed window panes, a stateful ParDo, a grouping replayed
@@ -180,10 +183,10 @@ public sealed partial class PipelineGenerator
                 WriteKeyShardsCleared(w);
                 foreach (var view in ReplayedListViews)
                 {
-                    w.Line("__viewStarts" + view + " = new int[" + N(_inputs.Count + 1) + "];");
+                    w.Line("__viewStarts" + view + " = new int[" + N(SegmentCount) + "];");
                 }
 
-                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
+                foreach (var state in RoutedStates)
                 {
                     var rid = N(state.Transform);
                     w.Line("__route" + rid + " = new " + RouteItemType(_t[state.Transform]) + "[peers.Length];");
@@ -195,7 +198,7 @@ public sealed partial class PipelineGenerator
                 w.Close();
                 w.Line();
 
-                foreach (var state in _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials))
+                foreach (var state in RoutedStates)
                 {
                     // Out of the stage's loop body: the single-threaded path's frame stays small and its registers free.
                     var t = _t[state.Transform];
@@ -263,7 +266,13 @@ public sealed partial class PipelineGenerator
             }
 
             /// <summary>Whether a transform's elements travel to their key's shard in the parallel batch runner (rather than partial states).</summary>
-            private bool AnyRoutedInBatch => Parallel && _plan.States.Any(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials);
+            private bool AnyRoutedInBatch => Parallel && RoutedStates.Any();
+
+            /// <summary>The transforms whose elements travel to their key's shard in the parallel batch runner.</summary>
+            private IEnumerable<StatePlan> RoutedStates => _plan.States.Where(s => s.RoutesElements(streaming: false, batch: true));
+
+            /// <summary>The segments of a parallel batch run: one per input, in the order Run reads them, then one for Finish.</summary>
+            private int SegmentCount => _inputs.Count + 1;
 
             /// <summary>The list views merged segment by segment (their elements come from several inputs), unwindowed.</summary>
             private List<string> ReplayedListViews => Parallel
@@ -283,7 +292,7 @@ public sealed partial class PipelineGenerator
             /// </summary>
             private void WriteRouteSegmentMembers(SourceWriter w)
             {
-                var routed = _plan.States.Where(s => s.Exchange != ExchangeKind.None && !s.ShipsPartials).Select(s => N(s.Transform)).ToList();
+                var routed = RoutedStates.Select(s => N(s.Transform)).ToList();
                 w.Line("/// <summary>The elements routed from now on come from input <paramref name=\"segment\"/> (the number of inputs: from Finish).</summary>");
                 WriteEveryRouteCall(w, routed, "internal void __StartSegment(int segment)", "route.StartSegment(segment);", ReplayedListViews.Select(v => "__viewStarts" + v + "![segment] = _view" + v + ".Count;"));
                 if (!RoutesMarkBundles)
@@ -631,7 +640,7 @@ public sealed partial class PipelineGenerator
             private void WriteRoutedExchange(SourceWriter w, TransformSpec t)
             {
                 var id = N(t.Id);
-                var segments = N(_inputs.Count + 1);
+                var segments = N(SegmentCount);
                 w.Line("// Every shard has sent the elements of this transform to their key's shard; each adds what it received in the");
                 w.Line("// single-threaded runner's order: input by input (then what Finish emitted), each input's parts in shard order,");
                 w.Line("// ending a bundle where that runner ends one (after each input, and after each line of a text input).");
@@ -735,13 +744,13 @@ public sealed partial class PipelineGenerator
                         break;
                     case TransformKind.AsList:
                         w.Line("var whole = new global::System.Collections.Generic.List<" + t.InputType + ">();");
-                        if (ReplayedListViews.Contains(id))
+                        if (_plan.States[t.Id].ReplaysInputs)
                         {
                             w.Line("// Its elements come from several inputs: input by input, each input's parts in shard order, as one thread reads them.");
-                            w.Open("for (var segment = 0; segment < " + N(_inputs.Count + 1) + "; segment++)");
+                            w.Open("for (var segment = 0; segment < " + N(SegmentCount) + "; segment++)");
                             w.Open("foreach (var peer in peers)");
                             w.Line("var part = peer._view" + id + ";");
-                            w.Line("var end = segment + 1 < " + N(_inputs.Count + 1) + " ? peer.__viewStarts" + id + "![segment + 1] : part.Count;");
+                            w.Line("var end = segment + 1 < " + N(SegmentCount) + " ? peer.__viewStarts" + id + "![segment + 1] : part.Count;");
                             w.Open("for (var i = peer.__viewStarts" + id + "![segment]; i < end; i++)");
                             w.Line("whole.Add(part[i]);");
                             w.Close();

@@ -79,7 +79,7 @@ public sealed partial class PipelineGenerator
                 _plan.States.Where(s => s.Level == level)
                     .SelectMany(s => s.LiftsInStream
                         ? new[] { (_t[s.Transform], -1, LiftedMapType(_t[s.Transform])) }
-                        : _t[s.Transform].Inputs.Select((input, i) => (_t[s.Transform], i, _t[input.Node].OutputTypes[input.Port])))
+                        : _t[s.Transform].Inputs.Select((input, i) => (_t[s.Transform], i, ElementTypeOf(input))))
                     .ToList();
 
             private int PortOf(TransformSpec t, int input)
